@@ -17,13 +17,13 @@
 #include <stdint.h>
 
 enum hubc_err {
-    HUBC_OK = 0,       /* the hub answered (any HTTP status; see result.status) */
-    HUBC_E_CONNECT,    /* could not reach the hub (refused, DNS, no route) */
-    HUBC_E_TIMEOUT,    /* no complete answer within the timeout */
-    HUBC_E_TLS,        /* TLS failed (certificate not trusted, handshake) */
-    HUBC_E_TOOBIG,     /* answer larger than the cap */
-    HUBC_E_INSECURE,   /* plain http to a non-loopback host refused */
-    HUBC_E_INTERNAL,   /* out of memory, queue full, shutting down */
+    HUBC_OK = 0,     /* the hub answered (any HTTP status; see result.status) */
+    HUBC_E_CONNECT,  /* could not reach the hub (refused, DNS, no route) */
+    HUBC_E_TIMEOUT,  /* no complete answer within the timeout */
+    HUBC_E_TLS,      /* TLS failed (certificate not trusted, handshake) */
+    HUBC_E_TOOBIG,   /* answer larger than the cap */
+    HUBC_E_INSECURE, /* plain http to a non-loopback host refused */
+    HUBC_E_INTERNAL, /* out of memory, queue full, shutting down */
 };
 /* A short English description of the error, for logs (never shown to residents). */
 const char *hubc_err_str(enum hubc_err err);
@@ -31,12 +31,12 @@ const char *hubc_err_str(enum hubc_err err);
 enum hubc_method { HUBC_GET, HUBC_POST, HUBC_DELETE };
 
 struct hubc_result {
-    uint32_t id;         /* what hubc_submit returned */
-    uint32_t tag;        /* the caller's tag from hubc_submit */
+    uint32_t id;  /* what hubc_submit returned */
+    uint32_t tag; /* the caller's tag from hubc_submit */
     enum hubc_err err;
-    long status;         /* HTTP status when err == HUBC_OK, else 0 */
-    char *body;          /* owned, NUL-terminated answer body ("" when none) */
-    char errmsg[256];    /* libcurl's words when err != HUBC_OK */
+    long status;      /* HTTP status when err == HUBC_OK, else 0 */
+    char *body;       /* owned, NUL-terminated answer body ("" when none) */
+    char errmsg[256]; /* libcurl's words when err != HUBC_OK */
 };
 void hubc_result_free(struct hubc_result *res);
 
@@ -62,7 +62,7 @@ void hubc_destroy(struct hubc *c);
  * `card_session` may be NULL; all strings are copied. Returns a non-zero request id, or 0
  * when the queue is full or the client is stopping. Thread-safe, never blocks. */
 uint32_t hubc_submit(struct hubc *c, enum hubc_method method, const char *path,
-                     const char *json_body, const char *idempotency_key,
-                     const char *card_session, uint32_t tag);
+                     const char *json_body, const char *idempotency_key, const char *card_session,
+                     uint32_t tag);
 
 #endif
