@@ -1,0 +1,219 @@
+/*
+ * opush.c: the push worker (see opush.h). One libcurl easy handle is reused for every
+ * request, so a recipient that keeps its connection open is not reconnected per message.
+ * Redirects are not followed (a webhook endpoint that redirects is misconfigured, and
+ * following could leak a body elsewhere) and only http/https are allowed.
+ */
+#include "opush.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <curl/curl.h>
+#include <openssl/rand.h>
+
+#include "oqueue.h"
+#include "whsig.h"
+
+#define RESPONSE_CAP 4096 /* we read at most this much of an answer, then ignore the rest */
+
+struct opush {
+    sqlite3 *db;
+    const struct oclock *clock;
+    struct opush_config cfg;
+    CURL *curl;
+    unsigned long long rng;
+    double last_latency_ms;
+};
+
+void opush_config_default(struct opush_config *c)
+{
+    c->timeout_ms = 10000;
+    c->max_age_s = 72LL * 3600;
+    c->base_delay_s = 10;
+    c->max_delay_s = 3600;
+    c->batch = 32;
+}
+
+long long opush_backoff_s(const struct opush_config *c, int failures, unsigned int rnd)
+{
+    long long d = c->base_delay_s > 0 ? c->base_delay_s : 1;
+    for (int i = 1; i < failures && d < c->max_delay_s; i++) {
+        d *= 2;
+    }
+    if (d > c->max_delay_s) {
+        d = c->max_delay_s;
+    }
+    /* Jitter in [d/2, d]: retries of many deliveries that failed together spread out. */
+    long long half = d / 2;
+    long long j = half + (long long)((unsigned long long)rnd % (unsigned long long)(d - half + 1));
+    return j > 0 ? j : 1;
+}
+
+static unsigned int next_rand(struct opush *p)
+{
+    /* xorshift64*: jitter needs spread, not secrecy. */
+    p->rng ^= p->rng >> 12;
+    p->rng ^= p->rng << 25;
+    p->rng ^= p->rng >> 27;
+    return (unsigned int)((p->rng * 2685821657736338717ULL) >> 32);
+}
+
+struct opush *opush_create(sqlite3 *db, const struct oclock *clock, const struct opush_config *cfg)
+{
+    struct opush *p = calloc(1, sizeof(*p));
+    if (!p) {
+        return NULL;
+    }
+    p->db = db;
+    p->clock = clock;
+    if (cfg) {
+        p->cfg = *cfg;
+    } else {
+        opush_config_default(&p->cfg);
+    }
+    if (p->cfg.batch < 1 || p->cfg.batch > OQUEUE_MAX_PULL) {
+        p->cfg.batch = 32;
+    }
+    p->curl = curl_easy_init();
+    if (!p->curl || RAND_bytes((unsigned char *)&p->rng, sizeof(p->rng)) != 1) {
+        opush_destroy(p);
+        return NULL;
+    }
+    p->rng |= 1; /* xorshift must not start at 0 */
+    return p;
+}
+
+void opush_destroy(struct opush *p)
+{
+    if (!p) {
+        return;
+    }
+    if (p->curl) {
+        curl_easy_cleanup(p->curl);
+    }
+    free(p);
+}
+
+double opush_last_latency_ms(const struct opush *p)
+{
+    return p->last_latency_ms;
+}
+
+static size_t discard(char *ptr, size_t size, size_t nmemb, void *ud)
+{
+    size_t *seen = ud;
+    size_t n = size * nmemb;
+    *seen += n;
+    /* Returning less than n aborts the transfer: an endless answer is not our problem. */
+    return *seen > RESPONSE_CAP ? 0 : n;
+}
+
+/* One signed POST. Returns the HTTP status (0 if none) and a short error text. */
+static long post(struct opush *p, const struct oqueue_item *it, long long now, char *err,
+                 size_t errlen)
+{
+    long status = 0;
+    struct curl_slist *h = NULL;
+    char sig[WHSIG_SIG_MAX], line[160];
+    size_t seen = 0;
+    enum whsig_result wr =
+        whsig_sign(it->secret, it->msg_id, now, it->body, it->body_len, sig, sizeof(sig));
+    if (wr != WHSIG_OK) {
+        snprintf(err, errlen, "cannot sign: %s", whsig_result_str(wr));
+        goto out;
+    }
+    struct curl_slist *t = curl_slist_append(NULL, "Content-Type: application/json");
+    h = t;
+    snprintf(line, sizeof(line), "webhook-id: %s", it->msg_id);
+    t = t ? curl_slist_append(h, line) : NULL;
+    snprintf(line, sizeof(line), "webhook-timestamp: %lld", now);
+    t = t ? curl_slist_append(h, line) : NULL;
+    snprintf(line, sizeof(line), "webhook-signature: %s", sig);
+    t = t ? curl_slist_append(h, line) : NULL;
+    t = t ? curl_slist_append(h, "Expect:") : NULL; /* no 100-continue round trip */
+    if (!t) {
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    CURL *c = p->curl;
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, it->url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, it->body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)it->body_len);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, p->cfg.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, p->cfg.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "kiosk-linkage-hub/orders");
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &seen);
+    CURLcode cr = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    if (cr != CURLE_OK && !(cr == CURLE_WRITE_ERROR && status >= 200)) {
+        snprintf(err, errlen, "%s", curl_easy_strerror(cr));
+        status = 0;
+        goto out;
+    }
+    if (status < 200 || status > 299) {
+        snprintf(err, errlen, "answered HTTP %ld", status);
+    }
+out:
+    curl_slist_free_all(h);
+    return status;
+}
+
+enum orders_rc opush_run_once(struct opush *p, struct opush_stats *stats)
+{
+    enum orders_rc rc = ORDERS_OK;
+    struct opush_stats s = {0, 0, 0, 0};
+    /* A claim outlives the request by a margin, so a crashed worker's claims come back. */
+    long long claim_s = p->cfg.timeout_ms / 1000 + 30;
+    for (;;) {
+        struct oqueue_item *items = NULL;
+        size_t n = 0;
+        long long now = oclock_now(p->clock);
+        rc = oqueue_push_due(p->db, now, claim_s, p->cfg.batch, &items, &n);
+        if (rc != ORDERS_OK || n == 0) {
+            oqueue_items_free(items, n);
+            break;
+        }
+        for (size_t i = 0; i < n && rc == ORDERS_OK; i++) {
+            char err[160] = "";
+            struct timespec t0, t1;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            long long at = oclock_now(p->clock);
+            long status = post(p, &items[i], at, err, sizeof(err));
+            s.attempted++;
+            long long after = oclock_now(p->clock);
+            if (status >= 200 && status <= 299) {
+                clock_gettime(CLOCK_MONOTONIC, &t1);
+                p->last_latency_ms =
+                    (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+                rc = oqueue_push_done(p->db, items[i].id, after);
+                s.delivered++;
+                continue;
+            }
+            int failures = items[i].push_attempts + 1;
+            long long next = after + opush_backoff_s(&p->cfg, failures, next_rand(p));
+            if (next - items[i].created_unix > p->cfg.max_age_s) {
+                next = 0; /* 72 h are over: stop pushing, pull still has it */
+                s.gave_up++;
+            } else {
+                s.failed++;
+            }
+            rc = oqueue_push_failed(p->db, items[i].id, next, err);
+        }
+        oqueue_items_free(items, n);
+        if (rc != ORDERS_OK || n < (size_t)p->cfg.batch) {
+            break;
+        }
+    }
+    if (stats) {
+        *stats = s;
+    }
+    return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * opush: the webhook push worker. It POSTs due deliveries of the queue (oqueue.h) to the
+ * recipients' endpoints, signed the Standard Webhooks way (whsig.h), and retries with
+ * exponential back-off and jitter until the recipient answers 2xx or 72 hours have passed
+ * since the delivery was enqueued. A delivery that is never acknowledged by push stays
+ * available for pull.
+ *
+ * Retry schedule (defaults): after failed attempt n (1, 2, ...) the next one is due after
+ *   d = min(base · 2^(n-1), max),  jittered uniformly in [d/2, d]
+ * with base 10 s and max 1 h: ≈ 10 s, 20 s, 40 s, ... 34 min, then about hourly, for 72 h.
+ *
+ * Threading: an opush belongs to one thread (the hub's push thread). It uses the sqlite3
+ * connection it is given and nobody else may use that connection meanwhile; give it its
+ * own connection to the hub's database. No transaction is held during HTTP.
+ * The time comes from the injectable clock (oclock.h), so tests move through 72 h without
+ * sleeping; HTTP itself is real (libcurl; the caller runs curl_global_init once).
+ */
+#ifndef OPUSH_H
+#define OPUSH_H
+
+#include <sqlite3.h>
+
+#include "oclock.h"
+#include "orders.h"
+
+struct opush_config {
+    long timeout_ms;        /* whole HTTP request (connect + answer); default 10000 */
+    long long max_age_s;    /* give up this long after enqueue; default 72 h */
+    long long base_delay_s; /* first retry delay; default 10 */
+    long long max_delay_s;  /* cap of the delay; default 3600 */
+    int batch;              /* deliveries claimed per run; default 32 */
+};
+
+/* Fills c with the defaults above. */
+void opush_config_default(struct opush_config *c);
+
+/*
+ * The delay before the attempt after failed attempt `failures` (≥ 1), with rnd a uniform
+ * random 32-bit value for the jitter. Pure: tested directly.
+ */
+long long opush_backoff_s(const struct opush_config *c, int failures, unsigned int rnd);
+
+struct opush;
+
+/* Results of one opush_run_once. */
+struct opush_stats {
+    int attempted; /* HTTP requests made */
+    int delivered; /* answered 2xx: acknowledged */
+    int failed;    /* not 2xx / no answer: retry scheduled */
+    int gave_up;   /* failed and older than max_age_s: push stopped */
+};
+
+/*
+ * Creates a worker on db (borrowed, must outlive the worker) with clock (borrowed; NULL =
+ * real time) and cfg (copied; NULL = defaults). Returns owned worker (opush_destroy) or NULL.
+ */
+struct opush *opush_create(sqlite3 *db, const struct oclock *clock, const struct opush_config *cfg);
+
+/* Frees the worker. NULL is fine. */
+void opush_destroy(struct opush *p);
+
+/*
+ * Sends every delivery due now (in batches until none is due), one HTTP request each,
+ * and records the outcome. Returns ORDERS_OK or ORDERS_DB / ORDERS_NOMEM; *stats may be
+ * NULL.
+ */
+enum orders_rc opush_run_once(struct opush *p, struct opush_stats *stats) ORDERS_MUST_USE;
+
+/* Latency of the last successful delivery in milliseconds (real time), for the benchmark. */
+double opush_last_latency_ms(const struct opush *p);
+
+#endif
