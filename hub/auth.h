@@ -1,0 +1,62 @@
+/*
+ * auth.h: who is calling. Bearer tokens name their kind by prefix (dev_, fam_, stf_) and
+ * are looked up by the SHA-256 of the whole token, never by the token itself. Card
+ * sessions (X-Card-Session) are checked inside the writer's transaction because using one
+ * moves its idle deadline.
+ */
+#ifndef HUB_AUTH_H
+#define HUB_AUTH_H
+
+#include <time.h>
+#include <sqlite3.h>
+
+enum auth_role {
+    AUTH_NONE = 0,
+    AUTH_DEVICE = 1,
+    AUTH_FAMILY = 2,
+    AUTH_STAFF = 4,
+};
+
+struct auth_principal {
+    enum auth_role role;
+    long long id;
+    char device_kind[8];   /* "home" | "public" for devices */
+    long long resident_id; /* the resident a home device is bound to, else 0 */
+    char actor[40];        /* "device:3", "family:2", "staff:1": for audit records */
+};
+
+enum auth_status {
+    AUTH_OK = 0,
+    AUTH_MISSING, /* no Authorization header, or not "Bearer <token>" */
+    AUTH_UNKNOWN, /* no such token */
+    AUTH_ERROR,   /* the database could not be read */
+};
+const char *auth_status_str(enum auth_status s);
+
+/* Resolves the Authorization header value (may be NULL) into *p. */
+enum auth_status auth_bearer(sqlite3 *db, const char *authorization, struct auth_principal *p);
+
+/* Card session lifetimes (issue 3): idle and absolute, in seconds. */
+#define AUTH_SESSION_IDLE     (15 * 60)
+#define AUTH_SESSION_ABSOLUTE (60 * 60)
+
+enum auth_session_status {
+    AUTH_SESSION_OK = 0,
+    AUTH_SESSION_MISSING,      /* no X-Card-Session header */
+    AUTH_SESSION_UNKNOWN,      /* no such session, or ended (logout) */
+    AUTH_SESSION_EXPIRED,      /* idle or absolute limit passed */
+    AUTH_SESSION_OTHER_DEVICE, /* bound to another device */
+    AUTH_SESSION_ERROR,
+};
+const char *auth_session_status_str(enum auth_session_status s);
+
+/*
+ * Checks the card session token (may be NULL) for device_id at time now and, when valid,
+ * refreshes its idle deadline. Must run inside a write transaction (writer job).
+ * *resident_id and *session_id get the session's resident and row id.
+ */
+enum auth_session_status auth_session_use(sqlite3 *db, const char *token, long long device_id,
+                                          time_t now, long long *resident_id,
+                                          long long *session_id);
+
+#endif

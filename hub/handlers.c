@@ -1,0 +1,325 @@
+/*
+ * handlers.c: the walking-skeleton endpoints (health, me, check-ins). See docs/api.md for
+ * their contract and handlers.h for the steps every handler follows.
+ */
+#include "handlers.h"
+#include "audit.h"
+#include "gate.h"
+#include "hubclock.h"
+#include "hubctx.h"
+#include "hubdb.h"
+#include "hubreq.h"
+#include "hubtoken.h"
+#include "hutil.h"
+#include "idem.h"
+#include "writer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void h_health(struct hreq *r)
+{
+    sqlite3 *db = hubdb_pool_get(r->hub->pool);
+    int v = db ? hubdb_user_version(db) : -1;
+    hubdb_pool_put(r->hub->pool, db);
+    if (v < 0) {
+        hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "status", "ok");
+    cJSON_AddNumberToObject(o, "schema_version", v);
+    hreq_json(r, 200, o);
+}
+
+/* ---- GET /v1/me ---------------------------------------------------------------------- */
+
+struct me_job {
+    struct hreq *r;
+    time_t now;
+    cJSON *out;
+};
+
+static int me_job(sqlite3 *db, void *arg)
+{
+    struct me_job *j = arg;
+    struct hreq *r = j->r;
+    const struct auth_principal *w = &r->who;
+    cJSON *o = cJSON_CreateObject();
+    long long subject = 0;
+    int rc = -1;
+    if (w->role == AUTH_DEVICE) {
+        cJSON_AddStringToObject(o, "role", "device");
+        cJSON_AddStringToObject(o, "kind", w->device_kind);
+        cJSON_AddNumberToObject(o, "device_id", (double)w->id);
+        if (w->resident_id > 0) {
+            char name[HUTIL_NAME_MAX];
+            if (hutil_resident_name(db, w->resident_id, name, sizeof name) != 1)
+                goto out;
+            cJSON *res = cJSON_AddObjectToObject(o, "resident");
+            cJSON_AddNumberToObject(res, "id", (double)w->resident_id);
+            cJSON_AddStringToObject(res, "display_name", name);
+            subject = w->resident_id;
+        }
+    } else {
+        const char *sql = w->role == AUTH_FAMILY ? "SELECT display_name FROM family WHERE id = ?"
+                                                 : "SELECT display_name FROM staff WHERE id = ?";
+        char name[HUTIL_NAME_MAX];
+        if (hutil_text1(db, sql, w->id, name, sizeof name) != 1)
+            goto out;
+        cJSON_AddStringToObject(o, "role", w->role == AUTH_FAMILY ? "family" : "staff");
+        cJSON_AddNumberToObject(o, w->role == AUTH_FAMILY ? "family_id" : "staff_id",
+                                (double)w->id);
+        cJSON_AddStringToObject(o, "display_name", name);
+        if (w->role == AUTH_FAMILY) {
+            cJSON *arr = cJSON_AddArrayToObject(o, "residents");
+            sqlite3_stmt *st = NULL;
+            if (sqlite3_prepare_v2(db,
+                                   "SELECT r.id, r.display_name FROM family_links l JOIN"
+                                   " residents r ON r.id = l.resident_id WHERE l.family_id = ?"
+                                   " ORDER BY r.id",
+                                   -1, &st, NULL) != SQLITE_OK)
+                goto out;
+            sqlite3_bind_int64(st, 1, w->id);
+            while (sqlite3_step(st) == SQLITE_ROW) {
+                cJSON *e = cJSON_CreateObject();
+                cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
+                cJSON_AddStringToObject(e, "display_name",
+                                        (const char *)sqlite3_column_text(st, 1));
+                cJSON_AddItemToArray(arr, e);
+            }
+            sqlite3_finalize(st);
+        }
+    }
+    /* Names are personal data: the answer is a release, so it is audited. */
+    struct audit_rec a = {.at = j->now,
+                          .actor = w->actor,
+                          .action = "me.read",
+                          .outcome = "ok",
+                          .subject = subject,
+                          .data_kinds = "profile",
+                          .purpose = "account",
+                          .basis = "enrolment",
+                          .source = "hub",
+                          .destination = w->actor,
+                          .request_id = r->request_id};
+    if (audit_append(db, &a, NULL) != SQLITE_OK)
+        goto out;
+    j->out = o;
+    o = NULL;
+    rc = 0;
+out:
+    cJSON_Delete(o);
+    return rc;
+}
+
+void h_me(struct hreq *r)
+{
+    struct me_job j = {.r = r, .now = hubclock_now()};
+    enum writer_status ws = writer_run(r->hub->writer, me_job, &j);
+    if (ws != WRITER_OK) {
+        hutil_write_failed(r, ws);
+        return;
+    }
+    hreq_json(r, 200, j.out);
+}
+
+/* ---- POST /v1/checkins --------------------------------------------------------------- */
+
+struct checkin_job {
+    struct hreq *r;
+    const char *answer;
+    time_t now;
+    const char *idem_key; /* NULL = no Idempotency-Key */
+    const char *body_hash;
+    long long id;
+    char *resp; /* owned JSON */
+};
+
+/* The 201 body. answer is one of our own constants, so printing it needs no escaping.
+ * Returns owned text or NULL. */
+static char *checkin_answer(long long id, long long resident, const char *answer, time_t now)
+{
+    char at[21];
+    hubclock_rfc3339(now, at);
+    char *out = malloc(256);
+    if (out)
+        snprintf(out, 256,
+                 "{\"checkin\":{\"id\":%lld,\"resident_id\":%lld,\"answer\":\"%s\",\"at\":\"%s\","
+                 "\"at_unix\":%lld}}",
+                 id, resident, answer, at, (long long)now);
+    return out;
+}
+
+static int checkin_job(sqlite3 *db, void *arg)
+{
+    struct checkin_job *j = arg;
+    struct hreq *r = j->r;
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    long long id;
+    st = hubdb_stmt(db, "INSERT INTO checkins(resident_id, device_id, answer, at_unix)"
+                        " VALUES(?,?,?,?)");
+    if (!st)
+        goto out;
+    sqlite3_bind_int64(st, 1, r->who.resident_id);
+    sqlite3_bind_int64(st, 2, r->who.id);
+    sqlite3_bind_text(st, 3, j->answer, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (long long)j->now);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        goto out;
+    id = sqlite3_last_insert_rowid(db);
+    struct audit_rec a = {.at = j->now,
+                          .actor = r->who.actor,
+                          .action = "checkin.create",
+                          .outcome = "ok",
+                          .subject = r->who.resident_id,
+                          .data_kinds = "safety",
+                          .purpose = "watch_over",
+                          .basis = "self:home_device",
+                          .source = r->who.actor,
+                          .destination = "hub",
+                          .request_id = r->request_id};
+    if (audit_append(db, &a, NULL) != SQLITE_OK)
+        goto out;
+    j->id = id;
+    /* The answer is built here only when it must be stored for Idempotency-Key replays;
+     * otherwise the request thread builds it, off the writer's critical path. */
+    if (j->idem_key && !(j->resp = checkin_answer(id, r->who.resident_id, j->answer, j->now)))
+        goto out;
+    if (j->idem_key &&
+        idem_store(db, r->who.actor, j->idem_key, j->body_hash, 201, j->resp, j->now) != SQLITE_OK)
+        goto out;
+    rc = 0;
+out:
+    hubdb_stmt_done(st);
+    return rc;
+}
+
+void h_checkin_post(struct hreq *r)
+{
+    char msg[512];
+    const char *answer = NULL;
+    struct hutil_idem idem;
+    if (strcmp(r->who.device_kind, "home") != 0 || r->who.resident_id <= 0) {
+        hreq_error(r, 403, "forbidden",
+                   "Only a home device bound to a resident can post check-ins; this device is "
+                   "not bound to anyone.");
+        return;
+    }
+    if (hubreq_parse_checkin(r->body, r->body_len, &answer, msg, sizeof msg) != HUBREQ_OK) {
+        hreq_error(r, 400, "bad_request", "%s", msg);
+        return;
+    }
+    if (hutil_idem_begin(r, &idem))
+        return; /* answered: replay, 409 or 422 */
+    struct checkin_job j = {.r = r,
+                            .answer = answer,
+                            .now = hubclock_now(),
+                            .idem_key = idem.key,
+                            .body_hash = idem.body_hash};
+    enum writer_status ws = writer_run(r->hub->writer, checkin_job, &j);
+    if (ws == WRITER_OK && !j.resp)
+        j.resp = checkin_answer(j.id, r->who.resident_id, j.answer, j.now);
+    if (ws == WRITER_OK && j.resp) {
+        hreq_raw(r, 201, j.resp);
+        j.resp = NULL;
+    } else if (ws == WRITER_OK) {
+        hreq_error(r, 500, "internal",
+                   "The check-in was stored but the hub ran out of memory answering; retry "
+                   "with the same Idempotency-Key to see it.");
+    } else {
+        hutil_write_failed(r, ws);
+    }
+    free(j.resp);
+    hutil_idem_end(r, &idem);
+}
+
+/* ---- GET /v1/residents/{id}/checkins ------------------------------------------------- */
+
+struct list_job {
+    struct hreq *r;
+    long limit;
+    time_t now;
+    int denied;
+    cJSON *out;
+};
+
+static int checkins_job(sqlite3 *db, void *arg)
+{
+    struct list_job *j = arg;
+    struct hreq *r = j->r;
+    char basis[GATE_BASIS_MAX];
+    sqlite3_stmt *st = NULL;
+    cJSON *o = NULL;
+    int rc = -1;
+    enum gate_decision d = gate_check(db, &r->who, 0, r->path_id, "safety", "watch_over", basis);
+    if (d == GATE_DENY) {
+        j->denied = 1;
+        return 0;
+    }
+    if (d != GATE_ALLOW)
+        goto out;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, answer, at_unix FROM checkins WHERE resident_id = ?"
+                           " ORDER BY id DESC LIMIT ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, r->path_id);
+    sqlite3_bind_int64(st, 2, j->limit);
+    o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "resident_id", (double)r->path_id);
+    cJSON *arr = cJSON_AddArrayToObject(o, "checkins");
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        char at[21];
+        long long t = sqlite3_column_int64(st, 2);
+        hubclock_rfc3339((time_t)t, at);
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
+        cJSON_AddStringToObject(e, "answer", (const char *)sqlite3_column_text(st, 1));
+        cJSON_AddStringToObject(e, "at", at);
+        cJSON_AddNumberToObject(e, "at_unix", (double)t);
+        cJSON_AddItemToArray(arr, e);
+    }
+    if (s != SQLITE_DONE)
+        goto out;
+    struct audit_rec a = {.at = j->now,
+                          .actor = r->who.actor,
+                          .action = "checkins.read",
+                          .outcome = "ok",
+                          .subject = r->path_id,
+                          .data_kinds = "safety",
+                          .purpose = "watch_over",
+                          .basis = basis,
+                          .source = "hub",
+                          .destination = r->who.actor,
+                          .request_id = r->request_id};
+    if (audit_append(db, &a, NULL) != SQLITE_OK)
+        goto out;
+    j->out = o;
+    o = NULL;
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    cJSON_Delete(o);
+    return rc;
+}
+
+void h_checkins_get(struct hreq *r)
+{
+    struct list_job j = {.r = r, .now = hubclock_now()};
+    if (hutil_limit(r, &j.limit) != 0)
+        return;
+    enum writer_status ws = writer_run(r->hub->writer, checkins_job, &j);
+    if (ws != WRITER_OK) {
+        hutil_write_failed(r, ws);
+        return;
+    }
+    if (j.denied) {
+        hutil_not_permitted(r);
+        return;
+    }
+    hreq_json(r, 200, j.out);
+}

@@ -1,0 +1,31 @@
+/*
+ * handlers.h: one function per endpoint of docs/api.md. Each follows the same steps:
+ * parse with caps -> (server.c has authenticated the bearer and checked the role) ->
+ * authorize the subject through gate.h -> act and audit in one writer job -> answer.
+ */
+#ifndef HUB_HANDLERS_H
+#define HUB_HANDLERS_H
+
+#include "hreq.h"
+
+void h_health(struct hreq *r);
+void h_me(struct hreq *r);
+void h_checkin_post(struct hreq *r);
+void h_checkins_get(struct hreq *r);
+
+void h_auth_challenge(struct hreq *r);
+void h_auth_card_login(struct hreq *r);
+void h_auth_logout(struct hreq *r);
+void h_session_get(struct hreq *r);
+void h_session_access_log(struct hreq *r);
+void h_session_consents_get(struct hreq *r);
+void h_session_consents_post(struct hreq *r);
+void h_session_alerts(struct hreq *r);
+
+void h_help_post(struct hreq *r);
+void h_activity_post(struct hreq *r);
+void h_resident_alerts_get(struct hreq *r);
+void h_alerts_get(struct hreq *r);
+void h_alert_ack(struct hreq *r);
+
+#endif

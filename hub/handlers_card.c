@@ -1,0 +1,464 @@
+/*
+ * handlers_card.c: card login (issue 3 items 5-6).
+ *
+ *   POST /v1/auth/challenge   device token -> 32 random bytes, single use, 60 s, bound to
+ *                             the device
+ *   POST /v1/auth/card-login  device token + {challenge, certificate, signature} -> card
+ *                             session (random, stored hashed, bound to the device, 15 min
+ *                             idle / 60 min absolute)
+ *   POST /v1/auth/logout      device token + X-Card-Session -> session ended
+ *   GET  /v1/session          device token + X-Card-Session -> who is logged in
+ *
+ * The certificate and signature check is cardverify_check() (hub/cardverify.h); it runs
+ * on the request thread because it is pure CPU work. The challenge bookkeeping, the
+ * lookup of the enrolled resident, the session and the audit record run in one writer
+ * job. Every success and every refusal is audited; a refusal still consumes the challenge.
+ */
+#include "audit.h"
+#include "b64.h"
+#include "cardverify.h"
+#include "handlers.h"
+#include "hubclock.h"
+#include "hubctx.h"
+#include "hubreq.h"
+#include "hubtoken.h"
+#include "hutil.h"
+#include "writer.h"
+
+#include <openssl/crypto.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHALLENGE_TTL 60
+
+/* ---- POST /v1/auth/challenge ----------------------------------------------------------- */
+
+struct challenge_job {
+    struct hreq *r;
+    time_t now;
+    unsigned char bytes[HUBREQ_CHALLENGE_LEN];
+};
+
+static int challenge_job(sqlite3 *db, void *arg)
+{
+    struct challenge_job *j = arg;
+    char hex[2 * HUBREQ_CHALLENGE_LEN + 1];
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    hubtoken_hex(j->bytes, sizeof j->bytes, hex);
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO challenges(device_id, challenge, expires_unix)"
+                           " VALUES(?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, j->r->who.id);
+    sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (long long)j->now + CHALLENGE_TTL);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        goto out;
+    struct audit_rec a = {.at = j->now,
+                          .actor = j->r->who.actor,
+                          .action = "auth.challenge",
+                          .outcome = "ok",
+                          .data_kinds = "none",
+                          .purpose = "authentication",
+                          .basis = "none",
+                          .source = "hub",
+                          .destination = j->r->who.actor,
+                          .request_id = j->r->request_id};
+    if (audit_append(db, &a, NULL) != SQLITE_OK)
+        goto out;
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void h_auth_challenge(struct hreq *r)
+{
+    struct challenge_job j = {.r = r, .now = hubclock_now()};
+    if (hubtoken_random(j.bytes, sizeof j.bytes) != 0) {
+        hreq_error(r, 503, "unavailable", "The hub cannot make a random challenge right now.");
+        return;
+    }
+    enum writer_status ws = writer_run(r->hub->writer, challenge_job, &j);
+    if (ws != WRITER_OK) {
+        hutil_write_failed(r, ws);
+        return;
+    }
+    char b64[b64_encoded_len(HUBREQ_CHALLENGE_LEN) + 1], at[21];
+    b64_encode(j.bytes, sizeof j.bytes, b64);
+    hubclock_rfc3339(j.now + CHALLENGE_TTL, at);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "challenge", b64);
+    cJSON_AddStringToObject(o, "expires_at", at);
+    cJSON_AddNumberToObject(o, "expires_at_unix", (double)(j.now + CHALLENGE_TTL));
+    hreq_json(r, 201, o);
+}
+
+/* ---- POST /v1/auth/card-login ---------------------------------------------------------- */
+
+struct login_job {
+    struct hreq *r;
+    time_t now;
+    const struct hubreq_card_login *in;
+    enum cardverify_status cv;
+    unsigned char fp[32];
+    /* answer */
+    int status;
+    const char *code; /* NULL = success */
+    const char *message;
+    long long resident;
+    char resident_name[HUTIL_NAME_MAX];
+    char token[HUBTOKEN_MAX + 1];
+};
+
+static void refuse(struct login_job *j, int status, const char *code, const char *message)
+{
+    j->status = status;
+    j->code = code;
+    j->message = message;
+}
+
+static const char *cv_message(enum cardverify_status s)
+{
+    switch (s) {
+    case CARDVERIFY_OK:
+        return "";
+    case CARDVERIFY_BAD_CERT:
+        return "The certificate could not be read; take the card out and try again.";
+    case CARDVERIFY_EXPIRED:
+        return "The card's certificate has expired; the resident should renew it at the city "
+               "office.";
+    case CARDVERIFY_NOT_YET_VALID:
+        return "The card's certificate is not valid yet; check the kiosk's clock or ask staff.";
+    case CARDVERIFY_UNTRUSTED:
+        return "The card's certificate was not issued by an authority this hub trusts.";
+    case CARDVERIFY_BAD_SIGNATURE:
+        return "The card's signature does not match the challenge and certificate; try again.";
+    case CARDVERIFY_INTERNAL:
+        return "The hub could not check the card; try again.";
+    }
+    return "The card could not be checked.";
+}
+
+/* Our own codes, so the API stays stable whatever cardverify names its statuses. */
+static const char *cv_code(enum cardverify_status s)
+{
+    switch (s) {
+    case CARDVERIFY_OK:
+        return "ok";
+    case CARDVERIFY_BAD_CERT:
+        return "certificate_invalid";
+    case CARDVERIFY_EXPIRED:
+        return "certificate_expired";
+    case CARDVERIFY_NOT_YET_VALID:
+        return "certificate_not_yet_valid";
+    case CARDVERIFY_UNTRUSTED:
+        return "certificate_untrusted";
+    case CARDVERIFY_BAD_SIGNATURE:
+        return "signature_invalid";
+    case CARDVERIFY_INTERNAL:
+        break;
+    }
+    return "card_check_failed";
+}
+
+/* Checks the challenge row and consumes it. 0 = usable; otherwise j is refused. -1 = db. */
+static int use_challenge(sqlite3 *db, struct login_job *j)
+{
+    char hex[2 * HUBREQ_CHALLENGE_LEN + 1];
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    hubtoken_hex(j->in->challenge, HUBREQ_CHALLENGE_LEN, hex);
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, device_id, expires_unix, used_unix FROM challenges"
+                           " WHERE challenge = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_DONE) {
+        refuse(j, 401, "challenge_unknown",
+               "This challenge was not issued by the hub; ask for a new one.");
+        rc = 1;
+        goto out;
+    }
+    if (s != SQLITE_ROW)
+        goto out;
+    long long id = sqlite3_column_int64(st, 0);
+    long long dev = sqlite3_column_int64(st, 1);
+    long long expires = sqlite3_column_int64(st, 2);
+    int used = sqlite3_column_type(st, 3) != SQLITE_NULL;
+    sqlite3_finalize(st);
+    st = NULL;
+    if (dev != j->r->who.id) {
+        refuse(j, 401, "challenge_other_device",
+               "This challenge was issued to another device; ask for a new one on this device.");
+        rc = 1;
+        goto out;
+    }
+    if (used) {
+        refuse(j, 401, "challenge_used",
+               "This challenge was already used; each challenge works once. Ask for a new one.");
+        rc = 1;
+        goto out;
+    }
+    /* From here on the challenge is spent, whatever the outcome. */
+    if (sqlite3_prepare_v2(db, "UPDATE challenges SET used_unix = ? WHERE id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, (long long)j->now);
+    sqlite3_bind_int64(st, 2, id);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        goto out;
+    if ((long long)j->now > expires) {
+        refuse(j, 401, "challenge_expired",
+               "This challenge has expired (they last 60 seconds); ask for a new one.");
+        rc = 1;
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int login_job(sqlite3 *db, void *arg)
+{
+    struct login_job *j = arg;
+    struct hreq *r = j->r;
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    char outcome[96], fphex[65];
+    int u = use_challenge(db, j);
+    if (u < 0)
+        goto out;
+    if (u == 0 && j->cv != CARDVERIFY_OK) {
+        refuse(j, 401, cv_code(j->cv), cv_message(j->cv));
+    }
+    if (u == 0 && j->cv == CARDVERIFY_OK) {
+        hubtoken_hex(j->fp, sizeof j->fp, fphex);
+        if (sqlite3_prepare_v2(db, "SELECT id, display_name FROM residents WHERE cert_fp = ?", -1,
+                               &st, NULL) != SQLITE_OK)
+            goto out;
+        sqlite3_bind_text(st, 1, fphex, -1, SQLITE_STATIC);
+        int s = sqlite3_step(st);
+        if (s == SQLITE_ROW) {
+            j->resident = sqlite3_column_int64(st, 0);
+            snprintf(j->resident_name, sizeof j->resident_name, "%s",
+                     (const char *)sqlite3_column_text(st, 1));
+        } else if (s == SQLITE_DONE) {
+            refuse(j, 401, "certificate_not_enrolled",
+                   "This card is valid but not enrolled at this hub; the resident can enrol at "
+                   "the city office.");
+        } else {
+            goto out;
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    if (!j->code) {
+        char hash[HUBTOKEN_HASH_HEX];
+        if (hubtoken_new("ses", j->token, sizeof j->token) != 0)
+            goto out;
+        hubtoken_hash(j->token, strlen(j->token), hash);
+        if (sqlite3_prepare_v2(db,
+                               "INSERT INTO sessions(token_hash, device_id, resident_id,"
+                               " created_unix, last_used_unix) VALUES(?,?,?,?,?)",
+                               -1, &st, NULL) != SQLITE_OK)
+            goto out;
+        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, r->who.id);
+        sqlite3_bind_int64(st, 3, j->resident);
+        sqlite3_bind_int64(st, 4, (long long)j->now);
+        sqlite3_bind_int64(st, 5, (long long)j->now);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            goto out;
+        j->status = 201;
+    }
+    snprintf(outcome, sizeof outcome, "%s%s", j->code ? "refused: " : "ok", j->code ? j->code : "");
+    struct audit_rec a = {.at = j->now,
+                          .actor = r->who.actor,
+                          .action = "auth.card_login",
+                          .outcome = outcome,
+                          .subject = j->resident,
+                          .data_kinds = "certificate",
+                          .purpose = "authentication",
+                          .basis = "self:card",
+                          .source = r->who.actor,
+                          .destination = "hub",
+                          .request_id = r->request_id};
+    if (audit_append(db, &a, NULL) != SQLITE_OK)
+        goto out;
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void h_auth_card_login(struct hreq *r)
+{
+    char msg[512];
+    struct hubreq_card_login *in = malloc(sizeof *in);
+    struct login_job *j = calloc(1, sizeof *j);
+    if (!in || !j) {
+        hreq_error(r, 503, "unavailable", "The hub is out of memory; try again.");
+        goto out;
+    }
+    if (hubreq_parse_card_login(r->body, r->body_len, in, msg, sizeof msg) != HUBREQ_OK) {
+        hreq_error(r, 400, "bad_request", "%s", msg);
+        goto out;
+    }
+    if (!r->hub->trust) {
+        hreq_error(r, 503, "card_login_unavailable",
+                   "Card login is not set up on this hub (no trusted CA configured).");
+        goto out;
+    }
+    j->r = r;
+    j->in = in;
+    j->now = hubclock_now();
+    j->cv = cardverify_check(r->hub->trust, in->cert, in->cert_len, in->challenge,
+                             HUBREQ_CHALLENGE_LEN, in->sig, in->sig_len, j->now, j->fp);
+    enum writer_status ws = writer_run(r->hub->writer, login_job, j);
+    if (ws != WRITER_OK) {
+        hutil_write_failed(r, ws);
+        goto out;
+    }
+    if (j->code) {
+        hreq_error(r, j->status, j->code, "%s", j->message);
+        goto out;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "session", j->token);
+    cJSON *res = cJSON_AddObjectToObject(o, "resident");
+    cJSON_AddNumberToObject(res, "id", (double)j->resident);
+    cJSON_AddStringToObject(res, "display_name", j->resident_name);
+    cJSON_AddNumberToObject(o, "idle_timeout_s", AUTH_SESSION_IDLE);
+    cJSON_AddNumberToObject(o, "expires_at_unix", (double)(j->now + AUTH_SESSION_ABSOLUTE));
+    hreq_json(r, 201, o);
+out:
+    if (j)
+        OPENSSL_cleanse(j->token, sizeof j->token);
+    free(j);
+    free(in);
+}
+
+/* ---- POST /v1/auth/logout, GET /v1/session -------------------------------------------- */
+
+struct session_job {
+    struct hreq *r;
+    const char *token;
+    time_t now;
+    int logout;
+    enum auth_session_status ss;
+    long long resident, session_id;
+    long long created, last_used;
+    char name[HUTIL_NAME_MAX];
+};
+
+static int session_job(sqlite3 *db, void *arg)
+{
+    struct session_job *j = arg;
+    struct hreq *r = j->r;
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    j->ss = auth_session_use(db, j->token, r->who.id, j->now, &j->resident, &j->session_id);
+    if (j->ss == AUTH_SESSION_ERROR)
+        goto out;
+    if (j->ss != AUTH_SESSION_OK && !(j->logout && j->ss == AUTH_SESSION_EXPIRED))
+        return 0;
+    if (j->logout) {
+        /* An expired session is ended too; its row is found again by hash. */
+        char hash[HUBTOKEN_HASH_HEX];
+        hubtoken_hash(j->token, strlen(j->token), hash);
+        if (sqlite3_prepare_v2(db,
+                               "UPDATE sessions SET ended_unix = ? WHERE token_hash = ?"
+                               " AND device_id = ? AND ended_unix IS NULL"
+                               " RETURNING resident_id",
+                               -1, &st, NULL) != SQLITE_OK)
+            goto out;
+        sqlite3_bind_int64(st, 1, (long long)j->now);
+        sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 3, r->who.id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            j->resident = sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        st = NULL;
+    } else {
+        if (sqlite3_prepare_v2(db,
+                               "SELECT s.created_unix, s.last_used_unix, r.display_name FROM"
+                               " sessions s JOIN residents r ON r.id = s.resident_id"
+                               " WHERE s.id = ?",
+                               -1, &st, NULL) != SQLITE_OK)
+            goto out;
+        sqlite3_bind_int64(st, 1, j->session_id);
+        if (sqlite3_step(st) != SQLITE_ROW)
+            goto out;
+        j->created = sqlite3_column_int64(st, 0);
+        j->last_used = sqlite3_column_int64(st, 1);
+        snprintf(j->name, sizeof j->name, "%s", (const char *)sqlite3_column_text(st, 2));
+    }
+    struct audit_rec a = {.at = j->now,
+                          .actor = r->who.actor,
+                          .action = j->logout ? "auth.logout" : "session.read",
+                          .outcome = "ok",
+                          .subject = j->resident,
+                          .data_kinds = j->logout ? "none" : "profile",
+                          .purpose = j->logout ? "authentication" : "own_view",
+                          .basis = "self:card_session",
+                          .source = j->logout ? r->who.actor : "hub",
+                          .destination = j->logout ? "hub" : r->who.actor,
+                          .request_id = r->request_id};
+    if (audit_append(db, &a, NULL) != SQLITE_OK)
+        goto out;
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void h_auth_logout(struct hreq *r)
+{
+    struct session_job j = {
+        .r = r, .token = hreq_header(r, "X-Card-Session"), .now = hubclock_now(), .logout = 1};
+    if (!j.token) {
+        hutil_session_refused(r, AUTH_SESSION_MISSING);
+        return;
+    }
+    enum writer_status ws = writer_run(r->hub->writer, session_job, &j);
+    if (ws != WRITER_OK) {
+        hutil_write_failed(r, ws);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "ended", 1);
+    /* Ending an unknown or already-ended session is not an error: the card is out either
+     * way, and the kiosk must never get stuck on logout. */
+    cJSON_AddBoolToObject(o, "was_active", j.ss == AUTH_SESSION_OK || j.ss == AUTH_SESSION_EXPIRED);
+    hreq_json(r, 200, o);
+}
+
+void h_session_get(struct hreq *r)
+{
+    struct session_job j = {
+        .r = r, .token = hreq_header(r, "X-Card-Session"), .now = hubclock_now()};
+    enum writer_status ws = writer_run(r->hub->writer, session_job, &j);
+    if (ws != WRITER_OK) {
+        hutil_write_failed(r, ws);
+        return;
+    }
+    if (j.ss != AUTH_SESSION_OK) {
+        hutil_session_refused(r, j.ss);
+        return;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON *res = cJSON_AddObjectToObject(o, "resident");
+    cJSON_AddNumberToObject(res, "id", (double)j.resident);
+    cJSON_AddStringToObject(res, "display_name", j.name);
+    cJSON_AddNumberToObject(o, "idle_expires_at_unix", (double)(j.now + AUTH_SESSION_IDLE));
+    cJSON_AddNumberToObject(o, "expires_at_unix", (double)(j.created + AUTH_SESSION_ABSOLUTE));
+    hreq_json(r, 200, o);
+}

@@ -1,0 +1,42 @@
+/*
+ * hreq.h: what a request handler sees (internal to the daemon: server.c and the handler
+ * files). A handler reads the request through these helpers and leaves exactly one answer
+ * in r->status/r->resp; server.c sends it. Errors always use hreq_error(), which writes
+ * the API's {"error":{"code","message"}} body.
+ */
+#ifndef HUB_HREQ_H
+#define HUB_HREQ_H
+
+#include <stddef.h>
+#include <cjson/cJSON.h>
+
+#include "auth.h"
+
+struct hub;
+
+struct hreq {
+    struct hub *hub;
+    void *conn; /* struct MHD_Connection *, kept opaque for handlers */
+    const char *method;
+    const char *path;
+    const char *body;
+    size_t body_len;
+    long long path_id; /* the {id} of the route's pattern, else 0 */
+    struct auth_principal who;
+    char request_id[33];
+    int status;
+    char *resp; /* owned JSON text */
+};
+
+/* A request header or query argument, or NULL. Borrowed for the request's lifetime. */
+const char *hreq_header(struct hreq *r, const char *name);
+const char *hreq_query(struct hreq *r, const char *name);
+
+void hreq_error(struct hreq *r, int status, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Takes ownership of obj. */
+void hreq_json(struct hreq *r, int status, cJSON *obj);
+/* Takes ownership of the JSON text. */
+void hreq_raw(struct hreq *r, int status, char *json);
+
+#endif

@@ -1,0 +1,16 @@
+/*
+ * hubctx.h: the daemon's shared state, handed to every handler through struct hreq.
+ * Everything in it is thread-safe or read-only after start-up.
+ */
+#ifndef HUB_HUBCTX_H
+#define HUB_HUBCTX_H
+
+struct hub {
+    struct hubdb_pool *pool;        /* read connections */
+    struct writer *writer;          /* every write */
+    struct idem *idem;              /* Idempotency-Key claims */
+    struct cardverify_trust *trust; /* CAs for card login; NULL = card login refused */
+    long escalation_window_min;
+};
+
+#endif

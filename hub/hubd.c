@@ -1,0 +1,131 @@
+/*
+ * hubd.c: the linkage hub daemon. Parses options, starts the server (server.h), prints
+ * "listening on ADDR:PORT" once it accepts connections (tests and scripts read that line
+ * to learn an ephemeral port), and on SIGTERM or SIGINT stops gracefully: no new
+ * connections, requests in flight finish, the writer drains, the database is closed.
+ */
+#include "hubclock.h"
+#include "server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: hubd --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
+            "            [--trust-ca PEM] [--key FILE] [--clock-file FILE]\n"
+            "            [--escalation-window MIN] [--tick SECONDS]\n"
+            "  --listen ADDR      IPv4/IPv6 address to listen on (default 127.0.0.1); plain HTTP\n"
+            "                     only on loopback\n"
+            "  --port N           TCP port, 0 = any free port (default 8443)\n"
+            "  --db FILE          SQLite database (created and migrated if needed)\n"
+            "  --tls-cert/--tls-key  serve HTTPS with this certificate and key\n"
+            "  --trust-ca PEM     CA certificates trusted for card login\n"
+            "  --key FILE         Ed25519 hub key (hubctl keygen) that signs audit checkpoints\n"
+            "  --clock-file FILE  read the time (Unix seconds) from FILE: tests and demos only\n"
+            "  --escalation-window MIN  minutes after a missed deadline before city staff are\n"
+            "                     alerted (default 120)\n"
+            "  --tick SECONDS     run the missed check-in pass this often (default 30, 0 = off)\n");
+}
+
+static int parse_long(const char *s, long lo, long hi, long *out)
+{
+    errno = 0;
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct server_config cfg = {.listen = "127.0.0.1", .port = 8443, .tick_seconds = 30};
+    long v;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (!val) {
+            fprintf(stderr, "hubd: unknown option or missing value: %s\n", a);
+            usage(stderr);
+            return 2;
+        }
+        i++;
+        if (strcmp(a, "--listen") == 0) {
+            cfg.listen = val;
+        } else if (strcmp(a, "--port") == 0) {
+            if (parse_long(val, 0, 65535, &v) != 0) {
+                fprintf(stderr, "hubd: --port must be 0..65535\n");
+                return 2;
+            }
+            cfg.port = (unsigned)v;
+        } else if (strcmp(a, "--db") == 0) {
+            cfg.db_path = val;
+        } else if (strcmp(a, "--tls-cert") == 0) {
+            cfg.tls_cert = val;
+        } else if (strcmp(a, "--tls-key") == 0) {
+            cfg.tls_key = val;
+        } else if (strcmp(a, "--trust-ca") == 0) {
+            cfg.trust_ca = val;
+        } else if (strcmp(a, "--key") == 0) {
+            cfg.key_path = val;
+        } else if (strcmp(a, "--clock-file") == 0) {
+            hubclock_use_file(val);
+        } else if (strcmp(a, "--escalation-window") == 0) {
+            if (parse_long(val, 1, 24 * 60, &v) != 0) {
+                fprintf(stderr, "hubd: --escalation-window must be 1..1440 minutes\n");
+                return 2;
+            }
+            cfg.escalation_window_min = v;
+        } else if (strcmp(a, "--tick") == 0) {
+            if (parse_long(val, 0, 3600, &v) != 0) {
+                fprintf(stderr, "hubd: --tick must be 0..3600 seconds\n");
+                return 2;
+            }
+            cfg.tick_seconds = v;
+        } else {
+            fprintf(stderr, "hubd: unknown option: %s\n", a);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (!cfg.db_path) {
+        fprintf(stderr, "hubd: --db FILE is required\n");
+        usage(stderr);
+        return 2;
+    }
+    /* Block the stop signals before any thread starts, so only sigwait() below sees them;
+     * a closed client socket must not kill the process either. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    char err[512];
+    struct server *s = server_start(&cfg, err, sizeof err);
+    if (!s) {
+        fprintf(stderr, "hubd: %s\n", err);
+        return 1;
+    }
+    int v6 = strchr(cfg.listen, ':') != NULL;
+    printf("listening on %s%s%s:%u\n", v6 ? "[" : "", cfg.listen, v6 ? "]" : "", server_port(s));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, "hubd: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    server_stop(s);
+    fprintf(stderr, "hubd: stopped\n");
+    return 0;
+}

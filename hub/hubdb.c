@@ -1,0 +1,363 @@
+/*
+ * hubdb.c: opening, migrating and pooling the hub's SQLite database (see hubdb.h).
+ *
+ * Migrations are append-only: a released schema step is never edited, a change is a new
+ * entry at the end of the list. Each runs inside BEGIN IMMEDIATE ... COMMIT together with
+ * the user_version bump, so a crash leaves either the old or the new version.
+ */
+#include "hubdb.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const migrations[] = {
+    /* 1: walking skeleton + hash-chained audit log */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE residents(id INTEGER PRIMARY KEY, display_name TEXT NOT NULL,"
+    " district TEXT NOT NULL, deadline_min INTEGER NOT NULL, cert_fp TEXT UNIQUE,"
+    " created_unix INTEGER NOT NULL);"
+    "CREATE TABLE devices(id INTEGER PRIMARY KEY,"
+    " kind TEXT NOT NULL CHECK(kind IN ('home','public')),"
+    " resident_id INTEGER REFERENCES residents(id), label TEXT NOT NULL DEFAULT '',"
+    " token_hash TEXT NOT NULL UNIQUE, created_unix INTEGER NOT NULL,"
+    " CHECK(kind = 'public' OR resident_id IS NOT NULL));"
+    "CREATE TABLE family(id INTEGER PRIMARY KEY, display_name TEXT NOT NULL,"
+    " token_hash TEXT NOT NULL UNIQUE, created_unix INTEGER NOT NULL);"
+    "CREATE TABLE family_links(family_id INTEGER NOT NULL REFERENCES family(id),"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id), relation TEXT NOT NULL DEFAULT '',"
+    " PRIMARY KEY(family_id, resident_id));"
+    "CREATE TABLE checkins(id INTEGER PRIMARY KEY,"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id),"
+    " device_id INTEGER NOT NULL REFERENCES devices(id), answer TEXT NOT NULL,"
+    " at_unix INTEGER NOT NULL);"
+    "CREATE INDEX checkins_resident ON checkins(resident_id, id);"
+    "CREATE TABLE idempotency(principal TEXT NOT NULL, key TEXT NOT NULL,"
+    " body_hash TEXT NOT NULL, status INTEGER NOT NULL, response TEXT NOT NULL,"
+    " created_unix INTEGER NOT NULL, PRIMARY KEY(principal, key)) WITHOUT ROWID;"
+    "CREATE TABLE audit(id INTEGER PRIMARY KEY, at_unix INTEGER NOT NULL, actor TEXT NOT NULL,"
+    " action TEXT NOT NULL, outcome TEXT NOT NULL, subject_resident_id INTEGER,"
+    " data_kinds TEXT NOT NULL, purpose TEXT NOT NULL, basis TEXT NOT NULL,"
+    " source TEXT NOT NULL, destination TEXT NOT NULL, request_id TEXT NOT NULL,"
+    " prev_hash TEXT NOT NULL, hash TEXT NOT NULL);"
+    "CREATE INDEX audit_subject ON audit(subject_resident_id, id);"
+    "CREATE TABLE audit_checkpoints(id INTEGER PRIMARY KEY, audit_id INTEGER NOT NULL,"
+    " audit_hash TEXT NOT NULL, at_unix INTEGER NOT NULL, pubkey TEXT NOT NULL,"
+    " signature TEXT NOT NULL);"
+    "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    /* 2: card login (challenges, sessions) */
+    "CREATE TABLE challenges(id INTEGER PRIMARY KEY,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id), challenge TEXT NOT NULL UNIQUE,"
+    " expires_unix INTEGER NOT NULL, used_unix INTEGER);"
+    "CREATE TABLE sessions(id INTEGER PRIMARY KEY, token_hash TEXT NOT NULL UNIQUE,"
+    " device_id INTEGER NOT NULL REFERENCES devices(id),"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id), created_unix INTEGER NOT NULL,"
+    " last_used_unix INTEGER NOT NULL, ended_unix INTEGER);",
+    /* 3: privacy core (staff, consent, legal bases, alerts) */
+    "CREATE TABLE staff(id INTEGER PRIMARY KEY, display_name TEXT NOT NULL,"
+    " token_hash TEXT NOT NULL UNIQUE, created_unix INTEGER NOT NULL);"
+    "CREATE TABLE consents(id INTEGER PRIMARY KEY,"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id),"
+    " recipient_kind TEXT NOT NULL, recipient_id INTEGER NOT NULL, data_kind TEXT NOT NULL,"
+    " purpose TEXT NOT NULL, granted_unix INTEGER NOT NULL, granted_via TEXT NOT NULL,"
+    " revoked_unix INTEGER);"
+    "CREATE INDEX consents_lookup ON consents(resident_id, recipient_kind, recipient_id);"
+    "CREATE TABLE legal_bases(name TEXT PRIMARY KEY, recipient_kind TEXT NOT NULL,"
+    " data_kind TEXT NOT NULL, purpose TEXT NOT NULL, description TEXT NOT NULL);"
+    "CREATE TABLE alerts(id INTEGER PRIMARY KEY,"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id), kind TEXT NOT NULL,"
+    " level TEXT NOT NULL, day TEXT NOT NULL, raised_unix INTEGER NOT NULL,"
+    " ack_by TEXT, ack_unix INTEGER, UNIQUE(resident_id, kind, level, day));"
+    "INSERT INTO legal_bases VALUES('watch_over_city', 'staff', 'safety', 'watch_over',"
+    " 'City watch-over staff receive missed check-in and help alerts under the municipal"
+    " watch-over programme (no consent needed).');",
+    /* 4: signs of life other than a check-in (a touch on the home tablet) */
+    "CREATE TABLE activity(id INTEGER PRIMARY KEY,"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id),"
+    " device_id INTEGER NOT NULL REFERENCES devices(id), kind TEXT NOT NULL,"
+    " at_unix INTEGER NOT NULL);"
+    "CREATE INDEX activity_resident ON activity(resident_id, at_unix);"
+    "CREATE INDEX sessions_resident ON sessions(resident_id, created_unix);",
+};
+
+#define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+const char *hubdb_status_str(enum hubdb_status s)
+{
+    switch (s) {
+    case HUBDB_OK:
+        return "ok";
+    case HUBDB_ERR_OPEN:
+        return "cannot open the database";
+    case HUBDB_ERR_MIGRATE:
+        return "schema migration failed";
+    case HUBDB_ERR_NEWER:
+        return "database written by a newer hub";
+    }
+    return "unknown";
+}
+
+int hubdb_schema_version(void)
+{
+    return N_MIGRATIONS;
+}
+
+int hubdb_exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+int hubdb_user_version(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+enum hubdb_status hubdb_open(const char *path, int create, sqlite3 **out, char *err, size_t errcap)
+{
+    sqlite3 *db = NULL;
+    enum hubdb_status st = HUBDB_ERR_OPEN;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+    *out = NULL;
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errcap, "cannot open database %s: %s", path,
+                 db ? sqlite3_errmsg(db) : "out of memory");
+        goto out;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    /* WAL so readers never block the writer; FULL so a COMMIT is on disk before we
+     * acknowledge anything. */
+    if (hubdb_exec(db, "PRAGMA journal_mode=WAL") != SQLITE_OK ||
+        hubdb_exec(db, "PRAGMA synchronous=FULL") != SQLITE_OK ||
+        hubdb_exec(db, "PRAGMA foreign_keys=ON") != SQLITE_OK) {
+        snprintf(err, errcap, "cannot set up database %s: %s", path, sqlite3_errmsg(db));
+        goto out;
+    }
+    *out = db;
+    db = NULL;
+    st = HUBDB_OK;
+out:
+    sqlite3_close_v2(db);
+    return st;
+}
+
+enum hubdb_status hubdb_migrate(sqlite3 *db, char *err, size_t errcap)
+{
+    int v = hubdb_user_version(db);
+    if (v < 0) {
+        snprintf(err, errcap, "cannot read the schema version: %s", sqlite3_errmsg(db));
+        return HUBDB_ERR_OPEN;
+    }
+    if (v > N_MIGRATIONS) {
+        snprintf(err, errcap,
+                 "the database has schema version %d but this hub knows only up to %d; "
+                 "use a newer hub",
+                 v, N_MIGRATIONS);
+        return HUBDB_ERR_NEWER;
+    }
+    for (; v < N_MIGRATIONS; v++) {
+        char bump[64];
+        snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v + 1);
+        if (hubdb_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
+            snprintf(err, errcap, "cannot start migration %d: %s", v + 1, sqlite3_errmsg(db));
+            return HUBDB_ERR_MIGRATE;
+        }
+        /* Another process may have migrated while we waited for the lock. */
+        if (hubdb_user_version(db) > v) {
+            hubdb_exec(db, "ROLLBACK");
+            v = hubdb_user_version(db) - 1;
+            continue;
+        }
+        if (hubdb_exec(db, migrations[v]) != SQLITE_OK || hubdb_exec(db, bump) != SQLITE_OK) {
+            snprintf(err, errcap, "migration %d failed: %s", v + 1, sqlite3_errmsg(db));
+            hubdb_exec(db, "ROLLBACK");
+            return HUBDB_ERR_MIGRATE;
+        }
+        if (hubdb_exec(db, "COMMIT") != SQLITE_OK) {
+            snprintf(err, errcap, "migration %d could not be committed: %s", v + 1,
+                     sqlite3_errmsg(db));
+            hubdb_exec(db, "ROLLBACK");
+            return HUBDB_ERR_MIGRATE;
+        }
+    }
+    return HUBDB_OK;
+}
+
+#define STMT_CACHE 4096 /* power of two */
+
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    sqlite3 *db;
+    const char *sql;
+    sqlite3_stmt *st;
+} cache[STMT_CACHE];
+
+static size_t cache_slot(sqlite3 *db, const char *sql)
+{
+    uintptr_t h = (uintptr_t)db * 31u ^ (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 20) & (STMT_CACHE - 1);
+}
+
+sqlite3_stmt *hubdb_stmt(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = NULL;
+    size_t i = cache_slot(db, sql);
+    pthread_mutex_lock(&cache_mu);
+    for (size_t k = 0; k < STMT_CACHE; k++, i = (i + 1) & (STMT_CACHE - 1)) {
+        if (!cache[i].db)
+            break;
+        if (cache[i].db == db && cache[i].sql == sql) {
+            st = cache[i].st;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache_mu);
+    if (st) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+        return NULL;
+    int stored = 0;
+    i = cache_slot(db, sql);
+    pthread_mutex_lock(&cache_mu);
+    for (size_t k = 0; k < STMT_CACHE; k++, i = (i + 1) & (STMT_CACHE - 1)) {
+        if (!cache[i].db) {
+            cache[i].db = db;
+            cache[i].sql = sql;
+            cache[i].st = st;
+            stored = 1;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&cache_mu);
+    if (!stored) { /* full: a programming error (too many connections x statements) */
+        fprintf(stderr, "hub: statement cache full\n");
+        sqlite3_finalize(st);
+        return NULL;
+    }
+    return st;
+}
+
+void hubdb_stmt_done(sqlite3_stmt *st)
+{
+    if (st)
+        sqlite3_reset(st);
+}
+
+void hubdb_close(sqlite3 *db)
+{
+    if (!db)
+        return;
+    /* Rebuild the table without db's entries (open addressing cannot just clear slots). */
+    pthread_mutex_lock(&cache_mu);
+    size_t n = 0;
+    for (size_t i = 0; i < STMT_CACHE; i++)
+        if (cache[i].db == db) {
+            cache[i].db = NULL;
+            n++;
+        }
+    if (n) {
+        for (size_t i = 0; i < STMT_CACHE; i++) {
+            if (!cache[i].db)
+                continue;
+            sqlite3 *d = cache[i].db;
+            const char *q = cache[i].sql;
+            sqlite3_stmt *s = cache[i].st;
+            cache[i].db = NULL;
+            size_t j = cache_slot(d, q);
+            while (cache[j].db)
+                j = (j + 1) & (STMT_CACHE - 1);
+            cache[j].db = d;
+            cache[j].sql = q;
+            cache[j].st = s;
+        }
+    }
+    pthread_mutex_unlock(&cache_mu);
+    sqlite3_stmt *st;
+    while ((st = sqlite3_next_stmt(db, NULL)) != NULL)
+        sqlite3_finalize(st);
+    sqlite3_close_v2(db);
+}
+
+#define POOL_MAX 64
+
+struct hubdb_pool {
+    pthread_mutex_t mu;
+    char *path;
+    sqlite3 *idle[POOL_MAX];
+    int n_idle;
+};
+
+struct hubdb_pool *hubdb_pool_create(const char *path)
+{
+    struct hubdb_pool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->path = strdup(path);
+    if (!p->path) {
+        free(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    return p;
+}
+
+sqlite3 *hubdb_pool_get(struct hubdb_pool *p)
+{
+    sqlite3 *db = NULL;
+    pthread_mutex_lock(&p->mu);
+    if (p->n_idle > 0)
+        db = p->idle[--p->n_idle];
+    pthread_mutex_unlock(&p->mu);
+    if (db)
+        return db;
+    if (sqlite3_open_v2(p->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
+        fprintf(stderr, "hub: cannot open a read connection: %s\n",
+                db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close_v2(db);
+        return NULL;
+    }
+    sqlite3_busy_timeout(db, 10000);
+    /* Request threads only read; writes go through the writer thread. */
+    hubdb_exec(db, "PRAGMA query_only=1");
+    return db;
+}
+
+void hubdb_pool_put(struct hubdb_pool *p, sqlite3 *db)
+{
+    if (!db)
+        return;
+    pthread_mutex_lock(&p->mu);
+    if (p->n_idle < POOL_MAX) {
+        p->idle[p->n_idle++] = db;
+        db = NULL;
+    }
+    pthread_mutex_unlock(&p->mu);
+    hubdb_close(db);
+}
+
+void hubdb_pool_destroy(struct hubdb_pool *p)
+{
+    if (!p)
+        return;
+    for (int i = 0; i < p->n_idle; i++)
+        hubdb_close(p->idle[i]);
+    pthread_mutex_destroy(&p->mu);
+    free(p->path);
+    free(p);
+}

@@ -1,0 +1,68 @@
+/*
+ * hubdb.h: the hub's SQLite file. Opening sets the durability rules every acknowledged
+ * write relies on (WAL, synchronous=FULL, foreign keys, a busy timeout so hubd and hubctl
+ * can share the file), and hubdb_migrate() brings the schema to the version this build
+ * knows, one migration per transaction, recorded in PRAGMA user_version.
+ *
+ * A small pool hands out read-only connections to request threads; all writes of the
+ * daemon go through the single writer thread (writer.h), which owns its own connection.
+ */
+#ifndef HUB_DB_H
+#define HUB_DB_H
+
+#include <stddef.h>
+#include <sqlite3.h>
+
+enum hubdb_status {
+    HUBDB_OK = 0,
+    HUBDB_ERR_OPEN,    /* the file cannot be opened or is not a database */
+    HUBDB_ERR_MIGRATE, /* a migration failed; nothing of it was kept */
+    HUBDB_ERR_NEWER,   /* the file was written by a newer hub */
+};
+const char *hubdb_status_str(enum hubdb_status s);
+
+/* The schema version this build writes (PRAGMA user_version after hubdb_migrate). */
+int hubdb_schema_version(void);
+
+/*
+ * Opens (creating if create != 0) the database at path with the hub's pragmas. On success
+ * *out is an owned handle (close with sqlite3_close_v2). On failure err holds a sentence.
+ */
+__attribute__((warn_unused_result)) enum hubdb_status
+hubdb_open(const char *path, int create, sqlite3 **out, char *err, size_t errcap);
+
+/* Applies every migration newer than the file's user_version, each in one transaction. */
+__attribute__((warn_unused_result)) enum hubdb_status hubdb_migrate(sqlite3 *db, char *err,
+                                                                    size_t errcap);
+
+/* The file's current user_version, or -1. */
+int hubdb_user_version(sqlite3 *db);
+
+/* Runs one SQL statement with no result rows. Returns SQLITE_OK or the error code. */
+int hubdb_exec(sqlite3 *db, const char *sql);
+
+/*
+ * Statement cache for hot paths. sql must be a string literal (the cache is keyed by the
+ * pointer). Returns a borrowed statement, reset and with bindings cleared, or NULL. The
+ * caller must call hubdb_stmt_done() when finished with it (a SELECT left unreset keeps
+ * its read snapshot open) and must never finalize it. A connection that used the cache
+ * must be closed with hubdb_close().
+ */
+sqlite3_stmt *hubdb_stmt(sqlite3 *db, const char *sql);
+void hubdb_stmt_done(sqlite3_stmt *st);
+
+/* Finalizes every statement of db (cached or not) and closes it. Accepts NULL. */
+void hubdb_close(sqlite3 *db);
+
+/* Read-connection pool. Thread-safe. */
+struct hubdb_pool;
+/* Returns an owned pool over path (no connection is opened yet), or NULL. */
+struct hubdb_pool *hubdb_pool_create(const char *path);
+/* Borrows a read-only connection; give it back with hubdb_pool_put. NULL if none can be
+ * opened. */
+sqlite3 *hubdb_pool_get(struct hubdb_pool *pool);
+void hubdb_pool_put(struct hubdb_pool *pool, sqlite3 *db);
+/* Closes every connection; accepts NULL. No connection may be borrowed any more. */
+void hubdb_pool_destroy(struct hubdb_pool *pool);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * hutil.c: helpers shared by the handlers (see hutil.h).
+ */
+#include "hutil.h"
+#include "hubctx.h"
+#include "hubdb.h"
+#include "hubreq.h"
+#include "hubtoken.h"
+#include "idem.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hutil_write_failed(struct hreq *r, enum writer_status ws)
+{
+    if (ws == WRITER_STOPPED)
+        hreq_error(r, 503, "unavailable", "The hub is shutting down; try again in a minute.");
+    else
+        hreq_error(r, 500, "not_stored",
+                   "The hub could not record this request (its database or audit log refused "
+                   "the write), so nothing was changed or released; try again later.");
+}
+
+void hutil_not_permitted(struct hreq *r)
+{
+    hreq_error(r, 403, "not_permitted",
+               "You are not permitted to see this resident's data: there is no link, consent "
+               "or legal basis for it (or no such resident).");
+}
+
+int hutil_limit(struct hreq *r, long *limit)
+{
+    const char *s = hreq_query(r, "limit");
+    *limit = 20;
+    if (!s)
+        return 0;
+    errno = 0;
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < 1 || v > 100) {
+        hreq_error(r, 400, "bad_request", "The limit must be a whole number from 1 to 100.");
+        return -1;
+    }
+    *limit = v;
+    return 0;
+}
+
+int hutil_text1(sqlite3 *db, const char *sql, long long id, char *out, size_t cap)
+{
+    sqlite3_stmt *st = NULL;
+    int r = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        snprintf(out, cap, "%s", t ? (const char *)t : "");
+        r = 1;
+    } else if (rc == SQLITE_DONE) {
+        r = 0;
+    }
+out:
+    sqlite3_finalize(st);
+    return r;
+}
+
+int hutil_resident_name(sqlite3 *db, long long id, char *out, size_t cap)
+{
+    return hutil_text1(db, "SELECT display_name FROM residents WHERE id = ?", id, out, cap);
+}
+
+int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem)
+{
+    memset(idem, 0, sizeof *idem);
+    const char *key = hreq_header(r, "Idempotency-Key");
+    if (!key)
+        return 0;
+    if (!hubreq_valid_idempotency_key(key)) {
+        hreq_error(r, 400, "bad_idempotency_key",
+                   "The Idempotency-Key must be 1 to 64 characters of letters, digits, _ and -.");
+        return 1;
+    }
+    hubtoken_hash(r->body, r->body_len, idem->body_hash);
+    int c = idem_claim(r->hub->idem, r->who.actor, key);
+    if (c == 0) {
+        hreq_error(r, 409, "in_flight",
+                   "A request with this Idempotency-Key is still being processed; wait for its "
+                   "answer, then retry.");
+        return 1;
+    }
+    if (c < 0) {
+        hreq_error(r, 503, "unavailable", "The hub is too busy; try again in a moment.");
+        return 1;
+    }
+    idem->claimed = 1;
+    idem->key = key;
+    sqlite3 *db = hubdb_pool_get(r->hub->pool);
+    int status = 0;
+    char *resp = NULL;
+    enum idem_lookup l =
+        db ? idem_lookup(db, r->who.actor, key, idem->body_hash, &status, &resp) : IDEM_ERROR;
+    hubdb_pool_put(r->hub->pool, db);
+    switch (l) {
+    case IDEM_NEW:
+        return 0;
+    case IDEM_REPLAY:
+        hreq_raw(r, status, resp);
+        break;
+    case IDEM_MISMATCH:
+        hreq_error(r, 422, "idempotency_key_reused",
+                   "This Idempotency-Key was already used with a different body; use a new key "
+                   "for a new request.");
+        break;
+    case IDEM_ERROR:
+        hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");
+        break;
+    }
+    hutil_idem_end(r, idem);
+    return 1;
+}
+
+void hutil_idem_end(struct hreq *r, struct hutil_idem *idem)
+{
+    if (idem->claimed)
+        idem_release(r->hub->idem, r->who.actor, idem->key);
+    idem->claimed = 0;
+}
+
+void hutil_session_refused(struct hreq *r, enum auth_session_status ss)
+{
+    switch (ss) {
+    case AUTH_SESSION_MISSING:
+        hreq_error(r, 401, "card_session_required",
+                   "This needs a card login: send \"X-Card-Session: <session>\" from "
+                   "/v1/auth/card-login.");
+        break;
+    case AUTH_SESSION_EXPIRED:
+        hreq_error(r, 401, "card_session_expired",
+                   "The card session has expired (15 minutes idle or 60 minutes in all); log in "
+                   "with the card again.");
+        break;
+    default:
+        hreq_error(r, 401, "card_session_invalid",
+                   "The card session is not valid on this device (ended or unknown); log in "
+                   "with the card again.");
+        break;
+    }
+}

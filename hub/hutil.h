@@ -1,0 +1,44 @@
+/*
+ * hutil.h: small helpers shared by the handler files: standard refusals, the limit
+ * parameter, one-value queries and the Idempotency-Key steps around a writer job.
+ */
+#ifndef HUB_HUTIL_H
+#define HUB_HUTIL_H
+
+#include <sqlite3.h>
+
+#include "hreq.h"
+#include "writer.h"
+
+#define HUTIL_NAME_MAX 256
+
+/* 500/503 answer for a failed writer job (nothing was kept). */
+void hutil_write_failed(struct hreq *r, enum writer_status ws);
+
+/* The 403 for a subject the caller may not see; deliberately the same whether the
+ * resident exists or not. */
+void hutil_not_permitted(struct hreq *r);
+
+/* Parses ?limit= (1..100, default 20). Returns 0, or -1 after answering 400. */
+int hutil_limit(struct hreq *r, long *limit);
+
+/* First column of the first row of sql (one int64 parameter) as text. 1 row, 0 none, -1
+ * error. */
+int hutil_text1(sqlite3 *db, const char *sql, long long id, char *out, size_t cap);
+int hutil_resident_name(sqlite3 *db, long long id, char *out, size_t cap);
+
+/* The 401 for a card session that auth_session_use() refused. */
+void hutil_session_refused(struct hreq *r, enum auth_session_status ss);
+
+struct hutil_idem {
+    const char *key; /* NULL when the request has no Idempotency-Key */
+    char body_hash[65];
+    int claimed;
+};
+
+/* Reads the Idempotency-Key. Returns 1 if the request is already answered (replay, 400 for
+ * a malformed key, 409 in flight, 422 other body), 0 to go on; then call hutil_idem_end. */
+int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem);
+void hutil_idem_end(struct hreq *r, struct hutil_idem *idem);
+
+#endif

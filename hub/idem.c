@@ -1,0 +1,125 @@
+/*
+ * idem.c: in-flight set (a short array under a mutex: it holds at most one entry per open
+ * connection) and the idempotency table (see idem.h).
+ */
+#include "idem.h"
+#include "hubdb.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IDEM_SLOTS   1024
+#define IDEM_KEY_MAX 112
+
+struct idem {
+    pthread_mutex_t mu;
+    char keys[IDEM_SLOTS][IDEM_KEY_MAX];
+    int used[IDEM_SLOTS];
+};
+
+struct idem *idem_create(void)
+{
+    struct idem *s = calloc(1, sizeof *s);
+    if (s)
+        pthread_mutex_init(&s->mu, NULL);
+    return s;
+}
+
+void idem_destroy(struct idem *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+int idem_claim(struct idem *s, const char *principal, const char *key)
+{
+    char k[IDEM_KEY_MAX];
+    int n = snprintf(k, sizeof k, "%s/%s", principal, key);
+    if (n < 0 || (size_t)n >= sizeof k)
+        return -1;
+    int rc = -1, free_slot = -1;
+    pthread_mutex_lock(&s->mu);
+    for (int i = 0; i < IDEM_SLOTS; i++) {
+        if (s->used[i] && strcmp(s->keys[i], k) == 0) {
+            rc = 0;
+            goto out;
+        }
+        if (!s->used[i] && free_slot < 0)
+            free_slot = i;
+    }
+    if (free_slot >= 0) {
+        memcpy(s->keys[free_slot], k, (size_t)n + 1);
+        s->used[free_slot] = 1;
+        rc = 1;
+    }
+out:
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+void idem_release(struct idem *s, const char *principal, const char *key)
+{
+    char k[IDEM_KEY_MAX];
+    snprintf(k, sizeof k, "%s/%s", principal, key);
+    pthread_mutex_lock(&s->mu);
+    for (int i = 0; i < IDEM_SLOTS; i++) {
+        if (s->used[i] && strcmp(s->keys[i], k) == 0) {
+            s->used[i] = 0;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+enum idem_lookup idem_lookup(sqlite3 *db, const char *principal, const char *key,
+                             const char *body_hash, int *status, char **response)
+{
+    sqlite3_stmt *st = NULL;
+    enum idem_lookup r = IDEM_ERROR;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT body_hash, status, response FROM idempotency"
+                           " WHERE principal = ? AND key = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_text(st, 1, principal, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        r = IDEM_NEW;
+        goto out;
+    }
+    if (rc != SQLITE_ROW)
+        goto out;
+    if (strcmp((const char *)sqlite3_column_text(st, 0), body_hash) != 0) {
+        r = IDEM_MISMATCH;
+        goto out;
+    }
+    *status = sqlite3_column_int(st, 1);
+    *response = strdup((const char *)sqlite3_column_text(st, 2));
+    r = *response ? IDEM_REPLAY : IDEM_ERROR;
+out:
+    sqlite3_finalize(st);
+    return r;
+}
+
+int idem_store(sqlite3 *db, const char *principal, const char *key, const char *body_hash,
+               int status, const char *response, time_t now)
+{
+    sqlite3_stmt *st = hubdb_stmt(db, "INSERT INTO idempotency(principal, key, body_hash, status,"
+                                      " response, created_unix) VALUES(?,?,?,?,?,?)");
+    if (!st)
+        return SQLITE_ERROR;
+    sqlite3_bind_text(st, 1, principal, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, body_hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, status);
+    sqlite3_bind_text(st, 5, response, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (long long)now);
+    int rc = sqlite3_step(st);
+    hubdb_stmt_done(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}

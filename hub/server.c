@@ -1,0 +1,586 @@
+/*
+ * server.c: libmicrohttpd glue, body caps, routing and the start/stop of the daemon.
+ *
+ * Threading: MHD runs one thread per connection (MHD_USE_THREAD_PER_CONNECTION), so a
+ * handler may block while its write waits for the group commit without holding up other
+ * connections. Connection threads only read SQLite (pooled read connections); writes go
+ * to the writer thread (writer.h).
+ *
+ * Body cap: a declared Content-Length over 64 KiB is answered 413 before the body is
+ * read; a body without a declared length is counted and refused at the same cap.
+ */
+#include "server.h"
+#include "cardverify.h"
+#include "handlers.h"
+#include "hubctx.h"
+#include "hubdb.h"
+#include "hubkey.h"
+#include "hubreq.h"
+#include "hubtoken.h"
+#include "idem.h"
+#include "writer.h"
+#include "escalate.h"
+#include "hubclock.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#define BODY_MAX     (64 * 1024)
+#define TLS_FILE_MAX (256 * 1024)
+
+struct server {
+    struct hub hub;
+    /* the escalation ticker */
+    pthread_t ticker;
+    int ticker_running;
+    long tick_seconds;
+    pthread_mutex_t tick_mu;
+    pthread_cond_t tick_cv;
+    int stopping;
+    /* requests between their first byte and their answer being sent (for shutdown) */
+    pthread_mutex_t flight_mu;
+    int in_flight;
+    int draining; /* set at shutdown: new requests get 503 */
+    struct MHD_Daemon *mhd;
+    EVP_PKEY *key;
+    char *tls_cert_pem, *tls_key_pem;
+    unsigned port;
+};
+
+/* Per-request state kept by MHD between calls of the access handler. */
+struct conn_ctx {
+    char *body;
+    size_t len, cap;
+    int too_big;
+    int answered; /* an answer was queued on the first call (413, or 503 when draining) */
+};
+
+struct route {
+    const char *method;
+    const char *pattern; /* literal path; one "{id}" segment allowed */
+    int roles;           /* bitmask of enum auth_role; 0 = anyone */
+    void (*fn)(struct hreq *r);
+};
+
+static const struct route routes[] = {
+    {"GET", "/v1/health", 0, h_health},
+    {"GET", "/v1/me", AUTH_DEVICE | AUTH_FAMILY | AUTH_STAFF, h_me},
+    {"POST", "/v1/checkins", AUTH_DEVICE, h_checkin_post},
+    {"GET", "/v1/residents/{id}/checkins", AUTH_FAMILY | AUTH_STAFF, h_checkins_get},
+    {"POST", "/v1/auth/challenge", AUTH_DEVICE, h_auth_challenge},
+    {"POST", "/v1/auth/card-login", AUTH_DEVICE, h_auth_card_login},
+    {"POST", "/v1/auth/logout", AUTH_DEVICE, h_auth_logout},
+    {"GET", "/v1/session", AUTH_DEVICE, h_session_get},
+    {"GET", "/v1/session/access-log", AUTH_DEVICE, h_session_access_log},
+    {"GET", "/v1/session/consents", AUTH_DEVICE, h_session_consents_get},
+    {"POST", "/v1/session/consents", AUTH_DEVICE, h_session_consents_post},
+    {"GET", "/v1/session/alerts", AUTH_DEVICE, h_session_alerts},
+    {"POST", "/v1/help", AUTH_DEVICE, h_help_post},
+    {"POST", "/v1/activity", AUTH_DEVICE, h_activity_post},
+    {"GET", "/v1/residents/{id}/alerts", AUTH_FAMILY | AUTH_STAFF, h_resident_alerts_get},
+    {"GET", "/v1/alerts", AUTH_STAFF, h_alerts_get},
+    {"POST", "/v1/alerts/{id}/ack", AUTH_FAMILY | AUTH_STAFF, h_alert_ack},
+};
+
+const char *hreq_header(struct hreq *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *hreq_query(struct hreq *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+void hreq_raw(struct hreq *r, int status, char *json)
+{
+    free(r->resp);
+    r->status = status;
+    r->resp = json;
+}
+
+void hreq_json(struct hreq *r, int status, cJSON *obj)
+{
+    char *text = obj ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+    if (!text) {
+        hreq_error(r, 500, "internal", "The hub ran out of memory; try again.");
+        return;
+    }
+    hreq_raw(r, status, text);
+}
+
+void hreq_error(struct hreq *r, int status, const char *code, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    cJSON *root = cJSON_CreateObject();
+    cJSON *e = cJSON_AddObjectToObject(root, "error");
+    cJSON_AddStringToObject(e, "code", code);
+    cJSON_AddStringToObject(e, "message", msg);
+    char *text = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    free(r->resp);
+    r->status = status;
+    r->resp = text; /* NULL only when out of memory: send() then answers a bare 500 */
+}
+
+/* Matches path against pattern; *id gets the {id} segment. 1 = match. */
+static int match(const char *pattern, const char *path, long long *id)
+{
+    const char *brace = strstr(pattern, "{id}");
+    if (!brace)
+        return strcmp(pattern, path) == 0;
+    size_t pre = (size_t)(brace - pattern);
+    if (strncmp(pattern, path, pre) != 0)
+        return 0;
+    const char *seg = path + pre;
+    const char *slash = strchr(seg, '/');
+    size_t seglen = slash ? (size_t)(slash - seg) : strlen(seg);
+    const char *rest_pat = brace + 4;
+    const char *rest_path = seg + seglen;
+    if (strcmp(rest_pat, rest_path) != 0)
+        return 0;
+    long long v = hubreq_parse_id(seg, seglen);
+    *id = v; /* -1 when not a number: the handler answers 404 */
+    return 1;
+}
+
+static int send_answer(struct MHD_Connection *c, struct hreq *r)
+{
+    static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+    struct MHD_Response *resp;
+    int status = r->status ? r->status : 500;
+    if (r->resp) {
+        resp = MHD_create_response_from_buffer(strlen(r->resp), r->resp, MHD_RESPMEM_MUST_FREE);
+        if (resp)
+            r->resp = NULL; /* MHD owns it now */
+    } else {
+        status = 500;
+        resp = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom, MHD_RESPMEM_PERSISTENT);
+    }
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", "application/json");
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    int ret = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static void dispatch(struct hreq *r)
+{
+    const struct route *route = NULL;
+    int path_known = 0;
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+        long long id = 0;
+        if (!match(routes[i].pattern, r->path, &id))
+            continue;
+        path_known = 1;
+        if (strcmp(routes[i].method, r->method) == 0) {
+            route = &routes[i];
+            r->path_id = id;
+            break;
+        }
+    }
+    if (!route) {
+        if (path_known)
+            hreq_error(r, 405, "method_not_allowed",
+                       "This path does not take %s; see docs/api.md for its methods.", r->method);
+        else
+            hreq_error(r, 404, "not_found", "There is no endpoint at %s; see docs/api.md.",
+                       r->path);
+        return;
+    }
+    if (r->path_id < 0) {
+        hreq_error(r, 404, "not_found", "The id in the path must be a positive whole number.");
+        return;
+    }
+    if (route->roles) {
+        sqlite3 *db = hubdb_pool_get(r->hub->pool);
+        enum auth_status as =
+            db ? auth_bearer(db, hreq_header(r, "Authorization"), &r->who) : AUTH_ERROR;
+        hubdb_pool_put(r->hub->pool, db);
+        if (as == AUTH_MISSING) {
+            hreq_error(r, 401, "unauthorized",
+                       "This endpoint needs a token: send the header \"Authorization: Bearer "
+                       "<token>\" with the token you were given at registration.");
+            return;
+        }
+        if (as == AUTH_UNKNOWN) {
+            hreq_error(r, 401, "unauthorized",
+                       "The token is not known to this hub (mistyped, or revoked); ask the "
+                       "city office for a new one.");
+            return;
+        }
+        if (as != AUTH_OK) {
+            hreq_error(r, 503, "unavailable",
+                       "The hub cannot check tokens right now; try again in a minute.");
+            return;
+        }
+        if (!(route->roles & (int)r->who.role)) {
+            hreq_error(r, 403, "forbidden", "Your kind of account may not use %s %s.", r->method,
+                       route->pattern);
+            return;
+        }
+    }
+    route->fn(r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    struct server *s = cls;
+    struct conn_ctx *ctx = *con_cls;
+    if (!ctx) {
+        ctx = calloc(1, sizeof *ctx);
+        if (!ctx)
+            return MHD_NO;
+        *con_cls = ctx;
+        pthread_mutex_lock(&s->flight_mu);
+        s->in_flight++;
+        int draining = s->draining;
+        pthread_mutex_unlock(&s->flight_mu);
+        if (draining) {
+            /* Shutting down: refuse new requests on kept-alive connections at once, so
+             * the requests already in progress are the only ones we wait for. */
+            struct hreq r = {.hub = &s->hub, .conn = c, .method = method, .path = url};
+            snprintf(r.request_id, sizeof r.request_id, "-");
+            hreq_error(&r, 503, "unavailable", "The hub is shutting down; try again in a minute.");
+            ctx->answered = 1; /* the body, if any, is discarded */
+            enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
+            free(r.resp);
+            return ret;
+        }
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl) {
+            errno = 0;
+            char *end = NULL;
+            unsigned long long n = strtoull(cl, &end, 10);
+            if (errno || end == cl || n > BODY_MAX)
+                ctx->too_big = 1;
+        }
+        if (!ctx->too_big)
+            return MHD_YES;
+        /* Answer at once: the body is never read. */
+        struct hreq r = {.hub = &s->hub, .conn = c, .method = method, .path = url};
+        snprintf(r.request_id, sizeof r.request_id, "-");
+        hreq_error(&r, 413, "body_too_large",
+                   "The request body is larger than %d bytes (64 KiB); send less.", BODY_MAX);
+        ctx->answered = 1;
+        enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
+        free(r.resp);
+        return ret;
+    }
+    if (*upload_data_size) {
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (ctx->too_big || ctx->answered)
+            return MHD_YES;
+        if (ctx->len + n > BODY_MAX) {
+            ctx->too_big = 1;
+            free(ctx->body);
+            ctx->body = NULL;
+            return MHD_YES;
+        }
+        if (ctx->len + n + 1 > ctx->cap) {
+            size_t cap = ctx->cap ? ctx->cap : 1024;
+            while (cap < ctx->len + n + 1)
+                cap *= 2;
+            char *b = realloc(ctx->body, cap);
+            if (!b)
+                return MHD_NO;
+            ctx->body = b;
+            ctx->cap = cap;
+        }
+        memcpy(ctx->body + ctx->len, upload_data, n);
+        ctx->len += n;
+        ctx->body[ctx->len] = '\0';
+        return MHD_YES;
+    }
+    if (ctx->answered)
+        return MHD_YES;
+    struct hreq r = {.hub = &s->hub,
+                     .conn = c,
+                     .method = method,
+                     .path = url,
+                     .body = ctx->body ? ctx->body : "",
+                     .body_len = ctx->len};
+    unsigned char rid[16];
+    if (hubtoken_random(rid, sizeof rid) != 0)
+        memset(rid, 0, sizeof rid);
+    hubtoken_hex(rid, sizeof rid, r.request_id);
+    if (ctx->too_big)
+        hreq_error(&r, 413, "body_too_large",
+                   "The request body is larger than %d bytes (64 KiB); send less.", BODY_MAX);
+    else
+        dispatch(&r);
+    enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
+    free(r.resp);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    struct server *s = cls;
+    struct conn_ctx *ctx = *con_cls;
+    if (ctx) {
+        free(ctx->body);
+        free(ctx);
+        pthread_mutex_lock(&s->flight_mu);
+        s->in_flight--;
+        pthread_mutex_unlock(&s->flight_mu);
+    }
+    *con_cls = NULL;
+}
+
+__attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "hub: http: ");
+    vfprintf(stderr, fmt, ap);
+}
+
+static char *read_file(const char *path, char *err, size_t errcap)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    if (!f) {
+        snprintf(err, errcap, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    buf = malloc(TLS_FILE_MAX + 1);
+    size_t n = buf ? fread(buf, 1, TLS_FILE_MAX, f) : 0;
+    if (!buf || ferror(f) || n == 0 || !feof(f)) {
+        snprintf(err, errcap, "cannot read %s (empty, unreadable or over 256 KiB)", path);
+        free(buf);
+        buf = NULL;
+    } else {
+        buf[n] = '\0';
+    }
+    fclose(f);
+    return buf;
+}
+
+static int is_loopback(const struct sockaddr_storage *ss)
+{
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *a = (const struct sockaddr_in *)ss;
+        return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+    }
+    const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)ss;
+    return IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr);
+}
+
+struct tick_job {
+    long window_min;
+    int raised;
+};
+
+static int tick_job(sqlite3 *db, void *arg)
+{
+    struct tick_job *t = arg;
+    return escalate_run(db, hubclock_now(), t->window_min, "hub", &t->raised);
+}
+
+/* Runs the missed check-in pass every tick_seconds (real time) until server_stop. */
+static void *ticker_main(void *arg)
+{
+    struct server *s = arg;
+    pthread_mutex_lock(&s->tick_mu);
+    while (!s->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += s->tick_seconds;
+        pthread_cond_timedwait(&s->tick_cv, &s->tick_mu, &until);
+        if (s->stopping)
+            break;
+        pthread_mutex_unlock(&s->tick_mu);
+        struct tick_job t = {.window_min = s->hub.escalation_window_min};
+        enum writer_status ws = writer_run(s->hub.writer, tick_job, &t);
+        if (ws != WRITER_OK)
+            fprintf(stderr, "hub: escalation pass failed: %s\n", writer_status_str(ws));
+        else if (t.raised > 0)
+            fprintf(stderr, "hub: escalation pass raised %d alert(s)\n", t.raised);
+        pthread_mutex_lock(&s->tick_mu);
+    }
+    pthread_mutex_unlock(&s->tick_mu);
+    return NULL;
+}
+
+unsigned server_port(const struct server *s)
+{
+    return s->port;
+}
+
+struct server *server_start(const struct server_config *cfg, char *err, size_t errcap)
+{
+    struct server *s = calloc(1, sizeof *s);
+    sqlite3 *wdb = NULL;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    const char *listen_addr = cfg->listen ? cfg->listen : "127.0.0.1";
+    int tls = cfg->tls_cert || cfg->tls_key;
+    if (!s) {
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&s->tick_mu, NULL);
+    pthread_mutex_init(&s->flight_mu, NULL);
+    pthread_cond_init(&s->tick_cv, NULL);
+    s->tick_seconds = cfg->tick_seconds;
+    s->hub.escalation_window_min =
+        cfg->escalation_window_min > 0 ? cfg->escalation_window_min : 120;
+    if (inet_pton(AF_INET, listen_addr, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+        ss.ss_family = AF_INET;
+        ((struct sockaddr_in *)&ss)->sin_port = htons((uint16_t)cfg->port);
+    } else if (inet_pton(AF_INET6, listen_addr, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+        ss.ss_family = AF_INET6;
+        ((struct sockaddr_in6 *)&ss)->sin6_port = htons((uint16_t)cfg->port);
+    } else {
+        snprintf(err, errcap, "--listen %s is not an IPv4 or IPv6 address", listen_addr);
+        goto fail;
+    }
+    if (tls && !(cfg->tls_cert && cfg->tls_key)) {
+        snprintf(err, errcap, "HTTPS needs both --tls-cert and --tls-key");
+        goto fail;
+    }
+    if (!tls && !is_loopback(&ss)) {
+        snprintf(err, errcap,
+                 "refusing to serve plain HTTP on %s: it is not a loopback address; give "
+                 "--tls-cert and --tls-key, or listen on 127.0.0.1",
+                 listen_addr);
+        goto fail;
+    }
+    if (tls) {
+        s->tls_cert_pem = read_file(cfg->tls_cert, err, errcap);
+        if (!s->tls_cert_pem)
+            goto fail;
+        s->tls_key_pem = read_file(cfg->tls_key, err, errcap);
+        if (!s->tls_key_pem)
+            goto fail;
+    }
+    if (cfg->trust_ca) {
+        s->hub.trust = cardverify_trust_load(cfg->trust_ca);
+        if (!s->hub.trust) {
+            snprintf(err, errcap, "cannot load the trusted CA certificates from %s", cfg->trust_ca);
+            goto fail;
+        }
+    }
+    if (cfg->key_path) {
+        s->key = hubkey_load(cfg->key_path, err, errcap);
+        if (!s->key)
+            goto fail;
+    }
+    if (hubdb_open(cfg->db_path, 1, &wdb, err, errcap) != HUBDB_OK)
+        goto fail;
+    if (hubdb_migrate(wdb, err, errcap) != HUBDB_OK)
+        goto fail;
+    s->hub.pool = hubdb_pool_create(cfg->db_path);
+    s->hub.idem = idem_create();
+    if (!s->hub.pool || !s->hub.idem) {
+        snprintf(err, errcap, "out of memory");
+        goto fail;
+    }
+    s->hub.writer = writer_create(wdb, s->key, 1000, 10);
+    wdb = NULL; /* the writer owns it, also on failure */
+    if (!s->hub.writer) {
+        snprintf(err, errcap, "cannot start the writer thread");
+        goto fail;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                     MHD_USE_ERROR_LOG | MHD_USE_ITC |
+                     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
+    if (tls)
+        s->mhd = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+            s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_CONNECTION_TIMEOUT,
+            (unsigned)60, MHD_OPTION_HTTPS_MEM_CERT, s->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
+            s->tls_key_pem, MHD_OPTION_END);
+    else
+        s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+                                  on_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+    if (!s->mhd) {
+        snprintf(err, errcap, "cannot listen on %s port %u (in use, or TLS files invalid)",
+                 listen_addr, cfg->port);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = info ? info->port : cfg->port;
+    if (s->tick_seconds > 0) {
+        if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0) {
+            snprintf(err, errcap, "cannot start the escalation thread");
+            goto fail;
+        }
+        s->ticker_running = 1;
+    }
+    return s;
+fail:
+    hubdb_close(wdb);
+    server_stop(s);
+    return NULL;
+}
+
+void server_stop(struct server *s)
+{
+    if (!s)
+        return;
+    if (s->ticker_running) {
+        pthread_mutex_lock(&s->tick_mu);
+        s->stopping = 1;
+        pthread_cond_signal(&s->tick_cv);
+        pthread_mutex_unlock(&s->tick_mu);
+        pthread_join(s->ticker, NULL);
+    }
+    if (s->mhd) {
+        /* Stop accepting first; MHD_stop_daemon then joins the connection threads, so
+         * every request in flight finishes (and its write commits) before the writer
+         * stops. */
+        if (MHD_quiesce_daemon(s->mhd) == MHD_INVALID_SOCKET)
+            fprintf(stderr, "hub: could not stop accepting connections before shutdown\n");
+        pthread_mutex_lock(&s->flight_mu);
+        s->draining = 1;
+        pthread_mutex_unlock(&s->flight_mu);
+        /* Let requests in progress send their answers (up to 10 s); idle keep-alive
+         * connections are simply closed. */
+        for (int i = 0; i < 1000; i++) {
+            pthread_mutex_lock(&s->flight_mu);
+            int n = s->in_flight;
+            pthread_mutex_unlock(&s->flight_mu);
+            if (n == 0)
+                break;
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        MHD_stop_daemon(s->mhd);
+    }
+    writer_destroy(s->hub.writer);
+    hubdb_pool_destroy(s->hub.pool);
+    idem_destroy(s->hub.idem);
+    cardverify_trust_free(s->hub.trust);
+    EVP_PKEY_free(s->key);
+    free(s->tls_cert_pem);
+    free(s->tls_key_pem);
+    pthread_mutex_destroy(&s->tick_mu);
+    pthread_mutex_destroy(&s->flight_mu);
+    pthread_cond_destroy(&s->tick_cv);
+    free(s);
+}

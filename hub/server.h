@@ -1,0 +1,36 @@
+/*
+ * server.h: the hub daemon's HTTP(S) front (libmicrohttpd, one thread per connection) and
+ * its shared state. server_start() opens everything hubd needs (database, writer thread,
+ * read pool, trust anchors, TLS) and starts listening; server_stop() stops accepting,
+ * lets the requests in flight finish, drains the writer and closes the database.
+ */
+#ifndef HUB_SERVER_H
+#define HUB_SERVER_H
+
+#include <stddef.h>
+
+struct server_config {
+    const char *listen;   /* IPv4 or IPv6 literal; default 127.0.0.1 */
+    unsigned port;        /* 0 = ephemeral */
+    const char *db_path;  /* required */
+    const char *tls_cert; /* PEM; with tls_key enables HTTPS */
+    const char *tls_key;
+    const char *trust_ca;       /* PEM of CA certificates trusted for card login; NULL = none */
+    const char *key_path;       /* Ed25519 hub key for audit checkpoints; NULL = no checkpoints */
+    long escalation_window_min; /* minutes after the deadline before city staff get the alert */
+    long tick_seconds;          /* how often the escalation pass runs; 0 = never (tests) */
+};
+
+struct server;
+
+/* Starts the hub. Returns an owned server (stop with server_stop) or NULL with a sentence
+ * in err. */
+struct server *server_start(const struct server_config *cfg, char *err, size_t errcap);
+
+/* The bound port (the real one when cfg->port was 0). */
+unsigned server_port(const struct server *s);
+
+/* Stops and frees; accepts NULL. */
+void server_stop(struct server *s);
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * writer.c: one thread, one connection, group commit (see writer.h).
+ *
+ * The queue is a singly linked list of jobs that live on their submitters' stacks; the
+ * submitter sleeps on the shared condition variable until its job's done flag is set.
+ * A broadcast after each batch is cheap next to an fsync and keeps the code simple.
+ */
+#include "writer.h"
+#include "audit.h"
+#include "hubclock.h"
+#include "hubdb.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#define BATCH_MAX 512
+
+struct job {
+    writer_fn fn;
+    void *arg;
+    enum writer_status status;
+    int done;
+    struct job *next;
+};
+
+struct writer {
+    sqlite3 *db;
+    EVP_PKEY *key;
+    long cp_every, cp_seconds;
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t work; /* signalled when a job is queued or stop is set */
+    pthread_cond_t done; /* broadcast after every batch */
+    struct job *head, *tail;
+    int stop;
+    unsigned long long batches, jobs;
+    long since_cp;  /* jobs committed since the last checkpoint (writer thread only) */
+    time_t last_cp; /* system time of the last checkpoint (writer thread only) */
+};
+
+const char *writer_status_str(enum writer_status s)
+{
+    switch (s) {
+    case WRITER_OK:
+        return "ok";
+    case WRITER_JOB_FAILED:
+        return "job failed";
+    case WRITER_COMMIT_FAILED:
+        return "commit failed";
+    case WRITER_STOPPED:
+        return "writer stopped";
+    }
+    return "unknown";
+}
+
+static void checkpoint(struct writer *w)
+{
+    if (!w->key || w->since_cp == 0)
+        return;
+    if (hubdb_exec(w->db, "BEGIN IMMEDIATE") != SQLITE_OK)
+        goto fail;
+    if (audit_checkpoint(w->db, w->key, hubclock_now()) != SQLITE_OK ||
+        hubdb_exec(w->db, "COMMIT") != SQLITE_OK) {
+        hubdb_exec(w->db, "ROLLBACK");
+        goto fail;
+    }
+    w->since_cp = 0;
+    w->last_cp = time(NULL);
+    return;
+fail:
+    fprintf(stderr, "hub: audit checkpoint failed: %s\n", sqlite3_errmsg(w->db));
+}
+
+/* Runs a parameterless statement through the statement cache (these run per job). */
+static int step_cached(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *st = hubdb_stmt(db, sql);
+    if (!st)
+        return SQLITE_ERROR;
+    int rc = sqlite3_step(st);
+    hubdb_stmt_done(st);
+    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Runs one batch; called without the lock. */
+static void run_batch(struct writer *w, struct job *batch)
+{
+    int ok = hubdb_exec(w->db, "BEGIN IMMEDIATE") == SQLITE_OK;
+    if (!ok)
+        fprintf(stderr, "hub: cannot begin a write transaction: %s\n", sqlite3_errmsg(w->db));
+    long n_ok = 0;
+    for (struct job *j = batch; j; j = j->next) {
+        if (!ok) {
+            j->status = WRITER_COMMIT_FAILED;
+            continue;
+        }
+        if (step_cached(w->db, "SAVEPOINT job") != SQLITE_OK) {
+            j->status = WRITER_COMMIT_FAILED;
+            continue;
+        }
+        if (j->fn(w->db, j->arg) == 0) {
+            j->status = WRITER_OK;
+            n_ok++;
+        } else {
+            j->status = WRITER_JOB_FAILED;
+            step_cached(w->db, "ROLLBACK TO job");
+        }
+        step_cached(w->db, "RELEASE job");
+    }
+    if (ok && hubdb_exec(w->db, "COMMIT") != SQLITE_OK) {
+        fprintf(stderr, "hub: commit failed: %s\n", sqlite3_errmsg(w->db));
+        hubdb_exec(w->db, "ROLLBACK");
+        ok = 0;
+        for (struct job *j = batch; j; j = j->next)
+            if (j->status == WRITER_OK)
+                j->status = WRITER_COMMIT_FAILED;
+    }
+    if (ok) {
+        w->since_cp += n_ok;
+        w->jobs += (unsigned long long)n_ok;
+        w->batches++;
+    }
+}
+
+static void *writer_main(void *arg)
+{
+    struct writer *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->head && !w->stop)
+            pthread_cond_wait(&w->work, &w->mu);
+        if (!w->head && w->stop)
+            break;
+        /* Take up to BATCH_MAX jobs; the rest wait for the next round. */
+        struct job *batch = w->head, *last = w->head;
+        int n = 1;
+        while (last->next && n < BATCH_MAX) {
+            last = last->next;
+            n++;
+        }
+        w->head = last->next;
+        if (!w->head)
+            w->tail = NULL;
+        last->next = NULL;
+        pthread_mutex_unlock(&w->mu);
+
+        run_batch(w, batch);
+
+        pthread_mutex_lock(&w->mu);
+        for (struct job *j = batch; j; j = j->next)
+            j->done = 1;
+        pthread_cond_broadcast(&w->done);
+        if (w->since_cp >= w->cp_every ||
+            (w->since_cp > 0 && time(NULL) - w->last_cp >= w->cp_seconds)) {
+            pthread_mutex_unlock(&w->mu);
+            checkpoint(w);
+            pthread_mutex_lock(&w->mu);
+        }
+    }
+    pthread_mutex_unlock(&w->mu);
+    checkpoint(w);
+    return NULL;
+}
+
+struct writer *writer_create(sqlite3 *db, EVP_PKEY *key, long checkpoint_every,
+                             long checkpoint_seconds)
+{
+    struct writer *w = calloc(1, sizeof *w);
+    if (!w) {
+        hubdb_close(db);
+        return NULL;
+    }
+    w->db = db;
+    w->key = key;
+    w->cp_every = checkpoint_every > 0 ? checkpoint_every : 1000;
+    w->cp_seconds = checkpoint_seconds > 0 ? checkpoint_seconds : 10;
+    w->last_cp = time(NULL);
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->work, NULL);
+    pthread_cond_init(&w->done, NULL);
+    if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->work);
+        pthread_cond_destroy(&w->done);
+        hubdb_close(db);
+        free(w);
+        return NULL;
+    }
+    return w;
+}
+
+enum writer_status writer_run(struct writer *w, writer_fn fn, void *arg)
+{
+    struct job j = {.fn = fn, .arg = arg, .status = WRITER_STOPPED};
+    pthread_mutex_lock(&w->mu);
+    if (w->stop) {
+        pthread_mutex_unlock(&w->mu);
+        return WRITER_STOPPED;
+    }
+    if (w->tail)
+        w->tail->next = &j;
+    else
+        w->head = &j;
+    w->tail = &j;
+    pthread_cond_signal(&w->work);
+    while (!j.done)
+        pthread_cond_wait(&w->done, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+    return j.status;
+}
+
+void writer_stats(struct writer *w, unsigned long long *batches, unsigned long long *jobs)
+{
+    pthread_mutex_lock(&w->mu);
+    *batches = w->batches;
+    *jobs = w->jobs;
+    pthread_mutex_unlock(&w->mu);
+}
+
+void writer_destroy(struct writer *w)
+{
+    if (!w)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->stop = 1;
+    pthread_cond_signal(&w->work);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    hubdb_close(w->db);
+    pthread_mutex_destroy(&w->mu);
+    pthread_cond_destroy(&w->work);
+    pthread_cond_destroy(&w->done);
+    free(w);
+}

@@ -1,0 +1,54 @@
+/*
+ * writer.h: the hub's single writer thread and its group commit.
+ *
+ * Request threads never write to SQLite themselves. They hand a job (a function run
+ * against the writer's connection) to writer_run() and block. The writer thread takes
+ * every job queued so far, runs them in ONE transaction (each inside its own SAVEPOINT,
+ * so one failing job does not undo the others), commits once with synchronous=FULL, and
+ * wakes all their threads. One fsync thus acknowledges a whole batch: that is how the
+ * hub reaches thousands of durable check-ins per second on one disk.
+ *
+ * A job must only touch the database through the connection it is given, must not block,
+ * and writes its answer into its own argument. After the batch commits the writer may
+ * also append a signed audit checkpoint (audit.h).
+ */
+#ifndef HUB_WRITER_H
+#define HUB_WRITER_H
+
+#include <sqlite3.h>
+#include <openssl/evp.h>
+
+enum writer_status {
+    WRITER_OK = 0,
+    WRITER_JOB_FAILED,    /* the job returned non-zero; its changes were rolled back */
+    WRITER_COMMIT_FAILED, /* the batch could not be committed; nothing of it was kept */
+    WRITER_STOPPED,       /* the writer is shutting down; the job did not run */
+};
+const char *writer_status_str(enum writer_status s);
+
+/* A job: returns 0 to keep its changes, non-zero to roll them back. */
+typedef int (*writer_fn)(sqlite3 *db, void *arg);
+
+struct writer;
+
+/*
+ * Starts the writer thread on db (ownership passes to the writer, which closes it).
+ * key (borrowed, may be NULL) signs audit checkpoints every checkpoint_every records or
+ * checkpoint_seconds seconds, whichever comes first, and at shutdown.
+ * Returns NULL on failure (db is then closed).
+ */
+struct writer *writer_create(sqlite3 *db, EVP_PKEY *key, long checkpoint_every,
+                             long checkpoint_seconds);
+
+/* Runs fn(db, arg) in the next batch and returns once the batch is durable (or failed).
+ * Thread-safe. */
+enum writer_status writer_run(struct writer *w, writer_fn fn, void *arg);
+
+/* Statistics for the log and the benchmark: batches committed, jobs committed. */
+void writer_stats(struct writer *w, unsigned long long *batches, unsigned long long *jobs);
+
+/* Finishes every queued job, writes a final checkpoint, stops the thread and closes the
+ * database. Accepts NULL. */
+void writer_destroy(struct writer *w);
+
+#endif

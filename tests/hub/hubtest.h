@@ -1,0 +1,65 @@
+/*
+ * hubtest.h: helpers for the hub's black-box tests. Each test gets a fresh temp directory
+ * with its own database, hub key and clock file, runs the real hubctl to enrol people,
+ * starts the real hubd on 127.0.0.1 with an ephemeral port, and talks HTTP to it with
+ * libcurl. Paths of the binaries come from the build (HUBD_PATH, HUBCTL_PATH).
+ */
+#ifndef HUBTEST_H
+#define HUBTEST_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+struct hubtest {
+    char dir[64];
+    char db[128];
+    char key[128];
+    char clock[128];
+    pid_t pid;
+    unsigned port;
+    int tls; /* talk https with the CA in ca_file */
+    char ca_file[256];
+};
+
+/* Makes the temp dir, writes the clock file (now = start), runs hubctl init --key.
+ * Returns 0. */
+int ht_init(struct hubtest *t, time_t start);
+/* Removes the temp dir (after ht_stop). */
+void ht_cleanup(struct hubtest *t);
+
+/* Sets the hub clock (the clock file read by hubd and hubctl). */
+void ht_set_clock(struct hubtest *t, time_t now);
+
+/* Runs "hubctl --db DB --clock-file CLOCK <args>"; if key is not NULL copies the value of
+ * the output line "key=value" into out. Returns hubctl's exit status (or -1). */
+int ht_ctl(struct hubtest *t, const char *key, char *out, size_t cap, const char *args);
+
+/* Starts hubd with extra arguments (may be ""). Returns 0 once it prints its port. */
+int ht_start(struct hubtest *t, const char *extra);
+/* Sends SIGTERM and waits. Returns hubd's exit status (0 = clean stop). */
+int ht_stop(struct hubtest *t);
+
+/*
+ * One HTTP request. token -> Authorization: Bearer, session -> X-Card-Session,
+ * idem -> Idempotency-Key (each may be NULL). body may be NULL (no body). Returns the
+ * status (0 on transport failure); *resp (may be NULL) gets the owned body text.
+ */
+long ht_req(struct hubtest *t, const char *method, const char *path, const char *token,
+            const char *session, const char *idem, const char *body, size_t body_len, char **resp);
+
+/* Same, parsing the answer: returns the status, *json the owned parsed body (or NULL). */
+long ht_json(struct hubtest *t, const char *method, const char *path, const char *token,
+             const char *session, const char *body, cJSON **json);
+
+/* The error code of an error body ({"error":{"code":...}}) or "". */
+const char *ht_error_code(const cJSON *j);
+
+/* Result of one SQL query's first column as a number (-1 on error), on the test's DB. */
+long long ht_sql_int(struct hubtest *t, const char *sql);
+/* Runs SQL on the test's DB (changes under the hub's feet, e.g. tampering). 0 = ok. */
+int ht_sql_exec(struct hubtest *t, const char *sql);
+
+#endif

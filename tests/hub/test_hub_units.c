@@ -1,0 +1,464 @@
+/*
+ * test_hub_units.c: unit tests of hubcore's modules on real SQLite files in a temp dir:
+ * base64, request parsing, tokens, the test clock, the audit chain (tamper, truncation,
+ * wrong key), the writer's group commit under concurrent submitters, idempotency, the
+ * authorization gate, and the missed check-in pass.
+ */
+#include "audit.h"
+#include "auth.h"
+#include "b64.h"
+#include "escalate.h"
+#include "gate.h"
+#include "hubclock.h"
+#include "hubdb.h"
+#include "hubkey.h"
+#include "hubreq.h"
+#include "hubtoken.h"
+#include "idem.h"
+#include "writer.h"
+#include "test.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static sqlite3 *fresh_db(const char *name)
+{
+    char path[128], err[256];
+    sqlite3 *db = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (hubdb_open(path, 1, &db, err, sizeof err) != HUBDB_OK ||
+        hubdb_migrate(db, err, sizeof err) != HUBDB_OK) {
+        fprintf(stderr, "fresh_db: %s\n", err);
+        return NULL;
+    }
+    return db;
+}
+
+static void t_b64(void)
+{
+    char enc[64];
+    unsigned char dec[64];
+    b64_encode((const unsigned char *)"foobar", 6, enc);
+    CHECK_STR_EQ(enc, "Zm9vYmFy");
+    b64_encode((const unsigned char *)"fo", 2, enc);
+    CHECK_STR_EQ(enc, "Zm8=");
+    b64_encode((const unsigned char *)"f", 1, enc);
+    CHECK_STR_EQ(enc, "Zg==");
+    CHECK_INT_EQ(b64_decode("Zm9vYmFy", 8, dec, sizeof dec), 6);
+    CHECK(memcmp(dec, "foobar", 6) == 0);
+    CHECK_INT_EQ(b64_decode("Zm8=", 4, dec, sizeof dec), 2);
+    CHECK_INT_EQ(b64_decode("Zg==", 4, dec, sizeof dec), 1);
+    CHECK_INT_EQ(b64_decode("Zg=", 3, dec, sizeof dec), -1);  /* length */
+    CHECK_INT_EQ(b64_decode("Z===", 4, dec, sizeof dec), -1); /* too much padding */
+    CHECK_INT_EQ(b64_decode("Zg=a", 4, dec, sizeof dec), -1); /* data after '=' */
+    CHECK_INT_EQ(b64_decode("Zm 9", 4, dec, sizeof dec), -1); /* space */
+    CHECK_INT_EQ(b64_decode("Zm9vYmFy", 8, dec, 5), -1);      /* does not fit */
+    CHECK_INT_EQ(b64_decode("", 0, dec, sizeof dec), 0);
+}
+
+static void t_hubreq_checkin(void)
+{
+    char msg[512];
+    const char *a = NULL;
+    CHECK_INT_EQ(hubreq_parse_checkin("{\"answer\":\"genki\"}", 18, &a, msg, sizeof msg),
+                 HUBREQ_OK);
+    CHECK_STR_EQ(a, "genki");
+    const char *spaced = " {\"answer\":\"genkinai\"} \n";
+    CHECK_INT_EQ(hubreq_parse_checkin(spaced, strlen(spaced), &a, msg, sizeof msg), HUBREQ_OK);
+    CHECK_STR_EQ(a, "genkinai");
+    CHECK_INT_EQ(hubreq_parse_checkin("{\"answer\":\"genki\"}x", 19, &a, msg, sizeof msg),
+                 HUBREQ_BAD_JSON);
+    CHECK(strstr(msg, "extra bytes") != NULL);
+    CHECK_INT_EQ(hubreq_parse_checkin("{\"answer\":1}", 12, &a, msg, sizeof msg), HUBREQ_BAD_FIELD);
+    CHECK(strstr(msg, "must be a string") != NULL);
+    CHECK_INT_EQ(hubreq_parse_checkin("{\"answer\":\"GENKI\"}", 18, &a, msg, sizeof msg),
+                 HUBREQ_BAD_FIELD);
+    /* The length is respected: a valid prefix with garbage cut off. */
+    CHECK_INT_EQ(hubreq_parse_checkin("{\"answer\":\"genki\"}GARBAGE", 18, &a, msg, sizeof msg),
+                 HUBREQ_OK);
+    CHECK_INT_EQ(hubreq_parse_checkin("{\"answ", 6, &a, msg, sizeof msg), HUBREQ_BAD_JSON);
+    CHECK(strstr(msg, "near byte") != NULL);
+}
+
+static void t_hubreq_login_and_consent(void)
+{
+    static struct hubreq_card_login l;
+    char msg[512];
+    const char *ok = "{\"challenge\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\","
+                     "\"certificate\":\"MIIB\",\"signature\":\"AQID\"}";
+    CHECK_INT_EQ(hubreq_parse_card_login(ok, strlen(ok), &l, msg, sizeof msg), HUBREQ_OK);
+    CHECK_INT_EQ(l.cert_len, 3);
+    CHECK_INT_EQ(l.sig_len, 3);
+    const char *short_ch =
+        "{\"challenge\":\"AAAA\",\"certificate\":\"MIIB\",\"signature\":\"AQID\"}";
+    CHECK_INT_EQ(hubreq_parse_card_login(short_ch, strlen(short_ch), &l, msg, sizeof msg),
+                 HUBREQ_BAD_FIELD);
+    CHECK(strstr(msg, "32 bytes") != NULL);
+    const char *bad64 = "{\"challenge\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\","
+                        "\"certificate\":\"MI!B\",\"signature\":\"AQID\"}";
+    CHECK_INT_EQ(hubreq_parse_card_login(bad64, strlen(bad64), &l, msg, sizeof msg),
+                 HUBREQ_BAD_FIELD);
+    CHECK(strstr(msg, "certificate") != NULL);
+
+    struct hubreq_consent c;
+    const char *cs = "{\"recipient\":{\"kind\":\"family\",\"id\":3},\"data_kind\":\"safety\","
+                     "\"purpose\":\"watch_over\",\"granted\":false}";
+    CHECK_INT_EQ(hubreq_parse_consent(cs, strlen(cs), &c, msg, sizeof msg), HUBREQ_OK);
+    CHECK_STR_EQ(c.recipient_kind, "family");
+    CHECK_INT_EQ(c.recipient_id, 3);
+    CHECK_INT_EQ(c.granted, 0);
+    const char *bad = "{\"recipient\":{\"kind\":\"family\",\"id\":1.5},\"data_kind\":\"safety\","
+                      "\"purpose\":\"watch_over\",\"granted\":true}";
+    CHECK_INT_EQ(hubreq_parse_consent(bad, strlen(bad), &c, msg, sizeof msg), HUBREQ_BAD_FIELD);
+    const char *badkind = "{\"recipient\":{\"kind\":\"family\",\"id\":1},\"data_kind\":\"dna\","
+                          "\"purpose\":\"watch_over\",\"granted\":true}";
+    CHECK_INT_EQ(hubreq_parse_consent(badkind, strlen(badkind), &c, msg, sizeof msg),
+                 HUBREQ_BAD_FIELD);
+    CHECK(strstr(msg, "data kind") != NULL);
+    const char *src = "{\"recipient\":{\"kind\":\"family\",\"id\":1},\"data_kind\":"
+                      "\"checkups:12\",\"purpose\":\"health\",\"granted\":true}";
+    CHECK_INT_EQ(hubreq_parse_consent(src, strlen(src), &c, msg, sizeof msg), HUBREQ_OK);
+    CHECK_STR_EQ(c.data_kind, "checkups:12");
+    const char *badsrc = "{\"recipient\":{\"kind\":\"family\",\"id\":1},\"data_kind\":"
+                         "\"checkups:x\",\"purpose\":\"health\",\"granted\":true}";
+    CHECK_INT_EQ(hubreq_parse_consent(badsrc, strlen(badsrc), &c, msg, sizeof msg),
+                 HUBREQ_BAD_FIELD);
+
+    char kind[HUBREQ_NAME_MAX];
+    CHECK_INT_EQ(hubreq_parse_activity("{}", 2, kind, msg, sizeof msg), HUBREQ_OK);
+    CHECK_STR_EQ(kind, "touch");
+    CHECK_INT_EQ(hubreq_parse_activity("{\"kind\":\"screen_on\"}", 20, kind, msg, sizeof msg),
+                 HUBREQ_OK);
+    CHECK_STR_EQ(kind, "screen_on");
+    CHECK_INT_EQ(hubreq_parse_activity("{\"kind\":\"A B\"}", 14, kind, msg, sizeof msg),
+                 HUBREQ_BAD_FIELD);
+    CHECK(hubreq_valid_idempotency_key("abc-DEF_123"));
+    CHECK(!hubreq_valid_idempotency_key(""));
+    CHECK(!hubreq_valid_idempotency_key("a b"));
+    char k65[66];
+    memset(k65, 'a', 65);
+    k65[65] = '\0';
+    CHECK(!hubreq_valid_idempotency_key(k65));
+    CHECK_INT_EQ(hubreq_parse_id("42", 2), 42);
+    CHECK_INT_EQ(hubreq_parse_id("0", 1), -1);
+    CHECK_INT_EQ(hubreq_parse_id("4x", 2), -1);
+    CHECK_INT_EQ(hubreq_parse_id("99999999999999999", 17), -1);
+}
+
+static void t_token(void)
+{
+    char a[HUBTOKEN_MAX + 1], b[HUBTOKEN_MAX + 1], h[HUBTOKEN_HASH_HEX];
+    CHECK_INT_EQ(hubtoken_new("dev", a, sizeof a), 0);
+    CHECK_INT_EQ(hubtoken_new("dev", b, sizeof b), 0);
+    CHECK_INT_EQ(strlen(a), 68);
+    CHECK(strncmp(a, "dev_", 4) == 0);
+    CHECK(strcmp(a, b) != 0);
+    hubtoken_hash("abc", 3, h);
+    CHECK_STR_EQ(h, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+static void t_clock_file(void)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/clock", dir);
+    FILE *f = fopen(path, "w");
+    REQUIRE(f != NULL);
+    fputs("1795392720\n", f);
+    fclose(f);
+    hubclock_use_file(path);
+    CHECK_INT_EQ(hubclock_now(), 1795392720);
+    char s[21];
+    hubclock_rfc3339(1795392720, s);
+    CHECK_STR_EQ(s, "2026-11-23T00:12:00Z");
+    hubclock_use_file(NULL);
+    CHECK(hubclock_now() > 1700000000);
+}
+
+static void append_n(sqlite3 *db, int n, long long subject)
+{
+    hubdb_exec(db, "BEGIN IMMEDIATE");
+    for (int i = 0; i < n; i++) {
+        struct audit_rec r = {.at = 1795392720 + i,
+                              .actor = "family:2",
+                              .action = "checkins.read",
+                              .outcome = "ok",
+                              .subject = subject,
+                              .data_kinds = "safety",
+                              .purpose = "watch_over",
+                              .basis = "consent:1",
+                              .source = "hub",
+                              .destination = "family:2",
+                              .request_id = "r"};
+        CHECK_INT_EQ(audit_append(db, &r, NULL), SQLITE_OK);
+    }
+    hubdb_exec(db, "COMMIT");
+}
+
+static void t_audit_chain(void)
+{
+    sqlite3 *db = fresh_db("audit.db");
+    REQUIRE(db != NULL);
+    char keypath[128], err[256], msg[512];
+    snprintf(keypath, sizeof keypath, "%s/audit.key", dir);
+    REQUIRE(hubkey_generate(keypath, err, sizeof err) == 0);
+    CHECK(hubkey_generate(keypath, err, sizeof err) != 0); /* never overwrite a key */
+    EVP_PKEY *key = hubkey_load(keypath, err, sizeof err);
+    REQUIRE(key != NULL);
+    append_n(db, 10, 1);
+    hubdb_exec(db, "BEGIN IMMEDIATE");
+    CHECK_INT_EQ(audit_checkpoint(db, key, 1795392800), SQLITE_OK);
+    hubdb_exec(db, "COMMIT");
+    append_n(db, 5, 0);
+    long long bad = -1, n = 0;
+    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
+    CHECK_INT_EQ(n, 15);
+
+    /* The table refuses edits; an attacker with the file drops the guard first. */
+    CHECK(hubdb_exec(db, "UPDATE audit SET actor = 'x' WHERE id = 4") != SQLITE_OK);
+    REQUIRE(hubdb_exec(db, "DROP TRIGGER audit_append_only_u") == SQLITE_OK);
+    REQUIRE(hubdb_exec(db, "DROP TRIGGER audit_append_only_d") == SQLITE_OK);
+    REQUIRE(hubdb_exec(db, "UPDATE audit SET purpose = 'marketing' WHERE id = 7") == SQLITE_OK);
+    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_BROKEN);
+    CHECK_INT_EQ(bad, 7);
+    CHECK(strstr(msg, "record 7") != NULL);
+    REQUIRE(hubdb_exec(db, "UPDATE audit SET purpose = 'watch_over' WHERE id = 7") == SQLITE_OK);
+    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
+
+    /* Removing a record in the middle. */
+    REQUIRE(hubdb_exec(db, "CREATE TABLE saved AS SELECT * FROM audit") == SQLITE_OK);
+    REQUIRE(hubdb_exec(db, "DELETE FROM audit WHERE id = 12") == SQLITE_OK);
+    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_BROKEN);
+    CHECK_INT_EQ(bad, 12);
+    REQUIRE(hubdb_exec(db, "INSERT INTO audit SELECT * FROM saved WHERE id = 12") == SQLITE_OK);
+
+    /* Removing the newest records: the chain alone cannot see it ... */
+    REQUIRE(hubdb_exec(db, "DELETE FROM audit WHERE id > 8") == SQLITE_OK);
+    CHECK_INT_EQ(audit_verify(db, NULL, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
+    /* ... the signed checkpoint over record 10 does. */
+    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_TRUNCATED);
+    CHECK_INT_EQ(bad, 10);
+    CHECK(strstr(msg, "removed") != NULL);
+
+    /* A checkpoint signed with another key is refused. */
+    REQUIRE(hubdb_exec(db, "INSERT INTO audit SELECT * FROM saved WHERE id > 8") == SQLITE_OK);
+    char other[128];
+    snprintf(other, sizeof other, "%s/other.key", dir);
+    REQUIRE(hubkey_generate(other, err, sizeof err) == 0);
+    EVP_PKEY *k2 = hubkey_load(other, err, sizeof err);
+    CHECK_INT_EQ(audit_verify(db, k2, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_BAD_CHECKPOINT);
+    EVP_PKEY_free(k2);
+    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
+    EVP_PKEY_free(key);
+    hubdb_close(db);
+}
+
+/* ---- writer: group commit with concurrent submitters ---------------------------------- */
+
+static int insert_job(sqlite3 *db, void *arg)
+{
+    int *v = arg;
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT INTO meta(key, value) VALUES('k%d', 'v')", *v);
+    if (*v < 0) /* a failing job must not undo the others of its batch */
+        return -1;
+    return hubdb_exec(db, sql) == SQLITE_OK ? 0 : -1;
+}
+
+static struct writer *W;
+
+static void *submitter(void *arg)
+{
+    int base = *(int *)arg;
+    for (int i = 0; i < 200; i++) {
+        int v = base * 1000 + i;
+        if (writer_run(W, insert_job, &v) != WRITER_OK)
+            return (void *)1;
+        int bad = -1;
+        if (i % 50 == 0 && writer_run(W, insert_job, &bad) != WRITER_JOB_FAILED)
+            return (void *)1;
+    }
+    return NULL;
+}
+
+static void t_writer_group_commit(void)
+{
+    sqlite3 *db = fresh_db("writer.db");
+    REQUIRE(db != NULL);
+    W = writer_create(db, NULL, 0, 0);
+    REQUIRE(W != NULL);
+    pthread_t th[8];
+    int ids[8];
+    for (int i = 0; i < 8; i++) {
+        ids[i] = i + 1;
+        pthread_create(&th[i], NULL, submitter, &ids[i]);
+    }
+    int failures = 0;
+    for (int i = 0; i < 8; i++) {
+        void *r = NULL;
+        pthread_join(th[i], &r);
+        failures += r != NULL;
+    }
+    CHECK_INT_EQ(failures, 0);
+    unsigned long long batches = 0, jobs = 0;
+    writer_stats(W, &batches, &jobs);
+    CHECK_INT_EQ(jobs, 1600);
+    CHECK(batches <= jobs);
+    writer_destroy(W);
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/writer.db", dir);
+    sqlite3 *rd = NULL;
+    REQUIRE(hubdb_open(path, 0, &rd, err, sizeof err) == HUBDB_OK);
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(rd, "SELECT COUNT(*) FROM meta", -1, &st, NULL);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_INT_EQ(sqlite3_column_int(st, 0), 1600);
+    sqlite3_finalize(st);
+    sqlite3_close_v2(rd);
+}
+
+static void t_idem(void)
+{
+    sqlite3 *db = fresh_db("idem.db");
+    REQUIRE(db != NULL);
+    struct idem *s = idem_create();
+    CHECK_INT_EQ(idem_claim(s, "device:1", "k"), 1);
+    CHECK_INT_EQ(idem_claim(s, "device:1", "k"), 0);
+    CHECK_INT_EQ(idem_claim(s, "device:2", "k"), 1);
+    idem_release(s, "device:1", "k");
+    CHECK_INT_EQ(idem_claim(s, "device:1", "k"), 1);
+    idem_destroy(s);
+    int status = 0;
+    char *resp = NULL;
+    CHECK_INT_EQ(idem_lookup(db, "device:1", "k", "h1", &status, &resp), IDEM_NEW);
+    CHECK_INT_EQ(idem_store(db, "device:1", "k", "h1", 201, "{\"x\":1}", 5), SQLITE_OK);
+    CHECK_INT_EQ(idem_lookup(db, "device:1", "k", "h1", &status, &resp), IDEM_REPLAY);
+    CHECK_INT_EQ(status, 201);
+    CHECK_STR_EQ(resp, "{\"x\":1}");
+    free(resp);
+    CHECK_INT_EQ(idem_lookup(db, "device:1", "k", "h2", &status, &resp), IDEM_MISMATCH);
+    CHECK_INT_EQ(idem_lookup(db, "device:2", "k", "h2", &status, &resp), IDEM_NEW);
+    hubdb_close(db);
+}
+
+static void t_gate(void)
+{
+    sqlite3 *db = fresh_db("gate.db");
+    REQUIRE(db != NULL);
+    REQUIRE(hubdb_exec(db,
+                       "INSERT INTO residents VALUES(1,'A','d',600,NULL,0),(2,'B','d',600,NULL,0);"
+                       "INSERT INTO family VALUES(1,'F','h1',0),(2,'G','h2',0);"
+                       "INSERT INTO family_links VALUES(1,1,''),(2,2,'');"
+                       "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
+                       "data_kind,purpose,granted_unix,granted_via) VALUES"
+                       "(7,1,'family',1,'safety','watch_over',0,'t');"
+                       "INSERT INTO staff VALUES(1,'S','h3',0);") == SQLITE_OK);
+    char basis[GATE_BASIS_MAX];
+    struct auth_principal fam = {.role = AUTH_FAMILY, .id = 1};
+    struct auth_principal fam2 = {.role = AUTH_FAMILY, .id = 2};
+    struct auth_principal staff = {.role = AUTH_STAFF, .id = 1};
+    struct auth_principal home = {.role = AUTH_DEVICE, .id = 1, .resident_id = 1};
+    snprintf(home.device_kind, sizeof home.device_kind, "home");
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "safety", "watch_over", basis), GATE_ALLOW);
+    CHECK_STR_EQ(basis, "consent:7");
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "safety", "marketing", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 2, "safety", "watch_over", basis), GATE_DENY);
+    /* Linked but no consent: default deny. */
+    CHECK_INT_EQ(gate_check(db, &fam2, 0, 2, "safety", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(db, &staff, 0, 2, "safety", "watch_over", basis), GATE_ALLOW);
+    CHECK_STR_EQ(basis, "legal:watch_over_city");
+    CHECK_INT_EQ(gate_check(db, &staff, 0, 2, "checkups", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(db, &home, 0, 1, "safety", "watch_over", basis), GATE_ALLOW);
+    CHECK_INT_EQ(gate_check(db, &home, 0, 2, "safety", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(db, &home, 0, 1, "checkups", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(db, &home, 2, 2, "checkups", "own_view", basis), GATE_ALLOW);
+    CHECK_STR_EQ(basis, "self:card_session");
+    CHECK_INT_EQ(gate_check(db, &home, 2, 1, "safety", "own_view", basis), GATE_DENY);
+    /* Checkups per source: a consent for one source covers only it; "checkups" covers all. */
+    REQUIRE(hubdb_exec(db, "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
+                           "data_kind,purpose,granted_unix,granted_via) VALUES"
+                           "(8,1,'family',1,'checkups:12','health',0,'t')") == SQLITE_OK);
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups:12", "health", basis), GATE_ALLOW);
+    CHECK_STR_EQ(basis, "consent:8");
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups:13", "health", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups", "health", basis), GATE_DENY);
+    REQUIRE(hubdb_exec(db, "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
+                           "data_kind,purpose,granted_unix,granted_via) VALUES"
+                           "(9,1,'family',1,'checkups','health',0,'t')") == SQLITE_OK);
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups:13", "health", basis), GATE_ALLOW);
+    CHECK_STR_EQ(basis, "consent:9");
+    /* Revocation takes effect at once. */
+    REQUIRE(hubdb_exec(db, "UPDATE consents SET revoked_unix = 1 WHERE id = 7") == SQLITE_OK);
+    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "safety", "watch_over", basis), GATE_DENY);
+    hubdb_close(db);
+}
+
+static void t_escalate(void)
+{
+    sqlite3 *db = fresh_db("esc.db");
+    REQUIRE(db != NULL);
+    /* Resident 1 deadline 10:00 JST, resident 2 deadline 09:00 JST. */
+    REQUIRE(hubdb_exec(db, "INSERT INTO residents VALUES(1,'A','d',600,NULL,0),"
+                           "(2,'B','d',540,NULL,0);"
+                           "INSERT INTO devices VALUES(1,'home',1,'','h',0);") == SQLITE_OK);
+    time_t day = 1795359600; /* 2026-11-23 00:00 JST */
+    CHECK_INT_EQ(escalate_day_start(day + 3600), day);
+    CHECK_INT_EQ(escalate_day_start(day - 1), day - 86400);
+    int raised = -1;
+    hubdb_exec(db, "BEGIN");
+    CHECK_INT_EQ(escalate_run(db, day + 8 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 0); /* 08:00: before both deadlines */
+    /* Resident 1 checks in at 08:30. */
+    hubdb_exec(db, "INSERT INTO checkins VALUES(1,1,1,'genki',1795390200)");
+    CHECK_INT_EQ(escalate_run(db, day + 9 * 3600 + 60, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 1); /* resident 2 missed 09:00 */
+    CHECK_INT_EQ(escalate_run(db, day + 10 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 0); /* idempotent; resident 1 checked in */
+    CHECK_INT_EQ(escalate_run(db, day + 11 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 1); /* 11:00 = 09:00 + 120 min: city */
+    /* Day 2: an activity report (touch) of resident 2 and nothing from resident 1. */
+    hubdb_exec(db, "INSERT INTO devices VALUES(2,'home',2,'','h2',0);"
+                   "INSERT INTO activity VALUES(1,2,2,'touch',1795449600)"); /* day 2 08:00 */
+    CHECK_INT_EQ(escalate_run(db, day + 86400 + 9 * 3600 + 60, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 0); /* 09:01: resident 2 was active, resident 1's deadline is 10:00 */
+    CHECK_INT_EQ(escalate_run(db, day + 86400 + 10 * 3600 + 60, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 1); /* resident 1 */
+    hubdb_exec(db, "COMMIT");
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(
+        db,
+        "SELECT group_concat(x, ',') FROM (SELECT resident_id || level AS x FROM alerts"
+        " ORDER BY id)",
+        -1, &st, NULL);
+    CHECK(sqlite3_step(st) == SQLITE_ROW);
+    CHECK_STR_EQ((const char *)sqlite3_column_text(st, 0), "2family,2city,1family");
+    sqlite3_finalize(st);
+    hubdb_close(db);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/hubunit.XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    TEST_RUN(t_b64);
+    TEST_RUN(t_hubreq_checkin);
+    TEST_RUN(t_hubreq_login_and_consent);
+    TEST_RUN(t_token);
+    TEST_RUN(t_clock_file);
+    TEST_RUN(t_audit_chain);
+    TEST_RUN(t_writer_group_commit);
+    TEST_RUN(t_idem);
+    TEST_RUN(t_gate);
+    TEST_RUN(t_escalate);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", dir);
+    return test_summary();
+}
