@@ -19,6 +19,7 @@
 set -eu
 
 out=${1:?usage: make-ca.sh OUTDIR [COUNT]}
+case $out in /*) ;; *) out=$PWD/$out ;; esac
 count=${2:-3}
 case $count in '' | *[!0-9]*) echo "make-ca.sh: COUNT must be a number" >&2; exit 2 ;; esac
 if [ "$count" -lt 1 ] || [ "$count" -gt 100 ]; then
