@@ -1,0 +1,144 @@
+/*
+ * appstate: the inside of struct app, shared by app.c and the screens (scr_*.c) only.
+ * Nothing outside app/ includes this file.
+ */
+#ifndef APPSTATE_H
+#define APPSTATE_H
+
+#include <stdio.h>
+
+#include "app.h"
+#include "i18n.h"
+#include "idle.h"
+#include "screen.h"
+#include "widgets.h"
+
+#define APP_NAV_DEPTH 8
+#define APP_KEY_MAX   64
+/* home tablet: how often the hub is asked whether it answers (status bar) */
+#define APP_NET_CHECK_MS (5 * 60 * 1000)
+
+enum net_state { NET_UNKNOWN, NET_OK, NET_DOWN };
+/* SEND_KEPT: not delivered yet, but kept on the device and retried automatically */
+enum send_state { SEND_NONE, SEND_SENDING, SEND_DONE, SEND_FAILED, SEND_KEPT };
+
+struct app {
+    struct app_config cfg;
+    char strings_dir[512];
+    char lang[8];
+    char key_seed[40];
+    struct ui *ui;
+    struct i18n *ja, *en, *cur;
+    struct app_ports ports;
+
+    uint64_t now_ms;
+    int64_t wall_s;
+    uint64_t next_minute_ms;
+    uint64_t next_net_check_ms; /* home: ask the hub again, so the status bar stays true */
+    struct idle idle;
+    bool idle_warning;
+    bool dirty;
+    bool in_frame;
+
+    const struct screen *stack[APP_NAV_DEPTH];
+    int depth;
+    const struct screen *pending;
+    int pending_op; /* NAV_* in app.c */
+
+    enum net_state net;
+    int waiting; /* items waiting to be sent (outbox) */
+
+    /* who this device is for */
+    bool me_known;
+    bool me_pending;
+    uint32_t me_req;
+    long resident_id;
+    char name[APP_NAME_MAX];
+
+    /* the check-in being sent (result screen) */
+    struct {
+        enum send_state state;
+        enum app_answer answer;
+        int64_t at;
+        uint32_t req;
+        char key[APP_KEY_MAX];
+        enum app_net fail;
+        long status;
+    } ci;
+    unsigned key_counter;
+    /* the last check-in the hub confirmed */
+    bool have_last;
+    enum app_answer last_answer;
+    int64_t last_at;
+
+    /* family list */
+    struct app_checkin fam[APP_MAX_CHECKINS];
+    int fam_n;
+    bool fam_loaded, fam_loading, fam_failed;
+    long fam_refused; /* HTTP status when the hub answered with a refusal, else 0 */
+    int64_t fam_at;   /* wall time of the last successful load */
+    uint32_t fam_req;
+    int fam_page;
+    uint64_t fam_next_ms;
+
+    /* help request */
+    struct {
+        enum send_state state;
+        uint32_t req;
+        char key[APP_KEY_MAX];
+        int64_t at;
+        char who[APP_NAME_MAX];
+        enum app_net fail;
+    } help;
+
+    char notice[256]; /* what the last settings change did, in words */
+
+    /* the card (public kiosk). The PIN lives here only while typed, and is wiped when
+     * handed to the port, when the card leaves and when the screen is left. */
+    struct {
+        bool reader_ok; /* a reader is there */
+        bool present;   /* a card lies in the reader */
+        bool read;      /* ... and has been read */
+        uint32_t seq;   /* which placement */
+        int tries;      /* PIN tries left, APP_TRIES_UNKNOWN */
+        uint64_t inserted_ms;
+        char pin[8];
+        size_t pin_len;
+        uint32_t login_req;
+        enum app_card_status last; /* why card_message is shown / last login outcome */
+        bool wrong_pin;            /* the last PIN was wrong (said on the PIN pad) */
+        bool in_session;
+        bool remind_remove; /* the session ended with the card still in the reader */
+    } card;
+};
+
+/* Words for key in the current language. */
+const char *app_s(const struct app *a, const char *key);
+/* Navigation, from screens. Applied after the current frame. */
+void app_nav_push(struct app *a, const struct screen *s);
+void app_nav_replace(struct app *a, const struct screen *s);
+void app_nav_back(struct app *a);
+void app_nav_home(struct app *a);
+void app_mark_dirty(struct app *a);
+void app_tone(struct app *a, enum app_tone t);
+/* Starts (or restarts with the same key) sending the check-in. */
+void app_send_checkin(struct app *a, enum app_answer ans, bool retry);
+void app_send_help(struct app *a, bool retry);
+void app_family_refresh(struct app *a);
+/* Wipes the PIN being typed (explicit_bzero). */
+void app_card_wipe_pin(struct app *a);
+/* Hands the typed PIN to the card port and wipes it here. */
+void app_card_submit(struct app *a);
+/* Ends the card session: wipes what it showed, back to the first screen. */
+void app_card_end(struct app *a);
+/* A public kiosk refuses PIN entry below this many tries left (3 wrong lock the card). */
+#define APP_MIN_TRIES_PUBLIC 2
+/* Date "令和8年11月23日 (2026年)" and time "9:12" of a Unix time, in the current language. */
+void app_fmt_date(const struct app *a, int64_t t, char *buf, size_t size);
+void app_fmt_time(const struct app *a, int64_t t, char *buf, size_t size);
+/* The words of an answer (元気です ...). */
+const char *app_answer_words(const struct app *a, enum app_answer ans);
+/* Standard vertical stacking helper: returns y after placing h + gap. */
+int app_gap(const struct app *a);
+
+#endif

@@ -1,0 +1,119 @@
+/*
+ * ports: everything the app asks of the outside world, and everything it hears back.
+ *
+ * The app never talks to the network, the card, the disk or the speaker itself: it calls
+ * these functions (which must return at once; real work happens elsewhere) and later
+ * receives an app_event with the outcome through app_handle(). The kiosk binds them to the
+ * hub client and SDL (platform/sdl/hubport.c); tests call app_handle() with the events
+ * they want, so the app runs without a window or a network.
+ */
+#ifndef PORTS_H
+#define PORTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum app_answer { APP_ANSWER_GENKI = 0, APP_ANSWER_ITSUMO = 1, APP_ANSWER_GENKINAI = 2 };
+/* "genki", "itsumo", "genkinai" (the hub's words); NULL for an unknown value. */
+const char *app_answer_wire(enum app_answer a);
+/* Parses the hub's word; returns -1 when unknown. */
+int app_answer_parse(const char *s);
+
+enum app_tone { APP_TONE_TAP, APP_TONE_SUCCESS, APP_TONE_FAILURE };
+
+/* How a request to the hub ended. */
+enum app_net {
+    APP_NET_OK,          /* answered with success */
+    APP_NET_UNREACHABLE, /* no answer: connection refused, timeout, TLS, no network */
+    APP_NET_REFUSED,     /* answered with an error status (401/403/4xx/5xx) */
+    APP_NET_BAD_ANSWER,  /* answered 2xx but the body made no sense */
+};
+const char *app_net_str(enum app_net n);
+
+#define APP_MAX_CHECKINS 50
+#define APP_NAME_MAX     96
+
+struct app_checkin {
+    long long id;
+    enum app_answer answer;
+    int64_t at_unix;
+};
+
+enum app_event_kind {
+    APP_EV_CHECKIN_DONE, /* answer to send_checkin: net, status, checkin */
+    APP_EV_ME,           /* answer to fetch_me: net, status, resident_id, name */
+    APP_EV_CHECKINS,     /* answer to fetch_checkins: net, status, items */
+    APP_EV_HELP_DONE,    /* answer to send_help: net, status, name (who is alerted) */
+    APP_EV_PENDING,      /* items waiting to be sent: count */
+    /* the card reader (public kiosk); mirrors platform/card/card.h's events */
+    APP_EV_CARD_NO_READER, /* no reader / no PC/SC service */
+    APP_EV_CARD_READY,     /* a reader is there, waiting for a card */
+    APP_EV_CARD_INSERTED,  /* a card was placed: card_seq; reading started */
+    APP_EV_CARD_PRESENT,   /* reading done: card_seq, card (is_mynumber, tries_left) */
+    APP_EV_CARD_REMOVED,   /* the card of card_seq left the reader */
+    APP_EV_CARD_LOGIN,     /* answer to card_login: card.status, card.tries_left, name */
+};
+
+/* How a card step ended, in the app's terms. */
+enum app_card_status {
+    APP_CARD_OK,
+    APP_CARD_NOT_MYNUMBER, /* another card */
+    APP_CARD_WRONG_PIN,    /* tries_left tells how many remain */
+    APP_CARD_BLOCKED,      /* no tries left: only the city office can unblock */
+    APP_CARD_TRIES_LOW,    /* refused before VERIFY: too few tries left for a kiosk */
+    APP_CARD_REMOVED,      /* the card left during the operation */
+    APP_CARD_ERROR,        /* the card or reader failed (timeout, unexpected answer) */
+    APP_CARD_HUB_FAILED,   /* the hub could not be reached or did not accept the card */
+};
+
+#define APP_TRIES_UNKNOWN (-1)
+
+struct app_card {
+    uint32_t card_seq;
+    enum app_card_status status;
+    int is_mynumber;
+    int tries_left; /* 0..3 or APP_TRIES_UNKNOWN */
+};
+
+struct app_event {
+    enum app_event_kind kind;
+    uint32_t req; /* the id the port returned when the request was made */
+    enum app_net net;
+    long status;             /* HTTP status when answered */
+    long resident_id;        /* ME: the resident this device or family member is linked to */
+    char name[APP_NAME_MAX]; /* ME: display name; HELP_DONE: who is being alerted ("" = default) */
+    struct app_checkin checkin; /* CHECKIN_DONE */
+    bool kept;          /* CHECKIN_DONE not delivered: kept on the device, retried automatically */
+    bool waiting_known; /* CHECKIN_DONE: `waiting` below is set */
+    int waiting;        /* items waiting to be sent after this event */
+    int count;          /* CHECKINS: items used; PENDING: items waiting */
+    struct app_checkin items[APP_MAX_CHECKINS];
+    struct app_card card; /* CARD_*: the card concerned */
+};
+
+/* The functions return a non-zero request id, or 0 when the request could not even be
+ * queued (the app then reports the failure at once, in words). send_checkin may keep the
+ * check-in durably on the device (home tablet outbox): then a failed attempt is answered
+ * with kept = true and the same id, and a later delivery with APP_NET_OK and that id. */
+struct app_ports {
+    void *ctx;
+    uint32_t (*send_checkin)(void *ctx, enum app_answer a, const char *idempotency_key);
+    uint32_t (*fetch_me)(void *ctx);
+    uint32_t (*fetch_checkins)(void *ctx, long resident_id, int limit);
+    uint32_t (*send_help)(void *ctx, const char *idempotency_key);
+    void (*tone)(void *ctx, enum app_tone t); /* may be NULL */
+    /* Card login on the card of card_seq: hub challenge → card signs with the PIN → hub
+     * session; one APP_EV_CARD_LOGIN follows. The PIN (pin_len ASCII digits) is copied; the
+     * caller wipes its own copy. min_tries: refuse before VERIFY with fewer tries left.
+     * May be NULL (no card support). */
+    uint32_t (*card_login)(void *ctx, uint32_t card_seq, const char *pin, size_t pin_len,
+                           int min_tries);
+    /* Try every kept item again now (もう一度 送る on a kept check-in). May be NULL. */
+    void (*retry_pending)(void *ctx);
+    /* The card session ended (終わる, idle, card removed): end it at the hub and forget
+     * it. May be NULL. */
+    void (*card_logout)(void *ctx);
+};
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * scr_card_message: why the card cannot be used here, and what to do next: another card,
+ * a locked PIN, only one try left (an unattended kiosk refuses and sends the resident to
+ * a counter: 3 wrong PINs lock the card nationwide), a reader error, or the hub not
+ * accepting the login.
+ */
+#include "appstate.h"
+
+static void frame(struct app *a, struct ui_rect c)
+{
+    const struct theme *t = ui_theme(a->ui);
+    const char *head = "card_err_head", *body = "card_err_body";
+    switch (a->card.last) {
+    case APP_CARD_NOT_MYNUMBER:
+        head = "card_not_mynumber_head", body = "card_not_mynumber_body";
+        break;
+    case APP_CARD_BLOCKED:
+        head = "card_blocked_head", body = "card_blocked_body";
+        break;
+    case APP_CARD_TRIES_LOW:
+        head = "card_last_try_head", body = "card_last_try_body";
+        break;
+    case APP_CARD_HUB_FAILED:
+        head = "card_hub_head", body = "card_hub_body";
+        break;
+    default:
+        break;
+    }
+    int y = c.y;
+    y += wg_paragraph(a->ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_TITLE_MM,
+                      t->warn_text, t->bg, app_s(a, head), WG_LEFT) +
+         app_gap(a);
+    wg_paragraph(a->ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
+                 t->bg, app_s(a, body), WG_LEFT);
+}
+
+static void sample(struct app *a, int variant)
+{
+    a->card.present = true;
+    a->card.last = (enum app_card_status)variant;
+}
+
+const struct screen scr_card_message = {
+    .name = "card_message", .title_key = "title_card", .frame = frame, .sample = sample};

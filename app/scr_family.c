@@ -1,0 +1,145 @@
+/*
+ * scr_family: the family profile's first screen. The linked resident's recent check-ins
+ * (date, time and answer in words), paged with ◀ ▶ (no scrolling), refreshed by a timer
+ * and by the 更新 button. When the hub cannot be reached the screen says so and shows
+ * the last list it had, with the time it was loaded.
+ */
+#include "appstate.h"
+
+#define ROWS_MAX APP_MAX_CHECKINS
+
+static void row_text(const struct app *a, int i, char *buf, size_t size)
+{
+    char date[64], tm[16];
+    app_fmt_date(a, a->fam[i].at_unix, date, sizeof date);
+    app_fmt_time(a, a->fam[i].at_unix, tm, sizeof tm);
+    i18n_format(buf, size, app_s(a, "family_row"), date, tm, app_answer_words(a, a->fam[i].answer),
+                NULL);
+}
+
+/* The title says whose check-ins these are and when they were loaded. */
+static void title(const struct app *a, char *buf, size_t size)
+{
+    char tm[16];
+    app_fmt_time(a, a->fam_at, tm, sizeof tm);
+    if (a->fam_loaded)
+        i18n_format(buf, size, app_s(a, "family_head"), a->name, tm, NULL, NULL);
+    else
+        i18n_format(buf, size, app_s(a, "title_family"), NULL, NULL, NULL, NULL);
+}
+
+static void frame(struct app *a, struct ui_rect c)
+{
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a);
+    char head[256], tm[16], page_text[64], p1[16], p2[16], row[256];
+
+    if (a->fam_loading && !a->fam_loaded) {
+        i18n_format(head, sizeof head, app_s(a, "family_loading"), NULL, NULL, NULL, NULL);
+    } else if (a->fam_failed && a->fam_refused) {
+        /* the hub answered but refused (wrong token, consent revoked): not a network fault */
+        snprintf(tm, sizeof tm, "%ld", a->fam_refused);
+        i18n_format(head, sizeof head, app_s(a, "family_refused"), tm, NULL, NULL, NULL);
+    } else if (a->fam_failed) {
+        app_fmt_time(a, a->fam_at, tm, sizeof tm);
+        i18n_format(head, sizeof head,
+                    app_s(a, a->fam_loaded ? "family_failed_old" : "family_failed"), tm, NULL, NULL,
+                    NULL);
+    } else if (a->fam_loaded) {
+        head[0] = '\0'; /* all is said in the title */
+    } else {
+        i18n_format(head, sizeof head, app_s(a, "family_loading"), NULL, NULL, NULL, NULL);
+    }
+    struct wg_button refresh = {
+        "refresh", app_s(a, "family_refresh"), ICON_REFRESH, WG_SECONDARY, false, 0};
+    struct wg_button settings = {
+        "settings", app_s(a, "tile_settings"), ICON_SETTINGS, WG_SECONDARY, false, 0};
+    int bw = (c.w - gap) / 2;
+    int bh = wg_button_height(ui, &refresh, bw);
+    int h2 = wg_button_height(ui, &settings, bw);
+    bh = h2 > bh ? h2 : bh;
+    /* pages: fill each page with as many rows as fit */
+    int hh = head[0] ? wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, head, c.w) + gap : 0;
+    int ph = wg_pager_height(ui, c.w, "99 / 99", app_s(a, "page_prev"), app_s(a, "page_next"));
+    int list_h = c.h - hh - ph - bh - 2 * gap;
+    int starts[ROWS_MAX + 1], pages = 0, used = 0;
+    starts[0] = 0;
+    for (int i = 0; i < a->fam_n; i++) {
+        row_text(a, i, row, sizeof row);
+        int rh = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, row, c.w);
+        if (i == starts[pages] || used + rh <= list_h) {
+            used += rh;
+            continue;
+        }
+        starts[++pages] = i;
+        used = rh;
+    }
+    pages = a->fam_n ? pages + 1 : 1;
+    if (a->fam_page >= pages)
+        a->fam_page = pages - 1;
+    int y = c.y;
+    if (head[0])
+        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                          a->fam_failed ? t->warn_text : t->text, t->bg, head, WG_LEFT) +
+             gap;
+    if (a->fam_n == 0 && a->fam_loaded) {
+        wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
+                     t->bg, app_s(a, "family_empty"), WG_LEFT);
+    } else if (a->fam_n > 0) {
+        int end = a->fam_page + 1 < pages ? starts[a->fam_page + 1] : a->fam_n;
+        int ry = y;
+        for (int i = starts[a->fam_page]; i < end; i++) {
+            row_text(a, i, row, sizeof row);
+            ry += wg_paragraph(ui, (struct ui_rect){c.x, ry, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
+                               t->text, t->bg, row, WG_LEFT);
+        }
+    }
+    y += list_h + gap;
+    snprintf(p1, sizeof p1, "%d", a->fam_page + 1);
+    snprintf(p2, sizeof p2, "%d", pages);
+    i18n_format(page_text, sizeof page_text, app_s(a, "page_of"), p1, p2, NULL, NULL);
+    int d = wg_pager(ui, (struct ui_rect){c.x, y, c.w, ph}, a->fam_page, pages, page_text,
+                     app_s(a, "page_prev"), app_s(a, "page_next"));
+    if (d) {
+        a->fam_page += d;
+        app_mark_dirty(a);
+    }
+    y += ph + gap;
+    if (wg_button(ui, &refresh, (struct ui_rect){c.x, y, bw, bh}))
+        app_family_refresh(a);
+    if (wg_button(ui, &settings, (struct ui_rect){c.x + bw + gap, y, bw, bh}))
+        app_nav_push(a, &scr_settings);
+}
+
+static void enter(struct app *a)
+{
+    if (!a->fam_loaded && !a->fam_loading)
+        app_family_refresh(a);
+}
+
+static void sample(struct app *a, int variant)
+{
+    static const enum app_answer ans[3] = {APP_ANSWER_GENKI, APP_ANSWER_ITSUMO,
+                                           APP_ANSWER_GENKINAI};
+    a->fam_n = variant == 3 ? 0 : 14;
+    for (int i = 0; i < a->fam_n; i++) {
+        a->fam[i].id = 100 - i;
+        a->fam[i].answer = ans[i % 3];
+        a->fam[i].at_unix = a->wall_s - 3600 - (int64_t)i * 86400;
+    }
+    a->fam_loaded = variant != 3;
+    a->fam_loading = variant == 3;
+    a->fam_failed = variant == 2;
+    a->fam_at = a->wall_s - (variant == 2 ? 1800 : 60);
+    a->fam_page = variant == 1 ? 1 : 0;
+    a->net = variant == 2 ? NET_DOWN : NET_OK;
+    snprintf(a->name, sizeof a->name, "%s", app_s(a, "sample_name"));
+}
+
+const struct screen scr_family = {.name = "family",
+                                  .title_key = "title_family",
+                                  .enter = enter,
+                                  .frame = frame,
+                                  .sample = sample,
+                                  .title = title};

@@ -1,0 +1,71 @@
+/*
+ * wareki: era dates and JST times (see wareki.h). The civil-from-days conversion is
+ * Howard Hinnant's algorithm, exact for the whole int64 range we accept.
+ */
+#include "wareki.h"
+
+#include <stdio.h>
+
+void wareki_jst(int64_t unix_s, struct wareki_tm *out)
+{
+    int64_t t = unix_s + 9 * 3600;
+    int64_t days = t / 86400, secs = t % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    out->hour = (int)(secs / 3600);
+    out->minute = (int)(secs % 3600 / 60);
+    out->wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday */
+    int64_t z = days + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    int64_t d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    out->year = (int)(y + (m <= 2));
+    out->month = (int)m;
+    out->day = (int)d;
+}
+
+int wareki_reiwa_year(int year, int month, int day)
+{
+    if (year < 2019 || (year == 2019 && (month < 5 || (month == 5 && day < 1))))
+        return 0;
+    return year - 2018;
+}
+
+char *wareki_date(char *buf, size_t size, int year, int month, int day, const char *lang)
+{
+    static const char *months[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
+    int r = wareki_reiwa_year(year, month, day);
+    int is_en = lang && lang[0] == 'e' && lang[1] == 'n';
+    if (month < 1 || month > 12) {
+        snprintf(buf, size, "?");
+        return buf;
+    }
+    if (is_en) {
+        if (r > 0)
+            snprintf(buf, size, "%d %s %d (Reiwa %d)", day, months[month - 1], year, r);
+        else
+            snprintf(buf, size, "%d %s %d", day, months[month - 1], year);
+    } else if (r == 1) {
+        snprintf(buf, size, "令和元年%d月%d日 (%d年)", month, day, year);
+    } else if (r > 1) {
+        snprintf(buf, size, "令和%d年%d月%d日 (%d年)", r, month, day, year);
+    } else {
+        snprintf(buf, size, "%d年%d月%d日", year, month, day);
+    }
+    return buf;
+}
+
+char *wareki_time(char *buf, size_t size, int hour, int minute)
+{
+    snprintf(buf, size, "%d:%02d", hour, minute);
+    return buf;
+}

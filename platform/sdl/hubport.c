@@ -1,0 +1,367 @@
+/*
+ * hubport: ports over the hub client (see hubport.h). The worker thread only parses and
+ * posts; all state stays on the UI thread. Nothing personal is logged: only the request
+ * kind, the error class and libcurl's words.
+ */
+#include "hubport.h"
+
+#include <SDL.h>
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hubclient.h"
+#include "sender.h"
+#include "tones.h"
+
+struct hubport {
+    struct hubc *client;
+    struct sender *sender; /* NULL without an outbox */
+    uint32_t event_type;
+    uint32_t raw_type; /* 0 until hubport_set_raw */
+    void *card_ctx;    /* cardport, when the card reader is used */
+    uint32_t (*card_login)(void *ctx, uint32_t seq, const char *pin, size_t len, int min);
+    void (*card_logout)(void *ctx);
+    struct tones *tones;
+};
+
+static const char *kind_name(enum app_event_kind k)
+{
+    switch (k) {
+    case APP_EV_CHECKIN_DONE:
+        return "checkin";
+    case APP_EV_ME:
+        return "me";
+    case APP_EV_CHECKINS:
+        return "checkins";
+    case APP_EV_HELP_DONE:
+        return "help";
+    case APP_EV_PENDING:
+        return "pending";
+    default:
+        return "card";
+    }
+}
+
+static long long num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
+}
+
+static void str(const cJSON *o, const char *key, char *dst, size_t size)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    snprintf(dst, size, "%s", cJSON_IsString(v) ? v->valuestring : "");
+}
+
+static bool parse_checkin(const cJSON *o, struct app_checkin *c)
+{
+    const cJSON *ans = cJSON_GetObjectItemCaseSensitive(o, "answer");
+    int a = cJSON_IsString(ans) ? app_answer_parse(ans->valuestring) : -1;
+    if (a < 0)
+        return false;
+    c->answer = (enum app_answer)a;
+    c->id = num(o, "id");
+    c->at_unix = num(o, "at_unix");
+    return c->at_unix > 0;
+}
+
+void hubport_parse(struct app_event *ev, int err, long status, const char *body)
+{
+    cJSON *root = NULL;
+    ev->status = status;
+    if (err != HUBC_OK) {
+        ev->net = APP_NET_UNREACHABLE;
+        return;
+    }
+    if (status < 200 || status > 299) {
+        ev->net = APP_NET_REFUSED;
+        return;
+    }
+    ev->net = APP_NET_OK;
+    root = cJSON_Parse(body ? body : "");
+    switch (ev->kind) {
+    case APP_EV_CHECKIN_DONE: {
+        /* a 2xx means the hub stored it; the body only adds the time */
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "checkin");
+        if (!c || !parse_checkin(c, &ev->checkin))
+            ev->checkin.at_unix = 0;
+        break;
+    }
+    case APP_EV_ME: {
+        const cJSON *r = cJSON_GetObjectItemCaseSensitive(root, "resident");
+        if (!r) {
+            const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "residents");
+            r = cJSON_IsArray(list) ? cJSON_GetArrayItem(list, 0) : NULL;
+        }
+        if (r) {
+            ev->resident_id = (long)num(r, "id");
+            str(r, "display_name", ev->name, sizeof ev->name);
+        } else if (!root) {
+            ev->net = APP_NET_BAD_ANSWER;
+        }
+        break;
+    }
+    case APP_EV_CHECKINS: {
+        const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "checkins");
+        if (!cJSON_IsArray(list)) {
+            ev->net = APP_NET_BAD_ANSWER;
+            break;
+        }
+        const cJSON *it;
+        ev->count = 0;
+        cJSON_ArrayForEach(it, list)
+        {
+            if (ev->count >= APP_MAX_CHECKINS)
+                break;
+            if (parse_checkin(it, &ev->items[ev->count]))
+                ev->count++;
+        }
+        break;
+    }
+    case APP_EV_HELP_DONE:
+        /* 201 {"help":{"alert_ids":[family, city]}}: both levels are alerted at once, which
+         * the screen says in its own words */
+        break;
+    default:
+        break;
+    }
+    cJSON_Delete(root);
+}
+
+static void post(struct hubport *hp, struct app_event *ev)
+{
+    SDL_Event e;
+    SDL_zero(e);
+    e.type = hp->event_type;
+    e.user.data1 = ev;
+    if (SDL_PushEvent(&e) != 1) {
+        fprintf(stderr, "kiosk: cannot post a hub answer: %s\n", SDL_GetError());
+        free(ev);
+    }
+}
+
+/* The sender's report (on a worker thread) → CHECKIN_DONE. */
+static void on_report(void *ctx, struct sender_report *r)
+{
+    struct hubport *hp = ctx;
+    struct app_event *ev = calloc(1, sizeof *ev);
+    if (!ev) {
+        sender_report_free(r);
+        return;
+    }
+    ev->kind = APP_EV_CHECKIN_DONE;
+    ev->req = (uint32_t)r->item_id;
+    ev->waiting_known = true;
+    ev->waiting = (int)r->pending;
+    switch (r->outcome) {
+    case SENDER_SENT:
+        hubport_parse(ev, HUBC_OK, r->http_status, r->body);
+        break;
+    case SENDER_RETRYING:
+        ev->net = r->net_err == HUBC_OK ? APP_NET_REFUSED : APP_NET_UNREACHABLE;
+        ev->status = r->http_status;
+        ev->kept = true;
+        fprintf(stderr, "kiosk: %s item kept, retrying in %ld ms (%s)\n", r->kind, r->retry_in_ms,
+                r->net_err != HUBC_OK ? hubc_err_str(r->net_err) : "hub busy");
+        break;
+    case SENDER_FAILED:
+        ev->net = APP_NET_REFUSED;
+        ev->status = r->http_status;
+        fprintf(stderr, "kiosk: %s item refused by the hub (%ld)\n", r->kind, r->http_status);
+        break;
+    }
+    sender_report_free(r);
+    post(hp, ev);
+}
+
+static void on_done(void *ctx, struct hubc_result *res)
+{
+    struct hubport *hp = ctx;
+    if (res->tag >= HUBPORT_TAG_RAW) {
+        SDL_Event e;
+        SDL_zero(e);
+        e.type = hp->raw_type;
+        e.user.data1 = res;
+        if (!hp->raw_type || SDL_PushEvent(&e) != 1)
+            hubc_result_free(res);
+        return;
+    }
+    struct app_event *ev = calloc(1, sizeof *ev);
+    if (!ev) {
+        hubc_result_free(res);
+        return;
+    }
+    ev->kind = (enum app_event_kind)res->tag;
+    ev->req = res->id;
+    hubport_parse(ev, res->err, res->status, res->body);
+    if (res->err != HUBC_OK)
+        fprintf(stderr, "kiosk: %s request failed: %s (%s)\n", kind_name(ev->kind),
+                hubc_err_str(res->err), res->errmsg);
+    else if (ev->net != APP_NET_OK)
+        fprintf(stderr, "kiosk: %s request answered %ld\n", kind_name(ev->kind), res->status);
+    hubc_result_free(res);
+    post(hp, ev);
+}
+
+struct hubport *hubport_create(const char *hub_url, const char *token, const char *ca_file,
+                               const char *outbox_path, uint32_t event_type, struct tones *tones,
+                               char *err, size_t errsize)
+{
+    struct hubport *hp = calloc(1, sizeof *hp);
+    if (!hp) {
+        snprintf(err, errsize, "out of memory");
+        return NULL;
+    }
+    hp->event_type = event_type;
+    hp->tones = tones;
+    struct hubc_config cfg = {hub_url, token && *token ? token : NULL,
+                              ca_file && *ca_file ? ca_file : NULL, 10000};
+    hp->client = hubc_create(&cfg, on_done, hp);
+    if (!hp->client) {
+        snprintf(err, errsize, "cannot start the hub client for %s", hub_url);
+        free(hp);
+        return NULL;
+    }
+    if (outbox_path && *outbox_path) {
+        struct sender_config sc = {.outbox_path = outbox_path, .hub = cfg};
+        char why[256] = "";
+        hp->sender = sender_create(&sc, on_report, hp, why, sizeof why);
+        if (!hp->sender) {
+            snprintf(err, errsize, "cannot open the outbox %s: %s", outbox_path, why);
+            hubport_destroy(hp);
+            return NULL;
+        }
+        /* items left by an earlier run are being delivered: show how many wait */
+        struct app_event *ev = calloc(1, sizeof *ev);
+        if (ev) {
+            ev->kind = APP_EV_PENDING;
+            ev->count = (int)sender_pending(hp->sender);
+            post(hp, ev);
+        }
+    }
+    return hp;
+}
+
+void hubport_destroy(struct hubport *hp)
+{
+    if (!hp)
+        return;
+    sender_destroy(hp->sender);
+    hubc_destroy(hp->client);
+    free(hp);
+}
+
+void hubport_event_free(void *data1)
+{
+    free(data1);
+}
+
+void hubport_set_card(struct hubport *hp, void *ctx,
+                      uint32_t (*login)(void *ctx, uint32_t card_seq, const char *pin,
+                                        size_t pin_len, int min_tries),
+                      void (*logout)(void *ctx))
+{
+    hp->card_ctx = ctx;
+    hp->card_login = login;
+    hp->card_logout = logout;
+}
+
+static uint32_t card_login_fwd(void *ctx, uint32_t seq, const char *pin, size_t len, int min)
+{
+    struct hubport *hp = ctx;
+    return hp->card_login ? hp->card_login(hp->card_ctx, seq, pin, len, min) : 0;
+}
+
+static void card_logout_fwd(void *ctx)
+{
+    struct hubport *hp = ctx;
+    if (hp->card_logout)
+        hp->card_logout(hp->card_ctx);
+}
+
+void hubport_set_raw(struct hubport *hp, uint32_t raw_event_type)
+{
+    hp->raw_type = raw_event_type;
+}
+
+uint32_t hubport_submit_raw(struct hubport *hp, enum hubc_method m, const char *path,
+                            const char *body, const char *card_session, uint32_t tag)
+{
+    return hubc_submit(hp->client, m, path, body, NULL, card_session, tag);
+}
+
+static uint32_t send_checkin(void *ctx, enum app_answer a, const char *key)
+{
+    struct hubport *hp = ctx;
+    char body[64];
+    snprintf(body, sizeof body, "{\"answer\":\"%s\"}", app_answer_wire(a));
+    if (hp->sender) {
+        /* committed to disk before this returns; the outbox makes its own key */
+        int64_t id = 0;
+        unsigned pending = 0;
+        enum sender_err se =
+            sender_enqueue(hp->sender, "checkin", "/v1/checkins", body, &id, &pending);
+        if (se != SENDER_OK || id <= 0 || id > UINT32_MAX) {
+            fprintf(stderr, "kiosk: check-in not kept: %s\n", sender_err_str(se));
+            return 0;
+        }
+        struct app_event *ev = calloc(1, sizeof *ev);
+        if (ev) {
+            ev->kind = APP_EV_PENDING;
+            ev->count = (int)pending;
+            post(hp, ev);
+        }
+        return (uint32_t)id;
+    }
+    return hubc_submit(hp->client, HUBC_POST, "/v1/checkins", body, key, NULL, APP_EV_CHECKIN_DONE);
+}
+
+static uint32_t fetch_me(void *ctx)
+{
+    struct hubport *hp = ctx;
+    return hubc_submit(hp->client, HUBC_GET, "/v1/me", NULL, NULL, NULL, APP_EV_ME);
+}
+
+static uint32_t fetch_checkins(void *ctx, long resident_id, int limit)
+{
+    struct hubport *hp = ctx;
+    char path[96];
+    snprintf(path, sizeof path, "/v1/residents/%ld/checkins?limit=%d", resident_id, limit);
+    return hubc_submit(hp->client, HUBC_GET, path, NULL, NULL, NULL, APP_EV_CHECKINS);
+}
+
+static uint32_t send_help(void *ctx, const char *key)
+{
+    struct hubport *hp = ctx;
+    return hubc_submit(hp->client, HUBC_POST, "/v1/help", "{}", key, NULL, APP_EV_HELP_DONE);
+}
+
+static void retry_pending(void *ctx)
+{
+    struct hubport *hp = ctx;
+    if (hp->sender)
+        sender_retry_now(hp->sender);
+}
+
+static void tone(void *ctx, enum app_tone t)
+{
+    struct hubport *hp = ctx;
+    tones_play(hp->tones, t);
+}
+
+struct app_ports hubport_ports(struct hubport *hp)
+{
+    struct app_ports p = {.ctx = hp,
+                          .send_checkin = send_checkin,
+                          .fetch_me = fetch_me,
+                          .fetch_checkins = fetch_checkins,
+                          .send_help = send_help,
+                          .tone = tone,
+                          .retry_pending = retry_pending,
+                          .card_login = card_login_fwd,
+                          .card_logout = card_logout_fwd};
+    return p;
+}

@@ -1,0 +1,55 @@
+/*
+ * hubport: the app's ports (app/ports.h) bound to the hub client (platform/net) and SDL.
+ * Requests are queued on the hub client's worker; its answers are parsed there (cJSON,
+ * bodies capped by the client) into an app_event, which travels to the UI thread as an
+ * SDL user event of type `event_type` with data1 = the event (owned by the receiver:
+ * free with hubport_event_free after app_handle). Tones play through tones.h.
+ *
+ * With an outbox path (home tablet), check-ins go through the sender (platform/net/
+ * sender.h): committed to the outbox on disk before the tap's result is shown, delivered
+ * with retries, and still delivered after a restart or a power cut. Its reports become
+ * CHECKIN_DONE events (kept = true while undelivered) with the number still waiting.
+ */
+#ifndef HUBPORT_H
+#define HUBPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hubclient.h"
+#include "ports.h"
+
+struct hubport;
+struct tones;
+
+/* token/ca_file/outbox_path may be empty (no outbox: check-ins are sent directly and a
+ * failure is final). Returns NULL with the reason in err. */
+struct hubport *hubport_create(const char *hub_url, const char *token, const char *ca_file,
+                               const char *outbox_path, uint32_t event_type, struct tones *tones,
+                               char *err, size_t errsize);
+/* Stops the worker (pending answers still arrive as events; drain them). Accepts NULL. */
+void hubport_destroy(struct hubport *hp);
+struct app_ports hubport_ports(struct hubport *hp);
+void hubport_event_free(void *data1);
+
+/* Requests whose answers come back raw (the card login steps in cardport.c): tags from
+ * HUBPORT_TAG_RAW up are posted as SDL events of the type given to hubport_set_raw, with
+ * data1 = the struct hubc_result (owned by the receiver: hubc_result_free). */
+#define HUBPORT_TAG_RAW 0x100u
+void hubport_set_raw(struct hubport *hp, uint32_t raw_event_type);
+/* Queues a request with the device token (and a card session when not NULL). Returns the
+ * request id, 0 when it could not be queued. */
+/* The app's ports share one context (the hubport); the card login ports are forwarded to
+ * these functions (cardport.c) with their own context. */
+void hubport_set_card(struct hubport *hp, void *ctx,
+                      uint32_t (*login)(void *ctx, uint32_t card_seq, const char *pin,
+                                        size_t pin_len, int min_tries),
+                      void (*logout)(void *ctx));
+uint32_t hubport_submit_raw(struct hubport *hp, enum hubc_method m, const char *path,
+                            const char *body, const char *card_session, uint32_t tag);
+
+/* Parses a hub answer into ev (exposed for tests): kind and req must be set; fills net,
+ * status and the payload. */
+void hubport_parse(struct app_event *ev, int hubc_err, long status, const char *body);
+
+#endif

@@ -1,0 +1,805 @@
+/*
+ * kiosk: the resident kiosk program. One SDL2 process, one UI thread: it reads the
+ * configuration, opens a window (or, with --offscreen, a software renderer on a surface,
+ * no display needed), binds app/ to the hub client, fonts, text cache and audio, and runs
+ * a loop that sleeps in SDL_WaitEventTimeout until an event or the app's next timer and
+ * draws only when the app says something changed.
+ *
+ * Test and tool modes: --script (scripted touches), --screenshot/--layout (PNG and layout
+ * JSON of the final screen), --screen (open a catalogue screen with sample data),
+ * --catalogue DIR (every screen × language × text size × theme), --bench-render,
+ * --bench-idle, --first-frame-exit (figures for the benchmark program).
+ *
+ *   kiosk [--config FILE] [--set key=value]... [--offscreen] [--screen NAME]
+ *         [--script STEPS | --script-file FILE] [--script-timeout MS]
+ *         [--screenshot OUT.png] [--layout OUT.json] [--catalogue DIR]
+ *         [--bench-render N] [--bench-idle SECONDS] [--first-frame-exit]
+ */
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app.h"
+#ifdef KIOSK_HAVE_CARD
+#include "card.h"
+#include "cardport.h"
+#endif
+#include "fonts.h"
+#include "hubport.h"
+#include "kconfig.h"
+#include "render.h"
+#include "script.h"
+#include "textcache.h"
+#include "tones.h"
+
+#define LAYOUT_MAX (512 * 1024)
+/* 2026-11-23 09:12 JST: the catalogue's fixed wall clock, so its PNGs are reproducible */
+#define CATALOGUE_WALL 1795392720
+
+struct opts {
+    const char *config;
+    const char *sets[32];
+    int nsets;
+    bool offscreen;
+    const char *screen;
+    const char *script_text, *script_file;
+    long script_timeout_ms;
+    const char *screenshot, *layout;
+    const char *catalogue;
+    int bench_render;
+    int bench_idle_s;
+    bool first_frame_exit;
+};
+
+struct kiosk {
+    struct opts o;
+    struct kconfig cfg;
+    SDL_Window *win;
+    SDL_Surface *surface; /* offscreen target */
+    SDL_Renderer *ren;
+    struct fonts *fonts;
+    struct textcache *tc;
+    struct tones *tones;
+    struct hubport *hub;
+    struct app *app;
+    uint32_t ev_type;   /* hub answers as app events */
+    uint32_t card_type; /* card adapter events (public kiosk) */
+    uint32_t raw_type;  /* raw hub answers of the card login steps */
+#ifdef KIOSK_HAVE_CARD
+    struct cardport *cards;
+#endif
+    unsigned long frames, wakeups, represents;
+    bool software; /* the window uses SDL's software renderer */
+    bool first_done;
+};
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: kiosk [--config FILE] [--set key=value]... [--offscreen] [--screen NAME]\n"
+            "             [--script STEPS | --script-file FILE] [--script-timeout MS]\n"
+            "             [--screenshot OUT.png] [--layout OUT.json] [--catalogue DIR]\n"
+            "             [--bench-render N] [--bench-idle SECONDS] [--first-frame-exit]\n");
+}
+
+static bool parse_long(const char *s, long lo, long hi, long *out)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi)
+        return false;
+    *out = v;
+    return true;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->script_timeout_ms = 10000;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        long n;
+#define NEED_VALUE                                                                                 \
+    do {                                                                                           \
+        if (!v) {                                                                                  \
+            fprintf(stderr, "kiosk: %s needs a value\n", a);                                       \
+            return -1;                                                                             \
+        }                                                                                          \
+        i++;                                                                                       \
+    } while (0)
+        if (!strcmp(a, "--config")) {
+            NEED_VALUE;
+            o->config = v;
+        } else if (!strcmp(a, "--set")) {
+            NEED_VALUE;
+            if (o->nsets >= 32) {
+                fprintf(stderr, "kiosk: at most 32 --set options\n");
+                return -1;
+            }
+            o->sets[o->nsets++] = v;
+        } else if (!strcmp(a, "--offscreen")) {
+            o->offscreen = true;
+        } else if (!strcmp(a, "--screen")) {
+            NEED_VALUE;
+            o->screen = v;
+        } else if (!strcmp(a, "--script")) {
+            NEED_VALUE;
+            o->script_text = v;
+        } else if (!strcmp(a, "--script-file")) {
+            NEED_VALUE;
+            o->script_file = v;
+        } else if (!strcmp(a, "--script-timeout")) {
+            NEED_VALUE;
+            if (!parse_long(v, 100, 600000, &o->script_timeout_ms)) {
+                fprintf(stderr, "kiosk: --script-timeout must be 100..600000 ms\n");
+                return -1;
+            }
+        } else if (!strcmp(a, "--screenshot")) {
+            NEED_VALUE;
+            o->screenshot = v;
+        } else if (!strcmp(a, "--layout")) {
+            NEED_VALUE;
+            o->layout = v;
+        } else if (!strcmp(a, "--catalogue")) {
+            NEED_VALUE;
+            o->catalogue = v;
+            o->offscreen = true;
+        } else if (!strcmp(a, "--bench-render")) {
+            NEED_VALUE;
+            if (!parse_long(v, 1, 100000, &n)) {
+                fprintf(stderr, "kiosk: --bench-render needs a count 1..100000\n");
+                return -1;
+            }
+            o->bench_render = (int)n;
+            o->offscreen = true;
+        } else if (!strcmp(a, "--bench-idle")) {
+            NEED_VALUE;
+            if (!parse_long(v, 1, 3600, &n)) {
+                fprintf(stderr, "kiosk: --bench-idle needs seconds 1..3600\n");
+                return -1;
+            }
+            o->bench_idle_s = (int)n;
+        } else if (!strcmp(a, "--first-frame-exit")) {
+            o->first_frame_exit = true;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage();
+            exit(0);
+        } else {
+            fprintf(stderr, "kiosk: unknown option %s\n", a);
+            usage();
+            return -1;
+        }
+#undef NEED_VALUE
+    }
+    return 0;
+}
+
+static const char *pick_dir(const char *src, const char *installed)
+{
+    return access(src, R_OK) == 0 ? src : installed;
+}
+
+static uint64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static long rss_kb(void)
+{
+    char line[256];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmRSS:", 6)) {
+            char *end;
+            kb = strtol(line + 6, &end, 10);
+        }
+    fclose(f);
+    return kb;
+}
+
+static int write_file(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "kiosk: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    size_t n = fwrite(data, 1, len, f);
+    int rc = (n == len && fclose(f) == 0) ? 0 : -1;
+    if (n != len)
+        fclose(f);
+    if (rc)
+        fprintf(stderr, "kiosk: cannot write %s\n", path);
+    return rc;
+}
+
+static int save_layout(struct kiosk *k, const char *path)
+{
+    char *buf = malloc(LAYOUT_MAX);
+    int rc = -1;
+    if (!buf)
+        return -1;
+    int n = app_layout_json(k->app, buf, LAYOUT_MAX);
+    if (n < 0)
+        fprintf(stderr, "kiosk: layout larger than %d bytes\n", LAYOUT_MAX);
+    else
+        rc = write_file(path, buf, (size_t)n);
+    free(buf);
+    return rc;
+}
+
+/* Draws the app's frame; saves a PNG of it when png is set. */
+static int draw(struct kiosk *k, const char *png)
+{
+    int rc = 0;
+    app_frame(k->app);
+    render_draw(k->ren, k->tc, app_ui(k->app));
+    if (png) {
+        SDL_Surface *s = k->surface;
+        SDL_Surface *tmp = NULL;
+        if (!s) {
+            int w, h;
+            SDL_GetRendererOutputSize(k->ren, &w, &h);
+            tmp = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+            if (tmp && SDL_RenderReadPixels(k->ren, NULL, SDL_PIXELFORMAT_ARGB8888, tmp->pixels,
+                                            tmp->pitch) != 0) {
+                SDL_FreeSurface(tmp);
+                tmp = NULL;
+            }
+            s = tmp;
+        }
+        if (!s || IMG_SavePNG(s, png) != 0) {
+            fprintf(stderr, "kiosk: cannot write %s: %s\n", png, SDL_GetError());
+            rc = -1;
+        }
+        SDL_FreeSurface(tmp);
+    }
+    SDL_RenderPresent(k->ren);
+    k->frames++;
+    return rc;
+}
+
+static void now_clock(struct kiosk *k, int64_t fixed_wall)
+{
+    app_set_clock(k->app, SDL_GetTicks64(), fixed_wall ? fixed_wall : (int64_t)time(NULL));
+}
+
+/* --- catalogue and benchmarks (offscreen) --- */
+
+static int run_catalogue(struct kiosk *k)
+{
+    static const char *langs[2] = {"ja", "en"};
+    static const int scales[2] = {100, 150};
+    static const enum theme_kind themes[2] = {THEME_NORMAL, THEME_HIGH_CONTRAST};
+    char png[1024], json[1024];
+    int rc = 0, count = 0;
+    for (int l = 0; l < 2; l++)
+        for (int s = 0; s < 2; s++)
+            for (int t = 0; t < 2; t++) {
+                app_set_lang(k->app, langs[l]);
+                app_set_text_scale(k->app, scales[s]);
+                app_set_theme(k->app, themes[t]);
+                for (size_t i = 0; i < app_catalogue_count(); i++) {
+                    const char *name = app_catalogue_name(i);
+                    snprintf(png, sizeof png, "%s/%s-%s-%d-%s.png", k->o.catalogue, name, langs[l],
+                             scales[s], theme_kind_str(themes[t]));
+                    snprintf(json, sizeof json, "%s/%s-%s-%d-%s.json", k->o.catalogue, name,
+                             langs[l], scales[s], theme_kind_str(themes[t]));
+                    now_clock(k, CATALOGUE_WALL);
+                    app_catalogue_show(k->app, name);
+                    if (draw(k, png) != 0 || save_layout(k, json) != 0)
+                        rc = 1;
+                    count++;
+                }
+            }
+    printf("catalogue: %d screens written to %s\n", count, k->o.catalogue);
+    return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int run_bench_render(struct kiosk *k)
+{
+    int n = k->o.bench_render;
+    uint64_t *t = calloc((size_t)n, sizeof *t);
+    uint64_t *all = calloc((size_t)n * app_catalogue_count(), sizeof *all);
+    size_t nall = 0;
+    if (!t || !all) {
+        free(t);
+        free(all);
+        return 1;
+    }
+    printf("render time per screen, software renderer %dx%d, %d frames each (ms):\n", k->cfg.width,
+           k->cfg.height, n);
+    for (size_t i = 0; i < app_catalogue_count(); i++) {
+        const char *name = app_catalogue_name(i);
+        now_clock(k, CATALOGUE_WALL);
+        app_catalogue_show(k->app, name);
+        draw(k, NULL); /* first frame fills the text cache */
+        for (int j = 0; j < n; j++) {
+            app_invalidate(k->app);
+            uint64_t t0 = mono_ns();
+            app_frame(k->app);
+            render_draw(k->ren, k->tc, app_ui(k->app));
+            SDL_RenderPresent(k->ren);
+            t[j] = mono_ns() - t0;
+            all[nall++] = t[j];
+        }
+        qsort(t, (size_t)n, sizeof *t, cmp_u64);
+        printf("  %-20s median %6.3f  p95 %6.3f\n", name, t[n / 2] / 1e6,
+               t[(size_t)(n * 95) / 100 < (size_t)n ? (size_t)(n * 95) / 100 : (size_t)n - 1] /
+                   1e6);
+    }
+    qsort(all, nall, sizeof *all, cmp_u64);
+    printf("  %-20s median %6.3f  p95 %6.3f\n", "ALL", all[nall / 2] / 1e6,
+           all[nall * 95 / 100] / 1e6);
+
+    /* a session from a cold cache: every screen in turn, three rounds, two frames each (the
+     * second frame of a screen is what an unchanged redraw costs) */
+    textcache_destroy(k->tc);
+    k->tc = textcache_create(k->ren, k->fonts, 512, 24u * 1024 * 1024 / 4);
+    if (!k->tc) {
+        free(t);
+        free(all);
+        return 1;
+    }
+    for (int round = 0; round < 3; round++)
+        for (size_t i = 0; i < app_catalogue_count(); i++) {
+            now_clock(k, CATALOGUE_WALL);
+            app_catalogue_show(k->app, app_catalogue_name(i));
+            draw(k, NULL);
+            draw(k, NULL); /* an unchanged frame: must be all hits */
+        }
+    struct textcache_stats st;
+    textcache_stats(k->tc, &st);
+    printf("text cache over a session of %zu screens x 3 rounds x 2 frames: %lu hits, %lu "
+           "misses, hit rate %.1f %%, %zu entries, %.1f MB of texels\n",
+           app_catalogue_count(), st.hits, st.misses,
+           100.0 * (double)st.hits / (double)(st.hits + st.misses ? st.hits + st.misses : 1),
+           st.entries, (double)st.pixels * 4 / 1e6);
+    printf("RSS after visiting every screen: %.1f MB\n", rss_kb() / 1024.0);
+    free(t);
+    free(all);
+    return 0;
+}
+
+/* --- scripted input --- */
+
+struct runner {
+    struct script sc;
+    int i;
+    uint64_t step_start;
+    int phase;
+    int px, py; /* where the finger is */
+    bool failed;
+};
+
+/* Runs the current step; returns 1 when it completed, 0 to wait, -1 on failure. */
+static int step(struct kiosk *k, struct runner *r)
+{
+    struct script_step *s = &r->sc.steps[r->i];
+    uint64_t now = SDL_GetTicks64();
+    bool late = now - r->step_start > (uint64_t)k->o.script_timeout_ms;
+    const struct ui_target *t;
+    switch (s->op) {
+    case SC_TAP:
+    case SC_PRESS:
+        if (r->phase == 0) {
+            t = ui_find_target(app_ui(k->app), s->arg);
+            if (!t)
+                return late ? -1 : 0;
+            r->px = t->r.x + t->r.w / 2;
+            r->py = t->r.y + t->r.h / 2;
+            app_pointer(k->app, APP_POINTER_DOWN, r->px, r->py);
+            r->phase = 1;
+            return s->op == SC_PRESS ? 1 : 0; /* the pressed frame is drawn first */
+        }
+        app_pointer(k->app, APP_POINTER_UP, r->px, r->py);
+        return 1;
+    case SC_RELEASE:
+        app_pointer(k->app, APP_POINTER_UP, r->px, r->py);
+        return 1;
+    case SC_SLIDE:
+        r->px = (int)s->n1;
+        r->py = (int)s->n2;
+        app_pointer(k->app, APP_POINTER_MOVE, r->px, r->py);
+        return 1;
+    case SC_WAIT:
+        return !strcmp(app_screen_name(k->app), s->arg) ? 1 : late ? -1 : 0;
+    case SC_WAITTEXT:
+        return app_screen_has_text(k->app, s->arg) ? 1 : late ? -1 : 0;
+    case SC_SETTLE:
+        return !app_busy(k->app) ? 1 : late ? -1 : 0;
+    case SC_SLEEP:
+        return now - r->step_start >= (uint64_t)s->n1 ? 1 : 0;
+    case SC_GOTO:
+        return app_goto_name(k->app, s->arg) ? 1 : -1;
+    case SC_SHOT:
+        now_clock(k, 0);
+        return draw(k, s->arg) == 0 ? 1 : -1;
+    case SC_LAYOUT:
+        return save_layout(k, s->arg) == 0 ? 1 : -1;
+    case SC_QUIT:
+        r->i = r->sc.n;
+        return 1;
+    }
+    return -1;
+}
+
+/* --- main loop --- */
+
+static void handle_event(struct kiosk *k, const SDL_Event *e, bool *quit)
+{
+    if (e->type == k->ev_type) {
+        app_handle(k->app, e->user.data1);
+        hubport_event_free(e->user.data1);
+        return;
+    }
+    if (e->type == k->card_type) {
+#ifdef KIOSK_HAVE_CARD
+        if (k->cards)
+            cardport_on_card_event(k->cards, e->user.data1, k->app);
+#endif
+        free(e->user.data1);
+        return;
+    }
+    if (e->type == k->raw_type) {
+#ifdef KIOSK_HAVE_CARD
+        if (k->cards)
+            cardport_on_hub_result(k->cards, e->user.data1, k->app);
+#endif
+        hubc_result_free(e->user.data1);
+        return;
+    }
+    switch (e->type) {
+    case SDL_QUIT:
+        *quit = true;
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            app_pointer(k->app, APP_POINTER_DOWN, e->button.x, e->button.y);
+        break;
+    case SDL_MOUSEMOTION:
+        if (e->motion.state & SDL_BUTTON_LMASK)
+            app_pointer(k->app, APP_POINTER_MOVE, e->motion.x, e->motion.y);
+        break;
+    case SDL_MOUSEBUTTONUP:
+        if (e->button.button == SDL_BUTTON_LEFT)
+            app_pointer(k->app, APP_POINTER_UP, e->button.x, e->button.y);
+        break;
+    case SDL_KEYDOWN:
+        if (e->key.keysym.sym == SDLK_ESCAPE && !k->cfg.fullscreen)
+            *quit = true;
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+            int w, h;
+            SDL_GetRendererOutputSize(k->ren, &w, &h);
+            app_resize(k->app, w, h);
+        } else if (e->window.event == SDL_WINDOWEVENT_EXPOSED) {
+            /* the software renderer draws into the window's own surface, which still holds
+             * the last frame: showing it again is a blit, not a new frame */
+            if (k->software && k->frames > 0) {
+                SDL_RenderPresent(k->ren);
+                k->represents++;
+            } else {
+                app_invalidate(k->app);
+            }
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static int run_loop(struct kiosk *k, struct runner *r)
+{
+    bool quit = false;
+    int rc = 0;
+    uint64_t idle_from = 0;
+    unsigned long idle_frames0 = 0, idle_wakeups0 = 0;
+    while (!quit) {
+        now_clock(k, 0);
+        app_tick(k->app);
+        if (app_dirty(k->app)) {
+            draw(k, NULL);
+            if (!k->first_done) {
+                k->first_done = true;
+                const char *t0 = getenv("KIOSK_T0_NS");
+                if (k->o.first_frame_exit) {
+                    uint64_t now = mono_ns();
+                    char *end;
+                    unsigned long long t0v = t0 ? strtoull(t0, &end, 10) : 0;
+                    printf("first_frame_ms=%.2f rss_kb=%ld\n",
+                           t0v ? (double)(now - t0v) / 1e6 : -1.0, rss_kb());
+                    fflush(stdout);
+                    break;
+                }
+                if (k->o.bench_idle_s) {
+                    idle_from = SDL_GetTicks64();
+                    idle_frames0 = k->frames;
+                    idle_wakeups0 = k->wakeups;
+                }
+            }
+        }
+        if (idle_from && SDL_GetTicks64() - idle_from >= (uint64_t)k->o.bench_idle_s * 1000) {
+            double secs = (double)(SDL_GetTicks64() - idle_from) / 1000.0;
+            printf("idle for %.1f s: %lu frames (%.2f/s), %lu wake-ups (%.2f/s), %lu re-presents "
+                   "of the last frame (window exposed)\n",
+                   secs, k->frames - idle_frames0, (double)(k->frames - idle_frames0) / secs,
+                   k->wakeups - idle_wakeups0, (double)(k->wakeups - idle_wakeups0) / secs,
+                   k->represents);
+            break;
+        }
+        if (r && r->i < r->sc.n) {
+            int s = step(k, r);
+            if (s < 0) {
+                fprintf(stderr, "kiosk: script step %d failed (screen %s)\n", r->i + 1,
+                        app_screen_name(k->app));
+                r->failed = true;
+                rc = 1;
+                break;
+            }
+            if (s > 0) {
+                r->i++;
+                r->phase = 0;
+                r->step_start = SDL_GetTicks64();
+                continue;
+            }
+        } else if (r) {
+            break; /* script done */
+        }
+        uint64_t now = SDL_GetTicks64();
+        uint64_t dl = app_next_deadline(k->app);
+        uint64_t wait = dl > now ? dl - now : 0;
+        if (r)
+            wait = wait > 10 ? 10 : wait; /* scripts poll their conditions */
+        if (idle_from) {
+            uint64_t end = idle_from + (uint64_t)k->o.bench_idle_s * 1000;
+            uint64_t left = end > now ? end - now : 0;
+            wait = wait > left ? left : wait;
+        }
+        if (wait > 60000)
+            wait = 60000;
+        SDL_Event e;
+        int got = SDL_WaitEventTimeout(&e, (int)wait);
+        k->wakeups++;
+        if (got) {
+            now_clock(k, 0);
+            handle_event(k, &e, &quit);
+            while (!quit && SDL_PollEvent(&e))
+                handle_event(k, &e, &quit);
+        }
+    }
+    return rc;
+}
+
+static void drain_events(struct kiosk *k)
+{
+    SDL_Event e;
+    while (SDL_PollEvent(&e)) {
+        if (e.type == k->ev_type)
+            hubport_event_free(e.user.data1);
+        else if (e.type == k->card_type)
+            free(e.user.data1);
+        else if (e.type == k->raw_type)
+            hubc_result_free(e.user.data1);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct kiosk k;
+    struct runner runner, *r = NULL;
+    char err[512];
+    int rc = 1;
+
+    memset(&k, 0, sizeof k);
+    if (parse_args(argc, argv, &k.o) != 0)
+        return 2;
+    kconfig_defaults(&k.cfg, pick_dir(KIOSK_SRC_FONT_DIR, KIOSK_INSTALL_FONT_DIR),
+                     pick_dir(KIOSK_SRC_ASSETS_DIR, KIOSK_INSTALL_ASSETS_DIR));
+    if (k.o.config && kconfig_load(&k.cfg, k.o.config, err, sizeof err) != KCONFIG_OK) {
+        fprintf(stderr, "kiosk: %s\n", err);
+        return 2;
+    }
+    for (int i = 0; i < k.o.nsets; i++) {
+        char key[64];
+        const char *eq = strchr(k.o.sets[i], '=');
+        size_t kl = eq ? (size_t)(eq - k.o.sets[i]) : 0;
+        if (!eq || kl == 0 || kl >= sizeof key) {
+            fprintf(stderr, "kiosk: --set wants key=value, got \"%s\"\n", k.o.sets[i]);
+            return 2;
+        }
+        memcpy(key, k.o.sets[i], kl);
+        key[kl] = '\0';
+        if (kconfig_set(&k.cfg, key, eq + 1, err, sizeof err) != KCONFIG_OK) {
+            fprintf(stderr, "kiosk: --set %s\n", err);
+            return 2;
+        }
+    }
+    if (k.o.script_text || k.o.script_file) {
+        memset(&runner, 0, sizeof runner);
+        int prc = k.o.script_text ? script_parse(&runner.sc, k.o.script_text, err, sizeof err)
+                                  : script_load(&runner.sc, k.o.script_file, err, sizeof err);
+        if (prc != 0) {
+            fprintf(stderr, "kiosk: %s\n", err);
+            return 2;
+        }
+        r = &runner;
+    }
+
+    if (SDL_Init(k.o.offscreen ? SDL_INIT_EVENTS | SDL_INIT_TIMER
+                               : SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+        fprintf(stderr, "kiosk: cannot start SDL: %s\n", SDL_GetError());
+        return 1;
+    }
+    if (TTF_Init() != 0) {
+        fprintf(stderr, "kiosk: cannot start SDL_ttf: %s\n", TTF_GetError());
+        goto out;
+    }
+    k.fonts = fonts_create(k.cfg.font_dir, err, sizeof err);
+    if (!k.fonts) {
+        fprintf(stderr, "kiosk: %s (set font_dir in the configuration)\n", err);
+        goto out;
+    }
+    if (k.o.offscreen) {
+        k.surface = SDL_CreateRGBSurfaceWithFormat(0, k.cfg.width, k.cfg.height, 32,
+                                                   SDL_PIXELFORMAT_ARGB8888);
+        k.ren = k.surface ? SDL_CreateSoftwareRenderer(k.surface) : NULL;
+    } else {
+        /* software by default: the screens are static and redrawn only on change (under
+         * 2 ms a frame); without the GL texture framebuffer SDL would otherwise put behind a
+         * software renderer, start-up is faster and RSS drops from ~130 MB to ~35 MB */
+        bool sw = strcmp(k.cfg.renderer, "software") == 0;
+        k.software = sw;
+        if (sw)
+            SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+        k.win =
+            SDL_CreateWindow("kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, k.cfg.width,
+                             k.cfg.height, k.cfg.fullscreen ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+        k.ren = k.win ? SDL_CreateRenderer(k.win, -1, sw ? SDL_RENDERER_SOFTWARE : 0) : NULL;
+        if (k.win && !k.ren)
+            k.ren = SDL_CreateRenderer(k.win, -1, SDL_RENDERER_SOFTWARE);
+        if (k.ren) {
+            int w, h;
+            SDL_GetRendererOutputSize(k.ren, &w, &h);
+            k.cfg.width = w;
+            k.cfg.height = h;
+        }
+    }
+    if (!k.ren) {
+        fprintf(stderr, "kiosk: cannot create the %s: %s\n",
+                k.o.offscreen ? "offscreen renderer" : "window", SDL_GetError());
+        goto out;
+    }
+    k.tc = textcache_create(k.ren, k.fonts, 512, 24u * 1024 * 1024 / 4);
+    k.tones = tones_create();
+    k.ev_type = SDL_RegisterEvents(3);
+    k.card_type = k.ev_type + 1;
+    k.raw_type = k.ev_type + 2;
+    if (!k.tc || !k.tones || k.ev_type == (uint32_t)-1) {
+        fprintf(stderr, "kiosk: out of memory or SDL events\n");
+        goto out;
+    }
+    struct app_ports ports = {0};
+    bool need_hub = !k.o.catalogue && !k.o.bench_render;
+    if (need_hub) {
+        /* only a home tablet keeps check-ins on disk (a public kiosk keeps nothing) */
+        const char *outbox = strcmp(k.cfg.profile, "home") == 0 ? k.cfg.outbox_path : "";
+        k.hub = hubport_create(k.cfg.hub_url, k.cfg.token, k.cfg.ca_file, outbox, k.ev_type,
+                               k.tones, err, sizeof err);
+        if (!k.hub) {
+            fprintf(stderr, "kiosk: %s\n", err);
+            goto out;
+        }
+        ports = hubport_ports(k.hub);
+        hubport_set_raw(k.hub, k.raw_type);
+    }
+#ifdef KIOSK_HAVE_CARD
+    if (need_hub && k.cfg.card_reader && strcmp(k.cfg.profile, "public") == 0) {
+        k.cards = cardport_create(k.hub, k.card_type, err, sizeof err);
+        if (!k.cards) {
+            fprintf(stderr, "kiosk: %s\n", err);
+            goto out;
+        }
+        cardport_bind(k.cards, k.hub);
+    }
+#endif
+    unsigned char rnd[8];
+    char seed[20];
+    if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
+        memset(rnd, 0, sizeof rnd);
+    for (int i = 0; i < 8; i++)
+        snprintf(seed + 2 * i, 3, "%02x", rnd[i]);
+    struct app_config ac = {
+        .profile = (enum app_profile)app_profile_parse(k.cfg.profile),
+        .strings_dir = NULL,
+        .lang = k.cfg.language,
+        .text_scale = k.cfg.text_scale,
+        .theme = strcmp(k.cfg.theme, "high_contrast") == 0 ? THEME_HIGH_CONTRAST : THEME_NORMAL,
+        .sound = k.cfg.sound && !k.o.offscreen,
+        .px_per_mm = k.cfg.px_per_mm,
+        .width = k.cfg.width,
+        .height = k.cfg.height,
+        .idle_warn_ms = (uint64_t)k.cfg.idle_warn_s * 1000,
+        .idle_logout_ms = (uint64_t)k.cfg.idle_logout_s * 1000,
+        .sensitive_close_ms = (uint64_t)k.cfg.sensitive_close_s * 1000,
+        .family_refresh_ms = (uint64_t)k.cfg.family_refresh_s * 1000,
+        .key_seed = seed,
+    };
+    char strings_dir[600];
+    snprintf(strings_dir, sizeof strings_dir, "%s/strings", k.cfg.assets_dir);
+    ac.strings_dir = strings_dir;
+    enum app_status ast;
+    struct ui_text_ops ops = fonts_text_ops(k.fonts);
+    k.app = app_create(&ac, &ops, &ports, SDL_GetTicks64(), time(NULL), &ast, err, sizeof err);
+    if (!k.app) {
+        fprintf(stderr, "kiosk: %s: %s\n", app_status_str(ast), err);
+        goto out;
+    }
+    if (k.o.catalogue) {
+        rc = run_catalogue(&k);
+        goto out;
+    }
+    if (k.o.bench_render) {
+        rc = run_bench_render(&k);
+        goto out;
+    }
+    if (k.o.screen && !app_catalogue_show(k.app, k.o.screen)) {
+        fprintf(stderr, "kiosk: unknown screen \"%s\"; screens:", k.o.screen);
+        for (size_t i = 0; i < app_catalogue_count(); i++)
+            fprintf(stderr, " %s", app_catalogue_name(i));
+        fprintf(stderr, "\n");
+        goto out;
+    }
+    if (r)
+        r->step_start = SDL_GetTicks64();
+    /* offscreen without a script: draw once and write the outputs */
+    if (k.o.offscreen && !r) {
+        static struct runner once;
+        r = &once;
+    }
+    rc = run_loop(&k, r);
+    if (k.o.screenshot && draw(&k, k.o.screenshot) != 0)
+        rc = 1;
+    if (k.o.layout && save_layout(&k, k.o.layout) != 0)
+        rc = 1;
+out:
+#ifdef KIOSK_HAVE_CARD
+    cardport_destroy(k.cards);
+#endif
+    hubport_destroy(k.hub);
+    drain_events(&k);
+    app_destroy(k.app);
+    tones_destroy(k.tones);
+    textcache_destroy(k.tc);
+    if (k.ren)
+        SDL_DestroyRenderer(k.ren);
+    SDL_FreeSurface(k.surface);
+    if (k.win)
+        SDL_DestroyWindow(k.win);
+    fonts_destroy(k.fonts);
+    if (TTF_WasInit())
+        TTF_Quit();
+    SDL_Quit();
+    return rc;
+}
