@@ -1,0 +1,121 @@
+#!/bin/sh
+# The demo, on a fresh Debian 12 machine as root: installs what it needs, builds, makes a
+# fresh demo database (residents, a home tablet, a family member, a public kiosk), starts
+# the hub, a private pcscd with the virtual My Number card, and opens the kiosk windows:
+# home profile (check-in), family profile (sees the check-ins), public kiosk (card login).
+# Closing every kiosk window (or Ctrl-C) stops everything.
+#
+# Without a display ($DISPLAY unset) it runs the same on a virtual X display for
+# DEMO_SECONDS (default 15) and saves a screenshot of each window in demo-run/.
+#
+# The virtual card starts lifted. Place / lift it from another terminal with
+#   kill -USR2 $(cat demo-run/vcard.pid)    # place the card   (PIN 1234)
+#   kill -USR1 $(cat demo-run/vcard.pid)    # lift the card
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build
+work=$top/demo-run
+
+if [ -z "${DEMO_IN_NAMESPACE:-}" ]; then
+    "$top/packaging/install-deps.sh"
+    cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    cmake --build "$build" -j "$(nproc)" --target hubd hubctl kiosk vcard >/dev/null
+    # A private mount namespace gives this demo its own /run/pcscd, so it never disturbs a
+    # pcscd of the machine's (whose socket path is fixed at build time).
+    exec unshare -m env DEMO_IN_NAMESPACE=1 "$0" "$@"
+fi
+
+pids=""
+cleanup() {
+    trap - EXIT INT TERM
+    for p in $pids; do kill "$p" 2>/dev/null || true; done
+    for p in $pids; do wait "$p" 2>/dev/null || true; done
+    echo "demo: stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+field() { sed -n "s/^$1=//p"; }
+
+rm -rf "$work" && mkdir -p "$work"
+hubctl="$build/hub/hubctl --db $work/hub.db"
+
+echo "demo: test CA and card certificates"
+"$top/tools/testca/make-ca.sh" "$work/testca" 3
+
+echo "demo: a fresh hub database with demo residents"
+$hubctl init --key "$work/hub.key" >/dev/null
+r1=$($hubctl resident-add --name "山田 花子" --district "north-3" --deadline 10:00 \
+    --cert "$work/testca/resident-1.pem" | field resident_id)
+$hubctl resident-add --name "佐藤 正男" --district "north-3" --deadline 09:30 \
+    --cert "$work/testca/resident-2.pem" >/dev/null
+$hubctl resident-add --name "鈴木 トメ" --district "south-1" --deadline 11:00 \
+    --cert "$work/testca/resident-3.pem" >/dev/null
+home_token=$($hubctl device-add --kind home --resident "$r1" --label "山田さんの見守り端末" |
+    field token)
+family_token=$($hubctl family-add --name "山田 一郎" --resident "$r1" --relation "長男" |
+    field token)
+public_token=$($hubctl device-add --kind public --label "中央図書館 1" | field token)
+
+echo "demo: starting the hub"
+"$build/hub/hubd" --db "$work/hub.db" --listen 127.0.0.1 --port 0 --key "$work/hub.key" \
+    --trust-ca "$work/testca/ca.pem" >"$work/hubd.out" 2>"$work/hubd.log" &
+pids="$pids $!"
+port=
+for _ in $(seq 1 100); do
+    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$work/hubd.out")
+    [ -n "$port" ] && break
+    sleep 0.05
+done
+[ -n "$port" ] || { echo "demo: the hub did not start:"; cat "$work/hubd.log"; exit 1; }
+url=http://127.0.0.1:$port
+echo "demo: hub at $url (log: $work/hubd.log)"
+
+echo "demo: a private pcscd with a virtual reader, and the virtual card (lifted)"
+mkdir -p /run/pcscd "$work/reader.conf.d"
+mount -t tmpfs tmpfs /run/pcscd
+vpcd_port=35990
+cat >"$work/reader.conf.d/vpcd" <<CONF
+FRIENDLYNAME "Virtual PCD"
+DEVICENAME /dev/null:0x$(printf '%X' $vpcd_port)
+LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so
+CHANNELID 0x$(printf '%X' $vpcd_port)
+CONF
+pcscd -f -c "$work/reader.conf.d" >"$work/pcscd.log" 2>&1 &
+pids="$pids $!"
+"$build/tools/vcard/vcard" --cert "$work/testca/resident-1.pem" \
+    --key "$work/testca/resident-1.key" --ca-cert "$work/testca/ca.pem" \
+    --state "$work/card.state" --port "$vpcd_port" --removed \
+    --pid-file "$work/vcard.pid" >"$work/vcard.log" 2>&1 &
+pids="$pids $!"
+
+headless=
+if [ -z "${DISPLAY:-}" ]; then
+    headless=1
+    Xvfb :77 -screen 0 1920x1080x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+    pids="$pids $!"
+    export DISPLAY=:77
+    sleep 1
+    echo "demo: no display; running on a virtual display for ${DEMO_SECONDS:-15} s"
+fi
+
+kiosks=""
+start_kiosk() { # NAME PROFILE TOKEN [kiosk options...]
+    name=$1 profile=$2 token=$3
+    shift 3
+    script=""
+    if [ -n "$headless" ]; then
+        script="sleep:$((${DEMO_SECONDS:-15} * 1000));shot:$work/$name.png;quit"
+    fi
+    "$build/platform/sdl/kiosk" --set "profile=$profile" --set "hub_url=$url" \
+        --set "token=$token" "$@" ${script:+--script "$script" --script-timeout 600000} \
+        >"$work/kiosk-$name.log" 2>&1 &
+    kiosks="$kiosks $!"
+}
+start_kiosk home home "$home_token" --set "outbox_path=$work/outbox.db"
+start_kiosk family family "$family_token"
+start_kiosk public public "$public_token"
+echo "demo: kiosk windows open: home (山田 花子's tablet), family (山田 一郎), public kiosk"
+echo "demo: place the card: kill -USR2 \$(cat $work/vcard.pid)   lift: kill -USR1 ...  (PIN 1234)"
+for k in $kiosks; do wait "$k" || true; done
+[ -n "$headless" ] && ls "$work"/*.png 2>/dev/null | sed 's/^/demo: screenshot /'
+exit 0
