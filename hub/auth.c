@@ -49,10 +49,13 @@ enum auth_status auth_bearer(sqlite3 *db, const char *authorization, struct auth
         "SELECT id, kind, COALESCE(resident_id, 0) FROM devices WHERE token_hash = ?",
         "SELECT id, '', 0 FROM family WHERE token_hash = ?",
         "SELECT id, '', 0 FROM staff WHERE token_hash = ?",
+        "SELECT id, '', 0 FROM sources WHERE token_hash = ?",
+        "SELECT id, '', 0 FROM operators WHERE token_hash = ?",
     };
-    static const char *const prefix[] = {"dev_", "fam_", "stf_"};
-    static const enum auth_role roles[] = {AUTH_DEVICE, AUTH_FAMILY, AUTH_STAFF};
-    static const char *const names[] = {"device", "family", "staff"};
+    static const char *const prefix[] = {"dev_", "fam_", "stf_", "src_", "opk_"};
+    static const enum auth_role roles[] = {AUTH_DEVICE, AUTH_FAMILY, AUTH_STAFF, AUTH_SOURCE,
+                                           AUTH_OPERATOR};
+    static const char *const names[] = {"device", "family", "staff", "source", "operator"};
     memset(p, 0, sizeof *p);
     if (!authorization || strncasecmp(authorization, "Bearer ", 7) != 0)
         return AUTH_MISSING;
@@ -65,7 +68,7 @@ enum auth_status auth_bearer(sqlite3 *db, const char *authorization, struct auth
     if (n > HUBTOKEN_MAX)
         return AUTH_UNKNOWN;
     int k = -1;
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < (int)(sizeof prefix / sizeof prefix[0]); i++)
         if (strncmp(tok, prefix[i], 4) == 0)
             k = i;
     if (k < 0)

@@ -15,6 +15,8 @@ enum auth_role {
     AUTH_DEVICE = 1,
     AUTH_FAMILY = 2,
     AUTH_STAFF = 4,
+    AUTH_SOURCE = 8,    /* a source organisation sending checkups (src_ key) */
+    AUTH_OPERATOR = 16, /* a shopping-proxy operator (opk_ key) */
 };
 
 struct auth_principal {
@@ -22,7 +24,7 @@ struct auth_principal {
     long long id;
     char device_kind[8];   /* "home" | "public" for devices */
     long long resident_id; /* the resident a home device is bound to, else 0 */
-    char actor[40];        /* "device:3", "family:2", "staff:1": for audit records */
+    char actor[40];        /* "device:3", "family:2", "staff:1", "source:1", "operator:2" */
 };
 
 enum auth_status {

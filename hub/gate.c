@@ -5,6 +5,7 @@
 #include "gate.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *gate_decision_str(enum gate_decision d)
@@ -54,8 +55,8 @@ out:
 }
 
 static enum gate_decision consent(sqlite3 *db, const char *kind, long long id, long long resident,
-                                  const char *data_kind, const char *purpose,
-                                  char basis[GATE_BASIS_MAX])
+                                  const char *data_kind, const char *purpose, char *basis,
+                                  size_t cap)
 {
     char cid[32];
     /* "checkups:<source>" is also covered by a consent for all checkups ("checkups"). */
@@ -69,7 +70,7 @@ static enum gate_decision consent(sqlite3 *db, const char *kind, long long id, l
         return GATE_ERROR;
     if (r == 0)
         return GATE_DENY;
-    snprintf(basis, GATE_BASIS_MAX, "consent:%s", cid);
+    snprintf(basis, cap, "consent:%s", cid);
     return GATE_ALLOW;
 }
 
@@ -83,6 +84,17 @@ enum gate_decision gate_check(sqlite3 *db, const struct auth_principal *who,
     if (session_resident > 0) {
         if (session_resident != resident)
             return GATE_DENY;
+        if (strncmp(data_kind, "checkups:", 9) == 0) {
+            /* Linkage of a source's checkups needs the resident's consent for that source. */
+            char cbasis[GATE_BASIS_MAX - 20];
+            long long source = strtoll(data_kind + 9, NULL, 10);
+            enum gate_decision d = consent(db, "source", source, resident, data_kind, "linkage",
+                                           cbasis, sizeof cbasis);
+            if (d != GATE_ALLOW)
+                return d;
+            snprintf(basis, GATE_BASIS_MAX, "self:card_session+%s", cbasis);
+            return GATE_ALLOW;
+        }
         snprintf(basis, GATE_BASIS_MAX, "self:card_session");
         return GATE_ALLOW;
     }
@@ -103,7 +115,7 @@ enum gate_decision gate_check(sqlite3 *db, const struct auth_principal *who,
             return GATE_ERROR;
         if (!linked)
             return GATE_DENY;
-        return consent(db, "family", who->id, resident, data_kind, purpose, basis);
+        return consent(db, "family", who->id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
     }
     case AUTH_STAFF: {
         char name[48];
@@ -117,10 +129,35 @@ enum gate_decision gate_check(sqlite3 *db, const struct auth_principal *who,
             snprintf(basis, GATE_BASIS_MAX, "legal:%s", name);
             return GATE_ALLOW;
         }
-        return consent(db, "staff", who->id, resident, data_kind, purpose, basis);
+        return consent(db, "staff", who->id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
     }
+    case AUTH_SOURCE:
+    case AUTH_OPERATOR:
     case AUTH_NONE:
         break;
     }
+    return GATE_DENY;
+}
+
+enum gate_decision gate_recipient(sqlite3 *db, const char *kind, long long id, long long resident,
+                                  const char *data_kind, const char *purpose,
+                                  char basis[GATE_BASIS_MAX])
+{
+    basis[0] = '\0';
+    if (resident <= 0 || id <= 0)
+        return GATE_DENY;
+    if (strcmp(kind, "family") == 0) {
+        char dummy[8];
+        int linked =
+            one_row(db, "SELECT 1 FROM family_links WHERE family_id = ?2 AND resident_id = ?5",
+                    NULL, id, NULL, NULL, resident, dummy, sizeof dummy);
+        if (linked < 0)
+            return GATE_ERROR;
+        if (!linked)
+            return GATE_DENY;
+        return consent(db, "family", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
+    }
+    if (strcmp(kind, "operator") == 0)
+        return consent(db, "operator", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
     return GATE_DENY;
 }

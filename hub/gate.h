@@ -11,6 +11,12 @@
  *     and purpose ("consent:<id>"); checkups of one source are data kind
  *     "checkups:<source id>", covered by a consent for that source or for "checkups";
  *   - city staff under a configured legal basis ("legal:<name>") or a consent.
+ * Checkups are linked to a resident's record only from source organisations the resident
+ * consented to (consent recipient "source:<id>", data kind "checkups:<id>" or "checkups",
+ * purpose "linkage"): even in the resident's own card session, "checkups:<id>" of a source
+ * without that consent is denied ("self:card_session+consent:<id>" when allowed).
+ * Operators and source organisations never read a resident's data through gate_check:
+ * what an operator receives is decided by gate_recipient() when the hub sends it.
  */
 #ifndef HUB_GATE_H
 #define HUB_GATE_H
@@ -36,5 +42,14 @@ const char *gate_decision_str(enum gate_decision d);
 enum gate_decision gate_check(sqlite3 *db, const struct auth_principal *who,
                               long long session_resident, long long resident, const char *data_kind,
                               const char *purpose, char basis[GATE_BASIS_MAX]);
+
+/*
+ * May the hub send `data_kind` of `resident` for `purpose` to the recipient `kind:id`
+ * (the hub pushes it; the recipient is not the caller)? Family: linked + consent;
+ * operator: consent ("address" for "delivery"). Everything else is denied.
+ */
+enum gate_decision gate_recipient(sqlite3 *db, const char *kind, long long id, long long resident,
+                                  const char *data_kind, const char *purpose,
+                                  char basis[GATE_BASIS_MAX]);
 
 #endif

@@ -28,4 +28,22 @@ void h_resident_alerts_get(struct hreq *r);
 void h_alerts_get(struct hreq *r);
 void h_alert_ack(struct hreq *r);
 
+/* issue 6: checkups (handlers_checkup.c) */
+void h_checkups_import(struct hreq *r);
+void h_session_checkups(struct hreq *r);
+void h_session_checkup(struct hreq *r);
+void h_session_checkup_trend(struct hreq *r);
+
+/* issue 7: shopping and family requests (handlers_orders.c) */
+void h_operators_get(struct hreq *r);
+void h_catalogue_get(struct hreq *r);
+void h_order_post(struct hreq *r);
+void h_orders_get(struct hreq *r);
+void h_deliveries_pull(struct hreq *r);
+void h_delivery_ack(struct hreq *r);
+void h_order_status(struct hreq *r);
+void h_family_request_post(struct hreq *r);
+void h_family_requests_get(struct hreq *r);
+void h_family_request_answer(struct hreq *r);
+
 #endif

@@ -11,6 +11,7 @@
 #include "hubclock.h"
 #include "hubctx.h"
 #include "hubreq.h"
+#include "horders.h"
 #include "hutil.h"
 #include "idem.h"
 #include "writer.h"
@@ -36,6 +37,10 @@ static cJSON *actor_json(sqlite3 *db, const char *actor)
         hutil_text1(db, "SELECT display_name FROM family WHERE id = ?", id, name, sizeof name);
     } else if (strcmp(kind, "staff") == 0 && id > 0) {
         hutil_text1(db, "SELECT display_name FROM staff WHERE id = ?", id, name, sizeof name);
+    } else if (strcmp(kind, "operator") == 0 && id > 0) {
+        hutil_text1(db, "SELECT display_name FROM operators WHERE id = ?", id, name, sizeof name);
+    } else if (strcmp(kind, "source") == 0 && id > 0) {
+        hutil_text1(db, "SELECT display_name FROM sources WHERE id = ?", id, name, sizeof name);
     } else if (strcmp(kind, "device") == 0 && id > 0) {
         hutil_text1(db,
                     "SELECT CASE kind WHEN 'home' THEN 'home device' ELSE 'public kiosk' END"
@@ -366,7 +371,7 @@ static int consent_job(sqlite3 *db, void *arg)
     if (j->ss != AUTH_SESSION_OK)
         return 0;
     /* A recipient must be someone the hub knows in that role (family: linked to the
-     * resident). Operators arrive with the shopping issue. */
+     * resident; operators and source organisations: registered by hubctl). */
     int known = 0;
     if (strcmp(j->c.recipient_kind, "family") == 0) {
         if (sqlite3_prepare_v2(db,
@@ -381,6 +386,12 @@ static int consent_job(sqlite3 *db, void *arg)
         st = NULL;
     } else if (strcmp(j->c.recipient_kind, "staff") == 0) {
         known = hutil_text1(db, "SELECT 1 FROM staff WHERE id = ?", j->c.recipient_id, dummy,
+                            sizeof dummy);
+    } else if (strcmp(j->c.recipient_kind, "operator") == 0) {
+        known = hutil_text1(db, "SELECT 1 FROM operators WHERE id = ?", j->c.recipient_id, dummy,
+                            sizeof dummy);
+    } else if (strcmp(j->c.recipient_kind, "source") == 0) {
+        known = hutil_text1(db, "SELECT 1 FROM sources WHERE id = ?", j->c.recipient_id, dummy,
                             sizeof dummy);
     }
     if (known < 0)
@@ -451,6 +462,11 @@ static int consent_job(sqlite3 *db, void *arg)
         if (sqlite3_step(st) != SQLITE_DONE)
             goto out;
         int n = sqlite3_changes(db);
+        /* Nothing still waiting for this operator may carry the address any more. */
+        if (n > 0 && strcmp(j->c.recipient_kind, "operator") == 0 &&
+            strcmp(j->c.data_kind, "address") == 0 &&
+            horders_rebody_without_address(db, resident, j->c.recipient_id) != 0)
+            goto out;
         j->status = 200;
         cJSON_AddNumberToObject(o, "revoked", n);
         cJSON_AddBoolToObject(o, "changed", n > 0);

@@ -8,6 +8,10 @@
  * printed once and never stored.
  */
 #include "audit.h"
+#include "catalog.h"
+#include "ckstore.h"
+#include "oqueue.h"
+#include "whsig.h"
 #include "escalate.h"
 #include "hubclock.h"
 #include "hubdb.h"
@@ -33,8 +37,11 @@ static void usage(FILE *f)
             "commands:\n"
             "  init [--key FILE]            create/migrate the database; create the hub key\n"
             "  resident-add --name NAME --district D --deadline HH:MM [--cert FILE]\n"
+            "               [--insurer N --insured N [--symbol S] [--branch NN]] [--address A]\n"
             "                               enrol a resident (deadline in Japan time; --cert\n"
-            "                               PEM/DER user-auth certificate for card login)\n"
+            "                               PEM/DER user-auth certificate for card login;\n"
+            "                               insurance identifiers to match checkups; address\n"
+            "                               for deliveries, released only with consent)\n"
             "  resident-cert --resident ID --cert FILE   enrol/replace a resident's certificate\n"
             "  device-add --kind home|public [--resident ID] [--label TEXT]\n"
             "                               register a device; prints its token once\n"
@@ -54,7 +61,20 @@ static void usage(FILE *f)
             "  audit [--resident ID] [--limit N]\n"
             "  audit-verify [--key FILE]    verify the hash chain (and signed checkpoints)\n"
             "  audit-checkpoint --key FILE  sign a checkpoint over the newest record now\n"
-            "  escalate [--window MIN]      run the missed check-in pass once at the hub clock\n");
+            "  escalate [--window MIN]      run the missed check-in pass once at the hub clock\n"
+            "  source-add --name NAME       register a source organisation (checkups); prints\n"
+            "                               its API key once\n"
+            "  checkup-import --source ID --file F [--format fhir|csv]\n"
+            "                               import an eCheckup Bundle (JSON) or a CSV file\n"
+            "  consent-grant --resident ID --recipient KIND:ID --data-kind K --purpose P\n"
+            "                               record a consent given on paper (e.g. source:1\n"
+            "                               checkups:1 linkage; operator:1 address delivery)\n"
+            "  operator-add --name NAME --district D [--district D ...] [--webhook URL\n"
+            "               [--secret whsec_...]]\n"
+            "                               register a shopping operator; prints its API key\n"
+            "                               (and a generated webhook secret) once\n"
+            "  catalogue-import --operator ID --file catalogue.json\n"
+            "                               import the operator's catalogue with pictures\n");
 }
 
 struct args {
@@ -191,12 +211,25 @@ static int cmd_resident_add(sqlite3 *db, const struct args *a)
     }
     if (cert && cert_fingerprint(cert, fp) != 0)
         return 1;
+    const char *insurer = opt(a, "--insurer"), *insured = opt(a, "--insured");
+    const char *address = opt(a, "--address");
+    char member[4 * CHECKUP_ID_MAX + 4], msg[256];
+    int has_member = insurer || insured || opt(a, "--symbol") || opt(a, "--branch");
+    if (has_member && ckstore_member_key(insurer, opt(a, "--symbol"), insured, opt(a, "--branch"),
+                                         member, sizeof member, msg, sizeof msg) != 0) {
+        fprintf(stderr, "hubctl: --insurer/--insured/--symbol/--branch: %s\n", msg);
+        return 2;
+    }
+    if (address && strlen(address) > 400) {
+        fprintf(stderr, "hubctl: --address must be at most 400 bytes\n");
+        return 2;
+    }
     if (begin(db) != 0)
         return 1;
     sqlite3_stmt *st = NULL;
     sqlite3_prepare_v2(db,
                        "INSERT INTO residents(display_name, district, deadline_min, cert_fp,"
-                       " created_unix) VALUES(?,?,?,?,?)",
+                       " created_unix, member_key, address) VALUES(?,?,?,?,?,?,?)",
                        -1, &st, NULL);
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, district, -1, SQLITE_STATIC);
@@ -206,19 +239,26 @@ static int cmd_resident_add(sqlite3 *db, const struct args *a)
     else
         sqlite3_bind_null(st, 4);
     sqlite3_bind_int64(st, 5, (long long)hubclock_now());
+    if (has_member)
+        sqlite3_bind_text(st, 6, member, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, address ? address : "", -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_finalize(st);
     if (rc != SQLITE_DONE)
-        return fail(db, "cannot add the resident (certificate already enrolled?)");
+        return fail(db, "cannot add the resident (certificate or insurance identifiers "
+                        "already enrolled?)");
     long long id = sqlite3_last_insert_rowid(db);
-    if (audit_admin(db, "resident.enrol", id, cert ? "profile,certificate" : "profile") !=
-        SQLITE_OK)
+    if (audit_admin(db, "resident.enrol", id,
+                    cert ? "profile,certificate"
+                         : (has_member ? "profile,insurance" : "profile")) != SQLITE_OK)
         return fail(db, "cannot write the audit record");
     if (commit(db) != 0)
         return 1;
     printf("resident_id=%lld\n", id);
     if (cert)
         printf("cert_sha256=%s\n", fp);
+    if (has_member)
+        printf("member_key=%s\n", member);
     return 0;
 }
 
@@ -649,6 +689,399 @@ static int cmd_escalate(sqlite3 *db, const struct args *a)
     return 0;
 }
 
+/* Reads a whole file (at most cap bytes) into an owned NUL-terminated buffer; NULL + a
+ * message on stderr when it cannot or it is larger. */
+static char *slurp(const char *path, size_t cap, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    if (!f) {
+        fprintf(stderr, "hubctl: cannot open %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    buf = malloc(cap + 2);
+    size_t n = buf ? fread(buf, 1, cap + 1, f) : 0;
+    if (!buf || ferror(f)) {
+        fprintf(stderr, "hubctl: cannot read %s\n", path);
+        free(buf);
+        buf = NULL;
+    } else if (n > cap) {
+        fprintf(stderr, "hubctl: %s is larger than %zu bytes\n", path, cap);
+        free(buf);
+        buf = NULL;
+    } else {
+        buf[n] = '\0';
+        *len = n;
+    }
+    fclose(f);
+    return buf;
+}
+
+static int cmd_source_add(sqlite3 *db, const struct args *a)
+{
+    const char *name = opt(a, "--name");
+    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX];
+    if (!name || !*name || strlen(name) > 200) {
+        fprintf(stderr, "hubctl: source-add needs --name (at most 200 bytes)\n");
+        return 2;
+    }
+    if (hubtoken_new("src", token, sizeof token) != 0)
+        return 1;
+    hubtoken_hash(token, strlen(token), hash);
+    if (begin(db) != 0)
+        return 1;
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO sources(display_name, token_hash, created_unix) VALUES(?,?,?)",
+                       -1, &st, NULL);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (long long)hubclock_now());
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(db, "cannot add the source organisation");
+    long long id = sqlite3_last_insert_rowid(db);
+    if (audit_admin(db, "source.register", 0, "source") != SQLITE_OK)
+        return fail(db, "cannot write the audit record");
+    if (commit(db) != 0)
+        return 1;
+    printf("source_id=%lld\ntoken=%s\n", id, token);
+    return 0;
+}
+
+static int cmd_checkup_import(sqlite3 *db, const struct args *a)
+{
+    long long source;
+    const char *file = opt(a, "--file"), *format = opt(a, "--format");
+    size_t len = 0;
+    char *data = NULL;
+    struct checkup_list *list = NULL;
+    cJSON *result = NULL;
+    struct ckstore_reject rej;
+    int rc = 1;
+    if (parse_ll(opt(a, "--source"), 1, 1LL << 53, &source) != 0 || !file) {
+        fprintf(stderr, "hubctl: checkup-import needs --source ID and --file F\n");
+        return 2;
+    }
+    if (format && strcmp(format, "fhir") != 0 && strcmp(format, "csv") != 0) {
+        fprintf(stderr, "hubctl: --format must be fhir or csv\n");
+        return 2;
+    }
+    data = slurp(file, CHECKUP_MAX_INPUT_BYTES, &len);
+    if (!data)
+        return 1;
+    size_t fl = strlen(file);
+    enum ckstore_format fmt =
+        format ? (strcmp(format, "csv") == 0 ? CKSTORE_CSV : CKSTORE_FHIR)
+               : (fl > 4 && strcmp(file + fl - 4, ".csv") == 0 ? CKSTORE_CSV : CKSTORE_FHIR);
+    sqlite3_stmt *sst = NULL;
+    sqlite3_prepare_v2(db, "SELECT 1 FROM sources WHERE id = ?", -1, &sst, NULL);
+    sqlite3_bind_int64(sst, 1, source);
+    int known = sqlite3_step(sst) == SQLITE_ROW;
+    sqlite3_finalize(sst);
+    if (!known) {
+        fprintf(stderr, "hubctl: there is no source organisation %lld (hubctl source-add)\n",
+                source);
+        goto out;
+    }
+    if (ckstore_parse(data, len, fmt, &list, &rej) != 0)
+        goto rejected;
+    if (begin(db) != 0)
+        goto out;
+    char rid[33];
+    unsigned char raw[16];
+    if (hubtoken_random(raw, sizeof raw) != 0) {
+        hubdb_exec(db, "ROLLBACK");
+        goto out;
+    }
+    hubtoken_hex(raw, sizeof raw, rid);
+    int r = ckstore_import(db, source, list, fmt, data, len, "hubctl", rid, hubclock_now(), &result,
+                           &rej);
+    if (r < 0) {
+        fail(db, "cannot store the checkups");
+        goto out;
+    }
+    if (r > 0) {
+        hubdb_exec(db, "ROLLBACK");
+        goto rejected;
+    }
+    if (commit(db) != 0)
+        goto out;
+    int created = 0, n = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, result)
+    {
+        n++;
+        created += cJSON_IsTrue(cJSON_GetObjectItem(e, "created"));
+        printf("checkup_id=%.0f\tdate=%s\tcreated=%s\n",
+               cJSON_GetObjectItem(e, "checkup_id")->valuedouble,
+               cJSON_GetObjectItem(e, "date")->valuestring,
+               cJSON_IsTrue(cJSON_GetObjectItem(e, "created")) ? "yes" : "no");
+    }
+    printf("checkups=%d\ncreated=%d\nunchanged=%d\n", n, created, n - created);
+    rc = 0;
+    goto out;
+rejected:
+    printf("rejected=%s\nreason=%s\n", rej.code, rej.reason);
+    if (rej.entry >= -1)
+        printf("entry=%d\n", rej.entry);
+    if (rej.row > 0)
+        printf("row=%ld\n", rej.row);
+    if (rej.full_url[0])
+        printf("full_url=%s\n", rej.full_url);
+    fprintf(stderr, "hubctl: %s\n", rej.message);
+    rc = 3;
+out:
+    cJSON_Delete(result);
+    checkup_list_free(list);
+    free(data);
+    return rc;
+}
+
+static int cmd_consent_grant(sqlite3 *db, const struct args *a)
+{
+    long long resident, rid;
+    const char *recipient = opt(a, "--recipient"), *kind = opt(a, "--data-kind");
+    const char *purpose = opt(a, "--purpose");
+    char rkind[16] = "";
+    const char *colon = recipient ? strchr(recipient, ':') : NULL;
+    if (parse_ll(opt(a, "--resident"), 1, 1LL << 53, &resident) != 0 || !colon ||
+        (size_t)(colon - recipient) >= sizeof rkind ||
+        parse_ll(colon + 1, 1, 1LL << 53, &rid) != 0 || !kind || strlen(kind) > 40 ||
+        !valid_name(purpose)) {
+        fprintf(stderr, "hubctl: consent-grant needs --resident ID --recipient KIND:ID "
+                        "--data-kind K --purpose P\n");
+        return 2;
+    }
+    memcpy(rkind, recipient, (size_t)(colon - recipient));
+    static const char *const tables[][2] = {{"family", "SELECT 1 FROM family_links WHERE"
+                                                       " family_id = ?1 AND resident_id = ?2"},
+                                            {"staff", "SELECT 1 FROM staff WHERE id = ?1"},
+                                            {"operator", "SELECT 1 FROM operators WHERE id = ?1"},
+                                            {"source", "SELECT 1 FROM sources WHERE id = ?1"}};
+    const char *check = NULL;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+        if (strcmp(rkind, tables[i][0]) == 0)
+            check = tables[i][1];
+    if (!check) {
+        fprintf(stderr, "hubctl: the recipient kind must be family, staff, operator or source\n");
+        return 2;
+    }
+    if (begin(db) != 0)
+        return 1;
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db, check, -1, &st, NULL);
+    sqlite3_bind_int64(st, 1, rid);
+    if (sqlite3_bind_parameter_count(st) > 1)
+        sqlite3_bind_int64(st, 2, resident);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!found) {
+        fprintf(stderr,
+                "hubctl: no such recipient %s (family members must be linked to the "
+                "resident)\n",
+                recipient);
+        hubdb_exec(db, "ROLLBACK");
+        return 1;
+    }
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO consents(resident_id, recipient_kind, recipient_id, data_kind,"
+                       " purpose, granted_unix, granted_via) SELECT ?1, ?2, ?3, ?4, ?5, ?6,"
+                       " 'paper form (hubctl)' WHERE NOT EXISTS(SELECT 1 FROM consents WHERE"
+                       " resident_id = ?1 AND recipient_kind = ?2 AND recipient_id = ?3 AND"
+                       " data_kind = ?4 AND purpose = ?5 AND revoked_unix IS NULL)",
+                       -1, &st, NULL);
+    sqlite3_bind_int64(st, 1, resident);
+    sqlite3_bind_text(st, 2, rkind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, rid);
+    sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, purpose, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, (long long)hubclock_now());
+    int rc = sqlite3_step(st);
+    int changed = sqlite3_changes(db);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(db, "cannot record the consent (no such resident?)");
+    if (changed && audit_admin(db, "consent.grant", resident, kind) != SQLITE_OK)
+        return fail(db, "cannot write the audit record");
+    if (commit(db) != 0)
+        return 1;
+    printf("consent=%s\n", changed ? "granted" : "already");
+    return 0;
+}
+
+static int cmd_operator_add(sqlite3 *db, const struct args *a)
+{
+    const char *name = opt(a, "--name"), *url = opt(a, "--webhook"), *secret = opt(a, "--secret");
+    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX], districts[1024] = "";
+    char gen[WHSIG_SECRET_MAX], err[256];
+    size_t used = 0;
+    for (int i = 0;; i++) {
+        const char *d = opt_nth(a, "--district", i);
+        if (!d)
+            break;
+        size_t n = strlen(d);
+        if (n == 0 || n > 64 || strchr(d, ',') || used + n + 2 > sizeof districts) {
+            fprintf(stderr, "hubctl: each --district must be 1..64 bytes without a comma\n");
+            return 2;
+        }
+        used +=
+            (size_t)snprintf(districts + used, sizeof districts - used, "%s%s", used ? "," : "", d);
+    }
+    if (!name || !*name || strlen(name) > 200 || !used) {
+        fprintf(stderr, "hubctl: operator-add needs --name and at least one --district\n");
+        return 2;
+    }
+    if (secret && !url) {
+        fprintf(stderr, "hubctl: --secret goes with --webhook URL\n");
+        return 2;
+    }
+    if (url && !secret) {
+        if (whsig_secret_generate(gen, sizeof gen) != WHSIG_OK)
+            return 1;
+        secret = gen;
+    }
+    if (hubtoken_new("opk", token, sizeof token) != 0)
+        return 1;
+    hubtoken_hash(token, strlen(token), hash);
+    if (begin(db) != 0)
+        return 1;
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db,
+                       "INSERT INTO operators(display_name, districts, token_hash, created_unix)"
+                       " VALUES(?,?,?,?)",
+                       -1, &st, NULL);
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, districts, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, (long long)hubclock_now());
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return fail(db, "cannot add the operator");
+    long long id = sqlite3_last_insert_rowid(db);
+    if (url) {
+        char recipient[48];
+        snprintf(recipient, sizeof recipient, "operator:%lld", id);
+        if (oqueue_endpoint_set(db, recipient, url, secret, err, sizeof err) != ORDERS_OK) {
+            fprintf(stderr, "hubctl: --webhook: %s\n", err);
+            hubdb_exec(db, "ROLLBACK");
+            return 2;
+        }
+    }
+    if (audit_admin(db, "operator.register", 0, "operator") != SQLITE_OK)
+        return fail(db, "cannot write the audit record");
+    if (commit(db) != 0)
+        return 1;
+    printf("operator_id=%lld\ntoken=%s\n", id, token);
+    if (url && secret == gen)
+        printf("webhook_secret=%s\n", gen);
+    return 0;
+}
+
+/* "image/png" or "image/jpeg" from the first bytes (the catalogue checked them). */
+static const char *picture_mime(const char *data, size_t len)
+{
+    if (len >= 8 && memcmp(data, "\x89PNG", 4) == 0)
+        return "image/png";
+    return "image/jpeg";
+}
+
+static int cmd_catalogue_import(sqlite3 *db, const struct args *a)
+{
+    long long op;
+    const char *file = opt(a, "--file");
+    struct catalog *cat = NULL;
+    char err[512], dir[512];
+    char *json = NULL;
+    int rc = 1;
+    if (parse_ll(opt(a, "--operator"), 1, 1LL << 53, &op) != 0 || !file) {
+        fprintf(stderr, "hubctl: catalogue-import needs --operator ID and --file F\n");
+        return 2;
+    }
+    if (catalog_load_file(file, &cat, err, sizeof err) != ORDERS_OK) {
+        fprintf(stderr, "hubctl: the catalogue was not imported: %s\n", err);
+        return 3;
+    }
+    const char *slash = strrchr(file, '/');
+    snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - file) : 1, slash ? file : ".");
+    json = catalog_to_json(cat);
+    if (!json || begin(db) != 0)
+        goto out;
+    sqlite3_stmt *st = NULL;
+    sqlite3_prepare_v2(db, "SELECT 1 FROM operators WHERE id = ?", -1, &st, NULL);
+    sqlite3_bind_int64(st, 1, op);
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!found) {
+        fprintf(stderr, "hubctl: there is no operator %lld\n", op);
+        hubdb_exec(db, "ROLLBACK");
+        goto out;
+    }
+    sqlite3_prepare_v2(db, "DELETE FROM operator_pictures WHERE operator_id = ?", -1, &st, NULL);
+    sqlite3_bind_int64(st, 1, op);
+    int s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) {
+        fail(db, "cannot replace the pictures");
+        goto out;
+    }
+    for (size_t i = 0; i < catalog_n_items(cat); i++) {
+        const struct catalog_item *it = catalog_item_at(cat, i);
+        char path[1024];
+        size_t plen = 0;
+        snprintf(path, sizeof path, "%s/%s", dir, it->picture);
+        char *pic = slurp(path, CATALOG_PICTURE_MAX, &plen);
+        if (!pic) {
+            hubdb_exec(db, "ROLLBACK");
+            goto out;
+        }
+        sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO operator_pictures(operator_id, path, mime, data)"
+                           " VALUES(?,?,?,?)",
+                           -1, &st, NULL);
+        sqlite3_bind_int64(st, 1, op);
+        sqlite3_bind_text(st, 2, it->picture, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, picture_mime(pic, plen), -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 4, pic, (int)plen, SQLITE_TRANSIENT);
+        s = sqlite3_step(st);
+        sqlite3_finalize(st);
+        free(pic);
+        if (s != SQLITE_DONE) {
+            fail(db, "cannot store a picture");
+            goto out;
+        }
+    }
+    sqlite3_prepare_v2(
+        db,
+        "INSERT OR REPLACE INTO operator_catalogues(operator_id, json, imported_unix)"
+        " VALUES(?,?,?)",
+        -1, &st, NULL);
+    sqlite3_bind_int64(st, 1, op);
+    sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, (long long)hubclock_now());
+    s = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (s != SQLITE_DONE) {
+        fail(db, "cannot store the catalogue");
+        goto out;
+    }
+    if (audit_admin(db, "catalogue.import", 0, "catalogue") != SQLITE_OK) {
+        fail(db, "cannot write the audit record");
+        goto out;
+    }
+    if (commit(db) != 0)
+        goto out;
+    printf("operator_id=%lld\ncategories=%zu\nitems=%zu\n", op, catalog_n_categories(cat),
+           catalog_n_items(cat));
+    rc = 0;
+out:
+    free(json);
+    catalog_free(cat);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *dbpath = NULL;
@@ -716,6 +1149,16 @@ int main(int argc, char **argv)
         rc = cmd_audit_checkpoint(db, &a);
     } else if (strcmp(cmd, "escalate") == 0) {
         rc = cmd_escalate(db, &a);
+    } else if (strcmp(cmd, "source-add") == 0) {
+        rc = cmd_source_add(db, &a);
+    } else if (strcmp(cmd, "checkup-import") == 0) {
+        rc = cmd_checkup_import(db, &a);
+    } else if (strcmp(cmd, "consent-grant") == 0) {
+        rc = cmd_consent_grant(db, &a);
+    } else if (strcmp(cmd, "operator-add") == 0) {
+        rc = cmd_operator_add(db, &a);
+    } else if (strcmp(cmd, "catalogue-import") == 0) {
+        rc = cmd_catalogue_import(db, &a);
     } else {
         fprintf(stderr, "hubctl: unknown command %s\n", cmd);
         usage(stderr);

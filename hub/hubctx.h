@@ -11,6 +11,7 @@ struct hub {
     struct idem *idem;              /* Idempotency-Key claims */
     struct cardverify_trust *trust; /* CAs for card login; NULL = card login refused */
     long escalation_window_min;
+    struct pusher *pusher; /* webhook push thread (pusher.h); NULL = none */
 };
 
 #endif

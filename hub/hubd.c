@@ -7,6 +7,7 @@
 #include "hubclock.h"
 #include "server.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -19,7 +20,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: hubd --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
             "            [--trust-ca PEM] [--key FILE] [--clock-file FILE]\n"
-            "            [--escalation-window MIN] [--tick SECONDS]\n"
+            "            [--escalation-window MIN] [--tick SECONDS] [--push-poll-ms MS]\n"
             "  --listen ADDR      IPv4/IPv6 address to listen on (default 127.0.0.1); plain HTTP\n"
             "                     only on loopback\n"
             "  --port N           TCP port, 0 = any free port (default 8443)\n"
@@ -30,7 +31,9 @@ static void usage(FILE *f)
             "  --clock-file FILE  read the time (Unix seconds) from FILE: tests and demos only\n"
             "  --escalation-window MIN  minutes after a missed deadline before city staff are\n"
             "                     alerted (default 120)\n"
-            "  --tick SECONDS     run the missed check-in pass this often (default 30, 0 = off)\n");
+            "  --tick SECONDS     run the missed check-in pass this often (default 30, 0 = off)\n"
+            "  --push-poll-ms MS  how often the webhook push thread looks for due deliveries\n"
+            "                     (default 1000; a new order is pushed at once)\n");
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -46,7 +49,8 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 
 int main(int argc, char **argv)
 {
-    struct server_config cfg = {.listen = "127.0.0.1", .port = 8443, .tick_seconds = 30};
+    struct server_config cfg = {
+        .listen = "127.0.0.1", .port = 8443, .tick_seconds = 30, .push_poll_ms = 1000};
     long v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -93,6 +97,12 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.tick_seconds = v;
+        } else if (strcmp(a, "--push-poll-ms") == 0) {
+            if (parse_long(val, 10, 60000, &v) != 0) {
+                fprintf(stderr, "hubd: --push-poll-ms must be 10..60000\n");
+                return 2;
+            }
+            cfg.push_poll_ms = v;
         } else {
             fprintf(stderr, "hubd: unknown option: %s\n", a);
             usage(stderr);
@@ -113,10 +123,16 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* libcurl (the webhook push thread) is initialised once, before any thread starts. */
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "hubd: cannot initialise libcurl\n");
+        return 1;
+    }
     char err[512];
     struct server *s = server_start(&cfg, err, sizeof err);
     if (!s) {
         fprintf(stderr, "hubd: %s\n", err);
+        curl_global_cleanup();
         return 1;
     }
     int v6 = strchr(cfg.listen, ':') != NULL;
@@ -126,6 +142,7 @@ int main(int argc, char **argv)
     sigwait(&stop, &sig);
     fprintf(stderr, "hubd: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server_stop(s);
+    curl_global_cleanup();
     fprintf(stderr, "hubd: stopped\n");
     return 0;
 }

@@ -6,6 +6,7 @@
  * the user_version bump, so a crash leaves either the old or the new version.
  */
 #include "hubdb.h"
+#include "orders.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -83,6 +84,34 @@ static const char *const migrations[] = {
     " at_unix INTEGER NOT NULL);"
     "CREATE INDEX activity_resident ON activity(resident_id, at_unix);"
     "CREATE INDEX sessions_resident ON sessions(resident_id, created_unix);",
+    /* 5: source organisations + checkups (issue 6), shopping operators (issue 7). The
+     * orders library's own tables (ord_*) are created by orders_schema_apply() after the
+     * migrations (CREATE ... IF NOT EXISTS, owned by hub/orders). */
+    "ALTER TABLE residents ADD COLUMN member_key TEXT;"
+    "ALTER TABLE residents ADD COLUMN address TEXT NOT NULL DEFAULT '';"
+    "CREATE UNIQUE INDEX residents_member ON residents(member_key)"
+    " WHERE member_key IS NOT NULL;"
+    "CREATE TABLE sources(id INTEGER PRIMARY KEY, display_name TEXT NOT NULL,"
+    " token_hash TEXT NOT NULL UNIQUE, created_unix INTEGER NOT NULL);"
+    "CREATE TABLE checkups(id INTEGER PRIMARY KEY,"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id),"
+    " source_id INTEGER NOT NULL REFERENCES sources(id), content_hash TEXT NOT NULL UNIQUE,"
+    " format TEXT NOT NULL, bundle_id TEXT NOT NULL, date TEXT NOT NULL,"
+    " org_system TEXT NOT NULL, org_id TEXT NOT NULL, org_name TEXT NOT NULL,"
+    " sex TEXT NOT NULL, imported_unix INTEGER NOT NULL);"
+    "CREATE INDEX checkups_resident ON checkups(resident_id, date);"
+    "CREATE TABLE checkup_results(checkup_id INTEGER NOT NULL REFERENCES checkups(id),"
+    " code TEXT NOT NULL, identity TEXT NOT NULL, kind INTEGER NOT NULL, value REAL,"
+    " text TEXT NOT NULL, unit TEXT NOT NULL, ref_low REAL, ref_high REAL,"
+    " sender_flag TEXT NOT NULL, PRIMARY KEY(checkup_id, code)) WITHOUT ROWID;"
+    "CREATE TABLE operators(id INTEGER PRIMARY KEY, display_name TEXT NOT NULL,"
+    " districts TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE,"
+    " created_unix INTEGER NOT NULL);"
+    "CREATE TABLE operator_catalogues(operator_id INTEGER PRIMARY KEY"
+    " REFERENCES operators(id), json TEXT NOT NULL, imported_unix INTEGER NOT NULL);"
+    "CREATE TABLE operator_pictures(operator_id INTEGER NOT NULL REFERENCES operators(id),"
+    " path TEXT NOT NULL, mime TEXT NOT NULL, data BLOB NOT NULL,"
+    " PRIMARY KEY(operator_id, path));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -189,6 +218,11 @@ enum hubdb_status hubdb_migrate(sqlite3 *db, char *err, size_t errcap)
             hubdb_exec(db, "ROLLBACK");
             return HUBDB_ERR_MIGRATE;
         }
+    }
+    /* The orders library's tables (hub/orders owns their shape; IF NOT EXISTS). */
+    if (orders_schema_apply(db) != ORDERS_OK) {
+        snprintf(err, errcap, "cannot create the orders tables: %s", sqlite3_errmsg(db));
+        return HUBDB_ERR_MIGRATE;
     }
     return HUBDB_OK;
 }

@@ -206,7 +206,7 @@ enum hubreq_status hubreq_parse_consent(const char *body, size_t len, struct hub
     static const char example[] =
         "{\"recipient\":{\"kind\":\"family\",\"id\":1},\"data_kind\":\"safety\","
         "\"purpose\":\"watch_over\",\"granted\":true}";
-    static const char *const kinds[] = {"family", "staff", "operator"};
+    static const char *const kinds[] = {"family", "staff", "operator", "source"};
     static const char *const data_kinds[] = {"safety", "checkups", "address", "orders"};
     enum hubreq_status st = HUBREQ_BAD_FIELD;
     cJSON *root = parse_object(body, len, example, msg, msgcap);
@@ -221,7 +221,7 @@ enum hubreq_status hubreq_parse_consent(const char *body, size_t len, struct hub
     if (!cJSON_IsObject(rec) || !cJSON_IsString(kind) || !cJSON_IsNumber(id)) {
         snprintf(msg, msgcap,
                  "The field \"recipient\" must be an object with \"kind\" (\"family\", "
-                 "\"staff\" or \"operator\") and a numeric \"id\", as in %s.",
+                 "\"staff\", \"operator\" or \"source\") and a numeric \"id\", as in %s.",
                  example);
         goto out;
     }
@@ -229,7 +229,8 @@ enum hubreq_status hubreq_parse_consent(const char *body, size_t len, struct hub
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
         known |= strcmp(kind->valuestring, kinds[i]) == 0;
     if (!known) {
-        snprintf(msg, msgcap, "The recipient kind must be \"family\", \"staff\" or \"operator\".");
+        snprintf(msg, msgcap,
+                 "The recipient kind must be \"family\", \"staff\", \"operator\" or \"source\".");
         goto out;
     }
     if (id->valuedouble < 1 || id->valuedouble > 9007199254740992.0 ||

@@ -149,3 +149,59 @@ void hutil_session_refused(struct hreq *r, enum auth_session_status ss)
         break;
     }
 }
+
+int hutil_acting_resident(sqlite3 *db, const struct hreq *r, const char *session, long long now,
+                          long long *resident, const char **basis, enum auth_session_status *ss)
+{
+    long long sid = 0;
+    *resident = 0;
+    *ss = AUTH_SESSION_OK;
+    if (r->who.role != AUTH_DEVICE)
+        return 0;
+    if (session) {
+        *ss = auth_session_use(db, session, r->who.id, (time_t)now, resident, &sid);
+        if (*ss == AUTH_SESSION_ERROR)
+            return -1;
+        if (*ss != AUTH_SESSION_OK)
+            return 0;
+        *basis = "self:card_session";
+        return 1;
+    }
+    if (strcmp(r->who.device_kind, "home") == 0 && r->who.resident_id > 0) {
+        *resident = r->who.resident_id;
+        *basis = "self:home_device";
+        return 1;
+    }
+    return 0;
+}
+
+void hutil_no_resident(struct hreq *r, enum auth_session_status ss)
+{
+    if (ss != AUTH_SESSION_OK) {
+        hutil_session_refused(r, ss);
+        return;
+    }
+    hreq_error(r, 403, "forbidden",
+               "This needs a resident: a home device bound to one, or a card login on this "
+               "kiosk (send \"X-Card-Session\").");
+}
+
+int hutil_query_long(struct hreq *r, const char *name, long lo, long hi, long def, long *out)
+{
+    const char *s = hreq_query(r, name);
+    *out = def;
+    if (!s)
+        return 0;
+    errno = 0;
+    char *end = NULL;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || v < lo || v > hi) {
+        hreq_error(r, 400, "bad_request",
+                   "The parameter \"%s\" must be a whole number from %ld "
+                   "to %ld.",
+                   name, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}

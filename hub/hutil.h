@@ -30,6 +30,23 @@ int hutil_resident_name(sqlite3 *db, long long id, char *out, size_t cap);
 /* The 401 for a card session that auth_session_use() refused. */
 void hutil_session_refused(struct hreq *r, enum auth_session_status ss);
 
+/*
+ * Inside a writer job: the resident a device request acts for. With an X-Card-Session
+ * header (session, may be NULL) it is the session's resident ("self:card_session"), else
+ * the home device's bound resident ("self:home_device"). Returns 1 with *resident and basis
+ * set; 0 when refused (*ss is the session refusal, or AUTH_SESSION_OK for a device without
+ * a resident and no session: answer with hutil_no_resident); -1 on a database error.
+ */
+int hutil_acting_resident(sqlite3 *db, const struct hreq *r, const char *session, long long now,
+                          long long *resident, const char **basis, enum auth_session_status *ss);
+
+/* The answer for a refusal of hutil_acting_resident. */
+void hutil_no_resident(struct hreq *r, enum auth_session_status ss);
+
+/* Reads ?name= as a whole number in [lo, hi] (default def when absent). 0, or -1 after
+ * answering 400. */
+int hutil_query_long(struct hreq *r, const char *name, long lo, long hi, long def, long *out);
+
 struct hutil_idem {
     const char *key; /* NULL when the request has no Idempotency-Key */
     char body_hash[65];

@@ -6,8 +6,9 @@
  * connections. Connection threads only read SQLite (pooled read connections); writes go
  * to the writer thread (writer.h).
  *
- * Body cap: a declared Content-Length over 64 KiB is answered 413 before the body is
- * read; a body without a declared length is counted and refused at the same cap.
+ * Body cap: a declared Content-Length over 64 KiB (2 MiB for POST /v1/checkups, a whole
+ * checkup file) is answered 413 before the body is read; a body without a declared length
+ * is counted and refused at the same cap.
  */
 #include "server.h"
 #include "cardverify.h"
@@ -21,6 +22,7 @@
 #include "writer.h"
 #include "escalate.h"
 #include "hubclock.h"
+#include "pusher.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,6 +37,7 @@
 #include <time.h>
 
 #define BODY_MAX     (64 * 1024)
+#define IMPORT_MAX   (2 * 1024 * 1024) /* POST /v1/checkups only: one Bundle or CSV file */
 #define TLS_FILE_MAX (256 * 1024)
 
 struct server {
@@ -60,6 +63,7 @@ struct server {
 struct conn_ctx {
     char *body;
     size_t len, cap;
+    size_t max; /* body cap of this request (body_cap) */
     int too_big;
     int answered; /* an answer was queued on the first call (413, or 503 when draining) */
 };
@@ -89,7 +93,31 @@ static const struct route routes[] = {
     {"GET", "/v1/residents/{id}/alerts", AUTH_FAMILY | AUTH_STAFF, h_resident_alerts_get},
     {"GET", "/v1/alerts", AUTH_STAFF, h_alerts_get},
     {"POST", "/v1/alerts/{id}/ack", AUTH_FAMILY | AUTH_STAFF, h_alert_ack},
+    /* issue 6: checkups */
+    {"POST", "/v1/checkups", AUTH_SOURCE, h_checkups_import},
+    {"GET", "/v1/session/checkups", AUTH_DEVICE, h_session_checkups},
+    {"GET", "/v1/session/checkups/{id}", AUTH_DEVICE, h_session_checkup},
+    {"GET", "/v1/session/checkup-trend", AUTH_DEVICE, h_session_checkup_trend},
+    /* issue 7: shopping, delivery to operators, family requests */
+    {"GET", "/v1/operators", AUTH_DEVICE, h_operators_get},
+    {"GET", "/v1/operators/{id}/catalogue", AUTH_DEVICE, h_catalogue_get},
+    {"POST", "/v1/operators/{id}/orders", AUTH_DEVICE, h_order_post},
+    {"GET", "/v1/orders", AUTH_DEVICE, h_orders_get},
+    {"GET", "/v1/operator/deliveries", AUTH_OPERATOR, h_deliveries_pull},
+    {"POST", "/v1/operator/deliveries/{id}/ack", AUTH_OPERATOR, h_delivery_ack},
+    {"POST", "/v1/operator/orders/{id}/status", AUTH_OPERATOR, h_order_status},
+    {"POST", "/v1/family-requests", AUTH_DEVICE, h_family_request_post},
+    {"GET", "/v1/family-requests", AUTH_DEVICE, h_family_requests_get},
+    {"GET", "/v1/family/requests", AUTH_FAMILY, h_deliveries_pull},
+    {"POST", "/v1/family/requests/{id}/ack", AUTH_FAMILY, h_delivery_ack},
+    {"POST", "/v1/family/requests/{id}/answer", AUTH_FAMILY, h_family_request_answer},
 };
+
+/* The body cap of a request: 2 MiB for a checkup import, 64 KiB for everything else. */
+static size_t body_cap(const char *method, const char *url)
+{
+    return strcmp(method, "POST") == 0 && strcmp(url, "/v1/checkups") == 0 ? IMPORT_MAX : BODY_MAX;
+}
 
 const char *hreq_header(struct hreq *r, const char *name)
 {
@@ -266,12 +294,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             free(r.resp);
             return ret;
         }
+        ctx->max = body_cap(method, url);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl) {
             errno = 0;
             char *end = NULL;
             unsigned long long n = strtoull(cl, &end, 10);
-            if (errno || end == cl || n > BODY_MAX)
+            if (errno || end == cl || n > ctx->max)
                 ctx->too_big = 1;
         }
         if (!ctx->too_big)
@@ -280,7 +309,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         struct hreq r = {.hub = &s->hub, .conn = c, .method = method, .path = url};
         snprintf(r.request_id, sizeof r.request_id, "-");
         hreq_error(&r, 413, "body_too_large",
-                   "The request body is larger than %d bytes (64 KiB); send less.", BODY_MAX);
+                   "The request body is larger than %zu bytes; send less.", ctx->max);
         ctx->answered = 1;
         enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
         free(r.resp);
@@ -291,7 +320,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_data_size = 0;
         if (ctx->too_big || ctx->answered)
             return MHD_YES;
-        if (ctx->len + n > BODY_MAX) {
+        if (ctx->len + n > ctx->max) {
             ctx->too_big = 1;
             free(ctx->body);
             ctx->body = NULL;
@@ -326,7 +355,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     hubtoken_hex(rid, sizeof rid, r.request_id);
     if (ctx->too_big)
         hreq_error(&r, 413, "body_too_large",
-                   "The request body is larger than %d bytes (64 KiB); send less.", BODY_MAX);
+                   "The request body is larger than %zu bytes; send less.", ctx->max);
     else
         dispatch(&r);
     enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
@@ -525,6 +554,9 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
+    s->hub.pusher = pusher_start(cfg->db_path, cfg->push_poll_ms, err, errcap);
+    if (!s->hub.pusher)
+        goto fail;
     if (s->tick_seconds > 0) {
         if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0) {
             snprintf(err, errcap, "cannot start the escalation thread");
@@ -572,6 +604,7 @@ void server_stop(struct server *s)
         }
         MHD_stop_daemon(s->mhd);
     }
+    pusher_stop(s->hub.pusher);
     writer_destroy(s->hub.writer);
     hubdb_pool_destroy(s->hub.pool);
     idem_destroy(s->hub.idem);

@@ -19,6 +19,7 @@ struct server_config {
     const char *key_path;       /* Ed25519 hub key for audit checkpoints; NULL = no checkpoints */
     long escalation_window_min; /* minutes after the deadline before city staff get the alert */
     long tick_seconds;          /* how often the escalation pass runs; 0 = never (tests) */
+    long push_poll_ms;          /* how often the push thread looks for due webhooks (1000) */
 };
 
 struct server;

@@ -365,6 +365,14 @@ enum orders_rc oqueue_push_due(sqlite3 *db, long long now, long long claim_s, in
     if (!arr) {
         return ORDERS_NOMEM;
     }
+    /* Read and claim in one write transaction taken up front: a read that later upgrades
+     * to a write gets SQLITE_BUSY at once (no busy wait) when another connection (the
+     * hub's writer) committed meanwhile. */
+    int own_txn = sqlite3_get_autocommit(db) != 0;
+    if (own_txn && sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        free(arr);
+        return ORDERS_DB;
+    }
     if (sqlite3_prepare_v2(db,
                            "SELECT d.id, d.recipient, d.msg_id, d.event, d.subject_id, d.body, "
                            "d.created_unix, d.offered, d.push_attempts, d.next_push_unix, "
@@ -426,6 +434,12 @@ enum orders_rc oqueue_push_due(sqlite3 *db, long long now, long long claim_s, in
     if (s != SQLITE_DONE) {
         goto out;
     }
+    sqlite3_finalize(sel);
+    sel = NULL;
+    if (own_txn && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        goto out;
+    }
+    own_txn = 0;
     *items = arr;
     *n = count;
     arr = NULL;
@@ -434,6 +448,9 @@ out:
     sqlite3_finalize(sel);
     sqlite3_finalize(claim);
     sqlite3_finalize(stop);
+    if (own_txn) {
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
     oqueue_items_free(arr, count);
     return rc;
 }

@@ -2,6 +2,11 @@
  * hubtest.c: the black-box test helpers (see hubtest.h).
  */
 #include "hubtest.h"
+#include "b64.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include <curl/curl.h>
 #include <signal.h>
@@ -144,7 +149,10 @@ long ht_req(struct hubtest *t, const char *method, const char *path, const char 
     struct buf b = {0};
     long code = 0;
     CURL *c = curl_easy_init();
-    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    char ct[128];
+    snprintf(ct, sizeof ct, "Content-Type: %s",
+             t->content_type ? t->content_type : "application/json");
+    struct curl_slist *hdr = curl_slist_append(NULL, ct);
     snprintf(url, sizeof url, "%s://127.0.0.1:%u%s", t->tls ? "https" : "http", t->port, path);
     if (token) {
         snprintf(h1, sizeof h1, "Authorization: Bearer %s", token);
@@ -228,5 +236,75 @@ int ht_sql_exec(struct hubtest *t, const char *sql)
             fprintf(stderr, "hubtest: sql failed: %s\n", sqlite3_errmsg(db));
     }
     sqlite3_close_v2(db);
+    return rc;
+}
+
+static char *sign_b64(const char *key_path, const unsigned char *msg, size_t len)
+{
+    FILE *f = fopen(key_path, "r");
+    if (!f)
+        return NULL;
+    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
+    fclose(f);
+    unsigned char sig[512];
+    size_t siglen = sizeof sig;
+    char *out = NULL;
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    if (k && md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k) == 1 &&
+        EVP_DigestSign(md, sig, &siglen, msg, len) == 1) {
+        out = malloc(b64_encoded_len(siglen) + 1);
+        if (out)
+            b64_encode(sig, siglen, out);
+    }
+    EVP_MD_CTX_free(md);
+    EVP_PKEY_free(k);
+    return out;
+}
+
+int ht_card_login(struct hubtest *t, const char *ca_dir, int n, const char *device_token, char *out,
+                  size_t cap)
+{
+    cJSON *j = NULL;
+    char cpath[300], kpath[300], ch64[64];
+    snprintf(cpath, sizeof cpath, "%s/resident-%d.pem", ca_dir, n);
+    snprintf(kpath, sizeof kpath, "%s/resident-%d.key", ca_dir, n);
+    if (ht_json(t, "POST", "/v1/auth/challenge", device_token, NULL, "{}", &j) != 201) {
+        cJSON_Delete(j);
+        return -1;
+    }
+    snprintf(ch64, sizeof ch64, "%s", cJSON_GetObjectItem(j, "challenge")->valuestring);
+    cJSON_Delete(j);
+    j = NULL;
+    unsigned char ch[48];
+    long chn = b64_decode(ch64, strlen(ch64), ch, sizeof ch);
+    FILE *f = fopen(cpath, "r");
+    X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+    if (f)
+        fclose(f);
+    unsigned char *der = NULL;
+    int dlen = x ? i2d_X509(x, &der) : -1;
+    X509_free(x);
+    char *sig = chn > 0 ? sign_b64(kpath, ch, (size_t)chn) : NULL;
+    int rc = -1;
+    if (dlen > 0 && sig) {
+        size_t cap64 = b64_encoded_len((size_t)dlen) + 1;
+        char *cert64 = malloc(cap64);
+        char *body = malloc(cap64 + 1024);
+        if (cert64 && body) {
+            b64_encode(der, (size_t)dlen, cert64);
+            snprintf(body, cap64 + 1024,
+                     "{\"challenge\":\"%s\",\"certificate\":\"%s\",\"signature\":\"%s\"}", ch64,
+                     cert64, sig);
+            if (ht_json(t, "POST", "/v1/auth/card-login", device_token, NULL, body, &j) == 201) {
+                snprintf(out, cap, "%s", cJSON_GetObjectItem(j, "session")->valuestring);
+                rc = 0;
+            }
+            cJSON_Delete(j);
+        }
+        free(cert64);
+        free(body);
+    }
+    OPENSSL_free(der);
+    free(sig);
     return rc;
 }

@@ -22,6 +22,7 @@ struct hubtest {
     unsigned port;
     int tls; /* talk https with the CA in ca_file */
     char ca_file[256];
+    const char *content_type; /* of request bodies; NULL = application/json */
 };
 
 /* Makes the temp dir, writes the clock file (now = start), runs hubctl init --key.
@@ -56,6 +57,14 @@ long ht_json(struct hubtest *t, const char *method, const char *path, const char
 
 /* The error code of an error body ({"error":{"code":...}}) or "". */
 const char *ht_error_code(const cJSON *j);
+
+/*
+ * Card login of test-CA resident n (certificate ca_dir/resident-n.pem, key .key) on the
+ * device with token device_token: challenge, RSA signature, login. Writes the session token
+ * into out. Returns 0, or -1.
+ */
+int ht_card_login(struct hubtest *t, const char *ca_dir, int n, const char *device_token, char *out,
+                  size_t cap);
 
 /* Result of one SQL query's first column as a number (-1 on error), on the test's DB. */
 long long ht_sql_int(struct hubtest *t, const char *sql);

@@ -40,7 +40,7 @@ static void t_health(void)
     cJSON *j = NULL;
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/health", NULL, NULL, NULL, &j), 200);
     CHECK_STR_EQ(cJSON_GetObjectItem(j, "status")->valuestring, "ok");
-    CHECK_INT_EQ(cJSON_GetObjectItem(j, "schema_version")->valueint, 4);
+    CHECK_INT_EQ(cJSON_GetObjectItem(j, "schema_version")->valueint, 5);
     cJSON_Delete(j);
 }
 

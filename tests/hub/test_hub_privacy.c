@@ -22,6 +22,7 @@ static time_t DAY0;
 static struct hubtest T;
 static char ca[96];
 static char home1[128], home2[128], kiosk[128], fam1[128], fam2[128], staff[128];
+static char operator1[128], source1[128];
 static char session1[128];
 
 static long long audit_count(void)
@@ -365,13 +366,25 @@ struct ep {
     int session; /* sends a card session */
 };
 
-enum role { ANON, HOME2, KIOSK, KIOSK_OTHER_SESSION, FAM2, FAM1_REVOKED, N_ROLES };
+enum role {
+    ANON,
+    HOME2,
+    KIOSK,
+    KIOSK_OTHER_SESSION,
+    FAM2,
+    FAM1_REVOKED,
+    OPERATOR,
+    SOURCE,
+    N_ROLES
+};
 static const char *const role_names[] = {"anonymous",
                                          "home device of resident 2",
                                          "public kiosk without session",
                                          "public kiosk, session of resident 2",
                                          "family of resident 2",
-                                         "family 1 after revocation"};
+                                         "family 1 after revocation",
+                                         "shopping operator",
+                                         "source organisation"};
 
 static void t_authorization_matrix(void)
 {
@@ -403,6 +416,8 @@ static void t_authorization_matrix(void)
                               : r == HOME2        ? home2
                               : r == FAM2         ? fam2
                               : r == FAM1_REVOKED ? fam1
+                              : r == OPERATOR     ? operator1
+                              : r == SOURCE       ? source1
                                                   : kiosk;
             const char *ses = r == KIOSK_OTHER_SESSION && eps[e].session ? session2 : NULL;
             /* Endpoints about resident 1 only: the home device of resident 2 may post its
@@ -489,6 +504,9 @@ int main(void)
     ok = ok && ht_ctl(&T, "token", fam1, sizeof fam1, "family-add --name Taro --resident 1") == 0;
     ok = ok && ht_ctl(&T, "token", fam2, sizeof fam2, "family-add --name Jiro --resident 2") == 0;
     ok = ok && ht_ctl(&T, "token", staff, sizeof staff, "staff-add --name 'Watch Staff'") == 0;
+    ok = ok && ht_ctl(&T, "token", operator1, sizeof operator1,
+                      "operator-add --name Shop --district Kita") == 0;
+    ok = ok && ht_ctl(&T, "token", source1, sizeof source1, "source-add --name City") == 0;
     snprintf(args, sizeof args, "--trust-ca %s/ca.pem", ca);
     if (!ok || ht_start(&T, args) != 0) {
         fprintf(stderr, "cannot enrol or start the test hub\n");

@@ -350,7 +350,8 @@ static void t_gate(void)
     sqlite3 *db = fresh_db("gate.db");
     REQUIRE(db != NULL);
     REQUIRE(hubdb_exec(db,
-                       "INSERT INTO residents VALUES(1,'A','d',600,NULL,0),(2,'B','d',600,NULL,0);"
+                       "INSERT INTO residents(id, display_name, district, deadline_min, cert_fp, "
+                       "created_unix) VALUES(1,'A','d',600,NULL,0),(2,'B','d',600,NULL,0);"
                        "INSERT INTO family VALUES(1,'F','h1',0),(2,'G','h2',0);"
                        "INSERT INTO family_links VALUES(1,1,''),(2,2,'');"
                        "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
@@ -403,7 +404,8 @@ static void t_escalate(void)
     sqlite3 *db = fresh_db("esc.db");
     REQUIRE(db != NULL);
     /* Resident 1 deadline 10:00 JST, resident 2 deadline 09:00 JST. */
-    REQUIRE(hubdb_exec(db, "INSERT INTO residents VALUES(1,'A','d',600,NULL,0),"
+    REQUIRE(hubdb_exec(db, "INSERT INTO residents(id, display_name, district, deadline_min, "
+                           "cert_fp, created_unix) VALUES(1,'A','d',600,NULL,0),"
                            "(2,'B','d',540,NULL,0);"
                            "INSERT INTO devices VALUES(1,'home',1,'','h',0);") == SQLITE_OK);
     time_t day = 1795359600; /* 2026-11-23 00:00 JST */

@@ -1,0 +1,118 @@
+/*
+ * pusher.c: the webhook push thread (see pusher.h).
+ */
+#include <stddef.h>
+
+#include "pusher.h"
+#include "hubclock.h"
+#include "hubdb.h"
+#include "opush.h"
+#include "oqueue.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+struct pusher {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int stopping;
+    int kicked;
+    long poll_ms;
+    sqlite3 *db;
+    struct opush *push;
+    struct oclock clock;
+};
+
+static long long hub_now(void *ctx)
+{
+    (void)ctx;
+    return (long long)hubclock_now();
+}
+
+static void *pusher_main(void *arg)
+{
+    struct pusher *p = arg;
+    pthread_mutex_lock(&p->mu);
+    while (!p->stopping) {
+        p->kicked = 0;
+        pthread_mutex_unlock(&p->mu);
+        struct opush_stats stats;
+        if (opush_run_once(p->push, &stats) != ORDERS_OK)
+            fprintf(stderr, "hub: webhook push pass failed (database); retrying\n");
+        pthread_mutex_lock(&p->mu);
+        if (p->stopping || p->kicked)
+            continue;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += p->poll_ms / 1000;
+        until.tv_nsec += (p->poll_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&p->cv, &p->mu, &until);
+    }
+    pthread_mutex_unlock(&p->mu);
+    return NULL;
+}
+
+struct pusher *pusher_start(const char *db_path, long poll_ms, char *err, size_t errcap)
+{
+    struct pusher *p = calloc(1, sizeof *p);
+    if (!p) {
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->cv, NULL);
+    p->poll_ms = poll_ms > 0 ? poll_ms : 1000;
+    p->clock.now = hub_now;
+    if (hubdb_open(db_path, 0, &p->db, err, errcap) != HUBDB_OK)
+        goto fail;
+    p->push = opush_create(p->db, &p->clock, NULL);
+    if (!p->push) {
+        snprintf(err, errcap, "cannot create the webhook push worker");
+        goto fail;
+    }
+    if (pthread_create(&p->thread, NULL, pusher_main, p) != 0) {
+        snprintf(err, errcap, "cannot start the webhook push thread");
+        goto fail;
+    }
+    return p;
+fail:
+    opush_destroy(p->push);
+    hubdb_close(p->db);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p);
+    return NULL;
+}
+
+void pusher_kick(struct pusher *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->kicked = 1;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void pusher_stop(struct pusher *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->stopping = 1;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(p->thread, NULL);
+    opush_destroy(p->push);
+    hubdb_close(p->db);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+    free(p);
+}
