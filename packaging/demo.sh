@@ -19,7 +19,7 @@ work=$top/demo-run
 if [ -z "${DEMO_IN_NAMESPACE:-}" ]; then
     "$top/packaging/install-deps.sh"
     cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$build" -j "$(nproc)" --target hubd hubctl kiosk vcard >/dev/null
+    cmake --build "$build" -j "$(nproc)" --target hubd hubctl kiosk vcard demodata opreceiver >/dev/null
     # A private mount namespace gives this demo its own /run/pcscd, so it never disturbs a
     # pcscd of the machine's (whose socket path is fixed at build time).
     exec unshare -m env DEMO_IN_NAMESPACE=1 "$0" "$@"
@@ -35,6 +35,15 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 field() { sed -n "s/^$1=//p"; }
+# wait_port FILE PREFIX: the port a server printed as "PREFIX127.0.0.1:PORT" (5 s at most).
+wait_port() {
+    for _ in $(seq 1 100); do
+        p=$(sed -n "s/^$2127\\.0\\.0\\.1:\\([0-9][0-9]*\\).*/\\1/p" "$1")
+        [ -n "$p" ] && { echo "$p"; return 0; }
+        sleep 0.05
+    done
+    return 1
+}
 
 rm -rf "$work" && mkdir -p "$work"
 hubctl="$build/hub/hubctl --db $work/hub.db"
@@ -44,29 +53,38 @@ echo "demo: test CA and card certificates"
 
 echo "demo: a fresh hub database with demo residents"
 $hubctl init --key "$work/hub.key" >/dev/null
+ids="--insurer 00012345 --symbol あいう --branch 00"
 r1=$($hubctl resident-add --name "山田 花子" --district "north-3" --deadline 10:00 \
-    --cert "$work/testca/resident-1.pem" | field resident_id)
+    --cert "$work/testca/resident-1.pem" $ids --insured 1871 --address "北町3-1-2" |
+    field resident_id)
 $hubctl resident-add --name "佐藤 正男" --district "north-3" --deadline 09:30 \
-    --cert "$work/testca/resident-2.pem" >/dev/null
+    --cert "$work/testca/resident-2.pem" $ids --insured 1872 --address "北町3-5-8" >/dev/null
 $hubctl resident-add --name "鈴木 トメ" --district "south-1" --deadline 11:00 \
-    --cert "$work/testca/resident-3.pem" >/dev/null
+    --cert "$work/testca/resident-3.pem" $ids --insured 1873 --address "南町1-9" >/dev/null
 home_token=$($hubctl device-add --kind home --resident "$r1" --label "山田さんの見守り端末" |
     field token)
 family_token=$($hubctl family-add --name "山田 一郎" --resident "$r1" --relation "長男" |
     field token)
 public_token=$($hubctl device-add --kind public --label "中央図書館 1" | field token)
 
+echo "demo: a shopping operator's receiver (prints what the operator receives)"
+secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw # demo only
+OPRECEIVER_SECRET=$secret "$build/tools/opreceiver/opreceiver" --log "$work/operator.log" \
+    >"$work/opreceiver.out" 2>&1 &
+pids="$pids $!"
+op_port=$(wait_port "$work/opreceiver.out" "listening ") ||
+    { echo "demo: the operator's receiver did not start"; exit 1; }
+
+echo "demo: several years of checkups from two sources, consents, an operator with a catalogue"
+"$top/tools/demodata/seed-demo.sh" "$build" "$work/hub.db" "$work/seed" \
+    "http://127.0.0.1:$op_port/orders" "$secret" >"$work/seed.txt"
+
 echo "demo: starting the hub"
 "$build/hub/hubd" --db "$work/hub.db" --listen 127.0.0.1 --port 0 --key "$work/hub.key" \
     --trust-ca "$work/testca/ca.pem" >"$work/hubd.out" 2>"$work/hubd.log" &
 pids="$pids $!"
-port=
-for _ in $(seq 1 100); do
-    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9][0-9]*\).*/\1/p' "$work/hubd.out")
-    [ -n "$port" ] && break
-    sleep 0.05
-done
-[ -n "$port" ] || { echo "demo: the hub did not start:"; cat "$work/hubd.log"; exit 1; }
+port=$(wait_port "$work/hubd.out" "listening on ") ||
+    { echo "demo: the hub did not start:"; cat "$work/hubd.log"; exit 1; }
 url=http://127.0.0.1:$port
 echo "demo: hub at $url (log: $work/hubd.log)"
 
@@ -115,6 +133,7 @@ start_kiosk home home "$home_token" --set "outbox_path=$work/outbox.db"
 start_kiosk family family "$family_token"
 start_kiosk public public "$public_token"
 echo "demo: kiosk windows open: home (山田 花子's tablet), family (山田 一郎), public kiosk"
+echo "demo: what the operator receives is printed to $work/operator.log"
 echo "demo: place the card: kill -USR2 \$(cat $work/vcard.pid)   lift: kill -USR1 ...  (PIN 1234)"
 for k in $kiosks; do wait "$k" || true; done
 [ -n "$headless" ] && ls "$work"/*.png 2>/dev/null | sed 's/^/demo: screenshot /'
