@@ -93,18 +93,13 @@ static int me_job(sqlite3 *db, void *arg)
         }
     }
     /* Names are personal data: the answer is a release, so it is audited. */
-    struct audit_rec a = {.at = j->now,
-                          .actor = w->actor,
-                          .action = "me.read",
-                          .outcome = "ok",
-                          .subject = subject,
-                          .data_kinds = "profile",
-                          .purpose = "account",
-                          .basis = "enrolment",
-                          .source = "hub",
-                          .destination = w->actor,
-                          .request_id = r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "me.read",
+                                       .subject = subject,
+                                       .data_kinds = "profile",
+                                       .purpose = "account",
+                                       .basis = "enrolment"}) != 0)
         goto out;
     j->out = o;
     o = NULL;
@@ -118,11 +113,7 @@ void h_me(struct hreq *r)
 {
     struct me_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, me_job, &j);
-    if (ws != WRITER_OK) {
-        hutil_write_failed(r, ws);
-        return;
-    }
-    hreq_json(r, 200, j.out);
+    hutil_answer(r, ws, AUTH_SESSION_OK, 0, 200, j.out);
 }
 
 /* ---- POST /v1/checkins --------------------------------------------------------------- */
@@ -170,18 +161,15 @@ static int checkin_job(sqlite3 *db, void *arg)
     if (sqlite3_step(st) != SQLITE_DONE)
         goto out;
     id = sqlite3_last_insert_rowid(db);
-    struct audit_rec a = {.at = j->now,
-                          .actor = r->who.actor,
-                          .action = "checkin.create",
-                          .outcome = "ok",
-                          .subject = r->who.resident_id,
-                          .data_kinds = "safety",
-                          .purpose = "watch_over",
-                          .basis = "self:home_device",
-                          .source = r->who.actor,
-                          .destination = "hub",
-                          .request_id = r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "checkin.create",
+                                       .subject = r->who.resident_id,
+                                       .data_kinds = "safety",
+                                       .purpose = "watch_over",
+                                       .basis = "self:home_device",
+                                       .source = r->who.actor,
+                                       .destination = "hub"}) != 0)
         goto out;
     j->id = id;
     /* The answer is built here only when it must be stored for Idempotency-Key replays;
@@ -285,18 +273,13 @@ static int checkins_job(sqlite3 *db, void *arg)
     }
     if (s != SQLITE_DONE)
         goto out;
-    struct audit_rec a = {.at = j->now,
-                          .actor = r->who.actor,
-                          .action = "checkins.read",
-                          .outcome = "ok",
-                          .subject = r->path_id,
-                          .data_kinds = "safety",
-                          .purpose = "watch_over",
-                          .basis = basis,
-                          .source = "hub",
-                          .destination = r->who.actor,
-                          .request_id = r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "checkins.read",
+                                       .subject = r->path_id,
+                                       .data_kinds = "safety",
+                                       .purpose = "watch_over",
+                                       .basis = basis}) != 0)
         goto out;
     j->out = o;
     o = NULL;
@@ -313,13 +296,5 @@ void h_checkins_get(struct hreq *r)
     if (hutil_limit(r, &j.limit) != 0)
         return;
     enum writer_status ws = writer_run(r->hub->writer, checkins_job, &j);
-    if (ws != WRITER_OK) {
-        hutil_write_failed(r, ws);
-        return;
-    }
-    if (j.denied) {
-        hutil_not_permitted(r);
-        return;
-    }
-    hreq_json(r, 200, j.out);
+    hutil_answer(r, ws, AUTH_SESSION_OK, j.denied, 200, j.out);
 }

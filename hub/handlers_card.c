@@ -58,17 +58,12 @@ static int challenge_job(sqlite3 *db, void *arg)
     sqlite3_bind_int64(st, 3, (long long)j->now + CHALLENGE_TTL);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto out;
-    struct audit_rec a = {.at = j->now,
-                          .actor = j->r->who.actor,
-                          .action = "auth.challenge",
-                          .outcome = "ok",
-                          .data_kinds = "none",
-                          .purpose = "authentication",
-                          .basis = "none",
-                          .source = "hub",
-                          .destination = j->r->who.actor,
-                          .request_id = j->r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK)
+    if (hutil_audit(db, j->r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "auth.challenge",
+                                       .data_kinds = "none",
+                                       .purpose = "authentication",
+                                       .basis = "none"}) != 0)
         goto out;
     rc = 0;
 out:
@@ -280,18 +275,16 @@ static int login_job(sqlite3 *db, void *arg)
         j->status = 201;
     }
     snprintf(outcome, sizeof outcome, "%s%s", j->code ? "refused: " : "ok", j->code ? j->code : "");
-    struct audit_rec a = {.at = j->now,
-                          .actor = r->who.actor,
-                          .action = "auth.card_login",
-                          .outcome = outcome,
-                          .subject = j->resident,
-                          .data_kinds = "certificate",
-                          .purpose = "authentication",
-                          .basis = "self:card",
-                          .source = r->who.actor,
-                          .destination = "hub",
-                          .request_id = r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "auth.card_login",
+                                       .outcome = outcome,
+                                       .subject = j->resident,
+                                       .data_kinds = "certificate",
+                                       .purpose = "authentication",
+                                       .basis = "self:card",
+                                       .source = r->who.actor,
+                                       .destination = "hub"}) != 0)
         goto out;
     rc = 0;
 out:
@@ -401,18 +394,15 @@ static int session_job(sqlite3 *db, void *arg)
         j->last_used = sqlite3_column_int64(st, 1);
         snprintf(j->name, sizeof j->name, "%s", (const char *)sqlite3_column_text(st, 2));
     }
-    struct audit_rec a = {.at = j->now,
-                          .actor = r->who.actor,
-                          .action = j->logout ? "auth.logout" : "session.read",
-                          .outcome = "ok",
-                          .subject = j->resident,
-                          .data_kinds = j->logout ? "none" : "profile",
-                          .purpose = j->logout ? "authentication" : "own_view",
-                          .basis = "self:card_session",
-                          .source = j->logout ? r->who.actor : "hub",
-                          .destination = j->logout ? "hub" : r->who.actor,
-                          .request_id = r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = j->logout ? "auth.logout" : "session.read",
+                                       .subject = j->resident,
+                                       .data_kinds = j->logout ? "none" : "profile",
+                                       .purpose = j->logout ? "authentication" : "own_view",
+                                       .basis = "self:card_session",
+                                       .source = j->logout ? r->who.actor : "hub",
+                                       .destination = j->logout ? "hub" : r->who.actor}) != 0)
         goto out;
     rc = 0;
 out:

@@ -199,18 +199,13 @@ static int ck_audit(sqlite3 *db, struct ck_job *j, long long resident, const cha
     }
     if (!kl)
         return 0;
-    struct audit_rec a = {.at = j->now,
-                          .actor = j->r->who.actor,
-                          .action = action,
-                          .outcome = "ok",
-                          .subject = resident,
-                          .data_kinds = kinds,
-                          .purpose = "own_view",
-                          .basis = basis,
-                          .source = "hub",
-                          .destination = j->r->who.actor,
-                          .request_id = j->r->request_id};
-    return audit_append(db, &a, NULL) == SQLITE_OK ? 0 : -1;
+    return hutil_audit(db, j->r,
+                       (struct audit_rec){.at = j->now,
+                                          .action = action,
+                                          .subject = resident,
+                                          .data_kinds = kinds,
+                                          .purpose = "own_view",
+                                          .basis = basis});
 }
 
 static const char *kind_str(int k)
@@ -613,20 +608,7 @@ static void run_ck(struct hreq *r, struct ck_job *j)
     j->session = hreq_header(r, "X-Card-Session");
     j->now = hubclock_now();
     enum writer_status ws = writer_run(r->hub->writer, ck_job, j);
-    if (ws != WRITER_OK) {
-        cJSON_Delete(j->out);
-        hutil_write_failed(r, ws);
-        return;
-    }
-    if (j->ss != AUTH_SESSION_OK) {
-        hutil_session_refused(r, j->ss);
-        return;
-    }
-    if (j->denied) {
-        hutil_not_permitted(r);
-        return;
-    }
-    hreq_json(r, 200, j->out);
+    hutil_answer(r, ws, j->ss, j->denied, 200, j->out);
 }
 
 void h_session_checkups(struct hreq *r)

@@ -40,24 +40,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int audit_rec(sqlite3 *db, struct hreq *r, time_t now, const char *action, long long subject,
-                     const char *kinds, const char *purpose, const char *basis, const char *source,
-                     const char *dest)
-{
-    struct audit_rec a = {.at = now,
-                          .actor = r->who.actor,
-                          .action = action,
-                          .outcome = "ok",
-                          .subject = subject,
-                          .data_kinds = kinds,
-                          .purpose = purpose,
-                          .basis = basis,
-                          .source = source,
-                          .destination = dest,
-                          .request_id = r->request_id};
-    return audit_append(db, &a, NULL) == SQLITE_OK ? 0 : -1;
-}
-
 /* ---- GET /v1/operators ------------------------------------------------------------------ */
 
 void h_operators_get(struct hreq *r)
@@ -296,8 +278,14 @@ static int order_job(sqlite3 *db, void *arg)
         snprintf(kinds, sizeof kinds, "%s", consent ? "orders,address" : "orders");
         snprintf(fullbasis, sizeof fullbasis, "%s%s%s", self_basis, consent ? "," : "",
                  consent ? basis : "");
-        if (audit_rec(db, r, (time_t)j->now, "order.release", resident, kinds, "shopping",
-                      fullbasis, "hub", dest) != 0)
+        if (hutil_audit(db, r,
+                        (struct audit_rec){.at = (time_t)j->now,
+                                           .action = "order.release",
+                                           .subject = resident,
+                                           .data_kinds = kinds,
+                                           .purpose = "shopping",
+                                           .basis = fullbasis,
+                                           .destination = dest}) != 0)
             goto out;
         char *one = orders_resident_json(&j->o);
         cJSON *wrap = cJSON_CreateObject();
@@ -474,9 +462,14 @@ static int mine_job(sqlite3 *db, void *arg)
     if (j->famreq ? famreq_list(db, resident, j->limit, &j->out) != 0
                   : orders_list_resident_json(db, resident, (int)j->limit, &j->out) != ORDERS_OK)
         return -1;
-    return audit_rec(db, j->r, (time_t)j->now, j->famreq ? "family_requests.read" : "orders.read",
-                     resident, j->famreq ? "family_requests" : "orders", "own_view", basis, "hub",
-                     j->r->who.actor);
+    return hutil_audit(
+        db, j->r,
+        (struct audit_rec){.at = (time_t)j->now,
+                           .action = j->famreq ? "family_requests.read" : "orders.read",
+                           .subject = resident,
+                           .data_kinds = j->famreq ? "family_requests" : "orders",
+                           .purpose = "own_view",
+                           .basis = basis});
 }
 
 static void run_mine(struct hreq *r, int famreq)
@@ -535,9 +528,13 @@ static int family_filter(sqlite3 *db, struct pull_job *j, struct oqueue_item *it
             if (d == GATE_ERROR)
                 return -1;
             keep = d == GATE_ALLOW;
-            if (keep &&
-                audit_rec(db, j->r, (time_t)j->now, "family_request.deliver", q.resident_id,
-                          "family_requests", "watch_over", basis, "hub", j->r->who.actor) != 0)
+            if (keep && hutil_audit(db, j->r,
+                                    (struct audit_rec){.at = (time_t)j->now,
+                                                       .action = "family_request.deliver",
+                                                       .subject = q.resident_id,
+                                                       .data_kinds = "family_requests",
+                                                       .purpose = "watch_over",
+                                                       .basis = basis}) != 0)
                 return -1;
         }
         if (keep) {
@@ -713,8 +710,15 @@ static int freq_job(sqlite3 *db, void *arg)
                                 NULL) != ORDERS_OK)
         goto out;
     snprintf(fullbasis, sizeof fullbasis, "%s,%s", self_basis, basis);
-    if (audit_rec(db, r, (time_t)j->now, "family_request.send", resident, "family_requests",
-                  "watch_over", fullbasis, "resident", dest) != 0)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = (time_t)j->now,
+                                       .action = "family_request.send",
+                                       .subject = resident,
+                                       .data_kinds = "family_requests",
+                                       .purpose = "watch_over",
+                                       .basis = fullbasis,
+                                       .source = "resident",
+                                       .destination = dest}) != 0)
         goto out;
     cJSON *o = cJSON_CreateObject();
     cJSON *q = cJSON_AddObjectToObject(o, "request");
@@ -808,8 +812,15 @@ static int answer_job(sqlite3 *db, void *arg)
         return 0;
     char dest[48];
     snprintf(dest, sizeof dest, "resident:%lld", q.resident_id);
-    return audit_rec(db, j->r, (time_t)j->now, "family_request.answer", q.resident_id,
-                     "family_requests", "watch_over", basis, j->r->who.actor, dest);
+    return hutil_audit(db, j->r,
+                       (struct audit_rec){.at = (time_t)j->now,
+                                          .action = "family_request.answer",
+                                          .subject = q.resident_id,
+                                          .data_kinds = "family_requests",
+                                          .purpose = "watch_over",
+                                          .basis = basis,
+                                          .source = j->r->who.actor,
+                                          .destination = dest});
 }
 
 void h_family_request_answer(struct hreq *r)

@@ -61,24 +61,6 @@ static cJSON *actor_json(sqlite3 *db, const char *actor)
     return o;
 }
 
-static int audit_release(sqlite3 *db, struct hreq *r, time_t now, const char *action,
-                         long long subject, const char *kinds, const char *purpose,
-                         const char *basis)
-{
-    struct audit_rec a = {.at = now,
-                          .actor = r->who.actor,
-                          .action = action,
-                          .outcome = "ok",
-                          .subject = subject,
-                          .data_kinds = kinds,
-                          .purpose = purpose,
-                          .basis = basis,
-                          .source = "hub",
-                          .destination = r->who.actor,
-                          .request_id = r->request_id};
-    return audit_append(db, &a, NULL) == SQLITE_OK ? 0 : -1;
-}
-
 static cJSON *alert_json(sqlite3 *db, sqlite3_stmt *st)
 {
     /* columns: id, resident_id, kind, level, raised_unix, ack_by, ack_unix */
@@ -289,7 +271,13 @@ static int view_job(sqlite3 *db, void *arg)
             goto out;
         break;
     }
-    if (audit_release(db, r, j->now, action, resident, kinds, "own_view", basis) != 0)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = action,
+                                       .subject = resident,
+                                       .data_kinds = kinds,
+                                       .purpose = "own_view",
+                                       .basis = basis}) != 0)
         goto out;
     j->out = o;
     o = NULL;
@@ -318,15 +306,7 @@ static void run_view(struct hreq *r, enum view v)
         }
     }
     enum writer_status ws = writer_run(r->hub->writer, view_job, &j);
-    if (ws != WRITER_OK) {
-        hutil_write_failed(r, ws);
-        return;
-    }
-    if (j.ss != AUTH_SESSION_OK) {
-        hutil_session_refused(r, j.ss);
-        return;
-    }
-    hreq_json(r, 200, j.out);
+    hutil_answer(r, ws, j.ss, 0, 200, j.out);
 }
 
 void h_session_access_log(struct hreq *r)
@@ -471,18 +451,15 @@ static int consent_job(sqlite3 *db, void *arg)
         cJSON_AddNumberToObject(o, "revoked", n);
         cJSON_AddBoolToObject(o, "changed", n > 0);
     }
-    struct audit_rec a = {.at = j->now,
-                          .actor = r->who.actor,
-                          .action = j->c.granted ? "consent.grant" : "consent.revoke",
-                          .outcome = "ok",
-                          .subject = resident,
-                          .data_kinds = j->c.data_kind,
-                          .purpose = j->c.purpose,
-                          .basis = "self:card_session",
-                          .source = "resident",
-                          .destination = dest,
-                          .request_id = r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = j->c.granted ? "consent.grant" : "consent.revoke",
+                                       .subject = resident,
+                                       .data_kinds = j->c.data_kind,
+                                       .purpose = j->c.purpose,
+                                       .basis = "self:card_session",
+                                       .source = "resident",
+                                       .destination = dest}) != 0)
         goto out;
     j->out = o;
     o = NULL;
@@ -636,18 +613,15 @@ static int activity_job(sqlite3 *db, void *arg)
     j->at = (long long)j->now;
     snprintf(j->stored_kind, sizeof j->stored_kind, "%s", j->kind);
     j->stored = 1;
-    struct audit_rec a = {.at = j->now,
-                          .actor = r->who.actor,
-                          .action = "activity.report",
-                          .outcome = "ok",
-                          .subject = r->who.resident_id,
-                          .data_kinds = "safety",
-                          .purpose = "watch_over",
-                          .basis = "self:home_device",
-                          .source = r->who.actor,
-                          .destination = "hub",
-                          .request_id = r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK)
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "activity.report",
+                                       .subject = r->who.resident_id,
+                                       .data_kinds = "safety",
+                                       .purpose = "watch_over",
+                                       .basis = "self:home_device",
+                                       .source = r->who.actor,
+                                       .destination = "hub"}) != 0)
         goto out;
     rc = 0;
 out:
@@ -717,8 +691,13 @@ static int resident_alerts_job(sqlite3 *db, void *arg)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)r->path_id);
     if (fill_alerts(db, r->path_id, level_of(&r->who), j->limit, o) != 0 ||
-        audit_release(db, r, j->now, "alerts.read", r->path_id, "safety", "watch_over", basis) !=
-            0) {
+        hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "alerts.read",
+                                       .subject = r->path_id,
+                                       .data_kinds = "safety",
+                                       .purpose = "watch_over",
+                                       .basis = basis}) != 0) {
         cJSON_Delete(o);
         return -1;
     }
@@ -732,15 +711,7 @@ void h_resident_alerts_get(struct hreq *r)
     if (hutil_limit(r, &j.limit) != 0)
         return;
     enum writer_status ws = writer_run(r->hub->writer, resident_alerts_job, &j);
-    if (ws != WRITER_OK) {
-        hutil_write_failed(r, ws);
-        return;
-    }
-    if (j.denied) {
-        hutil_not_permitted(r);
-        return;
-    }
-    hreq_json(r, 200, j.out);
+    hutil_answer(r, ws, AUTH_SESSION_OK, j.denied, 200, j.out);
 }
 
 static int open_alerts_job(sqlite3 *db, void *arg)
@@ -775,8 +746,13 @@ static int open_alerts_job(sqlite3 *db, void *arg)
         cJSON_AddStringToObject(who, "district", (const char *)sqlite3_column_text(st, 8));
         cJSON_AddItemToArray(arr, e);
         /* One record per released alert, so each resident's log shows it. */
-        if (audit_release(db, r, j->now, "alerts.read", res, "safety,profile", "watch_over",
-                          basis) != 0)
+        if (hutil_audit(db, r,
+                        (struct audit_rec){.at = j->now,
+                                           .action = "alerts.read",
+                                           .subject = res,
+                                           .data_kinds = "safety,profile",
+                                           .purpose = "watch_over",
+                                           .basis = basis}) != 0)
             goto out;
     }
     if (s != SQLITE_DONE)
@@ -796,11 +772,7 @@ void h_alerts_get(struct hreq *r)
     if (hutil_limit(r, &j.limit) != 0)
         return;
     enum writer_status ws = writer_run(r->hub->writer, open_alerts_job, &j);
-    if (ws != WRITER_OK) {
-        hutil_write_failed(r, ws);
-        return;
-    }
-    hreq_json(r, 200, j.out);
+    hutil_answer(r, ws, AUTH_SESSION_OK, 0, 200, j.out);
 }
 
 static int ack_job(sqlite3 *db, void *arg)
@@ -854,18 +826,16 @@ static int ack_job(sqlite3 *db, void *arg)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "alert", alert_json(db, st));
     cJSON_AddBoolToObject(o, "changed", changed);
-    struct audit_rec a = {.at = j->now,
-                          .actor = r->who.actor,
-                          .action = "alert.ack",
-                          .outcome = changed ? "ok" : "ok: already acknowledged",
-                          .subject = res,
-                          .data_kinds = "safety",
-                          .purpose = "watch_over",
-                          .basis = basis,
-                          .source = r->who.actor,
-                          .destination = "hub",
-                          .request_id = r->request_id};
-    if (audit_append(db, &a, NULL) != SQLITE_OK) {
+    if (hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "alert.ack",
+                                       .outcome = changed ? "ok" : "ok: already acknowledged",
+                                       .subject = res,
+                                       .data_kinds = "safety",
+                                       .purpose = "watch_over",
+                                       .basis = basis,
+                                       .source = r->who.actor,
+                                       .destination = "hub"}) != 0) {
         cJSON_Delete(o);
         goto out;
     }
@@ -880,13 +850,5 @@ void h_alert_ack(struct hreq *r)
 {
     struct alerts_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, ack_job, &j);
-    if (ws != WRITER_OK) {
-        hutil_write_failed(r, ws);
-        return;
-    }
-    if (j.denied) {
-        hutil_not_permitted(r);
-        return;
-    }
-    hreq_json(r, 200, j.out);
+    hutil_answer(r, ws, AUTH_SESSION_OK, j.denied, 200, j.out);
 }

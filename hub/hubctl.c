@@ -19,6 +19,7 @@
 #include "hubtoken.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,7 @@ static void usage(FILE *f)
 struct args {
     int argc;
     char **argv;
+    const char *dbpath; /* for init's report */
 };
 
 /* Value of option name (the first, or the n-th with opt_nth), or NULL. */
@@ -109,13 +111,31 @@ static int parse_ll(const char *s, long long lo, long long hi, long long *out)
     return 0;
 }
 
+/* An optional number option: *out keeps its default when name is absent. 0, or -1 when it
+ * is given but not a whole number in [lo, hi]. */
+static int opt_ll(const struct args *a, const char *name, long long lo, long long hi,
+                  long long *out)
+{
+    return opt(a, name) ? parse_ll(opt(a, name), lo, hi, out) : 0;
+}
+
+#define ID_MAX (1LL << 53) /* ids pass through JSON numbers */
+
+/* A fresh request id, as the daemon gives each request, for the audit records. */
+static int new_request_id(char rid[33])
+{
+    unsigned char raw[16];
+    if (hubtoken_random(raw, sizeof raw) != 0)
+        return -1;
+    hubtoken_hex(raw, sizeof raw, rid);
+    return 0;
+}
+
 static int audit_admin(sqlite3 *db, const char *action, long long subject, const char *kinds)
 {
     char rid[33];
-    unsigned char raw[16];
-    if (hubtoken_random(raw, sizeof raw) != 0)
+    if (new_request_id(rid) != 0)
         return SQLITE_ERROR;
-    hubtoken_hex(raw, sizeof raw, rid);
     struct audit_rec r = {.at = hubclock_now(),
                           .actor = "hubctl",
                           .action = action,
@@ -163,6 +183,85 @@ static int cert_fingerprint(const char *path, char out[65])
     return rc;
 }
 
+/* Reads a whole file (at most cap bytes) into an owned NUL-terminated buffer; NULL + a
+ * message on stderr when it cannot or it is larger. */
+static char *slurp(const char *path, size_t cap, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    if (!f) {
+        fprintf(stderr, "hubctl: cannot open %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    buf = malloc(cap + 2);
+    size_t n = buf ? fread(buf, 1, cap + 1, f) : 0;
+    if (!buf || ferror(f)) {
+        fprintf(stderr, "hubctl: cannot read %s\n", path);
+        free(buf);
+        buf = NULL;
+    } else if (n > cap) {
+        fprintf(stderr, "hubctl: %s is larger than %zu bytes\n", path, cap);
+        free(buf);
+        buf = NULL;
+    } else {
+        buf[n] = '\0';
+        *len = n;
+    }
+    fclose(f);
+    return buf;
+}
+
+/* A new API token with prefix and its hash (only the hash is stored). 0, or -1. */
+static int new_token(const char *prefix, char token[HUBTOKEN_MAX + 1], char hash[HUBTOKEN_HASH_HEX])
+{
+    if (hubtoken_new(prefix, token, HUBTOKEN_MAX + 1) != 0) {
+        fprintf(stderr, "hubctl: the random generator failed\n");
+        return -1;
+    }
+    hubtoken_hash(token, strlen(token), hash);
+    return 0;
+}
+
+/*
+ * Runs one statement of sql, binding the arguments described by types, one letter each:
+ * 't' text (const char *, NULL binds NULL), 'i' integer (long long), 'z' integer with 0
+ * bound as NULL (an optional reference), 'n' the hub clock's now. Returns the result of
+ * the step (SQLITE_DONE, SQLITE_ROW or an error); sqlite3_changes() tells what it did.
+ */
+static int run(sqlite3 *db, const char *sql, const char *types, ...)
+{
+    sqlite3_stmt *st = NULL;
+    va_list ap;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    va_start(ap, types);
+    for (int i = 1; types[i - 1]; i++) {
+        const char *t;
+        long long v;
+        switch (types[i - 1]) {
+        case 't':
+            t = va_arg(ap, const char *);
+            if (t)
+                sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+            break;
+        case 'i':
+        case 'z':
+            v = va_arg(ap, long long);
+            if (v || types[i - 1] == 'i')
+                sqlite3_bind_int64(st, i, v);
+            break;
+        case 'n':
+            sqlite3_bind_int64(st, i, (long long)hubclock_now());
+            break;
+        }
+    }
+    va_end(ap);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int begin(sqlite3 *db)
 {
     if (hubdb_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
@@ -182,11 +281,60 @@ static int commit(sqlite3 *db)
     return 0;
 }
 
+/* Says what failed (with SQLite's reason), rolls back; returns exit status 1. */
 static int fail(sqlite3 *db, const char *what)
 {
     fprintf(stderr, "hubctl: %s: %s\n", what, sqlite3_errmsg(db));
     hubdb_exec(db, "ROLLBACK");
     return 1;
+}
+
+/* The end of every change: its audit record, then the commit. 0, or exit status 1. */
+static int audit_commit(sqlite3 *db, const char *action, long long subject, const char *kinds)
+{
+    if (audit_admin(db, action, subject, kinds) != SQLITE_OK)
+        return fail(db, "cannot write the audit record");
+    return commit(db) == 0 ? 0 : 1;
+}
+
+/* Prints every row of sql (bound like run(), at most two integers) as tab-separated text
+ * under a header line; NULL prints as "-". */
+static int print_rows(sqlite3 *db, const char *header, const char *sql, long long p1, long long p2)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "hubctl: cannot read the database: %s\n", sqlite3_errmsg(db));
+        return 1;
+    }
+    if (sqlite3_bind_parameter_count(st) >= 1)
+        sqlite3_bind_int64(st, 1, p1);
+    if (sqlite3_bind_parameter_count(st) >= 2)
+        sqlite3_bind_int64(st, 2, p2);
+    printf("%s\n", header);
+    int n = sqlite3_column_count(st);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int i = 0; i < n; i++) {
+            const unsigned char *t = sqlite3_column_text(st, i);
+            printf("%s%s", i ? "\t" : "", t ? (const char *)t : "-");
+        }
+        printf("\n");
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static int cmd_init(sqlite3 *db, const struct args *a)
+{
+    const char *key = opt(a, "--key");
+    char err[512];
+    if (key && access(key, F_OK) != 0 && hubkey_generate(key, err, sizeof err) != 0) {
+        fprintf(stderr, "hubctl: %s\n", err);
+        return 1;
+    }
+    printf("database=%s\nschema_version=%d\n", a->dbpath, hubdb_user_version(db));
+    if (key)
+        printf("key=%s\n", key);
+    return 0;
 }
 
 static int cmd_resident_add(sqlite3 *db, const struct args *a)
@@ -226,33 +374,17 @@ static int cmd_resident_add(sqlite3 *db, const struct args *a)
     }
     if (begin(db) != 0)
         return 1;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO residents(display_name, district, deadline_min, cert_fp,"
-                       " created_unix, member_key, address) VALUES(?,?,?,?,?,?,?)",
-                       -1, &st, NULL);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, district, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, hh * 60 + mm);
-    if (cert)
-        sqlite3_bind_text(st, 4, fp, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 4);
-    sqlite3_bind_int64(st, 5, (long long)hubclock_now());
-    if (has_member)
-        sqlite3_bind_text(st, 6, member, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, address ? address : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (run(db,
+            "INSERT INTO residents(display_name, district, deadline_min, cert_fp,"
+            " created_unix, member_key, address) VALUES(?,?,?,?,?,?,?)",
+            "ttitntt", name, district, (long long)(hh * 60 + mm), cert ? fp : NULL,
+            has_member ? member : NULL, address ? address : "") != SQLITE_DONE)
         return fail(db, "cannot add the resident (certificate or insurance identifiers "
                         "already enrolled?)");
     long long id = sqlite3_last_insert_rowid(db);
-    if (audit_admin(db, "resident.enrol", id,
-                    cert ? "profile,certificate"
-                         : (has_member ? "profile,insurance" : "profile")) != SQLITE_OK)
-        return fail(db, "cannot write the audit record");
-    if (commit(db) != 0)
+    if (audit_commit(db, "resident.enrol", id,
+                     cert ? "profile,certificate"
+                          : (has_member ? "profile,insurance" : "profile")) != 0)
         return 1;
     printf("resident_id=%lld\n", id);
     if (cert)
@@ -267,7 +399,7 @@ static int cmd_resident_cert(sqlite3 *db, const struct args *a)
     long long id;
     char fp[65];
     const char *cert = opt(a, "--cert");
-    if (parse_ll(opt(a, "--resident"), 1, (1LL << 53), &id) != 0 || !cert) {
+    if (parse_ll(opt(a, "--resident"), 1, ID_MAX, &id) != 0 || !cert) {
         fprintf(stderr, "hubctl: resident-cert needs --resident ID and --cert FILE\n");
         return 2;
     }
@@ -275,17 +407,10 @@ static int cmd_resident_cert(sqlite3 *db, const struct args *a)
         return 1;
     if (begin(db) != 0)
         return 1;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db, "UPDATE residents SET cert_fp = ? WHERE id = ?", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, fp, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, id);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE || sqlite3_changes(db) != 1)
+    if (run(db, "UPDATE residents SET cert_fp = ? WHERE id = ?", "ti", fp, id) != SQLITE_DONE ||
+        sqlite3_changes(db) != 1)
         return fail(db, "no such resident, or the certificate is enrolled for someone else");
-    if (audit_admin(db, "resident.cert_enrol", id, "certificate") != SQLITE_OK)
-        return fail(db, "cannot write the audit record");
-    if (commit(db) != 0)
+    if (audit_commit(db, "resident.cert_enrol", id, "certificate") != 0)
         return 1;
     printf("resident_id=%lld\ncert_sha256=%s\n", id, fp);
     return 0;
@@ -300,7 +425,7 @@ static int cmd_device_add(sqlite3 *db, const struct args *a)
         fprintf(stderr, "hubctl: device-add needs --kind home or --kind public\n");
         return 2;
     }
-    if (opt(a, "--resident") && parse_ll(opt(a, "--resident"), 1, (1LL << 53), &resident) != 0) {
+    if (opt_ll(a, "--resident", 1, ID_MAX, &resident) != 0) {
         fprintf(stderr, "hubctl: --resident must be a resident id\n");
         return 2;
     }
@@ -312,34 +437,15 @@ static int cmd_device_add(sqlite3 *db, const struct args *a)
         fprintf(stderr, "hubctl: a public kiosk is not bound to a resident\n");
         return 2;
     }
-    if (hubtoken_new("dev", token, sizeof token) != 0) {
-        fprintf(stderr, "hubctl: the random generator failed\n");
+    if (new_token("dev", token, hash) != 0 || begin(db) != 0)
         return 1;
-    }
-    hubtoken_hash(token, strlen(token), hash);
-    if (begin(db) != 0)
-        return 1;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO devices(kind, resident_id, label, token_hash, created_unix)"
-                       " VALUES(?,?,?,?,?)",
-                       -1, &st, NULL);
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    if (resident)
-        sqlite3_bind_int64(st, 2, resident);
-    else
-        sqlite3_bind_null(st, 2);
-    sqlite3_bind_text(st, 3, label ? label : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (long long)hubclock_now());
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (run(db,
+            "INSERT INTO devices(kind, resident_id, label, token_hash, created_unix)"
+            " VALUES(?,?,?,?,?)",
+            "tzttn", kind, resident, label ? label : "", hash) != SQLITE_DONE)
         return fail(db, "cannot add the device (no such resident?)");
     long long id = sqlite3_last_insert_rowid(db);
-    if (audit_admin(db, "device.register", resident, "device") != SQLITE_OK)
-        return fail(db, "cannot write the audit record");
-    if (commit(db) != 0)
+    if (audit_commit(db, "device.register", resident, "device") != 0)
         return 1;
     printf("device_id=%lld\ntoken=%s\n", id, token);
     return 0;
@@ -352,7 +458,7 @@ static int cmd_family_add(sqlite3 *db, const struct args *a)
     int n = 0;
     char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX];
     for (const char *v; n < MAX_LINKS && (v = opt_nth(a, "--resident", n)); n++) {
-        if (parse_ll(v, 1, (1LL << 53), &res[n]) != 0) {
+        if (parse_ll(v, 1, ID_MAX, &res[n]) != 0) {
             fprintf(stderr, "hubctl: --resident must be a resident id\n");
             return 2;
         }
@@ -361,50 +467,23 @@ static int cmd_family_add(sqlite3 *db, const struct args *a)
         fprintf(stderr, "hubctl: family-add needs --name and at least one --resident ID\n");
         return 2;
     }
-    if (hubtoken_new("fam", token, sizeof token) != 0) {
-        fprintf(stderr, "hubctl: the random generator failed\n");
+    if (new_token("fam", token, hash) != 0 || begin(db) != 0)
         return 1;
-    }
-    hubtoken_hash(token, strlen(token), hash);
-    if (begin(db) != 0)
-        return 1;
-    sqlite3_stmt *st = NULL;
-    time_t now = hubclock_now();
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO family(display_name, token_hash, created_unix) VALUES(?,?,?)",
-                       -1, &st, NULL);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (long long)now);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (run(db, "INSERT INTO family(display_name, token_hash, created_unix) VALUES(?,?,?)", "ttn",
+            name, hash) != SQLITE_DONE)
         return fail(db, "cannot add the family member");
     long long id = sqlite3_last_insert_rowid(db);
     for (int i = 0; i < n; i++) {
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO family_links(family_id, resident_id, relation)"
-                           " VALUES(?,?,?)",
-                           -1, &st, NULL);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, res[i]);
-        sqlite3_bind_text(st, 3, relation ? relation : "", -1, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
+        if (run(db, "INSERT INTO family_links(family_id, resident_id, relation) VALUES(?,?,?)",
+                "iit", id, res[i], relation ? relation : "") != SQLITE_DONE)
             return fail(db, "cannot link the family member (no such resident?)");
-        sqlite3_prepare_v2(db,
-                           "INSERT INTO consents(resident_id, recipient_kind, recipient_id,"
-                           " data_kind, purpose, granted_unix, granted_via)"
-                           " VALUES(?, 'family', ?, 'safety', 'watch_over', ?,"
-                           " 'enrolment form (hubctl)')",
-                           -1, &st, NULL);
-        sqlite3_bind_int64(st, 1, res[i]);
-        sqlite3_bind_int64(st, 2, id);
-        sqlite3_bind_int64(st, 3, (long long)now);
-        rc = sqlite3_step(st);
-        sqlite3_finalize(st);
-        if (rc != SQLITE_DONE)
+        /* The enrolment form carries the resident's consent to the watch-over. */
+        if (run(db,
+                "INSERT INTO consents(resident_id, recipient_kind, recipient_id,"
+                " data_kind, purpose, granted_unix, granted_via)"
+                " VALUES(?, 'family', ?, 'safety', 'watch_over', ?,"
+                " 'enrolment form (hubctl)')",
+                "iin", res[i], id) != SQLITE_DONE)
             return fail(db, "cannot record the consent");
         if (audit_admin(db, "family.link", res[i], "safety") != SQLITE_OK)
             return fail(db, "cannot write the audit record");
@@ -415,37 +494,55 @@ static int cmd_family_add(sqlite3 *db, const struct args *a)
     return 0;
 }
 
-static int cmd_staff_add(sqlite3 *db, const struct args *a)
+/* Staff members and source organisations: a name and a token, nothing else. */
+struct named_holder {
+    const char *table, *prefix, *label, *what;
+    const char *usage; /* the refusal of a missing (or, with max_name, too long) name */
+    size_t max_name;   /* 0: any non-NULL name (staff names were never capped) */
+};
+
+static const struct named_holder STAFF = {
+    "staff", "stf", "staff", "the staff member", "staff-add needs --name", 0};
+static const struct named_holder SOURCE = {"sources",
+                                           "src",
+                                           "source",
+                                           "the source organisation",
+                                           "source-add needs --name (at most 200 bytes)",
+                                           200};
+
+static int add_named_holder(sqlite3 *db, const struct args *a, const struct named_holder *h)
 {
     const char *name = opt(a, "--name");
-    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX];
-    if (!name) {
-        fprintf(stderr, "hubctl: staff-add needs --name\n");
+    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX], sql[128], action[32];
+    if (!name || (h->max_name && (!*name || strlen(name) > h->max_name))) {
+        fprintf(stderr, "hubctl: %s\n", h->usage);
         return 2;
     }
-    if (hubtoken_new("stf", token, sizeof token) != 0)
+    if (new_token(h->prefix, token, hash) != 0 || begin(db) != 0)
         return 1;
-    hubtoken_hash(token, strlen(token), hash);
-    if (begin(db) != 0)
-        return 1;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO staff(display_name, token_hash, created_unix) VALUES(?,?,?)",
-                       -1, &st, NULL);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (long long)hubclock_now());
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return fail(db, "cannot add the staff member");
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s(display_name, token_hash, created_unix) VALUES(?,?,?)", h->table);
+    if (run(db, sql, "ttn", name, hash) != SQLITE_DONE) {
+        char what[64];
+        snprintf(what, sizeof what, "cannot add %s", h->what);
+        return fail(db, what);
+    }
     long long id = sqlite3_last_insert_rowid(db);
-    if (audit_admin(db, "staff.register", 0, "staff") != SQLITE_OK)
-        return fail(db, "cannot write the audit record");
-    if (commit(db) != 0)
+    snprintf(action, sizeof action, "%s.register", h->label);
+    if (audit_commit(db, action, 0, h->label) != 0)
         return 1;
-    printf("staff_id=%lld\ntoken=%s\n", id, token);
+    printf("%s_id=%lld\ntoken=%s\n", h->label, id, token);
     return 0;
+}
+
+static int cmd_staff_add(sqlite3 *db, const struct args *a)
+{
+    return add_named_holder(db, a, &STAFF);
+}
+
+static int cmd_source_add(sqlite3 *db, const struct args *a)
+{
+    return add_named_holder(db, a, &SOURCE);
 }
 
 static int valid_name(const char *s)
@@ -475,75 +572,38 @@ static int cmd_legal_basis_add(sqlite3 *db, const struct args *a)
     }
     if (begin(db) != 0)
         return 1;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db, "INSERT INTO legal_bases VALUES(?,?,?,?,?)", -1, &st, NULL);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, data, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, purpose, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, desc, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (run(db, "INSERT INTO legal_bases VALUES(?,?,?,?,?)", "ttttt", name, kind, data, purpose,
+            desc) != SQLITE_DONE)
         return fail(db, "cannot add the legal basis (name already used?)");
-    if (audit_admin(db, "legal_basis.add", 0, data) != SQLITE_OK)
-        return fail(db, "cannot write the audit record");
-    if (commit(db) != 0)
+    if (audit_commit(db, "legal_basis.add", 0, data) != 0)
         return 1;
     printf("legal_basis=%s\n", name);
     return 0;
 }
 
-static int cmd_legal_bases(sqlite3 *db)
+static int cmd_legal_bases(sqlite3 *db, const struct args *a)
 {
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "SELECT name, recipient_kind, data_kind, purpose, description FROM"
-                       " legal_bases ORDER BY name",
-                       -1, &st, NULL);
-    printf("name\trecipient_kind\tdata_kind\tpurpose\tdescription\n");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        for (int i = 0; i < 5; i++)
-            printf("%s%s", i ? "\t" : "", (const char *)sqlite3_column_text(st, i));
-        printf("\n");
-    }
-    sqlite3_finalize(st);
-    return 0;
-}
-
-/* Prints every row of st as tab-separated text under a header line. */
-static void print_rows(sqlite3_stmt *st, const char *header)
-{
-    printf("%s\n", header);
-    int n = sqlite3_column_count(st);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        for (int i = 0; i < n; i++) {
-            const unsigned char *t = sqlite3_column_text(st, i);
-            printf("%s%s", i ? "\t" : "", t ? (const char *)t : "-");
-        }
-        printf("\n");
-    }
+    (void)a;
+    return print_rows(db, "name\trecipient_kind\tdata_kind\tpurpose\tdescription",
+                      "SELECT name, recipient_kind, data_kind, purpose, description FROM"
+                      " legal_bases ORDER BY name",
+                      0, 0);
 }
 
 static int cmd_consents(sqlite3 *db, const struct args *a)
 {
     long long resident = 0;
-    if (opt(a, "--resident") && parse_ll(opt(a, "--resident"), 1, 1LL << 53, &resident) != 0) {
+    if (opt_ll(a, "--resident", 1, ID_MAX, &resident) != 0) {
         fprintf(stderr, "hubctl: --resident must be a resident id\n");
         return 2;
     }
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "SELECT id, resident_id, recipient_kind || ':' || recipient_id, data_kind,"
-                       " purpose, datetime(granted_unix, 'unixepoch') || 'Z', granted_via,"
-                       " CASE WHEN revoked_unix IS NULL THEN NULL ELSE"
-                       " datetime(revoked_unix, 'unixepoch') || 'Z' END FROM consents"
-                       " WHERE ?1 = 0 OR resident_id = ?1 ORDER BY id",
-                       -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, resident);
-    print_rows(st, "id\tresident\trecipient\tdata\tpurpose\tgranted\tvia\trevoked");
-    sqlite3_finalize(st);
-    return 0;
+    return print_rows(db, "id\tresident\trecipient\tdata\tpurpose\tgranted\tvia\trevoked",
+                      "SELECT id, resident_id, recipient_kind || ':' || recipient_id, data_kind,"
+                      " purpose, datetime(granted_unix, 'unixepoch') || 'Z', granted_via,"
+                      " CASE WHEN revoked_unix IS NULL THEN NULL ELSE"
+                      " datetime(revoked_unix, 'unixepoch') || 'Z' END FROM consents"
+                      " WHERE ?1 = 0 OR resident_id = ?1 ORDER BY id",
+                      resident, 0);
 }
 
 static int cmd_alerts(sqlite3 *db, const struct args *a)
@@ -551,75 +611,58 @@ static int cmd_alerts(sqlite3 *db, const struct args *a)
     int open_only = 0;
     for (int i = 0; i < a->argc; i++)
         open_only |= strcmp(a->argv[i], "--open") == 0;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "SELECT id, resident_id, kind, level, datetime(raised_unix, 'unixepoch')"
-                       " || 'Z', ack_by, CASE WHEN ack_unix IS NULL THEN NULL ELSE"
-                       " datetime(ack_unix, 'unixepoch') || 'Z' END FROM alerts"
-                       " WHERE ?1 = 0 OR ack_by IS NULL ORDER BY id DESC LIMIT 200",
-                       -1, &st, NULL);
-    sqlite3_bind_int(st, 1, open_only);
-    print_rows(st, "id\tresident\tkind\tlevel\traised\tack_by\tack_at");
-    sqlite3_finalize(st);
+    return print_rows(db, "id\tresident\tkind\tlevel\traised\tack_by\tack_at",
+                      "SELECT id, resident_id, kind, level, datetime(raised_unix, 'unixepoch')"
+                      " || 'Z', ack_by, CASE WHEN ack_unix IS NULL THEN NULL ELSE"
+                      " datetime(ack_unix, 'unixepoch') || 'Z' END FROM alerts"
+                      " WHERE ?1 = 0 OR ack_by IS NULL ORDER BY id DESC LIMIT 200",
+                      open_only, 0);
+}
+
+/* --resident ID and --limit N (default 50, at most max) of the two log listings. */
+static int resident_limit(const struct args *a, long long max, long long *resident,
+                          long long *limit)
+{
+    *resident = 0;
+    *limit = 50;
+    if (opt_ll(a, "--resident", 1, ID_MAX, resident) != 0 ||
+        opt_ll(a, "--limit", 1, max, limit) != 0) {
+        fprintf(stderr, "hubctl: --resident ID and --limit N must be positive numbers\n");
+        return -1;
+    }
     return 0;
 }
 
+/* Times as the API writes them (RFC 3339, UTC, like hubclock_rfc3339()). */
+#define RFC3339(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
+
 static int cmd_checkins(sqlite3 *db, const struct args *a)
 {
-    long long resident = 0, limit = 50;
-    if ((opt(a, "--resident") && parse_ll(opt(a, "--resident"), 1, 1LL << 53, &resident) != 0) ||
-        (opt(a, "--limit") && parse_ll(opt(a, "--limit"), 1, 1000000, &limit) != 0)) {
-        fprintf(stderr, "hubctl: --resident ID and --limit N must be positive numbers\n");
+    long long resident, limit;
+    if (resident_limit(a, 1000000, &resident, &limit) != 0)
         return 2;
-    }
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "SELECT id, resident_id, device_id, answer, at_unix FROM checkins"
-                       " WHERE ?1 = 0 OR resident_id = ?1 ORDER BY id DESC LIMIT ?2",
-                       -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_int64(st, 2, limit);
-    printf("id\tresident\tdevice\tanswer\tat\n");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char at[21];
-        hubclock_rfc3339((time_t)sqlite3_column_int64(st, 4), at);
-        printf("%lld\t%lld\t%lld\t%s\t%s\n", sqlite3_column_int64(st, 0),
-               sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-               (const char *)sqlite3_column_text(st, 3), at);
-    }
-    sqlite3_finalize(st);
-    return 0;
+    return print_rows(
+        db, "id\tresident\tdevice\tanswer\tat",
+        "SELECT id, resident_id, device_id, answer, " RFC3339(
+            "at_unix") " FROM checkins WHERE ?1 = 0 OR resident_id = ?1 ORDER BY id DESC LIMIT ?2",
+        resident, limit);
 }
 
 static int cmd_audit(sqlite3 *db, const struct args *a)
 {
-    long long resident = 0, limit = 50;
-    if ((opt(a, "--resident") && parse_ll(opt(a, "--resident"), 1, 1LL << 53, &resident) != 0) ||
-        (opt(a, "--limit") && parse_ll(opt(a, "--limit"), 1, 100000000, &limit) != 0)) {
-        fprintf(stderr, "hubctl: --resident ID and --limit N must be positive numbers\n");
+    long long resident, limit;
+    if (resident_limit(a, 100000000, &resident, &limit) != 0)
         return 2;
-    }
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "SELECT id, at_unix, actor, action, outcome,"
+    return print_rows(
+        db,
+        "id\tat\tactor\taction\toutcome\tsubject\tdata\tpurpose\tbasis\tsource"
+        "\tdestination\trequest",
+        "SELECT id, " RFC3339(
+            "at_unix") ", actor, action, outcome,"
                        " COALESCE(subject_resident_id, 0), data_kinds, purpose, basis, source,"
                        " destination, request_id FROM audit"
                        " WHERE ?1 = 0 OR subject_resident_id = ?1 ORDER BY id DESC LIMIT ?2",
-                       -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_int64(st, 2, limit);
-    printf("id\tat\tactor\taction\toutcome\tsubject\tdata\tpurpose\tbasis\tsource\tdestination"
-           "\trequest\n");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char at[21];
-        hubclock_rfc3339((time_t)sqlite3_column_int64(st, 1), at);
-        printf("%lld\t%s", sqlite3_column_int64(st, 0), at);
-        for (int i = 2; i < 12; i++)
-            printf("\t%s", (const char *)sqlite3_column_text(st, i));
-        printf("\n");
-    }
-    sqlite3_finalize(st);
-    return 0;
+        resident, limit);
 }
 
 static int cmd_audit_verify(sqlite3 *db, const struct args *a)
@@ -674,7 +717,7 @@ static int cmd_audit_checkpoint(sqlite3 *db, const struct args *a)
 static int cmd_escalate(sqlite3 *db, const struct args *a)
 {
     long long window = 120;
-    if (opt(a, "--window") && parse_ll(opt(a, "--window"), 1, 1440, &window) != 0) {
+    if (opt_ll(a, "--window", 1, 1440, &window) != 0) {
         fprintf(stderr, "hubctl: --window must be 1..1440 minutes\n");
         return 2;
     }
@@ -689,65 +732,10 @@ static int cmd_escalate(sqlite3 *db, const struct args *a)
     return 0;
 }
 
-/* Reads a whole file (at most cap bytes) into an owned NUL-terminated buffer; NULL + a
- * message on stderr when it cannot or it is larger. */
-static char *slurp(const char *path, size_t cap, size_t *len)
+/* 1 if sql (binding ?1 = id) finds a row, 0 if not. */
+static int exists(sqlite3 *db, const char *sql, long long id)
 {
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    if (!f) {
-        fprintf(stderr, "hubctl: cannot open %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    buf = malloc(cap + 2);
-    size_t n = buf ? fread(buf, 1, cap + 1, f) : 0;
-    if (!buf || ferror(f)) {
-        fprintf(stderr, "hubctl: cannot read %s\n", path);
-        free(buf);
-        buf = NULL;
-    } else if (n > cap) {
-        fprintf(stderr, "hubctl: %s is larger than %zu bytes\n", path, cap);
-        free(buf);
-        buf = NULL;
-    } else {
-        buf[n] = '\0';
-        *len = n;
-    }
-    fclose(f);
-    return buf;
-}
-
-static int cmd_source_add(sqlite3 *db, const struct args *a)
-{
-    const char *name = opt(a, "--name");
-    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX];
-    if (!name || !*name || strlen(name) > 200) {
-        fprintf(stderr, "hubctl: source-add needs --name (at most 200 bytes)\n");
-        return 2;
-    }
-    if (hubtoken_new("src", token, sizeof token) != 0)
-        return 1;
-    hubtoken_hash(token, strlen(token), hash);
-    if (begin(db) != 0)
-        return 1;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO sources(display_name, token_hash, created_unix) VALUES(?,?,?)",
-                       -1, &st, NULL);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (long long)hubclock_now());
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
-        return fail(db, "cannot add the source organisation");
-    long long id = sqlite3_last_insert_rowid(db);
-    if (audit_admin(db, "source.register", 0, "source") != SQLITE_OK)
-        return fail(db, "cannot write the audit record");
-    if (commit(db) != 0)
-        return 1;
-    printf("source_id=%lld\ntoken=%s\n", id, token);
-    return 0;
+    return run(db, sql, "i", id) == SQLITE_ROW;
 }
 
 static int cmd_checkup_import(sqlite3 *db, const struct args *a)
@@ -759,8 +747,9 @@ static int cmd_checkup_import(sqlite3 *db, const struct args *a)
     struct checkup_list *list = NULL;
     cJSON *result = NULL;
     struct ckstore_reject rej;
+    char rid[33];
     int rc = 1;
-    if (parse_ll(opt(a, "--source"), 1, 1LL << 53, &source) != 0 || !file) {
+    if (parse_ll(opt(a, "--source"), 1, ID_MAX, &source) != 0 || !file) {
         fprintf(stderr, "hubctl: checkup-import needs --source ID and --file F\n");
         return 2;
     }
@@ -775,12 +764,7 @@ static int cmd_checkup_import(sqlite3 *db, const struct args *a)
     enum ckstore_format fmt =
         format ? (strcmp(format, "csv") == 0 ? CKSTORE_CSV : CKSTORE_FHIR)
                : (fl > 4 && strcmp(file + fl - 4, ".csv") == 0 ? CKSTORE_CSV : CKSTORE_FHIR);
-    sqlite3_stmt *sst = NULL;
-    sqlite3_prepare_v2(db, "SELECT 1 FROM sources WHERE id = ?", -1, &sst, NULL);
-    sqlite3_bind_int64(sst, 1, source);
-    int known = sqlite3_step(sst) == SQLITE_ROW;
-    sqlite3_finalize(sst);
-    if (!known) {
+    if (!exists(db, "SELECT 1 FROM sources WHERE id = ?", source)) {
         fprintf(stderr, "hubctl: there is no source organisation %lld (hubctl source-add)\n",
                 source);
         goto out;
@@ -789,13 +773,10 @@ static int cmd_checkup_import(sqlite3 *db, const struct args *a)
         goto rejected;
     if (begin(db) != 0)
         goto out;
-    char rid[33];
-    unsigned char raw[16];
-    if (hubtoken_random(raw, sizeof raw) != 0) {
+    if (new_request_id(rid) != 0) {
         hubdb_exec(db, "ROLLBACK");
         goto out;
     }
-    hubtoken_hex(raw, sizeof raw, rid);
     int r = ckstore_import(db, source, list, fmt, data, len, "hubctl", rid, hubclock_now(), &result,
                            &rej);
     if (r < 0) {
@@ -846,10 +827,9 @@ static int cmd_consent_grant(sqlite3 *db, const struct args *a)
     const char *purpose = opt(a, "--purpose");
     char rkind[16] = "";
     const char *colon = recipient ? strchr(recipient, ':') : NULL;
-    if (parse_ll(opt(a, "--resident"), 1, 1LL << 53, &resident) != 0 || !colon ||
-        (size_t)(colon - recipient) >= sizeof rkind ||
-        parse_ll(colon + 1, 1, 1LL << 53, &rid) != 0 || !kind || strlen(kind) > 40 ||
-        !valid_name(purpose)) {
+    if (parse_ll(opt(a, "--resident"), 1, ID_MAX, &resident) != 0 || !colon ||
+        (size_t)(colon - recipient) >= sizeof rkind || parse_ll(colon + 1, 1, ID_MAX, &rid) != 0 ||
+        !kind || strlen(kind) > 40 || !valid_name(purpose)) {
         fprintf(stderr, "hubctl: consent-grant needs --resident ID --recipient KIND:ID "
                         "--data-kind K --purpose P\n");
         return 2;
@@ -870,14 +850,9 @@ static int cmd_consent_grant(sqlite3 *db, const struct args *a)
     }
     if (begin(db) != 0)
         return 1;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db, check, -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, rid);
-    if (sqlite3_bind_parameter_count(st) > 1)
-        sqlite3_bind_int64(st, 2, resident);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    if (!found) {
+    /* ?2 (the resident) matters to the family check only; binding it to the others' single
+     * parameter is refused by SQLite (SQLITE_RANGE) and changes nothing. */
+    if (run(db, check, "ii", rid, resident) != SQLITE_ROW) {
         fprintf(stderr,
                 "hubctl: no such recipient %s (family members must be linked to the "
                 "resident)\n",
@@ -885,27 +860,16 @@ static int cmd_consent_grant(sqlite3 *db, const struct args *a)
         hubdb_exec(db, "ROLLBACK");
         return 1;
     }
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO consents(resident_id, recipient_kind, recipient_id, data_kind,"
-                       " purpose, granted_unix, granted_via) SELECT ?1, ?2, ?3, ?4, ?5, ?6,"
-                       " 'paper form (hubctl)' WHERE NOT EXISTS(SELECT 1 FROM consents WHERE"
-                       " resident_id = ?1 AND recipient_kind = ?2 AND recipient_id = ?3 AND"
-                       " data_kind = ?4 AND purpose = ?5 AND revoked_unix IS NULL)",
-                       -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_text(st, 2, rkind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, rid);
-    sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, purpose, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, (long long)hubclock_now());
-    int rc = sqlite3_step(st);
-    int changed = sqlite3_changes(db);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (run(db,
+            "INSERT INTO consents(resident_id, recipient_kind, recipient_id, data_kind,"
+            " purpose, granted_unix, granted_via) SELECT ?1, ?2, ?3, ?4, ?5, ?6,"
+            " 'paper form (hubctl)' WHERE NOT EXISTS(SELECT 1 FROM consents WHERE"
+            " resident_id = ?1 AND recipient_kind = ?2 AND recipient_id = ?3 AND"
+            " data_kind = ?4 AND purpose = ?5 AND revoked_unix IS NULL)",
+            "itittn", resident, rkind, rid, kind, purpose) != SQLITE_DONE)
         return fail(db, "cannot record the consent (no such resident?)");
-    if (changed && audit_admin(db, "consent.grant", resident, kind) != SQLITE_OK)
-        return fail(db, "cannot write the audit record");
-    if (commit(db) != 0)
+    int changed = sqlite3_changes(db);
+    if (changed ? audit_commit(db, "consent.grant", resident, kind) != 0 : commit(db) != 0)
         return 1;
     printf("consent=%s\n", changed ? "granted" : "already");
     return 0;
@@ -942,23 +906,12 @@ static int cmd_operator_add(sqlite3 *db, const struct args *a)
             return 1;
         secret = gen;
     }
-    if (hubtoken_new("opk", token, sizeof token) != 0)
+    if (new_token("opk", token, hash) != 0 || begin(db) != 0)
         return 1;
-    hubtoken_hash(token, strlen(token), hash);
-    if (begin(db) != 0)
-        return 1;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db,
-                       "INSERT INTO operators(display_name, districts, token_hash, created_unix)"
-                       " VALUES(?,?,?,?)",
-                       -1, &st, NULL);
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, districts, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, (long long)hubclock_now());
-    int rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE)
+    if (run(db,
+            "INSERT INTO operators(display_name, districts, token_hash, created_unix)"
+            " VALUES(?,?,?,?)",
+            "tttn", name, districts, hash) != SQLITE_DONE)
         return fail(db, "cannot add the operator");
     long long id = sqlite3_last_insert_rowid(db);
     if (url) {
@@ -970,9 +923,7 @@ static int cmd_operator_add(sqlite3 *db, const struct args *a)
             return 2;
         }
     }
-    if (audit_admin(db, "operator.register", 0, "operator") != SQLITE_OK)
-        return fail(db, "cannot write the audit record");
-    if (commit(db) != 0)
+    if (audit_commit(db, "operator.register", 0, "operator") != 0)
         return 1;
     printf("operator_id=%lld\ntoken=%s\n", id, token);
     if (url && secret == gen)
@@ -988,6 +939,42 @@ static const char *picture_mime(const char *data, size_t len)
     return "image/jpeg";
 }
 
+/* Stores the picture of every item (read from dir), replacing the operator's old ones.
+ * Inside the caller's transaction; 0, or -1 after saying why. */
+static int store_pictures(sqlite3 *db, long long op, const struct catalog *cat, const char *dir)
+{
+    if (run(db, "DELETE FROM operator_pictures WHERE operator_id = ?", "i", op) != SQLITE_DONE) {
+        fprintf(stderr, "hubctl: cannot replace the pictures: %s\n", sqlite3_errmsg(db));
+        return -1;
+    }
+    for (size_t i = 0; i < catalog_n_items(cat); i++) {
+        const struct catalog_item *it = catalog_item_at(cat, i);
+        char path[1024];
+        size_t plen = 0;
+        snprintf(path, sizeof path, "%s/%s", dir, it->picture);
+        char *pic = slurp(path, CATALOG_PICTURE_MAX, &plen);
+        if (!pic)
+            return -1;
+        sqlite3_stmt *st = NULL;
+        sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO operator_pictures(operator_id, path, mime, data)"
+                           " VALUES(?,?,?,?)",
+                           -1, &st, NULL);
+        sqlite3_bind_int64(st, 1, op);
+        sqlite3_bind_text(st, 2, it->picture, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 3, picture_mime(pic, plen), -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 4, pic, (int)plen, SQLITE_TRANSIENT);
+        int s = sqlite3_step(st);
+        sqlite3_finalize(st);
+        free(pic);
+        if (s != SQLITE_DONE) {
+            fprintf(stderr, "hubctl: cannot store a picture: %s\n", sqlite3_errmsg(db));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int cmd_catalogue_import(sqlite3 *db, const struct args *a)
 {
     long long op;
@@ -996,7 +983,7 @@ static int cmd_catalogue_import(sqlite3 *db, const struct args *a)
     char err[512], dir[512];
     char *json = NULL;
     int rc = 1;
-    if (parse_ll(opt(a, "--operator"), 1, 1LL << 53, &op) != 0 || !file) {
+    if (parse_ll(opt(a, "--operator"), 1, ID_MAX, &op) != 0 || !file) {
         fprintf(stderr, "hubctl: catalogue-import needs --operator ID and --file F\n");
         return 2;
     }
@@ -1009,69 +996,23 @@ static int cmd_catalogue_import(sqlite3 *db, const struct args *a)
     json = catalog_to_json(cat);
     if (!json || begin(db) != 0)
         goto out;
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db, "SELECT 1 FROM operators WHERE id = ?", -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, op);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    if (!found) {
+    if (!exists(db, "SELECT 1 FROM operators WHERE id = ?", op)) {
         fprintf(stderr, "hubctl: there is no operator %lld\n", op);
         hubdb_exec(db, "ROLLBACK");
         goto out;
     }
-    sqlite3_prepare_v2(db, "DELETE FROM operator_pictures WHERE operator_id = ?", -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, op);
-    int s = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE) {
-        fail(db, "cannot replace the pictures");
+    if (store_pictures(db, op, cat, dir) != 0) {
+        hubdb_exec(db, "ROLLBACK");
         goto out;
     }
-    for (size_t i = 0; i < catalog_n_items(cat); i++) {
-        const struct catalog_item *it = catalog_item_at(cat, i);
-        char path[1024];
-        size_t plen = 0;
-        snprintf(path, sizeof path, "%s/%s", dir, it->picture);
-        char *pic = slurp(path, CATALOG_PICTURE_MAX, &plen);
-        if (!pic) {
-            hubdb_exec(db, "ROLLBACK");
-            goto out;
-        }
-        sqlite3_prepare_v2(db,
-                           "INSERT OR REPLACE INTO operator_pictures(operator_id, path, mime, data)"
-                           " VALUES(?,?,?,?)",
-                           -1, &st, NULL);
-        sqlite3_bind_int64(st, 1, op);
-        sqlite3_bind_text(st, 2, it->picture, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, picture_mime(pic, plen), -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 4, pic, (int)plen, SQLITE_TRANSIENT);
-        s = sqlite3_step(st);
-        sqlite3_finalize(st);
-        free(pic);
-        if (s != SQLITE_DONE) {
-            fail(db, "cannot store a picture");
-            goto out;
-        }
-    }
-    sqlite3_prepare_v2(
-        db,
-        "INSERT OR REPLACE INTO operator_catalogues(operator_id, json, imported_unix)"
-        " VALUES(?,?,?)",
-        -1, &st, NULL);
-    sqlite3_bind_int64(st, 1, op);
-    sqlite3_bind_text(st, 2, json, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (long long)hubclock_now());
-    s = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (s != SQLITE_DONE) {
+    if (run(db,
+            "INSERT OR REPLACE INTO operator_catalogues(operator_id, json, imported_unix)"
+            " VALUES(?,?,?)",
+            "itn", op, json) != SQLITE_DONE) {
         fail(db, "cannot store the catalogue");
         goto out;
     }
-    if (audit_admin(db, "catalogue.import", 0, "catalogue") != SQLITE_OK) {
-        fail(db, "cannot write the audit record");
-        goto out;
-    }
-    if (commit(db) != 0)
+    if (audit_commit(db, "catalogue.import", 0, "catalogue") != 0)
         goto out;
     printf("operator_id=%lld\ncategories=%zu\nitems=%zu\n", op, catalog_n_categories(cat),
            catalog_n_items(cat));
@@ -1081,6 +1022,32 @@ out:
     catalog_free(cat);
     return rc;
 }
+
+static const struct command {
+    const char *name;
+    int (*run)(sqlite3 *db, const struct args *a);
+} COMMANDS[] = {
+    {"init", cmd_init},
+    {"resident-add", cmd_resident_add},
+    {"resident-cert", cmd_resident_cert},
+    {"device-add", cmd_device_add},
+    {"family-add", cmd_family_add},
+    {"staff-add", cmd_staff_add},
+    {"legal-basis-add", cmd_legal_basis_add},
+    {"consents", cmd_consents},
+    {"alerts", cmd_alerts},
+    {"legal-bases", cmd_legal_bases},
+    {"checkins", cmd_checkins},
+    {"audit", cmd_audit},
+    {"audit-verify", cmd_audit_verify},
+    {"audit-checkpoint", cmd_audit_checkpoint},
+    {"escalate", cmd_escalate},
+    {"source-add", cmd_source_add},
+    {"checkup-import", cmd_checkup_import},
+    {"consent-grant", cmd_consent_grant},
+    {"operator-add", cmd_operator_add},
+    {"catalogue-import", cmd_catalogue_import},
+};
 
 int main(int argc, char **argv)
 {
@@ -1099,7 +1066,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[i];
-    struct args a = {argc - i - 1, argv + i + 1};
+    struct args a = {argc - i - 1, argv + i + 1, dbpath};
     char err[512];
     sqlite3 *db = NULL;
     int rc = 1;
@@ -1111,54 +1078,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "hubctl: %s\n", err);
         goto out;
     }
-    if (strcmp(cmd, "init") == 0) {
-        const char *key = opt(&a, "--key");
-        if (key && access(key, F_OK) != 0 && hubkey_generate(key, err, sizeof err) != 0) {
-            fprintf(stderr, "hubctl: %s\n", err);
-            goto out;
-        }
-        printf("database=%s\nschema_version=%d\n", dbpath, hubdb_user_version(db));
-        if (key)
-            printf("key=%s\n", key);
-        rc = 0;
-    } else if (strcmp(cmd, "resident-add") == 0) {
-        rc = cmd_resident_add(db, &a);
-    } else if (strcmp(cmd, "resident-cert") == 0) {
-        rc = cmd_resident_cert(db, &a);
-    } else if (strcmp(cmd, "device-add") == 0) {
-        rc = cmd_device_add(db, &a);
-    } else if (strcmp(cmd, "family-add") == 0) {
-        rc = cmd_family_add(db, &a);
-    } else if (strcmp(cmd, "staff-add") == 0) {
-        rc = cmd_staff_add(db, &a);
-    } else if (strcmp(cmd, "legal-basis-add") == 0) {
-        rc = cmd_legal_basis_add(db, &a);
-    } else if (strcmp(cmd, "consents") == 0) {
-        rc = cmd_consents(db, &a);
-    } else if (strcmp(cmd, "alerts") == 0) {
-        rc = cmd_alerts(db, &a);
-    } else if (strcmp(cmd, "legal-bases") == 0) {
-        rc = cmd_legal_bases(db);
-    } else if (strcmp(cmd, "checkins") == 0) {
-        rc = cmd_checkins(db, &a);
-    } else if (strcmp(cmd, "audit") == 0) {
-        rc = cmd_audit(db, &a);
-    } else if (strcmp(cmd, "audit-verify") == 0) {
-        rc = cmd_audit_verify(db, &a);
-    } else if (strcmp(cmd, "audit-checkpoint") == 0) {
-        rc = cmd_audit_checkpoint(db, &a);
-    } else if (strcmp(cmd, "escalate") == 0) {
-        rc = cmd_escalate(db, &a);
-    } else if (strcmp(cmd, "source-add") == 0) {
-        rc = cmd_source_add(db, &a);
-    } else if (strcmp(cmd, "checkup-import") == 0) {
-        rc = cmd_checkup_import(db, &a);
-    } else if (strcmp(cmd, "consent-grant") == 0) {
-        rc = cmd_consent_grant(db, &a);
-    } else if (strcmp(cmd, "operator-add") == 0) {
-        rc = cmd_operator_add(db, &a);
-    } else if (strcmp(cmd, "catalogue-import") == 0) {
-        rc = cmd_catalogue_import(db, &a);
+    const struct command *c = NULL;
+    for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0] && !c; k++)
+        if (strcmp(cmd, COMMANDS[k].name) == 0)
+            c = &COMMANDS[k];
+    if (c) {
+        rc = c->run(db, &a);
     } else {
         fprintf(stderr, "hubctl: unknown command %s\n", cmd);
         usage(stderr);

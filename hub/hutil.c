@@ -13,6 +13,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+int hutil_audit(sqlite3 *db, const struct hreq *r, struct audit_rec rec)
+{
+    rec.actor = r->who.actor;
+    rec.request_id = r->request_id;
+    if (!rec.outcome)
+        rec.outcome = "ok";
+    if (!rec.source)
+        rec.source = "hub";
+    if (!rec.destination)
+        rec.destination = r->who.actor;
+    return audit_append(db, &rec, NULL) == SQLITE_OK ? 0 : -1;
+}
+
 void hutil_write_failed(struct hreq *r, enum writer_status ws)
 {
     if (ws == WRITER_STOPPED)
@@ -21,6 +34,22 @@ void hutil_write_failed(struct hreq *r, enum writer_status ws)
         hreq_error(r, 500, "not_stored",
                    "The hub could not record this request (its database or audit log refused "
                    "the write), so nothing was changed or released; try again later.");
+}
+
+void hutil_answer(struct hreq *r, enum writer_status ws, enum auth_session_status ss, int denied,
+                  int status, cJSON *out)
+{
+    if (ws != WRITER_OK)
+        hutil_write_failed(r, ws);
+    else if (ss != AUTH_SESSION_OK)
+        hutil_session_refused(r, ss);
+    else if (denied)
+        hutil_not_permitted(r);
+    else {
+        hreq_json(r, status, out);
+        return;
+    }
+    cJSON_Delete(out);
 }
 
 void hutil_not_permitted(struct hreq *r)

@@ -7,13 +7,32 @@
 
 #include <sqlite3.h>
 
+#include "audit.h"
 #include "hreq.h"
 #include "writer.h"
 
 #define HUTIL_NAME_MAX 256
 
+/*
+ * Inside a writer job: appends the audit record of request r, in the job's transaction so
+ * the record commits with what it records. rec says what happened; the actor and request
+ * id are always r's, and unset fields default to outcome "ok", source "hub" and destination
+ * the caller (a release to the caller). Returns 0, or -1: the job must fail, so nothing is
+ * released without its record.
+ */
+int hutil_audit(sqlite3 *db, const struct hreq *r, struct audit_rec rec);
+
 /* 500/503 answer for a failed writer job (nothing was kept). */
 void hutil_write_failed(struct hreq *r, enum writer_status ws);
+
+/*
+ * The answer of a job that reads (and releases) data, in the order the checks happened:
+ * 500/503 when the writer failed (nothing was released), 401 for a refused card session
+ * (ss; AUTH_SESSION_OK when there is none), 403 when the gate denied, else status with
+ * out. Takes ownership of out.
+ */
+void hutil_answer(struct hreq *r, enum writer_status ws, enum auth_session_status ss, int denied,
+                  int status, cJSON *out);
 
 /* The 403 for a subject the caller may not see; deliberately the same whether the
  * resident exists or not. */

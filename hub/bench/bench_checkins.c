@@ -10,16 +10,13 @@
  * committed with synchronous=FULL before the hub answered. Stops hubd with SIGTERM and
  * checks that the database holds every acknowledged check-in.
  */
+#include "benchutil.h"
+
 #include <curl/curl.h>
-#include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 #define MAX_CLIENTS 64
 #define MAX_SAMPLES 400000
@@ -33,13 +30,6 @@ struct client {
     double *lat; /* ms */
     long n_lat;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static size_t sink(char *p, size_t sz, size_t n, void *u)
 {
@@ -60,13 +50,13 @@ static void *run_client(void *arg)
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, "{\"answer\":\"genki\"}");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, sink);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-    double end = now_s() + c->seconds;
-    while (now_s() < end && c->n_lat < MAX_SAMPLES) {
-        double t0 = now_s();
+    double end = benchutil_now() + c->seconds;
+    while (benchutil_now() < end && c->n_lat < MAX_SAMPLES) {
+        double t0 = benchutil_now();
         long code = 0;
         CURLcode rc = curl_easy_perform(h);
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        double t1 = now_s();
+        double t1 = benchutil_now();
         if (rc == CURLE_OK && code == 201) {
             c->ok++;
             c->lat[c->n_lat++] = (t1 - t0) * 1000.0;
@@ -77,31 +67,6 @@ static void *run_client(void *arg)
     curl_slist_free_all(hdr);
     curl_easy_cleanup(h);
     return NULL;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Runs a command, captures the value of "key=" from its output into out. */
-static int run_capture(const char *cmd, const char *key, char *out, size_t cap)
-{
-    FILE *p = popen(cmd, "r");
-    char line[512];
-    int found = -1;
-    size_t kl = strlen(key);
-    if (!p)
-        return -1;
-    while (fgets(line, sizeof line, p)) {
-        if (strncmp(line, key, kl) == 0 && line[kl] == '=') {
-            line[strcspn(line, "\n")] = '\0';
-            snprintf(out, cap, "%s", line + kl + 1);
-            found = 0;
-        }
-    }
-    return pclose(p) == 0 ? found : -1;
 }
 
 int main(int argc, char **argv)
@@ -118,52 +83,28 @@ int main(int argc, char **argv)
         return 2;
     }
     char dir[] = "/tmp/hubbench.XXXXXX";
-    if (!mkdtemp(dir)) {
-        perror("mkdtemp");
+    char db[256], cmd[1024], val[256], line[256];
+    if (benchutil_make_db(hubctl, dir, db, sizeof db) != 0)
         return 1;
-    }
-    char db[256], cmd[1024], val[256];
-    snprintf(db, sizeof db, "%s/hub.db", dir);
-    snprintf(cmd, sizeof cmd, "%s --db %s init >/dev/null", hubctl, db);
-    if (system(cmd) != 0) {
-        fprintf(stderr, "bench: hubctl init failed\n");
-        return 1;
-    }
     static struct client cl[MAX_CLIENTS];
     for (long i = 0; i < nc; i++) {
         snprintf(cmd, sizeof cmd,
                  "%s --db %s resident-add --name bench%ld --district bench --deadline 10:00",
                  hubctl, db, i);
-        if (run_capture(cmd, "resident_id", val, sizeof val) != 0)
+        if (benchutil_capture(cmd, "resident_id", val, sizeof val) != 0)
             return 1;
         snprintf(cmd, sizeof cmd, "%s --db %s device-add --kind home --resident %s", hubctl, db,
                  val);
-        if (run_capture(cmd, "token", cl[i].token, sizeof cl[i].token) != 0)
+        if (benchutil_capture(cmd, "token", cl[i].token, sizeof cl[i].token) != 0)
             return 1;
     }
-    int out[2];
-    if (pipe(out) != 0)
-        return 1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], 1);
-        close(out[0]);
-        close(out[1]);
-        execl(hubd, hubd, "--db", db, "--port", "0", "--tick", "0", (char *)NULL);
-        _exit(127);
-    }
-    close(out[1]);
-    FILE *f = fdopen(out[0], "r");
-    char line[256];
     unsigned port = 0;
-    if (!f || !fgets(line, sizeof line, f) ||
-        sscanf(line, "listening on 127.0.0.1:%u", &port) != 1) {
-        fprintf(stderr, "bench: hubd did not start\n");
-        kill(pid, SIGTERM);
+    FILE *f = NULL;
+    pid_t pid = benchutil_start_hubd(hubd, db, NULL, &port, &f);
+    if (pid < 0)
         return 1;
-    }
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    double t0 = now_s();
+    double t0 = benchutil_now();
     for (long i = 0; i < nc; i++) {
         cl[i].port = port;
         cl[i].seconds = seconds;
@@ -178,24 +119,21 @@ int main(int argc, char **argv)
         ok += cl[i].ok;
         failed += cl[i].failed;
     }
-    double elapsed = now_s() - t0;
+    double elapsed = benchutil_now() - t0;
     double *all = malloc(sizeof(double) * (size_t)(ok ? ok : 1));
     for (long i = 0; i < nc; i++) {
         memcpy(all + n, cl[i].lat, sizeof(double) * (size_t)cl[i].n_lat);
         n += cl[i].n_lat;
         free(cl[i].lat);
     }
-    qsort(all, (size_t)n, sizeof(double), cmp_double);
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    fclose(f);
+    benchutil_sort(all, (size_t)n);
+    int stopped = benchutil_stop_hubd(pid, f);
     printf("clients=%ld seconds=%.1f\n", nc, elapsed);
     printf("checkins_ok=%ld failed=%ld\n", ok, failed);
     printf("checkins_per_s=%.0f\n", (double)ok / elapsed);
     if (n > 0)
-        printf("p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", all[n / 2], all[(size_t)(n * 99 / 100)],
-               all[n - 1]);
+        printf("p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", benchutil_pct(all, (size_t)n, 50),
+               benchutil_pct(all, (size_t)n, 99), benchutil_pct(all, (size_t)n, 100));
     snprintf(cmd, sizeof cmd, "%s --db %s checkins --limit 1 | tail -1 | cut -f1", hubctl, db);
     FILE *p = popen(cmd, "r");
     if (p && fgets(line, sizeof line, p))
@@ -203,9 +141,7 @@ int main(int argc, char **argv)
     if (p)
         pclose(p);
     free(all);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "bench: could not remove %s\n", dir);
+    benchutil_remove(dir);
     curl_global_cleanup();
-    return failed == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+    return failed == 0 && stopped == 0 ? 0 : 1;
 }

@@ -16,18 +16,16 @@
  *      commit, push thread, HTTP), and from the 201 to the arrival.
  * It prints the rates and p50/p99 latencies, and checks that every order was pushed.
  */
+#include "benchutil.h"
 #include "bundle_builder.h"
 
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <microhttpd.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define MAX_CLIENTS 32
@@ -39,13 +37,6 @@ static const char ORDER[] =
     "{\"items\":[{\"id\":\"cabbage\",\"qty\":2},{\"id\":\"milk\",\"qty\":1}],"
     "\"slot\":\"2026-11-24T15:00/17:00\","
     "\"payment_method\":\"cash_on_delivery\"}";
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Arrival time of each order's webhook, by order id (receiver side). */
 static double *arrived;
@@ -77,7 +68,7 @@ static enum MHD_Result on_hook(void *cls, struct MHD_Connection *c, const char *
         *size = 0;
         return MHD_YES;
     }
-    double t = now_s();
+    double t = benchutil_now();
     const char *p = x->body ? strstr(x->body, "\"order_id\":") : NULL;
     long id = p ? strtol(p + 11, NULL, 10) : 0;
     pthread_mutex_lock(&arr_mu);
@@ -143,9 +134,9 @@ static void *run_client(void *arg)
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-    double end = now_s() + c->seconds;
+    double end = benchutil_now() + c->seconds;
     long k = 0;
-    while (now_s() < end && c->n_lat < MAX_SAMPLES) {
+    while (benchutil_now() < end && c->n_lat < MAX_SAMPLES) {
         struct curl_slist *hdr = curl_slist_append(NULL, auth);
         hdr = curl_slist_append(hdr, "Content-Type: application/json");
         hdr = curl_slist_append(hdr, "Expect:");
@@ -166,11 +157,11 @@ static void *run_client(void *arg)
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
         struct answer a = {.n = 0};
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-        double t0 = now_s();
+        double t0 = benchutil_now();
         long code = 0;
         CURLcode rc = curl_easy_perform(h);
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        double t1 = now_s();
+        double t1 = benchutil_now();
         if (rc == CURLE_OK && code == 201) {
             c->ok++;
             c->lat[c->n_lat++] = (t1 - t0) * 1000.0;
@@ -185,30 +176,6 @@ static void *run_client(void *arg)
     return NULL;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static int run_capture(const char *cmd, const char *key, char *out, size_t cap)
-{
-    FILE *p = popen(cmd, "r");
-    char line[512];
-    int found = -1;
-    size_t kl = strlen(key);
-    if (!p)
-        return -1;
-    while (fgets(line, sizeof line, p)) {
-        if (key && strncmp(line, key, kl) == 0 && line[kl] == '=') {
-            line[strcspn(line, "\n")] = '\0';
-            snprintf(out, cap, "%s", line + kl + 1);
-            found = 0;
-        }
-    }
-    return pclose(p) == 0 ? found : -1;
-}
-
 static void report(const char *what, struct client *cl, long nc, double elapsed)
 {
     long ok = 0, failed = 0, n = 0;
@@ -221,17 +188,18 @@ static void report(const char *what, struct client *cl, long nc, double elapsed)
         memcpy(all + n, cl[i].lat, sizeof(double) * (size_t)cl[i].n_lat);
         n += cl[i].n_lat;
     }
-    qsort(all, (size_t)n, sizeof(double), cmp_double);
+    benchutil_sort(all, (size_t)n);
     printf("%s: ok=%ld failed=%ld per_s=%.0f", what, ok, failed, (double)ok / elapsed);
     if (n > 0)
-        printf(" p50_ms=%.2f p99_ms=%.2f", all[n / 2], all[(size_t)(n * 99 / 100)]);
+        printf(" p50_ms=%.2f p99_ms=%.2f", benchutil_pct(all, (size_t)n, 50),
+               benchutil_pct(all, (size_t)n, 99));
     printf("\n");
     free(all);
 }
 
 static void run_phase(struct client *cl, long nc, int mode, double seconds, const char *what)
 {
-    double t0 = now_s();
+    double t0 = benchutil_now();
     for (long i = 0; i < nc; i++) {
         cl[i].mode = mode;
         cl[i].ok = cl[i].failed = cl[i].n_lat = 0;
@@ -240,7 +208,7 @@ static void run_phase(struct client *cl, long nc, int mode, double seconds, cons
     }
     for (long i = 0; i < nc; i++)
         pthread_join(cl[i].th, NULL);
-    report(what, cl, nc, now_s() - t0);
+    report(what, cl, nc, benchutil_now() - t0);
 }
 
 int main(int argc, char **argv)
@@ -268,16 +236,12 @@ int main(int argc, char **argv)
     }
     unsigned rport = MHD_get_daemon_info(mhd, MHD_DAEMON_INFO_BIND_PORT)->port;
     char dir[] = "/tmp/hubbench.XXXXXX";
-    if (!mkdtemp(dir))
-        return 1;
     char db[256], cmd[1024], val[256];
     static struct client cl[MAX_CLIENTS];
-    snprintf(db, sizeof db, "%s/hub.db", dir);
-    snprintf(cmd, sizeof cmd, "%s --db %s init >/dev/null", hubctl, db);
-    if (system(cmd) != 0)
+    if (benchutil_make_db(hubctl, dir, db, sizeof db) != 0)
         return 1;
     snprintf(cmd, sizeof cmd, "%s --db %s source-add --name bench", hubctl, db);
-    if (run_capture(cmd, "token", cl[0].src, sizeof cl[0].src) != 0)
+    if (benchutil_capture(cmd, "token", cl[0].src, sizeof cl[0].src) != 0)
         return 1;
     for (long i = 0; i < nc; i++) {
         if (i > 0)
@@ -286,11 +250,11 @@ int main(int argc, char **argv)
                  "%s --db %s resident-add --name b%ld --district bench --deadline 10:00"
                  " --insurer 00012345 --symbol あいう --insured %ld --branch 00 --address x",
                  hubctl, db, i, 1870 + i);
-        if (run_capture(cmd, "resident_id", val, sizeof val) != 0)
+        if (benchutil_capture(cmd, "resident_id", val, sizeof val) != 0)
             return 1;
         snprintf(cmd, sizeof cmd, "%s --db %s device-add --kind home --resident %s", hubctl, db,
                  val);
-        if (run_capture(cmd, "token", cl[i].token, sizeof cl[i].token) != 0)
+        if (benchutil_capture(cmd, "token", cl[i].token, sizeof cl[i].token) != 0)
             return 1;
         cl[i].idx = (int)i;
         cl[i].lat = malloc(sizeof(double) * MAX_SAMPLES);
@@ -304,28 +268,12 @@ int main(int argc, char **argv)
              hubctl, db, rport, hubctl, db, catalogue);
     if (system(cmd) != 0)
         return 1;
-    int out[2];
-    if (pipe(out) != 0)
-        return 1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], 1);
-        close(out[0]);
-        close(out[1]);
-        execl(hubd, hubd, "--db", db, "--port", "0", "--tick", "0", "--push-poll-ms", "100",
-              (char *)NULL);
-        _exit(127);
-    }
-    close(out[1]);
-    FILE *f = fdopen(out[0], "r");
-    char line[256];
+    static const char *const push_poll[] = {"--push-poll-ms", "100", NULL};
     unsigned port = 0;
-    if (!f || !fgets(line, sizeof line, f) ||
-        sscanf(line, "listening on 127.0.0.1:%u", &port) != 1) {
-        fprintf(stderr, "bench: hubd did not start\n");
-        kill(pid, SIGTERM);
+    FILE *f = NULL;
+    pid_t pid = benchutil_start_hubd(hubd, db, push_poll, &port, &f);
+    if (pid < 0)
         return 1;
-    }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     for (long i = 0; i < nc; i++)
         cl[i].port = port;
@@ -336,8 +284,8 @@ int main(int argc, char **argv)
     long total = 0;
     for (long i = 0; i < nc; i++)
         total += cl[i].ok;
-    double drain0 = now_s();
-    while (now_s() - drain0 < 60) {
+    double drain0 = benchutil_now();
+    while (benchutil_now() - drain0 < 60) {
         pthread_mutex_lock(&arr_mu);
         long got = n_arrived;
         pthread_mutex_unlock(&arr_mu);
@@ -346,7 +294,7 @@ int main(int argc, char **argv)
         usleep(20 * 1000);
     }
     printf("burst_pushed=%ld of %ld in %.2f s after the burst\n", n_arrived, total,
-           now_s() - drain0);
+           benchutil_now() - drain0);
     CURL *h = curl_easy_init();
     char url[128], auth[192], idem[64];
     snprintf(url, sizeof url, "http://127.0.0.1:%u/v1/operators/1/orders", port);
@@ -362,11 +310,11 @@ int main(int argc, char **argv)
         curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
         struct answer a = {.n = 0};
         curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-        sent[i] = now_s();
+        sent[i] = benchutil_now();
         long code = 0;
         if (curl_easy_perform(h) == CURLE_OK)
             curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-        answered[i] = now_s();
+        answered[i] = benchutil_now();
         cJSON *aj = code == 201 ? cJSON_Parse(a.buf) : NULL;
         const cJSON *oid = cJSON_GetObjectItem(cJSON_GetObjectItem(aj, "order"), "id");
         ids[i] = cJSON_IsNumber(oid) ? (long)oid->valuedouble : 0;
@@ -389,24 +337,19 @@ int main(int argc, char **argv)
         n++;
     }
     pthread_mutex_unlock(&arr_mu);
-    qsort(e2e, (size_t)n, sizeof(double), cmp_double);
-    qsort(after, (size_t)n, sizeof(double), cmp_double);
+    benchutil_sort(e2e, (size_t)n);
+    benchutil_sort(after, (size_t)n);
     if (n > 0) {
         printf("webhook_end_to_end (POST sent -> webhook at receiver): n=%d p50_ms=%.2f "
                "p99_ms=%.2f\n",
-               n, e2e[n / 2], e2e[n * 99 / 100]);
+               n, benchutil_pct(e2e, (size_t)n, 50), benchutil_pct(e2e, (size_t)n, 99));
         printf("webhook_after_201 (201 received -> webhook at receiver): p50_ms=%.2f "
                "p99_ms=%.2f\n",
-               after[n / 2], after[n * 99 / 100]);
+               benchutil_pct(after, (size_t)n, 50), benchutil_pct(after, (size_t)n, 99));
     }
-    kill(pid, SIGTERM);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    fclose(f);
+    int stopped = benchutil_stop_hubd(pid, f);
     MHD_stop_daemon(mhd);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "bench: could not remove %s\n", dir);
+    benchutil_remove(dir);
     curl_global_cleanup();
-    return n == N_LATENCY && WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+    return n == N_LATENCY && stopped == 0 ? 0 : 1;
 }

@@ -1,8 +1,14 @@
 /*
  * hubtest.c: the black-box test helpers (see hubtest.h).
+ *
+ * ht_req() also checks issue 5's "every release produced exactly one audit record" on
+ * every answer of every hub test: a 2xx answer of an endpoint that releases personal data
+ * must have left exactly the audit records of that release under the X-Request-Id the hub
+ * returned (the id it writes into each record), no more and no fewer.
  */
 #include "hubtest.h"
 #include "b64.h"
+#include "test.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -14,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +47,8 @@ void ht_cleanup(struct hubtest *t)
     char cmd[128];
     if (t->pid > 0)
         ht_stop(t);
+    fprintf(stderr, "hubtest: %ld answers of releases checked for their audit records\n",
+            t->releases_checked);
     snprintf(cmd, sizeof cmd, "rm -rf %s", t->dir);
     if (system(cmd) != 0)
         fprintf(stderr, "hubtest: could not remove %s\n", t->dir);
@@ -75,17 +84,18 @@ int ht_ctl(struct hubtest *t, const char *key, char *out, size_t cap, const char
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-int ht_start(struct hubtest *t, const char *extra)
+pid_t ht_spawn(const char *cmd, char *line, size_t cap)
 {
     int out[2];
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "exec %s --db %s --port 0 --key %s --clock-file %s --tick 0 %s",
-             HUBD_PATH, t->db, t->key, t->clock, extra ? extra : "");
+    line[0] = '\0';
     if (pipe(out) != 0)
         return -1;
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        close(out[0]);
+        close(out[1]);
         return -1;
+    }
     if (pid == 0) {
         dup2(out[1], 1);
         close(out[0]);
@@ -94,22 +104,37 @@ int ht_start(struct hubtest *t, const char *extra)
         _exit(127);
     }
     close(out[1]);
-    t->pid = pid;
     FILE *f = fdopen(out[0], "r");
-    char line[256];
-    unsigned port = 0;
-    int ok =
-        f && fgets(line, sizeof line, f) && sscanf(line, "listening on 127.0.0.1:%u", &port) == 1;
+    if (!f || !fgets(line, (int)cap, f))
+        line[0] = '\0';
     if (f)
         fclose(f);
     else
         close(out[0]);
-    if (!ok) {
+    return pid;
+}
+
+int ht_start(struct hubtest *t, const char *extra)
+{
+    char cmd[2048], line[256];
+    unsigned port = 0;
+    snprintf(cmd, sizeof cmd, "exec %s --db %s --port 0 --key %s --clock-file %s --tick 0 %s",
+             HUBD_PATH, t->db, t->key, t->clock, extra ? extra : "");
+    t->pid = ht_spawn(cmd, line, sizeof line);
+    if (t->pid <= 0 || sscanf(line, "listening on 127.0.0.1:%u", &port) != 1) {
         ht_stop(t);
         return -1;
     }
     t->port = port;
     return 0;
+}
+
+int ht_make_ca(struct hubtest *t, int residents, char *ca, size_t cap)
+{
+    char cmd[512];
+    snprintf(ca, cap, "%s/ca", t->dir);
+    snprintf(cmd, sizeof cmd, "sh %s %s %d >/dev/null 2>&1", TESTCA_SCRIPT, ca, residents);
+    return system(cmd) == 0 ? 0 : -1;
 }
 
 int ht_stop(struct hubtest *t)
@@ -128,6 +153,131 @@ struct buf {
     size_t n;
 };
 
+#define RID_CAP 64 /* room for the X-Request-Id value (the hub's are 32 hex digits) */
+
+/* How many audit records a 2xx answer of a release must have under its request id. */
+enum release_rule {
+    REL_ONE,      /* exactly one */
+    REL_IF_ANY,   /* one if the array `items` is not empty (nothing released: none) */
+    REL_EACH,     /* one per element of the array `items` (each goes to its own resident's
+                   * log) */
+    REL_NEW_ONCE, /* Idempotency-Key: one for the first answer, none for a replay */
+};
+
+/* Every endpoint of docs/api.md that sends personal data to its caller (or, for orders and
+ * family requests, to the recipient it names). '*' stands for one path segment. */
+static const struct release {
+    const char *method, *pattern;
+    enum release_rule rule;
+    const char *items;
+} releases[] = {
+    {"GET", "/v1/me", REL_ONE, NULL},
+    {"GET", "/v1/residents/*/checkins", REL_ONE, NULL},
+    {"POST", "/v1/auth/card-login", REL_ONE, NULL},
+    {"GET", "/v1/session", REL_ONE, NULL},
+    {"GET", "/v1/session/access-log", REL_ONE, NULL},
+    {"GET", "/v1/session/consents", REL_ONE, NULL},
+    {"GET", "/v1/session/alerts", REL_ONE, NULL},
+    {"GET", "/v1/residents/*/alerts", REL_ONE, NULL},
+    {"GET", "/v1/alerts", REL_EACH, "alerts"},
+    {"GET", "/v1/session/checkups", REL_IF_ANY, "checkups"},
+    {"GET", "/v1/session/checkups/*", REL_ONE, NULL},
+    {"GET", "/v1/session/checkup-trend", REL_IF_ANY, "points"},
+    {"POST", "/v1/operators/*/orders", REL_NEW_ONCE, NULL},
+    {"GET", "/v1/orders", REL_ONE, NULL},
+    {"POST", "/v1/family-requests", REL_NEW_ONCE, NULL},
+    {"GET", "/v1/family-requests", REL_ONE, NULL},
+    {"GET", "/v1/family/requests", REL_EACH, "deliveries"},
+    {"POST", "/v1/family/requests/*/answer", REL_ONE, NULL},
+};
+
+/* path (query string ignored) matches pattern, '*' matching one non-empty segment. */
+static int path_matches(const char *path, const char *pat)
+{
+    while (*pat) {
+        if (*pat == '*') {
+            size_t n = strcspn(path, "/?");
+            if (n == 0)
+                return 0;
+            path += n;
+            pat++;
+        } else if (*path++ != *pat++) {
+            return 0;
+        }
+    }
+    return *path == '\0' || *path == '?';
+}
+
+/* Remembers the Idempotency-Keys (scoped to the caller's token, as the hub scopes them)
+ * that got a 2xx, so a later answer with the same key is known to be a replay, which
+ * releases nothing new and must not be audited again. */
+static int idem_seen(struct hubtest *t, const char *token, const char *idem)
+{
+    char k[sizeof t->idem[0]];
+    snprintf(k, sizeof k, "%s %s", token ? token : "-", idem);
+    for (int i = 0; i < t->n_idem; i++)
+        if (strcmp(t->idem[i], k) == 0)
+            return 1;
+    if (t->n_idem < HT_IDEM_MAX)
+        memcpy(t->idem[t->n_idem++], k, sizeof k);
+    return 0;
+}
+
+static void check_release_audited(struct hubtest *t, const char *method, const char *path,
+                                  const char *token, const char *idem, long code, const char *rid,
+                                  const char *resp)
+{
+    const struct release *rel = NULL;
+    if (code < 200 || code > 299)
+        return;
+    for (size_t i = 0; i < sizeof releases / sizeof releases[0] && !rel; i++)
+        if (strcmp(method, releases[i].method) == 0 && path_matches(path, releases[i].pattern))
+            rel = &releases[i];
+    if (!rel)
+        return;
+    long long want = 1;
+    if (rel->items) {
+        cJSON *j = cJSON_Parse(resp ? resp : "");
+        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, rel->items));
+        want = rel->rule == REL_EACH ? n : n > 0;
+        cJSON_Delete(j);
+    } else if (rel->rule == REL_NEW_ONCE && idem && idem_seen(t, token, idem)) {
+        want = 0;
+    }
+    char sql[160];
+    long long got = -1;
+    /* Request ids are 32 hex digits; anything else would be a missing header. */
+    if (strlen(rid) == 32 && strspn(rid, "0123456789abcdef") == 32) {
+        snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit WHERE request_id = '%s'", rid);
+        got = ht_sql_int(t, sql);
+    }
+    t->releases_checked++;
+    if (got != want) {
+        fprintf(stderr,
+                "hubtest: %s %s -> %ld, X-Request-Id \"%s\": %lld audit records, want %lld\n",
+                method, path, code, rid, got, want);
+        CHECK_INT_EQ(got, want);
+    }
+}
+
+/* Keeps the value of the X-Request-Id response header. */
+static size_t on_header(char *p, size_t sz, size_t n, void *u)
+{
+    char *rid = u;
+    size_t len = sz * n;
+    static const char name[] = "x-request-id:";
+    if (len > sizeof name - 1 && strncasecmp(p, name, sizeof name - 1) == 0) {
+        const char *v = p + sizeof name - 1;
+        size_t vl = len - (sizeof name - 1);
+        while (vl && (*v == ' ' || *v == '\t'))
+            v++, vl--;
+        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n' || v[vl - 1] == ' '))
+            vl--;
+        snprintf(rid, RID_CAP, "%.*s", (int)vl, v);
+    }
+    return len;
+}
+
 static size_t on_data(char *p, size_t sz, size_t n, void *u)
 {
     struct buf *b = u;
@@ -145,7 +295,7 @@ static size_t on_data(char *p, size_t sz, size_t n, void *u)
 long ht_req(struct hubtest *t, const char *method, const char *path, const char *token,
             const char *session, const char *idem, const char *body, size_t body_len, char **resp)
 {
-    char url[512], h1[256], h2[256], h3[128];
+    char url[512], h1[256], h2[256], h3[128], rid[RID_CAP] = "";
     struct buf b = {0};
     long code = 0;
     CURL *c = curl_easy_init();
@@ -172,6 +322,8 @@ long ht_req(struct hubtest *t, const char *method, const char *path, const char 
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, rid);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
     if (t->tls) {
         curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
@@ -185,6 +337,7 @@ long ht_req(struct hubtest *t, const char *method, const char *path, const char 
         curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
     curl_slist_free_all(hdr);
     curl_easy_cleanup(c);
+    check_release_audited(t, method, path, token, idem, code, rid, b.p);
     if (resp)
         *resp = b.p ? b.p : calloc(1, 1);
     else
@@ -207,6 +360,32 @@ const char *ht_error_code(const cJSON *j)
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
     return cJSON_IsString(c) ? c->valuestring : "";
+}
+
+long long ht_audit_count(struct hubtest *t)
+{
+    return ht_sql_int(t, "SELECT COUNT(*) FROM audit");
+}
+
+int ht_refused(struct hubtest *t, const char *method, const char *path, const char *token,
+               const char *session, const char *idem, const char *body, int allow404,
+               const char *const *leaks, const char *who)
+{
+    char *text = NULL;
+    long long before = ht_audit_count(t);
+    long st = ht_req(t, method, path, token, session, idem, body, body ? strlen(body) : 0, &text);
+    int ok = st == 401 || st == 403 || (allow404 && st == 404);
+    for (int i = 0; leaks && leaks[i] && ok; i++)
+        ok = strstr(text, leaks[i]) == NULL;
+    ok = ok && ht_audit_count(t) == before;
+    cJSON *ej = cJSON_Parse(text);
+    ok = ok && strlen(ht_error_code(ej)) > 0;
+    cJSON_Delete(ej);
+    if (!ok)
+        fprintf(stderr, "hubtest: not refused as it must be: %s %s as %s -> %ld %s\n", method, path,
+                who, st, text);
+    free(text);
+    return ok;
 }
 
 long long ht_sql_int(struct hubtest *t, const char *sql)
@@ -239,7 +418,7 @@ int ht_sql_exec(struct hubtest *t, const char *sql)
     return rc;
 }
 
-static char *sign_b64(const char *key_path, const unsigned char *msg, size_t len)
+char *ht_sign_b64(const char *key_path, const unsigned char *msg, size_t len)
 {
     FILE *f = fopen(key_path, "r");
     if (!f)
@@ -261,50 +440,55 @@ static char *sign_b64(const char *key_path, const unsigned char *msg, size_t len
     return out;
 }
 
+long ht_card_answer(struct hubtest *t, const char *device_token, const char *chal_b64,
+                    const char *cert_path, const char *key_path, cJSON **json)
+{
+    unsigned char chal[64];
+    unsigned char *der = NULL;
+    long n = b64_decode(chal_b64, strlen(chal_b64), chal, sizeof chal);
+    FILE *f = fopen(cert_path, "r");
+    X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+    if (f)
+        fclose(f);
+    int dlen = x ? i2d_X509(x, &der) : -1;
+    X509_free(x);
+    size_t clen = dlen > 0 ? (size_t)dlen : 0;
+    char *sig = n > 0 ? ht_sign_b64(key_path, chal, (size_t)n) : NULL;
+    char *cert64 = malloc(b64_encoded_len(clen) + 1);
+    char *body = malloc(b64_encoded_len(clen) + 2048);
+    long st = 0;
+    *json = NULL;
+    if (sig && cert64 && body && clen > 0) {
+        b64_encode(der, clen, cert64);
+        snprintf(body, b64_encoded_len(clen) + 2048,
+                 "{\"challenge\":\"%s\",\"certificate\":\"%s\",\"signature\":\"%s\"}", chal_b64,
+                 cert64, sig);
+        st = ht_json(t, "POST", "/v1/auth/card-login", device_token, NULL, body, json);
+    }
+    OPENSSL_free(der);
+    free(sig);
+    free(cert64);
+    free(body);
+    return st;
+}
+
 int ht_card_login(struct hubtest *t, const char *ca_dir, int n, const char *device_token, char *out,
                   size_t cap)
 {
     cJSON *j = NULL;
     char cpath[300], kpath[300], ch64[64];
+    int rc = -1;
     snprintf(cpath, sizeof cpath, "%s/resident-%d.pem", ca_dir, n);
     snprintf(kpath, sizeof kpath, "%s/resident-%d.key", ca_dir, n);
-    if (ht_json(t, "POST", "/v1/auth/challenge", device_token, NULL, "{}", &j) != 201) {
-        cJSON_Delete(j);
-        return -1;
-    }
+    if (ht_json(t, "POST", "/v1/auth/challenge", device_token, NULL, "{}", &j) != 201)
+        goto out;
     snprintf(ch64, sizeof ch64, "%s", cJSON_GetObjectItem(j, "challenge")->valuestring);
     cJSON_Delete(j);
-    j = NULL;
-    unsigned char ch[48];
-    long chn = b64_decode(ch64, strlen(ch64), ch, sizeof ch);
-    FILE *f = fopen(cpath, "r");
-    X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-    if (f)
-        fclose(f);
-    unsigned char *der = NULL;
-    int dlen = x ? i2d_X509(x, &der) : -1;
-    X509_free(x);
-    char *sig = chn > 0 ? sign_b64(kpath, ch, (size_t)chn) : NULL;
-    int rc = -1;
-    if (dlen > 0 && sig) {
-        size_t cap64 = b64_encoded_len((size_t)dlen) + 1;
-        char *cert64 = malloc(cap64);
-        char *body = malloc(cap64 + 1024);
-        if (cert64 && body) {
-            b64_encode(der, (size_t)dlen, cert64);
-            snprintf(body, cap64 + 1024,
-                     "{\"challenge\":\"%s\",\"certificate\":\"%s\",\"signature\":\"%s\"}", ch64,
-                     cert64, sig);
-            if (ht_json(t, "POST", "/v1/auth/card-login", device_token, NULL, body, &j) == 201) {
-                snprintf(out, cap, "%s", cJSON_GetObjectItem(j, "session")->valuestring);
-                rc = 0;
-            }
-            cJSON_Delete(j);
-        }
-        free(cert64);
-        free(body);
-    }
-    OPENSSL_free(der);
-    free(sig);
+    if (ht_card_answer(t, device_token, ch64, cpath, kpath, &j) != 201)
+        goto out;
+    snprintf(out, cap, "%s", cJSON_GetObjectItem(j, "session")->valuestring);
+    rc = 0;
+out:
+    cJSON_Delete(j);
     return rc;
 }

@@ -13,6 +13,8 @@
 
 #include <cjson/cJSON.h>
 
+#define HT_IDEM_MAX 256
+
 struct hubtest {
     char dir[64];
     char db[128];
@@ -23,6 +25,11 @@ struct hubtest {
     int tls; /* talk https with the CA in ca_file */
     char ca_file[256];
     const char *content_type; /* of request bodies; NULL = application/json */
+    /* Issue 5: answers of releases whose audit records ht_req checked (see hubtest.c),
+     * and the Idempotency-Keys answered so far (a repeat is a replay: no new record). */
+    long releases_checked;
+    char idem[HT_IDEM_MAX][192];
+    int n_idem;
 };
 
 /* Makes the temp dir, writes the clock file (now = start), runs hubctl init --key.
@@ -38,15 +45,27 @@ void ht_set_clock(struct hubtest *t, time_t now);
  * the output line "key=value" into out. Returns hubctl's exit status (or -1). */
 int ht_ctl(struct hubtest *t, const char *key, char *out, size_t cap, const char *args);
 
+/* Runs cmd with sh, its stdout to a pipe, and reads the first line it prints into line
+ * ("" if none; the rest of its output is discarded). Returns the child's pid, or -1. */
+pid_t ht_spawn(const char *cmd, char *line, size_t cap);
+
+/* Makes the project's test CA (tools/testca) in DIR/ca with the certificates and keys of
+ * residents 1..residents (resident-N.pem/.key, valid from now); writes its path into ca.
+ * Returns 0, or -1. */
+int ht_make_ca(struct hubtest *t, int residents, char *ca, size_t cap);
+
 /* Starts hubd with extra arguments (may be ""). Returns 0 once it prints its port. */
 int ht_start(struct hubtest *t, const char *extra);
 /* Sends SIGTERM and waits. Returns hubd's exit status (0 = clean stop). */
 int ht_stop(struct hubtest *t);
 
 /*
- * One HTTP request. token -> Authorization: Bearer, session -> X-Card-Session,
- * idem -> Idempotency-Key (each may be NULL). body may be NULL (no body). Returns the
- * status (0 on transport failure); *resp (may be NULL) gets the owned body text.
+ * One HTTP request. Every 2xx answer of an endpoint that releases personal data is also
+ * checked to have left exactly its audit records under the X-Request-Id it carries
+ * (issue 5: one per release); a mismatch is a failed CHECK of the running test. token ->
+ * Authorization: Bearer, session -> X-Card-Session, idem -> Idempotency-Key (each may be NULL).
+ * body may be NULL (no body). Returns the status (0 on transport failure); *resp (may be NULL) gets
+ * the owned body text.
  */
 long ht_req(struct hubtest *t, const char *method, const char *path, const char *token,
             const char *session, const char *idem, const char *body, size_t body_len, char **resp);
@@ -58,6 +77,16 @@ long ht_json(struct hubtest *t, const char *method, const char *path, const char
 /* The error code of an error body ({"error":{"code":...}}) or "". */
 const char *ht_error_code(const cJSON *j);
 
+/* Signs msg as the card does (RSASSA-PKCS1-v1_5, SHA-256) with the PEM private key at
+ * key_path. Returns owned base64 text (free), or NULL. */
+char *ht_sign_b64(const char *key_path, const unsigned char *msg, size_t len);
+
+/* Answers the challenge chal_b64 on the device: POST /v1/auth/card-login with the PEM
+ * certificate at cert_path and a signature by the key at key_path. Returns the status (0
+ * when the files cannot be used); *json the owned answer. */
+long ht_card_answer(struct hubtest *t, const char *device_token, const char *chal_b64,
+                    const char *cert_path, const char *key_path, cJSON **json);
+
 /*
  * Card login of test-CA resident n (certificate ca_dir/resident-n.pem, key .key) on the
  * device with token device_token: challenge, RSA signature, login. Writes the session token
@@ -65,6 +94,20 @@ const char *ht_error_code(const cJSON *j);
  */
 int ht_card_login(struct hubtest *t, const char *ca_dir, int n, const char *device_token, char *out,
                   size_t cap);
+
+/*
+ * Sends one request that must be refused (who names the caller in the message): checks
+ * that it is answered 401 or 403 (or 404 when allow404) with an error code, that the answer
+ * holds none of the NULL-terminated strings in leaks (may be NULL), and that no audit
+ * record was written (a refusal releases nothing). Returns 1 if so; 0 after printing the
+ * request and its answer.
+ */
+int ht_refused(struct hubtest *t, const char *method, const char *path, const char *token,
+               const char *session, const char *idem, const char *body, int allow404,
+               const char *const *leaks, const char *who);
+
+/* Number of records in the audit log. */
+long long ht_audit_count(struct hubtest *t);
 
 /* Result of one SQL query's first column as a number (-1 on error), on the test's DB. */
 long long ht_sql_int(struct hubtest *t, const char *sql);

@@ -23,11 +23,6 @@ static int count_checkins(void)
     return (int)ht_sql_int(&T, "SELECT COUNT(*) FROM checkins");
 }
 
-static int count_audit(void)
-{
-    return (int)ht_sql_int(&T, "SELECT COUNT(*) FROM audit");
-}
-
 static const char *message(const cJSON *j)
 {
     const cJSON *m =
@@ -46,7 +41,8 @@ static void t_health(void)
 
 static void t_checkin_stored_and_audited(void)
 {
-    int before = count_checkins(), audit_before = count_audit();
+    int before = count_checkins();
+    long long audit_before = ht_audit_count(&T);
     cJSON *j = NULL;
     long st = ht_json(&T, "POST", "/v1/checkins", home1, NULL, "{\"answer\":\"itsumo\"}", &j);
     CHECK_INT_EQ(st, 201);
@@ -59,7 +55,7 @@ static void t_checkin_stored_and_audited(void)
     long long id = (long long)cJSON_GetObjectItem(c, "id")->valuedouble;
     cJSON_Delete(j);
     CHECK_INT_EQ(count_checkins(), before + 1);
-    CHECK_INT_EQ(count_audit(), audit_before + 1);
+    CHECK_INT_EQ(ht_audit_count(&T), audit_before + 1);
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM checkins WHERE id = %lld AND answer = 'itsumo'",
              id);
@@ -145,7 +141,7 @@ static void t_family_other_resident(void)
     char path[64];
     /* fam2 is linked to resident 2 only; resident 1 has check-ins. */
     snprintf(path, sizeof path, "/v1/residents/%s/checkins", res1);
-    int audit_before = count_audit();
+    long long audit_before = ht_audit_count(&T);
     char *text = NULL;
     CHECK_INT_EQ(ht_req(&T, "GET", path, fam2, NULL, NULL, NULL, 0, &text), 403);
     CHECK(strstr(text, "checkins") == NULL);
@@ -160,7 +156,7 @@ static void t_family_other_resident(void)
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/residents/999/checkins", fam2, NULL, NULL, &j), 403);
     CHECK_STR_EQ(message(j), first_msg);
     cJSON_Delete(j);
-    CHECK_INT_EQ(count_audit(), audit_before); /* nothing released, nothing audited */
+    CHECK_INT_EQ(ht_audit_count(&T), audit_before); /* nothing released, nothing audited */
     /* A device may not read the family list at all. */
     CHECK_INT_EQ(ht_json(&T, "GET", path, home1, NULL, NULL, &j), 403);
     cJSON_Delete(j);
@@ -168,7 +164,7 @@ static void t_family_other_resident(void)
     CHECK_INT_EQ(ht_json(&T, "GET", path, fam1, NULL, NULL, &j), 200);
     CHECK(cJSON_GetArraySize(cJSON_GetObjectItem(j, "checkins")) > 0);
     cJSON_Delete(j);
-    CHECK_INT_EQ(count_audit(), audit_before + 1);
+    CHECK_INT_EQ(ht_audit_count(&T), audit_before + 1);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE id = (SELECT MAX(id) FROM"
                                 " audit) AND action = 'checkins.read' AND basis LIKE 'consent:%'"),
                  1);
@@ -316,7 +312,8 @@ static void t_not_found_and_method(void)
 /* An audit write that fails must fail the request, and nothing is stored or released. */
 static void t_audit_failure_fails_release(void)
 {
-    int before = count_checkins(), audit_before = count_audit();
+    int before = count_checkins();
+    long long audit_before = ht_audit_count(&T);
     REQUIRE(ht_sql_exec(&T, "CREATE TRIGGER test_audit_broken BEFORE INSERT ON audit BEGIN"
                             " SELECT RAISE(ABORT, 'audit disk full (test)'); END;") == 0);
     cJSON *j = NULL;
@@ -332,7 +329,7 @@ static void t_audit_failure_fails_release(void)
     free(text);
     REQUIRE(ht_sql_exec(&T, "DROP TRIGGER test_audit_broken") == 0);
     CHECK_INT_EQ(count_checkins(), before);
-    CHECK_INT_EQ(count_audit(), audit_before);
+    CHECK_INT_EQ(ht_audit_count(&T), audit_before);
     /* And the hub works again afterwards. */
     CHECK_INT_EQ(ht_json(&T, "POST", "/v1/checkins", home1, NULL, "{\"answer\":\"genki\"}", &j),
                  201);

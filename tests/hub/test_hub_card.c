@@ -7,12 +7,9 @@
  * idle and absolute expiry (with the test clock, no sleeping) and logout; HTTPS is
  * checked with a server certificate made by the openssl CLI.
  */
-#include "b64.h"
 #include "hubtest.h"
 #include "test.h"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,29 +21,6 @@ static char kioskA[128], kioskB[128], ca[96];
 static void path_of(char *out, size_t cap, const char *name)
 {
     snprintf(out, cap, "%s/%s", ca, name);
-}
-
-/* Signs msg with the PEM private key at key_path; returns base64 text (owned). */
-static char *sign_b64(const char *key_path, const unsigned char *msg, size_t len)
-{
-    FILE *f = fopen(key_path, "r");
-    if (!f)
-        return NULL;
-    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    unsigned char sig[512];
-    size_t siglen = sizeof sig;
-    char *out = NULL;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (k && md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k) == 1 &&
-        EVP_DigestSign(md, sig, &siglen, msg, len) == 1) {
-        out = malloc(b64_encoded_len(siglen) + 1);
-        if (out)
-            b64_encode(sig, siglen, out);
-    }
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(k);
-    return out;
 }
 
 /* Asks device for a challenge; writes its base64 into out. Returns the status. */
@@ -69,36 +43,9 @@ static long login(const char *device, const char *chal_b64, const char *cert, co
                   cJSON **json)
 {
     char cpath[256], kpath[256];
-    unsigned char chal[64];
-    long n = b64_decode(chal_b64, strlen(chal_b64), chal, sizeof chal);
     path_of(cpath, sizeof cpath, cert);
     path_of(kpath, sizeof kpath, key);
-    size_t clen = 0;
-    unsigned char *der = NULL;
-    FILE *f = fopen(cpath, "r");
-    X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-    if (f)
-        fclose(f);
-    int dlen = x ? i2d_X509(x, &der) : -1;
-    X509_free(x);
-    clen = dlen > 0 ? (size_t)dlen : 0;
-    char *sig = n > 0 ? sign_b64(kpath, chal, (size_t)n) : NULL;
-    char *cert64 = malloc(b64_encoded_len(clen) + 1);
-    char *body = malloc(b64_encoded_len(clen) + 2048);
-    long st = 0;
-    *json = NULL;
-    if (sig && cert64 && body && clen > 0) {
-        b64_encode(der, clen, cert64);
-        snprintf(body, b64_encoded_len(clen) + 2048,
-                 "{\"challenge\":\"%s\",\"certificate\":\"%s\",\"signature\":\"%s\"}", chal_b64,
-                 cert64, sig);
-        st = ht_json(&T, "POST", "/v1/auth/card-login", device, NULL, body, json);
-    }
-    OPENSSL_free(der);
-    free(sig);
-    free(cert64);
-    free(body);
-    return st;
+    return ht_card_answer(&T, device, chal_b64, cpath, kpath, json);
 }
 
 static long long audited(const char *outcome)
@@ -337,13 +284,11 @@ static void t_https(void)
 
 int main(void)
 {
-    char cmd[512], args[600], p[320];
+    char args[600], p[320];
     now0 = time(NULL);
     if (ht_init(&T, now0) != 0)
         return 1;
-    snprintf(ca, sizeof ca, "%s/ca", T.dir);
-    snprintf(cmd, sizeof cmd, "sh %s %s 3 >/dev/null 2>&1", TESTCA_SCRIPT, ca);
-    if (system(cmd) != 0) {
+    if (ht_make_ca(&T, 3, ca, sizeof ca) != 0) {
         fprintf(stderr, "the test CA could not be made\n");
         ht_cleanup(&T);
         return 1;

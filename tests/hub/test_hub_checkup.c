@@ -32,11 +32,6 @@ static long long n_results(void)
 {
     return count("SELECT COUNT(*) FROM checkup_results");
 }
-static long long n_audit(void)
-{
-    return count("SELECT COUNT(*) FROM audit");
-}
-
 /* POSTs text as a checkup import with token; returns the status, *j the answer. */
 static long post_import(const char *token, const char *idem, const char *text, cJSON **j)
 {
@@ -113,7 +108,7 @@ static void t_reimport_changes_nothing(void)
     cJSON *j = NULL;
     struct bb_spec s;
     bb_spec_default(&s, 1, 2022, 0);
-    long long c = n_checkups(), r = n_results(), a = n_audit();
+    long long c = n_checkups(), r = n_results(), a = ht_audit_count(&T);
     CHECK_INT_EQ(post_spec(src1, &s, &j), 200);
     CHECK_INT_EQ(cJSON_GetObjectItem(j, "created")->valueint, 0);
     CHECK_INT_EQ(cJSON_GetObjectItem(j, "unchanged")->valueint, 1);
@@ -124,7 +119,7 @@ static void t_reimport_changes_nothing(void)
     cJSON_Delete(j);
     CHECK_INT_EQ(n_checkups(), c);
     CHECK_INT_EQ(n_results(), r);
-    CHECK_INT_EQ(n_audit(), a);
+    CHECK_INT_EQ(ht_audit_count(&T), a);
     /* Idempotency-Key: same key + same body -> same answer; another body -> 422. */
     bb_spec_default(&s, 1, 2025, 0);
     char *b1 = bb_build_json(&s);
@@ -151,7 +146,7 @@ static void expect_reject(cJSON *bundle, long want, const char *reason, int entr
 {
     char *text = bb_print(bundle);
     cJSON *j = NULL;
-    long long c = n_checkups(), r = n_results(), a = n_audit();
+    long long c = n_checkups(), r = n_results(), a = ht_audit_count(&T);
     long st = post_import(src1, NULL, text, &j);
     if (st != want || strcmp(cJSON_GetStringValue(err_field(j, "reason")), reason) != 0 ||
         (entry >= -1 && err_field(j, "entry")->valueint != entry)) {
@@ -163,7 +158,7 @@ static void expect_reject(cJSON *bundle, long want, const char *reason, int entr
     CHECK(strlen(cJSON_GetStringValue(err_field(j, "message"))) > 20);
     CHECK_INT_EQ(n_checkups(), c);
     CHECK_INT_EQ(n_results(), r);
-    CHECK_INT_EQ(n_audit(), a);
+    CHECK_INT_EQ(ht_audit_count(&T), a);
     cJSON_Delete(j);
     free(text);
 }
@@ -297,11 +292,11 @@ static void t_unconsented_source_is_invisible(void)
     cJSON *j = NULL;
     char *text = NULL;
     REQUIRE(ht_card_login(&T, ca, 1, kiosk, session1, sizeof session1) == 0);
-    long long a = n_audit();
+    long long a = ht_audit_count(&T);
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/session/checkups", kiosk, session1, NULL, &j), 200);
     CHECK_INT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(j, "checkups")), 0);
     cJSON_Delete(j);
-    CHECK_INT_EQ(n_audit(), a); /* nothing released, nothing audited */
+    CHECK_INT_EQ(ht_audit_count(&T), a); /* nothing released, nothing audited */
     long long one = count("SELECT MIN(id) FROM checkups WHERE resident_id = 1");
     source2_checkup = count("SELECT id FROM checkups WHERE resident_id = 1 AND source_id = 2");
     char path[64];
@@ -316,7 +311,7 @@ static void t_unconsented_source_is_invisible(void)
     CHECK_INT_EQ(cJSON_GetArraySize(cJSON_GetObjectItem(tj, "points")), 0);
     cJSON_Delete(tj);
     free(text);
-    CHECK_INT_EQ(n_audit(), a);
+    CHECK_INT_EQ(ht_audit_count(&T), a);
 }
 
 static void t_consented_source_shown_and_judged(void)
@@ -326,7 +321,7 @@ static void t_consented_source_shown_and_judged(void)
                         "\"checkups:1\",\"purpose\":\"linkage\",\"granted\":true}";
     CHECK_INT_EQ(ht_json(&T, "POST", "/v1/session/consents", kiosk, session1, grant, &j), 201);
     cJSON_Delete(j);
-    long long a = n_audit();
+    long long a = ht_audit_count(&T);
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/session/checkups?limit=2", kiosk, session1, NULL, &j),
                  200);
     cJSON *arr = cJSON_GetObjectItem(j, "checkups");
@@ -335,7 +330,7 @@ static void t_consented_source_shown_and_judged(void)
                  "2025-06-11");
     double next = cJSON_GetObjectItem(j, "next_before")->valuedouble;
     cJSON_Delete(j);
-    CHECK_INT_EQ(n_audit(), a + 1);
+    CHECK_INT_EQ(ht_audit_count(&T), a + 1);
     CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE id = (SELECT MAX(id) FROM audit) AND"
                        " action = 'checkups.list' AND data_kinds = 'checkups:1' AND basis LIKE"
                        " 'self:card_session+consent:%'"),
@@ -440,12 +435,10 @@ static void t_revocation_hides_again(void)
 
 int main(void)
 {
-    char cmd[512], args[512];
+    char args[512];
     if (ht_init(&T, time(NULL)) != 0)
         return 1;
-    snprintf(ca, sizeof ca, "%s/ca", T.dir);
-    snprintf(cmd, sizeof cmd, "sh %s %s 2 >/dev/null 2>&1", TESTCA_SCRIPT, ca);
-    int ok = system(cmd) == 0;
+    int ok = ht_make_ca(&T, 2, ca, sizeof ca) == 0;
     /* The test CA's certificates start "now": keep the hub clock after that. */
     ht_set_clock(&T, time(NULL) + 120);
     for (int i = 1; i <= 2 && ok; i++) {

@@ -46,28 +46,12 @@ static void advance(long s)
 /* Starts opreceiver (port 0 = ephemeral); returns its pid and the port it listens on. */
 static pid_t start_receiver(unsigned want, int fail_first, const char *log, unsigned *port)
 {
-    int out[2];
-    char cmd[768];
+    char cmd[768], line[256];
     snprintf(cmd, sizeof cmd,
              "exec %s --secret %s --port %u --fail-first %d --tolerance 100000000 --log %s",
              OPRECEIVER_PATH, SECRET, want, fail_first, log);
-    if (pipe(out) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(out[1], 1);
-        close(out[0]);
-        close(out[1]);
-        execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-        _exit(127);
-    }
-    close(out[1]);
-    FILE *f = fdopen(out[0], "r");
-    char line[256];
-    int ok = f && fgets(line, sizeof line, f) && sscanf(line, "listening 127.0.0.1:%u", port) == 1;
-    if (f)
-        fclose(f);
-    if (!ok && pid > 0) {
+    pid_t pid = ht_spawn(cmd, line, sizeof line);
+    if (pid > 0 && sscanf(line, "listening 127.0.0.1:%u", port) != 1) {
         kill(pid, SIGTERM);
         waitpid(pid, NULL, 0);
         return -1;
@@ -542,15 +526,13 @@ static void t_family_request_round_trip(void)
 
 int main(void)
 {
-    char cmd[512], args[768];
+    char args[768];
     NOW = time(NULL);
     if (ht_init(&T, NOW) != 0)
         return 1;
-    snprintf(ca, sizeof ca, "%s/ca", T.dir);
     snprintf(log_a, sizeof log_a, "%s/recv-a.log", T.dir);
     snprintf(log_c, sizeof log_c, "%s/recv-c.log", T.dir);
-    snprintf(cmd, sizeof cmd, "sh %s %s 3 >/dev/null 2>&1", TESTCA_SCRIPT, ca);
-    int ok = system(cmd) == 0;
+    int ok = ht_make_ca(&T, 3, ca, sizeof ca) == 0;
     /* The test CA's certificates start "now": keep the hub clock after that. */
     NOW = time(NULL) + 120;
     ht_set_clock(&T, NOW);

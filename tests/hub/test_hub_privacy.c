@@ -5,12 +5,9 @@
  * and acknowledgements, an authorization matrix over every endpoint x role, "every release
  * audited exactly once", and audit verification by hubctl (tampering, truncation).
  */
-#include "b64.h"
 #include "hubtest.h"
 #include "test.h"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,77 +22,10 @@ static char home1[128], home2[128], kiosk[128], fam1[128], fam2[128], staff[128]
 static char operator1[128], source1[128];
 static char session1[128];
 
-static long long audit_count(void)
-{
-    return ht_sql_int(&T, "SELECT COUNT(*) FROM audit");
-}
-
-static char *sign_b64(const char *key_path, const unsigned char *msg, size_t len)
-{
-    FILE *f = fopen(key_path, "r");
-    if (!f)
-        return NULL;
-    EVP_PKEY *k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
-    fclose(f);
-    unsigned char sig[512];
-    size_t siglen = sizeof sig;
-    char *out = NULL;
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    if (k && md && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, k) == 1 &&
-        EVP_DigestSign(md, sig, &siglen, msg, len) == 1) {
-        out = malloc(b64_encoded_len(siglen) + 1);
-        if (out)
-            b64_encode(sig, siglen, out);
-    }
-    EVP_MD_CTX_free(md);
-    EVP_PKEY_free(k);
-    return out;
-}
-
 /* Card login of resident n at the kiosk; writes the session into out. 0 = ok. */
 static int card_login(int n, char *out, size_t cap)
 {
-    cJSON *j = NULL;
-    char cpath[160], kpath[160];
-    snprintf(cpath, sizeof cpath, "%s/resident-%d.pem", ca, n);
-    snprintf(kpath, sizeof kpath, "%s/resident-%d.key", ca, n);
-    if (ht_json(&T, "POST", "/v1/auth/challenge", kiosk, NULL, "{}", &j) != 201)
-        return -1;
-    char ch64[64];
-    snprintf(ch64, sizeof ch64, "%s", cJSON_GetObjectItem(j, "challenge")->valuestring);
-    cJSON_Delete(j);
-    unsigned char ch[48];
-    long chn = b64_decode(ch64, strlen(ch64), ch, sizeof ch);
-    FILE *f = fopen(cpath, "r");
-    X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
-    if (f)
-        fclose(f);
-    unsigned char *der = NULL;
-    int dlen = x ? i2d_X509(x, &der) : -1;
-    X509_free(x);
-    char *sig = chn > 0 ? sign_b64(kpath, ch, (size_t)chn) : NULL;
-    int rc = -1;
-    if (dlen > 0 && sig) {
-        size_t cap64 = b64_encoded_len((size_t)dlen) + 1;
-        char *cert64 = malloc(cap64);
-        char *body = malloc(cap64 + 1024);
-        if (cert64 && body) {
-            b64_encode(der, (size_t)dlen, cert64);
-            snprintf(body, cap64 + 1024,
-                     "{\"challenge\":\"%s\",\"certificate\":\"%s\",\"signature\":\"%s\"}", ch64,
-                     cert64, sig);
-            if (ht_json(&T, "POST", "/v1/auth/card-login", kiosk, NULL, body, &j) == 201) {
-                snprintf(out, cap, "%s", cJSON_GetObjectItem(j, "session")->valuestring);
-                rc = 0;
-            }
-            cJSON_Delete(j);
-        }
-        free(cert64);
-        free(body);
-    }
-    OPENSSL_free(der);
-    free(sig);
-    return rc;
+    return ht_card_login(&T, ca, n, kiosk, out, cap);
 }
 
 static void at(long seconds_after_midnight_jst)
@@ -143,7 +73,7 @@ static void t_escalation_family_then_city(void)
     at(11 * 3600);
     CHECK_INT_EQ(escalate(), 1);
     CHECK_INT_EQ(escalate(), 0); /* once per day */
-    long long before = audit_count();
+    long long before = ht_audit_count(&T);
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/alerts", staff, NULL, NULL, &j), 200);
     arr = cJSON_GetObjectItem(j, "alerts");
     REQUIRE(cJSON_GetArraySize(arr) == 1);
@@ -153,7 +83,7 @@ static void t_escalation_family_then_city(void)
         cJSON_GetObjectItem(cJSON_GetObjectItem(a, "resident"), "display_name")->valuestring,
         "Ichiro");
     cJSON_Delete(j);
-    CHECK_INT_EQ(audit_count(), before + 1);
+    CHECK_INT_EQ(ht_audit_count(&T), before + 1);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE id = (SELECT MAX(id) FROM audit)"
                                 " AND basis = 'legal:watch_over_city' AND subject_resident_id = 2"),
                  1);
@@ -410,6 +340,8 @@ static void t_authorization_matrix(void)
     cJSON *j = NULL;
     REQUIRE(ht_json(&T, "POST", "/v1/session/consents", kiosk, session1, revoke, &j) == 200);
     cJSON_Delete(j);
+    static const char *const leaks[] = {"Hanako", "\"checkins\"", "\"alerts\"", "\"entries\"",
+                                        NULL};
     for (size_t e = 0; e < sizeof eps / sizeof eps[0]; e++) {
         for (int r = 0; r < N_ROLES; r++) {
             const char *tok = r == ANON           ? NULL
@@ -429,22 +361,8 @@ static void t_authorization_matrix(void)
                       (r == KIOSK_OTHER_SESSION && eps[e].session);
             if (own)
                 continue;
-            char *text = NULL;
-            long long before = audit_count();
-            long st = ht_req(&T, eps[e].method, eps[e].path, tok, ses, NULL, eps[e].body,
-                             eps[e].body ? strlen(eps[e].body) : 0, &text);
-            int refused = st == 401 || st == 403;
-            if (!refused || strstr(text, "Hanako") || strstr(text, "\"checkins\"") ||
-                strstr(text, "\"alerts\"") || strstr(text, "\"entries\"") ||
-                audit_count() != before) {
-                fprintf(stderr, "matrix: %s %s as %s -> %ld %s\n", eps[e].method, eps[e].path,
-                        role_names[r], st, text);
-                CHECK(0);
-            }
-            cJSON *ej = cJSON_Parse(text);
-            CHECK(strlen(ht_error_code(ej)) > 0);
-            cJSON_Delete(ej);
-            free(text);
+            CHECK(ht_refused(&T, eps[e].method, eps[e].path, tok, ses, NULL, eps[e].body, 0, leaks,
+                             role_names[r]));
         }
     }
     const char *grant = "{\"recipient\":{\"kind\":\"family\",\"id\":1},\"data_kind\":\"safety\","
@@ -481,14 +399,12 @@ static void t_audit_verify_tamper_and_truncation(void)
 
 int main(void)
 {
-    char cmd[512], args[512];
+    char args[512];
     time_t real = time(NULL) + 9 * 3600;
     DAY0 = real - real % 86400 + 86400 - 9 * 3600;
     if (ht_init(&T, DAY0 + 7 * 3600) != 0)
         return 1;
-    snprintf(ca, sizeof ca, "%s/ca", T.dir);
-    snprintf(cmd, sizeof cmd, "sh %s %s 2 >/dev/null 2>&1", TESTCA_SCRIPT, ca);
-    int ok = system(cmd) == 0;
+    int ok = ht_make_ca(&T, 2, ca, sizeof ca) == 0;
     snprintf(args, sizeof args,
              "resident-add --name Hanako --district Kita --deadline 10:00 --cert %s/resident-1.pem",
              ca);
