@@ -398,6 +398,40 @@ struct mine_job {
     char *out;
 };
 
+/* Adds "family": the linked family members a request may be sent to now, that is whom the
+ * gate lets receive the resident's requests (consent or legal basis), so the kiosk offers
+ * only recipients the hub would accept. Their names are the resident's own contacts. */
+static int famreq_recipients(sqlite3 *db, long long resident, cJSON *o)
+{
+    sqlite3_stmt *st = NULL;
+    cJSON *arr = cJSON_AddArrayToObject(o, "family");
+    int rc = -1, s;
+    if (!arr || sqlite3_prepare_v2(db,
+                                   "SELECT f.id, f.display_name FROM family_links l JOIN family f"
+                                   " ON f.id = l.family_id WHERE l.resident_id = ? ORDER BY f.id",
+                                   -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, resident);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        char basis[GATE_BASIS_MAX];
+        long long fid = sqlite3_column_int64(st, 0);
+        enum gate_decision d =
+            gate_recipient(db, "family", fid, resident, "safety", "watch_over", basis);
+        if (d == GATE_ERROR)
+            goto out;
+        if (d != GATE_ALLOW)
+            continue;
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "id", (double)fid);
+        cJSON_AddStringToObject(e, "display_name", (const char *)sqlite3_column_text(st, 1));
+        cJSON_AddItemToArray(arr, e);
+    }
+    rc = s == SQLITE_DONE ? 0 : -1;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int famreq_list(sqlite3 *db, long long resident, long limit, char **out)
 {
     sqlite3_stmt *st = NULL;
@@ -437,7 +471,7 @@ static int famreq_list(sqlite3 *db, long long resident, long limit, char **out)
         }
         cJSON_AddItemToArray(arr, e);
     }
-    if (s != SQLITE_DONE)
+    if (s != SQLITE_DONE || famreq_recipients(db, resident, o) != 0)
         goto out;
     *out = cJSON_PrintUnformatted(o);
     rc = *out ? 0 : -1;

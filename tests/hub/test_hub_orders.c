@@ -518,6 +518,10 @@ static void t_family_request_round_trip(void)
     CHECK_STR_EQ(cJSON_GetObjectItem(r0, "answer")->valuestring, "understood");
     CHECK_STR_EQ(cJSON_GetObjectItem(r0, "answer_ja")->valuestring, "わかりました");
     CHECK_STR_EQ(cJSON_GetObjectItem(r0, "phrase")->valuestring, "電話してください");
+    /* Whom the resident may ask: family 1 (linked, consented), never family 2. */
+    const cJSON *fam = cJSON_GetObjectItem(j, "family");
+    REQUIRE(cJSON_GetArraySize(fam) == 1);
+    CHECK_INT_EQ(cJSON_GetObjectItem(cJSON_GetArrayItem(fam, 0), "id")->valuedouble, 1);
     cJSON_Delete(j);
     char args[160];
     snprintf(args, sizeof args, "audit-verify --key %s", T.key);
