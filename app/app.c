@@ -164,8 +164,16 @@ static void leave_top(struct app *a)
         s->leave(a);
 }
 
+static void card_step_up(struct app *a, const struct screen *s);
+static void card_after_nav(struct app *a);
+
 static void apply_nav(struct app *a, int op, const struct screen *s)
 {
+    /* card (issue 3): a screen with the resident's own data needs a card session first */
+    if ((op == NAV_PUSH || op == NAV_REPLACE) && s && !app_card_ok_for(a, s)) {
+        card_step_up(a, s);
+        return;
+    }
     switch (op) {
     case NAV_PUSH:
         leave_top(a);
@@ -194,6 +202,7 @@ static void apply_nav(struct app *a, int op, const struct screen *s)
         return;
     }
     enter_top(a);
+    card_after_nav(a); /* card (issue 3) */
 }
 
 /* Makes s the only screen (a new root: a card session's home, or back to waiting). */
@@ -236,10 +245,19 @@ void app_nav_home(struct app *a)
 }
 
 static const struct screen *all_screens[] = {
-    &scr_home,     &scr_result,       &scr_help_confirm,  &scr_help_sent,     &scr_status,
-    &scr_settings, &scr_setting_text, &scr_setting_theme, &scr_setting_lang,  &scr_setting_sound,
-    &scr_family,   &scr_card_idle,    &scr_gallery,       &scr_gallery_chart, &scr_card_reading,
-    &scr_card_pin, &scr_card_signing, &scr_card_message,  &scr_session,
+    &scr_home, &scr_menu, &scr_result, &scr_help_confirm, &scr_help_sent, &scr_status,
+    &scr_settings, &scr_setting_text, &scr_setting_theme, &scr_setting_lang, &scr_setting_sound,
+    &scr_family, &scr_card_idle, &scr_gallery, &scr_gallery_chart, &scr_card_reading, &scr_card_pin,
+    &scr_card_signing, &scr_card_message, &scr_session, &scr_card_stepup, /* card (issue 3) */
+    /* --- privacy + checkups (issues 5, 6) --- */
+    &scr_priv_menu, &scr_priv_log, &scr_priv_consent, &scr_priv_consent_done, &scr_priv_alerts,
+    &scr_priv_fam_alerts, &scr_ck_list, &scr_ck_one, &scr_ck_trend, &scr_priv_own,
+    /* --- end privacy + checkups --- */
+    /* --- shopping and family requests (issue 7) --- */
+    &scr_shop_menu, &scr_shop_operators, &scr_shop_categories, &scr_shop_items, &scr_shop_cart,
+    &scr_shop_slot, &scr_shop_confirm, &scr_shop_sent, &scr_shop_orders, &scr_req_send,
+    &scr_req_sent, &scr_req_list, &scr_req_inbox,
+    /* --- end shopping and family requests --- */
 };
 
 static const struct screen *find_screen(const char *name)
@@ -326,6 +344,11 @@ struct app *app_create(const struct app_config *cfg, const struct ui_text_ops *o
         snprintf(err, errsize, "out of memory");
         goto out;
     }
+    if (!shopapp_create(a)) { /* shopping and family requests (issue 7) */
+        s = APP_E_NOMEM;
+        snprintf(err, errsize, "out of memory");
+        goto out;
+    }
     app_set_lang(a, cfg->lang ? cfg->lang : "ja");
     a->cfg.lang = NULL; /* a->lang is the truth from here on */
     apply_metrics(a);
@@ -349,6 +372,7 @@ void app_destroy(struct app *a)
 {
     if (!a)
         return;
+    shopapp_destroy(a); /* shopping and family requests (issue 7) */
     ui_destroy(a->ui);
     i18n_destroy(a->ja);
     i18n_destroy(a->en);
@@ -466,6 +490,7 @@ void app_family_refresh(struct app *a)
         a->fam_req = a->ports.fetch_checkins
                          ? a->ports.fetch_checkins(a->ports.ctx, a->resident_id, APP_MAX_CHECKINS)
                          : 0;
+        priv_load_fam_alerts(a); /* privacy + checkups (issue 5): alerts with the list */
         a->fam_loading = a->fam_req != 0;
         a->fam_failed = !a->fam_loading;
     }
@@ -510,8 +535,14 @@ static void card_forget(struct app *a)
     a->card.in_session = false;
     a->card.login_req = 0;
     a->card.wrong_pin = false;
-    a->name[0] = '\0';
-    a->me_known = false;
+    if (a->cfg.profile == APP_PROFILE_PUBLIC) {
+        /* card (issue 3): a home tablet's own resident (GET /v1/me) stays */
+        a->name[0] = '\0';
+        a->me_known = false;
+    }
+    priv_wipe(a); /* privacy + checkups: the session's data leaves memory */
+    if (a->cfg.profile == APP_PROFILE_PUBLIC)
+        shopapp_wipe(a); /* shopping and family requests (issue 7) */
 }
 
 void app_card_end(struct app *a)
@@ -529,6 +560,97 @@ void app_card_end(struct app *a)
     a->dirty = true;
 }
 
+/* --- card (issue 3): the card flow on the public kiosk and as a step-up (home) --- */
+
+/* Screens showing the resident's own data through /v1/session/... (their files may also
+ * set .needs_card themselves; docs/ui.md, "Card session step-up"). The family's alerts
+ * (scr_priv_fam_alerts) use the family token and need no card. */
+static const struct screen *const card_session_screens[] = {
+    &scr_priv_menu,   &scr_priv_log, &scr_priv_consent, &scr_priv_consent_done,
+    &scr_priv_alerts, &scr_ck_list,  &scr_ck_one,       &scr_ck_trend,
+};
+
+static bool screen_needs_card(const struct screen *s)
+{
+    if (s->needs_card)
+        return true;
+    for (size_t i = 0; i < sizeof card_session_screens / sizeof card_session_screens[0]; i++)
+        if (card_session_screens[i] == s)
+            return true;
+    return false;
+}
+
+bool app_card_ok_for(const struct app *a, const struct screen *s)
+{
+    return a->card.in_session || !screen_needs_card(s);
+}
+
+static bool stack_needs_card(const struct app *a)
+{
+    for (int i = 0; i < a->depth; i++)
+        if (screen_needs_card(a->stack[i]))
+            return true;
+    return false;
+}
+
+/* Shows a screen of the card flow: on the public kiosk over the waiting screen; during a
+ * step-up over the screen the resident came from (Back returns there). */
+static void card_show(struct app *a, const struct screen *to)
+{
+    if (a->stepup.to) {
+        leave_top(a);
+        a->depth = a->stepup.base;
+        a->stack[a->depth++] = to;
+        enter_top(a);
+    } else {
+        set_root(a, root_screen(a));
+        apply_nav(a, NAV_PUSH, to);
+    }
+}
+
+static void card_route(struct app *a);
+
+/* Navigation asked for s, which needs a card session, and there is none: the card login
+ * first (home: min_tries 1), then s. A public kiosk has no session outside a card login:
+ * back to waiting. */
+static void card_step_up(struct app *a, const struct screen *s)
+{
+    if (a->cfg.profile == APP_PROFILE_PUBLIC) {
+        app_card_end(a);
+        return;
+    }
+    a->stepup.to = s;
+    a->stepup.base = a->depth < APP_NAV_DEPTH ? a->depth : APP_NAV_DEPTH - 1;
+    app_card_wipe_pin(a);
+    a->card.wrong_pin = false;
+    /* a previous attempt's network failure is not the card's state */
+    if (a->card.last == APP_CARD_HUB_FAILED || a->card.last == APP_CARD_ERROR ||
+        a->card.last == APP_CARD_REMOVED)
+        a->card.last = APP_CARD_OK;
+    if (a->card.present && a->card.read)
+        card_route(a); /* the card already lies on the reader: PIN pad (or why not) */
+    else
+        card_show(a, a->card.present ? &scr_card_reading : &scr_card_stepup);
+}
+
+/* After Back/Home/a push: a step-up left by Back is cancelled; on a home tablet the card
+ * session ends when no screen that needs it is open any more. */
+static void card_after_nav(struct app *a)
+{
+    if (a->stepup.to && a->depth <= a->stepup.base) {
+        a->stepup.to = NULL;
+        app_card_wipe_pin(a);
+    }
+    if (a->card.login_req && a->stack[a->depth - 1] != &scr_card_signing) {
+        /* left while signing: the answer is dropped and a session it opens is ended */
+        a->card.login_req = 0;
+        if (a->ports.card_logout)
+            a->ports.card_logout(a->ports.ctx);
+    }
+    if (a->cfg.profile != APP_PROFILE_PUBLIC && a->card.in_session && !stack_needs_card(a))
+        card_forget(a);
+}
+
 /* Where a read card leads: the PIN pad, or a screen saying why not. */
 static void card_route(struct app *a)
 {
@@ -542,8 +664,7 @@ static void card_route(struct app *a)
     else if (a->cfg.profile == APP_PROFILE_PUBLIC && a->card.tries != APP_TRIES_UNKNOWN &&
              a->card.tries < APP_MIN_TRIES_PUBLIC)
         a->card.last = APP_CARD_TRIES_LOW, to = &scr_card_message;
-    set_root(a, root_screen(a));
-    apply_nav(a, NAV_PUSH, to);
+    card_show(a, to);
 }
 
 static void card_event(struct app *a, const struct app_event *ev)
@@ -556,7 +677,8 @@ static void card_event(struct app *a, const struct app_event *ev)
     case APP_EV_CARD_READY:
         a->card.reader_ok = true;
         break;
-    case APP_EV_CARD_INSERTED:
+    case APP_EV_CARD_INSERTED: {
+        bool had_session = a->card.in_session;
         card_forget(a);
         a->card.reader_ok = true;
         a->card.present = true;
@@ -567,18 +689,24 @@ static void card_event(struct app *a, const struct app_event *ev)
         a->card.last = APP_CARD_OK;
         a->card.inserted_ms = a->now_ms;
         idle_touch(&a->idle, a->now_ms);
-        set_root(a, root_screen(a));
-        apply_nav(a, NAV_PUSH, &scr_card_reading);
+        if (a->cfg.profile == APP_PROFILE_PUBLIC || a->stepup.to)
+            card_show(a, &scr_card_reading);
+        else if (had_session) /* card (issue 3): home: another card closes the data */
+            apply_nav(a, NAV_HOME, NULL);
         break;
+    }
     case APP_EV_CARD_PRESENT:
         if (c->card_seq != a->card.seq || !a->card.present || a->card.in_session)
             break;
         a->card.read = true;
         a->card.tries = c->tries_left;
-        a->card.last = !c->is_mynumber            ? APP_CARD_NOT_MYNUMBER
-                       : c->status == APP_CARD_OK ? APP_CARD_OK
-                                                  : c->status;
-        card_route(a);
+        /* a failed read (timeout, reader error) says why, whatever the SELECT saw */
+        a->card.last = c->status != APP_CARD_OK ? c->status
+                       : !c->is_mynumber        ? APP_CARD_NOT_MYNUMBER
+                                                : APP_CARD_OK;
+        /* card (issue 3): a home tablet only acts on a card during a step-up */
+        if (a->cfg.profile == APP_PROFILE_PUBLIC || a->stepup.to)
+            card_route(a);
         break;
     case APP_EV_CARD_REMOVED:
         /* card out → logout at once, everything shown is wiped */
@@ -586,7 +714,17 @@ static void card_event(struct app *a, const struct app_event *ev)
             break;
         a->card.present = false;
         a->card.read = false;
-        app_card_end(a);
+        if (a->cfg.profile == APP_PROFILE_PUBLIC) {
+            app_card_end(a);
+        } else {
+            /* card (issue 3), home: the session ends; a step-up asks for the card again */
+            bool had_session = a->card.in_session;
+            card_forget(a);
+            if (a->stepup.to)
+                card_show(a, &scr_card_stepup);
+            else if (had_session)
+                apply_nav(a, NAV_HOME, NULL);
+        }
         a->card.remind_remove = false;
         break;
     case APP_EV_CARD_LOGIN:
@@ -596,7 +734,18 @@ static void card_event(struct app *a, const struct app_event *ev)
         a->card.last = c->status;
         if (c->tries_left != APP_TRIES_UNKNOWN)
             a->card.tries = c->tries_left;
-        if (c->status == APP_CARD_OK) {
+        if (c->status == APP_CARD_OK && a->stepup.to) {
+            /* card (issue 3): step-up done: on to the screen asked for, Back returns to
+             * where the resident was */
+            const struct screen *to = a->stepup.to;
+            a->card.in_session = true;
+            a->stepup.to = NULL;
+            leave_top(a);
+            a->depth = a->stepup.base;
+            a->stack[a->depth++] = to;
+            enter_top(a);
+            app_tone(a, APP_TONE_SUCCESS);
+        } else if (c->status == APP_CARD_OK) {
             a->card.in_session = true;
             snprintf(a->name, sizeof a->name, "%s", ev->name);
             set_root(a, &scr_session);
@@ -608,8 +757,7 @@ static void card_event(struct app *a, const struct app_event *ev)
             a->card.wrong_pin = true;
         } else if (c->status != APP_CARD_REMOVED) {
             app_tone(a, APP_TONE_FAILURE);
-            set_root(a, root_screen(a));
-            apply_nav(a, NAV_PUSH, &scr_card_message);
+            card_show(a, &scr_card_message);
         }
         break;
     default:
@@ -620,7 +768,21 @@ static void card_event(struct app *a, const struct app_event *ev)
 
 void app_handle(struct app *a, const struct app_event *ev)
 {
-    if (ev->kind >= APP_EV_CARD_NO_READER) {
+    /* --- privacy + checkups (issues 5, 6) --- */
+    if (ev->kind >= APP_EV_PRIV_LOG && ev->kind <= APP_EV_CK_TREND) {
+        priv_handle(a, ev);
+        return;
+    }
+    /* --- end privacy + checkups --- */
+    /* --- shopping and family requests (issue 7) --- */
+    if (ev->kind >= APP_EV_SHOP_OPERATORS && ev->kind <= APP_EV_REQ_ANSWERED) {
+        shopapp_handle(a, ev);
+        const struct screen *top = a->stack[a->depth - 1];
+        if (top->event)
+            top->event(a, ev);
+        return;
+    }
+    if (ev->kind >= APP_EV_CARD_NO_READER && ev->kind <= APP_EV_CARD_LOGIN) {
         card_event(a, ev);
         return;
     }
@@ -768,9 +930,18 @@ static void logout(struct app *a)
     memset(&a->ci, 0, sizeof a->ci);
     memset(&a->help, 0, sizeof a->help);
     a->notice[0] = '\0';
+    priv_wipe(a); /* privacy + checkups (issues 5, 6) */
     apply_nav(a, NAV_HOME, NULL);
     idle_touch(&a->idle, a->now_ms);
     a->dirty = true;
+}
+
+/* The inactivity clock runs on any screen but the first; card (issue 3): and during a
+ * public card session, whose first screen is the resident's (scr_session) — a session
+ * left alone must end, with the card still in the reader or not. */
+static bool idle_applies(const struct app *a)
+{
+    return a->depth > 1 || (a->cfg.profile == APP_PROFILE_PUBLIC && a->card.in_session);
 }
 
 void app_tick(struct app *a)
@@ -781,7 +952,7 @@ void app_tick(struct app *a)
         a->next_minute_ms = a->now_ms + (uint64_t)(60 - (a->wall_s % 60)) * 1000;
         a->dirty = true; /* the clock in the status bar */
     }
-    if (a->depth > 1) {
+    if (idle_applies(a)) {
         enum idle_state st = idle_state(&a->idle, a->now_ms);
         if (st == IDLE_LOGOUT) {
             logout(a);
@@ -796,6 +967,7 @@ void app_tick(struct app *a)
     if (a->cfg.profile == APP_PROFILE_FAMILY && a->cfg.family_refresh_ms &&
         a->now_ms >= a->fam_next_ms)
         app_family_refresh(a);
+    shopapp_tick(a); /* shopping and family requests (issue 7): the family's inbox */
     if (a->cfg.profile == APP_PROFILE_HOME && a->now_ms >= a->next_net_check_ms) {
         /* the status bar's network state must not go stale while nobody taps */
         a->next_net_check_ms = a->now_ms + APP_NET_CHECK_MS;
@@ -813,6 +985,10 @@ bool app_dirty(const struct app *a)
 
 bool app_busy(const struct app *a)
 {
+    if (priv_busy(a)) /* privacy + checkups (issues 5, 6) */
+        return true;
+    if (shopapp_busy(a)) /* shopping and family requests (issue 7) */
+        return true;
     return a->ci.state == SEND_SENDING || a->help.state == SEND_SENDING || a->fam_loading ||
            a->me_pending;
 }
@@ -841,7 +1017,7 @@ bool app_quit_requested(const struct app *a)
 uint64_t app_next_deadline(const struct app *a)
 {
     uint64_t d = a->next_minute_ms;
-    if (a->depth > 1) {
+    if (idle_applies(a)) {
         uint64_t i = idle_next_deadline(&a->idle, a->now_ms);
         if (i < d)
             d = i;
@@ -850,6 +1026,8 @@ uint64_t app_next_deadline(const struct app *a)
         d = a->fam_next_ms;
     if (a->cfg.profile == APP_PROFILE_HOME && a->next_net_check_ms < d)
         d = a->next_net_check_ms;
+    if (shopapp_next_deadline(a) < d) /* shopping and family requests (issue 7) */
+        d = shopapp_next_deadline(a);
     if (a->stack[a->depth - 1] == &scr_card_reading) {
         /* the progress line appears after 1 s and counts seconds */
         uint64_t since = a->now_ms - a->card.inserted_ms;
@@ -940,6 +1118,7 @@ static void build_frame(struct app *a)
 
     int cy = margin + bar_h + gap;
     struct ui_rect content = {margin, cy, W - 2 * margin, H - sh - gap - cy};
+    shopapp_frame_begin(a); /* shopping (issue 7): pictures are collected per frame */
     s->frame(a, content);
 
     if (a->idle_warning) {
@@ -1041,6 +1220,7 @@ static const struct cat_entry catalogue[] = {
     {"help_sending", &scr_help_sent, 0, false},
     {"help_sent", &scr_help_sent, 1, false},
     {"help_failed", &scr_help_sent, 2, false},
+    {"menu", &scr_menu, 0, false},
     {"status", &scr_status, 0, false},
     {"status_none", &scr_status, 1, false},
     {"settings", &scr_settings, 0, false},
@@ -1064,8 +1244,61 @@ static const struct cat_entry catalogue[] = {
     {"card_blocked", &scr_card_message, APP_CARD_BLOCKED, false},
     {"card_not_mynumber", &scr_card_message, APP_CARD_NOT_MYNUMBER, false},
     {"card_hub_failed", &scr_card_message, APP_CARD_HUB_FAILED, false},
+    {"card_timeout", &scr_card_message, APP_CARD_TIMEOUT, false}, /* card (issue 3) */
+    {"card_stepup", &scr_card_stepup, 0, false},                  /* card (issue 3) */
     {"session", &scr_session, 0, false},
     {"card_remove_reminder", &scr_card_idle, 1, false},
+    /* --- privacy + checkups (issues 5, 6) --- */
+    {"priv_menu", &scr_priv_menu, 0, false},
+    {"priv_own", &scr_priv_own, 0, false},
+    {"priv_log", &scr_priv_log, 0, false},
+    {"priv_log_page2", &scr_priv_log, 1, false},
+    {"priv_log_refused", &scr_priv_log, 2, false},
+    {"priv_consent", &scr_priv_consent, 0, false},
+    {"priv_consent_confirm", &scr_priv_consent, 1, false},
+    {"priv_consent_done", &scr_priv_consent_done, 0, false},
+    {"priv_consent_failed", &scr_priv_consent_done, 1, false},
+    {"priv_alerts", &scr_priv_alerts, 0, false},
+    {"priv_alerts_none", &scr_priv_alerts, 1, false},
+    {"priv_fam_alerts", &scr_priv_fam_alerts, 0, false},
+    {"ck_list", &scr_ck_list, 0, false},
+    {"ck_list_none", &scr_ck_list, 1, false},
+    {"ck_one", &scr_ck_one, 0, false},
+    {"ck_one_page2", &scr_ck_one, 1, false},
+    {"ck_trend", &scr_ck_trend, 0, false},
+    /* --- end privacy + checkups --- */
+    /* --- shopping and family requests (issue 7) --- */
+    {"shop_menu", &scr_shop_menu, 0, false},
+    {"shop_operators", &scr_shop_operators, 0, false},
+    {"shop_operators_failed", &scr_shop_operators, 1, false},
+    {"shop_categories", &scr_shop_categories, 0, false},
+    {"shop_categories_empty_cart", &scr_shop_categories, 1, false},
+    {"shop_items", &scr_shop_items, 0, false},
+    {"shop_items_staples", &scr_shop_items, 1, false},
+    {"shop_items_page2", &scr_shop_items, 2, false},
+    {"shop_items_max", &scr_shop_items, 3, false},
+    {"shop_cart", &scr_shop_cart, 0, false},
+    {"shop_cart_empty", &scr_shop_cart, 1, false},
+    {"shop_slot", &scr_shop_slot, 0, false},
+    {"shop_confirm", &scr_shop_confirm, 0, false},
+    {"shop_sending", &scr_shop_sent, 0, false},
+    {"shop_sent", &scr_shop_sent, 1, false},
+    {"shop_kept", &scr_shop_sent, 2, false},
+    {"shop_refused", &scr_shop_sent, 3, false},
+    {"shop_orders", &scr_shop_orders, 0, false},
+    {"shop_orders_page2", &scr_shop_orders, 1, false},
+    {"shop_orders_empty", &scr_shop_orders, 2, false},
+    {"req_send", &scr_req_send, 0, false},
+    {"req_send_whom", &scr_req_send, 1, false},
+    {"req_send_no_family", &scr_req_send, 2, false},
+    {"req_sent", &scr_req_sent, 0, false},
+    {"req_kept", &scr_req_sent, 1, false},
+    {"req_refused", &scr_req_sent, 2, false},
+    {"req_list", &scr_req_list, 0, false},
+    {"req_list_empty", &scr_req_list, 1, false},
+    {"req_inbox", &scr_req_inbox, 0, false},
+    {"req_inbox_empty", &scr_req_inbox, 1, false},
+    /* --- end shopping and family requests --- */
 };
 
 size_t app_catalogue_count(void)
@@ -1095,9 +1328,12 @@ bool app_catalogue_show(struct app *a, const char *name)
     memset(&a->ci, 0, sizeof a->ci);
     memset(&a->help, 0, sizeof a->help);
     memset(&a->card, 0, sizeof a->card);
+    memset(&a->stepup, 0, sizeof a->stepup); /* card (issue 3) */
     a->have_last = false;
     a->waiting = 0;
     a->notice[0] = '\0';
+    priv_wipe(a);    /* privacy + checkups (issues 5, 6) */
+    shopapp_wipe(a); /* shopping and family requests (issue 7) */
     a->net = NET_OK; /* samples of failures set it down */
     bool is_root =
         e->s == &scr_home || e->s == &scr_family || e->s == &scr_card_idle || e->s == &scr_session;

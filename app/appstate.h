@@ -10,7 +10,9 @@
 #include "app.h"
 #include "i18n.h"
 #include "idle.h"
+#include "priv.h" /* privacy + checkups (issues 5, 6) */
 #include "screen.h"
+#include "shopstate.h" /* shopping and family requests (issue 7) */
 #include "widgets.h"
 
 #define APP_NAV_DEPTH 8
@@ -110,6 +112,17 @@ struct app {
         bool in_session;
         bool remind_remove; /* the session ended with the card still in the reader */
     } card;
+    /* --- card (issue 3): step-up before a screen that needs a card session (home) --- */
+    struct {
+        const struct screen *to; /* the screen asked for; NULL = no step-up running */
+        int base;                /* stack depth under the card flow's screens */
+    } stepup;
+
+    /* --- shopping and family requests (issue 7): shopstate.h, shopapp.c --- */
+    struct app_shop *shop; /* owned, allocated with the app */
+
+    /* --- privacy + checkups (issues 5, 6): priv.h, priv.c; wiped by priv_wipe --- */
+    struct priv_state pv;
 };
 
 /* Words for key in the current language. */
@@ -131,6 +144,9 @@ void app_card_wipe_pin(struct app *a);
 void app_card_submit(struct app *a);
 /* Ends the card session: wipes what it showed, back to the first screen. */
 void app_card_end(struct app *a);
+/* --- card (issue 3) --- */
+/* True when s may be shown now: it needs no card session, or one is open. */
+bool app_card_ok_for(const struct app *a, const struct screen *s);
 /* A public kiosk refuses PIN entry below this many tries left (3 wrong lock the card). */
 #define APP_MIN_TRIES_PUBLIC 2
 /* Date "令和8年11月23日 (2026年)" and time "9:12" of a Unix time, in the current language. */
@@ -140,5 +156,36 @@ void app_fmt_time(const struct app *a, int64_t t, char *buf, size_t size);
 const char *app_answer_words(const struct app *a, enum app_answer ans);
 /* Standard vertical stacking helper: returns y after placing h + gap. */
 int app_gap(const struct app *a);
+
+/* --- shopping and family requests (issue 7), in shopapp.c --- */
+/* Allocates a->shop; false when out of memory. */
+bool shopapp_create(struct app *a);
+void shopapp_destroy(struct app *a);
+/* Forgets everything of the session (logout, catalogue samples). */
+void shopapp_wipe(struct app *a);
+/* Port results of the SHOP_* / REQ_* kinds. */
+void shopapp_handle(struct app *a, const struct app_event *ev);
+/* Timers (the family's request inbox); the next deadline, UINT64_MAX for none. */
+void shopapp_tick(struct app *a);
+uint64_t shopapp_next_deadline(const struct app *a);
+bool shopapp_busy(const struct app *a);
+/* Requests, from the screens. */
+void shopapp_load_operators(struct app *a);
+void shopapp_load_catalogue(struct app *a);
+void shopapp_send_order(struct app *a);
+void shopapp_load_orders(struct app *a);
+void shopapp_send_request(struct app *a, int family_idx);
+void shopapp_load_requests(struct app *a);
+void shopapp_load_inbox(struct app *a);
+void shopapp_answer(struct app *a, long request_id);
+/* "198 円", "1,980 円" in the current language. */
+void shopapp_yen(const struct app *a, long yen, char *buf, size_t size);
+/* The status of an order in words (受付済み, 配達予定 15:00, 取り消し（…）, 送信待ち, ...). */
+void shopapp_status_words(const struct app *a, const struct shop_order *o, char *buf, size_t size);
+/* The words of a request phrase. */
+const char *shopapp_phrase(const struct app *a, int code);
+/* Pages of a paged screen: draws ◀ n/m ▶ at r and moves *page; returns the height used. */
+int shopapp_pager(struct app *a, struct ui_rect r, int *page, int pages);
+int shopapp_pager_height(struct app *a, int w);
 
 #endif

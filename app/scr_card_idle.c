@@ -1,9 +1,29 @@
 /*
  * scr_card_idle: the public kiosk's waiting screen: place the My Number card on the
  * reader. After a session that ended with the card still in the reader it reminds the
- * resident to take it. One choice: the other language (each language names itself).
+ * resident to take it. The service hours (config service_hours) are said in words, and
+ * whether the kiosk is open now. One choice: the other language (each language names
+ * itself).
  */
 #include "appstate.h"
+#include "wareki.h"
+
+/* "受付時間は 9:00〜17:00 です。" (or closed now), "" when no hours are configured. */
+static void hours_words(const struct app *a, char *buf, size_t size)
+{
+    int o = a->cfg.service_open_min, c = a->cfg.service_close_min;
+    buf[0] = '\0';
+    if (o == 0 && c == 0)
+        return;
+    struct wareki_tm tm;
+    wareki_jst(a->wall_s, &tm);
+    int now = tm.hour * 60 + tm.minute;
+    char from[16], to[16];
+    wareki_time(from, sizeof from, o / 60, o % 60);
+    wareki_time(to, sizeof to, c / 60, c % 60);
+    i18n_format(buf, size, app_s(a, now >= o && now < c ? "card_hours" : "card_hours_closed"), from,
+                to, NULL, NULL);
+}
 
 static void frame(struct app *a, struct ui_rect c)
 {
@@ -22,8 +42,12 @@ static void frame(struct app *a, struct ui_rect c)
     int bw = c.w / 2;
     int bh = wg_button_height(ui, &b, bw);
     /* the picture takes what the words and the button leave, at most 30 mm */
+    char hours[256];
+    hours_words(a, hours, sizeof hours);
     int words = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, head, c.w) +
                 wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, note, c.w);
+    if (hours[0])
+        words += wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, hours, c.w) + gap;
     int icon = c.h - words - bh - 3 * gap;
     if (icon > ui_mm(ui, 30))
         icon = ui_mm(ui, 30);
@@ -39,6 +63,10 @@ static void frame(struct app *a, struct ui_rect c)
     y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
                       t->bg, note, WG_CENTER) +
          gap;
+    if (hours[0])
+        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
+                          t->text, t->bg, hours, WG_CENTER) +
+             gap;
     int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
     if (wg_button(ui, &b, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh}))
         app_set_lang(a, ja ? "en" : "ja");
@@ -49,6 +77,10 @@ static void sample(struct app *a, int variant)
     a->card.reader_ok = true;
     a->card.present = variant == 1;
     a->card.remind_remove = variant == 1;
+    if (!a->cfg.service_open_min && !a->cfg.service_close_min) {
+        a->cfg.service_open_min = 9 * 60; /* a typical office: 9:00〜17:00 */
+        a->cfg.service_close_min = 17 * 60;
+    }
 }
 
 const struct screen scr_card_idle = {

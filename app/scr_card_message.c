@@ -1,8 +1,8 @@
 /*
  * scr_card_message: why the card cannot be used here, and what to do next: another card,
  * a locked PIN, only one try left (an unattended kiosk refuses and sends the resident to
- * a counter: 3 wrong PINs lock the card nationwide), a reader error, or the hub not
- * accepting the login.
+ * a counter: 3 wrong PINs lock the card nationwide), a reader error, a read that took
+ * longer than 10 s, or the hub not accepting the login.
  */
 #include "appstate.h"
 
@@ -22,6 +22,9 @@ static void frame(struct app *a, struct ui_rect c)
         break;
     case APP_CARD_HUB_FAILED:
         head = "card_hub_head", body = "card_hub_body";
+        break;
+    case APP_CARD_TIMEOUT:
+        head = "card_timeout_head", body = "card_timeout_body";
         break;
     default:
         break;

@@ -35,6 +35,21 @@ static void frame(struct app *a, struct ui_rect c)
     int gap = app_gap(a);
     char head[256], tm[16], page_text[64], p1[16], p2[16], row[256];
 
+    /* --- privacy + checkups (issue 5): open alerts first, prominently --- */
+    int open = priv_open_alerts(a->pv.fam, a->pv.fam_n);
+    if (open > 0) {
+        char n[16], words[128];
+        snprintf(n, sizeof n, "%d", open);
+        i18n_format(words, sizeof words, app_s(a, "priv_fam_banner"), n, NULL, NULL, NULL);
+        struct wg_button al = {"fam_alerts", words, ICON_HELP, WG_DANGER, false, 0};
+        int ah = wg_button_height(ui, &al, c.w);
+        if (wg_button(ui, &al, (struct ui_rect){c.x, c.y, c.w, ah}))
+            app_nav_push(a, &scr_priv_fam_alerts);
+        c.y += ah + gap;
+        c.h -= ah + gap;
+    }
+    /* --- end privacy + checkups --- */
+
     if (a->fam_loading && !a->fam_loaded) {
         i18n_format(head, sizeof head, app_s(a, "family_loading"), NULL, NULL, NULL, NULL);
     } else if (a->fam_failed && a->fam_refused) {
@@ -135,6 +150,9 @@ static void sample(struct app *a, int variant)
     a->fam_page = variant == 1 ? 1 : 0;
     a->net = variant == 2 ? NET_DOWN : NET_OK;
     snprintf(a->name, sizeof a->name, "%s", app_s(a, "sample_name"));
+    /* privacy + checkups (issue 5): the open alerts banner */
+    if (variant == 0)
+        priv_sample_alerts(a, a->pv.fam, &a->pv.fam_n, true);
 }
 
 const struct screen scr_family = {.name = "family",

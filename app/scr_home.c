@@ -1,7 +1,7 @@
 /*
  * scr_home: the home tablet's first screen. Three large check-in answers, the day's
- * check-in state in words, and three tiles: 助けて, 安否, 設定 (six choices, the most
- * the screen rules allow). A tap sends the check-in and opens the result screen.
+ * check-in state in words, and three tiles: 助けて, くらし (安否, 買い物, 私の情報), 設定 (six
+ * choices, the most the screen rules allow). A tap sends the check-in and opens the result screen.
  */
 #include "appstate.h"
 #include "wareki.h"
@@ -40,7 +40,7 @@ static void frame(struct app *a, struct ui_rect c)
                     {"checkin_genkinai", "answer_genkinai", ICON_SAD}};
     struct wg_button ab[3],
         tiles[3] = {{"help", app_s(a, "tile_help"), ICON_HELP, WG_DANGER, false, 0},
-                    {"status", app_s(a, "tile_status"), ICON_STATUS, WG_SECONDARY, false, 0},
+                    {"menu", app_s(a, "tile_menu"), ICON_NEXT, WG_SECONDARY, false, 0},
                     {"settings", app_s(a, "tile_settings"), ICON_SETTINGS, WG_SECONDARY, false, 0}};
     int bw = (c.w - 2 * gap) / 3;
     int ah = 0, th = 0;
@@ -68,7 +68,7 @@ static void frame(struct app *a, struct ui_rect c)
     if (wg_button(ui, &tiles[0], (struct ui_rect){c.x, y, bw, th}))
         app_nav_push(a, &scr_help_confirm);
     if (wg_button(ui, &tiles[1], (struct ui_rect){c.x + bw + gap, y, bw, th}))
-        app_nav_push(a, &scr_status);
+        app_nav_push(a, &scr_menu);
     if (wg_button(ui, &tiles[2], (struct ui_rect){c.x + 2 * (bw + gap), y, bw, th}))
         app_nav_push(a, &scr_settings);
 }

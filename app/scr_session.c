@@ -1,8 +1,7 @@
 /*
  * scr_session: the resident's home screen after a card login on a public kiosk. The
- * services behind it (checkups, access log, consent) come with their own issues; today it
- * greets the resident and says how the session ends. 終わる ends it at once; taking the
- * card out does the same.
+ * services are tiles (checkups, 安否, my information; each area adds its own), 終わる ends
+ * the session at once; taking the card out does the same.
  */
 #include "appstate.h"
 
@@ -11,20 +10,68 @@ static void title(const struct app *a, char *buf, size_t size)
     i18n_format(buf, size, app_s(a, "session_title"), a->name, NULL, NULL, NULL);
 }
 
+/* The session's home: service tiles (each area adds its own block; at most five, so that
+ * with 終わる the screen offers six choices) in rows of three, 終わる last. */
+struct tile {
+    const char *id, *key;
+    enum icon_id icon;
+    const struct screen *to;
+};
+
+static const struct tile tiles[] = {
+    /* --- privacy + checkups (issues 5, 6) --- */
+    {"ck_list", "tile_ck", ICON_STATUS, &scr_ck_list},
+    {"priv_alerts", "tile_priv_alerts", ICON_HELP, &scr_priv_alerts},
+    {"priv_menu", "tile_priv_menu", ICON_CARD, &scr_priv_menu},
+    /* --- end privacy + checkups --- */
+};
+#define N_TILES (sizeof tiles / sizeof tiles[0])
+
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
-    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a);
     int y = c.y;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                      t->bg, app_s(a, "session_body"), WG_LEFT) +
-         app_gap(a);
-    struct wg_button end = {
-        "session_end", app_s(a, "session_end"), ICON_CROSS, WG_PRIMARY, false, 0};
-    int bw = c.w * 2 / 3, bh = wg_button_height(ui, &end, bw);
-    int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
-    if (wg_button(ui, &end, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh}))
-        app_card_end(a);
+    struct wg_button b[N_TILES + 1];
+    int n = (int)N_TILES + 1;
+    int cols = n <= 4 ? 2 : 3; /* wide tiles keep long words whole */
+    int rows = (n + cols - 1) / cols;
+    int bw = (c.w - (cols - 1) * gap) / cols, bh = 0;
+    for (int i = 0; i < n; i++) {
+        if (i < (int)N_TILES)
+            b[i] = (struct wg_button){
+                tiles[i].id, app_s(a, tiles[i].key), tiles[i].icon, WG_SECONDARY, true, 0};
+        else
+            b[i] = (struct wg_button){
+                "session_end", app_s(a, "session_end"), ICON_CROSS, WG_PRIMARY, true, 0};
+        int h = wg_button_height(ui, &b[i], bw);
+        bh = h > bh ? h : bh;
+    }
+    /* the note on how the session ends, when there is room for it */
+    int note_h = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, app_s(a, "session_body"), c.w);
+    if (note_h + gap + rows * (bh + gap) <= c.h)
+        y += priv_para(a, c, y, false, app_s(a, "session_body"));
+    int room = (c.y + c.h - y - (rows - 1) * gap) / rows;
+    if (bh > room) {
+        /* large text: icons beside the words take less height */
+        bh = 0;
+        for (int i = 0; i < n; i++) {
+            b[i].icon_above = false;
+            int h = wg_button_height(ui, &b[i], bw);
+            bh = h > bh ? h : bh;
+        }
+    }
+    int want = room < ui_mm(ui, 40) ? room : ui_mm(ui, 40);
+    bh = want > bh ? want : bh;
+    for (int i = 0; i < n; i++) {
+        struct ui_rect r = {c.x + (i % cols) * (bw + gap), y + (i / cols) * (bh + gap), bw, bh};
+        if (!wg_button(ui, &b[i], r))
+            continue;
+        if (i < (int)N_TILES)
+            app_nav_push(a, tiles[i].to);
+        else
+            app_card_end(a);
+    }
 }
 
 static void sample(struct app *a, int variant)

@@ -12,6 +12,7 @@
 #ifndef SCREEN_H
 #define SCREEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ui.h"
@@ -29,6 +30,10 @@ struct screen {
     void (*sample)(struct app *a, int variant);
     /* optional: the title in words when it depends on state (else title_key is used) */
     void (*title)(const struct app *a, char *buf, size_t size);
+    /* --- card (issue 3) --- */
+    /* the screen shows the resident's own data: it needs a card session. Navigating to it
+     * without one goes through the card login first (home: step-up, docs/ui.md) */
+    bool needs_card;
 };
 
 extern const struct screen scr_home;
@@ -36,6 +41,7 @@ extern const struct screen scr_result;
 extern const struct screen scr_help_confirm;
 extern const struct screen scr_help_sent;
 extern const struct screen scr_status;
+extern const struct screen scr_menu;
 extern const struct screen scr_settings;
 extern const struct screen scr_setting_text;
 extern const struct screen scr_setting_theme;
@@ -50,5 +56,32 @@ extern const struct screen scr_card_pin;
 extern const struct screen scr_card_signing;
 extern const struct screen scr_card_message;
 extern const struct screen scr_session;
+/* --- card (issue 3): the home tablet's step-up card login (place the card) --- */
+extern const struct screen scr_card_stepup;
+/* --- privacy + checkups (issues 5, 6) --- */
+extern const struct screen scr_priv_menu;
+extern const struct screen scr_priv_own;
+extern const struct screen scr_priv_log;
+extern const struct screen scr_priv_consent;
+extern const struct screen scr_priv_consent_done;
+extern const struct screen scr_priv_alerts;
+extern const struct screen scr_priv_fam_alerts;
+extern const struct screen scr_ck_list;
+extern const struct screen scr_ck_one;
+extern const struct screen scr_ck_trend;
+/* --- shopping and family requests (issue 7) --- */
+extern const struct screen scr_shop_menu;
+extern const struct screen scr_shop_operators;
+extern const struct screen scr_shop_categories;
+extern const struct screen scr_shop_items;
+extern const struct screen scr_shop_cart;
+extern const struct screen scr_shop_slot;
+extern const struct screen scr_shop_confirm;
+extern const struct screen scr_shop_sent;
+extern const struct screen scr_shop_orders;
+extern const struct screen scr_req_send;
+extern const struct screen scr_req_sent;
+extern const struct screen scr_req_list;
+extern const struct screen scr_req_inbox;
 
 #endif

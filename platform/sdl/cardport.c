@@ -41,6 +41,10 @@ struct cardport {
     unsigned char chal[CHALLENGE_MAX];
     size_t chal_len;
     char session[SESSION_MAX];
+    /* card (issue 3): the app gave up on the login in progress (Back while signing):
+     * its answer is not reported, and a session it opens is ended at once */
+    bool abandoned;
+    unsigned logouts_pending; /* card (issue 3): logouts sent, not answered yet */
 };
 
 static void post_card(void *ctx, const struct card_event *ev)
@@ -84,14 +88,43 @@ static void wipe_login(struct cardport *cp)
     cp->chal_len = 0;
     cp->stage = ST_IDLE;
     cp->hub_req = 0;
+    cp->abandoned = false;
 }
 
 static void logout(void *ctx)
 {
     struct cardport *cp = ctx;
+    if (cp->stage != ST_IDLE) {
+        /* a login still running: no PIN is kept for it, and whatever it opens is ended */
+        explicit_bzero(cp->pin, sizeof cp->pin);
+        cp->pin_len = 0;
+        cp->abandoned = true;
+    }
     if (cp->session[0] && cp->hp)
-        hubport_submit_raw(cp->hp, HUBC_POST, "/v1/auth/logout", "{}", cp->session, TAG_LOGOUT);
+        cp->logouts_pending += hubport_submit_raw(cp->hp, HUBC_POST, "/v1/auth/logout", "{}",
+                                                  cp->session, TAG_LOGOUT) != 0;
     explicit_bzero(cp->session, sizeof cp->session);
+}
+
+void cardport_finish(struct cardport *cp, uint32_t raw_event_type, unsigned max_ms)
+{
+    if (!cp)
+        return;
+    logout(cp);
+    Uint64 until = SDL_GetTicks64() + max_ms;
+    while (cp->logouts_pending > 0 && SDL_GetTicks64() < until) {
+        SDL_Event e;
+        SDL_PumpEvents();
+        /* only the raw hub answers: everything else stays for the caller's drain */
+        if (SDL_PeepEvents(&e, 1, SDL_GETEVENT, raw_event_type, raw_event_type) == 1) {
+            struct hubc_result *res = e.user.data1;
+            if (res && res->tag == TAG_LOGOUT && cp->logouts_pending)
+                cp->logouts_pending--;
+            hubc_result_free(res);
+        } else {
+            SDL_Delay(5);
+        }
+    }
 }
 
 void cardport_destroy(struct cardport *cp)
@@ -108,6 +141,10 @@ void cardport_destroy(struct cardport *cp)
 static void answer(struct cardport *cp, struct app *app, enum app_card_status st, int tries,
                    const char *name)
 {
+    if (cp->abandoned) { /* the app left the login: nothing to say */
+        wipe_login(cp);
+        return;
+    }
     struct app_event ev;
     memset(&ev, 0, sizeof ev);
     ev.kind = APP_EV_CARD_LOGIN;
@@ -146,8 +183,16 @@ static uint32_t login(void *ctx, uint32_t card_seq, const char *pin, size_t pin_
     return cp->login_id;
 }
 
+/* privacy + checkups (issues 5, 6): the session's token for the resident's own data */
+static const char *session_of(void *ctx)
+{
+    struct cardport *cp = ctx;
+    return cp->session[0] ? cp->session : NULL;
+}
+
 void cardport_bind(struct cardport *cp, struct hubport *hp)
 {
+    hubport_set_session_source(hp, session_of, cp); /* privacy + checkups (issues 5, 6) */
     hubport_set_card(hp, cp, login, logout);
 }
 
@@ -164,6 +209,8 @@ static enum app_card_status map_status(enum card_status st)
         return APP_CARD_BLOCKED;
     case CARD_TRIES_LOW:
         return APP_CARD_TRIES_LOW;
+    case CARD_TIMEOUT:
+        return APP_CARD_TIMEOUT;
     case CARD_REMOVED:
     case CARD_NO_CARD:
         return APP_CARD_REMOVED;
@@ -234,9 +281,11 @@ void cardport_on_card_event(struct cardport *cp, const struct card_event *ev, st
             memcpy(cp->cert, ev->cert, ev->cert_len);
             cp->cert_len = ev->cert_len;
         }
+        /* a read that failed (timeout, reader error) keeps its own reason */
         to_app(app, APP_EV_CARD_PRESENT, ev->card_seq,
-               ev->is_mynumber ? map_status(ev->status) : APP_CARD_NOT_MYNUMBER, ev->is_mynumber,
-               ev->tries_left);
+               ev->is_mynumber || ev->status != CARD_OK ? map_status(ev->status)
+                                                        : APP_CARD_NOT_MYNUMBER,
+               ev->is_mynumber, ev->tries_left);
         break;
     case CARD_EV_CARD_REMOVED:
         if (ev->card_seq != cp->seq)
@@ -250,6 +299,10 @@ void cardport_on_card_event(struct cardport *cp, const struct card_event *ev, st
     case CARD_EV_LOGIN_RESULT:
         if (cp->stage != ST_SIGNING || ev->card_seq != cp->seq)
             break;
+        if (cp->abandoned) { /* the app left the login: the signature goes nowhere */
+            wipe_login(cp);
+            break;
+        }
         if (ev->status == CARD_OK) {
             send_login(cp, ev, app);
         } else {
@@ -263,7 +316,12 @@ void cardport_on_card_event(struct cardport *cp, const struct card_event *ev, st
 void cardport_on_hub_result(struct cardport *cp, const struct hubc_result *res, struct app *app)
 {
     cJSON *root = NULL;
-    if (res->tag == TAG_LOGOUT || res->id != cp->hub_req)
+    if (res->tag == TAG_LOGOUT) {
+        if (cp->logouts_pending)
+            cp->logouts_pending--;
+        return;
+    }
+    if (res->id != cp->hub_req)
         return;
     if (res->err != HUBC_OK || res->status != 201) {
         fprintf(stderr, "kiosk: card login step failed: %s, status %ld\n",
@@ -272,7 +330,9 @@ void cardport_on_hub_result(struct cardport *cp, const struct hubc_result *res, 
         return;
     }
     root = cJSON_Parse(res->body);
-    if (res->tag == TAG_CHALLENGE && cp->stage == ST_CHALLENGE) {
+    if (cp->abandoned && res->tag == TAG_CHALLENGE) {
+        wipe_login(cp); /* never start the card for a login the app left */
+    } else if (res->tag == TAG_CHALLENGE && cp->stage == ST_CHALLENGE) {
         const cJSON *c = cJSON_GetObjectItemCaseSensitive(root, "challenge");
         int n = cJSON_IsString(c) ? kb64_decode(c->valuestring, cp->chal, sizeof cp->chal) : -1;
         if (n <= 0) {
@@ -300,6 +360,11 @@ void cardport_on_hub_result(struct cardport *cp, const struct hubc_result *res, 
             goto out;
         }
         memcpy(cp->session, s->valuestring, strlen(s->valuestring) + 1);
+        if (cp->abandoned) { /* opened after the app left the login: end it at once */
+            wipe_login(cp);
+            logout(cp);
+            goto out;
+        }
         answer(cp, app, APP_CARD_OK, APP_TRIES_UNKNOWN, cJSON_IsString(n) ? n->valuestring : "");
     }
 out:

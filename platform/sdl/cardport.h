@@ -33,6 +33,11 @@ struct cardport;
  * cardport_on_hub_result. Returns NULL with the reason in err. */
 struct cardport *cardport_create(struct hubport *hp, uint32_t card_event_type, char *err,
                                  size_t errsize);
+/* At shutdown, before hubport_destroy: ends a session still open and waits (at most max_ms)
+ * until the hub has answered the logouts sent, so a session ended in the last moment is
+ * not cut off by the exit. Takes only raw hub answers (raw_event_type) from the SDL queue.
+ * Accepts NULL. */
+void cardport_finish(struct cardport *cp, uint32_t raw_event_type, unsigned max_ms);
 /* Stops the adapter, ends a hub session, wipes everything. Accepts NULL. */
 void cardport_destroy(struct cardport *cp);
 /* Routes the app's card_login and card_logout ports (which hp forwards) to cp. */

@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "hubclient.h"
+#include "privport.h" /* privacy + checkups (issues 5, 6) */
 #include "sender.h"
+#include "shopport.h" /* shopping and family requests (issue 7) */
 #include "tones.h"
 
 struct hubport {
@@ -24,6 +26,11 @@ struct hubport {
     uint32_t (*card_login)(void *ctx, uint32_t seq, const char *pin, size_t len, int min);
     void (*card_logout)(void *ctx);
     struct tones *tones;
+    /* --- privacy + checkups (issues 5, 6): where the card session's token comes from --- */
+    const char *(*session_of)(void *ctx);
+    void *session_ctx;
+    /* --- shopping (issue 7): the home tablet's catalogue cache folder, "" = none --- */
+    char cache_dir[512];
 };
 
 static const char *kind_name(enum app_event_kind k)
@@ -39,6 +46,16 @@ static const char *kind_name(enum app_event_kind k)
         return "help";
     case APP_EV_PENDING:
         return "pending";
+    /* --- shopping and family requests (issue 7) --- */
+    case APP_EV_SHOP_OPERATORS:
+    case APP_EV_SHOP_CATALOGUE:
+    case APP_EV_SHOP_ORDER:
+    case APP_EV_SHOP_ORDERS:
+        return "shop";
+    case APP_EV_REQ_SENT:
+    case APP_EV_REQ_LIST:
+    case APP_EV_REQ_ANSWERED:
+        return "family request";
     default:
         return "card";
     }
@@ -71,6 +88,11 @@ static bool parse_checkin(const cJSON *o, struct app_checkin *c)
 void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
+    /* --- shopping and family requests (issue 7) --- */
+    if (ev->kind >= APP_EV_SHOP_OPERATORS && ev->kind <= APP_EV_REQ_ANSWERED) {
+        shopport_parse(ev, err, status, body);
+        return;
+    }
     ev->status = status;
     if (err != HUBC_OK) {
         ev->net = APP_NET_UNREACHABLE;
@@ -125,6 +147,21 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
         /* 201 {"help":{"alert_ids":[family, city]}}: both levels are alerted at once, which
          * the screen says in its own words */
         break;
+    /* --- privacy + checkups (issues 5, 6) --- */
+    case APP_EV_PRIV_LOG:
+    case APP_EV_PRIV_CONSENTS:
+    case APP_EV_PRIV_CONSENT_SET:
+    case APP_EV_PRIV_ALERTS:
+    case APP_EV_PRIV_FAM_ALERTS:
+    case APP_EV_PRIV_ACK:
+    case APP_EV_CK_LIST:
+    case APP_EV_CK_ONE:
+    case APP_EV_CK_TREND:
+        ev->priv = privport_parse(ev->kind, body);
+        if (!ev->priv)
+            ev->net = APP_NET_BAD_ANSWER;
+        break;
+    /* --- end privacy + checkups --- */
     default:
         break;
     }
@@ -153,6 +190,9 @@ static void on_report(void *ctx, struct sender_report *r)
         return;
     }
     ev->kind = APP_EV_CHECKIN_DONE;
+    /* shopping and family requests (issue 7): orders and requests go through the outbox too */
+    if (shopport_report_kind(r->kind) >= 0)
+        ev->kind = (enum app_event_kind)shopport_report_kind(r->kind);
     ev->req = (uint32_t)r->item_id;
     ev->waiting_known = true;
     ev->waiting = (int)r->pending;
@@ -196,7 +236,18 @@ static void on_done(void *ctx, struct hubc_result *res)
     }
     ev->kind = (enum app_event_kind)res->tag;
     ev->req = res->id;
-    hubport_parse(ev, res->err, res->status, res->body);
+    /* --- shopping and family requests (issue 7) --- */
+    if (res->tag == HUBPORT_TAG_INBOX) {
+        ev->kind = APP_EV_REQ_LIST;
+        ev->is_inbox = true;
+    }
+    char *cached = shopport_cache(ev->kind, res->id, res->err, res->status, res->body);
+    if (cached)
+        hubport_parse(ev, HUBC_OK, 200, cached); /* the hub is away: the kept copy */
+    else
+        hubport_parse(ev, res->err, res->status, res->body);
+    free(cached);
+    /* --- end shopping and family requests --- */
     if (res->err != HUBC_OK)
         fprintf(stderr, "kiosk: %s request failed: %s (%s)\n", kind_name(ev->kind),
                 hubc_err_str(res->err), res->errmsg);
@@ -229,6 +280,13 @@ struct hubport *hubport_create(const char *hub_url, const char *token, const cha
         struct sender_config sc = {.outbox_path = outbox_path, .hub = cfg};
         char why[256] = "";
         hp->sender = sender_create(&sc, on_report, hp, why, sizeof why);
+        /* shopping (issue 7): catalogues are cached beside the outbox (home tablet only) */
+        snprintf(hp->cache_dir, sizeof hp->cache_dir, "%s", outbox_path);
+        char *slash = strrchr(hp->cache_dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(hp->cache_dir, sizeof hp->cache_dir, ".");
         if (!hp->sender) {
             snprintf(err, errsize, "cannot open the outbox %s: %s", outbox_path, why);
             hubport_destroy(hp);
@@ -256,8 +314,42 @@ void hubport_destroy(struct hubport *hp)
 
 void hubport_event_free(void *data1)
 {
+    struct app_event *ev = data1;
+    if (ev)
+        free(ev->priv);      /* privacy + checkups (issues 5, 6) */
+    shopport_event_free(ev); /* shopping and family requests (issue 7) */
     free(data1);
 }
+
+/* --- shopping and family requests (issue 7) --- */
+struct hubc *hubport_client(struct hubport *hp)
+{
+    return hp->client;
+}
+
+struct sender *hubport_sender(struct hubport *hp)
+{
+    return hp->sender;
+}
+
+void hubport_post_event(struct hubport *hp, struct app_event *ev)
+{
+    post(hp, ev);
+}
+/* --- end shopping and family requests --- */
+
+/* --- privacy + checkups (issues 5, 6) --- */
+void hubport_set_session_source(struct hubport *hp, const char *(*session_of)(void *ctx), void *ctx)
+{
+    hp->session_of = session_of;
+    hp->session_ctx = ctx;
+}
+
+const char *hubport_card_session(struct hubport *hp)
+{
+    return hp->session_of ? hp->session_of(hp->session_ctx) : NULL;
+}
+/* --- end privacy + checkups --- */
 
 void hubport_set_card(struct hubport *hp, void *ctx,
                       uint32_t (*login)(void *ctx, uint32_t card_seq, const char *pin,
@@ -362,6 +454,8 @@ struct app_ports hubport_ports(struct hubport *hp)
                           .tone = tone,
                           .retry_pending = retry_pending,
                           .card_login = card_login_fwd,
-                          .card_logout = card_logout_fwd};
+                          .card_logout = card_logout_fwd,
+                          .priv_request = privport_request /* privacy + checkups */};
+    shopport_bind(&p, hp->cache_dir); /* shopping and family requests (issue 7) */
     return p;
 }

@@ -48,8 +48,24 @@ void hubport_set_card(struct hubport *hp, void *ctx,
 uint32_t hubport_submit_raw(struct hubport *hp, enum hubc_method m, const char *path,
                             const char *body, const char *card_session, uint32_t tag);
 
+/* --- privacy + checkups (issues 5, 6) --- */
+/* Where the card session's token comes from (the card port); NULL/none without a card. */
+void hubport_set_session_source(struct hubport *hp, const char *(*session_of)(void *ctx),
+                                void *ctx);
+/* The open card session's token (borrowed, valid until the session ends), or NULL. */
+const char *hubport_card_session(struct hubport *hp);
+/* --- end privacy + checkups --- */
+
 /* Parses a hub answer into ev (exposed for tests): kind and req must be set; fills net,
  * status and the payload. */
 void hubport_parse(struct app_event *ev, int hubc_err, long status, const char *body);
+
+/* --- shopping and family requests (issue 7): for shopport.c --- */
+struct sender;
+struct hubc *hubport_client(struct hubport *hp);
+/* NULL without an outbox */
+struct sender *hubport_sender(struct hubport *hp);
+/* Posts ev (calloc'ed; owned by the receiver from here) to the UI thread. */
+void hubport_post_event(struct hubport *hp, struct app_event *ev);
 
 #endif

@@ -46,8 +46,45 @@ void kconfig_defaults(struct kconfig *cfg, const char *font_dir, const char *ass
     cfg->idle_logout_s = 90;
     cfg->sensitive_close_s = 180;
     cfg->family_refresh_s = 60;
+    cfg->service_open_min = cfg->service_close_min = -1;
     snprintf(cfg->font_dir, sizeof cfg->font_dir, "%s", font_dir ? font_dir : "");
     snprintf(cfg->assets_dir, sizeof cfg->assets_dir, "%s", assets_dir ? assets_dir : "");
+}
+
+/* "H:MM" at *p (0:00..24:00); advances *p. Card (issue 3): service hours. */
+static bool parse_hm(const char **p, int *min)
+{
+    char *end;
+    errno = 0;
+    long h = strtol(*p, &end, 10);
+    if (errno || end == *p || *end != ':' || h < 0 || h > 24 || end - *p > 2)
+        return false;
+    const char *m = end + 1;
+    if (m[0] < '0' || m[0] > '5' || m[1] < '0' || m[1] > '9')
+        return false;
+    *min = (int)h * 60 + (m[0] - '0') * 10 + (m[1] - '0');
+    *p = m + 2;
+    return *min <= 24 * 60;
+}
+
+/* "9:00-17:00", "9:00〜17:00" or "9:00~17:00"; the opening before the closing. */
+static bool parse_hours(const char *v, int *open, int *close)
+{
+    const char *p = v;
+    int o, c;
+    if (!parse_hm(&p, &o))
+        return false;
+    if (*p == '-' || *p == '~')
+        p++;
+    else if (strncmp(p, "〜", strlen("〜")) == 0)
+        p += strlen("〜");
+    else
+        return false;
+    if (!parse_hm(&p, &c) || *p || c <= o)
+        return false;
+    *open = o;
+    *close = c;
+    return true;
 }
 
 static bool parse_int(const char *v, long lo, long hi, int *out)
@@ -142,6 +179,7 @@ static enum kconfig_status apply(struct kconfig *c, const char *k, const char *v
         want = "yes or no";
     } else if (!strcmp(k, "card_reader")) {
         ok = parse_bool(v, &c->card_reader);
+        c->card_reader_set = ok;
         want = "yes or no";
     } else if (!strcmp(k, "sound")) {
         ok = parse_bool(v, &c->sound);
@@ -168,6 +206,9 @@ static enum kconfig_status apply(struct kconfig *c, const char *k, const char *v
     } else if (!strcmp(k, "outbox_path")) {
         ok = set_str(c->outbox_path, sizeof c->outbox_path, v);
         want = "a path of at most 511 characters";
+    } else if (!strcmp(k, "service_hours")) {
+        ok = parse_hours(v, &c->service_open_min, &c->service_close_min);
+        want = "opening and closing time like 9:00-17:00 (Japan time, opening first)";
     } else if (!strcmp(k, "assets_dir")) {
         ok = set_str(c->assets_dir, sizeof c->assets_dir, v);
         want = "a path of at most 511 characters";

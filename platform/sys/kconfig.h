@@ -14,7 +14,9 @@
  *   idle_warn_s [60]  idle_logout_s [90]  sensitive_close_s [180]  family_refresh_s [60]
  *   font_dir [build-time fonts/]  assets_dir [build-time assets/]
  *   outbox_path [] (home: SQLite file keeping check-ins until delivered; empty = none)
- *   card_reader [yes] (public: use the PC/SC card reader for card login)
+ *   card_reader [yes on public, no on home] (use the PC/SC card reader for card login;
+ *                 home: the step-up before screens with the resident's own data)
+ *   service_hours [] (public: "9:00-17:00" or "9:00〜17:00", shown on the waiting screen)
  */
 #ifndef KCONFIG_H
 #define KCONFIG_H
@@ -54,6 +56,9 @@ struct kconfig {
     char assets_dir[KCONFIG_MAX_VALUE];
     char outbox_path[KCONFIG_MAX_VALUE];
     bool card_reader;
+    bool card_reader_set; /* card (issue 3): the file named card_reader (home: off unless) */
+    /* card (issue 3): service hours in minutes after midnight, Japan time; -1 = not set */
+    int service_open_min, service_close_min;
 };
 
 /* Fills cfg with the defaults. font_dir/assets_dir default to the given folders. */

@@ -22,7 +22,7 @@
 static const char *kiosk, *hubd, *hubctl;
 static struct cardenv env;
 static pid_t hub_pid;
-static char url[64], token[128], workdir[300];
+static char url[64], token[128], workdir[300], dbpath[400];
 
 /* Runs argv, its stdout into out (cap bytes); returns the exit status or -1. */
 static int run(char *const argv[], char *out, size_t cap)
@@ -66,8 +66,8 @@ static int value_of(const char *text, const char *key, char *dst, size_t size)
 
 static int start_hub(void)
 {
-    char db[400], cert[400], ca[400], out[4096];
-    snprintf(db, sizeof db, "%s/hub.db", workdir);
+    char *db = dbpath, cert[400], ca[400], out[4096];
+    snprintf(dbpath, sizeof dbpath, "%s/hub.db", workdir);
     snprintf(cert, sizeof cert, "%s/resident-1.pem", env.testca);
     snprintf(ca, sizeof ca, "%s/ca.pem", env.testca);
     char *init[] = {(char *)hubctl, "--db", db, "init", NULL};
@@ -108,23 +108,41 @@ static int start_hub(void)
     return rc;
 }
 
-static pid_t kiosk_start(const char *script, const char *log)
+/* one more key=value for the next kiosk start (or NULL) */
+static const char *set2;
+
+/* Starts the kiosk (profile=public or profile=home, with that device's token) with a
+ * script; `set` (and `set2`) are more key=value settings (or NULL). */
+static pid_t kiosk_start_as(const char *script, const char *log, const char *profile,
+                            const char *tok, const char *set)
 {
     char set_url[128], set_tok[160];
     snprintf(set_url, sizeof set_url, "hub_url=%s", url);
-    snprintf(set_tok, sizeof set_tok, "token=%s", token);
+    snprintf(set_tok, sizeof set_tok, "token=%s", tok);
     pid_t pid = fork();
     if (pid == 0) {
         FILE *l = freopen(log, "w", stderr);
         (void)l;
-        execl(kiosk, kiosk, "--offscreen", "--set", "profile=public", "--set", set_url, "--set",
-              set_tok, "--script-timeout", "15000", "--script", script, (char *)NULL);
+        execl(kiosk, kiosk, "--offscreen", "--set", profile, "--set", set_url, "--set", set_tok,
+              "--set", set ? set : "language=ja", "--set", set2 ? set2 : "sound=no",
+              "--script-timeout", "15000", "--script", script, (char *)NULL);
         _exit(127);
     }
     return pid;
 }
 
+static pid_t kiosk_start_set(const char *script, const char *log, const char *set)
+{
+    return kiosk_start_as(script, log, "profile=public", token, set);
+}
+
+static pid_t kiosk_start(const char *script, const char *log)
+{
+    return kiosk_start_set(script, log, NULL);
+}
+
 static char *slurp_text(const char *path);
+static int hub_session_ended(int want);
 
 /* Waits for the kiosk; on failure shows its log. */
 static int kiosk_wait(pid_t pid, const char *log)
@@ -199,7 +217,310 @@ static void t_wrong_pin_then_login_then_pull(void)
     CHECK(strstr(j, "山田") == NULL);
     CHECK(strstr(j, "置いてください") != NULL);
     free(j);
+    /* card (issue 3): the session is ended at the hub, not only on the screen */
+    CHECK(hub_session_ended(1) == 0);
 }
+
+/* --- card (issue 3): helpers for the scenarios below --- */
+
+#define READER "Virtual PCD 00 00"
+
+/* Waits until path exists; 0, or -1 after timeout_ms. */
+static int wait_file(const char *path, double timeout_ms)
+{
+    struct stat sb;
+    double t0 = cardenv_now_ms();
+    while (stat(path, &sb) != 0) {
+        if (cardenv_now_ms() - t0 > timeout_ms)
+            return -1;
+        usleep(5000);
+    }
+    return 0;
+}
+
+/* How many times `needle` occurs in the hub's audit (hubctl audit, newest 500). */
+static int audit_count(const char *needle)
+{
+    static char out[256 * 1024];
+    char *argv[] = {(char *)hubctl, "--db", dbpath, "audit", "--limit", "500", NULL};
+    if (run(argv, out, sizeof out) != 0)
+        return -1;
+    int n = 0;
+    for (const char *p = out; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* Card sessions the hub still holds open (sqlite3 on the hub's file, read only). */
+static long open_sessions(void)
+{
+    char out[256];
+    char *argv[] = {"/usr/bin/sqlite3", "-readonly", dbpath,
+                    "SELECT count(*) FROM sessions WHERE ended_unix IS NULL;", NULL};
+    if (run(argv, out, sizeof out) != 0)
+        return -1;
+    return strtol(out, NULL, 10);
+}
+
+/* Waits (up to 3 s) until the hub has audited `want` logouts and holds no open session. */
+static int hub_session_ended(int want)
+{
+    double t0 = cardenv_now_ms();
+    while (cardenv_now_ms() - t0 < 3000) {
+        if (audit_count("auth.logout") >= want && open_sessions() == 0)
+            return 0;
+        usleep(50000);
+    }
+    fprintf(stderr, "hub: %d logouts audited (want %d), %ld sessions open\n",
+            audit_count("auth.logout"), want, open_sessions());
+    return -1;
+}
+
+/* Restarts the virtual card with a fresh state file (so --tries applies) and extra args. */
+static int vcard_fresh(const char *const *extra)
+{
+    cardenv_vcard_stop(&env);
+    unlink(env.state);
+    cardenv_wait_reader(READER, 0, 3000); /* pcscd must see the reader empty first */
+    return cardenv_vcard_start(&env, "resident-1", extra);
+}
+
+/* The tries the virtual card keeps in its state file, or -1. */
+static int vcard_tries(void)
+{
+    char *t = slurp_text(env.state);
+    const char *p = t ? strstr(t, "tries=") : NULL;
+    int n = p ? (int)strtol(p + 6, NULL, 10) : -1;
+    free(t);
+    return n;
+}
+
+/* Runs the kiosk with `steps` (ending in ';'), then a layout dump; returns the dump
+ * (owned), or NULL when the run failed. */
+static char *kiosk_layout(const char *name, const char *steps, const char *set)
+{
+    char script[1536], out[400], log[400];
+    snprintf(out, sizeof out, "%s/%s.json", workdir, name);
+    snprintf(log, sizeof log, "%s/kiosk-%s.log", workdir, name);
+    snprintf(script, sizeof script, "%slayout:%s", steps, out);
+    if (kiosk_wait(kiosk_start_set(script, log, set), log) != 0)
+        return NULL;
+    return slurp_text(out);
+}
+
+/* Logged in, the resident ends with 終わる while the card still lies there: the hub ends
+ * the session and the waiting screen says to take the card (with the service hours). */
+static void t_end_with_card_left(void)
+{
+    REQUIRE(vcard_fresh(NULL) == 0);
+    int before = audit_count("auth.logout");
+    char *j = kiosk_layout("leftcard",
+                           "wait:card_pin;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;tap:pin_ok;"
+                           "wait:session;waittext:ようこそ;tap:session_end;wait:card_idle;"
+                           "waittext:お取りください;",
+                           "service_hours=9:00-17:00");
+    REQUIRE(j);
+    CHECK(strstr(j, "カードを お取りください") != NULL);
+    CHECK(strstr(j, "9:00〜17:00") != NULL);
+    CHECK(strstr(j, "山田") == NULL);
+    free(j);
+    CHECK(hub_session_ended(before + 1) == 0);
+    /* the idle logout (warning at 5 s, out at 6 s) with the card still there: the same */
+    set2 = "idle_logout_s=6";
+    j = kiosk_layout("idleout",
+                     "wait:card_pin;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;tap:pin_ok;"
+                     "wait:session;waittext:ようこそ;waittext:続ける;wait:card_idle;"
+                     "waittext:お取りください;",
+                     "idle_warn_s=5");
+    set2 = NULL;
+    REQUIRE(j);
+    CHECK(strstr(j, "カードを お取りください") != NULL);
+    CHECK(strstr(j, "山田") == NULL);
+    free(j);
+    CHECK(hub_session_ended(before + 2) == 0);
+}
+
+/* One try left: the public kiosk refuses before any PIN is typed and sends the resident
+ * to a counter; the card keeps its last try. */
+static void t_last_try_refused(void)
+{
+    static const char *const one[] = {"--tries", "1", NULL};
+    REQUIRE(vcard_fresh(one) == 0);
+    char *j = kiosk_layout("lasttry", "waittext:入れられません;", NULL);
+    REQUIRE(j);
+    CHECK(strstr(j, "窓口") != NULL);
+    CHECK(strstr(j, "\"pin_1\"") == NULL); /* no PIN pad */
+    free(j);
+    CHECK(vcard_tries() == 1);
+}
+
+/* A blocked card: the same guidance to the counter, no PIN pad, still 0 tries. */
+static void t_blocked(void)
+{
+    static const char *const zero[] = {"--tries", "0", NULL};
+    REQUIRE(vcard_fresh(zero) == 0);
+    char *j = kiosk_layout("blocked", "waittext:ロックされています;", NULL);
+    REQUIRE(j);
+    CHECK(strstr(j, "窓口") != NULL);
+    CHECK(strstr(j, "\"pin_1\"") == NULL);
+    free(j);
+    CHECK(vcard_tries() == 0);
+}
+
+/* Starts the kiosk with `script`; once it has written `ready` (the waiting screen with a
+ * reader), places the card; returns the kiosk's exit status. */
+static int kiosk_then_place(const char *name, const char *script, const char *ready)
+{
+    char log[400];
+    snprintf(log, sizeof log, "%s/kiosk-%s.log", workdir, name);
+    pid_t pid = kiosk_start(script, log);
+    if (wait_file(ready, 15000) != 0) {
+        kill(pid, SIGTERM);
+        kiosk_wait(pid, log);
+        return -1;
+    }
+    cardenv_vcard_insert(&env);
+    return kiosk_wait(pid, log);
+}
+
+/* Another card (SELECT answers 6A 82): its own plain message. */
+static void t_not_mynumber(void)
+{
+    static const char *const other[] = {"--not-mynumber", "--removed", NULL};
+    char ready[400], out[400], script[1600];
+    REQUIRE(vcard_fresh(other) == 0);
+    snprintf(ready, sizeof ready, "%s/nmn-ready.json", workdir);
+    snprintf(out, sizeof out, "%s/nmn.json", workdir);
+    snprintf(script, sizeof script,
+             "wait:card_idle;waittext:読み取りが 終わるまで;layout:%s;"
+             "waittext:マイナンバーカードでは ありません;layout:%s",
+             ready, out);
+    REQUIRE(kiosk_then_place("nmn", script, ready) == 0);
+    char *j = slurp_text(out);
+    REQUIRE(j);
+    CHECK(strstr(j, "このカードは 使えません") != NULL);
+    free(j);
+}
+
+/* A slow card: the progress line appears after 1 s (not before), and a read that takes
+ * longer than 10 s gets its own message. */
+static void t_slow_then_timeout(void)
+{
+    static const char *const slow[] = {"--apdu-delay-ms", "1500", "--removed", NULL};
+    char ready[400], early[400], prog[400], out[400], script[2400];
+    REQUIRE(vcard_fresh(slow) == 0);
+    snprintf(ready, sizeof ready, "%s/slow-ready.json", workdir);
+    snprintf(early, sizeof early, "%s/slow-early.json", workdir);
+    snprintf(prog, sizeof prog, "%s/slow-progress.json", workdir);
+    snprintf(out, sizeof out, "%s/slow-timeout.json", workdir);
+    snprintf(script, sizeof script,
+             "wait:card_idle;waittext:読み取りが 終わるまで;layout:%s;wait:card_reading;"
+             "layout:%s;waittext:読んでいます… 1 秒;layout:%s;waittext:10 秒 たちました;"
+             "layout:%s",
+             ready, early, prog, out);
+    double t0 = cardenv_now_ms();
+    REQUIRE(kiosk_then_place("slow", script, ready) == 0);
+    printf("slow card: timeout message after %.1f s (from the kiosk's start)\n",
+           (cardenv_now_ms() - t0) / 1000);
+    char *j = slurp_text(early);
+    REQUIRE(j);
+    CHECK(strstr(j, "カードを 読んでいます") != NULL);
+    CHECK(strstr(j, "読んでいます…") == NULL); /* no progress line before 1 s */
+    free(j);
+    j = slurp_text(prog);
+    REQUIRE(j);
+    CHECK(strstr(j, "読んでいます… 1 秒") != NULL);
+    free(j);
+    j = slurp_text(out);
+    REQUIRE(j);
+    CHECK(strstr(j, "読み取れません") != NULL); /* its own words, not the generic error */
+    CHECK(strstr(j, "読めませんでした") == NULL);
+    CHECK(strstr(j, "\"pin_1\"") == NULL);
+    free(j);
+    cardenv_vcard_stop(&env);
+}
+
+/* Home tablet: a screen with the resident's own data asks for the card first (step-up,
+ * min_tries 1), then opens; Back closes it and the hub session ends. */
+static void t_home_step_up(void)
+{
+    char out[4096], home_tok[128], ready[400], in[400], after[400], script[1600], log[400];
+    char *dev[] = {(char *)hubctl, "--db",       dbpath, "device-add", "--kind",
+                   "home",         "--resident", "1",    NULL};
+    REQUIRE(run(dev, out, sizeof out) == 0);
+    REQUIRE(value_of(out, "token=", home_tok, sizeof home_tok) == 0);
+    static const char *const removed[] = {"--removed", NULL};
+    REQUIRE(vcard_fresh(removed) == 0);
+    int before = audit_count("auth.logout");
+    snprintf(ready, sizeof ready, "%s/stepup-ready.json", workdir);
+    snprintf(in, sizeof in, "%s/stepup-in.json", workdir);
+    snprintf(after, sizeof after, "%s/stepup-after.json", workdir);
+    snprintf(log, sizeof log, "%s/kiosk-stepup.log", workdir);
+    snprintf(script, sizeof script,
+             "wait:home;goto:priv_menu;wait:card_stepup;waittext:確認のため;sleep:1500;"
+             "layout:%s;wait:card_pin;waittext:あと 3 回;tap:pin_1;tap:pin_2;tap:pin_3;"
+             "tap:pin_4;tap:pin_ok;wait:priv_menu;layout:%s;tap:nav_back;wait:home;layout:%s",
+             ready, in, after);
+    pid_t pid = kiosk_start_as(script, log, "profile=home", home_tok, "card_reader=yes");
+    int got = wait_file(ready, 15000);
+    if (got == 0)
+        cardenv_vcard_insert(&env);
+    REQUIRE(kiosk_wait(pid, log) == 0);
+    REQUIRE(got == 0);
+    char *j = slurp_text(ready);
+    REQUIRE(j);
+    CHECK(strstr(j, "マイナンバーカード") != NULL);
+    free(j);
+    j = slurp_text(in);
+    REQUIRE(j);
+    CHECK(strstr(j, "priv_menu") != NULL);
+    free(j);
+    CHECK(hub_session_ended(before + 1) == 0);
+}
+
+/* No PC/SC service at all, then pcscd without the vpcd reader: the waiting screen says
+ * the reader cannot be used; when the reader comes back it asks for the card again. Runs
+ * last (it restarts pcscd). */
+static void t_no_reader(void)
+{
+    char nosvc[400], late[400], back[400], script[2000], log[400];
+    cardenv_vcard_stop(&env);
+    cardenv_pcscd_stop(&env);
+    snprintf(nosvc, sizeof nosvc, "%s/noreader-1.json", workdir);
+    snprintf(late, sizeof late, "%s/noreader-2.json", workdir);
+    snprintf(back, sizeof back, "%s/noreader-back.json", workdir);
+    snprintf(log, sizeof log, "%s/kiosk-noreader.log", workdir);
+    snprintf(script, sizeof script,
+             "wait:card_idle;waittext:カードリーダーが 使えません;sleep:1500;layout:%s;"
+             "sleep:3000;waittext:カードリーダーが 使えません;layout:%s;"
+             "waittext:読み取りが 終わるまで;layout:%s",
+             nosvc, late, back);
+    pid_t pid = kiosk_start(script, log);
+    int got = wait_file(nosvc, 15000);
+    /* pcscd comes, but without any reader */
+    CHECK(cardenv_pcscd_start(&env, 0) == 0);
+    got |= wait_file(late, 15000);
+    /* the reader returns: pcscd restarted with the vpcd reader */
+    cardenv_pcscd_stop(&env);
+    CHECK(cardenv_pcscd_start(&env, 1) == 0);
+    REQUIRE(kiosk_wait(pid, log) == 0);
+    REQUIRE(got == 0);
+    char *j = slurp_text(nosvc);
+    REQUIRE(j);
+    CHECK(strstr(j, "カードリーダーが 使えません") != NULL);
+    free(j);
+    j = slurp_text(late);
+    REQUIRE(j);
+    CHECK(strstr(j, "カードリーダーが 使えません") != NULL);
+    CHECK(strstr(j, "係の 人") != NULL);
+    free(j);
+    j = slurp_text(back);
+    REQUIRE(j);
+    CHECK(strstr(j, "使えません") == NULL);
+    free(j);
+}
+
+/* --- end card (issue 3) --- */
 
 int main(int argc, char **argv)
 {
@@ -226,6 +547,14 @@ int main(int argc, char **argv)
         return 1;
     }
     TEST_RUN(t_wrong_pin_then_login_then_pull);
+    /* --- card (issue 3) --- */
+    TEST_RUN(t_end_with_card_left);
+    TEST_RUN(t_last_try_refused);
+    TEST_RUN(t_blocked);
+    TEST_RUN(t_not_mynumber);
+    TEST_RUN(t_slow_then_timeout);
+    TEST_RUN(t_home_step_up);
+    TEST_RUN(t_no_reader);
     kill(hub_pid, SIGTERM);
     waitpid(hub_pid, NULL, 0);
     cardenv_release(&env);

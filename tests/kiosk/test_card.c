@@ -206,6 +206,209 @@ static void t_session_end_button(void)
     at_close(&t);
 }
 
+/* --- card (issue 3): step-up before screens that need a card session (home tablet) --- */
+
+static int logouts; /* card_logout port calls */
+
+static void count_logout(void *ctx)
+{
+    (void)ctx;
+    logouts++;
+}
+
+static void secret_frame(struct app *a, struct ui_rect c)
+{
+    const struct theme *th = ui_theme(a->ui);
+    wg_paragraph(a->ui, c, UI_FONT_REGULAR, WG_BODY_MM, th->text, th->bg, "SECRET DATA", WG_LEFT);
+}
+
+/* A screen with the resident's own data, as the privacy/checkup screens are. */
+static const struct screen scr_secret = {
+    .name = "secret", .title_key = "title_card", .frame = secret_frame, .needs_card = true};
+
+static bool open_home(struct apptest *t)
+{
+    if (!at_open(t, APP_PROFILE_HOME))
+        return false;
+    t->app->ports.card_logout = count_logout;
+    logouts = 0;
+    return true;
+}
+
+static void go_secret(struct apptest *t)
+{
+    app_nav_push(t->app, &scr_secret);
+    app_frame(t->app);
+}
+
+static void t_stepup_login_then_screen(void)
+{
+    struct apptest t;
+    REQUIRE(open_home(&t));
+    /* a card placed on the home tablet outside a step-up does nothing */
+    card_ev(&t, APP_EV_CARD_INSERTED, 3, 0, 0);
+    CHECK_STR_EQ(app_screen_name(t.app), "home");
+    card_ev(&t, APP_EV_CARD_REMOVED, 3, 0, 0);
+    CHECK_STR_EQ(app_screen_name(t.app), "home");
+    go_secret(&t);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_stepup");
+    CHECK(app_screen_has_text(t.app, "ご本人の 確認のため"));
+    CHECK(!app_screen_has_text(t.app, "SECRET"));
+    card_ev(&t, APP_EV_CARD_INSERTED, 4, 0, 0);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_reading");
+    card_ev(&t, APP_EV_CARD_PRESENT, 4, 1, 1);
+    /* the home tablet lets the resident use the last try (min_tries 1, docs/card.md) */
+    CHECK_STR_EQ(app_screen_name(t.app), "card_pin");
+    CHECK(app_screen_has_text(t.app, "あと 1 回"));
+    type_pin(&t, "1234");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    CHECK(t.fp.logins == 1);
+    CHECK(t.fp.min_tries == 1);
+    CHECK(t.fp.card_seq == 4);
+    CHECK(pin_wiped(t.app));
+    CHECK_STR_EQ(app_screen_name(t.app), "card_signing");
+    login_ev(&t, APP_CARD_OK, 3, "山田 花子");
+    CHECK_STR_EQ(app_screen_name(t.app), "secret");
+    CHECK(app_screen_has_text(t.app, "SECRET DATA"));
+    CHECK(t.app->card.in_session);
+    /* Back returns to where the resident was, and the session ends at the hub */
+    REQUIRE(at_tap(&t, "nav_back"));
+    CHECK_STR_EQ(app_screen_name(t.app), "home");
+    CHECK(!t.app->card.in_session);
+    CHECK(logouts == 1);
+    /* the next visit asks again: the card still lies there, so straight to the PIN pad */
+    go_secret(&t);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_pin");
+    at_close(&t);
+}
+
+static void t_stepup_cancel_and_failures(void)
+{
+    struct apptest t;
+    REQUIRE(open_home(&t));
+    go_secret(&t);
+    REQUIRE(at_tap(&t, "nav_back")); /* cancel before the card */
+    CHECK_STR_EQ(app_screen_name(t.app), "home");
+    card_ev(&t, APP_EV_CARD_INSERTED, 6, 0, 0);
+    CHECK_STR_EQ(app_screen_name(t.app), "home"); /* no step-up pending any more */
+    go_secret(&t);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_reading");
+    card_ev(&t, APP_EV_CARD_PRESENT, 6, 1, 3);
+    type_pin(&t, "99");
+    /* card lifted while typing: the digits are wiped and the card asked for again */
+    card_ev(&t, APP_EV_CARD_REMOVED, 6, 0, 0);
+    CHECK(pin_wiped(t.app));
+    CHECK_STR_EQ(app_screen_name(t.app), "card_stepup");
+    card_ev(&t, APP_EV_CARD_INSERTED, 7, 0, 0);
+    card_ev(&t, APP_EV_CARD_PRESENT, 7, 1, 3);
+    type_pin(&t, "9999");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    login_ev(&t, APP_CARD_WRONG_PIN, 2, NULL);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_pin");
+    CHECK(app_screen_has_text(t.app, "あと 2 回"));
+    /* a blocked card: the message, never the data */
+    type_pin(&t, "9999");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    login_ev(&t, APP_CARD_BLOCKED, 0, NULL);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_message");
+    CHECK(app_screen_has_text(t.app, "ロックされています"));
+    CHECK(!app_screen_has_text(t.app, "SECRET"));
+    REQUIRE(at_tap(&t, "nav_back"));
+    CHECK_STR_EQ(app_screen_name(t.app), "home");
+    CHECK(logouts == 0);
+    at_close(&t);
+}
+
+static void t_stepup_card_removed_and_timeout(void)
+{
+    struct apptest t;
+    REQUIRE(open_home(&t));
+    go_secret(&t);
+    card_ev(&t, APP_EV_CARD_INSERTED, 9, 0, 0);
+    card_ev(&t, APP_EV_CARD_PRESENT, 9, 1, 3);
+    type_pin(&t, "1234");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    login_ev(&t, APP_CARD_OK, 3, "山田 花子");
+    CHECK_STR_EQ(app_screen_name(t.app), "secret");
+    /* card out: the data closes at once and the hub session ends */
+    card_ev(&t, APP_EV_CARD_REMOVED, 9, 0, 0);
+    CHECK_STR_EQ(app_screen_name(t.app), "home");
+    CHECK(!app_screen_has_text(t.app, "SECRET"));
+    CHECK(logouts == 1);
+    /* in session again; the sensitive-screen timeout closes it and ends the session */
+    go_secret(&t);
+    card_ev(&t, APP_EV_CARD_INSERTED, 10, 0, 0);
+    card_ev(&t, APP_EV_CARD_PRESENT, 10, 1, 3);
+    type_pin(&t, "1234");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    login_ev(&t, APP_CARD_OK, 3, "");
+    CHECK_STR_EQ(app_screen_name(t.app), "secret");
+    at_pass(&t, 181000);
+    CHECK_STR_EQ(app_screen_name(t.app), "home");
+    CHECK(logouts == 2);
+    /* leaving while the card signs: its answer is dropped, a session it made is ended */
+    go_secret(&t);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_pin");
+    type_pin(&t, "1234");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    REQUIRE(at_tap(&t, "nav_back"));
+    CHECK(logouts == 3);
+    login_ev(&t, APP_CARD_OK, 3, "");
+    CHECK_STR_EQ(app_screen_name(t.app), "home");
+    CHECK(!t.app->card.in_session);
+    at_close(&t);
+}
+
+/* A public kiosk never opens such a screen without a card login; a read that timed out
+ * has its own words. */
+static void t_public_needs_session_and_timeout(void)
+{
+    struct apptest t;
+    REQUIRE(at_open(&t, APP_PROFILE_PUBLIC));
+    app_nav_push(t.app, &scr_secret);
+    app_frame(t.app);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_idle");
+    struct app_event ev = {.kind = APP_EV_CARD_INSERTED};
+    ev.card.card_seq = 2;
+    at_event(&t, &ev);
+    ev.kind = APP_EV_CARD_PRESENT;
+    ev.card.status = APP_CARD_TIMEOUT;
+    ev.card.is_mynumber = 1;
+    ev.card.tries_left = APP_TRIES_UNKNOWN;
+    at_event(&t, &ev);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_message");
+    CHECK(app_screen_has_text(t.app, "10 秒 たちました"));
+    CHECK(ui_find_target(app_ui(t.app), "pin_1") == NULL);
+    at_close(&t);
+}
+
+/* A public session left alone on the resident's first screen ends at the idle timeout
+ * (warning at 60 s, out at 90 s), at the hub too, and reminds to take the card. */
+static void t_public_session_idle_logout(void)
+{
+    struct apptest t;
+    REQUIRE(at_open(&t, APP_PROFILE_PUBLIC));
+    t.app->ports.card_logout = count_logout;
+    logouts = 0;
+    card_ev(&t, APP_EV_CARD_INSERTED, 11, 0, 0);
+    card_ev(&t, APP_EV_CARD_PRESENT, 11, 1, 3);
+    type_pin(&t, "1234");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    login_ev(&t, APP_CARD_OK, 3, "佐藤 一郎");
+    CHECK_STR_EQ(app_screen_name(t.app), "session");
+    CHECK(app_next_deadline(t.app) <= t.now + 60000);
+    at_pass(&t, 60000);
+    CHECK(ui_find_target(app_ui(t.app), "idle_continue") != NULL);
+    at_pass(&t, 30000);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_idle");
+    CHECK(!app_screen_has_text(t.app, "佐藤"));
+    CHECK(app_screen_has_text(t.app, "カードを お取りください。"));
+    CHECK(logouts == 1);
+    at_close(&t);
+}
+
+/* --- end card (issue 3) --- */
+
 int main(void)
 {
     TEST_RUN(t_login_journey);
@@ -214,5 +417,11 @@ int main(void)
     TEST_RUN(t_cards_that_cannot_log_in);
     TEST_RUN(t_idle_logout_reminds_to_take_the_card);
     TEST_RUN(t_session_end_button);
+    /* --- card (issue 3) --- */
+    TEST_RUN(t_stepup_login_then_screen);
+    TEST_RUN(t_stepup_cancel_and_failures);
+    TEST_RUN(t_stepup_card_removed_and_timeout);
+    TEST_RUN(t_public_needs_session_and_timeout);
+    TEST_RUN(t_public_session_idle_logout);
     return test_summary();
 }

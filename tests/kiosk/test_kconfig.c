@@ -72,6 +72,29 @@ static void t_errors_in_words(void)
     CHECK_INT_EQ(parse(&c, "sound = maybe\n", err, sizeof err), KCONFIG_E_VALUE);
 }
 
+/* --- card (issue 3): the public kiosk's service hours --- */
+static void t_service_hours(void)
+{
+    struct kconfig c;
+    char err[256];
+    CHECK_INT_EQ(parse(&c, "profile = public\n", err, sizeof err), KCONFIG_OK);
+    CHECK_INT_EQ(c.service_open_min, -1); /* not set: not shown */
+    CHECK_INT_EQ(parse(&c, "service_hours = 9:00-17:00\n", err, sizeof err), KCONFIG_OK);
+    CHECK_INT_EQ(c.service_open_min, 540);
+    CHECK_INT_EQ(c.service_close_min, 1020);
+    CHECK_INT_EQ(parse(&c, "service_hours = 8:30〜17:15\n", err, sizeof err), KCONFIG_OK);
+    CHECK_INT_EQ(c.service_open_min, 510);
+    CHECK_INT_EQ(c.service_close_min, 1035);
+    static const char *const bad[] = {
+        "service_hours = 17:00-9:00\n",  "service_hours = 9-17\n",
+        "service_hours = 9:00-25:00\n",  "service_hours = 9:60-17:00\n",
+        "service_hours = 9:00-17:00x\n", "service_hours = 9:00\n"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK_INT_EQ(parse(&c, bad[i], err, sizeof err), KCONFIG_E_VALUE);
+        CHECK(strstr(err, "like 9:00-17:00") != NULL);
+    }
+}
+
 static void t_caps(void)
 {
     struct kconfig c;
@@ -114,5 +137,6 @@ int main(void)
     TEST_RUN(t_defaults_and_keys);
     TEST_RUN(t_errors_in_words);
     TEST_RUN(t_caps);
+    TEST_RUN(t_service_hours); /* card (issue 3) */
     return test_summary();
 }

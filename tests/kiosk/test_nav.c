@@ -54,9 +54,9 @@ static void t_three_taps_from_home(void)
 {
     char seen[32][32];
     int n = reach(NULL, 0, seen, 0, 3);
-    const char *want[] = {"result",        "help_confirm", "help_sent",
-                          "status",        "settings",     "setting_text",
-                          "setting_theme", "setting_lang", "setting_sound"};
+    const char *want[] = {"result",        "help_confirm", "help_sent",     "status",
+                          "settings",      "setting_text", "setting_theme", "setting_lang",
+                          "setting_sound", "menu",         "shop_menu",     "priv_own"};
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
         bool found = false;
         for (int k = 0; k < n; k++)

@@ -187,6 +187,7 @@ static void t_home_sensitive_screen_closes_after_3_min(void)
 {
     struct apptest t;
     REQUIRE(at_open(&t, APP_PROFILE_HOME));
+    REQUIRE(at_tap(&t, "menu"));
     REQUIRE(at_tap(&t, "status"));
     CHECK_STR_EQ(app_screen_name(t.app), "status");
     at_pass(&t, 179000);

@@ -1,0 +1,629 @@
+/*
+ * priv: loads and state of the resident's own data (access log, consents, alerts,
+ * checkups) and the family's alerts, and the words they are shown in (see priv.h). Every
+ * request goes through the priv_request port; every answer comes back as an APP_EV_PRIV_*
+ * or APP_EV_CK_* event matched by its request id, so a late answer of an ended session
+ * (its id was wiped) is ignored.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "appstate.h"
+
+/* --- judgement --- */
+
+enum ck_judgement ck_judgement_parse(const char *s)
+{
+    if (!s)
+        return CK_J_NONE;
+    if (strcmp(s, "normal") == 0)
+        return CK_J_NORMAL;
+    if (strcmp(s, "guidance") == 0)
+        return CK_J_GUIDANCE;
+    if (strcmp(s, "see_doctor") == 0)
+        return CK_J_SEE_DOCTOR;
+    return CK_J_NONE;
+}
+
+const char *ck_judgement_str(enum ck_judgement j)
+{
+    switch (j) {
+    case CK_J_NORMAL:
+        return "normal";
+    case CK_J_GUIDANCE:
+        return "guidance";
+    case CK_J_SEE_DOCTOR:
+        return "see_doctor";
+    default:
+        return "none";
+    }
+}
+
+const char *ck_judgement_words(const struct app *a, enum ck_judgement j)
+{
+    switch (j) {
+    case CK_J_NORMAL:
+        return app_s(a, "ck_j_normal");
+    case CK_J_GUIDANCE:
+        return app_s(a, "ck_j_guidance");
+    case CK_J_SEE_DOCTOR:
+        return app_s(a, "ck_j_see_doctor");
+    default:
+        return app_s(a, "ck_j_none");
+    }
+}
+
+enum icon_id ck_judgement_icon(enum ck_judgement j)
+{
+    /* a distinct shape for each, so the judgement never rests on colour */
+    switch (j) {
+    case CK_J_NORMAL:
+        return ICON_CHECK;
+    case CK_J_GUIDANCE:
+        return ICON_NEUTRAL;
+    case CK_J_SEE_DOCTOR:
+        return ICON_HELP;
+    default:
+        return ICON_NONE;
+    }
+}
+
+/* A number as people write it: at most 2 decimals, no trailing zeros. */
+static void num_text(double v, char *buf, size_t size)
+{
+    snprintf(buf, size, "%.2f", v);
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *end = buf + strlen(buf) - 1;
+        while (end > dot && *end == '0')
+            *end-- = '\0';
+        if (end == dot)
+            *end = '\0';
+    }
+}
+
+void ck_value_text(const struct ck_item *it, char *buf, size_t size)
+{
+    char n[32];
+    if (it->has_value) {
+        num_text(it->value, n, sizeof n);
+        if (it->unit_display[0])
+            snprintf(buf, size, "%s %s", n, it->unit_display);
+        else
+            snprintf(buf, size, "%s", n);
+    } else if (it->text[0]) {
+        snprintf(buf, size, "%s", it->text);
+    } else {
+        snprintf(buf, size, "—");
+    }
+}
+
+bool ck_bar(const struct ck_item *it, double *pos, double *lo, double *hi)
+{
+    double a, b;
+    if (!it->has_value)
+        return false;
+    if (it->has_low && it->has_high && it->high > it->low) {
+        a = it->low;
+        b = it->high;
+    } else if (it->has_threshold) {
+        /* one-sided threshold: from the guidance to the see-a-doctor threshold */
+        double t = it->has_see_doctor ? it->t_see_doctor : it->t_guidance;
+        double g = it->t_guidance;
+        a = g < t ? g : t;
+        b = g < t ? t : g;
+        if (!(b > a)) { /* one threshold only: ±20 % around it */
+            a = g - fabs(g) * 0.2;
+            b = g + fabs(g) * 0.2;
+        }
+    } else if (it->has_high && it->high > 0) {
+        a = 0;
+        b = it->high;
+    } else if (it->has_low) {
+        a = it->low * 0.5;
+        b = it->low * 1.5;
+    } else {
+        return false;
+    }
+    if (!(b > a))
+        return false;
+    double w = b - a;
+    *lo = a - w / 2;
+    *hi = b + w / 2;
+    double p = (it->value - *lo) / (*hi - *lo);
+    *pos = p < 0 ? 0 : p > 1 ? 1 : p;
+    return true;
+}
+
+int priv_paginate(const int *heights, int n, int avail, int *starts, int max_pages)
+{
+    return priv_paginate_max(heights, n, avail, 0, starts, max_pages);
+}
+
+int priv_paginate_max(const int *heights, int n, int avail, int per_page, int *starts,
+                      int max_pages)
+{
+    int pages = 0, used = 0;
+    if (max_pages < 1)
+        return 1;
+    starts[0] = 0;
+    for (int i = 0; i < n; i++) {
+        bool room = used + heights[i] <= avail && (per_page <= 0 || i - starts[pages] < per_page);
+        if (i == starts[pages] || room) {
+            used += heights[i];
+            continue;
+        }
+        if (pages + 1 >= max_pages)
+            break; /* the cap: the rest shares the last page (callers keep n small) */
+        starts[++pages] = i;
+        used = heights[i];
+    }
+    return n ? pages + 1 : 1;
+}
+
+/* --- words --- */
+
+const char *priv_data_words(const struct app *a, const char *k)
+{
+    if (!k || !*k)
+        return app_s(a, "priv_data_other");
+    if (strncmp(k, "safety", 6) == 0)
+        return app_s(a, "priv_data_safety");
+    if (strncmp(k, "checkup", 7) == 0)
+        return app_s(a, "priv_data_checkups");
+    if (strncmp(k, "address", 7) == 0)
+        return app_s(a, "priv_data_address");
+    if (strncmp(k, "orders", 6) == 0)
+        return app_s(a, "priv_data_orders");
+    if (strncmp(k, "consent", 7) == 0)
+        return app_s(a, "priv_data_consents");
+    if (strncmp(k, "audit", 5) == 0 || strncmp(k, "access", 6) == 0)
+        return app_s(a, "priv_data_log");
+    return app_s(a, "priv_data_other");
+}
+
+void priv_recipient_words(const struct app *a, const char *kind, const char *name,
+                          const char *relation, char *buf, size_t size)
+{
+    const char *key = "priv_who_other";
+    if (strcmp(kind, "family") == 0)
+        key = relation && *relation ? "priv_who_family_rel" : "priv_who_family";
+    else if (strcmp(kind, "staff") == 0)
+        key = "priv_who_staff";
+    else if (strcmp(kind, "source") == 0)
+        key = "priv_who_source";
+    else if (strcmp(kind, "operator") == 0)
+        key = "priv_who_operator";
+    else if (strcmp(kind, "device") == 0)
+        key = "priv_who_device";
+    else if (strcmp(kind, "city_office") == 0)
+        key = "priv_who_city";
+    else if (strcmp(kind, "hub") == 0)
+        key = "priv_who_hub";
+    i18n_format(buf, size, app_s(a, key), name, relation, NULL, NULL);
+}
+
+static const char *verb_key(const struct priv_log_entry *e)
+{
+    const char *dot = strrchr(e->action, '.');
+    const char *v = dot ? dot + 1 : e->action;
+    if (e->outcome[0] && strncmp(e->outcome, "ok", 2) != 0)
+        return "priv_verb_refused";
+    if (strcmp(e->action, "consent.grant") == 0)
+        return "priv_verb_grant";
+    if (strcmp(e->action, "consent.revoke") == 0)
+        return "priv_verb_revoke";
+    if (strcmp(v, "read") == 0 || strcmp(v, "list") == 0 || strcmp(v, "trend") == 0)
+        return "priv_verb_read";
+    if (strcmp(v, "release") == 0 || strcmp(v, "deliver") == 0 || strcmp(v, "ack") == 0)
+        return "priv_verb_receive";
+    if (strcmp(v, "create") == 0 || strcmp(v, "import") == 0 || strcmp(v, "send") == 0)
+        return "priv_verb_create";
+    return "priv_verb_other";
+}
+
+static const char *why_key(const char *purpose)
+{
+    if (strcmp(purpose, "watch_over") == 0)
+        return "priv_why_watch_over";
+    if (strcmp(purpose, "delivery") == 0)
+        return "priv_why_delivery";
+    if (strcmp(purpose, "linkage") == 0)
+        return "priv_why_linkage";
+    if (strcmp(purpose, "own_view") == 0)
+        return "priv_why_own";
+    if (strcmp(purpose, "authentication") == 0)
+        return "priv_why_auth";
+    return "priv_why_other";
+}
+
+static const char *basis_key(const char *basis)
+{
+    if (strncmp(basis, "consent:", 8) == 0)
+        return "priv_basis_consent";
+    if (strncmp(basis, "legal:", 6) == 0)
+        return "priv_basis_legal";
+    if (strncmp(basis, "self:", 5) == 0)
+        return "priv_basis_self";
+    if (strcmp(basis, "enrolment") == 0)
+        return "priv_basis_enrol";
+    return "priv_basis_other";
+}
+
+void priv_log_sentence(const struct app *a, const struct priv_log_entry *e, char *buf, size_t size)
+{
+    char date[64], tm[16], who[160], line[PRIV_SENTENCE], why[160];
+    app_fmt_date(a, e->at_unix, date, sizeof date);
+    app_fmt_time(a, e->at_unix, tm, sizeof tm);
+    if (strncmp(e->basis, "self:", 5) == 0)
+        snprintf(who, sizeof who, "%s", app_s(a, "priv_who_self"));
+    else
+        priv_recipient_words(a, e->actor_kind, e->actor_name, NULL, who, sizeof who);
+    char when[PRIV_SENTENCE];
+    snprintf(when, sizeof when, "%s %s %s", date, tm, who);
+    i18n_format(why, sizeof why, app_s(a, "priv_log_why"), app_s(a, why_key(e->purpose)),
+                app_s(a, basis_key(e->basis)), NULL, NULL);
+    i18n_format(line, sizeof line, app_s(a, "priv_log_line"), when,
+                priv_data_words(a, e->data_kinds), app_s(a, verb_key(e)), why);
+    snprintf(buf, size, "%s", line);
+}
+
+void priv_alert_sentence(const struct app *a, const struct priv_alert *al, char *buf, size_t size)
+{
+    char date[64], tm[16], what[PRIV_SENTENCE], ack[PRIV_SENTENCE];
+    app_fmt_date(a, al->raised_unix, date, sizeof date);
+    app_fmt_time(a, al->raised_unix, tm, sizeof tm);
+    i18n_format(what, sizeof what,
+                app_s(a, strcmp(al->kind, "help") == 0 ? "priv_alert_help" : "priv_alert_missed"),
+                date, tm, NULL, NULL);
+    if (al->acked) {
+        char who[160], atm[16];
+        priv_recipient_words(a, al->acked_kind, al->acked_name, NULL, who, sizeof who);
+        app_fmt_time(a, al->acked_unix, atm, sizeof atm);
+        i18n_format(ack, sizeof ack, app_s(a, "priv_alert_acked"), who, atm, NULL, NULL);
+    } else {
+        i18n_format(ack, sizeof ack, app_s(a, "priv_alert_open"), NULL, NULL, NULL, NULL);
+    }
+    snprintf(buf, size, "%s %s", what, ack);
+}
+
+int priv_open_alerts(const struct priv_alert *al, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        k += !al[i].acked;
+    return k;
+}
+
+/* --- consent rows --- */
+
+static int find_row(const struct priv_row *rows, int n, const char *kind, long long id,
+                    const char *data_kind, const char *purpose)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(rows[i].recipient_kind, kind) == 0 && rows[i].recipient_id == id &&
+            strcmp(rows[i].data_kind, data_kind) == 0 && strcmp(rows[i].purpose, purpose) == 0)
+            return i;
+    return -1;
+}
+
+int priv_rows_from(const struct priv_answer *ans, struct priv_row *rows, int max)
+{
+    int n = 0;
+    /* every linked family member can be allowed the safety data, on or off */
+    for (int i = 0; i < ans->u.consents.nr && n < max; i++) {
+        const struct priv_recipient *r = &ans->u.consents.r[i];
+        struct priv_row *w = &rows[n++];
+        memset(w, 0, sizeof *w);
+        snprintf(w->recipient_kind, sizeof w->recipient_kind, "%s", r->kind);
+        w->recipient_id = r->id;
+        snprintf(w->recipient_name, sizeof w->recipient_name, "%s", r->name);
+        snprintf(w->relation, sizeof w->relation, "%s", r->relation);
+        snprintf(w->data_kind, sizeof w->data_kind, "safety");
+        snprintf(w->purpose, sizeof w->purpose, "watch_over");
+    }
+    /* every active consent is on; those not listed above get their own row */
+    for (int i = 0; i < ans->n; i++) {
+        const struct priv_consent *c = &ans->u.consents.c[i];
+        int k = find_row(rows, n, c->recipient_kind, c->recipient_id, c->data_kind, c->purpose);
+        if (k < 0 && n < max) {
+            k = n++;
+            memset(&rows[k], 0, sizeof rows[k]);
+            snprintf(rows[k].recipient_kind, sizeof rows[k].recipient_kind, "%s",
+                     c->recipient_kind);
+            rows[k].recipient_id = c->recipient_id;
+            snprintf(rows[k].recipient_name, sizeof rows[k].recipient_name, "%s",
+                     c->recipient_name);
+            snprintf(rows[k].data_kind, sizeof rows[k].data_kind, "%s", c->data_kind);
+            snprintf(rows[k].purpose, sizeof rows[k].purpose, "%s", c->purpose);
+        }
+        if (k >= 0)
+            rows[k].on = true;
+    }
+    return n;
+}
+
+/* --- loads --- */
+
+static void start(struct app *a, struct priv_load *ld, const struct priv_request *r, bool again)
+{
+    if (ld->loading && !again)
+        return;
+    ld->req = a->ports.priv_request ? a->ports.priv_request(a->ports.ctx, r) : 0;
+    ld->loading = ld->req != 0;
+    ld->failed = !ld->loading;
+    /* not even sent: for the resident's own data that means no card session (any more) */
+    ld->status = ld->failed && r->what != PRIV_REQ_FAM_ALERTS && r->what != PRIV_REQ_ACK ? 401 : 0;
+    a->dirty = true;
+}
+
+void priv_load_log(struct app *a, bool more)
+{
+    struct priv_state *p = &a->pv;
+    if (more && (!p->log_next || p->log_n >= PRIV_LOG_MAX))
+        return;
+    if (!more) {
+        p->log_n = 0;
+        p->log_next = 0;
+        p->log_page = 0;
+        p->log_ld.loaded = false;
+    }
+    struct priv_request r = {
+        .what = PRIV_REQ_LOG, .limit = PRIV_LOG_CHUNK, .before = more ? p->log_next : 0};
+    start(a, &p->log_ld, &r, false);
+}
+
+void priv_load_consents(struct app *a)
+{
+    struct priv_request r = {.what = PRIV_REQ_CONSENTS};
+    start(a, &a->pv.cons_ld, &r, false);
+}
+
+void priv_load_alerts(struct app *a)
+{
+    struct priv_request r = {.what = PRIV_REQ_ALERTS, .limit = PRIV_ALERTS_MAX};
+    start(a, &a->pv.al_ld, &r, false);
+}
+
+void priv_load_fam_alerts(struct app *a)
+{
+    if (!a->me_known)
+        return;
+    struct priv_request r = {
+        .what = PRIV_REQ_FAM_ALERTS, .id = a->resident_id, .limit = PRIV_ALERTS_MAX};
+    start(a, &a->pv.fam_ld, &r, false);
+}
+
+void priv_ack(struct app *a, long long alert_id)
+{
+    struct priv_request r = {.what = PRIV_REQ_ACK, .id = alert_id};
+    a->pv.ack_id = alert_id;
+    start(a, &a->pv.ack_ld, &r, false);
+}
+
+void priv_load_checkups(struct app *a, bool more)
+{
+    struct priv_state *p = &a->pv;
+    if (more && (!p->cks_next || p->cks_n >= CK_LIST_MAX))
+        return;
+    if (!more) {
+        p->cks_n = 0;
+        p->cks_next = 0;
+        p->cks_page = 0;
+        p->ckl_ld.loaded = false;
+    }
+    struct priv_request r = {
+        .what = PRIV_REQ_CK_LIST, .limit = 20, .before = more ? p->cks_next : 0};
+    start(a, &p->ckl_ld, &r, false);
+}
+
+void priv_load_checkup(struct app *a, long long id)
+{
+    struct priv_request r = {.what = PRIV_REQ_CK_ONE, .id = id};
+    a->pv.ck_page = 0;
+    a->pv.ck_ld.loaded = false;
+    start(a, &a->pv.ck_ld, &r, true);
+}
+
+void priv_load_trend(struct app *a, const char *identity)
+{
+    struct priv_request r = {.what = PRIV_REQ_CK_TREND};
+    snprintf(r.identity, sizeof r.identity, "%s", identity);
+    a->pv.tr_ld.loaded = false;
+    start(a, &a->pv.tr_ld, &r, true);
+}
+
+static void change_words(struct app *a, const struct priv_row *w, bool on, bool changed)
+{
+    char who[160];
+    priv_recipient_words(a, w->recipient_kind, w->recipient_name, w->relation, who, sizeof who);
+    const char *key = on ? (changed ? "priv_set_on" : "priv_set_on_already")
+                         : (changed ? "priv_set_off" : "priv_set_off_already");
+    if (strcmp(w->recipient_kind, "source") == 0) {
+        key = !changed ? "priv_set_same_src" : on ? "priv_set_on_src" : "priv_set_off_src";
+        snprintf(who, sizeof who, "%s", w->recipient_name);
+    }
+    i18n_format(a->pv.set_words, sizeof a->pv.set_words, app_s(a, key), who,
+                priv_data_words(a, w->data_kind), NULL, NULL);
+}
+
+void priv_set_consent(struct app *a, int row, bool on)
+{
+    struct priv_state *p = &a->pv;
+    if (row < 0 || row >= p->rows_n)
+        return;
+    const struct priv_row *w = &p->rows[row];
+    struct priv_request r = {
+        .what = PRIV_REQ_CONSENT_SET, .recipient_id = w->recipient_id, .granted = on};
+    snprintf(r.recipient_kind, sizeof r.recipient_kind, "%s", w->recipient_kind);
+    snprintf(r.data_kind, sizeof r.data_kind, "%s", w->data_kind);
+    snprintf(r.purpose, sizeof r.purpose, "%s", w->purpose);
+    p->pending_row = row;
+    p->pending_on = on;
+    p->set_words[0] = '\0';
+    start(a, &p->set_ld, &r, true);
+}
+
+bool priv_busy(const struct app *a)
+{
+    const struct priv_state *p = &a->pv;
+    return p->log_ld.loading || p->cons_ld.loading || p->set_ld.loading || p->al_ld.loading ||
+           p->fam_ld.loading || p->ack_ld.loading || p->ckl_ld.loading || p->ck_ld.loading ||
+           p->tr_ld.loading;
+}
+
+void priv_wipe(struct app *a)
+{
+    explicit_bzero(&a->pv, sizeof a->pv);
+    a->pv.pending_row = -1;
+}
+
+/* Ends a load: true when the answer is this load's and carries data. */
+static bool finish(struct app *a, struct priv_load *ld, const struct app_event *ev)
+{
+    if (!ld->loading || ev->req != ld->req)
+        return false;
+    ld->loading = false;
+    ld->req = 0;
+    a->net = ev->net == APP_NET_UNREACHABLE ? NET_DOWN : NET_OK;
+    if (ev->net == APP_NET_OK && ev->priv) {
+        ld->loaded = true;
+        ld->failed = false;
+        ld->status = 0;
+        return true;
+    }
+    ld->failed = true;
+    ld->status = ev->net == APP_NET_REFUSED ? ev->status : 0;
+    return false;
+}
+
+void priv_handle(struct app *a, const struct app_event *ev)
+{
+    struct priv_state *p = &a->pv;
+    const struct priv_answer *x = ev->priv;
+    int n = x ? x->n : 0;
+    switch (ev->kind) {
+    case APP_EV_PRIV_LOG:
+        if (finish(a, &p->log_ld, ev)) {
+            for (int i = 0; i < n && i < PRIV_LOG_CHUNK && p->log_n < PRIV_LOG_MAX; i++)
+                p->log[p->log_n++] = x->u.log[i];
+            p->log_next = x->next_before;
+        }
+        break;
+    case APP_EV_PRIV_CONSENTS:
+        if (finish(a, &p->cons_ld, ev)) {
+            p->rows_n = priv_rows_from(x, p->rows, PRIV_ROWS_MAX);
+            if (p->rows_page * 1 >= p->rows_n)
+                p->rows_page = 0;
+        }
+        break;
+    case APP_EV_PRIV_CONSENT_SET: {
+        bool ok = finish(a, &p->set_ld, ev);
+        int row = p->pending_row;
+        if (row >= 0 && row < p->rows_n) {
+            if (ok) {
+                p->set_changed = x->changed;
+                p->rows[row].on = p->pending_on;
+                change_words(a, &p->rows[row], p->pending_on, x->changed);
+                app_tone(a, APP_TONE_SUCCESS);
+            } else {
+                app_tone(a, APP_TONE_FAILURE);
+            }
+        }
+        p->pending_row = -1;
+        break;
+    }
+    case APP_EV_PRIV_ALERTS:
+        if (finish(a, &p->al_ld, ev)) {
+            p->alerts_n = n < PRIV_ALERTS_MAX ? n : PRIV_ALERTS_MAX;
+            memcpy(p->alerts, x->u.alerts, (size_t)p->alerts_n * sizeof p->alerts[0]);
+        }
+        break;
+    case APP_EV_PRIV_FAM_ALERTS:
+        if (finish(a, &p->fam_ld, ev)) {
+            p->fam_n = n < PRIV_ALERTS_MAX ? n : PRIV_ALERTS_MAX;
+            memcpy(p->fam, x->u.alerts, (size_t)p->fam_n * sizeof p->fam[0]);
+            /* open ones first (stable), so the family sees what needs them at once */
+            struct priv_alert tmp[PRIV_ALERTS_MAX];
+            int k = 0;
+            for (int pass = 0; pass < 2; pass++)
+                for (int i = 0; i < p->fam_n; i++)
+                    if (p->fam[i].acked == (pass == 1))
+                        tmp[k++] = p->fam[i];
+            memcpy(p->fam, tmp, (size_t)k * sizeof tmp[0]);
+        }
+        break;
+    case APP_EV_PRIV_ACK:
+        if (finish(a, &p->ack_ld, ev)) {
+            app_tone(a, APP_TONE_SUCCESS);
+            /* the list again, with who acknowledged (an older load in flight is dropped) */
+            p->fam_ld.loading = false;
+            priv_load_fam_alerts(a);
+        } else if (ev->req == 0 || p->ack_ld.failed) {
+            app_tone(a, APP_TONE_FAILURE);
+        }
+        break;
+    case APP_EV_CK_LIST:
+        if (finish(a, &p->ckl_ld, ev)) {
+            for (int i = 0; i < n && i < CK_LIST_MAX && p->cks_n < CK_LIST_MAX; i++)
+                p->cks[p->cks_n++] = x->u.cks[i];
+            p->cks_next = x->next_before;
+        }
+        break;
+    case APP_EV_CK_ONE:
+        if (finish(a, &p->ck_ld, ev))
+            p->ck = x->u.ck;
+        break;
+    case APP_EV_CK_TREND:
+        if (finish(a, &p->tr_ld, ev))
+            p->trend = x->u.trend;
+        break;
+    default:
+        return;
+    }
+    a->dirty = true;
+    const struct screen *s = a->stack[a->depth - 1];
+    if (s->event)
+        s->event(a, ev);
+}
+
+const char *priv_load_words(const struct app *a, const struct priv_load *ld, char *buf, size_t size)
+{
+    char num[16];
+    if (ld->loading && !ld->loaded)
+        return i18n_format(buf, size, app_s(a, "priv_loading"), NULL, NULL, NULL, NULL);
+    if (!ld->failed)
+        return ld->loaded
+                   ? NULL
+                   : i18n_format(buf, size, app_s(a, "priv_loading"), NULL, NULL, NULL, NULL);
+    if (ld->status == 401)
+        return i18n_format(buf, size, app_s(a, "priv_err_session"), NULL, NULL, NULL, NULL);
+    if (ld->status) {
+        snprintf(num, sizeof num, "%ld", ld->status);
+        return i18n_format(buf, size, app_s(a, "priv_err_refused"), num, NULL, NULL, NULL);
+    }
+    return i18n_format(buf, size, app_s(a, "priv_err_net"), NULL, NULL, NULL, NULL);
+}
+
+int priv_pager_height(struct app *a, int w)
+{
+    return wg_pager_height(a->ui, w, "99 / 99", app_s(a, "page_prev"), app_s(a, "page_next"));
+}
+
+int priv_pager(struct app *a, struct ui_rect r, int page, int pages)
+{
+    char text[64], p1[16], p2[16];
+    snprintf(p1, sizeof p1, "%d", page + 1);
+    snprintf(p2, sizeof p2, "%d", pages);
+    i18n_format(text, sizeof text, app_s(a, "page_of"), p1, p2, NULL, NULL);
+    return wg_pager(a->ui, r, page, pages, text, app_s(a, "page_prev"), app_s(a, "page_next"));
+}
+
+int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text)
+{
+    const struct theme *t = ui_theme(a->ui);
+    return wg_paragraph(a->ui, (struct ui_rect){c.x, y, c.w, 0},
+                        bold ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM, t->text, t->bg, text,
+                        WG_LEFT) +
+           app_gap(a);
+}

@@ -1,0 +1,322 @@
+/*
+ * priv: the resident's own data in a card session (issues 5 and 6) and the family's alerts:
+ * the access log (私の情報の記録), consents (同意の設定), alerts (安否), checkups (健診の結果)
+ * and item trends. This file holds the data the hub's answers become (parsed on the
+ * platform side, platform/sdl/privport.c), the state the screens share, and the pure
+ * formatting the screens and the tests use: access-log sentences, judgement words and
+ * icons, the range bar position, and paging.
+ *
+ * Everything here is personal data: it lives in struct app only, is never logged, and
+ * priv_wipe() clears it when the session ends or the card is removed.
+ */
+#ifndef PRIV_H
+#define PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "icon.h"
+
+struct app;
+struct app_event;
+
+/* Hard caps on what is kept from an answer (the rest is dropped, never overflowed). */
+#define PRIV_LOG_MAX      100 /* access-log entries kept (fetched 25 at a time) */
+#define PRIV_LOG_CHUNK    25
+#define PRIV_CONSENTS_MAX 32
+#define PRIV_RECIP_MAX    12
+#define PRIV_ALERTS_MAX   20
+#define CK_LIST_MAX       40
+#define CK_ITEMS_MAX      64
+#define CK_POINTS_MAX     20
+#define PRIV_WORD         64
+#define PRIV_NAME         96
+#define PRIV_SENTENCE     320
+
+/* What is asked of the hub. */
+enum priv_what {
+    PRIV_REQ_LOG,         /* GET /v1/session/access-log?limit&before (session) */
+    PRIV_REQ_CONSENTS,    /* GET /v1/session/consents (session) */
+    PRIV_REQ_CONSENT_SET, /* POST /v1/session/consents (session) */
+    PRIV_REQ_ALERTS,      /* GET /v1/session/alerts (session) */
+    PRIV_REQ_FAM_ALERTS,  /* GET /v1/residents/{id}/alerts (family token) */
+    PRIV_REQ_ACK,         /* POST /v1/alerts/{id}/ack (family token) */
+    PRIV_REQ_CK_LIST,     /* GET /v1/session/checkups?limit&before (session) */
+    PRIV_REQ_CK_ONE,      /* GET /v1/session/checkups/{id} (session) */
+    PRIV_REQ_CK_TREND,    /* GET /v1/session/checkup-trend?identity (session) */
+};
+
+struct priv_request {
+    enum priv_what what;
+    long long id;     /* FAM_ALERTS: resident; ACK: alert; CK_ONE: checkup */
+    long long before; /* LOG, CK_LIST: 0 = newest */
+    int limit;
+    /* CONSENT_SET */
+    char recipient_kind[16];
+    long long recipient_id;
+    char data_kind[PRIV_WORD];
+    char purpose[32];
+    bool granted;
+    /* CK_TREND */
+    char identity[8];
+};
+
+enum ck_judgement { CK_J_NONE, CK_J_NORMAL, CK_J_GUIDANCE, CK_J_SEE_DOCTOR };
+/* "normal" ... → the enum (unknown words → CK_J_NONE). */
+enum ck_judgement ck_judgement_parse(const char *s);
+const char *ck_judgement_str(enum ck_judgement j);
+
+struct priv_log_entry {
+    long long id;
+    int64_t at_unix;
+    char actor_kind[16];
+    char actor_name[PRIV_NAME];
+    char action[48];
+    char outcome[48];
+    char data_kinds[PRIV_WORD];
+    char purpose[32];
+    char basis[PRIV_WORD];
+};
+
+struct priv_consent {
+    long long id;
+    char recipient_kind[16];
+    long long recipient_id;
+    char recipient_name[PRIV_NAME];
+    char data_kind[PRIV_WORD];
+    char purpose[32];
+};
+
+struct priv_recipient {
+    char kind[16];
+    long long id;
+    char name[PRIV_NAME];
+    char relation[32];
+};
+
+struct priv_alert {
+    long long id;
+    char kind[16]; /* missed, help */
+    char level[16];
+    int64_t raised_unix;
+    bool acked;
+    char acked_kind[16];
+    char acked_name[PRIV_NAME];
+    int64_t acked_unix;
+};
+
+struct ck_summary {
+    long long id;
+    char date[16];
+    int year;
+    char source[PRIV_NAME];
+    char org[PRIV_NAME];
+    int none, normal, guidance, see_doctor;
+};
+
+struct ck_item {
+    char identity[8];
+    char name[PRIV_WORD];
+    bool has_value;
+    double value;
+    char text[PRIV_WORD];
+    char unit_display[24];
+    bool has_low, has_high;
+    double low, high;
+    enum ck_judgement judgement;
+    bool has_threshold, has_see_doctor, higher_is_worse;
+    double t_guidance, t_see_doctor;
+    char explain_ja[PRIV_SENTENCE];
+    char explain_en[PRIV_SENTENCE];
+};
+
+struct ck_detail {
+    long long id;
+    char date[16];
+    int year;
+    char org[PRIV_NAME];
+    int n;
+    struct ck_item items[CK_ITEMS_MAX];
+};
+
+struct ck_point {
+    long long checkup_id;
+    char date[16];
+    int year;
+    double value;
+    enum ck_judgement judgement;
+};
+
+struct ck_trend {
+    char identity[8];
+    char name[PRIV_WORD];
+    char unit_display[24];
+    bool has_threshold, has_see_doctor, higher_is_worse;
+    double t_guidance, t_see_doctor;
+    int n;
+    struct ck_point points[CK_POINTS_MAX];
+};
+
+/* One hub answer, parsed (owned by the app_event that carries it; plain memory: free()). */
+struct priv_answer {
+    enum priv_what what;
+    int n;                 /* entries used in the array of `what` */
+    long long next_before; /* LOG, CK_LIST: 0 = no more */
+    bool changed;          /* CONSENT_SET, ACK */
+    union {
+        struct priv_log_entry log[PRIV_LOG_CHUNK];
+        struct {
+            struct priv_consent c[PRIV_CONSENTS_MAX];
+            int nr;
+            struct priv_recipient r[PRIV_RECIP_MAX];
+        } consents;
+        struct priv_alert alerts[PRIV_ALERTS_MAX];
+        struct ck_summary cks[CK_LIST_MAX];
+        struct ck_detail ck;
+        struct ck_trend trend;
+    } u;
+};
+
+/* A load from the hub: which request is outstanding and how the last one ended. */
+struct priv_load {
+    uint32_t req;
+    bool loading, loaded, failed;
+    long status; /* HTTP status of a refusal, else 0 */
+};
+
+/* One row of the consent screen: a recipient × a kind of data, and whether it is on. */
+struct priv_row {
+    char recipient_kind[16];
+    long long recipient_id;
+    char recipient_name[PRIV_NAME];
+    char relation[32];
+    char data_kind[PRIV_WORD];
+    char purpose[32];
+    bool on;
+};
+#define PRIV_ROWS_MAX 24
+
+struct priv_state {
+    /* access log: pages of entries, newest first */
+    struct priv_load log_ld;
+    struct priv_log_entry log[PRIV_LOG_MAX];
+    int log_n;
+    long long log_next; /* before-id of the next chunk, 0 = none */
+    int log_page;
+
+    /* consents */
+    struct priv_load cons_ld;
+    struct priv_row rows[PRIV_ROWS_MAX];
+    int rows_n;
+    int rows_page;
+    int pending_row; /* the row whose change waits for confirmation, -1 none */
+    bool pending_on;
+    int ask_row; /* 1-based row whose change waits for the confirm dialog, 0 none */
+    bool ask_on;
+    struct priv_load set_ld; /* the change being sent */
+    bool set_changed;
+    char set_words[PRIV_SENTENCE]; /* what changed, in words (result screen) */
+
+    /* alerts of the session's resident (安否) / of the family's resident */
+    struct priv_load al_ld;
+    struct priv_alert alerts[PRIV_ALERTS_MAX];
+    int alerts_n;
+    int alerts_page;
+    struct priv_load fam_ld;
+    struct priv_alert fam[PRIV_ALERTS_MAX];
+    int fam_n;
+    int fam_page;
+    struct priv_load ack_ld;
+    long long ack_id;
+
+    /* checkups */
+    struct priv_load ckl_ld;
+    struct ck_summary cks[CK_LIST_MAX];
+    int cks_n;
+    long long cks_next;
+    int cks_page;
+    struct priv_load ck_ld;
+    struct ck_detail ck;
+    int ck_page;
+    struct priv_load tr_ld;
+    struct ck_trend trend;
+};
+
+/* --- state changes (app.c calls priv_handle and priv_wipe) --- */
+
+/* Forgets everything (explicit_bzero): session end, card removed, logout. */
+void priv_wipe(struct app *a);
+/* A PRIV answer arrived (ev->priv may be NULL on failure). */
+void priv_handle(struct app *a, const struct app_event *ev);
+/* Starts loads; each is a no-op while the same load is in flight. */
+void priv_load_log(struct app *a, bool more);
+void priv_load_consents(struct app *a);
+void priv_load_alerts(struct app *a);
+void priv_load_fam_alerts(struct app *a);
+void priv_ack(struct app *a, long long alert_id);
+void priv_load_checkups(struct app *a, bool more);
+void priv_load_checkup(struct app *a, long long id);
+void priv_load_trend(struct app *a, const char *identity);
+/* Sends the confirmed change of consent row `row` (on = grant). */
+void priv_set_consent(struct app *a, int row, bool on);
+/* Any priv request in flight (the scripts' `settle`). */
+bool priv_busy(const struct app *a);
+/* Number of open (unacknowledged) alerts in a list. */
+int priv_open_alerts(const struct priv_alert *al, int n);
+/* Builds the consent rows from a CONSENTS answer: every linked family member × safety, every
+ * consented recipient × its kind; returns the number of rows. */
+int priv_rows_from(const struct priv_answer *ans, struct priv_row *rows, int max);
+
+/* --- formatting (pure; words from the app's current language) --- */
+
+/* ◀ page/pages ▶ for these screens: height, and the drawn pager's -1 / 0 / +1. */
+struct ui_rect;
+int priv_pager_height(struct app *a, int w);
+int priv_pager(struct app *a, struct ui_rect r, int page, int pages);
+/* A body paragraph at y (full width of c); returns the height used plus a gap. */
+int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text);
+
+/* What a load is doing, in words, when it has nothing to show (sending, cannot connect,
+ * refused with the number, the card session ended); NULL when loaded. */
+const char *priv_load_words(const struct app *a, const struct priv_load *ld, char *buf,
+                            size_t size);
+
+/* "3月4日 10:12 長女 花子さんが 安否の記録を 見ました（見守りのため・あなたの同意）" */
+void priv_log_sentence(const struct app *a, const struct priv_log_entry *e, char *buf, size_t size);
+/* The kind of data in words ("安否の記録", "健診の結果"). */
+const char *priv_data_words(const struct app *a, const char *data_kind);
+/* Who a recipient is in words ("長女 花子さん", "市の 見守り係"). */
+void priv_recipient_words(const struct app *a, const char *kind, const char *name,
+                          const char *relation, char *buf, size_t size);
+/* An alert in words: what, when, and who acknowledged it (or that nobody has yet). */
+void priv_alert_sentence(const struct app *a, const struct priv_alert *al, char *buf, size_t size);
+/* Judgement: its words (基準内 / 保健指導 / 受診をおすすめ / 判定なし) and its icon. */
+const char *ck_judgement_words(const struct app *a, enum ck_judgement j);
+enum icon_id ck_judgement_icon(enum ck_judgement j);
+/* "6.8 %" (value with unit; text results as they are; "—" none). */
+void ck_value_text(const struct ck_item *it, char *buf, size_t size);
+/* Where the value sits on the item's bar, 0..1 (clamped), and the bar's axis [lo, hi]:
+ * the range (or thresholds) widened by half its width on each side so that values just
+ * outside still show. Returns false when the item has no number or nothing to compare. */
+bool ck_bar(const struct ck_item *it, double *pos, double *lo, double *hi);
+/* Splits n rows of the given heights into pages that fit `avail` (each page ≥ 1 row).
+ * Writes the first row of each page into starts (up to max_pages) and returns the number
+ * of pages (≥ 1). */
+int priv_paginate(const int *heights, int n, int avail, int *starts, int max_pages);
+/* The same with at most per_page rows a page (0 = no limit). */
+int priv_paginate_max(const int *heights, int n, int avail, int per_page, int *starts,
+                      int max_pages);
+
+/* A checkup's "2025-06-10" as a date in words (令和7年6月10日 (2025年)). */
+void ck_date_words(const struct app *a, const char *date, char *buf, size_t size);
+
+/* --- catalogue samples (sample state without a hub) --- */
+void priv_sample_log(struct app *a, int n);
+void priv_sample_consents(struct app *a);
+void priv_sample_alerts(struct app *a, struct priv_alert *al, int *n, bool open_only);
+void priv_sample_checkups(struct app *a);
+void priv_sample_checkup(struct app *a);
+void priv_sample_trend(struct app *a);
+
+#endif

@@ -1,0 +1,217 @@
+/*
+ * scr_priv_consent: 同意の設定. Per recipient and kind of data, in words ("長女 花子さんに
+ * 安否の記録を 見せる"), with はい / いいえ; a change is asked once more in a dialog before it
+ * is sent (POST /v1/session/consents with the card session), and the result screen says in
+ * words what changed. Two rows a page, so a page never offers more than six choices.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "appstate.h"
+
+#define ROWS_PER_PAGE 2
+
+static void question(struct app *a, const struct priv_row *w, char *buf, size_t size)
+{
+    char who[160];
+    if (strcmp(w->recipient_kind, "source") == 0) {
+        /* a source does not "see": its checkups are linked to the resident's */
+        i18n_format(buf, size, app_s(a, "priv_consent_q_src"), w->recipient_name, NULL, NULL, NULL);
+        return;
+    }
+    priv_recipient_words(a, w->recipient_kind, w->recipient_name, w->relation, who, sizeof who);
+    i18n_format(buf, size, app_s(a, "priv_consent_q"), who, priv_data_words(a, w->data_kind), NULL,
+                NULL);
+}
+
+static void frame(struct app *a, struct ui_rect c)
+{
+    struct priv_state *p = &a->pv;
+    struct ui *ui = a->ui;
+    char msg[PRIV_SENTENCE], q[PRIV_SENTENCE];
+    int gap = app_gap(a);
+    int y = c.y;
+    const char *m = priv_load_words(a, &p->cons_ld, msg, sizeof msg);
+    if (m && p->rows_n == 0) {
+        priv_para(a, c, y, true, m);
+        return;
+    }
+    if (p->rows_n == 0) {
+        priv_para(a, c, y, false, app_s(a, "priv_consent_empty"));
+        return;
+    }
+    int ph = priv_pager_height(a, c.w);
+    int heights[PRIV_ROWS_MAX], starts[PRIV_ROWS_MAX];
+    for (int i = 0; i < p->rows_n; i++) {
+        question(a, &p->rows[i], q, sizeof q);
+        heights[i] = wg_toggle_height(ui, c.w, q, app_s(a, "priv_yes"), app_s(a, "priv_no")) + gap;
+    }
+    /* the note goes first when one row still fits beside it (large text: it does not) */
+    int note_h =
+        wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, app_s(a, "priv_consent_body"), c.w) + gap;
+    int max_row = 0;
+    for (int i = 0; i < p->rows_n; i++)
+        max_row = heights[i] > max_row ? heights[i] : max_row;
+    bool note = note_h + max_row <= c.h - ph - gap;
+    int pages = priv_paginate_max(heights, p->rows_n, c.h - ph - gap - (note ? note_h : 0),
+                                  ROWS_PER_PAGE, starts, PRIV_ROWS_MAX);
+    if (p->rows_page >= pages)
+        p->rows_page = pages - 1;
+    if (note)
+        y += priv_para(a, c, y, false, app_s(a, "priv_consent_body"));
+    int end = p->rows_page + 1 < pages ? starts[p->rows_page + 1] : p->rows_n;
+    for (int i = starts[p->rows_page]; i < end; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "consent_%d", i);
+        question(a, &p->rows[i], q, sizeof q);
+        int h = heights[i] - gap;
+        int v = wg_toggle(ui, id, (struct ui_rect){c.x, y, c.w, h}, q, p->rows[i].on,
+                          app_s(a, "priv_yes"), app_s(a, "priv_no"));
+        if (v >= 0 && (v == 1) != p->rows[i].on && !p->set_ld.loading) {
+            p->ask_row = i + 1;
+            p->ask_on = v == 1;
+            app_mark_dirty(a);
+        }
+        y += h + gap;
+    }
+    if (pages > 1) {
+        int d = priv_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, p->rows_page, pages);
+        if (d) {
+            p->rows_page += d;
+            app_mark_dirty(a);
+        }
+    }
+    if (p->ask_row > 0 && p->ask_row <= p->rows_n) {
+        char who[160];
+        const struct priv_row *w = &p->rows[p->ask_row - 1];
+        priv_recipient_words(a, w->recipient_kind, w->recipient_name, w->relation, who, sizeof who);
+        bool src = strcmp(w->recipient_kind, "source") == 0;
+        i18n_format(q, sizeof q,
+                    app_s(a, src ? (p->ask_on ? "priv_confirm_on_src" : "priv_confirm_off_src")
+                                 : (p->ask_on ? "priv_confirm_on" : "priv_confirm_off")),
+                    src ? w->recipient_name : who, priv_data_words(a, w->data_kind), NULL, NULL);
+        int r = wg_confirm(ui, q, app_s(a, "priv_confirm_yes"), app_s(a, "priv_confirm_no"),
+                           WG_PRIMARY);
+        if (r == 1) {
+            int row = p->ask_row - 1;
+            p->ask_row = 0;
+            priv_set_consent(a, row, p->ask_on);
+            app_nav_push(a, &scr_priv_consent_done);
+        } else if (r == 0) {
+            p->ask_row = 0;
+            app_mark_dirty(a);
+        }
+    }
+}
+
+static void enter(struct app *a)
+{
+    a->pv.ask_row = 0;
+    priv_load_consents(a);
+}
+
+void priv_sample_consents(struct app *a)
+{
+    struct priv_answer *x = calloc(1, sizeof *x);
+    if (!x)
+        return;
+    x->what = PRIV_REQ_CONSENTS;
+    x->u.consents.nr = 2;
+    struct priv_recipient *r = x->u.consents.r;
+    snprintf(r[0].kind, sizeof r[0].kind, "family");
+    r[0].id = 1;
+    snprintf(r[0].name, sizeof r[0].name, "%s", app_s(a, "sample_family"));
+    snprintf(r[0].relation, sizeof r[0].relation, "%s", app_s(a, "sample_relation"));
+    snprintf(r[1].kind, sizeof r[1].kind, "family");
+    r[1].id = 2;
+    snprintf(r[1].name, sizeof r[1].name, "%s", app_s(a, "sample_family2"));
+    x->n = 2;
+    struct priv_consent *c = x->u.consents.c;
+    snprintf(c[0].recipient_kind, sizeof c[0].recipient_kind, "family");
+    c[0].recipient_id = 1;
+    snprintf(c[0].data_kind, sizeof c[0].data_kind, "safety");
+    snprintf(c[0].purpose, sizeof c[0].purpose, "watch_over");
+    snprintf(c[1].recipient_kind, sizeof c[1].recipient_kind, "source");
+    c[1].recipient_id = 1;
+    snprintf(c[1].recipient_name, sizeof c[1].recipient_name, "%s", app_s(a, "sample_source"));
+    snprintf(c[1].data_kind, sizeof c[1].data_kind, "checkups:1");
+    snprintf(c[1].purpose, sizeof c[1].purpose, "linkage");
+    a->pv.rows_n = priv_rows_from(x, a->pv.rows, PRIV_ROWS_MAX);
+    a->pv.cons_ld.loaded = true;
+    free(x);
+}
+
+static void sample(struct app *a, int variant)
+{
+    a->card.present = true;
+    a->card.in_session = true;
+    priv_sample_consents(a);
+    if (variant == 1) {
+        a->pv.ask_row = 1;
+        a->pv.ask_on = false;
+    }
+}
+
+const struct screen scr_priv_consent = {.name = "priv_consent",
+                                        .title_key = "title_priv_consent",
+                                        .enter = enter,
+                                        .frame = frame,
+                                        .sample = sample};
+
+/* --- the result of a change --- */
+
+static void done_frame(struct app *a, struct ui_rect c)
+{
+    struct priv_state *p = &a->pv;
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    char msg[PRIV_SENTENCE];
+    int y = c.y;
+    if (p->set_ld.loading) {
+        priv_para(a, c, y, true, app_s(a, "priv_set_sending"));
+        return;
+    }
+    if (p->set_ld.failed) {
+        const char *m = priv_load_words(a, &p->set_ld, msg, sizeof msg);
+        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                          t->warn_text, t->bg, app_s(a, "priv_set_failed"), WG_LEFT) +
+             app_gap(a);
+        y += priv_para(a, c, y, false, m ? m : "");
+    } else {
+        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                          t->ok_text, t->bg, p->set_words, WG_LEFT) +
+             app_gap(a);
+    }
+    struct wg_button ok = {
+        "priv_done_ok", app_s(a, "priv_done_ok"), ICON_CHECK, WG_PRIMARY, false, 0};
+    int bw = c.w * 2 / 3, bh = wg_button_height(ui, &ok, bw);
+    int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
+    if (wg_button(ui, &ok, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh})) {
+        app_nav_back(a);
+        priv_load_consents(a); /* the list as the hub now has it */
+    }
+}
+
+static void done_sample(struct app *a, int variant)
+{
+    a->card.present = true;
+    a->card.in_session = true;
+    priv_sample_consents(a);
+    if (variant == 1) {
+        a->pv.set_ld.failed = true;
+        a->pv.set_ld.status = 0;
+        a->net = NET_DOWN;
+        return;
+    }
+    a->pv.set_ld.loaded = true;
+    char who[160];
+    priv_recipient_words(a, "family", a->pv.rows[0].recipient_name, a->pv.rows[0].relation, who,
+                         sizeof who);
+    i18n_format(a->pv.set_words, sizeof a->pv.set_words, app_s(a, "priv_set_off"), who,
+                priv_data_words(a, "safety"), NULL, NULL);
+}
+
+const struct screen scr_priv_consent_done = {.name = "priv_consent_done",
+                                             .title_key = "title_priv_consent",
+                                             .frame = done_frame,
+                                             .sample = done_sample};

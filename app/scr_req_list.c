@@ -1,0 +1,200 @@
+/*
+ * scr_req_list / scr_req_inbox: family requests as lists, paged with ◀ ▶.
+ *  - req_list (home tablet): what the resident asked whom, and the answer in words
+ *    (「わかりました」と 返事が ありました 10:05 / まだ 返事は ありません);
+ *  - req_inbox (family profile): the requests of the linked resident, prominent, the
+ *    unanswered ones with one big わかりました button each. It opens by itself when a new
+ *    request arrives.
+ */
+#include <string.h>
+
+#include "appstate.h"
+
+static void req_row(const struct app *a, const struct shop_request *r, bool inbox, char *buf,
+                    size_t size)
+{
+    char date[64], tm[16], ans[200], atm[16];
+    app_fmt_date(a, r->at_unix, date, sizeof date);
+    app_fmt_time(a, r->at_unix, tm, sizeof tm);
+    if (r->answered) {
+        app_fmt_time(a, r->answered_unix, atm, sizeof atm);
+        i18n_format(ans, sizeof ans,
+                    app_s(a, !inbox && r->answered_unix ? "req_answered_at" : "req_answered"), atm,
+                    NULL, NULL, NULL);
+    } else {
+        i18n_format(ans, sizeof ans, app_s(a, inbox ? "req_inbox_open" : "req_not_answered"), NULL,
+                    NULL, NULL, NULL);
+    }
+    i18n_format(buf, size, app_s(a, inbox ? "req_inbox_row" : "req_row"), date, tm,
+                inbox ? a->name : r->family_name, shopapp_phrase(a, r->code));
+    size_t len = strlen(buf);
+    if (len + 1 < size)
+        i18n_format(buf + len, size - len, " ・ {1}", ans, NULL, NULL, NULL);
+}
+
+static void list_frame(struct app *a, struct ui_rect c)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a), used;
+    char text[600];
+    int y = c.y;
+    if (shopapp_load_note(a, &s->reqs_load, c, &used))
+        shopapp_load_requests(a);
+    y += used;
+    struct wg_button refresh = {
+        "refresh", app_s(a, "family_refresh"), ICON_REFRESH, WG_SECONDARY, false, 0};
+    int bh = wg_button_height(ui, &refresh, c.w / 2);
+    int ph = shopapp_pager_height(a, c.w);
+    int list_h = c.y + c.h - y - ph - bh - 2 * gap;
+    if (s->reqs.n == 0 && s->reqs_load.loaded)
+        wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
+                     t->bg, app_s(a, "req_list_empty"), WG_LEFT);
+    int starts[SHOP_MAX_REQS + 1], pages = 0, h = 0;
+    starts[0] = 0;
+    for (int i = 0; i < s->reqs.n; i++) {
+        req_row(a, &s->reqs.r[i], false, text, sizeof text);
+        int rh = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, text, c.w) + gap;
+        if (i == starts[pages] || h + rh <= list_h) {
+            h += rh;
+            continue;
+        }
+        starts[++pages] = i;
+        h = rh;
+    }
+    pages = s->reqs.n ? pages + 1 : 1;
+    if (s->reqs_page >= pages)
+        s->reqs_page = pages - 1;
+    int end = s->reqs_page + 1 < pages ? starts[s->reqs_page + 1] : s->reqs.n;
+    for (int i = s->reqs.n ? starts[s->reqs_page] : 0; i < end; i++) {
+        req_row(a, &s->reqs.r[i], false, text, sizeof text);
+        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
+                          t->text, t->bg, text, WG_LEFT) +
+             gap;
+    }
+    if (pages > 1)
+        shopapp_pager(a, (struct ui_rect){c.x, c.y + c.h - bh - gap - ph, c.w, ph}, &s->reqs_page,
+                      pages);
+    if (wg_button(ui, &refresh, (struct ui_rect){c.x, c.y + c.h - bh, c.w / 2, bh}))
+        shopapp_load_requests(a);
+}
+
+static void list_enter(struct app *a)
+{
+    shopapp_load_requests(a);
+}
+
+static void list_sample(struct app *a, int variant)
+{
+    shopapp_sample(a);
+    if (variant == 1)
+        a->shop->reqs.n = 0;
+}
+
+/* --- the family member's inbox: two requests a page, each with わかりました --- */
+
+#define INBOX_PER_PAGE 2
+
+static void inbox_frame(struct app *a, struct ui_rect c)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a), used;
+    char text[600], id[UI_ID_MAX];
+    int y = c.y;
+    if (shopapp_load_note(a, &s->inbox_load, c, &used))
+        shopapp_load_inbox(a);
+    y += used;
+    if (s->answer.state == SHOP_SEND_FAILED) {
+        char n[16], msg[320];
+        snprintf(n, sizeof n, "%ld", s->answer.http_status);
+        i18n_format(msg, sizeof msg,
+                    app_s(a, s->answer.http_status ? "req_answer_refused" : "req_answer_failed"), n,
+                    NULL, NULL, NULL);
+        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                          t->warn_text, t->bg, msg, WG_LEFT) +
+             gap;
+    }
+    if (s->inbox.n == 0) {
+        wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
+                     t->bg, app_s(a, "req_inbox_empty"), WG_LEFT);
+    }
+    /* no 更新 button here: the inbox is asked every 30 s and whenever it opens */
+    int bh = 0;
+    int ph = shopapp_pager_height(a, c.w);
+    /* two a page when two of the tallest fit above the pager, else one */
+    int need = 0;
+    for (int i = 0; i < s->inbox.n; i++) {
+        struct wg_button ok = {"o", app_s(a, "req_understood"), ICON_CHECK, WG_SECONDARY, false, 0};
+        req_row(a, &s->inbox.r[i], true, text, sizeof text);
+        int bw = c.w / 3;
+        int tw = s->inbox.r[i].answered ? c.w : c.w - bw - gap;
+        int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, text, tw);
+        int oh = s->inbox.r[i].answered ? 0 : wg_button_height(ui, &ok, bw);
+        int h = th > oh ? th : oh;
+        need = h > need ? h : need;
+    }
+    int room = c.y + c.h - y - bh - ph - gap;
+    int per = 2 * need + 2 * gap <= room ? INBOX_PER_PAGE : 1;
+    int pages = shop_pages(s->inbox.n, per);
+    if (s->inbox_page >= pages)
+        s->inbox_page = pages - 1;
+    int first = shop_page_first(s->inbox.n, per, s->inbox_page);
+    for (int i = first; i < s->inbox.n && i < first + per; i++) {
+        const struct shop_request *r = &s->inbox.r[i];
+        req_row(a, r, true, text, sizeof text);
+        struct wg_button ok = {"", app_s(a, "req_understood"), ICON_CHECK, WG_SECONDARY, false, 0};
+        snprintf(id, sizeof id, "req_ok_%d", i - first);
+        ok.id = id;
+        int bw = c.w / 3;
+        int tw = r->answered ? c.w : c.w - bw - gap;
+        int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, text, tw);
+        int oh = r->answered ? 0 : wg_button_height(ui, &ok, bw);
+        wg_paragraph(ui, (struct ui_rect){c.x, y, tw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg,
+                     text, WG_LEFT);
+        if (!r->answered && wg_button(ui, &ok, (struct ui_rect){c.x + c.w - bw, y, bw, oh}))
+            shopapp_answer(a, r->id);
+        y += (th > oh ? th : oh) + gap;
+    }
+    if (pages > 1)
+        shopapp_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, &s->inbox_page, pages);
+}
+
+static void inbox_title(const struct app *a, char *buf, size_t size)
+{
+    int open = 0;
+    char n[16];
+    for (int i = 0; i < a->shop->inbox.n; i++)
+        open += !a->shop->inbox.r[i].answered;
+    snprintf(n, sizeof n, "%d", open);
+    i18n_format(buf, size, app_s(a, open ? "title_req_inbox_n" : "title_req_inbox"), n, NULL, NULL,
+                NULL);
+}
+
+static void inbox_sample(struct app *a, int variant)
+{
+    shopapp_sample(a);
+    snprintf(a->name, sizeof a->name, "%s", app_s(a, "sample_name"));
+    if (variant == 1)
+        a->shop->inbox.n = 0;
+}
+
+const struct screen scr_req_list = {.name = "req_list",
+                                    .title_key = "title_req_list",
+                                    .enter = list_enter,
+                                    .frame = list_frame,
+                                    .sample = list_sample};
+static void inbox_enter(struct app *a)
+{
+    if (a->cfg.profile == APP_PROFILE_FAMILY)
+        shopapp_load_inbox(a);
+}
+
+const struct screen scr_req_inbox = {.name = "req_inbox",
+                                     .title_key = "title_req_inbox",
+                                     .enter = inbox_enter,
+                                     .frame = inbox_frame,
+                                     .sample = inbox_sample,
+                                     .title = inbox_title};

@@ -1,0 +1,241 @@
+/*
+ * scr_shop_items: the items of one category, with their pictures, names, units and prices
+ * in yen, and big − / + buttons with the quantity in the cart in words (かごに 2 こ).
+ * Two items a page (one when the category needs more than two pages, so that − + for each
+ * item, ◀ ▶ and かごを 見る stay within six choices); paged with ◀ ▶, never scrolled.
+ */
+#include "appstate.h"
+
+/* Items a page for a category of n items (see the file comment). */
+static int per_page(int n)
+{
+    return n <= 4 ? 2 : 1;
+}
+
+static void title(const struct app *a, char *buf, size_t size)
+{
+    const struct app_shop *s = a->shop;
+    char p1[16], p2[16], pages[64];
+    snprintf(p1, sizeof p1, "%d", s->item_page + 1);
+    snprintf(p2, sizeof p2, "%d", s->item_pages > 0 ? s->item_pages : 1);
+    i18n_format(pages, sizeof pages, app_s(a, "shop_page_of"), p1, p2, NULL, NULL);
+    if (s->cat_idx >= 0 && s->cat_idx < s->cat.ncat && s->item_pages > 1)
+        i18n_format(buf, size, app_s(a, "title_shop_items_paged"), s->cat.cats[s->cat_idx].name,
+                    pages, NULL, NULL);
+    else if (s->cat_idx >= 0 && s->cat_idx < s->cat.ncat)
+        snprintf(buf, size, "%s", s->cat.cats[s->cat_idx].name);
+    else
+        snprintf(buf, size, "%s", app_s(a, "title_shop_items"));
+}
+
+/* Width of the − and + buttons: from 36 mm up to where their words fit on one line
+ * (large text, English), at most 60 mm. */
+static int pm_width(struct app *a)
+{
+    struct ui *ui = a->ui;
+    struct wg_button minus = {"m", app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, 0};
+    struct wg_button plus = {"p", app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false, 0};
+    int one = wg_button_height(ui, &minus, ui_mm(ui, 200));
+    int w = ui_mm(ui, 36);
+    while (w < ui_mm(ui, 60) &&
+           (wg_button_height(ui, &minus, w) > one || wg_button_height(ui, &plus, w) > one))
+        w += ui_mm(ui, 4);
+    return w;
+}
+
+static void item_words(struct app *a, int i, char *line, size_t lsize, char *words, size_t wsize)
+{
+    const struct app_shop *s = a->shop;
+    const struct shop_item *it = &s->cat.items[i];
+    char price[64], qty[16];
+    shopapp_yen(a, it->price_yen, price, sizeof price);
+    i18n_format(line, lsize, app_s(a, "shop_unit_price"), it->unit, price, NULL, NULL);
+    snprintf(qty, sizeof qty, "%d", s->cart.qty[i]);
+    if (s->cart.qty[i] == 0)
+        i18n_format(words, wsize, app_s(a, "shop_qty_none"), NULL, NULL, NULL, NULL);
+    else if (!shop_cart_can_add(&s->cart, &s->cat, i))
+        i18n_format(words, wsize, app_s(a, "shop_qty_max"), qty, NULL, NULL, NULL);
+    else
+        i18n_format(words, wsize, app_s(a, "shop_qty"), qty, NULL, NULL, NULL);
+}
+
+/* Height item i needs at width w: its words beside a 22 mm picture, or the − + buttons. */
+static int row_need(struct app *a, int i, int w)
+{
+    struct ui *ui = a->ui;
+    int gap = app_gap(a), bw = pm_width(a);
+    char line[200], words[200];
+    struct wg_button minus = {"m", app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, 0};
+    struct wg_button plus = {"p", app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false, 0};
+    int bh = wg_button_height(ui, &minus, bw);
+    int h2 = wg_button_height(ui, &plus, bw);
+    bh = h2 > bh ? h2 : bh;
+    int tw = w - ui_mm(ui, 22) - 2 * bw - 3 * gap;
+    item_words(a, i, line, sizeof line, words, sizeof words);
+    int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, a->shop->cat.items[i].name, tw) +
+             wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, line, tw) +
+             wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, words, tw);
+    int need = bh > th ? bh : th;
+    return need > ui_mm(ui, 22) ? need : ui_mm(ui, 22);
+}
+
+/* One item in r. Side by side: picture | words | − +. Stacked (one item a page, large
+ * text): picture | words above, − and + below, each half the width. */
+static void item_row(struct app *a, int i, struct ui_rect r, bool stacked)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    const struct shop_item *it = &s->cat.items[i];
+    int gap = app_gap(a);
+    char words[200], id_m[UI_ID_MAX], id_p[UI_ID_MAX], line[200];
+
+    snprintf(id_m, sizeof id_m, "shop_minus_%d", i);
+    snprintf(id_p, sizeof id_p, "shop_plus_%d", i);
+    struct wg_button minus = {id_m, app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, 0};
+    struct wg_button plus = {id_p, app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false, 0};
+    int bw = stacked ? (r.w - gap) / 2 : pm_width(a);
+    int bh = wg_button_height(ui, &minus, bw);
+    int h2 = wg_button_height(ui, &plus, bw);
+    bh = h2 > bh ? h2 : bh;
+    struct ui_rect rm, rp;
+    int top_h; /* height of the picture | words part */
+    if (stacked) {
+        /* words beside a 22 mm picture, the buttons right below */
+        char l2[200], w2[200];
+        int tw2 = r.w - ui_mm(ui, 22) - gap;
+        item_words(a, i, l2, sizeof l2, w2, sizeof w2);
+        int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, it->name, tw2) +
+                 wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, l2, tw2) +
+                 wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, w2, tw2);
+        top_h = th > ui_mm(ui, 22) ? th : ui_mm(ui, 22);
+        if (r.h - bh - gap > top_h) /* room to spare: a bigger picture, up to 40 mm */
+            top_h = r.h - bh - gap < ui_mm(ui, 40) ? r.h - bh - gap : ui_mm(ui, 40);
+        rm = (struct ui_rect){r.x, r.y + top_h + gap, bw, bh};
+        rp = (struct ui_rect){r.x + bw + gap, r.y + top_h + gap, bw, bh};
+    } else {
+        int bx = r.x + r.w - 2 * bw - gap;
+        top_h = r.h;
+        bh = r.h;
+        rm = (struct ui_rect){bx, r.y, bw, bh};
+        rp = (struct ui_rect){bx + bw + gap, r.y, bw, bh};
+    }
+    if (s->cart.qty[i] > 0 && wg_button(ui, &minus, rm))
+        if (shop_cart_add(&s->cart, &s->cat, i, -1))
+            app_mark_dirty(a);
+    if (shop_cart_can_add(&s->cart, &s->cat, i) && wg_button(ui, &plus, rp))
+        if (shop_cart_add(&s->cart, &s->cat, i, +1))
+            app_mark_dirty(a);
+
+    /* the picture: a square as tall as its part, 22 to 40 mm, framed */
+    int pic = top_h < ui_mm(ui, 40) ? top_h : ui_mm(ui, 40);
+    pic = pic < ui_mm(ui, 22) ? ui_mm(ui, 22) : pic;
+    if (stacked && pic > top_h)
+        pic = top_h;
+    struct ui_rect pr = {r.x, r.y, pic, pic};
+    ui_rect(ui, pr, t->bg);
+    ui_frame(ui, pr, t->text, 2);
+    shopapp_add_picture(a, (struct ui_rect){pr.x + 2, pr.y + 2, pr.w - 4, pr.h - 4}, it->picture);
+
+    /* the words beside the picture */
+    int tx = r.x + pic + gap;
+    int tw = (stacked ? r.x + r.w : rm.x - gap) - tx;
+    int y = r.y;
+    y += wg_paragraph(ui, (struct ui_rect){tx, y, tw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg,
+                      it->name, WG_LEFT);
+    item_words(a, i, line, sizeof line, words, sizeof words);
+    y += wg_paragraph(ui, (struct ui_rect){tx, y, tw, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
+                      t->bg, line, WG_LEFT);
+    wg_paragraph(ui, (struct ui_rect){tx, y, tw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg,
+                 words, WG_LEFT);
+}
+
+static void frame(struct app *a, struct ui_rect c)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    int gap = app_gap(a);
+    int idx[SHOP_MAX_ITEMS];
+    int n = shop_items_of(&s->cat, s->cat_idx, idx, SHOP_MAX_ITEMS);
+    int per = per_page(n);
+    /* two a page only when two of the tallest fit (large text: one) */
+    int need = 0;
+    for (int k = 0; k < n; k++) {
+        int h = row_need(a, idx[k], c.w);
+        need = h > need ? h : need;
+    }
+    int pages = shop_pages(n, per);
+    if (s->item_page >= pages)
+        s->item_page = pages - 1;
+    int first = shop_page_first(n, per, s->item_page);
+
+    /* bottom row: ◀ [かごを 見る] ▶ in thirds (the page number goes into the cart's words) */
+    char total[64], cnt[16], label[200];
+    int count = shop_cart_count(&s->cart, &s->cat);
+    shopapp_yen(a, shop_cart_total(&s->cart, &s->cat), total, sizeof total);
+    snprintf(cnt, sizeof cnt, "%d", count);
+    i18n_format(label, sizeof label, app_s(a, "shop_to_cart_n"), cnt, total, NULL, NULL);
+    struct wg_button prev = {
+        "page_prev", app_s(a, "shop_page_prev"), ICON_PREV, WG_SECONDARY, false, 0};
+    struct wg_button next = {
+        "page_next", app_s(a, "shop_page_next"), ICON_NEXT, WG_SECONDARY, false, 0};
+    struct wg_button cart = {"shop_cart", label, ICON_NONE, WG_PRIMARY, false, 0};
+    /* ◀ and ▶ a little wider than the middle (their words are longer than かご's) */
+    int bw = (c.w - 2 * gap) * 37 / 100, mw = c.w - 2 * gap - 2 * bw;
+    int bh = wg_button_height(ui, &cart, mw);
+    int h2 = s->item_page > 0 ? wg_button_height(ui, &prev, bw) : 0; /* only when drawn */
+    bh = h2 > bh ? h2 : bh;
+    h2 = wg_button_height(ui, &next, bw);
+    bh = h2 > bh ? h2 : bh;
+    int by = c.y + c.h - bh;
+
+    /* rows share the room above the bottom row (the page number is in the title) */
+    int room = by - gap - c.y;
+    if (per == 2 && 2 * need + gap > room) {
+        per = 1;
+        pages = shop_pages(n, per);
+        if (s->item_page >= pages)
+            s->item_page = pages - 1;
+        first = shop_page_first(n, per, s->item_page);
+    }
+    if (s->item_pages != pages) {
+        /* the title says the pages: build this frame again with the right title (the
+         * screen replaces itself, which app_frame applies at once, once) */
+        s->item_pages = pages;
+        app_nav_replace(a, &scr_shop_items);
+    }
+    int rowh = (room - (per - 1) * gap) / per;
+    if (per == 2 && rowh > ui_mm(ui, 45))
+        rowh = ui_mm(ui, 45);
+    for (int k = 0; k < per && first + k < n; k++)
+        item_row(a, idx[first + k], (struct ui_rect){c.x, c.y + k * (rowh + gap), c.w, rowh},
+                 per == 1);
+    if (s->item_page > 0 && wg_button(ui, &prev, (struct ui_rect){c.x, by, bw, bh})) {
+        s->item_page--;
+        app_mark_dirty(a);
+    }
+    if (count > 0 && wg_button(ui, &cart, (struct ui_rect){c.x + bw + gap, by, mw, bh})) {
+        s->cart_page = 0;
+        app_nav_push(a, &scr_shop_cart);
+    }
+    if (s->item_page + 1 < pages &&
+        wg_button(ui, &next, (struct ui_rect){c.x + bw + mw + 2 * gap, by, bw, bh})) {
+        s->item_page++;
+        app_mark_dirty(a);
+    }
+}
+
+static void sample(struct app *a, int variant)
+{
+    shopapp_sample(a);
+    a->shop->cat_idx = variant == 1 ? 2 : 0;
+    a->shop->item_page = variant == 2 ? 1 : 0;
+    if (variant == 3)
+        a->shop->cart.qty[0] = SHOP_QTY_MAX; /* the cap, said in words */
+}
+
+const struct screen scr_shop_items = {.name = "shop_items",
+                                      .title_key = "title_shop_items",
+                                      .frame = frame,
+                                      .sample = sample,
+                                      .title = title};

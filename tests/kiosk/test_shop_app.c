@@ -1,0 +1,686 @@
+/*
+ * test_shop_app: shopping and family requests (issue 7) in the app without a window:
+ * cart arithmetic and caps, the order body, delivery slots, paging, status words, request
+ * codes and answers; then the screens driven by taps and fake port answers: the shop
+ * journey to 注文しました only after the hub's answer, 送信待ち while kept, a refusal in
+ * words, the order list's status words, the family request sent and answered, and the
+ * family member's inbox opening by itself with わかりました.
+ */
+#include <string.h>
+
+#include "apptest.h"
+#include "shop.h"
+#include "shopstate.h"
+
+/* --- pure logic --- */
+
+static void sample_catalogue(struct shop_catalogue *c)
+{
+    memset(c, 0, sizeof *c);
+    c->operator_id = 3;
+    c->ncat = 2;
+    snprintf(c->cats[0].id, sizeof c->cats[0].id, "veg");
+    snprintf(c->cats[1].id, sizeof c->cats[1].id, "rice");
+    c->nitems = 3;
+    const char *ids[3] = {"cabbage", "daikon", "rice5"};
+    long prices[3] = {198, 158, 2480};
+    for (int i = 0; i < 3; i++) {
+        snprintf(c->items[i].id, sizeof c->items[i].id, "%s", ids[i]);
+        snprintf(c->items[i].name, sizeof c->items[i].name, "%s", ids[i]);
+        c->items[i].price_yen = prices[i];
+        c->items[i].cat = i == 2 ? 1 : 0;
+    }
+}
+
+static void t_cart_totals_and_caps(void)
+{
+    struct shop_catalogue cat;
+    struct shop_cart cart;
+    sample_catalogue(&cat);
+    shop_cart_clear(&cart);
+    CHECK_INT_EQ(shop_cart_total(&cart, &cat), 0);
+    CHECK(!shop_cart_add(&cart, &cat, 0, -1)); /* nothing to take away */
+    CHECK(shop_cart_add(&cart, &cat, 0, +1));
+    CHECK(shop_cart_add(&cart, &cat, 0, +1));
+    CHECK(shop_cart_add(&cart, &cat, 2, +1));
+    CHECK_INT_EQ(shop_cart_total(&cart, &cat), 2 * 198 + 2480);
+    CHECK_INT_EQ(shop_cart_count(&cart, &cat), 3);
+    CHECK_INT_EQ(shop_cart_lines(&cart, &cat), 2);
+    CHECK(shop_cart_add(&cart, &cat, 0, -1));
+    CHECK_INT_EQ(shop_cart_total(&cart, &cat), 198 + 2480);
+    /* per item cap */
+    for (int i = 0; i < 40; i++)
+        shop_cart_add(&cart, &cat, 1, +1);
+    CHECK_INT_EQ(cart.qty[1], SHOP_QTY_MAX);
+    CHECK(!shop_cart_can_add(&cart, &cat, 1));
+    CHECK(!shop_cart_add(&cart, &cat, 1, +1));
+    /* total cap: expensive items stop at SHOP_TOTAL_MAX */
+    cat.items[2].price_yen = 60000;
+    shop_cart_clear(&cart);
+    int n = 0;
+    while (shop_cart_add(&cart, &cat, 2, +1))
+        n++;
+    CHECK_INT_EQ(n, 3); /* 180000 ≤ 200000 < 240000 */
+    CHECK(shop_cart_total(&cart, &cat) <= SHOP_TOTAL_MAX);
+    /* out of range indexes are refused */
+    CHECK(!shop_cart_add(&cart, &cat, -1, +1));
+    CHECK(!shop_cart_add(&cart, &cat, 3, +1));
+    CHECK(!shop_cart_add(&cart, &cat, SHOP_MAX_ITEMS + 5, +1));
+}
+
+static void t_order_body(void)
+{
+    struct shop_catalogue cat;
+    struct shop_cart cart;
+    char buf[512];
+    sample_catalogue(&cat);
+    shop_cart_clear(&cart);
+    CHECK_INT_EQ(shop_order_body(&cart, &cat, "2026-11-24T15:00/17:00", buf, sizeof buf), -1);
+    cart.qty[0] = 2;
+    cart.qty[2] = 1;
+    int n = shop_order_body(&cart, &cat, "2026-11-24T15:00/17:00", buf, sizeof buf);
+    CHECK(n > 0);
+    CHECK_STR_EQ(buf,
+                 "{\"items\":[{\"id\":\"cabbage\",\"qty\":2},{\"id\":\"rice5\",\"qty\":1}],"
+                 "\"slot\":\"2026-11-24T15:00/17:00\",\"payment_method\":\"cash_on_delivery\"}");
+    CHECK_INT_EQ(shop_order_body(&cart, &cat, "x\"y", buf, sizeof buf), -1); /* no injection */
+    CHECK_INT_EQ(shop_order_body(&cart, &cat, "2026-11-24T15:00/17:00", buf, 20), -1);
+    snprintf(cat.items[0].id, sizeof cat.items[0].id, "bad\"id");
+    CHECK_INT_EQ(shop_order_body(&cart, &cat, "2026-11-24T15:00/17:00", buf, sizeof buf), -1);
+}
+
+static void t_slots(void)
+{
+    struct shop_slot s[SHOP_SLOTS], p;
+    shop_slots(T_WALL, s); /* 2026-11-23 09:12 JST */
+    CHECK_STR_EQ(s[0].wire, "2026-11-24T10:00/12:00");
+    CHECK_STR_EQ(s[1].wire, "2026-11-24T15:00/17:00");
+    CHECK_STR_EQ(s[2].wire, "2026-11-25T10:00/12:00");
+    CHECK_STR_EQ(s[3].wire, "2026-11-25T15:00/17:00");
+    /* 23:30 JST on 30 November 2026 (14:30 UTC): tomorrow is 1 December */
+    shop_slots(1796049000, s);
+    CHECK_STR_EQ(s[0].wire, "2026-12-01T10:00/12:00");
+    CHECK(shop_slot_parse(s[0].wire, &p));
+    CHECK(shop_slot_parse("2026-11-24T15:00/17:00", &p));
+    CHECK_INT_EQ(p.day, 24);
+    CHECK_INT_EQ(p.start_h, 15);
+    CHECK(!shop_slot_parse("2026-11-24T17:00/15:00", &p));
+    CHECK(!shop_slot_parse("2026-13-24T15:00/17:00", &p));
+    CHECK(!shop_slot_parse("2026-11-24 15:00/17:00", &p));
+    CHECK(!shop_slot_parse("", &p));
+    CHECK(!shop_slot_parse(NULL, &p));
+}
+
+static void t_paging(void)
+{
+    CHECK_INT_EQ(shop_pages(0, 2), 1);
+    CHECK_INT_EQ(shop_pages(1, 2), 1);
+    CHECK_INT_EQ(shop_pages(2, 2), 1);
+    CHECK_INT_EQ(shop_pages(3, 2), 2);
+    CHECK_INT_EQ(shop_pages(5, 1), 5);
+    CHECK_INT_EQ(shop_pages(5, 0), 5); /* guarded */
+    CHECK_INT_EQ(shop_page_first(5, 2, 0), 0);
+    CHECK_INT_EQ(shop_page_first(5, 2, 2), 4);
+    CHECK_INT_EQ(shop_page_first(5, 2, 9), 4); /* clamped */
+    CHECK_INT_EQ(shop_page_first(5, 2, -3), 0);
+    struct shop_catalogue cat;
+    int idx[8];
+    sample_catalogue(&cat);
+    CHECK_INT_EQ(shop_items_of(&cat, 0, idx, 8), 2);
+    CHECK_INT_EQ(idx[1], 1);
+    CHECK_INT_EQ(shop_items_of(&cat, 1, idx, 8), 1);
+    CHECK_INT_EQ(shop_items_of(&cat, 0, idx, 1), 1); /* capped */
+}
+
+static void t_codes(void)
+{
+    CHECK_INT_EQ(shop_status_parse("accepted"), SHOP_ST_ACCEPTED);
+    CHECK_INT_EQ(shop_status_parse("out_for_delivery"), SHOP_ST_OUT_FOR_DELIVERY);
+    CHECK_INT_EQ(shop_status_parse("cancelled"), SHOP_ST_CANCELLED);
+    CHECK_INT_EQ(shop_status_parse("waiting"), -1); /* the kiosk's own word, not the hub's */
+    CHECK_INT_EQ(shop_status_parse("Accepted"), -1);
+    CHECK_INT_EQ(shop_status_parse(NULL), -1);
+    CHECK_INT_EQ(shop_req_code_parse("call_me"), SHOP_REQ_CALL_ME);
+    CHECK_INT_EQ(shop_req_code_parse("shopping_help"), SHOP_REQ_SHOPPING_HELP);
+    CHECK_INT_EQ(shop_req_code_parse("bring_cake"), -1);
+    CHECK_INT_EQ(shop_req_answer_parse("understood"), 1);
+    CHECK_INT_EQ(shop_req_answer_parse(NULL), 0);
+    CHECK_INT_EQ(shop_req_answer_parse("maybe"), -1);
+    CHECK(shop_id_ok("cabbage_2-x"));
+    CHECK(!shop_id_ok("Cabbage"));
+    CHECK(!shop_id_ok(""));
+    CHECK(!shop_id_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")); /* 33 */
+}
+
+/* --- the app with fake shopping ports --- */
+
+static struct {
+    uint32_t next;
+    int ops, cats, orders_sent, order_lists, reqs_sent, req_lists, inbox, answers;
+    long op, family_id, answered, delivery;
+    char body[1024], key[80], code[32];
+} sp;
+
+static uint32_t f_ops(void *ctx)
+{
+    (void)ctx;
+    sp.ops++;
+    return 1000 + ++sp.next;
+}
+static uint32_t f_cat(void *ctx, long op)
+{
+    (void)ctx;
+    sp.cats++;
+    sp.op = op;
+    return 1000 + ++sp.next;
+}
+static uint32_t f_order(void *ctx, long op, const char *body, const char *key)
+{
+    (void)ctx;
+    sp.orders_sent++;
+    sp.op = op;
+    snprintf(sp.body, sizeof sp.body, "%s", body);
+    snprintf(sp.key, sizeof sp.key, "%s", key);
+    return 1000 + ++sp.next;
+}
+static uint32_t f_orders(void *ctx, int limit)
+{
+    (void)ctx;
+    (void)limit;
+    sp.order_lists++;
+    return 1000 + ++sp.next;
+}
+static uint32_t f_req(void *ctx, long family_id, const char *code, const char *key)
+{
+    (void)ctx;
+    (void)key;
+    sp.reqs_sent++;
+    sp.family_id = family_id;
+    snprintf(sp.code, sizeof sp.code, "%s", code);
+    return 1000 + ++sp.next;
+}
+static uint32_t f_reqs(void *ctx, int limit)
+{
+    (void)ctx;
+    (void)limit;
+    sp.req_lists++;
+    return 1000 + ++sp.next;
+}
+static uint32_t f_inbox(void *ctx)
+{
+    (void)ctx;
+    sp.inbox++;
+    return 1000 + sp.next++ + 1;
+}
+static uint32_t f_answer(void *ctx, long id, long delivery)
+{
+    (void)ctx;
+    sp.answers++;
+    sp.answered = id;
+    sp.delivery = delivery;
+    return 1000 + ++sp.next;
+}
+
+static bool open_app(struct apptest *t, enum app_profile profile)
+{
+    memset(&sp, 0, sizeof sp);
+    struct app_ports ports = fake_ports_bind(&t->fp);
+    ports.fetch_operators = f_ops;
+    ports.fetch_catalogue = f_cat;
+    ports.send_order = f_order;
+    ports.fetch_orders = f_orders;
+    ports.send_family_request = f_req;
+    ports.fetch_requests = f_reqs;
+    ports.fetch_inbox = f_inbox;
+    ports.answer_request = f_answer;
+    struct app_config cfg = {
+        .profile = profile,
+        .strings_dir = KIOSK_STRINGS_DIR,
+        .lang = "ja",
+        .text_scale = 100,
+        .theme = THEME_NORMAL,
+        .sound = true,
+        .px_per_mm = 5.9,
+        .width = 1280,
+        .height = 800,
+        .idle_warn_ms = 60000,
+        .idle_logout_ms = 90000,
+        .sensitive_close_ms = 180000,
+        .family_refresh_ms = 60000,
+        .key_seed = "test",
+    };
+    char err[256];
+    enum app_status st;
+    t->now = 1000000;
+    t->wall = T_WALL;
+    t->app = app_create(&cfg, &fake_text_ops, &ports, t->now, t->wall, &st, err, sizeof err);
+    if (t->app)
+        app_frame(t->app);
+    return t->app != NULL;
+}
+
+static void ops_answer(struct apptest *t, int n)
+{
+    static struct shop_ops_payload p;
+    memset(&p, 0, sizeof p);
+    p.n = n;
+    for (int i = 0; i < n; i++) {
+        p.ops[i].id = 3 + i;
+        p.ops[i].has_catalogue = true;
+        snprintf(p.ops[i].name, sizeof p.ops[i].name, "店%d", i);
+    }
+    struct app_event ev = {.kind = APP_EV_SHOP_OPERATORS, .req = 1000 + sp.next, .net = APP_NET_OK};
+    ev.shop_data = &p;
+    at_event(t, &ev);
+}
+
+static void cat_answer(struct apptest *t)
+{
+    static struct shop_catalogue c;
+    sample_catalogue(&c);
+    snprintf(c.cats[0].name, sizeof c.cats[0].name, "野菜");
+    snprintf(c.cats[1].name, sizeof c.cats[1].name, "お米");
+    struct app_event ev = {.kind = APP_EV_SHOP_CATALOGUE, .req = 1000 + sp.next, .net = APP_NET_OK};
+    ev.shop_data = &c;
+    at_event(t, &ev);
+}
+
+/* From home to the confirm screen with 2 cabbages and 1 daikon; one operator. */
+static void shop_to_confirm(struct apptest *t)
+{
+    REQUIRE(app_goto_name(t->app, "shop_menu"));
+    app_frame(t->app);
+    CHECK_INT_EQ(sp.ops, 1);
+    ops_answer(t, 1);
+    REQUIRE(at_tap(t, "shop_start"));
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_categories"); /* one operator: no choice */
+    CHECK_INT_EQ(sp.cats, 1);
+    CHECK_INT_EQ(sp.op, 3);
+    CHECK(app_screen_has_text(t->app, "読みこんでいます"));
+    cat_answer(t);
+    REQUIRE(at_tap(t, "shop_cat_0"));
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_items");
+    CHECK(app_screen_has_text(t->app, "かごに 入っていません"));
+    CHECK(ui_find_target(app_ui(t->app), "shop_minus_0") == NULL); /* nothing to take away */
+    REQUIRE(at_tap(t, "shop_plus_0"));
+    REQUIRE(at_tap(t, "shop_plus_0"));
+    CHECK(app_screen_has_text(t->app, "かごに 2 こ"));
+    REQUIRE(at_tap(t, "shop_plus_1"));
+    REQUIRE(at_tap(t, "shop_cart"));
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_cart");
+    CHECK(app_screen_has_text(t->app, "合計 554 円 (3 こ)"));
+    REQUIRE(at_tap(t, "shop_to_slot"));
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_slot");
+    REQUIRE(at_tap(t, "shop_slot_1"));
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_confirm");
+    CHECK(app_screen_has_text(t->app, "合計 554 円"));
+    CHECK(app_screen_has_text(t->app, "令和8年11月24日"));
+}
+
+static void t_shop_journey_sent_only_after_hub(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    shop_to_confirm(&t);
+    REQUIRE(at_tap(&t, "shop_order"));
+    CHECK_STR_EQ(app_screen_name(t.app), "shop_sent");
+    CHECK_INT_EQ(sp.orders_sent, 1);
+    CHECK_STR_EQ(sp.body,
+                 "{\"items\":[{\"id\":\"cabbage\",\"qty\":2},{\"id\":\"daikon\",\"qty\":1}],"
+                 "\"slot\":\"2026-11-24T15:00/17:00\",\"payment_method\":\"cash_on_delivery\"}");
+    CHECK(strncmp(sp.key, "order-test-", 11) == 0);
+    CHECK(app_screen_has_text(t.app, "送っています"));
+    CHECK(!app_screen_has_text(t.app, "注文しました"));
+    /* the hub's 201 */
+    static struct shop_order o = {.id = 77, .total_yen = 554, .status = SHOP_ST_CREATED};
+    struct app_event ev = {.kind = APP_EV_SHOP_ORDER, .req = 1000 + sp.next, .net = APP_NET_OK};
+    ev.shop_data = &o;
+    at_event(&t, &ev);
+    CHECK(app_screen_has_text(t.app, "注文しました"));
+    CHECK(app_screen_has_text(t.app, "554 円"));
+    /* a second tap cannot re-send: the screen is gone, the cart is empty */
+    CHECK(ui_find_target(app_ui(t.app), "shop_order") == NULL);
+    REQUIRE(at_tap(&t, "shop_orders"));
+    CHECK_STR_EQ(app_screen_name(t.app), "shop_orders");
+    CHECK_INT_EQ(sp.order_lists, 1);
+    at_close(&t);
+}
+
+static void t_shop_kept_then_delivered(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    shop_to_confirm(&t);
+    REQUIRE(at_tap(&t, "shop_order"));
+    uint32_t req = 1000 + sp.next;
+    struct app_event ev = {.kind = APP_EV_SHOP_ORDER, .req = req, .net = APP_NET_UNREACHABLE};
+    ev.kept = true;
+    ev.waiting_known = true;
+    ev.waiting = 1;
+    at_event(&t, &ev);
+    CHECK(app_screen_has_text(t.app, "まだ 届いていません"));
+    CHECK(app_screen_has_text(t.app, "送信待ち 1 件"));
+    CHECK(!app_screen_has_text(t.app, "注文しました"));
+    /* もう一度 送る retries the kept one; no second order */
+    REQUIRE(at_tap(&t, "retry"));
+    CHECK_INT_EQ(t.fp.retries, 1);
+    CHECK_INT_EQ(sp.orders_sent, 1);
+    at_event(&t, &ev);
+    /* the order list says 送信待ち for it */
+    REQUIRE(at_tap(&t, "shop_orders"));
+    CHECK(app_screen_has_text(t.app, "送信待ち"));
+    /* delivered later: the list asks the hub again, 送信待ち 0 */
+    int lists = sp.order_lists;
+    struct app_event orders = {
+        .kind = APP_EV_SHOP_ORDERS, .req = 1000 + sp.next, .net = APP_NET_OK};
+    static struct shop_orders none;
+    orders.shop_data = &none;
+    at_event(&t, &orders);
+    struct app_event ok = {.kind = APP_EV_SHOP_ORDER, .req = req, .net = APP_NET_OK};
+    ok.waiting_known = true;
+    ok.waiting = 0;
+    at_event(&t, &ok);
+    CHECK_INT_EQ(sp.order_lists, lists + 1);
+    CHECK(!app_screen_has_text(t.app, "送信待ち (この"));
+    CHECK(app_screen_has_text(t.app, "送信待ち 0 件")); /* the status bar */
+    at_close(&t);
+}
+
+static void t_shop_refused_in_words(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    shop_to_confirm(&t);
+    REQUIRE(at_tap(&t, "shop_order"));
+    struct app_event ev = {
+        .kind = APP_EV_SHOP_ORDER, .req = 1000 + sp.next, .net = APP_NET_REFUSED, .status = 422};
+    at_event(&t, &ev);
+    CHECK(app_screen_has_text(t.app, "注文できませんでした"));
+    CHECK(app_screen_has_text(t.app, "地区に 届けていません"));
+    CHECK(app_screen_has_text(t.app, "422"));
+    CHECK(ui_find_target(app_ui(t.app), "retry") == NULL); /* resending cannot help */
+    at_close(&t);
+}
+
+static void t_order_list_status_words(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    REQUIRE(app_goto_name(t.app, "shop_orders"));
+    app_frame(t.app);
+    static struct shop_orders list;
+    memset(&list, 0, sizeof list);
+    list.n = 3;
+    list.o[0] = (struct shop_order){.id = 3,
+                                    .status = SHOP_ST_OUT_FOR_DELIVERY,
+                                    .total_yen = 554,
+                                    .eta_unix = T_WALL + 6 * 3600 - 720,
+                                    .created_unix = T_WALL,
+                                    .nlines = 2};
+    snprintf(list.o[0].first_item, sizeof list.o[0].first_item, "キャベツ");
+    list.o[1] = (struct shop_order){.id = 2,
+                                    .status = SHOP_ST_CANCELLED,
+                                    .total_yen = 98,
+                                    .created_unix = T_WALL - 86400,
+                                    .nlines = 1};
+    snprintf(list.o[1].cancel_reason, sizeof list.o[1].cancel_reason, "品切れの ため");
+    list.o[2] = (struct shop_order){.id = 1,
+                                    .status = SHOP_ST_ACCEPTED,
+                                    .total_yen = 2480,
+                                    .created_unix = T_WALL - 2 * 86400,
+                                    .nlines = 1};
+    struct app_event ev = {.kind = APP_EV_SHOP_ORDERS, .req = 1000 + sp.next, .net = APP_NET_OK};
+    ev.shop_data = &list;
+    at_event(&t, &ev);
+    CHECK(app_screen_has_text(t.app, "配達予定 15:00"));
+    CHECK(app_screen_has_text(t.app, "キャベツ ほか 1 品"));
+    CHECK(app_screen_has_text(t.app, "取り消し (理由: 品切れの ため)"));
+    /* the list is paged, never scrolled */
+    for (int i = 0; i < 3 && !app_screen_has_text(t.app, "受付済み"); i++)
+        if (ui_find_target(app_ui(t.app), "page_next"))
+            REQUIRE(at_tap(&t, "page_next"));
+    CHECK(app_screen_has_text(t.app, "受付済み"));
+    CHECK(app_screen_has_text(t.app, "2,480 円"));
+    /* unreachable on refresh: the old list stays, and the screen says since when */
+    REQUIRE(at_tap(&t, "refresh"));
+    struct app_event down = {
+        .kind = APP_EV_SHOP_ORDERS, .req = 1000 + sp.next, .net = APP_NET_UNREACHABLE};
+    at_event(&t, &down);
+    CHECK(app_screen_has_text(t.app, "つながりませんでした"));
+    for (int i = 0; i < 3 && !app_screen_has_text(t.app, "受付済み"); i++)
+        if (ui_find_target(app_ui(t.app), "page_next"))
+            REQUIRE(at_tap(&t, "page_next"));
+    CHECK(app_screen_has_text(t.app, "受付済み")); /* the old list is still there */
+    at_close(&t);
+}
+
+/* The other status words, and yen with separators, as the list shows them. */
+static void t_status_words(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    REQUIRE(app_goto_name(t.app, "shop_orders"));
+    app_frame(t.app);
+    static struct shop_orders list;
+    memset(&list, 0, sizeof list);
+    list.n = 3;
+    list.o[0] = (struct shop_order){.id = 3,
+                                    .status = SHOP_ST_DELIVERED,
+                                    .total_yen = 1234567,
+                                    .created_unix = T_WALL,
+                                    .nlines = 1};
+    list.o[1] = (struct shop_order){
+        .id = 2, .status = SHOP_ST_CREATED, .total_yen = 98, .created_unix = T_WALL, .nlines = 1};
+    list.o[2] = (struct shop_order){.id = 1,
+                                    .status = SHOP_ST_OUT_FOR_DELIVERY,
+                                    .total_yen = 5,
+                                    .created_unix = T_WALL,
+                                    .nlines = 1};
+    struct app_event ev = {.kind = APP_EV_SHOP_ORDERS, .req = 1000 + sp.next, .net = APP_NET_OK};
+    ev.shop_data = &list;
+    at_event(&t, &ev);
+    CHECK(app_screen_has_text(t.app, "配達済み"));
+    CHECK(app_screen_has_text(t.app, "1,234,567 円"));
+    CHECK(app_screen_has_text(t.app, "送信済み"));
+    CHECK(app_screen_has_text(t.app, "98 円"));
+    CHECK(app_screen_has_text(t.app, "配達中")); /* no time known: none made up */
+    CHECK(!app_screen_has_text(t.app, "配達予定"));
+    app_set_lang(t.app, "en");
+    app_frame(t.app);
+    CHECK(app_screen_has_text(t.app, "1,234,567 yen"));
+    CHECK(app_screen_has_text(t.app, "Delivered"));
+    at_close(&t);
+}
+
+static void t_items_paging_and_six_choices(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    REQUIRE(app_catalogue_show(t.app, "shop_items"));
+    app_frame(t.app);
+    /* vegetables: 3 items, 2 a page */
+    CHECK(ui_find_target(app_ui(t.app), "page_prev") == NULL);
+    REQUIRE(at_tap(&t, "page_next"));
+    CHECK(ui_find_target(app_ui(t.app), "shop_plus_2") != NULL);
+    CHECK(ui_find_target(app_ui(t.app), "shop_plus_0") == NULL);
+    CHECK(ui_find_target(app_ui(t.app), "page_next") == NULL);
+    REQUIRE(at_tap(&t, "page_prev"));
+    CHECK(ui_find_target(app_ui(t.app), "shop_plus_0") != NULL);
+    /* every shop screen keeps to six choices, Back and Home aside */
+    for (size_t i = 0; i < app_catalogue_count(); i++) {
+        const char *name = app_catalogue_name(i);
+        if (strncmp(name, "shop_", 5) && strncmp(name, "req_", 4))
+            continue;
+        REQUIRE(app_catalogue_show(t.app, name));
+        app_frame(t.app);
+        size_t n;
+        const struct ui_target *tg = ui_targets(app_ui(t.app), &n);
+        int choices = 0;
+        for (size_t k = 0; k < n; k++)
+            choices += tg[k].kind != UI_T_NAV_BACK && tg[k].kind != UI_T_NAV_HOME;
+        if (choices > 6)
+            fprintf(stderr, "%s has %d choices\n", name, choices);
+        CHECK(choices <= 6);
+    }
+    at_close(&t);
+}
+
+static void t_family_request_sent_and_answered(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    REQUIRE(app_goto_name(t.app, "shop_menu"));
+    app_frame(t.app);
+    REQUIRE(at_tap(&t, "req_start"));
+    CHECK_STR_EQ(app_screen_name(t.app), "req_send");
+    CHECK_INT_EQ(sp.req_lists, 1);
+    /* who may receive: from the hub's list */
+    static struct shop_reqs_payload p;
+    memset(&p, 0, sizeof p);
+    p.nfamily = 2;
+    p.family[0] = (struct shop_family){5, "山田 太郎"};
+    p.family[1] = (struct shop_family){6, "佐藤 花子"};
+    struct app_event ev = {.kind = APP_EV_REQ_LIST, .req = 1000 + sp.next, .net = APP_NET_OK};
+    ev.shop_data = &p;
+    at_event(&t, &ev);
+    REQUIRE(at_tap(&t, "req_code_0"));
+    CHECK(app_screen_has_text(t.app, "「電話してください」を だれに 送りますか"));
+    REQUIRE(at_tap(&t, "req_to_1"));
+    CHECK_STR_EQ(app_screen_name(t.app), "req_sent");
+    CHECK_INT_EQ(sp.reqs_sent, 1);
+    CHECK_INT_EQ(sp.family_id, 6);
+    CHECK_STR_EQ(sp.code, "call_me");
+    CHECK(app_screen_has_text(t.app, "送っています"));
+    struct app_event done = {.kind = APP_EV_REQ_SENT, .req = 1000 + sp.next, .net = APP_NET_OK};
+    at_event(&t, &done);
+    CHECK(app_screen_has_text(t.app, "佐藤 花子さんに 「電話してください」と 送りました"));
+    /* refusal (consent withdrawn) in words */
+    REQUIRE(at_tap(&t, "req_list"));
+    CHECK_STR_EQ(app_screen_name(t.app), "req_list");
+    memset(&p, 0, sizeof p);
+    p.reqs.n = 1;
+    p.reqs.r[0] = (struct shop_request){.id = 9,
+                                        .family_id = 6,
+                                        .code = SHOP_REQ_CALL_ME,
+                                        .at_unix = T_WALL - 60,
+                                        .answered = true,
+                                        .answered_unix = T_WALL};
+    snprintf(p.reqs.r[0].family_name, sizeof p.reqs.r[0].family_name, "佐藤 花子");
+    struct app_event list = {.kind = APP_EV_REQ_LIST, .req = 1000 + sp.next, .net = APP_NET_OK};
+    list.shop_data = &p;
+    at_event(&t, &list);
+    CHECK(app_screen_has_text(t.app, "9:12 に 「わかりました」と 返事が ありました"));
+    at_close(&t);
+}
+
+static void t_family_request_refused(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    REQUIRE(app_goto_name(t.app, "req_send"));
+    app_frame(t.app);
+    static struct shop_reqs_payload p;
+    memset(&p, 0, sizeof p);
+    p.nfamily = 1;
+    p.family[0] = (struct shop_family){5, "山田 太郎"};
+    struct app_event ev = {.kind = APP_EV_REQ_LIST, .req = 1000 + sp.next, .net = APP_NET_OK};
+    ev.shop_data = &p;
+    at_event(&t, &ev);
+    REQUIRE(at_tap(&t, "req_code_1")); /* one family member: sent at once */
+    CHECK_INT_EQ(sp.reqs_sent, 1);
+    CHECK_STR_EQ(sp.code, "come_over");
+    struct app_event no = {
+        .kind = APP_EV_REQ_SENT, .req = 1000 + sp.next, .net = APP_NET_REFUSED, .status = 403};
+    at_event(&t, &no);
+    CHECK(app_screen_has_text(t.app, "送れませんでした"));
+    CHECK(app_screen_has_text(t.app, "同意が ないか 取り消されています"));
+    at_close(&t);
+}
+
+static void t_family_inbox_opens_and_answers(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_FAMILY));
+    at_pass(&t, 10);
+    CHECK_INT_EQ(sp.inbox, 1); /* asked at start */
+    static struct shop_reqs_payload p;
+    memset(&p, 0, sizeof p);
+    p.reqs.n = 1;
+    p.reqs.r[0] = (struct shop_request){.id = 41,
+                                        .resident_id = 1,
+                                        .code = SHOP_REQ_SHOPPING_HELP,
+                                        .at_unix = T_WALL - 30,
+                                        .delivery_id = 99};
+    struct app_event ev = {
+        .kind = APP_EV_REQ_LIST, .req = 1000 + sp.next, .net = APP_NET_OK, .is_inbox = true};
+    ev.shop_data = &p;
+    at_event(&t, &ev);
+    CHECK_STR_EQ(app_screen_name(t.app), "req_inbox"); /* shown at once */
+    /* opening it asked the hub again: nothing new */
+    CHECK_INT_EQ(sp.inbox, 2);
+    static struct shop_reqs_payload empty;
+    struct app_event none = {
+        .kind = APP_EV_REQ_LIST, .req = 1000 + sp.next, .net = APP_NET_OK, .is_inbox = true};
+    none.shop_data = &empty;
+    at_event(&t, &none);
+    CHECK(app_screen_has_text(t.app, "買い物を 頼みたい")); /* still listed */
+    CHECK(app_screen_has_text(t.app, "買い物を 頼みたい"));
+    CHECK(app_screen_has_text(t.app, "おねがい: 1 件"));
+    REQUIRE(at_tap(&t, "req_ok_0"));
+    CHECK_INT_EQ(sp.answers, 1);
+    CHECK_INT_EQ(sp.answered, 41);
+    CHECK_INT_EQ(sp.delivery, 99);
+    struct app_event ok = {.kind = APP_EV_REQ_ANSWERED, .req = 1000 + sp.next, .net = APP_NET_OK};
+    at_event(&t, &ok);
+    CHECK(app_screen_has_text(t.app, "「わかりました」と 返事を しました"));
+    CHECK(ui_find_target(app_ui(t.app), "req_ok_0") == NULL);
+    /* the same request offered again after its lease: not a new one, stays answered */
+    int asked = sp.inbox;
+    at_pass(&t, 31000);
+    CHECK_INT_EQ(sp.inbox, asked + 1); /* asked again every 30 s */
+    p.reqs.r[0].answered = false;
+    ev.req = 1000 + sp.next;
+    at_event(&t, &ev);
+    CHECK(ui_find_target(app_ui(t.app), "req_ok_0") == NULL);
+    at_close(&t);
+}
+
+/* From home: くらし → 買い物・たのむ → 買い物を する / 注文を 見る: three taps each. */
+static void t_three_taps_from_home(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    REQUIRE(at_tap(&t, "menu"));
+    REQUIRE(at_tap(&t, "shop_menu"));
+    CHECK_STR_EQ(app_screen_name(t.app), "shop_menu");
+    ops_answer(&t, 2);
+    REQUIRE(at_tap(&t, "shop_start"));
+    CHECK_STR_EQ(app_screen_name(t.app), "shop_operators"); /* two operators: choose one */
+    REQUIRE(at_tap(&t, "nav_back"));
+    REQUIRE(at_tap(&t, "shop_orders"));
+    CHECK_STR_EQ(app_screen_name(t.app), "shop_orders");
+    REQUIRE(at_tap(&t, "nav_back"));
+    REQUIRE(at_tap(&t, "req_start"));
+    CHECK_STR_EQ(app_screen_name(t.app), "req_send");
+    at_close(&t);
+}
+
+int main(void)
+{
+    TEST_RUN(t_three_taps_from_home);
+    TEST_RUN(t_cart_totals_and_caps);
+    TEST_RUN(t_order_body);
+    TEST_RUN(t_slots);
+    TEST_RUN(t_paging);
+    TEST_RUN(t_codes);
+    TEST_RUN(t_shop_journey_sent_only_after_hub);
+    TEST_RUN(t_shop_kept_then_delivered);
+    TEST_RUN(t_shop_refused_in_words);
+    TEST_RUN(t_order_list_status_words);
+    TEST_RUN(t_status_words);
+    TEST_RUN(t_items_paging_and_six_choices);
+    TEST_RUN(t_family_request_sent_and_answered);
+    TEST_RUN(t_family_request_refused);
+    TEST_RUN(t_family_inbox_opens_and_answers);
+    return test_summary();
+}
