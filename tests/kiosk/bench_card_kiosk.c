@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cardenv.h"
+#include "kiosktest.h"
 
 #define READER     "Virtual PCD 00 00"
 #define BATCH      7 /* logins per kiosk run: the script holds at most 64 steps */
@@ -33,78 +34,15 @@ static struct cardenv env;
 static pid_t hub_pid = -1;
 static char url[64], token[128], dbpath[400];
 
-/* Runs argv, its stdout into out (cap bytes); returns the exit status or -1. */
-static int run(char *const argv[], char *out, size_t cap)
-{
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    size_t len = 0;
-    ssize_t n;
-    while (len + 1 < cap && (n = read(fd[0], out + len, cap - 1 - len)) > 0)
-        len += (size_t)n;
-    out[len] = '\0';
-    close(fd[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
 static int start_hub(void)
 {
-    char cert[400], ca[400], out[4096];
+    char cert[400], ca[400];
     snprintf(dbpath, sizeof dbpath, "%s/hub.db", env.dir);
     snprintf(cert, sizeof cert, "%s/resident-1.pem", env.testca);
     snprintf(ca, sizeof ca, "%s/ca.pem", env.testca);
-    char *init[] = {(char *)hubctl, "--db", dbpath, "init", NULL};
-    char *res[] = {(char *)hubctl, "--db",       dbpath, "resident-add", "--name",
-                   "山田 花子",    "--district", "中央", "--deadline",   "10:00",
-                   "--cert",       cert,         NULL};
-    char *dev[] = {(char *)hubctl, "--db", dbpath, "device-add", "--kind", "public", NULL};
-    if (run(init, out, sizeof out) != 0 || run(res, out, sizeof out) != 0 ||
-        run(dev, out, sizeof out) != 0)
+    if (kiosktest_hub_enrol(hubctl, dbpath, cert, token, sizeof token) != 0)
         return -1;
-    const char *p = strstr(out, "token=");
-    if (!p)
-        return -1;
-    p += 6;
-    size_t n = strcspn(p, "\n");
-    if (n >= sizeof token)
-        return -1;
-    memcpy(token, p, n);
-    token[n] = '\0';
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    hub_pid = fork();
-    if (hub_pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execl(hubd, hubd, "--db", dbpath, "--listen", "127.0.0.1", "--port", "0", "--trust-ca", ca,
-              (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    FILE *f = fdopen(fd[0], "r");
-    char line[256];
-    while (f && fgets(line, sizeof line, f)) {
-        char *colon = strstr(line, "listening on ") ? strrchr(line, ':') : NULL;
-        if (colon) {
-            snprintf(url, sizeof url, "http://127.0.0.1:%ld", strtol(colon + 1, NULL, 10));
-            return 0;
-        }
-    }
-    return -1;
+    return kiosktest_hubd_start(hubd, dbpath, ca, &hub_pid, url, sizeof url);
 }
 
 /* The kiosk's stderr, line by line with a timeout. */
@@ -297,11 +235,8 @@ int main(int argc, char **argv)
     srand(42);
     int rc = 1;
     static const char *const removed[] = {"--removed", NULL};
-    if (cardenv_init(&env) != 0 || cardenv_pcscd_start(&env, 1) != 0 ||
-        cardenv_vcard_start(&env, "resident-1", removed) != 0) {
-        fprintf(stderr, "bench_card_kiosk: cannot start pcscd and the virtual card\n");
+    if (kiosktest_card_start(&env, "bench_card_kiosk", removed) != 0)
         goto out;
-    }
     if (start_hub() != 0) {
         fprintf(stderr, "bench_card_kiosk: cannot start the hub\n");
         goto out;

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "cardenv.h"
+#include "kiosktest.h"
 #include "test.h"
 
 static const char *kiosk, *hubd, *hubctl;
@@ -24,88 +25,15 @@ static struct cardenv env;
 static pid_t hub_pid;
 static char url[64], token[128], workdir[300], dbpath[400];
 
-/* Runs argv, its stdout into out (cap bytes); returns the exit status or -1. */
-static int run(char *const argv[], char *out, size_t cap)
-{
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    size_t len = 0;
-    ssize_t n;
-    while (len + 1 < cap && (n = read(fd[0], out + len, cap - 1 - len)) > 0)
-        len += (size_t)n;
-    out[len] = '\0';
-    close(fd[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int value_of(const char *text, const char *key, char *dst, size_t size)
-{
-    const char *p = strstr(text, key);
-    if (!p)
-        return -1;
-    p += strlen(key);
-    size_t n = strcspn(p, "\n");
-    if (n >= size)
-        return -1;
-    memcpy(dst, p, n);
-    dst[n] = '\0';
-    return 0;
-}
-
 static int start_hub(void)
 {
-    char *db = dbpath, cert[400], ca[400], out[4096];
+    char cert[400], ca[400];
     snprintf(dbpath, sizeof dbpath, "%s/hub.db", workdir);
     snprintf(cert, sizeof cert, "%s/resident-1.pem", env.testca);
     snprintf(ca, sizeof ca, "%s/ca.pem", env.testca);
-    char *init[] = {(char *)hubctl, "--db", db, "init", NULL};
-    char *res[] = {(char *)hubctl, "--db",       db,     "resident-add", "--name",
-                   "山田 花子",    "--district", "中央", "--deadline",   "10:00",
-                   "--cert",       cert,         NULL};
-    char *dev[] = {(char *)hubctl, "--db", db, "device-add", "--kind", "public", NULL};
-    if (run(init, out, sizeof out) != 0 || run(res, out, sizeof out) != 0)
+    if (kiosktest_hub_enrol(hubctl, dbpath, cert, token, sizeof token) != 0)
         return -1;
-    if (run(dev, out, sizeof out) != 0 || value_of(out, "token=", token, sizeof token) != 0)
-        return -1;
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    hub_pid = fork();
-    if (hub_pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execl(hubd, hubd, "--db", db, "--listen", "127.0.0.1", "--port", "0", "--trust-ca", ca,
-              (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    FILE *f = fdopen(fd[0], "r");
-    char line[256];
-    int rc = -1;
-    while (f && fgets(line, sizeof line, f)) {
-        char *p = strstr(line, "listening on ");
-        char *colon = p ? strrchr(line, ':') : NULL;
-        if (colon) {
-            snprintf(url, sizeof url, "http://127.0.0.1:%ld", strtol(colon + 1, NULL, 10));
-            rc = 0;
-            break;
-        }
-    }
-    /* keep the pipe open in a detached reader would be nicer; hubd prints little more */
-    return rc;
+    return kiosktest_hubd_start(hubd, dbpath, ca, &hub_pid, url, sizeof url);
 }
 
 /* one more key=value for the next kiosk start (or NULL) */
@@ -141,34 +69,7 @@ static pid_t kiosk_start(const char *script, const char *log)
     return kiosk_start_set(script, log, NULL);
 }
 
-static char *slurp_text(const char *path);
 static int hub_session_ended(int want);
-
-/* Waits for the kiosk; on failure shows its log. */
-static int kiosk_wait(pid_t pid, const char *log)
-{
-    int st, rc = -1;
-    if (waitpid(pid, &st, 0) == pid)
-        rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    if (rc != 0) {
-        char *t = slurp_text(log);
-        fprintf(stderr, "kiosk exited %d:\n%s\n", rc, t ? t : "(no log)");
-        free(t);
-    }
-    return rc;
-}
-
-static char *slurp_text(const char *path)
-{
-    size_t n;
-    unsigned char *b = cardenv_slurp(path, &n);
-    if (!b)
-        return NULL;
-    if (n >= 65536)
-        n = 65535;
-    b[n] = '\0';
-    return (char *)b;
-}
 
 static void t_wrong_pin_then_login_then_pull(void)
 {
@@ -179,8 +80,8 @@ static void t_wrong_pin_then_login_then_pull(void)
              "wait:card_pin;waittext:あと 3 回;tap:pin_9;tap:pin_8;tap:pin_9;tap:pin_8;"
              "tap:pin_ok;waittext:ちがいます;layout:%s",
              p1);
-    REQUIRE(kiosk_wait(kiosk_start(script, log), log) == 0);
-    char *j = slurp_text(p1);
+    REQUIRE(kiosktest_kiosk_wait(kiosk_start(script, log), NULL, log) == 0);
+    char *j = kiosktest_slurp_text(p1);
     REQUIRE(j);
     CHECK(strstr(j, "あと 2 回") != NULL);
     CHECK(strstr(j, "9898") == NULL); /* the digits are never on screen */
@@ -200,7 +101,7 @@ static void t_wrong_pin_then_login_then_pull(void)
     while (stat(p2, &sb) != 0 && cardenv_now_ms() - t0 < 20000)
         usleep(20000);
     REQUIRE(stat(p2, &sb) == 0);
-    j = slurp_text(p2);
+    j = kiosktest_slurp_text(p2);
     REQUIRE(j);
     CHECK(strstr(j, "山田 花子さん、ようこそ") != NULL);
     free(j);
@@ -211,8 +112,8 @@ static void t_wrong_pin_then_login_then_pull(void)
     double took = cardenv_now_ms() - pulled;
     printf("card removed -> waiting screen with the session wiped: %.0f ms\n", took);
     CHECK(took <= 500); /* the rule: card out → logout within 500 ms */
-    REQUIRE(kiosk_wait(pid, log) == 0);
-    j = slurp_text(p3);
+    REQUIRE(kiosktest_kiosk_wait(pid, NULL, log) == 0);
+    j = kiosktest_slurp_text(p3);
     REQUIRE(j);
     CHECK(strstr(j, "山田") == NULL);
     CHECK(strstr(j, "置いてください") != NULL);
@@ -243,7 +144,7 @@ static int audit_count(const char *needle)
 {
     static char out[256 * 1024];
     char *argv[] = {(char *)hubctl, "--db", dbpath, "audit", "--limit", "500", NULL};
-    if (run(argv, out, sizeof out) != 0)
+    if (kiosktest_run(argv, out, sizeof out) != 0)
         return -1;
     int n = 0;
     for (const char *p = out; (p = strstr(p, needle)) != NULL; p += strlen(needle))
@@ -257,7 +158,7 @@ static long open_sessions(void)
     char out[256];
     char *argv[] = {"/usr/bin/sqlite3", "-readonly", dbpath,
                     "SELECT count(*) FROM sessions WHERE ended_unix IS NULL;", NULL};
-    if (run(argv, out, sizeof out) != 0)
+    if (kiosktest_run(argv, out, sizeof out) != 0)
         return -1;
     return strtol(out, NULL, 10);
 }
@@ -288,7 +189,7 @@ static int vcard_fresh(const char *const *extra)
 /* The tries the virtual card keeps in its state file, or -1. */
 static int vcard_tries(void)
 {
-    char *t = slurp_text(env.state);
+    char *t = kiosktest_slurp_text(env.state);
     const char *p = t ? strstr(t, "tries=") : NULL;
     int n = p ? (int)strtol(p + 6, NULL, 10) : -1;
     free(t);
@@ -303,9 +204,9 @@ static char *kiosk_layout(const char *name, const char *steps, const char *set)
     snprintf(out, sizeof out, "%s/%s.json", workdir, name);
     snprintf(log, sizeof log, "%s/kiosk-%s.log", workdir, name);
     snprintf(script, sizeof script, "%slayout:%s", steps, out);
-    if (kiosk_wait(kiosk_start_set(script, log, set), log) != 0)
+    if (kiosktest_kiosk_wait(kiosk_start_set(script, log, set), NULL, log) != 0)
         return NULL;
-    return slurp_text(out);
+    return kiosktest_slurp_text(out);
 }
 
 /* Logged in, the resident ends with 終わる while the card still lies there: the hub ends
@@ -376,11 +277,11 @@ static int kiosk_then_place(const char *name, const char *script, const char *re
     pid_t pid = kiosk_start(script, log);
     if (wait_file(ready, 15000) != 0) {
         kill(pid, SIGTERM);
-        kiosk_wait(pid, log);
+        kiosktest_kiosk_wait(pid, NULL, log);
         return -1;
     }
     cardenv_vcard_insert(&env);
-    return kiosk_wait(pid, log);
+    return kiosktest_kiosk_wait(pid, NULL, log);
 }
 
 /* Another card (SELECT answers 6A 82): its own plain message. */
@@ -396,7 +297,7 @@ static void t_not_mynumber(void)
              "waittext:マイナンバーカードでは ありません;layout:%s",
              ready, out);
     REQUIRE(kiosk_then_place("nmn", script, ready) == 0);
-    char *j = slurp_text(out);
+    char *j = kiosktest_slurp_text(out);
     REQUIRE(j);
     CHECK(strstr(j, "このカードは 使えません") != NULL);
     free(j);
@@ -422,16 +323,16 @@ static void t_slow_then_timeout(void)
     REQUIRE(kiosk_then_place("slow", script, ready) == 0);
     printf("slow card: timeout message after %.1f s (from the kiosk's start)\n",
            (cardenv_now_ms() - t0) / 1000);
-    char *j = slurp_text(early);
+    char *j = kiosktest_slurp_text(early);
     REQUIRE(j);
     CHECK(strstr(j, "カードを 読んでいます") != NULL);
     CHECK(strstr(j, "読んでいます…") == NULL); /* no progress line before 1 s */
     free(j);
-    j = slurp_text(prog);
+    j = kiosktest_slurp_text(prog);
     REQUIRE(j);
     CHECK(strstr(j, "読んでいます… 1 秒") != NULL);
     free(j);
-    j = slurp_text(out);
+    j = kiosktest_slurp_text(out);
     REQUIRE(j);
     CHECK(strstr(j, "読み取れません") != NULL); /* its own words, not the generic error */
     CHECK(strstr(j, "読めませんでした") == NULL);
@@ -447,8 +348,8 @@ static void t_home_step_up(void)
     char out[4096], home_tok[128], ready[400], in[400], after[400], script[1600], log[400];
     char *dev[] = {(char *)hubctl, "--db",       dbpath, "device-add", "--kind",
                    "home",         "--resident", "1",    NULL};
-    REQUIRE(run(dev, out, sizeof out) == 0);
-    REQUIRE(value_of(out, "token=", home_tok, sizeof home_tok) == 0);
+    REQUIRE(kiosktest_run(dev, out, sizeof out) == 0);
+    REQUIRE(kiosktest_value_of(out, "token=", home_tok, sizeof home_tok) == 0);
     static const char *const removed[] = {"--removed", NULL};
     REQUIRE(vcard_fresh(removed) == 0);
     int before = audit_count("auth.logout");
@@ -465,13 +366,13 @@ static void t_home_step_up(void)
     int got = wait_file(ready, 15000);
     if (got == 0)
         cardenv_vcard_insert(&env);
-    REQUIRE(kiosk_wait(pid, log) == 0);
+    REQUIRE(kiosktest_kiosk_wait(pid, NULL, log) == 0);
     REQUIRE(got == 0);
-    char *j = slurp_text(ready);
+    char *j = kiosktest_slurp_text(ready);
     REQUIRE(j);
     CHECK(strstr(j, "マイナンバーカード") != NULL);
     free(j);
-    j = slurp_text(in);
+    j = kiosktest_slurp_text(in);
     REQUIRE(j);
     CHECK(strstr(j, "priv_menu") != NULL);
     free(j);
@@ -503,18 +404,18 @@ static void t_no_reader(void)
     /* the reader returns: pcscd restarted with the vpcd reader */
     cardenv_pcscd_stop(&env);
     CHECK(cardenv_pcscd_start(&env, 1) == 0);
-    REQUIRE(kiosk_wait(pid, log) == 0);
+    REQUIRE(kiosktest_kiosk_wait(pid, NULL, log) == 0);
     REQUIRE(got == 0);
-    char *j = slurp_text(nosvc);
+    char *j = kiosktest_slurp_text(nosvc);
     REQUIRE(j);
     CHECK(strstr(j, "カードリーダーが 使えません") != NULL);
     free(j);
-    j = slurp_text(late);
+    j = kiosktest_slurp_text(late);
     REQUIRE(j);
     CHECK(strstr(j, "カードリーダーが 使えません") != NULL);
     CHECK(strstr(j, "係の 人") != NULL);
     free(j);
-    j = slurp_text(back);
+    j = kiosktest_slurp_text(back);
     REQUIRE(j);
     CHECK(strstr(j, "使えません") == NULL);
     free(j);
@@ -532,9 +433,7 @@ int main(int argc, char **argv)
     hubd = argv[2];
     hubctl = argv[3];
     signal(SIGPIPE, SIG_IGN);
-    if (cardenv_init(&env) != 0 || cardenv_pcscd_start(&env, 1) != 0 ||
-        cardenv_vcard_start(&env, "resident-1", NULL) != 0) {
-        fprintf(stderr, "card_kiosk_e2e: cannot start pcscd and the virtual card\n");
+    if (kiosktest_card_start(&env, "card_kiosk_e2e", NULL) != 0) {
         cardenv_release(&env);
         return 1;
     }

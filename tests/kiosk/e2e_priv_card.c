@@ -23,52 +23,13 @@
 #include <unistd.h>
 
 #include "cardenv.h"
+#include "kiosktest.h"
 #include "test.h"
 
 static const char *kiosk, *hubd, *hubctl;
 static struct cardenv env;
 static pid_t hub_pid;
 static char url[64], token[128], fam_token[128], home_token[128], workdir[300], dbpath[400];
-
-/* Runs argv, its stdout into out (cap bytes); returns the exit status or -1. */
-static int run(char *const argv[], char *out, size_t cap)
-{
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(fd[1]);
-    size_t len = 0;
-    ssize_t n;
-    while (len + 1 < cap && (n = read(fd[0], out + len, cap - 1 - len)) > 0)
-        len += (size_t)n;
-    out[len] = '\0';
-    close(fd[0]);
-    int st;
-    waitpid(pid, &st, 0);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static int value_of(const char *text, const char *key, char *dst, size_t size)
-{
-    const char *p = strstr(text, key);
-    if (!p)
-        return -1;
-    p += strlen(key);
-    size_t n = strcspn(p, "\n");
-    if (n >= size)
-        return -1;
-    memcpy(dst, p, n);
-    dst[n] = '\0';
-    return 0;
-}
 
 static int write_file(const char *path, const char *text)
 {
@@ -139,48 +100,26 @@ static int start_hub(void)
              head);
     if (write_file(csv2, text) != 0)
         return -1;
-    if (run(init, out, sizeof out) != 0 || run(res, out, sizeof out) != 0)
+    if (kiosktest_run(init, out, sizeof out) != 0 || kiosktest_run(res, out, sizeof out) != 0)
         return -1;
-    if (run(dev, out, sizeof out) != 0 || value_of(out, "token=", token, sizeof token) != 0)
+    if (kiosktest_run(dev, out, sizeof out) != 0 ||
+        kiosktest_value_of(out, "token=", token, sizeof token) != 0)
         return -1;
-    if (run(home, out, sizeof out) != 0 ||
-        value_of(out, "token=", home_token, sizeof home_token) != 0)
+    if (kiosktest_run(home, out, sizeof out) != 0 ||
+        kiosktest_value_of(out, "token=", home_token, sizeof home_token) != 0)
         return -1;
-    if (run(fam, out, sizeof out) != 0 || value_of(out, "token=", fam_token, sizeof fam_token) != 0)
+    if (kiosktest_run(fam, out, sizeof out) != 0 ||
+        kiosktest_value_of(out, "token=", fam_token, sizeof fam_token) != 0)
         return -1;
-    if (run(s1, out, sizeof out) != 0 || value_of(out, "token=", src, sizeof src) != 0 ||
-        run(s2, out, sizeof out) != 0 || run(grant, out, sizeof out) != 0)
+    if (kiosktest_run(s1, out, sizeof out) != 0 ||
+        kiosktest_value_of(out, "token=", src, sizeof src) != 0 ||
+        kiosktest_run(s2, out, sizeof out) != 0 || kiosktest_run(grant, out, sizeof out) != 0)
         return -1;
-    if (run(imp1, out, sizeof out) != 0 || run(imp2, out, sizeof out) != 0) {
+    if (kiosktest_run(imp1, out, sizeof out) != 0 || kiosktest_run(imp2, out, sizeof out) != 0) {
         fprintf(stderr, "checkup-import failed: %s\n", out);
         return -1;
     }
-    int fd[2];
-    if (pipe(fd) != 0)
-        return -1;
-    hub_pid = fork();
-    if (hub_pid == 0) {
-        dup2(fd[1], 1);
-        close(fd[0]);
-        close(fd[1]);
-        execl(hubd, hubd, "--db", db, "--listen", "127.0.0.1", "--port", "0", "--trust-ca", ca,
-              (char *)NULL);
-        _exit(127);
-    }
-    close(fd[1]);
-    FILE *f = fdopen(fd[0], "r");
-    char line[256];
-    int rc = -1;
-    while (f && fgets(line, sizeof line, f)) {
-        char *p = strstr(line, "listening on ");
-        char *colon = p ? strrchr(line, ':') : NULL;
-        if (colon) {
-            snprintf(url, sizeof url, "http://127.0.0.1:%ld", strtol(colon + 1, NULL, 10));
-            rc = 0;
-            break;
-        }
-    }
-    return rc;
+    return kiosktest_hubd_start(hubd, db, ca, &hub_pid, url, sizeof url);
 }
 
 /* curl: the HTTP status of METHOD path with the token (and body), or -1. */
@@ -208,21 +147,9 @@ static long http(const char *method, const char *path, const char *tok, const ch
     }
     argv[k++] = full;
     argv[k] = NULL;
-    if (run(argv, out, sizeof out) != 0)
+    if (kiosktest_run(argv, out, sizeof out) != 0)
         return -1;
     return strtol(out, NULL, 10);
-}
-
-static char *slurp_text(const char *path)
-{
-    size_t n;
-    unsigned char *b = cardenv_slurp(path, &n);
-    if (!b)
-        return NULL;
-    if (n >= 65536)
-        n = 65535;
-    b[n] = '\0';
-    return (char *)b;
 }
 
 /* Runs the kiosk (profile, token) with a script; returns its exit status (its log shown
@@ -242,15 +169,7 @@ static int kiosk_run(const char *name, const char *profile, const char *tok, con
               "--script", script, (char *)NULL);
         _exit(127);
     }
-    int st, rc = -1;
-    if (waitpid(pid, &st, 0) == pid)
-        rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    if (rc != 0) {
-        char *t = slurp_text(log);
-        fprintf(stderr, "kiosk %s exited %d:\n%s\n", name, rc, t ? t : "(no log)");
-        free(t);
-    }
-    return rc;
+    return kiosktest_kiosk_wait(pid, name, log);
 }
 
 #define LOGIN "wait:card_pin;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;tap:pin_ok;wait:session;"
@@ -284,7 +203,7 @@ static void t_revoke_then_family_refused_and_logged(void)
     snprintf(p, sizeof p, "%s/family-after.json", workdir);
     snprintf(script, sizeof script, "wait:family;waittext:番号 403;settle;layout:%s", p);
     CHECK(kiosk_run("family-after", "profile=family", fam_token, script) == 0);
-    char *j = slurp_text(p);
+    char *j = kiosktest_slurp_text(p);
     REQUIRE(j);
     CHECK(strstr(j, "元気です") == NULL); /* nothing of the resident's is shown any more */
     free(j);
@@ -303,13 +222,13 @@ static void t_checkups_of_consented_source(void)
                    "waittext:128 mmHg 基準内;layout:%s;",
              list, one, trend);
     REQUIRE(kiosk_run("checkups", "profile=public", token, script) == 0);
-    char *j = slurp_text(list);
+    char *j = kiosktest_slurp_text(list);
     REQUIRE(j);
     CHECK(strstr(j, "令和6年6月12日") != NULL); /* the older one of the same source */
     CHECK(strstr(j, "令和8年") == NULL);        /* the other source: not consented */
     CHECK(strstr(j, "\"ck_2\"") == NULL);
     free(j);
-    j = slurp_text(trend);
+    j = kiosktest_slurp_text(trend);
     REQUIRE(j);
     CHECK(strstr(j, "150") == NULL); /* not the unconsented source's value either */
     free(j);
@@ -325,9 +244,7 @@ int main(int argc, char **argv)
     hubd = argv[2];
     hubctl = argv[3];
     signal(SIGPIPE, SIG_IGN);
-    if (cardenv_init(&env) != 0 || cardenv_pcscd_start(&env, 1) != 0 ||
-        cardenv_vcard_start(&env, "resident-1", NULL) != 0) {
-        fprintf(stderr, "e2e_priv_card: cannot start pcscd and the virtual card\n");
+    if (kiosktest_card_start(&env, "e2e_priv_card", NULL) != 0) {
         cardenv_release(&env);
         return 1;
     }
