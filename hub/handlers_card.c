@@ -241,7 +241,14 @@ static int login_job(sqlite3 *db, void *arg)
             goto out;
         sqlite3_bind_text(st, 1, fphex, -1, SQLITE_STATIC);
         int s = sqlite3_step(st);
-        if (s == SQLITE_ROW) {
+        if (s == SQLITE_ROW && r->who.resident_id &&
+            sqlite3_column_int64(st, 0) != r->who.resident_id) {
+            /* A home tablet serves the one resident it is bound to: its card step-up
+             * confirms that resident is present, so another person's card opens nothing. */
+            refuse(j, 403, "card_not_for_this_device",
+                   "This card belongs to someone other than the resident this tablet is for; "
+                   "use the card at a public kiosk instead.");
+        } else if (s == SQLITE_ROW) {
             j->resident = sqlite3_column_int64(st, 0);
             snprintf(j->resident_name, sizeof j->resident_name, "%s",
                      (const char *)sqlite3_column_text(st, 1));

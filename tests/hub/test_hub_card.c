@@ -17,6 +17,7 @@
 static struct hubtest T;
 static time_t now0;
 static char kioskA[128], kioskB[128], ca[96];
+static char homeTablet[128]; /* a home tablet bound to resident 1 ("Card One") */
 
 static void path_of(char *out, size_t cap, const char *name)
 {
@@ -185,6 +186,23 @@ static void t_unenrolled_certificate(void)
     refused_with("resident-3.pem", "resident-3.key", "certificate_not_enrolled");
 }
 
+/* A home tablet's step-up accepts only the card of the resident it is bound to. */
+static void t_home_tablet_only_its_resident(void)
+{
+    char ch[128];
+    cJSON *j = NULL;
+    REQUIRE(challenge(homeTablet, ch, sizeof ch) == 201);
+    CHECK_INT_EQ(login(homeTablet, ch, "resident-2.pem", "resident-2.key", &j), 403);
+    CHECK_STR_EQ(ht_error_code(j), "card_not_for_this_device");
+    CHECK(cJSON_GetObjectItem(j, "session") == NULL);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(audited("refused: card_not_for_this_device"), 1);
+    REQUIRE(challenge(homeTablet, ch, sizeof ch) == 201);
+    CHECK_INT_EQ(login(homeTablet, ch, "resident-1.pem", "resident-1.key", &j), 201);
+    CHECK(cJSON_IsString(cJSON_GetObjectItem(j, "session")));
+    cJSON_Delete(j);
+}
+
 static void t_bad_body(void)
 {
     cJSON *j = NULL;
@@ -309,6 +327,8 @@ int main(void)
     }
     ok = ok && ht_ctl(&T, "token", kioskA, sizeof kioskA, "device-add --kind public") == 0;
     ok = ok && ht_ctl(&T, "token", kioskB, sizeof kioskB, "device-add --kind public") == 0;
+    ok = ok && ht_ctl(&T, "token", homeTablet, sizeof homeTablet,
+                      "device-add --kind home --resident 1") == 0;
     path_of(p, sizeof p, "ca.pem");
     snprintf(args, sizeof args, "--trust-ca %s", p);
     if (!ok || ht_start(&T, args) != 0) {
@@ -325,6 +345,7 @@ int main(void)
     TEST_RUN(t_unknown_ca);
     TEST_RUN(t_expired_certificate);
     TEST_RUN(t_unenrolled_certificate);
+    TEST_RUN(t_home_tablet_only_its_resident);
     TEST_RUN(t_bad_body);
     TEST_RUN(t_session_bound_and_expiring);
     TEST_RUN(t_logout);
