@@ -99,9 +99,18 @@ static void frame(struct app *a, struct ui_rect c)
     char top[48], bottom[48];
     num(tr, hi, top, sizeof top);
     num(tr, lo, bottom, sizeof bottom);
-    struct wg_chart ch = {values, tr->n,   lo,
-                          hi,     band_lo, band_hi,
-                          top,    bottom,  tr->has_threshold ? app_s(a, "ck_trend_band") : NULL};
+    /* the band's edge is the guidance threshold; the see-a-doctor one is a line of its own */
+    struct wg_chart ch = {.values = values,
+                          .n = tr->n,
+                          .min = lo,
+                          .max = hi,
+                          .band_lo = band_lo,
+                          .band_hi = band_hi,
+                          .top_label = top,
+                          .bottom_label = bottom,
+                          .band_label = tr->has_threshold ? app_s(a, "ck_trend_band") : NULL,
+                          .has_line = tr->has_threshold && tr->has_see_doctor,
+                          .line = tr->t_see_doctor};
     int chart_h = c.y + c.h - y - lines_h - gap;
     if (chart_h > ui_mm(ui, 30))
         wg_chart(ui, (struct ui_rect){c.x, y, c.w, chart_h}, &ch);

@@ -30,7 +30,9 @@ static void chart_frame(struct app *a, struct ui_rect c)
                           129,
                           app_s(a, "chart_top"),
                           app_s(a, "chart_bottom"),
-                          app_s(a, "chart_band")};
+                          app_s(a, "chart_band"),
+                          true,
+                          140};
     wg_chart(ui, (struct ui_rect){c.x, c.y + th + gap, c.w, c.h - th - gap}, &ch);
 }
 

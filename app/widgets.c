@@ -315,6 +315,8 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
                          UI_FONT_REGULAR, WG_BODY_MM, t->text, t->band, c->band_label, WG_LEFT);
     }
     int thick = ui_mm(ui, 0.6);
+    if (c->has_line && c->line >= c->min && c->line <= c->max)
+        ui_line(ui, plot.x, YOF(c->line), plot.x + plot.w, YOF(c->line), thick, t->text);
     ui_line(ui, plot.x, plot.y, plot.x, plot.y + plot.h, thick, t->text);
     ui_line(ui, plot.x, plot.y + plot.h, plot.x + plot.w, plot.y + plot.h, thick, t->text);
     if (c->top_label)

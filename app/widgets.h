@@ -63,13 +63,17 @@ int wg_toggle_height(struct ui *ui, int w, const char *question, const char *yes
 int wg_toggle(struct ui *ui, const char *id, struct ui_rect r, const char *question, bool value,
               const char *yes, const char *no);
 
-/* Line chart of n values with a reference band [band_lo, band_hi] on a [min, max] axis;
- * axis texts (with units) come from the caller. No targets. */
+/* Line chart of n values with a reference band [band_lo, band_hi] on a [min, max] axis,
+ * and, when has_line, a second threshold drawn as a horizontal line at `line` (e.g. the
+ * see-a-doctor value beyond the band's guidance edge); axis texts (with units) come from
+ * the caller. No targets. */
 struct wg_chart {
     const double *values;
     int n;
     double min, max, band_lo, band_hi;
     const char *top_label, *bottom_label, *band_label;
+    bool has_line;
+    double line;
 };
 void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c);
 
