@@ -275,6 +275,13 @@ static void t_reach_checkups(void)
     answer(&t, APP_EV_CK_TREND, x, APP_NET_OK, 200);
     CHECK(app_screen_has_text(t.app, "保健指導の 目安: 5.6 %、受診の 目安: 6.5 %"));
     CHECK(app_screen_has_text(t.app, "5.9 % 保健指導"));
+    /* two wide horizontal lines: the chart's axis and the see-a-doctor threshold */
+    size_t ncmd = 0, wide = 0;
+    const struct ui_cmd *cmd = ui_cmds(app_ui(t.app), &ncmd);
+    for (size_t i = 0; i < ncmd; i++)
+        if (cmd[i].kind == UI_CMD_LINE && cmd[i].y2 == cmd[i].r.y && cmd[i].x2 - cmd[i].r.x > 640)
+            wide++;
+    CHECK_INT_EQ(wide, 2);
     free(x);
     at_close(&t);
 }
