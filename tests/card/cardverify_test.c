@@ -1,5 +1,5 @@
 /*
- * cardverify_test: unit tests of hub/cardverify.c with the certificates of the test CA
+ * cardverify_test: unit tests of hub/core/cardverify.c with the certificates of the test CA
  * (TESTCA folder made by tools/testca/make-ca.sh): good login, wrong signature, other
  * key, unknown CA, expired, not yet valid, malformed certificate, trust loading.
  */

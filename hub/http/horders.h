@@ -1,5 +1,5 @@
 /*
- * horders.h: the parts of the shopping and family-request endpoints (handlers_orders.c)
+ * horders.h: the parts of the shopping and family-request endpoints (http/orders.c)
  * that other handler files need.
  */
 #ifndef HUB_HORDERS_H

@@ -1,5 +1,5 @@
 /*
- * handlers.c: the walking-skeleton endpoints (health, me, check-ins). See docs/api.md for
+ * checkins.c: health, me and check-ins. See docs/api.md for
  * their contract and handlers.h for the steps every handler follows.
  */
 #include "handlers.h"

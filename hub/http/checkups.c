@@ -1,5 +1,5 @@
 /*
- * handlers_checkup.c: health checkups (issue 6). Source organisations import eCheckup
+ * checkups.c: health checkups. Source organisations import eCheckup
  * Bundles or CSV files (POST /v1/checkups, 2 MiB body cap on this endpoint only); the
  * resident, in a card session, lists their checkups, reads one, and follows one item over
  * the years. Judgement is computed here at read time by the checkup library (MHLW

@@ -1,5 +1,5 @@
 /*
- * handlers_orders.c: shopping orders and family requests (issue 7), wired onto the orders
+ * orders.c: shopping orders and family requests, wired onto the orders
  * library (hub/orders, docs/orders.md).
  *
  * Kiosk side (a home device, or any device with the resident's card session): operators

@@ -28,13 +28,13 @@ void h_resident_alerts_get(struct hreq *r);
 void h_alerts_get(struct hreq *r);
 void h_alert_ack(struct hreq *r);
 
-/* issue 6: checkups (handlers_checkup.c) */
+/* issue 6: checkups (checkups.c) */
 void h_checkups_import(struct hreq *r);
 void h_session_checkups(struct hreq *r);
 void h_session_checkup(struct hreq *r);
 void h_session_checkup_trend(struct hreq *r);
 
-/* issue 7: shopping and family requests (handlers_orders.c) */
+/* issue 7: shopping and family requests (orders.c) */
 void h_operators_get(struct hreq *r);
 void h_catalogue_get(struct hreq *r);
 void h_order_post(struct hreq *r);

@@ -1,5 +1,5 @@
 /*
- * handlers_card.c: card login (issue 3 items 5-6).
+ * card.c: the card login face.
  *
  *   POST /v1/auth/challenge   device token -> 32 random bytes, single use, 60 s, bound to
  *                             the device
