@@ -5,7 +5,7 @@
 set -eu
 
 PKGS="
-  build-essential cmake pkg-config git ca-certificates
+  build-essential dpkg-dev cmake pkg-config git ca-certificates
   clang libclang-rt-14-dev clang-format
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
   libcurl4-openssl-dev libcjson-dev libssl-dev openssl
