@@ -33,49 +33,52 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: hubctl --db FILE [--clock-file FILE] COMMAND [options]\n"
-            "commands:\n"
-            "  init [--key FILE]            create/migrate the database; create the hub key\n"
-            "  resident-add --name NAME --district D --deadline HH:MM [--cert FILE]\n"
-            "               [--insurer N --insured N [--symbol S] [--branch NN]] [--address A]\n"
-            "                               enrol a resident (deadline in Japan time; --cert\n"
-            "                               PEM/DER user-auth certificate for card login;\n"
-            "                               insurance identifiers to match checkups; address\n"
-            "                               for deliveries, released only with consent)\n"
-            "  resident-cert --resident ID --cert FILE   enrol/replace a resident's certificate\n"
-            "  device-add --kind home|public [--resident ID] [--label TEXT]\n"
-            "                               register a device; prints its token once\n"
-            "  family-add --name NAME --resident ID [--resident ID ...] [--relation TEXT]\n"
-            "                               register a family member linked to residents, with\n"
-            "                               their consent (safety, watch_over) from the paper\n"
-            "                               enrolment form; prints the token once\n"
-            "  staff-add --name NAME        register city watch-over staff; prints token once\n"
-            "  legal-basis-add --name N --recipient-kind staff|family|operator --data-kind K\n"
-            "                  --purpose P --description TEXT\n"
-            "                               name a legal basis that allows a release without\n"
-            "                               consent (audited like a consent: legal:N)\n"
-            "  legal-bases                  list the legal bases\n"
-            "  consents [--resident ID]     consents, granted and revoked\n"
-            "  alerts [--open]              the newest 200 alerts (--open: unacknowledged)\n"
-            "  checkins [--resident ID] [--limit N]\n"
-            "  audit [--resident ID] [--limit N]\n"
-            "  audit-verify [--key FILE]    verify the hash chain (and signed checkpoints)\n"
-            "  audit-checkpoint --key FILE  sign a checkpoint over the newest record now\n"
-            "  escalate [--window MIN]      run the missed check-in pass once at the hub clock\n"
-            "  source-add --name NAME       register a source organisation (checkups); prints\n"
-            "                               its API key once\n"
-            "  checkup-import --source ID --file F [--format fhir|csv]\n"
-            "                               import an eCheckup Bundle (JSON) or a CSV file\n"
-            "  consent-grant --resident ID --recipient KIND:ID --data-kind K --purpose P\n"
-            "                               record a consent given on paper (e.g. source:1\n"
-            "                               checkups:1 linkage; operator:1 address delivery)\n"
-            "  operator-add --name NAME --district D [--district D ...] [--webhook URL\n"
-            "               [--secret whsec_...]]\n"
-            "                               register a shopping operator; prints its API key\n"
-            "                               (and a generated webhook secret) once\n"
-            "  catalogue-import --operator ID --file catalogue.json\n"
-            "                               import the operator's catalogue with pictures\n");
+    fprintf(
+        f,
+        "usage: hubctl --db FILE [--clock-file FILE] COMMAND [options]\n"
+        "commands:\n"
+        "  init [--key FILE]            create/migrate the database; create the hub key\n"
+        "  resident-add --name NAME --district D --deadline HH:MM [--cert FILE]\n"
+        "               [--insurer N --insured N [--symbol S] [--branch NN]] [--address A]\n"
+        "                               enrol a resident (deadline in Japan time; --cert\n"
+        "                               PEM/DER user-auth certificate for card login;\n"
+        "                               insurance identifiers to match checkups; address\n"
+        "                               for deliveries, released only with consent)\n"
+        "  resident-cert --resident ID --cert FILE   enrol/replace a resident's certificate\n"
+        "  resident-set --resident ID --unwell-alert on|off\n"
+        "                               whether 元気がない alerts the family at once (default on)\n"
+        "  device-add --kind home|public [--resident ID] [--label TEXT]\n"
+        "                               register a device; prints its token once\n"
+        "  family-add --name NAME --resident ID [--resident ID ...] [--relation TEXT]\n"
+        "                               register a family member linked to residents, with\n"
+        "                               their consent (safety, watch_over) from the paper\n"
+        "                               enrolment form; prints the token once\n"
+        "  staff-add --name NAME        register city watch-over staff; prints token once\n"
+        "  legal-basis-add --name N --recipient-kind staff|family|operator --data-kind K\n"
+        "                  --purpose P --description TEXT\n"
+        "                               name a legal basis that allows a release without\n"
+        "                               consent (audited like a consent: legal:N)\n"
+        "  legal-bases                  list the legal bases\n"
+        "  consents [--resident ID]     consents, granted and revoked\n"
+        "  alerts [--open]              the newest 200 alerts (--open: unacknowledged)\n"
+        "  checkins [--resident ID] [--limit N]\n"
+        "  audit [--resident ID] [--limit N]\n"
+        "  audit-verify [--key FILE]    verify the hash chain (and signed checkpoints)\n"
+        "  audit-checkpoint --key FILE  sign a checkpoint over the newest record now\n"
+        "  escalate [--window MIN]      run the missed check-in pass once at the hub clock\n"
+        "  source-add --name NAME       register a source organisation (checkups); prints\n"
+        "                               its API key once\n"
+        "  checkup-import --source ID --file F [--format fhir|csv]\n"
+        "                               import an eCheckup Bundle (JSON) or a CSV file\n"
+        "  consent-grant --resident ID --recipient KIND:ID --data-kind K --purpose P\n"
+        "                               record a consent given on paper (e.g. source:1\n"
+        "                               checkups:1 linkage; operator:1 address delivery)\n"
+        "  operator-add --name NAME --district D [--district D ...] [--webhook URL\n"
+        "               [--secret whsec_...]]\n"
+        "                               register a shopping operator; prints its API key\n"
+        "                               (and a generated webhook secret) once\n"
+        "  catalogue-import --operator ID --file catalogue.json\n"
+        "                               import the operator's catalogue with pictures\n");
 }
 
 struct args {
@@ -413,6 +416,30 @@ static int cmd_resident_cert(sqlite3 *db, const struct args *a)
     if (audit_commit(db, "resident.cert_enrol", id, "certificate") != 0)
         return 1;
     printf("resident_id=%lld\ncert_sha256=%s\n", id, fp);
+    return 0;
+}
+
+/* Per-resident choices from the enrolment form; today whether 元気がない alerts the family. */
+static int cmd_resident_set(sqlite3 *db, const struct args *a)
+{
+    long long id;
+    const char *unwell = opt(a, "--unwell-alert");
+    int on = unwell && strcmp(unwell, "on") == 0    ? 1
+             : unwell && strcmp(unwell, "off") == 0 ? 0
+                                                    : -1;
+    if (parse_ll(opt(a, "--resident"), 1, ID_MAX, &id) != 0 || on < 0) {
+        fprintf(stderr, "hubctl: resident-set needs --resident ID and --unwell-alert on|off\n");
+        return 2;
+    }
+    if (begin(db) != 0)
+        return 1;
+    if (run(db, "UPDATE residents SET unwell_alert = ? WHERE id = ?", "ii", (long long)on, id) !=
+            SQLITE_DONE ||
+        sqlite3_changes(db) != 1)
+        return fail(db, "no such resident");
+    if (audit_commit(db, "resident.settings", id, "settings") != 0)
+        return 1;
+    printf("resident_id=%lld\nunwell_alert=%s\n", id, on ? "on" : "off");
     return 0;
 }
 
@@ -1030,6 +1057,7 @@ static const struct command {
     {"init", cmd_init},
     {"resident-add", cmd_resident_add},
     {"resident-cert", cmd_resident_cert},
+    {"resident-set", cmd_resident_set},
     {"device-add", cmd_device_add},
     {"family-add", cmd_family_add},
     {"staff-add", cmd_staff_add},

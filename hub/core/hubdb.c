@@ -112,6 +112,8 @@ static const char *const migrations[] = {
     "CREATE TABLE operator_pictures(operator_id INTEGER NOT NULL REFERENCES operators(id),"
     " path TEXT NOT NULL, mime TEXT NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY(operator_id, path));",
+    /* 6: whether 元気がない alerts the family at once (per resident, on unless turned off) */
+    "ALTER TABLE residents ADD COLUMN unwell_alert INTEGER NOT NULL DEFAULT 1;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

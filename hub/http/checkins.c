@@ -4,6 +4,7 @@
  */
 #include "handlers.h"
 #include "audit.h"
+#include "escalate.h"
 #include "gate.h"
 #include "hubclock.h"
 #include "hubctx.h"
@@ -41,6 +42,36 @@ struct me_job {
     cJSON *out;
 };
 
+/* "last_checkin": the resident's newest check-in, or null. 0, or -1 on a database error. */
+static int me_last_checkin(sqlite3 *db, long long resident, cJSON *o)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT id, answer, at_unix FROM checkins WHERE resident_id = ?"
+                           " ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, resident);
+    int s = sqlite3_step(st);
+    if (s == SQLITE_ROW) {
+        char at[21];
+        long long t = sqlite3_column_int64(st, 2);
+        hubclock_rfc3339((time_t)t, at);
+        cJSON *c = cJSON_AddObjectToObject(o, "last_checkin");
+        cJSON_AddNumberToObject(c, "id", (double)sqlite3_column_int64(st, 0));
+        cJSON_AddStringToObject(c, "answer", (const char *)sqlite3_column_text(st, 1));
+        cJSON_AddStringToObject(c, "at", at);
+        cJSON_AddNumberToObject(c, "at_unix", (double)t);
+        rc = 0;
+    } else if (s == SQLITE_DONE) {
+        cJSON_AddNullToObject(o, "last_checkin");
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int me_job(sqlite3 *db, void *arg)
 {
     struct me_job *j = arg;
@@ -61,6 +92,9 @@ static int me_job(sqlite3 *db, void *arg)
             cJSON_AddNumberToObject(res, "id", (double)w->resident_id);
             cJSON_AddStringToObject(res, "display_name", name);
             subject = w->resident_id;
+            /* The home tablet remembers the day's check-in across restarts from this. */
+            if (strcmp(w->device_kind, "home") == 0 && me_last_checkin(db, w->resident_id, o) != 0)
+                goto out;
         }
     } else {
         const char *sql = w->role == AUTH_FAMILY ? "SELECT display_name FROM family WHERE id = ?"
@@ -97,7 +131,9 @@ static int me_job(sqlite3 *db, void *arg)
                     (struct audit_rec){.at = j->now,
                                        .action = "me.read",
                                        .subject = subject,
-                                       .data_kinds = "profile",
+                                       .data_kinds = cJSON_GetObjectItem(o, "last_checkin")
+                                                         ? "profile,safety"
+                                                         : "profile",
                                        .purpose = "account",
                                        .basis = "enrolment"}) != 0)
         goto out;
@@ -161,6 +197,11 @@ static int checkin_job(sqlite3 *db, void *arg)
     if (sqlite3_step(st) != SQLITE_DONE)
         goto out;
     id = sqlite3_last_insert_rowid(db);
+    long long alert = 0;
+    if (strcmp(j->answer, "genkinai") == 0 &&
+        escalate_unwell(db, r->who.resident_id, id, j->now, r->who.actor, r->request_id, &alert) !=
+            0)
+        goto out;
     if (hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
                                        .action = "checkin.create",

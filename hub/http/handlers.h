@@ -18,11 +18,13 @@ void h_auth_card_login(struct hreq *r);
 void h_auth_logout(struct hreq *r);
 void h_session_get(struct hreq *r);
 void h_session_access_log(struct hreq *r);
+void h_session_access_summary(struct hreq *r);
 void h_session_consents_get(struct hreq *r);
 void h_session_consents_post(struct hreq *r);
 void h_session_alerts(struct hreq *r);
 
 void h_help_post(struct hreq *r);
+void h_help_get(struct hreq *r);
 void h_activity_post(struct hreq *r);
 void h_resident_alerts_get(struct hreq *r);
 void h_alerts_get(struct hreq *r);

@@ -16,6 +16,7 @@
 #include "idem.h"
 #include "writer.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,7 +64,7 @@ static cJSON *actor_json(sqlite3 *db, const char *actor)
 
 static cJSON *alert_json(sqlite3 *db, sqlite3_stmt *st)
 {
-    /* columns: id, resident_id, kind, level, raised_unix, ack_by, ack_unix */
+    /* columns: id, resident_id, kind, level, raised_unix, ack_by, ack_unix, day */
     cJSON *e = cJSON_CreateObject();
     char at[21];
     cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
@@ -80,14 +81,17 @@ static cJSON *alert_json(sqlite3 *db, sqlite3_stmt *st)
     } else {
         cJSON_AddNullToObject(e, "acknowledged_by");
     }
+    /* Alerts raised together (one help press at both levels, one day's missed check-in)
+     * share a group, so a list can show one entry per event. */
+    cJSON_AddStringToObject(e, "group", (const char *)sqlite3_column_text(st, 7));
     return e;
 }
 
-#define ALERT_COLS "id, resident_id, kind, level, raised_unix, ack_by, ack_unix"
+#define ALERT_COLS "id, resident_id, kind, level, raised_unix, ack_by, ack_unix, day"
 
 /* ---- card-session views ---------------------------------------------------------------- */
 
-enum view { VIEW_ACCESS_LOG, VIEW_CONSENTS, VIEW_ALERTS };
+enum view { VIEW_ACCESS_LOG, VIEW_ACCESS_SUMMARY, VIEW_CONSENTS, VIEW_ALERTS };
 
 struct view_job {
     struct hreq *r;
@@ -96,6 +100,7 @@ struct view_job {
     time_t now;
     long limit;
     long long before;
+    long long offset;
     enum auth_session_status ss;
     cJSON *out;
 };
@@ -147,6 +152,133 @@ out:
     return rc;
 }
 
+/* "choices": every recipient x kind of data the resident has or may have a consent for, on
+ * or off: linked family members x safety, source organisations that sent the resident's
+ * checkups x their checkups, operators serving the resident's district x the address, and
+ * every consent ever recorded (a revoked one stays, so it can be granted again). */
+static int fill_consent_choices(sqlite3 *db, long long resident, cJSON *o)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT k.kind, k.rid, k.data_kind, k.purpose,"
+            " (SELECT c.id FROM consents c WHERE c.resident_id = ?1 AND c.recipient_kind = k.kind"
+            "  AND c.recipient_id = k.rid AND c.data_kind = k.data_kind AND c.purpose = k.purpose"
+            "  AND c.revoked_unix IS NULL ORDER BY c.id DESC LIMIT 1),"
+            " (SELECT c.granted_unix FROM consents c WHERE c.resident_id = ?1"
+            "  AND c.recipient_kind = k.kind AND c.recipient_id = k.rid"
+            "  AND c.data_kind = k.data_kind AND c.purpose = k.purpose"
+            "  AND c.revoked_unix IS NULL ORDER BY c.id DESC LIMIT 1),"
+            " (SELECT MAX(c.revoked_unix) FROM consents c WHERE c.resident_id = ?1"
+            "  AND c.recipient_kind = k.kind AND c.recipient_id = k.rid"
+            "  AND c.data_kind = k.data_kind AND c.purpose = k.purpose)"
+            " FROM (SELECT 'family' AS kind, family_id AS rid, 'safety' AS data_kind,"
+            "  'watch_over' AS purpose, 0 AS o FROM family_links WHERE resident_id = ?1"
+            " UNION SELECT 'source', source_id, 'checkups:' || source_id, 'linkage', 1"
+            "  FROM checkups WHERE resident_id = ?1"
+            " UNION SELECT 'operator', p.id, 'address', 'delivery', 2 FROM operators p"
+            "  JOIN residents r ON r.id = ?1"
+            "  WHERE instr(',' || p.districts || ',', ',' || r.district || ',') > 0"
+            " UNION SELECT recipient_kind, recipient_id, data_kind, purpose, 3 FROM consents"
+            "  WHERE resident_id = ?1) k"
+            " GROUP BY k.kind, k.rid, k.data_kind, k.purpose"
+            " ORDER BY MIN(k.o), k.kind, k.rid, k.data_kind LIMIT 200",
+            -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, resident);
+    cJSON *arr = cJSON_AddArrayToObject(o, "choices");
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        char actor[48];
+        cJSON *e = cJSON_CreateObject();
+        snprintf(actor, sizeof actor, "%s:%lld", (const char *)sqlite3_column_text(st, 0),
+                 sqlite3_column_int64(st, 1));
+        cJSON_AddItemToObject(e, "recipient", actor_json(db, actor));
+        cJSON_AddStringToObject(e, "data_kind", (const char *)sqlite3_column_text(st, 2));
+        cJSON_AddStringToObject(e, "purpose", (const char *)sqlite3_column_text(st, 3));
+        bool on = sqlite3_column_type(st, 4) != SQLITE_NULL;
+        cJSON_AddBoolToObject(e, "granted", on);
+        if (on) {
+            cJSON_AddNumberToObject(e, "consent_id", (double)sqlite3_column_int64(st, 4));
+            cJSON_AddNumberToObject(e, "granted_at_unix", (double)sqlite3_column_int64(st, 5));
+        } else {
+            cJSON_AddNullToObject(e, "consent_id");
+        }
+        if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+            cJSON_AddNumberToObject(e, "revoked_at_unix", (double)sqlite3_column_int64(st, 6));
+        cJSON_AddItemToArray(arr, e);
+    }
+    if (s == SQLITE_DONE)
+        rc = 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/*
+ * The access log told as what happened, for a screen: one line per (who, what, Japan day),
+ * others' accesses first (newest first), then the resident's own (basis self:...), whoever
+ * the device. Reads of the same data by the same recipient on one day are one line with a
+ * count; records made in the same second (one reload reads check-ins and alerts) count as
+ * one look. Paged by `offset` over these lines.
+ */
+static int fill_access_summary(sqlite3 *db, struct view_job *j, long long resident, cJSON *o)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT basis LIKE 'self:%' AS own, MIN(actor),"
+            " CASE WHEN action LIKE '%.read' THEN 'read' ELSE action END AS act,"
+            " group_concat(DISTINCT data_kinds), MIN(purpose), MIN(basis),"
+            " date(at_unix + 32400, 'unixepoch') AS day, COUNT(DISTINCT at_unix),"
+            " MIN(at_unix), MAX(at_unix), MAX(id), MIN(outcome)"
+            " FROM audit WHERE subject_resident_id = ?"
+            " GROUP BY own, CASE WHEN basis LIKE 'self:%' THEN '' ELSE actor END, act,"
+            " CASE WHEN action LIKE '%.read' THEN purpose ELSE data_kinds END, day"
+            " ORDER BY own, MAX(id) DESC LIMIT ? OFFSET ?",
+            -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, resident);
+    sqlite3_bind_int64(st, 2, j->limit + 1);
+    sqlite3_bind_int64(st, 3, j->offset);
+    cJSON *arr = cJSON_AddArrayToObject(o, "lines");
+    long n = 0;
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == j->limit) {
+            cJSON_AddNumberToObject(o, "next_offset", (double)(j->offset + n));
+            break;
+        }
+        char at[21];
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddBoolToObject(e, "own", sqlite3_column_int(st, 0) != 0);
+        cJSON_AddItemToObject(e, "actor", actor_json(db, (const char *)sqlite3_column_text(st, 1)));
+        cJSON_AddStringToObject(e, "action", (const char *)sqlite3_column_text(st, 2));
+        cJSON_AddStringToObject(e, "data_kinds", (const char *)sqlite3_column_text(st, 3));
+        cJSON_AddStringToObject(e, "purpose", (const char *)sqlite3_column_text(st, 4));
+        cJSON_AddStringToObject(e, "basis", (const char *)sqlite3_column_text(st, 5));
+        cJSON_AddStringToObject(e, "day", (const char *)sqlite3_column_text(st, 6));
+        cJSON_AddNumberToObject(e, "count", (double)sqlite3_column_int64(st, 7));
+        cJSON_AddNumberToObject(e, "first_at_unix", (double)sqlite3_column_int64(st, 8));
+        hubclock_rfc3339((time_t)sqlite3_column_int64(st, 9), at);
+        cJSON_AddStringToObject(e, "last_at", at);
+        cJSON_AddNumberToObject(e, "last_at_unix", (double)sqlite3_column_int64(st, 9));
+        cJSON_AddNumberToObject(e, "last_id", (double)sqlite3_column_int64(st, 10));
+        cJSON_AddStringToObject(e, "outcome", (const char *)sqlite3_column_text(st, 11));
+        cJSON_AddItemToArray(arr, e);
+        n++;
+    }
+    if (s != SQLITE_ROW && s != SQLITE_DONE)
+        goto out;
+    if (!cJSON_GetObjectItem(o, "next_offset"))
+        cJSON_AddNullToObject(o, "next_offset");
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int fill_consents(sqlite3 *db, long long resident, cJSON *o)
 {
     sqlite3_stmt *st = NULL;
@@ -174,6 +306,8 @@ static int fill_consents(sqlite3 *db, long long resident, cJSON *o)
     }
     sqlite3_finalize(st);
     st = NULL;
+    if (fill_consent_choices(db, resident, o) != 0)
+        return -1;
     cJSON *rec = cJSON_AddArrayToObject(o, "recipients");
     if (sqlite3_prepare_v2(db,
                            "SELECT f.id, f.display_name, l.relation FROM family_links l JOIN"
@@ -258,6 +392,12 @@ static int view_job(sqlite3 *db, void *arg)
         if (fill_access_log(db, j, resident, o) != 0)
             goto out;
         break;
+    case VIEW_ACCESS_SUMMARY:
+        action = "access_log.read";
+        kinds = "audit";
+        if (fill_access_summary(db, j, resident, o) != 0)
+            goto out;
+        break;
     case VIEW_CONSENTS:
         action = "consents.read";
         kinds = "consent";
@@ -305,6 +445,17 @@ static void run_view(struct hreq *r, enum view v)
             return;
         }
     }
+    const char *off = hreq_query(r, "offset");
+    if (off) {
+        j.offset = hubreq_parse_id(off, strlen(off));
+        if (strcmp(off, "0") == 0)
+            j.offset = 0;
+        else if (j.offset <= 0 || j.offset > 100000) {
+            hreq_error(r, 400, "bad_request",
+                       "\"offset\" must be a whole number from 0 to 100000.");
+            return;
+        }
+    }
     enum writer_status ws = writer_run(r->hub->writer, view_job, &j);
     hutil_answer(r, ws, j.ss, 0, 200, j.out);
 }
@@ -312,6 +463,11 @@ static void run_view(struct hreq *r, enum view v)
 void h_session_access_log(struct hreq *r)
 {
     run_view(r, VIEW_ACCESS_LOG);
+}
+
+void h_session_access_summary(struct hreq *r)
+{
+    run_view(r, VIEW_ACCESS_SUMMARY);
 }
 
 void h_session_consents_get(struct hreq *r)
@@ -558,6 +714,92 @@ void h_help_post(struct hreq *r)
     hutil_idem_end(r, &idem);
 }
 
+/* ---- GET /v1/help ---------------------------------------------------------------------- */
+
+struct help_list_job {
+    struct hreq *r;
+    time_t now;
+    long limit;
+    cJSON *out;
+};
+
+/* The resident's help presses, newest first, each with the state of every level it alerted
+ * (family first, then city), so the home tablet can say who has acknowledged. */
+static int help_list_job(sqlite3 *db, void *arg)
+{
+    struct help_list_job *j = arg;
+    struct hreq *r = j->r;
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?1 AND kind ="
+                           " 'help' AND day IN (SELECT day FROM alerts WHERE resident_id = ?1"
+                           " AND kind = 'help' GROUP BY day ORDER BY MAX(id) DESC LIMIT ?2)"
+                           " ORDER BY id DESC",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, r->who.resident_id);
+    sqlite3_bind_int64(st, 2, j->limit);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "resident_id", (double)r->who.resident_id);
+    cJSON *arr = cJSON_AddArrayToObject(o, "presses");
+    cJSON *press = NULL, *levels = NULL;
+    const char *group = "";
+    int s;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *g = (const char *)sqlite3_column_text(st, 7);
+        cJSON *al = alert_json(db, st);
+        if (!press || strcmp(g, group) != 0) {
+            char at[21];
+            press = cJSON_CreateObject();
+            cJSON_AddItemToArray(arr, press);
+            cJSON_AddStringToObject(press, "group", g);
+            hubclock_rfc3339((time_t)sqlite3_column_int64(st, 4), at);
+            cJSON_AddStringToObject(press, "at", at);
+            cJSON_AddNumberToObject(press, "at_unix", (double)sqlite3_column_int64(st, 4));
+            levels = cJSON_AddArrayToObject(press, "alerts");
+        }
+        group = cJSON_GetObjectItem(press, "group")->valuestring;
+        /* rows come newest first: the family level (raised first) goes to the front */
+        if (cJSON_GetArraySize(levels) > 0)
+            cJSON_InsertItemInArray(levels, 0, al);
+        else
+            cJSON_AddItemToArray(levels, al);
+    }
+    if (s != SQLITE_DONE)
+        goto out;
+    if (cJSON_GetArraySize(arr) > 0 &&
+        hutil_audit(db, r,
+                    (struct audit_rec){.at = j->now,
+                                       .action = "help.read",
+                                       .subject = r->who.resident_id,
+                                       .data_kinds = "safety",
+                                       .purpose = "watch_over",
+                                       .basis = "self:home_device"}) != 0)
+        goto out;
+    j->out = o;
+    o = NULL;
+    rc = 0;
+out:
+    cJSON_Delete(o);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void h_help_get(struct hreq *r)
+{
+    if (strcmp(r->who.device_kind, "home") != 0 || r->who.resident_id <= 0) {
+        hreq_error(r, 403, "forbidden",
+                   "Only a home device bound to a resident can read its help calls.");
+        return;
+    }
+    struct help_list_job j = {.r = r, .now = hubclock_now()};
+    if (hutil_limit(r, &j.limit) != 0)
+        return;
+    enum writer_status ws = writer_run(r->hub->writer, help_list_job, &j);
+    hutil_answer(r, ws, AUTH_SESSION_OK, 0, 200, j.out);
+}
+
 /* ---- POST /v1/activity ---------------------------------------------------------------- */
 
 #define ACTIVITY_MIN_GAP 600 /* seconds: one stored sign of life per device per 10 minutes */
@@ -724,7 +966,8 @@ static int open_alerts_job(sqlite3 *db, void *arg)
     cJSON *arr = cJSON_AddArrayToObject(o, "alerts");
     if (sqlite3_prepare_v2(db,
                            "SELECT a.id, a.resident_id, a.kind, a.level, a.raised_unix, a.ack_by,"
-                           " a.ack_unix, r.display_name, r.district FROM alerts a JOIN residents r"
+                           " a.ack_unix, a.day, r.display_name, r.district FROM alerts a JOIN"
+                           " residents r"
                            " ON r.id = a.resident_id WHERE a.level = 'city' AND a.ack_by IS NULL"
                            " ORDER BY a.id LIMIT ?",
                            -1, &st, NULL) != SQLITE_OK)
@@ -742,8 +985,8 @@ static int open_alerts_job(sqlite3 *db, void *arg)
         cJSON *e = alert_json(db, st);
         cJSON *who = cJSON_AddObjectToObject(e, "resident");
         cJSON_AddNumberToObject(who, "id", (double)res);
-        cJSON_AddStringToObject(who, "display_name", (const char *)sqlite3_column_text(st, 7));
-        cJSON_AddStringToObject(who, "district", (const char *)sqlite3_column_text(st, 8));
+        cJSON_AddStringToObject(who, "display_name", (const char *)sqlite3_column_text(st, 8));
+        cJSON_AddStringToObject(who, "district", (const char *)sqlite3_column_text(st, 9));
         cJSON_AddItemToArray(arr, e);
         /* One record per released alert, so each resident's log shows it. */
         if (hutil_audit(db, r,

@@ -127,3 +127,28 @@ int escalate_help(sqlite3 *db, long long resident, time_t now, const char *actor
     }
     return 0;
 }
+
+int escalate_unwell(sqlite3 *db, long long resident, long long checkin_id, time_t now,
+                    const char *actor, const char *request_id, long long *id)
+{
+    sqlite3_stmt *st = NULL;
+    char day[48];
+    int on = -1;
+    *id = 0;
+    if (sqlite3_prepare_v2(db, "SELECT unwell_alert FROM residents WHERE id = ?", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, resident);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        on = sqlite3_column_int(st, 0) != 0;
+    sqlite3_finalize(st);
+    if (on <= 0)
+        return on; /* turned off (0), or no such resident (-1) */
+    /* The check-in's id makes the key unique: every 元気がない is its own alert. */
+    snprintf(day, sizeof day, "checkin:%lld", checkin_id);
+    *id = raise_alert(db, resident, "unwell", "family", day, now);
+    if (*id <= 0 ||
+        audit_raise(db, resident, "alert.unwell", "family", now, actor, request_id) != 0)
+        return -1;
+    return 0;
+}

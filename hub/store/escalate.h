@@ -29,6 +29,13 @@ int escalate_run(sqlite3 *db, time_t now, long window_min, const char *actor, in
 int escalate_help(sqlite3 *db, long long resident, time_t now, const char *actor,
                   const char *request_id, long long ids[2]);
 
+/* 元気がない: a check-in answered "genkinai" raises an "unwell" alert at level "family" at
+ * once, unless the resident's enrolment turned it off (residents.unwell_alert = 0, set with
+ * `hubctl resident-set --unwell-alert off`). One alert per check-in (its id is the key).
+ * *id gets the new alert id, or 0 when the resident has it turned off. Returns 0 or -1. */
+int escalate_unwell(sqlite3 *db, long long resident, long long checkin_id, time_t now,
+                    const char *actor, const char *request_id, long long *id);
+
 /* Unix time of the start of now's day in Japan time. */
 time_t escalate_day_start(time_t now);
 

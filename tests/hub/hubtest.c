@@ -176,6 +176,8 @@ static const struct release {
     {"POST", "/v1/auth/card-login", REL_ONE, NULL},
     {"GET", "/v1/session", REL_ONE, NULL},
     {"GET", "/v1/session/access-log", REL_ONE, NULL},
+    {"GET", "/v1/session/access-summary", REL_ONE, NULL},
+    {"GET", "/v1/help", REL_IF_ANY, "presses"},
     {"GET", "/v1/session/consents", REL_ONE, NULL},
     {"GET", "/v1/session/alerts", REL_ONE, NULL},
     {"GET", "/v1/residents/*/alerts", REL_ONE, NULL},
