@@ -9,7 +9,7 @@ PKGS="
   clang libclang-rt-14-dev clang-format
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev
   libcurl4-openssl-dev libcjson-dev libssl-dev openssl
-  libsqlite3-dev sqlite3 libmicrohttpd-dev libunibreak-dev
+  libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libunibreak-dev
   libpcsclite-dev pcscd pcsc-tools vsmartcard-vpcd
   xvfb xauth x11-apps curl python3 procps util-linux iproute2
 "
