@@ -4,6 +4,7 @@
  */
 #include "checkup.h"
 #include "checkup_internal.h"
+#include "checkup_codes.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -273,6 +274,53 @@ static int may_be_negative(const struct checkup_item *it)
     return strcmp(it->identity, "9N026") == 0;
 }
 
+/* Characters (UTF-8 code points) in s. */
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* A coded result: its code system must be the item's (結果コードOID), and where we know
+ * that system the code must be one of it. A sender that wrote the display ("－") instead
+ * of the code ("1") gets the code it means. */
+static enum checkup_status check_code(struct checkup_result *r, char *why, size_t why_cap)
+{
+    const struct checkup_item *it = r->item;
+    r->has_low = r->has_high = 0;
+    r->unit[0] = '\0';
+    if (strncmp(r->system, "urn:oid:", 8) == 0)
+        memmove(r->system, r->system + 8, strlen(r->system + 8) + 1);
+    if (it->result_oid[0] && r->system[0] && strcmp(r->system, it->result_oid) != 0) {
+        snprintf(why, why_cap,
+                 "item %s (%s) takes codes of urn:oid:%s; the value's code system \"%.80s\" "
+                 "is not that",
+                 it->code, it->name, it->result_oid, r->system);
+        return CHECKUP_ERR_VALUE;
+    }
+    if (!r->system[0])
+        snprintf(r->system, sizeof r->system, "%s", it->result_oid);
+    if (!checkup_codes_known_system(r->system))
+        return CHECKUP_OK;
+    const struct checkup_code *c = checkup_codes_find(r->system, r->text);
+    for (size_t i = 0; !c && i < 16; i++) {
+        char code[4];
+        snprintf(code, sizeof code, "%zu", i);
+        const struct checkup_code *k = checkup_codes_find(r->system, code);
+        if (k && strcmp(k->display, r->text) == 0)
+            c = k;
+    }
+    if (!c) {
+        snprintf(why, why_cap, "item %s (%s): \"%.20s\" is not a code of urn:oid:%s", it->code,
+                 it->name, r->text, r->system);
+        return CHECKUP_ERR_VALUE;
+    }
+    snprintf(r->text, sizeof r->text, "%s", c->code);
+    return CHECKUP_OK;
+}
+
 enum checkup_status checkup_result_check(struct checkup_result *r, const char *unit_sent, char *why,
                                          size_t why_cap)
 {
@@ -311,9 +359,17 @@ enum checkup_status checkup_result_check(struct checkup_result *r, const char *u
         r->kind = CHECKUP_V_DATE;
         break;
     }
+    if (r->kind == CHECKUP_V_CODE)
+        return check_code(r, why, why_cap);
     if (r->kind != CHECKUP_V_NUMBER) {
         r->has_low = r->has_high = 0;
         r->unit[0] = '\0';
+        r->system[0] = r->display[0] = '\0';
+        if (utf8_chars(r->text) > CHECKUP_TEXT_CHARS) {
+            snprintf(why, why_cap, "item %s (%s) has a text longer than %d characters", it->code,
+                     it->name, CHECKUP_TEXT_CHARS);
+            return CHECKUP_ERR_TOO_LARGE;
+        }
         return CHECKUP_OK;
     }
 

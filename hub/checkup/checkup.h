@@ -22,9 +22,10 @@
 #define CHECKUP_MAX_RESULTS     1000       /* results in one checkup */
 #define CHECKUP_ID_MAX          64         /* identifiers, codes, units (bytes incl. NUL) */
 #define CHECKUP_NAME_MAX        256        /* organisation names */
-#define CHECKUP_TEXT_MAX        512        /* a text or code result */
-#define CHECKUP_URL_MAX         256        /* fullUrl, identifier systems */
-#define CHECKUP_DATE_MAX        11         /* "YYYY-MM-DD" + NUL */
+#define CHECKUP_TEXT_CHARS      4000       /* a text result: characters (doctor's comment) */
+#define CHECKUP_TEXT_MAX        (4 * CHECKUP_TEXT_CHARS + 1) /* bytes incl. NUL */
+#define CHECKUP_URL_MAX         256                          /* fullUrl, identifier systems */
+#define CHECKUP_DATE_MAX        11                           /* "YYYY-MM-DD" + NUL */
 
 /* Status of every checkup_* call that can fail. */
 enum checkup_status {
@@ -78,10 +79,13 @@ struct checkup_result {
     char code[CHECKUP_CODE_LEN + 1];         /* 17-digit item code as sent */
     char identity[CHECKUP_IDENTITY_LEN + 1]; /* 同一性項目コード: match analytes on this */
     enum checkup_value_kind kind;
-    double value;                /* CHECKUP_V_NUMBER only */
-    char text[CHECKUP_TEXT_MAX]; /* CODE/TEXT/DATE only */
-    char unit[CHECKUP_ID_MAX];   /* the dictionary's UCUM unit ("" if dimensionless) */
-    int has_low, has_high;       /* the lab's reference range, if sent */
+    double value;                   /* CHECKUP_V_NUMBER only */
+    char text[CHECKUP_TEXT_MAX];    /* CODE: the code; TEXT: the whole text; DATE: YYYY-MM-DD */
+    char system[CHECKUP_URL_MAX];   /* CODE: the code system without "urn:oid:" (the item's
+                                       結果コードOID when the sender named none) */
+    char display[CHECKUP_NAME_MAX]; /* CODE: the sender's display of the code ("" if none) */
+    char unit[CHECKUP_ID_MAX];      /* the dictionary's UCUM unit ("" if dimensionless) */
+    int has_low, has_high;          /* the lab's reference range, if sent */
     double ref_low, ref_high;
     char sender_flag[CHECKUP_ID_MAX]; /* the sender's interpretation code ("N", "H", ...):
                                          kept for audit only, NEVER used for judgement */
@@ -103,6 +107,12 @@ struct checkup {
     char source_org_name[CHECKUP_NAME_MAX];
     char date[CHECKUP_DATE_MAX]; /* checkup date, YYYY-MM-DD */
     struct checkup_member member;
+    /* A second set of insured-person numbers when the document carries two that differ
+     * (Patient.identifier and the insurance Coverage): the hub tries member first. */
+    int has_alt_member;
+    struct checkup_member alt_member;
+    char category[CHECKUP_ID_MAX]; /* Composition.category code (報告区分, "10" 特定健診) */
+    char doc_date[CHECKUP_DATE_MAX]; /* Composition.date: when the report was written */
     enum checkup_sex sex;
     char birth_date[CHECKUP_DATE_MAX]; /* "" if not sent */
     size_t n_results;

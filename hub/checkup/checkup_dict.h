@@ -37,8 +37,10 @@ struct checkup_item {
     const char *xml_type;      /* XMLデータ型: "PQ", "CD", "CO", "ST", "TS", "" */
     const char *format;        /* 数値型の場合の形式, e.g. "NN.N" */
     enum checkup_dtype dtype;
-    double max_value; /* the largest value the format can hold (99.9 for "NN.N") */
-    int decimals;     /* digits after the point in the format */
+    double max_value;       /* the largest value the format can hold (99.9 for "NN.N") */
+    int decimals;           /* digits after the point in the format */
+    const char *result_oid; /* 結果コードOID: the code system of a coded result, without
+                               "urn:oid:" (e.g. "1.2.392.200119.6.2102"); "" if none */
 };
 
 /* Number of items in the dictionary (rows of the table that carry an item code). */

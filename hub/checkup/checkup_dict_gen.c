@@ -33,13 +33,15 @@ enum col {
     C_IDENT,
     C_IDENT_NAME,
     C_METHOD,
+    C_RESULT_OID,
     C_COUNT
 };
 
 /* Header names; newlines inside header cells are dropped before comparing. */
 static const char *const col_names[C_COUNT] = {
-    "項目コード（17桁）", "項目名",    "データタイプ",     "XMLデータ型",    "数値型の場合の形式",
-    "表示用単位",         "XML用単位", "同一性項目コード", "同一性項目名称", "検査方法",
+    "項目コード（17桁）", "項目名",     "データタイプ",  "XMLデータ型",
+    "数値型の場合の形式", "表示用単位", "XML用単位",     "同一性項目コード",
+    "同一性項目名称",     "検査方法",   "結果コードOID",
 };
 
 struct row {
@@ -283,7 +285,9 @@ int main(int argc, char **argv)
         put_str(o, rows[i].f[C_XMLTYPE]);
         fputs(", ", o);
         put_str(o, rows[i].f[C_FORMAT]);
-        fprintf(o, ", %s, %.10g, %d},\n", dtype_name(rows[i].f[C_DTYPE]), max, dec);
+        fprintf(o, ", %s, %.10g, %d, ", dtype_name(rows[i].f[C_DTYPE]), max, dec);
+        put_str(o, rows[i].f[C_RESULT_OID]);
+        fputs("},\n", o);
     }
     fprintf(o, "};\n\nconst size_t checkup_dict_table_count_ = %zu;\n", nrows);
     fprintf(o, "const size_t checkup_dict_table_csv_rows_ = %zu;\n", data_rows);

@@ -20,7 +20,8 @@ struct fctx {
     const cJSON **res; /* entry i's resource */
     const char **url;  /* entry i's fullUrl */
     const char **type; /* entry i's resourceType */
-    int comp, patient, encounter, coverage;
+    int comp, patient, encounter;
+    int n_cov, cov[2]; /* the Coverage entries (a service and an insurance Coverage) */
     struct checkup *c;
     struct checkup_error *err;
 };
@@ -141,9 +142,42 @@ static enum checkup_status index_entries(struct fctx *x)
             x->patient = i;
         } else if (strcmp(x->type[i], "Encounter") == 0 && x->encounter < 0) {
             x->encounter = i;
-        } else if (strcmp(x->type[i], "Coverage") == 0 && x->coverage < 0) {
-            x->coverage = i;
+        } else if (strcmp(x->type[i], "Coverage") == 0) {
+            if (x->n_cov == 2)
+                return fail(x, CHECKUP_ERR_INVALID, i,
+                            "a third Coverage: an eCheckup carries at most two (the checkup "
+                            "service and the insurance)");
+            x->cov[x->n_cov++] = i;
         }
+    }
+    return CHECKUP_OK;
+}
+
+/* Composition.category: the report category (報告区分). Checkup results of every kind the
+ * guide defines are taken; deletion requests (x9) and 特定保健指導 reports (21-25) are
+ * not checkup results and are refused in words. */
+static enum checkup_status read_category(struct fctx *x, const cJSON *comp)
+{
+    char msg[200];
+    const char *code = jstr(jfirst(jfirst(comp, "category"), "coding"), "code");
+    if (!code)
+        return CHECKUP_OK; /* senders before the category was required: a checkup */
+    if (checkup_copy(x->c->category, sizeof x->c->category, code) != 0)
+        return fail(x, CHECKUP_ERR_TOO_LARGE, 0, "the Composition's category code is too long");
+    size_t n = strlen(code);
+    if (n == 2 && code[1] == '9' && code[0] != '9') {
+        snprintf(msg, sizeof msg,
+                 "the Composition's category %s is a request to delete an earlier report, not a "
+                 "checkup result; the hub does not take deletion requests",
+                 code);
+        return fail(x, CHECKUP_ERR_INVALID, 0, msg);
+    }
+    if (n == 2 && code[0] == '2') {
+        snprintf(msg, sizeof msg,
+                 "the Composition's category %s is a 特定保健指導 (health guidance) report, not "
+                 "a checkup result",
+                 code);
+        return fail(x, CHECKUP_ERR_INVALID, 0, msg);
     }
     return CHECKUP_OK;
 }
@@ -163,13 +197,26 @@ static enum checkup_status check_composition(struct fctx *x)
     cJSON_ArrayForEach(cd, coding)
     {
         const char *sys = jstr(cd, "system"), *code = jstr(cd, "code");
-        if (sys && code && strcmp(sys, CHECKUP_FHIR_LOINC) == 0 &&
+        if (sys && code &&
+            (strcmp(sys, CHECKUP_FHIR_DOC_TYPE_SYSTEM) == 0 ||
+             strcmp(sys, CHECKUP_FHIR_LOINC) == 0) &&
             strcmp(code, CHECKUP_FHIR_DOC_TYPE) == 0)
             typed = 1;
     }
     if (!typed)
         return fail(x, CHECKUP_ERR_INVALID, 0,
-                    "the Composition's type is not LOINC 53576-5 (health checkup report)");
+                    "the Composition's type is not 53576-5 (検診・健診報告書) of "
+                    "" CHECKUP_FHIR_DOC_TYPE_SYSTEM " (or LOINC)");
+    enum checkup_status st = read_category(x, comp);
+    if (st != CHECKUP_OK)
+        return st;
+    const char *cdate = jstr(comp, "date");
+    if (cdate && strlen(cdate) >= 10) {
+        char day[CHECKUP_DATE_MAX];
+        snprintf(day, sizeof day, "%s", cdate);
+        if (checkup_valid_date(day))
+            memcpy(x->c->doc_date, day, sizeof day);
+    }
     if (x->patient < 0)
         return fail(x, CHECKUP_ERR_MISSING, -1, "the Bundle has no Patient");
     if (resolve(x, jobj(comp, "subject")) != x->patient)
@@ -186,9 +233,18 @@ static int member_from_coverage(const struct fctx *x, struct checkup_member *m)
     char joined[4 * CHECKUP_ID_MAX + 8];
     const cJSON *ext;
 
-    if (x->coverage < 0)
+    const cJSON *cov = NULL;
+    /* The insurance Coverage carries the JP Core extensions; the service Coverage (受診券)
+     * has none. */
+    for (int k = 0; k < x->n_cov && !cov; k++)
+        cJSON_ArrayForEach(ext, jarr(x->res[x->cov[k]], "extension"))
+        {
+            const char *url = jstr(ext, "url");
+            if (url && strcmp(url, CHECKUP_FHIR_EXT_NUMBER) == 0)
+                cov = x->res[x->cov[k]];
+        }
+    if (!cov)
         return -1;
-    const cJSON *cov = x->res[x->coverage];
     cJSON_ArrayForEach(ext, jarr(cov, "extension"))
     {
         const char *url = jstr(ext, "url"), *v = jstr(ext, "valueString");
@@ -211,7 +267,8 @@ static int member_from_coverage(const struct fctx *x, struct checkup_member *m)
         cJSON_ArrayForEach(id, jarr(x->res[p], "identifier"))
         {
             const char *s = jstr(id, "system");
-            if (s && strcmp(s, CHECKUP_FHIR_INSURER_SYSTEM) == 0)
+            if (s && (strcmp(s, CHECKUP_FHIR_INSURER_SYSTEM) == 0 ||
+                      strcmp(s, CHECKUP_FHIR_INSURER_SYSTEM_URL) == 0))
                 ins = jstr(id, "value");
         }
     }
@@ -270,8 +327,18 @@ static enum checkup_status read_patient(struct fctx *x)
         found = 1;
         break;
     }
-    if (!found && member_from_coverage(x, &x->c->member) == 0)
-        found = 1;
+    struct checkup_member cm;
+    if (member_from_coverage(x, &cm) == 0) {
+        char a[4 * CHECKUP_ID_MAX + 4], b[4 * CHECKUP_ID_MAX + 4];
+        if (!found) {
+            x->c->member = cm;
+            found = 1;
+        } else if (checkup_member_key(&x->c->member, a, sizeof a) == 0 &&
+                   checkup_member_key(&cm, b, sizeof b) == 0 && strcmp(a, b) != 0) {
+            x->c->alt_member = cm;
+            x->c->has_alt_member = 1;
+        }
+    }
     if (!found)
         return fail(
             x, CHECKUP_ERR_MISSING, x->patient,
@@ -381,42 +448,50 @@ static int has_value(const cJSON *obs)
     return 0;
 }
 
-static enum checkup_status read_observation(struct fctx *x, int i)
+/* The dictionary item a CodeableConcept names: its first coding in the item code system
+ * (特定健診項目コード, or the guide's JLAC10-based system with the same codes). */
+static enum checkup_status item_of(struct fctx *x, int i, const cJSON *code, const char *what,
+                                   const struct checkup_item **item)
 {
-    const cJSON *obs = x->res[i], *cd;
-    const char *code = NULL;
+    const cJSON *cd;
+    const char *c = NULL, *other = NULL;
     char why[400];
-    int any_coding = 0;
-
-    if (!has_value(obs) && (jarr(obs, "hasMember") || jobj(obs, "dataAbsentReason")))
-        return CHECKUP_OK; /* a grouping Observation or an item not done: nothing to keep */
-    const char *status = jstr(obs, "status");
-    if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0))
-        return CHECKUP_OK; /* withdrawn by the sender: not a result */
-    cJSON_ArrayForEach(cd, jarr(jobj(obs, "code"), "coding"))
+    cJSON_ArrayForEach(cd, jarr(code, "coding"))
     {
-        const char *s = jstr(cd, "system"), *c = jstr(cd, "code");
-        any_coding = 1;
-        if (s && c && strcmp(s, CHECKUP_FHIR_ITEM_SYSTEM) == 0 && !code)
-            code = c;
+        const char *sy = jstr(cd, "system"), *v = jstr(cd, "code");
+        if (sy && v && !c &&
+            (strcmp(sy, CHECKUP_FHIR_ITEM_SYSTEM) == 0 ||
+             strcmp(sy, CHECKUP_FHIR_JLAC10_SYSTEM) == 0))
+            c = v;
+        else if (!other)
+            other = sy ? sy : "";
     }
-    if (!code)
-        return fail(x, CHECKUP_ERR_MISSING_CODE, i,
-                    any_coding
-                        ? "the Observation has no item code in system " CHECKUP_FHIR_ITEM_SYSTEM
-                        : "the Observation has no code");
-    const struct checkup_item *item = checkup_dict_lookup(code);
-    if (!item) {
+    if (!c) {
+        if (other)
+            snprintf(why, sizeof why,
+                     "the %s's code system \"%.100s\" is not an item code system of the guide "
+                     "(" CHECKUP_FHIR_ITEM_SYSTEM " or " CHECKUP_FHIR_JLAC10_SYSTEM ")",
+                     what, other);
+        else
+            snprintf(why, sizeof why, "the %s has no code", what);
+        return fail(x, CHECKUP_ERR_MISSING_CODE, i, why);
+    }
+    *item = checkup_dict_lookup(c);
+    if (!*item) {
         snprintf(why, sizeof why,
-                 "item code \"%.20s\" is not in the MHLW item table (17 characters, "
+                 "%s item code \"%.20s\" is not in the MHLW item table (17 characters, "
                  "特定健診項目 V4)",
-                 code);
+                 what, c);
         return fail(x, CHECKUP_ERR_UNKNOWN_ITEM, i, why);
     }
-    const cJSON *subj = jobj(obs, "subject");
-    if (subj && resolve(x, subj) != x->patient)
-        return fail(x, CHECKUP_ERR_INVALID, i,
-                    "the Observation's subject is not the document's Patient");
+    return CHECKUP_OK;
+}
+
+/* Reads the value of holder (an Observation or one of its components) as a result of item. */
+static enum checkup_status add_value(struct fctx *x, int i, const cJSON *holder,
+                                     const struct checkup_item *item)
+{
+    char why[400];
     for (size_t k = 0; k < x->c->n_results; k++)
         if (x->c->results[k].item == item) {
             snprintf(why, sizeof why, "item %s (%s) appears twice in one checkup", item->code,
@@ -435,8 +510,8 @@ static enum checkup_status read_observation(struct fctx *x, int i)
     snprintf(r->identity, sizeof r->identity, "%s", item->identity);
 
     const char *unit = NULL;
-    const cJSON *vq = jobj(obs, "valueQuantity"), *vcc = jobj(obs, "valueCodeableConcept");
-    const char *vs = jstr(obs, "valueString"), *vdt = jstr(obs, "valueDateTime");
+    const cJSON *vq = jobj(holder, "valueQuantity"), *vcc = jobj(holder, "valueCodeableConcept");
+    const char *vs = jstr(holder, "valueString"), *vdt = jstr(holder, "valueDateTime");
     const char *text = NULL;
     if (vq) {
         const cJSON *v = cJSON_GetObjectItemCaseSensitive(vq, "value");
@@ -448,6 +523,21 @@ static enum checkup_status read_observation(struct fctx *x, int i)
     } else if (vcc) {
         const cJSON *c0 = jfirst(vcc, "coding");
         text = c0 && jstr(c0, "code") ? jstr(c0, "code") : jstr(vcc, "text");
+        const char *sy = c0 ? jstr(c0, "system") : NULL, *disp = c0 ? jstr(c0, "display") : NULL;
+        if (c0 && jstr(c0, "code") && sy && checkup_copy(r->system, sizeof r->system, sy) != 0)
+            return fail(x, CHECKUP_ERR_TOO_LARGE, i, "the value's code system is too long");
+        /* A display longer than the field is cut at a character boundary: it is only shown
+         * for code systems we have no words for. */
+        if (disp) {
+            size_t n = strlen(disp);
+            if (n >= sizeof r->display) {
+                n = sizeof r->display - 1;
+                while (n > 0 && ((unsigned char)disp[n] & 0xC0) == 0x80)
+                    n--;
+            }
+            memcpy(r->display, disp, n);
+            r->display[n] = '\0';
+        }
         r->kind = CHECKUP_V_CODE;
     } else if (vs) {
         text = vs;
@@ -459,17 +549,20 @@ static enum checkup_status read_observation(struct fctx *x, int i)
         r->kind = CHECKUP_V_DATE;
     } else {
         return fail(x, CHECKUP_ERR_VALUE, i,
-                    has_value(obs) ? "the Observation's value type is not one an eCheckup uses "
-                                     "(valueQuantity, valueCodeableConcept, valueString, "
-                                     "valueDateTime)"
-                                   : "the Observation has no value and no dataAbsentReason");
+                    has_value(holder)
+                        ? "the Observation's value type is not one an eCheckup uses "
+                          "(valueQuantity, valueCodeableConcept, valueString, valueDateTime)"
+                        : "the Observation has no value and no dataAbsentReason");
     }
-    if (text && checkup_copy(r->text, sizeof r->text, text) != 0)
-        return fail(x, CHECKUP_ERR_TOO_LARGE, i, "the Observation's text value is too long");
+    if (text && checkup_copy(r->text, sizeof r->text, text) != 0) {
+        snprintf(why, sizeof why, "item %s (%s) has a text longer than %d characters", item->code,
+                 item->name, CHECKUP_TEXT_CHARS);
+        return fail(x, CHECKUP_ERR_TOO_LARGE, i, why);
+    }
     if (r->kind != CHECKUP_V_NUMBER && r->text[0] == '\0')
         return fail(x, CHECKUP_ERR_VALUE, i, "the Observation's value is empty");
 
-    const cJSON *rr = jfirst(obs, "referenceRange");
+    const cJSON *rr = jfirst(holder, "referenceRange");
     const cJSON *lo = rr ? cJSON_GetObjectItemCaseSensitive(jobj(rr, "low"), "value") : NULL;
     const cJSON *hi = rr ? cJSON_GetObjectItemCaseSensitive(jobj(rr, "high"), "value") : NULL;
     if (cJSON_IsNumber(lo)) {
@@ -481,13 +574,54 @@ static enum checkup_status read_observation(struct fctx *x, int i)
         r->ref_high = hi->valuedouble;
     }
     /* Read for the record only: senders' flags contradict their own ranges. */
-    const char *flag = jstr(jfirst(jfirst(obs, "interpretation"), "coding"), "code");
+    const char *flag = jstr(jfirst(jfirst(holder, "interpretation"), "coding"), "code");
     if (flag)
         snprintf(r->sender_flag, sizeof r->sender_flag, "%s", flag);
 
     enum checkup_status st = checkup_result_check(r, unit, why, sizeof why);
     if (st != CHECKUP_OK)
         return fail(x, st, i, why);
+    return CHECKUP_OK;
+}
+
+static enum checkup_status read_observation(struct fctx *x, int i)
+{
+    const cJSON *obs = x->res[i], *m, *comp;
+    const struct checkup_item *item = NULL;
+    enum checkup_status st;
+
+    const char *status = jstr(obs, "status");
+    if (status && (strcmp(status, "entered-in-error") == 0 || strcmp(status, "cancelled") == 0))
+        return CHECKUP_OK; /* withdrawn or not done: not a result */
+    const cJSON *subj = jobj(obs, "subject");
+    if (subj && resolve(x, subj) != x->patient)
+        return fail(x, CHECKUP_ERR_INVALID, i,
+                    "the Observation's subject is not the document's Patient");
+    /* A group (一連検査グループ, e.g. the ECG): its members are Observations of their own
+     * in the Bundle and are read there; the group itself holds no value. */
+    cJSON_ArrayForEach(m, jarr(obs, "hasMember"))
+    {
+        int k = resolve(x, m);
+        if (k < 0 || strcmp(x->type[k], "Observation") != 0)
+            return fail(x, CHECKUP_ERR_INVALID, i,
+                        "a member of this Observation group (hasMember) is not an Observation "
+                        "of the Bundle");
+    }
+    if (!has_value(obs) && (jarr(obs, "hasMember") || jobj(obs, "dataAbsentReason")))
+        return CHECKUP_OK; /* a grouping Observation or an item not done: nothing to keep */
+    if ((st = item_of(x, i, jobj(obs, "code"), "Observation", &item)) != CHECKUP_OK ||
+        (st = add_value(x, i, obs, item)) != CHECKUP_OK)
+        return st;
+    /* Components carry a finding that belongs to the item (心電図(所見), 具体的な既往歴),
+     * each an item of the table itself. */
+    cJSON_ArrayForEach(comp, jarr(obs, "component"))
+    {
+        if (!cJSON_IsObject(comp))
+            return fail(x, CHECKUP_ERR_INVALID, i, "an Observation component is not an object");
+        if ((st = item_of(x, i, jobj(comp, "code"), "component", &item)) != CHECKUP_OK ||
+            (st = add_value(x, i, comp, item)) != CHECKUP_OK)
+            return st;
+    }
     return CHECKUP_OK;
 }
 
@@ -544,7 +678,7 @@ enum checkup_status checkup_fhir_parse(const char *json, size_t len, struct chec
                                        struct checkup_error *err)
 {
     enum checkup_status st;
-    struct fctx x = {.comp = -1, .patient = -1, .encounter = -1, .coverage = -1, .err = err};
+    struct fctx x = {.comp = -1, .patient = -1, .encounter = -1, .err = err};
     cJSON *root = NULL;
 
     *out = NULL;

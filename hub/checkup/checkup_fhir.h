@@ -17,12 +17,16 @@
 #include "checkup.h"
 
 /* Identifier systems and codes the parser matches on. */
-#define CHECKUP_FHIR_ITEM_SYSTEM       "urn:oid:1.2.392.200119.6.1005"
-#define CHECKUP_FHIR_LOINC             "http://loinc.org"
-#define CHECKUP_FHIR_DOC_TYPE          "53576-5"
-#define CHECKUP_FHIR_MEMBER_SYSTEM     "http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID"
-#define CHECKUP_FHIR_MEMBER_SYSTEM_OLD "http://jpfhir.jp/fhir/ccs/Idsysmem/JP_Insurance_member"
-#define CHECKUP_FHIR_INSURER_SYSTEM    "urn:oid:1.2.392.100495.20.3.61"
+#define CHECKUP_FHIR_ITEM_SYSTEM        "urn:oid:1.2.392.200119.6.1005"
+#define CHECKUP_FHIR_JLAC10_SYSTEM      "urn:oid:1.2.392.200119.4.504" /* same 17-digit codes */
+#define CHECKUP_FHIR_GROUP_SYSTEM       "http://jpfhir.jp/fhir/eCheckup/CodeSystem/observationGroup-codes"
+#define CHECKUP_FHIR_DOC_TYPE_SYSTEM    "http://jpfhir.jp/fhir/Common/CodeSystem/doc-typecodes"
+#define CHECKUP_FHIR_LOINC              "http://loinc.org"
+#define CHECKUP_FHIR_DOC_TYPE           "53576-5"
+#define CHECKUP_FHIR_MEMBER_SYSTEM      "http://jpfhir.jp/fhir/clins/Idsystem/JP_Insurance_memberID"
+#define CHECKUP_FHIR_MEMBER_SYSTEM_OLD  "http://jpfhir.jp/fhir/ccs/Idsysmem/JP_Insurance_member"
+#define CHECKUP_FHIR_INSURER_SYSTEM     "urn:oid:1.2.392.100495.20.3.61"
+#define CHECKUP_FHIR_INSURER_SYSTEM_URL "http://jpfhir.jp/fhir/core/mhlw/IdSystem/InsurerNumber"
 #define CHECKUP_FHIR_INSTITUTION_SYSTEM                                                            \
     "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no"
 #define CHECKUP_FHIR_CHECKUP_ORG_SYSTEM "urn:oid:1.2.392.200119.6.102"

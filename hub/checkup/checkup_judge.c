@@ -6,6 +6,7 @@
  * the wrong side of 5.6 through binary rounding.
  */
 #include "checkup_judge.h"
+#include "checkup_codes.h"
 
 #include <string.h>
 
@@ -140,6 +141,30 @@ const struct checkup_threshold *checkup_judge_threshold(const struct checkup_ite
     return NULL;
 }
 
+/* Urine dipstick items judged on the ordinal step of the result (1 －, 2 ±, 3 ＋, ...):
+ * MHLW 第4期 gives 尿蛋白 (±) 保健指導 and (＋) and above 受診勧奨; 尿糖 is judged on the
+ * same steps (docs/checkup.md says why). */
+static const struct {
+    const char *identity;
+    int guidance, see_doctor;
+} dipstick[] = {
+    {"1A010", 2, 3}, /* 尿蛋白 */
+    {"1A020", 2, 3}, /* 尿糖 */
+};
+
+static enum checkup_judgement judge_dipstick(const struct checkup_result *r)
+{
+    const struct checkup_code *c = checkup_codes_find(r->system, r->text);
+    for (size_t i = 0; c && c->level > 0 && i < sizeof dipstick / sizeof dipstick[0]; i++) {
+        if (strcmp(dipstick[i].identity, r->item->identity) != 0)
+            continue;
+        if (c->level >= dipstick[i].see_doctor)
+            return CHECKUP_J_SEE_DOCTOR;
+        return c->level >= dipstick[i].guidance ? CHECKUP_J_GUIDANCE : CHECKUP_J_NORMAL;
+    }
+    return CHECKUP_J_NONE;
+}
+
 static int reached(const struct checkup_threshold *t, double v, double limit)
 {
     return t->higher_is_worse ? v >= limit - EPS : v < limit - EPS;
@@ -151,6 +176,12 @@ enum checkup_judgement checkup_judge_result(const struct checkup_result *r, enum
     enum checkup_judge_basis b = CHECKUP_BASIS_NONE;
     enum checkup_judgement j = CHECKUP_J_NONE;
 
+    if (r && r->item && r->kind == CHECKUP_V_CODE) {
+        j = judge_dipstick(r);
+        if (j != CHECKUP_J_NONE)
+            b = CHECKUP_BASIS_MHLW;
+        goto out;
+    }
     if (!r || !r->item || r->kind != CHECKUP_V_NUMBER)
         goto out;
     const struct checkup_threshold *t = checkup_judge_threshold(r->item, sex);
