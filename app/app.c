@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "feature.h"
 #include "layout.h"
 #include "wareki.h"
 
@@ -244,28 +245,44 @@ void app_nav_home(struct app *a)
     request_nav(a, NAV_HOME, NULL);
 }
 
-static const struct screen *all_screens[] = {
-    &scr_home, &scr_menu, &scr_result, &scr_help_confirm, &scr_help_sent, &scr_status,
-    &scr_settings, &scr_setting_text, &scr_setting_theme, &scr_setting_lang, &scr_setting_sound,
-    &scr_family, &scr_card_idle, &scr_gallery, &scr_gallery_chart, &scr_card_reading, &scr_card_pin,
-    &scr_card_signing, &scr_card_message, &scr_session, &scr_card_stepup, /* card (issue 3) */
-    /* --- privacy + checkups (issues 5, 6) --- */
-    &scr_priv_menu, &scr_priv_log, &scr_priv_consent, &scr_priv_consent_done, &scr_priv_alerts,
-    &scr_priv_fam_alerts, &scr_ck_list, &scr_ck_one, &scr_ck_trend, &scr_priv_own,
-    /* --- end privacy + checkups --- */
-    /* --- shopping and family requests (issue 7) --- */
-    &scr_shop_menu, &scr_shop_operators, &scr_shop_categories, &scr_shop_items, &scr_shop_cart,
-    &scr_shop_slot, &scr_shop_confirm, &scr_shop_sent, &scr_shop_orders, &scr_req_send,
-    &scr_req_sent, &scr_req_list, &scr_req_inbox,
-    /* --- end shopping and family requests --- */
+/* The core's own screens; each feature lists its own (feature.h). */
+static const struct screen *const core_screens[] = {
+    &scr_home,          &scr_menu,     &scr_result,       &scr_help_confirm,  &scr_help_sent,
+    &scr_status,        &scr_settings, &scr_setting_text, &scr_setting_theme, &scr_setting_lang,
+    &scr_setting_sound, &scr_family,   &scr_card_idle,    &scr_gallery,       &scr_gallery_chart,
+    &scr_card_reading,  &scr_card_pin, &scr_card_signing, &scr_card_message,  &scr_session,
+    &scr_card_stepup,   NULL,
 };
+
+static const struct screen *find_in(const struct screen *const *list, const char *name)
+{
+    for (; list && *list; list++)
+        if (strcmp((*list)->name, name) == 0)
+            return *list;
+    return NULL;
+}
 
 static const struct screen *find_screen(const char *name)
 {
-    for (size_t i = 0; i < sizeof all_screens / sizeof all_screens[0]; i++)
-        if (strcmp(all_screens[i]->name, name) == 0)
-            return all_screens[i];
-    return NULL;
+    const struct screen *s = find_in(core_screens, name);
+    for (size_t i = 0; !s && app_features[i]; i++)
+        s = find_in(app_features[i]->screens, name);
+    return s;
+}
+
+/* Runs hook `fn` of every feature that has it, in table order. */
+#define FEATURES_EACH(fn, ...)                                                                     \
+    do {                                                                                           \
+        for (size_t fi_ = 0; app_features[fi_]; fi_++)                                             \
+            if (app_features[fi_]->fn)                                                             \
+                app_features[fi_]->fn(__VA_ARGS__);                                                \
+    } while (0)
+
+void app_screen_event(struct app *a, const struct app_event *ev)
+{
+    const struct screen *top = a->stack[a->depth - 1];
+    if (top->event)
+        top->event(a, ev);
 }
 
 bool app_goto_name(struct app *a, const char *name)
@@ -344,10 +361,12 @@ struct app *app_create(const struct app_config *cfg, const struct ui_text_ops *o
         snprintf(err, errsize, "out of memory");
         goto out;
     }
-    if (!shopapp_create(a)) { /* shopping and family requests (issue 7) */
-        s = APP_E_NOMEM;
-        snprintf(err, errsize, "out of memory");
-        goto out;
+    for (size_t i = 0; app_features[i]; i++) {
+        if (app_features[i]->create && !app_features[i]->create(a)) {
+            s = APP_E_NOMEM;
+            snprintf(err, errsize, "out of memory");
+            goto out;
+        }
     }
     app_set_lang(a, cfg->lang ? cfg->lang : "ja");
     a->cfg.lang = NULL; /* a->lang is the truth from here on */
@@ -372,7 +391,12 @@ void app_destroy(struct app *a)
 {
     if (!a)
         return;
-    shopapp_destroy(a); /* shopping and family requests (issue 7) */
+    size_t n = 0;
+    while (app_features[n])
+        n++;
+    while (n-- > 0) /* in reverse order of creation */
+        if (app_features[n]->destroy)
+            app_features[n]->destroy(a);
     ui_destroy(a->ui);
     i18n_destroy(a->ja);
     i18n_destroy(a->en);
@@ -490,7 +514,7 @@ void app_family_refresh(struct app *a)
         a->fam_req = a->ports.fetch_checkins
                          ? a->ports.fetch_checkins(a->ports.ctx, a->resident_id, APP_MAX_CHECKINS)
                          : 0;
-        priv_load_fam_alerts(a); /* privacy + checkups (issue 5): alerts with the list */
+        FEATURES_EACH(family_refresh, a);
         a->fam_loading = a->fam_req != 0;
         a->fam_failed = !a->fam_loading;
     }
@@ -540,9 +564,7 @@ static void card_forget(struct app *a)
         a->name[0] = '\0';
         a->me_known = false;
     }
-    priv_wipe(a); /* privacy + checkups: the session's data leaves memory */
-    if (a->cfg.profile == APP_PROFILE_PUBLIC)
-        shopapp_wipe(a); /* shopping and family requests (issue 7) */
+    FEATURES_EACH(wipe, a, FEATURE_WIPE_SESSION); /* the session's data leaves memory */
 }
 
 void app_card_end(struct app *a)
@@ -562,21 +584,16 @@ void app_card_end(struct app *a)
 
 /* --- card (issue 3): the card flow on the public kiosk and as a step-up (home) --- */
 
-/* Screens showing the resident's own data through /v1/session/... (their files may also
- * set .needs_card themselves; docs/ui.md, "Card session step-up"). The family's alerts
- * (scr_priv_fam_alerts) use the family token and need no card. */
-static const struct screen *const card_session_screens[] = {
-    &scr_priv_menu,   &scr_priv_log, &scr_priv_consent, &scr_priv_consent_done,
-    &scr_priv_alerts, &scr_ck_list,  &scr_ck_one,       &scr_ck_trend,
-};
-
+/* Screens showing the resident's own data: a feature lists them (card_screens), or a
+ * screen's file sets .needs_card itself (docs/ui.md, "Card session step-up"). */
 static bool screen_needs_card(const struct screen *s)
 {
     if (s->needs_card)
         return true;
-    for (size_t i = 0; i < sizeof card_session_screens / sizeof card_session_screens[0]; i++)
-        if (card_session_screens[i] == s)
-            return true;
+    for (size_t i = 0; app_features[i]; i++)
+        for (const struct screen *const *c = app_features[i]->card_screens; c && *c; c++)
+            if (*c == s)
+                return true;
     return false;
 }
 
@@ -768,25 +785,18 @@ static void card_event(struct app *a, const struct app_event *ev)
 
 void app_handle(struct app *a, const struct app_event *ev)
 {
-    /* --- privacy + checkups (issues 5, 6) --- */
-    if (ev->kind >= APP_EV_PRIV_LOG && ev->kind <= APP_EV_CK_TREND) {
-        priv_handle(a, ev);
-        return;
-    }
-    /* --- end privacy + checkups --- */
-    /* --- shopping and family requests (issue 7) --- */
-    if (ev->kind >= APP_EV_SHOP_OPERATORS && ev->kind <= APP_EV_REQ_ANSWERED) {
-        shopapp_handle(a, ev);
-        const struct screen *top = a->stack[a->depth - 1];
-        if (top->event)
-            top->event(a, ev);
-        return;
-    }
-    if (ev->kind >= APP_EV_CARD_NO_READER && ev->kind <= APP_EV_CARD_LOGIN) {
+    for (size_t i = 0; app_features[i]; i++)
+        if (app_features[i]->handle && app_features[i]->handle(a, ev))
+            return;
+    switch (ev->kind) {
+    case APP_EV_CARD_NO_READER:
+    case APP_EV_CARD_READY:
+    case APP_EV_CARD_INSERTED:
+    case APP_EV_CARD_PRESENT:
+    case APP_EV_CARD_REMOVED:
+    case APP_EV_CARD_LOGIN:
         card_event(a, ev);
         return;
-    }
-    switch (ev->kind) {
     case APP_EV_CHECKIN_DONE:
         if (ev->waiting_known && ev->waiting != a->waiting) {
             a->waiting = ev->waiting;
@@ -890,9 +900,7 @@ void app_handle(struct app *a, const struct app_event *ev)
     default:
         break;
     }
-    const struct screen *s = a->stack[a->depth - 1];
-    if (s->event)
-        s->event(a, ev);
+    app_screen_event(a, ev);
 }
 
 /* --- input and timers --- */
@@ -930,7 +938,7 @@ static void logout(struct app *a)
     memset(&a->ci, 0, sizeof a->ci);
     memset(&a->help, 0, sizeof a->help);
     a->notice[0] = '\0';
-    priv_wipe(a); /* privacy + checkups (issues 5, 6) */
+    FEATURES_EACH(wipe, a, FEATURE_WIPE_IDLE);
     apply_nav(a, NAV_HOME, NULL);
     idle_touch(&a->idle, a->now_ms);
     a->dirty = true;
@@ -967,7 +975,7 @@ void app_tick(struct app *a)
     if (a->cfg.profile == APP_PROFILE_FAMILY && a->cfg.family_refresh_ms &&
         a->now_ms >= a->fam_next_ms)
         app_family_refresh(a);
-    shopapp_tick(a); /* shopping and family requests (issue 7): the family's inbox */
+    FEATURES_EACH(tick, a);
     if (a->cfg.profile == APP_PROFILE_HOME && a->now_ms >= a->next_net_check_ms) {
         /* the status bar's network state must not go stale while nobody taps */
         a->next_net_check_ms = a->now_ms + APP_NET_CHECK_MS;
@@ -985,10 +993,9 @@ bool app_dirty(const struct app *a)
 
 bool app_busy(const struct app *a)
 {
-    if (priv_busy(a)) /* privacy + checkups (issues 5, 6) */
-        return true;
-    if (shopapp_busy(a)) /* shopping and family requests (issue 7) */
-        return true;
+    for (size_t i = 0; app_features[i]; i++)
+        if (app_features[i]->busy && app_features[i]->busy(a))
+            return true;
     return a->ci.state == SEND_SENDING || a->help.state == SEND_SENDING || a->fam_loading ||
            a->me_pending;
 }
@@ -1026,8 +1033,11 @@ uint64_t app_next_deadline(const struct app *a)
         d = a->fam_next_ms;
     if (a->cfg.profile == APP_PROFILE_HOME && a->next_net_check_ms < d)
         d = a->next_net_check_ms;
-    if (shopapp_next_deadline(a) < d) /* shopping and family requests (issue 7) */
-        d = shopapp_next_deadline(a);
+    for (size_t i = 0; app_features[i]; i++) {
+        uint64_t f = app_features[i]->next_deadline ? app_features[i]->next_deadline(a) : d;
+        if (f < d)
+            d = f;
+    }
     if (a->stack[a->depth - 1] == &scr_card_reading) {
         /* the progress line appears after 1 s and counts seconds */
         uint64_t since = a->now_ms - a->card.inserted_ms;
@@ -1118,7 +1128,7 @@ static void build_frame(struct app *a)
 
     int cy = margin + bar_h + gap;
     struct ui_rect content = {margin, cy, W - 2 * margin, H - sh - gap - cy};
-    shopapp_frame_begin(a); /* shopping (issue 7): pictures are collected per frame */
+    FEATURES_EACH(frame_begin, a);
     s->frame(a, content);
 
     if (a->idle_warning) {
@@ -1202,6 +1212,7 @@ bool app_screen_has_text(const struct app *a, const char *needle)
 
 /* --- catalogue --- */
 
+/* The core's own samples; each feature adds its own after them (feature.h). */
 struct cat_entry {
     const char *name;
     const struct screen *s;
@@ -1248,75 +1259,51 @@ static const struct cat_entry catalogue[] = {
     {"card_stepup", &scr_card_stepup, 0, false},                  /* card (issue 3) */
     {"session", &scr_session, 0, false},
     {"card_remove_reminder", &scr_card_idle, 1, false},
-    /* --- privacy + checkups (issues 5, 6) --- */
-    {"priv_menu", &scr_priv_menu, 0, false},
-    {"priv_own", &scr_priv_own, 0, false},
-    {"priv_log", &scr_priv_log, 0, false},
-    {"priv_log_page2", &scr_priv_log, 1, false},
-    {"priv_log_refused", &scr_priv_log, 2, false},
-    {"priv_consent", &scr_priv_consent, 0, false},
-    {"priv_consent_confirm", &scr_priv_consent, 1, false},
-    {"priv_consent_done", &scr_priv_consent_done, 0, false},
-    {"priv_consent_failed", &scr_priv_consent_done, 1, false},
-    {"priv_alerts", &scr_priv_alerts, 0, false},
-    {"priv_alerts_none", &scr_priv_alerts, 1, false},
-    {"priv_fam_alerts", &scr_priv_fam_alerts, 0, false},
-    {"ck_list", &scr_ck_list, 0, false},
-    {"ck_list_none", &scr_ck_list, 1, false},
-    {"ck_one", &scr_ck_one, 0, false},
-    {"ck_one_page2", &scr_ck_one, 1, false},
-    {"ck_trend", &scr_ck_trend, 0, false},
-    /* --- end privacy + checkups --- */
-    /* --- shopping and family requests (issue 7) --- */
-    {"shop_menu", &scr_shop_menu, 0, false},
-    {"shop_operators", &scr_shop_operators, 0, false},
-    {"shop_operators_failed", &scr_shop_operators, 1, false},
-    {"shop_categories", &scr_shop_categories, 0, false},
-    {"shop_categories_empty_cart", &scr_shop_categories, 1, false},
-    {"shop_items", &scr_shop_items, 0, false},
-    {"shop_items_staples", &scr_shop_items, 1, false},
-    {"shop_items_page2", &scr_shop_items, 2, false},
-    {"shop_items_max", &scr_shop_items, 3, false},
-    {"shop_cart", &scr_shop_cart, 0, false},
-    {"shop_cart_empty", &scr_shop_cart, 1, false},
-    {"shop_slot", &scr_shop_slot, 0, false},
-    {"shop_confirm", &scr_shop_confirm, 0, false},
-    {"shop_sending", &scr_shop_sent, 0, false},
-    {"shop_sent", &scr_shop_sent, 1, false},
-    {"shop_kept", &scr_shop_sent, 2, false},
-    {"shop_refused", &scr_shop_sent, 3, false},
-    {"shop_orders", &scr_shop_orders, 0, false},
-    {"shop_orders_page2", &scr_shop_orders, 1, false},
-    {"shop_orders_empty", &scr_shop_orders, 2, false},
-    {"req_send", &scr_req_send, 0, false},
-    {"req_send_whom", &scr_req_send, 1, false},
-    {"req_send_no_family", &scr_req_send, 2, false},
-    {"req_sent", &scr_req_sent, 0, false},
-    {"req_kept", &scr_req_sent, 1, false},
-    {"req_refused", &scr_req_sent, 2, false},
-    {"req_list", &scr_req_list, 0, false},
-    {"req_list_empty", &scr_req_list, 1, false},
-    {"req_inbox", &scr_req_inbox, 0, false},
-    {"req_inbox_empty", &scr_req_inbox, 1, false},
-    /* --- end shopping and family requests --- */
 };
+
+#define CORE_SAMPLES (sizeof catalogue / sizeof catalogue[0])
+
+/* Entry i of the whole catalogue (core samples, then each feature's) into *out. */
+static bool catalogue_at(size_t i, struct cat_entry *out)
+{
+    if (i < CORE_SAMPLES) {
+        *out = catalogue[i];
+        return true;
+    }
+    i -= CORE_SAMPLES;
+    for (size_t f = 0; app_features[f]; f++) {
+        const struct feature_sample *fs = app_features[f]->samples;
+        for (; fs && fs->name; fs++, i--) {
+            if (i == 0) {
+                *out = (struct cat_entry){fs->name, fs->s, fs->variant, false};
+                return true;
+            }
+        }
+    }
+    return false;
+}
 
 size_t app_catalogue_count(void)
 {
-    return sizeof catalogue / sizeof catalogue[0];
+    size_t n = CORE_SAMPLES;
+    for (size_t f = 0; app_features[f]; f++)
+        for (const struct feature_sample *fs = app_features[f]->samples; fs && fs->name; fs++)
+            n++;
+    return n;
 }
 
 const char *app_catalogue_name(size_t i)
 {
-    return i < app_catalogue_count() ? catalogue[i].name : NULL;
+    struct cat_entry e;
+    return catalogue_at(i, &e) ? e.name : NULL;
 }
 
 bool app_catalogue_show(struct app *a, const char *name)
 {
-    const struct cat_entry *e = NULL;
-    for (size_t i = 0; i < app_catalogue_count(); i++)
-        if (strcmp(catalogue[i].name, name) == 0)
-            e = &catalogue[i];
+    struct cat_entry found, *e = NULL;
+    for (size_t i = 0; !e && catalogue_at(i, &found); i++)
+        if (strcmp(found.name, name) == 0)
+            e = &found;
     if (!e)
         return false;
     /* no ports are called: the sample state stands in for the hub's answers */
@@ -1332,8 +1319,7 @@ bool app_catalogue_show(struct app *a, const char *name)
     a->have_last = false;
     a->waiting = 0;
     a->notice[0] = '\0';
-    priv_wipe(a);    /* privacy + checkups (issues 5, 6) */
-    shopapp_wipe(a); /* shopping and family requests (issue 7) */
+    FEATURES_EACH(wipe, a, FEATURE_WIPE_SAMPLE);
     a->net = NET_OK; /* samples of failures set it down */
     bool is_root =
         e->s == &scr_home || e->s == &scr_family || e->s == &scr_card_idle || e->s == &scr_session;

@@ -1,0 +1,14 @@
+/*
+ * features: the one table of the kiosk's features (feature.h). The order is the order in
+ * which their hooks run and their samples appear in the screen catalogue.
+ */
+#include "feature.h"
+
+extern const struct app_feature feature_priv;
+extern const struct app_feature feature_shop;
+
+const struct app_feature *const app_features[] = {
+    &feature_priv,
+    &feature_shop,
+    NULL,
+};
