@@ -61,6 +61,11 @@ struct app_feature {
 /* The table, NULL-terminated (features.c). */
 extern const struct app_feature *const app_features[];
 
+/* Which event kinds a feature's answers come as (its handle claims them; the platform's
+ * parsers ask too, so no one depends on the order of enum app_event_kind). */
+bool feature_priv_owns(int kind);
+bool feature_shop_owns(int kind);
+
 /* The top screen's event hook, for features whose screens react to their answers. */
 void app_screen_event(struct app *a, const struct app_event *ev);
 

@@ -12,9 +12,9 @@ static void wipe(struct app *a, enum feature_wipe why)
     priv_wipe(a);
 }
 
-static bool handle(struct app *a, const struct app_event *ev)
+bool feature_priv_owns(int kind)
 {
-    switch (ev->kind) {
+    switch (kind) {
     case APP_EV_PRIV_LOG:
     case APP_EV_PRIV_CONSENTS:
     case APP_EV_PRIV_CONSENT_SET:
@@ -24,11 +24,18 @@ static bool handle(struct app *a, const struct app_event *ev)
     case APP_EV_CK_LIST:
     case APP_EV_CK_ONE:
     case APP_EV_CK_TREND:
-        priv_handle(a, ev);
         return true;
     default:
         return false;
     }
+}
+
+static bool handle(struct app *a, const struct app_event *ev)
+{
+    if (!feature_priv_owns(ev->kind))
+        return false;
+    priv_handle(a, ev);
+    return true;
 }
 
 static const struct screen *const screens[] = {

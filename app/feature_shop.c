@@ -13,9 +13,9 @@ static void wipe(struct app *a, enum feature_wipe why)
         shopapp_wipe(a);
 }
 
-static bool handle(struct app *a, const struct app_event *ev)
+bool feature_shop_owns(int kind)
 {
-    switch (ev->kind) {
+    switch (kind) {
     case APP_EV_SHOP_OPERATORS:
     case APP_EV_SHOP_CATALOGUE:
     case APP_EV_SHOP_ORDER:
@@ -23,12 +23,19 @@ static bool handle(struct app *a, const struct app_event *ev)
     case APP_EV_REQ_SENT:
     case APP_EV_REQ_LIST:
     case APP_EV_REQ_ANSWERED:
-        shopapp_handle(a, ev);
-        app_screen_event(a, ev);
         return true;
     default:
         return false;
     }
+}
+
+static bool handle(struct app *a, const struct app_event *ev)
+{
+    if (!feature_shop_owns(ev->kind))
+        return false;
+    shopapp_handle(a, ev);
+    app_screen_event(a, ev);
+    return true;
 }
 
 static const struct screen *const screens[] = {

@@ -472,6 +472,40 @@ static int step(struct kiosk *k, struct runner *r)
     return -1;
 }
 
+/* --- the hub's answers to the UI thread (struct hubport_sink) --- */
+
+/* Called on the hub client's worker: SDL_PushEvent is safe from any thread. */
+static bool push_user(uint32_t type, void *data)
+{
+    SDL_Event e;
+    SDL_zero(e);
+    e.type = type;
+    e.user.data1 = data;
+    return SDL_PushEvent(&e) == 1;
+}
+
+static void sink_post(void *ctx, struct app_event *ev)
+{
+    struct kiosk *k = ctx;
+    if (!push_user(k->ev_type, ev)) {
+        fprintf(stderr, "kiosk: cannot post a hub answer: %s\n", SDL_GetError());
+        hubport_event_free(ev);
+    }
+}
+
+static void sink_post_raw(void *ctx, struct hubc_result *res)
+{
+    struct kiosk *k = ctx;
+    if (!push_user(k->raw_type, res))
+        hubc_result_free(res);
+}
+
+static void sink_tone(void *ctx, enum app_tone t)
+{
+    struct kiosk *k = ctx;
+    tones_play(k->tones, t);
+}
+
 /* --- main loop --- */
 
 static void handle_event(struct kiosk *k, const SDL_Event *e, bool *quit)
@@ -733,14 +767,15 @@ int main(int argc, char **argv)
     if (need_hub) {
         /* only a home tablet keeps check-ins on disk (a public kiosk keeps nothing) */
         const char *outbox = strcmp(k.cfg.profile, "home") == 0 ? k.cfg.outbox_path : "";
-        k.hub = hubport_create(k.cfg.hub_url, k.cfg.token, k.cfg.ca_file, outbox, k.ev_type,
-                               k.tones, err, sizeof err);
+        struct hubport_sink sink = {&k, sink_post, sink_post_raw, sink_tone};
+        shopport_set_picture_sink(shoppics_put);
+        k.hub = hubport_create(k.cfg.hub_url, k.cfg.token, k.cfg.ca_file, outbox, &sink, err,
+                               sizeof err);
         if (!k.hub) {
             fprintf(stderr, "kiosk: %s\n", err);
             goto out;
         }
         ports = hubport_ports(k.hub);
-        hubport_set_raw(k.hub, k.raw_type);
     }
 #ifdef KIOSK_HAVE_CARD
     /* card (issue 3): a home tablet uses a reader (step-up) only when told to */

@@ -1,8 +1,9 @@
 /*
  * shoppics: the catalogue's pictures on screen (issue 7). The hub sends them base64 in the
- * catalogue answer; the worker puts the decoded bytes here (shoppics_put), and the UI
- * thread turns them into textures with SDL2_image the first time they are drawn and draws
- * them into the rectangles the app reserved (app: shopapp_pictures). A picture that
+ * catalogue answer; the worker puts the decoded bytes here (shoppics_put, the kiosk's
+ * picture sink of shopport.h), and the UI thread turns them into textures with SDL2_image
+ * the first time they are drawn and draws them into the rectangles the app reserved (app:
+ * shopapp_pictures). A picture that
  * cannot be decoded is simply not drawn (the framed box and the words stay).
  *
  * Bounded: at most SHOPPICS_MAX pictures of at most 512 KiB each (the catalogue format's
@@ -14,8 +15,10 @@
 
 #include <stddef.h>
 
+#include "shopport.h"
+
 #define SHOPPICS_MAX       256
-#define SHOPPICS_BYTES_MAX (512 * 1024)
+#define SHOPPICS_BYTES_MAX SHOPPORT_PICTURE_MAX
 
 struct SDL_Renderer;
 struct shop_pic_ref;

@@ -1,9 +1,9 @@
 /*
- * hubport: the app's ports (app/ports.h) bound to the hub client (platform/net) and SDL.
- * Requests are queued on the hub client's worker; its answers are parsed there (cJSON,
- * bodies capped by the client) into an app_event, which travels to the UI thread as an
- * SDL user event of type `event_type` with data1 = the event (owned by the receiver:
- * free with hubport_event_free after app_handle). Tones play through tones.h.
+ * hubport: the app's ports (app/ports.h) bound to the hub client (platform/net). Requests
+ * are queued on the hub client's worker; its answers are parsed there (cJSON, bodies capped
+ * by the client) into an app_event, which is handed to the caller's sink (struct
+ * hubport_sink: the kiosk posts it to the UI thread as an SDL event). The receiver owns
+ * the event: free with hubport_event_free after app_handle. Nothing here knows SDL.
  *
  * With an outbox path (home tablet), check-ins go through the sender (platform/net/
  * sender.h): committed to the outbox on disk before the tap's result is shown, delivered
@@ -20,23 +20,32 @@
 #include "ports.h"
 
 struct hubport;
-struct tones;
+
+/* Where answers go. post and post_raw are called on the hub client's worker (and post also
+ * on the calling thread); each takes ownership of what it is given, and frees it when it
+ * cannot deliver it. tone plays the app's tone port (UI thread). post_raw and tone may be
+ * NULL (raw answers are then dropped, no tones). */
+struct hubport_sink {
+    void *ctx;
+    void (*post)(void *ctx, struct app_event *ev);
+    void (*post_raw)(void *ctx, struct hubc_result *res);
+    void (*tone)(void *ctx, enum app_tone t);
+};
 
 /* token/ca_file/outbox_path may be empty (no outbox: check-ins are sent directly and a
- * failure is final). Returns NULL with the reason in err. */
+ * failure is final). The sink is copied. Returns NULL with the reason in err. */
 struct hubport *hubport_create(const char *hub_url, const char *token, const char *ca_file,
-                               const char *outbox_path, uint32_t event_type, struct tones *tones,
-                               char *err, size_t errsize);
+                               const char *outbox_path, const struct hubport_sink *sink, char *err,
+                               size_t errsize);
 /* Stops the worker (pending answers still arrive as events; drain them). Accepts NULL. */
 void hubport_destroy(struct hubport *hp);
 struct app_ports hubport_ports(struct hubport *hp);
 void hubport_event_free(void *data1);
 
 /* Requests whose answers come back raw (the card login steps in cardport.c): tags from
- * HUBPORT_TAG_RAW up are posted as SDL events of the type given to hubport_set_raw, with
- * data1 = the struct hubc_result (owned by the receiver: hubc_result_free). */
+ * HUBPORT_TAG_RAW up go to the sink's post_raw as the struct hubc_result (owned by the
+ * receiver: hubc_result_free). */
 #define HUBPORT_TAG_RAW 0x100u
-void hubport_set_raw(struct hubport *hp, uint32_t raw_event_type);
 /* Queues a request with the device token (and a card session when not NULL). Returns the
  * request id, 0 when it could not be queued. */
 /* The app's ports share one context (the hubport); the card login ports are forwarded to

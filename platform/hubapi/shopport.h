@@ -3,7 +3,7 @@
  * parsers of the hub's answers into app/shop.h structs (cJSON, every list capped).
  *
  *  - operators and catalogues: GET /v1/operators, GET /v1/operators/{id}/catalogue; the
- *    catalogue's pictures (base64 in the answer) go to the picture store (shoppics.h);
+ *    catalogue's pictures (base64 in the answer) go to the picture sink (the kiosk's shoppics.h);
  *    on a home tablet (a cache folder is set) the last catalogue answer of each operator
  *    is kept on disk and used when the hub cannot be reached (a catalogue is not personal);
  *  - orders: POST /v1/operators/{id}/orders through the sender's durable outbox when there
@@ -26,6 +26,15 @@
 #include "ports.h"
 
 struct hubport;
+
+/* The catalogue format's cap on one picture's bytes. */
+#define SHOPPORT_PICTURE_MAX (512 * 1024)
+
+/* Where decoded catalogue pictures go: called on the hub client's worker; the bytes are
+ * borrowed for the call (the sink copies what it keeps). NULL = dropped. Set before the
+ * first request. */
+void shopport_set_picture_sink(void (*put)(long operator_id, const char *path,
+                                           const unsigned char *bytes, size_t n));
 
 /* Fills the shopping ports of p (ctx is the hubport). cache_dir: where a home tablet keeps
  * catalogues (NULL or "" = nowhere: a public kiosk keeps nothing on disk). */

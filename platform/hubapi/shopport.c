@@ -16,11 +16,20 @@
 #include "hubport.h"
 #include "kb64.h"
 #include "sender.h"
-#include "shoppics.h"
 #include "shopstate.h"
 
 /* the kiosk has one hubport: the cache folder and the catalogue requests in flight are
  * module state, set on the UI thread, read by the worker under the mutex */
+/* set once before the first request (shopport_set_picture_sink); read by the worker */
+static void (*picture_sink)(long operator_id, const char *path, const unsigned char *bytes,
+                            size_t n);
+
+void shopport_set_picture_sink(void (*put)(long operator_id, const char *path,
+                                           const unsigned char *bytes, size_t n))
+{
+    picture_sink = put;
+}
+
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static char cache_dir[512];
 #define CAT_REQS 8
@@ -133,15 +142,15 @@ static void *parse_catalogue(const cJSON *root)
     {
         const cJSON *d = cJSON_GetObjectItemCaseSensitive(it, "data_base64");
         if (!it->string || !cJSON_IsString(d) ||
-            strlen(d->valuestring) > SHOPPICS_BYTES_MAX * 4 / 3 + 8)
+            strlen(d->valuestring) > SHOPPORT_PICTURE_MAX * 4 / 3 + 8)
             continue;
         size_t cap = strlen(d->valuestring) / 4 * 3 + 3;
         unsigned char *bytes = malloc(cap);
         if (!bytes)
             continue;
         int n = kb64_decode(d->valuestring, bytes, cap);
-        if (n > 0)
-            shoppics_put(c->operator_id, it->string, bytes, (size_t)n);
+        if (n > 0 && picture_sink)
+            picture_sink(c->operator_id, it->string, bytes, (size_t)n);
         free(bytes);
     }
     return c;

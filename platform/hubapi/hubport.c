@@ -5,27 +5,24 @@
  */
 #include "hubport.h"
 
-#include <SDL.h>
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "feature.h"
 #include "hubclient.h"
 #include "privport.h" /* privacy + checkups (issues 5, 6) */
 #include "sender.h"
 #include "shopport.h" /* shopping and family requests (issue 7) */
-#include "tones.h"
 
 struct hubport {
     struct hubc *client;
     struct sender *sender; /* NULL without an outbox */
-    uint32_t event_type;
-    uint32_t raw_type; /* 0 until hubport_set_raw */
-    void *card_ctx;    /* cardport, when the card reader is used */
+    struct hubport_sink sink;
+    void *card_ctx; /* cardport, when the card reader is used */
     uint32_t (*card_login)(void *ctx, uint32_t seq, const char *pin, size_t len, int min);
     void (*card_logout)(void *ctx);
-    struct tones *tones;
     /* --- privacy + checkups (issues 5, 6): where the card session's token comes from --- */
     const char *(*session_of)(void *ctx);
     void *session_ctx;
@@ -89,7 +86,7 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
     /* --- shopping and family requests (issue 7) --- */
-    if (ev->kind >= APP_EV_SHOP_OPERATORS && ev->kind <= APP_EV_REQ_ANSWERED) {
+    if (feature_shop_owns(ev->kind)) {
         shopport_parse(ev, err, status, body);
         return;
     }
@@ -147,22 +144,12 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
         /* 201 {"help":{"alert_ids":[family, city]}}: both levels are alerted at once, which
          * the screen says in its own words */
         break;
-    /* --- privacy + checkups (issues 5, 6) --- */
-    case APP_EV_PRIV_LOG:
-    case APP_EV_PRIV_CONSENTS:
-    case APP_EV_PRIV_CONSENT_SET:
-    case APP_EV_PRIV_ALERTS:
-    case APP_EV_PRIV_FAM_ALERTS:
-    case APP_EV_PRIV_ACK:
-    case APP_EV_CK_LIST:
-    case APP_EV_CK_ONE:
-    case APP_EV_CK_TREND:
-        ev->priv = privport_parse(ev->kind, body);
-        if (!ev->priv)
-            ev->net = APP_NET_BAD_ANSWER;
-        break;
-    /* --- end privacy + checkups --- */
     default:
+        if (feature_priv_owns(ev->kind)) {
+            ev->priv = privport_parse(ev->kind, body);
+            if (!ev->priv)
+                ev->net = APP_NET_BAD_ANSWER;
+        }
         break;
     }
     cJSON_Delete(root);
@@ -170,14 +157,7 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 
 static void post(struct hubport *hp, struct app_event *ev)
 {
-    SDL_Event e;
-    SDL_zero(e);
-    e.type = hp->event_type;
-    e.user.data1 = ev;
-    if (SDL_PushEvent(&e) != 1) {
-        fprintf(stderr, "kiosk: cannot post a hub answer: %s\n", SDL_GetError());
-        free(ev);
-    }
+    hp->sink.post(hp->sink.ctx, ev);
 }
 
 /* The sender's report (on a worker thread) → CHECKIN_DONE. */
@@ -221,11 +201,9 @@ static void on_done(void *ctx, struct hubc_result *res)
 {
     struct hubport *hp = ctx;
     if (res->tag >= HUBPORT_TAG_RAW) {
-        SDL_Event e;
-        SDL_zero(e);
-        e.type = hp->raw_type;
-        e.user.data1 = res;
-        if (!hp->raw_type || SDL_PushEvent(&e) != 1)
+        if (hp->sink.post_raw)
+            hp->sink.post_raw(hp->sink.ctx, res);
+        else
             hubc_result_free(res);
         return;
     }
@@ -258,16 +236,15 @@ static void on_done(void *ctx, struct hubc_result *res)
 }
 
 struct hubport *hubport_create(const char *hub_url, const char *token, const char *ca_file,
-                               const char *outbox_path, uint32_t event_type, struct tones *tones,
-                               char *err, size_t errsize)
+                               const char *outbox_path, const struct hubport_sink *sink, char *err,
+                               size_t errsize)
 {
     struct hubport *hp = calloc(1, sizeof *hp);
     if (!hp) {
         snprintf(err, errsize, "out of memory");
         return NULL;
     }
-    hp->event_type = event_type;
-    hp->tones = tones;
+    hp->sink = *sink;
     struct hubc_config cfg = {hub_url, token && *token ? token : NULL,
                               ca_file && *ca_file ? ca_file : NULL, 10000};
     hp->client = hubc_create(&cfg, on_done, hp);
@@ -374,11 +351,6 @@ static void card_logout_fwd(void *ctx)
         hp->card_logout(hp->card_ctx);
 }
 
-void hubport_set_raw(struct hubport *hp, uint32_t raw_event_type)
-{
-    hp->raw_type = raw_event_type;
-}
-
 uint32_t hubport_submit_raw(struct hubport *hp, enum hubc_method m, const char *path,
                             const char *body, const char *card_session, uint32_t tag)
 {
@@ -441,7 +413,8 @@ static void retry_pending(void *ctx)
 static void tone(void *ctx, enum app_tone t)
 {
     struct hubport *hp = ctx;
-    tones_play(hp->tones, t);
+    if (hp->sink.tone)
+        hp->sink.tone(hp->sink.ctx, t);
 }
 
 struct app_ports hubport_ports(struct hubport *hp)
