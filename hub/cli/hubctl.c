@@ -9,6 +9,7 @@
  */
 #include "audit.h"
 #include "catalog.h"
+#include "ckshow.h"
 #include "ckstore.h"
 #include "oqueue.h"
 #include "whsig.h"
@@ -70,6 +71,8 @@ static void usage(FILE *f)
         "                               its API key once\n"
         "  checkup-import --source ID --file F [--format fhir|csv]\n"
         "                               import an eCheckup Bundle (JSON) or a CSV file\n"
+        "  checkup-show --resident ID   each checkup's date and source, one line per item:\n"
+        "                               code, name, value, unit, our judgement\n"
         "  consent-grant --resident ID --recipient KIND:ID --data-kind K --purpose P\n"
         "                               record a consent given on paper (e.g. source:1\n"
         "                               checkups:1 linkage; operator:1 address delivery)\n"
@@ -847,6 +850,16 @@ out:
     return rc;
 }
 
+static int cmd_checkup_show(sqlite3 *db, const struct args *a)
+{
+    long long resident;
+    if (parse_ll(opt(a, "--resident"), 1, ID_MAX, &resident) != 0) {
+        fprintf(stderr, "hubctl: checkup-show needs --resident ID\n");
+        return 2;
+    }
+    return ckshow_print(db, resident, stdout) < 0 ? 1 : 0;
+}
+
 static int cmd_consent_grant(sqlite3 *db, const struct args *a)
 {
     long long resident, rid;
@@ -1072,6 +1085,7 @@ static const struct command {
     {"escalate", cmd_escalate},
     {"source-add", cmd_source_add},
     {"checkup-import", cmd_checkup_import},
+    {"checkup-show", cmd_checkup_show},
     {"consent-grant", cmd_consent_grant},
     {"operator-add", cmd_operator_add},
     {"catalogue-import", cmd_catalogue_import},

@@ -114,6 +114,14 @@ static const char *const migrations[] = {
     " PRIMARY KEY(operator_id, path));",
     /* 6: whether 元気がない alerts the family at once (per resident, on unless turned off) */
     "ALTER TABLE residents ADD COLUMN unwell_alert INTEGER NOT NULL DEFAULT 1;",
+    /* 7: checkup corrections (a re-sent document replaces the earlier one, kept for audit),
+     * the report category and date, a coded result's code system and the sender's words */
+    "ALTER TABLE checkups ADD COLUMN superseded_by INTEGER REFERENCES checkups(id);"
+    "ALTER TABLE checkups ADD COLUMN category TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE checkups ADD COLUMN doc_date TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX checkups_bundle ON checkups(resident_id, bundle_id);"
+    "ALTER TABLE checkup_results ADD COLUMN system TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE checkup_results ADD COLUMN display TEXT NOT NULL DEFAULT '';",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

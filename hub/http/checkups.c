@@ -9,6 +9,7 @@
  * every view writes its audit record in the same transaction.
  */
 #include "audit.h"
+#include "checkup_codes.h"
 #include "checkup_judge.h"
 #include "ckstore.h"
 #include "gate.h"
@@ -223,7 +224,8 @@ static const char *kind_str(int k)
 }
 
 /* Rebuilds a result from a checkup_results row (code, identity, kind, value, text, unit,
- * ref_low, ref_high at columns c..c+7). 0, or -1 when the item is not in the dictionary. */
+ * ref_low, ref_high, system, display at columns c..c+9). 0, or -1 when the item is not in
+ * the dictionary. */
 static int row_result(sqlite3_stmt *st, int c, struct checkup_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -242,6 +244,8 @@ static int row_result(sqlite3_stmt *st, int c, struct checkup_result *res)
     res->ref_low = sqlite3_column_double(st, c + 6);
     res->has_high = sqlite3_column_type(st, c + 7) != SQLITE_NULL;
     res->ref_high = sqlite3_column_double(st, c + 7);
+    snprintf(res->system, sizeof res->system, "%s", (const char *)sqlite3_column_text(st, c + 8));
+    snprintf(res->display, sizeof res->display, "%s", (const char *)sqlite3_column_text(st, c + 9));
     return 0;
 }
 
@@ -271,6 +275,20 @@ static void add_judgement(cJSON *o, enum checkup_judgement jd, enum checkup_judg
                                                                : "none");
 }
 
+/* "range": the lab's reference range, either side null when not sent. */
+static void add_range(cJSON *o, const struct checkup_result *res)
+{
+    cJSON *range = cJSON_AddObjectToObject(o, "range");
+    if (res->has_low)
+        cJSON_AddNumberToObject(range, "low", res->ref_low);
+    else
+        cJSON_AddNullToObject(range, "low");
+    if (res->has_high)
+        cJSON_AddNumberToObject(range, "high", res->ref_high);
+    else
+        cJSON_AddNullToObject(range, "high");
+}
+
 static cJSON *item_json(const struct checkup_result *res, enum checkup_sex sex)
 {
     enum checkup_judge_basis basis = CHECKUP_BASIS_NONE;
@@ -285,17 +303,17 @@ static cJSON *item_json(const struct checkup_result *res, enum checkup_sex sex)
     else
         cJSON_AddNullToObject(o, "value");
     cJSON_AddStringToObject(o, "text", res->kind == CHECKUP_V_NUMBER ? "" : res->text);
+    if (res->kind == CHECKUP_V_CODE) {
+        /* The code in words: ours where we know the code system, else the sender's
+         * display, else the code itself (docs/api.md). */
+        const struct checkup_code *w = checkup_codes_find(res->system, res->text);
+        const char *fallback = res->display[0] ? res->display : res->text;
+        cJSON_AddStringToObject(o, "text_ja", w ? w->ja : fallback);
+        cJSON_AddStringToObject(o, "text_en", w ? w->en : fallback);
+    }
     cJSON_AddStringToObject(o, "unit", res->unit);
     cJSON_AddStringToObject(o, "unit_display", res->item->unit_display);
-    cJSON *range = cJSON_AddObjectToObject(o, "range");
-    if (res->has_low)
-        cJSON_AddNumberToObject(range, "low", res->ref_low);
-    else
-        cJSON_AddNullToObject(range, "low");
-    if (res->has_high)
-        cJSON_AddNumberToObject(range, "high", res->ref_high);
-    else
-        cJSON_AddNullToObject(range, "high");
+    add_range(o, res);
     add_judgement(o, jd, basis);
     cJSON_AddItemToObject(o, "threshold", threshold_json(res->item, sex));
     const char *ja = checkup_judge_explain_ja(res->item), *en = checkup_judge_explain_en(res->item);
@@ -311,7 +329,8 @@ static cJSON *item_json(const struct checkup_result *res, enum checkup_sex sex)
 }
 
 static const char RESULT_COLS[] =
-    "r.code, r.identity, r.kind, r.value, r.text, r.unit, r.ref_low, r.ref_high";
+    "r.code, r.identity, r.kind, r.value, r.text, r.unit, r.ref_low, r.ref_high, r.system,"
+    " r.display";
 
 /* Fills items (or only the summary counts when items is NULL) of checkup id. */
 static int fill_items(sqlite3 *db, long long id, enum checkup_sex sex, cJSON *items, int counts[4])
@@ -366,10 +385,12 @@ static int ck_list(sqlite3 *db, struct ck_job *j, long long resident, struct ck_
     char sql[512];
     int rc = -1;
     /* The years that hold checkups of consented sources (for the kiosk's year tabs). */
-    if (sqlite3_prepare_v2(db,
-                           "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) AS y, source_id"
-                           " FROM checkups WHERE resident_id = ? ORDER BY y DESC",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            db,
+            "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) AS y, source_id"
+            " FROM checkups WHERE resident_id = ? AND superseded_by IS NULL ORDER BY y"
+            " DESC",
+            -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, resident);
     cJSON *years = cJSON_AddArrayToObject(o, "years");
@@ -393,7 +414,8 @@ static int ck_list(sqlite3 *db, struct ck_job *j, long long resident, struct ck_
     sqlite3_finalize(st);
     st = NULL;
     snprintf(sql, sizeof sql,
-             "%s WHERE c.resident_id = ?1 AND (?2 = 0 OR (c.date, c.id) < (SELECT date, id FROM"
+             "%s WHERE c.resident_id = ?1 AND c.superseded_by IS NULL AND (?2 = 0 OR (c.date, "
+             "c.id) < (SELECT date, id FROM"
              " checkups WHERE id = ?2)) AND (?3 = 0 OR CAST(substr(c.date, 1, 4) AS INTEGER) ="
              " ?3) ORDER BY c.date DESC, c.id DESC",
              HEAD_SQL);
@@ -451,7 +473,8 @@ static int ck_one(sqlite3 *db, struct ck_job *j, long long resident, struct ck_s
     sqlite3_stmt *st = NULL;
     char sql[256];
     int rc = -1;
-    snprintf(sql, sizeof sql, "%s WHERE c.id = ?1 AND c.resident_id = ?2", HEAD_SQL);
+    snprintf(sql, sizeof sql,
+             "%s WHERE c.id = ?1 AND c.resident_id = ?2 AND c.superseded_by IS NULL", HEAD_SQL);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, j->r->path_id);
@@ -491,12 +514,14 @@ static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck
     sqlite3_stmt *st = NULL;
     char sql[512];
     int rc = -1;
+    struct checkup_result *newest = NULL; /* the newest point's result */
     /* The unit: as asked, else the newest result's (trends group on identity + unit). */
     if (!j->unit[0]) {
         if (sqlite3_prepare_v2(db,
                                "SELECT r.unit FROM checkup_results r JOIN checkups c ON c.id ="
                                " r.checkup_id WHERE c.resident_id = ? AND r.identity = ? AND"
-                               " r.kind = 0 ORDER BY c.date DESC LIMIT 1",
+                               " r.kind = 0 AND c.superseded_by IS NULL ORDER BY c.date DESC"
+                               " LIMIT 1",
                                -1, &st, NULL) != SQLITE_OK)
             return -1;
         sqlite3_bind_int64(st, 1, resident);
@@ -509,7 +534,7 @@ static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck
     snprintf(sql, sizeof sql,
              "SELECT c.id, c.date, c.source_id, c.sex, %s FROM checkup_results r JOIN checkups c"
              " ON c.id = r.checkup_id WHERE c.resident_id = ? AND r.identity = ? AND r.unit = ?"
-             " AND r.kind = 0 ORDER BY c.date, c.id",
+             " AND r.kind = 0 AND c.superseded_by IS NULL ORDER BY c.date, c.id",
              RESULT_COLS);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
@@ -519,6 +544,11 @@ static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck
     cJSON *pts = cJSON_CreateArray();
     const struct checkup_item *item = NULL;
     enum checkup_sex sex = CHECKUP_SEX_UNKNOWN;
+    newest = calloc(1, sizeof *newest); /* large: not on the stack */
+    if (!newest) {
+        cJSON_Delete(pts);
+        goto out;
+    }
     int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
         int slot;
@@ -527,20 +557,24 @@ static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck
             cJSON_Delete(pts);
             goto out;
         }
-        struct checkup_result res;
-        if (!a || row_result(st, 4, &res) != 0)
+        struct checkup_result *res = newest; /* points come oldest first: the last stays */
+        if (!a)
             continue;
+        if (row_result(st, 4, res) != 0) {
+            memset(res, 0, sizeof *res); /* stored rows are always in the dictionary */
+            continue;
+        }
         sex = ckstore_sex_from_str((const char *)sqlite3_column_text(st, 3));
-        item = res.item;
+        item = res->item;
         enum checkup_judge_basis basis = CHECKUP_BASIS_NONE;
-        enum checkup_judgement jd = checkup_judge_result(&res, sex, &basis);
+        enum checkup_judgement jd = checkup_judge_result(res, sex, &basis);
         cJSON *p = cJSON_CreateObject();
         const char *date = (const char *)sqlite3_column_text(st, 1);
         cJSON_AddNumberToObject(p, "checkup_id", (double)sqlite3_column_int64(st, 0));
         cJSON_AddStringToObject(p, "date", date);
         cJSON_AddNumberToObject(p, "year", (double)strtol(date, NULL, 10));
-        cJSON_AddStringToObject(p, "code", res.code);
-        cJSON_AddNumberToObject(p, "value", res.value);
+        cJSON_AddStringToObject(p, "code", res->code);
+        cJSON_AddNumberToObject(p, "value", res->value);
         add_judgement(p, jd, basis);
         cJSON_AddItemToArray(pts, p);
         cs->released[slot] = 1;
@@ -555,16 +589,20 @@ static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck
         cJSON_AddStringToObject(o, "name", item->name);
         cJSON_AddStringToObject(o, "unit_display", item->unit_display);
         cJSON_AddItemToObject(o, "threshold", threshold_json(item, sex));
+        add_range(o, newest);
         const char *ja = checkup_judge_explain_ja(item);
         if (ja)
             cJSON_AddStringToObject(o, "explain_ja", ja);
     } else {
         cJSON_AddNullToObject(o, "name");
         cJSON_AddNullToObject(o, "threshold");
+        memset(newest, 0, sizeof *newest);
+        add_range(o, newest);
     }
     cJSON_AddItemToObject(o, "points", pts);
     rc = ck_audit(db, j, resident, "checkups.trend", cs);
 out:
+    free(newest);
     sqlite3_finalize(st);
     return rc;
 }

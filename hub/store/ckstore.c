@@ -90,13 +90,14 @@ static int patient_entry(const char *data, size_t len)
     return idx;
 }
 
-static int find_resident(sqlite3 *db, const struct checkup *c, long long *resident)
+/* The resident enrolled with these insured-person numbers: 1 found, 0 none, -1 error. */
+static int find_member(sqlite3 *db, const struct checkup_member *m, long long *resident)
 {
     char key[4 * CHECKUP_ID_MAX + 4];
     sqlite3_stmt *st = NULL;
     int r = -1;
     *resident = 0;
-    if (checkup_member_key(&c->member, key, sizeof key) != 0)
+    if (checkup_member_key(m, key, sizeof key) != 0)
         return 0;
     if (sqlite3_prepare_v2(db, "SELECT id FROM residents WHERE member_key = ?", -1, &st, NULL) !=
         SQLITE_OK)
@@ -114,14 +115,51 @@ out:
     return r;
 }
 
+/* Patient.identifier's numbers win; the insurance Coverage's, when they differ, are
+ * tried only when Patient.identifier's match nobody (docs/checkup.md). */
+static int find_resident(sqlite3 *db, const struct checkup *c, long long *resident)
+{
+    int r = find_member(db, &c->member, resident);
+    if (r == 0 && c->has_alt_member)
+        r = find_member(db, &c->alt_member, resident);
+    return r;
+}
+
+/* A correction: the newly stored checkup id replaces every shown checkup of the same
+ * resident with the same document identifier. The earlier rows stay, for audit. */
+static int supersede(sqlite3 *db, long long resident, const struct checkup *c, long long id,
+                     int *replaced)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    *replaced = 0;
+    if (!c->bundle_id[0])
+        return 0;
+    if (sqlite3_prepare_v2(db,
+                           "UPDATE checkups SET superseded_by = ?1 WHERE resident_id = ?2 AND"
+                           " bundle_id = ?3 AND id <> ?1 AND superseded_by IS NULL",
+                           -1, &st, NULL) != SQLITE_OK)
+        goto out;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, resident);
+    sqlite3_bind_text(st, 3, c->bundle_id, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        goto out;
+    *replaced = sqlite3_changes(db);
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int store_results(sqlite3 *db, long long id, const struct checkup *c)
 {
     sqlite3_stmt *st = NULL;
     int rc = -1;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO checkup_results(checkup_id, code, identity, kind, value,"
-                           " text, unit, ref_low, ref_high, sender_flag)"
-                           " VALUES(?,?,?,?,?,?,?,?,?,?)",
+                           " text, unit, ref_low, ref_high, sender_flag, system, display)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
         goto out;
     for (size_t i = 0; i < c->n_results; i++) {
@@ -141,6 +179,8 @@ static int store_results(sqlite3 *db, long long id, const struct checkup *c)
         if (r->has_high)
             sqlite3_bind_double(st, 9, r->ref_high);
         sqlite3_bind_text(st, 10, r->sender_flag, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 11, r->system, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 12, r->display, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
             goto out;
     }
@@ -160,8 +200,10 @@ static int store_one(sqlite3 *db, long long source_id, long long resident, const
     *created = 0;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO checkups(resident_id, source_id, content_hash, format,"
-                           " bundle_id, date, org_system, org_id, org_name, sex, imported_unix)"
-                           " VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(content_hash) DO NOTHING",
+                           " bundle_id, date, org_system, org_id, org_name, sex, imported_unix,"
+                           " category, doc_date)"
+                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(content_hash) DO"
+                           " NOTHING",
                            -1, &st, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(st, 1, resident);
@@ -175,6 +217,8 @@ static int store_one(sqlite3 *db, long long source_id, long long resident, const
     sqlite3_bind_text(st, 9, c->source_org_name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 10, checkup_sex_str(c->sex), -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 11, (long long)now);
+    sqlite3_bind_text(st, 12, c->category, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 13, c->doc_date, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto out;
     if (sqlite3_changes(db) == 1) {
@@ -248,12 +292,15 @@ int ckstore_import(sqlite3 *db, long long source_id, const struct checkup_list *
         int created = 0;
         if (checkup_hash_hex(list->v[i], hash) != CHECKUP_OK)
             goto out;
+        int replaced = 0;
         if (store_one(db, source_id, residents[i], list->v[i], fmt, hash, &id, &created, now) != 0)
+            goto out;
+        if (created && supersede(db, residents[i], list->v[i], id, &replaced) != 0)
             goto out;
         if (created) {
             struct audit_rec a = {.at = now,
                                   .actor = actor,
-                                  .action = "checkup.import",
+                                  .action = replaced ? "checkup.correct" : "checkup.import",
                                   .outcome = "ok",
                                   .subject = residents[i],
                                   .data_kinds = kinds,
@@ -270,6 +317,7 @@ int ckstore_import(sqlite3 *db, long long source_id, const struct checkup_list *
         cJSON_AddStringToObject(e, "date", list->v[i]->date);
         cJSON_AddStringToObject(e, "content_hash", hash);
         cJSON_AddBoolToObject(e, "created", created);
+        cJSON_AddNumberToObject(e, "replaced", replaced);
         cJSON_AddItemToArray(arr, e);
     }
     *result = arr;

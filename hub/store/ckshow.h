@@ -1,0 +1,24 @@
+/*
+ * ckshow.h: the operator's read-out of a resident's checkups (`hubctl checkup-show`), so a
+ * city can check an import without a kiosk. Every shown checkup (corrections replace the
+ * earlier version; replaced ones are not printed), newest first, each item on one line with
+ * our own judgement. The format is stable (docs/checkup.md "checkup-show"): tab-separated,
+ *
+ *   checkup <TAB> id <TAB> date <TAB> source id <TAB> source name <TAB> org id <TAB> org name
+ *   item <TAB> code <TAB> name <TAB> value <TAB> unit <TAB> judgement
+ *
+ * where value is the number with the item's decimals, a code as "code words" (1 マイナス),
+ * or the whole text (tabs and line breaks as spaces); unit and empty fields are "-";
+ * judgement is normal / guidance / see_doctor / none.
+ */
+#ifndef HUB_CKSHOW_H
+#define HUB_CKSHOW_H
+
+#include <stdio.h>
+#include <sqlite3.h>
+
+/* Prints resident's checkups to out. Returns the number of checkups printed, or -1 on a
+ * database error. */
+int ckshow_print(sqlite3 *db, long long resident, FILE *out);
+
+#endif
