@@ -7,7 +7,6 @@
 #include "db_backend.h"
 #include "db_sqlite.h"
 
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 struct sq_db {
     struct db base;
     sqlite3 *conn;
+    int borrowed; /* db_sqlite_wrap(): the connection is not ours to close */
 };
 
 struct sq_stmt {
@@ -30,35 +30,6 @@ static struct sq_db *sq(struct db *db)
 static struct sq_stmt *sqs(struct db_stmt *st)
 {
     return (struct sq_stmt *)st;
-}
-
-/* Handles by connection, for db_sqlite_of() (code that still holds a bare sqlite3 *).
- * A handful of connections at most: a small array is enough. */
-#define SQ_REGISTRY 256
-static pthread_mutex_t registry_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct sq_db *registry[SQ_REGISTRY];
-
-static void registry_put(struct sq_db *d, int add)
-{
-    pthread_mutex_lock(&registry_mu);
-    for (int i = 0; i < SQ_REGISTRY; i++) {
-        if (add ? registry[i] == NULL : registry[i] == d) {
-            registry[i] = add ? d : NULL;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&registry_mu);
-}
-
-struct db *db_sqlite_of(sqlite3 *conn)
-{
-    struct db *found = NULL;
-    pthread_mutex_lock(&registry_mu);
-    for (int i = 0; i < SQ_REGISTRY && !found; i++)
-        if (registry[i] && registry[i]->conn == conn)
-            found = &registry[i]->base;
-    pthread_mutex_unlock(&registry_mu);
-    return found;
 }
 
 sqlite3 *db_sqlite_handle(struct db *db)
@@ -87,8 +58,8 @@ static enum db_status fail(struct db *db, int rc)
 static void sq_close(struct db *db)
 {
     struct sq_db *d = sq(db);
-    registry_put(d, 0);
-    sqlite3_close_v2(d->conn);
+    if (!d->borrowed)
+        sqlite3_close_v2(d->conn);
     free(d);
 }
 
@@ -301,7 +272,10 @@ struct db *db_sqlite_open(const char *path, int flags, enum db_status *status, c
                           size_t errcap)
 {
     struct sq_db *d = calloc(1, sizeof *d);
-    int oflags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    /* Read handles are used by one thread at a time; a write handle is serialised by
+     * SQLite too, as the hub's writer connection always was. */
+    int oflags = SQLITE_OPEN_READWRITE |
+                 ((flags & DB_OPEN_READONLY) ? SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_FULLMUTEX);
     *status = DB_ERR;
     if (!d) {
         snprintf(err, errcap, "out of memory opening %s", path);
@@ -323,11 +297,21 @@ struct db *db_sqlite_open(const char *path, int flags, enum db_status *status, c
         snprintf(err, errcap, "cannot set up database %s: %s", path, d->base.errmsg);
         goto fail;
     }
-    registry_put(d, 1);
     *status = DB_OK;
     return &d->base;
 fail:
     sqlite3_close_v2(d->conn);
     free(d);
     return NULL;
+}
+
+struct db *db_sqlite_wrap(sqlite3 *conn)
+{
+    struct sq_db *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->base.ops = &sq_ops;
+    d->conn = conn;
+    d->borrowed = 1;
+    return &d->base;
 }

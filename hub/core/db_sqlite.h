@@ -14,7 +14,8 @@
  * is not a SQLite handle. */
 sqlite3 *db_sqlite_handle(struct db *db);
 
-/* The handle that owns conn (opened by db_open), or NULL. Thread-safe. */
-struct db *db_sqlite_of(sqlite3 *conn);
+/* A handle over a connection opened elsewhere (borrowed: db_close() frees the handle and
+ * its statements but leaves conn open). NULL when out of memory. */
+struct db *db_sqlite_wrap(sqlite3 *conn);
 
 #endif

@@ -6,6 +6,7 @@
  * the user_version bump, so a crash leaves either the old or the new version.
  */
 #include "hubdb.h"
+#include "db_sqlite.h"
 #include "orders.h"
 
 #include <pthread.h>
@@ -84,9 +85,7 @@ static const char *const migrations[] = {
     " at_unix INTEGER NOT NULL);"
     "CREATE INDEX activity_resident ON activity(resident_id, at_unix);"
     "CREATE INDEX sessions_resident ON sessions(resident_id, created_unix);",
-    /* 5: source organisations + checkups (issue 6), shopping operators (issue 7). The
-     * orders library's own tables (ord_*) are created by orders_schema_apply() after the
-     * migrations (CREATE ... IF NOT EXISTS, owned by hub/orders). */
+    /* 5: source organisations + checkups, shopping operators. */
     "ALTER TABLE residents ADD COLUMN member_key TEXT;"
     "ALTER TABLE residents ADD COLUMN address TEXT NOT NULL DEFAULT '';"
     "CREATE UNIQUE INDEX residents_member ON residents(member_key)"
@@ -122,6 +121,12 @@ static const char *const migrations[] = {
     "CREATE INDEX checkups_bundle ON checkups(resident_id, bundle_id);"
     "ALTER TABLE checkup_results ADD COLUMN system TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE checkup_results ADD COLUMN display TEXT NOT NULL DEFAULT '';",
+    /* 8: the orders tables (ord_*: orders, items, idempotency keys, pseudonym keys,
+     * webhooks, deliveries, family requests). Hubs up to version 7 created them outside
+     * the migrations with CREATE ... IF NOT EXISTS, which is why this step keeps IF NOT
+     * EXISTS: on such a database it finds them, with their rows, and only records the
+     * version. */
+    orders_schema_ddl,
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -190,51 +195,25 @@ out:
     return st;
 }
 
+/* The PostgreSQL text of migration i+1 where it differs from the SQLite one (filled by
+ * the PostgreSQL backend's work; NULL: none yet). */
+static const char *const migrations_pg[N_MIGRATIONS];
+
 enum hubdb_status hubdb_migrate(sqlite3 *db, char *err, size_t errcap)
 {
-    int v = hubdb_user_version(db);
-    if (v < 0) {
-        snprintf(err, errcap, "cannot read the schema version: %s", sqlite3_errmsg(db));
+    struct db_migration steps[N_MIGRATIONS];
+    for (int i = 0; i < N_MIGRATIONS; i++)
+        steps[i] = (struct db_migration){.sqlite = migrations[i], .postgres = migrations_pg[i]};
+    struct db *d = db_sqlite_wrap(db);
+    if (!d) {
+        snprintf(err, errcap, "out of memory");
         return HUBDB_ERR_OPEN;
     }
-    if (v > N_MIGRATIONS) {
-        snprintf(err, errcap,
-                 "the database has schema version %d but this hub knows only up to %d; "
-                 "use a newer hub",
-                 v, N_MIGRATIONS);
+    enum db_status st = db_migrate(d, steps, N_MIGRATIONS, err, errcap);
+    db_close(d);
+    if (st == DB_ERR_NEWER)
         return HUBDB_ERR_NEWER;
-    }
-    for (; v < N_MIGRATIONS; v++) {
-        char bump[64];
-        snprintf(bump, sizeof bump, "PRAGMA user_version=%d", v + 1);
-        if (hubdb_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
-            snprintf(err, errcap, "cannot start migration %d: %s", v + 1, sqlite3_errmsg(db));
-            return HUBDB_ERR_MIGRATE;
-        }
-        /* Another process may have migrated while we waited for the lock. */
-        if (hubdb_user_version(db) > v) {
-            hubdb_exec(db, "ROLLBACK");
-            v = hubdb_user_version(db) - 1;
-            continue;
-        }
-        if (hubdb_exec(db, migrations[v]) != SQLITE_OK || hubdb_exec(db, bump) != SQLITE_OK) {
-            snprintf(err, errcap, "migration %d failed: %s", v + 1, sqlite3_errmsg(db));
-            hubdb_exec(db, "ROLLBACK");
-            return HUBDB_ERR_MIGRATE;
-        }
-        if (hubdb_exec(db, "COMMIT") != SQLITE_OK) {
-            snprintf(err, errcap, "migration %d could not be committed: %s", v + 1,
-                     sqlite3_errmsg(db));
-            hubdb_exec(db, "ROLLBACK");
-            return HUBDB_ERR_MIGRATE;
-        }
-    }
-    /* The orders library's tables (hub/orders owns their shape; IF NOT EXISTS). */
-    if (orders_schema_apply(db) != ORDERS_OK) {
-        snprintf(err, errcap, "cannot create the orders tables: %s", sqlite3_errmsg(db));
-        return HUBDB_ERR_MIGRATE;
-    }
-    return HUBDB_OK;
+    return st == DB_OK ? HUBDB_OK : HUBDB_ERR_MIGRATE;
 }
 
 #define STMT_CACHE 4096 /* power of two */

@@ -38,7 +38,7 @@ const char *orders_rc_str(enum orders_rc rc)
     return "unknown";
 }
 
-static const char SCHEMA[] =
+const char orders_schema_ddl[] =
     "CREATE TABLE IF NOT EXISTS ord_orders(\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  resident_id INTEGER NOT NULL,\n"
@@ -113,12 +113,13 @@ static const char SCHEMA[] =
 
 const char *orders_schema_sql(void)
 {
-    return SCHEMA;
+    return orders_schema_ddl;
 }
 
 enum orders_rc orders_schema_apply(sqlite3 *db)
 {
-    return sqlite3_exec(db, SCHEMA, NULL, NULL, NULL) == SQLITE_OK ? ORDERS_OK : ORDERS_DB;
+    return sqlite3_exec(db, orders_schema_ddl, NULL, NULL, NULL) == SQLITE_OK ? ORDERS_OK
+                                                                              : ORDERS_DB;
 }
 
 sqlite3 *orders_db_open(const char *path)

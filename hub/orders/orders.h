@@ -89,13 +89,16 @@ struct orders_order {
  * (CREATE ... IF NOT EXISTS). Static string, do not free.
  */
 const char *orders_schema_sql(void);
+/* The same text: the hub's versioned migrations (hub/core/hubdb.c) apply it as one step;
+ * a later change to these tables is a new migration there, never an edit here. */
+extern const char orders_schema_ddl[];
 
 /* Runs orders_schema_sql() on db. Returns ORDERS_OK or ORDERS_DB. */
 enum orders_rc orders_schema_apply(sqlite3 *db) ORDERS_MUST_USE;
 
 /* Opens a database file the way the library expects it (WAL, synchronous=FULL, foreign
  * keys on, busy timeout 5 s) and applies the schema: for tests, tools and the benchmark;
- * the hub opens its own database and calls orders_schema_apply. Returns an owned handle
+ * the hub creates the tables through its migrations instead. Returns an owned handle
  * (close with sqlite3_close) or NULL. */
 sqlite3 *orders_db_open(const char *path);
 

@@ -35,7 +35,7 @@ static void t_health(void)
     cJSON *j = NULL;
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/health", NULL, NULL, NULL, &j), 200);
     CHECK_STR_EQ(cJSON_GetObjectItem(j, "status")->valuestring, "ok");
-    CHECK_INT_EQ(cJSON_GetObjectItem(j, "schema_version")->valueint, 7);
+    CHECK_INT_EQ(cJSON_GetObjectItem(j, "schema_version")->valueint, 8);
     cJSON_Delete(j);
 }
 

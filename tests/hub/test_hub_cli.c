@@ -32,7 +32,7 @@ static void t_init_repeatable(void)
 {
     char v[16] = "";
     CHECK_INT_EQ(ht_ctl(&T, "schema_version", v, sizeof v, "init"), 0);
-    CHECK_STR_EQ(v, "7");
+    CHECK_STR_EQ(v, "8");
     CHECK_INT_EQ(ht_ctl(&T, "schema_version", v, sizeof v, "init"), 0);
     /* WAL is a property of the file: it stays on for every later connection. */
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM pragma_journal_mode WHERE journal_mode ="
