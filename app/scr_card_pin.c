@@ -1,6 +1,7 @@
 /*
  * scr_card_pin: the PIN pad. Tries left are said before entry; the digits show as big
- * dots, never as digits; 3×4 keys with 消す (clear) and もどす (delete one); 決定 sends
+ * dots, never as digits; 3×4 keys with 全部 消す (clear) and 1文字 消す (delete one: not
+ * "もどす", which reads like もどる, the Back button beside it); 決定 sends
  * the 4 digits to the card port, which copies them, and they are wiped here at once.
  * Leaving the screen wipes them too. A public kiosk never shows this pad when only one
  * try is left (app.c routes to scr_card_message instead).
@@ -20,9 +21,14 @@ static void frame(struct app *a, struct ui_rect c)
     if (a->card.tries == APP_TRIES_UNKNOWN)
         i18n_format(line, sizeof line, app_s(a, "pin_ask"), NULL, NULL, NULL, NULL);
     else {
+        /* said as the number of wrong PINs that lock the card (the card's own count), and
+         * at the last try as "the next wrong PIN locks it": never "N mistakes allowed",
+         * which is one more than true */
+        static const char *const keys[2][2] = {{"pin_tries", "pin_tries_last"},
+                                               {"pin_wrong", "pin_wrong_last"}};
         snprintf(tries, sizeof tries, "%d", a->card.tries);
-        i18n_format(line, sizeof line, app_s(a, a->card.wrong_pin ? "pin_wrong" : "pin_tries"),
-                    tries, NULL, NULL, NULL);
+        i18n_format(line, sizeof line, app_s(a, keys[a->card.wrong_pin][a->card.tries <= 1]), tries,
+                    NULL, NULL, NULL);
     }
     int y = c.y;
     y += wg_paragraph(ui, (struct ui_rect){c.x, y, lw, 0}, UI_FONT_BOLD, WG_BODY_MM,

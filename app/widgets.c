@@ -196,6 +196,18 @@ char wg_keypad(struct ui *ui, const char *prefix, struct ui_rect r, const char *
     static const char keys[12] = {'1', '2', '3', '4', '5', '6', '7', '8', '9', 'C', '0', 'D'};
     int gap = ui_mm(ui, WG_GAP_MM);
     int cw = (r.w - 2 * gap) / 3, ch = (r.h - 3 * gap) / 4;
+    /* the bottom row's keys carry words ("1文字 消す"), which may need two lines: that row
+     * takes the height its words need and the digit rows share the rest, never below the
+     * target minimum */
+    int last_h = ch;
+    const char *words[2] = {clear, del};
+    for (int k = 0; k < 2; k++) {
+        struct wg_button w = {"k", words[k], ICON_NONE, WG_SECONDARY, false, WG_KEY_MM};
+        last_h = max_i(last_h, wg_button_height(ui, &w, cw));
+    }
+    int digit_h = max_i((r.h - 3 * gap - last_h) / 3, ui_mm(ui, WG_TARGET_MIN_MM));
+    if (last_h > r.h - 3 * gap - 3 * digit_h)
+        last_h = max_i(r.h - 3 * gap - 3 * digit_h, ch);
     char out = 0;
     for (int i = 0; i < 12; i++) {
         char id[UI_ID_MAX], label[8];
@@ -210,9 +222,11 @@ char wg_keypad(struct ui *ui, const char *prefix, struct ui_rect r, const char *
             snprintf(id, sizeof id, "%s_%c", prefix, keys[i]);
             snprintf(label, sizeof label, "%c", keys[i]);
         }
-        struct ui_rect k = {r.x + (i % 3) * (cw + gap), r.y + (i / 3) * (ch + gap), cw, ch};
+        int row = i / 3;
+        struct ui_rect k = {r.x + (i % 3) * (cw + gap), r.y + row * (digit_h + gap), cw,
+                            row == 3 ? last_h : digit_h};
         /* 9 mm labels (above the 24 pt rule) at every text size: 4 rows of keys must fit */
-        struct wg_button b = {id, text, ICON_NONE, WG_SECONDARY, false, 9.0};
+        struct wg_button b = {id, text, ICON_NONE, WG_SECONDARY, false, WG_KEY_MM};
         /* a key, not a "choice": registered with its own kind for the 6-choices rule */
         if (button(ui, &b, k, UI_T_KEY))
             out = keys[i];

@@ -20,6 +20,7 @@
 #define WG_PAD_MM         2.5
 #define WG_TARGET_MIN_MM  16.0
 #define WG_PRIMARY_MIN_MM 26.0
+#define WG_KEY_MM         9.0 /* keypad labels, not scaled: 4 rows of keys must fit */
 
 enum wg_style { WG_PRIMARY, WG_SECONDARY, WG_DANGER, WG_NAV, WG_SELECTED };
 enum wg_align { WG_LEFT, WG_CENTER };

@@ -143,6 +143,47 @@ static void t_wrong_pin_then_refuse_at_last_try(void)
     at_close(&t);
 }
 
+/* The PIN pad says how many wrong PINs lock the card (the card's own count), never "N
+ * mistakes allowed" (one more than true); at the last try it says the next wrong PIN
+ * locks it, without a contradicting count; its delete key does not read like Back. */
+static void t_pin_words(void)
+{
+    struct apptest t;
+    REQUIRE(at_open(&t, APP_PROFILE_PUBLIC));
+    card_ev(&t, APP_EV_CARD_INSERTED, 8, 0, 0);
+    card_ev(&t, APP_EV_CARD_PRESENT, 8, 1, 3);
+    CHECK(app_screen_has_text(t.app, "あと 3 回 まちがえると、カードが 使えなくなります。"));
+    CHECK(!app_screen_has_text(t.app, "まちがえて よい"));
+    const struct ui_target *del = ui_find_target(app_ui(t.app), "pin_del");
+    const struct ui_target *back = ui_find_target(app_ui(t.app), "nav_back");
+    REQUIRE(del != NULL);
+    CHECK_STR_EQ(del->label, "1文字 消す");
+    CHECK(back == NULL || strcmp(back->label, "もどる") == 0);
+    CHECK(strncmp(del->label, "もど", strlen("もど")) != 0);
+    app_set_lang(t.app, "en");
+    app_frame(t.app);
+    CHECK(app_screen_has_text(t.app, "3 more wrong PINs will lock your card."));
+    CHECK(!app_screen_has_text(t.app, "You may get it wrong"));
+    del = ui_find_target(app_ui(t.app), "pin_del");
+    REQUIRE(del != NULL);
+    CHECK_STR_EQ(del->label, "Erase one");
+    app_set_lang(t.app, "ja");
+    type_pin(&t, "0000");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    login_ev(&t, APP_CARD_WRONG_PIN, 2, NULL);
+    CHECK(app_screen_has_text(t.app, "暗証番号が ちがいます。あと 2 回 まちがえると、"));
+    type_pin(&t, "0001");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    login_ev(&t, APP_CARD_WRONG_PIN, 1, NULL);
+    /* the unattended kiosk still refuses the last try, and says so without contradiction */
+    CHECK_STR_EQ(app_screen_name(t.app), "card_message");
+    CHECK(app_screen_has_text(t.app, "入れられるのは あと 1回だけです。次に まちがえると、"));
+    CHECK(!app_screen_has_text(t.app, "まちがえて よい"));
+    CHECK(app_screen_has_text(t.app, "窓口"));
+    CHECK(ui_find_target(app_ui(t.app), "pin_1") == NULL);
+    at_close(&t);
+}
+
 static void t_cards_that_cannot_log_in(void)
 {
     struct apptest t;
@@ -259,7 +300,8 @@ static void t_stepup_login_then_screen(void)
     card_ev(&t, APP_EV_CARD_PRESENT, 4, 1, 1);
     /* the home tablet lets the resident use the last try (min_tries 1, docs/card.md) */
     CHECK_STR_EQ(app_screen_name(t.app), "card_pin");
-    CHECK(app_screen_has_text(t.app, "あと 1 回"));
+    CHECK(app_screen_has_text(t.app, "次に まちがえると、カードが 使えなくなります。"));
+    CHECK(!app_screen_has_text(t.app, "あと 1 回"));
     type_pin(&t, "1234");
     REQUIRE(at_tap(&t, "pin_ok"));
     CHECK(t.fp.logins == 1);
@@ -414,6 +456,7 @@ int main(void)
     TEST_RUN(t_login_journey);
     TEST_RUN(t_clear_key);
     TEST_RUN(t_wrong_pin_then_refuse_at_last_try);
+    TEST_RUN(t_pin_words);
     TEST_RUN(t_cards_that_cannot_log_in);
     TEST_RUN(t_idle_logout_reminds_to_take_the_card);
     TEST_RUN(t_session_end_button);
