@@ -1,7 +1,7 @@
 /*
- * textwrap: greedy line filling over libunibreak's break opportunities, with kinsoku
- * enforced on top (see textwrap.h). Input is capped at TEXTWRAP_MAX_TEXT bytes; longer text is
- * wrapped up to the cap only, which no screen string comes near.
+ * textwrap: greedy line filling over phrase boundaries, with kinsoku enforced at each
+ * (see textwrap.h); libunibreak supplies the mandatory breaks. Input is capped at TEXTWRAP_MAX_TEXT
+ * bytes; longer text is wrapped up to the cap only, which no screen string comes near.
  */
 #include "textwrap.h"
 
@@ -94,17 +94,122 @@ static bool kinsoku_ok(const char *s, size_t n, size_t pos)
     return !textwrap_no_end(before) && !textwrap_no_start(after);
 }
 
+static bool is_space(unsigned long cp)
+{
+    return cp == ' ' || cp == 0x3000;
+}
+
+static bool is_digit(unsigned long cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+/* Punctuation that ends a phrase: a line may break after it. */
+static bool ends_phrase(unsigned long cp)
+{
+    return cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0xFF0E || cp == 0xFF01 ||
+           cp == 0xFF1F;
+}
+
+/* Start of the code point that ends just before byte position end. */
+static size_t prev_start(const char *s, size_t end)
+{
+    size_t i = end;
+    while (i > 0) {
+        i--;
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            break;
+    }
+    return i;
+}
+
+/* A phrase boundary at pos: the first character after a run of spaces (unless the run
+ * follows a number, which keeps its unit), or the first character after 、。，．！？. The
+ * character at pos is not a space (a line breaks after the spaces, which it drops). */
+static bool phrase_boundary(const char *s, size_t n, size_t pos)
+{
+    unsigned long after, before;
+    if (pos == 0 || pos >= n)
+        return false;
+    decode(s, n, pos, &after);
+    if (is_space(after) || after == '\n')
+        return false;
+    size_t i = pos;
+    before = cp_before(s, i);
+    if (ends_phrase(before))
+        return kinsoku_ok(s, n, pos);
+    if (!is_space(before))
+        return false;
+    while (i > 0 && is_space(cp_before(s, i)))
+        i = prev_start(s, i);
+    if (i == 0)
+        return false;
+    before = cp_before(s, i);
+    if (is_digit(before) || before == '\n')
+        return false;
+    return !textwrap_no_end(before) && !textwrap_no_start(after);
+}
+
 static void add_line(const struct ui *ui, enum ui_font font, int px, const char *s, size_t a,
                      size_t b, struct textwrap_line *lines, size_t cap, size_t *count)
 {
-    while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\n'))
-        b--;
+    /* spaces (ASCII and ideographic) and the newline at the end of a line draw nothing */
+    while (b > a) {
+        size_t p = prev_start(s, b);
+        unsigned long cp = cp_before(s, b);
+        if (!is_space(cp) && cp != '\n')
+            break;
+        b = p < a ? a : p;
+    }
     if (*count < cap) {
         lines[*count].start = a;
         lines[*count].len = b - a;
         lines[*count].width = b > a ? ui_measure(ui, font, px, s + a, b - a) : 0;
     }
     (*count)++;
+}
+
+/* Width of s[a, b) without the spaces and newline at its end (they vanish at a line
+ * break). */
+static int measure_trimmed(const struct ui *ui, enum ui_font font, int px, const char *s, size_t a,
+                           size_t b)
+{
+    while (b > a && (is_space(cp_before(s, b)) || s[b - 1] == '\n'))
+        b = prev_start(s, b);
+    return b > a ? ui_measure(ui, font, px, s + a, b - a) : 0;
+}
+
+/* The end of the longest piece of a too-wide word starting at `start` that fits max_w,
+ * broken between characters where kinsoku allows; at least one character. */
+static size_t split_word(const struct ui *ui, enum ui_font font, int px, const char *s, size_t n,
+                         size_t start, int max_w)
+{
+    unsigned long cp;
+    size_t first = start + decode(s, n, start, &cp);
+    size_t fit = first, i = first;
+    while (i < n) {
+        size_t end = i + decode(s, n, i, &cp);
+        if (ui_measure(ui, font, px, s + start, end - start) > max_w)
+            break;
+        fit = end;
+        i = end;
+    }
+    size_t p = fit;
+    while (p > first && !kinsoku_ok(s, n, p))
+        p = prev_start(s, p);
+    return p > start && kinsoku_ok(s, n, p) ? p : fit;
+}
+
+bool textwrap_can_break(const char *text, size_t n, size_t pos)
+{
+    char brks[TEXTWRAP_MAX_TEXT];
+    if (n > TEXTWRAP_MAX_TEXT)
+        n = TEXTWRAP_MAX_TEXT;
+    if (pos == 0 || pos >= n)
+        return false;
+    pthread_once(&textwrap_once, textwrap_init);
+    set_linebreaks_utf8((const utf8_t *)text, n, "ja", brks);
+    return brks[pos - 1] == LINEBREAK_MUSTBREAK || phrase_boundary(text, n, pos);
 }
 
 size_t textwrap_lines(const struct ui *ui, enum ui_font font, int px, const char *text, int max_w,
@@ -116,32 +221,32 @@ size_t textwrap_lines(const struct ui *ui, enum ui_font font, int px, const char
     pthread_once(&textwrap_once, textwrap_init);
     if (n == 0)
         return 0;
+    /* libunibreak for the mandatory breaks ("\n" and the like): brks[i] is the opportunity
+     * after byte i (its character's last byte); the phrase boundaries are ours */
     set_linebreaks_utf8((const utf8_t *)text, n, "ja", brks);
-    /* brks[i] is the opportunity after the byte i (its character's last byte). */
     size_t start = 0;
     while (start < n) {
-        size_t best = 0; /* best break position (exclusive end) found so far */
+        size_t best = 0; /* end of the last phrase that fits */
         size_t forced = 0;
         size_t i = start;
         while (i < n) {
             unsigned long cp;
-            size_t len = decode(text, n, i, &cp);
-            size_t end = i + len;
-            int w = ui_measure(ui, font, px, text + start, end - start);
-            /* trailing spaces do not count against the width */
-            if (w > max_w && cp != ' ')
-                break;
+            size_t end = i + decode(text, n, i, &cp);
             if (end >= n) {
-                best = n;
+                if (measure_trimmed(ui, font, px, text, start, n) <= max_w)
+                    best = n;
                 break;
             }
-            char b = brks[end - 1];
-            if (b == LINEBREAK_MUSTBREAK) {
-                forced = end;
+            if (brks[end - 1] == LINEBREAK_MUSTBREAK) {
+                if (measure_trimmed(ui, font, px, text, start, end) <= max_w)
+                    forced = end;
                 break;
             }
-            if (b == LINEBREAK_ALLOWBREAK && kinsoku_ok(text, n, end))
+            if (phrase_boundary(text, n, end)) {
+                if (measure_trimmed(ui, font, px, text, start, end) > max_w)
+                    break;
                 best = end;
+            }
             i = end;
         }
         if (forced) {
@@ -149,23 +254,14 @@ size_t textwrap_lines(const struct ui *ui, enum ui_font font, int px, const char
             start = forced;
             continue;
         }
-        if (best == 0) {
-            /* no opportunity fits: split between characters, still honouring kinsoku;
-             * at least one character per line so we always progress */
-            unsigned long first;
-            size_t pos = i > start ? i : start + decode(text, n, start, &first);
-            size_t p = pos;
-            while (p > start && !kinsoku_ok(text, n, p)) {
-                p--;
-                while (p > start && ((unsigned char)text[p] & 0xC0) == 0x80)
-                    p--;
-            }
-            best = p > start ? p : pos;
-        }
+        if (best == 0) /* the first word alone is wider than the line */
+            best = split_word(ui, font, px, text, n, start, max_w);
         add_line(ui, font, px, text, start, best, lines, cap, &count);
         start = best;
-        while (start < n && text[start] == ' ')
-            start++;
+        /* a line never starts with the spaces it broke at (but does after a "\n") */
+        while (start < n &&
+               (text[start] == ' ' || (start + 3 <= n && !memcmp(text + start, "\xE3\x80\x80", 3))))
+            start += text[start] == ' ' ? 1 : 3;
     }
     return count;
 }

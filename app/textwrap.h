@@ -1,12 +1,18 @@
 /*
  * textwrap: wraps UTF-8 text into lines that fit a width, for Japanese and English.
  *
- * Break opportunities come from libunibreak (UAX #14, language "ja"), which is
- * platform-free. On top of it we enforce the Japanese kinsoku rules ourselves, because
- * UAX #14 leaves some of them to tailoring (ー and small kana are "conditional Japanese
- * starters"): a line never starts with 。、，．」』）］｝〕〉》】ー・：；？！ゃゅょっぁぃぅぇぉ…
- * and never ends with 「『（［｛〔〈《【. When a single unbreakable run is wider than the line it
- * is split between characters (still honouring kinsoku), never cut with an ellipsis.
+ * Lines break only at phrase boundaries, never inside a word: at the spaces our strings
+ * put between phrases (文節: "あと 3 回 まちがえると、カードが …"; in English between words),
+ * and after 、。，．！？. A space after a number is not a boundary, so a number stays
+ * with its unit or counter ("3 回", "150 %", "9:12 に"). "\n" (libunibreak's mandatory
+ * breaks) always breaks. Kinsoku holds at every break: a line never starts with
+ * 。、，．」』）］｝〕〉》】ー・：；？！ゃゅょっぁぃぅぇぉ… and never ends with 「『（［｛〔〈《【
+ * (UAX #14 leaves ー and small kana to tailoring, so the sets are ours).
+ *
+ * Only a word wider than the whole line is broken inside, by character, still honouring
+ * kinsoku (and at least one character a line, so wrapping always progresses). Nothing is
+ * ever dropped or cut with an ellipsis: the lines hold every character but the spaces
+ * they break at.
  */
 #ifndef TEXTWRAP_H
 #define TEXTWRAP_H
@@ -25,6 +31,11 @@ struct textwrap_line {
  * text needs (which may be more than cap). A "\n" forces a break. */
 size_t textwrap_lines(const struct ui *ui, enum ui_font font, int px, const char *text, int max_w,
                       struct textwrap_line *lines, size_t cap);
+
+/* Whether a line may break at byte position pos of text (n bytes): a phrase boundary that
+ * kinsoku allows, or a mandatory break. Exposed for tests and for screens that measure
+ * words. */
+bool textwrap_can_break(const char *text, size_t n, size_t pos);
 
 /* Kinsoku tests on one code point (exposed for tests). */
 bool textwrap_no_start(unsigned long cp);

@@ -1,34 +1,17 @@
 /*
- * test_textwrap: Japanese line breaking: no line starts with 。、」）ー… or ends with 「（,
- * nothing is lost or cut with an ellipsis, lines fit their width, "\n" breaks.
+ * test_textwrap: Japanese line breaking: lines break only at phrase boundaries (the spaces
+ * between phrases, after 、。), never inside a word unless the word alone is wider than the
+ * line; no line starts with 。、」）ー… or ends with 「（, nothing is lost or cut with an
+ * ellipsis, lines fit their width, "\n" breaks.
  */
 #include <string.h>
 
 #include "fake_text.h"
 #include "test.h"
 #include "textwrap.h"
+#include "wrapcheck.h"
 
 static const struct ui_metrics M = {5.9, 100, 1280, 800};
-
-static unsigned long first_cp(const char *s)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] < 0x80)
-        return u[0];
-    if (u[0] >= 0xF0)
-        return (u[0] & 7ul) << 18 | (u[1] & 63ul) << 12 | (u[2] & 63ul) << 6 | (u[3] & 63ul);
-    if (u[0] >= 0xE0)
-        return (u[0] & 15ul) << 12 | (u[1] & 63ul) << 6 | (u[2] & 63ul);
-    return (u[0] & 31ul) << 6 | (u[1] & 63ul);
-}
-
-static unsigned long last_cp(const char *s, size_t len)
-{
-    size_t i = len;
-    while (i > 0 && ((unsigned char)s[--i] & 0xC0) == 0x80)
-        ;
-    return first_cp(s + i);
-}
 
 /* Wraps text at every width from 6 to 40 characters (a screen line holds 8 or more) and
  * checks the rules on each. */
@@ -88,6 +71,42 @@ static void t_kinsoku_many_widths(void)
     check_all_widths("Sent at 9:12. Your family will see it (today).");
 }
 
+/* Wraps at every width from 4 to 30 characters: every break inside a word belongs to a
+ * word wider than the line. */
+static void check_no_break_inside_words(const char *text)
+{
+    struct ui *ui = ui_create(&fake_text_ops, &M);
+    for (int chars = 4; chars <= 30; chars++)
+        CHECK_INT_EQ(wrapcheck_words(ui, UI_FONT_REGULAR, 10, text, chars * 10), 0);
+    ui_destroy(ui);
+}
+
+/* The words the issue found cut: あ/と, 選/ぶ, (カー/ド), g/ dl. */
+static void t_no_break_inside_words(void)
+{
+    check_no_break_inside_words("暗証番号 (数字 4けた) を 入れてください。あと 3 回 まちがえると、"
+                                "カードが 使えなくなります。");
+    check_no_break_inside_words("ことばを 選んでください。 Choose a language.");
+    check_no_break_inside_words("届ける 日を 選ぶ");
+    check_no_break_inside_words("私の 情報 (カード)");
+    check_no_break_inside_words("HDLコレステロール 62 mg/dL (基準の 範囲: 40 〜 86 mg/dL)");
+    check_no_break_inside_words("The checkup result is 62 mg/dL, within the usual range.");
+    /* a number stays with its unit or counter */
+    struct ui *ui = ui_create(&fake_text_ops, &M);
+    struct textwrap_line l[8];
+    const char *t = "まだ 送れていません 12 件";
+    size_t n = textwrap_lines(ui, UI_FONT_REGULAR, 10, t, 110, l, 8);
+    REQUIRE(n == 2);
+    CHECK(strncmp(t + l[1].start, "12 件", strlen("12 件")) == 0);
+    /* a word wider than the line is the only thing broken inside, with kinsoku */
+    t = "マイナンバーカード。";
+    n = textwrap_lines(ui, UI_FONT_REGULAR, 10, t, 40, l, 8);
+    CHECK(n >= 3);
+    for (size_t i = 1; i < n && i < 8; i++)
+        CHECK(!textwrap_no_start(first_cp(t + l[i].start)));
+    ui_destroy(ui);
+}
+
 static void t_specific_breaks(void)
 {
     struct ui *ui = ui_create(&fake_text_ops, &M);
@@ -123,5 +142,6 @@ int main(void)
 {
     TEST_RUN(t_specific_breaks);
     TEST_RUN(t_kinsoku_many_widths);
+    TEST_RUN(t_no_break_inside_words);
     return test_summary();
 }
