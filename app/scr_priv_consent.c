@@ -55,12 +55,16 @@ static void frame(struct app *a, struct ui_rect c)
     bool note = note_h + max_row <= c.h - ph - gap;
     int pages = priv_paginate_max(heights, p->rows_n, c.h - ph - gap - (note ? note_h : 0),
                                   ROWS_PER_PAGE, starts, PRIV_ROWS_MAX);
-    if (p->rows_page >= pages)
-        p->rows_page = pages - 1;
-    if (note)
+    /* the note is never dropped: when no row fits beside it (large text) it has the first
+     * page to itself */
+    int first = note ? 0 : 1;
+    if (p->rows_page >= pages + first)
+        p->rows_page = pages + first - 1;
+    int page = p->rows_page - first;
+    if (note || page < 0)
         y += priv_para(a, c, y, false, app_s(a, "priv_consent_body"));
-    int end = p->rows_page + 1 < pages ? starts[p->rows_page + 1] : p->rows_n;
-    for (int i = starts[p->rows_page]; i < end; i++) {
+    int end = page < 0 ? 0 : page + 1 < pages ? starts[page + 1] : p->rows_n;
+    for (int i = page < 0 ? 0 : starts[page]; i < end; i++) {
         char id[32];
         snprintf(id, sizeof id, "consent_%d", i);
         question(a, &p->rows[i], q, sizeof q);
@@ -74,8 +78,9 @@ static void frame(struct app *a, struct ui_rect c)
         }
         y += h + gap;
     }
-    if (pages > 1) {
-        int d = priv_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, p->rows_page, pages);
+    if (pages + first > 1) {
+        int d = priv_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, p->rows_page,
+                           pages + first);
         if (d) {
             p->rows_page += d;
             app_mark_dirty(a);

@@ -47,13 +47,12 @@ static void frame(struct app *a, struct ui_rect c)
         int h = wg_button_height(ui, &b[i], bw);
         bh = h > bh ? h : bh;
     }
-    /* the note on how the session ends, when there is room for it */
+    /* the note on how the session ends is always said: when the tiles with their icons
+     * above the words leave no room for it (large text), the icons go beside the words,
+     * which takes less height */
     int note_h = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, app_s(a, "session_body"), c.w);
-    if (note_h + gap + rows * (bh + gap) <= c.h)
-        y += priv_para(a, c, y, false, app_s(a, "session_body"));
-    int room = (c.y + c.h - y - (rows - 1) * gap) / rows;
+    int room = (c.y + c.h - y - note_h - gap - (rows - 1) * gap) / rows;
     if (bh > room) {
-        /* large text: icons beside the words take less height */
         bh = 0;
         for (int i = 0; i < n; i++) {
             b[i].icon_above = false;
@@ -61,6 +60,8 @@ static void frame(struct app *a, struct ui_rect c)
             bh = h > bh ? h : bh;
         }
     }
+    y += priv_para(a, c, y, false, app_s(a, "session_body"));
+    room = (c.y + c.h - y - (rows - 1) * gap) / rows;
     int want = room < ui_mm(ui, 40) ? room : ui_mm(ui, 40);
     bh = want > bh ? want : bh;
     for (int i = 0; i < n; i++) {
