@@ -1061,9 +1061,13 @@ static void status_text(const struct app *a, char *buf, size_t size)
     const char *nk = a->net == NET_OK     ? "status_net_ok"
                      : a->net == NET_DOWN ? "status_net_down"
                                           : "status_net_unknown";
+    /* what is not sent yet is said only when there is some: "0 件" tells nothing */
     snprintf(n, sizeof n, "%d", a->waiting);
     i18n_format(net, sizeof net, app_s(a, "status_waiting"), n, NULL, NULL, NULL);
-    snprintf(buf, size, "%s ・ %s ・ %s", t, app_s(a, nk), net);
+    if (a->waiting > 0)
+        snprintf(buf, size, "%s ・ %s ・ %s", t, app_s(a, nk), net);
+    else
+        snprintf(buf, size, "%s ・ %s", t, app_s(a, nk));
 }
 
 static int nav_width(struct app *a)

@@ -454,6 +454,8 @@ static int step(struct kiosk *k, struct runner *r)
         return !strcmp(app_screen_name(k->app), s->arg) ? 1 : late ? -1 : 0;
     case SC_WAITTEXT:
         return app_screen_has_text(k->app, s->arg) ? 1 : late ? -1 : 0;
+    case SC_WAITGONE:
+        return !app_screen_has_text(k->app, s->arg) ? 1 : late ? -1 : 0;
     case SC_SETTLE:
         return !app_busy(k->app) ? 1 : late ? -1 : 0;
     case SC_SLEEP:

@@ -13,7 +13,7 @@ static const struct {
 } ops[] = {
     {"tap", SC_TAP, 1},       {"press", SC_PRESS, 1},   {"release", SC_RELEASE, 0},
     {"slide", SC_SLIDE, 1},   {"wait", SC_WAIT, 1},     {"waittext", SC_WAITTEXT, 1},
-    {"settle", SC_SETTLE, 0}, {"sleep", SC_SLEEP, 1},   {"goto", SC_GOTO, 1},
+    {"waitgone", SC_WAITGONE, 1}, {"settle", SC_SETTLE, 0}, {"sleep", SC_SLEEP, 1},   {"goto", SC_GOTO, 1},
     {"shot", SC_SHOT, 1},     {"layout", SC_LAYOUT, 1}, {"quit", SC_QUIT, 0},
 };
 
@@ -56,7 +56,7 @@ static int parse_step(struct script_step *st, char *text, int no, char *err, siz
     }
     snprintf(err, errsize,
              "script step %d: unknown step \"%.40s\" (tap, press, release, slide, wait, "
-             "waittext, settle, sleep, goto, shot, layout, quit)",
+             "waittext, waitgone, settle, sleep, goto, shot, layout, quit)",
              no, text);
     return -1;
 }

@@ -6,6 +6,7 @@
  *   press:ID        press only;  release   release where pressed;  slide:X,Y  move the finger
  *   wait:SCREEN     until that screen is current
  *   waittext:WORDS  until those words are on the screen
+ *   waitgone:WORDS  until those words are no longer on the screen
  *   settle          until no request to the hub is in flight
  *   sleep:MS        let time pass (timers, repeat guard)
  *   goto:SCREEN     open a screen as navigation would
@@ -29,6 +30,7 @@ enum script_op {
     SC_SLIDE,
     SC_WAIT,
     SC_WAITTEXT,
+    SC_WAITGONE,
     SC_SETTLE,
     SC_SLEEP,
     SC_GOTO,

@@ -59,14 +59,17 @@ grep -q '山田 花子さんの 元気' "$dir/family.json" || no "family title l
     --script "tap:checkin_itsumo;wait:result;settle;layout:$dir/wrong.json" \
     >"$dir/wrong.out" 2>&1 || no "wrong-token run: $(cat "$dir/wrong.out")"
 grep -q '送れませんでした' "$dir/wrong.json" || no "a refused check-in is not reported as failed"
-grep -q '401' "$dir/wrong.json" || no "the refusal number is not shown"
+grep -q '401' "$dir/wrong.json" && no "a bare status number is shown to the resident"
+grep -q '見守り係に 電話してください' "$dir/wrong.json" || no "the refusal does not say whom to phone"
+grep -q 'answered 401' "$dir/wrong.out" || no "the refusal's status is not in the kiosk's log"
 grep -q '送りました' "$dir/wrong.json" && no "claims 送りました with a wrong token"
 
 # 4b. a family token that is not valid: said as a refusal, not as a network fault
 "$kiosk" --offscreen --set hub_url="$url" --set token=wrong --set profile=family \
     --script "wait:family;settle;layout:$dir/famwrong.json" >"$dir/famwrong.out" 2>&1 ||
     no "family wrong-token run: $(cat "$dir/famwrong.out")"
-grep -q '番号 401' "$dir/famwrong.json" || no "family refusal not said with its number"
+grep -q '受け付けて もらえませんでした' "$dir/famwrong.json" || no "family refusal not said in words"
+grep -q '401' "$dir/famwrong.json" && no "family refusal shows a bare status number"
 
 # 5. offline then back: a check-in kept in the outbox while the hub is unreachable is
 #    delivered by the next start of the kiosk (as after a power cut), exactly once
@@ -76,7 +79,7 @@ closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
     --script "tap:checkin_genkinai;wait:result;waittext:まだ 届いていません" \
     >"$dir/offline.out" 2>&1 || no "offline run: $(cat "$dir/offline.out")"
 "$kiosk" --offscreen --set hub_url="$url" --set token="$dev" --set outbox_path="$dir/outbox.db" \
-    --script "wait:home;waittext:「元気がない」を 送りました;waittext:送信待ち 0 件;layout:$dir/back.json" \
+    --script "wait:home;waittext:「元気がない」を 送りました;waitgone:まだ 送っていない もの;layout:$dir/back.json" \
     >"$dir/back.out" 2>&1 || no "the kept check-in was not delivered: $(cat "$dir/back.out")"
 "$hubctl" --db "$db" checkins --resident "$rid" >"$dir/checkins2.out" 2>&1
 [ "$(grep -c genkinai "$dir/checkins2.out")" = 1 ] || no "the kept check-in is not in the hub exactly once: $(cat "$dir/checkins2.out")"

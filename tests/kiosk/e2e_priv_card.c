@@ -201,7 +201,8 @@ static void t_revoke_then_family_refused_and_logged(void)
     /* the very next request of the family is refused, on the hub and on their kiosk */
     CHECK(http("GET", "/v1/residents/1/checkins", fam_token, NULL) == 403);
     snprintf(p, sizeof p, "%s/family-after.json", workdir);
-    snprintf(script, sizeof script, "wait:family;waittext:番号 403;settle;layout:%s", p);
+    snprintf(script, sizeof script,
+             "wait:family;waittext:見る 許可が 取り消されたか;settle;layout:%s", p);
     CHECK(kiosk_run("family-after", "profile=family", fam_token, script) == 0);
     char *j = kiosktest_slurp_text(p);
     REQUIRE(j);

@@ -100,7 +100,7 @@ hhmm=$(TZ=Asia/Tokyo date -d "@$eta" +%H:%M | sed 's/^0//')
 closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 "$kiosk" --offscreen --set hub_url="http://127.0.0.1:$closed" --set token="$dev" \
     --set outbox_path="$dir/outbox.db" --script-timeout 20000 \
-    --script "$journey;waittext:まだ 届いていません;waittext:送信待ち 1 件;layout:$dir/kept.json;sleep:15000" \
+    --script "$journey;waittext:まだ 届いていません;waittext:まだ 送っていない もの 1 件;layout:$dir/kept.json;sleep:15000" \
     >"$dir/offline.out" 2>&1 &
 kpid=$!
 for _ in $(seq 1 150); do [ -s "$dir/kept.json" ] && break; sleep 0.1; done
@@ -110,11 +110,15 @@ wait $kpid 2>/dev/null
 kpid=
 grep -q '注文しました' "$dir/kept.json" && no "claims 注文しました while offline"
 "$kiosk" --offscreen --set hub_url="$url" --set token="$dev" --set outbox_path="$dir/outbox.db" \
-    --script "wait:home;waittext:送信待ち 0 件;settle;sleep:500;layout:$dir/back.json" \
+    --script "wait:home;waitgone:まだ 送っていない もの;settle;sleep:500;layout:$dir/back.json" \
     >"$dir/back.out" 2>&1 || no "the kept order was not delivered: $(cat "$dir/back.out")"
+# delivered by that start (the status bar says nothing is waiting only once it is sent)
+curl -s -H "Authorization: Bearer $dev" "$url/v1/orders?limit=50" >"$dir/orders1.json"
+n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["orders"]))' "$dir/orders1.json")
+[ "$n" = 2 ] || no "the kept order was not delivered by the next start: $(cat "$dir/orders1.json")"
 # a second start has nothing left to send
 "$kiosk" --offscreen --set hub_url="$url" --set token="$dev" --set outbox_path="$dir/outbox.db" \
-    --script "wait:home;settle;sleep:500;waittext:送信待ち 0 件" >"$dir/again.out" 2>&1 ||
+    --script "wait:home;settle;sleep:500;waitgone:まだ 送っていない もの" >"$dir/again.out" 2>&1 ||
     no "second start: $(cat "$dir/again.out")"
 curl -s -H "Authorization: Bearer $dev" "$url/v1/orders?limit=50" >"$dir/orders2.json"
 n=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["orders"]))' "$dir/orders2.json")

@@ -35,7 +35,7 @@ grep -q 'It could not be sent.' "$dir/retry.json" || no "English failure words m
 "$kiosk" --offscreen --set hub_url="$hub" --set outbox_path="$dir/outbox.db" \
     --script "tap:checkin_genki;wait:result;waittext:まだ 届いていません;layout:$dir/kept.json" \
     >"$dir/2b.out" 2>&1 || no "outbox script failed: $(cat "$dir/2b.out")"
-grep -q '送信待ち 1 件' "$dir/kept.json" || no "the kept check-in is not counted as waiting"
+grep -q 'まだ 送っていない もの 1 件' "$dir/kept.json" || no "the kept check-in is not counted as waiting"
 grep -q '送りました' "$dir/kept.json" && no "claims 送りました for a kept check-in"
 [ -s "$dir/outbox.db" ] || no "no outbox file"
 printf 'outbox_path = %s/nodir/x/outbox.db\n' "$dir" >"$dir/badbox.conf"

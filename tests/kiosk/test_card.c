@@ -136,7 +136,7 @@ static void t_wrong_pin_then_refuse_at_last_try(void)
     login_ev(&t, APP_CARD_WRONG_PIN, 1, NULL);
     /* one try left: an unattended kiosk refuses and sends the resident to a counter */
     CHECK_STR_EQ(app_screen_name(t.app), "card_message");
-    CHECK(app_screen_has_text(t.app, "この 端末では 暗証番号を 入れられません。"));
+    CHECK(app_screen_has_text(t.app, "この 機械では 暗証番号を 入れられません。"));
     CHECK(app_screen_has_text(t.app, "窓口"));
     CHECK(ui_find_target(app_ui(t.app), "pin_1") == NULL);
     CHECK_INT_EQ(t.fp.logins, 2);
