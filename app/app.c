@@ -785,6 +785,12 @@ static void card_event(struct app *a, const struct app_event *ev)
 
 void app_handle(struct app *a, const struct app_event *ev)
 {
+    /* why the hub could not be reached, for the words: an unsafe connection (the hub's
+     * certificate) is not "no network" */
+    if (ev->net == APP_NET_UNREACHABLE && ev->net_tls != a->net_tls) {
+        a->net_tls = ev->net_tls;
+        a->dirty = true;
+    }
     for (size_t i = 0; app_features[i]; i++)
         if (app_features[i]->handle && app_features[i]->handle(a, ev))
             return;
@@ -1059,7 +1065,7 @@ static void status_text(const struct app *a, char *buf, size_t size)
         return;
     }
     const char *nk = a->net == NET_OK     ? "status_net_ok"
-                     : a->net == NET_DOWN ? "status_net_down"
+                     : a->net == NET_DOWN ? (a->net_tls ? "status_net_tls" : "status_net_down")
                                           : "status_net_unknown";
     /* what is not sent yet is said only when there is some: "0 件" tells nothing */
     snprintf(n, sizeof n, "%d", a->waiting);

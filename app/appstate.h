@@ -48,7 +48,9 @@ struct app {
     int pending_op; /* NAV_* in app.c */
 
     enum net_state net;
-    int waiting; /* items waiting to be sent (outbox) */
+    bool net_tls; /* with NET_DOWN: the last failure was an unsafe connection (TLS), said as
+                     such (call staff), never as "no internet" */
+    int waiting;  /* items waiting to be sent (outbox) */
 
     /* who this device is for */
     bool me_known;

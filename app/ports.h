@@ -105,6 +105,9 @@ struct app_event {
     enum app_event_kind kind;
     uint32_t req; /* the id the port returned when the request was made */
     enum app_net net;
+    bool net_tls;            /* APP_NET_UNREACHABLE because the connection was not safe (the hub's
+                                certificate or the TLS handshake failed), not because there is no
+                                network: retrying does not help, someone must fix the setup */
     long status;             /* HTTP status when answered */
     long resident_id;        /* ME: the resident this device or family member is linked to */
     char name[APP_NAME_MAX]; /* ME: display name; HELP_DONE: who is being alerted ("" = default) */

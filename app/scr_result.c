@@ -44,8 +44,11 @@ static void frame(struct app *a, struct ui_rect c)
     case SEND_FAILED:
         i18n_format(head, sizeof head, app_s(a, "result_failed"), NULL, NULL, NULL, NULL);
         if (a->ci.fail == APP_NET_UNREACHABLE) {
-            i18n_format(body, sizeof body, app_s(a, "result_failed_unreachable"), NULL, NULL, NULL,
-                        NULL);
+            /* no network: press again later; an unsafe connection: pressing again cannot
+             * help, phone the city */
+            i18n_format(body, sizeof body,
+                        app_s(a, a->net_tls ? "result_failed_tls" : "result_failed_unreachable"),
+                        NULL, NULL, NULL, NULL);
         } else {
             snprintf(code, sizeof code, "%ld", a->ci.status);
             i18n_format(body, sizeof body, app_s(a, "result_failed_refused"), code, NULL, NULL,

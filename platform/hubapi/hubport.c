@@ -85,6 +85,7 @@ static bool parse_checkin(const cJSON *o, struct app_checkin *c)
 void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
+    ev->net_tls = err == HUBC_E_TLS;
     /* --- shopping and family requests (issue 7) --- */
     if (feature_shop_owns(ev->kind)) {
         shopport_parse(ev, err, status, body);
@@ -182,6 +183,7 @@ static void on_report(void *ctx, struct sender_report *r)
         break;
     case SENDER_RETRYING:
         ev->net = r->net_err == HUBC_OK ? APP_NET_REFUSED : APP_NET_UNREACHABLE;
+        ev->net_tls = r->net_err == HUBC_E_TLS;
         ev->status = r->http_status;
         ev->kept = true;
         fprintf(stderr, "kiosk: %s item kept, retrying in %ld ms (%s)\n", r->kind, r->retry_in_ms,

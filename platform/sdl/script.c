@@ -11,10 +11,11 @@ static const struct {
     enum script_op op;
     int needs_arg;
 } ops[] = {
-    {"tap", SC_TAP, 1},       {"press", SC_PRESS, 1},   {"release", SC_RELEASE, 0},
-    {"slide", SC_SLIDE, 1},   {"wait", SC_WAIT, 1},     {"waittext", SC_WAITTEXT, 1},
-    {"waitgone", SC_WAITGONE, 1}, {"settle", SC_SETTLE, 0}, {"sleep", SC_SLEEP, 1},   {"goto", SC_GOTO, 1},
-    {"shot", SC_SHOT, 1},     {"layout", SC_LAYOUT, 1}, {"quit", SC_QUIT, 0},
+    {"tap", SC_TAP, 1},           {"press", SC_PRESS, 1},   {"release", SC_RELEASE, 0},
+    {"slide", SC_SLIDE, 1},       {"wait", SC_WAIT, 1},     {"waittext", SC_WAITTEXT, 1},
+    {"waitgone", SC_WAITGONE, 1}, {"settle", SC_SETTLE, 0}, {"sleep", SC_SLEEP, 1},
+    {"goto", SC_GOTO, 1},         {"shot", SC_SHOT, 1},     {"layout", SC_LAYOUT, 1},
+    {"quit", SC_QUIT, 0},
 };
 
 static int parse_step(struct script_step *st, char *text, int no, char *err, size_t errsize)

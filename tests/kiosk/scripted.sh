@@ -24,6 +24,35 @@ grep -q '"id":"retry"' "$dir/fail.json" || no "no もう一度送る (retry) tar
 grep -q '送りました' "$dir/fail.json" && no "claims 送りました although nothing was sent"
 [ -s "$dir/fail.png" ] || no "no screenshot written"
 
+grep -q 'つながりませんでした' "$dir/fail.json" || no "no network is not said as could not connect"
+grep -q '安全に' "$dir/fail.json" && no "no network is told as an unsafe connection"
+
+# 1b. a hub whose certificate is not the one the kiosk trusts: said as an unsafe
+#     connection with whom to phone, never as "no internet" (libcurl's TLS error → hub
+#     client → hub port → app → screen)
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=hub -keyout "$dir/hub.key"     -out "$dir/hub.pem" -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 &&
+    openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=other -keyout "$dir/other.key"         -out "$dir/other.pem" >/dev/null 2>&1 || no "openssl could not make test certificates"
+tport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+openssl s_server -quiet -accept "127.0.0.1:$tport" -cert "$dir/hub.pem" -key "$dir/hub.key"     -www >/dev/null 2>&1 &
+tls_pid=$!
+python3 -c 'import socket,sys,time
+for _ in range(100):
+    try: socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close(); sys.exit(0)
+    except OSError: time.sleep(0.05)
+sys.exit(1)' "$tport" || no "the TLS test server did not start"
+"$kiosk" --offscreen --set hub_url="https://127.0.0.1:$tport" --set ca_file="$dir/other.pem" \
+    --set token=t \
+    --script "wait:home;tap:checkin_genki;wait:result;settle;layout:$dir/tls.json" \
+    >"$dir/1b.out" 2>&1 || no "TLS script failed: $(cat "$dir/1b.out")"
+kill "$tls_pid" 2>/dev/null
+wait "$tls_pid" 2>/dev/null
+grep -q '送れませんでした' "$dir/tls.json" || no "the TLS failure does not say 送れませんでした"
+grep -q '安全に つながれませんでした' "$dir/tls.json" || no "the TLS failure is not said as unsafe"
+grep -q 'ネット: 安全に つながれません' "$dir/tls.json" || no "the status bar does not say unsafe"
+grep -q '電話してください' "$dir/tls.json" || no "the TLS failure does not say whom to phone"
+grep -q 'つながりませんでした\|インターネット' "$dir/tls.json" && no "the TLS failure is told as no network"
+grep -q 'TLS' "$dir/1b.out" || no "the TLS failure is not in the log"
+
 # 2. retry re-sends (and fails again, still honestly)
 "$kiosk" --offscreen --set hub_url="$hub" --set language=en \
     --script "tap:checkin_itsumo;wait:result;settle;tap:retry;settle;layout:$dir/retry.json" \
