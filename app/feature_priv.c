@@ -47,7 +47,7 @@ static const struct screen *const screens[] = {
     &scr_priv_fam_alerts,
     &scr_ck_list,
     &scr_ck_one,
-    &scr_ck_trend,
+    &scr_ck_item,
     &scr_priv_own,
     NULL,
 };
@@ -62,7 +62,7 @@ static const struct screen *const card_screens[] = {
     &scr_priv_alerts,
     &scr_ck_list,
     &scr_ck_one,
-    &scr_ck_trend,
+    &scr_ck_item,
     NULL,
 };
 
@@ -83,7 +83,12 @@ static const struct feature_sample samples[] = {
     {"ck_list_none", &scr_ck_list, 1},
     {"ck_one", &scr_ck_one, 0},
     {"ck_one_page2", &scr_ck_one, 1},
-    {"ck_trend", &scr_ck_trend, 0},
+    {"ck_one_last", &scr_ck_one, 99}, /* a page past the end shows the last */
+    {"ck_item", &scr_ck_item, 0},
+    {"ck_item_trend", &scr_ck_item, 1},
+    {"ck_item_code", &scr_ck_item, 2},
+    {"ck_item_range", &scr_ck_item, 3},
+    {"ck_item_range_trend", &scr_ck_item, 4},
     {NULL, NULL, 0},
 };
 

@@ -68,8 +68,7 @@ enum icon_id ck_judgement_icon(enum ck_judgement j)
     }
 }
 
-/* A number as people write it: at most 2 decimals, no trailing zeros. */
-static void num_text(double v, char *buf, size_t size)
+void ck_num_text(double v, char *buf, size_t size)
 {
     snprintf(buf, size, "%.2f", v);
     char *dot = strchr(buf, '.');
@@ -80,17 +79,58 @@ static void num_text(double v, char *buf, size_t size)
         if (end == dot)
             *end = '\0';
     }
+    if (strcmp(buf, "-0") == 0)
+        snprintf(buf, size, "0");
 }
 
-void ck_value_text(const struct ck_item *it, char *buf, size_t size)
+void ck_num_unit(double v, const char *unit, char *buf, size_t size)
 {
     char n[32];
+    ck_num_text(v, n, sizeof n);
+    if (unit && unit[0])
+        snprintf(buf, size, "%s %s", n, unit);
+    else
+        snprintf(buf, size, "%s", n);
+}
+
+/* The common codes of qualitative results as senders write them (full-width, ASCII, the
+ * minus sign, bracketed), and the strings key of their words. */
+static const struct {
+    const char *code, *key;
+} common_codes[] = {
+    {"－", "ck_code_neg"},   {"-", "ck_code_neg"},      {"−", "ck_code_neg"},
+    {"(-)", "ck_code_neg"},  {"（－）", "ck_code_neg"}, {"±", "ck_code_trace"},
+    {"+-", "ck_code_trace"}, {"(±)", "ck_code_trace"},  {"（±）", "ck_code_trace"},
+    {"＋", "ck_code_pos"},   {"+", "ck_code_pos"},      {"1+", "ck_code_pos"},
+    {"(+)", "ck_code_pos"},  {"（＋）", "ck_code_pos"}, {"2+", "ck_code_pos2"},
+    {"2＋", "ck_code_pos2"}, {"++", "ck_code_pos2"},    {"3+", "ck_code_pos3"},
+    {"3＋", "ck_code_pos3"}, {"+++", "ck_code_pos3"},   {"4+", "ck_code_pos4"},
+    {"4＋", "ck_code_pos4"}, {"++++", "ck_code_pos4"},
+};
+
+const char *ck_code_words(const struct app *a, const struct ck_item *it)
+{
+    const char *hub = strcmp(app_lang(a), "en") == 0 ? it->words_en : it->words_ja;
+    if (hub[0])
+        return hub;
+    /* the other language's words are better than a code */
+    const char *other = hub == it->words_en ? it->words_ja : it->words_en;
+    for (size_t i = 0; i < sizeof common_codes / sizeof common_codes[0]; i++)
+        if (strcmp(it->code, common_codes[i].code) == 0)
+            return app_s(a, common_codes[i].key);
+    return other[0] ? other : NULL;
+}
+
+void ck_value_text(const struct app *a, const struct ck_item *it, char *buf, size_t size)
+{
+    const char *w;
     if (it->has_value) {
-        num_text(it->value, n, sizeof n);
-        if (it->unit_display[0])
-            snprintf(buf, size, "%s %s", n, it->unit_display);
-        else
-            snprintf(buf, size, "%s", n);
+        ck_num_unit(it->value, it->unit_display, buf, size);
+    } else if (it->kind == CK_K_CODE && (w = ck_code_words(a, it)) != NULL) {
+        snprintf(buf, size, "%s", w);
+    } else if (it->kind == CK_K_CODE && it->code[0]) {
+        /* a code we have no words for: said to be one, never shown as if it were a value */
+        i18n_format(buf, size, app_s(a, "ck_code_unknown"), it->code, NULL, NULL, NULL);
     } else if (it->text[0]) {
         snprintf(buf, size, "%s", it->text);
     } else {

@@ -28,11 +28,16 @@ struct app_event;
 #define PRIV_RECIP_MAX    12
 #define PRIV_ALERTS_MAX   20
 #define CK_LIST_MAX       40
-#define CK_ITEMS_MAX      64
+#define CK_ITEMS_MAX      160 /* results in one checkup (特定健診 with its questionnaire: ~70) */
 #define CK_POINTS_MAX     20
-#define PRIV_WORD         64
-#define PRIV_NAME         96
-#define PRIV_SENTENCE     320
+#define CK_NAME_MAX       256 /* an item's or a checkup place's name: never cut on screen */
+#define CK_TEXT_MAX                                                                                \
+    4096                 /* a text result (the doctor's comment, findings), whole: the             \
+                            most textwrap wraps; a longer one is cut at a character */
+#define CK_CODE_MAX   64 /* a qualitative result's code as sent, and its words */
+#define PRIV_WORD     64
+#define PRIV_NAME     96
+#define PRIV_SENTENCE 320
 
 /* What is asked of the hub. */
 enum priv_what {
@@ -110,17 +115,25 @@ struct ck_summary {
     long long id;
     char date[16];
     int year;
-    char source[PRIV_NAME];
-    char org[PRIV_NAME];
+    char source[CK_NAME_MAX];
+    char org[CK_NAME_MAX];
     int none, normal, guidance, see_doctor;
 };
 
+/* What a result is (the hub's "kind"): a number, a code of a qualitative result (尿糖 －,
+ * ±, +, 2+ …), a free text (comments, findings) or a date. */
+enum ck_kind { CK_K_NUMBER, CK_K_CODE, CK_K_TEXT, CK_K_DATE };
+
 struct ck_item {
     char identity[8];
-    char name[PRIV_WORD];
+    char name[CK_NAME_MAX];
+    enum ck_kind kind;
     bool has_value;
     double value;
-    char text[PRIV_WORD];
+    char code[CK_CODE_MAX];     /* CODE: the code as sent ("1", "－", "2+") */
+    char words_ja[CK_CODE_MAX]; /* CODE: the code in words from the hub (マイナス), or "" */
+    char words_en[CK_CODE_MAX];
+    char text[CK_TEXT_MAX]; /* TEXT / DATE: the whole string */
     char unit_display[24];
     bool has_low, has_high;
     double low, high;
@@ -133,9 +146,9 @@ struct ck_item {
 
 struct ck_detail {
     long long id;
-    char date[16];
+    char date[16]; /* the examination date (YYYY-MM-DD) */
     int year;
-    char org[PRIV_NAME];
+    char org[CK_NAME_MAX];
     int n;
     struct ck_item items[CK_ITEMS_MAX];
 };
@@ -150,10 +163,12 @@ struct ck_point {
 
 struct ck_trend {
     char identity[8];
-    char name[PRIV_WORD];
+    char name[CK_NAME_MAX];
     char unit_display[24];
     bool has_threshold, has_see_doctor, higher_is_worse;
     double t_guidance, t_see_doctor;
+    bool has_low, has_high; /* the lab's range (newest result), for items without a threshold */
+    double low, high;
     int n;
     struct ck_point points[CK_POINTS_MAX];
 };
@@ -239,6 +254,10 @@ struct priv_state {
     struct priv_load ck_ld;
     struct ck_detail ck;
     int ck_page;
+    int ck_pages;  /* pages of the checkup as last drawn (for the title) */
+    int ck_sel;    /* the item whose detail is open (index into ck.items) */
+    int item_page; /* the detail's page */
+    int item_pages;
     struct priv_load tr_ld;
     struct ck_trend trend;
 };
@@ -294,8 +313,17 @@ void priv_alert_sentence(const struct app *a, const struct priv_alert *al, char 
 /* Judgement: its words (基準内 / 保健指導 / 受診をおすすめ / 判定なし) and its icon. */
 const char *ck_judgement_words(const struct app *a, enum ck_judgement j);
 enum icon_id ck_judgement_icon(enum ck_judgement j);
-/* "6.8 %" (value with unit; text results as they are; "—" none). */
-void ck_value_text(const struct ck_item *it, char *buf, size_t size);
+/* "6.8 %" (value with unit); a code result in words (マイナス, never the bare code); a text
+ * result as it is; "—" none. Uses the app's language for the words. */
+void ck_value_text(const struct app *a, const struct ck_item *it, char *buf, size_t size);
+/* A qualitative result's code in words in the app's language: the hub's words when it sent
+ * them, else the common codes (－ ± + 2+ 3+ 4+ and their ASCII forms) mapped here; NULL
+ * when the code is not one of those and the hub sent no words. */
+const char *ck_code_words(const struct app *a, const struct ck_item *it);
+/* A number as people write it: at most 2 decimals, no trailing zeros ("6.8", "142"). */
+void ck_num_text(double v, char *buf, size_t size);
+/* The same with its unit when there is one ("6.8 %"). */
+void ck_num_unit(double v, const char *unit, char *buf, size_t size);
 /* Where the value sits on the item's bar, 0..1 (clamped), and the bar's axis [lo, hi]:
  * the range (or thresholds) widened by half its width on each side so that values just
  * outside still show. Returns false when the item has no number or nothing to compare. */
@@ -308,8 +336,17 @@ int priv_paginate(const int *heights, int n, int avail, int *starts, int max_pag
 int priv_paginate_max(const int *heights, int n, int avail, int per_page, int *starts,
                       int max_pages);
 
+/* A checkup's "2025-06-10" as Unix time of noon that day in Japan; 0 when malformed. */
+int64_t ck_day_unix(const char *date);
 /* A checkup's "2025-06-10" as a date in words (令和7年6月10日 (2025年)). */
 void ck_date_words(const struct app *a, const char *date, char *buf, size_t size);
+
+/* The rows of a checkup: indexes of its items, those needing a doctor first, then
+ * guidance, within range, not judged (stable); text results (comments) are not rows.
+ * Returns how many. */
+int ck_rows_order(const struct ck_detail *d, int *rows, int cap);
+/* A row's words: "収縮期血圧: 142 mmHg（受診をおすすめ）". */
+void ck_row_text(const struct app *a, const struct ck_item *it, char *buf, size_t size);
 
 /* --- catalogue samples (sample state without a hub) --- */
 void priv_sample_log(struct app *a, int n);

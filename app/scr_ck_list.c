@@ -13,7 +13,7 @@
 #define PER_PAGE 3
 
 /* "2025-06-10" → Unix noon of that day (JST), for the date words; 0 when malformed. */
-static int64_t day_unix(const char *d)
+int64_t ck_day_unix(const char *d)
 {
     char *end;
     long y = strtol(d, &end, 10);
@@ -36,7 +36,7 @@ static int64_t day_unix(const char *d)
 
 void ck_date_words(const struct app *a, const char *date, char *buf, size_t size)
 {
-    int64_t t = day_unix(date);
+    int64_t t = ck_day_unix(date);
     if (t)
         app_fmt_date(a, t, buf, size);
     else

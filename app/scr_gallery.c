@@ -22,17 +22,17 @@ static void chart_frame(struct app *a, struct ui_rect c)
     int th = wg_toggle_height(ui, c.w, q, app_s(a, "yes"), app_s(a, "no"));
     wg_toggle(ui, "sample", (struct ui_rect){c.x, c.y, c.w, th}, q, true, app_s(a, "yes"),
               app_s(a, "no"));
-    struct wg_chart ch = {sbp,
-                          6,
-                          100,
-                          160,
-                          100,
-                          129,
-                          app_s(a, "chart_top"),
-                          app_s(a, "chart_bottom"),
-                          app_s(a, "chart_band"),
-                          true,
-                          140};
+    struct wg_chart ch = {.values = sbp,
+                          .n = 6,
+                          .min = 100,
+                          .max = 160,
+                          .band_lo = 100,
+                          .band_hi = 129,
+                          .top_label = app_s(a, "chart_top"),
+                          .bottom_label = app_s(a, "chart_bottom"),
+                          .band_label = app_s(a, "chart_band"),
+                          .has_line = true,
+                          .line = 140};
     wg_chart(ui, (struct ui_rect){c.x, c.y + th + gap, c.w, c.h - th - gap}, &ch);
 }
 

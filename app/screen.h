@@ -68,7 +68,7 @@ extern const struct screen scr_priv_alerts;
 extern const struct screen scr_priv_fam_alerts;
 extern const struct screen scr_ck_list;
 extern const struct screen scr_ck_one;
-extern const struct screen scr_ck_trend;
+extern const struct screen scr_ck_item;
 /* --- shopping and family requests (issue 7) --- */
 extern const struct screen scr_shop_menu;
 extern const struct screen scr_shop_operators;

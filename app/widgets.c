@@ -11,6 +11,9 @@
 #include "textwrap.h"
 
 #define WG_MAX_LINES 16
+/* Lines a paragraph may have: a 4 KiB text (textwrap's cap) at a narrow width stays under
+ * this; lines beyond it would not be drawn. */
+#define WG_PARA_LINES 512
 
 static const struct theme_swatch *swatch(const struct theme *t, enum wg_style s)
 {
@@ -105,7 +108,7 @@ static enum ui_target_kind target_kind(enum wg_style s, const char *id)
 }
 
 static bool button(struct ui *ui, const struct wg_button *b, struct ui_rect r,
-                   enum ui_target_kind kind)
+                   enum ui_target_kind kind, bool left)
 {
     const struct theme_swatch *sw = swatch(ui_theme(ui), b->style);
     bool pressed = false;
@@ -138,7 +141,7 @@ static bool button(struct ui *ui, const struct wg_button *b, struct ui_rect r,
         for (size_t i = 0; i < n; i++)
             maxw = max_i(maxw, lines[i].width);
         int block = g.icon + g.pad + maxw;
-        int x = r.x + (r.w - block) / 2;
+        int x = left ? r.x + g.pad : r.x + (r.w - block) / 2;
         if (x < r.x + g.pad)
             x = r.x + g.pad;
         icon_draw(ui, b->icon, (struct ui_rect){x, r.y + (r.h - g.icon) / 2, g.icon, g.icon}, fg,
@@ -153,7 +156,7 @@ static bool button(struct ui *ui, const struct wg_button *b, struct ui_rect r,
         text_x0 = r.x + g.pad;
     }
     for (size_t i = 0; i < n; i++) {
-        int x = text_x0 + (g.text_w - lines[i].width) / 2;
+        int x = left && !above ? text_x0 : text_x0 + (g.text_w - lines[i].width) / 2;
         ui_text(ui, x, text_y + (int)i * g.lh, UI_FONT_BOLD, g.px, fg, bg, r,
                 b->label + lines[i].start, lines[i].len);
     }
@@ -162,7 +165,12 @@ static bool button(struct ui *ui, const struct wg_button *b, struct ui_rect r,
 
 bool wg_button(struct ui *ui, const struct wg_button *b, struct ui_rect r)
 {
-    return button(ui, b, r, target_kind(b->style, b->id));
+    return button(ui, b, r, target_kind(b->style, b->id), false);
+}
+
+bool wg_row(struct ui *ui, const struct wg_button *b, struct ui_rect r)
+{
+    return button(ui, b, r, target_kind(b->style, b->id), true);
 }
 
 int wg_text_height(struct ui *ui, enum ui_font font, double mm, const char *text, int w)
@@ -175,12 +183,12 @@ int wg_text_height(struct ui *ui, enum ui_font font, double mm, const char *text
 int wg_paragraph(struct ui *ui, struct ui_rect r, enum ui_font font, double mm, struct ui_color fg,
                  struct ui_color bg, const char *text, enum wg_align align)
 {
-    struct textwrap_line lines[WG_MAX_LINES * 2];
+    static struct textwrap_line lines[WG_PARA_LINES]; /* UI thread only */
     int px = ui_text_px(ui, mm);
     int lh = ui_line_height(ui, font, px);
-    size_t n = textwrap_lines(ui, font, px, text, r.w, lines, WG_MAX_LINES * 2);
-    if (n > WG_MAX_LINES * 2)
-        n = WG_MAX_LINES * 2;
+    size_t n = textwrap_lines(ui, font, px, text, r.w, lines, WG_PARA_LINES);
+    if (n > WG_PARA_LINES)
+        n = WG_PARA_LINES;
     struct ui_rect box = {r.x, r.y, r.w, (int)n * lh};
     for (size_t i = 0; i < n; i++) {
         int x = align == WG_CENTER ? r.x + (r.w - lines[i].width) / 2 : r.x;
@@ -188,6 +196,34 @@ int wg_paragraph(struct ui *ui, struct ui_rect r, enum ui_font font, double mm, 
                 lines[i].len);
     }
     return (int)n * lh;
+}
+
+int wg_text_lines(struct ui *ui, enum ui_font font, double mm, const char *text, int w)
+{
+    return (int)textwrap_lines(ui, font, ui_text_px(ui, mm), text, w, NULL, 0);
+}
+
+int wg_paragraph_part(struct ui *ui, struct ui_rect r, enum ui_font font, double mm,
+                      struct ui_color fg, struct ui_color bg, const char *text, int first,
+                      int count)
+{
+    static struct textwrap_line lines[WG_PARA_LINES]; /* UI thread only */
+    int px = ui_text_px(ui, mm);
+    int lh = ui_line_height(ui, font, px);
+    int n = (int)textwrap_lines(ui, font, px, text, r.w, lines, WG_PARA_LINES);
+    if (n > WG_PARA_LINES)
+        n = WG_PARA_LINES;
+    if (first < 0)
+        first = 0;
+    if (first + count > n)
+        count = n - first;
+    if (count <= 0)
+        return 0;
+    struct ui_rect box = {r.x, r.y, r.w, count * lh};
+    for (int i = 0; i < count; i++)
+        ui_text(ui, r.x, r.y + i * lh, font, px, fg, bg, box, text + lines[first + i].start,
+                lines[first + i].len);
+    return count * lh;
 }
 
 char wg_keypad(struct ui *ui, const char *prefix, struct ui_rect r, const char *clear,
@@ -228,7 +264,7 @@ char wg_keypad(struct ui *ui, const char *prefix, struct ui_rect r, const char *
         /* 9 mm labels (above the 24 pt rule) at every text size: 4 rows of keys must fit */
         struct wg_button b = {id, text, ICON_NONE, WG_SECONDARY, false, WG_KEY_MM};
         /* a key, not a "choice": registered with its own kind for the 6-choices rule */
-        if (button(ui, &b, k, UI_T_KEY))
+        if (button(ui, &b, k, UI_T_KEY, false))
             out = keys[i];
     }
     return out;
@@ -300,19 +336,55 @@ int wg_toggle(struct ui *ui, const char *id, struct ui_rect r, const char *quest
     return out;
 }
 
+/* One line of text of a chart, kept inside `box` (moved in rather than cut). */
+static void chart_text(struct ui *ui, int x, int y, int px, struct ui_color bg, struct ui_rect box,
+                       const char *s)
+{
+    const struct theme *t = ui_theme(ui);
+    int w = ui_measure(ui, UI_FONT_REGULAR, px, s, strlen(s));
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, px);
+    if (x + w > box.x + box.w)
+        x = box.x + box.w - w;
+    if (x < box.x)
+        x = box.x;
+    if (y + lh > box.y + box.h)
+        y = box.y + box.h - lh;
+    if (y < box.y)
+        y = box.y;
+    ui_text(ui, x, y, UI_FONT_REGULAR, px, t->text, bg, box, s, strlen(s));
+}
+
 void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
 {
     const struct theme *t = ui_theme(ui);
     int px = ui_text_px(ui, WG_BODY_MM);
     int lh = ui_line_height(ui, UI_FONT_REGULAR, px);
+    int gap = ui_mm(ui, 2);
+    /* left column: the axis numbers (or the top/bottom labels) */
     int label_w = 0;
     const char *labels[2] = {c->top_label, c->bottom_label};
-    for (int i = 0; i < 2; i++)
-        if (labels[i])
-            label_w =
-                max_i(label_w, ui_measure(ui, UI_FONT_REGULAR, px, labels[i], strlen(labels[i])));
-    int gap = ui_mm(ui, 2);
-    struct ui_rect plot = {r.x + label_w + gap, r.y + lh / 2, r.w - label_w - gap, r.h - lh};
+    if (c->nticks > 0) {
+        for (int i = 0; i < c->nticks; i++)
+            label_w = max_i(label_w, ui_measure(ui, UI_FONT_REGULAR, px, c->tick_labels[i],
+                                                strlen(c->tick_labels[i])));
+    } else {
+        for (int i = 0; i < 2; i++)
+            if (labels[i])
+                label_w = max_i(label_w,
+                                ui_measure(ui, UI_FONT_REGULAR, px, labels[i], strlen(labels[i])));
+    }
+    /* right column: the labels of the marked lines */
+    int mark_w = 0;
+    for (int i = 0; i < c->nmarks; i++)
+        mark_w = max_i(mark_w, ui_measure(ui, UI_FONT_REGULAR, px, c->marks[i].label,
+                                          strlen(c->marks[i].label)));
+    int top = r.y + lh / 2, bottom = r.y + r.h - (lh - lh / 2);
+    if (c->unit_label)
+        top = r.y + lh + lh / 2;
+    if (c->xlabels)
+        bottom = r.y + r.h - lh - gap;
+    struct ui_rect plot = {r.x + label_w + gap, top,
+                           r.w - label_w - gap - (mark_w ? mark_w + gap : 0), bottom - top};
     double span = c->max - c->min > 0 ? c->max - c->min : 1;
 #define YOF(v) (plot.y + plot.h - (int)(((v)-c->min) / span * plot.h))
     double lo = c->band_lo < c->min ? c->min : c->band_lo;
@@ -321,7 +393,8 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
     struct ui_rect band = {plot.x, b_top, plot.w, b_bot - b_top};
     ui_rect(ui, band, t->band);
     if (c->band_label) {
-        /* the label wraps inside the band; a band too thin for it gets it above the plot */
+        /* the label wraps inside the band; a band too thin for it goes without (the marks
+         * and the words beside the chart say the same) */
         int bw = band.w - 2 * gap;
         int bh = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, c->band_label, bw);
         if (band.h >= bh)
@@ -331,23 +404,81 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
     int thick = ui_mm(ui, 0.6);
     if (c->has_line && c->line >= c->min && c->line <= c->max)
         ui_line(ui, plot.x, YOF(c->line), plot.x + plot.w, YOF(c->line), thick, t->text);
+    /* marked lines, their labels in the right column, pushed apart so none overlap */
+    int last_y = r.y - lh;
+    struct ui_rect right = {plot.x + plot.w + gap, r.y, mark_w, r.h};
+    for (int i = 0; i < c->nmarks; i++) {
+        const struct wg_chart_mark *m = &c->marks[i];
+        if (m->v < c->min || m->v > c->max)
+            continue;
+        int y = YOF(m->v);
+        ui_line(ui, plot.x, y, plot.x + plot.w + gap / 2, y, m->strong ? thick * 2 : thick,
+                t->text);
+        int ty = y - lh / 2;
+        if (ty < last_y + lh && ty > last_y - lh)
+            ty = ty < last_y ? last_y - lh : last_y + lh;
+        chart_text(ui, right.x, ty, px, t->bg, right, m->label);
+        last_y = ty;
+    }
     ui_line(ui, plot.x, plot.y, plot.x, plot.y + plot.h, thick, t->text);
     ui_line(ui, plot.x, plot.y + plot.h, plot.x + plot.w, plot.y + plot.h, thick, t->text);
-    if (c->top_label)
-        ui_text(ui, r.x, plot.y - lh / 2, UI_FONT_REGULAR, px, t->text, t->bg, r, c->top_label,
-                strlen(c->top_label));
-    if (c->bottom_label)
-        ui_text(ui, r.x, plot.y + plot.h - lh / 2, UI_FONT_REGULAR, px, t->text, t->bg, r,
-                c->bottom_label, strlen(c->bottom_label));
-    int dot = ui_mm(ui, 1.5);
-    for (int i = 0; i < c->n; i++) {
-        int x = plot.x + (c->n > 1 ? i * (plot.w - 2 * dot) / (c->n - 1) + dot : plot.w / 2);
-        int y = YOF(c->values[i]);
-        if (i > 0) {
-            int xp = plot.x + (i - 1) * (plot.w - 2 * dot) / (c->n - 1) + dot;
-            ui_line(ui, xp, YOF(c->values[i - 1]), x, y, ui_mm(ui, 0.8), t->accent);
+    struct ui_rect left = {r.x, r.y, label_w, r.h};
+    if (c->nticks > 0) {
+        for (int i = 0; i < c->nticks; i++) {
+            if (c->ticks[i] < c->min - span * 1e-9 || c->ticks[i] > c->max + span * 1e-9)
+                continue;
+            int y = YOF(c->ticks[i]);
+            ui_line(ui, plot.x - gap / 2, y, plot.x, y, thick, t->text);
+            int w =
+                ui_measure(ui, UI_FONT_REGULAR, px, c->tick_labels[i], strlen(c->tick_labels[i]));
+            chart_text(ui, r.x + label_w - w, y - lh / 2, px, t->bg, left, c->tick_labels[i]);
         }
-        ui_circle(ui, x, y, dot, 0, t->accent);
+    } else {
+        if (c->top_label)
+            ui_text(ui, r.x, plot.y - lh / 2, UI_FONT_REGULAR, px, t->text, t->bg, r, c->top_label,
+                    strlen(c->top_label));
+        if (c->bottom_label)
+            ui_text(ui, r.x, plot.y + plot.h - lh / 2, UI_FONT_REGULAR, px, t->text, t->bg, r,
+                    c->bottom_label, strlen(c->bottom_label));
+    }
+    if (c->unit_label)
+        chart_text(ui, r.x, r.y, px, t->bg, (struct ui_rect){r.x, r.y, plot.x + plot.w - r.x, lh},
+                   c->unit_label);
+    int dot = ui_mm(ui, 1.5);
+    int xs[64];
+    int n = c->n < 64 ? c->n : 64;
+    for (int i = 0; i < n; i++) {
+        double f = c->xs ? c->xs[i] : n > 1 ? (double)i / (n - 1) : 0.5;
+        xs[i] = plot.x + dot + (int)(f * (plot.w - 2 * dot));
+    }
+    for (int i = 0; i < n; i++) {
+        int y = YOF(c->values[i]);
+        if (i > 0)
+            ui_line(ui, xs[i - 1], YOF(c->values[i - 1]), xs[i], y, ui_mm(ui, 0.8), t->accent);
+        ui_circle(ui, xs[i], y, dot, 0, t->accent);
+    }
+    if (c->xlabels && n > 0) {
+        /* under the axis: the last (newest) first, then from the oldest those that leave a
+         * gap to their neighbours */
+        struct ui_rect under = {plot.x - label_w, plot.y + plot.h + gap, plot.w + label_w,
+                                r.y + r.h - (plot.y + plot.h + gap)};
+        int w_last =
+            ui_measure(ui, UI_FONT_REGULAR, px, c->xlabels[n - 1], strlen(c->xlabels[n - 1]));
+        int x_last = xs[n - 1] - w_last / 2;
+        if (x_last + w_last > under.x + under.w)
+            x_last = under.x + under.w - w_last;
+        chart_text(ui, x_last, under.y, px, t->bg, under, c->xlabels[n - 1]);
+        int right_edge = under.x - gap;
+        for (int i = 0; i + 1 < n; i++) {
+            int w = ui_measure(ui, UI_FONT_REGULAR, px, c->xlabels[i], strlen(c->xlabels[i]));
+            int x = xs[i] - w / 2;
+            if (x < under.x)
+                x = under.x;
+            if (x < right_edge + gap || x + w + gap > x_last)
+                continue;
+            chart_text(ui, x, under.y, px, t->bg, under, c->xlabels[i]);
+            right_edge = x + w;
+        }
     }
 #undef YOF
 }

@@ -40,11 +40,22 @@ int wg_button_height(struct ui *ui, const struct wg_button *b, int w);
 /* Draws the button in r; true once when it was activated. */
 bool wg_button(struct ui *ui, const struct wg_button *b, struct ui_rect r);
 
+/* A row of a list: a button with its icon and words from the left edge, not centred (same
+ * height as wg_button_height). True once when it was activated. */
+bool wg_row(struct ui *ui, const struct wg_button *b, struct ui_rect r);
+
 /* Height of text wrapped to w. */
 int wg_text_height(struct ui *ui, enum ui_font font, double mm, const char *text, int w);
 /* Draws text wrapped into r.w starting at r.y; returns the height used. */
 int wg_paragraph(struct ui *ui, struct ui_rect r, enum ui_font font, double mm, struct ui_color fg,
                  struct ui_color bg, const char *text, enum wg_align align);
+
+/* Lines [first, first + count) of text wrapped to r.w, drawn from r.y (a paragraph continued
+ * over pages); returns the height used. wg_text_lines() is the number of lines. */
+int wg_text_lines(struct ui *ui, enum ui_font font, double mm, const char *text, int w);
+int wg_paragraph_part(struct ui *ui, struct ui_rect r, enum ui_font font, double mm,
+                      struct ui_color fg, struct ui_color bg, const char *text, int first,
+                      int count);
 
 /* A 3×4 PIN/number pad: 1-9, then `clear`, 0, `del`. Returns '0'..'9', 'C' (clear),
  * 'D' (delete) or 0. Key ids are "<prefix>_0".."<prefix>_9", "<prefix>_clear", "<prefix>_del". */
@@ -68,6 +79,11 @@ int wg_toggle(struct ui *ui, const char *id, struct ui_rect r, const char *quest
  * and, when has_line, a second threshold drawn as a horizontal line at `line` (e.g. the
  * see-a-doctor value beyond the band's guidance edge); axis texts (with units) come from
  * the caller. No targets. */
+struct wg_chart_mark {
+    double v;          /* a labelled horizontal line (a threshold, a range's edge) */
+    const char *label; /* drawn right of the plot, beside the line */
+    bool strong;       /* thicker (the see-a-doctor threshold) */
+};
 struct wg_chart {
     const double *values;
     int n;
@@ -75,6 +91,18 @@ struct wg_chart {
     const char *top_label, *bottom_label, *band_label;
     bool has_line;
     double line;
+    /* optional: x positions 0..1 (NULL: evenly spread), a label under each point (NULL:
+     * none; labels that would overlap are left out, the first and last kept), numbers on
+     * the vertical axis at `ticks` (replacing top/bottom labels), the unit above them, and
+     * labelled lines */
+    const double *xs;
+    const char *const *xlabels;
+    int nticks;
+    const double *ticks;
+    const char *const *tick_labels;
+    const char *unit_label;
+    int nmarks;
+    const struct wg_chart_mark *marks;
 };
 void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c);
 

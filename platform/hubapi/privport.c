@@ -312,6 +312,39 @@ static void parse_threshold(const cJSON *o, bool *has, bool *has_doc, bool *hiw,
     *hiw = cJSON_IsTrue(get(t, "higher_is_worse"));
 }
 
+static enum ck_kind kind_of_result(const cJSON *it, bool has_value)
+{
+    const cJSON *k = get(it, "kind");
+    const char *s = cJSON_IsString(k) ? k->valuestring : "";
+    if (strcmp(s, "code") == 0)
+        return CK_K_CODE;
+    if (strcmp(s, "text") == 0)
+        return CK_K_TEXT;
+    if (strcmp(s, "date") == 0)
+        return CK_K_DATE;
+    if (strcmp(s, "number") == 0 || has_value)
+        return CK_K_NUMBER;
+    /* an older hub without "kind": a short text without spaces is taken for a code, so the
+     * common codes still show in words */
+    const cJSON *t = get(it, "text");
+    const char *ts = cJSON_IsString(t) ? t->valuestring : "";
+    return ts[0] && strlen(ts) < 8 && !strchr(ts, ' ') ? CK_K_CODE : CK_K_TEXT;
+}
+
+/* kind "code": `text` is the code as sent and `text_ja`/`text_en` its words; "text" and
+ * "date": `text` is the whole string (kept up to CK_TEXT_MAX). */
+static void parse_ck_result(const cJSON *it, struct ck_item *i)
+{
+    i->kind = kind_of_result(it, i->has_value);
+    if (i->kind == CK_K_CODE) {
+        str(it, "text", i->code, sizeof i->code);
+        str(it, "text_ja", i->words_ja, sizeof i->words_ja);
+        str(it, "text_en", i->words_en, sizeof i->words_en);
+    } else if (i->kind != CK_K_NUMBER) {
+        str(it, "text", i->text, sizeof i->text);
+    }
+}
+
 static bool parse_ck_one(const cJSON *root, struct priv_answer *x)
 {
     const cJSON *ck = get(root, "checkup"), *it;
@@ -331,7 +364,7 @@ static bool parse_ck_one(const cJSON *root, struct priv_answer *x)
         str(it, "identity", i->identity, sizeof i->identity);
         str(it, "name", i->name, sizeof i->name);
         i->has_value = dnum(it, "value", &i->value);
-        str(it, "text", i->text, sizeof i->text);
+        parse_ck_result(it, i);
         str(it, "unit_display", i->unit_display, sizeof i->unit_display);
         if (!i->unit_display[0])
             str(it, "unit", i->unit_display, sizeof i->unit_display);
@@ -364,6 +397,9 @@ static bool parse_trend(const cJSON *root, struct priv_answer *x)
         str(root, "unit", t->unit_display, sizeof t->unit_display);
     parse_threshold(root, &t->has_threshold, &t->has_see_doctor, &t->higher_is_worse,
                     &t->t_guidance, &t->t_see_doctor);
+    const cJSON *rg = get(root, "range");
+    t->has_low = dnum(rg, "low", &t->low);
+    t->has_high = dnum(rg, "high", &t->high);
     /* oldest first; keep the newest CK_POINTS_MAX */
     int total = cJSON_GetArraySize(pts), skip = total > CK_POINTS_MAX ? total - CK_POINTS_MAX : 0;
     int k = 0;

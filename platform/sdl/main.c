@@ -308,12 +308,12 @@ static void now_clock(struct kiosk *k, int64_t fixed_wall)
 static int run_catalogue(struct kiosk *k)
 {
     static const char *langs[2] = {"ja", "en"};
-    static const int scales[2] = {100, 150};
+    static const int scales[3] = {100, 125, 150};
     static const enum theme_kind themes[2] = {THEME_NORMAL, THEME_HIGH_CONTRAST};
     char png[1024], json[1024];
     int rc = 0, count = 0;
     for (int l = 0; l < 2; l++)
-        for (int s = 0; s < 2; s++)
+        for (int s = 0; s < 3; s++)
             for (int t = 0; t < 2; t++) {
                 app_set_lang(k->app, langs[l]);
                 app_set_text_scale(k->app, scales[s]);

@@ -219,8 +219,9 @@ static void t_checkups_of_consented_source(void)
     snprintf(script, sizeof script,
              LOGIN "tap:ck_list;wait:ck_list;settle;waittext:令和7年6月12日;layout:%s;"
                    "tap:ck_0;wait:ck_one;settle;waittext:128 mmHg;waittext:基準内;layout:%s;"
-                   "tap:trend_0;wait:ck_trend;settle;waittext:141 mmHg 受診をおすすめ;"
-                   "waittext:128 mmHg 基準内;layout:%s;",
+                   "tap:item_0;wait:ck_item;settle;waittext:結果: 128 mmHg;tap:page_next;"
+                   "waittext:2024/6/12 141 mmHg（受診をおすすめ）;"
+                   "waittext:2025/6/12 128 mmHg（基準内）;waittext:受診 140 mmHg;layout:%s;",
              list, one, trend);
     REQUIRE(kiosk_run("checkups", "profile=public", token, script) == 0);
     char *j = kiosktest_slurp_text(list);

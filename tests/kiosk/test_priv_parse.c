@@ -169,7 +169,8 @@ static void t_checkups(void)
         CHECK_STR_EQ(a->explain_ja, "血糖の 状態です。");
         CHECK_STR_EQ(a->explain_en, "");
         CHECK(!b->has_value && !b->has_low && !b->has_threshold);
-        CHECK_STR_EQ(b->text, "(-)");
+        CHECK(b->kind == CK_K_CODE);
+        CHECK_STR_EQ(b->code, "(-)");
         CHECK(b->judgement == CK_J_NONE);
     }
     free(x);
@@ -188,6 +189,73 @@ static void t_checkups(void)
         CHECK(x->u.trend.points[1].judgement == CK_J_SEE_DOCTOR);
         CHECK(x->u.trend.has_threshold && x->u.trend.t_see_doctor == 6.5);
     }
+    free(x);
+}
+
+/* The hub's contract for real documents: a code result carries the code as sent and its
+ * words; a text result (the doctor's comment) and an item name are kept whole, far beyond
+ * 63 bytes; the date is the examination date; the trend carries the lab's range. */
+static void t_checkup_words_and_whole_texts(void)
+{
+    static char body[16384], comment[3000], name[200];
+    comment[0] = '\0';
+    for (int i = 1; strlen(comment) + 40 < sizeof comment - 200; i++) {
+        size_t l = strlen(comment);
+        snprintf(comment + l, sizeof comment - l, "所見%dは 様子を 見ましょう。", i);
+    }
+    snprintf(name, sizeof name, "%s",
+             "眼底検査（キースワグナー分類）左右それぞれの 所見と 医師の 判定と 根拠");
+    snprintf(body, sizeof body,
+             "{\"resident_id\":3,\"checkup\":{\"id\":12,\"date\":\"2026-06-10\",\"year\":2026,"
+             "\"org_name\":\"さくら\",\"items\":["
+             "{\"identity\":\"1A020\",\"name\":\"尿糖\",\"kind\":\"code\",\"value\":null,"
+             "\"text\":\"1\",\"text_ja\":\"マイナス\",\"text_en\":\"negative\","
+             "\"judgement\":\"normal\"},"
+             "{\"identity\":\"1A010\",\"name\":\"尿蛋白\",\"kind\":\"code\",\"value\":null,"
+             "\"text\":\"2+\",\"judgement\":\"see_doctor\"},"
+             "{\"identity\":\"9N501\",\"name\":\"医師の判断\",\"kind\":\"text\",\"value\":null,"
+             "\"text\":\"%s\",\"judgement\":\"none\"},"
+             "{\"identity\":\"9C000\",\"name\":\"%s\",\"kind\":\"number\",\"value\":1}]}}",
+             comment, name);
+    struct priv_answer *x = privport_parse(APP_EV_CK_ONE, body);
+    REQUIRE(x != NULL);
+    CHECK_INT_EQ(x->u.ck.n, 4);
+    CHECK_STR_EQ(x->u.ck.date, "2026-06-10");
+    const struct ck_item *u = &x->u.ck.items[0], *p = &x->u.ck.items[1], *c = &x->u.ck.items[2],
+                         *n = &x->u.ck.items[3];
+    CHECK(u->kind == CK_K_CODE && !u->has_value);
+    CHECK_STR_EQ(u->code, "1");
+    CHECK_STR_EQ(u->words_ja, "マイナス");
+    CHECK_STR_EQ(u->words_en, "negative");
+    CHECK(p->kind == CK_K_CODE);
+    CHECK_STR_EQ(p->code, "2+");
+    CHECK_STR_EQ(p->words_ja, ""); /* no words sent: the kiosk maps the common codes */
+    CHECK(c->kind == CK_K_TEXT);
+    CHECK(strlen(comment) > 2000);
+    CHECK_STR_EQ(c->text, comment); /* whole: the kiosk used to keep 63 bytes */
+    CHECK_STR_EQ(n->name, name);
+    CHECK(n->kind == CK_K_NUMBER && n->has_value && n->value == 1);
+    free(x);
+    /* an older hub without "kind": a short code still counts as a code */
+    x = privport_parse(APP_EV_CK_ONE, "{\"checkup\":{\"id\":1,\"items\":[{\"name\":\"尿糖\","
+                                      "\"value\":null,\"text\":\"－\"}]}}");
+    REQUIRE(x != NULL);
+    CHECK(x->u.ck.items[0].kind == CK_K_CODE);
+    CHECK_STR_EQ(x->u.ck.items[0].code, "－");
+    free(x);
+    /* the trend with the lab's range (either end may be null) */
+    x = privport_parse(APP_EV_CK_TREND,
+                       "{\"identity\":\"3C015\",\"unit_display\":\"mg/dL\",\"threshold\":null,"
+                       "\"range\":{\"low\":0.46,\"high\":null},\"points\":[{\"date\":"
+                       "\"2026-06-10\",\"value\":0.72,\"judgement\":\"normal\"}]}");
+    REQUIRE(x != NULL);
+    CHECK(!x->u.trend.has_threshold);
+    CHECK(x->u.trend.has_low && x->u.trend.low == 0.46 && !x->u.trend.has_high);
+    free(x);
+    /* without "range" (an older hub): no range, nothing else changes */
+    x = privport_parse(APP_EV_CK_TREND, "{\"points\":[{\"value\":1}]}");
+    REQUIRE(x != NULL);
+    CHECK(!x->u.trend.has_low && !x->u.trend.has_high && x->u.trend.n == 1);
     free(x);
 }
 
@@ -253,6 +321,7 @@ int main(void)
     TEST_RUN(t_consents);
     TEST_RUN(t_alerts_and_acks);
     TEST_RUN(t_checkups);
+    TEST_RUN(t_checkup_words_and_whole_texts);
     TEST_RUN(t_nonsense);
     TEST_RUN(t_build);
     return test_summary();

@@ -1,0 +1,209 @@
+/*
+ * ckchart: see ckchart.h. The axis follows Heckbert's "nice numbers" (Graphics Gems, 1990):
+ * the step is 1, 2 or 5 times a power of ten and the ends are multiples of it, so the
+ * numbers read as people would write them on paper.
+ */
+#include "ckchart.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "appstate.h"
+
+static double nice_step(double raw)
+{
+    double e = floor(log10(raw));
+    double f = raw / pow(10, e);
+    double n = f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10;
+    return n * pow(10, e);
+}
+
+int ck_axis_ticks(double lo, double hi, int want, double *ticks, int cap, double *step)
+{
+    if (want < 2)
+        want = 2;
+    if (!(hi > lo)) {
+        double d = fabs(lo) > 0 ? fabs(lo) * 0.1 : 1;
+        lo -= d;
+        hi += d;
+    }
+    double st = nice_step((hi - lo) / (want - 1));
+    double first = floor(lo / st + 1e-9) * st, last = ceil(hi / st - 1e-9) * st;
+    /* too many for the room: the next nice step */
+    while ((int)llround((last - first) / st) + 1 > cap) {
+        st = nice_step(st * 1.5);
+        first = floor(lo / st + 1e-9) * st;
+        last = ceil(hi / st - 1e-9) * st;
+    }
+    int n = (int)llround((last - first) / st) + 1;
+    for (int i = 0; i < n; i++) {
+        ticks[i] = first + i * st;
+        if (fabs(ticks[i]) < st * 1e-9)
+            ticks[i] = 0; /* no "-0" */
+    }
+    *step = st;
+    return n;
+}
+
+void ck_tick_text(double v, double step, char *buf, size_t size)
+{
+    int dec = 0;
+    while (dec < 6 && step * pow(10, dec) < 1 - 1e-9)
+        dec++;
+    snprintf(buf, size, "%.*f", dec, v);
+    /* a value that rounds to zero is "0", never "-0" */
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+        memmove(buf, buf + 1, strlen(buf));
+}
+
+void ck_axis_date(const char *date, char *buf, size_t size)
+{
+    int y, m, d;
+    if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) == 3)
+        snprintf(buf, size, "%d/%d/%d", y, m, d);
+    else
+        snprintf(buf, size, "%s", date);
+}
+
+void ck_chart(struct app *a, struct ui_rect r, const struct ck_trend *tr)
+{
+    struct ui *ui = a->ui;
+    double values[CK_POINTS_MAX], xs[CK_POINTS_MAX], ticks[CK_TICKS_MAX];
+    char xl[CK_POINTS_MAX][24], tl[CK_TICKS_MAX][24], ml[4][128], num[64], unit[64];
+    const char *xlabels[CK_POINTS_MAX], *tick_labels[CK_TICKS_MAX];
+    struct wg_chart_mark marks[4];
+    int nm = 0, n = tr->n < CK_POINTS_MAX ? tr->n : CK_POINTS_MAX;
+    if (n <= 0)
+        return;
+    /* the vertical extent: every value, and the lines that are drawn */
+    double lo = tr->points[0].value, hi = lo;
+    for (int i = 0; i < n; i++) {
+        values[i] = tr->points[i].value;
+        lo = fmin(lo, values[i]);
+        hi = fmax(hi, values[i]);
+    }
+    bool range = !tr->has_threshold && (tr->has_low || tr->has_high);
+    if (tr->has_threshold) {
+        lo = fmin(lo, tr->t_guidance);
+        hi = fmax(hi, tr->t_guidance);
+        if (tr->has_see_doctor) {
+            lo = fmin(lo, tr->t_see_doctor);
+            hi = fmax(hi, tr->t_see_doctor);
+        }
+    } else if (range) {
+        if (tr->has_low) {
+            lo = fmin(lo, tr->low);
+            hi = fmax(hi, tr->low);
+        }
+        if (tr->has_high) {
+            lo = fmin(lo, tr->high);
+            hi = fmax(hi, tr->high);
+        }
+    }
+    double pad = (hi - lo) * 0.08;
+    bool nonneg = lo >= 0;
+    lo -= pad;
+    hi += pad;
+    if (nonneg && lo < 0)
+        lo = 0;
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
+    int want = r.h / (2 * lh);
+    want = want < 3 ? 3 : want > 6 ? 6 : want;
+    double step;
+    int nt = ck_axis_ticks(lo, hi, want, ticks, CK_TICKS_MAX, &step);
+    for (int i = 0; i < nt; i++) {
+        ck_tick_text(ticks[i], step, tl[i], sizeof tl[i]);
+        tick_labels[i] = tl[i];
+    }
+    double min = ticks[0], max = ticks[nt - 1];
+    /* dates: spaced by time (checkups are not always a year apart) */
+    int64_t t0 = ck_day_unix(tr->points[0].date), t1 = ck_day_unix(tr->points[n - 1].date);
+    for (int i = 0; i < n; i++) {
+        int64_t ti = ck_day_unix(tr->points[i].date);
+        xs[i] = t1 > t0 && ti ? (double)(ti - t0) / (double)(t1 - t0)
+                : n > 1       ? (double)i / (n - 1)
+                              : 0.5;
+        xs[i] = xs[i] < 0 ? 0 : xs[i] > 1 ? 1 : xs[i];
+        ck_axis_date(tr->points[i].date, xl[i], sizeof xl[i]);
+        xlabels[i] = xl[i];
+    }
+    double band_lo = min, band_hi = min;
+    const char *band_label = NULL;
+    if (tr->has_threshold) {
+        band_lo = tr->higher_is_worse ? min : tr->t_guidance;
+        band_hi = tr->higher_is_worse ? tr->t_guidance : max;
+        band_label = app_s(a, "ck_trend_band");
+        ck_num_unit(tr->t_guidance, tr->unit_display, num, sizeof num);
+        i18n_format(ml[nm], sizeof ml[nm], app_s(a, "ck_chart_guidance"), num, NULL, NULL, NULL);
+        marks[nm] = (struct wg_chart_mark){tr->t_guidance, ml[nm], false};
+        nm++;
+        if (tr->has_see_doctor) {
+            ck_num_unit(tr->t_see_doctor, tr->unit_display, num, sizeof num);
+            i18n_format(ml[nm], sizeof ml[nm], app_s(a, "ck_chart_doctor"), num, NULL, NULL, NULL);
+            marks[nm] = (struct wg_chart_mark){tr->t_see_doctor, ml[nm], true};
+            nm++;
+        }
+    } else if (range) {
+        band_lo = tr->has_low ? tr->low : min;
+        band_hi = tr->has_high ? tr->high : max;
+        band_label = app_s(a, "ck_trend_band");
+        if (tr->has_high) {
+            ck_num_unit(tr->high, tr->unit_display, num, sizeof num);
+            i18n_format(ml[nm], sizeof ml[nm], app_s(a, "ck_chart_high"), num, NULL, NULL, NULL);
+            marks[nm] = (struct wg_chart_mark){tr->high, ml[nm], false};
+            nm++;
+        }
+        if (tr->has_low) {
+            ck_num_unit(tr->low, tr->unit_display, num, sizeof num);
+            i18n_format(ml[nm], sizeof ml[nm], app_s(a, "ck_chart_low"), num, NULL, NULL, NULL);
+            marks[nm] = (struct wg_chart_mark){tr->low, ml[nm], false};
+            nm++;
+        }
+    }
+    /* marks from the top down, so their labels are pushed apart in order */
+    for (int i = 0; i < nm; i++)
+        for (int j = i + 1; j < nm; j++)
+            if (marks[j].v > marks[i].v) {
+                struct wg_chart_mark m = marks[i];
+                marks[i] = marks[j];
+                marks[j] = m;
+            }
+    unit[0] = '\0';
+    if (tr->unit_display[0])
+        i18n_format(unit, sizeof unit, app_s(a, "ck_chart_unit"), tr->unit_display, NULL, NULL,
+                    NULL);
+    struct wg_chart ch = {.values = values,
+                          .n = n,
+                          .min = min,
+                          .max = max,
+                          .band_lo = band_lo,
+                          .band_hi = band_hi,
+                          .band_label = band_label,
+                          .xs = xs,
+                          .xlabels = xlabels,
+                          .nticks = nt,
+                          .ticks = ticks,
+                          .tick_labels = tick_labels,
+                          .unit_label = unit[0] ? unit : NULL,
+                          .nmarks = nm,
+                          .marks = marks};
+    wg_chart(ui, r, &ch);
+}
+
+void ck_chart_sentence(const struct app *a, const struct ck_trend *tr, char *buf, size_t size)
+{
+    char list[2048] = "", one[256], date[24], v[64], joined[2048];
+    for (int i = 0; i < tr->n; i++) {
+        ck_axis_date(tr->points[i].date, date, sizeof date);
+        ck_num_unit(tr->points[i].value, tr->unit_display, v, sizeof v);
+        i18n_format(one, sizeof one, app_s(a, "ck_chart_point"), date, v,
+                    ck_judgement_words(a, tr->points[i].judgement), NULL);
+        if (i == 0)
+            snprintf(list, sizeof list, "%s", one);
+        else {
+            i18n_format(joined, sizeof joined, app_s(a, "ck_sum_join"), list, one, NULL, NULL);
+            snprintf(list, sizeof list, "%s", joined);
+        }
+    }
+    i18n_format(buf, size, app_s(a, "ck_chart_points"), list, NULL, NULL, NULL);
+}

@@ -1,0 +1,219 @@
+/*
+ * ckpage: see ckpage.h. Rows are at most four a page when the pager shows (its two
+ * buttons make six choices), six when everything fits on one page.
+ */
+#include "ckpage.h"
+
+#include <string.h>
+
+#include "appstate.h"
+#include "pageflow.h"
+
+#define ROWS_WITH_PAGER 4
+#define ROWS_ALONE      6
+#define PAGES_MAX       CKPAGE_BLOCKS
+
+static void add(struct ckpage *pg, struct ckpage_block b)
+{
+    if (pg->n < CKPAGE_BLOCKS)
+        pg->b[pg->n++] = b;
+}
+
+void ckpage_para(struct ckpage *pg, const char *text, enum ui_font font, enum icon_id icon,
+                 bool warn)
+{
+    if (text && text[0])
+        add(pg, (struct ckpage_block){
+                    .kind = CKP_PARA, .text = text, .font = font, .icon = icon, .warn = warn});
+}
+
+void ckpage_keep(struct ckpage *pg)
+{
+    if (pg->n > 0)
+        pg->b[pg->n - 1].keep = true;
+}
+
+void ckpage_indent(struct ckpage *pg)
+{
+    if (pg->n > 0)
+        pg->b[pg->n - 1].indent = true;
+}
+
+void ckpage_flow(struct ckpage *pg)
+{
+    if (pg->n > 0)
+        pg->b[pg->n - 1].flow = true;
+}
+
+void ckpage_row(struct ckpage *pg, const char *text, enum icon_id icon, int tag)
+{
+    add(pg, (struct ckpage_block){.kind = CKP_ROW, .text = text, .icon = icon, .tag = tag});
+}
+
+void ckpage_box(struct ckpage *pg, int h, int tag)
+{
+    add(pg, (struct ckpage_block){.kind = CKP_BOX, .h = h, .tag = tag});
+}
+
+static int indent(struct app *a, const struct ckpage_block *b)
+{
+    return b->icon != ICON_NONE || b->indent ? ui_mm(a->ui, 9) : 0;
+}
+
+static struct wg_button row_button(const struct ckpage_block *b, const char *id)
+{
+    struct wg_button w = {id,           b->text, b->icon == ICON_NONE ? ICON_NEXT : b->icon,
+                          WG_SECONDARY, false,   0};
+    return w;
+}
+
+static void measure(struct app *a, const struct ckpage *pg, int w, struct pageflow_block *m)
+{
+    struct ui *ui = a->ui;
+    int gap = app_gap(a);
+    for (int i = 0; i < pg->n; i++) {
+        const struct ckpage_block *b = &pg->b[i];
+        memset(&m[i], 0, sizeof m[i]);
+        m[i].gap = gap;
+        if (b->kind == CKP_PARA) {
+            int lh = ui_line_height(ui, b->font, ui_text_px(ui, WG_BODY_MM));
+            m[i].lines = wg_text_lines(ui, b->font, WG_BODY_MM, b->text, w - indent(a, b));
+            m[i].line_h = lh;
+            m[i].h = m[i].lines * lh + gap;
+            m[i].keep = b->keep;
+            m[i].flow = b->flow;
+        } else if (b->kind == CKP_ROW) {
+            struct wg_button bt = row_button(b, "row");
+            m[i].h = wg_button_height(ui, &bt, w) + gap;
+            m[i].targets = 1;
+        } else {
+            m[i].h = b->h + gap;
+        }
+    }
+}
+
+/* The pager: two buttons side by side, each half the width, so that words such as
+ * "つぎの 項目" stay on one line beside their arrow even at 150 %; where the resident is
+ * ("2 / 13") is in the screen's title (ckpage_title). */
+static int pager_height(struct app *a, int w, const char *prev, const char *next)
+{
+    int bw = (w - app_gap(a)) / 2;
+    struct wg_button p = {"page_prev", prev, ICON_PREV, WG_SECONDARY, false, 0};
+    struct wg_button n = {"page_next", next, ICON_NEXT, WG_SECONDARY, false, 0};
+    int hp = wg_button_height(a->ui, &p, bw), hn = wg_button_height(a->ui, &n, bw);
+    return hp > hn ? hp : hn;
+}
+
+static int pager(struct app *a, struct ui_rect r, int page, int pages, const char *prev,
+                 const char *next)
+{
+    int bw = (r.w - app_gap(a)) / 2, out = 0;
+    struct wg_button p = {"page_prev", prev, ICON_PREV, WG_SECONDARY, false, 0};
+    struct wg_button n = {"page_next", next, ICON_NEXT, WG_SECONDARY, false, 0};
+    /* at the ends the button is absent (not greyed: grey text would fail 7:1) */
+    if (page > 0 && wg_button(a->ui, &p, (struct ui_rect){r.x, r.y, bw, r.h}))
+        out = -1;
+    if (page + 1 < pages && wg_button(a->ui, &n, (struct ui_rect){r.x + r.w - bw, r.y, bw, r.h}))
+        out = 1;
+    return out;
+}
+
+void ckpage_title(const struct app *a, const char *key, int page, int pages, char *buf, size_t size)
+{
+    char p1[16], p2[16];
+    if (pages <= 1) {
+        snprintf(buf, size, "%s", app_s(a, key));
+        return;
+    }
+    snprintf(p1, sizeof p1, "%d", page + 1);
+    snprintf(p2, sizeof p2, "%d", pages);
+    i18n_format(buf, size, app_s(a, "ck_title_page"), app_s(a, key), p1, p2, NULL);
+}
+
+int ckpage_room(struct app *a, struct ui_rect c, const char *const *words, int n)
+{
+    int ph = 0;
+    for (int i = 0; i < n; i++) {
+        int h = pager_height(a, c.w, words[i], words[i]);
+        ph = h > ph ? h : ph;
+    }
+    return c.h - ph - app_gap(a);
+}
+
+int ckpage_frame(struct app *a, struct ui_rect c, const struct ckpage *pg, int *page, int *pages,
+                 const struct ckpage_ops *ops)
+{
+    static struct pageflow_block m[CKPAGE_BLOCKS]; /* UI thread only */
+    static struct pageflow_cut starts[PAGES_MAX];
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a), tapped = -1;
+    measure(a, pg, c.w, m);
+    /* one page without a pager, or pages with one (its height with its longest words) */
+    int np = pageflow_plan(m, pg->n, c.h, c.h, ROWS_ALONE, starts, PAGES_MAX);
+    int ph = 0;
+    if (np > 1) {
+        /* tall enough for the longest words any page may give its buttons */
+        const char *seen[2] = {NULL, NULL};
+        for (int i = 0; i < pg->n; i++)
+            for (int k = 0; k < 2; k++) {
+                const char *w1 = ops->words(a, pg, i, k == 1);
+                if (w1 == seen[k])
+                    continue;
+                seen[k] = w1;
+                int h = pager_height(a, c.w, w1, w1);
+                ph = h > ph ? h : ph;
+            }
+        np = pageflow_plan(m, pg->n, c.h - ph - gap, c.h - ph - gap, ROWS_WITH_PAGER, starts,
+                           PAGES_MAX);
+    }
+    if (*page >= np)
+        *page = np - 1;
+    if (*page < 0)
+        *page = 0;
+    *pages = np;
+    struct pageflow_cut from = starts[*page];
+    struct pageflow_cut to = *page + 1 < np ? starts[*page + 1] : (struct pageflow_cut){pg->n, 0};
+    int y = c.y, k = 0;
+    for (int i = from.block; i <= to.block && i < pg->n; i++) {
+        int first, count;
+        if (!pageflow_part(m, pg->n, from, to, i, &first, &count))
+            continue;
+        const struct ckpage_block *b = &pg->b[i];
+        if (b->kind == CKP_PARA) {
+            int in = indent(a, b);
+            if (b->icon != ICON_NONE && first == 0) {
+                int is = ui_mm(ui, 7);
+                icon_draw(ui, b->icon, (struct ui_rect){c.x, y, is, is}, t->text, t->bg);
+            }
+            y += wg_paragraph_part(ui, (struct ui_rect){c.x + in, y, c.w - in, 0}, b->font,
+                                   WG_BODY_MM, b->warn ? t->warn_text : t->text, t->bg, b->text,
+                                   first, count) +
+                 gap;
+        } else if (b->kind == CKP_ROW) {
+            char id[UI_ID_MAX];
+            snprintf(id, sizeof id, "%s_%d", ops->row_prefix, k++);
+            struct wg_button bt = row_button(b, id);
+            int h = m[i].h - gap;
+            if (wg_row(ui, &bt, (struct ui_rect){c.x, y, c.w, h}))
+                tapped = b->tag;
+            y += h + gap;
+        } else {
+            int h = b->h;
+            if (y + h > c.y + c.h - (ph ? ph + gap : 0))
+                h = c.y + c.h - (ph ? ph + gap : 0) - y;
+            ops->draw_box(a, b, (struct ui_rect){c.x, y, c.w, h});
+            y += h + gap;
+        }
+    }
+    if (np > 1) {
+        const char *prev = *page > 0 ? ops->words(a, pg, starts[*page - 1].block, false) : "";
+        const char *next = *page + 1 < np ? ops->words(a, pg, starts[*page + 1].block, true) : "";
+        int d = pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, *page, np, prev, next);
+        if (d) {
+            *page += d;
+            app_mark_dirty(a);
+        }
+    }
+    return tapped;
+}

@@ -1,0 +1,92 @@
+/*
+ * pageflow: greedy page filling (see pageflow.h). A paragraph that fits whole on a fresh
+ * page is not split (it moves to the next page instead), so a short comment never breaks
+ * across a page; only a paragraph longer than what is left of a page and longer than a
+ * page's room is continued line by line.
+ */
+#include "pageflow.h"
+
+static int page_room(int page, int first_avail, int avail)
+{
+    return page == 0 ? first_avail : avail;
+}
+
+int pageflow_plan(const struct pageflow_block *b, int n, int first_avail, int avail,
+                  int max_targets, struct pageflow_cut *starts, int max_pages)
+{
+    int pages = 1, used = 0, targets = 0;
+    if (max_pages > 0)
+        starts[0] = (struct pageflow_cut){0, 0};
+    for (int i = 0; i < n; i++) {
+        int line = 0;
+        for (;;) {
+            int room = page_room(pages - 1, first_avail, avail);
+            bool fresh = used == 0 && targets == 0;
+            int rest_h = b[i].lines > 0 ? b[i].h - line * b[i].line_h : b[i].h;
+            bool over_targets = max_targets > 0 && targets + b[i].targets > max_targets;
+            int need = rest_h - b[i].gap;
+            /* a heading goes with the first line of what follows it */
+            if (b[i].keep && i + 1 < n) {
+                /* (the next block, if a paragraph, splits only when it would not fit a
+                 * page of its own: then its first line is enough) */
+                int whole = b[i + 1].h - b[i + 1].gap;
+                need += b[i + 1].lines > 0 && whole > avail ? b[i + 1].line_h : whole;
+            }
+            bool fits = used + need <= room && !over_targets;
+            if (fits || (fresh && (b[i].lines <= 0 || b[i].keep))) {
+                used += rest_h;
+                targets += b[i].targets;
+                break;
+            }
+            if (b[i].lines > 0 && b[i].line_h > 0 && !over_targets && !b[i].keep) {
+                /* whole on a fresh page: move it there rather than split it */
+                bool whole_fits_fresh = rest_h - b[i].gap <= avail && line == 0 && !b[i].flow;
+                int fit = (room - used) / b[i].line_h;
+                if (fit > b[i].lines - line)
+                    fit = b[i].lines - line;
+                if (fresh && fit < 1)
+                    fit = 1; /* a line taller than a page: still progress */
+                if (!(whole_fits_fresh && !fresh) && fit >= 1) {
+                    line += fit;
+                    if (line >= b[i].lines) { /* only the gap after it did not fit */
+                        used = room;
+                        break;
+                    }
+                    if (pages < max_pages)
+                        starts[pages] = (struct pageflow_cut){i, line};
+                    pages++;
+                    used = targets = 0;
+                    continue;
+                }
+            }
+            /* the block starts the next page */
+            if (pages < max_pages)
+                starts[pages] = (struct pageflow_cut){i, line};
+            pages++;
+            used = targets = 0;
+        }
+    }
+    return pages < max_pages ? pages : max_pages > 0 ? max_pages : 1;
+}
+
+static bool before(struct pageflow_cut a, struct pageflow_cut b)
+{
+    return a.block < b.block || (a.block == b.block && a.line < b.line);
+}
+
+bool pageflow_part(const struct pageflow_block *b, int n, struct pageflow_cut from,
+                   struct pageflow_cut to, int i, int *first_line, int *nlines)
+{
+    if (i < 0 || i >= n)
+        return false;
+    struct pageflow_cut start = {i, 0}, end = {i, b[i].lines > 0 ? b[i].lines : 1};
+    if (i == from.block)
+        start.line = from.line;
+    if (i == to.block && to.line < end.line)
+        end.line = to.line;
+    if (before(start, from) || !before(start, to) || start.line >= end.line)
+        return false;
+    *first_line = b[i].lines > 0 ? start.line : 0;
+    *nlines = b[i].lines > 0 ? end.line - start.line : 0;
+    return true;
+}
