@@ -110,15 +110,17 @@ static const struct {
 
 const char *ck_code_words(const struct app *a, const struct ck_item *it)
 {
+    /* the hub's words, unless they are only the code again (what it sends for a code
+     * system it has no words for) */
     const char *hub = strcmp(app_lang(a), "en") == 0 ? it->words_en : it->words_ja;
-    if (hub[0])
-        return hub;
-    /* the other language's words are better than a code */
     const char *other = hub == it->words_en ? it->words_ja : it->words_en;
+    if (hub[0] && strcmp(hub, it->code) != 0)
+        return hub;
     for (size_t i = 0; i < sizeof common_codes / sizeof common_codes[0]; i++)
         if (strcmp(it->code, common_codes[i].code) == 0)
             return app_s(a, common_codes[i].key);
-    return other[0] ? other : NULL;
+    /* the other language's words are better than a code */
+    return other[0] && strcmp(other, it->code) != 0 ? other : NULL;
 }
 
 void ck_value_text(const struct app *a, const struct ck_item *it, char *buf, size_t size)

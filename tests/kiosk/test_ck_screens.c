@@ -166,7 +166,7 @@ static void fill_checkup(struct ck_detail *d)
     num_item(d, "3D010", "空腹時血糖", 108, "mg/dL", CK_J_GUIDANCE);
     code_item(d, "尿糖", "－", "", "");
     code_item(d, "尿蛋白", "1", "マイナス", "negative");
-    code_item(d, "尿潜血", "2+", "", "");
+    code_item(d, "尿潜血", "2+", "2+", "2+"); /* the hub had no words: the code again */
     struct ck_item *c = &d->items[d->n++];
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "医師の判断");
@@ -277,6 +277,9 @@ static void t_qualitative_results_in_words(void)
     struct ck_item it = {.kind = CK_K_CODE, .code = "7"};
     char buf[128];
     REQUIRE(at_open(&t, APP_PROFILE_PUBLIC));
+    ck_value_text(t.app, &it, buf, sizeof buf);
+    CHECK_STR_EQ(buf, "結果の 記号: 7");
+    snprintf(it.words_ja, sizeof it.words_ja, "7"); /* the hub's fallback: the code */
     ck_value_text(t.app, &it, buf, sizeof buf);
     CHECK_STR_EQ(buf, "結果の 記号: 7");
     snprintf(it.words_en, sizeof it.words_en, "trace");
