@@ -223,32 +223,6 @@ static const char *kind_str(int k)
     }
 }
 
-/* Rebuilds a result from a checkup_results row (code, identity, kind, value, text, unit,
- * ref_low, ref_high, system, display at columns c..c+9). 0, or -1 when the item is not in
- * the dictionary. */
-static int row_result(sqlite3_stmt *st, int c, struct checkup_result *res)
-{
-    memset(res, 0, sizeof *res);
-    const char *code = (const char *)sqlite3_column_text(st, c);
-    res->item = code ? checkup_dict_lookup(code) : NULL;
-    if (!res->item)
-        return -1;
-    snprintf(res->code, sizeof res->code, "%s", code);
-    snprintf(res->identity, sizeof res->identity, "%s",
-             (const char *)sqlite3_column_text(st, c + 1));
-    res->kind = (enum checkup_value_kind)sqlite3_column_int(st, c + 2);
-    res->value = sqlite3_column_double(st, c + 3);
-    snprintf(res->text, sizeof res->text, "%s", (const char *)sqlite3_column_text(st, c + 4));
-    snprintf(res->unit, sizeof res->unit, "%s", (const char *)sqlite3_column_text(st, c + 5));
-    res->has_low = sqlite3_column_type(st, c + 6) != SQLITE_NULL;
-    res->ref_low = sqlite3_column_double(st, c + 6);
-    res->has_high = sqlite3_column_type(st, c + 7) != SQLITE_NULL;
-    res->ref_high = sqlite3_column_double(st, c + 7);
-    snprintf(res->system, sizeof res->system, "%s", (const char *)sqlite3_column_text(st, c + 8));
-    snprintf(res->display, sizeof res->display, "%s", (const char *)sqlite3_column_text(st, c + 9));
-    return 0;
-}
-
 static cJSON *threshold_json(const struct checkup_item *item, enum checkup_sex sex)
 {
     const struct checkup_threshold *t = checkup_judge_threshold(item, sex);
@@ -328,33 +302,29 @@ static cJSON *item_json(const struct checkup_result *res, enum checkup_sex sex)
     return o;
 }
 
-static const char RESULT_COLS[] =
-    "r.code, r.identity, r.kind, r.value, r.text, r.unit, r.ref_low, r.ref_high, r.system,"
-    " r.display";
-
 /* Fills items (or only the summary counts when items is NULL) of checkup id. */
 static int fill_items(sqlite3 *db, long long id, enum checkup_sex sex, cJSON *items, int counts[4])
 {
     sqlite3_stmt *st = NULL;
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT %s FROM checkup_results r WHERE r.checkup_id = ? ORDER BY"
-             " r.code",
-             RESULT_COLS);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
+    struct checkup_result *res = calloc(1, sizeof *res); /* large: not on the stack */
+    int s = SQLITE_ERROR;
+    if (!res || sqlite3_prepare_v2(db,
+                                   "SELECT " CKSTORE_RESULT_COLS " FROM checkup_results r"
+                                   " WHERE r.checkup_id = ? ORDER BY r.code",
+                                   -1, &st, NULL) != SQLITE_OK)
+        goto out;
     sqlite3_bind_int64(st, 1, id);
-    int s;
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        struct checkup_result res;
-        if (row_result(st, 0, &res) != 0)
+        if (ckstore_result_row(st, 0, res) != 0)
             continue;
         if (items)
-            cJSON_AddItemToArray(items, item_json(&res, sex));
+            cJSON_AddItemToArray(items, item_json(res, sex));
         if (counts)
-            counts[checkup_judge_result(&res, sex, NULL)]++;
+            counts[checkup_judge_result(res, sex, NULL)]++;
     }
+out:
     sqlite3_finalize(st);
+    free(res);
     return s == SQLITE_DONE ? 0 : -1;
 }
 
@@ -535,7 +505,7 @@ static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck
              "SELECT c.id, c.date, c.source_id, c.sex, %s FROM checkup_results r JOIN checkups c"
              " ON c.id = r.checkup_id WHERE c.resident_id = ? AND r.identity = ? AND r.unit = ?"
              " AND r.kind = 0 AND c.superseded_by IS NULL ORDER BY c.date, c.id",
-             RESULT_COLS);
+             CKSTORE_RESULT_COLS);
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, resident);
@@ -560,7 +530,7 @@ static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck
         struct checkup_result *res = newest; /* points come oldest first: the last stays */
         if (!a)
             continue;
-        if (row_result(st, 4, res) != 0) {
+        if (ckstore_result_row(st, 4, res) != 0) {
             memset(res, 0, sizeof *res); /* stored rows are always in the dictionary */
             continue;
         }

@@ -40,29 +40,14 @@ static int print_items(sqlite3 *db, long long id, enum checkup_sex sex, FILE *ou
     struct checkup_result *r = calloc(1, sizeof *r); /* large: not on the stack */
     int rc = -1, s;
     if (!r || sqlite3_prepare_v2(db,
-                                 "SELECT code, kind, value, text, unit, ref_low, ref_high, system,"
-                                 " display FROM checkup_results WHERE checkup_id = ? ORDER BY code",
+                                 "SELECT " CKSTORE_RESULT_COLS " FROM checkup_results r"
+                                 " WHERE r.checkup_id = ? ORDER BY r.code",
                                  -1, &st, NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(st, 1, id);
     while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        memset(r, 0, sizeof *r);
-        const char *code = (const char *)sqlite3_column_text(st, 0);
-        r->item = code ? checkup_dict_lookup(code) : NULL;
-        if (!r->item)
+        if (ckstore_result_row(st, 0, r) != 0)
             continue;
-        snprintf(r->code, sizeof r->code, "%s", code);
-        snprintf(r->identity, sizeof r->identity, "%s", r->item->identity);
-        r->kind = (enum checkup_value_kind)sqlite3_column_int(st, 1);
-        r->value = sqlite3_column_double(st, 2);
-        snprintf(r->text, sizeof r->text, "%s", (const char *)sqlite3_column_text(st, 3));
-        snprintf(r->unit, sizeof r->unit, "%s", (const char *)sqlite3_column_text(st, 4));
-        r->has_low = sqlite3_column_type(st, 5) != SQLITE_NULL;
-        r->ref_low = sqlite3_column_double(st, 5);
-        r->has_high = sqlite3_column_type(st, 6) != SQLITE_NULL;
-        r->ref_high = sqlite3_column_double(st, 6);
-        snprintf(r->system, sizeof r->system, "%s", (const char *)sqlite3_column_text(st, 7));
-        snprintf(r->display, sizeof r->display, "%s", (const char *)sqlite3_column_text(st, 8));
         fprintf(out, "item\t%s\t", r->code);
         put_field(out, r->item->name);
         fputc('\t', out);

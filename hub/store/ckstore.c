@@ -329,6 +329,29 @@ out:
     return rc;
 }
 
+int ckstore_result_row(sqlite3_stmt *st, int c, struct checkup_result *res)
+{
+    memset(res, 0, sizeof *res);
+    const char *code = (const char *)sqlite3_column_text(st, c);
+    res->item = code ? checkup_dict_lookup(code) : NULL;
+    if (!res->item)
+        return -1;
+    snprintf(res->code, sizeof res->code, "%s", code);
+    snprintf(res->identity, sizeof res->identity, "%s",
+             (const char *)sqlite3_column_text(st, c + 1));
+    res->kind = (enum checkup_value_kind)sqlite3_column_int(st, c + 2);
+    res->value = sqlite3_column_double(st, c + 3);
+    snprintf(res->text, sizeof res->text, "%s", (const char *)sqlite3_column_text(st, c + 4));
+    snprintf(res->unit, sizeof res->unit, "%s", (const char *)sqlite3_column_text(st, c + 5));
+    res->has_low = sqlite3_column_type(st, c + 6) != SQLITE_NULL;
+    res->ref_low = sqlite3_column_double(st, c + 6);
+    res->has_high = sqlite3_column_type(st, c + 7) != SQLITE_NULL;
+    res->ref_high = sqlite3_column_double(st, c + 7);
+    snprintf(res->system, sizeof res->system, "%s", (const char *)sqlite3_column_text(st, c + 8));
+    snprintf(res->display, sizeof res->display, "%s", (const char *)sqlite3_column_text(st, c + 9));
+    return 0;
+}
+
 enum checkup_sex ckstore_sex_from_str(const char *s)
 {
     if (!s)

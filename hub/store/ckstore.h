@@ -55,6 +55,17 @@ int ckstore_import(sqlite3 *db, long long source_id, const struct checkup_list *
                    enum ckstore_format fmt, const char *data, size_t len, const char *actor,
                    const char *request_id, time_t now, cJSON **result, struct ckstore_reject *rej);
 
+/* The columns of a stored result, in the order ckstore_result_row() reads them (a
+ * checkup_results row aliased "r"). */
+#define CKSTORE_RESULT_COLS                                                                        \
+    "r.code, r.identity, r.kind, r.value, r.text, r.unit, r.ref_low, r.ref_high, r.system,"        \
+    " r.display"
+
+/* Rebuilds a stored result from the CKSTORE_RESULT_COLS starting at column c of st, so the
+ * judgement can be computed at read time. res is caller memory (large: keep it off small
+ * stacks). 0, or -1 when the item is not in the dictionary. */
+int ckstore_result_row(sqlite3_stmt *st, int c, struct checkup_result *res);
+
 /* Stored sex text -> enum (for judging at read time). */
 enum checkup_sex ckstore_sex_from_str(const char *s);
 

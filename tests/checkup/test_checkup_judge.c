@@ -5,9 +5,11 @@
  */
 #include "bundle_builder.h"
 #include "checkup_fhir.h"
+#include "checkup_internal.h"
 #include "checkup_judge.h"
 #include "test.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +242,49 @@ static void t_threshold_lines(void)
           NULL);
 }
 
+/* A coded urine result as the parser leaves it: code, system and the sender's flag.
+ * -1 when the check refuses the value. */
+static int dipstick(const char *code, const char *value, const char *flag)
+{
+    struct checkup_result r;
+    char why[256];
+    memset(&r, 0, sizeof r);
+    r.item = checkup_dict_lookup(code);
+    if (!r.item)
+        return -1;
+    snprintf(r.code, sizeof r.code, "%s", code);
+    snprintf(r.identity, sizeof r.identity, "%s", r.item->identity);
+    r.kind = CHECKUP_V_CODE;
+    snprintf(r.text, sizeof r.text, "%s", value);
+    snprintf(r.sender_flag, sizeof r.sender_flag, "%s", flag);
+    if (checkup_result_check(&r, NULL, why, sizeof why) != CHECKUP_OK)
+        return (enum checkup_judgement) - 1;
+    return checkup_judge_result(&r, CHECKUP_SEX_UNKNOWN, NULL);
+}
+
+static void t_urine_dipstick_steps(void)
+{
+    /* 尿蛋白 and 尿糖, both methods: － normal, ± guidance, ＋ and above see a doctor,
+     * whatever the sender's flag says. */
+    static const char *const codes[] = {"1A010000000191111", "1A010000000190111",
+                                        "1A020000000191111", "1A020000000190111"};
+    static const int want[] = {CHECKUP_J_NORMAL, CHECKUP_J_GUIDANCE, CHECKUP_J_SEE_DOCTOR,
+                               CHECKUP_J_SEE_DOCTOR, CHECKUP_J_SEE_DOCTOR};
+    for (size_t c = 0; c < 4; c++)
+        for (int step = 1; step <= 5; step++) {
+            char v[4];
+            snprintf(v, sizeof v, "%d", step);
+            CHECK_INT_EQ(dipstick(codes[c], v, step == 1 ? "H" : "N"), want[step - 1]);
+        }
+    /* A sender that wrote the display instead of the code gets the code it means. */
+    CHECK_INT_EQ(dipstick("1A020000000191111", "±", ""), CHECKUP_J_GUIDANCE);
+    CHECK_INT_EQ(dipstick("1A020000000191111", "＋＋＋", ""), CHECKUP_J_SEE_DOCTOR);
+    /* Not a code of the system: refused by the check. */
+    CHECK_INT_EQ(dipstick("1A020000000191111", "6", ""), -1);
+    /* Other coded items are not judged. */
+    CHECK_INT_EQ(dipstick("9N056000000000011", "1", ""), CHECKUP_J_NONE);
+}
+
 int main(void)
 {
     TEST_RUN(t_boundaries);
@@ -248,5 +293,6 @@ int main(void)
     TEST_RUN(t_sender_normal_flag_ignored);
     TEST_RUN(t_words_and_explanations);
     TEST_RUN(t_threshold_lines);
+    TEST_RUN(t_urine_dipstick_steps);
     return test_summary();
 }
