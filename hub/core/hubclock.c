@@ -14,10 +14,19 @@ void hubclock_use_file(const char *path)
     clock_file = path;
 }
 
+/* Not time(): glibc serves it from the coarse clock, which may lag the precise one by a
+ * tick, so a row stamped by a caller with clock_gettime could look "not yet due". */
+static time_t system_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return ts.tv_sec;
+}
+
 time_t hubclock_now(void)
 {
     if (!clock_file)
-        return time(NULL);
+        return system_now();
     char buf[32] = {0};
     FILE *f = fopen(clock_file, "r");
     size_t n = 0;
@@ -31,9 +40,21 @@ time_t hubclock_now(void)
     long long v = strtoll(buf, &end, 10);
     if (!f || end == buf || errno != 0 || v < 0) {
         fprintf(stderr, "hub: clock file %s unreadable, using the system clock\n", clock_file);
-        return time(NULL);
+        return system_now();
     }
     return (time_t)v;
+}
+
+long long hubclock_at(const struct hubclock *c)
+{
+    return c && c->now ? c->now(c->ctx) : (long long)hubclock_now();
+}
+
+long long hubclock_real_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 void hubclock_rfc3339(time_t t, char out[21])

@@ -18,6 +18,18 @@ void hubclock_use_file(const char *path);
  * system time and a warning on stderr, so a broken test setup is visible. */
 time_t hubclock_now(void);
 
+/* A clock handed to code that takes its time as a parameter (the webhook retry schedule,
+ * the orders library's tests): now(ctx) in Unix seconds. */
+struct hubclock {
+    long long (*now)(void *ctx);
+    void *ctx;
+};
+/* c's time in Unix seconds; hubclock_now() when c or its now is NULL. */
+long long hubclock_at(const struct hubclock *c);
+
+/* The real time in milliseconds since the epoch (latency measurements; never the file). */
+long long hubclock_real_ms(void);
+
 /* Formats t as RFC 3339 UTC ("2026-11-23T00:12:00Z") into out (room for 21 bytes). */
 void hubclock_rfc3339(time_t t, char out[21]);
 

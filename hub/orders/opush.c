@@ -20,7 +20,7 @@
 
 struct opush {
     sqlite3 *db;
-    const struct oclock *clock;
+    const struct hubclock *clock;
     struct opush_config cfg;
     CURL *curl;
     unsigned long long rng;
@@ -60,7 +60,8 @@ static unsigned int next_rand(struct opush *p)
     return (unsigned int)((p->rng * 2685821657736338717ULL) >> 32);
 }
 
-struct opush *opush_create(sqlite3 *db, const struct oclock *clock, const struct opush_config *cfg)
+struct opush *opush_create(sqlite3 *db, const struct hubclock *clock,
+                           const struct opush_config *cfg)
 {
     struct opush *p = calloc(1, sizeof(*p));
     if (!p) {
@@ -175,7 +176,7 @@ enum orders_rc opush_run_once(struct opush *p, struct opush_stats *stats)
     for (;;) {
         struct oqueue_item *items = NULL;
         size_t n = 0;
-        long long now = oclock_now(p->clock);
+        long long now = hubclock_at(p->clock);
         rc = oqueue_push_due(p->db, now, claim_s, p->cfg.batch, &items, &n);
         if (rc != ORDERS_OK || n == 0) {
             oqueue_items_free(items, n);
@@ -185,10 +186,10 @@ enum orders_rc opush_run_once(struct opush *p, struct opush_stats *stats)
             char err[160] = "";
             struct timespec t0, t1;
             clock_gettime(CLOCK_MONOTONIC, &t0);
-            long long at = oclock_now(p->clock);
+            long long at = hubclock_at(p->clock);
             long status = post(p, &items[i], at, err, sizeof(err));
             s.attempted++;
-            long long after = oclock_now(p->clock);
+            long long after = hubclock_at(p->clock);
             if (status >= 200 && status <= 299) {
                 clock_gettime(CLOCK_MONOTONIC, &t1);
                 p->last_latency_ms =

@@ -12,7 +12,7 @@
  * Threading: an opush belongs to one thread (the hub's push thread). It uses the sqlite3
  * connection it is given and nobody else may use that connection meanwhile; give it its
  * own connection to the hub's database. No transaction is held during HTTP.
- * The time comes from the injectable clock (oclock.h), so tests move through 72 h without
+ * The time comes from the injectable clock (hubclock.h), so tests move through 72 h without
  * sleeping; HTTP itself is real (libcurl; the caller runs curl_global_init once).
  */
 #ifndef OPUSH_H
@@ -20,7 +20,7 @@
 
 #include <sqlite3.h>
 
-#include "oclock.h"
+#include "hubclock.h"
 #include "orders.h"
 
 struct opush_config {
@@ -54,7 +54,8 @@ struct opush_stats {
  * Creates a worker on db (borrowed, must outlive the worker) with clock (borrowed; NULL =
  * real time) and cfg (copied; NULL = defaults). Returns owned worker (opush_destroy) or NULL.
  */
-struct opush *opush_create(sqlite3 *db, const struct oclock *clock, const struct opush_config *cfg);
+struct opush *opush_create(sqlite3 *db, const struct hubclock *clock,
+                           const struct opush_config *cfg);
 
 /* Frees the worker. NULL is fine. */
 void opush_destroy(struct opush *p);

@@ -1,9 +1,9 @@
 /*
- * whsig.c: Standard Webhooks signing and verification (see whsig.h). Base64 is OpenSSL's
- * EVP_EncodeBlock/EVP_DecodeBlock behind a strict alphabet and padding check, so the
- * library needs no helper of the hub's. Comparison is constant-time (CRYPTO_memcmp).
+ * whsig.c: Standard Webhooks signing and verification (see whsig.h). Base64 is the hub's
+ * one strict codec (hub/core/b64.h). Comparison is constant-time (CRYPTO_memcmp).
  */
 #include "whsig.h"
+#include "b64.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,42 +35,6 @@ const char *whsig_result_str(enum whsig_result r)
     return "unknown";
 }
 
-static int b64_char(char c)
-{
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
-           c == '/';
-}
-
-/* Strict base64 decode: padded, length a multiple of 4. Returns bytes or -1. */
-static long b64_decode(const char *in, size_t len, unsigned char *out, size_t cap)
-{
-    if (len == 0 || len % 4 != 0 || len / 4 * 3 > cap + 2) {
-        return -1;
-    }
-    size_t pad = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (in[i] == '=') {
-            if (i < len - 2) {
-                return -1;
-            }
-            pad++;
-        } else if (pad || !b64_char(in[i])) {
-            return -1;
-        }
-    }
-    unsigned char tmp[(WHSIG_KEY_MAX + 3) / 3 * 3 + 3];
-    if (len / 4 * 3 > sizeof(tmp)) {
-        return -1;
-    }
-    int n = EVP_DecodeBlock(tmp, (const unsigned char *)in, (int)len);
-    if (n < 0 || (size_t)n < pad || (size_t)n - pad > cap) {
-        return -1;
-    }
-    memcpy(out, tmp, (size_t)n - pad);
-    OPENSSL_cleanse(tmp, sizeof(tmp));
-    return (long)((size_t)n - pad);
-}
-
 enum whsig_result whsig_secret_decode(const char *secret, unsigned char *key, size_t *keylen)
 {
     if (!secret || strncmp(secret, "whsec_", 6) != 0) {
@@ -98,7 +62,7 @@ enum whsig_result whsig_secret_generate(char *out, size_t cap)
         return WHSIG_CRYPTO;
     }
     memcpy(out, "whsec_", 6);
-    EVP_EncodeBlock((unsigned char *)out + 6, key, sizeof(key));
+    b64_encode(key, sizeof(key), out + 6);
     OPENSSL_cleanse(key, sizeof(key));
     return WHSIG_OK;
 }
@@ -189,7 +153,7 @@ enum whsig_result whsig_sign(const char *secret, const char *msg_id, long long t
         goto out;
     }
     memcpy(out, "v1,", 3);
-    EVP_EncodeBlock((unsigned char *)out + 3, sig, sizeof(sig));
+    b64_encode(sig, sizeof(sig), out + 3);
 out:
     OPENSSL_cleanse(key, sizeof(key));
     return r;

@@ -161,30 +161,30 @@ int main(int argc, char **argv)
                (const char *)sqlite3_column_text(pst, 0), sqlite3_column_int(pst, 1));
     }
     sqlite3_finalize(pst);
-    long long t0 = oclock_real_ms(), now = t0 / 1000;
+    long long t0 = hubclock_real_ms(), now = t0 / 1000;
     long n = 0;
-    while (oclock_real_ms() - t0 < (long long)(seconds * 1000)) {
+    while (hubclock_real_ms() - t0 < (long long)(seconds * 1000)) {
         if (create(db, cat, n, now) != 0) {
             fprintf(stderr, "create failed: %s\n", sqlite3_errmsg(db));
             goto out;
         }
         n++;
     }
-    double el = (double)(oclock_real_ms() - t0) / 1000.0;
+    double el = (double)(hubclock_real_ms() - t0) / 1000.0;
     printf("orders created durably (WAL, synchronous=FULL, 2 commits each): %ld in %.2f s = "
            "%.0f orders/s\n",
            n, el, (double)n / el);
 
-    t0 = oclock_real_ms();
+    t0 = hubclock_real_ms();
     long nb = 0;
-    while (oclock_real_ms() - t0 < (long long)(seconds * 1000)) {
+    while (hubclock_real_ms() - t0 < (long long)(seconds * 1000)) {
         if (create_batch(db, cat, nb, 32, now) != 0) {
             fprintf(stderr, "batch create failed: %s\n", sqlite3_errmsg(db));
             goto out;
         }
         nb += 32;
     }
-    el = (double)(oclock_real_ms() - t0) / 1000.0;
+    el = (double)(hubclock_real_ms() - t0) / 1000.0;
     printf("orders created durably in group commits of 32 (the hub writer's way): %ld in %.2f s "
            "= %.0f orders/s\n",
            nb, el, (double)nb / el);
@@ -209,7 +209,7 @@ int main(int argc, char **argv)
         goto out;
     }
     for (long i = 0; i < deliveries; i++) {
-        if (create(db2, cat, i, oclock_real_ms() / 1000) != 0) {
+        if (create(db2, cat, i, hubclock_real_ms() / 1000) != 0) {
             goto out;
         }
         struct opush_stats s;

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <sqlite3.h>
 
-#include "oclock.h"
+#include "hubclock.h"
 
 /* A temporary folder (mkdtemp under $TMPDIR or /tmp); removed by otest_tmp_cleanup. */
 const char *otest_tmp_dir(void);
@@ -23,7 +23,7 @@ const char *otest_write_file(const char *name, const void *data, size_t len);
 /* A manual clock: starts at the real time, moves only when told. */
 struct otest_clock {
     long long t;
-    struct oclock clock;
+    struct hubclock clock;
 };
 void otest_clock_init(struct otest_clock *c);
 
