@@ -307,7 +307,34 @@ void priv_log_sentence(const struct app *a, const struct priv_log_entry *e, char
                 app_s(a, basis_key(e->basis)), NULL, NULL);
     i18n_format(line, sizeof line, app_s(a, "priv_log_line"), when,
                 priv_data_words(a, e->data_kinds), app_s(a, verb_key(e)), why);
+    if (e->count > 1) {
+        /* a grouped line: the last time, and how many times that day */
+        char n[16], times[96];
+        snprintf(n, sizeof n, "%d", e->count);
+        i18n_format(times, sizeof times, app_s(a, "priv_log_count"), n, NULL, NULL, NULL);
+        snprintf(buf, size, "%s %s", line, times);
+        return;
+    }
     snprintf(buf, size, "%s", line);
+}
+
+/* "一郎さんが 9:14 に 確かめました。" or "まだ だれも 確かめていません。" */
+static void ack_words(const struct app *a, bool acked, const char *kind, const char *name,
+                      int64_t at, char *buf, size_t size)
+{
+    if (acked) {
+        char who[160], atm[16];
+        priv_recipient_words(a, kind, name, NULL, who, sizeof who);
+        app_fmt_time(a, at, atm, sizeof atm);
+        i18n_format(buf, size, app_s(a, "priv_alert_acked"), who, atm, NULL, NULL);
+    } else {
+        i18n_format(buf, size, app_s(a, "priv_alert_open"), NULL, NULL, NULL, NULL);
+    }
+}
+
+const char *priv_level_words(const struct app *a, const char *level)
+{
+    return app_s(a, strcmp(level, "city") == 0 ? "priv_level_city" : "priv_level_family");
 }
 
 void priv_alert_sentence(const struct app *a, const struct priv_alert *al, char *buf, size_t size)
@@ -315,18 +342,62 @@ void priv_alert_sentence(const struct app *a, const struct priv_alert *al, char 
     char date[64], tm[16], what[PRIV_SENTENCE], ack[PRIV_SENTENCE];
     app_fmt_date(a, al->raised_unix, date, sizeof date);
     app_fmt_time(a, al->raised_unix, tm, sizeof tm);
-    i18n_format(what, sizeof what,
-                app_s(a, strcmp(al->kind, "help") == 0 ? "priv_alert_help" : "priv_alert_missed"),
-                date, tm, NULL, NULL);
-    if (al->acked) {
-        char who[160], atm[16];
-        priv_recipient_words(a, al->acked_kind, al->acked_name, NULL, who, sizeof who);
-        app_fmt_time(a, al->acked_unix, atm, sizeof atm);
-        i18n_format(ack, sizeof ack, app_s(a, "priv_alert_acked"), who, atm, NULL, NULL);
-    } else {
-        i18n_format(ack, sizeof ack, app_s(a, "priv_alert_open"), NULL, NULL, NULL, NULL);
+    const char *key = strcmp(al->kind, "help") == 0     ? "priv_alert_help"
+                      : strcmp(al->kind, "unwell") == 0 ? "priv_alert_unwell"
+                                                        : "priv_alert_missed";
+    i18n_format(what, sizeof what, app_s(a, key), date, tm, NULL, NULL);
+    if (al->nlev > 1) {
+        /* one event alerted several: each level's state, labelled */
+        size_t used = (size_t)snprintf(buf, size, "%s", what);
+        for (int i = 0; i < al->nlev && used < size; i++) {
+            char one[PRIV_SENTENCE];
+            const struct priv_level *l = &al->lev[i];
+            ack_words(a, l->acked, l->acked_kind, l->acked_name, l->acked_unix, ack, sizeof ack);
+            i18n_format(one, sizeof one, app_s(a, "priv_alert_level"),
+                        priv_level_words(a, l->level), ack, NULL, NULL);
+            used += (size_t)snprintf(buf + used, size - used, "\n%s", one);
+        }
+        return;
     }
+    ack_words(a, al->acked, al->acked_kind, al->acked_name, al->acked_unix, ack, sizeof ack);
     snprintf(buf, size, "%s %s", what, ack);
+}
+
+int priv_alerts_merge(struct priv_alert *al, int n)
+{
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        int into = -1;
+        for (int j = 0; j < k && al[i].group[0]; j++)
+            if (strcmp(al[j].group, al[i].group) == 0 && al[j].nlev < 2)
+                into = j;
+        struct priv_level l = {.acked = al[i].acked, .acked_unix = al[i].acked_unix};
+        snprintf(l.level, sizeof l.level, "%s", al[i].level);
+        snprintf(l.acked_kind, sizeof l.acked_kind, "%s", al[i].acked_kind);
+        snprintf(l.acked_name, sizeof l.acked_name, "%s", al[i].acked_name);
+        if (into < 0) {
+            al[k] = al[i];
+            al[k].nlev = 1;
+            al[k].lev[0] = l;
+            k++;
+            continue;
+        }
+        struct priv_alert *m = &al[into];
+        /* family first: the level the resident's own people are at */
+        if (strcmp(l.level, "family") == 0) {
+            m->lev[1] = m->lev[0];
+            m->lev[0] = l;
+            m->id = al[i].id; /* the family alert is the one a family member acknowledges */
+        } else {
+            m->lev[1] = l;
+        }
+        m->nlev = 2;
+        /* the entry is settled only when every level has been acknowledged */
+        m->acked = m->lev[0].acked && m->lev[1].acked;
+        if (m->raised_unix > al[i].raised_unix)
+            m->raised_unix = al[i].raised_unix;
+    }
+    return k;
 }
 
 int priv_open_alerts(const struct priv_alert *al, int n)
@@ -352,6 +423,18 @@ static int find_row(const struct priv_row *rows, int n, const char *kind, long l
 int priv_rows_from(const struct priv_answer *ans, struct priv_row *rows, int max)
 {
     int n = 0;
+    if (ans->u.consents.nch > 0) {
+        n = ans->u.consents.nch < max ? ans->u.consents.nch : max;
+        memcpy(rows, ans->u.consents.ch, (size_t)n * sizeof rows[0]);
+        /* the relation ("長男") comes with the linked family list */
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < ans->u.consents.nr; k++)
+                if (strcmp(rows[i].recipient_kind, ans->u.consents.r[k].kind) == 0 &&
+                    rows[i].recipient_id == ans->u.consents.r[k].id)
+                    snprintf(rows[i].relation, sizeof rows[i].relation, "%s",
+                             ans->u.consents.r[k].relation);
+        return n;
+    }
     /* every linked family member can be allowed the safety data, on or off */
     for (int i = 0; i < ans->u.consents.nr && n < max; i++) {
         const struct priv_recipient *r = &ans->u.consents.r[i];
@@ -566,6 +649,7 @@ void priv_handle(struct app *a, const struct app_event *ev)
             if (ok) {
                 p->set_changed = x->changed;
                 p->rows[row].on = p->pending_on;
+                p->rows[row].revoked = p->rows[row].revoked || !p->pending_on;
                 change_words(a, &p->rows[row], p->pending_on, x->changed);
                 app_tone(a, APP_TONE_SUCCESS);
             } else {
@@ -579,6 +663,8 @@ void priv_handle(struct app *a, const struct app_event *ev)
         if (finish(a, &p->al_ld, ev)) {
             p->alerts_n = n < PRIV_ALERTS_MAX ? n : PRIV_ALERTS_MAX;
             memcpy(p->alerts, x->u.alerts, (size_t)p->alerts_n * sizeof p->alerts[0]);
+            /* one entry per press, each level's state in words */
+            p->alerts_n = priv_alerts_merge(p->alerts, p->alerts_n);
         }
         break;
     case APP_EV_PRIV_FAM_ALERTS:

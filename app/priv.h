@@ -82,6 +82,10 @@ struct priv_log_entry {
     char data_kinds[PRIV_WORD];
     char purpose[32];
     char basis[PRIV_WORD];
+    /* a grouped line (GET /v1/session/access-summary): how many looks that day, and
+     * whether it is the resident's own action */
+    int count;
+    bool own;
 };
 
 struct priv_consent {
@@ -100,15 +104,28 @@ struct priv_recipient {
     char relation[32];
 };
 
+/* Who was alerted at one level, and whether someone there has acknowledged. */
+struct priv_level {
+    char level[16]; /* family, city */
+    bool acked;
+    char acked_kind[16];
+    char acked_name[PRIV_NAME];
+    int64_t acked_unix;
+};
+
 struct priv_alert {
     long long id;
-    char kind[16]; /* missed, help */
+    char kind[16]; /* missed, help, unwell */
     char level[16];
     int64_t raised_unix;
     bool acked;
     char acked_kind[16];
     char acked_name[PRIV_NAME];
     int64_t acked_unix;
+    char group[48]; /* alerts of one event (one help press at both levels) share it */
+    /* after priv_alerts_merge: every level of the event, family first (nlev 0 = unmerged) */
+    int nlev;
+    struct priv_level lev[2];
 };
 
 struct ck_summary {
@@ -173,6 +190,19 @@ struct ck_trend {
     struct ck_point points[CK_POINTS_MAX];
 };
 
+/* One row of the consent screen: a recipient × a kind of data, and whether it is on. */
+struct priv_row {
+    char recipient_kind[16];
+    long long recipient_id;
+    char recipient_name[PRIV_NAME];
+    char relation[32];
+    char data_kind[PRIV_WORD];
+    char purpose[32];
+    bool on;
+    bool revoked; /* was granted once and revoked (it can be granted again) */
+};
+#define PRIV_ROWS_MAX 24
+
 /* One hub answer, parsed (owned by the app_event that carries it; plain memory: free()). */
 struct priv_answer {
     enum priv_what what;
@@ -185,6 +215,8 @@ struct priv_answer {
             struct priv_consent c[PRIV_CONSENTS_MAX];
             int nr;
             struct priv_recipient r[PRIV_RECIP_MAX];
+            int nch; /* "choices": every recipient x kind, on or off (0: an older hub) */
+            struct priv_row ch[PRIV_ROWS_MAX];
         } consents;
         struct priv_alert alerts[PRIV_ALERTS_MAX];
         struct ck_summary cks[CK_LIST_MAX];
@@ -199,18 +231,6 @@ struct priv_load {
     bool loading, loaded, failed;
     long status; /* HTTP status of a refusal, else 0 */
 };
-
-/* One row of the consent screen: a recipient × a kind of data, and whether it is on. */
-struct priv_row {
-    char recipient_kind[16];
-    long long recipient_id;
-    char recipient_name[PRIV_NAME];
-    char relation[32];
-    char data_kind[PRIV_WORD];
-    char purpose[32];
-    bool on;
-};
-#define PRIV_ROWS_MAX 24
 
 struct priv_state {
     /* access log: pages of entries, newest first */
@@ -281,10 +301,14 @@ void priv_load_trend(struct app *a, const char *identity);
 void priv_set_consent(struct app *a, int row, bool on);
 /* Any priv request in flight (the scripts' `settle`). */
 bool priv_busy(const struct app *a);
+/* Folds alerts of one event (same group: a help press at both levels) into its first
+ * entry, with every level's state in lev[] (family first); returns the new count. */
+int priv_alerts_merge(struct priv_alert *al, int n);
 /* Number of open (unacknowledged) alerts in a list. */
 int priv_open_alerts(const struct priv_alert *al, int n);
-/* Builds the consent rows from a CONSENTS answer: every linked family member × safety, every
- * consented recipient × its kind; returns the number of rows. */
+/* Builds the consent rows from a CONSENTS answer: the hub's choices (every recipient × kind,
+ * revoked ones included) when it sends them; else every linked family member × safety and
+ * every consented recipient × its kind. Returns the number of rows. */
 int priv_rows_from(const struct priv_answer *ans, struct priv_row *rows, int max);
 
 /* --- formatting (pure; words from the app's current language) --- */
@@ -308,7 +332,10 @@ const char *priv_data_words(const struct app *a, const char *data_kind);
 /* Who a recipient is in words ("長女 花子さん", "市の 見守り係"). */
 void priv_recipient_words(const struct app *a, const char *kind, const char *name,
                           const char *relation, char *buf, size_t size);
-/* An alert in words: what, when, and who acknowledged it (or that nobody has yet). */
+/* ご家族 / 市の 見守り係: who is alerted at a level. */
+const char *priv_level_words(const struct app *a, const char *level);
+/* An alert in words: what, when, and who acknowledged it (or that nobody has yet); a merged
+ * one names each level's state on its own line. */
 void priv_alert_sentence(const struct app *a, const struct priv_alert *al, char *buf, size_t size);
 /* Judgement: its words (基準内 / 保健指導 / 受診をおすすめ / 判定なし) and its icon. */
 const char *ck_judgement_words(const struct app *a, enum ck_judgement j);

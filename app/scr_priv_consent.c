@@ -22,6 +22,11 @@ static void question(struct app *a, const struct priv_row *w, char *buf, size_t 
     priv_recipient_words(a, w->recipient_kind, w->recipient_name, w->relation, who, sizeof who);
     i18n_format(buf, size, app_s(a, "priv_consent_q"), who, priv_data_words(a, w->data_kind), NULL,
                 NULL);
+    /* a revoked consent stays on the list, said as such, and can be granted again */
+    if (w->revoked && !w->on) {
+        size_t n = strlen(buf);
+        snprintf(buf + n, size - n, " %s", app_s(a, "priv_consent_revoked"));
+    }
 }
 
 static void frame(struct app *a, struct ui_rect c)

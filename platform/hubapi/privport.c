@@ -53,11 +53,12 @@ bool privport_build(const struct priv_request *r, int *is_post, char *path, size
     body[0] = '\0';
     switch (r->what) {
     case PRIV_REQ_LOG:
+        /* the log as grouped lines, others' first (docs/api.md); `before` is the offset */
         if (r->before > 0)
-            snprintf(path, path_size, "/v1/session/access-log?limit=%d&before=%lld", limit,
+            snprintf(path, path_size, "/v1/session/access-summary?limit=%d&offset=%lld", limit,
                      r->before);
         else
-            snprintf(path, path_size, "/v1/session/access-log?limit=%d", limit);
+            snprintf(path, path_size, "/v1/session/access-summary?limit=%d", limit);
         return true;
     case PRIV_REQ_CONSENTS:
         snprintf(path, path_size, "/v1/session/consents");
@@ -187,8 +188,47 @@ static void str(const cJSON *o, const char *k, char *dst, size_t size)
     dst[n] = '\0';
 }
 
+/* Who did what, why and on what basis: the words of an entry or a grouped line. */
+static void log_words(const cJSON *it, struct priv_log_entry *e)
+{
+    const cJSON *actor = get(it, "actor");
+    str(actor, "kind", e->actor_kind, sizeof e->actor_kind);
+    str(actor, "display_name", e->actor_name, sizeof e->actor_name);
+    str(it, "action", e->action, sizeof e->action);
+    str(it, "outcome", e->outcome, sizeof e->outcome);
+    str(it, "data_kinds", e->data_kinds, sizeof e->data_kinds);
+    str(it, "purpose", e->purpose, sizeof e->purpose);
+    str(it, "basis", e->basis, sizeof e->basis);
+}
+
+/* Grouped lines of GET /v1/session/access-summary: the last look of each line stands for
+ * it, with the count. */
+static void parse_log_lines(const cJSON *root, struct priv_answer *x)
+{
+    const cJSON *it;
+    cJSON_ArrayForEach(it, get(root, "lines"))
+    {
+        if (x->n >= PRIV_LOG_CHUNK)
+            break;
+        struct priv_log_entry *e = &x->u.log[x->n];
+        e->id = num(it, "last_id");
+        e->at_unix = num(it, "last_at_unix");
+        e->count = (int)num(it, "count");
+        e->own = cJSON_IsTrue(get(it, "own"));
+        if (e->id <= 0 || e->at_unix <= 0 || e->count < 1)
+            continue;
+        log_words(it, e);
+        x->n++;
+    }
+    x->next_before = num(root, "next_offset");
+}
+
 static void parse_log(const cJSON *root, struct priv_answer *x)
 {
+    if (cJSON_IsArray(get(root, "lines"))) {
+        parse_log_lines(root, x);
+        return;
+    }
     const cJSON *it, *list = get(root, "entries");
     cJSON_ArrayForEach(it, list)
     {
@@ -199,14 +239,7 @@ static void parse_log(const cJSON *root, struct priv_answer *x)
         e->at_unix = num(it, "at_unix");
         if (e->id <= 0 || e->at_unix <= 0)
             continue;
-        const cJSON *actor = get(it, "actor");
-        str(actor, "kind", e->actor_kind, sizeof e->actor_kind);
-        str(actor, "display_name", e->actor_name, sizeof e->actor_name);
-        str(it, "action", e->action, sizeof e->action);
-        str(it, "outcome", e->outcome, sizeof e->outcome);
-        str(it, "data_kinds", e->data_kinds, sizeof e->data_kinds);
-        str(it, "purpose", e->purpose, sizeof e->purpose);
-        str(it, "basis", e->basis, sizeof e->basis);
+        log_words(it, e);
         x->n++;
     }
     x->next_before = num(root, "next_before");
@@ -242,6 +275,23 @@ static void parse_consents(const cJSON *root, struct priv_answer *x)
         if (r->kind[0] && r->id > 0)
             x->u.consents.nr++;
     }
+    cJSON_ArrayForEach(it, get(root, "choices"))
+    {
+        if (x->u.consents.nch >= PRIV_ROWS_MAX)
+            break;
+        struct priv_row *w = &x->u.consents.ch[x->u.consents.nch];
+        const cJSON *r = get(it, "recipient");
+        memset(w, 0, sizeof *w);
+        str(r, "kind", w->recipient_kind, sizeof w->recipient_kind);
+        w->recipient_id = num(r, "id");
+        str(r, "display_name", w->recipient_name, sizeof w->recipient_name);
+        str(it, "data_kind", w->data_kind, sizeof w->data_kind);
+        str(it, "purpose", w->purpose, sizeof w->purpose);
+        w->on = cJSON_IsTrue(get(it, "granted"));
+        w->revoked = !w->on && num(it, "revoked_at_unix") > 0;
+        if (w->recipient_kind[0] && w->recipient_id > 0 && w->data_kind[0] && w->purpose[0])
+            x->u.consents.nch++;
+    }
 }
 
 static void parse_alerts(const cJSON *root, struct priv_answer *x)
@@ -256,6 +306,7 @@ static void parse_alerts(const cJSON *root, struct priv_answer *x)
         al->raised_unix = num(it, "raised_at_unix");
         str(it, "kind", al->kind, sizeof al->kind);
         str(it, "level", al->level, sizeof al->level);
+        str(it, "group", al->group, sizeof al->group);
         const cJSON *by = get(it, "acknowledged_by");
         al->acked = cJSON_IsObject(by);
         if (al->acked) {
@@ -436,7 +487,7 @@ struct priv_answer *privport_parse(enum app_event_kind kind, const char *body)
     switch (kind) {
     case APP_EV_PRIV_LOG:
         x->what = PRIV_REQ_LOG;
-        ok = cJSON_IsArray(get(root, "entries"));
+        ok = cJSON_IsArray(get(root, "entries")) || cJSON_IsArray(get(root, "lines"));
         if (ok)
             parse_log(root, x);
         break;

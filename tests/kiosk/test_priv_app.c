@@ -447,6 +447,92 @@ static void t_session_alerts(void)
     at_close(&t);
 }
 
+/* One help press alerted the family and the city: one entry, each level's state labelled
+ * (before, the press was listed twice with opposite states and no label). */
+static void t_session_help_press_once(void)
+{
+    struct apptest t;
+    CHECK(open_priv(&t, APP_PROFILE_PUBLIC));
+    to_session(&t);
+    CHECK(at_tap(&t, "priv_alerts"));
+    struct priv_answer x = {.n = 2};
+    x.u.alerts[0] = (struct priv_alert){
+        .id = 9, .kind = "help", .level = "city", .raised_unix = T_WALL - 600, .group = "help:r1"};
+    x.u.alerts[1] = (struct priv_alert){.id = 8,
+                                        .kind = "help",
+                                        .level = "family",
+                                        .raised_unix = T_WALL - 600,
+                                        .acked = true,
+                                        .acked_kind = "family",
+                                        .acked_name = "一郎",
+                                        .acked_unix = T_WALL - 480,
+                                        .group = "help:r1"};
+    answer(&t, APP_EV_PRIV_ALERTS, &x, APP_NET_OK, 200);
+    CHECK_INT_EQ(t.app->pv.alerts_n, 1);
+    CHECK(app_screen_has_text(t.app, "「助けて」が 押されました。"));
+    CHECK(app_screen_has_text(t.app, "ご家族: 一郎さんが 9:04 に 確かめました。"));
+    CHECK(app_screen_has_text(t.app, "市の 見守り係: まだ だれも 確かめていません。"));
+    at_close(&t);
+}
+
+/* A revoked consent stays on the list, said as revoked, and can be granted again. */
+static void t_consent_revoked_grantable(void)
+{
+    struct apptest t;
+    CHECK(open_priv(&t, APP_PROFILE_PUBLIC));
+    to_session(&t);
+    CHECK(at_tap(&t, "priv_menu"));
+    CHECK(at_tap(&t, "priv_consent"));
+    struct priv_answer *x = calloc(1, sizeof *x);
+    x->u.consents.nch = 2;
+    x->u.consents.ch[0] = (struct priv_row){.recipient_kind = "operator",
+                                            .recipient_id = 2,
+                                            .recipient_name = "さくら商店",
+                                            .data_kind = "address",
+                                            .purpose = "delivery",
+                                            .revoked = true};
+    x->u.consents.ch[1] = (struct priv_row){.recipient_kind = "family",
+                                            .recipient_id = 4,
+                                            .recipient_name = "花子",
+                                            .data_kind = "safety",
+                                            .purpose = "watch_over",
+                                            .on = true};
+    answer(&t, APP_EV_PRIV_CONSENTS, x, APP_NET_OK, 200);
+    CHECK_INT_EQ(t.app->pv.rows_n, 2);
+    CHECK(app_screen_has_text(t.app, "(前に 取り消しました)"));
+    CHECK(at_tap(&t, "consent_0_yes"));
+    CHECK(at_tap(&t, "confirm_yes"));
+    CHECK(rec.last.what == PRIV_REQ_CONSENT_SET && rec.last.granted);
+    CHECK_STR_EQ(rec.last.recipient_kind, "operator");
+    CHECK_STR_EQ(rec.last.data_kind, "address");
+    CHECK_STR_EQ(rec.last.purpose, "delivery");
+    free(x);
+    at_close(&t);
+}
+
+/* A grouped access-log line says how many times that day. */
+static void t_log_line_counts(void)
+{
+    struct apptest t;
+    CHECK(open_priv(&t, APP_PROFILE_PUBLIC));
+    to_session(&t);
+    CHECK(at_tap(&t, "priv_menu"));
+    CHECK(at_tap(&t, "priv_log"));
+    struct priv_answer *x = calloc(1, sizeof *x);
+    x->n = 2;
+    x->u.log[0] = entry("family", "花子", "read", "safety", "watch_over", "consent:3");
+    x->u.log[0].count = 5;
+    x->u.log[1] = entry("device", "", "read", "audit", "own_view", "self:card_session");
+    x->u.log[1].count = 4;
+    x->u.log[1].own = true;
+    answer(&t, APP_EV_PRIV_LOG, x, APP_NET_OK, 200);
+    CHECK(app_screen_has_text(t.app, "花子さんが 安否の記録を 見ました"));
+    CHECK(app_screen_has_text(t.app, "(この日 5 回)"));
+    CHECK(app_screen_has_text(t.app, "(この日 4 回)"));
+    free(x);
+    at_close(&t);
+}
+
 static void t_family_alerts(void)
 {
     struct apptest t;
@@ -498,6 +584,9 @@ static void t_home_needs_card(void)
 
 int main(void)
 {
+    TEST_RUN(t_session_help_press_once);
+    TEST_RUN(t_consent_revoked_grantable);
+    TEST_RUN(t_log_line_counts);
     TEST_RUN(t_sentence_ja);
     TEST_RUN(t_sentence_en);
     TEST_RUN(t_judgement);

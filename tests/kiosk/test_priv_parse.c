@@ -259,6 +259,86 @@ static void t_checkup_words_and_whole_texts(void)
     free(x);
 }
 
+/* The access log as grouped lines: others first, each with its count (hub order kept). */
+static void t_log_lines(void)
+{
+    const char *body =
+        "{\"resident_id\":3,\"lines\":[{\"own\":false,\"actor\":{\"kind\":\"family\",\"id\":4,"
+        "\"display_name\":\"花子\"},\"action\":\"read\",\"data_kinds\":\"safety\",\"purpose\":"
+        "\"watch_over\",\"basis\":\"consent:3\",\"day\":\"2026-11-23\",\"count\":5,"
+        "\"first_at_unix\":1795392000,\"last_at\":\"…\",\"last_at_unix\":1795395600,"
+        "\"last_id\":88,\"outcome\":\"ok\"},{\"own\":true,\"actor\":{\"kind\":\"device\","
+        "\"id\":2,\"display_name\":\"public kiosk\"},\"action\":\"read\",\"data_kinds\":"
+        "\"audit\",\"purpose\":\"own_view\",\"basis\":\"self:card_session\",\"day\":"
+        "\"2026-11-23\",\"count\":4,\"last_at_unix\":1795395000,\"last_id\":80},"
+        "{\"own\":false,\"count\":0,\"last_id\":3,\"last_at_unix\":5}],\"next_offset\":25}";
+    struct priv_answer *x = privport_parse(APP_EV_PRIV_LOG, body);
+    REQUIRE(x != NULL);
+    CHECK_INT_EQ(x->n, 2); /* a line without a count is skipped */
+    CHECK(!x->u.log[0].own && x->u.log[0].count == 5);
+    CHECK(x->u.log[0].at_unix == 1795395600 && x->u.log[0].id == 88);
+    CHECK_STR_EQ(x->u.log[0].actor_name, "花子");
+    CHECK(x->u.log[1].own && x->u.log[1].count == 4);
+    CHECK(x->next_before == 25);
+    free(x);
+}
+
+/* Every recipient x kind the hub offers, a revoked consent kept off but listed. */
+static void t_consent_choices(void)
+{
+    const char *body =
+        "{\"resident_id\":3,\"consents\":[],\"recipients\":[{\"kind\":\"family\",\"id\":4,"
+        "\"display_name\":\"花子\",\"relation\":\"長女\"}],\"choices\":[{\"recipient\":{"
+        "\"kind\":\"family\",\"id\":4,\"display_name\":\"花子\"},\"data_kind\":\"safety\","
+        "\"purpose\":\"watch_over\",\"granted\":false,\"consent_id\":null,"
+        "\"revoked_at_unix\":1795392000},{\"recipient\":{\"kind\":\"operator\",\"id\":1,"
+        "\"display_name\":\"さくら商店\"},\"data_kind\":\"address\",\"purpose\":\"delivery\","
+        "\"granted\":true,\"consent_id\":7},{\"recipient\":{\"kind\":\"source\",\"id\":0},"
+        "\"data_kind\":\"checkups:0\",\"purpose\":\"linkage\",\"granted\":true}],"
+        "\"legal_bases\":[]}";
+    struct priv_answer *x = privport_parse(APP_EV_PRIV_CONSENTS, body);
+    REQUIRE(x != NULL);
+    CHECK_INT_EQ(x->u.consents.nch, 2); /* the choice without a recipient id is skipped */
+    struct priv_row rows[PRIV_ROWS_MAX];
+    int n = priv_rows_from(x, rows, PRIV_ROWS_MAX);
+    CHECK_INT_EQ(n, 2);
+    CHECK(!rows[0].on && rows[0].revoked && rows[0].recipient_id == 4);
+    CHECK_STR_EQ(rows[0].relation, "長女");
+    CHECK(rows[1].on && !rows[1].revoked);
+    CHECK_STR_EQ(rows[1].recipient_kind, "operator");
+    CHECK_STR_EQ(rows[1].purpose, "delivery");
+    free(x);
+}
+
+/* One help press alerts two levels: one entry, family first, each level's state. */
+static void t_alert_groups(void)
+{
+    const char *body =
+        "{\"alerts\":[{\"id\":9,\"kind\":\"help\",\"level\":\"city\",\"raised_at_unix\":100,"
+        "\"acknowledged_by\":null,\"group\":\"help:r1\"},{\"id\":8,\"kind\":\"help\",\"level\":"
+        "\"family\",\"raised_at_unix\":100,\"acknowledged_by\":{\"kind\":\"family\",\"id\":4,"
+        "\"display_name\":\"一郎\"},\"acknowledged_at_unix\":160,\"group\":\"help:r1\"},"
+        "{\"id\":7,\"kind\":\"unwell\",\"level\":\"family\",\"raised_at_unix\":90,"
+        "\"acknowledged_by\":null,\"group\":\"checkin:3\"},{\"id\":6,\"kind\":\"help\",\"level\":"
+        "\"family\",\"raised_at_unix\":50,\"acknowledged_by\":null}]}";
+    struct priv_answer *x = privport_parse(APP_EV_PRIV_ALERTS, body);
+    REQUIRE(x != NULL && x->n == 4);
+    int n = priv_alerts_merge(x->u.alerts, x->n);
+    CHECK_INT_EQ(n, 3);
+    const struct priv_alert *h = &x->u.alerts[0];
+    CHECK_INT_EQ(h->nlev, 2);
+    CHECK_STR_EQ(h->lev[0].level, "family");
+    CHECK(h->lev[0].acked && h->lev[0].acked_unix == 160);
+    CHECK_STR_EQ(h->lev[0].acked_name, "一郎");
+    CHECK_STR_EQ(h->lev[1].level, "city");
+    CHECK(!h->lev[1].acked && !h->acked);
+    CHECK(h->id == 8);
+    CHECK_STR_EQ(x->u.alerts[1].kind, "unwell");
+    CHECK_INT_EQ(x->u.alerts[1].nlev, 1);
+    CHECK_INT_EQ(x->u.alerts[2].nlev, 1); /* no group (an older hub): never merged */
+    free(x);
+}
+
 static void t_nonsense(void)
 {
     static const enum app_event_kind kinds[] = {
@@ -281,7 +361,7 @@ static void t_build(void)
     bool ses;
     struct priv_request r = {.what = PRIV_REQ_LOG, .limit = 25, .before = 40};
     CHECK(privport_build(&r, &post, path, sizeof path, body, sizeof body, &ses));
-    CHECK_STR_EQ(path, "/v1/session/access-log?limit=25&before=40");
+    CHECK_STR_EQ(path, "/v1/session/access-summary?limit=25&offset=40");
     CHECK(!post && ses);
     r = (struct priv_request){.what = PRIV_REQ_CONSENT_SET,
                               .recipient_kind = "family",
@@ -322,6 +402,9 @@ int main(void)
     TEST_RUN(t_alerts_and_acks);
     TEST_RUN(t_checkups);
     TEST_RUN(t_checkup_words_and_whole_texts);
+    TEST_RUN(t_log_lines);
+    TEST_RUN(t_consent_choices);
+    TEST_RUN(t_alert_groups);
     TEST_RUN(t_nonsense);
     TEST_RUN(t_build);
     return test_summary();
