@@ -349,6 +349,9 @@ int ckstore_result_row(sqlite3_stmt *st, int c, struct checkup_result *res)
     res->ref_high = sqlite3_column_double(st, c + 7);
     snprintf(res->system, sizeof res->system, "%s", (const char *)sqlite3_column_text(st, c + 8));
     snprintf(res->display, sizeof res->display, "%s", (const char *)sqlite3_column_text(st, c + 9));
+    /* Rows stored before the code system was kept: the item's own code system. */
+    if (res->kind == CHECKUP_V_CODE && !res->system[0])
+        snprintf(res->system, sizeof res->system, "%s", res->item->result_oid);
     return 0;
 }
 

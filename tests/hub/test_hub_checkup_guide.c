@@ -185,6 +185,25 @@ static void t_views_in_words(void)
     cJSON_Delete(j);
 }
 
+/* A coded result stored before the hub kept code systems (an upgraded database) still
+ * reads in words: the item's own code system is assumed. */
+static void t_words_for_rows_without_system(void)
+{
+    cJSON *j = NULL;
+    char path[96];
+    REQUIRE(ht_sql_exec(&T, "UPDATE checkup_results SET system = '', display = '' WHERE code"
+                            " = '1A020000000191111' AND checkup_id IN (SELECT id FROM"
+                            " checkups WHERE resident_id = 2)") == 0);
+    snprintf(path, sizeof path, "/v1/session/checkups/%lld",
+             count("SELECT id FROM checkups WHERE resident_id = 2"));
+    CHECK_INT_EQ(ht_json(&T, "GET", path, kiosk, session, NULL, &j), 200);
+    const cJSON *us = item(cJSON_GetObjectItem(j, "checkup"), "1A020000000191111");
+    REQUIRE(us != NULL);
+    CHECK_STR_EQ(str(us, "text_ja"), "プラスマイナス");
+    CHECK_STR_EQ(str(us, "judgement"), "guidance");
+    cJSON_Delete(j);
+}
+
 static void t_trend_carries_lab_range(void)
 {
     cJSON *j = NULL;
@@ -312,6 +331,7 @@ int main(void)
     TEST_RUN(t_coverage_numbers_when_patient_unknown);
     TEST_RUN(t_refused_documents_leave_nothing);
     TEST_RUN(t_views_in_words);
+    TEST_RUN(t_words_for_rows_without_system);
     TEST_RUN(t_trend_carries_lab_range);
     TEST_RUN(t_correction_replaces);
     TEST_RUN(t_checkup_show);
