@@ -11,6 +11,8 @@
 #include "catalog.h"
 #include "ckshow.h"
 #include "ckstore.h"
+#include "consents.h"
+#include "db_sqlite.h"
 #include "oqueue.h"
 #include "whsig.h"
 #include "escalate.h"
@@ -295,6 +297,18 @@ static int fail(sqlite3 *db, const char *what)
     return 1;
 }
 
+/* Grants a consent through the consents store on the command's connection (inside its
+ * transaction); *created 1 when it was not in force. SQLITE_OK or an error code. */
+static int grant(sqlite3 *db, const struct consents_key *k, const char *via, int *created)
+{
+    struct db *dbh = db_sqlite_wrap(db);
+    int64_t id = 0;
+    enum db_status st =
+        dbh ? consents_grant(dbh, k, (int64_t)hubclock_now(), via, &id, created) : DB_ERR;
+    db_close(dbh);
+    return st == DB_OK ? SQLITE_OK : SQLITE_ERROR;
+}
+
 /* The end of every change: its audit record, then the commit. 0, or exit status 1. */
 static int audit_commit(sqlite3 *db, const char *action, long long subject, const char *kinds)
 {
@@ -508,12 +522,13 @@ static int cmd_family_add(sqlite3 *db, const struct args *a)
                 "iit", id, res[i], relation ? relation : "") != SQLITE_DONE)
             return fail(db, "cannot link the family member (no such resident?)");
         /* The enrolment form carries the resident's consent to the watch-over. */
-        if (run(db,
-                "INSERT INTO consents(resident_id, recipient_kind, recipient_id,"
-                " data_kind, purpose, granted_unix, granted_via)"
-                " VALUES(?, 'family', ?, 'safety', 'watch_over', ?,"
-                " 'enrolment form (hubctl)')",
-                "iin", res[i], id) != SQLITE_DONE)
+        struct consents_key k = {.resident = res[i],
+                                 .recipient_kind = "family",
+                                 .recipient_id = id,
+                                 .data_kind = "safety",
+                                 .purpose = "watch_over"};
+        int created = 0;
+        if (grant(db, &k, "enrolment form (hubctl)", &created) != SQLITE_OK)
             return fail(db, "cannot record the consent");
         if (audit_admin(db, "family.link", res[i], "safety") != SQLITE_OK)
             return fail(db, "cannot write the audit record");
@@ -900,15 +915,14 @@ static int cmd_consent_grant(sqlite3 *db, const struct args *a)
         hubdb_exec(db, "ROLLBACK");
         return 1;
     }
-    if (run(db,
-            "INSERT INTO consents(resident_id, recipient_kind, recipient_id, data_kind,"
-            " purpose, granted_unix, granted_via) SELECT ?1, ?2, ?3, ?4, ?5, ?6,"
-            " 'paper form (hubctl)' WHERE NOT EXISTS(SELECT 1 FROM consents WHERE"
-            " resident_id = ?1 AND recipient_kind = ?2 AND recipient_id = ?3 AND"
-            " data_kind = ?4 AND purpose = ?5 AND revoked_unix IS NULL)",
-            "itittn", resident, rkind, rid, kind, purpose) != SQLITE_DONE)
+    struct consents_key k = {.resident = resident,
+                             .recipient_kind = rkind,
+                             .recipient_id = rid,
+                             .data_kind = kind,
+                             .purpose = purpose};
+    int changed = 0;
+    if (grant(db, &k, "paper form (hubctl)", &changed) != SQLITE_OK)
         return fail(db, "cannot record the consent (no such resident?)");
-    int changed = sqlite3_changes(db);
     if (changed ? audit_commit(db, "consent.grant", resident, kind) != 0 : commit(db) != 0)
         return 1;
     printf("consent=%s\n", changed ? "granted" : "already");

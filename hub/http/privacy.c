@@ -5,6 +5,8 @@
  * its audit record; a revoked consent therefore stops the very next request.
  */
 #include "audit.h"
+#include "consents.h"
+#include "db_sqlite.h"
 #include "escalate.h"
 #include "gate.h"
 #include "handlers.h"
@@ -499,6 +501,7 @@ static int consent_job(sqlite3 *db, void *arg)
     struct hreq *r = j->r;
     long long resident = 0, sid = 0;
     sqlite3_stmt *st = NULL;
+    struct db *dbh = NULL; /* the store's handle on the writer's connection */
     int rc = -1;
     char dummy[8], dest[48];
     j->ss = auth_session_use(db, j->session, r->who.id, j->now, &resident, &sid);
@@ -538,44 +541,20 @@ static int consent_job(sqlite3 *db, void *arg)
     }
     snprintf(dest, sizeof dest, "%s:%lld", j->c.recipient_kind, j->c.recipient_id);
     cJSON *o = cJSON_CreateObject();
+    struct consents_key key = {.resident = resident,
+                               .recipient_kind = j->c.recipient_kind,
+                               .recipient_id = j->c.recipient_id,
+                               .data_kind = j->c.data_kind,
+                               .purpose = j->c.purpose};
+    dbh = db_sqlite_wrap(db);
+    if (!dbh)
+        goto out;
     if (j->c.granted) {
-        if (sqlite3_prepare_v2(db,
-                               "SELECT id FROM consents WHERE resident_id = ? AND recipient_kind"
-                               " = ? AND recipient_id = ? AND data_kind = ? AND purpose = ?"
-                               " AND revoked_unix IS NULL",
-                               -1, &st, NULL) != SQLITE_OK)
+        int64_t id = 0;
+        int created = 0;
+        if (consents_grant(dbh, &key, (int64_t)j->now, "card session", &id, &created) != DB_OK)
             goto out;
-        sqlite3_bind_int64(st, 1, resident);
-        sqlite3_bind_text(st, 2, j->c.recipient_kind, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, j->c.recipient_id);
-        sqlite3_bind_text(st, 4, j->c.data_kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 5, j->c.purpose, -1, SQLITE_STATIC);
-        int s = sqlite3_step(st);
-        long long id = 0;
-        if (s == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        else if (s != SQLITE_DONE)
-            goto out;
-        sqlite3_finalize(st);
-        st = NULL;
-        j->status = id ? 200 : 201;
-        if (!id) {
-            if (sqlite3_prepare_v2(db,
-                                   "INSERT INTO consents(resident_id, recipient_kind,"
-                                   " recipient_id, data_kind, purpose, granted_unix, granted_via)"
-                                   " VALUES(?,?,?,?,?,?,'card session')",
-                                   -1, &st, NULL) != SQLITE_OK)
-                goto out;
-            sqlite3_bind_int64(st, 1, resident);
-            sqlite3_bind_text(st, 2, j->c.recipient_kind, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 3, j->c.recipient_id);
-            sqlite3_bind_text(st, 4, j->c.data_kind, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 5, j->c.purpose, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 6, (long long)j->now);
-            if (sqlite3_step(st) != SQLITE_DONE)
-                goto out;
-            id = sqlite3_last_insert_rowid(db);
-        }
+        j->status = created ? 201 : 200;
         cJSON *c = cJSON_AddObjectToObject(o, "consent");
         cJSON_AddNumberToObject(c, "id", (double)id);
         cJSON_AddItemToObject(c, "recipient", actor_json(db, dest));
@@ -583,28 +562,16 @@ static int consent_job(sqlite3 *db, void *arg)
         cJSON_AddStringToObject(c, "purpose", j->c.purpose);
         cJSON_AddBoolToObject(o, "changed", j->status == 201);
     } else {
-        if (sqlite3_prepare_v2(db,
-                               "UPDATE consents SET revoked_unix = ? WHERE resident_id = ? AND"
-                               " recipient_kind = ? AND recipient_id = ? AND data_kind = ? AND"
-                               " purpose = ? AND revoked_unix IS NULL",
-                               -1, &st, NULL) != SQLITE_OK)
+        int64_t n = 0;
+        if (consents_revoke(dbh, &key, (int64_t)j->now, &n) != DB_OK)
             goto out;
-        sqlite3_bind_int64(st, 1, (long long)j->now);
-        sqlite3_bind_int64(st, 2, resident);
-        sqlite3_bind_text(st, 3, j->c.recipient_kind, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 4, j->c.recipient_id);
-        sqlite3_bind_text(st, 5, j->c.data_kind, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 6, j->c.purpose, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            goto out;
-        int n = sqlite3_changes(db);
         /* Nothing still waiting for this operator may carry the address any more. */
         if (n > 0 && strcmp(j->c.recipient_kind, "operator") == 0 &&
             strcmp(j->c.data_kind, "address") == 0 &&
             horders_rebody_without_address(db, resident, j->c.recipient_id) != 0)
             goto out;
         j->status = 200;
-        cJSON_AddNumberToObject(o, "revoked", n);
+        cJSON_AddNumberToObject(o, "revoked", (double)n);
         cJSON_AddBoolToObject(o, "changed", n > 0);
     }
     if (hutil_audit(db, r,
@@ -623,6 +590,7 @@ static int consent_job(sqlite3 *db, void *arg)
 out:
     cJSON_Delete(o);
     sqlite3_finalize(st);
+    db_close(dbh);
     return rc;
 }
 
