@@ -459,3 +459,12 @@ void h_session_get(struct hreq *r)
     cJSON_AddNumberToObject(o, "expires_at_unix", (double)(j.created + AUTH_SESSION_ABSOLUTE));
     hreq_json(r, 200, o);
 }
+
+/* This face's routes (server.c asks every face's rows in turn). */
+const struct hroute card_routes[] = {
+    {"POST", "/v1/auth/challenge", AUTH_DEVICE, h_auth_challenge},
+    {"POST", "/v1/auth/card-login", AUTH_DEVICE, h_auth_card_login},
+    {"POST", "/v1/auth/logout", AUTH_DEVICE, h_auth_logout},
+    {"GET", "/v1/session", AUTH_DEVICE, h_session_get},
+    {NULL, NULL, 0, NULL},
+};

@@ -339,3 +339,12 @@ void h_checkins_get(struct hreq *r)
     enum writer_status ws = writer_run(r->hub->writer, checkins_job, &j);
     hutil_answer(r, ws, AUTH_SESSION_OK, j.denied, 200, j.out);
 }
+
+/* This face's routes (server.c asks every face's rows in turn). */
+const struct hroute checkins_routes[] = {
+    {"GET", "/v1/health", 0, h_health},
+    {"GET", "/v1/me", AUTH_DEVICE | AUTH_FAMILY | AUTH_STAFF, h_me},
+    {"POST", "/v1/checkins", AUTH_DEVICE, h_checkin_post},
+    {"GET", "/v1/residents/{id}/checkins", AUTH_FAMILY | AUTH_STAFF, h_checkins_get},
+    {NULL, NULL, 0, NULL},
+};

@@ -658,3 +658,12 @@ void h_session_checkup_trend(struct hreq *r)
         snprintf(j.unit, sizeof j.unit, "%s", unit);
     run_ck(r, &j);
 }
+
+/* This face's routes (server.c asks every face's rows in turn). */
+const struct hroute checkups_routes[] = {
+    {"POST", "/v1/checkups", AUTH_SOURCE, h_checkups_import},
+    {"GET", "/v1/session/checkups", AUTH_DEVICE, h_session_checkups},
+    {"GET", "/v1/session/checkups/{id}", AUTH_DEVICE, h_session_checkup},
+    {"GET", "/v1/session/checkup-trend", AUTH_DEVICE, h_session_checkup_trend},
+    {NULL, NULL, 0, NULL},
+};

@@ -8,6 +8,18 @@
 
 #include "hreq.h"
 
+/* One route: method, literal path with at most one "{id}" segment, the roles allowed
+ * (bitmask of enum auth_role; 0 = anyone), the handler. Each face ends its table with a
+ * row of NULLs. */
+struct hroute {
+    const char *method;
+    const char *pattern;
+    int roles;
+    void (*fn)(struct hreq *r);
+};
+extern const struct hroute checkins_routes[], card_routes[], privacy_routes[], checkups_routes[],
+    orders_routes[];
+
 void h_health(struct hreq *r);
 void h_me(struct hreq *r);
 void h_checkin_post(struct hreq *r);
@@ -30,13 +42,13 @@ void h_resident_alerts_get(struct hreq *r);
 void h_alerts_get(struct hreq *r);
 void h_alert_ack(struct hreq *r);
 
-/* issue 6: checkups (checkups.c) */
+/* checkups (checkups.c) */
 void h_checkups_import(struct hreq *r);
 void h_session_checkups(struct hreq *r);
 void h_session_checkup(struct hreq *r);
 void h_session_checkup_trend(struct hreq *r);
 
-/* issue 7: shopping and family requests (orders.c) */
+/* shopping and family requests (orders.c) */
 void h_operators_get(struct hreq *r);
 void h_catalogue_get(struct hreq *r);
 void h_order_post(struct hreq *r);

@@ -926,3 +926,20 @@ out:
     sqlite3_finalize(st);
     return rc;
 }
+
+/* This face's routes (server.c asks every face's rows in turn). */
+const struct hroute orders_routes[] = {
+    {"GET", "/v1/operators", AUTH_DEVICE, h_operators_get},
+    {"GET", "/v1/operators/{id}/catalogue", AUTH_DEVICE, h_catalogue_get},
+    {"POST", "/v1/operators/{id}/orders", AUTH_DEVICE, h_order_post},
+    {"GET", "/v1/orders", AUTH_DEVICE, h_orders_get},
+    {"GET", "/v1/operator/deliveries", AUTH_OPERATOR, h_deliveries_pull},
+    {"POST", "/v1/operator/deliveries/{id}/ack", AUTH_OPERATOR, h_delivery_ack},
+    {"POST", "/v1/operator/orders/{id}/status", AUTH_OPERATOR, h_order_status},
+    {"POST", "/v1/family-requests", AUTH_DEVICE, h_family_request_post},
+    {"GET", "/v1/family-requests", AUTH_DEVICE, h_family_requests_get},
+    {"GET", "/v1/family/requests", AUTH_FAMILY, h_deliveries_pull},
+    {"POST", "/v1/family/requests/{id}/ack", AUTH_FAMILY, h_delivery_ack},
+    {"POST", "/v1/family/requests/{id}/answer", AUTH_FAMILY, h_family_request_answer},
+    {NULL, NULL, 0, NULL},
+};

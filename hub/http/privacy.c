@@ -1063,3 +1063,19 @@ void h_alert_ack(struct hreq *r)
     enum writer_status ws = writer_run(r->hub->writer, ack_job, &j);
     hutil_answer(r, ws, AUTH_SESSION_OK, j.denied, 200, j.out);
 }
+
+/* This face's routes (server.c asks every face's rows in turn). */
+const struct hroute privacy_routes[] = {
+    {"GET", "/v1/session/access-log", AUTH_DEVICE, h_session_access_log},
+    {"GET", "/v1/session/access-summary", AUTH_DEVICE, h_session_access_summary},
+    {"GET", "/v1/session/consents", AUTH_DEVICE, h_session_consents_get},
+    {"POST", "/v1/session/consents", AUTH_DEVICE, h_session_consents_post},
+    {"GET", "/v1/session/alerts", AUTH_DEVICE, h_session_alerts},
+    {"POST", "/v1/help", AUTH_DEVICE, h_help_post},
+    {"GET", "/v1/help", AUTH_DEVICE, h_help_get},
+    {"POST", "/v1/activity", AUTH_DEVICE, h_activity_post},
+    {"GET", "/v1/residents/{id}/alerts", AUTH_FAMILY | AUTH_STAFF, h_resident_alerts_get},
+    {"GET", "/v1/alerts", AUTH_STAFF, h_alerts_get},
+    {"POST", "/v1/alerts/{id}/ack", AUTH_FAMILY | AUTH_STAFF, h_alert_ack},
+    {NULL, NULL, 0, NULL},
+};

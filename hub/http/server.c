@@ -68,52 +68,10 @@ struct conn_ctx {
     int answered; /* an answer was queued on the first call (413, or 503 when draining) */
 };
 
-struct route {
-    const char *method;
-    const char *pattern; /* literal path; one "{id}" segment allowed */
-    int roles;           /* bitmask of enum auth_role; 0 = anyone */
-    void (*fn)(struct hreq *r);
-};
-
-static const struct route routes[] = {
-    {"GET", "/v1/health", 0, h_health},
-    {"GET", "/v1/me", AUTH_DEVICE | AUTH_FAMILY | AUTH_STAFF, h_me},
-    {"POST", "/v1/checkins", AUTH_DEVICE, h_checkin_post},
-    {"GET", "/v1/residents/{id}/checkins", AUTH_FAMILY | AUTH_STAFF, h_checkins_get},
-    {"POST", "/v1/auth/challenge", AUTH_DEVICE, h_auth_challenge},
-    {"POST", "/v1/auth/card-login", AUTH_DEVICE, h_auth_card_login},
-    {"POST", "/v1/auth/logout", AUTH_DEVICE, h_auth_logout},
-    {"GET", "/v1/session", AUTH_DEVICE, h_session_get},
-    {"GET", "/v1/session/access-log", AUTH_DEVICE, h_session_access_log},
-    {"GET", "/v1/session/access-summary", AUTH_DEVICE, h_session_access_summary},
-    {"GET", "/v1/session/consents", AUTH_DEVICE, h_session_consents_get},
-    {"POST", "/v1/session/consents", AUTH_DEVICE, h_session_consents_post},
-    {"GET", "/v1/session/alerts", AUTH_DEVICE, h_session_alerts},
-    {"POST", "/v1/help", AUTH_DEVICE, h_help_post},
-    {"GET", "/v1/help", AUTH_DEVICE, h_help_get},
-    {"POST", "/v1/activity", AUTH_DEVICE, h_activity_post},
-    {"GET", "/v1/residents/{id}/alerts", AUTH_FAMILY | AUTH_STAFF, h_resident_alerts_get},
-    {"GET", "/v1/alerts", AUTH_STAFF, h_alerts_get},
-    {"POST", "/v1/alerts/{id}/ack", AUTH_FAMILY | AUTH_STAFF, h_alert_ack},
-    /* issue 6: checkups */
-    {"POST", "/v1/checkups", AUTH_SOURCE, h_checkups_import},
-    {"GET", "/v1/session/checkups", AUTH_DEVICE, h_session_checkups},
-    {"GET", "/v1/session/checkups/{id}", AUTH_DEVICE, h_session_checkup},
-    {"GET", "/v1/session/checkup-trend", AUTH_DEVICE, h_session_checkup_trend},
-    /* issue 7: shopping, delivery to operators, family requests */
-    {"GET", "/v1/operators", AUTH_DEVICE, h_operators_get},
-    {"GET", "/v1/operators/{id}/catalogue", AUTH_DEVICE, h_catalogue_get},
-    {"POST", "/v1/operators/{id}/orders", AUTH_DEVICE, h_order_post},
-    {"GET", "/v1/orders", AUTH_DEVICE, h_orders_get},
-    {"GET", "/v1/operator/deliveries", AUTH_OPERATOR, h_deliveries_pull},
-    {"POST", "/v1/operator/deliveries/{id}/ack", AUTH_OPERATOR, h_delivery_ack},
-    {"POST", "/v1/operator/orders/{id}/status", AUTH_OPERATOR, h_order_status},
-    {"POST", "/v1/family-requests", AUTH_DEVICE, h_family_request_post},
-    {"GET", "/v1/family-requests", AUTH_DEVICE, h_family_requests_get},
-    {"GET", "/v1/family/requests", AUTH_FAMILY, h_deliveries_pull},
-    {"POST", "/v1/family/requests/{id}/ack", AUTH_FAMILY, h_delivery_ack},
-    {"POST", "/v1/family/requests/{id}/answer", AUTH_FAMILY, h_family_request_answer},
-};
+/* Every face's route rows, in this order (the first row whose path and method match
+ * answers). */
+static const struct hroute *const faces[] = {checkins_routes, card_routes, privacy_routes,
+                                             checkups_routes, orders_routes};
 
 /* The body cap of a request: 2 MiB for a checkup import, 64 KiB for everything else. */
 static size_t body_cap(const char *method, const char *url)
@@ -213,17 +171,19 @@ static int send_answer(struct MHD_Connection *c, struct hreq *r)
 
 static void dispatch(struct hreq *r)
 {
-    const struct route *route = NULL;
+    const struct hroute *route = NULL;
     int path_known = 0;
-    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-        long long id = 0;
-        if (!match(routes[i].pattern, r->path, &id))
-            continue;
-        path_known = 1;
-        if (strcmp(routes[i].method, r->method) == 0) {
-            route = &routes[i];
-            r->path_id = id;
-            break;
+    for (size_t f = 0; f < sizeof faces / sizeof faces[0] && !route; f++) {
+        for (const struct hroute *row = faces[f]; row->method; row++) {
+            long long id = 0;
+            if (!match(row->pattern, r->path, &id))
+                continue;
+            path_known = 1;
+            if (strcmp(row->method, r->method) == 0) {
+                route = row;
+                r->path_id = id;
+                break;
+            }
         }
     }
     if (!route) {
