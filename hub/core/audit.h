@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 #include <sqlite3.h>
+#include "db.h"
 #include <openssl/evp.h>
 
 /* Borrowed strings; NULL is stored as "". subject 0 = no resident. */
@@ -57,6 +58,15 @@ const char *audit_verify_status_str(enum audit_verify_status s);
  * *bad_id is the first bad record (or the checkpoint's record) and msg says what is
  * wrong in a sentence. *n_records gets the number of records checked.
  */
+/* The same through the database interface, on either backend: on PostgreSQL it locks the
+ * chain head row until the caller's transaction ends (concurrent appenders in other
+ * processes wait, then continue the chain from the committed head). Returns DB_OK or the
+ * failure (the caller rolls back). */
+enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out);
+
+/* Checks the whole chain (and with key every signed checkpoint) on either backend. */
+enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long *bad_id,
+                                         long long *n_records, char *msg, size_t msgcap);
 enum audit_verify_status audit_verify(sqlite3 *db, EVP_PKEY *key, long long *bad_id,
                                       long long *n_records, char *msg, size_t msgcap);
 

@@ -204,7 +204,7 @@ out:
     return st;
 }
 
-enum hubdb_status hubdb_migrate(sqlite3 *db, char *err, size_t errcap)
+enum hubdb_status hubdb_migrate_db(struct db *d, char *err, size_t errcap)
 {
     struct db_migration steps[N_MIGRATIONS];
     int n_pg = 0;
@@ -213,16 +213,22 @@ enum hubdb_status hubdb_migrate(sqlite3 *db, char *err, size_t errcap)
     for (int i = 0; i < N_MIGRATIONS; i++)
         steps[i] =
             (struct db_migration){.sqlite = migrations[i], .postgres = i < n_pg ? pg[i] : NULL};
+    enum db_status st = db_migrate(d, steps, N_MIGRATIONS, err, errcap);
+    if (st == DB_ERR_NEWER)
+        return HUBDB_ERR_NEWER;
+    return st == DB_OK ? HUBDB_OK : HUBDB_ERR_MIGRATE;
+}
+
+enum hubdb_status hubdb_migrate(sqlite3 *db, char *err, size_t errcap)
+{
     struct db *d = db_sqlite_wrap(db);
     if (!d) {
         snprintf(err, errcap, "out of memory");
         return HUBDB_ERR_OPEN;
     }
-    enum db_status st = db_migrate(d, steps, N_MIGRATIONS, err, errcap);
+    enum hubdb_status st = hubdb_migrate_db(d, err, errcap);
     db_close(d);
-    if (st == DB_ERR_NEWER)
-        return HUBDB_ERR_NEWER;
-    return st == DB_OK ? HUBDB_OK : HUBDB_ERR_MIGRATE;
+    return st;
 }
 
 #define STMT_CACHE 4096 /* power of two */

@@ -35,6 +35,11 @@ hubdb_open(const char *path, int create, sqlite3 **out, char *err, size_t errcap
 __attribute__((warn_unused_result)) enum hubdb_status hubdb_migrate(sqlite3 *db, char *err,
                                                                     size_t errcap);
 
+/* The same on a handle of either backend (the PostgreSQL texts are hubdb_pg.c's). */
+struct db;
+__attribute__((warn_unused_result)) enum hubdb_status hubdb_migrate_db(struct db *db, char *err,
+                                                                       size_t errcap);
+
 /* The file's current user_version, or -1. */
 int hubdb_user_version(sqlite3 *db);
 

@@ -66,15 +66,10 @@ static int describe(struct db *db, char *out, size_t cap)
 static struct db *open_pg_migrated(void)
 {
     char err[256];
-    int n = 0;
-    const char *const *pg = hubdb_pg_steps(&n);
-    struct db_migration steps[64];
     struct db *db = NULL;
-    if (n > 64 || db_open(pg_url, 0, &db, err, sizeof err) != DB_OK)
+    if (db_open(pg_url, 0, &db, err, sizeof err) != DB_OK)
         return NULL;
-    for (int i = 0; i < n; i++)
-        steps[i] = (struct db_migration){.postgres = pg[i]};
-    if (db_migrate(db, steps, n, err, sizeof err) != DB_OK) {
+    if (hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
         fprintf(stderr, "migrate: %s\n", err);
         db_close(db);
         return NULL;
