@@ -521,6 +521,46 @@ void app_family_refresh(struct app *a)
     a->dirty = true;
 }
 
+static void family_show(struct app *a, int i)
+{
+    a->resident_id = a->fam_res[i].id;
+    snprintf(a->name, sizeof a->name, "%s", a->fam_res[i].name);
+}
+
+void app_family_residents(struct app *a, const struct app_event *ev)
+{
+    if (a->cfg.profile != APP_PROFILE_FAMILY || ev->n_residents <= 0)
+        return;
+    a->fam_nres = ev->n_residents < APP_RESIDENTS_MAX ? ev->n_residents : APP_RESIDENTS_MAX;
+    for (int i = 0; i < a->fam_nres; i++) {
+        a->fam_res[i].id = ev->residents[i].id;
+        snprintf(a->fam_res[i].name, sizeof a->fam_res[i].name, "%s", ev->residents[i].name);
+        if (ev->residents[i].id == a->fam_sel_id)
+            family_show(a, i);
+    }
+}
+
+void app_family_switch(struct app *a)
+{
+    if (a->fam_nres < 2)
+        return;
+    int cur = 0;
+    for (int i = 0; i < a->fam_nres; i++)
+        if (a->fam_res[i].id == a->resident_id)
+            cur = i;
+    int next = (cur + 1) % a->fam_nres;
+    a->fam_sel_id = a->fam_res[next].id;
+    family_show(a, next);
+    /* the other resident's list: nothing of the first stays on screen */
+    a->fam_n = 0;
+    a->fam_loaded = false;
+    a->fam_loading = false;
+    a->fam_page = 0;
+    a->pv.fam_n = 0;
+    a->pv.fam_ld.loading = false;
+    app_family_refresh(a);
+}
+
 static void note_net(struct app *a, enum app_net n)
 {
     enum net_state ns = n == APP_NET_UNREACHABLE ? NET_DOWN : NET_OK;
@@ -810,10 +850,25 @@ void app_handle(struct app *a, const struct app_event *ev)
         }
         note_net(a, ev->net);
         if (ev->net == APP_NET_OK && (ev->req != a->ci.req || a->ci.state == SEND_DONE)) {
-            /* a kept check-in delivered later, after the resident left the result screen */
-            a->have_last = true;
-            a->last_answer = ev->checkin.answer;
-            a->last_at = ev->checkin.at_unix ? ev->checkin.at_unix : a->wall_s;
+            /* a kept check-in delivered later, after the resident left the result screen, or
+             * the outbox's last one after a restart */
+            int64_t at = ev->checkin.at_unix ? ev->checkin.at_unix : a->wall_s;
+            if (a->last_kept && ev->req == a->last_kept_req)
+                a->last_kept = false;
+            if (!a->have_last || at >= a->last_at) {
+                a->have_last = true;
+                a->last_answer = ev->checkin.answer;
+                a->last_at = at;
+            }
+            a->dirty = true;
+            break;
+        }
+        if (ev->kept && ev->req != a->ci.req && ev->checkin.at_unix > 0) {
+            /* an earlier run's check-in still in the outbox: the home screen says so */
+            a->last_kept = true;
+            a->last_kept_req = ev->req;
+            a->last_kept_answer = ev->checkin.answer;
+            a->last_kept_at = ev->checkin.at_unix;
             a->dirty = true;
             break;
         }
@@ -852,6 +907,13 @@ void app_handle(struct app *a, const struct app_event *ev)
             a->me_known = true;
             a->resident_id = ev->resident_id;
             snprintf(a->name, sizeof a->name, "%s", ev->name);
+            /* the hub's newest check-in: today's survives a restart of the tablet */
+            if (ev->has_last && (!a->have_last || ev->checkin.at_unix > a->last_at)) {
+                a->have_last = true;
+                a->last_answer = ev->checkin.answer;
+                a->last_at = ev->checkin.at_unix;
+            }
+            app_family_residents(a, ev);
             if (a->cfg.profile == APP_PROFILE_FAMILY) {
                 a->fam_loading = false;
                 app_family_refresh(a);
@@ -917,6 +979,7 @@ void app_pointer(struct app *a, enum app_pointer kind, int x, int y)
     idle_touch(&a->idle, a->now_ms);
     switch (kind) {
     case APP_POINTER_DOWN:
+        FEATURES_EACH(touch, a); /* a tap is a sign of life */
         changed = ui_pointer_down(a->ui, x, y, a->now_ms);
         if (changed)
             app_tone(a, APP_TONE_TAP);

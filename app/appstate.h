@@ -13,6 +13,7 @@
 #include "priv.h" /* privacy + checkups (issues 5, 6) */
 #include "screen.h"
 #include "shopstate.h" /* shopping and family requests (issue 7) */
+#include "watch.h"
 #include "widgets.h"
 
 #define APP_NAV_DEPTH 8
@@ -74,6 +75,11 @@ struct app {
     bool have_last;
     enum app_answer last_answer;
     int64_t last_at;
+    /* an earlier run's check-in still waiting in the outbox (the home title says so) */
+    bool last_kept;
+    uint32_t last_kept_req;
+    enum app_answer last_kept_answer;
+    int64_t last_kept_at;
 
     /* family list */
     struct app_checkin fam[APP_MAX_CHECKINS];
@@ -83,6 +89,13 @@ struct app {
     int64_t fam_at;   /* wall time of the last successful load */
     uint32_t fam_req;
     int fam_page;
+    /* every resident the family member is linked to; the list shows one at a time */
+    int fam_nres;
+    struct {
+        long id;
+        char name[APP_NAME_MAX];
+    } fam_res[APP_RESIDENTS_MAX];
+    long fam_sel_id; /* the one chosen with the switch button, 0 = the first */
     uint64_t fam_next_ms;
 
     /* help request */
@@ -125,6 +138,9 @@ struct app {
 
     /* --- privacy + checkups (issues 5, 6): priv.h, priv.c; wiped by priv_wipe --- */
     struct priv_state pv;
+
+    /* help acknowledgements and signs of life (watch.h, feature_watch.c) */
+    struct watch_state watch;
 };
 
 /* Words for key in the current language. */
@@ -140,6 +156,10 @@ void app_tone(struct app *a, enum app_tone t);
 void app_send_checkin(struct app *a, enum app_answer ans, bool retry);
 void app_send_help(struct app *a, bool retry);
 void app_family_refresh(struct app *a);
+/* Family: the resident list from a ME answer (keeps the one chosen if still linked). */
+void app_family_residents(struct app *a, const struct app_event *ev);
+/* Family: shows the next linked resident's check-ins and alerts. */
+void app_family_switch(struct app *a);
 /* Wipes the PIN being typed (explicit_bzero). */
 void app_card_wipe_pin(struct app *a);
 /* Hands the typed PIN to the card port and wipes it here. */

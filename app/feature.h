@@ -46,6 +46,8 @@ struct app_feature {
     uint64_t (*next_deadline)(const struct app *a);
     /* A request of this feature is in flight (the scripts' `settle`). */
     bool (*busy)(const struct app *a);
+    /* The resident touched the screen (any press). */
+    void (*touch)(struct app *a);
     /* Before the screen builds a frame (per-frame collections reset). */
     void (*frame_begin)(struct app *a);
     /* The family tablet reloads its list: what this feature shows beside it. */

@@ -6,9 +6,11 @@
 
 extern const struct app_feature feature_priv;
 extern const struct app_feature feature_shop;
+extern const struct app_feature feature_watch;
 
 const struct app_feature *const app_features[] = {
     &feature_priv,
     &feature_shop,
+    &feature_watch,
     NULL,
 };

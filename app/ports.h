@@ -76,6 +76,9 @@ enum app_event_kind {
     APP_EV_REQ_SENT,       /* send_family_request: net, status, kept */
     APP_EV_REQ_LIST,       /* fetch_requests (resident) / fetch_inbox (family): shop_requests */
     APP_EV_REQ_ANSWERED,   /* answer_request: net, status */
+    /* --- the home tablet's help calls and signs of life (app/watch.h) --- */
+    APP_EV_HELP_LIST, /* fetch_help: net, status, count, help[] (newest first) */
+    APP_EV_ACTIVITY,  /* send_activity: net (nothing to show; the outbox keeps it) */
 };
 
 /* How a card step ended, in the app's terms. */
@@ -101,6 +104,22 @@ struct app_card {
     int tries_left; /* 0..3 or APP_TRIES_UNKNOWN */
 };
 
+#define APP_HELP_MAX      5
+#define APP_RESIDENTS_MAX 4
+
+/* One help press and, per level it alerted (family first, then city), who acknowledged. */
+struct app_help_press {
+    int64_t at_unix;
+    int nlev;
+    struct {
+        char level[16]; /* family, city */
+        bool acked;
+        char by_kind[16];
+        char by[APP_NAME_MAX];
+        int64_t at_unix;
+    } lev[2];
+};
+
 struct app_event {
     enum app_event_kind kind;
     uint32_t req; /* the id the port returned when the request was made */
@@ -124,6 +143,15 @@ struct app_event {
     /* --- shopping and family requests (issue 7) --- */
     void *shop_data; /* SHOP_* / REQ_*: the parsed answer (see kind); owned by the event */
     bool is_inbox;   /* REQ_LIST: the family member's inbox (else the resident's list) */
+    /* ME of a home device: the resident's newest check-in at the hub is in `checkin` */
+    bool has_last;
+    /* ME of a family member: every linked resident (resident_id/name are the first) */
+    int n_residents;
+    struct {
+        long id;
+        char name[APP_NAME_MAX];
+    } residents[APP_RESIDENTS_MAX];
+    struct app_help_press help[APP_HELP_MAX]; /* HELP_LIST (count of them) */
 };
 
 /* The functions return a non-zero request id, or 0 when the request could not even be
@@ -164,6 +192,11 @@ struct app_ports {
     uint32_t (*fetch_inbox)(void *ctx);
     /* answers わかりました to request_id and acknowledges its delivery (0 = none known) */
     uint32_t (*answer_request)(void *ctx, long request_id, long delivery_id);
+    /* --- home tablet; each may be NULL --- */
+    /* GET /v1/help: the latest help presses with who acknowledged each level */
+    uint32_t (*fetch_help)(void *ctx);
+    /* POST /v1/activity {"kind":"touch"}: a passive sign of life, through the outbox */
+    uint32_t (*send_activity)(void *ctx);
 };
 
 #endif

@@ -8,13 +8,20 @@
 
 #define ROWS_MAX APP_MAX_CHECKINS
 
+/* 元気がない stands out: its own words (ask how they are) and, where drawn, bold in the
+ * warning colour. */
+static bool unwell(const struct app *a, int i)
+{
+    return a->fam[i].answer == APP_ANSWER_GENKINAI;
+}
+
 static void row_text(const struct app *a, int i, char *buf, size_t size)
 {
     char date[64], tm[16];
     app_fmt_date(a, a->fam[i].at_unix, date, sizeof date);
     app_fmt_time(a, a->fam[i].at_unix, tm, sizeof tm);
-    i18n_format(buf, size, app_s(a, "family_row"), date, tm, app_answer_words(a, a->fam[i].answer),
-                NULL);
+    i18n_format(buf, size, app_s(a, unwell(a, i) ? "family_row_unwell" : "family_row"), date, tm,
+                app_answer_words(a, a->fam[i].answer), NULL);
 }
 
 /* The title says whose check-ins these are and when they were loaded. */
@@ -70,9 +77,23 @@ static void frame(struct app *a, struct ui_rect c)
         "refresh", app_s(a, "family_refresh"), ICON_REFRESH, WG_SECONDARY, false, 0};
     struct wg_button settings = {
         "settings", app_s(a, "tile_settings"), ICON_SETTINGS, WG_SECONDARY, false, 0};
-    int bw = (c.w - gap) / 2;
+    /* linked to several residents: a third button shows the next one */
+    char other[160] = "";
+    if (a->fam_nres > 1) {
+        int next = 0;
+        for (int i = 0; i < a->fam_nres; i++)
+            if (a->fam_res[i].id == a->resident_id)
+                next = (i + 1) % a->fam_nres;
+        i18n_format(other, sizeof other, app_s(a, "family_switch"), a->fam_res[next].name, NULL,
+                    NULL, NULL);
+    }
+    struct wg_button sw = {"family_switch", other, ICON_NEXT, WG_SECONDARY, false, 0};
+    int nb = other[0] ? 3 : 2;
+    int bw = (c.w - (nb - 1) * gap) / nb;
     int bh = wg_button_height(ui, &refresh, bw);
     int h2 = wg_button_height(ui, &settings, bw);
+    bh = h2 > bh ? h2 : bh;
+    h2 = other[0] ? wg_button_height(ui, &sw, bw) : 0;
     bh = h2 > bh ? h2 : bh;
     /* pages: fill each page with as many rows as fit */
     int hh = head[0] ? wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, head, c.w) + gap : 0;
@@ -82,7 +103,8 @@ static void frame(struct app *a, struct ui_rect c)
     starts[0] = 0;
     for (int i = 0; i < a->fam_n; i++) {
         row_text(a, i, row, sizeof row);
-        int rh = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, row, c.w);
+        int rh =
+            wg_text_height(ui, unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM, row, c.w);
         if (i == starts[pages] || used + rh <= list_h) {
             used += rh;
             continue;
@@ -106,8 +128,9 @@ static void frame(struct app *a, struct ui_rect c)
         int ry = y;
         for (int i = starts[a->fam_page]; i < end; i++) {
             row_text(a, i, row, sizeof row);
-            ry += wg_paragraph(ui, (struct ui_rect){c.x, ry, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
-                               t->text, t->bg, row, WG_LEFT);
+            ry += wg_paragraph(ui, (struct ui_rect){c.x, ry, c.w, 0},
+                               unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM,
+                               unwell(a, i) ? t->warn_text : t->text, t->bg, row, WG_LEFT);
         }
     }
     y += list_h + gap;
@@ -123,7 +146,9 @@ static void frame(struct app *a, struct ui_rect c)
     y += ph + gap;
     if (wg_button(ui, &refresh, (struct ui_rect){c.x, y, bw, bh}))
         app_family_refresh(a);
-    if (wg_button(ui, &settings, (struct ui_rect){c.x + bw + gap, y, bw, bh}))
+    if (other[0] && wg_button(ui, &sw, (struct ui_rect){c.x + bw + gap, y, bw, bh}))
+        app_family_switch(a);
+    if (wg_button(ui, &settings, (struct ui_rect){c.x + (nb - 1) * (bw + gap), y, bw, bh}))
         app_nav_push(a, &scr_settings);
 }
 

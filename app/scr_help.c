@@ -3,6 +3,8 @@
  * on the home screen does not raise an alarm); help_sent says who is being alerted and
  * whether the hub took the request; when it did not, it says what to do instead.
  */
+#include <string.h>
+
 #include "appstate.h"
 
 static void confirm_frame(struct app *a, struct ui_rect c)
@@ -39,12 +41,24 @@ static void sent_frame(struct app *a, struct ui_rect c)
         i18n_format(head, sizeof head, app_s(a, "help_sending"), who, NULL, NULL, NULL);
         i18n_format(body, sizeof body, app_s(a, "help_sending_body"), NULL, NULL, NULL, NULL);
         break;
-    case SEND_DONE:
+    case SEND_DONE: {
         app_fmt_time(a, a->help.at, tm, sizeof tm);
         i18n_format(head, sizeof head, app_s(a, "help_sent"), tm, who, NULL, NULL);
         i18n_format(body, sizeof body, app_s(a, "help_sent_body"), NULL, NULL, NULL, NULL);
         hc = t->ok_text;
+        /* who has acknowledged this press, level by level, as the hub tells it */
+        const struct app_help_press *p = watch_press_since(a, a->help.at - 120);
+        if (p) {
+            char lines[512];
+            size_t n = watch_press_family_acked(p) ? 0 : strlen(body);
+            watch_press_words(a, p, lines, sizeof lines);
+            /* someone came: the waiting words give way to who it was */
+            if (n + 1 < sizeof body)
+                snprintf(body + n, sizeof body - n, "%s%.*s", n ? "\n" : "",
+                         (int)(sizeof body - n - 2), lines);
+        }
         break;
+    }
     case SEND_FAILED:
     case SEND_KEPT: /* help is never kept: it is sent directly */
         i18n_format(head, sizeof head, app_s(a, "help_failed"), NULL, NULL, NULL, NULL);

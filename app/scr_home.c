@@ -18,7 +18,13 @@ static bool same_day(int64_t a, int64_t b)
 static void title(const struct app *a, char *buf, size_t size)
 {
     char tm[16];
-    if (a->have_last && same_day(a->last_at, a->wall_s)) {
+    if (a->last_kept && same_day(a->last_kept_at, a->wall_s) &&
+        (!a->have_last || a->last_kept_at > a->last_at)) {
+        /* an earlier run kept it in the outbox and has not delivered it yet */
+        app_fmt_time(a, a->last_kept_at, tm, sizeof tm);
+        i18n_format(buf, size, app_s(a, "home_status_kept"), tm,
+                    app_answer_words(a, a->last_kept_answer), NULL, NULL);
+    } else if (a->have_last && same_day(a->last_at, a->wall_s)) {
         app_fmt_time(a, a->last_at, tm, sizeof tm);
         i18n_format(buf, size, app_s(a, "home_status_sent"), tm,
                     app_answer_words(a, a->last_answer), NULL, NULL);

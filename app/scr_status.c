@@ -3,6 +3,8 @@
  * it, and open help requests. What the kiosk cannot know (the hub's v1 API does not tell
  * when the family read a check-in) is said as such, never guessed.
  */
+#include <string.h>
+
 #include "appstate.h"
 #include "wareki.h"
 
@@ -19,7 +21,7 @@ static int item(struct app *a, struct ui_rect c, int y, const char *label, const
 
 static void frame(struct app *a, struct ui_rect c)
 {
-    char today[256], help[256], tm[16];
+    char today[256], help[768], tm[16];
     struct wareki_tm x, y;
     wareki_jst(a->last_at, &x);
     wareki_jst(a->wall_s, &y);
@@ -30,7 +32,16 @@ static void frame(struct app *a, struct ui_rect c)
     } else {
         i18n_format(today, sizeof today, app_s(a, "status_today_none"), NULL, NULL, NULL, NULL);
     }
-    if (a->help.state == SEND_DONE) {
+    /* today's newest press (also one made before a restart), each level's state */
+    int64_t midnight = a->wall_s - ((a->wall_s + 9 * 3600) % 86400);
+    const struct app_help_press *p = watch_press_since(a, midnight);
+    if (a->help.state != SEND_SENDING && p) {
+        char lines[512];
+        app_fmt_time(a, p->at_unix, tm, sizeof tm);
+        i18n_format(help, sizeof help, app_s(a, "status_help_called"), tm, NULL, NULL, NULL);
+        watch_press_words(a, p, lines, sizeof lines);
+        snprintf(help + strlen(help), sizeof help - strlen(help), "\n%s", lines);
+    } else if (a->help.state == SEND_DONE) {
         app_fmt_time(a, a->help.at, tm, sizeof tm);
         i18n_format(help, sizeof help, app_s(a, "status_help_open"), tm, NULL, NULL, NULL);
     } else if (a->help.state == SEND_SENDING) {

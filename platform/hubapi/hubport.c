@@ -17,6 +17,10 @@
 #include "shopport.h" /* shopping and family requests (issue 7) */
 
 struct hubport {
+    /* signs of life waiting in the outbox (0 or 1: one is enough); not counted as
+     * 送信待ち, which tells the resident what they sent. Atomic: the sender's reports
+     * arrive on its worker. */
+    unsigned activity_pending;
     struct hubc *client;
     struct sender *sender; /* NULL without an outbox */
     struct hubport_sink sink;
@@ -82,6 +86,42 @@ static bool parse_checkin(const cJSON *o, struct app_checkin *c)
     return c->at_unix > 0;
 }
 
+/* GET /v1/help: presses newest first, each level's acknowledgement (family first). */
+static void parse_help_presses(const cJSON *root, struct app_event *ev)
+{
+    const cJSON *it, *list = cJSON_GetObjectItemCaseSensitive(root, "presses");
+    if (!cJSON_IsArray(list)) {
+        ev->net = APP_NET_BAD_ANSWER;
+        return;
+    }
+    ev->count = 0;
+    cJSON_ArrayForEach(it, list)
+    {
+        if (ev->count >= APP_HELP_MAX)
+            break;
+        struct app_help_press *p = &ev->help[ev->count];
+        memset(p, 0, sizeof *p);
+        p->at_unix = num(it, "at_unix");
+        const cJSON *al;
+        cJSON_ArrayForEach(al, cJSON_GetObjectItemCaseSensitive(it, "alerts"))
+        {
+            if (p->nlev >= 2)
+                break;
+            const cJSON *by = cJSON_GetObjectItemCaseSensitive(al, "acknowledged_by");
+            str(al, "level", p->lev[p->nlev].level, sizeof p->lev[p->nlev].level);
+            p->lev[p->nlev].acked = cJSON_IsObject(by);
+            if (p->lev[p->nlev].acked) {
+                str(by, "kind", p->lev[p->nlev].by_kind, sizeof p->lev[p->nlev].by_kind);
+                str(by, "display_name", p->lev[p->nlev].by, sizeof p->lev[p->nlev].by);
+                p->lev[p->nlev].at_unix = num(al, "acknowledged_at_unix");
+            }
+            p->nlev++;
+        }
+        if (p->at_unix > 0 && p->nlev > 0)
+            ev->count++;
+    }
+}
+
 void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
@@ -122,8 +162,30 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
         } else if (!root) {
             ev->net = APP_NET_BAD_ANSWER;
         }
+        /* a home device: the resident's newest check-in (remembered across restarts) */
+        const cJSON *last = cJSON_GetObjectItemCaseSensitive(root, "last_checkin");
+        ev->has_last = cJSON_IsObject(last) && parse_checkin(last, &ev->checkin);
+        /* a family member: every linked resident */
+        const cJSON *it, *list = cJSON_GetObjectItemCaseSensitive(root, "residents");
+        if (!cJSON_IsArray(list))
+            list = NULL;
+        cJSON_ArrayForEach(it, list)
+        {
+            if (ev->n_residents >= APP_RESIDENTS_MAX)
+                break;
+            long id = (long)num(it, "id");
+            if (id <= 0)
+                continue;
+            ev->residents[ev->n_residents].id = id;
+            str(it, "display_name", ev->residents[ev->n_residents].name,
+                sizeof ev->residents[ev->n_residents].name);
+            ev->n_residents++;
+        }
         break;
     }
+    case APP_EV_HELP_LIST:
+        parse_help_presses(root, ev);
+        break;
     case APP_EV_CHECKINS: {
         const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "checkins");
         if (!cJSON_IsArray(list)) {
@@ -156,6 +218,12 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
     cJSON_Delete(root);
 }
 
+unsigned hubport_waiting(struct hubport *hp, unsigned pending)
+{
+    unsigned act = __atomic_load_n(&hp->activity_pending, __ATOMIC_SEQ_CST);
+    return pending > act ? pending - act : 0;
+}
+
 static void post(struct hubport *hp, struct app_event *ev)
 {
     hp->sink.post(hp->sink.ctx, ev);
@@ -174,9 +242,14 @@ static void on_report(void *ctx, struct sender_report *r)
     /* shopping and family requests (issue 7): orders and requests go through the outbox too */
     if (shopport_report_kind(r->kind) >= 0)
         ev->kind = (enum app_event_kind)shopport_report_kind(r->kind);
+    if (strcmp(r->kind, "activity") == 0)
+        ev->kind = APP_EV_ACTIVITY; /* a sign of life: only the waiting count matters */
     ev->req = (uint32_t)r->item_id;
+    if (ev->kind == APP_EV_ACTIVITY && r->outcome != SENDER_RETRYING &&
+        __atomic_load_n(&hp->activity_pending, __ATOMIC_SEQ_CST) > 0)
+        __atomic_sub_fetch(&hp->activity_pending, 1, __ATOMIC_SEQ_CST);
     ev->waiting_known = true;
-    ev->waiting = (int)r->pending;
+    ev->waiting = (int)hubport_waiting(hp, r->pending);
     switch (r->outcome) {
     case SENDER_SENT:
         hubport_parse(ev, HUBC_OK, r->http_status, r->body);
@@ -237,6 +310,34 @@ static void on_done(void *ctx, struct hubc_result *res)
     post(hp, ev);
 }
 
+/* The newest check-in this tablet kept in its outbox (an earlier run's): the home screen
+ * remembers it after a restart — delivered (net OK) or still waiting (kept), with the
+ * outbox item's id as the request, so its later delivery report matches. */
+static void post_last_checkin(struct hubport *hp)
+{
+    struct outbox_item it;
+    if (sender_latest(hp->sender, "checkin", &it) != SENDER_OK)
+        return;
+    struct app_event *ev = calloc(1, sizeof *ev);
+    const cJSON *ans = NULL;
+    cJSON *body = cJSON_Parse(it.body);
+    ans = cJSON_GetObjectItemCaseSensitive(body, "answer");
+    int a = cJSON_IsString(ans) ? app_answer_parse(ans->valuestring) : -1;
+    if (ev && a >= 0 && it.state != OUTBOX_FAILED && it.id <= UINT32_MAX) {
+        ev->kind = APP_EV_CHECKIN_DONE;
+        ev->req = (uint32_t)it.id;
+        ev->checkin.answer = (enum app_answer)a;
+        ev->checkin.at_unix = it.created_unix;
+        ev->net = it.state == OUTBOX_SENT ? APP_NET_OK : APP_NET_UNREACHABLE;
+        ev->kept = it.state == OUTBOX_PENDING;
+        post(hp, ev);
+        ev = NULL;
+    }
+    free(ev);
+    cJSON_Delete(body);
+    outbox_item_release(&it);
+}
+
 struct hubport *hubport_create(const char *hub_url, const char *token, const char *ca_file,
                                const char *outbox_path, const struct hubport_sink *sink, char *err,
                                size_t errsize)
@@ -275,9 +376,10 @@ struct hubport *hubport_create(const char *hub_url, const char *token, const cha
         struct app_event *ev = calloc(1, sizeof *ev);
         if (ev) {
             ev->kind = APP_EV_PENDING;
-            ev->count = (int)sender_pending(hp->sender);
+            ev->count = (int)hubport_waiting(hp, sender_pending(hp->sender));
             post(hp, ev);
         }
+        post_last_checkin(hp);
     }
     return hp;
 }
@@ -377,7 +479,7 @@ static uint32_t send_checkin(void *ctx, enum app_answer a, const char *key)
         struct app_event *ev = calloc(1, sizeof *ev);
         if (ev) {
             ev->kind = APP_EV_PENDING;
-            ev->count = (int)pending;
+            ev->count = (int)hubport_waiting(hp, pending);
             post(hp, ev);
         }
         return (uint32_t)id;
@@ -405,6 +507,34 @@ static uint32_t send_help(void *ctx, const char *key)
     return hubc_submit(hp->client, HUBC_POST, "/v1/help", "{}", key, NULL, APP_EV_HELP_DONE);
 }
 
+static uint32_t fetch_help(void *ctx)
+{
+    struct hubport *hp = ctx;
+    return hubc_submit(hp->client, HUBC_GET, "/v1/help?limit=5", NULL, NULL, NULL,
+                       APP_EV_HELP_LIST);
+}
+
+static uint32_t send_activity(void *ctx)
+{
+    struct hubport *hp = ctx;
+    static const char body[] = "{\"kind\":\"touch\"}";
+    if (hp->sender) {
+        int64_t id = 0;
+        /* one waiting sign of life says it all: no second one behind it */
+        if (__atomic_load_n(&hp->activity_pending, __ATOMIC_SEQ_CST) > 0)
+            return UINT32_MAX;
+        enum sender_err se =
+            sender_enqueue(hp->sender, "activity", "/v1/activity", body, &id, NULL);
+        if (se != SENDER_OK || id <= 0 || id > UINT32_MAX) {
+            fprintf(stderr, "kiosk: sign of life not kept: %s\n", sender_err_str(se));
+            return 0;
+        }
+        __atomic_add_fetch(&hp->activity_pending, 1, __ATOMIC_SEQ_CST);
+        return (uint32_t)id;
+    }
+    return hubc_submit(hp->client, HUBC_POST, "/v1/activity", body, NULL, NULL, APP_EV_ACTIVITY);
+}
+
 static void retry_pending(void *ctx)
 {
     struct hubport *hp = ctx;
@@ -430,7 +560,9 @@ struct app_ports hubport_ports(struct hubport *hp)
                           .retry_pending = retry_pending,
                           .card_login = card_login_fwd,
                           .card_logout = card_logout_fwd,
-                          .priv_request = privport_request /* privacy + checkups */};
+                          .priv_request = privport_request /* privacy + checkups */,
+                          .fetch_help = fetch_help,
+                          .send_activity = send_activity};
     shopport_bind(&p, hp->cache_dir); /* shopping and family requests (issue 7) */
     return p;
 }

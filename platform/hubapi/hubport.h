@@ -77,4 +77,8 @@ struct sender *hubport_sender(struct hubport *hp);
 /* Posts ev (calloc'ed; owned by the receiver from here) to the UI thread. */
 void hubport_post_event(struct hubport *hp, struct app_event *ev);
 
+/* Items waiting in the outbox the resident sent (送信待ち): `pending` less the sign of life
+ * waiting there, which the resident did not send. Any thread. */
+unsigned hubport_waiting(struct hubport *hp, unsigned pending);
+
 #endif

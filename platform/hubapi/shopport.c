@@ -484,7 +484,7 @@ static uint32_t send_kept(void *ctx, const char *kind, const char *path, const c
         struct app_event *ev = calloc(1, sizeof *ev);
         if (ev) {
             ev->kind = APP_EV_PENDING;
-            ev->count = (int)pending;
+            ev->count = (int)hubport_waiting(ctx, pending);
             hubport_post_event(ctx, ev);
         }
         return (uint32_t)id;

@@ -571,3 +571,11 @@ unsigned sender_pending(struct sender *s)
     pthread_mutex_unlock(&s->mu);
     return n;
 }
+
+enum sender_err sender_latest(struct sender *s, const char *kind, struct outbox_item *out)
+{
+    if (!s || !out) {
+        return SENDER_E_INVALID;
+    }
+    return outbox_latest(s->ob, kind, out) == OUTBOX_OK ? SENDER_OK : SENDER_E_INVALID;
+}

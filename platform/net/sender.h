@@ -49,6 +49,7 @@
 #include <stdint.h>
 
 #include "hubclient.h"
+#include "outbox.h"
 
 enum sender_err {
     SENDER_OK = 0,
@@ -121,6 +122,12 @@ enum sender_err sender_enqueue(struct sender *s, const char *kind, const char *p
  * back). Does not reset the back-off level: if the attempt fails, the next delay keeps
  * growing. Never blocks. */
 void sender_retry_now(struct sender *s);
+
+/* The newest pending or sent item of `kind` in the outbox (outbox_latest): SENDER_OK with
+ * *out filled (release it with outbox_item_release), SENDER_E_INVALID when there is none
+ * or it cannot be read. */
+enum sender_err sender_latest(struct sender *s, const char *kind, struct outbox_item *out)
+    __attribute__((warn_unused_result));
 
 /* Number of items not yet delivered (pending in the outbox), for 送信待ち N件. */
 unsigned sender_pending(struct sender *s);

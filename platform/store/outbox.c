@@ -308,12 +308,23 @@ static enum outbox_err read_row(sqlite3_stmt *st, struct outbox_item *it)
     return OUTBOX_OK;
 }
 
+/* Steps a bound SELECT of ITEM_COLUMNS once: the item, NOTFOUND, or a database error. */
+static enum outbox_err step_one(struct outbox *ob, sqlite3_stmt *st, struct outbox_item *out)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE)
+        return OUTBOX_E_NOTFOUND;
+    if (rc == SQLITE_ROW)
+        return read_row(st, out);
+    set_err(ob, "select");
+    return OUTBOX_E_DB;
+}
+
 /* Caller holds the mutex. */
 static enum outbox_err get_locked(struct outbox *ob, int64_t id, struct outbox_item *out)
 {
     sqlite3_stmt *st = NULL;
     enum outbox_err err = OUTBOX_E_DB;
-    int rc;
 
     if (sqlite3_prepare_v2(ob->db, "SELECT " ITEM_COLUMNS " FROM items WHERE id = ?", -1, &st,
                            NULL) != SQLITE_OK) {
@@ -321,16 +332,33 @@ static enum outbox_err get_locked(struct outbox *ob, int64_t id, struct outbox_i
         goto out;
     }
     sqlite3_bind_int64(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        err = OUTBOX_E_NOTFOUND;
-    } else if (rc == SQLITE_ROW) {
-        err = read_row(st, out);
-    } else {
-        set_err(ob, "select");
-    }
+    err = step_one(ob, st, out);
 out:
     sqlite3_finalize(st);
+    return err;
+}
+
+enum outbox_err outbox_latest(struct outbox *ob, const char *kind, struct outbox_item *out)
+{
+    sqlite3_stmt *st = NULL;
+    enum outbox_err err = OUTBOX_E_DB;
+
+    if (!ob || !out || !valid_kind(kind)) {
+        return OUTBOX_E_INVALID;
+    }
+    pthread_mutex_lock(&ob->mu);
+    if (sqlite3_prepare_v2(ob->db,
+                           "SELECT " ITEM_COLUMNS " FROM items WHERE kind = ? AND state != 2"
+                           " ORDER BY id DESC LIMIT 1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        set_err(ob, "select");
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+    err = step_one(ob, st, out);
+out:
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&ob->mu);
     return err;
 }
 

@@ -82,6 +82,12 @@ enum outbox_err outbox_add(struct outbox *ob, const char *kind, const char *meth
 enum outbox_err outbox_get(struct outbox *ob, int64_t id, struct outbox_item *out)
     __attribute__((warn_unused_result));
 
+/* The newest item of `kind` that is pending or sent (failed ones are skipped): what the
+ * kiosk last did of that kind, e.g. today's check-in after a restart. OUTBOX_E_NOTFOUND
+ * when there is none. On OUTBOX_OK *out must be released. */
+enum outbox_err outbox_latest(struct outbox *ob, const char *kind, struct outbox_item *out)
+    __attribute__((warn_unused_result));
+
 /* Pending → sent, recording the HTTP status. OUTBOX_E_STATE if not pending. */
 enum outbox_err outbox_mark_sent(struct outbox *ob, int64_t id, long http_status)
     __attribute__((warn_unused_result));

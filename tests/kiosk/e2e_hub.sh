@@ -42,6 +42,12 @@ grep -q 'ご家族に 届きます' "$dir/home.json" || no "home result does not
 "$hubctl" --db "$db" checkins --resident "$rid" >"$dir/checkins.out" 2>&1
 grep -q genki "$dir/checkins.out" || no "the hub has no check-in: $(cat "$dir/checkins.out")"
 
+# 1b. the tablet restarts (no outbox): today's check-in is still known, from the hub
+"$kiosk" --offscreen --set hub_url="$url" --set token="$dev" \
+    --script "wait:home;settle;waittext:「元気です」を 送りました;layout:$dir/restart.json" \
+    >"$dir/restart.out" 2>&1 || no "after a restart the home tablet forgot today's check-in: $(cat "$dir/restart.out")"
+grep -q 'まだ 送っていません' "$dir/restart.json" && no "after a restart the home tablet says nothing was sent"
+
 # 2. family: the new check-in is listed
 "$kiosk" --offscreen --set hub_url="$url" --set token="$fam" --set profile=family \
     --script "wait:family;settle;waittext:元気です;layout:$dir/family.json;shot:$dir/family.png" \
@@ -53,6 +59,25 @@ grep -q '山田 花子さんの 元気' "$dir/family.json" || no "family title l
 "$kiosk" --offscreen --set hub_url="$url" --set token="$dev" \
     --script "wait:home;tap:help;wait:help_confirm;tap:confirm_yes;wait:help_sent;settle;waittext:知らせました;layout:$dir/help.json" \
     >"$dir/help.out" 2>&1 || no "help journey: $(cat "$dir/help.out")"
+
+# 3b. the son acknowledges the press at the hub; the tablet (started again) names him on 安否
+python3 - "$url" "$fam" "$rid" <<'PY' >"$dir/ack.out" 2>&1 || no "family could not acknowledge: $(cat "$dir/ack.out")"
+import json, sys, urllib.request
+url, tok, rid = sys.argv[1:4]
+def call(method, path, body=None):
+    req = urllib.request.Request(url + path, method=method, data=body,
+                                 headers={"Authorization": "Bearer " + tok,
+                                          "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.load(r)
+alerts = call("GET", "/v1/residents/%s/alerts" % rid)["alerts"]
+help_alert = [a for a in alerts if a["kind"] == "help" and a["level"] == "family"][0]
+call("POST", "/v1/alerts/%d/ack" % help_alert["id"], b"{}")
+PY
+"$kiosk" --offscreen --set hub_url="$url" --set token="$dev" \
+    --script "wait:home;settle;goto:status;wait:status;settle;waittext:山田 太郎さんが 確かめました;layout:$dir/acked.json" \
+    >"$dir/acked.out" 2>&1 || no "安否 does not say who acknowledged the help call: $(cat "$dir/acked.out")"
+grep -q '連絡を 待っています' "$dir/acked.json" && no "安否 still says it is waiting"
 
 # 4. a wrong token: refused, said so, never "sent"
 "$kiosk" --offscreen --set hub_url="$url" --set token=wrong \
@@ -83,6 +108,12 @@ closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); 
     >"$dir/back.out" 2>&1 || no "the kept check-in was not delivered: $(cat "$dir/back.out")"
 "$hubctl" --db "$db" checkins --resident "$rid" >"$dir/checkins2.out" 2>&1
 [ "$(grep -c genkinai "$dir/checkins2.out")" = 1 ] || no "the kept check-in is not in the hub exactly once: $(cat "$dir/checkins2.out")"
+
+# 6. 元気がない alerted the family at once, and stands out in their list
+"$kiosk" --offscreen --set hub_url="$url" --set token="$fam" --set profile=family \
+    --script "wait:family;settle;waittext:ようすを 確かめてください;layout:$dir/unwell.json" \
+    >"$dir/unwell.out" 2>&1 || no "元気がない is not highlighted for the family: $(cat "$dir/unwell.out")"
+grep -q '見守りの お知らせ' "$dir/unwell.json" || no "元気がない raised no alert the family sees"
 
 [ $fail = 0 ] && echo "kiosk end to end with the real hub: all passed"
 exit $fail

@@ -100,6 +100,39 @@ static void t_add_get_states(void)
     outbox_close(NULL);
 }
 
+/* The newest item of a kind that is pending or sent (what the kiosk last did of it, e.g.
+ * today's check-in after a restart); a failed one is skipped. */
+static void t_latest_of_kind(void)
+{
+    char err[256];
+    struct outbox *ob;
+    struct outbox_item a, b, c, g;
+
+    fresh_db();
+    ob = outbox_open(dbpath, err, sizeof err);
+    REQUIRE(ob != NULL);
+    CHECK_INT_EQ(outbox_latest(ob, "checkin", &g), OUTBOX_E_NOTFOUND);
+    REQUIRE(outbox_add(ob, "checkin", "POST", "/v1/checkins", "{\"answer\":\"genki\"}", &a) ==
+            OUTBOX_OK);
+    REQUIRE(outbox_add(ob, "checkin", "POST", "/v1/checkins", "{\"answer\":\"itsumo\"}", &b) ==
+            OUTBOX_OK);
+    REQUIRE(outbox_add(ob, "activity", "POST", "/v1/activity", "{}", &c) == OUTBOX_OK);
+    CHECK_INT_EQ(outbox_mark_sent(ob, a.id, 201), OUTBOX_OK);
+    REQUIRE(outbox_latest(ob, "checkin", &g) == OUTBOX_OK);
+    CHECK(g.id == b.id && g.state == OUTBOX_PENDING);
+    CHECK_STR_EQ(g.body, "{\"answer\":\"itsumo\"}");
+    outbox_item_release(&g);
+    CHECK_INT_EQ(outbox_mark_failed(ob, b.id, 400, "bad"), OUTBOX_OK);
+    REQUIRE(outbox_latest(ob, "checkin", &g) == OUTBOX_OK);
+    CHECK(g.id == a.id && g.state == OUTBOX_SENT);
+    outbox_item_release(&g);
+    CHECK_INT_EQ(outbox_latest(ob, "Bad Kind", &g), OUTBOX_E_INVALID);
+    outbox_item_release(&a);
+    outbox_item_release(&b);
+    outbox_item_release(&c);
+    outbox_close(ob);
+}
+
 static void t_list_order(void)
 {
     char err[256];
@@ -361,6 +394,7 @@ int main(void)
         return 1;
     }
     TEST_RUN(t_add_get_states);
+    TEST_RUN(t_latest_of_kind);
     TEST_RUN(t_list_order);
     TEST_RUN(t_bad_input);
     TEST_RUN(t_long_message_truncated);
