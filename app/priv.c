@@ -39,6 +39,18 @@ const char *ck_judgement_str(enum ck_judgement j)
     }
 }
 
+/* The hub names items as the MHLW item table does ("AST(GOT)", "γ-GT(γ-GTP)", "eGFR"):
+ * abbreviations a resident cannot read. An item with plain words in the strings files
+ * (key "ck_name_<item code>") is named with those, its abbreviation kept in brackets so it
+ * still matches the paper results; other names stay as the hub sent them. */
+static void ck_plain_name(const struct app *a, const char *identity, char *name, size_t size)
+{
+    char key[32];
+    snprintf(key, sizeof key, "ck_name_%s", identity);
+    if (identity[0] && i18n_has(a->cur, key))
+        snprintf(name, size, "%s", app_s(a, key));
+}
+
 const char *ck_judgement_words(const struct app *a, enum ck_judgement j)
 {
     switch (j) {
@@ -699,12 +711,18 @@ void priv_handle(struct app *a, const struct app_event *ev)
         }
         break;
     case APP_EV_CK_ONE:
-        if (finish(a, &p->ck_ld, ev))
+        if (finish(a, &p->ck_ld, ev)) {
             p->ck = x->u.ck;
+            for (int i = 0; i < p->ck.n && i < CK_ITEMS_MAX; i++)
+                ck_plain_name(a, p->ck.items[i].identity, p->ck.items[i].name,
+                              sizeof p->ck.items[i].name);
+        }
         break;
     case APP_EV_CK_TREND:
-        if (finish(a, &p->tr_ld, ev))
+        if (finish(a, &p->tr_ld, ev)) {
             p->trend = x->u.trend;
+            ck_plain_name(a, p->trend.identity, p->trend.name, sizeof p->trend.name);
+        }
         break;
     default:
         return;

@@ -258,6 +258,8 @@ static void t_reach_checkups(void)
     answer(&t, APP_EV_CK_ONE, x, APP_NET_OK, 200);
     CHECK(app_screen_has_text(t.app, "6.8 %"));
     CHECK(app_screen_has_text(t.app, "受診をおすすめ"));
+    /* the hub's abbreviation alone is not the item's name: plain words, it in brackets */
+    CHECK(app_screen_has_text(t.app, "血糖の 平均 (HbA1c)"));
     /* tap 3: the item's detail, which asks for its trend */
     CHECK(at_tap(&t, "item_0"));
     CHECK_STR_EQ(app_screen_name(t.app), "ck_item");
@@ -277,6 +279,7 @@ static void t_reach_checkups(void)
     tr->points[1] =
         (struct ck_point){.date = "2026-06-10", .value = 6.8, .judgement = CK_J_SEE_DOCTOR};
     answer(&t, APP_EV_CK_TREND, x, APP_NET_OK, 200);
+    CHECK(app_screen_has_text(t.app, "血糖の 平均 (HbA1c)"));
     /* the chart (thresholds labelled) and the results in words, on this page or the next */
     bool marks = false, words = false;
     for (int i = 0; i < 4; i++) {
