@@ -200,18 +200,6 @@ static size_t split_word(const struct ui *ui, enum ui_font font, int px, const c
     return p > start && kinsoku_ok(s, n, p) ? p : fit;
 }
 
-bool textwrap_can_break(const char *text, size_t n, size_t pos)
-{
-    char brks[TEXTWRAP_MAX_TEXT];
-    if (n > TEXTWRAP_MAX_TEXT)
-        n = TEXTWRAP_MAX_TEXT;
-    if (pos == 0 || pos >= n)
-        return false;
-    pthread_once(&textwrap_once, textwrap_init);
-    set_linebreaks_utf8((const utf8_t *)text, n, "ja", brks);
-    return brks[pos - 1] == LINEBREAK_MUSTBREAK || phrase_boundary(text, n, pos);
-}
-
 size_t textwrap_lines(const struct ui *ui, enum ui_font font, int px, const char *text, int max_w,
                       struct textwrap_line *lines, size_t cap)
 {

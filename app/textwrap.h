@@ -32,11 +32,6 @@ struct textwrap_line {
 size_t textwrap_lines(const struct ui *ui, enum ui_font font, int px, const char *text, int max_w,
                       struct textwrap_line *lines, size_t cap);
 
-/* Whether a line may break at byte position pos of text (n bytes): a phrase boundary that
- * kinsoku allows, or a mandatory break. Exposed for tests and for screens that measure
- * words. */
-bool textwrap_can_break(const char *text, size_t n, size_t pos);
-
 /* Kinsoku tests on one code point (exposed for tests). */
 bool textwrap_no_start(unsigned long cp);
 bool textwrap_no_end(unsigned long cp);
