@@ -756,13 +756,29 @@ int priv_pager_height(struct app *a, int w)
     return wg_pager_height(a->ui, w, "99 / 99", app_s(a, "page_prev"), app_s(a, "page_next"));
 }
 
-int priv_pager(struct app *a, struct ui_rect r, int page, int pages)
+static int pager(struct app *a, struct ui_rect r, int page, int pages, const char *prev,
+                 const char *next)
 {
     char text[64], p1[16], p2[16];
     snprintf(p1, sizeof p1, "%d", page + 1);
     snprintf(p2, sizeof p2, "%d", pages);
     i18n_format(text, sizeof text, app_s(a, "page_of"), p1, p2, NULL, NULL);
-    return wg_pager(a->ui, r, page, pages, text, app_s(a, "page_prev"), app_s(a, "page_next"));
+    return wg_pager(a->ui, r, page, pages, text, app_s(a, prev), app_s(a, next));
+}
+
+int priv_pager(struct app *a, struct ui_rect r, int page, int pages)
+{
+    return pager(a, r, page, pages, "page_prev", "page_next");
+}
+
+int priv_pager_seq_height(struct app *a, int w)
+{
+    return wg_pager_height(a->ui, w, "99 / 99", app_s(a, "page_before"), app_s(a, "page_after"));
+}
+
+int priv_pager_seq(struct app *a, struct ui_rect r, int page, int pages)
+{
+    return pager(a, r, page, pages, "page_before", "page_after");
 }
 
 int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text)

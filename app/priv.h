@@ -317,6 +317,9 @@ int priv_rows_from(const struct priv_answer *ans, struct priv_row *rows, int max
 struct ui_rect;
 int priv_pager_height(struct app *a, int w);
 int priv_pager(struct app *a, struct ui_rect r, int page, int pages);
+/* The same for a list not ordered by time (the consents): 前へ / 次へ, not 新しい / 古い. */
+int priv_pager_seq_height(struct app *a, int w);
+int priv_pager_seq(struct app *a, struct ui_rect r, int page, int pages);
 /* A body paragraph at y (full width of c); returns the height used plus a gap. */
 int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text);
 

@@ -45,7 +45,7 @@ static void frame(struct app *a, struct ui_rect c)
         priv_para(a, c, y, false, app_s(a, "priv_consent_empty"));
         return;
     }
-    int ph = priv_pager_height(a, c.w);
+    int ph = priv_pager_seq_height(a, c.w);
     int heights[PRIV_ROWS_MAX], starts[PRIV_ROWS_MAX];
     for (int i = 0; i < p->rows_n; i++) {
         question(a, &p->rows[i], q, sizeof q);
@@ -84,8 +84,8 @@ static void frame(struct app *a, struct ui_rect c)
         y += h + gap;
     }
     if (pages + first > 1) {
-        int d = priv_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, p->rows_page,
-                           pages + first);
+        int d = priv_pager_seq(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, p->rows_page,
+                               pages + first);
         if (d) {
             p->rows_page += d;
             app_mark_dirty(a);
