@@ -12,6 +12,7 @@ PKGS="
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libunibreak-dev
   libpcsclite-dev pcscd pcsc-tools vsmartcard-vpcd
   xvfb xauth x11-apps curl python3 procps util-linux iproute2
+  lintian systemd cage xwayland grim
 "
 
 as_root() {

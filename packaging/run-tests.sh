@@ -3,7 +3,8 @@
 #   1. installs every package it needs (packaging/install-deps.sh),
 #   2. builds with gcc, warnings as errors, and runs every test (ctest),
 #   3. builds an optimised Release with Debian's build flags (dpkg-buildflags) to prove it
-#      builds as shipped,
+#      builds as shipped, and builds and checks the Debian packages from it (ctest -L
+#      packaging),
 #   4. builds again with clang + AddressSanitizer + UndefinedBehaviorSanitizer (which also
 #      builds the libFuzzer targets) and runs every test again, fuzzers briefly.
 # Exit status is non-zero when any build or test fails. Build trees: build/, build-release/,
@@ -38,6 +39,8 @@ if (eval "$(dpkg-buildflags --export=sh)" &&
     cmake -S "$top" -B "$top/build-release" -DCMAKE_BUILD_TYPE=Release >/dev/null &&
     cmake --build "$top/build-release" -j "$jobs" >"$top/build-release.log" 2>&1); then
     echo "=== build-release: built"
+    # The Debian packages as shipped: built from this tree (Debian's flags) and checked.
+    ctest --test-dir "$top/build-release" --output-on-failure -L packaging || status=1
 else
     cat "$top/build-release.log"
     echo "=== build-release: FAILED"

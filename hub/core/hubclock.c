@@ -64,3 +64,16 @@ void hubclock_rfc3339(time_t t, char out[21])
     if (strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
         out[0] = '\0';
 }
+
+struct timespec hubclock_deadline_ms(long ms)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
+    }
+    return until;
+}

@@ -30,6 +30,10 @@ long long hubclock_at(const struct hubclock *c);
 /* The real time in milliseconds since the epoch (latency measurements; never the file). */
 long long hubclock_real_ms(void);
 
+/* The system time ms milliseconds from now, as pthread_cond_timedwait() wants it (the
+ * real clock, never the file). */
+struct timespec hubclock_deadline_ms(long ms);
+
 /* Formats t as RFC 3339 UTC ("2026-11-23T00:12:00Z") into out (room for 21 bytes). */
 void hubclock_rfc3339(time_t t, char out[21]);
 

@@ -9,7 +9,9 @@
 #include "audit.h"
 #include "hubclock.h"
 #include "hubdb.h"
+#include "sdnotify.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +38,10 @@ struct writer {
     struct job *head, *tail;
     int stop;
     unsigned long long batches, jobs;
-    long since_cp;  /* jobs committed since the last checkpoint (writer thread only) */
-    time_t last_cp; /* system time of the last checkpoint (writer thread only) */
+    long since_cp;     /* jobs committed since the last checkpoint (writer thread only) */
+    time_t last_cp;    /* system time of the last checkpoint (writer thread only) */
+    long wd_ms;        /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
+    long long wd_last; /* monotonic ms of the last feed (writer thread only) */
 };
 
 const char *writer_status_str(enum writer_status s)
@@ -84,8 +88,8 @@ static int step_cached(sqlite3 *db, const char *sql)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* Runs one batch; called without the lock. */
-static void run_batch(struct writer *w, struct job *batch)
+/* Runs one batch; called without the lock. 1 when it committed. */
+static int run_batch(struct writer *w, struct job *batch)
 {
     int ok = hubdb_exec(w->db, "BEGIN IMMEDIATE") == SQLITE_OK;
     if (!ok)
@@ -122,6 +126,44 @@ static void run_batch(struct writer *w, struct job *batch)
         w->jobs += (unsigned long long)n_ok;
         w->batches++;
     }
+    return ok;
+}
+
+/* An idle writer proves it can still take the write lock and commit (an empty
+ * transaction: no page written, no fsync). */
+static int probe(struct writer *w)
+{
+    if (hubdb_exec(w->db, "BEGIN IMMEDIATE") != SQLITE_OK)
+        return 0;
+    if (hubdb_exec(w->db, "COMMIT") != SQLITE_OK) {
+        hubdb_exec(w->db, "ROLLBACK");
+        return 0;
+    }
+    return 1;
+}
+
+/* Feeds systemd's watchdog, at most twice per interval (a busy writer commits far more
+ * often than that). */
+static void feed_watchdog(struct writer *w)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    if (w->wd_ms <= 0 || now - w->wd_last < w->wd_ms / 2)
+        return;
+    w->wd_last = now;
+    sdnotify_send("WATCHDOG=1");
+}
+
+/* Waits for work, at most one watchdog interval when systemd watches us. 1 on timeout. */
+static int wait_work(struct writer *w)
+{
+    if (w->wd_ms <= 0) {
+        pthread_cond_wait(&w->work, &w->mu);
+        return 0;
+    }
+    struct timespec until = hubclock_deadline_ms(w->wd_ms);
+    return pthread_cond_timedwait(&w->work, &w->mu, &until) == ETIMEDOUT;
 }
 
 static void *writer_main(void *arg)
@@ -129,8 +171,17 @@ static void *writer_main(void *arg)
     struct writer *w = arg;
     pthread_mutex_lock(&w->mu);
     for (;;) {
-        while (!w->head && !w->stop)
-            pthread_cond_wait(&w->work, &w->mu);
+        /* The watchdog is fed only from here, after a commit that worked: a writer that
+         * hangs or cannot commit (disk full, lock held) stops feeding it and systemd
+         * restarts the hub. */
+        while (!w->head && !w->stop) {
+            if (wait_work(w) && !w->head && !w->stop) {
+                pthread_mutex_unlock(&w->mu);
+                if (probe(w))
+                    feed_watchdog(w);
+                pthread_mutex_lock(&w->mu);
+            }
+        }
         if (!w->head && w->stop)
             break;
         /* Take up to BATCH_MAX jobs; the rest wait for the next round. */
@@ -146,7 +197,8 @@ static void *writer_main(void *arg)
         last->next = NULL;
         pthread_mutex_unlock(&w->mu);
 
-        run_batch(w, batch);
+        if (run_batch(w, batch))
+            feed_watchdog(w);
 
         pthread_mutex_lock(&w->mu);
         for (struct job *j = batch; j; j = j->next)
@@ -177,6 +229,7 @@ struct writer *writer_create(sqlite3 *db, EVP_PKEY *key, long checkpoint_every,
     w->cp_every = checkpoint_every > 0 ? checkpoint_every : 1000;
     w->cp_seconds = checkpoint_seconds > 0 ? checkpoint_seconds : 10;
     w->last_cp = time(NULL);
+    w->wd_ms = sdnotify_watchdog_interval_ms();
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
     pthread_cond_init(&w->done, NULL);

@@ -5,6 +5,7 @@
  * connections, requests in flight finish, the writer drains, the database is closed.
  */
 #include "hubclock.h"
+#include "sdnotify.h"
 #include "server.h"
 
 #include <curl/curl.h>
@@ -138,8 +139,13 @@ int main(int argc, char **argv)
     int v6 = strchr(cfg.listen, ':') != NULL;
     printf("listening on %s%s%s:%u\n", v6 ? "[" : "", cfg.listen, v6 ? "]" : "", server_port(s));
     fflush(stdout);
+    /* systemd (Type=notify) starts dependants and counts the service up only from here. */
+    char status[160];
+    snprintf(status, sizeof status, "READY=1\nSTATUS=listening on port %u", server_port(s));
+    sdnotify_send(status);
     int sig = 0;
     sigwait(&stop, &sig);
+    sdnotify_send("STOPPING=1");
     fprintf(stderr, "hubd: %s received, stopping\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
     server_stop(s);
     curl_global_cleanup();

@@ -39,14 +39,7 @@ static void *pusher_main(void *arg)
         pthread_mutex_lock(&p->mu);
         if (p->stopping || p->kicked)
             continue;
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += p->poll_ms / 1000;
-        until.tv_nsec += (p->poll_ms % 1000) * 1000000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
+        struct timespec until = hubclock_deadline_ms(p->poll_ms);
         pthread_cond_timedwait(&p->cv, &p->mu, &until);
     }
     pthread_mutex_unlock(&p->mu);

@@ -37,6 +37,7 @@
 #include "render.h"
 #include "shoppics.h" /* shopping and family requests (issue 7) */
 #include "script.h"
+#include "sdnotify.h"
 #include "textcache.h"
 #include "tones.h"
 
@@ -77,7 +78,9 @@ struct kiosk {
     struct cardport *cards;
 #endif
     unsigned long frames, wakeups, represents;
-    bool software; /* the window uses SDL's software renderer */
+    long wd_ms;       /* systemd watchdog feeding interval (sdnotify.h), 0 = none */
+    uint64_t wd_last; /* SDL ticks of the last feed */
+    bool software;    /* the window uses SDL's software renderer */
     bool first_done;
 };
 
@@ -587,6 +590,8 @@ static int run_loop(struct kiosk *k, struct runner *r)
             draw(k, NULL);
             if (!k->first_done) {
                 k->first_done = true;
+                k->wd_ms = sdnotify_watchdog_interval_ms();
+                sdnotify_send("READY=1");
                 const char *t0 = getenv("KIOSK_T0_NS");
                 if (k->o.first_frame_exit) {
                     uint64_t now = mono_ns();
@@ -643,6 +648,14 @@ static int run_loop(struct kiosk *k, struct runner *r)
         }
         if (wait > 60000)
             wait = 60000;
+        /* The kiosk session's watchdog is fed from this loop only: a UI thread that stops
+         * coming round here gets the session restarted. */
+        if (k->wd_ms > 0 && wait > (uint64_t)k->wd_ms)
+            wait = (uint64_t)k->wd_ms;
+        if (k->wd_ms > 0 && now - k->wd_last >= (uint64_t)k->wd_ms / 2) {
+            k->wd_last = now;
+            sdnotify_send("WATCHDOG=1");
+        }
         SDL_Event e;
         int got = SDL_WaitEventTimeout(&e, (int)wait);
         k->wakeups++;
