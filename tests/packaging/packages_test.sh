@@ -19,6 +19,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 fail() { echo "FAIL: $*"; exit 1; }
+# shellcheck source=testlib.sh
+. "$(dirname "$0")/testlib.sh"
 
 echo "== cpack (packages into $tmp/debs)"
 cpack -G DEB -B "$tmp/debs" --config "$build/CPackConfig.cmake" >"$tmp/cpack.log" 2>&1 ||
@@ -75,11 +77,7 @@ t0=$(date +%s.%N)
 NOTIFY_SOCKET=$tmp/notify WATCHDOG_USEC=2000000 $start --port 0 >"$tmp/hubd.out" 2>"$tmp/hubd.err" &
 hubd=$!
 pids="$pids $hubd"
-i=0
-until grep -q '^listening on' "$tmp/hubd.out"; do
-    i=$((i + 1)); [ $i -lt 200 ] || { cat "$tmp/hubd.err"; fail "hubd did not start"; }; sleep 0.05
-done
-port=$(sed -n 's/^listening on .*:\([0-9]*\)$/\1/p' "$tmp/hubd.out")
+port=$(hubd_port) || fail "hubd did not start: $port"
 health=$(curl -sS --max-time 5 "http://127.0.0.1:$port/v1/health") || fail "no answer on /v1/health"
 t1=$(date +%s.%N)
 echo "health: $health"
@@ -96,39 +94,38 @@ until grep -q ' READY=1' "$tmp/notify.log"; do
     i=$((i + 1)); [ $i -lt 100 ] || fail "no READY=1"; sleep 0.05
 done
 echo "READY=1 received"
-a=$(mono); sleep 3; b=$(mono)
+a=$(mono); sleep 4; b=$(mono)
 n=$(count WATCHDOG=1 "$a" "$b")
-echo "WATCHDOG=1 while the writer commits (3 s): $n"
+echo "WATCHDOG=1 while the writer commits (4 s): $n"
 [ "$n" -ge 2 ] || fail "the writer did not feed the watchdog"
 
 kill -STOP "$hubd"
+sleep 0.3 # a datagram sent just before the stop may still be on its way
 a=$(mono); sleep 3; b=$(mono)
 kill -CONT "$hubd"
 n=$(count WATCHDOG=1 "$a" "$b")
 echo "WATCHDOG=1 while hubd is stopped with SIGSTOP (3 s): $n"
 [ "$n" -eq 0 ] || fail "watchdog fed while stopped"
 
-# Another process holds the write lock: the writer cannot commit, so it must not feed.
-python3 - "$state/hub.db" "$tmp/locked" <<'PY' &
+# Another process holds the write lock for 4 s: the writer cannot commit, so it must not
+# feed. The locker notes when it held the lock (monotonic, the listener's clock).
+python3 - "$state/hub.db" "$tmp/locked" <<'PY'
 import sqlite3, sys, time
 db = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
 db.execute("BEGIN IMMEDIATE")
-open(sys.argv[2], "w").close()
+held = time.monotonic()
 time.sleep(4)
+released = time.monotonic()
 db.execute("ROLLBACK")
+open(sys.argv[2], "w").write("%.3f %.3f\n" % (held + 0.2, released))
 PY
-locker=$!
-i=0
-until [ -f "$tmp/locked" ]; do i=$((i + 1)); [ $i -lt 100 ] || fail "lock"; sleep 0.05; done
-sleep 1.2
-a=$(mono); sleep 2.3; b=$(mono)
-wait "$locker"
+read -r a b <"$tmp/locked"
 n=$(count WATCHDOG=1 "$a" "$b")
-echo "WATCHDOG=1 while the database is locked by another process (2.3 s): $n"
+echo "WATCHDOG=1 while the database is locked by another process (3.8 s): $n"
 [ "$n" -eq 0 ] || fail "watchdog fed while the writer could not commit"
-a=$(mono); sleep 3; b=$(mono)
+a=$(mono); sleep 4; b=$(mono)
 n=$(count WATCHDOG=1 "$a" "$b")
-echo "WATCHDOG=1 after the lock is released (3 s): $n"
+echo "WATCHDOG=1 after the lock is released (4 s): $n"
 [ "$n" -ge 2 ] || fail "the writer did not resume feeding"
 kill -TERM "$hubd"
 wait "$hubd" || fail "hubd did not stop cleanly"
