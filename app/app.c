@@ -1304,9 +1304,11 @@ static const struct cat_entry catalogue[] = {
     {"help_sending", &scr_help_sent, 0, false},
     {"help_sent", &scr_help_sent, 1, false},
     {"help_failed", &scr_help_sent, 2, false},
+    {"help_acked", &scr_help_sent, 3, false},
     {"menu", &scr_menu, 0, false},
     {"status", &scr_status, 0, false},
     {"status_none", &scr_status, 1, false},
+    {"status_acked", &scr_status, 2, false},
     {"settings", &scr_settings, 0, false},
     {"setting_text", &scr_setting_text, 0, false},
     {"setting_theme", &scr_setting_theme, 0, false},
@@ -1317,6 +1319,7 @@ static const struct cat_entry catalogue[] = {
     {"family_page2", &scr_family, 1, false},
     {"family_unreachable", &scr_family, 2, false},
     {"family_loading", &scr_family, 3, false},
+    {"family_two", &scr_family, 4, false},
     {"card_idle", &scr_card_idle, 0, false},
     {"gallery", &scr_gallery, 0, false},
     {"gallery_chart", &scr_gallery_chart, 0, false},
@@ -1389,7 +1392,10 @@ bool app_catalogue_show(struct app *a, const char *name)
     memset(&a->help, 0, sizeof a->help);
     memset(&a->card, 0, sizeof a->card);
     memset(&a->stepup, 0, sizeof a->stepup); /* card (issue 3) */
+    memset(&a->watch, 0, sizeof a->watch);
     a->have_last = false;
+    a->last_kept = false;
+    a->fam_nres = 0;
     a->waiting = 0;
     a->notice[0] = '\0';
     FEATURES_EACH(wipe, a, FEATURE_WIPE_SAMPLE);

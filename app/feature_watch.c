@@ -52,6 +52,22 @@ void watch_press_words(const struct app *a, const struct app_help_press *p, char
     }
 }
 
+void watch_sample_press(struct app *a, int64_t at)
+{
+    struct app_help_press *p = &a->watch.help[0];
+    memset(p, 0, sizeof *p);
+    p->at_unix = at;
+    p->nlev = 2;
+    snprintf(p->lev[0].level, sizeof p->lev[0].level, "family");
+    snprintf(p->lev[1].level, sizeof p->lev[1].level, "city");
+    p->lev[0].acked = true;
+    snprintf(p->lev[0].by_kind, sizeof p->lev[0].by_kind, "family");
+    snprintf(p->lev[0].by, sizeof p->lev[0].by, "%s", app_s(a, "sample_family"));
+    p->lev[0].at_unix = at + 120;
+    a->watch.help_n = 1;
+    a->watch.help_known = true;
+}
+
 /* The help and 安否 screens show the presses: ask often there, seldom elsewhere. */
 static uint64_t interval(const struct app *a)
 {

@@ -88,13 +88,29 @@ static void frame(struct app *a, struct ui_rect c)
                     NULL, NULL);
     }
     struct wg_button sw = {"family_switch", other, ICON_NEXT, WG_SECONDARY, false, 0};
-    int nb = other[0] ? 3 : 2;
-    int bw = (c.w - (nb - 1) * gap) / nb;
+    int bw = (c.w - gap) / 2;
     int bh = wg_button_height(ui, &refresh, bw);
     int h2 = wg_button_height(ui, &settings, bw);
     bh = h2 > bh ? h2 : bh;
-    h2 = other[0] ? wg_button_height(ui, &sw, bw) : 0;
-    bh = h2 > bh ? h2 : bh;
+    /* three buttons where they fit in the row's height; with large text the switch takes
+     * 更新する's place (the list refreshes itself every family_refresh_s anyway) */
+    int nb = 2;
+    bool with_refresh = true;
+    if (other[0]) {
+        int bw3 = (c.w - 2 * gap) / 3;
+        int h3 = wg_button_height(ui, &refresh, bw3);
+        int hs = wg_button_height(ui, &settings, bw3), hw = wg_button_height(ui, &sw, bw3);
+        h3 = hs > h3 ? hs : h3;
+        h3 = hw > h3 ? hw : h3;
+        if (h3 <= bh) {
+            nb = 3;
+            bw = bw3;
+        } else {
+            with_refresh = false;
+            hw = wg_button_height(ui, &sw, bw);
+            bh = hw > bh ? hw : bh;
+        }
+    }
     /* pages: fill each page with as many rows as fit */
     int hh = head[0] ? wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, head, c.w) + gap : 0;
     int ph = wg_pager_height(ui, c.w, "99 / 99", app_s(a, "page_prev"), app_s(a, "page_next"));
@@ -144,9 +160,13 @@ static void frame(struct app *a, struct ui_rect c)
         app_mark_dirty(a);
     }
     y += ph + gap;
-    if (wg_button(ui, &refresh, (struct ui_rect){c.x, y, bw, bh}))
-        app_family_refresh(a);
-    if (other[0] && wg_button(ui, &sw, (struct ui_rect){c.x + bw + gap, y, bw, bh}))
+    int bx = c.x;
+    if (with_refresh) {
+        if (wg_button(ui, &refresh, (struct ui_rect){bx, y, bw, bh}))
+            app_family_refresh(a);
+        bx += bw + gap;
+    }
+    if (other[0] && wg_button(ui, &sw, (struct ui_rect){bx, y, bw, bh}))
         app_family_switch(a);
     if (wg_button(ui, &settings, (struct ui_rect){c.x + (nb - 1) * (bw + gap), y, bw, bh}))
         app_nav_push(a, &scr_settings);
@@ -163,6 +183,14 @@ static void sample(struct app *a, int variant)
     static const enum app_answer ans[3] = {APP_ANSWER_GENKI, APP_ANSWER_ITSUMO,
                                            APP_ANSWER_GENKINAI};
     a->fam_n = variant == 3 ? 0 : 14;
+    if (variant == 4) { /* linked to two residents */
+        a->fam_nres = 2;
+        a->fam_res[0].id = 1;
+        snprintf(a->fam_res[0].name, sizeof a->fam_res[0].name, "%s", app_s(a, "sample_name"));
+        a->fam_res[1].id = 2;
+        snprintf(a->fam_res[1].name, sizeof a->fam_res[1].name, "%s", app_s(a, "sample_family"));
+        a->resident_id = 1;
+    }
     for (int i = 0; i < a->fam_n; i++) {
         a->fam[i].id = 100 - i;
         a->fam[i].answer = ans[i % 3];

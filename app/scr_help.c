@@ -87,8 +87,12 @@ static void sent_frame(struct app *a, struct ui_rect c)
 
 static void sent_sample(struct app *a, int variant)
 {
-    a->help.state = variant == 0 ? SEND_SENDING : variant == 1 ? SEND_DONE : SEND_FAILED;
-    a->help.at = a->wall_s;
+    a->help.state = variant == 0                   ? SEND_SENDING
+                    : variant == 1 || variant == 3 ? SEND_DONE
+                                                   : SEND_FAILED;
+    a->help.at = a->wall_s - (variant == 3 ? 180 : 0);
+    if (variant == 3)
+        watch_sample_press(a, a->help.at);
     a->help.who[0] = '\0';
     a->help.fail = APP_NET_UNREACHABLE;
     a->net = variant == 2 ? NET_DOWN : NET_OK;

@@ -19,6 +19,13 @@ static int item(struct app *a, struct ui_rect c, int y, const char *label, const
     return h + app_gap(a);
 }
 
+static int item_height(struct app *a, struct ui_rect c, const char *label, const char *text)
+{
+    return wg_text_height(a->ui, UI_FONT_BOLD, WG_BODY_MM, label, c.w) +
+           wg_text_height(a->ui, UI_FONT_REGULAR, WG_BODY_MM, text, c.w - ui_mm(a->ui, 6)) +
+           app_gap(a);
+}
+
 static void frame(struct app *a, struct ui_rect c)
 {
     char today[256], help[768], tm[16];
@@ -49,9 +56,16 @@ static void frame(struct app *a, struct ui_rect c)
     } else {
         i18n_format(help, sizeof help, app_s(a, "status_help_none"), NULL, NULL, NULL, NULL);
     }
+    /* who acknowledged a help call matters more than what the tablet cannot know: with
+     * large text the "family saw it?" note gives way when all three do not fit */
+    int need =
+        item_height(a, c, app_s(a, "status_today_label"), today) +
+        item_height(a, c, app_s(a, "status_family_label"), app_s(a, "status_family_unknown")) +
+        item_height(a, c, app_s(a, "status_help_label"), help);
     int yy = c.y;
     yy += item(a, c, yy, app_s(a, "status_today_label"), today);
-    yy += item(a, c, yy, app_s(a, "status_family_label"), app_s(a, "status_family_unknown"));
+    if (need <= c.h || !p)
+        yy += item(a, c, yy, app_s(a, "status_family_label"), app_s(a, "status_family_unknown"));
     item(a, c, yy, app_s(a, "status_help_label"), help);
 }
 
@@ -62,6 +76,8 @@ static void sample(struct app *a, int variant)
     a->last_at = a->wall_s - 3600;
     a->help.state = variant == 0 ? SEND_DONE : SEND_NONE;
     a->help.at = a->wall_s - 60;
+    if (variant == 2) /* after a restart: the hub's press, acknowledged by the family */
+        watch_sample_press(a, a->wall_s - 600);
 }
 
 const struct screen scr_status = {

@@ -51,6 +51,10 @@ const struct app_help_press *watch_press_since(const struct app *a, int64_t sinc
 /* Each level's state of a press, one line each: "ご家族: 9:14 一郎さんが 確かめました。". */
 void watch_press_words(const struct app *a, const struct app_help_press *p, char *buf, size_t size);
 
+/* Catalogue sample: a press at `at`, the family's level acknowledged 2 minutes later by
+ * the sample family member, the city's not yet. */
+void watch_sample_press(struct app *a, int64_t at);
+
 /* True when someone at the family level acknowledged the press. */
 bool watch_press_family_acked(const struct app_help_press *p);
 
