@@ -65,7 +65,7 @@ set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 
 set(CPACK_DEBIAN_HUB_PACKAGE_NAME linkage-hub)
 set(CPACK_DEBIAN_HUB_PACKAGE_SECTION net)
-set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "systemd, adduser")
+set(CPACK_DEBIAN_HUB_PACKAGE_DEPENDS "systemd")
 set(CPACK_COMPONENT_HUB_DESCRIPTION "linkage hub for the resident kiosks\n\
 hubd keeps residents' daily check-ins, alerts to family and city\n\
 staff, health checkups and shopping orders behind an HTTP API; hubctl\n\
@@ -77,7 +77,8 @@ set(CPACK_DEBIAN_HUB_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME linkage-kiosk)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SECTION x11)
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "cage, systemd")
+# cage 0.1.4 (Debian 12) will not start without Xwayland.
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "cage, xwayland, systemd")
 set(CPACK_COMPONENT_KIOSK_DESCRIPTION "resident kiosk for daily check-ins (touch screen)\n\
 A large-text touch application for elderly residents: the daily check-\n\
 in, help, family messages, checkup results and shopping, talking to\n\

@@ -27,7 +27,10 @@ cpack -G DEB -B "$tmp/debs" --config "$build/CPackConfig.cmake" >"$tmp/cpack.log
     { cat "$tmp/cpack.log"; fail "cpack"; }
 set -- "$tmp"/debs/*.deb
 [ $# -eq 3 ] || fail "expected 3 packages, got: $*"
-for d in "$@"; do echo "package: $(basename "$d")"; done
+for d in "$@"; do
+    echo "package: $(basename "$d")"
+    dpkg-deb -f "$d" Depends
+done
 
 echo "== lintian"
 lintian --tag-display-limit 0 "$@" >"$tmp/lintian.log" 2>&1 || true
@@ -51,6 +54,9 @@ done
 systemd-analyze verify "$tmp/units/linkage-hub.service" "$tmp/units/linkage-kiosk.service" ||
     fail "systemd-analyze verify"
 echo "units verify"
+# The system users the maintainer scripts create, as systemd-sysusers would (dry run).
+systemd-sysusers --dry-run "$root"/usr/lib/sysusers.d/linkage-*.conf >"$tmp/sysusers.log" 2>&1 ||
+    { cat "$tmp/sysusers.log"; fail "sysusers.d files"; }
 
 echo "== hubd from the package, with the unit's command line"
 state=$tmp/state
