@@ -222,6 +222,19 @@ enum db_status db_step(struct db_stmt *st)
     return st->db->ops->step(st);
 }
 
+enum db_status db_insert_id(struct db_stmt *st, enum db_status bound, int64_t *id)
+{
+    enum db_status s = bound == DB_OK ? db_step(st) : bound;
+    if (s == DB_ROW) {
+        *id = db_col_int64(st, 0);
+        s = db_step(st);
+    } else if (s == DB_DONE) {
+        s = db_set_err(st->db, DB_ERR, "the insert returned no id");
+    }
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
 int db_col_count(struct db_stmt *st)
 {
     return st->db->ops->col_count(st);

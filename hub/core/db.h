@@ -128,6 +128,13 @@ enum db_status db_bind_null(struct db_stmt *st, int idx);
  */
 __attribute__((warn_unused_result)) enum db_status db_step(struct db_stmt *st);
 
+/*
+ * The end of an `INSERT ... RETURNING id` on a cached statement: when bound is DB_OK
+ * (the result of the binds), steps it, writes the new id into *id, finishes it and gives
+ * it back (db_stmt_done). DB_OK or the first failure.
+ */
+enum db_status db_insert_id(struct db_stmt *st, enum db_status bound, int64_t *id);
+
 /* Columns of the current row, counted from 0. A NULL reads as 0, 0.0, NULL text/blob. */
 int db_col_count(struct db_stmt *st);
 int db_col_is_null(struct db_stmt *st, int col);

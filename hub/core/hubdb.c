@@ -296,10 +296,54 @@ void hubdb_stmt_done(sqlite3_stmt *st)
         sqlite3_reset(st);
 }
 
+/* Handles made by hubdb_handle(), by connection; a handful of connections at a time. */
+#define HANDLES_MAX 1024
+static pthread_mutex_t handles_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+    sqlite3 *conn;
+    struct db *h;
+} handles[HANDLES_MAX];
+
+struct db *hubdb_handle(sqlite3 *conn)
+{
+    struct db *h = NULL;
+    int free_slot = -1;
+    pthread_mutex_lock(&handles_mu);
+    for (int i = 0; i < HANDLES_MAX && !h; i++) {
+        if (handles[i].conn == conn)
+            h = handles[i].h;
+        else if (!handles[i].conn && free_slot < 0)
+            free_slot = i;
+    }
+    if (!h && free_slot >= 0 && (h = db_sqlite_wrap(conn)) != NULL) {
+        handles[free_slot].conn = conn;
+        handles[free_slot].h = h;
+    }
+    pthread_mutex_unlock(&handles_mu);
+    return h;
+}
+
+/* Frees conn's handle (and its statements), if it has one. */
+static void handle_drop(sqlite3 *conn)
+{
+    struct db *h = NULL;
+    pthread_mutex_lock(&handles_mu);
+    for (int i = 0; i < HANDLES_MAX && !h; i++) {
+        if (handles[i].conn == conn) {
+            h = handles[i].h;
+            handles[i].conn = NULL;
+            handles[i].h = NULL;
+        }
+    }
+    pthread_mutex_unlock(&handles_mu);
+    db_close(h);
+}
+
 void hubdb_close(sqlite3 *db)
 {
     if (!db)
         return;
+    handle_drop(db);
     /* Rebuild the table without db's entries (open addressing cannot just clear slots). */
     pthread_mutex_lock(&cache_mu);
     size_t n = 0;

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <sqlite3.h>
 
+struct db;
+
 enum hubdb_status {
     HUBDB_OK = 0,
     HUBDB_ERR_OPEN,    /* the file cannot be opened or is not a database */
@@ -55,6 +57,12 @@ int hubdb_exec(sqlite3 *db, const char *sql);
  */
 sqlite3_stmt *hubdb_stmt(sqlite3 *db, const char *sql);
 void hubdb_stmt_done(sqlite3_stmt *st);
+
+/* The database-interface handle (db.h) over conn, for calling the stores from code that
+ * holds a bare connection: made at the first call, kept (with its statement cache) until
+ * hubdb_close(conn). NULL when out of memory. Thread-safe; the handle, like conn, is used
+ * by one thread at a time. */
+struct db *hubdb_handle(sqlite3 *conn);
 
 /* Finalizes every statement of db (cached or not) and closes it. Accepts NULL. */
 void hubdb_close(sqlite3 *db);

@@ -4,6 +4,7 @@
  */
 #include "handlers.h"
 #include "audit.h"
+#include "checkins.h"
 #include "escalate.h"
 #include "gate.h"
 #include "hubclock.h"
@@ -42,33 +43,39 @@ struct me_job {
     cJSON *out;
 };
 
+/* A check-in as the API shows it: {"id","answer","at","at_unix"}. */
+static cJSON *checkin_json(const struct checkins_row *c)
+{
+    char at[21];
+    cJSON *e = cJSON_CreateObject();
+    hubclock_rfc3339((time_t)c->at, at);
+    cJSON_AddNumberToObject(e, "id", (double)c->id);
+    cJSON_AddStringToObject(e, "answer", c->answer);
+    cJSON_AddStringToObject(e, "at", at);
+    cJSON_AddNumberToObject(e, "at_unix", (double)c->at);
+    return e;
+}
+
+static int add_to_array(void *ctx, const struct checkins_row *c)
+{
+    cJSON_AddItemToArray(ctx, checkin_json(c));
+    return 0;
+}
+
 /* "last_checkin": the resident's newest check-in, or null. 0, or -1 on a database error. */
 static int me_last_checkin(sqlite3 *db, long long resident, cJSON *o)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, answer, at_unix FROM checkins WHERE resident_id = ?"
-                           " ORDER BY id DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        char at[21];
-        long long t = sqlite3_column_int64(st, 2);
-        hubclock_rfc3339((time_t)t, at);
-        cJSON *c = cJSON_AddObjectToObject(o, "last_checkin");
-        cJSON_AddNumberToObject(c, "id", (double)sqlite3_column_int64(st, 0));
-        cJSON_AddStringToObject(c, "answer", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddStringToObject(c, "at", at);
-        cJSON_AddNumberToObject(c, "at_unix", (double)t);
-        rc = 0;
-    } else if (s == SQLITE_DONE) {
+    cJSON *newest = cJSON_CreateArray();
+    struct db *h = hubdb_handle(db);
+    int rc = h && checkins_newest(h, resident, 1, add_to_array, newest) == DB_OK ? 0 : -1;
+    cJSON *c = cJSON_DetachItemFromArray(newest, 0);
+    if (rc == 0 && c)
+        cJSON_AddItemToObject(o, "last_checkin", c);
+    else if (rc == 0)
         cJSON_AddNullToObject(o, "last_checkin");
-        rc = 0;
-    }
-    sqlite3_finalize(st);
+    else
+        cJSON_Delete(c);
+    cJSON_Delete(newest);
     return rc;
 }
 
@@ -183,20 +190,12 @@ static int checkin_job(sqlite3 *db, void *arg)
 {
     struct checkin_job *j = arg;
     struct hreq *r = j->r;
-    sqlite3_stmt *st = NULL;
     int rc = -1;
-    long long id;
-    st = hubdb_stmt(db, "INSERT INTO checkins(resident_id, device_id, answer, at_unix)"
-                        " VALUES(?,?,?,?)");
-    if (!st)
+    int64_t id = 0;
+    struct db *h = hubdb_handle(db);
+    if (!h ||
+        checkins_add(h, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now, &id) != DB_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, r->who.resident_id);
-    sqlite3_bind_int64(st, 2, r->who.id);
-    sqlite3_bind_text(st, 3, j->answer, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, (long long)j->now);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto out;
-    id = sqlite3_last_insert_rowid(db);
     long long alert = 0;
     if (strcmp(j->answer, "genkinai") == 0 &&
         escalate_unwell(db, r->who.resident_id, id, j->now, r->who.actor, r->request_id, &alert) !=
@@ -222,7 +221,6 @@ static int checkin_job(sqlite3 *db, void *arg)
         goto out;
     rc = 0;
 out:
-    hubdb_stmt_done(st);
     return rc;
 }
 
@@ -280,7 +278,6 @@ static int checkins_job(sqlite3 *db, void *arg)
     struct list_job *j = arg;
     struct hreq *r = j->r;
     char basis[GATE_BASIS_MAX];
-    sqlite3_stmt *st = NULL;
     cJSON *o = NULL;
     int rc = -1;
     enum gate_decision d = gate_check(db, &r->who, 0, r->path_id, "safety", "watch_over", basis);
@@ -290,29 +287,11 @@ static int checkins_job(sqlite3 *db, void *arg)
     }
     if (d != GATE_ALLOW)
         goto out;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, answer, at_unix FROM checkins WHERE resident_id = ?"
-                           " ORDER BY id DESC LIMIT ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, r->path_id);
-    sqlite3_bind_int64(st, 2, j->limit);
     o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)r->path_id);
     cJSON *arr = cJSON_AddArrayToObject(o, "checkins");
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        char at[21];
-        long long t = sqlite3_column_int64(st, 2);
-        hubclock_rfc3339((time_t)t, at);
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
-        cJSON_AddStringToObject(e, "answer", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddStringToObject(e, "at", at);
-        cJSON_AddNumberToObject(e, "at_unix", (double)t);
-        cJSON_AddItemToArray(arr, e);
-    }
-    if (s != SQLITE_DONE)
+    struct db *h = hubdb_handle(db);
+    if (!h || checkins_newest(h, r->path_id, j->limit, add_to_array, arr) != DB_OK)
         goto out;
     if (hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
@@ -326,7 +305,6 @@ static int checkins_job(sqlite3 *db, void *arg)
     o = NULL;
     rc = 0;
 out:
-    sqlite3_finalize(st);
     cJSON_Delete(o);
     return rc;
 }

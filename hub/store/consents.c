@@ -52,15 +52,9 @@ enum db_status consents_grant(struct db *db, const struct consents_key *k, int64
         s = db_bind_int64(st, 6, now);
     if (s == DB_OK)
         s = db_bind_text(st, 7, via, -1);
-    if (s == DB_OK)
-        s = db_step(st);
-    if (s == DB_ROW) {
-        *id = db_col_int64(st, 0);
-        *created = 1;
-        s = db_step(st);
-    }
-    db_stmt_done(st);
-    return s == DB_DONE ? DB_OK : s;
+    s = db_insert_id(st, s, id);
+    *created = s == DB_OK;
+    return s;
 }
 
 enum db_status consents_revoke(struct db *db, const struct consents_key *k, int64_t now,

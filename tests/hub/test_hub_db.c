@@ -87,6 +87,12 @@ static void t_rows(void)
     CHECK(id2 > id1);
     db_stmt_done(ins);
 
+    /* the RETURNING helper: binds' status in, the new id out, the statement given back */
+    int64_t id3 = 0;
+    CHECK_INT_EQ(db_insert_id(ins, db_bind_text(ins, 1, "third", -1), &id3), DB_OK);
+    CHECK(id3 > id2);
+    CHECK_INT_EQ(db_insert_id(ins, db_bind_text(ins, 1, "third", -1), &id3), DB_ERR_CONSTRAINT);
+
     /* a UNIQUE refusal is its own category, and the handle goes on working */
     CHECK_INT_EQ(db_bind_text(ins, 1, "sec", -1), DB_OK);
     CHECK_INT_EQ(db_step(ins), DB_ERR_CONSTRAINT);

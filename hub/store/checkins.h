@@ -1,0 +1,31 @@
+/*
+ * checkins.h: the check-ins store. A check-in is a resident's answer on their home device
+ * at a time. Every function runs inside the caller's transaction (or read snapshot) on
+ * the caller's handle; the caller audits.
+ */
+#ifndef HUB_STORE_CHECKINS_H
+#define HUB_STORE_CHECKINS_H
+
+#include "db.h"
+
+#include <stdint.h>
+
+/* Stores one check-in; *id gets its id. */
+__attribute__((warn_unused_result)) enum db_status checkins_add(struct db *db, int64_t resident,
+                                                                int64_t device, const char *answer,
+                                                                int64_t at, int64_t *id);
+
+/* One check-in as read; answer is borrowed until the callback returns. */
+struct checkins_row {
+    int64_t id;
+    const char *answer;
+    int64_t at;
+};
+
+/* Calls row(ctx, ...) for the resident's newest check-ins, newest first, at most limit;
+ * a non-zero return from row stops the walk with DB_ERR. DB_OK or the database's error. */
+__attribute__((warn_unused_result)) enum db_status
+checkins_newest(struct db *db, int64_t resident, int64_t limit,
+                int (*row)(void *ctx, const struct checkins_row *c), void *ctx);
+
+#endif
