@@ -200,6 +200,18 @@ void shopapp_send_request(struct app *a, int family_idx);
 void shopapp_load_requests(struct app *a);
 void shopapp_load_inbox(struct app *a);
 void shopapp_answer(struct app *a, long request_id);
+/* The resident's last order that can be ordered again (its operator delivers here and its
+ * lines are known), or NULL. */
+const struct shop_order *shopapp_last_order(const struct app *a);
+/* "同じものを もう一度": the last order's items into the cart, the earliest slot, and the
+ * confirm screen (the catalogue is loaded first when needed). */
+void shopapp_order_again(struct app *a);
+/* 買い物を する: the operator's categories (one operator), else the choice of operator. */
+void shopapp_start(struct app *a);
+/* On to the confirm screen: the earliest delivery slot unless one is chosen. */
+void shopapp_to_confirm(struct app *a);
+/* A date with its day of the week: "令和8年11月24日 (2026年)（火）". */
+void shopapp_day_words(const struct app *a, int year, int month, int day, char *buf, size_t size);
 /* "198 円", "1,980 円" in the current language. */
 void shopapp_yen(const struct app *a, long yen, char *buf, size_t size);
 /* The status of an order in words (受付済み, 配達予定 15:00, 取り消し（…）, 送信待ち, ...). */

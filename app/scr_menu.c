@@ -1,31 +1,116 @@
 /*
  * scr_menu: くらし, the home tablet's second level. Home keeps six choices (three answers,
  * 助けて, くらし, 設定); everything else a resident does at home starts here, so each
- * function stays within three taps of home at every text size: 安否, 買い物・たのむ, and
- * 私の情報 (the resident's own data, behind the card).
+ * function stays within three taps of home at every text size: 買い物を する (the
+ * categories at once when one shop delivers here), 同じものを もう一度 (the last order again:
+ * this screen, then the confirm screen's 注文する: three taps from home), 安否,
+ * 買い物・たのむ (orders, family requests) and 私の情報 (the resident's own data, behind the
+ * card). The shops and the last order are asked for when the screen opens.
  */
 #include "appstate.h"
+
+#define TILES 5
 
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
     int gap = app_gap(a);
-    struct wg_button b[3] = {
+    const struct shop_order *last = shopapp_last_order(a);
+    struct wg_button b[TILES] = {
+        {"shop_buy", app_s(a, "tile_shop_buy"), ICON_NEXT, WG_SECONDARY, true, 0},
+        {"shop_again", app_s(a, "tile_shop_again"), ICON_REFRESH, WG_PRIMARY, true, 0},
         {"status", app_s(a, "tile_status"), ICON_STATUS, WG_SECONDARY, true, 0},
         {"shop_menu", app_s(a, "tile_shop"), ICON_NEXT, WG_SECONDARY, true, 0},
         {"priv_own", app_s(a, "tile_my_data"), ICON_CARD, WG_SECONDARY, true, 0}};
-    const struct screen *to[3] = {&scr_status, &scr_shop_menu, &scr_priv_own};
-    int bw = (c.w - 2 * gap) / 3, bh = 0;
-    for (int i = 0; i < 3; i++) {
-        int h = wg_button_height(ui, &b[i], bw);
-        bh = h > bh ? h : bh;
+    /* the two shopping tiles first (the second only when there is an order to repeat), then
+     * the rest: the first of these arrangements that fits, icons above the words, then
+     * beside them, then none. With the largest text five tiles cannot fit: 同じものを
+     * もう一度 then leads the categories of 買い物を する instead (one tap more). */
+    static const int layouts[3][3] = {{2, 3, 0}, {2, 2, 1}, {2, 2, 0}};
+    const int *rows = layouts[2];
+    int rh[3] = {0, 0, 0}, rw[3] = {0, 0, 0}, nrows = 3;
+    bool hide_again = false;
+    int vis[TILES] = {0, 1, 2, 3, 4}; /* the tiles in order of drawing */
+    for (int l = 0; l < 7; l++) {
+        int used = 0, k = 0, n = 0;
+        hide_again = l == 6;
+        rows = layouts[hide_again ? 2 : l % 2];
+        if (hide_again) /* 0, 2, 3, 4 */
+            for (int i = 1; i < TILES - 1; i++)
+                vis[i] = i + 1;
+        for (int i = 0; i < TILES; i++) {
+            b[i].icon_above = l < 2;
+            if (l >= 4)
+                b[i].icon = ICON_NONE; /* the words need the room */
+        }
+        while (k < 3 && rows[k]) {
+            int per = rows[k] == 3 ? 3 : 2; /* a lone tile keeps the half width */
+            rw[k] = (c.w - (per - 1) * gap) / per;
+            rh[k] = 0;
+            for (int i = n; i < n + rows[k]; i++) {
+                int h = wg_button_height(ui, &b[vis[i]], rw[k]);
+                rh[k] = h > rh[k] ? h : rh[k];
+            }
+            used += rh[k] + (k ? gap : 0);
+            n += rows[k++];
+        }
+        nrows = k;
+        if (used <= c.h)
+            break;
     }
-    /* big targets: up to 45 mm tall when the screen has room */
-    int want = c.h < ui_mm(ui, 45) ? c.h : ui_mm(ui, 45);
-    bh = want > bh ? want : bh;
-    for (int i = 0; i < 3; i++)
-        if (wg_button(ui, &b[i], (struct ui_rect){c.x + i * (bw + gap), c.y, bw, bh}))
-            app_nav_push(a, to[i]);
+    a->shop->again_elsewhere = hide_again && last;
+    /* big targets: the rows share the room left, up to 45 mm each */
+    int total = (nrows - 1) * gap;
+    for (int k = 0; k < nrows; k++)
+        total += rh[k];
+    int spare = (c.h - total) / nrows;
+    for (int k = 0; k < nrows; k++) {
+        int grow = spare < ui_mm(ui, 45) - rh[k] ? spare : ui_mm(ui, 45) - rh[k];
+        rh[k] += grow > 0 ? grow : 0;
+    }
+    int y = c.y, v = 0;
+    for (int k = 0; k < nrows; k++) {
+        for (int j = 0; j < rows[k]; j++, v++) {
+            struct ui_rect r = {c.x + j * (rw[k] + gap), y, rw[k], rh[k]};
+            int i = vis[v];
+            if (i == 1 && !last)
+                continue;
+            if (!wg_button(ui, &b[i], r))
+                continue;
+            switch (i) {
+            case 0:
+                shopapp_start(a);
+                break;
+            case 1:
+                shopapp_order_again(a);
+                break;
+            case 2:
+                app_nav_push(a, &scr_status);
+                break;
+            case 3:
+                app_nav_push(a, &scr_shop_menu);
+                break;
+            default:
+                app_nav_push(a, &scr_priv_own);
+                break;
+            }
+        }
+        y += rh[k] + gap;
+    }
 }
 
-const struct screen scr_menu = {.name = "menu", .title_key = "title_menu", .frame = frame};
+static void enter(struct app *a)
+{
+    if (!a->shop->ops_load.loaded)
+        shopapp_load_operators(a);
+    shopapp_load_orders(a); /* the last order may have changed since */
+}
+
+static void sample(struct app *a, int variant)
+{
+    (void)variant;
+    shopapp_sample(a);
+}
+
+const struct screen scr_menu = {
+    .name = "menu", .title_key = "title_menu", .enter = enter, .frame = frame, .sample = sample};

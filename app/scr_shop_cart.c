@@ -1,10 +1,19 @@
 /*
- * scr_shop_cart: the last steps before an order: the cart review (each line with − +, the
- * total in yen), the delivery slot (four two-hour windows, dates as 令和 with the Western
- * year), and the confirmation that says everything once more with one 注文する button.
+ * scr_shop_cart: the last steps before an order: the confirmation that lists the items,
+ * the total, the shop and the delivery day (the earliest slot unless another was chosen)
+ * with one 注文する button, and, from it, the cart review (each line with − +, the total
+ * in yen) and the delivery slot (four two-hour windows, dates as 令和 with the Western year
+ * and the day of the week). Opened from the confirm screen, the cart and the slot go back
+ * to it.
  */
 #include "appstate.h"
 #include "wareki.h"
+
+/* True when the screen under the current one is the confirm screen. */
+static bool from_confirm(const struct app *a)
+{
+    return a->depth >= 2 && a->stack[a->depth - 2] == &scr_shop_confirm;
+}
 
 static int cart_lines(const struct app_shop *s, int *idx)
 {
@@ -58,8 +67,13 @@ static void cart_frame(struct app *a, struct ui_rect c)
     snprintf(head, sizeof head, "%s ・ %s", words, page);
     int y = c.y + wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, head, c.w) + gap;
     /* bottom row: ◀ [届ける 日を 選ぶ] ▶ in thirds; the page is said in the title line */
-    struct wg_button go = {
-        "shop_to_slot", app_s(a, "shop_to_slot"), ICON_NONE, WG_PRIMARY, false, 0};
+    bool back = from_confirm(a);
+    struct wg_button go = {back ? "shop_back_confirm" : "shop_to_slot",
+                           app_s(a, back ? "shop_back_confirm" : "shop_to_slot"),
+                           ICON_NONE,
+                           WG_PRIMARY,
+                           false,
+                           0};
     struct wg_button prev = {
         "page_prev", app_s(a, "shop_page_prev"), ICON_PREV, WG_SECONDARY, false, 0};
     struct wg_button next = {
@@ -142,9 +156,13 @@ static void cart_frame(struct app *a, struct ui_rect c)
         app_mark_dirty(a);
     }
     if (wg_button(ui, &go, (struct ui_rect){c.x + bw + gap, by, bw, bh})) {
-        shop_slots(a->wall_s, s->slots);
-        s->slot = -1;
-        app_nav_push(a, &scr_shop_slot);
+        if (back) {
+            app_nav_back(a);
+        } else {
+            shop_slots(a->wall_s, s->slots);
+            s->slot = -1;
+            app_nav_push(a, &scr_shop_slot);
+        }
     }
     if (s->cart_page + 1 < pages &&
         wg_button(ui, &next, (struct ui_rect){c.x + 2 * (bw + gap), by, bw, bh})) {
@@ -160,16 +178,6 @@ static void cart_sample(struct app *a, int variant)
         shop_cart_clear(&a->shop->cart);
 }
 
-/* "令和8年11月24日 (2026年)　10:00 から 12:00 まで" */
-static void slot_words(const struct app *a, const struct shop_slot *sl, char *buf, size_t size)
-{
-    char date[64], h1[16], h2[16];
-    wareki_date(date, sizeof date, sl->year, sl->month, sl->day, a->lang);
-    wareki_time(h1, sizeof h1, sl->start_h, 0);
-    wareki_time(h2, sizeof h2, sl->end_h, 0);
-    i18n_format(buf, size, app_s(a, "shop_slot_words"), date, h1, h2, NULL);
-}
-
 /* Two days side by side, each with its date in words above its two windows. */
 static void slot_frame(struct app *a, struct ui_rect c)
 {
@@ -181,8 +189,8 @@ static void slot_frame(struct app *a, struct ui_rect c)
     for (int d = 0; d < SHOP_SLOTS / 2; d++) {
         const struct shop_slot *day = &s->slots[2 * d];
         int x = c.x + d * (cw + gap), y = c.y;
-        char date[64];
-        wareki_date(date, sizeof date, day->year, day->month, day->day, a->lang);
+        char date[96];
+        shopapp_day_words(a, day->year, day->month, day->day, date, sizeof date);
         y += wg_paragraph(ui, (struct ui_rect){x, y, cw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text,
                           t->bg, date, WG_LEFT) +
              gap;
@@ -198,7 +206,10 @@ static void slot_frame(struct app *a, struct ui_rect c)
             int h = wg_button_height(ui, &b, cw);
             if (wg_button(ui, &b, (struct ui_rect){x, y, cw, h})) {
                 s->slot = 2 * d + k;
-                app_nav_push(a, &scr_shop_confirm);
+                if (from_confirm(a))
+                    app_nav_back(a);
+                else
+                    app_nav_push(a, &scr_shop_confirm);
             }
             y += h + gap;
         }
@@ -218,27 +229,96 @@ static void slot_sample(struct app *a, int variant)
     a->shop->slot = -1;
 }
 
+/* The confirm screen's words: the shop, each item with its quantity and sum (as many as
+ * fit in `room`, then "ほか n 品"), the total, the delivery day, how to pay. */
+static void confirm_text(struct app *a, int w, int room, char *text, size_t size)
+{
+    const struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    int idx[SHOP_MAX_ITEMS], n = cart_lines(s, idx);
+    char line[320], total[256], slot[200], words[260], more[64], cnt[16];
+    total_words(a, total, sizeof total);
+    slot[0] = '\0';
+    if (s->slot >= 0 && s->slot < SHOP_SLOTS) {
+        /* the day in short (it is within two days): "11月25日（水） 15:00 から 17:00 まで" */
+        const struct shop_slot *sl = &s->slots[s->slot];
+        char m[8], d[8], wk[8], h1[16], h2[16], day[96];
+        snprintf(m, sizeof m, "%d", sl->month);
+        snprintf(d, sizeof d, "%d", sl->day);
+        snprintf(wk, sizeof wk, "wday_%d", shop_weekday(sl->year, sl->month, sl->day));
+        i18n_format(day, sizeof day, app_s(a, "shop_day_short"), m, d, app_s(a, wk), NULL);
+        wareki_time(h1, sizeof h1, sl->start_h, 0);
+        wareki_time(h2, sizeof h2, sl->end_h, 0);
+        i18n_format(slot, sizeof slot, app_s(a, "shop_slot_words"), day, h1, h2, NULL);
+    }
+    /* every line; then fewer items and "ほか n 品"; then the total alone says them; last
+     * (largest text), without the shop's name */
+    for (int hidden = 0; hidden <= n + 2; hidden++) {
+        size_t len = 0;
+        text[0] = '\0';
+        if (hidden <= n + 1) {
+            i18n_format(words, sizeof words, app_s(a, "shop_confirm_shop"), s->cat.operator_name,
+                        NULL, NULL, NULL);
+            len = (size_t)snprintf(text, size, "%s\n", words);
+        }
+        int k, shown = hidden > n ? 0 : n - hidden;
+        for (k = 0; k < shown; k++) {
+            cart_row_text(a, idx[k], line, sizeof line);
+            len += (size_t)snprintf(text + len, len < size ? size - len : 0, "%s\n", line);
+        }
+        if (k < n && hidden <= n) {
+            snprintf(cnt, sizeof cnt, "%d", n - k);
+            i18n_format(more, sizeof more, app_s(a, "shop_confirm_more"), cnt, NULL, NULL, NULL);
+            len += (size_t)snprintf(text + len, len < size ? size - len : 0, "%s\n", more);
+        }
+        i18n_format(words, sizeof words, app_s(a, "shop_confirm_slot"), slot, NULL, NULL, NULL);
+        len += (size_t)snprintf(text + len, len < size ? size - len : 0, "%s\n%s\n%s", total, words,
+                                app_s(a, "shop_confirm_pay"));
+        if (len < size && wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, text, w) <= room)
+            return; /* the most lines that fit */
+    }
+}
+
 static void confirm_frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
     struct ui *ui = a->ui;
     const struct theme *t = ui_theme(ui);
-    int gap = app_gap(a);
-    char total[256], slot[200], text[800];
-    total_words(a, total, sizeof total);
-    if (s->slot >= 0 && s->slot < SHOP_SLOTS)
-        slot_words(a, &s->slots[s->slot], slot, sizeof slot);
-    else
-        slot[0] = '\0';
-    i18n_format(text, sizeof text, app_s(a, "shop_confirm_text"), s->cat.operator_name, total, slot,
-                NULL);
+    int gap = app_gap(a), used = 0;
+    if (s->again_pending) {
+        /* the same again: the shop's catalogue first (today's items and prices) */
+        if (shopapp_load_note(a, &s->cat_load, c, &used))
+            shopapp_load_catalogue(a);
+        return;
+    }
+    if (shop_cart_count(&s->cart, &s->cat) == 0) {
+        wg_paragraph(ui, c, UI_FONT_REGULAR, WG_BODY_MM, t->text, t->bg, app_s(a, "shop_cart_none"),
+                     WG_LEFT);
+        return;
+    }
+    /* the words above one row of buttons: [日を かえる] [かごを なおす] [注文する] */
     struct wg_button go = {"shop_order", app_s(a, "shop_order"), ICON_CHECK, WG_PRIMARY, false, 0};
-    int bh = wg_button_height(ui, &go, c.w);
+    struct wg_button day = {
+        "shop_change_slot", app_s(a, "shop_change_slot"), ICON_NONE, WG_SECONDARY, false, 0};
+    struct wg_button cart = {
+        "shop_edit_cart", app_s(a, "shop_edit_cart"), ICON_NONE, WG_SECONDARY, false, 0};
+    int bw = (c.w - 2 * gap) / 3;
+    int bh = wg_button_height(ui, &go, bw), h2 = wg_button_height(ui, &day, bw);
+    bh = h2 > bh ? h2 : bh;
+    h2 = wg_button_height(ui, &cart, bw);
+    bh = h2 > bh ? h2 : bh;
+    int by = c.y + c.h - bh;
+    static char text[4096]; /* UI thread only */
+    confirm_text(a, c.w, by - gap - c.y, text, sizeof text);
     wg_paragraph(ui, (struct ui_rect){c.x, c.y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
                  t->bg, text, WG_LEFT);
-    int by = c.y + c.h - bh;
-    (void)gap;
-    if (wg_button(ui, &go, (struct ui_rect){c.x, by, c.w, bh})) {
+    if (wg_button(ui, &day, (struct ui_rect){c.x, by, bw, bh}))
+        app_nav_push(a, &scr_shop_slot);
+    if (wg_button(ui, &cart, (struct ui_rect){c.x + bw + gap, by, bw, bh})) {
+        s->cart_page = 0;
+        app_nav_push(a, &scr_shop_cart);
+    }
+    if (wg_button(ui, &go, (struct ui_rect){c.x + 2 * (bw + gap), by, bw, bh})) {
         shopapp_send_order(a);
         app_nav_replace(a, &scr_shop_sent);
     }

@@ -1,6 +1,7 @@
 /*
  * scr_shop_items: the items of one category, with their pictures, names, units and prices
- * in yen, and big − / + buttons with the quantity in the cart in words (かごに 2 こ).
+ * in yen, and big − / + buttons with the quantity in the cart in words (かごに 2 こ); then
+ * 注文へ すすむ, straight to the confirm screen (which lists the items).
  * Two items a page (one when the category needs more than two pages, so that − + for each
  * item, ◀ ▶ and かごを 見る stay within six choices); paged with ◀ ▶, never scrolled.
  */
@@ -174,12 +175,12 @@ static void frame(struct app *a, struct ui_rect c)
     int count = shop_cart_count(&s->cart, &s->cat);
     shopapp_yen(a, shop_cart_total(&s->cart, &s->cat), total, sizeof total);
     snprintf(cnt, sizeof cnt, "%d", count);
-    i18n_format(label, sizeof label, app_s(a, "shop_to_cart_n"), cnt, total, NULL, NULL);
+    i18n_format(label, sizeof label, app_s(a, "shop_next"), cnt, total, NULL, NULL);
     struct wg_button prev = {
         "page_prev", app_s(a, "shop_page_prev"), ICON_PREV, WG_SECONDARY, false, 0};
     struct wg_button next = {
         "page_next", app_s(a, "shop_page_next"), ICON_NEXT, WG_SECONDARY, false, 0};
-    struct wg_button cart = {"shop_cart", label, ICON_NONE, WG_PRIMARY, false, 0};
+    struct wg_button cart = {"shop_next", label, ICON_NONE, WG_PRIMARY, false, 0};
     /* ◀ and ▶ a little wider than the middle (their words are longer than かご's) */
     int bw = (c.w - 2 * gap) * 37 / 100, mw = c.w - 2 * gap - 2 * bw;
     int bh = wg_button_height(ui, &cart, mw);
@@ -214,10 +215,8 @@ static void frame(struct app *a, struct ui_rect c)
         s->item_page--;
         app_mark_dirty(a);
     }
-    if (count > 0 && wg_button(ui, &cart, (struct ui_rect){c.x + bw + gap, by, mw, bh})) {
-        s->cart_page = 0;
-        app_nav_push(a, &scr_shop_cart);
-    }
+    if (count > 0 && wg_button(ui, &cart, (struct ui_rect){c.x + bw + gap, by, mw, bh}))
+        shopapp_to_confirm(a); /* the confirm screen lists the items and changes them */
     if (s->item_page + 1 < pages &&
         wg_button(ui, &next, (struct ui_rect){c.x + bw + mw + 2 * gap, by, bw, bh})) {
         s->item_page++;

@@ -33,14 +33,7 @@ static void frame(struct app *a, struct ui_rect c)
             continue;
         switch (i) {
         case 0:
-            /* one operator: straight to its categories */
-            if (a->shop->nops == 1) {
-                a->shop->op = 0;
-                shopapp_load_catalogue(a);
-                app_nav_push(a, &scr_shop_categories);
-            } else {
-                app_nav_push(a, &scr_shop_operators);
-            }
+            shopapp_start(a); /* one operator: straight to its categories */
             break;
         case 1:
             a->shop->orders_page = 0;

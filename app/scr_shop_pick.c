@@ -101,6 +101,15 @@ static void cats_frame(struct app *a, struct ui_rect c)
     y += used;
     if (!s->cat_load.loaded)
         return;
+    if (s->again_elsewhere && shopapp_last_order(a)) {
+        /* large text: the くらし menu had no room for 同じものを もう一度 */
+        struct wg_button ag = {
+            "shop_again", app_s(a, "tile_shop_again"), ICON_REFRESH, WG_SECONDARY, false, 0};
+        int h = wg_button_height(ui, &ag, c.w);
+        if (wg_button(ui, &ag, (struct ui_rect){c.x, y, c.w, h}))
+            shopapp_order_again(a);
+        y += h + gap;
+    }
     /* the cart in words (and the page), then the categories, then ◀ [かご] ▶ */
     char total[64], cnt[16], cart_line[160], line[260], p1[16], p2[16], page[64];
     int count = shop_cart_count(&s->cart, &s->cat);

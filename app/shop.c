@@ -146,6 +146,34 @@ bool shop_cart_add(struct shop_cart *c, const struct shop_catalogue *cat, int i,
     return true;
 }
 
+int shop_cart_from_order(struct shop_cart *c, const struct shop_catalogue *cat,
+                         const struct shop_order *o)
+{
+    int taken = 0;
+    shop_cart_clear(c);
+    for (int k = 0; k < o->nkept && k < SHOP_ORDER_LINES; k++) {
+        int i = 0;
+        while (i < cat->nitems && strcmp(cat->items[i].id, o->line[k].id) != 0)
+            i++;
+        bool added = false;
+        for (int q = 0; q < o->line[k].qty; q++)
+            added |= shop_cart_add(c, cat, i, +1); /* refuses what the catalogue lost */
+        taken += added;
+    }
+    return taken;
+}
+
+int shop_weekday(int year, int month, int day)
+{
+    /* Sakamoto's method, valid for the Gregorian calendar */
+    static const int t[12] = {0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4};
+    if (month < 1 || month > 12)
+        return 0;
+    if (month < 3)
+        year -= 1;
+    return (year + year / 4 - year / 100 + year / 400 + t[month - 1] + day) % 7;
+}
+
 int shop_order_body(const struct shop_cart *c, const struct shop_catalogue *cat, const char *slot,
                     char *buf, size_t size)
 {

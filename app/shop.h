@@ -78,6 +78,12 @@ const char *shop_status_str(enum shop_status s);
 /* The hub's status word ("created", "accepted", ...); -1 when unknown. */
 int shop_status_parse(const char *s);
 
+/* One line of an order as the hub lists it (what "the same again" orders). */
+struct shop_order_line {
+    char id[SHOP_ID_MAX];
+    int qty;
+};
+
 struct shop_order {
     long id; /* the hub's id; 0 while waiting */
     long operator_id;
@@ -90,6 +96,8 @@ struct shop_order {
     char first_item[SHOP_NAME_MAX]; /* for the list: "キャベツ ほか 2 点" */
     int nlines;
     long http_status; /* refused: the hub's status */
+    int nkept;        /* lines kept below (the first SHOP_ORDER_LINES of nlines) */
+    struct shop_order_line line[SHOP_ORDER_LINES];
 };
 
 struct shop_orders {
@@ -150,6 +158,14 @@ bool shop_cart_can_add(const struct shop_cart *c, const struct shop_catalogue *c
  * Returns the length, or -1 when the cart is empty or buf is too small. */
 int shop_order_body(const struct shop_cart *c, const struct shop_catalogue *cat, const char *slot,
                     char *buf, size_t size);
+
+/* Fills the cart with the lines of order o that the catalogue still has (at today's
+ * prices, within the caps). Returns the number of lines taken. */
+int shop_cart_from_order(struct shop_cart *c, const struct shop_catalogue *cat,
+                         const struct shop_order *o);
+
+/* Day of the week of a Gregorian date, 0 = Sunday. */
+int shop_weekday(int year, int month, int day);
 
 /* --- delivery slots: the next SHOP_SLOTS two-hour windows (10–12, 15–17) starting
  * tomorrow, computed in JST from the wall clock. */

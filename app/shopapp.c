@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "appstate.h"
+#include "wareki.h"
 
 /* the family member's inbox is asked this often (and on 更新) */
 #define INBOX_REFRESH_MS 30000
@@ -212,6 +213,67 @@ void shopapp_answer(struct app *a, long request_id)
     a->dirty = true;
 }
 
+const struct shop_order *shopapp_last_order(const struct app *a)
+{
+    const struct app_shop *s = a->shop;
+    if (!s->orders_load.loaded || s->orders.n == 0 || s->orders.o[0].nkept == 0)
+        return NULL;
+    for (int i = 0; i < s->nops; i++)
+        if (s->ops[i].id == s->orders.o[0].operator_id)
+            return &s->orders.o[0];
+    return NULL;
+}
+
+void shopapp_start(struct app *a)
+{
+    if (a->shop->nops == 1) {
+        a->shop->op = 0;
+        shopapp_load_catalogue(a);
+        app_nav_push(a, &scr_shop_categories);
+    } else {
+        app_nav_push(a, &scr_shop_operators);
+    }
+}
+
+void shopapp_to_confirm(struct app *a)
+{
+    struct app_shop *s = a->shop;
+    shop_slots(a->wall_s, s->slots);
+    if (s->slot < 0 || s->slot >= SHOP_SLOTS)
+        s->slot = 0; /* the earliest: one tap less; 日を かえる changes it */
+    app_nav_push(a, &scr_shop_confirm);
+}
+
+void shopapp_order_again(struct app *a)
+{
+    struct app_shop *s = a->shop;
+    const struct shop_order *o = shopapp_last_order(a);
+    if (!o)
+        return;
+    s->again = *o;
+    for (int i = 0; i < s->nops; i++)
+        if (s->ops[i].id == o->operator_id)
+            s->op = i;
+    s->slot = -1;
+    if (s->cat_load.loaded && s->cat.operator_id == o->operator_id) {
+        shop_cart_from_order(&s->cart, &s->cat, &s->again);
+        s->again_pending = false;
+    } else {
+        s->again_pending = true;
+        shop_cart_clear(&s->cart);
+        shopapp_load_catalogue(a);
+    }
+    shopapp_to_confirm(a);
+}
+
+void shopapp_day_words(const struct app *a, int year, int month, int day, char *buf, size_t size)
+{
+    char date[64], key[8];
+    wareki_date(date, sizeof date, year, month, day, a->lang);
+    snprintf(key, sizeof key, "wday_%d", shop_weekday(year, month, day));
+    i18n_format(buf, size, app_s(a, "shop_day"), date, app_s(a, key), NULL, NULL);
+}
+
 /* --- answers --- */
 
 static void load_done(struct app *a, struct shop_load *l, const struct app_event *ev)
@@ -301,6 +363,10 @@ void shopapp_handle(struct app *a, const struct app_event *ev)
             s->cat_idx = 0;
             s->item_page = 0;
             s->cat_page = 0;
+            if (s->again_pending && s->again.operator_id == c->operator_id) {
+                shop_cart_from_order(&s->cart, &s->cat, &s->again);
+                s->again_pending = false;
+            }
         }
         break;
     case APP_EV_SHOP_ORDER: {
@@ -485,8 +551,12 @@ void shopapp_status_words(const struct app *a, const struct shop_order *o, char 
         break;
     case SHOP_ST_OUT_FOR_DELIVERY:
         if (o->eta_unix > 0) {
+            struct wareki_tm d;
+            char day[96];
+            wareki_jst(o->eta_unix, &d);
+            shopapp_day_words(a, d.year, d.month, d.day, day, sizeof day);
             app_fmt_time(a, o->eta_unix, tm, sizeof tm);
-            i18n_format(buf, size, app_s(a, "shop_st_eta"), tm, NULL, NULL, NULL);
+            i18n_format(buf, size, app_s(a, "shop_st_eta"), day, tm, NULL, NULL);
         } else {
             i18n_format(buf, size, app_s(a, "shop_st_out"), NULL, NULL, NULL, NULL);
         }
@@ -681,6 +751,11 @@ void shopapp_sample(struct app *a)
         snprintf(o->slot, sizeof o->slot, "%s", s->slots[i % SHOP_SLOTS].wire);
         snprintf(o->first_item, sizeof o->first_item, "%s", s->cat.items[i].name);
         o->nlines = 1 + i % 3;
+        o->nkept = o->nlines;
+        for (int l = 0; l < o->nlines; l++) {
+            snprintf(o->line[l].id, sizeof o->line[l].id, "%s", s->cat.items[(i + l) % 8].id);
+            o->line[l].qty = 1 + l % 2;
+        }
         if (st[i] == SHOP_ST_CANCELLED)
             snprintf(o->cancel_reason, sizeof o->cancel_reason, "%s",
                      app_s(a, "shop_sample_reason"));

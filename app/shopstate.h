@@ -66,6 +66,11 @@ struct app_shop {
     struct shop_cart cart;
     struct shop_slot slots[SHOP_SLOTS];
     int slot; /* -1: none chosen */
+    /* "the same again": the order repeated; its lines fill the cart once its operator's
+     * catalogue is here */
+    bool again_pending;
+    struct shop_order again;
+    bool again_elsewhere; /* the くらし menu had no room for it: the categories show it */
 
     /* the order being sent */
     struct {

@@ -174,6 +174,19 @@ static void parse_order(const cJSON *o, struct shop_order *out)
     out->nlines = cJSON_IsArray(items) ? cJSON_GetArraySize(items) : 0;
     if (out->nlines > 0)
         str(cJSON_GetArrayItem(items, 0), "name", out->first_item, sizeof out->first_item);
+    const cJSON *it;
+    cJSON_ArrayForEach(it, items)
+    {
+        if (out->nkept >= SHOP_ORDER_LINES)
+            break;
+        struct shop_order_line *l = &out->line[out->nkept];
+        const cJSON *q = cJSON_GetObjectItemCaseSensitive(it, "qty");
+        if (str(it, "id", l->id, sizeof l->id) && shop_id_ok(l->id) && cJSON_IsNumber(q) &&
+            q->valuedouble >= 1 && q->valuedouble <= SHOP_QTY_MAX) {
+            l->qty = (int)q->valuedouble;
+            out->nkept++;
+        }
+    }
 }
 
 static void *parse_orders(const cJSON *root)

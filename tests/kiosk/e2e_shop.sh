@@ -7,7 +7,7 @@
 #     only after the hub's answer; the operator pulls the delivery and sees a pseudonymised
 #     order (p_…, no name, no address without consent) with the items and the slot;
 #  2. the operator reports out_for_delivery with a time: the kiosk's order list says
-#     配達予定 HH:MM; cancelled with a reason: 取り消し (理由: …);
+#     配達予定 <date>（<weekday>） HH:MM; cancelled with a reason: 取り消し (理由: …);
 #  3. offline: with the hub unreachable the order is kept in the outbox (送信待ち), the
 #     process is killed (kill -9), and the next start delivers it exactly once (the catalogue
 #     comes from the tablet's cache while offline);
@@ -57,7 +57,7 @@ url=http://127.0.0.1:$port
 op() { curl -s -H "Authorization: Bearer $opk" "$@"; }
 
 # the shop journey up to the confirm screen (taps on the same button wait out the 400 ms guard)
-journey="wait:home;tap:menu;wait:menu;tap:shop_menu;wait:shop_menu;settle;tap:shop_start;wait:shop_categories;settle;tap:shop_cat_0;wait:shop_items;tap:shop_plus_0;sleep:500;tap:shop_plus_0;tap:shop_plus_1;tap:shop_cart;wait:shop_cart;waittext:合計 554 円;tap:shop_to_slot;wait:shop_slot;tap:shop_slot_1;wait:shop_confirm;tap:shop_order;wait:shop_sent"
+journey="wait:home;tap:menu;wait:menu;tap:shop_menu;wait:shop_menu;settle;tap:shop_start;wait:shop_categories;settle;tap:shop_cat_0;wait:shop_items;tap:shop_plus_0;sleep:500;tap:shop_plus_0;tap:shop_plus_1;tap:shop_next;wait:shop_confirm;waittext:合計 554 円;tap:shop_change_slot;wait:shop_slot;tap:shop_slot_1;wait:shop_confirm;tap:shop_order;wait:shop_sent"
 
 # 1. order from the home tablet (with an outbox, as a home tablet has)
 "$kiosk" --offscreen --set hub_url="$url" --set token="$dev" --set outbox_path="$dir/outbox.db" \
@@ -92,9 +92,13 @@ op -X POST -d "{\"status\":\"out_for_delivery\",\"eta_unix\":$eta}" \
     "$url/v1/operator/orders/$oid/status" >"$dir/st1.json"
 grep -q '"changed":true' "$dir/st1.json" || no "status: $(cat "$dir/st1.json")"
 hhmm=$(TZ=Asia/Tokyo date -d "@$eta" +%H:%M | sed 's/^0//')
+# with its day: "配達予定 令和8年11月24日 (2026年)（火） 12:23"
+case $(TZ=Asia/Tokyo date -d "@$eta" +%u) in
+1) wd=月 ;; 2) wd=火 ;; 3) wd=水 ;; 4) wd=木 ;; 5) wd=金 ;; 6) wd=土 ;; *) wd=日 ;;
+esac
 "$kiosk" --offscreen --set hub_url="$url" --set token="$dev" \
-    --script "goto:shop_orders;settle;waittext:配達予定 $hhmm;layout:$dir/orders.json;shot:$dir/orders.png" \
-    >"$dir/orders.out" 2>&1 || no "order list lacks 配達予定 $hhmm: $(cat "$dir/orders.out")"
+    --script "goto:shop_orders;settle;waittext:配達予定;waittext:（$wd） $hhmm;layout:$dir/orders.json;shot:$dir/orders.png" \
+    >"$dir/orders.out" 2>&1 || no "order list lacks 配達予定 （$wd） $hhmm: $(cat "$dir/orders.out")"
 
 # 3. offline: kept in the outbox, the process killed, delivered once by the next start
 closed=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')

@@ -155,7 +155,7 @@ static void t_codes(void)
 /* --- the app with fake shopping ports --- */
 
 static struct {
-    uint32_t next;
+    uint32_t next, ops_req, cats_req, orders_req; /* the last request of each kind */
     int ops, cats, orders_sent, order_lists, reqs_sent, req_lists, inbox, answers;
     long op, family_id, answered, delivery;
     char body[1024], key[80], code[32];
@@ -165,14 +165,14 @@ static uint32_t f_ops(void *ctx)
 {
     (void)ctx;
     sp.ops++;
-    return 1000 + ++sp.next;
+    return sp.ops_req = 1000 + ++sp.next;
 }
 static uint32_t f_cat(void *ctx, long op)
 {
     (void)ctx;
     sp.cats++;
     sp.op = op;
-    return 1000 + ++sp.next;
+    return sp.cats_req = 1000 + ++sp.next;
 }
 static uint32_t f_order(void *ctx, long op, const char *body, const char *key)
 {
@@ -188,7 +188,7 @@ static uint32_t f_orders(void *ctx, int limit)
     (void)ctx;
     (void)limit;
     sp.order_lists++;
-    return 1000 + ++sp.next;
+    return sp.orders_req = 1000 + ++sp.next;
 }
 static uint32_t f_req(void *ctx, long family_id, const char *code, const char *key)
 {
@@ -269,7 +269,7 @@ static void ops_answer(struct apptest *t, int n)
         p.ops[i].has_catalogue = true;
         snprintf(p.ops[i].name, sizeof p.ops[i].name, "店%d", i);
     }
-    struct app_event ev = {.kind = APP_EV_SHOP_OPERATORS, .req = 1000 + sp.next, .net = APP_NET_OK};
+    struct app_event ev = {.kind = APP_EV_SHOP_OPERATORS, .req = sp.ops_req, .net = APP_NET_OK};
     ev.shop_data = &p;
     at_event(t, &ev);
 }
@@ -280,7 +280,7 @@ static void cat_answer(struct apptest *t)
     sample_catalogue(&c);
     snprintf(c.cats[0].name, sizeof c.cats[0].name, "野菜");
     snprintf(c.cats[1].name, sizeof c.cats[1].name, "お米");
-    struct app_event ev = {.kind = APP_EV_SHOP_CATALOGUE, .req = 1000 + sp.next, .net = APP_NET_OK};
+    struct app_event ev = {.kind = APP_EV_SHOP_CATALOGUE, .req = sp.cats_req, .net = APP_NET_OK};
     ev.shop_data = &c;
     at_event(t, &ev);
 }
@@ -306,15 +306,103 @@ static void shop_to_confirm(struct apptest *t)
     REQUIRE(at_tap(t, "shop_plus_0"));
     CHECK(app_screen_has_text(t->app, "かごに 2 こ"));
     REQUIRE(at_tap(t, "shop_plus_1"));
-    REQUIRE(at_tap(t, "shop_cart"));
+    REQUIRE(at_tap(t, "shop_next"));
+    /* straight to the confirm screen: the items, the total, the earliest day */
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_confirm");
+    CHECK(app_screen_has_text(t->app, "cabbage: 2 こ × 198 円 = 396 円"));
+    CHECK(app_screen_has_text(t->app, "daikon: 1 こ × 158 円 = 158 円"));
+    CHECK(app_screen_has_text(t->app, "合計 554 円 (3 こ)"));
+    CHECK(app_screen_has_text(t->app, "届ける 日: 11月24日（火） 10:00 から 12:00 まで"));
+    /* the cart from there, and back */
+    REQUIRE(at_tap(t, "shop_edit_cart"));
     CHECK_STR_EQ(app_screen_name(t->app), "shop_cart");
     CHECK(app_screen_has_text(t->app, "合計 554 円 (3 こ)"));
-    REQUIRE(at_tap(t, "shop_to_slot"));
+    REQUIRE(at_tap(t, "shop_back_confirm"));
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_confirm");
+    /* another day: the slot screen says the weekday, then back to the confirm screen */
+    REQUIRE(at_tap(t, "shop_change_slot"));
     CHECK_STR_EQ(app_screen_name(t->app), "shop_slot");
+    CHECK(app_screen_has_text(t->app, "令和8年11月24日 (2026年)（火）"));
+    CHECK(app_screen_has_text(t->app, "令和8年11月25日 (2026年)（水）"));
     REQUIRE(at_tap(t, "shop_slot_1"));
     CHECK_STR_EQ(app_screen_name(t->app), "shop_confirm");
     CHECK(app_screen_has_text(t->app, "合計 554 円"));
-    CHECK(app_screen_has_text(t->app, "令和8年11月24日"));
+    CHECK(app_screen_has_text(t->app, "届ける 日: 11月24日（火） 15:00 から 17:00 まで"));
+}
+
+/* Taps counted from the home screen (docs/benchmarks.md, "Taps per journey"). */
+static int taps;
+static bool tap(struct apptest *t, const char *id)
+{
+    taps++;
+    return at_tap(t, id);
+}
+
+static void t_new_order_in_six_taps(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    taps = 0;
+    REQUIRE(tap(&t, "menu"));
+    ops_answer(&t, 1); /* the くらし menu asks which shops deliver here */
+    REQUIRE(tap(&t, "shop_buy"));
+    CHECK_STR_EQ(app_screen_name(t.app), "shop_categories");
+    cat_answer(&t);
+    REQUIRE(tap(&t, "shop_cat_0"));
+    REQUIRE(tap(&t, "shop_plus_0"));
+    REQUIRE(tap(&t, "shop_next"));
+    CHECK(app_screen_has_text(t.app, "cabbage: 1 こ × 198 円 = 198 円"));
+    CHECK(app_screen_has_text(t.app, "（火） 10:00 から 12:00 まで"));
+    REQUIRE(tap(&t, "shop_order"));
+    CHECK_STR_EQ(app_screen_name(t.app), "shop_sent");
+    CHECK_STR_EQ(sp.body, "{\"items\":[{\"id\":\"cabbage\",\"qty\":1}],"
+                          "\"slot\":\"2026-11-24T10:00/12:00\",\"payment_method\":"
+                          "\"cash_on_delivery\"}");
+    CHECK(taps <= 6);
+    printf("taps: new order %d\n", taps);
+    at_close(&t);
+}
+
+static void t_same_again_in_three_taps(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME));
+    taps = 0;
+    REQUIRE(tap(&t, "menu"));
+    ops_answer(&t, 1);
+    /* the hub's list of orders: the last one had 2 cabbages and 1 rice */
+    static struct shop_orders list;
+    memset(&list, 0, sizeof list);
+    list.n = 1;
+    list.o[0] = (struct shop_order){.id = 9,
+                                    .operator_id = 3,
+                                    .status = SHOP_ST_DELIVERED,
+                                    .total_yen = 2876,
+                                    .created_unix = T_WALL - 86400,
+                                    .nlines = 2,
+                                    .nkept = 2};
+    snprintf(list.o[0].first_item, sizeof list.o[0].first_item, "キャベツ");
+    snprintf(list.o[0].line[0].id, sizeof list.o[0].line[0].id, "cabbage");
+    list.o[0].line[0].qty = 2;
+    snprintf(list.o[0].line[1].id, sizeof list.o[0].line[1].id, "rice5");
+    list.o[0].line[1].qty = 1;
+    struct app_event ev = {.kind = APP_EV_SHOP_ORDERS, .req = sp.orders_req, .net = APP_NET_OK};
+    ev.shop_data = &list;
+    at_event(&t, &ev);
+    CHECK(app_screen_has_text(t.app, "同じものを もう一度"));
+    REQUIRE(tap(&t, "shop_again"));
+    CHECK_STR_EQ(app_screen_name(t.app), "shop_confirm");
+    cat_answer(&t); /* today's items and prices */
+    CHECK(app_screen_has_text(t.app, "cabbage: 2 こ × 198 円 = 396 円"));
+    CHECK(app_screen_has_text(t.app, "rice5: 1 こ × 2,480 円 = 2,480 円"));
+    CHECK(app_screen_has_text(t.app, "合計 2,876 円 (3 こ)"));
+    REQUIRE(tap(&t, "shop_order"));
+    CHECK_STR_EQ(sp.body, "{\"items\":[{\"id\":\"cabbage\",\"qty\":2},{\"id\":\"rice5\","
+                          "\"qty\":1}],\"slot\":\"2026-11-24T10:00/12:00\",\"payment_method\":"
+                          "\"cash_on_delivery\"}");
+    CHECK(taps <= 3);
+    printf("taps: the same again %d\n", taps);
+    at_close(&t);
 }
 
 static void t_shop_journey_sent_only_after_hub(void)
@@ -432,7 +520,8 @@ static void t_order_list_status_words(void)
     struct app_event ev = {.kind = APP_EV_SHOP_ORDERS, .req = 1000 + sp.next, .net = APP_NET_OK};
     ev.shop_data = &list;
     at_event(&t, &ev);
-    CHECK(app_screen_has_text(t.app, "配達予定 15:00"));
+    /* the expected arrival with its day: today is Monday 23 November 2026 */
+    CHECK(app_screen_has_text(t.app, "配達予定 令和8年11月23日 (2026年)（月） 15:00"));
     CHECK(app_screen_has_text(t.app, "キャベツ ほか 1 品"));
     CHECK(app_screen_has_text(t.app, "取り消し (理由: 品切れの ため)"));
     /* the list is paged, never scrolled */
@@ -674,6 +763,8 @@ int main(void)
     TEST_RUN(t_paging);
     TEST_RUN(t_codes);
     TEST_RUN(t_shop_journey_sent_only_after_hub);
+    TEST_RUN(t_new_order_in_six_taps);
+    TEST_RUN(t_same_again_in_three_taps);
     TEST_RUN(t_shop_kept_then_delivered);
     TEST_RUN(t_shop_refused_in_words);
     TEST_RUN(t_order_list_status_words);
