@@ -23,7 +23,9 @@ static long postmaster_pid(const char *dir)
 {
     char path[300], line[32];
     long pid = -1;
-    snprintf(path, sizeof path, "%s/data/postmaster.pid", dir);
+    int n = snprintf(path, sizeof path, "%s/data/postmaster.pid", dir);
+    if (n < 0 || (size_t)n >= sizeof path)
+        return -1; /* a cut path would name another file */
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
