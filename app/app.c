@@ -170,7 +170,7 @@ static void card_after_nav(struct app *a);
 
 static void apply_nav(struct app *a, int op, const struct screen *s)
 {
-    /* card (issue 3): a screen with the resident's own data needs a card session first */
+    /* card: a screen with the resident's own data needs a card session first */
     if ((op == NAV_PUSH || op == NAV_REPLACE) && s && !app_card_ok_for(a, s)) {
         card_step_up(a, s);
         return;
@@ -203,7 +203,7 @@ static void apply_nav(struct app *a, int op, const struct screen *s)
         return;
     }
     enter_top(a);
-    card_after_nav(a); /* card (issue 3) */
+    card_after_nav(a); /* card */
 }
 
 /* Makes s the only screen (a new root: a card session's home, or back to waiting). */
@@ -600,7 +600,7 @@ static void card_forget(struct app *a)
     a->card.login_req = 0;
     a->card.wrong_pin = false;
     if (a->cfg.profile == APP_PROFILE_PUBLIC) {
-        /* card (issue 3): a home tablet's own resident (GET /v1/me) stays */
+        /* card: a home tablet's own resident (GET /v1/me) stays */
         a->name[0] = '\0';
         a->me_known = false;
     }
@@ -622,7 +622,7 @@ void app_card_end(struct app *a)
     a->dirty = true;
 }
 
-/* --- card (issue 3): the card flow on the public kiosk and as a step-up (home) --- */
+/* --- card: the card flow on the public kiosk and as a step-up (home) --- */
 
 /* Screens showing the resident's own data: a feature lists them (card_screens), or a
  * screen's file sets .needs_card itself (docs/ui.md, "Card session step-up"). */
@@ -748,7 +748,7 @@ static void card_event(struct app *a, const struct app_event *ev)
         idle_touch(&a->idle, a->now_ms);
         if (a->cfg.profile == APP_PROFILE_PUBLIC || a->stepup.to)
             card_show(a, &scr_card_reading);
-        else if (had_session) /* card (issue 3): home: another card closes the data */
+        else if (had_session) /* card: home: another card closes the data */
             apply_nav(a, NAV_HOME, NULL);
         break;
     }
@@ -761,7 +761,7 @@ static void card_event(struct app *a, const struct app_event *ev)
         a->card.last = c->status != APP_CARD_OK ? c->status
                        : !c->is_mynumber        ? APP_CARD_NOT_MYNUMBER
                                                 : APP_CARD_OK;
-        /* card (issue 3): a home tablet only acts on a card during a step-up */
+        /* card: a home tablet only acts on a card during a step-up */
         if (a->cfg.profile == APP_PROFILE_PUBLIC || a->stepup.to)
             card_route(a);
         break;
@@ -774,7 +774,7 @@ static void card_event(struct app *a, const struct app_event *ev)
         if (a->cfg.profile == APP_PROFILE_PUBLIC) {
             app_card_end(a);
         } else {
-            /* card (issue 3), home: the session ends; a step-up asks for the card again */
+            /* card, home: the session ends; a step-up asks for the card again */
             bool had_session = a->card.in_session;
             card_forget(a);
             if (a->stepup.to)
@@ -792,7 +792,7 @@ static void card_event(struct app *a, const struct app_event *ev)
         if (c->tries_left != APP_TRIES_UNKNOWN)
             a->card.tries = c->tries_left;
         if (c->status == APP_CARD_OK && a->stepup.to) {
-            /* card (issue 3): step-up done: on to the screen asked for, Back returns to
+            /* card: step-up done: on to the screen asked for, Back returns to
              * where the resident was */
             const struct screen *to = a->stepup.to;
             a->card.in_session = true;
@@ -1013,7 +1013,7 @@ static void logout(struct app *a)
     a->dirty = true;
 }
 
-/* The inactivity clock runs on any screen but the first; card (issue 3): and during a
+/* The inactivity clock runs on any screen but the first; card: and during a
  * public card session, whose first screen is the resident's (scr_session) — a session
  * left alone must end, with the card still in the reader or not. */
 static bool idle_applies(const struct app *a)
@@ -1331,8 +1331,8 @@ static const struct cat_entry catalogue[] = {
     {"card_blocked", &scr_card_message, APP_CARD_BLOCKED, false},
     {"card_not_mynumber", &scr_card_message, APP_CARD_NOT_MYNUMBER, false},
     {"card_hub_failed", &scr_card_message, APP_CARD_HUB_FAILED, false},
-    {"card_timeout", &scr_card_message, APP_CARD_TIMEOUT, false}, /* card (issue 3) */
-    {"card_stepup", &scr_card_stepup, 0, false},                  /* card (issue 3) */
+    {"card_timeout", &scr_card_message, APP_CARD_TIMEOUT, false}, /* card */
+    {"card_stepup", &scr_card_stepup, 0, false},                  /* card */
     {"session", &scr_session, 0, false},
     {"card_remove_reminder", &scr_card_idle, 1, false},
 };
@@ -1391,7 +1391,7 @@ bool app_catalogue_show(struct app *a, const char *name)
     memset(&a->ci, 0, sizeof a->ci);
     memset(&a->help, 0, sizeof a->help);
     memset(&a->card, 0, sizeof a->card);
-    memset(&a->stepup, 0, sizeof a->stepup); /* card (issue 3) */
+    memset(&a->stepup, 0, sizeof a->stepup); /* card */
     memset(&a->watch, 0, sizeof a->watch);
     a->have_last = false;
     a->last_kept = false;

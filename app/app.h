@@ -36,7 +36,7 @@ struct app_config {
     uint64_t sensitive_close_ms; /* home/family: close a non-home screen (3 min) */
     uint64_t family_refresh_ms;  /* family: refresh the list (60 s) */
     const char *key_seed;        /* random text making idempotency keys unique per run */
-    /* card (issue 3): public kiosk's service hours, minutes after midnight (Japan time);
+    /* card: public kiosk's service hours, minutes after midnight (Japan time);
      * both 0 = not configured (not shown) */
     int service_open_min, service_close_min;
 };

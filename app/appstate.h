@@ -10,9 +10,9 @@
 #include "app.h"
 #include "i18n.h"
 #include "idle.h"
-#include "priv.h" /* privacy + checkups (issues 5, 6) */
+#include "priv.h" /* privacy + checkups */
 #include "screen.h"
-#include "shopstate.h" /* shopping and family requests (issue 7) */
+#include "shopstate.h" /* shopping and family requests */
 #include "watch.h"
 #include "widgets.h"
 
@@ -127,16 +127,16 @@ struct app {
         bool in_session;
         bool remind_remove; /* the session ended with the card still in the reader */
     } card;
-    /* --- card (issue 3): step-up before a screen that needs a card session (home) --- */
+    /* --- card: step-up before a screen that needs a card session (home) --- */
     struct {
         const struct screen *to; /* the screen asked for; NULL = no step-up running */
         int base;                /* stack depth under the card flow's screens */
     } stepup;
 
-    /* --- shopping and family requests (issue 7): shopstate.h, shopapp.c --- */
+    /* --- shopping and family requests: shopstate.h, shopapp.c --- */
     struct app_shop *shop; /* owned, allocated with the app */
 
-    /* --- privacy + checkups (issues 5, 6): priv.h, priv.c; wiped by priv_wipe --- */
+    /* --- privacy + checkups: priv.h, priv.c; wiped by priv_wipe --- */
     struct priv_state pv;
 
     /* help acknowledgements and signs of life (watch.h, feature_watch.c) */
@@ -166,7 +166,7 @@ void app_card_wipe_pin(struct app *a);
 void app_card_submit(struct app *a);
 /* Ends the card session: wipes what it showed, back to the first screen. */
 void app_card_end(struct app *a);
-/* --- card (issue 3) --- */
+/* --- card --- */
 /* True when s may be shown now: it needs no card session, or one is open. */
 bool app_card_ok_for(const struct app *a, const struct screen *s);
 /* A public kiosk refuses PIN entry below this many tries left (3 wrong lock the card). */
@@ -179,7 +179,7 @@ const char *app_answer_words(const struct app *a, enum app_answer ans);
 /* Standard vertical stacking helper: returns y after placing h + gap. */
 int app_gap(const struct app *a);
 
-/* --- shopping and family requests (issue 7), in shopapp.c --- */
+/* --- shopping and family requests, in shopapp.c --- */
 /* Allocates a->shop; false when out of memory. */
 bool shopapp_create(struct app *a);
 void shopapp_destroy(struct app *a);

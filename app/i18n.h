@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define I18N_MAX_FILE  (64 * 1024)
-#define I18N_MAX_KEYS  1024 /* round 2 (issues 5-7) added screens: 256 was reached */
+#define I18N_MAX_KEYS  1024 /* the privacy, checkup and shopping screens outgrew 256 */
 #define I18N_MAX_VALUE 512
 
 enum i18n_status {

@@ -31,7 +31,7 @@ enum app_net {
 };
 const char *app_net_str(enum app_net n);
 
-/* --- privacy + checkups (issues 5, 6): app/priv.h --- */
+/* --- privacy + checkups: app/priv.h --- */
 struct priv_answer;
 struct priv_request;
 
@@ -57,7 +57,7 @@ enum app_event_kind {
     APP_EV_CARD_PRESENT,   /* reading done: card_seq, card (is_mynumber, tries_left) */
     APP_EV_CARD_REMOVED,   /* the card of card_seq left the reader */
     APP_EV_CARD_LOGIN,     /* answer to card_login: card.status, card.tries_left, name */
-    /* --- privacy + checkups (issues 5, 6): the answer is in `priv` (app/priv.h) --- */
+    /* --- privacy + checkups: the answer is in `priv` (app/priv.h) --- */
     APP_EV_PRIV_LOG,
     APP_EV_PRIV_CONSENTS,
     APP_EV_PRIV_CONSENT_SET,
@@ -68,7 +68,7 @@ enum app_event_kind {
     APP_EV_CK_ONE,
     APP_EV_CK_TREND,
     /* --- end privacy + checkups --- */
-    /* --- shopping and family requests (issue 7); payload in shop_data --- */
+    /* --- shopping and family requests; payload in shop_data --- */
     APP_EV_SHOP_OPERATORS, /* fetch_operators: struct shop_ops_payload */
     APP_EV_SHOP_CATALOGUE, /* fetch_catalogue: struct shop_catalogue */
     APP_EV_SHOP_ORDER,     /* send_order: net, status, kept; shop_data struct shop_order */
@@ -91,7 +91,7 @@ enum app_card_status {
     APP_CARD_REMOVED,      /* the card left during the operation */
     APP_CARD_ERROR,        /* the card or reader failed (timeout, unexpected answer) */
     APP_CARD_HUB_FAILED,   /* the hub could not be reached or did not accept the card */
-    /* --- card (issue 3) --- */
+    /* --- card --- */
     APP_CARD_TIMEOUT, /* the card did not finish within 10 s (a slow or badly placed card) */
 };
 
@@ -137,10 +137,10 @@ struct app_event {
     int count;          /* CHECKINS: items used; PENDING: items waiting */
     struct app_checkin items[APP_MAX_CHECKINS];
     struct app_card card; /* CARD_*: the card concerned */
-    /* --- privacy + checkups (issues 5, 6) --- */
+    /* --- privacy + checkups --- */
     struct priv_answer *priv; /* PRIV_* / CK_*: the parsed answer or NULL; owned by the event
                                  (free() it with the event: hubport_event_free) */
-    /* --- shopping and family requests (issue 7) --- */
+    /* --- shopping and family requests --- */
     void *shop_data; /* SHOP_* / REQ_*: the parsed answer (see kind); owned by the event */
     bool is_inbox;   /* REQ_LIST: the family member's inbox (else the resident's list) */
     /* ME of a home device: the resident's newest check-in at the hub is in `checkin` */
@@ -176,11 +176,11 @@ struct app_ports {
     /* The card session ended (終わる, idle, card removed): end it at the hub and forget
      * it. May be NULL. */
     void (*card_logout)(void *ctx);
-    /* --- privacy + checkups (issues 5, 6) --- */
+    /* --- privacy + checkups --- */
     /* One request for the resident's own data (with the card session) or the family's
      * alerts; answered by the APP_EV_PRIV_* / APP_EV_CK_* event of r->what. May be NULL. */
     uint32_t (*priv_request)(void *ctx, const struct priv_request *r);
-    /* --- shopping and family requests (issue 7); each may be NULL --- */
+    /* --- shopping and family requests; each may be NULL --- */
     uint32_t (*fetch_operators)(void *ctx);
     uint32_t (*fetch_catalogue)(void *ctx, long operator_id);
     /* Orders go through the outbox where there is one (kept, then delivered once). */

@@ -1,5 +1,5 @@
 /*
- * priv: the resident's own data in a card session (issues 5 and 6) and the family's alerts:
+ * priv: the resident's own data in a card session and the family's alerts:
  * the access log (私の情報の記録), consents (同意の設定), alerts (安否), checkups (健診の結果)
  * and item trends. This file holds the data the hub's answers become (parsed on the
  * platform side, platform/sdl/privport.c), the state the screens share, and the pure

@@ -42,7 +42,7 @@ static void frame(struct app *a, struct ui_rect c)
     int gap = app_gap(a);
     char head[256], tm[16], page_text[64], p1[16], p2[16], row[256];
 
-    /* --- privacy + checkups (issue 5): open alerts first, prominently --- */
+    /* --- privacy + checkups: open alerts first, prominently --- */
     int open = priv_open_alerts(a->pv.fam, a->pv.fam_n);
     if (open > 0) {
         char n[16], words[128];
@@ -203,7 +203,7 @@ static void sample(struct app *a, int variant)
     a->fam_page = variant == 1 ? 1 : 0;
     a->net = variant == 2 ? NET_DOWN : NET_OK;
     snprintf(a->name, sizeof a->name, "%s", app_s(a, "sample_name"));
-    /* privacy + checkups (issue 5): the open alerts banner */
+    /* privacy + checkups: the open alerts banner */
     if (variant == 0)
         priv_sample_alerts(a, a->pv.fam, &a->pv.fam_n, true);
 }

@@ -19,7 +19,7 @@ struct tile {
 };
 
 static const struct tile tiles[] = {
-    /* --- privacy + checkups (issues 5, 6) --- */
+    /* --- privacy + checkups --- */
     {"ck_list", "tile_ck", ICON_STATUS, &scr_ck_list},
     {"priv_alerts", "tile_priv_alerts", ICON_HELP, &scr_priv_alerts},
     {"priv_menu", "tile_priv_menu", ICON_CARD, &scr_priv_menu},

@@ -1,5 +1,5 @@
 /*
- * scr_shop_menu: the home tablet's くらしの 用事 menu (issue 7): 買い物を する, 注文を 見る,
+ * scr_shop_menu: the home tablet's くらしの 用事 menu: 買い物を する, 注文を 見る,
  * 家族に たのむ, 家族の 返事 — four choices, one tap from home. It also asks the hub which
  * operators deliver here and which family members may receive requests, so the next
  * screen has them.

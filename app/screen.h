@@ -30,7 +30,7 @@ struct screen {
     void (*sample)(struct app *a, int variant);
     /* optional: the title in words when it depends on state (else title_key is used) */
     void (*title)(const struct app *a, char *buf, size_t size);
-    /* --- card (issue 3) --- */
+    /* --- card --- */
     /* the screen shows the resident's own data: it needs a card session. Navigating to it
      * without one goes through the card login first (home: step-up, docs/ui.md) */
     bool needs_card;
@@ -56,9 +56,9 @@ extern const struct screen scr_card_pin;
 extern const struct screen scr_card_signing;
 extern const struct screen scr_card_message;
 extern const struct screen scr_session;
-/* --- card (issue 3): the home tablet's step-up card login (place the card) --- */
+/* --- card: the home tablet's step-up card login (place the card) --- */
 extern const struct screen scr_card_stepup;
-/* --- privacy + checkups (issues 5, 6) --- */
+/* --- privacy + checkups --- */
 extern const struct screen scr_priv_menu;
 extern const struct screen scr_priv_own;
 extern const struct screen scr_priv_log;
@@ -69,7 +69,7 @@ extern const struct screen scr_priv_fam_alerts;
 extern const struct screen scr_ck_list;
 extern const struct screen scr_ck_one;
 extern const struct screen scr_ck_item;
-/* --- shopping and family requests (issue 7) --- */
+/* --- shopping and family requests --- */
 extern const struct screen scr_shop_menu;
 extern const struct screen scr_shop_operators;
 extern const struct screen scr_shop_categories;

@@ -1,5 +1,5 @@
 /*
- * shop: the shopping and family-request state of the kiosk (issue 7), without a platform:
+ * shop: the shopping and family-request state of the kiosk, without a platform:
  * operators, one operator's catalogue, the cart (quantities with caps, the total in yen),
  * delivery slots, the order body sent to the hub, the resident's orders with their status
  * in words, and family requests. The platform parses the hub's JSON into these structs

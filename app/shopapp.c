@@ -1,5 +1,5 @@
 /*
- * shopapp: the app's side of shopping and family requests (issue 7): starting requests
+ * shopapp: the app's side of shopping and family requests: starting requests
  * through the ports, taking their answers into struct app_shop, the family member's
  * request inbox timer, and helpers the scr_shop_* / scr_req_* screens share (yen, status
  * words, pager). What a resident sees is decided here only from what the hub said: an

@@ -1,5 +1,5 @@
 /*
- * shopstate: the shopping and family-request part of struct app (issue 7), shared by
+ * shopstate: the shopping and family-request part of struct app, shared by
  * app.c and the scr_shop_* / scr_req_* screens only. Allocated with the app, wiped when a
  * session ends (nothing of it goes to disk here; the platform may cache the catalogue on a
  * home tablet, which is not personal data).

@@ -1,5 +1,5 @@
 /*
- * bench_audit.c: audit log rates on a real SQLite file (issue 5 "Done when").
+ * bench_audit.c: audit log rates on a real SQLite file (the figures docs/benchmarks.md reports).
  *
  *   bench_audit DIR [records=1000000] [batch=1000]
  *

@@ -1,6 +1,6 @@
 /*
  * bench_shop.c: checkup import rate, durable order creation rate and webhook delivery
- * latency of a real hubd on loopback (issues 6 and 7).
+ * latency of a real hubd on loopback.
  *
  *   bench_shop HUBD HUBCTL CATALOGUE [seconds=3] [clients=8]
  *

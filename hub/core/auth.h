@@ -38,7 +38,7 @@ const char *auth_status_str(enum auth_status s);
 /* Resolves the Authorization header value (may be NULL) into *p. */
 enum auth_status auth_bearer(sqlite3 *db, const char *authorization, struct auth_principal *p);
 
-/* Card session lifetimes (issue 3): idle and absolute, in seconds. */
+/* Card session lifetimes: idle and absolute, in seconds. */
 #define AUTH_SESSION_IDLE     (15 * 60)
 #define AUTH_SESSION_ABSOLUTE (60 * 60)
 

@@ -1,6 +1,6 @@
 /*
- * gate.h: the one authorization decision for every release of a resident's personal data
- * (issue 5 item 3). Every handler that returns or sends personal data calls gate_check()
+ * gate.h: the one authorization decision for every release of a resident's personal data.
+ * Every handler that returns or sends personal data calls gate_check()
  * inside its writer job, so the decision, the release and its audit record share one
  * transaction: a consent revoked by an earlier commit is seen by every later request.
  *

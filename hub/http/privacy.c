@@ -1,7 +1,7 @@
 /*
  * privacy.c: the resident's own views and choices in a card session (access log,
  * consents, alerts), the help button, and the alert endpoints for family and city staff
- * (issue 5). Every release goes through gate_check() inside a writer job together with
+ *. Every release goes through gate_check() inside a writer job together with
  * its audit record; a revoked consent therefore stops the very next request.
  */
 #include "audit.h"

@@ -1,5 +1,5 @@
 /*
- * ckstore.h: storing imported health checkups (issue 6), shared by `hubctl checkup-import`
+ * ckstore.h: storing imported health checkups, shared by `hubctl checkup-import`
  * and hubd's `POST /v1/checkups`. Parsing, validation and the content hash are the checkup
  * library's (hub/checkup); this module matches each checkup to an enrolled resident by the
  * insured person's member key recorded at enrolment, and writes the checkups, their results

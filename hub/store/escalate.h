@@ -1,5 +1,5 @@
 /*
- * escalate.h: missed check-in escalation and help alerts (issue 5 item 7).
+ * escalate.h: missed check-in escalation and help alerts.
  *
  * Each resident has a daily deadline (minutes after midnight, Japan time, UTC+9). A pass
  * at time `now` raises, for every resident with no sign of life since local midnight (a

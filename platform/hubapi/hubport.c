@@ -12,9 +12,9 @@
 
 #include "feature.h"
 #include "hubclient.h"
-#include "privport.h" /* privacy + checkups (issues 5, 6) */
+#include "privport.h" /* privacy + checkups */
 #include "sender.h"
-#include "shopport.h" /* shopping and family requests (issue 7) */
+#include "shopport.h" /* shopping and family requests */
 
 struct hubport {
     /* signs of life waiting in the outbox (0 or 1: one is enough); not counted as
@@ -27,10 +27,10 @@ struct hubport {
     void *card_ctx; /* cardport, when the card reader is used */
     uint32_t (*card_login)(void *ctx, uint32_t seq, const char *pin, size_t len, int min);
     void (*card_logout)(void *ctx);
-    /* --- privacy + checkups (issues 5, 6): where the card session's token comes from --- */
+    /* --- privacy + checkups: where the card session's token comes from --- */
     const char *(*session_of)(void *ctx);
     void *session_ctx;
-    /* --- shopping (issue 7): the home tablet's catalogue cache folder, "" = none --- */
+    /* --- shopping: the home tablet's catalogue cache folder, "" = none --- */
     char cache_dir[512];
 };
 
@@ -47,7 +47,7 @@ static const char *kind_name(enum app_event_kind k)
         return "help";
     case APP_EV_PENDING:
         return "pending";
-    /* --- shopping and family requests (issue 7) --- */
+    /* --- shopping and family requests --- */
     case APP_EV_SHOP_OPERATORS:
     case APP_EV_SHOP_CATALOGUE:
     case APP_EV_SHOP_ORDER:
@@ -126,7 +126,7 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
     ev->net_tls = err == HUBC_E_TLS;
-    /* --- shopping and family requests (issue 7) --- */
+    /* --- shopping and family requests --- */
     if (feature_shop_owns(ev->kind)) {
         shopport_parse(ev, err, status, body);
         return;
@@ -239,7 +239,7 @@ static void on_report(void *ctx, struct sender_report *r)
         return;
     }
     ev->kind = APP_EV_CHECKIN_DONE;
-    /* shopping and family requests (issue 7): orders and requests go through the outbox too */
+    /* shopping and family requests: orders and requests go through the outbox too */
     if (shopport_report_kind(r->kind) >= 0)
         ev->kind = (enum app_event_kind)shopport_report_kind(r->kind);
     if (strcmp(r->kind, "activity") == 0)
@@ -289,7 +289,7 @@ static void on_done(void *ctx, struct hubc_result *res)
     }
     ev->kind = (enum app_event_kind)res->tag;
     ev->req = res->id;
-    /* --- shopping and family requests (issue 7) --- */
+    /* --- shopping and family requests --- */
     if (res->tag == HUBPORT_TAG_INBOX) {
         ev->kind = APP_EV_REQ_LIST;
         ev->is_inbox = true;
@@ -360,7 +360,7 @@ struct hubport *hubport_create(const char *hub_url, const char *token, const cha
         struct sender_config sc = {.outbox_path = outbox_path, .hub = cfg};
         char why[256] = "";
         hp->sender = sender_create(&sc, on_report, hp, why, sizeof why);
-        /* shopping (issue 7): catalogues are cached beside the outbox (home tablet only) */
+        /* shopping: catalogues are cached beside the outbox (home tablet only) */
         snprintf(hp->cache_dir, sizeof hp->cache_dir, "%s", outbox_path);
         char *slash = strrchr(hp->cache_dir, '/');
         if (slash)
@@ -397,12 +397,12 @@ void hubport_event_free(void *data1)
 {
     struct app_event *ev = data1;
     if (ev)
-        free(ev->priv);      /* privacy + checkups (issues 5, 6) */
-    shopport_event_free(ev); /* shopping and family requests (issue 7) */
+        free(ev->priv);      /* privacy + checkups */
+    shopport_event_free(ev); /* shopping and family requests */
     free(data1);
 }
 
-/* --- shopping and family requests (issue 7) --- */
+/* --- shopping and family requests --- */
 struct hubc *hubport_client(struct hubport *hp)
 {
     return hp->client;
@@ -419,7 +419,7 @@ void hubport_post_event(struct hubport *hp, struct app_event *ev)
 }
 /* --- end shopping and family requests --- */
 
-/* --- privacy + checkups (issues 5, 6) --- */
+/* --- privacy + checkups --- */
 void hubport_set_session_source(struct hubport *hp, const char *(*session_of)(void *ctx), void *ctx)
 {
     hp->session_of = session_of;
@@ -563,6 +563,6 @@ struct app_ports hubport_ports(struct hubport *hp)
                           .priv_request = privport_request /* privacy + checkups */,
                           .fetch_help = fetch_help,
                           .send_activity = send_activity};
-    shopport_bind(&p, hp->cache_dir); /* shopping and family requests (issue 7) */
+    shopport_bind(&p, hp->cache_dir); /* shopping and family requests */
     return p;
 }

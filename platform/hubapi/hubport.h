@@ -57,7 +57,7 @@ void hubport_set_card(struct hubport *hp, void *ctx,
 uint32_t hubport_submit_raw(struct hubport *hp, enum hubc_method m, const char *path,
                             const char *body, const char *card_session, uint32_t tag);
 
-/* --- privacy + checkups (issues 5, 6) --- */
+/* --- privacy + checkups --- */
 /* Where the card session's token comes from (the card port); NULL/none without a card. */
 void hubport_set_session_source(struct hubport *hp, const char *(*session_of)(void *ctx),
                                 void *ctx);
@@ -69,7 +69,7 @@ const char *hubport_card_session(struct hubport *hp);
  * status and the payload. */
 void hubport_parse(struct app_event *ev, int hubc_err, long status, const char *body);
 
-/* --- shopping and family requests (issue 7): for shopport.c --- */
+/* --- shopping and family requests: for shopport.c --- */
 struct sender;
 struct hubc *hubport_client(struct hubport *hp);
 /* NULL without an outbox */

@@ -1,7 +1,7 @@
 /*
  * privport: the priv_request port (app/priv.h) over the hub client, and the parsing of the
- * hub's answers for the resident's own data and the family's alerts (docs/api.md, issues 5
- * and 6) into struct priv_answer. Session endpoints go out with the card session's token
+ * hub's answers for the resident's own data and the family's alerts (docs/api.md)
+ * into struct priv_answer. Session endpoints go out with the card session's token
  * (X-Card-Session) from the card port; nothing personal is logged.
  */
 #ifndef PRIVPORT_H

@@ -1,5 +1,5 @@
 /*
- * shopport: the shopping and family-request ports (issue 7) over the hub client, and the
+ * shopport: the shopping and family-request ports over the hub client, and the
  * parsers of the hub's answers into app/shop.h structs (cJSON, every list capped).
  *
  *  - operators and catalogues: GET /v1/operators, GET /v1/operators/{id}/catalogue; the

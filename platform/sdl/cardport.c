@@ -41,10 +41,10 @@ struct cardport {
     unsigned char chal[CHALLENGE_MAX];
     size_t chal_len;
     char session[SESSION_MAX];
-    /* card (issue 3): the app gave up on the login in progress (Back while signing):
+    /* card: the app gave up on the login in progress (Back while signing):
      * its answer is not reported, and a session it opens is ended at once */
     bool abandoned;
-    unsigned logouts_pending; /* card (issue 3): logouts sent, not answered yet */
+    unsigned logouts_pending; /* card: logouts sent, not answered yet */
 };
 
 static void post_card(void *ctx, const struct card_event *ev)
@@ -183,7 +183,7 @@ static uint32_t login(void *ctx, uint32_t card_seq, const char *pin, size_t pin_
     return cp->login_id;
 }
 
-/* privacy + checkups (issues 5, 6): the session's token for the resident's own data */
+/* privacy + checkups: the session's token for the resident's own data */
 static const char *session_of(void *ctx)
 {
     struct cardport *cp = ctx;
@@ -192,7 +192,7 @@ static const char *session_of(void *ctx)
 
 void cardport_bind(struct cardport *cp, struct hubport *hp)
 {
-    hubport_set_session_source(hp, session_of, cp); /* privacy + checkups (issues 5, 6) */
+    hubport_set_session_source(hp, session_of, cp); /* privacy + checkups */
     hubport_set_card(hp, cp, login, logout);
 }
 

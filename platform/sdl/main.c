@@ -35,7 +35,7 @@
 #include "hubport.h"
 #include "kconfig.h"
 #include "render.h"
-#include "shoppics.h" /* shopping and family requests (issue 7) */
+#include "shoppics.h" /* shopping and family requests */
 #include "script.h"
 #include "sdnotify.h"
 #include "textcache.h"
@@ -199,7 +199,7 @@ static uint64_t mono_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* --- card (issue 3): KIOSK_SCREEN_LOG=1 prints "screen NAME at MONO_MS" to stderr when a
+/* --- card: KIOSK_SCREEN_LOG=1 prints "screen NAME at MONO_MS" to stderr when a
  * frame showing another screen has been presented, and "tap ID at MONO_MS" when a script
  * tap is released (CLOCK_MONOTONIC; read by tests/kiosk/bench_card_kiosk.c) --- */
 static bool screen_log_on(void)
@@ -270,7 +270,7 @@ static int draw(struct kiosk *k, const char *png)
     int rc = 0;
     app_frame(k->app);
     render_draw(k->ren, k->tc, app_ui(k->app));
-    shoppics_draw_frame(k->ren, k->app); /* shopping (issue 7): catalogue pictures */
+    shoppics_draw_frame(k->ren, k->app); /* shopping: catalogue pictures */
     if (png) {
         SDL_Surface *s = k->surface;
         SDL_Surface *tmp = NULL;
@@ -293,7 +293,7 @@ static int draw(struct kiosk *k, const char *png)
     }
     SDL_RenderPresent(k->ren);
     k->frames++;
-    static const char *logged; /* card (issue 3): the screen last reported */
+    static const char *logged; /* card: the screen last reported */
     if (screen_log_on() && logged != app_screen_name(k->app)) {
         logged = app_screen_name(k->app);
         screen_log("screen", logged);
@@ -367,7 +367,7 @@ static int run_bench_render(struct kiosk *k)
             uint64_t t0 = mono_ns();
             app_frame(k->app);
             render_draw(k->ren, k->tc, app_ui(k->app));
-            shoppics_draw_frame(k->ren, k->app); /* shopping (issue 7) */
+            shoppics_draw_frame(k->ren, k->app); /* shopping */
             SDL_RenderPresent(k->ren);
             t[j] = mono_ns() - t0;
             all[nall++] = t[j];
@@ -442,7 +442,7 @@ static int step(struct kiosk *k, struct runner *r)
             return s->op == SC_PRESS ? 1 : 0; /* the pressed frame is drawn first */
         }
         app_pointer(k->app, APP_POINTER_UP, r->px, r->py);
-        if (screen_log_on()) /* card (issue 3) */
+        if (screen_log_on()) /* card */
             screen_log("tap", s->arg);
         return 1;
     case SC_RELEASE:
@@ -793,7 +793,7 @@ int main(int argc, char **argv)
         ports = hubport_ports(k.hub);
     }
 #ifdef KIOSK_HAVE_CARD
-    /* card (issue 3): a home tablet uses a reader (step-up) only when told to */
+    /* card: a home tablet uses a reader (step-up) only when told to */
     bool want_card =
         strcmp(k.cfg.profile, "public") == 0
             ? k.cfg.card_reader
@@ -828,7 +828,7 @@ int main(int argc, char **argv)
         .sensitive_close_ms = (uint64_t)k.cfg.sensitive_close_s * 1000,
         .family_refresh_ms = (uint64_t)k.cfg.family_refresh_s * 1000,
         .key_seed = seed,
-        /* card (issue 3): not configured = -1 in kconfig, 0/0 here */
+        /* card: not configured = -1 in kconfig, 0/0 here */
         .service_open_min = k.cfg.service_open_min < 0 ? 0 : k.cfg.service_open_min,
         .service_close_min = k.cfg.service_close_min < 0 ? 0 : k.cfg.service_close_min,
     };
@@ -842,7 +842,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "kiosk: %s: %s\n", app_status_str(ast), err);
         goto out;
     }
-    /* shopping (issue 7): catalogue samples show the demo pictures */
+    /* shopping: catalogue samples show the demo pictures */
     if (k.o.catalogue || k.o.bench_render || k.o.screen) {
         char pics[700];
         snprintf(pics, sizeof pics, "%s/shop-sample", k.cfg.assets_dir);
@@ -877,7 +877,7 @@ int main(int argc, char **argv)
         rc = 1;
 out:
 #ifdef KIOSK_HAVE_CARD
-    cardport_finish(k.cards, k.raw_type, 1000); /* card (issue 3): logouts reach the hub */
+    cardport_finish(k.cards, k.raw_type, 1000); /* card: logouts reach the hub */
     cardport_destroy(k.cards);
 #endif
     hubport_destroy(k.hub);
@@ -885,7 +885,7 @@ out:
     app_destroy(k.app);
     tones_destroy(k.tones);
     textcache_destroy(k.tc);
-    shoppics_clear(); /* shopping (issue 7): textures before their renderer */
+    shoppics_clear(); /* shopping: textures before their renderer */
     if (k.ren)
         SDL_DestroyRenderer(k.ren);
     SDL_FreeSurface(k.surface);

@@ -1,5 +1,5 @@
 /*
- * shoppics: the catalogue's pictures on screen (issue 7). The hub sends them base64 in the
+ * shoppics: the catalogue's pictures on screen. The hub sends them base64 in the
  * catalogue answer; the worker puts the decoded bytes here (shoppics_put, the kiosk's
  * picture sink of shopport.h), and the UI thread turns them into textures with SDL2_image
  * the first time they are drawn and draws them into the rectangles the app reserved (app:

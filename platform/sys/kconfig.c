@@ -51,7 +51,7 @@ void kconfig_defaults(struct kconfig *cfg, const char *font_dir, const char *ass
     snprintf(cfg->assets_dir, sizeof cfg->assets_dir, "%s", assets_dir ? assets_dir : "");
 }
 
-/* "H:MM" at *p (0:00..24:00); advances *p. Card (issue 3): service hours. */
+/* "H:MM" at *p (0:00..24:00); advances *p. Card: service hours. */
 static bool parse_hm(const char **p, int *min)
 {
     char *end;

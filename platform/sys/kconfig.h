@@ -56,8 +56,8 @@ struct kconfig {
     char assets_dir[KCONFIG_MAX_VALUE];
     char outbox_path[KCONFIG_MAX_VALUE];
     bool card_reader;
-    bool card_reader_set; /* card (issue 3): the file named card_reader (home: off unless) */
-    /* card (issue 3): service hours in minutes after midnight, Japan time; -1 = not set */
+    bool card_reader_set; /* card: the file named card_reader (home: off unless) */
+    /* card: service hours in minutes after midnight, Japan time; -1 = not set */
     int service_open_min, service_close_min;
 };
 

@@ -1,7 +1,7 @@
 /*
  * hubtest.c: the black-box test helpers (see hubtest.h).
  *
- * ht_req() also checks issue 5's "every release produced exactly one audit record" on
+ * ht_req() also checks the rule "every release produced exactly one audit record" on
  * every answer of every hub test: a 2xx answer of an endpoint that releases personal data
  * must have left exactly the audit records of that release under the X-Request-Id the hub
  * returned (the id it writes into each record), no more and no fewer.

@@ -25,7 +25,7 @@ struct hubtest {
     int tls; /* talk https with the CA in ca_file */
     char ca_file[256];
     const char *content_type; /* of request bodies; NULL = application/json */
-    /* Issue 5: answers of releases whose audit records ht_req checked (see hubtest.c),
+    /* Answers of releases whose audit records ht_req checked (see hubtest.c),
      * and the Idempotency-Keys answered so far (a repeat is a replay: no new record). */
     long releases_checked;
     char idem[HT_IDEM_MAX][192];
@@ -62,7 +62,7 @@ int ht_stop(struct hubtest *t);
 /*
  * One HTTP request. Every 2xx answer of an endpoint that releases personal data is also
  * checked to have left exactly its audit records under the X-Request-Id it carries
- * (issue 5: one per release); a mismatch is a failed CHECK of the running test. token ->
+ * (one per release); a mismatch is a failed CHECK of the running test. token ->
  * Authorization: Bearer, session -> X-Card-Session, idem -> Idempotency-Key (each may be NULL).
  * body may be NULL (no body). Returns the status (0 on transport failure); *resp (may be NULL) gets
  * the owned body text.

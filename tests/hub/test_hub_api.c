@@ -1,5 +1,5 @@
 /*
- * test_hub_api.c: black-box tests of the walking-skeleton API (issue 2) against the real
+ * test_hub_api.c: black-box tests of the walking-skeleton API against the real
  * hubd on 127.0.0.1 with an ephemeral port and a temp database: check-ins stored and
  * audited, 401/400/413/403 with JSON errors in words, restart keeps data, Idempotency-Key,
  * health, /v1/me, and a failing audit write that must fail the request.

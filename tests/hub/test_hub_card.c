@@ -1,5 +1,5 @@
 /*
- * test_hub_card.c: black-box tests of card login (issue 3 items 5-6) against the real
+ * test_hub_card.c: black-box tests of card login (challenge, signature, session) against the real
  * hubd, with certificates from the project's test CA (tools/testca/make-ca.sh) and
  * signatures made here with the certificates' keys exactly as the card makes them
  * (RSASSA-PKCS1-v1_5, SHA-256, over the challenge bytes). Every refusal the issue lists is

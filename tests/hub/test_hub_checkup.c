@@ -1,5 +1,5 @@
 /*
- * test_hub_checkup.c: black-box tests of checkups in the hub (issue 6) against the real
+ * test_hub_checkup.c: black-box tests of checkups in the hub against the real
  * hubd and hubctl: source organisations import eCheckup Bundles and CSV over the API
  * (Idempotency-Key, 2 MiB cap on that endpoint only) and by hubctl; rejections name the
  * entry and the reason and leave nothing behind; re-import changes nothing; an unknown

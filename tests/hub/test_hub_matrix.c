@@ -1,6 +1,6 @@
 /*
  * test_hub_matrix.c: the authorization matrix over the checkup, shopping and family-request
- * endpoints (issues 6 and 7) x every role, against the real hubd. Resident 1 has checkups
+ * endpoints x every role, against the real hubd. Resident 1 has checkups
  * from a consented source, an order with address consent, and a pending family request;
  * every other role (anonymous, resident 2's home device, a public kiosk with and without
  * resident 2's session, family of resident 2, family of resident 1 after revoking consent,

@@ -1,5 +1,5 @@
 /*
- * test_hub_orders.c: black-box tests of shopping orders and family requests (issue 7)
+ * test_hub_orders.c: black-box tests of shopping orders and family requests
  * against the real hubd, hubctl and the real webhook receiver tools/opreceiver, all on
  * 127.0.0.1: catalogues with pictures; Idempotency-Key semantics over HTTP; the operator's
  * view with exactly the listed keys, with and without the address consent, and pseudonyms

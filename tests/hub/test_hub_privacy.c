@@ -1,5 +1,5 @@
 /*
- * test_hub_privacy.c: black-box tests of the privacy core (issue 5) against the real hubd:
+ * test_hub_privacy.c: black-box tests of the privacy core against the real hubd:
  * consent and its immediate revocation, the resident's access log and consent list in a
  * card session, missed check-in escalation with the test clock (no sleeping), help alerts
  * and acknowledgements, an authorization matrix over every endpoint x role, "every release

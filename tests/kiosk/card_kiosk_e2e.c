@@ -118,11 +118,11 @@ static void t_wrong_pin_then_login_then_pull(void)
     CHECK(strstr(j, "山田") == NULL);
     CHECK(strstr(j, "置いてください") != NULL);
     free(j);
-    /* card (issue 3): the session is ended at the hub, not only on the screen */
+    /* card: the session is ended at the hub, not only on the screen */
     CHECK(hub_session_ended(1) == 0);
 }
 
-/* --- card (issue 3): helpers for the scenarios below --- */
+/* --- card: helpers for the scenarios below --- */
 
 #define READER "Virtual PCD 00 00"
 
@@ -421,7 +421,7 @@ static void t_no_reader(void)
     free(j);
 }
 
-/* --- end card (issue 3) --- */
+/* --- end card --- */
 
 int main(int argc, char **argv)
 {
@@ -446,7 +446,7 @@ int main(int argc, char **argv)
         return 1;
     }
     TEST_RUN(t_wrong_pin_then_login_then_pull);
-    /* --- card (issue 3) --- */
+    /* --- card --- */
     TEST_RUN(t_end_with_card_left);
     TEST_RUN(t_last_try_refused);
     TEST_RUN(t_blocked);

@@ -1,5 +1,5 @@
 /*
- * e2e_priv_card: the resident's own data on real parts (issues 5 and 6): a private pcscd
+ * e2e_priv_card: the resident's own data on real parts: a private pcscd
  * with the vpcd reader and the virtual card (tests/card/cardenv), a real hub (hubd +
  * hubctl from the build, SQLite in a temp dir) and the real kiosk binary, headless, driven
  * by scripts. Journeys:

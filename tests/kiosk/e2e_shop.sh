@@ -1,5 +1,5 @@
 #!/bin/sh
-# End to end for shopping and family requests (issue 7) on real parts: a real hub (hubd)
+# End to end for shopping and family requests on real parts: a real hub (hubd)
 # on 127.0.0.1 (ephemeral port) with a fresh database made with hubctl, an operator with
 # the demo catalogue imported (pictures checked by the hub); headless kiosks driven by
 # --script; the operator's side with curl against the operator API.

@@ -247,7 +247,7 @@ static void t_session_end_button(void)
     at_close(&t);
 }
 
-/* --- card (issue 3): step-up before screens that need a card session (home tablet) --- */
+/* --- card: step-up before screens that need a card session (home tablet) --- */
 
 static int logouts; /* card_logout port calls */
 
@@ -449,7 +449,7 @@ static void t_public_session_idle_logout(void)
     at_close(&t);
 }
 
-/* --- end card (issue 3) --- */
+/* --- end card --- */
 
 int main(void)
 {
@@ -460,7 +460,7 @@ int main(void)
     TEST_RUN(t_cards_that_cannot_log_in);
     TEST_RUN(t_idle_logout_reminds_to_take_the_card);
     TEST_RUN(t_session_end_button);
-    /* --- card (issue 3) --- */
+    /* --- card --- */
     TEST_RUN(t_stepup_login_then_screen);
     TEST_RUN(t_stepup_cancel_and_failures);
     TEST_RUN(t_stepup_card_removed_and_timeout);

@@ -72,7 +72,7 @@ static void t_errors_in_words(void)
     CHECK_INT_EQ(parse(&c, "sound = maybe\n", err, sizeof err), KCONFIG_E_VALUE);
 }
 
-/* --- card (issue 3): the public kiosk's service hours --- */
+/* --- card: the public kiosk's service hours --- */
 static void t_service_hours(void)
 {
     struct kconfig c;
@@ -137,6 +137,6 @@ int main(void)
     TEST_RUN(t_defaults_and_keys);
     TEST_RUN(t_errors_in_words);
     TEST_RUN(t_caps);
-    TEST_RUN(t_service_hours); /* card (issue 3) */
+    TEST_RUN(t_service_hours); /* card */
     return test_summary();
 }

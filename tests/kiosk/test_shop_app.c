@@ -1,5 +1,5 @@
 /*
- * test_shop_app: shopping and family requests (issue 7) in the app without a window:
+ * test_shop_app: shopping and family requests in the app without a window:
  * cart arithmetic and caps, the order body, delivery slots, paging, status words, request
  * codes and answers; then the screens driven by taps and fake port answers: the shop
  * journey to 注文しました only after the hub's answer, 送信待ち while kept, a refusal in

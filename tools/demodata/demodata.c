@@ -1,5 +1,5 @@
 /*
- * demodata: writes the demo's health-checkup files for the three demo residents (issue 6).
+ * demodata: writes the demo's health-checkup files for the three demo residents.
  *
  *   demodata OUTDIR
  *

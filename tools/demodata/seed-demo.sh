@@ -1,5 +1,5 @@
 #!/bin/sh
-# seed-demo.sh: seeds a demo hub database with checkups and shopping (issues 6 and 7):
+# seed-demo.sh: seeds a demo hub database with checkups and shopping:
 # two source organisations (the city's health system and an insurer), several years of
 # eCheckup Bundles for the three demo residents (tools/demodata), consents so the kiosk
 # shows consented sources (and, for resident 2, hides the insurer it did not consent to),
