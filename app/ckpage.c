@@ -19,12 +19,53 @@ static void add(struct ckpage *pg, struct ckpage_block b)
         pg->b[pg->n++] = b;
 }
 
+void ckpage_begin(struct ckpage *pg)
+{
+    pg->n = 0;
+    pg->store_len = 0;
+}
+
+/* Where to end a piece of at most max bytes of s: after the last 。 or line break, else
+ * after the last space, else before the last whole character. */
+static size_t piece_len(const char *s, size_t max)
+{
+    size_t space = 0;
+    for (size_t i = max; i > max / 2; i--) {
+        if (i >= 3 && memcmp(s + i - 3, "。", 3) == 0)
+            return i;
+        if (s[i - 1] == '\n')
+            return i;
+        if (!space && s[i - 1] == ' ')
+            space = i;
+    }
+    if (space)
+        return space;
+    size_t n = max;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 void ckpage_para(struct ckpage *pg, const char *text, enum ui_font font, enum icon_id icon,
                  bool warn)
 {
-    if (text && text[0])
+    if (!text || !text[0])
+        return;
+    size_t len = strlen(text);
+    while (len > CKPAGE_PARA_BYTES && pg->store_len + CKPAGE_PARA_BYTES + 1 <= CKPAGE_STORE) {
+        size_t n = piece_len(text, CKPAGE_PARA_BYTES);
+        char *piece = pg->store + pg->store_len;
+        memcpy(piece, text, n);
+        piece[n] = '\0';
+        pg->store_len += n + 1;
         add(pg, (struct ckpage_block){
-                    .kind = CKP_PARA, .text = text, .font = font, .icon = icon, .warn = warn});
+                    .kind = CKP_PARA, .text = piece, .font = font, .icon = icon, .warn = warn});
+        icon = ICON_NONE; /* beside the first piece only */
+        text += n;
+        len -= n;
+    }
+    add(pg, (struct ckpage_block){
+                .kind = CKP_PARA, .text = text, .font = font, .icon = icon, .warn = warn});
 }
 
 void ckpage_keep(struct ckpage *pg)

@@ -34,9 +34,17 @@ struct ckpage_block {
 
 #define CKPAGE_BLOCKS 200
 
+/* A paragraph longer than this is split (at a sentence end, a line break or a space,
+ * else between characters) into paragraphs the line breaker takes whole (textwrap reads
+ * at most 4096 bytes of a text). */
+#define CKPAGE_PARA_BYTES 4000
+#define CKPAGE_STORE      (80 * 1024)
+
 struct ckpage {
     int n;
     struct ckpage_block b[CKPAGE_BLOCKS];
+    size_t store_len;
+    char store[CKPAGE_STORE]; /* the pieces of split paragraphs */
 };
 
 /* What the screen supplies: boxes are drawn by draw_box; the pager's words come from
@@ -47,6 +55,8 @@ struct ckpage_ops {
     const char *row_prefix; /* row ids: "<prefix>_<k>", k = 0.. on the page */
 };
 
+/* Starts a frame's list (forgets the last one). */
+void ckpage_begin(struct ckpage *pg);
 void ckpage_para(struct ckpage *pg, const char *text, enum ui_font font, enum icon_id icon,
                  bool warn);
 /* The last block added becomes a heading kept with the next one / is indented. */

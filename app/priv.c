@@ -135,8 +135,38 @@ const char *ck_code_words(const struct app *a, const struct ck_item *it)
     return other[0] && strcmp(other, it->code) != 0 ? other : NULL;
 }
 
-void ck_value_text(const struct app *a, const struct ck_item *it, char *buf, size_t size)
+const char *ck_item_text(const struct ck_detail *d, const struct ck_item *it)
 {
+    if (!d || it->text_len == 0 || it->text_at >= d->pool_len)
+        return "";
+    return d->pool + it->text_at;
+}
+
+void ck_item_set_text(struct ck_detail *d, struct ck_item *it, const char *s)
+{
+    size_t len = strlen(s), n = len < CK_TEXT_MAX ? len : CK_TEXT_MAX;
+    size_t room = CK_POOL_MAX - d->pool_len;
+    it->text_at = d->pool_len;
+    it->text_len = 0;
+    if (room == 0) {
+        it->text_cut = len > 0;
+        return;
+    }
+    if (n >= room)
+        n = room - 1;
+    while (n > 0 && n < len && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--; /* never half a character */
+    it->text_cut = n < len;
+    memcpy(d->pool + d->pool_len, s, n);
+    d->pool[d->pool_len + n] = '\0';
+    it->text_len = (uint32_t)n;
+    d->pool_len += (uint32_t)n + 1;
+}
+
+void ck_value_text(const struct app *a, const struct ck_detail *d, const struct ck_item *it,
+                   char *buf, size_t size)
+{
+    const char *text = ck_item_text(d, it);
     const char *w;
     if (it->has_value) {
         ck_num_unit(it->value, it->unit_display, buf, size);
@@ -145,8 +175,8 @@ void ck_value_text(const struct app *a, const struct ck_item *it, char *buf, siz
     } else if (it->kind == CK_K_CODE && it->code[0]) {
         /* a code we have no words for: said to be one, never shown as if it were a value */
         i18n_format(buf, size, app_s(a, "ck_code_unknown"), it->code, NULL, NULL, NULL);
-    } else if (it->text[0]) {
-        snprintf(buf, size, "%s", it->text);
+    } else if (text[0]) {
+        snprintf(buf, size, "%s", text);
     } else {
         snprintf(buf, size, "—");
     }

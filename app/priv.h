@@ -30,11 +30,14 @@ struct app_event;
 #define CK_LIST_MAX       40
 #define CK_ITEMS_MAX      160 /* results in one checkup (特定健診 with its questionnaire: ~70) */
 #define CK_POINTS_MAX     20
-#define CK_NAME_MAX       256 /* an item's or a checkup place's name: never cut on screen */
-#define CK_TEXT_MAX                                                                                \
-    4096                 /* a text result (the doctor's comment, findings), whole: the             \
-                            most textwrap wraps; a longer one is cut at a character */
-#define CK_CODE_MAX   64 /* a qualitative result's code as sent, and its words */
+/* an item's or a checkup place's name: never cut on screen */
+#define CK_NAME_MAX 256
+/* one text result (the doctor's comment, findings) whole: the hub's 4000 characters */
+#define CK_TEXT_MAX 12288
+/* every text result of one checkup together; what does not fit is cut and said so */
+#define CK_POOL_MAX (64 * 1024)
+/* a qualitative result's code as sent, and its words */
+#define CK_CODE_MAX   64
 #define PRIV_WORD     64
 #define PRIV_NAME     96
 #define PRIV_SENTENCE 320
@@ -150,7 +153,8 @@ struct ck_item {
     char code[CK_CODE_MAX];     /* CODE: the code as sent ("1", "－", "2+") */
     char words_ja[CK_CODE_MAX]; /* CODE: the code in words from the hub (マイナス), or "" */
     char words_en[CK_CODE_MAX];
-    char text[CK_TEXT_MAX]; /* TEXT / DATE: the whole string */
+    uint32_t text_at, text_len; /* TEXT / DATE: the whole string, in the checkup's pool */
+    bool text_cut;              /* the pool was full: only the start was kept */
     char unit_display[24];
     bool has_low, has_high;
     double low, high;
@@ -168,6 +172,8 @@ struct ck_detail {
     char org[CK_NAME_MAX];
     int n;
     struct ck_item items[CK_ITEMS_MAX];
+    uint32_t pool_len;
+    char pool[CK_POOL_MAX]; /* the items' texts, each NUL-terminated (ck_item_text) */
 };
 
 struct ck_point {
@@ -343,9 +349,16 @@ void priv_alert_sentence(const struct app *a, const struct priv_alert *al, char 
 /* Judgement: its words (基準内 / 保健指導 / 受診をおすすめ / 判定なし) and its icon. */
 const char *ck_judgement_words(const struct app *a, enum ck_judgement j);
 enum icon_id ck_judgement_icon(enum ck_judgement j);
+/* A text result's words (kept in d's pool), "" when none. */
+const char *ck_item_text(const struct ck_detail *d, const struct ck_item *it);
+/* Keeps s (up to CK_TEXT_MAX bytes) as it's text in d's pool; what does not fit is cut at a
+ * character boundary and it->text_cut set. */
+void ck_item_set_text(struct ck_detail *d, struct ck_item *it, const char *s);
 /* "6.8 %" (value with unit); a code result in words (マイナス, never the bare code); a text
- * result as it is; "—" none. Uses the app's language for the words. */
-void ck_value_text(const struct app *a, const struct ck_item *it, char *buf, size_t size);
+ * result as it is (from d, which may be NULL for an item outside a checkup); "—" none. Uses
+ * the app's language for the words. */
+void ck_value_text(const struct app *a, const struct ck_detail *d, const struct ck_item *it,
+                   char *buf, size_t size);
 /* A qualitative result's code in words in the app's language: the hub's words when it sent
  * them, else the common codes (－ ± + 2+ 3+ 4+ and their ASCII forms) mapped here; NULL
  * when the code is not one of those and the hub sent no words. */
@@ -376,7 +389,8 @@ void ck_date_words(const struct app *a, const char *date, char *buf, size_t size
  * Returns how many. */
 int ck_rows_order(const struct ck_detail *d, int *rows, int cap);
 /* A row's words: "収縮期血圧: 142 mmHg（受診をおすすめ）". */
-void ck_row_text(const struct app *a, const struct ck_item *it, char *buf, size_t size);
+void ck_row_text(const struct app *a, const struct ck_detail *d, const struct ck_item *it,
+                 char *buf, size_t size);
 
 /* --- catalogue samples (sample state without a hub) --- */
 void priv_sample_log(struct app *a, int n);

@@ -122,7 +122,7 @@ static bool trend_ready(const struct app *a, const struct ck_item *it)
 
 static void frame(struct app *a, struct ui_rect c)
 {
-    static char value[CK_TEXT_MAX + 64], thr[PRIV_SENTENCE], rng[PRIV_SENTENCE],
+    static char value[CK_CODE_MAX + 128], thr[PRIV_SENTENCE], rng[PRIV_SENTENCE],
         points[PRIV_SENTENCE * 8], words[PRIV_SENTENCE];
     static struct ckpage pg;
     struct priv_state *p = &a->pv;
@@ -132,14 +132,17 @@ static void frame(struct app *a, struct ui_rect c)
         return;
     }
     struct ui *ui = a->ui;
-    char v[CK_TEXT_MAX];
-    pg.n = 0;
+    char v[CK_CODE_MAX + 64];
+    ckpage_begin(&pg);
     chart_block = -1;
     ckpage_para(&pg, it->name, UI_FONT_BOLD, ICON_NONE, false);
-    ck_value_text(a, it, v, sizeof v);
     if (it->kind == CK_K_TEXT || it->kind == CK_K_DATE) {
-        ckpage_para(&pg, v, UI_FONT_REGULAR, ICON_NONE, false);
+        const char *text = ck_item_text(&p->ck, it);
+        ckpage_para(&pg, text[0] ? text : "—", UI_FONT_REGULAR, ICON_NONE, false);
+        if (it->text_cut)
+            ckpage_para(&pg, app_s(a, "ck_text_cut"), UI_FONT_REGULAR, ICON_NONE, false);
     } else {
+        ck_value_text(a, &p->ck, it, v, sizeof v);
         i18n_format(value, sizeof value, app_s(a, "ck_item_value"), v, NULL, NULL, NULL);
         ckpage_para(&pg, value, UI_FONT_BOLD, ICON_NONE, false);
     }

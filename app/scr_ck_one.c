@@ -102,10 +102,11 @@ static void summary_lines(const struct app *a, const struct ck_detail *d, char l
     *nlines = k;
 }
 
-void ck_row_text(const struct app *a, const struct ck_item *it, char *buf, size_t size)
+void ck_row_text(const struct app *a, const struct ck_detail *d, const struct ck_item *it,
+                 char *buf, size_t size)
 {
-    char v[CK_TEXT_MAX];
-    ck_value_text(a, it, v, sizeof v);
+    static char v[CK_TEXT_MAX]; /* UI thread only */
+    ck_value_text(a, d, it, v, sizeof v);
     if (it->judgement == CK_J_NONE)
         i18n_format(buf, size, app_s(a, "ck_row_plain"), it->name, v, NULL, NULL);
     else
@@ -144,7 +145,7 @@ static void frame(struct app *a, struct ui_rect c)
         priv_para(a, c, c.y, false, app_s(a, "ck_one_empty"));
         return;
     }
-    pg.n = 0;
+    ckpage_begin(&pg);
     ck_date_words(a, d->date, date, sizeof date);
     i18n_format(head, sizeof head, app_s(a, "ck_one_head"), date, d->org, NULL, NULL);
     int ns;
@@ -168,14 +169,16 @@ static void frame(struct app *a, struct ui_rect c)
                         NULL, NULL);
             ckpage_para(&pg, names[i], UI_FONT_BOLD, ICON_NONE, false);
             ckpage_keep(&pg);
-            ckpage_para(&pg, d->items[i].text[0] ? d->items[i].text : "—", UI_FONT_REGULAR,
-                        ICON_NONE, false);
+            const char *text = ck_item_text(d, &d->items[i]);
+            ckpage_para(&pg, text[0] ? text : "—", UI_FONT_REGULAR, ICON_NONE, false);
+            if (d->items[i].text_cut)
+                ckpage_para(&pg, app_s(a, "ck_text_cut"), UI_FONT_REGULAR, ICON_NONE, false);
         }
     int order[CK_ITEMS_MAX];
     int nr = ck_rows_order(d, order, CK_ITEMS_MAX);
     for (int k = 0; k < nr; k++) {
         const struct ck_item *it = &d->items[order[k]];
-        ck_row_text(a, it, rows[k], sizeof rows[k]);
+        ck_row_text(a, d, it, rows[k], sizeof rows[k]);
         ckpage_row(&pg, rows[k], ck_judgement_icon(it->judgement), order[k]);
     }
     static const struct ckpage_ops ops = {no_box, pager_words, "item"};
@@ -225,13 +228,14 @@ static void code_item(struct ck_item *it, const char *id, const char *name, cons
     it->judgement = j;
 }
 
-static void text_item(struct ck_item *it, const char *id, const char *name, const char *text)
+static void text_item(struct ck_detail *d, struct ck_item *it, const char *id, const char *name,
+                      const char *text)
 {
     memset(it, 0, sizeof *it);
     snprintf(it->identity, sizeof it->identity, "%s", id);
     snprintf(it->name, sizeof it->name, "%s", name);
     it->kind = CK_K_TEXT;
-    snprintf(it->text, sizeof it->text, "%s", text);
+    ck_item_set_text(d, it, text);
 }
 
 void priv_sample_checkup(struct app *a)
@@ -259,7 +263,7 @@ void priv_sample_checkup(struct app *a)
               CK_J_NORMAL);
     code_item(it++, "9C000", app_s(a, "sample_ck_long"), "1", app_s(a, "sample_ck_no_finding"),
               app_s(a, "sample_ck_no_finding"), CK_J_NORMAL);
-    text_item(it++, "9N501", app_s(a, "sample_ck_comment"), app_s(a, "sample_ck_comment_text"));
+    text_item(d, it++, "9N501", app_s(a, "sample_ck_comment"), app_s(a, "sample_ck_comment_text"));
     item(it++, "3B090", "γ-GT(γ-GTP)", 35, "U/L", 0, 50, 51, 101, true, CK_J_NORMAL, "");
     item(it++, "3F015", "LDL", 128, "mg/dL", 65, 139, 120, 140, true, CK_J_GUIDANCE, "");
     item(it++, "3C015", app_s(a, "sample_ck_cre"), 0.72, "mg/dL", 0.46, 0.79, 0, 0, true,

@@ -384,7 +384,7 @@ static enum ck_kind kind_of_result(const cJSON *it, bool has_value)
 
 /* kind "code": `text` is the code as sent and `text_ja`/`text_en` its words; "text" and
  * "date": `text` is the whole string (kept up to CK_TEXT_MAX). */
-static void parse_ck_result(const cJSON *it, struct ck_item *i)
+static void parse_ck_result(const cJSON *it, struct ck_detail *d, struct ck_item *i)
 {
     i->kind = kind_of_result(it, i->has_value);
     if (i->kind == CK_K_CODE) {
@@ -392,7 +392,8 @@ static void parse_ck_result(const cJSON *it, struct ck_item *i)
         str(it, "text_ja", i->words_ja, sizeof i->words_ja);
         str(it, "text_en", i->words_en, sizeof i->words_en);
     } else if (i->kind != CK_K_NUMBER) {
-        str(it, "text", i->text, sizeof i->text);
+        const cJSON *t = get(it, "text");
+        ck_item_set_text(d, i, cJSON_IsString(t) ? t->valuestring : "");
     }
 }
 
@@ -411,11 +412,12 @@ static bool parse_ck_one(const cJSON *root, struct priv_answer *x)
         if (d->n >= CK_ITEMS_MAX)
             break;
         struct ck_item *i = &d->items[d->n];
+        uint32_t pool_at = d->pool_len; /* an item skipped below gives its text back */
         memset(i, 0, sizeof *i);
         str(it, "identity", i->identity, sizeof i->identity);
         str(it, "name", i->name, sizeof i->name);
         i->has_value = dnum(it, "value", &i->value);
-        parse_ck_result(it, i);
+        parse_ck_result(it, d, i);
         str(it, "unit_display", i->unit_display, sizeof i->unit_display);
         if (!i->unit_display[0])
             str(it, "unit", i->unit_display, sizeof i->unit_display);
@@ -430,6 +432,8 @@ static bool parse_ck_one(const cJSON *root, struct priv_answer *x)
         str(it, "explain_en", i->explain_en, sizeof i->explain_en);
         if (i->name[0])
             d->n++;
+        else
+            d->pool_len = pool_at;
     }
     x->n = d->n;
     return d->id > 0;

@@ -62,7 +62,7 @@ static int walk_pages(struct apptest *t)
     int pages = 1;
     all_text[0] = '\0';
     add_frame_text(t);
-    while (ui_find_target(app_ui(t->app), "page_next") && pages < 60) {
+    while (ui_find_target(app_ui(t->app), "page_next") && pages < 100) {
         at_tap(t, "page_next");
         add_frame_text(t);
         pages++;
@@ -73,7 +73,7 @@ static int walk_pages(struct apptest *t)
 /* s in the collected text, spaces aside (a wrapped line drops the space it breaks at) */
 static bool seen(const char *s)
 {
-    static char hay[65536], needle[8192];
+    static char hay[65536], needle[16384];
     size_t h = 0, k = 0;
     for (const char *p = all_text; *p && h + 1 < sizeof hay; p++)
         if (*p != ' ')
@@ -126,8 +126,10 @@ static struct ck_item *code_item(struct ck_detail *d, const char *name, const ch
     return it;
 }
 
-/* A long comment: 30 sentences, ~1.6 KB (the old kiosk kept 63 bytes of it). */
+/* A long comment: 30 sentences, ~1.6 KB (the old kiosk kept 63 bytes of it); and one of
+ * the hub's longest, 4000 characters (12 KB, more than the line breaker takes at once). */
 static char comment[4000];
+static char longest[CK_TEXT_MAX + 1];
 
 static void make_comment(void)
 {
@@ -136,6 +138,13 @@ static void make_comment(void)
         size_t l = strlen(comment);
         snprintf(comment + l, sizeof comment - l, "所見%dは 様子を 見ましょう。", i);
     }
+    size_t l = 0;
+    for (int i = 0; l + 3 < 12000; i++) {
+        /* 「はい」 pattern without spaces and sentence ends for a stretch: the worst case */
+        memcpy(longest + l, i % 40 == 39 ? "。" : "あ", 3);
+        l += 3;
+    }
+    longest[l] = '\0';
 }
 
 static const char *LONG_NAME = "眼底検査（キースワグナー分類）左右それぞれの 所見と 医師の 判定と "
@@ -171,7 +180,7 @@ static void fill_checkup(struct ck_detail *d)
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "医師の判断");
     c->kind = CK_K_TEXT;
-    snprintf(c->text, sizeof c->text, "%s", comment);
+    ck_item_set_text(d, c, comment);
 }
 
 static bool open_checkup(struct apptest *t, const char *lang, int scale)
@@ -246,7 +255,7 @@ static void t_rows_attention_first_and_nothing_dropped(void)
             CHECK(pages > 1 && pages < 60);
             for (int k = 0; k < n; k++) {
                 char row[1024];
-                ck_row_text(t.app, &d->items[order[k]], row, sizeof row);
+                ck_row_text(t.app, d, &d->items[order[k]], row, sizeof row);
                 if (!seen(row))
                     fprintf(stderr, "%s %d %%: row not shown: %s\n", langs[l], scales[s], row);
                 CHECK(seen(row));
@@ -277,13 +286,13 @@ static void t_qualitative_results_in_words(void)
     struct ck_item it = {.kind = CK_K_CODE, .code = "7"};
     char buf[128];
     REQUIRE(at_open(&t, APP_PROFILE_PUBLIC));
-    ck_value_text(t.app, &it, buf, sizeof buf);
+    ck_value_text(t.app, NULL, &it, buf, sizeof buf);
     CHECK_STR_EQ(buf, "結果の 記号: 7");
     snprintf(it.words_ja, sizeof it.words_ja, "7"); /* the hub's fallback: the code */
-    ck_value_text(t.app, &it, buf, sizeof buf);
+    ck_value_text(t.app, NULL, &it, buf, sizeof buf);
     CHECK_STR_EQ(buf, "結果の 記号: 7");
     snprintf(it.words_en, sizeof it.words_en, "trace");
-    ck_value_text(t.app, &it, buf, sizeof buf); /* the other language's words beat a code */
+    ck_value_text(t.app, NULL, &it, buf, sizeof buf); /* the other language's words beat a code */
     CHECK_STR_EQ(buf, "trace");
     at_close(&t);
 }
@@ -299,6 +308,30 @@ static void t_comment_whole(void)
         CHECK(seen("所見30は 様子を 見ましょう。"));
         at_close(&t);
     }
+}
+
+static void t_longest_comment_whole(void)
+{
+    struct apptest t;
+    REQUIRE(open_checkup(&t, "ja", 100));
+    struct ck_detail *d = &t.app->pv.ck;
+    struct ck_item *c = &d->items[d->n - 1];
+    ck_item_set_text(d, c, longest);
+    CHECK(!c->text_cut && c->text_len == strlen(longest));
+    app_frame(t.app);
+    walk_pages(&t);
+    CHECK(seen(longest));
+    CHECK(!seen("長すぎるため"));
+    at_close(&t);
+    /* a checkup whose texts together pass the pool: the rest is cut and said so */
+    static struct ck_detail big;
+    struct ck_item parts[8];
+    for (int i = 0; i < 8; i++)
+        ck_item_set_text(&big, &parts[i], longest);
+    CHECK(!parts[4].text_cut && parts[5].text_cut && parts[7].text_cut);
+    CHECK(parts[5].text_len < strlen(longest));
+    CHECK(strlen(ck_item_text(&big, &parts[5])) == parts[5].text_len);
+    CHECK(big.pool_len <= CK_POOL_MAX);
 }
 
 static void t_detail_whole_at_150(void)
@@ -431,6 +464,7 @@ int main(void)
     TEST_RUN(t_rows_attention_first_and_nothing_dropped);
     TEST_RUN(t_qualitative_results_in_words);
     TEST_RUN(t_comment_whole);
+    TEST_RUN(t_longest_comment_whole);
     TEST_RUN(t_detail_whole_at_150);
     TEST_RUN(t_axis_ticks_round);
     TEST_RUN(t_chart_labels);

@@ -178,18 +178,19 @@ static void t_value_text(void)
     CHECK(open_priv(&t, APP_PROFILE_PUBLIC));
     struct ck_item it = {.has_value = true, .value = 6.8};
     snprintf(it.unit_display, sizeof it.unit_display, "%%");
-    ck_value_text(t.app, &it, buf, sizeof buf);
+    ck_value_text(t.app, NULL, &it, buf, sizeof buf);
     CHECK_STR_EQ(buf, "6.8 %");
     it.value = 142;
     snprintf(it.unit_display, sizeof it.unit_display, "mmHg");
-    ck_value_text(t.app, &it, buf, sizeof buf);
+    ck_value_text(t.app, NULL, &it, buf, sizeof buf);
     CHECK_STR_EQ(buf, "142 mmHg");
     it.value = 0.126;
-    ck_value_text(t.app, &it, buf, sizeof buf);
+    ck_value_text(t.app, NULL, &it, buf, sizeof buf);
     CHECK_STR_EQ(buf, "0.13 mmHg");
+    static struct ck_detail d;
     struct ck_item tx = {.has_value = false, .kind = CK_K_TEXT};
-    snprintf(tx.text, sizeof tx.text, "所見なし");
-    ck_value_text(t.app, &tx, buf, sizeof buf);
+    ck_item_set_text(&d, &tx, "所見なし");
+    ck_value_text(t.app, &d, &tx, buf, sizeof buf);
     CHECK_STR_EQ(buf, "所見なし");
     at_close(&t);
 }

@@ -232,7 +232,7 @@ static void t_checkup_words_and_whole_texts(void)
     CHECK_STR_EQ(p->words_ja, ""); /* no words sent: the kiosk maps the common codes */
     CHECK(c->kind == CK_K_TEXT);
     CHECK(strlen(comment) > 2000);
-    CHECK_STR_EQ(c->text, comment); /* whole: the kiosk used to keep 63 bytes */
+    CHECK_STR_EQ(ck_item_text(&x->u.ck, c), comment); /* whole: the kiosk kept 63 bytes */
     CHECK_STR_EQ(n->name, name);
     CHECK(n->kind == CK_K_NUMBER && n->has_value && n->value == 1);
     free(x);
