@@ -7,6 +7,7 @@
 #include "b64.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,42 +27,160 @@ const char *hubreq_status_str(enum hubreq_status s)
     return "unknown";
 }
 
-/* Parses an object; returns owned cJSON (cJSON_Delete) or NULL with msg set. */
-static cJSON *parse_object(const char *body, size_t len, const char *example, char *msg,
-                           size_t msgcap)
+int hubreq_json_object(const char *text, size_t len, size_t cap, const char *what,
+                       const char *example, cJSON **root, char *msg, size_t msgcap)
 {
-    if (len == 0) {
-        snprintf(msg, msgcap, "The request body is empty; send a JSON object like %s.", example);
-        return NULL;
+    const char *w = what ? what : "request body";
+    const char *like = example ? " like " : "";
+    const char *ex = example ? example : "";
+    cJSON *r = NULL;
+    *root = NULL;
+    if (!text || len == 0) {
+        snprintf(msg, msgcap, "The %s is empty; send a JSON object%s%s.", w, like, ex);
+        return 0;
+    }
+    if (len > cap) {
+        snprintf(msg, msgcap, "The %s is %zu bytes; at most %zu are allowed.", w, len, cap);
+        return 0;
     }
     const char *end = NULL;
-    cJSON *root = cJSON_ParseWithLengthOpts(body, len, &end, 0);
-    if (!root) {
-        size_t at = end && end >= body && end <= body + len ? (size_t)(end - body) : 0;
+    r = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!r) {
+        size_t at = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
         snprintf(msg, msgcap,
-                 "The request body is not valid JSON (the error is near byte %zu); send a JSON "
-                 "object like %s.",
-                 at, example);
-        return NULL;
+                 "The %s is not valid JSON (the error is near byte %zu); send a JSON object%s%s.",
+                 w, at, like, ex);
+        return 0;
     }
     /* Trailing bytes after the value are an error too, except whitespace. */
-    if (end) {
-        for (const char *p = end; p < body + len; p++) {
-            if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') {
-                snprintf(msg, msgcap,
-                         "The request body has extra bytes after the JSON value (at byte %zu); "
-                         "send exactly one JSON object like %s.",
-                         (size_t)(p - body), example);
-                cJSON_Delete(root);
-                return NULL;
+    for (const char *p = end; p && p < text + len; p++) {
+        if (*p != ' ' && *p != '\n' && *p != '\r' && *p != '\t') {
+            snprintf(msg, msgcap,
+                     "The %s has extra bytes after the JSON value (at byte %zu); send exactly one "
+                     "JSON object%s%s.",
+                     w, (size_t)(p - text), like, ex);
+            cJSON_Delete(r);
+            return 0;
+        }
+    }
+    if (!cJSON_IsObject(r)) {
+        snprintf(msg, msgcap, "The %s must be a JSON object%s%s.", w, like, ex);
+        cJSON_Delete(r);
+        return 0;
+    }
+    *root = r;
+    return 1;
+}
+
+int hubreq_json_only_keys(const cJSON *obj, const char *const *allowed, char *msg, size_t msgcap)
+{
+    const cJSON *c = NULL;
+    cJSON_ArrayForEach(c, obj)
+    {
+        int ok = 0;
+        for (const char *const *a = allowed; *a && !ok; a++)
+            ok = c->string && strcmp(c->string, *a) == 0;
+        if (!ok) {
+            /* The key name is the client's own text; show a bounded, printable part. */
+            char shown[33] = "";
+            size_t n = 0;
+            for (const char *p = c->string ? c->string : ""; *p && n < sizeof shown - 1; p++)
+                shown[n++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+            shown[n] = '\0';
+            snprintf(msg, msgcap, "unknown field \"%s\"", shown);
+            return 0;
+        }
+    }
+    /* Duplicate keys: cJSON keeps both; a second copy is ambiguous, refuse it. Every key is
+     * one of the allowed ones by now, so counting per allowed key is linear in the input. */
+    for (const char *const *a = allowed; *a; a++) {
+        int seen = 0;
+        cJSON_ArrayForEach(c, obj)
+        {
+            if (strcmp(c->string, *a) == 0 && ++seen > 1) {
+                snprintf(msg, msgcap, "the field \"%s\" appears twice", *a);
+                return 0;
             }
         }
     }
-    if (!cJSON_IsObject(root)) {
-        snprintf(msg, msgcap, "The request body must be a JSON object like %s.", example);
-        cJSON_Delete(root);
-        return NULL;
+    return 1;
+}
+
+int hubreq_json_int(const cJSON *v, long long lo, long long hi, long long *out)
+{
+    /* cJSON keeps numbers as double: an integer only when the double holds it exactly,
+     * and only within +-2^53. */
+    if (!cJSON_IsNumber(v))
+        return 0;
+    double d = v->valuedouble;
+    if (!isfinite(d) || d != floor(d) || d < -9007199254740992.0 || d > 9007199254740992.0)
+        return 0;
+    long long x = (long long)d;
+    if (x < lo || x > hi)
+        return 0;
+    *out = x;
+    return 1;
+}
+
+int hubreq_utf8_ok(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t n;
+        unsigned int cp;
+        if (c < 0x80) {
+            if (c < 0x20 || c == 0x7f)
+                return 0;
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (i + n >= len)
+            return 0; /* truncated sequence */
+        for (size_t k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+            return 0;
+        i += n + 1;
     }
+    return 1;
+}
+
+int hubreq_json_text(const cJSON *v, char *out, size_t cap)
+{
+    if (!cJSON_IsString(v) || !v->valuestring || cap == 0)
+        return 0;
+    size_t n = strlen(v->valuestring);
+    if (n == 0 || n >= cap || !hubreq_utf8_ok(v->valuestring, n))
+        return 0;
+    memcpy(out, v->valuestring, n + 1);
+    return 1;
+}
+
+/* A request body that must be one JSON object; returns owned cJSON (cJSON_Delete) or NULL
+ * with msg set. */
+static cJSON *parse_object(const char *body, size_t len, const char *example, char *msg,
+                           size_t msgcap)
+{
+    cJSON *root = NULL;
+    hubreq_json_object(body, len, HUBREQ_BODY_MAX, NULL, example, &root, msg, msgcap);
     return root;
 }
 
@@ -281,7 +400,7 @@ out:
 
 int hubreq_valid_idempotency_key(const char *key)
 {
-    size_t n = strlen(key);
+    size_t n = key ? strlen(key) : 0;
     if (n < 1 || n > 64)
         return 0;
     for (size_t i = 0; i < n; i++) {

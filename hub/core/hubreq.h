@@ -10,6 +10,12 @@
 
 #include <stddef.h>
 
+struct cJSON;
+
+/* Every body parsed here is at most this long (the server refuses longer ones before
+ * reading them; docs/api.md). */
+#define HUBREQ_BODY_MAX (64u * 1024u)
+
 enum hubreq_status {
     HUBREQ_OK = 0,
     HUBREQ_BAD_JSON,  /* not JSON, or not a JSON object */
@@ -60,7 +66,34 @@ struct hubreq_consent {
 enum hubreq_status hubreq_parse_consent(const char *body, size_t len, struct hubreq_consent *out,
                                         char *msg, size_t msgcap);
 
-/* An Idempotency-Key header value: 1-64 chars of [A-Za-z0-9_-]. Returns 1 if valid. */
+/*
+ * The checked JSON readers every parser of outside JSON uses (here, the orders library's
+ * catalogue, order, status and family-request parsers). Each refuses what an API does not
+ * allow instead of converting it: a number with a fraction is not an integer, a string with
+ * control characters or broken UTF-8 is not text, an unknown or repeated key is an error
+ * (a client's typo is reported, not ignored).
+ */
+
+/* Parses text[0..len) (at most cap bytes; what names it in messages, NULL: "request body";
+ * example, may be NULL, shows a good one) as one JSON object with nothing but whitespace
+ * after it. 1 and an owned *root (cJSON_Delete), or 0 with a sentence in msg. */
+int hubreq_json_object(const char *text, size_t len, size_t cap, const char *what,
+                       const char *example, struct cJSON **root, char *msg, size_t msgcap);
+/* 1 if every key of obj is in the NULL-terminated list allowed, each at most once; else 0
+ * with msg naming the key. */
+int hubreq_json_only_keys(const struct cJSON *obj, const char *const *allowed, char *msg,
+                          size_t msgcap);
+/* 1 if v is a whole number in [lo, hi] (within +-2^53); stores it in *out. */
+int hubreq_json_int(const struct cJSON *v, long long lo, long long hi, long long *out);
+/* 1 if v is a string of 1..cap-1 bytes of valid UTF-8 without control characters; copies it
+ * NUL-terminated into out. */
+int hubreq_json_text(const struct cJSON *v, char *out, size_t cap);
+/* 1 if s[0..len) is valid UTF-8 (no overlong forms or surrogates) without C0 control
+ * characters or DEL. */
+int hubreq_utf8_ok(const char *s, size_t len);
+
+/* An Idempotency-Key header value: 1-64 chars of [A-Za-z0-9_-]. Returns 1 if valid (NULL:
+ * 0). */
 int hubreq_valid_idempotency_key(const char *key);
 
 /* A positive decimal id (1..2^53) from text[0..len). Returns the id or -1. */

@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cjson/cJSON.h>
 
-#include "ojson.h"
+#include "hubreq.h"
 
 struct catalog {
     size_t n_categories;
@@ -135,7 +135,8 @@ static enum orders_rc parse_categories(const cJSON *arr, struct catalog *c, char
             snprintf(err, errlen, "categories[%zu] must be an object", i);
             return ORDERS_INVALID;
         }
-        if (!ojson_only_keys(e, (const char *const[]){"id", "name", NULL}, sub, sizeof(sub))) {
+        if (!hubreq_json_only_keys(e, (const char *const[]){"id", "name", NULL}, sub,
+                                   sizeof(sub))) {
             snprintf(err, errlen, "categories[%zu]: %s", i, sub);
             return ORDERS_INVALID;
         }
@@ -143,8 +144,8 @@ static enum orders_rc parse_categories(const cJSON *arr, struct catalog *c, char
             snprintf(err, errlen, "categories[%zu].id must be 1 to 32 of a-z 0-9 _ -", i);
             return ORDERS_INVALID;
         }
-        if (!ojson_text(cJSON_GetObjectItemCaseSensitive(e, "name"), cat->name,
-                        sizeof(cat->name))) {
+        if (!hubreq_json_text(cJSON_GetObjectItemCaseSensitive(e, "name"), cat->name,
+                              sizeof(cat->name))) {
             snprintf(err, errlen, "categories[%zu].name must be 1 to 128 bytes of text", i);
             return ORDERS_INVALID;
         }
@@ -196,10 +197,10 @@ static enum orders_rc parse_items(const cJSON *arr, struct catalog *c, char *err
             snprintf(err, errlen, "items[%zu] must be an object", i);
             return ORDERS_INVALID;
         }
-        if (!ojson_only_keys(e,
-                             (const char *const[]){"id", "category", "name", "picture", "unit",
-                                                   "price_yen", NULL},
-                             sub, sizeof(sub))) {
+        if (!hubreq_json_only_keys(e,
+                                   (const char *const[]){"id", "category", "name", "picture",
+                                                         "unit", "price_yen", NULL},
+                                   sub, sizeof(sub))) {
             snprintf(err, errlen, "items[%zu]: %s", i, sub);
             return ORDERS_INVALID;
         }
@@ -212,11 +213,13 @@ static enum orders_rc parse_items(const cJSON *arr, struct catalog *c, char *err
             snprintf(err, errlen, "items[%zu].category must be the id of one of the categories", i);
             return ORDERS_INVALID;
         }
-        if (!ojson_text(cJSON_GetObjectItemCaseSensitive(e, "name"), it->name, sizeof(it->name))) {
+        if (!hubreq_json_text(cJSON_GetObjectItemCaseSensitive(e, "name"), it->name,
+                              sizeof(it->name))) {
             snprintf(err, errlen, "items[%zu].name must be 1 to 128 bytes of text", i);
             return ORDERS_INVALID;
         }
-        if (!ojson_text(cJSON_GetObjectItemCaseSensitive(e, "unit"), it->unit, sizeof(it->unit))) {
+        if (!hubreq_json_text(cJSON_GetObjectItemCaseSensitive(e, "unit"), it->unit,
+                              sizeof(it->unit))) {
             snprintf(err, errlen, "items[%zu].unit must be 1 to 32 bytes of text (例: 1個)", i);
             return ORDERS_INVALID;
         }
@@ -227,8 +230,8 @@ static enum orders_rc parse_items(const cJSON *arr, struct catalog *c, char *err
                      i);
             return ORDERS_INVALID;
         }
-        if (!ojson_int(cJSON_GetObjectItemCaseSensitive(e, "price_yen"), 1, ORDERS_MAX_PRICE_YEN,
-                       &price)) {
+        if (!hubreq_json_int(cJSON_GetObjectItemCaseSensitive(e, "price_yen"), 1,
+                             ORDERS_MAX_PRICE_YEN, &price)) {
             snprintf(err, errlen,
                      "items[%zu].price_yen must be a whole number of yen from 1 to %ld", i,
                      ORDERS_MAX_PRICE_YEN);
@@ -254,11 +257,12 @@ enum orders_rc catalog_parse(const char *json, size_t len, struct catalog **out,
     cJSON *root = NULL;
     struct catalog *c = NULL;
     *out = NULL;
-    if (!ojson_parse(json, len, CATALOG_FILE_MAX, &root, err, errlen)) {
+    if (!hubreq_json_object(json, len, CATALOG_FILE_MAX, "catalogue file", NULL, &root, err,
+                            errlen)) {
         goto out;
     }
-    if (!ojson_only_keys(root, (const char *const[]){"format", "categories", "items", NULL}, err,
-                         errlen)) {
+    if (!hubreq_json_only_keys(root, (const char *const[]){"format", "categories", "items", NULL},
+                               err, errlen)) {
         goto out;
     }
     const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");

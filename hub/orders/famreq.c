@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cjson/cJSON.h>
 
-#include "ojson.h"
+#include "hubreq.h"
 
 static const struct {
     const char *code, *ja, *en;
@@ -60,12 +60,13 @@ int famreq_parse_request(const char *json, size_t len, long long *family_id, enu
 {
     int rc = -1;
     cJSON *root = NULL;
-    if (!ojson_parse(json, len, 1024, &root, err, errlen) ||
-        !ojson_only_keys(root, (const char *const[]){"family_id", "code", NULL}, err, errlen)) {
+    if (!hubreq_json_object(json, len, 1024, NULL, NULL, &root, err, errlen) ||
+        !hubreq_json_only_keys(root, (const char *const[]){"family_id", "code", NULL}, err,
+                               errlen)) {
         goto out;
     }
-    if (!ojson_int(cJSON_GetObjectItemCaseSensitive(root, "family_id"), 1, (1LL << 53),
-                   family_id)) {
+    if (!hubreq_json_int(cJSON_GetObjectItemCaseSensitive(root, "family_id"), 1, (1LL << 53),
+                         family_id)) {
         snprintf(err, errlen, "\"family_id\" must be the id of a family member (a number)");
         goto out;
     }
@@ -85,8 +86,8 @@ int famreq_parse_answer(const char *json, size_t len, enum famreq_answer *a, cha
 {
     int rc = -1;
     cJSON *root = NULL;
-    if (!ojson_parse(json, len, 1024, &root, err, errlen) ||
-        !ojson_only_keys(root, (const char *const[]){"answer", NULL}, err, errlen)) {
+    if (!hubreq_json_object(json, len, 1024, NULL, NULL, &root, err, errlen) ||
+        !hubreq_json_only_keys(root, (const char *const[]){"answer", NULL}, err, errlen)) {
         goto out;
     }
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "answer");

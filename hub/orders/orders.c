@@ -10,7 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "catalog.h"
-#include "ojson.h"
+#include "hubreq.h"
 #include "opseudo.h"
 #include "oqueue.h"
 #include "oview.h"
@@ -187,9 +187,9 @@ enum orders_rc orders_request_parse(const char *json, size_t len, const struct c
     enum orders_rc rc = ORDERS_INVALID;
     cJSON *root = NULL;
     memset(out, 0, sizeof(*out));
-    if (!ojson_parse(json, len, ORDERS_MAX_BODY, &root, err, errlen) ||
-        !ojson_only_keys(root, (const char *const[]){"items", "slot", "payment_method", NULL}, err,
-                         errlen)) {
+    if (!hubreq_json_object(json, len, ORDERS_MAX_BODY, NULL, NULL, &root, err, errlen) ||
+        !hubreq_json_only_keys(root, (const char *const[]){"items", "slot", "payment_method", NULL},
+                               err, errlen)) {
         goto out;
     }
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(root, "items");
@@ -207,7 +207,7 @@ enum orders_rc orders_request_parse(const char *json, size_t len, const struct c
         long long qty = 0;
         const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
         if (!cJSON_IsObject(e) ||
-            !ojson_only_keys(e, (const char *const[]){"id", "qty", NULL}, sub, sizeof(sub))) {
+            !hubreq_json_only_keys(e, (const char *const[]){"id", "qty", NULL}, sub, sizeof(sub))) {
             snprintf(err, errlen, "items[%d] must be {\"id\": ..., \"qty\": ...}", i);
             goto out;
         }
@@ -217,7 +217,7 @@ enum orders_rc orders_request_parse(const char *json, size_t len, const struct c
             snprintf(err, errlen, "items[%d].id is not in this operator's catalogue", i);
             goto out;
         }
-        if (!ojson_int(cJSON_GetObjectItemCaseSensitive(e, "qty"), 1, ORDERS_MAX_QTY, &qty)) {
+        if (!hubreq_json_int(cJSON_GetObjectItemCaseSensitive(e, "qty"), 1, ORDERS_MAX_QTY, &qty)) {
             snprintf(err, errlen, "items[%d].qty must be a whole number from 1 to %d", i,
                      ORDERS_MAX_QTY);
             goto out;

@@ -9,7 +9,7 @@
 #include <time.h>
 #include <cjson/cJSON.h>
 
-#include "ojson.h"
+#include "hubreq.h"
 
 static const char *const NAMES[] = {
     [OSTATUS_CREATED] = "created",
@@ -56,11 +56,11 @@ int ostatus_parse(const char *json, size_t len, struct ostatus_update *u, char *
     int rc = -1;
     cJSON *root = NULL;
     memset(u, 0, sizeof(*u));
-    if (!ojson_parse(json, len, 4096, &root, err, errlen)) {
+    if (!hubreq_json_object(json, len, 4096, NULL, NULL, &root, err, errlen)) {
         goto out;
     }
-    if (!ojson_only_keys(root, (const char *const[]){"status", "eta_unix", "reason", NULL}, err,
-                         errlen)) {
+    if (!hubreq_json_only_keys(root, (const char *const[]){"status", "eta_unix", "reason", NULL},
+                               err, errlen)) {
         goto out;
     }
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(root, "status");
@@ -74,7 +74,7 @@ int ostatus_parse(const char *json, size_t len, struct ostatus_update *u, char *
     const cJSON *reason = cJSON_GetObjectItemCaseSensitive(root, "reason");
     if (u->to == OSTATUS_OUT_FOR_DELIVERY) {
         long long v = 0;
-        if (!ojson_int(eta, ETA_MIN, ETA_MAX, &v)) {
+        if (!hubreq_json_int(eta, ETA_MIN, ETA_MAX, &v)) {
             snprintf(err, errlen,
                      "out_for_delivery needs \"eta_unix\": the delivery time in Unix seconds");
             goto out;
@@ -85,7 +85,7 @@ int ostatus_parse(const char *json, size_t len, struct ostatus_update *u, char *
         goto out;
     }
     if (u->to == OSTATUS_CANCELLED) {
-        if (!ojson_text(reason, u->reason, sizeof(u->reason))) {
+        if (!hubreq_json_text(reason, u->reason, sizeof(u->reason))) {
             snprintf(err, errlen, "cancelled needs a \"reason\" of 1 to 256 bytes of text");
             goto out;
         }

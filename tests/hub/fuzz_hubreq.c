@@ -1,10 +1,12 @@
 /*
  * fuzz_hubreq.c: libFuzzer target for every parser of outside input in hubreq.h (request
- * bodies, the Idempotency-Key header, path ids) and the base64 decoder under it.
+ * bodies, the Idempotency-Key header, path ids), the checked JSON readers every other
+ * parser of outside JSON is built on (the orders library's), and the base64 decoder.
  */
 #include "b64.h"
 #include "hubreq.h"
 
+#include <cjson/cJSON.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char kind[HUBREQ_NAME_MAX];
     (void)hubreq_parse_activity(body, size, kind, msg, sizeof msg);
     (void)hubreq_parse_id(body, size);
+    /* The checked readers on every member of whatever object came in, small caps too. */
+    static const char *const keys[] = {"items", "id", "qty", "status", "eta_unix", NULL};
+    cJSON *root = NULL;
+    if (hubreq_json_object(body, size, size / 2 + 1, NULL, NULL, &root, msg, sizeof msg))
+        cJSON_Delete(root);
+    if (hubreq_json_object(body, size, HUBREQ_BODY_MAX, "fuzz input", "{}", &root, msg,
+                           sizeof msg)) {
+        (void)hubreq_json_only_keys(root, keys, msg, sizeof msg);
+        const cJSON *c = NULL;
+        cJSON_ArrayForEach(c, root)
+        {
+            long long v = 0;
+            char text[64];
+            (void)hubreq_json_int(c, -100, 1LL << 53, &v);
+            (void)hubreq_json_text(c, text, sizeof text);
+        }
+        cJSON_Delete(root);
+    }
+    (void)hubreq_utf8_ok(body, size);
     unsigned char out[256];
     (void)b64_decode(body, size, out, sizeof out);
     char *z = malloc(size + 1);

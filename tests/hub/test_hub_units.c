@@ -18,6 +18,7 @@
 #include "writer.h"
 #include "test.h"
 
+#include <cjson/cJSON.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -83,6 +84,42 @@ static void t_hubreq_checkin(void)
                  HUBREQ_OK);
     CHECK_INT_EQ(hubreq_parse_checkin("{\"answ", 6, &a, msg, sizeof msg), HUBREQ_BAD_JSON);
     CHECK(strstr(msg, "near byte") != NULL);
+}
+
+/* The checked JSON readers the orders library's parsers are built on. */
+static void t_hubreq_json_readers(void)
+{
+    char msg[512];
+    cJSON *root = NULL;
+    const char *body = "{\"qty\":2,\"name\":\"キャベツ\",\"x\":1.5}";
+    /* Over its cap: refused before parsing, the sentence gives both sizes. */
+    CHECK(
+        !hubreq_json_object(body, strlen(body), 8, "catalogue file", NULL, &root, msg, sizeof msg));
+    CHECK(root == NULL && strstr(msg, "catalogue file") && strstr(msg, "at most 8"));
+    CHECK(!hubreq_json_object("[1]", 3, 100, NULL, NULL, &root, msg, sizeof msg));
+    CHECK(strstr(msg, "must be a JSON object") != NULL);
+    REQUIRE(hubreq_json_object(body, strlen(body), 100, NULL, NULL, &root, msg, sizeof msg));
+    static const char *const two[] = {"qty", "name", NULL};
+    CHECK(!hubreq_json_only_keys(root, two, msg, sizeof msg));
+    CHECK(strstr(msg, "unknown field \"x\"") != NULL);
+    long long v = 0;
+    CHECK(hubreq_json_int(cJSON_GetObjectItemCaseSensitive(root, "qty"), 1, 99, &v) && v == 2);
+    CHECK(!hubreq_json_int(cJSON_GetObjectItemCaseSensitive(root, "qty"), 3, 99, &v));
+    CHECK(!hubreq_json_int(cJSON_GetObjectItemCaseSensitive(root, "x"), 0, 99, &v));
+    char text[16];
+    CHECK(hubreq_json_text(cJSON_GetObjectItemCaseSensitive(root, "name"), text, sizeof text));
+    CHECK_STR_EQ(text, "キャベツ");
+    CHECK(!hubreq_json_text(cJSON_GetObjectItemCaseSensitive(root, "name"), text, 12));
+    cJSON_Delete(root);
+    const char *twice = "{\"qty\":1,\"qty\":2}";
+    REQUIRE(hubreq_json_object(twice, strlen(twice), 100, NULL, NULL, &root, msg, sizeof msg));
+    CHECK(!hubreq_json_only_keys(root, two, msg, sizeof msg) && strstr(msg, "appears twice"));
+    cJSON_Delete(root);
+    CHECK(!hubreq_utf8_ok("\xc0\xaf", 2));     /* overlong '/' */
+    CHECK(!hubreq_utf8_ok("\xed\xa0\x80", 3)); /* a surrogate */
+    CHECK(!hubreq_utf8_ok("a\tb", 3));
+    CHECK(hubreq_utf8_ok("\xe3\x81\x82", 3));
+    CHECK(!hubreq_valid_idempotency_key(NULL));
 }
 
 static void t_hubreq_login_and_consent(void)
@@ -450,6 +487,7 @@ int main(void)
         return 1;
     TEST_RUN(t_b64);
     TEST_RUN(t_hubreq_checkin);
+    TEST_RUN(t_hubreq_json_readers);
     TEST_RUN(t_hubreq_login_and_consent);
     TEST_RUN(t_token);
     TEST_RUN(t_clock_file);
