@@ -20,6 +20,8 @@ struct checkins_row {
     int64_t id;
     const char *answer;
     int64_t at;
+    int64_t resident;
+    int64_t device;
 };
 
 /* Calls row(ctx, ...) for the resident's newest check-ins, newest first, at most limit;
@@ -27,5 +29,11 @@ struct checkins_row {
 __attribute__((warn_unused_result)) enum db_status
 checkins_newest(struct db *db, int64_t resident, int64_t limit,
                 int (*row)(void *ctx, const struct checkins_row *c), void *ctx);
+
+/* The same over every resident's check-ins (resident 0) or one resident's, newest first,
+ * at most limit (the city office's listing). */
+__attribute__((warn_unused_result)) enum db_status
+checkins_list(struct db *db, int64_t resident, int64_t limit,
+              int (*row)(void *ctx, const struct checkins_row *c), void *ctx);
 
 #endif

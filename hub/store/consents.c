@@ -2,6 +2,7 @@
  * consents.c: the consents store (see consents.h).
  */
 #include "consents.h"
+#include "rows.h"
 
 /* Binds the five columns that name a consent, from index first. */
 static enum db_status bind_key(struct db_stmt *st, int first, const struct consents_key *k)
@@ -74,4 +75,94 @@ enum db_status consents_revoke(struct db *db, const struct consents_key *k, int6
     if (s == DB_DONE)
         *revoked = db_changes(db);
     return s == DB_DONE ? DB_OK : s;
+}
+
+struct walk_rows {
+    int (*row)(void *ctx, const struct consents_row *c);
+    void *ctx;
+};
+
+static int each_row(void *arg, struct db_stmt *st)
+{
+    const struct walk_rows *w = arg;
+    struct consents_row c = {.id = db_col_int64(st, 0),
+                             .resident = db_col_int64(st, 1),
+                             .recipient_kind = db_col_text(st, 2),
+                             .recipient_id = db_col_int64(st, 3),
+                             .data_kind = db_col_text(st, 4),
+                             .purpose = db_col_text(st, 5),
+                             .granted_at = db_col_int64(st, 6),
+                             .granted_via = db_col_text(st, 7),
+                             .revoked_at = db_col_int64(st, 8)};
+    return w->row(w->ctx, &c);
+}
+
+enum db_status consents_list(struct db *db, int64_t resident, int in_force_only,
+                             int (*row)(void *ctx, const struct consents_row *c), void *ctx)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT id, resident_id, recipient_kind, recipient_id,"
+                                     " data_kind, purpose, granted_unix, granted_via,"
+                                     " revoked_unix FROM consents WHERE (? = 0 OR resident_id = ?)"
+                                     " AND (? = 0 OR revoked_unix IS NULL) ORDER BY id");
+    enum db_status s =
+        rows_bind_int64s(st, 3, (const int64_t[]){resident, resident, in_force_only ? 1 : 0});
+    struct walk_rows w = {row, ctx};
+    return rows_walk(st, s, each_row, &w);
+}
+
+/* The choices in both dialects; only the test "the operator's districts hold the
+ * resident's" differs (instr on SQLite, strpos on PostgreSQL). Every `?` is the resident. */
+#define CHOICES(FIND)                                                                              \
+    "SELECT k.kind, k.rid, k.data_kind, k.purpose,"                                                \
+    " (SELECT c.id FROM consents c WHERE c.resident_id = ? AND c.recipient_kind = k.kind"          \
+    "  AND c.recipient_id = k.rid AND c.data_kind = k.data_kind AND c.purpose = k.purpose"         \
+    "  AND c.revoked_unix IS NULL ORDER BY c.id DESC LIMIT 1),"                                    \
+    " (SELECT c.granted_unix FROM consents c WHERE c.resident_id = ?"                              \
+    "  AND c.recipient_kind = k.kind AND c.recipient_id = k.rid"                                   \
+    "  AND c.data_kind = k.data_kind AND c.purpose = k.purpose"                                    \
+    "  AND c.revoked_unix IS NULL ORDER BY c.id DESC LIMIT 1),"                                    \
+    " (SELECT MAX(c.revoked_unix) FROM consents c WHERE c.resident_id = ?"                         \
+    "  AND c.recipient_kind = k.kind AND c.recipient_id = k.rid"                                   \
+    "  AND c.data_kind = k.data_kind AND c.purpose = k.purpose)"                                   \
+    " FROM (SELECT 'family' AS kind, family_id AS rid, 'safety' AS data_kind,"                     \
+    "  'watch_over' AS purpose, 0 AS o FROM family_links WHERE resident_id = ?"                    \
+    " UNION SELECT 'source', source_id, 'checkups:' || source_id, 'linkage', 1"                    \
+    "  FROM checkups WHERE resident_id = ?"                                                        \
+    " UNION SELECT 'operator', p.id, 'address', 'delivery', 2 FROM operators p"                    \
+    "  JOIN residents r ON r.id = ? WHERE " FIND " > 0"                                            \
+    " UNION SELECT recipient_kind, recipient_id, data_kind, purpose, 3 FROM consents"              \
+    "  WHERE resident_id = ?) k"                                                                   \
+    " GROUP BY k.kind, k.rid, k.data_kind, k.purpose"                                              \
+    " ORDER BY MIN(k.o), k.kind, k.rid, k.data_kind LIMIT 200"
+
+struct walk_choices {
+    int (*row)(void *ctx, const struct consents_choice *c);
+    void *ctx;
+};
+
+static int each_choice(void *arg, struct db_stmt *st)
+{
+    const struct walk_choices *w = arg;
+    struct consents_choice c = {.recipient_kind = db_col_text(st, 0),
+                                .recipient_id = db_col_int64(st, 1),
+                                .data_kind = db_col_text(st, 2),
+                                .purpose = db_col_text(st, 3),
+                                .consent_id = db_col_int64(st, 4),
+                                .granted_at = db_col_int64(st, 5),
+                                .revoked_at = db_col_int64(st, 6)};
+    return w->row(w->ctx, &c);
+}
+
+enum db_status consents_choices(struct db *db, int64_t resident,
+                                int (*row)(void *ctx, const struct consents_choice *c), void *ctx)
+{
+    struct db_stmt *st =
+        db_dialect(db) == DB_POSTGRES
+            ? db_stmt(db, CHOICES("strpos(',' || p.districts || ',', ',' || r.district || ',')"))
+            : db_stmt(db, CHOICES("instr(',' || p.districts || ',', ',' || r.district || ',')"));
+    enum db_status s = rows_bind_int64s(
+        st, 7,
+        (const int64_t[]){resident, resident, resident, resident, resident, resident, resident});
+    struct walk_choices w = {row, ctx};
+    return rows_walk(st, s, each_choice, &w);
 }

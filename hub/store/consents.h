@@ -35,4 +35,45 @@ __attribute__((warn_unused_result)) enum db_status consents_grant(struct db *db,
 __attribute__((warn_unused_result)) enum db_status
 consents_revoke(struct db *db, const struct consents_key *k, int64_t now, int64_t *revoked);
 
+/* One consent as read; the texts are borrowed until the callback returns. */
+struct consents_row {
+    int64_t id;
+    int64_t resident;
+    const char *recipient_kind;
+    int64_t recipient_id;
+    const char *data_kind;
+    const char *purpose;
+    int64_t granted_at;
+    const char *granted_via;
+    int64_t revoked_at; /* 0 while in force */
+};
+
+/* Calls row(ctx, ...) for the consents of resident (0: of everyone), by id; in_force_only:
+ * only those not revoked. A non-zero return from row stops the walk with DB_ERR. */
+__attribute__((warn_unused_result)) enum db_status
+consents_list(struct db *db, int64_t resident, int in_force_only,
+              int (*row)(void *ctx, const struct consents_row *c), void *ctx);
+
+/*
+ * One choice the resident has or may make: a recipient and a kind of data, with the
+ * consent in force (consent_id 0 when none) and the last revocation (0 when never).
+ */
+struct consents_choice {
+    const char *recipient_kind;
+    int64_t recipient_id;
+    const char *data_kind;
+    const char *purpose;
+    int64_t consent_id, granted_at, revoked_at;
+};
+
+/*
+ * Calls row(ctx, ...) for every choice of resident, at most 200: each linked family
+ * member x safety, each source organisation that sent the resident's checkups x those
+ * checkups, each operator serving the resident's district x the address, and every
+ * consent ever recorded (a revoked one stays, so it can be granted again), in that order.
+ */
+__attribute__((warn_unused_result)) enum db_status
+consents_choices(struct db *db, int64_t resident,
+                 int (*row)(void *ctx, const struct consents_choice *c), void *ctx);
+
 #endif

@@ -1,0 +1,65 @@
+/*
+ * residents.c: the residents store (see residents.h).
+ */
+#include "residents.h"
+
+enum db_status residents_add(struct db *db, const struct residents_new *r, int64_t now, int64_t *id)
+{
+    struct db_stmt *st = db_stmt(db, "INSERT INTO residents(display_name, district, deadline_min,"
+                                     " cert_fp, created_unix, member_key, address)"
+                                     " VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, r->display_name, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, r->district, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, r->deadline_min);
+    if (s == DB_OK)
+        s = db_bind_text(st, 4, r->cert_fp, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 5, now);
+    if (s == DB_OK)
+        s = db_bind_text(st, 6, r->member_key, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 7, r->address ? r->address : "", -1);
+    return db_insert_id(st, s, id);
+}
+
+/* Runs a cached UPDATE of one resident whose first parameter is already bound (bound is
+ * the result) and whose second is the id; *changed 1 when a row changed. */
+static enum db_status update_one(struct db *db, struct db_stmt *st, enum db_status bound,
+                                 int64_t id, int *changed)
+{
+    enum db_status s = bound;
+    *changed = 0;
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, id);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    if (s == DB_DONE)
+        *changed = db_changes(db) > 0;
+    return s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status residents_set_cert(struct db *db, int64_t id, const char *cert_fp, int *changed)
+{
+    struct db_stmt *st = db_stmt(db, "UPDATE residents SET cert_fp = ? WHERE id = ?");
+    if (!st)
+        return DB_ERR;
+    return update_one(db, st, db_bind_text(st, 1, cert_fp, -1), id, changed);
+}
+
+enum db_status residents_set_unwell_alert(struct db *db, int64_t id, int on, int *changed)
+{
+    struct db_stmt *st = db_stmt(db, "UPDATE residents SET unwell_alert = ? WHERE id = ?");
+    if (!st)
+        return DB_ERR;
+    return update_one(db, st, db_bind_int64(st, 1, on ? 1 : 0), id, changed);
+}
+
+enum db_status residents_name(struct db *db, int64_t id, char *out, size_t cap)
+{
+    return db_get_text(db, "SELECT display_name FROM residents WHERE id = ?", id, out, cap);
+}

@@ -1,0 +1,45 @@
+/*
+ * residents.h: the residents store. A resident is enrolled by the city office with a
+ * display name, a district, a daily check-in deadline and, optionally, the SHA-256 of
+ * their card certificate, their insurance member key (checkup matching) and an address
+ * (shopping deliveries). Every function runs inside the caller's transaction (or read
+ * snapshot) on the caller's handle and writes no audit record: the caller audits.
+ */
+#ifndef HUB_STORE_RESIDENTS_H
+#define HUB_STORE_RESIDENTS_H
+
+#include "db.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A resident to enrol; the strings are borrowed for the call. */
+struct residents_new {
+    const char *display_name;
+    const char *district;
+    int64_t deadline_min;   /* minutes after midnight, Japan time */
+    const char *cert_fp;    /* hex SHA-256 of the card certificate, or NULL */
+    const char *member_key; /* insurer:symbol:number:branch, or NULL */
+    const char *address;    /* NULL stores "" */
+};
+
+/* Enrols r at now; *id gets the new id. DB_ERR_CONSTRAINT when the certificate or the
+ * member key is already enrolled. */
+__attribute__((warn_unused_result)) enum db_status
+residents_add(struct db *db, const struct residents_new *r, int64_t now, int64_t *id);
+
+/* Sets the certificate fingerprint of resident id; *changed gets 1, or 0 when there is no
+ * such resident. DB_ERR_CONSTRAINT when the certificate belongs to someone else. */
+__attribute__((warn_unused_result)) enum db_status
+residents_set_cert(struct db *db, int64_t id, const char *cert_fp, int *changed);
+
+/* Whether 元気がない alerts the family (on 1/0); *changed 0 when there is no such resident. */
+__attribute__((warn_unused_result)) enum db_status
+residents_set_unwell_alert(struct db *db, int64_t id, int on, int *changed);
+
+/* The resident's display name into out (cap bytes, cut to fit): DB_ROW, DB_DONE when there
+ * is no such resident, or an error. */
+__attribute__((warn_unused_result)) enum db_status residents_name(struct db *db, int64_t id,
+                                                                  char *out, size_t cap);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * rows.h: the one loop of the stores' listings (step a statement to its end, hand each
+ * row to a reader, stop when the reader says so) and the binding of integer parameters.
+ * Internal to hub/store/.
+ */
+#ifndef HUB_STORE_ROWS_H
+#define HUB_STORE_ROWS_H
+
+#include "db.h"
+
+#include <stdint.h>
+
+/*
+ * Steps st to its end when bound (the result of its binds) is DB_OK, calling each(ctx, st)
+ * for every row (read the columns there; they are borrowed until it returns); a non-zero
+ * return stops the walk with DB_ERR. Gives st back (db_stmt_done) in every case, also when
+ * st is NULL (then DB_ERR). DB_OK or the first failure.
+ */
+enum db_status rows_walk(struct db_stmt *st, enum db_status bound,
+                         int (*each)(void *ctx, struct db_stmt *st), void *ctx);
+
+/* Binds v[0..n-1] to the parameters 1..n of st. DB_OK, or DB_ERR when st is NULL, or the
+ * first failure. */
+enum db_status rows_bind_int64s(struct db_stmt *st, int n, const int64_t *v);
+
+#endif

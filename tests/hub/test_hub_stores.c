@@ -1,0 +1,593 @@
+/*
+ * test_hub_stores.c: the stores of residents, devices, actors, family links, legal bases,
+ * alerts, activity, check-ins, consents and the access log (hub/store/) against a real
+ * database migrated by the hub: by default a new SQLite file in a temp folder; with a
+ * target argument (`test_hub_stores postgresql://...`, an empty database: tests/pg runs
+ * it through pgrun) the same calls with the same assertions on PostgreSQL. Every function
+ * of these stores is called inside a transaction as the hub calls it, including the
+ * refusals (constraints) and the dialect-specific queries (the consent choices, the
+ * access summary).
+ */
+#include "accesslog.h"
+#include "activity.h"
+#include "actors.h"
+#include "alerts.h"
+#include "audit.h"
+#include "checkins.h"
+#include "consents.h"
+#include "db.h"
+#include "devices.h"
+#include "family.h"
+#include "hubdb.h"
+#include "legalbases.h"
+#include "residents.h"
+#include "test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define T0 1764979200LL /* 2025-12-06 00:00:00 UTC = 09:00 in Japan */
+
+static char target[512];
+static char dir[64];
+static struct db *db;
+
+/* Ids made by the first tests and used by the later ones. */
+static int64_t res_a, res_b, dev_home, dev_public, fam, staff, source, op;
+
+/* Runs sql (setup the stores do not offer) or fails the test. */
+static void exec(const char *sql)
+{
+    enum db_status s = db_exec(db, sql);
+    if (s != DB_OK)
+        fprintf(stderr, "exec %s: %s\n", sql, db_errmsg(db));
+    REQUIRE(s == DB_OK);
+}
+
+/* A change that must be refused by a constraint; rolled back to a savepoint so that the
+ * transaction goes on (PostgreSQL aborts it otherwise). */
+#define CHECK_REFUSED(call)                                                                        \
+    do {                                                                                           \
+        REQUIRE(db_savepoint(db, "refused") == DB_OK);                                             \
+        CHECK_INT_EQ((call), DB_ERR_CONSTRAINT);                                                   \
+        db_rollback_to(db, "refused"); /* and releases it */                                       \
+    } while (0)
+
+static int64_t count(const char *sql, int64_t arg)
+{
+    int64_t n = -1;
+    return db_get_int64(db, sql, arg, &n) == DB_ROW ? n : -1;
+}
+
+static void t_residents(void)
+{
+    char name[64];
+    int changed = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    struct residents_new a = {.display_name = "山田 花子",
+                              .district = "north-3",
+                              .deadline_min = 600,
+                              .cert_fp = "aa11",
+                              .member_key = "00012345:あいう:1871:00",
+                              .address = "北町3-1-2"};
+    CHECK_INT_EQ(residents_add(db, &a, T0, &res_a), DB_OK);
+    CHECK(res_a > 0);
+    struct residents_new b = {
+        .display_name = "佐藤 一郎", .district = "south", .deadline_min = 540};
+    CHECK_INT_EQ(residents_add(db, &b, T0, &res_b), DB_OK);
+    CHECK(res_b > res_a);
+    struct residents_new again = b;
+    again.cert_fp = "aa11"; /* the same card enrolled twice */
+    int64_t id = 0;
+    CHECK_REFUSED(residents_add(db, &again, T0, &id));
+    again.cert_fp = NULL;
+    again.member_key = a.member_key;
+    CHECK_REFUSED(residents_add(db, &again, T0, &id));
+
+    CHECK_INT_EQ(residents_name(db, res_a, name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "山田 花子");
+    CHECK_INT_EQ(residents_name(db, res_b + 100, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM residents WHERE id = ? AND address = ''", res_b), 1);
+
+    CHECK_INT_EQ(residents_set_cert(db, res_b, "bb22", &changed), DB_OK);
+    CHECK_INT_EQ(changed, 1);
+    CHECK_INT_EQ(residents_set_cert(db, res_b + 100, "cc33", &changed), DB_OK);
+    CHECK_INT_EQ(changed, 0);
+    CHECK_REFUSED(residents_set_cert(db, res_b, "aa11", &changed));
+
+    CHECK_INT_EQ(count("SELECT unwell_alert FROM residents WHERE id = ?", res_b), 1);
+    CHECK_INT_EQ(residents_set_unwell_alert(db, res_b, 0, &changed), DB_OK);
+    CHECK_INT_EQ(changed, 1);
+    CHECK_INT_EQ(count("SELECT unwell_alert FROM residents WHERE id = ?", res_b), 0);
+    CHECK_INT_EQ(residents_set_unwell_alert(db, res_b + 100, 1, &changed), DB_OK);
+    CHECK_INT_EQ(changed, 0);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+static void t_devices(void)
+{
+    char name[64];
+    int64_t id = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    CHECK_INT_EQ(devices_add(db, "home", res_a, "居間", "hash-home", T0, &dev_home), DB_OK);
+    CHECK_INT_EQ(devices_add(db, "public", 0, NULL, "hash-public", T0, &dev_public), DB_OK);
+    CHECK(dev_home > 0 && dev_public > dev_home);
+    CHECK_INT_EQ(
+        count("SELECT COUNT(*) FROM devices WHERE id = ? AND resident_id IS NULL", dev_public), 1);
+    CHECK_REFUSED(devices_add(db, "home", 0, NULL, "hash-x", T0, &id));           /* no resident */
+    CHECK_REFUSED(devices_add(db, "home", res_b + 100, NULL, "hash-y", T0, &id)); /* no such */
+    CHECK_REFUSED(devices_add(db, "public", 0, NULL, "hash-home", T0, &id));      /* token taken */
+    CHECK_INT_EQ(actors_name(db, "device", dev_home, name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "home device (居間)");
+    CHECK_INT_EQ(actors_name(db, "device", dev_public, name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "public kiosk");
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+/* Collects family rows as "id:name:relation;". */
+static int add_family(void *ctx, const struct family_row *f)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%lld:%s:%s;", (long long)f->id, f->display_name, f->relation);
+    return 0;
+}
+
+static void t_actors_and_family(void)
+{
+    char name[64], got[256] = "", want[256];
+    int known = -1;
+    int64_t id = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    CHECK_INT_EQ(actors_add(db, ACTORS_FAMILY, "山田 太郎", "hash-fam", T0, &fam), DB_OK);
+    CHECK_INT_EQ(actors_add(db, ACTORS_STAFF, "見守り係", "hash-staff", T0, &staff), DB_OK);
+    CHECK_INT_EQ(actors_add(db, ACTORS_SOURCE, "市保健センター", "hash-src", T0, &source), DB_OK);
+    CHECK(fam > 0 && staff > 0 && source > 0);
+    CHECK_REFUSED(actors_add(db, ACTORS_STAFF, "again", "hash-staff", T0, &id));
+    exec("INSERT INTO operators(display_name, districts, token_hash, created_unix)"
+         " VALUES('まちかど買い物代行', 'east,north-3', 'hash-op', 0)");
+    REQUIRE(db_get_int64(db, "SELECT MAX(id) FROM operators", 0, &op) == DB_ROW);
+
+    CHECK_INT_EQ(actors_name(db, "family", fam, name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "山田 太郎");
+    CHECK_INT_EQ(actors_name(db, "staff", staff, name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "見守り係");
+    CHECK_INT_EQ(actors_name(db, "source", source, name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "市保健センター");
+    CHECK_INT_EQ(actors_name(db, "operator", op, name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "まちかど買い物代行");
+    CHECK_INT_EQ(actors_name(db, "staff", staff + 100, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(actors_name(db, "hub", 1, name, sizeof name), DB_DONE);
+
+    CHECK_INT_EQ(family_link(db, fam, res_a, "長男"), DB_OK);
+    CHECK_INT_EQ(family_link(db, fam, res_b, NULL), DB_OK);
+    CHECK_REFUSED(family_link(db, fam, res_a, "again"));
+    CHECK_REFUSED(family_link(db, fam, res_b + 100, NULL));
+    CHECK_INT_EQ(family_of_resident(db, res_a, add_family, got), DB_OK);
+    snprintf(want, sizeof want, "%lld:山田 太郎:長男;", (long long)fam);
+    CHECK_STR_EQ(got, want);
+    got[0] = '\0';
+    CHECK_INT_EQ(family_residents(db, fam, add_family, got), DB_OK);
+    snprintf(want, sizeof want, "%lld:山田 花子:長男;%lld:佐藤 一郎:;", (long long)res_a,
+             (long long)res_b);
+    CHECK_STR_EQ(got, want);
+
+    CHECK_INT_EQ(actors_is_recipient(db, res_a, "family", fam, &known), DB_OK);
+    CHECK_INT_EQ(known, 1);
+    CHECK_INT_EQ(actors_is_recipient(db, res_a, "family", fam + 100, &known), DB_OK);
+    CHECK_INT_EQ(known, 0);
+    CHECK_INT_EQ(actors_is_recipient(db, res_a, "staff", staff, &known), DB_OK);
+    CHECK_INT_EQ(known, 1);
+    CHECK_INT_EQ(actors_is_recipient(db, res_a, "staff", staff + 100, &known), DB_OK);
+    CHECK_INT_EQ(known, 0);
+    CHECK_INT_EQ(actors_is_recipient(db, res_a, "operator", op, &known), DB_OK);
+    CHECK_INT_EQ(known, 1);
+    CHECK_INT_EQ(actors_is_recipient(db, res_a, "source", source, &known), DB_OK);
+    CHECK_INT_EQ(known, 1);
+    CHECK_INT_EQ(actors_is_recipient(db, res_a, "device", dev_home, &known), DB_OK);
+    CHECK_INT_EQ(known, 0);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+static int add_basis(void *ctx, const struct legalbases_row *b)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%s:%s:%s:%s;", b->name, b->recipient_kind, b->data_kind,
+             b->purpose);
+    return 0;
+}
+
+static int stop_at_first(void *ctx, const struct legalbases_row *b)
+{
+    (void)b;
+    ++*(int *)ctx;
+    return 1;
+}
+
+static void t_legalbases(void)
+{
+    char got[256] = "";
+    int calls = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    struct legalbases_row b = {.name = "a_delivery",
+                               .recipient_kind = "operator",
+                               .data_kind = "address",
+                               .purpose = "delivery",
+                               .description = "a town programme, in words"};
+    CHECK_INT_EQ(legalbases_add(db, &b), DB_OK);
+    CHECK_REFUSED(legalbases_add(db, &b));
+    CHECK_INT_EQ(legalbases_list(db, add_basis, got), DB_OK);
+    CHECK_STR_EQ(got, "a_delivery:operator:address:delivery;"
+                      "watch_over_city:staff:safety:watch_over;");
+    CHECK_INT_EQ(legalbases_list(db, stop_at_first, &calls), DB_ERR);
+    CHECK_INT_EQ(calls, 1);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+/* Collects alerts as "kind/level/group[/ack_by][@name]," in the order given. */
+static int add_alert(void *ctx, const struct alerts_row *a)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s/%s/%s%s%s%s%s,", a->kind, a->level, a->group,
+             a->ack_by ? "/" : "", a->ack_by ? a->ack_by : "", a->resident_name ? "@" : "",
+             a->resident_name ? a->resident_name : "");
+    return 0;
+}
+
+static void t_alerts(void)
+{
+    char got[512] = "";
+    int changed = -1;
+    REQUIRE(db_begin(db) == DB_OK);
+    char sql[512];
+    /* Two help presses (both levels each), a missed day at both levels, for resident a; one
+     * missed city alert for b. Raised in this order. */
+    snprintf(sql, sizeof sql,
+             "INSERT INTO alerts(resident_id, kind, level, day, raised_unix) VALUES"
+             "(%lld, 'missed', 'family', '2025-12-05', %lld),"
+             "(%lld, 'missed', 'city', '2025-12-05', %lld),"
+             "(%lld, 'help', 'family', 'help:1', %lld),(%lld, 'help', 'city', 'help:1', %lld),"
+             "(%lld, 'help', 'family', 'help:2', %lld),(%lld, 'help', 'city', 'help:2', %lld),"
+             "(%lld, 'missed', 'city', '2025-12-05', %lld)",
+             (long long)res_a, T0 + 1, (long long)res_a, T0 + 2, (long long)res_a, T0 + 3,
+             (long long)res_a, T0 + 3, (long long)res_a, T0 + 4, (long long)res_a, T0 + 4,
+             (long long)res_b, T0 + 5);
+    exec(sql);
+    CHECK_INT_EQ(alerts_of_resident(db, res_a, NULL, 100, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "help/city/help:2,help/family/help:2,help/city/help:1,help/family/help:1,"
+                      "missed/city/2025-12-05,missed/family/2025-12-05,");
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_of_resident(db, res_a, "family", 2, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "help/family/help:2,help/family/help:1,");
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_help_presses(db, res_a, 1, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "help/city/help:2,help/family/help:2,");
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_help_presses(db, res_b, 5, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "");
+
+    int64_t missed_city = 0;
+    REQUIRE(db_get_int64(db,
+                         "SELECT id FROM alerts WHERE resident_id = ? AND kind = 'missed'"
+                         " AND level = 'city'",
+                         res_a, &missed_city) == DB_ROW);
+    CHECK_INT_EQ(alerts_ack(db, missed_city, "staff:1", T0 + 60, &changed), DB_OK);
+    CHECK_INT_EQ(changed, 1);
+    CHECK_INT_EQ(alerts_ack(db, missed_city, "staff:2", T0 + 90, &changed), DB_OK);
+    CHECK_INT_EQ(changed, 0);
+    CHECK_INT_EQ(alerts_ack(db, missed_city + 1000, "staff:2", T0 + 90, &changed), DB_OK);
+    CHECK_INT_EQ(changed, 0);
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_get(db, missed_city, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "missed/city/2025-12-05/staff:1,");
+    CHECK_INT_EQ(count("SELECT ack_unix FROM alerts WHERE id = ?", missed_city), T0 + 60);
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_get(db, missed_city + 1000, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "");
+
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_open_city(db, 100, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "help/city/help:1@山田 花子,help/city/help:2@山田 花子,"
+                      "missed/city/2025-12-05@佐藤 一郎,");
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_open_city(db, 1, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "help/city/help:1@山田 花子,");
+
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_list(db, 1, 3, add_alert, got), DB_OK);
+    CHECK_STR_EQ(got, "missed/city/2025-12-05,help/city/help:2,help/family/help:2,");
+    got[0] = '\0';
+    CHECK_INT_EQ(alerts_list(db, 0, 100, add_alert, got), DB_OK);
+    CHECK(strstr(got, "missed/city/2025-12-05/staff:1,") != NULL);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+static void t_activity(void)
+{
+    struct activity_row a;
+    int64_t id = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    CHECK_INT_EQ(activity_latest(db, dev_home, &a), DB_DONE);
+    CHECK_INT_EQ(activity_add(db, res_a, dev_home, "touch", T0 + 10, &id), DB_OK);
+    CHECK_INT_EQ(activity_add(db, res_a, dev_home, "motion", T0 + 20, &id), DB_OK);
+    CHECK_INT_EQ(activity_latest(db, dev_home, &a), DB_ROW);
+    CHECK_INT_EQ(a.id, id);
+    CHECK_STR_EQ(a.kind, "motion");
+    CHECK_INT_EQ(a.at, T0 + 20);
+    CHECK_INT_EQ(activity_latest(db, dev_public, &a), DB_DONE);
+    CHECK_REFUSED(activity_add(db, res_a, dev_home + 100, "touch", T0, &id));
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+static int add_checkin(void *ctx, const struct checkins_row *c)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 256 - n, "%lld/%lld/%s/%lld,", (long long)c->resident, (long long)c->device,
+             c->answer, (long long)(c->at - T0));
+    return 0;
+}
+
+static void t_checkins(void)
+{
+    char got[256] = "", want[256];
+    int64_t id1 = 0, id2 = 0, id3 = 0, other = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    REQUIRE(devices_add(db, "home", res_b, NULL, "hash-home-b", T0, &other) == DB_OK);
+    CHECK_INT_EQ(checkins_add(db, res_a, dev_home, "genki", T0 + 100, &id1), DB_OK);
+    CHECK_INT_EQ(checkins_add(db, res_b, other, "genkinai", T0 + 200, &id2), DB_OK);
+    CHECK_INT_EQ(checkins_add(db, res_a, dev_home, "genki", T0 + 300, &id3), DB_OK);
+    CHECK(id1 < id2 && id2 < id3);
+    CHECK_INT_EQ(checkins_newest(db, res_a, 1, add_checkin, got), DB_OK);
+    snprintf(want, sizeof want, "%lld/%lld/genki/300,", (long long)res_a, (long long)dev_home);
+    CHECK_STR_EQ(got, want);
+    got[0] = '\0';
+    CHECK_INT_EQ(checkins_list(db, 0, 2, add_checkin, got), DB_OK);
+    snprintf(want, sizeof want, "%lld/%lld/genki/300,%lld/%lld/genkinai/200,", (long long)res_a,
+             (long long)dev_home, (long long)res_b, (long long)other);
+    CHECK_STR_EQ(got, want);
+    got[0] = '\0';
+    CHECK_INT_EQ(checkins_list(db, res_b, 50, add_checkin, got), DB_OK);
+    snprintf(want, sizeof want, "%lld/%lld/genkinai/200,", (long long)res_b, (long long)other);
+    CHECK_STR_EQ(got, want);
+    CHECK_REFUSED(checkins_add(db, res_a, dev_home + 100, "genki", T0, &id1));
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+static int add_consent(void *ctx, const struct consents_row *c)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s:%lld/%s/%s/%s/%lld/%lld,", c->recipient_kind,
+             (long long)c->recipient_id, c->data_kind, c->purpose, c->granted_via,
+             (long long)(c->granted_at - T0), c->revoked_at ? (long long)(c->revoked_at - T0) : -1);
+    return 0;
+}
+
+static int add_choice(void *ctx, const struct consents_choice *c)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s:%lld/%s/%s/%s/%lld,", c->recipient_kind,
+             (long long)c->recipient_id, c->data_kind, c->purpose, c->consent_id ? "on" : "off",
+             c->revoked_at ? (long long)(c->revoked_at - T0) : -1);
+    return 0;
+}
+
+static void t_consents(void)
+{
+    char got[512] = "", want[512], sql[512];
+    int64_t id = 0, n = 0;
+    int created = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO checkups(resident_id, source_id, content_hash, format, bundle_id, date,"
+             " org_system, org_id, org_name, sex, imported_unix)"
+             " VALUES(%lld, %lld, 'h1', 'fhir', 'b1', '2025-04-01', '', '', '', 'F', 0)",
+             (long long)res_a, (long long)source);
+    exec(sql);
+    struct consents_key k = {.resident = res_a,
+                             .recipient_kind = "staff",
+                             .recipient_id = staff,
+                             .data_kind = "safety",
+                             .purpose = "watch_over"};
+    CHECK_INT_EQ(consents_grant(db, &k, T0 + 1, "card session", &id, &created), DB_OK);
+    CHECK_INT_EQ(created, 1);
+    int64_t first = id;
+    CHECK_INT_EQ(consents_grant(db, &k, T0 + 2, "paper form (hubctl)", &id, &created), DB_OK);
+    CHECK_INT_EQ(created, 0);
+    CHECK_INT_EQ(id, first);
+    CHECK_INT_EQ(consents_revoke(db, &k, T0 + 3, &n), DB_OK);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(consents_revoke(db, &k, T0 + 4, &n), DB_OK);
+    CHECK_INT_EQ(n, 0);
+    struct consents_key f = {.resident = res_a,
+                             .recipient_kind = "family",
+                             .recipient_id = fam,
+                             .data_kind = "safety",
+                             .purpose = "watch_over"};
+    CHECK_INT_EQ(consents_grant(db, &f, T0 + 5, "enrolment form (hubctl)", &id, &created), DB_OK);
+    struct consents_key fb = f;
+    fb.resident = res_b;
+    CHECK_INT_EQ(consents_grant(db, &fb, T0 + 6, "enrolment form (hubctl)", &id, &created), DB_OK);
+
+    CHECK_INT_EQ(consents_list(db, res_a, 1, add_consent, got), DB_OK);
+    snprintf(want, sizeof want, "family:%lld/safety/watch_over/enrolment form (hubctl)/5/-1,",
+             (long long)fam);
+    CHECK_STR_EQ(got, want);
+    got[0] = '\0';
+    CHECK_INT_EQ(consents_list(db, res_a, 0, add_consent, got), DB_OK);
+    snprintf(want, sizeof want,
+             "staff:%lld/safety/watch_over/card session/1/3,"
+             "family:%lld/safety/watch_over/enrolment form (hubctl)/5/-1,",
+             (long long)staff, (long long)fam);
+    CHECK_STR_EQ(got, want);
+    got[0] = '\0';
+    CHECK_INT_EQ(consents_list(db, 0, 1, add_consent, got), DB_OK);
+    CHECK_INT_EQ((long long)(strchr(got, ',') != strrchr(got, ',')), 1); /* both residents */
+
+    /* Family x safety (linked, on), the source that sent a checkup x its checkups (off),
+     * the operator serving north-3 x the address (off), the revoked staff consent. */
+    got[0] = '\0';
+    CHECK_INT_EQ(consents_choices(db, res_a, add_choice, got), DB_OK);
+    snprintf(want, sizeof want,
+             "family:%lld/safety/watch_over/on/-1,source:%lld/checkups:%lld/linkage/off/-1,"
+             "operator:%lld/address/delivery/off/-1,staff:%lld/safety/watch_over/off/3,",
+             (long long)fam, (long long)source, (long long)source, (long long)op, (long long)staff);
+    CHECK_STR_EQ(got, want);
+    /* Resident b lives in "south", which the operator does not serve. */
+    got[0] = '\0';
+    CHECK_INT_EQ(consents_choices(db, res_b, add_choice, got), DB_OK);
+    snprintf(want, sizeof want, "family:%lld/safety/watch_over/on/-1,", (long long)fam);
+    CHECK_STR_EQ(got, want);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+static int add_record(void *ctx, const struct accesslog_row *r)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 512 - n, "%s/%s/%lld/%s/%s,", r->actor, r->action, (long long)r->subject,
+             r->basis, r->request_id);
+    return 0;
+}
+
+static int add_line(void *ctx, const struct accesslog_line *l)
+{
+    char *out = ctx;
+    size_t n = strlen(out);
+    snprintf(out + n, 1024 - n, "%d/%s/%s/%s/%s/%s/%lld/%lld,", l->own, l->actor, l->action,
+             l->data_kinds, l->purpose, l->day, (long long)l->count,
+             (long long)(l->last_at - l->first_at));
+    return 0;
+}
+
+/* Appends one audit record about subject. */
+static void record(int64_t at, const char *actor, const char *action, int64_t subject,
+                   const char *kinds, const char *basis)
+{
+    struct audit_rec r = {.at = at,
+                          .actor = actor,
+                          .action = action,
+                          .outcome = "ok",
+                          .subject = subject,
+                          .data_kinds = kinds,
+                          .purpose = "watch_over",
+                          .basis = basis,
+                          .source = "hub",
+                          .destination = actor,
+                          .request_id = "rq"};
+    REQUIRE(audit_append_db(db, &r, NULL) == DB_OK);
+}
+
+static void t_accesslog(void)
+{
+    char got[1024] = "";
+    REQUIRE(db_begin(db) == DB_OK);
+    /* The family reads check-ins and alerts in one reload, then again a minute later; the
+     * next Japan day once more; the resident looks at the home device; one record has no
+     * subject (an enrolment of staff). */
+    record(T0 + 10, "family:2", "checkins.read", res_a, "safety", "consent:1");
+    record(T0 + 10, "family:2", "alerts.read", res_a, "safety", "consent:1");
+    record(T0 + 70, "family:2", "checkins.read", res_a, "safety", "consent:1");
+    record(T0 + 86400, "family:2", "checkins.read", res_a, "safety", "consent:1");
+    record(T0 + 86401, "device:1", "help.read", res_a, "safety", "self:home_device");
+    record(T0 + 86402, "hubctl", "staff.register", 0, "staff", "legal:municipal_enrolment");
+    record(T0 + 86403, "staff:1", "alerts.read", res_b, "safety", "legal:watch_over_city");
+
+    int64_t last = 0;
+    REQUIRE(db_get_int64(db, "SELECT MAX(id) FROM audit", 0, &last) == DB_ROW);
+    CHECK_INT_EQ(accesslog_records(db, res_a, last + 1, 2, add_record, got), DB_OK);
+    snprintf(got + strlen(got), sizeof got - strlen(got), "|");
+    CHECK_INT_EQ(accesslog_records(db, res_a, last - 3, 10, add_record, got), DB_OK);
+    char want[1024];
+    snprintf(want, sizeof want,
+             "device:1/help.read/%1$lld/self:home_device/rq,"
+             "family:2/checkins.read/%1$lld/consent:1/rq,|"
+             "family:2/checkins.read/%1$lld/consent:1/rq,family:2/alerts.read/%1$lld/consent:1/rq,"
+             "family:2/checkins.read/%1$lld/consent:1/rq,",
+             (long long)res_a);
+    CHECK_STR_EQ(got, want);
+    got[0] = '\0';
+    CHECK_INT_EQ(accesslog_records(db, 0, last + 1, 3, add_record, got), DB_OK);
+    snprintf(want, sizeof want,
+             "staff:1/alerts.read/%lld/legal:watch_over_city/rq,"
+             "hubctl/staff.register/0/legal:municipal_enrolment/rq,"
+             "device:1/help.read/%lld/self:home_device/rq,",
+             (long long)res_b, (long long)res_a);
+    CHECK_STR_EQ(got, want);
+
+    /* Others first, newest first; one line per actor, action, purpose and Japan day; the
+     * reload's two records count as one look. */
+    got[0] = '\0';
+    CHECK_INT_EQ(accesslog_summary(db, res_a, 10, 0, add_line, got), DB_OK);
+    CHECK_STR_EQ(got, "0/family:2/read/safety/watch_over/2025-12-07/1/0,"
+                      "0/family:2/read/safety/watch_over/2025-12-06/2/60,"
+                      "1/device:1/read/safety/watch_over/2025-12-07/1/0,");
+    got[0] = '\0';
+    CHECK_INT_EQ(accesslog_summary(db, res_a, 1, 1, add_line, got), DB_OK);
+    CHECK_STR_EQ(got, "0/family:2/read/safety/watch_over/2025-12-06/2/60,");
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+/* Changes are grouped by their kind of data, reads by their purpose; lines are ordered by
+ * their newest record. */
+static void t_accesslog_kinds(void)
+{
+    char got[1024] = "";
+    REQUIRE(db_begin(db) == DB_OK);
+    record(T0 + 5, "hubctl", "resident.enrol", res_b, "profile", "legal:municipal_enrolment");
+    record(T0 + 6, "hubctl", "resident.enrol", res_b, "profile", "legal:municipal_enrolment");
+    CHECK_INT_EQ(accesslog_summary(db, res_b, 10, 0, add_line, got), DB_OK);
+    CHECK_STR_EQ(got, "0/hubctl/resident.enrol/profile/watch_over/2025-12-06/2/1,"
+                      "0/staff:1/read/safety/watch_over/2025-12-07/1/0,");
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
+int main(int argc, char **argv)
+{
+    char err[256];
+    if (argc > 1) {
+        snprintf(target, sizeof target, "%s", argv[1]);
+    } else {
+        snprintf(dir, sizeof dir, "/tmp/hubstores.XXXXXX");
+        if (!mkdtemp(dir)) {
+            perror("mkdtemp");
+            return 1;
+        }
+        snprintf(target, sizeof target, "%s/hub.db", dir);
+    }
+    if (db_open(target, DB_OPEN_CREATE, &db, err, sizeof err) != DB_OK) {
+        fprintf(stderr, "open: %s\n", err);
+        return 1;
+    }
+    if (hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
+        fprintf(stderr, "migrate: %s\n", err);
+        return 1;
+    }
+    TEST_RUN(t_residents);
+    TEST_RUN(t_devices);
+    TEST_RUN(t_actors_and_family);
+    TEST_RUN(t_legalbases);
+    TEST_RUN(t_alerts);
+    TEST_RUN(t_activity);
+    TEST_RUN(t_checkins);
+    TEST_RUN(t_consents);
+    TEST_RUN(t_accesslog);
+    TEST_RUN(t_accesslog_kinds);
+    db_close(db);
+    if (dir[0]) {
+        char path[128];
+        static const char *const files[] = {"hub.db", "hub.db-wal", "hub.db-shm"};
+        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+            snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+            unlink(path);
+        }
+        rmdir(dir);
+    }
+    return test_summary();
+}
