@@ -2,6 +2,7 @@
  * auth.c: bearer-token and card-session lookups (see auth.h).
  */
 #include "auth.h"
+#include "db_sqlite.h"
 #include "hubdb.h"
 #include "hubtoken.h"
 
@@ -43,8 +44,9 @@ const char *auth_session_status_str(enum auth_session_status s)
     return "unknown";
 }
 
-enum auth_status auth_bearer(sqlite3 *db, const char *authorization, struct auth_principal *p)
+enum auth_status auth_bearer(struct db *dbh, const char *authorization, struct auth_principal *p)
 {
+    sqlite3 *db = db_sqlite_handle(dbh);
     static const char *const sql[] = {
         "SELECT id, kind, COALESCE(resident_id, 0) FROM devices WHERE token_hash = ?",
         "SELECT id, '', 0 FROM family WHERE token_hash = ?",
@@ -99,9 +101,10 @@ out:
     return as;
 }
 
-enum auth_session_status auth_session_use(sqlite3 *db, const char *token, long long device_id,
+enum auth_session_status auth_session_use(struct db *dbh, const char *token, long long device_id,
                                           time_t now, long long *resident_id, long long *session_id)
 {
+    sqlite3 *db = db_sqlite_handle(dbh);
     if (!token || !*token)
         return AUTH_SESSION_MISSING;
     size_t n = strlen(token);

@@ -8,7 +8,7 @@
 #define HUB_AUTH_H
 
 #include <time.h>
-#include <sqlite3.h>
+#include "db.h"
 
 enum auth_role {
     AUTH_NONE = 0,
@@ -36,7 +36,7 @@ enum auth_status {
 const char *auth_status_str(enum auth_status s);
 
 /* Resolves the Authorization header value (may be NULL) into *p. */
-enum auth_status auth_bearer(sqlite3 *db, const char *authorization, struct auth_principal *p);
+enum auth_status auth_bearer(struct db *db, const char *authorization, struct auth_principal *p);
 
 /* Card session lifetimes: idle and absolute, in seconds. */
 #define AUTH_SESSION_IDLE     (15 * 60)
@@ -57,7 +57,7 @@ const char *auth_session_status_str(enum auth_session_status s);
  * refreshes its idle deadline. Must run inside a write transaction (writer job).
  * *resident_id and *session_id get the session's resident and row id.
  */
-enum auth_session_status auth_session_use(sqlite3 *db, const char *token, long long device_id,
+enum auth_session_status auth_session_use(struct db *db, const char *token, long long device_id,
                                           time_t now, long long *resident_id,
                                           long long *session_id);
 

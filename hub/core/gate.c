@@ -3,6 +3,7 @@
  * must stay readable enough to audit by eye.
  */
 #include "gate.h"
+#include "db_sqlite.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,10 +75,11 @@ static enum gate_decision consent(sqlite3 *db, const char *kind, long long id, l
     return GATE_ALLOW;
 }
 
-enum gate_decision gate_check(sqlite3 *db, const struct auth_principal *who,
+enum gate_decision gate_check(struct db *dbh, const struct auth_principal *who,
                               long long session_resident, long long resident, const char *data_kind,
                               const char *purpose, char basis[GATE_BASIS_MAX])
 {
+    sqlite3 *db = db_sqlite_handle(dbh);
     basis[0] = '\0';
     if (resident <= 0)
         return GATE_DENY;
@@ -139,10 +141,11 @@ enum gate_decision gate_check(sqlite3 *db, const struct auth_principal *who,
     return GATE_DENY;
 }
 
-enum gate_decision gate_recipient(sqlite3 *db, const char *kind, long long id, long long resident,
-                                  const char *data_kind, const char *purpose,
+enum gate_decision gate_recipient(struct db *dbh, const char *kind, long long id,
+                                  long long resident, const char *data_kind, const char *purpose,
                                   char basis[GATE_BASIS_MAX])
 {
+    sqlite3 *db = db_sqlite_handle(dbh);
     basis[0] = '\0';
     if (resident <= 0 || id <= 0)
         return GATE_DENY;

@@ -21,9 +21,8 @@
 #ifndef HUB_GATE_H
 #define HUB_GATE_H
 
-#include <sqlite3.h>
-
 #include "auth.h"
+#include "db.h"
 
 enum gate_decision {
     GATE_ALLOW = 0,
@@ -39,7 +38,7 @@ const char *gate_decision_str(enum gate_decision d);
  * `resident` for `purpose`? On GATE_ALLOW basis gets the consent or legal basis to record
  * in the audit log.
  */
-enum gate_decision gate_check(sqlite3 *db, const struct auth_principal *who,
+enum gate_decision gate_check(struct db *db, const struct auth_principal *who,
                               long long session_resident, long long resident, const char *data_kind,
                               const char *purpose, char basis[GATE_BASIS_MAX]);
 
@@ -48,7 +47,7 @@ enum gate_decision gate_check(sqlite3 *db, const struct auth_principal *who,
  * (the hub pushes it; the recipient is not the caller)? Family: linked + consent;
  * operator: consent ("address" for "delivery"). Everything else is denied.
  */
-enum gate_decision gate_recipient(sqlite3 *db, const char *kind, long long id, long long resident,
+enum gate_decision gate_recipient(struct db *db, const char *kind, long long id, long long resident,
                                   const char *data_kind, const char *purpose,
                                   char basis[GATE_BASIS_MAX]);
 

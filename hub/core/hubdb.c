@@ -375,12 +375,39 @@ void hubdb_close(sqlite3 *db)
     sqlite3_close_v2(db);
 }
 
+enum hubdb_status hubdb_open_db(const char *target, int create, struct db **out, char *err,
+                                size_t errcap)
+{
+    sqlite3 *conn = NULL;
+    *out = NULL;
+    enum hubdb_status st = hubdb_open(target, create, &conn, err, errcap);
+    if (st != HUBDB_OK)
+        return st;
+    /* The handle of hubdb_handle() shares its life with conn: hubdb_db_close() ends both. */
+    *out = hubdb_handle(conn);
+    if (!*out) {
+        snprintf(err, errcap, "out of memory");
+        hubdb_close(conn);
+        return HUBDB_ERR_OPEN;
+    }
+    return HUBDB_OK;
+}
+
+void hubdb_db_close(struct db *db)
+{
+    sqlite3 *conn = db_sqlite_handle(db);
+    if (conn)
+        hubdb_close(conn);
+    else
+        db_close(db);
+}
+
 #define POOL_MAX 64
 
 struct hubdb_pool {
     pthread_mutex_t mu;
     char *path;
-    sqlite3 *idle[POOL_MAX];
+    struct db *idle[POOL_MAX];
     int n_idle;
 };
 
@@ -398,15 +425,16 @@ struct hubdb_pool *hubdb_pool_create(const char *path)
     return p;
 }
 
-sqlite3 *hubdb_pool_get(struct hubdb_pool *p)
+struct db *hubdb_pool_get(struct hubdb_pool *p)
 {
+    struct db *h = NULL;
     sqlite3 *db = NULL;
     pthread_mutex_lock(&p->mu);
     if (p->n_idle > 0)
-        db = p->idle[--p->n_idle];
+        h = p->idle[--p->n_idle];
     pthread_mutex_unlock(&p->mu);
-    if (db)
-        return db;
+    if (h)
+        return h;
     if (sqlite3_open_v2(p->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         fprintf(stderr, "hub: cannot open a read connection: %s\n",
@@ -417,10 +445,13 @@ sqlite3 *hubdb_pool_get(struct hubdb_pool *p)
     sqlite3_busy_timeout(db, 10000);
     /* Request threads only read; writes go through the writer thread. */
     hubdb_exec(db, "PRAGMA query_only=1");
-    return db;
+    h = hubdb_handle(db);
+    if (!h)
+        hubdb_close(db);
+    return h;
 }
 
-void hubdb_pool_put(struct hubdb_pool *p, sqlite3 *db)
+void hubdb_pool_put(struct hubdb_pool *p, struct db *db)
 {
     if (!db)
         return;
@@ -430,7 +461,7 @@ void hubdb_pool_put(struct hubdb_pool *p, sqlite3 *db)
         db = NULL;
     }
     pthread_mutex_unlock(&p->mu);
-    hubdb_close(db);
+    hubdb_db_close(db);
 }
 
 void hubdb_pool_destroy(struct hubdb_pool *p)
@@ -438,7 +469,7 @@ void hubdb_pool_destroy(struct hubdb_pool *p)
     if (!p)
         return;
     for (int i = 0; i < p->n_idle; i++)
-        hubdb_close(p->idle[i]);
+        hubdb_db_close(p->idle[i]);
     pthread_mutex_destroy(&p->mu);
     free(p->path);
     free(p);

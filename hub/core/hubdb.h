@@ -67,15 +67,26 @@ struct db *hubdb_handle(sqlite3 *conn);
 /* Finalizes every statement of db (cached or not) and closes it. Accepts NULL. */
 void hubdb_close(sqlite3 *db);
 
-/* Read-connection pool. Thread-safe. */
+/*
+ * The hub's write handle on target, through the database interface (db.h): a SQLite file
+ * opened as hubdb_open() does (created when create != 0). On success *out is owned (close
+ * with hubdb_db_close). On failure err holds a sentence.
+ */
+__attribute__((warn_unused_result)) enum hubdb_status
+hubdb_open_db(const char *target, int create, struct db **out, char *err, size_t errcap);
+/* Closes a handle of hubdb_open_db() or of the pool, with the statements that code still
+ * speaking sqlite3 cached on its connection (hubdb_stmt). Accepts NULL. */
+void hubdb_db_close(struct db *db);
+
+/* Read-handle pool. Thread-safe. */
 struct hubdb_pool;
 /* Returns an owned pool over path (no connection is opened yet), or NULL. */
 struct hubdb_pool *hubdb_pool_create(const char *path);
-/* Borrows a read-only connection; give it back with hubdb_pool_put. NULL if none can be
+/* Borrows a read-only handle; give it back with hubdb_pool_put. NULL if none can be
  * opened. */
-sqlite3 *hubdb_pool_get(struct hubdb_pool *pool);
-void hubdb_pool_put(struct hubdb_pool *pool, sqlite3 *db);
-/* Closes every connection; accepts NULL. No connection may be borrowed any more. */
+struct db *hubdb_pool_get(struct hubdb_pool *pool);
+void hubdb_pool_put(struct hubdb_pool *pool, struct db *db);
+/* Closes every handle; accepts NULL. No handle may be borrowed any more. */
 void hubdb_pool_destroy(struct hubdb_pool *pool);
 
 #endif

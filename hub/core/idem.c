@@ -3,6 +3,7 @@
  * connection) and the idempotency table (see idem.h).
  */
 #include "idem.h"
+#include "db_sqlite.h"
 #include "hubdb.h"
 
 #include <pthread.h>
@@ -75,9 +76,10 @@ void idem_release(struct idem *s, const char *principal, const char *key)
     pthread_mutex_unlock(&s->mu);
 }
 
-enum idem_lookup idem_lookup(sqlite3 *db, const char *principal, const char *key,
+enum idem_lookup idem_lookup(struct db *dbh, const char *principal, const char *key,
                              const char *body_hash, int *status, char **response)
 {
+    sqlite3 *db = db_sqlite_handle(dbh);
     sqlite3_stmt *st = NULL;
     enum idem_lookup r = IDEM_ERROR;
     if (sqlite3_prepare_v2(db,
@@ -106,9 +108,10 @@ out:
     return r;
 }
 
-int idem_store(sqlite3 *db, const char *principal, const char *key, const char *body_hash,
+int idem_store(struct db *dbh, const char *principal, const char *key, const char *body_hash,
                int status, const char *response, time_t now)
 {
+    sqlite3 *db = db_sqlite_handle(dbh);
     sqlite3_stmt *st = hubdb_stmt(db, "INSERT INTO idempotency(principal, key, body_hash, status,"
                                       " response, created_unix) VALUES(?,?,?,?,?,?)");
     if (!st)

@@ -9,7 +9,7 @@
 #define HUB_IDEM_H
 
 #include <time.h>
-#include <sqlite3.h>
+#include "db.h"
 
 struct idem;
 
@@ -29,11 +29,11 @@ enum idem_lookup {
 };
 
 /* Looks the key up. On IDEM_REPLAY *response is owned (free()). */
-enum idem_lookup idem_lookup(sqlite3 *db, const char *principal, const char *key,
+enum idem_lookup idem_lookup(struct db *db, const char *principal, const char *key,
                              const char *body_hash, int *status, char **response);
 
 /* Stores the answer; inside the writer job that created the thing. Returns SQLITE_OK. */
-int idem_store(sqlite3 *db, const char *principal, const char *key, const char *body_hash,
+int idem_store(struct db *db, const char *principal, const char *key, const char *body_hash,
                int status, const char *response, time_t now);
 
 #endif

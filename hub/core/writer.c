@@ -8,6 +8,7 @@
 #include "writer.h"
 #include "audit.h"
 #include "hubclock.h"
+#include "db_sqlite.h"
 #include "hubdb.h"
 #include "sdnotify.h"
 
@@ -28,7 +29,7 @@ struct job {
 };
 
 struct writer {
-    sqlite3 *db;
+    struct db *db; /* owned (hubdb_open_db) */
     EVP_PKEY *key;
     long cp_every, cp_seconds;
     pthread_t thread;
@@ -63,59 +64,49 @@ static void checkpoint(struct writer *w)
 {
     if (!w->key || w->since_cp == 0)
         return;
-    if (hubdb_exec(w->db, "BEGIN IMMEDIATE") != SQLITE_OK)
+    if (db_begin(w->db) != DB_OK)
         goto fail;
-    if (audit_checkpoint(w->db, w->key, hubclock_now()) != SQLITE_OK ||
-        hubdb_exec(w->db, "COMMIT") != SQLITE_OK) {
-        hubdb_exec(w->db, "ROLLBACK");
+    sqlite3 *conn = db_sqlite_handle(w->db);
+    if (!conn || audit_checkpoint(conn, w->key, hubclock_now()) != SQLITE_OK ||
+        db_commit(w->db) != DB_OK) {
+        db_rollback(w->db);
         goto fail;
     }
     w->since_cp = 0;
     w->last_cp = time(NULL);
     return;
 fail:
-    fprintf(stderr, "hub: audit checkpoint failed: %s\n", sqlite3_errmsg(w->db));
-}
-
-/* Runs a parameterless statement through the statement cache (these run per job). */
-static int step_cached(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = hubdb_stmt(db, sql);
-    if (!st)
-        return SQLITE_ERROR;
-    int rc = sqlite3_step(st);
-    hubdb_stmt_done(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    fprintf(stderr, "hub: audit checkpoint failed: %s\n", db_errmsg(w->db));
 }
 
 /* Runs one batch; called without the lock. 1 when it committed. */
 static int run_batch(struct writer *w, struct job *batch)
 {
-    int ok = hubdb_exec(w->db, "BEGIN IMMEDIATE") == SQLITE_OK;
+    int ok = db_begin(w->db) == DB_OK;
     if (!ok)
-        fprintf(stderr, "hub: cannot begin a write transaction: %s\n", sqlite3_errmsg(w->db));
+        fprintf(stderr, "hub: cannot begin a write transaction: %s\n", db_errmsg(w->db));
     long n_ok = 0;
     for (struct job *j = batch; j; j = j->next) {
         if (!ok) {
             j->status = WRITER_COMMIT_FAILED;
             continue;
         }
-        if (step_cached(w->db, "SAVEPOINT job") != SQLITE_OK) {
+        if (db_savepoint(w->db, "job") != DB_OK) {
             j->status = WRITER_COMMIT_FAILED;
             continue;
         }
-        if (j->fn(w->db, j->arg) == 0) {
+        if (j->fn(w->db, j->arg) != 0) {
+            j->status = WRITER_JOB_FAILED;
+            db_rollback_to(w->db, "job"); /* also releases it */
+        } else if (db_release(w->db, "job") != DB_OK) {
+            j->status = WRITER_COMMIT_FAILED;
+        } else {
             j->status = WRITER_OK;
             n_ok++;
-        } else {
-            j->status = WRITER_JOB_FAILED;
-            step_cached(w->db, "ROLLBACK TO job");
         }
-        step_cached(w->db, "RELEASE job");
     }
-    if (ok && hubdb_exec(w->db, "COMMIT") != SQLITE_OK) {
-        fprintf(stderr, "hub: commit failed: %s\n", sqlite3_errmsg(w->db));
-        hubdb_exec(w->db, "ROLLBACK");
+    if (ok && db_commit(w->db) != DB_OK) {
+        fprintf(stderr, "hub: commit failed: %s\n", db_errmsg(w->db));
         ok = 0;
         for (struct job *j = batch; j; j = j->next)
             if (j->status == WRITER_OK)
@@ -133,13 +124,9 @@ static int run_batch(struct writer *w, struct job *batch)
  * transaction: no page written, no fsync). */
 static int probe(struct writer *w)
 {
-    if (hubdb_exec(w->db, "BEGIN IMMEDIATE") != SQLITE_OK)
+    if (db_begin(w->db) != DB_OK)
         return 0;
-    if (hubdb_exec(w->db, "COMMIT") != SQLITE_OK) {
-        hubdb_exec(w->db, "ROLLBACK");
-        return 0;
-    }
-    return 1;
+    return db_commit(w->db) == DB_OK;
 }
 
 /* Feeds systemd's watchdog, at most twice per interval (a busy writer commits far more
@@ -216,12 +203,12 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-struct writer *writer_create(sqlite3 *db, EVP_PKEY *key, long checkpoint_every,
+struct writer *writer_create(struct db *db, EVP_PKEY *key, long checkpoint_every,
                              long checkpoint_seconds)
 {
     struct writer *w = calloc(1, sizeof *w);
     if (!w) {
-        hubdb_close(db);
+        hubdb_db_close(db);
         return NULL;
     }
     w->db = db;
@@ -237,7 +224,7 @@ struct writer *writer_create(sqlite3 *db, EVP_PKEY *key, long checkpoint_every,
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->work);
         pthread_cond_destroy(&w->done);
-        hubdb_close(db);
+        hubdb_db_close(db);
         free(w);
         return NULL;
     }
@@ -281,7 +268,7 @@ void writer_destroy(struct writer *w)
     pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->mu);
     pthread_join(w->thread, NULL);
-    hubdb_close(w->db);
+    hubdb_db_close(w->db);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->work);
     pthread_cond_destroy(&w->done);

@@ -15,7 +15,8 @@
 #ifndef HUB_WRITER_H
 #define HUB_WRITER_H
 
-#include <sqlite3.h>
+#include "db.h"
+
 #include <openssl/evp.h>
 
 enum writer_status {
@@ -27,17 +28,18 @@ enum writer_status {
 const char *writer_status_str(enum writer_status s);
 
 /* A job: returns 0 to keep its changes, non-zero to roll them back. */
-typedef int (*writer_fn)(sqlite3 *db, void *arg);
+typedef int (*writer_fn)(struct db *db, void *arg);
 
 struct writer;
 
 /*
- * Starts the writer thread on db (ownership passes to the writer, which closes it).
+ * Starts the writer thread on db, a handle of hubdb_open_db() (ownership passes to the
+ * writer, which closes it with hubdb_db_close).
  * key (borrowed, may be NULL) signs audit checkpoints every checkpoint_every records or
  * checkpoint_seconds seconds, whichever comes first, and at shutdown.
  * Returns NULL on failure (db is then closed).
  */
-struct writer *writer_create(sqlite3 *db, EVP_PKEY *key, long checkpoint_every,
+struct writer *writer_create(struct db *db, EVP_PKEY *key, long checkpoint_every,
                              long checkpoint_seconds);
 
 /* Runs fn(db, arg) in the next batch and returns once the batch is durable (or failed).

@@ -19,6 +19,7 @@
 #include "cardverify.h"
 #include "handlers.h"
 #include "hubclock.h"
+#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubreq.h"
 #include "hubtoken.h"
@@ -41,14 +42,15 @@ struct challenge_job {
     unsigned char bytes[HUBREQ_CHALLENGE_LEN];
 };
 
-static int challenge_job(sqlite3 *db, void *arg)
+static int challenge_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct challenge_job *j = arg;
     char hex[2 * HUBREQ_CHALLENGE_LEN + 1];
     sqlite3_stmt *st = NULL;
     int rc = -1;
     hubtoken_hex(j->bytes, sizeof j->bytes, hex);
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "INSERT INTO challenges(device_id, challenge, expires_unix)"
                            " VALUES(?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
@@ -162,13 +164,14 @@ static const char *cv_code(enum cardverify_status s)
 }
 
 /* Checks the challenge row and consumes it. 0 = usable; otherwise j is refused. -1 = db. */
-static int use_challenge(sqlite3 *db, struct login_job *j)
+static int use_challenge(struct db *db, struct login_job *j)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     char hex[2 * HUBREQ_CHALLENGE_LEN + 1];
     sqlite3_stmt *st = NULL;
     int rc = -1;
     hubtoken_hex(j->in->challenge, HUBREQ_CHALLENGE_LEN, hex);
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT id, device_id, expires_unix, used_unix FROM challenges"
                            " WHERE challenge = ?",
                            -1, &st, NULL) != SQLITE_OK)
@@ -202,8 +205,8 @@ static int use_challenge(sqlite3 *db, struct login_job *j)
         goto out;
     }
     /* From here on the challenge is spent, whatever the outcome. */
-    if (sqlite3_prepare_v2(db, "UPDATE challenges SET used_unix = ? WHERE id = ?", -1, &st, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(conn, "UPDATE challenges SET used_unix = ? WHERE id = ?", -1, &st,
+                           NULL) != SQLITE_OK)
         goto out;
     sqlite3_bind_int64(st, 1, (long long)j->now);
     sqlite3_bind_int64(st, 2, id);
@@ -221,8 +224,9 @@ out:
     return rc;
 }
 
-static int login_job(sqlite3 *db, void *arg)
+static int login_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct login_job *j = arg;
     struct hreq *r = j->r;
     sqlite3_stmt *st = NULL;
@@ -236,7 +240,7 @@ static int login_job(sqlite3 *db, void *arg)
     }
     if (u == 0 && j->cv == CARDVERIFY_OK) {
         hubtoken_hex(j->fp, sizeof j->fp, fphex);
-        if (sqlite3_prepare_v2(db, "SELECT id, display_name FROM residents WHERE cert_fp = ?", -1,
+        if (sqlite3_prepare_v2(conn, "SELECT id, display_name FROM residents WHERE cert_fp = ?", -1,
                                &st, NULL) != SQLITE_OK)
             goto out;
         sqlite3_bind_text(st, 1, fphex, -1, SQLITE_STATIC);
@@ -267,7 +271,7 @@ static int login_job(sqlite3 *db, void *arg)
         if (hubtoken_new("ses", j->token, sizeof j->token) != 0)
             goto out;
         hubtoken_hash(j->token, strlen(j->token), hash);
-        if (sqlite3_prepare_v2(db,
+        if (sqlite3_prepare_v2(conn,
                                "INSERT INTO sessions(token_hash, device_id, resident_id,"
                                " created_unix, last_used_unix) VALUES(?,?,?,?,?)",
                                -1, &st, NULL) != SQLITE_OK)
@@ -359,8 +363,9 @@ struct session_job {
     char name[HUTIL_NAME_MAX];
 };
 
-static int session_job(sqlite3 *db, void *arg)
+static int session_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct session_job *j = arg;
     struct hreq *r = j->r;
     sqlite3_stmt *st = NULL;
@@ -374,7 +379,7 @@ static int session_job(sqlite3 *db, void *arg)
         /* An expired session is ended too; its row is found again by hash. */
         char hash[HUBTOKEN_HASH_HEX];
         hubtoken_hash(j->token, strlen(j->token), hash);
-        if (sqlite3_prepare_v2(db,
+        if (sqlite3_prepare_v2(conn,
                                "UPDATE sessions SET ended_unix = ? WHERE token_hash = ?"
                                " AND device_id = ? AND ended_unix IS NULL"
                                " RETURNING resident_id",
@@ -388,7 +393,7 @@ static int session_job(sqlite3 *db, void *arg)
         sqlite3_finalize(st);
         st = NULL;
     } else {
-        if (sqlite3_prepare_v2(db,
+        if (sqlite3_prepare_v2(conn,
                                "SELECT s.created_unix, s.last_used_unix, r.display_name FROM"
                                " sessions s JOIN residents r ON r.id = s.resident_id"
                                " WHERE s.id = ?",

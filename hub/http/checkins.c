@@ -8,6 +8,7 @@
 #include "escalate.h"
 #include "gate.h"
 #include "hubclock.h"
+#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubdb.h"
 #include "hubreq.h"
@@ -22,8 +23,8 @@
 
 void h_health(struct hreq *r)
 {
-    sqlite3 *db = hubdb_pool_get(r->hub->pool);
-    int v = db ? hubdb_user_version(db) : -1;
+    struct db *db = hubdb_pool_get(r->hub->pool);
+    int v = db ? db_schema_version(db) : -1;
     hubdb_pool_put(r->hub->pool, db);
     if (v < 0) {
         hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");
@@ -63,10 +64,10 @@ static int add_to_array(void *ctx, const struct checkins_row *c)
 }
 
 /* "last_checkin": the resident's newest check-in, or null. 0, or -1 on a database error. */
-static int me_last_checkin(sqlite3 *db, long long resident, cJSON *o)
+static int me_last_checkin(struct db *db, long long resident, cJSON *o)
 {
     cJSON *newest = cJSON_CreateArray();
-    struct db *h = hubdb_handle(db);
+    struct db *h = db;
     int rc = h && checkins_newest(h, resident, 1, add_to_array, newest) == DB_OK ? 0 : -1;
     cJSON *c = cJSON_DetachItemFromArray(newest, 0);
     if (rc == 0 && c)
@@ -79,8 +80,9 @@ static int me_last_checkin(sqlite3 *db, long long resident, cJSON *o)
     return rc;
 }
 
-static int me_job(sqlite3 *db, void *arg)
+static int me_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct me_job *j = arg;
     struct hreq *r = j->r;
     const struct auth_principal *w = &r->who;
@@ -116,7 +118,7 @@ static int me_job(sqlite3 *db, void *arg)
         if (w->role == AUTH_FAMILY) {
             cJSON *arr = cJSON_AddArrayToObject(o, "residents");
             sqlite3_stmt *st = NULL;
-            if (sqlite3_prepare_v2(db,
+            if (sqlite3_prepare_v2(conn,
                                    "SELECT r.id, r.display_name FROM family_links l JOIN"
                                    " residents r ON r.id = l.resident_id WHERE l.family_id = ?"
                                    " ORDER BY r.id",
@@ -186,20 +188,21 @@ static char *checkin_answer(long long id, long long resident, const char *answer
     return out;
 }
 
-static int checkin_job(sqlite3 *db, void *arg)
+static int checkin_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct checkin_job *j = arg;
     struct hreq *r = j->r;
     int rc = -1;
     int64_t id = 0;
-    struct db *h = hubdb_handle(db);
+    struct db *h = db;
     if (!h ||
         checkins_add(h, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now, &id) != DB_OK)
         goto out;
     long long alert = 0;
     if (strcmp(j->answer, "genkinai") == 0 &&
-        escalate_unwell(db, r->who.resident_id, id, j->now, r->who.actor, r->request_id, &alert) !=
-            0)
+        escalate_unwell(conn, r->who.resident_id, id, j->now, r->who.actor, r->request_id,
+                        &alert) != 0)
         goto out;
     if (hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
@@ -273,7 +276,7 @@ struct list_job {
     cJSON *out;
 };
 
-static int checkins_job(sqlite3 *db, void *arg)
+static int checkins_job(struct db *db, void *arg)
 {
     struct list_job *j = arg;
     struct hreq *r = j->r;
@@ -290,7 +293,7 @@ static int checkins_job(sqlite3 *db, void *arg)
     o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)r->path_id);
     cJSON *arr = cJSON_AddArrayToObject(o, "checkins");
-    struct db *h = hubdb_handle(db);
+    struct db *h = db;
     if (!h || checkins_newest(h, r->path_id, j->limit, add_to_array, arr) != DB_OK)
         goto out;
     if (hutil_audit(db, r,

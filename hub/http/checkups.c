@@ -15,6 +15,7 @@
 #include "gate.h"
 #include "handlers.h"
 #include "hubclock.h"
+#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubreq.h"
 #include "hutil.h"
@@ -57,13 +58,14 @@ static void reject_answer(struct hreq *r, const struct ckstore_reject *rej)
     hreq_json(r, rej->http, root);
 }
 
-static int import_job(sqlite3 *db, void *arg)
+static int import_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct import_job *j = arg;
     struct hreq *r = j->r;
     cJSON *result = NULL, *o = NULL;
     int rc = -1;
-    int s = ckstore_import(db, r->who.id, j->list, j->fmt, r->body, r->body_len, r->who.actor,
+    int s = ckstore_import(conn, r->who.id, j->list, j->fmt, r->body, r->body_len, r->who.actor,
                            r->request_id, j->now, &result, &j->rej);
     if (s > 0) {
         j->rejected = 1;
@@ -159,7 +161,7 @@ struct ck_job {
 };
 
 /* Whether source may be shown to resident in this session; -1 on error. */
-static int source_allowed(sqlite3 *db, const struct hreq *r, long long resident, long long source,
+static int source_allowed(struct db *db, const struct hreq *r, long long resident, long long source,
                           struct ck_sources *cs, int *slot)
 {
     for (int i = 0; i < cs->n; i++)
@@ -183,7 +185,7 @@ static int source_allowed(sqlite3 *db, const struct hreq *r, long long resident,
 }
 
 /* One audit record for everything released in this view (nothing released: none). */
-static int ck_audit(sqlite3 *db, struct ck_job *j, long long resident, const char *action,
+static int ck_audit(struct db *db, struct ck_job *j, long long resident, const char *action,
                     const struct ck_sources *cs)
 {
     char kinds[1024] = "", basis[2048] = "";
@@ -303,12 +305,14 @@ static cJSON *item_json(const struct checkup_result *res, enum checkup_sex sex)
 }
 
 /* Fills items (or only the summary counts when items is NULL) of checkup id. */
-static int fill_items(sqlite3 *db, long long id, enum checkup_sex sex, cJSON *items, int counts[4])
+static int fill_items(struct db *db, long long id, enum checkup_sex sex, cJSON *items,
+                      int counts[4])
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     struct checkup_result *res = calloc(1, sizeof *res); /* large: not on the stack */
     int s = SQLITE_ERROR;
-    if (!res || sqlite3_prepare_v2(db,
+    if (!res || sqlite3_prepare_v2(conn,
                                    "SELECT " CKSTORE_RESULT_COLS " FROM checkup_results r"
                                    " WHERE r.checkup_id = ? ORDER BY r.code",
                                    -1, &st, NULL) != SQLITE_OK)
@@ -328,7 +332,7 @@ out:
     return s == SQLITE_DONE ? 0 : -1;
 }
 
-static cJSON *checkup_head(sqlite3 *db, sqlite3_stmt *st)
+static cJSON *checkup_head(struct db *db, sqlite3_stmt *st)
 {
     /* columns: id, date, source_id, org_name, sex, source name */
     cJSON *o = cJSON_CreateObject();
@@ -348,15 +352,16 @@ static const char HEAD_SQL[] = "SELECT c.id, c.date, c.source_id, c.org_name, c.
                                " s.display_name FROM checkups c JOIN sources s ON s.id ="
                                " c.source_id";
 
-static int ck_list(sqlite3 *db, struct ck_job *j, long long resident, struct ck_sources *cs,
+static int ck_list(struct db *db, struct ck_job *j, long long resident, struct ck_sources *cs,
                    cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     char sql[512];
     int rc = -1;
     /* The years that hold checkups of consented sources (for the kiosk's year tabs). */
     if (sqlite3_prepare_v2(
-            db,
+            conn,
             "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) AS y, source_id"
             " FROM checkups WHERE resident_id = ? AND superseded_by IS NULL ORDER BY y"
             " DESC",
@@ -389,7 +394,7 @@ static int ck_list(sqlite3 *db, struct ck_job *j, long long resident, struct ck_
              " checkups WHERE id = ?2)) AND (?3 = 0 OR CAST(substr(c.date, 1, 4) AS INTEGER) ="
              " ?3) ORDER BY c.date DESC, c.id DESC",
              HEAD_SQL);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, resident);
     sqlite3_bind_int64(st, 2, j->before);
@@ -437,15 +442,16 @@ out:
     return rc;
 }
 
-static int ck_one(sqlite3 *db, struct ck_job *j, long long resident, struct ck_sources *cs,
+static int ck_one(struct db *db, struct ck_job *j, long long resident, struct ck_sources *cs,
                   cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     char sql[256];
     int rc = -1;
     snprintf(sql, sizeof sql,
              "%s WHERE c.id = ?1 AND c.resident_id = ?2 AND c.superseded_by IS NULL", HEAD_SQL);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, j->r->path_id);
     sqlite3_bind_int64(st, 2, resident);
@@ -478,16 +484,17 @@ out:
     return rc;
 }
 
-static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck_sources *cs,
+static int ck_trend(struct db *db, struct ck_job *j, long long resident, struct ck_sources *cs,
                     cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     char sql[512];
     int rc = -1;
     struct checkup_result *newest = NULL; /* the newest point's result */
     /* The unit: as asked, else the newest result's (trends group on identity + unit). */
     if (!j->unit[0]) {
-        if (sqlite3_prepare_v2(db,
+        if (sqlite3_prepare_v2(conn,
                                "SELECT r.unit FROM checkup_results r JOIN checkups c ON c.id ="
                                " r.checkup_id WHERE c.resident_id = ? AND r.identity = ? AND"
                                " r.kind = 0 AND c.superseded_by IS NULL ORDER BY c.date DESC"
@@ -506,7 +513,7 @@ static int ck_trend(sqlite3 *db, struct ck_job *j, long long resident, struct ck
              " ON c.id = r.checkup_id WHERE c.resident_id = ? AND r.identity = ? AND r.unit = ?"
              " AND r.kind = 0 AND c.superseded_by IS NULL ORDER BY c.date, c.id",
              CKSTORE_RESULT_COLS);
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, resident);
     sqlite3_bind_text(st, 2, j->identity, -1, SQLITE_STATIC);
@@ -577,7 +584,7 @@ out:
     return rc;
 }
 
-static int ck_job(sqlite3 *db, void *arg)
+static int ck_job(struct db *db, void *arg)
 {
     struct ck_job *j = arg;
     long long resident = 0, sid = 0;

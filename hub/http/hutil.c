@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int hutil_audit(sqlite3 *db, const struct hreq *r, struct audit_rec rec)
+int hutil_audit(struct db *db, const struct hreq *r, struct audit_rec rec)
 {
     rec.actor = r->who.actor;
     rec.request_id = r->request_id;
@@ -23,7 +23,7 @@ int hutil_audit(sqlite3 *db, const struct hreq *r, struct audit_rec rec)
         rec.source = "hub";
     if (!rec.destination)
         rec.destination = r->who.actor;
-    return audit_append(db, &rec, NULL) == SQLITE_OK ? 0 : -1;
+    return audit_append_db(db, &rec, NULL) == DB_OK ? 0 : -1;
 }
 
 void hutil_write_failed(struct hreq *r, enum writer_status ws)
@@ -76,27 +76,13 @@ int hutil_limit(struct hreq *r, long *limit)
     return 0;
 }
 
-int hutil_text1(sqlite3 *db, const char *sql, long long id, char *out, size_t cap)
+int hutil_text1(struct db *db, const char *sql, long long id, char *out, size_t cap)
 {
-    sqlite3_stmt *st = NULL;
-    int r = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        snprintf(out, cap, "%s", t ? (const char *)t : "");
-        r = 1;
-    } else if (rc == SQLITE_DONE) {
-        r = 0;
-    }
-out:
-    sqlite3_finalize(st);
-    return r;
+    enum db_status st = db_get_text(db, sql, id, out, cap);
+    return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
 }
 
-int hutil_resident_name(sqlite3 *db, long long id, char *out, size_t cap)
+int hutil_resident_name(struct db *db, long long id, char *out, size_t cap)
 {
     return hutil_text1(db, "SELECT display_name FROM residents WHERE id = ?", id, out, cap);
 }
@@ -126,7 +112,7 @@ int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem)
     }
     idem->claimed = 1;
     idem->key = key;
-    sqlite3 *db = hubdb_pool_get(r->hub->pool);
+    struct db *db = hubdb_pool_get(r->hub->pool);
     int status = 0;
     char *resp = NULL;
     enum idem_lookup l =
@@ -179,7 +165,7 @@ void hutil_session_refused(struct hreq *r, enum auth_session_status ss)
     }
 }
 
-int hutil_acting_resident(sqlite3 *db, const struct hreq *r, const char *session, long long now,
+int hutil_acting_resident(struct db *db, const struct hreq *r, const char *session, long long now,
                           long long *resident, const char **basis, enum auth_session_status *ss)
 {
     long long sid = 0;

@@ -5,8 +5,6 @@
 #ifndef HUB_HUTIL_H
 #define HUB_HUTIL_H
 
-#include <sqlite3.h>
-
 #include "audit.h"
 #include "hreq.h"
 #include "writer.h"
@@ -20,7 +18,7 @@
  * the caller (a release to the caller). Returns 0, or -1: the job must fail, so nothing is
  * released without its record.
  */
-int hutil_audit(sqlite3 *db, const struct hreq *r, struct audit_rec rec);
+int hutil_audit(struct db *db, const struct hreq *r, struct audit_rec rec);
 
 /* 500/503 answer for a failed writer job (nothing was kept). */
 void hutil_write_failed(struct hreq *r, enum writer_status ws);
@@ -41,10 +39,10 @@ void hutil_not_permitted(struct hreq *r);
 /* Parses ?limit= (1..100, default 20). Returns 0, or -1 after answering 400. */
 int hutil_limit(struct hreq *r, long *limit);
 
-/* First column of the first row of sql (one int64 parameter) as text. 1 row, 0 none, -1
- * error. */
-int hutil_text1(sqlite3 *db, const char *sql, long long id, char *out, size_t cap);
-int hutil_resident_name(sqlite3 *db, long long id, char *out, size_t cap);
+/* First column of the first row of sql (a string literal: db.h caches it; one int64
+ * parameter) as text. 1 row, 0 none, -1 error. */
+int hutil_text1(struct db *db, const char *sql, long long id, char *out, size_t cap);
+int hutil_resident_name(struct db *db, long long id, char *out, size_t cap);
 
 /* The 401 for a card session that auth_session_use() refused. */
 void hutil_session_refused(struct hreq *r, enum auth_session_status ss);
@@ -56,7 +54,7 @@ void hutil_session_refused(struct hreq *r, enum auth_session_status ss);
  * set; 0 when refused (*ss is the session refusal, or AUTH_SESSION_OK for a device without
  * a resident and no session: answer with hutil_no_resident); -1 on a database error.
  */
-int hutil_acting_resident(sqlite3 *db, const struct hreq *r, const char *session, long long now,
+int hutil_acting_resident(struct db *db, const struct hreq *r, const char *session, long long now,
                           long long *resident, const char **basis, enum auth_session_status *ss);
 
 /* The answer for a refusal of hutil_acting_resident. */

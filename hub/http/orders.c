@@ -23,6 +23,7 @@
 #include "handlers.h"
 #include "horders.h"
 #include "hubclock.h"
+#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubdb.h"
 #include "hubreq.h"
@@ -44,12 +45,13 @@
 
 void h_operators_get(struct hreq *r)
 {
-    sqlite3 *db = hubdb_pool_get(r->hub->pool);
+    struct db *db = hubdb_pool_get(r->hub->pool);
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(o, "operators");
     int s = SQLITE_ERROR;
-    if (db && sqlite3_prepare_v2(db,
+    if (db && sqlite3_prepare_v2(conn,
                                  "SELECT o.id, o.display_name, o.districts, c.operator_id IS NOT"
                                  " NULL FROM operators o LEFT JOIN operator_catalogues c ON"
                                  " c.operator_id = o.id ORDER BY o.id",
@@ -86,12 +88,13 @@ void h_operators_get(struct hreq *r)
 
 /* The stored catalogue JSON of operator id (owned) and its name, or NULL (none / error:
  * *err = 1). */
-static char *load_catalogue(sqlite3 *db, long long id, char *name, size_t cap, int *err)
+static char *load_catalogue(struct db *db, long long id, char *name, size_t cap, int *err)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     char *json = NULL;
     *err = 1;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT c.json, o.display_name FROM operator_catalogues c JOIN"
                            " operators o ON o.id = c.operator_id WHERE c.operator_id = ?",
                            -1, &st, NULL) != SQLITE_OK)
@@ -113,7 +116,8 @@ out:
 
 void h_catalogue_get(struct hreq *r)
 {
-    sqlite3 *db = hubdb_pool_get(r->hub->pool);
+    struct db *db = hubdb_pool_get(r->hub->pool);
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     char name[HUTIL_NAME_MAX];
     int err = 1;
@@ -134,7 +138,7 @@ void h_catalogue_get(struct hreq *r)
     cJSON_AddStringToObject(op, "display_name", name);
     cJSON_AddItemToObject(o, "catalogue", cJSON_Parse(json));
     cJSON *pics = cJSON_AddObjectToObject(o, "pictures");
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT path, mime, data FROM operator_pictures WHERE operator_id = ?"
                            " ORDER BY path",
                            -1, &st, NULL) != SQLITE_OK)
@@ -177,17 +181,19 @@ struct claim_job {
     char *answer;
 };
 
-static int claim_job(sqlite3 *db, void *arg)
+static int claim_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct claim_job *j = arg;
     j->res =
-        oidem_begin(db, j->scope, j->key, j->hash, j->now, 0, &j->claim, &j->status, &j->answer);
+        oidem_begin(conn, j->scope, j->key, j->hash, j->now, 0, &j->claim, &j->status, &j->answer);
     return j->res == OIDEM_ERROR ? -1 : 0;
 }
 
-static int abandon_job(sqlite3 *db, void *arg)
+static int abandon_job(struct db *db, void *arg)
 {
-    return oidem_abandon(db, arg) == ORDERS_OK ? 0 : -1;
+    sqlite3 *conn = db_sqlite_handle(db);
+    return oidem_abandon(conn, arg) == ORDERS_OK ? 0 : -1;
 }
 
 struct order_job {
@@ -229,8 +235,9 @@ static int in_districts(const char *list, const char *district)
     return 0;
 }
 
-static int order_job(sqlite3 *db, void *arg)
+static int order_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct order_job *j = arg;
     struct hreq *r = j->r;
     const char *self_basis = NULL;
@@ -272,7 +279,8 @@ static int order_job(sqlite3 *db, void *arg)
                         hutil_text1(db, "SELECT address FROM residents WHERE id = ?", resident,
                                     address, sizeof address) != 1))
             goto out;
-        if (orders_place(db, &j->o, consent, consent ? &person : NULL, j->now, &body) != ORDERS_OK)
+        if (orders_place(conn, &j->o, consent, consent ? &person : NULL, j->now, &body) !=
+            ORDERS_OK)
             goto out;
         snprintf(dest, sizeof dest, "operator:%lld", r->path_id);
         snprintf(kinds, sizeof kinds, "%s", consent ? "orders,address" : "orders");
@@ -297,7 +305,7 @@ static int order_job(sqlite3 *db, void *arg)
     }
     if (!j->answer)
         goto out;
-    if (oidem_finish(db, j->claim, j->status, j->answer, j->now) != ORDERS_OK)
+    if (oidem_finish(conn, j->claim, j->status, j->answer, j->now) != ORDERS_OK)
         goto out;
     rc = 0;
 out:
@@ -345,7 +353,7 @@ void h_order_post(struct hreq *r)
     }
     struct order_job j = {
         .r = r, .now = c.now, .session = hreq_header(r, "X-Card-Session"), .claim = &c.claim};
-    sqlite3 *db = hubdb_pool_get(r->hub->pool);
+    struct db *db = hubdb_pool_get(r->hub->pool);
     int err = 1;
     char *json = db ? load_catalogue(db, r->path_id, NULL, 0, &err) : NULL;
     hubdb_pool_put(r->hub->pool, db);
@@ -401,12 +409,13 @@ struct mine_job {
 /* Adds "family": the linked family members a request may be sent to now, that is whom the
  * gate lets receive the resident's requests (consent or legal basis), so the kiosk offers
  * only recipients the hub would accept. Their names are the resident's own contacts. */
-static int famreq_recipients(sqlite3 *db, long long resident, cJSON *o)
+static int famreq_recipients(struct db *db, long long resident, cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     cJSON *arr = cJSON_AddArrayToObject(o, "family");
     int rc = -1, s;
-    if (!arr || sqlite3_prepare_v2(db,
+    if (!arr || sqlite3_prepare_v2(conn,
                                    "SELECT f.id, f.display_name FROM family_links l JOIN family f"
                                    " ON f.id = l.family_id WHERE l.resident_id = ? ORDER BY f.id",
                                    -1, &st, NULL) != SQLITE_OK)
@@ -432,13 +441,14 @@ out:
     return rc;
 }
 
-static int famreq_list(sqlite3 *db, long long resident, long limit, char **out)
+static int famreq_list(struct db *db, long long resident, long limit, char **out)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(o, "requests");
     int rc = -1;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT q.id, q.family_id, f.display_name, q.code, q.created_unix,"
                            " q.answer, q.answered_unix FROM ord_famreq q JOIN family f ON f.id ="
                            " q.family_id WHERE q.resident_id = ? ORDER BY q.id DESC LIMIT ?",
@@ -481,8 +491,9 @@ out:
     return rc;
 }
 
-static int mine_job(sqlite3 *db, void *arg)
+static int mine_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct mine_job *j = arg;
     const char *basis = NULL;
     long long resident = 0;
@@ -494,7 +505,7 @@ static int mine_job(sqlite3 *db, void *arg)
         return 0;
     }
     if (j->famreq ? famreq_list(db, resident, j->limit, &j->out) != 0
-                  : orders_list_resident_json(db, resident, (int)j->limit, &j->out) != ORDERS_OK)
+                  : orders_list_resident_json(conn, resident, (int)j->limit, &j->out) != ORDERS_OK)
         return -1;
     return hutil_audit(
         db, j->r,
@@ -549,14 +560,15 @@ struct pull_job {
 
 /* Family: a pending request is handed out only while the gate still allows it (a consent
  * revoked after sending stops it), and each hand-out is audited. */
-static int family_filter(sqlite3 *db, struct pull_job *j, struct oqueue_item *items, size_t *n)
+static int family_filter(struct db *db, struct pull_job *j, struct oqueue_item *items, size_t *n)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     size_t k = 0;
     for (size_t i = 0; i < *n; i++) {
         struct famreq q;
         char basis[GATE_BASIS_MAX];
         int keep = 0;
-        if (famreq_get(db, items[i].subject_id, &q) == ORDERS_OK) {
+        if (famreq_get(conn, items[i].subject_id, &q) == ORDERS_OK) {
             enum gate_decision d = gate_recipient(db, "family", j->r->who.id, q.resident_id,
                                                   "safety", "watch_over", basis);
             if (d == GATE_ERROR)
@@ -584,13 +596,14 @@ static int family_filter(sqlite3 *db, struct pull_job *j, struct oqueue_item *it
     return 0;
 }
 
-static int pull_job(sqlite3 *db, void *arg)
+static int pull_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct pull_job *j = arg;
     struct oqueue_item *items = NULL;
     size_t n = 0, all = 0;
     int rc = -1;
-    if (oqueue_pull(db, j->recipient, j->now, j->lease, (int)j->max, &items, &n) != ORDERS_OK)
+    if (oqueue_pull(conn, j->recipient, j->now, j->lease, (int)j->max, &items, &n) != ORDERS_OK)
         goto out;
     all = n;
     if (j->r->who.role == AUTH_FAMILY && family_filter(db, j, items, &n) != 0)
@@ -624,10 +637,11 @@ struct ack_job {
     enum orders_rc rc;
 };
 
-static int ack_job(sqlite3 *db, void *arg)
+static int ack_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct ack_job *j = arg;
-    j->rc = oqueue_ack(db, j->r->who.actor, j->r->path_id, j->now);
+    j->rc = oqueue_ack(conn, j->r->who.actor, j->r->path_id, j->now);
     return j->rc == ORDERS_OK || j->rc == ORDERS_NOT_FOUND ? 0 : -1;
 }
 
@@ -660,10 +674,11 @@ struct status_job {
     char err[256];
 };
 
-static int status_job(sqlite3 *db, void *arg)
+static int status_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct status_job *j = arg;
-    j->rc = orders_set_status(db, j->r->path_id, j->r->who.id, &j->u, j->now, &j->changed, j->err,
+    j->rc = orders_set_status(conn, j->r->path_id, j->r->who.id, &j->u, j->now, &j->changed, j->err,
                               sizeof j->err);
     if (j->rc == ORDERS_NOT_FOUND || j->rc == ORDERS_CONFLICT || j->rc == ORDERS_INVALID)
         return 1;
@@ -712,8 +727,9 @@ struct freq_job {
     char *resp;
 };
 
-static int freq_job(sqlite3 *db, void *arg)
+static int freq_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct freq_job *j = arg;
     struct hreq *r = j->r;
     const char *self_basis = NULL;
@@ -734,13 +750,13 @@ static int freq_job(sqlite3 *db, void *arg)
         j->denied = 1;
         return 0;
     }
-    if (famreq_insert(db, resident, j->family_id, j->code, j->now, &id) != ORDERS_OK)
+    if (famreq_insert(conn, resident, j->family_id, j->code, j->now, &id) != ORDERS_OK)
         goto out;
     cJSON *view = oview_family_request(id, resident, famreq_code_str(j->code),
                                        famreq_phrase_ja(j->code), j->now);
     body = view ? oview_event_body("family.request", j->now, view) : NULL;
     snprintf(dest, sizeof dest, "family:%lld", j->family_id);
-    if (!body || oqueue_enqueue(db, dest, "family.request", id, body, strlen(body), j->now, NULL,
+    if (!body || oqueue_enqueue(conn, dest, "family.request", id, body, strlen(body), j->now, NULL,
                                 NULL) != ORDERS_OK)
         goto out;
     snprintf(fullbasis, sizeof fullbasis, "%s,%s", self_basis, basis);
@@ -818,12 +834,13 @@ struct answer_job {
     int denied;
 };
 
-static int answer_job(sqlite3 *db, void *arg)
+static int answer_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct answer_job *j = arg;
     struct famreq q;
     char basis[GATE_BASIS_MAX];
-    j->rc = famreq_get(db, j->r->path_id, &q);
+    j->rc = famreq_get(conn, j->r->path_id, &q);
     if (j->rc == ORDERS_OK && q.family_id != j->r->who.id)
         j->rc = ORDERS_NOT_FOUND; /* someone else's request: not confirmed */
     if (j->rc == ORDERS_NOT_FOUND)
@@ -839,7 +856,7 @@ static int answer_job(sqlite3 *db, void *arg)
         j->denied = 1;
         return 0;
     }
-    j->rc = famreq_set_answer(db, j->r->path_id, j->r->who.id, j->a, j->now, &j->changed);
+    j->rc = famreq_set_answer(conn, j->r->path_id, j->r->who.id, j->a, j->now, &j->changed);
     if (j->rc != ORDERS_OK)
         return -1;
     if (!j->changed)
@@ -888,13 +905,14 @@ void h_family_request_answer(struct hreq *r)
 
 /* ---- consent revoked: rebuild pending bodies ---------------------------------------------- */
 
-int horders_rebody_without_address(sqlite3 *db, long long resident, long long operator_id)
+int horders_rebody_without_address(struct db *db, long long resident, long long operator_id)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     char recipient[48];
     int rc = -1;
     snprintf(recipient, sizeof recipient, "operator:%lld", operator_id);
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT d.subject_id, d.created_unix FROM ord_deliveries d JOIN"
                            " ord_orders o ON o.id = d.subject_id WHERE d.recipient = ? AND"
                            " d.event = 'order.created' AND d.acked_unix IS NULL AND"
@@ -909,14 +927,14 @@ int horders_rebody_without_address(sqlite3 *db, long long resident, long long op
         char pseudonym[OPSEUDO_LEN + 1];
         int changed = 0;
         long long id = sqlite3_column_int64(st, 0);
-        if (orders_get(db, id, &o) != ORDERS_OK ||
-            opseudo_for(db, recipient, resident, pseudonym) != ORDERS_OK)
+        if (orders_get(conn, id, &o) != ORDERS_OK ||
+            opseudo_for(conn, recipient, resident, pseudonym) != ORDERS_OK)
             goto out;
         cJSON *view = oview_operator_order(&o, pseudonym, 0, NULL);
         char *body =
             view ? oview_event_body("order.created", sqlite3_column_int64(st, 1), view) : NULL;
         enum orders_rc r =
-            body ? oqueue_rebody(db, recipient, id, body, strlen(body), &changed) : ORDERS_NOMEM;
+            body ? oqueue_rebody(conn, recipient, id, body, strlen(body), &changed) : ORDERS_NOMEM;
         free(body);
         if (r != ORDERS_OK)
             goto out;

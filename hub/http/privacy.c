@@ -24,7 +24,7 @@
 #include <string.h>
 
 /* {"kind","id","display_name"} for an audit actor or ack_by text ("family:2", ...). */
-static cJSON *actor_json(sqlite3 *db, const char *actor)
+static cJSON *actor_json(struct db *db, const char *actor)
 {
     cJSON *o = cJSON_CreateObject();
     char kind[16] = "";
@@ -64,7 +64,7 @@ static cJSON *actor_json(sqlite3 *db, const char *actor)
     return o;
 }
 
-static cJSON *alert_json(sqlite3 *db, sqlite3_stmt *st)
+static cJSON *alert_json(struct db *db, sqlite3_stmt *st)
 {
     /* columns: id, resident_id, kind, level, raised_unix, ack_by, ack_unix, day */
     cJSON *e = cJSON_CreateObject();
@@ -107,11 +107,12 @@ struct view_job {
     cJSON *out;
 };
 
-static int fill_access_log(sqlite3 *db, struct view_job *j, long long resident, cJSON *o)
+static int fill_access_log(struct db *db, struct view_job *j, long long resident, cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT id, at_unix, actor, action, outcome, data_kinds, purpose,"
                            " basis, source, destination FROM audit WHERE subject_resident_id = ?"
                            " AND id < ? ORDER BY id DESC LIMIT ?",
@@ -158,12 +159,13 @@ out:
  * or off: linked family members x safety, source organisations that sent the resident's
  * checkups x their checkups, operators serving the resident's district x the address, and
  * every consent ever recorded (a revoked one stays, so it can be granted again). */
-static int fill_consent_choices(sqlite3 *db, long long resident, cJSON *o)
+static int fill_consent_choices(struct db *db, long long resident, cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     int rc = -1;
     if (sqlite3_prepare_v2(
-            db,
+            conn,
             "SELECT k.kind, k.rid, k.data_kind, k.purpose,"
             " (SELECT c.id FROM consents c WHERE c.resident_id = ?1 AND c.recipient_kind = k.kind"
             "  AND c.recipient_id = k.rid AND c.data_kind = k.data_kind AND c.purpose = k.purpose"
@@ -224,12 +226,13 @@ static int fill_consent_choices(sqlite3 *db, long long resident, cJSON *o)
  * count; records made in the same second (one reload reads check-ins and alerts) count as
  * one look. Paged by `offset` over these lines.
  */
-static int fill_access_summary(sqlite3 *db, struct view_job *j, long long resident, cJSON *o)
+static int fill_access_summary(struct db *db, struct view_job *j, long long resident, cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     int rc = -1;
     if (sqlite3_prepare_v2(
-            db,
+            conn,
             "SELECT basis LIKE 'self:%' AS own, MIN(actor),"
             " CASE WHEN action LIKE '%.read' THEN 'read' ELSE action END AS act,"
             " group_concat(DISTINCT data_kinds), MIN(purpose), MIN(basis),"
@@ -281,12 +284,13 @@ out:
     return rc;
 }
 
-static int fill_consents(sqlite3 *db, long long resident, cJSON *o)
+static int fill_consents(struct db *db, long long resident, cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     int rc = -1;
     cJSON *arr = cJSON_AddArrayToObject(o, "consents");
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT id, recipient_kind, recipient_id, data_kind, purpose,"
                            " granted_unix, granted_via FROM consents WHERE resident_id = ?"
                            " AND revoked_unix IS NULL ORDER BY id",
@@ -311,7 +315,7 @@ static int fill_consents(sqlite3 *db, long long resident, cJSON *o)
     if (fill_consent_choices(db, resident, o) != 0)
         return -1;
     cJSON *rec = cJSON_AddArrayToObject(o, "recipients");
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT f.id, f.display_name, l.relation FROM family_links l JOIN"
                            " family f ON f.id = l.family_id WHERE l.resident_id = ? ORDER BY f.id",
                            -1, &st, NULL) != SQLITE_OK)
@@ -328,7 +332,7 @@ static int fill_consents(sqlite3 *db, long long resident, cJSON *o)
     sqlite3_finalize(st);
     st = NULL;
     cJSON *lb = cJSON_AddArrayToObject(o, "legal_bases");
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT name, recipient_kind, data_kind, purpose, description FROM"
                            " legal_bases ORDER BY name",
                            -1, &st, NULL) != SQLITE_OK)
@@ -346,10 +350,11 @@ static int fill_consents(sqlite3 *db, long long resident, cJSON *o)
     return rc;
 }
 
-static int fill_alerts(sqlite3 *db, long long resident, const char *level, long limit, cJSON *o)
+static int fill_alerts(struct db *db, long long resident, const char *level, long limit, cJSON *o)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?1"
                            " AND (?2 IS NULL OR level = ?2) ORDER BY id DESC LIMIT ?3",
                            -1, &st, NULL) != SQLITE_OK)
@@ -368,7 +373,7 @@ static int fill_alerts(sqlite3 *db, long long resident, const char *level, long 
     return s == SQLITE_DONE ? 0 : -1;
 }
 
-static int view_job(sqlite3 *db, void *arg)
+static int view_job(struct db *db, void *arg)
 {
     struct view_job *j = arg;
     struct hreq *r = j->r;
@@ -495,13 +500,14 @@ struct consent_job {
     cJSON *out;
 };
 
-static int consent_job(sqlite3 *db, void *arg)
+static int consent_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct consent_job *j = arg;
     struct hreq *r = j->r;
     long long resident = 0, sid = 0;
     sqlite3_stmt *st = NULL;
-    struct db *dbh = NULL; /* the store's handle on the writer's connection */
+    struct db *dbh = db; /* the store's handle: the writer's */
     int rc = -1;
     char dummy[8], dest[48];
     j->ss = auth_session_use(db, j->session, r->who.id, j->now, &resident, &sid);
@@ -513,7 +519,7 @@ static int consent_job(sqlite3 *db, void *arg)
      * resident; operators and source organisations: registered by hubctl). */
     int known = 0;
     if (strcmp(j->c.recipient_kind, "family") == 0) {
-        if (sqlite3_prepare_v2(db,
+        if (sqlite3_prepare_v2(conn,
                                "SELECT 1 FROM family_links WHERE family_id = ? AND resident_id = ?",
                                -1, &st, NULL) != SQLITE_OK)
             return -1;
@@ -546,9 +552,6 @@ static int consent_job(sqlite3 *db, void *arg)
                                .recipient_id = j->c.recipient_id,
                                .data_kind = j->c.data_kind,
                                .purpose = j->c.purpose};
-    dbh = db_sqlite_wrap(db);
-    if (!dbh)
-        goto out;
     if (j->c.granted) {
         int64_t id = 0;
         int created = 0;
@@ -590,7 +593,6 @@ static int consent_job(sqlite3 *db, void *arg)
 out:
     cJSON_Delete(o);
     sqlite3_finalize(st);
-    db_close(dbh);
     return rc;
 }
 
@@ -631,13 +633,14 @@ struct help_job {
     char *resp;
 };
 
-static int help_job(sqlite3 *db, void *arg)
+static int help_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct help_job *j = arg;
     struct hreq *r = j->r;
     long long ids[2];
     char at[21];
-    if (escalate_help(db, r->who.resident_id, j->now, r->who.actor, r->request_id, ids) != 0)
+    if (escalate_help(conn, r->who.resident_id, j->now, r->who.actor, r->request_id, ids) != 0)
         return -1;
     hubclock_rfc3339(j->now, at);
     cJSON *o = cJSON_CreateObject();
@@ -693,13 +696,14 @@ struct help_list_job {
 
 /* The resident's help presses, newest first, each with the state of every level it alerted
  * (family first, then city), so the home tablet can say who has acknowledged. */
-static int help_list_job(sqlite3 *db, void *arg)
+static int help_list_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct help_list_job *j = arg;
     struct hreq *r = j->r;
     sqlite3_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?1 AND kind ="
                            " 'help' AND day IN (SELECT day FROM alerts WHERE resident_id = ?1"
                            " AND kind = 'help' GROUP BY day ORDER BY MAX(id) DESC LIMIT ?2)"
@@ -781,13 +785,14 @@ struct activity_job {
     char stored_kind[HUBREQ_NAME_MAX];
 };
 
-static int activity_job(sqlite3 *db, void *arg)
+static int activity_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct activity_job *j = arg;
     struct hreq *r = j->r;
     sqlite3_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT id, kind, at_unix FROM activity WHERE device_id = ?"
                            " ORDER BY id DESC LIMIT 1",
                            -1, &st, NULL) != SQLITE_OK)
@@ -808,7 +813,7 @@ static int activity_job(sqlite3 *db, void *arg)
         goto out;
     sqlite3_finalize(st);
     st = NULL;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "INSERT INTO activity(resident_id, device_id, kind, at_unix)"
                            " VALUES(?,?,?,?)",
                            -1, &st, NULL) != SQLITE_OK)
@@ -819,7 +824,7 @@ static int activity_job(sqlite3 *db, void *arg)
     sqlite3_bind_int64(st, 4, (long long)j->now);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto out;
-    j->id = sqlite3_last_insert_rowid(db);
+    j->id = sqlite3_last_insert_rowid(conn);
     j->at = (long long)j->now;
     snprintf(j->stored_kind, sizeof j->stored_kind, "%s", j->kind);
     j->stored = 1;
@@ -886,7 +891,7 @@ static const char *level_of(const struct auth_principal *who)
     return who->role == AUTH_STAFF ? "city" : "family";
 }
 
-static int resident_alerts_job(sqlite3 *db, void *arg)
+static int resident_alerts_job(struct db *db, void *arg)
 {
     struct alerts_job *j = arg;
     struct hreq *r = j->r;
@@ -924,15 +929,16 @@ void h_resident_alerts_get(struct hreq *r)
     hutil_answer(r, ws, AUTH_SESSION_OK, j.denied, 200, j.out);
 }
 
-static int open_alerts_job(sqlite3 *db, void *arg)
+static int open_alerts_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct alerts_job *j = arg;
     struct hreq *r = j->r;
     sqlite3_stmt *st = NULL;
     int rc = -1;
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(o, "alerts");
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "SELECT a.id, a.resident_id, a.kind, a.level, a.raised_unix, a.ack_by,"
                            " a.ack_unix, a.day, r.display_name, r.district FROM alerts a JOIN"
                            " residents r"
@@ -986,15 +992,16 @@ void h_alerts_get(struct hreq *r)
     hutil_answer(r, ws, AUTH_SESSION_OK, 0, 200, j.out);
 }
 
-static int ack_job(sqlite3 *db, void *arg)
+static int ack_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct alerts_job *j = arg;
     struct hreq *r = j->r;
     sqlite3_stmt *st = NULL;
     int rc = -1;
     long long res = 0;
     char level[16] = "";
-    if (sqlite3_prepare_v2(db, "SELECT resident_id, level FROM alerts WHERE id = ?", -1, &st,
+    if (sqlite3_prepare_v2(conn, "SELECT resident_id, level FROM alerts WHERE id = ?", -1, &st,
                            NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_int64(st, 1, r->path_id);
@@ -1017,7 +1024,7 @@ static int ack_job(sqlite3 *db, void *arg)
         rc = 0;
         goto out;
     }
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(conn,
                            "UPDATE alerts SET ack_by = ?, ack_unix = ? WHERE id = ?"
                            " AND ack_by IS NULL",
                            -1, &st, NULL) != SQLITE_OK)
@@ -1027,10 +1034,10 @@ static int ack_job(sqlite3 *db, void *arg)
     sqlite3_bind_int64(st, 3, r->path_id);
     if (sqlite3_step(st) != SQLITE_DONE)
         goto out;
-    int changed = sqlite3_changes(db) > 0;
+    int changed = sqlite3_changes(conn) > 0;
     sqlite3_finalize(st);
     st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT " ALERT_COLS " FROM alerts WHERE id = ?", -1, &st, NULL) !=
+    if (sqlite3_prepare_v2(conn, "SELECT " ALERT_COLS " FROM alerts WHERE id = ?", -1, &st, NULL) !=
             SQLITE_OK ||
         (sqlite3_bind_int64(st, 1, r->path_id), sqlite3_step(st)) != SQLITE_ROW)
         goto out;

@@ -13,6 +13,7 @@
 #include "server.h"
 #include "cardverify.h"
 #include "handlers.h"
+#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubdb.h"
 #include "hubkey.h"
@@ -200,7 +201,7 @@ static void dispatch(struct hreq *r)
         return;
     }
     if (route->roles) {
-        sqlite3 *db = hubdb_pool_get(r->hub->pool);
+        struct db *db = hubdb_pool_get(r->hub->pool);
         enum auth_status as =
             db ? auth_bearer(db, hreq_header(r, "Authorization"), &r->who) : AUTH_ERROR;
         hubdb_pool_put(r->hub->pool, db);
@@ -382,10 +383,11 @@ struct tick_job {
     int raised;
 };
 
-static int tick_job(sqlite3 *db, void *arg)
+static int tick_job(struct db *db, void *arg)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     struct tick_job *t = arg;
-    return escalate_run(db, hubclock_now(), t->window_min, "hub", &t->raised);
+    return escalate_run(conn, hubclock_now(), t->window_min, "hub", &t->raised);
 }
 
 /* Runs the missed check-in pass every tick_seconds (real time) until server_stop. */
@@ -421,7 +423,7 @@ unsigned server_port(const struct server *s)
 struct server *server_start(const struct server_config *cfg, char *err, size_t errcap)
 {
     struct server *s = calloc(1, sizeof *s);
-    sqlite3 *wdb = NULL;
+    struct db *wdb = NULL;
     struct sockaddr_storage ss;
     memset(&ss, 0, sizeof ss);
     const char *listen_addr = cfg->listen ? cfg->listen : "127.0.0.1";
@@ -477,9 +479,9 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         if (!s->key)
             goto fail;
     }
-    if (hubdb_open(cfg->db_path, 1, &wdb, err, errcap) != HUBDB_OK)
+    if (hubdb_open_db(cfg->db_path, 1, &wdb, err, errcap) != HUBDB_OK)
         goto fail;
-    if (hubdb_migrate(wdb, err, errcap) != HUBDB_OK)
+    if (hubdb_migrate_db(wdb, err, errcap) != HUBDB_OK)
         goto fail;
     s->hub.pool = hubdb_pool_create(cfg->db_path);
     s->hub.idem = idem_create();
@@ -528,7 +530,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     }
     return s;
 fail:
-    hubdb_close(wdb);
+    hubdb_db_close(wdb);
     server_stop(s);
     return NULL;
 }

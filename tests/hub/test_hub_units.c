@@ -296,14 +296,14 @@ static void t_audit_chain(void)
 
 /* ---- writer: group commit with concurrent submitters ---------------------------------- */
 
-static int insert_job(sqlite3 *db, void *arg)
+static int insert_job(struct db *db, void *arg)
 {
     int *v = arg;
     char sql[128];
     snprintf(sql, sizeof sql, "INSERT INTO meta(key, value) VALUES('k%d', 'v')", *v);
     if (*v < 0) /* a failing job must not undo the others of its batch */
         return -1;
-    return hubdb_exec(db, sql) == SQLITE_OK ? 0 : -1;
+    return db_exec(db, sql) == DB_OK ? 0 : -1;
 }
 
 static struct writer *W;
@@ -326,7 +326,7 @@ static void t_writer_group_commit(void)
 {
     sqlite3 *db = fresh_db("writer.db");
     REQUIRE(db != NULL);
-    W = writer_create(db, NULL, 0, 0);
+    W = writer_create(hubdb_handle(db), NULL, 0, 0);
     REQUIRE(W != NULL);
     pthread_t th[8];
     int ids[8];
@@ -362,6 +362,8 @@ static void t_idem(void)
 {
     sqlite3 *db = fresh_db("idem.db");
     REQUIRE(db != NULL);
+    struct db *h = hubdb_handle(db);
+    REQUIRE(h != NULL);
     struct idem *s = idem_create();
     CHECK_INT_EQ(idem_claim(s, "device:1", "k"), 1);
     CHECK_INT_EQ(idem_claim(s, "device:1", "k"), 0);
@@ -371,14 +373,14 @@ static void t_idem(void)
     idem_destroy(s);
     int status = 0;
     char *resp = NULL;
-    CHECK_INT_EQ(idem_lookup(db, "device:1", "k", "h1", &status, &resp), IDEM_NEW);
-    CHECK_INT_EQ(idem_store(db, "device:1", "k", "h1", 201, "{\"x\":1}", 5), SQLITE_OK);
-    CHECK_INT_EQ(idem_lookup(db, "device:1", "k", "h1", &status, &resp), IDEM_REPLAY);
+    CHECK_INT_EQ(idem_lookup(h, "device:1", "k", "h1", &status, &resp), IDEM_NEW);
+    CHECK_INT_EQ(idem_store(h, "device:1", "k", "h1", 201, "{\"x\":1}", 5), SQLITE_OK);
+    CHECK_INT_EQ(idem_lookup(h, "device:1", "k", "h1", &status, &resp), IDEM_REPLAY);
     CHECK_INT_EQ(status, 201);
     CHECK_STR_EQ(resp, "{\"x\":1}");
     free(resp);
-    CHECK_INT_EQ(idem_lookup(db, "device:1", "k", "h2", &status, &resp), IDEM_MISMATCH);
-    CHECK_INT_EQ(idem_lookup(db, "device:2", "k", "h2", &status, &resp), IDEM_NEW);
+    CHECK_INT_EQ(idem_lookup(h, "device:1", "k", "h2", &status, &resp), IDEM_MISMATCH);
+    CHECK_INT_EQ(idem_lookup(h, "device:2", "k", "h2", &status, &resp), IDEM_NEW);
     hubdb_close(db);
 }
 
@@ -386,6 +388,8 @@ static void t_gate(void)
 {
     sqlite3 *db = fresh_db("gate.db");
     REQUIRE(db != NULL);
+    struct db *h = hubdb_handle(db);
+    REQUIRE(h != NULL);
     REQUIRE(hubdb_exec(db,
                        "INSERT INTO residents(id, display_name, district, deadline_min, cert_fp, "
                        "created_unix) VALUES(1,'A','d',600,NULL,0),(2,'B','d',600,NULL,0);"
@@ -401,38 +405,38 @@ static void t_gate(void)
     struct auth_principal staff = {.role = AUTH_STAFF, .id = 1};
     struct auth_principal home = {.role = AUTH_DEVICE, .id = 1, .resident_id = 1};
     snprintf(home.device_kind, sizeof home.device_kind, "home");
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "safety", "watch_over", basis), GATE_ALLOW);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "safety", "watch_over", basis), GATE_ALLOW);
     CHECK_STR_EQ(basis, "consent:7");
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups", "watch_over", basis), GATE_DENY);
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "safety", "marketing", basis), GATE_DENY);
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 2, "safety", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "safety", "marketing", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 2, "safety", "watch_over", basis), GATE_DENY);
     /* Linked but no consent: default deny. */
-    CHECK_INT_EQ(gate_check(db, &fam2, 0, 2, "safety", "watch_over", basis), GATE_DENY);
-    CHECK_INT_EQ(gate_check(db, &staff, 0, 2, "safety", "watch_over", basis), GATE_ALLOW);
+    CHECK_INT_EQ(gate_check(h, &fam2, 0, 2, "safety", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &staff, 0, 2, "safety", "watch_over", basis), GATE_ALLOW);
     CHECK_STR_EQ(basis, "legal:watch_over_city");
-    CHECK_INT_EQ(gate_check(db, &staff, 0, 2, "checkups", "watch_over", basis), GATE_DENY);
-    CHECK_INT_EQ(gate_check(db, &home, 0, 1, "safety", "watch_over", basis), GATE_ALLOW);
-    CHECK_INT_EQ(gate_check(db, &home, 0, 2, "safety", "watch_over", basis), GATE_DENY);
-    CHECK_INT_EQ(gate_check(db, &home, 0, 1, "checkups", "watch_over", basis), GATE_DENY);
-    CHECK_INT_EQ(gate_check(db, &home, 2, 2, "checkups", "own_view", basis), GATE_ALLOW);
+    CHECK_INT_EQ(gate_check(h, &staff, 0, 2, "checkups", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &home, 0, 1, "safety", "watch_over", basis), GATE_ALLOW);
+    CHECK_INT_EQ(gate_check(h, &home, 0, 2, "safety", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &home, 0, 1, "checkups", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &home, 2, 2, "checkups", "own_view", basis), GATE_ALLOW);
     CHECK_STR_EQ(basis, "self:card_session");
-    CHECK_INT_EQ(gate_check(db, &home, 2, 1, "safety", "own_view", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &home, 2, 1, "safety", "own_view", basis), GATE_DENY);
     /* Checkups per source: a consent for one source covers only it; "checkups" covers all. */
     REQUIRE(hubdb_exec(db, "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
                            "data_kind,purpose,granted_unix,granted_via) VALUES"
                            "(8,1,'family',1,'checkups:12','health',0,'t')") == SQLITE_OK);
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups:12", "health", basis), GATE_ALLOW);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups:12", "health", basis), GATE_ALLOW);
     CHECK_STR_EQ(basis, "consent:8");
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups:13", "health", basis), GATE_DENY);
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups", "health", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups:13", "health", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups", "health", basis), GATE_DENY);
     REQUIRE(hubdb_exec(db, "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
                            "data_kind,purpose,granted_unix,granted_via) VALUES"
                            "(9,1,'family',1,'checkups','health',0,'t')") == SQLITE_OK);
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "checkups:13", "health", basis), GATE_ALLOW);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups:13", "health", basis), GATE_ALLOW);
     CHECK_STR_EQ(basis, "consent:9");
     /* Revocation takes effect at once. */
     REQUIRE(hubdb_exec(db, "UPDATE consents SET revoked_unix = 1 WHERE id = 7") == SQLITE_OK);
-    CHECK_INT_EQ(gate_check(db, &fam, 0, 1, "safety", "watch_over", basis), GATE_DENY);
+    CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "safety", "watch_over", basis), GATE_DENY);
     hubdb_close(db);
 }
 
