@@ -145,8 +145,9 @@ static int new_request_id(char rid[33])
     return 0;
 }
 
-static int audit_admin(sqlite3 *db, const char *action, long long subject, const char *kinds)
+static int audit_admin(struct db *db, const char *action, long long subject, const char *kinds)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     char rid[33];
     if (new_request_id(rid) != 0)
         return SQLITE_ERROR;
@@ -161,7 +162,7 @@ static int audit_admin(sqlite3 *db, const char *action, long long subject, const
                           .source = "hubctl",
                           .destination = "hub",
                           .request_id = rid};
-    return audit_append(db, &r, NULL);
+    return audit_append(conn, &r, NULL);
 }
 
 /* SHA-256 fingerprint (hex) of the certificate in path (PEM or DER). */
@@ -242,11 +243,12 @@ static int new_token(const char *prefix, char token[HUBTOKEN_MAX + 1], char hash
  * bound as NULL (an optional reference), 'n' the hub clock's now. Returns the result of
  * the step (SQLITE_DONE, SQLITE_ROW or an error); sqlite3_changes() tells what it did.
  */
-static int run(sqlite3 *db, const char *sql, const char *types, ...)
+static int run(struct db *db, const char *sql, const char *types, ...)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
     va_list ap;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(conn, sql, -1, &st, NULL);
     if (rc != SQLITE_OK)
         return rc;
     va_start(ap, types);
@@ -276,47 +278,47 @@ static int run(sqlite3 *db, const char *sql, const char *types, ...)
     return rc;
 }
 
-static int begin(sqlite3 *db)
+static int begin(struct db *db)
 {
-    if (hubdb_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
-        fprintf(stderr, "hubctl: cannot start a transaction: %s\n", sqlite3_errmsg(db));
+    sqlite3 *conn = db_sqlite_handle(db);
+    if (hubdb_exec(conn, "BEGIN IMMEDIATE") != SQLITE_OK) {
+        fprintf(stderr, "hubctl: cannot start a transaction: %s\n", sqlite3_errmsg(conn));
         return -1;
     }
     return 0;
 }
 
-static int commit(sqlite3 *db)
+static int commit(struct db *db)
 {
-    if (hubdb_exec(db, "COMMIT") != SQLITE_OK) {
-        fprintf(stderr, "hubctl: cannot commit: %s\n", sqlite3_errmsg(db));
-        hubdb_exec(db, "ROLLBACK");
+    sqlite3 *conn = db_sqlite_handle(db);
+    if (hubdb_exec(conn, "COMMIT") != SQLITE_OK) {
+        fprintf(stderr, "hubctl: cannot commit: %s\n", sqlite3_errmsg(conn));
+        hubdb_exec(conn, "ROLLBACK");
         return -1;
     }
     return 0;
 }
 
 /* Says what failed (with SQLite's reason), rolls back; returns exit status 1. */
-static int fail(sqlite3 *db, const char *what)
+static int fail(struct db *db, const char *what)
 {
-    fprintf(stderr, "hubctl: %s: %s\n", what, sqlite3_errmsg(db));
-    hubdb_exec(db, "ROLLBACK");
+    sqlite3 *conn = db_sqlite_handle(db);
+    fprintf(stderr, "hubctl: %s: %s\n", what, sqlite3_errmsg(conn));
+    hubdb_exec(conn, "ROLLBACK");
     return 1;
 }
 
 /* Grants a consent through the consents store on the command's connection (inside its
  * transaction); *created 1 when it was not in force. SQLITE_OK or an error code. */
-static int grant(sqlite3 *db, const struct consents_key *k, const char *via, int *created)
+static int grant(struct db *db, const struct consents_key *k, const char *via, int *created)
 {
-    struct db *dbh = db_sqlite_wrap(db);
     int64_t id = 0;
-    enum db_status st =
-        dbh ? consents_grant(dbh, k, (int64_t)hubclock_now(), via, &id, created) : DB_ERR;
-    db_close(dbh);
+    enum db_status st = consents_grant(db, k, (int64_t)hubclock_now(), via, &id, created);
     return st == DB_OK ? SQLITE_OK : SQLITE_ERROR;
 }
 
 /* The end of every change: its audit record, then the commit. 0, or exit status 1. */
-static int audit_commit(sqlite3 *db, const char *action, long long subject, const char *kinds)
+static int audit_commit(struct db *db, const char *action, long long subject, const char *kinds)
 {
     if (audit_admin(db, action, subject, kinds) != SQLITE_OK)
         return fail(db, "cannot write the audit record");
@@ -325,11 +327,13 @@ static int audit_commit(sqlite3 *db, const char *action, long long subject, cons
 
 /* Prints every row of sql (bound like run(), at most two integers) as tab-separated text
  * under a header line; NULL prints as "-". */
-static int print_rows(sqlite3 *db, const char *header, const char *sql, long long p1, long long p2)
+static int print_rows(struct db *db, const char *header, const char *sql, long long p1,
+                      long long p2)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hubctl: cannot read the database: %s\n", sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "hubctl: cannot read the database: %s\n", sqlite3_errmsg(conn));
         return 1;
     }
     if (sqlite3_bind_parameter_count(st) >= 1)
@@ -349,22 +353,24 @@ static int print_rows(sqlite3 *db, const char *header, const char *sql, long lon
     return 0;
 }
 
-static int cmd_init(sqlite3 *db, const struct args *a)
+static int cmd_init(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *key = opt(a, "--key");
     char err[512];
     if (key && access(key, F_OK) != 0 && hubkey_generate(key, err, sizeof err) != 0) {
         fprintf(stderr, "hubctl: %s\n", err);
         return 1;
     }
-    printf("database=%s\nschema_version=%d\n", a->dbpath, hubdb_user_version(db));
+    printf("database=%s\nschema_version=%d\n", a->dbpath, hubdb_user_version(conn));
     if (key)
         printf("key=%s\n", key);
     return 0;
 }
 
-static int cmd_resident_add(sqlite3 *db, const struct args *a)
+static int cmd_resident_add(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *name = opt(a, "--name"), *district = opt(a, "--district");
     const char *deadline = opt(a, "--deadline"), *cert = opt(a, "--cert");
     int hh, mm;
@@ -407,7 +413,7 @@ static int cmd_resident_add(sqlite3 *db, const struct args *a)
             has_member ? member : NULL, address ? address : "") != SQLITE_DONE)
         return fail(db, "cannot add the resident (certificate or insurance identifiers "
                         "already enrolled?)");
-    long long id = sqlite3_last_insert_rowid(db);
+    long long id = sqlite3_last_insert_rowid(conn);
     if (audit_commit(db, "resident.enrol", id,
                      cert ? "profile,certificate"
                           : (has_member ? "profile,insurance" : "profile")) != 0)
@@ -420,8 +426,9 @@ static int cmd_resident_add(sqlite3 *db, const struct args *a)
     return 0;
 }
 
-static int cmd_resident_cert(sqlite3 *db, const struct args *a)
+static int cmd_resident_cert(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     long long id;
     char fp[65];
     const char *cert = opt(a, "--cert");
@@ -434,7 +441,7 @@ static int cmd_resident_cert(sqlite3 *db, const struct args *a)
     if (begin(db) != 0)
         return 1;
     if (run(db, "UPDATE residents SET cert_fp = ? WHERE id = ?", "ti", fp, id) != SQLITE_DONE ||
-        sqlite3_changes(db) != 1)
+        sqlite3_changes(conn) != 1)
         return fail(db, "no such resident, or the certificate is enrolled for someone else");
     if (audit_commit(db, "resident.cert_enrol", id, "certificate") != 0)
         return 1;
@@ -443,8 +450,9 @@ static int cmd_resident_cert(sqlite3 *db, const struct args *a)
 }
 
 /* Per-resident choices from the enrolment form; today whether 元気がない alerts the family. */
-static int cmd_resident_set(sqlite3 *db, const struct args *a)
+static int cmd_resident_set(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     long long id;
     const char *unwell = opt(a, "--unwell-alert");
     int on = unwell && strcmp(unwell, "on") == 0    ? 1
@@ -458,7 +466,7 @@ static int cmd_resident_set(sqlite3 *db, const struct args *a)
         return 1;
     if (run(db, "UPDATE residents SET unwell_alert = ? WHERE id = ?", "ii", (long long)on, id) !=
             SQLITE_DONE ||
-        sqlite3_changes(db) != 1)
+        sqlite3_changes(conn) != 1)
         return fail(db, "no such resident");
     if (audit_commit(db, "resident.settings", id, "settings") != 0)
         return 1;
@@ -466,8 +474,9 @@ static int cmd_resident_set(sqlite3 *db, const struct args *a)
     return 0;
 }
 
-static int cmd_device_add(sqlite3 *db, const struct args *a)
+static int cmd_device_add(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *kind = opt(a, "--kind"), *label = opt(a, "--label");
     long long resident = 0;
     char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX];
@@ -494,15 +503,16 @@ static int cmd_device_add(sqlite3 *db, const struct args *a)
             " VALUES(?,?,?,?,?)",
             "tzttn", kind, resident, label ? label : "", hash) != SQLITE_DONE)
         return fail(db, "cannot add the device (no such resident?)");
-    long long id = sqlite3_last_insert_rowid(db);
+    long long id = sqlite3_last_insert_rowid(conn);
     if (audit_commit(db, "device.register", resident, "device") != 0)
         return 1;
     printf("device_id=%lld\ntoken=%s\n", id, token);
     return 0;
 }
 
-static int cmd_family_add(sqlite3 *db, const struct args *a)
+static int cmd_family_add(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *name = opt(a, "--name"), *relation = opt(a, "--relation");
     long long res[MAX_LINKS];
     int n = 0;
@@ -522,7 +532,7 @@ static int cmd_family_add(sqlite3 *db, const struct args *a)
     if (run(db, "INSERT INTO family(display_name, token_hash, created_unix) VALUES(?,?,?)", "ttn",
             name, hash) != SQLITE_DONE)
         return fail(db, "cannot add the family member");
-    long long id = sqlite3_last_insert_rowid(db);
+    long long id = sqlite3_last_insert_rowid(conn);
     for (int i = 0; i < n; i++) {
         if (run(db, "INSERT INTO family_links(family_id, resident_id, relation) VALUES(?,?,?)",
                 "iit", id, res[i], relation ? relation : "") != SQLITE_DONE)
@@ -561,8 +571,9 @@ static const struct named_holder SOURCE = {"sources",
                                            "source-add needs --name (at most 200 bytes)",
                                            200};
 
-static int add_named_holder(sqlite3 *db, const struct args *a, const struct named_holder *h)
+static int add_named_holder(struct db *db, const struct args *a, const struct named_holder *h)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *name = opt(a, "--name");
     char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX], sql[128], action[32];
     if (!name || (h->max_name && (!*name || strlen(name) > h->max_name))) {
@@ -578,7 +589,7 @@ static int add_named_holder(sqlite3 *db, const struct args *a, const struct name
         snprintf(what, sizeof what, "cannot add %s", h->what);
         return fail(db, what);
     }
-    long long id = sqlite3_last_insert_rowid(db);
+    long long id = sqlite3_last_insert_rowid(conn);
     snprintf(action, sizeof action, "%s.register", h->label);
     if (audit_commit(db, action, 0, h->label) != 0)
         return 1;
@@ -586,12 +597,12 @@ static int add_named_holder(sqlite3 *db, const struct args *a, const struct name
     return 0;
 }
 
-static int cmd_staff_add(sqlite3 *db, const struct args *a)
+static int cmd_staff_add(struct db *db, const struct args *a)
 {
     return add_named_holder(db, a, &STAFF);
 }
 
-static int cmd_source_add(sqlite3 *db, const struct args *a)
+static int cmd_source_add(struct db *db, const struct args *a)
 {
     return add_named_holder(db, a, &SOURCE);
 }
@@ -607,7 +618,7 @@ static int valid_name(const char *s)
     return 1;
 }
 
-static int cmd_legal_basis_add(sqlite3 *db, const struct args *a)
+static int cmd_legal_basis_add(struct db *db, const struct args *a)
 {
     const char *name = opt(a, "--name"), *kind = opt(a, "--recipient-kind");
     const char *data = opt(a, "--data-kind"), *purpose = opt(a, "--purpose");
@@ -632,7 +643,7 @@ static int cmd_legal_basis_add(sqlite3 *db, const struct args *a)
     return 0;
 }
 
-static int cmd_legal_bases(sqlite3 *db, const struct args *a)
+static int cmd_legal_bases(struct db *db, const struct args *a)
 {
     (void)a;
     return print_rows(db, "name\trecipient_kind\tdata_kind\tpurpose\tdescription",
@@ -641,7 +652,7 @@ static int cmd_legal_bases(sqlite3 *db, const struct args *a)
                       0, 0);
 }
 
-static int cmd_consents(sqlite3 *db, const struct args *a)
+static int cmd_consents(struct db *db, const struct args *a)
 {
     long long resident = 0;
     if (opt_ll(a, "--resident", 1, ID_MAX, &resident) != 0) {
@@ -657,7 +668,7 @@ static int cmd_consents(sqlite3 *db, const struct args *a)
                       resident, 0);
 }
 
-static int cmd_alerts(sqlite3 *db, const struct args *a)
+static int cmd_alerts(struct db *db, const struct args *a)
 {
     int open_only = 0;
     for (int i = 0; i < a->argc; i++)
@@ -687,7 +698,7 @@ static int resident_limit(const struct args *a, long long max, long long *reside
 /* Times as the API writes them (RFC 3339, UTC, like hubclock_rfc3339()). */
 #define RFC3339(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
 
-static int cmd_checkins(sqlite3 *db, const struct args *a)
+static int cmd_checkins(struct db *db, const struct args *a)
 {
     long long resident, limit;
     if (resident_limit(a, 1000000, &resident, &limit) != 0)
@@ -699,7 +710,7 @@ static int cmd_checkins(sqlite3 *db, const struct args *a)
         resident, limit);
 }
 
-static int cmd_audit(sqlite3 *db, const struct args *a)
+static int cmd_audit(struct db *db, const struct args *a)
 {
     long long resident, limit;
     if (resident_limit(a, 100000000, &resident, &limit) != 0)
@@ -716,8 +727,9 @@ static int cmd_audit(sqlite3 *db, const struct args *a)
         resident, limit);
 }
 
-static int cmd_audit_verify(sqlite3 *db, const struct args *a)
+static int cmd_audit_verify(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *keyfile = opt(a, "--key");
     char err[512], msg[512];
     EVP_PKEY *key = NULL;
@@ -727,9 +739,9 @@ static int cmd_audit_verify(sqlite3 *db, const struct args *a)
     }
     long long bad = 0, n = 0;
     /* One read transaction, so the hub appending meanwhile does not confuse the walk. */
-    hubdb_exec(db, "BEGIN");
-    enum audit_verify_status vs = audit_verify(db, key, &bad, &n, msg, sizeof msg);
-    hubdb_exec(db, "COMMIT");
+    hubdb_exec(conn, "BEGIN");
+    enum audit_verify_status vs = audit_verify(conn, key, &bad, &n, msg, sizeof msg);
+    hubdb_exec(conn, "COMMIT");
     EVP_PKEY_free(key);
     if (vs != AUDIT_VERIFY_OK) {
         printf("audit=BAD\nfirst_bad_record=%lld\nreason=%s\n", bad, msg);
@@ -739,8 +751,9 @@ static int cmd_audit_verify(sqlite3 *db, const struct args *a)
     return 0;
 }
 
-static int cmd_audit_checkpoint(sqlite3 *db, const struct args *a)
+static int cmd_audit_checkpoint(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *keyfile = opt(a, "--key");
     char err[512];
     EVP_PKEY *key = NULL;
@@ -754,7 +767,7 @@ static int cmd_audit_checkpoint(sqlite3 *db, const struct args *a)
     }
     int rc = 1;
     if (begin(db) == 0) {
-        if (audit_checkpoint(db, key, hubclock_now()) != SQLITE_OK)
+        if (audit_checkpoint(conn, key, hubclock_now()) != SQLITE_OK)
             fail(db, "cannot write the checkpoint");
         else if (commit(db) == 0)
             rc = 0;
@@ -765,8 +778,9 @@ static int cmd_audit_checkpoint(sqlite3 *db, const struct args *a)
     return rc;
 }
 
-static int cmd_escalate(sqlite3 *db, const struct args *a)
+static int cmd_escalate(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     long long window = 120;
     if (opt_ll(a, "--window", 1, 1440, &window) != 0) {
         fprintf(stderr, "hubctl: --window must be 1..1440 minutes\n");
@@ -775,7 +789,7 @@ static int cmd_escalate(sqlite3 *db, const struct args *a)
     if (begin(db) != 0)
         return 1;
     int raised = 0;
-    if (escalate_run(db, hubclock_now(), (long)window, "hubctl", &raised) != 0)
+    if (escalate_run(conn, hubclock_now(), (long)window, "hubctl", &raised) != 0)
         return fail(db, "the escalation pass failed");
     if (commit(db) != 0)
         return 1;
@@ -784,13 +798,14 @@ static int cmd_escalate(sqlite3 *db, const struct args *a)
 }
 
 /* 1 if sql (binding ?1 = id) finds a row, 0 if not. */
-static int exists(sqlite3 *db, const char *sql, long long id)
+static int exists(struct db *db, const char *sql, long long id)
 {
     return run(db, sql, "i", id) == SQLITE_ROW;
 }
 
-static int cmd_checkup_import(sqlite3 *db, const struct args *a)
+static int cmd_checkup_import(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     long long source;
     const char *file = opt(a, "--file"), *format = opt(a, "--format");
     size_t len = 0;
@@ -825,17 +840,17 @@ static int cmd_checkup_import(sqlite3 *db, const struct args *a)
     if (begin(db) != 0)
         goto out;
     if (new_request_id(rid) != 0) {
-        hubdb_exec(db, "ROLLBACK");
+        hubdb_exec(conn, "ROLLBACK");
         goto out;
     }
-    int r = ckstore_import(db, source, list, fmt, data, len, "hubctl", rid, hubclock_now(), &result,
-                           &rej);
+    int r = ckstore_import(conn, source, list, fmt, data, len, "hubctl", rid, hubclock_now(),
+                           &result, &rej);
     if (r < 0) {
         fail(db, "cannot store the checkups");
         goto out;
     }
     if (r > 0) {
-        hubdb_exec(db, "ROLLBACK");
+        hubdb_exec(conn, "ROLLBACK");
         goto rejected;
     }
     if (commit(db) != 0)
@@ -871,18 +886,20 @@ out:
     return rc;
 }
 
-static int cmd_checkup_show(sqlite3 *db, const struct args *a)
+static int cmd_checkup_show(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     long long resident;
     if (parse_ll(opt(a, "--resident"), 1, ID_MAX, &resident) != 0) {
         fprintf(stderr, "hubctl: checkup-show needs --resident ID\n");
         return 2;
     }
-    return ckshow_print(db, resident, stdout) < 0 ? 1 : 0;
+    return ckshow_print(conn, resident, stdout) < 0 ? 1 : 0;
 }
 
-static int cmd_consent_grant(sqlite3 *db, const struct args *a)
+static int cmd_consent_grant(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     long long resident, rid;
     const char *recipient = opt(a, "--recipient"), *kind = opt(a, "--data-kind");
     const char *purpose = opt(a, "--purpose");
@@ -918,7 +935,7 @@ static int cmd_consent_grant(sqlite3 *db, const struct args *a)
                 "hubctl: no such recipient %s (family members must be linked to the "
                 "resident)\n",
                 recipient);
-        hubdb_exec(db, "ROLLBACK");
+        hubdb_exec(conn, "ROLLBACK");
         return 1;
     }
     struct consents_key k = {.resident = resident,
@@ -935,8 +952,9 @@ static int cmd_consent_grant(sqlite3 *db, const struct args *a)
     return 0;
 }
 
-static int cmd_operator_add(sqlite3 *db, const struct args *a)
+static int cmd_operator_add(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *name = opt(a, "--name"), *url = opt(a, "--webhook"), *secret = opt(a, "--secret");
     char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX], districts[1024] = "";
     char gen[WHSIG_SECRET_MAX], err[256];
@@ -973,13 +991,13 @@ static int cmd_operator_add(sqlite3 *db, const struct args *a)
             " VALUES(?,?,?,?)",
             "tttn", name, districts, hash) != SQLITE_DONE)
         return fail(db, "cannot add the operator");
-    long long id = sqlite3_last_insert_rowid(db);
+    long long id = sqlite3_last_insert_rowid(conn);
     if (url) {
         char recipient[48];
         snprintf(recipient, sizeof recipient, "operator:%lld", id);
-        if (oqueue_endpoint_set(db, recipient, url, secret, err, sizeof err) != ORDERS_OK) {
+        if (oqueue_endpoint_set(conn, recipient, url, secret, err, sizeof err) != ORDERS_OK) {
             fprintf(stderr, "hubctl: --webhook: %s\n", err);
-            hubdb_exec(db, "ROLLBACK");
+            hubdb_exec(conn, "ROLLBACK");
             return 2;
         }
     }
@@ -1001,10 +1019,11 @@ static const char *picture_mime(const char *data, size_t len)
 
 /* Stores the picture of every item (read from dir), replacing the operator's old ones.
  * Inside the caller's transaction; 0, or -1 after saying why. */
-static int store_pictures(sqlite3 *db, long long op, const struct catalog *cat, const char *dir)
+static int store_pictures(struct db *db, long long op, const struct catalog *cat, const char *dir)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     if (run(db, "DELETE FROM operator_pictures WHERE operator_id = ?", "i", op) != SQLITE_DONE) {
-        fprintf(stderr, "hubctl: cannot replace the pictures: %s\n", sqlite3_errmsg(db));
+        fprintf(stderr, "hubctl: cannot replace the pictures: %s\n", sqlite3_errmsg(conn));
         return -1;
     }
     for (size_t i = 0; i < catalog_n_items(cat); i++) {
@@ -1016,7 +1035,7 @@ static int store_pictures(sqlite3 *db, long long op, const struct catalog *cat, 
         if (!pic)
             return -1;
         sqlite3_stmt *st = NULL;
-        sqlite3_prepare_v2(db,
+        sqlite3_prepare_v2(conn,
                            "INSERT OR REPLACE INTO operator_pictures(operator_id, path, mime, data)"
                            " VALUES(?,?,?,?)",
                            -1, &st, NULL);
@@ -1028,15 +1047,16 @@ static int store_pictures(sqlite3 *db, long long op, const struct catalog *cat, 
         sqlite3_finalize(st);
         free(pic);
         if (s != SQLITE_DONE) {
-            fprintf(stderr, "hubctl: cannot store a picture: %s\n", sqlite3_errmsg(db));
+            fprintf(stderr, "hubctl: cannot store a picture: %s\n", sqlite3_errmsg(conn));
             return -1;
         }
     }
     return 0;
 }
 
-static int cmd_catalogue_import(sqlite3 *db, const struct args *a)
+static int cmd_catalogue_import(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     long long op;
     const char *file = opt(a, "--file");
     struct catalog *cat = NULL;
@@ -1058,11 +1078,11 @@ static int cmd_catalogue_import(sqlite3 *db, const struct args *a)
         goto out;
     if (!exists(db, "SELECT 1 FROM operators WHERE id = ?", op)) {
         fprintf(stderr, "hubctl: there is no operator %lld\n", op);
-        hubdb_exec(db, "ROLLBACK");
+        hubdb_exec(conn, "ROLLBACK");
         goto out;
     }
     if (store_pictures(db, op, cat, dir) != 0) {
-        hubdb_exec(db, "ROLLBACK");
+        hubdb_exec(conn, "ROLLBACK");
         goto out;
     }
     if (run(db,
@@ -1083,8 +1103,9 @@ out:
     return rc;
 }
 
-static int cmd_backup(sqlite3 *db, const struct args *a)
+static int cmd_backup(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *out = opt(a, "--out");
     char err[1024];
     long long n = 0;
@@ -1092,7 +1113,7 @@ static int cmd_backup(sqlite3 *db, const struct args *a)
         fprintf(stderr, "hubctl: backup needs --out FILE\n");
         return 2;
     }
-    if (hubbackup_write(db, out, &n, err, sizeof err) != 0) {
+    if (hubbackup_write(conn, out, &n, err, sizeof err) != 0) {
         fprintf(stderr, "hubctl: the backup was not made: %s\n", err);
         return 1;
     }
@@ -1100,8 +1121,9 @@ static int cmd_backup(sqlite3 *db, const struct args *a)
     return 0;
 }
 
-static int cmd_restore(sqlite3 *db, const struct args *a)
+static int cmd_restore(struct db *db, const struct args *a)
 {
+    sqlite3 *conn = db_sqlite_handle(db);
     const char *from = opt(a, "--from");
     char err[1024], keep[4096];
     long long n = 0;
@@ -1111,7 +1133,7 @@ static int cmd_restore(sqlite3 *db, const struct args *a)
     }
     if (snprintf(keep, sizeof keep, "%s.before-restore-%lld", a->dbpath,
                  (long long)hubclock_now()) >= (int)sizeof keep ||
-        hubbackup_restore(db, from, keep, &n, err, sizeof err) != 0) {
+        hubbackup_restore(conn, from, keep, &n, err, sizeof err) != 0) {
         fprintf(stderr, "hubctl: restore: %s\n", err);
         return 1;
     }
@@ -1121,7 +1143,7 @@ static int cmd_restore(sqlite3 *db, const struct args *a)
 
 static const struct command {
     const char *name;
-    int (*run)(sqlite3 *db, const struct args *a);
+    int (*run)(struct db *db, const struct args *a);
 } COMMANDS[] = {
     {"init", cmd_init},
     {"resident-add", cmd_resident_add},
@@ -1168,13 +1190,13 @@ int main(int argc, char **argv)
     const char *cmd = argv[i];
     struct args a = {argc - i - 1, argv + i + 1, dbpath};
     char err[512];
-    sqlite3 *db = NULL;
+    struct db *db = NULL;
     int rc = 1;
-    if (hubdb_open(dbpath, strcmp(cmd, "init") == 0, &db, err, sizeof err) != HUBDB_OK) {
+    if (hubdb_open_db(dbpath, strcmp(cmd, "init") == 0, &db, err, sizeof err) != HUBDB_OK) {
         fprintf(stderr, "hubctl: %s (run \"hubctl --db FILE init\" first)\n", err);
         return 1;
     }
-    if (hubdb_migrate(db, err, sizeof err) != HUBDB_OK) {
+    if (hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
         fprintf(stderr, "hubctl: %s\n", err);
         goto out;
     }
@@ -1190,6 +1212,6 @@ int main(int argc, char **argv)
         rc = 2;
     }
 out:
-    hubdb_close(db);
+    hubdb_db_close(db);
     return rc;
 }
