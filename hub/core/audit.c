@@ -3,11 +3,13 @@
  *
  * The hash covers a length-prefixed serialisation of every field plus the record's id and
  * the previous hash, so no two different records can serialise alike and records cannot
- * be reordered. The predecessor's hash is read inside the caller's transaction, which
- * holds SQLite's write lock, so hubd and hubctl can both append without forking the chain;
- * on PostgreSQL the head is one row locked until the appending transaction ends, so
- * several hubd processes keep one chain. Verification reads through db.h, the same on
- * both backends.
+ * be reordered. On SQLite the predecessor's hash is read inside the caller's transaction,
+ * which holds SQLite's write lock, so hubd and hubctl can both append without forking the
+ * chain. On PostgreSQL an append only stores the record, unchained, in the caller's
+ * transaction; after commit a sequencer (whoever holds the audit_head row lock) gives
+ * stored records their place, previous hash and hash in one short transaction, so
+ * commits of several processes never wait for each other on the chain. Verification
+ * reads through db.h, the same on both backends.
  */
 #include "audit.h"
 #include "db_sqlite.h"
@@ -17,6 +19,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -118,8 +121,8 @@ int audit_append(sqlite3 *db, const struct audit_rec *r, long long *id_out)
     long long subject = seal(r, id, prev, f, hash);
     st = hubdb_stmt(db, "INSERT INTO audit(id, at_unix, actor, action, outcome,"
                         " subject_resident_id, data_kinds, purpose, basis, source,"
-                        " destination, request_id, prev_hash, hash)"
-                        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                        " destination, request_id, prev_hash, hash, seq)"
+                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?1)");
     if (!st)
         return SQLITE_ERROR;
     sqlite3_bind_int64(st, 1, id);
@@ -143,16 +146,19 @@ int audit_append(sqlite3 *db, const struct audit_rec *r, long long *id_out)
     return rc;
 }
 
-/* The chain's head through db.h. PostgreSQL: the one audit_head row, locked FOR UPDATE
- * until the caller's transaction ends, so a batch of another process appends after this
- * one has committed and reads the head as committed (docs/hub.md). SQLite: the newest
- * record, under the write lock the caller's transaction holds. */
-static enum db_status head_db(struct db *db, long long *id, char hash[65])
+/* The newest chained record through db.h. SQLite: the newest record, under the write lock
+ * the caller's transaction holds. PostgreSQL: the audit_head row; with `lock` it is taken
+ * FOR UPDATE SKIP LOCKED, which makes the caller the one sequencer until its transaction
+ * ends, or answers DB_DONE at once when another transaction holds it. DB_OK when read. */
+static enum db_status head_db(struct db *db, int lock, long long *id, char hash[65])
 {
-    struct db_stmt *st =
-        db_stmt(db, db_dialect(db) == DB_POSTGRES
-                        ? "SELECT last_id, last_hash FROM audit_head WHERE id = 1 FOR UPDATE"
-                        : "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
+    *id = 0;
+    snprintf(hash, 65, "%s", ZERO_HASH);
+    struct db_stmt *st = db_stmt(
+        db, db_dialect(db) == DB_SQLITE ? "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"
+            : lock                      ? "SELECT last_id, last_hash FROM audit_head WHERE id = 1"
+                                          " FOR UPDATE SKIP LOCKED"
+                                        : "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
     if (!st)
         return DB_ERR;
     enum db_status rc = db_step(st);
@@ -160,10 +166,8 @@ static enum db_status head_db(struct db *db, long long *id, char hash[65])
         *id = db_col_int64(st, 0);
         snprintf(hash, 65, "%s", db_col_text(st, 1) ? db_col_text(st, 1) : "");
         rc = DB_OK;
-    } else if (rc == DB_DONE) {
-        *id = 0;
-        snprintf(hash, 65, "%s", ZERO_HASH);
-        rc = DB_OK;
+    } else if (rc == DB_DONE && db_dialect(db) == DB_SQLITE) {
+        rc = DB_OK; /* an empty log */
     }
     db_stmt_done(st);
     return rc;
@@ -184,11 +188,25 @@ static enum db_status run_id_text(struct db *db, const char *sql, long long v, c
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out)
+/* Binds a record's time, fields f (hash order) and subject from parameter `at` on:
+ * at_unix, actor, action, outcome, subject, then the other six fields. */
+static enum db_status bind_record(struct db_stmt *st, int at, const struct audit_rec *r,
+                                  const char *const f[9], long long subject)
+{
+    enum db_status rc = db_bind_int64(st, at, (long long)r->at);
+    for (int i = 0; i < 9 && rc == DB_OK; i++)
+        rc = db_bind_text(st, i < 3 ? at + 1 + i : at + 2 + i, f[i], -1);
+    if (rc == DB_OK)
+        rc = subject > 0 ? db_bind_int64(st, at + 4, subject) : db_bind_null(st, at + 4);
+    return rc;
+}
+
+/* SQLite: the record is chained at once (the transaction holds the one write lock). */
+static enum db_status append_chained(struct db *db, const struct audit_rec *r, long long *id_out)
 {
     long long prev_id = 0;
     char prev[65] = "", hash[65];
-    enum db_status rc = head_db(db, &prev_id, prev);
+    enum db_status rc = head_db(db, 0, &prev_id, prev);
     if (rc != DB_OK)
         return rc;
     long long id = prev_id + 1;
@@ -196,35 +214,242 @@ enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long lo
     long long subject = seal(r, id, prev, f, hash);
     struct db_stmt *st = db_stmt(db, "INSERT INTO audit(id, at_unix, actor, action, outcome,"
                                      " subject_resident_id, data_kinds, purpose, basis, source,"
-                                     " destination, request_id, prev_hash, hash)"
-                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                                     " destination, request_id, prev_hash, hash, seq)"
+                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!st)
         return DB_ERR;
     rc = db_bind_int64(st, 1, id);
     if (rc == DB_OK)
-        rc = db_bind_int64(st, 2, (long long)r->at);
-    for (int i = 0; i < 9 && rc == DB_OK; i++)
-        rc = db_bind_text(st, i < 3 ? 3 + i : 4 + i, f[i], -1);
-    if (rc == DB_OK)
-        rc = subject > 0 ? db_bind_int64(st, 6, subject) : db_bind_null(st, 6);
+        rc = bind_record(st, 2, r, f, subject);
     if (rc == DB_OK)
         rc = db_bind_text(st, 13, prev, -1);
     if (rc == DB_OK)
         rc = db_bind_text(st, 14, hash, -1);
     if (rc == DB_OK)
+        rc = db_bind_int64(st, 15, id);
+    if (rc == DB_OK)
         rc = db_step(st);
     db_stmt_done(st);
     if (rc != DB_DONE)
         return rc;
-    if (db_dialect(db) == DB_POSTGRES) {
-        rc = run_id_text(db, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", id,
-                         hash);
-        if (rc != DB_OK)
-            return rc;
-    }
     if (id_out)
         *id_out = id;
     return DB_OK;
+}
+
+/* PostgreSQL: the record is stored unchained (seq NULL, empty hashes), its id from the
+ * table's identity; audit_chain_db() chains it after commit. No lock is taken. */
+static enum db_status append_unchained(struct db *db, const struct audit_rec *r, long long *id_out)
+{
+    const char *f[9];
+    char unused[65];
+    long long subject = seal(r, 0, "", f, unused);
+    struct db_stmt *st = db_stmt(db, "INSERT INTO audit(at_unix, actor, action, outcome,"
+                                     " subject_resident_id, data_kinds, purpose, basis, source,"
+                                     " destination, request_id, prev_hash, hash)"
+                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,'','') RETURNING id");
+    if (!st)
+        return DB_ERR;
+    int64_t id = 0;
+    enum db_status rc = db_insert_id(st, bind_record(st, 1, r, f, subject), &id);
+    if (rc == DB_OK && id_out)
+        *id_out = id;
+    return rc;
+}
+
+enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out)
+{
+    return db_dialect(db) == DB_POSTGRES ? append_unchained(db, r, id_out)
+                                         : append_chained(db, r, id_out);
+}
+
+/* PostgreSQL array literals ({a,b,...}) of the chained rows, filled as they are read. */
+struct chain_arrays {
+    char *ids, *seqs, *prevs, *hashes;
+    size_t o_ids, o_seqs, o_prevs, o_hashes, cap_int, cap_hash;
+};
+
+static int arrays_init(struct chain_arrays *a, int max)
+{
+    memset(a, 0, sizeof *a);
+    a->cap_int = (size_t)max * 21 + 3;
+    a->cap_hash = (size_t)max * 65 + 3;
+    a->ids = malloc(a->cap_int);
+    a->seqs = malloc(a->cap_int);
+    a->prevs = malloc(a->cap_hash);
+    a->hashes = malloc(a->cap_hash);
+    if (!a->ids || !a->seqs || !a->prevs || !a->hashes)
+        return -1;
+    a->o_ids = a->o_seqs = a->o_prevs = a->o_hashes = 1;
+    a->ids[0] = a->seqs[0] = a->prevs[0] = a->hashes[0] = '{';
+    return 0;
+}
+
+static void arrays_free(struct chain_arrays *a)
+{
+    free(a->ids);
+    free(a->seqs);
+    free(a->prevs);
+    free(a->hashes);
+}
+
+/* Appends one element (sizes are reserved by arrays_init for `max` rows). */
+static void put(char *buf, size_t *o, size_t cap, const char *v)
+{
+    int n = snprintf(buf + *o, cap - *o, "%s%s", *o > 1 ? "," : "", v);
+    if (n > 0 && (size_t)n < cap - *o)
+        *o += (size_t)n;
+}
+
+static void close_array(char *buf, size_t *o, size_t cap)
+{
+    snprintf(buf + *o, cap - *o, "}");
+}
+
+/* Reads up to max unchained records in id order and chains them after (last, prev):
+ * their new seq, prev_hash and hash go into a. *n gets how many, *last / prev the new
+ * head. */
+static enum db_status chain_read(struct db *db, int max, struct chain_arrays *a, long *n,
+                                 long long *last, char prev[65])
+{
+    struct db_stmt *st = db_stmt(db, "SELECT id, at_unix, actor, action, outcome,"
+                                     " subject_resident_id, data_kinds, purpose, basis, source,"
+                                     " destination, request_id FROM audit WHERE seq IS NULL"
+                                     " ORDER BY id LIMIT ?");
+    if (!st)
+        return DB_ERR;
+    enum db_status rc = db_bind_int64(st, 1, max);
+    while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+        const char *v[9];
+        for (int i = 0; i < 3; i++)
+            v[i] = db_col_text(st, 2 + i);
+        for (int i = 3; i < 9; i++)
+            v[i] = db_col_text(st, 3 + i);
+        struct audit_rec r = {.at = (time_t)db_col_int64(st, 1),
+                              .actor = v[0],
+                              .action = v[1],
+                              .outcome = v[2],
+                              .subject = db_col_int64(st, 5),
+                              .data_kinds = v[3],
+                              .purpose = v[4],
+                              .basis = v[5],
+                              .source = v[6],
+                              .destination = v[7],
+                              .request_id = v[8]};
+        const char *f[9];
+        char hash[65], num[24];
+        long long seq = *last + 1;
+        seal(&r, seq, prev, f, hash);
+        snprintf(num, sizeof num, "%lld", (long long)db_col_int64(st, 0));
+        put(a->ids, &a->o_ids, a->cap_int, num);
+        snprintf(num, sizeof num, "%lld", seq);
+        put(a->seqs, &a->o_seqs, a->cap_int, num);
+        put(a->prevs, &a->o_prevs, a->cap_hash, prev);
+        put(a->hashes, &a->o_hashes, a->cap_hash, hash);
+        memcpy(prev, hash, 65);
+        *last = seq;
+        (*n)++;
+        rc = DB_OK;
+    }
+    db_stmt_done(st);
+    close_array(a->ids, &a->o_ids, a->cap_int);
+    close_array(a->seqs, &a->o_seqs, a->cap_int);
+    close_array(a->prevs, &a->o_prevs, a->cap_hash);
+    close_array(a->hashes, &a->o_hashes, a->cap_hash);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Writes the chain fields of a's rows (each still unchained: a row chained meanwhile
+ * would make the count differ and the pass fail) and the new head. */
+static enum db_status chain_write(struct db *db, const struct chain_arrays *a, long n,
+                                  long long last, const char *head)
+{
+    struct db_stmt *st = db_stmt(db, "UPDATE audit SET seq = c.seq, prev_hash = c.prev,"
+                                     " hash = c.hash FROM unnest(?::bigint[], ?::bigint[],"
+                                     " ?::text[], ?::text[]) AS c(id, seq, prev, hash)"
+                                     " WHERE audit.id = c.id AND audit.seq IS NULL");
+    if (!st)
+        return DB_ERR;
+    enum db_status rc = db_bind_text(st, 1, a->ids, -1);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 2, a->seqs, -1);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 3, a->prevs, -1);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 4, a->hashes, -1);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    db_stmt_done(st);
+    if (rc != DB_DONE)
+        return rc;
+    if (db_changes(db) != n)
+        return DB_ERR;
+    return run_id_text(db, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", last,
+                       head);
+}
+
+enum db_status audit_chain_db(struct db *db, int max, long *chained)
+{
+    struct chain_arrays a;
+    long n = 0;
+    long long last = 0;
+    char head[65];
+    enum db_status rc = DB_OK;
+    *chained = 0;
+    if (db_dialect(db) != DB_POSTGRES)
+        return DB_OK;
+    if (max < 1 || max > AUDIT_CHAIN_MAX)
+        max = AUDIT_CHAIN_MAX;
+    if (arrays_init(&a, max) != 0) {
+        rc = DB_ERR;
+        goto out;
+    }
+    /* Asynchronous commit is safe here and keeps the pass off the WAL flush: the records
+     * themselves are durable already; a pass lost in a server crash is lost with every
+     * later pass (WAL is replayed in order) and its records are simply chained again,
+     * while anything durable that depends on it (a signed checkpoint, committed
+     * synchronously) flushes the WAL through it first. */
+    rc = db_begin(db);
+    if (rc != DB_OK)
+        goto out;
+    rc = db_exec(db, "SET LOCAL synchronous_commit = off");
+    if (rc == DB_OK)
+        rc = head_db(db, 1, &last, head);
+    if (rc == DB_DONE)
+        rc = DB_ERR_BUSY; /* another process is chaining now */
+    if (rc == DB_OK)
+        rc = chain_read(db, max, &a, &n, &last, head);
+    if (rc == DB_OK && n > 0)
+        rc = chain_write(db, &a, n, last, head);
+    if (rc == DB_OK && n > 0)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == DB_OK)
+        *chained = n;
+out:
+    arrays_free(&a);
+    return rc;
+}
+
+enum db_status audit_chain_all_db(struct db *db, long long *chained)
+{
+    long n = 0;
+    enum db_status rc;
+    *chained = 0;
+    do {
+        rc = audit_chain_db(db, AUDIT_CHAIN_MAX, &n);
+        if (rc == DB_OK)
+            *chained += n;
+    } while (rc == DB_OK && n == AUDIT_CHAIN_MAX);
+    return rc;
+}
+
+enum db_status audit_unchained_db(struct db *db, int64_t *n)
+{
+    *n = 0;
+    enum db_status rc = db_get_int64(db, "SELECT COUNT(*) FROM audit WHERE seq IS NULL", 0, n);
+    return rc == DB_ROW ? DB_OK : rc;
 }
 
 static int checkpoint_message(long long audit_id, const char *hash, long long at, char *out,
@@ -233,32 +458,44 @@ static int checkpoint_message(long long audit_id, const char *hash, long long at
     return snprintf(out, cap, "hub-audit-checkpoint v1|%lld|%s|%lld", audit_id, hash, at);
 }
 
-int audit_checkpoint(sqlite3 *db, EVP_PKEY *key, time_t now)
+enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now)
 {
     long long id;
     char hash[65], pub[65], sig[129], msg[256];
-    sqlite3_stmt *st = NULL;
-    int rc = last_record(db, &id, hash);
-    if (rc != SQLITE_OK || id == 0)
+    enum db_status rc = head_db(db, 0, &id, hash);
+    if (rc != DB_OK || id == 0)
         return rc;
     int n = checkpoint_message(id, hash, (long long)now, msg, sizeof msg);
     if (hubkey_public_hex(key, pub) != 0 ||
         hubkey_sign_hex(key, (const unsigned char *)msg, (size_t)n, sig) != 0)
-        return SQLITE_ERROR;
-    rc = sqlite3_prepare_v2(db,
-                            "INSERT INTO audit_checkpoints(audit_id, audit_hash, at_unix,"
-                            " pubkey, signature) VALUES(?,?,?,?,?)",
-                            -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return rc;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (long long)now);
-    sqlite3_bind_text(st, 4, pub, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, sig, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+        return DB_ERR;
+    struct db_stmt *st = db_stmt(db, "INSERT INTO audit_checkpoints(audit_id, audit_hash,"
+                                     " at_unix, pubkey, signature) VALUES(?,?,?,?,?)");
+    if (!st)
+        return DB_ERR;
+    rc = db_bind_int64(st, 1, id);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 2, hash, -1);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, 3, (long long)now);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 4, pub, -1);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 5, sig, -1);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    db_stmt_done(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int audit_checkpoint(sqlite3 *db, EVP_PKEY *key, time_t now)
+{
+    struct db *d = db_sqlite_wrap(db);
+    if (!d)
+        return SQLITE_NOMEM;
+    int rc = audit_checkpoint_db(d, key, now) == DB_OK ? SQLITE_OK : SQLITE_ERROR;
+    db_close(d);
+    return rc;
 }
 
 const char *audit_verify_status_str(enum audit_verify_status s)
@@ -298,7 +535,7 @@ static enum audit_verify_status verify_checkpoints(struct db *db, EVP_PKEY *key,
                    "SELECT id, audit_id, audit_hash, at_unix, pubkey, signature"
                    " FROM audit_checkpoints ORDER BY id",
                    &st) != DB_OK ||
-        db_prepare(db, "SELECT hash FROM audit WHERE id = ?", &rec) != DB_OK) {
+        db_prepare(db, "SELECT hash FROM audit WHERE seq = ?", &rec) != DB_OK) {
         snprintf(msg, msgcap, "cannot read the checkpoints: %s", db_errmsg(db));
         goto out;
     }
@@ -355,9 +592,9 @@ enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long
     *bad_id = 0;
     msg[0] = '\0';
     if (db_prepare(db,
-                   "SELECT id, at_unix, actor, action, outcome, subject_resident_id,"
+                   "SELECT seq, at_unix, actor, action, outcome, subject_resident_id,"
                    " data_kinds, purpose, basis, source, destination, request_id,"
-                   " prev_hash, hash FROM audit ORDER BY id",
+                   " prev_hash, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq",
                    &st) != DB_OK) {
         snprintf(msg, msgcap, "cannot read the audit log: %s", db_errmsg(db));
         goto out;
@@ -408,6 +645,14 @@ enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long
         if (vs != AUDIT_VERIFY_OK)
             goto out;
     }
+    int64_t waiting = 0;
+    if (audit_unchained_db(db, &waiting) != DB_OK) {
+        snprintf(msg, msgcap, "cannot count the records awaiting chaining: %s", db_errmsg(db));
+        goto out;
+    }
+    if (waiting > 0)
+        snprintf(msg, msgcap, "%lld records stored after record %lld await chaining",
+                 (long long)waiting, expect_id - 1);
     vs = AUDIT_VERIFY_OK;
 out:
     if (n_records)

@@ -10,11 +10,21 @@
  *
  * audit_append() must run inside the caller's write transaction, so a release and its
  * record commit together or not at all (PRODUCT.md "Rules for data").
+ *
+ * A record's place in the chain is its `seq` (1, 2, ...; the hash covers it). On SQLite a
+ * record is chained as it is appended (seq = id). On PostgreSQL, where several processes
+ * commit at once, a record is stored unchained (seq NULL) with its transaction, and
+ * audit_chain_db() chains stored records after commit, one sequencer at a time, in one
+ * short transaction: commits never wait for each other on the chain, and the chain
+ * cannot fork (one head row, locked by the sequencer) or be reordered (a chained record's
+ * chain fields are never written again). Verification and checkpoints cover the chained
+ * records; audit_unchained_db() says how many wait.
  */
 #ifndef HUB_AUDIT_H
 #define HUB_AUDIT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 #include <sqlite3.h>
 #include "db.h"
@@ -58,13 +68,38 @@ const char *audit_verify_status_str(enum audit_verify_status s);
  * *bad_id is the first bad record (or the checkpoint's record) and msg says what is
  * wrong in a sentence. *n_records gets the number of records checked.
  */
-/* The same through the database interface, on either backend: on PostgreSQL it locks the
- * chain head row until the caller's transaction ends (concurrent appenders in other
- * processes wait, then continue the chain from the committed head). Returns DB_OK or the
- * failure (the caller rolls back). */
+/* The same through the database interface, inside the caller's transaction, on either
+ * backend. SQLite: chained at once. PostgreSQL: stored unchained, no lock taken; call
+ * audit_chain_db() after the commit. *id_out gets the record's row id (on SQLite also its
+ * seq). Returns DB_OK or the failure (the caller rolls back). */
 enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out);
 
-/* Checks the whole chain (and with key every signed checkpoint) on either backend. */
+/* Most records one audit_chain_db() pass chains. */
+#define AUDIT_CHAIN_MAX 5000
+
+/*
+ * The sequencer (PostgreSQL; on SQLite DB_OK with *chained = 0 at once). Outside any
+ * transaction: in one transaction of its own, takes the chain head row if no other
+ * process holds it, chains up to max (1..AUDIT_CHAIN_MAX) committed unchained records in
+ * row-id order after the head, and commits. *chained gets how many. DB_ERR_BUSY (nothing
+ * done) when another process is chaining right now: it will chain what is committed, and
+ * whatever it misses is picked up by the next pass of any process. Run it after a commit
+ * that appended records, at start and periodically, so nothing stays unchained.
+ */
+enum db_status audit_chain_db(struct db *db, int max, long *chained);
+/* Passes of audit_chain_db() until no committed record is left unchained (or another
+ * process is chaining: DB_ERR_BUSY). *chained gets the total. */
+enum db_status audit_chain_all_db(struct db *db, long long *chained);
+/* How many stored records await chaining (0 on SQLite). */
+enum db_status audit_unchained_db(struct db *db, int64_t *n);
+
+/* audit_checkpoint() through the database interface, over the newest chained record,
+ * inside the caller's transaction. DB_OK also when nothing is chained yet. */
+enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now);
+
+/* Checks the whole chain (and with key every signed checkpoint) on either backend.
+ * *n_records counts chained records; when some await chaining the verdict is still
+ * AUDIT_VERIFY_OK and msg says how many (else msg is empty). */
 enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long *bad_id,
                                          long long *n_records, char *msg, size_t msgcap);
 enum audit_verify_status audit_verify(sqlite3 *db, EVP_PKEY *key, long long *bad_id,

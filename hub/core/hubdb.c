@@ -128,6 +128,17 @@ static const char *const migrations[] = {
      * EXISTS: on such a database it finds them, with their rows, and only records the
      * version. */
     orders_schema_ddl,
+    /* 9: the audit record's place in the chain, `seq`, apart from its row id. SQLite's
+     * single writer chains inside the appending transaction, so here seq is always the
+     * id; on PostgreSQL records are stored unchained and a sequencer fills seq, prev_hash
+     * and hash after commit (audit.h). The backfill runs with the UPDATE trigger off. */
+    "ALTER TABLE audit ADD COLUMN seq INTEGER;"
+    "DROP TRIGGER audit_append_only_u;"
+    "UPDATE audit SET seq = id;"
+    "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE UNIQUE INDEX audit_seq ON audit(seq);"
+    "CREATE INDEX audit_unchained ON audit(id) WHERE seq IS NULL;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -4,6 +4,7 @@
  * audited, 401/400/413/403 with JSON errors in words, restart keeps data, Idempotency-Key,
  * health, /v1/me, and a failing audit write that must fail the request.
  */
+#include "hubdb.h"
 #include "hubtest.h"
 #include "test.h"
 
@@ -35,7 +36,7 @@ static void t_health(void)
     cJSON *j = NULL;
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/health", NULL, NULL, NULL, &j), 200);
     CHECK_STR_EQ(cJSON_GetObjectItem(j, "status")->valuestring, "ok");
-    CHECK_INT_EQ(cJSON_GetObjectItem(j, "schema_version")->valueint, 8);
+    CHECK_INT_EQ(cJSON_GetObjectItem(j, "schema_version")->valueint, hubdb_schema_version());
     cJSON_Delete(j);
 }
 

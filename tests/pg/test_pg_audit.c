@@ -1,10 +1,18 @@
 /*
  * test_pg_audit.c: one audit chain with several processes appending at once, on both
- * backends (a SQLite file and a private PostgreSQL server). Four processes append records
- * in transactions of one to five records through audit_append_db(); the chain then
- * verifies, holds every record exactly once, in consecutive ids. On PostgreSQL a fifth
- * process is killed with SIGKILL while it holds the chain head inside an open
- * transaction: the others go on, nothing of the killed one is kept, the chain verifies.
+ * backends (a SQLite file and a private PostgreSQL server).
+ *
+ * Four processes append records in transactions of one to five records through
+ * audit_append_db() and run a sequencer pass (audit_chain_db()) after each commit; at the
+ * end the chain verifies and holds every record exactly once at consecutive places, with
+ * nothing left unchained. On PostgreSQL, before that:
+ *   - a process holds the chain head (as a sequencer does mid-pass) with a record of its
+ *     own in its open transaction: the appenders' commits do not wait for it (they all
+ *     finish while it holds the head), their passes skip, verification counts the
+ *     records as awaiting chaining; then it is killed with SIGKILL, and its record is gone;
+ *   - a process that committed records is killed before it chains them: a later pass of
+ *     another process (as at start) chains them;
+ * and afterwards a chained record can be neither changed nor re-chained.
  */
 #include "audit.h"
 #include "db.h"
@@ -42,8 +50,9 @@ static int migrate(const char *target)
     return ok ? 0 : -1;
 }
 
-/* One transaction of n records by process p; retried while the database says busy. */
-static enum db_status append_tx(struct db *db, int p, int tx, int n)
+/* One transaction of n records by process p in round `round`; retried while the database
+ * says busy. */
+static enum db_status append_tx(struct db *db, int round, int p, int tx, int n)
 {
     enum db_status s;
     for (int attempt = 0; attempt < 50; attempt++) {
@@ -51,7 +60,7 @@ static enum db_status append_tx(struct db *db, int p, int tx, int n)
         for (int i = 0; i < n && s == DB_OK; i++) {
             char actor[32], rid[48];
             snprintf(actor, sizeof actor, "proc:%d", p);
-            snprintf(rid, sizeof rid, "p%d-t%d-r%d", p, tx, i);
+            snprintf(rid, sizeof rid, "r%d-p%d-t%d-r%d", round, p, tx, i);
             struct audit_rec r = {.at = 1700000000 + tx,
                                   .actor = actor,
                                   .action = "test.append",
@@ -75,32 +84,64 @@ static enum db_status append_tx(struct db *db, int p, int tx, int n)
     return s;
 }
 
-/* Child: TXS transactions of 1..5 records; exit status = records committed (mod 256 is
- * not enough), so the count is checked through the database instead. */
-static void appender(const char *target, int p)
+static int records_of(int p)
+{
+    int n = 0;
+    for (int tx = 0; tx < TXS; tx++)
+        n += 1 + (tx + p) % 5;
+    return n;
+}
+
+/* Child: TXS transactions of 1..5 records, a sequencer pass after each commit. With
+ * expect_busy, every pass must find the head held by another process. */
+static void appender(const char *target, int round, int p, int expect_busy)
 {
     struct db *db = open_db(target);
     int bad = !db;
-    for (int tx = 0; tx < TXS && !bad; tx++)
-        bad = append_tx(db, p, tx, 1 + (tx + p) % 5) != DB_OK;
+    for (int tx = 0; tx < TXS && !bad; tx++) {
+        bad = append_tx(db, round, p, tx, 1 + (tx + p) % 5) != DB_OK;
+        long n = 0;
+        enum db_status s = bad ? DB_ERR : audit_chain_db(db, AUDIT_CHAIN_MAX, &n);
+        bad = bad || (expect_busy ? s != DB_ERR_BUSY : s != DB_OK && s != DB_ERR_BUSY);
+    }
     if (bad)
         fprintf(stderr, "appender %d: %s\n", p, db ? db_errmsg(db) : "no database");
     db_close(db);
     _exit(bad ? 1 : 0);
 }
 
-static long long expected_records(int procs)
+/* Runs PROCS appenders and waits for them, at most 60 s. 0 when all succeeded. */
+static int run_appenders(const char *target, int round, int expect_busy)
 {
-    long long n = 0;
-    for (int p = 0; p < procs; p++)
-        for (int tx = 0; tx < TXS; tx++)
-            n += 1 + (tx + p) % 5;
-    return n;
+    pid_t pids[PROCS];
+    int failed = 0;
+    for (int p = 0; p < PROCS; p++) {
+        pids[p] = fork();
+        if (pids[p] < 0)
+            return -1;
+        if (pids[p] == 0)
+            appender(target, round, p, expect_busy);
+    }
+    for (int p = 0; p < PROCS; p++) {
+        int st = 0;
+        pid_t w = 0;
+        for (int i = 0; i < 6000 && (w = waitpid(pids[p], &st, WNOHANG)) == 0; i++) {
+            struct timespec ts = {0, 10 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
+        if (w == 0) {
+            fprintf(stderr, "appender %d did not finish (waiting on the chain?)\n", p);
+            kill(pids[p], SIGKILL);
+            waitpid(pids[p], &st, 0);
+        }
+        failed |= w != pids[p] || !WIFEXITED(st) || WEXITSTATUS(st) != 0;
+    }
+    return failed ? -1 : 0;
 }
 
-/* Starts a process that appends one record in a transaction and then waits, holding the
- * chain head, until it is killed. Returns its pid once it holds the head. */
-static pid_t holder(const char *target)
+/* Forks a process that runs `what` and then waits (pause) until killed, and returns its
+ * pid once `what` succeeded (-1 otherwise). */
+static pid_t stopped_after(const char *target, int (*what)(struct db *))
 {
     int fds[2];
     if (pipe(fds) != 0)
@@ -109,14 +150,7 @@ static pid_t holder(const char *target)
     if (pid == 0) {
         close(fds[0]);
         struct db *db = open_db(target);
-        struct audit_rec r = {.at = 1,
-                              .actor = "killed",
-                              .action = "test.append",
-                              .outcome = "ok",
-                              .request_id = "killed"};
-        if (!db || db_begin(db) != DB_OK || audit_append_db(db, &r, NULL) != DB_OK)
-            _exit(1);
-        if (write(fds[1], "x", 1) != 1)
+        if (!db || what(db) != 0 || write(fds[1], "x", 1) != 1)
             _exit(1);
         for (;;)
             pause();
@@ -125,61 +159,133 @@ static pid_t holder(const char *target)
     char c;
     ssize_t n = pid > 0 ? read(fds[0], &c, 1) : -1;
     close(fds[0]);
+    if (n != 1 && pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
     return n == 1 ? pid : -1;
 }
 
-static void run_on(const char *target, int kill_a_holder)
+/* A sequencer stopped mid-pass: an open transaction holding the head row, with a record
+ * of its own appended in it. */
+static int hold_head(struct db *db)
 {
-    REQUIRE(migrate(target) == 0);
-    pid_t held = kill_a_holder ? holder(target) : 0;
-    REQUIRE(held >= 0);
-    pid_t pids[PROCS];
-    for (int p = 0; p < PROCS; p++) {
-        pids[p] = fork();
-        REQUIRE(pids[p] >= 0);
-        if (pids[p] == 0)
-            appender(target, p);
+    struct audit_rec r = {.at = 1,
+                          .actor = "killed",
+                          .action = "test.append",
+                          .outcome = "ok",
+                          .request_id = "killed"};
+    int64_t last = -1;
+    return db_begin(db) == DB_OK && audit_append_db(db, &r, NULL) == DB_OK &&
+                   db_get_int64(db, "SELECT last_id FROM audit_head WHERE id = 1 FOR UPDATE", 0,
+                                &last) == DB_ROW
+               ? 0
+               : -1;
+}
+
+/* A process that committed 3 records and stopped before its sequencer pass. */
+static int commit_unchained(struct db *db)
+{
+    for (int i = 0; i < 3; i++) {
+        char rid[32];
+        snprintf(rid, sizeof rid, "unchained-%d", i);
+        struct audit_rec r = {
+            .at = 2, .actor = "late", .action = "test.append", .outcome = "ok", .request_id = rid};
+        if (db_begin(db) != DB_OK || audit_append_db(db, &r, NULL) != DB_OK ||
+            db_commit(db) != DB_OK)
+            return -1;
     }
-    if (held > 0) {
-        /* The appenders are queued behind the held head: kill its owner mid-transaction. */
-        struct timespec ts = {0, 300 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-        kill(held, SIGKILL);
-        waitpid(held, NULL, 0);
-    }
-    for (int p = 0; p < PROCS; p++) {
-        int st = 0;
-        waitpid(pids[p], &st, 0);
-        CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
-    }
-    struct db *db = open_db(target);
-    REQUIRE(db);
-    long long bad = 0, n = 0;
-    char msg[256];
-    enum audit_verify_status vs = audit_verify_db(db, NULL, &bad, &n, msg, sizeof msg);
+    return 0;
+}
+
+static void kill_and_reap(pid_t pid)
+{
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+}
+
+static long long verify(struct db *db, char *msg, size_t cap)
+{
+    long long bad = 0, n = -1;
+    enum audit_verify_status vs = audit_verify_db(db, NULL, &bad, &n, msg, cap);
     if (vs != AUDIT_VERIFY_OK)
         fprintf(stderr, "verify: %s\n", msg);
     CHECK_INT_EQ(vs, AUDIT_VERIFY_OK);
-    CHECK_INT_EQ(n, expected_records(PROCS));
-    int64_t distinct = -1, top = -1, killed = -1;
-    CHECK_INT_EQ(db_get_int64(db, "SELECT COUNT(DISTINCT request_id) FROM audit", 0, &distinct),
-                 DB_ROW);
-    CHECK_INT_EQ(distinct, expected_records(PROCS));
-    CHECK_INT_EQ(db_get_int64(db, "SELECT MAX(id) FROM audit", 0, &top), DB_ROW);
-    CHECK_INT_EQ(top, expected_records(PROCS));
-    CHECK_INT_EQ(
-        db_get_int64(db, "SELECT COUNT(*) FROM audit WHERE request_id = 'killed'", 0, &killed),
-        DB_ROW);
-    CHECK_INT_EQ(killed, 0);
-    /* On PostgreSQL the records of the processes interleave: the chain really was shared
-     * (SQLite's busy waits may let them run one after the other). */
-    int64_t switches = -1;
-    CHECK_INT_EQ(db_get_int64(db,
-                              "SELECT COUNT(*) FROM audit a JOIN audit b ON b.id = a.id + 1"
-                              " WHERE a.actor <> b.actor",
-                              0, &switches),
-                 DB_ROW);
-    CHECK(!kill_a_holder || switches > PROCS);
+    return n;
+}
+
+static int64_t count(struct db *db, const char *sql)
+{
+    int64_t v = -1;
+    CHECK_INT_EQ(db_get_int64(db, sql, 0, &v), DB_ROW);
+    return v;
+}
+
+/* PostgreSQL: commits do not wait for a sequencer holding the head; a killed one leaves
+ * nothing; records committed by a process killed before chaining are chained later. */
+static void held_and_killed(const char *target, struct db *db, long long *added)
+{
+    char msg[256];
+    pid_t holder = stopped_after(target, hold_head);
+    REQUIRE(holder > 0);
+    CHECK(run_appenders(target, 1, 1) == 0);
+    long long round1 = 0;
+    for (int p = 0; p < PROCS; p++)
+        round1 += records_of(p);
+    int64_t waiting = -1;
+    CHECK_INT_EQ(audit_unchained_db(db, &waiting), DB_OK);
+    CHECK_INT_EQ(waiting, round1);
+    CHECK_INT_EQ(verify(db, msg, sizeof msg), 0);
+    CHECK(strstr(msg, "await chaining") != NULL);
+    kill_and_reap(holder);
+
+    pid_t late = stopped_after(target, commit_unchained);
+    REQUIRE(late > 0);
+    kill_and_reap(late);
+    CHECK_INT_EQ(audit_unchained_db(db, &waiting), DB_OK);
+    CHECK_INT_EQ(waiting, round1 + 3);
+    *added = round1 + 3;
+}
+
+static void run_on(const char *target, int postgres)
+{
+    REQUIRE(migrate(target) == 0);
+    struct db *db = open_db(target);
+    REQUIRE(db);
+    long long before = 0;
+    if (postgres)
+        held_and_killed(target, db, &before);
+    CHECK(run_appenders(target, 2, 0) == 0);
+    /* Whatever the appenders' passes left (a pass skips while another runs) is chained by
+     * the next pass, as a process does at start and periodically. */
+    long long chained = 0;
+    CHECK_INT_EQ(audit_chain_all_db(db, &chained), DB_OK);
+    long long want = before;
+    for (int p = 0; p < PROCS; p++)
+        want += records_of(p);
+    char msg[256];
+    CHECK_INT_EQ(verify(db, msg, sizeof msg), want);
+    CHECK_STR_EQ(msg, "");
+    int64_t waiting = -1;
+    CHECK_INT_EQ(audit_unchained_db(db, &waiting), DB_OK);
+    CHECK_INT_EQ(waiting, 0);
+    CHECK_INT_EQ(count(db, "SELECT COUNT(DISTINCT request_id) FROM audit"), want);
+    CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit"), want);
+    CHECK_INT_EQ(count(db, "SELECT MAX(seq) FROM audit"), want);
+    CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE request_id = 'killed'"), 0);
+    CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE actor = 'late'"), postgres ? 3 : 0);
+    /* The processes' records interleave in the chain: it really was shared. */
+    CHECK(!postgres || count(db, "SELECT COUNT(*) FROM audit a JOIN audit b ON b.seq = a.seq + 1"
+                                 " WHERE a.actor <> b.actor") > PROCS);
+    if (postgres) {
+        /* A chained record stays where it is and as it is. */
+        CHECK(db_exec(db, "UPDATE audit SET seq = seq + 100000 WHERE seq = 5") != DB_OK);
+        CHECK(db_exec(db, "UPDATE audit SET hash = prev_hash WHERE seq = 5") != DB_OK);
+        CHECK(db_exec(db, "UPDATE audit SET seq = NULL, prev_hash = '', hash = ''"
+                          " WHERE seq = 5") != DB_OK);
+        CHECK(strstr(db_errmsg(db), "append-only") != NULL);
+        CHECK_INT_EQ(verify(db, msg, sizeof msg), want);
+    }
     db_close(db);
 }
 
