@@ -8,7 +8,6 @@
 #include "writer.h"
 #include "audit.h"
 #include "hubclock.h"
-#include "db_sqlite.h"
 #include "hubdb.h"
 #include "sdnotify.h"
 
@@ -19,6 +18,11 @@
 #include <time.h>
 
 #define BATCH_MAX 512
+/* PostgreSQL: an idle writer runs a sequencer pass this often, so records committed by a
+ * process that stopped before chaining them wait at most this long; sooner after a pass
+ * that found another process chaining or left records. */
+#define CHAIN_TICK_MS 1000
+#define CHAIN_SOON_MS 20
 
 struct job {
     writer_fn fn;
@@ -41,6 +45,7 @@ struct writer {
     unsigned long long batches, jobs;
     long since_cp;     /* jobs committed since the last checkpoint (writer thread only) */
     time_t last_cp;    /* system time of the last checkpoint (writer thread only) */
+    int chain_soon;    /* PostgreSQL: the last pass may have left records (writer thread) */
     long wd_ms;        /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
     long long wd_last; /* monotonic ms of the last feed (writer thread only) */
 };
@@ -60,15 +65,31 @@ const char *writer_status_str(enum writer_status s)
     return "unknown";
 }
 
+/* PostgreSQL: one sequencer pass (audit.h), after a commit, at start and on the tick.
+ * Another process chaining at that moment (BUSY) is normal; it may have missed this
+ * process's newest records, so the next pass comes soon. */
+static void chain(struct writer *w)
+{
+    if (db_dialect(w->db) != DB_POSTGRES)
+        return;
+    long n = 0;
+    enum db_status rc = audit_chain_db(w->db, AUDIT_CHAIN_MAX, &n);
+    if (rc != DB_OK && rc != DB_ERR_BUSY)
+        fprintf(stderr, "hub: audit chaining failed: %s\n", db_errmsg(w->db));
+    w->chain_soon = rc != DB_OK || n == AUDIT_CHAIN_MAX;
+}
+
 static void checkpoint(struct writer *w)
 {
     if (!w->key || w->since_cp == 0)
         return;
+    long long chained = 0;
+    /* A checkpoint covers the chained records: chain what is stored first. */
+    if (db_dialect(w->db) == DB_POSTGRES)
+        (void)audit_chain_all_db(w->db, &chained);
     if (db_begin(w->db) != DB_OK)
         goto fail;
-    sqlite3 *conn = db_sqlite_handle(w->db);
-    if (!conn || audit_checkpoint(conn, w->key, hubclock_now()) != SQLITE_OK ||
-        db_commit(w->db) != DB_OK) {
+    if (audit_checkpoint_db(w->db, w->key, hubclock_now()) != DB_OK || db_commit(w->db) != DB_OK) {
         db_rollback(w->db);
         goto fail;
     }
@@ -142,20 +163,27 @@ static void feed_watchdog(struct writer *w)
     sdnotify_send("WATCHDOG=1");
 }
 
-/* Waits for work, at most one watchdog interval when systemd watches us. 1 on timeout. */
+/* Waits for work, at most one watchdog interval when systemd watches us and at most one
+ * chaining tick on PostgreSQL. 1 on timeout. */
 static int wait_work(struct writer *w)
 {
-    if (w->wd_ms <= 0) {
+    long ms = w->wd_ms;
+    if (db_dialect(w->db) == DB_POSTGRES) {
+        long tick = w->chain_soon ? CHAIN_SOON_MS : CHAIN_TICK_MS;
+        ms = ms > 0 && ms < tick ? ms : tick;
+    }
+    if (ms <= 0) {
         pthread_cond_wait(&w->work, &w->mu);
         return 0;
     }
-    struct timespec until = hubclock_deadline_ms(w->wd_ms);
+    struct timespec until = hubclock_deadline_ms(ms);
     return pthread_cond_timedwait(&w->work, &w->mu, &until) == ETIMEDOUT;
 }
 
 static void *writer_main(void *arg)
 {
     struct writer *w = arg;
+    chain(w); /* what processes stopped before chaining left behind */
     pthread_mutex_lock(&w->mu);
     for (;;) {
         /* The watchdog is fed only from here, after a commit that worked: a writer that
@@ -164,6 +192,7 @@ static void *writer_main(void *arg)
         while (!w->head && !w->stop) {
             if (wait_work(w) && !w->head && !w->stop) {
                 pthread_mutex_unlock(&w->mu);
+                chain(w);
                 if (probe(w))
                     feed_watchdog(w);
                 pthread_mutex_lock(&w->mu);
@@ -191,6 +220,9 @@ static void *writer_main(void *arg)
         for (struct job *j = batch; j; j = j->next)
             j->done = 1;
         pthread_cond_broadcast(&w->done);
+        pthread_mutex_unlock(&w->mu);
+        chain(w); /* after the answers: they never wait for the chain */
+        pthread_mutex_lock(&w->mu);
         if (w->since_cp >= w->cp_every ||
             (w->since_cp > 0 && time(NULL) - w->last_cp >= w->cp_seconds)) {
             pthread_mutex_unlock(&w->mu);

@@ -10,7 +10,9 @@
  *
  * A job must only touch the database through the connection it is given, must not block,
  * and writes its answer into its own argument. After the batch commits the writer may
- * also append a signed audit checkpoint (audit.h).
+ * also append a signed audit checkpoint (audit.h). On PostgreSQL it also runs the audit
+ * chain's sequencer (audit_chain_db()) after each batch's answers, at start and about
+ * once a second when idle, so records this or any other process stored are chained.
  */
 #ifndef HUB_WRITER_H
 #define HUB_WRITER_H
