@@ -780,7 +780,6 @@ static int cmd_audit_checkpoint(struct db *db, const struct args *a)
 
 static int cmd_escalate(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     long long window = 120;
     if (opt_ll(a, "--window", 1, 1440, &window) != 0) {
         fprintf(stderr, "hubctl: --window must be 1..1440 minutes\n");
@@ -789,7 +788,7 @@ static int cmd_escalate(struct db *db, const struct args *a)
     if (begin(db) != 0)
         return 1;
     int raised = 0;
-    if (escalate_run(conn, hubclock_now(), (long)window, "hubctl", &raised) != 0)
+    if (escalate_run(db, hubclock_now(), (long)window, "hubctl", &raised) != 0)
         return fail(db, "the escalation pass failed");
     if (commit(db) != 0)
         return 1;

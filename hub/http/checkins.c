@@ -4,16 +4,18 @@
  */
 #include "handlers.h"
 #include "audit.h"
+#include "actors.h"
 #include "checkins.h"
 #include "escalate.h"
+#include "family.h"
 #include "gate.h"
 #include "hubclock.h"
-#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubdb.h"
 #include "hubreq.h"
 #include "hubtoken.h"
 #include "hutil.h"
+#include "residents.h"
 #include "idem.h"
 #include "writer.h"
 
@@ -67,8 +69,7 @@ static int add_to_array(void *ctx, const struct checkins_row *c)
 static int me_last_checkin(struct db *db, long long resident, cJSON *o)
 {
     cJSON *newest = cJSON_CreateArray();
-    struct db *h = db;
-    int rc = h && checkins_newest(h, resident, 1, add_to_array, newest) == DB_OK ? 0 : -1;
+    int rc = checkins_newest(db, resident, 1, add_to_array, newest) == DB_OK ? 0 : -1;
     cJSON *c = cJSON_DetachItemFromArray(newest, 0);
     if (rc == 0 && c)
         cJSON_AddItemToObject(o, "last_checkin", c);
@@ -80,9 +81,17 @@ static int me_last_checkin(struct db *db, long long resident, cJSON *o)
     return rc;
 }
 
+static int add_resident(void *ctx, const struct family_row *f)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "id", (double)f->id);
+    cJSON_AddStringToObject(e, "display_name", f->display_name);
+    cJSON_AddItemToArray(ctx, e);
+    return 0;
+}
+
 static int me_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct me_job *j = arg;
     struct hreq *r = j->r;
     const struct auth_principal *w = &r->who;
@@ -95,7 +104,7 @@ static int me_job(struct db *db, void *arg)
         cJSON_AddNumberToObject(o, "device_id", (double)w->id);
         if (w->resident_id > 0) {
             char name[HUTIL_NAME_MAX];
-            if (hutil_resident_name(db, w->resident_id, name, sizeof name) != 1)
+            if (residents_name(db, w->resident_id, name, sizeof name) != DB_ROW)
                 goto out;
             cJSON *res = cJSON_AddObjectToObject(o, "resident");
             cJSON_AddNumberToObject(res, "id", (double)w->resident_id);
@@ -106,10 +115,9 @@ static int me_job(struct db *db, void *arg)
                 goto out;
         }
     } else {
-        const char *sql = w->role == AUTH_FAMILY ? "SELECT display_name FROM family WHERE id = ?"
-                                                 : "SELECT display_name FROM staff WHERE id = ?";
         char name[HUTIL_NAME_MAX];
-        if (hutil_text1(db, sql, w->id, name, sizeof name) != 1)
+        if (actors_name(db, w->role == AUTH_FAMILY ? "family" : "staff", w->id, name,
+                        sizeof name) != DB_ROW)
             goto out;
         cJSON_AddStringToObject(o, "role", w->role == AUTH_FAMILY ? "family" : "staff");
         cJSON_AddNumberToObject(o, w->role == AUTH_FAMILY ? "family_id" : "staff_id",
@@ -117,22 +125,8 @@ static int me_job(struct db *db, void *arg)
         cJSON_AddStringToObject(o, "display_name", name);
         if (w->role == AUTH_FAMILY) {
             cJSON *arr = cJSON_AddArrayToObject(o, "residents");
-            sqlite3_stmt *st = NULL;
-            if (sqlite3_prepare_v2(conn,
-                                   "SELECT r.id, r.display_name FROM family_links l JOIN"
-                                   " residents r ON r.id = l.resident_id WHERE l.family_id = ?"
-                                   " ORDER BY r.id",
-                                   -1, &st, NULL) != SQLITE_OK)
+            if (family_residents(db, w->id, add_resident, arr) != DB_OK)
                 goto out;
-            sqlite3_bind_int64(st, 1, w->id);
-            while (sqlite3_step(st) == SQLITE_ROW) {
-                cJSON *e = cJSON_CreateObject();
-                cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
-                cJSON_AddStringToObject(e, "display_name",
-                                        (const char *)sqlite3_column_text(st, 1));
-                cJSON_AddItemToArray(arr, e);
-            }
-            sqlite3_finalize(st);
         }
     }
     /* Names are personal data: the answer is a release, so it is audited. */
@@ -190,19 +184,16 @@ static char *checkin_answer(long long id, long long resident, const char *answer
 
 static int checkin_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct checkin_job *j = arg;
     struct hreq *r = j->r;
     int rc = -1;
     int64_t id = 0;
-    struct db *h = db;
-    if (!h ||
-        checkins_add(h, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now, &id) != DB_OK)
+    if (checkins_add(db, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now, &id) != DB_OK)
         goto out;
     long long alert = 0;
     if (strcmp(j->answer, "genkinai") == 0 &&
-        escalate_unwell(conn, r->who.resident_id, id, j->now, r->who.actor, r->request_id,
-                        &alert) != 0)
+        escalate_unwell(db, r->who.resident_id, id, j->now, r->who.actor, r->request_id, &alert) !=
+            0)
         goto out;
     if (hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
@@ -220,7 +211,7 @@ static int checkin_job(struct db *db, void *arg)
     if (j->idem_key && !(j->resp = checkin_answer(id, r->who.resident_id, j->answer, j->now)))
         goto out;
     if (j->idem_key &&
-        idem_store(db, r->who.actor, j->idem_key, j->body_hash, 201, j->resp, j->now) != SQLITE_OK)
+        idem_store(db, r->who.actor, j->idem_key, j->body_hash, 201, j->resp, j->now) != 0)
         goto out;
     rc = 0;
 out:
@@ -293,8 +284,7 @@ static int checkins_job(struct db *db, void *arg)
     o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)r->path_id);
     cJSON *arr = cJSON_AddArrayToObject(o, "checkins");
-    struct db *h = db;
-    if (!h || checkins_newest(h, r->path_id, j->limit, add_to_array, arr) != DB_OK)
+    if (checkins_newest(db, r->path_id, j->limit, add_to_array, arr) != DB_OK)
         goto out;
     if (hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,

@@ -1,13 +1,18 @@
 /*
  * privacy.c: the resident's own views and choices in a card session (access log,
- * consents, alerts), the help button, and the alert endpoints for family and city staff
- *. Every release goes through gate_check() inside a writer job together with
- * its audit record; a revoked consent therefore stops the very next request.
+ * consents, alerts), the help button, and the alert endpoints for family and city staff.
+ * Every release goes through gate_check() inside a writer job together with its audit
+ * record; a revoked consent therefore stops the very next request. The SQL is in the
+ * stores (accesslog, actors, alerts, activity, consents, family, legalbases).
  */
+#include "accesslog.h"
+#include "activity.h"
+#include "actors.h"
+#include "alerts.h"
 #include "audit.h"
 #include "consents.h"
-#include "db_sqlite.h"
 #include "escalate.h"
+#include "family.h"
 #include "gate.h"
 #include "handlers.h"
 #include "hubclock.h"
@@ -16,6 +21,7 @@
 #include "horders.h"
 #include "hutil.h"
 #include "idem.h"
+#include "legalbases.h"
 #include "writer.h"
 
 #include <stdbool.h>
@@ -36,20 +42,12 @@ static cJSON *actor_json(struct db *db, const char *actor)
         kind[colon - actor] = '\0';
         id = hubreq_parse_id(colon + 1, strlen(colon + 1));
     }
-    if (strcmp(kind, "family") == 0 && id > 0) {
-        hutil_text1(db, "SELECT display_name FROM family WHERE id = ?", id, name, sizeof name);
-    } else if (strcmp(kind, "staff") == 0 && id > 0) {
-        hutil_text1(db, "SELECT display_name FROM staff WHERE id = ?", id, name, sizeof name);
-    } else if (strcmp(kind, "operator") == 0 && id > 0) {
-        hutil_text1(db, "SELECT display_name FROM operators WHERE id = ?", id, name, sizeof name);
-    } else if (strcmp(kind, "source") == 0 && id > 0) {
-        hutil_text1(db, "SELECT display_name FROM sources WHERE id = ?", id, name, sizeof name);
-    } else if (strcmp(kind, "device") == 0 && id > 0) {
-        hutil_text1(db,
-                    "SELECT CASE kind WHEN 'home' THEN 'home device' ELSE 'public kiosk' END"
-                    " || CASE label WHEN '' THEN '' ELSE ' (' || label || ')' END"
-                    " FROM devices WHERE id = ?",
-                    id, name, sizeof name);
+    if (id > 0 && (strcmp(kind, "family") == 0 || strcmp(kind, "staff") == 0 ||
+                   strcmp(kind, "operator") == 0 || strcmp(kind, "source") == 0 ||
+                   strcmp(kind, "device") == 0)) {
+        /* A name that cannot be read stays empty: the record is still shown. */
+        if (actors_name(db, kind, id, name, sizeof name) != DB_ROW)
+            name[0] = '\0';
     } else if (strcmp(actor, "hubctl") == 0) {
         snprintf(kind, sizeof kind, "city_office");
         snprintf(name, sizeof name, "city office");
@@ -64,32 +62,39 @@ static cJSON *actor_json(struct db *db, const char *actor)
     return o;
 }
 
-static cJSON *alert_json(struct db *db, sqlite3_stmt *st)
+static cJSON *alert_json(struct db *db, const struct alerts_row *a)
 {
-    /* columns: id, resident_id, kind, level, raised_unix, ack_by, ack_unix, day */
     cJSON *e = cJSON_CreateObject();
     char at[21];
-    cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
-    cJSON_AddNumberToObject(e, "resident_id", (double)sqlite3_column_int64(st, 1));
-    cJSON_AddStringToObject(e, "kind", (const char *)sqlite3_column_text(st, 2));
-    cJSON_AddStringToObject(e, "level", (const char *)sqlite3_column_text(st, 3));
-    hubclock_rfc3339((time_t)sqlite3_column_int64(st, 4), at);
+    cJSON_AddNumberToObject(e, "id", (double)a->id);
+    cJSON_AddNumberToObject(e, "resident_id", (double)a->resident);
+    cJSON_AddStringToObject(e, "kind", a->kind);
+    cJSON_AddStringToObject(e, "level", a->level);
+    hubclock_rfc3339((time_t)a->raised_at, at);
     cJSON_AddStringToObject(e, "raised_at", at);
-    cJSON_AddNumberToObject(e, "raised_at_unix", (double)sqlite3_column_int64(st, 4));
-    if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
-        cJSON_AddItemToObject(e, "acknowledged_by",
-                              actor_json(db, (const char *)sqlite3_column_text(st, 5)));
-        cJSON_AddNumberToObject(e, "acknowledged_at_unix", (double)sqlite3_column_int64(st, 6));
+    cJSON_AddNumberToObject(e, "raised_at_unix", (double)a->raised_at);
+    if (a->ack_by) {
+        cJSON_AddItemToObject(e, "acknowledged_by", actor_json(db, a->ack_by));
+        cJSON_AddNumberToObject(e, "acknowledged_at_unix", (double)a->ack_at);
     } else {
         cJSON_AddNullToObject(e, "acknowledged_by");
     }
     /* Alerts raised together (one help press at both levels, one day's missed check-in)
      * share a group, so a list can show one entry per event. */
-    cJSON_AddStringToObject(e, "group", (const char *)sqlite3_column_text(st, 7));
+    cJSON_AddStringToObject(e, "group", a->group);
     return e;
 }
 
-#define ALERT_COLS "id, resident_id, kind, level, raised_unix, ack_by, ack_unix, day"
+/* What the store walks fill: the handle (for names), the array, and for the paged views
+ * how many rows were wanted and seen (one more than wanted means a next page). */
+struct fill {
+    struct db *db;
+    cJSON *arr;
+    long limit;
+    long n;
+    int more;
+    long long last;
+};
 
 /* ---- card-session views ---------------------------------------------------------------- */
 
@@ -107,116 +112,92 @@ struct view_job {
     cJSON *out;
 };
 
-static int fill_access_log(struct db *db, struct view_job *j, long long resident, cJSON *o)
+static int add_record(void *ctx, const struct accesslog_row *r)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT id, at_unix, actor, action, outcome, data_kinds, purpose,"
-                           " basis, source, destination FROM audit WHERE subject_resident_id = ?"
-                           " AND id < ? ORDER BY id DESC LIMIT ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_int64(st, 2, j->before);
-    sqlite3_bind_int64(st, 3, j->limit + 1);
-    cJSON *arr = cJSON_AddArrayToObject(o, "entries");
-    long n = 0;
-    long long last = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == j->limit) { /* one more exists: there is a next page */
-            cJSON_AddNumberToObject(o, "next_before", (double)last);
-            break;
-        }
-        char at[21];
-        cJSON *e = cJSON_CreateObject();
-        last = sqlite3_column_int64(st, 0);
-        cJSON_AddNumberToObject(e, "id", (double)last);
-        hubclock_rfc3339((time_t)sqlite3_column_int64(st, 1), at);
-        cJSON_AddStringToObject(e, "at", at);
-        cJSON_AddNumberToObject(e, "at_unix", (double)sqlite3_column_int64(st, 1));
-        cJSON_AddItemToObject(e, "actor", actor_json(db, (const char *)sqlite3_column_text(st, 2)));
-        static const char *const names[] = {"action", "outcome", "data_kinds", "purpose",
-                                            "basis",  "source",  "destination"};
-        for (int i = 0; i < 7; i++)
-            cJSON_AddStringToObject(e, names[i], (const char *)sqlite3_column_text(st, 3 + i));
-        cJSON_AddItemToArray(arr, e);
-        n++;
+    struct fill *f = ctx;
+    if (f->n == f->limit) { /* the one more asked for: there is a next page */
+        f->more = 1;
+        return 0;
     }
-    if (s != SQLITE_ROW && s != SQLITE_DONE)
-        goto out;
-    if (!cJSON_GetObjectItem(o, "next_before"))
-        cJSON_AddNullToObject(o, "next_before");
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    char at[21];
+    cJSON *e = cJSON_CreateObject();
+    f->last = r->id;
+    cJSON_AddNumberToObject(e, "id", (double)r->id);
+    hubclock_rfc3339((time_t)r->at, at);
+    cJSON_AddStringToObject(e, "at", at);
+    cJSON_AddNumberToObject(e, "at_unix", (double)r->at);
+    cJSON_AddItemToObject(e, "actor", actor_json(f->db, r->actor));
+    const char *const names[] = {"action", "outcome", "data_kinds", "purpose",
+                                 "basis",  "source",  "destination"};
+    const char *const values[] = {r->action, r->outcome, r->data_kinds, r->purpose,
+                                  r->basis,  r->source,  r->destination};
+    for (int i = 0; i < 7; i++)
+        cJSON_AddStringToObject(e, names[i], values[i]);
+    cJSON_AddItemToArray(f->arr, e);
+    f->n++;
+    return 0;
 }
 
-/* "choices": every recipient x kind of data the resident has or may have a consent for, on
- * or off: linked family members x safety, source organisations that sent the resident's
- * checkups x their checkups, operators serving the resident's district x the address, and
- * every consent ever recorded (a revoked one stays, so it can be granted again). */
-static int fill_consent_choices(struct db *db, long long resident, cJSON *o)
+static int fill_access_log(struct db *db, struct view_job *j, long long resident, cJSON *o)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(
-            conn,
-            "SELECT k.kind, k.rid, k.data_kind, k.purpose,"
-            " (SELECT c.id FROM consents c WHERE c.resident_id = ?1 AND c.recipient_kind = k.kind"
-            "  AND c.recipient_id = k.rid AND c.data_kind = k.data_kind AND c.purpose = k.purpose"
-            "  AND c.revoked_unix IS NULL ORDER BY c.id DESC LIMIT 1),"
-            " (SELECT c.granted_unix FROM consents c WHERE c.resident_id = ?1"
-            "  AND c.recipient_kind = k.kind AND c.recipient_id = k.rid"
-            "  AND c.data_kind = k.data_kind AND c.purpose = k.purpose"
-            "  AND c.revoked_unix IS NULL ORDER BY c.id DESC LIMIT 1),"
-            " (SELECT MAX(c.revoked_unix) FROM consents c WHERE c.resident_id = ?1"
-            "  AND c.recipient_kind = k.kind AND c.recipient_id = k.rid"
-            "  AND c.data_kind = k.data_kind AND c.purpose = k.purpose)"
-            " FROM (SELECT 'family' AS kind, family_id AS rid, 'safety' AS data_kind,"
-            "  'watch_over' AS purpose, 0 AS o FROM family_links WHERE resident_id = ?1"
-            " UNION SELECT 'source', source_id, 'checkups:' || source_id, 'linkage', 1"
-            "  FROM checkups WHERE resident_id = ?1"
-            " UNION SELECT 'operator', p.id, 'address', 'delivery', 2 FROM operators p"
-            "  JOIN residents r ON r.id = ?1"
-            "  WHERE instr(',' || p.districts || ',', ',' || r.district || ',') > 0"
-            " UNION SELECT recipient_kind, recipient_id, data_kind, purpose, 3 FROM consents"
-            "  WHERE resident_id = ?1) k"
-            " GROUP BY k.kind, k.rid, k.data_kind, k.purpose"
-            " ORDER BY MIN(k.o), k.kind, k.rid, k.data_kind LIMIT 200",
-            -1, &st, NULL) != SQLITE_OK)
+    struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "entries"), .limit = j->limit};
+    if (accesslog_records(db, resident, j->before, j->limit + 1, add_record, &f) != DB_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    cJSON *arr = cJSON_AddArrayToObject(o, "choices");
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        char actor[48];
-        cJSON *e = cJSON_CreateObject();
-        snprintf(actor, sizeof actor, "%s:%lld", (const char *)sqlite3_column_text(st, 0),
-                 sqlite3_column_int64(st, 1));
-        cJSON_AddItemToObject(e, "recipient", actor_json(db, actor));
-        cJSON_AddStringToObject(e, "data_kind", (const char *)sqlite3_column_text(st, 2));
-        cJSON_AddStringToObject(e, "purpose", (const char *)sqlite3_column_text(st, 3));
-        bool on = sqlite3_column_type(st, 4) != SQLITE_NULL;
-        cJSON_AddBoolToObject(e, "granted", on);
-        if (on) {
-            cJSON_AddNumberToObject(e, "consent_id", (double)sqlite3_column_int64(st, 4));
-            cJSON_AddNumberToObject(e, "granted_at_unix", (double)sqlite3_column_int64(st, 5));
-        } else {
-            cJSON_AddNullToObject(e, "consent_id");
-        }
-        if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-            cJSON_AddNumberToObject(e, "revoked_at_unix", (double)sqlite3_column_int64(st, 6));
-        cJSON_AddItemToArray(arr, e);
+    if (f.more)
+        cJSON_AddNumberToObject(o, "next_before", (double)f.last);
+    else
+        cJSON_AddNullToObject(o, "next_before");
+    return 0;
+}
+
+static int add_choice(void *ctx, const struct consents_choice *c)
+{
+    struct fill *f = ctx;
+    char actor[48];
+    cJSON *e = cJSON_CreateObject();
+    snprintf(actor, sizeof actor, "%s:%lld", c->recipient_kind, (long long)c->recipient_id);
+    cJSON_AddItemToObject(e, "recipient", actor_json(f->db, actor));
+    cJSON_AddStringToObject(e, "data_kind", c->data_kind);
+    cJSON_AddStringToObject(e, "purpose", c->purpose);
+    cJSON_AddBoolToObject(e, "granted", c->consent_id > 0);
+    if (c->consent_id > 0) {
+        cJSON_AddNumberToObject(e, "consent_id", (double)c->consent_id);
+        cJSON_AddNumberToObject(e, "granted_at_unix", (double)c->granted_at);
+    } else {
+        cJSON_AddNullToObject(e, "consent_id");
     }
-    if (s == SQLITE_DONE)
-        rc = 0;
-    sqlite3_finalize(st);
-    return rc;
+    if (c->revoked_at)
+        cJSON_AddNumberToObject(e, "revoked_at_unix", (double)c->revoked_at);
+    cJSON_AddItemToArray(f->arr, e);
+    return 0;
+}
+
+static int add_line(void *ctx, const struct accesslog_line *l)
+{
+    struct fill *f = ctx;
+    if (f->n == f->limit) {
+        f->more = 1;
+        return 0;
+    }
+    char at[21];
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddBoolToObject(e, "own", l->own);
+    cJSON_AddItemToObject(e, "actor", actor_json(f->db, l->actor));
+    cJSON_AddStringToObject(e, "action", l->action);
+    cJSON_AddStringToObject(e, "data_kinds", l->data_kinds);
+    cJSON_AddStringToObject(e, "purpose", l->purpose);
+    cJSON_AddStringToObject(e, "basis", l->basis);
+    cJSON_AddStringToObject(e, "day", l->day);
+    cJSON_AddNumberToObject(e, "count", (double)l->count);
+    cJSON_AddNumberToObject(e, "first_at_unix", (double)l->first_at);
+    hubclock_rfc3339((time_t)l->last_at, at);
+    cJSON_AddStringToObject(e, "last_at", at);
+    cJSON_AddNumberToObject(e, "last_at_unix", (double)l->last_at);
+    cJSON_AddNumberToObject(e, "last_id", (double)l->last_id);
+    cJSON_AddStringToObject(e, "outcome", l->outcome);
+    cJSON_AddItemToArray(f->arr, e);
+    f->n++;
+    return 0;
 }
 
 /*
@@ -228,149 +209,85 @@ static int fill_consent_choices(struct db *db, long long resident, cJSON *o)
  */
 static int fill_access_summary(struct db *db, struct view_job *j, long long resident, cJSON *o)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(
-            conn,
-            "SELECT basis LIKE 'self:%' AS own, MIN(actor),"
-            " CASE WHEN action LIKE '%.read' THEN 'read' ELSE action END AS act,"
-            " group_concat(DISTINCT data_kinds), MIN(purpose), MIN(basis),"
-            " date(at_unix + 32400, 'unixepoch') AS day, COUNT(DISTINCT at_unix),"
-            " MIN(at_unix), MAX(at_unix), MAX(id), MIN(outcome)"
-            " FROM audit WHERE subject_resident_id = ?"
-            " GROUP BY own, CASE WHEN basis LIKE 'self:%' THEN '' ELSE actor END, act,"
-            " CASE WHEN action LIKE '%.read' THEN purpose ELSE data_kinds END, day"
-            " ORDER BY own, MAX(id) DESC LIMIT ? OFFSET ?",
-            -1, &st, NULL) != SQLITE_OK)
+    struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "lines"), .limit = j->limit};
+    if (accesslog_summary(db, resident, j->limit + 1, j->offset, add_line, &f) != DB_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_int64(st, 2, j->limit + 1);
-    sqlite3_bind_int64(st, 3, j->offset);
-    cJSON *arr = cJSON_AddArrayToObject(o, "lines");
-    long n = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == j->limit) {
-            cJSON_AddNumberToObject(o, "next_offset", (double)(j->offset + n));
-            break;
-        }
-        char at[21];
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddBoolToObject(e, "own", sqlite3_column_int(st, 0) != 0);
-        cJSON_AddItemToObject(e, "actor", actor_json(db, (const char *)sqlite3_column_text(st, 1)));
-        cJSON_AddStringToObject(e, "action", (const char *)sqlite3_column_text(st, 2));
-        cJSON_AddStringToObject(e, "data_kinds", (const char *)sqlite3_column_text(st, 3));
-        cJSON_AddStringToObject(e, "purpose", (const char *)sqlite3_column_text(st, 4));
-        cJSON_AddStringToObject(e, "basis", (const char *)sqlite3_column_text(st, 5));
-        cJSON_AddStringToObject(e, "day", (const char *)sqlite3_column_text(st, 6));
-        cJSON_AddNumberToObject(e, "count", (double)sqlite3_column_int64(st, 7));
-        cJSON_AddNumberToObject(e, "first_at_unix", (double)sqlite3_column_int64(st, 8));
-        hubclock_rfc3339((time_t)sqlite3_column_int64(st, 9), at);
-        cJSON_AddStringToObject(e, "last_at", at);
-        cJSON_AddNumberToObject(e, "last_at_unix", (double)sqlite3_column_int64(st, 9));
-        cJSON_AddNumberToObject(e, "last_id", (double)sqlite3_column_int64(st, 10));
-        cJSON_AddStringToObject(e, "outcome", (const char *)sqlite3_column_text(st, 11));
-        cJSON_AddItemToArray(arr, e);
-        n++;
-    }
-    if (s != SQLITE_ROW && s != SQLITE_DONE)
-        goto out;
-    if (!cJSON_GetObjectItem(o, "next_offset"))
+    if (f.more)
+        cJSON_AddNumberToObject(o, "next_offset", (double)(j->offset + f.n));
+    else
         cJSON_AddNullToObject(o, "next_offset");
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return 0;
 }
 
+static int add_consent(void *ctx, const struct consents_row *c)
+{
+    struct fill *f = ctx;
+    char actor[48];
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "id", (double)c->id);
+    snprintf(actor, sizeof actor, "%s:%lld", c->recipient_kind, (long long)c->recipient_id);
+    cJSON_AddItemToObject(e, "recipient", actor_json(f->db, actor));
+    cJSON_AddStringToObject(e, "data_kind", c->data_kind);
+    cJSON_AddStringToObject(e, "purpose", c->purpose);
+    cJSON_AddNumberToObject(e, "granted_at_unix", (double)c->granted_at);
+    cJSON_AddStringToObject(e, "granted_via", c->granted_via);
+    cJSON_AddItemToArray(f->arr, e);
+    return 0;
+}
+
+static int add_family(void *ctx, const struct family_row *fr)
+{
+    struct fill *f = ctx;
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "kind", "family");
+    cJSON_AddNumberToObject(e, "id", (double)fr->id);
+    cJSON_AddStringToObject(e, "display_name", fr->display_name);
+    cJSON_AddStringToObject(e, "relation", fr->relation);
+    cJSON_AddItemToArray(f->arr, e);
+    return 0;
+}
+
+static int add_basis(void *ctx, const struct legalbases_row *b)
+{
+    struct fill *f = ctx;
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "name", b->name);
+    cJSON_AddStringToObject(e, "recipient_kind", b->recipient_kind);
+    cJSON_AddStringToObject(e, "data_kind", b->data_kind);
+    cJSON_AddStringToObject(e, "purpose", b->purpose);
+    cJSON_AddStringToObject(e, "description", b->description);
+    cJSON_AddItemToArray(f->arr, e);
+    return 0;
+}
+
+/* "consents" (in force), "choices" (every recipient x kind of data the resident has or may
+ * have a consent for, on or off), "recipients" (linked family) and "legal_bases". */
 static int fill_consents(struct db *db, long long resident, cJSON *o)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    cJSON *arr = cJSON_AddArrayToObject(o, "consents");
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT id, recipient_kind, recipient_id, data_kind, purpose,"
-                           " granted_unix, granted_via FROM consents WHERE resident_id = ?"
-                           " AND revoked_unix IS NULL ORDER BY id",
-                           -1, &st, NULL) != SQLITE_OK)
+    struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "consents")};
+    if (consents_list(db, resident, 1, add_consent, &f) != DB_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char actor[48];
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
-        snprintf(actor, sizeof actor, "%s:%lld", (const char *)sqlite3_column_text(st, 1),
-                 sqlite3_column_int64(st, 2));
-        cJSON_AddItemToObject(e, "recipient", actor_json(db, actor));
-        cJSON_AddStringToObject(e, "data_kind", (const char *)sqlite3_column_text(st, 3));
-        cJSON_AddStringToObject(e, "purpose", (const char *)sqlite3_column_text(st, 4));
-        cJSON_AddNumberToObject(e, "granted_at_unix", (double)sqlite3_column_int64(st, 5));
-        cJSON_AddStringToObject(e, "granted_via", (const char *)sqlite3_column_text(st, 6));
-        cJSON_AddItemToArray(arr, e);
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    if (fill_consent_choices(db, resident, o) != 0)
+    f.arr = cJSON_AddArrayToObject(o, "choices");
+    if (consents_choices(db, resident, add_choice, &f) != DB_OK)
         return -1;
-    cJSON *rec = cJSON_AddArrayToObject(o, "recipients");
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT f.id, f.display_name, l.relation FROM family_links l JOIN"
-                           " family f ON f.id = l.family_id WHERE l.resident_id = ? ORDER BY f.id",
-                           -1, &st, NULL) != SQLITE_OK)
+    f.arr = cJSON_AddArrayToObject(o, "recipients");
+    if (family_of_resident(db, resident, add_family, &f) != DB_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "kind", "family");
-        cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
-        cJSON_AddStringToObject(e, "display_name", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddStringToObject(e, "relation", (const char *)sqlite3_column_text(st, 2));
-        cJSON_AddItemToArray(rec, e);
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    cJSON *lb = cJSON_AddArrayToObject(o, "legal_bases");
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT name, recipient_kind, data_kind, purpose, description FROM"
-                           " legal_bases ORDER BY name",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        static const char *const names[] = {"name", "recipient_kind", "data_kind", "purpose",
-                                            "description"};
-        cJSON *e = cJSON_CreateObject();
-        for (int i = 0; i < 5; i++)
-            cJSON_AddStringToObject(e, names[i], (const char *)sqlite3_column_text(st, i));
-        cJSON_AddItemToArray(lb, e);
-    }
-    rc = 0;
-    sqlite3_finalize(st);
-    return rc;
+    f.arr = cJSON_AddArrayToObject(o, "legal_bases");
+    return legalbases_list(db, add_basis, &f) == DB_OK ? 0 : -1;
+}
+
+static int add_alert(void *ctx, const struct alerts_row *a)
+{
+    struct fill *f = ctx;
+    cJSON_AddItemToArray(f->arr, alert_json(f->db, a));
+    return 0;
 }
 
 static int fill_alerts(struct db *db, long long resident, const char *level, long limit, cJSON *o)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?1"
-                           " AND (?2 IS NULL OR level = ?2) ORDER BY id DESC LIMIT ?3",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    if (level)
-        sqlite3_bind_text(st, 2, level, -1, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 2);
-    sqlite3_bind_int64(st, 3, limit);
-    cJSON *arr = cJSON_AddArrayToObject(o, "alerts");
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW)
-        cJSON_AddItemToArray(arr, alert_json(db, st));
-    sqlite3_finalize(st);
-    return s == SQLITE_DONE ? 0 : -1;
+    struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "alerts")};
+    return alerts_of_resident(db, resident, level, limit, add_alert, &f) == DB_OK ? 0 : -1;
 }
 
 static int view_job(struct db *db, void *arg)
@@ -502,14 +419,11 @@ struct consent_job {
 
 static int consent_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct consent_job *j = arg;
     struct hreq *r = j->r;
     long long resident = 0, sid = 0;
-    sqlite3_stmt *st = NULL;
-    struct db *dbh = db; /* the store's handle: the writer's */
     int rc = -1;
-    char dummy[8], dest[48];
+    char dest[48];
     j->ss = auth_session_use(db, j->session, r->who.id, j->now, &resident, &sid);
     if (j->ss == AUTH_SESSION_ERROR)
         return -1;
@@ -518,28 +432,7 @@ static int consent_job(struct db *db, void *arg)
     /* A recipient must be someone the hub knows in that role (family: linked to the
      * resident; operators and source organisations: registered by hubctl). */
     int known = 0;
-    if (strcmp(j->c.recipient_kind, "family") == 0) {
-        if (sqlite3_prepare_v2(conn,
-                               "SELECT 1 FROM family_links WHERE family_id = ? AND resident_id = ?",
-                               -1, &st, NULL) != SQLITE_OK)
-            return -1;
-        sqlite3_bind_int64(st, 1, j->c.recipient_id);
-        sqlite3_bind_int64(st, 2, resident);
-        int s = sqlite3_step(st);
-        known = s == SQLITE_ROW ? 1 : s == SQLITE_DONE ? 0 : -1;
-        sqlite3_finalize(st);
-        st = NULL;
-    } else if (strcmp(j->c.recipient_kind, "staff") == 0) {
-        known = hutil_text1(db, "SELECT 1 FROM staff WHERE id = ?", j->c.recipient_id, dummy,
-                            sizeof dummy);
-    } else if (strcmp(j->c.recipient_kind, "operator") == 0) {
-        known = hutil_text1(db, "SELECT 1 FROM operators WHERE id = ?", j->c.recipient_id, dummy,
-                            sizeof dummy);
-    } else if (strcmp(j->c.recipient_kind, "source") == 0) {
-        known = hutil_text1(db, "SELECT 1 FROM sources WHERE id = ?", j->c.recipient_id, dummy,
-                            sizeof dummy);
-    }
-    if (known < 0)
+    if (actors_is_recipient(db, resident, j->c.recipient_kind, j->c.recipient_id, &known) != DB_OK)
         return -1;
     if (!known) {
         j->bad_recipient = 1;
@@ -555,7 +448,7 @@ static int consent_job(struct db *db, void *arg)
     if (j->c.granted) {
         int64_t id = 0;
         int created = 0;
-        if (consents_grant(dbh, &key, (int64_t)j->now, "card session", &id, &created) != DB_OK)
+        if (consents_grant(db, &key, (int64_t)j->now, "card session", &id, &created) != DB_OK)
             goto out;
         j->status = created ? 201 : 200;
         cJSON *c = cJSON_AddObjectToObject(o, "consent");
@@ -566,7 +459,7 @@ static int consent_job(struct db *db, void *arg)
         cJSON_AddBoolToObject(o, "changed", j->status == 201);
     } else {
         int64_t n = 0;
-        if (consents_revoke(dbh, &key, (int64_t)j->now, &n) != DB_OK)
+        if (consents_revoke(db, &key, (int64_t)j->now, &n) != DB_OK)
             goto out;
         /* Nothing still waiting for this operator may carry the address any more. */
         if (n > 0 && strcmp(j->c.recipient_kind, "operator") == 0 &&
@@ -592,7 +485,6 @@ static int consent_job(struct db *db, void *arg)
     rc = 0;
 out:
     cJSON_Delete(o);
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -635,12 +527,11 @@ struct help_job {
 
 static int help_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct help_job *j = arg;
     struct hreq *r = j->r;
     long long ids[2];
     char at[21];
-    if (escalate_help(conn, r->who.resident_id, j->now, r->who.actor, r->request_id, ids) != 0)
+    if (escalate_help(db, r->who.resident_id, j->now, r->who.actor, r->request_id, ids) != 0)
         return -1;
     hubclock_rfc3339(j->now, at);
     cJSON *o = cJSON_CreateObject();
@@ -656,7 +547,7 @@ static int help_job(struct db *db, void *arg)
     if (!j->resp)
         return -1;
     if (j->idem_key &&
-        idem_store(db, r->who.actor, j->idem_key, j->body_hash, 201, j->resp, j->now) != SQLITE_OK)
+        idem_store(db, r->who.actor, j->idem_key, j->body_hash, 201, j->resp, j->now) != 0)
         return -1;
     return 0;
 }
@@ -694,53 +585,48 @@ struct help_list_job {
     cJSON *out;
 };
 
+/* Groups the alerts of help presses (newest first) into one entry per press. */
+struct presses {
+    struct db *db;
+    cJSON *arr, *press, *levels;
+};
+
+static int add_press_alert(void *ctx, const struct alerts_row *a)
+{
+    struct presses *p = ctx;
+    cJSON *al = alert_json(p->db, a);
+    const cJSON *g = p->press ? cJSON_GetObjectItem(p->press, "group") : NULL;
+    if (!g || strcmp(g->valuestring, a->group) != 0) {
+        char at[21];
+        p->press = cJSON_CreateObject();
+        cJSON_AddItemToArray(p->arr, p->press);
+        cJSON_AddStringToObject(p->press, "group", a->group);
+        hubclock_rfc3339((time_t)a->raised_at, at);
+        cJSON_AddStringToObject(p->press, "at", at);
+        cJSON_AddNumberToObject(p->press, "at_unix", (double)a->raised_at);
+        p->levels = cJSON_AddArrayToObject(p->press, "alerts");
+    }
+    /* rows come newest first: the family level (raised first) goes to the front */
+    if (cJSON_GetArraySize(p->levels) > 0)
+        cJSON_InsertItemInArray(p->levels, 0, al);
+    else
+        cJSON_AddItemToArray(p->levels, al);
+    return 0;
+}
+
 /* The resident's help presses, newest first, each with the state of every level it alerted
  * (family first, then city), so the home tablet can say who has acknowledged. */
 static int help_list_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct help_list_job *j = arg;
     struct hreq *r = j->r;
-    sqlite3_stmt *st = NULL;
     int rc = -1;
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?1 AND kind ="
-                           " 'help' AND day IN (SELECT day FROM alerts WHERE resident_id = ?1"
-                           " AND kind = 'help' GROUP BY day ORDER BY MAX(id) DESC LIMIT ?2)"
-                           " ORDER BY id DESC",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, r->who.resident_id);
-    sqlite3_bind_int64(st, 2, j->limit);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)r->who.resident_id);
-    cJSON *arr = cJSON_AddArrayToObject(o, "presses");
-    cJSON *press = NULL, *levels = NULL;
-    const char *group = "";
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *g = (const char *)sqlite3_column_text(st, 7);
-        cJSON *al = alert_json(db, st);
-        if (!press || strcmp(g, group) != 0) {
-            char at[21];
-            press = cJSON_CreateObject();
-            cJSON_AddItemToArray(arr, press);
-            cJSON_AddStringToObject(press, "group", g);
-            hubclock_rfc3339((time_t)sqlite3_column_int64(st, 4), at);
-            cJSON_AddStringToObject(press, "at", at);
-            cJSON_AddNumberToObject(press, "at_unix", (double)sqlite3_column_int64(st, 4));
-            levels = cJSON_AddArrayToObject(press, "alerts");
-        }
-        group = cJSON_GetObjectItem(press, "group")->valuestring;
-        /* rows come newest first: the family level (raised first) goes to the front */
-        if (cJSON_GetArraySize(levels) > 0)
-            cJSON_InsertItemInArray(levels, 0, al);
-        else
-            cJSON_AddItemToArray(levels, al);
-    }
-    if (s != SQLITE_DONE)
+    struct presses p = {.db = db, .arr = cJSON_AddArrayToObject(o, "presses")};
+    if (alerts_help_presses(db, r->who.resident_id, j->limit, add_press_alert, &p) != DB_OK)
         goto out;
-    if (cJSON_GetArraySize(arr) > 0 &&
+    if (cJSON_GetArraySize(p.arr) > 0 &&
         hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
                                        .action = "help.read",
@@ -754,7 +640,6 @@ static int help_list_job(struct db *db, void *arg)
     rc = 0;
 out:
     cJSON_Delete(o);
-    sqlite3_finalize(st);
     return rc;
 }
 
@@ -787,61 +672,35 @@ struct activity_job {
 
 static int activity_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct activity_job *j = arg;
     struct hreq *r = j->r;
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT id, kind, at_unix FROM activity WHERE device_id = ?"
-                           " ORDER BY id DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, r->who.id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW && (long long)j->now - sqlite3_column_int64(st, 2) < ACTIVITY_MIN_GAP &&
-        sqlite3_column_int64(st, 2) <= (long long)j->now) {
+    struct activity_row last;
+    enum db_status s = activity_latest(db, r->who.id, &last);
+    if (s == DB_ROW && (long long)j->now - last.at < ACTIVITY_MIN_GAP &&
+        last.at <= (long long)j->now) {
         /* A recent one already tells the hub the resident is active: keep the table small. */
-        j->id = sqlite3_column_int64(st, 0);
-        snprintf(j->stored_kind, sizeof j->stored_kind, "%s",
-                 (const char *)sqlite3_column_text(st, 1));
-        j->at = sqlite3_column_int64(st, 2);
-        rc = 0;
-        goto out;
+        j->id = last.id;
+        snprintf(j->stored_kind, sizeof j->stored_kind, "%s", last.kind);
+        j->at = last.at;
+        return 0;
     }
-    if (s != SQLITE_ROW && s != SQLITE_DONE)
-        goto out;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (sqlite3_prepare_v2(conn,
-                           "INSERT INTO activity(resident_id, device_id, kind, at_unix)"
-                           " VALUES(?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, r->who.resident_id);
-    sqlite3_bind_int64(st, 2, r->who.id);
-    sqlite3_bind_text(st, 3, j->kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, (long long)j->now);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto out;
-    j->id = sqlite3_last_insert_rowid(conn);
+    int64_t id = 0;
+    if ((s != DB_ROW && s != DB_DONE) ||
+        activity_add(db, r->who.resident_id, r->who.id, j->kind, (int64_t)j->now, &id) != DB_OK)
+        return -1;
+    j->id = id;
     j->at = (long long)j->now;
     snprintf(j->stored_kind, sizeof j->stored_kind, "%s", j->kind);
     j->stored = 1;
-    if (hutil_audit(db, r,
-                    (struct audit_rec){.at = j->now,
-                                       .action = "activity.report",
-                                       .subject = r->who.resident_id,
-                                       .data_kinds = "safety",
-                                       .purpose = "watch_over",
-                                       .basis = "self:home_device",
-                                       .source = r->who.actor,
-                                       .destination = "hub"}) != 0)
-        goto out;
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return hutil_audit(db, r,
+                       (struct audit_rec){.at = j->now,
+                                          .action = "activity.report",
+                                          .subject = r->who.resident_id,
+                                          .data_kinds = "safety",
+                                          .purpose = "watch_over",
+                                          .basis = "self:home_device",
+                                          .source = r->who.actor,
+                                          .destination = "hub"});
 }
 
 void h_activity_post(struct hreq *r)
@@ -929,58 +788,51 @@ void h_resident_alerts_get(struct hreq *r)
     hutil_answer(r, ws, AUTH_SESSION_OK, j.denied, 200, j.out);
 }
 
+/* Releases each open city alert the gate allows, with one audit record each. */
+struct open_alerts {
+    struct db *db;
+    struct alerts_job *j;
+    cJSON *arr;
+};
+
+static int add_open_alert(void *ctx, const struct alerts_row *a)
+{
+    struct open_alerts *w = ctx;
+    struct hreq *r = w->j->r;
+    char basis[GATE_BASIS_MAX];
+    enum gate_decision d =
+        gate_check(w->db, &r->who, 0, a->resident, "safety", "watch_over", basis);
+    if (d == GATE_ERROR)
+        return -1;
+    if (d == GATE_DENY)
+        return 0;
+    cJSON *e = alert_json(w->db, a);
+    cJSON *who = cJSON_AddObjectToObject(e, "resident");
+    cJSON_AddNumberToObject(who, "id", (double)a->resident);
+    cJSON_AddStringToObject(who, "display_name", a->resident_name);
+    cJSON_AddStringToObject(who, "district", a->district);
+    cJSON_AddItemToArray(w->arr, e);
+    /* One record per released alert, so each resident's log shows it. */
+    return hutil_audit(w->db, r,
+                       (struct audit_rec){.at = w->j->now,
+                                          .action = "alerts.read",
+                                          .subject = a->resident,
+                                          .data_kinds = "safety,profile",
+                                          .purpose = "watch_over",
+                                          .basis = basis});
+}
+
 static int open_alerts_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct alerts_job *j = arg;
-    struct hreq *r = j->r;
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
     cJSON *o = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(o, "alerts");
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT a.id, a.resident_id, a.kind, a.level, a.raised_unix, a.ack_by,"
-                           " a.ack_unix, a.day, r.display_name, r.district FROM alerts a JOIN"
-                           " residents r"
-                           " ON r.id = a.resident_id WHERE a.level = 'city' AND a.ack_by IS NULL"
-                           " ORDER BY a.id LIMIT ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, j->limit);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        long long res = sqlite3_column_int64(st, 1);
-        char basis[GATE_BASIS_MAX];
-        enum gate_decision d = gate_check(db, &r->who, 0, res, "safety", "watch_over", basis);
-        if (d == GATE_ERROR)
-            goto out;
-        if (d == GATE_DENY)
-            continue;
-        cJSON *e = alert_json(db, st);
-        cJSON *who = cJSON_AddObjectToObject(e, "resident");
-        cJSON_AddNumberToObject(who, "id", (double)res);
-        cJSON_AddStringToObject(who, "display_name", (const char *)sqlite3_column_text(st, 8));
-        cJSON_AddStringToObject(who, "district", (const char *)sqlite3_column_text(st, 9));
-        cJSON_AddItemToArray(arr, e);
-        /* One record per released alert, so each resident's log shows it. */
-        if (hutil_audit(db, r,
-                        (struct audit_rec){.at = j->now,
-                                           .action = "alerts.read",
-                                           .subject = res,
-                                           .data_kinds = "safety,profile",
-                                           .purpose = "watch_over",
-                                           .basis = basis}) != 0)
-            goto out;
+    struct open_alerts w = {.db = db, .j = j, .arr = cJSON_AddArrayToObject(o, "alerts")};
+    if (alerts_open_city(db, j->limit, add_open_alert, &w) != DB_OK) {
+        cJSON_Delete(o);
+        return -1;
     }
-    if (s != SQLITE_DONE)
-        goto out;
     j->out = o;
-    o = NULL;
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    cJSON_Delete(o);
-    return rc;
+    return 0;
 }
 
 void h_alerts_get(struct hreq *r)
@@ -992,76 +844,66 @@ void h_alerts_get(struct hreq *r)
     hutil_answer(r, ws, AUTH_SESSION_OK, 0, 200, j.out);
 }
 
+/* The alert's resident and level (ack_job's first look). */
+struct alert_owner {
+    long long resident;
+    char level[16];
+};
+
+static int read_owner(void *ctx, const struct alerts_row *a)
+{
+    struct alert_owner *w = ctx;
+    w->resident = a->resident;
+    snprintf(w->level, sizeof w->level, "%s", a->level);
+    return 0;
+}
+
+static int alert_into(void *ctx, const struct alerts_row *a)
+{
+    struct fill *f = ctx;
+    cJSON_AddItemToObject(f->arr, "alert", alert_json(f->db, a));
+    return 0;
+}
+
 static int ack_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct alerts_job *j = arg;
     struct hreq *r = j->r;
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    long long res = 0;
-    char level[16] = "";
-    if (sqlite3_prepare_v2(conn, "SELECT resident_id, level FROM alerts WHERE id = ?", -1, &st,
-                           NULL) != SQLITE_OK)
+    struct alert_owner w = {0};
+    if (alerts_get(db, r->path_id, read_owner, &w) != DB_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, r->path_id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        res = sqlite3_column_int64(st, 0);
-        snprintf(level, sizeof level, "%s", (const char *)sqlite3_column_text(st, 1));
-    } else if (s != SQLITE_DONE) {
-        goto out;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
     char basis[GATE_BASIS_MAX];
     enum gate_decision d =
-        res > 0 ? gate_check(db, &r->who, 0, res, "safety", "watch_over", basis) : GATE_DENY;
+        w.resident > 0 ? gate_check(db, &r->who, 0, w.resident, "safety", "watch_over", basis)
+                       : GATE_DENY;
     if (d == GATE_ERROR)
-        goto out;
-    if (d == GATE_DENY || strcmp(level, level_of(&r->who)) != 0) {
+        return -1;
+    if (d == GATE_DENY || strcmp(w.level, level_of(&r->who)) != 0) {
         j->denied = 1;
-        rc = 0;
-        goto out;
+        return 0;
     }
-    if (sqlite3_prepare_v2(conn,
-                           "UPDATE alerts SET ack_by = ?, ack_unix = ? WHERE id = ?"
-                           " AND ack_by IS NULL",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_text(st, 1, r->who.actor, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, (long long)j->now);
-    sqlite3_bind_int64(st, 3, r->path_id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto out;
-    int changed = sqlite3_changes(conn) > 0;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (sqlite3_prepare_v2(conn, "SELECT " ALERT_COLS " FROM alerts WHERE id = ?", -1, &st, NULL) !=
-            SQLITE_OK ||
-        (sqlite3_bind_int64(st, 1, r->path_id), sqlite3_step(st)) != SQLITE_ROW)
-        goto out;
+    int changed = 0;
+    if (alerts_ack(db, r->path_id, r->who.actor, (int64_t)j->now, &changed) != DB_OK)
+        return -1;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "alert", alert_json(db, st));
-    cJSON_AddBoolToObject(o, "changed", changed);
-    if (hutil_audit(db, r,
+    struct fill f = {.db = db, .arr = o};
+    if (alerts_get(db, r->path_id, alert_into, &f) != DB_OK || !cJSON_GetObjectItem(o, "alert") ||
+        hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
                                        .action = "alert.ack",
                                        .outcome = changed ? "ok" : "ok: already acknowledged",
-                                       .subject = res,
+                                       .subject = w.resident,
                                        .data_kinds = "safety",
                                        .purpose = "watch_over",
                                        .basis = basis,
                                        .source = r->who.actor,
                                        .destination = "hub"}) != 0) {
         cJSON_Delete(o);
-        goto out;
+        return -1;
     }
+    cJSON_AddBoolToObject(o, "changed", changed);
     j->out = o;
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return 0;
 }
 
 void h_alert_ack(struct hreq *r)

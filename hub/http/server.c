@@ -385,9 +385,8 @@ struct tick_job {
 
 static int tick_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct tick_job *t = arg;
-    return escalate_run(conn, hubclock_now(), t->window_min, "hub", &t->raised);
+    return escalate_run(db, hubclock_now(), t->window_min, "hub", &t->raised);
 }
 
 /* Runs the missed check-in pass every tick_seconds (real time) until server_stop. */

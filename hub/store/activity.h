@@ -14,7 +14,7 @@
 /* A stored sign of life. */
 struct activity_row {
     int64_t id;
-    char kind[64];
+    char kind[32]; /* as long as the request parser allows (HUBREQ_NAME_MAX) */
     int64_t at;
 };
 

@@ -11,29 +11,31 @@
  * file). Who may read an alert is decided by gate.h when it is read: consented family for
  * "family" alerts, city staff under the legal basis for "city" alerts.
  *
- * Both functions run inside the caller's write transaction and audit what they raise.
+ * Every function runs inside the caller's write transaction on the caller's handle and
+ * audits what it raises (an alert is stored, not released).
  */
 #ifndef HUB_ESCALATE_H
 #define HUB_ESCALATE_H
 
+#include "db.h"
+
 #include <time.h>
-#include <sqlite3.h>
 
 #define ESCALATE_UTC_OFFSET (9 * 3600)
 
 /* Returns 0 (with *raised = alerts created) or -1 on a database error. */
-int escalate_run(sqlite3 *db, time_t now, long window_min, const char *actor, int *raised);
+int escalate_run(struct db *db, time_t now, long window_min, const char *actor, int *raised);
 
 /* Help button: raises a "help" alert at both levels at once. ids[0] (family) and ids[1]
  * (city) get the new alert ids. Returns 0 or -1. */
-int escalate_help(sqlite3 *db, long long resident, time_t now, const char *actor,
+int escalate_help(struct db *db, long long resident, time_t now, const char *actor,
                   const char *request_id, long long ids[2]);
 
 /* 元気がない: a check-in answered "genkinai" raises an "unwell" alert at level "family" at
  * once, unless the resident's enrolment turned it off (residents.unwell_alert = 0, set with
  * `hubctl resident-set --unwell-alert off`). One alert per check-in (its id is the key).
  * *id gets the new alert id, or 0 when the resident has it turned off. Returns 0 or -1. */
-int escalate_unwell(sqlite3 *db, long long resident, long long checkin_id, time_t now,
+int escalate_unwell(struct db *db, long long resident, long long checkin_id, time_t now,
                     const char *actor, const char *request_id, long long *id);
 
 /* Unix time of the start of now's day in Japan time. */

@@ -1,6 +1,7 @@
 /*
  * test_hub_stores.c: the stores of residents, devices, actors, family links, legal bases,
- * alerts, activity, check-ins, consents and the access log (hub/store/) against a real
+ * alerts (and raising them: escalate), activity, check-ins, consents and the access log
+ * (hub/store/) against a real
  * database migrated by the hub: by default a new SQLite file in a temp folder; with a
  * target argument (`test_hub_stores postgresql://...`, an empty database: tests/pg runs
  * it through pgrun) the same calls with the same assertions on PostgreSQL. Every function
@@ -17,6 +18,7 @@
 #include "consents.h"
 #include "db.h"
 #include "devices.h"
+#include "escalate.h"
 #include "family.h"
 #include "hubdb.h"
 #include "legalbases.h"
@@ -548,6 +550,70 @@ static void t_accesslog_kinds(void)
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }
 
+/* Raising alerts: help at both levels, 元気がない unless turned off, and the missed
+ * check-in pass, which counts check-ins, activity and card logins as signs of life and
+ * raises each alert once. */
+static void t_escalate(void)
+{
+    long long ids[2] = {0, 0}, unwell = -1;
+    int raised = -1;
+    int64_t r3 = 0, r4 = 0, dev3 = 0, id = 0;
+    time_t day = 1795359600; /* 2026-11-23 00:00 JST */
+    REQUIRE(db_begin(db) == DB_OK);
+    struct residents_new c = {.display_name = "C", .district = "d", .deadline_min = 600};
+    struct residents_new d = {.display_name = "D", .district = "d", .deadline_min = 540};
+    REQUIRE(residents_add(db, &c, T0, &r3) == DB_OK);
+    REQUIRE(residents_add(db, &d, T0, &r4) == DB_OK);
+    REQUIRE(devices_add(db, "home", r3, NULL, "hash-home-c", T0, &dev3) == DB_OK);
+
+    CHECK_INT_EQ(escalate_help(db, r3, day, "device:9", "req1", ids), 0);
+    CHECK(ids[0] > 0 && ids[1] > ids[0]);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM alerts WHERE resident_id = ? AND kind = 'help'"
+                       " AND day = 'help:req1'",
+                       r3),
+                 2);
+    CHECK_INT_EQ(escalate_unwell(db, r3, 77, day, "device:9", "req2", &unwell), 0);
+    CHECK(unwell > ids[1]);
+    int changed = 0;
+    REQUIRE(residents_set_unwell_alert(db, r4, 0, &changed) == DB_OK);
+    CHECK_INT_EQ(escalate_unwell(db, r4, 78, day, "device:9", "req3", &unwell), 0);
+    CHECK_INT_EQ(unwell, 0);
+    CHECK_INT_EQ(escalate_unwell(db, r4 + 100, 79, day, "device:9", "req4", &unwell), -1);
+    /* Every raised alert has its audit record. */
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE subject_resident_id = ?"
+                       " AND basis = 'none:stored_not_released'",
+                       r3),
+                 3);
+
+    /* The pass over every resident (a and b of the first tests, with their deadlines of
+     * 10:00 and 09:00, see no sign of life on that day either). */
+    CHECK_INT_EQ(escalate_run(db, day + 8 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 0); /* 08:00: before every deadline */
+    REQUIRE(checkins_add(db, r3, dev3, "genki", day + 8 * 3600 + 1800, &id) == DB_OK);
+    CHECK_INT_EQ(escalate_run(db, day + 9 * 3600 + 60, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 2); /* b and d missed 09:00 */
+    CHECK_INT_EQ(escalate_run(db, day + 10 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 1); /* a at 10:00; again nothing for b and d; c checked in */
+    CHECK_INT_EQ(escalate_run(db, day + 11 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 2); /* 11:00 = 09:00 + 120 min: city for b and d */
+    /* Day 2: d touches the tablet, a logs in with the card; c does nothing. */
+    REQUIRE(activity_add(db, r4, dev3, "touch", day + 86400 + 8 * 3600, &id) == DB_OK);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO sessions(token_hash, device_id, resident_id, created_unix,"
+             " last_used_unix) VALUES('s1', %lld, %lld, %lld, %lld)",
+             (long long)dev3, (long long)res_a, (long long)(day + 86400 + 3600),
+             (long long)(day + 86400 + 3600));
+    exec(sql);
+    CHECK_INT_EQ(escalate_run(db, day + 86400 + 10 * 3600 + 60, 120, "t", &raised), 0);
+    CHECK_INT_EQ(raised, 2); /* b (09:00) and c (10:00) */
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM alerts WHERE resident_id = ? AND kind = 'missed'", r3),
+                 1);
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM alerts WHERE resident_id = ? AND kind = 'missed'", r4),
+                 2);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
 int main(int argc, char **argv)
 {
     char err[256];
@@ -579,6 +645,7 @@ int main(int argc, char **argv)
     TEST_RUN(t_consents);
     TEST_RUN(t_accesslog);
     TEST_RUN(t_accesslog_kinds);
+    TEST_RUN(t_escalate);
     db_close(db);
     if (dir[0]) {
         char path[128];

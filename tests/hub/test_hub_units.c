@@ -453,23 +453,25 @@ static void t_escalate(void)
     CHECK_INT_EQ(escalate_day_start(day + 3600), day);
     CHECK_INT_EQ(escalate_day_start(day - 1), day - 86400);
     int raised = -1;
+    struct db *h = hubdb_handle(db);
+    REQUIRE(h != NULL);
     hubdb_exec(db, "BEGIN");
-    CHECK_INT_EQ(escalate_run(db, day + 8 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(escalate_run(h, day + 8 * 3600, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 0); /* 08:00: before both deadlines */
     /* Resident 1 checks in at 08:30. */
     hubdb_exec(db, "INSERT INTO checkins VALUES(1,1,1,'genki',1795390200)");
-    CHECK_INT_EQ(escalate_run(db, day + 9 * 3600 + 60, 120, "t", &raised), 0);
+    CHECK_INT_EQ(escalate_run(h, day + 9 * 3600 + 60, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 1); /* resident 2 missed 09:00 */
-    CHECK_INT_EQ(escalate_run(db, day + 10 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(escalate_run(h, day + 10 * 3600, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 0); /* idempotent; resident 1 checked in */
-    CHECK_INT_EQ(escalate_run(db, day + 11 * 3600, 120, "t", &raised), 0);
+    CHECK_INT_EQ(escalate_run(h, day + 11 * 3600, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 1); /* 11:00 = 09:00 + 120 min: city */
     /* Day 2: an activity report (touch) of resident 2 and nothing from resident 1. */
     hubdb_exec(db, "INSERT INTO devices VALUES(2,'home',2,'','h2',0);"
                    "INSERT INTO activity VALUES(1,2,2,'touch',1795449600)"); /* day 2 08:00 */
-    CHECK_INT_EQ(escalate_run(db, day + 86400 + 9 * 3600 + 60, 120, "t", &raised), 0);
+    CHECK_INT_EQ(escalate_run(h, day + 86400 + 9 * 3600 + 60, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 0); /* 09:01: resident 2 was active, resident 1's deadline is 10:00 */
-    CHECK_INT_EQ(escalate_run(db, day + 86400 + 10 * 3600 + 60, 120, "t", &raised), 0);
+    CHECK_INT_EQ(escalate_run(h, day + 86400 + 10 * 3600 + 60, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 1); /* resident 1 */
     hubdb_exec(db, "COMMIT");
     sqlite3_stmt *st = NULL;
