@@ -7,11 +7,19 @@
  * Output is one "key=value" per line so scripts can pick out ids and tokens; tokens are
  * printed once and never stored.
  */
+#include "accesslog.h"
+#include "actors.h"
+#include "alerts.h"
 #include "audit.h"
 #include "catalog.h"
 #include "ckshow.h"
+#include "checkins.h"
 #include "ckstore.h"
 #include "consents.h"
+#include "devices.h"
+#include "family.h"
+#include "legalbases.h"
+#include "residents.h"
 #include "db_sqlite.h"
 #include "oqueue.h"
 #include "whsig.h"
@@ -325,34 +333,6 @@ static int audit_commit(struct db *db, const char *action, long long subject, co
     return commit(db) == 0 ? 0 : 1;
 }
 
-/* Prints every row of sql (bound like run(), at most two integers) as tab-separated text
- * under a header line; NULL prints as "-". */
-static int print_rows(struct db *db, const char *header, const char *sql, long long p1,
-                      long long p2)
-{
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK) {
-        fprintf(stderr, "hubctl: cannot read the database: %s\n", sqlite3_errmsg(conn));
-        return 1;
-    }
-    if (sqlite3_bind_parameter_count(st) >= 1)
-        sqlite3_bind_int64(st, 1, p1);
-    if (sqlite3_bind_parameter_count(st) >= 2)
-        sqlite3_bind_int64(st, 2, p2);
-    printf("%s\n", header);
-    int n = sqlite3_column_count(st);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        for (int i = 0; i < n; i++) {
-            const unsigned char *t = sqlite3_column_text(st, i);
-            printf("%s%s", i ? "\t" : "", t ? (const char *)t : "-");
-        }
-        printf("\n");
-    }
-    sqlite3_finalize(st);
-    return 0;
-}
-
 static int cmd_init(struct db *db, const struct args *a)
 {
     sqlite3 *conn = db_sqlite_handle(db);
@@ -370,7 +350,6 @@ static int cmd_init(struct db *db, const struct args *a)
 
 static int cmd_resident_add(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *name = opt(a, "--name"), *district = opt(a, "--district");
     const char *deadline = opt(a, "--deadline"), *cert = opt(a, "--cert");
     int hh, mm;
@@ -406,19 +385,21 @@ static int cmd_resident_add(struct db *db, const struct args *a)
     }
     if (begin(db) != 0)
         return 1;
-    if (run(db,
-            "INSERT INTO residents(display_name, district, deadline_min, cert_fp,"
-            " created_unix, member_key, address) VALUES(?,?,?,?,?,?,?)",
-            "ttitntt", name, district, (long long)(hh * 60 + mm), cert ? fp : NULL,
-            has_member ? member : NULL, address ? address : "") != SQLITE_DONE)
+    struct residents_new r = {.display_name = name,
+                              .district = district,
+                              .deadline_min = hh * 60 + mm,
+                              .cert_fp = cert ? fp : NULL,
+                              .member_key = has_member ? member : NULL,
+                              .address = address};
+    int64_t id = 0;
+    if (residents_add(db, &r, (int64_t)hubclock_now(), &id) != DB_OK)
         return fail(db, "cannot add the resident (certificate or insurance identifiers "
                         "already enrolled?)");
-    long long id = sqlite3_last_insert_rowid(conn);
     if (audit_commit(db, "resident.enrol", id,
                      cert ? "profile,certificate"
                           : (has_member ? "profile,insurance" : "profile")) != 0)
         return 1;
-    printf("resident_id=%lld\n", id);
+    printf("resident_id=%lld\n", (long long)id);
     if (cert)
         printf("cert_sha256=%s\n", fp);
     if (has_member)
@@ -428,7 +409,6 @@ static int cmd_resident_add(struct db *db, const struct args *a)
 
 static int cmd_resident_cert(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     long long id;
     char fp[65];
     const char *cert = opt(a, "--cert");
@@ -440,8 +420,8 @@ static int cmd_resident_cert(struct db *db, const struct args *a)
         return 1;
     if (begin(db) != 0)
         return 1;
-    if (run(db, "UPDATE residents SET cert_fp = ? WHERE id = ?", "ti", fp, id) != SQLITE_DONE ||
-        sqlite3_changes(conn) != 1)
+    int changed = 0;
+    if (residents_set_cert(db, id, fp, &changed) != DB_OK || !changed)
         return fail(db, "no such resident, or the certificate is enrolled for someone else");
     if (audit_commit(db, "resident.cert_enrol", id, "certificate") != 0)
         return 1;
@@ -452,7 +432,6 @@ static int cmd_resident_cert(struct db *db, const struct args *a)
 /* Per-resident choices from the enrolment form; today whether 元気がない alerts the family. */
 static int cmd_resident_set(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     long long id;
     const char *unwell = opt(a, "--unwell-alert");
     int on = unwell && strcmp(unwell, "on") == 0    ? 1
@@ -464,9 +443,8 @@ static int cmd_resident_set(struct db *db, const struct args *a)
     }
     if (begin(db) != 0)
         return 1;
-    if (run(db, "UPDATE residents SET unwell_alert = ? WHERE id = ?", "ii", (long long)on, id) !=
-            SQLITE_DONE ||
-        sqlite3_changes(conn) != 1)
+    int changed = 0;
+    if (residents_set_unwell_alert(db, id, on, &changed) != DB_OK || !changed)
         return fail(db, "no such resident");
     if (audit_commit(db, "resident.settings", id, "settings") != 0)
         return 1;
@@ -476,7 +454,6 @@ static int cmd_resident_set(struct db *db, const struct args *a)
 
 static int cmd_device_add(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *kind = opt(a, "--kind"), *label = opt(a, "--label");
     long long resident = 0;
     char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX];
@@ -498,21 +475,17 @@ static int cmd_device_add(struct db *db, const struct args *a)
     }
     if (new_token("dev", token, hash) != 0 || begin(db) != 0)
         return 1;
-    if (run(db,
-            "INSERT INTO devices(kind, resident_id, label, token_hash, created_unix)"
-            " VALUES(?,?,?,?,?)",
-            "tzttn", kind, resident, label ? label : "", hash) != SQLITE_DONE)
+    int64_t id = 0;
+    if (devices_add(db, kind, resident, label, hash, (int64_t)hubclock_now(), &id) != DB_OK)
         return fail(db, "cannot add the device (no such resident?)");
-    long long id = sqlite3_last_insert_rowid(conn);
     if (audit_commit(db, "device.register", resident, "device") != 0)
         return 1;
-    printf("device_id=%lld\ntoken=%s\n", id, token);
+    printf("device_id=%lld\ntoken=%s\n", (long long)id, token);
     return 0;
 }
 
 static int cmd_family_add(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *name = opt(a, "--name"), *relation = opt(a, "--relation");
     long long res[MAX_LINKS];
     int n = 0;
@@ -529,13 +502,11 @@ static int cmd_family_add(struct db *db, const struct args *a)
     }
     if (new_token("fam", token, hash) != 0 || begin(db) != 0)
         return 1;
-    if (run(db, "INSERT INTO family(display_name, token_hash, created_unix) VALUES(?,?,?)", "ttn",
-            name, hash) != SQLITE_DONE)
+    int64_t id = 0;
+    if (actors_add(db, ACTORS_FAMILY, name, hash, (int64_t)hubclock_now(), &id) != DB_OK)
         return fail(db, "cannot add the family member");
-    long long id = sqlite3_last_insert_rowid(conn);
     for (int i = 0; i < n; i++) {
-        if (run(db, "INSERT INTO family_links(family_id, resident_id, relation) VALUES(?,?,?)",
-                "iit", id, res[i], relation ? relation : "") != SQLITE_DONE)
+        if (family_link(db, id, res[i], relation) != DB_OK)
             return fail(db, "cannot link the family member (no such resident?)");
         /* The enrolment form carries the resident's consent to the watch-over. */
         struct consents_key k = {.resident = res[i],
@@ -551,20 +522,21 @@ static int cmd_family_add(struct db *db, const struct args *a)
     }
     if (commit(db) != 0)
         return 1;
-    printf("family_id=%lld\ntoken=%s\n", id, token);
+    printf("family_id=%lld\ntoken=%s\n", (long long)id, token);
     return 0;
 }
 
 /* Staff members and source organisations: a name and a token, nothing else. */
 struct named_holder {
-    const char *table, *prefix, *label, *what;
+    enum actors_kind kind;
+    const char *prefix, *label, *what;
     const char *usage; /* the refusal of a missing (or, with max_name, too long) name */
     size_t max_name;   /* 0: any non-NULL name (staff names were never capped) */
 };
 
 static const struct named_holder STAFF = {
-    "staff", "stf", "staff", "the staff member", "staff-add needs --name", 0};
-static const struct named_holder SOURCE = {"sources",
+    ACTORS_STAFF, "stf", "staff", "the staff member", "staff-add needs --name", 0};
+static const struct named_holder SOURCE = {ACTORS_SOURCE,
                                            "src",
                                            "source",
                                            "the source organisation",
@@ -573,27 +545,24 @@ static const struct named_holder SOURCE = {"sources",
 
 static int add_named_holder(struct db *db, const struct args *a, const struct named_holder *h)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *name = opt(a, "--name");
-    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX], sql[128], action[32];
+    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX], action[32];
     if (!name || (h->max_name && (!*name || strlen(name) > h->max_name))) {
         fprintf(stderr, "hubctl: %s\n", h->usage);
         return 2;
     }
     if (new_token(h->prefix, token, hash) != 0 || begin(db) != 0)
         return 1;
-    snprintf(sql, sizeof sql,
-             "INSERT INTO %s(display_name, token_hash, created_unix) VALUES(?,?,?)", h->table);
-    if (run(db, sql, "ttn", name, hash) != SQLITE_DONE) {
+    int64_t id = 0;
+    if (actors_add(db, h->kind, name, hash, (int64_t)hubclock_now(), &id) != DB_OK) {
         char what[64];
         snprintf(what, sizeof what, "cannot add %s", h->what);
         return fail(db, what);
     }
-    long long id = sqlite3_last_insert_rowid(conn);
     snprintf(action, sizeof action, "%s.register", h->label);
     if (audit_commit(db, action, 0, h->label) != 0)
         return 1;
-    printf("%s_id=%lld\ntoken=%s\n", h->label, id, token);
+    printf("%s_id=%lld\ntoken=%s\n", h->label, (long long)id, token);
     return 0;
 }
 
@@ -634,8 +603,12 @@ static int cmd_legal_basis_add(struct db *db, const struct args *a)
     }
     if (begin(db) != 0)
         return 1;
-    if (run(db, "INSERT INTO legal_bases VALUES(?,?,?,?,?)", "ttttt", name, kind, data, purpose,
-            desc) != SQLITE_DONE)
+    struct legalbases_row b = {.name = name,
+                               .recipient_kind = kind,
+                               .data_kind = data,
+                               .purpose = purpose,
+                               .description = desc};
+    if (legalbases_add(db, &b) != DB_OK)
         return fail(db, "cannot add the legal basis (name already used?)");
     if (audit_commit(db, "legal_basis.add", 0, data) != 0)
         return 1;
@@ -643,13 +616,56 @@ static int cmd_legal_basis_add(struct db *db, const struct args *a)
     return 0;
 }
 
+/* A time as the listings print it: "YYYY-MM-DD HH:MM:SSZ" (rfc3339 0) or RFC 3339
+ * "YYYY-MM-DDTHH:MM:SSZ" like the API (rfc3339 1); "-" for none (0). */
+static const char *when(int64_t t, int rfc3339, char out[24])
+{
+    if (!t)
+        return "-";
+    hubclock_rfc3339((time_t)t, out);
+    if (!rfc3339)
+        out[10] = ' ';
+    return out;
+}
+
+/* Ends a listing: 0, or exit status 1 with the database's reason. */
+static int listed(struct db *db, enum db_status s)
+{
+    if (s == DB_OK)
+        return 0;
+    fprintf(stderr, "hubctl: cannot read the database: %s\n", db_errmsg(db));
+    return 1;
+}
+
+/* A text column of a listing: "-" for NULL. */
+static const char *col(const char *t)
+{
+    return t ? t : "-";
+}
+
+static int print_basis(void *ctx, const struct legalbases_row *b)
+{
+    (void)ctx;
+    printf("%s\t%s\t%s\t%s\t%s\n", col(b->name), col(b->recipient_kind), col(b->data_kind),
+           col(b->purpose), col(b->description));
+    return 0;
+}
+
 static int cmd_legal_bases(struct db *db, const struct args *a)
 {
     (void)a;
-    return print_rows(db, "name\trecipient_kind\tdata_kind\tpurpose\tdescription",
-                      "SELECT name, recipient_kind, data_kind, purpose, description FROM"
-                      " legal_bases ORDER BY name",
-                      0, 0);
+    printf("name\trecipient_kind\tdata_kind\tpurpose\tdescription\n");
+    return listed(db, legalbases_list(db, print_basis, NULL));
+}
+
+static int print_consent(void *ctx, const struct consents_row *c)
+{
+    char g[24], r[24];
+    (void)ctx;
+    printf("%lld\t%lld\t%s:%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)c->id, (long long)c->resident,
+           col(c->recipient_kind), (long long)c->recipient_id, col(c->data_kind), col(c->purpose),
+           when(c->granted_at, 0, g), col(c->granted_via), when(c->revoked_at, 0, r));
+    return 0;
 }
 
 static int cmd_consents(struct db *db, const struct args *a)
@@ -659,13 +675,18 @@ static int cmd_consents(struct db *db, const struct args *a)
         fprintf(stderr, "hubctl: --resident must be a resident id\n");
         return 2;
     }
-    return print_rows(db, "id\tresident\trecipient\tdata\tpurpose\tgranted\tvia\trevoked",
-                      "SELECT id, resident_id, recipient_kind || ':' || recipient_id, data_kind,"
-                      " purpose, datetime(granted_unix, 'unixepoch') || 'Z', granted_via,"
-                      " CASE WHEN revoked_unix IS NULL THEN NULL ELSE"
-                      " datetime(revoked_unix, 'unixepoch') || 'Z' END FROM consents"
-                      " WHERE ?1 = 0 OR resident_id = ?1 ORDER BY id",
-                      resident, 0);
+    printf("id\tresident\trecipient\tdata\tpurpose\tgranted\tvia\trevoked\n");
+    return listed(db, consents_list(db, resident, 0, print_consent, NULL));
+}
+
+static int print_alert(void *ctx, const struct alerts_row *al)
+{
+    char r[24], k[24];
+    (void)ctx;
+    printf("%lld\t%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)al->id, (long long)al->resident,
+           col(al->kind), col(al->level), when(al->raised_at, 0, r), col(al->ack_by),
+           al->ack_by ? when(al->ack_at, 0, k) : "-");
+    return 0;
 }
 
 static int cmd_alerts(struct db *db, const struct args *a)
@@ -673,12 +694,8 @@ static int cmd_alerts(struct db *db, const struct args *a)
     int open_only = 0;
     for (int i = 0; i < a->argc; i++)
         open_only |= strcmp(a->argv[i], "--open") == 0;
-    return print_rows(db, "id\tresident\tkind\tlevel\traised\tack_by\tack_at",
-                      "SELECT id, resident_id, kind, level, datetime(raised_unix, 'unixepoch')"
-                      " || 'Z', ack_by, CASE WHEN ack_unix IS NULL THEN NULL ELSE"
-                      " datetime(ack_unix, 'unixepoch') || 'Z' END FROM alerts"
-                      " WHERE ?1 = 0 OR ack_by IS NULL ORDER BY id DESC LIMIT 200",
-                      open_only, 0);
+    printf("id\tresident\tkind\tlevel\traised\tack_by\tack_at\n");
+    return listed(db, alerts_list(db, open_only, 200, print_alert, NULL));
 }
 
 /* --resident ID and --limit N (default 50, at most max) of the two log listings. */
@@ -695,19 +712,33 @@ static int resident_limit(const struct args *a, long long max, long long *reside
     return 0;
 }
 
-/* Times as the API writes them (RFC 3339, UTC, like hubclock_rfc3339()). */
-#define RFC3339(col) "strftime('%Y-%m-%dT%H:%M:%SZ', " col ", 'unixepoch')"
+static int print_checkin(void *ctx, const struct checkins_row *c)
+{
+    char at[24];
+    (void)ctx;
+    printf("%lld\t%lld\t%lld\t%s\t%s\n", (long long)c->id, (long long)c->resident,
+           (long long)c->device, col(c->answer), when(c->at, 1, at));
+    return 0;
+}
 
 static int cmd_checkins(struct db *db, const struct args *a)
 {
     long long resident, limit;
     if (resident_limit(a, 1000000, &resident, &limit) != 0)
         return 2;
-    return print_rows(
-        db, "id\tresident\tdevice\tanswer\tat",
-        "SELECT id, resident_id, device_id, answer, " RFC3339(
-            "at_unix") " FROM checkins WHERE ?1 = 0 OR resident_id = ?1 ORDER BY id DESC LIMIT ?2",
-        resident, limit);
+    printf("id\tresident\tdevice\tanswer\tat\n");
+    return listed(db, checkins_list(db, resident, limit, print_checkin, NULL));
+}
+
+static int print_record(void *ctx, const struct accesslog_row *r)
+{
+    char at[24];
+    (void)ctx;
+    printf("%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)r->id,
+           when(r->at, 1, at), col(r->actor), col(r->action), col(r->outcome),
+           (long long)r->subject, col(r->data_kinds), col(r->purpose), col(r->basis),
+           col(r->source), col(r->destination), col(r->request_id));
+    return 0;
 }
 
 static int cmd_audit(struct db *db, const struct args *a)
@@ -715,16 +746,9 @@ static int cmd_audit(struct db *db, const struct args *a)
     long long resident, limit;
     if (resident_limit(a, 100000000, &resident, &limit) != 0)
         return 2;
-    return print_rows(
-        db,
-        "id\tat\tactor\taction\toutcome\tsubject\tdata\tpurpose\tbasis\tsource"
-        "\tdestination\trequest",
-        "SELECT id, " RFC3339(
-            "at_unix") ", actor, action, outcome,"
-                       " COALESCE(subject_resident_id, 0), data_kinds, purpose, basis, source,"
-                       " destination, request_id FROM audit"
-                       " WHERE ?1 = 0 OR subject_resident_id = ?1 ORDER BY id DESC LIMIT ?2",
-        resident, limit);
+    printf("id\tat\tactor\taction\toutcome\tsubject\tdata\tpurpose\tbasis\tsource"
+           "\tdestination\trequest\n");
+    return listed(db, accesslog_records(db, resident, INT64_MAX, limit, print_record, NULL));
 }
 
 static int cmd_audit_verify(struct db *db, const struct args *a)
@@ -898,7 +922,6 @@ static int cmd_checkup_show(struct db *db, const struct args *a)
 
 static int cmd_consent_grant(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     long long resident, rid;
     const char *recipient = opt(a, "--recipient"), *kind = opt(a, "--data-kind");
     const char *purpose = opt(a, "--purpose");
@@ -912,29 +935,22 @@ static int cmd_consent_grant(struct db *db, const struct args *a)
         return 2;
     }
     memcpy(rkind, recipient, (size_t)(colon - recipient));
-    static const char *const tables[][2] = {{"family", "SELECT 1 FROM family_links WHERE"
-                                                       " family_id = ?1 AND resident_id = ?2"},
-                                            {"staff", "SELECT 1 FROM staff WHERE id = ?1"},
-                                            {"operator", "SELECT 1 FROM operators WHERE id = ?1"},
-                                            {"source", "SELECT 1 FROM sources WHERE id = ?1"}};
-    const char *check = NULL;
-    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-        if (strcmp(rkind, tables[i][0]) == 0)
-            check = tables[i][1];
-    if (!check) {
+    if (strcmp(rkind, "family") != 0 && strcmp(rkind, "staff") != 0 &&
+        strcmp(rkind, "operator") != 0 && strcmp(rkind, "source") != 0) {
         fprintf(stderr, "hubctl: the recipient kind must be family, staff, operator or source\n");
         return 2;
     }
     if (begin(db) != 0)
         return 1;
-    /* ?2 (the resident) matters to the family check only; binding it to the others' single
-     * parameter is refused by SQLite (SQLITE_RANGE) and changes nothing. */
-    if (run(db, check, "ii", rid, resident) != SQLITE_ROW) {
+    int known = 0;
+    if (actors_is_recipient(db, resident, rkind, rid, &known) != DB_OK)
+        return fail(db, "cannot read the database");
+    if (!known) {
         fprintf(stderr,
                 "hubctl: no such recipient %s (family members must be linked to the "
                 "resident)\n",
                 recipient);
-        hubdb_exec(conn, "ROLLBACK");
+        db_rollback(db);
         return 1;
     }
     struct consents_key k = {.resident = resident,
