@@ -155,6 +155,9 @@ static void enter_top(struct app *a)
     const struct screen *s = a->stack[a->depth - 1];
     if (s->enter)
         s->enter(a);
+    for (size_t i = 0; app_features[i]; i++)
+        if (app_features[i]->screen_changed)
+            app_features[i]->screen_changed(a);
     a->dirty = true;
 }
 
@@ -1184,7 +1187,16 @@ static void build_frame(struct app *a)
         s->title(a, dyn, sizeof dyn);
         title = dyn;
     }
-    int th = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, title, tw);
+    /* a first screen (no Back/Home: home, waiting): a feature's band (the notices) takes the
+     * title's place, the first thing on the screen */
+    const struct app_feature *lead = NULL;
+    int th = 0;
+    for (size_t i = 0; a->depth == 1 && !lead && app_features[i]; i++)
+        if (app_features[i]->banner_height && app_features[i]->banner &&
+            (th = app_features[i]->banner_height(a, tw)) > 0)
+            lead = app_features[i];
+    if (!lead)
+        th = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, title, tw);
     int bar_h = th > nh ? th : nh;
     if (a->depth > 1) {
         if (wg_button(ui, &back, (struct ui_rect){margin, margin, nw, nh}))
@@ -1192,14 +1204,26 @@ static void build_frame(struct app *a)
         if (wg_button(ui, &home, (struct ui_rect){W - margin - nw, margin, nw, nh}))
             app_nav_home(a);
     }
-    wg_paragraph(ui, (struct ui_rect){tx, margin + (bar_h - th) / 2, tw, th}, UI_FONT_BOLD,
-                 WG_TITLE_MM, t->text, t->bg, title, WG_CENTER);
+    if (lead)
+        lead->banner(a, (struct ui_rect){tx, margin, tw, th});
+    else
+        wg_paragraph(ui, (struct ui_rect){tx, margin + (bar_h - th) / 2, tw, th}, UI_FONT_BOLD,
+                     WG_TITLE_MM, t->text, t->bg, title, WG_CENTER);
 
     status_text(a, status, sizeof status);
     int sh = wg_statusbar_height(ui, W, status);
     wg_statusbar(ui, (struct ui_rect){0, H - sh, W, sh}, status);
 
     int cy = margin + bar_h + gap;
+    /* the features' bands (notices) between the title bar and the screen's own controls */
+    for (size_t i = 0; app_features[i]; i++) {
+        const struct app_feature *f = app_features[i];
+        int bh = f->banner_height && f != lead ? f->banner_height(a, W - 2 * margin) : 0;
+        if (bh > 0 && f->banner) {
+            f->banner(a, (struct ui_rect){margin, cy, W - 2 * margin, bh});
+            cy += bh + gap;
+        }
+    }
     struct ui_rect content = {margin, cy, W - 2 * margin, H - sh - gap - cy};
     FEATURES_EACH(frame_begin, a);
     s->frame(a, content);
@@ -1410,6 +1434,8 @@ bool app_catalogue_show(struct app *a, const char *name)
         a->stack[a->depth++] = e->s;
     if (e->s->sample)
         e->s->sample(a, e->variant);
+    /* a feature's state over the screen's own sample (notices over a core screen) */
+    FEATURES_EACH(sample, a, e->name);
     a->idle_warning = e->idle_warning;
     if (e->idle_warning) /* the public kiosk's warning, whatever the profile */
         idle_init(&a->idle, a->now_ms > a->cfg.idle_warn_ms ? a->now_ms - a->cfg.idle_warn_ms : 0,

@@ -39,6 +39,10 @@ struct app_config {
     /* card: public kiosk's service hours, minutes after midnight (Japan time);
      * both 0 = not configured (not shown) */
     int service_open_min, service_close_min;
+    /* speech: the screens' main prompts and the notices read aloud (home tablets; off by
+     * default on public kiosks); volume and rate in per cent of the engine's normal */
+    bool speech;
+    int speech_volume, speech_rate;
 };
 
 enum app_status {

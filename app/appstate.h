@@ -10,7 +10,9 @@
 #include "app.h"
 #include "i18n.h"
 #include "idle.h"
-#include "priv.h" /* privacy + checkups */
+#include "notice.h" /* notices and safety confirmation */
+#include "priv.h"   /* privacy + checkups */
+#include "safety.h" /* safety confirmation */
 #include "screen.h"
 #include "shopstate.h" /* shopping and family requests */
 #include "watch.h"
@@ -141,6 +143,12 @@ struct app {
 
     /* help acknowledgements and signs of life (watch.h, feature_watch.c) */
     struct watch_state watch;
+
+    /* notices (notice.h, feature_notice.c), safety confirmation (safety.h,
+     * feature_safety.c), speech (feature_speech.c) */
+    struct notice_state notices;
+    struct safety_state safety;
+    char said[1024]; /* what was spoken last (the repeat button says it again) */
 };
 
 /* Words for key in the current language. */

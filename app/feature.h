@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ui.h"
+
 struct app;
 struct app_event;
 struct screen;
@@ -52,6 +54,15 @@ struct app_feature {
     void (*frame_begin)(struct app *a);
     /* The family tablet reloads its list: what this feature shows beside it. */
     void (*family_refresh)(struct app *a);
+    /* A band above every screen's content (the notices): its height at width w on this
+     * screen (0 = none) and drawing it into r. */
+    int (*banner_height)(struct app *a, int w);
+    void (*banner)(struct app *a, struct ui_rect r);
+    /* Catalogue: after entry `name`'s screen made its sample state, the feature may add its
+     * own (the notices over a core screen). */
+    void (*sample)(struct app *a, const char *name);
+    /* The top screen changed (what to say on it). */
+    void (*screen_changed)(struct app *a);
     /* NULL-terminated: the feature's screens (reachable by name), and those of them that
      * show the resident's own data (they need a card session first). */
     const struct screen *const *screens;
@@ -67,6 +78,7 @@ extern const struct app_feature *const app_features[];
  * parsers ask too, so no one depends on the order of enum app_event_kind). */
 bool feature_priv_owns(int kind);
 bool feature_shop_owns(int kind);
+bool feature_notice_owns(int kind);
 
 /* The top screen's event hook, for features whose screens react to their answers. */
 void app_screen_event(struct app *a, const struct app_event *ev);

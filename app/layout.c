@@ -73,6 +73,8 @@ static const char *kind_str(enum ui_target_kind k)
         return "home";
     case UI_T_KEY:
         return "key";
+    case UI_T_FRAME:
+        return "frame";
     }
     return "?";
 }

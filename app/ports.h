@@ -79,6 +79,10 @@ enum app_event_kind {
     /* --- the home tablet's help calls and signs of life (app/watch.h) --- */
     APP_EV_HELP_LIST, /* fetch_help: net, status, count, help[] (newest first) */
     APP_EV_ACTIVITY,  /* send_activity: net (nothing to show; the outbox keeps it) */
+    /* --- notices and safety confirmation; payload in `disaster` --- */
+    APP_EV_NOTICES,     /* fetch_notices: struct notice_list (unchanged on 304) */
+    APP_EV_SAFETY_LIST, /* fetch_safety: struct safety_list */
+    APP_EV_SAFETY_SENT, /* send_safety: net, status, kept; struct safety_sent */
 };
 
 /* How a card step ended, in the app's terms. */
@@ -152,6 +156,7 @@ struct app_event {
         char name[APP_NAME_MAX];
     } residents[APP_RESIDENTS_MAX];
     struct app_help_press help[APP_HELP_MAX]; /* HELP_LIST (count of them) */
+    void *disaster; /* NOTICES / SAFETY_*: the parsed answer (see kind); owned by the event */
 };
 
 /* The functions return a non-zero request id, or 0 when the request could not even be
@@ -197,6 +202,18 @@ struct app_ports {
     uint32_t (*fetch_help)(void *ctx);
     /* POST /v1/activity {"kind":"touch"}: a passive sign of life, through the outbox */
     uint32_t (*send_activity)(void *ctx);
+    /* --- notices and safety confirmation; each may be NULL --- */
+    /* GET /v1/notices (the port keeps the ETag and asks with If-None-Match) */
+    uint32_t (*fetch_notices)(void *ctx);
+    /* GET /v1/safety: the open safety checks of this home tablet's resident */
+    uint32_t (*fetch_safety)(void *ctx);
+    /* POST /v1/safety/{id}/answer through the outbox (kept, delivered once); answer is
+     * "safe" or "need_help", at the Unix time of the tap */
+    uint32_t (*send_safety)(void *ctx, long long check_id, const char *answer, int64_t at,
+                            const char *key);
+    /* Speaks text (UTF-8, in lang "ja"/"en") at volume / rate in per cent of normal,
+     * replacing what is being spoken; NULL text stops. Returns at once. */
+    void (*speak)(void *ctx, const char *text, const char *lang, int volume_pct, int rate_pct);
 };
 
 #endif

@@ -58,6 +58,15 @@ static void frame(struct app *a, struct ui_rect c)
         h = wg_button_height(ui, &tiles[i], bw);
         th = h > th ? h : th;
     }
+    if (ah + th + gap > c.h) {
+        /* short of room (a notice above, large text): the icons beside the words */
+        ah = 0;
+        for (int i = 0; i < 3; i++) {
+            ab[i].icon_above = false;
+            int h = wg_button_height(ui, &ab[i], bw);
+            ah = h > ah ? h : ah;
+        }
+    }
     /* the answers get the room that is left, up to 45 mm: the bigger the easier */
     int spare = c.h - ah - th - gap;
     if (spare > 0) {

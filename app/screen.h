@@ -83,5 +83,8 @@ extern const struct screen scr_req_send;
 extern const struct screen scr_req_sent;
 extern const struct screen scr_req_list;
 extern const struct screen scr_req_inbox;
+/* --- notices and safety confirmation --- */
+extern const struct screen scr_notice;
+extern const struct screen scr_safety;
 
 #endif

@@ -74,7 +74,10 @@ enum ui_target_kind {
     UI_T_DANGER,
     UI_T_NAV_BACK,
     UI_T_NAV_HOME,
-    UI_T_KEY
+    UI_T_KEY,
+    /* the frame's own bands, on every screen like Back and Home (not the screen's choices):
+     * the notice banner and the repeat-speech button */
+    UI_T_FRAME
 };
 
 struct ui_target {

@@ -4,6 +4,7 @@
  */
 #include "wareki.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 void wareki_jst(int64_t unix_s, struct wareki_tm *out)
@@ -68,4 +69,60 @@ char *wareki_time(char *buf, size_t size, int hour, int minute)
 {
     snprintf(buf, size, "%d:%02d", hour, minute);
     return buf;
+}
+
+/* Hinnant's days-from-civil, the inverse of the conversion in wareki_jst. */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+/* Reads exactly n digits at *p. */
+static bool digits(const char **p, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        char c = (*p)[i];
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    *p += n;
+    *out = v;
+    return true;
+}
+
+int64_t wareki_parse_rfc3339(const char *s)
+{
+    int y, mo, d, h, mi, se, oh = 0, om = 0, sign = 0;
+    const char *p = s;
+    if (!s || !digits(&p, 4, &y) || *p++ != '-' || !digits(&p, 2, &mo) || *p++ != '-' ||
+        !digits(&p, 2, &d) || (*p != 'T' && *p != 't' && *p != ' '))
+        return 0;
+    p++;
+    if (!digits(&p, 2, &h) || *p++ != ':' || !digits(&p, 2, &mi) || *p++ != ':' ||
+        !digits(&p, 2, &se))
+        return 0;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    if (*p == 'Z' || *p == 'z') {
+        p++;
+    } else if (*p == '+' || *p == '-') {
+        sign = *p++ == '+' ? 1 : -1;
+        if (!digits(&p, 2, &oh) || *p++ != ':' || !digits(&p, 2, &om))
+            return 0;
+    } else {
+        return 0;
+    }
+    if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60 || oh > 23 ||
+        om > 59)
+        return 0;
+    int64_t t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return t - sign * (oh * 3600 + om * 60);
 }

@@ -25,6 +25,9 @@ int wareki_reiwa_year(int year, int month, int day);
 
 /* Writes the date in `lang` ("ja" or "en") into buf. Returns buf. */
 char *wareki_date(char *buf, size_t size, int year, int month, int day, const char *lang);
+/* An RFC 3339 time as the hub writes it ("2026-11-23T00:12:00Z", "...+09:00", fractions
+ * of a second ignored) to Unix s; 0 when s is not one. */
+int64_t wareki_parse_rfc3339(const char *s);
 /* "9:12" */
 char *wareki_time(char *buf, size_t size, int hour, int minute);
 

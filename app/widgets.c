@@ -100,6 +100,8 @@ static enum ui_target_kind target_kind(enum wg_style s, const char *id)
         return UI_T_NAV_BACK;
     if (strcmp(id, "nav_home") == 0)
         return UI_T_NAV_HOME;
+    if (strcmp(id, "notice_banner") == 0 || strcmp(id, "nav_say") == 0)
+        return UI_T_FRAME;
     if (s == WG_PRIMARY)
         return UI_T_PRIMARY;
     if (s == WG_DANGER)

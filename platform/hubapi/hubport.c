@@ -12,7 +12,8 @@
 
 #include "feature.h"
 #include "hubclient.h"
-#include "privport.h" /* privacy + checkups */
+#include "noticeport.h" /* notices and safety confirmation */
+#include "privport.h"   /* privacy + checkups */
 #include "sender.h"
 #include "shopport.h" /* shopping and family requests */
 
@@ -57,6 +58,11 @@ static const char *kind_name(enum app_event_kind k)
     case APP_EV_REQ_LIST:
     case APP_EV_REQ_ANSWERED:
         return "family request";
+    case APP_EV_NOTICES:
+        return "notices";
+    case APP_EV_SAFETY_LIST:
+    case APP_EV_SAFETY_SENT:
+        return "safety";
     default:
         return "card";
     }
@@ -126,6 +132,10 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
     ev->net_tls = err == HUBC_E_TLS;
+    if (feature_notice_owns(ev->kind)) {
+        noticeport_parse(ev, err, status, body);
+        return;
+    }
     /* --- shopping and family requests --- */
     if (feature_shop_owns(ev->kind)) {
         shopport_parse(ev, err, status, body);
@@ -244,6 +254,8 @@ static void on_report(void *ctx, struct sender_report *r)
         ev->kind = (enum app_event_kind)shopport_report_kind(r->kind);
     if (strcmp(r->kind, "activity") == 0)
         ev->kind = APP_EV_ACTIVITY; /* a sign of life: only the waiting count matters */
+    if (strcmp(r->kind, "safety") == 0)
+        ev->kind = APP_EV_SAFETY_SENT;
     ev->req = (uint32_t)r->item_id;
     if (ev->kind == APP_EV_ACTIVITY && r->outcome != SENDER_RETRYING &&
         __atomic_load_n(&hp->activity_pending, __ATOMIC_SEQ_CST) > 0)
@@ -300,6 +312,8 @@ static void on_done(void *ctx, struct hubc_result *res)
     else
         hubport_parse(ev, res->err, res->status, res->body);
     free(cached);
+    if (ev->kind == APP_EV_NOTICES && res->status == 200 && ev->net == APP_NET_OK)
+        noticeport_keep_etag(res->etag); /* the next poll asks whether this list changed */
     /* --- end shopping and family requests --- */
     if (res->err != HUBC_OK)
         fprintf(stderr, "kiosk: %s request failed: %s (%s)\n", kind_name(ev->kind),
@@ -335,6 +349,27 @@ static void post_last_checkin(struct hubport *hp)
     }
     free(ev);
     cJSON_Delete(body);
+    outbox_item_release(&it);
+}
+
+/* An answer to a safety check that an earlier run kept in the outbox: the safety screen
+ * says what was sent, and does not ask again, after a restart. */
+static void post_last_safety(struct hubport *hp)
+{
+    struct outbox_item it;
+    if (sender_latest(hp->sender, "safety", &it) != SENDER_OK)
+        return;
+    struct app_event *ev = calloc(1, sizeof *ev);
+    if (ev && it.state != OUTBOX_FAILED && it.id <= UINT32_MAX &&
+        noticeport_safety_item(it.path, it.body, it.created_unix, ev)) {
+        ev->kind = APP_EV_SAFETY_SENT;
+        ev->req = (uint32_t)it.id;
+        ev->net = it.state == OUTBOX_SENT ? APP_NET_OK : APP_NET_UNREACHABLE;
+        ev->kept = it.state == OUTBOX_PENDING;
+        post(hp, ev);
+        ev = NULL;
+    }
+    free(ev);
     outbox_item_release(&it);
 }
 
@@ -380,6 +415,7 @@ struct hubport *hubport_create(const char *hub_url, const char *token, const cha
             post(hp, ev);
         }
         post_last_checkin(hp);
+        post_last_safety(hp);
     }
     return hp;
 }
@@ -396,8 +432,10 @@ void hubport_destroy(struct hubport *hp)
 void hubport_event_free(void *data1)
 {
     struct app_event *ev = data1;
-    if (ev)
-        free(ev->priv);      /* privacy + checkups */
+    if (ev) {
+        free(ev->priv);     /* privacy + checkups */
+        free(ev->disaster); /* notices and safety confirmation */
+    }
     shopport_event_free(ev); /* shopping and family requests */
     free(data1);
 }
@@ -535,6 +573,28 @@ static uint32_t send_activity(void *ctx)
     return hubc_submit(hp->client, HUBC_POST, "/v1/activity", body, NULL, NULL, APP_EV_ACTIVITY);
 }
 
+uint32_t hubport_send_kept(struct hubport *hp, const char *kind, const char *path, const char *body,
+                           const char *key, enum app_event_kind ek)
+{
+    if (hp->sender) {
+        int64_t id = 0;
+        unsigned pending = 0;
+        enum sender_err se = sender_enqueue(hp->sender, kind, path, body, &id, &pending);
+        if (se != SENDER_OK || id <= 0 || id > UINT32_MAX) {
+            fprintf(stderr, "kiosk: %s not kept: %s\n", kind, sender_err_str(se));
+            return 0;
+        }
+        struct app_event *ev = calloc(1, sizeof *ev);
+        if (ev) {
+            ev->kind = APP_EV_PENDING;
+            ev->count = (int)hubport_waiting(hp, pending);
+            post(hp, ev);
+        }
+        return (uint32_t)id;
+    }
+    return hubc_submit(hp->client, HUBC_POST, path, body, key, NULL, ek);
+}
+
 static void retry_pending(void *ctx)
 {
     struct hubport *hp = ctx;
@@ -564,5 +624,6 @@ struct app_ports hubport_ports(struct hubport *hp)
                           .fetch_help = fetch_help,
                           .send_activity = send_activity};
     shopport_bind(&p, hp->cache_dir); /* shopping and family requests */
+    noticeport_bind(&p);              /* notices and safety confirmation */
     return p;
 }

@@ -77,6 +77,13 @@ struct sender *hubport_sender(struct hubport *hp);
 /* Posts ev (calloc'ed; owned by the receiver from here) to the UI thread. */
 void hubport_post_event(struct hubport *hp, struct app_event *ev);
 
+/* POSTs body to path through the outbox when there is one (committed on disk before this
+ * returns, delivered once, reported as outbox kind `kind`; an APP_EV_PENDING with the new
+ * count is posted), else directly with the idempotency key, answered as event kind ek.
+ * Returns the outbox item's / request's id, 0 when it could not be kept or queued. */
+uint32_t hubport_send_kept(struct hubport *hp, const char *kind, const char *path, const char *body,
+                           const char *key, enum app_event_kind ek);
+
 /* Items waiting in the outbox the resident sent (送信待ち): `pending` less the sign of life
  * waiting there, which the resident did not send. Any thread. */
 unsigned hubport_waiting(struct hubport *hp, unsigned pending);

@@ -481,35 +481,11 @@ static uint32_t fetch_catalogue(void *ctx, long op)
     return id;
 }
 
-/* Through the outbox when there is one (see shopport.h). */
-static uint32_t send_kept(void *ctx, const char *kind, const char *path, const char *body,
-                          const char *key, enum app_event_kind ek)
-{
-    struct sender *s = hubport_sender(ctx);
-    if (s) {
-        int64_t id = 0;
-        unsigned pending = 0;
-        enum sender_err se = sender_enqueue(s, kind, path, body, &id, &pending);
-        if (se != SENDER_OK || id <= 0 || id > UINT32_MAX) {
-            fprintf(stderr, "kiosk: %s not kept: %s\n", kind, sender_err_str(se));
-            return 0;
-        }
-        struct app_event *ev = calloc(1, sizeof *ev);
-        if (ev) {
-            ev->kind = APP_EV_PENDING;
-            ev->count = (int)hubport_waiting(ctx, pending);
-            hubport_post_event(ctx, ev);
-        }
-        return (uint32_t)id;
-    }
-    return hubc_submit(hubport_client(ctx), HUBC_POST, path, body, key, NULL, ek);
-}
-
 static uint32_t send_order(void *ctx, long op, const char *body, const char *key)
 {
     char path[96];
     snprintf(path, sizeof path, "/v1/operators/%ld/orders", op);
-    return send_kept(ctx, "order", path, body, key, APP_EV_SHOP_ORDER);
+    return hubport_send_kept(ctx, "order", path, body, key, APP_EV_SHOP_ORDER);
 }
 
 static uint32_t fetch_orders(void *ctx, int limit)
@@ -525,7 +501,7 @@ static uint32_t send_family_request(void *ctx, long family_id, const char *code,
     if (shop_req_code_parse(code) < 0)
         return 0;
     snprintf(body, sizeof body, "{\"family_id\":%ld,\"code\":\"%s\"}", family_id, code);
-    return send_kept(ctx, "famreq", "/v1/family-requests", body, key, APP_EV_REQ_SENT);
+    return hubport_send_kept(ctx, "famreq", "/v1/family-requests", body, key, APP_EV_REQ_SENT);
 }
 
 static uint32_t fetch_requests(void *ctx, int limit)

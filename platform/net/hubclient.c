@@ -34,12 +34,14 @@ struct req {
     uint32_t id, tag;
     enum hubc_method method;
     char *path, *body, *idem, *session;
+    char *inm; /* If-None-Match: the ETag of the answer the caller already has */
     /* Worker-only from here. */
     CURL *easy;
     struct curl_slist *headers;
     char *resp;
     size_t resp_len, resp_cap;
     int toobig;
+    char etag[HUBC_ETAG_MAX]; /* the answer's ETag header, "" when none */
     char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -109,6 +111,7 @@ static void req_free(struct req *r)
     free(r->path);
     free(r->body);
     free(r->idem);
+    free(r->inm);
     wipe_free(r->session);
     for (struct curl_slist *l = r->headers; l; l = l->next) {
         explicit_bzero(l->data, strlen(l->data));
@@ -137,6 +140,7 @@ static void finish(struct hubc *c, struct req *r, enum hubc_err err, long status
     res->tag = r->tag;
     res->err = err;
     res->status = err == HUBC_OK ? status : 0;
+    memcpy(res->etag, r->etag, sizeof res->etag);
     if (err == HUBC_OK && r->resp) {
         res->body = r->resp; /* ownership moves to the result */
         r->resp = NULL;
@@ -249,6 +253,26 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
+/* Keeps the answer's ETag (for the caller's next If-None-Match); one too long is dropped,
+ * which only costs a full answer next time. */
+static size_t on_header(char *buf, size_t size, size_t nitems, void *userdata)
+{
+    struct req *r = userdata;
+    size_t n = size * nitems;
+    if (n > 5 && strncasecmp(buf, "etag:", 5) == 0) {
+        size_t i = 5, end = n;
+        while (i < n && (buf[i] == ' ' || buf[i] == '\t'))
+            i++;
+        while (end > i && (buf[end - 1] == '\r' || buf[end - 1] == '\n' || buf[end - 1] == ' '))
+            end--;
+        if (end - i < sizeof r->etag) {
+            memcpy(r->etag, buf + i, end - i);
+            r->etag[end - i] = '\0';
+        }
+    }
+    return n;
+}
+
 /* Header values come from callers and the outbox: refuse anything that could end a header
  * line (request smuggling) and anything unreasonably long. */
 static int safe_header_value(const char *v)
@@ -329,7 +353,7 @@ static int start_request(struct hubc *c, struct req *r)
     }
     err = HUBC_E_INTERNAL;
     if ((r->body && strlen(r->body) > HUBC_REQBODY_MAX) || (r->idem && !valid_idem_key(r->idem)) ||
-        (r->session && !safe_header_value(r->session)) ||
+        (r->session && !safe_header_value(r->session)) || (r->inm && !safe_header_value(r->inm)) ||
         (c->token && !safe_header_value(c->token))) {
         snprintf(msg, sizeof msg, "request body or header value too long or not allowed");
         goto fail;
@@ -343,6 +367,7 @@ static int start_request(struct hubc *c, struct req *r)
         (c->token && !add_header(r, "Authorization", c->auth)) ||
         (r->idem && !add_header(r, "Idempotency-Key", r->idem)) ||
         (r->session && !add_header(r, "X-Card-Session", r->session)) ||
+        (r->inm && !add_header(r, "If-None-Match", r->inm)) ||
         (r->body && !add_header(r, "Content-Type", "application/json")) ||
         !add_header(r, "Expect", NULL)) {
         goto oom;
@@ -365,6 +390,8 @@ static int start_request(struct hubc *c, struct req *r)
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, r->errbuf);
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)HUBC_BODY_MAX);
     curl_easy_setopt(e, CURLOPT_PRIVATE, r);
@@ -635,9 +662,9 @@ void hubc_destroy(struct hubc *c)
     free(c);
 }
 
-uint32_t hubc_submit(struct hubc *c, enum hubc_method method, const char *path,
-                     const char *json_body, const char *idempotency_key, const char *card_session,
-                     uint32_t tag)
+static uint32_t submit(struct hubc *c, enum hubc_method method, const char *path,
+                       const char *json_body, const char *idempotency_key, const char *card_session,
+                       const char *if_none_match, uint32_t tag)
 {
     struct req *r;
     uint32_t id = 0;
@@ -655,8 +682,9 @@ uint32_t hubc_submit(struct hubc *c, enum hubc_method method, const char *path,
     r->body = dup_or_null(json_body);
     r->idem = dup_or_null(idempotency_key);
     r->session = dup_or_null(card_session);
+    r->inm = dup_or_null(if_none_match);
     if (!r->path || (json_body && !r->body) || (idempotency_key && !r->idem) ||
-        (card_session && !r->session)) {
+        (card_session && !r->session) || (if_none_match && !r->inm)) {
         req_free(r);
         return 0;
     }
@@ -682,4 +710,16 @@ uint32_t hubc_submit(struct hubc *c, enum hubc_method method, const char *path,
     }
     curl_multi_wakeup(c->multi);
     return id;
+}
+
+uint32_t hubc_submit(struct hubc *c, enum hubc_method method, const char *path,
+                     const char *json_body, const char *idempotency_key, const char *card_session,
+                     uint32_t tag)
+{
+    return submit(c, method, path, json_body, idempotency_key, card_session, NULL, tag);
+}
+
+uint32_t hubc_get_if_changed(struct hubc *c, const char *path, const char *etag, uint32_t tag)
+{
+    return submit(c, HUBC_GET, path, NULL, NULL, NULL, etag && *etag ? etag : NULL, tag);
 }

@@ -30,13 +30,16 @@ const char *hubc_err_str(enum hubc_err err);
 
 enum hubc_method { HUBC_GET, HUBC_POST, HUBC_DELETE };
 
+#define HUBC_ETAG_MAX 128
+
 struct hubc_result {
     uint32_t id;  /* what hubc_submit returned */
     uint32_t tag; /* the caller's tag from hubc_submit */
     enum hubc_err err;
-    long status;      /* HTTP status when err == HUBC_OK, else 0 */
-    char *body;       /* owned, NUL-terminated answer body ("" when none) */
-    char errmsg[256]; /* libcurl's words when err != HUBC_OK */
+    long status;              /* HTTP status when err == HUBC_OK, else 0 */
+    char *body;               /* owned, NUL-terminated answer body ("" when none) */
+    char errmsg[256];         /* libcurl's words when err != HUBC_OK */
+    char etag[HUBC_ETAG_MAX]; /* the answer's ETag header ("" when none or too long) */
 };
 void hubc_result_free(struct hubc_result *res);
 
@@ -64,5 +67,9 @@ void hubc_destroy(struct hubc *c);
 uint32_t hubc_submit(struct hubc *c, enum hubc_method method, const char *path,
                      const char *json_body, const char *idempotency_key, const char *card_session,
                      uint32_t tag);
+
+/* A GET that sends If-None-Match: etag (when not NULL or ""): an unchanged resource is
+ * answered 304 with no body. Otherwise as hubc_submit. */
+uint32_t hubc_get_if_changed(struct hubc *c, const char *path, const char *etag, uint32_t tag);
 
 #endif

@@ -1,0 +1,208 @@
+/*
+ * feature_notice: the notices on every screen (notice.h). Home tablets and public kiosks
+ * ask the hub every 30 s (the port sends If-None-Match, so an unchanged list costs a 304);
+ * the answer comes back as an event, the UI thread never waits. The most urgent notice in
+ * force is a band above every screen's own controls (its title and area; on the home and
+ * waiting screens also what to do), which opens the whole notices. When the hub cannot be
+ * reached the last notices stay, with the time they were received, said as such. A notice
+ * leaves the screen when it ends (its end time, or the hub no longer listing it).
+ */
+#include <string.h>
+
+#include "appstate.h"
+#include "feature.h"
+#include "notice.h"
+
+bool feature_notice_owns(int kind)
+{
+    return kind == APP_EV_NOTICES || kind == APP_EV_SAFETY_LIST || kind == APP_EV_SAFETY_SENT;
+}
+
+static bool polls(const struct app *a)
+{
+    return a->cfg.profile != APP_PROFILE_FAMILY && a->ports.fetch_notices;
+}
+
+static void ask(struct app *a)
+{
+    struct notice_state *s = &a->notices;
+    s->next_poll_ms = a->now_ms + NOTICE_POLL_MS;
+    if (s->loading || !polls(a))
+        return;
+    s->req = a->ports.fetch_notices(a->ports.ctx);
+    s->loading = s->req != 0;
+}
+
+static bool handle(struct app *a, const struct app_event *ev)
+{
+    struct notice_state *s = &a->notices;
+    if (ev->kind != APP_EV_NOTICES)
+        return false;
+    if (ev->req != s->req)
+        return true;
+    s->loading = false;
+    const struct notice_list *l = ev->disaster;
+    if (ev->net == APP_NET_OK && l) {
+        if (!l->unchanged) {
+            s->list = *l;
+            notice_sort(&s->list);
+            if (s->page >= notice_count_now(a))
+                s->page = 0;
+        }
+        s->known = true;
+        s->stale = false;
+        s->fetched_at = a->wall_s;
+    } else if (ev->net == APP_NET_UNREACHABLE) {
+        /* the last list stays on screen, said to be the last one received */
+        s->stale = s->known;
+    } else if (ev->net == APP_NET_REFUSED && ev->status == 404) {
+        /* a hub without notices: nothing to show, nothing to warn about */
+        s->list.n = 0;
+    }
+    a->dirty = true;
+    app_screen_event(a, ev);
+    return true;
+}
+
+static uint64_t next_deadline(const struct app *a)
+{
+    const struct notice_state *s = &a->notices;
+    uint64_t d = UINT64_MAX;
+    if (polls(a) && !s->loading)
+        d = s->next_poll_ms;
+    /* a notice leaves the screen at its end, not at the next minute */
+    for (int i = 0; i < s->list.n; i++) {
+        int64_t e = s->list.items[i].ends_at;
+        if (e > a->wall_s) {
+            uint64_t at = a->now_ms + (uint64_t)(e - a->wall_s) * 1000;
+            d = at < d ? at : d;
+        }
+    }
+    return d;
+}
+
+static void tick(struct app *a)
+{
+    struct notice_state *s = &a->notices;
+    if (polls(a) && a->now_ms >= s->next_poll_ms)
+        ask(a);
+    int now = notice_count_now(a);
+    if (now != s->shown) {
+        s->shown = now; /* one has started or ended: redraw */
+        a->dirty = true;
+    }
+}
+
+static bool busy(const struct app *a)
+{
+    return a->notices.loading;
+}
+
+static void wipe(struct app *a, enum feature_wipe why)
+{
+    if (why == FEATURE_WIPE_SAMPLE)
+        memset(&a->notices, 0, sizeof a->notices);
+    /* a card session ending does not end a warning: the notices stay */
+}
+
+/* The home and waiting screens put the notice first, in full. */
+static bool full(const struct app *a)
+{
+    const struct screen *top = a->stack[a->depth - 1];
+    return top == &scr_home || top == &scr_card_idle;
+}
+
+/* The banner's words, as much as fits: the home and waiting screens give it a quarter of
+ * the screen (the notice in full: what, where, what to do), the others a fifth (what and
+ * where); at large text the words step down to the title alone so the screen's own
+ * controls keep their room. The whole notice is one tap away in every case. */
+static int banner_words(struct app *a, int w, char *label, size_t size, struct wg_button *b)
+{
+    const struct notice *n = notice_nth(a, 0);
+    int budget = a->cfg.height * (full(a) ? 25 : 20) / 100, h = 0;
+    *b = (struct wg_button){"notice_banner", label, ICON_HELP,
+                            n && notice_kind_urgent(n->kind) ? WG_DANGER : WG_SECONDARY, false,
+                            /* the band keeps the label size of 100 % text (24 pt and more, as
+                             * the rules ask): at 150 % it would take the screen's own room */
+                            WG_LABEL_MM};
+    /* larger text: fewer words in the band (the screen's own words grew too) */
+    int top = full(a) ? 2 : a->cfg.text_scale >= 150 ? 0 : 1;
+    for (int level = top; level >= 0; level--) {
+        notice_banner_words(a, level, label, size);
+        h = wg_button_height(a->ui, b, w);
+        if (h <= budget)
+            break;
+    }
+    return h;
+}
+
+static int banner_height(struct app *a, int w)
+{
+    char label[1024];
+    struct wg_button b;
+    const struct screen *top = a->stack[a->depth - 1];
+    /* not on the notices themselves, and not over the PIN pad, whose keys have fixed sizes
+     * (the login takes seconds; the notice is back on the next screen) */
+    if (top == &scr_notice || top == &scr_card_pin || !notice_nth(a, 0))
+        return 0;
+    return banner_words(a, w, label, sizeof label, &b);
+}
+
+static void banner(struct app *a, struct ui_rect r)
+{
+    char label[1024];
+    struct wg_button b;
+    banner_words(a, r.w, label, sizeof label, &b);
+    if (wg_button(a->ui, &b, r)) {
+        a->notices.page = 0;
+        app_nav_push(a, &scr_notice);
+    }
+}
+
+/* Catalogue entries of core screens with the notices over them: entry → notice sample. */
+static const struct {
+    const char *name;
+    int variant;
+} over[] = {
+    {"home_notice", 0},      {"home_notice_advisory", 1}, {"home_notice_offline", 2},
+    {"card_idle_notice", 0}, {"settings_notice", 0},      {"help_confirm_notice", 0},
+    {"menu_notice", 0},
+};
+
+static void sample(struct app *a, const char *name)
+{
+    for (size_t i = 0; i < sizeof over / sizeof over[0]; i++)
+        if (strcmp(over[i].name, name) == 0)
+            notice_sample(a, over[i].variant);
+}
+
+static const struct screen *const screens[] = {&scr_notice, NULL};
+
+static const struct feature_sample samples[] = {
+    {"notice", &scr_notice, 0},
+    {"notice_page2", &scr_notice, 3},
+    {"notice_offline", &scr_notice, 2},
+    {"notice_none", &scr_notice, 4},
+    {"home_notice", &scr_home, 0},
+    {"home_notice_advisory", &scr_home, 1},
+    {"home_notice_offline", &scr_home, 0},
+    {"card_idle_notice", &scr_card_idle, 0},
+    {"settings_notice", &scr_settings, 0},
+    {"menu_notice", &scr_menu, 0},
+    {"help_confirm_notice", &scr_help_confirm, 0},
+    {NULL, NULL, 0},
+};
+
+const struct app_feature feature_notice = {
+    .name = "notice",
+    .handle = handle,
+    .tick = tick,
+    .next_deadline = next_deadline,
+    .busy = busy,
+    .wipe = wipe,
+    .banner_height = banner_height,
+    .banner = banner,
+    .sample = sample,
+    .screens = screens,
+    .samples = samples,
+};
