@@ -29,6 +29,11 @@ static int sh(const char *cmd, char *out, size_t cap)
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+static int starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
 static void t_init_repeatable(void)
 {
     char v[16] = "", want[16];
@@ -145,6 +150,49 @@ static void t_lists_for_staff(void)
     CHECK(strstr(out, "alert.missed_checkin") != NULL);
 }
 
+/* The listings' lines, whole: tab-separated columns under a header, times as the hub clock
+ * gave them ("YYYY-MM-DD HH:MM:SSZ" for consents and alerts, RFC 3339 for the logs), "-"
+ * for none; a listing with --resident shows only that resident's rows. */
+static void t_listing_lines(void)
+{
+    char cmd[512], out[8192], line[512];
+    ht_set_clock(&T, 1795359600 + 12 * 3600); /* 2026-11-23 03:00:00Z */
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0,
+                   "consent-grant --resident 1 --recipient staff:1 --data-kind checkups "
+                   "--purpose linkage") == 0);
+    long long consent = ht_sql_int(&T, "SELECT MAX(id) FROM consents");
+    snprintf(cmd, sizeof cmd, "%s --db %s consents --resident 1", HUBCTL_PATH, T.db);
+    CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
+    CHECK(starts_with(out, "id\tresident\trecipient\tdata\tpurpose\tgranted\tvia\trevoked\n"));
+    snprintf(line, sizeof line,
+             "\n%lld\t1\tstaff:1\tcheckups\tlinkage\t2026-11-23 03:00:00Z\tpaper form "
+             "(hubctl)\t-\n",
+             consent);
+    CHECK(strstr(out, line) != NULL);
+    snprintf(cmd, sizeof cmd, "%s --db %s consents --resident 2", HUBCTL_PATH, T.db);
+    CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
+    CHECK(strstr(out, "staff:1\tcheckups") == NULL);
+
+    snprintf(cmd, sizeof cmd, "%s --db %s alerts --open", HUBCTL_PATH, T.db);
+    CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
+    CHECK(starts_with(out, "id\tresident\tkind\tlevel\traised\tack_by\tack_at\n"));
+    CHECK(strstr(out, "\t1\tmissed\tcity\t2026-11-23 03:00:00Z\t-\t-\n") != NULL);
+
+    snprintf(cmd, sizeof cmd, "%s --db %s audit --resident 1 --limit 1", HUBCTL_PATH, T.db);
+    CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
+    CHECK(strstr(out, "\t2026-11-23T03:00:00Z\thubctl\tconsent.grant\tok\t1\tcheckups\t"
+                      "administration\tlegal:municipal_enrolment\thubctl\thub\t") != NULL);
+    CHECK(strchr(strchr(out, '\n') + 1, '\n') == out + strlen(out) - 1); /* one record */
+
+    snprintf(cmd, sizeof cmd, "%s --db %s legal-bases", HUBCTL_PATH, T.db);
+    CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
+    CHECK(strstr(out, "\ndisaster_relief\tstaff\taddress\tevacuation\tDisaster "
+                      "Countermeasures Basic Act art. 49-11\n") != NULL);
+    snprintf(cmd, sizeof cmd, "%s --db %s checkins --resident 1", HUBCTL_PATH, T.db);
+    CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
+    CHECK_STR_EQ(out, "id\tresident\tdevice\tanswer\tat\n");
+}
+
 static void t_newer_schema_refused(void)
 {
     char cmd[512], out[2048];
@@ -179,6 +227,7 @@ int main(void)
     TEST_RUN(t_certificate_fingerprint);
     TEST_RUN(t_legal_basis);
     TEST_RUN(t_lists_for_staff);
+    TEST_RUN(t_listing_lines);
     TEST_RUN(t_newer_schema_refused);
     TEST_RUN(t_missing_database);
     ht_cleanup(&T);
