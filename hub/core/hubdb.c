@@ -139,6 +139,11 @@ static const char *const migrations[] = {
     " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
     "CREATE UNIQUE INDEX audit_seq ON audit(seq);"
     "CREATE INDEX audit_unchained ON audit(id) WHERE seq IS NULL;",
+    /* 10: at most one consent in force per resident, recipient, kind of data and purpose,
+     * so that grants from several hubd processes at once cannot record it twice
+     * (consents_grant inserts ON CONFLICT with this index). */
+    "CREATE UNIQUE INDEX consents_in_force ON consents(resident_id, recipient_kind,"
+    " recipient_id, data_kind, purpose) WHERE revoked_unix IS NULL;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -39,23 +39,36 @@ static enum db_status in_force(struct db *db, const struct consents_key *k, int6
 enum db_status consents_grant(struct db *db, const struct consents_key *k, int64_t now,
                               const char *via, int64_t *id, int *created)
 {
+    /* Insert first: the unique index of consents in force makes a second grant (also one
+     * committed by another process meanwhile) a conflict, and then the one in force is
+     * read. */
     *created = 0;
-    enum db_status s = in_force(db, k, id);
-    if (s != DB_DONE)
-        return s == DB_ROW ? DB_OK : s;
     struct db_stmt *st = db_stmt(db, "INSERT INTO consents(resident_id, recipient_kind,"
                                      " recipient_id, data_kind, purpose, granted_unix,"
-                                     " granted_via) VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                                     " granted_via) VALUES(?, ?, ?, ?, ?, ?, ?)"
+                                     " ON CONFLICT(resident_id, recipient_kind, recipient_id,"
+                                     " data_kind, purpose) WHERE revoked_unix IS NULL"
+                                     " DO NOTHING RETURNING id");
     if (!st)
         return DB_ERR;
-    s = bind_key(st, 1, k);
+    enum db_status s = bind_key(st, 1, k);
     if (s == DB_OK)
         s = db_bind_int64(st, 6, now);
     if (s == DB_OK)
         s = db_bind_text(st, 7, via, -1);
-    s = db_insert_id(st, s, id);
-    *created = s == DB_OK;
-    return s;
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW)
+        *id = db_col_int64(st, 0);
+    db_stmt_done(st);
+    if (s == DB_ROW) {
+        *created = 1;
+        return DB_OK;
+    }
+    if (s != DB_DONE)
+        return s;
+    s = in_force(db, k, id);
+    return s == DB_ROW ? DB_OK : s == DB_DONE ? DB_ERR : s;
 }
 
 enum db_status consents_revoke(struct db *db, const struct consents_key *k, int64_t now,

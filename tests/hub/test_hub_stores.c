@@ -403,6 +403,14 @@ static void t_consents(void)
     CHECK_INT_EQ(consents_grant(db, &k, T0 + 2, "paper form (hubctl)", &id, &created), DB_OK);
     CHECK_INT_EQ(created, 0);
     CHECK_INT_EQ(id, first);
+    /* The database itself holds one consent in force per key. */
+    char dup[512];
+    snprintf(dup, sizeof dup,
+             "INSERT INTO consents(resident_id, recipient_kind, recipient_id, data_kind, purpose,"
+             " granted_unix, granted_via) VALUES(%lld, 'staff', %lld, 'safety', 'watch_over', 0,"
+             " 'x')",
+             (long long)res_a, (long long)staff);
+    CHECK_REFUSED(db_exec(db, dup));
     CHECK_INT_EQ(consents_revoke(db, &k, T0 + 3, &n), DB_OK);
     CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(consents_revoke(db, &k, T0 + 4, &n), DB_OK);
