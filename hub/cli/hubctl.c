@@ -155,7 +155,6 @@ static int new_request_id(char rid[33])
 
 static int audit_admin(struct db *db, const char *action, long long subject, const char *kinds)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     char rid[33];
     if (new_request_id(rid) != 0)
         return SQLITE_ERROR;
@@ -170,7 +169,7 @@ static int audit_admin(struct db *db, const char *action, long long subject, con
                           .source = "hubctl",
                           .destination = "hub",
                           .request_id = rid};
-    return audit_append(conn, &r, NULL);
+    return audit_append_db(db, &r, NULL) == DB_OK ? SQLITE_OK : SQLITE_ERROR;
 }
 
 /* SHA-256 fingerprint (hex) of the certificate in path (PEM or DER). */
@@ -288,9 +287,8 @@ static int run(struct db *db, const char *sql, const char *types, ...)
 
 static int begin(struct db *db)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    if (hubdb_exec(conn, "BEGIN IMMEDIATE") != SQLITE_OK) {
-        fprintf(stderr, "hubctl: cannot start a transaction: %s\n", sqlite3_errmsg(conn));
+    if (db_begin(db) != DB_OK) {
+        fprintf(stderr, "hubctl: cannot start a transaction: %s\n", db_errmsg(db));
         return -1;
     }
     return 0;
@@ -298,21 +296,18 @@ static int begin(struct db *db)
 
 static int commit(struct db *db)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    if (hubdb_exec(conn, "COMMIT") != SQLITE_OK) {
-        fprintf(stderr, "hubctl: cannot commit: %s\n", sqlite3_errmsg(conn));
-        hubdb_exec(conn, "ROLLBACK");
+    if (db_commit(db) != DB_OK) {
+        fprintf(stderr, "hubctl: cannot commit: %s\n", db_errmsg(db));
         return -1;
     }
     return 0;
 }
 
-/* Says what failed (with SQLite's reason), rolls back; returns exit status 1. */
+/* Says what failed (with the database's reason), rolls back; returns exit status 1. */
 static int fail(struct db *db, const char *what)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    fprintf(stderr, "hubctl: %s: %s\n", what, sqlite3_errmsg(conn));
-    hubdb_exec(conn, "ROLLBACK");
+    fprintf(stderr, "hubctl: %s: %s\n", what, db_errmsg(db));
+    db_rollback(db);
     return 1;
 }
 
@@ -335,14 +330,13 @@ static int audit_commit(struct db *db, const char *action, long long subject, co
 
 static int cmd_init(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *key = opt(a, "--key");
     char err[512];
     if (key && access(key, F_OK) != 0 && hubkey_generate(key, err, sizeof err) != 0) {
         fprintf(stderr, "hubctl: %s\n", err);
         return 1;
     }
-    printf("database=%s\nschema_version=%d\n", a->dbpath, hubdb_user_version(conn));
+    printf("database=%s\nschema_version=%d\n", a->dbpath, db_schema_version(db));
     if (key)
         printf("key=%s\n", key);
     return 0;
@@ -753,7 +747,6 @@ static int cmd_audit(struct db *db, const struct args *a)
 
 static int cmd_audit_verify(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *keyfile = opt(a, "--key");
     char err[512], msg[512];
     EVP_PKEY *key = NULL;
@@ -762,10 +755,16 @@ static int cmd_audit_verify(struct db *db, const struct args *a)
         return 1;
     }
     long long bad = 0, n = 0;
-    /* One read transaction, so the hub appending meanwhile does not confuse the walk. */
-    hubdb_exec(conn, "BEGIN");
-    enum audit_verify_status vs = audit_verify(conn, key, &bad, &n, msg, sizeof msg);
-    hubdb_exec(conn, "COMMIT");
+    /* One transaction, so the hub appending meanwhile does not confuse the walk (on
+     * PostgreSQL REPEATABLE READ: one snapshot for the whole walk). */
+    enum audit_verify_status vs = AUDIT_VERIFY_ERROR;
+    if (db_exec(db, "BEGIN") != DB_OK || /* a reader: not db_begin's write lock */
+        (db_dialect(db) == DB_POSTGRES &&
+         db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") != DB_OK))
+        snprintf(msg, sizeof msg, "cannot read the audit log: %s", db_errmsg(db));
+    else
+        vs = audit_verify_db(db, key, &bad, &n, msg, sizeof msg);
+    db_rollback(db);
     EVP_PKEY_free(key);
     if (vs != AUDIT_VERIFY_OK) {
         printf("audit=BAD\nfirst_bad_record=%lld\nreason=%s\n", bad, msg);
@@ -777,7 +776,6 @@ static int cmd_audit_verify(struct db *db, const struct args *a)
 
 static int cmd_audit_checkpoint(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *keyfile = opt(a, "--key");
     char err[512];
     EVP_PKEY *key = NULL;
@@ -791,7 +789,7 @@ static int cmd_audit_checkpoint(struct db *db, const struct args *a)
     }
     int rc = 1;
     if (begin(db) == 0) {
-        if (audit_checkpoint(conn, key, hubclock_now()) != SQLITE_OK)
+        if (audit_checkpoint_db(db, key, hubclock_now()) != DB_OK)
             fail(db, "cannot write the checkpoint");
         else if (commit(db) == 0)
             rc = 0;
@@ -1120,7 +1118,6 @@ out:
 
 static int cmd_backup(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *out = opt(a, "--out");
     char err[1024];
     long long n = 0;
@@ -1128,7 +1125,7 @@ static int cmd_backup(struct db *db, const struct args *a)
         fprintf(stderr, "hubctl: backup needs --out FILE\n");
         return 2;
     }
-    if (hubbackup_write(conn, out, &n, err, sizeof err) != 0) {
+    if (hubbackup_write(db, out, &n, err, sizeof err) != 0) {
         fprintf(stderr, "hubctl: the backup was not made: %s\n", err);
         return 1;
     }
@@ -1138,7 +1135,6 @@ static int cmd_backup(struct db *db, const struct args *a)
 
 static int cmd_restore(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *from = opt(a, "--from");
     char err[1024], keep[4096];
     long long n = 0;
@@ -1148,7 +1144,7 @@ static int cmd_restore(struct db *db, const struct args *a)
     }
     if (snprintf(keep, sizeof keep, "%s.before-restore-%lld", a->dbpath,
                  (long long)hubclock_now()) >= (int)sizeof keep ||
-        hubbackup_restore(conn, from, keep, &n, err, sizeof err) != 0) {
+        hubbackup_restore(db, from, keep, &n, err, sizeof err) != 0) {
         fprintf(stderr, "hubctl: restore: %s\n", err);
         return 1;
     }

@@ -2,8 +2,6 @@
  * auth.c: bearer-token and card-session lookups (see auth.h).
  */
 #include "auth.h"
-#include "db_sqlite.h"
-#include "hubdb.h"
 #include "hubtoken.h"
 
 #include <stdio.h>
@@ -44,9 +42,8 @@ const char *auth_session_status_str(enum auth_session_status s)
     return "unknown";
 }
 
-enum auth_status auth_bearer(struct db *dbh, const char *authorization, struct auth_principal *p)
+enum auth_status auth_bearer(struct db *db, const char *authorization, struct auth_principal *p)
 {
-    sqlite3 *db = db_sqlite_handle(dbh);
     static const char *const sql[] = {
         "SELECT id, kind, COALESCE(resident_id, 0) FROM devices WHERE token_hash = ?",
         "SELECT id, '', 0 FROM family WHERE token_hash = ?",
@@ -77,34 +74,34 @@ enum auth_status auth_bearer(struct db *dbh, const char *authorization, struct a
         return AUTH_UNKNOWN;
     char hash[HUBTOKEN_HASH_HEX];
     hubtoken_hash(tok, n, hash);
-    sqlite3_stmt *st = NULL;
     enum auth_status as = AUTH_ERROR;
-    st = hubdb_stmt(db, sql[k]);
+    struct db_stmt *st = db_stmt(db, sql[k]);
     if (!st)
         goto out;
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
+    enum db_status rc = db_bind_text(st, 1, hash, -1);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    if (rc == DB_DONE) {
         as = AUTH_UNKNOWN;
         goto out;
     }
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         goto out;
+    const char *kind = db_col_text(st, 1);
     p->role = roles[k];
-    p->id = sqlite3_column_int64(st, 0);
-    snprintf(p->device_kind, sizeof p->device_kind, "%s", (const char *)sqlite3_column_text(st, 1));
-    p->resident_id = sqlite3_column_int64(st, 2);
+    p->id = db_col_int64(st, 0);
+    snprintf(p->device_kind, sizeof p->device_kind, "%s", kind ? kind : "");
+    p->resident_id = db_col_int64(st, 2);
     snprintf(p->actor, sizeof p->actor, "%s:%lld", names[k], p->id);
     as = AUTH_OK;
 out:
-    hubdb_stmt_done(st);
+    db_stmt_done(st);
     return as;
 }
 
-enum auth_session_status auth_session_use(struct db *dbh, const char *token, long long device_id,
+enum auth_session_status auth_session_use(struct db *db, const char *token, long long device_id,
                                           time_t now, long long *resident_id, long long *session_id)
 {
-    sqlite3 *db = db_sqlite_handle(dbh);
     if (!token || !*token)
         return AUTH_SESSION_MISSING;
     size_t n = strlen(token);
@@ -112,28 +109,28 @@ enum auth_session_status auth_session_use(struct db *dbh, const char *token, lon
         return AUTH_SESSION_UNKNOWN;
     char hash[HUBTOKEN_HASH_HEX];
     hubtoken_hash(token, n, hash);
-    sqlite3_stmt *st = NULL;
     enum auth_session_status ss = AUTH_SESSION_ERROR;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT id, device_id, resident_id, created_unix, last_used_unix,"
-                           " ended_unix FROM sessions WHERE token_hash = ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    struct db_stmt *st = db_stmt(db, "SELECT id, device_id, resident_id, created_unix,"
+                                     " last_used_unix, ended_unix FROM sessions"
+                                     " WHERE token_hash = ?");
+    if (!st)
         goto out;
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
+    enum db_status rc = db_bind_text(st, 1, hash, -1);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    if (rc == DB_DONE) {
         ss = AUTH_SESSION_UNKNOWN;
         goto out;
     }
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         goto out;
-    long long id = sqlite3_column_int64(st, 0);
-    long long dev = sqlite3_column_int64(st, 1);
-    long long res = sqlite3_column_int64(st, 2);
-    long long created = sqlite3_column_int64(st, 3);
-    long long last = sqlite3_column_int64(st, 4);
-    int ended = sqlite3_column_type(st, 5) != SQLITE_NULL;
-    sqlite3_finalize(st);
+    long long id = db_col_int64(st, 0);
+    long long dev = db_col_int64(st, 1);
+    long long res = db_col_int64(st, 2);
+    long long created = db_col_int64(st, 3);
+    long long last = db_col_int64(st, 4);
+    int ended = !db_col_is_null(st, 5);
+    db_stmt_done(st);
     st = NULL;
     if (ended) {
         ss = AUTH_SESSION_UNKNOWN;
@@ -148,17 +145,20 @@ enum auth_session_status auth_session_use(struct db *dbh, const char *token, lon
         ss = AUTH_SESSION_EXPIRED;
         goto out;
     }
-    if (sqlite3_prepare_v2(db, "UPDATE sessions SET last_used_unix = ? WHERE id = ?", -1, &st,
-                           NULL) != SQLITE_OK)
+    st = db_stmt(db, "UPDATE sessions SET last_used_unix = ? WHERE id = ?");
+    if (!st)
         goto out;
-    sqlite3_bind_int64(st, 1, (long long)now);
-    sqlite3_bind_int64(st, 2, id);
-    if (sqlite3_step(st) != SQLITE_DONE)
+    rc = db_bind_int64(st, 1, (long long)now);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, 2, id);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    if (rc != DB_DONE)
         goto out;
     *resident_id = res;
     *session_id = id;
     ss = AUTH_SESSION_OK;
 out:
-    sqlite3_finalize(st);
+    db_stmt_done(st);
     return ss;
 }

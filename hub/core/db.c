@@ -97,6 +97,11 @@ enum db_status db_reconnect(struct db *db)
     return db->ops->reconnect(db);
 }
 
+int db_connected(const struct db *db)
+{
+    return !db->ops->connected || db->ops->connected(db);
+}
+
 enum db_status db_exec(struct db *db, const char *sql)
 {
     return db->ops->exec(db, sql);

@@ -96,6 +96,9 @@ const char *db_errmsg(const struct db *db);
 /* After DB_ERR_LOST: opens the connection again (cached statements are prepared again by
  * the backend as they are used). DB_OK at once on SQLite. */
 __attribute__((warn_unused_result)) enum db_status db_reconnect(struct db *db);
+/* 0 once the handle knows its connection is gone (a call answered DB_ERR_LOST and no
+ * db_reconnect() has worked since), else 1. No round trip; always 1 on SQLite. */
+int db_connected(const struct db *db);
 
 /* Runs SQL without parameters or result rows (may hold several statements separated by
  * semicolons). */

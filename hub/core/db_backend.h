@@ -26,6 +26,7 @@ struct db_ops {
     enum db_dialect dialect;
     void (*close)(struct db *db);
     enum db_status (*reconnect)(struct db *db);
+    int (*connected)(const struct db *db); /* NULL: always connected */
     enum db_status (*exec)(struct db *db, const char *sql);
     enum db_status (*prepare)(struct db *db, const char *sql, struct db_stmt **out);
     void (*finalize)(struct db_stmt *st);

@@ -38,6 +38,7 @@ struct pg_db {
     unsigned long long gen; /* bumped by every (re)connect */
     unsigned long long seq; /* statement names on this handle */
     int64_t changes;
+    int broken; /* a call answered DB_ERR_LOST; cleared by the next connect that works */
 };
 
 struct pg_stmt {
@@ -90,19 +91,27 @@ static enum db_status fail(struct db *db, const PGresult *res)
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
         n--;
+    if (st == DB_ERR_LOST)
+        d->broken = 1;
     return db_set_err(db, st, "%.*s", (int)n, msg);
 }
 
 /* The connection is gone: say so without a round trip. */
 static enum db_status lost(struct db *db)
 {
+    pg(db)->broken = 1;
     return db_set_err(db, DB_ERR_LOST, "the connection to PostgreSQL was lost: %s",
                       PQerrorMessage(pg(db)->conn));
 }
 
-static int conn_ok(struct db *db)
+static int conn_ok(const struct db *db)
 {
-    return PQstatus(pg(db)->conn) == CONNECTION_OK;
+    return PQstatus(((const struct pg_db *)db)->conn) == CONNECTION_OK;
+}
+
+static int pg_connected(const struct db *db)
+{
+    return conn_ok(db) && !((const struct pg_db *)db)->broken;
 }
 
 /* Runs sql (no parameters, no rows wanted). */
@@ -152,6 +161,7 @@ static enum db_status connect_now(struct pg_db *d, char *err, size_t errcap)
         db_set_err(&d->base, DB_ERR_LOST, "%s", err);
         return DB_ERR_LOST;
     }
+    d->broken = 0;
     PQsetNoticeReceiver(d->conn, on_notice, NULL);
     /* Acknowledged means flushed to the server's disk, whatever the server's default. */
     enum db_status st = run(&d->base, d->readonly ? "SET synchronous_commit = on;"
@@ -570,6 +580,7 @@ static const struct db_ops pg_ops = {
     .dialect = DB_POSTGRES,
     .close = pg_close,
     .reconnect = pg_reconnect,
+    .connected = pg_connected,
     .exec = pg_exec,
     .prepare = pg_prepare,
     .finalize = pg_finalize,

@@ -3,7 +3,6 @@
  * must stay readable enough to audit by eye.
  */
 #include "gate.h"
-#include "db_sqlite.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,51 +21,62 @@ const char *gate_decision_str(enum gate_decision d)
     return "unknown";
 }
 
-/* Runs a query with numbered parameters ?1..?5 (1, 3, 4 text; 2, 5 integers); returns 1 if it
- * yields a row, 0 if not, -1 on error. out gets column 0 as text. */
-static int one_row(sqlite3 *db, const char *sql, const char *t1, long long i2, const char *t3,
-                   const char *t4, long long i5, char *out, size_t outcap)
+/* Steps a cached statement whose binds gave `bound`: 1 with column 0 as text in out when
+ * it yields a row, 0 when not, -1 on error. Gives the statement back. */
+static int first_row(struct db_stmt *st, enum db_status bound, char *out, size_t outcap)
 {
-    sqlite3_stmt *st = NULL;
     int r = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    int n = sqlite3_bind_parameter_count(st);
-    if (n >= 1)
-        sqlite3_bind_text(st, 1, t1, -1, SQLITE_STATIC);
-    if (n >= 2)
-        sqlite3_bind_int64(st, 2, i2);
-    if (n >= 3)
-        sqlite3_bind_text(st, 3, t3, -1, SQLITE_STATIC);
-    if (n >= 4)
-        sqlite3_bind_text(st, 4, t4, -1, SQLITE_STATIC);
-    if (n >= 5)
-        sqlite3_bind_int64(st, 5, i5);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        const unsigned char *t = sqlite3_column_text(st, 0);
-        snprintf(out, outcap, "%s", t ? (const char *)t : "");
+    enum db_status rc = bound == DB_OK ? db_step(st) : bound;
+    if (rc == DB_ROW) {
+        const char *t = db_col_text(st, 0);
+        snprintf(out, outcap, "%s", t ? t : "");
         r = 1;
-    } else if (rc == SQLITE_DONE) {
+    } else if (rc == DB_DONE) {
         r = 0;
     }
-out:
-    sqlite3_finalize(st);
+    db_stmt_done(st);
     return r;
 }
 
-static enum gate_decision consent(sqlite3 *db, const char *kind, long long id, long long resident,
+/* 1 when family member `family` is linked to resident, 0 when not, -1 on error. */
+static int linked(struct db *db, long long family, long long resident)
+{
+    char dummy[8];
+    struct db_stmt *st =
+        db_stmt(db, "SELECT 1 FROM family_links WHERE family_id = ? AND resident_id = ?");
+    if (!st)
+        return -1;
+    enum db_status b = db_bind_int64(st, 1, family);
+    if (b == DB_OK)
+        b = db_bind_int64(st, 2, resident);
+    return first_row(st, b, dummy, sizeof dummy);
+}
+
+static enum gate_decision consent(struct db *db, const char *kind, long long id, long long resident,
                                   const char *data_kind, const char *purpose, char *basis,
                                   size_t cap)
 {
     char cid[32];
     /* "checkups:<source>" is also covered by a consent for all checkups ("checkups"). */
-    int r = one_row(db,
-                    "SELECT id FROM consents WHERE recipient_kind = ?1 AND recipient_id = ?2"
-                    " AND (data_kind = ?3 OR (?3 LIKE 'checkups:%' AND data_kind = 'checkups'))"
-                    " AND purpose = ?4 AND resident_id = ?5"
-                    " AND revoked_unix IS NULL ORDER BY id DESC LIMIT 1",
-                    kind, id, data_kind, purpose, resident, cid, sizeof cid);
+    struct db_stmt *st =
+        db_stmt(db, "SELECT id FROM consents WHERE recipient_kind = ? AND recipient_id = ?"
+                    " AND (data_kind = ? OR (? LIKE 'checkups:%' AND data_kind = 'checkups'))"
+                    " AND purpose = ? AND resident_id = ?"
+                    " AND revoked_unix IS NULL ORDER BY id DESC LIMIT 1");
+    if (!st)
+        return GATE_ERROR;
+    enum db_status b = db_bind_text(st, 1, kind, -1);
+    if (b == DB_OK)
+        b = db_bind_int64(st, 2, id);
+    if (b == DB_OK)
+        b = db_bind_text(st, 3, data_kind, -1);
+    if (b == DB_OK)
+        b = db_bind_text(st, 4, data_kind, -1);
+    if (b == DB_OK)
+        b = db_bind_text(st, 5, purpose, -1);
+    if (b == DB_OK)
+        b = db_bind_int64(st, 6, resident);
+    int r = first_row(st, b, cid, sizeof cid);
     if (r < 0)
         return GATE_ERROR;
     if (r == 0)
@@ -75,11 +85,25 @@ static enum gate_decision consent(sqlite3 *db, const char *kind, long long id, l
     return GATE_ALLOW;
 }
 
-enum gate_decision gate_check(struct db *dbh, const struct auth_principal *who,
+/* The legal basis letting staff receive data_kind for purpose: 1 with its name, 0 none,
+ * -1 on error. */
+static int staff_basis(struct db *db, const char *data_kind, const char *purpose, char *name,
+                       size_t cap)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT name FROM legal_bases WHERE recipient_kind = 'staff'"
+                                     " AND data_kind = ? AND purpose = ? ORDER BY name LIMIT 1");
+    if (!st)
+        return -1;
+    enum db_status b = db_bind_text(st, 1, data_kind, -1);
+    if (b == DB_OK)
+        b = db_bind_text(st, 2, purpose, -1);
+    return first_row(st, b, name, cap);
+}
+
+enum gate_decision gate_check(struct db *db, const struct auth_principal *who,
                               long long session_resident, long long resident, const char *data_kind,
                               const char *purpose, char basis[GATE_BASIS_MAX])
 {
-    sqlite3 *db = db_sqlite_handle(dbh);
     basis[0] = '\0';
     if (resident <= 0)
         return GATE_DENY;
@@ -109,22 +133,16 @@ enum gate_decision gate_check(struct db *dbh, const struct auth_principal *who,
         }
         return GATE_DENY;
     case AUTH_FAMILY: {
-        char dummy[8];
-        int linked =
-            one_row(db, "SELECT 1 FROM family_links WHERE family_id = ?2 AND resident_id = ?5",
-                    NULL, who->id, NULL, NULL, resident, dummy, sizeof dummy);
-        if (linked < 0)
+        int l = linked(db, who->id, resident);
+        if (l < 0)
             return GATE_ERROR;
-        if (!linked)
+        if (!l)
             return GATE_DENY;
         return consent(db, "family", who->id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
     }
     case AUTH_STAFF: {
         char name[48];
-        int r = one_row(db,
-                        "SELECT name FROM legal_bases WHERE recipient_kind = ?1"
-                        " AND data_kind = ?3 AND purpose = ?4 ORDER BY name LIMIT 1",
-                        "staff", who->id, data_kind, purpose, 0, name, sizeof name);
+        int r = staff_basis(db, data_kind, purpose, name, sizeof name);
         if (r < 0)
             return GATE_ERROR;
         if (r == 1) {
@@ -141,22 +159,18 @@ enum gate_decision gate_check(struct db *dbh, const struct auth_principal *who,
     return GATE_DENY;
 }
 
-enum gate_decision gate_recipient(struct db *dbh, const char *kind, long long id,
-                                  long long resident, const char *data_kind, const char *purpose,
+enum gate_decision gate_recipient(struct db *db, const char *kind, long long id, long long resident,
+                                  const char *data_kind, const char *purpose,
                                   char basis[GATE_BASIS_MAX])
 {
-    sqlite3 *db = db_sqlite_handle(dbh);
     basis[0] = '\0';
     if (resident <= 0 || id <= 0)
         return GATE_DENY;
     if (strcmp(kind, "family") == 0) {
-        char dummy[8];
-        int linked =
-            one_row(db, "SELECT 1 FROM family_links WHERE family_id = ?2 AND resident_id = ?5",
-                    NULL, id, NULL, NULL, resident, dummy, sizeof dummy);
-        if (linked < 0)
+        int l = linked(db, id, resident);
+        if (l < 0)
             return GATE_ERROR;
-        if (!linked)
+        if (!l)
             return GATE_DENY;
         return consent(db, "family", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
     }

@@ -4,6 +4,7 @@
  * be restarted by a concurrent write (a stepwise copy from another connection would be).
  */
 #include "hubbackup.h"
+#include "db_sqlite.h"
 #include "audit.h"
 #include "hubdb.h"
 
@@ -112,9 +113,22 @@ out:
     return rc;
 }
 
-int hubbackup_write(sqlite3 *src, const char *path, long long *records, char *err, size_t errcap)
+/* The SQLite connection under db, or NULL after saying in err what to use instead. */
+static sqlite3 *sqlite_only(struct db *db, char *err, size_t errcap)
 {
-    if (write_new(src, path, err, errcap) != 0)
+    sqlite3 *conn = db_sqlite_handle(db);
+    if (!conn)
+        snprintf(err, errcap,
+                 "backup and restore copy a SQLite file; on PostgreSQL use its own tools "
+                 "(pg_dump and pg_restore, or pg_basebackup with WAL archiving), then "
+                 "\"hubctl audit-verify\" (docs/operations.md)");
+    return conn;
+}
+
+int hubbackup_write(struct db *db, const char *path, long long *records, char *err, size_t errcap)
+{
+    sqlite3 *src = sqlite_only(db, err, errcap);
+    if (!src || write_new(src, path, err, errcap) != 0)
         return -1;
     sqlite3 *copy = open_checked(path, records, err, errcap);
     if (!copy) {
@@ -125,11 +139,14 @@ int hubbackup_write(sqlite3 *src, const char *path, long long *records, char *er
     return 0;
 }
 
-int hubbackup_restore(sqlite3 *dst, const char *path, const char *keep_path, long long *records,
+int hubbackup_restore(struct db *db, const char *path, const char *keep_path, long long *records,
                       char *err, size_t errcap)
 {
     long long n = 0;
     int rc = -1;
+    sqlite3 *dst = sqlite_only(db, err, errcap);
+    if (!dst)
+        return -1;
     sqlite3 *src = open_checked(path, &n, err, errcap);
     if (!src)
         return -1;

@@ -190,11 +190,10 @@ enum hubdb_status hubdb_open(const char *path, int create, sqlite3 **out, char *
     enum hubdb_status st = HUBDB_ERR_OPEN;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     *out = NULL;
-    /* core/db_pg.c exists, but these callers still speak sqlite3 (and the URL may hold a
-     * password, so it is not repeated). */
+    /* These callers speak sqlite3 (the URL may hold a password, so it is not repeated). */
     if (db_target_is_postgres(path)) {
         snprintf(err, errcap,
-                 "this hub cannot use a PostgreSQL database yet: give --db a "
+                 "this works only on a SQLite file, not on a PostgreSQL database: give --db a "
                  "SQLite file");
         goto out;
     }
@@ -396,6 +395,9 @@ enum hubdb_status hubdb_open_db(const char *target, int create, struct db **out,
 {
     sqlite3 *conn = NULL;
     *out = NULL;
+    if (db_target_is_postgres(target))
+        return db_open(target, DB_OPEN_CREATE, out, err, errcap) == DB_OK ? HUBDB_OK
+                                                                          : HUBDB_ERR_OPEN;
     enum hubdb_status st = hubdb_open(target, create, &conn, err, errcap);
     if (st != HUBDB_OK)
         return st;
@@ -449,8 +451,21 @@ struct db *hubdb_pool_get(struct hubdb_pool *p)
     if (p->n_idle > 0)
         h = p->idle[--p->n_idle];
     pthread_mutex_unlock(&p->mu);
+    /* A PostgreSQL handle that lost its server (restart, failover) connects again here,
+     * once; when that fails too the request is answered 503 and the handle dropped. */
+    if (h && !db_connected(h) && db_reconnect(h) != DB_OK) {
+        fprintf(stderr, "hub: cannot reconnect a read handle: %s\n", db_errmsg(h));
+        hubdb_db_close(h);
+        return NULL;
+    }
     if (h)
         return h;
+    if (db_target_is_postgres(p->path)) {
+        char err[512];
+        if (db_open(p->path, DB_OPEN_READONLY, &h, err, sizeof err) != DB_OK)
+            fprintf(stderr, "hub: cannot open a read connection: %s\n", err);
+        return h;
+    }
     if (sqlite3_open_v2(p->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
         SQLITE_OK) {
         fprintf(stderr, "hub: cannot open a read connection: %s\n",

@@ -3,7 +3,6 @@
  * connection) and the idempotency table (see idem.h).
  */
 #include "idem.h"
-#include "db_sqlite.h"
 #include "hubdb.h"
 
 #include <pthread.h>
@@ -76,53 +75,58 @@ void idem_release(struct idem *s, const char *principal, const char *key)
     pthread_mutex_unlock(&s->mu);
 }
 
-enum idem_lookup idem_lookup(struct db *dbh, const char *principal, const char *key,
+enum idem_lookup idem_lookup(struct db *db, const char *principal, const char *key,
                              const char *body_hash, int *status, char **response)
 {
-    sqlite3 *db = db_sqlite_handle(dbh);
-    sqlite3_stmt *st = NULL;
     enum idem_lookup r = IDEM_ERROR;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT body_hash, status, response FROM idempotency"
-                           " WHERE principal = ? AND key = ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    struct db_stmt *st = db_stmt(db, "SELECT body_hash, status, response FROM idempotency"
+                                     " WHERE principal = ? AND key = ?");
+    if (!st)
         goto out;
-    sqlite3_bind_text(st, 1, principal, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
+    enum db_status rc = db_bind_text(st, 1, principal, -1);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 2, key, -1);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    if (rc == DB_DONE) {
         r = IDEM_NEW;
         goto out;
     }
-    if (rc != SQLITE_ROW)
+    if (rc != DB_ROW)
         goto out;
-    if (strcmp((const char *)sqlite3_column_text(st, 0), body_hash) != 0) {
+    const char *h = db_col_text(st, 0), *resp = db_col_text(st, 2);
+    if (!h || strcmp(h, body_hash) != 0) {
         r = IDEM_MISMATCH;
         goto out;
     }
-    *status = sqlite3_column_int(st, 1);
-    *response = strdup((const char *)sqlite3_column_text(st, 2));
+    *status = (int)db_col_int64(st, 1);
+    *response = strdup(resp ? resp : "");
     r = *response ? IDEM_REPLAY : IDEM_ERROR;
 out:
-    sqlite3_finalize(st);
+    db_stmt_done(st);
     return r;
 }
 
-int idem_store(struct db *dbh, const char *principal, const char *key, const char *body_hash,
+int idem_store(struct db *db, const char *principal, const char *key, const char *body_hash,
                int status, const char *response, time_t now)
 {
-    sqlite3 *db = db_sqlite_handle(dbh);
-    sqlite3_stmt *st = hubdb_stmt(db, "INSERT INTO idempotency(principal, key, body_hash, status,"
-                                      " response, created_unix) VALUES(?,?,?,?,?,?)");
+    struct db_stmt *st = db_stmt(db, "INSERT INTO idempotency(principal, key, body_hash, status,"
+                                     " response, created_unix) VALUES(?,?,?,?,?,?)");
     if (!st)
         return SQLITE_ERROR;
-    sqlite3_bind_text(st, 1, principal, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, body_hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, status);
-    sqlite3_bind_text(st, 5, response, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, (long long)now);
-    int rc = sqlite3_step(st);
-    hubdb_stmt_done(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
+    enum db_status rc = db_bind_text(st, 1, principal, -1);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 2, key, -1);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 3, body_hash, -1);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, 4, status);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 5, response, -1);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, 6, (long long)now);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    db_stmt_done(st);
+    return rc == DB_DONE ? SQLITE_OK : SQLITE_ERROR;
 }

@@ -48,7 +48,14 @@ struct writer {
     int chain_soon;    /* PostgreSQL: the last pass may have left records (writer thread) */
     long wd_ms;        /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
     long long wd_last; /* monotonic ms of the last feed (writer thread only) */
+    /* Writer thread only: the connection is lost; when to try again and the next wait. */
+    int lost;
+    long long retry_at_ms;
+    long backoff_ms;
 };
+
+#define BACKOFF_FIRST_MS 50
+#define BACKOFF_MAX_MS   2000
 
 const char *writer_status_str(enum writer_status s)
 {
@@ -61,8 +68,51 @@ const char *writer_status_str(enum writer_status s)
         return "commit failed";
     case WRITER_STOPPED:
         return "writer stopped";
+    case WRITER_UNAVAILABLE:
+        return "database unavailable";
     }
     return "unknown";
+}
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Notes a failure st of the writer's own handle: DB_ERR_LOST (or a handle that knows its
+ * connection is gone) marks it lost, to be connected again before the next batch. */
+static void note_failure(struct writer *w, enum db_status st)
+{
+    if (w->lost || (st != DB_ERR_LOST && db_connected(w->db)))
+        return;
+    w->lost = 1;
+    w->backoff_ms = 0;
+    w->retry_at_ms = now_ms();
+    fprintf(stderr, "hub: lost the database connection (%s); answering 503 until it is back\n",
+            db_errmsg(w->db));
+}
+
+/* 1 when the handle is usable: not lost, or connected again now. Tries at most once per
+ * back-off step, so a database that stays away costs no more than that. */
+static int usable(struct writer *w)
+{
+    if (!w->lost)
+        return 1;
+    long long now = now_ms();
+    if (now < w->retry_at_ms)
+        return 0;
+    if (db_reconnect(w->db) == DB_OK) {
+        w->lost = 0;
+        fprintf(stderr, "hub: database connection is back\n");
+        return 1;
+    }
+    w->backoff_ms = w->backoff_ms ? w->backoff_ms * 2 : BACKOFF_FIRST_MS;
+    if (w->backoff_ms > BACKOFF_MAX_MS)
+        w->backoff_ms = BACKOFF_MAX_MS;
+    w->retry_at_ms = now + w->backoff_ms;
+    return 0;
 }
 
 /* PostgreSQL: one sequencer pass (audit.h), after a commit, at start and on the tick.
@@ -70,41 +120,49 @@ const char *writer_status_str(enum writer_status s)
  * process's newest records, so the next pass comes soon. */
 static void chain(struct writer *w)
 {
-    if (db_dialect(w->db) != DB_POSTGRES)
+    if (db_dialect(w->db) != DB_POSTGRES || w->lost)
         return;
     long n = 0;
     enum db_status rc = audit_chain_db(w->db, AUDIT_CHAIN_MAX, &n);
     if (rc != DB_OK && rc != DB_ERR_BUSY)
         fprintf(stderr, "hub: audit chaining failed: %s\n", db_errmsg(w->db));
+    note_failure(w, rc);
     w->chain_soon = rc != DB_OK || n == AUDIT_CHAIN_MAX;
 }
 
 static void checkpoint(struct writer *w)
 {
-    if (!w->key || w->since_cp == 0)
+    if (!w->key || w->since_cp == 0 || !usable(w))
         return;
     long long chained = 0;
     /* A checkpoint covers the chained records: chain what is stored first. */
     if (db_dialect(w->db) == DB_POSTGRES)
         (void)audit_chain_all_db(w->db, &chained);
-    if (db_begin(w->db) != DB_OK)
+    enum db_status st = db_begin(w->db);
+    if (st != DB_OK)
         goto fail;
-    if (audit_checkpoint_db(w->db, w->key, hubclock_now()) != DB_OK || db_commit(w->db) != DB_OK) {
+    st = audit_checkpoint_db(w->db, w->key, hubclock_now());
+    if (st != DB_OK) {
         db_rollback(w->db);
         goto fail;
     }
+    st = db_commit(w->db);
+    if (st != DB_OK)
+        goto fail;
     w->since_cp = 0;
     w->last_cp = time(NULL);
     return;
 fail:
     fprintf(stderr, "hub: audit checkpoint failed: %s\n", db_errmsg(w->db));
+    note_failure(w, st);
 }
 
 /* Runs one batch; called without the lock. 1 when it committed. */
 static int run_batch(struct writer *w, struct job *batch)
 {
-    int ok = db_begin(w->db) == DB_OK;
-    if (!ok)
+    enum db_status st = usable(w) ? db_begin(w->db) : DB_ERR_LOST;
+    int ok = st == DB_OK;
+    if (!ok && !w->lost)
         fprintf(stderr, "hub: cannot begin a write transaction: %s\n", db_errmsg(w->db));
     long n_ok = 0;
     for (struct job *j = batch; j; j = j->next) {
@@ -112,27 +170,36 @@ static int run_batch(struct writer *w, struct job *batch)
             j->status = WRITER_COMMIT_FAILED;
             continue;
         }
-        if (db_savepoint(w->db, "job") != DB_OK) {
+        st = db_savepoint(w->db, "job");
+        if (st != DB_OK) {
             j->status = WRITER_COMMIT_FAILED;
             continue;
         }
         if (j->fn(w->db, j->arg) != 0) {
             j->status = WRITER_JOB_FAILED;
             db_rollback_to(w->db, "job"); /* also releases it */
-        } else if (db_release(w->db, "job") != DB_OK) {
+        } else if ((st = db_release(w->db, "job")) != DB_OK) {
             j->status = WRITER_COMMIT_FAILED;
         } else {
             j->status = WRITER_OK;
             n_ok++;
         }
     }
-    if (ok && db_commit(w->db) != DB_OK) {
+    if (ok && (st = db_commit(w->db)) != DB_OK) {
         fprintf(stderr, "hub: commit failed: %s\n", db_errmsg(w->db));
         ok = 0;
         for (struct job *j = batch; j; j = j->next)
             if (j->status == WRITER_OK)
                 j->status = WRITER_COMMIT_FAILED;
     }
+    if (!ok) {
+        db_rollback(w->db);
+        note_failure(w, st);
+    }
+    /* Without the database nothing of the batch exists, whatever each job said (a job
+     * that failed may have failed for the lost connection): all of it is retried. */
+    for (struct job *j = batch; j && w->lost; j = j->next)
+        j->status = WRITER_UNAVAILABLE;
     if (ok) {
         w->since_cp += n_ok;
         w->jobs += (unsigned long long)n_ok;
@@ -145,18 +212,21 @@ static int run_batch(struct writer *w, struct job *batch)
  * transaction: no page written, no fsync). */
 static int probe(struct writer *w)
 {
-    if (db_begin(w->db) != DB_OK)
+    if (!usable(w))
         return 0;
-    return db_commit(w->db) == DB_OK;
+    enum db_status st = db_begin(w->db);
+    if (st == DB_OK)
+        st = db_commit(w->db);
+    if (st != DB_OK)
+        note_failure(w, st);
+    return st == DB_OK;
 }
 
 /* Feeds systemd's watchdog, at most twice per interval (a busy writer commits far more
  * often than that). */
 static void feed_watchdog(struct writer *w)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    long long now = now_ms();
     if (w->wd_ms <= 0 || now - w->wd_last < w->wd_ms / 2)
         return;
     w->wd_last = now;

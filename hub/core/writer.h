@@ -8,11 +8,18 @@
  * wakes all their threads. One fsync thus acknowledges a whole batch: that is how the
  * hub reaches thousands of durable check-ins per second on one disk.
  *
- * A job must only touch the database through the connection it is given, must not block,
+ * A job must only touch the database through the handle it is given, must not block,
  * and writes its answer into its own argument. After the batch commits the writer may
  * also append a signed audit checkpoint (audit.h). On PostgreSQL it also runs the audit
  * chain's sequencer (audit_chain_db()) after each batch's answers, at start and about
  * once a second when idle, so records this or any other process stored are chained.
+ *
+ * Losing the database (PostgreSQL restarted, failed over, network cut: DB_ERR_LOST) fails
+ * the whole batch with WRITER_UNAVAILABLE, including a COMMIT whose answer was lost (it is
+ * never taken as done, so nothing is acknowledged that may not have committed; a client
+ * retrying with its Idempotency-Key gets the first answer if it had). The writer then
+ * connects again before the next batch, with a back-off from 100 ms doubling to 2 s while
+ * it fails; meanwhile every job is answered WRITER_UNAVAILABLE at once without running.
  */
 #ifndef HUB_WRITER_H
 #define HUB_WRITER_H
@@ -26,6 +33,8 @@ enum writer_status {
     WRITER_JOB_FAILED,    /* the job returned non-zero; its changes were rolled back */
     WRITER_COMMIT_FAILED, /* the batch could not be committed; nothing of it was kept */
     WRITER_STOPPED,       /* the writer is shutting down; the job did not run */
+    WRITER_UNAVAILABLE,   /* the database cannot be reached (connection lost, reconnecting):
+                           * nothing of the batch was kept; answer 503, the client retries */
 };
 const char *writer_status_str(enum writer_status s);
 

@@ -30,6 +30,10 @@ void hutil_write_failed(struct hreq *r, enum writer_status ws)
 {
     if (ws == WRITER_STOPPED)
         hreq_error(r, 503, "unavailable", "The hub is shutting down; try again in a minute.");
+    else if (ws == WRITER_UNAVAILABLE)
+        hreq_error(r, 503, "unavailable",
+                   "The hub cannot reach its database right now, so nothing was stored or "
+                   "released; try again in a moment (with the same Idempotency-Key).");
     else
         hreq_error(r, 500, "not_stored",
                    "The hub could not record this request (its database or audit log refused "

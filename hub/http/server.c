@@ -517,8 +517,12 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
-    s->hub.pusher = pusher_start(cfg->db_path, cfg->push_poll_ms, err, errcap);
-    if (!s->hub.pusher)
+    /* The push worker (hub/webhook, the orders library) still speaks SQLite only: on
+     * PostgreSQL deliveries wait in their table (operators can still pull them). */
+    if (db_target_is_postgres(cfg->db_path))
+        fprintf(stderr, "hub: webhook deliveries are not pushed on PostgreSQL yet; operators "
+                        "pull them\n");
+    else if (!(s->hub.pusher = pusher_start(cfg->db_path, cfg->push_poll_ms, err, errcap)))
         goto fail;
     if (s->tick_seconds > 0) {
         if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0) {
