@@ -248,41 +248,43 @@ static int new_token(const char *prefix, char token[HUBTOKEN_MAX + 1], char hash
  * Runs one statement of sql, binding the arguments described by types, one letter each:
  * 't' text (const char *, NULL binds NULL), 'i' integer (long long), 'z' integer with 0
  * bound as NULL (an optional reference), 'n' the hub clock's now. Returns the result of
- * the step (SQLITE_DONE, SQLITE_ROW or an error); sqlite3_changes() tells what it did.
+ * the step as SQLite names it (SQLITE_DONE, SQLITE_ROW, SQLITE_CONSTRAINT or
+ * SQLITE_ERROR), on either backend; db_changes() tells what it did.
  */
 static int run(struct db *db, const char *sql, const char *types, ...)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
+    struct db_stmt *st = NULL;
     va_list ap;
-    int rc = sqlite3_prepare_v2(conn, sql, -1, &st, NULL);
-    if (rc != SQLITE_OK)
-        return rc;
+    if (db_prepare(db, sql, &st) != DB_OK)
+        return SQLITE_ERROR;
+    enum db_status rc = DB_OK;
     va_start(ap, types);
-    for (int i = 1; types[i - 1]; i++) {
+    for (int i = 1; types[i - 1] && rc == DB_OK; i++) {
         const char *t;
         long long v;
         switch (types[i - 1]) {
         case 't':
             t = va_arg(ap, const char *);
-            if (t)
-                sqlite3_bind_text(st, i, t, -1, SQLITE_TRANSIENT);
+            rc = t ? db_bind_text(st, i, t, -1) : db_bind_null(st, i);
             break;
         case 'i':
         case 'z':
             v = va_arg(ap, long long);
-            if (v || types[i - 1] == 'i')
-                sqlite3_bind_int64(st, i, v);
+            rc = v || types[i - 1] == 'i' ? db_bind_int64(st, i, v) : db_bind_null(st, i);
             break;
         case 'n':
-            sqlite3_bind_int64(st, i, (long long)hubclock_now());
+            rc = db_bind_int64(st, i, (long long)hubclock_now());
             break;
         }
     }
     va_end(ap);
-    rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    return rc;
+    if (rc == DB_OK)
+        rc = db_step(st);
+    db_finalize(st);
+    return rc == DB_DONE             ? SQLITE_DONE
+           : rc == DB_ROW            ? SQLITE_ROW
+           : rc == DB_ERR_CONSTRAINT ? SQLITE_CONSTRAINT
+                                     : SQLITE_ERROR;
 }
 
 static int begin(struct db *db)

@@ -54,7 +54,7 @@ struct writer {
     long backoff_ms;
 };
 
-#define BACKOFF_FIRST_MS 50
+#define BACKOFF_FIRST_MS 100
 #define BACKOFF_MAX_MS   2000
 
 const char *writer_status_str(enum writer_status s)

@@ -152,6 +152,9 @@ static int send_answer(struct MHD_Connection *c, struct hreq *r)
     static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
     struct MHD_Response *resp;
     int status = r->status ? r->status : 500;
+    /* A 503 "unavailable" is a moment's outage (database reconnecting, shutting down,
+     * busy): nothing was kept, the client retries the same request shortly. */
+    int retry = status == 503 && r->resp && strstr(r->resp, "\"code\":\"unavailable\"");
     if (r->resp) {
         resp = MHD_create_response_from_buffer(strlen(r->resp), r->resp, MHD_RESPMEM_MUST_FREE);
         if (resp)
@@ -165,6 +168,8 @@ static int send_answer(struct MHD_Connection *c, struct hreq *r)
     MHD_add_response_header(resp, "Content-Type", "application/json");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    if (retry)
+        MHD_add_response_header(resp, "Retry-After", "1");
     int ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;

@@ -8,15 +8,16 @@
  */
 #include "hubtest.h"
 #include "b64.h"
+#include "db.h"
 #include "test.h"
 
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,13 +25,49 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+/*
+ * The test's own database on the PostgreSQL server whose `postgres` database admin names
+ * (a URL without quotes or spaces: it goes into shell commands quoted): created empty,
+ * named after the test's folder, and written into t->db. 0, or -1 with a message.
+ */
+static int pg_new_db(struct hubtest *t, const char *admin)
+{
+    static int n;
+    char name[64], sql[96], err[512];
+    const char *q = strstr(admin, "/postgres?");
+    int len = snprintf(name, sizeof name, "hubtest_%d_%d_%s", (int)getpid(), n++,
+                       t->dir + strlen("/tmp/hubtest."));
+    for (int i = 0; i < len; i++)
+        name[i] = (char)tolower((unsigned char)name[i]);
+    struct db *a = NULL;
+    if (!q || strpbrk(admin, "' ") || db_open(admin, 0, &a, err, sizeof err) != DB_OK) {
+        fprintf(stderr, "hubtest: cannot use the PostgreSQL server %s: %s\n", admin,
+                q ? err : "not a .../postgres?... URL");
+        return -1;
+    }
+    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
+    enum db_status st = db_exec(a, sql);
+    if (st != DB_OK)
+        fprintf(stderr, "hubtest: %s: %s\n", sql, db_errmsg(a));
+    db_close(a);
+    int w = snprintf(t->db, sizeof t->db, "%.*s/%s%s", (int)(q - admin), admin, name,
+                     q + strlen("/postgres"));
+    return st == DB_OK && w > 0 && (size_t)w < sizeof t->db ? 0 : -1;
+}
+
 int ht_init(struct hubtest *t, time_t start)
 {
     memset(t, 0, sizeof *t);
     snprintf(t->dir, sizeof t->dir, "/tmp/hubtest.XXXXXX");
     if (!mkdtemp(t->dir))
         return -1;
-    snprintf(t->db, sizeof t->db, "%s/hub.db", t->dir);
+    const char *admin = getenv("HUB_TEST_PG_ADMIN");
+    if (admin && *admin) {
+        if (pg_new_db(t, admin) != 0)
+            return -1;
+    } else {
+        snprintf(t->db, sizeof t->db, "%s/hub.db", t->dir);
+    }
     snprintf(t->key, sizeof t->key, "%s/hub.key", t->dir);
     snprintf(t->clock, sizeof t->clock, "%s/clock", t->dir);
     ht_set_clock(t, start);
@@ -69,7 +106,8 @@ void ht_set_clock(struct hubtest *t, time_t now)
 int ht_ctl(struct hubtest *t, const char *key, char *out, size_t cap, const char *args)
 {
     char cmd[2048], line[1024];
-    snprintf(cmd, sizeof cmd, "%s --db %s --clock-file %s %s", HUBCTL_PATH, t->db, t->clock, args);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' --clock-file %s %s", HUBCTL_PATH, t->db, t->clock,
+             args);
     FILE *p = popen(cmd, "r");
     if (!p)
         return -1;
@@ -118,7 +156,7 @@ int ht_start(struct hubtest *t, const char *extra)
 {
     char cmd[2048], line[256];
     unsigned port = 0;
-    snprintf(cmd, sizeof cmd, "exec %s --db %s --port 0 --key %s --clock-file %s --tick 0 %s",
+    snprintf(cmd, sizeof cmd, "exec %s --db '%s' --port 0 --key %s --clock-file %s --tick 0 %s",
              HUBD_PATH, t->db, t->key, t->clock, extra ? extra : "");
     t->pid = ht_spawn(cmd, line, sizeof line);
     if (t->pid <= 0 || sscanf(line, "listening on 127.0.0.1:%u", &port) != 1) {
@@ -390,33 +428,43 @@ int ht_refused(struct hubtest *t, const char *method, const char *path, const ch
     return ok;
 }
 
+int ht_on_postgres(const struct hubtest *t)
+{
+    return db_target_is_postgres(t->db);
+}
+
+/* A handle on the test's database, or NULL after a message. */
+static struct db *open_db(struct hubtest *t)
+{
+    char err[512];
+    struct db *db = NULL;
+    if (db_open(t->db, 0, &db, err, sizeof err) != DB_OK)
+        fprintf(stderr, "hubtest: %s\n", err);
+    return db;
+}
+
 long long ht_sql_int(struct hubtest *t, const char *sql)
 {
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
+    struct db *db = open_db(t);
+    struct db_stmt *st = NULL;
     long long v = -1;
-    if (sqlite3_open_v2(t->db, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 10000);
-        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
-            sqlite3_step(st) == SQLITE_ROW)
-            v = sqlite3_column_int64(st, 0);
-    }
-    sqlite3_finalize(st);
-    sqlite3_close_v2(db);
+    if (db && db_prepare(db, sql, &st) == DB_OK && db_step(st) == DB_ROW)
+        v = db_col_int64(st, 0);
+    db_finalize(st);
+    db_close(db);
     return v;
 }
 
 int ht_sql_exec(struct hubtest *t, const char *sql)
 {
-    sqlite3 *db = NULL;
+    struct db *db = open_db(t);
     int rc = -1;
-    if (sqlite3_open_v2(t->db, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
-        sqlite3_busy_timeout(db, 10000);
-        rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    if (db) {
+        rc = db_exec(db, sql) == DB_OK ? 0 : -1;
         if (rc)
-            fprintf(stderr, "hubtest: sql failed: %s\n", sqlite3_errmsg(db));
+            fprintf(stderr, "hubtest: sql failed: %s\n", db_errmsg(db));
     }
-    sqlite3_close_v2(db);
+    db_close(db);
     return rc;
 }
 

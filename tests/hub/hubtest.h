@@ -3,6 +3,11 @@
  * with its own database, hub key and clock file, runs the real hubctl to enrol people,
  * starts the real hubd on 127.0.0.1 with an ephemeral port, and talks HTTP to it with
  * libcurl. Paths of the binaries come from the build (HUBD_PATH, HUBCTL_PATH).
+ *
+ * Backend: by default the database is a SQLite file in the temp directory. With
+ * HUB_TEST_PG_ADMIN set (tests/pg/pgrun sets it: the URL of a private PostgreSQL server's
+ * `postgres` database) each ht_init() creates its own database on that server instead and
+ * hubd and hubctl get its postgresql:// URL; ht_sql_*() speak to either through db.h.
  */
 #ifndef HUBTEST_H
 #define HUBTEST_H
@@ -17,7 +22,7 @@
 
 struct hubtest {
     char dir[64];
-    char db[128];
+    char db[256]; /* a SQLite file path or a postgresql:// URL (quote it in shell commands) */
     char key[128];
     char clock[128];
     pid_t pid;
@@ -109,7 +114,11 @@ int ht_refused(struct hubtest *t, const char *method, const char *path, const ch
 /* Number of records in the audit log. */
 long long ht_audit_count(struct hubtest *t);
 
-/* Result of one SQL query's first column as a number (-1 on error), on the test's DB. */
+/* 1 when the test runs on PostgreSQL (HUB_TEST_PG_ADMIN), 0 on a SQLite file. */
+int ht_on_postgres(const struct hubtest *t);
+
+/* Result of one SQL query's first column as a number (-1 on error), on the test's DB
+ * (SQL both backends understand). */
 long long ht_sql_int(struct hubtest *t, const char *sql);
 /* Runs SQL on the test's DB (changes under the hub's feet, e.g. tampering). 0 = ok. */
 int ht_sql_exec(struct hubtest *t, const char *sql);

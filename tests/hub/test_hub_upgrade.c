@@ -226,7 +226,7 @@ static int env_value(const char *path, const char *name, char *out, size_t cap)
 
 int main(void)
 {
-    char wal[160];
+    char wal[300];
     /* the fixture's clock: the day after it was made, 13:00 JST */
     time_t start = 1763942400 + 86400 + 4 * 3600;
     ht_init(&T, start);
