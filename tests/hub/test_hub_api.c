@@ -4,12 +4,12 @@
  * audited, 401/400/413/403 with JSON errors in words, restart keeps data, Idempotency-Key,
  * health, /v1/me, and a failing audit write that must fail the request.
  */
+#include "db.h"
 #include "hubdb.h"
 #include "hubtest.h"
 #include "test.h"
 
 #include <curl/curl.h>
-#include <sqlite3.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,11 +272,14 @@ static void *inflight_post(void *arg)
 static void t_idempotency_in_flight(void)
 {
     int before = count_checkins();
-    /* Hold SQLite's write lock so the first request to reach the writer waits there,
-     * still holding its key; the other one must get 409 meanwhile. */
-    sqlite3 *lock = NULL;
-    REQUIRE(sqlite3_open(T.db, &lock) == SQLITE_OK);
-    REQUIRE(sqlite3_exec(lock, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK);
+    /* Hold the write lock (SQLite's, or on PostgreSQL a lock on the check-ins) so the first
+     * request to reach the writer waits there, still holding its key; the other one must
+     * get 409 meanwhile. */
+    struct db *lock = NULL;
+    char err[256];
+    REQUIRE(db_open(T.db, 0, &lock, err, sizeof err) == DB_OK);
+    REQUIRE(db_exec(lock, ht_on_postgres(&T) ? "BEGIN; LOCK TABLE checkins IN EXCLUSIVE MODE"
+                                             : "BEGIN IMMEDIATE") == DB_OK);
     struct inflight a = {0}, b = {0};
     pthread_create(&a.th, NULL, inflight_post, &a);
     pthread_create(&b.th, NULL, inflight_post, &b);
@@ -288,8 +291,8 @@ static void t_idempotency_in_flight(void)
         struct timespec ts = {0, 1000 * 1000};
         nanosleep(&ts, NULL);
     }
-    sqlite3_exec(lock, "ROLLBACK", NULL, NULL, NULL);
-    sqlite3_close(lock);
+    db_rollback(lock);
+    db_close(lock);
     pthread_join(a.th, NULL);
     pthread_join(b.th, NULL);
     CHECK_INT_EQ(first, 409);
@@ -315,8 +318,14 @@ static void t_audit_failure_fails_release(void)
 {
     int before = count_checkins();
     long long audit_before = ht_audit_count(&T);
-    REQUIRE(ht_sql_exec(&T, "CREATE TRIGGER test_audit_broken BEFORE INSERT ON audit BEGIN"
-                            " SELECT RAISE(ABORT, 'audit disk full (test)'); END;") == 0);
+    int pg = ht_on_postgres(&T);
+    REQUIRE(ht_sql_exec(&T, pg ? "CREATE FUNCTION test_audit_broken() RETURNS trigger"
+                                 " LANGUAGE plpgsql AS $$ BEGIN"
+                                 " RAISE EXCEPTION 'audit disk full (test)'; END $$;"
+                                 "CREATE TRIGGER test_audit_broken BEFORE INSERT ON audit"
+                                 " FOR EACH ROW EXECUTE FUNCTION test_audit_broken()"
+                               : "CREATE TRIGGER test_audit_broken BEFORE INSERT ON audit BEGIN"
+                                 " SELECT RAISE(ABORT, 'audit disk full (test)'); END;") == 0);
     cJSON *j = NULL;
     char *text = NULL;
     CHECK_INT_EQ(ht_json(&T, "POST", "/v1/checkins", home1, NULL, "{\"answer\":\"genki\"}", &j),
@@ -328,7 +337,9 @@ static void t_audit_failure_fails_release(void)
     CHECK_INT_EQ(ht_req(&T, "GET", path, fam1, NULL, NULL, NULL, 0, &text), 500);
     CHECK(strstr(text, "\"checkins\"") == NULL);
     free(text);
-    REQUIRE(ht_sql_exec(&T, "DROP TRIGGER test_audit_broken") == 0);
+    REQUIRE(ht_sql_exec(&T, pg ? "DROP TRIGGER test_audit_broken ON audit;"
+                                 " DROP FUNCTION test_audit_broken()"
+                               : "DROP TRIGGER test_audit_broken") == 0);
     CHECK_INT_EQ(count_checkins(), before);
     CHECK_INT_EQ(ht_audit_count(&T), audit_before);
     /* And the hub works again afterwards. */
@@ -361,7 +372,7 @@ static void t_restart_keeps_data(void)
 static void t_plain_http_only_on_loopback(void)
 {
     char cmd[512];
-    snprintf(cmd, sizeof cmd, "%s --db %s --listen 0.0.0.0 --port 0 2>&1", HUBD_PATH, T.db);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' --listen 0.0.0.0 --port 0 2>&1", HUBD_PATH, T.db);
     FILE *p = popen(cmd, "r");
     REQUIRE(p != NULL);
     char out[1024] = {0};

@@ -262,7 +262,7 @@ static void t_correction_replaces(void)
 static char *show(long long resident)
 {
     char cmd[768];
-    snprintf(cmd, sizeof cmd, "%s --db %s --clock-file %s checkup-show --resident %lld",
+    snprintf(cmd, sizeof cmd, "%s --db '%s' --clock-file %s checkup-show --resident %lld",
              HUBCTL_PATH, T.db, T.clock, resident);
     FILE *p = popen(cmd, "r");
     if (!p)
