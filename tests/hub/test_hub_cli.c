@@ -163,7 +163,7 @@ static void t_listing_lines(void)
                    "consent-grant --resident 1 --recipient staff:1 --data-kind checkups "
                    "--purpose linkage") == 0);
     long long consent = ht_sql_int(&T, "SELECT MAX(id) FROM consents");
-    snprintf(cmd, sizeof cmd, "%s --db %s consents --resident 1", HUBCTL_PATH, T.db);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' consents --resident 1", HUBCTL_PATH, T.db);
     CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
     CHECK(starts_with(out, "id\tresident\trecipient\tdata\tpurpose\tgranted\tvia\trevoked\n"));
     snprintf(line, sizeof line,
@@ -171,26 +171,26 @@ static void t_listing_lines(void)
              "(hubctl)\t-\n",
              consent);
     CHECK(strstr(out, line) != NULL);
-    snprintf(cmd, sizeof cmd, "%s --db %s consents --resident 2", HUBCTL_PATH, T.db);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' consents --resident 2", HUBCTL_PATH, T.db);
     CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
     CHECK(strstr(out, "staff:1\tcheckups") == NULL);
 
-    snprintf(cmd, sizeof cmd, "%s --db %s alerts --open", HUBCTL_PATH, T.db);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' alerts --open", HUBCTL_PATH, T.db);
     CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
     CHECK(starts_with(out, "id\tresident\tkind\tlevel\traised\tack_by\tack_at\n"));
     CHECK(strstr(out, "\t1\tmissed\tcity\t2026-11-23 03:00:00Z\t-\t-\n") != NULL);
 
-    snprintf(cmd, sizeof cmd, "%s --db %s audit --resident 1 --limit 1", HUBCTL_PATH, T.db);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' audit --resident 1 --limit 1", HUBCTL_PATH, T.db);
     CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
     CHECK(strstr(out, "\t2026-11-23T03:00:00Z\thubctl\tconsent.grant\tok\t1\tcheckups\t"
                       "administration\tlegal:municipal_enrolment\thubctl\thub\t") != NULL);
     CHECK(strchr(strchr(out, '\n') + 1, '\n') == out + strlen(out) - 1); /* one record */
 
-    snprintf(cmd, sizeof cmd, "%s --db %s legal-bases", HUBCTL_PATH, T.db);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' legal-bases", HUBCTL_PATH, T.db);
     CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
     CHECK(strstr(out, "\ndisaster_relief\tstaff\taddress\tevacuation\tDisaster "
                       "Countermeasures Basic Act art. 49-11\n") != NULL);
-    snprintf(cmd, sizeof cmd, "%s --db %s checkins --resident 1", HUBCTL_PATH, T.db);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' checkins --resident 1", HUBCTL_PATH, T.db);
     CHECK_INT_EQ(sh(cmd, out, sizeof out), 0);
     CHECK_STR_EQ(out, "id\tresident\tdevice\tanswer\tat\n");
 }
