@@ -142,8 +142,9 @@ static const char *const migrations[] = {
     /* 10: at most one consent in force per resident, recipient, kind of data and purpose,
      * so that grants from several hubd processes at once cannot record it twice
      * (consents_grant inserts ON CONFLICT with this index). */
-    "CREATE UNIQUE INDEX consents_in_force ON consents(resident_id, recipient_kind,"
-    " recipient_id, data_kind, purpose) WHERE revoked_unix IS NULL;",
+    "CREATE UNIQUE INDEX consents_in_force"
+    " ON consents(resident_id, recipient_kind, recipient_id, data_kind, purpose)"
+    " WHERE revoked_unix IS NULL;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -192,8 +192,9 @@ static const char *const steps[] = {
     "CREATE UNIQUE INDEX audit_seq ON audit(seq);"
     "CREATE INDEX audit_unchained ON audit(id) WHERE seq IS NULL;",
     /* 10 */
-    "CREATE UNIQUE INDEX consents_in_force ON consents(resident_id, recipient_kind,"
-    " recipient_id, data_kind, purpose) WHERE revoked_unix IS NULL;",
+    "CREATE UNIQUE INDEX consents_in_force"
+    " ON consents(resident_id, recipient_kind, recipient_id, data_kind, purpose)"
+    " WHERE revoked_unix IS NULL;",
 };
 
 const char *const *hubdb_pg_steps(int *n)
