@@ -149,16 +149,17 @@ int audit_append(sqlite3 *db, const struct audit_rec *r, long long *id_out)
 /* The newest chained record through db.h. SQLite: the newest record, under the write lock
  * the caller's transaction holds. PostgreSQL: the audit_head row; with `lock` it is taken
  * FOR UPDATE SKIP LOCKED, which makes the caller the one sequencer until its transaction
- * ends, or answers DB_DONE at once when another transaction holds it. DB_OK when read. */
+ * ends (and sets that transaction's commit asynchronous, audit_chain_db() says why), or
+ * answers DB_DONE at once when another transaction holds it. DB_OK when read. */
 static enum db_status head_db(struct db *db, int lock, long long *id, char hash[65])
 {
     *id = 0;
     snprintf(hash, 65, "%s", ZERO_HASH);
     struct db_stmt *st = db_stmt(
         db, db_dialect(db) == DB_SQLITE ? "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"
-            : lock                      ? "SELECT last_id, last_hash FROM audit_head WHERE id = 1"
-                                          " FOR UPDATE SKIP LOCKED"
-                                        : "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
+            : lock ? "SELECT last_id, last_hash, set_config('synchronous_commit', 'off', true)"
+                     " FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED"
+                   : "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
     if (!st)
         return DB_ERR;
     enum db_status rc = db_step(st);
@@ -171,21 +172,6 @@ static enum db_status head_db(struct db *db, int lock, long long *id, char hash[
     }
     db_stmt_done(st);
     return rc;
-}
-
-/* Runs a cached statement with an int64 and a text parameter to its end. */
-static enum db_status run_id_text(struct db *db, const char *sql, long long v, const char *t)
-{
-    struct db_stmt *st = db_stmt(db, sql);
-    if (!st)
-        return DB_ERR;
-    enum db_status rc = db_bind_int64(st, 1, v);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 2, t, -1);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    db_stmt_done(st);
-    return rc == DB_DONE ? DB_OK : rc;
 }
 
 /* Binds a record's time, fields f (hash order) and subject from parameter `at` on:
@@ -364,9 +350,12 @@ static enum db_status chain_read(struct db *db, int max, struct chain_arrays *a,
 static enum db_status chain_write(struct db *db, const struct chain_arrays *a, long n,
                                   long long last, const char *head)
 {
-    struct db_stmt *st = db_stmt(db, "UPDATE audit SET seq = c.seq, prev_hash = c.prev,"
-                                     " hash = c.hash FROM unnest(?::bigint[], ?::bigint[],"
-                                     " ?::text[], ?::text[]) AS c(id, seq, prev, hash)"
+    struct db_stmt *st = db_stmt(db, "WITH c AS (SELECT * FROM unnest(?::bigint[], ?::bigint[],"
+                                     " ?::text[], ?::text[]) AS c(id, seq, prev, hash)),"
+                                     " h AS (UPDATE audit_head SET last_id = ?, last_hash = ?"
+                                     " WHERE id = 1)"
+                                     " UPDATE audit SET seq = c.seq, prev_hash = c.prev,"
+                                     " hash = c.hash FROM c"
                                      " WHERE audit.id = c.id AND audit.seq IS NULL");
     if (!st)
         return DB_ERR;
@@ -378,14 +367,15 @@ static enum db_status chain_write(struct db *db, const struct chain_arrays *a, l
     if (rc == DB_OK)
         rc = db_bind_text(st, 4, a->hashes, -1);
     if (rc == DB_OK)
+        rc = db_bind_int64(st, 5, last);
+    if (rc == DB_OK)
+        rc = db_bind_text(st, 6, head, -1);
+    if (rc == DB_OK)
         rc = db_step(st);
     db_stmt_done(st);
     if (rc != DB_DONE)
         return rc;
-    if (db_changes(db) != n)
-        return DB_ERR;
-    return run_id_text(db, "UPDATE audit_head SET last_id = ?, last_hash = ? WHERE id = 1", last,
-                       head);
+    return db_changes(db) == n ? DB_OK : DB_ERR;
 }
 
 enum db_status audit_chain_db(struct db *db, int max, long *chained)
@@ -412,9 +402,7 @@ enum db_status audit_chain_db(struct db *db, int max, long *chained)
     rc = db_begin(db);
     if (rc != DB_OK)
         goto out;
-    rc = db_exec(db, "SET LOCAL synchronous_commit = off");
-    if (rc == DB_OK)
-        rc = head_db(db, 1, &last, head);
+    rc = head_db(db, 1, &last, head);
     if (rc == DB_DONE)
         rc = DB_ERR_BUSY; /* another process is chaining now */
     if (rc == DB_OK)

@@ -21,8 +21,9 @@
 /* PostgreSQL: an idle writer runs a sequencer pass this often, so records committed by a
  * process that stopped before chaining them wait at most this long; sooner after a pass
  * that found another process chaining or left records. */
-#define CHAIN_TICK_MS 1000
-#define CHAIN_SOON_MS 20
+#define CHAIN_TICK_MS  1000
+#define CHAIN_SOON_MS  20
+#define CHAIN_EVERY_MS 10
 
 struct job {
     writer_fn fn;
@@ -43,11 +44,12 @@ struct writer {
     struct job *head, *tail;
     int stop;
     unsigned long long batches, jobs;
-    long since_cp;     /* jobs committed since the last checkpoint (writer thread only) */
-    time_t last_cp;    /* system time of the last checkpoint (writer thread only) */
-    int chain_soon;    /* PostgreSQL: the last pass may have left records (writer thread) */
-    long wd_ms;        /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
-    long long wd_last; /* monotonic ms of the last feed (writer thread only) */
+    long since_cp;        /* jobs committed since the last checkpoint (writer thread only) */
+    time_t last_cp;       /* system time of the last checkpoint (writer thread only) */
+    int chain_soon;       /* PostgreSQL: records may wait for a pass (writer thread only) */
+    long long chain_last; /* monotonic ms of the last pass (writer thread only) */
+    long wd_ms;           /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
+    long long wd_last;    /* monotonic ms of the last feed (writer thread only) */
     /* Writer thread only: the connection is lost; when to try again and the next wait. */
     int lost;
     long long retry_at_ms;
@@ -122,12 +124,23 @@ static void chain(struct writer *w)
 {
     if (db_dialect(w->db) != DB_POSTGRES || w->lost)
         return;
+    w->chain_last = now_ms();
     long n = 0;
     enum db_status rc = audit_chain_db(w->db, AUDIT_CHAIN_MAX, &n);
     if (rc != DB_OK && rc != DB_ERR_BUSY)
         fprintf(stderr, "hub: audit chaining failed: %s\n", db_errmsg(w->db));
     note_failure(w, rc);
     w->chain_soon = rc != DB_OK || n == AUDIT_CHAIN_MAX;
+}
+
+/* After a batch: a pass at most every CHAIN_EVERY_MS, so under load one pass chains the
+ * records of many batches (and of other processes) at once. */
+static void chain_after_batch(struct writer *w)
+{
+    if (db_dialect(w->db) == DB_POSTGRES && now_ms() - w->chain_last < CHAIN_EVERY_MS)
+        w->chain_soon = 1;
+    else
+        chain(w);
 }
 
 static void checkpoint(struct writer *w)
@@ -291,7 +304,7 @@ static void *writer_main(void *arg)
             j->done = 1;
         pthread_cond_broadcast(&w->done);
         pthread_mutex_unlock(&w->mu);
-        chain(w); /* after the answers: they never wait for the chain */
+        chain_after_batch(w); /* after the answers: they never wait for the chain */
         pthread_mutex_lock(&w->mu);
         if (w->since_cp >= w->cp_every ||
             (w->since_cp > 0 && time(NULL) - w->last_cp >= w->cp_seconds)) {
