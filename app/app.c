@@ -1212,7 +1212,19 @@ static void build_frame(struct app *a)
 
     status_text(a, status, sizeof status);
     int sh = wg_statusbar_height(ui, W, status);
-    wg_statusbar(ui, (struct ui_rect){0, H - sh, W, sh}, status);
+    if (app_speech_on(a)) {
+        /* speech on: 聞く at the right end of the status bar, one place on every screen */
+        struct wg_button again = {"nav_say", app_s(a, "nav_say"), ICON_SOUND, WG_NAV, false, 0};
+        int bh = wg_button_height(ui, &again, nw), sw = W - nw - 2 * margin;
+        sh = wg_statusbar_height(ui, sw, status);
+        sh = bh > sh ? bh : sh;
+        wg_statusbar(ui, (struct ui_rect){0, H - sh, sw, sh}, status);
+        ui_rect(ui, (struct ui_rect){sw, H - sh, W - sw, sh}, t->bg);
+        if (wg_button(ui, &again, (struct ui_rect){W - margin - nw, H - sh, nw, sh}))
+            app_say_again(a);
+    } else {
+        wg_statusbar(ui, (struct ui_rect){0, H - sh, W, sh}, status);
+    }
 
     int cy = margin + bar_h + gap;
     /* the features' bands (notices) between the title bar and the screen's own controls */

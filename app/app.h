@@ -97,6 +97,8 @@ void app_set_lang(struct app *a, const char *lang);
 void app_set_text_scale(struct app *a, int percent);
 void app_set_theme(struct app *a, enum theme_kind t);
 void app_set_sound(struct app *a, bool on);
+/* Speech on/off, volume and rate (per cent; the nearest of the steps the settings offer). */
+void app_set_speech(struct app *a, bool on, int volume_pct, int rate_pct);
 const char *app_lang(const struct app *a);
 int app_text_scale(const struct app *a);
 enum theme_kind app_theme_kind(const struct app *a);

@@ -151,6 +151,17 @@ struct app {
     char said[1024]; /* what was spoken last (the repeat button says it again) */
 };
 
+/* --- speech (feature_speech.c) --- */
+bool app_speech_on(const struct app *a);
+/* The last words said, again (the repeat button). */
+void app_say_again(struct app *a);
+/* The most urgent notice, when it is new or changed since it was last said. */
+void app_say_notice(struct app *a);
+/* The volume (rate = false) or rate step `delta` steps from the current one, and the index
+ * 0..4 of the current one. */
+int app_speech_step(const struct app *a, bool rate, int delta);
+int app_speech_level(const struct app *a, bool rate);
+
 /* Words for key in the current language. */
 const char *app_s(const struct app *a, const char *key);
 /* Navigation, from screens. Applied after the current frame. */

@@ -51,6 +51,7 @@ static bool handle(struct app *a, const struct app_event *ev)
         }
         s->known = true;
         s->stale = false;
+        app_say_notice(a);
         s->fetched_at = a->wall_s;
     } else if (ev->net == APP_NET_UNREACHABLE) {
         /* the last list stays on screen, said to be the last one received */
@@ -165,8 +166,7 @@ static const struct {
     int variant;
 } over[] = {
     {"home_notice", 0},      {"home_notice_advisory", 1}, {"home_notice_offline", 2},
-    {"card_idle_notice", 0}, {"settings_notice", 0},      {"help_confirm_notice", 0},
-    {"menu_notice", 0},
+    {"card_idle_notice", 0}, {"help_confirm_notice", 0},  {"menu_notice", 0},
 };
 
 static void sample(struct app *a, const char *name)
@@ -187,7 +187,6 @@ static const struct feature_sample samples[] = {
     {"home_notice_advisory", &scr_home, 1},
     {"home_notice_offline", &scr_home, 0},
     {"card_idle_notice", &scr_card_idle, 0},
-    {"settings_notice", &scr_settings, 0},
     {"menu_notice", &scr_menu, 0},
     {"help_confirm_notice", &scr_help_confirm, 0},
     {NULL, NULL, 0},

@@ -69,9 +69,11 @@ struct notice_state {
     uint32_t req;
     bool loading;
     uint64_t next_poll_ms;
-    int shown;       /* notices in force at the last tick */
-    int page;        /* scr_notice: which page of the whole notices */
-    int64_t said_id; /* the most urgent notice last spoken (a new one is spoken at once) */
+    int shown; /* notices in force at the last tick */
+    int page;  /* scr_notice: which page of the whole notices */
+    /* the most urgent notice last spoken (a new or changed one is spoken at once) */
+    long long said_id;
+    int64_t said_updated;
 };
 
 #define NOTICE_POLL_MS 30000 /* GET /v1/notices with If-None-Match */

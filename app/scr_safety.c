@@ -32,8 +32,16 @@ static void frame(struct app *a, struct ui_rect c)
             int h = wg_button_height(ui, &b[i], bw);
             bh = h > bh ? h : bh;
         }
-        /* the answers get the room that is left, up to 60 mm: the bigger the easier */
         int room = c.y + c.h - y;
+        if (bh > room) { /* large text: the icons beside the words */
+            bh = 0;
+            for (int i = 0; i < 2; i++) {
+                b[i].icon_above = false;
+                int h = wg_button_height(ui, &b[i], bw);
+                bh = h > bh ? h : bh;
+            }
+        }
+        /* the answers get the room that is left, up to 60 mm: the bigger the easier */
         if (room > bh)
             bh = room < ui_mm(ui, 60) ? room : ui_mm(ui, 60);
         for (int i = 0; i < 2; i++)

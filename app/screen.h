@@ -86,5 +86,6 @@ extern const struct screen scr_req_inbox;
 /* --- notices and safety confirmation --- */
 extern const struct screen scr_notice;
 extern const struct screen scr_safety;
+extern const struct screen scr_setting_speech;
 
 #endif

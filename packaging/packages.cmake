@@ -78,7 +78,8 @@ set(CPACK_DEBIAN_HUB_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_NAME linkage-kiosk)
 set(CPACK_DEBIAN_KIOSK_PACKAGE_SECTION x11)
 # cage 0.1.4 (Debian 12) will not start without Xwayland.
-set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "cage, xwayland, systemd")
+# espeak-ng-data: the voices the kiosk reads aloud with (libespeak-ng1 comes from SHLIBDEPS)
+set(CPACK_DEBIAN_KIOSK_PACKAGE_DEPENDS "cage, xwayland, systemd, espeak-ng-data")
 set(CPACK_COMPONENT_KIOSK_DESCRIPTION "resident kiosk for daily check-ins (touch screen)\n\
 A large-text touch application for elderly residents: the daily check-\n\
 in, help, family messages, checkup results and shopping, talking to\n\

@@ -609,6 +609,13 @@ static void tone(void *ctx, enum app_tone t)
         hp->sink.tone(hp->sink.ctx, t);
 }
 
+static void speak(void *ctx, const char *text, const char *lang, int volume_pct, int rate_pct)
+{
+    struct hubport *hp = ctx;
+    if (hp->sink.speak)
+        hp->sink.speak(hp->sink.ctx, text, lang, volume_pct, rate_pct);
+}
+
 struct app_ports hubport_ports(struct hubport *hp)
 {
     struct app_ports p = {.ctx = hp,
@@ -617,6 +624,7 @@ struct app_ports hubport_ports(struct hubport *hp)
                           .fetch_checkins = fetch_checkins,
                           .send_help = send_help,
                           .tone = tone,
+                          .speak = speak,
                           .retry_pending = retry_pending,
                           .card_login = card_login_fwd,
                           .card_logout = card_logout_fwd,

@@ -30,6 +30,8 @@ struct hubport_sink {
     void (*post)(void *ctx, struct app_event *ev);
     void (*post_raw)(void *ctx, struct hubc_result *res);
     void (*tone)(void *ctx, enum app_tone t);
+    /* the app's speak port (UI thread); may be NULL (silent) */
+    void (*speak)(void *ctx, const char *text, const char *lang, int volume_pct, int rate_pct);
 };
 
 /* token/ca_file/outbox_path may be empty (no outbox: check-ins are sent directly and a

@@ -39,6 +39,7 @@
 #include "script.h"
 #include "sdnotify.h"
 #include "textcache.h"
+#include "speaker.h"
 #include "tones.h"
 
 #define LAYOUT_MAX (512 * 1024)
@@ -69,6 +70,7 @@ struct kiosk {
     struct fonts *fonts;
     struct textcache *tc;
     struct tones *tones;
+    struct speaker *speaker; /* NULL: speech off or no engine */
     struct hubport *hub;
     struct app *app;
     uint32_t ev_type;   /* hub answers as app events */
@@ -511,6 +513,12 @@ static void sink_tone(void *ctx, enum app_tone t)
     tones_play(k->tones, t);
 }
 
+static void sink_speak(void *ctx, const char *text, const char *lang, int volume_pct, int rate_pct)
+{
+    struct kiosk *k = ctx;
+    speaker_speak(k->speaker, text, lang, volume_pct, rate_pct);
+}
+
 /* --- main loop --- */
 
 static void handle_event(struct kiosk *k, const SDL_Event *e, bool *quit)
@@ -782,7 +790,7 @@ int main(int argc, char **argv)
     if (need_hub) {
         /* only a home tablet keeps check-ins on disk (a public kiosk keeps nothing) */
         const char *outbox = strcmp(k.cfg.profile, "home") == 0 ? k.cfg.outbox_path : "";
-        struct hubport_sink sink = {&k, sink_post, sink_post_raw, sink_tone};
+        struct hubport_sink sink = {&k, sink_post, sink_post_raw, sink_tone, sink_speak};
         shopport_set_picture_sink(shoppics_put);
         k.hub = hubport_create(k.cfg.hub_url, k.cfg.token, k.cfg.ca_file, outbox, &sink, err,
                                sizeof err);
@@ -807,6 +815,14 @@ int main(int argc, char **argv)
         cardport_bind(k.cards, k.hub);
     }
 #endif
+    /* speech: a home tablet reads its screens aloud unless told not to; a public kiosk only
+     * when told to. Offscreen (tests, catalogue) there is nobody to hear it. */
+    bool speech = k.cfg.speech_set ? k.cfg.speech : strcmp(k.cfg.profile, "home") == 0;
+    if (need_hub && speech && !k.o.offscreen) {
+        k.speaker = speaker_create(k.cfg.speech_engine, k.cfg.assets_dir, err, sizeof err);
+        if (!k.speaker) /* the kiosk works without its voice; the log says why */
+            fprintf(stderr, "kiosk: speech off: %s\n", err);
+    }
     unsigned char rnd[8];
     char seed[20];
     if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd)
@@ -820,6 +836,9 @@ int main(int argc, char **argv)
         .text_scale = k.cfg.text_scale,
         .theme = strcmp(k.cfg.theme, "high_contrast") == 0 ? THEME_HIGH_CONTRAST : THEME_NORMAL,
         .sound = k.cfg.sound && !k.o.offscreen,
+        .speech = k.speaker != NULL,
+        .speech_volume = k.cfg.speech_volume,
+        .speech_rate = k.cfg.speech_rate,
         .px_per_mm = k.cfg.px_per_mm,
         .width = k.cfg.width,
         .height = k.cfg.height,
@@ -884,6 +903,7 @@ out:
     drain_events(&k);
     app_destroy(k.app);
     tones_destroy(k.tones);
+    speaker_destroy(k.speaker);
     textcache_destroy(k.tc);
     shoppics_clear(); /* shopping: textures before their renderer */
     if (k.ren)

@@ -41,6 +41,9 @@ void kconfig_defaults(struct kconfig *cfg, const char *font_dir, const char *ass
     cfg->height = 800;
     cfg->text_scale = 100;
     cfg->sound = true;
+    cfg->speech_volume = 100;
+    cfg->speech_rate = 100;
+    snprintf(cfg->speech_engine, sizeof cfg->speech_engine, "espeak-ng");
     cfg->card_reader = true;
     cfg->idle_warn_s = 60;
     cfg->idle_logout_s = 90;
@@ -181,6 +184,20 @@ static enum kconfig_status apply(struct kconfig *c, const char *k, const char *v
         ok = parse_bool(v, &c->card_reader);
         c->card_reader_set = ok;
         want = "yes or no";
+    } else if (!strcmp(k, "speech")) {
+        ok = parse_bool(v, &c->speech);
+        c->speech_set = ok;
+        want = "yes or no";
+    } else if (!strcmp(k, "speech_volume")) {
+        ok = parse_int(v, 25, 300, &c->speech_volume);
+        want = "25 to 300 (per cent of the normal volume)";
+    } else if (!strcmp(k, "speech_rate")) {
+        ok = parse_int(v, 25, 300, &c->speech_rate);
+        want = "25 to 300 (per cent of the normal speed)";
+    } else if (!strcmp(k, "speech_engine")) {
+        static const char *const engines[] = {"espeak-ng", NULL};
+        ok = one_of(v, engines) && set_str(c->speech_engine, sizeof c->speech_engine, v);
+        want = "espeak-ng (another engine, such as Open JTalk, is added in platform/speech)";
     } else if (!strcmp(k, "sound")) {
         ok = parse_bool(v, &c->sound);
         want = "yes or no";

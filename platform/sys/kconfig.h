@@ -17,6 +17,8 @@
  *   card_reader [yes on public, no on home] (use the PC/SC card reader for card login;
  *                 home: the step-up before screens with the resident's own data)
  *   service_hours [] (public: "9:00-17:00" or "9:00〜17:00", shown on the waiting screen)
+ *   speech [yes on home, no on public/family]  speech_volume [100] (25..300, per cent)
+ *   speech_rate [100] (25..300, per cent)  speech_engine [espeak-ng] (espeak-ng)
  */
 #ifndef KCONFIG_H
 #define KCONFIG_H
@@ -57,6 +59,10 @@ struct kconfig {
     char outbox_path[KCONFIG_MAX_VALUE];
     bool card_reader;
     bool card_reader_set; /* card: the file named card_reader (home: off unless) */
+    /* speech: read the screens aloud (default: home yes, public/family no) */
+    bool speech, speech_set;
+    int speech_volume, speech_rate; /* per cent of the engine's normal */
+    char speech_engine[32];
     /* card: service hours in minutes after midnight, Japan time; -1 = not set */
     int service_open_min, service_close_min;
 };

@@ -19,13 +19,16 @@ struct apptest {
     int64_t wall;
 };
 
-static inline bool at_open(struct apptest *t, enum app_profile profile)
+/* Opens the app with the given ports (t->fp bound by the caller) in lang, speech on or off. */
+static inline bool at_open_ports(struct apptest *t, enum app_profile profile,
+                                 const struct app_ports *given, const char *lang, bool speech)
 {
-    struct app_ports ports = fake_ports_bind(&t->fp);
+    struct app_ports ports = *given;
     struct app_config cfg = {
         .profile = profile,
         .strings_dir = KIOSK_STRINGS_DIR,
-        .lang = "ja",
+        .lang = lang,
+        .speech = speech,
         .text_scale = 100,
         .theme = THEME_NORMAL,
         .sound = true,
@@ -48,6 +51,12 @@ static inline bool at_open(struct apptest *t, enum app_profile profile)
     else
         app_frame(t->app);
     return t->app != NULL;
+}
+
+static inline bool at_open(struct apptest *t, enum app_profile profile)
+{
+    struct app_ports ports = fake_ports_bind(&t->fp);
+    return at_open_ports(t, profile, &ports, "ja", false);
 }
 
 static inline void at_close(struct apptest *t)

@@ -70,6 +70,15 @@ static void t_errors_in_words(void)
     CHECK_INT_EQ(parse(&c, "token = a\ntoken = b\n", err, sizeof err), KCONFIG_E_KEY);
     CHECK(strstr(err, "twice") != NULL);
     CHECK_INT_EQ(parse(&c, "sound = maybe\n", err, sizeof err), KCONFIG_E_VALUE);
+    /* speech: on/off told apart from the profile's default, volume and speed in range, an
+     * engine this build has */
+    CHECK_INT_EQ(parse(&c, "speech = no\nspeech_volume = 150\nspeech_rate = 80\n", err, sizeof err),
+                 KCONFIG_OK);
+    CHECK(c.speech_set && !c.speech && c.speech_volume == 150 && c.speech_rate == 80);
+    CHECK_INT_EQ(parse(&c, "speech_volume = 400\n", err, sizeof err), KCONFIG_E_VALUE);
+    CHECK(strstr(err, "25 to 300") != NULL);
+    CHECK_INT_EQ(parse(&c, "speech_engine = open_jtalk\n", err, sizeof err), KCONFIG_E_VALUE);
+    CHECK(strstr(err, "espeak-ng") != NULL);
 }
 
 /* --- card: the public kiosk's service hours --- */

@@ -56,30 +56,7 @@ static bool open_app(struct apptest *t, enum app_profile p, const char *lang)
     ports.fetch_notices = r_notices;
     ports.fetch_safety = r_safety;
     ports.send_safety = r_answer;
-    struct app_config cfg = {
-        .profile = p,
-        .strings_dir = KIOSK_STRINGS_DIR,
-        .lang = lang,
-        .text_scale = 100,
-        .theme = THEME_NORMAL,
-        .sound = true,
-        .px_per_mm = 5.9,
-        .width = 1280,
-        .height = 800,
-        .idle_warn_ms = 60000,
-        .idle_logout_ms = 90000,
-        .sensitive_close_ms = 180000,
-        .family_refresh_ms = 60000,
-        .key_seed = "test",
-    };
-    char err[256];
-    enum app_status st;
-    t->now = 1000000;
-    t->wall = T_WALL;
-    t->app = app_create(&cfg, &fake_text_ops, &ports, t->now, t->wall, &st, err, sizeof err);
-    if (t->app)
-        app_frame(t->app);
-    return t->app != NULL;
+    return at_open_ports(t, p, &ports, lang, false);
 }
 
 /* The hub's answer to GET /v1/notices as the kiosk's parser reads it. */

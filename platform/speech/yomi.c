@@ -1,0 +1,188 @@
+/*
+ * yomi: readings by longest match over a small dictionary (see yomi.h).
+ */
+#include "yomi.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct word {
+    const char *kanji, *kana;
+    size_t klen;
+};
+
+struct yomi {
+    char *text; /* the file, cut into the words' strings */
+    struct word *words;
+    size_t n;
+};
+
+static int by_length(const void *pa, const void *pb)
+{
+    const struct word *a = pa, *b = pb;
+    return a->klen < b->klen ? 1 : a->klen > b->klen ? -1 : strcmp(a->kanji, b->kanji);
+}
+
+/* One UTF-8 character at s: its code point and length (1 for a broken byte). */
+static uint32_t next_cp(const char *s, size_t *len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80 || (u[0] & 0xE0) == 0x80) {
+        *len = 1;
+        return u[0];
+    }
+    if ((u[0] & 0xE0) == 0xC0 && u[1]) {
+        *len = 2;
+        return ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+    }
+    if ((u[0] & 0xF0) == 0xE0 && u[1] && u[2]) {
+        *len = 3;
+        return ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    }
+    if ((u[0] & 0xF8) == 0xF0 && u[1] && u[2] && u[3]) {
+        *len = 4;
+        return ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
+               ((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+    }
+    *len = 1;
+    return u[0];
+}
+
+static bool is_kanji(uint32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3005 ||
+           (cp >= 0xF900 && cp <= 0xFAFF);
+}
+
+struct yomi *yomi_load(const char *path, char *err, size_t errsize)
+{
+    struct yomi *y = calloc(1, sizeof *y);
+    FILE *f = fopen(path, "rb");
+    size_t len = 0, cap = 0;
+    int line = 0;
+    if (!y || !f) {
+        snprintf(err, errsize, "%s: cannot open the reading dictionary", path);
+        goto fail;
+    }
+    y->text = malloc(YOMI_FILE_MAX + 1);
+    if (!y->text) {
+        snprintf(err, errsize, "out of memory");
+        goto fail;
+    }
+    len = fread(y->text, 1, YOMI_FILE_MAX + 1, f);
+    if (len > YOMI_FILE_MAX) {
+        snprintf(err, errsize, "%s: larger than %d bytes", path, YOMI_FILE_MAX);
+        goto fail;
+    }
+    y->text[len] = '\0';
+    for (char *p = y->text, *nl; p && *p; p = nl) {
+        nl = strchr(p, '\n');
+        if (nl)
+            *nl++ = '\0';
+        line++;
+        if (!*p || *p == '#')
+            continue;
+        char *eq = strstr(p, " = ");
+        if (!eq || eq == p || !eq[3]) {
+            snprintf(err, errsize, "%s line %d: not \"漢字 = かな\"", path, line);
+            goto fail;
+        }
+        *eq = '\0';
+        if (y->n == cap) {
+            if (cap >= YOMI_WORDS_MAX) {
+                snprintf(err, errsize, "%s: more than %d words", path, YOMI_WORDS_MAX);
+                goto fail;
+            }
+            cap = cap ? cap * 2 : 256;
+            struct word *w = realloc(y->words, cap * sizeof *w);
+            if (!w) {
+                snprintf(err, errsize, "out of memory");
+                goto fail;
+            }
+            y->words = w;
+        }
+        y->words[y->n++] = (struct word){p, eq + 3, strlen(p)};
+    }
+    fclose(f);
+    /* longest first: 避難指示 before 避難 */
+    qsort(y->words, y->n, sizeof y->words[0], by_length);
+    return y;
+fail:
+    if (f)
+        fclose(f);
+    yomi_destroy(y);
+    return NULL;
+}
+
+void yomi_destroy(struct yomi *y)
+{
+    if (!y)
+        return;
+    free(y->words);
+    free(y->text);
+    free(y);
+}
+
+static void put(char *buf, size_t size, size_t *used, const char *s, size_t n)
+{
+    if (*used + n + 1 > size)
+        return; /* the reading stops where the buffer does; what fits is said */
+    memcpy(buf + *used, s, n);
+    *used += n;
+    buf[*used] = '\0';
+}
+
+int yomi_read(const struct yomi *y, const char *text, char *buf, size_t size)
+{
+    size_t used = 0;
+    int unknown = 0;
+    buf[0] = '\0';
+    for (const char *p = text; *p;) {
+        size_t len;
+        uint32_t cp = next_cp(p, &len);
+        /* "9:12" → "9じ 12ふん": espeak-ng reads the numbers in Japanese */
+        if (cp >= '0' && cp <= '9') {
+            const char *q = p;
+            while (*q >= '0' && *q <= '9')
+                q++;
+            if (q - p == 3 && !strncmp(p, "119", 3) && !(*q >= '0' && *q <= '9')) {
+                put(buf, size, &used, "いちいちきゅう", strlen("いちいちきゅう"));
+                p = q;
+                continue;
+            }
+            if (*q == ':' && q[1] >= '0' && q[1] <= '9' && q[2] >= '0' && q[2] <= '9') {
+                put(buf, size, &used, p, (size_t)(q - p));
+                put(buf, size, &used, "じ ", strlen("じ "));
+                bool zero = q[1] == '0' && q[2] == '0';
+                if (!zero) {
+                    put(buf, size, &used, q[1] == '0' ? q + 2 : q + 1, q[1] == '0' ? 1 : 2);
+                    put(buf, size, &used, "ふん", strlen("ふん"));
+                }
+                p = q + 3;
+                continue;
+            }
+            put(buf, size, &used, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        if (!is_kanji(cp)) {
+            put(buf, size, &used, p, len);
+            p += len;
+            continue;
+        }
+        const struct word *hit = NULL;
+        for (size_t i = 0; y && i < y->n && !hit; i++)
+            if (!strncmp(p, y->words[i].kanji, y->words[i].klen))
+                hit = &y->words[i];
+        if (hit) {
+            put(buf, size, &used, hit->kana, strlen(hit->kana));
+            p += hit->klen;
+        } else {
+            unknown++; /* left out: better unsaid than "Chinese letter" */
+            p += len;
+        }
+    }
+    return unknown;
+}
