@@ -4,6 +4,8 @@
  *   - hubctl init migrates the server's database; hubd --db postgresql://... starts,
  *     authenticates a home device, answers check-ins (201, replayed by Idempotency-Key,
  *     an unwell alert for 元気がない) and GET /v1/me from PostgreSQL;
+ *   - the writer's connection is cut in the middle of its batch (its INSERT waiting on a
+ *     lock): 503, nothing kept, the retry stored once;
  *   - the database connections are cut under hubd (pg_terminate_backend of every hubd
  *     backend): requests are answered 503 (never 500, never a false 201) until hubd has
  *     connected again, then the same request with its Idempotency-Key is stored once;
@@ -14,11 +16,13 @@
  * The residents and devices are enrolled with SQL here, so this test does not depend on
  * which enrolment commands of hubctl already speak PostgreSQL.
  */
+#include "db.h"
 #include "hubtest.h"
 #include "hubtoken.h"
 #include "pgserver.h"
 #include "test.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,6 +107,46 @@ static void t_every_face_answers(void)
     CHECK_INT_EQ(ht_req(&T, "GET", "/v1/health", NULL, NULL, NULL, NULL, 0, NULL), 200);
 }
 
+struct background {
+    long status;
+};
+
+static void *checkin_in_background(void *arg)
+{
+    ((struct background *)arg)->status = checkin("pg-mid", CHECKIN);
+    return NULL;
+}
+
+/* The writer's connection dies in the middle of its batch (its INSERT waits on a lock
+ * another connection holds, and that wait is cut): the request is answered 503 and
+ * nothing of it is kept; the retry after the reconnect is stored once. */
+static void t_lost_mid_transaction(void)
+{
+    char err[256];
+    struct db *lock = NULL;
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM checkins");
+    REQUIRE(db_open(T.db, 0, &lock, err, sizeof err) == DB_OK);
+    REQUIRE(db_exec(lock, "BEGIN; LOCK TABLE checkins IN EXCLUSIVE MODE") == DB_OK);
+    struct background b = {0};
+    pthread_t th;
+    REQUIRE(pthread_create(&th, NULL, checkin_in_background, &b) == 0);
+    long long cut = 0;
+    for (int i = 0; i < 250 && cut < 1; i++) {
+        cut = ht_sql_int(&T, "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                             " WHERE application_name = 'hubd' AND wait_event_type = 'Lock'");
+        if (cut < 1)
+            usleep(20 * 1000);
+    }
+    db_rollback(lock);
+    db_close(lock);
+    pthread_join(th, NULL);
+    CHECK_INT_EQ(cut, 1);
+    CHECK_INT_EQ(b.status, 503);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), before);
+    CHECK(retry_until_stored("pg-mid") >= 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), before + 1);
+}
+
 static void t_connections_cut(void)
 {
     REQUIRE(T.pid > 0);
@@ -111,10 +155,10 @@ static void t_connections_cut(void)
                             " WHERE application_name = 'hubd' AND pid <> pg_backend_pid()") == 0);
     int unavailable = retry_until_stored("pg-3");
     CHECK(unavailable >= 1); /* the lost connections were noticed, not papered over */
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), 3);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), 4);
     /* The writer itself lost its connection too: its next batch runs after reconnecting. */
     CHECK_INT_EQ(checkin("pg-4", CHECKIN), 201);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), 4);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), 5);
 }
 
 static void t_server_restart(void)
@@ -127,8 +171,8 @@ static void t_server_restart(void)
     REQUIRE(pgserver_resume(S) == 0);
     CHECK(retry_until_stored("pg-5") >= 0);
     CHECK_INT_EQ(checkin("pg-5", CHECKIN), 201); /* a replay now */
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), 5);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM idempotency"), 5);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), 6);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM idempotency"), 6);
 }
 
 static void t_hubctl_on_postgres(void)
@@ -175,6 +219,7 @@ int main(void)
     }
     TEST_RUN(t_hubd_on_postgres);
     TEST_RUN(t_every_face_answers);
+    TEST_RUN(t_lost_mid_transaction);
     TEST_RUN(t_connections_cut);
     TEST_RUN(t_server_restart);
     TEST_RUN(t_hubctl_on_postgres);
