@@ -112,9 +112,69 @@ const char *app_s(const struct app *a, const char *key)
     return i18n_get(a->cur, key);
 }
 
+const char *app_s_fail(const struct app *a, const char *key)
+{
+    char k[96];
+    if (a->net_tls && snprintf(k, sizeof k, "%s_tls", key) < (int)sizeof k && i18n_has(a->cur, k))
+        return i18n_get(a->cur, k);
+    return app_s(a, key);
+}
+
 void app_mark_dirty(struct app *a)
 {
     a->dirty = true;
+}
+
+/* The two buttons of a short pager, each half the width so that 前へ / 次へ (or a checkup
+ * page's words) stay on one line beside their arrows at 150 %; where the resident is goes
+ * into the title (app_title_page). */
+int app_pager_words_height(struct app *a, int w, const char *prev, const char *next)
+{
+    int bw = (w - app_gap(a)) / 2;
+    struct wg_button p = {"page_prev", prev, ICON_PREV, WG_SECONDARY, false, 0};
+    struct wg_button n = {"page_next", next, ICON_NEXT, WG_SECONDARY, false, 0};
+    int hp = wg_button_height(a->ui, &p, bw), hn = wg_button_height(a->ui, &n, bw);
+    return hp > hn ? hp : hn;
+}
+
+int app_pager_words(struct app *a, struct ui_rect r, int page, int pages, const char *prev,
+                    const char *next)
+{
+    int bw = (r.w - app_gap(a)) / 2, out = 0;
+    struct wg_button p = {"page_prev", prev, ICON_PREV, WG_SECONDARY, false, 0};
+    struct wg_button n = {"page_next", next, ICON_NEXT, WG_SECONDARY, false, 0};
+    /* at the ends the button is absent (not greyed: grey text would fail 7:1) */
+    if (page > 0 && wg_button(a->ui, &p, (struct ui_rect){r.x, r.y, bw, r.h}))
+        out = -1;
+    if (page + 1 < pages && wg_button(a->ui, &n, (struct ui_rect){r.x + r.w - bw, r.y, bw, r.h}))
+        out = 1;
+    if (out)
+        a->dirty = true;
+    return out;
+}
+
+int app_pager_height(struct app *a, int w)
+{
+    return app_pager_words_height(a, w, app_s(a, "shop_page_prev"), app_s(a, "shop_page_next"));
+}
+
+int app_pager(struct app *a, struct ui_rect r, int page, int pages)
+{
+    return app_pager_words(a, r, page, pages, app_s(a, "shop_page_prev"),
+                           app_s(a, "shop_page_next"));
+}
+
+void app_title_page(const struct app *a, const char *key, int page, int pages, char *buf,
+                    size_t size)
+{
+    char p1[16], p2[16];
+    if (pages <= 1) {
+        snprintf(buf, size, "%s", app_s(a, key));
+        return;
+    }
+    snprintf(p1, sizeof p1, "%d", (page < pages ? page : pages - 1) + 1);
+    snprintf(p2, sizeof p2, "%d", pages);
+    i18n_format(buf, size, app_s(a, "ck_title_page"), app_s(a, key), p1, p2, NULL);
 }
 
 int app_gap(const struct app *a)
@@ -833,6 +893,8 @@ void app_handle(struct app *a, const struct app_event *ev)
     if (ev->net == APP_NET_UNREACHABLE && ev->net_tls != a->net_tls) {
         a->net_tls = ev->net_tls;
         a->dirty = true;
+    } else if (ev->net == APP_NET_REFUSED || ev->net == APP_NET_BAD_ANSWER) {
+        a->net_tls = false; /* the hub answered: the connection itself was safe */
     }
     for (size_t i = 0; app_features[i]; i++)
         if (app_features[i]->handle && app_features[i]->handle(a, ev))
@@ -1239,6 +1301,13 @@ static void build_frame(struct app *a)
     struct ui_rect content = {margin, cy, W - 2 * margin, H - sh - gap - cy};
     FEATURES_EACH(frame_begin, a);
     s->frame(a, content);
+    /* a title that says where the resident is (健診の結果 2/6) is known only once the
+     * screen has laid out its pages: a changed one is drawn again at once (app_frame) */
+    if (s->title) {
+        char after[256];
+        s->title(a, after, sizeof after);
+        a->retitle = strcmp(after, dyn) != 0;
+    }
 
     if (a->idle_warning) {
         char msg[256], secs[16];
@@ -1259,11 +1328,14 @@ void app_frame(struct app *a)
     for (int i = 0; i < 4; i++) {
         a->dirty = false;
         a->pending_op = NAV_NONE;
+        a->retitle = false;
         a->in_frame = true;
         build_frame(a);
         a->in_frame = false;
-        if (a->pending_op == NAV_NONE)
+        if (a->pending_op == NAV_NONE && !a->retitle)
             break;
+        if (a->pending_op == NAV_NONE)
+            continue; /* the same screen with its title as the frame left it */
         apply_nav(a, a->pending_op, a->pending);
         a->pending_op = NAV_NONE;
     }
@@ -1345,6 +1417,8 @@ static const struct cat_entry catalogue[] = {
     {"status", &scr_status, 0, false},
     {"status_none", &scr_status, 1, false},
     {"status_acked", &scr_status, 2, false},
+    {"status_acked_page2", &scr_status, 3, false},
+    {"status_acked_page3", &scr_status, 4, false},
     {"settings", &scr_settings, 0, false},
     {"setting_text", &scr_setting_text, 0, false},
     {"setting_theme", &scr_setting_theme, 0, false},

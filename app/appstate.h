@@ -44,6 +44,7 @@ struct app {
     bool idle_warning;
     bool dirty;
     bool in_frame;
+    bool retitle; /* the frame changed the screen's title: build it once more */
 
     const struct screen *stack[APP_NAV_DEPTH];
     int depth;
@@ -110,6 +111,8 @@ struct app {
         enum app_net fail;
     } help;
 
+    int status_page, status_pages; /* 安否's page when its words need two */
+
     char notice[256]; /* what the last settings change did, in words */
 
     /* the card (public kiosk). The PIN lives here only while typed, and is wiped when
@@ -164,6 +167,10 @@ int app_speech_level(const struct app *a, bool rate);
 
 /* Words for key in the current language. */
 const char *app_s(const struct app *a, const char *key);
+/* The words of a failure to reach the hub (key): its "<key>_tls" words when the last
+ * failure was an unsafe connection (the hub's certificate, the TLS handshake), which
+ * trying again cannot fix, so no screen calls it "could not connect" or asks to retry. */
+const char *app_s_fail(const struct app *a, const char *key);
 /* Navigation, from screens. Applied after the current frame. */
 void app_nav_push(struct app *a, const struct screen *s);
 void app_nav_replace(struct app *a, const struct screen *s);
@@ -197,6 +204,18 @@ void app_fmt_time(const struct app *a, int64_t t, char *buf, size_t size);
 const char *app_answer_words(const struct app *a, enum app_answer ans);
 /* Standard vertical stacking helper: returns y after placing h + gap. */
 int app_gap(const struct app *a);
+/* A short pager for words that need more than one page: ◀ 前へ | 次へ ▶ at half width each
+ * (absent at the ends). app_pager returns -1 / +1 when one was pressed (and marks the app
+ * dirty), else 0. The page goes into the screen's title: app_title_page gives "title 2/3"
+ * (just the title of `key` when there is one page). */
+int app_pager_height(struct app *a, int w);
+/* ... with other words than 前へ / 次へ (a checkup's pages name what they hold) */
+int app_pager_words_height(struct app *a, int w, const char *prev, const char *next);
+int app_pager_words(struct app *a, struct ui_rect r, int page, int pages, const char *prev,
+                    const char *next);
+int app_pager(struct app *a, struct ui_rect r, int page, int pages);
+void app_title_page(const struct app *a, const char *key, int page, int pages, char *buf,
+                    size_t size);
 
 /* --- shopping and family requests, in shopapp.c --- */
 /* Allocates a->shop; false when out of memory. */

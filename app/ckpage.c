@@ -133,42 +133,16 @@ static void measure(struct app *a, const struct ckpage *pg, int w, struct pagefl
     }
 }
 
-/* The pager: two buttons side by side, each half the width, so that words such as
- * "つぎの 項目" stay on one line beside their arrow even at 150 %; where the resident is
- * ("2 / 13") is in the screen's title (ckpage_title). */
+/* The pager: app_pager_words (two half-width buttons); where the resident is ("2 / 13") is
+ * in the screen's title (ckpage_title). */
 static int pager_height(struct app *a, int w, const char *prev, const char *next)
 {
-    int bw = (w - app_gap(a)) / 2;
-    struct wg_button p = {"page_prev", prev, ICON_PREV, WG_SECONDARY, false, 0};
-    struct wg_button n = {"page_next", next, ICON_NEXT, WG_SECONDARY, false, 0};
-    int hp = wg_button_height(a->ui, &p, bw), hn = wg_button_height(a->ui, &n, bw);
-    return hp > hn ? hp : hn;
-}
-
-static int pager(struct app *a, struct ui_rect r, int page, int pages, const char *prev,
-                 const char *next)
-{
-    int bw = (r.w - app_gap(a)) / 2, out = 0;
-    struct wg_button p = {"page_prev", prev, ICON_PREV, WG_SECONDARY, false, 0};
-    struct wg_button n = {"page_next", next, ICON_NEXT, WG_SECONDARY, false, 0};
-    /* at the ends the button is absent (not greyed: grey text would fail 7:1) */
-    if (page > 0 && wg_button(a->ui, &p, (struct ui_rect){r.x, r.y, bw, r.h}))
-        out = -1;
-    if (page + 1 < pages && wg_button(a->ui, &n, (struct ui_rect){r.x + r.w - bw, r.y, bw, r.h}))
-        out = 1;
-    return out;
+    return app_pager_words_height(a, w, prev, next);
 }
 
 void ckpage_title(const struct app *a, const char *key, int page, int pages, char *buf, size_t size)
 {
-    char p1[16], p2[16];
-    if (pages <= 1) {
-        snprintf(buf, size, "%s", app_s(a, key));
-        return;
-    }
-    snprintf(p1, sizeof p1, "%d", page + 1);
-    snprintf(p2, sizeof p2, "%d", pages);
-    i18n_format(buf, size, app_s(a, "ck_title_page"), app_s(a, key), p1, p2, NULL);
+    app_title_page(a, key, page, pages, buf, size);
 }
 
 int ckpage_room(struct app *a, struct ui_rect c, const char *const *words, int n)
@@ -208,13 +182,12 @@ int ckpage_frame(struct app *a, struct ui_rect c, const struct ckpage *pg, int *
         np = pageflow_plan(m, pg->n, c.h - ph - gap, c.h - ph - gap, ROWS_WITH_PAGER, starts,
                            PAGES_MAX);
     }
-    if (*page >= np)
-        *page = np - 1;
-    if (*page < 0)
-        *page = 0;
+    /* a page past the end shows the last; the page asked for is kept, because a frame may
+     * be laid out again at once with other room (the title grew a line) */
+    int cur = *page >= np ? np - 1 : *page < 0 ? 0 : *page;
     *pages = np;
-    struct pageflow_cut from = starts[*page];
-    struct pageflow_cut to = *page + 1 < np ? starts[*page + 1] : (struct pageflow_cut){pg->n, 0};
+    struct pageflow_cut from = starts[cur];
+    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){pg->n, 0};
     int y = c.y, k = 0;
     for (int i = from.block; i <= to.block && i < pg->n; i++) {
         int first, count;
@@ -248,13 +221,12 @@ int ckpage_frame(struct app *a, struct ui_rect c, const struct ckpage *pg, int *
         }
     }
     if (np > 1) {
-        const char *prev = *page > 0 ? ops->words(a, pg, starts[*page - 1].block, false) : "";
-        const char *next = *page + 1 < np ? ops->words(a, pg, starts[*page + 1].block, true) : "";
-        int d = pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, *page, np, prev, next);
-        if (d) {
-            *page += d;
-            app_mark_dirty(a);
-        }
+        const char *prev = cur > 0 ? ops->words(a, pg, starts[cur - 1].block, false) : "";
+        const char *next = cur + 1 < np ? ops->words(a, pg, starts[cur + 1].block, true) : "";
+        int d =
+            app_pager_words(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, np, prev, next);
+        if (d)
+            *page = cur + d;
     }
     return tapped;
 }

@@ -778,7 +778,7 @@ const char *priv_load_words(const struct app *a, const struct priv_load *ld, cha
         snprintf(num, sizeof num, "%ld", ld->status);
         return i18n_format(buf, size, app_s(a, "priv_err_refused"), num, NULL, NULL, NULL);
     }
-    return i18n_format(buf, size, app_s(a, "priv_err_net"), NULL, NULL, NULL, NULL);
+    return i18n_format(buf, size, app_s_fail(a, "priv_err_net"), NULL, NULL, NULL, NULL);
 }
 
 int priv_pager_height(struct app *a, int w)

@@ -21,7 +21,7 @@ static void frame(struct app *a, struct ui_rect c)
         head = "card_last_try_head", body = "card_last_try_body";
         break;
     case APP_CARD_HUB_FAILED:
-        head = "card_hub_head", body = "card_hub_body";
+        head = "card_hub_head", body = a->net_tls ? "card_hub_body_tls" : "card_hub_body";
         break;
     case APP_CARD_TIMEOUT:
         head = "card_timeout_head", body = "card_timeout_body";

@@ -277,7 +277,7 @@ static void sample(struct app *a, int variant)
     a->card.present = true;
     a->card.in_session = true;
     priv_sample_checkup(a);
-    a->pv.ck_page = variant; /* ckpage clamps a page past the end to the last */
+    a->pv.ck_page = variant; /* a page past the end shows the last */
 }
 
 static void title(const struct app *a, char *buf, size_t size)

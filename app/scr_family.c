@@ -66,8 +66,8 @@ static void frame(struct app *a, struct ui_rect c)
     } else if (a->fam_failed) {
         app_fmt_time(a, a->fam_at, tm, sizeof tm);
         i18n_format(head, sizeof head,
-                    app_s(a, a->fam_loaded ? "family_failed_old" : "family_failed"), tm, NULL, NULL,
-                    NULL);
+                    app_s_fail(a, a->fam_loaded ? "family_failed_old" : "family_failed"), tm, NULL,
+                    NULL, NULL);
     } else if (a->fam_loaded) {
         head[0] = '\0'; /* all is said in the title */
     } else {

@@ -62,7 +62,7 @@ static void sent_frame(struct app *a, struct ui_rect c)
     case SEND_FAILED:
     case SEND_KEPT: /* help is never kept: it is sent directly */
         i18n_format(head, sizeof head, app_s(a, "help_failed"), NULL, NULL, NULL, NULL);
-        i18n_format(body, sizeof body, app_s(a, "help_failed_body"), NULL, NULL, NULL, NULL);
+        i18n_format(body, sizeof body, app_s_fail(a, "help_failed_body"), NULL, NULL, NULL, NULL);
         hc = t->warn_text;
         retry = true;
         break;

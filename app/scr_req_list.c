@@ -111,8 +111,9 @@ static void inbox_frame(struct app *a, struct ui_rect c)
         char n[16], msg[320];
         snprintf(n, sizeof n, "%ld", s->answer.http_status);
         i18n_format(msg, sizeof msg,
-                    app_s(a, s->answer.http_status ? "req_answer_refused" : "req_answer_failed"), n,
-                    NULL, NULL, NULL);
+                    s->answer.http_status ? app_s(a, "req_answer_refused")
+                                          : app_s_fail(a, "req_answer_failed"),
+                    n, NULL, NULL, NULL);
         y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
                           t->warn_text, t->bg, msg, WG_LEFT) +
              gap;

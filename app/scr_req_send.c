@@ -104,16 +104,17 @@ static void sent_frame(struct app *a, struct ui_rect c)
         bad = true;
         snprintf(n, sizeof n, "%d", a->waiting > 0 ? a->waiting : 1);
         i18n_format(head, sizeof head, app_s(a, "req_kept"), NULL, NULL, NULL, NULL);
-        i18n_format(body, sizeof body, app_s(a, "shop_kept_body"), n, NULL, NULL, NULL);
+        i18n_format(body, sizeof body, app_s_fail(a, "shop_kept_body"), n, NULL, NULL, NULL);
         break;
     case SHOP_SEND_FAILED:
         bad = true;
         i18n_format(head, sizeof head, app_s(a, "req_failed"), NULL, NULL, NULL, NULL);
         snprintf(n, sizeof n, "%ld", s->rsend.http_status);
         i18n_format(body, sizeof body,
-                    app_s(a, s->rsend.fail != APP_NET_REFUSED ? "req_failed_body"
-                             : s->rsend.http_status == 403    ? "req_refused_consent"
-                                                              : "shop_refused_body"),
+                    s->rsend.fail != APP_NET_REFUSED
+                        ? app_s_fail(a, "req_failed_body")
+                        : app_s(a, s->rsend.http_status == 403 ? "req_refused_consent"
+                                                               : "shop_refused_body"),
                     n, NULL, NULL, NULL);
         break;
     }

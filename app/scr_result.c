@@ -36,7 +36,7 @@ static void frame(struct app *a, struct ui_rect c)
     case SEND_KEPT:
         snprintf(code, sizeof code, "%d", a->waiting);
         i18n_format(head, sizeof head, app_s(a, "result_kept"), NULL, NULL, NULL, NULL);
-        i18n_format(body, sizeof body, app_s(a, "result_kept_body"), code, NULL, NULL, NULL);
+        i18n_format(body, sizeof body, app_s_fail(a, "result_kept_body"), code, NULL, NULL, NULL);
         head_color = t->warn_text;
         btn = (struct wg_button){"retry", app_s(a, "result_retry"), ICON_REFRESH, WG_PRIMARY, false,
                                  0};
@@ -46,9 +46,8 @@ static void frame(struct app *a, struct ui_rect c)
         if (a->ci.fail == APP_NET_UNREACHABLE) {
             /* no network: press again later; an unsafe connection: pressing again cannot
              * help, phone the city */
-            i18n_format(body, sizeof body,
-                        app_s(a, a->net_tls ? "result_failed_tls" : "result_failed_unreachable"),
-                        NULL, NULL, NULL, NULL);
+            i18n_format(body, sizeof body, app_s_fail(a, "result_failed_unreachable"), NULL, NULL,
+                        NULL, NULL);
         } else {
             snprintf(code, sizeof code, "%ld", a->ci.status);
             i18n_format(body, sizeof body, app_s(a, "result_failed_refused"), code, NULL, NULL,

@@ -229,15 +229,17 @@ static void slot_sample(struct app *a, int variant)
     a->shop->slot = -1;
 }
 
-/* The confirm screen's words: the shop, each item with its quantity and sum (as many as
- * fit in `room`, then "ほか n 品"), the total, the delivery day, how to pay. */
-static void confirm_text(struct app *a, int w, int room, char *text, size_t size)
+#define CONFIRM_PARAS (SHOP_LINES_MAX + 4)
+
+/* The confirm screen's words, one paragraph each: the shop, every item with its quantity
+ * and sum, the total, the delivery day, how to pay. Returns how many (UI thread only: the
+ * paragraphs live in a static array). */
+static int confirm_paras(struct app *a, const char **out)
 {
+    static char para[CONFIRM_PARAS][320];
     const struct app_shop *s = a->shop;
-    struct ui *ui = a->ui;
-    int idx[SHOP_MAX_ITEMS], n = cart_lines(s, idx);
-    char line[320], total[256], slot[200], words[260], more[64], cnt[16];
-    total_words(a, total, sizeof total);
+    int idx[SHOP_MAX_ITEMS], n = cart_lines(s, idx), k = 0;
+    char slot[200];
     slot[0] = '\0';
     if (s->slot >= 0 && s->slot < SHOP_SLOTS) {
         /* the day in short (it is within two days): "11月25日（水） 15:00 から 17:00 まで" */
@@ -251,32 +253,16 @@ static void confirm_text(struct app *a, int w, int room, char *text, size_t size
         wareki_time(h2, sizeof h2, sl->end_h, 0);
         i18n_format(slot, sizeof slot, app_s(a, "shop_slot_words"), day, h1, h2, NULL);
     }
-    /* every line; then fewer items and "ほか n 品"; then the total alone says them; last
-     * (largest text), without the shop's name */
-    for (int hidden = 0; hidden <= n + 2; hidden++) {
-        size_t len = 0;
-        text[0] = '\0';
-        if (hidden <= n + 1) {
-            i18n_format(words, sizeof words, app_s(a, "shop_confirm_shop"), s->cat.operator_name,
-                        NULL, NULL, NULL);
-            len = (size_t)snprintf(text, size, "%s\n", words);
-        }
-        int k, shown = hidden > n ? 0 : n - hidden;
-        for (k = 0; k < shown; k++) {
-            cart_row_text(a, idx[k], line, sizeof line);
-            len += (size_t)snprintf(text + len, len < size ? size - len : 0, "%s\n", line);
-        }
-        if (k < n && hidden <= n) {
-            snprintf(cnt, sizeof cnt, "%d", n - k);
-            i18n_format(more, sizeof more, app_s(a, "shop_confirm_more"), cnt, NULL, NULL, NULL);
-            len += (size_t)snprintf(text + len, len < size ? size - len : 0, "%s\n", more);
-        }
-        i18n_format(words, sizeof words, app_s(a, "shop_confirm_slot"), slot, NULL, NULL, NULL);
-        len += (size_t)snprintf(text + len, len < size ? size - len : 0, "%s\n%s\n%s", total, words,
-                                app_s(a, "shop_confirm_pay"));
-        if (len < size && wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, text, w) <= room)
-            return; /* the most lines that fit */
-    }
+    i18n_format(para[k++], sizeof para[0], app_s(a, "shop_confirm_shop"), s->cat.operator_name,
+                NULL, NULL, NULL);
+    for (int i = 0; i < n && k < CONFIRM_PARAS - 3; i++)
+        cart_row_text(a, idx[i], para[k++], sizeof para[0]);
+    total_words(a, para[k++], sizeof para[0]);
+    i18n_format(para[k++], sizeof para[0], app_s(a, "shop_confirm_slot"), slot, NULL, NULL, NULL);
+    snprintf(para[k++], sizeof para[0], "%s", app_s(a, "shop_confirm_pay"));
+    for (int i = 0; i < k; i++)
+        out[i] = para[i];
+    return k;
 }
 
 static void confirm_frame(struct app *a, struct ui_rect c)
@@ -308,10 +294,39 @@ static void confirm_frame(struct app *a, struct ui_rect c)
     h2 = wg_button_height(ui, &cart, bw);
     bh = h2 > bh ? h2 : bh;
     int by = c.y + c.h - bh;
-    static char text[4096]; /* UI thread only */
-    confirm_text(a, c.w, by - gap - c.y, text, sizeof text);
-    wg_paragraph(ui, (struct ui_rect){c.x, c.y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                 t->bg, text, WG_LEFT);
+    /* every item is shown: when the words do not fit above the buttons (large text, a long
+     * order) they are paged with ◀ ▶ above the buttons, a paragraph never split */
+    const char *para[CONFIRM_PARAS];
+    int n = confirm_paras(a, para), ph[CONFIRM_PARAS], need = 0;
+    for (int i = 0; i < n; i++)
+        need += ph[i] = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, para[i], c.w);
+    int room = by - gap - c.y, pagerh = 0, pages = 1, first[CONFIRM_PARAS + 1];
+    first[0] = 0;
+    if (need > room) {
+        pagerh = app_pager_height(a, c.w);
+        room -= pagerh + gap;
+        int filled = 0;
+        for (int i = 0; i < n; i++) {
+            if (filled > 0 && filled + ph[i] > room) {
+                first[pages++] = i;
+                filled = 0;
+            }
+            filled += ph[i];
+        }
+    }
+    first[pages] = n;
+    s->confirm_pages = pages;
+    /* past the end shows the last page, the page asked for kept (see ckpage_frame) */
+    int cur = s->confirm_page < pages ? s->confirm_page : pages - 1;
+    int y = c.y;
+    for (int i = first[cur]; i < first[cur + 1]; i++)
+        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
+                          t->text, t->bg, para[i], WG_LEFT);
+    int d = pages > 1
+                ? app_pager(a, (struct ui_rect){c.x, by - gap - pagerh, c.w, pagerh}, cur, pages)
+                : 0;
+    if (d)
+        s->confirm_page = cur + d;
     if (wg_button(ui, &day, (struct ui_rect){c.x, by, bw, bh}))
         app_nav_push(a, &scr_shop_slot);
     if (wg_button(ui, &cart, (struct ui_rect){c.x + bw + gap, by, bw, bh})) {
@@ -324,10 +339,22 @@ static void confirm_frame(struct app *a, struct ui_rect c)
     }
 }
 
+static void confirm_enter(struct app *a)
+{
+    a->shop->confirm_page = 0;
+    a->shop->confirm_pages = 1;
+}
+
+static void confirm_title(const struct app *a, char *buf, size_t size)
+{
+    app_title_page(a, "title_shop_confirm", a->shop->confirm_page, a->shop->confirm_pages, buf,
+                   size);
+}
+
 static void confirm_sample(struct app *a, int variant)
 {
-    (void)variant;
     shopapp_sample(a);
+    a->shop->confirm_page = variant; /* past the end: the last page */
 }
 
 const struct screen scr_shop_cart = {.name = "shop_cart",
@@ -341,5 +368,7 @@ const struct screen scr_shop_slot = {.name = "shop_slot",
                                      .sample = slot_sample};
 const struct screen scr_shop_confirm = {.name = "shop_confirm",
                                         .title_key = "title_shop_confirm",
+                                        .enter = confirm_enter,
                                         .frame = confirm_frame,
-                                        .sample = confirm_sample};
+                                        .sample = confirm_sample,
+                                        .title = confirm_title};

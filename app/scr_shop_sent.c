@@ -39,7 +39,7 @@ static void frame(struct app *a, struct ui_rect c)
     case SHOP_SEND_KEPT:
         snprintf(n, sizeof n, "%d", a->waiting > 0 ? a->waiting : 1);
         i18n_format(head, sizeof head, app_s(a, "shop_kept"), NULL, NULL, NULL, NULL);
-        i18n_format(body, sizeof body, app_s(a, "shop_kept_body"), n, NULL, NULL, NULL);
+        i18n_format(body, sizeof body, app_s_fail(a, "shop_kept_body"), n, NULL, NULL, NULL);
         retry = true;
         bad = true;
         break;
@@ -54,7 +54,8 @@ static void frame(struct app *a, struct ui_rect c)
                         n, NULL, NULL, NULL);
         } else {
             i18n_format(head, sizeof head, app_s(a, "shop_failed"), NULL, NULL, NULL, NULL);
-            i18n_format(body, sizeof body, app_s(a, "shop_failed_body"), NULL, NULL, NULL, NULL);
+            i18n_format(body, sizeof body, app_s_fail(a, "shop_failed_body"), NULL, NULL, NULL,
+                        NULL);
         }
         break;
     }

@@ -1,7 +1,8 @@
 /*
  * scr_status: 安否 (safety status) in words: today's check-in, whether the family has seen
  * it, and open help requests. What the kiosk cannot know (the hub's v1 API does not tell
- * when the family read a check-in) is said as such, never guessed.
+ * when the family read a check-in) is said as such, never guessed. With large text the
+ * words are paged, never dropped.
  */
 #include <string.h>
 
@@ -56,17 +57,55 @@ static void frame(struct app *a, struct ui_rect c)
     } else {
         i18n_format(help, sizeof help, app_s(a, "status_help_none"), NULL, NULL, NULL, NULL);
     }
-    /* who acknowledged a help call matters more than what the tablet cannot know: with
-     * large text the "family saw it?" note gives way when all three do not fit */
-    int need =
-        item_height(a, c, app_s(a, "status_today_label"), today) +
-        item_height(a, c, app_s(a, "status_family_label"), app_s(a, "status_family_unknown")) +
-        item_height(a, c, app_s(a, "status_help_label"), help);
+    /* With large text the three may not fit: then they are paged (◀ ▶), who acknowledged
+     * a help call before what the tablet cannot know, and nothing is left out. */
+    const char *label[3] = {app_s(a, "status_today_label"), app_s(a, "status_family_label"),
+                            app_s(a, "status_help_label")};
+    const char *text[3] = {today, app_s(a, "status_family_unknown"), help};
+    int h[3], need = 0;
+    for (int i = 0; i < 3; i++)
+        need += h[i] = item_height(a, c, label[i], text[i]);
+    if (need <= c.h) {
+        a->status_pages = 1;
+        int yy = c.y;
+        for (int i = 0; i < 3; i++)
+            yy += item(a, c, yy, label[i], text[i]);
+        return;
+    }
+    int ph = app_pager_height(a, c.w);
+    int room = c.h - ph - app_gap(a);
+    static const int order[3] = {0, 2, 1};
+    int page_of[3], pages = 1, used = 0;
+    for (int k = 0; k < 3; k++) {
+        int i = order[k];
+        if (used > 0 && used + h[i] > room) {
+            pages++;
+            used = 0;
+        }
+        used += h[i]; /* an item taller than the page is drawn whole on its own page */
+        page_of[i] = pages - 1;
+    }
+    a->status_pages = pages;
+    /* past the end shows the last page, the page asked for kept (see ckpage_frame) */
+    int cur = a->status_page < pages ? a->status_page : pages - 1;
     int yy = c.y;
-    yy += item(a, c, yy, app_s(a, "status_today_label"), today);
-    if (need <= c.h || !p)
-        yy += item(a, c, yy, app_s(a, "status_family_label"), app_s(a, "status_family_unknown"));
-    item(a, c, yy, app_s(a, "status_help_label"), help);
+    for (int k = 0; k < 3; k++)
+        if (page_of[order[k]] == cur)
+            yy += item(a, c, yy, label[order[k]], text[order[k]]);
+    int d = app_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, pages);
+    if (d)
+        a->status_page = cur + d;
+}
+
+static void title(const struct app *a, char *buf, size_t size)
+{
+    app_title_page(a, "title_status", a->status_page, a->status_pages, buf, size);
+}
+
+static void enter(struct app *a)
+{
+    a->status_page = 0;
+    a->status_pages = 1;
 }
 
 static void sample(struct app *a, int variant)
@@ -78,7 +117,14 @@ static void sample(struct app *a, int variant)
     a->help.at = a->wall_s - 60;
     if (variant == 2) /* after a restart: the hub's press, acknowledged by the family */
         watch_sample_press(a, a->wall_s - 600);
+    a->status_page = variant >= 3 ? variant - 2 : 0; /* its second, third page */
+    if (variant >= 3)
+        watch_sample_press(a, a->wall_s - 600);
 }
 
-const struct screen scr_status = {
-    .name = "status", .title_key = "title_status", .frame = frame, .sample = sample};
+const struct screen scr_status = {.name = "status",
+                                  .title_key = "title_status",
+                                  .enter = enter,
+                                  .frame = frame,
+                                  .sample = sample,
+                                  .title = title};

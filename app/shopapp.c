@@ -659,8 +659,8 @@ bool shopapp_load_note(struct app *a, const struct shop_load *l, struct ui_rect 
         char tm[16];
         app_fmt_time(a, l->at, tm, sizeof tm);
         i18n_format(msg, sizeof msg,
-                    app_s(a, l->loaded ? "shop_load_failed_old" : "shop_load_failed"), tm, NULL,
-                    NULL, NULL);
+                    app_s_fail(a, l->loaded ? "shop_load_failed_old" : "shop_load_failed"), tm,
+                    NULL, NULL, NULL);
     } else {
         return false;
     }

@@ -63,6 +63,7 @@ struct app_shop {
     int item_page;  /* items page */
     int item_pages; /* pages of the last frame (the title says them) */
     int cart_page;
+    int confirm_page, confirm_pages; /* the confirm screen's words, when they need pages */
     struct shop_cart cart;
     struct shop_slot slots[SHOP_SLOTS];
     int slot; /* -1: none chosen */

@@ -138,8 +138,9 @@ void cardport_destroy(struct cardport *cp)
     free(cp);
 }
 
-static void answer(struct cardport *cp, struct app *app, enum app_card_status st, int tries,
-                   const char *name)
+/* net/net_tls: why the hub could not be asked (APP_NET_OK when it was not the hub) */
+static void answer_net(struct cardport *cp, struct app *app, enum app_card_status st, int tries,
+                       const char *name, enum app_net net, bool net_tls)
 {
     if (cp->abandoned) { /* the app left the login: nothing to say */
         wipe_login(cp);
@@ -152,10 +153,18 @@ static void answer(struct cardport *cp, struct app *app, enum app_card_status st
     ev.card.card_seq = cp->seq;
     ev.card.status = st;
     ev.card.tries_left = tries;
+    ev.net = net;
+    ev.net_tls = net_tls;
     if (name)
         snprintf(ev.name, sizeof ev.name, "%s", name);
     wipe_login(cp);
     app_handle(app, &ev);
+}
+
+static void answer(struct cardport *cp, struct app *app, enum app_card_status st, int tries,
+                   const char *name)
+{
+    answer_net(cp, app, st, tries, name, APP_NET_OK, false);
 }
 
 static uint32_t login(void *ctx, uint32_t card_seq, const char *pin, size_t pin_len, int min_tries)
@@ -326,7 +335,10 @@ void cardport_on_hub_result(struct cardport *cp, const struct hubc_result *res, 
     if (res->err != HUBC_OK || res->status != 201) {
         fprintf(stderr, "kiosk: card login step failed: %s, status %ld\n",
                 res->err != HUBC_OK ? hubc_err_str(res->err) : "hub refused", res->status);
-        answer(cp, app, APP_CARD_HUB_FAILED, APP_TRIES_UNKNOWN, NULL);
+        /* an unsafe connection is said in its own words (placing the card again cannot fix it) */
+        answer_net(cp, app, APP_CARD_HUB_FAILED, APP_TRIES_UNKNOWN, NULL,
+                   res->err != HUBC_OK ? APP_NET_UNREACHABLE : APP_NET_REFUSED,
+                   res->err == HUBC_E_TLS);
         return;
     }
     root = cJSON_Parse(res->body);

@@ -9,19 +9,24 @@ mkdir -p "$dir"
 "$kiosk" --catalogue "$dir"
 "$check" "$dir"
 # Text that does not fit at 150 % is paged or the layout gives way; it is never dropped:
-# the instructions of the session and consent screens are on their (first) page.
+# the instructions of the session and consent screens are on their (first) page; 安否's
+# words over its pages; every item of the shop's confirm screen over its pages (no "ほか n
+# 品"); a paged checkup says its page in the title on every page.
 strings=$(dirname "$0")/../../assets/strings
 python3 - "$dir" "$strings" <<'PY'
 import json, sys
 d, strings = sys.argv[1], sys.argv[2]
 must = {"session": "session_body", "priv_consent": "priv_consent_body"}
 bad = 0
+strings_of = {}
 for lang in ("ja", "en"):
-    words = {}
+    strings_of[lang] = {}
     for line in open(f"{strings}/{lang}.txt", encoding="utf-8"):
         if " = " in line and not line.startswith("#"):
             k, v = line.rstrip("\n").split(" = ", 1)
-            words[k] = v
+            strings_of[lang][k] = v
+for lang in ("ja", "en"):
+    words = strings_of[lang]
     for screen, key in must.items():
         for scale in (100, 150):
             for theme in ("normal", "high_contrast"):
@@ -34,5 +39,43 @@ for lang in ("ja", "en"):
                 if screen == "priv_consent" and words["page_next"] in texts:
                     print(f"{p}: consent pages called {words['page_next']}", file=sys.stderr)
                     bad += 1
+def texts_of(name, lang, scale, theme):
+    p = f"{d}/{name}-{lang}-{scale}-{theme}.json"
+    return "".join(t["text"] for t in json.load(open(p, encoding="utf-8"))["texts"]).replace(" ", "")
+
+def title_of(name, lang, scale, theme):
+    p = f"{d}/{name}-{lang}-{scale}-{theme}.json"
+    # the title's lines follow Back and Home (a long title wraps to a second line)
+    return " ".join(t["text"] for t in json.load(open(p, encoding="utf-8"))["texts"][2:4])
+
+# the words that must be on some page of a paged screen (sample names of its pages)
+paged = {
+    ("status_acked", "status_acked_page2", "status_acked_page3"):
+        ["status_family_unknown", "status_help_label", "status_today_label"],
+    ("shop_confirm", "shop_confirm_page2", "shop_confirm_page3", "shop_confirm_page4",
+     "shop_confirm_last"):
+        ["shop_confirm_pay"],
+}
+items = {"ja": ["キャベツ", "牛乳1L", "お米5kg"], "en": ["Cabbage", "Milk1L", "Rice5kg"]}
+for lang in ("ja", "en"):
+    words = strings_of[lang]
+    for scale in (100, 125, 150):
+        for theme in ("normal", "high_contrast"):
+            for names, keys in paged.items():
+                union = "".join(texts_of(n, lang, scale, theme) for n in names)
+                want = [words[k].replace(" ", "") for k in keys]
+                if names[0] == "shop_confirm":
+                    want += items[lang]
+                for w in want:
+                    if w not in union:
+                        print(f"{names[0]}-{lang}-{scale}-{theme}: \"{w}\" on none of its pages",
+                              file=sys.stderr)
+                        bad += 1
+            # a checkup's second page says where the resident is: "健診の結果 2/N"
+            t = title_of("ck_one_page2", lang, scale, theme)
+            if "2/" not in t:
+                print(f"ck_one_page2-{lang}-{scale}-{theme}: title \"{t}\" without its page",
+                      file=sys.stderr)
+                bad += 1
 sys.exit(1 if bad else 0)
 PY

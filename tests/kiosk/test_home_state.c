@@ -213,6 +213,134 @@ static void t_family_of_two(void)
     at_close(&t);
 }
 
+/* Which of the needles are on some page of the screen shown: each page in turn (◀ ▶),
+ * at most 12. found[k] is set for each needle seen. Returns the pages walked. */
+static int walk_pages(struct apptest *t, const char *const *needles, int n, bool *found)
+{
+    int pages = 0;
+    for (; pages < 12; pages++) {
+        for (int k = 0; k < n; k++)
+            found[k] = found[k] || app_screen_has_text(t->app, needles[k]);
+        if (!ui_find_target(app_ui(t->app), "page_next") || !at_tap(t, "page_next"))
+            break;
+    }
+    return pages + 1;
+}
+
+/* The needles of a sample as shown (at most 8): the words that must be on some page. */
+typedef int (*needles_fn)(struct apptest *t, bool en, const char **needles);
+
+/* Catalogue sample `name` at 100, 125 and 150 % in ja and en: each needle is on some page
+ * (walked with ◀ ▶), and `target` (when not NULL) is on the last page. */
+static void never_dropped(const char *name, needles_fn fn, const char *target)
+{
+    struct apptest t;
+    REQUIRE(open_home(&t, APP_PROFILE_HOME));
+    static const int scales[3] = {100, 125, 150};
+    for (int l = 0; l < 2; l++) {
+        app_set_lang(t.app, l ? "en" : "ja");
+        for (int s = 0; s < 3; s++) {
+            app_set_text_scale(t.app, scales[s]);
+            REQUIRE(app_catalogue_show(t.app, name));
+            app_frame(t.app);
+            const char *needles[8];
+            bool found[8] = {false};
+            int n = fn(&t, l == 1, needles);
+            int pages = walk_pages(&t, needles, n, found);
+            for (int k = 0; k < n; k++) {
+                if (!found[k])
+                    fprintf(stderr, "%s %s %d %%: \"%s\" on no page\n", name, l ? "en" : "ja",
+                            scales[s], needles[k]);
+                CHECK(found[k]);
+            }
+            CHECK(pages == 1 || scales[s] > 100); /* at 100 % all on one page */
+            if (target)
+                CHECK(ui_find_target(app_ui(t.app), target) != NULL);
+        }
+    }
+    at_close(&t);
+}
+
+static int status_needles(struct apptest *t, bool en, const char **needles)
+{
+    (void)en;
+    needles[0] = app_s(t->app, "status_family_unknown");
+    needles[1] = app_s(t->app, "status_help_label");
+    needles[2] = app_s(t->app, "status_today_label");
+    return 3;
+}
+
+/* 安否 with a help press acknowledged: at every text size nothing is dropped; where the
+ * words do not fit they are paged (the note on what the tablet cannot know included). */
+static void t_status_never_drops_at_large_text(void)
+{
+    never_dropped("status_acked", status_needles, NULL);
+}
+
+static int confirm_needles(struct apptest *t, bool en, const char **needles)
+{
+    const struct app_shop *sh = t->app->shop;
+    int n = 0;
+    for (int i = 0; i < sh->cat.nitems && n < 6; i++)
+        if (sh->cart.qty[i] > 0)
+            needles[n++] = sh->cat.items[i].name;
+    CHECK(n >= 3);
+    needles[n++] = en ? "Total" : "合計";
+    needles[n++] = app_s(t->app, "shop_confirm_pay");
+    return n;
+}
+
+/* The shop's confirm screen lists every item at every text size (paged, no "ほか n 品"),
+ * with 注文する on every page. */
+static void t_shop_confirm_lists_every_item(void)
+{
+    never_dropped("shop_confirm", confirm_needles, "shop_order");
+}
+
+/* Every screen that tells of a failure to reach the hub says, when the connection was
+ * unsafe (the hub's certificate, the TLS handshake), that it could not connect safely,
+ * never only "could not connect" (which asks to try again): every catalogue sample, ja and
+ * en. Public profile: its status bar shows the time only, so the words are the screen's. */
+static void t_unsafe_connection_words_everywhere(void)
+{
+    struct apptest t;
+    REQUIRE(open_home(&t, APP_PROFILE_PUBLIC));
+    static const char *const plain[2][3] = {
+        {"つながりませんでした", "つながらないか", "つながりませんでした"},
+        {"ould not connect.", "No connection", "ould not connect:"}};
+    static const char *const safe[2] = {"安全に つながれ", "connect safely"};
+    int failures = 0;
+    for (int l = 0; l < 2; l++) {
+        app_set_lang(t.app, l ? "en" : "ja");
+        for (size_t i = 0; i < app_catalogue_count(); i++) {
+            const char *name = app_catalogue_name(i);
+            REQUIRE(app_catalogue_show(t.app, name));
+            t.app->net_tls = false;
+            app_frame(t.app);
+            bool said = false;
+            for (int k = 0; k < 3; k++)
+                said = said || app_screen_has_text(t.app, plain[l][k]);
+            if (!said)
+                continue;
+            failures++;
+            REQUIRE(app_catalogue_show(t.app, name));
+            t.app->net_tls = true;
+            app_frame(t.app);
+            bool still = false;
+            for (int k = 0; k < 3; k++)
+                still = still || app_screen_has_text(t.app, plain[l][k]);
+            if (still || !app_screen_has_text(t.app, safe[l]))
+                fprintf(stderr, "%s %s: an unsafe connection not said as such\n", name,
+                        l ? "en" : "ja");
+            CHECK(!still);
+            CHECK(app_screen_has_text(t.app, safe[l]));
+            t.app->net_tls = false;
+        }
+    }
+    CHECK(failures >= 8); /* the check-in, help, family, shop, requests, card login, ... */
+    at_close(&t);
+}
+
 int main(void)
 {
     TEST_RUN(t_checkin_remembered_after_restart);
@@ -220,5 +348,8 @@ int main(void)
     TEST_RUN(t_help_acknowledgement_shown);
     TEST_RUN(t_sign_of_life_hourly);
     TEST_RUN(t_family_of_two);
+    TEST_RUN(t_status_never_drops_at_large_text);
+    TEST_RUN(t_shop_confirm_lists_every_item);
+    TEST_RUN(t_unsafe_connection_words_everywhere);
     return test_summary();
 }

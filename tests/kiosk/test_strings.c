@@ -42,6 +42,33 @@ static void t_same_keys(void)
     i18n_destroy(en);
 }
 
+/* Every failure to reach the hub said as "could not connect" has words of its own for an
+ * unsafe connection (key_tls), which trying again cannot fix (app_s_fail). */
+static void t_unreachable_words_have_tls_words(void)
+{
+    char err[256], k2[128];
+    enum i18n_status st;
+    struct i18n *ja = i18n_load(KIOSK_STRINGS_DIR, "ja", &st, err, sizeof err);
+    REQUIRE(ja);
+    int n = 0;
+    for (size_t i = 0; i < i18n_count(ja); i++) {
+        const char *k = i18n_key_at(ja, i), *v = i18n_get(ja, k);
+        size_t kl = strlen(k);
+        if (kl > 4 && strcmp(k + kl - 4, "_tls") == 0)
+            continue;
+        if (!strstr(v, "つながりませんでした") && !strstr(v, "つながらないか"))
+            continue;
+        n++;
+        snprintf(k2, sizeof k2, "%s_tls", k);
+        if (!i18n_has(ja, k2))
+            fprintf(stderr, "%s says it could not connect but has no %s\n", k, k2);
+        CHECK(i18n_has(ja, k2));
+        CHECK(strstr(i18n_get(ja, k2), "安全に つながれ") != NULL);
+    }
+    CHECK(n >= 10);
+    i18n_destroy(ja);
+}
+
 static void t_format(void)
 {
     char b[64];
@@ -76,6 +103,7 @@ static void t_malformed_file(void)
 int main(void)
 {
     TEST_RUN(t_same_keys);
+    TEST_RUN(t_unreachable_words_have_tls_words);
     TEST_RUN(t_format);
     TEST_RUN(t_malformed_file);
     return test_summary();
