@@ -60,8 +60,11 @@ vcard_start() {
     echo "the virtual card did not start"; cat "$cdir/vcard.out"; exit 1
 }
 vcard_stop() {
-    [ -n "$vcard_pid" ] && kill $vcard_pid 2>/dev/null && wait $vcard_pid 2>/dev/null
+    [ -n "$vcard_pid" ] || return 0
+    kill $vcard_pid 2>/dev/null
+    wait $vcard_pid 2>/dev/null
     vcard_pid=
+    sleep 1.5 # pcscd sees the reader empty (it polls every 0.4 s) before the next card
 }
 card_out() { kill -USR1 $vcard_pid; }
 card_in() { kill -USR2 $vcard_pid; }
