@@ -105,7 +105,8 @@ void safety_result_words(const struct app *a, char *buf, size_t size)
     case SAFETY_FAILED:
         snprintf(code, sizeof code, "%ld", s->status);
         i18n_format(buf, size,
-                    app_s(a, s->status ? "safety_failed_refused" : "safety_failed_unreachable"),
+                    s->status ? app_s(a, "safety_failed_refused")
+                              : app_s_fail(a, "safety_failed_unreachable"),
                     code, NULL, NULL, NULL);
         break;
     }
