@@ -25,6 +25,8 @@
 #include "whsig.h"
 #include "escalate.h"
 #include "hubbackup.h"
+#include "hubctl_disaster.h"
+#include "safety.h"
 #include "hubclock.h"
 #include "hubdb.h"
 #include "hubkey.h"
@@ -98,6 +100,7 @@ static void usage(FILE *f)
         "  restore --from FILE          replace the database with a checked backup (stop hubd\n"
         "                               first); the replaced one is kept as\n"
         "                               DB.before-restore-UNIXTIME\n");
+    hubctl_disaster_usage(f);
 }
 
 struct args {
@@ -811,9 +814,12 @@ static int cmd_escalate(struct db *db, const struct args *a)
     }
     if (begin(db) != 0)
         return 1;
-    int raised = 0;
-    if (escalate_run(db, hubclock_now(), (long)window, "hubctl", &raised) != 0)
+    int raised = 0, safety = 0;
+    /* The missed check-in pass, then the safety checks past their due time. */
+    if (escalate_run(db, hubclock_now(), (long)window, "hubctl", &raised) != 0 ||
+        safety_escalate(db, hubclock_now(), "hubctl", &safety) != DB_OK)
         return fail(db, "the escalation pass failed");
+    raised += safety;
     if (commit(db) != 0)
         return 1;
     printf("alerts_raised=%d\n", raised);
@@ -1234,6 +1240,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "hubctl: %s still works only on a SQLite file, not on PostgreSQL\n", cmd);
     } else if (c) {
         rc = c->run(db, &a);
+    } else if ((rc = hubctl_disaster(db, cmd, a.argc, a.argv)) >= 0) {
+        /* a disaster command (hubctl_disaster.c) */
     } else {
         fprintf(stderr, "hubctl: unknown command %s\n", cmd);
         usage(stderr);

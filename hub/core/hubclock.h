@@ -37,4 +37,9 @@ struct timespec hubclock_deadline_ms(long ms);
 /* Formats t as RFC 3339 UTC ("2026-11-23T00:12:00Z") into out (room for 21 bytes). */
 void hubclock_rfc3339(time_t t, char out[21]);
 
+/* Parses RFC 3339 / xs:dateTime with "Z" or "+hh:mm" ("2026-07-16T04:29:00+09:00", a
+ * fraction of a second is ignored) into Unix seconds. 0, or -1 when malformed (also years
+ * outside 2000-2200). */
+int hubclock_parse_rfc3339(const char *s, long long *out);
+
 #endif

@@ -145,6 +145,40 @@ static const char *const migrations[] = {
     "CREATE UNIQUE INDEX consents_in_force"
     " ON consents(resident_id, recipient_kind, recipient_id, data_kind, purpose)"
     " WHERE revoked_unix IS NULL;",
+    /* 11: disaster notices (the town's and JMA's), the JMA areas the town configured and
+     * the telegrams seen, a public kiosk's district, safety confirmations (安否確認) */
+    "ALTER TABLE devices ADD COLUMN district TEXT;"
+    "CREATE TABLE notices(id INTEGER PRIMARY KEY, source TEXT NOT NULL, kind TEXT NOT NULL,"
+    " level INTEGER NOT NULL, title_ja TEXT NOT NULL, title_en TEXT NOT NULL,"
+    " area_ja TEXT NOT NULL, what_ja TEXT NOT NULL, todo_ja TEXT NOT NULL,"
+    " what_en TEXT NOT NULL, todo_en TEXT NOT NULL, whole_town INTEGER NOT NULL,"
+    " jma_area TEXT, jma_code TEXT, starts_unix INTEGER NOT NULL, ends_unix INTEGER,"
+    " ended_by TEXT, created_by TEXT NOT NULL, created_unix INTEGER NOT NULL,"
+    " updated_unix INTEGER NOT NULL);"
+    "CREATE INDEX notices_open ON notices(ends_unix, level);"
+    "CREATE INDEX notices_jma ON notices(jma_area, jma_code) WHERE ends_unix IS NULL;"
+    "CREATE TABLE notice_districts(notice_id INTEGER NOT NULL REFERENCES notices(id),"
+    " district TEXT NOT NULL, PRIMARY KEY(notice_id, district));"
+    "CREATE TABLE jma_areas(code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    " districts TEXT NOT NULL, created_unix INTEGER NOT NULL);"
+    "CREATE TABLE jma_area_state(code TEXT PRIMARY KEY, report_unix INTEGER NOT NULL,"
+    " office TEXT NOT NULL, telegram TEXT NOT NULL);"
+    "CREATE TABLE jma_telegrams(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE,"
+    " office TEXT NOT NULL, report_unix INTEGER NOT NULL, info_type TEXT NOT NULL,"
+    " outcome TEXT NOT NULL, received_unix INTEGER NOT NULL);"
+    "CREATE TABLE safety_checks(id INTEGER PRIMARY KEY, title_ja TEXT NOT NULL,"
+    " area_ja TEXT NOT NULL, districts TEXT, answer_within_min INTEGER NOT NULL,"
+    " started_unix INTEGER NOT NULL, due_unix INTEGER NOT NULL, closed_unix INTEGER,"
+    " created_by TEXT NOT NULL, escalated INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE safety_targets(check_id INTEGER NOT NULL REFERENCES safety_checks(id),"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id), PRIMARY KEY(check_id, resident_id));"
+    "CREATE INDEX safety_targets_resident ON safety_targets(resident_id, check_id);"
+    "CREATE TABLE safety_answers(id INTEGER PRIMARY KEY,"
+    " check_id INTEGER NOT NULL REFERENCES safety_checks(id),"
+    " resident_id INTEGER NOT NULL REFERENCES residents(id),"
+    " device_id INTEGER NOT NULL REFERENCES devices(id), answer TEXT NOT NULL,"
+    " at_unix INTEGER NOT NULL, received_unix INTEGER NOT NULL);"
+    "CREATE INDEX safety_answers_check ON safety_answers(check_id, resident_id, at_unix);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -18,7 +18,7 @@ struct hroute {
     void (*fn)(struct hreq *r);
 };
 extern const struct hroute checkins_routes[], card_routes[], privacy_routes[], checkups_routes[],
-    orders_routes[];
+    orders_routes[], notices_routes[], safety_routes[];
 
 void h_health(struct hreq *r);
 void h_me(struct hreq *r);
@@ -59,5 +59,17 @@ void h_order_status(struct hreq *r);
 void h_family_request_post(struct hreq *r);
 void h_family_requests_get(struct hreq *r);
 void h_family_request_answer(struct hreq *r);
+
+/* disaster notices (notices.c) and safety confirmation (safety.c) */
+void h_notices_get(struct hreq *r);
+void h_notice_post(struct hreq *r);
+void h_notice_end(struct hreq *r);
+void h_safety_check_post(struct hreq *r);
+void h_safety_checks_get(struct hreq *r);
+void h_safety_check_get(struct hreq *r);
+void h_safety_check_close(struct hreq *r);
+void h_safety_get(struct hreq *r);
+void h_safety_answer(struct hreq *r);
+void h_family_safety_get(struct hreq *r);
 
 #endif

@@ -25,7 +25,8 @@ struct hreq {
     struct auth_principal who;
     char request_id[33];
     int status;
-    char *resp; /* owned JSON text */
+    char *resp;    /* owned JSON text; NULL with status 304 (Not Modified) */
+    char etag[40]; /* sent as ETag when set (a quoted hash) */
 };
 
 /* A request header or query argument, or NULL. Borrowed for the request's lifetime. */

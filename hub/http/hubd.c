@@ -22,6 +22,7 @@ static void usage(FILE *f)
             "usage: hubd --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
             "            [--trust-ca PEM] [--key FILE] [--clock-file FILE]\n"
             "            [--escalation-window MIN] [--tick SECONDS] [--push-poll-ms MS]\n"
+            "            [--jma-feed URL [--jma-poll SECONDS] [--jma-office NAME ...]]\n"
             "  --listen ADDR      IPv4/IPv6 address to listen on (default 127.0.0.1); plain HTTP\n"
             "                     only on loopback\n"
             "  --port N           TCP port, 0 = any free port (default 8443)\n"
@@ -34,7 +35,12 @@ static void usage(FILE *f)
             "                     alerted (default 120)\n"
             "  --tick SECONDS     run the missed check-in pass this often (default 30, 0 = off)\n"
             "  --push-poll-ms MS  how often the webhook push thread looks for due deliveries\n"
-            "                     (default 1000; a new order is pushed at once)\n");
+            "                     (default 1000; a new order is pushed at once)\n"
+            "  --jma-feed URL     follow this JMA Atom feed (e.g. the high-frequency extra.xml)\n"
+            "                     for 気象警報・注意報 telegrams (docs/disaster.md)\n"
+            "  --jma-poll SECONDS how often the feed is fetched (default 60)\n"
+            "  --jma-office NAME  only telegrams of this office (the entry's author, e.g.\n"
+            "                     東京管区気象台); repeatable, up to 8; default all\n");
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -50,8 +56,11 @@ static int parse_long(const char *s, long lo, long hi, long *out)
 
 int main(int argc, char **argv)
 {
-    struct server_config cfg = {
-        .listen = "127.0.0.1", .port = 8443, .tick_seconds = 30, .push_poll_ms = 1000};
+    struct server_config cfg = {.listen = "127.0.0.1",
+                                .port = 8443,
+                                .tick_seconds = 30,
+                                .push_poll_ms = 1000,
+                                .jma_poll_seconds = 60};
     long v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -104,6 +113,20 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.push_poll_ms = v;
+        } else if (strcmp(a, "--jma-feed") == 0) {
+            cfg.jma_feed = val;
+        } else if (strcmp(a, "--jma-poll") == 0) {
+            if (parse_long(val, 1, 86400, &v) != 0) {
+                fprintf(stderr, "hubd: --jma-poll must be 1..86400 seconds\n");
+                return 2;
+            }
+            cfg.jma_poll_seconds = v;
+        } else if (strcmp(a, "--jma-office") == 0) {
+            if (cfg.n_jma_offices == 8) {
+                fprintf(stderr, "hubd: at most 8 --jma-office\n");
+                return 2;
+            }
+            cfg.jma_offices[cfg.n_jma_offices++] = val;
         } else {
             fprintf(stderr, "hubd: unknown option: %s\n", a);
             usage(stderr);
@@ -124,7 +147,8 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    /* libcurl (the webhook push thread) is initialised once, before any thread starts. */
+    /* libcurl (the webhook push and JMA feed threads) is initialised once, before any thread
+     * starts. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "hubd: cannot initialise libcurl\n");
         return 1;

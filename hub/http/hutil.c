@@ -2,6 +2,7 @@
  * hutil.c: helpers shared by the handlers (see hutil.h).
  */
 #include "hutil.h"
+#include "hubclock.h"
 #include "hubctx.h"
 #include "hubdb.h"
 #include "hubreq.h"
@@ -223,4 +224,18 @@ int hutil_query_long(struct hreq *r, const char *name, long lo, long hi, long de
     }
     *out = v;
     return 0;
+}
+
+void hutil_add_time(cJSON *o, const char *name, long long t)
+{
+    char key[48], at[21];
+    snprintf(key, sizeof key, "%s_unix", name);
+    if (t <= 0) {
+        cJSON_AddNullToObject(o, name);
+        cJSON_AddNullToObject(o, key);
+        return;
+    }
+    hubclock_rfc3339((time_t)t, at);
+    cJSON_AddStringToObject(o, name, at);
+    cJSON_AddNumberToObject(o, key, (double)t);
 }

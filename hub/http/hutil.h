@@ -75,4 +75,7 @@ struct hutil_idem {
 int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem);
 void hutil_idem_end(struct hreq *r, struct hutil_idem *idem);
 
+/* Adds "name": RFC 3339 and "name_unix": seconds to o, both null when t <= 0 (none). */
+void hutil_add_time(cJSON *o, const char *name, long long t);
+
 #endif

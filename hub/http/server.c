@@ -22,8 +22,10 @@
 #include "idem.h"
 #include "writer.h"
 #include "escalate.h"
+#include "safety.h"
 #include "hubclock.h"
 #include "pusher.h"
+#include "jmapoll.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -55,6 +57,7 @@ struct server {
     int in_flight;
     int draining; /* set at shutdown: new requests get 503 */
     struct MHD_Daemon *mhd;
+    struct jmapoll *jma; /* the JMA feed thread, when --jma-feed is given */
     EVP_PKEY *key;
     char *tls_cert_pem, *tls_key_pem;
     unsigned port;
@@ -71,12 +74,14 @@ struct conn_ctx {
 
 /* Every face's route rows, in this order (the first row whose path and method match
  * answers). */
-static const struct hroute *const faces[] = {checkins_routes, card_routes, privacy_routes,
-                                             checkups_routes, orders_routes};
+static const struct hroute *const faces[] = {checkins_routes, card_routes,   privacy_routes,
+                                             checkups_routes, orders_routes, notices_routes,
+                                             safety_routes};
 /* 1 for the faces whose handlers reach the database only through db.h. On PostgreSQL the
  * routes of the others answer 501 instead of running bodies that still speak SQLite (a
- * db_sqlite_handle() line); a face becomes 1 when it has moved into stores. */
-static const int face_on_postgres[sizeof faces / sizeof faces[0]] = {1, 0, 1, 0, 0};
+ * db_sqlite_handle() line); a face becomes 1 when it has moved into stores. The notices
+ * and safety faces speak only db.h but are not yet tested on PostgreSQL. */
+static const int face_on_postgres[sizeof faces / sizeof faces[0]] = {1, 0, 1, 0, 0, 0, 0};
 
 /* The body cap of a request: 2 MiB for a checkup import, 64 KiB for everything else. */
 static size_t body_cap(const char *method, const char *url)
@@ -159,7 +164,9 @@ static int send_answer(struct MHD_Connection *c, struct hreq *r)
     /* A 503 "unavailable" is a moment's outage (database reconnecting, shutting down,
      * busy): nothing was kept, the client retries the same request shortly. */
     int retry = status == 503 && r->resp && strstr(r->resp, "\"code\":\"unavailable\"");
-    if (r->resp) {
+    if (status == 304) {
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    } else if (r->resp) {
         resp = MHD_create_response_from_buffer(strlen(r->resp), r->resp, MHD_RESPMEM_MUST_FREE);
         if (resp)
             r->resp = NULL; /* MHD owns it now */
@@ -170,7 +177,11 @@ static int send_answer(struct MHD_Connection *c, struct hreq *r)
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", "application/json");
-    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    /* A list polled with If-None-Match (GET /v1/notices) may be kept, but only to ask
+     * again whether it changed. */
+    MHD_add_response_header(resp, "Cache-Control", r->etag[0] ? "no-cache" : "no-store");
+    if (r->etag[0])
+        MHD_add_response_header(resp, "ETag", r->etag);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     if (retry)
         MHD_add_response_header(resp, "Retry-After", "1");
@@ -403,7 +414,13 @@ struct tick_job {
 static int tick_job(struct db *db, void *arg)
 {
     struct tick_job *t = arg;
-    return escalate_run(db, hubclock_now(), t->window_min, "hub", &t->raised);
+    int safety = 0;
+    time_t now = hubclock_now();
+    if (escalate_run(db, now, t->window_min, "hub", &t->raised) != 0 ||
+        safety_escalate(db, now, "hub", &safety) != DB_OK)
+        return -1;
+    t->raised += safety;
+    return 0;
 }
 
 /* Runs the missed check-in pass every tick_seconds (real time) until server_stop. */
@@ -542,6 +559,16 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
                         "pull them\n");
     else if (!(s->hub.pusher = pusher_start(cfg->db_path, cfg->push_poll_ms, err, errcap)))
         goto fail;
+    if (cfg->jma_feed) {
+        struct jmapoll_config jc = {.feed_url = cfg->jma_feed,
+                                    .poll_seconds = cfg->jma_poll_seconds,
+                                    .n_offices = cfg->n_jma_offices};
+        for (int i = 0; i < cfg->n_jma_offices && i < JMAPOLL_OFFICES_MAX; i++)
+            jc.offices[i] = cfg->jma_offices[i];
+        s->jma = jmapoll_start(&jc, s->hub.writer, err, errcap);
+        if (!s->jma)
+            goto fail;
+    }
     if (s->tick_seconds > 0) {
         if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0) {
             snprintf(err, errcap, "cannot start the escalation thread");
@@ -590,6 +617,7 @@ void server_stop(struct server *s)
         MHD_stop_daemon(s->mhd);
     }
     pusher_stop(s->hub.pusher);
+    jmapoll_stop(s->jma);
     writer_destroy(s->hub.writer);
     hubdb_pool_destroy(s->hub.pool);
     idem_destroy(s->hub.idem);

@@ -20,6 +20,10 @@ struct server_config {
     long escalation_window_min; /* minutes after the deadline before city staff get the alert */
     long tick_seconds;          /* how often the escalation pass runs; 0 = never (tests) */
     long push_poll_ms;          /* how often the push thread looks for due webhooks (1000) */
+    const char *jma_feed;       /* JMA Atom feed URL to follow; NULL = none (docs/disaster.md) */
+    long jma_poll_seconds;      /* how often the feed is fetched (60) */
+    const char *jma_offices[8]; /* only entries by these offices (author names); none = all */
+    int n_jma_offices;
 };
 
 struct server;

@@ -1,10 +1,12 @@
 /*
  * fuzz_hubreq.c: libFuzzer target for every parser of outside input in hubreq.h (request
- * bodies, the Idempotency-Key header, path ids), the checked JSON readers every other
- * parser of outside JSON is built on (the orders library's), and the base64 decoder.
+ * bodies, the Idempotency-Key header, path ids), the disaster endpoints' bodies of
+ * hubreq_disaster.h, the checked JSON readers every other parser of outside JSON is built
+ * on (the orders library's), and the base64 decoder.
  */
 #include "b64.h"
 #include "hubreq.h"
+#include "hubreq_disaster.h"
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -25,6 +27,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)hubreq_parse_consent(body, size, &consent, msg, sizeof msg);
     char kind[HUBREQ_NAME_MAX];
     (void)hubreq_parse_activity(body, size, kind, msg, sizeof msg);
+    static struct hubreq_notice notice;
+    static struct hubreq_safety_check check;
+    struct hubreq_safety_answer ans;
+    (void)hubreq_parse_notice(body, size, &notice, msg, sizeof msg);
+    (void)hubreq_parse_safety_check(body, size, &check, msg, sizeof msg);
+    (void)hubreq_parse_safety_answer(body, size, &ans, msg, sizeof msg);
     (void)hubreq_parse_id(body, size);
     /* The checked readers on every member of whatever object came in, small caps too. */
     static const char *const keys[] = {"items", "id", "qty", "status", "eta_unix", NULL};

@@ -198,7 +198,7 @@ enum release_rule {
     REL_ONE,      /* exactly one */
     REL_IF_ANY,   /* one if the array `items` is not empty (nothing released: none) */
     REL_EACH,     /* one per element of the array `items` (each goes to its own resident's
-                   * log) */
+                   * log); `items` may name several arrays (count_items) */
     REL_NEW_ONCE, /* Idempotency-Key: one for the first answer, none for a replay */
 };
 
@@ -229,7 +229,34 @@ static const struct release {
     {"GET", "/v1/family-requests", REL_ONE, NULL},
     {"GET", "/v1/family/requests", REL_EACH, "deliveries"},
     {"POST", "/v1/family/requests/*/answer", REL_ONE, NULL},
+    {"GET", "/v1/safety-checks/*", REL_EACH, "safe+need_help+no_answer"},
+    {"GET", "/v1/safety", REL_IF_ANY, "checks.answer"},
+    {"GET", "/v1/family/safety", REL_EACH, "checks/residents"},
 };
+
+/*
+ * How many items a release answer holds, by spec: "a" the elements of array a; "a+b" the
+ * elements of a and of b; "a/b" the elements of the arrays b inside a's elements; "a.k"
+ * the elements of a whose k is not null.
+ */
+static int count_items(const cJSON *j, const char *spec)
+{
+    char name[64];
+    size_t n = strcspn(spec, "+/.");
+    snprintf(name, sizeof name, "%.*s", (int)n, spec);
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(j, name), *e;
+    int count = 0;
+    if (spec[n] == '+')
+        return cJSON_GetArraySize(arr) + count_items(j, spec + n + 1);
+    if (spec[n] == '\0')
+        return cJSON_GetArraySize(arr);
+    cJSON_ArrayForEach(e, arr)
+    {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(e, spec + n + 1);
+        count += spec[n] == '/' ? cJSON_GetArraySize(v) : v && !cJSON_IsNull(v);
+    }
+    return count;
+}
 
 /* path (query string ignored) matches pattern, '*' matching one non-empty segment. */
 static int path_matches(const char *path, const char *pat)
@@ -278,7 +305,7 @@ static void check_release_audited(struct hubtest *t, const char *method, const c
     long long want = 1;
     if (rel->items) {
         cJSON *j = cJSON_Parse(resp ? resp : "");
-        int n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, rel->items));
+        int n = count_items(j, rel->items);
         want = rel->rule == REL_EACH ? n : n > 0;
         cJSON_Delete(j);
     } else if (rel->rule == REL_NEW_ONCE && idem && idem_seen(t, token, idem)) {

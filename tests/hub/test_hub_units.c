@@ -445,10 +445,12 @@ static void t_escalate(void)
     sqlite3 *db = fresh_db("esc.db");
     REQUIRE(db != NULL);
     /* Resident 1 deadline 10:00 JST, resident 2 deadline 09:00 JST. */
-    REQUIRE(hubdb_exec(db, "INSERT INTO residents(id, display_name, district, deadline_min, "
-                           "cert_fp, created_unix) VALUES(1,'A','d',600,NULL,0),"
-                           "(2,'B','d',540,NULL,0);"
-                           "INSERT INTO devices VALUES(1,'home',1,'','h',0);") == SQLITE_OK);
+    REQUIRE(hubdb_exec(db,
+                       "INSERT INTO residents(id, display_name, district, deadline_min, "
+                       "cert_fp, created_unix) VALUES(1,'A','d',600,NULL,0),"
+                       "(2,'B','d',540,NULL,0);"
+                       "INSERT INTO devices(id, kind, resident_id, label, token_hash, created_unix)"
+                       " VALUES(1,'home',1,'','h',0);") == SQLITE_OK);
     time_t day = 1795359600; /* 2026-11-23 00:00 JST */
     CHECK_INT_EQ(escalate_day_start(day + 3600), day);
     CHECK_INT_EQ(escalate_day_start(day - 1), day - 86400);
@@ -467,7 +469,8 @@ static void t_escalate(void)
     CHECK_INT_EQ(escalate_run(h, day + 11 * 3600, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 1); /* 11:00 = 09:00 + 120 min: city */
     /* Day 2: an activity report (touch) of resident 2 and nothing from resident 1. */
-    hubdb_exec(db, "INSERT INTO devices VALUES(2,'home',2,'','h2',0);"
+    hubdb_exec(db, "INSERT INTO devices(id, kind, resident_id, label, token_hash, created_unix)"
+                   " VALUES(2,'home',2,'','h2',0);"
                    "INSERT INTO activity VALUES(1,2,2,'touch',1795449600)"); /* day 2 08:00 */
     CHECK_INT_EQ(escalate_run(h, day + 86400 + 9 * 3600 + 60, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 0); /* 09:01: resident 2 was active, resident 1's deadline is 10:00 */

@@ -1,0 +1,134 @@
+/*
+ * jmakinds.c: the words for each JMA warning kind (see jmakinds.h).
+ */
+#include "jmakinds.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#define EMERGENCY_TODO_JA "いのちを まもる ことを すぐに して ください。"
+#define EMERGENCY_TODO_EN "Act now to save your life."
+
+static const struct jma_kind_words TABLE[] = {
+    /* 特別警報 */
+    {"33", "emergency_warning", "大雨特別警報", "Heavy rain emergency warning",
+     "これまでに ない ような 大雨です。がけくずれや 水が あふれる 危険が とても 高いです。",
+     EMERGENCY_TODO_JA " 町の 避難の 知らせに したがって ください。",
+     "Rain like never before. Landslides and floods are very likely.",
+     EMERGENCY_TODO_EN " Follow the town's evacuation notice."},
+    {"35", "emergency_warning", "暴風特別警報", "Storm emergency warning",
+     "これまでに ない ような 強い 風です。", EMERGENCY_TODO_JA " 外に 出ないで ください。",
+     "Wind like never before.", EMERGENCY_TODO_EN " Stay indoors."},
+    {"32", "emergency_warning", "暴風雪特別警報", "Snowstorm emergency warning",
+     "これまでに ない ような 強い 風と 雪です。", EMERGENCY_TODO_JA " 外に 出ないで ください。",
+     "Wind and snow like never before.", EMERGENCY_TODO_EN " Stay indoors."},
+    {"36", "emergency_warning", "大雪特別警報", "Heavy snow emergency warning",
+     "これまでに ない ような 大雪です。", EMERGENCY_TODO_JA " 外に 出ないで ください。",
+     "Snow like never before.", EMERGENCY_TODO_EN " Stay indoors."},
+    {"37", "emergency_warning", "波浪特別警報", "High waves emergency warning",
+     "これまでに ない ような 高い 波です。", EMERGENCY_TODO_JA " 海に 近づかないで ください。",
+     "Waves like never before.", EMERGENCY_TODO_EN " Keep away from the sea."},
+    {"38", "emergency_warning", "高潮特別警報", "Storm surge emergency warning",
+     "これまでに ない ような 高潮です。海の 水が あふれる 危険が とても 高いです。",
+     EMERGENCY_TODO_JA " 海から はなれた 高い ところへ 逃げて ください。",
+     "A storm surge like never before. The sea is very likely to flood the land.",
+     EMERGENCY_TODO_EN " Go to high ground away from the sea."},
+    /* 警報 */
+    {"03", "warning", "大雨警報", "Heavy rain warning",
+     "大雨で がけくずれや 水が あふれる おそれが あります。",
+     "川や がけに 近づかないで ください。町の 避難の 知らせに 気を つけて ください。",
+     "Heavy rain may cause landslides and floods.",
+     "Keep away from rivers and slopes. Watch for the town's evacuation notice."},
+    {"04", "warning", "洪水警報", "Flood warning", "川の 水が あふれる おそれが あります。",
+     "川に 近づかないで ください。町の 避難の 知らせに 気を つけて ください。", "Rivers may flood.",
+     "Keep away from rivers. Watch for the town's evacuation notice."},
+    {"05", "warning", "暴風警報", "Storm warning", "とても 強い 風が ふきます。",
+     "外に 出ないで ください。窓から はなれて ください。", "Very strong wind.",
+     "Stay indoors, away from windows."},
+    {"02", "warning", "暴風雪警報", "Snowstorm warning", "とても 強い 風と 雪です。",
+     "外に 出ないで ください。", "Very strong wind with snow.", "Stay indoors."},
+    {"06", "warning", "大雪警報", "Heavy snow warning", "雪が たくさん ふります。",
+     "外に 出ないで ください。雪かきは ひとりで しないで ください。", "Heavy snow.",
+     "Stay indoors. Do not clear snow alone."},
+    {"07", "warning", "波浪警報", "High waves warning", "海の 波が とても 高く なります。",
+     "海に 近づかないで ください。", "Very high waves.", "Keep away from the sea."},
+    {"08", "warning", "高潮警報", "Storm surge warning", "海の 水が あふれる おそれが あります。",
+     "海に 近づかないで ください。町の 避難の 知らせに 気を つけて ください。",
+     "The sea may flood the land.",
+     "Keep away from the sea. Watch for the town's evacuation notice."},
+    /* 注意報 */
+    {"10", "advisory", "大雨注意報", "Heavy rain advisory", "大雨に 気を つける ときです。",
+     "川や がけに 近づかないで ください。", "Heavy rain is possible.",
+     "Keep away from rivers and slopes."},
+    {"18", "advisory", "洪水注意報", "Flood advisory", "川の 水が ふえる おそれが あります。",
+     "川に 近づかないで ください。", "Rivers may rise.", "Keep away from rivers."},
+    {"15", "advisory", "強風注意報", "Strong wind advisory", "強い 風が ふきます。",
+     "外では 飛んで くる ものに 気を つけて ください。", "Strong wind.",
+     "Outdoors, watch out for flying objects."},
+    {"13", "advisory", "風雪注意報", "Wind and snow advisory", "強い 風と 雪です。",
+     "外に 出る ときは 気を つけて ください。", "Strong wind with snow.",
+     "Take care if you go out."},
+    {"12", "advisory", "大雪注意報", "Heavy snow advisory",
+     "雪が たくさん ふる おそれが あります。", "外に 出る ときは 足もとに 気を つけて ください。",
+     "Heavy snow is possible.", "Watch your step if you go out."},
+    {"16", "advisory", "波浪注意報", "High waves advisory", "海の 波が 高く なります。",
+     "海に 近づかないで ください。", "High waves.", "Keep away from the sea."},
+    {"19", "advisory", "高潮注意報", "Storm surge advisory", "海の 水が 高く なります。",
+     "海に 近づかないで ください。", "The sea level may rise.", "Keep away from the sea."},
+    {"14", "advisory", "雷注意報", "Thunderstorm advisory", "かみなりが なる おそれが あります。",
+     "かみなりが 聞こえたら たてものの 中に 入って ください。", "Thunderstorms are possible.",
+     "If you hear thunder, go into a building."},
+    {"17", "advisory", "融雪注意報", "Snowmelt advisory", "雪が とけて 水が ふえます。",
+     "川や がけに 近づかないで ください。", "Melting snow raises the water.",
+     "Keep away from rivers and slopes."},
+    {"20", "advisory", "濃霧注意報", "Dense fog advisory", "こい きりで 遠くが 見えません。",
+     "車や 道を わたる ときに 気を つけて ください。", "Dense fog.", "Take care on the roads."},
+    {"21", "advisory", "乾燥注意報", "Dry air advisory", "空気が とても かわいて います。",
+     "火の しまつに 気を つけて ください。", "The air is very dry.", "Be careful with fire."},
+    {"22", "advisory", "なだれ注意報", "Avalanche advisory", "なだれの おそれが あります。",
+     "雪の ある 山や がけに 近づかないで ください。", "Avalanches are possible.",
+     "Keep away from snowy slopes."},
+    {"23", "advisory", "低温注意報", "Low temperature advisory", "とても 寒く なります。",
+     "へやを あたたかく して ください。水道の こおりに 気を つけて ください。",
+     "It will be very cold.", "Keep your room warm. Water pipes may freeze."},
+    {"24", "advisory", "霜注意報", "Frost advisory", "しもが おりる おそれが あります。",
+     "畑の 作物に 気を つけて ください。", "Frost is possible.", "Protect crops."},
+    {"25", "advisory", "着氷注意報", "Icing advisory", "電線などに こおりが つきます。",
+     "電線の 近くでは 気を つけて ください。", "Ice may form on power lines.",
+     "Take care near power lines."},
+    {"26", "advisory", "着雪注意報", "Snow accretion advisory", "電線などに 雪が つきます。",
+     "電線の 近くでは 気を つけて ください。", "Snow may stick to power lines.",
+     "Take care near power lines."},
+};
+
+/* Words for a kind the table does not know, by its class. */
+static const struct jma_kind_words GENERAL[] = {
+    {"", "emergency_warning", "特別警報", "Emergency warning", "とても 危険な 天気です。",
+     EMERGENCY_TODO_JA, "Extremely dangerous weather.", EMERGENCY_TODO_EN},
+    {"", "warning", "警報", "Weather warning", "危険な 天気です。",
+     "町の 知らせに 気を つけて ください。", "Dangerous weather.", "Watch for the town's notices."},
+    {"", "advisory", "注意報", "Weather advisory", "天気に 気を つける ときです。",
+     "気を つけて ください。", "Take care with the weather.", "Take care."},
+};
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+const struct jma_kind_words *jma_kind_words(const char *code, const char *jma_name)
+{
+    for (size_t i = 0; i < sizeof TABLE / sizeof TABLE[0]; i++)
+        if (strcmp(TABLE[i].code, code) == 0)
+            return &TABLE[i];
+    if (!jma_name)
+        return NULL;
+    if (ends_with(jma_name, "特別警報"))
+        return &GENERAL[0];
+    if (ends_with(jma_name, "警報"))
+        return &GENERAL[1];
+    if (ends_with(jma_name, "注意報"))
+        return &GENERAL[2];
+    return NULL;
+}

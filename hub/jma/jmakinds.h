@@ -1,0 +1,25 @@
+/*
+ * jmakinds.h: what the hub says about each kind of JMA warning (気象特別警報・警報・注意報
+ * codes of the 防災情報XML code table): its class (特別警報 / 警報 / 注意報, which is the
+ * notice's kind and level) and plain words in Japanese (やさしい日本語) and English for
+ * what is happening and what to do. docs/disaster.md lists them.
+ */
+#ifndef HUB_JMA_JMAKINDS_H
+#define HUB_JMA_JMAKINDS_H
+
+struct jma_kind_words {
+    const char *code;    /* "03" */
+    const char *kind;    /* "emergency_warning" | "warning" | "advisory" */
+    const char *name_ja; /* 大雨警報 */
+    const char *name_en;
+    const char *what_ja, *todo_ja, *what_en, *todo_en;
+};
+
+/*
+ * The words for code. A code the table does not know (JMA added one) is classed by the
+ * end of its JMA name (…特別警報 / …警報 / …注意報) with general words, so a new warning
+ * still reaches the screens; NULL when neither says what it is.
+ */
+const struct jma_kind_words *jma_kind_words(const char *code, const char *jma_name);
+
+#endif

@@ -1,0 +1,392 @@
+/*
+ * jmaxml.c: the VPWW54 telegram and the Atom feed (see jmaxml.h).
+ */
+#include "jmaxml.h"
+#include "hubclock.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define NS_REPORT "http://xml.kishou.go.jp/jmaxml1/"
+#define NS_HEAD   "http://xml.kishou.go.jp/jmaxml1/informationBasis1/"
+#define NS_BODY   "http://xml.kishou.go.jp/jmaxml1/body/meteorology1/"
+#define NS_ATOM   "http://www.w3.org/2005/Atom"
+
+#define MUNICIPAL_WARNING "気象警報・注意報（市町村等）"
+
+/* The statuses a kind may have in a municipality item (docs/disaster.md). The first two
+ * leave nothing in force. */
+static const char *const STATUSES[] = {
+    "解除",
+    "発表警報・注意報はなし",
+    "発表",
+    "継続",
+    "特別警報から警報",
+    "特別警報から注意報",
+    "警報から注意報",
+    "警報から特別警報",
+    "注意報から警報",
+    "注意報から特別警報",
+};
+
+__attribute__((format(printf, 3, 4))) static void say(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* 1 when n is an element named name in namespace ns. */
+static int is_el(const xmlNode *n, const char *ns, const char *name)
+{
+    return n && n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0 && n->ns &&
+           n->ns->href && strcmp((const char *)n->ns->href, ns) == 0;
+}
+
+/* The first child element of parent named name in ns, or NULL. */
+static xmlNode *child(const xmlNode *parent, const char *ns, const char *name)
+{
+    for (xmlNode *c = parent ? parent->children : NULL; c; c = c->next)
+        if (is_el(c, ns, name))
+            return c;
+    return NULL;
+}
+
+/*
+ * The text of element n (whitespace around it trimmed) into out. 0, or -1 when n is NULL,
+ * has element children, or the text does not fit.
+ */
+static int text_of(const xmlNode *n, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    if (!n)
+        return -1;
+    for (const xmlNode *c = n->children; c; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            return -1;
+        if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+            continue;
+        const char *t = (const char *)c->content;
+        size_t l = t ? strlen(t) : 0;
+        if (len + l + 1 > cap)
+            return -1;
+        memcpy(out + len, t, l);
+        len += l;
+        out[len] = '\0';
+    }
+    size_t a = strspn(out, " \t\r\n");
+    memmove(out, out + a, len - a + 1);
+    len -= a;
+    while (len > 0 && strchr(" \t\r\n", out[len - 1]))
+        out[--len] = '\0';
+    return 0;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    if (strlen(s) != n)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/* Reads xml[0..len) without network access or entity expansion. NULL when not
+ * well-formed. */
+static xmlDoc *read_doc(const char *xml, size_t len)
+{
+    if (len == 0 || len > (size_t)JMA_FEED_MAX)
+        return NULL;
+    return xmlReadMemory(xml, (int)len, "jma.xml", NULL,
+                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                             XML_PARSE_NOCDATA);
+}
+
+/* One Kind of a municipality item. 0, or -1 with reason. */
+static int parse_kind(const xmlNode *k, int item, struct jma_kind *out, char *reason, size_t cap)
+{
+    memset(out, 0, sizeof *out);
+    if (text_of(child(k, NS_BODY, "Name"), out->name, sizeof out->name) != 0 ||
+        out->name[0] == '\0') {
+        say(reason, cap, "Kind without a Name in municipality item %d", item);
+        return -1;
+    }
+    if (text_of(child(k, NS_BODY, "Code"), out->code, sizeof out->code) != 0 ||
+        !all_digits(out->code, 2)) {
+        say(reason, cap, "Kind/Code in municipality item %d is not two digits", item);
+        return -1;
+    }
+    if (text_of(child(k, NS_BODY, "Status"), out->status, sizeof out->status) != 0) {
+        say(reason, cap, "Kind without a Status in municipality item %d", item);
+        return -1;
+    }
+    size_t i = 0;
+    while (i < sizeof STATUSES / sizeof STATUSES[0] && strcmp(STATUSES[i], out->status) != 0)
+        i++;
+    if (i == sizeof STATUSES / sizeof STATUSES[0]) {
+        say(reason, cap, "unknown Kind/Status in municipality item %d", item);
+        return -1;
+    }
+    out->in_force = i >= 2 && strcmp(out->code, "00") != 0;
+    return 0;
+}
+
+/* One Item of the municipality Warning. 0, or -1 with reason. */
+static int parse_item(const xmlNode *it, int item, struct jma_area *a, char *reason, size_t cap)
+{
+    memset(a, 0, sizeof *a);
+    const xmlNode *area = child(it, NS_BODY, "Area");
+    if (!area) {
+        say(reason, cap, "municipality item %d has no Area", item);
+        return -1;
+    }
+    if (text_of(child(area, NS_BODY, "Code"), a->code, sizeof a->code) != 0 ||
+        !all_digits(a->code, 7)) {
+        say(reason, cap, "Area/Code of municipality item %d is not a 7-digit code", item);
+        return -1;
+    }
+    if (text_of(child(area, NS_BODY, "Name"), a->name, sizeof a->name) != 0 || a->name[0] == '\0') {
+        say(reason, cap, "Area/Name of municipality item %d is missing or too long", item);
+        return -1;
+    }
+    for (const xmlNode *k = it->children; k; k = k->next) {
+        if (!is_el(k, NS_BODY, "Kind"))
+            continue;
+        if (a->n_kinds == JMA_KINDS_MAX) {
+            say(reason, cap, "municipality item %d lists more than %d kinds", item, JMA_KINDS_MAX);
+            return -1;
+        }
+        if (parse_kind(k, item, &a->kinds[a->n_kinds], reason, cap) != 0)
+            return -1;
+        a->n_kinds++;
+    }
+    if (a->n_kinds == 0) {
+        say(reason, cap, "municipality item %d has no Kind", item);
+        return -1;
+    }
+    return 0;
+}
+
+/* The Body's municipality Warning into t. 0, or -1 with reason. */
+static int parse_body(const xmlNode *body, struct jma_telegram *t, char *reason, size_t cap)
+{
+    const xmlNode *w = NULL;
+    for (const xmlNode *c = body ? body->children : NULL; c && !w; c = c->next) {
+        if (!is_el(c, NS_BODY, "Warning"))
+            continue;
+        xmlChar *type = xmlGetProp(c, (const xmlChar *)"type");
+        if (type && strcmp((const char *)type, MUNICIPAL_WARNING) == 0)
+            w = c;
+        xmlFree(type);
+    }
+    if (!w) {
+        /* A 取消 may come without a body: it names no areas then. */
+        if (t->info_type == JMA_CANCEL)
+            return 0;
+        say(reason, cap, "no Body/Warning of type " MUNICIPAL_WARNING);
+        return -1;
+    }
+    int item = 0;
+    for (const xmlNode *it = w->children; it; it = it->next) {
+        if (!is_el(it, NS_BODY, "Item"))
+            continue;
+        item++;
+        if (t->n_areas == JMA_AREAS_MAX) {
+            say(reason, cap, "more than %d municipality items", JMA_AREAS_MAX);
+            return -1;
+        }
+        if (parse_item(it, item, &t->areas[t->n_areas], reason, cap) != 0)
+            return -1;
+        for (int i = 0; i < t->n_areas; i++)
+            if (strcmp(t->areas[i].code, t->areas[t->n_areas].code) == 0) {
+                say(reason, cap, "area %s appears twice in the municipality items",
+                    t->areas[i].code);
+                return -1;
+            }
+        t->n_areas++;
+    }
+    if (t->n_areas == 0 && t->info_type != JMA_CANCEL) {
+        say(reason, cap, "the municipality Warning has no Item");
+        return -1;
+    }
+    return 0;
+}
+
+enum jma_result jma_parse_telegram(const char *xml, size_t len, struct jma_telegram *t,
+                                   char *reason, size_t cap)
+{
+    enum jma_result r = JMA_REFUSED;
+    char buf[JMA_TEXT_MAX];
+    xmlDoc *doc = NULL;
+    memset(t, 0, sizeof *t);
+    reason[0] = '\0';
+    if (len > JMA_TELEGRAM_MAX) {
+        say(reason, cap, "the telegram is larger than %d bytes", JMA_TELEGRAM_MAX);
+        goto out;
+    }
+    doc = read_doc(xml, len);
+    if (!doc) {
+        say(reason, cap, "not well-formed XML");
+        goto out;
+    }
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    if (!is_el(root, NS_REPORT, "Report")) {
+        say(reason, cap, "the root element is not a JMA Report");
+        goto out;
+    }
+    const xmlNode *control = child(root, NS_REPORT, "Control");
+    const xmlNode *head = child(root, NS_HEAD, "Head");
+    if (!control || !head) {
+        say(reason, cap, "the Report lacks its Control or Head part");
+        goto out;
+    }
+    if (text_of(child(control, NS_REPORT, "Title"), buf, sizeof buf) != 0 ||
+        strcmp(buf, JMA_VPWW54_TITLE) != 0) {
+        say(reason, cap, "Control/Title is not " JMA_VPWW54_TITLE);
+        goto out;
+    }
+    if (text_of(child(control, NS_REPORT, "Status"), buf, sizeof buf) != 0 ||
+        strcmp(buf, "通常") != 0) {
+        say(reason, cap, "Control/Status is not 通常 (a training or test telegram is not shown)");
+        goto out;
+    }
+    if (text_of(child(control, NS_REPORT, "PublishingOffice"), t->office, sizeof t->office) != 0 ||
+        t->office[0] == '\0') {
+        say(reason, cap, "Control/PublishingOffice is missing or too long");
+        goto out;
+    }
+    if (text_of(child(head, NS_HEAD, "Title"), t->title, sizeof t->title) != 0) {
+        say(reason, cap, "Head/Title is missing or too long");
+        goto out;
+    }
+    if (text_of(child(head, NS_HEAD, "ReportDateTime"), buf, sizeof buf) != 0 ||
+        hubclock_parse_rfc3339(buf, &t->report_unix) != 0) {
+        say(reason, cap, "Head/ReportDateTime is missing or not a date and time with offset");
+        goto out;
+    }
+    if (text_of(child(head, NS_HEAD, "InfoType"), buf, sizeof buf) != 0) {
+        say(reason, cap, "Head/InfoType is missing");
+        goto out;
+    }
+    if (strcmp(buf, "発表") == 0) {
+        t->info_type = JMA_ISSUE;
+    } else if (strcmp(buf, "訂正") == 0) {
+        t->info_type = JMA_CORRECT;
+    } else if (strcmp(buf, "取消") == 0) {
+        t->info_type = JMA_CANCEL;
+    } else {
+        say(reason, cap, "Head/InfoType is not 発表, 訂正 or 取消");
+        goto out;
+    }
+    const xmlNode *body = child(root, NS_BODY, "Body");
+    if (!body && t->info_type != JMA_CANCEL) {
+        say(reason, cap, "the Report has no Body");
+        goto out;
+    }
+    if (parse_body(body, t, reason, cap) != 0)
+        goto out;
+    r = JMA_OK;
+out:
+    xmlFreeDoc(doc);
+    if (r != JMA_OK) {
+        long long keep_time = t->report_unix;
+        char office[JMA_TEXT_MAX];
+        memcpy(office, t->office, sizeof office);
+        memset(t, 0, sizeof *t);
+        /* The office and time stay for the refusal's log line. */
+        t->report_unix = keep_time;
+        memcpy(t->office, office, sizeof office);
+    }
+    return r;
+}
+
+/* The href of an entry's link (rel alternate or none), else its id. */
+static int entry_url(const xmlNode *e, char *out, size_t cap)
+{
+    for (const xmlNode *c = e->children; c; c = c->next) {
+        if (!is_el(c, NS_ATOM, "link"))
+            continue;
+        xmlChar *rel = xmlGetProp(c, (const xmlChar *)"rel");
+        xmlChar *href = xmlGetProp(c, (const xmlChar *)"href");
+        int ok = href && (!rel || strcmp((const char *)rel, "alternate") == 0) &&
+                 strlen((const char *)href) < cap;
+        if (ok)
+            snprintf(out, cap, "%s", (const char *)href);
+        xmlFree(rel);
+        xmlFree(href);
+        if (ok)
+            return 0;
+    }
+    return text_of(child(e, NS_ATOM, "id"), out, cap) == 0 && out[0] ? 0 : -1;
+}
+
+static int by_updated(const void *a, const void *b)
+{
+    const struct jma_feed_entry *x = a, *y = b;
+    return (x->updated_unix > y->updated_unix) - (x->updated_unix < y->updated_unix);
+}
+
+enum jma_result jma_parse_feed(const char *xml, size_t len, struct jma_feed_entry **out, int *n,
+                               char *reason, size_t cap)
+{
+    enum jma_result r = JMA_REFUSED;
+    struct jma_feed_entry *list = NULL;
+    int count = 0;
+    char title[JMA_TEXT_MAX], buf[JMA_TEXT_MAX];
+    *out = NULL;
+    *n = 0;
+    xmlDoc *doc = read_doc(xml, len);
+    if (!doc) {
+        say(reason, cap, "the feed is not well-formed XML (or larger than %d bytes)", JMA_FEED_MAX);
+        goto out;
+    }
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    if (!is_el(root, NS_ATOM, "feed")) {
+        say(reason, cap, "the document is not an Atom feed");
+        goto out;
+    }
+    list = calloc(JMA_FEED_ENTRIES_MAX, sizeof *list);
+    if (!list) {
+        r = JMA_NOMEM;
+        goto out;
+    }
+    for (const xmlNode *e = root->children; e; e = e->next) {
+        if (!is_el(e, NS_ATOM, "entry"))
+            continue;
+        if (text_of(child(e, NS_ATOM, "title"), title, sizeof title) != 0 ||
+            strcmp(title, JMA_VPWW54_TITLE) != 0)
+            continue;
+        if (count == JMA_FEED_ENTRIES_MAX) {
+            say(reason, cap, "the feed lists more than %d warning telegrams", JMA_FEED_ENTRIES_MAX);
+            goto out;
+        }
+        struct jma_feed_entry *fe = &list[count];
+        /* An entry we cannot read is skipped, not the whole feed. */
+        if (entry_url(e, fe->url, sizeof fe->url) != 0 ||
+            text_of(child(e, NS_ATOM, "updated"), buf, sizeof buf) != 0 ||
+            hubclock_parse_rfc3339(buf, &fe->updated_unix) != 0)
+            continue;
+        const xmlNode *author = child(e, NS_ATOM, "author");
+        if (text_of(child(author, NS_ATOM, "name"), fe->author, sizeof fe->author) != 0)
+            fe->author[0] = '\0';
+        count++;
+    }
+    qsort(list, (size_t)count, sizeof *list, by_updated);
+    *out = list;
+    *n = count;
+    list = NULL;
+    r = JMA_OK;
+out:
+    free(list);
+    xmlFreeDoc(doc);
+    return r;
+}

@@ -1,0 +1,641 @@
+/*
+ * notices.c: the notices store (see notices.h).
+ */
+#include "notices.h"
+#include "audit.h"
+#include "jmakinds.h"
+#include "jmaxml.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *kind;
+    int level;
+    int town;
+} KINDS[] = {
+    {"evacuation_order", 100, 1}, {"emergency_warning", 90, 0}, {"evacuation_prepare", 80, 1},
+    {"warning", 60, 0},           {"shelter_open", 50, 1},      {"advisory", 40, 0},
+    {"maintenance", 20, 1},       {"service_hours", 15, 1},     {"info", 10, 1},
+};
+
+int notices_level(const char *kind)
+{
+    for (size_t i = 0; kind && i < sizeof KINDS / sizeof KINDS[0]; i++)
+        if (strcmp(KINDS[i].kind, kind) == 0)
+            return KINDS[i].level;
+    return -1;
+}
+
+int notices_town_kind(const char *kind)
+{
+    for (size_t i = 0; kind && i < sizeof KINDS / sizeof KINDS[0]; i++)
+        if (strcmp(KINDS[i].kind, kind) == 0)
+            return KINDS[i].town;
+    return 0;
+}
+
+#define NOTICE_COLS                                                                                \
+    "n.id, n.source, n.kind, n.level, n.title_ja, n.title_en, n.area_ja, n.what_ja,"               \
+    " n.todo_ja, n.what_en, n.todo_en, n.whole_town, n.jma_area, n.starts_unix,"                   \
+    " n.ends_unix, n.ended_by, n.created_unix, n.updated_unix, n.created_by"
+
+static void read_row(struct db_stmt *st, struct notices_row *n)
+{
+    n->id = db_col_int64(st, 0);
+    n->source = db_col_text(st, 1);
+    n->kind = db_col_text(st, 2);
+    n->level = db_col_int64(st, 3);
+    n->title_ja = db_col_text(st, 4);
+    n->title_en = db_col_text(st, 5);
+    n->area_ja = db_col_text(st, 6);
+    n->what_ja = db_col_text(st, 7);
+    n->todo_ja = db_col_text(st, 8);
+    n->what_en = db_col_text(st, 9);
+    n->todo_en = db_col_text(st, 10);
+    n->whole_town = db_col_int64(st, 11) != 0;
+    n->jma_area = db_col_text(st, 12);
+    n->starts = db_col_int64(st, 13);
+    n->ends = db_col_int64(st, 14);
+    n->ended_by = db_col_text(st, 15);
+    n->created = db_col_int64(st, 16);
+    n->updated = db_col_int64(st, 17);
+    n->created_by = db_col_text(st, 18);
+}
+
+/* Steps st (bound) to the end, calling row for each; gives st back. */
+static enum db_status walk(struct db_stmt *st, enum db_status s, notices_row_fn row, void *ctx)
+{
+    while (s == DB_OK || s == DB_ROW) {
+        s = db_step(st);
+        if (s != DB_ROW)
+            break;
+        struct notices_row n;
+        read_row(st, &n);
+        if (row(ctx, &n) != 0)
+            s = DB_ERR;
+    }
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+static enum db_status add_districts(struct db *db, int64_t id, const char *const *districts, int n)
+{
+    enum db_status s = DB_OK;
+    for (int i = 0; i < n && s == DB_OK; i++) {
+        struct db_stmt *st = db_stmt(db, "INSERT INTO notice_districts(notice_id, district)"
+                                         " VALUES(?, ?) ON CONFLICT DO NOTHING");
+        if (!st)
+            return DB_ERR;
+        s = db_bind_int64(st, 1, id);
+        if (s == DB_OK)
+            s = db_bind_text(st, 2, districts[i], -1);
+        if (s == DB_OK)
+            s = db_step(st);
+        db_stmt_done(st);
+        if (s == DB_DONE)
+            s = DB_OK;
+    }
+    return s;
+}
+
+/* Inserts one notice row (town or JMA) and its districts. */
+static enum db_status insert(struct db *db, const char *source, const struct notices_new *n,
+                             const char *jma_area, const char *jma_code, int64_t now, int64_t *id)
+{
+    struct db_stmt *st = db_stmt(
+        db, "INSERT INTO notices(source, kind, level, title_ja, title_en, area_ja, what_ja,"
+            " todo_ja, what_en, todo_en, whole_town, jma_area, jma_code, starts_unix, ends_unix,"
+            " created_by, created_unix, updated_unix) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (!st)
+        return DB_ERR;
+    const char *texts[] = {source,     n->kind,    NULL,       n->title_ja, n->title_en,
+                           n->area_ja, n->what_ja, n->todo_ja, n->what_en,  n->todo_en};
+    enum db_status s = DB_OK;
+    for (int i = 0; i < 10 && s == DB_OK; i++)
+        s = i == 2 ? db_bind_int64(st, 3, notices_level(n->kind))
+                   : db_bind_text(st, i + 1, texts[i] ? texts[i] : "", -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 11, n->n_districts == 0);
+    if (s == DB_OK)
+        s = db_bind_text(st, 12, jma_area, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 13, jma_code, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 14, n->starts);
+    if (s == DB_OK)
+        s = n->ends > 0 ? db_bind_int64(st, 15, n->ends) : db_bind_null(st, 15);
+    if (s == DB_OK)
+        s = db_bind_text(st, 16, n->by, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 17, now);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 18, now);
+    s = db_insert_id(st, s, id);
+    if (s == DB_OK)
+        s = add_districts(db, *id, n->districts, n->n_districts);
+    return s;
+}
+
+enum db_status notices_add(struct db *db, const struct notices_new *n, int64_t now, int64_t *id)
+{
+    if (!notices_town_kind(n->kind))
+        return DB_ERR;
+    return insert(db, "town", n, NULL, NULL, now, id);
+}
+
+/* Sets ends_unix = now on notice id if it has not ended by now. */
+static enum db_status end_now(struct db *db, int64_t id, int64_t now, const char *by, int *changed)
+{
+    struct db_stmt *st = db_stmt(db, "UPDATE notices SET ends_unix = ?, ended_by = ?,"
+                                     " updated_unix = ? WHERE id = ? AND (ends_unix IS NULL OR"
+                                     " ends_unix > ?)");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_int64(st, 1, now);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, by, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, now);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 5, now);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    if (s == DB_DONE)
+        *changed = db_changes(db) > 0;
+    return s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status notices_end(struct db *db, int64_t id, int64_t now, const char *by, int *found,
+                           int *jma, int *changed)
+{
+    char source[16] = "";
+    *found = *jma = *changed = 0;
+    enum db_status s =
+        db_get_text(db, "SELECT source FROM notices WHERE id = ?", id, source, sizeof source);
+    if (s != DB_ROW)
+        return s == DB_DONE ? DB_OK : s;
+    *found = 1;
+    if (strcmp(source, "jma") == 0) {
+        *jma = 1;
+        return DB_OK;
+    }
+    return end_now(db, id, now, by, changed);
+}
+
+enum db_status notices_in_force(struct db *db, int64_t now, const char *district,
+                                notices_row_fn row, void *ctx)
+{
+    struct db_stmt *st;
+    if (!district)
+        st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.starts_unix <= ?"
+                         " AND (n.ends_unix IS NULL OR n.ends_unix > ?)"
+                         " ORDER BY n.level DESC, n.updated_unix DESC, n.id");
+    else
+        st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.starts_unix <= ?"
+                         " AND (n.ends_unix IS NULL OR n.ends_unix > ?) AND (n.whole_town = 1"
+                         " OR EXISTS(SELECT 1 FROM notice_districts d WHERE d.notice_id = n.id"
+                         " AND d.district = ?))"
+                         " ORDER BY n.level DESC, n.updated_unix DESC, n.id");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_int64(st, 1, now);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, now);
+    /* "" matches no district row: whole-town notices only. */
+    if (s == DB_OK && district)
+        s = db_bind_text(st, 3, district, -1);
+    return walk(st, s, row, ctx);
+}
+
+enum db_status notices_all(struct db *db, int64_t before, int64_t limit, notices_row_fn row,
+                           void *ctx)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.id < ?"
+                                     " ORDER BY n.id DESC LIMIT ?");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, limit);
+    return walk(st, s, row, ctx);
+}
+
+enum db_status notices_get(struct db *db, int64_t id, notices_row_fn row, void *ctx)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.id = ?");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW) {
+        struct notices_row n;
+        read_row(st, &n);
+        if (row(ctx, &n) != 0)
+            s = DB_ERR;
+    }
+    db_stmt_done(st);
+    return s;
+}
+
+enum db_status notices_districts(struct db *db, int64_t id,
+                                 int (*fn)(void *ctx, const char *district), void *ctx)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT district FROM notice_districts WHERE notice_id = ?"
+                                     " ORDER BY district");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_int64(st, 1, id);
+    while (s == DB_OK || s == DB_ROW) {
+        s = db_step(st);
+        if (s == DB_ROW && fn(ctx, db_col_text(st, 0)) != 0)
+            s = DB_ERR;
+    }
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status notices_device_district(struct db *db, int64_t device, char *out, size_t cap)
+{
+    enum db_status s = db_get_text(db,
+                                   "SELECT COALESCE(d.district, r.district, '') FROM devices d"
+                                   " LEFT JOIN residents r ON r.id = d.resident_id WHERE d.id = ?",
+                                   device, out, cap);
+    if (s == DB_DONE)
+        out[0] = '\0';
+    return s == DB_ROW || s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status notices_audit(struct db *db, int64_t now, const char *actor, const char *action,
+                             const char *source, const char *destination, const char *request_id)
+{
+    struct audit_rec a = {.at = (time_t)now,
+                          .actor = actor,
+                          .action = action,
+                          .outcome = "ok",
+                          .data_kinds = "notice",
+                          .purpose = "disaster_info",
+                          .basis = "public_information",
+                          .source = source,
+                          .destination = destination,
+                          .request_id = request_id};
+    return audit_append_db(db, &a, NULL);
+}
+
+/* ---- JMA ---------------------------------------------------------------------------- */
+
+/* Districts of a JMA area are kept as one text, names separated by '\n' ("" = the whole
+ * town), and copied into notice_districts for each notice made for the area. */
+#define AREA_DISTRICTS_MAX 2048
+
+enum db_status notices_jma_area_set(struct db *db, const char *code, const char *name,
+                                    const char *const *districts, int n_districts, int64_t now)
+{
+    char joined[AREA_DISTRICTS_MAX] = "";
+    size_t len = 0;
+    for (int i = 0; i < n_districts; i++) {
+        int w = snprintf(joined + len, sizeof joined - len, "%s%s", i ? "\n" : "", districts[i]);
+        if (w < 0 || (size_t)w >= sizeof joined - len)
+            return DB_ERR;
+        len += (size_t)w;
+    }
+    struct db_stmt *st = db_stmt(db, "INSERT INTO jma_areas(code, name, districts, created_unix)"
+                                     " VALUES(?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET"
+                                     " name = excluded.name, districts = excluded.districts");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, code, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, name, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, joined, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, now);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+int notices_jma_seen(struct db *db, const char *url)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT 1 FROM jma_telegrams WHERE url = ?");
+    if (!st)
+        return -1;
+    enum db_status s = db_bind_text(st, 1, url, -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    return s == DB_ROW ? 1 : s == DB_DONE ? 0 : -1;
+}
+
+static enum db_status record_telegram(struct db *db, const char *url, const char *office,
+                                      int64_t report, const char *info_type, const char *outcome,
+                                      int64_t now)
+{
+    struct db_stmt *st = db_stmt(db, "INSERT INTO jma_telegrams(url, office, report_unix,"
+                                     " info_type, outcome, received_unix) VALUES(?, ?, ?, ?, ?, ?)"
+                                     " ON CONFLICT(url) DO NOTHING");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, url, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, office, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, report);
+    if (s == DB_OK)
+        s = db_bind_text(st, 4, info_type, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 5, outcome, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 6, now);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status notices_jma_refused(struct db *db, const char *url, const char *office,
+                                   int64_t report_unix, const char *reason, int64_t now)
+{
+    char outcome[300];
+    snprintf(outcome, sizeof outcome, "refused: %s", reason);
+    return record_telegram(db, url, office ? office : "", report_unix, "", outcome, now);
+}
+
+/* What the apply needs of one configured area. */
+struct area_conf {
+    char districts[AREA_DISTRICTS_MAX];
+    const char *list[NOTICES_DISTRICTS_MAX];
+    int n;
+};
+
+/* The town's setting for JMA area code: DB_ROW with *c filled, DB_DONE when the town did
+ * not configure it. */
+static enum db_status area_conf(struct db *db, const char *code, struct area_conf *c)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT districts FROM jma_areas WHERE code = ?");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, code, -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW)
+        snprintf(c->districts, sizeof c->districts, "%s", db_col_text(st, 0));
+    db_stmt_done(st);
+    c->n = 0;
+    for (char *p = c->districts; s == DB_ROW && *p && c->n < NOTICES_DISTRICTS_MAX;) {
+        c->list[c->n++] = p;
+        char *nl = strchr(p, '\n');
+        if (!nl)
+            break;
+        *nl = '\0';
+        p = nl + 1;
+    }
+    return s;
+}
+
+/* The newest telegram time applied to area code: DB_ROW with *report, DB_DONE none. */
+static enum db_status area_state(struct db *db, const char *code, int64_t *report, char *office,
+                                 size_t cap)
+{
+    struct db_stmt *st =
+        db_stmt(db, "SELECT report_unix, office FROM jma_area_state WHERE code = ?");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, code, -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW) {
+        *report = db_col_int64(st, 0);
+        snprintf(office, cap, "%s", db_col_text(st, 1));
+    }
+    db_stmt_done(st);
+    return s;
+}
+
+static enum db_status set_area_state(struct db *db, const char *code, int64_t report,
+                                     const char *office, const char *url)
+{
+    struct db_stmt *st = db_stmt(db, "INSERT INTO jma_area_state(code, report_unix, office,"
+                                     " telegram) VALUES(?, ?, ?, ?) ON CONFLICT(code) DO UPDATE"
+                                     " SET report_unix = excluded.report_unix,"
+                                     " office = excluded.office, telegram = excluded.telegram");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, code, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, report);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, office, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 4, url, -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+#define OPEN_MAX 64
+
+struct open_notice {
+    int64_t id;
+    char code[3];
+    char title_ja[JMA_TEXT_MAX];
+    char area_ja[JMA_TEXT_MAX];
+};
+
+/* The JMA notices of area code that have not ended (at most OPEN_MAX). */
+static enum db_status open_notices(struct db *db, const char *code, struct open_notice *out, int *n)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT id, jma_code, title_ja, area_ja FROM notices WHERE"
+                                     " jma_area = ? AND ends_unix IS NULL ORDER BY id");
+    if (!st)
+        return DB_ERR;
+    *n = 0;
+    enum db_status s = db_bind_text(st, 1, code, -1);
+    while (s == DB_OK || s == DB_ROW) {
+        s = db_step(st);
+        if (s != DB_ROW)
+            break;
+        if (*n == OPEN_MAX) {
+            s = DB_ERR;
+            break;
+        }
+        struct open_notice *o = &out[(*n)++];
+        o->id = db_col_int64(st, 0);
+        snprintf(o->code, sizeof o->code, "%s", db_col_text(st, 1));
+        snprintf(o->title_ja, sizeof o->title_ja, "%s", db_col_text(st, 2));
+        snprintf(o->area_ja, sizeof o->area_ja, "%s", db_col_text(st, 3));
+    }
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+static enum db_status touch(struct db *db, int64_t id, const char *title_ja, const char *area_ja,
+                            int64_t now)
+{
+    struct db_stmt *st = db_stmt(db, "UPDATE notices SET title_ja = ?, area_ja = ?,"
+                                     " updated_unix = ? WHERE id = ?");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, title_ja, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, area_ja, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, now);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, id);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+struct apply {
+    struct db *db;
+    const struct jma_telegram *t;
+    int64_t now;
+    int (*changed)(void *ctx, const char *action, int64_t id);
+    void *ctx;
+};
+
+/* The kinds in force for area a after the telegram (NULL a: none, a 取消). */
+static const struct jma_kind *kind_in_force(const struct jma_area *a, const char *code)
+{
+    for (int k = 0; a && k < a->n_kinds; k++)
+        if (a->kinds[k].in_force && strcmp(a->kinds[k].code, code) == 0)
+            return &a->kinds[k];
+    return NULL;
+}
+
+/* Makes the open JMA notices of area code exactly the kinds a has in force. */
+static enum db_status apply_area(struct apply *ap, const char *code, const struct jma_area *a,
+                                 const struct area_conf *conf)
+{
+    struct open_notice open[OPEN_MAX];
+    int n_open = 0, changed = 0;
+    enum db_status s = open_notices(ap->db, code, open, &n_open);
+    for (int i = 0; i < n_open && s == DB_OK; i++) {
+        const struct jma_kind *k = kind_in_force(a, open[i].code);
+        if (!k) {
+            s = end_now(ap->db, open[i].id, ap->now, "jma", &changed);
+            if (s == DB_OK && ap->changed(ap->ctx, "notice.jma_end", open[i].id) != 0)
+                s = DB_ERR;
+        } else if (strcmp(k->name, open[i].title_ja) != 0 ||
+                   strcmp(a->name, open[i].area_ja) != 0) {
+            s = touch(ap->db, open[i].id, k->name, a->name, ap->now);
+            if (s == DB_OK && ap->changed(ap->ctx, "notice.jma_update", open[i].id) != 0)
+                s = DB_ERR;
+        }
+    }
+    for (int k = 0; a && k < a->n_kinds && s == DB_OK; k++) {
+        const struct jma_kind *kd = &a->kinds[k];
+        int have = 0;
+        for (int i = 0; i < n_open; i++)
+            have |= strcmp(open[i].code, kd->code) == 0;
+        if (!kd->in_force || have)
+            continue;
+        const struct jma_kind_words *w = jma_kind_words(kd->code, kd->name);
+        if (!w)
+            continue; /* the parser refused such telegrams; kept as a guard */
+        struct notices_new nn = {
+            .kind = w->kind,
+            .title_ja = kd->name,
+            .title_en = w->name_en,
+            .area_ja = a->name,
+            .what_ja = w->what_ja,
+            .todo_ja = w->todo_ja,
+            .what_en = w->what_en,
+            .todo_en = w->todo_en,
+            .districts = conf->list,
+            .n_districts = conf->n,
+            .starts = ap->t->report_unix < ap->now ? ap->t->report_unix : ap->now,
+            .by = "jma",
+        };
+        int64_t id = 0;
+        s = insert(ap->db, "jma", &nn, code, kd->code, ap->now, &id);
+        if (s == DB_OK && ap->changed(ap->ctx, "notice.jma_issue", id) != 0)
+            s = DB_ERR;
+    }
+    return s;
+}
+
+/* One area of the telegram (a: its item, NULL for a 取消 naming none): applied unless the
+ * town did not configure it or a newer telegram set it. *applied 1 when applied. */
+static enum db_status one_area(struct apply *ap, const char *code, const struct jma_area *a,
+                               const char *url, int *applied)
+{
+    struct area_conf conf;
+    int64_t report = 0;
+    char office[JMA_TEXT_MAX] = "";
+    *applied = 0;
+    enum db_status s = area_conf(ap->db, code, &conf);
+    if (s != DB_ROW)
+        return s == DB_DONE ? DB_OK : s;
+    s = area_state(ap->db, code, &report, office, sizeof office);
+    if (s == DB_ROW && report > ap->t->report_unix)
+        return DB_OK; /* an older telegram arriving late changes nothing */
+    if (s != DB_ROW && s != DB_DONE)
+        return s;
+    s = apply_area(ap, code, ap->t->info_type == JMA_CANCEL ? NULL : a, &conf);
+    if (s == DB_OK)
+        s = set_area_state(ap->db, code, ap->t->report_unix, ap->t->office, url);
+    *applied = s == DB_OK;
+    return s;
+}
+
+/* A 取消 without areas of its own: every configured area the office's telegrams set. */
+static enum db_status cancel_office(struct apply *ap, const char *url, int *areas)
+{
+    char codes[JMA_AREAS_MAX][8];
+    int n = 0;
+    struct db_stmt *st = db_stmt(ap->db, "SELECT code FROM jma_area_state WHERE office = ?"
+                                         " ORDER BY code");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, ap->t->office, -1);
+    while ((s == DB_OK || s == DB_ROW) && n < JMA_AREAS_MAX) {
+        s = db_step(st);
+        if (s == DB_ROW)
+            snprintf(codes[n++], sizeof codes[0], "%s", db_col_text(st, 0));
+    }
+    db_stmt_done(st);
+    if (s != DB_DONE && s != DB_ROW && s != DB_OK)
+        return s;
+    s = DB_OK;
+    for (int i = 0; i < n && s == DB_OK; i++) {
+        int applied = 0;
+        s = one_area(ap, codes[i], NULL, url, &applied);
+        *areas += applied;
+    }
+    return s;
+}
+
+enum db_status notices_jma_apply(struct db *db, const struct jma_telegram *t, const char *url,
+                                 int64_t now,
+                                 int (*changed)(void *ctx, const char *action, int64_t id),
+                                 void *ctx, int *areas)
+{
+    struct apply ap = {.db = db, .t = t, .now = now, .changed = changed, .ctx = ctx};
+    static const char *const types[] = {"", "発表", "訂正", "取消"};
+    enum db_status s = DB_OK;
+    char outcome[64];
+    *areas = 0;
+    if (t->info_type == JMA_CANCEL && t->n_areas == 0)
+        s = cancel_office(&ap, url, areas);
+    for (int i = 0; i < t->n_areas && s == DB_OK; i++) {
+        int applied = 0;
+        s = one_area(&ap, t->areas[i].code, &t->areas[i], url, &applied);
+        *areas += applied;
+    }
+    snprintf(outcome, sizeof outcome, "applied: %d area(s) of the town", *areas);
+    if (s == DB_OK)
+        s = record_telegram(db, url, t->office, t->report_unix, types[t->info_type], outcome, now);
+    return s;
+}

@@ -1,0 +1,615 @@
+/*
+ * test_hub_notices.c: disaster notices through the real hubd. A JMA feed is served on
+ * 127.0.0.1 by this test (libmicrohttpd) with telegrams written from the published
+ * 気象警報・注意報（Ｈ２７） format (tests/hub/jma/): issue, update with a downgrade, a late
+ * older telegram, release (解除), withdrawal (取消), several areas, and malformed ones. The
+ * right devices get the right notices in the right order; a release clears; malformed and
+ * training telegrams are refused with a reason and show nothing; the feed is fetched with
+ * conditional requests and the device list answers 304 to its ETag. Then the town's own
+ * notices (start, schedule, end, levels above warnings), hubctl's notice commands, and who
+ * may do what.
+ */
+#include "hubtest.h"
+#include "test.h"
+
+#include <curl/curl.h>
+#include <microhttpd.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static struct hubtest T;
+static char home_north[128], home_south[128], kiosk_south[128], kiosk_none[128];
+static char staff[128], family[128];
+
+/* ---- the feed server ------------------------------------------------------------------ */
+
+#define FEED_ENTRIES_MAX 16
+
+static struct {
+    pthread_mutex_t mu;
+    struct MHD_Daemon *d;
+    unsigned port;
+    char names[FEED_ENTRIES_MAX][64]; /* fixture file names, in feed order */
+    char updated[FEED_ENTRIES_MAX][32];
+    const char *title[FEED_ENTRIES_MAX];
+    int n;
+    int version;                         /* changes with every entry added: the feed's ETag */
+    int feed_200, feed_304, conditional; /* feed answers; requests with If-None-Match */
+    int telegram_gets;
+} F = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static char *read_fixture(const char *name, size_t *len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", JMA_FIXTURES, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(1 << 20);
+    *len = buf ? fread(buf, 1, (1 << 20) - 1, f) : 0;
+    fclose(f);
+    if (buf)
+        buf[*len] = '\0';
+    return buf;
+}
+
+static char *feed_xml(void)
+{
+    size_t cap = 65536, len = 0;
+    char *x = malloc(cap);
+    if (!x)
+        return NULL;
+    len += (size_t)snprintf(x + len, cap - len,
+                            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                            "<feed xmlns=\"http://www.w3.org/2005/Atom\" lang=\"ja\">\n"
+                            "<title>高頻度（随時）</title>\n<subtitle>JMAXML publishing "
+                            "feed</subtitle>\n<updated>2026-12-06T05:00:00+09:00</updated>\n"
+                            "<id>http://127.0.0.1:%u/feed.xml#short</id>\n",
+                            F.port);
+    for (int i = 0; i < F.n; i++)
+        len += (size_t)snprintf(
+            x + len, cap - len,
+            "<entry>\n<title>%s</title>\n<id>http://127.0.0.1:%u/data/%s</id>\n"
+            "<updated>%s</updated>\n<author><name>気象庁</name></author>\n"
+            "<link type=\"application/xml\" href=\"http://127.0.0.1:%u/data/%s\"/>\n"
+            "<content type=\"text\">【東京都気象警報・注意報】</content>\n</entry>\n",
+            F.title[i], F.port, F.names[i], F.updated[i], F.port, F.names[i]);
+    snprintf(x + len, cap - len, "</feed>\n");
+    return x;
+}
+
+static enum MHD_Result serve(void *cls, struct MHD_Connection *c, const char *url,
+                             const char *method, const char *version, const char *upload,
+                             size_t *upload_size, void **ptr)
+{
+    (void)cls, (void)method, (void)version, (void)upload, (void)upload_size;
+    if (!*ptr) {
+        *ptr = c;
+        return MHD_YES;
+    }
+    char *body = NULL, etag[32];
+    size_t len = 0;
+    unsigned status = 200;
+    pthread_mutex_lock(&F.mu);
+    snprintf(etag, sizeof etag, "\"v%d\"", F.version);
+    if (strcmp(url, "/feed.xml") == 0) {
+        const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+        F.conditional += inm != NULL;
+        if (inm && strcmp(inm, etag) == 0) {
+            status = 304;
+            F.feed_304++;
+        } else {
+            body = feed_xml();
+            len = body ? strlen(body) : 0;
+            F.feed_200++;
+        }
+    } else if (strncmp(url, "/data/", 6) == 0 && !strstr(url, "..")) {
+        body = read_fixture(url + 6, &len);
+        status = body ? 200 : 404;
+        F.telegram_gets++;
+    } else {
+        status = 404;
+    }
+    pthread_mutex_unlock(&F.mu);
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        len, body ? body : (void *)"", body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+    MHD_add_response_header(r, "Content-Type", "application/xml");
+    if (strcmp(url, "/feed.xml") == 0)
+        MHD_add_response_header(r, "ETag", etag);
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static void feed_add(const char *name, const char *updated, const char *title)
+{
+    pthread_mutex_lock(&F.mu);
+    snprintf(F.names[F.n], sizeof F.names[0], "%s", name);
+    snprintf(F.updated[F.n], sizeof F.updated[0], "%s", updated);
+    F.title[F.n] = title ? title : "気象警報・注意報（Ｈ２７）";
+    F.n++;
+    F.version++;
+    pthread_mutex_unlock(&F.mu);
+}
+
+static int feed_start(void)
+{
+    F.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
+                           NULL, serve, NULL, MHD_OPTION_SOCK_ADDR, NULL, MHD_OPTION_END);
+    if (!F.d)
+        return -1;
+    const union MHD_DaemonInfo *i = MHD_get_daemon_info(F.d, MHD_DAEMON_INFO_BIND_PORT);
+    F.port = i ? i->port : 0;
+    return F.port ? 0 : -1;
+}
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+/* The notices a device sees now (owned array; NULL on failure). */
+static cJSON *notices(const char *token)
+{
+    cJSON *j = NULL;
+    if (ht_json(&T, "GET", "/v1/notices", token, NULL, NULL, &j) != 200) {
+        cJSON_Delete(j);
+        return NULL;
+    }
+    cJSON *arr = cJSON_DetachItemFromObject(j, "notices");
+    cJSON_Delete(j);
+    return arr;
+}
+
+/* "title@area" of every notice a device sees, joined by ", " (in the list's order). */
+static void titles(const char *token, char *out, size_t cap)
+{
+    cJSON *arr = notices(token);
+    size_t len = 0;
+    out[0] = '\0';
+    if (!arr) {
+        snprintf(out, cap, "(failed)");
+        return;
+    }
+    cJSON *n;
+    cJSON_ArrayForEach(n, arr)
+    {
+        int w = snprintf(out + len, cap - len, "%s%s@%s", len ? ", " : "",
+                         cJSON_GetObjectItem(n, "title_ja")->valuestring,
+                         cJSON_GetObjectItem(n, "area_ja")->valuestring);
+        if (w > 0 && (size_t)w < cap - len)
+            len += (size_t)w;
+    }
+    cJSON_Delete(arr);
+}
+
+/* Waits (up to 20 s, the feed is polled every second) until token sees want. */
+static int wait_titles(const char *token, const char *want)
+{
+    char got[2048] = "";
+    for (int i = 0; i < 200; i++) {
+        titles(token, got, sizeof got);
+        if (strcmp(got, want) == 0)
+            return 1;
+        usleep(100 * 1000);
+    }
+    fprintf(stderr, "waited for \"%s\", device sees \"%s\"\n", want, got);
+    return 0;
+}
+
+/* Waits until the hub has recorded n telegrams. */
+static int wait_telegrams(long long n)
+{
+    for (int i = 0; i < 200; i++) {
+        if (ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams") >= n)
+            return 1;
+        usleep(100 * 1000);
+    }
+    return 0;
+}
+
+struct got {
+    long status;
+    char etag[64];
+};
+
+static size_t keep_etag(char *p, size_t sz, size_t n, void *u)
+{
+    struct got *g = u;
+    size_t len = sz * n;
+    if (len > 5 && strncasecmp(p, "ETag:", 5) == 0) {
+        const char *v = p + 5;
+        while (*v == ' ')
+            v++;
+        snprintf(g->etag, sizeof g->etag, "%.*s", (int)strcspn(v, "\r\n"), v);
+    }
+    return len;
+}
+
+static size_t discard(char *p, size_t sz, size_t n, void *u)
+{
+    (void)p, (void)u;
+    return sz * n;
+}
+
+/* GET /v1/notices with If-None-Match (may be NULL): status and ETag. */
+static struct got get_conditional(const char *token, const char *inm)
+{
+    struct got g = {0};
+    char url[128], auth[200], h[128];
+    struct curl_slist *hs = NULL;
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/v1/notices", T.port);
+    snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+    hs = curl_slist_append(hs, auth);
+    if (inm) {
+        snprintf(h, sizeof h, "If-None-Match: %s", inm);
+        hs = curl_slist_append(hs, h);
+    }
+    CURL *c = curl_easy_init();
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, hs);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, keep_etag);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &g);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    if (curl_easy_perform(c) == CURLE_OK)
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &g.status);
+    curl_easy_cleanup(c);
+    curl_slist_free_all(hs);
+    return g;
+}
+
+/* The id of the notice a device sees with this title and area, or 0. */
+static long long notice_id(const char *token, const char *title, const char *area)
+{
+    cJSON *arr = notices(token), *n;
+    long long id = 0;
+    cJSON_ArrayForEach(n, arr)
+    {
+        if (strcmp(cJSON_GetObjectItem(n, "title_ja")->valuestring, title) == 0 &&
+            strcmp(cJSON_GetObjectItem(n, "area_ja")->valuestring, area) == 0)
+            id = (long long)cJSON_GetObjectItem(n, "id")->valuedouble;
+    }
+    cJSON_Delete(arr);
+    return id;
+}
+
+/* ---- JMA ------------------------------------------------------------------------------ */
+
+static long long rain_id, thunder_id;
+
+static void t_issue_reaches_the_right_devices(void)
+{
+    /* The issue telegram and three that must be refused, one not a warning at all. */
+    feed_add("vpww54-1-issue.xml", "2026-12-06T00:10:05Z", NULL);
+    feed_add("bad-training.xml", "2026-12-06T00:20:05Z", NULL);
+    feed_add("bad-no-area-code.xml", "2026-12-06T00:30:05Z", NULL);
+    feed_add("bad-status.xml", "2026-12-06T00:40:05Z", NULL);
+    feed_add("bad-truncated.xml", "2026-12-06T00:45:05Z", NULL);
+    feed_add("not-fetched.xml", "2026-12-06T00:46:05Z", "府県天気予報（Ｒ１）");
+    /* 千代田区 (1310100) is configured for 北町 only, 中央区 (1310200) for the whole town;
+     * 港区 has no warning and is not the town's. Highest level first. */
+    REQUIRE(wait_titles(home_north, "大雨警報@千代田区, 雷注意報@千代田区, 大雨注意報@中央区"));
+    char got[1024];
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "大雨注意報@中央区");
+    titles(kiosk_south, got, sizeof got);
+    CHECK_STR_EQ(got, "大雨注意報@中央区");
+    titles(kiosk_none, got, sizeof got); /* no district: whole-town notices only */
+    CHECK_STR_EQ(got, "大雨注意報@中央区");
+    rain_id = notice_id(home_north, "大雨警報", "千代田区");
+    thunder_id = notice_id(home_north, "雷注意報", "千代田区");
+    CHECK(rain_id > 0 && thunder_id > 0);
+    /* The notice's words and level. */
+    cJSON *arr = notices(home_north);
+    cJSON *first = cJSON_GetArrayItem(arr, 0);
+    REQUIRE(first);
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "source")->valuestring, "jma");
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "kind")->valuestring, "warning");
+    CHECK_INT_EQ(cJSON_GetObjectItem(first, "level")->valuedouble, 60);
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "title_en")->valuestring, "Heavy rain warning");
+    CHECK(strstr(cJSON_GetObjectItem(first, "todo_ja")->valuestring, "がけ") != NULL);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(first, "ends_at")));
+    /* starts_at is the telegram's report time. */
+    CHECK_INT_EQ(cJSON_GetObjectItem(first, "starts_at_unix")->valuedouble, 1796515800);
+    cJSON_Delete(arr);
+}
+
+static void t_malformed_refused_with_reason(void)
+{
+    REQUIRE(wait_telegrams(5));
+    CHECK_INT_EQ(
+        ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE outcome LIKE 'refused: %'"), 4);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE url LIKE '%bad-training%'"
+                                " AND outcome LIKE '%通常%'"),
+                 1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE url LIKE '%bad-status%'"
+                                " AND outcome LIKE '%Kind/Status%'"),
+                 1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE url LIKE '%truncated%'"
+                                " AND outcome LIKE '%well-formed%'"),
+                 1);
+    /* Nothing of them is shown: each would have put a 暴風警報 on every screen. */
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notices WHERE title_ja = '暴風警報'"), 0);
+    /* The entry of another kind of telegram is never fetched. */
+    CHECK_INT_EQ(
+        ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE url LIKE '%not-fetched%'"), 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE actor = 'jma' AND"
+                                " action = 'notice.jma_issue'"),
+                 3);
+}
+
+static void t_feed_polled_conditionally_and_list_etag(void)
+{
+    /* Nothing new: later polls send the feed's ETag and get 304. */
+    for (int i = 0; i < 100; i++) {
+        pthread_mutex_lock(&F.mu);
+        int done = F.feed_304 >= 2;
+        pthread_mutex_unlock(&F.mu);
+        if (done)
+            break;
+        usleep(100 * 1000);
+    }
+    pthread_mutex_lock(&F.mu);
+    CHECK(F.feed_304 >= 2);
+    CHECK(F.conditional >= 2);
+    CHECK_INT_EQ(F.telegram_gets, 5); /* each telegram fetched once */
+    pthread_mutex_unlock(&F.mu);
+    struct got g = get_conditional(home_north, NULL);
+    CHECK_INT_EQ(g.status, 200);
+    CHECK(g.etag[0] == '"');
+    struct got again = get_conditional(home_north, g.etag);
+    CHECK_INT_EQ(again.status, 304);
+    CHECK_INT_EQ(get_conditional(home_north, "\"other\"").status, 200);
+    /* Another area's list has another ETag. */
+    CHECK(strcmp(get_conditional(home_south, NULL).etag, g.etag) != 0);
+}
+
+static void t_update_downgrade_and_late_telegram(void)
+{
+    feed_add("vpww54-2-update.xml", "2026-12-06T02:00:05Z", NULL);
+    /* Arrives last, but was issued before the first: it changes nothing. */
+    feed_add("vpww54-0-late.xml", "2026-12-06T02:05:05Z", NULL);
+    /* Same level: the newest update first, then the older id (the test clock stands still,
+     * so here by id). */
+    REQUIRE(wait_titles(home_north, "洪水警報@中央区, 雷注意報@千代田区, 大雨注意報@中央区, "
+                                    "大雨注意報@千代田区"));
+    REQUIRE(wait_telegrams(7));
+    /* 大雨警報 became 大雨注意報: the warning ended, the advisory is a new notice; the
+     * continuing 雷注意報 keeps its id. */
+    CHECK_INT_EQ(notice_id(home_north, "大雨警報", "千代田区"), 0);
+    CHECK(notice_id(home_north, "大雨注意報", "千代田区") > rain_id);
+    CHECK_INT_EQ(notice_id(home_north, "雷注意報", "千代田区"), thunder_id);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM notices WHERE id = %lld AND ended_by = 'jma'",
+             rain_id);
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notices WHERE title_ja = '暴風警報'"), 0);
+    char got[1024];
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "洪水警報@中央区, 大雨注意報@中央区");
+}
+
+static void t_release_and_withdrawal_clear(void)
+{
+    feed_add("vpww54-3-release.xml", "2026-12-06T05:00:05Z", NULL);
+    REQUIRE(wait_titles(home_north, "洪水警報@中央区"));
+    char got[1024];
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "洪水警報@中央区");
+    /* 取消: the office's telegram is withdrawn: what it had in force goes. */
+    feed_add("vpww54-4-withdraw.xml", "2026-12-06T05:30:05Z", NULL);
+    REQUIRE(wait_titles(home_north, ""));
+    titles(kiosk_none, got, sizeof got);
+    CHECK_STR_EQ(got, "");
+    CHECK(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE actor = 'jma' AND"
+                         " action = 'notice.jma_end'") >= 5);
+}
+
+/* ---- the town's notices --------------------------------------------------------------- */
+
+static long long post_notice(const char *body, long want)
+{
+    cJSON *j = NULL;
+    long st = ht_json(&T, "POST", "/v1/notices", staff, NULL, body, &j);
+    CHECK_INT_EQ(st, want);
+    long long id = 0;
+    if (st == 201)
+        id = (long long)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "notice"), "id")->valuedouble;
+    else if (st != want)
+        fprintf(stderr, "answer: %s\n", ht_error_code(j));
+    cJSON_Delete(j);
+    return id;
+}
+
+static void t_town_notices_start_and_end(void)
+{
+    long long order = post_notice(
+        "{\"kind\":\"evacuation_order\",\"title_ja\":\"避難指示（南町）\",\"what_ja\":\"川の 水が "
+        "あふれそうです。\",\"todo_ja\":\"すぐに 南小学校へ 逃げて ください。\","
+        "\"title_en\":\"Evacuation order (Minami)\",\"districts\":[\"南町\"]}",
+        201);
+    long long shelter = post_notice(
+        "{\"kind\":\"shelter_open\",\"title_ja\":\"避難所を 開きました\",\"what_ja\":\"南小学校と "
+        "北公民館を 開きました。\",\"todo_ja\":\"必要な 人は 来て "
+        "ください。\",\"whole_town\":true}",
+        201);
+    REQUIRE(order > 0 && shelter > 0);
+    char got[1024];
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "避難指示（南町）@南町, 避難所を 開きました@町内全域");
+    titles(home_north, got, sizeof got);
+    CHECK_STR_EQ(got, "避難所を 開きました@町内全域");
+    cJSON *arr = notices(home_south);
+    cJSON *first = cJSON_GetArrayItem(arr, 0);
+    CHECK_INT_EQ(cJSON_GetObjectItem(first, "level")->valuedouble, 100);
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "source")->valuestring, "town");
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "what_en")->valuestring, "");
+    cJSON_Delete(arr);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'notice.create' AND"
+                                " actor LIKE 'staff:%'"),
+                 2);
+    /* Ended: gone from every screen; ending again changes nothing. */
+    char path[64];
+    snprintf(path, sizeof path, "/v1/notices/%lld/end", order);
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "POST", path, staff, NULL, "{}", &j), 200);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(j, "changed")));
+    CHECK_STR_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "notice"), "state")->valuestring,
+                 "ended");
+    cJSON_Delete(j);
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "避難所を 開きました@町内全域");
+    CHECK_INT_EQ(ht_json(&T, "POST", path, staff, NULL, "{}", &j), 200);
+    CHECK(cJSON_IsFalse(cJSON_GetObjectItem(j, "changed")));
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'notice.end'"), 1);
+    CHECK_INT_EQ(ht_json(&T, "POST", "/v1/notices/9999/end", staff, NULL, "{}", &j), 404);
+    cJSON_Delete(j);
+    /* A JMA notice is ended by JMA only. */
+    snprintf(path, sizeof path, "/v1/notices/%lld/end", rain_id);
+    CHECK_INT_EQ(ht_json(&T, "POST", path, staff, NULL, "{}", &j), 409);
+    CHECK_STR_EQ(ht_error_code(j), "jma_notice");
+    cJSON_Delete(j);
+    snprintf(path, sizeof path, "/v1/notices/%lld/end", shelter);
+    CHECK_INT_EQ(ht_json(&T, "POST", path, staff, NULL, "{}", &j), 200);
+    cJSON_Delete(j);
+}
+
+static void t_town_notice_schedule_and_end_time(void)
+{
+    /* The test clock is 2026-12-06T06:00Z; this one runs 07:00-08:00. */
+    long long id = post_notice(
+        "{\"kind\":\"maintenance\",\"title_ja\":\"点検\",\"what_ja\":\"水道の 点検です。\","
+        "\"todo_ja\":\"水を ためて おいて ください。\",\"whole_town\":true,"
+        "\"starts_at\":\"2026-12-06T07:00:00Z\",\"ends_at\":\"2026-12-06T08:00:00Z\"}",
+        201);
+    REQUIRE(id > 0);
+    char got[512];
+    titles(kiosk_none, got, sizeof got);
+    CHECK_STR_EQ(got, "");
+    ht_set_clock(&T, 1796540400 + 60); /* 07:01Z */
+    titles(kiosk_none, got, sizeof got);
+    CHECK_STR_EQ(got, "点検@町内全域");
+    ht_set_clock(&T, 1796544000); /* 08:00Z: ended */
+    titles(kiosk_none, got, sizeof got);
+    CHECK_STR_EQ(got, "");
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "GET", "/v1/notices?all=1&limit=100", staff, NULL, NULL, &j), 200);
+    cJSON *n, *found = NULL;
+    cJSON_ArrayForEach(n, cJSON_GetObjectItem(j, "notices"))
+    {
+        if ((long long)cJSON_GetObjectItem(n, "id")->valuedouble == id)
+            found = n;
+    }
+    REQUIRE(found);
+    CHECK_STR_EQ(cJSON_GetObjectItem(found, "state")->valuestring, "ended");
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(found, "districts")));
+    cJSON_Delete(j);
+}
+
+static void t_bad_notices_refused(void)
+{
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM notices");
+    post_notice("{\"kind\":\"warning\",\"title_ja\":\"x\",\"what_ja\":\"x\",\"todo_ja\":\"x\","
+                "\"whole_town\":true}",
+                400); /* JMA's kind */
+    post_notice("{\"kind\":\"info\",\"title_ja\":\"x\",\"what_ja\":\"x\",\"todo_ja\":\"x\"}",
+                400); /* no area */
+    post_notice("{\"kind\":\"info\",\"title_ja\":\"x\",\"what_ja\":\"x\",\"todo_ja\":\"x\","
+                "\"whole_town\":true,\"districts\":[\"北町\"]}",
+                400); /* both */
+    post_notice("{\"kind\":\"info\",\"title_ja\":\"\",\"what_ja\":\"x\",\"todo_ja\":\"x\","
+                "\"whole_town\":true}",
+                400);
+    post_notice("{\"kind\":\"info\",\"title_ja\":\"x\",\"what_ja\":\"x\",\"todo_ja\":\"x\","
+                "\"whole_town\":true,\"starts_at\":\"2026-12-06T09:00:00Z\","
+                "\"ends_at\":\"2026-12-06T08:00:00Z\"}",
+                400);
+    post_notice("{\"kind\":\"info\",\"title_ja\":\"x\",\"what_ja\":\"x\",\"todo_ja\":\"x\","
+                "\"whole_town\":true,\"starts_at\":\"yesterday\"}",
+                400);
+    post_notice("not json", 400);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notices"), before);
+}
+
+static void t_who_may_do_what(void)
+{
+    static const char body[] = "{\"kind\":\"info\",\"title_ja\":\"x\",\"what_ja\":\"x\","
+                               "\"todo_ja\":\"x\",\"whole_town\":true}";
+    CHECK(ht_refused(&T, "GET", "/v1/notices", family, NULL, NULL, NULL, 0, NULL, "family"));
+    CHECK(ht_refused(&T, "GET", "/v1/notices", NULL, NULL, NULL, NULL, 0, NULL, "no token"));
+    CHECK(ht_refused(&T, "POST", "/v1/notices", home_north, NULL, NULL, body, 0, NULL, "device"));
+    CHECK(ht_refused(&T, "POST", "/v1/notices", kiosk_none, NULL, NULL, body, 0, NULL, "kiosk"));
+    CHECK(ht_refused(&T, "POST", "/v1/notices", family, NULL, NULL, body, 0, NULL, "family"));
+    CHECK(ht_refused(&T, "POST", "/v1/notices/1/end", home_south, NULL, NULL, "{}", 0, NULL,
+                     "device"));
+    CHECK(ht_refused(&T, "POST", "/v1/notices/1/end", family, NULL, NULL, "{}", 0, NULL, "family"));
+}
+
+static void t_hubctl_notices(void)
+{
+    char id[16] = "", line[64];
+    REQUIRE(ht_ctl(&T, "notice_id", id, sizeof id,
+                   "notice-add --kind service_hours --title-ja '窓口の 時間' --what-ja '今日は "
+                   "正午まで' --todo-ja '午後は 電話で' --district 北町") == 0);
+    char got[512];
+    titles(home_north, got, sizeof got);
+    CHECK_STR_EQ(got, "窓口の 時間@北町");
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "");
+    snprintf(line, sizeof line, "notice-end --notice %s", id);
+    char changed[8] = "";
+    CHECK_INT_EQ(ht_ctl(&T, "changed", changed, sizeof changed, line), 0);
+    CHECK_STR_EQ(changed, "yes");
+    titles(home_north, got, sizeof got);
+    CHECK_STR_EQ(got, "");
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0,
+                        "notice-add --kind warning --title-ja x --what-ja x "
+                        "--todo-ja x 2>/dev/null"),
+                 2);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE actor = 'hubctl' AND action IN"
+                                " ('notice.create', 'notice.end')"),
+                 2);
+}
+
+int main(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    /* 2026-12-06T06:00:00Z: after every fixture telegram's report time. */
+    char feed[160];
+    if (ht_init(&T, 1796536800) != 0 || feed_start() != 0)
+        return 1;
+    if (ht_ctl(&T, NULL, NULL, 0, "resident-add --name Kita --district 北町 --deadline 23:59") ||
+        ht_ctl(&T, NULL, NULL, 0, "resident-add --name Minami --district 南町 --deadline 23:59") ||
+        ht_ctl(&T, "token", home_north, sizeof home_north, "device-add --kind home --resident 1") ||
+        ht_ctl(&T, "token", home_south, sizeof home_south, "device-add --kind home --resident 2") ||
+        ht_ctl(&T, "token", kiosk_south, sizeof kiosk_south, "device-add --kind public") ||
+        ht_ctl(&T, NULL, NULL, 0, "device-set --device 3 --district 南町") ||
+        ht_ctl(&T, "token", kiosk_none, sizeof kiosk_none, "device-add --kind public") ||
+        ht_ctl(&T, "token", staff, sizeof staff, "staff-add --name 防災係") ||
+        ht_ctl(&T, "token", family, sizeof family, "family-add --name F --resident 1") ||
+        ht_ctl(&T, NULL, NULL, 0, "jma-area-add --code 1310100 --name 千代田区 --district 北町") ||
+        ht_ctl(&T, NULL, NULL, 0, "jma-area-add --code 1310200 --name 中央区"))
+        return 1;
+    snprintf(feed, sizeof feed, "--tick 0 --jma-feed http://127.0.0.1:%u/feed.xml --jma-poll 1",
+             F.port);
+    if (ht_start(&T, feed) != 0)
+        return 1;
+    TEST_RUN(t_issue_reaches_the_right_devices);
+    TEST_RUN(t_malformed_refused_with_reason);
+    TEST_RUN(t_feed_polled_conditionally_and_list_etag);
+    TEST_RUN(t_update_downgrade_and_late_telegram);
+    TEST_RUN(t_release_and_withdrawal_clear);
+    TEST_RUN(t_town_notices_start_and_end);
+    TEST_RUN(t_town_notice_schedule_and_end_time);
+    TEST_RUN(t_bad_notices_refused);
+    TEST_RUN(t_who_may_do_what);
+    TEST_RUN(t_hubctl_notices);
+    ht_stop(&T);
+    MHD_stop_daemon(F.d);
+    ht_cleanup(&T);
+    curl_global_cleanup();
+    return test_summary();
+}
