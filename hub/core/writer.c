@@ -145,12 +145,15 @@ static void chain_after_batch(struct writer *w)
 
 static void checkpoint(struct writer *w)
 {
-    if (!w->key || w->since_cp == 0 || !usable(w))
+    if (!usable(w))
         return;
     long long chained = 0;
-    /* A checkpoint covers the chained records: chain what is stored first. */
+    /* A checkpoint covers the chained records: chain what is stored first (also at
+     * shutdown when nothing is left to sign: a pass put off by CHAIN_EVERY_MS). */
     if (db_dialect(w->db) == DB_POSTGRES)
         (void)audit_chain_all_db(w->db, &chained);
+    if (!w->key || w->since_cp == 0)
+        return;
     enum db_status st = db_begin(w->db);
     if (st != DB_OK)
         goto fail;
@@ -314,6 +317,7 @@ static void *writer_main(void *arg)
         }
     }
     pthread_mutex_unlock(&w->mu);
+    w->retry_at_ms = 0; /* a lost connection gets one more try now, not after the back-off */
     checkpoint(w);
     return NULL;
 }
