@@ -832,15 +832,29 @@ static int exists(struct db *db, const char *sql, long long id)
     return run(db, sql, "i", id) == SQLITE_ROW;
 }
 
+/* Writes the audit record of each checkup stored now (actor hubctl, request rid). */
+static int audit_checkups(struct db *db, const struct ckstore_stored *v, size_t n, long long source,
+                          const char *rid)
+{
+    for (size_t i = 0; i < n; i++) {
+        char kinds[CKSTORE_AUDIT_TEXT], basis[CKSTORE_AUDIT_TEXT];
+        struct audit_rec r = {
+            .at = hubclock_now(), .actor = "hubctl", .outcome = "ok", .request_id = rid};
+        ckstore_audit_rec(&v[i], source, kinds, basis, &r);
+        if (v[i].created && audit_append_db(db, &r, NULL) != DB_OK)
+            return -1;
+    }
+    return 0;
+}
+
 static int cmd_checkup_import(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     long long source;
     const char *file = opt(a, "--file"), *format = opt(a, "--format");
     size_t len = 0;
-    char *data = NULL;
+    char *data = NULL, source_name[8];
     struct checkup_list *list = NULL;
-    cJSON *result = NULL;
+    struct ckstore_stored *v = NULL;
     struct ckstore_reject rej;
     char rid[33];
     int rc = 1;
@@ -859,7 +873,7 @@ static int cmd_checkup_import(struct db *db, const struct args *a)
     enum ckstore_format fmt =
         format ? (strcmp(format, "csv") == 0 ? CKSTORE_CSV : CKSTORE_FHIR)
                : (fl > 4 && strcmp(file + fl - 4, ".csv") == 0 ? CKSTORE_CSV : CKSTORE_FHIR);
-    if (!exists(db, "SELECT 1 FROM sources WHERE id = ?", source)) {
+    if (actors_name(db, "source", source, source_name, sizeof source_name) != DB_ROW) {
         fprintf(stderr, "hubctl: there is no source organisation %lld (hubctl source-add)\n",
                 source);
         goto out;
@@ -869,33 +883,30 @@ static int cmd_checkup_import(struct db *db, const struct args *a)
     if (begin(db) != 0)
         goto out;
     if (new_request_id(rid) != 0) {
-        hubdb_exec(conn, "ROLLBACK");
+        db_rollback(db);
         goto out;
     }
-    int r = ckstore_import(conn, source, list, fmt, data, len, "hubctl", rid, hubclock_now(),
-                           &result, &rej);
+    int r = ckstore_add(db, source, list, fmt, data, len, (int64_t)hubclock_now(), &v, &rej);
+    if (r == 0 && audit_checkups(db, v, list->n, source, rid) != 0)
+        r = -1;
     if (r < 0) {
         fail(db, "cannot store the checkups");
         goto out;
     }
     if (r > 0) {
-        hubdb_exec(conn, "ROLLBACK");
+        db_rollback(db);
         goto rejected;
     }
     if (commit(db) != 0)
         goto out;
-    int created = 0, n = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, result)
-    {
-        n++;
-        created += cJSON_IsTrue(cJSON_GetObjectItem(e, "created"));
-        printf("checkup_id=%.0f\tdate=%s\tcreated=%s\n",
-               cJSON_GetObjectItem(e, "checkup_id")->valuedouble,
-               cJSON_GetObjectItem(e, "date")->valuestring,
-               cJSON_IsTrue(cJSON_GetObjectItem(e, "created")) ? "yes" : "no");
+    int created = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        created += v[i].created;
+        printf("checkup_id=%lld\tdate=%s\tcreated=%s\n", (long long)v[i].id, list->v[i]->date,
+               v[i].created ? "yes" : "no");
     }
-    printf("checkups=%d\ncreated=%d\nunchanged=%d\n", n, created, n - created);
+    printf("checkups=%zu\ncreated=%d\nunchanged=%zu\n", list->n, created,
+           list->n - (size_t)created);
     rc = 0;
     goto out;
 rejected:
@@ -909,7 +920,7 @@ rejected:
     fprintf(stderr, "hubctl: %s\n", rej.message);
     rc = 3;
 out:
-    cJSON_Delete(result);
+    free(v);
     checkup_list_free(list);
     free(data);
     return rc;
@@ -917,13 +928,16 @@ out:
 
 static int cmd_checkup_show(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     long long resident;
     if (parse_ll(opt(a, "--resident"), 1, ID_MAX, &resident) != 0) {
         fprintf(stderr, "hubctl: checkup-show needs --resident ID\n");
         return 2;
     }
-    return ckshow_print(conn, resident, stdout) < 0 ? 1 : 0;
+    if (ckshow_print(db, resident, stdout) < 0) {
+        fprintf(stderr, "hubctl: cannot read the checkups: %s\n", db_errmsg(db));
+        return 1;
+    }
+    return 0;
 }
 
 static int cmd_consent_grant(struct db *db, const struct args *a)

@@ -14,11 +14,14 @@
 #ifndef HUB_CKSHOW_H
 #define HUB_CKSHOW_H
 
-#include <stdio.h>
-#include <sqlite3.h>
+#include "db.h"
 
-/* Prints resident's checkups to out. Returns the number of checkups printed, or -1 on a
- * database error. */
-int ckshow_print(sqlite3 *db, long long resident, FILE *out);
+#include <stdint.h>
+#include <stdio.h>
+
+/* Prints resident's checkups to out, reading through the checkups store on db (inside the
+ * caller's read transaction, if any). Returns the number of checkups printed, or -1 on a
+ * database error (db_errmsg() says which). */
+int ckshow_print(struct db *db, int64_t resident, FILE *out);
 
 #endif

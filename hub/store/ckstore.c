@@ -1,11 +1,14 @@
 /*
- * ckstore.c: matching and storing imported checkups (see ckstore.h).
+ * ckstore.c: the checkups store (see ckstore.h).
  */
 #include "ckstore.h"
 #include "audit.h"
+#include "checkup_dict.h"
 #include "checkup_csv.h"
 #include "checkup_fhir.h"
+#include "db_sqlite.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,269 +93,467 @@ static int patient_entry(const char *data, size_t len)
     return idx;
 }
 
-/* The resident enrolled with these insured-person numbers: 1 found, 0 none, -1 error. */
-static int find_member(sqlite3 *db, const struct checkup_member *m, long long *resident)
+/* The resident enrolled with these insured-person numbers: DB_ROW with *resident, DB_DONE
+ * when nobody is (or the numbers make no key), or the error. */
+static enum db_status find_member(struct db *db, const struct checkup_member *m, int64_t *resident)
 {
     char key[4 * CHECKUP_ID_MAX + 4];
-    sqlite3_stmt *st = NULL;
-    int r = -1;
     *resident = 0;
     if (checkup_member_key(m, key, sizeof key) != 0)
-        return 0;
-    if (sqlite3_prepare_v2(db, "SELECT id FROM residents WHERE member_key = ?", -1, &st, NULL) !=
-        SQLITE_OK)
-        goto out;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        *resident = sqlite3_column_int64(st, 0);
-        r = 1;
-    } else if (s == SQLITE_DONE) {
-        r = 0;
-    }
-out:
-    sqlite3_finalize(st);
-    return r;
+        return DB_DONE;
+    struct db_stmt *st = db_stmt(db, "SELECT id FROM residents WHERE member_key = ?");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, key, -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW)
+        *resident = db_col_int64(st, 0);
+    db_stmt_done(st);
+    return s;
 }
 
 /* Patient.identifier's numbers win; the insurance Coverage's, when they differ, are
  * tried only when Patient.identifier's match nobody (docs/checkup.md). */
-static int find_resident(sqlite3 *db, const struct checkup *c, long long *resident)
+static enum db_status find_resident(struct db *db, const struct checkup *c, int64_t *resident)
 {
-    int r = find_member(db, &c->member, resident);
-    if (r == 0 && c->has_alt_member)
-        r = find_member(db, &c->alt_member, resident);
-    return r;
+    enum db_status s = find_member(db, &c->member, resident);
+    if (s == DB_DONE && c->has_alt_member)
+        s = find_member(db, &c->alt_member, resident);
+    return s;
 }
 
 /* A correction: the newly stored checkup id replaces every shown checkup of the same
  * resident with the same document identifier. The earlier rows stay, for audit. */
-static int supersede(sqlite3 *db, long long resident, const struct checkup *c, long long id,
-                     int *replaced)
+static enum db_status supersede(struct db *db, int64_t resident, const struct checkup *c,
+                                int64_t id, int *replaced)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
     *replaced = 0;
     if (!c->bundle_id[0])
-        return 0;
-    if (sqlite3_prepare_v2(db,
-                           "UPDATE checkups SET superseded_by = ?1 WHERE resident_id = ?2 AND"
-                           " bundle_id = ?3 AND id <> ?1 AND superseded_by IS NULL",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, resident);
-    sqlite3_bind_text(st, 3, c->bundle_id, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto out;
-    *replaced = sqlite3_changes(db);
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+        return DB_OK;
+    struct db_stmt *st = db_stmt(db, "UPDATE checkups SET superseded_by = ? WHERE resident_id = ?"
+                                     " AND bundle_id = ? AND id <> ? AND superseded_by IS NULL");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, resident);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, c->bundle_id, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, id);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    if (s == DB_DONE)
+        *replaced = (int)db_changes(db);
+    return s == DB_DONE ? DB_OK : s;
 }
 
-static int store_results(sqlite3 *db, long long id, const struct checkup *c)
+/* Binds x, or NULL when the result has none. */
+static enum db_status bind_opt_double(struct db_stmt *st, int idx, int has, double x)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO checkup_results(checkup_id, code, identity, kind, value,"
-                           " text, unit, ref_low, ref_high, sender_flag, system, display)"
-                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    for (size_t i = 0; i < c->n_results; i++) {
-        const struct checkup_result *r = &c->results[i];
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_text(st, 2, r->code, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, r->identity, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 4, (int)r->kind);
-        if (r->kind == CHECKUP_V_NUMBER)
-            sqlite3_bind_double(st, 5, r->value);
-        sqlite3_bind_text(st, 6, r->kind == CHECKUP_V_NUMBER ? "" : r->text, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 7, r->unit, -1, SQLITE_STATIC);
-        if (r->has_low)
-            sqlite3_bind_double(st, 8, r->ref_low);
-        if (r->has_high)
-            sqlite3_bind_double(st, 9, r->ref_high);
-        sqlite3_bind_text(st, 10, r->sender_flag, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 11, r->system, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 12, r->display, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            goto out;
+    return has ? db_bind_double(st, idx, x) : db_bind_null(st, idx);
+}
+
+static enum db_status store_result(struct db *db, int64_t id, const struct checkup_result *r)
+{
+    struct db_stmt *st =
+        db_stmt(db, "INSERT INTO checkup_results(checkup_id, code, identity, kind, value, text,"
+                    " unit, ref_low, ref_high, sender_flag, system, display)"
+                    " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!st)
+        return DB_ERR;
+    int number = r->kind == CHECKUP_V_NUMBER;
+    enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, r->code, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, r->identity, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, (int64_t)r->kind);
+    if (s == DB_OK)
+        s = bind_opt_double(st, 5, number, r->value);
+    if (s == DB_OK)
+        s = db_bind_text(st, 6, number ? "" : r->text, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 7, r->unit, -1);
+    if (s == DB_OK)
+        s = bind_opt_double(st, 8, r->has_low, r->ref_low);
+    if (s == DB_OK)
+        s = bind_opt_double(st, 9, r->has_high, r->ref_high);
+    if (s == DB_OK)
+        s = db_bind_text(st, 10, r->sender_flag, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 11, r->system, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 12, r->display, -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+/* Inserts the checkup unless its content hash is stored: DB_ROW with out->id when it was
+ * new, DB_DONE when it was there, or the error. */
+static enum db_status insert_checkup(struct db *db, int64_t source, enum ckstore_format fmt,
+                                     const struct checkup *c, int64_t now,
+                                     struct ckstore_stored *out)
+{
+    static const char *const texts[] = {"content_hash", "format",  "bundle_id", "date",
+                                        "org_system",   "org_id",  "org_name",  "sex",
+                                        "category",     "doc_date"};
+    const char *const v[] = {out->content_hash,    ckstore_format_str(fmt),
+                             c->bundle_id,         c->date,
+                             c->source_org_system, c->source_org_id,
+                             c->source_org_name,   checkup_sex_str(c->sex),
+                             c->category,          c->doc_date};
+    struct db_stmt *st = db_stmt(db, "INSERT INTO checkups(resident_id, source_id, imported_unix,"
+                                     " content_hash, format, bundle_id, date, org_system, org_id,"
+                                     " org_name, sex, category, doc_date)"
+                                     " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                                     " ON CONFLICT(content_hash) DO NOTHING RETURNING id");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_int64(st, 1, out->resident);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, source);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, now);
+    for (size_t i = 0; s == DB_OK && i < sizeof texts / sizeof texts[0]; i++)
+        s = db_bind_text(st, 4 + (int)i, v[i], -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW)
+        out->id = db_col_int64(st, 0);
+    db_stmt_done(st);
+    return s;
+}
+
+/* Stores one checkup (or finds it by its hash), with its results. */
+static enum db_status store_one(struct db *db, int64_t source, const struct checkup *c,
+                                enum ckstore_format fmt, int64_t now, struct ckstore_stored *out)
+{
+    enum db_status s = insert_checkup(db, source, fmt, c, now, out);
+    if (s == DB_DONE) {
+        struct db_stmt *st = db_stmt(db, "SELECT id FROM checkups WHERE content_hash = ?");
+        if (!st)
+            return DB_ERR;
+        s = db_bind_text(st, 1, out->content_hash, -1);
+        if (s == DB_OK)
+            s = db_step(st);
+        if (s == DB_ROW)
+            out->id = db_col_int64(st, 0);
+        db_stmt_done(st);
+        return s == DB_ROW ? DB_OK : s == DB_DONE ? DB_ERR : s;
     }
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    if (s != DB_ROW)
+        return s;
+    out->created = 1;
+    s = DB_OK;
+    for (size_t i = 0; s == DB_OK && i < c->n_results; i++)
+        s = store_result(db, out->id, &c->results[i]);
+    if (s == DB_OK)
+        s = supersede(db, out->resident, c, out->id, &out->replaced);
+    return s;
 }
 
-/* Stores one checkup (or finds it by hash). 0 ok, -1 database error. */
-static int store_one(sqlite3 *db, long long source_id, long long resident, const struct checkup *c,
-                     enum ckstore_format fmt, const char *hash, long long *id, int *created,
-                     time_t now)
+static void unknown_patient(const struct checkup_list *list, size_t i, enum ckstore_format fmt,
+                            const char *data, size_t len, struct ckstore_reject *rej)
 {
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    *created = 0;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO checkups(resident_id, source_id, content_hash, format,"
-                           " bundle_id, date, org_system, org_id, org_name, sex, imported_unix,"
-                           " category, doc_date)"
-                           " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(content_hash) DO"
-                           " NOTHING",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_int64(st, 2, source_id);
-    sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ckstore_format_str(fmt), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, c->bundle_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, c->date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, c->source_org_system, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, c->source_org_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, c->source_org_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, checkup_sex_str(c->sex), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 11, (long long)now);
-    sqlite3_bind_text(st, 12, c->category, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, c->doc_date, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto out;
-    if (sqlite3_changes(db) == 1) {
-        *id = sqlite3_last_insert_rowid(db);
-        *created = 1;
-        rc = store_results(db, *id, c);
-        goto out;
-    }
-    sqlite3_finalize(st);
-    if (sqlite3_prepare_v2(db, "SELECT id FROM checkups WHERE content_hash = ?", -1, &st, NULL) !=
-        SQLITE_OK)
-        goto out;
-    sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW)
-        goto out;
-    *id = sqlite3_column_int64(st, 0);
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    memset(rej, 0, sizeof *rej);
+    rej->http = 422;
+    snprintf(rej->code, sizeof rej->code, "unknown_patient");
+    snprintf(rej->reason, sizeof rej->reason, "unknown_patient");
+    rej->entry = fmt == CKSTORE_FHIR ? patient_entry(data, len) : -2;
+    rej->row = 0;
+    if (fmt == CKSTORE_FHIR)
+        snprintf(rej->message, sizeof rej->message,
+                 "Nothing was imported: the Patient (entry %d) does not match any "
+                 "resident enrolled with these insurance identifiers (insurer, symbol, "
+                 "number, branch); enrol the resident with them first.",
+                 rej->entry);
+    else
+        snprintf(rej->message, sizeof rej->message,
+                 "Nothing was imported: checkup %zu of the file (date %s) does not "
+                 "match any resident enrolled with its insurance identifiers; enrol "
+                 "the resident with them first.",
+                 i + 1, list->v[i]->date);
 }
 
-int ckstore_import(sqlite3 *db, long long source_id, const struct checkup_list *list,
-                   enum ckstore_format fmt, const char *data, size_t len, const char *actor,
-                   const char *request_id, time_t now, cJSON **result, struct ckstore_reject *rej)
+int ckstore_add(struct db *db, int64_t source, const struct checkup_list *list,
+                enum ckstore_format fmt, const char *data, size_t len, int64_t now,
+                struct ckstore_stored **out, struct ckstore_reject *rej)
 {
-    long long *residents = NULL;
-    cJSON *arr = NULL;
+    struct ckstore_stored *v = calloc(list->n ? list->n : 1, sizeof *v);
     int rc = -1;
-    *result = NULL;
-    residents = calloc(list->n ? list->n : 1, sizeof *residents);
-    if (!residents)
+    *out = NULL;
+    if (!v)
         goto out;
     /* Match every checkup first: a refusal must leave nothing behind. */
     for (size_t i = 0; i < list->n; i++) {
-        int m = find_resident(db, list->v[i], &residents[i]);
-        if (m < 0)
-            goto out;
-        if (m == 0) {
-            memset(rej, 0, sizeof *rej);
-            rej->http = 422;
-            snprintf(rej->code, sizeof rej->code, "unknown_patient");
-            snprintf(rej->reason, sizeof rej->reason, "unknown_patient");
-            rej->entry = fmt == CKSTORE_FHIR ? patient_entry(data, len) : -2;
-            rej->row = 0;
-            if (fmt == CKSTORE_FHIR)
-                snprintf(rej->message, sizeof rej->message,
-                         "Nothing was imported: the Patient (entry %d) does not match any "
-                         "resident enrolled with these insurance identifiers (insurer, symbol, "
-                         "number, branch); enrol the resident with them first.",
-                         rej->entry);
-            else
-                snprintf(rej->message, sizeof rej->message,
-                         "Nothing was imported: checkup %zu of the file (date %s) does not "
-                         "match any resident enrolled with its insurance identifiers; enrol "
-                         "the resident with them first.",
-                         i + 1, list->v[i]->date);
+        enum db_status s = find_resident(db, list->v[i], &v[i].resident);
+        if (s == DB_DONE) {
+            unknown_patient(list, i, fmt, data, len, rej);
             rc = 1;
             goto out;
         }
+        if (s != DB_ROW)
+            goto out;
     }
-    arr = cJSON_CreateArray();
-    if (!arr)
-        goto out;
-    char kinds[48], source[48];
-    snprintf(kinds, sizeof kinds, "checkups:%lld", source_id);
-    snprintf(source, sizeof source, "source:%lld", source_id);
-    for (size_t i = 0; i < list->n; i++) {
-        char hash[65];
-        long long id = 0;
-        int created = 0;
-        if (checkup_hash_hex(list->v[i], hash) != CHECKUP_OK)
+    for (size_t i = 0; i < list->n; i++)
+        if (checkup_hash_hex(list->v[i], v[i].content_hash) != CHECKUP_OK ||
+            store_one(db, source, list->v[i], fmt, now, &v[i]) != DB_OK)
             goto out;
-        int replaced = 0;
-        if (store_one(db, source_id, residents[i], list->v[i], fmt, hash, &id, &created, now) != 0)
-            goto out;
-        if (created && supersede(db, residents[i], list->v[i], id, &replaced) != 0)
-            goto out;
-        if (created) {
-            struct audit_rec a = {.at = now,
-                                  .actor = actor,
-                                  .action = replaced ? "checkup.correct" : "checkup.import",
-                                  .outcome = "ok",
-                                  .subject = residents[i],
-                                  .data_kinds = kinds,
-                                  .purpose = "linkage",
-                                  .basis = source,
-                                  .source = source,
-                                  .destination = "hub",
-                                  .request_id = request_id};
-            if (audit_append(db, &a, NULL) != SQLITE_OK)
-                goto out;
-        }
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "checkup_id", (double)id);
-        cJSON_AddStringToObject(e, "date", list->v[i]->date);
-        cJSON_AddStringToObject(e, "content_hash", hash);
-        cJSON_AddBoolToObject(e, "created", created);
-        cJSON_AddNumberToObject(e, "replaced", replaced);
-        cJSON_AddItemToArray(arr, e);
-    }
-    *result = arr;
-    arr = NULL;
+    *out = v;
+    v = NULL;
     rc = 0;
 out:
-    cJSON_Delete(arr);
-    free(residents);
+    free(v);
     return rc;
 }
 
-int ckstore_result_row(sqlite3_stmt *st, int c, struct checkup_result *res)
+void ckstore_audit_rec(const struct ckstore_stored *s, int64_t source,
+                       char kinds[CKSTORE_AUDIT_TEXT], char basis[CKSTORE_AUDIT_TEXT],
+                       struct audit_rec *a)
+{
+    snprintf(kinds, CKSTORE_AUDIT_TEXT, "checkups:%lld", (long long)source);
+    snprintf(basis, CKSTORE_AUDIT_TEXT, "source:%lld", (long long)source);
+    a->action = s->replaced ? "checkup.correct" : "checkup.import";
+    a->subject = s->resident;
+    a->data_kinds = kinds;
+    a->purpose = "linkage";
+    a->basis = basis;
+    a->source = basis;
+    a->destination = "hub";
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+/* Steps st (bound: the result of its binds) to its end, calling each(st, ctx) per row
+ * (0 go on, > 0 stop, < 0 fail), and gives st back. DB_OK or the failure. */
+static enum db_status walk(struct db_stmt *st, enum db_status bound,
+                           int (*each)(struct db_stmt *st, void *ctx), void *ctx)
+{
+    enum db_status s = bound;
+    while (s == DB_OK || s == DB_ROW) {
+        s = db_step(st);
+        if (s != DB_ROW)
+            break;
+        int r = each(st, ctx);
+        if (r != 0) {
+            s = r > 0 ? DB_DONE : DB_ERR;
+            break;
+        }
+    }
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+/* A walk's caller: its row function and context. */
+struct walker {
+    union {
+        ckstore_head_fn head;
+        int (*year)(void *ctx, long year, int64_t source);
+        int (*result)(void *ctx, const struct checkup_result *r);
+        int (*point)(void *ctx, const struct ckstore_point *p);
+    } fn;
+    void *ctx;
+    struct checkup_result *res; /* scratch (large: not on the stack) */
+    int rows;
+};
+
+/* The columns of a head, as each_head() reads them. */
+#define HEAD_SQL                                                                                   \
+    "SELECT c.id, c.date, c.source_id, s.display_name, c.org_id, c.org_name, c.sex"                \
+    " FROM checkups c JOIN sources s ON s.id = c.source_id"
+
+static int each_head(struct db_stmt *st, void *ctx)
+{
+    struct walker *w = ctx;
+    struct ckstore_head h = {.id = db_col_int64(st, 0),
+                             .date = db_col_text(st, 1),
+                             .source = db_col_int64(st, 2),
+                             .source_name = db_col_text(st, 3),
+                             .org_id = db_col_text(st, 4),
+                             .org_name = db_col_text(st, 5),
+                             .sex = ckstore_sex_from_str(db_col_text(st, 6))};
+    w->rows++;
+    return w->fn.head(w->ctx, &h);
+}
+
+enum db_status ckstore_heads(struct db *db, int64_t resident, int64_t before, long year,
+                             ckstore_head_fn row, void *ctx)
+{
+    /* A page starts after `before` in the order of the list (date, then id). */
+    struct db_stmt *st = db_stmt(
+        db, HEAD_SQL " WHERE c.resident_id = ? AND c.superseded_by IS NULL"
+                     " AND (? = 0 OR (c.date, c.id) < (SELECT date, id FROM checkups WHERE id = ?))"
+                     " AND (? = 0 OR CAST(substr(c.date, 1, 4) AS INTEGER) = ?)"
+                     " ORDER BY c.date DESC, c.id DESC");
+    if (!st)
+        return DB_ERR;
+    struct walker w = {.fn.head = row, .ctx = ctx};
+    enum db_status s = db_bind_int64(st, 1, resident);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, before);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, before);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, year);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 5, year);
+    return walk(st, s, each_head, &w);
+}
+
+enum db_status ckstore_head(struct db *db, int64_t id, int64_t resident, ckstore_head_fn row,
+                            void *ctx)
+{
+    struct db_stmt *st = db_stmt(db, HEAD_SQL " WHERE c.id = ? AND c.resident_id = ?"
+                                              " AND c.superseded_by IS NULL");
+    if (!st)
+        return DB_ERR;
+    struct walker w = {.fn.head = row, .ctx = ctx};
+    enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, resident);
+    s = walk(st, s, each_head, &w);
+    return s != DB_OK ? s : w.rows ? DB_ROW : DB_DONE;
+}
+
+static int each_year(struct db_stmt *st, void *ctx)
+{
+    struct walker *w = ctx;
+    return w->fn.year(w->ctx, (long)db_col_int64(st, 0), db_col_int64(st, 1));
+}
+
+enum db_status ckstore_years(struct db *db, int64_t resident,
+                             int (*row)(void *ctx, long year, int64_t source), void *ctx)
+{
+    struct db_stmt *st =
+        db_stmt(db, "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) AS y, source_id"
+                    " FROM checkups WHERE resident_id = ? AND superseded_by IS NULL"
+                    " ORDER BY y DESC, source_id");
+    if (!st)
+        return DB_ERR;
+    struct walker w = {.fn.year = row, .ctx = ctx};
+    return walk(st, db_bind_int64(st, 1, resident), each_year, &w);
+}
+
+/* The columns of a stored result, in the order read_result() reads them (a
+ * checkup_results row aliased "r"). */
+#define RESULT_COLS                                                                                \
+    "r.code, r.identity, r.kind, r.value, r.text, r.unit, r.ref_low, r.ref_high, r.system,"        \
+    " r.display"
+
+static void copy_col(char *dst, size_t cap, struct db_stmt *st, int col)
+{
+    const char *t = db_col_text(st, col);
+    snprintf(dst, cap, "%s", t ? t : "");
+}
+
+/* Rebuilds a stored result from the RESULT_COLS starting at column c of st, so the
+ * judgement can be computed at read time. 0, or -1 when the item is not in the dictionary. */
+static int read_result(struct db_stmt *st, int c, struct checkup_result *res)
 {
     memset(res, 0, sizeof *res);
-    const char *code = (const char *)sqlite3_column_text(st, c);
+    const char *code = db_col_text(st, c);
     res->item = code ? checkup_dict_lookup(code) : NULL;
     if (!res->item)
         return -1;
     snprintf(res->code, sizeof res->code, "%s", code);
-    snprintf(res->identity, sizeof res->identity, "%s",
-             (const char *)sqlite3_column_text(st, c + 1));
-    res->kind = (enum checkup_value_kind)sqlite3_column_int(st, c + 2);
-    res->value = sqlite3_column_double(st, c + 3);
-    snprintf(res->text, sizeof res->text, "%s", (const char *)sqlite3_column_text(st, c + 4));
-    snprintf(res->unit, sizeof res->unit, "%s", (const char *)sqlite3_column_text(st, c + 5));
-    res->has_low = sqlite3_column_type(st, c + 6) != SQLITE_NULL;
-    res->ref_low = sqlite3_column_double(st, c + 6);
-    res->has_high = sqlite3_column_type(st, c + 7) != SQLITE_NULL;
-    res->ref_high = sqlite3_column_double(st, c + 7);
-    snprintf(res->system, sizeof res->system, "%s", (const char *)sqlite3_column_text(st, c + 8));
-    snprintf(res->display, sizeof res->display, "%s", (const char *)sqlite3_column_text(st, c + 9));
+    copy_col(res->identity, sizeof res->identity, st, c + 1);
+    res->kind = (enum checkup_value_kind)db_col_int64(st, c + 2);
+    res->value = db_col_double(st, c + 3);
+    copy_col(res->text, sizeof res->text, st, c + 4);
+    copy_col(res->unit, sizeof res->unit, st, c + 5);
+    res->has_low = !db_col_is_null(st, c + 6);
+    res->ref_low = db_col_double(st, c + 6);
+    res->has_high = !db_col_is_null(st, c + 7);
+    res->ref_high = db_col_double(st, c + 7);
+    copy_col(res->system, sizeof res->system, st, c + 8);
+    copy_col(res->display, sizeof res->display, st, c + 9);
     /* Rows stored before the code system was kept: the item's own code system. */
     if (res->kind == CHECKUP_V_CODE && !res->system[0])
         snprintf(res->system, sizeof res->system, "%s", res->item->result_oid);
     return 0;
+}
+
+static int each_result(struct db_stmt *st, void *ctx)
+{
+    struct walker *w = ctx;
+    return read_result(st, 0, w->res) != 0 ? 0 : w->fn.result(w->ctx, w->res);
+}
+
+enum db_status ckstore_results(struct db *db, int64_t id,
+                               int (*row)(void *ctx, const struct checkup_result *r), void *ctx)
+{
+    struct walker w = {.fn.result = row, .ctx = ctx, .res = calloc(1, sizeof *w.res)};
+    struct db_stmt *st = w.res ? db_stmt(db, "SELECT " RESULT_COLS " FROM checkup_results r"
+                                             " WHERE r.checkup_id = ? ORDER BY r.code")
+                               : NULL;
+    enum db_status s = st ? walk(st, db_bind_int64(st, 1, id), each_result, &w) : DB_ERR;
+    free(w.res);
+    return s;
+}
+
+enum db_status ckstore_trend_unit(struct db *db, int64_t resident, const char *identity, char *unit,
+                                  size_t cap)
+{
+    struct db_stmt *st =
+        db_stmt(db, "SELECT r.unit FROM checkup_results r JOIN checkups c ON c.id = r.checkup_id"
+                    " WHERE c.resident_id = ? AND r.identity = ? AND r.kind = ?"
+                    " AND c.superseded_by IS NULL ORDER BY c.date DESC, c.id DESC LIMIT 1");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_int64(st, 1, resident);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, identity, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, CHECKUP_V_NUMBER);
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW)
+        copy_col(unit, cap, st, 0);
+    db_stmt_done(st);
+    return s;
+}
+
+static int each_point(struct db_stmt *st, void *ctx)
+{
+    struct walker *w = ctx;
+    if (read_result(st, 4, w->res) != 0)
+        return 0; /* stored rows are always in the dictionary */
+    struct ckstore_point p = {.checkup = db_col_int64(st, 0),
+                              .date = db_col_text(st, 1),
+                              .source = db_col_int64(st, 2),
+                              .sex = ckstore_sex_from_str(db_col_text(st, 3)),
+                              .result = w->res};
+    return w->fn.point(w->ctx, &p);
+}
+
+enum db_status ckstore_trend(struct db *db, int64_t resident, const char *identity,
+                             const char *unit, int (*row)(void *ctx, const struct ckstore_point *p),
+                             void *ctx)
+{
+    struct walker w = {.fn.point = row, .ctx = ctx, .res = calloc(1, sizeof *w.res)};
+    struct db_stmt *st =
+        w.res ? db_stmt(db, "SELECT c.id, c.date, c.source_id, c.sex, " RESULT_COLS
+                            " FROM checkup_results r JOIN checkups c ON c.id = r.checkup_id"
+                            " WHERE c.resident_id = ? AND r.identity = ? AND r.unit = ?"
+                            " AND r.kind = ? AND c.superseded_by IS NULL ORDER BY c.date, c.id")
+              : NULL;
+    enum db_status s = st ? db_bind_int64(st, 1, resident) : DB_ERR;
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, identity, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, unit, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, CHECKUP_V_NUMBER);
+    if (st)
+        s = walk(st, s, each_point, &w);
+    free(w.res);
+    return s;
 }
 
 enum checkup_sex ckstore_sex_from_str(const char *s)
@@ -396,5 +597,71 @@ int ckstore_member_key(const char *insurer, const char *symbol, const char *numb
         snprintf(msg, msgcap, "the insurance identifiers are too long");
         return -1;
     }
+    return 0;
+}
+/* ---- the former entry points (see ckstore.h) ------------------------------------------- */
+
+int ckstore_import(sqlite3 *conn, long long source_id, const struct checkup_list *list,
+                   enum ckstore_format fmt, const char *data, size_t len, const char *actor,
+                   const char *request_id, time_t now, cJSON **result, struct ckstore_reject *rej)
+{
+    struct db *db = db_sqlite_wrap(conn);
+    struct ckstore_stored *v = NULL;
+    cJSON *arr = NULL;
+    *result = NULL;
+    int rc = db ? ckstore_add(db, source_id, list, fmt, data, len, now, &v, rej) : -1;
+    if (rc != 0)
+        goto out;
+    rc = -1;
+    arr = cJSON_CreateArray();
+    if (!arr)
+        goto out;
+    for (size_t i = 0; i < list->n; i++) {
+        char kinds[CKSTORE_AUDIT_TEXT], basis[CKSTORE_AUDIT_TEXT];
+        struct audit_rec a = {.at = now, .actor = actor, .outcome = "ok", .request_id = request_id};
+        ckstore_audit_rec(&v[i], source_id, kinds, basis, &a);
+        if (v[i].created && audit_append_db(db, &a, NULL) != DB_OK)
+            goto out;
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "checkup_id", (double)v[i].id);
+        cJSON_AddStringToObject(e, "date", list->v[i]->date);
+        cJSON_AddStringToObject(e, "content_hash", v[i].content_hash);
+        cJSON_AddBoolToObject(e, "created", v[i].created);
+        cJSON_AddNumberToObject(e, "replaced", v[i].replaced);
+        cJSON_AddItemToArray(arr, e);
+    }
+    *result = arr;
+    arr = NULL;
+    rc = 0;
+out:
+    cJSON_Delete(arr);
+    free(v);
+    db_close(db);
+    return rc;
+}
+
+int ckstore_result_row(sqlite3_stmt *st, int c, struct checkup_result *res)
+{
+    memset(res, 0, sizeof *res);
+    const char *code = (const char *)sqlite3_column_text(st, c);
+    res->item = code ? checkup_dict_lookup(code) : NULL;
+    if (!res->item)
+        return -1;
+    snprintf(res->code, sizeof res->code, "%s", code);
+    snprintf(res->identity, sizeof res->identity, "%s",
+             (const char *)sqlite3_column_text(st, c + 1));
+    res->kind = (enum checkup_value_kind)sqlite3_column_int(st, c + 2);
+    res->value = sqlite3_column_double(st, c + 3);
+    snprintf(res->text, sizeof res->text, "%s", (const char *)sqlite3_column_text(st, c + 4));
+    snprintf(res->unit, sizeof res->unit, "%s", (const char *)sqlite3_column_text(st, c + 5));
+    res->has_low = sqlite3_column_type(st, c + 6) != SQLITE_NULL;
+    res->ref_low = sqlite3_column_double(st, c + 6);
+    res->has_high = sqlite3_column_type(st, c + 7) != SQLITE_NULL;
+    res->ref_high = sqlite3_column_double(st, c + 7);
+    snprintf(res->system, sizeof res->system, "%s", (const char *)sqlite3_column_text(st, c + 8));
+    snprintf(res->display, sizeof res->display, "%s", (const char *)sqlite3_column_text(st, c + 9));
+    /* Rows stored before the code system was kept: the item's own code system. */
+    if (res->kind == CHECKUP_V_CODE && !res->system[0])
+        snprintf(res->system, sizeof res->system, "%s", res->item->result_oid);
     return 0;
 }

@@ -62,4 +62,13 @@ void test_run_(const char *name, void (*fn)(void));
 /* Prints "N passed, N failed" and returns the process exit status. */
 int test_summary(void);
 
+/* The text of dir/name in a NUL-terminated buffer of cap bytes (the file cut to fit; the
+ * rest is room for test_replace), owned: free(). NULL when it cannot be read. *len (may be
+ * NULL) gets the length read. */
+char *test_read_text(const char *dir, const char *name, size_t cap, size_t *len);
+
+/* Replaces the first occurrence of from in s (whose buffer has room) by to: 0, or -1 when
+ * from is not in s. */
+int test_replace(char *s, const char *from, const char *to);
+
 #endif

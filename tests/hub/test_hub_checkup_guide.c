@@ -20,28 +20,7 @@ static char src[128], kiosk[128], session[128];
 
 static char *fixture(const char *name)
 {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", CHECKUP_FIXTURES, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = calloc(1, 1 << 21);
-    if (buf)
-        buf[fread(buf, 1, (1 << 21) - 1, f)] = '\0';
-    fclose(f);
-    return buf;
-}
-
-/* Replaces the first occurrence of from in s by to (same buffer, which has room). */
-static int replace(char *s, const char *from, const char *to)
-{
-    char *p = strstr(s, from);
-    if (!p)
-        return -1;
-    size_t fl = strlen(from), tl = strlen(to);
-    memmove(p + tl, p + fl, strlen(p + fl) + 1);
-    memcpy(p, to, tl);
-    return 0;
+    return test_read_text(CHECKUP_FIXTURES, name, 1 << 21, NULL);
 }
 
 static long post(const char *text, cJSON **j)
@@ -103,15 +82,15 @@ static void t_coverage_numbers_when_patient_unknown(void)
     char *text = fixture("two-coverages-components.json");
     REQUIRE(text != NULL);
     /* Patient.identifier now names nobody; the insurance Coverage names resident 4. */
-    REQUIRE(replace(text, "00012345:あいう:３８７４７６:01", "00012345:あいう:999:01") == 0);
-    REQUIRE(replace(text, "1311234567^2024^two-coverages", "1311234567^2024^cov") == 0);
+    REQUIRE(test_replace(text, "00012345:あいう:３８７４７６:01", "00012345:あいう:999:01") == 0);
+    REQUIRE(test_replace(text, "1311234567^2024^two-coverages", "1311234567^2024^cov") == 0);
     CHECK_INT_EQ(post(text, &j), 201);
     cJSON_Delete(j);
     CHECK_INT_EQ(count("SELECT COUNT(*) FROM checkups WHERE resident_id = 4"), 1);
     /* Neither names anybody: refused at the Patient, nothing stored. */
     long long before = count("SELECT COUNT(*) FROM checkups");
-    REQUIRE(replace(text, "６７８９０", "11111") == 0);
-    REQUIRE(replace(text, "1311234567^2024^cov", "1311234567^2024^none") == 0);
+    REQUIRE(test_replace(text, "６７８９０", "11111") == 0);
+    REQUIRE(test_replace(text, "1311234567^2024^cov", "1311234567^2024^none") == 0);
     CHECK_INT_EQ(post(text, &j), 422);
     CHECK_STR_EQ(ht_error_code(j), "unknown_patient");
     CHECK_INT_EQ((int)cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "entry")->valuedouble,
@@ -234,7 +213,7 @@ static void t_correction_replaces(void)
     cJSON *j = NULL;
     char *text = fixture("two-coverages-components.json");
     REQUIRE(text != NULL);
-    REQUIRE(replace(text, "\"value\": 5.5", "\"value\": 5.7") == 0);
+    REQUIRE(test_replace(text, "\"value\": 5.5", "\"value\": 5.7") == 0);
     long long audits = count("SELECT COUNT(*) FROM audit WHERE action = 'checkup.correct'");
     CHECK_INT_EQ(post(text, &j), 201);
     const cJSON *e = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "checkups"), 0);
