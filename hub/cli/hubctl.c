@@ -1209,8 +1209,7 @@ static const struct command {
  * leaves this list when its command moves into a store. */
 static int sqlite_only(const char *cmd)
 {
-    static const char *const names[] = {"checkup-import", "checkup-show", "operator-add",
-                                        "catalogue-import"};
+    static const char *const names[] = {"operator-add", "catalogue-import"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (strcmp(cmd, names[i]) == 0)
             return 1;

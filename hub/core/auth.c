@@ -3,6 +3,7 @@
  */
 #include "auth.h"
 #include "hubtoken.h"
+#include "sessions.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -102,63 +103,27 @@ out:
 enum auth_session_status auth_session_use(struct db *db, const char *token, long long device_id,
                                           time_t now, long long *resident_id, long long *session_id)
 {
+    struct sessions_row row;
+    char hash[HUBTOKEN_HASH_HEX];
     if (!token || !*token)
         return AUTH_SESSION_MISSING;
     size_t n = strlen(token);
     if (n > HUBTOKEN_MAX || strncmp(token, "ses_", 4) != 0)
         return AUTH_SESSION_UNKNOWN;
-    char hash[HUBTOKEN_HASH_HEX];
     hubtoken_hash(token, n, hash);
-    enum auth_session_status ss = AUTH_SESSION_ERROR;
-    struct db_stmt *st = db_stmt(db, "SELECT id, device_id, resident_id, created_unix,"
-                                     " last_used_unix, ended_unix FROM sessions"
-                                     " WHERE token_hash = ?");
-    if (!st)
-        goto out;
-    enum db_status rc = db_bind_text(st, 1, hash, -1);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    if (rc == DB_DONE) {
-        ss = AUTH_SESSION_UNKNOWN;
-        goto out;
-    }
-    if (rc != DB_ROW)
-        goto out;
-    long long id = db_col_int64(st, 0);
-    long long dev = db_col_int64(st, 1);
-    long long res = db_col_int64(st, 2);
-    long long created = db_col_int64(st, 3);
-    long long last = db_col_int64(st, 4);
-    int ended = !db_col_is_null(st, 5);
-    db_stmt_done(st);
-    st = NULL;
-    if (ended) {
-        ss = AUTH_SESSION_UNKNOWN;
-        goto out;
-    }
-    if (dev != device_id) {
-        ss = AUTH_SESSION_OTHER_DEVICE;
-        goto out;
-    }
-    if ((long long)now - last > AUTH_SESSION_IDLE ||
-        (long long)now - created > AUTH_SESSION_ABSOLUTE) {
-        ss = AUTH_SESSION_EXPIRED;
-        goto out;
-    }
-    st = db_stmt(db, "UPDATE sessions SET last_used_unix = ? WHERE id = ?");
-    if (!st)
-        goto out;
-    rc = db_bind_int64(st, 1, (long long)now);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, 2, id);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    if (rc != DB_DONE)
-        goto out;
-    *resident_id = res;
-    *session_id = id;
-    ss = AUTH_SESSION_OK;
-out:
-    db_stmt_done(st);
-    return ss;
+    enum db_status s = sessions_find(db, hash, &row);
+    if (s == DB_DONE || (s == DB_ROW && row.ended))
+        return AUTH_SESSION_UNKNOWN;
+    if (s != DB_ROW)
+        return AUTH_SESSION_ERROR;
+    if (row.device != device_id)
+        return AUTH_SESSION_OTHER_DEVICE;
+    if ((int64_t)now - row.last_used > AUTH_SESSION_IDLE ||
+        (int64_t)now - row.created > AUTH_SESSION_ABSOLUTE)
+        return AUTH_SESSION_EXPIRED;
+    if (sessions_touch(db, row.id, (int64_t)now) != DB_OK)
+        return AUTH_SESSION_ERROR;
+    *resident_id = row.resident;
+    *session_id = row.id;
+    return AUTH_SESSION_OK;
 }

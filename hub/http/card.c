@@ -17,13 +17,14 @@
 #include "audit.h"
 #include "b64.h"
 #include "cardverify.h"
+#include "challenges.h"
 #include "handlers.h"
 #include "hubclock.h"
-#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubreq.h"
 #include "hubtoken.h"
 #include "hutil.h"
+#include "sessions.h"
 #include "writer.h"
 
 #include <openssl/crypto.h>
@@ -44,33 +45,20 @@ struct challenge_job {
 
 static int challenge_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct challenge_job *j = arg;
     char hex[2 * HUBREQ_CHALLENGE_LEN + 1];
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
+    int64_t id = 0;
     hubtoken_hex(j->bytes, sizeof j->bytes, hex);
-    if (sqlite3_prepare_v2(conn,
-                           "INSERT INTO challenges(device_id, challenge, expires_unix)"
-                           " VALUES(?,?,?)",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, j->r->who.id);
-    sqlite3_bind_text(st, 2, hex, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, (long long)j->now + CHALLENGE_TTL);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto out;
-    if (hutil_audit(db, j->r,
-                    (struct audit_rec){.at = j->now,
-                                       .action = "auth.challenge",
-                                       .data_kinds = "none",
-                                       .purpose = "authentication",
-                                       .basis = "none"}) != 0)
-        goto out;
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    if (challenges_add(db, j->r->who.id, hex, (int64_t)j->now + CHALLENGE_TTL, &id) != DB_OK)
+        return -1;
+    return hutil_audit(db, j->r,
+                       (struct audit_rec){.at = j->now,
+                                          .action = "auth.challenge",
+                                          .data_kinds = "none",
+                                          .purpose = "authentication",
+                                          .basis = "none"}) != 0
+               ? -1
+               : 0;
 }
 
 void h_auth_challenge(struct hreq *r)
@@ -163,144 +151,100 @@ static const char *cv_code(enum cardverify_status s)
     return "card_check_failed";
 }
 
-/* Checks the challenge row and consumes it. 0 = usable; otherwise j is refused. -1 = db. */
+/* The refusals of a challenge that cannot be used, by what the store found. */
+static const struct {
+    const char *code, *message;
+} challenge_refusals[] = {
+    [CHALLENGES_EXPIRED] =
+        {"challenge_expired",
+         "This challenge has expired (they last 60 seconds); ask for a new one."},
+    [CHALLENGES_UNKNOWN] = {"challenge_unknown",
+                            "This challenge was not issued by the hub; ask for a new one."},
+    [CHALLENGES_OTHER_DEVICE] = {"challenge_other_device",
+                                 "This challenge was issued to another device; ask for a new one "
+                                 "on this device."},
+    [CHALLENGES_USED] = {"challenge_used", "This challenge was already used; each challenge "
+                                           "works once. Ask for a new one."},
+};
+
+/* Spends the challenge (whatever the outcome of the login). 0 = usable; 1 = j is refused;
+ * -1 = database. */
 static int use_challenge(struct db *db, struct login_job *j)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     char hex[2 * HUBREQ_CHALLENGE_LEN + 1];
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
+    enum challenges_use use = CHALLENGES_UNKNOWN;
     hubtoken_hex(j->in->challenge, HUBREQ_CHALLENGE_LEN, hex);
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT id, device_id, expires_unix, used_unix FROM challenges"
-                           " WHERE challenge = ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_text(st, 1, hex, -1, SQLITE_STATIC);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_DONE) {
-        refuse(j, 401, "challenge_unknown",
-               "This challenge was not issued by the hub; ask for a new one.");
-        rc = 1;
-        goto out;
+    if (challenges_use(db, hex, j->r->who.id, (int64_t)j->now, &use) != DB_OK)
+        return -1;
+    if (use == CHALLENGES_OK)
+        return 0;
+    refuse(j, 401, challenge_refusals[use].code, challenge_refusals[use].message);
+    return 1;
+}
+
+/* The resident whose card signed: refuses j when the card is not enrolled or, on a home
+ * tablet, is not its resident's. 0, or -1 on a database error. */
+static int find_holder(struct db *db, struct login_job *j)
+{
+    char fphex[65];
+    int64_t holder = 0;
+    hubtoken_hex(j->fp, sizeof j->fp, fphex);
+    enum db_status s =
+        sessions_card_holder(db, fphex, &holder, j->resident_name, sizeof j->resident_name);
+    if (s == DB_ROW && j->r->who.resident_id && holder != j->r->who.resident_id) {
+        /* A home tablet serves the one resident it is bound to: its card step-up
+         * confirms that resident is present, so another person's card opens nothing. */
+        j->resident_name[0] = '\0';
+        refuse(j, 403, "card_not_for_this_device",
+               "This card belongs to someone other than the resident this tablet is for; "
+               "use the card at a public kiosk instead.");
+    } else if (s == DB_ROW) {
+        j->resident = holder;
+    } else if (s == DB_DONE) {
+        refuse(j, 401, "certificate_not_enrolled",
+               "This card is valid but not enrolled at this hub; the resident can enrol at "
+               "the city office.");
+    } else {
+        return -1;
     }
-    if (s != SQLITE_ROW)
-        goto out;
-    long long id = sqlite3_column_int64(st, 0);
-    long long dev = sqlite3_column_int64(st, 1);
-    long long expires = sqlite3_column_int64(st, 2);
-    int used = sqlite3_column_type(st, 3) != SQLITE_NULL;
-    sqlite3_finalize(st);
-    st = NULL;
-    if (dev != j->r->who.id) {
-        refuse(j, 401, "challenge_other_device",
-               "This challenge was issued to another device; ask for a new one on this device.");
-        rc = 1;
-        goto out;
-    }
-    if (used) {
-        refuse(j, 401, "challenge_used",
-               "This challenge was already used; each challenge works once. Ask for a new one.");
-        rc = 1;
-        goto out;
-    }
-    /* From here on the challenge is spent, whatever the outcome. */
-    if (sqlite3_prepare_v2(conn, "UPDATE challenges SET used_unix = ? WHERE id = ?", -1, &st,
-                           NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, (long long)j->now);
-    sqlite3_bind_int64(st, 2, id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        goto out;
-    if ((long long)j->now > expires) {
-        refuse(j, 401, "challenge_expired",
-               "This challenge has expired (they last 60 seconds); ask for a new one.");
-        rc = 1;
-        goto out;
-    }
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return 0;
 }
 
 static int login_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct login_job *j = arg;
     struct hreq *r = j->r;
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
-    char outcome[96], fphex[65];
+    char outcome[96];
     int u = use_challenge(db, j);
     if (u < 0)
-        goto out;
-    if (u == 0 && j->cv != CARDVERIFY_OK) {
+        return -1;
+    if (u == 0 && j->cv != CARDVERIFY_OK)
         refuse(j, 401, cv_code(j->cv), cv_message(j->cv));
-    }
-    if (u == 0 && j->cv == CARDVERIFY_OK) {
-        hubtoken_hex(j->fp, sizeof j->fp, fphex);
-        if (sqlite3_prepare_v2(conn, "SELECT id, display_name FROM residents WHERE cert_fp = ?", -1,
-                               &st, NULL) != SQLITE_OK)
-            goto out;
-        sqlite3_bind_text(st, 1, fphex, -1, SQLITE_STATIC);
-        int s = sqlite3_step(st);
-        if (s == SQLITE_ROW && r->who.resident_id &&
-            sqlite3_column_int64(st, 0) != r->who.resident_id) {
-            /* A home tablet serves the one resident it is bound to: its card step-up
-             * confirms that resident is present, so another person's card opens nothing. */
-            refuse(j, 403, "card_not_for_this_device",
-                   "This card belongs to someone other than the resident this tablet is for; "
-                   "use the card at a public kiosk instead.");
-        } else if (s == SQLITE_ROW) {
-            j->resident = sqlite3_column_int64(st, 0);
-            snprintf(j->resident_name, sizeof j->resident_name, "%s",
-                     (const char *)sqlite3_column_text(st, 1));
-        } else if (s == SQLITE_DONE) {
-            refuse(j, 401, "certificate_not_enrolled",
-                   "This card is valid but not enrolled at this hub; the resident can enrol at "
-                   "the city office.");
-        } else {
-            goto out;
-        }
-        sqlite3_finalize(st);
-        st = NULL;
-    }
+    if (u == 0 && j->cv == CARDVERIFY_OK && find_holder(db, j) != 0)
+        return -1;
     if (!j->code) {
         char hash[HUBTOKEN_HASH_HEX];
+        int64_t id = 0;
         if (hubtoken_new("ses", j->token, sizeof j->token) != 0)
-            goto out;
+            return -1;
         hubtoken_hash(j->token, strlen(j->token), hash);
-        if (sqlite3_prepare_v2(conn,
-                               "INSERT INTO sessions(token_hash, device_id, resident_id,"
-                               " created_unix, last_used_unix) VALUES(?,?,?,?,?)",
-                               -1, &st, NULL) != SQLITE_OK)
-            goto out;
-        sqlite3_bind_text(st, 1, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 2, r->who.id);
-        sqlite3_bind_int64(st, 3, j->resident);
-        sqlite3_bind_int64(st, 4, (long long)j->now);
-        sqlite3_bind_int64(st, 5, (long long)j->now);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            goto out;
+        if (sessions_add(db, hash, r->who.id, j->resident, (int64_t)j->now, &id) != DB_OK)
+            return -1;
         j->status = 201;
     }
     snprintf(outcome, sizeof outcome, "%s%s", j->code ? "refused: " : "ok", j->code ? j->code : "");
-    if (hutil_audit(db, r,
-                    (struct audit_rec){.at = j->now,
-                                       .action = "auth.card_login",
-                                       .outcome = outcome,
-                                       .subject = j->resident,
-                                       .data_kinds = "certificate",
-                                       .purpose = "authentication",
-                                       .basis = "self:card",
-                                       .source = r->who.actor,
-                                       .destination = "hub"}) != 0)
-        goto out;
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return hutil_audit(db, r,
+                       (struct audit_rec){.at = j->now,
+                                          .action = "auth.card_login",
+                                          .outcome = outcome,
+                                          .subject = j->resident,
+                                          .data_kinds = "certificate",
+                                          .purpose = "authentication",
+                                          .basis = "self:card",
+                                          .source = r->who.actor,
+                                          .destination = "hub"}) != 0
+               ? -1
+               : 0;
 }
 
 void h_auth_card_login(struct hreq *r)
@@ -365,61 +309,41 @@ struct session_job {
 
 static int session_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct session_job *j = arg;
     struct hreq *r = j->r;
-    sqlite3_stmt *st = NULL;
-    int rc = -1;
     j->ss = auth_session_use(db, j->token, r->who.id, j->now, &j->resident, &j->session_id);
     if (j->ss == AUTH_SESSION_ERROR)
-        goto out;
+        return -1;
     if (j->ss != AUTH_SESSION_OK && !(j->logout && j->ss == AUTH_SESSION_EXPIRED))
         return 0;
     if (j->logout) {
         /* An expired session is ended too; its row is found again by hash. */
         char hash[HUBTOKEN_HASH_HEX];
+        int64_t resident = 0;
         hubtoken_hash(j->token, strlen(j->token), hash);
-        if (sqlite3_prepare_v2(conn,
-                               "UPDATE sessions SET ended_unix = ? WHERE token_hash = ?"
-                               " AND device_id = ? AND ended_unix IS NULL"
-                               " RETURNING resident_id",
-                               -1, &st, NULL) != SQLITE_OK)
-            goto out;
-        sqlite3_bind_int64(st, 1, (long long)j->now);
-        sqlite3_bind_text(st, 2, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, r->who.id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            j->resident = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-        st = NULL;
+        enum db_status s = sessions_end(db, hash, r->who.id, (int64_t)j->now, &resident);
+        if (s != DB_ROW && s != DB_DONE)
+            return -1;
+        if (s == DB_ROW)
+            j->resident = resident;
     } else {
-        if (sqlite3_prepare_v2(conn,
-                               "SELECT s.created_unix, s.last_used_unix, r.display_name FROM"
-                               " sessions s JOIN residents r ON r.id = s.resident_id"
-                               " WHERE s.id = ?",
-                               -1, &st, NULL) != SQLITE_OK)
-            goto out;
-        sqlite3_bind_int64(st, 1, j->session_id);
-        if (sqlite3_step(st) != SQLITE_ROW)
-            goto out;
-        j->created = sqlite3_column_int64(st, 0);
-        j->last_used = sqlite3_column_int64(st, 1);
-        snprintf(j->name, sizeof j->name, "%s", (const char *)sqlite3_column_text(st, 2));
+        struct sessions_row row;
+        if (sessions_read(db, j->session_id, &row, j->name, sizeof j->name) != DB_ROW)
+            return -1;
+        j->created = row.created;
+        j->last_used = row.last_used;
     }
-    if (hutil_audit(db, r,
-                    (struct audit_rec){.at = j->now,
-                                       .action = j->logout ? "auth.logout" : "session.read",
-                                       .subject = j->resident,
-                                       .data_kinds = j->logout ? "none" : "profile",
-                                       .purpose = j->logout ? "authentication" : "own_view",
-                                       .basis = "self:card_session",
-                                       .source = j->logout ? r->who.actor : "hub",
-                                       .destination = j->logout ? "hub" : r->who.actor}) != 0)
-        goto out;
-    rc = 0;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return hutil_audit(db, r,
+                       (struct audit_rec){.at = j->now,
+                                          .action = j->logout ? "auth.logout" : "session.read",
+                                          .subject = j->resident,
+                                          .data_kinds = j->logout ? "none" : "profile",
+                                          .purpose = j->logout ? "authentication" : "own_view",
+                                          .basis = "self:card_session",
+                                          .source = j->logout ? r->who.actor : "hub",
+                                          .destination = j->logout ? "hub" : r->who.actor}) != 0
+               ? -1
+               : 0;
 }
 
 void h_auth_logout(struct hreq *r)

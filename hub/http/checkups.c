@@ -15,7 +15,6 @@
 #include "gate.h"
 #include "handlers.h"
 #include "hubclock.h"
-#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubreq.h"
 #include "hutil.h"
@@ -58,43 +57,58 @@ static void reject_answer(struct hreq *r, const struct ckstore_reject *rej)
     hreq_json(r, rej->http, root);
 }
 
+/* The answer's entry for one checkup of the file, and its audit record when it is new. */
+static int import_one(struct db *db, struct import_job *j, const struct ckstore_stored *v,
+                      const char *date, cJSON *arr)
+{
+    struct hreq *r = j->r;
+    char kinds[CKSTORE_AUDIT_TEXT], basis[CKSTORE_AUDIT_TEXT];
+    struct audit_rec a = {.at = j->now};
+    ckstore_audit_rec(v, r->who.id, kinds, basis, &a);
+    if (v->created && hutil_audit(db, r, a) != 0)
+        return -1;
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddNumberToObject(e, "checkup_id", (double)v->id);
+    cJSON_AddStringToObject(e, "date", date);
+    cJSON_AddStringToObject(e, "content_hash", v->content_hash);
+    cJSON_AddBoolToObject(e, "created", v->created);
+    cJSON_AddNumberToObject(e, "replaced", v->replaced);
+    return cJSON_AddItemToArray(arr, e) ? 0 : -1;
+}
+
 static int import_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct import_job *j = arg;
     struct hreq *r = j->r;
-    cJSON *result = NULL, *o = NULL;
-    int rc = -1;
-    int s = ckstore_import(conn, r->who.id, j->list, j->fmt, r->body, r->body_len, r->who.actor,
-                           r->request_id, j->now, &result, &j->rej);
+    struct ckstore_stored *v = NULL;
+    cJSON *o = NULL;
+    int rc = -1, created = 0;
+    int s = ckstore_add(db, r->who.id, j->list, j->fmt, r->body, r->body_len, j->now, &v, &j->rej);
     if (s > 0) {
         j->rejected = 1;
         return 1; /* nothing was written; roll the savepoint back anyway */
     }
     if (s < 0)
         goto out;
-    int created = 0, n = 0;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, result)
-    {
-        n++;
-        created += cJSON_IsTrue(cJSON_GetObjectItem(e, "created"));
-    }
     o = cJSON_CreateObject();
-    cJSON_AddItemToObject(o, "checkups", result);
-    result = NULL;
+    cJSON *arr = cJSON_AddArrayToObject(o, "checkups");
+    for (size_t i = 0; i < j->list->n; i++) {
+        if (import_one(db, j, &v[i], j->list->v[i]->date, arr) != 0)
+            goto out;
+        created += v[i].created;
+    }
     cJSON_AddNumberToObject(o, "created", created);
-    cJSON_AddNumberToObject(o, "unchanged", n - created);
+    cJSON_AddNumberToObject(o, "unchanged", (double)j->list->n - created);
     j->status = created ? 201 : 200;
     j->resp = cJSON_PrintUnformatted(o);
     if (!j->resp)
         goto out;
-    if (j->idem_key && idem_store(db, r->who.actor, j->idem_key, j->body_hash, j->status, j->resp,
-                                  j->now) != SQLITE_OK)
+    if (j->idem_key &&
+        idem_store(db, r->who.actor, j->idem_key, j->body_hash, j->status, j->resp, j->now) != 0)
         goto out;
     rc = 0;
 out:
-    cJSON_Delete(result);
+    free(v);
     cJSON_Delete(o);
     return rc;
 }
@@ -304,283 +318,201 @@ static cJSON *item_json(const struct checkup_result *res, enum checkup_sex sex)
     return o;
 }
 
-/* Fills items (or only the summary counts when items is NULL) of checkup id. */
-static int fill_items(struct db *db, long long id, enum checkup_sex sex, cJSON *items,
-                      int counts[4])
+/* What a view's walks add to: the job, the resident, the sources' decisions, the answer. */
+struct ck_walk {
+    struct db *db;
+    struct ck_job *j;
+    long long resident;
+    struct ck_sources *cs;
+    cJSON *out;                      /* the array being filled */
+    enum checkup_sex sex;            /* of the checkup being read */
+    int counts[4];                   /* judgements of its items (list summary) */
+    long last_year;                  /* years: the last one added */
+    long n;                          /* list: checkups added */
+    long long last;                  /* list: the last one added */
+    int more;                        /* list: one more than the page holds */
+    const struct checkup_item *item; /* trend: the item, once a point was shown */
+    struct checkup_result *newest;   /* trend: the newest point's result */
+};
+
+/* Whether source may be shown in this view (marking it released when shown). 1 yes, 0 no,
+ * -1 error. */
+static int shown(struct ck_walk *w, long long source, int release)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    struct checkup_result *res = calloc(1, sizeof *res); /* large: not on the stack */
-    int s = SQLITE_ERROR;
-    if (!res || sqlite3_prepare_v2(conn,
-                                   "SELECT " CKSTORE_RESULT_COLS " FROM checkup_results r"
-                                   " WHERE r.checkup_id = ? ORDER BY r.code",
-                                   -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, id);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (ckstore_result_row(st, 0, res) != 0)
-            continue;
-        if (items)
-            cJSON_AddItemToArray(items, item_json(res, sex));
-        if (counts)
-            counts[checkup_judge_result(res, sex, NULL)]++;
-    }
-out:
-    sqlite3_finalize(st);
-    free(res);
-    return s == SQLITE_DONE ? 0 : -1;
+    int slot;
+    int a = source_allowed(w->db, w->j->r, w->resident, source, w->cs, &slot);
+    if (a > 0 && release)
+        w->cs->released[slot] = 1;
+    return a;
 }
 
-static cJSON *checkup_head(struct db *db, sqlite3_stmt *st)
+static int add_item(void *ctx, const struct checkup_result *res)
 {
-    /* columns: id, date, source_id, org_name, sex, source name */
+    struct ck_walk *w = ctx;
+    return cJSON_AddItemToArray(w->out, item_json(res, w->sex)) ? 0 : -1;
+}
+
+static int count_item(void *ctx, const struct checkup_result *res)
+{
+    struct ck_walk *w = ctx;
+    w->counts[checkup_judge_result(res, w->sex, NULL)]++;
+    return 0;
+}
+
+static cJSON *checkup_head(const struct ckstore_head *h)
+{
     cJSON *o = cJSON_CreateObject();
-    const char *date = (const char *)sqlite3_column_text(st, 1);
-    cJSON_AddNumberToObject(o, "id", (double)sqlite3_column_int64(st, 0));
-    cJSON_AddStringToObject(o, "date", date);
-    cJSON_AddNumberToObject(o, "year", (double)strtol(date, NULL, 10));
+    cJSON_AddNumberToObject(o, "id", (double)h->id);
+    cJSON_AddStringToObject(o, "date", h->date);
+    cJSON_AddNumberToObject(o, "year", (double)strtol(h->date, NULL, 10));
     cJSON *src = cJSON_AddObjectToObject(o, "source");
-    cJSON_AddNumberToObject(src, "id", (double)sqlite3_column_int64(st, 2));
-    cJSON_AddStringToObject(src, "display_name", (const char *)sqlite3_column_text(st, 5));
-    cJSON_AddStringToObject(o, "org_name", (const char *)sqlite3_column_text(st, 3));
-    (void)db;
+    cJSON_AddNumberToObject(src, "id", (double)h->source);
+    cJSON_AddStringToObject(src, "display_name", h->source_name);
+    cJSON_AddStringToObject(o, "org_name", h->org_name);
     return o;
 }
 
-static const char HEAD_SQL[] = "SELECT c.id, c.date, c.source_id, c.org_name, c.sex,"
-                               " s.display_name FROM checkups c JOIN sources s ON s.id ="
-                               " c.source_id";
-
-static int ck_list(struct db *db, struct ck_job *j, long long resident, struct ck_sources *cs,
-                   cJSON *o)
+/* The years that hold checkups of consented sources (for the kiosk's year tabs). */
+static int list_year(void *ctx, long year, int64_t source)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    char sql[512];
-    int rc = -1;
-    /* The years that hold checkups of consented sources (for the kiosk's year tabs). */
-    if (sqlite3_prepare_v2(
-            conn,
-            "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) AS y, source_id"
-            " FROM checkups WHERE resident_id = ? AND superseded_by IS NULL ORDER BY y"
-            " DESC",
-            -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    cJSON *years = cJSON_AddArrayToObject(o, "years");
-    long last_year = 0;
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int slot;
-        long y = (long)sqlite3_column_int64(st, 0);
-        int a = source_allowed(db, j->r, resident, sqlite3_column_int64(st, 1), cs, &slot);
-        if (a < 0)
-            goto out;
-        if (a)
-            cs->released[slot] = 1;
-        if (a && y != last_year) {
-            cJSON_AddItemToArray(years, cJSON_CreateNumber((double)y));
-            last_year = y;
-        }
+    struct ck_walk *w = ctx;
+    int a = shown(w, source, 1);
+    if (a > 0 && year != w->last_year) {
+        cJSON_AddItemToArray(w->out, cJSON_CreateNumber((double)year));
+        w->last_year = year;
     }
-    if (s != SQLITE_DONE)
-        goto out;
-    sqlite3_finalize(st);
-    st = NULL;
-    snprintf(sql, sizeof sql,
-             "%s WHERE c.resident_id = ?1 AND c.superseded_by IS NULL AND (?2 = 0 OR (c.date, "
-             "c.id) < (SELECT date, id FROM"
-             " checkups WHERE id = ?2)) AND (?3 = 0 OR CAST(substr(c.date, 1, 4) AS INTEGER) ="
-             " ?3) ORDER BY c.date DESC, c.id DESC",
-             HEAD_SQL);
-    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_int64(st, 2, j->before);
-    sqlite3_bind_int64(st, 3, j->year);
-    cJSON *arr = cJSON_AddArrayToObject(o, "checkups");
-    long n = 0;
-    long long last = 0;
-    int more = 0;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int slot;
-        int a = source_allowed(db, j->r, resident, sqlite3_column_int64(st, 2), cs, &slot);
-        if (a < 0)
-            goto out;
-        if (!a)
-            continue;
-        if (n == j->limit) {
-            more = 1;
-            break;
-        }
-        cJSON *e = checkup_head(db, st);
-        int counts[4] = {0, 0, 0, 0};
-        enum checkup_sex sex = ckstore_sex_from_str((const char *)sqlite3_column_text(st, 4));
-        if (fill_items(db, sqlite3_column_int64(st, 0), sex, NULL, counts) != 0) {
-            cJSON_Delete(e);
-            goto out;
-        }
-        cJSON *sum = cJSON_AddObjectToObject(e, "summary");
-        for (int k = 0; k < 4; k++)
-            cJSON_AddNumberToObject(sum, checkup_judgement_str((enum checkup_judgement)k),
-                                    counts[k]);
-        cJSON_AddItemToArray(arr, e);
-        cs->released[slot] = 1;
-        last = sqlite3_column_int64(st, 0);
-        n++;
+    return a < 0 ? -1 : 0;
+}
+
+static int list_head(void *ctx, const struct ckstore_head *h)
+{
+    struct ck_walk *w = ctx;
+    int a = shown(w, h->source, 0);
+    if (a <= 0)
+        return a;
+    if (w->n == w->j->limit) {
+        w->more = 1;
+        return 1;
     }
-    if (!more && s != SQLITE_DONE)
-        goto out;
-    if (more)
-        cJSON_AddNumberToObject(o, "next_before", (double)last);
+    cJSON *e = checkup_head(h);
+    memset(w->counts, 0, sizeof w->counts);
+    w->sex = h->sex;
+    if (ckstore_results(w->db, h->id, count_item, w) != DB_OK) {
+        cJSON_Delete(e);
+        return -1;
+    }
+    cJSON *sum = cJSON_AddObjectToObject(e, "summary");
+    for (int k = 0; k < 4; k++)
+        cJSON_AddNumberToObject(sum, checkup_judgement_str((enum checkup_judgement)k),
+                                w->counts[k]);
+    cJSON_AddItemToArray(w->out, e);
+    shown(w, h->source, 1);
+    w->last = h->id;
+    w->n++;
+    return 0;
+}
+
+static int ck_list(struct ck_walk *w, cJSON *o)
+{
+    struct ck_job *j = w->j;
+    w->out = cJSON_AddArrayToObject(o, "years");
+    if (ckstore_years(w->db, w->resident, list_year, w) != DB_OK)
+        return -1;
+    w->out = cJSON_AddArrayToObject(o, "checkups");
+    if (ckstore_heads(w->db, w->resident, j->before, j->year, list_head, w) != DB_OK)
+        return -1;
+    if (w->more)
+        cJSON_AddNumberToObject(o, "next_before", (double)w->last);
     else
         cJSON_AddNullToObject(o, "next_before");
-    rc = ck_audit(db, j, resident, "checkups.list", cs);
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return ck_audit(w->db, j, w->resident, "checkups.list", w->cs);
 }
 
-static int ck_one(struct db *db, struct ck_job *j, long long resident, struct ck_sources *cs,
-                  cJSON *o)
+static int one_head(void *ctx, const struct ckstore_head *h)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    char sql[256];
-    int rc = -1;
-    snprintf(sql, sizeof sql,
-             "%s WHERE c.id = ?1 AND c.resident_id = ?2 AND c.superseded_by IS NULL", HEAD_SQL);
-    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(st, 1, j->r->path_id);
-    sqlite3_bind_int64(st, 2, resident);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_DONE) {
-        j->denied = 1; /* another resident's, or none: the same answer */
-        rc = 0;
-        goto out;
-    }
-    if (s != SQLITE_ROW)
-        goto out;
-    int slot;
-    int a = source_allowed(db, j->r, resident, sqlite3_column_int64(st, 2), cs, &slot);
+    struct ck_walk *w = ctx;
+    int a = shown(w, h->source, 0);
     if (a <= 0) {
-        j->denied = a == 0;
-        rc = a == 0 ? 0 : -1;
-        goto out;
+        w->j->denied = a == 0;
+        return a;
     }
-    cJSON *head = checkup_head(db, st);
-    cJSON_AddItemToObject(o, "checkup", head);
-    enum checkup_sex sex = ckstore_sex_from_str((const char *)sqlite3_column_text(st, 4));
-    cJSON_AddStringToObject(head, "sex", checkup_sex_str(sex));
-    cJSON *items = cJSON_AddArrayToObject(head, "items");
-    if (fill_items(db, j->r->path_id, sex, items, NULL) != 0)
-        goto out;
-    cs->released[slot] = 1;
-    rc = ck_audit(db, j, resident, "checkup.read", cs);
-out:
-    sqlite3_finalize(st);
-    return rc;
+    cJSON *head = checkup_head(h);
+    cJSON_AddItemToObject(w->out, "checkup", head);
+    cJSON_AddStringToObject(head, "sex", checkup_sex_str(h->sex));
+    w->sex = h->sex;
+    w->out = cJSON_AddArrayToObject(head, "items");
+    if (ckstore_results(w->db, h->id, add_item, w) != DB_OK)
+        return -1;
+    shown(w, h->source, 1);
+    return 0;
 }
 
-static int ck_trend(struct db *db, struct ck_job *j, long long resident, struct ck_sources *cs,
-                    cJSON *o)
+static int ck_one(struct ck_walk *w, cJSON *o)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    char sql[512];
-    int rc = -1;
-    struct checkup_result *newest = NULL; /* the newest point's result */
-    /* The unit: as asked, else the newest result's (trends group on identity + unit). */
-    if (!j->unit[0]) {
-        if (sqlite3_prepare_v2(conn,
-                               "SELECT r.unit FROM checkup_results r JOIN checkups c ON c.id ="
-                               " r.checkup_id WHERE c.resident_id = ? AND r.identity = ? AND"
-                               " r.kind = 0 AND c.superseded_by IS NULL ORDER BY c.date DESC"
-                               " LIMIT 1",
-                               -1, &st, NULL) != SQLITE_OK)
-            return -1;
-        sqlite3_bind_int64(st, 1, resident);
-        sqlite3_bind_text(st, 2, j->identity, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            snprintf(j->unit, sizeof j->unit, "%s", (const char *)sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
-        st = NULL;
-    }
-    snprintf(sql, sizeof sql,
-             "SELECT c.id, c.date, c.source_id, c.sex, %s FROM checkup_results r JOIN checkups c"
-             " ON c.id = r.checkup_id WHERE c.resident_id = ? AND r.identity = ? AND r.unit = ?"
-             " AND r.kind = 0 AND c.superseded_by IS NULL ORDER BY c.date, c.id",
-             CKSTORE_RESULT_COLS);
-    if (sqlite3_prepare_v2(conn, sql, -1, &st, NULL) != SQLITE_OK)
+    w->out = o;
+    enum db_status s = ckstore_head(w->db, w->j->r->path_id, w->resident, one_head, w);
+    if (s == DB_DONE)
+        w->j->denied = 1; /* another resident's, or none: the same answer */
+    if (s != DB_ROW && s != DB_DONE)
         return -1;
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_text(st, 2, j->identity, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, j->unit, -1, SQLITE_STATIC);
-    cJSON *pts = cJSON_CreateArray();
-    const struct checkup_item *item = NULL;
-    enum checkup_sex sex = CHECKUP_SEX_UNKNOWN;
-    newest = calloc(1, sizeof *newest); /* large: not on the stack */
-    if (!newest) {
-        cJSON_Delete(pts);
-        goto out;
-    }
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        int slot;
-        int a = source_allowed(db, j->r, resident, sqlite3_column_int64(st, 2), cs, &slot);
-        if (a < 0) {
-            cJSON_Delete(pts);
-            goto out;
-        }
-        struct checkup_result *res = newest; /* points come oldest first: the last stays */
-        if (!a)
-            continue;
-        if (ckstore_result_row(st, 4, res) != 0) {
-            memset(res, 0, sizeof *res); /* stored rows are always in the dictionary */
-            continue;
-        }
-        sex = ckstore_sex_from_str((const char *)sqlite3_column_text(st, 3));
-        item = res->item;
-        enum checkup_judge_basis basis = CHECKUP_BASIS_NONE;
-        enum checkup_judgement jd = checkup_judge_result(res, sex, &basis);
-        cJSON *p = cJSON_CreateObject();
-        const char *date = (const char *)sqlite3_column_text(st, 1);
-        cJSON_AddNumberToObject(p, "checkup_id", (double)sqlite3_column_int64(st, 0));
-        cJSON_AddStringToObject(p, "date", date);
-        cJSON_AddNumberToObject(p, "year", (double)strtol(date, NULL, 10));
-        cJSON_AddStringToObject(p, "code", res->code);
-        cJSON_AddNumberToObject(p, "value", res->value);
-        add_judgement(p, jd, basis);
-        cJSON_AddItemToArray(pts, p);
-        cs->released[slot] = 1;
-    }
-    if (s != SQLITE_DONE) {
-        cJSON_Delete(pts);
+    return w->j->denied ? 0 : ck_audit(w->db, w->j, w->resident, "checkup.read", w->cs);
+}
+
+static int trend_point(void *ctx, const struct ckstore_point *p)
+{
+    struct ck_walk *w = ctx;
+    int a = shown(w, p->source, 1);
+    if (a <= 0)
+        return a;
+    *w->newest = *p->result; /* points come oldest first: the last stays */
+    w->sex = p->sex;
+    w->item = p->result->item;
+    enum checkup_judge_basis basis = CHECKUP_BASIS_NONE;
+    enum checkup_judgement jd = checkup_judge_result(p->result, p->sex, &basis);
+    cJSON *pt = cJSON_CreateObject();
+    cJSON_AddNumberToObject(pt, "checkup_id", (double)p->checkup);
+    cJSON_AddStringToObject(pt, "date", p->date);
+    cJSON_AddNumberToObject(pt, "year", (double)strtol(p->date, NULL, 10));
+    cJSON_AddStringToObject(pt, "code", p->result->code);
+    cJSON_AddNumberToObject(pt, "value", p->result->value);
+    add_judgement(pt, jd, basis);
+    return cJSON_AddItemToArray(w->out, pt) ? 0 : -1;
+}
+
+static int ck_trend(struct ck_walk *w, cJSON *o)
+{
+    struct ck_job *j = w->j;
+    int rc = -1;
+    /* The unit: as asked, else the newest result's (trends group on identity + unit). */
+    enum db_status s =
+        j->unit[0] ? DB_ROW
+                   : ckstore_trend_unit(w->db, w->resident, j->identity, j->unit, sizeof j->unit);
+    w->newest = calloc(1, sizeof *w->newest); /* large: not on the stack */
+    w->out = cJSON_CreateArray();
+    if ((s != DB_ROW && s != DB_DONE) || !w->newest || !w->out ||
+        ckstore_trend(w->db, w->resident, j->identity, j->unit, trend_point, w) != DB_OK) {
+        cJSON_Delete(w->out);
         goto out;
     }
     cJSON_AddStringToObject(o, "identity", j->identity);
     cJSON_AddStringToObject(o, "unit", j->unit);
-    if (item) {
-        cJSON_AddStringToObject(o, "name", item->name);
-        cJSON_AddStringToObject(o, "unit_display", item->unit_display);
-        cJSON_AddItemToObject(o, "threshold", threshold_json(item, sex));
-        add_range(o, newest);
-        const char *ja = checkup_judge_explain_ja(item);
+    if (w->item) {
+        cJSON_AddStringToObject(o, "name", w->item->name);
+        cJSON_AddStringToObject(o, "unit_display", w->item->unit_display);
+        cJSON_AddItemToObject(o, "threshold", threshold_json(w->item, w->sex));
+        add_range(o, w->newest);
+        const char *ja = checkup_judge_explain_ja(w->item);
         if (ja)
             cJSON_AddStringToObject(o, "explain_ja", ja);
     } else {
         cJSON_AddNullToObject(o, "name");
         cJSON_AddNullToObject(o, "threshold");
-        memset(newest, 0, sizeof *newest);
-        add_range(o, newest);
+        add_range(o, w->newest); /* all zero: no range */
     }
-    cJSON_AddItemToObject(o, "points", pts);
-    rc = ck_audit(db, j, resident, "checkups.trend", cs);
+    cJSON_AddItemToObject(o, "points", w->out);
+    rc = ck_audit(w->db, j, w->resident, "checkups.trend", w->cs);
 out:
-    free(newest);
-    sqlite3_finalize(st);
+    free(w->newest);
     return rc;
 }
 
@@ -601,9 +533,10 @@ static int ck_job(struct db *db, void *arg)
     if (!cs || !o)
         goto out;
     cJSON_AddNumberToObject(o, "resident_id", (double)resident);
-    int s = j->view == CK_LIST  ? ck_list(db, j, resident, cs, o)
-            : j->view == CK_ONE ? ck_one(db, j, resident, cs, o)
-                                : ck_trend(db, j, resident, cs, o);
+    struct ck_walk w = {.db = db, .j = j, .resident = resident, .cs = cs};
+    int s = j->view == CK_LIST  ? ck_list(&w, o)
+            : j->view == CK_ONE ? ck_one(&w, o)
+                                : ck_trend(&w, o);
     if (s != 0)
         goto out;
     if (!j->denied) {

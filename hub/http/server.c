@@ -81,7 +81,7 @@ static const struct hroute *const faces[] = {checkins_routes, card_routes,   pri
  * routes of the others answer 501 instead of running bodies that still speak SQLite (a
  * db_sqlite_handle() line); a face becomes 1 when it has moved into stores. The notices
  * and safety faces speak only db.h but are not yet tested on PostgreSQL. */
-static const int face_on_postgres[sizeof faces / sizeof faces[0]] = {1, 0, 1, 0, 0, 0, 0};
+static const int face_on_postgres[sizeof faces / sizeof faces[0]] = {1, 1, 1, 1, 0, 0, 0};
 
 /* The body cap of a request: 2 MiB for a checkup import, 64 KiB for everything else. */
 static size_t body_cap(const char *method, const char *url)

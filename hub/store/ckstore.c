@@ -6,7 +6,8 @@
 #include "checkup_dict.h"
 #include "checkup_csv.h"
 #include "checkup_fhir.h"
-#include "db_sqlite.h"
+
+#include <cjson/cJSON.h>
 
 #include <stdint.h>
 #include <stdio.h>
@@ -597,71 +598,5 @@ int ckstore_member_key(const char *insurer, const char *symbol, const char *numb
         snprintf(msg, msgcap, "the insurance identifiers are too long");
         return -1;
     }
-    return 0;
-}
-/* ---- the former entry points (see ckstore.h) ------------------------------------------- */
-
-int ckstore_import(sqlite3 *conn, long long source_id, const struct checkup_list *list,
-                   enum ckstore_format fmt, const char *data, size_t len, const char *actor,
-                   const char *request_id, time_t now, cJSON **result, struct ckstore_reject *rej)
-{
-    struct db *db = db_sqlite_wrap(conn);
-    struct ckstore_stored *v = NULL;
-    cJSON *arr = NULL;
-    *result = NULL;
-    int rc = db ? ckstore_add(db, source_id, list, fmt, data, len, now, &v, rej) : -1;
-    if (rc != 0)
-        goto out;
-    rc = -1;
-    arr = cJSON_CreateArray();
-    if (!arr)
-        goto out;
-    for (size_t i = 0; i < list->n; i++) {
-        char kinds[CKSTORE_AUDIT_TEXT], basis[CKSTORE_AUDIT_TEXT];
-        struct audit_rec a = {.at = now, .actor = actor, .outcome = "ok", .request_id = request_id};
-        ckstore_audit_rec(&v[i], source_id, kinds, basis, &a);
-        if (v[i].created && audit_append_db(db, &a, NULL) != DB_OK)
-            goto out;
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "checkup_id", (double)v[i].id);
-        cJSON_AddStringToObject(e, "date", list->v[i]->date);
-        cJSON_AddStringToObject(e, "content_hash", v[i].content_hash);
-        cJSON_AddBoolToObject(e, "created", v[i].created);
-        cJSON_AddNumberToObject(e, "replaced", v[i].replaced);
-        cJSON_AddItemToArray(arr, e);
-    }
-    *result = arr;
-    arr = NULL;
-    rc = 0;
-out:
-    cJSON_Delete(arr);
-    free(v);
-    db_close(db);
-    return rc;
-}
-
-int ckstore_result_row(sqlite3_stmt *st, int c, struct checkup_result *res)
-{
-    memset(res, 0, sizeof *res);
-    const char *code = (const char *)sqlite3_column_text(st, c);
-    res->item = code ? checkup_dict_lookup(code) : NULL;
-    if (!res->item)
-        return -1;
-    snprintf(res->code, sizeof res->code, "%s", code);
-    snprintf(res->identity, sizeof res->identity, "%s",
-             (const char *)sqlite3_column_text(st, c + 1));
-    res->kind = (enum checkup_value_kind)sqlite3_column_int(st, c + 2);
-    res->value = sqlite3_column_double(st, c + 3);
-    snprintf(res->text, sizeof res->text, "%s", (const char *)sqlite3_column_text(st, c + 4));
-    snprintf(res->unit, sizeof res->unit, "%s", (const char *)sqlite3_column_text(st, c + 5));
-    res->has_low = sqlite3_column_type(st, c + 6) != SQLITE_NULL;
-    res->ref_low = sqlite3_column_double(st, c + 6);
-    res->has_high = sqlite3_column_type(st, c + 7) != SQLITE_NULL;
-    res->ref_high = sqlite3_column_double(st, c + 7);
-    snprintf(res->system, sizeof res->system, "%s", (const char *)sqlite3_column_text(st, c + 8));
-    snprintf(res->display, sizeof res->display, "%s", (const char *)sqlite3_column_text(st, c + 9));
-    /* Rows stored before the code system was kept: the item's own code system. */
-    if (res->kind == CHECKUP_V_CODE && !res->system[0])
-        snprintf(res->system, sizeof res->system, "%s", res->item->result_oid);
     return 0;
 }

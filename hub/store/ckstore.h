@@ -149,22 +149,4 @@ enum checkup_sex ckstore_sex_from_str(const char *s);
 int ckstore_member_key(const char *insurer, const char *symbol, const char *number,
                        const char *branch, char *out, size_t cap, char *msg, size_t msgcap);
 
-/* ---- Until hubd's checkup face is moved onto the functions above (its writer jobs still
- * get a bare SQLite connection): the former entry points, over them. ---------------------- */
-#include <sqlite3.h>
-#include <time.h>
-#include <cjson/cJSON.h>
-
-/* ckstore_add on a handle over conn (db_sqlite_wrap) plus one audit record per new
- * checkup (actor, request_id); *result an owned JSON array [{"checkup_id", "date",
- * "content_hash", "created", "replaced"}]. 0, 1 refused, -1 database error. */
-int ckstore_import(sqlite3 *conn, long long source_id, const struct checkup_list *list,
-                   enum ckstore_format fmt, const char *data, size_t len, const char *actor,
-                   const char *request_id, time_t now, cJSON **result, struct ckstore_reject *rej);
-
-#define CKSTORE_RESULT_COLS                                                                        \
-    "r.code, r.identity, r.kind, r.value, r.text, r.unit, r.ref_low, r.ref_high, r.system,"        \
-    " r.display"
-int ckstore_result_row(sqlite3_stmt *st, int c, struct checkup_result *res);
-
 #endif
