@@ -21,8 +21,6 @@
 #include "legalbases.h"
 #include "residents.h"
 #include "db_sqlite.h"
-#include "oqueue.h"
-#include "whsig.h"
 #include "escalate.h"
 #include "hubbackup.h"
 #include "hubctl_disaster.h"
@@ -31,6 +29,9 @@
 #include "hubdb.h"
 #include "hubkey.h"
 #include "hubtoken.h"
+#include "operators.h"
+#include "webhooks.h"
+#include "whsig.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -245,49 +246,6 @@ static int new_token(const char *prefix, char token[HUBTOKEN_MAX + 1], char hash
     }
     hubtoken_hash(token, strlen(token), hash);
     return 0;
-}
-
-/*
- * Runs one statement of sql, binding the arguments described by types, one letter each:
- * 't' text (const char *, NULL binds NULL), 'i' integer (long long), 'z' integer with 0
- * bound as NULL (an optional reference), 'n' the hub clock's now. Returns the result of
- * the step as SQLite names it (SQLITE_DONE, SQLITE_ROW, SQLITE_CONSTRAINT or
- * SQLITE_ERROR), on either backend; db_changes() tells what it did.
- */
-static int run(struct db *db, const char *sql, const char *types, ...)
-{
-    struct db_stmt *st = NULL;
-    va_list ap;
-    if (db_prepare(db, sql, &st) != DB_OK)
-        return SQLITE_ERROR;
-    enum db_status rc = DB_OK;
-    va_start(ap, types);
-    for (int i = 1; types[i - 1] && rc == DB_OK; i++) {
-        const char *t;
-        long long v;
-        switch (types[i - 1]) {
-        case 't':
-            t = va_arg(ap, const char *);
-            rc = t ? db_bind_text(st, i, t, -1) : db_bind_null(st, i);
-            break;
-        case 'i':
-        case 'z':
-            v = va_arg(ap, long long);
-            rc = v || types[i - 1] == 'i' ? db_bind_int64(st, i, v) : db_bind_null(st, i);
-            break;
-        case 'n':
-            rc = db_bind_int64(st, i, (long long)hubclock_now());
-            break;
-        }
-    }
-    va_end(ap);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    db_finalize(st);
-    return rc == DB_DONE             ? SQLITE_DONE
-           : rc == DB_ROW            ? SQLITE_ROW
-           : rc == DB_ERR_CONSTRAINT ? SQLITE_CONSTRAINT
-                                     : SQLITE_ERROR;
 }
 
 static int begin(struct db *db)
@@ -826,12 +784,6 @@ static int cmd_escalate(struct db *db, const struct args *a)
     return 0;
 }
 
-/* 1 if sql (binding ?1 = id) finds a row, 0 if not. */
-static int exists(struct db *db, const char *sql, long long id)
-{
-    return run(db, sql, "i", id) == SQLITE_ROW;
-}
-
 /* Writes the audit record of each checkup stored now (actor hubctl, request rid). */
 static int audit_checkups(struct db *db, const struct ckstore_stored *v, size_t n, long long source,
                           const char *rid)
@@ -989,9 +941,8 @@ static int cmd_consent_grant(struct db *db, const struct args *a)
 
 static int cmd_operator_add(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     const char *name = opt(a, "--name"), *url = opt(a, "--webhook"), *secret = opt(a, "--secret");
-    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX], districts[1024] = "";
+    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX], districts[OPERATORS_DISTRICTS_MAX] = "";
     char gen[WHSIG_SECRET_MAX], err[256];
     size_t used = 0;
     for (int i = 0;; i++) {
@@ -1019,26 +970,23 @@ static int cmd_operator_add(struct db *db, const struct args *a)
             return 1;
         secret = gen;
     }
+    int64_t id = 0;
     if (new_token("opk", token, hash) != 0 || begin(db) != 0)
         return 1;
-    if (run(db,
-            "INSERT INTO operators(display_name, districts, token_hash, created_unix)"
-            " VALUES(?,?,?,?)",
-            "tttn", name, districts, hash) != SQLITE_DONE)
+    if (operators_add(db, name, districts, hash, (int64_t)hubclock_now(), &id) != DB_OK)
         return fail(db, "cannot add the operator");
-    long long id = sqlite3_last_insert_rowid(conn);
     if (url) {
         char recipient[48];
-        snprintf(recipient, sizeof recipient, "operator:%lld", id);
-        if (oqueue_endpoint_set(conn, recipient, url, secret, err, sizeof err) != ORDERS_OK) {
+        snprintf(recipient, sizeof recipient, "operator:%lld", (long long)id);
+        if (webhooks_set(db, recipient, url, secret, err, sizeof err) != ORDERS_OK) {
             fprintf(stderr, "hubctl: --webhook: %s\n", err);
-            hubdb_exec(conn, "ROLLBACK");
+            db_rollback(db);
             return 2;
         }
     }
     if (audit_commit(db, "operator.register", 0, "operator") != 0)
         return 1;
-    printf("operator_id=%lld\ntoken=%s\n", id, token);
+    printf("operator_id=%lld\ntoken=%s\n", (long long)id, token);
     if (url && secret == gen)
         printf("webhook_secret=%s\n", gen);
     return 0;
@@ -1056,9 +1004,8 @@ static const char *picture_mime(const char *data, size_t len)
  * Inside the caller's transaction; 0, or -1 after saying why. */
 static int store_pictures(struct db *db, long long op, const struct catalog *cat, const char *dir)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    if (run(db, "DELETE FROM operator_pictures WHERE operator_id = ?", "i", op) != SQLITE_DONE) {
-        fprintf(stderr, "hubctl: cannot replace the pictures: %s\n", sqlite3_errmsg(conn));
+    if (operators_pictures_clear(db, op) != DB_OK) {
+        fprintf(stderr, "hubctl: cannot replace the pictures: %s\n", db_errmsg(db));
         return -1;
     }
     for (size_t i = 0; i < catalog_n_items(cat); i++) {
@@ -1069,20 +1016,11 @@ static int store_pictures(struct db *db, long long op, const struct catalog *cat
         char *pic = slurp(path, CATALOG_PICTURE_MAX, &plen);
         if (!pic)
             return -1;
-        sqlite3_stmt *st = NULL;
-        sqlite3_prepare_v2(conn,
-                           "INSERT OR REPLACE INTO operator_pictures(operator_id, path, mime, data)"
-                           " VALUES(?,?,?,?)",
-                           -1, &st, NULL);
-        sqlite3_bind_int64(st, 1, op);
-        sqlite3_bind_text(st, 2, it->picture, -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 3, picture_mime(pic, plen), -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 4, pic, (int)plen, SQLITE_TRANSIENT);
-        int s = sqlite3_step(st);
-        sqlite3_finalize(st);
+        enum db_status s =
+            operators_picture_put(db, op, it->picture, picture_mime(pic, plen), pic, plen);
         free(pic);
-        if (s != SQLITE_DONE) {
-            fprintf(stderr, "hubctl: cannot store a picture: %s\n", sqlite3_errmsg(conn));
+        if (s != DB_OK) {
+            fprintf(stderr, "hubctl: cannot store a picture: %s\n", db_errmsg(db));
             return -1;
         }
     }
@@ -1091,7 +1029,6 @@ static int store_pictures(struct db *db, long long op, const struct catalog *cat
 
 static int cmd_catalogue_import(struct db *db, const struct args *a)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     long long op;
     const char *file = opt(a, "--file");
     struct catalog *cat = NULL;
@@ -1111,19 +1048,16 @@ static int cmd_catalogue_import(struct db *db, const struct args *a)
     json = catalog_to_json(cat);
     if (!json || begin(db) != 0)
         goto out;
-    if (!exists(db, "SELECT 1 FROM operators WHERE id = ?", op)) {
+    if (operators_get(db, op, NULL, NULL) != DB_ROW) {
         fprintf(stderr, "hubctl: there is no operator %lld\n", op);
-        hubdb_exec(conn, "ROLLBACK");
+        db_rollback(db);
         goto out;
     }
     if (store_pictures(db, op, cat, dir) != 0) {
-        hubdb_exec(conn, "ROLLBACK");
+        db_rollback(db);
         goto out;
     }
-    if (run(db,
-            "INSERT OR REPLACE INTO operator_catalogues(operator_id, json, imported_unix)"
-            " VALUES(?,?,?)",
-            "itn", op, json) != SQLITE_DONE) {
+    if (operators_catalogue_put(db, op, json, (int64_t)hubclock_now()) != DB_OK) {
         fail(db, "cannot store the catalogue");
         goto out;
     }

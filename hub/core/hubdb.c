@@ -8,7 +8,6 @@
 #include "hubdb.h"
 #include "db_sqlite.h"
 #include "hubdb_pg.h"
-#include "orders.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -127,7 +126,78 @@ static const char *const migrations[] = {
      * the migrations with CREATE ... IF NOT EXISTS, which is why this step keeps IF NOT
      * EXISTS: on such a database it finds them, with their rows, and only records the
      * version. */
-    orders_schema_ddl,
+    /* (the text the orders library applied itself before, unchanged) */
+    "CREATE TABLE IF NOT EXISTS ord_orders(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  resident_id INTEGER NOT NULL,\n"
+    "  operator_id INTEGER NOT NULL,\n"
+    "  district TEXT NOT NULL,\n"
+    "  slot TEXT NOT NULL,\n"
+    "  payment TEXT NOT NULL,\n"
+    "  total_yen INTEGER NOT NULL,\n"
+    "  status TEXT NOT NULL DEFAULT 'created',\n"
+    "  eta_unix INTEGER NOT NULL DEFAULT 0,\n"
+    "  cancel_reason TEXT NOT NULL DEFAULT '',\n"
+    "  created_unix INTEGER NOT NULL,\n"
+    "  updated_unix INTEGER NOT NULL);\n"
+    "CREATE INDEX IF NOT EXISTS ord_orders_resident ON ord_orders(resident_id, id);\n"
+    "CREATE INDEX IF NOT EXISTS ord_orders_operator ON ord_orders(operator_id, id);\n"
+    "CREATE TABLE IF NOT EXISTS ord_order_items(\n"
+    "  order_id INTEGER NOT NULL REFERENCES ord_orders(id) ON DELETE CASCADE,\n"
+    "  line INTEGER NOT NULL,\n"
+    "  item_id TEXT NOT NULL,\n"
+    "  name TEXT NOT NULL,\n"
+    "  qty INTEGER NOT NULL CHECK(qty BETWEEN 1 AND 99),\n"
+    "  unit_price_yen INTEGER NOT NULL,\n"
+    "  PRIMARY KEY(order_id, line));\n"
+    "CREATE TABLE IF NOT EXISTS ord_idem(\n"
+    "  scope TEXT NOT NULL,\n"
+    "  key TEXT NOT NULL,\n"
+    "  body_hash TEXT NOT NULL,\n"
+    "  done INTEGER NOT NULL DEFAULT 0,\n"
+    "  attempt INTEGER NOT NULL DEFAULT 1,\n"
+    "  claimed_unix INTEGER NOT NULL,\n"
+    "  status INTEGER,\n"
+    "  answer TEXT,\n"
+    "  done_unix INTEGER,\n"
+    "  PRIMARY KEY(scope, key));\n"
+    "CREATE TABLE IF NOT EXISTS ord_pseudo_keys(\n"
+    "  recipient TEXT PRIMARY KEY,\n"
+    "  key BLOB NOT NULL CHECK(length(key) = 32));\n"
+    "CREATE TABLE IF NOT EXISTS ord_webhooks(\n"
+    "  recipient TEXT PRIMARY KEY,\n"
+    "  url TEXT NOT NULL,\n"
+    "  secret TEXT NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS ord_deliveries(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  recipient TEXT NOT NULL,\n"
+    "  event TEXT NOT NULL,\n"
+    "  subject_id INTEGER NOT NULL DEFAULT 0,\n"
+    "  msg_id TEXT NOT NULL UNIQUE,\n"
+    "  body TEXT NOT NULL,\n"
+    "  created_unix INTEGER NOT NULL,\n"
+    "  acked_unix INTEGER,\n"
+    "  acked_via TEXT,\n"
+    "  lease_until INTEGER NOT NULL DEFAULT 0,\n"
+    "  offered INTEGER NOT NULL DEFAULT 0,\n"
+    "  push_attempts INTEGER NOT NULL DEFAULT 0,\n"
+    "  next_push_unix INTEGER,\n"
+    "  push_gave_up INTEGER NOT NULL DEFAULT 0,\n"
+    "  last_error TEXT);\n"
+    "CREATE INDEX IF NOT EXISTS ord_deliveries_pull\n"
+    "  ON ord_deliveries(recipient, lease_until) WHERE acked_unix IS NULL;\n"
+    "CREATE INDEX IF NOT EXISTS ord_deliveries_push\n"
+    "  ON ord_deliveries(next_push_unix) WHERE next_push_unix IS NOT NULL;\n"
+    "CREATE TABLE IF NOT EXISTS ord_famreq(\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  resident_id INTEGER NOT NULL,\n"
+    "  family_id INTEGER NOT NULL,\n"
+    "  code TEXT NOT NULL,\n"
+    "  created_unix INTEGER NOT NULL,\n"
+    "  answer TEXT,\n"
+    "  answered_unix INTEGER);\n"
+    "CREATE INDEX IF NOT EXISTS ord_famreq_resident ON ord_famreq(resident_id, id);\n"
+    "CREATE INDEX IF NOT EXISTS ord_famreq_family ON ord_famreq(family_id, id);\n",
     /* 9: the audit record's place in the chain, `seq`, apart from its row id. SQLite's
      * single writer chains inside the appending transaction, so here seq is always the
      * id; on PostgreSQL records are stored unchained and a sequencer fills seq, prev_hash
@@ -179,6 +249,22 @@ static const char *const migrations[] = {
     " device_id INTEGER NOT NULL REFERENCES devices(id), answer TEXT NOT NULL,"
     " at_unix INTEGER NOT NULL, received_unix INTEGER NOT NULL);"
     "CREATE INDEX safety_answers_check ON safety_answers(check_id, resident_id, at_unix);",
+    /* 12: one Idempotency-Key store for every POST (store/idempotency.c): claims with a
+     * lease and answers in one table. The answers kept so far (check-ins and help in
+     * idempotency, orders in ord_idem) are copied, so a retry after the upgrade still gets
+     * its first answer; the two old tables stay as they were, no longer written. */
+    "CREATE TABLE idempotency_keys(principal TEXT NOT NULL, key TEXT NOT NULL,"
+    " body_hash TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0,"
+    " answer TEXT NOT NULL DEFAULT '', attempt INTEGER NOT NULL DEFAULT 1,"
+    " lease_until INTEGER NOT NULL DEFAULT 0, created_unix INTEGER NOT NULL,"
+    " done_unix INTEGER, PRIMARY KEY(principal, key));"
+    "INSERT INTO idempotency_keys(principal, key, body_hash, status, answer, created_unix,"
+    " done_unix) SELECT principal, key, body_hash, status, response, created_unix,"
+    " created_unix FROM idempotency;"
+    "INSERT INTO idempotency_keys(principal, key, body_hash, status, answer, attempt,"
+    " created_unix, done_unix) SELECT scope, key, body_hash, status, COALESCE(answer, ''),"
+    " attempt, claimed_unix, done_unix FROM ord_idem WHERE done = 1 AND status > 0"
+    " ON CONFLICT(principal, key) DO NOTHING;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -16,7 +16,6 @@
 #include "hubtoken.h"
 #include "hutil.h"
 #include "residents.h"
-#include "idem.h"
 #include "writer.h"
 
 #include <stdio.h>
@@ -161,8 +160,7 @@ struct checkin_job {
     struct hreq *r;
     const char *answer;
     time_t now;
-    const char *idem_key; /* NULL = no Idempotency-Key */
-    const char *body_hash;
+    struct hutil_idem *idem; /* its key is NULL without an Idempotency-Key */
     long long id;
     char *resp; /* owned JSON */
 };
@@ -208,10 +206,9 @@ static int checkin_job(struct db *db, void *arg)
     j->id = id;
     /* The answer is built here only when it must be stored for Idempotency-Key replays;
      * otherwise the request thread builds it, off the writer's critical path. */
-    if (j->idem_key && !(j->resp = checkin_answer(id, r->who.resident_id, j->answer, j->now)))
+    if (j->idem->key && !(j->resp = checkin_answer(id, r->who.resident_id, j->answer, j->now)))
         goto out;
-    if (j->idem_key &&
-        idem_store(db, r->who.actor, j->idem_key, j->body_hash, 201, j->resp, j->now) != 0)
+    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
         goto out;
     rc = 0;
 out:
@@ -235,11 +232,7 @@ void h_checkin_post(struct hreq *r)
     }
     if (hutil_idem_begin(r, &idem))
         return; /* answered: replay, 409 or 422 */
-    struct checkin_job j = {.r = r,
-                            .answer = answer,
-                            .now = hubclock_now(),
-                            .idem_key = idem.key,
-                            .body_hash = idem.body_hash};
+    struct checkin_job j = {.r = r, .answer = answer, .now = hubclock_now(), .idem = &idem};
     enum writer_status ws = writer_run(r->hub->writer, checkin_job, &j);
     if (ws == WRITER_OK && !j.resp)
         j.resp = checkin_answer(j.id, r->who.resident_id, j.answer, j.now);

@@ -18,7 +18,6 @@
 #include "hubctx.h"
 #include "hubreq.h"
 #include "hutil.h"
-#include "idem.h"
 #include "writer.h"
 
 #include <stdio.h>
@@ -33,8 +32,7 @@ struct import_job {
     const struct checkup_list *list;
     enum ckstore_format fmt;
     time_t now;
-    const char *idem_key;
-    const char *body_hash;
+    struct hutil_idem *idem; /* its key is NULL without an Idempotency-Key */
     struct ckstore_reject rej;
     int rejected;
     int status;
@@ -103,8 +101,7 @@ static int import_job(struct db *db, void *arg)
     j->resp = cJSON_PrintUnformatted(o);
     if (!j->resp)
         goto out;
-    if (j->idem_key &&
-        idem_store(db, r->who.actor, j->idem_key, j->body_hash, j->status, j->resp, j->now) != 0)
+    if (j->idem->key && hutil_idem_store(db, j->idem, j->status, j->resp, j->now) != 0)
         goto out;
     rc = 0;
 out:
@@ -127,8 +124,7 @@ void h_checkups_import(struct hreq *r)
         goto out;
     }
     j.list = list;
-    j.idem_key = idem.key;
-    j.body_hash = idem.body_hash;
+    j.idem = &idem;
     enum writer_status ws = writer_run(r->hub->writer, import_job, &j);
     if (j.rejected) {
         reject_answer(r, &j.rej);

@@ -10,7 +10,8 @@ struct db;
 /*
  * Inside the writer job that revoked "address -> operator:<operator_id>" for resident:
  * rebuilds the operator's view of every pending delivery of that resident's orders without
- * name and address (oqueue_rebody), so nothing still waiting carries them. 0 or -1.
+ * name and address (ordstore_rebody_without_address), so nothing still waiting carries
+ * them. 0 or -1.
  */
 int horders_rebody_without_address(struct db *db, long long resident, long long operator_id);
 

@@ -8,7 +8,6 @@
 struct hub {
     struct hubdb_pool *pool;        /* read connections */
     struct writer *writer;          /* every write */
-    struct idem *idem;              /* Idempotency-Key claims */
     struct cardverify_trust *trust; /* CAs for card login; NULL = card login refused */
     long escalation_window_min;
     struct pusher *pusher; /* webhook push thread (pusher.h); NULL = none */

@@ -7,7 +7,8 @@
 #include "hubdb.h"
 #include "hubreq.h"
 #include "hubtoken.h"
-#include "idem.h"
+#include "hubclock.h"
+#include "idempotency.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -92,6 +93,31 @@ int hutil_resident_name(struct db *db, long long id, char *out, size_t cap)
     return hutil_text1(db, "SELECT display_name FROM residents WHERE id = ?", id, out, cap);
 }
 
+/* The claim in a writer job of its own, so it is committed (and seen by every process)
+ * before the work starts. */
+struct claim_job {
+    struct hutil_idem *idem;
+    const char *principal;
+    long long now;
+    enum idempotency_result res;
+    int status;
+    char *answer;
+};
+
+static int claim_job(struct db *db, void *arg)
+{
+    struct claim_job *j = arg;
+    return idempotency_claim(db, j->principal, j->idem->key, j->idem->body_hash, j->now, &j->res,
+                             &j->idem->claim, &j->status, &j->answer) == DB_OK
+               ? 0
+               : -1;
+}
+
+static int abandon_job(struct db *db, void *arg)
+{
+    return idempotency_abandon(db, arg) == DB_OK ? 0 : -1;
+}
+
 int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem)
 {
     memset(idem, 0, sizeof *idem);
@@ -103,49 +129,55 @@ int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem)
                    "The Idempotency-Key must be 1 to 64 characters of letters, digits, _ and -.");
         return 1;
     }
-    hubtoken_hash(r->body, r->body_len, idem->body_hash);
-    int c = idem_claim(r->hub->idem, r->who.actor, key);
-    if (c == 0) {
-        hreq_error(r, 409, "in_flight",
-                   "A request with this Idempotency-Key is still being processed; wait for its "
-                   "answer, then retry.");
-        return 1;
-    }
-    if (c < 0) {
-        hreq_error(r, 503, "unavailable", "The hub is too busy; try again in a moment.");
-        return 1;
-    }
-    idem->claimed = 1;
     idem->key = key;
-    struct db *db = hubdb_pool_get(r->hub->pool);
-    int status = 0;
-    char *resp = NULL;
-    enum idem_lookup l =
-        db ? idem_lookup(db, r->who.actor, key, idem->body_hash, &status, &resp) : IDEM_ERROR;
-    hubdb_pool_put(r->hub->pool, db);
-    switch (l) {
-    case IDEM_NEW:
+    hubtoken_hash(r->body, r->body_len, idem->body_hash);
+    struct claim_job j = {.idem = idem, .principal = r->who.actor, .now = hubclock_now()};
+    enum writer_status ws = writer_run(r->hub->writer, claim_job, &j);
+    if (ws != WRITER_OK) {
+        hutil_write_failed(r, ws);
+        return 1;
+    }
+    switch (j.res) {
+    case IDEMPOTENCY_PROCEED:
+        idem->claimed = 1;
         return 0;
-    case IDEM_REPLAY:
-        hreq_raw(r, status, resp);
-        break;
-    case IDEM_MISMATCH:
+    case IDEMPOTENCY_REPLAY:
+        hreq_raw(r, j.status, j.answer);
+        return 1;
+    case IDEMPOTENCY_MISMATCH:
         hreq_error(r, 422, "idempotency_key_reused",
                    "This Idempotency-Key was already used with a different body; use a new key "
                    "for a new request.");
-        break;
-    case IDEM_ERROR:
-        hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");
+        return 1;
+    case IDEMPOTENCY_IN_FLIGHT:
         break;
     }
-    hutil_idem_end(r, idem);
+    hreq_error(r, 409, "in_flight",
+               "A request with this Idempotency-Key is still being processed; wait for its "
+               "answer, then retry.");
     return 1;
+}
+
+int hutil_idem_store(struct db *db, struct hutil_idem *idem, int status, const char *answer,
+                     long long now)
+{
+    int lost = 0;
+    if (!idem || !idem->claimed)
+        return 0;
+    if (idempotency_finish(db, &idem->claim, status, answer, now, &lost) != DB_OK || lost)
+        return -1;
+    idem->finished = 1;
+    return 0;
 }
 
 void hutil_idem_end(struct hreq *r, struct hutil_idem *idem)
 {
-    if (idem->claimed)
-        idem_release(r->hub->idem, r->who.actor, idem->key);
+    /* Not answered for the key (refused, failed): give the claim up so a retry may go on
+     * at once. If even that fails, the claim's lease runs out in seconds. */
+    if (idem->claimed && !idem->finished &&
+        writer_run(r->hub->writer, abandon_job, &idem->claim) != WRITER_OK)
+        fprintf(stderr, "hub: could not give up an idempotency claim; a retry waits %d s\n",
+                IDEMPOTENCY_LEASE_S);
     idem->claimed = 0;
 }
 

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 #include "hreq.h"
+#include "idempotency.h"
 #include "writer.h"
 
 #define HUTIL_NAME_MAX 256
@@ -64,15 +65,25 @@ void hutil_no_resident(struct hreq *r, enum auth_session_status ss);
  * answering 400. */
 int hutil_query_long(struct hreq *r, const char *name, long lo, long hi, long def, long *out);
 
+/* An Idempotency-Key for the length of one request (caller memory; idempotency.h). */
 struct hutil_idem {
     const char *key; /* NULL when the request has no Idempotency-Key */
     char body_hash[65];
-    int claimed;
+    int claimed;  /* the key is claimed in the database for this request */
+    int finished; /* the answer was stored (hutil_idem_store in the creating job) */
+    struct idempotency_claim claim;
 };
 
-/* Reads the Idempotency-Key. Returns 1 if the request is already answered (replay, 400 for
- * a malformed key, 409 in flight, 422 other body), 0 to go on; then call hutil_idem_end. */
+/* Reads the Idempotency-Key and claims it in a writer job of its own. Returns 1 if the
+ * request is already answered (replay, 400 for a malformed key, 409 in flight, 422 other
+ * body, 500/503 when it could not be claimed), 0 to go on; then call hutil_idem_end. */
 int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem);
+/* Inside the job that creates the thing: stores its answer for the key (nothing to do
+ * without one). 0, or -1 when the job must roll back (the claim was taken over by a retry
+ * after its lease, or the database failed). */
+int hutil_idem_store(struct db *db, struct hutil_idem *idem, int status, const char *answer,
+                     long long now);
+/* After answering: gives the claim up unless the answer was stored. */
 void hutil_idem_end(struct hreq *r, struct hutil_idem *idem);
 
 /* Adds "name": RFC 3339 and "name_unix": seconds to o, both null when t <= 0 (none). */

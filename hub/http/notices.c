@@ -10,7 +10,6 @@
 #include "hubreq_disaster.h"
 #include "hubtoken.h"
 #include "hutil.h"
-#include "idem.h"
 #include "notices.h"
 #include "writer.h"
 
@@ -223,8 +222,7 @@ static int post_job(struct db *db, void *arg)
     if (!j->resp)
         return -1;
     j->status = 201;
-    if (j->idem->key && idem_store(db, j->r->who.actor, j->idem->key, j->idem->body_hash, 201,
-                                   j->resp, j->now) != 0)
+    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
         return -1;
     return 0;
 }

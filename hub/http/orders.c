@@ -3,9 +3,11 @@
  * library (hub/orders, docs/orders.md).
  *
  * Kiosk side (a home device, or any device with the resident's card session): operators
- * and their catalogues with pictures, placing an order (Idempotency-Key required, stored
- * durably by oidem: same key + same body -> same answer, other body -> 422, in flight ->
- * 409), the resident's order list with status in words, family requests and their answers.
+ * and their catalogues with pictures, placing an order (Idempotency-Key required, claimed
+ * in the database by the idempotency store: same key + same body -> same answer, other
+ * body -> 422, in flight -> 409), the resident's order list with status in words, family
+ * requests and their answers. Every statement is a store's (hub/store/: operators,
+ * ordstore, deliveries, famreqs, residents, family, idempotency).
  * Operator side (opk_ key): pull deliveries with a lease, acknowledge, report status.
  * Family side (fam_ token): pull requests, acknowledge, answer.
  *
@@ -18,23 +20,24 @@
 #include "audit.h"
 #include "b64.h"
 #include "catalog.h"
+#include "deliveries.h"
 #include "famreq.h"
+#include "famreqs.h"
+#include "family.h"
 #include "gate.h"
 #include "handlers.h"
 #include "horders.h"
 #include "hubclock.h"
-#include "db_sqlite.h"
 #include "hubctx.h"
 #include "hubdb.h"
 #include "hubreq.h"
 #include "hutil.h"
-#include "idem.h"
-#include "oidem.h"
-#include "opseudo.h"
-#include "oqueue.h"
+#include "operators.h"
+#include "ordstore.h"
 #include "orders.h"
 #include "oview.h"
 #include "pusher.h"
+#include "residents.h"
 #include "writer.h"
 
 #include <stdio.h>
@@ -43,44 +46,40 @@
 
 /* ---- GET /v1/operators ------------------------------------------------------------------ */
 
+#define OPERATORS_LISTED 256 /* operators one town has is a handful; the list is capped */
+
 void h_operators_get(struct hreq *r)
 {
-    struct db *db = hubdb_pool_get(r->hub->pool);
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    cJSON *o = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(o, "operators");
-    int s = SQLITE_ERROR;
-    if (db && sqlite3_prepare_v2(conn,
-                                 "SELECT o.id, o.display_name, o.districts, c.operator_id IS NOT"
-                                 " NULL FROM operators o LEFT JOIN operator_catalogues c ON"
-                                 " c.operator_id = o.id ORDER BY o.id",
-                                 -1, &st, NULL) == SQLITE_OK) {
-        while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
-            cJSON_AddStringToObject(e, "display_name", (const char *)sqlite3_column_text(st, 1));
-            cJSON *d = cJSON_AddArrayToObject(e, "districts");
-            const char *p = (const char *)sqlite3_column_text(st, 2);
-            while (p && *p) {
-                const char *comma = strchr(p, ',');
-                size_t n = comma ? (size_t)(comma - p) : strlen(p);
-                char one[80];
-                snprintf(one, sizeof one, "%.*s", (int)n, p);
-                cJSON_AddItemToArray(d, cJSON_CreateString(one));
-                p = comma ? comma + 1 : p + n;
-            }
-            cJSON_AddBoolToObject(e, "has_catalogue", sqlite3_column_int(st, 3));
-            cJSON_AddItemToArray(arr, e);
-        }
-    }
-    sqlite3_finalize(st);
-    hubdb_pool_put(r->hub->pool, db);
-    if (s != SQLITE_DONE) {
-        cJSON_Delete(o);
+    struct db *conn = hubdb_pool_get(r->hub->pool);
+    struct db *h = conn;
+    struct operators_row *rows = calloc(OPERATORS_LISTED, sizeof *rows);
+    size_t n = 0;
+    enum db_status s = h && rows ? operators_list(h, rows, OPERATORS_LISTED, &n) : DB_ERR;
+    hubdb_pool_put(r->hub->pool, conn);
+    if (s != DB_OK) {
+        free(rows);
         hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");
         return;
     }
+    cJSON *o = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(o, "operators");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "id", (double)rows[i].id);
+        cJSON_AddStringToObject(e, "display_name", rows[i].name);
+        cJSON *d = cJSON_AddArrayToObject(e, "districts");
+        for (const char *p = rows[i].districts; *p;) {
+            const char *comma = strchr(p, ',');
+            size_t len = comma ? (size_t)(comma - p) : strlen(p);
+            char one[80];
+            snprintf(one, sizeof one, "%.*s", (int)len, p);
+            cJSON_AddItemToArray(d, cJSON_CreateString(one));
+            p = comma ? comma + 1 : p + len;
+        }
+        cJSON_AddBoolToObject(e, "has_catalogue", rows[i].has_catalogue);
+        cJSON_AddItemToArray(arr, e);
+    }
+    free(rows);
     hreq_json(r, 200, o);
 }
 
@@ -88,40 +87,36 @@ void h_operators_get(struct hreq *r)
 
 /* The stored catalogue JSON of operator id (owned) and its name, or NULL (none / error:
  * *err = 1). */
-static char *load_catalogue(struct db *db, long long id, char *name, size_t cap, int *err)
+static char *load_catalogue(struct db *h, long long id, char *name, int *err)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
     char *json = NULL;
-    *err = 1;
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT c.json, o.display_name FROM operator_catalogues c JOIN"
-                           " operators o ON o.id = c.operator_id WHERE c.operator_id = ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, id);
-    int s = sqlite3_step(st);
-    if (s == SQLITE_ROW) {
-        json = strdup((const char *)sqlite3_column_text(st, 0));
-        if (name)
-            snprintf(name, cap, "%s", (const char *)sqlite3_column_text(st, 1));
-        *err = json == NULL;
-    } else if (s == SQLITE_DONE) {
-        *err = 0;
-    }
-out:
-    sqlite3_finalize(st);
-    return json;
+    char dummy[OPERATORS_NAME_MAX];
+    enum db_status s = h ? operators_catalogue_get(h, id, &json, name ? name : dummy) : DB_ERR;
+    *err = s != DB_ROW && s != DB_DONE;
+    return s == DB_ROW ? json : NULL;
+}
+
+/* Adds one picture, base64, to the "pictures" object. */
+static int add_picture(void *arg, const char *path, const char *mime, const void *data, size_t len)
+{
+    char *b = malloc(b64_encoded_len(len) + 1);
+    if (!b)
+        return -1;
+    b64_encode(data, len, b);
+    cJSON *p = cJSON_AddObjectToObject(arg, path);
+    cJSON_AddStringToObject(p, "type", mime);
+    cJSON_AddStringToObject(p, "data_base64", b);
+    free(b);
+    return 0;
 }
 
 void h_catalogue_get(struct hreq *r)
 {
-    struct db *db = hubdb_pool_get(r->hub->pool);
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    char name[HUTIL_NAME_MAX];
+    struct db *conn = hubdb_pool_get(r->hub->pool);
+    struct db *h = conn;
+    char name[OPERATORS_NAME_MAX];
     int err = 1;
-    char *json = db ? load_catalogue(db, r->path_id, name, sizeof name, &err) : NULL;
+    char *json = load_catalogue(h, r->path_id, name, &err);
     cJSON *o = NULL;
     if (!json) {
         if (err)
@@ -138,69 +133,25 @@ void h_catalogue_get(struct hreq *r)
     cJSON_AddStringToObject(op, "display_name", name);
     cJSON_AddItemToObject(o, "catalogue", cJSON_Parse(json));
     cJSON *pics = cJSON_AddObjectToObject(o, "pictures");
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT path, mime, data FROM operator_pictures WHERE operator_id = ?"
-                           " ORDER BY path",
-                           -1, &st, NULL) != SQLITE_OK)
-        goto fail;
-    sqlite3_bind_int64(st, 1, r->path_id);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t n = (size_t)sqlite3_column_bytes(st, 2);
-        char *b = malloc(b64_encoded_len(n) + 1);
-        if (!b)
-            goto fail;
-        b64_encode(sqlite3_column_blob(st, 2), n, b);
-        cJSON *p = cJSON_AddObjectToObject(pics, (const char *)sqlite3_column_text(st, 0));
-        cJSON_AddStringToObject(p, "type", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddStringToObject(p, "data_base64", b);
-        free(b);
+    if (operators_pictures_each(h, r->path_id, add_picture, pics) != DB_OK) {
+        hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");
+        goto out;
     }
-    if (s != SQLITE_DONE)
-        goto fail;
     hreq_json(r, 200, o);
     o = NULL;
-    goto out;
-fail:
-    hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");
 out:
     cJSON_Delete(o);
-    sqlite3_finalize(st);
     free(json);
-    hubdb_pool_put(r->hub->pool, db);
+    hubdb_pool_put(r->hub->pool, conn);
 }
 
 /* ---- POST /v1/operators/{id}/orders ------------------------------------------------------ */
-
-struct claim_job {
-    const char *scope, *key, *hash;
-    long long now;
-    enum oidem_result res;
-    struct oidem_claim claim;
-    int status;
-    char *answer;
-};
-
-static int claim_job(struct db *db, void *arg)
-{
-    sqlite3 *conn = db_sqlite_handle(db);
-    struct claim_job *j = arg;
-    j->res =
-        oidem_begin(conn, j->scope, j->key, j->hash, j->now, 0, &j->claim, &j->status, &j->answer);
-    return j->res == OIDEM_ERROR ? -1 : 0;
-}
-
-static int abandon_job(struct db *db, void *arg)
-{
-    sqlite3 *conn = db_sqlite_handle(db);
-    return oidem_abandon(conn, arg) == ORDERS_OK ? 0 : -1;
-}
 
 struct order_job {
     struct hreq *r;
     long long now;
     const char *session;
-    struct oidem_claim *claim;
+    struct hutil_idem *idem;
     struct orders_order o;
     int parse_ok;
     char parse_err[512];
@@ -221,31 +172,19 @@ static char *error_body(const char *code, const char *msg)
     return t;
 }
 
-/* 1 if district is one of the comma-separated districts. */
-static int in_districts(const char *list, const char *district)
-{
-    size_t n = strlen(district);
-    for (const char *p = list; p && *p;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (len == n && memcmp(p, district, n) == 0)
-            return 1;
-        p = comma ? comma + 1 : p + len;
-    }
-    return 0;
-}
-
 static int order_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct order_job *j = arg;
     struct hreq *r = j->r;
+    struct db *h = db;
     const char *self_basis = NULL;
     long long resident = 0;
-    char districts[1024] = "", name[HUTIL_NAME_MAX] = "", address[512] = "";
+    char districts[OPERATORS_DISTRICTS_MAX] = "", name[HUTIL_NAME_MAX] = "", address[512] = "";
     char basis[GATE_BASIS_MAX], dest[48], kinds[32], fullbasis[GATE_BASIS_MAX + 40];
     char *body = NULL;
     int rc = -1;
+    if (!h)
+        return -1;
     int a = hutil_acting_resident(db, r, j->session, j->now, &resident, &self_basis, &j->ss);
     if (a < 0)
         return -1;
@@ -256,12 +195,10 @@ static int order_job(struct db *db, void *arg)
     if (!j->parse_ok) {
         j->status = 400;
         j->answer = error_body("bad_request", j->parse_err);
-    } else if (hutil_text1(db, "SELECT districts FROM operators WHERE id = ?", r->path_id,
-                           districts, sizeof districts) != 1 ||
-               hutil_text1(db, "SELECT district FROM residents WHERE id = ?", resident,
-                           j->o.district, sizeof j->o.district) != 1) {
+    } else if (operators_get(h, r->path_id, NULL, districts) != DB_ROW ||
+               residents_district(h, resident, j->o.district, sizeof j->o.district) != DB_ROW) {
         goto out;
-    } else if (!in_districts(districts, j->o.district)) {
+    } else if (!operators_serves(districts, j->o.district)) {
         j->status = 422;
         j->answer = error_body("not_in_district",
                                "This operator does not deliver to the resident's district; "
@@ -275,12 +212,10 @@ static int order_job(struct db *db, void *arg)
             goto out;
         int consent = d == GATE_ALLOW;
         struct oview_person person = {.name = name, .address = address};
-        if (consent && (hutil_resident_name(db, resident, name, sizeof name) != 1 ||
-                        hutil_text1(db, "SELECT address FROM residents WHERE id = ?", resident,
-                                    address, sizeof address) != 1))
+        if (consent && (residents_name(h, resident, name, sizeof name) != DB_ROW ||
+                        residents_address(h, resident, address, sizeof address) != DB_ROW))
             goto out;
-        if (orders_place(conn, &j->o, consent, consent ? &person : NULL, j->now, &body) !=
-            ORDERS_OK)
+        if (ordstore_place(h, &j->o, consent, consent ? &person : NULL, j->now, &body) != ORDERS_OK)
             goto out;
         snprintf(dest, sizeof dest, "operator:%lld", r->path_id);
         snprintf(kinds, sizeof kinds, "%s", consent ? "orders,address" : "orders");
@@ -305,7 +240,7 @@ static int order_job(struct db *db, void *arg)
     }
     if (!j->answer)
         goto out;
-    if (oidem_finish(conn, j->claim, j->status, j->answer, j->now) != ORDERS_OK)
+    if (hutil_idem_store(db, j->idem, j->status, j->answer, j->now) != 0)
         goto out;
     rc = 0;
 out:
@@ -315,51 +250,25 @@ out:
 
 void h_order_post(struct hreq *r)
 {
-    const char *key = hreq_header(r, "Idempotency-Key");
-    char hash[OIDEM_HASH_LEN + 1];
     struct catalog *cat = NULL;
-    if (!oidem_key_valid(key)) {
+    struct hutil_idem idem;
+    if (!hubreq_valid_idempotency_key(hreq_header(r, "Idempotency-Key"))) {
         hreq_error(r, 400, "bad_idempotency_key",
                    "Placing an order needs an Idempotency-Key header of 1 to 64 letters, digits, "
                    "_ and - (a new one per order; the same one when retrying).");
         return;
     }
-    oidem_body_hash(r->body, r->body_len, hash);
-    struct claim_job c = {.scope = r->who.actor, .key = key, .hash = hash, .now = hubclock_now()};
-    enum writer_status ws = writer_run(r->hub->writer, claim_job, &c);
-    if (ws != WRITER_OK) {
-        hutil_write_failed(r, ws);
-        return;
-    }
-    switch (c.res) {
-    case OIDEM_PROCEED:
-        break;
-    case OIDEM_REPLAY:
-        hreq_raw(r, c.status, c.answer);
-        return;
-    case OIDEM_MISMATCH:
-        hreq_error(r, 422, "idempotency_key_reused",
-                   "This Idempotency-Key was already used with a different body; use a new key "
-                   "for a new order.");
-        return;
-    case OIDEM_IN_FLIGHT:
-        hreq_error(r, 409, "in_flight",
-                   "An order with this Idempotency-Key is still being processed; wait for its "
-                   "answer, then retry.");
-        return;
-    default:
-        hreq_error(r, 400, "bad_idempotency_key", "%s", oidem_result_message(c.res));
-        return;
-    }
+    if (hutil_idem_begin(r, &idem))
+        return; /* answered: replay, 409 or 422 */
     struct order_job j = {
-        .r = r, .now = c.now, .session = hreq_header(r, "X-Card-Session"), .claim = &c.claim};
-    struct db *db = hubdb_pool_get(r->hub->pool);
+        .r = r, .now = hubclock_now(), .session = hreq_header(r, "X-Card-Session"), .idem = &idem};
+    struct db *conn = hubdb_pool_get(r->hub->pool);
     int err = 1;
-    char *json = db ? load_catalogue(db, r->path_id, NULL, 0, &err) : NULL;
-    hubdb_pool_put(r->hub->pool, db);
+    char *json = load_catalogue(conn, r->path_id, NULL, &err);
+    hubdb_pool_put(r->hub->pool, conn);
     if (!json && err) {
         hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");
-        goto abandon;
+        goto out;
     }
     if (!json) {
         snprintf(j.parse_err, sizeof j.parse_err,
@@ -373,24 +282,20 @@ void h_order_post(struct hreq *r)
     }
     free(json);
     catalog_free(cat);
-    ws = writer_run(r->hub->writer, order_job, &j);
+    enum writer_status ws = writer_run(r->hub->writer, order_job, &j);
     if (j.refused) {
         hutil_no_resident(r, j.ss);
-        goto abandon;
-    }
-    if (ws != WRITER_OK) {
-        free(j.answer);
+    } else if (ws != WRITER_OK) {
         hutil_write_failed(r, ws);
-        goto abandon;
+    } else {
+        hreq_raw(r, j.status, j.answer);
+        j.answer = NULL;
+        if (j.status == 201)
+            pusher_kick(r->hub->pusher);
     }
-    hreq_raw(r, j.status, j.answer);
-    if (j.status == 201)
-        pusher_kick(r->hub->pusher);
-    return;
-abandon:
-    if (writer_run(r->hub->writer, abandon_job, &c.claim) != WRITER_OK)
-        fprintf(stderr, "hub: could not give up an idempotency claim; a retry waits %d s\n",
-                OIDEM_STALE_S);
+    free(j.answer);
+out:
+    hutil_idem_end(r, &idem);
 }
 
 /* ---- GET /v1/orders ---------------------------------------------------------------------- */
@@ -409,91 +314,73 @@ struct mine_job {
 /* Adds "family": the linked family members a request may be sent to now, that is whom the
  * gate lets receive the resident's requests (consent or legal basis), so the kiosk offers
  * only recipients the hub would accept. Their names are the resident's own contacts. */
-static int famreq_recipients(struct db *db, long long resident, cJSON *o)
+struct recipients {
+    struct db *db;
+    long long resident;
+    cJSON *arr;
+};
+
+static int add_recipient(void *ctx, const struct family_row *f)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    cJSON *arr = cJSON_AddArrayToObject(o, "family");
-    int rc = -1, s;
-    if (!arr || sqlite3_prepare_v2(conn,
-                                   "SELECT f.id, f.display_name FROM family_links l JOIN family f"
-                                   " ON f.id = l.family_id WHERE l.resident_id = ? ORDER BY f.id",
-                                   -1, &st, NULL) != SQLITE_OK)
-        goto out;
-    sqlite3_bind_int64(st, 1, resident);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        char basis[GATE_BASIS_MAX];
-        long long fid = sqlite3_column_int64(st, 0);
-        enum gate_decision d =
-            gate_recipient(db, "family", fid, resident, "safety", "watch_over", basis);
-        if (d == GATE_ERROR)
-            goto out;
-        if (d != GATE_ALLOW)
-            continue;
+    struct recipients *c = ctx;
+    char basis[GATE_BASIS_MAX];
+    enum gate_decision d =
+        gate_recipient(c->db, "family", f->id, c->resident, "safety", "watch_over", basis);
+    if (d == GATE_ERROR)
+        return -1;
+    if (d == GATE_ALLOW) {
         cJSON *e = cJSON_CreateObject();
-        cJSON_AddNumberToObject(e, "id", (double)fid);
-        cJSON_AddStringToObject(e, "display_name", (const char *)sqlite3_column_text(st, 1));
-        cJSON_AddItemToArray(arr, e);
+        cJSON_AddNumberToObject(e, "id", (double)f->id);
+        cJSON_AddStringToObject(e, "display_name", f->display_name ? f->display_name : "");
+        cJSON_AddItemToArray(c->arr, e);
     }
-    rc = s == SQLITE_DONE ? 0 : -1;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return 0;
 }
 
 static int famreq_list(struct db *db, long long resident, long limit, char **out)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
+    struct db *h = db;
+    struct famreqs_row *rows = calloc((size_t)limit, sizeof *rows);
+    size_t n = 0;
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(o, "requests");
     int rc = -1;
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT q.id, q.family_id, f.display_name, q.code, q.created_unix,"
-                           " q.answer, q.answered_unix FROM ord_famreq q JOIN family f ON f.id ="
-                           " q.family_id WHERE q.resident_id = ? ORDER BY q.id DESC LIMIT ?",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (!h || !rows || famreqs_list_resident(h, resident, (int)limit, rows, &n) != ORDERS_OK)
         goto out;
-    sqlite3_bind_int64(st, 1, resident);
-    sqlite3_bind_int64(st, 2, limit);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+    for (size_t i = 0; i < n; i++) {
+        const struct famreq *q = &rows[i].q;
         cJSON *e = cJSON_CreateObject();
-        enum famreq_code code = FAMREQ_CALL_ME;
-        const char *cs = (const char *)sqlite3_column_text(st, 3);
-        if (famreq_code_from_str(cs, &code) != 0)
-            code = FAMREQ_CALL_ME;
-        cJSON_AddNumberToObject(e, "id", (double)sqlite3_column_int64(st, 0));
+        cJSON_AddNumberToObject(e, "id", (double)q->id);
         cJSON *fam = cJSON_AddObjectToObject(e, "family");
-        cJSON_AddNumberToObject(fam, "id", (double)sqlite3_column_int64(st, 1));
-        cJSON_AddStringToObject(fam, "display_name", (const char *)sqlite3_column_text(st, 2));
-        cJSON_AddStringToObject(e, "code", cs);
-        cJSON_AddStringToObject(e, "phrase", famreq_phrase_ja(code));
-        cJSON_AddNumberToObject(e, "at_unix", (double)sqlite3_column_int64(st, 4));
-        if (sqlite3_column_type(st, 5) == SQLITE_NULL) {
+        cJSON_AddNumberToObject(fam, "id", (double)q->family_id);
+        cJSON_AddStringToObject(fam, "display_name", rows[i].family_name);
+        cJSON_AddStringToObject(e, "code", famreq_code_str(q->code));
+        cJSON_AddStringToObject(e, "phrase", famreq_phrase_ja(q->code));
+        cJSON_AddNumberToObject(e, "at_unix", (double)q->created_unix);
+        if (!q->answered) {
             cJSON_AddNullToObject(e, "answer");
             cJSON_AddNullToObject(e, "answer_ja");
             cJSON_AddNullToObject(e, "answered_at_unix");
         } else {
-            cJSON_AddStringToObject(e, "answer", (const char *)sqlite3_column_text(st, 5));
-            cJSON_AddStringToObject(e, "answer_ja", famreq_answer_ja(FAMREQ_UNDERSTOOD));
-            cJSON_AddNumberToObject(e, "answered_at_unix", (double)sqlite3_column_int64(st, 6));
+            cJSON_AddStringToObject(e, "answer", famreq_answer_str(q->answer));
+            cJSON_AddStringToObject(e, "answer_ja", famreq_answer_ja(q->answer));
+            cJSON_AddNumberToObject(e, "answered_at_unix", (double)q->answered_unix);
         }
         cJSON_AddItemToArray(arr, e);
     }
-    if (s != SQLITE_DONE || famreq_recipients(db, resident, o) != 0)
+    struct recipients c = {db, resident, cJSON_AddArrayToObject(o, "family")};
+    if (!c.arr || family_of_resident(h, resident, add_recipient, &c) != DB_OK)
         goto out;
     *out = cJSON_PrintUnformatted(o);
     rc = *out ? 0 : -1;
 out:
-    sqlite3_finalize(st);
+    free(rows);
     cJSON_Delete(o);
     return rc;
 }
 
 static int mine_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct mine_job *j = arg;
     const char *basis = NULL;
     long long resident = 0;
@@ -505,7 +392,7 @@ static int mine_job(struct db *db, void *arg)
         return 0;
     }
     if (j->famreq ? famreq_list(db, resident, j->limit, &j->out) != 0
-                  : orders_list_resident_json(conn, resident, (int)j->limit, &j->out) != ORDERS_OK)
+                  : ordstore_list_resident_json(db, resident, (int)j->limit, &j->out) != ORDERS_OK)
         return -1;
     return hutil_audit(
         db, j->r,
@@ -562,13 +449,12 @@ struct pull_job {
  * revoked after sending stops it), and each hand-out is audited. */
 static int family_filter(struct db *db, struct pull_job *j, struct oqueue_item *items, size_t *n)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     size_t k = 0;
     for (size_t i = 0; i < *n; i++) {
         struct famreq q;
         char basis[GATE_BASIS_MAX];
         int keep = 0;
-        if (famreq_get(conn, items[i].subject_id, &q) == ORDERS_OK) {
+        if (famreqs_get(db, items[i].subject_id, &q) == ORDERS_OK) {
             enum gate_decision d = gate_recipient(db, "family", j->r->who.id, q.resident_id,
                                                   "safety", "watch_over", basis);
             if (d == GATE_ERROR)
@@ -598,12 +484,13 @@ static int family_filter(struct db *db, struct pull_job *j, struct oqueue_item *
 
 static int pull_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct pull_job *j = arg;
     struct oqueue_item *items = NULL;
     size_t n = 0, all = 0;
     int rc = -1;
-    if (oqueue_pull(conn, j->recipient, j->now, j->lease, (int)j->max, &items, &n) != ORDERS_OK)
+    struct db *h = db;
+    if (!h ||
+        deliveries_pull(h, j->recipient, j->now, j->lease, (int)j->max, &items, &n) != ORDERS_OK)
         goto out;
     all = n;
     if (j->r->who.role == AUTH_FAMILY && family_filter(db, j, items, &n) != 0)
@@ -639,9 +526,9 @@ struct ack_job {
 
 static int ack_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct ack_job *j = arg;
-    j->rc = oqueue_ack(conn, j->r->who.actor, j->r->path_id, j->now);
+    struct db *h = db;
+    j->rc = h ? deliveries_ack(h, j->r->who.actor, j->r->path_id, j->now) : ORDERS_DB;
     return j->rc == ORDERS_OK || j->rc == ORDERS_NOT_FOUND ? 0 : -1;
 }
 
@@ -676,10 +563,11 @@ struct status_job {
 
 static int status_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct status_job *j = arg;
-    j->rc = orders_set_status(conn, j->r->path_id, j->r->who.id, &j->u, j->now, &j->changed, j->err,
-                              sizeof j->err);
+    struct db *h = db;
+    j->rc = h ? ordstore_set_status(h, j->r->path_id, j->r->who.id, &j->u, j->now, &j->changed,
+                                    j->err, sizeof j->err)
+              : ORDERS_DB;
     if (j->rc == ORDERS_NOT_FOUND || j->rc == ORDERS_CONFLICT || j->rc == ORDERS_INVALID)
         return 1;
     return j->rc == ORDERS_OK ? 0 : -1;
@@ -721,7 +609,7 @@ struct freq_job {
     const char *session;
     long long family_id;
     enum famreq_code code;
-    const char *idem_key, *body_hash;
+    struct hutil_idem *idem;
     enum auth_session_status ss;
     int refused, denied;
     char *resp;
@@ -729,7 +617,6 @@ struct freq_job {
 
 static int freq_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct freq_job *j = arg;
     struct hreq *r = j->r;
     const char *self_basis = NULL;
@@ -750,14 +637,15 @@ static int freq_job(struct db *db, void *arg)
         j->denied = 1;
         return 0;
     }
-    if (famreq_insert(conn, resident, j->family_id, j->code, j->now, &id) != ORDERS_OK)
+    struct db *h = db;
+    if (!h || famreqs_insert(h, resident, j->family_id, j->code, j->now, &id) != ORDERS_OK)
         goto out;
     cJSON *view = oview_family_request(id, resident, famreq_code_str(j->code),
                                        famreq_phrase_ja(j->code), j->now);
     body = view ? oview_event_body("family.request", j->now, view) : NULL;
     snprintf(dest, sizeof dest, "family:%lld", j->family_id);
-    if (!body || oqueue_enqueue(conn, dest, "family.request", id, body, strlen(body), j->now, NULL,
-                                NULL) != ORDERS_OK)
+    if (!body || deliveries_enqueue(h, dest, "family.request", id, body, strlen(body), j->now, NULL,
+                                    NULL) != ORDERS_OK)
         goto out;
     snprintf(fullbasis, sizeof fullbasis, "%s,%s", self_basis, basis);
     if (hutil_audit(db, r,
@@ -782,8 +670,7 @@ static int freq_job(struct db *db, void *arg)
     cJSON_Delete(o);
     if (!j->resp)
         goto out;
-    if (j->idem_key && idem_store(db, r->who.actor, j->idem_key, j->body_hash, 201, j->resp,
-                                  (time_t)j->now) != SQLITE_OK)
+    if (hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
         goto out;
     rc = 0;
 out:
@@ -803,8 +690,7 @@ void h_family_request_post(struct hreq *r)
     }
     if (hutil_idem_begin(r, &idem))
         return;
-    j.idem_key = idem.key;
-    j.body_hash = idem.body_hash;
+    j.idem = &idem;
     enum writer_status ws = writer_run(r->hub->writer, freq_job, &j);
     if (ws != WRITER_OK) {
         hutil_write_failed(r, ws);
@@ -836,11 +722,11 @@ struct answer_job {
 
 static int answer_job(struct db *db, void *arg)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
     struct answer_job *j = arg;
     struct famreq q;
     char basis[GATE_BASIS_MAX];
-    j->rc = famreq_get(conn, j->r->path_id, &q);
+    struct db *h = db;
+    j->rc = h ? famreqs_get(h, j->r->path_id, &q) : ORDERS_DB;
     if (j->rc == ORDERS_OK && q.family_id != j->r->who.id)
         j->rc = ORDERS_NOT_FOUND; /* someone else's request: not confirmed */
     if (j->rc == ORDERS_NOT_FOUND)
@@ -856,7 +742,7 @@ static int answer_job(struct db *db, void *arg)
         j->denied = 1;
         return 0;
     }
-    j->rc = famreq_set_answer(conn, j->r->path_id, j->r->who.id, j->a, j->now, &j->changed);
+    j->rc = famreqs_set_answer(h, j->r->path_id, j->r->who.id, j->a, j->now, &j->changed);
     if (j->rc != ORDERS_OK)
         return -1;
     if (!j->changed)
@@ -907,42 +793,9 @@ void h_family_request_answer(struct hreq *r)
 
 int horders_rebody_without_address(struct db *db, long long resident, long long operator_id)
 {
-    sqlite3 *conn = db_sqlite_handle(db);
-    sqlite3_stmt *st = NULL;
-    char recipient[48];
-    int rc = -1;
-    snprintf(recipient, sizeof recipient, "operator:%lld", operator_id);
-    if (sqlite3_prepare_v2(conn,
-                           "SELECT d.subject_id, d.created_unix FROM ord_deliveries d JOIN"
-                           " ord_orders o ON o.id = d.subject_id WHERE d.recipient = ? AND"
-                           " d.event = 'order.created' AND d.acked_unix IS NULL AND"
-                           " o.resident_id = ?",
-                           -1, &st, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(st, 1, recipient, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, resident);
-    int s;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        struct orders_order o;
-        char pseudonym[OPSEUDO_LEN + 1];
-        int changed = 0;
-        long long id = sqlite3_column_int64(st, 0);
-        if (orders_get(conn, id, &o) != ORDERS_OK ||
-            opseudo_for(conn, recipient, resident, pseudonym) != ORDERS_OK)
-            goto out;
-        cJSON *view = oview_operator_order(&o, pseudonym, 0, NULL);
-        char *body =
-            view ? oview_event_body("order.created", sqlite3_column_int64(st, 1), view) : NULL;
-        enum orders_rc r =
-            body ? oqueue_rebody(conn, recipient, id, body, strlen(body), &changed) : ORDERS_NOMEM;
-        free(body);
-        if (r != ORDERS_OK)
-            goto out;
-    }
-    rc = s == SQLITE_DONE ? 0 : -1;
-out:
-    sqlite3_finalize(st);
-    return rc;
+    struct db *h = db;
+    return h && ordstore_rebody_without_address(h, resident, operator_id, NULL) == ORDERS_OK ? 0
+                                                                                             : -1;
 }
 
 /* This face's routes (server.c asks every face's rows in turn). */

@@ -20,7 +20,6 @@
 #include "hubreq.h"
 #include "horders.h"
 #include "hutil.h"
-#include "idem.h"
 #include "legalbases.h"
 #include "writer.h"
 
@@ -520,8 +519,7 @@ void h_session_consents_post(struct hreq *r)
 struct help_job {
     struct hreq *r;
     time_t now;
-    const char *idem_key;
-    const char *body_hash;
+    struct hutil_idem *idem; /* its key is NULL without an Idempotency-Key */
     char *resp;
 };
 
@@ -546,8 +544,7 @@ static int help_job(struct db *db, void *arg)
     cJSON_Delete(o);
     if (!j->resp)
         return -1;
-    if (j->idem_key &&
-        idem_store(db, r->who.actor, j->idem_key, j->body_hash, 201, j->resp, j->now) != 0)
+    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
         return -1;
     return 0;
 }
@@ -563,8 +560,7 @@ void h_help_post(struct hreq *r)
     }
     if (hutil_idem_begin(r, &idem))
         return;
-    struct help_job j = {
-        .r = r, .now = hubclock_now(), .idem_key = idem.key, .body_hash = idem.body_hash};
+    struct help_job j = {.r = r, .now = hubclock_now(), .idem = &idem};
     enum writer_status ws = writer_run(r->hub->writer, help_job, &j);
     if (ws == WRITER_OK) {
         hreq_raw(r, 201, j.resp);

@@ -12,7 +12,6 @@
 #include "hubdb.h"
 #include "hubreq_disaster.h"
 #include "hutil.h"
-#include "idem.h"
 #include "safety.h"
 #include "writer.h"
 
@@ -129,8 +128,7 @@ static int start_job(struct db *db, void *arg)
     cJSON_Delete(o);
     if (!j->resp)
         goto fail;
-    if (j->idem->key && idem_store(db, j->r->who.actor, j->idem->key, j->idem->body_hash, 201,
-                                   j->resp, j->now) != 0)
+    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
         goto fail;
     return 0;
 fail:
@@ -450,8 +448,7 @@ static int answer_job(struct db *db, void *arg)
     cJSON_Delete(o);
     if (!j->resp)
         return -1;
-    if (j->idem->key &&
-        idem_store(db, r->who.actor, j->idem->key, j->idem->body_hash, 201, j->resp, j->now) != 0)
+    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
         return -1;
     return 0;
 }

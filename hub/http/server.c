@@ -19,7 +19,6 @@
 #include "hubkey.h"
 #include "hubreq.h"
 #include "hubtoken.h"
-#include "idem.h"
 #include "writer.h"
 #include "escalate.h"
 #include "safety.h"
@@ -518,8 +517,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     if (hubdb_migrate_db(wdb, err, errcap) != HUBDB_OK)
         goto fail;
     s->hub.pool = hubdb_pool_create(cfg->db_path);
-    s->hub.idem = idem_create();
-    if (!s->hub.pool || !s->hub.idem) {
+    if (!s->hub.pool) {
         snprintf(err, errcap, "out of memory");
         goto fail;
     }
@@ -552,12 +550,8 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
-    /* The push worker (hub/webhook, the orders library) still speaks SQLite only: on
-     * PostgreSQL deliveries wait in their table (operators can still pull them). */
-    if (db_target_is_postgres(cfg->db_path))
-        fprintf(stderr, "hub: webhook deliveries are not pushed on PostgreSQL yet; operators "
-                        "pull them\n");
-    else if (!(s->hub.pusher = pusher_start(cfg->db_path, cfg->push_poll_ms, err, errcap)))
+    /* The push thread opens its own handle on the same target (SQLite file or PostgreSQL). */
+    if (!(s->hub.pusher = pusher_start(cfg->db_path, cfg->push_poll_ms, err, errcap)))
         goto fail;
     if (cfg->jma_feed) {
         struct jmapoll_config jc = {.feed_url = cfg->jma_feed,
@@ -620,7 +614,6 @@ void server_stop(struct server *s)
     jmapoll_stop(s->jma);
     writer_destroy(s->hub.writer);
     hubdb_pool_destroy(s->hub.pool);
-    idem_destroy(s->hub.idem);
     cardverify_trust_free(s->hub.trust);
     EVP_PKEY_free(s->key);
     free(s->tls_cert_pem);

@@ -10,7 +10,8 @@
  *   shopping_help  買い物を頼みたい        I'd like help with shopping
  *   answer: understood → わかりました
  *
- * Requests are stored in ord_famreq and delivered through the queue (oqueue.h) to
+ * Requests are stored by the hub's famreqs store (hub/store/famreqs.h) and delivered
+ * through the queue to
  * "family:<id>" the same store-and-forward way as orders; the answer goes back to
  * "resident:<id>" for the kiosk.
  */
@@ -18,7 +19,6 @@
 #define FAMREQ_H
 
 #include <stddef.h>
-#include <sqlite3.h>
 
 #include "orders.h"
 
@@ -52,17 +52,6 @@ int famreq_parse_request(const char *json, size_t len, long long *family_id, enu
 int famreq_parse_answer(const char *json, size_t len, enum famreq_answer *a, char *err,
                         size_t errlen);
 
-/* Stores a request (inside the caller's transaction). Sets *id. ORDERS_OK / ORDERS_DB. */
-enum orders_rc famreq_insert(sqlite3 *db, long long resident_id, long long family_id,
-                             enum famreq_code code, long long now, long long *id) ORDERS_MUST_USE;
-
-/*
- * Records the answer of family_id to request id. Answering twice with the same answer is
- * fine (*changed = 0); another family's request is ORDERS_NOT_FOUND.
- */
-enum orders_rc famreq_set_answer(sqlite3 *db, long long id, long long family_id,
-                                 enum famreq_answer a, long long now, int *changed) ORDERS_MUST_USE;
-
 /* A stored request. */
 struct famreq {
     long long id, resident_id, family_id;
@@ -71,7 +60,5 @@ struct famreq {
     enum famreq_answer answer;
     long long created_unix, answered_unix;
 };
-
-enum orders_rc famreq_get(sqlite3 *db, long long id, struct famreq *out) ORDERS_MUST_USE;
 
 #endif

@@ -8,15 +8,14 @@
  * data cannot link a person. 160 bits of the MAC are kept: collisions are out of reach, and
  * the string stays short enough for an operator's screen.
  *
- * Keys are stored as raw bytes (BLOB) in the table ord_pseudo_keys (orders_schema_sql) and
- * created on first use. A key never leaves the hub; losing it changes every pseudonym of
- * that operator.
+ * Keys are kept by the hub's pseudokeys store (hub/store/pseudokeys.h, raw bytes in
+ * ord_pseudo_keys) and created on first use. A key never leaves the hub; losing it changes every
+ * pseudonym of that operator.
  */
 #ifndef OPSEUDO_H
 #define OPSEUDO_H
 
 #include <stddef.h>
-#include <sqlite3.h>
 
 #include "orders.h"
 
@@ -30,14 +29,5 @@ enum orders_rc opseudo_key_generate(unsigned char key[OPSEUDO_KEY_LEN]) ORDERS_M
  * Returns ORDERS_OK or ORDERS_CRYPTO. */
 enum orders_rc opseudo_derive(const unsigned char key[OPSEUDO_KEY_LEN], long long resident_id,
                               char out[OPSEUDO_LEN + 1]) ORDERS_MUST_USE;
-
-/* Loads the key of the recipient ("operator:3"), generating and storing one on first use
- * (inside the caller's transaction, if any). ORDERS_OK, ORDERS_DB or ORDERS_CRYPTO. */
-enum orders_rc opseudo_key_load(sqlite3 *db, const char *recipient,
-                                unsigned char key[OPSEUDO_KEY_LEN]) ORDERS_MUST_USE;
-
-/* opseudo_key_load + opseudo_derive; the key is wiped from the stack afterwards. */
-enum orders_rc opseudo_for(sqlite3 *db, const char *recipient, long long resident_id,
-                           char out[OPSEUDO_LEN + 1]) ORDERS_MUST_USE;
 
 #endif

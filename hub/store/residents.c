@@ -63,3 +63,13 @@ enum db_status residents_name(struct db *db, int64_t id, char *out, size_t cap)
 {
     return db_get_text(db, "SELECT display_name FROM residents WHERE id = ?", id, out, cap);
 }
+
+enum db_status residents_district(struct db *db, int64_t id, char *out, size_t cap)
+{
+    return db_get_text(db, "SELECT district FROM residents WHERE id = ?", id, out, cap);
+}
+
+enum db_status residents_address(struct db *db, int64_t id, char *out, size_t cap)
+{
+    return db_get_text(db, "SELECT address FROM residents WHERE id = ?", id, out, cap);
+}

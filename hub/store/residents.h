@@ -42,4 +42,11 @@ residents_set_unwell_alert(struct db *db, int64_t id, int on, int *changed);
 __attribute__((warn_unused_result)) enum db_status residents_name(struct db *db, int64_t id,
                                                                   char *out, size_t cap);
 
+/* The resident's district (orders are delivered by operators serving it) and delivery
+ * address, the same way as residents_name. */
+__attribute__((warn_unused_result)) enum db_status residents_district(struct db *db, int64_t id,
+                                                                      char *out, size_t cap);
+__attribute__((warn_unused_result)) enum db_status residents_address(struct db *db, int64_t id,
+                                                                     char *out, size_t cap);
+
 #endif

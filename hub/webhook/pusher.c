@@ -5,9 +5,8 @@
 
 #include "pusher.h"
 #include "hubclock.h"
-#include "hubdb.h"
+#include "db.h"
 #include "opush.h"
-#include "oqueue.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -21,7 +20,7 @@ struct pusher {
     int stopping;
     int kicked;
     long poll_ms;
-    sqlite3 *db;
+    struct db *db;
     struct opush *push;
     struct hubclock clock;
 };
@@ -34,7 +33,9 @@ static void *pusher_main(void *arg)
         p->kicked = 0;
         pthread_mutex_unlock(&p->mu);
         struct opush_stats stats;
-        if (opush_run_once(p->push, &stats) != ORDERS_OK)
+        /* A failed pass (the database restarted, say) opens the connection again before
+         * the next one; db_reconnect is a no-op on SQLite. */
+        if (opush_run_once(p->push, &stats) != ORDERS_OK && db_reconnect(p->db) != DB_OK)
             fprintf(stderr, "hub: webhook push pass failed (database); retrying\n");
         pthread_mutex_lock(&p->mu);
         if (p->stopping || p->kicked)
@@ -57,7 +58,8 @@ struct pusher *pusher_start(const char *db_path, long poll_ms, char *err, size_t
     pthread_cond_init(&p->cv, NULL);
     p->poll_ms = poll_ms > 0 ? poll_ms : 1000;
     /* p->clock stays {NULL}: the hub's own clock (hubclock_now, the clock file in tests) */
-    if (hubdb_open(db_path, 0, &p->db, err, errcap) != HUBDB_OK)
+    /* Its own handle (SQLite file or PostgreSQL), never shared with the writer. */
+    if (db_open(db_path, 0, &p->db, err, errcap) != DB_OK)
         goto fail;
     p->push = opush_create(p->db, &p->clock, NULL);
     if (!p->push) {
@@ -71,7 +73,7 @@ struct pusher *pusher_start(const char *db_path, long poll_ms, char *err, size_t
     return p;
 fail:
     opush_destroy(p->push);
-    hubdb_close(p->db);
+    db_close(p->db);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p);
@@ -98,7 +100,7 @@ void pusher_stop(struct pusher *p)
     pthread_mutex_unlock(&p->mu);
     pthread_join(p->thread, NULL);
     opush_destroy(p->push);
-    hubdb_close(p->db);
+    db_close(p->db);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
     free(p);

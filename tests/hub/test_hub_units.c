@@ -1,7 +1,7 @@
 /*
  * test_hub_units.c: unit tests of hubcore's modules on real SQLite files in a temp dir:
  * base64, request parsing, tokens, the test clock, the audit chain (tamper, truncation,
- * wrong key), the writer's group commit under concurrent submitters, idempotency, the
+ * wrong key), the writer's group commit under concurrent submitters, the
  * authorization gate, and the missed check-in pass.
  */
 #include "audit.h"
@@ -14,7 +14,6 @@
 #include "hubkey.h"
 #include "hubreq.h"
 #include "hubtoken.h"
-#include "idem.h"
 #include "writer.h"
 #include "test.h"
 
@@ -358,32 +357,6 @@ static void t_writer_group_commit(void)
     sqlite3_close_v2(rd);
 }
 
-static void t_idem(void)
-{
-    sqlite3 *db = fresh_db("idem.db");
-    REQUIRE(db != NULL);
-    struct db *h = hubdb_handle(db);
-    REQUIRE(h != NULL);
-    struct idem *s = idem_create();
-    CHECK_INT_EQ(idem_claim(s, "device:1", "k"), 1);
-    CHECK_INT_EQ(idem_claim(s, "device:1", "k"), 0);
-    CHECK_INT_EQ(idem_claim(s, "device:2", "k"), 1);
-    idem_release(s, "device:1", "k");
-    CHECK_INT_EQ(idem_claim(s, "device:1", "k"), 1);
-    idem_destroy(s);
-    int status = 0;
-    char *resp = NULL;
-    CHECK_INT_EQ(idem_lookup(h, "device:1", "k", "h1", &status, &resp), IDEM_NEW);
-    CHECK_INT_EQ(idem_store(h, "device:1", "k", "h1", 201, "{\"x\":1}", 5), SQLITE_OK);
-    CHECK_INT_EQ(idem_lookup(h, "device:1", "k", "h1", &status, &resp), IDEM_REPLAY);
-    CHECK_INT_EQ(status, 201);
-    CHECK_STR_EQ(resp, "{\"x\":1}");
-    free(resp);
-    CHECK_INT_EQ(idem_lookup(h, "device:1", "k", "h2", &status, &resp), IDEM_MISMATCH);
-    CHECK_INT_EQ(idem_lookup(h, "device:2", "k", "h2", &status, &resp), IDEM_NEW);
-    hubdb_close(db);
-}
-
 static void t_gate(void)
 {
     sqlite3 *db = fresh_db("gate.db");
@@ -502,7 +475,6 @@ int main(void)
     TEST_RUN(t_clock_file);
     TEST_RUN(t_audit_chain);
     TEST_RUN(t_writer_group_commit);
-    TEST_RUN(t_idem);
     TEST_RUN(t_gate);
     TEST_RUN(t_escalate);
     char cmd[128];

@@ -19,7 +19,8 @@
 
 #include "catalog.h"
 #include "fixtures.h"
-#include "oidem.h"
+#include "hubtoken.h"
+#include "idempotency.h"
 #include "opush.h"
 #include "oqueue.h"
 #include "orders.h"
@@ -38,91 +39,89 @@ static double pct(double *v, size_t n, double p)
     return v[i < n ? i : n - 1];
 }
 
-static int create(sqlite3 *db, struct catalog *cat, long k, long long now)
+/* Claims key for who inside the caller's transaction: 0 when it may proceed. */
+static int claim_key(struct db *db, const char *who, const char *key, const char *hash,
+                     long long now, struct idempotency_claim *c)
 {
-    char key[32], hash[OIDEM_HASH_LEN + 1], err[128];
-    struct oidem_claim claim;
-    int status;
+    enum idempotency_result res;
+    int status = 0;
     char *ans = NULL;
-    snprintf(key, sizeof(key), "bench-%ld", k);
-    oidem_body_hash(FIX_ORDER, strlen(FIX_ORDER), hash);
-    if (oidem_begin(db, "device:1", key, hash, now, 0, &claim, &status, &ans) != OIDEM_PROCEED) {
-        return -1;
-    }
+    enum db_status s = idempotency_claim(db, who, key, hash, now, &res, c, &status, &ans);
+    free(ans);
+    return s == DB_OK && res == IDEMPOTENCY_PROCEED ? 0 : -1;
+}
+
+/* The order job: place it and store its answer for the claim. */
+static int place_one(struct db *db, struct catalog *cat, long k, const struct idempotency_claim *c,
+                     long long now)
+{
+    char err[128];
     struct orders_order o;
-    int rc = -1;
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    int lost = 0, rc = -1;
+    char *ans = NULL;
+    if (orders_request_parse(FIX_ORDER, strlen(FIX_ORDER), cat, &o, err, sizeof(err)) != ORDERS_OK)
         return -1;
-    }
-    if (orders_request_parse(FIX_ORDER, strlen(FIX_ORDER), cat, &o, err, sizeof(err)) ==
-        ORDERS_OK) {
-        o.resident_id = 7 + k % 100;
-        o.operator_id = 3;
-        snprintf(o.district, sizeof(o.district), "中央町");
-        if (orders_place(db, &o, 0, NULL, now, NULL) == ORDERS_OK &&
-            (ans = orders_resident_json(&o)) != NULL &&
-            oidem_finish(db, &claim, 201, ans, now) == ORDERS_OK &&
-            sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK) {
-            rc = 0;
-        }
-    }
-    if (rc != 0) {
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
+    o.resident_id = 7 + k % 100;
+    o.operator_id = 3;
+    snprintf(o.district, sizeof(o.district), "中央町");
+    if (ordstore_place(db, &o, 0, NULL, now, NULL) == ORDERS_OK &&
+        (ans = orders_resident_json(&o)) != NULL &&
+        idempotency_finish(db, c, 201, ans, now, &lost) == DB_OK && !lost)
+        rc = 0;
     free(ans);
     return rc;
+}
+
+/* One order the hub's way, one at a time: the claim commits, then the order commits. */
+static int create(struct db *db, struct catalog *cat, long k, long long now)
+{
+    char key[32], hash[HUBTOKEN_HASH_HEX];
+    struct idempotency_claim c;
+    snprintf(key, sizeof(key), "bench-%ld", k);
+    hubtoken_hash(FIX_ORDER, strlen(FIX_ORDER), hash);
+    if (db_begin(db) != DB_OK)
+        return -1;
+    if (claim_key(db, "device:1", key, hash, now, &c) != 0 || db_commit(db) != DB_OK) {
+        db_rollback(db);
+        return -1;
+    }
+    if (db_begin(db) != DB_OK)
+        return -1;
+    if (place_one(db, cat, k, &c, now) != 0 || db_commit(db) != DB_OK) {
+        db_rollback(db);
+        return -1;
+    }
+    return 0;
 }
 
 /*
  * The hub's single writer with group commit: a batch of claims in one transaction, then a
  * batch of creates (each in a savepoint, as the writer runs jobs) in a second one.
  */
-static int create_batch(sqlite3 *db, struct catalog *cat, long k0, int batch, long long now)
+static int create_batch(struct db *db, struct catalog *cat, long k0, int batch, long long now)
 {
-    char key[32], hash[OIDEM_HASH_LEN + 1], err[128];
-    struct oidem_claim claims[64];
-    int status, rc = -1;
-    char *ans = NULL;
-    oidem_body_hash(FIX_ORDER, strlen(FIX_ORDER), hash);
-    if (batch > 64 || sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    char key[32], hash[HUBTOKEN_HASH_HEX];
+    struct idempotency_claim claims[64];
+    int rc = -1;
+    hubtoken_hash(FIX_ORDER, strlen(FIX_ORDER), hash);
+    if (batch > 64 || db_begin(db) != DB_OK)
         return -1;
-    }
     for (int i = 0; i < batch; i++) {
         snprintf(key, sizeof(key), "batch-%ld", k0 + i);
-        if (oidem_begin(db, "device:2", key, hash, now, 0, &claims[i], &status, &ans) !=
-            OIDEM_PROCEED) {
+        if (claim_key(db, "device:2", key, hash, now, &claims[i]) != 0)
             goto out;
-        }
     }
-    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+    if (db_commit(db) != DB_OK || db_begin(db) != DB_OK)
         goto out;
-    }
     for (int i = 0; i < batch; i++) {
-        struct orders_order o;
-        if (sqlite3_exec(db, "SAVEPOINT job", NULL, NULL, NULL) != SQLITE_OK ||
-            orders_request_parse(FIX_ORDER, strlen(FIX_ORDER), cat, &o, err, sizeof(err)) !=
-                ORDERS_OK) {
+        if (db_savepoint(db, "job") != DB_OK || place_one(db, cat, k0 + i, &claims[i], now) != 0 ||
+            db_release(db, "job") != DB_OK)
             goto out;
-        }
-        o.resident_id = 7 + (k0 + i) % 100;
-        o.operator_id = 3;
-        snprintf(o.district, sizeof(o.district), "中央町");
-        if (orders_place(db, &o, 0, NULL, now, NULL) != ORDERS_OK ||
-            !(ans = orders_resident_json(&o)) ||
-            oidem_finish(db, &claims[i], 201, ans, now) != ORDERS_OK ||
-            sqlite3_exec(db, "RELEASE job", NULL, NULL, NULL) != SQLITE_OK) {
-            goto out;
-        }
-        free(ans);
-        ans = NULL;
     }
-    rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+    rc = db_commit(db) == DB_OK ? 0 : -1;
 out:
-    free(ans);
-    if (rc != 0) {
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    }
+    if (rc != 0)
+        db_rollback(db);
     return rc;
 }
 
@@ -135,7 +134,7 @@ int main(int argc, char **argv)
     char err[256];
     char secret[WHSIG_SECRET_MAX];
     struct otest_receiver r = {0, 0, ""};
-    sqlite3 *db = NULL, *db2 = NULL;
+    struct db *db = NULL, *db2 = NULL;
     struct opush *p = NULL;
     double *http = NULL, *whole = NULL;
     if (seconds <= 0 || seconds > 60 || deliveries < 10 || deliveries > 100000) {
@@ -152,7 +151,7 @@ int main(int argc, char **argv)
     }
     /* Show that the figures are for the durable settings. */
     sqlite3_stmt *pst = NULL;
-    if (sqlite3_prepare_v2(db,
+    if (sqlite3_prepare_v2(db_sqlite_handle(db),
                            "SELECT (SELECT journal_mode FROM pragma_journal_mode), "
                            "(SELECT synchronous FROM pragma_synchronous)",
                            -1, &pst, NULL) == SQLITE_OK &&
@@ -165,7 +164,7 @@ int main(int argc, char **argv)
     long n = 0;
     while (hubclock_real_ms() - t0 < (long long)(seconds * 1000)) {
         if (create(db, cat, n, now) != 0) {
-            fprintf(stderr, "create failed: %s\n", sqlite3_errmsg(db));
+            fprintf(stderr, "create failed: %s\n", sqlite3_errmsg(db_sqlite_handle(db)));
             goto out;
         }
         n++;
@@ -179,7 +178,7 @@ int main(int argc, char **argv)
     long nb = 0;
     while (hubclock_real_ms() - t0 < (long long)(seconds * 1000)) {
         if (create_batch(db, cat, nb, 32, now) != 0) {
-            fprintf(stderr, "batch create failed: %s\n", sqlite3_errmsg(db));
+            fprintf(stderr, "batch create failed: %s\n", sqlite3_errmsg(db_sqlite_handle(db)));
             goto out;
         }
         nb += 32;
@@ -198,8 +197,7 @@ int main(int argc, char **argv)
     db2 = otest_db("bench-push.db");
     char url[64];
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/", r.port);
-    if (!db2 ||
-        oqueue_endpoint_set(db2, "operator:3", url, secret, err, sizeof(err)) != ORDERS_OK ||
+    if (!db2 || webhooks_set(db2, "operator:3", url, secret, err, sizeof(err)) != ORDERS_OK ||
         !(p = opush_create(db2, NULL, NULL))) {
         goto out;
     }
@@ -217,8 +215,9 @@ int main(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &ts0);
         if (opush_run_once(p, &s) != ORDERS_OK || s.delivered != 1) {
             sqlite3_stmt *st = NULL;
-            sqlite3_prepare_v2(db2, "SELECT last_error FROM ord_deliveries ORDER BY id DESC", -1,
-                               &st, NULL);
+            sqlite3_prepare_v2(db_sqlite_handle(db2),
+                               "SELECT last_error FROM ord_deliveries ORDER BY id DESC", -1, &st,
+                               NULL);
             fprintf(stderr, "delivery %ld failed: attempted %d delivered %d failed %d: %s\n", i,
                     s.attempted, s.delivered, s.failed,
                     st && sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0)
@@ -245,8 +244,8 @@ out:
     otest_receiver_stop(&r);
     free(http);
     free(whole);
-    sqlite3_close(db);
-    sqlite3_close(db2);
+    db_close(db);
+    db_close(db2);
     catalog_free(cat);
     otest_tmp_cleanup();
     curl_global_cleanup();

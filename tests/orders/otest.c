@@ -2,6 +2,7 @@
  * otest.c: helpers for the orders tests (see otest.h).
  */
 #include "otest.h"
+#include "hubdb.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -79,12 +80,25 @@ void otest_clock_init(struct otest_clock *c)
     c->clock.ctx = c;
 }
 
-sqlite3 *otest_db(const char *name)
+struct db *otest_db(const char *name)
 {
-    char path[512];
+    char path[512], err[256];
+    struct db *db = NULL;
     snprintf(path, sizeof(path), "%s/%s", otest_tmp_dir(), name);
     unlink(path);
-    return orders_db_open(path);
+    if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) != DB_OK ||
+        hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
+        fprintf(stderr, "otest_db %s: %s\n", path, err);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+long otest_pending(struct db *db, const char *recipient)
+{
+    long long n = -1;
+    return deliveries_count_pending(db, recipient, &n) == ORDERS_OK ? (long)n : -1;
 }
 
 int otest_receiver_start(struct otest_receiver *r, const char *secret, int fail_first, int port)

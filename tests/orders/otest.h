@@ -1,6 +1,6 @@
 /*
  * otest: helpers shared by the orders tests: a temporary folder per test program, a
- * manual clock (tests move time instead of sleeping), a fresh database, and starting the
+ * manual clock (tests move time instead of sleeping), a fresh hub database, and starting the
  * real opreceiver process on an ephemeral port.
  */
 #ifndef OTEST_H
@@ -9,6 +9,14 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include <sqlite3.h>
+
+#include "db.h"
+#include "db_sqlite.h"
+#include "deliveries.h"
+#include "famreqs.h"
+#include "ordstore.h"
+#include "pseudokeys.h"
+#include "webhooks.h"
 
 #include "hubclock.h"
 
@@ -27,8 +35,13 @@ struct otest_clock {
 };
 void otest_clock_init(struct otest_clock *c);
 
-/* A fresh database file <tmp>/<name> with the orders schema (orders_db_open). */
-sqlite3 *otest_db(const char *name);
+/* A fresh SQLite database file <tmp>/<name> with the hub's schema (its migrations), as an
+ * owned handle (db_close); tests reach the connection for their own checks with
+ * db_sqlite_handle(). NULL on failure. */
+struct db *otest_db(const char *name);
+
+/* Unacknowledged deliveries of recipient (NULL: everyone's), or -1. */
+long otest_pending(struct db *db, const char *recipient);
 
 /* A running opreceiver. */
 struct otest_receiver {

@@ -176,23 +176,24 @@ static void t_pseudonyms(void)
 
 static void t_pseudonym_keys_stored(void)
 {
-    sqlite3 *db = otest_db("pseudo.db");
+    struct db *db = otest_db("pseudo.db");
     REQUIRE(db != NULL);
     char a1[OPSEUDO_LEN + 1], a2[OPSEUDO_LEN + 1], b1[OPSEUDO_LEN + 1];
-    CHECK(opseudo_for(db, "operator:1", 7, a1) == ORDERS_OK);
-    CHECK(opseudo_for(db, "operator:2", 7, b1) == ORDERS_OK);
-    CHECK(opseudo_for(db, "operator:1", 7, a2) == ORDERS_OK);
+    CHECK(pseudokeys_pseudonym(db, "operator:1", 7, a1) == ORDERS_OK);
+    CHECK(pseudokeys_pseudonym(db, "operator:2", 7, b1) == ORDERS_OK);
+    CHECK(pseudokeys_pseudonym(db, "operator:1", 7, a2) == ORDERS_OK);
     CHECK_STR_EQ(a1, a2);
     CHECK(strcmp(a1, b1) != 0);
     sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db, "SELECT count(*), min(length(key)), typeof(key) FROM ord_pseudo_keys",
-                       -1, &st, NULL);
+    sqlite3_prepare_v2(db_sqlite_handle(db),
+                       "SELECT count(*), min(length(key)), typeof(key) FROM ord_pseudo_keys", -1,
+                       &st, NULL);
     REQUIRE(sqlite3_step(st) == SQLITE_ROW);
     CHECK_INT_EQ(sqlite3_column_int(st, 0), 2);
     CHECK_INT_EQ(sqlite3_column_int(st, 1), 32);
     CHECK_STR_EQ((const char *)sqlite3_column_text(st, 2), "blob");
     sqlite3_finalize(st);
-    sqlite3_close(db);
+    db_close(db);
 }
 
 /* The published Standard Webhooks test vector. */

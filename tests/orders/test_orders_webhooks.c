@@ -21,11 +21,12 @@
 static struct catalog *cat;
 static char secret[WHSIG_SECRET_MAX];
 
-static long count(sqlite3 *db, const char *sql)
+static long count(struct db *db, const char *sql)
 {
     sqlite3_stmt *st = NULL;
     long n = -1;
-    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    if (sqlite3_prepare_v2(db_sqlite_handle(db), sql, -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
         n = (long)sqlite3_column_int64(st, 0);
     }
     sqlite3_finalize(st);
@@ -33,7 +34,7 @@ static long count(sqlite3 *db, const char *sql)
 }
 
 /* Places the fixture order for operator 3 in its own transaction; returns the body. */
-static char *place(sqlite3 *db, long long now)
+static char *place(struct db *db, long long now)
 {
     struct orders_order o;
     char err[128];
@@ -45,20 +46,20 @@ static char *place(sqlite3 *db, long long now)
     o.resident_id = 7;
     o.operator_id = 3;
     snprintf(o.district, sizeof(o.district), "中央町");
-    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (orders_place(db, &o, 0, NULL, now, &body) != ORDERS_OK) {
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_exec(db_sqlite_handle(db), "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (ordstore_place(db, &o, 0, NULL, now, &body) != ORDERS_OK) {
+        sqlite3_exec(db_sqlite_handle(db), "ROLLBACK", NULL, NULL, NULL);
         return NULL;
     }
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    sqlite3_exec(db_sqlite_handle(db), "COMMIT", NULL, NULL, NULL);
     return body;
 }
 
-static int set_endpoint(sqlite3 *db, int port, const char *sec)
+static int set_endpoint(struct db *db, int port, const char *sec)
 {
     char url[64], err[160];
     snprintf(url, sizeof(url), "http://127.0.0.1:%d/webhooks/orders", port);
-    return oqueue_endpoint_set(db, "operator:3", url, sec, err, sizeof(err)) == ORDERS_OK ? 0 : -1;
+    return webhooks_set(db, "operator:3", url, sec, err, sizeof(err)) == ORDERS_OK ? 0 : -1;
 }
 
 static void t_signed_delivery(void)
@@ -66,7 +67,7 @@ static void t_signed_delivery(void)
     struct otest_receiver r;
     struct otest_clock clk;
     otest_clock_init(&clk);
-    sqlite3 *db = otest_db("push1.db");
+    struct db *db = otest_db("push1.db");
     REQUIRE(db != NULL);
     REQUIRE(otest_receiver_start(&r, secret, 0, 0) == 0);
     REQUIRE(set_endpoint(db, r.port, secret) == 0);
@@ -81,14 +82,15 @@ static void t_signed_delivery(void)
     /* The receiver verified the signature and saw exactly the stored body. */
     char want[70000];
     sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(db, "SELECT msg_id, acked_via FROM ord_deliveries", -1, &st, NULL);
+    sqlite3_prepare_v2(db_sqlite_handle(db), "SELECT msg_id, acked_via FROM ord_deliveries", -1,
+                       &st, NULL);
     REQUIRE(sqlite3_step(st) == SQLITE_ROW);
     snprintf(want, sizeof(want), "delivery id=%s body=%s", sqlite3_column_text(st, 0), body);
     CHECK_STR_EQ((const char *)sqlite3_column_text(st, 1), "push");
     sqlite3_finalize(st);
     CHECK_INT_EQ(otest_receiver_count(&r, want), 1);
     CHECK_INT_EQ(otest_receiver_count(&r, "rejected"), 0);
-    CHECK_INT_EQ(oqueue_pending(db, "operator:3"), 0);
+    CHECK_INT_EQ(otest_pending(db, "operator:3"), 0);
     /* Nothing more to do. */
     CHECK(opush_run_once(p, &s) == ORDERS_OK);
     CHECK_INT_EQ(s.attempted, 0);
@@ -103,14 +105,14 @@ static void t_signed_delivery(void)
     CHECK(opush_run_once(p, &s) == ORDERS_OK);
     CHECK_INT_EQ(s.failed, 1);
     CHECK_INT_EQ(otest_receiver_count(&r, "rejected: signature mismatch"), 1);
-    CHECK_INT_EQ(oqueue_pending(db, "operator:3"), 1);
+    CHECK_INT_EQ(otest_pending(db, "operator:3"), 1);
     CHECK_INT_EQ(count(db, "SELECT count(*) FROM ord_deliveries WHERE last_error = "
                            "'answered HTTP 401'"),
                  1);
     opush_destroy(p);
     free(body);
     otest_receiver_stop(&r);
-    sqlite3_close(db);
+    db_close(db);
 }
 
 static void t_failing_receiver_gets_retries(void)
@@ -118,7 +120,7 @@ static void t_failing_receiver_gets_retries(void)
     struct otest_receiver r;
     struct otest_clock clk;
     otest_clock_init(&clk);
-    sqlite3 *db = otest_db("push2.db");
+    struct db *db = otest_db("push2.db");
     REQUIRE(db != NULL);
     REQUIRE(otest_receiver_start(&r, secret, 2, 0) == 0);
     REQUIRE(set_endpoint(db, r.port, secret) == 0);
@@ -134,13 +136,13 @@ static void t_failing_receiver_gets_retries(void)
     CHECK(opush_run_once(p, &s) == ORDERS_OK);
     CHECK_INT_EQ(s.attempted, 0);
     long long when = 0;
-    CHECK(oqueue_next_push(db, &when) == ORDERS_OK);
+    CHECK(deliveries_next_push(db, &when) == ORDERS_OK);
     CHECK(when >= clk.t - 4 + 5 && when <= clk.t - 4 + 10); /* [d/2, d] with d = 10 s */
     clk.t = when;
     CHECK(opush_run_once(p, &s) == ORDERS_OK);
     CHECK_INT_EQ(s.failed, 1);
     long long first = when;
-    CHECK(oqueue_next_push(db, &when) == ORDERS_OK);
+    CHECK(deliveries_next_push(db, &when) == ORDERS_OK);
     CHECK(when >= first + 10 && when <= first + 20); /* d = 20 s */
     clk.t = when;
     CHECK(opush_run_once(p, &s) == ORDERS_OK);
@@ -148,12 +150,12 @@ static void t_failing_receiver_gets_retries(void)
     CHECK_INT_EQ(otest_receiver_count(&r, "failing id="), 2);
     CHECK_INT_EQ(otest_receiver_count(&r, "delivery id="), 1);
     CHECK_INT_EQ(count(db, "SELECT push_attempts FROM ord_deliveries"), 3);
-    CHECK_INT_EQ(oqueue_pending(db, NULL), 0);
-    CHECK(oqueue_next_push(db, &when) == ORDERS_OK && when == 0);
+    CHECK_INT_EQ(otest_pending(db, NULL), 0);
+    CHECK(deliveries_next_push(db, &when) == ORDERS_OK && when == 0);
     opush_destroy(p);
     free(body);
     otest_receiver_stop(&r);
-    sqlite3_close(db);
+    db_close(db);
 }
 
 static void t_receiver_down_gets_it_later(void)
@@ -161,7 +163,7 @@ static void t_receiver_down_gets_it_later(void)
     struct otest_receiver r;
     struct otest_clock clk;
     otest_clock_init(&clk);
-    sqlite3 *db = otest_db("push3.db");
+    struct db *db = otest_db("push3.db");
     REQUIRE(db != NULL);
     int port = otest_free_port();
     REQUIRE(port > 0);
@@ -179,7 +181,7 @@ static void t_receiver_down_gets_it_later(void)
     /* The operator's system comes up on its port. */
     REQUIRE(otest_receiver_start(&r, secret, 0, port) == 0);
     long long when = 0;
-    CHECK(oqueue_next_push(db, &when) == ORDERS_OK && when > 0);
+    CHECK(deliveries_next_push(db, &when) == ORDERS_OK && when > 0);
     clk.t = when;
     CHECK(opush_run_once(p, &s) == ORDERS_OK);
     CHECK_INT_EQ(s.delivered, 1);
@@ -187,7 +189,7 @@ static void t_receiver_down_gets_it_later(void)
     opush_destroy(p);
     free(body);
     otest_receiver_stop(&r);
-    sqlite3_close(db);
+    db_close(db);
 }
 
 static void t_duplicate_has_no_effect(void)
@@ -195,7 +197,7 @@ static void t_duplicate_has_no_effect(void)
     struct otest_receiver r;
     struct otest_clock clk;
     otest_clock_init(&clk);
-    sqlite3 *db = otest_db("push4.db");
+    struct db *db = otest_db("push4.db");
     REQUIRE(db != NULL);
     REQUIRE(otest_receiver_start(&r, secret, 0, 0) == 0);
     REQUIRE(set_endpoint(db, r.port, secret) == 0);
@@ -207,7 +209,7 @@ static void t_duplicate_has_no_effect(void)
     CHECK(opush_run_once(p, &s) == ORDERS_OK && s.delivered == 1);
     /* The hub crashed after the 2xx but before recording it: the claim runs out and the
      * same message (same webhook-id) goes out again. */
-    CHECK(sqlite3_exec(db,
+    CHECK(sqlite3_exec(db_sqlite_handle(db),
                        "UPDATE ord_deliveries SET acked_unix = NULL, acked_via = NULL, "
                        "next_push_unix = 0",
                        NULL, NULL, NULL) == SQLITE_OK);
@@ -216,18 +218,18 @@ static void t_duplicate_has_no_effect(void)
     CHECK_INT_EQ(s.delivered, 1); /* answered 2xx: acknowledged again */
     CHECK_INT_EQ(otest_receiver_count(&r, "delivery id="), 1);
     CHECK_INT_EQ(otest_receiver_count(&r, "duplicate id="), 1);
-    CHECK_INT_EQ(oqueue_pending(db, NULL), 0);
+    CHECK_INT_EQ(otest_pending(db, NULL), 0);
     opush_destroy(p);
     free(body);
     otest_receiver_stop(&r);
-    sqlite3_close(db);
+    db_close(db);
 }
 
 static void t_gives_up_after_72h_pull_still_works(void)
 {
     struct otest_clock clk;
     otest_clock_init(&clk);
-    sqlite3 *db = otest_db("push5.db");
+    struct db *db = otest_db("push5.db");
     REQUIRE(db != NULL);
     int port = otest_free_port();
     REQUIRE(port > 0);
@@ -247,7 +249,7 @@ static void t_gives_up_after_72h_pull_still_works(void)
         if (s.attempted) {
             last = clk.t;
         }
-        if (oqueue_next_push(db, &when) != ORDERS_OK || when == 0) {
+        if (deliveries_next_push(db, &when) != ORDERS_OK || when == 0) {
             break;
         }
         CHECK(when > clk.t);
@@ -261,7 +263,7 @@ static void t_gives_up_after_72h_pull_still_works(void)
     /* Push gave up, the order is not lost: the operator can still pull it. */
     struct oqueue_item *it = NULL;
     size_t n = 0;
-    REQUIRE(oqueue_pull(db, "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK);
     CHECK_INT_EQ(n, 1);
     if (n == 1) {
         CHECK_STR_EQ(it[0].body, body);
@@ -269,14 +271,14 @@ static void t_gives_up_after_72h_pull_still_works(void)
     oqueue_items_free(it, n);
     opush_destroy(p);
     free(body);
-    sqlite3_close(db);
+    db_close(db);
 }
 
 static void t_pull_ack_stops_push(void)
 {
     struct otest_clock clk;
     otest_clock_init(&clk);
-    sqlite3 *db = otest_db("push6.db");
+    struct db *db = otest_db("push6.db");
     REQUIRE(db != NULL);
     int port = otest_free_port();
     REQUIRE(set_endpoint(db, port, secret) == 0);
@@ -288,42 +290,40 @@ static void t_pull_ack_stops_push(void)
     CHECK(opush_run_once(p, &s) == ORDERS_OK && s.failed == 1);
     struct oqueue_item *it = NULL;
     size_t n = 0;
-    REQUIRE(oqueue_pull(db, "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK && n == 1);
-    CHECK(oqueue_ack(db, "operator:3", it[0].id, clk.t) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK && n == 1);
+    CHECK(deliveries_ack(db, "operator:3", it[0].id, clk.t) == ORDERS_OK);
     oqueue_items_free(it, n);
     clk.t += 3600;
     CHECK(opush_run_once(p, &s) == ORDERS_OK);
     CHECK_INT_EQ(s.attempted, 0);
     /* Removing the endpoint stops pushes of later deliveries too. */
-    CHECK(oqueue_endpoint_delete(db, "operator:3") == ORDERS_OK);
+    CHECK(webhooks_delete(db, "operator:3") == ORDERS_OK);
     free(body);
     body = place(db, clk.t);
     CHECK(opush_run_once(p, &s) == ORDERS_OK);
     CHECK_INT_EQ(s.attempted, 0);
-    CHECK_INT_EQ(oqueue_pending(db, "operator:3"), 1);
+    CHECK_INT_EQ(otest_pending(db, "operator:3"), 1);
     opush_destroy(p);
     free(body);
-    sqlite3_close(db);
+    db_close(db);
 }
 
 static void t_endpoint_validation(void)
 {
-    sqlite3 *db = otest_db("ep.db");
+    struct db *db = otest_db("ep.db");
     REQUIRE(db != NULL);
     char err[160];
-    CHECK(oqueue_endpoint_set(db, "operator:3", "ftp://x/", secret, err, sizeof(err)) ==
-          ORDERS_INVALID);
+    CHECK(webhooks_set(db, "operator:3", "ftp://x/", secret, err, sizeof(err)) == ORDERS_INVALID);
     CHECK(strstr(err, "http") != NULL);
-    CHECK(oqueue_endpoint_set(db, "operator:3", "http://x/ y", secret, err, sizeof(err)) ==
+    CHECK(webhooks_set(db, "operator:3", "http://x/ y", secret, err, sizeof(err)) ==
           ORDERS_INVALID);
-    CHECK(oqueue_endpoint_set(db, "operator:3", "http://x/", "whsec_abc", err, sizeof(err)) ==
+    CHECK(webhooks_set(db, "operator:3", "http://x/", "whsec_abc", err, sizeof(err)) ==
           ORDERS_INVALID);
     CHECK(strstr(err, "whsec_") != NULL);
-    CHECK(oqueue_endpoint_set(db, "operator", "http://x/", secret, err, sizeof(err)) ==
-          ORDERS_INVALID);
-    CHECK(oqueue_endpoint_set(db, "operator:3", "https://op.example/wh", secret, err,
-                              sizeof(err)) == ORDERS_OK);
-    sqlite3_close(db);
+    CHECK(webhooks_set(db, "operator", "http://x/", secret, err, sizeof(err)) == ORDERS_INVALID);
+    CHECK(webhooks_set(db, "operator:3", "https://op.example/wh", secret, err, sizeof(err)) ==
+          ORDERS_OK);
+    db_close(db);
 }
 
 int main(void)

@@ -172,7 +172,7 @@ static void t_server_restart(void)
     CHECK(retry_until_stored("pg-5") >= 0);
     CHECK_INT_EQ(checkin("pg-5", CHECKIN), 201); /* a replay now */
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), 6);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM idempotency"), 6);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM idempotency_keys WHERE status <> 0"), 6);
 }
 
 static void t_hubctl_on_postgres(void)

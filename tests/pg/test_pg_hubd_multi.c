@@ -136,7 +136,7 @@ static void restart_server(void)
 static void check_stored_once(int acked)
 {
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), acked);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM idempotency"), acked);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM idempotency_keys WHERE status <> 0"), acked);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'checkin.create'"),
                  acked);
 }

@@ -20,11 +20,15 @@
 #include <curl/curl.h>
 
 #include "catalog.h"
-#include "oidem.h"
+#include "deliveries.h"
+#include "hubdb.h"
+#include "hubtoken.h"
+#include "idempotency.h"
 #include "opush.h"
-#include "oqueue.h"
+#include "ordstore.h"
 #include "orders.h"
 #include "oview.h"
+#include "webhooks.h"
 #include "whsig.h"
 
 #define DEFAULT_ORDER                                                                              \
@@ -45,7 +49,7 @@ int main(int argc, char **argv)
     int consent = 0;
     long wait_s = 30;
     struct catalog *cat = NULL;
-    sqlite3 *db = NULL;
+    struct db *db = NULL;
     struct opush *push = NULL;
     char err[256] = "", tmpdb[64] = "";
     char *answer = NULL, *released = NULL;
@@ -97,30 +101,35 @@ int main(int argc, char **argv)
         snprintf(tmpdb, sizeof(tmpdb), "/tmp/opdemo-%ld.db", (long)getpid());
         db_path = tmpdb;
     }
-    db = orders_db_open(db_path);
-    if (!db) {
-        fprintf(stderr, "opdemo: cannot open %s\n", db_path);
+    if (db_open(db_path, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK ||
+        hubdb_migrate_db(db, err, sizeof(err)) != HUBDB_OK) {
+        fprintf(stderr, "opdemo: cannot open %s: %s\n", db_path, err);
         goto out;
     }
-    if (oqueue_endpoint_set(db, "operator:1", url, secret, err, sizeof(err)) != ORDERS_OK) {
+    if (webhooks_set(db, "operator:1", url, secret, err, sizeof(err)) != ORDERS_OK) {
         fprintf(stderr, "opdemo: endpoint refused: %s\n", err);
         goto out;
     }
     long long now = (long long)time(NULL);
-    char key[40], hash[OIDEM_HASH_LEN + 1];
+    char key[40], hash[HUBTOKEN_HASH_HEX];
     snprintf(key, sizeof(key), "opdemo-%lld-%ld", now, (long)getpid());
-    oidem_body_hash(order, strlen(order), hash);
-    struct oidem_claim claim;
-    int status = 0;
-    enum oidem_result ir = oidem_begin(db, "device:1", key, hash, now, 0, &claim, &status, &answer);
-    if (ir != OIDEM_PROCEED) {
-        fprintf(stderr, "opdemo: idempotency: %s\n", oidem_result_str(ir));
+    hubtoken_hash(order, strlen(order), hash);
+    struct idempotency_claim claim;
+    enum idempotency_result ir = IDEMPOTENCY_IN_FLIGHT;
+    int status = 0, lost = 0;
+    if (db_begin(db) != DB_OK ||
+        idempotency_claim(db, "device:1", key, hash, now, &ir, &claim, &status, &answer) != DB_OK ||
+        db_commit(db) != DB_OK || ir != IDEMPOTENCY_PROCEED) {
+        fprintf(stderr, "opdemo: the idempotency key was not claimed: %s\n", db_errmsg(db));
+        db_rollback(db);
         goto out;
     }
     struct orders_order o;
     if (orders_request_parse(order, strlen(order), cat, &o, err, sizeof(err)) != ORDERS_OK) {
         fprintf(stderr, "opdemo: order refused: %s\n", err);
-        if (oidem_abandon(db, &claim) != ORDERS_OK) {
+        if (db_begin(db) != DB_OK || idempotency_abandon(db, &claim) != DB_OK ||
+            db_commit(db) != DB_OK) {
+            db_rollback(db);
             fprintf(stderr, "opdemo: could not release the key\n");
         }
         goto out;
@@ -130,13 +139,13 @@ int main(int argc, char **argv)
     snprintf(o.district, sizeof(o.district), "中央町");
     /* Demo data of a made-up resident; only sent with --address-consent. */
     struct oview_person person = {"見本 花子", "中央町1-2-3"};
-    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
-        orders_place(db, &o, consent, consent ? &person : NULL, now, &released) != ORDERS_OK ||
+    if (db_begin(db) != DB_OK ||
+        ordstore_place(db, &o, consent, consent ? &person : NULL, now, &released) != ORDERS_OK ||
         !(answer = orders_resident_json(&o)) ||
-        oidem_finish(db, &claim, 201, answer, now) != ORDERS_OK ||
-        sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        fprintf(stderr, "opdemo: storing the order failed: %s\n", sqlite3_errmsg(db));
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+        idempotency_finish(db, &claim, 201, answer, now, &lost) != DB_OK || lost ||
+        db_commit(db) != DB_OK) {
+        fprintf(stderr, "opdemo: storing the order failed: %s\n", db_errmsg(db));
+        db_rollback(db);
         goto out;
     }
     printf("order %lld placed (%ld yen), address consent %s\n", o.id, o.total_yen,
@@ -150,7 +159,8 @@ int main(int argc, char **argv)
         if (opush_run_once(push, &s) != ORDERS_OK) {
             goto out;
         }
-        if (oqueue_pending(db, "operator:1") == 0) {
+        long long pending = -1;
+        if (deliveries_count_pending(db, "operator:1", &pending) == ORDERS_OK && pending == 0) {
             printf("delivered to %s and acknowledged (%.2f ms)\n", url,
                    opush_last_latency_ms(push));
             rc = 0;
@@ -166,7 +176,7 @@ out:
     opush_destroy(push);
     free(answer);
     free(released);
-    sqlite3_close(db);
+    db_close(db);
     if (tmpdb[0]) {
         unlink(tmpdb);
         char side[80];

@@ -13,13 +13,13 @@
 #include <curl/curl.h>
 #include <openssl/rand.h>
 
-#include "oqueue.h"
+#include "deliveries.h"
 #include "whsig.h"
 
 #define RESPONSE_CAP 4096 /* we read at most this much of an answer, then ignore the rest */
 
 struct opush {
-    sqlite3 *db;
+    struct db *db;
     const struct hubclock *clock;
     struct opush_config cfg;
     CURL *curl;
@@ -60,7 +60,7 @@ static unsigned int next_rand(struct opush *p)
     return (unsigned int)((p->rng * 2685821657736338717ULL) >> 32);
 }
 
-struct opush *opush_create(sqlite3 *db, const struct hubclock *clock,
+struct opush *opush_create(struct db *db, const struct hubclock *clock,
                            const struct opush_config *cfg)
 {
     struct opush *p = calloc(1, sizeof(*p));
@@ -167,6 +167,43 @@ out:
     return status;
 }
 
+/* Claims due deliveries in a short transaction of its own (the push lease). */
+static enum orders_rc claim_due(struct opush *p, long long now, long long claim_s,
+                                struct oqueue_item **items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    if (db_begin(p->db) != DB_OK)
+        return ORDERS_DB;
+    enum orders_rc rc = deliveries_push_due(p->db, now, claim_s, p->cfg.batch, items, n);
+    if (rc == ORDERS_OK && db_commit(p->db) != DB_OK)
+        rc = ORDERS_DB;
+    else if (rc != ORDERS_OK)
+        db_rollback(p->db);
+    if (rc != ORDERS_OK) {
+        oqueue_items_free(*items, *n);
+        *items = NULL;
+        *n = 0;
+    }
+    return rc;
+}
+
+/* Records one attempt's outcome in a short transaction of its own: delivered (next < 0),
+ * retry at next, or given up (next = 0). */
+static enum orders_rc record(struct opush *p, long long id, long long next, long long now,
+                             const char *err)
+{
+    if (db_begin(p->db) != DB_OK)
+        return ORDERS_DB;
+    enum orders_rc rc = next < 0 ? deliveries_push_done(p->db, id, now)
+                                 : deliveries_push_failed(p->db, id, next, err);
+    if (rc == ORDERS_OK && db_commit(p->db) != DB_OK)
+        rc = ORDERS_DB;
+    else if (rc != ORDERS_OK)
+        db_rollback(p->db);
+    return rc;
+}
+
 enum orders_rc opush_run_once(struct opush *p, struct opush_stats *stats)
 {
     enum orders_rc rc = ORDERS_OK;
@@ -177,7 +214,7 @@ enum orders_rc opush_run_once(struct opush *p, struct opush_stats *stats)
         struct oqueue_item *items = NULL;
         size_t n = 0;
         long long now = hubclock_at(p->clock);
-        rc = oqueue_push_due(p->db, now, claim_s, p->cfg.batch, &items, &n);
+        rc = claim_due(p, now, claim_s, &items, &n);
         if (rc != ORDERS_OK || n == 0) {
             oqueue_items_free(items, n);
             break;
@@ -194,7 +231,7 @@ enum orders_rc opush_run_once(struct opush *p, struct opush_stats *stats)
                 clock_gettime(CLOCK_MONOTONIC, &t1);
                 p->last_latency_ms =
                     (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-                rc = oqueue_push_done(p->db, items[i].id, after);
+                rc = record(p, items[i].id, -1, after, NULL);
                 s.delivered++;
                 continue;
             }
@@ -206,7 +243,7 @@ enum orders_rc opush_run_once(struct opush *p, struct opush_stats *stats)
             } else {
                 s.failed++;
             }
-            rc = oqueue_push_failed(p->db, items[i].id, next, err);
+            rc = record(p, items[i].id, next, after, err);
         }
         oqueue_items_free(items, n);
         if (rc != ORDERS_OK || n < (size_t)p->cfg.batch) {

@@ -1,6 +1,6 @@
 /*
- * opush: the webhook push worker. It POSTs due deliveries of the queue (oqueue.h) to the
- * recipients' endpoints, signed the Standard Webhooks way (whsig.h), and retries with
+ * opush: the webhook push worker. It POSTs due deliveries of the queue (hub/store/deliveries.h) to
+ * the recipients' endpoints, signed the Standard Webhooks way (whsig.h), and retries with
  * exponential back-off and jitter until the recipient answers 2xx or 72 hours have passed
  * since the delivery was enqueued. A delivery that is never acknowledged by push stays
  * available for pull.
@@ -9,16 +9,18 @@
  *   d = min(base · 2^(n-1), max),  jittered uniformly in [d/2, d]
  * with base 10 s and max 1 h: ≈ 10 s, 20 s, 40 s, ... 34 min, then about hourly, for 72 h.
  *
- * Threading: an opush belongs to one thread (the hub's push thread). It uses the sqlite3
- * connection it is given and nobody else may use that connection meanwhile; give it its
- * own connection to the hub's database. No transaction is held during HTTP.
+ * Threading: an opush belongs to one thread (the hub's push thread). It uses the database
+ * handle it is given (SQLite or PostgreSQL) and nobody else may use that handle meanwhile;
+ * give it its own. Claims and outcomes are short transactions of their own (the
+ * deliveries store); none is held during HTTP. Several workers, in one or several
+ * processes, never push the same delivery at once (push leases, deliveries.h).
  * The time comes from the injectable clock (hubclock.h), so tests move through 72 h without
  * sleeping; HTTP itself is real (libcurl; the caller runs curl_global_init once).
  */
 #ifndef OPUSH_H
 #define OPUSH_H
 
-#include <sqlite3.h>
+#include "db.h"
 
 #include "hubclock.h"
 #include "orders.h"
@@ -54,7 +56,7 @@ struct opush_stats {
  * Creates a worker on db (borrowed, must outlive the worker) with clock (borrowed; NULL =
  * real time) and cfg (copied; NULL = defaults). Returns owned worker (opush_destroy) or NULL.
  */
-struct opush *opush_create(sqlite3 *db, const struct hubclock *clock,
+struct opush *opush_create(struct db *db, const struct hubclock *clock,
                            const struct opush_config *cfg);
 
 /* Frees the worker. NULL is fine. */

@@ -1,0 +1,128 @@
+/*
+ * famreqs.c: the family requests store (see famreqs.h).
+ */
+#include "famreqs.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum orders_rc famreqs_insert(struct db *db, long long resident_id, long long family_id,
+                              enum famreq_code code, long long now, long long *id)
+{
+    int64_t new_id = 0;
+    if (famreq_code_from_str(famreq_code_str(code), &code) != 0)
+        return ORDERS_INVALID;
+    struct db_stmt *st = db_stmt(db, "INSERT INTO ord_famreq(resident_id, family_id, code,"
+                                     " created_unix) VALUES(?, ?, ?, ?) RETURNING id");
+    if (!st)
+        return ORDERS_DB;
+    enum db_status s = db_bind_int64(st, 1, resident_id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, family_id);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, famreq_code_str(code), -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, now);
+    if (db_insert_id(st, s, &new_id) != DB_OK)
+        return ORDERS_DB;
+    *id = new_id;
+    return ORDERS_OK;
+}
+
+/* Columns id, resident_id, family_id, code, answer, created_unix, answered_unix from col 0. */
+static enum orders_rc read_row(struct db_stmt *st, struct famreq *out)
+{
+    memset(out, 0, sizeof *out);
+    out->id = db_col_int64(st, 0);
+    out->resident_id = db_col_int64(st, 1);
+    out->family_id = db_col_int64(st, 2);
+    if (famreq_code_from_str(db_col_text(st, 3), &out->code) != 0)
+        return ORDERS_DB;
+    out->answered = !db_col_is_null(st, 4);
+    out->answer = FAMREQ_UNDERSTOOD;
+    out->created_unix = db_col_int64(st, 5);
+    out->answered_unix = db_col_int64(st, 6);
+    return ORDERS_OK;
+}
+
+enum orders_rc famreqs_get(struct db *db, long long id, struct famreq *out)
+{
+    enum orders_rc rc = ORDERS_DB;
+    memset(out, 0, sizeof *out);
+    struct db_stmt *st = db_stmt(db, "SELECT id, resident_id, family_id, code, answer,"
+                                     " created_unix, answered_unix FROM ord_famreq WHERE id = ?");
+    if (!st)
+        return ORDERS_DB;
+    enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW)
+        rc = read_row(st, out);
+    else if (s == DB_DONE)
+        rc = ORDERS_NOT_FOUND;
+    db_stmt_done(st);
+    return rc;
+}
+
+enum orders_rc famreqs_set_answer(struct db *db, long long id, long long family_id,
+                                  enum famreq_answer a, long long now, int *changed)
+{
+    *changed = 0;
+    struct db_stmt *st = db_stmt(db, "UPDATE ord_famreq SET answer = ?, answered_unix = ?"
+                                     " WHERE id = ? AND family_id = ? AND answer IS NULL");
+    if (!st)
+        return ORDERS_DB;
+    enum db_status s = db_bind_text(st, 1, famreq_answer_str(a), -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, now);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, family_id);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    if (s != DB_DONE)
+        return ORDERS_DB;
+    if (db_changes(db) == 1) {
+        *changed = 1;
+        return ORDERS_OK;
+    }
+    /* Already answered (fine) or not this family's request (not found). */
+    struct famreq r;
+    enum orders_rc rc = famreqs_get(db, id, &r);
+    if (rc == ORDERS_OK && r.family_id != family_id)
+        rc = ORDERS_NOT_FOUND;
+    return rc;
+}
+
+enum orders_rc famreqs_list_resident(struct db *db, long long resident_id, int limit,
+                                     struct famreqs_row *rows, size_t *n)
+{
+    enum orders_rc rc = ORDERS_OK;
+    *n = 0;
+    if (limit < 1 || limit > 100)
+        return ORDERS_INVALID;
+    struct db_stmt *st =
+        db_stmt(db, "SELECT q.id, q.resident_id, q.family_id, q.code, q.answer, q.created_unix,"
+                    " q.answered_unix, f.display_name FROM ord_famreq q JOIN family f ON f.id ="
+                    " q.family_id WHERE q.resident_id = ? ORDER BY q.id DESC LIMIT ?");
+    if (!st)
+        return ORDERS_DB;
+    enum db_status s = db_bind_int64(st, 1, resident_id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, limit);
+    while (rc == ORDERS_OK && (s == DB_OK || s == DB_ROW) && *n < (size_t)limit) {
+        s = db_step(st);
+        if (s != DB_ROW)
+            break;
+        rc = read_row(st, &rows[*n].q);
+        const char *name = db_col_text(st, 7);
+        snprintf(rows[*n].family_name, sizeof rows[*n].family_name, "%s", name ? name : "");
+        (*n)++;
+    }
+    db_stmt_done(st);
+    if (rc == ORDERS_OK && s != DB_DONE && s != DB_ROW)
+        rc = ORDERS_DB;
+    return rc;
+}

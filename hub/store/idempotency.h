@@ -1,0 +1,83 @@
+/*
+ * idempotency.h: the one Idempotency-Key store of the hub, used by every POST that takes
+ * the header (check-ins, help, orders, family requests, checkups). Semantics (docs/api.md):
+ * same key + same body -> the first answer again; same key + another body -> 422; the
+ * first request still running -> 409. A key is scoped to the caller ("device:3").
+ *
+ * A request with a key goes through two transactions (two writer jobs):
+ *
+ *   1. idempotency_claim(): commits an in-flight claim (or finds the stored answer). Once
+ *      committed, every process on the database sees it: a duplicate gets 409.
+ *   2. the job that creates the thing calls idempotency_finish() in its own transaction:
+ *      the stored answer commits exactly when the thing and its audit record do. On a
+ *      refusal or failure the request gives the claim up (idempotency_abandon, its own
+ *      job) so a retry may proceed at once.
+ *
+ * A claim is leased for IDEMPOTENCY_LEASE_S seconds. A process that crashed between the
+ * two steps leaves a claim nobody finishes; a retry after the lease takes it over (the
+ * claim's attempt number goes up). Takeover is safe whatever the lease: finishing checks
+ * the attempt inside the creating transaction, so a holder that was only slow, not dead,
+ * finds its claim taken (*lost = 1), rolls its transaction back and creates nothing; only
+ * one of them can ever store an answer. The lease is therefore short (a request normally
+ * holds its claim for milliseconds), and a retry after a crash waits seconds, not a minute.
+ *
+ * Every function runs inside the caller's transaction on the caller's handle (SQLite or
+ * PostgreSQL). Strings are borrowed; *answer of a replay is owned by the caller (free()).
+ */
+#ifndef HUB_STORE_IDEMPOTENCY_H
+#define HUB_STORE_IDEMPOTENCY_H
+
+#include "db.h"
+
+#include <stdint.h>
+
+#define IDEMPOTENCY_KEY_MAX       64 /* 1..64 of [A-Za-z0-9_-] (hubreq_valid_idempotency_key) */
+#define IDEMPOTENCY_PRINCIPAL_MAX 64 /* "device:3", "operator:12" */
+#define IDEMPOTENCY_HASH_LEN      64 /* hex SHA-256 of the body */
+#define IDEMPOTENCY_LEASE_S       5  /* a claim not finished by then may be taken over */
+
+enum idempotency_result {
+    IDEMPOTENCY_PROCEED = 0, /* claimed: do the work, then finish (or abandon) */
+    IDEMPOTENCY_REPLAY,      /* answered before with the same body: *status, *answer */
+    IDEMPOTENCY_MISMATCH,    /* the key was used with another body: 422 */
+    IDEMPOTENCY_IN_FLIGHT,   /* another request holds the key right now: 409 */
+};
+
+/* A claim held between idempotency_claim and idempotency_finish / _abandon (caller memory,
+ * a plain value). */
+struct idempotency_claim {
+    char principal[IDEMPOTENCY_PRINCIPAL_MAX + 1];
+    char key[IDEMPOTENCY_KEY_MAX + 1];
+    int64_t attempt; /* goes up on each takeover; finish and abandon check it */
+};
+
+/*
+ * Looks (principal, key) up for a body whose hash is body_hash (hex) at now and claims it
+ * when new, or when its claim's lease ran out. *res says which; on IDEMPOTENCY_PROCEED
+ * *claim is filled, on IDEMPOTENCY_REPLAY *status and an owned *answer. DB_OK, DB_ERR for
+ * an argument over its cap (a caller's bug: keys are checked before), or the database's
+ * error (roll back).
+ */
+__attribute__((warn_unused_result)) enum db_status
+idempotency_claim(struct db *db, const char *principal, const char *key, const char *body_hash,
+                  int64_t now, enum idempotency_result *res, struct idempotency_claim *claim,
+                  int *status, char **answer);
+
+/*
+ * Stores the answer (status, body) of a claim, inside the transaction that created the
+ * thing. *lost = 1 when the claim was taken over meanwhile: nothing is stored and the
+ * caller must roll its transaction back.
+ */
+__attribute__((warn_unused_result)) enum db_status
+idempotency_finish(struct db *db, const struct idempotency_claim *claim, int status,
+                   const char *answer, int64_t now, int *lost);
+
+/* Gives a claim up (after a refusal or failure) unless it was taken over meanwhile. */
+__attribute__((warn_unused_result)) enum db_status
+idempotency_abandon(struct db *db, const struct idempotency_claim *claim);
+
+/* Deletes answered keys answered before before_unix (housekeeping); *deleted: how many. */
+__attribute__((warn_unused_result)) enum db_status
+idempotency_prune(struct db *db, int64_t before_unix, int64_t *deleted);
+
+#endif

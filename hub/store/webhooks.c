@@ -1,0 +1,79 @@
+/*
+ * webhooks.c: the webhook endpoints store (see webhooks.h).
+ */
+#include "webhooks.h"
+#include "oqueue.h"
+#include "whsig.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+/* 1 when url is a usable endpoint; else 0 with err. */
+static int url_ok(const char *url, char *err, size_t errlen)
+{
+    size_t ulen = url ? strlen(url) : 0;
+    if (ulen == 0 || ulen >= OQUEUE_URL_MAX ||
+        (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
+        snprintf(err, errlen,
+                 "the webhook URL must start with http:// or https:// and be at most 511 bytes");
+        return 0;
+    }
+    for (size_t i = 0; i < ulen; i++) {
+        if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f) {
+            snprintf(err, errlen, "the webhook URL must not contain spaces or control characters");
+            return 0;
+        }
+    }
+    return 1;
+}
+
+enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *url,
+                            const char *secret, char *err, size_t errlen)
+{
+    unsigned char key[WHSIG_KEY_MAX];
+    size_t keylen = 0;
+    if (!oqueue_recipient_valid(recipient)) {
+        snprintf(err, errlen, "the recipient must look like operator:3");
+        return ORDERS_INVALID;
+    }
+    if (!url_ok(url, err, errlen))
+        return ORDERS_INVALID;
+    enum whsig_result w = whsig_secret_decode(secret, key, &keylen);
+    OPENSSL_cleanse(key, sizeof key);
+    if (w != WHSIG_OK) {
+        snprintf(err, errlen,
+                 "the signing secret must be whsec_ followed by base64 of 24 to 64 "
+                 "bytes");
+        return ORDERS_INVALID;
+    }
+    struct db_stmt *st = db_stmt(db, "INSERT INTO ord_webhooks(recipient, url, secret)"
+                                     " VALUES(?, ?, ?) ON CONFLICT(recipient) DO UPDATE SET"
+                                     " url = excluded.url, secret = excluded.secret");
+    enum db_status s = st ? db_bind_text(st, 1, recipient, -1) : DB_ERR;
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, url, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, secret, -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    if (s != DB_DONE) {
+        snprintf(err, errlen, "the database refused the endpoint");
+        return ORDERS_DB;
+    }
+    return ORDERS_OK;
+}
+
+enum orders_rc webhooks_delete(struct db *db, const char *recipient)
+{
+    struct db_stmt *st = db_stmt(db, "DELETE FROM ord_webhooks WHERE recipient = ?");
+    if (!st)
+        return ORDERS_DB;
+    enum db_status s = db_bind_text(st, 1, recipient, -1);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    return s == DB_DONE ? ORDERS_OK : ORDERS_DB;
+}

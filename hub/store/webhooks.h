@@ -1,0 +1,22 @@
+/*
+ * webhooks.h: the webhook endpoints of recipients (table ord_webhooks): where the push
+ * worker POSTs a recipient's deliveries and the secret it signs them with (kept in the
+ * clear: it is needed to sign; protect the database). Set by city staff through hubctl,
+ * never by a request body. Inside the caller's transaction.
+ */
+#ifndef HUB_STORE_WEBHOOKS_H
+#define HUB_STORE_WEBHOOKS_H
+
+#include "db.h"
+#include "orders.h"
+
+/* Sets (or replaces) the endpoint of recipient: url "http://" or "https://" (at most 511
+ * bytes, no spaces or control characters), secret "whsec_...". Deliveries enqueued from
+ * now on are pushed. ORDERS_OK, ORDERS_INVALID (err says what) or ORDERS_DB. */
+enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *url,
+                            const char *secret, char *err, size_t errlen) ORDERS_MUST_USE;
+
+/* Removes the endpoint; pending pushes stop (the deliveries stay for pull). */
+enum orders_rc webhooks_delete(struct db *db, const char *recipient) ORDERS_MUST_USE;
+
+#endif
