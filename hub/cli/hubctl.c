@@ -1138,18 +1138,6 @@ static const struct command {
     {"restore", cmd_restore},
 };
 
-/* 1 for the commands whose bodies still speak SQLite (a db_sqlite_handle() line): on
- * PostgreSQL they are refused in words instead of running without a connection. A name
- * leaves this list when its command moves into a store. */
-static int sqlite_only(const char *cmd)
-{
-    static const char *const names[] = {"operator-add", "catalogue-import"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strcmp(cmd, names[i]) == 0)
-            return 1;
-    return 0;
-}
-
 int main(int argc, char **argv)
 {
     const char *dbpath = NULL;
@@ -1183,9 +1171,7 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0] && !c; k++)
         if (strcmp(cmd, COMMANDS[k].name) == 0)
             c = &COMMANDS[k];
-    if (c && db_dialect(db) == DB_POSTGRES && sqlite_only(cmd)) {
-        fprintf(stderr, "hubctl: %s still works only on a SQLite file, not on PostgreSQL\n", cmd);
-    } else if (c) {
+    if (c) {
         rc = c->run(db, &a);
     } else if ((rc = hubctl_disaster(db, cmd, a.argc, a.argv)) >= 0) {
         /* a disaster command (hubctl_disaster.c) */

@@ -11,7 +11,6 @@ struct hub {
     struct cardverify_trust *trust; /* CAs for card login; NULL = card login refused */
     long escalation_window_min;
     struct pusher *pusher; /* webhook push thread (pusher.h); NULL = none */
-    int postgres;          /* the database is PostgreSQL (else a SQLite file) */
 };
 
 #endif

@@ -76,11 +76,6 @@ struct conn_ctx {
 static const struct hroute *const faces[] = {checkins_routes, card_routes,   privacy_routes,
                                              checkups_routes, orders_routes, notices_routes,
                                              safety_routes};
-/* 1 for the faces whose handlers reach the database only through db.h. On PostgreSQL the
- * routes of the others answer 501 instead of running bodies that still speak SQLite (a
- * db_sqlite_handle() line); a face becomes 1 when it has moved into stores. The notices
- * and safety faces speak only db.h but are not yet tested on PostgreSQL. */
-static const int face_on_postgres[sizeof faces / sizeof faces[0]] = {1, 1, 1, 1, 0, 0, 0};
 
 /* The body cap of a request: 2 MiB for a checkup import, 64 KiB for everything else. */
 static size_t body_cap(const char *method, const char *url)
@@ -206,13 +201,6 @@ static void dispatch(struct hreq *r)
                 break;
             }
         }
-    }
-    if (route && r->hub->postgres && !face_on_postgres[f - 1]) {
-        hreq_error(r, 501, "not_on_postgresql",
-                   "This hub runs on PostgreSQL, where %s %s is not available yet; it works on "
-                   "a hub with a SQLite database.",
-                   r->method, route->pattern);
-        return;
     }
     if (!route) {
         if (path_known)
@@ -511,7 +499,6 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         if (!s->key)
             goto fail;
     }
-    s->hub.postgres = db_target_is_postgres(cfg->db_path);
     if (hubdb_open_db(cfg->db_path, 1, &wdb, err, errcap) != HUBDB_OK)
         goto fail;
     if (hubdb_migrate_db(wdb, err, errcap) != HUBDB_OK)

@@ -380,8 +380,14 @@ static void t_audit_verify_tamper_and_truncation(void)
     CHECK_INT_EQ(ht_stop(&T), 0);
     long long last = ht_sql_int(&T, "SELECT MAX(id) FROM audit");
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT MAX(audit_id) FROM audit_checkpoints"), last);
-    REQUIRE(ht_sql_exec(&T, "DROP TRIGGER audit_append_only_u; DROP TRIGGER audit_append_only_d;"
-                            "CREATE TABLE saved AS SELECT * FROM audit;") == 0);
+    /* Whoever holds the database can drop the append-only triggers (each dialect's own). */
+    REQUIRE(ht_sql_exec(
+                &T, ht_on_postgres(&T)
+                        ? "DROP TRIGGER audit_append_only_ud ON audit;"
+                          "DROP TRIGGER audit_append_only_t ON audit;"
+                        : "DROP TRIGGER audit_append_only_u; DROP TRIGGER audit_append_only_d;") ==
+            0);
+    REQUIRE(ht_sql_exec(&T, "CREATE TABLE saved AS SELECT * FROM audit;") == 0);
     REQUIRE(ht_sql_exec(&T, "UPDATE audit SET actor = 'family:2' WHERE id = 9") == 0);
     CHECK_INT_EQ(ht_ctl(&T, "first_bad_record", first_bad, sizeof first_bad, args), 1);
     CHECK_STR_EQ(first_bad, "9");
