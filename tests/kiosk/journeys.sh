@@ -11,7 +11,7 @@
 # named on the home tablet's 安否; a sign of life after a tap; shopping, a new order and
 # the same again; a family request answered by the family's kiosk; the family's view of
 # the check-in; offline: a check-in kept while the hub is away and delivered once it is
-# back; an unsafe connection (the hub's certificate) said as such on every screen it
+# back; no check-in by the deadline, told to the family by the missed check-in pass; an unsafe connection (the hub's certificate) said as such on every screen it
 # reaches. With the card parts (env VCARD and TESTCA, run inside tests/card/netns-run.sh,
 # which gives pcscd a private /run/pcscd and loopback): card login with wrong PINs (the
 # tries-left words each time, the public kiosk's refusal at one try left, the home
@@ -207,6 +207,7 @@ for lang in ja en; do
         w_kept="まだ 届いていません。"; w_genki="元気です"
         w_alerts="見守りの お知らせ"; w_unwell_fam="ようすを 確かめてください。"
         w_unwell_alert="に「元気がない」と 送りました。ご家族に 知らせました。"
+        w_missed="元気の 連絡が ありませんでした。"
         w_acked="山田 太郎さんが 確かめました。"; w_ack="に 確かめました。"
         w_tls="安全に つながれませんでした"; w_tls_bar="ネット: 安全に つながれません"
         w_plain="つながりませんでした"
@@ -231,6 +232,7 @@ for lang in ja en; do
         w_kept="Not delivered yet."; w_genki="I'm fine"
         w_alerts="Alerts:"; w_unwell_fam="Please check on them."
         w_unwell_alert="\"Not well\" was sent. Your family was told."
+        w_missed="no check-in had arrived."
         w_acked="山田 太郎 checked it."; w_ack="checked it at"
         w_tls="connect safely"; w_tls_bar="Not connected safely"
         w_plain="ould not connect."
@@ -369,6 +371,13 @@ for lang in ja en; do
     n=$(curl -s -H "Authorization: Bearer $fam" "$url/v1/residents/$rid/checkins?limit=10" |
         python3 -c 'import json,sys; print(len(json.load(sys.stdin)["checkins"]))')
     [ "$n" = 3 ] || no "$lang: expected 3 check-ins at the hub (one kept while offline), got $n"
+    # 10. no check-in: the next day at 11:00 (Japan), past her 10:00 deadline with nothing
+    # sent, the missed check-in pass (at the hub's clock) tells the family, who read it
+    echo $(( ($(date +%s) + 9 * 3600) / 86400 * 86400 + 86400 - 9 * 3600 + 11 * 3600 )) >"$d/clock"
+    "$hubctl" --db "$db" --clock-file "$d/clock" escalate >"$d/escalate.out" 2>&1
+    grep -q "alerts_raised=[1-9]" "$d/escalate.out" || no "$lang: the missed check-in pass raised nothing ($(cat "$d/escalate.out"))"
+    journey $lang missed_family 1 "wait:family;settle;waittext:$w_alerts;tap:fam_alerts;wait:priv_fam_alerts;settle;waittext:$w_missed;shot:$d/missed-1-family.png" \
+        --set token="$fam" --set profile=family
     stop_hub
 done
 
