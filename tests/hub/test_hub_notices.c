@@ -574,6 +574,24 @@ static void t_hubctl_notices(void)
                  2);
 }
 
+/* A telegram JMA itself published (tests/hub/jma/published-yokohama-2016.xml): applied with
+ * hubctl jma-apply, its 横須賀市 warnings reach the district that follows 横須賀市 and its
+ * 平塚市 item (not the town's) reaches no one. */
+static void t_published_telegram_applied(void)
+{
+    char args[512], got[2048];
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0,
+                   "jma-area-add --code 1420100 --name 横須賀市 --district 南町") == 0);
+    snprintf(args, sizeof args, "jma-apply --file %s/published-yokohama-2016.xml", JMA_FIXTURES);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    titles(home_south, got, sizeof got);
+    CHECK(strstr(got, "波浪警報@横須賀市") != NULL);
+    CHECK(strstr(got, "強風注意報@横須賀市") != NULL);
+    CHECK(strstr(got, "平塚市") == NULL);
+    titles(home_north, got, sizeof got);
+    CHECK(strstr(got, "横須賀市") == NULL);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -607,6 +625,7 @@ int main(void)
     TEST_RUN(t_bad_notices_refused);
     TEST_RUN(t_who_may_do_what);
     TEST_RUN(t_hubctl_notices);
+    TEST_RUN(t_published_telegram_applied);
     ht_stop(&T);
     MHD_stop_daemon(F.d);
     ht_cleanup(&T);
