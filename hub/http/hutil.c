@@ -134,6 +134,9 @@ int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem)
     struct claim_job j = {.idem = idem, .principal = r->who.actor, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, claim_job, &j);
     if (ws != WRITER_OK) {
+        /* The claim's transaction did not commit: a stored answer it read is not ours to
+         * send (the retry reads it again). */
+        free(j.answer);
         hutil_write_failed(r, ws);
         return 1;
     }
