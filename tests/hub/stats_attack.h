@@ -1,0 +1,34 @@
+/*
+ * stats_attack.h: the attacker of the statistics tests. Given every table of one request as
+ * published (a suppressed entry is unknown), it writes down all that they say: each line
+ * of a table sums to its total, a linked table's total equals the base's entry, every
+ * count is >= 0; and solves, for each unknown, the smallest and largest value it can take
+ * (a linear programme per unknown, by a small dense two-phase simplex on the connected
+ * group of equations the unknown is in). It knows nothing of the hub's suppression engine.
+ */
+#ifndef STATS_ATTACK_H
+#define STATS_ATTACK_H
+
+#define ATTACK_UNKNOWN   (-1LL)
+#define ATTACK_UNBOUNDED (1LL << 40)
+
+struct attack;
+
+struct attack *attack_create(void);
+void attack_destroy(struct attack *a);
+
+/* A published table: values of the extended table (cells and totals, the total of
+ * dimension d at index sizes[d]) in row-major order, ATTACK_UNKNOWN where suppressed.
+ * Copied. Returns the table's number. */
+int attack_add_table(struct attack *a, int ndims, const int *sizes, const int *has_total,
+                     const long long *values);
+
+/* item's total over dimension dim equals base, entry by entry. */
+void attack_link(struct attack *a, int base, int item, int dim);
+
+/* Solves. For each unknown entry of table tab (in flat order), lo/hi are the bounds an
+ * attacker proves (hi ATTACK_UNBOUNDED if none). Returns the number of unknowns of the
+ * table written, or -1. lo/hi have room for cap. */
+int attack_bounds(struct attack *a, int tab, long long *lo, long long *hi, int cap);
+
+#endif
