@@ -20,6 +20,8 @@
 #include "family.h"
 #include "legalbases.h"
 #include "residents.h"
+#include "towncode.h"
+#include "towns.h"
 #include "db_sqlite.h"
 #include "escalate.h"
 #include "hubbackup.h"
@@ -50,9 +52,18 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "usage: hubctl --db FILE [--clock-file FILE] COMMAND [options]\n"
+        "usage: hubctl --db FILE [--clock-file FILE] COMMAND [--municipality CODE] [options]\n"
+        "Every command about a town's data works in one municipality: --municipality CODE\n"
+        "(its 全国地方公共団体コード, or its id); without it the hub's only municipality, and\n"
+        "a hub serving several refuses to guess.\n"
         "commands:\n"
         "  init [--key FILE]            create/migrate the database; create the hub key\n"
+        "  municipality-add --code CODE --name NAME [--hours TEXT] [--contact TEXT]\n"
+        "                               add a town sharing the hub (6-digit code with its\n"
+        "                               check digit; hours and contact as the kiosk says them)\n"
+        "  municipality-set [--code CODE] [--name N] [--hours TEXT] [--contact TEXT]\n"
+        "                               change the town's code, name, hours or contact\n"
+        "  municipality-list            every town: id, code, name, hours, contact\n"
         "  resident-add --name NAME --district D --deadline HH:MM [--cert FILE]\n"
         "               [--insurer N --insured N [--symbol S] [--branch NN]] [--address A]\n"
         "                               enrol a resident (deadline in Japan time; --cert\n"
@@ -107,7 +118,8 @@ static void usage(FILE *f)
 struct args {
     int argc;
     char **argv;
-    const char *dbpath; /* for init's report */
+    const char *dbpath;       /* for init's report */
+    const struct scope *town; /* the command's municipality (commands that need one) */
 };
 
 /* Value of option name (the first, or the n-th with opt_nth), or NULL. */
@@ -349,7 +361,7 @@ static int cmd_resident_add(struct db *db, const struct args *a)
                               .member_key = has_member ? member : NULL,
                               .address = address};
     int64_t id = 0;
-    if (residents_add(db, &r, (int64_t)hubclock_now(), &id) != DB_OK)
+    if (residents_add(db, a->town, &r, (int64_t)hubclock_now(), &id) != DB_OK)
         return fail(db, "cannot add the resident (certificate or insurance identifiers "
                         "already enrolled?)");
     if (audit_commit(db, "resident.enrol", id,
@@ -378,7 +390,7 @@ static int cmd_resident_cert(struct db *db, const struct args *a)
     if (begin(db) != 0)
         return 1;
     int changed = 0;
-    if (residents_set_cert(db, id, fp, &changed) != DB_OK || !changed)
+    if (residents_set_cert(db, a->town, id, fp, &changed) != DB_OK || !changed)
         return fail(db, "no such resident, or the certificate is enrolled for someone else");
     if (audit_commit(db, "resident.cert_enrol", id, "certificate") != 0)
         return 1;
@@ -401,7 +413,7 @@ static int cmd_resident_set(struct db *db, const struct args *a)
     if (begin(db) != 0)
         return 1;
     int changed = 0;
-    if (residents_set_unwell_alert(db, id, on, &changed) != DB_OK || !changed)
+    if (residents_set_unwell_alert(db, a->town, id, on, &changed) != DB_OK || !changed)
         return fail(db, "no such resident");
     if (audit_commit(db, "resident.settings", id, "settings") != 0)
         return 1;
@@ -433,7 +445,8 @@ static int cmd_device_add(struct db *db, const struct args *a)
     if (new_token("dev", token, hash) != 0 || begin(db) != 0)
         return 1;
     int64_t id = 0;
-    if (devices_add(db, kind, resident, label, hash, (int64_t)hubclock_now(), &id) != DB_OK)
+    if (devices_add(db, a->town, kind, resident, label, hash, (int64_t)hubclock_now(), &id) !=
+        DB_OK)
         return fail(db, "cannot add the device (no such resident?)");
     if (audit_commit(db, "device.register", resident, "device") != 0)
         return 1;
@@ -460,10 +473,10 @@ static int cmd_family_add(struct db *db, const struct args *a)
     if (new_token("fam", token, hash) != 0 || begin(db) != 0)
         return 1;
     int64_t id = 0;
-    if (actors_add(db, ACTORS_FAMILY, name, hash, (int64_t)hubclock_now(), &id) != DB_OK)
+    if (actors_add(db, a->town, ACTORS_FAMILY, name, hash, (int64_t)hubclock_now(), &id) != DB_OK)
         return fail(db, "cannot add the family member");
     for (int i = 0; i < n; i++) {
-        if (family_link(db, id, res[i], relation) != DB_OK)
+        if (family_link(db, a->town, id, res[i], relation) != DB_OK)
             return fail(db, "cannot link the family member (no such resident?)");
         /* The enrolment form carries the resident's consent to the watch-over. */
         struct consents_key k = {.resident = res[i],
@@ -511,7 +524,7 @@ static int add_named_holder(struct db *db, const struct args *a, const struct na
     if (new_token(h->prefix, token, hash) != 0 || begin(db) != 0)
         return 1;
     int64_t id = 0;
-    if (actors_add(db, h->kind, name, hash, (int64_t)hubclock_now(), &id) != DB_OK) {
+    if (actors_add(db, a->town, h->kind, name, hash, (int64_t)hubclock_now(), &id) != DB_OK) {
         char what[64];
         snprintf(what, sizeof what, "cannot add %s", h->what);
         return fail(db, what);
@@ -1108,11 +1121,135 @@ static int cmd_restore(struct db *db, const struct args *a)
     return 0;
 }
 
+/* The texts of a town from the options (NULL when absent); -1 with words when one is too
+ * long or the code is malformed. */
+static int town_options(const struct args *a, struct towns_new *t)
+{
+    char why[160];
+    *t = (struct towns_new){.code = opt(a, "--code"),
+                            .name = opt(a, "--name"),
+                            .service_hours = opt(a, "--hours"),
+                            .contact = opt(a, "--contact")};
+    if (t->code && towncode_valid(t->code, why, sizeof why) != 0) {
+        fprintf(stderr, "hubctl: --code %s\n", why);
+        return -1;
+    }
+    if ((t->name && (!*t->name || strlen(t->name) > TOWNS_NAME_MAX)) ||
+        (t->service_hours && strlen(t->service_hours) > TOWNS_HOURS_MAX) ||
+        (t->contact && strlen(t->contact) > TOWNS_CONTACT_MAX)) {
+        fprintf(stderr,
+                "hubctl: --name (1-%d bytes), --hours (at most %d) and --contact (at "
+                "most %d) are too long or empty\n",
+                TOWNS_NAME_MAX, TOWNS_HOURS_MAX, TOWNS_CONTACT_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_municipality_add(struct db *db, const struct args *a)
+{
+    struct towns_new t;
+    if (town_options(a, &t) != 0)
+        return 2;
+    if (!t.code || !t.name) {
+        fprintf(stderr, "hubctl: municipality-add needs --code CODE (6 digits) and --name NAME\n");
+        return 2;
+    }
+    if (begin(db) != 0)
+        return 1;
+    int64_t id = 0;
+    if (towns_add(db, &t, (int64_t)hubclock_now(), &id) != DB_OK)
+        return fail(db, "cannot add the municipality (is its code already on this hub?)");
+    if (audit_commit(db, "municipality.add", 0, "municipality") != 0)
+        return 1;
+    printf("municipality_id=%lld\ncode=%s\n", (long long)id, t.code);
+    return 0;
+}
+
+static int cmd_municipality_set(struct db *db, const struct args *a)
+{
+    struct towns_new t;
+    if (town_options(a, &t) != 0)
+        return 2;
+    if (!t.code && !t.name && !t.service_hours && !t.contact) {
+        fprintf(stderr, "hubctl: municipality-set needs --code, --name, --hours or --contact\n");
+        return 2;
+    }
+    if (begin(db) != 0)
+        return 1;
+    int changed = 0;
+    if (towns_set(db, a->town, &t, &changed) != DB_OK || !changed)
+        return fail(db, "cannot change the municipality (is that code another town's?)");
+    if (audit_commit(db, "municipality.set", 0, "municipality") != 0)
+        return 1;
+    printf("municipality_id=%lld\n", (long long)scope_town(a->town));
+    return 0;
+}
+
+static int print_town(void *ctx, const struct towns_row *t)
+{
+    (void)ctx;
+    printf("municipality_id=%lld code=%s name=%s hours=%s contact=%s\n", (long long)t->id,
+           t->code[0] ? t->code : "-", t->name, t->service_hours, t->contact);
+    return 0;
+}
+
+static int cmd_municipality_list(struct db *db, const struct args *a)
+{
+    (void)a;
+    if (towns_list(db, print_town, NULL) != DB_OK) {
+        fprintf(stderr, "hubctl: cannot list the municipalities: %s\n", db_errmsg(db));
+        return 1;
+    }
+    return 0;
+}
+
+/* The command's municipality: --municipality CODE|ID, or the only one. 0, or an exit status
+ * with words on stderr. */
+static int resolve_town(struct db *db, const struct args *a, const struct scope **town)
+{
+    const char *want = opt(a, "--municipality");
+    int64_t id = 0, n = 0;
+    enum db_status s;
+    if (want) {
+        s = towns_find(db, want, &id);
+        if (s == DB_DONE) {
+            fprintf(stderr,
+                    "hubctl: --municipality %s: no such municipality on this hub (a 6-digit "
+                    "code or an id; hubctl municipality-list shows them)\n",
+                    want);
+            return 2;
+        }
+    } else {
+        s = towns_count(db, &n, &id);
+        if (s == DB_OK && id == 0) {
+            fprintf(stderr,
+                    "hubctl: this hub serves %lld municipalities: say which one with "
+                    "--municipality CODE (hubctl municipality-list shows them)\n",
+                    (long long)n);
+            return 2;
+        }
+    }
+    if (s != DB_ROW && s != DB_OK) {
+        fprintf(stderr, "hubctl: cannot read the municipalities: %s\n", db_errmsg(db));
+        return 1;
+    }
+    *town = scope_of(id);
+    return *town ? 0 : 1;
+}
+
+/* Commands that work on no one town's data (the rest need a municipality). */
+static const char *const TOWNLESS[] = {"init",    "municipality-add", "municipality-list", "backup",
+                                       "restore", "audit-verify",     "audit-checkpoint"};
+
 static const struct command {
     const char *name;
     int (*run)(struct db *db, const struct args *a);
 } COMMANDS[] = {
     {"init", cmd_init},
+    {"municipality-add", cmd_municipality_add},
+    {"municipality-set", cmd_municipality_set},
+    {"municipality-list", cmd_municipality_list},
     {"resident-add", cmd_resident_add},
     {"resident-cert", cmd_resident_cert},
     {"resident-set", cmd_resident_set},
@@ -1155,7 +1292,7 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *cmd = argv[i];
-    struct args a = {argc - i - 1, argv + i + 1, dbpath};
+    struct args a = {argc - i - 1, argv + i + 1, dbpath, NULL};
     char err[512];
     struct db *db = NULL;
     int rc = 1;
@@ -1167,6 +1304,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "hubctl: %s\n", err);
         goto out;
     }
+    int townless = 0;
+    for (size_t k = 0; k < sizeof TOWNLESS / sizeof TOWNLESS[0]; k++)
+        townless |= strcmp(cmd, TOWNLESS[k]) == 0;
+    if (!townless && (rc = resolve_town(db, &a, &a.town)) != 0)
+        goto out;
+    rc = 1;
     const struct command *c = NULL;
     for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0] && !c; k++)
         if (strcmp(cmd, COMMANDS[k].name) == 0)

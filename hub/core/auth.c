@@ -46,11 +46,12 @@ const char *auth_session_status_str(enum auth_session_status s)
 enum auth_status auth_bearer(struct db *db, const char *authorization, struct auth_principal *p)
 {
     static const char *const sql[] = {
-        "SELECT id, kind, COALESCE(resident_id, 0) FROM devices WHERE token_hash = ?",
-        "SELECT id, '', 0 FROM family WHERE token_hash = ?",
-        "SELECT id, '', 0 FROM staff WHERE token_hash = ?",
-        "SELECT id, '', 0 FROM sources WHERE token_hash = ?",
-        "SELECT id, '', 0 FROM operators WHERE token_hash = ?",
+        "SELECT id, kind, COALESCE(resident_id, 0), municipality_id FROM devices"
+        " WHERE token_hash = ?",
+        "SELECT id, '', 0, municipality_id FROM family WHERE token_hash = ?",
+        "SELECT id, '', 0, municipality_id FROM staff WHERE token_hash = ?",
+        "SELECT id, '', 0, municipality_id FROM sources WHERE token_hash = ?",
+        "SELECT id, '', 0, municipality_id FROM operators WHERE token_hash = ?",
     };
     static const char *const prefix[] = {"dev_", "fam_", "stf_", "src_", "opk_"};
     static const enum auth_role roles[] = {AUTH_DEVICE, AUTH_FAMILY, AUTH_STAFF, AUTH_SOURCE,
@@ -88,6 +89,9 @@ enum auth_status auth_bearer(struct db *db, const char *authorization, struct au
     }
     if (rc != DB_ROW)
         goto out;
+    p->town = scope_of(db_col_int64(st, 3));
+    if (!p->town)
+        goto out;
     const char *kind = db_col_text(st, 1);
     p->role = roles[k];
     p->id = db_col_int64(st, 0);
@@ -100,8 +104,9 @@ out:
     return as;
 }
 
-enum auth_session_status auth_session_use(struct db *db, const char *token, long long device_id,
-                                          time_t now, long long *resident_id, long long *session_id)
+enum auth_session_status auth_session_use(struct db *db, const struct scope *sc, const char *token,
+                                          long long device_id, time_t now, long long *resident_id,
+                                          long long *session_id)
 {
     struct sessions_row row;
     char hash[HUBTOKEN_HASH_HEX];
@@ -111,7 +116,7 @@ enum auth_session_status auth_session_use(struct db *db, const char *token, long
     if (n > HUBTOKEN_MAX || strncmp(token, "ses_", 4) != 0)
         return AUTH_SESSION_UNKNOWN;
     hubtoken_hash(token, n, hash);
-    enum db_status s = sessions_find(db, hash, &row);
+    enum db_status s = sessions_find(db, sc, hash, &row);
     if (s == DB_DONE || (s == DB_ROW && row.ended))
         return AUTH_SESSION_UNKNOWN;
     if (s != DB_ROW)
@@ -121,7 +126,7 @@ enum auth_session_status auth_session_use(struct db *db, const char *token, long
     if ((int64_t)now - row.last_used > AUTH_SESSION_IDLE ||
         (int64_t)now - row.created > AUTH_SESSION_ABSOLUTE)
         return AUTH_SESSION_EXPIRED;
-    if (sessions_touch(db, row.id, (int64_t)now) != DB_OK)
+    if (sessions_touch(db, sc, row.id, (int64_t)now) != DB_OK)
         return AUTH_SESSION_ERROR;
     *resident_id = row.resident;
     *session_id = row.id;

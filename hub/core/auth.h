@@ -9,6 +9,7 @@
 
 #include <time.h>
 #include "db.h"
+#include "scope.h"
 
 enum auth_role {
     AUTH_NONE = 0,
@@ -22,9 +23,11 @@ enum auth_role {
 struct auth_principal {
     enum auth_role role;
     long long id;
-    char device_kind[8];   /* "home" | "public" for devices */
-    long long resident_id; /* the resident a home device is bound to, else 0 */
-    char actor[40];        /* "device:3", "family:2", "staff:1", "source:1", "operator:2" */
+    char device_kind[8];      /* "home" | "public" for devices */
+    long long resident_id;    /* the resident a home device is bound to, else 0 */
+    char actor[40];           /* "device:3", "family:2", "staff:1", "source:1", "operator:2" */
+    const struct scope *town; /* the municipality the principal belongs to (never NULL
+                                 once auth_bearer() answered AUTH_OK) */
 };
 
 enum auth_status {
@@ -53,12 +56,13 @@ enum auth_session_status {
 const char *auth_session_status_str(enum auth_session_status s);
 
 /*
- * Checks the card session token (may be NULL) for device_id at time now and, when valid,
- * refreshes its idle deadline. Must run inside a write transaction (writer job).
+ * Checks the card session token (may be NULL) for device_id of town sc at time now and,
+ * when valid, refreshes its idle deadline; a session of another town is unknown. Must run
+ * inside a write transaction (writer job).
  * *resident_id and *session_id get the session's resident and row id.
  */
-enum auth_session_status auth_session_use(struct db *db, const char *token, long long device_id,
-                                          time_t now, long long *resident_id,
+enum auth_session_status auth_session_use(struct db *db, const struct scope *sc, const char *token,
+                                          long long device_id, time_t now, long long *resident_id,
                                           long long *session_id);
 
 #endif

@@ -265,6 +265,36 @@ static const char *const migrations[] = {
     " created_unix, done_unix) SELECT scope, key, body_hash, status, COALESCE(answer, ''),"
     " attempt, claimed_unix, done_unix FROM ord_idem WHERE done = 1 AND status > 0"
     " ON CONFLICT(principal, key) DO NOTHING;",
+    /* 13: several municipalities on one hub. A municipality (its 全国地方公共団体コード,
+     * name, service hours and contact) owns every principal: residents, devices, family
+     * members, staff, source organisations and operators carry its id, and so do card
+     * sessions, a family member's links (the town of the linked resident), the town's
+     * notices, JMA areas and safety checks. An operator serves a town only under a contract
+     * recorded for it. What existed belongs to municipality 1, the default, whose code is
+     * unset until `hubctl municipality-set` names it. (SQLite cannot add a column with a
+     * REFERENCES clause and a non-NULL default while foreign keys are on: the ids are
+     * checked by the stores, and by PostgreSQL's foreign keys there.) */
+    "CREATE TABLE municipalities(id INTEGER PRIMARY KEY, code TEXT UNIQUE,"
+    " name TEXT NOT NULL, service_hours TEXT NOT NULL DEFAULT '',"
+    " contact TEXT NOT NULL DEFAULT '', created_unix INTEGER NOT NULL);"
+    "INSERT INTO municipalities(id, code, name, created_unix) VALUES(1, NULL, 'default', 0);"
+    "ALTER TABLE residents ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE devices ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE family ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE family_links ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE staff ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE sources ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE operators ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE sessions ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE notices ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE jma_areas ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE safety_checks ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "CREATE INDEX residents_town ON residents(municipality_id, id);"
+    "CREATE INDEX family_links_town ON family_links(municipality_id, resident_id);"
+    "CREATE TABLE operator_contracts(operator_id INTEGER NOT NULL REFERENCES operators(id),"
+    " municipality_id INTEGER NOT NULL REFERENCES municipalities(id),"
+    " created_unix INTEGER NOT NULL, PRIMARY KEY(operator_id, municipality_id));"
+    "INSERT INTO operator_contracts SELECT id, 1, created_unix FROM operators;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

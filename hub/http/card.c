@@ -187,10 +187,10 @@ static int use_challenge(struct db *db, struct login_job *j)
 static int find_holder(struct db *db, struct login_job *j)
 {
     char fphex[65];
-    int64_t holder = 0;
+    int64_t holder = 0, elsewhere = 0;
     hubtoken_hex(j->fp, sizeof j->fp, fphex);
-    enum db_status s =
-        sessions_card_holder(db, fphex, &holder, j->resident_name, sizeof j->resident_name);
+    enum db_status s = sessions_card_holder(db, j->r->who.town, fphex, &holder, j->resident_name,
+                                            sizeof j->resident_name, &elsewhere);
     if (s == DB_ROW && j->r->who.resident_id && holder != j->r->who.resident_id) {
         /* A home tablet serves the one resident it is bound to: its card step-up
          * confirms that resident is present, so another person's card opens nothing. */
@@ -200,6 +200,12 @@ static int find_holder(struct db *db, struct login_job *j)
                "use the card at a public kiosk instead.");
     } else if (s == DB_ROW) {
         j->resident = holder;
+    } else if (s == DB_DONE && elsewhere) {
+        /* Enrolled, but by another municipality sharing this hub: this kiosk serves its
+         * own town's residents only. Nothing of the other town's resident is told. */
+        refuse(j, 403, "card_other_municipality",
+               "This card is enrolled by another municipality; this kiosk serves the residents "
+               "of its own town only. Use a kiosk or the office of the town you live in.");
     } else if (s == DB_DONE) {
         refuse(j, 401, "certificate_not_enrolled",
                "This card is valid but not enrolled at this hub; the resident can enrol at "
@@ -228,7 +234,8 @@ static int login_job(struct db *db, void *arg)
         if (hubtoken_new("ses", j->token, sizeof j->token) != 0)
             return -1;
         hubtoken_hash(j->token, strlen(j->token), hash);
-        if (sessions_add(db, hash, r->who.id, j->resident, (int64_t)j->now, &id) != DB_OK)
+        if (sessions_add(db, r->who.town, hash, r->who.id, j->resident, (int64_t)j->now, &id) !=
+            DB_OK)
             return -1;
         j->status = 201;
     }
@@ -311,7 +318,8 @@ static int session_job(struct db *db, void *arg)
 {
     struct session_job *j = arg;
     struct hreq *r = j->r;
-    j->ss = auth_session_use(db, j->token, r->who.id, j->now, &j->resident, &j->session_id);
+    j->ss = auth_session_use(db, r->who.town, j->token, r->who.id, j->now, &j->resident,
+                             &j->session_id);
     if (j->ss == AUTH_SESSION_ERROR)
         return -1;
     if (j->ss != AUTH_SESSION_OK && !(j->logout && j->ss == AUTH_SESSION_EXPIRED))
@@ -321,14 +329,15 @@ static int session_job(struct db *db, void *arg)
         char hash[HUBTOKEN_HASH_HEX];
         int64_t resident = 0;
         hubtoken_hash(j->token, strlen(j->token), hash);
-        enum db_status s = sessions_end(db, hash, r->who.id, (int64_t)j->now, &resident);
+        enum db_status s =
+            sessions_end(db, r->who.town, hash, r->who.id, (int64_t)j->now, &resident);
         if (s != DB_ROW && s != DB_DONE)
             return -1;
         if (s == DB_ROW)
             j->resident = resident;
     } else {
         struct sessions_row row;
-        if (sessions_read(db, j->session_id, &row, j->name, sizeof j->name) != DB_ROW)
+        if (sessions_read(db, r->who.town, j->session_id, &row, j->name, sizeof j->name) != DB_ROW)
             return -1;
         j->created = row.created;
         j->last_used = row.last_used;

@@ -103,7 +103,7 @@ static int me_job(struct db *db, void *arg)
         cJSON_AddNumberToObject(o, "device_id", (double)w->id);
         if (w->resident_id > 0) {
             char name[HUTIL_NAME_MAX];
-            if (residents_name(db, w->resident_id, name, sizeof name) != DB_ROW)
+            if (residents_name(db, w->town, w->resident_id, name, sizeof name) != DB_ROW)
                 goto out;
             cJSON *res = cJSON_AddObjectToObject(o, "resident");
             cJSON_AddNumberToObject(res, "id", (double)w->resident_id);
@@ -124,7 +124,7 @@ static int me_job(struct db *db, void *arg)
         cJSON_AddStringToObject(o, "display_name", name);
         if (w->role == AUTH_FAMILY) {
             cJSON *arr = cJSON_AddArrayToObject(o, "residents");
-            if (family_residents(db, w->id, add_resident, arr) != DB_OK)
+            if (family_residents(db, w->town, w->id, add_resident, arr) != DB_OK)
                 goto out;
         }
     }

@@ -519,7 +519,7 @@ static int ck_job(struct db *db, void *arg)
     struct ck_sources *cs = NULL;
     cJSON *o = NULL;
     int rc = -1;
-    j->ss = auth_session_use(db, j->session, j->r->who.id, j->now, &resident, &sid);
+    j->ss = auth_session_use(db, j->r->who.town, j->session, j->r->who.id, j->now, &resident, &sid);
     if (j->ss == AUTH_SESSION_ERROR)
         return -1;
     if (j->ss != AUTH_SESSION_OK)

@@ -214,7 +214,7 @@ int hutil_acting_resident(struct db *db, const struct hreq *r, const char *sessi
     if (r->who.role != AUTH_DEVICE)
         return 0;
     if (session) {
-        *ss = auth_session_use(db, session, r->who.id, (time_t)now, resident, &sid);
+        *ss = auth_session_use(db, r->who.town, session, r->who.id, (time_t)now, resident, &sid);
         if (*ss == AUTH_SESSION_ERROR)
             return -1;
         if (*ss != AUTH_SESSION_OK)

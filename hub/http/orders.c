@@ -196,7 +196,8 @@ static int order_job(struct db *db, void *arg)
         j->status = 400;
         j->answer = error_body("bad_request", j->parse_err);
     } else if (operators_get(h, r->path_id, NULL, districts) != DB_ROW ||
-               residents_district(h, resident, j->o.district, sizeof j->o.district) != DB_ROW) {
+               residents_district(h, r->who.town, resident, j->o.district, sizeof j->o.district) !=
+                   DB_ROW) {
         goto out;
     } else if (!operators_serves(districts, j->o.district)) {
         j->status = 422;
@@ -212,8 +213,9 @@ static int order_job(struct db *db, void *arg)
             goto out;
         int consent = d == GATE_ALLOW;
         struct oview_person person = {.name = name, .address = address};
-        if (consent && (residents_name(h, resident, name, sizeof name) != DB_ROW ||
-                        residents_address(h, resident, address, sizeof address) != DB_ROW))
+        if (consent &&
+            (residents_name(h, r->who.town, resident, name, sizeof name) != DB_ROW ||
+             residents_address(h, r->who.town, resident, address, sizeof address) != DB_ROW))
             goto out;
         if (ordstore_place(h, &j->o, consent, consent ? &person : NULL, j->now, &body) != ORDERS_OK)
             goto out;
@@ -337,7 +339,8 @@ static int add_recipient(void *ctx, const struct family_row *f)
     return 0;
 }
 
-static int famreq_list(struct db *db, long long resident, long limit, char **out)
+static int famreq_list(struct db *db, const struct scope *sc, long long resident, long limit,
+                       char **out)
 {
     struct db *h = db;
     struct famreqs_row *rows = calloc((size_t)limit, sizeof *rows);
@@ -369,7 +372,7 @@ static int famreq_list(struct db *db, long long resident, long limit, char **out
         cJSON_AddItemToArray(arr, e);
     }
     struct recipients c = {db, resident, cJSON_AddArrayToObject(o, "family")};
-    if (!c.arr || family_of_resident(h, resident, add_recipient, &c) != DB_OK)
+    if (!c.arr || family_of_resident(h, sc, resident, add_recipient, &c) != DB_OK)
         goto out;
     *out = cJSON_PrintUnformatted(o);
     rc = *out ? 0 : -1;
@@ -391,7 +394,7 @@ static int mine_job(struct db *db, void *arg)
         j->refused = 1;
         return 0;
     }
-    if (j->famreq ? famreq_list(db, resident, j->limit, &j->out) != 0
+    if (j->famreq ? famreq_list(db, j->r->who.town, resident, j->limit, &j->out) != 0
                   : ordstore_list_resident_json(db, resident, (int)j->limit, &j->out) != ORDERS_OK)
         return -1;
     return hutil_audit(

@@ -261,7 +261,7 @@ static int add_basis(void *ctx, const struct legalbases_row *b)
 
 /* "consents" (in force), "choices" (every recipient x kind of data the resident has or may
  * have a consent for, on or off), "recipients" (linked family) and "legal_bases". */
-static int fill_consents(struct db *db, long long resident, cJSON *o)
+static int fill_consents(struct db *db, const struct scope *sc, long long resident, cJSON *o)
 {
     struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "consents")};
     if (consents_list(db, resident, 1, add_consent, &f) != DB_OK)
@@ -270,7 +270,7 @@ static int fill_consents(struct db *db, long long resident, cJSON *o)
     if (consents_choices(db, resident, add_choice, &f) != DB_OK)
         return -1;
     f.arr = cJSON_AddArrayToObject(o, "recipients");
-    if (family_of_resident(db, resident, add_family, &f) != DB_OK)
+    if (family_of_resident(db, sc, resident, add_family, &f) != DB_OK)
         return -1;
     f.arr = cJSON_AddArrayToObject(o, "legal_bases");
     return legalbases_list(db, add_basis, &f) == DB_OK ? 0 : -1;
@@ -296,7 +296,7 @@ static int view_job(struct db *db, void *arg)
     long long resident = 0, sid = 0;
     cJSON *o = NULL;
     int rc = -1;
-    j->ss = auth_session_use(db, j->session, r->who.id, j->now, &resident, &sid);
+    j->ss = auth_session_use(db, r->who.town, j->session, r->who.id, j->now, &resident, &sid);
     if (j->ss == AUTH_SESSION_ERROR)
         return -1;
     if (j->ss != AUTH_SESSION_OK)
@@ -324,7 +324,7 @@ static int view_job(struct db *db, void *arg)
     case VIEW_CONSENTS:
         action = "consents.read";
         kinds = "consent";
-        if (fill_consents(db, resident, o) != 0)
+        if (fill_consents(db, r->who.town, resident, o) != 0)
             goto out;
         break;
     case VIEW_ALERTS:
@@ -423,7 +423,7 @@ static int consent_job(struct db *db, void *arg)
     long long resident = 0, sid = 0;
     int rc = -1;
     char dest[48];
-    j->ss = auth_session_use(db, j->session, r->who.id, j->now, &resident, &sid);
+    j->ss = auth_session_use(db, r->who.town, j->session, r->who.id, j->now, &resident, &sid);
     if (j->ss == AUTH_SESSION_ERROR)
         return -1;
     if (j->ss != AUTH_SESSION_OK)

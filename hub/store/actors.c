@@ -2,23 +2,29 @@
  * actors.c: the actors store (see actors.h).
  */
 #include "actors.h"
+#include "rows.h"
 
 #include <string.h>
 
-enum db_status actors_add(struct db *db, enum actors_kind kind, const char *display_name,
-                          const char *token_hash, int64_t now, int64_t *id)
+enum db_status actors_add(struct db *db, const struct scope *sc, enum actors_kind kind,
+                          const char *display_name, const char *token_hash, int64_t now,
+                          int64_t *id)
 {
     /* Three literal statements: the statement cache is keyed by the literal. */
     struct db_stmt *st =
-        kind == ACTORS_FAMILY  ? db_stmt(db, "INSERT INTO family(display_name, token_hash,"
-                                              " created_unix) VALUES(?, ?, ?) RETURNING id")
-        : kind == ACTORS_STAFF ? db_stmt(db, "INSERT INTO staff(display_name, token_hash,"
-                                             " created_unix) VALUES(?, ?, ?) RETURNING id")
-                               : db_stmt(db, "INSERT INTO sources(display_name, token_hash,"
-                                             " created_unix) VALUES(?, ?, ?) RETURNING id");
+        kind == ACTORS_FAMILY
+            ? db_stmt(db, "INSERT INTO family(display_name, token_hash, created_unix,"
+                          " municipality_id) VALUES(?, ?, ?, ?) RETURNING id")
+        : kind == ACTORS_STAFF
+            ? db_stmt(db, "INSERT INTO staff(display_name, token_hash, created_unix,"
+                          " municipality_id) VALUES(?, ?, ?, ?) RETURNING id")
+            : db_stmt(db, "INSERT INTO sources(display_name, token_hash, created_unix,"
+                          " municipality_id) VALUES(?, ?, ?, ?) RETURNING id");
+    enum db_status s = rows_bind_town(st, 4, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, display_name, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 1, display_name, -1);
     if (s == DB_OK)
         s = db_bind_text(st, 2, token_hash, -1);
     if (s == DB_OK)

@@ -10,6 +10,7 @@
 #define HUB_STORE_ACTORS_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,11 +18,11 @@
 /* The kinds actors_add() enrols. */
 enum actors_kind { ACTORS_FAMILY, ACTORS_STAFF, ACTORS_SOURCE };
 
-/* Enrols a family member, staff member or source organisation; *id gets the new id. */
-__attribute__((warn_unused_result)) enum db_status actors_add(struct db *db, enum actors_kind kind,
-                                                              const char *display_name,
-                                                              const char *token_hash, int64_t now,
-                                                              int64_t *id);
+/* Enrols a family member, staff member or source organisation of the scope's town; *id
+ * gets the new id. */
+__attribute__((warn_unused_result)) enum db_status
+actors_add(struct db *db, const struct scope *sc, enum actors_kind kind, const char *display_name,
+           const char *token_hash, int64_t now, int64_t *id);
 
 /*
  * The display name of the actor kind:id into out (cap bytes, cut to fit) for kind "family",

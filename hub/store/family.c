@@ -2,15 +2,25 @@
  * family.c: the family store (see family.h).
  */
 #include "family.h"
+#include "residents.h"
 #include "rows.h"
 
-enum db_status family_link(struct db *db, int64_t family, int64_t resident, const char *relation)
+enum db_status family_link(struct db *db, const struct scope *sc, int64_t family, int64_t resident,
+                           const char *relation)
 {
-    struct db_stmt *st = db_stmt(db, "INSERT INTO family_links(family_id, resident_id, relation)"
-                                     " VALUES(?, ?, ?)");
+    int here = 0;
+    enum db_status s = residents_in_town(db, sc, resident, &here);
+    if (s != DB_OK || !sc)
+        return s == DB_OK ? DB_ERR : s;
+    if (!here) /* as if there were no such resident: the foreign key's answer */
+        return DB_ERR_CONSTRAINT;
+    struct db_stmt *st = db_stmt(db, "INSERT INTO family_links(family_id, resident_id, relation,"
+                                     " municipality_id) VALUES(?, ?, ?, ?)");
+    s = rows_bind_town(st, 4, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, family);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 1, family);
     if (s == DB_OK)
         s = db_bind_int64(st, 2, resident);
     if (s == DB_OK)
@@ -35,28 +45,31 @@ static int each(void *arg, struct db_stmt *st)
     return w->row(w->ctx, &f);
 }
 
-/* Walks st (one int64 parameter: id) calling row for each (id, name, relation). */
-static enum db_status walk(struct db_stmt *st, int64_t id,
+/* Walks st (parameters: id, town) calling row for each (id, name, relation). */
+static enum db_status walk(struct db_stmt *st, const struct scope *sc, int64_t id,
                            int (*row)(void *ctx, const struct family_row *f), void *ctx)
 {
     struct walk w = {row, ctx};
-    return rows_walk(st, rows_bind_int64s(st, 1, &id), each, &w);
+    enum db_status s = rows_bind_int64s(st, 1, &id);
+    return rows_walk(st, s == DB_OK ? rows_bind_town(st, 2, sc) : s, each, &w);
 }
 
-enum db_status family_of_resident(struct db *db, int64_t resident,
+enum db_status family_of_resident(struct db *db, const struct scope *sc, int64_t resident,
                                   int (*row)(void *ctx, const struct family_row *f), void *ctx)
 {
     return walk(db_stmt(db, "SELECT f.id, f.display_name, l.relation FROM family_links l"
                             " JOIN family f ON f.id = l.family_id WHERE l.resident_id = ?"
-                            " ORDER BY f.id"),
-                resident, row, ctx);
+                            " AND l.municipality_id = ? ORDER BY f.id"),
+                sc, resident, row, ctx);
 }
 
-enum db_status family_residents(struct db *db, int64_t family,
+enum db_status family_residents(struct db *db, const struct scope *sc, int64_t family,
                                 int (*row)(void *ctx, const struct family_row *f), void *ctx)
 {
     return walk(db_stmt(db, "SELECT r.id, r.display_name, l.relation FROM family_links l"
-                            " JOIN residents r ON r.id = l.resident_id WHERE l.family_id = ?"
-                            " ORDER BY r.id"),
-                family, row, ctx);
+                            " JOIN residents r ON r.id = l.resident_id"
+                            " AND r.municipality_id = l.municipality_id"
+                            " JOIN family f ON f.id = l.family_id"
+                            " WHERE l.family_id = ? AND f.municipality_id = ? ORDER BY r.id"),
+                sc, family, row, ctx);
 }

@@ -2,15 +2,18 @@
  * residents.c: the residents store (see residents.h).
  */
 #include "residents.h"
+#include "rows.h"
 
-enum db_status residents_add(struct db *db, const struct residents_new *r, int64_t now, int64_t *id)
+enum db_status residents_add(struct db *db, const struct scope *sc, const struct residents_new *r,
+                             int64_t now, int64_t *id)
 {
     struct db_stmt *st = db_stmt(db, "INSERT INTO residents(display_name, district, deadline_min,"
-                                     " cert_fp, created_unix, member_key, address)"
-                                     " VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, r->display_name, -1);
+                                     " cert_fp, created_unix, member_key, address,"
+                                     " municipality_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
+                                     " RETURNING id");
+    enum db_status s = rows_bind_town(st, 8, sc);
+    if (s == DB_OK)
+        s = db_bind_text(st, 1, r->display_name, -1);
     if (s == DB_OK)
         s = db_bind_text(st, 2, r->district, -1);
     if (s == DB_OK)
@@ -23,18 +26,22 @@ enum db_status residents_add(struct db *db, const struct residents_new *r, int64
         s = db_bind_text(st, 6, r->member_key, -1);
     if (s == DB_OK)
         s = db_bind_text(st, 7, r->address ? r->address : "", -1);
+    if (!st)
+        return DB_ERR;
     return db_insert_id(st, s, id);
 }
 
 /* Runs a cached UPDATE of one resident whose first parameter is already bound (bound is
- * the result) and whose second is the id; *changed 1 when a row changed. */
+ * the result), whose second is the id and third the town; *changed 1 when a row changed. */
 static enum db_status update_one(struct db *db, struct db_stmt *st, enum db_status bound,
-                                 int64_t id, int *changed)
+                                 const struct scope *sc, int64_t id, int *changed)
 {
     enum db_status s = bound;
     *changed = 0;
     if (s == DB_OK)
         s = db_bind_int64(st, 2, id);
+    if (s == DB_OK)
+        s = rows_bind_town(st, 3, sc);
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -43,33 +50,61 @@ static enum db_status update_one(struct db *db, struct db_stmt *st, enum db_stat
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status residents_set_cert(struct db *db, int64_t id, const char *cert_fp, int *changed)
+enum db_status residents_set_cert(struct db *db, const struct scope *sc, int64_t id,
+                                  const char *cert_fp, int *changed)
 {
-    struct db_stmt *st = db_stmt(db, "UPDATE residents SET cert_fp = ? WHERE id = ?");
+    struct db_stmt *st = db_stmt(db, "UPDATE residents SET cert_fp = ?"
+                                     " WHERE id = ? AND municipality_id = ?");
     if (!st)
         return DB_ERR;
-    return update_one(db, st, db_bind_text(st, 1, cert_fp, -1), id, changed);
+    return update_one(db, st, db_bind_text(st, 1, cert_fp, -1), sc, id, changed);
 }
 
-enum db_status residents_set_unwell_alert(struct db *db, int64_t id, int on, int *changed)
+enum db_status residents_set_unwell_alert(struct db *db, const struct scope *sc, int64_t id, int on,
+                                          int *changed)
 {
-    struct db_stmt *st = db_stmt(db, "UPDATE residents SET unwell_alert = ? WHERE id = ?");
+    struct db_stmt *st = db_stmt(db, "UPDATE residents SET unwell_alert = ?"
+                                     " WHERE id = ? AND municipality_id = ?");
     if (!st)
         return DB_ERR;
-    return update_one(db, st, db_bind_int64(st, 1, on ? 1 : 0), id, changed);
+    return update_one(db, st, db_bind_int64(st, 1, on ? 1 : 0), sc, id, changed);
 }
 
-enum db_status residents_name(struct db *db, int64_t id, char *out, size_t cap)
+enum db_status residents_name(struct db *db, const struct scope *sc, int64_t id, char *out,
+                              size_t cap)
 {
-    return db_get_text(db, "SELECT display_name FROM residents WHERE id = ?", id, out, cap);
+    return rows_text_in_town(
+        db, "SELECT display_name FROM residents WHERE id = ? AND municipality_id = ?", sc, id, out,
+        cap);
 }
 
-enum db_status residents_district(struct db *db, int64_t id, char *out, size_t cap)
+enum db_status residents_district(struct db *db, const struct scope *sc, int64_t id, char *out,
+                                  size_t cap)
 {
-    return db_get_text(db, "SELECT district FROM residents WHERE id = ?", id, out, cap);
+    return rows_text_in_town(db,
+                             "SELECT district FROM residents WHERE id = ? AND municipality_id = ?",
+                             sc, id, out, cap);
 }
 
-enum db_status residents_address(struct db *db, int64_t id, char *out, size_t cap)
+enum db_status residents_address(struct db *db, const struct scope *sc, int64_t id, char *out,
+                                 size_t cap)
 {
-    return db_get_text(db, "SELECT address FROM residents WHERE id = ?", id, out, cap);
+    return rows_text_in_town(
+        db, "SELECT address FROM residents WHERE id = ? AND municipality_id = ?", sc, id, out, cap);
+}
+
+enum db_status residents_in_town(struct db *db, const struct scope *sc, int64_t id, int *yes)
+{
+    char one[4];
+    *yes = 0;
+    enum db_status s =
+        rows_text_in_town(db, "SELECT 'y' FROM residents WHERE id = ? AND municipality_id = ?", sc,
+                          id, one, sizeof one);
+    *yes = s == DB_ROW;
+    return s == DB_ROW || s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status residents_town(struct db *db, int64_t id, int64_t *town)
+{
+    return db_get_int64(db, "SELECT municipality_id FROM residents WHERE id = ?", id, town);
 }

@@ -7,6 +7,9 @@
 #define HUB_STORE_ROWS_H
 
 #include "db.h"
+#include "scope.h"
+
+#include <stddef.h>
 
 #include <stdint.h>
 
@@ -22,5 +25,14 @@ enum db_status rows_walk(struct db_stmt *st, enum db_status bound,
 /* Binds v[0..n-1] to the parameters 1..n of st. DB_OK, or DB_ERR when st is NULL, or the
  * first failure. */
 enum db_status rows_bind_int64s(struct db_stmt *st, int n, const int64_t *v);
+
+/* One text of the row with this id in the scope's town: sql is a literal with two
+ * parameters, the id then the town. DB_ROW with the text copied into out (cap bytes, cut to
+ * fit), DB_DONE when there is no such row in that town (NULL scope: DB_ERR), or an error. */
+enum db_status rows_text_in_town(struct db *db, const char *sql, const struct scope *sc, int64_t id,
+                                 char *out, size_t cap);
+
+/* Binds the scope's town to parameter idx of st (DB_ERR for a NULL scope or statement). */
+enum db_status rows_bind_town(struct db_stmt *st, int idx, const struct scope *sc);
 
 #endif

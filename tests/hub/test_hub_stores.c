@@ -23,6 +23,9 @@
 #include "hubdb.h"
 #include "legalbases.h"
 #include "residents.h"
+#include "scope.h"
+#include "sessions.h"
+#include "towns.h"
 #include "test.h"
 
 #include <stdio.h>
@@ -30,7 +33,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#define T0 1764979200LL /* 2025-12-06 00:00:00 UTC = 09:00 in Japan */
+/* The migrated hub's one municipality. */
+#define TOWN scope_of(1)
+#define T0   1764979200LL /* 2025-12-06 00:00:00 UTC = 09:00 in Japan */
 
 static char target[512];
 static char dir[64];
@@ -74,36 +79,36 @@ static void t_residents(void)
                               .cert_fp = "aa11",
                               .member_key = "00012345:あいう:1871:00",
                               .address = "北町3-1-2"};
-    CHECK_INT_EQ(residents_add(db, &a, T0, &res_a), DB_OK);
+    CHECK_INT_EQ(residents_add(db, TOWN, &a, T0, &res_a), DB_OK);
     CHECK(res_a > 0);
     struct residents_new b = {
         .display_name = "佐藤 一郎", .district = "south", .deadline_min = 540};
-    CHECK_INT_EQ(residents_add(db, &b, T0, &res_b), DB_OK);
+    CHECK_INT_EQ(residents_add(db, TOWN, &b, T0, &res_b), DB_OK);
     CHECK(res_b > res_a);
     struct residents_new again = b;
     again.cert_fp = "aa11"; /* the same card enrolled twice */
     int64_t id = 0;
-    CHECK_REFUSED(residents_add(db, &again, T0, &id));
+    CHECK_REFUSED(residents_add(db, TOWN, &again, T0, &id));
     again.cert_fp = NULL;
     again.member_key = a.member_key;
-    CHECK_REFUSED(residents_add(db, &again, T0, &id));
+    CHECK_REFUSED(residents_add(db, TOWN, &again, T0, &id));
 
-    CHECK_INT_EQ(residents_name(db, res_a, name, sizeof name), DB_ROW);
+    CHECK_INT_EQ(residents_name(db, TOWN, res_a, name, sizeof name), DB_ROW);
     CHECK_STR_EQ(name, "山田 花子");
-    CHECK_INT_EQ(residents_name(db, res_b + 100, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(residents_name(db, TOWN, res_b + 100, name, sizeof name), DB_DONE);
     CHECK_INT_EQ(count("SELECT COUNT(*) FROM residents WHERE id = ? AND address = ''", res_b), 1);
 
-    CHECK_INT_EQ(residents_set_cert(db, res_b, "bb22", &changed), DB_OK);
+    CHECK_INT_EQ(residents_set_cert(db, TOWN, res_b, "bb22", &changed), DB_OK);
     CHECK_INT_EQ(changed, 1);
-    CHECK_INT_EQ(residents_set_cert(db, res_b + 100, "cc33", &changed), DB_OK);
+    CHECK_INT_EQ(residents_set_cert(db, TOWN, res_b + 100, "cc33", &changed), DB_OK);
     CHECK_INT_EQ(changed, 0);
-    CHECK_REFUSED(residents_set_cert(db, res_b, "aa11", &changed));
+    CHECK_REFUSED(residents_set_cert(db, TOWN, res_b, "aa11", &changed));
 
     CHECK_INT_EQ(count("SELECT unwell_alert FROM residents WHERE id = ?", res_b), 1);
-    CHECK_INT_EQ(residents_set_unwell_alert(db, res_b, 0, &changed), DB_OK);
+    CHECK_INT_EQ(residents_set_unwell_alert(db, TOWN, res_b, 0, &changed), DB_OK);
     CHECK_INT_EQ(changed, 1);
     CHECK_INT_EQ(count("SELECT unwell_alert FROM residents WHERE id = ?", res_b), 0);
-    CHECK_INT_EQ(residents_set_unwell_alert(db, res_b + 100, 1, &changed), DB_OK);
+    CHECK_INT_EQ(residents_set_unwell_alert(db, TOWN, res_b + 100, 1, &changed), DB_OK);
     CHECK_INT_EQ(changed, 0);
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }
@@ -113,14 +118,15 @@ static void t_devices(void)
     char name[64];
     int64_t id = 0;
     REQUIRE(db_begin(db) == DB_OK);
-    CHECK_INT_EQ(devices_add(db, "home", res_a, "居間", "hash-home", T0, &dev_home), DB_OK);
-    CHECK_INT_EQ(devices_add(db, "public", 0, NULL, "hash-public", T0, &dev_public), DB_OK);
+    CHECK_INT_EQ(devices_add(db, TOWN, "home", res_a, "居間", "hash-home", T0, &dev_home), DB_OK);
+    CHECK_INT_EQ(devices_add(db, TOWN, "public", 0, NULL, "hash-public", T0, &dev_public), DB_OK);
     CHECK(dev_home > 0 && dev_public > dev_home);
     CHECK_INT_EQ(
         count("SELECT COUNT(*) FROM devices WHERE id = ? AND resident_id IS NULL", dev_public), 1);
-    CHECK_REFUSED(devices_add(db, "home", 0, NULL, "hash-x", T0, &id));           /* no resident */
-    CHECK_REFUSED(devices_add(db, "home", res_b + 100, NULL, "hash-y", T0, &id)); /* no such */
-    CHECK_REFUSED(devices_add(db, "public", 0, NULL, "hash-home", T0, &id));      /* token taken */
+    CHECK_REFUSED(devices_add(db, TOWN, "home", 0, NULL, "hash-x", T0, &id)); /* no resident */
+    CHECK_REFUSED(
+        devices_add(db, TOWN, "home", res_b + 100, NULL, "hash-y", T0, &id));      /* no such */
+    CHECK_REFUSED(devices_add(db, TOWN, "public", 0, NULL, "hash-home", T0, &id)); /* token taken */
     CHECK_INT_EQ(actors_name(db, "device", dev_home, name, sizeof name), DB_ROW);
     CHECK_STR_EQ(name, "home device (居間)");
     CHECK_INT_EQ(actors_name(db, "device", dev_public, name, sizeof name), DB_ROW);
@@ -143,11 +149,12 @@ static void t_actors_and_family(void)
     int known = -1;
     int64_t id = 0;
     REQUIRE(db_begin(db) == DB_OK);
-    CHECK_INT_EQ(actors_add(db, ACTORS_FAMILY, "山田 太郎", "hash-fam", T0, &fam), DB_OK);
-    CHECK_INT_EQ(actors_add(db, ACTORS_STAFF, "見守り係", "hash-staff", T0, &staff), DB_OK);
-    CHECK_INT_EQ(actors_add(db, ACTORS_SOURCE, "市保健センター", "hash-src", T0, &source), DB_OK);
+    CHECK_INT_EQ(actors_add(db, TOWN, ACTORS_FAMILY, "山田 太郎", "hash-fam", T0, &fam), DB_OK);
+    CHECK_INT_EQ(actors_add(db, TOWN, ACTORS_STAFF, "見守り係", "hash-staff", T0, &staff), DB_OK);
+    CHECK_INT_EQ(actors_add(db, TOWN, ACTORS_SOURCE, "市保健センター", "hash-src", T0, &source),
+                 DB_OK);
     CHECK(fam > 0 && staff > 0 && source > 0);
-    CHECK_REFUSED(actors_add(db, ACTORS_STAFF, "again", "hash-staff", T0, &id));
+    CHECK_REFUSED(actors_add(db, TOWN, ACTORS_STAFF, "again", "hash-staff", T0, &id));
     exec("INSERT INTO operators(display_name, districts, token_hash, created_unix)"
          " VALUES('まちかど買い物代行', 'east,north-3', 'hash-op', 0)");
     REQUIRE(db_get_int64(db, "SELECT MAX(id) FROM operators", 0, &op) == DB_ROW);
@@ -163,15 +170,15 @@ static void t_actors_and_family(void)
     CHECK_INT_EQ(actors_name(db, "staff", staff + 100, name, sizeof name), DB_DONE);
     CHECK_INT_EQ(actors_name(db, "hub", 1, name, sizeof name), DB_DONE);
 
-    CHECK_INT_EQ(family_link(db, fam, res_a, "長男"), DB_OK);
-    CHECK_INT_EQ(family_link(db, fam, res_b, NULL), DB_OK);
-    CHECK_REFUSED(family_link(db, fam, res_a, "again"));
-    CHECK_REFUSED(family_link(db, fam, res_b + 100, NULL));
-    CHECK_INT_EQ(family_of_resident(db, res_a, add_family, got), DB_OK);
+    CHECK_INT_EQ(family_link(db, TOWN, fam, res_a, "長男"), DB_OK);
+    CHECK_INT_EQ(family_link(db, TOWN, fam, res_b, NULL), DB_OK);
+    CHECK_REFUSED(family_link(db, TOWN, fam, res_a, "again"));
+    CHECK_REFUSED(family_link(db, TOWN, fam, res_b + 100, NULL));
+    CHECK_INT_EQ(family_of_resident(db, TOWN, res_a, add_family, got), DB_OK);
     snprintf(want, sizeof want, "%lld:山田 太郎:長男;", (long long)fam);
     CHECK_STR_EQ(got, want);
     got[0] = '\0';
-    CHECK_INT_EQ(family_residents(db, fam, add_family, got), DB_OK);
+    CHECK_INT_EQ(family_residents(db, TOWN, fam, add_family, got), DB_OK);
     snprintf(want, sizeof want, "%lld:山田 花子:長男;%lld:佐藤 一郎:;", (long long)res_a,
              (long long)res_b);
     CHECK_STR_EQ(got, want);
@@ -339,7 +346,7 @@ static void t_checkins(void)
     char got[256] = "", want[256];
     int64_t id1 = 0, id2 = 0, id3 = 0, other = 0;
     REQUIRE(db_begin(db) == DB_OK);
-    REQUIRE(devices_add(db, "home", res_b, NULL, "hash-home-b", T0, &other) == DB_OK);
+    REQUIRE(devices_add(db, TOWN, "home", res_b, NULL, "hash-home-b", T0, &other) == DB_OK);
     CHECK_INT_EQ(checkins_add(db, res_a, dev_home, "genki", T0 + 100, &id1), DB_OK);
     CHECK_INT_EQ(checkins_add(db, res_b, other, "genkinai", T0 + 200, &id2), DB_OK);
     CHECK_INT_EQ(checkins_add(db, res_a, dev_home, "genki", T0 + 300, &id3), DB_OK);
@@ -570,9 +577,9 @@ static void t_escalate(void)
     REQUIRE(db_begin(db) == DB_OK);
     struct residents_new c = {.display_name = "C", .district = "d", .deadline_min = 600};
     struct residents_new d = {.display_name = "D", .district = "d", .deadline_min = 540};
-    REQUIRE(residents_add(db, &c, T0, &r3) == DB_OK);
-    REQUIRE(residents_add(db, &d, T0, &r4) == DB_OK);
-    REQUIRE(devices_add(db, "home", r3, NULL, "hash-home-c", T0, &dev3) == DB_OK);
+    REQUIRE(residents_add(db, TOWN, &c, T0, &r3) == DB_OK);
+    REQUIRE(residents_add(db, TOWN, &d, T0, &r4) == DB_OK);
+    REQUIRE(devices_add(db, TOWN, "home", r3, NULL, "hash-home-c", T0, &dev3) == DB_OK);
 
     CHECK_INT_EQ(escalate_help(db, r3, day, "device:9", "req1", ids), 0);
     CHECK(ids[0] > 0 && ids[1] > ids[0]);
@@ -583,7 +590,7 @@ static void t_escalate(void)
     CHECK_INT_EQ(escalate_unwell(db, r3, 77, day, "device:9", "req2", &unwell), 0);
     CHECK(unwell > ids[1]);
     int changed = 0;
-    REQUIRE(residents_set_unwell_alert(db, r4, 0, &changed) == DB_OK);
+    REQUIRE(residents_set_unwell_alert(db, TOWN, r4, 0, &changed) == DB_OK);
     CHECK_INT_EQ(escalate_unwell(db, r4, 78, day, "device:9", "req3", &unwell), 0);
     CHECK_INT_EQ(unwell, 0);
     CHECK_INT_EQ(escalate_unwell(db, r4 + 100, 79, day, "device:9", "req4", &unwell), -1);
@@ -622,6 +629,109 @@ static void t_escalate(void)
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }
 
+static int count_town(void *ctx, const struct towns_row *t)
+{
+    (void)t;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* Several municipalities: a second town's resident is invisible and untouchable from the
+ * first town's scope, whatever id is asked for; a family member serves them only through a
+ * link recorded in their town; a card of the second town is "elsewhere" at the first. */
+static void t_towns(void)
+{
+    int64_t chiyoda = 0, id = 0, n = 0, only = 0, elsewhere = 0, holder = 0;
+    int changed = 0, yes = -1, seen = 0;
+    char name[64];
+    struct towns_row row;
+    REQUIRE(db_begin(db) == DB_OK);
+    CHECK_INT_EQ(towns_count(db, &n, &only), DB_OK);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(only, 1);
+    struct towns_new t = {.code = "131016",
+                          .name = "千代田区",
+                          .service_hours = "8:30〜17:15",
+                          .contact = "区役所 03-3264-2111"};
+    CHECK_INT_EQ(towns_add(db, &t, T0, &chiyoda), DB_OK);
+    CHECK_REFUSED(towns_add(db, &t, T0, &id)); /* the code is taken */
+    CHECK_INT_EQ(towns_count(db, &n, &only), DB_OK);
+    CHECK_INT_EQ(n, 2);
+    CHECK_INT_EQ(only, 0);
+    CHECK_INT_EQ(towns_find(db, "131016", &id), DB_ROW);
+    CHECK_INT_EQ(id, chiyoda);
+    CHECK_INT_EQ(towns_find(db, "011002", &id), DB_DONE);
+    CHECK_INT_EQ(towns_find(db, "abc", &id), DB_DONE);
+    const struct scope *other = scope_of(chiyoda);
+    REQUIRE(other && other == scope_of(chiyoda) && other != TOWN);
+    CHECK_INT_EQ(towns_get(db, other, &row), DB_ROW);
+    CHECK_STR_EQ(row.name, "千代田区");
+    CHECK_STR_EQ(row.service_hours, "8:30〜17:15");
+    CHECK_INT_EQ(towns_list(db, count_town, &seen), DB_OK);
+    CHECK_INT_EQ(seen, 2);
+    struct towns_new rename = {.name = "本町"};
+    CHECK_INT_EQ(towns_set(db, TOWN, &rename, &changed), DB_OK);
+    CHECK_INT_EQ(changed, 1);
+    CHECK_INT_EQ(towns_get(db, TOWN, &row), DB_ROW);
+    CHECK_STR_EQ(row.name, "本町");
+    CHECK_STR_EQ(row.code, "");
+
+    struct residents_new c = {
+        .display_name = "千代田 一郎", .district = "麹町", .deadline_min = 600, .cert_fp = "c4c4"};
+    int64_t res_c = 0, dev = 0, fam_c = 0;
+    CHECK_INT_EQ(residents_add(db, other, &c, T0, &res_c), DB_OK);
+    /* From the first town the other's resident does not exist, whatever the id. */
+    CHECK_INT_EQ(residents_name(db, TOWN, res_c, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(residents_district(db, TOWN, res_c, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(residents_address(db, TOWN, res_c, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(residents_set_unwell_alert(db, TOWN, res_c, 0, &changed), DB_OK);
+    CHECK_INT_EQ(changed, 0);
+    CHECK_INT_EQ(residents_set_cert(db, TOWN, res_c, "dd", &changed), DB_OK);
+    CHECK_INT_EQ(changed, 0);
+    CHECK_INT_EQ(residents_in_town(db, TOWN, res_c, &yes), DB_OK);
+    CHECK_INT_EQ(yes, 0);
+    CHECK_INT_EQ(residents_in_town(db, other, res_c, &yes), DB_OK);
+    CHECK_INT_EQ(yes, 1);
+    CHECK_INT_EQ(residents_name(db, other, res_c, name, sizeof name), DB_ROW);
+    CHECK_INT_EQ(residents_name(db, other, res_a, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(residents_name(db, NULL, res_a, name, sizeof name), DB_ERR);
+    CHECK_REFUSED(devices_add(db, TOWN, "home", res_c, NULL, "hash-home-x", T0, &dev));
+    CHECK_INT_EQ(devices_add(db, other, "home", res_c, NULL, "hash-home-c2", T0, &dev), DB_OK);
+    /* The first town's family member reaches the other's resident only through a link
+     * recorded in the other town. */
+    CHECK_REFUSED(family_link(db, TOWN, fam, res_c, NULL));
+    CHECK_INT_EQ(family_link(db, other, fam, res_c, "長女"), DB_OK);
+    char got[256] = "";
+    CHECK_INT_EQ(family_residents(db, TOWN, fam, add_family, got), DB_OK);
+    CHECK(strstr(got, "千代田 一郎") != NULL);
+    got[0] = '\0';
+    CHECK_INT_EQ(family_of_resident(db, TOWN, res_c, add_family, got), DB_OK);
+    CHECK_STR_EQ(got, "");
+    CHECK_INT_EQ(family_of_resident(db, other, res_c, add_family, got), DB_OK);
+    CHECK(strstr(got, "長女") != NULL);
+    CHECK_INT_EQ(actors_add(db, other, ACTORS_FAMILY, "千代田 花", "hash-fam-c", T0, &fam_c),
+                 DB_OK);
+    got[0] = '\0';
+    CHECK_INT_EQ(family_residents(db, TOWN, fam_c, add_family, got), DB_OK); /* not ours */
+    CHECK_STR_EQ(got, "");
+    /* A card of the other town is not a card holder here, and says where it belongs. */
+    CHECK_INT_EQ(sessions_card_holder(db, TOWN, "c4c4", &holder, name, sizeof name, &elsewhere),
+                 DB_DONE);
+    CHECK_INT_EQ(holder, 0);
+    CHECK_INT_EQ(elsewhere, chiyoda);
+    CHECK_INT_EQ(sessions_card_holder(db, other, "c4c4", &holder, name, sizeof name, &elsewhere),
+                 DB_ROW);
+    CHECK_INT_EQ(holder, res_c);
+    CHECK_INT_EQ(elsewhere, 0);
+    int64_t ses = 0;
+    struct sessions_row sr;
+    CHECK_INT_EQ(sessions_add(db, other, "hash-ses-c", dev, res_c, T0, &ses), DB_OK);
+    CHECK_INT_EQ(sessions_find(db, TOWN, "hash-ses-c", &sr), DB_DONE);
+    CHECK_INT_EQ(sessions_find(db, other, "hash-ses-c", &sr), DB_ROW);
+    CHECK_INT_EQ(sr.town, chiyoda);
+    REQUIRE(db_commit(db) == DB_OK);
+}
+
 int main(int argc, char **argv)
 {
     char err[256];
@@ -654,6 +764,7 @@ int main(int argc, char **argv)
     TEST_RUN(t_accesslog);
     TEST_RUN(t_accesslog_kinds);
     TEST_RUN(t_escalate);
+    TEST_RUN(t_towns);
     db_close(db);
     if (dir[0]) {
         char path[128];

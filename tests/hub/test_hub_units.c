@@ -14,6 +14,8 @@
 #include "hubkey.h"
 #include "hubreq.h"
 #include "hubtoken.h"
+#include "scope.h"
+#include "towncode.h"
 #include "writer.h"
 #include "test.h"
 
@@ -366,12 +368,12 @@ static void t_gate(void)
     REQUIRE(hubdb_exec(db,
                        "INSERT INTO residents(id, display_name, district, deadline_min, cert_fp, "
                        "created_unix) VALUES(1,'A','d',600,NULL,0),(2,'B','d',600,NULL,0);"
-                       "INSERT INTO family VALUES(1,'F','h1',0),(2,'G','h2',0);"
-                       "INSERT INTO family_links VALUES(1,1,''),(2,2,'');"
+                       "INSERT INTO family VALUES(1,'F','h1',0,1),(2,'G','h2',0,1);"
+                       "INSERT INTO family_links VALUES(1,1,'',1),(2,2,'',1);"
                        "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
                        "data_kind,purpose,granted_unix,granted_via) VALUES"
                        "(7,1,'family',1,'safety','watch_over',0,'t');"
-                       "INSERT INTO staff VALUES(1,'S','h3',0);") == SQLITE_OK);
+                       "INSERT INTO staff VALUES(1,'S','h3',0,1);") == SQLITE_OK);
     char basis[GATE_BASIS_MAX];
     struct auth_principal fam = {.role = AUTH_FAMILY, .id = 1};
     struct auth_principal fam2 = {.role = AUTH_FAMILY, .id = 2};
@@ -462,12 +464,44 @@ static void t_escalate(void)
     hubdb_close(db);
 }
 
+/* The 全国地方公共団体コード check digit (総務省, modulus 11) on real codes, and the
+ * refusals in words. */
+static void t_towncode(void)
+{
+    char why[160];
+    static const char *const real[] = {"131016" /* 千代田区 */, "011002" /* 札幌市 */,
+                                       "472018" /* 那覇市 */,   "141003" /* 横浜市 */,
+                                       "142018" /* 横須賀市 */, "142034" /* 平塚市 */};
+    for (size_t i = 0; i < sizeof real / sizeof real[0]; i++)
+        CHECK_INT_EQ(towncode_valid(real[i], why, sizeof why), 0);
+    CHECK_INT_EQ(towncode_check_digit("13101"), 6);
+    CHECK_INT_EQ(towncode_check_digit("01100"), 2);
+    CHECK_INT_EQ(towncode_valid("131017", why, sizeof why), -1);
+    CHECK(strstr(why, "check digit should be 6") != NULL);
+    CHECK_INT_EQ(towncode_valid("13101", why, sizeof why), -1);
+    CHECK(strstr(why, "six digits") != NULL);
+    CHECK_INT_EQ(towncode_valid("13101x", why, sizeof why), -1);
+    CHECK_INT_EQ(towncode_valid(NULL, why, sizeof why), -1);
+    CHECK_INT_EQ(towncode_valid("481009", why, sizeof why), -1);
+    CHECK(strstr(why, "prefecture") != NULL);
+    /* Remainders 0 and 1 give 1 and 0: 10003 sums to 6+0+0+0+6 = 12, remainder 1. */
+    CHECK_INT_EQ(towncode_check_digit("10003"), 0);
+    CHECK_INT_EQ(towncode_check_digit("11000"), 1); /* 6+5 = 11, remainder 0 */
+    /* Scopes are interned: one object per town, none for no town. */
+    CHECK(scope_of(7) == scope_of(7));
+    CHECK(scope_of(7) != scope_of(8));
+    CHECK(scope_of(0) == NULL);
+    CHECK_INT_EQ(scope_town(scope_of(7)), 7);
+    CHECK_INT_EQ(scope_town(NULL), 0);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/hubunit.XXXXXX");
     if (!mkdtemp(dir))
         return 1;
     TEST_RUN(t_b64);
+    TEST_RUN(t_towncode);
     TEST_RUN(t_hubreq_checkin);
     TEST_RUN(t_hubreq_json_readers);
     TEST_RUN(t_hubreq_login_and_consent);

@@ -7,12 +7,17 @@
  * the certificate's fingerprint.
  */
 #include "challenges.h"
+#include "scope.h"
+#include "towns.h"
 #include "sessions.h"
 #include "storetest.h"
 #include "test.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* Everything here is the migrated hub's one municipality. */
+#define TOWN scope_of(1)
 
 #define NOW 1700000000
 
@@ -102,52 +107,54 @@ static void t_sessions(void)
     int64_t id = 0, id2 = 0, who = 0;
     struct sessions_row row;
     char name[64] = "";
-    CHECK_INT_EQ(sessions_add(st_db, "h1", dev, r, NOW, &id), DB_OK);
+    CHECK_INT_EQ(sessions_add(st_db, TOWN, "h1", dev, r, NOW, &id), DB_OK);
     CHECK(id > 0);
-    CHECK_INT_EQ(sessions_add(st_db, "h1", dev, r, NOW, &id2), DB_ERR_CONSTRAINT);
-    CHECK_INT_EQ(sessions_add(st_db, "h2", dev, r, NOW + 5, &id2), DB_OK);
+    CHECK_INT_EQ(sessions_add(st_db, TOWN, "h1", dev, r, NOW, &id2), DB_ERR_CONSTRAINT);
+    CHECK_INT_EQ(sessions_add(st_db, TOWN, "h2", dev, r, NOW + 5, &id2), DB_OK);
     CHECK(id2 > id);
 
     memset(&row, 0, sizeof row);
-    CHECK_INT_EQ(sessions_find(st_db, "h1", &row), DB_ROW);
+    CHECK_INT_EQ(sessions_find(st_db, TOWN, "h1", &row), DB_ROW);
     CHECK_INT_EQ(row.id, id);
     CHECK_INT_EQ(row.device, dev);
     CHECK_INT_EQ(row.resident, r);
     CHECK_INT_EQ(row.created, NOW);
     CHECK_INT_EQ(row.last_used, NOW);
     CHECK_INT_EQ(row.ended, 0);
-    CHECK_INT_EQ(sessions_find(st_db, "nope", &row), DB_DONE);
+    CHECK_INT_EQ(sessions_find(st_db, TOWN, "nope", &row), DB_DONE);
 
-    CHECK_INT_EQ(sessions_touch(st_db, id, NOW + 100), DB_OK);
+    CHECK_INT_EQ(sessions_touch(st_db, TOWN, id, NOW + 100), DB_OK);
     memset(&row, 0, sizeof row);
-    CHECK_INT_EQ(sessions_read(st_db, id, &row, name, sizeof name), DB_ROW);
+    CHECK_INT_EQ(sessions_read(st_db, TOWN, id, &row, name, sizeof name), DB_ROW);
     CHECK_INT_EQ(row.last_used, NOW + 100);
     CHECK_INT_EQ(row.created, NOW);
     CHECK_STR_EQ(name, "山田 花子");
-    CHECK_INT_EQ(sessions_read(st_db, id + 100, &row, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(sessions_read(st_db, TOWN, id + 100, &row, name, sizeof name), DB_DONE);
 
     /* Only the device it was opened on ends it, and only once. */
-    CHECK_INT_EQ(sessions_end(st_db, "h1", other, NOW + 200, &who), DB_DONE);
-    CHECK_INT_EQ(sessions_end(st_db, "h1", dev, NOW + 200, &who), DB_ROW);
+    CHECK_INT_EQ(sessions_end(st_db, TOWN, "h1", other, NOW + 200, &who), DB_DONE);
+    CHECK_INT_EQ(sessions_end(st_db, TOWN, "h1", dev, NOW + 200, &who), DB_ROW);
     CHECK_INT_EQ(who, r);
-    CHECK_INT_EQ(sessions_end(st_db, "h1", dev, NOW + 201, &who), DB_DONE);
-    CHECK_INT_EQ(sessions_find(st_db, "h1", &row), DB_ROW);
+    CHECK_INT_EQ(sessions_end(st_db, TOWN, "h1", dev, NOW + 201, &who), DB_DONE);
+    CHECK_INT_EQ(sessions_find(st_db, TOWN, "h1", &row), DB_ROW);
     CHECK_INT_EQ(row.ended, 1);
     CHECK_INT_EQ(st_int("SELECT ended_unix FROM sessions WHERE id = ?", id), NOW + 200);
-    CHECK_INT_EQ(sessions_find(st_db, "h2", &row), DB_ROW);
+    CHECK_INT_EQ(sessions_find(st_db, TOWN, "h2", &row), DB_ROW);
     CHECK_INT_EQ(row.ended, 0);
 }
 
 static void t_card_holder(void)
 {
-    int64_t r = st_resident("佐藤 一郎", "c0ffee", NULL), who = 0;
+    int64_t r = st_resident("佐藤 一郎", "c0ffee", NULL), who = 0, elsewhere = -1;
     char name[8] = "";
     REQUIRE(r);
     REQUIRE(st_resident("other", "beef", NULL));
-    CHECK_INT_EQ(sessions_card_holder(st_db, "c0ffee", &who, name, sizeof name), DB_ROW);
+    CHECK_INT_EQ(sessions_card_holder(st_db, TOWN, "c0ffee", &who, name, sizeof name, &elsewhere),
+                 DB_ROW);
     CHECK_INT_EQ(who, r);
     CHECK_STR_EQ(name, "佐藤 "); /* cut to the caller's room */
-    CHECK_INT_EQ(sessions_card_holder(st_db, "dead", &who, name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(sessions_card_holder(st_db, TOWN, "dead", &who, name, sizeof name, &elsewhere),
+                 DB_DONE);
 }
 
 int main(void)

@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "ckshow.h"
 #include "ckstore.h"
+#include "scope.h"
 #include "storetest.h"
 #include "test.h"
 
@@ -43,7 +44,8 @@ static int enrol(void)
             return -1;
     }
     int64_t src = 0;
-    return actors_add(st_db, ACTORS_SOURCE, "Guide clinic", "srchash1", NOW, &src) == DB_OK &&
+    return actors_add(st_db, scope_of(1), ACTORS_SOURCE, "Guide clinic", "srchash1", NOW, &src) ==
+                       DB_OK &&
                    src == 1
                ? 0
                : -1;
