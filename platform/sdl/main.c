@@ -816,9 +816,10 @@ int main(int argc, char **argv)
     }
 #endif
     /* speech: a home tablet reads its screens aloud unless told not to; a public kiosk only
-     * when told to. Offscreen (tests, catalogue) there is nobody to hear it. */
+     * when told to. Offscreen (tests, catalogue) there is nobody to hear it, unless a test
+     * asks for what would be said (KIOSK_SPEECH_DUMP, speaker.c). */
     bool speech = k.cfg.speech_set ? k.cfg.speech : strcmp(k.cfg.profile, "home") == 0;
-    if (need_hub && speech && !k.o.offscreen) {
+    if (need_hub && speech && (!k.o.offscreen || getenv("KIOSK_SPEECH_DUMP"))) {
         k.speaker = speaker_create(k.cfg.speech_engine, k.cfg.assets_dir, err, sizeof err);
         if (!k.speaker) /* the kiosk works without its voice; the log says why */
             fprintf(stderr, "kiosk: speech off: %s\n", err);

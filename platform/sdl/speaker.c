@@ -5,6 +5,7 @@
 
 #include <SDL.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,48 @@ struct speaker {
     int volume, rate;
     SDL_AudioDeviceID dev; /* worker only */
     bool tried;
+    unsigned dumped; /* worker only: utterances written to KIOSK_SPEECH_DUMP */
 };
+
+/* KIOSK_SPEECH_DUMP=DIR: every utterance handed to the audio device is also written to
+ * DIR/speech-N.wav (16-bit mono PCM), so a test can check what the real kiosk said (its
+ * length and level, e.g. with sox) without a sound card. Unset: nothing is written. */
+static void put_le(FILE *f, uint32_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        fputc((int)((v >> (8 * i)) & 0xff), f);
+}
+
+static void dump(struct speaker *s, const struct speech_pcm *pcm)
+{
+    const char *dir = getenv("KIOSK_SPEECH_DUMP");
+    if (!dir || !*dir || pcm->n > UINT32_MAX / 2 - 64)
+        return;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/speech-%03u.wav", dir, ++s->dumped);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "kiosk: speech dump: cannot write %s\n", path);
+        return;
+    }
+    uint32_t data = (uint32_t)(pcm->n * 2);
+    fputs("RIFF", f);
+    put_le(f, 36 + data, 4);
+    fputs("WAVEfmt ", f);
+    put_le(f, 16, 4);
+    put_le(f, 1, 2); /* PCM */
+    put_le(f, 1, 2); /* mono */
+    put_le(f, (uint32_t)pcm->rate, 4);
+    put_le(f, (uint32_t)pcm->rate * 2, 4);
+    put_le(f, 2, 2);
+    put_le(f, 16, 2);
+    fputs("data", f);
+    put_le(f, data, 4);
+    for (size_t i = 0; i < pcm->n; i++)
+        put_le(f, (uint32_t)(uint16_t)pcm->samples[i], 2);
+    if (fclose(f) != 0)
+        fprintf(stderr, "kiosk: speech dump: cannot write %s\n", path);
+}
 
 static bool open_dev(struct speaker *s, int rate)
 {
@@ -69,6 +111,7 @@ static int run(void *arg)
         if (s->dev)
             SDL_ClearQueuedAudio(s->dev); /* what was playing is no longer on screen */
         if (speak && speech_synth(s->speech, text, lang, volume, rate, &pcm, err, sizeof err)) {
+            dump(s, &pcm);
             if (open_dev(s, pcm.rate)) {
                 SDL_ClearQueuedAudio(s->dev);
                 SDL_QueueAudio(s->dev, pcm.samples, (Uint32)(pcm.n * sizeof pcm.samples[0]));
