@@ -295,6 +295,9 @@ static const char *const migrations[] = {
     " municipality_id INTEGER NOT NULL REFERENCES municipalities(id),"
     " created_unix INTEGER NOT NULL, PRIMARY KEY(operator_id, municipality_id));"
     "INSERT INTO operator_contracts SELECT id, 1, created_unix FROM operators;",
+    /* 14: who holds an idempotency claim (PostgreSQL: the database session that committed
+     * it, store/idempotency.c), so a claim of a dead process is released at once */
+    "ALTER TABLE idempotency_keys ADD COLUMN holder TEXT;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

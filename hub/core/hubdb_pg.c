@@ -276,6 +276,8 @@ static const char *const steps[] = {
     " municipality_id BIGINT NOT NULL REFERENCES municipalities(id),"
     " created_unix BIGINT NOT NULL, PRIMARY KEY(operator_id, municipality_id));"
     "INSERT INTO operator_contracts SELECT id, 1, created_unix FROM operators;",
+    /* 14: who holds an idempotency claim (see hubdb.c) */
+    "ALTER TABLE idempotency_keys ADD COLUMN holder TEXT;",
 };
 
 const char *const *hubdb_pg_steps(int *n)

@@ -21,6 +21,7 @@
 #include "hubtoken.h"
 #include "writer.h"
 #include "escalate.h"
+#include "idempotency.h"
 #include "safety.h"
 #include "hubclock.h"
 #include "pusher.h"
@@ -440,6 +441,27 @@ unsigned server_port(const struct server *s)
     return s->port;
 }
 
+/* Idempotency claims held by requests that died with a previous process are released, so
+ * a retry is answered at once rather than 409 until the lease runs out. */
+static int release_dead_claims(struct db *db, char *err, size_t errcap)
+{
+    int64_t n = 0;
+    enum db_status st = db_begin(db);
+    if (st == DB_OK && (st = idempotency_release_dead(db, &n)) == DB_OK)
+        st = db_commit(db);
+    else if (st == DB_OK)
+        db_rollback(db);
+    if (st != DB_OK) {
+        snprintf(err, errcap, "cannot release the idempotency claims of a previous run: %s",
+                 db_errmsg(db));
+        return -1;
+    }
+    if (n > 0)
+        fprintf(stderr, "hub: released %lld idempotency claim(s) left by a process that died\n",
+                (long long)n);
+    return 0;
+}
+
 struct server *server_start(const struct server_config *cfg, char *err, size_t errcap)
 {
     struct server *s = calloc(1, sizeof *s);
@@ -502,6 +524,8 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     if (hubdb_open_db(cfg->db_path, 1, &wdb, err, errcap) != HUBDB_OK)
         goto fail;
     if (hubdb_migrate_db(wdb, err, errcap) != HUBDB_OK)
+        goto fail;
+    if (release_dead_claims(wdb, err, errcap) != 0)
         goto fail;
     s->hub.pool = hubdb_pool_create(cfg->db_path);
     if (!s->hub.pool) {

@@ -7,18 +7,43 @@
  * index until the first commits, then inserts nothing and reads the committed claim
  * (409). A takeover is a conditional update on the attempt it read, so of two retries
  * taking over the same dead claim only one wins.
+ *
+ * Who holds a claim (see the header): on PostgreSQL the claim names the database session
+ * that committed it, "pid:start" (the backend's pid and its start time in microseconds,
+ * so a reused pid is not mistaken for the old one); the server itself knows which sessions
+ * still exist (pg_stat_activity), so a claim whose session is gone — its process was
+ * killed, or its connection lost with the transaction — is dead at once, without waiting
+ * for the lease or trusting anybody's clock. SQLite has one hubd per file: it releases
+ * every claim when it starts.
  */
 #include "idempotency.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The row of (principal, key): DB_ROW with its columns read, DB_DONE when none. */
+/* The committing session's name, and whether a claim's holder session still exists
+ * (PostgreSQL; same-user sessions are fully visible in pg_stat_activity). */
+#define PG_SELF                                                                                    \
+    "(SELECT a.pid || ':' || CAST(EXTRACT(EPOCH FROM a.backend_start) * 1000000 AS BIGINT)"        \
+    " FROM pg_stat_activity a WHERE a.pid = pg_backend_pid())"
+#define PG_ALIVE                                                                                   \
+    "EXISTS(SELECT 1 FROM pg_stat_activity a WHERE a.pid || ':' ||"                                \
+    " CAST(EXTRACT(EPOCH FROM a.backend_start) * 1000000 AS BIGINT) = holder)"
+
+/* The row of (principal, key): DB_ROW with its columns read, DB_DONE when none. *alive = 0
+ * when its holder's session is known to be gone (PostgreSQL). */
 static enum db_status find(struct db *db, const char *principal, const char *key, char *hash,
-                           int *status, char **answer, int64_t *attempt, int64_t *lease_until)
+                           int *status, char **answer, int64_t *attempt, int64_t *lease_until,
+                           int *alive)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT body_hash, status, answer, attempt, lease_until"
-                                     " FROM idempotency_keys WHERE principal = ? AND key = ?");
+    struct db_stmt *st =
+        db_dialect(db) == DB_POSTGRES
+            ? db_stmt(db, "SELECT body_hash, status, answer, attempt, lease_until,"
+                          " CASE WHEN status = 0 AND holder IS NOT NULL AND NOT " PG_ALIVE
+                          " THEN 0 ELSE 1 END FROM idempotency_keys WHERE principal = ?"
+                          " AND key = ?")
+            : db_stmt(db, "SELECT body_hash, status, answer, attempt, lease_until, 1"
+                          " FROM idempotency_keys WHERE principal = ? AND key = ?");
     if (!st)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, principal, -1);
@@ -32,6 +57,7 @@ static enum db_status find(struct db *db, const char *principal, const char *key
         *status = (int)db_col_int64(st, 1);
         *attempt = db_col_int64(st, 3);
         *lease_until = db_col_int64(st, 4);
+        *alive = db_col_int64(st, 5) != 0;
         if (*status != 0) {
             const char *a = db_col_text(st, 2);
             *answer = strdup(a ? a : "");
@@ -47,10 +73,16 @@ static enum db_status find(struct db *db, const char *principal, const char *key
 static enum db_status insert_claim(struct db *db, const char *principal, const char *key,
                                    const char *body_hash, int64_t now, int *inserted)
 {
-    struct db_stmt *st = db_stmt(db, "INSERT INTO idempotency_keys(principal, key, body_hash,"
-                                     " status, answer, attempt, lease_until, created_unix)"
-                                     " VALUES(?, ?, ?, 0, '', 1, ?, ?)"
-                                     " ON CONFLICT(principal, key) DO NOTHING");
+    struct db_stmt *st =
+        db_dialect(db) == DB_POSTGRES
+            ? db_stmt(db, "INSERT INTO idempotency_keys(principal, key, body_hash, status,"
+                          " answer, attempt, lease_until, created_unix, holder)"
+                          " VALUES(?, ?, ?, 0, '', 1, ?, ?, " PG_SELF ")"
+                          " ON CONFLICT(principal, key) DO NOTHING")
+            : db_stmt(db, "INSERT INTO idempotency_keys(principal, key, body_hash, status,"
+                          " answer, attempt, lease_until, created_unix)"
+                          " VALUES(?, ?, ?, 0, '', 1, ?, ?)"
+                          " ON CONFLICT(principal, key) DO NOTHING");
     if (!st)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, principal, -1);
@@ -75,9 +107,14 @@ static enum db_status insert_claim(struct db *db, const char *principal, const c
 static enum db_status take_over(struct db *db, const char *principal, const char *key, int64_t seen,
                                 int64_t now, int *won)
 {
-    struct db_stmt *st = db_stmt(db, "UPDATE idempotency_keys SET attempt = attempt + 1,"
-                                     " lease_until = ?, created_unix = ? WHERE principal = ?"
-                                     " AND key = ? AND attempt = ? AND status = 0");
+    struct db_stmt *st =
+        db_dialect(db) == DB_POSTGRES
+            ? db_stmt(db, "UPDATE idempotency_keys SET attempt = attempt + 1, lease_until = ?,"
+                          " created_unix = ?, holder = " PG_SELF " WHERE principal = ?"
+                          " AND key = ? AND attempt = ? AND status = 0")
+            : db_stmt(db, "UPDATE idempotency_keys SET attempt = attempt + 1, lease_until = ?,"
+                          " created_unix = ? WHERE principal = ? AND key = ? AND attempt = ?"
+                          " AND status = 0");
     if (!st)
         return DB_ERR;
     enum db_status s = db_bind_int64(st, 1, now + IDEMPOTENCY_LEASE_S);
@@ -103,7 +140,7 @@ enum db_status idempotency_claim(struct db *db, const char *principal, const cha
 {
     char hash[IDEMPOTENCY_HASH_LEN + 1];
     int64_t attempt = 1, lease_until = 0;
-    int got = 0;
+    int got = 0, alive = 1;
     enum db_status s = DB_ERR;
     *answer = NULL;
     *res = IDEMPOTENCY_IN_FLIGHT;
@@ -114,7 +151,7 @@ enum db_status idempotency_claim(struct db *db, const char *principal, const cha
     if (s != DB_OK || got)
         goto out;
     *status = 0;
-    s = find(db, principal, key, hash, status, answer, &attempt, &lease_until);
+    s = find(db, principal, key, hash, status, answer, &attempt, &lease_until, &alive);
     if (s == DB_DONE) {
         /* Given up between our insert and our read: claim it again next time. */
         s = DB_OK;
@@ -127,8 +164,9 @@ enum db_status idempotency_claim(struct db *db, const char *principal, const cha
         *res = IDEMPOTENCY_MISMATCH;
     } else if (*status != 0) {
         *res = IDEMPOTENCY_REPLAY;
-    } else if (lease_until <= now) {
-        /* The holder is presumed dead; if it was only slow, its finish will fail. */
+    } else if (lease_until <= now || !alive) {
+        /* The holder is dead (its session is gone) or presumed dead (its lease ran out);
+         * if it was only slow, its finish will fail. */
         s = take_over(db, principal, key, attempt, now, &got);
         attempt++;
     }
@@ -205,5 +243,25 @@ enum db_status idempotency_prune(struct db *db, int64_t before_unix, int64_t *de
     db_stmt_done(st);
     if (s == DB_DONE)
         *deleted = db_changes(db);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status idempotency_release_dead(struct db *db, int64_t *released)
+{
+    /* Released, not deleted: the attempt goes up so that a finish of the dead attempt can
+     * never match the retry's claim, and lease 0 lets the next retry take it over. */
+    struct db_stmt *st =
+        db_dialect(db) == DB_POSTGRES
+            ? db_stmt(db, "UPDATE idempotency_keys SET attempt = attempt + 1, lease_until = 0,"
+                          " holder = NULL WHERE status = 0 AND lease_until > 0 AND (holder IS"
+                          " NULL OR NOT " PG_ALIVE ")")
+            : db_stmt(db, "UPDATE idempotency_keys SET attempt = attempt + 1, lease_until = 0"
+                          " WHERE status = 0 AND lease_until > 0");
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_step(st);
+    db_stmt_done(st);
+    if (s == DB_DONE)
+        *released = db_changes(db);
     return s == DB_DONE ? DB_OK : s;
 }

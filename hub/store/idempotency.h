@@ -21,6 +21,14 @@
  * one of them can ever store an answer. The lease is therefore short (a request normally
  * holds its claim for milliseconds), and a retry after a crash waits seconds, not a minute.
  *
+ * A retry need not even wait that long. A hubd on SQLite (one process per file) releases
+ * every claim when it starts: whoever held them died with the previous process. On
+ * PostgreSQL a claim names the database session that committed it, and a claim whose
+ * session no longer exists (pg_stat_activity: its process was killed, or its connection
+ * was lost with the transaction) is taken over at once by a retry on any process, and
+ * released by any hubd that starts. Sessions of other database users are not fully
+ * visible to a hub that is not a superuser: every hubd of one database uses one user.
+ *
  * Every function runs inside the caller's transaction on the caller's handle (SQLite or
  * PostgreSQL). Strings are borrowed; *answer of a replay is owned by the caller (free()).
  */
@@ -75,6 +83,14 @@ idempotency_finish(struct db *db, const struct idempotency_claim *claim, int sta
 /* Gives a claim up (after a refusal or failure) unless it was taken over meanwhile. */
 __attribute__((warn_unused_result)) enum db_status
 idempotency_abandon(struct db *db, const struct idempotency_claim *claim);
+
+/*
+ * Releases the claims whose holder is dead, at a hubd's start: on SQLite every claim (the
+ * caller is the only process on the file), on PostgreSQL those whose session is gone. A
+ * released claim is taken over by the next retry at once. *released: how many.
+ */
+__attribute__((warn_unused_result)) enum db_status idempotency_release_dead(struct db *db,
+                                                                            int64_t *released);
 
 /* Deletes answered keys answered before before_unix (housekeeping); *deleted: how many. */
 __attribute__((warn_unused_result)) enum db_status

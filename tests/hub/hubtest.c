@@ -569,3 +569,20 @@ out:
     cJSON_Delete(j);
     return rc;
 }
+
+int ht_sql_claim(struct hubtest *t, const char *principal, const char *key, const char *body,
+                 long long lease_until, long long now)
+{
+    char sql[512], hex[65];
+    unsigned char md[32];
+    unsigned int n = 0;
+    if (EVP_Digest(body, strlen(body), md, &n, EVP_sha256(), NULL) != 1 || n != 32)
+        return -1;
+    for (unsigned i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO idempotency_keys(principal, key, body_hash, lease_until, created_unix)"
+             " VALUES('%s', '%s', '%s', %lld, %lld)",
+             principal, key, hex, lease_until, now);
+    return ht_sql_exec(t, sql);
+}

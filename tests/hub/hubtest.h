@@ -122,5 +122,9 @@ int ht_on_postgres(const struct hubtest *t);
 long long ht_sql_int(struct hubtest *t, const char *sql);
 /* Runs SQL on the test's DB (changes under the hub's feet, e.g. tampering). 0 = ok. */
 int ht_sql_exec(struct hubtest *t, const char *sql);
+/* Writes an Idempotency-Key claim of principal for body as the hub writes it (status 0,
+ * leased until lease_until): a request still in flight, or one whose hub died. 0 = ok. */
+int ht_sql_claim(struct hubtest *t, const char *principal, const char *key, const char *body,
+                 long long lease_until, long long now);
 
 #endif

@@ -12,7 +12,6 @@
 #include "idempotency.h"
 #include "test.h"
 
-#include <openssl/sha.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,16 +206,8 @@ static void t_idempotency_over_http(void)
     cJSON_Delete(j);
     /* Still in flight: a claim held by a request that has not finished (here: written as
      * the hub writes it, fresh) -> 409, and no order. */
-    char sql[320], hex[65];
-    unsigned char md[SHA256_DIGEST_LENGTH];
-    SHA256((const unsigned char *)ORDER, strlen(ORDER), md);
-    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
-        snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    snprintf(sql, sizeof sql,
-             "INSERT INTO idempotency_keys(principal, key, body_hash, lease_until, created_unix)"
-             " VALUES('device:1', 'order-busy', '%s', %lld, %lld)",
-             hex, (long long)NOW + IDEMPOTENCY_LEASE_S, (long long)NOW);
-    REQUIRE(ht_sql_exec(&T, sql) == 0);
+    REQUIRE(ht_sql_claim(&T, "device:1", "order-busy", ORDER, (long long)NOW + IDEMPOTENCY_LEASE_S,
+                         (long long)NOW) == 0);
     CHECK_INT_EQ(place(2, home1, NULL, "order-busy", ORDER, &j), 409);
     CHECK_STR_EQ(ht_error_code(j), "in_flight");
     cJSON_Delete(j);
