@@ -1,26 +1,26 @@
 /*
  * bench_pg_commit: durable check-ins per second on one PostgreSQL database written by 1, 2
- * or 4 processes, at the store level (no HTTP: hubd does not run on PostgreSQL yet).
+ * or 4 processes, at the store level (no HTTP; bench_checkins measures through hubd).
  *
- *   bench_pg_commit URL [procs=1] [seconds=5] [clients=16] [stored=1000000] [chain=1]
+ *   bench_pg_commit URL [procs=1] [seconds=5] [clients=16] [stored=1000000]
  *   (on a private server: build/tests/pg/pgrun build/hub/bench_pg_commit @PGURL@ 4)
  *
  * Migrates a fresh database, stores `stored` check-ins first, then forks `procs`
- * processes. Each has `clients` threads and one writer thread with the hub's group commit
- * shape: the writer takes every waiting check-in, runs them in one transaction (check-in
- * row + idempotency row + audit record per check-in, the record stored unchained through
- * audit_append_db()), commits with synchronous_commit=on, wakes the clients, then runs
- * a sequencer pass if its last was 10 ms ago or more, as hubd's writer does
- * (audit_chain_db(): chains what is committed unless another process
- * is chaining). A check-in counts once its COMMIT returned. Prints check-ins/s and
- * p50/p99/max latency, then chains what the last passes left and checks that every
- * counted check-in is stored and that the audit chain verifies with exactly that many
- * records. chain=0 runs no pass while measuring (everything is chained at the end): the
- * rate of the stores alone, to set the sequencer's cost against.
+ * processes. Each runs hubd's own writer (writer.h: group commit, a savepoint per job,
+ * the audit sequencer after the answers) with `clients` threads handing it check-in jobs
+ * shaped like an Idempotency-Key check-in: the check-in (checkins_add), its key claimed
+ * and answered (idempotency_claim + idempotency_finish) and its audit record
+ * (audit_append_db). A check-in counts once writer_run() said it is committed. Prints
+ * check-ins/s and p50/p99/max latency, then chains what the last passes left and checks
+ * that every counted check-in is stored and that the audit chain verifies with exactly
+ * that many records.
  */
 #include "audit.h"
+#include "checkins.h"
 #include "db.h"
 #include "hubdb.h"
+#include "idempotency.h"
+#include "writer.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -30,30 +30,22 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BATCH_MAX   512
 #define CLIENTS_MAX 64
 #define LAT_MAX     (1 << 20)
 
-struct job {
-    int resident;
-    long long seq;
-    int done, ok;
-    struct job *next;
-};
-
 struct proc {
-    struct db *db;
+    struct writer *w;
     pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    struct job *head, *tail;
-    int stop;
     int index;
     double until;
     double *lat; /* seconds, one per acknowledged check-in */
     long n_lat;
-    long passes, chained; /* sequencer passes that chained something, records chained */
-    int chain;            /* 0: no passes while measuring (the store-only ceiling) */
-    double chain_last;    /* when the writer last ran a pass */
+};
+
+struct job {
+    int resident;
+    long long seq;
+    int index;
 };
 
 static double now_s(void)
@@ -63,121 +55,45 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static enum db_status step_done(struct db_stmt *st)
+/* One check-in with its key and audit record, in the writer's transaction. */
+static int checkin_job(struct db *db, void *arg)
 {
-    enum db_status s = db_step(st);
-    while (s == DB_ROW)
-        s = db_step(st);
-    db_stmt_done(st);
-    return s == DB_DONE ? DB_OK : s;
-}
-
-/* The check-in and its idempotency answer (run_batch appends its audit record). */
-static enum db_status run_job(struct proc *p, const struct job *j)
-{
-    struct db_stmt *st = db_stmt(p->db, "INSERT INTO checkins(resident_id, device_id, answer,"
-                                        " at_unix) VALUES(?, ?, 'ok', ?) RETURNING id");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, j->resident);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, j->resident);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, (int64_t)time(NULL));
-    if (s == DB_OK)
-        s = step_done(st);
-    else
-        db_stmt_done(st);
-    if (s != DB_OK)
-        return s;
-    char key[64];
-    snprintf(key, sizeof key, "p%d-%lld", p->index, j->seq);
-    st = db_stmt(p->db, "INSERT INTO idempotency(principal, key, body_hash, status, response,"
-                        " created_unix) VALUES(?, ?, 'h', 201, '{}', ?)");
-    if (!st)
-        return DB_ERR;
-    s = db_bind_text(st, 1, "device", -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, key, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, (int64_t)time(NULL));
-    if (s != DB_OK) {
-        db_stmt_done(st);
-        return s;
-    }
-    return step_done(st);
-}
-
-static void run_batch(struct proc *p, struct job *batch)
-{
-    int ok = db_begin(p->db) == DB_OK;
-    for (struct job *j = batch; j && ok; j = j->next) {
-        ok = run_job(p, j) == DB_OK;
-        char actor[32], rid[48];
-        snprintf(actor, sizeof actor, "device:%d", j->resident);
-        snprintf(rid, sizeof rid, "p%d-%lld", p->index, j->seq);
-        struct audit_rec r = {.at = time(NULL),
-                              .actor = actor,
-                              .action = "checkin.create",
-                              .outcome = "ok",
-                              .subject = j->resident,
-                              .data_kinds = "safety",
-                              .purpose = "watch_over",
-                              .basis = "self",
-                              .source = actor,
-                              .destination = "hub",
-                              .request_id = rid};
-        ok = ok && audit_append_db(p->db, &r, NULL) == DB_OK;
-    }
-    if (ok)
-        ok = db_commit(p->db) == DB_OK;
-    else
-        db_rollback(p->db);
-    if (!ok)
-        fprintf(stderr, "bench: batch failed: %s\n", db_errmsg(p->db));
-    for (struct job *j = batch; j; j = j->next)
-        j->ok = ok;
-}
-
-static void *writer_main(void *arg)
-{
-    struct proc *p = arg;
-    pthread_mutex_lock(&p->mu);
-    for (;;) {
-        while (!p->head && !p->stop)
-            pthread_cond_wait(&p->work, &p->mu);
-        if (!p->head)
-            break;
-        struct job *batch = p->head, *last = p->head;
-        for (int n = 1; last->next && n < BATCH_MAX; n++)
-            last = last->next;
-        p->head = last->next;
-        if (!p->head)
-            p->tail = NULL;
-        last->next = NULL;
-        pthread_mutex_unlock(&p->mu);
-        run_batch(p, batch);
-        pthread_mutex_lock(&p->mu);
-        for (struct job *j = batch; j; j = j->next)
-            j->done = 1;
-        pthread_cond_broadcast(&p->done);
-        pthread_mutex_unlock(&p->mu);
-        /* After the answers, as hubd's writer does: one sequencer pass (skipped at once
-         * when another process is chaining). */
-        long chained = 0;
-        enum db_status cs = DB_OK;
-        if (p->chain && now_s() - p->chain_last >= 0.010) {
-            p->chain_last = now_s();
-            cs = audit_chain_db(p->db, AUDIT_CHAIN_MAX, &chained);
-        }
-        if (cs != DB_OK && cs != DB_ERR_BUSY)
-            fprintf(stderr, "bench: chaining failed: %s\n", db_errmsg(p->db));
-        pthread_mutex_lock(&p->mu);
-        p->passes += cs == DB_OK && chained > 0;
-        p->chained += chained;
-    }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
+    const struct job *j = arg;
+    char principal[32], key[64], rid[48];
+    int64_t id = 0, now = (int64_t)time(NULL);
+    enum idempotency_result res = IDEMPOTENCY_PROCEED;
+    struct idempotency_claim claim;
+    int status = 0, lost = 0;
+    char *answer = NULL;
+    snprintf(principal, sizeof principal, "device:%d", j->resident);
+    snprintf(key, sizeof key, "p%d-%lld", j->index, j->seq);
+    snprintf(rid, sizeof rid, "p%d-%lld", j->index, j->seq);
+    /* The hex SHA-256 of the body in hubd; its shape is all the store checks. */
+    static const char hash[] = "a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e";
+    if (idempotency_claim(db, principal, key, hash, now, &res, &claim, &status, &answer) != DB_OK ||
+        res != IDEMPOTENCY_PROCEED)
+        goto fail;
+    if (checkins_add(db, j->resident, j->resident, "genki", now, &id) != DB_OK)
+        goto fail;
+    struct audit_rec r = {.at = now,
+                          .actor = principal,
+                          .action = "checkin.create",
+                          .outcome = "ok",
+                          .subject = j->resident,
+                          .data_kinds = "safety",
+                          .purpose = "watch_over",
+                          .basis = "self",
+                          .source = principal,
+                          .destination = "hub",
+                          .request_id = rid};
+    if (audit_append_db(db, &r, NULL) != DB_OK ||
+        idempotency_finish(db, &claim, 201, "{}", now, &lost) != DB_OK || lost)
+        goto fail;
+    return 0;
+fail:
+    free(answer);
+    fprintf(stderr, "bench: check-in job failed: %s\n", db_errmsg(db));
+    return -1;
 }
 
 struct client {
@@ -190,65 +106,58 @@ static void *client_main(void *arg)
     struct client *c = arg;
     struct proc *p = c->p;
     for (long long seq = 0; now_s() < p->until; seq++) {
-        struct job j = {.resident = c->resident, .seq = (long long)c->resident * 100000000LL + seq};
+        struct job j = {.resident = c->resident,
+                        .seq = (long long)c->resident * 100000000LL + seq,
+                        .index = p->index};
         double t0 = now_s();
-        pthread_mutex_lock(&p->mu);
-        if (p->tail)
-            p->tail->next = &j;
-        else
-            p->head = &j;
-        p->tail = &j;
-        pthread_cond_signal(&p->work);
-        while (!j.done)
-            pthread_cond_wait(&p->done, &p->mu);
-        if (j.ok && p->n_lat < LAT_MAX)
-            p->lat[p->n_lat++] = now_s() - t0;
-        pthread_mutex_unlock(&p->mu);
-        if (!j.ok)
+        enum writer_status ws = writer_run(p->w, checkin_job, &j);
+        double t1 = now_s();
+        if (ws != WRITER_OK) {
+            fprintf(stderr, "bench: %s\n", writer_status_str(ws));
             break;
+        }
+        pthread_mutex_lock(&p->mu);
+        if (p->n_lat < LAT_MAX)
+            p->lat[p->n_lat++] = t1 - t0;
+        pthread_mutex_unlock(&p->mu);
     }
     return NULL;
 }
 
-/* One process: clients + writer; sends its latencies through fd. */
-static int run_proc(const char *url, int index, int clients, double seconds, int chain, int fd)
+/* One process: clients + hubd's writer; sends its latencies through fd. */
+static int run_proc(const char *url, int index, int clients, double seconds, int fd)
 {
     char err[256];
-    struct proc p = {.index = index, .chain = chain};
-    pthread_t w, cl[CLIENTS_MAX];
+    struct db *db = NULL;
+    struct proc p = {.index = index};
+    pthread_t cl[CLIENTS_MAX];
     struct client cs[CLIENTS_MAX];
-    if (db_open(url, 0, &p.db, err, sizeof err) != DB_OK) {
+    if (hubdb_open_db(url, 0, &db, err, sizeof err) != HUBDB_OK) {
         fprintf(stderr, "bench: %s\n", err);
         return 1;
     }
     p.lat = malloc(sizeof *p.lat * LAT_MAX);
-    if (!p.lat)
+    p.w = writer_create(db, NULL, 0, 0);
+    if (!p.lat || !p.w)
         return 1;
     pthread_mutex_init(&p.mu, NULL);
-    pthread_cond_init(&p.work, NULL);
-    pthread_cond_init(&p.done, NULL);
     p.until = now_s() + seconds;
-    pthread_create(&w, NULL, writer_main, &p);
     for (int i = 0; i < clients; i++) {
         cs[i] = (struct client){.p = &p, .resident = 1 + index * clients + i};
         pthread_create(&cl[i], NULL, client_main, &cs[i]);
     }
     for (int i = 0; i < clients; i++)
         pthread_join(cl[i], NULL);
-    pthread_mutex_lock(&p.mu);
-    p.stop = 1;
-    pthread_cond_signal(&p.work);
-    pthread_mutex_unlock(&p.mu);
-    pthread_join(w, NULL);
-    if (p.passes > 0)
-        fprintf(stderr, "process %d: %ld sequencer passes chained %ld records (%.0f per pass)\n",
-                index, p.passes, p.chained, (double)p.chained / (double)p.passes);
+    unsigned long long batches = 0, jobs = 0;
+    writer_stats(p.w, &batches, &jobs);
+    fprintf(stderr, "process %d: %llu check-ins in %llu commits (%.1f per commit)\n", index, jobs,
+            batches, batches ? (double)jobs / (double)batches : 0.0);
+    writer_destroy(p.w);
     int rc = write(fd, &p.n_lat, sizeof p.n_lat) == (ssize_t)sizeof p.n_lat &&
                      write(fd, p.lat, sizeof *p.lat * (size_t)p.n_lat) ==
                          (ssize_t)(sizeof *p.lat * (size_t)p.n_lat)
                  ? 0
                  : 1;
-    db_close(p.db);
     free(p.lat);
     return rc;
 }
@@ -298,8 +207,7 @@ static int prepare(struct db *db, int residents, long stored)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr,
-                "usage: bench_pg_commit URL [procs] [seconds] [clients] [stored] [chain]\n");
+        fprintf(stderr, "usage: bench_pg_commit URL [procs] [seconds] [clients] [stored]\n");
         return 2;
     }
     const char *url = argv[1];
@@ -307,7 +215,6 @@ int main(int argc, char **argv)
     double seconds = argc > 3 ? strtod(argv[3], NULL) : 5;
     int clients = argc > 4 ? (int)strtol(argv[4], NULL, 10) : 16;
     long stored = argc > 5 ? strtol(argv[5], NULL, 10) : 1000000;
-    int chain = argc > 6 ? (int)strtol(argv[6], NULL, 10) : 1;
     if (procs < 1 || procs > 16 || clients < 1 || clients > CLIENTS_MAX || seconds <= 0 ||
         stored < 0)
         return 2;
@@ -331,7 +238,7 @@ int main(int argc, char **argv)
         pids[i] = fork();
         if (pids[i] == 0) {
             close(pp[0]);
-            _exit(run_proc(url, i, clients, seconds, chain, pp[1]));
+            _exit(run_proc(url, i, clients, seconds, pp[1]));
         }
         close(pp[1]);
         fds[i] = pp[0];
@@ -356,10 +263,10 @@ int main(int argc, char **argv)
         return 1;
     }
     qsort(all, (size_t)n, sizeof *all, cmp_d);
-    printf("procs=%d clients/proc=%d chain=%d: %.0f durable check-ins/s, p50 %.2f ms, p99 %.2f "
+    printf("procs=%d clients/proc=%d: %.0f durable check-ins/s, p50 %.2f ms, p99 %.2f "
            "ms, max %.2f ms (%ld in %.0f s)\n",
-           procs, clients, chain, (double)n / seconds, all[n / 2] * 1e3,
-           all[(long)(n * 0.99)] * 1e3, all[n - 1] * 1e3, n, seconds);
+           procs, clients, (double)n / seconds, all[n / 2] * 1e3, all[(long)(n * 0.99)] * 1e3,
+           all[n - 1] * 1e3, n, seconds);
     int64_t rows = -1, waiting = -1;
     long long bad = 0, records = 0, late = 0;
     /* What the processes' last passes left; a hubd chains it at its next start or tick. */

@@ -304,7 +304,7 @@ static enum db_status savepoint_sql(struct db *db, const char *verb, const char 
     if (n == 0 || n > 48 || strspn(name, "abcdefghijklmnopqrstuvwxyz_0123456789") != n)
         return db_set_err(db, DB_ERR, "bad savepoint name");
     snprintf(sql, sizeof sql, "%s%s", verb, name);
-    return db->ops->exec(db, sql);
+    return db->ops->control ? db->ops->control(db, sql) : db->ops->exec(db, sql);
 }
 
 enum db_status db_savepoint(struct db *db, const char *name)

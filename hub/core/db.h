@@ -43,6 +43,11 @@
  *   DB_ERR_NEWER       db_migrate(): the database was written by a newer hub.
  *   DB_ERR             anything else (bad SQL, disk full, misuse): a bug or an outage.
  * A failed db_commit() leaves no transaction open (the backend rolls back).
+ *
+ * Queued transaction commands. On PostgreSQL db_begin(), db_savepoint(), db_release() and
+ * db_rollback_to() do not wait for the server: they travel with the next call that waits
+ * for an answer (a step, exec, commit), so DB_OK from them means "queued". Should one
+ * fail, that next call answers its failure and does not run; a commit then keeps nothing.
  */
 #ifndef HUB_CORE_DB_H
 #define HUB_CORE_DB_H

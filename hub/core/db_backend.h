@@ -28,6 +28,9 @@ struct db_ops {
     enum db_status (*reconnect)(struct db *db);
     int (*connected)(const struct db *db); /* NULL: always connected */
     enum db_status (*exec)(struct db *db, const char *sql);
+    /* A transaction command (SAVEPOINT, RELEASE, ROLLBACK TO) whose answer may come with
+     * the next command that waits for one; NULL: exec. */
+    enum db_status (*control)(struct db *db, const char *sql);
     enum db_status (*prepare)(struct db *db, const char *sql, struct db_stmt **out);
     void (*finalize)(struct db_stmt *st);
     void (*reset)(struct db_stmt *st);

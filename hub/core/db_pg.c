@@ -17,6 +17,15 @@
  * deadlock / lock timeout is busy; class 08, the shutdown codes, a broken connection and
  * libpq's own failures (no SQLSTATE) are "lost". A COMMIT that the server answers with ROLLBACK
  * (the transaction had failed) is an error: nothing of it exists.
+ *
+ * Round trips. Every statement waits for its answer, but the transaction commands whose
+ * answer is only "done" (BEGIN, SAVEPOINT, RELEASE, ROLLBACK TO: db_begin and the
+ * savepoint calls) do not: they are queued in libpq's pipeline mode and travel with the
+ * next statement or COMMIT, whose one round trip then carries all of them. The writer's
+ * group commit wraps every job in a savepoint, so this halves the round trips of a
+ * check-in (and of every short job) on a busy hub. A queued command that fails makes the
+ * server skip what follows it up to the pipeline's end; the statement that carried it then
+ * answers the queued command's failure, so nothing is reported done that was not.
  */
 #include "db_backend.h"
 
@@ -38,7 +47,8 @@ struct pg_db {
     unsigned long long gen; /* bumped by every (re)connect */
     unsigned long long seq; /* statement names on this handle */
     int64_t changes;
-    int broken; /* a call answered DB_ERR_LOST; cleared by the next connect that works */
+    int broken;  /* a call answered DB_ERR_LOST; cleared by the next connect that works */
+    int pending; /* commands queued in pipeline mode whose answers are not read yet */
 };
 
 struct pg_stmt {
@@ -114,11 +124,16 @@ static int pg_connected(const struct db *db)
     return conn_ok(db) && !((const struct pg_db *)db)->broken;
 }
 
+static enum db_status flush_queued(struct db *db);
+
 /* Runs sql (no parameters, no rows wanted). */
 static enum db_status run(struct db *db, const char *sql)
 {
     if (!conn_ok(db))
         return lost(db);
+    enum db_status q = flush_queued(db);
+    if (q != DB_OK)
+        return q;
     PGresult *r = PQexec(pg(db)->conn, sql);
     ExecStatusType es = PQresultStatus(r);
     enum db_status st = es == PGRES_COMMAND_OK || es == PGRES_TUPLES_OK || es == PGRES_EMPTY_QUERY
@@ -130,6 +145,102 @@ static enum db_status run(struct db *db, const char *sql)
     }
     PQclear(r);
     return st;
+}
+
+/* Reads the answer of one queued command: DB_OK, or its failure (first_err keeps the
+ * first); *res gets the result when res is not NULL and the command worked. */
+static enum db_status read_one(struct db *db, enum db_status first_err, PGresult **res)
+{
+    PGconn *c = pg(db)->conn;
+    PGresult *r = PQgetResult(c);
+    enum db_status st = first_err;
+    if (!r)
+        return first_err != DB_OK ? first_err : lost(db);
+    ExecStatusType es = PQresultStatus(r);
+    if (es == PGRES_FATAL_ERROR) {
+        if (st == DB_OK)
+            st = fail(db, r);
+    } else if (es == PGRES_PIPELINE_ABORTED) {
+        /* Skipped for an earlier failure, which is the one reported. */
+        if (st == DB_OK)
+            st = db_set_err(db, DB_ERR, "a statement was skipped after a failure");
+    } else if (res && st == DB_OK) {
+        *res = r;
+        r = NULL;
+    }
+    PQclear(r);
+    /* Each command's results end with NULL; a result after it would be out of step. */
+    PGresult *extra = PQgetResult(c);
+    if (extra) {
+        PQclear(extra);
+        st = st != DB_OK ? st : db_set_err(db, DB_ERR, "unexpected extra result in a pipeline");
+    }
+    return st;
+}
+
+/*
+ * Sends what is queued in pipeline mode, with the command just queued after it when
+ * main is 1 (its result into *res), and reads every answer; leaves pipeline mode. The
+ * first failure wins: a command the server skipped after it never reports success.
+ */
+static enum db_status settle(struct db *db, int main, PGresult **res)
+{
+    struct pg_db *d = pg(db);
+    enum db_status st = DB_OK;
+    if (res)
+        *res = NULL;
+    if (PQpipelineStatus(d->conn) == PQ_PIPELINE_OFF)
+        return DB_OK;
+    int n = d->pending;
+    d->pending = 0;
+    if (PQpipelineSync(d->conn) != 1) {
+        st = fail(db, NULL);
+        goto out;
+    }
+    for (int i = 0; i < n; i++)
+        st = read_one(db, st, NULL);
+    if (main)
+        st = read_one(db, st, st == DB_OK ? res : NULL);
+    PGresult *r = PQgetResult(d->conn);
+    if (!r || PQresultStatus(r) != PGRES_PIPELINE_SYNC)
+        st = st != DB_OK ? st : lost(db);
+    PQclear(r);
+out:
+    if (PQexitPipelineMode(d->conn) != 1) {
+        /* Answers left unread: the connection is out of step, connect again. */
+        d->broken = 1;
+        if (st == DB_OK)
+            st = lost(db);
+    }
+    if (st != DB_OK && res && *res) {
+        PQclear(*res);
+        *res = NULL;
+    }
+    return st;
+}
+
+/* Queues sql (no parameters, no rows: a transaction command) to travel with the next
+ * command that waits for its answer. */
+static enum db_status defer(struct db *db, const char *sql)
+{
+    struct pg_db *d = pg(db);
+    if (!conn_ok(db))
+        return lost(db);
+    if (PQpipelineStatus(d->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(d->conn) != 1)
+        return run(db, sql);
+    if (PQsendQueryParams(d->conn, sql, 0, NULL, NULL, NULL, NULL, 0) != 1) {
+        enum db_status st = fail(db, NULL);
+        (void)settle(db, 0, NULL);
+        return st;
+    }
+    d->pending++;
+    return DB_OK;
+}
+
+/* Before a call that waits for its own answer: what is queued goes first. */
+static enum db_status flush_queued(struct db *db)
+{
+    return PQpipelineStatus(pg(db)->conn) == PQ_PIPELINE_OFF ? DB_OK : settle(db, 0, NULL);
 }
 
 /* The server's NOTICEs ("already exists, skipping") are not failures; warnings are shown. */
@@ -150,6 +261,7 @@ static enum db_status connect_now(struct pg_db *d, char *err, size_t errcap)
         PQfinish(d->conn);
     d->conn = PQconnectdbParams(keys, vals, 1);
     d->gen++;
+    d->pending = 0; /* what was queued died with the old connection */
     if (!d->conn || PQstatus(d->conn) != CONNECTION_OK) {
         const char *m = d->conn ? PQerrorMessage(d->conn) : "out of memory";
         size_t n = strlen(m);
@@ -264,6 +376,9 @@ static enum db_status ensure_prepared(struct pg_stmt *s)
         return DB_OK;
     if (!conn_ok(s->base.db))
         return lost(s->base.db);
+    enum db_status q = flush_queued(s->base.db);
+    if (q != DB_OK)
+        return q;
     snprintf(s->name, sizeof s->name, "hub_%llu", ++d->seq);
     PGresult *r = PQprepare(d->conn, s->name, s->sql, s->nparams, NULL);
     enum db_status st = PQresultStatus(r) == PGRES_COMMAND_OK ? DB_OK : fail(s->base.db, r);
@@ -284,7 +399,10 @@ static void pg_finalize(struct db_stmt *st)
     if (s->gen == d->gen && conn_ok(st->db)) {
         char sql[48];
         snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
-        PQclear(PQexec(d->conn, sql));
+        if (PQpipelineStatus(d->conn) != PQ_PIPELINE_OFF)
+            (void)defer(st->db, sql); /* with what is queued, no round trip of its own */
+        else
+            PQclear(PQexec(d->conn, sql));
     }
     free(s->values);
     free(s->lengths);
@@ -399,11 +517,26 @@ static enum db_status pg_step(struct db_stmt *st)
         }
         return s->row < s->nrows ? DB_ROW : DB_DONE;
     }
-    enum db_status rc = ensure_prepared(s);
-    if (rc != DB_OK)
-        return rc;
-    PGresult *r = PQexecPrepared(d->conn, s->name, s->nparams, (const char *const *)s->values,
-                                 s->lengths, s->formats, 0);
+    enum db_status rc = DB_OK;
+    PGresult *r = NULL;
+    if (s->gen == d->gen && conn_ok(st->db) && PQpipelineStatus(d->conn) != PQ_PIPELINE_OFF) {
+        /* Queued transaction commands and this statement in one round trip. */
+        if (PQsendQueryPrepared(d->conn, s->name, s->nparams, (const char *const *)s->values,
+                                s->lengths, s->formats, 0) != 1) {
+            rc = fail(st->db, NULL);
+            (void)settle(st->db, 0, NULL);
+            return rc;
+        }
+        rc = settle(st->db, 1, &r);
+        if (rc != DB_OK)
+            return rc;
+    } else {
+        rc = ensure_prepared(s);
+        if (rc != DB_OK)
+            return rc;
+        r = PQexecPrepared(d->conn, s->name, s->nparams, (const char *const *)s->values, s->lengths,
+                           s->formats, 0);
+    }
     ExecStatusType es = PQresultStatus(r);
     if (es != PGRES_TUPLES_OK && es != PGRES_COMMAND_OK) {
         rc = fail(st->db, r);
@@ -503,15 +636,38 @@ static int64_t pg_changes(struct db *db)
 
 static enum db_status pg_begin(struct db *db)
 {
-    return run(db, "BEGIN");
+    return defer(db, "BEGIN");
+}
+
+/* Transaction commands of the savepoint calls: queued (see the top of this file). */
+static enum db_status pg_control(struct db *db, const char *sql)
+{
+    return defer(db, sql);
 }
 
 static enum db_status pg_commit(struct db *db)
 {
+    struct pg_db *d = pg(db);
     if (!conn_ok(db))
         return lost(db);
-    PGresult *r = PQexec(pg(db)->conn, "COMMIT");
+    PGresult *r = NULL;
     enum db_status st = DB_OK;
+    if (PQpipelineStatus(d->conn) != PQ_PIPELINE_OFF) {
+        /* What is queued (the last RELEASE, often) and the COMMIT in one round trip. */
+        if (PQsendQueryParams(d->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1) {
+            st = fail(db, NULL);
+            (void)settle(db, 0, NULL);
+        } else {
+            st = settle(db, 1, &r);
+        }
+        if (st != DB_OK) {
+            if (conn_ok(db))
+                PQclear(PQexec(d->conn, "ROLLBACK"));
+            return st;
+        }
+    } else {
+        r = PQexec(d->conn, "COMMIT");
+    }
     if (PQresultStatus(r) != PGRES_COMMAND_OK) {
         /* The server rolled back (or we do not know: lost is never an acknowledgement). */
         st = fail(db, r);
@@ -527,6 +683,8 @@ static enum db_status pg_commit(struct db *db)
 
 static void pg_rollback(struct db *db)
 {
+    if (conn_ok(db))
+        (void)flush_queued(db); /* a failure there is undone by this rollback */
     if (conn_ok(db) && PQtransactionStatus(pg(db)->conn) != PQTRANS_IDLE)
         PQclear(PQexec(pg(db)->conn, "ROLLBACK"));
 }
@@ -538,6 +696,8 @@ static int pg_version_get(struct db *db)
         lost(db);
         return -1;
     }
+    if (flush_queued(db) != DB_OK)
+        return -1;
     /* to_regclass: no error (which would abort the transaction) when the table is new. */
     PGresult *r = PQexec(d->conn, "SELECT CASE WHEN to_regclass('hub_schema_version') IS NULL"
                                   " THEN -1 ELSE 0 END");
@@ -582,6 +742,7 @@ static const struct db_ops pg_ops = {
     .reconnect = pg_reconnect,
     .connected = pg_connected,
     .exec = pg_exec,
+    .control = pg_control,
     .prepare = pg_prepare,
     .finalize = pg_finalize,
     .reset = pg_reset,
