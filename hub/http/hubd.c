@@ -23,6 +23,8 @@ static void usage(FILE *f)
             "            [--trust-ca PEM] [--key FILE] [--clock-file FILE]\n"
             "            [--escalation-window MIN] [--tick SECONDS] [--push-poll-ms MS]\n"
             "            [--jma-feed URL [--jma-poll SECONDS] [--jma-office NAME ...]]\n"
+            "            [--max-connections N] [--max-per-address N] [--header-deadline S]\n"
+            "            [--body-deadline S] [--workers N]\n"
             "  --listen ADDR      IPv4/IPv6 address to listen on (default 127.0.0.1); plain HTTP\n"
             "                     only on loopback\n"
             "  --port N           TCP port, 0 = any free port (default 8443)\n"
@@ -40,7 +42,14 @@ static void usage(FILE *f)
             "                     for 気象警報・注意報 telegrams (docs/disaster.md)\n"
             "  --jma-poll SECONDS how often the feed is fetched (default 60)\n"
             "  --jma-office NAME  only telegrams of this office (the entry's author, e.g.\n"
-            "                     東京管区気象台); repeatable, up to 8; default all\n");
+            "                     東京管区気象台); repeatable, up to 8; default all\n"
+            "  --max-connections N  connections at once (default 1024)\n"
+            "  --max-per-address N  connections at once from one client address (default 64)\n"
+            "  --header-deadline S  seconds a client has to send a request's headers (default\n"
+            "                     10); trickling bytes does not extend it\n"
+            "  --body-deadline S  seconds from the same start to send the whole request (60)\n"
+            "  --workers N        request handler threads (default 8; a quarter are kept for help\n"
+            "                     calls, check-ins and health)\n");
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -121,6 +130,31 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.jma_poll_seconds = v;
+        } else if (strcmp(a, "--max-connections") == 0) {
+            if (parse_long(val, 1, 100000, &cfg.max_connections) != 0) {
+                fprintf(stderr, "hubd: --max-connections must be 1..100000\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--max-per-address") == 0) {
+            if (parse_long(val, 1, 100000, &cfg.max_per_address) != 0) {
+                fprintf(stderr, "hubd: --max-per-address must be 1..100000\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--header-deadline") == 0) {
+            if (parse_long(val, 1, 3600, &cfg.header_deadline_s) != 0) {
+                fprintf(stderr, "hubd: --header-deadline must be 1..3600 seconds\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--body-deadline") == 0) {
+            if (parse_long(val, 1, 3600, &cfg.body_deadline_s) != 0) {
+                fprintf(stderr, "hubd: --body-deadline must be 1..3600 seconds\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--workers") == 0) {
+            if (parse_long(val, 2, 256, &cfg.workers) != 0) {
+                fprintf(stderr, "hubd: --workers must be 2..256\n");
+                return 2;
+            }
         } else if (strcmp(a, "--jma-office") == 0) {
             if (cfg.n_jma_offices == 8) {
                 fprintf(stderr, "hubd: at most 8 --jma-office\n");

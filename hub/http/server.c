@@ -1,10 +1,17 @@
 /*
  * server.c: libmicrohttpd glue, body caps, routing and the start/stop of the daemon.
  *
- * Threading: MHD runs one thread per connection (MHD_USE_THREAD_PER_CONNECTION), so a
- * handler may block while its write waits for the group commit without holding up other
- * connections. Connection threads only read SQLite (pooled read connections); writes go
- * to the writer thread (writer.h).
+ * Threading: MHD is event-driven (epoll) with a small pool of HTTP threads that only read
+ * requests and send answers; a slow client costs a socket and a little memory, not a
+ * thread. A complete request is suspended and handed to the handler pool (workq.h), where
+ * help calls, check-ins and health go first and bulk work can never take every thread; the
+ * job resumes the connection with the answer. Handlers only read the database through the
+ * pooled read connections; writes go to the writer thread (writer.h).
+ *
+ * Denial of service by one client: at most max_per_address connections per address
+ * (MHD_OPTION_PER_IP_CONNECTION_LIMIT), and deadlines from the start of each request for
+ * its headers and its body that trickling bytes cannot extend (conntrack.h; MHD's own
+ * timeout is reset by every byte).
  *
  * Body cap: a declared Content-Length over 64 KiB (2 MiB for POST /v1/checkups, a whole
  * checkup file) is answered 413 before the body is read; a body without a declared length
@@ -12,6 +19,8 @@
  */
 #include "server.h"
 #include "cardverify.h"
+#include "conntrack.h"
+#include "workq.h"
 #include "handlers.h"
 #include "db_sqlite.h"
 #include "hubctx.h"
@@ -42,6 +51,7 @@
 #define BODY_MAX     (64 * 1024)
 #define IMPORT_MAX   (2 * 1024 * 1024) /* POST /v1/checkups only: one Bundle or CSV file */
 #define TLS_FILE_MAX (256 * 1024)
+#define HTTP_THREADS 2 /* event loops; they never block, so the cores are enough */
 
 struct server {
     struct hub hub;
@@ -57,10 +67,18 @@ struct server {
     int in_flight;
     int draining; /* set at shutdown: new requests get 503 */
     struct MHD_Daemon *mhd;
-    struct jmapoll *jma; /* the JMA feed thread, when --jma-feed is given */
+    struct conntrack *conns; /* header and body deadlines */
+    struct workq *work;      /* the handler pool */
+    struct jmapoll *jma;     /* the JMA feed thread, when --jma-feed is given */
     EVP_PKEY *key;
     char *tls_cert_pem, *tls_key_pem;
     unsigned port;
+};
+
+enum ctx_state {
+    CTX_READING, /* headers and body being read (HTTP thread) */
+    CTX_QUEUED,  /* complete, connection suspended, a handler pool job owns req */
+    CTX_DONE,    /* req holds the answer; the HTTP thread sends it */
 };
 
 /* Per-request state kept by MHD between calls of the access handler. */
@@ -69,7 +87,11 @@ struct conn_ctx {
     size_t len, cap;
     size_t max; /* body cap of this request (body_cap) */
     int too_big;
-    int answered; /* an answer was queued on the first call (413, or 503 when draining) */
+    int answered; /* an answer was queued (413, 503 when draining, or the handler's) */
+    enum ctx_state state;
+    struct MHD_Connection *conn;
+    struct conntrack_conn *track; /* this connection's deadlines; NULL = none */
+    struct hreq req;              /* from CTX_QUEUED on */
 };
 
 /* Every face's route rows, in this order (the first row whose path and method match
@@ -247,6 +269,46 @@ static void dispatch(struct hreq *r)
     route->fn(r);
 }
 
+/* Help calls, check-ins and health go ahead of everything else (workq.h): they are what a
+ * resident in trouble and the people watching over them need when the hub is loaded. */
+static enum workq_prio request_prio(const char *method, const char *url)
+{
+    if (strcmp(url, "/v1/health") == 0 || strcmp(url, "/v1/help") == 0)
+        return WORKQ_URGENT;
+    if (strcmp(method, "POST") == 0 && strcmp(url, "/v1/checkins") == 0)
+        return WORKQ_URGENT;
+    return WORKQ_BULK;
+}
+
+/* Queues an answer made in an HTTP thread (never reaching a handler) and frees it. */
+static enum MHD_Result answer_now(struct server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
+                                  int status, const char *code, const char *msg)
+{
+    struct hreq r = {.hub = &s->hub, .conn = c, .method = "", .path = ""};
+    snprintf(r.request_id, sizeof r.request_id, "-");
+    hreq_error(&r, status, code, "%s", msg);
+    ctx->answered = 1; /* the body, if any, is discarded */
+    conntrack_request_done(s->conns, ctx->track);
+    enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
+    free(r.resp);
+    return ret;
+}
+
+/* A handler pool job: handles the complete request, then wakes its connection, whose next
+ * call of on_request sends the answer. */
+static void handle_job(void *arg)
+{
+    struct conn_ctx *ctx = arg;
+    struct hreq *r = &ctx->req;
+    unsigned char rid[16];
+    if (hubtoken_random(rid, sizeof rid) != 0)
+        memset(rid, 0, sizeof rid);
+    hubtoken_hex(rid, sizeof rid, r->request_id);
+    dispatch(r);
+    ctx->state = CTX_DONE;
+    MHD_resume_connection(ctx->conn);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -258,21 +320,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!ctx)
             return MHD_NO;
         *con_cls = ctx;
+        ctx->conn = c;
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+        ctx->track = ci ? ci->socket_context : NULL;
+        conntrack_headers_done(s->conns, ctx->track);
         pthread_mutex_lock(&s->flight_mu);
         s->in_flight++;
         int draining = s->draining;
         pthread_mutex_unlock(&s->flight_mu);
-        if (draining) {
-            /* Shutting down: refuse new requests on kept-alive connections at once, so
-             * the requests already in progress are the only ones we wait for. */
-            struct hreq r = {.hub = &s->hub, .conn = c, .method = method, .path = url};
-            snprintf(r.request_id, sizeof r.request_id, "-");
-            hreq_error(&r, 503, "unavailable", "The hub is shutting down; try again in a minute.");
-            ctx->answered = 1; /* the body, if any, is discarded */
-            enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
-            free(r.resp);
-            return ret;
-        }
+        /* Shutting down: refuse new requests on kept-alive connections at once, so the
+         * requests already in progress are the only ones we wait for. */
+        if (draining)
+            return answer_now(s, c, ctx, 503, "unavailable",
+                              "The hub is shutting down; try again in a minute.");
         ctx->max = body_cap(method, url);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl) {
@@ -285,14 +346,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!ctx->too_big)
             return MHD_YES;
         /* Answer at once: the body is never read. */
-        struct hreq r = {.hub = &s->hub, .conn = c, .method = method, .path = url};
-        snprintf(r.request_id, sizeof r.request_id, "-");
-        hreq_error(&r, 413, "body_too_large",
-                   "The request body is larger than %zu bytes; send less.", ctx->max);
-        ctx->answered = 1;
-        enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
-        free(r.resp);
-        return ret;
+        char msg[128];
+        snprintf(msg, sizeof msg, "The request body is larger than %zu bytes; send less.",
+                 ctx->max);
+        return answer_now(s, c, ctx, 413, "body_too_large", msg);
     }
     if (*upload_data_size) {
         size_t n = *upload_data_size;
@@ -322,24 +379,37 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (ctx->answered)
         return MHD_YES;
-    struct hreq r = {.hub = &s->hub,
-                     .conn = c,
-                     .method = method,
-                     .path = url,
-                     .body = ctx->body ? ctx->body : "",
-                     .body_len = ctx->len};
-    unsigned char rid[16];
-    if (hubtoken_random(rid, sizeof rid) != 0)
-        memset(rid, 0, sizeof rid);
-    hubtoken_hex(rid, sizeof rid, r.request_id);
-    if (ctx->too_big)
-        hreq_error(&r, 413, "body_too_large",
-                   "The request body is larger than %zu bytes; send less.", ctx->max);
-    else
-        dispatch(&r);
-    enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
-    free(r.resp);
-    return ret;
+    if (ctx->state == CTX_DONE) {
+        enum MHD_Result ret = send_answer(c, &ctx->req) == MHD_YES ? MHD_YES : MHD_NO;
+        ctx->answered = 1;
+        return ret;
+    }
+    if (ctx->state == CTX_QUEUED)
+        return MHD_YES; /* not expected: a suspended connection is not processed */
+    if (ctx->too_big) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "The request body is larger than %zu bytes; send less.",
+                 ctx->max);
+        return answer_now(s, c, ctx, 413, "body_too_large", msg);
+    }
+    conntrack_request_done(s->conns, ctx->track);
+    ctx->req = (struct hreq){.hub = &s->hub,
+                             .conn = c,
+                             .method = method,
+                             .path = url,
+                             .body = ctx->body ? ctx->body : "",
+                             .body_len = ctx->len};
+    /* Suspend before queueing: the job may finish (and resume) before this returns. */
+    ctx->state = CTX_QUEUED;
+    MHD_suspend_connection(c);
+    if (workq_submit(s->work, request_prio(method, url), handle_job, ctx) != 0) {
+        MHD_resume_connection(c);
+        ctx->req.request_id[0] = '-';
+        hreq_error(&ctx->req, 503, "unavailable",
+                   "The hub is too busy right now; try again in a few seconds.");
+        ctx->state = CTX_DONE;
+    }
+    return MHD_YES;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -348,6 +418,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     struct server *s = cls;
     struct conn_ctx *ctx = *con_cls;
     if (ctx) {
+        conntrack_next_request(s->conns, ctx->track);
+        free(ctx->req.resp);
         free(ctx->body);
         free(ctx);
         pthread_mutex_lock(&s->flight_mu);
@@ -357,10 +429,51 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
+/* Tracks every connection's deadlines from its accept to its close (conntrack.h). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    struct server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        *socket_context = ci ? conntrack_open(s->conns, ci->connect_fd) : NULL;
+    } else {
+        conntrack_close(s->conns, *socket_context);
+        *socket_context = NULL;
+    }
+}
+
+/* MHD's messages, at most LOG_BURST a minute: a flood of refused connections must not
+ * flood the log too. What was left out is counted in the next line written. */
+#define LOG_BURST 20
 __attribute__((format(printf, 2, 0))) static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    fprintf(stderr, "hub: http: ");
-    vfprintf(stderr, fmt, ap);
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    static time_t window;
+    static long written, dropped;
+    char line[512];
+    vsnprintf(line, sizeof line, fmt, ap);
+    size_t n = strlen(line);
+    if (n && line[n - 1] == '\n')
+        line[n - 1] = '\0';
+    time_t now = time(NULL);
+    pthread_mutex_lock(&mu);
+    if (now - window >= 60) {
+        window = now;
+        written = 0;
+    }
+    if (written < LOG_BURST) {
+        written++;
+        if (dropped)
+            fprintf(stderr, "hub: http: (%ld similar messages left out in the last minute)\n",
+                    dropped);
+        dropped = 0;
+        fprintf(stderr, "hub: http: %s\n", line);
+    } else {
+        dropped++;
+    }
+    pthread_mutex_unlock(&mu);
 }
 
 static char *read_file(const char *path, char *err, size_t errcap)
@@ -538,22 +651,35 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         snprintf(err, errcap, "cannot start the writer thread");
         goto fail;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
-                     MHD_USE_ERROR_LOG | MHD_USE_ITC |
-                     (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) | (tls ? MHD_USE_TLS : 0);
-    if (tls)
-        s->mhd = MHD_start_daemon(
-            flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
-            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-            s, MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_CONNECTION_TIMEOUT,
-            (unsigned)60, MHD_OPTION_HTTPS_MEM_CERT, s->tls_cert_pem, MHD_OPTION_HTTPS_MEM_KEY,
-            s->tls_key_pem, MHD_OPTION_END);
-    else
-        s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
-                                  on_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                                  MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-                                  MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-                                  MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60, MHD_OPTION_END);
+    s->conns = conntrack_start(cfg->header_deadline_s > 0 ? cfg->header_deadline_s : 10,
+                               cfg->body_deadline_s > 0 ? cfg->body_deadline_s : 60);
+    int workers = cfg->workers > 0 ? cfg->workers : 8;
+    s->work = workq_start(workers, workers / 4 > 1 ? workers / 4 : 1, 4096);
+    if (!s->conns || !s->work) {
+        snprintf(err, errcap, "cannot start the connection and handler threads");
+        goto fail;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0) |
+                     (tls ? MHD_USE_TLS : 0);
+    unsigned conn_limit = cfg->max_connections > 0 ? (unsigned)cfg->max_connections : 1024;
+    unsigned per_addr = cfg->max_per_address > 0 ? (unsigned)cfg->max_per_address : 64;
+    /* MHD's idle timeout stays as a backstop for answers a client never reads. */
+    struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, s},
+        {MHD_OPTION_SOCK_ADDR, 0, &ss},
+        {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, s},
+        {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s},
+        {MHD_OPTION_THREAD_POOL_SIZE, HTTP_THREADS, NULL},
+        {MHD_OPTION_CONNECTION_LIMIT, (intptr_t)conn_limit, NULL},
+        {MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)per_addr, NULL},
+        {MHD_OPTION_CONNECTION_TIMEOUT, 60, NULL},
+        {tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, s->tls_cert_pem},
+        {tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, s->tls_key_pem},
+        {MHD_OPTION_END, 0, NULL},
+    };
+    s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
+                              MHD_OPTION_END);
     if (!s->mhd) {
         snprintf(err, errcap, "cannot listen on %s port %u (in use, or TLS files invalid)",
                  listen_addr, cfg->port);
@@ -619,8 +745,14 @@ void server_stop(struct server *s)
             struct timespec ts = {0, 10 * 1000 * 1000};
             nanosleep(&ts, NULL);
         }
+        /* Every queued request is handled and its connection resumed: MHD may not stop
+         * with a connection suspended. */
+        workq_stop(s->work);
+        s->work = NULL;
         MHD_stop_daemon(s->mhd);
     }
+    workq_stop(s->work);
+    conntrack_stop(s->conns);
     pusher_stop(s->hub.pusher);
     jmapoll_stop(s->jma);
     writer_destroy(s->hub.writer);

@@ -1,5 +1,5 @@
 /*
- * server.h: the hub daemon's HTTP(S) front (libmicrohttpd, one thread per connection) and
+ * server.h: the hub daemon's HTTP(S) front (libmicrohttpd, event-driven, a handler pool) and
  * its shared state. server_start() opens everything hubd needs (database, writer thread,
  * read pool, trust anchors, TLS) and starts listening; server_stop() stops accepting,
  * lets the requests in flight finish, drains the writer and closes the database.
@@ -24,6 +24,12 @@ struct server_config {
     long jma_poll_seconds;      /* how often the feed is fetched (60) */
     const char *jma_offices[8]; /* only entries by these offices (author names); none = all */
     int n_jma_offices;
+    /* Protection from clients that hold connections (docs/hub.md); 0 = the default. */
+    long max_connections;   /* connections at once (1024) */
+    long max_per_address;   /* connections at once from one address (64) */
+    long header_deadline_s; /* a request's headers must be in within this (10 s) */
+    long body_deadline_s;   /* and its body within this, from the same start (60 s) */
+    long workers;           /* handler threads (8; a quarter kept for urgent requests) */
 };
 
 struct server;
