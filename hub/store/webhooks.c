@@ -4,30 +4,12 @@
 #include "webhooks.h"
 #include "oqueue.h"
 #include "whsig.h"
+#include "whurl.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
-
-/* 1 when url is a usable endpoint; else 0 with err. */
-static int url_ok(const char *url, char *err, size_t errlen)
-{
-    size_t ulen = url ? strlen(url) : 0;
-    if (ulen == 0 || ulen >= OQUEUE_URL_MAX ||
-        (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)) {
-        snprintf(err, errlen,
-                 "the webhook URL must start with http:// or https:// and be at most 511 bytes");
-        return 0;
-    }
-    for (size_t i = 0; i < ulen; i++) {
-        if ((unsigned char)url[i] <= 0x20 || url[i] == 0x7f) {
-            snprintf(err, errlen, "the webhook URL must not contain spaces or control characters");
-            return 0;
-        }
-    }
-    return 1;
-}
 
 enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *url,
                             const char *secret, char *err, size_t errlen)
@@ -38,7 +20,7 @@ enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *ur
         snprintf(err, errlen, "the recipient must look like operator:3");
         return ORDERS_INVALID;
     }
-    if (!url_ok(url, err, errlen))
+    if (whurl_check(url, OQUEUE_URL_MAX - 1, err, errlen) == WHURL_BAD)
         return ORDERS_INVALID;
     enum whsig_result w = whsig_secret_decode(secret, key, &keylen);
     OPENSSL_cleanse(key, sizeof key);

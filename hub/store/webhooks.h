@@ -10,8 +10,9 @@
 #include "db.h"
 #include "orders.h"
 
-/* Sets (or replaces) the endpoint of recipient: url "http://" or "https://" (at most 511
- * bytes, no spaces or control characters), secret "whsec_...". Deliveries enqueued from
+/* Sets (or replaces) the endpoint of recipient: url "https://", or "http://" to a loopback
+ * host only (whurl.h; at most 511 bytes, no spaces or control characters), secret
+ * "whsec_...". Deliveries enqueued from
  * now on are pushed. ORDERS_OK, ORDERS_INVALID (err says what) or ORDERS_DB. */
 enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *url,
                             const char *secret, char *err, size_t errlen) ORDERS_MUST_USE;

@@ -2,7 +2,11 @@
  * opush.c: the push worker (see opush.h). One libcurl easy handle is reused for every
  * request, so a recipient that keeps its connection open is not reconnected per message.
  * Redirects are not followed (a webhook endpoint that redirects is misconfigured, and
- * following could leak a body elsewhere) and only http/https are allowed.
+ * following could leak a body elsewhere). Only https:// with the certificate verified
+ * against the system's CAs, or http:// to a loopback host (whurl.h), checked again here for
+ * endpoints stored before that rule; proxies named in the environment (http_proxy,
+ * HTTPS_PROXY, ALL_PROXY, ...) are ignored, so whoever can set the hub's environment
+ * cannot route resident data through a host of their choosing.
  */
 #include "opush.h"
 
@@ -15,6 +19,7 @@
 
 #include "deliveries.h"
 #include "whsig.h"
+#include "whurl.h"
 
 #define RESPONSE_CAP 4096 /* we read at most this much of an answer, then ignore the rest */
 
@@ -138,9 +143,16 @@ static long post(struct opush *p, const struct oqueue_item *it, long long now, c
         snprintf(err, errlen, "out of memory");
         goto out;
     }
+    enum whurl_kind kind = whurl_check(it->url, sizeof it->url - 1, err, errlen);
+    if (kind == WHURL_BAD)
+        goto out; /* recorded as the attempt's error; never sent */
     CURL *c = p->curl;
     curl_easy_reset(c);
     curl_easy_setopt(c, CURLOPT_URL, it->url);
+    curl_easy_setopt(c, CURLOPT_PROXY, "");    /* "" = no proxy, whatever the environment */
+    curl_easy_setopt(c, CURLOPT_NOPROXY, "*"); /* and no host goes through one */
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, it->body);
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)it->body_len);
@@ -148,7 +160,8 @@ static long post(struct opush *p, const struct oqueue_item *it, long long now, c
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, p->cfg.timeout_ms);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, kind == WHURL_HTTPS ? "https" : "http");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "https");
     curl_easy_setopt(c, CURLOPT_USERAGENT, "kiosk-linkage-hub/orders");
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &seen);

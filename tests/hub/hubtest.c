@@ -586,3 +586,39 @@ int ht_sql_claim(struct hubtest *t, const char *principal, const char *key, cons
              principal, key, hex, lease_until, now);
     return ht_sql_exec(t, sql);
 }
+
+int ht_file_lines(const char *file, const char *prefix)
+{
+    FILE *f = fopen(file, "r");
+    char line[70000];
+    int n = 0;
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        n += strncmp(line, prefix, strlen(prefix)) == 0;
+    fclose(f);
+    return n;
+}
+
+long long ht_wait_sql(struct hubtest *t, const char *sql, long long want, int ms)
+{
+    long long v = -1;
+    for (int waited = 0; waited <= ms; waited += 50) {
+        if ((v = ht_sql_int(t, sql)) == want)
+            break;
+        usleep(50 * 1000);
+    }
+    return v;
+}
+
+int ht_make_tls_cert(struct hubtest *t, char *crt, size_t crtcap, char *key, size_t keycap)
+{
+    char cmd[1024];
+    snprintf(crt, crtcap, "%s/tls.crt", t->dir);
+    snprintf(key, keycap, "%s/tls.key", t->dir);
+    snprintf(cmd, sizeof cmd,
+             "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 2 -subj "
+             "/CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1",
+             key, crt);
+    return system(cmd) == 0 ? 0 : -1;
+}

@@ -122,6 +122,13 @@ int ht_on_postgres(const struct hubtest *t);
 long long ht_sql_int(struct hubtest *t, const char *sql);
 /* Runs SQL on the test's DB (changes under the hub's feet, e.g. tampering). 0 = ok. */
 int ht_sql_exec(struct hubtest *t, const char *sql);
+/* Number of lines of file starting with prefix (0 when it cannot be read). */
+int ht_file_lines(const char *file, const char *prefix);
+/* Waits (real time, up to ms) until the SQL count is want; returns the last count. */
+long long ht_wait_sql(struct hubtest *t, const char *sql, long long want, int ms);
+/* A self-signed TLS certificate for 127.0.0.1 in the test's folder (paths written into
+ * crt and key). 0, or -1. */
+int ht_make_tls_cert(struct hubtest *t, char *crt, size_t crtcap, char *key, size_t keycap);
 /* Writes an Idempotency-Key claim of principal for body as the hub writes it (status 0,
  * leased until lease_until): a request still in flight, or one whose hub died. 0 = ok. */
 int ht_sql_claim(struct hubtest *t, const char *principal, const char *key, const char *body,

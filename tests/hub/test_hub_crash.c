@@ -38,17 +38,6 @@ static void kill_hub(void)
     T.pid = 0;
 }
 
-/* Waits (up to ms, real time) until the SQL count is want. */
-static int wait_sql(const char *sql, long long want, int ms)
-{
-    for (int waited = 0; waited <= ms; waited += 20) {
-        if (ht_sql_int(&T, sql) == want)
-            return 1;
-        usleep(20 * 1000);
-    }
-    return 0;
-}
-
 struct sender {
     struct hubtest t;
     long status;
@@ -74,9 +63,10 @@ static void claim_left_by_dead_hub(void)
         pthread_t th;
         REQUIRE(pthread_create(&th, NULL, send_order, &s) == 0);
         /* the claim is committed; the order's transaction now waits for the lock */
-        CHECK(wait_sql("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'crash-1'"
-                       " AND status = 0",
-                       1, 10000));
+        CHECK(1 == ht_wait_sql(&T,
+                               "SELECT COUNT(*) FROM idempotency_keys WHERE key = 'crash-1'"
+                               " AND status = 0",
+                               1, 10000));
         usleep(200 * 1000);
         kill_hub();
         pthread_join(th, NULL);

@@ -68,42 +68,15 @@ static void stop_receiver(pid_t *pid)
     *pid = 0;
 }
 
-/* Number of lines of file starting with prefix. */
-static int log_lines(const char *file, const char *prefix)
-{
-    FILE *f = fopen(file, "r");
-    char line[70000];
-    int n = 0;
-    if (!f)
-        return 0;
-    while (fgets(line, sizeof line, f))
-        n += strncmp(line, prefix, strlen(prefix)) == 0;
-    fclose(f);
-    return n;
-}
-
 /* Waits (real time, up to ms) until file has at least n lines starting with prefix. */
 static int wait_lines(const char *file, const char *prefix, int n, int ms)
 {
     for (int waited = 0; waited <= ms; waited += 50) {
-        if (log_lines(file, prefix) >= n)
+        if (ht_file_lines(file, prefix) >= n)
             return 1;
         usleep(50 * 1000);
     }
     return 0;
-}
-
-/* Waits (real time, up to ms) until the SQL count is want; returns the last count. The
- * receiver logs a delivery before the hub has recorded its 2xx, so tests wait for both. */
-static long long wait_sql(const char *sql, long long want, int ms)
-{
-    long long v = -1;
-    for (int waited = 0; waited <= ms; waited += 50) {
-        if ((v = ht_sql_int(&T, sql)) == want)
-            break;
-        usleep(50 * 1000);
-    }
-    return v;
 }
 
 /* Places ORDER-like body for operator op with token (and session), key; returns status. */
@@ -344,21 +317,21 @@ static void t_webhook_failing_receiver_retried(void)
     cJSON_Delete(j);
     /* The receiver answers 503 to its first delivery: the hub schedules a retry. */
     CHECK(wait_lines(log_a, "failing id=", 1, 5000));
-    CHECK_INT_EQ(log_lines(log_a, "delivery id="), 0);
+    CHECK_INT_EQ(ht_file_lines(log_a, "delivery id="), 0);
     char sql[160];
     snprintf(sql, sizeof sql,
              "SELECT COUNT(*) FROM ord_deliveries WHERE subject_id = %lld AND recipient ="
              " 'operator:1' AND push_attempts = 1 AND acked_unix IS NULL",
              oid);
-    CHECK_INT_EQ(wait_sql(sql, 1, 3000), 1); /* the failure is recorded, a retry planned */
-    advance(11);                             /* past the first back-off (5..10 s) */
+    CHECK_INT_EQ(ht_wait_sql(&T, sql, 1, 3000), 1); /* the failure is recorded, a retry planned */
+    advance(11);                                    /* past the first back-off (5..10 s) */
     CHECK(wait_lines(log_a, "delivery id=", 1, 5000));
-    CHECK_INT_EQ(log_lines(log_a, "rejected"), 0); /* every signature verified */
+    CHECK_INT_EQ(ht_file_lines(log_a, "rejected"), 0); /* every signature verified */
     snprintf(sql, sizeof sql,
              "SELECT COUNT(*) FROM ord_deliveries WHERE subject_id = %lld AND recipient ="
              " 'operator:1' AND acked_via = 'push' AND push_attempts = 2",
              oid);
-    CHECK_INT_EQ(wait_sql(sql, 1, 3000), 1);
+    CHECK_INT_EQ(ht_wait_sql(&T, sql, 1, 3000), 1);
     /* Operator 1's pseudonym of resident 1 is not operator 2's. */
     snprintf(sql, sizeof sql,
              "SELECT COUNT(*) FROM ord_deliveries WHERE subject_id = %lld AND body LIKE '%%%s%%'",
@@ -368,7 +341,7 @@ static void t_webhook_failing_receiver_retried(void)
     /* Nothing more is sent once acknowledged. */
     advance(120);
     usleep(400 * 1000);
-    CHECK_INT_EQ(log_lines(log_a, "delivery id="), 1);
+    CHECK_INT_EQ(ht_file_lines(log_a, "delivery id="), 1);
 }
 
 static void t_webhook_down_receiver_gets_it_later(void)
@@ -377,11 +350,12 @@ static void t_webhook_down_receiver_gets_it_later(void)
     REQUIRE(ht_card_login(&T, ca, 3, kiosk, session3, sizeof session3) == 0);
     CHECK_INT_EQ(place(3, kiosk, session3, "order-down", ORDER, &j), 201);
     cJSON_Delete(j);
-    CHECK_INT_EQ(wait_sql("SELECT push_attempts >= 1 FROM ord_deliveries WHERE recipient = "
-                          "'operator:3'",
-                          1, 3000),
+    CHECK_INT_EQ(ht_wait_sql(&T,
+                             "SELECT push_attempts >= 1 FROM ord_deliveries WHERE recipient = "
+                             "'operator:3'",
+                             1, 3000),
                  1);
-    CHECK_INT_EQ(log_lines(log_c, "delivery id="), 0);
+    CHECK_INT_EQ(ht_file_lines(log_c, "delivery id="), 0);
     unsigned p = 0;
     recv_c = start_receiver(port_c, 0, log_c, &p);
     REQUIRE(recv_c > 0 && p == port_c);
@@ -391,9 +365,10 @@ static void t_webhook_down_receiver_gets_it_later(void)
         got = wait_lines(log_c, "delivery id=", 1, 1000);
     }
     CHECK(got);
-    CHECK_INT_EQ(wait_sql("SELECT COUNT(*) FROM ord_deliveries WHERE recipient ="
-                          " 'operator:3' AND acked_via = 'push'",
-                          1, 3000),
+    CHECK_INT_EQ(ht_wait_sql(&T,
+                             "SELECT COUNT(*) FROM ord_deliveries WHERE recipient ="
+                             " 'operator:3' AND acked_via = 'push'",
+                             1, 3000),
                  1);
 }
 

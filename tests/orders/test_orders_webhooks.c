@@ -317,10 +317,29 @@ static void t_endpoint_validation(void)
     CHECK(strstr(err, "http") != NULL);
     CHECK(webhooks_set(db, "operator:3", "http://x/ y", secret, err, sizeof(err)) ==
           ORDERS_INVALID);
-    CHECK(webhooks_set(db, "operator:3", "http://x/", "whsec_abc", err, sizeof(err)) ==
+    CHECK(webhooks_set(db, "operator:3", "https://x/", "whsec_abc", err, sizeof(err)) ==
           ORDERS_INVALID);
     CHECK(strstr(err, "whsec_") != NULL);
-    CHECK(webhooks_set(db, "operator", "http://x/", secret, err, sizeof(err)) == ORDERS_INVALID);
+    CHECK(webhooks_set(db, "operator", "https://x/", secret, err, sizeof(err)) == ORDERS_INVALID);
+    /* plain http only to this machine: the bodies carry names and addresses */
+    static const char *const refused[] = {"http://op.example/wh",
+                                          "http://127.0.0.1.op.example/wh",
+                                          "http://localhost@op.example/wh",
+                                          "http://127.0.0.1@op.example/wh",
+                                          "http://[::2]/wh",
+                                          "http://0x7f000001/wh",
+                                          "http://10.0.0.1:8080/wh",
+                                          "https://",
+                                          NULL};
+    for (int i = 0; refused[i]; i++) {
+        CHECK(webhooks_set(db, "operator:3", refused[i], secret, err, sizeof(err)) ==
+              ORDERS_INVALID);
+        CHECK(strstr(err, "https://") != NULL);
+    }
+    static const char *const loopback[] = {"http://127.0.0.1:9/wh", "http://127.3.4.5/wh",
+                                           "http://[::1]:9/wh", "http://localhost:9", NULL};
+    for (int i = 0; loopback[i]; i++)
+        CHECK(webhooks_set(db, "operator:3", loopback[i], secret, err, sizeof(err)) == ORDERS_OK);
     CHECK(webhooks_set(db, "operator:3", "https://op.example/wh", secret, err, sizeof(err)) ==
           ORDERS_OK);
     db_close(db);
