@@ -7,8 +7,10 @@
  */
 #include "cardverify.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 
 #include <openssl/err.h>
@@ -20,6 +22,9 @@
 
 struct cardverify_trust {
     X509_STORE *store;
+    atomic_int refs;
+    int n_crls;
+    time_t crl_next_update; /* earliest nextUpdate; 0 = none known */
 };
 
 const char *cardverify_status_str(enum cardverify_status st)
@@ -39,6 +44,10 @@ const char *cardverify_status_str(enum cardverify_status st)
         return "bad_signature";
     case CARDVERIFY_INTERNAL:
         return "internal_error";
+    case CARDVERIFY_REVOKED:
+        return "certificate_revoked";
+    case CARDVERIFY_REVOCATION_UNKNOWN:
+        return "revocation_unknown";
     }
     return "unknown_status";
 }
@@ -81,6 +90,7 @@ struct cardverify_trust *cardverify_trust_load(const char *ca_pem_file)
     t = calloc(1, sizeof(*t));
     if (!t)
         return NULL;
+    atomic_init(&t->refs, 1);
     t->store = X509_STORE_new();
     if (!t->store || add_pem_file(t->store, ca_pem_file) < 0) {
         cardverify_trust_free(t);
@@ -96,9 +106,106 @@ int cardverify_trust_add(struct cardverify_trust *trust, const char *ca_pem_file
     return add_pem_file(trust->store, ca_pem_file) < 0 ? -1 : 0;
 }
 
+/* The issuer of crl among the store's trusted certificates, or NULL (borrowed). */
+static X509 *crl_issuer(X509_STORE *store, X509_CRL *crl)
+{
+    X509 *found = NULL;
+    STACK_OF(X509_OBJECT) *objs = X509_STORE_get0_objects(store);
+    for (int i = 0; i < sk_X509_OBJECT_num(objs) && !found; i++) {
+        X509 *c = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, i));
+        if (c && X509_NAME_cmp(X509_get_subject_name(c), X509_CRL_get_issuer(crl)) == 0)
+            found = c;
+    }
+    return found;
+}
+
+/* Checks crl against its issuer in the store and adds it. 0, or -1 with err. */
+static int add_crl(struct cardverify_trust *t, X509_CRL *crl, const char *path, char *err,
+                   size_t errcap)
+{
+    X509 *issuer = crl_issuer(t->store, crl);
+    EVP_PKEY *key = issuer ? X509_get0_pubkey(issuer) : NULL;
+    if (!key) {
+        snprintf(err, errcap, "the CRL in %s was not issued by a CA trusted for card login", path);
+        return -1;
+    }
+    if (X509_CRL_verify(crl, key) != 1) {
+        snprintf(err, errcap, "the CRL in %s is not correctly signed by its CA", path);
+        return -1;
+    }
+    if (X509_STORE_add_crl(t->store, crl) != 1) {
+        snprintf(err, errcap, "cannot use the CRL in %s", path);
+        return -1;
+    }
+    const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
+    struct tm tm;
+    time_t nu = 0;
+    if (next && ASN1_TIME_to_tm(next, &tm) == 1)
+        nu = timegm(&tm);
+    if (t->n_crls == 0 || (t->crl_next_update != 0 && (nu == 0 || nu < t->crl_next_update)))
+        t->crl_next_update = nu;
+    t->n_crls++;
+    return 0;
+}
+
+int cardverify_trust_add_crl(struct cardverify_trust *trust, const char *crl_file, char *err,
+                             size_t errcap)
+{
+    int n = 0;
+    X509_CRL *crl = NULL;
+    FILE *f = NULL;
+    if (!trust || !crl_file) {
+        snprintf(err, errcap, "no CRL file given");
+        return -1;
+    }
+    f = fopen(crl_file, "rb");
+    if (!f) {
+        snprintf(err, errcap, "cannot open CRL file %s: %s", crl_file, strerror(errno));
+        return -1;
+    }
+    while ((crl = PEM_read_X509_CRL(f, NULL, NULL, NULL)) != NULL) {
+        int rc = add_crl(trust, crl, crl_file, err, errcap);
+        X509_CRL_free(crl);
+        if (rc != 0) {
+            n = -1;
+            goto out;
+        }
+        n++;
+    }
+    if (n == 0) { /* not PEM: one DER CRL, as CAs publish them */
+        rewind(f);
+        crl = d2i_X509_CRL_fp(f, NULL);
+        if (!crl) {
+            snprintf(err, errcap, "%s holds no CRL (PEM or DER)", crl_file);
+            n = -1;
+            goto out;
+        }
+        n = add_crl(trust, crl, crl_file, err, errcap) == 0 ? 1 : -1;
+        X509_CRL_free(crl);
+    }
+out:
+    ERR_clear_error();
+    fclose(f);
+    if (n > 0)
+        X509_STORE_set_flags(trust->store, X509_V_FLAG_CRL_CHECK);
+    return n;
+}
+
+time_t cardverify_trust_crl_next_update(const struct cardverify_trust *trust)
+{
+    return trust ? trust->crl_next_update : 0;
+}
+
+struct cardverify_trust *cardverify_trust_ref(struct cardverify_trust *trust)
+{
+    if (trust)
+        atomic_fetch_add(&trust->refs, 1);
+    return trust;
+}
+
 void cardverify_trust_free(struct cardverify_trust *trust)
 {
-    if (!trust)
+    if (!trust || atomic_fetch_sub(&trust->refs, 1) != 1)
         return;
     X509_STORE_free(trust->store);
     free(trust);
@@ -136,6 +243,22 @@ static enum cardverify_status check_chain(X509_STORE *store, X509 *cert, time_t 
         break;
     case X509_V_ERR_CERT_NOT_YET_VALID:
         st = CARDVERIFY_NOT_YET_VALID;
+        break;
+    case X509_V_ERR_CERT_REVOKED:
+        st = CARDVERIFY_REVOKED;
+        break;
+    case X509_V_ERR_UNABLE_TO_GET_CRL:
+    case X509_V_ERR_CRL_HAS_EXPIRED:
+    case X509_V_ERR_CRL_NOT_YET_VALID:
+    case X509_V_ERR_CRL_SIGNATURE_FAILURE:
+    case X509_V_ERR_UNABLE_TO_DECRYPT_CRL_SIGNATURE:
+    case X509_V_ERR_ERROR_IN_CRL_LAST_UPDATE_FIELD:
+    case X509_V_ERR_ERROR_IN_CRL_NEXT_UPDATE_FIELD:
+    case X509_V_ERR_UNABLE_TO_GET_CRL_ISSUER:
+    case X509_V_ERR_DIFFERENT_CRL_SCOPE:
+    case X509_V_ERR_UNHANDLED_CRITICAL_CRL_EXTENSION:
+        /* a stale or missing CRL is refused, never taken as "not revoked" */
+        st = CARDVERIFY_REVOCATION_UNKNOWN;
         break;
     default:
         st = CARDVERIFY_UNTRUSTED;

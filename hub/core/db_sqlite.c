@@ -6,6 +6,7 @@
  */
 #include "db_backend.h"
 #include "db_sqlite.h"
+#include "filemode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -284,6 +285,9 @@ struct db *db_sqlite_open(const char *path, int flags, enum db_status *status, c
     d->base.ops = &sq_ops;
     if (flags & DB_OPEN_CREATE)
         oflags |= SQLITE_OPEN_CREATE;
+    if (!(flags & DB_OPEN_READONLY) &&
+        filemode_secure_db(path, (flags & DB_OPEN_CREATE) != 0, err, errcap) != 0)
+        goto fail;
     if (sqlite3_open_v2(path, &d->conn, oflags, NULL) != SQLITE_OK) {
         snprintf(err, errcap, "cannot open database %s: %s", path,
                  d->conn ? sqlite3_errmsg(d->conn) : "out of memory");

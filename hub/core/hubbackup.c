@@ -7,6 +7,7 @@
 #include "db_sqlite.h"
 #include "audit.h"
 #include "hubdb.h"
+#include "filemode.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -86,6 +87,9 @@ static int write_new(sqlite3 *src, const char *path, char *err, size_t errcap)
         return -1;
     }
     unlink(part);
+    /* a copy of every resident's data: private from its first byte */
+    if (filemode_create_private(part, err, errcap) != 0)
+        return -1;
     if (sqlite3_open_v2(part, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         snprintf(err, errcap, "cannot create %s: %s", part, sqlite3_errmsg(dst));

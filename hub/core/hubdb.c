@@ -8,6 +8,7 @@
 #include "hubdb.h"
 #include "db_sqlite.h"
 #include "hubdb_pg.h"
+#include "filemode.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -351,6 +352,9 @@ enum hubdb_status hubdb_open(const char *path, int create, sqlite3 **out, char *
                  "SQLite file");
         goto out;
     }
+    /* created 0600 before SQLite writes into it; an older hub's 0644 files narrowed */
+    if (filemode_secure_db(path, create, err, errcap) != 0)
+        goto out;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         snprintf(err, errcap, "cannot open database %s: %s", path,
                  db ? sqlite3_errmsg(db) : "out of memory");

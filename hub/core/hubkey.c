@@ -3,6 +3,7 @@
  */
 #include "hubkey.h"
 #include "hubtoken.h"
+#include "filemode.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,6 +54,8 @@ out:
 
 EVP_PKEY *hubkey_load(const char *path, char *err, size_t errcap)
 {
+    if (filemode_tighten(path, err, errcap) != 0)
+        return NULL;
     FILE *f = fopen(path, "r");
     if (!f) {
         snprintf(err, errcap, "cannot open key file %s: %s", path, strerror(errno));

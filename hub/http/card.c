@@ -16,7 +16,7 @@
  */
 #include "audit.h"
 #include "b64.h"
-#include "cardverify.h"
+#include "cardtrust.h"
 #include "challenges.h"
 #include "handlers.h"
 #include "hubclock.h"
@@ -125,6 +125,13 @@ static const char *cv_message(enum cardverify_status s)
         return "The card's signature does not match the challenge and certificate; try again.";
     case CARDVERIFY_INTERNAL:
         return "The hub could not check the card; try again.";
+    case CARDVERIFY_REVOKED:
+        return "This card's certificate has been revoked by its issuer (reported lost, or "
+               "replaced); the card cannot be used. The resident should go to the city office.";
+    case CARDVERIFY_REVOCATION_UNKNOWN:
+        return "Card login is not possible right now: the hub has no current revocation list "
+               "for the card's issuer, so no card can be checked. Staff must publish a fresh "
+               "CRL; residents can be served at the city office counter.";
     }
     return "The card could not be checked.";
 }
@@ -145,6 +152,10 @@ static const char *cv_code(enum cardverify_status s)
         return "certificate_untrusted";
     case CARDVERIFY_BAD_SIGNATURE:
         return "signature_invalid";
+    case CARDVERIFY_REVOKED:
+        return "certificate_revoked";
+    case CARDVERIFY_REVOCATION_UNKNOWN:
+        return "revocation_unavailable";
     case CARDVERIFY_INTERNAL:
         break;
     }
@@ -275,8 +286,14 @@ void h_auth_card_login(struct hreq *r)
     j->r = r;
     j->in = in;
     j->now = hubclock_now();
-    j->cv = cardverify_check(r->hub->trust, in->cert, in->cert_len, in->challenge,
-                             HUBREQ_CHALLENGE_LEN, in->sig, in->sig_len, j->now, j->fp);
+    struct cardverify_trust *trust = cardtrust_get(r->hub->trust);
+    j->cv = cardverify_check(trust, in->cert, in->cert_len, in->challenge, HUBREQ_CHALLENGE_LEN,
+                             in->sig, in->sig_len, j->now, j->fp);
+    cardverify_trust_free(trust);
+    if (j->cv == CARDVERIFY_REVOCATION_UNKNOWN)
+        fprintf(stderr, "hub: card login refused: no current CRL for the card's CA (missing, or "
+                        "past its next update); every card login is refused until a fresh CRL "
+                        "is published\n");
     enum writer_status ws = writer_run(r->hub->writer, login_job, j);
     if (ws != WRITER_OK) {
         hutil_write_failed(r, ws);

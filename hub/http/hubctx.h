@@ -6,9 +6,9 @@
 #define HUB_HUBCTX_H
 
 struct hub {
-    struct hubdb_pool *pool;        /* read connections */
-    struct writer *writer;          /* every write */
-    struct cardverify_trust *trust; /* CAs for card login; NULL = card login refused */
+    struct hubdb_pool *pool; /* read connections */
+    struct writer *writer;   /* every write */
+    struct cardtrust *trust; /* CAs and CRLs for card login; NULL = card login refused */
     long escalation_window_min;
     struct pusher *pusher; /* webhook push thread (pusher.h); NULL = none */
 };

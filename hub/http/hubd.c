@@ -20,7 +20,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hubd --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
-            "            [--trust-ca PEM] [--key FILE] [--clock-file FILE]\n"
+            "            [--trust-ca PEM [--crl FILE ...] [--crl-refresh SECONDS]] [--key FILE]\n"
+            "            [--clock-file FILE]\n"
             "            [--escalation-window MIN] [--tick SECONDS] [--push-poll-ms MS]\n"
             "            [--jma-feed URL [--jma-poll SECONDS] [--jma-office NAME ...]]\n"
             "            [--max-connections N] [--max-per-address N] [--header-deadline S]\n"
@@ -31,6 +32,12 @@ static void usage(FILE *f)
             "  --db FILE          SQLite database (created and migrated if needed)\n"
             "  --tls-cert/--tls-key  serve HTTPS with this certificate and key\n"
             "  --trust-ca PEM     CA certificates trusted for card login\n"
+            "  --crl FILE         a CRL of that CA (PEM or DER); repeatable, up to 8. Card\n"
+            "                     certificates are then checked for revocation, and a CRL past\n"
+            "                     its next update refuses every card login until a fresh one\n"
+            "                     replaces the file\n"
+            "  --crl-refresh SECONDS  look for a replaced CRL file this often (default 300;\n"
+            "                     0 = at every login)\n"
             "  --key FILE         Ed25519 hub key (hubctl keygen) that signs audit checkpoints\n"
             "  --clock-file FILE  read the time (Unix seconds) from FILE: tests and demos only\n"
             "  --escalation-window MIN  minutes after a missed deadline before city staff are\n"
@@ -69,7 +76,8 @@ int main(int argc, char **argv)
                                 .port = 8443,
                                 .tick_seconds = 30,
                                 .push_poll_ms = 1000,
-                                .jma_poll_seconds = 60};
+                                .jma_poll_seconds = 60,
+                                .crl_refresh_s = 300};
     long v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -100,6 +108,18 @@ int main(int argc, char **argv)
             cfg.tls_key = val;
         } else if (strcmp(a, "--trust-ca") == 0) {
             cfg.trust_ca = val;
+        } else if (strcmp(a, "--crl") == 0) {
+            if (cfg.n_crl == (int)(sizeof cfg.crl_files / sizeof cfg.crl_files[0])) {
+                fprintf(stderr, "hubd: at most 8 --crl\n");
+                return 2;
+            }
+            cfg.crl_files[cfg.n_crl++] = val;
+        } else if (strcmp(a, "--crl-refresh") == 0) {
+            if (parse_long(val, 0, 86400, &v) != 0) {
+                fprintf(stderr, "hubd: --crl-refresh must be 0..86400 seconds\n");
+                return 2;
+            }
+            cfg.crl_refresh_s = v;
         } else if (strcmp(a, "--key") == 0) {
             cfg.key_path = val;
         } else if (strcmp(a, "--clock-file") == 0) {

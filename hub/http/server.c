@@ -18,7 +18,7 @@
  * is counted and refused at the same cap.
  */
 #include "server.h"
-#include "cardverify.h"
+#include "cardtrust.h"
 #include "conntrack.h"
 #include "workq.h"
 #include "handlers.h"
@@ -622,12 +622,15 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         if (!s->tls_key_pem)
             goto fail;
     }
+    if (cfg->n_crl > 0 && !cfg->trust_ca) {
+        snprintf(err, errcap, "--crl needs --trust-ca (the CA whose certificates it revokes)");
+        goto fail;
+    }
     if (cfg->trust_ca) {
-        s->hub.trust = cardverify_trust_load(cfg->trust_ca);
-        if (!s->hub.trust) {
-            snprintf(err, errcap, "cannot load the trusted CA certificates from %s", cfg->trust_ca);
+        s->hub.trust = cardtrust_create(cfg->trust_ca, cfg->crl_files, cfg->n_crl,
+                                        cfg->crl_refresh_s, err, errcap);
+        if (!s->hub.trust)
             goto fail;
-        }
     }
     if (cfg->key_path) {
         s->key = hubkey_load(cfg->key_path, err, errcap);
@@ -757,7 +760,7 @@ void server_stop(struct server *s)
     jmapoll_stop(s->jma);
     writer_destroy(s->hub.writer);
     hubdb_pool_destroy(s->hub.pool);
-    cardverify_trust_free(s->hub.trust);
+    cardtrust_destroy(s->hub.trust);
     EVP_PKEY_free(s->key);
     free(s->tls_cert_pem);
     free(s->tls_key_pem);

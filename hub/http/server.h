@@ -15,7 +15,10 @@ struct server_config {
     const char *db_path;  /* required */
     const char *tls_cert; /* PEM; with tls_key enables HTTPS */
     const char *tls_key;
-    const char *trust_ca;       /* PEM of CA certificates trusted for card login; NULL = none */
+    const char *trust_ca;     /* PEM of CA certificates trusted for card login; NULL = none */
+    const char *crl_files[8]; /* CRLs of those CAs (cardtrust.h); none = no revocation check */
+    int n_crl;
+    long crl_refresh_s;         /* how often the CRL files are looked at again (0 = every login) */
     const char *key_path;       /* Ed25519 hub key for audit checkpoints; NULL = no checkpoints */
     long escalation_window_min; /* minutes after the deadline before city staff get the alert */
     long tick_seconds;          /* how often the escalation pass runs; 0 = never (tests) */

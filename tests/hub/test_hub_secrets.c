@@ -8,7 +8,9 @@
  *   - proxies named in hubd's environment are ignored: the delivery reaches the receiver
  *     directly and the "proxy" (a socket of this test) is never contacted;
  *   - an https:// endpoint whose certificate does not verify (self-signed: here hubd's
- *     own HTTPS port) gets nothing: the push records the certificate failure.
+ *     own HTTPS port) gets nothing: the push records the certificate failure;
+ *   - (SQLite) the database, its -wal and -shm, a backup and the signing key are 0600
+ *     whatever the umask, and files an older hub left 0644 are narrowed at the next start.
  */
 #include "hubtest.h"
 #include "test.h"
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -154,9 +157,49 @@ static void t_https_certificate_verified(void)
     CHECK_INT_EQ(proxy_connections(), 0);
 }
 
+static int mode_of(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (int)(sb.st_mode & 07777) : -1;
+}
+
+static void check_private(const char *path)
+{
+    if (mode_of(path) != 0600)
+        fprintf(stderr, "%s: mode %04o\n", path, (unsigned)mode_of(path));
+    CHECK_INT_EQ(mode_of(path), 0600);
+}
+
+static void t_files_private(void)
+{
+    char p[400], args[512];
+    if (ht_on_postgres(&T))
+        return; /* the database's files are the server's; the key is checked on SQLite */
+    check_private(T.db);
+    snprintf(p, sizeof p, "%s-wal", T.db);
+    check_private(p);
+    snprintf(p, sizeof p, "%s-shm", T.db);
+    check_private(p);
+    check_private(T.key);
+    snprintf(p, sizeof p, "%s/backup.db", T.dir);
+    snprintf(args, sizeof args, "backup --out %s", p);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    check_private(p);
+    /* as an older hub left them */
+    REQUIRE(ht_stop(&T) == 0);
+    CHECK(chmod(T.db, 0644) == 0);
+    CHECK(chmod(T.key, 0644) == 0);
+    REQUIRE(ht_start(&T, "--push-poll-ms 100") == 0);
+    check_private(T.db);
+    check_private(T.key);
+    snprintf(p, sizeof p, "%s-wal", T.db);
+    check_private(p);
+}
+
 int main(void)
 {
     char args[768], op[128];
+    umask(022); /* the usual umask: files are private because the hub makes them so */
     if (ht_init(&T, time(NULL)) != 0)
         return 1;
     snprintf(log_a, sizeof log_a, "%s/recv-a.log", T.dir);
@@ -195,6 +238,7 @@ int main(void)
         ht_cleanup(&T);
         return 1;
     }
+    TEST_RUN(t_files_private);
     TEST_RUN(t_http_webhook_elsewhere_refused);
     TEST_RUN(t_push_ignores_proxy_environment);
     TEST_RUN(t_stored_http_elsewhere_never_contacted);
