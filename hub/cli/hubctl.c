@@ -79,6 +79,9 @@ static void usage(FILE *f)
         "                               register a family member linked to residents, with\n"
         "                               their consent (safety, watch_over) from the paper\n"
         "                               enrolment form; prints the token once\n"
+        "  family-link --family ID --resident ID [--resident ID ...] [--relation TEXT]\n"
+        "                               link a registered family member (of any town) to\n"
+        "                               residents of this town, recorded in this town\n"
         "  staff-add --name NAME        register city watch-over staff; prints token once\n"
         "  legal-basis-add --name N --recipient-kind staff|family|operator --data-kind K\n"
         "                  --purpose P --description TEXT\n"
@@ -105,6 +108,8 @@ static void usage(FILE *f)
         "               [--secret whsec_...]]\n"
         "                               register a shopping operator; prints its API key\n"
         "                               (and a generated webhook secret) once\n"
+        "  operator-contract --operator ID   the operator (of another town) serves this town\n"
+        "                               too (its orders, catalogue and residents' addresses)\n"
         "  catalogue-import --operator ID --file catalogue.json\n"
         "                               import the operator's catalogue with pictures\n"
         "  backup --out FILE            online copy of the database (while hubd runs), checked:\n"
@@ -454,30 +459,16 @@ static int cmd_device_add(struct db *db, const struct args *a)
     return 0;
 }
 
-static int cmd_family_add(struct db *db, const struct args *a)
+/* Links family member id to each resident of res (of the command's town, recorded there)
+ * with the consent of the paper enrolment form, audited per resident. 0, or exit status 1
+ * after rolling back. */
+static int link_family(struct db *db, const struct args *a, int64_t id, const long long *res, int n,
+                       const char *relation)
 {
-    const char *name = opt(a, "--name"), *relation = opt(a, "--relation");
-    long long res[MAX_LINKS];
-    int n = 0;
-    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX];
-    for (const char *v; n < MAX_LINKS && (v = opt_nth(a, "--resident", n)); n++) {
-        if (parse_ll(v, 1, ID_MAX, &res[n]) != 0) {
-            fprintf(stderr, "hubctl: --resident must be a resident id\n");
-            return 2;
-        }
-    }
-    if (!name || n == 0) {
-        fprintf(stderr, "hubctl: family-add needs --name and at least one --resident ID\n");
-        return 2;
-    }
-    if (new_token("fam", token, hash) != 0 || begin(db) != 0)
-        return 1;
-    int64_t id = 0;
-    if (actors_add(db, a->town, ACTORS_FAMILY, name, hash, (int64_t)hubclock_now(), &id) != DB_OK)
-        return fail(db, "cannot add the family member");
     for (int i = 0; i < n; i++) {
         if (family_link(db, a->town, id, res[i], relation) != DB_OK)
-            return fail(db, "cannot link the family member (no such resident?)");
+            return fail(db, "cannot link the family member (no such resident in this "
+                            "municipality, or linked already?)");
         /* The enrolment form carries the resident's consent to the watch-over. */
         struct consents_key k = {.resident = res[i],
                                  .recipient_kind = "family",
@@ -490,9 +481,63 @@ static int cmd_family_add(struct db *db, const struct args *a)
         if (audit_admin(db, "family.link", res[i], "safety") != SQLITE_OK)
             return fail(db, "cannot write the audit record");
     }
-    if (commit(db) != 0)
+    return 0;
+}
+
+/* The --resident ids (at most MAX_LINKS) into res; their count, or -1 with words. */
+static int resident_ids(const struct args *a, long long res[MAX_LINKS])
+{
+    int n = 0;
+    for (const char *v; n < MAX_LINKS && (v = opt_nth(a, "--resident", n)); n++) {
+        if (parse_ll(v, 1, ID_MAX, &res[n]) != 0) {
+            fprintf(stderr, "hubctl: --resident must be a resident id\n");
+            return -1;
+        }
+    }
+    return n;
+}
+
+static int cmd_family_add(struct db *db, const struct args *a)
+{
+    const char *name = opt(a, "--name"), *relation = opt(a, "--relation");
+    long long res[MAX_LINKS];
+    char token[HUBTOKEN_MAX + 1], hash[HUBTOKEN_HASH_HEX];
+    int n = resident_ids(a, res);
+    if (n < 0)
+        return 2;
+    if (!name || n == 0) {
+        fprintf(stderr, "hubctl: family-add needs --name and at least one --resident ID\n");
+        return 2;
+    }
+    if (new_token("fam", token, hash) != 0 || begin(db) != 0)
+        return 1;
+    int64_t id = 0;
+    if (actors_add(db, a->town, ACTORS_FAMILY, name, hash, (int64_t)hubclock_now(), &id) != DB_OK)
+        return fail(db, "cannot add the family member");
+    if (link_family(db, a, id, res, n, relation) != 0 || commit(db) != 0)
         return 1;
     printf("family_id=%lld\ntoken=%s\n", (long long)id, token);
+    return 0;
+}
+
+/* A family member already registered (in any town) also serves residents of this town: the
+ * link is recorded here, the only way across towns. */
+static int cmd_family_link(struct db *db, const struct args *a)
+{
+    const char *relation = opt(a, "--relation");
+    long long family, res[MAX_LINKS];
+    int n = resident_ids(a, res);
+    if (n < 0)
+        return 2;
+    if (parse_ll(opt(a, "--family"), 1, ID_MAX, &family) != 0 || n == 0) {
+        fprintf(stderr, "hubctl: family-link needs --family ID and at least one --resident ID\n");
+        return 2;
+    }
+    if (begin(db) != 0)
+        return 1;
+    if (link_family(db, a, family, res, n, relation) != 0 || commit(db) != 0)
+        return 1;
+    printf("family_id=%lld\nlinks=%d\n", family, n);
     return 0;
 }
 
@@ -665,7 +710,7 @@ static int cmd_alerts(struct db *db, const struct args *a)
     for (int i = 0; i < a->argc; i++)
         open_only |= strcmp(a->argv[i], "--open") == 0;
     printf("id\tresident\tkind\tlevel\traised\tack_by\tack_at\n");
-    return listed(db, alerts_list(db, open_only, 200, print_alert, NULL));
+    return listed(db, alerts_list(db, a->town, open_only, 200, print_alert, NULL));
 }
 
 /* --resident ID and --limit N (default 50, at most max) of the two log listings. */
@@ -851,7 +896,8 @@ static int cmd_checkup_import(struct db *db, const struct args *a)
         db_rollback(db);
         goto out;
     }
-    int r = ckstore_add(db, source, list, fmt, data, len, (int64_t)hubclock_now(), &v, &rej);
+    int r =
+        ckstore_add(db, a->town, source, list, fmt, data, len, (int64_t)hubclock_now(), &v, &rej);
     if (r == 0 && audit_checkups(db, v, list->n, source, rid) != 0)
         r = -1;
     if (r < 0) {
@@ -986,7 +1032,7 @@ static int cmd_operator_add(struct db *db, const struct args *a)
     int64_t id = 0;
     if (new_token("opk", token, hash) != 0 || begin(db) != 0)
         return 1;
-    if (operators_add(db, name, districts, hash, (int64_t)hubclock_now(), &id) != DB_OK)
+    if (operators_add(db, a->town, name, districts, hash, (int64_t)hubclock_now(), &id) != DB_OK)
         return fail(db, "cannot add the operator");
     if (url) {
         char recipient[48];
@@ -1061,7 +1107,7 @@ static int cmd_catalogue_import(struct db *db, const struct args *a)
     json = catalog_to_json(cat);
     if (!json || begin(db) != 0)
         goto out;
-    if (operators_get(db, op, NULL, NULL) != DB_ROW) {
+    if (operators_get(db, a->town, op, NULL, NULL) != DB_ROW) {
         fprintf(stderr, "hubctl: there is no operator %lld\n", op);
         db_rollback(db);
         goto out;
@@ -1186,6 +1232,25 @@ static int cmd_municipality_set(struct db *db, const struct args *a)
     return 0;
 }
 
+/* An operator of another town serves this one too: the contract is recorded in this
+ * town. */
+static int cmd_operator_contract(struct db *db, const struct args *a)
+{
+    long long op;
+    if (parse_ll(opt(a, "--operator"), 1, ID_MAX, &op) != 0) {
+        fprintf(stderr, "hubctl: operator-contract needs --operator ID\n");
+        return 2;
+    }
+    if (begin(db) != 0)
+        return 1;
+    if (operators_contract(db, a->town, op, (int64_t)hubclock_now()) != DB_OK)
+        return fail(db, "cannot record the contract (no such operator?)");
+    if (audit_commit(db, "operator.contract", 0, "operator") != 0)
+        return 1;
+    printf("operator_id=%lld\nmunicipality_id=%lld\n", op, (long long)scope_town(a->town));
+    return 0;
+}
+
 static int print_town(void *ctx, const struct towns_row *t)
 {
     (void)ctx;
@@ -1255,6 +1320,7 @@ static const struct command {
     {"resident-set", cmd_resident_set},
     {"device-add", cmd_device_add},
     {"family-add", cmd_family_add},
+    {"family-link", cmd_family_link},
     {"staff-add", cmd_staff_add},
     {"legal-basis-add", cmd_legal_basis_add},
     {"consents", cmd_consents},
@@ -1270,6 +1336,7 @@ static const struct command {
     {"checkup-show", cmd_checkup_show},
     {"consent-grant", cmd_consent_grant},
     {"operator-add", cmd_operator_add},
+    {"operator-contract", cmd_operator_contract},
     {"catalogue-import", cmd_catalogue_import},
     {"backup", cmd_backup},
     {"restore", cmd_restore},

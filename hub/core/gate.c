@@ -3,6 +3,7 @@
  * must stay readable enough to audit by eye.
  */
 #include "gate.h"
+#include "residents.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +39,15 @@ static int first_row(struct db_stmt *st, enum db_status bound, char *out, size_t
     return r;
 }
 
-/* 1 when family member `family` is linked to resident, 0 when not, -1 on error. */
+/* 1 when family member `family` is linked to resident by a link recorded in the resident's
+ * own town (the only way across towns), 0 when not, -1 on error. */
 static int linked(struct db *db, long long family, long long resident)
 {
     char dummy[8];
-    struct db_stmt *st =
-        db_stmt(db, "SELECT 1 FROM family_links WHERE family_id = ? AND resident_id = ?");
+    struct db_stmt *st = db_stmt(db, "SELECT 1 FROM family_links l JOIN residents r"
+                                     " ON r.id = l.resident_id"
+                                     " AND r.municipality_id = l.municipality_id"
+                                     " WHERE l.family_id = ? AND l.resident_id = ?");
     if (!st)
         return -1;
     enum db_status b = db_bind_int64(st, 1, family);
@@ -85,6 +89,31 @@ static enum gate_decision consent(struct db *db, const char *kind, long long id,
     return GATE_ALLOW;
 }
 
+/* 1 when resident belongs to the town of `who`, 0 when not (or no such resident), -1 on
+ * error. Every role but family reaches only its own town's residents. */
+static int own_town(struct db *db, const struct auth_principal *who, long long resident)
+{
+    int yes = 0;
+    if (!who->town)
+        return 0;
+    return residents_in_town(db, who->town, resident, &yes) == DB_OK ? yes : -1;
+}
+
+/* 1 when operator `id` has a contract with the town of resident, 0 when not, -1 on error. */
+static int contracted(struct db *db, long long id, long long resident)
+{
+    char dummy[8];
+    struct db_stmt *st = db_stmt(db, "SELECT 1 FROM operator_contracts c JOIN residents r"
+                                     " ON r.municipality_id = c.municipality_id"
+                                     " WHERE c.operator_id = ? AND r.id = ?");
+    if (!st)
+        return -1;
+    enum db_status b = db_bind_int64(st, 1, id);
+    if (b == DB_OK)
+        b = db_bind_int64(st, 2, resident);
+    return first_row(st, b, dummy, sizeof dummy);
+}
+
 /* The legal basis letting staff receive data_kind for purpose: 1 with its name, 0 none,
  * -1 on error. */
 static int staff_basis(struct db *db, const char *data_kind, const char *purpose, char *name,
@@ -107,6 +136,12 @@ enum gate_decision gate_check(struct db *db, const struct auth_principal *who,
     basis[0] = '\0';
     if (resident <= 0)
         return GATE_DENY;
+    if (who->role != AUTH_FAMILY) {
+        /* Another town's resident is no one here, whatever id was sent. */
+        int here = own_town(db, who, resident);
+        if (here <= 0)
+            return here < 0 ? GATE_ERROR : GATE_DENY;
+    }
     if (session_resident > 0) {
         if (session_resident != resident)
             return GATE_DENY;
@@ -174,7 +209,12 @@ enum gate_decision gate_recipient(struct db *db, const char *kind, long long id,
             return GATE_DENY;
         return consent(db, "family", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
     }
-    if (strcmp(kind, "operator") == 0)
+    if (strcmp(kind, "operator") == 0) {
+        /* An operator serves a town only under a contract recorded for it. */
+        int c = contracted(db, id, resident);
+        if (c <= 0)
+            return c < 0 ? GATE_ERROR : GATE_DENY;
         return consent(db, "operator", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
+    }
     return GATE_DENY;
 }

@@ -4,6 +4,11 @@
  * inside its writer job, so the decision, the release and its audit record share one
  * transaction: a consent revoked by an earlier commit is seen by every later request.
  *
+ * Several municipalities share the hub: every role but family reaches only residents of its
+ * own town (auth_principal.town), whatever id it sends; a family member reaches a resident of
+ * another town only through a link recorded in that town; the hub sends an operator a
+ * resident's data only under a contract with the resident's town.
+ *
  * Default deny. Allowed are only:
  *   - the resident themself: a card session of that resident ("self:card_session"), or
  *     the home device bound to them for safety data ("self:home_device");

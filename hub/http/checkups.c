@@ -81,7 +81,8 @@ static int import_job(struct db *db, void *arg)
     struct ckstore_stored *v = NULL;
     cJSON *o = NULL;
     int rc = -1, created = 0;
-    int s = ckstore_add(db, r->who.id, j->list, j->fmt, r->body, r->body_len, j->now, &v, &j->rej);
+    int s = ckstore_add(db, r->who.town, r->who.id, j->list, j->fmt, r->body, r->body_len, j->now,
+                        &v, &j->rej);
     if (s > 0) {
         j->rejected = 1;
         return 1; /* nothing was written; roll the savepoint back anyway */

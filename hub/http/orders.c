@@ -54,7 +54,8 @@ void h_operators_get(struct hreq *r)
     struct db *h = conn;
     struct operators_row *rows = calloc(OPERATORS_LISTED, sizeof *rows);
     size_t n = 0;
-    enum db_status s = h && rows ? operators_list(h, rows, OPERATORS_LISTED, &n) : DB_ERR;
+    enum db_status s =
+        h && rows ? operators_list(h, r->who.town, rows, OPERATORS_LISTED, &n) : DB_ERR;
     hubdb_pool_put(r->hub->pool, conn);
     if (s != DB_OK) {
         free(rows);
@@ -87,11 +88,12 @@ void h_operators_get(struct hreq *r)
 
 /* The stored catalogue JSON of operator id (owned) and its name, or NULL (none / error:
  * *err = 1). */
-static char *load_catalogue(struct db *h, long long id, char *name, int *err)
+static char *load_catalogue(struct db *h, const struct scope *sc, long long id, char *name,
+                            int *err)
 {
     char *json = NULL;
     char dummy[OPERATORS_NAME_MAX];
-    enum db_status s = h ? operators_catalogue_get(h, id, &json, name ? name : dummy) : DB_ERR;
+    enum db_status s = h ? operators_catalogue_get(h, sc, id, &json, name ? name : dummy) : DB_ERR;
     *err = s != DB_ROW && s != DB_DONE;
     return s == DB_ROW ? json : NULL;
 }
@@ -116,7 +118,7 @@ void h_catalogue_get(struct hreq *r)
     struct db *h = conn;
     char name[OPERATORS_NAME_MAX];
     int err = 1;
-    char *json = load_catalogue(h, r->path_id, name, &err);
+    char *json = load_catalogue(h, r->who.town, r->path_id, name, &err);
     cJSON *o = NULL;
     if (!json) {
         if (err)
@@ -195,7 +197,7 @@ static int order_job(struct db *db, void *arg)
     if (!j->parse_ok) {
         j->status = 400;
         j->answer = error_body("bad_request", j->parse_err);
-    } else if (operators_get(h, r->path_id, NULL, districts) != DB_ROW ||
+    } else if (operators_get(h, r->who.town, r->path_id, NULL, districts) != DB_ROW ||
                residents_district(h, r->who.town, resident, j->o.district, sizeof j->o.district) !=
                    DB_ROW) {
         goto out;
@@ -266,7 +268,7 @@ void h_order_post(struct hreq *r)
         .r = r, .now = hubclock_now(), .session = hreq_header(r, "X-Card-Session"), .idem = &idem};
     struct db *conn = hubdb_pool_get(r->hub->pool);
     int err = 1;
-    char *json = load_catalogue(conn, r->path_id, NULL, &err);
+    char *json = load_catalogue(conn, r->who.town, r->path_id, NULL, &err);
     hubdb_pool_put(r->hub->pool, conn);
     if (!json && err) {
         hreq_error(r, 503, "unavailable", "The hub cannot read its database right now.");

@@ -823,7 +823,7 @@ static int open_alerts_job(struct db *db, void *arg)
     struct alerts_job *j = arg;
     cJSON *o = cJSON_CreateObject();
     struct open_alerts w = {.db = db, .j = j, .arr = cJSON_AddArrayToObject(o, "alerts")};
-    if (alerts_open_city(db, j->limit, add_open_alert, &w) != DB_OK) {
+    if (alerts_open_city(db, j->r->who.town, j->limit, add_open_alert, &w) != DB_OK) {
         cJSON_Delete(o);
         return -1;
     }

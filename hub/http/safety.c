@@ -109,8 +109,8 @@ static int start_job(struct db *db, void *arg)
                            .by = j->r->who.actor};
     int64_t id = 0, asked = 0;
     cJSON *c = NULL;
-    if (!h || safety_start(h, &n, j->now, &id, &asked) != DB_OK ||
-        safety_get(h, id, keep_check, &c) != DB_ROW)
+    if (!h || safety_start(h, j->r->who.town, &n, j->now, &id, &asked) != DB_OK ||
+        safety_get(h, j->r->who.town, id, keep_check, &c) != DB_ROW)
         goto fail;
     if (hutil_audit(db, j->r,
                     (struct audit_rec){.at = j->now,
@@ -184,8 +184,9 @@ void h_safety_checks_get(struct hreq *r)
     struct db *db = hubdb_pool_get(r->hub->pool);
     struct db *h = db;
     cJSON *o = cJSON_CreateObject();
-    enum db_status s =
-        h ? safety_list(h, limit, add_check, cJSON_AddArrayToObject(o, "safety_checks")) : DB_ERR;
+    enum db_status s = h ? safety_list(h, r->who.town, limit, add_check,
+                                       cJSON_AddArrayToObject(o, "safety_checks"))
+                         : DB_ERR;
     hubdb_pool_put(r->hub->pool, db);
     if (s != DB_OK) {
         cJSON_Delete(o);
@@ -240,7 +241,7 @@ static int people_job(struct db *db, void *arg)
     j->db = db;
     if (!h)
         return -1;
-    enum db_status s = safety_get(h, j->r->path_id, keep_check, &c);
+    enum db_status s = safety_get(h, j->r->who.town, j->r->path_id, keep_check, &c);
     if (s == DB_DONE)
         return 0;
     if (s != DB_ROW)
@@ -282,7 +283,8 @@ static int close_job(struct db *db, void *arg)
     struct close_job *j = arg;
     struct db *h = db;
     cJSON *c = NULL;
-    if (!h || safety_close(h, j->r->path_id, j->now, &j->found, &j->changed) != DB_OK)
+    if (!h ||
+        safety_close(h, j->r->who.town, j->r->path_id, j->now, &j->found, &j->changed) != DB_OK)
         return -1;
     if (!j->found)
         return 0;
@@ -295,7 +297,7 @@ static int close_job(struct db *db, void *arg)
                                                      .source = j->r->who.actor,
                                                      .destination = "hub"}) != 0)
         return -1;
-    if (safety_get(h, j->r->path_id, keep_check, &c) != DB_ROW)
+    if (safety_get(h, j->r->who.town, j->r->path_id, keep_check, &c) != DB_ROW)
         return -1;
     j->out = cJSON_CreateObject();
     cJSON_AddItemToObject(j->out, "safety_check", c);

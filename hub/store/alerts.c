@@ -64,22 +64,29 @@ enum db_status alerts_help_presses(struct db *db, int64_t resident, int64_t pres
                 ctx);
 }
 
-enum db_status alerts_open_city(struct db *db, int64_t limit, alerts_row_fn row, void *ctx)
+enum db_status alerts_open_city(struct db *db, const struct scope *sc, int64_t limit,
+                                alerts_row_fn row, void *ctx)
 {
     struct db_stmt *st =
         db_stmt(db, "SELECT a.id, a.resident_id, a.kind, a.level, a.raised_unix, a.ack_by,"
                     " a.ack_unix, a.day, r.display_name, r.district FROM alerts a"
-                    " JOIN residents r ON r.id = a.resident_id"
+                    " JOIN residents r ON r.id = a.resident_id AND r.municipality_id = ?"
                     " WHERE a.level = 'city' AND a.ack_by IS NULL ORDER BY a.id LIMIT ?");
-    return walk(st, rows_bind_int64s(st, 1, &limit), row, ctx);
+    enum db_status s = rows_bind_town(st, 1, sc);
+    return walk(st, s == DB_OK ? db_bind_int64(st, 2, limit) : s, row, ctx);
 }
 
-enum db_status alerts_list(struct db *db, int open_only, int64_t limit, alerts_row_fn row,
-                           void *ctx)
+enum db_status alerts_list(struct db *db, const struct scope *sc, int open_only, int64_t limit,
+                           alerts_row_fn row, void *ctx)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE ? = 0"
-                                     " OR ack_by IS NULL ORDER BY id DESC LIMIT ?");
-    return walk(st, rows_bind_int64s(st, 2, (const int64_t[]){open_only ? 1 : 0, limit}), row, ctx);
+    struct db_stmt *st = db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE (? = 0"
+                                     " OR ack_by IS NULL) AND resident_id IN (SELECT id FROM"
+                                     " residents WHERE municipality_id = ?)"
+                                     " ORDER BY id DESC LIMIT ?");
+    enum db_status s = rows_bind_town(st, 2, sc);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 1, open_only ? 1 : 0);
+    return walk(st, s == DB_OK ? db_bind_int64(st, 3, limit) : s, row, ctx);
 }
 
 enum db_status alerts_get(struct db *db, int64_t id, alerts_row_fn row, void *ctx)

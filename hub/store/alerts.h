@@ -10,6 +10,7 @@
 #define HUB_STORE_ALERTS_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stdint.h>
 
@@ -39,14 +40,19 @@ alerts_of_resident(struct db *db, int64_t resident, const char *level, int64_t l
 __attribute__((warn_unused_result)) enum db_status
 alerts_help_presses(struct db *db, int64_t resident, int64_t presses, alerts_row_fn row, void *ctx);
 
-/* Open city-level alerts, oldest first, at most limit, with the resident's name and
- * district. */
-__attribute__((warn_unused_result)) enum db_status alerts_open_city(struct db *db, int64_t limit,
+/* Open city-level alerts of the scope's town's residents, oldest first, at most limit, with
+ * the resident's name and district. */
+__attribute__((warn_unused_result)) enum db_status alerts_open_city(struct db *db,
+                                                                    const struct scope *sc,
+                                                                    int64_t limit,
                                                                     alerts_row_fn row, void *ctx);
 
-/* Every alert (open_only: only those not acknowledged), newest first, at most limit. */
-__attribute__((warn_unused_result)) enum db_status
-alerts_list(struct db *db, int open_only, int64_t limit, alerts_row_fn row, void *ctx);
+/* Every alert of the scope's town (open_only: only those not acknowledged), newest first, at
+ * most limit. */
+__attribute__((warn_unused_result)) enum db_status alerts_list(struct db *db,
+                                                               const struct scope *sc,
+                                                               int open_only, int64_t limit,
+                                                               alerts_row_fn row, void *ctx);
 
 /* Alert id: row is called once when it exists. DB_OK (also when it does not) or an error. */
 __attribute__((warn_unused_result)) enum db_status alerts_get(struct db *db, int64_t id,

@@ -2,6 +2,7 @@
  * ckstore.c: the checkups store (see ckstore.h).
  */
 #include "ckstore.h"
+#include "rows.h"
 #include "audit.h"
 #include "checkup_dict.h"
 #include "checkup_csv.h"
@@ -94,18 +95,23 @@ static int patient_entry(const char *data, size_t len)
     return idx;
 }
 
-/* The resident enrolled with these insured-person numbers: DB_ROW with *resident, DB_DONE
- * when nobody is (or the numbers make no key), or the error. */
-static enum db_status find_member(struct db *db, const struct checkup_member *m, int64_t *resident)
+/* The resident of the scope's town enrolled with these insured-person numbers: DB_ROW with
+ * *resident, DB_DONE when nobody there is (or the numbers make no key), or the error. A
+ * source organisation's checkups reach only residents of its own town. */
+static enum db_status find_member(struct db *db, const struct scope *sc,
+                                  const struct checkup_member *m, int64_t *resident)
 {
     char key[4 * CHECKUP_ID_MAX + 4];
     *resident = 0;
     if (checkup_member_key(m, key, sizeof key) != 0)
         return DB_DONE;
-    struct db_stmt *st = db_stmt(db, "SELECT id FROM residents WHERE member_key = ?");
+    struct db_stmt *st =
+        db_stmt(db, "SELECT id FROM residents WHERE member_key = ? AND municipality_id = ?");
+    enum db_status s = rows_bind_town(st, 2, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, key, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 1, key, -1);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)
@@ -116,11 +122,12 @@ static enum db_status find_member(struct db *db, const struct checkup_member *m,
 
 /* Patient.identifier's numbers win; the insurance Coverage's, when they differ, are
  * tried only when Patient.identifier's match nobody (docs/checkup.md). */
-static enum db_status find_resident(struct db *db, const struct checkup *c, int64_t *resident)
+static enum db_status find_resident(struct db *db, const struct scope *sc, const struct checkup *c,
+                                    int64_t *resident)
 {
-    enum db_status s = find_member(db, &c->member, resident);
+    enum db_status s = find_member(db, sc, &c->member, resident);
     if (s == DB_DONE && c->has_alt_member)
-        s = find_member(db, &c->alt_member, resident);
+        s = find_member(db, sc, &c->alt_member, resident);
     return s;
 }
 
@@ -282,9 +289,9 @@ static void unknown_patient(const struct checkup_list *list, size_t i, enum ckst
                  i + 1, list->v[i]->date);
 }
 
-int ckstore_add(struct db *db, int64_t source, const struct checkup_list *list,
-                enum ckstore_format fmt, const char *data, size_t len, int64_t now,
-                struct ckstore_stored **out, struct ckstore_reject *rej)
+int ckstore_add(struct db *db, const struct scope *sc, int64_t source,
+                const struct checkup_list *list, enum ckstore_format fmt, const char *data,
+                size_t len, int64_t now, struct ckstore_stored **out, struct ckstore_reject *rej)
 {
     struct ckstore_stored *v = calloc(list->n ? list->n : 1, sizeof *v);
     int rc = -1;
@@ -293,7 +300,7 @@ int ckstore_add(struct db *db, int64_t source, const struct checkup_list *list,
         goto out;
     /* Match every checkup first: a refusal must leave nothing behind. */
     for (size_t i = 0; i < list->n; i++) {
-        enum db_status s = find_resident(db, list->v[i], &v[i].resident);
+        enum db_status s = find_resident(db, sc, list->v[i], &v[i].resident);
         if (s == DB_DONE) {
             unknown_patient(list, i, fmt, data, len, rej);
             rc = 1;

@@ -21,6 +21,7 @@
 
 #include "checkup.h"
 #include "db.h"
+#include "scope.h"
 
 struct audit_rec;
 
@@ -60,15 +61,16 @@ struct ckstore_stored {
 };
 
 /*
- * Stores every checkup of list for source inside the caller's transaction. data/len (the
+ * Stores every checkup of list for source inside the caller's transaction, each matched to
+ * a resident of the scope's town (the source's own) by the insured-person numbers. data/len (the
  * original input, FHIR only; may be NULL) lets a refusal name the Patient entry. Returns
  * 0 with *out an owned array (free()) of list->n entries, in the list's order; 1 when
  * refused (nothing written, *rej filled, *out NULL); -1 on a database error (db_errmsg()
  * says which; the caller rolls back).
  */
-int ckstore_add(struct db *db, int64_t source, const struct checkup_list *list,
-                enum ckstore_format fmt, const char *data, size_t len, int64_t now,
-                struct ckstore_stored **out, struct ckstore_reject *rej);
+int ckstore_add(struct db *db, const struct scope *sc, int64_t source,
+                const struct checkup_list *list, enum ckstore_format fmt, const char *data,
+                size_t len, int64_t now, struct ckstore_stored **out, struct ckstore_reject *rej);
 
 /* Room for the data kinds and basis texts of an import's audit record. */
 #define CKSTORE_AUDIT_TEXT 48

@@ -2,6 +2,7 @@
  * operators.c: the shopping operators store (see operators.h).
  */
 #include "operators.h"
+#include "rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,30 +14,58 @@ static void copy_col(char *dst, size_t cap, struct db_stmt *st, int col)
     snprintf(dst, cap, "%s", s ? s : "");
 }
 
-enum db_status operators_add(struct db *db, const char *name, const char *districts,
-                             const char *token_hash, int64_t now, int64_t *id)
+enum db_status operators_add(struct db *db, const struct scope *sc, const char *name,
+                             const char *districts, const char *token_hash, int64_t now,
+                             int64_t *id)
 {
     struct db_stmt *st = db_stmt(db, "INSERT INTO operators(display_name, districts, token_hash,"
-                                     " created_unix) VALUES(?, ?, ?, ?) RETURNING id");
+                                     " created_unix, municipality_id) VALUES(?, ?, ?, ?, ?)"
+                                     " RETURNING id");
+    enum db_status s = rows_bind_town(st, 5, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, name, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 1, name, -1);
     if (s == DB_OK)
         s = db_bind_text(st, 2, districts, -1);
     if (s == DB_OK)
         s = db_bind_text(st, 3, token_hash, -1);
     if (s == DB_OK)
         s = db_bind_int64(st, 4, now);
-    return db_insert_id(st, s, id);
+    s = db_insert_id(st, s, id);
+    /* The town that registers an operator is its first contract. */
+    return s == DB_OK ? operators_contract(db, sc, *id, now) : s;
 }
 
-enum db_status operators_get(struct db *db, int64_t id, char name[OPERATORS_NAME_MAX],
-                             char districts[OPERATORS_DISTRICTS_MAX])
+enum db_status operators_contract(struct db *db, const struct scope *sc, int64_t id, int64_t now)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT display_name, districts FROM operators WHERE id = ?");
+    struct db_stmt *st = db_stmt(db, "INSERT INTO operator_contracts(operator_id,"
+                                     " municipality_id, created_unix) VALUES(?, ?, ?)"
+                                     " ON CONFLICT(operator_id, municipality_id) DO NOTHING");
+    enum db_status s = rows_bind_town(st, 2, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, now);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status operators_get(struct db *db, const struct scope *sc, int64_t id,
+                             char name[OPERATORS_NAME_MAX], char districts[OPERATORS_DISTRICTS_MAX])
+{
+    struct db_stmt *st = db_stmt(db, "SELECT o.display_name, o.districts FROM operators o"
+                                     " JOIN operator_contracts k ON k.operator_id = o.id"
+                                     " AND k.municipality_id = ? WHERE o.id = ?");
+    enum db_status s = rows_bind_town(st, 1, sc);
+    if (!st)
+        return DB_ERR;
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, id);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW && name)
@@ -60,16 +89,18 @@ int operators_serves(const char *districts, const char *district)
     return 0;
 }
 
-enum db_status operators_list(struct db *db, struct operators_row *rows, size_t cap, size_t *n)
+enum db_status operators_list(struct db *db, const struct scope *sc, struct operators_row *rows,
+                              size_t cap, size_t *n)
 {
     *n = 0;
     struct db_stmt *st =
         db_stmt(db, "SELECT o.id, o.display_name, o.districts, CASE WHEN c.operator_id IS NULL"
-                    " THEN 0 ELSE 1 END FROM operators o LEFT JOIN operator_catalogues c ON"
-                    " c.operator_id = o.id ORDER BY o.id");
+                    " THEN 0 ELSE 1 END FROM operators o JOIN operator_contracts k ON"
+                    " k.operator_id = o.id AND k.municipality_id = ? LEFT JOIN"
+                    " operator_catalogues c ON c.operator_id = o.id ORDER BY o.id");
+    enum db_status s = rows_bind_town(st, 1, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = DB_OK;
     while ((s == DB_OK || s == DB_ROW) && *n < cap) {
         s = db_step(st);
         if (s != DB_ROW)
@@ -103,16 +134,19 @@ enum db_status operators_catalogue_put(struct db *db, int64_t id, const char *js
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status operators_catalogue_get(struct db *db, int64_t id, char **json,
-                                       char name[OPERATORS_NAME_MAX])
+enum db_status operators_catalogue_get(struct db *db, const struct scope *sc, int64_t id,
+                                       char **json, char name[OPERATORS_NAME_MAX])
 {
     *json = NULL;
     struct db_stmt *st =
         db_stmt(db, "SELECT c.json, o.display_name FROM operator_catalogues c JOIN operators o"
-                    " ON o.id = c.operator_id WHERE c.operator_id = ?");
+                    " ON o.id = c.operator_id JOIN operator_contracts k ON k.operator_id = o.id"
+                    " AND k.municipality_id = ? WHERE c.operator_id = ?");
+    enum db_status s = rows_bind_town(st, 1, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, id);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {

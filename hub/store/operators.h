@@ -10,6 +10,7 @@
 #define HUB_STORE_OPERATORS_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -17,16 +18,21 @@
 #define OPERATORS_NAME_MAX      256  /* display name + NUL */
 #define OPERATORS_DISTRICTS_MAX 1024 /* comma-separated districts + NUL */
 
-/* Registers an operator (districts comma-separated, key stored as its hash). *id new. */
-__attribute__((warn_unused_result)) enum db_status operators_add(struct db *db, const char *name,
-                                                                 const char *districts,
-                                                                 const char *token_hash,
-                                                                 int64_t now, int64_t *id);
+/* Registers an operator of the scope's town, with a contract to serve it (districts
+ * comma-separated, key stored as its hash). *id new. */
+__attribute__((warn_unused_result)) enum db_status
+operators_add(struct db *db, const struct scope *sc, const char *name, const char *districts,
+              const char *token_hash, int64_t now, int64_t *id);
+
+/* Records a contract: operator id also serves the scope's town (once; again is DB_OK). An
+ * operator serves, lists and receives orders only in towns it has a contract with. */
+__attribute__((warn_unused_result)) enum db_status
+operators_contract(struct db *db, const struct scope *sc, int64_t id, int64_t now);
 
 /* DB_ROW with the operator's name and districts (each may be NULL), DB_DONE when there is
- * no such operator. */
+ * no such operator under contract with the scope's town. */
 __attribute__((warn_unused_result)) enum db_status
-operators_get(struct db *db, int64_t id, char name[OPERATORS_NAME_MAX],
+operators_get(struct db *db, const struct scope *sc, int64_t id, char name[OPERATORS_NAME_MAX],
               char districts[OPERATORS_DISTRICTS_MAX]);
 
 /* 1 if district is one of the comma-separated districts. */
@@ -40,18 +46,22 @@ struct operators_row {
     int has_catalogue;
 };
 
-/* Every operator by id, at most cap into rows; *n how many. */
-__attribute__((warn_unused_result)) enum db_status
-operators_list(struct db *db, struct operators_row *rows, size_t cap, size_t *n);
+/* Every operator under contract with the scope's town, by id, at most cap into rows; *n how
+ * many. */
+__attribute__((warn_unused_result)) enum db_status operators_list(struct db *db,
+                                                                  const struct scope *sc,
+                                                                  struct operators_row *rows,
+                                                                  size_t cap, size_t *n);
 
 /* Stores (or replaces) the catalogue JSON of operator id. */
 __attribute__((warn_unused_result)) enum db_status
 operators_catalogue_put(struct db *db, int64_t id, const char *json, int64_t now);
 
 /* DB_ROW with *json owned (free()) and the operator's name (may be NULL), DB_DONE when
- * the operator has no catalogue. */
+ * the operator has no catalogue or no contract with the scope's town. */
 __attribute__((warn_unused_result)) enum db_status
-operators_catalogue_get(struct db *db, int64_t id, char **json, char name[OPERATORS_NAME_MAX]);
+operators_catalogue_get(struct db *db, const struct scope *sc, int64_t id, char **json,
+                        char name[OPERATORS_NAME_MAX]);
 
 /* Deletes every picture of operator id (before a new catalogue's). */
 __attribute__((warn_unused_result)) enum db_status operators_pictures_clear(struct db *db,

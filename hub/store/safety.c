@@ -2,6 +2,7 @@
  * safety.c: the safety confirmation store (see safety.h).
  */
 #include "safety.h"
+#include "rows.h"
 #include "audit.h"
 
 #include <stdio.h>
@@ -48,8 +49,8 @@ static enum db_status step_done(struct db_stmt *st, enum db_status s)
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status safety_start(struct db *db, const struct safety_new *n, int64_t now, int64_t *id,
-                            int64_t *asked)
+enum db_status safety_start(struct db *db, const struct scope *sc, const struct safety_new *n,
+                            int64_t now, int64_t *id, int64_t *asked)
 {
     char joined[DISTRICTS_TEXT_MAX] = "";
     size_t len = 0;
@@ -60,11 +61,14 @@ enum db_status safety_start(struct db *db, const struct safety_new *n, int64_t n
         len += (size_t)w;
     }
     struct db_stmt *st = db_stmt(db, "INSERT INTO safety_checks(title_ja, area_ja, districts,"
-                                     " answer_within_min, started_unix, due_unix, created_by)"
-                                     " VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id");
+                                     " answer_within_min, started_unix, due_unix, created_by,"
+                                     " municipality_id) VALUES(?, ?, ?, ?, ?, ?, ?, ?)"
+                                     " RETURNING id");
+    enum db_status s = rows_bind_town(st, 8, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, n->title_ja, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 1, n->title_ja, -1);
     if (s == DB_OK)
         s = db_bind_text(st, 2, n->area_ja, -1);
     if (s == DB_OK)
@@ -79,16 +83,21 @@ enum db_status safety_start(struct db *db, const struct safety_new *n, int64_t n
         s = db_bind_text(st, 7, n->by, -1);
     s = db_insert_id(st, s, id);
     for (int i = 0; s == DB_OK && i < (n->n_districts ? n->n_districts : 1); i++) {
+        /* Only the town's own residents are asked. */
         st = n->n_districts ? db_stmt(db, "INSERT INTO safety_targets(check_id, resident_id)"
-                                          " SELECT ?, id FROM residents WHERE district = ?"
+                                          " SELECT ?, id FROM residents WHERE"
+                                          " municipality_id = ? AND district = ?"
                                           " ON CONFLICT DO NOTHING")
                             : db_stmt(db, "INSERT INTO safety_targets(check_id, resident_id)"
-                                          " SELECT ?, id FROM residents");
+                                          " SELECT ?, id FROM residents WHERE"
+                                          " municipality_id = ?");
         if (!st)
             return DB_ERR;
         s = db_bind_int64(st, 1, *id);
+        if (s == DB_OK)
+            s = rows_bind_town(st, 2, sc);
         if (s == DB_OK && n->n_districts)
-            s = db_bind_text(st, 2, n->districts[i], -1);
+            s = db_bind_text(st, 3, n->districts[i], -1);
         s = step_done(st, s);
     }
     if (s == DB_OK)
@@ -116,12 +125,16 @@ static enum db_status walk_checks(struct db_stmt *st, enum db_status s, safety_c
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status safety_get(struct db *db, int64_t id, safety_check_fn fn, void *ctx)
+enum db_status safety_get(struct db *db, const struct scope *sc, int64_t id, safety_check_fn fn,
+                          void *ctx)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT " CHECK_COLS " FROM safety_checks c WHERE c.id = ?");
+    struct db_stmt *st = db_stmt(db, "SELECT " CHECK_COLS " FROM safety_checks c WHERE c.id = ?"
+                                     " AND c.municipality_id = ?");
+    enum db_status s = rows_bind_town(st, 2, sc);
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 1, id);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {
@@ -134,20 +147,25 @@ enum db_status safety_get(struct db *db, int64_t id, safety_check_fn fn, void *c
     return s;
 }
 
-enum db_status safety_list(struct db *db, int64_t limit, safety_check_fn fn, void *ctx)
+enum db_status safety_list(struct db *db, const struct scope *sc, int64_t limit, safety_check_fn fn,
+                           void *ctx)
 {
-    struct db_stmt *st =
-        db_stmt(db, "SELECT " CHECK_COLS " FROM safety_checks c ORDER BY c.id DESC LIMIT ?");
+    struct db_stmt *st = db_stmt(db, "SELECT " CHECK_COLS " FROM safety_checks c WHERE"
+                                     " c.municipality_id = ? ORDER BY c.id DESC LIMIT ?");
+    enum db_status s = rows_bind_town(st, 1, sc);
     if (!st)
         return DB_ERR;
-    return walk_checks(st, db_bind_int64(st, 1, limit), fn, ctx);
+    return walk_checks(st, s == DB_OK ? db_bind_int64(st, 2, limit) : s, fn, ctx);
 }
 
-enum db_status safety_close(struct db *db, int64_t id, int64_t now, int *found, int *changed)
+enum db_status safety_close(struct db *db, const struct scope *sc, int64_t id, int64_t now,
+                            int *found, int *changed)
 {
-    int64_t x;
+    char x[4];
     *found = *changed = 0;
-    enum db_status s = db_get_int64(db, "SELECT id FROM safety_checks WHERE id = ?", id, &x);
+    enum db_status s =
+        rows_text_in_town(db, "SELECT 'y' FROM safety_checks WHERE id = ? AND municipality_id = ?",
+                          sc, id, x, sizeof x);
     if (s != DB_ROW)
         return s == DB_DONE ? DB_OK : s;
     *found = 1;

@@ -12,6 +12,7 @@
 #define HUB_STORE_SAFETY_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stdint.h>
 
@@ -25,9 +26,11 @@ struct safety_new {
     const char *by; /* "staff:3" */
 };
 
-/* Starts a check at now; *id gets its id, *asked how many residents it asks. */
+/* Starts a check of the scope's town at now (asking only that town's residents); *id gets
+ * its id, *asked how many residents it asks. */
 __attribute__((warn_unused_result)) enum db_status
-safety_start(struct db *db, const struct safety_new *n, int64_t now, int64_t *id, int64_t *asked);
+safety_start(struct db *db, const struct scope *sc, const struct safety_new *n, int64_t now,
+             int64_t *id, int64_t *asked);
 
 /* A check with its counts; text borrowed until the callback returns. */
 struct safety_check {
@@ -39,16 +42,19 @@ struct safety_check {
 };
 typedef int (*safety_check_fn)(void *ctx, const struct safety_check *c);
 
-/* One check: DB_ROW after fn ran, DB_DONE when there is none. */
-__attribute__((warn_unused_result)) enum db_status safety_get(struct db *db, int64_t id,
-                                                              safety_check_fn fn, void *ctx);
-/* The newest checks first, at most limit. */
-__attribute__((warn_unused_result)) enum db_status safety_list(struct db *db, int64_t limit,
-                                                               safety_check_fn fn, void *ctx);
-
-/* Closes check id at now: *found 0 when none, *changed 1 when it was open. */
+/* One check of the scope's town: DB_ROW after fn ran, DB_DONE when there is none. */
 __attribute__((warn_unused_result)) enum db_status
-safety_close(struct db *db, int64_t id, int64_t now, int *found, int *changed);
+safety_get(struct db *db, const struct scope *sc, int64_t id, safety_check_fn fn, void *ctx);
+/* The town's newest checks first, at most limit. */
+__attribute__((warn_unused_result)) enum db_status
+safety_list(struct db *db, const struct scope *sc, int64_t limit, safety_check_fn fn, void *ctx);
+
+/* Closes check id of the scope's town at now: *found 0 when none, *changed 1 when it was
+ * open. */
+__attribute__((warn_unused_result)) enum db_status safety_close(struct db *db,
+                                                                const struct scope *sc, int64_t id,
+                                                                int64_t now, int *found,
+                                                                int *changed);
 
 /* One resident asked by a check with the answer that counts (answer NULL = none). */
 struct safety_person {

@@ -16,6 +16,7 @@
 #include "hubtoken.h"
 #include "idempotency.h"
 #include "operators.h"
+#include "scope.h"
 #include "ordstore.h"
 #include "pseudokeys.h"
 #include "test.h"
@@ -748,16 +749,16 @@ static void t_operators_and_catalogue(void)
     char name[OPERATORS_NAME_MAX], districts[OPERATORS_DISTRICTS_MAX];
     char *json = NULL;
     REQUIRE(db_begin(db) == DB_OK);
-    CHECK_INT_EQ(
-        operators_add(db, "まちかど買い物代行", "north-3,中央町", "opkhash-stores", NOW, &id),
-        DB_OK);
-    CHECK_INT_EQ(operators_get(db, id, name, districts), DB_ROW);
+    CHECK_INT_EQ(operators_add(db, scope_of(1), "まちかど買い物代行", "north-3,中央町",
+                               "opkhash-stores", NOW, &id),
+                 DB_OK);
+    CHECK_INT_EQ(operators_get(db, scope_of(1), id, name, districts), DB_ROW);
     CHECK_STR_EQ(name, "まちかど買い物代行");
     CHECK(operators_serves(districts, "中央町") && !operators_serves(districts, "north"));
-    CHECK_INT_EQ(operators_catalogue_get(db, id, &json, name), DB_DONE);
+    CHECK_INT_EQ(operators_catalogue_get(db, scope_of(1), id, &json, name), DB_DONE);
     CHECK_INT_EQ(operators_catalogue_put(db, id, "{\"v\":1}", NOW), DB_OK);
     CHECK_INT_EQ(operators_catalogue_put(db, id, "{\"v\":2}", NOW + 1), DB_OK);
-    CHECK_INT_EQ(operators_catalogue_get(db, id, &json, name), DB_ROW);
+    CHECK_INT_EQ(operators_catalogue_get(db, scope_of(1), id, &json, name), DB_ROW);
     CHECK_STR_EQ(json, "{\"v\":2}");
     free(json);
     CHECK_INT_EQ(operators_picture_put(db, id, "pictures/a.png", "image/png", "\x89PNG", 4), DB_OK);
@@ -771,13 +772,13 @@ static void t_operators_and_catalogue(void)
     CHECK_INT_EQ(pics, 0);
     struct operators_row rows[16];
     size_t n = 0;
-    CHECK_INT_EQ(operators_list(db, rows, 16, &n), DB_OK);
+    CHECK_INT_EQ(operators_list(db, scope_of(1), rows, 16, &n), DB_OK);
     int seen = 0;
     for (size_t i = 0; i < n; i++)
         if (rows[i].id == id)
             seen = rows[i].has_catalogue;
     CHECK(seen);
-    CHECK_INT_EQ(operators_get(db, id + 1000, name, districts), DB_DONE);
+    CHECK_INT_EQ(operators_get(db, scope_of(1), id + 1000, name, districts), DB_DONE);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     db_close(db);
 }

@@ -299,18 +299,18 @@ static void t_alerts(void)
     CHECK_STR_EQ(got, "");
 
     got[0] = '\0';
-    CHECK_INT_EQ(alerts_open_city(db, 100, add_alert, got), DB_OK);
+    CHECK_INT_EQ(alerts_open_city(db, TOWN, 100, add_alert, got), DB_OK);
     CHECK_STR_EQ(got, "help/city/help:1@山田 花子,help/city/help:2@山田 花子,"
                       "missed/city/2025-12-05@佐藤 一郎,");
     got[0] = '\0';
-    CHECK_INT_EQ(alerts_open_city(db, 1, add_alert, got), DB_OK);
+    CHECK_INT_EQ(alerts_open_city(db, TOWN, 1, add_alert, got), DB_OK);
     CHECK_STR_EQ(got, "help/city/help:1@山田 花子,");
 
     got[0] = '\0';
-    CHECK_INT_EQ(alerts_list(db, 1, 3, add_alert, got), DB_OK);
+    CHECK_INT_EQ(alerts_list(db, TOWN, 1, 3, add_alert, got), DB_OK);
     CHECK_STR_EQ(got, "missed/city/2025-12-05,help/city/help:2,help/family/help:2,");
     got[0] = '\0';
-    CHECK_INT_EQ(alerts_list(db, 0, 100, add_alert, got), DB_OK);
+    CHECK_INT_EQ(alerts_list(db, TOWN, 0, 100, add_alert, got), DB_OK);
     CHECK(strstr(got, "missed/city/2025-12-05/staff:1,") != NULL);
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }

@@ -377,9 +377,15 @@ static void t_gate(void)
     char basis[GATE_BASIS_MAX];
     struct auth_principal fam = {.role = AUTH_FAMILY, .id = 1};
     struct auth_principal fam2 = {.role = AUTH_FAMILY, .id = 2};
-    struct auth_principal staff = {.role = AUTH_STAFF, .id = 1};
-    struct auth_principal home = {.role = AUTH_DEVICE, .id = 1, .resident_id = 1};
+    struct auth_principal staff = {.role = AUTH_STAFF, .id = 1, .town = scope_of(1)};
+    struct auth_principal home = {
+        .role = AUTH_DEVICE, .id = 1, .resident_id = 1, .town = scope_of(1)};
     snprintf(home.device_kind, sizeof home.device_kind, "home");
+    /* Staff of another town: no legal basis reaches across, whatever the id. */
+    struct auth_principal stranger = {.role = AUTH_STAFF, .id = 1, .town = scope_of(2)};
+    CHECK_INT_EQ(gate_check(h, &stranger, 0, 2, "safety", "watch_over", basis), GATE_DENY);
+    struct auth_principal no_town = {.role = AUTH_STAFF, .id = 1};
+    CHECK_INT_EQ(gate_check(h, &no_town, 0, 2, "safety", "watch_over", basis), GATE_DENY);
     CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "safety", "watch_over", basis), GATE_ALLOW);
     CHECK_STR_EQ(basis, "consent:7");
     CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups", "watch_over", basis), GATE_DENY);

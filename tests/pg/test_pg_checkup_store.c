@@ -64,7 +64,7 @@ static int import(char *text, size_t len, struct ckstore_stored **v, size_t *n,
     *n = list->n;
     if (db_begin(st_db) != DB_OK)
         goto out;
-    r = ckstore_add(st_db, 1, list, CKSTORE_FHIR, text, len, NOW, v, rej);
+    r = ckstore_add(st_db, scope_of(1), 1, list, CKSTORE_FHIR, text, len, NOW, v, rej);
     if (r == 0 && db_commit(st_db) != DB_OK)
         r = -1;
     else if (r != 0)
@@ -210,7 +210,9 @@ static int import_in_process(int64_t unused)
         goto out;
     for (int attempt = 0; attempt < 50 && rc == 255; attempt++) {
         enum db_status s = db_begin(db);
-        int r = s == DB_OK ? ckstore_add(db, 1, list, CKSTORE_FHIR, text, len, NOW, &v, &rej) : -1;
+        int r = s == DB_OK
+                    ? ckstore_add(db, scope_of(1), 1, list, CKSTORE_FHIR, text, len, NOW, &v, &rej)
+                    : -1;
         if (r == 0 && db_commit(db) == DB_OK)
             rc = v[0].created;
         else
