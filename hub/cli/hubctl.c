@@ -92,8 +92,10 @@ static void usage(FILE *f)
         "  alerts [--open]              the newest 200 alerts (--open: unacknowledged)\n"
         "  checkins [--resident ID] [--limit N]\n"
         "  audit [--resident ID] [--limit N]\n"
-        "  audit-verify [--key FILE]    verify the hash chain (and signed checkpoints)\n"
-        "  audit-checkpoint --key FILE  sign a checkpoint over the newest record now\n"
+        "  audit-verify [--key FILE] [--bound SECONDS]  verify the hash chain and, with the\n"
+        "                               key, the signed tree heads; records older than the\n"
+        "                               bound (default 300) must be covered by a head\n"
+        "  audit-checkpoint --key FILE  sign a tree head over every record now\n"
         "  escalate [--window MIN]      run the missed check-in pass once at the hub clock\n"
         "  source-add --name NAME       register a source organisation (checkups); prints\n"
         "                               its API key once\n"
@@ -771,6 +773,11 @@ static int cmd_audit_verify(struct db *db, const struct args *a)
     const char *keyfile = opt(a, "--key");
     char err[512], msg[512];
     EVP_PKEY *key = NULL;
+    long long bound = AUDIT_BOUND_DEFAULT;
+    if (opt_ll(a, "--bound", 0, 365LL * 86400, &bound) != 0) {
+        fprintf(stderr, "hubctl: --bound must be 0..31536000 seconds\n");
+        return 2;
+    }
     if (keyfile && !(key = hubkey_load(keyfile, err, sizeof err))) {
         fprintf(stderr, "hubctl: %s\n", err);
         return 1;
@@ -784,14 +791,15 @@ static int cmd_audit_verify(struct db *db, const struct args *a)
          db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") != DB_OK))
         snprintf(msg, sizeof msg, "cannot read the audit log: %s", db_errmsg(db));
     else
-        vs = audit_verify_db(db, key, &bad, &n, msg, sizeof msg);
+        vs = audit_verify_log_db(db, key, hubclock_now(), (long)bound, &bad, &n, msg, sizeof msg);
     db_rollback(db);
     EVP_PKEY_free(key);
     if (vs != AUDIT_VERIFY_OK) {
-        printf("audit=BAD\nfirst_bad_record=%lld\nreason=%s\n", bad, msg);
+        printf("audit=BAD\nproblem=%s\nfirst_bad_record=%lld\nreason=%s\n",
+               audit_verify_status_str(vs), bad, msg);
         return 1;
     }
-    printf("audit=OK\nrecords=%lld\ncheckpoints=%s\n", n, keyfile ? "verified" : "not checked");
+    printf("audit=OK\nrecords=%lld\nheads=%s\n", n, keyfile ? "verified" : "not checked");
     return 0;
 }
 
@@ -817,7 +825,7 @@ static int cmd_audit_checkpoint(struct db *db, const struct args *a)
     }
     EVP_PKEY_free(key);
     if (rc == 0)
-        printf("checkpoint=OK\n");
+        printf("head=OK\n");
     return rc;
 }
 

@@ -12,6 +12,7 @@
  * reads through db.h, the same on both backends.
  */
 #include "audit.h"
+#include "auditlog.h"
 #include "db_sqlite.h"
 #include "hubdb.h"
 #include "hubkey.h"
@@ -83,6 +84,64 @@ static long long seal(const struct audit_rec *r, long long id, const char *prev,
     long long subject = r->subject > 0 ? r->subject : 0;
     record_hash(id, (long long)r->at, f, subject, prev, hash);
     return subject;
+}
+
+/* The record's leaf in the transparency log (auditlog.h): H(0x00 || the length-prefixed
+ * serialisation of its place and every field). Unlike the chain hash it does not cover the
+ * previous hash, so a tree head proves the records themselves, whatever the chain says. */
+static void leaf_hash(long long seq, long long at, const char *const f[9], long long subject,
+                      merkle_hash out)
+{
+    static const unsigned char leaf_prefix = 0x00;
+    unsigned int n = 0;
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
+        memset(out, 0xff, MERKLE_HASH_LEN); /* verifies against nothing */
+        EVP_MD_CTX_free(c);
+        return;
+    }
+    EVP_DigestUpdate(c, &leaf_prefix, 1);
+    feed(c, "hub-audit-leaf v1");
+    feed_int(c, seq);
+    feed_int(c, at);
+    feed_int(c, subject);
+    for (int i = 0; i < 9; i++)
+        feed(c, f[i]);
+    EVP_DigestFinal_ex(c, out, &n);
+    EVP_MD_CTX_free(c);
+}
+
+enum db_status audit_leaves_db(struct db *db, long long from, long long to, merkle_hash *out)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT seq, at_unix, actor, action, outcome,"
+                                     " subject_resident_id, data_kinds, purpose, basis, source,"
+                                     " destination, request_id FROM audit"
+                                     " WHERE seq > ? AND seq <= ? ORDER BY seq");
+    if (!st)
+        return DB_ERR;
+    long long want = from + 1;
+    enum db_status rc = db_bind_int64(st, 1, from);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, 2, to);
+    while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
+        const char *f[9];
+        for (int i = 0; i < 3; i++)
+            f[i] = db_col_text(st, 2 + i) ? db_col_text(st, 2 + i) : "";
+        for (int i = 3; i < 9; i++)
+            f[i] = db_col_text(st, 3 + i) ? db_col_text(st, 3 + i) : "";
+        long long seq = db_col_int64(st, 0);
+        if (seq != want) {
+            rc = DB_ERR_CONSTRAINT; /* a record is missing */
+            break;
+        }
+        leaf_hash(seq, db_col_int64(st, 1), f, db_col_int64(st, 5), out[seq - from - 1]);
+        want++;
+        rc = DB_OK;
+    }
+    db_stmt_done(st);
+    if (rc == DB_DONE)
+        rc = want == to + 1 ? DB_OK : DB_ERR_CONSTRAINT;
+    return rc;
 }
 
 static int last_record(sqlite3 *db, long long *id, char hash[65])
@@ -448,32 +507,8 @@ static int checkpoint_message(long long audit_id, const char *hash, long long at
 
 enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now)
 {
-    long long id;
-    char hash[65], pub[65], sig[129], msg[256];
-    enum db_status rc = head_db(db, 0, &id, hash);
-    if (rc != DB_OK || id == 0)
-        return rc;
-    int n = checkpoint_message(id, hash, (long long)now, msg, sizeof msg);
-    if (hubkey_public_hex(key, pub) != 0 ||
-        hubkey_sign_hex(key, (const unsigned char *)msg, (size_t)n, sig) != 0)
-        return DB_ERR;
-    struct db_stmt *st = db_stmt(db, "INSERT INTO audit_checkpoints(audit_id, audit_hash,"
-                                     " at_unix, pubkey, signature) VALUES(?,?,?,?,?)");
-    if (!st)
-        return DB_ERR;
-    rc = db_bind_int64(st, 1, id);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 2, hash, -1);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, 3, (long long)now);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 4, pub, -1);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 5, sig, -1);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    db_stmt_done(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    int made = 0;
+    return auditlog_sign(db, TREEHEAD_DEFAULT_LOG, key, now, NULL, &made);
 }
 
 int audit_checkpoint(sqlite3 *db, EVP_PKEY *key, time_t now)
@@ -494,11 +529,17 @@ const char *audit_verify_status_str(enum audit_verify_status s)
     case AUDIT_VERIFY_BROKEN:
         return "chain broken";
     case AUDIT_VERIFY_TRUNCATED:
-        return "records removed after a checkpoint";
+        return "records removed after a signed head";
     case AUDIT_VERIFY_BAD_CHECKPOINT:
         return "bad checkpoint";
     case AUDIT_VERIFY_ERROR:
         return "cannot read the audit log";
+    case AUDIT_VERIFY_BAD_HEAD:
+        return "bad signed tree head";
+    case AUDIT_VERIFY_ALTERED:
+        return "records differ from a signed tree head";
+    case AUDIT_VERIFY_UNCOVERED:
+        return "records no signed tree head covers";
     }
     return "unknown";
 }
@@ -570,15 +611,21 @@ out:
     return vs;
 }
 
-enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long *bad_id,
-                                         long long *n_records, char *msg, size_t msgcap)
+enum audit_verify_status audit_verify_log_db(struct db *db, EVP_PKEY *key, time_t now, long bound,
+                                             long long *bad_id, long long *n_records, char *msg,
+                                             size_t msgcap)
 {
     enum audit_verify_status vs = AUDIT_VERIFY_ERROR;
     struct db_stmt *st = NULL;
+    struct auditlog_check *heads = NULL;
     char prev[65] = ZERO_HASH;
     long long expect_id = 1, n = 0;
     *bad_id = 0;
     msg[0] = '\0';
+    if (key && auditlog_check_begin(db, TREEHEAD_DEFAULT_LOG, key, &heads) != DB_OK) {
+        snprintf(msg, msgcap, "cannot read the signed tree heads: %s", db_errmsg(db));
+        goto out;
+    }
     if (db_prepare(db,
                    "SELECT seq, at_unix, actor, action, outcome, subject_resident_id,"
                    " data_kinds, purpose, basis, source, destination, request_id,"
@@ -618,6 +665,15 @@ enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long
             vs = AUDIT_VERIFY_BROKEN;
             goto out;
         }
+        if (heads) {
+            merkle_hash leaf;
+            leaf_hash(id, db_col_int64(st, 1), f, db_col_int64(st, 5), leaf);
+            int hv = auditlog_check_leaf(heads, id, db_col_int64(st, 1), leaf, bad_id, msg, msgcap);
+            if (hv != AUDIT_VERIFY_OK) {
+                vs = (enum audit_verify_status)hv;
+                goto out;
+            }
+        }
         memcpy(prev, h, sizeof prev);
         expect_id = id + 1;
         n++;
@@ -628,6 +684,13 @@ enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long
     }
     *n_records = n;
     *bad_id = 0;
+    if (heads) {
+        int hv = auditlog_check_end(heads, n, now, bound, bad_id, msg, msgcap);
+        if (hv != AUDIT_VERIFY_OK) {
+            vs = (enum audit_verify_status)hv;
+            goto out;
+        }
+    }
     if (key) {
         vs = verify_checkpoints(db, key, expect_id - 1, bad_id, msg, msgcap);
         if (vs != AUDIT_VERIFY_OK)
@@ -646,7 +709,14 @@ out:
     if (n_records)
         *n_records = n;
     db_finalize(st);
+    auditlog_check_free(heads);
     return vs;
+}
+
+enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long *bad_id,
+                                         long long *n_records, char *msg, size_t msgcap)
+{
+    return audit_verify_log_db(db, key, 0, -1, bad_id, n_records, msg, msgcap);
 }
 
 enum audit_verify_status audit_verify(sqlite3 *db, EVP_PKEY *key, long long *bad_id,

@@ -28,6 +28,7 @@
 #include <time.h>
 #include <sqlite3.h>
 #include "db.h"
+#include "merkle.h"
 #include <openssl/evp.h>
 
 /* Borrowed strings; NULL is stored as "". subject 0 = no resident. */
@@ -49,8 +50,10 @@ struct audit_rec {
  * not NULL, gets the new record's id. */
 int audit_append(sqlite3 *db, const struct audit_rec *r, long long *id_out);
 
-/* Writes a checkpoint over the newest record, signed with key. Inside a transaction.
- * Returns SQLITE_OK (also when the log is empty: nothing to sign) or an error. */
+/* Signs a tree head of the transparency log over every record (auditlog_sign(); the
+ * signed checkpoints of earlier versions are still verified but no longer written). Inside
+ * a transaction. Returns SQLITE_OK (also when nothing is new: nothing to sign) or an
+ * error. */
 int audit_checkpoint(sqlite3 *db, EVP_PKEY *key, time_t now);
 
 enum audit_verify_status {
@@ -59,6 +62,9 @@ enum audit_verify_status {
     AUDIT_VERIFY_TRUNCATED,      /* a signed checkpoint covers records that are gone */
     AUDIT_VERIFY_BAD_CHECKPOINT, /* a checkpoint's signature or key is wrong */
     AUDIT_VERIFY_ERROR,          /* the database could not be read */
+    AUDIT_VERIFY_BAD_HEAD,       /* a signed tree head is forged, missing (a gap) or unchained */
+    AUDIT_VERIFY_ALTERED,        /* the records no longer give a signed head's root */
+    AUDIT_VERIFY_UNCOVERED,      /* records older than the bound that no signed head covers */
 };
 const char *audit_verify_status_str(enum audit_verify_status s);
 
@@ -93,8 +99,13 @@ enum db_status audit_chain_all_db(struct db *db, long long *chained);
 /* How many stored records await chaining (0 on SQLite). */
 enum db_status audit_unchained_db(struct db *db, int64_t *n);
 
-/* audit_checkpoint() through the database interface, over the newest chained record,
- * inside the caller's transaction. DB_OK also when nothing is chained yet. */
+/* The leaves of the records with seq from+1..to (the transparency log's leaves from..to-1,
+ * auditlog.h) into out[0..to-from). DB_ERR_CONSTRAINT when one of them is missing. */
+enum db_status audit_leaves_db(struct db *db, long long from, long long to, merkle_hash *out);
+
+/* audit_checkpoint() through the database interface, over the chained records, inside the
+ * caller's transaction. DB_OK also when nothing new is chained; DB_ERR_BUSY on PostgreSQL
+ * when another process is signing. */
 enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now);
 
 /* Checks the whole chain (and with key every signed checkpoint) on either backend.
@@ -102,6 +113,21 @@ enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now);
  * AUDIT_VERIFY_OK and msg says how many (else msg is empty). */
 enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long *bad_id,
                                          long long *n_records, char *msg, size_t msgcap);
+/* hubctl audit-verify's default bound: a running hub signs within seconds (hubd
+ * --audit-head-seconds, 10), so a record this old that no head covers means heads were
+ * removed or the hub could not sign. */
+#define AUDIT_BOUND_DEFAULT 300
+
+/*
+ * audit_verify_db() and, with key, the transparency log's signed tree heads (auditlog.h):
+ * every head is signed by key, they run 1, 2, 3, ... without a gap, each names the one
+ * before it, each head's root is the root of the records it covers, no head covers more
+ * records than there are, at least one head exists when records do, and every record
+ * older than now - bound seconds is covered by a head. msg says which case was found.
+ */
+enum audit_verify_status audit_verify_log_db(struct db *db, EVP_PKEY *key, time_t now, long bound,
+                                             long long *bad_id, long long *n_records, char *msg,
+                                             size_t msgcap);
 enum audit_verify_status audit_verify(sqlite3 *db, EVP_PKEY *key, long long *bad_id,
                                       long long *n_records, char *msg, size_t msgcap);
 

@@ -299,6 +299,19 @@ static const char *const migrations[] = {
     /* 14: who holds an idempotency claim (PostgreSQL: the database session that committed
      * it, store/idempotency.c), so a claim of a dead process is released at once */
     "ALTER TABLE idempotency_keys ADD COLUMN holder TEXT;",
+    /* 15: the audit trail as a transparency log (store/auditlog.c): the logs (one, every
+     * record, until towns get their own), every signed tree head, and the stored nodes of
+     * the Merkle tree (perfect subtrees of 256 leaves and more). */
+    "CREATE TABLE audit_logs(id INTEGER PRIMARY KEY, name TEXT NOT NULL);"
+    "INSERT INTO audit_logs VALUES(1, 'hub');"
+    "CREATE TABLE audit_heads(id INTEGER PRIMARY KEY,"
+    " log_id INTEGER NOT NULL REFERENCES audit_logs(id), head_seq INTEGER NOT NULL,"
+    " tree_size INTEGER NOT NULL, root_hash TEXT NOT NULL, at_unix INTEGER NOT NULL,"
+    " prev_size INTEGER NOT NULL, prev_root TEXT NOT NULL, pubkey TEXT NOT NULL,"
+    " signature TEXT NOT NULL, UNIQUE(log_id, head_seq));"
+    "CREATE TABLE audit_tree_nodes(log_id INTEGER NOT NULL REFERENCES audit_logs(id),"
+    " level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL,"
+    " PRIMARY KEY(log_id, level, idx));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

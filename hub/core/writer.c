@@ -45,7 +45,8 @@ struct writer {
     int stop;
     unsigned long long batches, jobs;
     long since_cp;        /* jobs committed since the last checkpoint (writer thread only) */
-    time_t last_cp;       /* system time of the last checkpoint (writer thread only) */
+    time_t last_cp;       /* system time of the last tree head (writer thread only) */
+    time_t last_cp_hub;   /* the hub clock's time of it (hubclock.h; writer thread only) */
     int chain_soon;       /* PostgreSQL: records may wait for a pass (writer thread only) */
     long long chain_last; /* monotonic ms of the last pass (writer thread only) */
     long wd_ms;           /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
@@ -143,16 +144,18 @@ static void chain_after_batch(struct writer *w)
         chain(w);
 }
 
+/* Signs a tree head of the audit log over every chained record not yet covered (none
+ * when nothing is new: one short transaction that writes nothing). */
 static void checkpoint(struct writer *w)
 {
     if (!usable(w))
         return;
     long long chained = 0;
-    /* A checkpoint covers the chained records: chain what is stored first (also at
-     * shutdown when nothing is left to sign: a pass put off by CHAIN_EVERY_MS). */
+    /* A head covers the chained records: chain what is stored first (also at shutdown
+     * when nothing is left to sign: a pass put off by CHAIN_EVERY_MS). */
     if (db_dialect(w->db) == DB_POSTGRES)
         (void)audit_chain_all_db(w->db, &chained);
-    if (!w->key || w->since_cp == 0)
+    if (!w->key)
         return;
     enum db_status st = db_begin(w->db);
     if (st != DB_OK)
@@ -167,10 +170,29 @@ static void checkpoint(struct writer *w)
         goto fail;
     w->since_cp = 0;
     w->last_cp = time(NULL);
+    w->last_cp_hub = hubclock_now();
     return;
 fail:
-    fprintf(stderr, "hub: audit checkpoint failed: %s\n", db_errmsg(w->db));
+    w->last_cp = time(NULL); /* tried: the next try is a period away */
+    if (st == DB_ERR_BUSY)
+        return; /* another process is signing (PostgreSQL): it covers these records */
+    if (st == DB_ERR_CONSTRAINT)
+        fprintf(stderr, "hub: audit: no tree head signed: the log has fewer records than its "
+                        "newest signed head or a record is missing (hubctl audit-verify says "
+                        "which)\n");
+    else
+        fprintf(stderr, "hub: audit tree head failed: %s\n", db_errmsg(w->db));
     note_failure(w, st);
+}
+
+/* Due when N records came since the last head, or T seconds passed (records written by
+ * hubctl or other processes count too: signing finds them). T is counted on the system
+ * clock and, after a batch, on the hub's clock too, which audit-verify's bound is measured
+ * on (a test's clock file may jump hours in a second). */
+static int head_due(struct writer *w)
+{
+    return w->key && (w->since_cp >= w->cp_every || time(NULL) - w->last_cp >= w->cp_seconds ||
+                      (w->since_cp > 0 && hubclock_now() - w->last_cp_hub >= w->cp_seconds));
 }
 
 /* Runs one batch; called without the lock. 1 when it committed. */
@@ -254,6 +276,8 @@ static void feed_watchdog(struct writer *w)
 static int wait_work(struct writer *w)
 {
     long ms = w->wd_ms;
+    if (w->key && (ms <= 0 || ms > w->cp_seconds * 1000))
+        ms = w->cp_seconds * 1000; /* heads over what others wrote while this hub is idle */
     if (db_dialect(w->db) == DB_POSTGRES) {
         long tick = w->chain_soon ? CHAIN_SOON_MS : CHAIN_TICK_MS;
         ms = ms > 0 && ms < tick ? ms : tick;
@@ -269,7 +293,8 @@ static int wait_work(struct writer *w)
 static void *writer_main(void *arg)
 {
     struct writer *w = arg;
-    chain(w); /* what processes stopped before chaining left behind */
+    chain(w);      /* what processes stopped before chaining left behind */
+    checkpoint(w); /* records written while no hub was signing */
     pthread_mutex_lock(&w->mu);
     for (;;) {
         /* The watchdog is fed only from here, after a commit that worked: a writer that
@@ -279,6 +304,8 @@ static void *writer_main(void *arg)
             if (wait_work(w) && !w->head && !w->stop) {
                 pthread_mutex_unlock(&w->mu);
                 chain(w);
+                if (head_due(w))
+                    checkpoint(w);
                 if (probe(w))
                     feed_watchdog(w);
                 pthread_mutex_lock(&w->mu);
@@ -309,8 +336,7 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->mu);
         chain_after_batch(w); /* after the answers: they never wait for the chain */
         pthread_mutex_lock(&w->mu);
-        if (w->since_cp >= w->cp_every ||
-            (w->since_cp > 0 && time(NULL) - w->last_cp >= w->cp_seconds)) {
+        if (head_due(w)) {
             pthread_mutex_unlock(&w->mu);
             checkpoint(w);
             pthread_mutex_lock(&w->mu);
@@ -335,6 +361,7 @@ struct writer *writer_create(struct db *db, EVP_PKEY *key, long checkpoint_every
     w->cp_every = checkpoint_every > 0 ? checkpoint_every : 1000;
     w->cp_seconds = checkpoint_seconds > 0 ? checkpoint_seconds : 10;
     w->last_cp = time(NULL);
+    w->last_cp_hub = hubclock_now();
     w->wd_ms = sdnotify_watchdog_interval_ms();
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);

@@ -10,9 +10,9 @@
  *
  * A job must only touch the database through the handle it is given, must not block,
  * and writes its answer into its own argument. After the batch commits the writer may
- * also append a signed audit checkpoint (audit.h). On PostgreSQL it also runs the audit
- * chain's sequencer (audit_chain_db()) after each batch's answers, at start and about
- * once a second when idle, so records this or any other process stored are chained.
+ * also sign a tree head of the audit transparency log (auditlog.h). On PostgreSQL it also runs the
+ * audit chain's sequencer (audit_chain_db()) after each batch's answers, at start and about once a
+ * second when idle, so records this or any other process stored are chained.
  *
  * Losing the database (PostgreSQL restarted, failed over, network cut: DB_ERR_LOST) fails
  * the whole batch with WRITER_UNAVAILABLE, including a COMMIT whose answer was lost (it is
@@ -46,8 +46,9 @@ struct writer;
 /*
  * Starts the writer thread on db, a handle of hubdb_open_db() (ownership passes to the
  * writer, which closes it with hubdb_db_close).
- * key (borrowed, may be NULL) signs audit checkpoints every checkpoint_every records or
- * checkpoint_seconds seconds, whichever comes first, and at shutdown.
+ * key (borrowed, may be NULL) signs a tree head of the audit log over every record not yet
+ * covered: after checkpoint_every records, and every checkpoint_seconds seconds (also
+ * when idle, for records hubctl or other processes wrote), at start and at shutdown.
  * Returns NULL on failure (db is then closed).
  */
 struct writer *writer_create(struct db *db, EVP_PKEY *key, long checkpoint_every,
@@ -60,7 +61,7 @@ enum writer_status writer_run(struct writer *w, writer_fn fn, void *arg);
 /* Statistics for the log and the benchmark: batches committed, jobs committed. */
 void writer_stats(struct writer *w, unsigned long long *batches, unsigned long long *jobs);
 
-/* Finishes every queued job, writes a final checkpoint, stops the thread and closes the
+/* Finishes every queued job, signs a final tree head, stops the thread and closes the
  * database. Accepts NULL. */
 void writer_destroy(struct writer *w);
 

@@ -26,6 +26,7 @@ static void usage(FILE *f)
             "            [--jma-feed URL [--jma-poll SECONDS] [--jma-office NAME ...]]\n"
             "            [--max-connections N] [--max-per-address N] [--header-deadline S]\n"
             "            [--body-deadline S] [--workers N]\n"
+            "            [--audit-head-records N] [--audit-head-seconds T]\n"
             "  --listen ADDR      IPv4/IPv6 address to listen on (default 127.0.0.1); plain HTTP\n"
             "                     only on loopback\n"
             "  --port N           TCP port, 0 = any free port (default 8443)\n"
@@ -38,7 +39,12 @@ static void usage(FILE *f)
             "                     replaces the file\n"
             "  --crl-refresh SECONDS  look for a replaced CRL file this often (default 300;\n"
             "                     0 = at every login)\n"
-            "  --key FILE         Ed25519 hub key (hubctl keygen) that signs audit checkpoints\n"
+            "  --key FILE         Ed25519 hub key (hubctl keygen) that signs the audit log's tree\n"
+            "                     heads\n"
+            "  --audit-head-records N  sign a tree head after at most N new audit records\n"
+            "                     (default 1000)\n"
+            "  --audit-head-seconds T  and at least every T seconds while records came (default\n"
+            "                     10; hubctl audit-verify --bound must be larger)\n"
             "  --clock-file FILE  read the time (Unix seconds) from FILE: tests and demos only\n"
             "  --escalation-window MIN  minutes after a missed deadline before city staff are\n"
             "                     alerted (default 120)\n"
@@ -77,7 +83,9 @@ int main(int argc, char **argv)
                                 .tick_seconds = 30,
                                 .push_poll_ms = 1000,
                                 .jma_poll_seconds = 60,
-                                .crl_refresh_s = 300};
+                                .crl_refresh_s = 300,
+                                .audit_head_records = 1000,
+                                .audit_head_seconds = 10};
     long v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -122,6 +130,18 @@ int main(int argc, char **argv)
             cfg.crl_refresh_s = v;
         } else if (strcmp(a, "--key") == 0) {
             cfg.key_path = val;
+        } else if (strcmp(a, "--audit-head-records") == 0) {
+            if (parse_long(val, 1, 1000000, &v) != 0) {
+                fprintf(stderr, "hubd: --audit-head-records must be 1..1000000\n");
+                return 2;
+            }
+            cfg.audit_head_records = v;
+        } else if (strcmp(a, "--audit-head-seconds") == 0) {
+            if (parse_long(val, 1, 3600, &v) != 0) {
+                fprintf(stderr, "hubd: --audit-head-seconds must be 1..3600\n");
+                return 2;
+            }
+            cfg.audit_head_seconds = v;
         } else if (strcmp(a, "--clock-file") == 0) {
             hubclock_use_file(val);
         } else if (strcmp(a, "--escalation-window") == 0) {

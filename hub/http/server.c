@@ -648,7 +648,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         snprintf(err, errcap, "out of memory");
         goto fail;
     }
-    s->hub.writer = writer_create(wdb, s->key, 1000, 10);
+    s->hub.writer = writer_create(wdb, s->key, cfg->audit_head_records, cfg->audit_head_seconds);
     wdb = NULL; /* the writer owns it, also on failure */
     if (!s->hub.writer) {
         snprintf(err, errcap, "cannot start the writer thread");

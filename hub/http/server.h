@@ -19,7 +19,9 @@ struct server_config {
     const char *crl_files[8]; /* CRLs of those CAs (cardtrust.h); none = no revocation check */
     int n_crl;
     long crl_refresh_s;         /* how often the CRL files are looked at again (0 = every login) */
-    const char *key_path;       /* Ed25519 hub key for audit checkpoints; NULL = no checkpoints */
+    const char *key_path;       /* Ed25519 hub key for audit tree heads; NULL = none signed */
+    long audit_head_records;    /* a tree head after at most this many records (1000) */
+    long audit_head_seconds;    /* and at least this often while records come (10) */
     long escalation_window_min; /* minutes after the deadline before city staff get the alert */
     long tick_seconds;          /* how often the escalation pass runs; 0 = never (tests) */
     long push_poll_ms;          /* how often the push thread looks for due webhooks (1000) */

@@ -113,6 +113,8 @@ int ht_ctl(struct hubtest *t, const char *key, char *out, size_t cap, const char
         return -1;
     size_t kl = key ? strlen(key) : 0;
     while (fgets(line, sizeof line, p)) {
+        if (strncmp(line, "reason=", 7) == 0) /* a refusal in words: into the test's log */
+            fprintf(stderr, "hubctl %.40s: %s", args, line);
         if (key && strncmp(line, key, kl) == 0 && line[kl] == '=') {
             line[strcspn(line, "\n")] = '\0';
             snprintf(out, cap, "%s", line + kl + 1);

@@ -376,10 +376,10 @@ static void t_audit_verify_tamper_and_truncation(void)
     char first_bad[32] = "", args[256];
     snprintf(args, sizeof args, "audit-verify --key %s", T.key);
     CHECK_INT_EQ(ht_ctl(&T, "audit", NULL, 0, args), 0);
-    /* Stop the hub: it signs a final checkpoint over the newest record. */
+    /* Stop the hub: it signs a final tree head over the newest record. */
     CHECK_INT_EQ(ht_stop(&T), 0);
     long long last = ht_sql_int(&T, "SELECT MAX(id) FROM audit");
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT MAX(audit_id) FROM audit_checkpoints"), last);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT MAX(tree_size) FROM audit_heads"), last);
     /* Whoever holds the database can drop the append-only triggers (each dialect's own). */
     REQUIRE(ht_sql_exec(
                 &T, ht_on_postgres(&T)

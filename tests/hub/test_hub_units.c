@@ -277,18 +277,18 @@ static void t_audit_chain(void)
     /* Removing the newest records: the chain alone cannot see it ... */
     REQUIRE(hubdb_exec(db, "DELETE FROM audit WHERE id > 8") == SQLITE_OK);
     CHECK_INT_EQ(audit_verify(db, NULL, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
-    /* ... the signed checkpoint over record 10 does. */
+    /* ... the signed tree head over record 10 does. */
     CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_TRUNCATED);
     CHECK_INT_EQ(bad, 10);
     CHECK(strstr(msg, "removed") != NULL);
 
-    /* A checkpoint signed with another key is refused. */
+    /* A head signed with another key is refused. */
     REQUIRE(hubdb_exec(db, "INSERT INTO audit SELECT * FROM saved WHERE id > 8") == SQLITE_OK);
     char other[128];
     snprintf(other, sizeof other, "%s/other.key", dir);
     REQUIRE(hubkey_generate(other, err, sizeof err) == 0);
     EVP_PKEY *k2 = hubkey_load(other, err, sizeof err);
-    CHECK_INT_EQ(audit_verify(db, k2, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_BAD_CHECKPOINT);
+    CHECK_INT_EQ(audit_verify(db, k2, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_BAD_HEAD);
     EVP_PKEY_free(k2);
     CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
     EVP_PKEY_free(key);

@@ -185,8 +185,8 @@ static void t_server_restart(void)
 static void t_hubctl_on_postgres(void)
 {
     char out[64] = "", args[256];
-    CHECK_INT_EQ(ht_stop(&T), 0); /* its last act: a signed checkpoint */
-    CHECK(ht_sql_int(&T, "SELECT COUNT(*) FROM audit_checkpoints") >= 1);
+    CHECK_INT_EQ(ht_stop(&T), 0); /* its last act: a signed tree head */
+    CHECK(ht_sql_int(&T, "SELECT COUNT(*) FROM audit_heads") >= 1);
     snprintf(args, sizeof args, "audit-verify --key %s", T.key);
     CHECK_INT_EQ(ht_ctl(&T, "audit", out, sizeof out, args), 0);
     CHECK_STR_EQ(out, "OK");

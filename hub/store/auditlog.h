@@ -1,0 +1,75 @@
+/*
+ * auditlog.h: the audit trail as a transparency log (RFC 9162 in the manner of
+ * Certificate Transparency; docs/hub.md "Audit log"). The records of a log, in their
+ * chain order (seq 1, 2, ...), are the leaves 0, 1, ... of a Merkle tree (merkle.h); the
+ * hub signs a tree head (treehead.h) over the tree at least every N records or T seconds,
+ * each head naming the one before it. Anyone holding an earlier head asks for a
+ * consistency proof to the newest and checks that the newer tree extends the older one
+ * (a witness); hubctl audit-verify recomputes every head's root from the records.
+ *
+ * Logs have ids; today there is one, TREEHEAD_DEFAULT_LOG, over every audit record.
+ *
+ * Stored: audit_logs (one row per log; on PostgreSQL its row lock makes one process the
+ * signer), audit_heads (every signed head), audit_tree_nodes (the hashes of the perfect
+ * subtrees of AUDITLOG_TILE leaves and more, written as heads are signed, so a proof or
+ * a root reads O(log n) nodes and at most a tile of records, never the whole log).
+ */
+#ifndef HUB_AUDITLOG_H
+#define HUB_AUDITLOG_H
+
+#include "db.h"
+#include "merkle.h"
+#include "treehead.h"
+
+#include <time.h>
+#include <openssl/evp.h>
+
+/* Subtrees of this many leaves (2^8) and more are stored; smaller ones are hashed from
+ * the records when needed. */
+#define AUDITLOG_TILE_LEVEL 8
+#define AUDITLOG_TILE       (1LL << AUDITLOG_TILE_LEVEL)
+
+/* How many records the log's tree can cover now (chained records). */
+enum db_status auditlog_size(struct db *db, long long log, long long *n);
+
+/* The newest signed head of log into *h; *found 0 (and DB_OK) when there is none. */
+enum db_status auditlog_newest(struct db *db, long long log, struct treehead *h, int *found);
+
+/*
+ * Signs a head over every record the log has now, inside the caller's transaction
+ * (PostgreSQL: takes the log's row lock; DB_ERR_BUSY at once when another process is
+ * signing). Nothing is signed when no record came since the newest head (*made 0). The
+ * head made goes to *out when out is not NULL. DB_ERR_CONSTRAINT when the log holds fewer
+ * records than its newest head covers, or a record is missing: the hub signs no history
+ * it cannot account for.
+ */
+enum db_status auditlog_sign(struct db *db, long long log, EVP_PKEY *key, time_t now,
+                             struct treehead *out, int *made);
+
+/* RFC 9162 consistency proof between tree sizes from <= to, where `to` is at most the
+ * newest head's size. DB_ERR_CONSTRAINT when the sizes are out of range. */
+enum db_status auditlog_consistency(struct db *db, long long log, long long from, long long to,
+                                    merkle_hash proof[MERKLE_PROOF_MAX], size_t *len);
+
+/* The root of the log's first n leaves (n at most the newest head's size). */
+enum db_status auditlog_root(struct db *db, long long log, long long n, merkle_hash out);
+
+/*
+ * The check of the signed heads against the records, fed as audit_verify walks them.
+ * begin: reads the heads of log in order. leaf: the record with seq (leaf seq - 1) and time
+ * at, in
+ * order 1, 2, ... end: after the last record (n records), now and the bound for records
+ * no head covers. leaf and end return AUDIT_VERIFY_OK (0) or the failure (audit.h's enum,
+ * as an int) with a sentence in msg and the first bad record in *bad. A bound below 0
+ * leaves out the check of uncovered records (not the check that heads exist).
+ */
+struct auditlog_check;
+enum db_status auditlog_check_begin(struct db *db, long long log, EVP_PKEY *key,
+                                    struct auditlog_check **out);
+int auditlog_check_leaf(struct auditlog_check *c, long long seq, long long at,
+                        const merkle_hash leaf, long long *bad, char *msg, size_t cap);
+int auditlog_check_end(struct auditlog_check *c, long long n, time_t now, long bound,
+                       long long *bad, char *msg, size_t cap);
+void auditlog_check_free(struct auditlog_check *c);
+
+#endif
