@@ -26,6 +26,7 @@
 #include "escalate.h"
 #include "hubbackup.h"
 #include "hubctl_disaster.h"
+#include "hubctl_witness.h"
 #include "safety.h"
 #include "hubclock.h"
 #include "hubdb.h"
@@ -120,6 +121,7 @@ static void usage(FILE *f)
         "                               first); the replaced one is kept as\n"
         "                               DB.before-restore-UNIXTIME\n");
     hubctl_disaster_usage(f);
+    hubctl_witness_usage(f);
 }
 
 struct args {
@@ -1362,6 +1364,8 @@ int main(int argc, char **argv)
         else
             break;
     }
+    if (i < argc && strcmp(argv[i], "audit-witness") == 0) /* over the API: no --db */
+        return hubctl_witness(argc - i - 1, argv + i + 1);
     if (i >= argc || !dbpath) {
         usage(stderr);
         return 2;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 
@@ -40,4 +41,58 @@ out:
     EVP_PKEY_free(key);
     ERR_clear_error();
     return ok;
+}
+
+int treehead_to_json(const struct treehead *h, cJSON *o)
+{
+    char root[65], prev[65];
+    merkle_hex(h->root, root);
+    merkle_hex(h->prev_root, prev);
+    int ok = cJSON_AddNumberToObject(o, "log", (double)h->log_id) &&
+             cJSON_AddNumberToObject(o, "head", (double)h->head_seq) &&
+             cJSON_AddNumberToObject(o, "tree_size", (double)h->tree_size) &&
+             cJSON_AddStringToObject(o, "root", root) &&
+             cJSON_AddNumberToObject(o, "at_unix", (double)h->at) &&
+             cJSON_AddNumberToObject(o, "prev_size", (double)h->prev_size) &&
+             cJSON_AddStringToObject(o, "prev_root", prev) &&
+             cJSON_AddStringToObject(o, "pubkey", h->pubkey) &&
+             cJSON_AddStringToObject(o, "signature", h->signature);
+    return ok ? 0 : -1;
+}
+
+/* A whole number 0..2^53 (exact in a JSON number). */
+static int count_field(const cJSON *o, const char *name, long long *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 9007199254740992.0 ||
+        v->valuedouble != (double)(long long)v->valuedouble)
+        return -1;
+    *out = (long long)v->valuedouble;
+    return 0;
+}
+
+static int hex_field(const cJSON *o, const char *name, char *out, size_t len)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    unsigned char raw[64];
+    if (!cJSON_IsString(v) || len / 2 > sizeof raw ||
+        merkle_unhex_bytes(v->valuestring, raw, len / 2) != 0)
+        return -1;
+    snprintf(out, len + 1, "%s", v->valuestring);
+    return 0;
+}
+
+int treehead_from_json(const cJSON *o, struct treehead *h)
+{
+    char root[65], prev[65];
+    memset(h, 0, sizeof *h);
+    if (!cJSON_IsObject(o) || count_field(o, "log", &h->log_id) != 0 ||
+        count_field(o, "head", &h->head_seq) != 0 ||
+        count_field(o, "tree_size", &h->tree_size) != 0 || count_field(o, "at_unix", &h->at) != 0 ||
+        count_field(o, "prev_size", &h->prev_size) != 0 || hex_field(o, "root", root, 64) != 0 ||
+        hex_field(o, "prev_root", prev, 64) != 0 || hex_field(o, "pubkey", h->pubkey, 64) != 0 ||
+        hex_field(o, "signature", h->signature, 128) != 0 || merkle_unhex(root, h->root) != 0 ||
+        merkle_unhex(prev, h->prev_root) != 0)
+        return -1;
+    return 0;
 }

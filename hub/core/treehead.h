@@ -38,6 +38,14 @@ struct treehead {
  * cap is too small. */
 int treehead_message(const struct treehead *h, char *out, size_t cap);
 
+/* The head as the API shows it (docs/api.md, GET /v1/audit/head): its fields added to the
+ * JSON object o. 0, or -1 (no memory). */
+struct cJSON;
+int treehead_to_json(const struct treehead *h, struct cJSON *o);
+/* And back, checking every field's type and form (hashes 64 hex digits, sizes >= 0). 0, or
+ * -1 with nothing promised about *h. The signature is not checked here. */
+int treehead_from_json(const struct cJSON *o, struct treehead *h);
+
 /* 1 when h->signature is a good Ed25519 signature of h's message by pubkey_hex (64 hex
  * digits; the head's own pubkey field must equal it). */
 int treehead_verify(const struct treehead *h, const char *pubkey_hex);

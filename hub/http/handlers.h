@@ -18,7 +18,7 @@ struct hroute {
     void (*fn)(struct hreq *r);
 };
 extern const struct hroute checkins_routes[], card_routes[], privacy_routes[], checkups_routes[],
-    orders_routes[], notices_routes[], safety_routes[];
+    orders_routes[], notices_routes[], safety_routes[], auditlog_routes[];
 
 void h_health(struct hreq *r);
 void h_me(struct hreq *r);
