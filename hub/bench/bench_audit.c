@@ -1,15 +1,22 @@
 /*
  * bench_audit.c: audit log rates on a real SQLite file (the figures docs/benchmarks.md reports).
  *
- *   bench_audit DIR [records=1000000] [batch=1000]
+ *   bench_audit DIR [records=1000000] [batch=1000] [heads=1]
  *
  * Appends `records` audit records with audit_append() in transactions of `batch` records
- * (each COMMIT durable: WAL + synchronous=FULL, as in hubd) and prints the append rate,
- * then verifies the whole chain with audit_verify() and prints the verification rate.
- * The database is created in DIR (which must exist) and removed afterwards.
+ * (each COMMIT durable: WAL + synchronous=FULL, as in hubd) and, as hubd's writer does
+ * with its key, signs (heads=1; 0 leaves them out, for comparison) a tree head of the transparency
+ * log after every 1000 records; prints the append rate with the heads included and the time one
+ * head takes. Then the consistency proofs between random sizes (elements, proofs/s made from the
+ * stored nodes, proofs/s a witness verifies), and the whole chain and every head verified
+ * (audit_verify_log_db() with the key, records/s). The database and key are created in
+ * DIR (which must exist) and removed afterwards.
  */
 #include "audit.h"
+#include "auditlog.h"
+#include "db_sqlite.h"
 #include "hubdb.h"
+#include "hubkey.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +33,12 @@ static double now_s(void)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_audit DIR [records=1000000] [batch=1000]\n");
+        fprintf(stderr, "usage: bench_audit DIR [records=1000000] [batch=1000] [heads=1]\n");
         return 2;
     }
     long n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000000;
     long batch = argc > 3 ? strtol(argv[3], NULL, 10) : 1000;
+    int with_heads = argc > 4 ? strtol(argv[4], NULL, 10) != 0 : 1;
     if (n < 1 || n > 100000000 || batch < 1 || batch > 1000000) {
         fprintf(stderr, "bench_audit: records 1..1e8, batch 1..1e6\n");
         return 2;
@@ -44,7 +52,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_audit: %s\n", err);
         return 1;
     }
-    double t0 = now_s();
+    char keypath[512];
+    snprintf(keypath, sizeof keypath, "%s/bench_audit.key", argv[1]);
+    unlink(keypath);
+    EVP_PKEY *key = NULL;
+    struct db *d = db_sqlite_wrap(db);
+    if (hubkey_generate(keypath, err, sizeof err) != 0 ||
+        !(key = hubkey_load(keypath, err, sizeof err)) || !d) {
+        fprintf(stderr, "bench_audit: %s\n", err);
+        return 1;
+    }
+    unlink(keypath);
+    double t0 = now_s(), head_s = 0;
+    long heads = 0, since_head = 0;
     for (long done = 0; done < n;) {
         if (hubdb_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
             return 1;
@@ -67,15 +87,83 @@ int main(int argc, char **argv)
         }
         if (hubdb_exec(db, "COMMIT") != SQLITE_OK)
             return 1;
+        since_head += batch;
+        if (with_heads && (since_head >= 1000 || done == n)) {
+            /* as hubd's writer: a head in a transaction of its own, durable */
+            int made = 0;
+            double h0 = now_s();
+            if (hubdb_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK ||
+                auditlog_sign(d, TREEHEAD_DEFAULT_LOG, key, 1795392720 + done, NULL, &made) !=
+                    DB_OK ||
+                hubdb_exec(db, "COMMIT") != SQLITE_OK) {
+                fprintf(stderr, "bench_audit: signing a head failed: %s\n", sqlite3_errmsg(db));
+                return 1;
+            }
+            head_s += now_s() - h0;
+            heads += made;
+            since_head = 0;
+        }
     }
     double t1 = now_s();
     long long bad = 0, checked = 0;
-    enum audit_verify_status vs = audit_verify(db, NULL, &bad, &checked, msg, sizeof msg);
+    enum audit_verify_status vs = AUDIT_VERIFY_OK;
+    if (!with_heads) {
+        vs = audit_verify_log_db(d, NULL, 0, -1, &bad, &checked, msg, sizeof msg);
+        double tc = now_s();
+        printf("records=%ld batch=%ld heads=0\n", n, batch);
+        printf("append_records_per_s=%.0f (durable, %ld per commit, no heads)\n",
+               (double)n / (t1 - t0), batch);
+        printf("verify_records_per_s=%.0f (%s, %lld records, chain only)\n",
+               (double)checked / (tc - t1), audit_verify_status_str(vs), checked);
+        goto done;
+    }
+    /* Consistency proofs between random sizes, as witnesses ask for them. */
+    long proofs = 2000, elements = 0, good = 0;
+    unsigned seed = 12345;
+    double p0 = now_s(), verify_s = 0;
+    for (long i = 0; i < proofs; i++) {
+        seed = seed * 1103515245u + 12345u;
+        long long to = 1 + (long long)(seed % (unsigned)n);
+        seed = seed * 1103515245u + 12345u;
+        long long from = 1 + (long long)(seed % (unsigned)to);
+        merkle_hash proof[MERKLE_PROOF_MAX], r1, r2;
+        size_t len = 0;
+        if (auditlog_consistency(d, TREEHEAD_DEFAULT_LOG, from, to, proof, &len) != DB_OK ||
+            auditlog_root(d, TREEHEAD_DEFAULT_LOG, from, r1) != DB_OK ||
+            auditlog_root(d, TREEHEAD_DEFAULT_LOG, to, r2) != DB_OK) {
+            fprintf(stderr, "bench_audit: proof %lld..%lld failed\n", from, to);
+            return 1;
+        }
+        elements += (long)len;
+        double v0 = now_s();
+        for (int k = 0; k < 100; k++)
+            good += merkle_verify_consistency((uint64_t)from, (uint64_t)to, r1, r2,
+                                              (const merkle_hash *)proof, len) &&
+                    k == 0;
+        verify_s += (now_s() - v0) / 100;
+    }
+    double p1 = now_s() - verify_s * 100;
+    double v0 = now_s();
+    vs = audit_verify_log_db(d, key, 1795392720 + n, -1, &bad, &checked, msg, sizeof msg);
     double t2 = now_s();
-    printf("records=%ld batch=%ld\n", n, batch);
-    printf("append_records_per_s=%.0f (durable, %ld per commit)\n", (double)n / (t1 - t0), batch);
-    printf("verify_records_per_s=%.0f (%s, %lld records)\n", (double)checked / (t2 - t1),
-           audit_verify_status_str(vs), checked);
+    printf("records=%ld batch=%ld heads=%ld (one per 1000 records)\n", n, batch, heads);
+    printf("append_records_per_s=%.0f (durable, %ld per commit, heads included)\n",
+           (double)n / (t1 - t0), batch);
+    printf("head_ms=%.2f (average to sign one head over 1000 new records, durable)\n",
+           heads ? head_s * 1000 / (double)heads : 0.0);
+    printf("proof_elements=%.1f (average, %ld proofs between random sizes)\n",
+           (double)elements / (double)proofs, proofs);
+    printf("proofs_per_s=%.0f (made from the stored nodes; roots of both sizes included)\n",
+           (double)proofs / (p1 - p0 - 0.0));
+    printf("witness_verify_per_s=%.0f (%ld of %ld good)\n", (double)proofs / verify_s, good,
+           proofs);
+    printf("verify_records_per_s=%.0f (%s, %lld records, chain and every head)\n",
+           (double)checked / (t2 - v0), audit_verify_status_str(vs), checked);
+done:
+    if (vs != AUDIT_VERIFY_OK)
+        printf("reason=%s\n", msg);
+    EVP_PKEY_free(key);
+    db_close(d);
     hubdb_close(db);
     unlink(path);
     snprintf(path, sizeof path, "%s/bench_audit.db-wal", argv[1]);
