@@ -312,6 +312,41 @@ static const char *const migrations[] = {
     "CREATE TABLE audit_tree_nodes(log_id INTEGER NOT NULL REFERENCES audit_logs(id),"
     " level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL,"
     " PRIMARY KEY(log_id, level, idx));",
+    /* 16: the missed check-in pass reads only the residents that are due
+     * (store/escalate.c). next_due is when the pass must look at a resident next: a new
+     * resident is due at once (0); the pass sets it to the day's deadline, deadline +
+     * window, or the next day's deadline. A sign of life (check-in, activity, card login)
+     * moves it on to the next day's deadline (Japan time, UTC+9) by triggers, so whatever
+     * stores one keeps it, and a tick finds nothing to do where everyone checked in. The
+     * pass checks the sign of life itself, so a late or missed move costs a look, never
+     * an alert; deleting a sign of life makes the resident due again. escalate_clock keeps the last
+     * pass time, to see the clock moved back. */
+    "ALTER TABLE residents ADD COLUMN next_due INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX residents_due ON residents(next_due);"
+    "CREATE TABLE escalate_clock(id INTEGER PRIMARY KEY CHECK(id = 1),"
+    " last_unix INTEGER NOT NULL);"
+    "INSERT INTO escalate_clock VALUES(1, 0);"
+    "CREATE TRIGGER checkins_alive AFTER INSERT ON checkins BEGIN UPDATE residents"
+    " SET next_due = NEW.at_unix - (NEW.at_unix + 32400) % 86400 + 86400 + deadline_min * 60"
+    " WHERE id = NEW.resident_id AND next_due < NEW.at_unix - (NEW.at_unix + 32400) % 86400"
+    " + 86400 + deadline_min * 60; END;"
+    "CREATE TRIGGER activity_alive AFTER INSERT ON activity BEGIN UPDATE residents"
+    " SET next_due = NEW.at_unix - (NEW.at_unix + 32400) % 86400 + 86400 + deadline_min * 60"
+    " WHERE id = NEW.resident_id AND next_due < NEW.at_unix - (NEW.at_unix + 32400) % 86400"
+    " + 86400 + deadline_min * 60; END;"
+    "CREATE TRIGGER sessions_alive AFTER INSERT ON sessions WHEN NEW.resident_id IS NOT NULL"
+    " BEGIN UPDATE residents SET next_due = NEW.created_unix - (NEW.created_unix + 32400)"
+    " % 86400 + 86400 + deadline_min * 60 WHERE id = NEW.resident_id AND next_due <"
+    " NEW.created_unix - (NEW.created_unix + 32400) % 86400 + 86400 + deadline_min * 60; END;"
+    /* A sign of life deleted (a session ending, data erased) that may have moved the
+     * resident on makes them due again, to be looked at with what is left. */
+    "CREATE TRIGGER checkins_gone AFTER DELETE ON checkins BEGIN UPDATE residents"
+    " SET next_due = 0 WHERE id = OLD.resident_id AND next_due <= OLD.at_unix + 172800; END;"
+    "CREATE TRIGGER activity_gone AFTER DELETE ON activity BEGIN UPDATE residents"
+    " SET next_due = 0 WHERE id = OLD.resident_id AND next_due <= OLD.at_unix + 172800; END;"
+    "CREATE TRIGGER sessions_gone AFTER DELETE ON sessions WHEN OLD.resident_id IS NOT NULL"
+    " BEGIN UPDATE residents SET next_due = 0 WHERE id = OLD.resident_id"
+    " AND next_due <= OLD.created_unix + 172800; END;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -289,6 +289,44 @@ static const char *const steps[] = {
     "CREATE TABLE audit_tree_nodes(log_id BIGINT NOT NULL REFERENCES audit_logs(id),"
     " level BIGINT NOT NULL, idx BIGINT NOT NULL, hash TEXT NOT NULL,"
     " PRIMARY KEY(log_id, level, idx));",
+    /* 16: the residents due for the missed check-in pass (see hubdb.c). The triggers skip
+     * a resident row another transaction holds (SKIP LOCKED): two processes storing a
+     * resident's first check-ins of the day at once never wait on each other (nor
+     * deadlock); the move is only a hint the pass checks. */
+    "ALTER TABLE residents ADD COLUMN next_due BIGINT NOT NULL DEFAULT 0;"
+    "CREATE INDEX residents_due ON residents(next_due);"
+    "CREATE TABLE escalate_clock(id BIGINT PRIMARY KEY CHECK(id = 1),"
+    " last_unix BIGINT NOT NULL);"
+    "INSERT INTO escalate_clock VALUES(1, 0);"
+    "CREATE FUNCTION resident_alive(r BIGINT, t BIGINT) RETURNS void LANGUAGE sql AS"
+    " $$ UPDATE residents SET next_due = t - (t + 32400) % 86400 + 86400 + deadline_min * 60"
+    " WHERE id = (SELECT id FROM residents WHERE id = r"
+    " AND next_due < t - (t + 32400) % 86400 + 86400 + deadline_min * 60"
+    " FOR NO KEY UPDATE SKIP LOCKED) $$;"
+    "CREATE FUNCTION resident_alive_at() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN PERFORM resident_alive(NEW.resident_id, NEW.at_unix); RETURN NULL; END $$;"
+    "CREATE FUNCTION resident_alive_session() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN IF NEW.resident_id IS NOT NULL THEN"
+    " PERFORM resident_alive(NEW.resident_id, NEW.created_unix); END IF; RETURN NULL; END $$;"
+    "CREATE TRIGGER checkins_alive AFTER INSERT ON checkins"
+    " FOR EACH ROW EXECUTE FUNCTION resident_alive_at();"
+    "CREATE TRIGGER activity_alive AFTER INSERT ON activity"
+    " FOR EACH ROW EXECUTE FUNCTION resident_alive_at();"
+    "CREATE TRIGGER sessions_alive AFTER INSERT ON sessions"
+    " FOR EACH ROW EXECUTE FUNCTION resident_alive_session();"
+    "CREATE FUNCTION resident_gone(r BIGINT, t BIGINT) RETURNS void LANGUAGE sql AS"
+    " $$ UPDATE residents SET next_due = 0 WHERE id = r AND next_due <= t + 172800 $$;"
+    "CREATE FUNCTION resident_gone_at() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN PERFORM resident_gone(OLD.resident_id, OLD.at_unix); RETURN NULL; END $$;"
+    "CREATE FUNCTION resident_gone_session() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN IF OLD.resident_id IS NOT NULL THEN"
+    " PERFORM resident_gone(OLD.resident_id, OLD.created_unix); END IF; RETURN NULL; END $$;"
+    "CREATE TRIGGER checkins_gone AFTER DELETE ON checkins"
+    " FOR EACH ROW EXECUTE FUNCTION resident_gone_at();"
+    "CREATE TRIGGER activity_gone AFTER DELETE ON activity"
+    " FOR EACH ROW EXECUTE FUNCTION resident_gone_at();"
+    "CREATE TRIGGER sessions_gone AFTER DELETE ON sessions"
+    " FOR EACH ROW EXECUTE FUNCTION resident_gone_session();",
 };
 
 const char *const *hubdb_pg_steps(int *n)

@@ -509,7 +509,8 @@ static int is_loopback(const struct sockaddr_storage *ss)
 
 struct tick_job {
     long window_min;
-    int raised;
+    int first; /* the safety checks are looked at once per tick */
+    int raised, more;
 };
 
 static int tick_job(struct db *db, void *arg)
@@ -517,14 +518,17 @@ static int tick_job(struct db *db, void *arg)
     struct tick_job *t = arg;
     int safety = 0;
     time_t now = hubclock_now();
-    if (escalate_run(db, now, t->window_min, "hub", &t->raised) != 0 ||
-        safety_escalate(db, now, "hub", &safety) != DB_OK)
+    if (escalate_step(db, now, t->window_min, "hub", ESCALATE_TICK_STEP, &t->raised, &t->more) !=
+            0 ||
+        (t->first && safety_escalate(db, now, "hub", &safety) != DB_OK))
         return -1;
     t->raised += safety;
     return 0;
 }
 
-/* Runs the missed check-in pass every tick_seconds (real time) until server_stop. */
+/* Runs the missed check-in pass every tick_seconds (real time) until server_stop: one
+ * bounded step per writer job until nothing is due, with a pause between steps, so
+ * check-ins are committed between the steps (escalate.h). */
 static void *ticker_main(void *arg)
 {
     struct server *s = arg;
@@ -537,12 +541,21 @@ static void *ticker_main(void *arg)
         if (s->stopping)
             break;
         pthread_mutex_unlock(&s->tick_mu);
-        struct tick_job t = {.window_min = s->hub.escalation_window_min};
-        enum writer_status ws = writer_run(s->hub.writer, tick_job, &t);
+        struct tick_job t = {.window_min = s->hub.escalation_window_min, .first = 1, .more = 1};
+        int raised = 0;
+        enum writer_status ws = WRITER_OK;
+        struct timespec pause = {.tv_nsec = ESCALATE_TICK_PAUSE_MS * 1000000L};
+        while (t.more && ws == WRITER_OK) {
+            if (!t.first)
+                nanosleep(&pause, NULL);
+            ws = writer_run(s->hub.writer, tick_job, &t);
+            raised += ws == WRITER_OK ? t.raised : 0;
+            t.first = 0;
+        }
         if (ws != WRITER_OK)
             fprintf(stderr, "hub: escalation pass failed: %s\n", writer_status_str(ws));
-        else if (t.raised > 0)
-            fprintf(stderr, "hub: escalation pass raised %d alert(s)\n", t.raised);
+        else if (raised > 0)
+            fprintf(stderr, "hub: escalation pass raised %d alert(s)\n", raised);
         pthread_mutex_lock(&s->tick_mu);
     }
     pthread_mutex_unlock(&s->tick_mu);

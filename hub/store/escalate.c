@@ -63,39 +63,124 @@ static int audit_raise(struct db *db, long long resident, const char *action, co
     return audit_append_db(db, &a, NULL) == DB_OK ? 0 : -1;
 }
 
-/* 1 when the resident showed a sign of life since `since` (a check-in, an activity report
- * or a card login), 0 when not, -1 on error. */
-static int alive_since(struct db *db, long long resident, time_t since)
+/* The clock moved back by more than this (between passes) makes every resident due
+ * again; less is taken as the skew between hubd processes' clocks. */
+#define CLOCK_BACK_SLACK_S 600
+/* The last pass time is written at most this often (one row all processes share). */
+#define CLOCK_NOTE_EVERY_S 60
+
+/* Runs an UPDATE (sql: a literal) with n integer parameters. */
+static enum db_status update(struct db *db, const char *sql, int n, const int64_t *v)
 {
-    struct db_stmt *st =
-        db_stmt(db, "SELECT 1 FROM checkins WHERE resident_id = ? AND at_unix >= ?"
-                    " UNION ALL SELECT 1 FROM activity WHERE resident_id = ? AND at_unix >= ?"
-                    " UNION ALL SELECT 1 FROM sessions WHERE resident_id = ?"
-                    " AND created_unix >= ? LIMIT 1");
+    struct db_stmt *st = db_stmt(db, sql);
     if (!st)
-        return -1;
+        return DB_ERR;
     enum db_status s = DB_OK;
-    for (int i = 0; i < 3 && s == DB_OK; i++) {
-        s = db_bind_int64(st, 2 * i + 1, resident);
-        if (s == DB_OK)
-            s = db_bind_int64(st, 2 * i + 2, (int64_t)since);
-    }
+    for (int i = 0; i < n && s == DB_OK; i++)
+        s = db_bind_int64(st, i + 1, v[i]);
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
-    return s == DB_ROW ? 1 : s == DB_DONE ? 0 : -1;
+    return s == DB_DONE ? DB_OK : s;
+}
+
+/* A clock moved back (a test's clock file, an operator's correction) would leave residents
+ * looked at "tomorrow" for days that come again: then every resident is due again, once.
+ * Otherwise notes the pass time, at most once a minute. */
+static enum db_status check_clock(struct db *db, time_t now)
+{
+    int64_t last = 0, at = (int64_t)now;
+    enum db_status s =
+        db_get_int64(db, "SELECT last_unix FROM escalate_clock WHERE id = 1", 0, &last);
+    if (s != DB_ROW)
+        return s == DB_DONE ? DB_ERR : s; /* the row is made by the migration */
+    if (at < last - CLOCK_BACK_SLACK_S)
+        s = update(db, "UPDATE residents SET next_due = 0 WHERE next_due > ?", 1, &at);
+    else if (at < last + CLOCK_NOTE_EVERY_S)
+        return DB_OK;
+    else
+        s = DB_OK;
+    if (s == DB_OK)
+        s = update(db, "UPDATE escalate_clock SET last_unix = ? WHERE id = 1", 1, &at);
+    return s;
+}
+
+static enum db_status set_next_due(struct db *db, long long resident, time_t at)
+{
+    int64_t v[2] = {(int64_t)at, resident};
+    return update(db, "UPDATE residents SET next_due = ? WHERE id = ?", 2, v);
 }
 
 /* A resident the pass looks at. */
 struct due {
     long long id;
     long long deadline_min;
+    int alive; /* a sign of life since the day's start */
 };
 
-int escalate_run(struct db *db, time_t now, long window_min, const char *actor, int *raised)
+/* Reads at most limit residents due by now, in order, each with whether they showed a sign
+ * of life (a check-in, an activity report or a card login) since day_start. On PostgreSQL
+ * rows another process's pass holds are skipped (it is looking at them); the row lock does
+ * not stop a check-in (FOR NO KEY UPDATE). Returns the count or -1. */
+static long read_due(struct db *db, time_t now, time_t day_start, long limit, struct due *due)
+{
+    static const char sql_sqlite[] =
+        "SELECT r.id, r.deadline_min,"
+        " EXISTS(SELECT 1 FROM checkins WHERE resident_id = r.id AND at_unix >= ?)"
+        " OR EXISTS(SELECT 1 FROM activity WHERE resident_id = r.id AND at_unix >= ?)"
+        " OR EXISTS(SELECT 1 FROM sessions WHERE resident_id = r.id AND created_unix >= ?)"
+        " FROM residents r WHERE r.next_due <= ? ORDER BY r.next_due LIMIT ?";
+    static const char sql_pg[] =
+        "SELECT r.id, r.deadline_min,"
+        " EXISTS(SELECT 1 FROM checkins WHERE resident_id = r.id AND at_unix >= ?)"
+        " OR EXISTS(SELECT 1 FROM activity WHERE resident_id = r.id AND at_unix >= ?)"
+        " OR EXISTS(SELECT 1 FROM sessions WHERE resident_id = r.id AND created_unix >= ?)"
+        " FROM residents r WHERE r.next_due <= ? ORDER BY r.next_due LIMIT ?"
+        " FOR NO KEY UPDATE OF r SKIP LOCKED";
+    struct db_stmt *st = db_stmt(db, db_dialect(db) == DB_POSTGRES ? sql_pg : sql_sqlite);
+    if (!st)
+        return -1;
+    long n = 0;
+    enum db_status s = DB_OK;
+    for (int i = 1; i <= 3 && s == DB_OK; i++)
+        s = db_bind_int64(st, i, (int64_t)day_start);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, (int64_t)now);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 5, limit);
+    while (s == DB_OK || s == DB_ROW) {
+        s = db_step(st);
+        if (s != DB_ROW)
+            break;
+        if (n >= limit) {
+            s = DB_ERR; /* more rows than the LIMIT: cannot happen */
+            break;
+        }
+        due[n].id = db_col_int64(st, 0);
+        due[n].deadline_min = db_col_int64(st, 1);
+        due[n].alive = db_col_int64(st, 2) != 0;
+        n++;
+    }
+    db_stmt_done(st);
+    return s == DB_DONE ? n : -1;
+}
+
+/* Raises the missed check-in alert at level (and audits it when new). 0 or -1. */
+static int raise_missed(struct db *db, long long res, const char *level, const char *day,
+                        time_t now, const char *actor, int *raised)
+{
+    long long id = raise_alert(db, res, "missed", level, day, now);
+    if (id < 0 ||
+        (id > 0 && audit_raise(db, res, "alert.missed_checkin", level, now, actor, "escalation")))
+        return -1;
+    *raised += id > 0;
+    return 0;
+}
+
+int escalate_step(struct db *db, time_t now, long window_min, const char *actor, long limit,
+                  int *raised, int *more)
 {
     struct due *due = NULL;
-    size_t n = 0, cap = 0;
     int rc = -1;
     time_t day_start = escalate_day_start(now);
     char day[48];
@@ -103,55 +188,52 @@ int escalate_run(struct db *db, time_t now, long window_min, const char *actor, 
     time_t local = day_start + ESCALATE_UTC_OFFSET;
     gmtime_r(&local, &tm);
     snprintf(day, sizeof day, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    *more = 0;
     *raised = 0;
-    /* The residents are read first, so that no statement is open while alerts are raised. */
-    struct db_stmt *st = db_stmt(db, "SELECT id, deadline_min FROM residents ORDER BY id");
-    if (!st)
-        return -1;
-    enum db_status s;
-    while ((s = db_step(st)) == DB_ROW) {
-        if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 64;
-            struct due *nd = realloc(due, ncap * sizeof *nd);
-            if (!nd)
-                break;
-            due = nd;
-            cap = ncap;
-        }
-        due[n].id = db_col_int64(st, 0);
-        due[n].deadline_min = db_col_int64(st, 1);
-        n++;
-    }
-    db_stmt_done(st);
-    if (s != DB_DONE)
+    if (limit < 1 || limit > ESCALATE_STEP_MAX)
+        limit = ESCALATE_STEP_MAX;
+    due = malloc(sizeof *due * (size_t)limit);
+    if (!due || check_clock(db, now) != DB_OK)
         goto out;
-    for (size_t i = 0; i < n; i++) {
+    /* Read first, so that no statement is open while alerts are raised. */
+    long n = read_due(db, now, day_start, limit, due);
+    if (n < 0)
+        goto out;
+    for (long i = 0; i < n; i++) {
         long long res = due[i].id;
         time_t deadline = day_start + (time_t)due[i].deadline_min * 60;
-        if (now < deadline)
-            continue;
-        int alive = alive_since(db, res, day_start);
-        if (alive < 0)
-            goto out;
-        if (alive)
-            continue;
-        long long id = raise_alert(db, res, "missed", "family", day, now);
-        if (id < 0 || (id > 0 && audit_raise(db, res, "alert.missed_checkin", "family", now, actor,
-                                             "escalation") != 0))
-            goto out;
-        *raised += id > 0;
-        if (now >= deadline + (time_t)window_min * 60) {
-            id = raise_alert(db, res, "missed", "city", day, now);
-            if (id < 0 || (id > 0 && audit_raise(db, res, "alert.missed_checkin", "city", now,
-                                                 actor, "escalation") != 0))
+        time_t city = deadline + (time_t)window_min * 60;
+        time_t next = deadline + 86400; /* the next day's deadline (Japan has no DST) */
+        if (now < deadline) {
+            next = deadline; /* new today, or the clock moved: look again at the deadline */
+        } else if (!due[i].alive) {
+            if (raise_missed(db, res, "family", day, now, actor, raised) != 0)
                 goto out;
-            *raised += id > 0;
+            if (now >= city && raise_missed(db, res, "city", day, now, actor, raised) != 0)
+                goto out;
+            if (now < city)
+                next = city;
         }
+        if (set_next_due(db, res, next) != DB_OK)
+            goto out;
     }
+    *more = n == limit;
     rc = 0;
 out:
     free(due);
     return rc;
+}
+
+int escalate_run(struct db *db, time_t now, long window_min, const char *actor, int *raised)
+{
+    int more = 1, n = 0;
+    *raised = 0;
+    while (more) {
+        if (escalate_step(db, now, window_min, actor, ESCALATE_STEP_MAX, &n, &more) != 0)
+            return -1;
+        *raised += n;
+    }
+    return 0;
 }
 
 int escalate_help(struct db *db, long long resident, time_t now, const char *actor,

@@ -23,7 +23,28 @@
 
 #define ESCALATE_UTC_OFFSET (9 * 3600)
 
-/* Returns 0 (with *raised = alerts created) or -1 on a database error. */
+/*
+ * The pass reads only the residents due by now (residents.next_due, indexed; a sign of
+ * life moves it to the next day's deadline), in order, so a tick where nothing is due is
+ * one index lookup whatever the number of residents. escalate_step() looks at no more than
+ * limit of them (1..ESCALATE_STEP_MAX) and sets *more when more may be due: hubd runs one
+ * step per writer job, so check-ins queued meanwhile are committed between steps and a
+ * pass that raises many alerts never holds them back for long. escalate_run() runs steps
+ * until none is due (hubctl, tests) in the caller's one transaction. On PostgreSQL
+ * several processes' passes share the work (each skips the rows another is looking at).
+ * A clock moved back by more than ten minutes makes every resident due again, once.
+ * Both return 0 (with *raised = alerts created) or -1 on a database error.
+ */
+#define ESCALATE_STEP_MAX 256
+/* hubd's ticker: residents per step (one writer job) and the pause between steps. A step
+ * that raises alerts writes a few pages per resident (alert, audit record, next_due and
+ * its index), which the commit of the check-ins batched with it waits for; small steps
+ * with pauses keep the check-ins' latency as it is while a pass raises many alerts (the
+ * last alert of 10,000 comes a few seconds after the deadline). */
+#define ESCALATE_TICK_STEP     16
+#define ESCALATE_TICK_PAUSE_MS 20
+int escalate_step(struct db *db, time_t now, long window_min, const char *actor, long limit,
+                  int *raised, int *more);
 int escalate_run(struct db *db, time_t now, long window_min, const char *actor, int *raised);
 
 /* Help button: raises a "help" alert at both levels at once. ids[0] (family) and ids[1]

@@ -629,6 +629,98 @@ static void t_escalate(void)
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }
 
+/* Residents with id >= first due for the pass by at. */
+static int64_t due_from(int64_t first, int64_t at)
+{
+    int64_t n = -1;
+    struct db_stmt *st =
+        db_stmt(db, "SELECT COUNT(*) FROM residents WHERE id >= ? AND next_due <= ?");
+    if (st && db_bind_int64(st, 1, first) == DB_OK && db_bind_int64(st, 2, at) == DB_OK &&
+        db_step(st) == DB_ROW)
+        n = db_col_int64(st, 0);
+    db_stmt_done(st);
+    return n;
+}
+
+static int64_t missed(int64_t resident, const char *level)
+{
+    return count(strcmp(level, "city") == 0
+                     ? "SELECT COUNT(*) FROM alerts WHERE resident_id = ? AND kind = 'missed'"
+                       " AND level = 'city'"
+                     : "SELECT COUNT(*) FROM alerts WHERE resident_id = ? AND kind = 'missed'"
+                       " AND level = 'family'",
+                 resident);
+}
+
+/* The pass reads only the residents due: a sign of life moves a resident on to the next
+ * day's deadline, a step looks at a bounded number, a tick with nothing due reads nothing,
+ * and the alerts are exactly those of a pass over everyone: due, not due, a check-in a
+ * second before the deadline, the clock moved on by days and moved back. */
+static void t_escalate_due(void)
+{
+    time_t day = 1795359600 + 30 * 86400; /* 2026-12-23 00:00 JST, a day of this test's own */
+    time_t ten = day + 10 * 3600;
+    int raised = 0, more = 0, total = 0, steps = 0;
+    int64_t r[3] = {0, 0, 0}, dev = 0, id = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    struct residents_new n = {.display_name = "E", .district = "d", .deadline_min = 600};
+    for (int i = 0; i < 3; i++)
+        REQUIRE(residents_add(db, TOWN, &n, T0, &r[i]) == DB_OK);
+    REQUIRE(devices_add(db, TOWN, "home", r[2], NULL, "hash-home-due", T0, &dev) == DB_OK);
+    /* New residents are due at once; at 09:00 each is looked at and waits for 10:00. */
+    CHECK_INT_EQ(due_from(r[0], day), 3);
+    REQUIRE(escalate_run(db, day + 9 * 3600, 120, "t", &raised) == 0);
+    CHECK_INT_EQ(due_from(r[0], ten - 1), 0);
+    CHECK_INT_EQ(due_from(r[0], ten), 3);
+    /* A check-in a second before the deadline: not due until the next day's. */
+    REQUIRE(checkins_add(db, r[2], dev, "genki", ten - 1, &id) == DB_OK);
+    CHECK_INT_EQ(due_from(r[0], ten), 2);
+    CHECK_INT_EQ(count("SELECT next_due FROM residents WHERE id = ?", r[2]), ten + 86400);
+    /* 10:00 in steps of one resident (the earlier tests' residents are due too). */
+    do {
+        REQUIRE(escalate_step(db, ten, 120, "t", 1, &raised, &more) == 0);
+        CHECK(raised <= 1);
+        total += raised;
+    } while (more && ++steps < 100);
+    CHECK(steps < 100);
+    CHECK(total >= 2);
+    CHECK_INT_EQ(missed(r[0], "family"), 1);
+    CHECK_INT_EQ(missed(r[1], "family"), 1);
+    CHECK_INT_EQ(missed(r[2], "family"), 0);
+    /* A tick with nothing due: no resident read, nothing raised. */
+    CHECK_INT_EQ(count("SELECT COUNT(*) FROM residents WHERE next_due <= ?", ten + 60), 0);
+    REQUIRE(escalate_step(db, ten + 60, 120, "t", 8, &raised, &more) == 0);
+    CHECK_INT_EQ(raised, 0);
+    CHECK_INT_EQ(more, 0);
+    /* r1 shows up at 11:00, after the family alert: at 12:00 the city hears of r0 only. */
+    REQUIRE(activity_add(db, r[1], dev, "touch", ten + 3600, &id) == DB_OK);
+    REQUIRE(escalate_run(db, ten + 2 * 3600, 120, "t", &raised) == 0);
+    CHECK_INT_EQ(missed(r[0], "city"), 1);
+    CHECK_INT_EQ(missed(r[1], "city"), 0);
+    CHECK_INT_EQ(missed(r[2], "city"), 0);
+    /* The clock moves on two days: everyone missed that day. */
+    REQUIRE(escalate_run(db, ten + 2 * 86400 + 1800, 120, "t", &raised) == 0);
+    for (int i = 0; i < 3; i++)
+        CHECK_INT_EQ(missed(r[i], "family"), i == 2 ? 1 : 2);
+    /* Moved back to the day skipped: every resident is due again, and that day's alerts
+     * are raised as a pass over everyone would. */
+    REQUIRE(escalate_run(db, ten + 86400 + 1800, 120, "t", &raised) == 0);
+    for (int i = 0; i < 3; i++)
+        CHECK_INT_EQ(missed(r[i], "family"), i == 2 ? 2 : 3);
+    CHECK_INT_EQ(missed(r[2], "city"), 0);
+    /* A sign of life deleted (here a check-in) makes the resident due again. */
+    REQUIRE(checkins_add(db, r[2], dev, "genki", ten + 3 * 86400 - 3600, &id) == DB_OK);
+    CHECK_INT_EQ(count("SELECT next_due FROM residents WHERE id = ?", r[2]), ten + 4 * 86400);
+    REQUIRE(count("SELECT COUNT(*) FROM checkins WHERE id = ?", id) == 1);
+    char sql[96];
+    snprintf(sql, sizeof sql, "DELETE FROM checkins WHERE id = %lld", (long long)id);
+    exec(sql);
+    CHECK_INT_EQ(count("SELECT next_due FROM residents WHERE id = ?", r[2]), 0);
+    REQUIRE(escalate_run(db, ten + 3 * 86400 + 1800, 120, "t", &raised) == 0);
+    CHECK_INT_EQ(missed(r[2], "family"), 3);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
 static int count_town(void *ctx, const struct towns_row *t)
 {
     (void)t;
@@ -764,6 +856,7 @@ int main(int argc, char **argv)
     TEST_RUN(t_accesslog);
     TEST_RUN(t_accesslog_kinds);
     TEST_RUN(t_escalate);
+    TEST_RUN(t_escalate_due);
     TEST_RUN(t_towns);
     db_close(db);
     if (dir[0]) {
