@@ -1,16 +1,22 @@
 /*
  * bench_checkins.c: check-in throughput and latency of a real hubd on loopback.
  *
- *   bench_checkins HUBD HUBCTL [seconds=5] [clients=16]
+ *   bench_checkins HUBD HUBCTL [seconds=5] [clients=16] [db=new SQLite file] [procs=1]
+ *                  [stored=0]
+ *   (PostgreSQL: build/tests/pg/pgrun build/hub/bench_checkins HUBD HUBCTL 5 16 @PGURL@ 4)
  *
- * Creates a fresh database in a temp directory with one resident and one home device per
- * client (hubctl), starts hubd on an ephemeral port, runs `clients` threads that each
- * POST /v1/checkins over one keep-alive connection (libcurl) for `seconds`, and prints
- * durable check-ins per second with the p50 / p99 / max latency. Every 201 counted was
- * committed with synchronous=FULL before the hub answered. Stops hubd with SIGTERM and
- * checks that the database holds every acknowledged check-in.
+ * Creates a fresh database (a SQLite file in a temp directory, or the empty database
+ * given) with one resident and one home device per client (hubctl), stores `stored`
+ * check-ins first, starts `procs` hubd processes on it on ephemeral ports, runs `clients`
+ * threads (client i talks to process i mod procs) that each POST /v1/checkins over one
+ * keep-alive connection (libcurl) for `seconds`, and prints durable check-ins per second
+ * with the p50 / p99 / max latency. Every 201 counted was committed (SQLite
+ * synchronous=FULL, PostgreSQL synchronous_commit=on) before the hub answered. Stops the
+ * hubd processes with SIGTERM and checks that the database holds every acknowledged
+ * check-in.
  */
 #include "benchutil.h"
+#include "db.h"
 
 #include <curl/curl.h>
 #include <pthread.h>
@@ -19,6 +25,7 @@
 #include <string.h>
 
 #define MAX_CLIENTS 64
+#define MAX_PROCS   8
 #define MAX_SAMPLES 400000
 
 struct client {
@@ -69,44 +76,91 @@ static void *run_client(void *arg)
     return NULL;
 }
 
+/* Stores n check-ins spread over the clients' residents and devices (ids 1..nc). */
+static int preload(const char *target, long n, long nc)
+{
+    char err[256], sql[512];
+    struct db *db = NULL;
+    if (db_open(target, 0, &db, err, sizeof err) != DB_OK) {
+        fprintf(stderr, "bench: %s\n", err);
+        return -1;
+    }
+    snprintf(sql, sizeof sql,
+             "INSERT INTO checkins(resident_id, device_id, answer, at_unix)"
+             " SELECT 1 + g %% %ld, 1 + g %% %ld, 'genki', g FROM %s%ld%s; ANALYZE",
+             nc, nc,
+             db_dialect(db) == DB_POSTGRES
+                 ? "generate_series(1, "
+                 : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < ",
+             n, db_dialect(db) == DB_POSTGRES ? ") g" : ") SELECT g FROM s)");
+    double t0 = benchutil_now();
+    enum db_status st = db_exec(db, sql);
+    if (st != DB_OK)
+        fprintf(stderr, "bench: storing check-ins: %s\n", db_errmsg(db));
+    else
+        printf("stored %ld check-ins first (%.1f s)\n", n, benchutil_now() - t0);
+    db_close(db);
+    return st == DB_OK ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: bench_checkins HUBD HUBCTL [seconds=5] [clients=16]\n");
+        fprintf(stderr, "usage: bench_checkins HUBD HUBCTL [seconds=5] [clients=16] [db] [procs=1]"
+                        " [stored=0]\n");
         return 2;
     }
     const char *hubd = argv[1], *hubctl = argv[2];
     double seconds = argc > 3 ? strtod(argv[3], NULL) : 5.0;
     long nc = argc > 4 ? strtol(argv[4], NULL, 10) : 16;
-    if (seconds <= 0 || seconds > 120 || nc < 1 || nc > MAX_CLIENTS) {
-        fprintf(stderr, "bench: seconds must be 0..120 and clients 1..%d\n", MAX_CLIENTS);
+    const char *target = argc > 5 && argv[5][0] ? argv[5] : NULL;
+    long procs = argc > 6 ? strtol(argv[6], NULL, 10) : 1;
+    long stored = argc > 7 ? strtol(argv[7], NULL, 10) : 0;
+    if (seconds <= 0 || seconds > 120 || nc < 1 || nc > MAX_CLIENTS || procs < 1 ||
+        procs > MAX_PROCS || stored < 0 || stored > 100000000) {
+        fprintf(stderr, "bench: seconds must be 0..120, clients 1..%d, procs 1..%d\n", MAX_CLIENTS,
+                MAX_PROCS);
         return 2;
     }
     char dir[] = "/tmp/hubbench.XXXXXX";
-    char db[256], cmd[1024], val[256], line[256];
-    if (benchutil_make_db(hubctl, dir, db, sizeof db) != 0)
+    char db[512], cmd[1024], val[256], line[256];
+    if (target) {
+        snprintf(db, sizeof db, "%s", target);
+        snprintf(cmd, sizeof cmd, "%s --db '%s' init >/dev/null", hubctl, db);
+        if (system(cmd) != 0) {
+            fprintf(stderr, "bench: hubctl init failed\n");
+            return 1;
+        }
+        dir[0] = '\0';
+    } else if (benchutil_make_db(hubctl, dir, db, sizeof db) != 0) {
         return 1;
+    }
     static struct client cl[MAX_CLIENTS];
     for (long i = 0; i < nc; i++) {
         snprintf(cmd, sizeof cmd,
-                 "%s --db %s resident-add --name bench%ld --district bench --deadline 10:00",
+                 "%s --db '%s' resident-add --name bench%ld --district bench --deadline 10:00",
                  hubctl, db, i);
         if (benchutil_capture(cmd, "resident_id", val, sizeof val) != 0)
             return 1;
-        snprintf(cmd, sizeof cmd, "%s --db %s device-add --kind home --resident %s", hubctl, db,
+        snprintf(cmd, sizeof cmd, "%s --db '%s' device-add --kind home --resident %s", hubctl, db,
                  val);
         if (benchutil_capture(cmd, "token", cl[i].token, sizeof cl[i].token) != 0)
             return 1;
     }
-    unsigned port = 0;
-    FILE *f = NULL;
-    pid_t pid = benchutil_start_hubd(hubd, db, NULL, &port, &f);
-    if (pid < 0)
+    if (stored > 0 && preload(db, stored, nc) != 0)
         return 1;
+    unsigned ports[MAX_PROCS];
+    pid_t pids[MAX_PROCS];
+    FILE *outs[MAX_PROCS];
+    for (long k = 0; k < procs; k++) {
+        pids[k] = benchutil_start_hubd(hubd, db, NULL, &ports[k], &outs[k]);
+        if (pids[k] < 0)
+            return 1;
+    }
     curl_global_init(CURL_GLOBAL_DEFAULT);
     double t0 = benchutil_now();
     for (long i = 0; i < nc; i++) {
-        cl[i].port = port;
+        cl[i].port = ports[i % procs];
         cl[i].seconds = seconds;
         cl[i].lat = malloc(sizeof(double) * MAX_SAMPLES);
         if (!cl[i].lat)
@@ -127,21 +181,26 @@ int main(int argc, char **argv)
         free(cl[i].lat);
     }
     benchutil_sort(all, (size_t)n);
-    int stopped = benchutil_stop_hubd(pid, f);
-    printf("clients=%ld seconds=%.1f\n", nc, elapsed);
+    int stopped = 0;
+    for (long k = 0; k < procs; k++)
+        stopped |= benchutil_stop_hubd(pids[k], outs[k]);
+    printf("procs=%ld clients=%ld seconds=%.1f\n", procs, nc, elapsed);
     printf("checkins_ok=%ld failed=%ld\n", ok, failed);
     printf("checkins_per_s=%.0f\n", (double)ok / elapsed);
     if (n > 0)
         printf("p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", benchutil_pct(all, (size_t)n, 50),
                benchutil_pct(all, (size_t)n, 99), benchutil_pct(all, (size_t)n, 100));
-    snprintf(cmd, sizeof cmd, "%s --db %s checkins --limit 1 | tail -1 | cut -f1", hubctl, db);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' checkins --limit 1 | tail -1 | cut -f1", hubctl, db);
     FILE *p = popen(cmd, "r");
-    if (p && fgets(line, sizeof line, p))
-        printf("stored_last_id=%s", line);
+    if (p && fgets(line, sizeof line, p)) {
+        line[strcspn(line, "\n")] = '\0';
+        printf("stored_last_id=%s (want %ld)\n", line, stored + ok);
+    }
     if (p)
         pclose(p);
     free(all);
-    benchutil_remove(dir);
+    if (dir[0])
+        benchutil_remove(dir);
     curl_global_cleanup();
     return failed == 0 && stopped == 0 ? 0 : 1;
 }
