@@ -124,19 +124,22 @@ struct due {
  * not stop a check-in (FOR NO KEY UPDATE). Returns the count or -1. */
 static long read_due(struct db *db, time_t now, time_t day_start, long limit, struct due *due)
 {
+    /* The signs of life are looked up for the rows the LIMIT keeps only (an inner query:
+     * PostgreSQL would otherwise compute them for every due row before sorting). */
     static const char sql_sqlite[] =
-        "SELECT r.id, r.deadline_min,"
-        " EXISTS(SELECT 1 FROM checkins WHERE resident_id = r.id AND at_unix >= ?)"
-        " OR EXISTS(SELECT 1 FROM activity WHERE resident_id = r.id AND at_unix >= ?)"
-        " OR EXISTS(SELECT 1 FROM sessions WHERE resident_id = r.id AND created_unix >= ?)"
-        " FROM residents r WHERE r.next_due <= ? ORDER BY r.next_due LIMIT ?";
+        "SELECT d.id, d.deadline_min,"
+        " EXISTS(SELECT 1 FROM checkins WHERE resident_id = d.id AND at_unix >= ?)"
+        " OR EXISTS(SELECT 1 FROM activity WHERE resident_id = d.id AND at_unix >= ?)"
+        " OR EXISTS(SELECT 1 FROM sessions WHERE resident_id = d.id AND created_unix >= ?)"
+        " FROM (SELECT id, deadline_min, next_due FROM residents WHERE next_due <= ?"
+        " ORDER BY next_due LIMIT ?) d ORDER BY d.next_due";
     static const char sql_pg[] =
-        "SELECT r.id, r.deadline_min,"
-        " EXISTS(SELECT 1 FROM checkins WHERE resident_id = r.id AND at_unix >= ?)"
-        " OR EXISTS(SELECT 1 FROM activity WHERE resident_id = r.id AND at_unix >= ?)"
-        " OR EXISTS(SELECT 1 FROM sessions WHERE resident_id = r.id AND created_unix >= ?)"
-        " FROM residents r WHERE r.next_due <= ? ORDER BY r.next_due LIMIT ?"
-        " FOR NO KEY UPDATE OF r SKIP LOCKED";
+        "SELECT d.id, d.deadline_min,"
+        " EXISTS(SELECT 1 FROM checkins WHERE resident_id = d.id AND at_unix >= ?)"
+        " OR EXISTS(SELECT 1 FROM activity WHERE resident_id = d.id AND at_unix >= ?)"
+        " OR EXISTS(SELECT 1 FROM sessions WHERE resident_id = d.id AND created_unix >= ?)"
+        " FROM (SELECT id, deadline_min, next_due FROM residents WHERE next_due <= ?"
+        " ORDER BY next_due LIMIT ? FOR NO KEY UPDATE SKIP LOCKED) d ORDER BY d.next_due";
     struct db_stmt *st = db_stmt(db, db_dialect(db) == DB_POSTGRES ? sql_pg : sql_sqlite);
     if (!st)
         return -1;
