@@ -121,22 +121,21 @@ void h_notices_get(struct hreq *r)
                       hutil_query_long(r, "before", 1, 1L << 53, 0, &before) != 0))
         return;
     struct db *db = hubdb_pool_get(r->hub->pool);
-    struct db *h = db;
     cJSON *o = cJSON_CreateObject();
-    struct list_ctx c = {.db = h,
+    struct list_ctx c = {.db = db,
                          .arr = cJSON_AddArrayToObject(o, "notices"),
                          .staff = staff_all,
                          .now = hubclock_now()};
     enum db_status s = DB_ERR;
     char district[HUTIL_NAME_MAX] = "";
-    if (h && staff_all) {
-        s = notices_all(h, before, limit, add_notice, &c);
-    } else if (h && r->who.role == AUTH_STAFF) {
-        s = notices_in_force(h, c.now, NULL, add_notice, &c);
-    } else if (h) {
-        s = notices_device_district(h, r->who.id, district, sizeof district);
+    if (db && staff_all) {
+        s = notices_all(db, before, limit, add_notice, &c);
+    } else if (db && r->who.role == AUTH_STAFF) {
+        s = notices_in_force(db, c.now, NULL, add_notice, &c);
+    } else if (db) {
+        s = notices_device_district(db, r->who.id, district, sizeof district);
         if (s == DB_OK)
-            s = notices_in_force(h, c.now, district, add_notice, &c);
+            s = notices_in_force(db, c.now, district, add_notice, &c);
     }
     hubdb_pool_put(r->hub->pool, db);
     if (s != DB_OK) {
@@ -189,7 +188,6 @@ static int post_job(struct db *db, void *arg)
 {
     struct post_job *j = arg;
     const struct hubreq_notice *in = j->in;
-    struct db *h = db;
     const char *districts[HUBREQ_DISTRICTS_MAX];
     for (int i = 0; i < in->area.n_districts; i++)
         districts[i] = in->area.districts[i];
@@ -207,7 +205,7 @@ static int post_job(struct db *db, void *arg)
                             .ends = in->has_ends ? in->ends_at : 0,
                             .by = j->r->who.actor};
     int64_t id = 0;
-    if (!h || notices_add(h, &n, j->now, &id) != DB_OK)
+    if (!db || notices_add(db, &n, j->now, &id) != DB_OK)
         return -1;
     if (hutil_audit(db, j->r,
                     (struct audit_rec){.at = j->now,
@@ -218,7 +216,7 @@ static int post_job(struct db *db, void *arg)
                                        .source = j->r->who.actor,
                                        .destination = "hub"}) != 0)
         return -1;
-    j->resp = notice_answer(h, id, j->now, NULL, 0);
+    j->resp = notice_answer(db, id, j->now, NULL, 0);
     if (!j->resp)
         return -1;
     j->status = 201;
@@ -284,9 +282,8 @@ struct end_job {
 static int end_job(struct db *db, void *arg)
 {
     struct end_job *j = arg;
-    struct db *h = db;
-    if (!h || notices_end(h, j->r->path_id, j->now, j->r->who.actor, &j->found, &j->jma,
-                          &j->changed) != DB_OK)
+    if (!db || notices_end(db, j->r->path_id, j->now, j->r->who.actor, &j->found, &j->jma,
+                           &j->changed) != DB_OK)
         return -1;
     if (!j->found || j->jma)
         return 0;
@@ -299,7 +296,7 @@ static int end_job(struct db *db, void *arg)
                                                      .source = j->r->who.actor,
                                                      .destination = "hub"}) != 0)
         return -1;
-    j->resp = notice_answer(h, j->r->path_id, j->now, "changed", j->changed);
+    j->resp = notice_answer(db, j->r->path_id, j->now, "changed", j->changed);
     return j->resp ? 0 : -1;
 }
 

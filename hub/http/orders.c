@@ -178,14 +178,13 @@ static int order_job(struct db *db, void *arg)
 {
     struct order_job *j = arg;
     struct hreq *r = j->r;
-    struct db *h = db;
     const char *self_basis = NULL;
     long long resident = 0;
     char districts[OPERATORS_DISTRICTS_MAX] = "", name[HUTIL_NAME_MAX] = "", address[512] = "";
     char basis[GATE_BASIS_MAX], dest[48], kinds[32], fullbasis[GATE_BASIS_MAX + 40];
     char *body = NULL;
     int rc = -1;
-    if (!h)
+    if (!db)
         return -1;
     int a = hutil_acting_resident(db, r, j->session, j->now, &resident, &self_basis, &j->ss);
     if (a < 0)
@@ -197,8 +196,8 @@ static int order_job(struct db *db, void *arg)
     if (!j->parse_ok) {
         j->status = 400;
         j->answer = error_body("bad_request", j->parse_err);
-    } else if (operators_get(h, r->who.town, r->path_id, NULL, districts) != DB_ROW ||
-               residents_district(h, r->who.town, resident, j->o.district, sizeof j->o.district) !=
+    } else if (operators_get(db, r->who.town, r->path_id, NULL, districts) != DB_ROW ||
+               residents_district(db, r->who.town, resident, j->o.district, sizeof j->o.district) !=
                    DB_ROW) {
         goto out;
     } else if (!operators_serves(districts, j->o.district)) {
@@ -216,10 +215,11 @@ static int order_job(struct db *db, void *arg)
         int consent = d == GATE_ALLOW;
         struct oview_person person = {.name = name, .address = address};
         if (consent &&
-            (residents_name(h, r->who.town, resident, name, sizeof name) != DB_ROW ||
-             residents_address(h, r->who.town, resident, address, sizeof address) != DB_ROW))
+            (residents_name(db, r->who.town, resident, name, sizeof name) != DB_ROW ||
+             residents_address(db, r->who.town, resident, address, sizeof address) != DB_ROW))
             goto out;
-        if (ordstore_place(h, &j->o, consent, consent ? &person : NULL, j->now, &body) != ORDERS_OK)
+        if (ordstore_place(db, &j->o, consent, consent ? &person : NULL, j->now, &body) !=
+            ORDERS_OK)
             goto out;
         snprintf(dest, sizeof dest, "operator:%lld", r->path_id);
         snprintf(kinds, sizeof kinds, "%s", consent ? "orders,address" : "orders");
@@ -344,13 +344,12 @@ static int add_recipient(void *ctx, const struct family_row *f)
 static int famreq_list(struct db *db, const struct scope *sc, long long resident, long limit,
                        char **out)
 {
-    struct db *h = db;
     struct famreqs_row *rows = calloc((size_t)limit, sizeof *rows);
     size_t n = 0;
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(o, "requests");
     int rc = -1;
-    if (!h || !rows || famreqs_list_resident(h, resident, (int)limit, rows, &n) != ORDERS_OK)
+    if (!db || !rows || famreqs_list_resident(db, resident, (int)limit, rows, &n) != ORDERS_OK)
         goto out;
     for (size_t i = 0; i < n; i++) {
         const struct famreq *q = &rows[i].q;
@@ -374,7 +373,7 @@ static int famreq_list(struct db *db, const struct scope *sc, long long resident
         cJSON_AddItemToArray(arr, e);
     }
     struct recipients c = {db, resident, cJSON_AddArrayToObject(o, "family")};
-    if (!c.arr || family_of_resident(h, sc, resident, add_recipient, &c) != DB_OK)
+    if (!c.arr || family_of_resident(db, sc, resident, add_recipient, &c) != DB_OK)
         goto out;
     *out = cJSON_PrintUnformatted(o);
     rc = *out ? 0 : -1;
@@ -493,9 +492,8 @@ static int pull_job(struct db *db, void *arg)
     struct oqueue_item *items = NULL;
     size_t n = 0, all = 0;
     int rc = -1;
-    struct db *h = db;
-    if (!h ||
-        deliveries_pull(h, j->recipient, j->now, j->lease, (int)j->max, &items, &n) != ORDERS_OK)
+    if (!db ||
+        deliveries_pull(db, j->recipient, j->now, j->lease, (int)j->max, &items, &n) != ORDERS_OK)
         goto out;
     all = n;
     if (j->r->who.role == AUTH_FAMILY && family_filter(db, j, items, &n) != 0)
@@ -532,8 +530,7 @@ struct ack_job {
 static int ack_job(struct db *db, void *arg)
 {
     struct ack_job *j = arg;
-    struct db *h = db;
-    j->rc = h ? deliveries_ack(h, j->r->who.actor, j->r->path_id, j->now) : ORDERS_DB;
+    j->rc = db ? deliveries_ack(db, j->r->who.actor, j->r->path_id, j->now) : ORDERS_DB;
     return j->rc == ORDERS_OK || j->rc == ORDERS_NOT_FOUND ? 0 : -1;
 }
 
@@ -569,10 +566,9 @@ struct status_job {
 static int status_job(struct db *db, void *arg)
 {
     struct status_job *j = arg;
-    struct db *h = db;
-    j->rc = h ? ordstore_set_status(h, j->r->path_id, j->r->who.id, &j->u, j->now, &j->changed,
-                                    j->err, sizeof j->err)
-              : ORDERS_DB;
+    j->rc = db ? ordstore_set_status(db, j->r->path_id, j->r->who.id, &j->u, j->now, &j->changed,
+                                     j->err, sizeof j->err)
+               : ORDERS_DB;
     if (j->rc == ORDERS_NOT_FOUND || j->rc == ORDERS_CONFLICT || j->rc == ORDERS_INVALID)
         return 1;
     return j->rc == ORDERS_OK ? 0 : -1;
@@ -642,15 +638,14 @@ static int freq_job(struct db *db, void *arg)
         j->denied = 1;
         return 0;
     }
-    struct db *h = db;
-    if (!h || famreqs_insert(h, resident, j->family_id, j->code, j->now, &id) != ORDERS_OK)
+    if (!db || famreqs_insert(db, resident, j->family_id, j->code, j->now, &id) != ORDERS_OK)
         goto out;
     cJSON *view = oview_family_request(id, resident, famreq_code_str(j->code),
                                        famreq_phrase_ja(j->code), j->now);
     body = view ? oview_event_body("family.request", j->now, view) : NULL;
     snprintf(dest, sizeof dest, "family:%lld", j->family_id);
-    if (!body || deliveries_enqueue(h, dest, "family.request", id, body, strlen(body), j->now, NULL,
-                                    NULL) != ORDERS_OK)
+    if (!body || deliveries_enqueue(db, dest, "family.request", id, body, strlen(body), j->now,
+                                    NULL, NULL) != ORDERS_OK)
         goto out;
     snprintf(fullbasis, sizeof fullbasis, "%s,%s", self_basis, basis);
     if (hutil_audit(db, r,
@@ -730,8 +725,7 @@ static int answer_job(struct db *db, void *arg)
     struct answer_job *j = arg;
     struct famreq q;
     char basis[GATE_BASIS_MAX];
-    struct db *h = db;
-    j->rc = h ? famreqs_get(h, j->r->path_id, &q) : ORDERS_DB;
+    j->rc = db ? famreqs_get(db, j->r->path_id, &q) : ORDERS_DB;
     if (j->rc == ORDERS_OK && q.family_id != j->r->who.id)
         j->rc = ORDERS_NOT_FOUND; /* someone else's request: not confirmed */
     if (j->rc == ORDERS_NOT_FOUND)
@@ -747,7 +741,7 @@ static int answer_job(struct db *db, void *arg)
         j->denied = 1;
         return 0;
     }
-    j->rc = famreqs_set_answer(h, j->r->path_id, j->r->who.id, j->a, j->now, &j->changed);
+    j->rc = famreqs_set_answer(db, j->r->path_id, j->r->who.id, j->a, j->now, &j->changed);
     if (j->rc != ORDERS_OK)
         return -1;
     if (!j->changed)
@@ -798,9 +792,8 @@ void h_family_request_answer(struct hreq *r)
 
 int horders_rebody_without_address(struct db *db, long long resident, long long operator_id)
 {
-    struct db *h = db;
-    return h && ordstore_rebody_without_address(h, resident, operator_id, NULL) == ORDERS_OK ? 0
-                                                                                             : -1;
+    return db && ordstore_rebody_without_address(db, resident, operator_id, NULL) == ORDERS_OK ? 0
+                                                                                               : -1;
 }
 
 /* This face's routes (server.c asks every face's rows in turn). */

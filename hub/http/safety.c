@@ -97,7 +97,6 @@ struct start_job {
 static int start_job(struct db *db, void *arg)
 {
     struct start_job *j = arg;
-    struct db *h = db;
     const char *districts[HUBREQ_DISTRICTS_MAX];
     for (int i = 0; i < j->in->area.n_districts; i++)
         districts[i] = j->in->area.districts[i];
@@ -109,8 +108,8 @@ static int start_job(struct db *db, void *arg)
                            .by = j->r->who.actor};
     int64_t id = 0, asked = 0;
     cJSON *c = NULL;
-    if (!h || safety_start(h, j->r->who.town, &n, j->now, &id, &asked) != DB_OK ||
-        safety_get(h, j->r->who.town, id, keep_check, &c) != DB_ROW)
+    if (!db || safety_start(db, j->r->who.town, &n, j->now, &id, &asked) != DB_OK ||
+        safety_get(db, j->r->who.town, id, keep_check, &c) != DB_ROW)
         goto fail;
     if (hutil_audit(db, j->r,
                     (struct audit_rec){.at = j->now,
@@ -182,11 +181,10 @@ void h_safety_checks_get(struct hreq *r)
     if (hutil_limit(r, &limit) != 0)
         return;
     struct db *db = hubdb_pool_get(r->hub->pool);
-    struct db *h = db;
     cJSON *o = cJSON_CreateObject();
-    enum db_status s = h ? safety_list(h, r->who.town, limit, add_check,
-                                       cJSON_AddArrayToObject(o, "safety_checks"))
-                         : DB_ERR;
+    enum db_status s = db ? safety_list(db, r->who.town, limit, add_check,
+                                        cJSON_AddArrayToObject(o, "safety_checks"))
+                          : DB_ERR;
     hubdb_pool_put(r->hub->pool, db);
     if (s != DB_OK) {
         cJSON_Delete(o);
@@ -236,12 +234,11 @@ static int add_person(void *ctx, const struct safety_person *p)
 static int people_job(struct db *db, void *arg)
 {
     struct people_job *j = arg;
-    struct db *h = db;
     cJSON *c = NULL;
     j->db = db;
-    if (!h)
+    if (!db)
         return -1;
-    enum db_status s = safety_get(h, j->r->who.town, j->r->path_id, keep_check, &c);
+    enum db_status s = safety_get(db, j->r->who.town, j->r->path_id, keep_check, &c);
     if (s == DB_DONE)
         return 0;
     if (s != DB_ROW)
@@ -251,7 +248,7 @@ static int people_job(struct db *db, void *arg)
     j->lists[0] = cJSON_AddArrayToObject(o, "safe");
     j->lists[1] = cJSON_AddArrayToObject(o, "need_help");
     j->lists[2] = cJSON_AddArrayToObject(o, "no_answer");
-    if (safety_people(h, j->r->path_id, add_person, j) != DB_OK) {
+    if (safety_people(db, j->r->path_id, add_person, j) != DB_OK) {
         cJSON_Delete(o);
         return -1;
     }
@@ -281,10 +278,9 @@ struct close_job {
 static int close_job(struct db *db, void *arg)
 {
     struct close_job *j = arg;
-    struct db *h = db;
     cJSON *c = NULL;
-    if (!h ||
-        safety_close(h, j->r->who.town, j->r->path_id, j->now, &j->found, &j->changed) != DB_OK)
+    if (!db ||
+        safety_close(db, j->r->who.town, j->r->path_id, j->now, &j->found, &j->changed) != DB_OK)
         return -1;
     if (!j->found)
         return 0;
@@ -297,7 +293,7 @@ static int close_job(struct db *db, void *arg)
                                                      .source = j->r->who.actor,
                                                      .destination = "hub"}) != 0)
         return -1;
-    if (safety_get(h, j->r->who.town, j->r->path_id, keep_check, &c) != DB_ROW)
+    if (safety_get(db, j->r->who.town, j->r->path_id, keep_check, &c) != DB_ROW)
         return -1;
     j->out = cJSON_CreateObject();
     cJSON_AddItemToObject(j->out, "safety_check", c);
@@ -340,11 +336,10 @@ static int add_mine(void *ctx, const struct safety_check *c, const struct safety
 static int mine_job(struct db *db, void *arg)
 {
     struct mine_job *j = arg;
-    struct db *h = db;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)j->r->who.resident_id);
     j->arr = cJSON_AddArrayToObject(o, "checks");
-    if (!h || safety_open_for(h, j->r->who.resident_id, add_mine, j) != DB_OK)
+    if (!db || safety_open_for(db, j->r->who.resident_id, add_mine, j) != DB_OK)
         goto fail;
     /* Only the resident's own answers are personal data here (the questions are not). */
     if (j->answers > 0 && hutil_audit(db, j->r,
@@ -397,13 +392,12 @@ static int answer_job(struct db *db, void *arg)
 {
     struct answer_job *j = arg;
     struct hreq *r = j->r;
-    struct db *h = db;
     int64_t started = 0, id = 0;
     int asked = 0;
     int64_t at = j->in->has_at ? j->in->at : j->now;
-    if (!h)
+    if (!db)
         return -1;
-    enum db_status s = safety_started(h, r->path_id, &started);
+    enum db_status s = safety_started(db, r->path_id, &started);
     if (s == DB_DONE) {
         j->denied = 1;
         return 0;
@@ -414,7 +408,7 @@ static int answer_job(struct db *db, void *arg)
         j->too_early = 1;
         return 0;
     }
-    if (safety_answer(h, r->path_id, r->who.resident_id, r->who.id, j->in->answer, at, j->now,
+    if (safety_answer(db, r->path_id, r->who.resident_id, r->who.id, j->in->answer, at, j->now,
                       &asked, &id) != DB_OK)
         return -1;
     if (!asked) {
@@ -422,7 +416,7 @@ static int answer_job(struct db *db, void *arg)
         return 0;
     }
     if (strcmp(j->in->answer, "need_help") == 0 &&
-        safety_raise(h, r->who.resident_id, r->path_id, "safety_help", j->now, r->who.actor,
+        safety_raise(db, r->who.resident_id, r->path_id, "safety_help", j->now, r->who.actor,
                      r->request_id, NULL) != DB_OK)
         return -1;
     if (hutil_audit(db, r,
@@ -540,12 +534,11 @@ static int add_family(void *ctx, const struct safety_check *c, const struct safe
 static int family_job(struct db *db, void *arg)
 {
     struct family_job *j = arg;
-    struct db *h = db;
     cJSON *o = cJSON_CreateObject();
     j->db = db;
     j->checks = cJSON_AddArrayToObject(o, "checks");
-    if (!h ||
-        safety_for_family(h, j->r->who.id, j->now - FAMILY_DAYS * 86400, add_family, j) != DB_OK) {
+    if (!db ||
+        safety_for_family(db, j->r->who.id, j->now - FAMILY_DAYS * 86400, add_family, j) != DB_OK) {
         cJSON_Delete(o);
         return -1;
     }

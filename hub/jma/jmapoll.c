@@ -163,9 +163,8 @@ struct seen_job {
 static int seen_job(struct db *db, void *arg)
 {
     struct seen_job *j = arg;
-    struct db *h = db;
     for (int i = 0; i < j->n; i++) {
-        int s = h ? notices_jma_seen(h, j->entries[i].url) : -1;
+        int s = db ? notices_jma_seen(db, j->entries[i].url) : -1;
         if (s < 0)
             return -1;
         j->seen[i] = (char)s;
