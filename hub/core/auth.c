@@ -46,8 +46,8 @@ const char *auth_session_status_str(enum auth_session_status s)
 enum auth_status auth_bearer(struct db *db, const char *authorization, struct auth_principal *p)
 {
     static const char *const sql[] = {
-        "SELECT id, kind, COALESCE(resident_id, 0), municipality_id FROM devices"
-        " WHERE token_hash = ?",
+        ("SELECT id, kind, COALESCE(resident_id, 0), municipality_id FROM devices"
+         " WHERE token_hash = ?"),
         "SELECT id, '', 0, municipality_id FROM family WHERE token_hash = ?",
         "SELECT id, '', 0, municipality_id FROM staff WHERE token_hash = ?",
         "SELECT id, '', 0, municipality_id FROM sources WHERE token_hash = ?",
