@@ -165,8 +165,9 @@ static const struct {
     const char *name;
     int variant;
 } over[] = {
-    {"home_notice", 0},      {"home_notice_advisory", 1}, {"home_notice_offline", 2},
-    {"card_idle_notice", 0}, {"help_confirm_notice", 0},  {"menu_notice", 0},
+    {"home_notice", 0},        {"home_notice_advisory", 1}, {"home_notice_offline", 2},
+    {"card_idle_notice", 0},   {"help_confirm_notice", 0},  {"menu_notice", 0},
+    {"result_sent_notice", 0}, {"result_kept_notice", 0},
 };
 
 static void sample(struct app *a, const char *name)
@@ -189,6 +190,8 @@ static const struct feature_sample samples[] = {
     {"card_idle_notice", &scr_card_idle, 0},
     {"menu_notice", &scr_menu, 0},
     {"help_confirm_notice", &scr_help_confirm, 0},
+    {"result_sent_notice", &scr_result, 1},
+    {"result_kept_notice", &scr_result, 3},
     {NULL, NULL, 0},
 };
 

@@ -58,20 +58,30 @@ static void frame(struct app *a, struct ui_rect c)
                                  0};
         break;
     }
-    int y = c.y;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_TITLE_MM, head_color,
-                      t->bg, head, WG_LEFT) +
-         gap;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                      t->bg, body, WG_LEFT) +
-         gap;
+    /* the words, then the button at the bottom where the thumb is; when both do not fit
+     * above each other (large text with a notice band above), the button goes to the
+     * right of the words, at the bottom, and the words take the rest of the width */
+    int bw = c.w * 2 / 3, bh = btn.id ? wg_button_height(ui, &btn, bw) : 0, tw = c.w;
+    int words = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, head, tw) + gap +
+                wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, body, tw) + gap;
+    if (btn.id && words + bh > c.h) {
+        /* a third of the width, without the icon: the words say it, and the label
+         * breaks between its phrases rather than inside one */
+        btn.icon = ICON_NONE;
+        bw = c.w / 3;
+        bh = wg_button_height(ui, &btn, bw);
+        tw = c.w - bw - gap;
+    }
+    int y = c.y +
+            wg_paragraph(ui, (struct ui_rect){c.x, c.y, tw, 0}, UI_FONT_BOLD, WG_TITLE_MM,
+                         head_color, t->bg, head, WG_LEFT) +
+            gap;
+    wg_paragraph(ui, (struct ui_rect){c.x, y, tw, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text, t->bg,
+                 body, WG_LEFT);
     if (btn.id) {
-        int bw = c.w * 2 / 3;
-        int bh = wg_button_height(ui, &btn, bw);
-        int by = c.y + c.h - bh; /* at the bottom, where the thumb is */
-        if (by < y)
-            by = y;
-        if (wg_button(ui, &btn, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh})) {
+        int bx = tw < c.w ? c.x + c.w - bw : c.x + (c.w - bw) / 2;
+        int by = c.y + c.h - bh;
+        if (wg_button(ui, &btn, (struct ui_rect){bx, by, bw, bh})) {
             if (a->ci.state == SEND_FAILED || a->ci.state == SEND_KEPT)
                 app_send_checkin(a, a->ci.answer, true);
             else
@@ -92,4 +102,8 @@ static void sample(struct app *a, int variant)
 }
 
 const struct screen scr_result = {
-    .name = "result", .title_key = "title_result", .frame = frame, .sample = sample};
+    .name = "result",
+    .title_key = "title_result",
+    .frame = frame,
+    .sample = sample,
+};
