@@ -66,6 +66,10 @@ home_token=$($hubctl device-add --kind home --resident "$r1" --label "山田さ�
 family_token=$($hubctl family-add --name "山田 一郎" --resident "$r1" --relation "長男" |
     field token)
 public_token=$($hubctl device-add --kind public --label "中央図書館 1" | field token)
+# disaster notices and safety confirmation: the town's JMA area (the test telegrams' 千代田区,
+# the whole town) and a member of the city's staff who starts confirmations
+$hubctl jma-area-add --code 1310100 --name 千代田区 >/dev/null
+staff_token=$($hubctl staff-add --name "防災係 田中" | field token)
 
 echo "demo: a shopping operator's receiver (prints what the operator receives)"
 secret=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw # demo only
@@ -135,6 +139,11 @@ start_kiosk public public "$public_token"
 echo "demo: kiosk windows open: home (山田 花子's tablet), family (山田 一郎), public kiosk"
 echo "demo: what the operator receives is printed to $work/operator.log"
 echo "demo: place the card: kill -USR2 \$(cat $work/vcard.pid)   lift: kill -USR1 ...  (PIN 1234)"
+echo "demo: a weather warning (JMA telegram) on every screen: $hubctl jma-apply --file $top/tests/hub/jma/vpww54-1-issue.xml"
+echo "demo: the town's evacuation order above it: $hubctl notice-add --kind evacuation_order --title-ja 避難指示 --what-ja '川の 水が あふれる おそれが あります。' --todo-ja '中央小学校に 避難して ください。'"
+echo "demo: cleared: $hubctl jma-apply --file $top/tests/hub/jma/vpww54-3-release.xml ; $hubctl notice-end --notice N"
+echo "demo: a safety confirmation (ぶじですか on the home tablet within 30 s): curl -H 'Authorization: Bearer $staff_token' -d '{\"title_ja\":\"地震の あとの 安否確認\",\"whole_town\":true,\"answer_within_min\":30}' $url/v1/safety-checks"
+echo "demo: who answered: curl -H 'Authorization: Bearer $staff_token' $url/v1/safety-checks/1"
 for k in $kiosks; do wait "$k" || true; done
 [ -n "$headless" ] && ls "$work"/*.png 2>/dev/null | sed 's/^/demo: screenshot /'
 exit 0

@@ -133,6 +133,62 @@ tablet() {
     eval "${lang}_pid=\$!"
 }
 
+# --- feed to screen, measured (FEED_TO_SCREEN_ROUNDS=N: a benchmark instead of the
+# journeys): one kiosk runs through N rounds; each round a new telegram issuing the warning
+# is published in the feed at a random moment of the kiosk's 30 s poll, then one releasing
+# it; the time from the feed file's rename until the kiosk has the band on its screen (its
+# layout dump written after waittext) and until the band is gone ---
+if [ -n "${FEED_TO_SCREEN_ROUNDS:-}" ]; then
+    rounds=$FEED_TO_SCREEN_ROUNDS d=$dir/ja lang=ja tok=$dev1 speech=no
+    mkdir -p "$d/speech"
+    script="wait:home;settle"
+    for r in $(seq 1 "$rounds"); do
+        script="$script;waittext:大雨警報;layout:$d/seen-$r.json;waitgone:大雨警報;layout:$d/gone-$r.json"
+    done
+    tablet bench 120000 # a step spans the random wait before a publish and the poll
+    sleep 2
+    # telegram FIXTURE NAME MINUTE: a copy with its own report time (later each time, so
+    # the newest telegram of the area sets it)
+    telegram() {
+        sed "s|<ReportDateTime>[^<]*</ReportDateTime>|<ReportDateTime>2026-12-06T10:$3:00+09:00</ReportDateTime>|" \
+            "$fixtures/$1" >"$fixtures_out/$2"
+    }
+    fixtures_out=$dir/telegrams
+    mkdir -p "$fixtures_out"
+    now_ms() { python3 -c 'import time; print(int(time.time() * 1000))'; }
+    mtime_ms() { python3 -c 'import os,sys; print(int(os.stat(sys.argv[1]).st_mtime * 1000))' "$1"; }
+    : >"$dir/latency.txt"
+    for r in $(seq 1 "$rounds"); do
+        for step in seen gone; do
+            sleep "$(python3 -c 'import random; print(round(random.uniform(1, 30), 2))')"
+            if [ $step = seen ]; then
+                m=$(printf '%02d' $((r * 2))) f=vpww54-1-issue.xml
+            else
+                m=$(printf '%02d' $((r * 2 + 1))) f=vpww54-3-release.xml
+            fi
+            telegram "$f" "t$r-$step.xml" "$m"
+            fixtures_save=$fixtures
+            fixtures=$fixtures_out
+            t0=$(now_ms)
+            publish "t$r-$step.xml" "2026-12-06T01:$m:05Z"
+            fixtures=$fixtures_save
+            wait_file "$d/$step-$r.json" 600 || { no "round $r: the kiosk did not show it ($step)"; break 2; }
+            echo "$step $(($(mtime_ms "$d/$step-$r.json") - t0))" | tee -a "$dir/latency.txt"
+        done
+    done
+    wait "$ja_pid" || no "bench kiosk: $(tail -n 3 "$d/bench.out")"
+    ja_pid=
+    python3 - "$dir/latency.txt" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1])]
+for kind, words in (("seen", "warning in the feed -> band on the kiosk"), ("gone", "release in the feed -> band gone")):
+    v = sorted(int(ms) for k, ms in rows if k == kind)
+    if v:
+        print(f"feed_to_screen {words}: n={len(v)} min={v[0]} ms p50={v[len(v)//2]} ms max={v[-1]} ms")
+PY
+    exit $fail
+fi
+
 # --- 1. the warning arrives through the feed ---
 publish vpww54-1-issue.xml 2026-12-06T00:10:05Z
 hub_lists 大雨警報 || no "the hub did not take the telegram from the feed ($(cat "$dir/hubd.out"))"
