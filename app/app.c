@@ -590,6 +590,42 @@ static void family_show(struct app *a, int i)
     snprintf(a->name, sizeof a->name, "%s", a->fam_res[i].name);
 }
 
+/* Reads "H:MM" at *p (one or two hour digits) into minutes; advances *p. */
+static bool town_hm(const char **p, int *min)
+{
+    const char *s = *p;
+    int h = 0, n = 0;
+    while (n < 2 && *s >= '0' && *s <= '9')
+        h = h * 10 + (*s++ - '0'), n++;
+    if (n == 0 || *s != ':' || s[1] < '0' || s[1] > '5' || s[2] < '0' || s[2] > '9' || h > 23)
+        return false;
+    *min = h * 60 + (s[1] - '0') * 10 + (s[2] - '0');
+    *p = s + 3;
+    return true;
+}
+
+void app_set_town(struct app *a, const struct app_town *t)
+{
+    static const char *const seps[] = {"〜", "～", "-", "~"};
+    if (!t->name[0])
+        return;
+    a->town = *t;
+    const char *p = t->hours;
+    int o = 0, c = 0;
+    if (!town_hm(&p, &o))
+        return;
+    size_t k = 0;
+    while (k < sizeof seps / sizeof seps[0] && strncmp(p, seps[k], strlen(seps[k])) != 0)
+        k++;
+    if (k == sizeof seps / sizeof seps[0])
+        return;
+    p += strlen(seps[k]);
+    if (town_hm(&p, &c) && c > o) {
+        a->cfg.service_open_min = o;
+        a->cfg.service_close_min = c;
+    }
+}
+
 void app_family_residents(struct app *a, const struct app_event *ev)
 {
     if (a->cfg.profile != APP_PROFILE_FAMILY || ev->n_residents <= 0)
@@ -972,6 +1008,7 @@ void app_handle(struct app *a, const struct app_event *ev)
             a->me_known = true;
             a->resident_id = ev->resident_id;
             snprintf(a->name, sizeof a->name, "%s", ev->name);
+            app_set_town(a, &ev->town);
             /* the hub's newest check-in: today's survives a restart of the tablet */
             if (ev->has_last && (!a->have_last || ev->checkin.at_unix > a->last_at)) {
                 a->have_last = true;
@@ -1431,6 +1468,7 @@ static const struct cat_entry catalogue[] = {
     {"family_loading", &scr_family, 3, false},
     {"family_two", &scr_family, 4, false},
     {"card_idle", &scr_card_idle, 0, false},
+    {"card_idle_town", &scr_card_idle, 2, false},
     {"gallery", &scr_gallery, 0, false},
     {"gallery_chart", &scr_gallery_chart, 0, false},
     {"card_reading", &scr_card_reading, 0, false},
@@ -1441,6 +1479,7 @@ static const struct cat_entry catalogue[] = {
     {"card_blocked", &scr_card_message, APP_CARD_BLOCKED, false},
     {"card_not_mynumber", &scr_card_message, APP_CARD_NOT_MYNUMBER, false},
     {"card_hub_failed", &scr_card_message, APP_CARD_HUB_FAILED, false},
+    {"card_other_town", &scr_card_message, APP_CARD_OTHER_TOWN, false},
     {"card_timeout", &scr_card_message, APP_CARD_TIMEOUT, false}, /* card */
     {"card_stepup", &scr_card_stepup, 0, false},                  /* card */
     {"session", &scr_session, 0, false},
@@ -1503,6 +1542,7 @@ bool app_catalogue_show(struct app *a, const char *name)
     memset(&a->card, 0, sizeof a->card);
     memset(&a->stepup, 0, sizeof a->stepup); /* card */
     memset(&a->watch, 0, sizeof a->watch);
+    memset(&a->town, 0, sizeof a->town); /* samples that show a town name one */
     a->have_last = false;
     a->last_kept = false;
     a->fam_nres = 0;

@@ -62,6 +62,9 @@ struct app {
     uint32_t me_req;
     long resident_id;
     char name[APP_NAME_MAX];
+    /* the municipality this device belongs to, from the hub (GET /v1/me); its hours win
+     * over the configured service_hours once known */
+    struct app_town town;
 
     /* the check-in being sent (result screen) */
     struct {
@@ -184,6 +187,9 @@ void app_send_help(struct app *a, bool retry);
 void app_family_refresh(struct app *a);
 /* Family: the resident list from a ME answer (keeps the one chosen if still linked). */
 void app_family_residents(struct app *a, const struct app_event *ev);
+/* Takes the device's municipality from the hub's answer (a town without a name changes
+ * nothing); hours that start "H:MM〜H:MM" (or "-", "~") set when the kiosk says it is open. */
+void app_set_town(struct app *a, const struct app_town *t);
 /* Family: shows the next linked resident's check-ins and alerts. */
 void app_family_switch(struct app *a);
 /* Wipes the PIN being typed (explicit_bzero). */

@@ -95,6 +95,7 @@ enum app_card_status {
     APP_CARD_REMOVED,      /* the card left during the operation */
     APP_CARD_ERROR,        /* the card or reader failed (timeout, unexpected answer) */
     APP_CARD_HUB_FAILED,   /* the hub could not be reached or did not accept the card */
+    APP_CARD_OTHER_TOWN,   /* the card belongs to a resident of another municipality */
     /* --- card --- */
     APP_CARD_TIMEOUT, /* the card did not finish within 10 s (a slow or badly placed card) */
 };
@@ -122,6 +123,15 @@ struct app_help_press {
         char by[APP_NAME_MAX];
         int64_t at_unix;
     } lev[2];
+};
+
+/* The municipality the device belongs to, as the hub says it (GET /v1/me): its name, its
+ * service hours (free text; a leading "H:MM〜H:MM" also tells when it is open) and contact.
+ * Empty texts until the hub answered. */
+struct app_town {
+    char name[APP_NAME_MAX];
+    char hours[128];
+    char contact[208];
 };
 
 struct app_event {
@@ -156,6 +166,7 @@ struct app_event {
         char name[APP_NAME_MAX];
     } residents[APP_RESIDENTS_MAX];
     struct app_help_press help[APP_HELP_MAX]; /* HELP_LIST (count of them) */
+    struct app_town town;                     /* ME: the device's municipality (name "" = none) */
     void *disaster; /* NOTICES / SAFETY_*: the parsed answer (see kind); owned by the event */
 };
 

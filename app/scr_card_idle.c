@@ -1,9 +1,10 @@
 /*
  * scr_card_idle: the public kiosk's waiting screen: place the My Number card on the
  * reader. After a session that ended with the card still in the reader it reminds the
- * resident to take it. The service hours (config service_hours) are said in words, and
- * whether the kiosk is open now. One choice: the other language (each language names
- * itself).
+ * resident to take it. The municipality the kiosk serves is named in the title, its
+ * contact follows the service hours; the hours (the hub's for the town, else config
+ * service_hours) are said in words, and whether the kiosk is open now. One choice: the
+ * other language (each language names itself).
  */
 #include "appstate.h"
 #include "wareki.h"
@@ -42,13 +43,28 @@ static void frame(struct app *a, struct ui_rect c)
     int bw = c.w / 2;
     int bh = wg_button_height(ui, &b, bw);
     /* the picture takes what the words and the button leave, at most 30 mm */
-    char hours[256];
+    char hours[256], words_hours[600];
     hours_words(a, hours, sizeof hours);
+    /* the town's contact follows its hours in one paragraph (the town's name is in the
+     * title): at 150 % the screen keeps its button */
+    words_hours[0] = '\0';
+    if (a->town.contact[0]) {
+        char contact[320];
+        i18n_format(contact, sizeof contact, app_s(a, "card_town_contact"), a->town.contact, NULL,
+                    NULL, NULL);
+        snprintf(words_hours, sizeof words_hours, "%s%s%s", hours, hours[0] ? " " : "", contact);
+    } else {
+        snprintf(words_hours, sizeof words_hours, "%s", hours);
+    }
     int words = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, head, c.w) +
                 wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, note, c.w);
-    if (hours[0])
-        words += wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, hours, c.w) + gap;
+    if (words_hours[0])
+        words += wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, words_hours, c.w) + gap;
     int icon = c.h - words - bh - 3 * gap;
+    /* a town's hours and contact at 150 %: no picture, and the paragraphs closer together,
+     * so the language button stays on the screen */
+    if (icon < 0 && a->town.contact[0])
+        gap /= 3;
     if (icon > ui_mm(ui, 30))
         icon = ui_mm(ui, 30);
     int y = c.y;
@@ -63,13 +79,32 @@ static void frame(struct app *a, struct ui_rect c)
     y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
                       t->bg, note, WG_CENTER) +
          gap;
-    if (hours[0])
+    if (words_hours[0])
         y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
-                          t->text, t->bg, hours, WG_CENTER) +
+                          t->text, t->bg, words_hours, WG_CENTER) +
              gap;
     int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
     if (wg_button(ui, &b, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh}))
         app_set_lang(a, ja ? "en" : "ja");
+}
+
+/* "横須賀市へ ようこそ" once the hub named the kiosk's town, else "ようこそ". */
+static void title(const struct app *a, char *buf, size_t size)
+{
+    if (a->town.name[0])
+        i18n_format(buf, size, app_s(a, "card_title_town"), a->town.name, NULL, NULL, NULL);
+    else
+        snprintf(buf, size, "%s", app_s(a, "title_card"));
+}
+
+/* The hub names the kiosk's town, its hours and contact: asked once, when the kiosk first
+ * waits for a card. */
+static void enter(struct app *a)
+{
+    if (!a->me_known && !a->me_pending && a->ports.fetch_me) {
+        a->me_req = a->ports.fetch_me(a->ports.ctx);
+        a->me_pending = a->me_req != 0;
+    }
 }
 
 static void sample(struct app *a, int variant)
@@ -81,7 +116,19 @@ static void sample(struct app *a, int variant)
         a->cfg.service_open_min = 9 * 60; /* a typical office: 9:00〜17:00 */
         a->cfg.service_close_min = 17 * 60;
     }
+    if (variant == 2) { /* a town sharing the hub, as the hub names it */
+        bool ja = a->lang[0] == 'j';
+        struct app_town town = {.hours = "8:30〜17:15"};
+        snprintf(town.name, sizeof town.name, "%s", ja ? "横須賀市" : "Yokosuka City");
+        snprintf(town.contact, sizeof town.contact, "%s",
+                 ja ? "福祉課 046-822-4000" : "Welfare Division 046-822-4000");
+        app_set_town(a, &town);
+    }
 }
 
-const struct screen scr_card_idle = {
-    .name = "card_idle", .title_key = "title_card", .frame = frame, .sample = sample};
+const struct screen scr_card_idle = {.name = "card_idle",
+                                     .title_key = "title_card",
+                                     .frame = frame,
+                                     .sample = sample,
+                                     .enter = enter,
+                                     .title = title};

@@ -2,7 +2,8 @@
  * scr_card_message: why the card cannot be used here, and what to do next: another card,
  * a locked PIN, only one try left (an unattended kiosk refuses and sends the resident to
  * a counter: 3 wrong PINs lock the card nationwide), a reader error, a read that took
- * longer than 10 s, or the hub not accepting the login.
+ * longer than 10 s, the hub not accepting the login, or a card of another municipality
+ * sharing the hub (this kiosk serves its own town's residents, named).
  */
 #include "appstate.h"
 
@@ -26,6 +27,9 @@ static void frame(struct app *a, struct ui_rect c)
     case APP_CARD_TIMEOUT:
         head = "card_timeout_head", body = "card_timeout_body";
         break;
+    case APP_CARD_OTHER_TOWN:
+        head = "card_other_town_head", body = "card_other_town_body";
+        break;
     default:
         break;
     }
@@ -33,14 +37,22 @@ static void frame(struct app *a, struct ui_rect c)
     y += wg_paragraph(a->ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_TITLE_MM,
                       t->warn_text, t->bg, app_s(a, head), WG_LEFT) +
          app_gap(a);
+    char words[512];
+    /* the kiosk's own town, by name, once the hub said it */
+    i18n_format(words, sizeof words, app_s(a, body),
+                a->town.name[0] ? a->town.name : app_s(a, "card_other_town_here"), NULL, NULL,
+                NULL);
     wg_paragraph(a->ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                 t->bg, app_s(a, body), WG_LEFT);
+                 t->bg, words, WG_LEFT);
 }
 
 static void sample(struct app *a, int variant)
 {
     a->card.present = true;
     a->card.last = (enum app_card_status)variant;
+    if (variant == APP_CARD_OTHER_TOWN && !a->town.name[0])
+        snprintf(a->town.name, sizeof a->town.name, "%s",
+                 a->lang[0] == 'j' ? "横須賀市" : "Yokosuka");
 }
 
 const struct screen scr_card_message = {

@@ -16,6 +16,7 @@
 #include "hubtoken.h"
 #include "hutil.h"
 #include "residents.h"
+#include "towns.h"
 #include "writer.h"
 
 #include <stdio.h>
@@ -127,6 +128,18 @@ static int me_job(struct db *db, void *arg)
             if (family_residents(db, w->town, w->id, add_resident, arr) != DB_OK)
                 goto out;
         }
+    }
+    /* The caller's municipality, as its kiosk shows it (the town's name, its own service
+     * hours and contact); not before the town was named (a migrated hub's town 1). */
+    struct towns_row town;
+    if (towns_get(db, w->town, &town) != DB_ROW)
+        goto out;
+    if (town.code[0]) {
+        cJSON *m = cJSON_AddObjectToObject(o, "municipality");
+        cJSON_AddStringToObject(m, "code", town.code);
+        cJSON_AddStringToObject(m, "name", town.name);
+        cJSON_AddStringToObject(m, "service_hours", town.service_hours);
+        cJSON_AddStringToObject(m, "contact", town.contact);
     }
     /* Names are personal data: the answer is a release, so it is audited. */
     if (hutil_audit(db, r,

@@ -172,6 +172,13 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
         } else if (!root) {
             ev->net = APP_NET_BAD_ANSWER;
         }
+        /* the device's municipality: its name, hours and contact for the screens */
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(root, "municipality");
+        if (cJSON_IsObject(m)) {
+            str(m, "name", ev->town.name, sizeof ev->town.name);
+            str(m, "service_hours", ev->town.hours, sizeof ev->town.hours);
+            str(m, "contact", ev->town.contact, sizeof ev->town.contact);
+        }
         /* a home device: the resident's newest check-in (remembered across restarts) */
         const cJSON *last = cJSON_GetObjectItemCaseSensitive(root, "last_checkin");
         ev->has_last = cJSON_IsObject(last) && parse_checkin(last, &ev->checkin);

@@ -322,6 +322,17 @@ void cardport_on_card_event(struct cardport *cp, const struct card_event *ev, st
     }
 }
 
+/* 1 when body is the hub's error answer with this code ({"error":{"code":...}}). */
+static int login_refusal_is(const char *body, const char *code)
+{
+    cJSON *root = cJSON_Parse(body ? body : "");
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(root, "error");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(e, "code");
+    int is = cJSON_IsString(c) && strcmp(c->valuestring, code) == 0;
+    cJSON_Delete(root);
+    return is;
+}
+
 void cardport_on_hub_result(struct cardport *cp, const struct hubc_result *res, struct app *app)
 {
     cJSON *root = NULL;
@@ -332,6 +343,13 @@ void cardport_on_hub_result(struct cardport *cp, const struct hubc_result *res, 
     }
     if (res->id != cp->hub_req)
         return;
+    if (res->err == HUBC_OK && res->status == 403 && res->tag == TAG_LOGIN &&
+        login_refusal_is(res->body, "card_other_municipality")) {
+        /* a resident of another town sharing the hub: said as such, not as a failure */
+        fprintf(stderr, "kiosk: card login refused: card of another municipality\n");
+        answer_net(cp, app, APP_CARD_OTHER_TOWN, APP_TRIES_UNKNOWN, NULL, APP_NET_REFUSED, false);
+        return;
+    }
     if (res->err != HUBC_OK || res->status != 201) {
         fprintf(stderr, "kiosk: card login step failed: %s, status %ld\n",
                 res->err != HUBC_OK ? hubc_err_str(res->err) : "hub refused", res->status);

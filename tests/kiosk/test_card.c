@@ -451,6 +451,44 @@ static void t_public_session_idle_logout(void)
 
 /* --- end card --- */
 
+/* A kiosk of one town sharing the hub: the waiting screen names the town, its own hours
+ * and contact (from the hub's GET /v1/me); a card enrolled by another town is answered in
+ * words, in Japanese and in English, naming the kiosk's town. */
+static void t_town_and_card_of_another_town(void)
+{
+    struct apptest t;
+    REQUIRE(at_open(&t, APP_PROFILE_PUBLIC));
+    app_frame(t.app);
+    CHECK_STR_EQ(app_screen_name(t.app), "card_idle");
+    CHECK(t.fp.mes == 1); /* the kiosk asked the hub who it is */
+    struct app_event me = {.kind = APP_EV_ME, .req = t.fp.last_me, .net = APP_NET_OK};
+    snprintf(me.town.name, sizeof me.town.name, "横須賀市");
+    snprintf(me.town.hours, sizeof me.town.hours, "8:30〜17:15（土日祝は休み）");
+    snprintf(me.town.contact, sizeof me.town.contact, "福祉課 046-822-4000");
+    at_event(&t, &me);
+    app_frame(t.app);
+    CHECK(app_screen_has_text(t.app, "横須賀市"));
+    CHECK(app_screen_has_text(t.app, "8:30〜17:15"));
+    CHECK(app_screen_has_text(t.app, "お問い合わせ: 福祉課 046-822-4000"));
+    CHECK_INT_EQ(t.app->cfg.service_open_min, 8 * 60 + 30);
+    CHECK_INT_EQ(t.app->cfg.service_close_min, 17 * 60 + 15);
+    card_ev(&t, APP_EV_CARD_INSERTED, 21, 0, 0);
+    card_ev(&t, APP_EV_CARD_PRESENT, 21, 1, 3);
+    type_pin(&t, "1234");
+    REQUIRE(at_tap(&t, "pin_ok"));
+    login_ev(&t, APP_CARD_OTHER_TOWN, APP_TRIES_UNKNOWN, "");
+    CHECK_STR_EQ(app_screen_name(t.app), "card_message");
+    CHECK(app_screen_has_text(t.app, "ほかの 市町村で 登録された カードです。"));
+    CHECK(app_screen_has_text(t.app, "この 端末は 横須賀市に 住む 人の ための ものです。"));
+    CHECK(!t.app->card.in_session);
+    CHECK(pin_wiped(t.app));
+    app_set_lang(t.app, "en");
+    app_frame(t.app);
+    CHECK(app_screen_has_text(t.app, "This card was registered by another municipality."));
+    CHECK(app_screen_has_text(t.app, "This kiosk is for residents of 横須賀市."));
+    at_close(&t);
+}
+
 int main(void)
 {
     TEST_RUN(t_login_journey);
@@ -466,5 +504,6 @@ int main(void)
     TEST_RUN(t_stepup_card_removed_and_timeout);
     TEST_RUN(t_public_needs_session_and_timeout);
     TEST_RUN(t_public_session_idle_logout);
+    TEST_RUN(t_town_and_card_of_another_town);
     return test_summary();
 }

@@ -57,6 +57,15 @@ static void t_me(void)
     ev = parse(APP_EV_ME, HUBC_OK, 200, "{\"role\":\"device\",\"kind\":\"public\"}");
     CHECK_INT_EQ(ev.net, APP_NET_OK);
     CHECK_INT_EQ(ev.resident_id, 0);
+    CHECK_STR_EQ(ev.town.name, "");
+    /* the device's municipality, as the hub names it */
+    ev = parse(APP_EV_ME, HUBC_OK, 200,
+               "{\"role\":\"device\",\"kind\":\"public\",\"municipality\":{\"code\":"
+               "\"142018\",\"name\":\"横須賀市\",\"service_hours\":\"8:30〜17:15\","
+               "\"contact\":\"福祉課 046-822-4000\"}}");
+    CHECK_STR_EQ(ev.town.name, "横須賀市");
+    CHECK_STR_EQ(ev.town.hours, "8:30〜17:15");
+    CHECK_STR_EQ(ev.town.contact, "福祉課 046-822-4000");
     ev = parse(APP_EV_ME, HUBC_OK, 200, "<html>");
     CHECK_INT_EQ(ev.net, APP_NET_BAD_ANSWER);
 }
