@@ -49,10 +49,14 @@ rm -rf "$work" && mkdir -p "$work"
 hubctl="$build/hub/hubctl --db $work/hub.db"
 
 echo "demo: test CA and card certificates"
-"$top/tools/testca/make-ca.sh" "$work/testca" 3
+"$top/tools/testca/make-ca.sh" "$work/testca" 4
 
 echo "demo: a fresh hub database with demo residents"
 $hubctl init --key "$work/hub.key" >/dev/null
+# Two towns share the hub (docs/hub.md "Several municipalities"): the first is the hub's
+# town 1, named here; the second, 平塚市, is added after the first town's seeding.
+$hubctl municipality-set --code 142018 --name 横須賀市 --hours "8:30〜17:15（土日祝は休み）" \
+    --contact "福祉課 046-822-4000" >/dev/null
 ids="--insurer 00012345 --symbol あいう --branch 00"
 r1=$($hubctl resident-add --name "山田 花子" --district "north-3" --deadline 10:00 \
     --cert "$work/testca/resident-1.pem" $ids --insured 1871 --address "北町3-1-2" |
@@ -82,6 +86,14 @@ op_port=$(wait_port "$work/opreceiver.out" "listening ") ||
 echo "demo: several years of checkups from two sources, consents, an operator with a catalogue"
 "$top/tools/demodata/seed-demo.sh" "$build" "$work/hub.db" "$work/seed" \
     "http://127.0.0.1:$op_port/orders" "$secret" >"$work/seed.txt"
+
+echo "demo: a second town on the same hub: 平塚市, its resident and its library kiosk"
+$hubctl municipality-add --code 142034 --name 平塚市 --hours "9:00〜17:00" \
+    --contact "高齢福祉課 0463-21-8777" >/dev/null
+town2="--municipality 142034"
+$hubctl resident-add $town2 --name "高橋 ハル" --district "north-3" --deadline 10:00 \
+    --cert "$work/testca/resident-4.pem" $ids --insured 1874 --address "平塚 1-1" >/dev/null
+public2_token=$($hubctl device-add $town2 --kind public --label "平塚市中央図書館" | field token)
 
 echo "demo: starting the hub"
 "$build/hub/hubd" --db "$work/hub.db" --listen 127.0.0.1 --port 0 --key "$work/hub.key" \
@@ -136,7 +148,9 @@ start_kiosk() { # NAME PROFILE TOKEN [kiosk options...]
 start_kiosk home home "$home_token" --set "outbox_path=$work/outbox.db"
 start_kiosk family family "$family_token"
 start_kiosk public public "$public_token"
+start_kiosk public2 public "$public2_token"
 echo "demo: kiosk windows open: home (山田 花子's tablet), family (山田 一郎), public kiosk"
+echo "demo: of 横須賀市, and 平塚市's public kiosk (山田 花子's card there: another town's card)"
 echo "demo: what the operator receives is printed to $work/operator.log"
 echo "demo: place the card: kill -USR2 \$(cat $work/vcard.pid)   lift: kill -USR1 ...  (PIN 1234)"
 echo "demo: a weather warning (JMA telegram) on every screen: $hubctl jma-apply --file $top/tests/hub/jma/vpww54-1-issue.xml"

@@ -27,6 +27,7 @@
 #include "hubbackup.h"
 #include "hubctl_disaster.h"
 #include "hubctl_witness.h"
+#include "hubctl_towns.h"
 #include "safety.h"
 #include "hubclock.h"
 #include "hubdb.h"
@@ -122,6 +123,7 @@ static void usage(FILE *f)
         "                               DB.before-restore-UNIXTIME\n");
     hubctl_disaster_usage(f);
     hubctl_witness_usage(f);
+    hubctl_towns_usage(f);
 }
 
 struct args {
@@ -178,15 +180,16 @@ static int new_request_id(char rid[33])
     return 0;
 }
 
-static int audit_admin(struct db *db, const char *action, long long subject, const char *kinds)
+int hubctl_audit(struct db *db, const char *action, const char *outcome, long long subject,
+                 const char *kinds)
 {
     char rid[33];
     if (new_request_id(rid) != 0)
-        return SQLITE_ERROR;
+        return -1;
     struct audit_rec r = {.at = hubclock_now(),
                           .actor = "hubctl",
                           .action = action,
-                          .outcome = "ok",
+                          .outcome = outcome,
                           .subject = subject,
                           .data_kinds = kinds,
                           .purpose = "administration",
@@ -194,7 +197,12 @@ static int audit_admin(struct db *db, const char *action, long long subject, con
                           .source = "hubctl",
                           .destination = "hub",
                           .request_id = rid};
-    return audit_append_db(db, &r, NULL) == DB_OK ? SQLITE_OK : SQLITE_ERROR;
+    return audit_append_db(db, &r, NULL) == DB_OK ? 0 : -1;
+}
+
+static int audit_admin(struct db *db, const char *action, long long subject, const char *kinds)
+{
+    return hubctl_audit(db, action, "ok", subject, kinds) == 0 ? SQLITE_OK : SQLITE_ERROR;
 }
 
 /* SHA-256 fingerprint (hex) of the certificate in path (PEM or DER). */
@@ -1366,6 +1374,8 @@ int main(int argc, char **argv)
     }
     if (i < argc && strcmp(argv[i], "audit-witness") == 0) /* over the API: no --db */
         return hubctl_witness(argc - i - 1, argv + i + 1);
+    if (i < argc && strcmp(argv[i], "export-verify") == 0) /* a file alone, no database */
+        return hubctl_export_verify(argc - i - 1, argv + i + 1);
     if (i >= argc || !dbpath) {
         usage(stderr);
         return 2;
@@ -1395,6 +1405,8 @@ int main(int argc, char **argv)
             c = &COMMANDS[k];
     if (c) {
         rc = c->run(db, &a);
+    } else if ((rc = hubctl_towns(db, a.town, cmd, a.argc, a.argv)) >= 0) {
+        /* export or removal of a town (hubctl_towns.c) */
     } else if ((rc = hubctl_disaster(db, cmd, a.argc, a.argv)) >= 0) {
         /* a disaster command (hubctl_disaster.c) */
     } else {

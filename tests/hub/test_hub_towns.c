@@ -368,6 +368,16 @@ static void t_own_town_still_served(void)
 {
     char path[96];
     cJSON *j = NULL;
+    /* Each kiosk learns its own town, hours and contact from the hub. */
+    for (int i = 0; i < N_TOWNS; i++) {
+        CHECK_INT_EQ(ht_json(&T, "GET", "/v1/me", towns[i].kiosk, NULL, NULL, &j), 200);
+        const cJSON *m = cJSON_GetObjectItem(j, "municipality");
+        CHECK_STR_EQ(cJSON_GetObjectItem(m, "code")->valuestring, towns[i].code);
+        CHECK_STR_EQ(cJSON_GetObjectItem(m, "name")->valuestring, towns[i].name);
+        CHECK_STR_EQ(cJSON_GetObjectItem(m, "service_hours")->valuestring,
+                     i == 0 ? "8:30〜17:15" : "9:00〜17:00");
+        cJSON_Delete(j);
+    }
     snprintf(path, sizeof path, "/v1/residents/%lld/checkins", towns[0].resident);
     CHECK_INT_EQ(ht_json(&T, "GET", path, towns[0].staff, NULL, NULL, &j), 200);
     cJSON_Delete(j);
@@ -390,6 +400,133 @@ static void t_hubctl_needs_a_town(void)
                         "municipality-add --code 011002 --name 札幌市"),
                  0);
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "municipality-add --code 011002 --name again"), 1);
+}
+
+/* The whole file at path as an owned string (NULL when it cannot be read). */
+static char *slurp(const char *path, long *len)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    if (f && fseek(f, 0, SEEK_END) == 0 && (*len = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+        (buf = malloc((size_t)*len + 1)) != NULL) {
+        if (fread(buf, 1, (size_t)*len, f) != (size_t)*len) {
+            free(buf);
+            buf = NULL;
+        } else {
+            buf[*len] = '\0';
+        }
+    }
+    if (f)
+        fclose(f);
+    return buf;
+}
+
+static int spit(const char *path, const char *data, long len)
+{
+    FILE *f = fopen(path, "wb");
+    int ok = f && fwrite(data, 1, (size_t)len, f) == (size_t)len;
+    if (f)
+        ok = fclose(f) == 0 && ok;
+    return ok ? 0 : -1;
+}
+
+/* Export of one town: verifies on its own, holds the town's data and audit records and
+ * nothing of the others (nor any token); a changed or cut file fails. Removal of a town:
+ * refused without the code, then everything of it goes, audited; the others keep their
+ * data, the hub's chain and checkpoints verify, and the export still verifies. */
+static void t_export_and_remove(void)
+{
+    char args[768], out[128] = "", a_file[160], b_file[160], bad[160];
+    long len = 0;
+    snprintf(a_file, sizeof a_file, "%s/town-a.jsonl", T.dir);
+    snprintf(b_file, sizeof b_file, "%s/town-b.jsonl", T.dir);
+    snprintf(bad, sizeof bad, "%s/town-a-bad.jsonl", T.dir);
+    /* A signed checkpoint before the removal: it must still verify after it. */
+    snprintf(args, sizeof args, "audit-checkpoint --key %s", T.key);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "municipality-export --municipality %s --out %s --key %s",
+                 towns[i].code, i == 0 ? a_file : b_file, T.key);
+        CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    }
+    /* Not over an existing file. */
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 1);
+    snprintf(args, sizeof args, "export-verify --file %s", a_file);
+    CHECK_INT_EQ(ht_ctl(&T, "verify", out, sizeof out, args), 0);
+    CHECK_STR_EQ(out, "OK");
+    CHECK_INT_EQ(ht_ctl(&T, "municipality", out, sizeof out, args), 0);
+    CHECK_STR_EQ(out, towns[0].code);
+    snprintf(args, sizeof args, "export-verify --file %s --pubkey %064d", a_file, 0);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 1);
+    char *a = slurp(a_file, &len);
+    REQUIRE(a != NULL);
+    static const char *const mine[] = {"\"Hanako\"",
+                                       "Kita 1-2-3",
+                                       "\"table\":\"audit\"",
+                                       "\"table\":\"checkins\"",
+                                       "\"table\":\"ord_orders\"",
+                                       "\"table\":\"checkups\"",
+                                       "横須賀市",
+                                       NULL};
+    for (int i = 0; mine[i]; i++)
+        CHECK(strstr(a, mine[i]) != NULL);
+    static const char *const others[] = {
+        "Ichiro", "Jiro", "Kita 4-5-6", "Kita 7-8-9", "平塚市", "千代田区", "Shop1", "Clinic2",
+        "Staff1", "Fam2", "token_hash", "dev_",       "fam_",   "stf_",     "ses_",  NULL};
+    for (int i = 0; others[i]; i++) {
+        if (strstr(a, others[i])) {
+            fprintf(stderr, "town A's export holds \"%s\"\n", others[i]);
+            CHECK(0);
+        }
+    }
+    /* One byte changed, or the end cut off: refused. */
+    char *at = strstr(a, "Hanako");
+    REQUIRE(at != NULL);
+    at[0] = 'h';
+    REQUIRE(spit(bad, a, len) == 0);
+    snprintf(args, sizeof args, "export-verify --file %s", bad);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 1);
+    at[0] = 'H';
+    char *last = a + len - 2;
+    while (last > a && *last != '\n')
+        last--;
+    REQUIRE(spit(bad, a, last - a + 1) == 0);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 1);
+    free(a);
+
+    /* Town B leaves. */
+    long long audit_before = ht_audit_count(&T);
+    snprintf(args, sizeof args, "municipality-remove --municipality %s", towns[1].code);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 2);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM residents WHERE display_name = 'Ichiro'"), 1);
+    snprintf(args, sizeof args, "municipality-remove --municipality %s --confirm %s", towns[1].code,
+             towns[1].code);
+    CHECK_INT_EQ(ht_ctl(&T, "removed", out, sizeof out, args), 0);
+    CHECK_STR_EQ(out, towns[1].code);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM residents WHERE display_name = 'Ichiro'"), 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM municipalities WHERE code = '142034'"), 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM family WHERE display_name = 'Fam1'"), 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM operators WHERE display_name = 'Shop1'"), 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'municipality.remove'"),
+                 1);
+    CHECK(ht_audit_count(&T) > audit_before);
+    /* The others keep everything; their records and the hub's chain verify. */
+    snprintf(args, sizeof args, "SELECT COUNT(*) FROM checkins WHERE resident_id = %lld",
+             towns[0].resident);
+    CHECK(ht_sql_int(&T, args) > 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM residents WHERE display_name = 'Jiro'"), 1);
+    snprintf(args, sizeof args, "audit-verify --key %s", T.key);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "GET", "/v1/me", towns[1].kiosk, NULL, NULL, &j), 401);
+    cJSON_Delete(j);
+    snprintf(args, sizeof args, "/v1/residents/%lld/checkins", towns[0].resident);
+    CHECK_INT_EQ(ht_json(&T, "GET", args, towns[0].staff, NULL, NULL, &j), 200);
+    cJSON_Delete(j);
+    /* The leaving town's file still verifies on its own. */
+    snprintf(args, sizeof args, "export-verify --file %s", b_file);
+    CHECK_INT_EQ(ht_ctl(&T, "verify", out, sizeof out, args), 0);
+    CHECK_STR_EQ(out, "OK");
 }
 
 int main(void)
@@ -417,6 +554,7 @@ int main(void)
     TEST_RUN(t_family_across_towns_only_by_link);
     TEST_RUN(t_own_town_still_served);
     TEST_RUN(t_hubctl_needs_a_town);
+    TEST_RUN(t_export_and_remove);
     ht_cleanup(&T);
     return test_summary();
 }

@@ -1,0 +1,91 @@
+/*
+ * townleave.c: removing a municipality (see townleave.h). One DELETE per table, children
+ * first so every foreign key holds at each step; each names the town only through t, like
+ * the export's statements.
+ */
+#include "townleave.h"
+#include "rows.h"
+
+#include <stdio.h>
+
+#define WITH_T         "WITH t(id) AS (SELECT CAST(? AS BIGINT)) "
+#define TOWN_ID        "(SELECT id FROM t)"
+#define TOWN_RESIDENTS "(SELECT id FROM residents WHERE municipality_id = " TOWN_ID ")"
+#define TOWN_DEVICES   "(SELECT id FROM devices WHERE municipality_id = " TOWN_ID ")"
+#define TOWN_FAMILY    "(SELECT id FROM family WHERE municipality_id = " TOWN_ID ")"
+#define TOWN_OPERATORS "(SELECT id FROM operators WHERE municipality_id = " TOWN_ID ")"
+#define TOWN_ACTORS                                                                                \
+    "(SELECT 'device:' || id FROM devices WHERE municipality_id = " TOWN_ID                        \
+    " UNION SELECT 'family:' || id FROM family WHERE municipality_id = " TOWN_ID                   \
+    " UNION SELECT 'staff:' || id FROM staff WHERE municipality_id = " TOWN_ID                     \
+    " UNION SELECT 'source:' || id FROM sources WHERE municipality_id = " TOWN_ID                  \
+    " UNION SELECT 'operator:' || id FROM operators WHERE municipality_id = " TOWN_ID ")"
+
+static const char *const deletes[] = {
+    WITH_T "DELETE FROM ord_deliveries WHERE recipient IN " TOWN_ACTORS
+           " OR (event = 'order.created' AND subject_id IN (SELECT id FROM ord_orders WHERE"
+           " resident_id IN " TOWN_RESIDENTS "))"
+           " OR (event = 'family.request' AND subject_id IN (SELECT id FROM ord_famreq WHERE"
+           " resident_id IN " TOWN_RESIDENTS "))",
+    WITH_T "DELETE FROM ord_order_items WHERE order_id IN (SELECT id FROM ord_orders WHERE"
+           " resident_id IN " TOWN_RESIDENTS ")",
+    WITH_T "DELETE FROM ord_orders WHERE resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM ord_famreq WHERE resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM ord_pseudo_keys WHERE recipient IN " TOWN_ACTORS,
+    WITH_T "DELETE FROM ord_webhooks WHERE recipient IN " TOWN_ACTORS,
+    WITH_T "DELETE FROM idempotency_keys WHERE principal IN " TOWN_ACTORS,
+    WITH_T "DELETE FROM idempotency WHERE principal IN " TOWN_ACTORS,
+    WITH_T "DELETE FROM safety_answers WHERE resident_id IN " TOWN_RESIDENTS
+           " OR check_id IN (SELECT id FROM safety_checks WHERE municipality_id = " TOWN_ID ")",
+    WITH_T "DELETE FROM safety_targets WHERE resident_id IN " TOWN_RESIDENTS
+           " OR check_id IN (SELECT id FROM safety_checks WHERE municipality_id = " TOWN_ID ")",
+    WITH_T "DELETE FROM safety_checks WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM checkup_results WHERE checkup_id IN (SELECT id FROM checkups WHERE"
+           " resident_id IN " TOWN_RESIDENTS ")",
+    WITH_T "DELETE FROM checkups WHERE resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM consents WHERE resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM alerts WHERE resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM activity WHERE resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM checkins WHERE resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM sessions WHERE municipality_id = " TOWN_ID " OR device_id IN " TOWN_DEVICES
+           " OR resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM challenges WHERE device_id IN " TOWN_DEVICES,
+    WITH_T "DELETE FROM family_links WHERE municipality_id = " TOWN_ID
+           " OR family_id IN " TOWN_FAMILY " OR resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM notice_districts WHERE notice_id IN (SELECT id FROM notices WHERE"
+           " municipality_id = " TOWN_ID ")",
+    WITH_T "DELETE FROM notices WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM jma_area_state WHERE code IN (SELECT code FROM jma_areas WHERE"
+           " municipality_id = " TOWN_ID ")",
+    WITH_T "DELETE FROM jma_areas WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM operator_contracts WHERE municipality_id = " TOWN_ID
+           " OR operator_id IN " TOWN_OPERATORS,
+    WITH_T "DELETE FROM operator_pictures WHERE operator_id IN " TOWN_OPERATORS,
+    WITH_T "DELETE FROM operator_catalogues WHERE operator_id IN " TOWN_OPERATORS,
+    WITH_T "DELETE FROM devices WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM family WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM staff WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM sources WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM operators WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM residents WHERE municipality_id = " TOWN_ID,
+    WITH_T "DELETE FROM municipalities WHERE id = " TOWN_ID,
+};
+
+enum db_status townleave_remove(struct db *db, const struct scope *sc, int64_t *rows)
+{
+    enum db_status s = sc ? DB_OK : DB_ERR;
+    *rows = 0;
+    for (size_t i = 0; i < sizeof deletes / sizeof deletes[0] && s == DB_OK; i++) {
+        struct db_stmt *st = db_stmt(db, deletes[i]);
+        s = rows_bind_town(st, 1, sc);
+        if (s == DB_OK)
+            s = db_step(st);
+        if (st)
+            db_stmt_done(st);
+        if (s == DB_DONE) {
+            *rows += db_changes(db);
+            s = DB_OK;
+        }
+    }
+    return s;
+}
