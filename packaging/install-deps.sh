@@ -11,7 +11,7 @@ PKGS="
   libcurl4-openssl-dev libcjson-dev libssl-dev openssl
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libunibreak-dev
   libpcsclite-dev pcscd pcsc-tools vsmartcard-vpcd
-  xvfb xauth x11-apps curl python3 procps util-linux iproute2
+  xvfb xauth x11-apps curl python3 python3-aiosmtpd procps util-linux iproute2
   lintian systemd cage xwayland grim
 "
 

@@ -19,6 +19,8 @@
 #include "devices.h"
 #include "family.h"
 #include "legalbases.h"
+#include "notifyq.h"
+#include "notifyrcpt.h"
 #include "residents.h"
 #include "towncode.h"
 #include "towns.h"
@@ -120,7 +122,14 @@ static void usage(FILE *f)
         "                               integrity and audit chain (FILE must be new)\n"
         "  restore --from FILE          replace the database with a checked backup (stop hubd\n"
         "                               first); the replaced one is kept as\n"
-        "                               DB.before-restore-UNIXTIME\n");
+        "                               DB.before-restore-UNIXTIME\n"
+        "  notify-set --family ID|--staff ID [--mail ADDR] [--webhook URL [--secret whsec_...]]\n"
+        "             [--lang ja|en] [--rank N] [--quiet HH:MM-HH:MM|off] [--mode KIND=MODE ...]\n"
+        "                               who is told of alerts by mail / messaging webhook\n"
+        "                               (\"\" removes one); MODE always|day|off per kind\n"
+        "                               missed, help, unwell, safety_help, safety_no_answer\n"
+        "  notify-list                  the notification recipients and their settings\n"
+        "  notify-pending [--all]       undelivered notifications (--all: every one)\n");
     hubctl_disaster_usage(f);
     hubctl_witness_usage(f);
     hubctl_towns_usage(f);
@@ -1325,6 +1334,149 @@ static int resolve_town(struct db *db, const struct args *a, const struct scope 
 static const char *const TOWNLESS[] = {"init",    "municipality-add", "municipality-list", "backup",
                                        "restore", "audit-verify",     "audit-checkpoint"};
 
+/* --- alert notifications (docs/notify.md) --- */
+
+/* --family ID or --staff ID into kind and id; 0, or exit status 2 with a message. */
+static int notify_who(const struct args *a, const char **kind, long long *id)
+{
+    int fam = opt(a, "--family") != NULL, stf = opt(a, "--staff") != NULL;
+    *kind = fam ? "family" : "staff";
+    if (fam == stf || opt_ll(a, fam ? "--family" : "--staff", 1, ID_MAX, id) != 0) {
+        fprintf(stderr, "hubctl: give one of --family ID or --staff ID\n");
+        return 2;
+    }
+    return 0;
+}
+
+static int cmd_notify_set(struct db *db, const struct args *a)
+{
+    struct notifyrcpt_change ch = NOTIFYRCPT_CHANGE_NONE;
+    const char *kind, *quiet = opt(a, "--quiet"), *url = opt(a, "--webhook");
+    long long who = 0, rank = -2;
+    char secret[WHSIG_SECRET_MAX] = "", err[256] = "";
+    int generated = 0;
+    int rc = notify_who(a, &kind, &who);
+    if (rc != 0)
+        return rc;
+    ch.mail = opt(a, "--mail");
+    ch.lang = opt(a, "--lang");
+    if (opt(a, "--rank") && opt_ll(a, "--rank", 0, 1000, &rank) != 0) {
+        fprintf(stderr, "hubctl: --rank must be 0..1000 (lower is told first)\n");
+        return 2;
+    }
+    ch.rank = rank;
+    if (quiet && strcmp(quiet, "off") == 0) {
+        ch.quiet_start_min = -1;
+    } else if (quiet) {
+        char a1[6] = "", b1[6] = "";
+        int64_t q1 = -1, q2 = -1;
+        if (strlen(quiet) != 11 || quiet[5] != '-' || !memcpy(a1, quiet, 5) ||
+            !memcpy(b1, quiet + 6, 5) || notifyrcpt_parse_hhmm(a1, &q1) != 0 ||
+            notifyrcpt_parse_hhmm(b1, &q2) != 0) {
+            fprintf(stderr, "hubctl: --quiet must be HH:MM-HH:MM (Japan time) or off\n");
+            return 2;
+        }
+        ch.quiet_start_min = q1;
+        ch.quiet_end_min = q2;
+    }
+    if (url && *url) {
+        const char *given = opt(a, "--secret");
+        if (given)
+            snprintf(secret, sizeof secret, "%s", given);
+        else if (whsig_secret_generate(secret, sizeof secret) != WHSIG_OK) {
+            fprintf(stderr, "hubctl: the random generator failed\n");
+            return 1;
+        } else
+            generated = 1;
+        ch.webhook_url = url;
+        ch.webhook_secret = secret;
+    } else if (url) {
+        ch.webhook_url = ""; /* --webhook "": removed */
+    }
+    if (begin(db) != 0)
+        return 1;
+    int64_t id = 0;
+    enum db_status s =
+        notifyrcpt_set(db, kind, who, &ch, (int64_t)hubclock_now(), &id, err, sizeof err);
+    for (int n = 0; s == DB_OK && opt_nth(a, "--mode", n); n++) {
+        const char *m = opt_nth(a, "--mode", n), *eq = strchr(m, '=');
+        char k[24];
+        if (!eq || (size_t)(eq - m) >= sizeof k) {
+            snprintf(err, sizeof err, "--mode must be KIND=always|day|off");
+            s = DB_ERR_CONSTRAINT;
+            break;
+        }
+        snprintf(k, sizeof k, "%.*s", (int)(eq - m), m);
+        s = notifyrcpt_set_mode(db, id, k, eq + 1);
+        if (s == DB_ERR_CONSTRAINT)
+            snprintf(err, sizeof err,
+                     "--mode %s: the kind must be missed, help, unwell, safety_help or"
+                     " safety_no_answer and the mode always, day or off",
+                     m);
+    }
+    if (s != DB_OK) {
+        fprintf(stderr, "hubctl: %s\n", err[0] ? err : db_errmsg(db));
+        db_rollback(db);
+        return s == DB_ERR_CONSTRAINT || s == DB_DONE ? 2 : 1;
+    }
+    if (audit_commit(db, "notify.recipient_set", 0, "contact") != 0)
+        return 1;
+    printf("recipient_id=%lld\n", (long long)id);
+    if (generated)
+        printf("webhook_secret=%s\n", secret);
+    return 0;
+}
+
+static int print_recipient(void *ctx, const struct notifyrcpt_row *r)
+{
+    struct db *db = ctx;
+    char quiet[16] = "-", modes[160] = "";
+    if (r->quiet_start_min >= 0)
+        snprintf(quiet, sizeof quiet, "%02d:%02d-%02d:%02d", (int)(r->quiet_start_min / 60),
+                 (int)(r->quiet_start_min % 60), (int)(r->quiet_end_min / 60),
+                 (int)(r->quiet_end_min % 60));
+    static const char *const kinds[] = {"missed", "help", "unwell", "safety_help",
+                                        "safety_no_answer"};
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+        char m[8];
+        if (notifyrcpt_mode(db, r->id, kinds[i], m, sizeof m) != DB_OK)
+            return 1;
+        size_t used = strlen(modes);
+        snprintf(modes + used, sizeof modes - used, "%s%s=%s", i ? "," : "", kinds[i], m);
+    }
+    printf("%lld\t%s:%lld\t%s\t%s\t%s\t%s\t%lld\t%s\t%s\n", (long long)r->id, r->actor_kind,
+           (long long)r->actor_id, col(r->display_name), col(r->mail), col(r->webhook_url), r->lang,
+           (long long)r->rank, quiet, modes);
+    return 0;
+}
+
+static int cmd_notify_list(struct db *db, const struct args *a)
+{
+    (void)a;
+    printf("id\tactor\tname\tmail\twebhook\tlang\trank\tquiet\tmodes\n");
+    return listed(db, notifyrcpt_list(db, print_recipient, db));
+}
+
+static int print_notification(void *ctx, const struct notifyq_row *m)
+{
+    char d[24], s[24];
+    (void)ctx;
+    printf("%lld\t%lld\t%lld\t%s\t%s\t%s\t%lld\t%s\t%s\t%s\n", (long long)m->id,
+           (long long)m->alert, (long long)m->resident, m->actor, m->channel, m->state,
+           (long long)m->attempts, when(m->due, 0, d), when(m->sent, 0, s),
+           m->last_error[0] ? m->last_error : "-");
+    return 0;
+}
+
+static int cmd_notify_pending(struct db *db, const struct args *a)
+{
+    int all = 0;
+    for (int i = 0; i < a->argc; i++)
+        all |= strcmp(a->argv[i], "--all") == 0;
+    printf("id\talert\tresident\trecipient\tchannel\tstate\tattempts\tdue\tsent\tlast_error\n");
+    return listed(db, notifyq_list(db, !all, 500, print_notification, NULL));
+}
+
 static const struct command {
     const char *name;
     int (*run)(struct db *db, const struct args *a);
@@ -1358,6 +1510,9 @@ static const struct command {
     {"catalogue-import", cmd_catalogue_import},
     {"backup", cmd_backup},
     {"restore", cmd_restore},
+    {"notify-set", cmd_notify_set},
+    {"notify-list", cmd_notify_list},
+    {"notify-pending", cmd_notify_pending},
 };
 
 int main(int argc, char **argv)

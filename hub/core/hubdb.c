@@ -347,6 +347,31 @@ static const char *const migrations[] = {
     "CREATE TRIGGER sessions_gone AFTER DELETE ON sessions WHEN OLD.resident_id IS NOT NULL"
     " BEGIN UPDATE residents SET next_due = 0 WHERE id = OLD.resident_id"
     " AND next_due <= OLD.created_unix + 172800; END;",
+    /* 17: alert notifications (hub/notify/, docs/notify.md): who is told by mail or
+     * messaging webhook (family members and staff), their quiet hours and preferences per
+     * alert kind, and the queue: one row per alert, recipient and channel, claimed with a
+     * lease and marked sent in the database. */
+    "CREATE TABLE notify_recipients(id INTEGER PRIMARY KEY,"
+    " actor_kind TEXT NOT NULL CHECK(actor_kind IN ('family','staff')),"
+    " actor_id INTEGER NOT NULL, mail TEXT, webhook_url TEXT, webhook_secret TEXT,"
+    " lang TEXT NOT NULL DEFAULT 'ja', esc_rank INTEGER NOT NULL DEFAULT 100,"
+    " quiet_start_min INTEGER, quiet_end_min INTEGER, created_unix INTEGER NOT NULL,"
+    " updated_unix INTEGER NOT NULL, UNIQUE(actor_kind, actor_id));"
+    "CREATE TABLE notify_prefs(recipient_id INTEGER NOT NULL REFERENCES notify_recipients(id),"
+    " alert_kind TEXT NOT NULL, mode TEXT NOT NULL CHECK(mode IN ('always','day','off')),"
+    " PRIMARY KEY(recipient_id, alert_kind));"
+    "CREATE TABLE notify_msgs(id INTEGER PRIMARY KEY,"
+    " alert_id INTEGER NOT NULL REFERENCES alerts(id),"
+    " recipient_id INTEGER NOT NULL REFERENCES notify_recipients(id),"
+    " channel TEXT NOT NULL CHECK(channel IN ('mail','webhook')),"
+    " resident_id INTEGER NOT NULL, step INTEGER NOT NULL,"
+    " state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,"
+    " due_unix INTEGER NOT NULL, lease_until INTEGER NOT NULL DEFAULT 0,"
+    " created_unix INTEGER NOT NULL, sent_unix INTEGER, last_error TEXT,"
+    " ack_code TEXT NOT NULL UNIQUE, UNIQUE(alert_id, recipient_id, channel));"
+    "CREATE INDEX notify_msgs_due ON notify_msgs(due_unix) WHERE state = 'pending';"
+    "CREATE INDEX notify_msgs_resident ON notify_msgs(resident_id, alert_id);"
+    "CREATE INDEX alerts_raised ON alerts(raised_unix);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -11,25 +11,32 @@
 
 #include <openssl/crypto.h>
 
-enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *url,
-                            const char *secret, char *err, size_t errlen)
+int webhooks_endpoint_ok(const char *url, const char *secret, char *err, size_t errlen)
 {
     unsigned char key[WHSIG_KEY_MAX];
     size_t keylen = 0;
-    if (!oqueue_recipient_valid(recipient)) {
-        snprintf(err, errlen, "the recipient must look like operator:3");
-        return ORDERS_INVALID;
-    }
     if (whurl_check(url, OQUEUE_URL_MAX - 1, err, errlen) == WHURL_BAD)
-        return ORDERS_INVALID;
+        return 0;
     enum whsig_result w = whsig_secret_decode(secret, key, &keylen);
     OPENSSL_cleanse(key, sizeof key);
     if (w != WHSIG_OK) {
         snprintf(err, errlen,
                  "the signing secret must be whsec_ followed by base64 of 24 to 64 "
                  "bytes");
+        return 0;
+    }
+    return 1;
+}
+
+enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *url,
+                            const char *secret, char *err, size_t errlen)
+{
+    if (!oqueue_recipient_valid(recipient)) {
+        snprintf(err, errlen, "the recipient must look like operator:3");
         return ORDERS_INVALID;
     }
+    if (!webhooks_endpoint_ok(url, secret, err, errlen))
+        return ORDERS_INVALID;
     struct db_stmt *st = db_stmt(db, "INSERT INTO ord_webhooks(recipient, url, secret)"
                                      " VALUES(?, ?, ?) ON CONFLICT(recipient) DO UPDATE SET"
                                      " url = excluded.url, secret = excluded.secret");

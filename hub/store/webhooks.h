@@ -10,6 +10,10 @@
 #include "db.h"
 #include "orders.h"
 
+/* 1 when url and secret make a usable endpoint (the rules of webhooks_set, also for the
+ * alert notification webhooks of notifyrcpt.h); else 0 with a sentence in err. */
+int webhooks_endpoint_ok(const char *url, const char *secret, char *err, size_t errlen);
+
 /* Sets (or replaces) the endpoint of recipient: url "https://", or "http://" to a loopback
  * host only (whurl.h; at most 511 bytes, no spaces or control characters), secret
  * "whsec_...". Deliveries enqueued from
