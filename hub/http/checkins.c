@@ -15,6 +15,7 @@
 #include "hubreq.h"
 #include "hubtoken.h"
 #include "hutil.h"
+#include "pusher.h"
 #include "residents.h"
 #include "towns.h"
 #include "writer.h"
@@ -250,6 +251,7 @@ void h_checkin_post(struct hreq *r)
     if (ws == WRITER_OK && !j.resp)
         j.resp = checkin_answer(j.id, r->who.resident_id, j.answer, j.now);
     if (ws == WRITER_OK && j.resp) {
+        pusher_kick(r->hub->pusher); /* a 元気がない alert's notifications go now */
         hreq_raw(r, 201, j.resp);
         j.resp = NULL;
     } else if (ws == WRITER_OK) {

@@ -62,7 +62,15 @@ static void usage(FILE *f)
             "                     10); trickling bytes does not extend it\n"
             "  --body-deadline S  seconds from the same start to send the whole request (60)\n"
             "  --workers N        request handler threads (default 8; a quarter are kept for help\n"
-            "                     calls, check-ins and health)\n");
+            "                     calls, check-ins and health)\n"
+
+            "  --smtp-url URL     alert mails through this SMTP server, STARTTLS required\n"
+            "                     (smtp://host:587); without it mail notifications wait\n"
+            "  --smtp-from ADDR   the alert mails' From address\n"
+            "  --smtp-ca PEM      CA certificates trusted for the SMTP server (default: system)\n"
+            "  --notify-ack-url URL  base of the acknowledgement link in alert mails\n"
+            "  --notify-escalate-min MIN  minutes before the next in a resident's escalation\n"
+            "                     order is told (default 10; docs/notify.md)\n");
 }
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -85,7 +93,8 @@ int main(int argc, char **argv)
                                 .jma_poll_seconds = 60,
                                 .crl_refresh_s = 300,
                                 .audit_head_records = 1000,
-                                .audit_head_seconds = 10};
+                                .audit_head_seconds = 10,
+                                .notify_escalate_min = 10};
     long v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -162,6 +171,20 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.push_poll_ms = v;
+        } else if (strcmp(a, "--smtp-url") == 0) {
+            cfg.smtp_url = val;
+        } else if (strcmp(a, "--smtp-from") == 0) {
+            cfg.smtp_from = val;
+        } else if (strcmp(a, "--smtp-ca") == 0) {
+            cfg.smtp_ca = val;
+        } else if (strcmp(a, "--notify-ack-url") == 0) {
+            cfg.notify_ack_url = val;
+        } else if (strcmp(a, "--notify-escalate-min") == 0) {
+            if (parse_long(val, 1, 24 * 60, &v) != 0) {
+                fprintf(stderr, "hubd: --notify-escalate-min must be 1..1440 minutes\n");
+                return 2;
+            }
+            cfg.notify_escalate_min = v;
         } else if (strcmp(a, "--jma-feed") == 0) {
             cfg.jma_feed = val;
         } else if (strcmp(a, "--jma-poll") == 0) {

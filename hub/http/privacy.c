@@ -21,6 +21,8 @@
 #include "horders.h"
 #include "hutil.h"
 #include "legalbases.h"
+#include "notifyq.h"
+#include "pusher.h"
 #include "writer.h"
 
 #include <stdbool.h>
@@ -563,6 +565,7 @@ void h_help_post(struct hreq *r)
     struct help_job j = {.r = r, .now = hubclock_now(), .idem = &idem};
     enum writer_status ws = writer_run(r->hub->writer, help_job, &j);
     if (ws == WRITER_OK) {
+        pusher_kick(r->hub->pusher); /* the notifications of the new alerts go now */
         hreq_raw(r, 201, j.resp);
         j.resp = NULL;
     } else {
@@ -610,8 +613,52 @@ static int add_press_alert(void *ctx, const struct alerts_row *a)
     return 0;
 }
 
+/* Who has been told of a press (docs/notify.md): one entry per notification, with whether
+ * that person has acknowledged one of the press's alerts ("seen"). */
+struct told {
+    struct db *db;
+    cJSON *arr;
+    const cJSON *alerts;
+};
+
+static int add_told(void *ctx, const struct notifyq_row *m)
+{
+    struct told *t = ctx;
+    char kind[12] = "";
+    long long id = 0;
+    if (sscanf(m->actor, "%11[a-z]:%lld", kind, &id) != 2)
+        return 1;
+    int seen = 0;
+    const cJSON *al;
+    cJSON_ArrayForEach(al, t->alerts)
+    {
+        const cJSON *by = cJSON_GetObjectItem(al, "acknowledged_by");
+        const cJSON *bk = cJSON_GetObjectItem(by, "kind"), *bi = cJSON_GetObjectItem(by, "id");
+        seen |= cJSON_IsString(bk) && strcmp(bk->valuestring, kind) == 0 && cJSON_IsNumber(bi) &&
+                (long long)bi->valuedouble == id;
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(t->arr, o);
+    cJSON *rc = cJSON_AddObjectToObject(o, "recipient");
+    cJSON_AddStringToObject(rc, "kind", kind);
+    cJSON_AddNumberToObject(rc, "id", (double)id);
+    char name[200] = "";
+    if (actors_name(t->db, kind, id, name, sizeof name) == DB_ERR)
+        return 1;
+    cJSON_AddStringToObject(rc, "display_name", name);
+    cJSON_AddStringToObject(o, "channel", m->channel);
+    cJSON_AddStringToObject(o, "state", m->state);
+    if (m->sent)
+        cJSON_AddNumberToObject(o, "sent_at_unix", (double)m->sent);
+    else
+        cJSON_AddNullToObject(o, "sent_at_unix");
+    cJSON_AddBoolToObject(o, "seen", seen);
+    return 0;
+}
+
 /* The resident's help presses, newest first, each with the state of every level it alerted
- * (family first, then city), so the home tablet can say who has acknowledged. */
+ * (family first, then city) and who has been told, so the home tablet can say who knows
+ * and who has acknowledged. */
 static int help_list_job(struct db *db, void *arg)
 {
     struct help_list_job *j = arg;
@@ -622,6 +669,17 @@ static int help_list_job(struct db *db, void *arg)
     struct presses p = {.db = db, .arr = cJSON_AddArrayToObject(o, "presses")};
     if (alerts_help_presses(db, r->who.resident_id, j->limit, add_press_alert, &p) != DB_OK)
         goto out;
+    cJSON *press;
+    cJSON_ArrayForEach(press, p.arr)
+    {
+        struct told t = {.db = db,
+                         .arr = cJSON_AddArrayToObject(press, "told"),
+                         .alerts = cJSON_GetObjectItem(press, "alerts")};
+        if (notifyq_of_group(db, r->who.resident_id,
+                             cJSON_GetObjectItem(press, "group")->valuestring, add_told,
+                             &t) != DB_OK)
+            goto out;
+    }
     if (cJSON_GetArraySize(p.arr) > 0 &&
         hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,

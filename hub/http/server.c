@@ -34,6 +34,7 @@
 #include "safety.h"
 #include "hubclock.h"
 #include "pusher.h"
+#include "notifier.h"
 #include "jmapoll.h"
 
 #include <arpa/inet.h>
@@ -704,7 +705,12 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->mhd, MHD_DAEMON_INFO_BIND_PORT);
     s->port = info ? info->port : cfg->port;
     /* The push thread opens its own handle on the same target (SQLite file or PostgreSQL). */
-    if (!(s->hub.pusher = pusher_start(cfg->db_path, cfg->push_poll_ms, err, errcap)))
+    struct notifier_config ncfg = {.smtp_url = cfg->smtp_url,
+                                   .smtp_from = cfg->smtp_from,
+                                   .smtp_ca = cfg->smtp_ca,
+                                   .ack_url = cfg->notify_ack_url,
+                                   .escalate_after_s = cfg->notify_escalate_min * 60};
+    if (!(s->hub.pusher = pusher_start(cfg->db_path, cfg->push_poll_ms, &ncfg, err, errcap)))
         goto fail;
     if (cfg->jma_feed) {
         struct jmapoll_config jc = {.feed_url = cfg->jma_feed,

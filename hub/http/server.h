@@ -35,6 +35,11 @@ struct server_config {
     long header_deadline_s; /* a request's headers must be in within this (10 s) */
     long body_deadline_s;   /* and its body within this, from the same start (60 s) */
     long workers;           /* handler threads (8; a quarter kept for urgent requests) */
+    /* Alert notifications (docs/notify.md): SMTP server (NULL: mail waits), From address,
+     * CA file for the SMTP server, base of the acknowledgement link, minutes before the
+     * next in escalation order is told (10). */
+    const char *smtp_url, *smtp_from, *smtp_ca, *notify_ack_url;
+    long notify_escalate_min;
 };
 
 struct server;

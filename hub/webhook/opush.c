@@ -116,23 +116,22 @@ static size_t discard(char *ptr, size_t size, size_t nmemb, void *ud)
     return *seen > RESPONSE_CAP ? 0 : n;
 }
 
-/* One signed POST. Returns the HTTP status (0 if none) and a short error text. */
-static long post(struct opush *p, const struct oqueue_item *it, long long now, char *err,
-                 size_t errlen)
+long opush_post(CURL *c, const struct opush_msg *m, long long now, long timeout_ms, char *err,
+                size_t errlen)
 {
     long status = 0;
     struct curl_slist *h = NULL;
     char sig[WHSIG_SIG_MAX], line[160];
     size_t seen = 0;
     enum whsig_result wr =
-        whsig_sign(it->secret, it->msg_id, now, it->body, it->body_len, sig, sizeof(sig));
+        whsig_sign(m->secret, m->msg_id, now, m->body, m->body_len, sig, sizeof(sig));
     if (wr != WHSIG_OK) {
         snprintf(err, errlen, "cannot sign: %s", whsig_result_str(wr));
         goto out;
     }
     struct curl_slist *t = curl_slist_append(NULL, "Content-Type: application/json");
     h = t;
-    snprintf(line, sizeof(line), "webhook-id: %s", it->msg_id);
+    snprintf(line, sizeof(line), "webhook-id: %s", m->msg_id);
     t = t ? curl_slist_append(h, line) : NULL;
     snprintf(line, sizeof(line), "webhook-timestamp: %lld", now);
     t = t ? curl_slist_append(h, line) : NULL;
@@ -143,21 +142,20 @@ static long post(struct opush *p, const struct oqueue_item *it, long long now, c
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    enum whurl_kind kind = whurl_check(it->url, sizeof it->url - 1, err, errlen);
+    enum whurl_kind kind = whurl_check(m->url, OQUEUE_URL_MAX - 1, err, errlen);
     if (kind == WHURL_BAD)
         goto out; /* recorded as the attempt's error; never sent */
-    CURL *c = p->curl;
     curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, it->url);
+    curl_easy_setopt(c, CURLOPT_URL, m->url);
     curl_easy_setopt(c, CURLOPT_PROXY, "");    /* "" = no proxy, whatever the environment */
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*"); /* and no host goes through one */
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
     curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, it->body);
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)it->body_len);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, p->cfg.timeout_ms);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, p->cfg.timeout_ms);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, m->body);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)m->body_len);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, kind == WHURL_HTTPS ? "https" : "http");
@@ -178,6 +176,15 @@ static long post(struct opush *p, const struct oqueue_item *it, long long now, c
 out:
     curl_slist_free_all(h);
     return status;
+}
+
+/* One signed POST of a delivery. Returns the HTTP status (0 if none) and a short error
+ * text. */
+static long post(struct opush *p, const struct oqueue_item *it, long long now, char *err,
+                 size_t errlen)
+{
+    struct opush_msg m = {it->url, it->secret, it->msg_id, it->body, it->body_len};
+    return opush_post(p->curl, &m, now, p->cfg.timeout_ms, err, errlen);
 }
 
 /* Claims due deliveries in a short transaction of its own (the push lease). */

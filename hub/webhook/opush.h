@@ -22,6 +22,9 @@
 
 #include "db.h"
 
+#include <curl/curl.h>
+#include <stddef.h>
+
 #include "hubclock.h"
 #include "orders.h"
 
@@ -41,6 +44,25 @@ void opush_config_default(struct opush_config *c);
  * random 32-bit value for the jitter. Pure: tested directly.
  */
 long long opush_backoff_s(const struct opush_config *c, int failures, unsigned int rnd);
+
+/* One message for opush_post: the texts are borrowed. */
+struct opush_msg {
+    const char *url;
+    const char *secret; /* "whsec_..." */
+    const char *msg_id; /* webhook-id: the same on every retry */
+    const char *body;
+    size_t body_len;
+};
+
+/*
+ * One signed POST of m (Standard Webhooks headers, whsig.h, timestamp now) on the easy
+ * handle c (reset first; no redirects, http/https only, the whole request within
+ * timeout_ms). Returns the HTTP status (0 when there was none) and a short error text in
+ * err when it is not 2xx. The push worker's requests and the alert notification webhooks
+ * (hub/notify/) are both sent by it.
+ */
+long opush_post(CURL *c, const struct opush_msg *m, long long now, long timeout_ms, char *err,
+                size_t errlen);
 
 struct opush;
 

@@ -7,6 +7,7 @@
 #include "hubclock.h"
 #include "db.h"
 #include "opush.h"
+#include "notifier.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ struct pusher {
     long poll_ms;
     struct db *db;
     struct opush *push;
+    struct notifier *notify; /* alert notifications (hub/notify/), same thread and handle */
     struct hubclock clock;
 };
 
@@ -37,6 +39,8 @@ static void *pusher_main(void *arg)
          * the next one; db_reconnect is a no-op on SQLite. */
         if (opush_run_once(p->push, &stats) != ORDERS_OK && db_reconnect(p->db) != DB_OK)
             fprintf(stderr, "hub: webhook push pass failed (database); retrying\n");
+        if (notifier_run_once(p->notify, NULL) != 0 && db_reconnect(p->db) != DB_OK)
+            fprintf(stderr, "hub: notification pass failed (database); retrying\n");
         pthread_mutex_lock(&p->mu);
         if (p->stopping || p->kicked)
             continue;
@@ -47,7 +51,8 @@ static void *pusher_main(void *arg)
     return NULL;
 }
 
-struct pusher *pusher_start(const char *db_path, long poll_ms, char *err, size_t errcap)
+struct pusher *pusher_start(const char *db_path, long poll_ms, const struct notifier_config *ncfg,
+                            char *err, size_t errcap)
 {
     struct pusher *p = calloc(1, sizeof *p);
     if (!p) {
@@ -66,12 +71,18 @@ struct pusher *pusher_start(const char *db_path, long poll_ms, char *err, size_t
         snprintf(err, errcap, "cannot create the webhook push worker");
         goto fail;
     }
+    p->notify = notifier_create(p->db, ncfg);
+    if (!p->notify) {
+        snprintf(err, errcap, "cannot create the notification worker");
+        goto fail;
+    }
     if (pthread_create(&p->thread, NULL, pusher_main, p) != 0) {
         snprintf(err, errcap, "cannot start the webhook push thread");
         goto fail;
     }
     return p;
 fail:
+    notifier_destroy(p->notify);
     opush_destroy(p->push);
     db_close(p->db);
     pthread_mutex_destroy(&p->mu);
@@ -99,6 +110,7 @@ void pusher_stop(struct pusher *p)
     pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&p->mu);
     pthread_join(p->thread, NULL);
+    notifier_destroy(p->notify);
     opush_destroy(p->push);
     db_close(p->db);
     pthread_mutex_destroy(&p->mu);

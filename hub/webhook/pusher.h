@@ -14,7 +14,11 @@
 struct pusher;
 
 /* Starts the thread on the database at path. Returns owned (pusher_stop) or NULL. */
-struct pusher *pusher_start(const char *db_path, long poll_ms, char *err, size_t errcap);
+struct notifier_config;
+/* ncfg: the alert notifications' settings (notifier.h), run by the same thread after each
+ * webhook pass. */
+struct pusher *pusher_start(const char *db_path, long poll_ms, const struct notifier_config *ncfg,
+                            char *err, size_t errcap);
 
 /* Wakes the thread (after a commit that enqueued a delivery). Accepts NULL. */
 void pusher_kick(struct pusher *p);

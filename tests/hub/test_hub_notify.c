@@ -2,32 +2,48 @@
  * test_hub_notify.c: alert notifications by mail and messaging webhook through the real
  * hubctl and hubd (docs/notify.md), on both backends (tests/pg runs it again on a private
  * PostgreSQL server): recipients registered with their settings, refused in words when
- * they are wrong.
+ * they are wrong; a help press reaches a real SMTP server with STARTTLS (aiosmtpd, test
+ * certificate) as one plain Japanese mail per recipient with nothing beyond the consent,
+ * and a messaging webhook signed the Standard Webhooks way, once each across a kill -9 of
+ * the hub; unacknowledged, the next in escalation order is told at the hub's clock (a
+ * failing webhook is retried meanwhile), then staff; an acknowledgement stops the rest;
+ * the tablet reads who has been told and who has seen it.
  */
 #include "hubtest.h"
 #include "test.h"
 
+#include "b64.h"
+#include "whsig.h"
+
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 static struct hubtest T;
+static char home[128], fam[128], fam2[128], staff[128], secret[128], box[256], hubargs[1024];
+static unsigned smtp_port, http_port;
+static pid_t sink = -1;
 
 #define DAY0 1795359600 /* 2026-11-23 00:00 JST */
 
 static void t_recipients(void)
 {
-    char id[32], secret[128];
+    char id[32], sec[128];
     CHECK_INT_EQ(ht_ctl(&T, "recipient_id", id, sizeof id,
                         "notify-set --family 1 --mail taro@example.jp --quiet 21:00-07:00"
                         " --mode unwell=day --mode missed=off"),
                  0);
     CHECK_STR_EQ(id, "1");
-    /* A webhook without a secret gets a generated one, printed once. */
-    CHECK_INT_EQ(ht_ctl(&T, "webhook_secret", secret, sizeof secret,
+    /* A webhook without a sec gets a generated one, printed once. */
+    CHECK_INT_EQ(ht_ctl(&T, "webhook_secret", sec, sizeof sec,
                         "notify-set --family 1 --webhook http://127.0.0.1:9/hook"),
                  0);
-    CHECK(strncmp(secret, "whsec_", 6) == 0);
+    CHECK(strncmp(sec, "whsec_", 6) == 0);
     CHECK_INT_EQ(ht_ctl(&T, "recipient_id", id, sizeof id,
                         "notify-set --staff 1 --mail mimamori@city.example.jp --rank 5"),
                  0);
@@ -38,8 +54,7 @@ static void t_recipients(void)
                  2);
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "notify-set --family 1 --quiet 25:00-07:00"), 2);
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "notify-set --family 1 --mode help=sometimes"), 2);
-    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "notify-set --family 1 --webhook ftp://x/ --secret s"),
-                 2);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "notify-set --family 1 --webhook ftp://x/ --sec s"), 2);
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "notify-set --family 99 --mail a@b.jp"), 2);
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "notify-set --family 1 --staff 1 --mail a@b.jp"), 2);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_recipients"), 2);
@@ -63,19 +78,273 @@ static void t_recipients(void)
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "notify-pending"), 0);
 }
 
+/* Files named prefix-N.* in the sink's folder. */
+static int count(const char *prefix)
+{
+    DIR *d = opendir(box);
+    int n = 0;
+    size_t pl = strlen(prefix);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += strncmp(e->d_name, prefix, pl) == 0 && !strstr(e->d_name, ".tmp");
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Waits (at most 15 s) until the sink holds want files of prefix; returns the count. */
+static int wait_for(const char *prefix, int want)
+{
+    for (int i = 0; i < 300 && count(prefix) < want; i++)
+        usleep(50 * 1000);
+    return count(prefix);
+}
+
+/* The owned text of the sink's file NAME, or NULL. */
+static char *file(const char *name)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", box, name);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = calloc(1, 65536);
+    if (buf)
+        (void)!fread(buf, 1, 65535, f);
+    fclose(f);
+    return buf;
+}
+
+/* The decoded UTF-8 body of a mail (base64 after the blank line), owned. */
+static char *mail_body(const char *eml)
+{
+    const char *b = strstr(eml, "\r\n\r\n");
+    char *packed = calloc(1, 65536), *out = calloc(1, 65536);
+    size_t k = 0;
+    for (const char *p = b ? b + 4 : ""; *p && k < 65535; p++)
+        if (*p != '\r' && *p != '\n')
+            packed[k++] = *p;
+    long n = b64_decode(packed, k, (unsigned char *)out, 65535);
+    free(packed);
+    if (n < 0) {
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+static int start_hub(void)
+{
+    return ht_start(&T, hubargs);
+}
+
+static void t_help_mail_and_webhook(void)
+{
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "POST", "/v1/help", home, NULL, "{}", &j), 201);
+    cJSON_Delete(j);
+    /* family 1: mail + webhook at once; nobody else yet (escalation order). */
+    CHECK_INT_EQ(wait_for("mail-", 1), 1);
+    CHECK_INT_EQ(wait_for("hook-", 1), 1);
+    usleep(300 * 1000);
+    CHECK_INT_EQ(count("mail-"), 1);
+    char *eml = file("mail-1.eml");
+    REQUIRE(eml);
+    CHECK(strstr(eml, "X-Envelope-To: taro@example.jp") != NULL);
+    CHECK(strstr(eml, "\r\nSubject: =?UTF-8?B?") != NULL);
+    CHECK(strstr(eml, "\r\nDate: Mon, 23 Nov 2026 08:00:00 +0900\r\n") != NULL);
+    CHECK(strstr(eml, "\r\nMessage-ID: <ntf-") != NULL);
+    CHECK(strstr(eml, "\r\nFrom: <hub@town.example>\r\n") != NULL);
+    CHECK(strstr(eml, "Content-Type: text/plain; charset=UTF-8") != NULL);
+    char *body = mail_body(eml);
+    REQUIRE(body);
+    CHECK(strstr(body, "山田 太郎 様") != NULL);
+    CHECK(strstr(body, "山田 花子さんが 「助けて」を 押しました。") != NULL);
+    CHECK(strstr(body, "2026年11月23日 8時00分") != NULL);
+    CHECK(strstr(body, "確認コード: ") != NULL);
+    CHECK(strstr(body, "https://town.example/ack?code=") != NULL);
+    /* Nothing beyond the consent (safety, watch_over): no district, no address. */
+    CHECK(strstr(body, "north-3") == NULL);
+    CHECK(strstr(body, "北町") == NULL);
+    free(body);
+    free(eml);
+    /* The webhook: signed as the operators' are, with a minimal body. */
+    char *hook = file("hook-1.txt");
+    REQUIRE(hook);
+    char id[80] = "", ts[32] = "", sig[120] = "";
+    const char *p = strstr(hook, "webhook-id: ");
+    CHECK(p && sscanf(p, "webhook-id: %79s", id) == 1);
+    p = strstr(hook, "webhook-timestamp: ");
+    CHECK(p && sscanf(p, "webhook-timestamp: %31s", ts) == 1);
+    p = strstr(hook, "webhook-signature: ");
+    CHECK(p && sscanf(p, "webhook-signature: %119s", sig) == 1);
+    const char *b = strstr(hook, "\n\n");
+    REQUIRE(b);
+    b += 2;
+    CHECK_INT_EQ(whsig_verify(secret, id, ts, sig, b, strlen(b), strtoll(ts, NULL, 10), 0),
+                 WHSIG_OK);
+    CHECK_INT_EQ(whsig_verify(secret, id, ts, sig, "{}", 2, strtoll(ts, NULL, 10), 0),
+                 WHSIG_MISMATCH);
+    cJSON *w = cJSON_Parse(b);
+    CHECK_STR_EQ(cJSON_GetObjectItem(w, "type")->valuestring, "alert.help");
+    CHECK(cJSON_GetObjectItem(w, "resident") == NULL);
+    cJSON_Delete(w);
+    free(hook);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action IN ('notify.mail',"
+                                " 'notify.webhook') AND outcome = 'ok'"),
+                 2);
+}
+
+static void t_once_across_kill(void)
+{
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "POST", "/v1/help", home, NULL, "{}", &j), 201);
+    cJSON_Delete(j);
+    kill(T.pid, SIGKILL);
+    waitpid(T.pid, NULL, 0);
+    T.pid = 0;
+    REQUIRE(start_hub() == 0);
+    CHECK_INT_EQ(wait_for("mail-", 2), 2);
+    /* A claim the killed hub may have held runs out with the hub clock. */
+    ht_set_clock(&T, DAY0 + 8 * 3600 + 60);
+    usleep(800 * 1000);
+    kill(T.pid, SIGKILL);
+    waitpid(T.pid, NULL, 0);
+    T.pid = 0;
+    REQUIRE(start_hub() == 0);
+    usleep(800 * 1000);
+    CHECK_INT_EQ(count("mail-"), 2);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs WHERE state = 'sent'"), 4);
+}
+
+static void t_escalation_and_ack(void)
+{
+    /* 10 min later nobody has acknowledged: the second family member is told (both
+     * presses); their webhook fails and is retried. */
+    ht_set_clock(&T, DAY0 + 8 * 3600 + 601);
+    CHECK_INT_EQ(wait_for("mail-", 4), 4);
+    CHECK(wait_for("hook-", 4) >= 4);
+    int hooks = count("hook-");
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs WHERE channel = 'webhook'"
+                                " AND state = 'pending' AND attempts >= 1"),
+                 2);
+    ht_set_clock(&T, DAY0 + 8 * 3600 + 601 + 31);
+    CHECK(wait_for("hook-", hooks + 2) >= hooks + 2);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'notify.webhook'"
+                                " AND outcome LIKE 'failed, retry:%'"),
+                 4);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs m JOIN notify_recipients r"
+                                " ON r.id = m.recipient_id WHERE r.actor_kind = 'staff'"),
+                 0);
+    /* The first family member acknowledges the newer press: its retries stop. */
+    long long alert = ht_sql_int(&T, "SELECT MAX(alert_id) FROM notify_msgs m JOIN"
+                                     " notify_recipients r ON r.id = m.recipient_id WHERE"
+                                     " r.actor_kind = 'family' AND m.step = 0");
+    char path[64];
+    snprintf(path, sizeof path, "/v1/alerts/%lld/ack", alert);
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "POST", path, fam, NULL, NULL, &j), 200);
+    cJSON_Delete(j);
+    /* 20 min: staff are told of the older press only. */
+    ht_set_clock(&T, DAY0 + 8 * 3600 + 1201);
+    CHECK_INT_EQ(wait_for("mail-", 5), 5);
+    usleep(500 * 1000);
+    CHECK_INT_EQ(count("mail-"), 5);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs WHERE state = 'cancelled'"), 1);
+    char *eml = file("mail-5.eml"), *body = eml ? mail_body(eml) : NULL;
+    REQUIRE(body);
+    CHECK(strstr(eml, "X-Envelope-To: mimamori@city.example.jp") != NULL);
+    CHECK(strstr(body, "地区: north-3") != NULL); /* staff read the district anyway */
+    free(body);
+    free(eml);
+    /* The tablet: who has been told of each press and who has seen it. */
+    CHECK_INT_EQ(ht_json(&T, "GET", "/v1/help", home, NULL, NULL, &j), 200);
+    const cJSON *newest = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "presses"), 0);
+    const cJSON *told = cJSON_GetObjectItem(newest, "told");
+    CHECK(cJSON_GetArraySize(told) >= 3);
+    int seen = 0;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, told)
+    {
+        const cJSON *rc = cJSON_GetObjectItem(t, "recipient");
+        if (cJSON_IsTrue(cJSON_GetObjectItem(t, "seen"))) {
+            seen++;
+            CHECK_STR_EQ(cJSON_GetObjectItem(rc, "display_name")->valuestring, "山田 太郎");
+        }
+    }
+    CHECK(seen >= 1);
+    cJSON_Delete(j);
+}
+
 int main(void)
 {
     if (ht_init(&T, DAY0 + 8 * 3600) != 0)
         return 1;
     int ok = ht_ctl(&T, NULL, NULL, 0,
                     "resident-add --name '山田 花子' --district north-3 --deadline 10:00") == 0;
-    ok = ok && ht_ctl(&T, NULL, NULL, 0, "family-add --name '山田 太郎' --resident 1") == 0;
-    ok = ok && ht_ctl(&T, NULL, NULL, 0, "staff-add --name 見守り係") == 0;
+    ok = ok && ht_ctl(&T, "token", home, sizeof home, "device-add --kind home --resident 1") == 0;
+    ok = ok &&
+         ht_ctl(&T, "token", fam, sizeof fam, "family-add --name '山田 太郎' --resident 1") == 0;
+    ok = ok && ht_ctl(&T, "token", staff, sizeof staff, "staff-add --name 見守り係") == 0;
     if (!ok) {
         fprintf(stderr, "cannot enrol the test residents\n");
         return 1;
     }
     TEST_RUN(t_recipients);
+    /* The receivers: a test certificate for 127.0.0.1 and the sink. */
+    char cmd[2048], line[128];
+    snprintf(box, sizeof box, "%s/box", T.dir);
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p %s && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256"
+             " -nodes -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1"
+             " -keyout %s/smtp.key -out %s/smtp.pem >/dev/null 2>&1",
+             box, T.dir, T.dir);
+    if (!(system(cmd) == 0)) {
+        fprintf(stderr, "cannot set up the receivers\n");
+        return 1;
+    }
+    snprintf(cmd, sizeof cmd, "exec /usr/bin/python3 %s %s %s/smtp.pem %s/smtp.key", NOTIFYSINK,
+             box, T.dir, T.dir);
+    sink = ht_spawn(cmd, line, sizeof line);
+    if (!(sink > 0 && sscanf(line, "smtp=%u http=%u", &smtp_port, &http_port) == 2)) {
+        fprintf(stderr, "cannot set up the receivers\n");
+        return 1;
+    }
+    /* family 1: mail + a webhook that answers; family 2 (rank after): mail + a failing
+     * webhook; staff: mail. */
+    if (!(ht_ctl(&T, "token", fam2, sizeof fam2, "family-add --name '山田 次郎' --resident 1") ==
+          0)) {
+        fprintf(stderr, "cannot set up the receivers\n");
+        return 1;
+    }
+    snprintf(cmd, sizeof cmd, "notify-set --family 1 --webhook http://127.0.0.1:%u/hook/1",
+             http_port);
+    if (!(ht_ctl(&T, "webhook_secret", secret, sizeof secret, cmd) == 0)) {
+        fprintf(stderr, "cannot set up the receivers\n");
+        return 1;
+    }
+    snprintf(cmd, sizeof cmd,
+             "notify-set --family 2 --mail jiro@example.jp --rank 200"
+             " --webhook http://127.0.0.1:%u/hook/2/fail",
+             http_port);
+    if (!(ht_ctl(&T, NULL, NULL, 0, cmd) == 0)) {
+        fprintf(stderr, "cannot set up the receivers\n");
+        return 1;
+    }
+    snprintf(hubargs, sizeof hubargs,
+             "--tick 0 --push-poll-ms 50 --smtp-url smtp://127.0.0.1:%u"
+             " --smtp-from hub@town.example --smtp-ca %s/smtp.pem"
+             " --notify-ack-url https://town.example/ack --notify-escalate-min 10",
+             smtp_port, T.dir);
+    if (!(start_hub() == 0)) {
+        fprintf(stderr, "cannot set up the receivers\n");
+        return 1;
+    }
+    TEST_RUN(t_help_mail_and_webhook);
+    TEST_RUN(t_once_across_kill);
+    TEST_RUN(t_escalation_and_ack);
+    CHECK_INT_EQ(ht_stop(&T), 0);
+    kill(sink, SIGTERM);
+    waitpid(sink, NULL, 0);
     ht_cleanup(&T);
     return test_summary();
 }
