@@ -50,6 +50,16 @@ void watch_press_words(const struct app *a, const struct app_help_press *p, char
                     priv_level_words(a, p->lev[i].level), state, NULL, NULL);
         used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "\n" : "", line);
     }
+    /* Who has been told by mail or messaging, and who of them has seen it. */
+    for (int i = 0; i < p->ntold && used < size; i++) {
+        char who[160], line[PRIV_SENTENCE];
+        priv_recipient_words(a, p->told[i].by_kind, p->told[i].by, NULL, who, sizeof who);
+        const char *key = p->told[i].seen   ? "help_told_seen"
+                          : p->told[i].sent ? "help_told_sent"
+                                            : "help_told_wait";
+        i18n_format(line, sizeof line, app_s(a, key), who, NULL, NULL, NULL);
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? "\n" : "", line);
+    }
 }
 
 void watch_sample_press(struct app *a, int64_t at)

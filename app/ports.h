@@ -110,6 +110,7 @@ struct app_card {
 };
 
 #define APP_HELP_MAX      5
+#define APP_HELP_TOLD_MAX 4
 #define APP_RESIDENTS_MAX 4
 
 /* One help press and, per level it alerted (family first, then city), who acknowledged. */
@@ -123,6 +124,15 @@ struct app_help_press {
         char by[APP_NAME_MAX];
         int64_t at_unix;
     } lev[2];
+    /* who has been told of it by mail or messaging webhook (docs/notify.md), one entry per
+     * person, and whether they have seen it (acknowledged) */
+    int ntold;
+    struct {
+        char by_kind[16]; /* family, staff */
+        char by[APP_NAME_MAX];
+        bool sent; /* a message reached them */
+        bool seen;
+    } told[APP_HELP_TOLD_MAX];
 };
 
 /* The municipality the device belongs to, as the hub says it (GET /v1/me): its name, its

@@ -19,6 +19,7 @@
 #include "devices.h"
 #include "family.h"
 #include "legalbases.h"
+#include "notifier.h"
 #include "notifyq.h"
 #include "notifyrcpt.h"
 #include "residents.h"
@@ -39,6 +40,7 @@
 #include "webhooks.h"
 #include "whsig.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -129,7 +131,9 @@ static void usage(FILE *f)
         "                               (\"\" removes one); MODE always|day|off per kind\n"
         "                               missed, help, unwell, safety_help, safety_no_answer\n"
         "  notify-list                  the notification recipients and their settings\n"
-        "  notify-pending [--all]       undelivered notifications (--all: every one)\n");
+        "  notify-pending [--all]       undelivered notifications (--all: every one)\n"
+        "  notify-test --family ID|--staff ID [--smtp-url URL --smtp-from ADDR [--smtp-ca PEM]]\n"
+        "                               send a test notification now on every channel\n");
     hubctl_disaster_usage(f);
     hubctl_witness_usage(f);
     hubctl_towns_usage(f);
@@ -1477,6 +1481,49 @@ static int cmd_notify_pending(struct db *db, const struct args *a)
     return listed(db, notifyq_list(db, !all, 500, print_notification, NULL));
 }
 
+static int find_recipient(void *ctx, const struct notifyrcpt_row *r)
+{
+    *(int64_t *)ctx = r->id;
+    return 0;
+}
+
+static int cmd_notify_test(struct db *db, const struct args *a)
+{
+    const char *kind;
+    long long who = 0;
+    int64_t id = 0;
+    char err[256];
+    int rc = notify_who(a, &kind, &who);
+    if (rc != 0)
+        return rc;
+    if (notifyrcpt_get(db, kind, who, find_recipient, &id) != DB_OK)
+        return listed(db, DB_ERR);
+    if (!id) {
+        fprintf(stderr, "hubctl: %s:%lld has no notification settings (notify-set first)\n", kind,
+                who);
+        return 2;
+    }
+    struct notifier_config cfg = {.smtp_url = opt(a, "--smtp-url"),
+                                  .smtp_from = opt(a, "--smtp-from"),
+                                  .smtp_ca = opt(a, "--smtp-ca")};
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        fprintf(stderr, "hubctl: cannot initialise libcurl\n");
+        return 1;
+    }
+    struct notifier *n = notifier_create(db, &cfg);
+    rc = n && notifier_test(n, id, err, sizeof err) == 0 ? 0 : 1;
+    notifier_destroy(n);
+    curl_global_cleanup();
+    if (rc != 0)
+        fprintf(stderr, "hubctl: the test notification was not accepted: %s\n",
+                n ? err : "out of memory");
+    if (begin(db) != 0 ||
+        audit_commit(db, rc == 0 ? "notify.test" : "notify.test_failed", 0, "contact") != 0)
+        return 1;
+    printf("test=%s\n", rc == 0 ? "sent" : "failed");
+    return rc;
+}
+
 static const struct command {
     const char *name;
     int (*run)(struct db *db, const struct args *a);
@@ -1513,6 +1560,7 @@ static const struct command {
     {"notify-set", cmd_notify_set},
     {"notify-list", cmd_notify_list},
     {"notify-pending", cmd_notify_pending},
+    {"notify-test", cmd_notify_test},
 };
 
 int main(int argc, char **argv)

@@ -18,9 +18,12 @@ struct hroute {
     void (*fn)(struct hreq *r);
 };
 extern const struct hroute checkins_routes[], card_routes[], privacy_routes[], checkups_routes[],
-    orders_routes[], notices_routes[], safety_routes[], auditlog_routes[];
+    orders_routes[], notices_routes[], safety_routes[], auditlog_routes[], notify_routes[];
 
 void h_health(struct hreq *r);
+void h_notify_settings_get(struct hreq *r);
+void h_notify_settings_put(struct hreq *r);
+void h_notify_ack(struct hreq *r);
 void h_me(struct hreq *r);
 void h_checkin_post(struct hreq *r);
 void h_checkins_get(struct hreq *r);

@@ -97,9 +97,9 @@ struct conn_ctx {
 
 /* Every face's route rows, in this order (the first row whose path and method match
  * answers). */
-static const struct hroute *const faces[] = {checkins_routes, card_routes,    privacy_routes,
-                                             checkups_routes, orders_routes,  notices_routes,
-                                             safety_routes,   auditlog_routes};
+static const struct hroute *const faces[] = {checkins_routes, card_routes,     privacy_routes,
+                                             checkups_routes, orders_routes,   notices_routes,
+                                             safety_routes,   auditlog_routes, notify_routes};
 
 /* The body cap of a request: 2 MiB for a checkup import, 64 KiB for everything else. */
 static size_t body_cap(const char *method, const char *url)

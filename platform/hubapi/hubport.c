@@ -123,6 +123,28 @@ static void parse_help_presses(const cJSON *root, struct app_event *ev)
             }
             p->nlev++;
         }
+        const cJSON *t;
+        cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(it, "told"))
+        {
+            const cJSON *rc = cJSON_GetObjectItemCaseSensitive(t, "recipient");
+            char kind[16] = "", name[APP_NAME_MAX] = "", state[16] = "";
+            str(rc, "kind", kind, sizeof kind);
+            str(rc, "display_name", name, sizeof name);
+            str(t, "state", state, sizeof state);
+            int k = 0; /* one entry per person, whatever the channels */
+            while (k < p->ntold &&
+                   (strcmp(p->told[k].by_kind, kind) != 0 || strcmp(p->told[k].by, name) != 0))
+                k++;
+            if (k == APP_HELP_TOLD_MAX)
+                continue;
+            if (k == p->ntold) {
+                p->ntold++;
+                snprintf(p->told[k].by_kind, sizeof p->told[k].by_kind, "%s", kind);
+                snprintf(p->told[k].by, sizeof p->told[k].by, "%s", name);
+            }
+            p->told[k].sent |= strcmp(state, "sent") == 0;
+            p->told[k].seen |= cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(t, "seen"));
+        }
         if (p->at_unix > 0 && p->nlev > 0)
             ev->count++;
     }

@@ -1,12 +1,13 @@
 /*
  * fuzz_hubreq.c: libFuzzer target for every parser of outside input in hubreq.h (request
  * bodies, the Idempotency-Key header, path ids), the disaster endpoints' bodies of
- * hubreq_disaster.h, the checked JSON readers every other parser of outside JSON is built
- * on (the orders library's), and the base64 decoder.
+ * hubreq_disaster.h, the alert notification bodies of hubreq_notify.h, the checked JSON readers
+ * every other parser of outside JSON is built on (the orders library's), and the base64 decoder.
  */
 #include "b64.h"
 #include "hubreq.h"
 #include "hubreq_disaster.h"
+#include "hubreq_notify.h"
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -34,6 +35,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)hubreq_parse_safety_check(body, size, &check, msg, sizeof msg);
     (void)hubreq_parse_safety_answer(body, size, &ans, msg, sizeof msg);
     (void)hubreq_parse_id(body, size);
+    static struct hubreq_notify_settings settings;
+    char code[HUBREQ_ACK_CODE_MAX];
+    (void)hubreq_parse_notify_settings(body, size, &settings, msg, sizeof msg);
+    (void)hubreq_parse_notify_ack(body, size, code, msg, sizeof msg);
     /* The checked readers on every member of whatever object came in, small caps too. */
     static const char *const keys[] = {"items", "id", "qty", "status", "eta_unix", NULL};
     cJSON *root = NULL;

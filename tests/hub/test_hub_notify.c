@@ -275,6 +275,129 @@ static void t_escalation_and_ack(void)
     cJSON_Delete(j);
 }
 
+/* The acknowledgement code in a mail's body into code (cap ≥ 20); 0, or -1. */
+static int code_of(const char *eml, char *code, size_t cap)
+{
+    char *body = mail_body(eml);
+    const char *p = body ? strstr(body, "確認コード: ") : NULL;
+    int rc =
+        p && sscanf(p + strlen("確認コード: "), "%19s", code) == 1 && strlen(code) < cap ? 0 : -1;
+    free(body);
+    return rc;
+}
+
+static void t_quiet_hours_and_code(void)
+{
+    const time_t night = DAY0 + 23 * 3600;
+    ht_set_clock(&T, night);
+    int mails = count("mail-");
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "POST", "/v1/checkins", home, NULL, "{\"answer\":\"genkinai\"}", &j),
+                 201);
+    cJSON_Delete(j);
+    /* 元気がない at 23:00: the first family member's quiet hours (21:00-07:00, mode day)
+     * hold it until 07:00; nobody is told now. */
+    usleep(800 * 1000);
+    CHECK_INT_EQ(count("mail-"), mails);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM notify_msgs m JOIN alerts a ON a.id = m.alert_id WHERE"
+             " a.kind = 'unwell' AND m.state = 'pending' AND m.due_unix = %lld",
+             (long long)(DAY0 + 86400 + 7 * 3600));
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 2); /* mail and webhook */
+    /* 10 min on, the second member (no quiet hours) is told; never staff (a family-level
+     * alert). */
+    ht_set_clock(&T, night + 601);
+    CHECK_INT_EQ(wait_for("mail-", mails + 1), mails + 1);
+    char name[32], code[32];
+    snprintf(name, sizeof name, "mail-%d.eml", mails + 1);
+    char *eml = file(name);
+    REQUIRE(eml);
+    CHECK(strstr(eml, "X-Envelope-To: jiro@example.jp") != NULL);
+    REQUIRE(code_of(eml, code, sizeof code) == 0);
+    free(eml);
+    /* They acknowledge with the code of the mail, without a token. */
+    char body[96];
+    snprintf(body, sizeof body, "{\"code\":\"%s\"}", code);
+    CHECK_INT_EQ(ht_json(&T, "POST", "/v1/notify/ack", NULL, NULL, body, &j), 200);
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(j, "changed")));
+    CHECK(cJSON_GetObjectItem(j, "alert") == NULL); /* a code alone releases nothing */
+    cJSON_Delete(j);
+    CHECK_INT_EQ(
+        ht_json(&T, "POST", "/v1/notify/ack", NULL, NULL, "{\"code\":\"AAAA-AAAA-AAAA-AAAA\"}", &j),
+        404);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_json(&T, "POST", "/v1/notify/ack", NULL, NULL, "{\"code\":\"x\"}", &j), 400);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM alerts WHERE kind = 'unwell' AND"
+                                " ack_by = 'family:2'"),
+                 1);
+    /* 07:00: what the quiet hours held is not sent any more; retries stopped. */
+    ht_set_clock(&T, DAY0 + 86400 + 7 * 3600 + 1);
+    usleep(800 * 1000);
+    CHECK_INT_EQ(count("mail-"), mails + 1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs m JOIN alerts a ON a.id ="
+                                " m.alert_id WHERE a.kind = 'unwell' AND m.state = 'cancelled'"),
+                 3); /* the held mail and webhook, and the second member's failing webhook */
+}
+
+static void t_family_settings_and_test(void)
+{
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "PUT", "/v1/notify/settings", fam2, NULL,
+                         "{\"lang\":\"en\",\"quiet_hours\":{\"start\":\"22:00\",\"end\":"
+                         "\"06:30\"},\"modes\":{\"unwell\":\"off\"}}",
+                         &j),
+                 200);
+    CHECK_STR_EQ(cJSON_GetObjectItem(j, "lang")->valuestring, "en");
+    CHECK_STR_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "quiet_hours"), "end")->valuestring,
+                 "06:30");
+    CHECK_STR_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "modes"), "unwell")->valuestring,
+                 "off");
+    CHECK_STR_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "modes"), "help")->valuestring,
+                 "always");
+    CHECK(cJSON_IsTrue(cJSON_GetObjectItem(j, "webhook")));
+    cJSON_Delete(j);
+    /* Refused in words, nothing kept; a webhook is not theirs to set. */
+    CHECK_INT_EQ(ht_json(&T, "PUT", "/v1/notify/settings", fam2, NULL,
+                         "{\"lang\":\"ja\",\"modes\":{\"help\":\"never\"}}", &j),
+                 422);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_json(&T, "PUT", "/v1/notify/settings", fam2, NULL,
+                         "{\"mail\":\"no spaces@example.jp\"}", &j),
+                 422);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_json(&T, "PUT", "/v1/notify/settings", fam2, NULL,
+                         "{\"webhook\":\"http://127.0.0.1:1/x\"}", &j),
+                 400);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_json(&T, "PUT", "/v1/notify/settings", staff, NULL, "{\"lang\":\"en\"}", &j),
+                 403);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_json(&T, "GET", "/v1/notify/settings", fam2, NULL, NULL, &j), 200);
+    CHECK_STR_EQ(cJSON_GetObjectItem(j, "lang")->valuestring, "en");
+    CHECK_STR_EQ(cJSON_GetObjectItem(j, "mail")->valuestring, "jiro@example.jp");
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_json(&T, "GET", "/v1/notify/settings", home, NULL, NULL, &j), 403);
+    cJSON_Delete(j);
+    /* hubctl notify-test: a mail in English to the second member now. */
+    int mails = count("mail-");
+    char cmd[512], out[16];
+    snprintf(cmd, sizeof cmd,
+             "notify-test --family 2 --smtp-url smtp://127.0.0.1:%u --smtp-from hub@town.example"
+             " --smtp-ca %s/smtp.pem",
+             smtp_port, T.dir);
+    CHECK_INT_EQ(ht_ctl(&T, "test", out, sizeof out, cmd), 1); /* its webhook answers 500 */
+    CHECK_INT_EQ(wait_for("mail-", mails + 1), mails + 1);
+    char name[32];
+    snprintf(name, sizeof name, "mail-%d.eml", mails + 1);
+    char *eml = file(name), *body = eml ? mail_body(eml) : NULL;
+    REQUIRE(body);
+    CHECK(strstr(body, "pressed the help button") != NULL);
+    free(body);
+    free(eml);
+}
+
 int main(void)
 {
     if (ht_init(&T, DAY0 + 8 * 3600) != 0)
@@ -342,6 +465,8 @@ int main(void)
     TEST_RUN(t_help_mail_and_webhook);
     TEST_RUN(t_once_across_kill);
     TEST_RUN(t_escalation_and_ack);
+    TEST_RUN(t_quiet_hours_and_code);
+    TEST_RUN(t_family_settings_and_test);
     CHECK_INT_EQ(ht_stop(&T), 0);
     kill(sink, SIGTERM);
     waitpid(sink, NULL, 0);

@@ -105,6 +105,15 @@ static struct app_event help_list(bool family_acked)
         snprintf(ev.help[0].lev[0].by, sizeof ev.help[0].lev[0].by, "一郎");
         ev.help[0].lev[0].at_unix = T_WALL + 120; /* 9:14 */
     }
+    /* told by mail: 一郎 (who then acknowledged) and 次郎 */
+    ev.help[0].ntold = 2;
+    snprintf(ev.help[0].told[0].by_kind, sizeof ev.help[0].told[0].by_kind, "family");
+    snprintf(ev.help[0].told[0].by, sizeof ev.help[0].told[0].by, "一郎");
+    ev.help[0].told[0].sent = true;
+    ev.help[0].told[0].seen = family_acked;
+    snprintf(ev.help[0].told[1].by_kind, sizeof ev.help[0].told[1].by_kind, "family");
+    snprintf(ev.help[0].told[1].by, sizeof ev.help[0].told[1].by, "次郎");
+    ev.help[0].told[1].sent = family_acked;
     return ev;
 }
 
@@ -125,11 +134,16 @@ static void t_help_acknowledgement_shown(void)
     at_event(&t, &l);
     CHECK(app_screen_has_text(t.app, "ご家族: まだ 確かめていません。"));
     CHECK(app_screen_has_text(t.app, "市の 見守り係: まだ 確かめていません。"));
+    /* who has been told by mail, and who has seen it */
+    CHECK(app_screen_has_text(t.app, "一郎さんに 知らせました。"));
+    CHECK(app_screen_has_text(t.app, "次郎さんに 知らせています。"));
     at_pass(&t, 5000);
     CHECK_INT_EQ(rec.helps, 2); /* every few seconds on this screen */
     l = help_list(true);
     at_event(&t, &l);
     CHECK(app_screen_has_text(t.app, "ご家族: 9:14 一郎さんが 確かめました。"));
+    CHECK(app_screen_has_text(t.app, "一郎さんが 見ました。"));
+    CHECK(app_screen_has_text(t.app, "次郎さんに 知らせました。"));
     CHECK(!app_screen_has_text(t.app, "連絡が 来るまで お待ちください"));
     /* 安否 says the same, one entry for the press */
     app_nav_home(t.app);

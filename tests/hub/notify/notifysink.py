@@ -3,7 +3,8 @@
 
 - A real SMTP server (aiosmtpd, Debian's python3-aiosmtpd) that requires STARTTLS with the
   test certificate; every message it accepts is written to DIR/mail-N.eml (N from 1), as
-  received.
+  received, after two lines of its own: X-Received-At (Unix time, for bench_notify) and
+  X-Envelope-To.
 - A webhook receiver (http.server): every POST is written to DIR/hook-N.txt (headers, a
   blank line, the body). It answers 500 when the path ends in /fail, else 204.
 Prints "smtp=PORT http=PORT" once both listen; runs until killed.
@@ -39,7 +40,8 @@ class Mailbox:
         if not session.ssl:
             return "530 STARTTLS first"
         rcpt = ",".join(envelope.rcpt_tos).encode()
-        store("mail", "eml", b"X-Envelope-To: " + rcpt + b"\r\n" + envelope.original_content)
+        got = ("X-Received-At: %.6f\r\n" % time.time()).encode()
+        store("mail", "eml", got + b"X-Envelope-To: " + rcpt + b"\r\n" + envelope.original_content)
         return "250 OK"
 
 
