@@ -194,22 +194,52 @@ static void t_help_mail_and_webhook(void)
                  2);
 }
 
+/* Waits (at most 15 s) until the first column of sql is want; returns the last value. */
+static long long wait_sql(const char *sql, long long want)
+{
+    long long v = -1;
+    for (int i = 0; i < 300 && (v = ht_sql_int(&T, sql)) != want; i++)
+        usleep(50 * 1000);
+    return v;
+}
+
 static void t_once_across_kill(void)
 {
+    /* The SMTP server refuses for now (451): the mail of the next press stays pending. */
+    char hold[300];
+    snprintf(hold, sizeof hold, "%s/hold", box);
+    FILE *f = fopen(hold, "w");
+    REQUIRE(f);
+    fclose(f);
     cJSON *j = NULL;
     CHECK_INT_EQ(ht_json(&T, "POST", "/v1/help", home, NULL, "{}", &j), 201);
     cJSON_Delete(j);
+    CHECK_INT_EQ(wait_sql("SELECT COUNT(*) FROM notify_msgs WHERE channel = 'mail' AND"
+                          " state = 'pending' AND attempts = 1",
+                          1),
+                 1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'notify.mail' AND"
+                                " outcome LIKE 'failed, retry: smtp:%'"),
+                 1);
+    /* (its webhook went through: nothing is in flight when the hub is killed) */
+    CHECK_INT_EQ(wait_sql("SELECT COUNT(*) FROM notify_msgs WHERE channel = 'webhook' AND"
+                          " state = 'sent'",
+                          2),
+                 2);
     kill(T.pid, SIGKILL);
     waitpid(T.pid, NULL, 0);
     T.pid = 0;
+    unlink(hold);
+    /* Restarted, past the retry's back-off (at most 30 s): sent once. */
+    ht_set_clock(&T, DAY0 + 8 * 3600 + 31);
     REQUIRE(start_hub() == 0);
     CHECK_INT_EQ(wait_for("mail-", 2), 2);
-    /* A claim the killed hub may have held runs out with the hub clock. */
-    ht_set_clock(&T, DAY0 + 8 * 3600 + 60);
-    usleep(800 * 1000);
+    CHECK_INT_EQ(wait_sql("SELECT COUNT(*) FROM notify_msgs WHERE state = 'sent'", 4), 4);
+    /* Killed again once everything is sent: nothing is sent twice. */
     kill(T.pid, SIGKILL);
     waitpid(T.pid, NULL, 0);
     T.pid = 0;
+    ht_set_clock(&T, DAY0 + 8 * 3600 + 90); /* any claim's lease has run out */
     REQUIRE(start_hub() == 0);
     usleep(800 * 1000);
     CHECK_INT_EQ(count("mail-"), 2);
@@ -223,14 +253,16 @@ static void t_escalation_and_ack(void)
     ht_set_clock(&T, DAY0 + 8 * 3600 + 601);
     CHECK_INT_EQ(wait_for("mail-", 4), 4);
     CHECK(wait_for("hook-", 4) >= 4);
-    int hooks = count("hook-");
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs WHERE channel = 'webhook'"
-                                " AND state = 'pending' AND attempts >= 1"),
+    CHECK_INT_EQ(wait_sql("SELECT COUNT(*) FROM notify_msgs WHERE channel = 'webhook'"
+                          " AND state = 'pending' AND attempts = 1",
+                          2),
                  2);
+    int hooks = count("hook-");
     ht_set_clock(&T, DAY0 + 8 * 3600 + 601 + 31);
     CHECK(wait_for("hook-", hooks + 2) >= hooks + 2);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'notify.webhook'"
-                                " AND outcome LIKE 'failed, retry:%'"),
+    CHECK_INT_EQ(wait_sql("SELECT COUNT(*) FROM audit WHERE action = 'notify.webhook'"
+                          " AND outcome LIKE 'failed, retry:%'",
+                          4),
                  4);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs m JOIN notify_recipients r"
                                 " ON r.id = m.recipient_id WHERE r.actor_kind = 'staff'"),
@@ -304,7 +336,7 @@ static void t_quiet_hours_and_code(void)
              "SELECT COUNT(*) FROM notify_msgs m JOIN alerts a ON a.id = m.alert_id WHERE"
              " a.kind = 'unwell' AND m.state = 'pending' AND m.due_unix = %lld",
              (long long)(DAY0 + 86400 + 7 * 3600));
-    CHECK_INT_EQ(ht_sql_int(&T, sql), 2); /* mail and webhook */
+    CHECK_INT_EQ(wait_sql(sql, 2), 2); /* mail and webhook */
     /* 10 min on, the second member (no quiet hours) is told; never staff (a family-level
      * alert). */
     ht_set_clock(&T, night + 601);
@@ -336,8 +368,9 @@ static void t_quiet_hours_and_code(void)
     ht_set_clock(&T, DAY0 + 86400 + 7 * 3600 + 1);
     usleep(800 * 1000);
     CHECK_INT_EQ(count("mail-"), mails + 1);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs m JOIN alerts a ON a.id ="
-                                " m.alert_id WHERE a.kind = 'unwell' AND m.state = 'cancelled'"),
+    CHECK_INT_EQ(wait_sql("SELECT COUNT(*) FROM notify_msgs m JOIN alerts a ON a.id ="
+                          " m.alert_id WHERE a.kind = 'unwell' AND m.state = 'cancelled'",
+                          3),
                  3); /* the held mail and webhook, and the second member's failing webhook */
 }
 

@@ -4,7 +4,7 @@
 - A real SMTP server (aiosmtpd, Debian's python3-aiosmtpd) that requires STARTTLS with the
   test certificate; every message it accepts is written to DIR/mail-N.eml (N from 1), as
   received, after two lines of its own: X-Received-At (Unix time, for bench_notify) and
-  X-Envelope-To.
+  X-Envelope-To. While DIR/hold exists every recipient is refused with 451 (try later).
 - A webhook receiver (http.server): every POST is written to DIR/hook-N.txt (headers, a
   blank line, the body). It answers 500 when the path ends in /fail, else 204.
 Prints "smtp=PORT http=PORT" once both listen; runs until killed.
@@ -36,6 +36,12 @@ def store(kind, ext, data):
 
 
 class Mailbox:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if os.path.exists(os.path.join(out, "hold")):
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         if not session.ssl:
             return "530 STARTTLS first"
