@@ -103,7 +103,7 @@ static int collect_incident(void *ctx, const struct notifyq_incident *i)
 }
 
 struct rcpt {
-    int64_t id, actor_id, qs, qe;
+    int64_t id, actor_id, qs, qe, town;
     int staff, mail, hook;
 };
 
@@ -121,6 +121,7 @@ static int collect_rcpt(void *ctx, const struct notifyrcpt_row *r)
                                  .actor_id = r->actor_id,
                                  .qs = r->quiet_start_min,
                                  .qe = r->quiet_end_min,
+                                 .town = r->town,
                                  .staff = strcmp(r->actor_kind, "staff") == 0,
                                  .mail = r->mail != NULL,
                                  .hook = r->webhook_url != NULL};
@@ -128,10 +129,12 @@ static int collect_rcpt(void *ctx, const struct notifyrcpt_row *r)
 }
 
 /* Whether the gate lets recipient r receive resident's safety data; basis gets why. */
-static enum gate_decision allowed(struct db *db, int staff, int64_t actor_id, int64_t resident,
-                                  char basis[GATE_BASIS_MAX])
+static enum gate_decision allowed(struct db *db, int staff, int64_t actor_id, int64_t town,
+                                  int64_t resident, char basis[GATE_BASIS_MAX])
 {
-    struct auth_principal who = {.role = staff ? AUTH_STAFF : AUTH_FAMILY, .id = actor_id};
+    /* The principal as auth_bearer() would make it for the recipient's own token. */
+    struct auth_principal who = {
+        .role = staff ? AUTH_STAFF : AUTH_FAMILY, .id = actor_id, .town = scope_of(town)};
     snprintf(who.actor, sizeof who.actor, "%s:%lld", staff ? "staff" : "family",
              (long long)actor_id);
     return gate_check(db, &who, 0, resident, "safety", "watch_over", basis);
@@ -185,7 +188,7 @@ static enum db_status eligible(struct notifier *n, const struct incident *x, con
     enum db_status s = notifyrcpt_mode(n->db, r->id, x->kind, mode, 8);
     if (s != DB_OK || strcmp(mode, "off") == 0)
         return s;
-    enum gate_decision d = allowed(n->db, r->staff, r->actor_id, x->resident, basis);
+    enum gate_decision d = allowed(n->db, r->staff, r->actor_id, r->town, x->resident, basis);
     *yes = d == GATE_ALLOW;
     return d == GATE_ERROR ? DB_ERR : DB_OK;
 }
@@ -270,6 +273,7 @@ struct job {
     char mail[NOTIFYRCPT_MAIL_MAX + 1], url[NOTIFYRCPT_URL_MAX + 1], secret[100];
     char basis[GATE_BASIS_MAX];
     int staff, cancel; /* cancel: why not (the reason in err) */
+    int64_t town;      /* the recipient's */
     char err[160];
 };
 
@@ -285,6 +289,7 @@ static int read_rcpt(void *ctx, const struct notifyrcpt_row *r)
 {
     struct job *j = ctx;
     j->staff = strcmp(r->actor_kind, "staff") == 0;
+    j->town = r->town;
     snprintf(j->rname, sizeof j->rname, "%s", r->display_name);
     snprintf(j->lang, sizeof j->lang, "%s", r->lang);
     snprintf(j->mail, sizeof j->mail, "%s", r->mail ? r->mail : "");
@@ -302,7 +307,7 @@ static enum db_status prepare_body(struct notifier *n, void *arg)
         s = notifyrcpt_get(n->db, NULL, j->row.recipient, read_rcpt, j);
     if (s != DB_OK)
         return s;
-    enum gate_decision d = allowed(n->db, j->staff, actor_id, j->row.resident, j->basis);
+    enum gate_decision d = allowed(n->db, j->staff, actor_id, j->town, j->row.resident, j->basis);
     if (d == GATE_ERROR)
         return DB_ERR;
     int is_mail = strcmp(j->row.channel, "mail") == 0;

@@ -197,7 +197,8 @@ enum db_status notifyrcpt_mode(struct db *db, int64_t id, const char *kind, char
 #define RCPT_COLS                                                                                  \
     "n.id, n.actor_kind, n.actor_id, COALESCE(f.display_name, s.display_name, ''), n.mail,"        \
     " n.webhook_url, n.webhook_secret, n.lang, n.esc_rank, COALESCE(n.quiet_start_min, -1),"       \
-    " COALESCE(n.quiet_end_min, -1) FROM notify_recipients n"                                      \
+    " COALESCE(n.quiet_end_min, -1), COALESCE(f.municipality_id, s.municipality_id, 0)"            \
+    " FROM notify_recipients n"                                                                    \
     " LEFT JOIN family f ON n.actor_kind = 'family' AND f.id = n.actor_id"                         \
     " LEFT JOIN staff s ON n.actor_kind = 'staff' AND s.id = n.actor_id"
 
@@ -224,7 +225,8 @@ static int each(void *arg, struct db_stmt *st)
                                .lang = db_col_text(st, 7),
                                .rank = db_col_int64(st, 8),
                                .quiet_start_min = db_col_int64(st, 9),
-                               .quiet_end_min = db_col_int64(st, 10)};
+                               .quiet_end_min = db_col_int64(st, 10),
+                               .town = db_col_int64(st, 11)};
     return w->row(w->ctx, &r);
 }
 

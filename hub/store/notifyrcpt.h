@@ -31,6 +31,7 @@ struct notifyrcpt_row {
     const char *lang; /* "ja" | "en" */
     int64_t rank;
     int64_t quiet_start_min, quiet_end_min; /* minutes after midnight JST; -1: none */
+    int64_t town;                           /* the family or staff member's municipality */
 };
 typedef int (*notifyrcpt_row_fn)(void *ctx, const struct notifyrcpt_row *r);
 
