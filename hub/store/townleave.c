@@ -21,7 +21,17 @@
     " UNION SELECT 'source:' || id FROM sources WHERE municipality_id = " TOWN_ID                  \
     " UNION SELECT 'operator:' || id FROM operators WHERE municipality_id = " TOWN_ID ")"
 
+/* The alert notification recipients of the town's family members and staff. */
+#define TOWN_NOTIFY_RCPTS                                                                          \
+    "(SELECT id FROM notify_recipients WHERE (actor_kind = 'family' AND actor_id IN " TOWN_FAMILY  \
+    ") OR (actor_kind = 'staff' AND actor_id IN (SELECT id FROM staff WHERE"                       \
+    " municipality_id = " TOWN_ID ")))"
+
 static const char *const deletes[] = {
+    WITH_T "DELETE FROM notify_msgs WHERE resident_id IN " TOWN_RESIDENTS
+           " OR recipient_id IN " TOWN_NOTIFY_RCPTS,
+    WITH_T "DELETE FROM notify_prefs WHERE recipient_id IN " TOWN_NOTIFY_RCPTS,
+    WITH_T "DELETE FROM notify_recipients WHERE id IN " TOWN_NOTIFY_RCPTS,
     WITH_T "DELETE FROM ord_deliveries WHERE recipient IN " TOWN_ACTORS
            " OR (event = 'order.created' AND subject_id IN (SELECT id FROM ord_orders WHERE"
            " resident_id IN " TOWN_RESIDENTS "))"
