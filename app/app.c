@@ -781,7 +781,8 @@ static void card_step_up(struct app *a, const struct screen *s)
     a->card.wrong_pin = false;
     /* a previous attempt's network failure is not the card's state */
     if (a->card.last == APP_CARD_HUB_FAILED || a->card.last == APP_CARD_ERROR ||
-        a->card.last == APP_CARD_REMOVED)
+        a->card.last == APP_CARD_REMOVED || a->card.last == APP_CARD_REVOKED ||
+        a->card.last == APP_CARD_NO_CHECK)
         a->card.last = APP_CARD_OK;
     if (a->card.present && a->card.read)
         card_route(a); /* the card already lies on the reader: PIN pad (or why not) */
@@ -1481,7 +1482,9 @@ static const struct cat_entry catalogue[] = {
     {"card_hub_failed", &scr_card_message, APP_CARD_HUB_FAILED, false},
     {"card_other_town", &scr_card_message, APP_CARD_OTHER_TOWN, false},
     {"card_timeout", &scr_card_message, APP_CARD_TIMEOUT, false}, /* card */
-    {"card_stepup", &scr_card_stepup, 0, false},                  /* card */
+    {"card_revoked", &scr_card_message, APP_CARD_REVOKED, false},
+    {"card_no_check", &scr_card_message, APP_CARD_NO_CHECK, false},
+    {"card_stepup", &scr_card_stepup, 0, false}, /* card */
     {"session", &scr_session, 0, false},
     {"card_remove_reminder", &scr_card_idle, 1, false},
 };

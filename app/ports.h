@@ -97,7 +97,9 @@ enum app_card_status {
     APP_CARD_HUB_FAILED,   /* the hub could not be reached or did not accept the card */
     APP_CARD_OTHER_TOWN,   /* the card belongs to a resident of another municipality */
     /* --- card --- */
-    APP_CARD_TIMEOUT, /* the card did not finish within 10 s (a slow or badly placed card) */
+    APP_CARD_TIMEOUT,  /* the card did not finish within 10 s (a slow or badly placed card) */
+    APP_CARD_REVOKED,  /* the hub refused the card: its certificate is revoked (reported lost) */
+    APP_CARD_NO_CHECK, /* the hub cannot check any card now (no current revocation list) */
 };
 
 #define APP_TRIES_UNKNOWN (-1)

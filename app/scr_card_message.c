@@ -2,8 +2,10 @@
  * scr_card_message: why the card cannot be used here, and what to do next: another card,
  * a locked PIN, only one try left (an unattended kiosk refuses and sends the resident to
  * a counter: 3 wrong PINs lock the card nationwide), a reader error, a read that took
- * longer than 10 s, the hub not accepting the login, or a card of another municipality
- * sharing the hub (this kiosk serves its own town's residents, named).
+ * longer than 10 s, the hub not accepting the login, a card of another municipality
+ * sharing the hub (this kiosk serves its own town's residents, named), a card whose
+ * certificate was revoked (reported lost: the city office counter), or a hub that cannot
+ * check cards right now.
  */
 #include "appstate.h"
 
@@ -29,6 +31,12 @@ static void frame(struct app *a, struct ui_rect c)
         break;
     case APP_CARD_OTHER_TOWN:
         head = "card_other_town_head", body = "card_other_town_body";
+        break;
+    case APP_CARD_REVOKED:
+        head = "card_revoked_head", body = "card_revoked_body";
+        break;
+    case APP_CARD_NO_CHECK:
+        head = "card_no_check_head", body = "card_no_check_body";
         break;
     default:
         break;

@@ -333,6 +333,17 @@ static int login_refusal_is(const char *body, const char *code)
     return is;
 }
 
+/* What a hub refusal of a card login means for the resident: its error code picks the
+ * words (the hub's own message is for staff). */
+static enum app_card_status refusal_status(const char *body)
+{
+    if (login_refusal_is(body, "certificate_revoked"))
+        return APP_CARD_REVOKED;
+    if (login_refusal_is(body, "revocation_unavailable"))
+        return APP_CARD_NO_CHECK;
+    return APP_CARD_HUB_FAILED;
+}
+
 void cardport_on_hub_result(struct cardport *cp, const struct hubc_result *res, struct app *app)
 {
     cJSON *root = NULL;
@@ -353,8 +364,10 @@ void cardport_on_hub_result(struct cardport *cp, const struct hubc_result *res, 
     if (res->err != HUBC_OK || res->status != 201) {
         fprintf(stderr, "kiosk: card login step failed: %s, status %ld\n",
                 res->err != HUBC_OK ? hubc_err_str(res->err) : "hub refused", res->status);
-        /* an unsafe connection is said in its own words (placing the card again cannot fix it) */
-        answer_net(cp, app, APP_CARD_HUB_FAILED, APP_TRIES_UNKNOWN, NULL,
+        /* an unsafe connection is said in its own words (placing the card again cannot fix it),
+         * and so are a revoked card and a hub that cannot check cards now */
+        answer_net(cp, app, res->err == HUBC_OK ? refusal_status(res->body) : APP_CARD_HUB_FAILED,
+                   APP_TRIES_UNKNOWN, NULL,
                    res->err != HUBC_OK ? APP_NET_UNREACHABLE : APP_NET_REFUSED,
                    res->err == HUBC_E_TLS);
         return;

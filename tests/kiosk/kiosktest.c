@@ -80,7 +80,19 @@ int kiosktest_hub_enrol(const char *hubctl, const char *db, const char *cert_pem
 int kiosktest_hubd_start(const char *hubd, const char *db, const char *ca_pem, pid_t *pid,
                          char *url, size_t size)
 {
+    return kiosktest_hubd_start_with(hubd, db, ca_pem, NULL, pid, url, size);
+}
+
+int kiosktest_hubd_start_with(const char *hubd, const char *db, const char *ca_pem,
+                              const char *const *extra, pid_t *pid, char *url, size_t size)
+{
     int fd[2];
+    const char *argv[32] = {hubd,     "--db", db,           "--listen", "127.0.0.1",
+                            "--port", "0",    "--trust-ca", ca_pem};
+    size_t n = 9;
+    for (size_t i = 0; extra && extra[i] && n + 1 < sizeof argv / sizeof argv[0]; i++)
+        argv[n++] = extra[i];
+    argv[n] = NULL;
     if (pipe(fd) != 0)
         return -1;
     *pid = fork();
@@ -88,8 +100,7 @@ int kiosktest_hubd_start(const char *hubd, const char *db, const char *ca_pem, p
         dup2(fd[1], 1);
         close(fd[0]);
         close(fd[1]);
-        execl(hubd, hubd, "--db", db, "--listen", "127.0.0.1", "--port", "0", "--trust-ca", ca_pem,
-              (char *)NULL);
+        execv(hubd, (char *const *)argv);
         _exit(127);
     }
     close(fd[1]);

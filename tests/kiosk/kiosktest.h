@@ -44,6 +44,10 @@ int kiosktest_hub_enrol(const char *hubctl, const char *db, const char *cert_pem
 int kiosktest_hubd_start(const char *hubd, const char *db, const char *ca_pem, pid_t *pid,
                          char *url, size_t size);
 
+/* The same with more hubd arguments (NULL-terminated list, up to 22; NULL = none). */
+int kiosktest_hubd_start_with(const char *hubd, const char *db, const char *ca_pem,
+                              const char *const *extra, pid_t *pid, char *url, size_t size);
+
 /* The file at path as a NUL-terminated text (cut at 65535 bytes). Returns owned memory,
  * free with free(); NULL when it cannot be read. */
 char *kiosktest_slurp_text(const char *path);
