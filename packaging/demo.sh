@@ -153,9 +153,9 @@ echo "demo: kiosk windows open: home (山田 花子's tablet), family (山田 �
 echo "demo: of 横須賀市, and 平塚市's public kiosk (山田 花子's card there: another town's card)"
 echo "demo: what the operator receives is printed to $work/operator.log"
 echo "demo: place the card: kill -USR2 \$(cat $work/vcard.pid)   lift: kill -USR1 ...  (PIN 1234)"
-echo "demo: a weather warning (JMA telegram) on every screen: $hubctl jma-apply --file $top/tests/hub/jma/vpww54-1-issue.xml"
-echo "demo: the town's evacuation order above it: $hubctl notice-add --kind evacuation_order --title-ja 避難指示 --what-ja '川の 水が あふれる おそれが あります。' --todo-ja '中央小学校に 避難して ください。'"
-echo "demo: cleared: $hubctl jma-apply --file $top/tests/hub/jma/vpww54-3-release.xml ; $hubctl notice-end --notice N"
+echo "demo: a weather warning (JMA telegram) on every screen: $hubctl jma-apply --municipality 142018 --file $top/tests/hub/jma/vpww54-1-issue.xml"
+echo "demo: the town's evacuation order above it: $hubctl notice-add --municipality 142018 --kind evacuation_order --title-ja 避難指示 --what-ja '川の 水が あふれる おそれが あります。' --todo-ja '中央小学校に 避難して ください。'"
+echo "demo: cleared: $hubctl jma-apply --municipality 142018 --file $top/tests/hub/jma/vpww54-3-release.xml ; $hubctl notice-end --municipality 142018 --notice N"
 echo "demo: a safety confirmation (ぶじですか on the home tablet within 30 s): curl -H 'Authorization: Bearer $staff_token' -d '{\"title_ja\":\"地震の あとの 安否確認\",\"whole_town\":true,\"answer_within_min\":30}' $url/v1/safety-checks"
 echo "demo: who answered: curl -H 'Authorization: Bearer $staff_token' $url/v1/safety-checks/1"
 for k in $kiosks; do wait "$k" || true; done
