@@ -86,22 +86,6 @@ out:
     return j;
 }
 
-static int parse_proof(const cJSON *o, merkle_hash proof[MERKLE_PROOF_MAX], size_t *len)
-{
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "proof"), *e;
-    *len = 0;
-    if (!cJSON_IsArray(arr))
-        return -1;
-    cJSON_ArrayForEach(e, arr)
-    {
-        if (*len >= MERKLE_PROOF_MAX || !cJSON_IsString(e) ||
-            merkle_unhex(e->valuestring, proof[*len]) != 0)
-            return -1;
-        (*len)++;
-    }
-    return 0;
-}
-
 void hubctl_witness_usage(FILE *f)
 {
     fprintf(f, "  audit-witness --url URL --token TOKEN --state FILE [--pubkey HEX] [--log N]\n"
@@ -166,7 +150,7 @@ int hubctl_witness(int argc, char **argv)
                  kept.tree_size, next.tree_size);
         if (!(cons = get(&o, path, err, sizeof err)))
             goto out;
-        if (parse_proof(cons, proof, &len) != 0) {
+        if (witness_parse_proof(cons, proof, &len) != 0) {
             snprintf(err, sizeof err, "the hub's consistency proof is malformed");
             goto out;
         }

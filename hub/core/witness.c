@@ -3,6 +3,8 @@
  */
 #include "witness.h"
 
+#include <cjson/cJSON.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -69,6 +71,22 @@ enum witness_verdict witness_check(const struct treehead *kept, const char *pubk
                                    next->root, proof, len))
         return WITNESS_INCONSISTENT;
     return WITNESS_EXTENDS;
+}
+
+int witness_parse_proof(const cJSON *answer, merkle_hash proof[MERKLE_PROOF_MAX], size_t *len)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(answer, "proof"), *e;
+    *len = 0;
+    if (!cJSON_IsArray(arr))
+        return -1;
+    cJSON_ArrayForEach(e, arr)
+    {
+        if (*len >= MERKLE_PROOF_MAX || !cJSON_IsString(e) ||
+            merkle_unhex(e->valuestring, proof[*len]) != 0)
+            return -1;
+        (*len)++;
+    }
+    return 0;
 }
 
 /* The kept head's file: one field a line, name=value, as treehead_message() orders them. */

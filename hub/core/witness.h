@@ -43,6 +43,12 @@ enum witness_verdict witness_check(const struct treehead *kept, const char *pubk
                                    const struct treehead *next, const merkle_hash *proof,
                                    size_t len);
 
+/* The "proof" array of the hub's answer to GET /v1/audit/consistency into proof[0..*len).
+ * 0, or -1 when it is not an array of at most MERKLE_PROOF_MAX 64-hex-digit hashes. */
+struct cJSON;
+int witness_parse_proof(const struct cJSON *answer, merkle_hash proof[MERKLE_PROOF_MAX],
+                        size_t *len);
+
 /* The kept head from path: 1 when read, 0 when there is no file, -1 when it is unreadable
  * or not a head (an error in words in err). */
 int witness_load(const char *path, struct treehead *h, char *err, size_t errcap);

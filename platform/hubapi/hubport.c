@@ -4,11 +4,13 @@
  * kind, the error class and libcurl's words.
  */
 #include "hubport.h"
+#include "auditwitness.h"
 
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "feature.h"
 #include "hubclient.h"
@@ -33,6 +35,7 @@ struct hubport {
     void *session_ctx;
     /* --- shopping: the home tablet's catalogue cache folder, "" = none --- */
     char cache_dir[512];
+    struct auditwitness *witness; /* the audit log's witness (auditwitness.h) */
 };
 
 static const char *kind_name(enum app_event_kind k)
@@ -313,9 +316,23 @@ static void on_report(void *ctx, struct sender_report *r)
     post(hp, ev);
 }
 
+static long long mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec;
+}
+
 static void on_done(void *ctx, struct hubc_result *res)
 {
     struct hubport *hp = ctx;
+    if (res->tag == AUDITWITNESS_TAG_HEAD || res->tag == AUDITWITNESS_TAG_PROOF) {
+        auditwitness_answer(hp->witness, res);
+        hubc_result_free(res);
+        return;
+    }
+    if (res->err == HUBC_OK) /* every contact with the hub: the witness may check */
+        auditwitness_contact(hp->witness, mono_s());
     if (res->tag >= HUBPORT_TAG_RAW) {
         if (hp->sink.post_raw)
             hp->sink.post_raw(hp->sink.ctx, res);
@@ -446,6 +463,12 @@ struct hubport *hubport_create(const char *hub_url, const char *token, const cha
         post_last_checkin(hp);
         post_last_safety(hp);
     }
+    /* The kept head lives beside the outbox (home tablet); a public kiosk keeps it in
+     * memory for its run. */
+    char head_path[600] = "";
+    if (hp->cache_dir[0])
+        snprintf(head_path, sizeof head_path, "%s/audit-head", hp->cache_dir);
+    hp->witness = auditwitness_create(hp->client, head_path);
     return hp;
 }
 
@@ -454,7 +477,8 @@ void hubport_destroy(struct hubport *hp)
     if (!hp)
         return;
     sender_destroy(hp->sender);
-    hubc_destroy(hp->client);
+    hubc_destroy(hp->client); /* no answer reaches the witness after this */
+    auditwitness_destroy(hp->witness);
     free(hp);
 }
 
