@@ -158,8 +158,10 @@ int hubctl_witness(int argc, char **argv)
     enum witness_verdict v = witness_check(have ? &kept : NULL, o.pubkey, &next, proof, len);
     printf("witness=%s\nverdict=%s\nkept_size=%lld\nhub_size=%lld\n", witness_ok(v) ? "OK" : "BAD",
            witness_verdict_str(v), have ? kept.tree_size : 0, next.tree_size);
-    if (!witness_ok(v))
-        return 1;
+    if (!witness_ok(v)) {
+        err[0] = '\0'; /* said above, in the verdict */
+        goto out;
+    }
     if (witness_save(o.state, &next) != 0) {
         snprintf(err, sizeof err, "cannot write %s", o.state);
         goto out;
