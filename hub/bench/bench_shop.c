@@ -35,7 +35,7 @@
 
 static const char ORDER[] =
     "{\"items\":[{\"id\":\"cabbage\",\"qty\":2},{\"id\":\"milk\",\"qty\":1}],"
-    "\"slot\":\"2026-11-24T15:00/17:00\","
+    "\"slot\":\"2099-11-24T15:00/17:00\","
     "\"payment_method\":\"cash_on_delivery\"}";
 
 /* Arrival time of each order's webhook, by order id (receiver side). */

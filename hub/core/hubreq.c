@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cjson/cJSON.h>
 
@@ -27,6 +28,112 @@ const char *hubreq_status_str(enum hubreq_status s)
     return "unknown";
 }
 
+/* Valid UTF-8 without C0 controls or DEL; with ws, tab, CR and LF are allowed (JSON
+ * whitespace between tokens). Returns 0 at the first bad byte, *bad its offset. */
+static int utf8_scan(const char *s, size_t len, int ws, size_t *bad)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = p[i];
+        size_t n;
+        unsigned int cp;
+        *bad = i;
+        if (c < 0x80) {
+            if ((c < 0x20 && !(ws && (c == '\t' || c == '\n' || c == '\r'))) || c == 0x7f)
+                return 0;
+            i++;
+            continue;
+        } else if ((c & 0xe0) == 0xc0) {
+            n = 1;
+            cp = c & 0x1f;
+        } else if ((c & 0xf0) == 0xe0) {
+            n = 2;
+            cp = c & 0x0f;
+        } else if ((c & 0xf8) == 0xf0) {
+            n = 3;
+            cp = c & 0x07;
+        } else {
+            return 0;
+        }
+        if (i + n >= len)
+            return 0; /* truncated sequence */
+        for (size_t k = 1; k <= n; k++) {
+            if ((p[i + k] & 0xc0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i + k] & 0x3f);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+            return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+int hubreq_utf8_ok(const char *s, size_t len)
+{
+    size_t bad = 0;
+    return utf8_scan(s, len, 0, &bad);
+}
+
+/* The offset of the first \u0000 escape in JSON text, or -1. Escaped backslashes are
+ * skipped in pairs, so "\\u0000" (a backslash, then u0000) is not one. */
+static long nul_escape_at(const char *text, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (text[i] != '\\')
+            continue;
+        if (text[i + 1] == 'u' && i + 6 <= len && memcmp(text + i + 2, "0000", 4) == 0)
+            return (long)i;
+        i++; /* the escaped character */
+    }
+    return -1;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The first key that appears twice in one object anywhere in the tree under v, or NULL.
+ * keys is scratch room for cap pointers (the body's size bounds the number of keys). */
+static const char *duplicate_key(const cJSON *v, const char **keys, size_t cap)
+{
+    const cJSON *c = NULL;
+    size_t n = 0;
+    if (cJSON_IsObject(v)) {
+        cJSON_ArrayForEach(c, v)
+        {
+            if (n < cap)
+                keys[n++] = c->string ? c->string : "";
+        }
+        qsort(keys, n, sizeof keys[0], cmp_key);
+        for (size_t i = 1; i < n; i++)
+            if (strcmp(keys[i - 1], keys[i]) == 0)
+                return keys[i];
+    }
+    if (cJSON_IsObject(v) || cJSON_IsArray(v)) {
+        cJSON_ArrayForEach(c, v)
+        {
+            const char *d = duplicate_key(c, keys, cap);
+            if (d)
+                return d;
+        }
+    }
+    return NULL;
+}
+
+/* Writes a bounded, printable copy of the client's text s into out (33 bytes). */
+static void shown_text(const char *s, char out[33])
+{
+    size_t n = 0;
+    for (const char *p = s ? s : ""; *p && n < 32; p++)
+        out[n++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+    out[n] = '\0';
+}
+
 int hubreq_json_object(const char *text, size_t len, size_t cap, const char *what,
                        const char *example, cJSON **root, char *msg, size_t msgcap)
 {
@@ -41,6 +148,22 @@ int hubreq_json_object(const char *text, size_t len, size_t cap, const char *wha
     }
     if (len > cap) {
         snprintf(msg, msgcap, "The %s is %zu bytes; at most %zu are allowed.", w, len, cap);
+        return 0;
+    }
+    size_t bad = 0;
+    if (!utf8_scan(text, len, 1, &bad)) {
+        snprintf(msg, msgcap,
+                 "The %s is not UTF-8 text (byte %zu is a NUL, a control character or broken "
+                 "UTF-8); send a JSON object%s%s.",
+                 w, bad, like, ex);
+        return 0;
+    }
+    long nul = nul_escape_at(text, len);
+    if (nul >= 0) {
+        snprintf(msg, msgcap,
+                 "The %s holds the escape \\u0000 (a NUL character) at byte %ld; text may not "
+                 "contain NUL.",
+                 w, nul);
         return 0;
     }
     const char *end = NULL;
@@ -68,6 +191,24 @@ int hubreq_json_object(const char *text, size_t len, size_t cap, const char *wha
         cJSON_Delete(r);
         return 0;
     }
+    /* A key given twice is ambiguous (parsers differ on which copy wins): refused anywhere
+     * in the document. Every key takes at least 3 bytes ("":), so len / 3 pointers hold
+     * the keys of any one object. */
+    const char **keys = malloc((len / 3 + 1) * sizeof *keys);
+    const char *dup = keys ? duplicate_key(r, keys, len / 3 + 1) : NULL;
+    if (!keys || dup) {
+        char shown[33];
+        shown_text(dup, shown);
+        if (keys)
+            snprintf(msg, msgcap, "The %s has the field \"%s\" twice in one object; send it once.",
+                     w, shown);
+        else
+            snprintf(msg, msgcap, "The hub ran out of memory reading the %s; try again.", w);
+        free(keys);
+        cJSON_Delete(r);
+        return 0;
+    }
+    free(keys);
     *root = r;
     return 1;
 }
@@ -82,11 +223,8 @@ int hubreq_json_only_keys(const cJSON *obj, const char *const *allowed, char *ms
             ok = c->string && strcmp(c->string, *a) == 0;
         if (!ok) {
             /* The key name is the client's own text; show a bounded, printable part. */
-            char shown[33] = "";
-            size_t n = 0;
-            for (const char *p = c->string ? c->string : ""; *p && n < sizeof shown - 1; p++)
-                shown[n++] = (*p >= 0x20 && *p < 0x7f) ? *p : '?';
-            shown[n] = '\0';
+            char shown[33];
+            shown_text(c->string, shown);
             snprintf(msg, msgcap, "unknown field \"%s\"", shown);
             return 0;
         }
@@ -122,47 +260,6 @@ int hubreq_json_int(const cJSON *v, long long lo, long long hi, long long *out)
     return 1;
 }
 
-int hubreq_utf8_ok(const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = p[i];
-        size_t n;
-        unsigned int cp;
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7f)
-                return 0;
-            i++;
-            continue;
-        } else if ((c & 0xe0) == 0xc0) {
-            n = 1;
-            cp = c & 0x1f;
-        } else if ((c & 0xf0) == 0xe0) {
-            n = 2;
-            cp = c & 0x0f;
-        } else if ((c & 0xf8) == 0xf0) {
-            n = 3;
-            cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (i + n >= len)
-            return 0; /* truncated sequence */
-        for (size_t k = 1; k <= n; k++) {
-            if ((p[i + k] & 0xc0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (p[i + k] & 0x3f);
-        }
-        /* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-            (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-            return 0;
-        i += n + 1;
-    }
-    return 1;
-}
-
 int hubreq_json_text(const cJSON *v, char *out, size_t cap)
 {
     if (!cJSON_IsString(v) || !v->valuestring || cap == 0)
@@ -172,6 +269,17 @@ int hubreq_json_text(const cJSON *v, char *out, size_t cap)
         return 0;
     memcpy(out, v->valuestring, n + 1);
     return 1;
+}
+
+/* hubreq_json_only_keys with a whole sentence in msg. */
+static int known_keys(const cJSON *obj, const char *const *allowed, const char *example, char *msg,
+                      size_t msgcap)
+{
+    char why[96];
+    if (hubreq_json_only_keys(obj, allowed, why, sizeof why))
+        return 1;
+    snprintf(msg, msgcap, "The request body has an %s; send only the fields of %s.", why, example);
+    return 0;
 }
 
 /* A request body that must be one JSON object; returns owned cJSON (cJSON_Delete) or NULL
@@ -193,6 +301,8 @@ enum hubreq_status hubreq_parse_checkin(const char *body, size_t len, const char
     cJSON *root = parse_object(body, len, example, msg, msgcap);
     if (!root)
         return HUBREQ_BAD_JSON;
+    if (!known_keys(root, (const char *const[]){"answer", NULL}, example, msg, msgcap))
+        goto out;
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(root, "answer");
     if (!a) {
         snprintf(msg, msgcap,
@@ -254,6 +364,9 @@ enum hubreq_status hubreq_parse_card_login(const char *body, size_t len,
     cJSON *root = parse_object(body, len, example, msg, msgcap);
     if (!root)
         return HUBREQ_BAD_JSON;
+    if (!known_keys(root, (const char *const[]){"challenge", "certificate", "signature", NULL},
+                    example, msg, msgcap))
+        goto out;
     long n = b64_field(root, "challenge", out->challenge, sizeof out->challenge, msg, msgcap);
     if (n < 0)
         goto out;
@@ -304,7 +417,9 @@ enum hubreq_status hubreq_parse_activity(const char *body, size_t len, char *kin
     if (!root)
         return HUBREQ_BAD_JSON;
     const cJSON *k = cJSON_GetObjectItemCaseSensitive(root, "kind");
-    if (!k) {
+    if (!known_keys(root, (const char *const[]){"kind", NULL}, example, msg, msgcap)) {
+        /* msg says which field */
+    } else if (!k) {
         snprintf(kind, HUBREQ_NAME_MAX, "touch");
         st = HUBREQ_OK;
     } else if (!cJSON_IsString(k) || !valid_name(k->valuestring)) {
@@ -337,6 +452,12 @@ enum hubreq_status hubreq_parse_consent(const char *body, size_t len, struct hub
     const cJSON *dk = cJSON_GetObjectItemCaseSensitive(root, "data_kind");
     const cJSON *pu = cJSON_GetObjectItemCaseSensitive(root, "purpose");
     const cJSON *gr = cJSON_GetObjectItemCaseSensitive(root, "granted");
+    if (!known_keys(root,
+                    (const char *const[]){"recipient", "data_kind", "purpose", "granted", NULL},
+                    example, msg, msgcap) ||
+        (cJSON_IsObject(rec) &&
+         !known_keys(rec, (const char *const[]){"kind", "id", NULL}, example, msg, msgcap)))
+        goto out;
     if (!cJSON_IsObject(rec) || !cJSON_IsString(kind) || !cJSON_IsNumber(id)) {
         snprintf(msg, msgcap,
                  "The field \"recipient\" must be an object with \"kind\" (\"family\", "
@@ -396,6 +517,62 @@ enum hubreq_status hubreq_parse_consent(const char *body, size_t len, struct hub
 out:
     cJSON_Delete(root);
     return st;
+}
+
+enum hubreq_status hubreq_parse_help(const char *body, size_t len, char *msg, size_t msgcap)
+{
+    enum hubreq_status st = HUBREQ_OK;
+    if (len == 0)
+        return HUBREQ_OK; /* no body: a help call needs nothing more */
+    cJSON *root = parse_object(body, len, "{}", msg, msgcap);
+    if (!root)
+        return HUBREQ_BAD_JSON;
+    if (!known_keys(root, (const char *const[]){NULL}, "{}", msg, msgcap))
+        st = HUBREQ_BAD_FIELD;
+    cJSON_Delete(root);
+    return st;
+}
+
+/* Skips optional whitespace (space, tab). */
+static const char *ows(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+int hubreq_media_type_ok(const char *ct, const char *const *types)
+{
+    if (!ct)
+        return 0;
+    const char *p = ows(ct);
+    const char *semi = strchr(p, ';');
+    size_t n = semi ? (size_t)(semi - p) : strlen(p);
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    int known = 0;
+    for (const char *const *t = types; *t && !known; t++)
+        known = strlen(*t) == n && strncasecmp(p, *t, n) == 0;
+    if (!known)
+        return 0;
+    if (!semi)
+        return 1;
+    /* One parameter only: charset=utf-8 (the value may be quoted; case does not matter). */
+    p = ows(semi + 1);
+    if (strncasecmp(p, "charset", 7) != 0)
+        return 0;
+    p = ows(p + 7);
+    if (*p++ != '=')
+        return 0;
+    p = ows(p);
+    int quoted = *p == '"';
+    p += quoted;
+    if (strncasecmp(p, "utf-8", 5) != 0)
+        return 0;
+    p += 5;
+    if (quoted && *p++ != '"')
+        return 0;
+    return *ows(p) == '\0';
 }
 
 int hubreq_valid_idempotency_key(const char *key)

@@ -92,6 +92,14 @@ int hubreq_json_text(const struct cJSON *v, char *out, size_t cap);
  * characters or DEL. */
 int hubreq_utf8_ok(const char *s, size_t len);
 
+/* POST /v1/help: no body, or {} (a help call carries nothing else). Anything else is
+ * refused, so a broken client is told rather than raising alerts by accident. */
+enum hubreq_status hubreq_parse_help(const char *body, size_t len, char *msg, size_t msgcap);
+
+/* 1 if the Content-Type header value ct is one of the NULL-terminated media types (compared
+ * without case), with at most the parameter charset=utf-8; 0 otherwise (NULL: 0). */
+int hubreq_media_type_ok(const char *ct, const char *const *types);
+
 /* An Idempotency-Key header value: 1-64 chars of [A-Za-z0-9_-]. Returns 1 if valid (NULL:
  * 0). */
 int hubreq_valid_idempotency_key(const char *key);

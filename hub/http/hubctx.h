@@ -11,6 +11,12 @@ struct hub {
     struct cardtrust *trust; /* CAs and CRLs for card login; NULL = card login refused */
     long escalation_window_min;
     struct pusher *pusher; /* webhook push thread (pusher.h); NULL = none */
+    /* Limits (server.c, ratelimit.h): card login challenges and logins per device, refused
+     * authorizations per client address. */
+    struct ratelimit *login_limit;
+    struct ratelimit *fail_limit;
+    const char *free_space_path; /* checked before low-priority writes; NULL = none */
+    long long min_free_bytes;
 };
 
 #endif

@@ -25,7 +25,8 @@ static void usage(FILE *f)
             "            [--escalation-window MIN] [--tick SECONDS] [--push-poll-ms MS]\n"
             "            [--jma-feed URL [--jma-poll SECONDS] [--jma-office NAME ...]]\n"
             "            [--max-connections N] [--max-per-address N] [--header-deadline S]\n"
-            "            [--body-deadline S] [--workers N]\n"
+            "            [--body-deadline S] [--workers N] [--login-rate N] [--refusal-rate N]\n"
+            "            [--min-free-mb N] [--free-space-path DIR]\n"
             "            [--audit-head-records N] [--audit-head-seconds T]\n"
             "  --listen ADDR      IPv4/IPv6 address to listen on (default 127.0.0.1); plain HTTP\n"
             "                     only on loopback\n"
@@ -63,6 +64,15 @@ static void usage(FILE *f)
             "  --body-deadline S  seconds from the same start to send the whole request (60)\n"
             "  --workers N        request handler threads (default 8; a quarter are kept for help\n"
             "                     calls, check-ins and health)\n"
+            "  --login-rate N     card login challenges and logins per device a minute (20,\n"
+            "                     bursts of 10); more get 429 with Retry-After\n"
+            "  --refusal-rate N   refused authorizations (401/403) per client address a minute\n"
+            "                     (60, bursts of 30); more get 429 with Retry-After\n"
+            "  --min-free-mb N    below this free disk space new orders, checkup imports,\n"
+            "                     family requests and activity get 507 (default 100; 0 = off);\n"
+            "                     help calls and check-ins are never refused\n"
+            "  --free-space-path DIR  where free space is measured (default: the SQLite\n"
+            "                     file's directory; give it for PostgreSQL on this machine)\n"
 
             "  --smtp-url URL     alert mails through this SMTP server, STARTTLS required\n"
             "                     (smtp://host:587); without it mail notifications wait\n"
@@ -94,7 +104,8 @@ int main(int argc, char **argv)
                                 .crl_refresh_s = 300,
                                 .audit_head_records = 1000,
                                 .audit_head_seconds = 10,
-                                .notify_escalate_min = 10};
+                                .notify_escalate_min = 10,
+                                .min_free_mb = -1};
     long v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -218,6 +229,23 @@ int main(int argc, char **argv)
                 fprintf(stderr, "hubd: --workers must be 2..256\n");
                 return 2;
             }
+        } else if (strcmp(a, "--login-rate") == 0) {
+            if (parse_long(val, 1, 100000, &cfg.login_per_minute) != 0) {
+                fprintf(stderr, "hubd: --login-rate must be 1..100000 a minute\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--refusal-rate") == 0) {
+            if (parse_long(val, 1, 1000000, &cfg.refusals_per_minute) != 0) {
+                fprintf(stderr, "hubd: --refusal-rate must be 1..1000000 a minute\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--min-free-mb") == 0) {
+            if (parse_long(val, 0, 1L << 40, &cfg.min_free_mb) != 0) {
+                fprintf(stderr, "hubd: --min-free-mb must be 0 or more\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--free-space-path") == 0) {
+            cfg.free_space_path = val;
         } else if (strcmp(a, "--jma-office") == 0) {
             if (cfg.n_jma_offices == 8) {
                 fprintf(stderr, "hubd: at most 8 --jma-office\n");

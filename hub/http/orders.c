@@ -281,7 +281,15 @@ void h_order_post(struct hreq *r)
                ORDERS_OK) {
         snprintf(j.parse_err, sizeof j.parse_err, "The operator's catalogue cannot be read.");
     } else if (orders_request_parse(r->body, r->body_len, cat, &j.o, j.parse_err,
-                                    sizeof j.parse_err) == ORDERS_OK) {
+                                    sizeof j.parse_err) != ORDERS_OK) {
+        /* parse_err says why */
+    } else if (orders_slot_start(j.o.slot) <= (long long)j.now) {
+        /* Measured by the hub's clock, so kiosks with a wrong clock are told too. */
+        snprintf(j.parse_err, sizeof j.parse_err,
+                 "The delivery slot %s has already begun or is over; choose a slot that starts "
+                 "later than now.",
+                 j.o.slot);
+    } else {
         j.parse_ok = 1;
     }
     free(json);

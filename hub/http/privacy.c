@@ -554,10 +554,17 @@ static int help_job(struct db *db, void *arg)
 void h_help_post(struct hreq *r)
 {
     struct hutil_idem idem;
+    char msg[512];
     if (strcmp(r->who.device_kind, "home") != 0 || r->who.resident_id <= 0) {
         hreq_error(r, 403, "forbidden",
                    "Only a home device bound to a resident can call for help; at a public kiosk "
                    "please ask the staff.");
+        return;
+    }
+    /* A body that is not what the kiosk sends means a broken or hostile client: told in
+     * words, and no alert is raised for it. */
+    if (hubreq_parse_help(r->body, r->body_len, msg, sizeof msg) != HUBREQ_OK) {
+        hreq_error(r, 400, "bad_request", "%s", msg);
         return;
     }
     if (hutil_idem_begin(r, &idem))

@@ -20,6 +20,7 @@
 #include "server.h"
 #include "cardtrust.h"
 #include "conntrack.h"
+#include "ratelimit.h"
 #include "workq.h"
 #include "handlers.h"
 #include "db_sqlite.h"
@@ -47,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #define BODY_MAX     (64 * 1024)
@@ -74,6 +76,7 @@ struct server {
     EVP_PKEY *key;
     char *tls_cert_pem, *tls_key_pem;
     unsigned port;
+    char free_space_dir[1024]; /* the SQLite file's directory, or --free-space-path */
 };
 
 enum ctx_state {
@@ -101,10 +104,26 @@ static const struct hroute *const faces[] = {checkins_routes, card_routes,     p
                                              checkups_routes, orders_routes,   notices_routes,
                                              safety_routes,   auditlog_routes, notify_routes};
 
+/* POST /v1/checkups: the one request whose body may be a whole file, CSV or FHIR. */
+static int is_import(const char *method, const char *url)
+{
+    return strcmp(method, "POST") == 0 && strcmp(url, "/v1/checkups") == 0;
+}
+
 /* The body cap of a request: 2 MiB for a checkup import, 64 KiB for everything else. */
 static size_t body_cap(const char *method, const char *url)
 {
-    return strcmp(method, "POST") == 0 && strcmp(url, "/v1/checkups") == 0 ? IMPORT_MAX : BODY_MAX;
+    return is_import(method, url) ? IMPORT_MAX : BODY_MAX;
+}
+
+/* A body comes as JSON, or for a checkup import also as FHIR JSON or CSV (docs/api.md). */
+static int media_type_ok(struct hreq *r)
+{
+    static const char *const json[] = {"application/json", NULL};
+    static const char *const import[] = {"application/json", "application/fhir+json", "text/csv",
+                                         NULL};
+    return hubreq_media_type_ok(hreq_header(r, "Content-Type"),
+                                is_import(r->method, r->path) ? import : json);
 }
 
 const char *hreq_header(struct hreq *r, const char *name)
@@ -201,11 +220,156 @@ static int send_answer(struct MHD_Connection *c, struct hreq *r)
     if (r->etag[0])
         MHD_add_response_header(resp, "ETag", r->etag);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
-    if (retry)
+    if (r->retry_after > 0) {
+        char secs[24];
+        snprintf(secs, sizeof secs, "%ld", r->retry_after);
+        MHD_add_response_header(resp, "Retry-After", secs);
+    } else if (retry) {
         MHD_add_response_header(resp, "Retry-After", "1");
+    }
     int ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     return ret;
+}
+
+/* The client's address as text ("?" when unknown). */
+static void client_address(struct hreq *r, char *out, size_t cap)
+{
+    const union MHD_ConnectionInfo *ci =
+        r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    snprintf(out, cap, "?");
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)cap);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)cap);
+}
+
+/* A refused authorization (401/403, already in r): counted per client address; past the
+ * address's allowance the answer becomes 429, so guessing tokens is slowed to a crawl
+ * while a client with a valid token is never held up by its neighbours' failures. */
+static void refused(struct hreq *r)
+{
+    char addr[INET6_ADDRSTRLEN + 8], key[80];
+    long retry = 0;
+    client_address(r, addr, sizeof addr);
+    snprintf(key, sizeof key, "fail:%s", addr);
+    if (r->hub->fail_limit && !ratelimit_take(r->hub->fail_limit, key, &retry)) {
+        hreq_error(r, 429, "too_many_failures",
+                   "Too many requests from your address were refused (a missing, wrong or "
+                   "revoked token, or an account not allowed to do this); wait %ld seconds "
+                   "and check the token you were given.",
+                   retry);
+        r->retry_after = retry;
+    }
+}
+
+/* Checks the bearer token and the route's roles. 1 to go on; 0 when r holds the answer. */
+static int authorize(struct hreq *r, const struct hroute *route)
+{
+    struct db *db = hubdb_pool_get(r->hub->pool);
+    enum auth_status as =
+        db ? auth_bearer(db, hreq_header(r, "Authorization"), &r->who) : AUTH_ERROR;
+    hubdb_pool_put(r->hub->pool, db);
+    if (as == AUTH_MISSING) {
+        hreq_error(r, 401, "unauthorized",
+                   "This endpoint needs a token: send the header \"Authorization: Bearer "
+                   "<token>\" with the token you were given at registration.");
+        refused(r);
+        return 0;
+    }
+    if (as == AUTH_UNKNOWN) {
+        hreq_error(r, 401, "unauthorized",
+                   "The token is not known to this hub (mistyped, or revoked); ask the "
+                   "city office for a new one.");
+        refused(r);
+        return 0;
+    }
+    if (as != AUTH_OK) {
+        hreq_error(r, 503, "unavailable",
+                   "The hub cannot check tokens right now; try again in a minute.");
+        return 0;
+    }
+    if (!(route->roles & (int)r->who.role)) {
+        hreq_error(r, 403, "forbidden", "Your kind of account may not use %s %s.", r->method,
+                   route->pattern);
+        refused(r);
+        return 0;
+    }
+    return 1;
+}
+
+static int is_login(const struct hroute *route)
+{
+    return strcmp(route->method, "POST") == 0 &&
+           (strcmp(route->pattern, "/v1/auth/challenge") == 0 ||
+            strcmp(route->pattern, "/v1/auth/card-login") == 0);
+}
+
+/* Card login challenges and logins per device: a kiosk needs one of each per resident's
+ * login, so a device asking far more often is broken or hostile (each challenge is a row). */
+static int login_allowed(struct hreq *r)
+{
+    char key[96];
+    long retry = 0;
+    snprintf(key, sizeof key, "%s:%s", r->path, r->who.actor);
+    if (!r->hub->login_limit || ratelimit_take(r->hub->login_limit, key, &retry))
+        return 1;
+    hreq_error(r, 429, "too_many_requests",
+               "This device has asked to log in too often in the last minute; wait %ld seconds "
+               "and try again.",
+               retry);
+    r->retry_after = retry;
+    return 0;
+}
+
+/* Writes that can wait when the disk is nearly full: new orders, checkup imports, family
+ * requests and signs of life. Help calls, check-ins, safety answers, consents, logins and
+ * acknowledgements are never refused for space. */
+static int is_low_priority(const char *method, const char *pattern)
+{
+    static const char *const low[] = {"/v1/operators/{id}/orders", "/v1/checkups",
+                                      "/v1/family-requests", "/v1/activity", NULL};
+    if (strcmp(method, "POST") != 0)
+        return 0;
+    for (const char *const *p = low; *p; p++)
+        if (strcmp(*p, pattern) == 0)
+            return 1;
+    return 0;
+}
+
+/* 1 when the database's file system has more than the configured free space (or no check
+ * is configured); else 0 with 507 in r. */
+static int disk_has_room(struct hreq *r)
+{
+    struct statvfs fs;
+    if (!r->hub->free_space_path || r->hub->min_free_bytes <= 0 ||
+        statvfs(r->hub->free_space_path, &fs) != 0)
+        return 1;
+    long long avail = (long long)fs.f_bavail * (long long)fs.f_frsize;
+    if (avail >= r->hub->min_free_bytes)
+        return 1;
+    hreq_error(r, 507, "insufficient_storage",
+               "The hub is running out of disk space, so it takes no new work of this kind for "
+               "now (help calls and check-ins still work); try again later. The city office "
+               "has been told in the hub's log.");
+    /* One line a minute at most: the refusals themselves may come by the thousand. */
+    static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+    static time_t logged;
+    time_t now = time(NULL);
+    pthread_mutex_lock(&mu);
+    if (now - logged >= 60) {
+        logged = now;
+        fprintf(stderr,
+                "hub: low disk space: %lld MB free on %s, below --min-free-mb %lld; refusing "
+                "new orders, imports, family requests and activity until there is room\n",
+                avail / (1024 * 1024), r->hub->free_space_path,
+                r->hub->min_free_bytes / (1024 * 1024));
+    }
+    pthread_mutex_unlock(&mu);
+    return 0;
 }
 
 static void dispatch(struct hreq *r)
@@ -239,33 +403,20 @@ static void dispatch(struct hreq *r)
         hreq_error(r, 404, "not_found", "The id in the path must be a positive whole number.");
         return;
     }
-    if (route->roles) {
-        struct db *db = hubdb_pool_get(r->hub->pool);
-        enum auth_status as =
-            db ? auth_bearer(db, hreq_header(r, "Authorization"), &r->who) : AUTH_ERROR;
-        hubdb_pool_put(r->hub->pool, db);
-        if (as == AUTH_MISSING) {
-            hreq_error(r, 401, "unauthorized",
-                       "This endpoint needs a token: send the header \"Authorization: Bearer "
-                       "<token>\" with the token you were given at registration.");
-            return;
-        }
-        if (as == AUTH_UNKNOWN) {
-            hreq_error(r, 401, "unauthorized",
-                       "The token is not known to this hub (mistyped, or revoked); ask the "
-                       "city office for a new one.");
-            return;
-        }
-        if (as != AUTH_OK) {
-            hreq_error(r, 503, "unavailable",
-                       "The hub cannot check tokens right now; try again in a minute.");
-            return;
-        }
-        if (!(route->roles & (int)r->who.role)) {
-            hreq_error(r, 403, "forbidden", "Your kind of account may not use %s %s.", r->method,
-                       route->pattern);
-            return;
-        }
+    if (route->roles && !authorize(r, route))
+        return;
+    if (is_login(route) && !login_allowed(r))
+        return;
+    if (is_low_priority(r->method, route->pattern) && !disk_has_room(r))
+        return;
+    if (r->body_len > 0 && !media_type_ok(r)) {
+        hreq_error(r, 415, "unsupported_media_type",
+                   "Send the body with the header \"Content-Type: application/json\" (\"; "
+                   "charset=utf-8\" may follow)%s.",
+                   is_import(r->method, r->path)
+                       ? ", or \"Content-Type: text/csv\" for a CSV file of checkups"
+                       : "");
+        return;
     }
     route->fn(r);
 }
@@ -668,6 +819,29 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         snprintf(err, errcap, "cannot start the writer thread");
         goto fail;
     }
+    /* Bursts: 10 logins, 30 refusals, or half a minute's allowance when that is more. */
+    double login_rate = cfg->login_per_minute > 0 ? (double)cfg->login_per_minute : 20;
+    double fail_rate = cfg->refusals_per_minute > 0 ? (double)cfg->refusals_per_minute : 60;
+    s->hub.login_limit = ratelimit_create(login_rate, login_rate / 2 > 10 ? login_rate / 2 : 10);
+    s->hub.fail_limit = ratelimit_create(fail_rate, fail_rate / 2 > 30 ? fail_rate / 2 : 30);
+    if (!s->hub.login_limit || !s->hub.fail_limit) {
+        snprintf(err, errcap, "out of memory");
+        goto fail;
+    }
+    /* Free space is checked where the data lives: the SQLite file's directory, or the path
+     * given (a PostgreSQL server's data directory, when it is on this machine). */
+    if (cfg->free_space_path) {
+        snprintf(s->free_space_dir, sizeof s->free_space_dir, "%s", cfg->free_space_path);
+    } else if (strncmp(cfg->db_path, "postgres", 8) != 0) {
+        const char *slash = strrchr(cfg->db_path, '/');
+        if (!slash)
+            snprintf(s->free_space_dir, sizeof s->free_space_dir, ".");
+        else
+            snprintf(s->free_space_dir, sizeof s->free_space_dir, "%.*s",
+                     (int)(slash == cfg->db_path ? 1 : slash - cfg->db_path), cfg->db_path);
+    }
+    s->hub.free_space_path = s->free_space_dir[0] ? s->free_space_dir : NULL;
+    s->hub.min_free_bytes = (cfg->min_free_mb >= 0 ? cfg->min_free_mb : 100) * 1024LL * 1024LL;
     s->conns = conntrack_start(cfg->header_deadline_s > 0 ? cfg->header_deadline_s : 10,
                                cfg->body_deadline_s > 0 ? cfg->body_deadline_s : 60);
     int workers = cfg->workers > 0 ? cfg->workers : 8;
@@ -775,6 +949,8 @@ void server_stop(struct server *s)
     }
     workq_stop(s->work);
     conntrack_stop(s->conns);
+    ratelimit_free(s->hub.login_limit);
+    ratelimit_free(s->hub.fail_limit);
     pusher_stop(s->hub.pusher);
     jmapoll_stop(s->jma);
     writer_destroy(s->hub.writer);

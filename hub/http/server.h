@@ -30,11 +30,16 @@ struct server_config {
     const char *jma_offices[8]; /* only entries by these offices (author names); none = all */
     int n_jma_offices;
     /* Protection from clients that hold connections (docs/hub.md); 0 = the default. */
-    long max_connections;   /* connections at once (1024) */
-    long max_per_address;   /* connections at once from one address (64) */
-    long header_deadline_s; /* a request's headers must be in within this (10 s) */
-    long body_deadline_s;   /* and its body within this, from the same start (60 s) */
-    long workers;           /* handler threads (8; a quarter kept for urgent requests) */
+    long max_connections;        /* connections at once (1024) */
+    long max_per_address;        /* connections at once from one address (64) */
+    long header_deadline_s;      /* a request's headers must be in within this (10 s) */
+    long body_deadline_s;        /* and its body within this, from the same start (60 s) */
+    long workers;                /* handler threads (8; a quarter kept for urgent requests) */
+    long login_per_minute;       /* card login challenges and logins per device a minute (20) */
+    long refusals_per_minute;    /* refused authorizations per client address a minute (60) */
+    long min_free_mb;            /* refuse low-priority writes below this free space (100; -1 =
+                                    the default, 0 = never) */
+    const char *free_space_path; /* where to measure it; NULL = the SQLite file's directory */
     /* Alert notifications (docs/notify.md): SMTP server (NULL: mail waits), From address,
      * CA file for the SMTP server, base of the acknowledgement link, minutes before the
      * next in escalation order is told (10). */

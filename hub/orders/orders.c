@@ -10,6 +10,7 @@
 #include <cjson/cJSON.h>
 
 #include "catalog.h"
+#include "hubclock.h"
 #include "hubreq.h"
 
 const char *orders_rc_str(enum orders_rc rc)
@@ -67,6 +68,16 @@ static int slot_ok(const char *s)
         return 0;
     }
     return h1 * 60 + m1 < h2 * 60 + m2;
+}
+
+long long orders_slot_start(const char *slot)
+{
+    char at[32];
+    long long t = -1;
+    if (strlen(slot) < 16)
+        return -1;
+    snprintf(at, sizeof at, "%.16s:00+09:00", slot);
+    return hubclock_parse_rfc3339(at, &t) == 0 ? t : -1;
 }
 
 static int payment_ok(const char *s)

@@ -94,6 +94,10 @@ enum orders_rc orders_request_parse(const char *json, size_t len, const struct c
                                     struct orders_order *out, char *err,
                                     size_t errlen) ORDERS_MUST_USE;
 
+/* When a well-formed slot (as orders_request_parse accepts) starts, in Unix seconds: its
+ * date and start time are Japan time (UTC+9, no daylight saving). */
+long long orders_slot_start(const char *slot);
+
 /* The resident's own JSON of an order (kiosk order list): every field, including the
  * status in words. Returns an owned string (free with free()) or NULL. */
 char *orders_resident_json(const struct orders_order *o);

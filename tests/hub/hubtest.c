@@ -154,6 +154,16 @@ pid_t ht_spawn(const char *cmd, char *line, size_t cap)
     return pid;
 }
 
+int ht_enrol_home(struct hubtest *t, char *token, size_t cap)
+{
+    char res[16], args[128];
+    if (ht_ctl(t, "resident_id", res, sizeof res,
+               "resident-add --name Hanako --district Kita --deadline 10:00") != 0)
+        return -1;
+    snprintf(args, sizeof args, "device-add --kind home --resident %s", res);
+    return ht_ctl(t, "token", token, cap, args) == 0 ? 0 : -1;
+}
+
 int ht_start(struct hubtest *t, const char *extra)
 {
     char cmd[2048], line[256];

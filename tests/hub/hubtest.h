@@ -59,6 +59,10 @@ pid_t ht_spawn(const char *cmd, char *line, size_t cap);
  * Returns 0, or -1. */
 int ht_make_ca(struct hubtest *t, int residents, char *ca, size_t cap);
 
+/* Enrols resident Hanako (district Kita, deadline 10:00) and a home device bound to her;
+ * the device's token into token. Returns 0, or -1. */
+int ht_enrol_home(struct hubtest *t, char *token, size_t cap);
+
 /* Starts hubd with extra arguments (may be ""). Returns 0 once it prints its port. */
 int ht_start(struct hubtest *t, const char *extra);
 /* Sends SIGTERM and waits. Returns hubd's exit status (0 = clean stop). */

@@ -424,6 +424,7 @@ static void *load_client(void *arg)
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", home1);
     CURL *h = curl_easy_init();
     struct curl_slist *hdr = curl_slist_append(NULL, auth);
+    hdr = curl_slist_append(hdr, "Content-Type: application/json");
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, "{\"answer\":\"genki\"}");

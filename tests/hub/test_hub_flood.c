@@ -235,11 +235,8 @@ int main(void)
         fprintf(stderr, "cannot set up the test hub\n");
         return 1;
     }
-    char res1[16], args[128];
-    int ok = ht_ctl(&T, "resident_id", res1, sizeof res1,
-                    "resident-add --name Hanako --district Kita --deadline 10:00") == 0;
-    snprintf(args, sizeof args, "device-add --kind home --resident %s", res1);
-    ok = ok && ht_ctl(&T, "token", home1, sizeof home1, args) == 0;
+    char args[128];
+    int ok = ht_enrol_home(&T, home1, sizeof home1) == 0;
     snprintf(args, sizeof args, "--max-per-address %d --header-deadline %d --body-deadline %d",
              PER_ADDRESS, HEADER_S, BODY_S);
     if (!ok || ht_start(&T, args) != 0) {

@@ -22,7 +22,7 @@ static char src1[128], op1[128], op2[128], session1[128], session2[128];
 static long long checkup1, order1, delivery1, famreq1, famdelivery1;
 
 static const char ORDER[] = "{\"items\":[{\"id\":\"cabbage\",\"qty\":2}],"
-                            "\"slot\":\"2026-11-24T15:00/17:00\","
+                            "\"slot\":\"2099-11-24T15:00/17:00\","
                             "\"payment_method\":\"cash_on_delivery\"}";
 
 static const char BUNDLE_CSV[] =
@@ -211,7 +211,8 @@ int main(void)
         snprintf(args, sizeof args, "catalogue-import --operator %d --file %s", i, DEMO_CATALOGUE);
         ok = ht_ctl(&T, NULL, NULL, 0, args) == 0;
     }
-    snprintf(args, sizeof args, "--trust-ca %s/ca.pem", ca);
+    /* hundreds of refusals from one address on purpose: that limit is test_hub_limits' */
+    snprintf(args, sizeof args, "--trust-ca %s/ca.pem --refusal-rate 1000000", ca);
     if (!ok || ht_start(&T, args) != 0 ||
         ht_card_login(&T, ca, 1, kiosk, session1, sizeof session1) != 0 ||
         ht_card_login(&T, ca, 2, kiosk, session2, sizeof session2) != 0) {

@@ -32,10 +32,10 @@ static char log_a[160], log_c[160];
 
 static const char ORDER[] =
     "{\"items\":[{\"id\":\"cabbage\",\"qty\":2},{\"id\":\"milk\",\"qty\":1}],"
-    "\"slot\":\"2026-11-24T15:00/17:00\","
+    "\"slot\":\"2099-11-24T15:00/17:00\","
     "\"payment_method\":\"cash_on_delivery\"}";
 static const char ORDER2[] = "{\"items\":[{\"id\":\"tofu\",\"qty\":3}],"
-                             "\"slot\":\"2026-11-25T10:00/12:00\",\"payment_method\":\"invoice\"}";
+                             "\"slot\":\"2099-11-25T10:00/12:00\",\"payment_method\":\"invoice\"}";
 
 static void advance(long s)
 {
@@ -200,7 +200,7 @@ static void t_idempotency_over_http(void)
                                 " AND status = 422"),
                  2);
     /* A bad body is answered 400 and the answer is kept for the key. */
-    const char *bad = "{\"items\":[{\"id\":\"caviar\",\"qty\":1}],\"slot\":\"2026-11-24T15:00/"
+    const char *bad = "{\"items\":[{\"id\":\"caviar\",\"qty\":1}],\"slot\":\"2099-11-24T15:00/"
                       "17:00\",\"payment_method\":\"cash_on_delivery\"}";
     CHECK_INT_EQ(place(2, home1, NULL, "order-bad", bad, &j), 400);
     CHECK(strstr(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "message")->valuestring,
@@ -217,6 +217,47 @@ static void t_idempotency_over_http(void)
     CHECK_INT_EQ(place(2, kiosk, NULL, "order-k", ORDER, &j), 403);
     cJSON_Delete(j);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM ord_orders"), before + 2);
+}
+
+/* A delivery slot must start after now by the hub's clock (Japan time): one that began an
+ * hour ago, or yesterday's, is refused in words and nothing is stored; one starting in an
+ * hour passes the check (operator 3 then answers that it does not serve the district, so
+ * later tests see the same queue). */
+static void t_slot_in_the_past_refused(void)
+{
+    char day[16], past[160], soon[160];
+    cJSON *j = NULL;
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM ord_orders");
+    time_t jst = NOW + 9 * 3600;
+    struct tm tm;
+#define SLOT_ORDER                                                                                 \
+    "{\"items\":[{\"id\":\"tofu\",\"qty\":1}],\"slot\":\"%sT%02d:%02d/23:59\","                    \
+    "\"payment_method\":\"invoice\"}"
+    time_t t = jst - 3600;
+    gmtime_r(&t, &tm);
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    snprintf(past, sizeof past, SLOT_ORDER, day, tm.tm_hour, tm.tm_min);
+    CHECK_INT_EQ(place(2, home1, NULL, "slot-past", past, &j), 400);
+    CHECK(strstr(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "message")->valuestring,
+                 "has already begun or is over") != NULL);
+    cJSON_Delete(j);
+    t = jst - 86400;
+    gmtime_r(&t, &tm);
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    snprintf(past, sizeof past, SLOT_ORDER, day, 0, 0);
+    CHECK_INT_EQ(place(2, home1, NULL, "slot-yesterday", past, &j), 400);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM ord_orders"), before);
+    t = jst + 3600;
+    gmtime_r(&t, &tm);
+    if (tm.tm_hour == 23 || (jst % 86400) / 3600 >= 22)
+        return; /* too late in the day for a slot ending 23:59 an hour from now */
+    strftime(day, sizeof day, "%Y-%m-%d", &tm);
+    snprintf(soon, sizeof soon, SLOT_ORDER, day, tm.tm_hour, tm.tm_min);
+    CHECK_INT_EQ(place(3, home1, NULL, "slot-soon", soon, &j), 422);
+    CHECK_STR_EQ(ht_error_code(j), "not_in_district");
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM ord_orders"), before);
 }
 
 static const char *const MIN_KEYS[] = {"order_id", "items",          "pseudonym", "district",
@@ -569,6 +610,7 @@ int main(void)
     }
     TEST_RUN(t_catalogue_with_pictures);
     TEST_RUN(t_idempotency_over_http);
+    TEST_RUN(t_slot_in_the_past_refused);
     TEST_RUN(t_operator_view_exact_keys);
     TEST_RUN(t_pull_lease_and_redelivery);
     TEST_RUN(t_webhook_failing_receiver_retried);

@@ -429,7 +429,8 @@ int main(void)
     ok = ok && ht_ctl(&T, "token", operator1, sizeof operator1,
                       "operator-add --name Shop --district Kita") == 0;
     ok = ok && ht_ctl(&T, "token", source1, sizeof source1, "source-add --name City") == 0;
-    snprintf(args, sizeof args, "--trust-ca %s/ca.pem", ca);
+    /* hundreds of refusals from one address on purpose: that limit is test_hub_limits' */
+    snprintf(args, sizeof args, "--trust-ca %s/ca.pem --refusal-rate 1000000", ca);
     if (!ok || ht_start(&T, args) != 0) {
         fprintf(stderr, "cannot enrol or start the test hub\n");
         ht_cleanup(&T);

@@ -113,9 +113,35 @@ static void t_hubreq_json_readers(void)
     CHECK(!hubreq_json_text(cJSON_GetObjectItemCaseSensitive(root, "name"), text, 12));
     cJSON_Delete(root);
     const char *twice = "{\"qty\":1,\"qty\":2}";
-    REQUIRE(hubreq_json_object(twice, strlen(twice), 100, NULL, NULL, &root, msg, sizeof msg));
-    CHECK(!hubreq_json_only_keys(root, two, msg, sizeof msg) && strstr(msg, "appears twice"));
+    CHECK(!hubreq_json_object(twice, strlen(twice), 100, NULL, NULL, &root, msg, sizeof msg));
+    CHECK(root == NULL && strstr(msg, "\"qty\" twice"));
+    /* anywhere in the document, also inside arrays */
+    const char *deep = "{\"a\":[{\"b\":1},{\"c\":{\"d\":1,\"d\":1}}]}";
+    CHECK(!hubreq_json_object(deep, strlen(deep), 100, NULL, NULL, &root, msg, sizeof msg));
+    CHECK(strstr(msg, "\"d\" twice") != NULL);
+    const char *same_in_two = "{\"a\":{\"x\":1},\"b\":{\"x\":2},\"x\":3}";
+    CHECK(hubreq_json_object(same_in_two, strlen(same_in_two), 100, NULL, NULL, &root, msg,
+                             sizeof msg));
     cJSON_Delete(root);
+    const char *nul = "{\"a\":\"x\\u0000y\"}";
+    CHECK(!hubreq_json_object(nul, strlen(nul), 100, NULL, NULL, &root, msg, sizeof msg));
+    CHECK(strstr(msg, "NUL") != NULL);
+    const char *escaped = "{\"a\":\"x\\\\u0000y\"}"; /* backslash, then u0000: text */
+    CHECK(hubreq_json_object(escaped, strlen(escaped), 100, NULL, NULL, &root, msg, sizeof msg));
+    cJSON_Delete(root);
+    CHECK(!hubreq_json_object("{\"a\":\"\0\"}", 8, 100, NULL, NULL, &root, msg, sizeof msg));
+    CHECK(hubreq_json_object("{\r\n\t\"a\": 1\n}", 12, 100, NULL, NULL, &root, msg, sizeof msg));
+    cJSON_Delete(root);
+    static const char *const js[] = {"application/json", NULL};
+    CHECK(hubreq_media_type_ok("application/json", js));
+    CHECK(hubreq_media_type_ok(" Application/Json ; CHARSET = \"utf-8\" ", js));
+    CHECK(!hubreq_media_type_ok(NULL, js));
+    CHECK(!hubreq_media_type_ok("", js));
+    CHECK(!hubreq_media_type_ok("application/json;", js));
+    CHECK(!hubreq_media_type_ok("application/json; charset=utf-16", js));
+    CHECK(!hubreq_media_type_ok("application/json; charset=utf-8; x=1", js));
+    CHECK(!hubreq_media_type_ok("application/json; charset=\"utf-8", js));
+    CHECK(!hubreq_media_type_ok("text/json", js));
     CHECK(!hubreq_utf8_ok("\xc0\xaf", 2));     /* overlong '/' */
     CHECK(!hubreq_utf8_ok("\xed\xa0\x80", 3)); /* a surrogate */
     CHECK(!hubreq_utf8_ok("a\tb", 3));

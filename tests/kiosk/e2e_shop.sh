@@ -54,7 +54,7 @@ for _ in $(seq 1 100); do
 done
 [ -n "$port" ] || { echo "hubd did not start"; cat "$dir/hubd.out"; exit 1; }
 url=http://127.0.0.1:$port
-op() { curl -s -H "Authorization: Bearer $opk" "$@"; }
+op() { curl -s -H "Authorization: Bearer $opk" -H "Content-Type: application/json" "$@"; }
 
 # the shop journey up to the confirm screen (taps on the same button wait out the 400 ms guard)
 journey="wait:home;tap:menu;wait:menu;tap:shop_menu;wait:shop_menu;settle;tap:shop_start;wait:shop_categories;settle;tap:shop_cat_0;wait:shop_items;tap:shop_plus_0;sleep:500;tap:shop_plus_0;tap:shop_plus_1;tap:shop_next;wait:shop_confirm;waittext:合計 554 円;tap:shop_change_slot;wait:shop_slot;tap:shop_slot_1;wait:shop_confirm;tap:shop_order;wait:shop_sent"
@@ -140,7 +140,7 @@ op -X POST -d '{"status":"cancelled","reason":"品切れのため"}' \
 
 # 4. family request round trip. The hub's v1 API does not list a home device's family
 #    members, so the kiosk learns them from earlier requests: one is made here first.
-curl -s -H "Authorization: Bearer $dev" -X POST -d "{\"family_id\":$famid,\"code\":\"come_over\"}" \
+curl -s -H "Authorization: Bearer $dev" -H "Content-Type: application/json" -X POST -d "{\"family_id\":$famid,\"code\":\"come_over\"}" \
     "$url/v1/family-requests" >"$dir/seed.json"
 grep -q '"request"' "$dir/seed.json" || no "seed request: $(cat "$dir/seed.json")"
 "$kiosk" --offscreen --set hub_url="$url" --set token="$dev" --set outbox_path="$dir/outbox.db" \

@@ -283,7 +283,7 @@ for lang in ja en; do
         python3 -c 'import json,sys; o=json.load(sys.stdin)["orders"]; print(len(o), o[0]["items"]==o[1]["items"])')
     [ "$n" = "2 True" ] || no "$lang: the same again did not order the same items ($n)"
     # family requests: the hub lists no family for a home device; one request first
-    curl -s -H "Authorization: Bearer $dev" -X POST -d "{\"family_id\":$famid,\"code\":\"come_over\"}" \
+    curl -s -H "Authorization: Bearer $dev" -H "Content-Type: application/json" -X POST -d "{\"family_id\":$famid,\"code\":\"come_over\"}" \
         "$url/v1/family-requests" >"$d/seed.json"
     journey $lang request 5 "wait:home;tap:menu;wait:menu;tap:shop_menu;wait:shop_menu;settle;tap:req_start;wait:req_send;settle;shot:$d/request-1-phrase.png;tap:req_code_0;wait:req_sent;settle;waittext:$w_req_sent;shot:$d/request-2-sent.png" $tok
     journey $lang request_answer 1 "wait:req_inbox;settle;waittext:$w_inbox;shot:$d/request-3-inbox.png;tap:req_ok_0;settle;waittext:$w_answered;shot:$d/request-4-answered.png" \

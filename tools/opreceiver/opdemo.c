@@ -33,7 +33,7 @@
 
 #define DEFAULT_ORDER                                                                              \
     "{\"items\":[{\"id\":\"cabbage\",\"qty\":1},{\"id\":\"milk\",\"qty\":2}],"                     \
-    "\"slot\":\"2026-11-24T15:00/17:00\",\"payment_method\":\"cash_on_delivery\"}"
+    "\"slot\":\"2099-11-24T15:00/17:00\",\"payment_method\":\"cash_on_delivery\"}"
 
 static void usage(void)
 {

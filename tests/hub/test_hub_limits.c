@@ -1,0 +1,138 @@
+/*
+ * test_hub_limits.c: limits that keep one client from filling the hub, through the real
+ * hubd. Card login challenges per device (a burst of 10, then 429 with Retry-After and
+ * words, and no row stored); refused authorizations per client address (30, then 429,
+ * while a valid token from the same address still works); and with less free disk space
+ * than --min-free-mb, new low-priority work refused with 507 in words while help calls and
+ * check-ins are still taken.
+ */
+#include "hubtest.h"
+#include "test.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+static struct hubtest T;
+static char home1[128], public1[128];
+
+/* One raw HTTP/1.0 request from 127.0.0.1; the whole answer (headers and body) into out. */
+static long raw_post(const char *path, const char *token, char *out, size_t cap)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)T.port)};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct timeval tv = {10, 0};
+    long status = 0;
+    out[0] = '\0';
+    if (fd < 0)
+        return 0;
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char req[512];
+    int n = snprintf(req, sizeof req,
+                     "POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                     "Content-Length: 0\r\n\r\n",
+                     path, token);
+    size_t got = 0;
+    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 && send(fd, req, (size_t)n, 0) == n) {
+        ssize_t k;
+        while (got + 1 < cap && (k = recv(fd, out + got, cap - 1 - got, 0)) > 0)
+            got += (size_t)k;
+    }
+    out[got] = '\0';
+    close(fd);
+    if (sscanf(out, "HTTP/1.%*d %ld", &status) != 1)
+        status = 0;
+    return status;
+}
+
+static void t_challenges_limited_per_device(void)
+{
+    char ans[4096];
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM challenges");
+    for (int i = 0; i < 10; i++)
+        CHECK_INT_EQ(raw_post("/v1/auth/challenge", public1, ans, sizeof ans), 201);
+    CHECK_INT_EQ(raw_post("/v1/auth/challenge", public1, ans, sizeof ans), 429);
+    CHECK(strstr(ans, "Retry-After: ") != NULL);
+    CHECK(strstr(ans, "too_many_requests") != NULL);
+    CHECK(strstr(ans, "wait") != NULL);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM challenges"), before + 10);
+    /* Another device is not held up by this one. */
+    CHECK_INT_EQ(raw_post("/v1/auth/challenge", home1, ans, sizeof ans), 201);
+}
+
+static void t_refusals_limited_per_address(void)
+{
+    char ans[4096];
+    int n401 = 0, n429 = 0;
+    for (int i = 0; i < 40; i++) {
+        long st = raw_post("/v1/checkins", "not-a-token", ans, sizeof ans);
+        n401 += st == 401;
+        n429 += st == 429;
+    }
+    /* a burst of 30 (a refill of one a second may let one or two more through) */
+    CHECK(n401 >= 30 && n401 <= 33);
+    CHECK_INT_EQ(n401 + n429, 40);
+    CHECK(strstr(ans, "too_many_failures") != NULL);
+    CHECK(strstr(ans, "Retry-After: ") != NULL);
+    /* a device with its own valid token, from the same address, is served */
+    CHECK_INT_EQ(
+        ht_req(&T, "POST", "/v1/checkins", home1, NULL, NULL, "{\"answer\":\"genki\"}", 18, NULL),
+        201);
+}
+
+static void t_low_disk_refuses_low_priority_only(void)
+{
+    REQUIRE(ht_stop(&T) == 0);
+    /* more free space than any disk here has: the hub counts as nearly full (measured in
+     * the test's directory, which on PostgreSQL stands for the server's data directory) */
+    char args[256];
+    snprintf(args, sizeof args, "--min-free-mb 1000000000 --free-space-path %s", T.dir);
+    REQUIRE(ht_start(&T, args) == 0);
+    char *text = NULL;
+    long long acts = ht_sql_int(&T, "SELECT COUNT(*) FROM activity");
+    CHECK_INT_EQ(
+        ht_req(&T, "POST", "/v1/activity", home1, NULL, NULL, "{\"kind\":\"touch\"}", 16, &text),
+        507);
+    CHECK(text && strstr(text, "insufficient_storage") && strstr(text, "disk space"));
+    free(text);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM activity"), acts);
+    long long alerts = ht_sql_int(&T, "SELECT COUNT(*) FROM alerts");
+    CHECK_INT_EQ(ht_req(&T, "POST", "/v1/help", home1, NULL, NULL, "{}", 2, NULL), 201);
+    CHECK(ht_sql_int(&T, "SELECT COUNT(*) FROM alerts") > alerts);
+    CHECK_INT_EQ(
+        ht_req(&T, "POST", "/v1/checkins", home1, NULL, NULL, "{\"answer\":\"genki\"}", 18, NULL),
+        201);
+    /* room again (0 = no check): taken */
+    REQUIRE(ht_stop(&T) == 0);
+    REQUIRE(ht_start(&T, "--min-free-mb 0") == 0);
+    CHECK_INT_EQ(
+        ht_req(&T, "POST", "/v1/activity", home1, NULL, NULL, "{\"kind\":\"touch\"}", 16, NULL),
+        201);
+}
+
+int main(void)
+{
+    if (ht_init(&T, 1795392720) != 0) {
+        fprintf(stderr, "cannot set up the test hub\n");
+        return 1;
+    }
+    int ok = ht_enrol_home(&T, home1, sizeof home1) == 0;
+    ok = ok && ht_ctl(&T, "token", public1, sizeof public1, "device-add --kind public") == 0;
+    if (!ok || ht_start(&T, "--login-rate 6") != 0) {
+        fprintf(stderr, "cannot enrol or start the test hub\n");
+        ht_cleanup(&T);
+        return 1;
+    }
+    TEST_RUN(t_challenges_limited_per_device);
+    TEST_RUN(t_refusals_limited_per_address);
+    TEST_RUN(t_low_disk_refuses_low_priority_only);
+    CHECK_INT_EQ(ht_stop(&T), 0);
+    ht_cleanup(&T);
+    return test_summary();
+}
