@@ -31,6 +31,7 @@
 #include "hubctl_disaster.h"
 #include "hubctl_witness.h"
 #include "hubctl_towns.h"
+#include "hubctl_stats.h"
 #include "safety.h"
 #include "hubclock.h"
 #include "hubdb.h"
@@ -137,6 +138,7 @@ static void usage(FILE *f)
     hubctl_disaster_usage(f);
     hubctl_witness_usage(f);
     hubctl_towns_usage(f);
+    hubctl_stats_usage(f);
 }
 
 struct args {
@@ -1612,6 +1614,8 @@ int main(int argc, char **argv)
         /* export or removal of a town (hubctl_towns.c) */
     } else if ((rc = hubctl_disaster(db, cmd, a.argc, a.argv)) >= 0) {
         /* a disaster command (hubctl_disaster.c) */
+    } else if ((rc = hubctl_stats(db, a.town, cmd, a.argc, a.argv)) >= 0) {
+        /* a statistics command (hubctl_stats.c) */
     } else {
         fprintf(stderr, "hubctl: unknown command %s\n", cmd);
         usage(stderr);

@@ -372,6 +372,16 @@ static const char *const migrations[] = {
     "CREATE INDEX notify_msgs_due ON notify_msgs(due_unix) WHERE state = 'pending';"
     "CREATE INDEX notify_msgs_resident ON notify_msgs(resident_id, alert_id);"
     "CREATE INDEX alerts_raised ON alerts(raised_unix);",
+    /* 18: statistics (docs/stats.md): a resident's birth date and sex for the age and sex
+     * of the tables ('' unknown), the residents who refused statistical use, and the
+     * indexes the tables' period scans need. */
+    "ALTER TABLE residents ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE residents ADD COLUMN sex TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE stats_optouts(resident_id INTEGER PRIMARY KEY REFERENCES residents(id),"
+    " refused_unix INTEGER NOT NULL, via TEXT NOT NULL);"
+    "CREATE INDEX checkups_date ON checkups(date);"
+    "CREATE INDEX checkins_at ON checkins(at_unix);"
+    "CREATE INDEX ord_orders_created ON ord_orders(created_unix);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

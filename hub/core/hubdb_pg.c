@@ -349,6 +349,14 @@ static const char *const steps[] = {
     "CREATE INDEX notify_msgs_due ON notify_msgs(due_unix) WHERE state = 'pending';"
     "CREATE INDEX notify_msgs_resident ON notify_msgs(resident_id, alert_id);"
     "CREATE INDEX alerts_raised ON alerts(raised_unix);",
+    /* 18: statistics (see hubdb.c) */
+    "ALTER TABLE residents ADD COLUMN birth_date TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE residents ADD COLUMN sex TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE stats_optouts(resident_id BIGINT PRIMARY KEY REFERENCES residents(id),"
+    " refused_unix BIGINT NOT NULL, via TEXT NOT NULL);"
+    "CREATE INDEX checkups_date ON checkups(date);"
+    "CREATE INDEX checkins_at ON checkins(at_unix);"
+    "CREATE INDEX ord_orders_created ON ord_orders(created_unix);",
 };
 
 const char *const *hubdb_pg_steps(int *n)

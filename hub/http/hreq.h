@@ -25,9 +25,10 @@ struct hreq {
     struct auth_principal who;
     char request_id[33];
     int status;
-    char *resp;       /* owned JSON text; NULL with status 304 (Not Modified) */
-    char etag[40];    /* sent as ETag when set (a quoted hash) */
-    long retry_after; /* seconds, sent as Retry-After when > 0 (429) */
+    char *resp;               /* owned JSON text; NULL with status 304 (Not Modified) */
+    char etag[40];            /* sent as ETag when set (a quoted hash) */
+    long retry_after;         /* seconds, sent as Retry-After when > 0 (429) */
+    const char *content_type; /* static text; NULL: application/json */
 };
 
 /* A request header or query argument, or NULL. Borrowed for the request's lifetime. */

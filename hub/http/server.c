@@ -100,9 +100,9 @@ struct conn_ctx {
 
 /* Every face's route rows, in this order (the first row whose path and method match
  * answers). */
-static const struct hroute *const faces[] = {checkins_routes, card_routes,     privacy_routes,
-                                             checkups_routes, orders_routes,   notices_routes,
-                                             safety_routes,   auditlog_routes, notify_routes};
+static const struct hroute *const faces[] = {
+    checkins_routes, card_routes,   privacy_routes,  checkups_routes, orders_routes,
+    notices_routes,  safety_routes, auditlog_routes, notify_routes,   stats_routes};
 
 /* POST /v1/checkups: the one request whose body may be a whole file, CSV or FHIR. */
 static int is_import(const char *method, const char *url)
@@ -213,7 +213,9 @@ static int send_answer(struct MHD_Connection *c, struct hreq *r)
     }
     if (!resp)
         return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", "application/json");
+    /* JSON unless a handler answers other text (statistics as CSV or an SVG chart) */
+    MHD_add_response_header(resp, "Content-Type",
+                            r->content_type && status < 300 ? r->content_type : "application/json");
     /* A list polled with If-None-Match (GET /v1/notices) may be kept, but only to ask
      * again whether it changed. */
     MHD_add_response_header(resp, "Cache-Control", r->etag[0] ? "no-cache" : "no-store");

@@ -32,6 +32,9 @@ struct sdc_table {
                               never a corner */
     long long *up, *down;  /* the proved interval around the true value, per entry */
     int finished;          /* marginals computed */
+    /* While a base of linked tables is protected: its items, each moved along with it */
+    struct sdc_table **links;
+    int nlinks, link_dim;
 };
 
 void sdc_rule_default(struct sdc_rule *r)
@@ -202,12 +205,64 @@ static int is_marginal(const struct sdc_table *t, const int *idx)
     return 0;
 }
 
+#define MAX_LINKS 32
+
 struct cube {
     int m;                    /* dimensions with a second index */
     int dim[SDC_MAX_DIMS];    /* which */
     int alt[SDC_MAX_DIMS];    /* the second index */
     long long up, down, cost; /* for the entry it protects (sign +1) */
+    int lj[MAX_LINKS];        /* linked base: the category of each item that moves with it */
 };
+
+static size_t corner(const struct sdc_table *t, const int *idx, const struct cube *c, unsigned mask,
+                     int *sign);
+
+/* The item's flat index of base entry f with category j in the linked dimension. */
+static size_t item_flat(const struct sdc_table *base, const struct sdc_table *it, size_t f, int j)
+{
+    int b[SDC_MAX_DIMS], x[SDC_MAX_DIMS];
+    sdc_unflat(base, f, b);
+    for (int d = 0, o = 0; d < it->k; d++)
+        x[d] = d == base->link_dim ? j : b[o++];
+    return sdc_flat(it, x);
+}
+
+/* A base cube moves every item too: the change at each corner, a total over the linked
+ * dimension, must fall on one category of that dimension, the same at every corner (else
+ * the item's own lines would not add up), so the item moves by (e_j + e_total) times the
+ * cube. For each item the category with the most room is taken; the cube's room is the
+ * least over base and items. */
+static void cube_links(const struct sdc_table *t, const int *idx, struct cube *c)
+{
+    for (int i = 0; i < t->nlinks; i++) {
+        const struct sdc_table *it = t->links[i];
+        long long best_up = -1, best_down = 0;
+        int best_j = 0;
+        for (int j = 0; j < it->n[t->link_dim]; j++) {
+            long long up = INF, down = INF;
+            for (unsigned mask = 0; mask < (1u << c->m); mask++) {
+                int s;
+                long long v = it->v[item_flat(t, it, corner(t, idx, c, mask, &s), j)];
+                if (s > 0 && v < down)
+                    down = v;
+                if (s < 0 && v < up)
+                    up = v;
+            }
+            long long w = up >= INF ? INF : up + down;
+            if (w > (best_up < 0 ? -1 : (best_up >= INF ? INF : best_up + best_down))) {
+                best_up = up;
+                best_down = down;
+                best_j = j;
+            }
+        }
+        c->lj[i] = best_j;
+        if (best_up < c->up)
+            c->up = best_up;
+        if (best_down < c->down)
+            c->down = best_down;
+    }
+}
 
 /* Corner `mask` of cube c around idx: its flat index and sign. */
 static size_t corner(const struct sdc_table *t, const int *idx, const struct cube *c, unsigned mask,
@@ -254,6 +309,44 @@ static int cube_eval(const struct sdc_table *t, const int *idx, struct cube *c, 
     c->up = up;
     c->down = down;
     c->cost = cost;
+    if (t->nlinks)
+        cube_links(t, idx, c);
+    return 1;
+}
+
+/* What protection means: the interval's width. */
+static long long measure(const struct sdc_table *t, long long up, long long down)
+{
+    (void)t;
+    return up >= INF || down >= INF ? INF : up + down;
+}
+
+/* Walks every cube around idx: the first call (*first 1) sets c to the first second index
+ * in each dimension with a total, each next call to the next choice. 0 when done (or when
+ * no dimension has a total). */
+static int cube_next(const struct sdc_table *t, const int *idx, struct cube *c, int *cnt,
+                     int *first)
+{
+    if (*first) {
+        *first = 0;
+        c->m = 0;
+        for (int d = 0; d < t->k; d++)
+            if (t->ht[d])
+                c->dim[c->m++] = d;
+        if (c->m == 0)
+            return 0;
+        memset(cnt, 0, sizeof(int) * SDC_MAX_DIMS);
+    } else {
+        int i = 0;
+        while (i < c->m && ++cnt[i] >= t->e[c->dim[i]] - 1)
+            cnt[i++] = 0;
+        if (i == c->m)
+            return 0;
+    }
+    for (int i = 0; i < c->m; i++) {
+        int a = idx[c->dim[i]];
+        c->alt[i] = cnt[i] < a ? cnt[i] : cnt[i] + 1;
+    }
     return 1;
 }
 
@@ -261,43 +354,23 @@ static int cube_eval(const struct sdc_table *t, const int *idx, struct cube *c, 
 static int cube_find(const struct sdc_table *t, const int *idx, long long need, struct cube *best)
 {
     struct cube c = {0};
-    int cnt[SDC_MAX_DIMS] = {0};
+    int cnt[SDC_MAX_DIMS], first = 1, found = 0;
     long long best_cost = INF;
-    int found = 0;
-    for (int d = 0; d < t->k; d++)
-        if (t->ht[d])
-            c.dim[c.m++] = d;
-    if (c.m == 0)
-        return 0;
-    for (;;) {
-        for (int i = 0; i < c.m; i++) {
-            int a = idx[c.dim[i]];
-            c.alt[i] = cnt[i] < a ? cnt[i] : cnt[i] + 1;
+    while (cube_next(t, idx, &c, cnt, &first)) {
+        if (cube_eval(t, idx, &c, best_cost) && measure(t, c.up, c.down) >= need) {
+            *best = c;
+            best_cost = c.cost;
+            found = 1;
+            if (best_cost == 0)
+                break;
         }
-        if (cube_eval(t, idx, &c, best_cost)) {
-            long long w = c.up >= INF ? INF : c.up + c.down;
-            if (w >= need) {
-                *best = c;
-                best_cost = c.cost;
-                found = 1;
-                if (best_cost == 0)
-                    break;
-            }
-        }
-        int i = 0;
-        while (i < c.m && ++cnt[i] >= t->e[c.dim[i]] - 1)
-            cnt[i++] = 0;
-        if (i == c.m)
-            break;
     }
     return found;
 }
 
 static void set_interval(struct sdc_table *t, size_t f, long long up, long long down)
 {
-    long long w = up >= INF || down >= INF ? INF : up + down;
-    long long old = t->up[f] >= INF || t->down[f] >= INF ? INF : t->up[f] + t->down[f];
-    if (t->st[f] == SDC_PUBLISHED || w > old) {
+    if (t->st[f] == SDC_PUBLISHED || measure(t, up, down) > measure(t, t->up[f], t->down[f])) {
         t->up[f] = up;
         t->down[f] = down;
     }
@@ -322,37 +395,132 @@ static void cube_apply(struct sdc_table *t, const struct sdc_rule *r, const int 
             set_interval(t, f, c->up, c->down);
         else
             set_interval(t, f, c->down, c->up);
+        for (int i = 0; i < t->nlinks; i++) {
+            struct sdc_table *it = t->links[i];
+            size_t g[2] = {item_flat(t, it, f, c->lj[i]), item_flat(t, it, f, it->n[t->link_dim])};
+            for (int k = 0; k < 2; k++) {
+                suppress(it, r, g[k]);
+                if (s > 0)
+                    set_interval(it, g[k], c->up, c->down);
+                else
+                    set_interval(it, g[k], c->down, c->up);
+            }
+        }
     }
 }
 
-static long long width_of(const struct sdc_table *t, size_t f)
+/* The order cube_combo tries cubes in (see there). */
+static int combo_before(const struct cube *a, const struct cube *b)
 {
-    return t->up[f] >= INF || t->down[f] >= INF ? INF : t->up[f] + t->down[f];
+    int ai = a->up >= INF, bi = b->up >= INF;
+    if (ai != bi)
+        return bi;
+    if (ai)
+        return a->cost < b->cost;
+    /* a->cost / a->up < b->cost / b->up, without division */
+    return (double)a->cost * (double)b->up < (double)b->cost * (double)a->up;
+}
+
+/* Several cubes around idx at once (when no single one is wide enough): p is a corner of
+ * sign +1 in each, so moving all of them up together moves p up by the sum of their ups,
+ * as long as no corner of sign -1 is shared (each such corner then only carries its own
+ * cube's decrease). Downwards one cube is used alone. Cheap room goes first;
+ * 1 with them applied and idx's interval set, 0 if even all of them are not enough. */
+static int cube_combo(struct sdc_table *t, const struct sdc_rule *r, const int *idx, long long need)
+{
+    struct cube c = {0}, *all = NULL;
+    int cnt[SDC_MAX_DIMS], first = 1;
+    size_t n = 0, cap = 0;
+    unsigned char *neg = NULL;
+    int ok = 0;
+    while (cube_next(t, idx, &c, cnt, &first)) {
+        if (!cube_eval(t, idx, &c, INF) || c.up <= 0)
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            struct cube *g = realloc(all, cap * sizeof *all);
+            if (!g)
+                goto out;
+            all = g;
+        }
+        all[n++] = c;
+    }
+    /* the least hidden per unit of room first; cubes without a corner of sign -1 (their
+     * room is unlimited, but they hide totals) last, cheapest first; equal ones keep the
+     * enumeration order (a stable choice) */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && combo_before(&all[j], &all[j - 1]); j--) {
+            struct cube tmp = all[j];
+            all[j] = all[j - 1];
+            all[j - 1] = tmp;
+        }
+    neg = calloc(t->count, 1);
+    if (!neg)
+        goto out;
+    long long up = 0, down = 0;
+    size_t take = 0;
+    for (size_t i = 0; i < n && measure(t, up, down) < need; i++) {
+        int s, clash = 0;
+        for (unsigned mask = 0; mask < (1u << all[i].m) && !clash; mask++) {
+            size_t f = corner(t, idx, &all[i], mask, &s);
+            clash = s < 0 && neg[f];
+        }
+        if (clash)
+            continue;
+        for (unsigned mask = 0; mask < (1u << all[i].m); mask++) {
+            size_t f = corner(t, idx, &all[i], mask, &s);
+            if (s < 0)
+                neg[f] = 1;
+        }
+        up = up >= INF || all[i].up >= INF ? INF : up + all[i].up;
+        if (all[i].down > down)
+            down = all[i].down;
+        all[take++] = all[i];
+    }
+    if (measure(t, up, down) >= need) {
+        for (size_t i = 0; i < take; i++)
+            cube_apply(t, r, idx, &all[i]);
+        set_interval(t, sdc_flat(t, idx), up, down);
+        ok = 1;
+    }
+out:
+    free(neg);
+    free(all);
+    return ok;
 }
 
 static enum sdc_result protect(struct sdc_table *t, const struct sdc_rule *r)
 {
     int idx[SDC_MAX_DIMS];
-    for (size_t f = 0; f < t->count; f++) {
-        if (t->frozen[f])
-            continue;
-        int sens = sensitive(r, t->v[f]);
-        if (!sens && t->st[f] == SDC_PUBLISHED)
-            continue;
-        long long need = sens ? r->min_width : 1;
-        suppress(t, r, f);
-        if (width_of(t, f) >= need)
-            continue;
-        struct cube c;
-        sdc_unflat(t, f, idx);
-        if (!cube_find(t, idx, need, &c)) {
-            /* No cube in this table: hide everything that is ours to hide. */
+    /* Until nothing changes: a cube chosen later may suppress an entry passed already, and
+     * a corner of a linked base's cube needs more room in an item than the cube gave. */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t f = 0; f < t->count; f++) {
+            if (t->frozen[f])
+                continue;
+            int sens = sensitive(r, t->v[f]);
+            if (!sens && t->st[f] == SDC_PUBLISHED)
+                continue;
+            long long need = sens ? r->min_width : 1;
+            suppress(t, r, f);
+            if (measure(t, t->up[f], t->down[f]) >= need)
+                continue;
+            struct cube c;
+            sdc_unflat(t, f, idx);
+            changed = 1;
+            if (cube_find(t, idx, need, &c)) {
+                cube_apply(t, r, idx, &c);
+                continue;
+            }
+            if (cube_combo(t, r, idx, need))
+                continue;
+            /* No cubes in this table: hide everything that is ours to hide. */
             for (size_t g = 0; g < t->count; g++)
                 if (!t->frozen[g])
                     suppress(t, r, g);
             return SDC_FALLBACK;
         }
-        cube_apply(t, r, idx, &c);
     }
     return SDC_OK;
 }
@@ -403,7 +571,16 @@ enum sdc_result sdc_protect_linked(struct sdc_table *base, struct sdc_table **it
                 return SDC_ERR_ARG;
         }
     }
+    if (n > MAX_LINKS)
+        return SDC_ERR_ARG;
+    /* Base first, each of its cubes moving every item along (cube_links): so an attacker
+     * holding base and all items at once still cannot pin a base entry. */
+    base->links = items;
+    base->nlinks = n;
+    base->link_dim = dim;
     enum sdc_result res = protect(base, r);
+    base->links = NULL;
+    base->nlinks = 0;
     for (int i = 0; i < n; i++) {
         struct sdc_table *t = items[i];
         for (size_t f = 0; f < t->count; f++) {
@@ -411,25 +588,20 @@ enum sdc_result sdc_protect_linked(struct sdc_table *base, struct sdc_table **it
             if (idx[dim] != t->n[dim])
                 continue;
             size_t bf = base_flat(base, idx, dim);
-            /* The shared slice: base's entry, base's pattern. An item's own cube never
-             * touches it (it would have to move base too). */
+            /* The shared slice: base's entry, base's pattern, never a corner of an item's
+             * own cube (that would have to move base too). */
             t->frozen[f] = 1;
-            if (base->st[bf] == SDC_PUBLISHED)
-                continue;
             t->st[f] = base->st[bf];
             t->up[f] = base->up[bf];
             t->down[f] = base->down[bf];
-            /* Base's cube moves this total by up to up / down; the whole line along dim
-             * is hidden, so the change may fall on any of its categories: a category can
-             * take all of an increase, and give up to its own count of a decrease. */
-            for (int j = 0; j < t->n[dim]; j++) {
-                size_t g = f - (size_t)(t->n[dim] - j) * t->stride[dim];
-                suppress(t, r, g);
-                long long down = t->v[g] < base->down[bf] ? t->v[g] : base->down[bf];
-                set_interval(t, g, base->up[bf], down);
-            }
         }
-        enum sdc_result ri = protect(t, r);
+        /* The items' own cells: small ones get cubes of their own inside the item (their
+         * judgement moves, the shared totals stay). */
+        enum sdc_result ri = res == SDC_OK ? protect(t, r) : SDC_FALLBACK;
+        if (ri == SDC_FALLBACK)
+            for (size_t g = 0; g < t->count; g++)
+                if (!t->frozen[g])
+                    suppress(t, r, g);
         if (ri != SDC_OK)
             res = ri;
     }

@@ -448,11 +448,7 @@ enum db_status ckstore_years(struct db *db, int64_t resident,
     return walk(st, db_bind_int64(st, 1, resident), each_year, &w);
 }
 
-/* The columns of a stored result, in the order read_result() reads them (a
- * checkup_results row aliased "r"). */
-#define RESULT_COLS                                                                                \
-    "r.code, r.identity, r.kind, r.value, r.text, r.unit, r.ref_low, r.ref_high, r.system,"        \
-    " r.display"
+#define RESULT_COLS CKSTORE_RESULT_COLS
 
 static void copy_col(char *dst, size_t cap, struct db_stmt *st, int col)
 {
@@ -460,9 +456,7 @@ static void copy_col(char *dst, size_t cap, struct db_stmt *st, int col)
     snprintf(dst, cap, "%s", t ? t : "");
 }
 
-/* Rebuilds a stored result from the RESULT_COLS starting at column c of st, so the
- * judgement can be computed at read time. 0, or -1 when the item is not in the dictionary. */
-static int read_result(struct db_stmt *st, int c, struct checkup_result *res)
+int ckstore_read_result(struct db_stmt *st, int c, struct checkup_result *res)
 {
     memset(res, 0, sizeof *res);
     const char *code = db_col_text(st, c);
@@ -490,7 +484,7 @@ static int read_result(struct db_stmt *st, int c, struct checkup_result *res)
 static int each_result(struct db_stmt *st, void *ctx)
 {
     struct walker *w = ctx;
-    return read_result(st, 0, w->res) != 0 ? 0 : w->fn.result(w->ctx, w->res);
+    return ckstore_read_result(st, 0, w->res) != 0 ? 0 : w->fn.result(w->ctx, w->res);
 }
 
 enum db_status ckstore_results(struct db *db, int64_t id,
@@ -530,7 +524,7 @@ enum db_status ckstore_trend_unit(struct db *db, int64_t resident, const char *i
 static int each_point(struct db_stmt *st, void *ctx)
 {
     struct walker *w = ctx;
-    if (read_result(st, 4, w->res) != 0)
+    if (ckstore_read_result(st, 4, w->res) != 0)
         return 0; /* stored rows are always in the dictionary */
     struct ckstore_point p = {.checkup = db_col_int64(st, 0),
                               .date = db_col_text(st, 1),

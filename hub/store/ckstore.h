@@ -117,6 +117,16 @@ __attribute__((warn_unused_result)) enum db_status
 ckstore_years(struct db *db, int64_t resident, int (*row)(void *ctx, long year, int64_t source),
               void *ctx);
 
+/* The columns of a stored result, in the order ckstore_read_result() reads them (a
+ * checkup_results row aliased "r"), for other stores that read results in their queries. */
+#define CKSTORE_RESULT_COLS                                                                        \
+    "r.code, r.identity, r.kind, r.value, r.text, r.unit, r.ref_low, r.ref_high, r.system,"        \
+    " r.display"
+
+/* Rebuilds a stored result from the CKSTORE_RESULT_COLS starting at column c of st, so the
+ * judgement can be computed at read time. 0, or -1 when the item is not in the dictionary. */
+int ckstore_read_result(struct db_stmt *st, int c, struct checkup_result *res);
+
 /* The results of checkup id ordered by item code, each rebuilt so it can be judged now
  * (the result is borrowed until row returns). Items not in this build's dictionary are
  * passed over. */

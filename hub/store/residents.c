@@ -108,3 +108,26 @@ enum db_status residents_town(struct db *db, int64_t id, int64_t *town)
 {
     return db_get_int64(db, "SELECT municipality_id FROM residents WHERE id = ?", id, town);
 }
+
+enum db_status residents_set_person(struct db *db, const struct scope *sc, int64_t id,
+                                    const char *birth_date, const char *sex, int *changed)
+{
+    *changed = 0;
+    struct db_stmt *st = sc ? db_stmt(db, "UPDATE residents SET birth_date = ?, sex = ?"
+                                          " WHERE id = ? AND municipality_id = ? RETURNING id")
+                            : NULL;
+    if (!st)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, birth_date, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, sex, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, id);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, scope_town(sc));
+    if (s == DB_OK)
+        s = db_step(st);
+    *changed = s == DB_ROW;
+    db_stmt_done(st);
+    return s == DB_ROW || s == DB_DONE ? DB_OK : s;
+}

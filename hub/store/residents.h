@@ -66,4 +66,11 @@ residents_in_town(struct db *db, const struct scope *sc, int64_t id, int *yes);
 __attribute__((warn_unused_result)) enum db_status residents_town(struct db *db, int64_t id,
                                                                   int64_t *town);
 
+/* The resident's birth date (YYYY-MM-DD) and sex ("male" | "female"), or "" for unknown:
+ * the age band and sex of the statistical tables (docs/stats.md). *changed 0 when there is
+ * no such resident. */
+__attribute__((warn_unused_result)) enum db_status
+residents_set_person(struct db *db, const struct scope *sc, int64_t id, const char *birth_date,
+                     const char *sex, int *changed);
+
 #endif

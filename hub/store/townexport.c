@@ -26,7 +26,7 @@ static const struct spec specs[] = {
     {"municipalities", "id, code, name, service_hours, contact, created_unix", "id = " TOWN_ID},
     {"residents",
      "id, display_name, district, deadline_min, cert_fp, created_unix, member_key, address,"
-     " unwell_alert",
+     " unwell_alert, birth_date, sex",
      "municipality_id = " TOWN_ID},
     {"devices", "id, kind, resident_id, label, created_unix, district",
      "municipality_id = " TOWN_ID},
@@ -41,6 +41,7 @@ static const struct spec specs[] = {
     {"activity", "id, resident_id, device_id, kind, at_unix", "resident_id IN " TOWN_RESIDENTS},
     {"alerts", "id, resident_id, kind, level, day, raised_unix, ack_by, ack_unix",
      "resident_id IN " TOWN_RESIDENTS},
+    {"stats_optouts", "resident_id, refused_unix, via", "resident_id IN " TOWN_RESIDENTS},
     {"consents",
      "id, resident_id, recipient_kind, recipient_id, data_kind, purpose, granted_unix,"
      " granted_via, revoked_unix",

@@ -54,6 +54,7 @@ static const char *const deletes[] = {
            " resident_id IN " TOWN_RESIDENTS ")",
     WITH_T "DELETE FROM checkups WHERE resident_id IN " TOWN_RESIDENTS,
     WITH_T "DELETE FROM consents WHERE resident_id IN " TOWN_RESIDENTS,
+    WITH_T "DELETE FROM stats_optouts WHERE resident_id IN " TOWN_RESIDENTS,
     WITH_T "DELETE FROM alerts WHERE resident_id IN " TOWN_RESIDENTS,
     WITH_T "DELETE FROM activity WHERE resident_id IN " TOWN_RESIDENTS,
     WITH_T "DELETE FROM checkins WHERE resident_id IN " TOWN_RESIDENTS,

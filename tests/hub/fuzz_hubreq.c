@@ -1,13 +1,15 @@
 /*
  * fuzz_hubreq.c: libFuzzer target for every parser of outside input in hubreq.h (request
  * bodies, the Idempotency-Key header, path ids), the disaster endpoints' bodies of
- * hubreq_disaster.h, the alert notification bodies of hubreq_notify.h, the checked JSON readers
- * every other parser of outside JSON is built on (the orders library's), and the base64 decoder.
+ * hubreq_disaster.h, the alert notification bodies of hubreq_notify.h, the statistics opt-out of
+ * hubreq_stats.h, the checked JSON readers every other parser of outside JSON is built on (the
+ * orders library's), and the base64 decoder.
  */
 #include "b64.h"
 #include "hubreq.h"
 #include "hubreq_disaster.h"
 #include "hubreq_notify.h"
+#include "hubreq_stats.h"
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -34,6 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)hubreq_parse_notice(body, size, &notice, msg, sizeof msg);
     (void)hubreq_parse_safety_check(body, size, &check, msg, sizeof msg);
     (void)hubreq_parse_safety_answer(body, size, &ans, msg, sizeof msg);
+    int refuse = 0;
+    (void)hubreq_parse_stats_optout(body, size, &refuse, msg, sizeof msg);
     (void)hubreq_parse_id(body, size);
     static struct hubreq_notify_settings settings;
     char code[HUBREQ_ACK_CODE_MAX];

@@ -102,6 +102,9 @@ static void check_attack(struct attack *a, int id, const struct sdc_table *t,
             if (w < worst_width)
                 worst_width = (int)w;
         }
+        if (!(sdc_width(t, f) <= w || hi[u] == ATTACK_UNBOUNDED))
+            fprintf(stderr, "entry %zu value %lld: engine claims %lld, attacker [%lld, %lld]\n", f,
+                    v, sdc_width(t, f), lo[u], hi[u]);
         CHECK(sdc_width(t, f) <= w || hi[u] == ATTACK_UNBOUNDED);
         u++;
     }

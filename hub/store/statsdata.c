@@ -1,0 +1,122 @@
+/*
+ * statsdata.c: the reads behind the statistical tables (see statsdata.h).
+ */
+#include "statsdata.h"
+#include "ckstore.h"
+#include "rows.h"
+
+#include <stdlib.h>
+
+/* The town's residents (p: residents). */
+#define IN_TOWN "p.municipality_id = ?"
+/* Not refused before the cutoff (parameter: the cutoff). */
+#define COUNTED(resident)                                                                          \
+    " NOT EXISTS (SELECT 1 FROM stats_optouts o WHERE o.resident_id = " resident                   \
+    " AND o.refused_unix < ?)"
+
+struct walk {
+    union {
+        int (*district)(void *ctx, const char *district);
+        int (*checkup)(void *ctx, const struct statsdata_checkup *c);
+        int (*count)(void *ctx, const char *district, int64_t residents);
+    } fn;
+    void *ctx;
+    struct checkup_result *res;
+};
+
+static int each_district(void *arg, struct db_stmt *st)
+{
+    struct walk *w = arg;
+    return w->fn.district(w->ctx, db_col_text(st, 0));
+}
+
+enum db_status statsdata_districts(struct db *db, const struct scope *sc,
+                                   int (*row)(void *ctx, const char *district), void *ctx)
+{
+    struct walk w = {.fn.district = row, .ctx = ctx};
+    struct db_stmt *st = db_stmt(db, "SELECT DISTINCT district FROM residents p WHERE " IN_TOWN);
+    int64_t town = scope_town(sc);
+    if (!sc)
+        return DB_ERR;
+    return rows_walk(st, rows_bind_int64s(st, 1, &town), each_district, &w);
+}
+
+static int each_checkup(void *arg, struct db_stmt *st)
+{
+    struct walk *w = arg;
+    struct statsdata_checkup c = {.resident = db_col_int64(st, 0),
+                                  .checkup = db_col_int64(st, 1),
+                                  .date = db_col_text(st, 2),
+                                  .checkup_sex = db_col_text(st, 3),
+                                  .birth_date = db_col_text(st, 4),
+                                  .resident_sex = db_col_text(st, 5),
+                                  .district = db_col_text(st, 6)};
+    if (!db_col_is_null(st, 7) && ckstore_read_result(st, 7, w->res) == 0)
+        c.result = w->res;
+    else if (!db_col_is_null(st, 7))
+        return 0; /* an item this build's dictionary lacks: not counted as a result */
+    return w->fn.checkup(w->ctx, &c);
+}
+
+enum db_status statsdata_checkups(struct db *db, const struct scope *sc, const char *from,
+                                  const char *to, int64_t cutoff,
+                                  int (*row)(void *ctx, const struct statsdata_checkup *c),
+                                  void *ctx)
+{
+    struct walk w = {.fn.checkup = row, .ctx = ctx, .res = malloc(sizeof(struct checkup_result))};
+    struct db_stmt *st =
+        w.res ? db_stmt(db, "SELECT c.resident_id, c.id, c.date, c.sex, p.birth_date, p.sex,"
+                            " p.district, " CKSTORE_RESULT_COLS
+                            " FROM checkups c JOIN residents p ON p.id = c.resident_id"
+                            " LEFT JOIN checkup_results r ON r.checkup_id = c.id"
+                            " WHERE " IN_TOWN " AND c.date >= ? AND c.date < ?"
+                            " AND c.imported_unix < ? AND (c.superseded_by IS NULL OR EXISTS"
+                            " (SELECT 1 FROM checkups n WHERE n.id = c.superseded_by"
+                            " AND n.imported_unix >= ?)) AND" COUNTED(
+                                "c.resident_id") " ORDER BY c.resident_id, c.date, c.id")
+              : NULL;
+    enum db_status s = st && sc ? db_bind_int64(st, 1, scope_town(sc)) : DB_ERR;
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, from, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, to, -1);
+    for (int i = 4; i <= 6 && s == DB_OK; i++)
+        s = db_bind_int64(st, i, cutoff);
+    s = rows_walk(st, s, each_checkup, &w);
+    free(w.res);
+    return s;
+}
+
+static int each_count(void *arg, struct db_stmt *st)
+{
+    struct walk *w = arg;
+    return w->fn.count(w->ctx, db_col_text(st, 0), db_col_int64(st, 1));
+}
+
+/* One statement per event: residents (distinct) per district in [from, to). */
+#define EVENT_SQL(table, resident, at, extra)                                                      \
+    "SELECT p.district, COUNT(DISTINCT e." resident ") FROM " table " e JOIN residents p"          \
+    " ON p.id = e." resident " WHERE " IN_TOWN " AND e." at " >= ? AND e." at " < ?" extra         \
+    " AND" COUNTED("e." resident) " GROUP BY p.district"
+
+static const char *const event_sql[STATSDATA_EVENTS] = {
+    EVENT_SQL("checkins", "resident_id", "at_unix", ""),
+    EVENT_SQL("alerts", "resident_id", "raised_unix", " AND e.kind = 'missed'"),
+    EVENT_SQL("alerts", "resident_id", "raised_unix", " AND e.kind = 'help'"),
+    EVENT_SQL("alerts", "resident_id", "raised_unix", " AND e.kind = 'unwell'"),
+    EVENT_SQL("ord_orders", "resident_id", "created_unix", ""),
+};
+
+enum db_status
+statsdata_event_residents(struct db *db, const struct scope *sc, enum statsdata_event ev,
+                          int64_t from, int64_t to, int64_t cutoff,
+                          int (*row)(void *ctx, const char *district, int64_t residents), void *ctx)
+{
+    if ((int)ev < 0 || ev >= STATSDATA_EVENTS || !sc)
+        return DB_ERR;
+    int64_t town = scope_town(sc);
+    struct walk w = {.fn.count = row, .ctx = ctx};
+    struct db_stmt *st = db_stmt(db, event_sql[ev]);
+    return rows_walk(st, rows_bind_int64s(st, 4, (const int64_t[]){town, from, to, cutoff}),
+                     each_count, &w);
+}
