@@ -14,6 +14,7 @@
 
 #include "feature.h"
 #include "hubclient.h"
+#include "jsonnum.h"
 #include "noticeport.h" /* notices and safety confirmation */
 #include "privport.h"   /* privacy + checkups */
 #include "sender.h"
@@ -71,12 +72,6 @@ static const char *kind_name(enum app_event_kind k)
     }
 }
 
-static long long num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
-}
-
 static void str(const cJSON *o, const char *key, char *dst, size_t size)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -90,8 +85,8 @@ static bool parse_checkin(const cJSON *o, struct app_checkin *c)
     if (a < 0)
         return false;
     c->answer = (enum app_answer)a;
-    c->id = num(o, "id");
-    c->at_unix = num(o, "at_unix");
+    c->id = jsonnum_ll(o, "id");
+    c->at_unix = jsonnum_ll(o, "at_unix");
     return c->at_unix > 0;
 }
 
@@ -110,7 +105,7 @@ static void parse_help_presses(const cJSON *root, struct app_event *ev)
             break;
         struct app_help_press *p = &ev->help[ev->count];
         memset(p, 0, sizeof *p);
-        p->at_unix = num(it, "at_unix");
+        p->at_unix = jsonnum_ll(it, "at_unix");
         const cJSON *al;
         cJSON_ArrayForEach(al, cJSON_GetObjectItemCaseSensitive(it, "alerts"))
         {
@@ -122,7 +117,7 @@ static void parse_help_presses(const cJSON *root, struct app_event *ev)
             if (p->lev[p->nlev].acked) {
                 str(by, "kind", p->lev[p->nlev].by_kind, sizeof p->lev[p->nlev].by_kind);
                 str(by, "display_name", p->lev[p->nlev].by, sizeof p->lev[p->nlev].by);
-                p->lev[p->nlev].at_unix = num(al, "acknowledged_at_unix");
+                p->lev[p->nlev].at_unix = jsonnum_ll(al, "acknowledged_at_unix");
             }
             p->nlev++;
         }
@@ -192,7 +187,7 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
             r = cJSON_IsArray(list) ? cJSON_GetArrayItem(list, 0) : NULL;
         }
         if (r) {
-            ev->resident_id = (long)num(r, "id");
+            ev->resident_id = (long)jsonnum_ll(r, "id");
             str(r, "display_name", ev->name, sizeof ev->name);
         } else if (!root) {
             ev->net = APP_NET_BAD_ANSWER;
@@ -215,7 +210,7 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
         {
             if (ev->n_residents >= APP_RESIDENTS_MAX)
                 break;
-            long id = (long)num(it, "id");
+            long id = (long)jsonnum_ll(it, "id");
             if (id <= 0)
                 continue;
             ev->residents[ev->n_residents].id = id;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hubport.h"
+#include "jsonnum.h"
 
 /* --- request --- */
 
@@ -158,12 +159,6 @@ static const cJSON *get(const cJSON *o, const char *k)
     return cJSON_GetObjectItemCaseSensitive(o, k);
 }
 
-static long long num(const cJSON *o, const char *k)
-{
-    const cJSON *v = get(o, k);
-    return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
-}
-
 static bool dnum(const cJSON *o, const char *k, double *out)
 {
     const cJSON *v = get(o, k);
@@ -211,16 +206,16 @@ static void parse_log_lines(const cJSON *root, struct priv_answer *x)
         if (x->n >= PRIV_LOG_CHUNK)
             break;
         struct priv_log_entry *e = &x->u.log[x->n];
-        e->id = num(it, "last_id");
-        e->at_unix = num(it, "last_at_unix");
-        e->count = (int)num(it, "count");
+        e->id = jsonnum_ll(it, "last_id");
+        e->at_unix = jsonnum_ll(it, "last_at_unix");
+        e->count = (int)jsonnum_ll(it, "count");
         e->own = cJSON_IsTrue(get(it, "own"));
         if (e->id <= 0 || e->at_unix <= 0 || e->count < 1)
             continue;
         log_words(it, e);
         x->n++;
     }
-    x->next_before = num(root, "next_offset");
+    x->next_before = jsonnum_ll(root, "next_offset");
 }
 
 static void parse_log(const cJSON *root, struct priv_answer *x)
@@ -235,14 +230,14 @@ static void parse_log(const cJSON *root, struct priv_answer *x)
         if (x->n >= PRIV_LOG_CHUNK)
             break;
         struct priv_log_entry *e = &x->u.log[x->n];
-        e->id = num(it, "id");
-        e->at_unix = num(it, "at_unix");
+        e->id = jsonnum_ll(it, "id");
+        e->at_unix = jsonnum_ll(it, "at_unix");
         if (e->id <= 0 || e->at_unix <= 0)
             continue;
         log_words(it, e);
         x->n++;
     }
-    x->next_before = num(root, "next_before");
+    x->next_before = jsonnum_ll(root, "next_before");
 }
 
 static void parse_consents(const cJSON *root, struct priv_answer *x)
@@ -254,9 +249,9 @@ static void parse_consents(const cJSON *root, struct priv_answer *x)
             break;
         struct priv_consent *c = &x->u.consents.c[x->n];
         const cJSON *r = get(it, "recipient");
-        c->id = num(it, "id");
+        c->id = jsonnum_ll(it, "id");
         str(r, "kind", c->recipient_kind, sizeof c->recipient_kind);
-        c->recipient_id = num(r, "id");
+        c->recipient_id = jsonnum_ll(r, "id");
         str(r, "display_name", c->recipient_name, sizeof c->recipient_name);
         str(it, "data_kind", c->data_kind, sizeof c->data_kind);
         str(it, "purpose", c->purpose, sizeof c->purpose);
@@ -269,7 +264,7 @@ static void parse_consents(const cJSON *root, struct priv_answer *x)
             break;
         struct priv_recipient *r = &x->u.consents.r[x->u.consents.nr];
         str(it, "kind", r->kind, sizeof r->kind);
-        r->id = num(it, "id");
+        r->id = jsonnum_ll(it, "id");
         str(it, "display_name", r->name, sizeof r->name);
         str(it, "relation", r->relation, sizeof r->relation);
         if (r->kind[0] && r->id > 0)
@@ -283,12 +278,12 @@ static void parse_consents(const cJSON *root, struct priv_answer *x)
         const cJSON *r = get(it, "recipient");
         memset(w, 0, sizeof *w);
         str(r, "kind", w->recipient_kind, sizeof w->recipient_kind);
-        w->recipient_id = num(r, "id");
+        w->recipient_id = jsonnum_ll(r, "id");
         str(r, "display_name", w->recipient_name, sizeof w->recipient_name);
         str(it, "data_kind", w->data_kind, sizeof w->data_kind);
         str(it, "purpose", w->purpose, sizeof w->purpose);
         w->on = cJSON_IsTrue(get(it, "granted"));
-        w->revoked = !w->on && num(it, "revoked_at_unix") > 0;
+        w->revoked = !w->on && jsonnum_ll(it, "revoked_at_unix") > 0;
         if (w->recipient_kind[0] && w->recipient_id > 0 && w->data_kind[0] && w->purpose[0])
             x->u.consents.nch++;
     }
@@ -302,8 +297,8 @@ static void parse_alerts(const cJSON *root, struct priv_answer *x)
         if (x->n >= PRIV_ALERTS_MAX)
             break;
         struct priv_alert *al = &x->u.alerts[x->n];
-        al->id = num(it, "id");
-        al->raised_unix = num(it, "raised_at_unix");
+        al->id = jsonnum_ll(it, "id");
+        al->raised_unix = jsonnum_ll(it, "raised_at_unix");
         str(it, "kind", al->kind, sizeof al->kind);
         str(it, "level", al->level, sizeof al->level);
         str(it, "group", al->group, sizeof al->group);
@@ -312,7 +307,7 @@ static void parse_alerts(const cJSON *root, struct priv_answer *x)
         if (al->acked) {
             str(by, "kind", al->acked_kind, sizeof al->acked_kind);
             str(by, "display_name", al->acked_name, sizeof al->acked_name);
-            al->acked_unix = num(it, "acknowledged_at_unix");
+            al->acked_unix = jsonnum_ll(it, "acknowledged_at_unix");
         }
         if (al->id > 0 && al->raised_unix > 0)
             x->n++;
@@ -336,20 +331,20 @@ static void parse_ck_list(const cJSON *root, struct priv_answer *x)
         if (x->n >= CK_LIST_MAX)
             break;
         struct ck_summary *s = &x->u.cks[x->n];
-        s->id = num(it, "id");
+        s->id = jsonnum_ll(it, "id");
         str(it, "date", s->date, sizeof s->date);
-        s->year = (int)num(it, "year");
+        s->year = (int)jsonnum_ll(it, "year");
         parse_source(it, s->source, sizeof s->source);
         str(it, "org_name", s->org, sizeof s->org);
         const cJSON *sum = get(it, "summary");
-        s->none = (int)num(sum, "none");
-        s->normal = (int)num(sum, "normal");
-        s->guidance = (int)num(sum, "guidance");
-        s->see_doctor = (int)num(sum, "see_doctor");
+        s->none = (int)jsonnum_ll(sum, "none");
+        s->normal = (int)jsonnum_ll(sum, "normal");
+        s->guidance = (int)jsonnum_ll(sum, "guidance");
+        s->see_doctor = (int)jsonnum_ll(sum, "see_doctor");
         if (s->id > 0 && s->date[0])
             x->n++;
     }
-    x->next_before = num(root, "next_before");
+    x->next_before = jsonnum_ll(root, "next_before");
 }
 
 static void parse_threshold(const cJSON *o, bool *has, bool *has_doc, bool *hiw, double *g,
@@ -403,9 +398,9 @@ static bool parse_ck_one(const cJSON *root, struct priv_answer *x)
     if (!cJSON_IsObject(ck))
         return false;
     struct ck_detail *d = &x->u.ck;
-    d->id = num(ck, "id");
+    d->id = jsonnum_ll(ck, "id");
     str(ck, "date", d->date, sizeof d->date);
-    d->year = (int)num(ck, "year");
+    d->year = (int)jsonnum_ll(ck, "year");
     str(ck, "org_name", d->org, sizeof d->org);
     cJSON_ArrayForEach(it, get(ck, "items"))
     {
@@ -467,9 +462,9 @@ static bool parse_trend(const cJSON *root, struct priv_answer *x)
         struct ck_point *p = &t->points[t->n];
         if (!dnum(it, "value", &p->value))
             continue;
-        p->checkup_id = num(it, "checkup_id");
+        p->checkup_id = jsonnum_ll(it, "checkup_id");
         str(it, "date", p->date, sizeof p->date);
-        p->year = (int)num(it, "year");
+        p->year = (int)jsonnum_ll(it, "year");
         const cJSON *j = get(it, "judgement");
         p->judgement = ck_judgement_parse(cJSON_IsString(j) ? j->valuestring : NULL);
         t->n++;

@@ -14,6 +14,7 @@
 
 #include "hubclient.h"
 #include "hubport.h"
+#include "jsonnum.h"
 #include "kb64.h"
 #include "sender.h"
 #include "shopstate.h"
@@ -37,12 +38,6 @@ static struct {
     uint32_t req;
     long op;
 } cat_reqs[CAT_REQS];
-
-static long long num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
-}
 
 /* Copies a string member; false when absent, not a string, empty or too long. */
 static bool str(const cJSON *o, const char *key, char *dst, size_t size)
@@ -75,7 +70,7 @@ static void *parse_operators(const cJSON *root)
         if (p->n >= SHOP_MAX_OPS)
             break;
         struct shop_operator *o = &p->ops[p->n];
-        o->id = (long)num(it, "id");
+        o->id = (long)jsonnum_ll(it, "id");
         const cJSON *hc = cJSON_GetObjectItemCaseSensitive(it, "has_catalogue");
         o->has_catalogue = cJSON_IsTrue(hc);
         if (o->id > 0 && str(it, "display_name", o->name, sizeof o->name))
@@ -97,7 +92,7 @@ static void *parse_catalogue(const cJSON *root)
     struct shop_catalogue *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
-    c->operator_id = (long)num(op, "id");
+    c->operator_id = (long)jsonnum_ll(op, "id");
     str(op, "display_name", c->operator_name, sizeof c->operator_name);
     const cJSON *it;
     cJSON_ArrayForEach(it, cats)
@@ -160,14 +155,14 @@ static void parse_order(const cJSON *o, struct shop_order *out)
 {
     char st[32];
     memset(out, 0, sizeof *out);
-    out->id = (long)num(o, "id");
-    out->operator_id = (long)num(o, "operator_id");
+    out->id = (long)jsonnum_ll(o, "id");
+    out->operator_id = (long)jsonnum_ll(o, "operator_id");
     str(o, "status", st, sizeof st);
     int s = shop_status_parse(st);
     out->status = s < 0 ? SHOP_ST_CREATED : (enum shop_status)s;
-    out->total_yen = (long)num(o, "total_yen");
-    out->eta_unix = num(o, "eta_unix");
-    out->created_unix = num(o, "created_unix");
+    out->total_yen = (long)jsonnum_ll(o, "total_yen");
+    out->eta_unix = jsonnum_ll(o, "eta_unix");
+    out->created_unix = jsonnum_ll(o, "created_unix");
     str(o, "slot", out->slot, sizeof out->slot);
     str(o, "cancel_reason", out->cancel_reason, sizeof out->cancel_reason);
     const cJSON *items = cJSON_GetObjectItemCaseSensitive(o, "items");
@@ -213,20 +208,20 @@ static bool parse_request(const cJSON *o, struct shop_request *r)
 {
     char code[32], ans[32];
     memset(r, 0, sizeof *r);
-    r->id = (long)num(o, "id");
+    r->id = (long)jsonnum_ll(o, "id");
     if (!r->id)
-        r->id = (long)num(o, "request_id");
+        r->id = (long)jsonnum_ll(o, "request_id");
     const cJSON *fam = cJSON_GetObjectItemCaseSensitive(o, "family");
     if (cJSON_IsObject(fam)) {
-        r->family_id = (long)num(fam, "id");
+        r->family_id = (long)jsonnum_ll(fam, "id");
         str(fam, "display_name", r->family_name, sizeof r->family_name);
     } else {
-        r->family_id = (long)num(o, "family_id");
+        r->family_id = (long)jsonnum_ll(o, "family_id");
     }
-    r->resident_id = (long)num(o, "resident_id");
+    r->resident_id = (long)jsonnum_ll(o, "resident_id");
     str(o, "code", code, sizeof code);
     int c = shop_req_code_parse(code);
-    r->at_unix = num(o, "at_unix");
+    r->at_unix = jsonnum_ll(o, "at_unix");
     const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "answer");
     int an = cJSON_IsString(a)       ? shop_req_answer_parse(a->valuestring)
              : cJSON_IsNull(a) || !a ? 0
@@ -236,7 +231,7 @@ static bool parse_request(const cJSON *o, struct shop_request *r)
         return false;
     r->code = (enum shop_req_code)c;
     r->answered = an == 1;
-    r->answered_unix = num(o, "answered_at_unix");
+    r->answered_unix = jsonnum_ll(o, "answered_at_unix");
     return true;
 }
 
@@ -271,7 +266,7 @@ static void *parse_requests(const cJSON *root)
     {
         char name[SHOP_NAME_MAX];
         if (str(it, "display_name", name, sizeof name))
-            add_family(p, (long)num(it, "id"), name);
+            add_family(p, (long)jsonnum_ll(it, "id"), name);
     }
     cJSON_ArrayForEach(it, list)
     {
@@ -309,7 +304,7 @@ static void *parse_inbox(const cJSON *root)
         const cJSON *data = cJSON_GetObjectItemCaseSensitive(body, "data");
         struct shop_request *r = &p->reqs.r[p->reqs.n];
         if (cJSON_IsObject(data) && parse_request(data, r)) {
-            r->delivery_id = (long)num(it, "id");
+            r->delivery_id = (long)jsonnum_ll(it, "id");
             p->reqs.n++;
         }
         cJSON_Delete(parsed);
