@@ -3,6 +3,9 @@
 # fresh demo database (residents, a home tablet, a family member, a public kiosk), starts
 # the hub, a private pcscd with the virtual My Number card, and opens the kiosk windows:
 # home profile (check-in), family profile (sees the check-ins), public kiosk (card login).
+# The family member's alerts (a 助けて press) arrive as a mail in a local mailbox
+# (demo-run/notify/mailbox, from a local SMTP server with STARTTLS) and as a messaging webhook
+# whose signature a local receiver checks (demo-run/notify/webhook.log); packaging/demolib.sh.
 # Closing every kiosk window (or Ctrl-C) stops everything.
 #
 # Without a display ($DISPLAY unset) it runs the same on a virtual X display for
@@ -34,16 +37,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-field() { sed -n "s/^$1=//p"; }
-# wait_port FILE PREFIX: the port a server printed as "PREFIX127.0.0.1:PORT" (5 s at most).
-wait_port() {
-    for _ in $(seq 1 100); do
-        p=$(sed -n "s/^$2127\\.0\\.0\\.1:\\([0-9][0-9]*\\).*/\\1/p" "$1")
-        [ -n "$p" ] && { echo "$p"; return 0; }
-        sleep 0.05
-    done
-    return 1
-}
+# field, wait_port and the alert notifications' receivers (demo_notify_start)
+. "$top/packaging/demolib.sh"
 
 rm -rf "$work" && mkdir -p "$work"
 hubctl="$build/hub/hubctl --db $work/hub.db"
@@ -67,8 +62,9 @@ $hubctl resident-add --name "鈴木 トメ" --district "south-1" --deadline 11:0
     --cert "$work/testca/resident-3.pem" $ids --insured 1873 --address "南町1-9" >/dev/null
 home_token=$($hubctl device-add --kind home --resident "$r1" --label "山田さんの見守り端末" |
     field token)
-family_token=$($hubctl family-add --name "山田 一郎" --resident "$r1" --relation "長男" |
-    field token)
+family_out=$($hubctl family-add --name "山田 一郎" --resident "$r1" --relation "長男")
+family_token=$(echo "$family_out" | field token)
+family_id=$(echo "$family_out" | field family_id)
 public_token=$($hubctl device-add --kind public --label "中央図書館 1" | field token)
 # disaster notices and safety confirmation: the town's JMA area (the test telegrams' 千代田区,
 # the whole town) and a member of the city's staff who starts confirmations
@@ -95,9 +91,14 @@ $hubctl resident-add $town2 --name "高橋 ハル" --district "north-3" --deadli
     --cert "$work/testca/resident-4.pem" $ids --insured 1874 --address "平塚 1-1" >/dev/null
 public2_token=$($hubctl device-add $town2 --kind public --label "平塚市中央図書館" | field token)
 
+echo "demo: 山田 一郎's alerts by mail and messaging webhook, received on this machine"
+demo_notify_start "$top" "$build" "$work/notify" "$hubctl" 142018 "$family_id" \
+    ichiro@example.jp || exit 1
+
 echo "demo: starting the hub"
+# shellcheck disable=SC2086 # notify_hubd_args is a list of options
 "$build/hub/hubd" --db "$work/hub.db" --listen 127.0.0.1 --port 0 --key "$work/hub.key" \
-    --trust-ca "$work/testca/ca.pem" >"$work/hubd.out" 2>"$work/hubd.log" &
+    --trust-ca "$work/testca/ca.pem" $notify_hubd_args >"$work/hubd.out" 2>"$work/hubd.log" &
 pids="$pids $!"
 port=$(wait_port "$work/hubd.out" "listening on ") ||
     { echo "demo: the hub did not start:"; cat "$work/hubd.log"; exit 1; }
@@ -158,6 +159,9 @@ echo "demo: the town's evacuation order above it: $hubctl notice-add --municipal
 echo "demo: cleared: $hubctl jma-apply --municipality 142018 --file $top/tests/hub/jma/vpww54-3-release.xml ; $hubctl notice-end --municipality 142018 --notice N"
 echo "demo: a safety confirmation (ぶじですか on the home tablet within 30 s): curl -H 'Authorization: Bearer $staff_token' -d '{\"title_ja\":\"地震の あとの 安否確認\",\"whole_town\":true,\"answer_within_min\":30}' $url/v1/safety-checks"
 echo "demo: who answered: curl -H 'Authorization: Bearer $staff_token' $url/v1/safety-checks/1"
+echo "demo: 助けて: press it in the home window, or: $(demo_help_command "$url" "$home_token")"
+echo "demo: 山田 一郎 is told at once: the mail lands in $work/notify/mailbox (read it decoded: /usr/bin/python3 $top/tools/demomail/demomail.py --show $work/notify/mailbox),"
+echo "demo: the messaging webhook (signature checked) in $work/notify/webhook.log"
 for k in $kiosks; do wait "$k" || true; done
 [ -n "$headless" ] && ls "$work"/*.png 2>/dev/null | sed 's/^/demo: screenshot /'
 exit 0
