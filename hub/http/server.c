@@ -77,6 +77,8 @@ struct server {
     char *tls_cert_pem, *tls_key_pem;
     unsigned port;
     char free_space_dir[1024]; /* the SQLite file's directory, or --free-space-path */
+    void (*observe)(void *arg, const struct server_answer *a); /* NULL = none */
+    void *observe_arg;
 };
 
 enum ctx_state {
@@ -94,6 +96,7 @@ struct conn_ctx {
     int answered; /* an answer was queued (413, 503 when draining, or the handler's) */
     enum ctx_state state;
     struct MHD_Connection *conn;
+    const char *method, *url;     /* MHD's, valid until on_completed */
     struct conntrack_conn *track; /* this connection's deadlines; NULL = none */
     struct hreq req;              /* from CTX_QUEUED on */
 };
@@ -193,7 +196,7 @@ static int match(const char *pattern, const char *path, long long *id)
     return 1;
 }
 
-static int send_answer(struct MHD_Connection *c, struct hreq *r)
+static int send_answer(struct server *s, struct MHD_Connection *c, struct hreq *r)
 {
     static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
     struct MHD_Response *resp;
@@ -231,6 +234,14 @@ static int send_answer(struct MHD_Connection *c, struct hreq *r)
     }
     int ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
+    if (s->observe && ret == MHD_YES) {
+        struct server_answer a = {.method = r->method,
+                                  .path = r->path,
+                                  .authorization = hreq_header(r, "Authorization"),
+                                  .card_session = hreq_header(r, "X-Card-Session"),
+                                  .status = status};
+        s->observe(s->observe_arg, &a);
+    }
     return ret;
 }
 
@@ -438,12 +449,12 @@ static enum workq_prio request_prio(const char *method, const char *url)
 static enum MHD_Result answer_now(struct server *s, struct MHD_Connection *c, struct conn_ctx *ctx,
                                   int status, const char *code, const char *msg)
 {
-    struct hreq r = {.hub = &s->hub, .conn = c, .method = "", .path = ""};
+    struct hreq r = {.hub = &s->hub, .conn = c, .method = ctx->method, .path = ctx->url};
     snprintf(r.request_id, sizeof r.request_id, "-");
     hreq_error(&r, status, code, "%s", msg);
     ctx->answered = 1; /* the body, if any, is discarded */
     conntrack_request_done(s->conns, ctx->track);
-    enum MHD_Result ret = send_answer(c, &r) == MHD_YES ? MHD_YES : MHD_NO;
+    enum MHD_Result ret = send_answer(s, c, &r) == MHD_YES ? MHD_YES : MHD_NO;
     free(r.resp);
     return ret;
 }
@@ -475,6 +486,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         *con_cls = ctx;
         ctx->conn = c;
+        ctx->method = method;
+        ctx->url = url;
         const union MHD_ConnectionInfo *ci =
             MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
         ctx->track = ci ? ci->socket_context : NULL;
@@ -534,7 +547,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (ctx->answered)
         return MHD_YES;
     if (ctx->state == CTX_DONE) {
-        enum MHD_Result ret = send_answer(c, &ctx->req) == MHD_YES ? MHD_YES : MHD_NO;
+        enum MHD_Result ret = send_answer(s, c, &ctx->req) == MHD_YES ? MHD_YES : MHD_NO;
         ctx->answered = 1;
         return ret;
     }
@@ -758,6 +771,8 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     pthread_mutex_init(&s->flight_mu, NULL);
     pthread_cond_init(&s->tick_cv, NULL);
     s->tick_seconds = cfg->tick_seconds;
+    s->observe = cfg->observe;
+    s->observe_arg = cfg->observe_arg;
     s->hub.escalation_window_min =
         cfg->escalation_window_min > 0 ? cfg->escalation_window_min : 120;
     if (inet_pton(AF_INET, listen_addr, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {

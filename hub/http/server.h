@@ -9,6 +9,14 @@
 
 #include <stddef.h>
 
+/* One answer as it is queued for sending: the request's method, path, and its
+ * Authorization and X-Card-Session headers (NULL when absent), and the status. */
+struct server_answer {
+    const char *method, *path;
+    const char *authorization, *card_session;
+    int status;
+};
+
 struct server_config {
     const char *listen;   /* IPv4 or IPv6 literal; default 127.0.0.1 */
     unsigned port;        /* 0 = ephemeral */
@@ -45,6 +53,10 @@ struct server_config {
      * next in escalation order is told (10). */
     const char *smtp_url, *smtp_from, *smtp_ca, *notify_ack_url;
     long notify_escalate_min;
+    /* Called with every answer the hub queues (tests and the HTTP fuzz target; NULL in
+     * hubd), from the HTTP thread that sends it; what it points at is borrowed for the call. */
+    void (*observe)(void *arg, const struct server_answer *a);
+    void *observe_arg;
 };
 
 struct server;
