@@ -115,16 +115,6 @@ static xmlDoc *read_doc(const char *xml, size_t len)
 static int parse_kind(const xmlNode *k, int item, struct jma_kind *out, char *reason, size_t cap)
 {
     memset(out, 0, sizeof *out);
-    if (text_of(child(k, NS_BODY, "Name"), out->name, sizeof out->name) != 0 ||
-        out->name[0] == '\0') {
-        say(reason, cap, "Kind without a Name in municipality item %d", item);
-        return -1;
-    }
-    if (text_of(child(k, NS_BODY, "Code"), out->code, sizeof out->code) != 0 ||
-        !all_digits(out->code, 2)) {
-        say(reason, cap, "Kind/Code in municipality item %d is not two digits", item);
-        return -1;
-    }
     if (text_of(child(k, NS_BODY, "Status"), out->status, sizeof out->status) != 0) {
         say(reason, cap, "Kind without a Status in municipality item %d", item);
         return -1;
@@ -134,6 +124,22 @@ static int parse_kind(const xmlNode *k, int item, struct jma_kind *out, char *re
         i++;
     if (i == sizeof STATUSES / sizeof STATUSES[0]) {
         say(reason, cap, "unknown Kind/Status in municipality item %d", item);
+        return -1;
+    }
+    /* an area with nothing in force: JMA writes its Kind as the Status alone (the schema
+     * makes Name and Code optional; JMA's published samples do so) */
+    if (i == 1 && !child(k, NS_BODY, "Name") && !child(k, NS_BODY, "Code")) {
+        memcpy(out->code, "00", 3);
+        return 0;
+    }
+    if (text_of(child(k, NS_BODY, "Name"), out->name, sizeof out->name) != 0 ||
+        out->name[0] == '\0') {
+        say(reason, cap, "Kind without a Name in municipality item %d", item);
+        return -1;
+    }
+    if (text_of(child(k, NS_BODY, "Code"), out->code, sizeof out->code) != 0 ||
+        !all_digits(out->code, 2)) {
+        say(reason, cap, "Kind/Code in municipality item %d is not two digits", item);
         return -1;
     }
     out->in_force = i >= 2 && strcmp(out->code, "00") != 0;

@@ -10,7 +10,9 @@
  * not for the public), Head/InfoType 発表 / 訂正 / 取消, a Head/ReportDateTime with its
  * offset, and for 発表 / 訂正 the Body's Warning of type 気象警報・注意報（市町村等） with every
  * Item naming its Area code (7 digits) and every Kind its code (2 digits) and a known
- * Status. Anything else is refused with one sentence saying why; nothing of it is used.
+ * Status (a Kind with the Status 発表警報・注意報はなし alone, as JMA writes an area with
+ * nothing in force, is code 00). Anything else is refused with one sentence saying why;
+ * nothing of it is used.
  */
 #ifndef HUB_JMA_JMAXML_H
 #define HUB_JMA_JMAXML_H

@@ -592,6 +592,30 @@ static void t_published_telegram_applied(void)
     CHECK(strstr(got, "横須賀市") == NULL);
 }
 
+/* Telegrams in the structure of JMA's published samples (tests/hub/jma/README.md): every
+ * Warning part, Kinds with LastKind / Addition, a time series, and areas with nothing in force
+ * written as a Kind with its Status alone (発表警報・注意報はなし, no Name or Code), which
+ * the schema allows and JMA sends for most areas. Accepted: 横須賀市 gets its three kinds (the
+ * advisory of the published telegram before ends); then "nothing in force" clears them all. */
+static void t_jma_sample_structure_applied(void)
+{
+    char args[512], got[2048];
+    snprintf(args, sizeof args, "jma-apply --file %s/jmaformat-1-snow.xml", JMA_FIXTURES);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    titles(home_south, got, sizeof got);
+    CHECK(strstr(got, "大雪特別警報@横須賀市") != NULL);
+    CHECK(strstr(got, "暴風雪警報@横須賀市") != NULL);
+    CHECK(strstr(got, "波浪警報@横須賀市") != NULL);
+    CHECK(strstr(got, "強風注意報") == NULL);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE outcome LIKE 'refused%'"
+                                " AND url LIKE '%jmaformat%'"),
+                 0);
+    snprintf(args, sizeof args, "jma-apply --file %s/jmaformat-2-none.xml", JMA_FIXTURES);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    titles(home_south, got, sizeof got);
+    CHECK(strstr(got, "横須賀市") == NULL);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -626,6 +650,7 @@ int main(void)
     TEST_RUN(t_who_may_do_what);
     TEST_RUN(t_hubctl_notices);
     TEST_RUN(t_published_telegram_applied);
+    TEST_RUN(t_jma_sample_structure_applied);
     ht_stop(&T);
     MHD_stop_daemon(F.d);
     ht_cleanup(&T);
