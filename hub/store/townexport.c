@@ -14,6 +14,11 @@
 
 #define TOWN_RESIDENTS "(SELECT id FROM residents WHERE municipality_id = (SELECT id FROM t))"
 #define TOWN_ID        "(SELECT id FROM t)"
+/* The alert notification recipients of the town's family members and staff. */
+#define TOWN_NOTIFY_RCPTS                                                                          \
+    "(SELECT id FROM notify_recipients WHERE (actor_kind = 'family' AND actor_id IN (SELECT id"    \
+    " FROM family WHERE municipality_id = " TOWN_ID ")) OR (actor_kind = 'staff' AND actor_id IN"  \
+    " (SELECT id FROM staff WHERE municipality_id = " TOWN_ID ")))"
 
 struct spec {
     const char *table;
@@ -42,6 +47,19 @@ static const struct spec specs[] = {
     {"alerts", "id, resident_id, kind, level, day, raised_unix, ack_by, ack_unix",
      "resident_id IN " TOWN_RESIDENTS},
     {"stats_optouts", "resident_id, refused_unix, via", "resident_id IN " TOWN_RESIDENTS},
+    /* Alert notifications: the town's family members' and staff's recipient settings and
+     * the queue's rows about its residents (each attempt's outcome is in the audit records
+     * below). The webhook secret and the acknowledgement codes are credentials: never
+     * exported. */
+    {"notify_recipients",
+     "id, actor_kind, actor_id, mail, webhook_url, lang, esc_rank, quiet_start_min,"
+     " quiet_end_min, created_unix, updated_unix",
+     "id IN " TOWN_NOTIFY_RCPTS},
+    {"notify_prefs", "recipient_id, alert_kind, mode", "recipient_id IN " TOWN_NOTIFY_RCPTS},
+    {"notify_msgs",
+     "id, alert_id, recipient_id, channel, resident_id, step, state, attempts, due_unix,"
+     " created_unix, sent_unix, last_error",
+     "resident_id IN " TOWN_RESIDENTS},
     {"consents",
      "id, resident_id, recipient_kind, recipient_id, data_kind, purpose, granted_unix,"
      " granted_via, revoked_unix",

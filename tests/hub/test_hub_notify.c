@@ -99,19 +99,26 @@ static int wait_for(const char *prefix, int want)
     return count(prefix);
 }
 
+/* The owned text of the file at path (at most 4 MiB), or NULL. */
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    const size_t cap = 4u << 20;
+    char *buf = calloc(1, cap + 1);
+    if (buf)
+        (void)!fread(buf, 1, cap, f);
+    fclose(f);
+    return buf;
+}
+
 /* The owned text of the sink's file NAME, or NULL. */
 static char *file(const char *name)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", box, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *buf = calloc(1, 65536);
-    if (buf)
-        (void)!fread(buf, 1, 65535, f);
-    fclose(f);
-    return buf;
+    return slurp(path);
 }
 
 /* The decoded UTF-8 body of a mail (base64 after the blank line), owned. */
@@ -431,6 +438,114 @@ static void t_family_settings_and_test(void)
     free(eml);
 }
 
+/* A second town with its own resident, family member and recipient, told of a help press;
+ * then the first town's export holds its own notification tables and nothing of the second
+ * town's (nor a webhook secret or an acknowledgement code) and verifies; the second town's
+ * removal deletes its recipients, preferences and queue rows and keeps the first's. */
+static void t_town_export_and_remove(void)
+{
+    char cmd[512], out[160], home2[128], sec2[128], code[32], fam2id[16], res2[16];
+    cJSON *j = NULL;
+    /* the first town's */
+    const long long rcpts1 = ht_sql_int(&T, "SELECT COUNT(*) FROM notify_recipients");
+    const long long msgs1 = ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs");
+    const long long prefs1 = ht_sql_int(&T, "SELECT COUNT(*) FROM notify_prefs");
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0, "municipality-add --code 142034 --name 平塚市") == 0);
+    REQUIRE(ht_ctl(&T, "resident_id", res2, sizeof res2,
+                   "resident-add --municipality 142034 --name '高橋 ハル' --district minami-9"
+                   " --deadline 10:00") == 0);
+    snprintf(cmd, sizeof cmd, "device-add --municipality 142034 --kind home --resident %s", res2);
+    REQUIRE(ht_ctl(&T, "token", home2, sizeof home2, cmd) == 0);
+    snprintf(cmd, sizeof cmd, "family-add --municipality 142034 --name '高橋 夏子' --resident %s",
+             res2);
+    REQUIRE(ht_ctl(&T, "family_id", fam2id, sizeof fam2id, cmd) == 0);
+    snprintf(cmd, sizeof cmd,
+             "notify-set --municipality 142034 --family %s --mail natsuko@hiratsuka.example"
+             " --mode unwell=off --webhook http://127.0.0.1:%u/hook/town2",
+             fam2id, http_port);
+    REQUIRE(ht_ctl(&T, "webhook_secret", sec2, sizeof sec2, cmd) == 0);
+    int mails = count("mail-");
+    CHECK_INT_EQ(ht_json(&T, "POST", "/v1/help", home2, NULL, "{}", &j), 201);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(wait_for("mail-", mails + 1), mails + 1);
+    char name[32];
+    snprintf(name, sizeof name, "mail-%d.eml", mails + 1);
+    char *eml = file(name);
+    REQUIRE(eml);
+    CHECK(strstr(eml, "X-Envelope-To: natsuko@hiratsuka.example") != NULL);
+    REQUIRE(code_of(eml, code, sizeof code) == 0);
+    free(eml);
+    CHECK_INT_EQ(wait_sql("SELECT COUNT(*) FROM notify_msgs WHERE state = 'sent'"
+                          " AND resident_id IN (SELECT id FROM residents WHERE display_name ="
+                          " '高橋 ハル')",
+                          2),
+                 2);
+    /* The first town's export. */
+    char file1[256], file2[256];
+    snprintf(file1, sizeof file1, "%s/town1.jsonl", T.dir);
+    snprintf(file2, sizeof file2, "%s/town2.jsonl", T.dir);
+    snprintf(cmd, sizeof cmd, "municipality-export --municipality 1 --out %s --key %s", file1,
+             T.key);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, cmd), 0);
+    snprintf(cmd, sizeof cmd, "municipality-export --municipality 142034 --out %s --key %s", file2,
+             T.key);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, cmd), 0);
+    snprintf(cmd, sizeof cmd, "export-verify --file %s", file1);
+    CHECK_INT_EQ(ht_ctl(&T, "verify", out, sizeof out, cmd), 0);
+    CHECK_STR_EQ(out, "OK");
+    char *a = slurp(file1), *b = slurp(file2);
+    REQUIRE(a && b);
+    static const char *const mine[] = {"\"table\":\"notify_recipients\"",
+                                       "\"table\":\"notify_prefs\"",
+                                       "\"table\":\"notify_msgs\"",
+                                       "\"mail\":\"taro@example.jp\"",
+                                       "\"mail\":\"jiro@example.jp\"",
+                                       "\"mail\":\"mimamori@city.example.jp\"",
+                                       "\"mode\":\"day\"",
+                                       "\"action\":\"notify.mail\"",
+                                       NULL};
+    for (int i = 0; mine[i]; i++)
+        if (!strstr(a, mine[i])) {
+            fprintf(stderr, "the first town's export lacks %s\n", mine[i]);
+            CHECK(0);
+        }
+    char code1[32] = "";
+    eml = file("mail-1.eml");
+    REQUIRE(eml && code_of(eml, code1, sizeof code1) == 0);
+    free(eml);
+    const char *others[] = {"natsuko@", "/hook/town2", "高橋", "whsec_",   secret,
+                            sec2,       code,          code1,  "ack_code", NULL};
+    for (int i = 0; others[i]; i++)
+        if (strstr(a, others[i])) {
+            fprintf(stderr, "the first town's export holds %s\n", others[i]);
+            CHECK(0);
+        }
+    /* Every notification row of the first town is in it, one line each. */
+    int lines = 0;
+    for (const char *p = a; (p = strstr(p, "{\"table\":\"notify_msgs\"")); p++)
+        lines++;
+    CHECK_INT_EQ(lines, msgs1);
+    /* The second town's export holds its own and nothing of the first's. */
+    CHECK(strstr(b, "\"mail\":\"natsuko@hiratsuka.example\"") != NULL);
+    CHECK(strstr(b, "\"table\":\"notify_msgs\"") != NULL);
+    CHECK(strstr(b, "taro@example.jp") == NULL && strstr(b, "mimamori@") == NULL);
+    CHECK(strstr(b, sec2) == NULL && strstr(b, code) == NULL);
+    free(a);
+    free(b);
+    /* The second town leaves: its notification rows go, the first town's stay. */
+    CHECK_INT_EQ(
+        ht_ctl(&T, NULL, NULL, 0, "municipality-remove --municipality 142034 --confirm 142034"), 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_recipients"), rcpts1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_prefs"), prefs1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs"), msgs1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_recipients WHERE mail ="
+                                " 'natsuko@hiratsuka.example'"),
+                 0);
+    snprintf(cmd, sizeof cmd, "export-verify --file %s", file2);
+    CHECK_INT_EQ(ht_ctl(&T, "verify", out, sizeof out, cmd), 0);
+    CHECK_STR_EQ(out, "OK");
+}
+
 int main(void)
 {
     if (ht_init(&T, DAY0 + 8 * 3600) != 0)
@@ -500,6 +615,7 @@ int main(void)
     TEST_RUN(t_escalation_and_ack);
     TEST_RUN(t_quiet_hours_and_code);
     TEST_RUN(t_family_settings_and_test);
+    TEST_RUN(t_town_export_and_remove);
     CHECK_INT_EQ(ht_stop(&T), 0);
     kill(sink, SIGTERM);
     waitpid(sink, NULL, 0);
