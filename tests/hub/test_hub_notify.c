@@ -438,6 +438,157 @@ static void t_family_settings_and_test(void)
     free(eml);
 }
 
+/* Waits for mail number n (the sink's nth) and checks it went to rcpt and its
+ * decoded body holds each of the NULL-terminated words and none of absent. */
+static void expect_mail(int n, const char *rcpt, const char *const *words,
+                        const char *const *absent)
+{
+    char name[32], env[128];
+    CHECK_INT_EQ(wait_for("mail-", n), n);
+    snprintf(name, sizeof name, "mail-%d.eml", n);
+    snprintf(env, sizeof env, "X-Envelope-To: %s\r\n", rcpt);
+    char *eml = file(name), *body = eml ? mail_body(eml) : NULL;
+    REQUIRE(body);
+    if (!strstr(eml, env)) {
+        fprintf(stderr, "%s is not to %s\n", name, rcpt);
+        CHECK(0);
+    }
+    for (int i = 0; words && words[i]; i++)
+        if (!strstr(body, words[i])) {
+            fprintf(stderr, "%s lacks \"%s\":\n%s\n", name, words[i], body);
+            CHECK(0);
+        }
+    for (int i = 0; absent && absent[i]; i++)
+        if (strstr(body, absent[i])) {
+            fprintf(stderr, "%s holds \"%s\"\n", name, absent[i]);
+            CHECK(0);
+        }
+    free(body);
+    free(eml);
+}
+
+/* Runs the hub's escalation pass (missed check-ins, safety checks past due) at the test
+ * clock; the number of alerts raised. */
+static int escalate(void)
+{
+    char n[16] = "";
+    return ht_ctl(&T, "alerts_raised", n, sizeof n, "escalate") == 0 ? (int)strtol(n, NULL, 10)
+                                                                     : -1;
+}
+
+static const char *const FAMILY_NOT[] = {"north-3", "北町", "地区", NULL};
+
+/* A missed check-in goes through the same queue: the first family member turned it off
+ * (--mode missed=off) and is never told; the second is told at once, in English; staff
+ * once the city-level alert is raised after the escalation window, with the district. */
+static void t_missed_checkin(void)
+{
+    const time_t day = DAY0 + 86400; /* 2026-11-24 JST: no check-in yet */
+    int mails = count("mail-");
+    ht_set_clock(&T, day + 10 * 3600 + 1);
+    CHECK_INT_EQ(escalate(), 1); /* the family level at the 10:00 deadline */
+    static const char *const en[] = {"山田 花子 has not checked in today.",
+                                     "Call them and check that they are all right.", NULL};
+    expect_mail(mails + 1, "jiro@example.jp", en, FAMILY_NOT);
+    usleep(600 * 1000);
+    CHECK_INT_EQ(count("mail-"), mails + 1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs m JOIN alerts a ON a.id ="
+                                " m.alert_id WHERE a.kind = 'missed' AND m.recipient_id = 1"),
+                 0);
+    /* 12:00: the window (120 min) has passed; the city-level alert tells staff. */
+    ht_set_clock(&T, day + 12 * 3600 + 1);
+    CHECK_INT_EQ(escalate(), 1);
+    static const char *const ja[] = {"山田 花子さんから きょうの 「元気です」が まだ ありません。",
+                                     "電話をして、ようすを 確かめてください。", "地区: north-3",
+                                     "2026年11月24日 12時00分", NULL};
+    expect_mail(mails + 2, "mimamori@city.example.jp", ja, NULL);
+    usleep(600 * 1000);
+    CHECK_INT_EQ(count("mail-"), mails + 2);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'notify.mail' AND"
+                                " outcome = 'ok' AND request_id IN (SELECT 'notification:' ||"
+                                " m.id FROM notify_msgs m JOIN alerts a ON a.id = m.alert_id"
+                                " WHERE a.kind = 'missed')"),
+                 2);
+}
+
+/* The safety check's alerts: 「助けがいる」 (mode always) reaches the first family member
+ * at once even in their quiet hours, and their code stops the rest; no answer (mode day
+ * for them) is held until their quiet hours end while the second member (always) and then
+ * staff are told at the escalation times. */
+static void t_safety_kinds(void)
+{
+    const time_t night = DAY0 + 86400 + 23 * 3600; /* 2026-11-24 23:00 JST */
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "notify-set --family 1 --mode safety_no_answer=day"), 0);
+    ht_set_clock(&T, night);
+    static const char check[] = "{\"title_ja\":\"地震の あとの 安否確認\",\"whole_town\":true,"
+                                "\"answer_within_min\":30}";
+    char *resp = NULL;
+    CHECK_INT_EQ(
+        ht_req(&T, "POST", "/v1/safety-checks", staff, NULL, "chk-a", check, strlen(check), &resp),
+        201);
+    free(resp);
+    long long a = ht_sql_int(&T, "SELECT MAX(id) FROM safety_checks");
+    CHECK_INT_EQ(
+        ht_req(&T, "POST", "/v1/safety-checks", staff, NULL, "chk-b", check, strlen(check), &resp),
+        201);
+    free(resp);
+    int mails = count("mail-");
+    char path[64];
+    snprintf(path, sizeof path, "/v1/safety/%lld/answer", a);
+    static const char need[] = "{\"answer\":\"need_help\"}";
+    CHECK_INT_EQ(ht_req(&T, "POST", path, home, NULL, "ans-a", need, strlen(need), &resp), 201);
+    free(resp);
+    static const char *const help[] = {
+        "山田 太郎 様", "山田 花子さんが 安否確認に 「助けが いる」と 答えました。",
+        "すぐに 連絡するか、ようすを 見に 行ってください。", "2026年11月24日 23時00分", NULL};
+    expect_mail(mails + 1, "taro@example.jp", help, FAMILY_NOT);
+    char name[32], code[32], body[96];
+    snprintf(name, sizeof name, "mail-%d.eml", mails + 1);
+    char *eml = file(name);
+    REQUIRE(eml && code_of(eml, code, sizeof code) == 0);
+    free(eml);
+    snprintf(body, sizeof body, "{\"code\":\"%s\"}", code);
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "POST", "/v1/notify/ack", NULL, NULL, body, &j), 200);
+    cJSON_Delete(j);
+    /* 23:30: the other check is past due without an answer. */
+    ht_set_clock(&T, night + 1800 + 1);
+    CHECK_INT_EQ(escalate(), 2); /* safety_no_answer at both levels */
+    char sql[320];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM notify_msgs m JOIN alerts a ON a.id = m.alert_id WHERE"
+             " a.kind = 'safety_no_answer' AND m.recipient_id = 1 AND m.state = 'pending' AND"
+             " m.due_unix = %lld",
+             (long long)(DAY0 + 2 * 86400 + 7 * 3600));
+    CHECK_INT_EQ(wait_sql(sql, 2), 2); /* held: mail and webhook */
+    usleep(600 * 1000);
+    CHECK_INT_EQ(count("mail-"), mails + 1);
+    /* 23:40: the second member, told at night (their mode for it is always). */
+    ht_set_clock(&T, night + 2400 + 1);
+    static const char *const en[] = {"山田 花子 has not answered the safety check.",
+                                     "Contact them and check that they are safe.", NULL};
+    expect_mail(mails + 2, "jiro@example.jp", en, FAMILY_NOT);
+    /* 23:50: staff, with the district; the acknowledged 「助けがいる」 goes no further. */
+    ht_set_clock(&T, night + 3000 + 1);
+    static const char *const staff_words[] = {"山田 花子さんが 安否確認に まだ 答えていません。",
+                                              "連絡して、無事か どうか 確かめてください。",
+                                              "地区: north-3", NULL};
+    expect_mail(mails + 3, "mimamori@city.example.jp", staff_words, NULL);
+    usleep(600 * 1000);
+    CHECK_INT_EQ(count("mail-"), mails + 3);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notify_msgs m JOIN alerts a ON a.id ="
+                                " m.alert_id WHERE a.kind = 'safety_help'"),
+                 2); /* the first member's mail and webhook only */
+    /* 07:00: the first member's quiet hours end; the held mail goes. */
+    ht_set_clock(&T, DAY0 + 2 * 86400 + 7 * 3600 + 1);
+    static const char *const held[] = {"山田 太郎 様",
+                                       "山田 花子さんが 安否確認に まだ 答えていません。",
+                                       "2026年11月24日 23時30分", NULL};
+    expect_mail(mails + 4, "taro@example.jp", held, FAMILY_NOT);
+    usleep(600 * 1000);
+    CHECK_INT_EQ(count("mail-"), mails + 4);
+}
+
 /* A second town with its own resident, family member and recipient, told of a help press;
  * then the first town's export holds its own notification tables and nothing of the second
  * town's (nor a webhook secret or an acknowledgement code) and verifies; the second town's
@@ -615,6 +766,8 @@ int main(void)
     TEST_RUN(t_escalation_and_ack);
     TEST_RUN(t_quiet_hours_and_code);
     TEST_RUN(t_family_settings_and_test);
+    TEST_RUN(t_missed_checkin);
+    TEST_RUN(t_safety_kinds);
     TEST_RUN(t_town_export_and_remove);
     CHECK_INT_EQ(ht_stop(&T), 0);
     kill(sink, SIGTERM);
