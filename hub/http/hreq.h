@@ -37,6 +37,8 @@ const char *hreq_query(struct hreq *r, const char *name);
 
 void hreq_error(struct hreq *r, int status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The client's address as text (IPv4 or IPv6; "?" when unknown) into out. */
+void hreq_client_address(struct hreq *r, char *out, size_t cap);
 /* Takes ownership of obj. */
 void hreq_json(struct hreq *r, int status, cJSON *obj);
 /* Takes ownership of the JSON text. */

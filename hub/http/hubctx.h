@@ -12,9 +12,11 @@ struct hub {
     long escalation_window_min;
     struct pusher *pusher; /* webhook push thread (pusher.h); NULL = none */
     /* Limits (server.c, ratelimit.h): card login challenges and logins per device, refused
-     * authorizations per client address. */
+     * authorizations per client address, acknowledgement codes (no token) per client
+     * address. */
     struct ratelimit *login_limit;
     struct ratelimit *fail_limit;
+    struct ratelimit *ack_limit;
     const char *free_space_path; /* checked before low-priority writes; NULL = none */
     long long min_free_bytes;
 };

@@ -68,6 +68,9 @@ static void usage(FILE *f)
             "                     bursts of 10); more get 429 with Retry-After\n"
             "  --refusal-rate N   refused authorizations (401/403) per client address a minute\n"
             "                     (60, bursts of 30); more get 429 with Retry-After\n"
+            "  --ack-rate N       acknowledgement codes (POST /v1/notify/ack, no token) per\n"
+            "                     client address a minute (10, bursts of 10 or N); more get\n"
+            "                     429 with Retry-After\n"
             "  --min-free-mb N    below this free disk space new orders, checkup imports,\n"
             "                     family requests and activity get 507 (default 100; 0 = off);\n"
             "                     help calls and check-ins are never refused\n"
@@ -237,6 +240,11 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--refusal-rate") == 0) {
             if (parse_long(val, 1, 1000000, &cfg.refusals_per_minute) != 0) {
                 fprintf(stderr, "hubd: --refusal-rate must be 1..1000000 a minute\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--ack-rate") == 0) {
+            if (parse_long(val, 1, 1000000, &cfg.acks_per_minute) != 0) {
+                fprintf(stderr, "hubd: --ack-rate must be 1..1000000 a minute\n");
                 return 2;
             }
         } else if (strcmp(a, "--min-free-mb") == 0) {

@@ -16,6 +16,7 @@
 #include "notifyq.h"
 #include "notifyrcpt.h"
 #include "pusher.h"
+#include "ratelimit.h"
 #include "writer.h"
 
 #include <stdio.h>
@@ -193,9 +194,31 @@ static int ack_job(struct db *db, void *arg)
     return audit_append_db(db, &a, NULL) == DB_OK ? 0 : -1;
 }
 
+/* Codes per client address (the endpoint has no token): guessing an 80-bit code is hopeless
+ * anyway; the limit keeps one address from keeping the writer busy. 1 to go on; else r
+ * holds the 429. */
+static int ack_allowed(struct hreq *r)
+{
+    char addr[64], key[80];
+    long retry = 0;
+    hreq_client_address(r, addr, sizeof addr);
+    snprintf(key, sizeof key, "ack:%s", addr);
+    if (!r->hub->ack_limit || ratelimit_take(r->hub->ack_limit, key, &retry))
+        return 1;
+    hreq_error(r, 429, "too_many_requests",
+               "Too many acknowledgement codes were sent from your address in the last minute;"
+               " wait %ld seconds and send the code again (it stays good until the alert is"
+               " acknowledged).",
+               retry);
+    r->retry_after = retry;
+    return 0;
+}
+
 void h_notify_ack(struct hreq *r)
 {
     char code[HUBREQ_ACK_CODE_MAX], msg[256];
+    if (!ack_allowed(r))
+        return;
     if (hubreq_parse_notify_ack(r->body, r->body_len, code, msg, sizeof msg) != HUBREQ_OK) {
         hreq_error(r, 400, "bad_request", "%s", msg);
         return;

@@ -246,7 +246,7 @@ static int send_answer(struct server *s, struct MHD_Connection *c, struct hreq *
 }
 
 /* The client's address as text ("?" when unknown). */
-static void client_address(struct hreq *r, char *out, size_t cap)
+void hreq_client_address(struct hreq *r, char *out, size_t cap)
 {
     const union MHD_ConnectionInfo *ci =
         r->conn ? MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS) : NULL;
@@ -267,7 +267,7 @@ static void refused(struct hreq *r)
 {
     char addr[INET6_ADDRSTRLEN + 8], key[80];
     long retry = 0;
-    client_address(r, addr, sizeof addr);
+    hreq_client_address(r, addr, sizeof addr);
     snprintf(key, sizeof key, "fail:%s", addr);
     if (r->hub->fail_limit && !ratelimit_take(r->hub->fail_limit, key, &retry)) {
         hreq_error(r, 429, "too_many_failures",
@@ -841,7 +841,10 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     double fail_rate = cfg->refusals_per_minute > 0 ? (double)cfg->refusals_per_minute : 60;
     s->hub.login_limit = ratelimit_create(login_rate, login_rate / 2 > 10 ? login_rate / 2 : 10);
     s->hub.fail_limit = ratelimit_create(fail_rate, fail_rate / 2 > 30 ? fail_rate / 2 : 30);
-    if (!s->hub.login_limit || !s->hub.fail_limit) {
+    /* A family member types one code per alert; a burst of 10 leaves room for typos. */
+    double ack_rate = cfg->acks_per_minute > 0 ? (double)cfg->acks_per_minute : 10;
+    s->hub.ack_limit = ratelimit_create(ack_rate, ack_rate > 10 ? ack_rate : 10);
+    if (!s->hub.login_limit || !s->hub.fail_limit || !s->hub.ack_limit) {
         snprintf(err, errcap, "out of memory");
         goto fail;
     }
@@ -968,6 +971,7 @@ void server_stop(struct server *s)
     conntrack_stop(s->conns);
     ratelimit_free(s->hub.login_limit);
     ratelimit_free(s->hub.fail_limit);
+    ratelimit_free(s->hub.ack_limit);
     pusher_stop(s->hub.pusher);
     jmapoll_stop(s->jma);
     writer_destroy(s->hub.writer);

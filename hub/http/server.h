@@ -45,6 +45,7 @@ struct server_config {
     long workers;                /* handler threads (8; a quarter kept for urgent requests) */
     long login_per_minute;       /* card login challenges and logins per device a minute (20) */
     long refusals_per_minute;    /* refused authorizations per client address a minute (60) */
+    long acks_per_minute;        /* POST /v1/notify/ack (no token) per client address (10) */
     long min_free_mb;            /* refuse low-priority writes below this free space (100; -1 =
                                     the default, 0 = never) */
     const char *free_space_path; /* where to measure it; NULL = the SQLite file's directory */

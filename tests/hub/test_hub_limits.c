@@ -2,7 +2,8 @@
  * test_hub_limits.c: limits that keep one client from filling the hub, through the real
  * hubd. Card login challenges per device (a burst of 10, then 429 with Retry-After and
  * words, and no row stored); refused authorizations per client address (30, then 429,
- * while a valid token from the same address still works); and with less free disk space
+ * while a valid token from the same address still works); acknowledgement codes (no token)
+ * per client address (10, then 429, another address served); and with less free disk space
  * than --min-free-mb, new low-priority work refused with 507 in words while help calls and
  * check-ins are still taken.
  */
@@ -21,11 +22,15 @@
 static struct hubtest T;
 static char home1[128], public1[128];
 
-/* One raw HTTP/1.0 request from 127.0.0.1; the whole answer (headers and body) into out. */
-static long raw_post(const char *path, const char *token, char *out, size_t cap)
+/* One raw HTTP/1.0 POST of body (may be "") from the loopback address from (127.0.0.x) to
+ * the hub, with a bearer token unless NULL; the whole answer (headers and body) into out. */
+static long raw_post_from(const char *from, const char *path, const char *token, const char *body,
+                          char *out, size_t cap)
 {
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)T.port)};
+    struct sockaddr_in src = {.sin_family = AF_INET};
     inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    inet_pton(AF_INET, from, &src.sin_addr);
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct timeval tv = {10, 0};
     long status = 0;
@@ -33,13 +38,16 @@ static long raw_post(const char *path, const char *token, char *out, size_t cap)
     if (fd < 0)
         return 0;
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    char req[512];
+    char req[768], auth[256] = "";
+    if (token)
+        snprintf(auth, sizeof auth, "Authorization: Bearer %s\r\n", token);
     int n = snprintf(req, sizeof req,
-                     "POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
-                     "Content-Length: 0\r\n\r\n",
-                     path, token);
+                     "POST %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%sContent-Type: application/json\r\n"
+                     "Content-Length: %zu\r\n\r\n%s",
+                     path, auth, strlen(body), body);
     size_t got = 0;
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) == 0 && send(fd, req, (size_t)n, 0) == n) {
+    if (bind(fd, (struct sockaddr *)&src, sizeof src) == 0 &&
+        connect(fd, (struct sockaddr *)&a, sizeof a) == 0 && send(fd, req, (size_t)n, 0) == n) {
         ssize_t k;
         while (got + 1 < cap && (k = recv(fd, out + got, cap - 1 - got, 0)) > 0)
             got += (size_t)k;
@@ -49,6 +57,12 @@ static long raw_post(const char *path, const char *token, char *out, size_t cap)
     if (sscanf(out, "HTTP/1.%*d %ld", &status) != 1)
         status = 0;
     return status;
+}
+
+/* One raw HTTP/1.0 POST without a body from 127.0.0.1 (see raw_post_from). */
+static long raw_post(const char *path, const char *token, char *out, size_t cap)
+{
+    return raw_post_from("127.0.0.1", path, token, "", out, cap);
 }
 
 static void t_challenges_limited_per_device(void)
@@ -84,6 +98,35 @@ static void t_refusals_limited_per_address(void)
     CHECK_INT_EQ(
         ht_req(&T, "POST", "/v1/checkins", home1, NULL, NULL, "{\"answer\":\"genki\"}", 18, NULL),
         201);
+}
+
+/* The tokenless acknowledgement by code: 10 codes a minute from one address (a burst of
+ * 10), then 429 with Retry-After and words, before the code is even looked up; another
+ * address is served. */
+static void t_ack_codes_limited_per_address(void)
+{
+    char ans[4096];
+    static const char code[] = "{\"code\":\"AAAA-AAAA-AAAA-AAAA\"}";
+    long long audit = ht_audit_count(&T);
+    int n404 = 0, n429 = 0;
+    for (int i = 0; i < 12; i++) {
+        long st = raw_post_from("127.0.0.3", "/v1/notify/ack", NULL, code, ans, sizeof ans);
+        n404 += st == 404;
+        n429 += st == 429;
+    }
+    /* a burst of 10 (a refill of one each 6 s may let one more through) */
+    CHECK(n404 >= 10 && n404 <= 11);
+    CHECK_INT_EQ(n404 + n429, 12);
+    CHECK_INT_EQ(raw_post_from("127.0.0.3", "/v1/notify/ack", NULL, code, ans, sizeof ans), 429);
+    CHECK(strstr(ans, "Retry-After: ") != NULL);
+    CHECK(strstr(ans, "too_many_requests") != NULL);
+    CHECK(strstr(ans, "acknowledgement codes") != NULL && strstr(ans, "wait") != NULL);
+    /* not a refusal of a token: the address's allowance for tokens is untouched */
+    CHECK(strstr(ans, "too_many_failures") == NULL);
+    /* another address is served (the code is unknown: 404) */
+    CHECK_INT_EQ(raw_post_from("127.0.0.4", "/v1/notify/ack", NULL, code, ans, sizeof ans), 404);
+    CHECK(strstr(ans, "No message has this code") != NULL);
+    CHECK_INT_EQ(ht_audit_count(&T), audit);
 }
 
 static void t_low_disk_refuses_low_priority_only(void)
@@ -131,6 +174,7 @@ int main(void)
     }
     TEST_RUN(t_challenges_limited_per_device);
     TEST_RUN(t_refusals_limited_per_address);
+    TEST_RUN(t_ack_codes_limited_per_address);
     TEST_RUN(t_low_disk_refuses_low_priority_only);
     CHECK_INT_EQ(ht_stop(&T), 0);
     ht_cleanup(&T);
