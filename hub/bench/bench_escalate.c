@@ -25,6 +25,7 @@
 #include "db.h"
 #include "escalate.h"
 #include "hubdb.h"
+#include "scope.h"
 #include "writer.h"
 
 #include <pthread.h>
@@ -47,7 +48,8 @@ struct run {
 
 struct client {
     struct run *run;
-    int64_t resident;
+    int64_t resident; /* also its home device's id */
+    const struct scope *town;
     pthread_t th;
 };
 
@@ -69,7 +71,7 @@ static int checkin_job(struct db *db, void *arg)
                           .source = actor,
                           .destination = "hub",
                           .request_id = "bench"};
-    if (checkins_add(db, c->resident, 1, "genki", now, &id) != DB_OK ||
+    if (checkins_add(db, c->town, c->resident, c->resident, "genki", now, &id) != DB_OK ||
         audit_append_db(db, &r, NULL) != DB_OK)
         return -1;
     return 0;
@@ -113,15 +115,17 @@ static int pass_job(struct db *db, void *arg)
 
 /* Runs the clients while the pass at `pass_at` runs through the writer (0: no pass, for
  * `seconds`). Prints the figures under `label`. */
-static int measure(struct run *run, int clients, double seconds, time_t pass_at, const char *label,
-                   long *raised_out)
+static int measure(struct run *run, int clients, int towns, double seconds, time_t pass_at,
+                   const char *label, long *raised_out)
 {
     struct client cl[CLIENTS_MAX];
     run->stop = 0;
     run->n_lat = 0;
     double t0 = benchutil_now();
     for (int i = 0; i < clients; i++) {
-        cl[i] = (struct client){.run = run, .resident = 1 + i};
+        /* Resident g is of town 1 + g % towns (store()). */
+        cl[i] =
+            (struct client){.run = run, .resident = 1 + i, .town = scope_of(1 + (1 + i) % towns)};
         pthread_create(&cl[i].th, NULL, client_main, &cl[i]);
     }
     long raised = 0, steps = 0;
@@ -183,7 +187,8 @@ static int timed_exec(struct db *db, const char *what, const char *sql)
     return 0;
 }
 
-/* The residents, their towns, one home device (every bench check-in uses it). */
+/* The residents, their towns, a home device for each of the first CLIENTS_MAX (device id =
+ * resident id, in the resident's town: the bench's clients check in with them). */
 static int store(struct db *db, long residents, int towns)
 {
     char sql[1024];
@@ -200,12 +205,13 @@ static int store(struct db *db, long residents, int towns)
     snprintf(sql, sizeof sql,
              "INSERT INTO residents(display_name, district, deadline_min, created_unix,"
              " municipality_id) SELECT 'r' || g, 'd', 600, 0, 1 + g %% %d FROM %s%ld%s;"
-             "INSERT INTO devices(kind, resident_id, token_hash, created_unix)"
-             " VALUES('home', 1, 'bench', 0)",
+             "INSERT INTO devices(kind, resident_id, token_hash, created_unix, municipality_id)"
+             " SELECT 'home', id, 'bench' || id, 0, municipality_id FROM residents"
+             " WHERE id <= %d ORDER BY id",
              towns,
              pg ? "generate_series(1, "
                 : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < ",
-             residents, pg ? ") g" : ") SELECT g FROM s)");
+             residents, pg ? ") g" : ") SELECT g FROM s)", CLIENTS_MAX);
     return timed_exec(db, "residents stored", sql);
 }
 
@@ -294,14 +300,14 @@ int main(int argc, char **argv)
     }
     long raised = 0, none = 0;
     /* A warm-up first: the bulk load's WAL is still being checkpointed. */
-    int rc = measure(&run, clients, 1, 0, "warm-up", &none);
+    int rc = measure(&run, clients, towns, 1, 0, "warm-up", &none);
     if (rc == 0)
-        rc = measure(&run, clients, seconds, 0, "check-ins, no pass", &none);
+        rc = measure(&run, clients, towns, seconds, 0, "check-ins, no pass", &none);
     if (rc == 0)
-        rc = measure(&run, clients, seconds, DAY + 10 * 3600 + 1800,
+        rc = measure(&run, clients, towns, seconds, DAY + 10 * 3600 + 1800,
                      "check-ins while the pass raises alerts", &raised);
     if (rc == 0)
-        rc = measure(&run, clients, seconds, 0, "check-ins, no pass again", &none);
+        rc = measure(&run, clients, towns, seconds, 0, "check-ins, no pass again", &none);
     writer_destroy(run.w);
     int64_t want = residents / 100, got = -1;
     if (rc == 0 && (db_get_int64(db,

@@ -19,6 +19,7 @@
 #include "checkins.h"
 #include "db.h"
 #include "hubdb.h"
+#include "scope.h"
 #include "idempotency.h"
 #include "writer.h"
 
@@ -73,7 +74,7 @@ static int checkin_job(struct db *db, void *arg)
     if (idempotency_claim(db, principal, key, hash, now, &res, &claim, &status, &answer) != DB_OK ||
         res != IDEMPOTENCY_PROCEED)
         goto fail;
-    if (checkins_add(db, j->resident, j->resident, "genki", now, &id) != DB_OK)
+    if (checkins_add(db, scope_of(1), j->resident, j->resident, "genki", now, &id) != DB_OK)
         goto fail;
     struct audit_rec r = {.at = now,
                           .actor = principal,

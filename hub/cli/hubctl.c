@@ -320,10 +320,11 @@ static int fail(struct db *db, const char *what)
 
 /* Grants a consent through the consents store on the command's connection (inside its
  * transaction); *created 1 when it was not in force. SQLITE_OK or an error code. */
-static int grant(struct db *db, const struct consents_key *k, const char *via, int *created)
+static int grant(struct db *db, const struct scope *sc, const struct consents_key *k,
+                 const char *via, int *created)
 {
     int64_t id = 0;
-    enum db_status st = consents_grant(db, k, (int64_t)hubclock_now(), via, &id, created);
+    enum db_status st = consents_grant(db, sc, k, (int64_t)hubclock_now(), via, &id, created);
     return st == DB_OK ? SQLITE_OK : SQLITE_ERROR;
 }
 
@@ -503,7 +504,7 @@ static int link_family(struct db *db, const struct args *a, int64_t id, const lo
                                  .data_kind = "safety",
                                  .purpose = "watch_over"};
         int created = 0;
-        if (grant(db, &k, "enrolment form (hubctl)", &created) != SQLITE_OK)
+        if (grant(db, a->town, &k, "enrolment form (hubctl)", &created) != SQLITE_OK)
             return fail(db, "cannot record the consent");
         if (audit_admin(db, "family.link", res[i], "safety") != SQLITE_OK)
             return fail(db, "cannot write the audit record");
@@ -718,7 +719,7 @@ static int cmd_consents(struct db *db, const struct args *a)
         return 2;
     }
     printf("id\tresident\trecipient\tdata\tpurpose\tgranted\tvia\trevoked\n");
-    return listed(db, consents_list(db, resident, 0, print_consent, NULL));
+    return listed(db, consents_list(db, a->town, resident, 0, print_consent, NULL));
 }
 
 static int print_alert(void *ctx, const struct alerts_row *al)
@@ -769,7 +770,7 @@ static int cmd_checkins(struct db *db, const struct args *a)
     if (resident_limit(a, 1000000, &resident, &limit) != 0)
         return 2;
     printf("id\tresident\tdevice\tanswer\tat\n");
-    return listed(db, checkins_list(db, resident, limit, print_checkin, NULL));
+    return listed(db, checkins_list(db, a->town, resident, limit, print_checkin, NULL));
 }
 
 static int print_record(void *ctx, const struct accesslog_row *r)
@@ -790,7 +791,8 @@ static int cmd_audit(struct db *db, const struct args *a)
         return 2;
     printf("id\tat\tactor\taction\toutcome\tsubject\tdata\tpurpose\tbasis\tsource"
            "\tdestination\trequest\n");
-    return listed(db, accesslog_records(db, resident, INT64_MAX, limit, print_record, NULL));
+    return listed(db,
+                  accesslog_records(db, a->town, resident, INT64_MAX, limit, print_record, NULL));
 }
 
 static int cmd_audit_verify(struct db *db, const struct args *a)
@@ -1023,7 +1025,7 @@ static int cmd_consent_grant(struct db *db, const struct args *a)
                              .data_kind = kind,
                              .purpose = purpose};
     int changed = 0;
-    if (grant(db, &k, "paper form (hubctl)", &changed) != SQLITE_OK)
+    if (grant(db, a->town, &k, "paper form (hubctl)", &changed) != SQLITE_OK)
         return fail(db, "cannot record the consent (no such resident?)");
     if (changed ? audit_commit(db, "consent.grant", resident, kind) != 0 : commit(db) != 0)
         return 1;

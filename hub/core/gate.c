@@ -39,13 +39,13 @@ static int first_row(struct db_stmt *st, enum db_status bound, char *out, size_t
     return r;
 }
 
-/* 1 when family member `family` is linked to resident by a link recorded in the resident's
- * own town (the only way across towns), 0 when not, -1 on error. */
-static int linked(struct db *db, long long family, long long resident)
+/* 1 with the town (its id as text into town) when family member `family` is linked to
+ * resident by a link recorded in the resident's own town (the only way across towns), 0
+ * when not, -1 on error. */
+static int link_town(struct db *db, long long family, long long resident, char town[24])
 {
-    char dummy[8];
-    struct db_stmt *st = db_stmt(db, "SELECT 1 FROM family_links l JOIN residents r"
-                                     " ON r.id = l.resident_id"
+    struct db_stmt *st = db_stmt(db, "SELECT l.municipality_id FROM family_links l"
+                                     " JOIN residents r ON r.id = l.resident_id"
                                      " AND r.municipality_id = l.municipality_id"
                                      " WHERE l.family_id = ? AND l.resident_id = ?");
     if (!st)
@@ -53,7 +53,13 @@ static int linked(struct db *db, long long family, long long resident)
     enum db_status b = db_bind_int64(st, 1, family);
     if (b == DB_OK)
         b = db_bind_int64(st, 2, resident);
-    return first_row(st, b, dummy, sizeof dummy);
+    return first_row(st, b, town, 24);
+}
+
+static int linked(struct db *db, long long family, long long resident)
+{
+    char town[24];
+    return link_town(db, family, resident, town);
 }
 
 static enum gate_decision consent(struct db *db, const char *kind, long long id, long long resident,
@@ -217,4 +223,32 @@ enum gate_decision gate_recipient(struct db *db, const char *kind, long long id,
         return consent(db, "operator", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
     }
     return GATE_DENY;
+}
+
+const struct scope *gate_town(struct db *db, const struct auth_principal *who, long long resident)
+{
+    char town[24];
+    if (who->role != AUTH_FAMILY)
+        return who->town;
+    return link_town(db, who->id, resident, town) == 1 ? scope_of(strtoll(town, NULL, 10)) : NULL;
+}
+
+int gate_towns(struct db *db, const struct auth_principal *who, const struct scope **out, int cap)
+{
+    int n = 0;
+    if (cap > 0 && who->town)
+        out[n++] = who->town;
+    if (who->role != AUTH_FAMILY)
+        return n;
+    struct db_stmt *st = db_stmt(db, "SELECT DISTINCT municipality_id FROM family_links"
+                                     " WHERE family_id = ? ORDER BY municipality_id");
+    enum db_status s = st ? db_bind_int64(st, 1, who->id) : DB_ERR;
+    while (s == DB_OK || s == DB_ROW) {
+        s = db_step(st);
+        const struct scope *t = s == DB_ROW ? scope_of(db_col_int64(st, 0)) : NULL;
+        if (t && t != who->town && n < cap)
+            out[n++] = t;
+    }
+    db_stmt_done(st);
+    return s == DB_DONE ? n : -1;
 }

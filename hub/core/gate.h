@@ -56,4 +56,17 @@ enum gate_decision gate_recipient(struct db *db, const char *kind, long long id,
                                   const char *data_kind, const char *purpose,
                                   char basis[GATE_BASIS_MAX]);
 
+/*
+ * The town in which `who` reaches resident's records (the scope for the store calls after
+ * gate_check allowed): its own town for every role but family; for a family member the
+ * town of the link recorded for resident. NULL when there is no such link (or on error):
+ * the stores then refuse, so nothing is reached.
+ */
+const struct scope *gate_town(struct db *db, const struct auth_principal *who, long long resident);
+
+/* The towns `who` may act in for a record named by its own id (an alert, a family request):
+ * its own first, then for a family member the towns of its links, at most cap into out.
+ * How many, or -1 on error. */
+int gate_towns(struct db *db, const struct auth_principal *who, const struct scope **out, int cap);
+
 #endif

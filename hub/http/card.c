@@ -49,7 +49,8 @@ static int challenge_job(struct db *db, void *arg)
     char hex[2 * HUBREQ_CHALLENGE_LEN + 1];
     int64_t id = 0;
     hubtoken_hex(j->bytes, sizeof j->bytes, hex);
-    if (challenges_add(db, j->r->who.id, hex, (int64_t)j->now + CHALLENGE_TTL, &id) != DB_OK)
+    if (challenges_add(db, j->r->who.town, j->r->who.id, hex, (int64_t)j->now + CHALLENGE_TTL,
+                       &id) != DB_OK)
         return -1;
     return hutil_audit(db, j->r,
                        (struct audit_rec){.at = j->now,
@@ -185,7 +186,7 @@ static int use_challenge(struct db *db, struct login_job *j)
     char hex[2 * HUBREQ_CHALLENGE_LEN + 1];
     enum challenges_use use = CHALLENGES_UNKNOWN;
     hubtoken_hex(j->in->challenge, HUBREQ_CHALLENGE_LEN, hex);
-    if (challenges_use(db, hex, j->r->who.id, (int64_t)j->now, &use) != DB_OK)
+    if (challenges_use(db, j->r->who.town, hex, j->r->who.id, (int64_t)j->now, &use) != DB_OK)
         return -1;
     if (use == CHALLENGES_OK)
         return 0;

@@ -67,10 +67,10 @@ static int add_to_array(void *ctx, const struct checkins_row *c)
 }
 
 /* "last_checkin": the resident's newest check-in, or null. 0, or -1 on a database error. */
-static int me_last_checkin(struct db *db, long long resident, cJSON *o)
+static int me_last_checkin(struct db *db, const struct scope *sc, long long resident, cJSON *o)
 {
     cJSON *newest = cJSON_CreateArray();
-    int rc = checkins_newest(db, resident, 1, add_to_array, newest) == DB_OK ? 0 : -1;
+    int rc = checkins_newest(db, sc, resident, 1, add_to_array, newest) == DB_OK ? 0 : -1;
     cJSON *c = cJSON_DetachItemFromArray(newest, 0);
     if (rc == 0 && c)
         cJSON_AddItemToObject(o, "last_checkin", c);
@@ -112,7 +112,8 @@ static int me_job(struct db *db, void *arg)
             cJSON_AddStringToObject(res, "display_name", name);
             subject = w->resident_id;
             /* The home tablet remembers the day's check-in across restarts from this. */
-            if (strcmp(w->device_kind, "home") == 0 && me_last_checkin(db, w->resident_id, o) != 0)
+            if (strcmp(w->device_kind, "home") == 0 &&
+                me_last_checkin(db, w->town, w->resident_id, o) != 0)
                 goto out;
         }
     } else {
@@ -200,7 +201,8 @@ static int checkin_job(struct db *db, void *arg)
     struct hreq *r = j->r;
     int rc = -1;
     int64_t id = 0;
-    if (checkins_add(db, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now, &id) != DB_OK)
+    if (checkins_add(db, r->who.town, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now,
+                     &id) != DB_OK)
         goto out;
     long long alert = 0;
     if (strcmp(j->answer, "genkinai") == 0 &&
@@ -292,7 +294,8 @@ static int checkins_job(struct db *db, void *arg)
     o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)r->path_id);
     cJSON *arr = cJSON_AddArrayToObject(o, "checkins");
-    if (checkins_newest(db, r->path_id, j->limit, add_to_array, arr) != DB_OK)
+    if (checkins_newest(db, gate_town(db, &r->who, r->path_id), r->path_id, j->limit, add_to_array,
+                        arr) != DB_OK)
         goto out;
     if (hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,

@@ -17,6 +17,7 @@
 #include "notifyrcpt.h"
 #include "pusher.h"
 #include "ratelimit.h"
+#include "residents.h"
 #include "writer.h"
 
 #include <stdio.h>
@@ -176,7 +177,9 @@ static int ack_job(struct db *db, void *arg)
         return -1;
     if (!j->found)
         return 0;
-    if (alerts_ack(db, j->row.alert, j->row.actor, j->now, &j->changed) != DB_OK)
+    /* The code is the credential: the alert is acknowledged in its resident's town. */
+    if (alerts_ack(db, residents_scope(db, j->row.resident), j->row.alert, j->row.actor, j->now,
+                   &j->changed) != DB_OK)
         return -1;
     char basis[48];
     snprintf(basis, sizeof basis, "code:notification:%lld", (long long)j->row.id);

@@ -142,7 +142,8 @@ static int add_record(void *ctx, const struct accesslog_row *r)
 static int fill_access_log(struct db *db, struct view_job *j, long long resident, cJSON *o)
 {
     struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "entries"), .limit = j->limit};
-    if (accesslog_records(db, resident, j->before, j->limit + 1, add_record, &f) != DB_OK)
+    if (accesslog_records(db, j->r->who.town, resident, j->before, j->limit + 1, add_record, &f) !=
+        DB_OK)
         return -1;
     if (f.more)
         cJSON_AddNumberToObject(o, "next_before", (double)f.last);
@@ -211,7 +212,8 @@ static int add_line(void *ctx, const struct accesslog_line *l)
 static int fill_access_summary(struct db *db, struct view_job *j, long long resident, cJSON *o)
 {
     struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "lines"), .limit = j->limit};
-    if (accesslog_summary(db, resident, j->limit + 1, j->offset, add_line, &f) != DB_OK)
+    if (accesslog_summary(db, j->r->who.town, resident, j->limit + 1, j->offset, add_line, &f) !=
+        DB_OK)
         return -1;
     if (f.more)
         cJSON_AddNumberToObject(o, "next_offset", (double)(j->offset + f.n));
@@ -266,10 +268,10 @@ static int add_basis(void *ctx, const struct legalbases_row *b)
 static int fill_consents(struct db *db, const struct scope *sc, long long resident, cJSON *o)
 {
     struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "consents")};
-    if (consents_list(db, resident, 1, add_consent, &f) != DB_OK)
+    if (consents_list(db, sc, resident, 1, add_consent, &f) != DB_OK)
         return -1;
     f.arr = cJSON_AddArrayToObject(o, "choices");
-    if (consents_choices(db, resident, add_choice, &f) != DB_OK)
+    if (consents_choices(db, sc, resident, add_choice, &f) != DB_OK)
         return -1;
     f.arr = cJSON_AddArrayToObject(o, "recipients");
     if (family_of_resident(db, sc, resident, add_family, &f) != DB_OK)
@@ -285,10 +287,11 @@ static int add_alert(void *ctx, const struct alerts_row *a)
     return 0;
 }
 
-static int fill_alerts(struct db *db, long long resident, const char *level, long limit, cJSON *o)
+static int fill_alerts(struct db *db, const struct scope *sc, long long resident, const char *level,
+                       long limit, cJSON *o)
 {
     struct fill f = {.db = db, .arr = cJSON_AddArrayToObject(o, "alerts")};
-    return alerts_of_resident(db, resident, level, limit, add_alert, &f) == DB_OK ? 0 : -1;
+    return alerts_of_resident(db, sc, resident, level, limit, add_alert, &f) == DB_OK ? 0 : -1;
 }
 
 static int view_job(struct db *db, void *arg)
@@ -332,7 +335,7 @@ static int view_job(struct db *db, void *arg)
     case VIEW_ALERTS:
         action = "alerts.read";
         kinds = "safety";
-        if (fill_alerts(db, resident, NULL, j->limit, o) != 0)
+        if (fill_alerts(db, r->who.town, resident, NULL, j->limit, o) != 0)
             goto out;
         break;
     }
@@ -449,7 +452,8 @@ static int consent_job(struct db *db, void *arg)
     if (j->c.granted) {
         int64_t id = 0;
         int created = 0;
-        if (consents_grant(db, &key, (int64_t)j->now, "card session", &id, &created) != DB_OK)
+        if (consents_grant(db, r->who.town, &key, (int64_t)j->now, "card session", &id, &created) !=
+            DB_OK)
             goto out;
         j->status = created ? 201 : 200;
         cJSON *c = cJSON_AddObjectToObject(o, "consent");
@@ -460,7 +464,7 @@ static int consent_job(struct db *db, void *arg)
         cJSON_AddBoolToObject(o, "changed", j->status == 201);
     } else {
         int64_t n = 0;
-        if (consents_revoke(db, &key, (int64_t)j->now, &n) != DB_OK)
+        if (consents_revoke(db, r->who.town, &key, (int64_t)j->now, &n) != DB_OK)
             goto out;
         /* Nothing still waiting for this operator may carry the address any more. */
         if (n > 0 && strcmp(j->c.recipient_kind, "operator") == 0 &&
@@ -674,7 +678,8 @@ static int help_list_job(struct db *db, void *arg)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)r->who.resident_id);
     struct presses p = {.db = db, .arr = cJSON_AddArrayToObject(o, "presses")};
-    if (alerts_help_presses(db, r->who.resident_id, j->limit, add_press_alert, &p) != DB_OK)
+    if (alerts_help_presses(db, r->who.town, r->who.resident_id, j->limit, add_press_alert, &p) !=
+        DB_OK)
         goto out;
     cJSON *press;
     cJSON_ArrayForEach(press, p.arr)
@@ -736,7 +741,7 @@ static int activity_job(struct db *db, void *arg)
     struct activity_job *j = arg;
     struct hreq *r = j->r;
     struct activity_row last;
-    enum db_status s = activity_latest(db, r->who.id, &last);
+    enum db_status s = activity_latest(db, r->who.town, r->who.id, &last);
     if (s == DB_ROW && (long long)j->now - last.at < ACTIVITY_MIN_GAP &&
         last.at <= (long long)j->now) {
         /* A recent one already tells the hub the resident is active: keep the table small. */
@@ -747,7 +752,8 @@ static int activity_job(struct db *db, void *arg)
     }
     int64_t id = 0;
     if ((s != DB_ROW && s != DB_DONE) ||
-        activity_add(db, r->who.resident_id, r->who.id, j->kind, (int64_t)j->now, &id) != DB_OK)
+        activity_add(db, r->who.town, r->who.resident_id, r->who.id, j->kind, (int64_t)j->now,
+                     &id) != DB_OK)
         return -1;
     j->id = id;
     j->at = (long long)j->now;
@@ -825,7 +831,8 @@ static int resident_alerts_job(struct db *db, void *arg)
         return -1;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)r->path_id);
-    if (fill_alerts(db, r->path_id, level_of(&r->who), j->limit, o) != 0 ||
+    if (fill_alerts(db, gate_town(db, &r->who, r->path_id), r->path_id, level_of(&r->who), j->limit,
+                    o) != 0 ||
         hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
                                        .action = "alerts.read",
@@ -931,8 +938,17 @@ static int ack_job(struct db *db, void *arg)
     struct alerts_job *j = arg;
     struct hreq *r = j->r;
     struct alert_owner w = {0};
-    if (alerts_get(db, r->path_id, read_owner, &w) != DB_OK)
+    /* The alert is looked for only in the towns the caller acts in: its own, and for a
+     * family member those of its links. */
+    const struct scope *towns[16], *town = NULL;
+    int n = gate_towns(db, &r->who, towns, 16);
+    if (n < 0)
         return -1;
+    for (int i = 0; i < n && w.resident == 0; i++) {
+        if (alerts_get(db, towns[i], r->path_id, read_owner, &w) != DB_OK)
+            return -1;
+        town = towns[i];
+    }
     char basis[GATE_BASIS_MAX];
     enum gate_decision d =
         w.resident > 0 ? gate_check(db, &r->who, 0, w.resident, "safety", "watch_over", basis)
@@ -944,11 +960,12 @@ static int ack_job(struct db *db, void *arg)
         return 0;
     }
     int changed = 0;
-    if (alerts_ack(db, r->path_id, r->who.actor, (int64_t)j->now, &changed) != DB_OK)
+    if (alerts_ack(db, town, r->path_id, r->who.actor, (int64_t)j->now, &changed) != DB_OK)
         return -1;
     cJSON *o = cJSON_CreateObject();
     struct fill f = {.db = db, .arr = o};
-    if (alerts_get(db, r->path_id, alert_into, &f) != DB_OK || !cJSON_GetObjectItem(o, "alert") ||
+    if (alerts_get(db, town, r->path_id, alert_into, &f) != DB_OK ||
+        !cJSON_GetObjectItem(o, "alert") ||
         hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
                                        .action = "alert.ack",

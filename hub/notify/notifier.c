@@ -302,7 +302,8 @@ static enum db_status prepare_body(struct notifier *n, void *arg)
 {
     struct job *j = arg;
     int64_t town = 0, actor_id = strtoll(strchr(j->row.actor, ':') + 1, NULL, 10);
-    enum db_status s = alerts_get(n->db, j->row.alert, read_alert, j);
+    enum db_status s =
+        alerts_get(n->db, residents_scope(n->db, j->row.resident), j->row.alert, read_alert, j);
     if (s == DB_OK)
         s = notifyrcpt_get(n->db, NULL, j->row.recipient, read_rcpt, j);
     if (s != DB_OK)

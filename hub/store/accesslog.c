@@ -1,5 +1,7 @@
 /*
- * accesslog.c: reading the audit log (see accesslog.h).
+ * accesslog.c: reading the audit log (see accesslog.h). The town of a record is the town of
+ * its subject resident: one resident's records are read after rows_resident_here, the
+ * town's through the residents of the town.
  */
 #include "accesslog.h"
 #include "rows.h"
@@ -34,16 +36,27 @@ static int each_record(void *arg, struct db_stmt *st)
     return w->row(w->ctx, &r);
 }
 
-enum db_status accesslog_records(struct db *db, int64_t resident, int64_t before, int64_t limit,
+enum db_status accesslog_records(struct db *db, const struct scope *sc, int64_t resident,
+                                 int64_t before, int64_t limit,
                                  int (*row)(void *ctx, const struct accesslog_row *r), void *ctx)
 {
+    enum db_status here = resident > 0 ? rows_resident_here(db, sc, resident) : DB_OK;
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_OK : here;
     /* Two statements so that a resident's page is read through the subject index. */
     struct db_stmt *st =
-        resident > 0 ? db_stmt(db, RECORD_COLS " WHERE subject_resident_id = ? AND id < ?"
-                                               " ORDER BY id DESC LIMIT ?")
-                     : db_stmt(db, RECORD_COLS " WHERE 0 = ? AND id < ? ORDER BY id DESC LIMIT ?");
+        resident > 0
+            ? db_stmt(db, RECORD_COLS " WHERE subject_resident_id = ? AND id < ?"
+                                      " ORDER BY id DESC LIMIT ?")
+            : db_stmt(db, RECORD_COLS " WHERE 0 = ? AND id < ? AND subject_resident_id IN"
+                                      " (SELECT id FROM residents WHERE municipality_id = ?)"
+                                      " ORDER BY id DESC LIMIT ?");
     enum db_status s =
-        rows_bind_int64s(st, 3, (const int64_t[]){resident > 0 ? resident : 0, before, limit});
+        rows_bind_int64s(st, 2, (const int64_t[]){resident > 0 ? resident : 0, before});
+    if (s == DB_OK && resident <= 0)
+        s = rows_bind_town(st, 3, sc);
+    if (s == DB_OK)
+        s = db_bind_int64(st, resident > 0 ? 3 : 4, limit);
     struct walk_records w = {row, ctx};
     return rows_walk(st, s, each_record, &w);
 }
@@ -86,9 +99,13 @@ static int each_line(void *arg, struct db_stmt *st)
     return w->row(w->ctx, &l);
 }
 
-enum db_status accesslog_summary(struct db *db, int64_t resident, int64_t limit, int64_t offset,
+enum db_status accesslog_summary(struct db *db, const struct scope *sc, int64_t resident,
+                                 int64_t limit, int64_t offset,
                                  int (*row)(void *ctx, const struct accesslog_line *l), void *ctx)
 {
+    enum db_status here = rows_resident_here(db, sc, resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_OK : here;
     struct db_stmt *st = db_dialect(db) == DB_POSTGRES
                              ? db_stmt(db, SUMMARY("string_agg(DISTINCT data_kinds, ',')"))
                              : db_stmt(db, SUMMARY("group_concat(DISTINCT data_kinds)"));

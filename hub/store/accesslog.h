@@ -1,7 +1,10 @@
 /*
  * accesslog.h: reading the audit log (hub/core/audit.h appends to it): a resident's access
  * log page by page, the same told as one line per who-did-what-on-which-day, and the
- * whole log for the city office. Every function runs inside the caller's transaction (or
+ * whole log for the city office. A record belongs to the town of the resident it is about:
+ * every function takes the scope of a town (scope.h) and reads only records about that
+ * town's residents (nothing for another town's resident, as if there were none). Every
+ * function runs inside the caller's transaction (or
  * read snapshot) on the caller's handle; reading the log is itself a release the caller
  * audits.
  */
@@ -9,6 +12,7 @@
 #define HUB_STORE_ACCESSLOG_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stdint.h>
 
@@ -29,11 +33,12 @@ struct accesslog_row {
     const char *request_id;
 };
 
-/* Calls row(ctx, ...) for the records about resident (0: every record) with an id below
- * before, newest first, at most limit; a non-zero return stops the walk with DB_ERR. */
+/* Calls row(ctx, ...) for the records about resident (0: about every resident of the town)
+ * with an id below before, newest first, at most limit; a non-zero return stops the walk
+ * with DB_ERR. */
 __attribute__((warn_unused_result)) enum db_status
-accesslog_records(struct db *db, int64_t resident, int64_t before, int64_t limit,
-                  int (*row)(void *ctx, const struct accesslog_row *r), void *ctx);
+accesslog_records(struct db *db, const struct scope *sc, int64_t resident, int64_t before,
+                  int64_t limit, int (*row)(void *ctx, const struct accesslog_row *r), void *ctx);
 
 /*
  * One line of the access log told as what happened: the records of one actor (for the
@@ -57,7 +62,7 @@ struct accesslog_line {
 /* Calls row(ctx, ...) for the resident's lines, others' accesses first, newest first, from
  * line offset, at most limit. */
 __attribute__((warn_unused_result)) enum db_status
-accesslog_summary(struct db *db, int64_t resident, int64_t limit, int64_t offset,
-                  int (*row)(void *ctx, const struct accesslog_line *l), void *ctx);
+accesslog_summary(struct db *db, const struct scope *sc, int64_t resident, int64_t limit,
+                  int64_t offset, int (*row)(void *ctx, const struct accesslog_line *l), void *ctx);
 
 #endif

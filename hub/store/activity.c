@@ -1,17 +1,25 @@
 /*
- * activity.c: the activity store (see activity.h).
+ * activity.c: the activity store (see activity.h). activity has no town column: the town is
+ * the device's (and its resident's).
  */
 #include "activity.h"
+#include "rows.h"
 
 #include <stdio.h>
 
-enum db_status activity_latest(struct db *db, int64_t device, struct activity_row *out)
+enum db_status activity_latest(struct db *db, const struct scope *sc, int64_t device,
+                               struct activity_row *out)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT id, kind, at_unix FROM activity WHERE device_id = ?"
-                                     " ORDER BY id DESC LIMIT 1");
+    struct db_stmt *st =
+        sc ? db_stmt(db, "SELECT a.id, a.kind, a.at_unix FROM activity a"
+                         " JOIN devices d ON d.id = a.device_id WHERE a.device_id = ?"
+                         " AND d.municipality_id = ? ORDER BY a.id DESC LIMIT 1")
+           : NULL;
     if (!st)
         return DB_ERR;
     enum db_status s = db_bind_int64(st, 1, device);
+    if (s == DB_OK)
+        s = rows_bind_town(st, 2, sc);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {
@@ -24,19 +32,13 @@ enum db_status activity_latest(struct db *db, int64_t device, struct activity_ro
     return s;
 }
 
-enum db_status activity_add(struct db *db, int64_t resident, int64_t device, const char *kind,
-                            int64_t at, int64_t *id)
+enum db_status activity_add(struct db *db, const struct scope *sc, int64_t resident, int64_t device,
+                            const char *kind, int64_t at, int64_t *id)
 {
-    struct db_stmt *st = db_stmt(db, "INSERT INTO activity(resident_id, device_id, kind, at_unix)"
-                                     " VALUES(?, ?, ?, ?) RETURNING id");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, resident);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, device);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, kind, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, at);
-    return db_insert_id(st, s, id);
+    return rows_insert_sign(db,
+                            "INSERT INTO activity(resident_id, device_id, kind, at_unix)"
+                            " SELECT r.id, d.id, ?, ? FROM residents r JOIN devices d ON d.id = ?"
+                            " AND d.municipality_id = r.municipality_id"
+                            " WHERE r.id = ? AND r.municipality_id = ? RETURNING id",
+                            sc, resident, device, kind, at, id);
 }

@@ -1,10 +1,12 @@
 /*
- * alerts.c: reading and acknowledging alerts (see alerts.h).
+ * alerts.c: reading and acknowledging alerts (see alerts.h). alerts has no town column: every
+ * statement restricts resident_id to the town's residents (a primary-key probe per alert).
  */
 #include "alerts.h"
 #include "rows.h"
 
 #define ALERT_COLS "id, resident_id, kind, level, raised_unix, ack_by, ack_unix, day"
+#define IN_TOWN    " resident_id IN (SELECT id FROM residents WHERE municipality_id = ?)"
 
 struct walk {
     alerts_row_fn row;
@@ -36,32 +38,36 @@ static enum db_status walk(struct db_stmt *st, enum db_status bound, alerts_row_
     return rows_walk(st, bound, each, &w);
 }
 
-enum db_status alerts_of_resident(struct db *db, int64_t resident, const char *level, int64_t limit,
-                                  alerts_row_fn row, void *ctx)
+enum db_status alerts_of_resident(struct db *db, const struct scope *sc, int64_t resident,
+                                  const char *level, int64_t limit, alerts_row_fn row, void *ctx)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?"
-                                     " AND (? = 0 OR level = ?) ORDER BY id DESC LIMIT ?");
+    struct db_stmt *st =
+        db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?"
+                    " AND (? = 0 OR level = ?) AND" IN_TOWN " ORDER BY id DESC LIMIT ?");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, resident);
+    enum db_status s = rows_bind_town(st, 4, sc);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 1, resident);
     if (s == DB_OK)
         s = db_bind_int64(st, 2, level != NULL);
     if (s == DB_OK)
         s = db_bind_text(st, 3, level ? level : "", -1);
     if (s == DB_OK)
-        s = db_bind_int64(st, 4, limit);
+        s = db_bind_int64(st, 5, limit);
     return walk(st, s, row, ctx);
 }
 
-enum db_status alerts_help_presses(struct db *db, int64_t resident, int64_t presses,
-                                   alerts_row_fn row, void *ctx)
+enum db_status alerts_help_presses(struct db *db, const struct scope *sc, int64_t resident,
+                                   int64_t presses, alerts_row_fn row, void *ctx)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?"
-                                     " AND kind = 'help' AND day IN (SELECT day FROM alerts"
-                                     " WHERE resident_id = ? AND kind = 'help' GROUP BY day"
-                                     " ORDER BY MAX(id) DESC LIMIT ?) ORDER BY id DESC");
-    return walk(st, rows_bind_int64s(st, 3, (const int64_t[]){resident, resident, presses}), row,
-                ctx);
+    struct db_stmt *st =
+        db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE resident_id = ?"
+                    " AND kind = 'help' AND day IN (SELECT day FROM alerts"
+                    " WHERE resident_id = ? AND kind = 'help' GROUP BY day"
+                    " ORDER BY MAX(id) DESC LIMIT ?) AND" IN_TOWN " ORDER BY id DESC");
+    enum db_status s = rows_bind_int64s(st, 3, (const int64_t[]){resident, resident, presses});
+    return walk(st, s == DB_OK ? rows_bind_town(st, 4, sc) : s, row, ctx);
 }
 
 enum db_status alerts_open_city(struct db *db, const struct scope *sc, int64_t limit,
@@ -80,29 +86,30 @@ enum db_status alerts_list(struct db *db, const struct scope *sc, int open_only,
                            alerts_row_fn row, void *ctx)
 {
     struct db_stmt *st = db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE (? = 0"
-                                     " OR ack_by IS NULL) AND resident_id IN (SELECT id FROM"
-                                     " residents WHERE municipality_id = ?)"
-                                     " ORDER BY id DESC LIMIT ?");
+                                     " OR ack_by IS NULL) AND" IN_TOWN " ORDER BY id DESC LIMIT ?");
     enum db_status s = rows_bind_town(st, 2, sc);
     if (s == DB_OK)
         s = db_bind_int64(st, 1, open_only ? 1 : 0);
     return walk(st, s == DB_OK ? db_bind_int64(st, 3, limit) : s, row, ctx);
 }
 
-enum db_status alerts_get(struct db *db, int64_t id, alerts_row_fn row, void *ctx)
+enum db_status alerts_get(struct db *db, const struct scope *sc, int64_t id, alerts_row_fn row,
+                          void *ctx)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE id = ?");
-    return walk(st, rows_bind_int64s(st, 1, &id), row, ctx);
+    struct db_stmt *st = db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE id = ? AND" IN_TOWN);
+    enum db_status s = rows_bind_int64s(st, 1, &id);
+    return walk(st, s == DB_OK ? rows_bind_town(st, 2, sc) : s, row, ctx);
 }
 
-enum db_status alerts_ack(struct db *db, int64_t id, const char *actor, int64_t now, int *changed)
+enum db_status alerts_ack(struct db *db, const struct scope *sc, int64_t id, const char *actor,
+                          int64_t now, int *changed)
 {
     *changed = 0;
     struct db_stmt *st = db_stmt(db, "UPDATE alerts SET ack_by = ?, ack_unix = ? WHERE id = ?"
-                                     " AND ack_by IS NULL");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, actor, -1);
+                                     " AND ack_by IS NULL AND" IN_TOWN);
+    enum db_status s = rows_bind_town(st, 4, sc);
+    if (s == DB_OK)
+        s = db_bind_text(st, 1, actor, -1);
     if (s == DB_OK)
         s = db_bind_int64(st, 2, now);
     if (s == DB_OK)

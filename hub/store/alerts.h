@@ -3,7 +3,9 @@
  * check-in, a help press, 元気がない) is for one resident, of one kind, at one level
  * ("family" or "city"), keyed by a day or event ("group": alerts raised together share it)
  * and acknowledged at most once. Who may read one is the gate's question, asked by the
- * caller. Every function runs inside the caller's transaction (or read snapshot) on the
+ * caller. An alert belongs to its resident's town: every function takes the scope of a town
+ * (scope.h) and neither sees nor acknowledges another town's alert, whatever id is sent.
+ * Every function runs inside the caller's transaction (or read snapshot) on the
  * caller's handle; the caller audits.
  */
 #ifndef HUB_STORE_ALERTS_H
@@ -33,12 +35,13 @@ typedef int (*alerts_row_fn)(void *ctx, const struct alerts_row *a);
 
 /* The resident's alerts at level (NULL: every level), newest first, at most limit. */
 __attribute__((warn_unused_result)) enum db_status
-alerts_of_resident(struct db *db, int64_t resident, const char *level, int64_t limit,
-                   alerts_row_fn row, void *ctx);
+alerts_of_resident(struct db *db, const struct scope *sc, int64_t resident, const char *level,
+                   int64_t limit, alerts_row_fn row, void *ctx);
 
 /* The resident's help alerts of their `presses` newest help presses, newest first. */
 __attribute__((warn_unused_result)) enum db_status
-alerts_help_presses(struct db *db, int64_t resident, int64_t presses, alerts_row_fn row, void *ctx);
+alerts_help_presses(struct db *db, const struct scope *sc, int64_t resident, int64_t presses,
+                    alerts_row_fn row, void *ctx);
 
 /* Open city-level alerts of the scope's town's residents, oldest first, at most limit, with
  * the resident's name and district. */
@@ -54,13 +57,15 @@ __attribute__((warn_unused_result)) enum db_status alerts_list(struct db *db,
                                                                int open_only, int64_t limit,
                                                                alerts_row_fn row, void *ctx);
 
-/* Alert id: row is called once when it exists. DB_OK (also when it does not) or an error. */
-__attribute__((warn_unused_result)) enum db_status alerts_get(struct db *db, int64_t id,
-                                                              alerts_row_fn row, void *ctx);
-
-/* Acknowledges alert id by actor at now unless it is acknowledged already; *changed gets
- * 1 when this call acknowledged it. */
+/* Alert id: row is called once when it exists in the scope's town. DB_OK (also when it does
+ * not) or an error. */
 __attribute__((warn_unused_result)) enum db_status
-alerts_ack(struct db *db, int64_t id, const char *actor, int64_t now, int *changed);
+alerts_get(struct db *db, const struct scope *sc, int64_t id, alerts_row_fn row, void *ctx);
+
+/* Acknowledges alert id of the scope's town by actor at now unless it is acknowledged
+ * already; *changed gets 1 when this call acknowledged it (0 for another town's). */
+__attribute__((warn_unused_result)) enum db_status alerts_ack(struct db *db, const struct scope *sc,
+                                                              int64_t id, const char *actor,
+                                                              int64_t now, int *changed);
 
 #endif

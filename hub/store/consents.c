@@ -1,5 +1,7 @@
 /*
- * consents.c: the consents store (see consents.h).
+ * consents.c: the consents store (see consents.h). consents has no town column: the town is
+ * the resident's, checked first by primary key (rows_resident_here) where a function names
+ * one resident, joined where it lists the town's.
  */
 #include "consents.h"
 #include "rows.h"
@@ -36,13 +38,16 @@ static enum db_status in_force(struct db *db, const struct consents_key *k, int6
     return s;
 }
 
-enum db_status consents_grant(struct db *db, const struct consents_key *k, int64_t now,
-                              const char *via, int64_t *id, int *created)
+enum db_status consents_grant(struct db *db, const struct scope *sc, const struct consents_key *k,
+                              int64_t now, const char *via, int64_t *id, int *created)
 {
     /* Insert first: the unique index of consents in force makes a second grant (also one
      * committed by another process meanwhile) a conflict, and then the one in force is
      * read. */
     *created = 0;
+    enum db_status here = rows_resident_here(db, sc, k->resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_ERR_CONSTRAINT : here;
     struct db_stmt *st = db_stmt(db, "INSERT INTO consents(resident_id, recipient_kind,"
                                      " recipient_id, data_kind, purpose, granted_unix,"
                                      " granted_via) VALUES(?, ?, ?, ?, ?, ?, ?)"
@@ -71,9 +76,13 @@ enum db_status consents_grant(struct db *db, const struct consents_key *k, int64
     return s == DB_ROW ? DB_OK : s == DB_DONE ? DB_ERR : s;
 }
 
-enum db_status consents_revoke(struct db *db, const struct consents_key *k, int64_t now,
-                               int64_t *revoked)
+enum db_status consents_revoke(struct db *db, const struct scope *sc, const struct consents_key *k,
+                               int64_t now, int64_t *revoked)
 {
+    *revoked = 0;
+    enum db_status here = rows_resident_here(db, sc, k->resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_OK : here;
     struct db_stmt *st = db_stmt(db, "UPDATE consents SET revoked_unix = ? WHERE resident_id = ?"
                                      " AND recipient_kind = ? AND recipient_id = ? AND"
                                      " data_kind = ? AND purpose = ? AND revoked_unix IS NULL");
@@ -110,15 +119,21 @@ static int each_row(void *arg, struct db_stmt *st)
     return w->row(w->ctx, &c);
 }
 
-enum db_status consents_list(struct db *db, int64_t resident, int in_force_only,
-                             int (*row)(void *ctx, const struct consents_row *c), void *ctx)
+enum db_status consents_list(struct db *db, const struct scope *sc, int64_t resident,
+                             int in_force_only, int (*row)(void *ctx, const struct consents_row *c),
+                             void *ctx)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT id, resident_id, recipient_kind, recipient_id,"
-                                     " data_kind, purpose, granted_unix, granted_via,"
-                                     " revoked_unix FROM consents WHERE (? = 0 OR resident_id = ?)"
-                                     " AND (? = 0 OR revoked_unix IS NULL) ORDER BY id");
+    struct db_stmt *st = db_stmt(db, "SELECT c.id, c.resident_id, c.recipient_kind,"
+                                     " c.recipient_id, c.data_kind, c.purpose, c.granted_unix,"
+                                     " c.granted_via, c.revoked_unix FROM consents c"
+                                     " JOIN residents r ON r.id = c.resident_id"
+                                     " WHERE (? = 0 OR c.resident_id = ?)"
+                                     " AND (? = 0 OR c.revoked_unix IS NULL)"
+                                     " AND r.municipality_id = ? ORDER BY c.id");
     enum db_status s =
         rows_bind_int64s(st, 3, (const int64_t[]){resident, resident, in_force_only ? 1 : 0});
+    if (s == DB_OK)
+        s = rows_bind_town(st, 4, sc);
     struct walk_rows w = {row, ctx};
     return rows_walk(st, s, each_row, &w);
 }
@@ -166,9 +181,12 @@ static int each_choice(void *arg, struct db_stmt *st)
     return w->row(w->ctx, &c);
 }
 
-enum db_status consents_choices(struct db *db, int64_t resident,
+enum db_status consents_choices(struct db *db, const struct scope *sc, int64_t resident,
                                 int (*row)(void *ctx, const struct consents_choice *c), void *ctx)
 {
+    enum db_status here = rows_resident_here(db, sc, resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_OK : here;
     struct db_stmt *st =
         db_dialect(db) == DB_POSTGRES
             ? db_stmt(db, CHOICES("strpos(',' || p.districts || ',', ',' || r.district || ',')"))

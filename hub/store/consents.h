@@ -3,13 +3,16 @@
  * member, city staff, a shopping operator, a source organisation) receiving one kind of
  * data for one purpose; it is in force from its grant until it is revoked. Granting what
  * is already in force changes nothing (the paper form, the enrolment form and the card
- * session all grant through consents_grant). Every function runs inside the caller's
+ * session all grant through consents_grant). A consent belongs to its resident's town: every
+ * function takes the scope of a town (scope.h) and neither sees nor changes a consent of
+ * another town's resident (as if there were none). Every function runs inside the caller's
  * transaction on the caller's handle and writes no audit record: the caller audits.
  */
 #ifndef HUB_STORE_CONSENTS_H
 #define HUB_STORE_CONSENTS_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stdint.h>
 
@@ -24,16 +27,19 @@ struct consents_key {
 /*
  * Grants k at now, recorded as given via `via` ("card session", "paper form (hubctl)",
  * ...), unless the same consent is in force. *id gets the consent's id (the new one or the
- * one in force), *created 1 when it was granted now. DB_OK or the database's error.
+ * one in force), *created 1 when it was granted now. DB_ERR_CONSTRAINT when the resident is
+ * not of the scope's town; DB_OK or the database's error.
  */
-__attribute__((warn_unused_result)) enum db_status consents_grant(struct db *db,
-                                                                  const struct consents_key *k,
-                                                                  int64_t now, const char *via,
-                                                                  int64_t *id, int *created);
-
-/* Revokes every consent in force matching k at now; *revoked gets how many. */
 __attribute__((warn_unused_result)) enum db_status
-consents_revoke(struct db *db, const struct consents_key *k, int64_t now, int64_t *revoked);
+consents_grant(struct db *db, const struct scope *sc, const struct consents_key *k, int64_t now,
+               const char *via, int64_t *id, int *created);
+
+/* Revokes every consent in force matching k at now; *revoked gets how many (0 for a
+ * resident of another town). */
+__attribute__((warn_unused_result)) enum db_status consents_revoke(struct db *db,
+                                                                   const struct scope *sc,
+                                                                   const struct consents_key *k,
+                                                                   int64_t now, int64_t *revoked);
 
 /* One consent as read; the texts are borrowed until the callback returns. */
 struct consents_row {
@@ -48,10 +54,11 @@ struct consents_row {
     int64_t revoked_at; /* 0 while in force */
 };
 
-/* Calls row(ctx, ...) for the consents of resident (0: of everyone), by id; in_force_only:
- * only those not revoked. A non-zero return from row stops the walk with DB_ERR. */
+/* Calls row(ctx, ...) for the consents of resident (0: of every resident of the town), by
+ * id; in_force_only: only those not revoked. A non-zero return from row stops the walk with
+ * DB_ERR. */
 __attribute__((warn_unused_result)) enum db_status
-consents_list(struct db *db, int64_t resident, int in_force_only,
+consents_list(struct db *db, const struct scope *sc, int64_t resident, int in_force_only,
               int (*row)(void *ctx, const struct consents_row *c), void *ctx);
 
 /*
@@ -71,9 +78,10 @@ struct consents_choice {
  * member x safety, each source organisation that sent the resident's checkups x those
  * checkups, each operator serving the resident's district x the address, and every
  * consent ever recorded (a revoked one stays, so it can be granted again), in that order.
+ * Nothing for a resident of another town.
  */
 __attribute__((warn_unused_result)) enum db_status
-consents_choices(struct db *db, int64_t resident,
+consents_choices(struct db *db, const struct scope *sc, int64_t resident,
                  int (*row)(void *ctx, const struct consents_choice *c), void *ctx);
 
 #endif

@@ -109,6 +109,12 @@ enum db_status residents_town(struct db *db, int64_t id, int64_t *town)
     return db_get_int64(db, "SELECT municipality_id FROM residents WHERE id = ?", id, town);
 }
 
+const struct scope *residents_scope(struct db *db, int64_t id)
+{
+    int64_t town = 0;
+    return residents_town(db, id, &town) == DB_ROW ? scope_of(town) : NULL;
+}
+
 enum db_status residents_set_person(struct db *db, const struct scope *sc, int64_t id,
                                     const char *birth_date, const char *sex, int *changed)
 {

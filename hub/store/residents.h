@@ -66,6 +66,12 @@ residents_in_town(struct db *db, const struct scope *sc, int64_t id, int *yes);
 __attribute__((warn_unused_result)) enum db_status residents_town(struct db *db, int64_t id,
                                                                   int64_t *town);
 
+/* The scope of the town resident id belongs to, or NULL (no such resident, or an error), for
+ * the hub's own workers that act for every town and hold a resident id from a row they
+ * claimed (notifications, pushes, the missed check-in pass) and for a notification's ack
+ * code, which is its own credential. A face never scopes a caller with it. */
+const struct scope *residents_scope(struct db *db, int64_t id);
+
 /* The resident's birth date (YYYY-MM-DD) and sex ("male" | "female"), or "" for unknown:
  * the age band and sex of the statistical tables (docs/stats.md). *changed 0 when there is
  * no such resident. */

@@ -51,3 +51,42 @@ enum db_status rows_text_in_town(struct db *db, const char *sql, const struct sc
     db_stmt_done(st);
     return s;
 }
+
+enum db_status rows_resident_here(struct db *db, const struct scope *sc, int64_t resident)
+{
+    char one[4];
+    enum db_status s =
+        rows_text_in_town(db, "SELECT 'y' FROM residents WHERE id = ? AND municipality_id = ?", sc,
+                          resident, one, sizeof one);
+    return s == DB_ROW ? DB_OK : s;
+}
+
+enum db_status rows_insert_here(struct db_stmt *st, enum db_status bound, int64_t *id)
+{
+    enum db_status s = !st ? DB_ERR : bound == DB_OK ? db_step(st) : bound;
+    if (s == DB_ROW) {
+        *id = db_col_int64(st, 0);
+        s = db_step(st);
+    } else if (s == DB_DONE) {
+        s = DB_ERR_CONSTRAINT;
+    }
+    db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+enum db_status rows_insert_sign(struct db *db, const char *sql, const struct scope *sc,
+                                int64_t resident, int64_t device, const char *text, int64_t at,
+                                int64_t *id)
+{
+    struct db_stmt *st = sc ? db_stmt(db, sql) : NULL;
+    enum db_status s = st ? db_bind_text(st, 1, text, -1) : DB_ERR;
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, at);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, device);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 4, resident);
+    if (s == DB_OK)
+        s = rows_bind_town(st, 5, sc);
+    return rows_insert_here(st, s, id);
+}

@@ -35,4 +35,22 @@ enum db_status rows_text_in_town(struct db *db, const char *sql, const struct sc
 /* Binds the scope's town to parameter idx of st (DB_ERR for a NULL scope or statement). */
 enum db_status rows_bind_town(struct db_stmt *st, int idx, const struct scope *sc);
 
+/* Whether resident belongs to the scope's town, for a function keyed by a resident whose
+ * table has no town of its own: DB_OK when it does, DB_DONE when not (or no such resident;
+ * the caller answers as if there were nothing), DB_ERR for a NULL scope, or an error. One
+ * primary-key lookup in the caller's transaction. */
+enum db_status rows_resident_here(struct db *db, const struct scope *sc, int64_t resident);
+
+/* db_insert_id() for an INSERT ... SELECT ... WHERE <in the scope's town> RETURNING id:
+ * no row inserted (the thing it hangs on is not in the town) is DB_ERR_CONSTRAINT, the
+ * foreign key's answer for a missing parent. */
+enum db_status rows_insert_here(struct db_stmt *st, enum db_status bound, int64_t *id);
+
+/* A sign of life (a check-in, an activity) of resident from device, both of the scope's
+ * town: sql is an INSERT ... SELECT ... RETURNING id whose parameters are the text, the
+ * time, the device, the resident and the town, in that order. As rows_insert_here. */
+enum db_status rows_insert_sign(struct db *db, const char *sql, const struct scope *sc,
+                                int64_t resident, int64_t device, const char *text, int64_t at,
+                                int64_t *id);
+
 #endif

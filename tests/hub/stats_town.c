@@ -230,8 +230,8 @@ static int add_watch_and_orders(struct db *db, const struct stats_town *c, const
                     int unwell = rnd() % 25 == 0;
                     int64_t id = 0;
                     long long alert = 0;
-                    if (checkins_add(db, p[i].id, p[i].device, unwell ? "genkinai" : "genki", at,
-                                     &id) != DB_OK ||
+                    if (checkins_add(db, town, p[i].id, p[i].device, unwell ? "genkinai" : "genki",
+                                     at, &id) != DB_OK ||
                         (unwell && escalate_unwell(db, p[i].id, id, (time_t)at, "device:0",
                                                    "statstown", &alert) != 0))
                         return fail(db, "check-in");

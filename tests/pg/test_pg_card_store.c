@@ -28,27 +28,28 @@ static void t_challenge_works_once(void)
     REQUIRE(r && dev && other);
     int64_t id = 0, id2 = 0;
     enum challenges_use use = CHALLENGES_OK;
-    CHECK_INT_EQ(challenges_add(st_db, dev, "aa01", NOW + 60, &id), DB_OK);
+    CHECK_INT_EQ(challenges_add(st_db, scope_of(1), dev, "aa01", NOW + 60, &id), DB_OK);
     CHECK(id > 0);
-    CHECK_INT_EQ(challenges_add(st_db, dev, "aa02", NOW + 60, &id2), DB_OK);
+    CHECK_INT_EQ(challenges_add(st_db, scope_of(1), dev, "aa02", NOW + 60, &id2), DB_OK);
     CHECK(id2 > id);
     /* The same bytes twice is refused by the database. */
-    CHECK_INT_EQ(challenges_add(st_db, other, "aa01", NOW + 60, &id2), DB_ERR_CONSTRAINT);
+    CHECK_INT_EQ(challenges_add(st_db, scope_of(1), other, "aa01", NOW + 60, &id2),
+                 DB_ERR_CONSTRAINT);
 
-    CHECK_INT_EQ(challenges_use(st_db, "ffff", dev, NOW, &use), DB_OK);
+    CHECK_INT_EQ(challenges_use(st_db, scope_of(1), "ffff", dev, NOW, &use), DB_OK);
     CHECK_INT_EQ(use, CHALLENGES_UNKNOWN);
     /* Another device's attempt leaves it unspent for its own device. */
-    CHECK_INT_EQ(challenges_use(st_db, "aa01", other, NOW, &use), DB_OK);
+    CHECK_INT_EQ(challenges_use(st_db, scope_of(1), "aa01", other, NOW, &use), DB_OK);
     CHECK_INT_EQ(use, CHALLENGES_OTHER_DEVICE);
-    CHECK_INT_EQ(challenges_use(st_db, "aa01", dev, NOW + 60, &use), DB_OK);
+    CHECK_INT_EQ(challenges_use(st_db, scope_of(1), "aa01", dev, NOW + 60, &use), DB_OK);
     CHECK_INT_EQ(use, CHALLENGES_OK); /* the last second of its lifetime */
-    CHECK_INT_EQ(challenges_use(st_db, "aa01", dev, NOW + 61, &use), DB_OK);
+    CHECK_INT_EQ(challenges_use(st_db, scope_of(1), "aa01", dev, NOW + 61, &use), DB_OK);
     CHECK_INT_EQ(use, CHALLENGES_USED);
     CHECK_INT_EQ(st_int("SELECT used_unix FROM challenges WHERE id = ?", id), NOW + 60);
     /* Too late: spent anyway, so it cannot be tried again. */
-    CHECK_INT_EQ(challenges_use(st_db, "aa02", dev, NOW + 61, &use), DB_OK);
+    CHECK_INT_EQ(challenges_use(st_db, scope_of(1), "aa02", dev, NOW + 61, &use), DB_OK);
     CHECK_INT_EQ(use, CHALLENGES_EXPIRED);
-    CHECK_INT_EQ(challenges_use(st_db, "aa02", dev, NOW + 62, &use), DB_OK);
+    CHECK_INT_EQ(challenges_use(st_db, scope_of(1), "aa02", dev, NOW + 62, &use), DB_OK);
     CHECK_INT_EQ(use, CHALLENGES_USED);
 }
 
@@ -68,7 +69,7 @@ static int spend_all(int64_t dev)
         for (int attempt = 0; attempt < 50 && db_status_retryable(s); attempt++) {
             s = db_begin(db);
             if (s == DB_OK)
-                s = challenges_use(db, hex, dev, NOW, &use);
+                s = challenges_use(db, scope_of(1), hex, dev, NOW, &use);
             if (s == DB_OK)
                 s = db_commit(db);
             else
@@ -92,7 +93,7 @@ static void t_one_winner_among_processes(void)
     for (int i = 0; i < RACED; i++) {
         char hex[16];
         snprintf(hex, sizeof hex, "race%02d", i);
-        REQUIRE(challenges_add(st_db, dev, hex, NOW + 60, &id) == DB_OK);
+        REQUIRE(challenges_add(st_db, scope_of(1), dev, hex, NOW + 60, &id) == DB_OK);
     }
     int total = st_processes(PROCS, spend_all, dev);
     CHECK_INT_EQ(total, RACED);
