@@ -979,7 +979,7 @@ static int cmd_checkup_show(struct db *db, const struct args *a)
         fprintf(stderr, "hubctl: checkup-show needs --resident ID\n");
         return 2;
     }
-    if (ckshow_print(db, resident, stdout) < 0) {
+    if (ckshow_print(db, a->town, resident, stdout) < 0) {
         fprintf(stderr, "hubctl: cannot read the checkups: %s\n", db_errmsg(db));
         return 1;
     }

@@ -238,10 +238,13 @@ int gate_towns(struct db *db, const struct auth_principal *who, const struct sco
     int n = 0;
     if (cap > 0 && who->town)
         out[n++] = who->town;
-    if (who->role != AUTH_FAMILY)
+    if (who->role != AUTH_FAMILY && who->role != AUTH_OPERATOR)
         return n;
-    struct db_stmt *st = db_stmt(db, "SELECT DISTINCT municipality_id FROM family_links"
-                                     " WHERE family_id = ? ORDER BY municipality_id");
+    struct db_stmt *st = who->role == AUTH_FAMILY
+                             ? db_stmt(db, "SELECT DISTINCT municipality_id FROM family_links"
+                                           " WHERE family_id = ? ORDER BY municipality_id")
+                             : db_stmt(db, "SELECT municipality_id FROM operator_contracts"
+                                           " WHERE operator_id = ? ORDER BY municipality_id");
     enum db_status s = st ? db_bind_int64(st, 1, who->id) : DB_ERR;
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);

@@ -64,9 +64,10 @@ enum gate_decision gate_recipient(struct db *db, const char *kind, long long id,
  */
 const struct scope *gate_town(struct db *db, const struct auth_principal *who, long long resident);
 
-/* The towns `who` may act in for a record named by its own id (an alert, a family request):
- * its own first, then for a family member the towns of its links, at most cap into out.
- * How many, or -1 on error. */
+/* The towns `who` may act in for a record named by its own id (an alert, a family request,
+ * an order, a delivery): its own first, then for a family member the towns of its links and
+ * for an operator the towns it has a contract with, at most cap into out. How many, or -1
+ * on error. */
 int gate_towns(struct db *db, const struct auth_principal *who, const struct scope **out, int cap);
 
 #endif

@@ -382,6 +382,39 @@ static const char *const migrations[] = {
     "CREATE INDEX checkups_date ON checkups(date);"
     "CREATE INDEX checkins_at ON checkins(at_unix);"
     "CREATE INDEX ord_orders_created ON ord_orders(created_unix);",
+    /* 19: the town of the rows that had none and that no join reaches cheaply: a delivery
+     * (the town of the resident its order or family request is about) and an
+     * Idempotency-Key (its principal's town), so the stores restrict them by town; and JMA
+     * areas per town: two towns may follow the same area, so the key is the town and the
+     * code (the newest telegram applied per area, jma_area_state, stays one per code). */
+    "ALTER TABLE ord_deliveries ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "UPDATE ord_deliveries SET municipality_id = COALESCE(CASE"
+    " WHEN event = 'order.created' THEN (SELECT r.municipality_id FROM ord_orders o"
+    " JOIN residents r ON r.id = o.resident_id WHERE o.id = ord_deliveries.subject_id)"
+    " WHEN event = 'family.request' THEN (SELECT r.municipality_id FROM ord_famreq q"
+    " JOIN residents r ON r.id = q.resident_id WHERE q.id = ord_deliveries.subject_id)"
+    " END, 1);"
+    "ALTER TABLE idempotency_keys ADD COLUMN municipality_id INTEGER NOT NULL DEFAULT 1;"
+    "UPDATE idempotency_keys SET municipality_id = COALESCE(CASE"
+    " WHEN principal LIKE 'device:%' THEN (SELECT municipality_id FROM devices"
+    " WHERE id = CAST(substr(principal, 8) AS INTEGER))"
+    " WHEN principal LIKE 'family:%' THEN (SELECT municipality_id FROM family"
+    " WHERE id = CAST(substr(principal, 8) AS INTEGER))"
+    " WHEN principal LIKE 'staff:%' THEN (SELECT municipality_id FROM staff"
+    " WHERE id = CAST(substr(principal, 7) AS INTEGER))"
+    " WHEN principal LIKE 'source:%' THEN (SELECT municipality_id FROM sources"
+    " WHERE id = CAST(substr(principal, 8) AS INTEGER))"
+    " WHEN principal LIKE 'operator:%' THEN (SELECT municipality_id FROM operators"
+    " WHERE id = CAST(substr(principal, 10) AS INTEGER)) END, 1);"
+    "CREATE TABLE jma_areas_town(code TEXT NOT NULL, name TEXT NOT NULL,"
+    " districts TEXT NOT NULL, created_unix INTEGER NOT NULL,"
+    " municipality_id INTEGER NOT NULL DEFAULT 1, PRIMARY KEY(municipality_id, code));"
+    "INSERT INTO jma_areas_town SELECT code, name, districts, created_unix, municipality_id"
+    " FROM jma_areas;"
+    "DROP TABLE jma_areas;"
+    "ALTER TABLE jma_areas_town RENAME TO jma_areas;"
+    "CREATE INDEX jma_areas_code ON jma_areas(code);"
+    "CREATE INDEX notices_town ON notices(municipality_id, ends_unix);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -357,6 +357,32 @@ static const char *const steps[] = {
     "CREATE INDEX checkups_date ON checkups(date);"
     "CREATE INDEX checkins_at ON checkins(at_unix);"
     "CREATE INDEX ord_orders_created ON ord_orders(created_unix);",
+    /* 19: the town of deliveries and Idempotency-Keys, JMA areas per town (see hubdb.c) */
+    "ALTER TABLE ord_deliveries ADD COLUMN municipality_id BIGINT NOT NULL DEFAULT 1"
+    " REFERENCES municipalities(id);"
+    "UPDATE ord_deliveries SET municipality_id = COALESCE(CASE"
+    " WHEN event = 'order.created' THEN (SELECT r.municipality_id FROM ord_orders o"
+    " JOIN residents r ON r.id = o.resident_id WHERE o.id = ord_deliveries.subject_id)"
+    " WHEN event = 'family.request' THEN (SELECT r.municipality_id FROM ord_famreq q"
+    " JOIN residents r ON r.id = q.resident_id WHERE q.id = ord_deliveries.subject_id)"
+    " END, 1);"
+    "ALTER TABLE idempotency_keys ADD COLUMN municipality_id BIGINT NOT NULL DEFAULT 1"
+    " REFERENCES municipalities(id);"
+    "UPDATE idempotency_keys SET municipality_id = COALESCE(CASE"
+    " WHEN principal LIKE 'device:%' THEN (SELECT municipality_id FROM devices"
+    " WHERE id = CAST(substr(principal, 8) AS BIGINT))"
+    " WHEN principal LIKE 'family:%' THEN (SELECT municipality_id FROM family"
+    " WHERE id = CAST(substr(principal, 8) AS BIGINT))"
+    " WHEN principal LIKE 'staff:%' THEN (SELECT municipality_id FROM staff"
+    " WHERE id = CAST(substr(principal, 7) AS BIGINT))"
+    " WHEN principal LIKE 'source:%' THEN (SELECT municipality_id FROM sources"
+    " WHERE id = CAST(substr(principal, 8) AS BIGINT))"
+    " WHEN principal LIKE 'operator:%' THEN (SELECT municipality_id FROM operators"
+    " WHERE id = CAST(substr(principal, 10) AS BIGINT)) END, 1);"
+    "ALTER TABLE jma_areas DROP CONSTRAINT jma_areas_pkey;"
+    "ALTER TABLE jma_areas ADD PRIMARY KEY(municipality_id, code);"
+    "CREATE INDEX jma_areas_code ON jma_areas(code);"
+    "CREATE INDEX notices_town ON notices(municipality_id, ends_unix);",
 };
 
 const char *const *hubdb_pg_steps(int *n)

@@ -394,7 +394,7 @@ static int list_head(void *ctx, const struct ckstore_head *h)
     cJSON *e = checkup_head(h);
     memset(w->counts, 0, sizeof w->counts);
     w->sex = h->sex;
-    if (ckstore_results(w->db, h->id, count_item, w) != DB_OK) {
+    if (ckstore_results(w->db, w->j->r->who.town, h->id, count_item, w) != DB_OK) {
         cJSON_Delete(e);
         return -1;
     }
@@ -413,10 +413,11 @@ static int ck_list(struct ck_walk *w, cJSON *o)
 {
     struct ck_job *j = w->j;
     w->out = cJSON_AddArrayToObject(o, "years");
-    if (ckstore_years(w->db, w->resident, list_year, w) != DB_OK)
+    if (ckstore_years(w->db, w->j->r->who.town, w->resident, list_year, w) != DB_OK)
         return -1;
     w->out = cJSON_AddArrayToObject(o, "checkups");
-    if (ckstore_heads(w->db, w->resident, j->before, j->year, list_head, w) != DB_OK)
+    if (ckstore_heads(w->db, w->j->r->who.town, w->resident, j->before, j->year, list_head, w) !=
+        DB_OK)
         return -1;
     if (w->more)
         cJSON_AddNumberToObject(o, "next_before", (double)w->last);
@@ -438,7 +439,7 @@ static int one_head(void *ctx, const struct ckstore_head *h)
     cJSON_AddStringToObject(head, "sex", checkup_sex_str(h->sex));
     w->sex = h->sex;
     w->out = cJSON_AddArrayToObject(head, "items");
-    if (ckstore_results(w->db, h->id, add_item, w) != DB_OK)
+    if (ckstore_results(w->db, w->j->r->who.town, h->id, add_item, w) != DB_OK)
         return -1;
     shown(w, h->source, 1);
     return 0;
@@ -447,7 +448,8 @@ static int one_head(void *ctx, const struct ckstore_head *h)
 static int ck_one(struct ck_walk *w, cJSON *o)
 {
     w->out = o;
-    enum db_status s = ckstore_head(w->db, w->j->r->path_id, w->resident, one_head, w);
+    enum db_status s =
+        ckstore_head(w->db, w->j->r->who.town, w->j->r->path_id, w->resident, one_head, w);
     if (s == DB_DONE)
         w->j->denied = 1; /* another resident's, or none: the same answer */
     if (s != DB_ROW && s != DB_DONE)
@@ -481,13 +483,14 @@ static int ck_trend(struct ck_walk *w, cJSON *o)
     struct ck_job *j = w->j;
     int rc = -1;
     /* The unit: as asked, else the newest result's (trends group on identity + unit). */
-    enum db_status s =
-        j->unit[0] ? DB_ROW
-                   : ckstore_trend_unit(w->db, w->resident, j->identity, j->unit, sizeof j->unit);
+    enum db_status s = j->unit[0] ? DB_ROW
+                                  : ckstore_trend_unit(w->db, w->j->r->who.town, w->resident,
+                                                       j->identity, j->unit, sizeof j->unit);
     w->newest = calloc(1, sizeof *w->newest); /* large: not on the stack */
     w->out = cJSON_CreateArray();
     if ((s != DB_ROW && s != DB_DONE) || !w->newest || !w->out ||
-        ckstore_trend(w->db, w->resident, j->identity, j->unit, trend_point, w) != DB_OK) {
+        ckstore_trend(w->db, w->j->r->who.town, w->resident, j->identity, j->unit, trend_point,
+                      w) != DB_OK) {
         cJSON_Delete(w->out);
         goto out;
     }

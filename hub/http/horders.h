@@ -6,6 +6,7 @@
 #define HUB_HORDERS_H
 
 struct db;
+struct scope;
 
 /*
  * Inside the writer job that revoked "address -> operator:<operator_id>" for resident:
@@ -13,6 +14,7 @@ struct db;
  * name and address (ordstore_rebody_without_address), so nothing still waiting carries
  * them. 0 or -1.
  */
-int horders_rebody_without_address(struct db *db, long long resident, long long operator_id);
+int horders_rebody_without_address(struct db *db, const struct scope *sc, long long resident,
+                                   long long operator_id);
 
 #endif

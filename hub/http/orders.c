@@ -218,8 +218,8 @@ static int order_job(struct db *db, void *arg)
             (residents_name(db, r->who.town, resident, name, sizeof name) != DB_ROW ||
              residents_address(db, r->who.town, resident, address, sizeof address) != DB_ROW))
             goto out;
-        if (ordstore_place(db, &j->o, consent, consent ? &person : NULL, j->now, &body) !=
-            ORDERS_OK)
+        if (ordstore_place(db, r->who.town, &j->o, consent, consent ? &person : NULL, j->now,
+                           &body) != ORDERS_OK)
             goto out;
         snprintf(dest, sizeof dest, "operator:%lld", r->path_id);
         snprintf(kinds, sizeof kinds, "%s", consent ? "orders,address" : "orders");
@@ -357,7 +357,7 @@ static int famreq_list(struct db *db, const struct scope *sc, long long resident
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(o, "requests");
     int rc = -1;
-    if (!db || !rows || famreqs_list_resident(db, resident, (int)limit, rows, &n) != ORDERS_OK)
+    if (!db || !rows || famreqs_list_resident(db, sc, resident, (int)limit, rows, &n) != ORDERS_OK)
         goto out;
     for (size_t i = 0; i < n; i++) {
         const struct famreq *q = &rows[i].q;
@@ -404,7 +404,8 @@ static int mine_job(struct db *db, void *arg)
         return 0;
     }
     if (j->famreq ? famreq_list(db, j->r->who.town, resident, j->limit, &j->out) != 0
-                  : ordstore_list_resident_json(db, resident, (int)j->limit, &j->out) != ORDERS_OK)
+                  : ordstore_list_resident_json(db, j->r->who.town, resident, (int)j->limit,
+                                                &j->out) != ORDERS_OK)
         return -1;
     return hutil_audit(
         db, j->r,
@@ -459,14 +460,15 @@ struct pull_job {
 
 /* Family: a pending request is handed out only while the gate still allows it (a consent
  * revoked after sending stops it), and each hand-out is audited. */
-static int family_filter(struct db *db, struct pull_job *j, struct oqueue_item *items, size_t *n)
+static int family_filter(struct db *db, const struct scope *sc, struct pull_job *j,
+                         struct oqueue_item *items, size_t *n)
 {
     size_t k = 0;
     for (size_t i = 0; i < *n; i++) {
         struct famreq q;
         char basis[GATE_BASIS_MAX];
         int keep = 0;
-        if (famreqs_get(db, items[i].subject_id, &q) == ORDERS_OK) {
+        if (famreqs_get(db, sc, items[i].subject_id, &q) == ORDERS_OK) {
             enum gate_decision d = gate_recipient(db, "family", j->r->who.id, q.resident_id,
                                                   "safety", "watch_over", basis);
             if (d == GATE_ERROR)
@@ -494,22 +496,50 @@ static int family_filter(struct db *db, struct pull_job *j, struct oqueue_item *
     return 0;
 }
 
-static int pull_job(struct db *db, void *arg)
+/* Pulls up to max - *kept deliveries of town sc into out[*kept...] (a family member's
+ * only those the gate still allows). 0, or -1. */
+static int pull_town(struct db *db, const struct scope *sc, struct pull_job *j,
+                     struct oqueue_item *out, size_t *kept)
 {
-    struct pull_job *j = arg;
     struct oqueue_item *items = NULL;
     size_t n = 0, all = 0;
     int rc = -1;
-    if (!db ||
-        deliveries_pull(db, j->recipient, j->now, j->lease, (int)j->max, &items, &n) != ORDERS_OK)
+    if (deliveries_pull(db, sc, j->recipient, j->now, j->lease, (int)(j->max - (long)*kept), &items,
+                        &n) != ORDERS_OK)
         goto out;
     all = n;
-    if (j->r->who.role == AUTH_FAMILY && family_filter(db, j, items, &n) != 0)
+    if (j->r->who.role == AUTH_FAMILY && family_filter(db, sc, j, items, &n) != 0)
         goto out;
-    j->out = oqueue_items_json(items, n);
-    rc = j->out ? 0 : -1;
+    memcpy(out + *kept, items, n * sizeof *items);
+    *kept += n;
+    /* The kept items' bodies belong to out now; the withheld ones are freed with the array. */
+    memmove(items, items + n, (all - n) * sizeof *items);
+    all -= n;
+    rc = 0;
 out:
     oqueue_items_free(items, all);
+    return rc;
+}
+
+static int pull_job(struct db *db, void *arg)
+{
+    struct pull_job *j = arg;
+    const struct scope *towns[16];
+    struct oqueue_item *out = calloc((size_t)j->max, sizeof *out);
+    size_t kept = 0;
+    int rc = -1;
+    /* Each town the caller serves (an operator under its contracts, a family member through
+     * its links), in turn, until max. */
+    int n = db && out ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    for (int t = 0; t < n && (long)kept < j->max; t++)
+        if (pull_town(db, towns[t], j, out, &kept) != 0)
+            goto out;
+    if (n < 0)
+        goto out;
+    j->out = oqueue_items_json(out, kept);
+    rc = j->out ? 0 : -1;
+out:
+    oqueue_items_free(out, kept);
     return rc;
 }
 
@@ -538,7 +568,11 @@ struct ack_job {
 static int ack_job(struct db *db, void *arg)
 {
     struct ack_job *j = arg;
-    j->rc = db ? deliveries_ack(db, j->r->who.actor, j->r->path_id, j->now) : ORDERS_DB;
+    const struct scope *towns[16];
+    int n = db ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    j->rc = n < 0 ? ORDERS_DB : ORDERS_NOT_FOUND;
+    for (int t = 0; t < n && j->rc == ORDERS_NOT_FOUND; t++)
+        j->rc = deliveries_ack(db, towns[t], j->r->who.actor, j->r->path_id, j->now);
     return j->rc == ORDERS_OK || j->rc == ORDERS_NOT_FOUND ? 0 : -1;
 }
 
@@ -574,9 +608,13 @@ struct status_job {
 static int status_job(struct db *db, void *arg)
 {
     struct status_job *j = arg;
-    j->rc = db ? ordstore_set_status(db, j->r->path_id, j->r->who.id, &j->u, j->now, &j->changed,
-                                     j->err, sizeof j->err)
-               : ORDERS_DB;
+    /* The order is looked for in the towns the operator serves under a contract. */
+    const struct scope *towns[16];
+    int n = db ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    j->rc = n < 0 ? ORDERS_DB : ORDERS_NOT_FOUND;
+    for (int t = 0; t < n && j->rc == ORDERS_NOT_FOUND; t++)
+        j->rc = ordstore_set_status(db, towns[t], j->r->path_id, j->r->who.id, &j->u, j->now,
+                                    &j->changed, j->err, sizeof j->err);
     if (j->rc == ORDERS_NOT_FOUND || j->rc == ORDERS_CONFLICT || j->rc == ORDERS_INVALID)
         return 1;
     return j->rc == ORDERS_OK ? 0 : -1;
@@ -646,14 +684,15 @@ static int freq_job(struct db *db, void *arg)
         j->denied = 1;
         return 0;
     }
-    if (!db || famreqs_insert(db, resident, j->family_id, j->code, j->now, &id) != ORDERS_OK)
+    if (!db ||
+        famreqs_insert(db, r->who.town, resident, j->family_id, j->code, j->now, &id) != ORDERS_OK)
         goto out;
     cJSON *view = oview_family_request(id, resident, famreq_code_str(j->code),
                                        famreq_phrase_ja(j->code), j->now);
     body = view ? oview_event_body("family.request", j->now, view) : NULL;
     snprintf(dest, sizeof dest, "family:%lld", j->family_id);
-    if (!body || deliveries_enqueue(db, dest, "family.request", id, body, strlen(body), j->now,
-                                    NULL, NULL) != ORDERS_OK)
+    if (!body || deliveries_enqueue(db, r->who.town, dest, "family.request", id, body, strlen(body),
+                                    j->now, NULL, NULL) != ORDERS_OK)
         goto out;
     snprintf(fullbasis, sizeof fullbasis, "%s,%s", self_basis, basis);
     if (hutil_audit(db, r,
@@ -733,7 +772,11 @@ static int answer_job(struct db *db, void *arg)
     struct answer_job *j = arg;
     struct famreq q;
     char basis[GATE_BASIS_MAX];
-    j->rc = db ? famreqs_get(db, j->r->path_id, &q) : ORDERS_DB;
+    const struct scope *towns[16], *town = NULL;
+    int n = db ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    j->rc = n < 0 ? ORDERS_DB : ORDERS_NOT_FOUND;
+    for (int t = 0; t < n && j->rc == ORDERS_NOT_FOUND; t++)
+        j->rc = famreqs_get(db, town = towns[t], j->r->path_id, &q);
     if (j->rc == ORDERS_OK && q.family_id != j->r->who.id)
         j->rc = ORDERS_NOT_FOUND; /* someone else's request: not confirmed */
     if (j->rc == ORDERS_NOT_FOUND)
@@ -749,7 +792,7 @@ static int answer_job(struct db *db, void *arg)
         j->denied = 1;
         return 0;
     }
-    j->rc = famreqs_set_answer(db, j->r->path_id, j->r->who.id, j->a, j->now, &j->changed);
+    j->rc = famreqs_set_answer(db, town, j->r->path_id, j->r->who.id, j->a, j->now, &j->changed);
     if (j->rc != ORDERS_OK)
         return -1;
     if (!j->changed)
@@ -798,10 +841,12 @@ void h_family_request_answer(struct hreq *r)
 
 /* ---- consent revoked: rebuild pending bodies ---------------------------------------------- */
 
-int horders_rebody_without_address(struct db *db, long long resident, long long operator_id)
+int horders_rebody_without_address(struct db *db, const struct scope *sc, long long resident,
+                                   long long operator_id)
 {
-    return db && ordstore_rebody_without_address(db, resident, operator_id, NULL) == ORDERS_OK ? 0
-                                                                                               : -1;
+    return db && ordstore_rebody_without_address(db, sc, resident, operator_id, NULL) == ORDERS_OK
+               ? 0
+               : -1;
 }
 
 /* This face's routes (server.c asks every face's rows in turn). */

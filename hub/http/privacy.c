@@ -469,7 +469,7 @@ static int consent_job(struct db *db, void *arg)
         /* Nothing still waiting for this operator may carry the address any more. */
         if (n > 0 && strcmp(j->c.recipient_kind, "operator") == 0 &&
             strcmp(j->c.data_kind, "address") == 0 &&
-            horders_rebody_without_address(db, resident, j->c.recipient_id) != 0)
+            horders_rebody_without_address(db, r->who.town, resident, j->c.recipient_id) != 0)
             goto out;
         j->status = 200;
         cJSON_AddNumberToObject(o, "revoked", (double)n);

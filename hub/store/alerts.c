@@ -6,7 +6,7 @@
 #include "rows.h"
 
 #define ALERT_COLS "id, resident_id, kind, level, raised_unix, ack_by, ack_unix, day"
-#define IN_TOWN    " resident_id IN (SELECT id FROM residents WHERE municipality_id = ?)"
+#define IN_TOWN    ROWS_RESIDENT_IN_TOWN
 
 struct walk {
     alerts_row_fn row;

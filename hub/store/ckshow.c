@@ -34,6 +34,7 @@ static void put_value(FILE *out, const struct checkup_result *r)
 /* What the walks print into, and on which handle. */
 struct show {
     struct db *db;
+    const struct scope *sc;
     FILE *out;
     enum checkup_sex sex; /* of the checkup being printed */
     int n;
@@ -64,14 +65,14 @@ static int print_checkup(void *ctx, const struct ckstore_head *h)
     put_field(w->out, h->org_name);
     fputc('\n', w->out);
     w->sex = h->sex;
-    if (ckstore_results(w->db, h->id, print_item, w) != DB_OK)
+    if (ckstore_results(w->db, w->sc, h->id, print_item, w) != DB_OK)
         return -1;
     w->n++;
     return 0;
 }
 
-int ckshow_print(struct db *db, int64_t resident, FILE *out)
+int ckshow_print(struct db *db, const struct scope *sc, int64_t resident, FILE *out)
 {
-    struct show w = {.db = db, .out = out};
-    return ckstore_heads(db, resident, 0, 0, print_checkup, &w) == DB_OK ? w.n : -1;
+    struct show w = {.db = db, .sc = sc, .out = out};
+    return ckstore_heads(db, sc, resident, 0, 0, print_checkup, &w) == DB_OK ? w.n : -1;
 }

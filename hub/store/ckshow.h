@@ -15,13 +15,15 @@
 #define HUB_CKSHOW_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stdint.h>
 #include <stdio.h>
 
-/* Prints resident's checkups to out, reading through the checkups store on db (inside the
- * caller's read transaction, if any). Returns the number of checkups printed, or -1 on a
- * database error (db_errmsg() says which). */
-int ckshow_print(struct db *db, int64_t resident, FILE *out);
+/* Prints the checkups of resident (of the scope's town: nothing of another town's) to out,
+ * reading through the checkups store on db (inside the caller's read transaction, if any).
+ * Returns the number of checkups printed, or -1 on a database error (db_errmsg() says
+ * which). */
+int ckshow_print(struct db *db, const struct scope *sc, int64_t resident, FILE *out);
 
 #endif

@@ -390,9 +390,12 @@ static int each_head(struct db_stmt *st, void *ctx)
     return w->fn.head(w->ctx, &h);
 }
 
-enum db_status ckstore_heads(struct db *db, int64_t resident, int64_t before, long year,
-                             ckstore_head_fn row, void *ctx)
+enum db_status ckstore_heads(struct db *db, const struct scope *sc, int64_t resident,
+                             int64_t before, long year, ckstore_head_fn row, void *ctx)
 {
+    enum db_status here = rows_resident_here(db, sc, resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_OK : here;
     /* A page starts after `before` in the order of the list (date, then id). */
     struct db_stmt *st = db_stmt(
         db, HEAD_SQL " WHERE c.resident_id = ? AND c.superseded_by IS NULL"
@@ -414,9 +417,12 @@ enum db_status ckstore_heads(struct db *db, int64_t resident, int64_t before, lo
     return walk(st, s, each_head, &w);
 }
 
-enum db_status ckstore_head(struct db *db, int64_t id, int64_t resident, ckstore_head_fn row,
-                            void *ctx)
+enum db_status ckstore_head(struct db *db, const struct scope *sc, int64_t id, int64_t resident,
+                            ckstore_head_fn row, void *ctx)
 {
+    enum db_status here = rows_resident_here(db, sc, resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_DONE : here;
     struct db_stmt *st = db_stmt(db, HEAD_SQL " WHERE c.id = ? AND c.resident_id = ?"
                                               " AND c.superseded_by IS NULL");
     if (!st)
@@ -435,9 +441,12 @@ static int each_year(struct db_stmt *st, void *ctx)
     return w->fn.year(w->ctx, (long)db_col_int64(st, 0), db_col_int64(st, 1));
 }
 
-enum db_status ckstore_years(struct db *db, int64_t resident,
+enum db_status ckstore_years(struct db *db, const struct scope *sc, int64_t resident,
                              int (*row)(void *ctx, long year, int64_t source), void *ctx)
 {
+    enum db_status here = rows_resident_here(db, sc, resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_OK : here;
     struct db_stmt *st =
         db_stmt(db, "SELECT DISTINCT CAST(substr(date, 1, 4) AS INTEGER) AS y, source_id"
                     " FROM checkups WHERE resident_id = ? AND superseded_by IS NULL"
@@ -487,21 +496,31 @@ static int each_result(struct db_stmt *st, void *ctx)
     return ckstore_read_result(st, 0, w->res) != 0 ? 0 : w->fn.result(w->ctx, w->res);
 }
 
-enum db_status ckstore_results(struct db *db, int64_t id,
+enum db_status ckstore_results(struct db *db, const struct scope *sc, int64_t id,
                                int (*row)(void *ctx, const struct checkup_result *r), void *ctx)
 {
     struct walker w = {.fn.result = row, .ctx = ctx, .res = calloc(1, sizeof *w.res)};
-    struct db_stmt *st = w.res ? db_stmt(db, "SELECT " RESULT_COLS " FROM checkup_results r"
-                                             " WHERE r.checkup_id = ? ORDER BY r.code")
-                               : NULL;
-    enum db_status s = st ? walk(st, db_bind_int64(st, 1, id), each_result, &w) : DB_ERR;
+    struct db_stmt *st = w.res && sc
+                             ? db_stmt(db, "SELECT " RESULT_COLS " FROM checkup_results r"
+                                           " JOIN checkups c ON c.id = r.checkup_id"
+                                           " JOIN residents p ON p.id = c.resident_id"
+                                           " WHERE r.checkup_id = ? AND p.municipality_id = ?"
+                                           " ORDER BY r.code")
+                             : NULL;
+    enum db_status s = st ? db_bind_int64(st, 1, id) : DB_ERR;
+    if (s == DB_OK)
+        s = rows_bind_town(st, 2, sc);
+    s = st ? walk(st, s, each_result, &w) : DB_ERR;
     free(w.res);
     return s;
 }
 
-enum db_status ckstore_trend_unit(struct db *db, int64_t resident, const char *identity, char *unit,
-                                  size_t cap)
+enum db_status ckstore_trend_unit(struct db *db, const struct scope *sc, int64_t resident,
+                                  const char *identity, char *unit, size_t cap)
 {
+    enum db_status here = rows_resident_here(db, sc, resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_DONE : here;
     struct db_stmt *st =
         db_stmt(db, "SELECT r.unit FROM checkup_results r JOIN checkups c ON c.id = r.checkup_id"
                     " WHERE c.resident_id = ? AND r.identity = ? AND r.kind = ?"
@@ -534,10 +553,13 @@ static int each_point(struct db_stmt *st, void *ctx)
     return w->fn.point(w->ctx, &p);
 }
 
-enum db_status ckstore_trend(struct db *db, int64_t resident, const char *identity,
-                             const char *unit, int (*row)(void *ctx, const struct ckstore_point *p),
-                             void *ctx)
+enum db_status ckstore_trend(struct db *db, const struct scope *sc, int64_t resident,
+                             const char *identity, const char *unit,
+                             int (*row)(void *ctx, const struct ckstore_point *p), void *ctx)
 {
+    enum db_status here = rows_resident_here(db, sc, resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_OK : here;
     struct walker w = {.fn.point = row, .ctx = ctx, .res = calloc(1, sizeof *w.res)};
     struct db_stmt *st =
         w.res ? db_stmt(db, "SELECT c.id, c.date, c.source_id, c.sex, " RESULT_COLS

@@ -9,6 +9,8 @@
  * document identifier with other content is a correction: it replaces the earlier one,
  * which is kept (for audit) but no longer shown.
  *
+ * A checkup belongs to its resident's town: the reads take the scope of a town (scope.h) and
+ * read nothing of another town's resident (as if there were nothing), whatever id is sent.
  * Every database function runs inside the caller's transaction (or read snapshot) on the
  * caller's handle and writes no audit record: the caller audits (ckstore_audit_rec() fills
  * the record of an import).
@@ -102,20 +104,22 @@ typedef int (*ckstore_head_fn)(void *ctx, const struct ckstore_head *h);
 
 /* The resident's checkups, newest first (date, then id); before (0: from the newest) a
  * checkup id: only those listed after it; year (0: any): only that year's. */
-__attribute__((warn_unused_result)) enum db_status ckstore_heads(struct db *db, int64_t resident,
-                                                                 int64_t before, long year,
-                                                                 ckstore_head_fn row, void *ctx);
+__attribute__((warn_unused_result)) enum db_status
+ckstore_heads(struct db *db, const struct scope *sc, int64_t resident, int64_t before, long year,
+              ckstore_head_fn row, void *ctx);
 
 /* Checkup id when it is the resident's and shown: DB_ROW after row was called once, DB_DONE
  * when not (another resident's, replaced, or none), or the error. */
-__attribute__((warn_unused_result)) enum db_status
-ckstore_head(struct db *db, int64_t id, int64_t resident, ckstore_head_fn row, void *ctx);
+__attribute__((warn_unused_result)) enum db_status ckstore_head(struct db *db,
+                                                                const struct scope *sc, int64_t id,
+                                                                int64_t resident,
+                                                                ckstore_head_fn row, void *ctx);
 
 /* The years that hold the resident's checkups, newest first, with each year's sources
  * (row once per year and source). */
 __attribute__((warn_unused_result)) enum db_status
-ckstore_years(struct db *db, int64_t resident, int (*row)(void *ctx, long year, int64_t source),
-              void *ctx);
+ckstore_years(struct db *db, const struct scope *sc, int64_t resident,
+              int (*row)(void *ctx, long year, int64_t source), void *ctx);
 
 /* The columns of a stored result, in the order ckstore_read_result() reads them (a
  * checkup_results row aliased "r"), for other stores that read results in their queries. */
@@ -131,13 +135,14 @@ int ckstore_read_result(struct db_stmt *st, int c, struct checkup_result *res);
  * (the result is borrowed until row returns). Items not in this build's dictionary are
  * passed over. */
 __attribute__((warn_unused_result)) enum db_status
-ckstore_results(struct db *db, int64_t id, int (*row)(void *ctx, const struct checkup_result *r),
-                void *ctx);
+ckstore_results(struct db *db, const struct scope *sc, int64_t id,
+                int (*row)(void *ctx, const struct checkup_result *r), void *ctx);
 
 /* The unit of the resident's newest numeric result for identity (a 5-character item
  * identity): DB_ROW with unit (cap bytes), DB_DONE when there is none. */
 __attribute__((warn_unused_result)) enum db_status
-ckstore_trend_unit(struct db *db, int64_t resident, const char *identity, char *unit, size_t cap);
+ckstore_trend_unit(struct db *db, const struct scope *sc, int64_t resident, const char *identity,
+                   char *unit, size_t cap);
 
 /* One point of a trend: a numeric result of identity in unit, with its checkup. */
 struct ckstore_point {
@@ -150,8 +155,8 @@ struct ckstore_point {
 
 /* The resident's numeric results for identity in unit, oldest first (date, then id). */
 __attribute__((warn_unused_result)) enum db_status
-ckstore_trend(struct db *db, int64_t resident, const char *identity, const char *unit,
-              int (*row)(void *ctx, const struct ckstore_point *p), void *ctx);
+ckstore_trend(struct db *db, const struct scope *sc, int64_t resident, const char *identity,
+              const char *unit, int (*row)(void *ctx, const struct ckstore_point *p), void *ctx);
 
 /* Stored sex text -> enum (for judging at read time). */
 enum checkup_sex ckstore_sex_from_str(const char *s);

@@ -21,7 +21,7 @@
 #define PULL_SELECT                                                                                \
     "SELECT id, recipient, msg_id, event, subject_id, body, created_unix, offered,"                \
     " push_attempts FROM ord_deliveries WHERE recipient = ? AND acked_unix IS NULL AND"            \
-    " lease_until <= ? ORDER BY id LIMIT ?"
+    " lease_until <= ? AND municipality_id = ? ORDER BY id LIMIT ?"
 #define PUSH_SELECT                                                                                \
     "SELECT d.id, d.recipient, d.msg_id, d.event, d.subject_id, d.body, d.created_unix,"           \
     " d.offered, d.push_attempts, d.next_push_unix, w.url, w.secret FROM ord_deliveries d"         \
@@ -60,9 +60,9 @@ static enum orders_rc change(struct db *db, struct db_stmt *st, int n, const int
     return s == DB_DONE ? ORDERS_OK : ORDERS_DB;
 }
 
-enum orders_rc deliveries_enqueue(struct db *db, const char *recipient, const char *event,
-                                  long long subject_id, const char *body, size_t body_len,
-                                  long long now, long long *id, char *msg_id_out)
+enum orders_rc deliveries_enqueue(struct db *db, const struct scope *sc, const char *recipient,
+                                  const char *event, long long subject_id, const char *body,
+                                  size_t body_len, long long now, long long *id, char *msg_id_out)
 {
     char msg_id[WHSIG_MSG_ID_MAX + 1];
     int64_t new_id = 0;
@@ -75,11 +75,13 @@ enum orders_rc deliveries_enqueue(struct db *db, const char *recipient, const ch
      * it has none). */
     struct db_stmt *st =
         db_stmt(db, "INSERT INTO ord_deliveries(recipient, event, subject_id, msg_id, body,"
-                    " created_unix, next_push_unix) VALUES(?, ?, ?, ?, ?, ?, (SELECT CAST(? AS"
-                    " BIGINT) FROM ord_webhooks WHERE recipient = ?)) RETURNING id");
-    if (!st)
+                    " created_unix, next_push_unix, municipality_id) VALUES(?, ?, ?, ?, ?, ?,"
+                    " (SELECT CAST(? AS BIGINT) FROM ord_webhooks WHERE recipient = ?), ?)"
+                    " RETURNING id");
+    enum db_status s = rows_bind_town(st, 9, sc);
+    if (s != DB_OK)
         return ORDERS_DB;
-    enum db_status s = db_bind_text(st, 1, recipient, -1);
+    s = db_bind_text(st, 1, recipient, -1);
     if (s == DB_OK)
         s = db_bind_text(st, 2, event, -1);
     if (s == DB_OK)
@@ -155,8 +157,9 @@ static enum orders_rc lease(struct db *db, long long id, long long until)
                   2, v, NULL);
 }
 
-enum orders_rc deliveries_pull(struct db *db, const char *recipient, long long now,
-                               long long lease_s, int max, struct oqueue_item **items, size_t *n)
+enum orders_rc deliveries_pull(struct db *db, const struct scope *sc, const char *recipient,
+                               long long now, long long lease_s, int max,
+                               struct oqueue_item **items, size_t *n)
 {
     enum orders_rc rc = ORDERS_NOMEM;
     struct oqueue_item *arr = NULL;
@@ -178,7 +181,9 @@ enum orders_rc deliveries_pull(struct db *db, const char *recipient, long long n
     if (s == DB_OK)
         s = db_bind_int64(sel, 2, now);
     if (s == DB_OK)
-        s = db_bind_int64(sel, 3, max);
+        s = rows_bind_town(sel, 3, sc);
+    if (s == DB_OK)
+        s = db_bind_int64(sel, 4, max);
     rc = read_items(sel, s, arr, max, &count);
     db_stmt_done(sel);
     for (size_t i = 0; rc == ORDERS_OK && i < count; i++) {
@@ -195,16 +200,19 @@ out:
     return rc;
 }
 
-enum orders_rc deliveries_ack(struct db *db, const char *recipient, long long id, long long now)
+enum orders_rc deliveries_ack(struct db *db, const struct scope *sc, const char *recipient,
+                              long long id, long long now)
 {
     if (!oqueue_recipient_valid(recipient))
         return ORDERS_INVALID;
     struct db_stmt *st = db_stmt(db, "UPDATE ord_deliveries SET acked_unix = COALESCE(acked_unix,"
                                      " ?), acked_via = COALESCE(acked_via, 'pull'),"
-                                     " next_push_unix = NULL WHERE id = ? AND recipient = ?");
-    if (!st)
+                                     " next_push_unix = NULL WHERE id = ? AND recipient = ?"
+                                     " AND municipality_id = ?");
+    enum db_status s = rows_bind_town(st, 4, sc);
+    if (s != DB_OK)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 1, now);
+    s = db_bind_int64(st, 1, now);
     if (s == DB_OK)
         s = db_bind_int64(st, 2, id);
     if (s == DB_OK)
@@ -217,16 +225,19 @@ enum orders_rc deliveries_ack(struct db *db, const char *recipient, long long id
     return db_changes(db) == 1 ? ORDERS_OK : ORDERS_NOT_FOUND;
 }
 
-enum orders_rc deliveries_rebody(struct db *db, const char *recipient, long long subject_id,
-                                 const char *body, size_t body_len, int *changed)
+enum orders_rc deliveries_rebody(struct db *db, const struct scope *sc, const char *recipient,
+                                 long long subject_id, const char *body, size_t body_len,
+                                 int *changed)
 {
     if (!oqueue_recipient_valid(recipient) || !body || body_len > OQUEUE_MAX_BODY)
         return ORDERS_INVALID;
     struct db_stmt *st = db_stmt(db, "UPDATE ord_deliveries SET body = ? WHERE recipient = ? AND"
-                                     " subject_id = ? AND acked_unix IS NULL");
-    if (!st)
+                                     " subject_id = ? AND acked_unix IS NULL"
+                                     " AND municipality_id = ?");
+    enum db_status s = rows_bind_town(st, 4, sc);
+    if (s != DB_OK)
         return ORDERS_DB;
-    enum db_status s = db_bind_text(st, 1, body, (long)body_len);
+    s = db_bind_text(st, 1, body, (long)body_len);
     if (s == DB_OK)
         s = db_bind_text(st, 2, recipient, -1);
     if (s == DB_OK)
@@ -241,8 +252,9 @@ enum orders_rc deliveries_rebody(struct db *db, const char *recipient, long long
     return ORDERS_OK;
 }
 
-enum orders_rc deliveries_pending_orders(struct db *db, const char *recipient,
-                                         long long resident_id, long long after_id,
+enum orders_rc deliveries_pending_orders(struct db *db, const struct scope *sc,
+                                         const char *recipient, long long resident_id,
+                                         long long after_id,
                                          struct deliveries_subject out[DELIVERIES_PAGE], size_t *n)
 {
     *n = 0;
@@ -250,10 +262,11 @@ enum orders_rc deliveries_pending_orders(struct db *db, const char *recipient,
         db_stmt(db, "SELECT d.subject_id, d.created_unix FROM ord_deliveries d JOIN ord_orders o"
                     " ON o.id = d.subject_id WHERE d.recipient = ? AND d.event = 'order.created'"
                     " AND d.acked_unix IS NULL AND o.resident_id = ? AND d.subject_id > ?"
-                    " ORDER BY d.subject_id LIMIT 64");
-    if (!st)
+                    " AND d.municipality_id = ? ORDER BY d.subject_id LIMIT 64");
+    enum db_status s = rows_bind_town(st, 4, sc);
+    if (s != DB_OK)
         return ORDERS_DB;
-    enum db_status s = db_bind_text(st, 1, recipient, -1);
+    s = db_bind_text(st, 1, recipient, -1);
     if (s == DB_OK)
         s = db_bind_int64(st, 2, resident_id);
     if (s == DB_OK)
@@ -270,15 +283,16 @@ enum orders_rc deliveries_pending_orders(struct db *db, const char *recipient,
     return s == DB_DONE || s == DB_ROW ? ORDERS_OK : ORDERS_DB;
 }
 
-enum orders_rc deliveries_count_pending(struct db *db, const char *recipient, long long *n)
+enum orders_rc deliveries_count_pending(struct db *db, const struct scope *sc,
+                                        const char *recipient, long long *n)
 {
-    struct db_stmt *st =
-        recipient ? db_stmt(db, "SELECT count(*) FROM ord_deliveries WHERE acked_unix IS NULL"
-                                " AND recipient = ?")
-                  : db_stmt(db, "SELECT count(*) FROM ord_deliveries WHERE acked_unix IS NULL");
-    if (!st)
-        return ORDERS_DB;
-    enum db_status s = recipient ? db_bind_text(st, 1, recipient, -1) : DB_OK;
+    struct db_stmt *st = db_stmt(db, "SELECT count(*) FROM ord_deliveries WHERE acked_unix IS NULL"
+                                     " AND municipality_id = ? AND (? = 0 OR recipient = ?)");
+    enum db_status s = rows_bind_town(st, 1, sc);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, recipient != NULL);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, recipient ? recipient : "", -1);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)

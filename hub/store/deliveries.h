@@ -16,6 +16,13 @@
  * process that dies holding one leaves a lease that runs out, after which the delivery is
  * offered again (at least once: recipients deduplicate on msg_id). On SQLite the write
  * transaction serialises the same steps.
+ *
+ * A delivery belongs to a town (municipality_id: the town of the resident its order or
+ * family request is about). The recipient's side (enqueue, pull, ack, rebody, the pending
+ * listings) takes the scope of a town (scope.h) and neither sees nor changes another
+ * town's delivery, whatever id is sent: an operator serving several towns pulls each
+ * town's under its contract. The push side is the hub's own worker for every town: it
+ * takes no scope (it sends each delivery only to its own recipient's endpoint).
  */
 #ifndef HUB_STORE_DELIVERIES_H
 #define HUB_STORE_DELIVERIES_H
@@ -23,6 +30,7 @@
 #include "db.h"
 #include "oqueue.h"
 #include "orders.h"
+#include "scope.h"
 
 /*
  * Enqueues body (body_len bytes, at most OQUEUE_MAX_BODY) as event for recipient, due for
@@ -30,28 +38,30 @@
  * be NULL; msg_id_out has WHSIG_MSG_ID_MAX + 1 bytes). ORDERS_OK, ORDERS_INVALID,
  * ORDERS_CRYPTO or ORDERS_DB.
  */
-enum orders_rc deliveries_enqueue(struct db *db, const char *recipient, const char *event,
-                                  long long subject_id, const char *body, size_t body_len,
-                                  long long now, long long *id, char *msg_id_out) ORDERS_MUST_USE;
+enum orders_rc deliveries_enqueue(struct db *db, const struct scope *sc, const char *recipient,
+                                  const char *event, long long subject_id, const char *body,
+                                  size_t body_len, long long now, long long *id,
+                                  char *msg_id_out) ORDERS_MUST_USE;
 
 /*
  * Hands out up to max (1..OQUEUE_MAX_PULL) unacknowledged deliveries of recipient whose
  * lease has run out, oldest first, and leases them until now + lease_s. *items is owned
  * (oqueue_items_free), *n may be 0.
  */
-enum orders_rc deliveries_pull(struct db *db, const char *recipient, long long now,
-                               long long lease_s, int max, struct oqueue_item **items,
-                               size_t *n) ORDERS_MUST_USE;
+enum orders_rc deliveries_pull(struct db *db, const struct scope *sc, const char *recipient,
+                               long long now, long long lease_s, int max,
+                               struct oqueue_item **items, size_t *n) ORDERS_MUST_USE;
 
 /* Acknowledges delivery id of recipient (twice is fine); another recipient's or an unknown
  * id is ORDERS_NOT_FOUND. */
-enum orders_rc deliveries_ack(struct db *db, const char *recipient, long long id,
-                              long long now) ORDERS_MUST_USE;
+enum orders_rc deliveries_ack(struct db *db, const struct scope *sc, const char *recipient,
+                              long long id, long long now) ORDERS_MUST_USE;
 
 /* Replaces the body of recipient's unacknowledged deliveries about subject_id (consent
  * revoked). *changed (may be NULL): how many. */
-enum orders_rc deliveries_rebody(struct db *db, const char *recipient, long long subject_id,
-                                 const char *body, size_t body_len, int *changed) ORDERS_MUST_USE;
+enum orders_rc deliveries_rebody(struct db *db, const struct scope *sc, const char *recipient,
+                                 long long subject_id, const char *body, size_t body_len,
+                                 int *changed) ORDERS_MUST_USE;
 
 /* A pending "order.created" delivery: the order and when it was enqueued. */
 struct deliveries_subject {
@@ -62,14 +72,15 @@ struct deliveries_subject {
 
 /* Up to DELIVERIES_PAGE pending "order.created" deliveries of recipient about orders of
  * resident_id with an order id above after_id, by order id. */
-enum orders_rc deliveries_pending_orders(struct db *db, const char *recipient,
-                                         long long resident_id, long long after_id,
+enum orders_rc deliveries_pending_orders(struct db *db, const struct scope *sc,
+                                         const char *recipient, long long resident_id,
+                                         long long after_id,
                                          struct deliveries_subject out[DELIVERIES_PAGE],
                                          size_t *n) ORDERS_MUST_USE;
 
-/* Unacknowledged deliveries of recipient (NULL: of everyone) into *n. */
-enum orders_rc deliveries_count_pending(struct db *db, const char *recipient,
-                                        long long *n) ORDERS_MUST_USE;
+/* Unacknowledged deliveries of the town to recipient (NULL: to everyone) into *n. */
+enum orders_rc deliveries_count_pending(struct db *db, const struct scope *sc,
+                                        const char *recipient, long long *n) ORDERS_MUST_USE;
 
 /*
  * Push worker: claims up to max deliveries due for push (next push time <= now, not

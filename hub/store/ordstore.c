@@ -2,6 +2,7 @@
  * ordstore.c: the orders store (see ordstore.h).
  */
 #include "ordstore.h"
+#include "rows.h"
 #include "deliveries.h"
 #include "pseudokeys.h"
 
@@ -46,34 +47,40 @@ static enum orders_rc insert_items(struct db *db, const struct orders_order *o)
     return ORDERS_OK;
 }
 
-enum orders_rc ordstore_insert(struct db *db, struct orders_order *o, long long now)
+enum orders_rc ordstore_insert(struct db *db, const struct scope *sc, struct orders_order *o,
+                               long long now)
 {
     int64_t id = 0;
     if (o->n_items < 1 || o->n_items > ORDERS_MAX_ITEMS || o->district[0] == '\0')
         return ORDERS_INVALID;
     struct db_stmt *st =
-        db_stmt(db, "INSERT INTO ord_orders(resident_id, operator_id, district, slot, payment,"
-                    " total_yen, status, created_unix, updated_unix)"
-                    " VALUES(?, ?, ?, ?, ?, ?, 'created', ?, ?) RETURNING id");
+        sc ? db_stmt(db, "INSERT INTO ord_orders(resident_id, operator_id, district, slot,"
+                         " payment, total_yen, status, created_unix, updated_unix)"
+                         " SELECT id, ?, ?, ?, ?, ?, 'created', ?, ? FROM residents"
+                         " WHERE id = ? AND municipality_id = ? RETURNING id")
+           : NULL;
     if (!st)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 1, o->resident_id);
+    enum db_status s = db_bind_int64(st, 8, o->resident_id);
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, o->operator_id);
+        s = rows_bind_town(st, 9, sc);
     if (s == DB_OK)
-        s = db_bind_text(st, 3, o->district, -1);
+        s = db_bind_int64(st, 1, o->operator_id);
     if (s == DB_OK)
-        s = db_bind_text(st, 4, o->slot, -1);
+        s = db_bind_text(st, 2, o->district, -1);
     if (s == DB_OK)
-        s = db_bind_text(st, 5, o->payment, -1);
+        s = db_bind_text(st, 3, o->slot, -1);
     if (s == DB_OK)
-        s = db_bind_int64(st, 6, o->total_yen);
+        s = db_bind_text(st, 4, o->payment, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 5, o->total_yen);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 6, now);
     if (s == DB_OK)
         s = db_bind_int64(st, 7, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 8, now);
-    if (db_insert_id(st, s, &id) != DB_OK)
-        return ORDERS_DB;
+    s = rows_insert_here(st, s, &id);
+    if (s != DB_OK)
+        return s == DB_ERR_CONSTRAINT ? ORDERS_NOT_FOUND : ORDERS_DB;
     o->id = id;
     enum orders_rc rc = insert_items(db, o);
     if (rc != ORDERS_OK)
@@ -83,8 +90,8 @@ enum orders_rc ordstore_insert(struct db *db, struct orders_order *o, long long 
     return ORDERS_OK;
 }
 
-enum orders_rc ordstore_place(struct db *db, struct orders_order *o, int address_consent,
-                              const struct oview_person *person, long long now,
+enum orders_rc ordstore_place(struct db *db, const struct scope *sc, struct orders_order *o,
+                              int address_consent, const struct oview_person *person, long long now,
                               char **operator_body)
 {
     char recipient[ORDERS_RECIPIENT_MAX];
@@ -93,7 +100,7 @@ enum orders_rc ordstore_place(struct db *db, struct orders_order *o, int address
     if (operator_body)
         *operator_body = NULL;
     snprintf(recipient, sizeof recipient, "operator:%lld", o->operator_id);
-    enum orders_rc rc = ordstore_insert(db, o, now);
+    enum orders_rc rc = ordstore_insert(db, sc, o, now);
     if (rc != ORDERS_OK)
         goto out;
     rc = pseudokeys_pseudonym(db, recipient, o->resident_id, pseudonym);
@@ -105,8 +112,8 @@ enum orders_rc ordstore_place(struct db *db, struct orders_order *o, int address
         rc = address_consent && !person ? ORDERS_INVALID : ORDERS_NOMEM;
         goto out;
     }
-    rc = deliveries_enqueue(db, recipient, "order.created", o->id, body, strlen(body), now, NULL,
-                            NULL);
+    rc = deliveries_enqueue(db, sc, recipient, "order.created", o->id, body, strlen(body), now,
+                            NULL, NULL);
     if (rc != ORDERS_OK)
         goto out;
     if (operator_body) {
@@ -141,17 +148,20 @@ static enum orders_rc read_items(struct db *db, struct orders_order *out)
     return s == DB_DONE ? ORDERS_OK : ORDERS_DB;
 }
 
-enum orders_rc ordstore_get(struct db *db, long long id, struct orders_order *out)
+enum orders_rc ordstore_get(struct db *db, const struct scope *sc, long long id,
+                            struct orders_order *out)
 {
     enum orders_rc rc = ORDERS_DB;
     memset(out, 0, sizeof *out);
     struct db_stmt *st =
         db_stmt(db, "SELECT id, resident_id, operator_id, district, slot, payment, total_yen,"
                     " status, eta_unix, cancel_reason, created_unix, updated_unix"
-                    " FROM ord_orders WHERE id = ?");
+                    " FROM ord_orders WHERE id = ? AND" ROWS_RESIDENT_IN_TOWN);
     if (!st)
         return ORDERS_DB;
     enum db_status s = db_bind_int64(st, 1, id);
+    if (s == DB_OK)
+        s = rows_bind_town(st, 2, sc);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_DONE)
@@ -177,13 +187,13 @@ out:
     return rc == ORDERS_OK ? read_items(db, out) : rc;
 }
 
-enum orders_rc ordstore_set_status(struct db *db, long long id, long long operator_id,
-                                   const struct ostatus_update *u, long long now, int *changed,
-                                   char *err, size_t errlen)
+enum orders_rc ordstore_set_status(struct db *db, const struct scope *sc, long long id,
+                                   long long operator_id, const struct ostatus_update *u,
+                                   long long now, int *changed, char *err, size_t errlen)
 {
     struct orders_order o;
     *changed = 0;
-    enum orders_rc rc = ordstore_get(db, id, &o);
+    enum orders_rc rc = ordstore_get(db, sc, id, &o);
     if (rc == ORDERS_OK && o.operator_id != operator_id)
         rc = ORDERS_NOT_FOUND;
     if (rc != ORDERS_OK) {
@@ -230,17 +240,19 @@ enum orders_rc ordstore_set_status(struct db *db, long long id, long long operat
 }
 
 /* The ids of the resident's newest orders (at most 100) into ids; *n how many. */
-static enum orders_rc newest_ids(struct db *db, long long resident_id, int limit, long long *ids,
-                                 int *n)
+static enum orders_rc newest_ids(struct db *db, const struct scope *sc, long long resident_id,
+                                 int limit, long long *ids, int *n)
 {
-    struct db_stmt *st =
-        db_stmt(db, "SELECT id FROM ord_orders WHERE resident_id = ? ORDER BY id DESC LIMIT ?");
+    struct db_stmt *st = db_stmt(db, "SELECT id FROM ord_orders WHERE resident_id = ?"
+                                     " AND" ROWS_RESIDENT_IN_TOWN " ORDER BY id DESC LIMIT ?");
     *n = 0;
     if (!st)
         return ORDERS_DB;
     enum db_status s = db_bind_int64(st, 1, resident_id);
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, limit);
+        s = rows_bind_town(st, 2, sc);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, limit);
     while ((s == DB_OK || s == DB_ROW) && *n < limit) {
         s = db_step(st);
         if (s == DB_ROW)
@@ -250,8 +262,8 @@ static enum orders_rc newest_ids(struct db *db, long long resident_id, int limit
     return s == DB_DONE || (s == DB_ROW && *n == limit) ? ORDERS_OK : ORDERS_DB;
 }
 
-enum orders_rc ordstore_list_resident_json(struct db *db, long long resident_id, int limit,
-                                           char **out)
+enum orders_rc ordstore_list_resident_json(struct db *db, const struct scope *sc,
+                                           long long resident_id, int limit, char **out)
 {
     long long ids[100];
     int n = 0;
@@ -259,7 +271,7 @@ enum orders_rc ordstore_list_resident_json(struct db *db, long long resident_id,
     *out = NULL;
     if (limit < 1 || limit > 100)
         return ORDERS_INVALID;
-    enum orders_rc rc = newest_ids(db, resident_id, limit, ids, &n);
+    enum orders_rc rc = newest_ids(db, sc, resident_id, limit, ids, &n);
     if (rc != ORDERS_OK)
         return rc;
     rc = ORDERS_NOMEM;
@@ -269,7 +281,7 @@ enum orders_rc ordstore_list_resident_json(struct db *db, long long resident_id,
         goto out;
     for (int i = 0; i < n; i++) {
         struct orders_order o;
-        enum orders_rc r = ordstore_get(db, ids[i], &o);
+        enum orders_rc r = ordstore_get(db, sc, ids[i], &o);
         if (r != ORDERS_OK) {
             rc = r;
             goto out;
@@ -289,8 +301,9 @@ out:
     return rc;
 }
 
-enum orders_rc ordstore_rebody_without_address(struct db *db, long long resident_id,
-                                               long long operator_id, int *changed)
+enum orders_rc ordstore_rebody_without_address(struct db *db, const struct scope *sc,
+                                               long long resident_id, long long operator_id,
+                                               int *changed)
 {
     char recipient[ORDERS_RECIPIENT_MAX];
     struct deliveries_subject pending[DELIVERIES_PAGE];
@@ -303,13 +316,13 @@ enum orders_rc ordstore_rebody_without_address(struct db *db, long long resident
     /* Page by order id: a rewritten delivery stays pending, so the next page starts after
      * the last order seen. */
     while (rc == ORDERS_OK && n == DELIVERIES_PAGE) {
-        rc = deliveries_pending_orders(db, recipient, resident_id, after, pending, &n);
+        rc = deliveries_pending_orders(db, sc, recipient, resident_id, after, pending, &n);
         for (size_t i = 0; rc == ORDERS_OK && i < n; i++) {
             struct orders_order o;
             char pseudonym[OPSEUDO_LEN + 1];
             int c = 0;
             after = pending[i].subject_id;
-            rc = ordstore_get(db, pending[i].subject_id, &o);
+            rc = ordstore_get(db, sc, pending[i].subject_id, &o);
             if (rc == ORDERS_OK)
                 rc = pseudokeys_pseudonym(db, recipient, resident_id, pseudonym);
             if (rc != ORDERS_OK)
@@ -317,7 +330,7 @@ enum orders_rc ordstore_rebody_without_address(struct db *db, long long resident
             cJSON *view = oview_operator_order(&o, pseudonym, 0, NULL);
             char *body =
                 view ? oview_event_body("order.created", pending[i].created_unix, view) : NULL;
-            rc = body ? deliveries_rebody(db, recipient, o.id, body, strlen(body), &c)
+            rc = body ? deliveries_rebody(db, sc, recipient, o.id, body, strlen(body), &c)
                       : ORDERS_NOMEM;
             free(body);
             if (changed)

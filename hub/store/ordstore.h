@@ -9,6 +9,10 @@
  * order, its delivery, the idempotency answer and the audit record become durable
  * together or not at all. Results are the library's enum orders_rc (ORDERS_DB: the
  * database failed, roll back).
+ *
+ * An order belongs to its resident's town: every function takes the scope of a town
+ * (scope.h) and another town's order is ORDERS_NOT_FOUND (or not listed), whatever id is
+ * sent; an order is placed only for a resident of the scope's town.
  */
 #ifndef HUB_STORE_ORDSTORE_H
 #define HUB_STORE_ORDSTORE_H
@@ -16,10 +20,12 @@
 #include "db.h"
 #include "orders.h"
 #include "oview.h"
+#include "scope.h"
 
 /* Stores a new order (status "created") and its items; sets o->id, created/updated times.
- * ORDERS_OK, ORDERS_INVALID (no items, no district) or ORDERS_DB. */
-enum orders_rc ordstore_insert(struct db *db, struct orders_order *o,
+ * ORDERS_OK, ORDERS_INVALID (no items, no district), ORDERS_NOT_FOUND (the resident is not
+ * of the scope's town) or ORDERS_DB. */
+enum orders_rc ordstore_insert(struct db *db, const struct scope *sc, struct orders_order *o,
                                long long now) ORDERS_MUST_USE;
 
 /*
@@ -30,12 +36,13 @@ enum orders_rc ordstore_insert(struct db *db, struct orders_order *o,
  * NULL) receives the released body, owned (free()), for the caller's audit record.
  * ORDERS_OK, ORDERS_INVALID, ORDERS_DB, ORDERS_NOMEM or ORDERS_CRYPTO.
  */
-enum orders_rc ordstore_place(struct db *db, struct orders_order *o, int address_consent,
-                              const struct oview_person *person, long long now,
+enum orders_rc ordstore_place(struct db *db, const struct scope *sc, struct orders_order *o,
+                              int address_consent, const struct oview_person *person, long long now,
                               char **operator_body) ORDERS_MUST_USE;
 
-/* Reads order id into *out. ORDERS_NOT_FOUND if there is none. */
-enum orders_rc ordstore_get(struct db *db, long long id, struct orders_order *out) ORDERS_MUST_USE;
+/* Reads order id into *out. ORDERS_NOT_FOUND if there is none in the scope's town. */
+enum orders_rc ordstore_get(struct db *db, const struct scope *sc, long long id,
+                            struct orders_order *out) ORDERS_MUST_USE;
 
 /*
  * Applies an operator's status update to order id, which must belong to operator_id
@@ -44,13 +51,15 @@ enum orders_rc ordstore_get(struct db *db, long long id, struct orders_order *ou
  * no-op (*changed = 0), a move the state machine forbids is ORDERS_CONFLICT with the
  * reason in err, and so is losing a race with another update of the same order.
  */
-enum orders_rc ordstore_set_status(struct db *db, long long id, long long operator_id,
-                                   const struct ostatus_update *u, long long now, int *changed,
-                                   char *err, size_t errlen) ORDERS_MUST_USE;
+enum orders_rc ordstore_set_status(struct db *db, const struct scope *sc, long long id,
+                                   long long operator_id, const struct ostatus_update *u,
+                                   long long now, int *changed, char *err,
+                                   size_t errlen) ORDERS_MUST_USE;
 
 /* The resident's order list for the kiosk, newest first, limit 1..100:
  * {"orders":[<orders_resident_json of each>]}. *out owned (free()). */
-enum orders_rc ordstore_list_resident_json(struct db *db, long long resident_id, int limit,
+enum orders_rc ordstore_list_resident_json(struct db *db, const struct scope *sc,
+                                           long long resident_id, int limit,
                                            char **out) ORDERS_MUST_USE;
 
 /*
@@ -58,7 +67,8 @@ enum orders_rc ordstore_list_resident_json(struct db *db, long long resident_id,
  * (unacknowledged) "order.created" deliveries of this resident without name and address,
  * in the revocation's transaction. *changed (may be NULL): deliveries rewritten.
  */
-enum orders_rc ordstore_rebody_without_address(struct db *db, long long resident_id,
-                                               long long operator_id, int *changed) ORDERS_MUST_USE;
+enum orders_rc ordstore_rebody_without_address(struct db *db, const struct scope *sc,
+                                               long long resident_id, long long operator_id,
+                                               int *changed) ORDERS_MUST_USE;
 
 #endif

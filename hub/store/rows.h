@@ -32,6 +32,10 @@ enum db_status rows_bind_int64s(struct db_stmt *st, int n, const int64_t *v);
 enum db_status rows_text_in_town(struct db *db, const char *sql, const struct scope *sc, int64_t id,
                                  char *out, size_t cap);
 
+/* A condition restricting a table's resident_id to the residents of one town, whose id is
+ * its one parameter: for the tables that have no town column of their own. */
+#define ROWS_RESIDENT_IN_TOWN " resident_id IN (SELECT id FROM residents WHERE municipality_id = ?)"
+
 /* Binds the scope's town to parameter idx of st (DB_ERR for a NULL scope or statement). */
 enum db_status rows_bind_town(struct db_stmt *st, int idx, const struct scope *sc);
 

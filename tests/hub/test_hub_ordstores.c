@@ -281,7 +281,7 @@ static int create_order(struct db *db, long long op, const char *key, const char
         o.resident_id = op * 10;
         o.operator_id = op;
         snprintf(o.district, sizeof o.district, "中央町");
-        if (ordstore_place(db, &o, 0, NULL, now, NULL) != ORDERS_OK)
+        if (ordstore_place(db, scope_of(1), &o, 0, NULL, now, NULL) != ORDERS_OK)
             goto fail;
         *answer = orders_resident_json(&o);
         status = 201;
@@ -361,7 +361,7 @@ static void t_orders_crash_mid_create(void)
     struct orders_order o;
     fill_order(&o, 20, 2);
     REQUIRE(db_begin(db) == DB_OK);
-    CHECK(ordstore_place(db, &o, 0, NULL, NOW, NULL) == ORDERS_OK);
+    CHECK(ordstore_place(db, scope_of(1), &o, 0, NULL, NOW, NULL) == ORDERS_OK);
     db_close(db); /* closing with the transaction open rolls it back, like a crash */
     db = open_target();
     REQUIRE(db);
@@ -394,14 +394,14 @@ static void t_deliveries_pull_lease_redelivery(void)
     struct oqueue_item *it = NULL;
     size_t n = 0;
     REQUIRE(db_begin(db) == DB_OK);
-    CHECK(deliveries_enqueue(db, "operator:33", "order.created", 1, "{\"n\":1}", 7, now, &id1,
-                             m1) == ORDERS_OK);
-    CHECK(deliveries_enqueue(db, "operator:33", "order.created", 2, "{\"n\":2}", 7, now, &id2,
-                             NULL) == ORDERS_OK);
-    CHECK(deliveries_enqueue(db, "operator:34", "order.created", 3, "{\"n\":3}", 7, now, &idx,
-                             NULL) == ORDERS_OK);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:33", "order.created", 1, "{\"n\":1}", 7,
+                             now, &id1, m1) == ORDERS_OK);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:33", "order.created", 2, "{\"n\":2}", 7,
+                             now, &id2, NULL) == ORDERS_OK);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:34", "order.created", 3, "{\"n\":3}", 7,
+                             now, &idx, NULL) == ORDERS_OK);
     /* First pull: both of operator 33's, oldest first, nothing of operator 34's. */
-    REQUIRE(deliveries_pull(db, "operator:33", now, 60, 10, &it, &n) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:33", now, 60, 10, &it, &n) == ORDERS_OK);
     REQUIRE(n == 2);
     CHECK(it[0].id == id1 && it[1].id == id2);
     CHECK_STR_EQ(it[0].body, "{\"n\":1}");
@@ -409,41 +409,45 @@ static void t_deliveries_pull_lease_redelivery(void)
     CHECK_INT_EQ(it[0].offered, 1);
     oqueue_items_free(it, n);
     /* Within the lease: nothing offered again. */
-    REQUIRE(deliveries_pull(db, "operator:33", now + 59, 60, 10, &it, &n) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:33", now + 59, 60, 10, &it, &n) ==
+            ORDERS_OK);
     CHECK_INT_EQ(n, 0);
     oqueue_items_free(it, n);
     /* Only the first is acknowledged; another operator cannot ack it. */
-    CHECK(deliveries_ack(db, "operator:34", id2, now + 10) == ORDERS_NOT_FOUND);
-    CHECK(deliveries_ack(db, "operator:33", id1, now + 10) == ORDERS_OK);
-    CHECK(deliveries_ack(db, "operator:33", id1, now + 11) == ORDERS_OK); /* twice: fine */
-    CHECK(deliveries_ack(db, "operator:33", 999999, now + 11) == ORDERS_NOT_FOUND);
+    CHECK(deliveries_ack(db, scope_of(1), "operator:34", id2, now + 10) == ORDERS_NOT_FOUND);
+    CHECK(deliveries_ack(db, scope_of(1), "operator:33", id1, now + 10) == ORDERS_OK);
+    CHECK(deliveries_ack(db, scope_of(1), "operator:33", id1, now + 11) ==
+          ORDERS_OK); /* twice: fine */
+    CHECK(deliveries_ack(db, scope_of(1), "operator:33", 999999, now + 11) == ORDERS_NOT_FOUND);
     /* Lease over: the unacknowledged one is offered again, same message id. */
-    REQUIRE(deliveries_pull(db, "operator:33", now + 60, 60, 10, &it, &n) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:33", now + 60, 60, 10, &it, &n) ==
+            ORDERS_OK);
     REQUIRE(n == 1);
     CHECK(it[0].id == id2);
     CHECK_INT_EQ(it[0].offered, 2);
     oqueue_items_free(it, n);
-    CHECK(deliveries_count_pending(db, "operator:33", &pending) == ORDERS_OK);
+    CHECK(deliveries_count_pending(db, scope_of(1), "operator:33", &pending) == ORDERS_OK);
     CHECK_INT_EQ(pending, 1);
-    CHECK(deliveries_ack(db, "operator:33", id2, now + 61) == ORDERS_OK);
-    REQUIRE(deliveries_pull(db, "operator:33", now + 1000, 60, 10, &it, &n) == ORDERS_OK);
+    CHECK(deliveries_ack(db, scope_of(1), "operator:33", id2, now + 61) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:33", now + 1000, 60, 10, &it, &n) ==
+            ORDERS_OK);
     CHECK_INT_EQ(n, 0);
     oqueue_items_free(it, n);
-    CHECK(deliveries_count_pending(db, NULL, &pending) == ORDERS_OK && pending >= 1);
+    CHECK(deliveries_count_pending(db, scope_of(1), NULL, &pending) == ORDERS_OK && pending >= 1);
     /* max caps a pull; bad arguments are refused. */
     for (int i = 0; i < 5; i++)
-        CHECK(deliveries_enqueue(db, "operator:35", "order.created", i, "{}", 2, now, NULL, NULL) ==
-              ORDERS_OK);
-    REQUIRE(deliveries_pull(db, "operator:35", now, 60, 2, &it, &n) == ORDERS_OK);
+        CHECK(deliveries_enqueue(db, scope_of(1), "operator:35", "order.created", i, "{}", 2, now,
+                                 NULL, NULL) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:35", now, 60, 2, &it, &n) == ORDERS_OK);
     CHECK_INT_EQ(n, 2);
     oqueue_items_free(it, n);
-    CHECK(deliveries_pull(db, "operator:35", now, 60, 0, &it, &n) == ORDERS_INVALID);
-    CHECK(deliveries_pull(db, "operator:35", now, 60, 101, &it, &n) == ORDERS_INVALID);
-    CHECK(deliveries_pull(db, "op 5", now, 60, 1, &it, &n) == ORDERS_INVALID);
-    CHECK(deliveries_enqueue(db, "operator:", "order.created", 1, "{}", 2, now, NULL, NULL) ==
-          ORDERS_INVALID);
-    CHECK(deliveries_enqueue(db, "operator:1", "Order Created", 1, "{}", 2, now, NULL, NULL) ==
-          ORDERS_INVALID);
+    CHECK(deliveries_pull(db, scope_of(1), "operator:35", now, 60, 0, &it, &n) == ORDERS_INVALID);
+    CHECK(deliveries_pull(db, scope_of(1), "operator:35", now, 60, 101, &it, &n) == ORDERS_INVALID);
+    CHECK(deliveries_pull(db, scope_of(1), "op 5", now, 60, 1, &it, &n) == ORDERS_INVALID);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:", "order.created", 1, "{}", 2, now, NULL,
+                             NULL) == ORDERS_INVALID);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:1", "Order Created", 1, "{}", 2, now, NULL,
+                             NULL) == ORDERS_INVALID);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     db_close(db);
 }
@@ -464,7 +468,7 @@ static void *pull_in_thread(void *arg)
     struct oqueue_item *it = NULL;
     p->rc = db_begin(p->db) == DB_OK ? ORDERS_OK : ORDERS_DB;
     if (p->rc == ORDERS_OK)
-        p->rc = deliveries_pull(p->db, "operator:36", NOW, 60, 8, &it, &p->n);
+        p->rc = deliveries_pull(p->db, scope_of(1), "operator:36", NOW, 60, 8, &it, &p->n);
     for (size_t i = 0; p->rc == ORDERS_OK && i < p->n; i++)
         p->ids[i] = it[i].id;
     oqueue_items_free(it, p->n);
@@ -482,11 +486,11 @@ static void t_deliveries_two_pullers(void)
     size_t n = 0;
     REQUIRE(db_begin(a) == DB_OK);
     for (int i = 0; i < 4; i++)
-        CHECK(deliveries_enqueue(a, "operator:36", "order.created", i, "{}", 2, NOW - 10, NULL,
-                                 NULL) == ORDERS_OK);
+        CHECK(deliveries_enqueue(a, scope_of(1), "operator:36", "order.created", i, "{}", 2,
+                                 NOW - 10, NULL, NULL) == ORDERS_OK);
     CHECK_INT_EQ(db_commit(a), DB_OK);
     REQUIRE(db_begin(a) == DB_OK);
-    REQUIRE(deliveries_pull(a, "operator:36", NOW, 60, 2, &it, &n) == ORDERS_OK);
+    REQUIRE(deliveries_pull(a, scope_of(1), "operator:36", NOW, 60, 2, &it, &n) == ORDERS_OK);
     CHECK_INT_EQ(n, 2);
     pthread_t th;
     REQUIRE(pthread_create(&th, NULL, pull_in_thread, &b) == 0);
@@ -524,10 +528,10 @@ static void t_deliveries_push(void)
     /* set again: replaced, not duplicated */
     CHECK(webhooks_set(db, "operator:37", "http://127.0.0.1:9/hook2",
                        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", err, sizeof err) == ORDERS_OK);
-    CHECK(deliveries_enqueue(db, "operator:37", "order.created", 1, "{\"p\":1}", 7, NOW, &id,
-                             NULL) == ORDERS_OK);
-    CHECK(deliveries_enqueue(db, "operator:38", "order.created", 1, "{}", 2, NOW, &nopush, NULL) ==
-          ORDERS_OK);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:37", "order.created", 1, "{\"p\":1}", 7,
+                             NOW, &id, NULL) == ORDERS_OK);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:38", "order.created", 1, "{}", 2, NOW,
+                             &nopush, NULL) == ORDERS_OK);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     REQUIRE(db_begin(db) == DB_OK);
     CHECK(deliveries_next_push(db, &when) == ORDERS_OK && when > 0 && when <= NOW);
@@ -565,8 +569,8 @@ static void t_deliveries_push(void)
     CHECK(deliveries_push_done(db, id, NOW + 200) == ORDERS_OK);
     CHECK_INT_EQ(count(db, "SELECT acked_unix FROM ord_deliveries WHERE id = ?", id), NOW + 200);
     /* endpoint removed: a due delivery stops being pushed but stays for pull */
-    CHECK(deliveries_enqueue(db, "operator:37", "order.created", 2, "{}", 2, NOW, &id, NULL) ==
-          ORDERS_OK);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:37", "order.created", 2, "{}", 2, NOW, &id,
+                             NULL) == ORDERS_OK);
     CHECK(webhooks_delete(db, "operator:37") == ORDERS_OK);
     REQUIRE(deliveries_push_due(db, NOW + 1000, 40, 10, &it, &n) == ORDERS_OK);
     for (size_t i = 0; i < n; i++)
@@ -593,10 +597,12 @@ static void t_orders_minimal_view_and_rebody(void)
     struct oqueue_item *a = NULL, *b = NULL;
     size_t na = 0, nb = 0;
     REQUIRE(db_begin(db) == DB_OK);
-    REQUIRE(ordstore_place(db, &o, 0, NULL, NOW, &released) == ORDERS_OK);
-    REQUIRE(ordstore_place(db, &o2, 1, &p, NOW, NULL) == ORDERS_OK);
-    REQUIRE(deliveries_pull(db, "operator:43", NOW, 60, 10, &a, &na) == ORDERS_OK && na == 1);
-    REQUIRE(deliveries_pull(db, "operator:44", NOW, 60, 10, &b, &nb) == ORDERS_OK && nb == 1);
+    REQUIRE(ordstore_place(db, scope_of(1), &o, 0, NULL, NOW, &released) == ORDERS_OK);
+    REQUIRE(ordstore_place(db, scope_of(1), &o2, 1, &p, NOW, NULL) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:43", NOW, 60, 10, &a, &na) == ORDERS_OK &&
+            na == 1);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:44", NOW, 60, 10, &b, &nb) == ORDERS_OK &&
+            nb == 1);
     CHECK_STR_EQ(a[0].body, released);
     cJSON *ja = cJSON_Parse(a[0].body), *jb = cJSON_Parse(b[0].body);
     REQUIRE(ja && jb);
@@ -618,10 +624,12 @@ static void t_orders_minimal_view_and_rebody(void)
                  1);
     /* Consent revoked while pending: the address leaves the pending body. */
     int changed = 0;
-    CHECK(ordstore_rebody_without_address(db, 70, 44, &changed) == ORDERS_OK);
+    CHECK(ordstore_rebody_without_address(db, scope_of(1), 70, 44, &changed) == ORDERS_OK);
     CHECK_INT_EQ(changed, 1);
     oqueue_items_free(b, nb);
-    REQUIRE(deliveries_pull(db, "operator:44", NOW + 60, 60, 10, &b, &nb) == ORDERS_OK && nb == 1);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:44", NOW + 60, 60, 10, &b, &nb) ==
+                ORDERS_OK &&
+            nb == 1);
     CHECK(strstr(b[0].body, "1-2-3") == NULL && strstr(b[0].body, p4) != NULL);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     cJSON_Delete(ja);
@@ -641,40 +649,46 @@ static void t_orders_status_flow(void)
     int changed = 0;
     fill_order(&o, 50, 5);
     REQUIRE(db_begin(db) == DB_OK);
-    REQUIRE(ordstore_insert(db, &o, NOW) == ORDERS_OK);
+    REQUIRE(ordstore_insert(db, scope_of(1), &o, NOW) == ORDERS_OK);
     struct ostatus_update u = {OSTATUS_ACCEPTED, 0, ""};
     /* Another operator cannot touch it, and learns nothing. */
-    CHECK(ordstore_set_status(db, o.id, 6, &u, NOW, &changed, err, sizeof err) == ORDERS_NOT_FOUND);
-    CHECK(ordstore_set_status(db, o.id, 5, &u, NOW + 1, &changed, err, sizeof err) == ORDERS_OK);
+    CHECK(ordstore_set_status(db, scope_of(1), o.id, 6, &u, NOW, &changed, err, sizeof err) ==
+          ORDERS_NOT_FOUND);
+    CHECK(ordstore_set_status(db, scope_of(1), o.id, 5, &u, NOW + 1, &changed, err, sizeof err) ==
+          ORDERS_OK);
     CHECK_INT_EQ(changed, 1);
-    CHECK(ordstore_set_status(db, o.id, 5, &u, NOW + 2, &changed, err, sizeof err) == ORDERS_OK);
+    CHECK(ordstore_set_status(db, scope_of(1), o.id, 5, &u, NOW + 2, &changed, err, sizeof err) ==
+          ORDERS_OK);
     CHECK_INT_EQ(changed, 0); /* repeated: no-op */
     u.to = OSTATUS_OUT_FOR_DELIVERY;
     u.eta_unix = 1795413600;
-    CHECK(ordstore_set_status(db, o.id, 5, &u, NOW + 3, &changed, err, sizeof err) == ORDERS_OK);
-    REQUIRE(ordstore_get(db, o.id, &got) == ORDERS_OK);
+    CHECK(ordstore_set_status(db, scope_of(1), o.id, 5, &u, NOW + 3, &changed, err, sizeof err) ==
+          ORDERS_OK);
+    REQUIRE(ordstore_get(db, scope_of(1), o.id, &got) == ORDERS_OK);
     CHECK(got.status == OSTATUS_OUT_FOR_DELIVERY && got.eta_unix == 1795413600);
     u.to = OSTATUS_ACCEPTED;
-    CHECK(ordstore_set_status(db, o.id, 5, &u, NOW + 4, &changed, err, sizeof err) ==
+    CHECK(ordstore_set_status(db, scope_of(1), o.id, 5, &u, NOW + 4, &changed, err, sizeof err) ==
           ORDERS_CONFLICT);
     CHECK(strstr(err, "out_for_delivery") != NULL);
     u.to = OSTATUS_DELIVERED;
-    CHECK(ordstore_set_status(db, o.id, 5, &u, NOW + 5, &changed, err, sizeof err) == ORDERS_OK);
-    REQUIRE(ordstore_get(db, o.id, &got) == ORDERS_OK);
+    CHECK(ordstore_set_status(db, scope_of(1), o.id, 5, &u, NOW + 5, &changed, err, sizeof err) ==
+          ORDERS_OK);
+    REQUIRE(ordstore_get(db, scope_of(1), o.id, &got) == ORDERS_OK);
     CHECK(got.status == OSTATUS_DELIVERED);
     CHECK_INT_EQ(got.n_items, 2);
     CHECK_INT_EQ(got.total_yen, 634);
     CHECK_STR_EQ(got.items[0].name, "キャベツ");
     /* A second order gets cancelled with its reason. */
-    REQUIRE(ordstore_insert(db, &o, NOW) == ORDERS_OK);
+    REQUIRE(ordstore_insert(db, scope_of(1), &o, NOW) == ORDERS_OK);
     u.to = OSTATUS_CANCELLED;
     snprintf(u.reason, sizeof u.reason, "品切れ");
-    CHECK(ordstore_set_status(db, o.id, 5, &u, NOW + 7, &changed, err, sizeof err) == ORDERS_OK);
-    REQUIRE(ordstore_get(db, o.id, &got) == ORDERS_OK);
+    CHECK(ordstore_set_status(db, scope_of(1), o.id, 5, &u, NOW + 7, &changed, err, sizeof err) ==
+          ORDERS_OK);
+    REQUIRE(ordstore_get(db, scope_of(1), o.id, &got) == ORDERS_OK);
     CHECK_STR_EQ(got.cancel_reason, "品切れ");
     /* The kiosk's list: newest first, status in words. */
     char *list = NULL;
-    REQUIRE(ordstore_list_resident_json(db, 50, 20, &list) == ORDERS_OK);
+    REQUIRE(ordstore_list_resident_json(db, scope_of(1), 50, 20, &list) == ORDERS_OK);
     cJSON *jl = cJSON_Parse(list);
     const cJSON *orders = cJSON_GetObjectItem(jl, "orders");
     CHECK_INT_EQ(cJSON_GetArraySize(orders), 2);
@@ -684,8 +698,8 @@ static void t_orders_status_flow(void)
                  "配達済み");
     cJSON_Delete(jl);
     free(list);
-    CHECK(ordstore_list_resident_json(db, 50, 0, &list) == ORDERS_INVALID);
-    CHECK(ordstore_get(db, 99999999, &got) == ORDERS_NOT_FOUND);
+    CHECK(ordstore_list_resident_json(db, scope_of(1), 50, 0, &list) == ORDERS_INVALID);
+    CHECK(ordstore_get(db, scope_of(1), 99999999, &got) == ORDERS_NOT_FOUND);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     db_close(db);
 }
@@ -708,22 +722,24 @@ static void t_family_requests(void)
                          "INSERT INTO family(display_name, token_hash, created_unix)"
                          " VALUES('山田 太郎', 'famhash-stores', ?) RETURNING id",
                          NOW, &fam) == DB_ROW);
-    CHECK(famreqs_insert(db, res, fam, FAMREQ_SHOPPING_HELP, NOW, &id) == ORDERS_OK);
-    REQUIRE(famreqs_get(db, id, &r) == ORDERS_OK);
+    CHECK(famreqs_insert(db, scope_of(1), res, fam, FAMREQ_SHOPPING_HELP, NOW, &id) == ORDERS_OK);
+    REQUIRE(famreqs_get(db, scope_of(1), id, &r) == ORDERS_OK);
     CHECK(r.code == FAMREQ_SHOPPING_HELP && !r.answered && r.family_id == fam);
     /* Another family member cannot answer; the right one can, twice without effect. */
-    CHECK(famreqs_set_answer(db, id, fam + 1, FAMREQ_UNDERSTOOD, NOW + 1, &changed) ==
+    CHECK(famreqs_set_answer(db, scope_of(1), id, fam + 1, FAMREQ_UNDERSTOOD, NOW + 1, &changed) ==
           ORDERS_NOT_FOUND);
-    CHECK(famreqs_set_answer(db, id, fam, FAMREQ_UNDERSTOOD, NOW + 2, &changed) == ORDERS_OK);
+    CHECK(famreqs_set_answer(db, scope_of(1), id, fam, FAMREQ_UNDERSTOOD, NOW + 2, &changed) ==
+          ORDERS_OK);
     CHECK_INT_EQ(changed, 1);
-    CHECK(famreqs_set_answer(db, id, fam, FAMREQ_UNDERSTOOD, NOW + 3, &changed) == ORDERS_OK);
+    CHECK(famreqs_set_answer(db, scope_of(1), id, fam, FAMREQ_UNDERSTOOD, NOW + 3, &changed) ==
+          ORDERS_OK);
     CHECK_INT_EQ(changed, 0);
-    REQUIRE(famreqs_get(db, id, &r) == ORDERS_OK);
+    REQUIRE(famreqs_get(db, scope_of(1), id, &r) == ORDERS_OK);
     CHECK(r.answered && r.answered_unix == NOW + 2);
-    CHECK(famreqs_get(db, 99999999, &r) == ORDERS_NOT_FOUND);
+    CHECK(famreqs_get(db, scope_of(1), 99999999, &r) == ORDERS_NOT_FOUND);
     struct famreqs_row rows[4];
     size_t n = 0;
-    CHECK(famreqs_list_resident(db, res, 4, rows, &n) == ORDERS_OK);
+    CHECK(famreqs_list_resident(db, scope_of(1), res, 4, rows, &n) == ORDERS_OK);
     CHECK_INT_EQ(n, 1);
     CHECK_STR_EQ(rows[0].family_name, "山田 太郎");
     CHECK(rows[0].q.answered);
@@ -795,7 +811,12 @@ int main(int argc, char **argv)
         snprintf(target, sizeof target, "%s/hub.db", dir);
     }
     struct db *db = open_target();
-    if (!db || hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
+    /* The residents the orders are placed for (ids 1..100, town 1): an order is stored only
+     * for a resident of its town. */
+    if (!db || hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK ||
+        db_exec(db, "INSERT INTO residents(display_name, district, deadline_min, created_unix)"
+                    " SELECT 'fixture', '中央町', 600, 0 FROM (WITH RECURSIVE s(g) AS (SELECT 1"
+                    " UNION ALL SELECT g + 1 FROM s WHERE g < 100) SELECT g FROM s) t") != DB_OK) {
         fprintf(stderr, "cannot prepare %s: %s\n", db ? "the database" : "a handle", err);
         return 2;
     }

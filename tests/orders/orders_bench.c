@@ -12,6 +12,7 @@
  *    each signature and appends a log line): per delivery the HTTP part (sign, POST, 2xx)
  *    and the whole push (claim, HTTP, record, both durable), p50 and p99.
  */
+#include "scope.h"
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -64,7 +65,7 @@ static int place_one(struct db *db, struct catalog *cat, long k, const struct id
     o.resident_id = 7 + k % 100;
     o.operator_id = 3;
     snprintf(o.district, sizeof(o.district), "中央町");
-    if (ordstore_place(db, &o, 0, NULL, now, NULL) == ORDERS_OK &&
+    if (ordstore_place(db, scope_of(1), &o, 0, NULL, now, NULL) == ORDERS_OK &&
         (ans = orders_resident_json(&o)) != NULL &&
         idempotency_finish(db, c, 201, ans, now, &lost) == DB_OK && !lost)
         rc = 0;

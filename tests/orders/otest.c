@@ -1,6 +1,7 @@
 /*
  * otest.c: helpers for the orders tests (see otest.h).
  */
+#include "scope.h"
 #include "otest.h"
 #include "hubdb.h"
 
@@ -87,7 +88,12 @@ struct db *otest_db(const char *name)
     snprintf(path, sizeof(path), "%s/%s", otest_tmp_dir(), name);
     unlink(path);
     if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) != DB_OK ||
-        hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
+        hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK ||
+        /* the residents the orders are placed for (ids 1..200, town 1): an order is stored
+         * only for a resident of its town */
+        db_exec(db, "INSERT INTO residents(display_name, district, deadline_min, created_unix)"
+                    " SELECT 'fixture', '中央町', 600, 0 FROM (WITH RECURSIVE s(g) AS (SELECT 1"
+                    " UNION ALL SELECT g + 1 FROM s WHERE g < 200) SELECT g FROM s) t") != DB_OK) {
         fprintf(stderr, "otest_db %s: %s\n", path, err);
         db_close(db);
         return NULL;
@@ -98,7 +104,7 @@ struct db *otest_db(const char *name)
 long otest_pending(struct db *db, const char *recipient)
 {
     long long n = -1;
-    return deliveries_count_pending(db, recipient, &n) == ORDERS_OK ? (long)n : -1;
+    return deliveries_count_pending(db, scope_of(1), recipient, &n) == ORDERS_OK ? (long)n : -1;
 }
 
 int otest_receiver_start(struct otest_receiver *r, const char *secret, int fail_first, int port)

@@ -5,6 +5,7 @@
  * sleeping; the receiver checks timestamps against the real time, which the manual clock
  * stays close to except in the give-up test (where nobody listens).
  */
+#include "scope.h"
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
@@ -47,7 +48,7 @@ static char *place(struct db *db, long long now)
     o.operator_id = 3;
     snprintf(o.district, sizeof(o.district), "中央町");
     sqlite3_exec(db_sqlite_handle(db), "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (ordstore_place(db, &o, 0, NULL, now, &body) != ORDERS_OK) {
+    if (ordstore_place(db, scope_of(1), &o, 0, NULL, now, &body) != ORDERS_OK) {
         sqlite3_exec(db_sqlite_handle(db), "ROLLBACK", NULL, NULL, NULL);
         return NULL;
     }
@@ -263,7 +264,7 @@ static void t_gives_up_after_72h_pull_still_works(void)
     /* Push gave up, the order is not lost: the operator can still pull it. */
     struct oqueue_item *it = NULL;
     size_t n = 0;
-    REQUIRE(deliveries_pull(db, "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK);
     CHECK_INT_EQ(n, 1);
     if (n == 1) {
         CHECK_STR_EQ(it[0].body, body);
@@ -290,8 +291,8 @@ static void t_pull_ack_stops_push(void)
     CHECK(opush_run_once(p, &s) == ORDERS_OK && s.failed == 1);
     struct oqueue_item *it = NULL;
     size_t n = 0;
-    REQUIRE(deliveries_pull(db, "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK && n == 1);
-    CHECK(deliveries_ack(db, "operator:3", it[0].id, clk.t) == ORDERS_OK);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK && n == 1);
+    CHECK(deliveries_ack(db, scope_of(1), "operator:3", it[0].id, clk.t) == ORDERS_OK);
     oqueue_items_free(it, n);
     clk.t += 3600;
     CHECK(opush_run_once(p, &s) == ORDERS_OK);

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define TOWN scope_of(1)
+
 #define NOW 1700000000
 
 static char *fixture(const char *name, size_t *len)
@@ -296,7 +298,7 @@ static void t_lists(void)
     REQUIRE(three_checkups() == 0);
     struct seen s;
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_heads(st_db, 1, 0, 0, saw_head, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_heads(st_db, TOWN, 1, 0, 0, saw_head, &s), DB_OK);
     CHECK_INT_EQ(s.n, 3);
     CHECK_STR_EQ(s.dates[0], "2025-05-20"); /* newest first */
     CHECK_STR_EQ(s.dates[2], "2024-06-04");
@@ -305,23 +307,23 @@ static void t_lists(void)
     /* A page after the newest; a walk stopped early is not a failure. */
     memset(&s, 0, sizeof s);
     s.stop_after = 1;
-    CHECK_INT_EQ(ckstore_heads(st_db, 1, newest, 0, saw_head, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_heads(st_db, TOWN, 1, newest, 0, saw_head, &s), DB_OK);
     CHECK_INT_EQ(s.n, 1);
     CHECK_INT_EQ(s.ids[0], middle);
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_heads(st_db, 1, 0, 2024, saw_head, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_heads(st_db, TOWN, 1, 0, 2024, saw_head, &s), DB_OK);
     CHECK_INT_EQ(s.n, 2);
     CHECK_STR_EQ(s.dates[0], "2024-11-30");
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_heads(st_db, 2, 0, 0, saw_head, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_heads(st_db, TOWN, 2, 0, 0, saw_head, &s), DB_OK);
     CHECK_INT_EQ(s.n, 0);
     /* One checkup: the resident's own only. */
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_head(st_db, middle, 1, saw_head, &s), DB_ROW);
+    CHECK_INT_EQ(ckstore_head(st_db, TOWN, middle, 1, saw_head, &s), DB_ROW);
     CHECK_INT_EQ(s.n, 1);
     CHECK_STR_EQ(s.dates[0], "2024-11-30");
-    CHECK_INT_EQ(ckstore_head(st_db, middle, 2, saw_head, &s), DB_DONE);
-    CHECK_INT_EQ(ckstore_head(st_db, 9999, 1, saw_head, &s), DB_DONE);
+    CHECK_INT_EQ(ckstore_head(st_db, TOWN, middle, 2, saw_head, &s), DB_DONE);
+    CHECK_INT_EQ(ckstore_head(st_db, TOWN, 9999, 1, saw_head, &s), DB_DONE);
 }
 
 static int saw_year(void *ctx, long year, int64_t source)
@@ -349,11 +351,11 @@ static void t_years_and_results(void)
     REQUIRE(three_checkups() == 0);
     struct seen s;
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_years(st_db, 1, saw_year, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_years(st_db, TOWN, 1, saw_year, &s), DB_OK);
     CHECK_STR_EQ(s.text, "2025:1;2024:1;");
     int64_t id = st_int("SELECT id FROM checkups WHERE date = '2024-06-04'", 0);
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_results(st_db, id, saw_result, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_results(st_db, TOWN, id, saw_result, &s), DB_OK);
     CHECK_INT_EQ(s.n, 24);
     /* In code order, numbers as numbers, codes as text, the lab's range where sent. */
     CHECK(strncmp(s.text, "1A010000000191111=dict/0/2//00;", 31) == 0);
@@ -361,7 +363,7 @@ static void t_years_and_results(void)
     /* A failing row function fails the walk. */
     memset(&s, 0, sizeof s);
     s.stop_after = 2;
-    CHECK_INT_EQ(ckstore_results(st_db, id, saw_result, &s), DB_ERR);
+    CHECK_INT_EQ(ckstore_results(st_db, TOWN, id, saw_result, &s), DB_ERR);
     CHECK_INT_EQ(s.n, 2);
 }
 
@@ -385,21 +387,21 @@ static void t_trends(void)
     REQUIRE(import_file("one-coverage.json", &v, &n) == 0);
     free(v);
     char unit[32] = "";
-    CHECK_INT_EQ(ckstore_trend_unit(st_db, 1, "3D046", unit, sizeof unit), DB_ROW);
+    CHECK_INT_EQ(ckstore_trend_unit(st_db, TOWN, 1, "3D046", unit, sizeof unit), DB_ROW);
     CHECK_STR_EQ(unit, "%");
-    CHECK_INT_EQ(ckstore_trend_unit(st_db, 2, "3D046", unit, sizeof unit), DB_DONE);
+    CHECK_INT_EQ(ckstore_trend_unit(st_db, TOWN, 2, "3D046", unit, sizeof unit), DB_DONE);
     struct seen s;
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_trend(st_db, 1, "3D046", "%", saw_point, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_trend(st_db, TOWN, 1, "3D046", "%", saw_point, &s), DB_OK);
     CHECK_INT_EQ(s.n, 3);
     CHECK(strncmp(s.text, "2024-06-04:5.5:", 15) == 0); /* oldest first */
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_trend(st_db, 1, "3D046", "mmol/mol", saw_point, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_trend(st_db, TOWN, 1, "3D046", "mmol/mol", saw_point, &s), DB_OK);
     CHECK_INT_EQ(s.n, 0);
     /* The lab's range travels with each point. */
-    CHECK_INT_EQ(ckstore_trend_unit(st_db, 3, "3C015", unit, sizeof unit), DB_ROW);
+    CHECK_INT_EQ(ckstore_trend_unit(st_db, TOWN, 3, "3C015", unit, sizeof unit), DB_ROW);
     memset(&s, 0, sizeof s);
-    CHECK_INT_EQ(ckstore_trend(st_db, 3, "3C015", unit, saw_point, &s), DB_OK);
+    CHECK_INT_EQ(ckstore_trend(st_db, TOWN, 3, "3C015", unit, saw_point, &s), DB_OK);
     CHECK_INT_EQ(s.n, 1);
     CHECK(strstr(s.text, ":11:0.65-1.07;") != NULL);
 }
@@ -415,7 +417,7 @@ static void t_show(void)
     size_t len = 0;
     FILE *f = open_memstream(&out, &len);
     REQUIRE(f != NULL);
-    int n = ckshow_print(st_db, 1, f);
+    int n = ckshow_print(st_db, TOWN, 1, f);
     fclose(f);
     CHECK_INT_EQ(n, 3);
     CHECK(strstr(out, "item\t3D046000001906202\tHbA1c(NGSP値)\t5.5\t%\tnormal\n") != NULL);
@@ -430,7 +432,7 @@ static void t_show(void)
     free(out);
     f = open_memstream(&out, &len);
     REQUIRE(f != NULL);
-    CHECK_INT_EQ(ckshow_print(st_db, 2, f), 0);
+    CHECK_INT_EQ(ckshow_print(st_db, TOWN, 2, f), 0);
     fclose(f);
     CHECK_STR_EQ(out, "");
     free(out);

@@ -11,6 +11,7 @@
  *
  * Without --address-consent the operator gets no name and no address (try both).
  */
+#include "scope.h"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,7 +103,10 @@ int main(int argc, char **argv)
         db_path = tmpdb;
     }
     if (db_open(db_path, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK ||
-        hubdb_migrate_db(db, err, sizeof(err)) != HUBDB_OK) {
+        hubdb_migrate_db(db, err, sizeof(err)) != HUBDB_OK ||
+        /* the resident the demo orders for (id 1, town 1) */
+        db_exec(db, "INSERT INTO residents(display_name, district, deadline_min, created_unix)"
+                    " VALUES('デモ 太郎', '中央町', 600, 0)") != DB_OK) {
         fprintf(stderr, "opdemo: cannot open %s: %s\n", db_path, err);
         goto out;
     }
@@ -140,7 +144,8 @@ int main(int argc, char **argv)
     /* Demo data of a made-up resident; only sent with --address-consent. */
     struct oview_person person = {"見本 花子", "中央町1-2-3"};
     if (db_begin(db) != DB_OK ||
-        ordstore_place(db, &o, consent, consent ? &person : NULL, now, &released) != ORDERS_OK ||
+        ordstore_place(db, scope_of(1), &o, consent, consent ? &person : NULL, now, &released) !=
+            ORDERS_OK ||
         !(answer = orders_resident_json(&o)) ||
         idempotency_finish(db, &claim, 201, answer, now, &lost) != DB_OK || lost ||
         db_commit(db) != DB_OK) {
@@ -160,7 +165,8 @@ int main(int argc, char **argv)
             goto out;
         }
         long long pending = -1;
-        if (deliveries_count_pending(db, "operator:1", &pending) == ORDERS_OK && pending == 0) {
+        if (deliveries_count_pending(db, scope_of(1), "operator:1", &pending) == ORDERS_OK &&
+            pending == 0) {
             printf("delivered to %s and acknowledged (%.2f ms)\n", url,
                    opush_last_latency_ms(push));
             rc = 0;
