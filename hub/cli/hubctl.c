@@ -1339,8 +1339,9 @@ static int resolve_town(struct db *db, const struct args *a, const struct scope 
 }
 
 /* Commands that work on no one town's data (the rest need a municipality). */
-static const char *const TOWNLESS[] = {"init",    "municipality-add", "municipality-list", "backup",
-                                       "restore", "audit-verify",     "audit-checkpoint"};
+static const char *const TOWNLESS[] = {
+    "init",    "municipality-add", "municipality-list", "backup",
+    "restore", "audit-verify",     "audit-checkpoint",  "jma-apply"};
 
 /* --- alert notifications (docs/notify.md) --- */
 
@@ -1614,7 +1615,7 @@ int main(int argc, char **argv)
         rc = c->run(db, &a);
     } else if ((rc = hubctl_towns(db, a.town, cmd, a.argc, a.argv)) >= 0) {
         /* export or removal of a town (hubctl_towns.c) */
-    } else if ((rc = hubctl_disaster(db, cmd, a.argc, a.argv)) >= 0) {
+    } else if ((rc = hubctl_disaster(db, a.town, cmd, a.argc, a.argv)) >= 0) {
         /* a disaster command (hubctl_disaster.c) */
     } else if ((rc = hubctl_stats(db, a.town, cmd, a.argc, a.argv)) >= 0) {
         /* a statistics command (hubctl_stats.c) */

@@ -15,6 +15,7 @@
 struct opts {
     int argc;
     char **argv;
+    const struct scope *town; /* the command's municipality (NULL for jma-apply: every town) */
 };
 
 /* The n-th value of option name, or NULL. */
@@ -117,7 +118,7 @@ static int cmd_notice_add(struct db *db, const struct opts *o)
     char dest[40];
     if (begin(db) != 0)
         return 1;
-    int ok = notices_add(db, &nn, hubclock_now(), &id) == DB_OK;
+    int ok = notices_add(db, o->town, &nn, hubclock_now(), &id) == DB_OK;
     snprintf(dest, sizeof dest, "notice:%lld", (long long)id);
     ok = ok && audit(db, "notice.create", dest) == 0;
     int rc = finish(db, ok, "cannot add the notice");
@@ -141,7 +142,8 @@ static int cmd_notice_end(struct db *db, const struct opts *o)
     snprintf(dest, sizeof dest, "notice:%lld", id);
     if (begin(db) != 0)
         return 1;
-    int ok = notices_end(db, id, hubclock_now(), "hubctl", &found, &jma, &changed) == DB_OK;
+    int ok =
+        notices_end(db, o->town, id, hubclock_now(), "hubctl", &found, &jma, &changed) == DB_OK;
     ok = ok && (!changed || audit(db, "notice.end", dest) == 0);
     int rc = finish(db, ok, "cannot end the notice");
     if (rc == 0 && !found) {
@@ -172,8 +174,9 @@ static int cmd_notices(struct db *db, const struct opts *o)
 {
     int64_t now = hubclock_now();
     printf("id\tlevel\tkind\tsource\tstate\tarea\ttitle\n");
-    enum db_status s = has_flag(o, "--all") ? notices_all(db, 0, 200, print_notice, &now)
-                                            : notices_in_force(db, now, NULL, print_notice, &now);
+    enum db_status s = has_flag(o, "--all")
+                           ? notices_all(db, o->town, 0, 200, print_notice, &now)
+                           : notices_in_force(db, o->town, now, NULL, print_notice, &now);
     if (s == DB_OK)
         return 0;
     fprintf(stderr, "hubctl: cannot read the notices: %s\n", db_errmsg(db));
@@ -192,8 +195,8 @@ static int cmd_jma_area_add(struct db *db, const struct opts *o)
     }
     if (begin(db) != 0)
         return 1;
-    int ok =
-        notices_jma_area_set(db, code, name ? name : code, districts, n, hubclock_now()) == DB_OK;
+    int ok = notices_jma_area_set(db, o->town, code, name ? name : code, districts, n,
+                                  hubclock_now()) == DB_OK;
     char dest[40];
     snprintf(dest, sizeof dest, "jma_area:%s", code);
     ok = ok && audit(db, "jma_area.set", dest) == 0;
@@ -203,31 +206,27 @@ static int cmd_jma_area_add(struct db *db, const struct opts *o)
     return rc;
 }
 
+static int print_area(void *ctx, const struct notices_jma_area *a)
+{
+    char d[2048];
+    (void)ctx;
+    snprintf(d, sizeof d, "%s", a->districts);
+    for (char *p = d; *p; p++)
+        if (*p == '\n')
+            *p = ',';
+    printf("%s\t%s\t%s\t%lld\n", a->code, a->name, d[0] ? d : "(whole town)",
+           (long long)a->last_report);
+    return 0;
+}
+
 static int cmd_jma_areas(struct db *db, const struct opts *o)
 {
-    (void)o;
-    struct db_stmt *st = NULL;
-    if (db_prepare(db,
-                   "SELECT a.code, a.name, a.districts, COALESCE(s.report_unix, 0)"
-                   " FROM jma_areas a LEFT JOIN jma_area_state s ON s.code = a.code"
-                   " ORDER BY a.code",
-                   &st) != DB_OK) {
+    printf("code\tname\tdistricts\tlast_telegram_unix\n");
+    if (notices_jma_areas(db, o->town, print_area, NULL) != DB_OK) {
         fprintf(stderr, "hubctl: cannot read the JMA areas: %s\n", db_errmsg(db));
         return 1;
     }
-    printf("code\tname\tdistricts\tlast_telegram_unix\n");
-    enum db_status s;
-    while ((s = db_step(st)) == DB_ROW) {
-        char d[2048];
-        snprintf(d, sizeof d, "%s", db_col_text(st, 2));
-        for (char *p = d; *p; p++)
-            if (*p == '\n')
-                *p = ',';
-        printf("%s\t%s\t%s\t%lld\n", db_col_text(st, 0), db_col_text(st, 1),
-               d[0] ? d : "(whole town)", (long long)db_col_int64(st, 3));
-    }
-    db_finalize(st);
-    return s == DB_DONE ? 0 : 1;
+    return 0;
 }
 
 struct changes {
@@ -322,17 +321,13 @@ static int cmd_device_set(struct db *db, const struct opts *o)
                         "whole-town notices)\n");
         return 2;
     }
-    struct db_stmt *st = NULL;
     if (begin(db) != 0)
         return 1;
-    int ok = db_prepare(db, "UPDATE devices SET district = ? WHERE id = ?", &st) == DB_OK &&
-             db_bind_text(st, 1, district[0] ? district : NULL, -1) == DB_OK &&
-             db_bind_int64(st, 2, id) == DB_OK && db_step(st) == DB_DONE;
-    db_finalize(st);
-    int changed = ok && db_changes(db) > 0;
+    int changed = 0;
+    int ok = notices_set_device_district(db, o->town, id, district, &changed) == DB_OK;
     if (ok && !changed) {
         db_rollback(db);
-        fprintf(stderr, "hubctl: there is no device %lld\n", id);
+        fprintf(stderr, "hubctl: there is no device %lld in this municipality\n", id);
         return 3;
     }
     char dest[40];
@@ -354,9 +349,9 @@ static const struct {
     {"device-set", cmd_device_set},
 };
 
-int hubctl_disaster(struct db *db, const char *cmd, int argc, char **argv)
+int hubctl_disaster(struct db *db, const struct scope *town, const char *cmd, int argc, char **argv)
 {
-    struct opts o = {argc, argv};
+    struct opts o = {argc, argv, town};
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
         if (strcmp(COMMANDS[i].name, cmd) == 0)
             return COMMANDS[i].run(db, &o);

@@ -10,10 +10,13 @@
 #include <stdio.h>
 
 struct db;
+struct scope;
 
-/* Runs command cmd with its options argv[0..argc) on db. Returns the exit status, or -1
- * when cmd is not one of these commands. */
-int hubctl_disaster(struct db *db, const char *cmd, int argc, char **argv);
+/* Runs command cmd with its options argv[0..argc) on db, in municipality town (NULL for
+ * jma-apply, which applies a telegram for every town following its areas). Returns the
+ * exit status, or -1 when cmd is not one of these commands. */
+int hubctl_disaster(struct db *db, const struct scope *town, const char *cmd, int argc,
+                    char **argv);
 
 /* The usage lines of these commands. */
 void hubctl_disaster_usage(FILE *f);

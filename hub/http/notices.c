@@ -19,6 +19,7 @@
 
 struct list_ctx {
     struct db *db;
+    const struct scope *town;
     cJSON *arr;
     int staff; /* the staff fields too */
     int64_t now;
@@ -56,7 +57,7 @@ static cJSON *notice_json(struct list_ctx *c, const struct notices_row *n)
         cJSON_AddNullToObject(o, "districts");
     } else {
         cJSON *d = cJSON_AddArrayToObject(o, "districts");
-        if (notices_districts(c->db, n->id, add_district, d) != DB_OK) {
+        if (notices_districts(c->db, c->town, n->id, add_district, d) != DB_OK) {
             cJSON_Delete(o);
             return NULL;
         }
@@ -123,19 +124,20 @@ void h_notices_get(struct hreq *r)
     struct db *db = hubdb_pool_get(r->hub->pool);
     cJSON *o = cJSON_CreateObject();
     struct list_ctx c = {.db = db,
+                         .town = r->who.town,
                          .arr = cJSON_AddArrayToObject(o, "notices"),
                          .staff = staff_all,
                          .now = hubclock_now()};
     enum db_status s = DB_ERR;
     char district[HUTIL_NAME_MAX] = "";
     if (db && staff_all) {
-        s = notices_all(db, before, limit, add_notice, &c);
+        s = notices_all(db, c.town, before, limit, add_notice, &c);
     } else if (db && r->who.role == AUTH_STAFF) {
-        s = notices_in_force(db, c.now, NULL, add_notice, &c);
+        s = notices_in_force(db, c.town, c.now, NULL, add_notice, &c);
     } else if (db) {
-        s = notices_device_district(db, r->who.id, district, sizeof district);
+        s = notices_device_district(db, c.town, r->who.id, district, sizeof district);
         if (s == DB_OK)
-            s = notices_in_force(db, c.now, district, add_notice, &c);
+            s = notices_in_force(db, c.town, c.now, district, add_notice, &c);
     }
     hubdb_pool_put(r->hub->pool, db);
     if (s != DB_OK) {
@@ -167,13 +169,14 @@ struct post_job {
 };
 
 /* The answer {"notice":{…}} for notice id (staff shape), as owned text. */
-static char *notice_answer(struct db *h, int64_t id, int64_t now, const char *extra_key, int extra)
+static char *notice_answer(struct db *h, const struct scope *town, int64_t id, int64_t now,
+                           const char *extra_key, int extra)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON *arr = cJSON_CreateArray();
-    struct list_ctx c = {.db = h, .arr = arr, .staff = 1, .now = now};
+    struct list_ctx c = {.db = h, .town = town, .arr = arr, .staff = 1, .now = now};
     char *text = NULL;
-    if (notices_get(h, id, add_notice, &c) == DB_ROW && c.count == 1) {
+    if (notices_get(h, town, id, add_notice, &c) == DB_ROW && c.count == 1) {
         cJSON_AddItemToObject(o, "notice", cJSON_DetachItemFromArray(arr, 0));
         if (extra_key)
             cJSON_AddBoolToObject(o, extra_key, extra);
@@ -205,7 +208,7 @@ static int post_job(struct db *db, void *arg)
                             .ends = in->has_ends ? in->ends_at : 0,
                             .by = j->r->who.actor};
     int64_t id = 0;
-    if (!db || notices_add(db, &n, j->now, &id) != DB_OK)
+    if (!db || notices_add(db, j->r->who.town, &n, j->now, &id) != DB_OK)
         return -1;
     if (hutil_audit(db, j->r,
                     (struct audit_rec){.at = j->now,
@@ -216,7 +219,7 @@ static int post_job(struct db *db, void *arg)
                                        .source = j->r->who.actor,
                                        .destination = "hub"}) != 0)
         return -1;
-    j->resp = notice_answer(db, id, j->now, NULL, 0);
+    j->resp = notice_answer(db, j->r->who.town, id, j->now, NULL, 0);
     if (!j->resp)
         return -1;
     j->status = 201;
@@ -282,8 +285,8 @@ struct end_job {
 static int end_job(struct db *db, void *arg)
 {
     struct end_job *j = arg;
-    if (!db || notices_end(db, j->r->path_id, j->now, j->r->who.actor, &j->found, &j->jma,
-                           &j->changed) != DB_OK)
+    if (!db || notices_end(db, j->r->who.town, j->r->path_id, j->now, j->r->who.actor, &j->found,
+                           &j->jma, &j->changed) != DB_OK)
         return -1;
     if (!j->found || j->jma)
         return 0;
@@ -296,7 +299,7 @@ static int end_job(struct db *db, void *arg)
                                                      .source = j->r->who.actor,
                                                      .destination = "hub"}) != 0)
         return -1;
-    j->resp = notice_answer(db, j->r->path_id, j->now, "changed", j->changed);
+    j->resp = notice_answer(db, j->r->who.town, j->r->path_id, j->now, "changed", j->changed);
     return j->resp ? 0 : -1;
 }
 

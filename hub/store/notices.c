@@ -1,8 +1,12 @@
 /*
- * notices.c: the notices store (see notices.h).
+ * notices.c: the notices store (see notices.h). notices and jma_areas carry their town
+ * (municipality_id); every statement about a town's notices filters by it. A JMA telegram
+ * is applied for each town following each of its areas: each town gets its own notice
+ * rows, so ending, listing and showing stay per town.
  */
 #include "notices.h"
 #include "audit.h"
+#include "rows.h"
 #include "jmakinds.h"
 #include "jmaxml.h"
 
@@ -99,16 +103,17 @@ static enum db_status add_districts(struct db *db, int64_t id, const char *const
     return s;
 }
 
-/* Inserts one notice row (town or JMA) and its districts. */
-static enum db_status insert(struct db *db, const char *source, const struct notices_new *n,
-                             const char *jma_area, const char *jma_code, int64_t now, int64_t *id)
+/* Inserts one notice row (town or JMA) of town sc and its districts. */
+static enum db_status insert(struct db *db, const struct scope *sc, const char *source,
+                             const struct notices_new *n, const char *jma_area,
+                             const char *jma_code, int64_t now, int64_t *id)
 {
     struct db_stmt *st = db_stmt(
         db, "INSERT INTO notices(source, kind, level, title_ja, title_en, area_ja, what_ja,"
             " todo_ja, what_en, todo_en, whole_town, jma_area, jma_code, starts_unix, ends_unix,"
-            " created_by, created_unix, updated_unix) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?) RETURNING id");
-    if (!st)
+            " created_by, created_unix, updated_unix, municipality_id) VALUES(?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    if (rows_bind_town(st, 19, sc) != DB_OK)
         return DB_ERR;
     const char *texts[] = {source,     n->kind,    NULL,       n->title_ja, n->title_en,
                            n->area_ja, n->what_ja, n->todo_ja, n->what_en,  n->todo_en};
@@ -138,11 +143,12 @@ static enum db_status insert(struct db *db, const char *source, const struct not
     return s;
 }
 
-enum db_status notices_add(struct db *db, const struct notices_new *n, int64_t now, int64_t *id)
+enum db_status notices_add(struct db *db, const struct scope *sc, const struct notices_new *n,
+                           int64_t now, int64_t *id)
 {
     if (!notices_town_kind(n->kind))
         return DB_ERR;
-    return insert(db, "town", n, NULL, NULL, now, id);
+    return insert(db, sc, "town", n, NULL, NULL, now, id);
 }
 
 /* Sets ends_unix = now on notice id if it has not ended by now. */
@@ -170,13 +176,14 @@ static enum db_status end_now(struct db *db, int64_t id, int64_t now, const char
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status notices_end(struct db *db, int64_t id, int64_t now, const char *by, int *found,
-                           int *jma, int *changed)
+enum db_status notices_end(struct db *db, const struct scope *sc, int64_t id, int64_t now,
+                           const char *by, int *found, int *jma, int *changed)
 {
     char source[16] = "";
     *found = *jma = *changed = 0;
     enum db_status s =
-        db_get_text(db, "SELECT source FROM notices WHERE id = ?", id, source, sizeof source);
+        rows_text_in_town(db, "SELECT source FROM notices WHERE id = ? AND municipality_id = ?", sc,
+                          id, source, sizeof source);
     if (s != DB_ROW)
         return s == DB_DONE ? DB_OK : s;
     *found = 1;
@@ -187,50 +194,55 @@ enum db_status notices_end(struct db *db, int64_t id, int64_t now, const char *b
     return end_now(db, id, now, by, changed);
 }
 
-enum db_status notices_in_force(struct db *db, int64_t now, const char *district,
-                                notices_row_fn row, void *ctx)
+enum db_status notices_in_force(struct db *db, const struct scope *sc, int64_t now,
+                                const char *district, notices_row_fn row, void *ctx)
 {
     struct db_stmt *st;
     if (!district)
         st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.starts_unix <= ?"
-                         " AND (n.ends_unix IS NULL OR n.ends_unix > ?)"
+                         " AND (n.ends_unix IS NULL OR n.ends_unix > ?) AND n.municipality_id = ?"
                          " ORDER BY n.level DESC, n.updated_unix DESC, n.id");
     else
         st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.starts_unix <= ?"
-                         " AND (n.ends_unix IS NULL OR n.ends_unix > ?) AND (n.whole_town = 1"
-                         " OR EXISTS(SELECT 1 FROM notice_districts d WHERE d.notice_id = n.id"
-                         " AND d.district = ?))"
+                         " AND (n.ends_unix IS NULL OR n.ends_unix > ?) AND n.municipality_id = ?"
+                         " AND (n.whole_town = 1 OR EXISTS(SELECT 1 FROM notice_districts d"
+                         " WHERE d.notice_id = n.id AND d.district = ?))"
                          " ORDER BY n.level DESC, n.updated_unix DESC, n.id");
-    if (!st)
+    enum db_status s = rows_bind_town(st, 3, sc);
+    if (s != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, now);
+    s = db_bind_int64(st, 1, now);
     if (s == DB_OK)
         s = db_bind_int64(st, 2, now);
     /* "" matches no district row: whole-town notices only. */
     if (s == DB_OK && district)
-        s = db_bind_text(st, 3, district, -1);
+        s = db_bind_text(st, 4, district, -1);
     return walk(st, s, row, ctx);
 }
 
-enum db_status notices_all(struct db *db, int64_t before, int64_t limit, notices_row_fn row,
-                           void *ctx)
+enum db_status notices_all(struct db *db, const struct scope *sc, int64_t before, int64_t limit,
+                           notices_row_fn row, void *ctx)
 {
     struct db_stmt *st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.id < ?"
-                                     " ORDER BY n.id DESC LIMIT ?");
-    if (!st)
+                                     " AND n.municipality_id = ? ORDER BY n.id DESC LIMIT ?");
+    enum db_status s = rows_bind_town(st, 2, sc);
+    if (s != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
+    s = db_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, limit);
+        s = db_bind_int64(st, 3, limit);
     return walk(st, s, row, ctx);
 }
 
-enum db_status notices_get(struct db *db, int64_t id, notices_row_fn row, void *ctx)
+enum db_status notices_get(struct db *db, const struct scope *sc, int64_t id, notices_row_fn row,
+                           void *ctx)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.id = ?");
-    if (!st)
+    struct db_stmt *st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.id = ?"
+                                     " AND n.municipality_id = ?");
+    enum db_status s = rows_bind_town(st, 2, sc);
+    if (s != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, id);
+    s = db_bind_int64(st, 1, id);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {
@@ -243,14 +255,16 @@ enum db_status notices_get(struct db *db, int64_t id, notices_row_fn row, void *
     return s;
 }
 
-enum db_status notices_districts(struct db *db, int64_t id,
+enum db_status notices_districts(struct db *db, const struct scope *sc, int64_t id,
                                  int (*fn)(void *ctx, const char *district), void *ctx)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT district FROM notice_districts WHERE notice_id = ?"
-                                     " ORDER BY district");
-    if (!st)
+    struct db_stmt *st = db_stmt(db, "SELECT d.district FROM notice_districts d"
+                                     " JOIN notices n ON n.id = d.notice_id WHERE d.notice_id = ?"
+                                     " AND n.municipality_id = ? ORDER BY d.district");
+    enum db_status s = rows_bind_town(st, 2, sc);
+    if (s != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, id);
+    s = db_bind_int64(st, 1, id);
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
         if (s == DB_ROW && fn(ctx, db_col_text(st, 0)) != 0)
@@ -260,12 +274,15 @@ enum db_status notices_districts(struct db *db, int64_t id,
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status notices_device_district(struct db *db, int64_t device, char *out, size_t cap)
+enum db_status notices_device_district(struct db *db, const struct scope *sc, int64_t device,
+                                       char *out, size_t cap)
 {
-    enum db_status s = db_get_text(db,
-                                   "SELECT COALESCE(d.district, r.district, '') FROM devices d"
-                                   " LEFT JOIN residents r ON r.id = d.resident_id WHERE d.id = ?",
-                                   device, out, cap);
+    enum db_status s =
+        rows_text_in_town(db,
+                          "SELECT COALESCE(d.district, r.district, '') FROM devices d"
+                          " LEFT JOIN residents r ON r.id = d.resident_id"
+                          " WHERE d.id = ? AND d.municipality_id = ?",
+                          sc, device, out, cap);
     if (s == DB_DONE)
         out[0] = '\0';
     return s == DB_ROW || s == DB_DONE ? DB_OK : s;
@@ -293,8 +310,9 @@ enum db_status notices_audit(struct db *db, int64_t now, const char *actor, cons
  * town), and copied into notice_districts for each notice made for the area. */
 #define AREA_DISTRICTS_MAX 2048
 
-enum db_status notices_jma_area_set(struct db *db, const char *code, const char *name,
-                                    const char *const *districts, int n_districts, int64_t now)
+enum db_status notices_jma_area_set(struct db *db, const struct scope *sc, const char *code,
+                                    const char *name, const char *const *districts, int n_districts,
+                                    int64_t now)
 {
     char joined[AREA_DISTRICTS_MAX] = "";
     size_t len = 0;
@@ -304,10 +322,11 @@ enum db_status notices_jma_area_set(struct db *db, const char *code, const char 
             return DB_ERR;
         len += (size_t)w;
     }
-    struct db_stmt *st = db_stmt(db, "INSERT INTO jma_areas(code, name, districts, created_unix)"
-                                     " VALUES(?, ?, ?, ?) ON CONFLICT(code) DO UPDATE SET"
+    struct db_stmt *st = db_stmt(db, "INSERT INTO jma_areas(code, name, districts, created_unix,"
+                                     " municipality_id) VALUES(?, ?, ?, ?, ?)"
+                                     " ON CONFLICT(municipality_id, code) DO UPDATE SET"
                                      " name = excluded.name, districts = excluded.districts");
-    if (!st)
+    if (rows_bind_town(st, 5, sc) != DB_OK)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, code, -1);
     if (s == DB_OK)
@@ -319,6 +338,51 @@ enum db_status notices_jma_area_set(struct db *db, const char *code, const char 
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
+    return s == DB_DONE ? DB_OK : s;
+}
+
+struct walk_areas {
+    int (*fn)(void *ctx, const struct notices_jma_area *a);
+    void *ctx;
+};
+
+static int each_area(void *arg, struct db_stmt *st)
+{
+    const struct walk_areas *w = arg;
+    struct notices_jma_area a = {.code = db_col_text(st, 0),
+                                 .name = db_col_text(st, 1),
+                                 .districts = db_col_text(st, 2),
+                                 .last_report = db_col_int64(st, 3)};
+    return w->fn(w->ctx, &a);
+}
+
+enum db_status notices_jma_areas(struct db *db, const struct scope *sc,
+                                 int (*fn)(void *ctx, const struct notices_jma_area *a), void *ctx)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT a.code, a.name, a.districts,"
+                                     " COALESCE(s.report_unix, 0) FROM jma_areas a"
+                                     " LEFT JOIN jma_area_state s ON s.code = a.code"
+                                     " WHERE a.municipality_id = ? ORDER BY a.code");
+    struct walk_areas w = {fn, ctx};
+    return rows_walk(st, rows_bind_town(st, 1, sc), each_area, &w);
+}
+
+enum db_status notices_set_device_district(struct db *db, const struct scope *sc, int64_t device,
+                                           const char *district, int *changed)
+{
+    *changed = 0;
+    struct db_stmt *st = db_stmt(db, "UPDATE devices SET district = ? WHERE id = ?"
+                                     " AND municipality_id = ?");
+    enum db_status s = rows_bind_town(st, 3, sc);
+    if (s == DB_OK)
+        s = district && *district ? db_bind_text(st, 1, district, -1) : db_bind_null(st, 1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, device);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
+    if (s == DB_DONE)
+        *changed = db_changes(db) > 0;
     return s == DB_DONE ? DB_OK : s;
 }
 
@@ -375,14 +439,17 @@ struct area_conf {
     int n;
 };
 
-/* The town's setting for JMA area code: DB_ROW with *c filled, DB_DONE when the town did
- * not configure it. */
-static enum db_status area_conf(struct db *db, const char *code, struct area_conf *c)
+/* Town's setting for JMA area code: DB_ROW with *c filled, DB_DONE when the town did not
+ * configure it. */
+static enum db_status area_conf(struct db *db, int64_t town, const char *code, struct area_conf *c)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT districts FROM jma_areas WHERE code = ?");
+    struct db_stmt *st =
+        db_stmt(db, "SELECT districts FROM jma_areas WHERE code = ? AND municipality_id = ?");
     if (!st)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, code, -1);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 2, town);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)
@@ -450,14 +517,16 @@ struct open_notice {
     char area_ja[JMA_TEXT_MAX];
 };
 
-/* The JMA notices of area code that have not ended (at most OPEN_MAX). */
-static enum db_status open_notices(struct db *db, const char *code, struct open_notice *out, int *n)
+/* Town sc's JMA notices of area code that have not ended (at most OPEN_MAX). */
+static enum db_status open_notices(struct db *db, const struct scope *sc, const char *code,
+                                   struct open_notice *out, int *n)
 {
     struct db_stmt *st = db_stmt(db, "SELECT id, jma_code, title_ja, area_ja FROM notices WHERE"
-                                     " jma_area = ? AND ends_unix IS NULL ORDER BY id");
-    if (!st)
-        return DB_ERR;
+                                     " jma_area = ? AND ends_unix IS NULL AND municipality_id = ?"
+                                     " ORDER BY id");
     *n = 0;
+    if (rows_bind_town(st, 2, sc) != DB_OK)
+        return DB_ERR;
     enum db_status s = db_bind_text(st, 1, code, -1);
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
@@ -514,13 +583,13 @@ static const struct jma_kind *kind_in_force(const struct jma_area *a, const char
     return NULL;
 }
 
-/* Makes the open JMA notices of area code exactly the kinds a has in force. */
-static enum db_status apply_area(struct apply *ap, const char *code, const struct jma_area *a,
-                                 const struct area_conf *conf)
+/* Makes town sc's open JMA notices of area code exactly the kinds a has in force. */
+static enum db_status apply_area(struct apply *ap, const struct scope *sc, const char *code,
+                                 const struct jma_area *a, const struct area_conf *conf)
 {
     struct open_notice open[OPEN_MAX];
     int n_open = 0, changed = 0;
-    enum db_status s = open_notices(ap->db, code, open, &n_open);
+    enum db_status s = open_notices(ap->db, sc, code, open, &n_open);
     for (int i = 0; i < n_open && s == DB_OK; i++) {
         const struct jma_kind *k = kind_in_force(a, open[i].code);
         if (!k) {
@@ -559,34 +628,62 @@ static enum db_status apply_area(struct apply *ap, const char *code, const struc
             .by = "jma",
         };
         int64_t id = 0;
-        s = insert(ap->db, "jma", &nn, code, kd->code, ap->now, &id);
+        s = insert(ap->db, sc, "jma", &nn, code, kd->code, ap->now, &id);
         if (s == DB_OK && ap->changed(ap->ctx, "notice.jma_issue", id) != 0)
             s = DB_ERR;
     }
     return s;
 }
 
-/* One area of the telegram (a: its item, NULL for a 取消 naming none): applied unless the
- * town did not configure it or a newer telegram set it. *applied 1 when applied. */
+#define AREA_TOWNS_MAX 256 /* towns following one JMA area */
+
+/* The towns following area code, by id, into towns (at most AREA_TOWNS_MAX); *n how many. */
+static enum db_status area_towns(struct db *db, const char *code, int64_t *towns, int *n)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT municipality_id FROM jma_areas WHERE code = ?"
+                                     " ORDER BY municipality_id");
+    enum db_status s = st ? db_bind_text(st, 1, code, -1) : DB_ERR;
+    *n = 0;
+    while ((s == DB_OK || s == DB_ROW) && *n < AREA_TOWNS_MAX) {
+        s = db_step(st);
+        if (s == DB_ROW)
+            towns[(*n)++] = db_col_int64(st, 0);
+    }
+    db_stmt_done(st);
+    return s == DB_DONE || s == DB_ROW ? DB_OK : s;
+}
+
+/* One area of the telegram (a: its item, NULL for a 取消 naming none): applied for every
+ * town following it, unless none does or a newer telegram set it. *applied: the towns it
+ * was applied for. */
 static enum db_status one_area(struct apply *ap, const char *code, const struct jma_area *a,
                                const char *url, int *applied)
 {
     struct area_conf conf;
-    int64_t report = 0;
+    int64_t report = 0, towns[AREA_TOWNS_MAX];
     char office[JMA_TEXT_MAX] = "";
+    int n = 0;
     *applied = 0;
-    enum db_status s = area_conf(ap->db, code, &conf);
-    if (s != DB_ROW)
-        return s == DB_DONE ? DB_OK : s;
+    enum db_status s = area_towns(ap->db, code, towns, &n);
+    if (s != DB_OK || n == 0)
+        return s;
     s = area_state(ap->db, code, &report, office, sizeof office);
     if (s == DB_ROW && report > ap->t->report_unix)
         return DB_OK; /* an older telegram arriving late changes nothing */
     if (s != DB_ROW && s != DB_DONE)
         return s;
-    s = apply_area(ap, code, ap->t->info_type == JMA_CANCEL ? NULL : a, &conf);
+    s = DB_OK;
+    for (int i = 0; i < n && s == DB_OK; i++) {
+        s = area_conf(ap->db, towns[i], code, &conf);
+        if (s == DB_ROW)
+            s = apply_area(ap, scope_of(towns[i]), code, ap->t->info_type == JMA_CANCEL ? NULL : a,
+                           &conf);
+        else if (s == DB_DONE)
+            s = DB_OK; /* removed meanwhile */
+        *applied += s == DB_OK;
+    }
     if (s == DB_OK)
         s = set_area_state(ap->db, code, ap->t->report_unix, ap->t->office, url);
-    *applied = s == DB_OK;
     return s;
 }
 
@@ -634,7 +731,7 @@ enum db_status notices_jma_apply(struct db *db, const struct jma_telegram *t, co
         s = one_area(&ap, t->areas[i].code, &t->areas[i], url, &applied);
         *areas += applied;
     }
-    snprintf(outcome, sizeof outcome, "applied: %d area(s) of the town", *areas);
+    snprintf(outcome, sizeof outcome, "applied: %d area(s) of the towns", *areas);
     if (s == DB_OK)
         s = record_telegram(db, url, t->office, t->report_unix, types[t->info_type], outcome, now);
     return s;

@@ -32,7 +32,8 @@ static const char *const deletes[] = {
            " OR recipient_id IN " TOWN_NOTIFY_RCPTS,
     WITH_T "DELETE FROM notify_prefs WHERE recipient_id IN " TOWN_NOTIFY_RCPTS,
     WITH_T "DELETE FROM notify_recipients WHERE id IN " TOWN_NOTIFY_RCPTS,
-    WITH_T "DELETE FROM ord_deliveries WHERE recipient IN " TOWN_ACTORS
+    WITH_T "DELETE FROM ord_deliveries WHERE municipality_id = " TOWN_ID
+           " OR recipient IN " TOWN_ACTORS
            " OR (event = 'order.created' AND subject_id IN (SELECT id FROM ord_orders WHERE"
            " resident_id IN " TOWN_RESIDENTS "))"
            " OR (event = 'family.request' AND subject_id IN (SELECT id FROM ord_famreq WHERE"
@@ -43,7 +44,8 @@ static const char *const deletes[] = {
     WITH_T "DELETE FROM ord_famreq WHERE resident_id IN " TOWN_RESIDENTS,
     WITH_T "DELETE FROM ord_pseudo_keys WHERE recipient IN " TOWN_ACTORS,
     WITH_T "DELETE FROM ord_webhooks WHERE recipient IN " TOWN_ACTORS,
-    WITH_T "DELETE FROM idempotency_keys WHERE principal IN " TOWN_ACTORS,
+    WITH_T "DELETE FROM idempotency_keys WHERE municipality_id = " TOWN_ID
+           " OR principal IN " TOWN_ACTORS,
     WITH_T "DELETE FROM idempotency WHERE principal IN " TOWN_ACTORS,
     WITH_T "DELETE FROM safety_answers WHERE resident_id IN " TOWN_RESIDENTS
            " OR check_id IN (SELECT id FROM safety_checks WHERE municipality_id = " TOWN_ID ")",
@@ -66,8 +68,10 @@ static const char *const deletes[] = {
     WITH_T "DELETE FROM notice_districts WHERE notice_id IN (SELECT id FROM notices WHERE"
            " municipality_id = " TOWN_ID ")",
     WITH_T "DELETE FROM notices WHERE municipality_id = " TOWN_ID,
+    /* the newest telegram of an area stays while another town follows it */
     WITH_T "DELETE FROM jma_area_state WHERE code IN (SELECT code FROM jma_areas WHERE"
-           " municipality_id = " TOWN_ID ")",
+           " municipality_id = " TOWN_ID ") AND code NOT IN (SELECT code FROM jma_areas WHERE"
+           " municipality_id <> " TOWN_ID ")",
     WITH_T "DELETE FROM jma_areas WHERE municipality_id = " TOWN_ID,
     WITH_T "DELETE FROM operator_contracts WHERE municipality_id = " TOWN_ID
            " OR operator_id IN " TOWN_OPERATORS,
