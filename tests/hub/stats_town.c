@@ -258,7 +258,7 @@ static int add_watch_and_orders(struct db *db, const struct stats_town *c, const
                 snprintf(o.items[0].name, sizeof o.items[0].name, "米");
                 o.items[0].qty = 1;
                 o.items[0].unit_price_yen = 2000;
-                if (ordstore_insert(db, scope_of(1), &o, jst_time(y, mo, 1 + (int)(rnd() % 28), 11, 0)) !=
+                if (ordstore_insert(db, town, &o, jst_time(y, mo, 1 + (int)(rnd() % 28), 11, 0)) !=
                     ORDERS_OK)
                     return fail(db, "order");
             }

@@ -291,7 +291,8 @@ static void t_pull_ack_stops_push(void)
     CHECK(opush_run_once(p, &s) == ORDERS_OK && s.failed == 1);
     struct oqueue_item *it = NULL;
     size_t n = 0;
-    REQUIRE(deliveries_pull(db, scope_of(1), "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK && n == 1);
+    REQUIRE(deliveries_pull(db, scope_of(1), "operator:3", clk.t, 60, 10, &it, &n) == ORDERS_OK &&
+            n == 1);
     CHECK(deliveries_ack(db, scope_of(1), "operator:3", it[0].id, clk.t) == ORDERS_OK);
     oqueue_items_free(it, n);
     clk.t += 3600;
