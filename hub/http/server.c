@@ -196,6 +196,28 @@ static int match(const char *pattern, const char *path, long long *id)
     return 1;
 }
 
+/* Tells cfg->observe (tests) of a request handed to a handler (status 0) or an answer. */
+static void observe(struct server *s, struct hreq *r, int status)
+{
+    if (!s->observe)
+        return;
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+    unsigned port = 0;
+    if (sa && sa->sa_family == AF_INET)
+        port = ntohs(((const struct sockaddr_in *)(const void *)sa)->sin_port);
+    else if (sa && sa->sa_family == AF_INET6)
+        port = ntohs(((const struct sockaddr_in6 *)(const void *)sa)->sin6_port);
+    struct server_answer a = {.method = r->method,
+                              .path = r->path,
+                              .authorization = hreq_header(r, "Authorization"),
+                              .card_session = hreq_header(r, "X-Card-Session"),
+                              .status = status,
+                              .client_port = port};
+    s->observe(s->observe_arg, &a);
+}
+
 static int send_answer(struct server *s, struct MHD_Connection *c, struct hreq *r)
 {
     static const char oom[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
@@ -234,14 +256,8 @@ static int send_answer(struct server *s, struct MHD_Connection *c, struct hreq *
     }
     int ret = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
-    if (s->observe && ret == MHD_YES) {
-        struct server_answer a = {.method = r->method,
-                                  .path = r->path,
-                                  .authorization = hreq_header(r, "Authorization"),
-                                  .card_session = hreq_header(r, "X-Card-Session"),
-                                  .status = status};
-        s->observe(s->observe_arg, &a);
-    }
+    if (ret == MHD_YES)
+        observe(s, r, status);
     return ret;
 }
 
@@ -568,6 +584,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                              .body_len = ctx->len};
     /* Suspend before queueing: the job may finish (and resume) before this returns. */
     ctx->state = CTX_QUEUED;
+    observe(s, &ctx->req, 0);
     MHD_suspend_connection(c);
     if (workq_submit(s->work, request_prio(method, url), handle_job, ctx) != 0) {
         MHD_resume_connection(c);

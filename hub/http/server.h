@@ -10,11 +10,14 @@
 #include <stddef.h>
 
 /* One answer as it is queued for sending: the request's method, path, and its
- * Authorization and X-Card-Session headers (NULL when absent), and the status. */
+ * Authorization and X-Card-Session headers (NULL when absent), the status, and the
+ * client's TCP port (which connection). Status 0: the request is complete and handed to a
+ * handler; its answer follows. */
 struct server_answer {
     const char *method, *path;
     const char *authorization, *card_session;
     int status;
+    unsigned client_port;
 };
 
 struct server_config {
@@ -54,8 +57,9 @@ struct server_config {
      * next in escalation order is told (10). */
     const char *smtp_url, *smtp_from, *smtp_ca, *notify_ack_url;
     long notify_escalate_min;
-    /* Called with every answer the hub queues (tests and the HTTP fuzz target; NULL in
-     * hubd), from the HTTP thread that sends it; what it points at is borrowed for the call. */
+    /* Called with every request handed to a handler and every answer the hub queues (tests
+     * and the HTTP fuzz target; NULL in hubd), from the HTTP thread; what it points at is
+     * borrowed for the call. */
     void (*observe)(void *arg, const struct server_answer *a);
     void *observe_arg;
 };
