@@ -71,7 +71,8 @@ static int checkin_job(struct db *db, void *arg)
     snprintf(rid, sizeof rid, "p%d-%lld", j->index, j->seq);
     /* The hex SHA-256 of the body in hubd; its shape is all the store checks. */
     static const char hash[] = "a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e";
-    if (idempotency_claim(db, principal, key, hash, now, &res, &claim, &status, &answer) != DB_OK ||
+    if (idempotency_claim(db, scope_of(1), principal, key, hash, now, &res, &claim, &status,
+                          &answer) != DB_OK ||
         res != IDEMPOTENCY_PROCEED)
         goto fail;
     if (checkins_add(db, scope_of(1), j->resident, j->resident, "genki", now, &id) != DB_OK)
@@ -88,7 +89,7 @@ static int checkin_job(struct db *db, void *arg)
                           .destination = "hub",
                           .request_id = rid};
     if (audit_append_db(db, &r, NULL) != DB_OK ||
-        idempotency_finish(db, &claim, 201, "{}", now, &lost) != DB_OK || lost)
+        idempotency_finish(db, scope_of(1), &claim, 201, "{}", now, &lost) != DB_OK || lost)
         goto fail;
     return 0;
 fail:

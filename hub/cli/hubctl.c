@@ -1406,7 +1406,7 @@ static int cmd_notify_set(struct db *db, const struct args *a)
         return 1;
     int64_t id = 0;
     enum db_status s =
-        notifyrcpt_set(db, kind, who, &ch, (int64_t)hubclock_now(), &id, err, sizeof err);
+        notifyrcpt_set(db, a->town, kind, who, &ch, (int64_t)hubclock_now(), &id, err, sizeof err);
     for (int n = 0; s == DB_OK && opt_nth(a, "--mode", n); n++) {
         const char *m = opt_nth(a, "--mode", n), *eq = strchr(m, '=');
         char k[24];
@@ -1416,7 +1416,7 @@ static int cmd_notify_set(struct db *db, const struct args *a)
             break;
         }
         snprintf(k, sizeof k, "%.*s", (int)(eq - m), m);
-        s = notifyrcpt_set_mode(db, id, k, eq + 1);
+        s = notifyrcpt_set_mode(db, a->town, id, k, eq + 1);
         if (s == DB_ERR_CONSTRAINT)
             snprintf(err, sizeof err,
                      "--mode %s: the kind must be missed, help, unwell, safety_help or"
@@ -1463,7 +1463,7 @@ static int cmd_notify_list(struct db *db, const struct args *a)
 {
     (void)a;
     printf("id\tactor\tname\tmail\twebhook\tlang\trank\tquiet\tmodes\n");
-    return listed(db, notifyrcpt_list(db, print_recipient, db));
+    return listed(db, notifyrcpt_list(db, a->town, print_recipient, db));
 }
 
 static int print_notification(void *ctx, const struct notifyq_row *m)
@@ -1483,7 +1483,7 @@ static int cmd_notify_pending(struct db *db, const struct args *a)
     for (int i = 0; i < a->argc; i++)
         all |= strcmp(a->argv[i], "--all") == 0;
     printf("id\talert\tresident\trecipient\tchannel\tstate\tattempts\tdue\tsent\tlast_error\n");
-    return listed(db, notifyq_list(db, !all, 500, print_notification, NULL));
+    return listed(db, notifyq_list(db, a->town, !all, 500, print_notification, NULL));
 }
 
 static int find_recipient(void *ctx, const struct notifyrcpt_row *r)

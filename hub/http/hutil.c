@@ -107,15 +107,16 @@ struct claim_job {
 static int claim_job(struct db *db, void *arg)
 {
     struct claim_job *j = arg;
-    return idempotency_claim(db, j->principal, j->idem->key, j->idem->body_hash, j->now, &j->res,
-                             &j->idem->claim, &j->status, &j->answer) == DB_OK
+    return idempotency_claim(db, j->idem->town, j->principal, j->idem->key, j->idem->body_hash,
+                             j->now, &j->res, &j->idem->claim, &j->status, &j->answer) == DB_OK
                ? 0
                : -1;
 }
 
 static int abandon_job(struct db *db, void *arg)
 {
-    return idempotency_abandon(db, arg) == DB_OK ? 0 : -1;
+    const struct hutil_idem *idem = arg;
+    return idempotency_abandon(db, idem->town, &idem->claim) == DB_OK ? 0 : -1;
 }
 
 int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem)
@@ -130,6 +131,7 @@ int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem)
         return 1;
     }
     idem->key = key;
+    idem->town = r->who.town;
     hubtoken_hash(r->body, r->body_len, idem->body_hash);
     struct claim_job j = {.idem = idem, .principal = r->who.actor, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, claim_job, &j);
@@ -167,7 +169,8 @@ int hutil_idem_store(struct db *db, struct hutil_idem *idem, int status, const c
     int lost = 0;
     if (!idem || !idem->claimed)
         return 0;
-    if (idempotency_finish(db, &idem->claim, status, answer, now, &lost) != DB_OK || lost)
+    if (idempotency_finish(db, idem->town, &idem->claim, status, answer, now, &lost) != DB_OK ||
+        lost)
         return -1;
     idem->finished = 1;
     return 0;
@@ -178,7 +181,7 @@ void hutil_idem_end(struct hreq *r, struct hutil_idem *idem)
     /* Not answered for the key (refused, failed): give the claim up so a retry may go on
      * at once. If even that fails, the claim's lease runs out in seconds. */
     if (idem->claimed && !idem->finished &&
-        writer_run(r->hub->writer, abandon_job, &idem->claim) != WRITER_OK)
+        writer_run(r->hub->writer, abandon_job, idem) != WRITER_OK)
         fprintf(stderr, "hub: could not give up an idempotency claim; a retry waits %d s\n",
                 IDEMPOTENCY_LEASE_S);
     idem->claimed = 0;

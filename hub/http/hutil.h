@@ -69,8 +69,9 @@ int hutil_query_long(struct hreq *r, const char *name, long lo, long hi, long de
 struct hutil_idem {
     const char *key; /* NULL when the request has no Idempotency-Key */
     char body_hash[65];
-    int claimed;  /* the key is claimed in the database for this request */
-    int finished; /* the answer was stored (hutil_idem_store in the creating job) */
+    int claimed;              /* the key is claimed in the database for this request */
+    int finished;             /* the answer was stored (hutil_idem_store in the creating job) */
+    const struct scope *town; /* the caller's: its keys are kept in its town */
     struct idempotency_claim claim;
 };
 

@@ -75,10 +75,10 @@ static int settings_job(struct db *db, void *arg)
             ch.quiet_start_min = j->in->q1;
             ch.quiet_end_min = j->in->q2;
         }
-        enum db_status s =
-            notifyrcpt_set(db, kind, r->who.id, &ch, j->now, &id, j->msg, sizeof j->msg);
+        enum db_status s = notifyrcpt_set(db, r->who.town, kind, r->who.id, &ch, j->now, &id,
+                                          j->msg, sizeof j->msg);
         for (int i = 0; s == DB_OK && i < j->in->n_modes; i++) {
-            s = notifyrcpt_set_mode(db, id, j->in->kind[i], j->in->mode[i]);
+            s = notifyrcpt_set_mode(db, r->who.town, id, j->in->kind[i], j->in->mode[i]);
             if (s == DB_ERR_CONSTRAINT)
                 snprintf(j->msg, sizeof j->msg,
                          "\"modes\": \"%s\" is not an alert kind (missed, help, unwell,"

@@ -687,7 +687,7 @@ static int help_list_job(struct db *db, void *arg)
         struct told t = {.db = db,
                          .arr = cJSON_AddArrayToObject(press, "told"),
                          .alerts = cJSON_GetObjectItem(press, "alerts")};
-        if (notifyq_of_group(db, r->who.resident_id,
+        if (notifyq_of_group(db, r->who.town, r->who.resident_id,
                              cJSON_GetObjectItem(press, "group")->valuestring, add_told,
                              &t) != DB_OK)
             goto out;

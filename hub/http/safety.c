@@ -248,7 +248,7 @@ static int people_job(struct db *db, void *arg)
     j->lists[0] = cJSON_AddArrayToObject(o, "safe");
     j->lists[1] = cJSON_AddArrayToObject(o, "need_help");
     j->lists[2] = cJSON_AddArrayToObject(o, "no_answer");
-    if (safety_people(db, j->r->path_id, add_person, j) != DB_OK) {
+    if (safety_people(db, j->r->who.town, j->r->path_id, add_person, j) != DB_OK) {
         cJSON_Delete(o);
         return -1;
     }
@@ -339,7 +339,7 @@ static int mine_job(struct db *db, void *arg)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "resident_id", (double)j->r->who.resident_id);
     j->arr = cJSON_AddArrayToObject(o, "checks");
-    if (!db || safety_open_for(db, j->r->who.resident_id, add_mine, j) != DB_OK)
+    if (!db || safety_open_for(db, j->r->who.town, j->r->who.resident_id, add_mine, j) != DB_OK)
         goto fail;
     /* Only the resident's own answers are personal data here (the questions are not). */
     if (j->answers > 0 && hutil_audit(db, j->r,
@@ -397,7 +397,7 @@ static int answer_job(struct db *db, void *arg)
     int64_t at = j->in->has_at ? j->in->at : j->now;
     if (!db)
         return -1;
-    enum db_status s = safety_started(db, r->path_id, &started);
+    enum db_status s = safety_started(db, r->who.town, r->path_id, &started);
     if (s == DB_DONE) {
         j->denied = 1;
         return 0;
@@ -408,16 +408,16 @@ static int answer_job(struct db *db, void *arg)
         j->too_early = 1;
         return 0;
     }
-    if (safety_answer(db, r->path_id, r->who.resident_id, r->who.id, j->in->answer, at, j->now,
-                      &asked, &id) != DB_OK)
+    if (safety_answer(db, r->who.town, r->path_id, r->who.resident_id, r->who.id, j->in->answer, at,
+                      j->now, &asked, &id) != DB_OK)
         return -1;
     if (!asked) {
         j->denied = 1;
         return 0;
     }
     if (strcmp(j->in->answer, "need_help") == 0 &&
-        safety_raise(db, r->who.resident_id, r->path_id, "safety_help", j->now, r->who.actor,
-                     r->request_id, NULL) != DB_OK)
+        safety_raise(db, r->who.town, r->who.resident_id, r->path_id, "safety_help", j->now,
+                     r->who.actor, r->request_id, NULL) != DB_OK)
         return -1;
     if (hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,
@@ -537,8 +537,14 @@ static int family_job(struct db *db, void *arg)
     cJSON *o = cJSON_CreateObject();
     j->db = db;
     j->checks = cJSON_AddArrayToObject(o, "checks");
-    if (!db ||
-        safety_for_family(db, j->r->who.id, j->now - FAMILY_DAYS * 86400, add_family, j) != DB_OK) {
+    /* The checks of each town the family member has a link in. */
+    const struct scope *towns[16];
+    int n = db ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    enum db_status s = n < 0 ? DB_ERR : DB_OK;
+    for (int t = 0; t < n && s == DB_OK; t++)
+        s = safety_for_family(db, towns[t], j->r->who.id, j->now - FAMILY_DAYS * 86400, add_family,
+                              j);
+    if (s != DB_OK) {
         cJSON_Delete(o);
         return -1;
     }

@@ -17,6 +17,7 @@
  * every claim when it starts.
  */
 #include "idempotency.h"
+#include "rows.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,19 +33,20 @@
 
 /* The row of (principal, key): DB_ROW with its columns read, DB_DONE when none. *alive = 0
  * when its holder's session is known to be gone (PostgreSQL). */
-static enum db_status find(struct db *db, const char *principal, const char *key, char *hash,
-                           int *status, char **answer, int64_t *attempt, int64_t *lease_until,
-                           int *alive)
+static enum db_status find(struct db *db, const struct scope *sc, const char *principal,
+                           const char *key, char *hash, int *status, char **answer,
+                           int64_t *attempt, int64_t *lease_until, int *alive)
 {
     struct db_stmt *st =
         db_dialect(db) == DB_POSTGRES
             ? db_stmt(db, "SELECT body_hash, status, answer, attempt, lease_until,"
                           " CASE WHEN status = 0 AND holder IS NOT NULL AND NOT " PG_ALIVE
                           " THEN 0 ELSE 1 END FROM idempotency_keys WHERE principal = ?"
-                          " AND key = ?")
+                          " AND key = ? AND municipality_id = ?")
             : db_stmt(db, "SELECT body_hash, status, answer, attempt, lease_until, 1"
-                          " FROM idempotency_keys WHERE principal = ? AND key = ?");
-    if (!st)
+                          " FROM idempotency_keys WHERE principal = ? AND key = ?"
+                          " AND municipality_id = ?");
+    if (rows_bind_town(st, 3, sc) != DB_OK)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, principal, -1);
     if (s == DB_OK)
@@ -70,20 +72,21 @@ static enum db_status find(struct db *db, const char *principal, const char *key
 }
 
 /* Inserts a new claim; *inserted = 0 when the key exists (committed by someone else). */
-static enum db_status insert_claim(struct db *db, const char *principal, const char *key,
-                                   const char *body_hash, int64_t now, int *inserted)
+static enum db_status insert_claim(struct db *db, const struct scope *sc, const char *principal,
+                                   const char *key, const char *body_hash, int64_t now,
+                                   int *inserted)
 {
     struct db_stmt *st =
         db_dialect(db) == DB_POSTGRES
             ? db_stmt(db, "INSERT INTO idempotency_keys(principal, key, body_hash, status,"
-                          " answer, attempt, lease_until, created_unix, holder)"
-                          " VALUES(?, ?, ?, 0, '', 1, ?, ?, " PG_SELF ")"
+                          " answer, attempt, lease_until, created_unix, holder, municipality_id)"
+                          " VALUES(?, ?, ?, 0, '', 1, ?, ?, " PG_SELF ", ?)"
                           " ON CONFLICT(principal, key) DO NOTHING")
             : db_stmt(db, "INSERT INTO idempotency_keys(principal, key, body_hash, status,"
-                          " answer, attempt, lease_until, created_unix)"
-                          " VALUES(?, ?, ?, 0, '', 1, ?, ?)"
+                          " answer, attempt, lease_until, created_unix, municipality_id)"
+                          " VALUES(?, ?, ?, 0, '', 1, ?, ?, ?)"
                           " ON CONFLICT(principal, key) DO NOTHING");
-    if (!st)
+    if (rows_bind_town(st, 6, sc) != DB_OK)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, principal, -1);
     if (s == DB_OK)
@@ -104,18 +107,18 @@ static enum db_status insert_claim(struct db *db, const char *principal, const c
 
 /* Takes over a claim whose lease ran out, if it is still attempt `seen`; *won = 0 when
  * another retry took it first. */
-static enum db_status take_over(struct db *db, const char *principal, const char *key, int64_t seen,
-                                int64_t now, int *won)
+static enum db_status take_over(struct db *db, const struct scope *sc, const char *principal,
+                                const char *key, int64_t seen, int64_t now, int *won)
 {
     struct db_stmt *st =
         db_dialect(db) == DB_POSTGRES
             ? db_stmt(db, "UPDATE idempotency_keys SET attempt = attempt + 1, lease_until = ?,"
                           " created_unix = ?, holder = " PG_SELF " WHERE principal = ?"
-                          " AND key = ? AND attempt = ? AND status = 0")
+                          " AND key = ? AND attempt = ? AND status = 0 AND municipality_id = ?")
             : db_stmt(db, "UPDATE idempotency_keys SET attempt = attempt + 1, lease_until = ?,"
                           " created_unix = ? WHERE principal = ? AND key = ? AND attempt = ?"
-                          " AND status = 0");
-    if (!st)
+                          " AND status = 0 AND municipality_id = ?");
+    if (rows_bind_town(st, 6, sc) != DB_OK)
         return DB_ERR;
     enum db_status s = db_bind_int64(st, 1, now + IDEMPOTENCY_LEASE_S);
     if (s == DB_OK)
@@ -134,9 +137,10 @@ static enum db_status take_over(struct db *db, const char *principal, const char
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status idempotency_claim(struct db *db, const char *principal, const char *key,
-                                 const char *body_hash, int64_t now, enum idempotency_result *res,
-                                 struct idempotency_claim *claim, int *status, char **answer)
+enum db_status idempotency_claim(struct db *db, const struct scope *sc, const char *principal,
+                                 const char *key, const char *body_hash, int64_t now,
+                                 enum idempotency_result *res, struct idempotency_claim *claim,
+                                 int *status, char **answer)
 {
     char hash[IDEMPOTENCY_HASH_LEN + 1];
     int64_t attempt = 1, lease_until = 0;
@@ -147,11 +151,11 @@ enum db_status idempotency_claim(struct db *db, const char *principal, const cha
     if (!principal || !key || !body_hash || strlen(principal) > IDEMPOTENCY_PRINCIPAL_MAX ||
         strlen(key) > IDEMPOTENCY_KEY_MAX || strlen(body_hash) != IDEMPOTENCY_HASH_LEN)
         goto out;
-    s = insert_claim(db, principal, key, body_hash, now, &got);
+    s = insert_claim(db, sc, principal, key, body_hash, now, &got);
     if (s != DB_OK || got)
         goto out;
     *status = 0;
-    s = find(db, principal, key, hash, status, answer, &attempt, &lease_until, &alive);
+    s = find(db, sc, principal, key, hash, status, answer, &attempt, &lease_until, &alive);
     if (s == DB_DONE) {
         /* Given up between our insert and our read: claim it again next time. */
         s = DB_OK;
@@ -167,7 +171,7 @@ enum db_status idempotency_claim(struct db *db, const char *principal, const cha
     } else if (lease_until <= now || !alive) {
         /* The holder is dead (its session is gone) or presumed dead (its lease ran out);
          * if it was only slow, its finish will fail. */
-        s = take_over(db, principal, key, attempt, now, &got);
+        s = take_over(db, sc, principal, key, attempt, now, &got);
         attempt++;
     }
 out:
@@ -185,14 +189,15 @@ out:
     return s;
 }
 
-enum db_status idempotency_finish(struct db *db, const struct idempotency_claim *claim, int status,
+enum db_status idempotency_finish(struct db *db, const struct scope *sc,
+                                  const struct idempotency_claim *claim, int status,
                                   const char *answer, int64_t now, int *lost)
 {
     *lost = 0;
     struct db_stmt *st = db_stmt(db, "UPDATE idempotency_keys SET status = ?, answer = ?,"
                                      " done_unix = ? WHERE principal = ? AND key = ?"
-                                     " AND attempt = ? AND status = 0");
-    if (!st)
+                                     " AND attempt = ? AND status = 0 AND municipality_id = ?");
+    if (rows_bind_town(st, 7, sc) != DB_OK)
         return DB_ERR;
     /* 0 marks a claim: an answer's status is an HTTP status, never 0. */
     enum db_status s = db_bind_int64(st, 1, status > 0 ? status : 500);
@@ -214,11 +219,13 @@ enum db_status idempotency_finish(struct db *db, const struct idempotency_claim 
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status idempotency_abandon(struct db *db, const struct idempotency_claim *claim)
+enum db_status idempotency_abandon(struct db *db, const struct scope *sc,
+                                   const struct idempotency_claim *claim)
 {
     struct db_stmt *st = db_stmt(db, "DELETE FROM idempotency_keys WHERE principal = ? AND"
-                                     " key = ? AND attempt = ? AND status = 0");
-    if (!st)
+                                     " key = ? AND attempt = ? AND status = 0"
+                                     " AND municipality_id = ?");
+    if (rows_bind_town(st, 4, sc) != DB_OK)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, claim->principal, -1);
     if (s == DB_OK)

@@ -2,7 +2,10 @@
  * idempotency.h: the one Idempotency-Key store of the hub, used by every POST that takes
  * the header (check-ins, help, orders, family requests, checkups). Semantics (docs/api.md):
  * same key + same body -> the first answer again; same key + another body -> 422; the
- * first request still running -> 409. A key is scoped to the caller ("device:3").
+ * first request still running -> 409. A key is scoped to the caller ("device:3") and kept in
+ * the caller's town: claim, finish and abandon take its scope (scope.h) and never see or
+ * touch another town's keys. Releasing dead claims and pruning are the hub's housekeeping,
+ * for every town.
  *
  * A request with a key goes through two transactions (two writer jobs):
  *
@@ -36,6 +39,7 @@
 #define HUB_STORE_IDEMPOTENCY_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stdint.h>
 
@@ -67,9 +71,9 @@ struct idempotency_claim {
  * error (roll back).
  */
 __attribute__((warn_unused_result)) enum db_status
-idempotency_claim(struct db *db, const char *principal, const char *key, const char *body_hash,
-                  int64_t now, enum idempotency_result *res, struct idempotency_claim *claim,
-                  int *status, char **answer);
+idempotency_claim(struct db *db, const struct scope *sc, const char *principal, const char *key,
+                  const char *body_hash, int64_t now, enum idempotency_result *res,
+                  struct idempotency_claim *claim, int *status, char **answer);
 
 /*
  * Stores the answer (status, body) of a claim, inside the transaction that created the
@@ -77,12 +81,12 @@ idempotency_claim(struct db *db, const char *principal, const char *key, const c
  * caller must roll its transaction back.
  */
 __attribute__((warn_unused_result)) enum db_status
-idempotency_finish(struct db *db, const struct idempotency_claim *claim, int status,
-                   const char *answer, int64_t now, int *lost);
+idempotency_finish(struct db *db, const struct scope *sc, const struct idempotency_claim *claim,
+                   int status, const char *answer, int64_t now, int *lost);
 
 /* Gives a claim up (after a refusal or failure) unless it was taken over meanwhile. */
 __attribute__((warn_unused_result)) enum db_status
-idempotency_abandon(struct db *db, const struct idempotency_claim *claim);
+idempotency_abandon(struct db *db, const struct scope *sc, const struct idempotency_claim *claim);
 
 /*
  * Releases the claims whose holder is dead, at a hubd's start: on SQLite every claim (the

@@ -223,23 +223,35 @@ enum db_status notifyq_by_code(struct db *db, const char *code,
     return rows_walk(st, st ? db_bind_text(st, 1, code, -1) : DB_ERR, each, &w);
 }
 
-enum db_status notifyq_list(struct db *db, int undelivered_only, int64_t limit,
-                            int (*row)(void *ctx, const struct notifyq_row *r), void *ctx)
+enum db_status notifyq_list(struct db *db, const struct scope *sc, int undelivered_only,
+                            int64_t limit, int (*row)(void *ctx, const struct notifyq_row *r),
+                            void *ctx)
 {
     struct walk w = {row, ctx};
-    struct db_stmt *st = db_stmt(db, "SELECT " ROW_COLS " WHERE ? = 0 OR m.state IN ('pending',"
-                                     " 'failed') ORDER BY m.id DESC LIMIT ?");
-    return rows_walk(st, rows_bind_int64s(st, 2, (const int64_t[]){undelivered_only != 0, limit}),
-                     each, &w);
+    struct db_stmt *st = db_stmt(db, "SELECT " ROW_COLS " WHERE (? = 0 OR m.state IN ('pending',"
+                                     " 'failed')) AND m.resident_id IN (SELECT id FROM residents"
+                                     " WHERE municipality_id = ?)"
+                                     " ORDER BY m.id DESC LIMIT ?");
+    enum db_status s = rows_bind_town(st, 2, sc);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 1, undelivered_only != 0);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 3, limit);
+    return rows_walk(st, s, each, &w);
 }
 
-enum db_status notifyq_of_group(struct db *db, int64_t resident, const char *group,
+enum db_status notifyq_of_group(struct db *db, const struct scope *sc, int64_t resident,
+                                const char *group,
                                 int (*row)(void *ctx, const struct notifyq_row *r), void *ctx)
 {
     struct walk w = {row, ctx};
     struct db_stmt *st = db_stmt(db, "SELECT " ROW_COLS " JOIN alerts a ON a.id = m.alert_id"
-                                     " WHERE a.resident_id = ? AND a.day = ? ORDER BY m.id");
-    enum db_status s = st ? db_bind_int64(st, 1, resident) : DB_ERR;
+                                     " WHERE a.resident_id = ? AND a.day = ? AND a.resident_id IN"
+                                     " (SELECT id FROM residents WHERE municipality_id = ?)"
+                                     " ORDER BY m.id");
+    enum db_status s = rows_bind_town(st, 3, sc);
+    if (s == DB_OK)
+        s = db_bind_int64(st, 1, resident);
     if (s == DB_OK)
         s = db_bind_text(st, 2, group, -1);
     return rows_walk(st, s, each, &w);

@@ -13,6 +13,7 @@
 #define HUB_STORE_NOTIFYQ_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -81,15 +82,16 @@ __attribute__((warn_unused_result)) enum db_status
 notifyq_by_code(struct db *db, const char *code, int (*row)(void *ctx, const struct notifyq_row *r),
                 void *ctx);
 
-/* Notifications: undelivered_only (pending or failed) or all, newest first, at most limit. */
+/* Notifications about the scope's town's residents: undelivered_only (pending or failed) or
+ * all, newest first, at most limit. */
 __attribute__((warn_unused_result)) enum db_status
-notifyq_list(struct db *db, int undelivered_only, int64_t limit,
+notifyq_list(struct db *db, const struct scope *sc, int undelivered_only, int64_t limit,
              int (*row)(void *ctx, const struct notifyq_row *r), void *ctx);
 
 /* The notifications about the alerts of resident's group (one help press, one day's
- * missed check-in), by id. */
+ * missed check-in), by id; nothing for a resident of another town. */
 __attribute__((warn_unused_result)) enum db_status
-notifyq_of_group(struct db *db, int64_t resident, const char *group,
+notifyq_of_group(struct db *db, const struct scope *sc, int64_t resident, const char *group,
                  int (*row)(void *ctx, const struct notifyq_row *r), void *ctx);
 
 /* The earliest due time of a pending notification into *when (0: none). */

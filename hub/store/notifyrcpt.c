@@ -93,19 +93,21 @@ static int valid(const struct notifyrcpt_change *ch, char *err, size_t errcap)
     return 1;
 }
 
-enum db_status notifyrcpt_set(struct db *db, const char *actor_kind, int64_t actor_id,
-                              const struct notifyrcpt_change *ch, int64_t now, int64_t *id,
-                              char *err, size_t errcap)
+enum db_status notifyrcpt_set(struct db *db, const struct scope *sc, const char *actor_kind,
+                              int64_t actor_id, const struct notifyrcpt_change *ch, int64_t now,
+                              int64_t *id, char *err, size_t errcap)
 {
-    int64_t exists = 0;
+    char exists[4];
     *id = 0;
     if (!valid(ch, err, errcap))
         return DB_ERR_CONSTRAINT;
     enum db_status s =
         strcmp(actor_kind, "family") == 0
-            ? db_get_int64(db, "SELECT id FROM family WHERE id = ?", actor_id, &exists)
+            ? rows_text_in_town(db, "SELECT 'y' FROM family WHERE id = ? AND municipality_id = ?",
+                                sc, actor_id, exists, sizeof exists)
         : strcmp(actor_kind, "staff") == 0
-            ? db_get_int64(db, "SELECT id FROM staff WHERE id = ?", actor_id, &exists)
+            ? rows_text_in_town(db, "SELECT 'y' FROM staff WHERE id = ? AND municipality_id = ?",
+                                sc, actor_id, exists, sizeof exists)
             : DB_DONE;
     if (s != DB_ROW) {
         snprintf(err, errcap, "no such %s member", actor_kind);
@@ -162,10 +164,23 @@ enum db_status notifyrcpt_set(struct db *db, const char *actor_kind, int64_t act
     return s;
 }
 
-enum db_status notifyrcpt_set_mode(struct db *db, int64_t id, const char *kind, const char *mode)
+/* The town of a recipient is its family or staff member's. */
+#define RCPT_TOWN "COALESCE(f.municipality_id, s.municipality_id, 0)"
+
+enum db_status notifyrcpt_set_mode(struct db *db, const struct scope *sc, int64_t id,
+                                   const char *kind, const char *mode)
 {
+    char here[4];
     if (!notifyrcpt_kind_ok(kind) || !notifyrcpt_mode_ok(mode))
         return DB_ERR_CONSTRAINT;
+    enum db_status t = rows_text_in_town(
+        db,
+        "SELECT 'y' FROM notify_recipients n LEFT JOIN family f ON n.actor_kind = 'family'"
+        " AND f.id = n.actor_id LEFT JOIN staff s ON n.actor_kind = 'staff' AND s.id = n.actor_id"
+        " WHERE n.id = ? AND " RCPT_TOWN " = ?",
+        sc, id, here, sizeof here);
+    if (t != DB_ROW) /* as if there were no such recipient: the foreign key's answer */
+        return t == DB_DONE ? DB_ERR_CONSTRAINT : t;
     struct db_stmt *st = db_stmt(db, "INSERT INTO notify_prefs(recipient_id, alert_kind, mode)"
                                      " VALUES(?, ?, ?) ON CONFLICT(recipient_id, alert_kind)"
                                      " DO UPDATE SET mode = excluded.mode");
@@ -246,12 +261,13 @@ enum db_status notifyrcpt_get(struct db *db, const char *actor_kind, int64_t id,
     return rows_walk(st, s, each, &w);
 }
 
-enum db_status notifyrcpt_list(struct db *db, notifyrcpt_row_fn row, void *ctx)
+enum db_status notifyrcpt_list(struct db *db, const struct scope *sc, notifyrcpt_row_fn row,
+                               void *ctx)
 {
     struct walk w = {row, ctx};
-    struct db_stmt *st =
-        db_stmt(db, "SELECT " RCPT_COLS " ORDER BY n.actor_kind, n.esc_rank, n.id");
-    return rows_walk(st, st ? DB_OK : DB_ERR, each, &w);
+    struct db_stmt *st = db_stmt(db, "SELECT " RCPT_COLS " WHERE " RCPT_TOWN " = ?"
+                                     " ORDER BY n.actor_kind, n.esc_rank, n.id");
+    return rows_walk(st, rows_bind_town(st, 1, sc), each, &w);
 }
 
 enum db_status notifyrcpt_chain(struct db *db, int64_t resident, notifyrcpt_row_fn row, void *ctx)

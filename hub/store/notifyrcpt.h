@@ -5,13 +5,18 @@
  * order (rank: lower first; family members always before staff), quiet hours (Japan time)
  * and one mode per alert kind: "always" (also in quiet hours), "day" (held until the quiet
  * hours end) or "off". Set by city staff (hubctl) and, except the webhook, by the family
- * member through the API. Every function runs inside the caller's transaction (or read
- * snapshot) on the caller's handle; the caller audits.
+ * member through the API. A recipient belongs to its family or staff member's town: setting,
+ * a mode's change and the listing take the scope of a town (scope.h) and neither see nor
+ * change another town's recipients. Reading one recipient by its actor or id and the
+ * escalation chain are the notifier's and the caller's own (keyed by the authenticated
+ * principal or a queued notification), for every town. Every function runs inside the caller's
+ * transaction (or read snapshot) on the caller's handle; the caller audits.
  */
 #ifndef HUB_STORE_NOTIFYRCPT_H
 #define HUB_STORE_NOTIFYRCPT_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -65,16 +70,18 @@ const char *notifyrcpt_default_mode(const char *kind);
 /*
  * Creates the recipient actor_kind:actor_id when it is not there yet and applies ch
  * (validated: err gets a sentence and the answer is DB_ERR_CONSTRAINT). *id gets its id.
- * DB_DONE when the family member or staff member does not exist.
+ * DB_DONE when the family member or staff member does not exist in the scope's town.
  */
 __attribute__((warn_unused_result)) enum db_status
-notifyrcpt_set(struct db *db, const char *actor_kind, int64_t actor_id,
+notifyrcpt_set(struct db *db, const struct scope *sc, const char *actor_kind, int64_t actor_id,
                const struct notifyrcpt_change *ch, int64_t now, int64_t *id, char *err,
                size_t errcap);
 
 /* Sets the mode of alert kind for recipient id (both validated: DB_ERR_CONSTRAINT). */
-__attribute__((warn_unused_result)) enum db_status
-notifyrcpt_set_mode(struct db *db, int64_t id, const char *kind, const char *mode);
+__attribute__((warn_unused_result)) enum db_status notifyrcpt_set_mode(struct db *db,
+                                                                       const struct scope *sc,
+                                                                       int64_t id, const char *kind,
+                                                                       const char *mode);
 
 /* The mode of alert kind for recipient id into out (cap ≥ 8): the chosen or the default. */
 __attribute__((warn_unused_result)) enum db_status
@@ -85,9 +92,9 @@ notifyrcpt_mode(struct db *db, int64_t id, const char *kind, char *out, size_t c
 __attribute__((warn_unused_result)) enum db_status
 notifyrcpt_get(struct db *db, const char *actor_kind, int64_t id, notifyrcpt_row_fn row, void *ctx);
 
-/* Every recipient, family first, by rank and id. */
+/* Every recipient of the scope's town, family first, by rank and id. */
 __attribute__((warn_unused_result)) enum db_status
-notifyrcpt_list(struct db *db, notifyrcpt_row_fn row, void *ctx);
+notifyrcpt_list(struct db *db, const struct scope *sc, notifyrcpt_row_fn row, void *ctx);
 
 /* The escalation order of resident: the recipients among the family members linked to
  * the resident, by rank and id, then every staff recipient of the resident's town, by rank

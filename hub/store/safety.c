@@ -191,16 +191,19 @@ static void read_person(struct db_stmt *st, int first, struct safety_person *p)
     p->at = db_col_int64(st, first + 4);
 }
 
-enum db_status safety_people(struct db *db, int64_t check, safety_person_fn fn, void *ctx)
+enum db_status safety_people(struct db *db, const struct scope *sc, int64_t check,
+                             safety_person_fn fn, void *ctx)
 {
     struct db_stmt *st = db_stmt(db, "SELECT r.id, r.display_name, r.district, a.answer,"
-                                     " a.at_unix FROM safety_targets t JOIN residents r ON"
+                                     " a.at_unix FROM safety_targets t JOIN safety_checks c ON"
+                                     " c.id = t.check_id JOIN residents r ON"
                                      " r.id = t.resident_id LEFT JOIN safety_answers a ON"
                                      " a.id = " LATEST_ANSWER " WHERE t.check_id = ?"
-                                     " ORDER BY r.district, r.id");
-    if (!st)
+                                     " AND c.municipality_id = ? ORDER BY r.district, r.id");
+    enum db_status s = rows_bind_town(st, 2, sc);
+    if (s != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, check);
+    s = db_bind_int64(st, 1, check);
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
         if (s != DB_ROW)
@@ -235,7 +238,7 @@ static enum db_status walk_pairs(struct db_stmt *st, enum db_status s,
     return s == DB_DONE ? DB_OK : s;
 }
 
-enum db_status safety_open_for(struct db *db, int64_t resident,
+enum db_status safety_open_for(struct db *db, const struct scope *sc, int64_t resident,
                                int (*fn)(void *ctx, const struct safety_check *c,
                                          const struct safety_person *p),
                                void *ctx)
@@ -245,16 +248,18 @@ enum db_status safety_open_for(struct db *db, int64_t resident,
                                      " safety_checks c ON c.id = t.check_id JOIN residents r ON"
                                      " r.id = t.resident_id LEFT JOIN safety_answers a ON"
                                      " a.id = " LATEST_ANSWER " WHERE t.resident_id = ? AND"
-                                     " c.closed_unix IS NULL ORDER BY c.id DESC LIMIT 20");
-    if (!st)
+                                     " c.closed_unix IS NULL AND c.municipality_id = ?"
+                                     " ORDER BY c.id DESC LIMIT 20");
+    enum db_status s = rows_bind_town(st, 2, sc);
+    if (s != DB_OK)
         return DB_ERR;
     return walk_pairs(st, db_bind_int64(st, 1, resident), fn, ctx);
 }
 
-enum db_status safety_for_family(struct db *db, int64_t family, int64_t since,
-                                 int (*fn)(void *ctx, const struct safety_check *c,
-                                           const struct safety_person *p),
-                                 void *ctx)
+enum db_status
+safety_for_family(struct db *db, const struct scope *sc, int64_t family, int64_t since,
+                  int (*fn)(void *ctx, const struct safety_check *c, const struct safety_person *p),
+                  void *ctx)
 {
     struct db_stmt *st = db_stmt(db, "SELECT " CHECK_COLS ", r.id, r.display_name, r.district,"
                                      " a.answer, a.at_unix FROM family_links l JOIN"
@@ -262,24 +267,30 @@ enum db_status safety_for_family(struct db *db, int64_t family, int64_t since,
                                      " safety_checks c ON c.id = t.check_id JOIN residents r ON"
                                      " r.id = t.resident_id LEFT JOIN safety_answers a ON"
                                      " a.id = " LATEST_ANSWER " WHERE l.family_id = ? AND"
-                                     " c.started_unix >= ? ORDER BY c.id DESC, r.id LIMIT 500");
-    if (!st)
+                                     " c.started_unix >= ? AND c.municipality_id = ?"
+                                     " AND l.municipality_id = c.municipality_id"
+                                     " ORDER BY c.id DESC, r.id LIMIT 500");
+    enum db_status s = rows_bind_town(st, 3, sc);
+    if (s != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, family);
+    s = db_bind_int64(st, 1, family);
     if (s == DB_OK)
         s = db_bind_int64(st, 2, since);
     return walk_pairs(st, s, fn, ctx);
 }
 
-enum db_status safety_answer(struct db *db, int64_t check, int64_t resident, int64_t device,
-                             const char *answer, int64_t at, int64_t now, int *asked, int64_t *id)
+enum db_status safety_answer(struct db *db, const struct scope *sc, int64_t check, int64_t resident,
+                             int64_t device, const char *answer, int64_t at, int64_t now,
+                             int *asked, int64_t *id)
 {
     *asked = 0;
-    struct db_stmt *st = db_stmt(db, "SELECT 1 FROM safety_targets WHERE check_id = ? AND"
-                                     " resident_id = ?");
-    if (!st)
+    struct db_stmt *st = db_stmt(db, "SELECT 1 FROM safety_targets t JOIN safety_checks c"
+                                     " ON c.id = t.check_id WHERE t.check_id = ? AND"
+                                     " t.resident_id = ? AND c.municipality_id = ?");
+    enum db_status s = rows_bind_town(st, 3, sc);
+    if (s != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, check);
+    s = db_bind_int64(st, 1, check);
     if (s == DB_OK)
         s = db_bind_int64(st, 2, resident);
     if (s == DB_OK)
@@ -306,9 +317,17 @@ enum db_status safety_answer(struct db *db, int64_t check, int64_t resident, int
     return db_insert_id(st, s, id);
 }
 
-enum db_status safety_started(struct db *db, int64_t check, int64_t *started)
+enum db_status safety_started(struct db *db, const struct scope *sc, int64_t check,
+                              int64_t *started)
 {
-    return db_get_int64(db, "SELECT started_unix FROM safety_checks WHERE id = ?", check, started);
+    char t[24];
+    enum db_status s = rows_text_in_town(db,
+                                         "SELECT started_unix FROM safety_checks WHERE id = ?"
+                                         " AND municipality_id = ?",
+                                         sc, check, t, sizeof t);
+    if (s == DB_ROW)
+        *started = strtoll(t, NULL, 10);
+    return s;
 }
 
 /* The audit record of an alert raised for resident (stored, not released). */
@@ -333,7 +352,21 @@ static enum db_status audit_raised(struct db *db, int64_t resident, const char *
     return audit_append_db(db, &a, NULL);
 }
 
-enum db_status safety_raise(struct db *db, int64_t resident, int64_t check, const char *kind,
+/* safety_raise for a resident the caller knows is of the check's town (the due pass). */
+static enum db_status raise(struct db *db, int64_t resident, int64_t check, const char *kind,
+                            int64_t now, const char *actor, const char *request_id, int *n);
+
+enum db_status safety_raise(struct db *db, const struct scope *sc, int64_t resident, int64_t check,
+                            const char *kind, int64_t now, const char *actor,
+                            const char *request_id, int *n)
+{
+    enum db_status here = rows_resident_here(db, sc, resident);
+    if (here != DB_OK)
+        return here == DB_DONE ? DB_OK : here;
+    return raise(db, resident, check, kind, now, actor, request_id, n);
+}
+
+static enum db_status raise(struct db *db, int64_t resident, int64_t check, const char *kind,
                             int64_t now, const char *actor, const char *request_id, int *n)
 {
     static const char *const levels[2] = {"family", "city"};
@@ -428,8 +461,7 @@ enum db_status safety_escalate(struct db *db, int64_t now, const char *actor, in
         residents = NULL;
         s = silent(db, checks[i], &residents, &n_res);
         for (size_t k = 0; k < n_res && s == DB_OK; k++)
-            s = safety_raise(db, residents[k], checks[i], "safety_no_answer", now, actor,
-                             "escalation", n);
+            s = raise(db, residents[k], checks[i], "safety_no_answer", now, actor, "escalation", n);
         if (s == DB_OK) {
             struct db_stmt *st = db_stmt(db, "UPDATE safety_checks SET escalated = 1 WHERE id = ?");
             s = st ? step_done(st, db_bind_int64(st, 1, checks[i])) : DB_ERR;

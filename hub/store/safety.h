@@ -66,13 +66,13 @@ struct safety_person {
 typedef int (*safety_person_fn)(void *ctx, const struct safety_person *p);
 
 /* Everyone check id asked, by district then id. */
-__attribute__((warn_unused_result)) enum db_status safety_people(struct db *db, int64_t check,
-                                                                 safety_person_fn fn, void *ctx);
+__attribute__((warn_unused_result)) enum db_status
+safety_people(struct db *db, const struct scope *sc, int64_t check, safety_person_fn fn, void *ctx);
 
 /* The open checks that asked resident, newest first, each with the resident's answer
  * (fn gets the check and the person). */
 __attribute__((warn_unused_result)) enum db_status
-safety_open_for(struct db *db, int64_t resident,
+safety_open_for(struct db *db, const struct scope *sc, int64_t resident,
                 int (*fn)(void *ctx, const struct safety_check *c, const struct safety_person *p),
                 void *ctx);
 
@@ -82,7 +82,7 @@ safety_open_for(struct db *db, int64_t resident,
  * included. The caller decides with the gate which persons it may release.
  */
 __attribute__((warn_unused_result)) enum db_status
-safety_for_family(struct db *db, int64_t family, int64_t since,
+safety_for_family(struct db *db, const struct scope *sc, int64_t family, int64_t since,
                   int (*fn)(void *ctx, const struct safety_check *c, const struct safety_person *p),
                   void *ctx);
 
@@ -92,12 +92,12 @@ safety_for_family(struct db *db, int64_t family, int64_t since,
  * *id gets the answer's id.
  */
 __attribute__((warn_unused_result)) enum db_status
-safety_answer(struct db *db, int64_t check, int64_t resident, int64_t device, const char *answer,
-              int64_t at, int64_t now, int *asked, int64_t *id);
+safety_answer(struct db *db, const struct scope *sc, int64_t check, int64_t resident,
+              int64_t device, const char *answer, int64_t at, int64_t now, int *asked, int64_t *id);
 
 /* The start of check (Unix seconds): DB_ROW, or DB_DONE when there is none. */
-__attribute__((warn_unused_result)) enum db_status safety_started(struct db *db, int64_t check,
-                                                                  int64_t *started);
+__attribute__((warn_unused_result)) enum db_status
+safety_started(struct db *db, const struct scope *sc, int64_t check, int64_t *started);
 
 /*
  * Raises a safety alert of kind ("safety_help" | "safety_no_answer") for resident about
@@ -105,15 +105,14 @@ __attribute__((warn_unused_result)) enum db_status safety_started(struct db *db,
  * new alert like the missed check-in pass does (action "alert.<kind>", actor and request
  * id given). *n (may be NULL) is increased by the alerts raised now.
  */
-__attribute__((warn_unused_result)) enum db_status safety_raise(struct db *db, int64_t resident,
-                                                                int64_t check, const char *kind,
-                                                                int64_t now, const char *actor,
-                                                                const char *request_id, int *n);
+__attribute__((warn_unused_result)) enum db_status
+safety_raise(struct db *db, const struct scope *sc, int64_t resident, int64_t check,
+             const char *kind, int64_t now, const char *actor, const char *request_id, int *n);
 
 /*
- * The due pass: every check whose due time passed by now and was not yet escalated
- * raises "safety_no_answer" for each resident it asked who has not answered, then is
- * marked escalated (once per check). *n gets the number of alerts raised.
+ * The due pass (the hub's own, for every town: no scope): every check whose due time passed by now
+ * and was not yet escalated raises "safety_no_answer" for each resident it asked who has not
+ * answered, then is marked escalated (once per check). *n gets the number of alerts raised.
  */
 __attribute__((warn_unused_result)) enum db_status safety_escalate(struct db *db, int64_t now,
                                                                    const char *actor, int *n);

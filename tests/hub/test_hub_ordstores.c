@@ -55,7 +55,8 @@ static enum idempotency_result claim(struct db *db, const char *who, const char 
 {
     enum idempotency_result res = IDEMPOTENCY_IN_FLIGHT;
     CHECK_INT_EQ(db_begin(db), DB_OK);
-    enum db_status s = idempotency_claim(db, who, key, hash, now, &res, c, status, answer);
+    enum db_status s =
+        idempotency_claim(db, scope_of(1), who, key, hash, now, &res, c, status, answer);
     CHECK_INT_EQ(s, DB_OK);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     return res;
@@ -66,7 +67,7 @@ static void finish(struct db *db, const struct idempotency_claim *c, int status,
                    long long now, int *lost)
 {
     REQUIRE(db_begin(db) == DB_OK);
-    CHECK_INT_EQ(idempotency_finish(db, c, status, ans, now, lost), DB_OK);
+    CHECK_INT_EQ(idempotency_finish(db, scope_of(1), c, status, ans, now, lost), DB_OK);
     if (*lost)
         db_rollback(db);
     else
@@ -131,7 +132,7 @@ static void t_idempotency_takeover(void)
     CHECK(lost);
     /* the slow holder giving up does not free the new holder's claim */
     REQUIRE(db_begin(a) == DB_OK);
-    CHECK_INT_EQ(idempotency_abandon(a, &ca), DB_OK);
+    CHECK_INT_EQ(idempotency_abandon(a, scope_of(1), &ca), DB_OK);
     CHECK_INT_EQ(db_commit(a), DB_OK);
     finish(b, &cb, 201, "{\"who\":\"retry\"}", NOW + 20, &lost);
     CHECK(!lost);
@@ -152,7 +153,7 @@ static void t_idempotency_abandon_and_prune(void)
     char *ans = NULL;
     CHECK_INT_EQ(claim(a, "device:3", "a1", HASH_A, NOW, &c, &status, &ans), IDEMPOTENCY_PROCEED);
     REQUIRE(db_begin(a) == DB_OK);
-    CHECK_INT_EQ(idempotency_abandon(a, &c), DB_OK);
+    CHECK_INT_EQ(idempotency_abandon(a, scope_of(1), &c), DB_OK);
     CHECK_INT_EQ(db_commit(a), DB_OK);
     /* given up: a retry proceeds at once, even with another body */
     CHECK_INT_EQ(claim(a, "device:3", "a1", HASH_B, NOW, &c, &status, &ans), IDEMPOTENCY_PROCEED);
@@ -185,8 +186,8 @@ static void *race_claim(void *arg)
     char *ans = NULL;
     r->s = db_begin(r->db);
     if (r->s == DB_OK)
-        r->s =
-            idempotency_claim(r->db, "device:4", "race", HASH_A, NOW, &r->res, &c, &status, &ans);
+        r->s = idempotency_claim(r->db, scope_of(1), "device:4", "race", HASH_A, NOW, &r->res, &c,
+                                 &status, &ans);
     if (r->s == DB_OK)
         r->s = db_commit(r->db);
     free(ans);
@@ -203,8 +204,9 @@ static void t_idempotency_concurrent_claims(void)
     char *ans = NULL;
     enum idempotency_result res;
     REQUIRE(db_begin(a) == DB_OK);
-    CHECK_INT_EQ(idempotency_claim(a, "device:4", "race", HASH_A, NOW, &res, &c, &status, &ans),
-                 DB_OK);
+    CHECK_INT_EQ(
+        idempotency_claim(a, scope_of(1), "device:4", "race", HASH_A, NOW, &res, &c, &status, &ans),
+        DB_OK);
     CHECK_INT_EQ(res, IDEMPOTENCY_PROCEED);
     pthread_t th;
     REQUIRE(pthread_create(&th, NULL, race_claim, &b) == 0);
@@ -259,7 +261,8 @@ static int create_order(struct db *db, long long op, const char *key, const char
     hubtoken_hash(body, strlen(body), hash);
     if (db_begin(db) != DB_OK)
         return 500;
-    if (idempotency_claim(db, "device:1", key, hash, now, &res, &c, &status, answer) != DB_OK ||
+    if (idempotency_claim(db, scope_of(1), "device:1", key, hash, now, &res, &c, &status, answer) !=
+            DB_OK ||
         db_commit(db) != DB_OK) {
         db_rollback(db);
         return 500;
@@ -286,13 +289,14 @@ static int create_order(struct db *db, long long op, const char *key, const char
         *answer = orders_resident_json(&o);
         status = 201;
     }
-    if (!*answer || idempotency_finish(db, &c, status, *answer, now, &lost) != DB_OK || lost ||
-        db_commit(db) != DB_OK)
+    if (!*answer || idempotency_finish(db, scope_of(1), &c, status, *answer, now, &lost) != DB_OK ||
+        lost || db_commit(db) != DB_OK)
         goto fail;
     return status;
 fail:
     db_rollback(db);
-    if (db_begin(db) == DB_OK && (idempotency_abandon(db, &c) != DB_OK || db_commit(db) != DB_OK))
+    if (db_begin(db) == DB_OK &&
+        (idempotency_abandon(db, scope_of(1), &c) != DB_OK || db_commit(db) != DB_OK))
         db_rollback(db);
     free(*answer);
     *answer = NULL;
@@ -354,8 +358,9 @@ static void t_orders_crash_mid_create(void)
     int status = 0;
     hubtoken_hash(FIX_ORDER, strlen(FIX_ORDER), hash);
     REQUIRE(db_begin(db) == DB_OK);
-    CHECK_INT_EQ(idempotency_claim(db, "device:1", "crash", hash, NOW, &res, &c, &status, &a),
-                 DB_OK);
+    CHECK_INT_EQ(
+        idempotency_claim(db, scope_of(1), "device:1", "crash", hash, NOW, &res, &c, &status, &a),
+        DB_OK);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     REQUIRE(res == IDEMPOTENCY_PROCEED);
     struct orders_order o;

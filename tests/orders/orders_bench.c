@@ -47,7 +47,8 @@ static int claim_key(struct db *db, const char *who, const char *key, const char
     enum idempotency_result res;
     int status = 0;
     char *ans = NULL;
-    enum db_status s = idempotency_claim(db, who, key, hash, now, &res, c, &status, &ans);
+    enum db_status s =
+        idempotency_claim(db, scope_of(1), who, key, hash, now, &res, c, &status, &ans);
     free(ans);
     return s == DB_OK && res == IDEMPOTENCY_PROCEED ? 0 : -1;
 }
@@ -67,7 +68,7 @@ static int place_one(struct db *db, struct catalog *cat, long k, const struct id
     snprintf(o.district, sizeof(o.district), "中央町");
     if (ordstore_place(db, scope_of(1), &o, 0, NULL, now, NULL) == ORDERS_OK &&
         (ans = orders_resident_json(&o)) != NULL &&
-        idempotency_finish(db, c, 201, ans, now, &lost) == DB_OK && !lost)
+        idempotency_finish(db, scope_of(1), c, 201, ans, now, &lost) == DB_OK && !lost)
         rc = 0;
     free(ans);
     return rc;

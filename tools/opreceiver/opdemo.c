@@ -122,7 +122,8 @@ int main(int argc, char **argv)
     enum idempotency_result ir = IDEMPOTENCY_IN_FLIGHT;
     int status = 0, lost = 0;
     if (db_begin(db) != DB_OK ||
-        idempotency_claim(db, "device:1", key, hash, now, &ir, &claim, &status, &answer) != DB_OK ||
+        idempotency_claim(db, scope_of(1), "device:1", key, hash, now, &ir, &claim, &status,
+                          &answer) != DB_OK ||
         db_commit(db) != DB_OK || ir != IDEMPOTENCY_PROCEED) {
         fprintf(stderr, "opdemo: the idempotency key was not claimed: %s\n", db_errmsg(db));
         db_rollback(db);
@@ -131,7 +132,7 @@ int main(int argc, char **argv)
     struct orders_order o;
     if (orders_request_parse(order, strlen(order), cat, &o, err, sizeof(err)) != ORDERS_OK) {
         fprintf(stderr, "opdemo: order refused: %s\n", err);
-        if (db_begin(db) != DB_OK || idempotency_abandon(db, &claim) != DB_OK ||
+        if (db_begin(db) != DB_OK || idempotency_abandon(db, scope_of(1), &claim) != DB_OK ||
             db_commit(db) != DB_OK) {
             db_rollback(db);
             fprintf(stderr, "opdemo: could not release the key\n");
@@ -147,7 +148,7 @@ int main(int argc, char **argv)
         ordstore_place(db, scope_of(1), &o, consent, consent ? &person : NULL, now, &released) !=
             ORDERS_OK ||
         !(answer = orders_resident_json(&o)) ||
-        idempotency_finish(db, &claim, 201, answer, now, &lost) != DB_OK || lost ||
+        idempotency_finish(db, scope_of(1), &claim, 201, answer, now, &lost) != DB_OK || lost ||
         db_commit(db) != DB_OK) {
         fprintf(stderr, "opdemo: storing the order failed: %s\n", db_errmsg(db));
         db_rollback(db);
