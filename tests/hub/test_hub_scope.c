@@ -153,8 +153,8 @@ static int p_checkins_newest(const struct scope *sc)
 }
 static int p_checkins_list(const struct scope *sc)
 {
-    return WALK(checkins_list(db, sc, r_a, 10, c_checkin, NULL)) +
-           WALK(checkins_list(db, sc, 0, 10, c_checkin, NULL));
+    int one = WALK(checkins_list(db, sc, r_a, 10, c_checkin, NULL));
+    return one + WALK(checkins_list(db, sc, 0, 10, c_checkin, NULL));
 }
 static int p_activity_add(const struct scope *sc)
 {
@@ -201,8 +201,8 @@ static int p_consents_revoke(const struct scope *sc)
 }
 static int p_consents_list(const struct scope *sc)
 {
-    return WALK(consents_list(db, sc, r_a, 0, c_consent, NULL)) +
-           WALK(consents_list(db, sc, 0, 0, c_consent, NULL));
+    int one = WALK(consents_list(db, sc, r_a, 0, c_consent, NULL));
+    return one + WALK(consents_list(db, sc, 0, 0, c_consent, NULL));
 }
 static int p_consents_choices(const struct scope *sc)
 {
@@ -210,8 +210,8 @@ static int p_consents_choices(const struct scope *sc)
 }
 static int p_accesslog_records(const struct scope *sc)
 {
-    return WALK(accesslog_records(db, sc, r_a, INT64_MAX, 10, c_record, NULL)) +
-           WALK(accesslog_records(db, sc, 0, INT64_MAX, 10, c_record, NULL));
+    int one = WALK(accesslog_records(db, sc, r_a, INT64_MAX, 10, c_record, NULL));
+    return one + WALK(accesslog_records(db, sc, 0, INT64_MAX, 10, c_record, NULL));
 }
 static int p_accesslog_summary(const struct scope *sc)
 {
@@ -408,8 +408,8 @@ static int p_notices_end(const struct scope *sc)
 }
 static int p_notices_in_force(const struct scope *sc)
 {
-    return WALK(notices_in_force(db, sc, T0 + 60, NULL, c_notice, NULL)) +
-           WALK(notices_in_force(db, sc, T0 + 60, "north", c_notice, NULL));
+    int one = WALK(notices_in_force(db, sc, T0 + 60, NULL, c_notice, NULL));
+    return one + WALK(notices_in_force(db, sc, T0 + 60, "north", c_notice, NULL));
 }
 static int p_notices_all(const struct scope *sc)
 {
