@@ -27,6 +27,8 @@
 #include "hubdb.h"
 #include "idempotency.h"
 #include "jmaxml.h"
+#include "notifyq.h"
+#include "notifyrcpt.h"
 #include "notices.h"
 #include "operators.h"
 #include "ordstore.h"
@@ -135,6 +137,12 @@ static void fingerprint(char *out, size_t cap)
         " (SELECT municipality_id FROM residents WHERE id = ?)",
         "SELECT COUNT(*) + 10 * SUM(status) + SUM(attempt) FROM idempotency_keys"
         " WHERE municipality_id = (SELECT municipality_id FROM residents WHERE id = ?)",
+        "SELECT COUNT(*) + 100 * SUM(CASE WHEN lang = 'en' THEN 1 ELSE 0 END)"
+        " FROM notify_recipients WHERE actor_kind = 'family' AND actor_id IN"
+        " (SELECT family_id FROM family_links WHERE resident_id = ?)",
+        "SELECT COUNT(*) + 10 * SUM(CASE WHEN mode = 'off' THEN 1 ELSE 0 END) FROM notify_prefs"
+        " WHERE recipient_id IN (SELECT n.id FROM notify_recipients n JOIN family_links l ON"
+        " l.family_id = n.actor_id WHERE l.resident_id = ?)",
     };
     size_t len = 0;
     out[0] = '\0';
@@ -534,6 +542,43 @@ static int p_idempotency_abandon(const struct scope *sc)
                  count("SELECT COUNT(*) FROM idempotency_keys WHERE municipality_id = ?", 1));
 }
 
+static int64_t rcpt_a; /* the notification recipient of town A's family member */
+
+COUNTER(c_note, const struct notifyq_row *)
+COUNTER(c_rcpt, const struct notifyrcpt_row *)
+
+static int p_notifyrcpt_set(const struct scope *sc)
+{
+    struct notifyrcpt_change ch = NOTIFYRCPT_CHANGE_NONE;
+    char err[128];
+    int64_t id = 0;
+    ch.lang = "en";
+    if (notifyrcpt_set(db, sc, "family", fam, &ch, T0 + 60, &id, err, sizeof err) != DB_OK)
+        return 0;
+    return (int)count("SELECT COUNT(*) FROM notify_recipients WHERE id = ? AND lang = 'en'",
+                      rcpt_a);
+}
+static int p_notifyrcpt_set_mode(const struct scope *sc)
+{
+    enum db_status s = notifyrcpt_set_mode(db, sc, rcpt_a, "help", "off");
+    return s == DB_OK ? (int)count("SELECT COUNT(*) FROM notify_prefs WHERE recipient_id = ?"
+                                   " AND mode = 'off'",
+                                   rcpt_a)
+                      : 0;
+}
+static int p_notifyrcpt_list(const struct scope *sc)
+{
+    return WALK(notifyrcpt_list(db, sc, c_rcpt, NULL));
+}
+static int p_notifyq_list(const struct scope *sc)
+{
+    return WALK(notifyq_list(db, sc, 0, 10, c_note, NULL));
+}
+static int p_notifyq_of_group(const struct scope *sc)
+{
+    return WALK(notifyq_of_group(db, sc, r_a, "help:1", c_note, NULL));
+}
+
 /* One scoped store function and its probe: how much of town A it sees or changes. */
 static const struct {
     const char *name;
@@ -604,6 +649,11 @@ static const struct {
     {"idempotency_claim", p_idempotency_claim},
     {"idempotency_finish", p_idempotency_finish},
     {"idempotency_abandon", p_idempotency_abandon},
+    {"notifyrcpt_set", p_notifyrcpt_set},
+    {"notifyrcpt_set_mode", p_notifyrcpt_set_mode},
+    {"notifyrcpt_list", p_notifyrcpt_list},
+    {"notifyq_list", p_notifyq_list},
+    {"notifyq_of_group", p_notifyq_of_group},
 };
 
 /* The functions of these stores that take no scope, and why. */
@@ -623,13 +673,25 @@ static const struct {
     {"safety_escalate", "the due pass, for every town"},
     {"idempotency_release_dead", "housekeeping at a hubd's start, for every town"},
     {"idempotency_prune", "housekeeping, for every town"},
+    {"notifyq_incidents", "the notifier, for every town"},
+    {"notifyq_add", "the notifier plans a message for a recipient the gate allowed"},
+    {"notifyq_cancel_acked", "the notifier, for every town"},
+    {"notifyq_claim", "the notifier's claim of due messages, for every town"},
+    {"notifyq_sent", "the notifier, by the id it claimed"},
+    {"notifyq_failed", "the notifier, by the id it claimed"},
+    {"notifyq_cancel", "the notifier, by the id it claimed"},
+    {"notifyq_next_due", "the notifier's next wake-up time"},
+    {"notifyq_by_code", "the acknowledgement code is its own credential"},
+    {"notifyrcpt_get", "keyed by the caller's own principal or a claimed message's recipient"},
+    {"notifyrcpt_mode", "keyed by a recipient the caller read as its own or claimed"},
+    {"notifyrcpt_chain", "the notifier's escalation order of a resident, for every town"},
 };
 
 /* The headers whose every database function must be in ROWS or HUB_WIDE. */
-static const char *const HEADERS[] = {"checkins.h",  "activity.h",   "challenges.h", "consents.h",
-                                      "accesslog.h", "alerts.h",     "ckstore.h",    "ckshow.h",
-                                      "ordstore.h",  "famreqs.h",    "deliveries.h", "notices.h",
-                                      "safety.h",    "idempotency.h"};
+static const char *const HEADERS[] = {
+    "checkins.h", "activity.h",    "challenges.h", "consents.h",  "accesslog.h",  "alerts.h",
+    "ckstore.h",  "ckshow.h",      "ordstore.h",   "famreqs.h",   "deliveries.h", "notices.h",
+    "safety.h",   "idempotency.h", "notifyq.h",    "notifyrcpt.h"};
 
 static int listed(const char *name)
 {
@@ -806,6 +868,12 @@ static void setup(void)
     REQUIRE(idempotency_claim(db, A, dev_principal, "k-open", HASH, T0, &res, &open_claim, &status,
                               &answer) == DB_OK &&
             res == IDEMPOTENCY_PROCEED);
+    /* the family member's notification settings and one planned message about the alert */
+    struct notifyrcpt_change ch = NOTIFYRCPT_CHANGE_NONE;
+    ch.mail = "taro@example.jp";
+    char msg[128];
+    REQUIRE(notifyrcpt_set(db, A, "family", fam, &ch, T0, &rcpt_a, msg, sizeof msg) == DB_OK);
+    REQUIRE(notifyq_add(db, alert_a, rcpt_a, "mail", r_a, 0, T0, T0, &created) == DB_OK && created);
     REQUIRE(db_commit(db) == DB_OK);
 }
 
