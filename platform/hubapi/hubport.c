@@ -458,11 +458,16 @@ struct hubport *hubport_create(const char *hub_url, const char *token, const cha
         post_last_checkin(hp);
         post_last_safety(hp);
     }
-    /* The kept head lives beside the outbox (home tablet); a public kiosk keeps it in
-     * memory for its run. */
+    /* The kept head lives beside the outbox (home tablet); a public kiosk, which keeps no
+     * outbox, keeps it in its service's state directory (systemd's StateDirectory=, given
+     * as $STATE_DIRECTORY, the first when several), so a restart does not forget the newest
+     * head it has seen; without one, in memory for its run. */
     char head_path[600] = "";
+    const char *state = getenv("STATE_DIRECTORY");
     if (hp->cache_dir[0])
         snprintf(head_path, sizeof head_path, "%s/audit-head", hp->cache_dir);
+    else if (state && *state)
+        snprintf(head_path, sizeof head_path, "%.*s/audit-head", (int)strcspn(state, ":"), state);
     hp->witness = auditwitness_create(hp->client, head_path);
     return hp;
 }

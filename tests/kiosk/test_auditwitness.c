@@ -5,7 +5,9 @@
  * head only with the hub's consistency proof; after someone cut the newest records and
  * their heads from the hub's database (which the hub's own audit-verify cannot see), the
  * kiosk refuses the shorter head, keeps the old one and stores the failure in words for
- * staff.
+ * staff. A public kiosk, which has no outbox, does the same with its head kept in its
+ * service's state directory ($STATE_DIRECTORY), 0600: restarted, it still refuses the cut
+ * log.
  */
 #include "hubport.h"
 #include "hubtest.h"
@@ -19,6 +21,7 @@
 
 static struct hubtest T;
 static char home[128], outbox[300], kept[300], alert[320];
+static char kiosk[128], state_dir[300], kiosk_kept[330], kiosk_alert[340];
 
 static void sink_post(void *ctx, struct app_event *ev)
 {
@@ -26,10 +29,10 @@ static void sink_post(void *ctx, struct app_event *ev)
     hubport_event_free(ev);
 }
 
-/* The tree size in the kept head's file (-1 when none). */
-static long long kept_size(void)
+/* The tree size in a kept head's file (-1 when none). */
+static long long size_in(const char *path)
 {
-    FILE *f = fopen(kept, "r");
+    FILE *f = fopen(path, "r");
     char line[256];
     long long n = -1;
     while (f && fgets(line, sizeof line, f))
@@ -40,25 +43,45 @@ static long long kept_size(void)
     return n;
 }
 
-/* A kiosk started (again): one contact with the hub, then waits up to 5 s for the
- * witness to settle (the kept head becoming want, or the alert file appearing). */
-static void kiosk_contact(long long want, int expect_alert)
+static long long kept_size(void)
+{
+    return size_in(kept);
+}
+
+/* A device started (again): one contact with the hub, then waits up to 5 s for the
+ * witness to settle (the head in kept_path becoming want, or alert_path appearing). The
+ * home tablet has its outbox; the public kiosk none, but a state directory. */
+static void device_contact(int public_kiosk, long long want, int expect_alert)
 {
     char url[64], err[256];
+    const char *kept_path = public_kiosk ? kiosk_kept : kept;
+    const char *alert_path = public_kiosk ? kiosk_alert : alert;
     snprintf(url, sizeof url, "http://127.0.0.1:%u", T.port);
     struct hubport_sink sink = {NULL, sink_post, NULL, NULL, NULL};
-    struct hubport *hp = hubport_create(url, home, "", outbox, &sink, err, sizeof err);
+    if (public_kiosk)
+        setenv("STATE_DIRECTORY", state_dir, 1);
+    else
+        unsetenv("STATE_DIRECTORY");
+    struct hubport *hp = hubport_create(url, public_kiosk ? kiosk : home, "",
+                                        public_kiosk ? "" : outbox, &sink, err, sizeof err);
     REQUIRE(hp != NULL);
     struct app_ports ports = hubport_ports(hp);
     REQUIRE(ports.fetch_me(ports.ctx) != 0);
     struct stat st;
     for (int i = 0; i < 100; i++) {
-        if (expect_alert ? stat(alert, &st) == 0 : kept_size() == want)
+        if (expect_alert ? stat(alert_path, &st) == 0 : size_in(kept_path) == want)
             break;
         usleep(50 * 1000);
     }
     usleep(200 * 1000); /* a proof still under way would write after the check */
     hubport_destroy(hp);
+}
+
+/* The home tablet and the public kiosk, each started again. */
+static void kiosk_contact(long long want, int expect_alert)
+{
+    device_contact(0, want, expect_alert);
+    device_contact(1, want, expect_alert);
 }
 
 static void checkins(int n)
@@ -84,6 +107,8 @@ static void t_kiosk_keeps_and_checks_heads(void)
     long long first = newest();
     kiosk_contact(first, 0);
     CHECK_INT_EQ(kept_size(), first);
+    CHECK_INT_EQ(size_in(kiosk_kept), first);
+    CHECK(stat(kiosk_kept, &st) == 0 && (st.st_mode & 0777) == 0600);
 
     /* more records, the hub's final head at its stop; a new head, proven, is kept */
     checkins(300);
@@ -93,7 +118,9 @@ static void t_kiosk_keeps_and_checks_heads(void)
     REQUIRE(ht_start(&T, "") == 0);
     kiosk_contact(later, 0);
     CHECK_INT_EQ(kept_size(), later);
+    CHECK_INT_EQ(size_in(kiosk_kept), later);
     CHECK(stat(alert, &st) != 0);
+    CHECK(stat(kiosk_alert, &st) != 0);
 
     /* the newest records cut together with their heads: the hub's database agrees with
      * itself, the kiosk does not accept the shorter log */
@@ -110,6 +137,8 @@ static void t_kiosk_keeps_and_checks_heads(void)
     REQUIRE(ht_start(&T, "") == 0);
     kiosk_contact(later, 1);
     CHECK_INT_EQ(kept_size(), later); /* the old head stays */
+    CHECK_INT_EQ(size_in(kiosk_kept), later);
+    CHECK(stat(kiosk_alert, &st) == 0);
     FILE *f = fopen(alert, "r");
     char text[512] = "";
     if (f) {
@@ -127,9 +156,14 @@ int main(void)
     snprintf(outbox, sizeof outbox, "%s/outbox", T.dir);
     snprintf(kept, sizeof kept, "%s/audit-head", T.dir);
     snprintf(alert, sizeof alert, "%s.alert", kept);
+    snprintf(state_dir, sizeof state_dir, "%s/kiosk-state", T.dir);
+    snprintf(kiosk_kept, sizeof kiosk_kept, "%s/audit-head", state_dir);
+    snprintf(kiosk_alert, sizeof kiosk_alert, "%s.alert", kiosk_kept);
+    mkdir(state_dir, 0700);
     int ok = ht_ctl(&T, NULL, NULL, 0,
                     "resident-add --name Hanako --district Kita --deadline 10:00") == 0 &&
              ht_ctl(&T, "token", home, sizeof home, "device-add --kind home --resident 1") == 0 &&
+             ht_ctl(&T, "token", kiosk, sizeof kiosk, "device-add --kind public") == 0 &&
              ht_start(&T, "") == 0;
     if (!ok) {
         fprintf(stderr, "cannot enrol or start the test hub\n");
