@@ -15,6 +15,7 @@
 #include "safety.h" /* safety confirmation */
 #include "screen.h"
 #include "shopstate.h" /* shopping and family requests */
+#include "statsopt.h"  /* statistics: the resident's refusal */
 #include "watch.h"
 #include "widgets.h"
 
@@ -155,6 +156,10 @@ struct app {
     struct notice_state notices;
     struct safety_state safety;
     char said[1024]; /* what was spoken last (the repeat button says it again) */
+
+    /* the resident's refusal of statistical use (statsopt.h, feature_stats.c); wiped with
+     * the session */
+    struct statsopt_state so;
 };
 
 /* --- speech (feature_speech.c) --- */

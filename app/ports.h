@@ -83,6 +83,18 @@ enum app_event_kind {
     APP_EV_NOTICES,     /* fetch_notices: struct notice_list (unchanged on 304) */
     APP_EV_SAFETY_LIST, /* fetch_safety: struct safety_list */
     APP_EV_SAFETY_SENT, /* send_safety: net, status, kept; struct safety_sent */
+    /* --- statistics: the resident's refusal (app/statsopt.h); payload in `optout` --- */
+    APP_EV_STATS_OPTOUT, /* stats_optout: net, status, optout */
+};
+
+/* The resident's refusal of statistical use as the hub has it (GET / POST
+ * /v1/session/stats-optout): refused since when, and from when the state counts (the next
+ * day's tables). Times are Unix seconds, 0 when the hub sent none. */
+struct app_optout {
+    bool refused;
+    bool changed; /* a POST changed the state */
+    int64_t since_unix;
+    int64_t effective_unix;
 };
 
 /* How a card step ended, in the app's terms. */
@@ -180,6 +192,7 @@ struct app_event {
     struct app_help_press help[APP_HELP_MAX]; /* HELP_LIST (count of them) */
     struct app_town town;                     /* ME: the device's municipality (name "" = none) */
     void *disaster; /* NOTICES / SAFETY_*: the parsed answer (see kind); owned by the event */
+    struct app_optout optout; /* STATS_OPTOUT */
 };
 
 /* The functions return a non-zero request id, or 0 when the request could not even be
@@ -237,6 +250,10 @@ struct app_ports {
     /* Speaks text (UTF-8, in lang "ja"/"en") at volume / rate in per cent of normal,
      * replacing what is being spoken; NULL text stops. Returns at once. */
     void (*speak)(void *ctx, const char *text, const char *lang, int volume_pct, int rate_pct);
+    /* --- statistics; may be NULL --- */
+    /* The card session's refusal of statistical use: set < 0 asks (GET), 1 refuses, 0
+     * withdraws the refusal (POST); one APP_EV_STATS_OPTOUT follows. 0 without a session. */
+    uint32_t (*stats_optout)(void *ctx, int set);
 };
 
 #endif

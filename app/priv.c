@@ -263,6 +263,8 @@ const char *priv_data_words(const struct app *a, const char *k)
         return app_s(a, "priv_data_consents");
     if (strncmp(k, "audit", 5) == 0 || strncmp(k, "access", 6) == 0)
         return app_s(a, "priv_data_log");
+    if (strncmp(k, "stats", 5) == 0)
+        return app_s(a, "priv_data_stats");
     return app_s(a, "priv_data_other");
 }
 
@@ -297,6 +299,8 @@ static const char *verb_key(const struct priv_log_entry *e)
         return "priv_verb_grant";
     if (strcmp(e->action, "consent.revoke") == 0)
         return "priv_verb_revoke";
+    if (strcmp(e->action, "stats.optout") == 0 || strcmp(e->action, "stats.optin") == 0)
+        return "priv_verb_change";
     if (strcmp(v, "read") == 0 || strcmp(v, "list") == 0 || strcmp(v, "trend") == 0)
         return "priv_verb_read";
     if (strcmp(v, "release") == 0 || strcmp(v, "deliver") == 0 || strcmp(v, "ack") == 0)
@@ -318,6 +322,8 @@ static const char *why_key(const char *purpose)
         return "priv_why_own";
     if (strcmp(purpose, "authentication") == 0)
         return "priv_why_auth";
+    if (strcmp(purpose, "statistics") == 0)
+        return "priv_why_stats";
     return "priv_why_other";
 }
 
@@ -512,16 +518,22 @@ int priv_rows_from(const struct priv_answer *ans, struct priv_row *rows, int max
 
 /* --- loads --- */
 
+void priv_load_sent(struct app *a, struct priv_load *ld, uint32_t req, bool session)
+{
+    ld->req = req;
+    ld->loading = ld->req != 0;
+    ld->failed = !ld->loading;
+    /* not even sent: for the resident's own data that means no card session (any more) */
+    ld->status = ld->failed && session ? 401 : 0;
+    a->dirty = true;
+}
+
 static void start(struct app *a, struct priv_load *ld, const struct priv_request *r, bool again)
 {
     if (ld->loading && !again)
         return;
-    ld->req = a->ports.priv_request ? a->ports.priv_request(a->ports.ctx, r) : 0;
-    ld->loading = ld->req != 0;
-    ld->failed = !ld->loading;
-    /* not even sent: for the resident's own data that means no card session (any more) */
-    ld->status = ld->failed && r->what != PRIV_REQ_FAM_ALERTS && r->what != PRIV_REQ_ACK ? 401 : 0;
-    a->dirty = true;
+    priv_load_sent(a, ld, a->ports.priv_request ? a->ports.priv_request(a->ports.ctx, r) : 0,
+                   r->what != PRIV_REQ_FAM_ALERTS && r->what != PRIV_REQ_ACK);
 }
 
 void priv_load_log(struct app *a, bool more)
@@ -646,14 +658,14 @@ void priv_wipe(struct app *a)
 }
 
 /* Ends a load: true when the answer is this load's and carries data. */
-static bool finish(struct app *a, struct priv_load *ld, const struct app_event *ev)
+bool priv_load_end(struct app *a, struct priv_load *ld, const struct app_event *ev, bool parsed)
 {
     if (!ld->loading || ev->req != ld->req)
         return false;
     ld->loading = false;
     ld->req = 0;
     a->net = ev->net == APP_NET_UNREACHABLE ? NET_DOWN : NET_OK;
-    if (ev->net == APP_NET_OK && ev->priv) {
+    if (ev->net == APP_NET_OK && parsed) {
         ld->loaded = true;
         ld->failed = false;
         ld->status = 0;
@@ -671,21 +683,21 @@ void priv_handle(struct app *a, const struct app_event *ev)
     int n = x ? x->n : 0;
     switch (ev->kind) {
     case APP_EV_PRIV_LOG:
-        if (finish(a, &p->log_ld, ev)) {
+        if (priv_load_end(a, &p->log_ld, ev, x != NULL)) {
             for (int i = 0; i < n && i < PRIV_LOG_CHUNK && p->log_n < PRIV_LOG_MAX; i++)
                 p->log[p->log_n++] = x->u.log[i];
             p->log_next = x->next_before;
         }
         break;
     case APP_EV_PRIV_CONSENTS:
-        if (finish(a, &p->cons_ld, ev)) {
+        if (priv_load_end(a, &p->cons_ld, ev, x != NULL)) {
             p->rows_n = priv_rows_from(x, p->rows, PRIV_ROWS_MAX);
             if (p->rows_page * 1 >= p->rows_n)
                 p->rows_page = 0;
         }
         break;
     case APP_EV_PRIV_CONSENT_SET: {
-        bool ok = finish(a, &p->set_ld, ev);
+        bool ok = priv_load_end(a, &p->set_ld, ev, x != NULL);
         int row = p->pending_row;
         if (row >= 0 && row < p->rows_n) {
             if (ok) {
@@ -702,7 +714,7 @@ void priv_handle(struct app *a, const struct app_event *ev)
         break;
     }
     case APP_EV_PRIV_ALERTS:
-        if (finish(a, &p->al_ld, ev)) {
+        if (priv_load_end(a, &p->al_ld, ev, x != NULL)) {
             p->alerts_n = n < PRIV_ALERTS_MAX ? n : PRIV_ALERTS_MAX;
             memcpy(p->alerts, x->u.alerts, (size_t)p->alerts_n * sizeof p->alerts[0]);
             /* one entry per press, each level's state in words */
@@ -710,7 +722,7 @@ void priv_handle(struct app *a, const struct app_event *ev)
         }
         break;
     case APP_EV_PRIV_FAM_ALERTS:
-        if (finish(a, &p->fam_ld, ev)) {
+        if (priv_load_end(a, &p->fam_ld, ev, x != NULL)) {
             p->fam_n = n < PRIV_ALERTS_MAX ? n : PRIV_ALERTS_MAX;
             memcpy(p->fam, x->u.alerts, (size_t)p->fam_n * sizeof p->fam[0]);
             /* open ones first (stable), so the family sees what needs them at once */
@@ -724,7 +736,7 @@ void priv_handle(struct app *a, const struct app_event *ev)
         }
         break;
     case APP_EV_PRIV_ACK:
-        if (finish(a, &p->ack_ld, ev)) {
+        if (priv_load_end(a, &p->ack_ld, ev, x != NULL)) {
             app_tone(a, APP_TONE_SUCCESS);
             /* the list again, with who acknowledged (an older load in flight is dropped) */
             p->fam_ld.loading = false;
@@ -734,14 +746,14 @@ void priv_handle(struct app *a, const struct app_event *ev)
         }
         break;
     case APP_EV_CK_LIST:
-        if (finish(a, &p->ckl_ld, ev)) {
+        if (priv_load_end(a, &p->ckl_ld, ev, x != NULL)) {
             for (int i = 0; i < n && i < CK_LIST_MAX && p->cks_n < CK_LIST_MAX; i++)
                 p->cks[p->cks_n++] = x->u.cks[i];
             p->cks_next = x->next_before;
         }
         break;
     case APP_EV_CK_ONE:
-        if (finish(a, &p->ck_ld, ev)) {
+        if (priv_load_end(a, &p->ck_ld, ev, x != NULL)) {
             p->ck = x->u.ck;
             for (int i = 0; i < p->ck.n && i < CK_ITEMS_MAX; i++)
                 ck_plain_name(a, p->ck.items[i].identity, p->ck.items[i].name,
@@ -749,7 +761,7 @@ void priv_handle(struct app *a, const struct app_event *ev)
         }
         break;
     case APP_EV_CK_TREND:
-        if (finish(a, &p->tr_ld, ev)) {
+        if (priv_load_end(a, &p->tr_ld, ev, x != NULL)) {
             p->trend = x->u.trend;
             ck_plain_name(a, p->trend.identity, p->trend.name, sizeof p->trend.name);
         }
@@ -809,6 +821,31 @@ int priv_pager_seq_height(struct app *a, int w)
 int priv_pager_seq(struct app *a, struct ui_rect r, int page, int pages)
 {
     return pager(a, r, page, pages, "page_before", "page_after");
+}
+
+bool priv_result_frame(struct app *a, struct ui_rect c, const struct priv_load *ld,
+                       const char *done)
+{
+    const struct theme *t = ui_theme(a->ui);
+    char msg[PRIV_SENTENCE];
+    if (ld->loading) {
+        priv_para(a, c, c.y, true, app_s(a, "priv_set_sending"));
+        return false;
+    }
+    const char *head = ld->failed ? app_s(a, "priv_set_failed") : done;
+    int y = c.y +
+            wg_paragraph(a->ui, (struct ui_rect){c.x, c.y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                         ld->failed ? t->warn_text : t->ok_text, t->bg, head, WG_LEFT) +
+            app_gap(a);
+    if (ld->failed) {
+        const char *m = priv_load_words(a, ld, msg, sizeof msg);
+        y += priv_para(a, c, y, false, m ? m : "");
+    }
+    struct wg_button ok = {
+        "priv_done_ok", app_s(a, "priv_done_ok"), ICON_CHECK, WG_PRIMARY, false, 0};
+    int bw = c.w * 2 / 3, bh = wg_button_height(a->ui, &ok, bw);
+    int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
+    return wg_button(a->ui, &ok, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh});
 }
 
 int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text)

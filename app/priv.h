@@ -294,6 +294,12 @@ struct priv_state {
 void priv_wipe(struct app *a);
 /* A PRIV answer arrived (ev->priv may be NULL on failure). */
 void priv_handle(struct app *a, const struct app_event *ev);
+/* A load's request was just made: req from the port, 0 when it could not even be sent
+ * (for a session request: there is no card session any more, said as such). */
+void priv_load_sent(struct app *a, struct priv_load *ld, uint32_t req, bool session);
+/* Ends ld with ev when ev answers it (else false, nothing changed); true when the hub
+ * answered and the answer parsed (`parsed`), else ld says how it failed. */
+bool priv_load_end(struct app *a, struct priv_load *ld, const struct app_event *ev, bool parsed);
 /* Starts loads; each is a no-op while the same load is in flight. */
 void priv_load_log(struct app *a, bool more);
 void priv_load_consents(struct app *a);
@@ -328,6 +334,12 @@ int priv_pager_seq_height(struct app *a, int w);
 int priv_pager_seq(struct app *a, struct ui_rect r, int page, int pages);
 /* A body paragraph at y (full width of c); returns the height used plus a gap. */
 int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text);
+
+/* A change's result screen for the change ld sends: sending…, then `done` (in the success
+ * colour) or that it failed and why (the warning colour), and an OK button at the foot;
+ * true when OK is tapped. */
+bool priv_result_frame(struct app *a, struct ui_rect c, const struct priv_load *ld,
+                       const char *done);
 
 /* What a load is doing, in words, when it has nothing to show (sending, cannot connect,
  * refused with the number, the card session ended); NULL when loaded. */

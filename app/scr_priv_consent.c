@@ -172,31 +172,7 @@ const struct screen scr_priv_consent = {.name = "priv_consent",
 
 static void done_frame(struct app *a, struct ui_rect c)
 {
-    struct priv_state *p = &a->pv;
-    struct ui *ui = a->ui;
-    const struct theme *t = ui_theme(ui);
-    char msg[PRIV_SENTENCE];
-    int y = c.y;
-    if (p->set_ld.loading) {
-        priv_para(a, c, y, true, app_s(a, "priv_set_sending"));
-        return;
-    }
-    if (p->set_ld.failed) {
-        const char *m = priv_load_words(a, &p->set_ld, msg, sizeof msg);
-        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
-                          t->warn_text, t->bg, app_s(a, "priv_set_failed"), WG_LEFT) +
-             app_gap(a);
-        y += priv_para(a, c, y, false, m ? m : "");
-    } else {
-        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
-                          t->ok_text, t->bg, p->set_words, WG_LEFT) +
-             app_gap(a);
-    }
-    struct wg_button ok = {
-        "priv_done_ok", app_s(a, "priv_done_ok"), ICON_CHECK, WG_PRIMARY, false, 0};
-    int bw = c.w * 2 / 3, bh = wg_button_height(ui, &ok, bw);
-    int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
-    if (wg_button(ui, &ok, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh})) {
+    if (priv_result_frame(a, c, &a->pv.set_ld, a->pv.set_words)) {
         app_nav_back(a);
         priv_load_consents(a); /* the list as the hub now has it */
     }

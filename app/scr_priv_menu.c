@@ -1,30 +1,36 @@
 /*
- * scr_priv_menu: 私の情報 in a card session: two big choices, the access log (who saw what)
- * and the consent settings (who may see what). One tap from the session's home, so both
- * are two taps away.
+ * scr_priv_menu: 私の情報 in a card session: three big choices, the access log (who saw
+ * what), the consent settings (who may see what) and the town's statistics (whether the
+ * resident is counted in them, statsopt.h). One tap from the session's home, so each is two
+ * taps away.
  */
 #include "appstate.h"
+
+#define N_CHOICES 3
 
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
     int gap = app_gap(a);
     int y = c.y + priv_para(a, c, c.y, false, app_s(a, "priv_menu_body"));
-    struct wg_button b[2] = {
-        {"priv_log", app_s(a, "priv_menu_log"), ICON_STATUS, WG_SECONDARY, true, 0},
-        {"priv_consent", app_s(a, "priv_menu_consent"), ICON_CHECK, WG_SECONDARY, true, 0}};
-    int bw = (c.w - gap) / 2, bh = 0;
-    for (int i = 0; i < 2; i++) {
-        int h = wg_button_height(ui, &b[i], bw);
+    struct wg_button b[N_CHOICES] = {
+        {"priv_log", app_s(a, "priv_menu_log"), ICON_STATUS, WG_SECONDARY, false, 0},
+        {"priv_consent", app_s(a, "priv_menu_consent"), ICON_CHECK, WG_SECONDARY, false, 0},
+        {"stats_optout", app_s(a, "priv_menu_stats"), ICON_CARD, WG_SECONDARY, false, 0}};
+    static const struct screen *const to[N_CHOICES] = {&scr_priv_log, &scr_priv_consent,
+                                                       &scr_stats_optout};
+    /* one choice a row, the whole width: long words stay whole beside their icon */
+    int bh = 0;
+    for (int i = 0; i < N_CHOICES; i++) {
+        int h = wg_button_height(ui, &b[i], c.w);
         bh = h > bh ? h : bh;
     }
-    int room = c.y + c.h - y;
-    int want = room < ui_mm(ui, 45) ? room : ui_mm(ui, 45);
+    int room = (c.y + c.h - y - (N_CHOICES - 1) * gap) / N_CHOICES;
+    int want = room < ui_mm(ui, 30) ? room : ui_mm(ui, 30);
     bh = want > bh ? want : bh; /* grow to the room left, never below what the words need */
-    if (wg_button(ui, &b[0], (struct ui_rect){c.x, y, bw, bh}))
-        app_nav_push(a, &scr_priv_log);
-    if (wg_button(ui, &b[1], (struct ui_rect){c.x + bw + gap, y, bw, bh}))
-        app_nav_push(a, &scr_priv_consent);
+    for (int i = 0; i < N_CHOICES; i++)
+        if (wg_button(ui, &b[i], (struct ui_rect){c.x, y + i * (bh + gap), c.w, bh}))
+            app_nav_push(a, to[i]);
 }
 
 static void sample(struct app *a, int variant)

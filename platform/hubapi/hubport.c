@@ -17,6 +17,7 @@
 #include "jsonnum.h"
 #include "noticeport.h" /* notices and safety confirmation */
 #include "privport.h"   /* privacy + checkups */
+#include "statsport.h"  /* statistics: the resident's refusal */
 #include "sender.h"
 #include "shopport.h" /* shopping and family requests */
 
@@ -148,6 +149,19 @@ static void parse_help_presses(const cJSON *root, struct app_event *ev)
     }
 }
 
+bool hubport_outcome(struct app_event *ev, int err, long status)
+{
+    ev->status = status;
+    ev->net_tls = err == HUBC_E_TLS;
+    if (err != HUBC_OK)
+        ev->net = APP_NET_UNREACHABLE;
+    else if (status < 200 || status > 299)
+        ev->net = APP_NET_REFUSED;
+    else
+        ev->net = APP_NET_OK;
+    return ev->net == APP_NET_OK;
+}
+
 void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
@@ -156,21 +170,17 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
         noticeport_parse(ev, err, status, body);
         return;
     }
+    if (feature_stats_owns(ev->kind)) {
+        statsport_parse(ev, err, status, body);
+        return;
+    }
     /* --- shopping and family requests --- */
     if (feature_shop_owns(ev->kind)) {
         shopport_parse(ev, err, status, body);
         return;
     }
-    ev->status = status;
-    if (err != HUBC_OK) {
-        ev->net = APP_NET_UNREACHABLE;
+    if (!hubport_outcome(ev, err, status))
         return;
-    }
-    if (status < 200 || status > 299) {
-        ev->net = APP_NET_REFUSED;
-        return;
-    }
-    ev->net = APP_NET_OK;
     root = cJSON_Parse(body ? body : "");
     switch (ev->kind) {
     case APP_EV_CHECKIN_DONE: {
@@ -686,5 +696,6 @@ struct app_ports hubport_ports(struct hubport *hp)
                           .send_activity = send_activity};
     shopport_bind(&p, hp->cache_dir); /* shopping and family requests */
     noticeport_bind(&p);              /* notices and safety confirmation */
+    statsport_bind(&p);               /* statistics: the resident's refusal */
     return p;
 }

@@ -70,6 +70,9 @@ const char *hubport_card_session(struct hubport *hp);
 /* Parses a hub answer into ev (exposed for tests): kind and req must be set; fills net,
  * status and the payload. */
 void hubport_parse(struct app_event *ev, int hubc_err, long status, const char *body);
+/* How a request ended, into ev (net, status, net_tls); true when the hub answered 2xx, so
+ * that the body is the answer to parse. For each area's parser. */
+bool hubport_outcome(struct app_event *ev, int hubc_err, long status);
 
 /* --- shopping and family requests: for shopport.c --- */
 struct sender;

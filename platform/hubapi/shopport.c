@@ -326,17 +326,9 @@ static void *parse_order_answer(const cJSON *root)
 void shopport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
-    ev->status = status;
     ev->shop_data = NULL;
-    if (err != HUBC_OK) {
-        ev->net = APP_NET_UNREACHABLE;
+    if (!hubport_outcome(ev, err, status))
         return;
-    }
-    if (status < 200 || status > 299) {
-        ev->net = APP_NET_REFUSED;
-        return;
-    }
-    ev->net = APP_NET_OK;
     root = cJSON_Parse(body ? body : "");
     switch (ev->kind) {
     case APP_EV_SHOP_OPERATORS:

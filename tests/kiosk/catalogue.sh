@@ -16,7 +16,8 @@ strings=$(dirname "$0")/../../assets/strings
 python3 - "$dir" "$strings" <<'PY'
 import json, sys
 d, strings = sys.argv[1], sys.argv[2]
-must = {"session": "session_body", "priv_consent": "priv_consent_body"}
+must = {"session": "session_body", "priv_consent": "priv_consent_body",
+        "stats_optout": "stats_body"}
 bad = 0
 strings_of = {}
 for lang in ("ja", "en"):

@@ -16,8 +16,9 @@
 # which gives pcscd a private /run/pcscd and loopback): card login with wrong PINs (the
 # tries-left words each time, the public kiosk's refusal at one try left, the home
 # tablet's warning at the last try), a card pulled out mid-session, checkups (summary,
-# item, trend), consent (revoke, shown revoked, grant again) and the access log (others
-# first, the resident's own grouped with counts).
+# item, trend), consent (revoke, shown revoked, grant again), the refusal of statistical
+# use (refused, recorded by the hub, allowed again) and the access log (others first, the
+# resident's own grouped with counts).
 #   journeys.sh KIOSK HUBD HUBCTL DIR          (env VCARD, TESTCA for the card journeys)
 set -u
 kiosk=$1 hubd=$2 hubctl=$3 dir=$4
@@ -223,6 +224,9 @@ for lang in ja en; do
         w_on="長男 山田 太郎さんは これから 安否の記録を 見られます。"
         w_log_other="山田 太郎さんが 安否の記録を 見ました"; w_log_self="あなたが"
         w_log_count="(この日"
+        w_st_in="いま: あなたは 統計に 数えられて います。"; w_st_done="統計に 入る ことを ことわりました。"
+        w_st_out="いま: あなたは 統計に 入る ことを ことわって います"
+        w_st_again="また 統計に 入る ように しました。"
     else
         w_sent="Your family will see it."; w_home_sent="Today:"
         w_home_genki="\"I'm fine\" sent at"; w_home_none="nothing sent yet"
@@ -247,6 +251,8 @@ for lang in ja en; do
         w_off="can no longer see"; w_on="can now see"
         w_log_other="山田 太郎"; w_log_self="You "
         w_log_count="times that day"
+        w_st_in="Now: you are counted in the statistics."; w_st_done="Done: you have refused."
+        w_st_out="Now: you have refused to be counted"; w_st_again="Done: you are counted again"
     fi
     start_hub $lang
     tok="--set token=$dev"
@@ -345,6 +351,19 @@ for lang in ja en; do
         journey $lang consent_on 9 "$login;tap:priv_menu;wait:priv_menu;tap:priv_consent;wait:priv_consent;settle;waittext:$w_revoked;shot:$d/consent-4-shown-revoked.png;tap:consent_0_yes;tap:confirm_yes;wait:priv_consent_done;settle;waittext:$w_on;shot:$d/consent-5-granted.png" $pubk
         code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $fam" "$url/v1/residents/$rid/checkins")
         [ "$code" = 200 ] || no "$lang: the family cannot read after the consent was granted again ($code)"
+        # statistics: she refuses statistical use (card + PIN, asked again); the hub records
+        # it (audited with her as the subject) and says so when the screen asks again; then
+        # she allows it again
+        # shellcheck disable=SC2086
+        journey $lang stats_off 10 "$login;tap:priv_menu;wait:priv_menu;tap:stats_optout;wait:stats_optout;settle;waittext:$w_st_in;shot:$d/stats-1-counted.png;tap:stats_change;sleep:500;shot:$d/stats-2-ask.png;tap:confirm_yes;wait:stats_optout_done;settle;waittext:$w_st_done;shot:$d/stats-3-refused.png;tap:priv_done_ok;wait:stats_optout;settle;waittext:$w_st_out;shot:$d/stats-4-shown-refused.png" $pubk
+        "$hubctl" --db "$db" audit --limit 500 >"$d/audit-stats.tsv"
+        awk -F'\t' -v r="$rid" '$4 == "stats.optout" && $6 == r' "$d/audit-stats.tsv" | grep -q . ||
+            no "$lang: the hub has no record of her refusal of statistics"
+        # shellcheck disable=SC2086
+        journey $lang stats_on 9 "$login;tap:priv_menu;wait:priv_menu;tap:stats_optout;wait:stats_optout;settle;waittext:$w_st_out;tap:stats_change;tap:confirm_yes;wait:stats_optout_done;settle;waittext:$w_st_again;shot:$d/stats-5-counted-again.png" $pubk
+        "$hubctl" --db "$db" audit --limit 500 >"$d/audit-stats.tsv"
+        awk -F'\t' -v r="$rid" '$4 == "stats.optin" && $6 == r' "$d/audit-stats.tsv" | grep -q . ||
+            no "$lang: the hub has no record of her allowing statistics again"
         # 6. the access log: what others did first (the son's reads, one line a day with
         #    the count), then the resident's own actions grouped
         # shellcheck disable=SC2086

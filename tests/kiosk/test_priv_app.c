@@ -91,6 +91,11 @@ static void t_sentence_ja(void)
     e = entry("family", "花子", "consent.revoke", "safety", "watch_over", "self:card_session");
     priv_log_sentence(t.app, &e, buf, sizeof buf);
     CHECK(strstr(buf, "あなたが 安否の記録を 見せる 同意を 取り消しました"));
+    /* the refusal of statistical use at the kiosk, in words (not "あなたの 情報を 扱いました") */
+    e = entry("device", "", "stats.optout", "stats_optout", "statistics", "self:card_session");
+    priv_log_sentence(t.app, &e, buf, sizeof buf);
+    CHECK(strstr(
+        buf, "あなたが 統計に 入るかの 設定を 変えました（町の 統計のため・あなた自身の 操作）"));
     at_close(&t);
 }
 
@@ -109,6 +114,10 @@ static void t_sentence_en(void)
     priv_log_sentence(t.app, &e, buf, sizeof buf);
     CHECK(strstr(buf, "The city office handled your safety records (for watching over; your "
                       "enrolment form)"));
+    e = entry("device", "", "stats.optin", "stats_optout", "statistics", "self:card_session");
+    priv_log_sentence(t.app, &e, buf, sizeof buf);
+    CHECK(
+        strstr(buf, "changed your choice about the town's statistics (for the town's statistics;"));
     at_close(&t);
 }
 

@@ -4,12 +4,14 @@
  * docs/api.md: access log (entries, next_before), consents with recipients, alerts with
  * who acknowledged, consent and ack answers, checkup list, one checkup with judged items,
  * trend points; bad or missing fields skipped, caps kept, nonsense refused; and the
- * requests' paths and bodies.
+ * requests' paths and bodies; the answer of the refusal of statistical use.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "hubclient.h"
 #include "privport.h"
+#include "statsport.h"
 #include "test.h"
 
 static void t_log(void)
@@ -394,6 +396,35 @@ static void t_build(void)
     CHECK(!privport_build(&r, &post, path, sizeof path, body, sizeof body, &ses));
 }
 
+/* GET / POST /v1/session/stats-optout: the state, since when, from which day's tables; a
+ * 2xx without the state makes no sense; a refusal or no connection says so */
+static void t_stats_optout(void)
+{
+    struct app_event ev = {.kind = APP_EV_STATS_OPTOUT};
+    statsport_parse(&ev, HUBC_OK, 200,
+                    "{\"refused\":true,\"since\":\"2026-11-22T00:00:00Z\",\"since_unix\":"
+                    "1795305600,\"effective\":\"2026-11-23T15:00:00Z\",\"effective_unix\":"
+                    "1795446000,\"changed\":true}");
+    CHECK_INT_EQ(ev.net, APP_NET_OK);
+    CHECK(ev.optout.refused && ev.optout.changed);
+    CHECK(ev.optout.since_unix == 1795305600 && ev.optout.effective_unix == 1795446000);
+    statsport_parse(&ev, HUBC_OK, 200,
+                    "{\"refused\":false,\"since\":null,\"since_unix\":null,"
+                    "\"effective_unix\":1795446000}");
+    CHECK_INT_EQ(ev.net, APP_NET_OK);
+    CHECK(!ev.optout.refused && !ev.optout.changed && ev.optout.since_unix == 0);
+    CHECK(ev.optout.effective_unix == 1795446000);
+    statsport_parse(&ev, HUBC_OK, 200, "{\"refused\":\"yes\"}");
+    CHECK_INT_EQ(ev.net, APP_NET_BAD_ANSWER);
+    CHECK(!ev.optout.refused);
+    statsport_parse(&ev, HUBC_OK, 200, "not json");
+    CHECK_INT_EQ(ev.net, APP_NET_BAD_ANSWER);
+    statsport_parse(&ev, HUBC_OK, 401, "{\"error\":\"session\"}");
+    CHECK(ev.net == APP_NET_REFUSED && ev.status == 401);
+    statsport_parse(&ev, HUBC_E_TLS, 0, NULL);
+    CHECK(ev.net == APP_NET_UNREACHABLE && ev.net_tls);
+}
+
 int main(void)
 {
     TEST_RUN(t_log);
@@ -407,5 +438,6 @@ int main(void)
     TEST_RUN(t_alert_groups);
     TEST_RUN(t_nonsense);
     TEST_RUN(t_build);
+    TEST_RUN(t_stats_optout);
     return test_summary();
 }
