@@ -32,6 +32,7 @@
 #include "hubctl_witness.h"
 #include "hubctl_towns.h"
 #include "hubctl_stats.h"
+#include "hubctl_purge.h"
 #include "safety.h"
 #include "hubclock.h"
 #include "hubdb.h"
@@ -139,6 +140,7 @@ static void usage(FILE *f)
     hubctl_witness_usage(f);
     hubctl_towns_usage(f);
     hubctl_stats_usage(f);
+    hubctl_purge_usage(f);
 }
 
 struct args {
@@ -1340,8 +1342,8 @@ static int resolve_town(struct db *db, const struct args *a, const struct scope 
 
 /* Commands that work on no one town's data (the rest need a municipality). */
 static const char *const TOWNLESS[] = {
-    "init",    "municipality-add", "municipality-list", "backup",
-    "restore", "audit-verify",     "audit-checkpoint",  "jma-apply"};
+    "init",         "municipality-add", "municipality-list", "backup", "restore",
+    "audit-verify", "audit-checkpoint", "jma-apply",         "purge"};
 
 /* --- alert notifications (docs/notify.md) --- */
 
@@ -1619,6 +1621,8 @@ int main(int argc, char **argv)
         /* a disaster command (hubctl_disaster.c) */
     } else if ((rc = hubctl_stats(db, a.town, cmd, a.argc, a.argv)) >= 0) {
         /* a statistics command (hubctl_stats.c) */
+    } else if ((rc = hubctl_purge(db, cmd, a.argc, a.argv)) >= 0) {
+        /* the retention purge (hubctl_purge.c) */
     } else {
         fprintf(stderr, "hubctl: unknown command %s\n", cmd);
         usage(stderr);

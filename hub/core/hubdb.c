@@ -415,6 +415,11 @@ static const char *const migrations[] = {
     "ALTER TABLE jma_areas_town RENAME TO jma_areas;"
     "CREATE INDEX jma_areas_code ON jma_areas(code);"
     "CREATE INDEX notices_town ON notices(municipality_id, ends_unix);",
+    /* 20: retention (store/retention.c): the purge finds expired challenges, sessions past
+     * their limit and old Idempotency-Keys, oldest first, by these indexes. */
+    "CREATE INDEX challenges_expires ON challenges(expires_unix);"
+    "CREATE INDEX sessions_created ON sessions(created_unix);"
+    "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_unix);",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

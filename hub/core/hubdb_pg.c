@@ -383,6 +383,10 @@ static const char *const steps[] = {
     "ALTER TABLE jma_areas ADD PRIMARY KEY(municipality_id, code);"
     "CREATE INDEX jma_areas_code ON jma_areas(code);"
     "CREATE INDEX notices_town ON notices(municipality_id, ends_unix);",
+    /* 20: retention (see hubdb.c) */
+    "CREATE INDEX challenges_expires ON challenges(expires_unix);"
+    "CREATE INDEX sessions_created ON sessions(created_unix);"
+    "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_unix);",
 };
 
 const char *const *hubdb_pg_steps(int *n)

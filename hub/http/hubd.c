@@ -23,6 +23,7 @@ static void usage(FILE *f)
             "            [--trust-ca PEM [--crl FILE ...] [--crl-refresh SECONDS]] [--key FILE]\n"
             "            [--clock-file FILE]\n"
             "            [--escalation-window MIN] [--tick SECONDS] [--push-poll-ms MS]\n"
+            "            [--purge-every SECONDS]\n"
             "            [--jma-feed URL [--jma-poll SECONDS] [--jma-office NAME ...]]\n"
             "            [--max-connections N] [--max-per-address N] [--header-deadline S]\n"
             "            [--body-deadline S] [--workers N] [--login-rate N] [--refusal-rate N]\n"
@@ -50,6 +51,9 @@ static void usage(FILE *f)
             "  --escalation-window MIN  minutes after a missed deadline before city staff are\n"
             "                     alerted (default 120)\n"
             "  --tick SECONDS     run the missed check-in pass this often (default 30, 0 = off)\n"
+            "  --purge-every SECONDS  purge expired login challenges, card sessions and old\n"
+            "                     Idempotency-Keys this often (default 600, 0 = off;\n"
+            "                     periods in docs/hub.md)\n"
             "  --push-poll-ms MS  how often the webhook push thread looks for due deliveries\n"
             "                     (default 1000; a new order is pushed at once)\n"
             "  --jma-feed URL     follow this JMA Atom feed (e.g. the high-frequency extra.xml)\n"
@@ -102,6 +106,7 @@ int main(int argc, char **argv)
     struct server_config cfg = {.listen = "127.0.0.1",
                                 .port = 8443,
                                 .tick_seconds = 30,
+                                .purge_every_s = 600,
                                 .push_poll_ms = 1000,
                                 .jma_poll_seconds = 60,
                                 .crl_refresh_s = 300,
@@ -173,6 +178,12 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.escalation_window_min = v;
+        } else if (strcmp(a, "--purge-every") == 0) {
+            if (parse_long(val, 0, 86400, &v) != 0) {
+                fprintf(stderr, "hubd: --purge-every must be 0..86400 seconds\n");
+                return 2;
+            }
+            cfg.purge_every_s = v;
         } else if (strcmp(a, "--tick") == 0) {
             if (parse_long(val, 0, 3600, &v) != 0) {
                 fprintf(stderr, "hubd: --tick must be 0..3600 seconds\n");

@@ -35,6 +35,7 @@
 #include "safety.h"
 #include "hubclock.h"
 #include "pusher.h"
+#include "purger.h"
 #include "notifier.h"
 #include "jmapoll.h"
 
@@ -73,6 +74,7 @@ struct server {
     struct conntrack *conns; /* header and body deadlines */
     struct workq *work;      /* the handler pool */
     struct jmapoll *jma;     /* the JMA feed thread, when --jma-feed is given */
+    struct purger *purger;   /* the retention thread, unless --purge-every 0 */
     EVP_PKEY *key;
     char *tls_cert_pem, *tls_key_pem;
     unsigned port;
@@ -933,6 +935,9 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         if (!s->jma)
             goto fail;
     }
+    if (cfg->purge_every_s > 0 &&
+        !(s->purger = purger_start(s->hub.writer, cfg->purge_every_s, err, errcap)))
+        goto fail;
     if (s->tick_seconds > 0) {
         if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0) {
             snprintf(err, errcap, "cannot start the escalation thread");
@@ -991,6 +996,7 @@ void server_stop(struct server *s)
     ratelimit_free(s->hub.ack_limit);
     pusher_stop(s->hub.pusher);
     jmapoll_stop(s->jma);
+    purger_stop(s->purger);
     writer_destroy(s->hub.writer);
     hubdb_pool_destroy(s->hub.pool);
     cardtrust_destroy(s->hub.trust);

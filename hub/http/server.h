@@ -35,6 +35,7 @@ struct server_config {
     long audit_head_seconds;    /* and at least this often while records come (10) */
     long escalation_window_min; /* minutes after the deadline before city staff get the alert */
     long tick_seconds;          /* how often the escalation pass runs; 0 = never (tests) */
+    long purge_every_s;         /* how often expired rows are purged (retention.h); 0 = never */
     long push_poll_ms;          /* how often the push thread looks for due webhooks (1000) */
     const char *jma_feed;       /* JMA Atom feed URL to follow; NULL = none (docs/disaster.md) */
     long jma_poll_seconds;      /* how often the feed is fetched (60) */

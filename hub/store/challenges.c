@@ -76,3 +76,14 @@ enum db_status challenges_use(struct db *db, const struct scope *sc, const char 
         return why_not(db, sc, hex, device, use);
     return s == DB_ROW ? DB_OK : s;
 }
+
+enum db_status challenges_purge(struct db *db, int64_t before, int64_t limit, int64_t *deleted)
+{
+    return rows_delete_old(db,
+                           "DELETE FROM challenges WHERE id IN (SELECT id FROM challenges"
+                           " WHERE expires_unix < ? ORDER BY expires_unix LIMIT ?)",
+                           "DELETE FROM challenges WHERE id IN (SELECT id FROM challenges"
+                           " WHERE expires_unix < ? ORDER BY expires_unix LIMIT ?"
+                           " FOR UPDATE SKIP LOCKED)",
+                           before, limit, deleted);
+}

@@ -40,4 +40,9 @@ __attribute__((warn_unused_result)) enum db_status
 challenges_use(struct db *db, const struct scope *sc, const char *hex, int64_t device, int64_t now,
                enum challenges_use *use);
 
+/* Housekeeping (retention.h): deletes up to limit challenges that expired before before (Unix
+ * s), the oldest first, of every town (nothing is released); *deleted: how many. */
+__attribute__((warn_unused_result)) enum db_status
+challenges_purge(struct db *db, int64_t before, int64_t limit, int64_t *deleted);
+
 #endif

@@ -272,3 +272,15 @@ enum db_status idempotency_release_dead(struct db *db, int64_t *released)
         *released = db_changes(db);
     return s == DB_DONE ? DB_OK : s;
 }
+
+enum db_status idempotency_purge(struct db *db, int64_t before, int64_t limit, int64_t *deleted)
+{
+    return rows_delete_old(db,
+                           "DELETE FROM idempotency_keys WHERE (principal, key) IN (SELECT"
+                           " principal, key FROM idempotency_keys WHERE created_unix < ?"
+                           " ORDER BY created_unix LIMIT ?)",
+                           "DELETE FROM idempotency_keys WHERE (principal, key) IN (SELECT"
+                           " principal, key FROM idempotency_keys WHERE created_unix < ?"
+                           " ORDER BY created_unix LIMIT ? FOR UPDATE SKIP LOCKED)",
+                           before, limit, deleted);
+}

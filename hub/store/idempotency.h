@@ -100,4 +100,10 @@ __attribute__((warn_unused_result)) enum db_status idempotency_release_dead(stru
 __attribute__((warn_unused_result)) enum db_status
 idempotency_prune(struct db *db, int64_t before_unix, int64_t *deleted);
 
+/* Housekeeping (retention.h): deletes up to limit keys first used before before (Unix s),
+ * the oldest first: answers and claims alike (a claim that old died with its request).
+ * *deleted: how many. */
+__attribute__((warn_unused_result)) enum db_status
+idempotency_purge(struct db *db, int64_t before, int64_t limit, int64_t *deleted);
+
 #endif

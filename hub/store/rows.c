@@ -90,3 +90,16 @@ enum db_status rows_insert_sign(struct db *db, const char *sql, const struct sco
         s = rows_bind_town(st, 5, sc);
     return rows_insert_here(st, s, id);
 }
+enum db_status rows_delete_old(struct db *db, const char *sql, const char *pg_sql, int64_t before,
+                               int64_t limit, int64_t *deleted)
+{
+    const int64_t v[2] = {before, limit};
+    struct db_stmt *st = db_stmt(db, pg_sql && db_dialect(db) == DB_POSTGRES ? pg_sql : sql);
+    enum db_status s = rows_bind_int64s(st, 2, v);
+    if (s == DB_OK)
+        s = db_step(st);
+    if (st)
+        db_stmt_done(st);
+    *deleted = s == DB_DONE ? db_changes(db) : 0;
+    return s == DB_DONE ? DB_OK : s;
+}

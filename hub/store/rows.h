@@ -35,6 +35,13 @@ enum db_status rows_text_in_town(struct db *db, const char *sql, const struct sc
 /* A condition restricting a table's resident_id to the residents of one town, whose id is
  * its one parameter: for the tables that have no town column of their own. */
 #define ROWS_RESIDENT_IN_TOWN " resident_id IN (SELECT id FROM residents WHERE municipality_id = ?)"
+/*
+ * Housekeeping: runs a DELETE of at most limit old rows (sql: a literal with two
+ * parameters, the cut-off time then the limit; pg_sql: the same for PostgreSQL, which
+ * skips rows another transaction holds, or NULL when sql serves both). *deleted: how many.
+ */
+enum db_status rows_delete_old(struct db *db, const char *sql, const char *pg_sql, int64_t before,
+                               int64_t limit, int64_t *deleted);
 
 /* Binds the scope's town to parameter idx of st (DB_ERR for a NULL scope or statement). */
 enum db_status rows_bind_town(struct db_stmt *st, int idx, const struct scope *sc);

@@ -150,3 +150,14 @@ enum db_status sessions_card_holder(struct db *db, const struct scope *sc, const
     db_stmt_done(st);
     return s;
 }
+
+enum db_status sessions_purge(struct db *db, int64_t before, int64_t limit, int64_t *deleted)
+{
+    return rows_delete_old(db,
+                           "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions"
+                           " WHERE created_unix < ? ORDER BY created_unix LIMIT ?)",
+                           "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions"
+                           " WHERE created_unix < ? ORDER BY created_unix LIMIT ?"
+                           " FOR UPDATE SKIP LOCKED)",
+                           before, limit, deleted);
+}

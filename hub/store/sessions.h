@@ -64,4 +64,11 @@ __attribute__((warn_unused_result)) enum db_status
 sessions_card_holder(struct db *db, const struct scope *sc, const char *cert_fp, int64_t *resident,
                      char *name, size_t cap, int64_t *elsewhere);
 
+/* Housekeeping (retention.h): deletes up to limit sessions opened before before (Unix s),
+ * the oldest first, of every town (nothing is released): the caller's cut-off lies past
+ * every such session's absolute limit, so only sessions that are over go. *deleted: how
+ * many. */
+__attribute__((warn_unused_result)) enum db_status sessions_purge(struct db *db, int64_t before,
+                                                                  int64_t limit, int64_t *deleted);
+
 #endif
