@@ -33,6 +33,7 @@
 #include "hubctl_towns.h"
 #include "hubctl_stats.h"
 #include "hubctl_purge.h"
+#include "hubctl_refusals.h"
 #include "safety.h"
 #include "hubclock.h"
 #include "hubdb.h"
@@ -141,6 +142,7 @@ static void usage(FILE *f)
     hubctl_towns_usage(f);
     hubctl_stats_usage(f);
     hubctl_purge_usage(f);
+    hubctl_refusals_usage(f);
 }
 
 struct args {
@@ -1343,7 +1345,7 @@ static int resolve_town(struct db *db, const struct args *a, const struct scope 
 /* Commands that work on no one town's data (the rest need a municipality). */
 static const char *const TOWNLESS[] = {
     "init",         "municipality-add", "municipality-list", "backup", "restore",
-    "audit-verify", "audit-checkpoint", "jma-apply",         "purge"};
+    "audit-verify", "audit-checkpoint", "jma-apply",         "purge",  "audit-refusals"};
 
 /* --- alert notifications (docs/notify.md) --- */
 
@@ -1623,6 +1625,8 @@ int main(int argc, char **argv)
         /* a statistics command (hubctl_stats.c) */
     } else if ((rc = hubctl_purge(db, cmd, a.argc, a.argv)) >= 0) {
         /* the retention purge (hubctl_purge.c) */
+    } else if ((rc = hubctl_refusals(db, cmd, a.argc, a.argv)) >= 0) {
+        /* refused authorizations (hubctl_refusals.c) */
     } else {
         fprintf(stderr, "hubctl: unknown command %s\n", cmd);
         usage(stderr);

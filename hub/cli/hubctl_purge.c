@@ -31,8 +31,9 @@ static int purge(struct db *db)
                 db_errmsg(db));
         return 1;
     }
-    printf("challenges=%lld\nsessions=%lld\nidempotency_keys=%lld\n", (long long)n.challenges,
-           (long long)n.sessions, (long long)n.idempotency);
+    printf("challenges=%lld\nsessions=%lld\nidempotency_keys=%lld\nrefusals=%lld\n",
+           (long long)n.challenges, (long long)n.sessions, (long long)n.idempotency,
+           (long long)n.refusals);
     return 0;
 }
 

@@ -420,6 +420,12 @@ static const char *const migrations[] = {
     "CREATE INDEX challenges_expires ON challenges(expires_unix);"
     "CREATE INDEX sessions_created ON sessions(created_unix);"
     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_unix);",
+    /* 21: refused authorizations, summarised per caller (never the token), client address,
+     * route and minute (store/refusals.c); municipality_id is the known caller's town. */
+    "CREATE TABLE auth_refusals(id INTEGER PRIMARY KEY, minute_unix INTEGER NOT NULL,"
+    " caller TEXT NOT NULL, address TEXT NOT NULL, route TEXT NOT NULL,"
+    " municipality_id INTEGER, count INTEGER NOT NULL, first_unix INTEGER NOT NULL,"
+    " last_unix INTEGER NOT NULL, UNIQUE(minute_unix, caller, address, route));",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

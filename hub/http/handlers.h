@@ -19,7 +19,7 @@ struct hroute {
 };
 extern const struct hroute checkins_routes[], card_routes[], privacy_routes[], checkups_routes[],
     orders_routes[], notices_routes[], safety_routes[], auditlog_routes[], notify_routes[],
-    stats_routes[];
+    stats_routes[], refusallog_routes[];
 
 void h_health(struct hreq *r);
 void h_notify_settings_get(struct hreq *r);

@@ -17,6 +17,7 @@ struct hub {
     struct ratelimit *login_limit;
     struct ratelimit *fail_limit;
     struct ratelimit *ack_limit;
+    struct refusalsum *refusals; /* refused authorizations counted until written */
     const char *free_space_path; /* checked before low-priority writes; NULL = none */
     long long min_free_bytes;
 };

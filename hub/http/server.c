@@ -36,6 +36,7 @@
 #include "hubclock.h"
 #include "pusher.h"
 #include "purger.h"
+#include "refusalsum.h"
 #include "notifier.h"
 #include "jmapoll.h"
 
@@ -74,7 +75,7 @@ struct server {
     struct conntrack *conns; /* header and body deadlines */
     struct workq *work;      /* the handler pool */
     struct jmapoll *jma;     /* the JMA feed thread, when --jma-feed is given */
-    struct purger *purger;   /* the retention thread, unless --purge-every 0 */
+    struct purger *purger;   /* refusal summaries and the retention purge */
     EVP_PKEY *key;
     char *tls_cert_pem, *tls_key_pem;
     unsigned port;
@@ -105,9 +106,10 @@ struct conn_ctx {
 
 /* Every face's route rows, in this order (the first row whose path and method match
  * answers). */
-static const struct hroute *const faces[] = {
-    checkins_routes, card_routes,   privacy_routes,  checkups_routes, orders_routes,
-    notices_routes,  safety_routes, auditlog_routes, notify_routes,   stats_routes};
+static const struct hroute *const faces[] = {checkins_routes, card_routes,      privacy_routes,
+                                             checkups_routes, orders_routes,    notices_routes,
+                                             safety_routes,   auditlog_routes,  notify_routes,
+                                             stats_routes,    refusallog_routes};
 
 /* POST /v1/checkups: the one request whose body may be a whole file, CSV or FHIR. */
 static int is_import(const char *method, const char *url)
@@ -403,7 +405,8 @@ static int disk_has_room(struct hreq *r)
     return 0;
 }
 
-static void dispatch(struct hreq *r)
+/* Routes and handles r; the route it matched, or NULL. */
+static const struct hroute *dispatch(struct hreq *r)
 {
     const struct hroute *route = NULL;
     int path_known = 0;
@@ -428,18 +431,18 @@ static void dispatch(struct hreq *r)
         else
             hreq_error(r, 404, "not_found", "There is no endpoint at %s; see docs/api.md.",
                        r->path);
-        return;
+        return NULL;
     }
     if (r->path_id < 0) {
         hreq_error(r, 404, "not_found", "The id in the path must be a positive whole number.");
-        return;
+        return route;
     }
     if (route->roles && !authorize(r, route))
-        return;
+        return route;
     if (is_login(route) && !login_allowed(r))
-        return;
+        return route;
     if (is_low_priority(r->method, route->pattern) && !disk_has_room(r))
-        return;
+        return route;
     if (r->body_len > 0 && !media_type_ok(r)) {
         hreq_error(r, 415, "unsupported_media_type",
                    "Send the body with the header \"Content-Type: application/json\" (\"; "
@@ -447,9 +450,36 @@ static void dispatch(struct hreq *r)
                    is_import(r->method, r->path)
                        ? ", or \"Content-Type: text/csv\" for a CSV file of checkups"
                        : "");
-        return;
+        return route;
     }
     route->fn(r);
+    return route;
+}
+
+/* Counts a refused authorization (401, 403, or 429 too_many_failures) for its summary
+ * (refusalsum.h): the caller by its principal when the token was known, else by "none" or
+ * a prefix of the token's hash, never by the token. */
+static void note_refusal(struct hreq *r, const struct hroute *route)
+{
+    int limited = r->status == 429 && r->resp && strstr(r->resp, "\"too_many_failures\"");
+    if (!route || !r->hub->refusals || (r->status != 401 && r->status != 403 && !limited))
+        return;
+    char caller[REFUSALS_CALLER_MAX + 1], addr[INET6_ADDRSTRLEN + 8], what[REFUSALS_ROUTE_MAX + 1];
+    const char *auth = hreq_header(r, "Authorization");
+    if (r->who.role != AUTH_NONE) {
+        snprintf(caller, sizeof caller, "%s", r->who.actor);
+    } else if (auth && strncmp(auth, "Bearer ", 7) == 0 && auth[7]) {
+        char hash[HUBTOKEN_HASH_HEX];
+        hubtoken_hash(auth + 7, strlen(auth + 7), hash);
+        snprintf(caller, sizeof caller, "sha256:%.8s", hash);
+    } else {
+        snprintf(caller, sizeof caller, "none");
+    }
+    hreq_client_address(r, addr, sizeof addr);
+    snprintf(what, sizeof what, "%s %s", route->method, route->pattern);
+    refusalsum_note(r->hub->refusals, caller, addr, what,
+                    r->who.role != AUTH_NONE && r->who.town ? scope_town(r->who.town) : 0,
+                    (int64_t)hubclock_now());
 }
 
 /* Help calls, check-ins and health go ahead of everything else (workq.h): they are what a
@@ -487,7 +517,7 @@ static void handle_job(void *arg)
     if (hubtoken_random(rid, sizeof rid) != 0)
         memset(rid, 0, sizeof rid);
     hubtoken_hex(rid, sizeof rid, r->request_id);
-    dispatch(r);
+    note_refusal(r, dispatch(r));
     ctx->state = CTX_DONE;
     MHD_resume_connection(ctx->conn);
 }
@@ -935,8 +965,12 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         if (!s->jma)
             goto fail;
     }
-    if (cfg->purge_every_s > 0 &&
-        !(s->purger = purger_start(s->hub.writer, cfg->purge_every_s, err, errcap)))
+    if (!(s->hub.refusals = refusalsum_create())) {
+        snprintf(err, errcap, "out of memory");
+        goto fail;
+    }
+    if (!(s->purger =
+              purger_start(s->hub.writer, s->hub.refusals, cfg->purge_every_s, err, errcap)))
         goto fail;
     if (s->tick_seconds > 0) {
         if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0) {
@@ -996,7 +1030,8 @@ void server_stop(struct server *s)
     ratelimit_free(s->hub.ack_limit);
     pusher_stop(s->hub.pusher);
     jmapoll_stop(s->jma);
-    purger_stop(s->purger);
+    purger_stop(s->purger); /* writes the refusal summaries still counted */
+    refusalsum_free(s->hub.refusals);
     writer_destroy(s->hub.writer);
     hubdb_pool_destroy(s->hub.pool);
     cardtrust_destroy(s->hub.trust);

@@ -12,7 +12,11 @@
  *   - an Idempotency-Key, answered or claimed: RETENTION_IDEMPOTENCY_S after its first use.
  *     A retry with the key gets the first answer for 30 days; a home tablet that was cut
  *     off for longer and sends an item whose answer it never got may have it stored a
- *     second time (docs/api.md says so). A claim that old died with its request.
+ *     second time (docs/api.md says so). A claim that old died with its request;
+ *   - a summary of refused authorizations (refusals.h): RETENTION_REFUSALS_S after its
+ *     minute, and never more than RETENTION_REFUSALS_MAX rows (the oldest go first), so a
+ *     flood of guessed tokens from many addresses cannot fill the disk either. Each row
+ *     is also an audit record, which stays.
  *
  * retention_step() deletes at most limit rows of each kind (the oldest first) in the
  * caller's transaction and says whether more may be left: hubd runs one step per writer
@@ -31,6 +35,8 @@
 #define RETENTION_CHALLENGE_S   3600LL
 #define RETENTION_SESSION_S     (7 * 86400LL)
 #define RETENTION_IDEMPOTENCY_S (30 * 86400LL)
+#define RETENTION_REFUSALS_S    (90 * 86400LL)
+#define RETENTION_REFUSALS_MAX  100000LL
 /* hubd: rows of each kind per step (one writer job) and the pause between steps */
 #define RETENTION_STEP_ROWS     500
 #define RETENTION_STEP_PAUSE_MS 20
@@ -41,6 +47,7 @@ struct retention_counts {
     int64_t challenges;
     int64_t sessions;
     int64_t idempotency;
+    int64_t refusals;
 };
 
 /* One bounded step at now: up to limit (1..RETENTION_STEP_MAX) rows of each kind past its

@@ -115,7 +115,8 @@ int ht_refused(struct hubtest *t, const char *method, const char *path, const ch
                const char *session, const char *idem, const char *body, int allow404,
                const char *const *leaks, const char *who);
 
-/* Number of records in the audit log. */
+/* Number of records in the audit log, but for the summaries of refused authorizations,
+ * which hubd writes on its own once their minute is over (docs/hub.md). */
 long long ht_audit_count(struct hubtest *t);
 
 /* 1 when the test runs on PostgreSQL (HUB_TEST_PG_ADMIN), 0 on a SQLite file. */
