@@ -51,7 +51,7 @@ static void t_init_repeatable(void)
 
 static void t_bad_arguments_refused(void)
 {
-    char cmd[512], out[8192]; /* room for the whole usage text */
+    char cmd[512], out[16384]; /* room for the whole usage text */
     long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM residents");
     snprintf(cmd, sizeof cmd, "%s --db '%s' resident-add --name A --district B --deadline 25:00",
              HUBCTL_PATH, T.db);
