@@ -95,9 +95,6 @@ struct cardtrust *cardtrust_create(const char *ca_file, const char *const *crl_f
         cardtrust_destroy(ct);
         return NULL;
     }
-    if (n == 0)
-        fprintf(stderr, "hub: warning: no --crl given: a revoked card certificate is not "
-                        "refused (give the issuing CA's CRL files)\n");
     return ct;
 }
 

@@ -6,8 +6,8 @@
  * one. A file that cannot be used (half written, not signed by the CA) leaves the trust
  * as it was and is said on stderr; the CRLs already loaded then age on, and once past
  * their nextUpdate every card login is refused (cardverify.h) until a good CRL is
- * published. Without CRL files card certificates are not revocation-checked (said once at
- * start).
+ * published. Without CRL files card certificates are not revocation-checked here (hubd says
+ * so at start unless an OCSP responder checks them, cardocsp.h).
  *
  * Threading: cardtrust_get() may be called from any number of threads; each gets its own
  * reference to the current trust (drop it with cardverify_trust_free).

@@ -16,6 +16,7 @@
  */
 #include "audit.h"
 #include "b64.h"
+#include "cardocsp.h"
 #include "cardtrust.h"
 #include "challenges.h"
 #include "handlers.h"
@@ -130,9 +131,11 @@ static const char *cv_message(enum cardverify_status s)
         return "This card's certificate has been revoked by its issuer (reported lost, or "
                "replaced); the card cannot be used. The resident should go to the city office.";
     case CARDVERIFY_REVOCATION_UNKNOWN:
-        return "Card login is not possible right now: the hub has no current revocation list "
-               "for the card's issuer, so no card can be checked. Staff must publish a fresh "
-               "CRL; residents can be served at the city office counter.";
+        return "Card login is not possible right now: the hub cannot find out whether cards "
+               "are still valid (no current revocation list for the card's issuer, or its "
+               "revocation service does not answer), so no card can be checked. Staff must "
+               "publish a fresh CRL or see to the OCSP responder; residents can be served at "
+               "the city office counter.";
     }
     return "The card could not be checked.";
 }
@@ -291,7 +294,15 @@ void h_auth_card_login(struct hreq *r)
     j->cv = cardverify_check(trust, in->cert, in->cert_len, in->challenge, HUBREQ_CHALLENGE_LEN,
                              in->sig, in->sig_len, j->now, j->fp);
     cardverify_trust_free(trust);
-    if (j->cv == CARDVERIFY_REVOCATION_UNKNOWN)
+    char why[256];
+    if (j->cv == CARDVERIFY_OK && r->hub->ocsp &&
+        (j->cv = cardocsp_check(r->hub->ocsp, in->cert, in->cert_len, j->now, why, sizeof why)) ==
+            CARDVERIFY_REVOCATION_UNKNOWN)
+        fprintf(stderr,
+                "hub: card login refused: %s; card logins are refused until the OCSP "
+                "responder gives an answer that can be trusted\n",
+                why);
+    else if (j->cv == CARDVERIFY_REVOCATION_UNKNOWN)
         fprintf(stderr, "hub: card login refused: no current CRL for the card's CA (missing, or "
                         "past its next update); every card login is refused until a fresh CRL "
                         "is published\n");

@@ -9,6 +9,7 @@ struct hub {
     struct hubdb_pool *pool; /* read connections */
     struct writer *writer;   /* every write */
     struct cardtrust *trust; /* CAs and CRLs for card login; NULL = card login refused */
+    struct cardocsp *ocsp;   /* the CA's OCSP responder (cardocsp.h); NULL = none */
     long escalation_window_min;
     struct pusher *pusher; /* webhook push thread (pusher.h); NULL = none */
     /* Limits (server.c, ratelimit.h): card login challenges and logins per device, refused

@@ -20,7 +20,8 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: hubd --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
-            "            [--trust-ca PEM [--crl FILE ...] [--crl-refresh SECONDS]] [--key FILE]\n"
+            "            [--trust-ca PEM [--crl FILE ...] [--crl-refresh SECONDS] [--ocsp URL]]\n"
+            "            [--key FILE]\n"
             "            [--clock-file FILE]\n"
             "            [--escalation-window MIN] [--tick SECONDS] [--push-poll-ms MS]\n"
             "            [--purge-every SECONDS]\n"
@@ -39,6 +40,9 @@ static void usage(FILE *f)
             "                     certificates are then checked for revocation, and a CRL past\n"
             "                     its next update refuses every card login until a fresh one\n"
             "                     replaces the file\n"
+            "  --ocsp URL         also ask the CA's OCSP responder about each card certificate\n"
+            "                     (answers kept until their nextUpdate); no answer, or one\n"
+            "                     that cannot be trusted, refuses the login\n"
             "  --crl-refresh SECONDS  look for a replaced CRL file this often (default 300;\n"
             "                     0 = at every login)\n"
             "  --key FILE         Ed25519 hub key (hubctl keygen) that signs the audit log's tree\n"
@@ -150,6 +154,8 @@ int main(int argc, char **argv)
                 return 2;
             }
             cfg.crl_files[cfg.n_crl++] = val;
+        } else if (strcmp(a, "--ocsp") == 0) {
+            cfg.ocsp_url = val;
         } else if (strcmp(a, "--crl-refresh") == 0) {
             if (parse_long(val, 0, 86400, &v) != 0) {
                 fprintf(stderr, "hubd: --crl-refresh must be 0..86400 seconds\n");

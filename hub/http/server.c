@@ -18,6 +18,7 @@
  * is counted and refused at the same cap.
  */
 #include "server.h"
+#include "cardocsp.h"
 #include "cardtrust.h"
 #include "conntrack.h"
 #include "ratelimit.h"
@@ -863,6 +864,12 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         if (!s->hub.trust)
             goto fail;
     }
+    if (cfg->ocsp_url &&
+        !(s->hub.ocsp = cardocsp_create(cfg->ocsp_url, cfg->trust_ca, err, errcap)))
+        goto fail;
+    if (cfg->trust_ca && cfg->n_crl == 0 && !cfg->ocsp_url)
+        fprintf(stderr, "hub: warning: no --crl or --ocsp given: a revoked card certificate is "
+                        "not refused (give the issuing CA's CRL files or OCSP responder)\n");
     if (cfg->key_path) {
         s->key = hubkey_load(cfg->key_path, err, errcap);
         if (!s->key)
@@ -1035,6 +1042,7 @@ void server_stop(struct server *s)
     writer_destroy(s->hub.writer);
     hubdb_pool_destroy(s->hub.pool);
     cardtrust_destroy(s->hub.trust);
+    cardocsp_destroy(s->hub.ocsp);
     EVP_PKEY_free(s->key);
     free(s->tls_cert_pem);
     free(s->tls_key_pem);

@@ -30,6 +30,7 @@ struct server_config {
     const char *crl_files[8]; /* CRLs of those CAs (cardtrust.h); none = no revocation check */
     int n_crl;
     long crl_refresh_s;         /* how often the CRL files are looked at again (0 = every login) */
+    const char *ocsp_url;       /* the CA's OCSP responder (cardocsp.h); NULL = none */
     const char *key_path;       /* Ed25519 hub key for audit tree heads; NULL = none signed */
     long audit_head_records;    /* a tree head after at most this many records (1000) */
     long audit_head_seconds;    /* and at least this often while records come (10) */
