@@ -9,7 +9,8 @@
  *     audit record each; the token itself nowhere in the database;
  *   - GET /v1/audit/refusals shows them to staff (time range), and refuses a home device,
  *     a family member and no token; hubctl audit-refusals prints them;
- *   - what is still counted when hubd stops is written on the way out;
+ *   - what is still counted when hubd stops is written on the way out, and the audit log
+ *     with the summaries' records verifies;
  *   - summaries past 90 days are purged, and the rows are held to their cap.
  */
 #include "hubtest.h"
@@ -157,6 +158,10 @@ static void t_written_at_stop(void)
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COALESCE(SUM(count), 0) FROM auth_refusals WHERE "
                                 "address = '127.0.0.1' AND route = 'GET /v1/audit/refusals'"),
                  3);
+    /* the summaries' records are in the log like every other: it verifies */
+    char args[256];
+    snprintf(args, sizeof args, "audit-verify --key %s", T.key);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
 }
 
 static void t_purged_and_capped(void)
