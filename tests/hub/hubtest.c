@@ -561,25 +561,42 @@ long ht_card_answer(struct hubtest *t, const char *device_token, const char *cha
     return st;
 }
 
+/* Challenge, signature by test-CA resident n's key, login on the device: the status of the
+ * login's answer (0 when no challenge was given), its body into *j (owned). */
+static long card_login(struct hubtest *t, const char *ca_dir, int n, const char *device_token,
+                       cJSON **j)
+{
+    char cpath[300], kpath[300], ch64[64];
+    *j = NULL;
+    snprintf(cpath, sizeof cpath, "%s/resident-%d.pem", ca_dir, n);
+    snprintf(kpath, sizeof kpath, "%s/resident-%d.key", ca_dir, n);
+    if (ht_json(t, "POST", "/v1/auth/challenge", device_token, NULL, "{}", j) != 201)
+        return 0;
+    snprintf(ch64, sizeof ch64, "%s", cJSON_GetObjectItem(*j, "challenge")->valuestring);
+    cJSON_Delete(*j);
+    *j = NULL;
+    return ht_card_answer(t, device_token, ch64, cpath, kpath, j);
+}
+
 int ht_card_login(struct hubtest *t, const char *ca_dir, int n, const char *device_token, char *out,
                   size_t cap)
 {
     cJSON *j = NULL;
-    char cpath[300], kpath[300], ch64[64];
-    int rc = -1;
-    snprintf(cpath, sizeof cpath, "%s/resident-%d.pem", ca_dir, n);
-    snprintf(kpath, sizeof kpath, "%s/resident-%d.key", ca_dir, n);
-    if (ht_json(t, "POST", "/v1/auth/challenge", device_token, NULL, "{}", &j) != 201)
-        goto out;
-    snprintf(ch64, sizeof ch64, "%s", cJSON_GetObjectItem(j, "challenge")->valuestring);
-    cJSON_Delete(j);
-    if (ht_card_answer(t, device_token, ch64, cpath, kpath, &j) != 201)
-        goto out;
-    snprintf(out, cap, "%s", cJSON_GetObjectItem(j, "session")->valuestring);
-    rc = 0;
-out:
+    int rc = card_login(t, ca_dir, n, device_token, &j) == 201 ? 0 : -1;
+    if (rc == 0)
+        snprintf(out, cap, "%s", cJSON_GetObjectItem(j, "session")->valuestring);
     cJSON_Delete(j);
     return rc;
+}
+
+long ht_card_attempt(struct hubtest *t, const char *ca_dir, int n, const char *device_token,
+                     char *code, size_t cap)
+{
+    cJSON *j = NULL;
+    long st = card_login(t, ca_dir, n, device_token, &j);
+    snprintf(code, cap, "%s", ht_error_code(j));
+    cJSON_Delete(j);
+    return st;
 }
 
 int ht_sql_claim(struct hubtest *t, const char *principal, const char *key, const char *body,

@@ -104,6 +104,11 @@ long ht_card_answer(struct hubtest *t, const char *device_token, const char *cha
 int ht_card_login(struct hubtest *t, const char *ca_dir, int n, const char *device_token, char *out,
                   size_t cap);
 
+/* The same login, for its refusal: the status of the card-login answer (0 when no
+ * challenge was given), its error code into code ("" on success). */
+long ht_card_attempt(struct hubtest *t, const char *ca_dir, int n, const char *device_token,
+                     char *code, size_t cap);
+
 /*
  * Sends one request that must be refused (who names the caller in the message): checks
  * that it is answered 401 or 403 (or 404 when allow404) with an error code, that the answer

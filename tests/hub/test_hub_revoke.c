@@ -35,25 +35,9 @@ static int publish(int hours, const char *names)
 /* Card login of resident n at the public kiosk: the status, *code the error code (or ""). */
 static long login(int n, char *code, size_t cap)
 {
-    cJSON *j = NULL;
-    char cpath[300], kpath[300], ch64[64];
-    long st = 0;
-    code[0] = '\0';
-    snprintf(cpath, sizeof cpath, "%s/resident-%d.pem", ca, n);
-    snprintf(kpath, sizeof kpath, "%s/resident-%d.key", ca, n);
-    if (ht_json(&T, "POST", "/v1/auth/challenge", kiosk, NULL, "{}", &j) != 201)
-        goto out;
-    snprintf(ch64, sizeof ch64, "%s", cJSON_GetObjectItem(j, "challenge")->valuestring);
-    cJSON_Delete(j);
-    j = NULL;
-    st = ht_card_answer(&T, kiosk, ch64, cpath, kpath, &j);
-    snprintf(code, cap, "%s", ht_error_code(j));
-    if (st != 201) {
-        const cJSON *m = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "error"), "message");
-        printf("resident %d refused: %s: %s\n", n, code, cJSON_IsString(m) ? m->valuestring : "");
-    }
-out:
-    cJSON_Delete(j);
+    long st = ht_card_attempt(&T, ca, n, kiosk, code, cap);
+    if (st != 201)
+        printf("resident %d refused: %s\n", n, code);
     return st;
 }
 
