@@ -415,6 +415,21 @@ static const char *const migrations[] = {
     "ALTER TABLE jma_areas_town RENAME TO jma_areas;"
     "CREATE INDEX jma_areas_code ON jma_areas(code);"
     "CREATE INDEX notices_town ON notices(municipality_id, ends_unix);",
+    /* 20: secrets sealed at rest (store/secrets.h): a pseudonym key per town and recipient,
+     * kept as text (sealed by hubd or hubctl right after this step; in the clear until
+     * then as 64 hex digits). A key an older hub made for an operator becomes its key in
+     * every town it has a contract with, so the pseudonyms it already received stay the
+     * same; a town it serves later gets a key of its own. */
+    "CREATE TABLE ord_pseudo_keys_town(recipient TEXT NOT NULL,"
+    " municipality_id INTEGER NOT NULL REFERENCES municipalities(id), key TEXT NOT NULL,"
+    " PRIMARY KEY(municipality_id, recipient));"
+    "INSERT INTO ord_pseudo_keys_town SELECT k.recipient, c.municipality_id, hex(k.key)"
+    " FROM ord_pseudo_keys k JOIN operator_contracts c ON k.recipient = 'operator:' ||"
+    " c.operator_id;"
+    "INSERT INTO ord_pseudo_keys_town SELECT recipient, 1, hex(key) FROM ord_pseudo_keys"
+    " WHERE recipient NOT LIKE 'operator:%';"
+    "DROP TABLE ord_pseudo_keys;"
+    "ALTER TABLE ord_pseudo_keys_town RENAME TO ord_pseudo_keys;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -383,6 +383,17 @@ static const char *const steps[] = {
     "ALTER TABLE jma_areas ADD PRIMARY KEY(municipality_id, code);"
     "CREATE INDEX jma_areas_code ON jma_areas(code);"
     "CREATE INDEX notices_town ON notices(municipality_id, ends_unix);",
+    /* 20: pseudonym keys per town, as text, sealed at rest (see hubdb.c) */
+    "CREATE TABLE ord_pseudo_keys_town(recipient TEXT NOT NULL,"
+    " municipality_id BIGINT NOT NULL REFERENCES municipalities(id), key TEXT NOT NULL,"
+    " PRIMARY KEY(municipality_id, recipient));"
+    "INSERT INTO ord_pseudo_keys_town SELECT k.recipient, c.municipality_id,"
+    " encode(k.key, 'hex') FROM ord_pseudo_keys k JOIN operator_contracts c"
+    " ON k.recipient = 'operator:' || c.operator_id;"
+    "INSERT INTO ord_pseudo_keys_town SELECT recipient, 1, encode(key, 'hex')"
+    " FROM ord_pseudo_keys WHERE recipient NOT LIKE 'operator:%';"
+    "DROP TABLE ord_pseudo_keys;"
+    "ALTER TABLE ord_pseudo_keys_town RENAME TO ord_pseudo_keys;",
 };
 
 const char *const *hubdb_pg_steps(int *n)
