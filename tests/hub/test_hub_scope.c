@@ -680,6 +680,7 @@ static const struct {
     {"notifyq_sent", "the notifier, by the id it claimed"},
     {"notifyq_failed", "the notifier, by the id it claimed"},
     {"notifyq_cancel", "the notifier, by the id it claimed"},
+    {"notifyq_release", "the notifier, by the id it claimed"},
     {"notifyq_next_due", "the notifier's next wake-up time"},
     {"notifyq_by_code", "the acknowledgement code is its own credential"},
     {"notifyrcpt_get", "keyed by the caller's own principal or a claimed message's recipient"},
