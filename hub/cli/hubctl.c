@@ -31,6 +31,8 @@
 #include "hubctl_disaster.h"
 #include "hubctl_witness.h"
 #include "hubctl_towns.h"
+#include "hubctl_secrets.h"
+#include "secretbox.h"
 #include "hubctl_stats.h"
 #include "hubctl_purge.h"
 #include "hubctl_refusals.h"
@@ -61,12 +63,16 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "usage: hubctl --db FILE [--clock-file FILE] COMMAND [--municipality CODE] [options]\n"
+        "usage: hubctl --db FILE [--clock-file FILE] [--secrets-key FILE] COMMAND\n"
+        "              [--municipality CODE] [options]\n"
+        "--secrets-key: the key file sealing the stored secrets (default secrets.key beside\n"
+        "the command's --key, else beside the SQLite file; created when nothing is sealed).\n"
         "Every command about a town's data works in one municipality: --municipality CODE\n"
         "(its 全国地方公共団体コード, or its id); without it the hub's only municipality, and\n"
         "a hub serving several refuses to guess.\n"
         "commands:\n"
-        "  init [--key FILE]            create/migrate the database; create the hub key\n"
+        "  init [--key FILE]            create/migrate the database; create the hub key and\n"
+        "                               the secrets key file beside it\n"
         "  municipality-add --code CODE --name NAME [--hours TEXT] [--contact TEXT]\n"
         "                               add a town sharing the hub (6-digit code with its\n"
         "                               check digit; hours and contact as the kiosk says them)\n"
@@ -141,6 +147,7 @@ static void usage(FILE *f)
     hubctl_witness_usage(f);
     hubctl_towns_usage(f);
     hubctl_stats_usage(f);
+    hubctl_secrets_usage(f);
     hubctl_purge_usage(f);
     hubctl_refusals_usage(f);
 }
@@ -1344,8 +1351,9 @@ static int resolve_town(struct db *db, const struct args *a, const struct scope 
 
 /* Commands that work on no one town's data (the rest need a municipality). */
 static const char *const TOWNLESS[] = {
-    "init",         "municipality-add", "municipality-list", "backup", "restore",
-    "audit-verify", "audit-checkpoint", "jma-apply",         "purge",  "audit-refusals"};
+    "init",          "municipality-add", "municipality-list", "backup",         "restore",
+    "audit-verify",  "audit-checkpoint", "jma-apply",         "secrets-rotate", "purge",
+    "audit-refusals"};
 
 /* --- alert notifications (docs/notify.md) --- */
 
@@ -1574,11 +1582,14 @@ static const struct command {
 
 int main(int argc, char **argv)
 {
-    const char *dbpath = NULL;
+    const char *dbpath = NULL, *secrets_key = NULL;
+    struct secretbox *box = NULL;
     int i = 1;
     for (; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--db") == 0)
             dbpath = argv[i + 1];
+        else if (strcmp(argv[i], "--secrets-key") == 0)
+            secrets_key = argv[i + 1];
         else if (strcmp(argv[i], "--clock-file") == 0)
             hubclock_use_file(argv[i + 1]);
         else
@@ -1605,6 +1616,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "hubctl: %s\n", err);
         goto out;
     }
+    if (hubctl_secrets_start(db, secrets_key, opt(&a, "--key"), dbpath, &box) != 0)
+        goto out;
     int townless = 0;
     for (size_t k = 0; k < sizeof TOWNLESS / sizeof TOWNLESS[0]; k++)
         townless |= strcmp(cmd, TOWNLESS[k]) == 0;
@@ -1623,6 +1636,8 @@ int main(int argc, char **argv)
         /* a disaster command (hubctl_disaster.c) */
     } else if ((rc = hubctl_stats(db, a.town, cmd, a.argc, a.argv)) >= 0) {
         /* a statistics command (hubctl_stats.c) */
+    } else if ((rc = hubctl_secrets(db, cmd, a.argc, a.argv)) >= 0) {
+        /* secrets-rotate (hubctl_secrets.c) */
     } else if ((rc = hubctl_purge(db, cmd, a.argc, a.argv)) >= 0) {
         /* the retention purge (hubctl_purge.c) */
     } else if ((rc = hubctl_refusals(db, cmd, a.argc, a.argv)) >= 0) {
@@ -1634,5 +1649,7 @@ int main(int argc, char **argv)
     }
 out:
     hubdb_db_close(db);
+    secretbox_install(NULL);
+    secretbox_free(box);
     return rc;
 }

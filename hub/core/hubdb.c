@@ -415,12 +415,27 @@ static const char *const migrations[] = {
     "ALTER TABLE jma_areas_town RENAME TO jma_areas;"
     "CREATE INDEX jma_areas_code ON jma_areas(code);"
     "CREATE INDEX notices_town ON notices(municipality_id, ends_unix);",
-    /* 20: retention (store/retention.c): the purge finds expired challenges, sessions past
+    /* 20: secrets sealed at rest (store/secrets.h): a pseudonym key per town and recipient,
+     * kept as text (sealed by hubd or hubctl right after this step; in the clear until
+     * then as 64 hex digits). A key an older hub made for an operator becomes its key in
+     * every town it has a contract with, so the pseudonyms it already received stay the
+     * same; a town it serves later gets a key of its own. */
+    "CREATE TABLE ord_pseudo_keys_town(recipient TEXT NOT NULL,"
+    " municipality_id INTEGER NOT NULL REFERENCES municipalities(id), key TEXT NOT NULL,"
+    " PRIMARY KEY(municipality_id, recipient));"
+    "INSERT INTO ord_pseudo_keys_town SELECT k.recipient, c.municipality_id, hex(k.key)"
+    " FROM ord_pseudo_keys k JOIN operator_contracts c ON k.recipient = 'operator:' ||"
+    " c.operator_id;"
+    "INSERT INTO ord_pseudo_keys_town SELECT recipient, 1, hex(key) FROM ord_pseudo_keys"
+    " WHERE recipient NOT LIKE 'operator:%';"
+    "DROP TABLE ord_pseudo_keys;"
+    "ALTER TABLE ord_pseudo_keys_town RENAME TO ord_pseudo_keys;",
+    /* 21: retention (store/retention.c): the purge finds expired challenges, sessions past
      * their limit and old Idempotency-Keys, oldest first, by these indexes. */
     "CREATE INDEX challenges_expires ON challenges(expires_unix);"
     "CREATE INDEX sessions_created ON sessions(created_unix);"
     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_unix);",
-    /* 21: refused authorizations, summarised per caller (never the token), client address,
+    /* 22: refused authorizations, summarised per caller (never the token), client address,
      * route and minute (store/refusals.c); municipality_id is the known caller's town. */
     "CREATE TABLE auth_refusals(id INTEGER PRIMARY KEY, minute_unix INTEGER NOT NULL,"
     " caller TEXT NOT NULL, address TEXT NOT NULL, route TEXT NOT NULL,"

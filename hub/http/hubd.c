@@ -21,8 +21,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: hubd --db FILE [--listen ADDR] [--port N] [--tls-cert PEM --tls-key PEM]\n"
             "            [--trust-ca PEM [--crl FILE ...] [--crl-refresh SECONDS] [--ocsp URL]]\n"
-            "            [--key FILE]\n"
-            "            [--clock-file FILE]\n"
+            "            [--key FILE] [--secrets-key FILE] [--clock-file FILE]\n"
             "            [--escalation-window MIN] [--tick SECONDS] [--push-poll-ms MS]\n"
             "            [--purge-every SECONDS]\n"
             "            [--jma-feed URL [--jma-poll SECONDS] [--jma-office NAME ...]]\n"
@@ -47,6 +46,11 @@ static void usage(FILE *f)
             "                     0 = at every login)\n"
             "  --key FILE         Ed25519 hub key (hubctl keygen) that signs the audit log's tree\n"
             "                     heads\n"
+            "  --secrets-key FILE the key file that seals the secrets kept in the database\n"
+            "                     (pseudonym keys, webhook secrets); default secrets.key beside\n"
+            "                     --key, else beside the SQLite file. Created when missing and\n"
+            "                     nothing is sealed yet; otherwise a missing or wrong file stops\n"
+            "                     hubd. Keep it apart from the database and its backups\n"
             "  --audit-head-records N  sign a tree head after at most N new audit records\n"
             "                     (default 1000)\n"
             "  --audit-head-seconds T  and at least every T seconds while records came (default\n"
@@ -164,6 +168,8 @@ int main(int argc, char **argv)
             cfg.crl_refresh_s = v;
         } else if (strcmp(a, "--key") == 0) {
             cfg.key_path = val;
+        } else if (strcmp(a, "--secrets-key") == 0) {
+            cfg.secrets_key = val;
         } else if (strcmp(a, "--audit-head-records") == 0) {
             if (parse_long(val, 1, 1000000, &v) != 0) {
                 fprintf(stderr, "hubd: --audit-head-records must be 1..1000000\n");

@@ -34,6 +34,7 @@
 #include "escalate.h"
 #include "idempotency.h"
 #include "safety.h"
+#include "secrets.h"
 #include "hubclock.h"
 #include "pusher.h"
 #include "purger.h"
@@ -78,6 +79,7 @@ struct server {
     struct jmapoll *jma;     /* the JMA feed thread, when --jma-feed is given */
     struct purger *purger;   /* refusal summaries and the retention purge */
     EVP_PKEY *key;
+    struct secretbox *secrets; /* installed for the stores (secretbox_install) */
     char *tls_cert_pem, *tls_key_pem;
     unsigned port;
     char free_space_dir[1024]; /* the SQLite file's directory, or --free-space-path */
@@ -881,6 +883,14 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         goto fail;
     if (release_dead_claims(wdb, err, errcap) != 0)
         goto fail;
+    char secrets_path[1024];
+    if (cfg->secrets_key)
+        snprintf(secrets_path, sizeof secrets_path, "%s", cfg->secrets_key);
+    else if (secrets_default_path(cfg->key_path, cfg->db_path, secrets_path, sizeof secrets_path) !=
+             0)
+        secrets_path[0] = '\0';
+    if (secrets_start(wdb, secrets_path[0] ? secrets_path : NULL, &s->secrets, err, errcap) != 0)
+        goto fail;
     s->hub.pool = hubdb_pool_create(cfg->db_path);
     if (!s->hub.pool) {
         snprintf(err, errcap, "out of memory");
@@ -1044,6 +1054,9 @@ void server_stop(struct server *s)
     cardtrust_destroy(s->hub.trust);
     cardocsp_destroy(s->hub.ocsp);
     EVP_PKEY_free(s->key);
+    if (s->secrets && secretbox_installed() == s->secrets)
+        secretbox_install(NULL);
+    secretbox_free(s->secrets);
     free(s->tls_cert_pem);
     free(s->tls_key_pem);
     pthread_mutex_destroy(&s->tick_mu);

@@ -32,6 +32,8 @@ struct server_config {
     long crl_refresh_s;         /* how often the CRL files are looked at again (0 = every login) */
     const char *ocsp_url;       /* the CA's OCSP responder (cardocsp.h); NULL = none */
     const char *key_path;       /* Ed25519 hub key for audit tree heads; NULL = none signed */
+    const char *secrets_key;    /* key file of the sealed secrets; NULL = beside key_path or
+                                 * the SQLite file (store/secrets.h) */
     long audit_head_records;    /* a tree head after at most this many records (1000) */
     long audit_head_seconds;    /* and at least this often while records come (10) */
     long escalation_window_min; /* minutes after the deadline before city staff get the alert */

@@ -18,6 +18,7 @@
 
 #include <curl/curl.h>
 #include <openssl/rand.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ struct notifier {
     struct notifier_config cfg;
     struct opush_config backoff;
     CURL *curl;
+    atomic_int stopping; /* notifier_stop_soon */
 };
 
 struct notifier *notifier_create(struct db *db, const struct notifier_config *cfg)
@@ -427,13 +429,39 @@ static unsigned int jitter(void)
     return r;
 }
 
+struct release_arg {
+    const struct notifyq_row *rows;
+    size_t n;
+};
+
+static enum db_status release_body(struct notifier *n, void *arg)
+{
+    const struct release_arg *a = arg;
+    enum db_status s = DB_OK;
+    for (size_t i = 0; i < a->n && s == DB_OK; i++)
+        s = notifyq_release(n->db, a->rows[i].id);
+    return s;
+}
+
+void notifier_stop_soon(struct notifier *n)
+{
+    if (n)
+        atomic_store(&n->stopping, 1);
+}
+
 static int send_due(struct notifier *n, struct notifier_stats *st)
 {
     for (;;) {
         struct claim_arg c = {.now = hubclock_now()};
+        if (atomic_load(&n->stopping))
+            return 0;
         if (in_tx(n, claim_body, &c) != DB_OK)
             return -1;
         for (size_t i = 0; i < c.n; i++) {
+            if (atomic_load(&n->stopping)) {
+                struct release_arg r = {c.rows + i, c.n - i};
+                return in_tx(n, release_body, &r) == DB_OK ? 0 : -1;
+            }
             struct job j = {.row = c.rows[i]};
             if (in_tx(n, prepare_body, &j) != DB_OK)
                 return -1;

@@ -56,6 +56,14 @@ void notifier_destroy(struct notifier *n);
  * NULL). */
 int notifier_run_once(struct notifier *n, struct notifier_stats *stats);
 
+/* Asks a pass that is sending to stop before its next message (any thread may call it; the
+ * notifier is good for nothing but notifier_destroy after it). The messages it claimed and
+ * did not send are given back, due at once for the next process; so a stopping hub leaves
+ * within one exchange (timeout_ms), well inside the service manager's stop timeout, and is
+ * never killed between a server's acceptance and the mark "sent" (which would send that
+ * message again). */
+void notifier_stop_soon(struct notifier *n);
+
 /* Sends a test notification to recipient id on every channel it has, now, outside the
  * queue, and audits it (notify.test). 0 when every channel accepted it; -1 with words. */
 int notifier_test(struct notifier *n, int64_t recipient, char *err, size_t errcap);

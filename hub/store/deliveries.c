@@ -7,6 +7,7 @@
  */
 #include "deliveries.h"
 #include "rows.h"
+#include "secrets.h"
 #include "whsig.h"
 
 #include <stdio.h>
@@ -44,6 +45,17 @@ static void copy_col(char *dst, size_t cap, struct db_stmt *st, int col)
 {
     const char *s = db_col_text(st, col);
     snprintf(dst, cap, "%s", s ? s : "");
+}
+
+/* The endpoint's signing secret (sealed, secrets.h) of column col into it->secret; left
+ * empty when it does not open (said on stderr; the push then fails and says so). */
+static void open_secret(struct oqueue_item *it, struct db_stmt *st, int col)
+{
+    size_t len = 0;
+    if (secrets_open("ord_webhooks.secret", it->recipient, db_col_text(st, col),
+                     (unsigned char *)it->secret, sizeof it->secret - 1, &len) != DB_OK)
+        len = 0;
+    it->secret[len] = '\0';
 }
 
 /* Runs a change whose parameters are the n integers v; *changed (may be NULL) gets the
@@ -369,7 +381,8 @@ enum orders_rc deliveries_push_due(struct db *db, long long now, long long claim
         d->due = db_col_int64(sel, 9);
         d->has_endpoint = !db_col_is_null(sel, 10);
         copy_col(d->it.url, sizeof d->it.url, sel, 10);
-        copy_col(d->it.secret, sizeof d->it.secret, sel, 11);
+        if (d->has_endpoint)
+            open_secret(&d->it, sel, 11);
     }
     db_stmt_done(sel);
     if (rc == ORDERS_OK && s != DB_DONE && s != DB_ROW)

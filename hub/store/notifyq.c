@@ -205,6 +205,13 @@ enum db_status notifyq_failed(struct db *db, int64_t id, int64_t next, const cha
     return update(st, s);
 }
 
+enum db_status notifyq_release(struct db *db, int64_t id)
+{
+    struct db_stmt *st =
+        db_stmt(db, "UPDATE notify_msgs SET lease_until = 0 WHERE id = ? AND state = 'pending'");
+    return update(st, st ? db_bind_int64(st, 1, id) : DB_ERR);
+}
+
 enum db_status notifyq_cancel(struct db *db, int64_t id, const char *why)
 {
     struct db_stmt *st = db_stmt(db, "UPDATE notify_msgs SET state = 'cancelled', lease_until = 0,"

@@ -77,6 +77,10 @@ __attribute__((warn_unused_result)) enum db_status notifyq_failed(struct db *db,
 __attribute__((warn_unused_result)) enum db_status notifyq_cancel(struct db *db, int64_t id,
                                                                   const char *why);
 
+/* Gives a claimed, unsent notification back (its lease ends now): a stopping hub's rows
+ * are due for the next pass or process at once, without waiting out the lease. */
+__attribute__((warn_unused_result)) enum db_status notifyq_release(struct db *db, int64_t id);
+
 /* The notification whose acknowledgement code is code (row called once when it exists). */
 __attribute__((warn_unused_result)) enum db_status
 notifyq_by_code(struct db *db, const char *code, int (*row)(void *ctx, const struct notifyq_row *r),

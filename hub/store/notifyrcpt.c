@@ -3,10 +3,14 @@
  */
 #include "notifyrcpt.h"
 #include "rows.h"
+#include "secrets.h"
 #include "webhooks.h"
+#include "whsig.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 static const char *const kinds[] = {"missed", "help", "unwell", "safety_help", "safety_no_answer"};
 
@@ -66,6 +70,20 @@ static enum db_status set_text(struct db_stmt *st, const char *v, int64_t id)
         s = db_step(st);
     db_stmt_done(st);
     return s == DB_DONE ? DB_OK : s;
+}
+
+#define SECRET_COLUMN "notify_recipients.webhook_secret"
+
+/* Stores the webhook secret of recipient id sealed for its row (secrets.h); NULL removes
+ * it. */
+static enum db_status set_secret(struct db *db, const char *secret, int64_t id)
+{
+    char row[24], sealed[SECRETBOX_SEALED_MAX] = "";
+    snprintf(row, sizeof row, "%lld", (long long)id);
+    if (secret && secrets_seal(SECRET_COLUMN, row, secret, strlen(secret), sealed) != DB_OK)
+        return DB_ERR;
+    return set_text(db_stmt(db, "UPDATE notify_recipients SET webhook_secret = ? WHERE id = ?"),
+                    secret ? sealed : NULL, id);
 }
 
 static int valid(const struct notifyrcpt_change *ch, char *err, size_t errcap)
@@ -132,9 +150,7 @@ enum db_status notifyrcpt_set(struct db *db, const struct scope *sc, const char 
         s = set_text(db_stmt(db, "UPDATE notify_recipients SET webhook_url = ? WHERE id = ?"),
                      ch->webhook_url, *id);
         if (s == DB_OK)
-            s = set_text(
-                db_stmt(db, "UPDATE notify_recipients SET webhook_secret = ? WHERE id = ?"),
-                *ch->webhook_url ? ch->webhook_secret : NULL, *id);
+            s = set_secret(db, *ch->webhook_url ? ch->webhook_secret : NULL, *id);
     }
     if (s == DB_OK && ch->lang)
         s = set_text(db_stmt(db, "UPDATE notify_recipients SET lang = ? WHERE id = ?"), ch->lang,
@@ -230,19 +246,30 @@ static const char *text_or_null(struct db_stmt *st, int col)
 static int each(void *arg, struct db_stmt *st)
 {
     const struct walk *w = arg;
+    char row[24], secret[WHSIG_SECRET_MAX];
+    size_t len = 0;
+    snprintf(row, sizeof row, "%lld", (long long)db_col_int64(st, 0));
+    /* A secret that does not open is left out (said on stderr): the webhook then fails. */
+    const char *sealed = text_or_null(st, 6);
+    if (sealed && secrets_open(SECRET_COLUMN, row, sealed, (unsigned char *)secret,
+                               sizeof secret - 1, &len) != DB_OK)
+        len = 0;
+    secret[len] = '\0';
     struct notifyrcpt_row r = {.id = db_col_int64(st, 0),
                                .actor_kind = db_col_text(st, 1),
                                .actor_id = db_col_int64(st, 2),
                                .display_name = db_col_text(st, 3),
                                .mail = text_or_null(st, 4),
                                .webhook_url = text_or_null(st, 5),
-                               .webhook_secret = text_or_null(st, 6),
+                               .webhook_secret = sealed && len ? secret : NULL,
                                .lang = db_col_text(st, 7),
                                .rank = db_col_int64(st, 8),
                                .quiet_start_min = db_col_int64(st, 9),
                                .quiet_end_min = db_col_int64(st, 10),
                                .town = db_col_int64(st, 11)};
-    return w->row(w->ctx, &r);
+    int rc = w->row(w->ctx, &r);
+    OPENSSL_cleanse(secret, sizeof secret);
+    return rc;
 }
 
 enum db_status notifyrcpt_get(struct db *db, const char *actor_kind, int64_t id,

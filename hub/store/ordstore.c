@@ -103,7 +103,7 @@ enum orders_rc ordstore_place(struct db *db, const struct scope *sc, struct orde
     enum orders_rc rc = ordstore_insert(db, sc, o, now);
     if (rc != ORDERS_OK)
         goto out;
-    rc = pseudokeys_pseudonym(db, recipient, o->resident_id, pseudonym);
+    rc = pseudokeys_pseudonym(db, sc, recipient, o->resident_id, pseudonym);
     if (rc != ORDERS_OK)
         goto out;
     cJSON *view = oview_operator_order(o, pseudonym, address_consent, person);
@@ -324,7 +324,7 @@ enum orders_rc ordstore_rebody_without_address(struct db *db, const struct scope
             after = pending[i].subject_id;
             rc = ordstore_get(db, sc, pending[i].subject_id, &o);
             if (rc == ORDERS_OK)
-                rc = pseudokeys_pseudonym(db, recipient, resident_id, pseudonym);
+                rc = pseudokeys_pseudonym(db, sc, recipient, resident_id, pseudonym);
             if (rc != ORDERS_OK)
                 break;
             cJSON *view = oview_operator_order(&o, pseudonym, 0, NULL);

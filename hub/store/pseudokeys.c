@@ -2,38 +2,48 @@
  * pseudokeys.c: the pseudonym keys store (see pseudokeys.h).
  */
 #include "pseudokeys.h"
+#include "secrets.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 
-/* The stored key: DB_ROW with key filled, DB_DONE when none. */
-static enum db_status stored(struct db *db, const char *recipient,
+#define COLUMN "ord_pseudo_keys.key"
+
+/* The stored key: DB_ROW with key filled, DB_DONE when none, DB_ERR when it does not open
+ * (moved from another row, altered, no key file). */
+static enum db_status stored(struct db *db, int64_t town, const char *row, const char *recipient,
                              unsigned char key[OPSEUDO_KEY_LEN])
 {
-    struct db_stmt *st = db_stmt(db, "SELECT key FROM ord_pseudo_keys WHERE recipient = ?");
+    struct db_stmt *st = db_stmt(db, "SELECT key FROM ord_pseudo_keys"
+                                     " WHERE municipality_id = ? AND recipient = ?");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, recipient, -1);
+    enum db_status s = db_bind_int64(st, 1, town);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, recipient, -1);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {
-        /* The CHECK constraint makes another length impossible; refuse it anyway. */
-        if (db_col_bytes(st, 0) == OPSEUDO_KEY_LEN)
-            memcpy(key, db_col_blob(st, 0), OPSEUDO_KEY_LEN);
-        else
+        size_t len = 0;
+        if (secrets_open(COLUMN, row, db_col_text(st, 0), key, OPSEUDO_KEY_LEN, &len) != DB_OK ||
+            len != OPSEUDO_KEY_LEN)
             s = DB_ERR;
     }
     db_stmt_done(st);
     return s;
 }
 
-enum orders_rc pseudokeys_load(struct db *db, const char *recipient,
+enum orders_rc pseudokeys_load(struct db *db, const struct scope *sc, const char *recipient,
                                unsigned char key[OPSEUDO_KEY_LEN])
 {
     enum orders_rc rc = ORDERS_DB;
     unsigned char fresh[OPSEUDO_KEY_LEN];
-    enum db_status s = stored(db, recipient, key);
+    char row[96], sealed[SECRETBOX_SEALED_MAX];
+    int64_t town = scope_town(sc);
+    snprintf(row, sizeof row, "%lld:%s", (long long)town, recipient);
+    enum db_status s = town > 0 ? stored(db, town, row, recipient, key) : DB_ERR;
     if (s == DB_ROW) {
         rc = ORDERS_OK;
         goto out;
@@ -44,17 +54,22 @@ enum orders_rc pseudokeys_load(struct db *db, const char *recipient,
         rc = ORDERS_CRYPTO;
         goto out;
     }
+    if (secrets_seal(COLUMN, row, fresh, sizeof fresh, sealed) != DB_OK)
+        goto out;
     /* First use. Another process may store one at the same moment: whichever commits
      * first wins, and everybody reads the winner back. */
-    struct db_stmt *st = db_stmt(db, "INSERT INTO ord_pseudo_keys(recipient, key) VALUES(?, ?)"
-                                     " ON CONFLICT(recipient) DO NOTHING");
+    struct db_stmt *st =
+        db_stmt(db, "INSERT INTO ord_pseudo_keys(recipient, municipality_id, key)"
+                    " VALUES(?, ?, ?) ON CONFLICT(municipality_id, recipient) DO NOTHING");
     s = st ? db_bind_text(st, 1, recipient, -1) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_blob(st, 2, fresh, OPSEUDO_KEY_LEN);
+        s = db_bind_int64(st, 2, town);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, sealed, -1);
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
-    if (s == DB_DONE && stored(db, recipient, key) == DB_ROW)
+    if (s == DB_DONE && stored(db, town, row, recipient, key) == DB_ROW)
         rc = ORDERS_OK;
 out:
     OPENSSL_cleanse(fresh, sizeof fresh);
@@ -63,11 +78,11 @@ out:
     return rc;
 }
 
-enum orders_rc pseudokeys_pseudonym(struct db *db, const char *recipient, long long resident_id,
-                                    char out[OPSEUDO_LEN + 1])
+enum orders_rc pseudokeys_pseudonym(struct db *db, const struct scope *sc, const char *recipient,
+                                    long long resident_id, char out[OPSEUDO_LEN + 1])
 {
     unsigned char key[OPSEUDO_KEY_LEN];
-    enum orders_rc rc = pseudokeys_load(db, recipient, key);
+    enum orders_rc rc = pseudokeys_load(db, sc, recipient, key);
     if (rc == ORDERS_OK)
         rc = opseudo_derive(key, resident_id, out);
     OPENSSL_cleanse(key, sizeof key);

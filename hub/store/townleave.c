@@ -42,7 +42,8 @@ static const char *const deletes[] = {
            " resident_id IN " TOWN_RESIDENTS ")",
     WITH_T "DELETE FROM ord_orders WHERE resident_id IN " TOWN_RESIDENTS,
     WITH_T "DELETE FROM ord_famreq WHERE resident_id IN " TOWN_RESIDENTS,
-    WITH_T "DELETE FROM ord_pseudo_keys WHERE recipient IN " TOWN_ACTORS,
+    WITH_T "DELETE FROM ord_pseudo_keys WHERE municipality_id = " TOWN_ID
+           " OR recipient IN " TOWN_ACTORS,
     WITH_T "DELETE FROM ord_webhooks WHERE recipient IN " TOWN_ACTORS,
     WITH_T "DELETE FROM idempotency_keys WHERE municipality_id = " TOWN_ID
            " OR principal IN " TOWN_ACTORS,

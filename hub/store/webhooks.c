@@ -3,6 +3,7 @@
  */
 #include "webhooks.h"
 #include "oqueue.h"
+#include "secrets.h"
 #include "whsig.h"
 #include "whurl.h"
 
@@ -37,6 +38,11 @@ enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *ur
     }
     if (!webhooks_endpoint_ok(url, secret, err, errlen))
         return ORDERS_INVALID;
+    char sealed[SECRETBOX_SEALED_MAX];
+    if (secrets_seal("ord_webhooks.secret", recipient, secret, strlen(secret), sealed) != DB_OK) {
+        snprintf(err, errlen, "the secret cannot be sealed (no secrets key file?)");
+        return ORDERS_DB;
+    }
     struct db_stmt *st = db_stmt(db, "INSERT INTO ord_webhooks(recipient, url, secret)"
                                      " VALUES(?, ?, ?) ON CONFLICT(recipient) DO UPDATE SET"
                                      " url = excluded.url, secret = excluded.secret");
@@ -44,7 +50,7 @@ enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *ur
     if (s == DB_OK)
         s = db_bind_text(st, 2, url, -1);
     if (s == DB_OK)
-        s = db_bind_text(st, 3, secret, -1);
+        s = db_bind_text(st, 3, sealed, -1);
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

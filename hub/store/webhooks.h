@@ -1,7 +1,8 @@
 /*
  * webhooks.h: the webhook endpoints of recipients (table ord_webhooks): where the push
- * worker POSTs a recipient's deliveries and the secret it signs them with (kept in the
- * clear: it is needed to sign; protect the database). Set by city staff through hubctl,
+ * worker POSTs a recipient's deliveries and the secret it signs them with (stored sealed
+ * for its recipient, secrets.h; opened by the deliveries store for a push). Set by city
+ * staff through hubctl,
  * never by a request body. Inside the caller's transaction.
  */
 #ifndef HUB_STORE_WEBHOOKS_H

@@ -109,6 +109,7 @@ void pusher_stop(struct pusher *p)
     p->stopping = 1;
     pthread_cond_signal(&p->cv);
     pthread_mutex_unlock(&p->mu);
+    notifier_stop_soon(p->notify); /* the message being sent is finished and recorded */
     pthread_join(p->thread, NULL);
     notifier_destroy(p->notify);
     opush_destroy(p->push);

@@ -106,8 +106,8 @@ void ht_set_clock(struct hubtest *t, time_t now)
 int ht_ctl(struct hubtest *t, const char *key, char *out, size_t cap, const char *args)
 {
     char cmd[2048], line[1024];
-    snprintf(cmd, sizeof cmd, "%s --db '%s' --clock-file %s %s", HUBCTL_PATH, t->db, t->clock,
-             args);
+    snprintf(cmd, sizeof cmd, "%s --db '%s' --clock-file %s --secrets-key %s/secrets.key %s",
+             HUBCTL_PATH, t->db, t->clock, t->dir, args);
     FILE *p = popen(cmd, "r");
     if (!p)
         return -1;
@@ -168,8 +168,10 @@ int ht_start(struct hubtest *t, const char *extra)
 {
     char cmd[2048], line[256];
     unsigned port = 0;
-    snprintf(cmd, sizeof cmd, "exec %s --db '%s' --port 0 --key %s --clock-file %s --tick 0 %s",
-             HUBD_PATH, t->db, t->key, t->clock, extra ? extra : "");
+    snprintf(cmd, sizeof cmd,
+             "exec %s --db '%s' --port 0 --key %s --secrets-key %s/secrets.key --clock-file %s"
+             " --tick 0 %s",
+             HUBD_PATH, t->db, t->key, t->dir, t->clock, extra ? extra : "");
     t->pid = ht_spawn(cmd, line, sizeof line);
     if (t->pid <= 0 || sscanf(line, "listening on 127.0.0.1:%u", &port) != 1) {
         ht_stop(t);

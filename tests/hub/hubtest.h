@@ -46,7 +46,8 @@ void ht_cleanup(struct hubtest *t);
 /* Sets the hub clock (the clock file read by hubd and hubctl). */
 void ht_set_clock(struct hubtest *t, time_t now);
 
-/* Runs "hubctl --db DB --clock-file CLOCK <args>"; if key is not NULL copies the value of
+/* Runs "hubctl --db DB --clock-file CLOCK --secrets-key DIR/secrets.key <args>" (hubd
+ * gets the same key file); if key is not NULL copies the value of
  * the output line "key=value" into out. Returns hubctl's exit status (or -1). */
 int ht_ctl(struct hubtest *t, const char *key, char *out, size_t cap, const char *args);
 

@@ -25,6 +25,9 @@ static int sh(const char *cmd, char *out, size_t cap)
         return -1;
     size_t n = fread(out, 1, cap - 1, p);
     out[n] = '\0';
+    char rest[512]; /* read to the end: closing early would kill the writer (SIGPIPE) */
+    while (fread(rest, 1, sizeof rest, p) > 0)
+        ;
     int st = pclose(p);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }

@@ -19,6 +19,7 @@
 #include "scope.h"
 #include "ordstore.h"
 #include "pseudokeys.h"
+#include "secrets.h"
 #include "test.h"
 #include "webhooks.h"
 
@@ -617,15 +618,15 @@ static void t_orders_minimal_view_and_rebody(void)
     CHECK_INT_EQ(cJSON_GetArraySize(db_), 8);
     /* unrelated pseudonyms at the two operators, each the one its stored key gives */
     char p3[OPSEUDO_LEN + 1], p4[OPSEUDO_LEN + 1];
-    CHECK(pseudokeys_pseudonym(db, "operator:43", 70, p3) == ORDERS_OK);
-    CHECK(pseudokeys_pseudonym(db, "operator:44", 70, p4) == ORDERS_OK);
+    CHECK(pseudokeys_pseudonym(db, scope_of(1), "operator:43", 70, p3) == ORDERS_OK);
+    CHECK(pseudokeys_pseudonym(db, scope_of(1), "operator:44", 70, p4) == ORDERS_OK);
     CHECK_STR_EQ(cJSON_GetObjectItem(da, "pseudonym")->valuestring, p3);
     CHECK_STR_EQ(cJSON_GetObjectItem(db_, "pseudonym")->valuestring, p4);
     CHECK(strcmp(p3, p4) != 0);
     CHECK_INT_EQ(count(db,
                        "SELECT count(*) FROM ord_pseudo_keys WHERE recipient = 'operator:43'"
-                       " AND length(key) = ?",
-                       OPSEUDO_KEY_LEN),
+                       " AND municipality_id = ? AND key LIKE 's1:%'",
+                       1),
                  1);
     /* Consent revoked while pending: the address leaves the pending body. */
     int changed = 0;
@@ -825,6 +826,19 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot prepare %s: %s\n", db ? "the database" : "a handle", err);
         return 2;
     }
+    /* The pseudonym keys and webhook secrets are sealed under a key file. */
+    char keyfile[160];
+    struct secretbox *box = NULL;
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/hubstoresXXXXXX");
+        if (!mkdtemp(dir))
+            return 2;
+    }
+    snprintf(keyfile, sizeof keyfile, "%s/secrets.key", dir);
+    if (secrets_start(db, keyfile, &box, err, sizeof err) != 0) {
+        fprintf(stderr, "cannot prepare the secrets key file: %s\n", err);
+        return 2;
+    }
     db_close(db);
     if (catalog_parse(FIX_CATALOG, strlen(FIX_CATALOG), &cat, err, sizeof err) != ORDERS_OK) {
         fprintf(stderr, "fixture: %s\n", err);
@@ -846,7 +860,7 @@ int main(int argc, char **argv)
     catalog_free(cat);
     if (dir[0]) {
         char path[128];
-        static const char *const files[] = {"hub.db", "hub.db-wal", "hub.db-shm"};
+        static const char *const files[] = {"hub.db", "hub.db-wal", "hub.db-shm", "secrets.key"};
         for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
             snprintf(path, sizeof path, "%s/%s", dir, files[i]);
             unlink(path);

@@ -35,6 +35,8 @@
 #include "residents.h"
 #include "safety.h"
 #include "scope.h"
+#include "secretbox.h"
+#include "secrets.h"
 #include "test.h"
 #include "towns.h"
 
@@ -680,6 +682,7 @@ static const struct {
     {"notifyq_sent", "the notifier, by the id it claimed"},
     {"notifyq_failed", "the notifier, by the id it claimed"},
     {"notifyq_cancel", "the notifier, by the id it claimed"},
+    {"notifyq_release", "the notifier, by the id it claimed"},
     {"notifyq_next_due", "the notifier's next wake-up time"},
     {"notifyq_by_code", "the acknowledgement code is its own credential"},
     {"notifyrcpt_get", "keyed by the caller's own principal or a claimed message's recipient"},
@@ -974,14 +977,30 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot prepare %s: %s\n", target, err);
         return 2;
     }
+    /* The pseudonym keys an order makes are sealed under a key file (secrets.h); on
+     * PostgreSQL the database is elsewhere, so the file gets a folder of its own. */
+    char keyfile[160];
+    struct secretbox *box = NULL;
+    if (!dir[0]) {
+        snprintf(dir, sizeof dir, "/tmp/hubscopeXXXXXX");
+        if (!mkdtemp(dir))
+            return 2;
+    }
+    snprintf(keyfile, sizeof keyfile, "%s/secrets.key", dir);
+    if (secrets_start(db, keyfile, &box, err, sizeof err) != 0) {
+        fprintf(stderr, "cannot prepare the secrets key file: %s\n", err);
+        return 2;
+    }
     TEST_RUN(t_every_function_has_a_row);
     TEST_RUN(setup);
     TEST_RUN(t_other_town_finds_nothing);
     TEST_RUN(t_notices_per_town);
     db_close(db);
+    secretbox_install(NULL);
+    secretbox_free(box);
     if (dir[0]) {
         char path[128];
-        static const char *const files[] = {"hub.db", "hub.db-wal", "hub.db-shm"};
+        static const char *const files[] = {"hub.db", "hub.db-wal", "hub.db-shm", "secrets.key"};
         for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
             snprintf(path, sizeof path, "%s/%s", dir, files[i]);
             unlink(path);

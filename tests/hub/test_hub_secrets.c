@@ -43,9 +43,10 @@ static const char ORDER[] =
 /* Runs hubctl with args, its stderr into out; returns its exit status. */
 static int ctl_err(const char *args, char *out, size_t cap)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "%s --db '%s' --clock-file %s %s 2>&1 >/dev/null", HUBCTL_PATH, T.db,
-             T.clock, args);
+    char cmd[1536];
+    snprintf(cmd, sizeof cmd,
+             "%s --db '%s' --clock-file %s --secrets-key %s/secrets.key %s 2>&1 >/dev/null",
+             HUBCTL_PATH, T.db, T.clock, T.dir, args);
     FILE *f = popen(cmd, "r");
     if (!f)
         return -1;

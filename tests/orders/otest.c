@@ -4,6 +4,7 @@
 #include "scope.h"
 #include "otest.h"
 #include "hubdb.h"
+#include "secrets.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -87,8 +88,13 @@ struct db *otest_db(const char *name)
     struct db *db = NULL;
     snprintf(path, sizeof(path), "%s/%s", otest_tmp_dir(), name);
     unlink(path);
+    /* The stores seal their secrets under the process's key file (one for the test). */
+    char keyfile[512];
+    struct secretbox *box = NULL;
+    snprintf(keyfile, sizeof(keyfile), "%s/secrets.key", otest_tmp_dir());
     if (db_open(path, DB_OPEN_CREATE, &db, err, sizeof err) != DB_OK ||
         hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK ||
+        (!secretbox_installed() && secrets_start(db, keyfile, &box, err, sizeof err) != 0) ||
         /* the residents the orders are placed for (ids 1..200, town 1): an order is stored
          * only for a resident of its town */
         db_exec(db, "INSERT INTO residents(display_name, district, deadline_min, created_unix)"

@@ -179,19 +179,24 @@ static void t_pseudonym_keys_stored(void)
     struct db *db = otest_db("pseudo.db");
     REQUIRE(db != NULL);
     char a1[OPSEUDO_LEN + 1], a2[OPSEUDO_LEN + 1], b1[OPSEUDO_LEN + 1];
-    CHECK(pseudokeys_pseudonym(db, "operator:1", 7, a1) == ORDERS_OK);
-    CHECK(pseudokeys_pseudonym(db, "operator:2", 7, b1) == ORDERS_OK);
-    CHECK(pseudokeys_pseudonym(db, "operator:1", 7, a2) == ORDERS_OK);
+    const struct scope *town = scope_of(1);
+    CHECK(pseudokeys_pseudonym(db, town, "operator:1", 7, a1) == ORDERS_OK);
+    CHECK(pseudokeys_pseudonym(db, town, "operator:2", 7, b1) == ORDERS_OK);
+    CHECK(pseudokeys_pseudonym(db, town, "operator:1", 7, a2) == ORDERS_OK);
     CHECK_STR_EQ(a1, a2);
     CHECK(strcmp(a1, b1) != 0);
+    /* no scope, no key */
+    CHECK(pseudokeys_pseudonym(db, NULL, "operator:1", 7, a2) == ORDERS_DB);
+    /* stored sealed (text), one per town and operator */
     sqlite3_stmt *st = NULL;
     sqlite3_prepare_v2(db_sqlite_handle(db),
-                       "SELECT count(*), min(length(key)), typeof(key) FROM ord_pseudo_keys", -1,
-                       &st, NULL);
+                       "SELECT count(*), min(key LIKE 's1:%'), typeof(key) FROM ord_pseudo_keys"
+                       " WHERE municipality_id = 1",
+                       -1, &st, NULL);
     REQUIRE(sqlite3_step(st) == SQLITE_ROW);
     CHECK_INT_EQ(sqlite3_column_int(st, 0), 2);
-    CHECK_INT_EQ(sqlite3_column_int(st, 1), 32);
-    CHECK_STR_EQ((const char *)sqlite3_column_text(st, 2), "blob");
+    CHECK_INT_EQ(sqlite3_column_int(st, 1), 1);
+    CHECK_STR_EQ((const char *)sqlite3_column_text(st, 2), "text");
     sqlite3_finalize(st);
     db_close(db);
 }

@@ -29,6 +29,7 @@
 #include "ordstore.h"
 #include "orders.h"
 #include "oview.h"
+#include "secrets.h"
 #include "webhooks.h"
 #include "whsig.h"
 
@@ -52,7 +53,8 @@ int main(int argc, char **argv)
     struct catalog *cat = NULL;
     struct db *db = NULL;
     struct opush *push = NULL;
-    char err[256] = "", tmpdb[64] = "";
+    char err[256] = "", tmpdb[64] = "", keyfile[600] = "";
+    struct secretbox *box = NULL;
     char *answer = NULL, *released = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -102,8 +104,12 @@ int main(int argc, char **argv)
         snprintf(tmpdb, sizeof(tmpdb), "/tmp/opdemo-%ld.db", (long)getpid());
         db_path = tmpdb;
     }
+    /* The webhook secret and pseudonym keys are sealed under a key file of the demo's
+     * database (store/secrets.h). */
+    snprintf(keyfile, sizeof(keyfile), "%s.secrets.key", db_path);
     if (db_open(db_path, DB_OPEN_CREATE, &db, err, sizeof(err)) != DB_OK ||
         hubdb_migrate_db(db, err, sizeof(err)) != HUBDB_OK ||
+        secrets_start(db, keyfile, &box, err, sizeof(err)) != 0 ||
         /* the resident the demo orders for (id 1, town 1) */
         db_exec(db, "INSERT INTO residents(display_name, district, deadline_min, created_unix)"
                     " VALUES('デモ 太郎', '中央町', 600, 0)") != DB_OK) {
@@ -184,8 +190,11 @@ out:
     free(answer);
     free(released);
     db_close(db);
+    secretbox_install(NULL);
+    secretbox_free(box);
     if (tmpdb[0]) {
         unlink(tmpdb);
+        unlink(keyfile);
         char side[80];
         snprintf(side, sizeof(side), "%s-wal", tmpdb);
         unlink(side);

@@ -4,11 +4,13 @@
 - A real SMTP server (aiosmtpd, Debian's python3-aiosmtpd) that requires STARTTLS with the
   test certificate; every message it accepts is written to DIR/mail-N.eml (N from 1), as
   received, after two lines of its own: X-Received-At (Unix time, for bench_notify) and
-  X-Envelope-To. While DIR/hold exists every recipient is refused with 451 (try later).
+  X-Envelope-To. While DIR/hold exists every recipient is refused with 451 (try later);
+  while DIR/slow exists a message is answered (250) only after 2 s.
 - A webhook receiver (http.server): every POST is written to DIR/hook-N.txt (headers, a
   blank line, the body). It answers 500 when the path ends in /fail, else 204.
 Prints "smtp=PORT http=PORT" once both listen; runs until killed.
 """
+import asyncio
 import http.server
 import os
 import socket
@@ -45,6 +47,8 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         if not session.ssl:
             return "530 STARTTLS first"
+        if os.path.exists(os.path.join(out, "slow")):
+            await asyncio.sleep(2)
         rcpt = ",".join(envelope.rcpt_tos).encode()
         got = ("X-Received-At: %.6f\r\n" % time.time()).encode()
         store("mail", "eml", got + b"X-Envelope-To: " + rcpt + b"\r\n" + envelope.original_content)
