@@ -394,6 +394,42 @@ static const char *const steps[] = {
     " FROM ord_pseudo_keys WHERE recipient NOT LIKE 'operator:%';"
     "DROP TABLE ord_pseudo_keys;"
     "ALTER TABLE ord_pseudo_keys_town RENAME TO ord_pseudo_keys;",
+    /* 21: one audit log per town (see hubdb.c). Here each log also has its audit_head
+     * row (the sequencer's lock and the newest chained record of that log), made with the
+     * log; the append-only rule keeps a record's log as it is chained. */
+    "ALTER TABLE audit ADD COLUMN log_id BIGINT NOT NULL DEFAULT 1;"
+    "ALTER TABLE audit_logs ADD COLUMN municipality_id BIGINT;"
+    "DROP INDEX audit_seq;"
+    "CREATE UNIQUE INDEX audit_seq ON audit(log_id, seq);"
+    "DROP INDEX audit_unchained;"
+    "CREATE INDEX audit_unchained ON audit(log_id, id) WHERE seq IS NULL;"
+    "CREATE UNIQUE INDEX audit_logs_town ON audit_logs(municipality_id);"
+    "ALTER TABLE audit_head DROP CONSTRAINT audit_head_id_check;"
+    "INSERT INTO audit_logs(id, name, municipality_id)"
+    " SELECT 1 + id, 'town', id FROM municipalities ORDER BY id;"
+    "INSERT INTO audit_head SELECT id, 0,"
+    " '0000000000000000000000000000000000000000000000000000000000000000'"
+    " FROM audit_logs WHERE id > 1;"
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN"
+    " IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL"
+    " AND OLD.prev_hash = '' AND OLD.hash = ''"
+    " AND (NEW.id, NEW.at_unix, NEW.actor, NEW.action, NEW.outcome, NEW.subject_resident_id,"
+    " NEW.data_kinds, NEW.purpose, NEW.basis, NEW.source, NEW.destination, NEW.request_id,"
+    " NEW.log_id)"
+    " IS NOT DISTINCT FROM (OLD.id, OLD.at_unix, OLD.actor, OLD.action, OLD.outcome,"
+    " OLD.subject_resident_id, OLD.data_kinds, OLD.purpose, OLD.basis, OLD.source,"
+    " OLD.destination, OLD.request_id, OLD.log_id) THEN RETURN NEW; END IF;"
+    " RAISE EXCEPTION 'the audit log is append-only'; END$$;"
+    "CREATE FUNCTION municipality_audit_log() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$DECLARE l BIGINT; BEGIN"
+    " SELECT MAX(id) + 1 INTO l FROM audit_logs;"
+    " INSERT INTO audit_logs(id, name, municipality_id) VALUES(l, 'town', NEW.id);"
+    " INSERT INTO audit_head VALUES(l, 0,"
+    " '0000000000000000000000000000000000000000000000000000000000000000');"
+    " RETURN NEW; END$$;"
+    "CREATE TRIGGER municipalities_audit_log AFTER INSERT ON municipalities"
+    " FOR EACH ROW EXECUTE FUNCTION municipality_audit_log();",
 };
 
 const char *const *hubdb_pg_steps(int *n)
