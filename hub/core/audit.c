@@ -254,23 +254,24 @@ static enum db_status append_chained(struct db *db, long long log, const struct 
 }
 
 /* PostgreSQL: the record is stored unchained in its log (seq NULL, empty hashes), its id
- * from the table's identity; audit_chain_db() chains it after commit. No lock is taken. */
-static enum db_status append_unchained(struct db *db, long long log, const struct audit_rec *r,
-                                       long long *id_out)
+ * from the table's identity; audit_chain_db() chains it after commit. No lock is taken,
+ * and the statement finds the record's log itself (no round trip of its own). */
+static enum db_status append_unchained(struct db *db, const struct audit_rec *r, long long *id_out)
 {
     const char *f[9];
     char unused[65];
     long long subject = seal(r, 0, "", f, unused);
-    struct db_stmt *st = db_stmt(db, "INSERT INTO audit(at_unix, actor, action, outcome,"
-                                     " subject_resident_id, data_kinds, purpose, basis, source,"
-                                     " destination, request_id, prev_hash, hash, log_id)"
-                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,'','',?) RETURNING id");
+    struct db_stmt *st =
+        db_stmt(db, "INSERT INTO audit(at_unix, actor, action, outcome,"
+                    " subject_resident_id, data_kinds, purpose, basis, source,"
+                    " destination, request_id, prev_hash, hash, log_id)"
+                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,'',''," AUDITLOG_ROUTE_SQL ") RETURNING id");
     if (!st)
         return DB_ERR;
     int64_t id = 0;
     enum db_status rc = bind_record(st, 1, r, f, subject);
     if (rc == DB_OK)
-        rc = db_bind_int64(st, 12, log);
+        rc = auditlog_route_bind(db, st, 12, r->town, r->subject, r->actor);
     rc = db_insert_id(st, rc, &id);
     if (rc == DB_OK && id_out)
         *id_out = id;
@@ -280,11 +281,11 @@ static enum db_status append_unchained(struct db *db, long long log, const struc
 enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out)
 {
     long long log = TREEHEAD_DEFAULT_LOG;
+    if (db_dialect(db) == DB_POSTGRES)
+        return append_unchained(db, r, id_out);
+    /* SQLite: the log first, its newest record's hash is chained to */
     enum db_status rc = auditlog_route(db, r->town, r->subject, r->actor, &log);
-    if (rc != DB_OK)
-        return rc;
-    return db_dialect(db) == DB_POSTGRES ? append_unchained(db, log, r, id_out)
-                                         : append_chained(db, log, r, id_out);
+    return rc == DB_OK ? append_chained(db, log, r, id_out) : rc;
 }
 
 /* PostgreSQL array literals ({a,b,...}) of the chained rows, filled as they are read. */

@@ -57,28 +57,52 @@ static enum db_status found_log(enum db_status rc, int64_t v, long long *log)
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-enum db_status auditlog_route(struct db *db, long long town, long long subject, const char *actor,
-                              long long *log)
+/* The log of the actor's town (town 0: the caller named none), else the hub log. */
+static enum db_status fallback_log(struct db *db, long long town, const char *actor, long long *log)
 {
     int64_t v = 0;
     enum db_status rc = DB_DONE;
     *log = TREEHEAD_DEFAULT_LOG;
-    if (town < 0)
-        return DB_OK;
-    if (subject > 0)
-        rc = db_get_int64(db,
-                          "SELECT l.id FROM residents r JOIN audit_logs l"
-                          " ON l.municipality_id = r.municipality_id WHERE r.id = ?",
-                          subject, &v);
-    if (rc == DB_DONE && town > 0)
-        rc = db_get_int64(db, "SELECT id FROM audit_logs WHERE municipality_id = ?", town, &v);
-    for (size_t i = 0; rc == DB_DONE && actor && i < sizeof actor_logs / sizeof actor_logs[0];
-         i++) {
+    for (size_t i = 0;
+         town == 0 && rc == DB_DONE && actor && i < sizeof actor_logs / sizeof actor_logs[0]; i++) {
         long long id = actor_id(actor, actor_logs[i].kind);
         if (id > 0)
             rc = db_get_int64(db, actor_logs[i].sql, id, &v);
     }
     return found_log(rc, v, log);
+}
+
+enum db_status auditlog_route_bind(struct db *db, struct db_stmt *st, int idx, long long town,
+                                   long long subject, const char *actor)
+{
+    long long fallback = TREEHEAD_DEFAULT_LOG;
+    enum db_status rc = town < 0 ? DB_OK : fallback_log(db, town, actor, &fallback);
+    /* town < 0: the hub log, whatever the record names */
+    if (rc == DB_OK)
+        rc = town >= 0 && subject > 0 ? db_bind_int64(st, idx, subject) : db_bind_null(st, idx);
+    if (rc == DB_OK)
+        rc = town > 0 ? db_bind_int64(st, idx + 1, town) : db_bind_null(st, idx + 1);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, idx + 2, fallback);
+    return rc;
+}
+
+enum db_status auditlog_route(struct db *db, long long town, long long subject, const char *actor,
+                              long long *log)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT " AUDITLOG_ROUTE_SQL);
+    *log = TREEHEAD_DEFAULT_LOG;
+    if (!st)
+        return DB_ERR;
+    enum db_status rc = auditlog_route_bind(db, st, 1, town, subject, actor);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    if (rc == DB_ROW) {
+        *log = db_col_int64(st, 0);
+        rc = DB_OK;
+    }
+    db_stmt_done(st);
+    return rc;
 }
 
 enum db_status auditlog_of_town(struct db *db, long long town, long long *log)

@@ -44,6 +44,17 @@
 enum db_status auditlog_route(struct db *db, long long town, long long subject, const char *actor,
                               long long *log);
 
+/* The same rule as an SQL expression (for an INSERT that routes its record itself, with no
+ * round trip of its own) over three parameters that auditlog_route_bind() binds. */
+#define AUDITLOG_ROUTE_SQL                                                                         \
+    "COALESCE((SELECT l.id FROM residents r JOIN audit_logs l"                                     \
+    " ON l.municipality_id = r.municipality_id WHERE r.id = ?),"                                   \
+    " (SELECT l.id FROM audit_logs l WHERE l.municipality_id = ?), ?)"
+/* Binds AUDITLOG_ROUTE_SQL's parameters from idx on: the subject, the town and the log to
+ * fall back on (the actor's town's, read here only for a record that names no town). */
+enum db_status auditlog_route_bind(struct db *db, struct db_stmt *st, int idx, long long town,
+                                   long long subject, const char *actor);
+
 /* The log of town into *log: DB_ROW, or DB_DONE when the town has none (no such town). */
 enum db_status auditlog_of_town(struct db *db, long long town, long long *log);
 
