@@ -19,7 +19,7 @@
     "(SELECT id FROM notify_recipients WHERE (actor_kind = 'family' AND actor_id IN (SELECT id"    \
     " FROM family WHERE municipality_id = " TOWN_ID ")) OR (actor_kind = 'staff' AND actor_id IN"  \
     " (SELECT id FROM staff WHERE municipality_id = " TOWN_ID ")))"
-#define TOWN_LOG       "(SELECT id FROM audit_logs WHERE municipality_id = " TOWN_ID ")"
+#define TOWN_LOG "(SELECT id FROM audit_logs WHERE municipality_id = " TOWN_ID ")"
 
 struct spec {
     const char *table;

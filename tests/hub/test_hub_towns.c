@@ -464,6 +464,8 @@ static void t_audit_logs_per_town(void)
     for (int i = 0; i < N_TOWNS; i++) {
         logs[i] = log_of(i);
         CHECK(logs[i] > 1);
+    }
+    for (int i = 0; i < N_TOWNS; i++) {
         for (int j = 0; j < N_TOWNS; j++) {
             long long n = sqlf("SELECT COUNT(*) FROM audit WHERE log_id = %lld"
                                " AND subject_resident_id = %lld",
