@@ -11,6 +11,7 @@
 #include "actors.h"
 #include "alerts.h"
 #include "audit.h"
+#include "auditlog.h"
 #include "catalog.h"
 #include "ckshow.h"
 #include "checkins.h"
@@ -107,10 +108,13 @@ static void usage(FILE *f)
         "  alerts [--open]              the newest 200 alerts (--open: unacknowledged)\n"
         "  checkins [--resident ID] [--limit N]\n"
         "  audit [--resident ID] [--limit N]\n"
-        "  audit-verify [--key FILE] [--bound SECONDS]  verify the hash chain and, with the\n"
-        "                               key, the signed tree heads; records older than the\n"
-        "                               bound (default 300) must be covered by a head\n"
-        "  audit-checkpoint --key FILE  sign a tree head over every record now\n"
+        "  audit-verify [--key FILE] [--bound SECONDS] [--municipality CODE]\n"
+        "                               verify every audit log (the hub's and each town's;\n"
+        "                               one town's alone with --municipality): the hash chain\n"
+        "                               and, with the hub key, the signed tree heads (each\n"
+        "                               log's own key); records older than the bound\n"
+        "                               (default 300) must be covered by a head\n"
+        "  audit-checkpoint --key FILE  sign a tree head over every record of every log now\n"
         "  escalate [--window MIN]      run the missed check-in pass once at the hub clock\n"
         "  source-add --name NAME       register a source organisation (checkups); prints\n"
         "                               its API key once\n"
@@ -206,8 +210,18 @@ static int new_request_id(char rid[33])
     return 0;
 }
 
-int hubctl_audit(struct db *db, const char *action, const char *outcome, long long subject,
-                 const char *kinds)
+/* The town the command works in (its --municipality), whose audit log gets the command's
+ * records that name no resident; 0 for commands of no town (their records go to the hub
+ * log). */
+static long long audit_town;
+
+long long hubctl_audit_town(void)
+{
+    return audit_town;
+}
+
+static int append_admin(struct db *db, long long town, const char *action, const char *outcome,
+                        long long subject, const char *kinds)
 {
     char rid[33];
     if (new_request_id(rid) != 0)
@@ -222,8 +236,20 @@ int hubctl_audit(struct db *db, const char *action, const char *outcome, long lo
                           .basis = "legal:municipal_enrolment",
                           .source = "hubctl",
                           .destination = "hub",
-                          .request_id = rid};
+                          .request_id = rid,
+                          .town = town};
     return audit_append_db(db, &r, NULL) == DB_OK ? 0 : -1;
+}
+
+int hubctl_audit(struct db *db, const char *action, const char *outcome, long long subject,
+                 const char *kinds)
+{
+    return append_admin(db, audit_town, action, outcome, subject, kinds);
+}
+
+int hubctl_audit_hub(struct db *db, const char *action, const char *outcome, const char *kinds)
+{
+    return append_admin(db, -1, action, outcome, 0, kinds);
 }
 
 static int audit_admin(struct db *db, const char *action, long long subject, const char *kinds)
@@ -806,12 +832,62 @@ static int cmd_audit(struct db *db, const struct args *a)
                   accesslog_records(db, a->town, resident, INT64_MAX, limit, print_record, NULL));
 }
 
+static int resolve_town(struct db *db, const struct args *a, const struct scope **town);
+
+/* How a log is named in audit-verify's lines: the town's code, "hub", or "left" for the log
+ * of a town that was removed (its records stay, and verify). */
+static void log_name(struct db *db, long long log, long long town, char *out, size_t cap)
+{
+    struct towns_row t;
+    if (log == TREEHEAD_DEFAULT_LOG)
+        snprintf(out, cap, "hub");
+    else if (town > 0 && towns_get(db, scope_of(town), &t) == DB_ROW)
+        snprintf(out, cap, "%s", t.code[0] ? t.code : "default");
+    else
+        snprintf(out, cap, "left");
+}
+
+/* Checks the logs ids[0..n) (within one snapshot) and prints a line for each, then the
+ * first failure's words. The exit status. */
+static int verify_logs(struct db *db, EVP_PKEY *key, long bound, const long long *ids,
+                       const long long *towns, size_t n)
+{
+    char msg[512] = "", first_msg[512] = "", name[16];
+    long long total = 0, first_bad = 0, first_log = 0;
+    enum audit_verify_status first = AUDIT_VERIFY_OK;
+    for (size_t i = 0; i < n; i++) {
+        long long bad = 0, k = 0;
+        enum audit_verify_status vs =
+            audit_verify_one_db(db, ids[i], key, hubclock_now(), bound, &bad, &k, msg, sizeof msg);
+        log_name(db, ids[i], towns[i], name, sizeof name);
+        printf("log_%lld=%s municipality=%s records=%lld\n", ids[i],
+               vs == AUDIT_VERIFY_OK ? "OK" : "BAD", name, k);
+        total += k;
+        if (vs != AUDIT_VERIFY_OK && first == AUDIT_VERIFY_OK) {
+            first = vs;
+            first_bad = bad;
+            first_log = ids[i];
+            snprintf(first_msg, sizeof first_msg, "%s", msg);
+        }
+    }
+    if (first != AUDIT_VERIFY_OK) {
+        printf("audit=BAD\nproblem=%s\nbad_log=%lld\nfirst_bad_record=%lld\nreason=%s\n",
+               audit_verify_status_str(first), first_log, first_bad, first_msg);
+        return 1;
+    }
+    printf("audit=OK\nrecords=%lld\nheads=%s\n", total, key ? "verified" : "not checked");
+    return 0;
+}
+
 static int cmd_audit_verify(struct db *db, const struct args *a)
 {
     const char *keyfile = opt(a, "--key");
-    char err[512], msg[512];
+    char err[512];
     EVP_PKEY *key = NULL;
     long long bound = AUDIT_BOUND_DEFAULT;
+    long long ids[AUDITLOG_MAX], towns[AUDITLOG_MAX];
+    size_t n = 0;
+    int rc = 1;
     if (opt_ll(a, "--bound", 0, 365LL * 86400, &bound) != 0) {
         fprintf(stderr, "hubctl: --bound must be 0..31536000 seconds\n");
         return 2;
@@ -820,25 +896,38 @@ static int cmd_audit_verify(struct db *db, const struct args *a)
         fprintf(stderr, "hubctl: %s\n", err);
         return 1;
     }
-    long long bad = 0, n = 0;
     /* One transaction, so the hub appending meanwhile does not confuse the walk (on
      * PostgreSQL REPEATABLE READ: one snapshot for the whole walk). */
-    enum audit_verify_status vs = AUDIT_VERIFY_ERROR;
     if (db_exec(db, "BEGIN") != DB_OK || /* a reader: not db_begin's write lock */
         (db_dialect(db) == DB_POSTGRES &&
-         db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") != DB_OK))
-        snprintf(msg, sizeof msg, "cannot read the audit log: %s", db_errmsg(db));
-    else
-        vs = audit_verify_log_db(db, key, hubclock_now(), (long)bound, &bad, &n, msg, sizeof msg);
+         db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ") != DB_OK)) {
+        printf("audit=BAD\nproblem=%s\nfirst_bad_record=0\nreason=cannot read the audit log: "
+               "%s\n",
+               audit_verify_status_str(AUDIT_VERIFY_ERROR), db_errmsg(db));
+        goto out;
+    }
+    if (opt(a, "--municipality")) {
+        /* One town's log alone: nothing of another town's log is read. */
+        const struct scope *town = NULL;
+        rc = resolve_town(db, a, &town);
+        if (rc != 0)
+            goto out;
+        rc = 1;
+        towns[0] = scope_town(town);
+        if (auditlog_of_town(db, towns[0], &ids[0]) != DB_ROW) {
+            fprintf(stderr, "hubctl: the municipality has no audit log: %s\n", db_errmsg(db));
+            goto out;
+        }
+        n = 1;
+    } else if (auditlog_list(db, ids, towns, AUDITLOG_MAX, &n) != DB_OK) {
+        fprintf(stderr, "hubctl: cannot list the audit logs: %s\n", db_errmsg(db));
+        goto out;
+    }
+    rc = verify_logs(db, key, (long)bound, ids, towns, n);
+out:
     db_rollback(db);
     EVP_PKEY_free(key);
-    if (vs != AUDIT_VERIFY_OK) {
-        printf("audit=BAD\nproblem=%s\nfirst_bad_record=%lld\nreason=%s\n",
-               audit_verify_status_str(vs), bad, msg);
-        return 1;
-    }
-    printf("audit=OK\nrecords=%lld\nheads=%s\n", n, keyfile ? "verified" : "not checked");
-    return 0;
+    return rc;
 }
 
 static int cmd_audit_checkpoint(struct db *db, const struct args *a)
@@ -856,10 +945,16 @@ static int cmd_audit_checkpoint(struct db *db, const struct args *a)
     }
     int rc = 1;
     if (begin(db) == 0) {
-        if (audit_checkpoint_db(db, key, hubclock_now()) != DB_OK)
+        /* One log that cannot be signed keeps the heads of the others (audit.h). */
+        enum db_status s = audit_checkpoint_db(db, key, hubclock_now());
+        if (s != DB_OK && s != DB_ERR_BUSY && s != DB_ERR_CONSTRAINT)
             fail(db, "cannot write the checkpoint");
         else if (commit(db) == 0)
-            rc = 0;
+            rc = s == DB_ERR_CONSTRAINT ? 1 : 0;
+        if (s == DB_ERR_CONSTRAINT)
+            fprintf(stderr, "hubctl: a log has fewer records than its newest signed head or a "
+                            "record is missing: no head for it (audit-verify says which); the "
+                            "other logs are signed\n");
     }
     EVP_PKEY_free(key);
     if (rc == 0)
@@ -1623,6 +1718,7 @@ int main(int argc, char **argv)
         townless |= strcmp(cmd, TOWNLESS[k]) == 0;
     if (!townless && (rc = resolve_town(db, &a, &a.town)) != 0)
         goto out;
+    audit_town = a.town ? scope_town(a.town) : 0;
     rc = 1;
     const struct command *c = NULL;
     for (size_t k = 0; k < sizeof COMMANDS / sizeof COMMANDS[0] && !c; k++)

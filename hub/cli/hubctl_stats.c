@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "db.h"
 #include "hubclock.h"
+#include "hubctl_towns.h"
 #include "residents.h"
 #include "stattab.h"
 #include "statsoptout.h"
@@ -78,6 +79,7 @@ static int finish(struct db *db, int ok, struct audit_rec rec, const char *what)
 {
     char rid[33];
     rec.request_id = rid;
+    rec.town = hubctl_audit_town(); /* the town's log: these records name no resident */
     if (ok && request_id(rid) == 0 && audit_append_db(db, &rec, NULL) == DB_OK &&
         db_commit(db) == DB_OK)
         return 0;

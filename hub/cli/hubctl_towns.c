@@ -2,18 +2,25 @@
  * hubctl_towns.c: exporting, verifying and removing a municipality (see hubctl_towns.h).
  *
  * The export file is JSON Lines (one JSON object and "\n" a line, UTF-8):
- *   {"format":"hub-municipality-export","version":1,"municipality":{...},
- *    "exported_at_unix":N,"public_key":"<Ed25519 public key, 64 hex>"}
+ *   {"format":"hub-municipality-export","version":2,"municipality":{...},
+ *    "exported_at_unix":N,"audit_log":L,"public_key":"<the town's Ed25519 public key, 64 hex>"}
  *   {"table":"residents","row":{"id":"1","display_name":"…",...}}      (values text or null)
  *   ...
  *   {"end":{"lines":N,"sha256":"<64 hex>","signature":"<128 hex>"}}
  * `lines` counts the lines before the last, `sha256` is over their exact bytes, newlines
- * included, and `signature` is the hub key's Ed25519 signature over the 64 ASCII hex
- * digits of sha256. A file cut short, edited, reordered or extended fails; the signer is
- * the key in the header, which a receiving town compares with the hub's published one
- * (`export-verify --pubkey HEX`).
+ * included, and `signature` is the town's own Ed25519 signature (the key of its audit log,
+ * auditkey.h) over the 64 ASCII hex digits of sha256. A file cut short, edited, reordered
+ * or extended fails; the signer is the key in the header, which a receiving town compares
+ * with the one the hub published for it (`export-verify --pubkey HEX`). The town's audit
+ * log in the file (tables audit_heads and audit) is checked from the file alone
+ * (hubctl_exportaudit.h). Version 1 files (signed by the hub key, the audit records
+ * without their heads) still verify, signature and digest only.
  */
 #include "hubctl_towns.h"
+#include "audit.h"
+#include "auditkey.h"
+#include "auditlog.h"
+#include "hubctl_exportaudit.h"
 #include "hubclock.h"
 #include "hubkey.h"
 #include "hubtoken.h"
@@ -35,13 +42,15 @@
 void hubctl_towns_usage(FILE *f)
 {
     fprintf(f, "  municipality-export --out FILE --key FILE\n"
-               "                               the town's data and audit records in one file,\n"
-               "                               signed with the hub key (FILE must be new)\n"
+               "                               the town's data and its audit log in one file,\n"
+               "                               signed with the town's key, made from the hub\n"
+               "                               key (FILE must be new)\n"
                "  export-verify --file FILE [--pubkey HEX]   (no --db needed) checks an export\n"
                "                               on its own: digest, signature, and the signer\n"
                "  municipality-remove --confirm CODE\n"
                "                               delete the town and everything of it (export\n"
-               "                               first); audited; the audit log itself stays\n");
+               "                               first); audited in the hub log; the town's audit\n"
+               "                               log stays, and keeps verifying\n");
 }
 
 static const char *arg(int argc, char **argv, const char *name)
@@ -90,9 +99,10 @@ static int put_row(void *ctx, const struct townexport_row *r)
     return w->failed;
 }
 
-/* Writes the export of town into f with key. 0, or -1 with a sentence on stderr. */
-static int write_export(struct db *db, const struct scope *town, EVP_PKEY *key, FILE *f,
-                        long long *lines)
+/* Writes the export of town (whose audit log is log) into f, signed with key (the log's).
+ * 0, or -1 with a sentence on stderr. */
+static int write_export(struct db *db, const struct scope *town, long long log, EVP_PKEY *key,
+                        FILE *f, long long *lines)
 {
     struct out w = {.f = f, .sha = EVP_MD_CTX_new()};
     struct towns_row t;
@@ -107,12 +117,13 @@ static int write_export(struct db *db, const struct scope *town, EVP_PKEY *key, 
     }
     cJSON *h = cJSON_CreateObject();
     cJSON_AddStringToObject(h, "format", FORMAT_NAME);
-    cJSON_AddNumberToObject(h, "version", 1);
+    cJSON_AddNumberToObject(h, "version", 2);
     cJSON *m = cJSON_AddObjectToObject(h, "municipality");
     cJSON_AddNumberToObject(m, "id", (double)t.id);
     cJSON_AddStringToObject(m, "code", t.code);
     cJSON_AddStringToObject(m, "name", t.name);
     cJSON_AddNumberToObject(h, "exported_at_unix", (double)hubclock_now());
+    cJSON_AddNumberToObject(h, "audit_log", (double)log);
     cJSON_AddStringToObject(h, "public_key", pub);
     put(&w, h);
     if (townexport_walk(db, town, put_row, &w) != DB_OK || w.failed) {
@@ -144,21 +155,62 @@ out:
     return rc;
 }
 
+/* Chains what is stored (PostgreSQL) and signs a head over the town's log now, so the
+ * export carries every record under a head. 0, or -1 with words on stderr. */
+static int sign_now(struct db *db, long long log, EVP_PKEY *hub)
+{
+    long long chained = 0;
+    enum db_status s = audit_chain_all_db(db, &chained);
+    if (s == DB_OK || s == DB_ERR_BUSY)
+        s = db_begin(db);
+    if (s == DB_OK)
+        s = audit_sign_log_db(db, log, hub, hubclock_now());
+    if (s == DB_OK)
+        s = db_commit(db);
+    else
+        db_rollback(db);
+    /* Busy: a hub is signing this log right now; its head covers the records as well. */
+    if (s != DB_OK && s != DB_ERR_BUSY) {
+        fprintf(stderr, "hubctl: cannot sign the town's audit log: %s\n", db_errmsg(db));
+        return -1;
+    }
+    return 0;
+}
+
+/* The export's transaction: on PostgreSQL one snapshot (REPEATABLE READ), so the heads and
+ * records in the file are of one moment like every other table. */
+static enum db_status begin_snapshot(struct db *db)
+{
+    if (db_dialect(db) != DB_POSTGRES)
+        return db_begin(db);
+    enum db_status s = db_exec(db, "BEGIN");
+    if (s == DB_OK)
+        s = db_exec(db, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+    return s;
+}
+
 static int cmd_export(struct db *db, const struct scope *town, int argc, char **argv)
 {
     const char *path = arg(argc, argv, "--out"), *keypath = arg(argc, argv, "--key");
     char err[256];
-    long long lines = 0;
+    long long lines = 0, log = 0;
     int rc = 1;
     if (!path || !keypath) {
         fprintf(stderr, "hubctl: municipality-export needs --out FILE and --key FILE\n");
         return 2;
     }
-    EVP_PKEY *key = hubkey_load(keypath, err, sizeof err);
-    if (!key) {
+    EVP_PKEY *hub = hubkey_load(keypath, err, sizeof err), *key = NULL;
+    if (!hub) {
         fprintf(stderr, "hubctl: %s\n", err);
         return 1;
     }
+    if (auditlog_of_town(db, scope_town(town), &log) != DB_ROW ||
+        !(key = auditkey_for_log(hub, log)) || sign_now(db, log, hub) != 0) {
+        fprintf(stderr, "hubctl: cannot prepare the town's audit log for the export\n");
+        EVP_PKEY_free(hub);
+        return 1;
+    }
+    EVP_PKEY_free(hub);
     FILE *f = fopen(path, "wx");
     if (!f) {
         fprintf(stderr, "hubctl: cannot create %s (it must not exist yet): %s\n", path,
@@ -168,9 +220,9 @@ static int cmd_export(struct db *db, const struct scope *town, int argc, char **
     }
     /* One transaction: the file is the town at one moment, and its audit record commits
      * only with a complete file. */
-    if (db_begin(db) != DB_OK) {
+    if (begin_snapshot(db) != DB_OK) {
         fprintf(stderr, "hubctl: cannot start a transaction: %s\n", db_errmsg(db));
-    } else if (write_export(db, town, key, f, &lines) != 0 || fflush(f) != 0 ||
+    } else if (write_export(db, town, log, key, f, &lines) != 0 || fflush(f) != 0 ||
                fsync(fileno(f)) != 0) {
         db_rollback(db);
     } else if (hubctl_audit(db, "municipality.export", "ok", 0, "municipality") != 0 ||
@@ -217,7 +269,7 @@ static int cmd_remove(struct db *db, const struct scope *town, int argc, char **
     }
     snprintf(outcome, sizeof outcome, "ok: municipality %lld (%s) removed", (long long)t.id, want);
     if (townleave_remove(db, town, &rows) != DB_OK ||
-        hubctl_audit(db, "municipality.remove", outcome, 0, "municipality") != 0 ||
+        hubctl_audit_hub(db, "municipality.remove", outcome, "municipality") != 0 ||
         db_commit(db) != DB_OK) {
         fprintf(stderr, "hubctl: cannot remove the municipality (nothing was removed): %s\n",
                 db_errmsg(db));
@@ -240,8 +292,9 @@ int hubctl_towns(struct db *db, const struct scope *town, const char *cmd, int a
 /* ---- export-verify ----------------------------------------------------------------------- */
 
 struct verdict {
-    long long lines, rows;
+    long long lines, rows, version, log, records, heads;
     char pub[65], code[8], name[TOWNS_NAME_MAX + 1];
+    struct exportaudit *audit; /* version 2: the town's audit log in the file */
 };
 
 /* Reads the header line into v. 0, or -1 with the reason in msg. */
@@ -255,9 +308,12 @@ static int read_header(const char *line, struct verdict *v, char *msg, size_t ca
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(m, "code");
     const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
     int rc = -1;
+    const cJSON *log = cJSON_GetObjectItemCaseSensitive(h, "audit_log");
     if (!cJSON_IsString(fmt) || strcmp(fmt->valuestring, FORMAT_NAME) != 0 ||
-        !cJSON_IsNumber(ver) || ver->valuedouble != 1)
-        snprintf(msg, cap, "the first line is not a version 1 municipality export header");
+        !cJSON_IsNumber(ver) || (ver->valuedouble != 1 && ver->valuedouble != 2))
+        snprintf(msg, cap, "the first line is not a version 1 or 2 municipality export header");
+    else if (ver->valuedouble == 2 && (!cJSON_IsNumber(log) || log->valuedouble < 1))
+        snprintf(msg, cap, "the header does not name the town's audit log");
     else if (!cJSON_IsString(pub) || strlen(pub->valuestring) != 64)
         snprintf(msg, cap, "the header has no public key");
     else if (!cJSON_IsString(code) || !cJSON_IsString(name))
@@ -266,7 +322,13 @@ static int read_header(const char *line, struct verdict *v, char *msg, size_t ca
         snprintf(v->pub, sizeof v->pub, "%s", pub->valuestring);
         snprintf(v->code, sizeof v->code, "%s", code->valuestring);
         snprintf(v->name, sizeof v->name, "%s", name->valuestring);
+        v->version = (long long)ver->valuedouble;
+        v->log = v->version == 2 ? (long long)log->valuedouble : 0;
         rc = 0;
+        if (v->version == 2 && !(v->audit = exportaudit_new(v->pub, v->log))) {
+            snprintf(msg, cap, "out of memory");
+            rc = -1;
+        }
     }
     cJSON_Delete(h);
     return rc;
@@ -337,13 +399,16 @@ static int verify_file(FILE *f, struct verdict *v, char *msg, size_t cap)
                 goto out;
             if (v->lines > 0) {
                 cJSON *o = cJSON_Parse(pending);
-                int ok = cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "table")) &&
-                         cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(o, "row"));
-                cJSON_Delete(o);
-                if (!ok) {
+                const cJSON *table = cJSON_GetObjectItemCaseSensitive(o, "table");
+                const cJSON *row = cJSON_GetObjectItemCaseSensitive(o, "row");
+                int ok = cJSON_IsString(table) && cJSON_IsObject(row);
+                if (!ok)
                     snprintf(msg, cap, "line %lld is not a table row", v->lines + 1);
+                else if (v->audit && exportaudit_row(v->audit, table->valuestring, row, msg, cap))
+                    ok = 0;
+                cJSON_Delete(o);
+                if (!ok)
                     goto out;
-                }
                 v->rows++;
             }
             if (EVP_DigestUpdate(sha, pending, strlen(pending)) != 1)
@@ -363,6 +428,9 @@ static int verify_file(FILE *f, struct verdict *v, char *msg, size_t cap)
         goto out;
     hubtoken_hex(md, mdlen, digest_hex);
     rc = check_end(pending, v, digest_hex, msg, cap);
+    /* The signature first: a file someone changed fails as changed, whatever its log says. */
+    if (rc == 0 && v->audit && exportaudit_end(v->audit, &v->records, &v->heads, msg, cap) != 0)
+        rc = -1;
 out:
     EVP_MD_CTX_free(sha);
     free(pending);
@@ -386,6 +454,7 @@ int hubctl_export_verify(int argc, char **argv)
     }
     int rc = verify_file(f, &v, msg, sizeof msg);
     fclose(f);
+    exportaudit_free(v.audit);
     if (rc == 0 && want && strcmp(want, v.pub) != 0) {
         snprintf(msg, sizeof msg, "signed by %s, not by the key given with --pubkey", v.pub);
         rc = -1;
@@ -397,5 +466,9 @@ int hubctl_export_verify(int argc, char **argv)
     }
     printf("verify=OK\nmunicipality=%s\nname=%s\nrows=%lld\npublic_key=%s\n",
            v.code[0] ? v.code : "-", v.name, v.rows, v.pub);
+    if (v.version == 2)
+        printf("audit_log=%lld\naudit_records=%lld\naudit_heads=%lld\n", v.log, v.records, v.heads);
+    else
+        printf("audit_log=not checked (a version 1 file)\n");
     return 0;
 }

@@ -20,9 +20,14 @@ int hubctl_towns(struct db *db, const struct scope *town, const char *cmd, int a
 int hubctl_export_verify(int argc, char **argv);
 
 /* hubctl.c's one audit record of an administrative change, actor "hubctl", inside the
- * caller's transaction. 0, or -1. */
+ * caller's transaction, in the log of the subject's town, else of the command's town
+ * (hubctl_audit_town()). 0, or -1. */
 int hubctl_audit(struct db *db, const char *action, const char *outcome, long long subject,
                  const char *kinds);
+/* The same in the hub log (adding and removing towns). */
+int hubctl_audit_hub(struct db *db, const char *action, const char *outcome, const char *kinds);
+/* The command's town (municipality id), 0 for a command of no town. */
+long long hubctl_audit_town(void);
 
 /* The usage lines of these commands. */
 void hubctl_towns_usage(FILE *f);

@@ -90,13 +90,14 @@ void hubctl_witness_usage(FILE *f)
 {
     fprintf(f, "  audit-witness --url URL --token TOKEN --state FILE [--pubkey HEX] [--log N]\n"
                "               [--ca-file PEM]  check the hub's newest signed tree head\n"
-               "                               extends the one kept in FILE (no --db)\n");
+               "                               extends the one kept in FILE (no --db); the log\n"
+               "                               is FILE's, else --log, else the staff member's\n"
+               "                               town's (--log 1: the hub log)\n");
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->log = TREEHEAD_DEFAULT_LOG;
     for (int i = 0; i + 1 < argc; i += 2) {
         const char *k = argv[i], *v = argv[i + 1];
         char *end = NULL;
@@ -138,7 +139,14 @@ int hubctl_witness(int argc, char **argv)
     int have = witness_load(o.state, &kept, err, sizeof err);
     if (have < 0)
         goto out;
-    snprintf(path, sizeof path, "/v1/audit/head?log=%ld", o.log);
+    /* The kept head's log, so a witness keeps watching the log it started on (a state file
+     * from before towns had logs: the hub log); a new one watches the town's. */
+    if (have)
+        o.log = (long)kept.log_id;
+    if (o.log > 0)
+        snprintf(path, sizeof path, "/v1/audit/head?log=%ld", o.log);
+    else
+        snprintf(path, sizeof path, "/v1/audit/head");
     if (!(head = get(&o, path, err, sizeof err)))
         goto out;
     if (treehead_from_json(head, &next) != 0) {
@@ -146,7 +154,7 @@ int hubctl_witness(int argc, char **argv)
         goto out;
     }
     if (have && witness_needs_proof(&kept, &next)) {
-        snprintf(path, sizeof path, "/v1/audit/consistency?log=%ld&from=%lld&to=%lld", o.log,
+        snprintf(path, sizeof path, "/v1/audit/consistency?log=%lld&from=%lld&to=%lld", kept.log_id,
                  kept.tree_size, next.tree_size);
         if (!(cons = get(&o, path, err, sizeof err)))
             goto out;

@@ -12,6 +12,7 @@
  * reads through db.h, the same on both backends.
  */
 #include "audit.h"
+#include "auditkey.h"
 #include "auditlog.h"
 #include "db_sqlite.h"
 #include "hubdb.h"
@@ -111,18 +112,35 @@ static void leaf_hash(long long seq, long long at, const char *const f[9], long 
     EVP_MD_CTX_free(c);
 }
 
-enum db_status audit_leaves_db(struct db *db, long long from, long long to, merkle_hash *out)
+void audit_record_hash(const struct audit_rec *r, long long seq, const char *prev, char out[65])
+{
+    const char *f[9];
+    seal(r, seq, prev, f, out);
+}
+
+void audit_leaf_hash(const struct audit_rec *r, long long seq, merkle_hash out)
+{
+    const char *f[9];
+    char unused[65];
+    long long subject = seal(r, seq, "", f, unused);
+    leaf_hash(seq, (long long)r->at, f, subject, out);
+}
+
+enum db_status audit_leaves_db(struct db *db, long long log, long long from, long long to,
+                               merkle_hash *out)
 {
     struct db_stmt *st = db_stmt(db, "SELECT seq, at_unix, actor, action, outcome,"
                                      " subject_resident_id, data_kinds, purpose, basis, source,"
                                      " destination, request_id FROM audit"
-                                     " WHERE seq > ? AND seq <= ? ORDER BY seq");
+                                     " WHERE log_id = ? AND seq > ? AND seq <= ? ORDER BY seq");
     if (!st)
         return DB_ERR;
     long long want = from + 1;
-    enum db_status rc = db_bind_int64(st, 1, from);
+    enum db_status rc = db_bind_int64(st, 1, log);
     if (rc == DB_OK)
-        rc = db_bind_int64(st, 2, to);
+        rc = db_bind_int64(st, 2, from);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, 3, to);
     while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
         const char *f[9];
         for (int i = 0; i < 3; i++)
@@ -144,84 +162,38 @@ enum db_status audit_leaves_db(struct db *db, long long from, long long to, merk
     return rc;
 }
 
-static int last_record(sqlite3 *db, long long *id, char hash[65])
-{
-    /* The outputs are defined on every path, errors included, so callers never read
-     * garbage (and gcc -O3 can see it). */
-    *id = 0;
-    snprintf(hash, 65, "%s", ZERO_HASH);
-    sqlite3_stmt *st = hubdb_stmt(db, "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1");
-    if (!st)
-        return SQLITE_ERROR;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        snprintf(hash, 65, "%s", (const char *)sqlite3_column_text(st, 1));
-        rc = SQLITE_OK;
-    } else if (rc == SQLITE_DONE) {
-        *id = 0;
-        snprintf(hash, 65, "%s", ZERO_HASH);
-        rc = SQLITE_OK;
-    }
-    hubdb_stmt_done(st);
-    return rc;
-}
-
 int audit_append(sqlite3 *db, const struct audit_rec *r, long long *id_out)
 {
-    long long prev_id;
-    char prev[65], hash[65];
-    sqlite3_stmt *st = NULL;
-    int rc = last_record(db, &prev_id, prev);
-    if (rc != SQLITE_OK)
-        return rc;
-    long long id = prev_id + 1;
-    const char *f[9];
-    long long subject = seal(r, id, prev, f, hash);
-    st = hubdb_stmt(db, "INSERT INTO audit(id, at_unix, actor, action, outcome,"
-                        " subject_resident_id, data_kinds, purpose, basis, source,"
-                        " destination, request_id, prev_hash, hash, seq)"
-                        " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?1)");
-    if (!st)
-        return SQLITE_ERROR;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, (long long)r->at);
-    sqlite3_bind_text(st, 3, f[0], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, f[1], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, f[2], -1, SQLITE_STATIC);
-    if (subject > 0)
-        sqlite3_bind_int64(st, 6, subject);
-    else
-        sqlite3_bind_null(st, 6);
-    for (int i = 3; i < 9; i++)
-        sqlite3_bind_text(st, 4 + i, f[i], -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 13, prev, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 14, hash, -1, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-    if (rc == SQLITE_OK && id_out)
-        *id_out = id;
-    hubdb_stmt_done(st);
+    struct db *d = db_sqlite_wrap(db);
+    if (!d)
+        return SQLITE_NOMEM;
+    int rc = audit_append_db(d, r, id_out) == DB_OK ? SQLITE_OK : SQLITE_ERROR;
+    db_close(d);
     return rc;
 }
 
-/* The newest chained record through db.h. SQLite: the newest record, under the write lock
- * the caller's transaction holds. PostgreSQL: the audit_head row; with `lock` it is taken
- * FOR UPDATE SKIP LOCKED, which makes the caller the one sequencer until its transaction
- * ends (and sets that transaction's commit asynchronous, audit_chain_db() says why), or
- * answers DB_DONE at once when another transaction holds it. DB_OK when read. */
-static enum db_status head_db(struct db *db, int lock, long long *id, char hash[65])
+/* The newest chained record of log through db.h. SQLite: the log's newest record, under the
+ * write lock the caller's transaction holds. PostgreSQL: the log's audit_head row; with
+ * `lock` it is taken FOR UPDATE SKIP LOCKED, which makes the caller the log's one sequencer
+ * until its transaction ends (and sets that transaction's commit asynchronous,
+ * audit_chain_db() says why), or answers DB_DONE at once when another transaction holds it.
+ * DB_OK when read. */
+static enum db_status head_db(struct db *db, long long log, int lock, long long *id, char hash[65])
 {
     *id = 0;
     snprintf(hash, 65, "%s", ZERO_HASH);
     struct db_stmt *st = db_stmt(
-        db, db_dialect(db) == DB_SQLITE ? "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1"
+        db, db_dialect(db) == DB_SQLITE
+                ? "SELECT seq, hash FROM audit WHERE log_id = ? AND seq IS NOT NULL"
+                  " ORDER BY seq DESC LIMIT 1"
             : lock ? "SELECT last_id, last_hash, set_config('synchronous_commit', 'off', true)"
-                     " FROM audit_head WHERE id = 1 FOR UPDATE SKIP LOCKED"
-                   : "SELECT last_id, last_hash FROM audit_head WHERE id = 1");
+                     " FROM audit_head WHERE id = ? FOR UPDATE SKIP LOCKED"
+                   : "SELECT last_id, last_hash FROM audit_head WHERE id = ?");
     if (!st)
         return DB_ERR;
-    enum db_status rc = db_step(st);
+    enum db_status rc = db_bind_int64(st, 1, log);
+    if (rc == DB_OK)
+        rc = db_step(st);
     if (rc == DB_ROW) {
         *id = db_col_int64(st, 0);
         snprintf(hash, 65, "%s", db_col_text(st, 1) ? db_col_text(st, 1) : "");
@@ -246,57 +218,61 @@ static enum db_status bind_record(struct db_stmt *st, int at, const struct audit
     return rc;
 }
 
-/* SQLite: the record is chained at once (the transaction holds the one write lock). */
-static enum db_status append_chained(struct db *db, const struct audit_rec *r, long long *id_out)
+/* SQLite: the record is chained at once in its log (the transaction holds the one write
+ * lock); its row id comes from the table. */
+static enum db_status append_chained(struct db *db, long long log, const struct audit_rec *r,
+                                     long long *id_out)
 {
-    long long prev_id = 0;
+    long long prev_seq = 0;
     char prev[65] = "", hash[65];
-    enum db_status rc = head_db(db, 0, &prev_id, prev);
+    enum db_status rc = head_db(db, log, 0, &prev_seq, prev);
     if (rc != DB_OK)
         return rc;
-    long long id = prev_id + 1;
+    long long seq = prev_seq + 1;
     const char *f[9];
-    long long subject = seal(r, id, prev, f, hash);
-    struct db_stmt *st = db_stmt(db, "INSERT INTO audit(id, at_unix, actor, action, outcome,"
+    long long subject = seal(r, seq, prev, f, hash);
+    struct db_stmt *st = db_stmt(db, "INSERT INTO audit(at_unix, actor, action, outcome,"
                                      " subject_resident_id, data_kinds, purpose, basis, source,"
-                                     " destination, request_id, prev_hash, hash, seq)"
-                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                                     " destination, request_id, prev_hash, hash, seq, log_id)"
+                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
     if (!st)
         return DB_ERR;
-    rc = db_bind_int64(st, 1, id);
+    rc = bind_record(st, 1, r, f, subject);
     if (rc == DB_OK)
-        rc = bind_record(st, 2, r, f, subject);
+        rc = db_bind_text(st, 12, prev, -1);
     if (rc == DB_OK)
-        rc = db_bind_text(st, 13, prev, -1);
+        rc = db_bind_text(st, 13, hash, -1);
     if (rc == DB_OK)
-        rc = db_bind_text(st, 14, hash, -1);
+        rc = db_bind_int64(st, 14, seq);
     if (rc == DB_OK)
-        rc = db_bind_int64(st, 15, id);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    db_stmt_done(st);
-    if (rc != DB_DONE)
-        return rc;
-    if (id_out)
+        rc = db_bind_int64(st, 15, log);
+    int64_t id = 0;
+    rc = db_insert_id(st, rc, &id);
+    if (rc == DB_OK && id_out)
         *id_out = id;
-    return DB_OK;
+    return rc;
 }
 
-/* PostgreSQL: the record is stored unchained (seq NULL, empty hashes), its id from the
- * table's identity; audit_chain_db() chains it after commit. No lock is taken. */
+/* PostgreSQL: the record is stored unchained in its log (seq NULL, empty hashes), its id
+ * from the table's identity; audit_chain_db() chains it after commit. No lock is taken,
+ * and the statement finds the record's log itself (no round trip of its own). */
 static enum db_status append_unchained(struct db *db, const struct audit_rec *r, long long *id_out)
 {
     const char *f[9];
     char unused[65];
     long long subject = seal(r, 0, "", f, unused);
-    struct db_stmt *st = db_stmt(db, "INSERT INTO audit(at_unix, actor, action, outcome,"
-                                     " subject_resident_id, data_kinds, purpose, basis, source,"
-                                     " destination, request_id, prev_hash, hash)"
-                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,'','') RETURNING id");
+    struct db_stmt *st =
+        db_stmt(db, "INSERT INTO audit(at_unix, actor, action, outcome,"
+                    " subject_resident_id, data_kinds, purpose, basis, source,"
+                    " destination, request_id, prev_hash, hash, log_id)"
+                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,'',''," AUDITLOG_ROUTE_SQL ") RETURNING id");
     if (!st)
         return DB_ERR;
     int64_t id = 0;
-    enum db_status rc = db_insert_id(st, bind_record(st, 1, r, f, subject), &id);
+    enum db_status rc = bind_record(st, 1, r, f, subject);
+    if (rc == DB_OK)
+        rc = auditlog_route_bind(db, st, 12, r->town, r->subject, r->actor);
+    rc = db_insert_id(st, rc, &id);
     if (rc == DB_OK && id_out)
         *id_out = id;
     return rc;
@@ -304,8 +280,12 @@ static enum db_status append_unchained(struct db *db, const struct audit_rec *r,
 
 enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out)
 {
-    return db_dialect(db) == DB_POSTGRES ? append_unchained(db, r, id_out)
-                                         : append_chained(db, r, id_out);
+    long long log = TREEHEAD_DEFAULT_LOG;
+    if (db_dialect(db) == DB_POSTGRES)
+        return append_unchained(db, r, id_out);
+    /* SQLite: the log first, its newest record's hash is chained to */
+    enum db_status rc = auditlog_route(db, r->town, r->subject, r->actor, &log);
+    return rc == DB_OK ? append_chained(db, log, r, id_out) : rc;
 }
 
 /* PostgreSQL array literals ({a,b,...}) of the chained rows, filled as they are read. */
@@ -354,16 +334,18 @@ static void close_array(char *buf, size_t *o, size_t cap)
 /* Reads up to max unchained records in id order and chains them after (last, prev):
  * their new seq, prev_hash and hash go into a. *n gets how many, *last / prev the new
  * head. */
-static enum db_status chain_read(struct db *db, int max, struct chain_arrays *a, long *n,
-                                 long long *last, char prev[65])
+static enum db_status chain_read(struct db *db, long long log, int max, struct chain_arrays *a,
+                                 long *n, long long *last, char prev[65])
 {
     struct db_stmt *st = db_stmt(db, "SELECT id, at_unix, actor, action, outcome,"
                                      " subject_resident_id, data_kinds, purpose, basis, source,"
-                                     " destination, request_id FROM audit WHERE seq IS NULL"
-                                     " ORDER BY id LIMIT ?");
+                                     " destination, request_id FROM audit"
+                                     " WHERE log_id = ? AND seq IS NULL ORDER BY id LIMIT ?");
     if (!st)
         return DB_ERR;
-    enum db_status rc = db_bind_int64(st, 1, max);
+    enum db_status rc = db_bind_int64(st, 1, log);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, 2, max);
     while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
         const char *v[9];
         for (int i = 0; i < 3; i++)
@@ -406,13 +388,13 @@ static enum db_status chain_read(struct db *db, int max, struct chain_arrays *a,
 
 /* Writes the chain fields of a's rows (each still unchained: a row chained meanwhile
  * would make the count differ and the pass fail) and the new head. */
-static enum db_status chain_write(struct db *db, const struct chain_arrays *a, long n,
-                                  long long last, const char *head)
+static enum db_status chain_write(struct db *db, long long log, const struct chain_arrays *a,
+                                  long n, long long last, const char *head)
 {
     struct db_stmt *st = db_stmt(db, "WITH c AS (SELECT * FROM unnest(?::bigint[], ?::bigint[],"
                                      " ?::text[], ?::text[]) AS c(id, seq, prev, hash)),"
                                      " h AS (UPDATE audit_head SET last_id = ?, last_hash = ?"
-                                     " WHERE id = 1)"
+                                     " WHERE id = ?)"
                                      " UPDATE audit SET seq = c.seq, prev_hash = c.prev,"
                                      " hash = c.hash FROM c"
                                      " WHERE audit.id = c.id AND audit.seq IS NULL");
@@ -430,6 +412,8 @@ static enum db_status chain_write(struct db *db, const struct chain_arrays *a, l
     if (rc == DB_OK)
         rc = db_bind_text(st, 6, head, -1);
     if (rc == DB_OK)
+        rc = db_bind_int64(st, 7, log);
+    if (rc == DB_OK)
         rc = db_step(st);
     db_stmt_done(st);
     if (rc != DB_DONE)
@@ -437,7 +421,8 @@ static enum db_status chain_write(struct db *db, const struct chain_arrays *a, l
     return db_changes(db) == n ? DB_OK : DB_ERR;
 }
 
-enum db_status audit_chain_db(struct db *db, int max, long *chained)
+/* One pass over one log (see audit_chain_db()). */
+static enum db_status chain_log(struct db *db, long long log, int max, long *chained)
 {
     struct chain_arrays a;
     long n = 0;
@@ -445,10 +430,6 @@ enum db_status audit_chain_db(struct db *db, int max, long *chained)
     char head[65];
     enum db_status rc = DB_OK;
     *chained = 0;
-    if (db_dialect(db) != DB_POSTGRES)
-        return DB_OK;
-    if (max < 1 || max > AUDIT_CHAIN_MAX)
-        max = AUDIT_CHAIN_MAX;
     if (arrays_init(&a, max) != 0) {
         rc = DB_ERR;
         goto out;
@@ -461,13 +442,13 @@ enum db_status audit_chain_db(struct db *db, int max, long *chained)
     rc = db_begin(db);
     if (rc != DB_OK)
         goto out;
-    rc = head_db(db, 1, &last, head);
+    rc = head_db(db, log, 1, &last, head);
     if (rc == DB_DONE)
-        rc = DB_ERR_BUSY; /* another process is chaining now */
+        rc = DB_ERR_BUSY; /* another process is chaining this log now */
     if (rc == DB_OK)
-        rc = chain_read(db, max, &a, &n, &last, head);
+        rc = chain_read(db, log, max, &a, &n, &last, head);
     if (rc == DB_OK && n > 0)
-        rc = chain_write(db, &a, n, last, head);
+        rc = chain_write(db, log, &a, n, last, head);
     if (rc == DB_OK && n > 0)
         rc = db_commit(db);
     else
@@ -479,6 +460,45 @@ out:
     return rc;
 }
 
+/* The logs that hold unchained records (at most cap) into logs; *n how many. */
+static enum db_status unchained_logs(struct db *db, long long *logs, size_t cap, size_t *n)
+{
+    *n = 0;
+    struct db_stmt *st = db_stmt(db, "SELECT DISTINCT log_id FROM audit WHERE seq IS NULL");
+    if (!st)
+        return DB_ERR;
+    enum db_status rc;
+    while ((rc = db_step(st)) == DB_ROW && *n < cap)
+        logs[(*n)++] = db_col_int64(st, 0);
+    db_stmt_done(st);
+    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+enum db_status audit_chain_db(struct db *db, int max, long *chained)
+{
+    long long logs[AUDITLOG_MAX];
+    size_t n_logs = 0;
+    int busy = 0;
+    *chained = 0;
+    if (db_dialect(db) != DB_POSTGRES)
+        return DB_OK;
+    if (max < 1 || max > AUDIT_CHAIN_MAX)
+        max = AUDIT_CHAIN_MAX;
+    /* One pass per log: each log has its own head row, so the sequencers of different
+     * logs (in one process or several) never wait for each other. */
+    enum db_status rc = unchained_logs(db, logs, AUDITLOG_MAX, &n_logs);
+    for (size_t i = 0; rc == DB_OK && i < n_logs; i++) {
+        long n = 0;
+        rc = chain_log(db, logs[i], max, &n);
+        if (rc == DB_ERR_BUSY) {
+            busy = 1;
+            rc = DB_OK;
+        }
+        *chained += n;
+    }
+    return rc == DB_OK && busy ? DB_ERR_BUSY : rc;
+}
+
 enum db_status audit_chain_all_db(struct db *db, long long *chained)
 {
     long n = 0;
@@ -488,7 +508,7 @@ enum db_status audit_chain_all_db(struct db *db, long long *chained)
         rc = audit_chain_db(db, AUDIT_CHAIN_MAX, &n);
         if (rc == DB_OK)
             *chained += n;
-    } while (rc == DB_OK && n == AUDIT_CHAIN_MAX);
+    } while (rc == DB_OK && n >= AUDIT_CHAIN_MAX);
     return rc;
 }
 
@@ -505,10 +525,33 @@ static int checkpoint_message(long long audit_id, const char *hash, long long at
     return snprintf(out, cap, "hub-audit-checkpoint v1|%lld|%s|%lld", audit_id, hash, at);
 }
 
-enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now)
+enum db_status audit_sign_log_db(struct db *db, long long log, EVP_PKEY *hub, time_t now)
 {
     int made = 0;
-    return auditlog_sign(db, TREEHEAD_DEFAULT_LOG, key, now, NULL, &made);
+    EVP_PKEY *key = auditkey_for_log(hub, log);
+    enum db_status rc = key ? auditlog_sign(db, log, key, now, NULL, &made) : DB_ERR;
+    EVP_PKEY_free(key);
+    return rc;
+}
+
+enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now)
+{
+    long long ids[AUDITLOG_MAX], towns[AUDITLOG_MAX];
+    size_t n = 0;
+    enum db_status skipped = DB_OK;
+    enum db_status rc = auditlog_list(db, ids, towns, AUDITLOG_MAX, &n);
+    /* Each log with its own key. A log another process is signing (PostgreSQL) is left to
+     * it, and one that cannot be signed (records missing under its newest head: nothing
+     * was written for it) to audit-verify; the others are signed all the same. */
+    for (size_t i = 0; rc == DB_OK && i < n; i++) {
+        rc = audit_sign_log_db(db, ids[i], key, now);
+        if (rc == DB_ERR_BUSY || rc == DB_ERR_CONSTRAINT) {
+            if (skipped != DB_ERR_CONSTRAINT)
+                skipped = rc;
+            rc = DB_OK;
+        }
+    }
+    return rc == DB_OK ? skipped : rc;
 }
 
 int audit_checkpoint(sqlite3 *db, EVP_PKEY *key, time_t now)
@@ -611,26 +654,33 @@ out:
     return vs;
 }
 
-enum audit_verify_status audit_verify_log_db(struct db *db, EVP_PKEY *key, time_t now, long bound,
-                                             long long *bad_id, long long *n_records, char *msg,
-                                             size_t msgcap)
+enum audit_verify_status audit_verify_one_db(struct db *db, long long log, EVP_PKEY *hub,
+                                             time_t now, long bound, long long *bad_id,
+                                             long long *n_records, char *msg, size_t msgcap)
 {
     enum audit_verify_status vs = AUDIT_VERIFY_ERROR;
     struct db_stmt *st = NULL;
     struct auditlog_check *heads = NULL;
+    EVP_PKEY *key = hub ? auditkey_for_log(hub, log) : NULL;
     char prev[65] = ZERO_HASH;
     long long expect_id = 1, n = 0;
     *bad_id = 0;
     msg[0] = '\0';
-    if (key && auditlog_check_begin(db, TREEHEAD_DEFAULT_LOG, key, &heads) != DB_OK) {
+    if (hub && !key) {
+        snprintf(msg, msgcap, "cannot make the key of log %lld from the hub key", log);
+        goto out;
+    }
+    if (key && auditlog_check_begin(db, log, key, &heads) != DB_OK) {
         snprintf(msg, msgcap, "cannot read the signed tree heads: %s", db_errmsg(db));
         goto out;
     }
     if (db_prepare(db,
                    "SELECT seq, at_unix, actor, action, outcome, subject_resident_id,"
                    " data_kinds, purpose, basis, source, destination, request_id,"
-                   " prev_hash, hash FROM audit WHERE seq IS NOT NULL ORDER BY seq",
-                   &st) != DB_OK) {
+                   " prev_hash, hash FROM audit WHERE log_id = ? AND seq IS NOT NULL"
+                   " ORDER BY seq",
+                   &st) != DB_OK ||
+        db_bind_int64(st, 1, log) != DB_OK) {
         snprintf(msg, msgcap, "cannot read the audit log: %s", db_errmsg(db));
         goto out;
     }
@@ -691,13 +741,15 @@ enum audit_verify_status audit_verify_log_db(struct db *db, EVP_PKEY *key, time_
             goto out;
         }
     }
-    if (key) {
+    if (key && log == TREEHEAD_DEFAULT_LOG) {
+        /* The checkpoints of hubs before the transparency log: over the hub log. */
         vs = verify_checkpoints(db, key, expect_id - 1, bad_id, msg, msgcap);
         if (vs != AUDIT_VERIFY_OK)
             goto out;
     }
     int64_t waiting = 0;
-    if (audit_unchained_db(db, &waiting) != DB_OK) {
+    if (db_get_int64(db, "SELECT COUNT(*) FROM audit WHERE log_id = ? AND seq IS NULL", log,
+                     &waiting) != DB_ROW) {
         snprintf(msg, msgcap, "cannot count the records awaiting chaining: %s", db_errmsg(db));
         goto out;
     }
@@ -710,6 +762,36 @@ out:
         *n_records = n;
     db_finalize(st);
     auditlog_check_free(heads);
+    EVP_PKEY_free(key);
+    return vs;
+}
+
+enum audit_verify_status audit_verify_log_db(struct db *db, EVP_PKEY *key, time_t now, long bound,
+                                             long long *bad_id, long long *n_records, char *msg,
+                                             size_t msgcap)
+{
+    long long ids[AUDITLOG_MAX], towns[AUDITLOG_MAX], total = 0;
+    size_t n = 0;
+    enum audit_verify_status vs = AUDIT_VERIFY_OK;
+    *bad_id = 0;
+    msg[0] = '\0';
+    if (auditlog_list(db, ids, towns, AUDITLOG_MAX, &n) != DB_OK) {
+        snprintf(msg, msgcap, "cannot read the audit logs: %s", db_errmsg(db));
+        vs = AUDIT_VERIFY_ERROR;
+    }
+    for (size_t i = 0; vs == AUDIT_VERIFY_OK && i < n; i++) {
+        long long k = 0;
+        char m[384];
+        vs = audit_verify_one_db(db, ids[i], key, now, bound, bad_id, &k, m, sizeof m);
+        total += k;
+        /* Which log, when more than the hub log exists. */
+        if (m[0] && n > 1)
+            snprintf(msg, msgcap, "log %lld: %s", ids[i], m);
+        else if (m[0])
+            snprintf(msg, msgcap, "%s", m);
+    }
+    if (n_records)
+        *n_records = total;
     return vs;
 }
 

@@ -19,6 +19,10 @@
  * cannot fork (one head row, locked by the sequencer) or be reordered (a chained record's
  * chain fields are never written again). Verification and checkpoints cover the chained
  * records; audit_unchained_db() says how many wait.
+ *
+ * There is one chain per audit log: the hub log and one log per town (auditlog.h says
+ * which record goes where). A record's seq counts within its log; on PostgreSQL each log
+ * has its own head row and so its own sequencer.
  */
 #ifndef HUB_AUDIT_H
 #define HUB_AUDIT_H
@@ -44,6 +48,9 @@ struct audit_rec {
     const char *source;      /* where the data came from */
     const char *destination; /* where it went */
     const char *request_id;
+    /* Which log (auditlog_route()): 0 = the subject's town, else the actor's; > 0 = this
+     * town when there is no subject (the town a caller acted in); < 0 = the hub log. */
+    long long town;
 };
 
 /* Appends r. Returns SQLITE_OK or the SQLite error (the caller rolls back). *id_out, if
@@ -80,6 +87,12 @@ const char *audit_verify_status_str(enum audit_verify_status s);
  * seq). Returns DB_OK or the failure (the caller rolls back). */
 enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out);
 
+/* A chained record's hash (following prev) and its transparency-log leaf, at place seq of
+ * its log, from its fields alone: what an export's reader recomputes. r->town is not
+ * covered: a record's log shows in its place in that log's chain and heads. */
+void audit_record_hash(const struct audit_rec *r, long long seq, const char *prev, char out[65]);
+void audit_leaf_hash(const struct audit_rec *r, long long seq, merkle_hash out);
+
 /* Most records one audit_chain_db() pass chains. */
 #define AUDIT_CHAIN_MAX 5000
 
@@ -101,12 +114,17 @@ enum db_status audit_unchained_db(struct db *db, int64_t *n);
 
 /* The leaves of the records with seq from+1..to (the transparency log's leaves from..to-1,
  * auditlog.h) into out[0..to-from). DB_ERR_CONSTRAINT when one of them is missing. */
-enum db_status audit_leaves_db(struct db *db, long long from, long long to, merkle_hash *out);
+enum db_status audit_leaves_db(struct db *db, long long log, long long from, long long to,
+                               merkle_hash *out);
 
-/* audit_checkpoint() through the database interface, over the chained records, inside the
- * caller's transaction. DB_OK also when nothing new is chained; DB_ERR_BUSY on PostgreSQL
- * when another process is signing. */
+/* audit_checkpoint() through the database interface: a head over the chained records of
+ * every log, inside the caller's transaction. DB_OK also when nothing new is chained;
+ * DB_ERR_BUSY on PostgreSQL when another process is signing a log, DB_ERR_CONSTRAINT when a
+ * log cannot be signed (records missing under its newest head): the other logs' heads are
+ * written all the same, so the caller commits on these two as on DB_OK. */
 enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now);
+/* The same for one log, signed with that log's key made from the hub key (auditkey.h). */
+enum db_status audit_sign_log_db(struct db *db, long long log, EVP_PKEY *hub, time_t now);
 
 /* Checks the whole chain (and with key every signed checkpoint) on either backend.
  * *n_records counts chained records; when some await chaining the verdict is still
@@ -128,6 +146,12 @@ enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long
 enum audit_verify_status audit_verify_log_db(struct db *db, EVP_PKEY *key, time_t now, long bound,
                                              long long *bad_id, long long *n_records, char *msg,
                                              size_t msgcap);
+/* The same over one log (audit_verify_log_db() checks every log, the hub log and each
+ * town's, and stops at the first that fails, naming it). key is the hub key: each log's
+ * heads must be signed by that log's key (auditkey.h). */
+enum audit_verify_status audit_verify_one_db(struct db *db, long long log, EVP_PKEY *key,
+                                             time_t now, long bound, long long *bad_id,
+                                             long long *n_records, char *msg, size_t msgcap);
 enum audit_verify_status audit_verify(sqlite3 *db, EVP_PKEY *key, long long *bad_id,
                                       long long *n_records, char *msg, size_t msgcap);
 

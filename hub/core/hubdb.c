@@ -430,12 +430,29 @@ static const char *const migrations[] = {
     " WHERE recipient NOT LIKE 'operator:%';"
     "DROP TABLE ord_pseudo_keys;"
     "ALTER TABLE ord_pseudo_keys_town RENAME TO ord_pseudo_keys;",
-    /* 21: retention (store/retention.c): the purge finds expired challenges, sessions past
+    /* 21: one audit log per town (docs/hub.md "One log per town"): every record names its
+     * log (log_id), and its place (seq) counts within that log. The records there were
+     * stay in log 1, the hub log, with their places and hashes unchanged. Each town has a
+     * log (audit_logs.municipality_id), made by a trigger as the town is added, so no way
+     * of adding a town can leave it without one. */
+    "ALTER TABLE audit ADD COLUMN log_id INTEGER NOT NULL DEFAULT 1;"
+    "ALTER TABLE audit_logs ADD COLUMN municipality_id INTEGER;"
+    "DROP INDEX audit_seq;"
+    "CREATE UNIQUE INDEX audit_seq ON audit(log_id, seq);"
+    "DROP INDEX audit_unchained;"
+    "CREATE INDEX audit_unchained ON audit(log_id, id) WHERE seq IS NULL;"
+    "CREATE UNIQUE INDEX audit_logs_town ON audit_logs(municipality_id);"
+    "INSERT INTO audit_logs(id, name, municipality_id)"
+    " SELECT 1 + id, 'town', id FROM municipalities ORDER BY id;"
+    "CREATE TRIGGER municipalities_audit_log AFTER INSERT ON municipalities BEGIN"
+    " INSERT INTO audit_logs(id, name, municipality_id)"
+    " VALUES((SELECT MAX(id) + 1 FROM audit_logs), 'town', NEW.id); END;",
+    /* 22: retention (store/retention.c): the purge finds expired challenges, sessions past
      * their limit and old Idempotency-Keys, oldest first, by these indexes. */
     "CREATE INDEX challenges_expires ON challenges(expires_unix);"
     "CREATE INDEX sessions_created ON sessions(created_unix);"
     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_unix);",
-    /* 22: refused authorizations, summarised per caller (never the token), client address,
+    /* 23: refused authorizations, summarised per caller (never the token), client address,
      * route and minute (store/refusals.c); municipality_id is the known caller's town. */
     "CREATE TABLE auth_refusals(id INTEGER PRIMARY KEY, minute_unix INTEGER NOT NULL,"
     " caller TEXT NOT NULL, address TEXT NOT NULL, route TEXT NOT NULL,"

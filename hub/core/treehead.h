@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-/* The one log there is until towns get their own (the schema and API take a log id). */
+/* The hub log: records of no town (each town has a log of its own, auditlog.h). */
 #define TREEHEAD_DEFAULT_LOG 1
 /* "hub-audit-head v1" and seven decimal or hex fields fit in this. */
 #define TREEHEAD_MESSAGE_MAX 320

@@ -161,11 +161,15 @@ static void checkpoint(struct writer *w)
     if (st != DB_OK)
         goto fail;
     st = audit_checkpoint_db(w->db, w->key, hubclock_now());
-    if (st != DB_OK) {
+    /* Busy (another process signs a log) or one log that cannot be signed: the heads of
+     * the other logs are kept all the same; one town's tampered log stops no other's. */
+    if (st == DB_OK || st == DB_ERR_BUSY || st == DB_ERR_CONSTRAINT) {
+        enum db_status c = db_commit(w->db);
+        if (c != DB_OK)
+            st = c;
+    } else {
         db_rollback(w->db);
-        goto fail;
     }
-    st = db_commit(w->db);
     if (st != DB_OK)
         goto fail;
     w->since_cp = 0;
@@ -177,7 +181,7 @@ fail:
     if (st == DB_ERR_BUSY)
         return; /* another process is signing (PostgreSQL): it covers these records */
     if (st == DB_ERR_CONSTRAINT)
-        fprintf(stderr, "hub: audit: no tree head signed: the log has fewer records than its "
+        fprintf(stderr, "hub: audit: a log got no tree head: it has fewer records than its "
                         "newest signed head or a record is missing (hubctl audit-verify says "
                         "which)\n");
     else

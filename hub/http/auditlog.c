@@ -3,6 +3,10 @@
  * newest signed tree head and consistency proofs between two tree sizes. Devices (every
  * kiosk keeps the newest head it saw) and city staff (hubctl audit-witness) may ask. A
  * head holds no personal data (sizes, hashes, a time), so nothing is audited.
+ *
+ * Each town has its own log: a caller is answered about its own town's log (the default)
+ * or the hub log (?log=1, records of no town); another town's log is not shown, not even
+ * its size.
  */
 #include "auditlog.h"
 #include "handlers.h"
@@ -20,15 +24,38 @@ static void unavailable(struct hreq *r)
     hreq_error(r, 503, "unavailable", "The hub cannot read its audit log right now; try again.");
 }
 
+/* The log asked for (?log=, default the caller's town's) on db: 0, or -1 answered. */
+static int which_log(struct hreq *r, struct db *db, long *log)
+{
+    long long own = 0;
+    enum db_status s = db ? auditlog_of_town(db, scope_town(r->who.town), &own) : DB_ERR;
+    if (s != DB_ROW && s != DB_DONE) {
+        unavailable(r);
+        return -1;
+    }
+    if (hutil_query_long(r, "log", 1, MAX_SIZE, s == DB_ROW ? own : TREEHEAD_DEFAULT_LOG, log) != 0)
+        return -1;
+    if (*log != TREEHEAD_DEFAULT_LOG && (s != DB_ROW || *log != own)) {
+        hreq_error(r, 404, "no_such_log",
+                   "Log %ld is not your town's audit log; ask for yours (no log=) or the hub's "
+                   "(log=1).",
+                   *log);
+        return -1;
+    }
+    return 0;
+}
+
 static void h_audit_head(struct hreq *r)
 {
     long log = TREEHEAD_DEFAULT_LOG;
-    if (hutil_query_long(r, "log", 1, MAX_SIZE, TREEHEAD_DEFAULT_LOG, &log) != 0)
-        return;
     struct treehead h;
     int found = 0;
     struct db *db = hubdb_pool_get(r->hub->pool);
-    enum db_status s = db ? auditlog_newest(db, log, &h, &found) : DB_ERR;
+    if (which_log(r, db, &log) != 0) {
+        hubdb_pool_put(r->hub->pool, db);
+        return;
+    }
+    enum db_status s = auditlog_newest(db, log, &h, &found);
     hubdb_pool_put(r->hub->pool, db);
     if (s != DB_OK) {
         unavailable(r);
@@ -50,8 +77,7 @@ static void h_audit_head(struct hreq *r)
 static void h_audit_consistency(struct hreq *r)
 {
     long log = TREEHEAD_DEFAULT_LOG, from = 0, to = 0;
-    if (hutil_query_long(r, "log", 1, MAX_SIZE, TREEHEAD_DEFAULT_LOG, &log) != 0 ||
-        hutil_query_long(r, "from", 0, MAX_SIZE, -1, &from) != 0 ||
+    if (hutil_query_long(r, "from", 0, MAX_SIZE, -1, &from) != 0 ||
         hutil_query_long(r, "to", 0, MAX_SIZE, -1, &to) != 0)
         return;
     if (from < 0 || to < 0) {
@@ -61,7 +87,11 @@ static void h_audit_consistency(struct hreq *r)
     merkle_hash proof[MERKLE_PROOF_MAX];
     size_t len = 0;
     struct db *db = hubdb_pool_get(r->hub->pool);
-    enum db_status s = db ? auditlog_consistency(db, log, from, to, proof, &len) : DB_ERR;
+    if (which_log(r, db, &log) != 0) {
+        hubdb_pool_put(r->hub->pool, db);
+        return;
+    }
+    enum db_status s = auditlog_consistency(db, log, from, to, proof, &len);
     hubdb_pool_put(r->hub->pool, db);
     if (s == DB_ERR_CONSTRAINT) {
         hreq_error(r, 400, "out_of_range",

@@ -19,6 +19,8 @@ int hutil_audit(struct db *db, const struct hreq *r, struct audit_rec rec)
 {
     rec.actor = r->who.actor;
     rec.request_id = r->request_id;
+    if (!rec.town) /* a record naming no resident goes to the log of the caller's town */
+        rec.town = scope_town(r->who.town);
     if (!rec.outcome)
         rec.outcome = "ok";
     if (!rec.source)

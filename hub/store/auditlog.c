@@ -20,15 +20,127 @@
 #define HEAD_COLS                                                                                  \
     "log_id, head_seq, tree_size, root_hash, at_unix, prev_size, prev_root, pubkey, signature"
 
+/* The log of the town a principal of one kind belongs to: one statement per kind. */
+static const struct {
+    const char *kind; /* the actor's prefix, with its colon */
+    const char *sql;
+} actor_logs[] = {
+    {"device:", "SELECT l.id FROM devices x JOIN audit_logs l"
+                " ON l.municipality_id = x.municipality_id WHERE x.id = ?"},
+    {"family:", "SELECT l.id FROM family x JOIN audit_logs l"
+                " ON l.municipality_id = x.municipality_id WHERE x.id = ?"},
+    {"staff:", "SELECT l.id FROM staff x JOIN audit_logs l"
+               " ON l.municipality_id = x.municipality_id WHERE x.id = ?"},
+    {"source:", "SELECT l.id FROM sources x JOIN audit_logs l"
+                " ON l.municipality_id = x.municipality_id WHERE x.id = ?"},
+    {"operator:", "SELECT l.id FROM operators x JOIN audit_logs l"
+                  " ON l.municipality_id = x.municipality_id WHERE x.id = ?"},
+    {"resident:", "SELECT l.id FROM residents x JOIN audit_logs l"
+                  " ON l.municipality_id = x.municipality_id WHERE x.id = ?"},
+};
+
+/* The id after prefix in actor ("device:12" -> 12), or 0. */
+static long long actor_id(const char *actor, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    char *end = NULL;
+    if (strncmp(actor, prefix, n) != 0)
+        return 0;
+    long long id = strtoll(actor + n, &end, 10);
+    return end != actor + n && *end == '\0' && id > 0 ? id : 0;
+}
+
+static enum db_status found_log(enum db_status rc, int64_t v, long long *log)
+{
+    if (rc == DB_ROW)
+        *log = (long long)v;
+    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+/* The log of the actor's town (town 0: the caller named none), else the hub log. */
+static enum db_status fallback_log(struct db *db, long long town, const char *actor, long long *log)
+{
+    int64_t v = 0;
+    enum db_status rc = DB_DONE;
+    *log = TREEHEAD_DEFAULT_LOG;
+    for (size_t i = 0;
+         town == 0 && rc == DB_DONE && actor && i < sizeof actor_logs / sizeof actor_logs[0]; i++) {
+        long long id = actor_id(actor, actor_logs[i].kind);
+        if (id > 0)
+            rc = db_get_int64(db, actor_logs[i].sql, id, &v);
+    }
+    return found_log(rc, v, log);
+}
+
+enum db_status auditlog_route_bind(struct db *db, struct db_stmt *st, int idx, long long town,
+                                   long long subject, const char *actor)
+{
+    long long fallback = TREEHEAD_DEFAULT_LOG;
+    enum db_status rc = town < 0 ? DB_OK : fallback_log(db, town, actor, &fallback);
+    /* town < 0: the hub log, whatever the record names */
+    if (rc == DB_OK)
+        rc = town >= 0 && subject > 0 ? db_bind_int64(st, idx, subject) : db_bind_null(st, idx);
+    if (rc == DB_OK)
+        rc = town > 0 ? db_bind_int64(st, idx + 1, town) : db_bind_null(st, idx + 1);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, idx + 2, fallback);
+    return rc;
+}
+
+enum db_status auditlog_route(struct db *db, long long town, long long subject, const char *actor,
+                              long long *log)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT " AUDITLOG_ROUTE_SQL);
+    *log = TREEHEAD_DEFAULT_LOG;
+    if (!st)
+        return DB_ERR;
+    enum db_status rc = auditlog_route_bind(db, st, 1, town, subject, actor);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    if (rc == DB_ROW) {
+        *log = db_col_int64(st, 0);
+        rc = DB_OK;
+    }
+    db_stmt_done(st);
+    return rc;
+}
+
+enum db_status auditlog_of_town(struct db *db, long long town, long long *log)
+{
+    int64_t v = 0;
+    enum db_status rc =
+        db_get_int64(db, "SELECT id FROM audit_logs WHERE municipality_id = ?", town, &v);
+    if (rc == DB_ROW)
+        *log = (long long)v;
+    return rc;
+}
+
+enum db_status auditlog_list(struct db *db, long long *ids, long long *towns, size_t cap, size_t *n)
+{
+    *n = 0;
+    struct db_stmt *st =
+        db_stmt(db, "SELECT id, COALESCE(municipality_id, 0) FROM audit_logs ORDER BY id");
+    if (!st)
+        return DB_ERR;
+    enum db_status rc;
+    while ((rc = db_step(st)) == DB_ROW && *n < cap) {
+        ids[*n] = db_col_int64(st, 0);
+        towns[*n] = db_col_int64(st, 1);
+        (*n)++;
+    }
+    db_stmt_done(st);
+    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
 enum db_status auditlog_size(struct db *db, long long log, long long *n)
 {
     int64_t v = 0;
-    (void)log; /* the one log is every record */
-    enum db_status rc =
-        db_get_int64(db,
-                     db_dialect(db) == DB_POSTGRES ? "SELECT last_id FROM audit_head WHERE id = 1"
-                                                   : "SELECT COALESCE(MAX(seq), 0) FROM audit",
-                     0, &v);
+    enum db_status rc = db_get_int64(
+        db,
+        db_dialect(db) == DB_POSTGRES
+            ? "SELECT last_id FROM audit_head WHERE id = ?"
+            : "SELECT COALESCE(MAX(seq), 0) FROM audit WHERE log_id = ? AND seq IS NOT NULL",
+        log, &v);
     *n = rc == DB_ROW ? (long long)v : 0;
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
@@ -150,7 +262,7 @@ static int range(void *vctx, uint64_t lo, uint64_t hi, merkle_hash out)
     if (n <= (uint64_t)AUDITLOG_TILE) {
         merkle_hash leaves[AUDITLOG_TILE];
         struct merkle_frontier f;
-        c->rc = audit_leaves_db(c->db, (long long)lo, (long long)hi, leaves);
+        c->rc = audit_leaves_db(c->db, c->log, (long long)lo, (long long)hi, leaves);
         if (c->rc != DB_OK)
             return -1;
         merkle_frontier_init(&f);
@@ -317,9 +429,10 @@ enum db_status auditlog_consistency(struct db *db, long long log, long long from
 /* ---- verification ---- */
 
 struct auditlog_check {
-    struct db *db;
     char pub[65];
     struct db_stmt *heads;
+    int (*next_fn)(void *ctx, struct treehead *h); /* heads not in a database */
+    void *next_ctx;
     int have_next, next_bad;
     struct treehead next;
     long long expect_seq, prev_size, newest_size, n_heads, uncovered_at;
@@ -329,27 +442,52 @@ struct auditlog_check {
 
 static void advance(struct auditlog_check *c)
 {
+    if (c->next_fn) {
+        int got = c->next_fn(c->next_ctx, &c->next);
+        c->have_next = got != 0;
+        c->next_bad = got < 0;
+        return;
+    }
     enum db_status rc = db_step(c->heads);
     c->have_next = rc == DB_ROW;
     if (c->have_next)
         c->next_bad = read_head(c->heads, &c->next) != 0;
 }
 
-enum db_status auditlog_check_begin(struct db *db, long long log, EVP_PKEY *key,
-                                    struct auditlog_check **out)
+static struct auditlog_check *check_alloc(void)
 {
     struct auditlog_check *c = calloc(1, sizeof *c);
-    int64_t newest = 0;
-    enum db_status rc = DB_ERR;
-    *out = NULL;
     if (!c)
-        goto out;
-    c->db = db;
+        return NULL;
     c->expect_seq = 1;
     c->uncovered_at = -1;
     merkle_empty_root(c->prev_root);
     merkle_frontier_init(&c->f);
-    if (hubkey_public_hex(key, c->pub) != 0)
+    return c;
+}
+
+struct auditlog_check *auditlog_check_new(const char *pub_hex, long long newest_size,
+                                          int (*next)(void *ctx, struct treehead *h), void *ctx)
+{
+    struct auditlog_check *c = check_alloc();
+    if (!c)
+        return NULL;
+    snprintf(c->pub, sizeof c->pub, "%s", pub_hex);
+    c->newest_size = newest_size;
+    c->next_fn = next;
+    c->next_ctx = ctx;
+    advance(c);
+    return c;
+}
+
+enum db_status auditlog_check_begin(struct db *db, long long log, EVP_PKEY *key,
+                                    struct auditlog_check **out)
+{
+    struct auditlog_check *c = check_alloc();
+    int64_t newest = 0;
+    enum db_status rc = DB_ERR;
+    *out = NULL;
+    if (!c || hubkey_public_hex(key, c->pub) != 0)
         goto out;
     rc = db_get_int64(db, "SELECT COALESCE(MAX(tree_size), 0) FROM audit_heads WHERE log_id = ?",
                       log, &newest);
@@ -388,7 +526,7 @@ static int check_head(struct auditlog_check *c, long long *bad, char *msg, size_
         return AUDIT_VERIFY_BAD_HEAD;
     }
     if (c->next_bad || !treehead_verify(h, c->pub)) {
-        snprintf(msg, cap, "signed tree head %lld is not signed by this hub key", h->head_seq);
+        snprintf(msg, cap, "signed tree head %lld is not signed by this log's key", h->head_seq);
         return AUDIT_VERIFY_BAD_HEAD;
     }
     if (h->prev_size != c->prev_size || memcmp(h->prev_root, c->prev_root, MERKLE_HASH_LEN) != 0 ||

@@ -7,7 +7,10 @@
  * consistency proof to the newest and checks that the newer tree extends the older one
  * (a witness); hubctl audit-verify recomputes every head's root from the records.
  *
- * Logs have ids; today there is one, TREEHEAD_DEFAULT_LOG, over every audit record.
+ * Logs have ids: TREEHEAD_DEFAULT_LOG is the hub log (records that belong to no town, and
+ * every record written before towns had logs); every town has one log of its own
+ * (audit_logs.municipality_id), signed with its own key (auditkey.h). A record's `seq`
+ * counts within its log. auditlog_route() is the rule that sends a record to a log.
  *
  * Stored: audit_logs (one row per log; on PostgreSQL its row lock makes one process the
  * signer), audit_heads (every signed head), audit_tree_nodes (the hashes of the perfect
@@ -28,6 +31,37 @@
  * the records when needed. */
 #define AUDITLOG_TILE_LEVEL 8
 #define AUDITLOG_TILE       (1LL << AUDITLOG_TILE_LEVEL)
+
+/* The most logs one hub has (the hub log and one per town ever added). */
+#define AUDITLOG_MAX 4096
+
+/* A record's log: the log of its subject resident's town when it has one (a record about a
+ * resident belongs to the resident's town, whoever of whichever town acted); else of town
+ * (> 0: the town the actor acted in, as the caller says); else of the town of the actor
+ * named by "device:N", "family:N", "staff:N", "source:N", "operator:N" or "resident:N";
+ * else the hub log. town < 0 sends the record to the hub log whatever else it names
+ * (adding and removing towns). */
+enum db_status auditlog_route(struct db *db, long long town, long long subject, const char *actor,
+                              long long *log);
+
+/* The same rule as an SQL expression (for an INSERT that routes its record itself, with no
+ * round trip of its own) over three parameters that auditlog_route_bind() binds. */
+#define AUDITLOG_ROUTE_SQL                                                                         \
+    "COALESCE((SELECT l.id FROM residents r JOIN audit_logs l"                                     \
+    " ON l.municipality_id = r.municipality_id WHERE r.id = ?),"                                   \
+    " (SELECT l.id FROM audit_logs l WHERE l.municipality_id = ?), ?)"
+/* Binds AUDITLOG_ROUTE_SQL's parameters from idx on: the subject, the town and the log to
+ * fall back on (the actor's town's, read here only for a record that names no town). */
+enum db_status auditlog_route_bind(struct db *db, struct db_stmt *st, int idx, long long town,
+                                   long long subject, const char *actor);
+
+/* The log of town into *log: DB_ROW, or DB_DONE when the town has none (no such town). */
+enum db_status auditlog_of_town(struct db *db, long long town, long long *log);
+
+/* Every log, by id: ids[i] and towns[i] (the municipality id, 0 for the hub log and for
+ * the logs of towns that left). *n gets how many (at most cap). */
+enum db_status auditlog_list(struct db *db, long long *ids, long long *towns, size_t cap,
+                             size_t *n);
 
 /* How many records the log's tree can cover now (chained records). */
 enum db_status auditlog_size(struct db *db, long long log, long long *n);
@@ -66,6 +100,12 @@ enum db_status auditlog_root(struct db *db, long long log, long long n, merkle_h
 struct auditlog_check;
 enum db_status auditlog_check_begin(struct db *db, long long log, EVP_PKEY *key,
                                     struct auditlog_check **out);
+/* The same over heads that are not in a database (an export file): next(ctx, h) gives the
+ * heads in order, 1 for a head, 0 after the last, -1 for one that could not be read;
+ * pub_hex is the key that must have signed them, newest_size the biggest tree size among
+ * them. NULL when out of memory. */
+struct auditlog_check *auditlog_check_new(const char *pub_hex, long long newest_size,
+                                          int (*next)(void *ctx, struct treehead *h), void *ctx);
 int auditlog_check_leaf(struct auditlog_check *c, long long seq, long long at,
                         const merkle_hash leaf, long long *bad, char *msg, size_t cap);
 int auditlog_check_end(struct auditlog_check *c, long long n, time_t now, long bound,

@@ -19,6 +19,7 @@
     "(SELECT id FROM notify_recipients WHERE (actor_kind = 'family' AND actor_id IN (SELECT id"    \
     " FROM family WHERE municipality_id = " TOWN_ID ")) OR (actor_kind = 'staff' AND actor_id IN"  \
     " (SELECT id FROM staff WHERE municipality_id = " TOWN_ID ")))"
+#define TOWN_LOG "(SELECT id FROM audit_logs WHERE municipality_id = " TOWN_ID ")"
 
 struct spec {
     const char *table;
@@ -99,17 +100,17 @@ static const struct spec specs[] = {
     {"notice_districts", "notice_id, district",
      "notice_id IN (SELECT id FROM notices WHERE municipality_id = " TOWN_ID ")"},
     {"jma_areas", "code, name, districts, created_unix", "municipality_id = " TOWN_ID},
-    /* The audit records about the town's residents or made by its principals, with their
-     * chain fields: each one's hash can be checked against the hub's chain. */
+    /* The town's own audit log (docs/hub.md "One log per town"): its signed tree heads,
+     * then its records in their order with their chain fields, up to the newest head, so
+     * the file proves its records with nothing of another town's. */
+    {"audit_heads",
+     "log_id, head_seq, tree_size, root_hash, at_unix, prev_size, prev_root, pubkey, signature",
+     "log_id = " TOWN_LOG},
     {"audit",
-     "id, seq, at_unix, actor, action, outcome, subject_resident_id, data_kinds, purpose,"
+     "seq, id, at_unix, actor, action, outcome, subject_resident_id, data_kinds, purpose,"
      " basis, source, destination, request_id, prev_hash, hash",
-     "subject_resident_id IN " TOWN_RESIDENTS
-     " OR actor IN (SELECT 'device:' || id FROM devices WHERE municipality_id = " TOWN_ID
-     " UNION SELECT 'family:' || id FROM family WHERE municipality_id = " TOWN_ID
-     " UNION SELECT 'staff:' || id FROM staff WHERE municipality_id = " TOWN_ID
-     " UNION SELECT 'source:' || id FROM sources WHERE municipality_id = " TOWN_ID
-     " UNION SELECT 'operator:' || id FROM operators WHERE municipality_id = " TOWN_ID ")"},
+     "log_id = " TOWN_LOG " AND seq <= (SELECT COALESCE(MAX(tree_size), 0) FROM audit_heads"
+     " WHERE log_id = " TOWN_LOG ")"},
 };
 
 #define N_SPECS   (sizeof specs / sizeof specs[0])

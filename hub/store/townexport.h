@@ -2,10 +2,10 @@
  * townexport.h: everything one municipality holds, table by table, for `hubctl
  * municipality-export` (docs/hub.md "Export of a town"): the town, its residents and their
  * records, its devices, family members (and the links recorded in the town), staff, source
- * organisations, operators and contracts, notices, safety checks, and the audit records
- * about its residents or made by its principals. Secrets stay behind: token hashes and
- * session tokens are never read. Nothing of another town is selected: every statement
- * filters by the scope's town.
+ * organisations, operators and contracts, notices, safety checks, and the town's own
+ * audit log (its signed tree heads and its records up to the newest head). Secrets stay behind:
+ * token hashes and session tokens are never read. Nothing of another town is selected: every
+ * statement filters by the scope's town.
  */
 #ifndef HUB_STORE_TOWNEXPORT_H
 #define HUB_STORE_TOWNEXPORT_H

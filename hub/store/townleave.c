@@ -84,6 +84,11 @@ static const char *const deletes[] = {
     WITH_T "DELETE FROM sources WHERE municipality_id = " TOWN_ID,
     WITH_T "DELETE FROM operators WHERE municipality_id = " TOWN_ID,
     WITH_T "DELETE FROM residents WHERE municipality_id = " TOWN_ID,
+    /* The town's audit log stays (append-only, kept until the legal retention ends, and
+     * still verifying with its key): it only stops being the town's, so an id the table
+     * may give again never finds it. */
+    WITH_T "UPDATE audit_logs SET municipality_id = NULL, name = 'left'"
+           " WHERE municipality_id = " TOWN_ID,
     WITH_T "DELETE FROM municipalities WHERE id = " TOWN_ID,
 };
 

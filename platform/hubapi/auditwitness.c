@@ -2,6 +2,13 @@
  * auditwitness.c: the kiosk's witness of the hub's audit log (see auditwitness.h). The
  * decision and the kept head's file are the hub's own witness code (hub/core/witness.c,
  * compiled in), so the kiosk and hubctl audit-witness judge alike.
+ *
+ * The hub answers about the log of the kiosk's town (each town has its own, docs/hub.md
+ * "One log per town"). The state file holds the head of the log watched now; when the
+ * hub's head is of another log (a hub upgraded from one log for all, or a kiosk moved to
+ * another town), the kept head is put aside in state_path.log<N> and the new log's head is
+ * taken from its own file, if the kiosk watched that log before: heads are kept per log,
+ * never judged across logs.
  */
 #include "auditwitness.h"
 #include "witness.h"
@@ -72,6 +79,24 @@ void auditwitness_contact(struct auditwitness *w, long long now)
     }
 }
 
+/* The hub's head is of another log than the kept one: the kept head goes aside, the new
+ * log's head (if this kiosk kept one before) comes back. Called with mu held. */
+static void switch_log(struct auditwitness *w, long long log)
+{
+    char other[540], err[256];
+    fprintf(stderr, "kiosk: audit witness: the hub's log is %lld (was %lld)\n", log,
+            w->kept.log_id);
+    if (w->path[0]) {
+        snprintf(other, sizeof other, "%s.log%lld", w->path, w->kept.log_id);
+        if (witness_save(other, &w->kept) != 0)
+            fprintf(stderr, "kiosk: audit witness: cannot write %s\n", other);
+        snprintf(other, sizeof other, "%s.log%lld", w->path, log);
+        w->have = witness_load(other, &w->kept, err, sizeof err) == 1 && w->kept.log_id == log;
+    } else {
+        w->have = 0;
+    }
+}
+
 /* The verdict: logged, and on a failure stored for staff. Called with mu held. */
 static void settle(struct auditwitness *w, enum witness_verdict v)
 {
@@ -105,7 +130,11 @@ void auditwitness_answer(struct auditwitness *w, const struct hubc_result *res)
     } else if (res->tag == AUDITWITNESS_TAG_HEAD) {
         if (treehead_from_json(j, &w->next) != 0) {
             fprintf(stderr, "kiosk: audit witness: the hub's head is malformed\n");
-        } else if (witness_needs_proof(w->have ? &w->kept : NULL, &w->next)) {
+            goto unlock;
+        }
+        if (w->have && w->kept.log_id != w->next.log_id)
+            switch_log(w, w->next.log_id);
+        if (witness_needs_proof(w->have ? &w->kept : NULL, &w->next)) {
             char path[128];
             snprintf(path, sizeof path, "/v1/audit/consistency?log=%lld&from=%lld&to=%lld",
                      w->kept.log_id, w->kept.tree_size, w->next.tree_size);
@@ -119,6 +148,7 @@ void auditwitness_answer(struct auditwitness *w, const struct hubc_result *res)
     } else {
         settle(w, witness_check(&w->kept, NULL, &w->next, (const merkle_hash *)proof, len));
     }
+unlock:
     if (done)
         w->busy = 0;
     pthread_mutex_unlock(&w->mu);

@@ -337,18 +337,33 @@ static const char *const setup_requests[][3] = {
     {"POST /v1/family-requests", "dev_home", "{\"family_id\":1,\"code\":\"come_over\"}"},
 };
 
+static char hub_dir[64];
+
+/* The temporary hub goes with the process (libFuzzer ends with exit(); a crash leaves it
+ * for a look). */
+static void remove_hub(void)
+{
+    char cmd[128];
+    if (hub_dir[0]) {
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", hub_dir);
+        if (system(cmd) != 0)
+            fprintf(stderr, "fuzz_hubhttp: could not remove %s\n", hub_dir);
+    }
+}
+
 static void setup(void)
 {
-    static char dir[64];
+    char *dir = hub_dir;
     static char reply[REPLY_MAX];
     char cmd[1024], err[512];
     struct stat st;
     struct db *db = NULL;
     /* tmpfs where there is one: the writer's fsyncs then cost nothing. */
-    snprintf(dir, sizeof dir, "%s/fuzzhub.XXXXXX",
+    snprintf(hub_dir, sizeof hub_dir, "%s/fuzzhub.XXXXXX",
              stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) ? "/dev/shm" : "/tmp");
-    if (!mkdtemp(dir))
-        fail("mkdtemp", dir);
+    if (!mkdtemp(hub_dir))
+        fail("mkdtemp", hub_dir);
+    atexit(remove_hub);
     snprintf(db_path, sizeof db_path, "%s/hub.db", dir);
     /* A test CA, so card logins get as far as the certificate check (a signature over the
      * hub's random challenge is beyond any input), made once in the build tree (make-ca.sh
@@ -382,7 +397,7 @@ static void setup(void)
     for (const char *const *s = steps; *s; s++) {
         char step[512]; /* "@" is the hub's folder */
         size_t n = 0;
-        for (const char *c = *s; *c && n + sizeof dir < sizeof step; c++)
+        for (const char *c = *s; *c && n + sizeof hub_dir < sizeof step; c++)
             n += *c == '@' ? (size_t)snprintf(step + n, sizeof step - n, "%s", dir)
                            : (size_t)snprintf(step + n, sizeof step - n, "%c", *c);
         snprintf(cmd, sizeof cmd, "%s --db %s %s >/dev/null", HUBCTL_PATH, db_path, step);

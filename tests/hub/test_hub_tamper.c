@@ -23,6 +23,7 @@
 static struct hubtest T;
 static char staff[128], home[128];
 static long long A, N; /* the early witness's tree size, the final size */
+static long long LOG;  /* the town's audit log, where every record of this test goes */
 static time_t NOW;
 
 static int verify(char *problem, size_t cap, char *first_bad, size_t fcap)
@@ -69,8 +70,8 @@ static const char *const RESTORE =
     "DELETE FROM audit_heads; INSERT INTO audit_heads SELECT * FROM s_heads;"
     "DELETE FROM audit_tree_nodes; INSERT INTO audit_tree_nodes SELECT * FROM s_nodes;";
 static const char *const RESTORE_PG =
-    "UPDATE audit_head SET last_id = (SELECT last_id FROM s_head),"
-    " last_hash = (SELECT last_hash FROM s_head);";
+    "UPDATE audit_head SET last_id = s.last_id, last_hash = s.last_hash FROM s_head s"
+    " WHERE s.id = audit_head.id;";
 
 static void restore(void)
 {
@@ -112,9 +113,9 @@ static int rechain(long long from, enum edit e)
     if (db_prepare(db,
                    "SELECT at_unix, subject_resident_id, actor, action, outcome, data_kinds,"
                    " purpose, basis, source, destination, request_id FROM audit"
-                   " WHERE seq >= ? ORDER BY seq",
+                   " WHERE log_id = ? AND seq >= ? ORDER BY seq",
                    &st) != DB_OK ||
-        db_bind_int64(st, 1, from) != DB_OK)
+        db_bind_int64(st, 1, LOG) != DB_OK || db_bind_int64(st, 2, from) != DB_OK)
         goto out;
     while (n < 2048 && db_step(st) == DB_ROW) {
         rows[n].at = db_col_int64(st, 0);
@@ -126,14 +127,14 @@ static int rechain(long long from, enum edit e)
     db_finalize(st);
     st = NULL;
     char sql[256];
-    snprintf(sql, sizeof sql, "DELETE FROM audit WHERE seq >= %lld", from);
+    snprintf(sql, sizeof sql, "DELETE FROM audit WHERE log_id = %lld AND seq >= %lld", LOG, from);
     if (db_exec(db, sql) != DB_OK)
         goto out;
     if (db_dialect(db) == DB_POSTGRES) {
         snprintf(sql, sizeof sql,
                  "UPDATE audit_head SET last_id = %lld, last_hash = (SELECT hash FROM audit"
-                 " WHERE seq = %lld)",
-                 from - 1, from - 1);
+                 " WHERE log_id = %lld AND seq = %lld) WHERE id = %lld",
+                 from - 1, LOG, from - 1, LOG);
         if (db_exec(db, sql) != DB_OK)
             goto out;
     }
@@ -241,8 +242,8 @@ static void t_cut_records_and_heads(void)
     if (ht_on_postgres(&T)) {
         snprintf(sql, sizeof sql,
                  "UPDATE audit_head SET last_id = %lld, last_hash = (SELECT hash FROM audit"
-                 " WHERE seq = %lld)",
-                 A, A);
+                 " WHERE log_id = %lld AND seq = %lld) WHERE id = %lld",
+                 A, LOG, A, LOG);
         REQUIRE(ht_sql_exec(&T, sql) == 0);
     }
     CHECK_INT_EQ(verify(p, sizeof p, NULL, 0), 0);
@@ -300,6 +301,9 @@ int main(void)
     N = ht_sql_int(&T, "SELECT MAX(tree_size) FROM audit_heads");
     ok = ok && ht_start(&T, "") == 0 && witness("late", 0, v, sizeof v) == 0 && ht_stop(&T) == 0;
     ok = ok && A > 100 && N > 256 && ht_sql_int(&T, "SELECT COUNT(*) FROM audit_tree_nodes") > 0;
+    LOG = ht_sql_int(&T, "SELECT id FROM audit_logs WHERE municipality_id = 1");
+    /* every record is the town's: its log is the one tampered with, the hub log is empty */
+    ok = ok && LOG > 1 && ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE log_id = 1") == 0;
     /* Whoever holds the database can drop the append-only triggers (each dialect's own). */
     ok = ok && ht_sql_exec(&T, ht_on_postgres(&T) ? "DROP TRIGGER audit_append_only_ud ON audit;"
                                                     "DROP TRIGGER audit_append_only_t ON audit;"

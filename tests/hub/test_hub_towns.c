@@ -16,6 +16,7 @@
 #include "hubtest.h"
 #include "test.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -430,6 +431,168 @@ static int spit(const char *path, const char *data, long len)
     return ok ? 0 : -1;
 }
 
+/* The audit log of town i (its id). */
+static long long log_of(int i)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT l.id FROM audit_logs l JOIN municipalities m ON m.id = l.municipality_id"
+             " WHERE m.code = '%s'",
+             towns[i].code);
+    return ht_sql_int(&T, sql);
+}
+
+/* ht_sql_int() of a formatted statement. */
+__attribute__((format(printf, 1, 2))) static long long sqlf(const char *fmt, ...)
+{
+    char sql[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(sql, sizeof sql, fmt, ap);
+    va_end(ap);
+    return ht_sql_int(&T, sql);
+}
+
+/* One audit log per town: every record about a resident is in the resident's town's log
+ * (also the family member of town B reading town A's resident), a record of no resident in
+ * the caller's town's, towns' additions in the hub log; each log is signed with a key of
+ * its own, verifies alone, and the head endpoints answer the caller's own town's log. */
+static void t_audit_logs_per_town(void)
+{
+    char args[512], out[128] = "";
+    long long logs[N_TOWNS];
+    for (int i = 0; i < N_TOWNS; i++) {
+        logs[i] = log_of(i);
+        CHECK(logs[i] > 1);
+    }
+    for (int i = 0; i < N_TOWNS; i++) {
+        for (int j = 0; j < N_TOWNS; j++) {
+            long long n = sqlf("SELECT COUNT(*) FROM audit WHERE log_id = %lld"
+                               " AND subject_resident_id = %lld",
+                               logs[j], towns[i].resident);
+            if (i == j)
+                CHECK(n > 0);
+            else
+                CHECK_INT_EQ(n, 0);
+        }
+    }
+    CHECK(logs[0] != logs[1] && logs[1] != logs[2] && logs[0] != logs[2]);
+    /* No record anywhere sits in another town's log than its resident's ... */
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit a"
+                                " JOIN residents r ON r.id = a.subject_resident_id"
+                                " JOIN audit_logs l ON l.id = a.log_id"
+                                " WHERE COALESCE(l.municipality_id, 0) <> r.municipality_id"),
+                 0);
+    /* ... nor, naming no resident, than its device's or staff member's. */
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit a"
+                                " JOIN devices d ON a.actor = 'device:' || d.id"
+                                " JOIN audit_logs l ON l.id = a.log_id"
+                                " WHERE a.subject_resident_id IS NULL"
+                                " AND COALESCE(l.municipality_id, 0) <> d.municipality_id"),
+                 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit a"
+                                " JOIN staff s ON a.actor = 'staff:' || s.id"
+                                " JOIN audit_logs l ON l.id = a.log_id"
+                                " WHERE a.subject_resident_id IS NULL"
+                                " AND COALESCE(l.municipality_id, 0) <> s.municipality_id"),
+                 0);
+    /* The family member of town B reading A's resident: in A's log, none in B's. */
+    CHECK(sqlf("SELECT COUNT(*) FROM audit WHERE actor = 'family:%lld'"
+               " AND subject_resident_id = %lld AND log_id = %lld",
+               towns[1].family, towns[0].resident, logs[0]) > 0);
+    CHECK_INT_EQ(sqlf("SELECT COUNT(*) FROM audit WHERE actor = 'family:%lld'"
+                      " AND subject_resident_id = %lld AND log_id <> %lld",
+                      towns[1].family, towns[0].resident, logs[0]),
+                 0);
+    /* Adding a town is the hub's business (B, C and, in t_hubctl_needs_a_town, 札幌市): the
+     * hub log, which names no resident. */
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE log_id = 1"
+                                " AND action = 'municipality.add'"),
+                 3);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE log_id = 1"
+                                " AND subject_resident_id IS NOT NULL"),
+                 0);
+    /* Each log signed with its own key, its heads numbered on their own. */
+    snprintf(args, sizeof args, "audit-checkpoint --key %s", T.key);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(DISTINCT log_id) FROM audit_heads"), N_TOWNS + 1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(DISTINCT pubkey) FROM audit_heads"), N_TOWNS + 1);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM (SELECT log_id FROM audit_heads"
+                                " GROUP BY log_id HAVING MIN(head_seq) = 1) x"),
+                 N_TOWNS + 1);
+    /* Each town's log verifies alone, with as many records as it holds. */
+    for (int i = 0; i < N_TOWNS; i++) {
+        snprintf(args, sizeof args, "audit-verify --key %s --municipality %s", T.key,
+                 towns[i].code);
+        CHECK_INT_EQ(ht_ctl(&T, "records", out, sizeof out, args), 0);
+        CHECK(atoll(out) > 0 &&
+              atoll(out) <= sqlf("SELECT COUNT(*) FROM audit WHERE log_id = %lld", logs[i]));
+    }
+    /* The heads a caller is shown: its own town's log, or the hub's; never another town's. */
+    cJSON *j = NULL;
+    for (int i = 0; i < N_TOWNS; i++) {
+        CHECK_INT_EQ(ht_json(&T, "GET", "/v1/audit/head", towns[i].staff, NULL, NULL, &j), 200);
+        CHECK_INT_EQ((long long)cJSON_GetObjectItem(j, "log")->valuedouble, logs[i]);
+        cJSON_Delete(j);
+        CHECK_INT_EQ(ht_json(&T, "GET", "/v1/audit/head", towns[i].kiosk, NULL, NULL, &j), 200);
+        CHECK_INT_EQ((long long)cJSON_GetObjectItem(j, "log")->valuedouble, logs[i]);
+        cJSON_Delete(j);
+    }
+    snprintf(args, sizeof args, "/v1/audit/head?log=%lld", logs[1]);
+    CHECK_INT_EQ(ht_json(&T, "GET", args, towns[0].staff, NULL, NULL, &j), 404);
+    CHECK_STR_EQ(ht_error_code(j), "no_such_log");
+    cJSON_Delete(j);
+    snprintf(args, sizeof args, "/v1/audit/consistency?log=%lld&from=0&to=1", logs[1]);
+    CHECK_INT_EQ(ht_json(&T, "GET", args, towns[0].kiosk, NULL, NULL, &j), 404);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(ht_json(&T, "GET", "/v1/audit/head?log=1", towns[0].staff, NULL, NULL, &j), 200);
+    CHECK_INT_EQ((long long)cJSON_GetObjectItem(j, "log")->valuedouble, 1);
+    cJSON_Delete(j);
+}
+
+/* Someone with the database alters a record of town C's log: C's verification says so,
+ * A's log and the hub log still verify, and verifying every log names C's. */
+static void t_tampered_town_log(void)
+{
+    char args[512], out[256] = "";
+    long long log_c = log_of(2), log_a = log_of(0);
+    REQUIRE(ht_sql_exec(
+                &T, ht_on_postgres(&T)
+                        ? "DROP TRIGGER audit_append_only_ud ON audit;"
+                          "DROP TRIGGER audit_append_only_t ON audit;"
+                        : "DROP TRIGGER audit_append_only_u; DROP TRIGGER audit_append_only_d;") ==
+            0);
+    snprintf(args, sizeof args,
+             "UPDATE audit SET purpose = 'marketing' WHERE log_id = %lld AND seq = 1", log_c);
+    REQUIRE(ht_sql_exec(&T, args) == 0);
+    snprintf(args, sizeof args, "audit-verify --key %s --municipality %s", T.key, towns[2].code);
+    CHECK_INT_EQ(ht_ctl(&T, "problem", out, sizeof out, args), 1);
+    CHECK_STR_EQ(out, "chain broken");
+    snprintf(args, sizeof args, "audit-verify --key %s --municipality %s", T.key, towns[0].code);
+    CHECK_INT_EQ(ht_ctl(&T, "audit", out, sizeof out, args), 0);
+    CHECK_STR_EQ(out, "OK");
+    snprintf(args, sizeof args, "audit-verify --key %s", T.key);
+    CHECK_INT_EQ(ht_ctl(&T, "bad_log", out, sizeof out, args), 1);
+    CHECK_INT_EQ(atoll(out), log_c);
+    CHECK_INT_EQ(ht_ctl(&T, "log_1", out, sizeof out, args), 1);
+    CHECK(strncmp(out, "OK ", 3) == 0);
+    char key[32];
+    snprintf(key, sizeof key, "log_%lld", log_a);
+    CHECK_INT_EQ(ht_ctl(&T, key, out, sizeof out, args), 1);
+    CHECK(strncmp(out, "OK ", 3) == 0);
+    /* The hub keeps signing the other towns' logs. */
+    long long heads_a = sqlf("SELECT COUNT(*) FROM audit_heads WHERE log_id = %lld", log_a);
+    cJSON *j = NULL;
+    snprintf(args, sizeof args, "/v1/residents/%lld/checkins", towns[0].resident);
+    CHECK_INT_EQ(ht_json(&T, "GET", args, towns[0].staff, NULL, NULL, &j), 200);
+    cJSON_Delete(j);
+    snprintf(args, sizeof args, "audit-checkpoint --key %s", T.key);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    CHECK(sqlf("SELECT COUNT(*) FROM audit_heads WHERE log_id = %lld", log_a) > heads_a);
+    snprintf(args, sizeof args, "audit-verify --key %s --municipality %s", T.key, towns[0].code);
+    CHECK_INT_EQ(ht_ctl(&T, "audit", out, sizeof out, args), 0);
+}
+
 /* Export of one town: verifies on its own, holds the town's data and audit records and
  * nothing of the others (nor any token); a changed or cut file fails. Removal of a town:
  * refused without the code, then everything of it goes, audited; the others keep their
@@ -458,11 +621,35 @@ static void t_export_and_remove(void)
     CHECK_STR_EQ(out, towns[0].code);
     snprintf(args, sizeof args, "export-verify --file %s --pubkey %064d", a_file, 0);
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 1);
+    /* The town's own log in the file: its records and heads, checked from the file alone,
+     * signed with the town's key (no other log's heads carry it). */
+    char pub[80] = "", sql[256];
+    snprintf(args, sizeof args, "export-verify --file %s", a_file);
+    CHECK_INT_EQ(ht_ctl(&T, "audit_log", out, sizeof out, args), 0);
+    CHECK_INT_EQ(atoll(out), log_of(0));
+    CHECK_INT_EQ(ht_ctl(&T, "audit_records", out, sizeof out, args), 0);
+    CHECK(atoll(out) > 0);
+    CHECK_INT_EQ(ht_ctl(&T, "audit_heads", out, sizeof out, args), 0);
+    CHECK(atoll(out) > 0);
+    CHECK_INT_EQ(ht_ctl(&T, "public_key", pub, sizeof pub, args), 0);
+    CHECK_INT_EQ(strlen(pub), 64);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit_heads WHERE pubkey = '%s'", pub);
+    CHECK_INT_EQ(ht_sql_int(&T, sql),
+                 sqlf("SELECT COUNT(*) FROM audit_heads WHERE log_id = %lld", log_of(0)));
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit_heads WHERE pubkey = '%s' AND log_id <> %lld", pub,
+             log_of(0));
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 0);
+    snprintf(args, sizeof args, "export-verify --file %s --pubkey %s", a_file, pub);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    snprintf(args, sizeof args, "export-verify --file %s --pubkey %s", b_file, pub);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 1);
     char *a = slurp(a_file, &len);
     REQUIRE(a != NULL);
     static const char *const mine[] = {"\"Hanako\"",
                                        "Kita 1-2-3",
                                        "\"table\":\"audit\"",
+                                       "\"table\":\"audit_heads\"",
                                        "\"table\":\"checkins\"",
                                        "\"table\":\"ord_orders\"",
                                        "\"table\":\"checkups\"",
@@ -478,6 +665,19 @@ static void t_export_and_remove(void)
             fprintf(stderr, "town A's export holds \"%s\"\n", others[i]);
             CHECK(0);
         }
+    }
+    /* Nothing of the other towns' logs: none of their heads' roots nor records' hashes. */
+    for (int i = 1; i < N_TOWNS; i++) {
+        snprintf(sql, sizeof sql,
+                 "SELECT COUNT(*) FROM audit_heads WHERE log_id = %lld AND tree_size > 0",
+                 log_of(i));
+        CHECK(ht_sql_int(&T, sql) > 0);
+    }
+    CHECK(strstr(a, "\"log_id\":\"1\"") == NULL);
+    char lid[32];
+    for (int i = 1; i < N_TOWNS; i++) {
+        snprintf(lid, sizeof lid, "\"log_id\":\"%lld\"", log_of(i));
+        CHECK(strstr(a, lid) == NULL);
     }
     /* One byte changed, or the end cut off: refused. */
     char *at = strstr(a, "Hanako");
@@ -495,7 +695,7 @@ static void t_export_and_remove(void)
     free(a);
 
     /* Town B leaves. */
-    long long audit_before = ht_audit_count(&T);
+    long long audit_before = ht_audit_count(&T), log_b = log_of(1);
     snprintf(args, sizeof args, "municipality-remove --municipality %s", towns[1].code);
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 2);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM residents WHERE display_name = 'Ichiro'"), 1);
@@ -509,6 +709,14 @@ static void t_export_and_remove(void)
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM operators WHERE display_name = 'Shop1'"), 0);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action = 'municipality.remove'"),
                  1);
+    /* The removal is the hub's record; B's log stays, no longer any town's. */
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT log_id FROM audit WHERE action = 'municipality.remove'"),
+                 1);
+    CHECK_INT_EQ(sqlf("SELECT COUNT(*) FROM audit_logs WHERE id = %lld"
+                      " AND municipality_id IS NULL",
+                      log_b),
+                 1);
+    CHECK(sqlf("SELECT COUNT(*) FROM audit WHERE log_id = %lld", log_b) > 0);
     CHECK(ht_audit_count(&T) > audit_before);
     /* The others keep everything; their records and the hub's chain verify. */
     snprintf(args, sizeof args, "SELECT COUNT(*) FROM checkins WHERE resident_id = %lld",
@@ -516,6 +724,13 @@ static void t_export_and_remove(void)
     CHECK(ht_sql_int(&T, args) > 0);
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM residents WHERE display_name = 'Jiro'"), 1);
     snprintf(args, sizeof args, "audit-verify --key %s", T.key);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    CHECK_INT_EQ(ht_ctl(&T, "log_1", out, sizeof out, args), 0);
+    CHECK(strncmp(out, "OK municipality=hub", 19) == 0);
+    snprintf(lid, sizeof lid, "log_%lld", log_b);
+    CHECK_INT_EQ(ht_ctl(&T, lid, out, sizeof out, args), 0);
+    CHECK(strncmp(out, "OK municipality=left", 20) == 0);
+    snprintf(args, sizeof args, "audit-verify --key %s --municipality %s", T.key, towns[2].code);
     CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
     cJSON *j = NULL;
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/me", towns[1].kiosk, NULL, NULL, &j), 401);
@@ -555,7 +770,9 @@ int main(void)
     TEST_RUN(t_family_across_towns_only_by_link);
     TEST_RUN(t_own_town_still_served);
     TEST_RUN(t_hubctl_needs_a_town);
+    TEST_RUN(t_audit_logs_per_town);
     TEST_RUN(t_export_and_remove);
+    TEST_RUN(t_tampered_town_log);
     ht_cleanup(&T);
     return test_summary();
 }
