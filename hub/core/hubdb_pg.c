@@ -430,6 +430,12 @@ static const char *const steps[] = {
     " RETURN NEW; END$$;"
     "CREATE TRIGGER municipalities_audit_log AFTER INSERT ON municipalities"
     " FOR EACH ROW EXECUTE FUNCTION municipality_audit_log();",
+    /* 22: covering indexes for the monthly statistics (see hubdb.c) */
+    "CREATE INDEX checkins_at_resident ON checkins(at_unix, resident_id);"
+    "DROP INDEX checkins_at;"
+    "CREATE INDEX ord_orders_created_resident ON ord_orders(created_unix, resident_id);"
+    "DROP INDEX ord_orders_created;"
+    "CREATE INDEX alerts_kind_raised ON alerts(kind, raised_unix, resident_id);",
 };
 
 const char *const *hubdb_pg_steps(int *n)
