@@ -115,7 +115,8 @@ struct app {
         enum app_net fail;
     } help;
 
-    int status_page, status_pages; /* 安否's page when its words need two */
+    int status_page, status_pages;     /* 安否's page when its words need two */
+    int settings_page, settings_pages; /* 設定's page when its tiles need two */
 
     char notice[256]; /* what the last settings change did, in words */
 

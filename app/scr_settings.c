@@ -1,47 +1,78 @@
 /*
  * scr_settings: the settings menu, four choices (five on the home tablet: 声), each opening one
  * setting's screen (so every setting is two taps from home and its change is confirmed in words
- * there).
+ * there). Two columns of tiles; three when two do not fit; when three do not fit either (large
+ * text under a notice band) the tiles go on pages with ◀ ▶, every tile kept.
  */
 #include <string.h>
 
 #include "appstate.h"
 
+#define TILES 5
+
+/* Row heights of n tiles in cols columns of width bw into rh; returns the rows' total height
+ * with the gaps between them. */
+static int rows_height(struct ui *ui, const struct wg_button *b, int n, int cols, int bw, int gap,
+                       int *rh)
+{
+    int total = 0;
+    memset(rh, 0, sizeof(int) * TILES);
+    for (int i = 0; i < n; i++) {
+        int h = wg_button_height(ui, &b[i], bw);
+        rh[i / cols] = h > rh[i / cols] ? h : rh[i / cols];
+    }
+    for (int r = 0; r * cols < n; r++)
+        total += rh[r] + gap;
+    return total - gap;
+}
+
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
     int gap = app_gap(a);
-    struct wg_button b[5] = {
+    struct wg_button b[TILES] = {
         {"set_text", app_s(a, "set_text"), ICON_TEXTSIZE, WG_SECONDARY, false, 0},
         {"set_theme", app_s(a, "set_theme"), ICON_CONTRAST, WG_SECONDARY, false, 0},
         {"set_lang", app_s(a, "set_lang"), ICON_LANGUAGE, WG_SECONDARY, false, 0},
         {"set_sound", app_s(a, "set_sound"), ICON_SOUND, WG_SECONDARY, false, 0},
         {"set_speech", app_s(a, "set_speech"), ICON_SOUND, WG_SECONDARY, false, 0},
     };
-    const struct screen *to[5] = {&scr_setting_text, &scr_setting_theme, &scr_setting_lang,
-                                  &scr_setting_sound, &scr_setting_speech};
+    const struct screen *to[TILES] = {&scr_setting_text, &scr_setting_theme, &scr_setting_lang,
+                                      &scr_setting_sound, &scr_setting_speech};
     /* 声 (reading aloud) on the home tablet, where the screens are read aloud */
-    int n = a->cfg.profile == APP_PROFILE_HOME ? 5 : 4;
-    /* two columns; three when the rows of two do not fit (large text, a notice above) */
-    int cols = 2, bw = 0, rh[3] = {0, 0, 0};
+    int n = a->cfg.profile == APP_PROFILE_HOME ? TILES : TILES - 1;
+    int cols = 2, bw = 0, rh[TILES];
     for (;; cols++) {
-        int total = 0;
         bw = (c.w - (cols - 1) * gap) / cols;
-        memset(rh, 0, sizeof rh);
-        for (int i = 0; i < n; i++) {
-            int h = wg_button_height(ui, &b[i], bw);
-            rh[i / cols] = h > rh[i / cols] ? h : rh[i / cols];
-        }
-        for (int r = 0; r * cols < n; r++)
-            total += rh[r] + gap;
-        if (total - gap <= c.h || cols == 3)
+        if (rows_height(ui, b, n, cols, bw, gap, rh) <= c.h || cols == 3)
             break;
     }
-    for (int i = 0; i < n; i++) {
-        int y = c.y;
-        for (int r = 0; r < i / cols; r++)
+    int first = 0, count = n, pages = 1, cur = 0, top = c.y;
+    if (rows_height(ui, b, n, cols, bw, gap, rh) > c.h) {
+        /* pages of whole rows of two wide tiles above the pager (the page in the title) */
+        cols = 2;
+        bw = (c.w - gap) / 2;
+        rows_height(ui, b, n, cols, bw, gap, rh);
+        int ph = app_pager_height(a, c.w), room = c.h - ph - gap, per = 0, used = 0;
+        for (int r = 0; r * cols < n && (per == 0 || used + gap + rh[r] <= room); r++) {
+            used += (per ? gap : 0) + rh[r];
+            per++;
+        }
+        int per_page = per * cols;
+        pages = (n + per_page - 1) / per_page;
+        cur = a->settings_page < pages ? a->settings_page : pages - 1;
+        first = cur * per_page;
+        count = n - first < per_page ? n - first : per_page;
+        int d = app_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, pages);
+        if (d)
+            a->settings_page = cur + d;
+    }
+    a->settings_pages = pages;
+    for (int k = 0; k < count; k++) {
+        int i = first + k, y = top;
+        for (int r = first / cols; r < i / cols; r++)
             y += rh[r] + gap;
-        struct ui_rect r = {c.x + (i % cols) * (bw + gap), y, bw, rh[i / cols]};
+        struct ui_rect r = {c.x + (k % cols) * (bw + gap), y, bw, rh[i / cols]};
         if (wg_button(ui, &b[i], r)) {
             a->notice[0] = '\0';
             app_nav_push(a, to[i]);
@@ -49,5 +80,26 @@ static void frame(struct app *a, struct ui_rect c)
     }
 }
 
-const struct screen scr_settings = {
-    .name = "settings", .title_key = "title_settings", .frame = frame};
+static void title(const struct app *a, char *buf, size_t size)
+{
+    app_title_page(a, "title_settings", a->settings_page, a->settings_pages, buf, size);
+}
+
+static void enter(struct app *a)
+{
+    a->settings_page = 0;
+    a->settings_pages = 1;
+}
+
+static void sample(struct app *a, int variant)
+{
+    (void)variant;
+    enter(a);
+}
+
+const struct screen scr_settings = {.name = "settings",
+                                    .title_key = "title_settings",
+                                    .enter = enter,
+                                    .frame = frame,
+                                    .sample = sample,
+                                    .title = title};

@@ -338,6 +338,9 @@ bool ui_target(struct ui *ui, const char *id, const char *label, enum ui_target_
         struct ui_target *t = &ui->cur[ui->ncur++];
         copy_id(t->id, id);
         size_t n = strnlen(label, UI_LABEL_MAX - 1);
+        /* a long label (a notice band's) is cut between characters, never inside one */
+        while (n > 0 && ((unsigned char)label[n] & 0xC0) == 0x80)
+            n--;
         memcpy(t->label, label, n);
         t->label[n] = '\0';
         t->kind = kind;

@@ -447,12 +447,19 @@ static const char *const migrations[] = {
     "CREATE TRIGGER municipalities_audit_log AFTER INSERT ON municipalities BEGIN"
     " INSERT INTO audit_logs(id, name, municipality_id)"
     " VALUES((SELECT MAX(id) + 1 FROM audit_logs), 'town', NEW.id); END;",
-    /* 22: retention (store/retention.c): the purge finds expired challenges, sessions past
+    /* 22: the monthly statistics read each event's (time, resident) straight from an index
+     * (docs/benchmarks.md, statistics): covering indexes replace the time-only ones of 18 */
+    "CREATE INDEX checkins_at_resident ON checkins(at_unix, resident_id);"
+    "DROP INDEX checkins_at;"
+    "CREATE INDEX ord_orders_created_resident ON ord_orders(created_unix, resident_id);"
+    "DROP INDEX ord_orders_created;"
+    "CREATE INDEX alerts_kind_raised ON alerts(kind, raised_unix, resident_id);",
+    /* 23: retention (store/retention.c): the purge finds expired challenges, sessions past
      * their limit and old Idempotency-Keys, oldest first, by these indexes. */
     "CREATE INDEX challenges_expires ON challenges(expires_unix);"
     "CREATE INDEX sessions_created ON sessions(created_unix);"
     "CREATE INDEX idempotency_keys_created ON idempotency_keys(created_unix);",
-    /* 23: refused authorizations, summarised per caller (never the token), client address,
+    /* 24: refused authorizations, summarised per caller (never the token), client address,
      * route and minute (store/refusals.c); municipality_id is the known caller's town. */
     "CREATE TABLE auth_refusals(id INTEGER PRIMARY KEY, minute_unix INTEGER NOT NULL,"
     " caller TEXT NOT NULL, address TEXT NOT NULL, route TEXT NOT NULL,"

@@ -298,19 +298,18 @@ struct ev_walk {
     struct stattab_set *s;
     struct sdc_table *t;
     int measure; /* -1: the table has no measure dimension */
-    int month;
 };
 
-static int ev_row(void *ctx, const char *district, int64_t n)
+static int ev_row(void *ctx, const char *district, int month, int64_t n)
 {
     struct ev_walk *w = ctx;
     int d = district_index(w->s, district);
-    if (d < 0)
+    if (d < 0 || month < 0 || month >= 12)
         return 0;
     if (w->measure >= 0)
-        sdc_table_add(w->t, (int[]){w->measure, d, w->month}, n);
+        sdc_table_add(w->t, (int[]){w->measure, d, month}, n);
     else
-        sdc_table_add(w->t, (int[]){d, w->month}, n);
+        sdc_table_add(w->t, (int[]){d, month}, n);
     return 0;
 }
 
@@ -324,24 +323,22 @@ static int compute_months(struct db *db, struct stattab_set *s, char *err, size_
         snprintf(err, errcap, "out of memory");
         return -1;
     }
-    for (int m = 0; m < 12; m++) {
+    /* the months' starts, none past the cutoff (a month after it is empty) */
+    int64_t bounds[STATSDATA_MONTHS + 1];
+    for (int m = 0; m <= STATSDATA_MONTHS; m++) {
         int y = s->fiscal_year + (m >= 9), mo = (m + 3) % 12 + 1;
-        int64_t from = month_start(y, mo);
-        int64_t to = mo == 12 ? month_start(y + 1, 1) : month_start(y, mo + 1);
-        if (to > s->cutoff)
-            to = s->cutoff;
-        if (from >= to)
-            continue;
-        for (int k = 0; k < (watch ? N_MEASURES : 1); k++) {
-            struct ev_walk w = {s, t, watch ? k : -1, m};
-            enum statsdata_event ev = watch ? measure_events[k] : STATSDATA_ORDER;
-            if (statsdata_event_residents(db, s->town, ev, from, to, s->cutoff, ev_row, &w) !=
-                DB_OK) {
-                snprintf(err, errcap, "the %s could not be read: %s",
-                         watch ? "check-ins and alerts" : "orders", db_errmsg(db));
-                sdc_table_destroy(t);
-                return -1;
-            }
+        bounds[m] = month_start(y, mo);
+        if (bounds[m] > s->cutoff)
+            bounds[m] = s->cutoff;
+    }
+    for (int k = 0; k < (watch ? N_MEASURES : 1); k++) {
+        struct ev_walk w = {s, t, watch ? k : -1};
+        enum statsdata_event ev = watch ? measure_events[k] : STATSDATA_ORDER;
+        if (statsdata_event_months(db, s->town, ev, bounds, s->cutoff, ev_row, &w) != DB_OK) {
+            snprintf(err, errcap, "the %s could not be read: %s",
+                     watch ? "check-ins and alerts" : "orders", db_errmsg(db));
+            sdc_table_destroy(t);
+            return -1;
         }
     }
     s->protection = sdc_protect(t, &s->rule);

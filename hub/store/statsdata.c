@@ -18,7 +18,7 @@ struct walk {
     union {
         int (*district)(void *ctx, const char *district);
         int (*checkup)(void *ctx, const struct statsdata_checkup *c);
-        int (*count)(void *ctx, const char *district, int64_t residents);
+        int (*count)(void *ctx, const char *district, int month, int64_t residents);
     } fn;
     void *ctx;
     struct checkup_result *res;
@@ -90,14 +90,26 @@ enum db_status statsdata_checkups(struct db *db, const struct scope *sc, const c
 static int each_count(void *arg, struct db_stmt *st)
 {
     struct walk *w = arg;
-    return w->fn.count(w->ctx, db_col_text(st, 0), db_col_int64(st, 1));
+    return w->fn.count(w->ctx, db_col_text(st, 0), (int)db_col_int64(st, 1), db_col_int64(st, 2));
 }
 
-/* One statement per event: residents (distinct) per district in [from, to). */
+/* The month (0-11) of an event time between the 13 bounds: bounds 1..11 are parameters. */
+#define MONTH_OF(at)                                                                               \
+    "CASE WHEN " at " < ? THEN 0 WHEN " at " < ? THEN 1 WHEN " at " < ? THEN 2 WHEN " at           \
+    " < ? THEN 3 WHEN " at " < ? THEN 4 WHEN " at " < ? THEN 5 WHEN " at " < ? THEN 6 WHEN " at    \
+    " < ? THEN 7 WHEN " at " < ? THEN 8 WHEN " at " < ? THEN 9 WHEN " at " < ? THEN 10 ELSE 11"    \
+    " END"
+
+/* One statement per event for the whole period: the distinct (resident, month) pairs first
+ * (a covering index gives them without reading the rows), then each pair's district,
+ * residents who refused left out. Parameters: bounds 1..11, bounds 0 and 12, the town, the
+ * cutoff. */
 #define EVENT_SQL(table, resident, at, extra)                                                      \
-    "SELECT p.district, COUNT(DISTINCT e." resident ") FROM " table " e JOIN residents p"          \
-    " ON p.id = e." resident " WHERE " IN_TOWN " AND e." at " >= ? AND e." at " < ?" extra         \
-    " AND" COUNTED("e." resident) " GROUP BY p.district"
+    "SELECT p.district, x.m, COUNT(*) FROM (SELECT DISTINCT e." resident                           \
+    " AS r, " MONTH_OF("e." at) " AS m FROM " table " e WHERE e." at " >= ? AND e." at             \
+                                " < ?" extra ") x"                                                 \
+                                " JOIN residents p ON p.id = x.r WHERE " IN_TOWN                   \
+                                " AND" COUNTED("x.r") " GROUP BY p.district, x.m"
 
 static const char *const event_sql[STATSDATA_EVENTS] = {
     EVENT_SQL("checkins", "resident_id", "at_unix", ""),
@@ -108,15 +120,21 @@ static const char *const event_sql[STATSDATA_EVENTS] = {
 };
 
 enum db_status
-statsdata_event_residents(struct db *db, const struct scope *sc, enum statsdata_event ev,
-                          int64_t from, int64_t to, int64_t cutoff,
-                          int (*row)(void *ctx, const char *district, int64_t residents), void *ctx)
+statsdata_event_months(struct db *db, const struct scope *sc, enum statsdata_event ev,
+                       const int64_t bounds[STATSDATA_MONTHS + 1], int64_t cutoff,
+                       int (*row)(void *ctx, const char *district, int month, int64_t residents),
+                       void *ctx)
 {
     if ((int)ev < 0 || ev >= STATSDATA_EVENTS || !sc)
         return DB_ERR;
-    int64_t town = scope_town(sc);
+    int64_t p[STATSDATA_MONTHS + 3];
+    for (int i = 1; i < STATSDATA_MONTHS; i++)
+        p[i - 1] = bounds[i];
+    p[STATSDATA_MONTHS - 1] = bounds[0];
+    p[STATSDATA_MONTHS] = bounds[STATSDATA_MONTHS];
+    p[STATSDATA_MONTHS + 1] = scope_town(sc);
+    p[STATSDATA_MONTHS + 2] = cutoff;
     struct walk w = {.fn.count = row, .ctx = ctx};
     struct db_stmt *st = db_stmt(db, event_sql[ev]);
-    return rows_walk(st, rows_bind_int64s(st, 4, (const int64_t[]){town, from, to, cutoff}),
-                     each_count, &w);
+    return rows_walk(st, rows_bind_int64s(st, STATSDATA_MONTHS + 3, p), each_count, &w);
 }

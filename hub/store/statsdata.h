@@ -55,10 +55,17 @@ enum statsdata_event {
     STATSDATA_EVENTS
 };
 
-/* Per district, the number of residents with at least one event ev in [from, to) (Unix
- * seconds; the caller keeps to <= cutoff). row gets each district that has any. */
-__attribute__((warn_unused_result)) enum db_status statsdata_event_residents(
-    struct db *db, const struct scope *sc, enum statsdata_event ev, int64_t from, int64_t to,
-    int64_t cutoff, int (*row)(void *ctx, const char *district, int64_t residents), void *ctx);
+/* The monthly tables' months: a fiscal year. */
+#define STATSDATA_MONTHS 12
+
+/* Per district and month, the number of residents with at least one event ev in the month:
+ * month m is [bounds[m], bounds[m + 1]) (Unix seconds, non-decreasing; the caller keeps
+ * bounds[12] <= cutoff, so a month past the cutoff is empty). row gets each (district,
+ * month) that has any. One read of the period, whatever its months. */
+__attribute__((warn_unused_result)) enum db_status
+statsdata_event_months(struct db *db, const struct scope *sc, enum statsdata_event ev,
+                       const int64_t bounds[STATSDATA_MONTHS + 1], int64_t cutoff,
+                       int (*row)(void *ctx, const char *district, int month, int64_t residents),
+                       void *ctx);
 
 #endif

@@ -208,6 +208,40 @@ static void t_banner_order_and_end(void)
     at_close(&t);
 }
 
+/* Settings under a band at 150 % text on the home tablet (five tiles with 声): the tiles
+ * that do not fit are paged (◀ ▶), every one of them reachable. */
+static void t_settings_paged_under_band(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME, "ja"));
+    app_set_speech(t.app, true, 100, 100);
+    app_set_text_scale(t.app, 150);
+    at_pass(&t, 10);
+    answer_notices(&t, HUBC_OK, 200, two);
+    REQUIRE(at_tap(&t, "settings"));
+    REQUIRE(ui_find_target(app_ui(t.app), "notice_banner") != NULL);
+    static const char *const tiles[] = {"set_text", "set_theme", "set_lang", "set_sound",
+                                        "set_speech"};
+    bool seen[5] = {false, false, false, false, false};
+    for (int page = 0; page < 6; page++) {
+        /* each tile whole above the status bar (聞く stands at its right end) */
+        const struct ui_target *say = ui_find_target(app_ui(t.app), "nav_say");
+        REQUIRE(say);
+        for (int i = 0; i < 5; i++) {
+            const struct ui_target *tile = ui_find_target(app_ui(t.app), tiles[i]);
+            seen[i] |= tile != NULL;
+            CHECK(!tile || tile->r.y + tile->r.h <= say->r.y);
+        }
+        if (!ui_find_target(app_ui(t.app), "page_next"))
+            break;
+        at_pass(&t, 1000);
+        REQUIRE(at_tap(&t, "page_next"));
+    }
+    for (int i = 0; i < 5; i++)
+        CHECK(seen[i]);
+    at_close(&t);
+}
+
 static void t_offline_said(void)
 {
     struct apptest t;
@@ -338,6 +372,7 @@ int main(void)
 {
     TEST_RUN(t_parse);
     TEST_RUN(t_banner_order_and_end);
+    TEST_RUN(t_settings_paged_under_band);
     TEST_RUN(t_offline_said);
     TEST_RUN(t_safety);
     TEST_RUN(t_safe_answer_words_en);
