@@ -43,13 +43,15 @@ enum db_status accesslog_records(struct db *db, const struct scope *sc, int64_t 
     enum db_status here = resident > 0 ? rows_resident_here(db, sc, resident) : DB_OK;
     if (here != DB_OK)
         return here == DB_DONE ? DB_OK : here;
-    /* Two statements so that a resident's page is read through the subject index. */
+    /* Two statements so that a resident's page is read through the subject index. The
+     * whole town is its audit log (auditlog.h says which records go there), not the
+     * records about its residents: a refused card login names no one. */
     struct db_stmt *st =
         resident > 0
             ? db_stmt(db, RECORD_COLS " WHERE subject_resident_id = ? AND id < ?"
                                       " ORDER BY id DESC LIMIT ?")
-            : db_stmt(db, RECORD_COLS " WHERE 0 = ? AND id < ? AND subject_resident_id IN"
-                                      " (SELECT id FROM residents WHERE municipality_id = ?)"
+            : db_stmt(db, RECORD_COLS " WHERE 0 = ? AND id < ? AND log_id IN"
+                                      " (SELECT id FROM audit_logs WHERE municipality_id = ?)"
                                       " ORDER BY id DESC LIMIT ?");
     enum db_status s =
         rows_bind_int64s(st, 2, (const int64_t[]){resident > 0 ? resident : 0, before});

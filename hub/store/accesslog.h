@@ -33,9 +33,10 @@ struct accesslog_row {
     const char *request_id;
 };
 
-/* Calls row(ctx, ...) for the records about resident (0: about every resident of the town)
- * with an id below before, newest first, at most limit; a non-zero return stops the walk
- * with DB_ERR. */
+/* Calls row(ctx, ...) for the records about resident (0: every record of the town's own
+ * audit log, those with no subject too, such as a refused card login at its kiosk) with an
+ * id below before, newest first, at most limit; a non-zero return stops the walk with
+ * DB_ERR. */
 __attribute__((warn_unused_result)) enum db_status
 accesslog_records(struct db *db, const struct scope *sc, int64_t resident, int64_t before,
                   int64_t limit, int (*row)(void *ctx, const struct accesslog_row *r), void *ctx);
