@@ -405,7 +405,7 @@ long ht_req(struct hubtest *t, const char *method, const char *path, const char 
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, rid);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 20L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, t->timeout_s > 0 ? t->timeout_s : 20L);
     if (t->tls) {
         curl_easy_setopt(c, CURLOPT_CAINFO, t->ca_file);
         curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L); /* test certificate for 127.0.0.1 */

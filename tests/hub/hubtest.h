@@ -30,6 +30,7 @@ struct hubtest {
     int tls; /* talk https with the CA in ca_file */
     char ca_file[256];
     const char *content_type; /* of request bodies; NULL = application/json */
+    long timeout_s;           /* a request's limit; 0 = 20 s (see ht_req) */
     /* Answers of releases whose audit records ht_req checked (see hubtest.c),
      * and the Idempotency-Keys answered so far (a repeat is a replay: no new record). */
     long releases_checked;
