@@ -683,6 +683,8 @@ static const struct {
     {"notifyq_failed", "the notifier, by the id it claimed"},
     {"notifyq_cancel", "the notifier, by the id it claimed"},
     {"notifyq_release", "the notifier, by the id it claimed"},
+    {"challenges_purge", "retention: expired challenges of every town go alike"},
+    {"idempotency_purge", "retention: old keys of every town go alike"},
     {"notifyq_next_due", "the notifier's next wake-up time"},
     {"notifyq_by_code", "the acknowledgement code is its own credential"},
     {"notifyrcpt_get", "keyed by the caller's own principal or a claimed message's recipient"},
