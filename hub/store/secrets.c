@@ -62,9 +62,12 @@ int secrets_default_path(const char *key_path, const char *db_target, char *out,
     return w > 0 && (size_t)w < cap ? 0 : -1;
 }
 
-static void place_of(char *out, size_t cap, const char *column, const char *row)
+/* The value's place, its associated data: 0, or -1 when it does not fit (a cut place could
+ * name two rows alike, so it is refused rather than shortened). */
+static int place_of(char *out, size_t cap, const char *column, const char *row)
 {
-    snprintf(out, cap, "%s:%s", column, row);
+    int w = snprintf(out, cap, "%s:%s", column, row);
+    return w > 0 && (size_t)w < cap ? 0 : -1;
 }
 
 enum db_status secrets_seal(const char *column, const char *row, const void *plain, size_t len,
@@ -72,7 +75,10 @@ enum db_status secrets_seal(const char *column, const char *row, const void *pla
 {
     char place[SECRETBOX_AD_MAX + 1];
     struct secretbox *b = secretbox_installed();
-    place_of(place, sizeof place, column, row);
+    if (place_of(place, sizeof place, column, row) != 0) {
+        fprintf(stderr, "hub: cannot store a secret: its place %s is too long\n", column);
+        return DB_ERR;
+    }
     if (!b) {
         fprintf(stderr,
                 "hub: cannot store the secret of %s: no secrets key file (give "
@@ -110,8 +116,11 @@ enum db_status secrets_open(const char *column, const char *row, const char *val
     struct secretbox *b = secretbox_installed();
     enum secretbox_rc rc = SECRETBOX_ERR;
     const char *reason = "no secrets key file (give --secrets-key FILE)";
-    place_of(place, sizeof place, column, row);
     *len = 0;
+    if (place_of(place, sizeof place, column, row) != 0) {
+        fprintf(stderr, "hub: refused a stored secret: its place %s is too long\n", column);
+        return DB_ERR;
+    }
     if (value && !secretbox_is_sealed(value))
         reason = "it is stored in the clear, which this hub never writes";
     else if (b && value && (rc = secretbox_open(b, place, value, out, cap, len)) == SECRETBOX_OK)
