@@ -1,20 +1,25 @@
 /*
- * bench_audit.c: audit log rates on a real SQLite file (the figures docs/benchmarks.md reports).
+ * bench_audit.c: audit log rates through the stores, on SQLite or PostgreSQL (the figures
+ * docs/benchmarks.md reports).
  *
- *   bench_audit DIR [records=1000000] [batch=1000] [heads=1]
+ *   bench_audit TARGET [records=1000000] [batch=1000] [heads=1]
+ *   (TARGET: a folder, for a new SQLite file in it, or a postgresql:// URL of an empty
+ *   database, e.g. @PGURL@ through build/tests/pg/pgrun)
  *
- * Appends `records` audit records with audit_append() in transactions of `batch` records
- * (each COMMIT durable: WAL + synchronous=FULL, as in hubd) and, as hubd's writer does
- * with its key, signs (heads=1; 0 leaves them out, for comparison) a tree head of the transparency
- * log after every 1000 records; prints the append rate with the heads included and the time one
- * head takes. Then the consistency proofs between random sizes (elements, proofs/s made from the
- * stored nodes, proofs/s a witness verifies), and the whole chain and every head verified
- * (audit_verify_log_db() with the key, records/s). The database and key are created in
- * DIR (which must exist) and removed afterwards.
+ * Appends `records` audit records with audit_append_db() in transactions of `batch` records
+ * (each commit durable: WAL + synchronous=FULL on SQLite, synchronous_commit=on on
+ * PostgreSQL, as in hubd; on PostgreSQL the sequencer chains them after each commit, as
+ * hubd's writer does) and, as hubd's writer does with its key, signs (heads=1; 0 leaves
+ * them out, for comparison) a tree head of the transparency log after every 1000 records;
+ * prints the append rate with the heads included and the time one head takes. Then the
+ * consistency proofs between random sizes (elements, proofs/s made from the stored nodes,
+ * proofs/s a witness verifies), and the whole chain and every head verified
+ * (audit_verify_log_db() with the key, records/s). A SQLite file and the key are created
+ * in the folder (which must exist) and removed afterwards.
  */
 #include "audit.h"
 #include "auditlog.h"
-#include "db_sqlite.h"
+#include "db.h"
 #include "hubdb.h"
 #include "hubkey.h"
 
@@ -30,10 +35,37 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* batch records from number done on, in one durable transaction, then chained. */
+static int append_batch(struct db *d, long done, long batch, long n)
+{
+    enum db_status rc = db_begin(d);
+    for (long i = 0; i < batch && done < n && rc == DB_OK; i++, done++) {
+        struct audit_rec r = {.at = 1795392720 + done,
+                              .actor = "family:2",
+                              .action = "checkins.read",
+                              .outcome = "ok",
+                              .subject = 1 + done % 1000,
+                              .data_kinds = "safety",
+                              .purpose = "watch_over",
+                              .basis = "consent:7",
+                              .source = "hub",
+                              .destination = "family:2",
+                              .request_id = "0123456789abcdef0123456789abcdef"};
+        rc = audit_append_db(d, &r, NULL);
+    }
+    rc = rc == DB_OK ? db_commit(d) : (db_rollback(d), rc);
+    long long chained = 0;
+    if (rc == DB_OK)
+        rc = audit_chain_all_db(d, &chained);
+    if (rc != DB_OK)
+        fprintf(stderr, "bench_audit: append failed: %s\n", db_errmsg(d));
+    return rc == DB_OK ? 0 : -1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_audit DIR [records=1000000] [batch=1000] [heads=1]\n");
+        fprintf(stderr, "usage: bench_audit TARGET [records=1000000] [batch=1000] [heads=1]\n");
         return 2;
     }
     long n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000000;
@@ -43,22 +75,25 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_audit: records 1..1e8, batch 1..1e6\n");
         return 2;
     }
-    char path[512], err[512], msg[512];
-    snprintf(path, sizeof path, "%s/bench_audit.db", argv[1]);
-    unlink(path);
-    sqlite3 *db = NULL;
-    if (hubdb_open(path, 1, &db, err, sizeof err) != HUBDB_OK ||
-        hubdb_migrate(db, err, sizeof err) != HUBDB_OK) {
+    char path[512], err[512], msg[512], keypath[512];
+    int on_pg = db_target_is_postgres(argv[1]);
+    if (on_pg)
+        snprintf(path, sizeof path, "%s", argv[1]);
+    else
+        snprintf(path, sizeof path, "%s/bench_audit.db", argv[1]);
+    snprintf(keypath, sizeof keypath, "%s/bench_audit.key", on_pg ? "/tmp" : argv[1]);
+    if (!on_pg)
+        unlink(path);
+    struct db *d = NULL;
+    if (hubdb_open_db(path, 1, &d, err, sizeof err) != HUBDB_OK ||
+        hubdb_migrate_db(d, err, sizeof err) != HUBDB_OK) {
         fprintf(stderr, "bench_audit: %s\n", err);
         return 1;
     }
-    char keypath[512];
-    snprintf(keypath, sizeof keypath, "%s/bench_audit.key", argv[1]);
     unlink(keypath);
     EVP_PKEY *key = NULL;
-    struct db *d = db_sqlite_wrap(db);
     if (hubkey_generate(keypath, err, sizeof err) != 0 ||
-        !(key = hubkey_load(keypath, err, sizeof err)) || !d) {
+        !(key = hubkey_load(keypath, err, sizeof err))) {
         fprintf(stderr, "bench_audit: %s\n", err);
         return 1;
     }
@@ -66,37 +101,19 @@ int main(int argc, char **argv)
     double t0 = now_s(), head_s = 0;
     long heads = 0, since_head = 0;
     for (long done = 0; done < n;) {
-        if (hubdb_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK)
+        if (append_batch(d, done, batch, n) != 0)
             return 1;
-        for (long i = 0; i < batch && done < n; i++, done++) {
-            struct audit_rec r = {.at = 1795392720 + done,
-                                  .actor = "family:2",
-                                  .action = "checkins.read",
-                                  .outcome = "ok",
-                                  .subject = 1 + done % 1000,
-                                  .data_kinds = "safety",
-                                  .purpose = "watch_over",
-                                  .basis = "consent:7",
-                                  .source = "hub",
-                                  .destination = "family:2",
-                                  .request_id = "0123456789abcdef0123456789abcdef"};
-            if (audit_append(db, &r, NULL) != SQLITE_OK) {
-                fprintf(stderr, "bench_audit: append failed: %s\n", sqlite3_errmsg(db));
-                return 1;
-            }
-        }
-        if (hubdb_exec(db, "COMMIT") != SQLITE_OK)
-            return 1;
+        done = done + batch < n ? done + batch : n;
         since_head += batch;
         if (with_heads && (since_head >= 1000 || done == n)) {
             /* as hubd's writer: a head in a transaction of its own, durable */
             int made = 0;
             double h0 = now_s();
-            if (hubdb_exec(db, "BEGIN IMMEDIATE") != SQLITE_OK ||
+            if (db_begin(d) != DB_OK ||
                 auditlog_sign(d, TREEHEAD_DEFAULT_LOG, key, 1795392720 + done, NULL, &made) !=
                     DB_OK ||
-                hubdb_exec(db, "COMMIT") != SQLITE_OK) {
-                fprintf(stderr, "bench_audit: signing a head failed: %s\n", sqlite3_errmsg(db));
+                db_commit(d) != DB_OK) {
+                fprintf(stderr, "bench_audit: signing a head failed: %s\n", db_errmsg(d));
                 return 1;
             }
             head_s += now_s() - h0;
@@ -163,12 +180,13 @@ done:
     if (vs != AUDIT_VERIFY_OK)
         printf("reason=%s\n", msg);
     EVP_PKEY_free(key);
-    db_close(d);
-    hubdb_close(db);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/bench_audit.db-wal", argv[1]);
-    unlink(path);
-    snprintf(path, sizeof path, "%s/bench_audit.db-shm", argv[1]);
-    unlink(path);
+    hubdb_db_close(d);
+    if (!on_pg) {
+        static const char *const tails[] = {"", "-wal", "-shm"};
+        for (int i = 0; i < 3; i++) {
+            snprintf(path, sizeof path, "%s/bench_audit.db%s", argv[1], tails[i]);
+            unlink(path);
+        }
+    }
     return vs == AUDIT_VERIFY_OK ? 0 : 1;
 }

@@ -14,7 +14,6 @@
 #include "audit.h"
 #include "auditkey.h"
 #include "auditlog.h"
-#include "db_sqlite.h"
 #include "hubdb.h"
 #include "hubkey.h"
 #include "hubtoken.h"
@@ -159,16 +158,6 @@ enum db_status audit_leaves_db(struct db *db, long long log, long long from, lon
     db_stmt_done(st);
     if (rc == DB_DONE)
         rc = want == to + 1 ? DB_OK : DB_ERR_CONSTRAINT;
-    return rc;
-}
-
-int audit_append(sqlite3 *db, const struct audit_rec *r, long long *id_out)
-{
-    struct db *d = db_sqlite_wrap(db);
-    if (!d)
-        return SQLITE_NOMEM;
-    int rc = audit_append_db(d, r, id_out) == DB_OK ? SQLITE_OK : SQLITE_ERROR;
-    db_close(d);
     return rc;
 }
 
@@ -554,16 +543,6 @@ enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now)
     return rc == DB_OK ? skipped : rc;
 }
 
-int audit_checkpoint(sqlite3 *db, EVP_PKEY *key, time_t now)
-{
-    struct db *d = db_sqlite_wrap(db);
-    if (!d)
-        return SQLITE_NOMEM;
-    int rc = audit_checkpoint_db(d, key, now) == DB_OK ? SQLITE_OK : SQLITE_ERROR;
-    db_close(d);
-    return rc;
-}
-
 const char *audit_verify_status_str(enum audit_verify_status s)
 {
     switch (s) {
@@ -799,18 +778,4 @@ enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long
                                          long long *n_records, char *msg, size_t msgcap)
 {
     return audit_verify_log_db(db, key, 0, -1, bad_id, n_records, msg, msgcap);
-}
-
-enum audit_verify_status audit_verify(sqlite3 *db, EVP_PKEY *key, long long *bad_id,
-                                      long long *n_records, char *msg, size_t msgcap)
-{
-    struct db *d = db_sqlite_wrap(db);
-    if (!d) {
-        *bad_id = 0;
-        snprintf(msg, msgcap, "out of memory");
-        return AUDIT_VERIFY_ERROR;
-    }
-    enum audit_verify_status vs = audit_verify_db(d, key, bad_id, n_records, msg, msgcap);
-    db_close(d);
-    return vs;
 }

@@ -8,7 +8,7 @@
  * any record breaks the chain at that record. Signed checkpoints (hash of the newest
  * record at a time, signed with the hub key) make removing the newest records visible too.
  *
- * audit_append() must run inside the caller's write transaction, so a release and its
+ * audit_append_db() must run inside the caller's write transaction, so a release and its
  * record commit together or not at all (PRODUCT.md "Rules for data").
  *
  * A record's place in the chain is its `seq` (1, 2, ...; the hash covers it). On SQLite a
@@ -30,7 +30,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
-#include <sqlite3.h>
 #include "db.h"
 #include "merkle.h"
 #include <openssl/evp.h>
@@ -53,16 +52,6 @@ struct audit_rec {
     long long town;
 };
 
-/* Appends r. Returns SQLITE_OK or the SQLite error (the caller rolls back). *id_out, if
- * not NULL, gets the new record's id. */
-int audit_append(sqlite3 *db, const struct audit_rec *r, long long *id_out);
-
-/* Signs a tree head of the transparency log over every record (auditlog_sign(); the
- * signed checkpoints of earlier versions are still verified but no longer written). Inside
- * a transaction. Returns SQLITE_OK (also when nothing is new: nothing to sign) or an
- * error. */
-int audit_checkpoint(sqlite3 *db, EVP_PKEY *key, time_t now);
-
 enum audit_verify_status {
     AUDIT_VERIFY_OK = 0,
     AUDIT_VERIFY_BROKEN,         /* a record does not match; *bad_id names it */
@@ -75,16 +64,10 @@ enum audit_verify_status {
 };
 const char *audit_verify_status_str(enum audit_verify_status s);
 
-/*
- * Walks the whole chain and every checkpoint. key (may be NULL: checkpoints are then
- * not checked) is the hub key whose public half must have signed them. On failure
- * *bad_id is the first bad record (or the checkpoint's record) and msg says what is
- * wrong in a sentence. *n_records gets the number of records checked.
- */
-/* The same through the database interface, inside the caller's transaction, on either
- * backend. SQLite: chained at once. PostgreSQL: stored unchained, no lock taken; call
- * audit_chain_db() after the commit. *id_out gets the record's row id (on SQLite also its
- * seq). Returns DB_OK or the failure (the caller rolls back). */
+/* Appends r inside the caller's write transaction, on either backend. SQLite: chained at
+ * once. PostgreSQL: stored unchained, no lock taken; call audit_chain_db() after the
+ * commit. *id_out, if not NULL, gets the record's row id (on SQLite also its seq). Returns
+ * DB_OK or the failure (the caller rolls back). */
 enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out);
 
 /* A chained record's hash (following prev) and its transparency-log leaf, at place seq of
@@ -117,7 +100,8 @@ enum db_status audit_unchained_db(struct db *db, int64_t *n);
 enum db_status audit_leaves_db(struct db *db, long long log, long long from, long long to,
                                merkle_hash *out);
 
-/* audit_checkpoint() through the database interface: a head over the chained records of
+/* Signs a tree head of the transparency log (auditlog_sign(); the signed checkpoints of
+ * earlier versions are still verified but no longer written) over the chained records of
  * every log, inside the caller's transaction. DB_OK also when nothing new is chained;
  * DB_ERR_BUSY on PostgreSQL when another process is signing a log, DB_ERR_CONSTRAINT when a
  * log cannot be signed (records missing under its newest head): the other logs' heads are
@@ -126,9 +110,11 @@ enum db_status audit_checkpoint_db(struct db *db, EVP_PKEY *key, time_t now);
 /* The same for one log, signed with that log's key made from the hub key (auditkey.h). */
 enum db_status audit_sign_log_db(struct db *db, long long log, EVP_PKEY *hub, time_t now);
 
-/* Checks the whole chain (and with key every signed checkpoint) on either backend.
- * *n_records counts chained records; when some await chaining the verdict is still
- * AUDIT_VERIFY_OK and msg says how many (else msg is empty). */
+/* Checks the chain of every log (and with key, the hub key, every signed head and
+ * checkpoint) on either backend. On failure *bad_id is the first bad record (its place in
+ * its log) and msg says what is wrong in a sentence. *n_records counts chained records;
+ * when some await chaining the verdict is still AUDIT_VERIFY_OK and msg says how many
+ * (else msg is empty). */
 enum audit_verify_status audit_verify_db(struct db *db, EVP_PKEY *key, long long *bad_id,
                                          long long *n_records, char *msg, size_t msgcap);
 /* hubctl audit-verify's default bound: a running hub signs within seconds (hubd
@@ -152,7 +138,5 @@ enum audit_verify_status audit_verify_log_db(struct db *db, EVP_PKEY *key, time_
 enum audit_verify_status audit_verify_one_db(struct db *db, long long log, EVP_PKEY *key,
                                              time_t now, long bound, long long *bad_id,
                                              long long *n_records, char *msg, size_t msgcap);
-enum audit_verify_status audit_verify(sqlite3 *db, EVP_PKEY *key, long long *bad_id,
-                                      long long *n_records, char *msg, size_t msgcap);
 
 #endif

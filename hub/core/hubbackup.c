@@ -2,6 +2,12 @@
  * hubbackup.c: see hubbackup.h. The copy is one sqlite3_backup_step(-1): with WAL it
  * holds a read snapshot only, which never blocks the writer, and a single step cannot
  * be restarted by a concurrent write (a stepwise copy from another connection would be).
+ *
+ * The one place outside the database handle (db*.c, hubdb.c) and the stores that speaks
+ * sqlite3: a backup copies a SQLite file page by page and checks the copy with PRAGMA
+ * integrity_check, neither of which has a meaning on PostgreSQL (its own tools copy and
+ * check a cluster). What it reads of the hub's data, the audit chain, goes through the
+ * stores (audit_verify_db()) like every other reader.
  */
 #include "hubbackup.h"
 #include "db_sqlite.h"
@@ -42,9 +48,14 @@ static int check_db(sqlite3 *db, const char *what, long long *records, char *err
     }
     long long bad = 0;
     char msg[256];
-    hubdb_exec(db, "BEGIN");
-    enum audit_verify_status vs = audit_verify(db, NULL, &bad, records, msg, sizeof msg);
-    hubdb_exec(db, "COMMIT");
+    /* the chain through the stores, as `hubctl audit-verify` reads it: one snapshot */
+    struct db *h = hubdb_handle(db);
+    enum audit_verify_status vs = AUDIT_VERIFY_ERROR;
+    snprintf(msg, sizeof msg, "out of memory");
+    if (h && db_exec(h, "BEGIN") == DB_OK) {
+        vs = audit_verify_db(h, NULL, &bad, records, msg, sizeof msg);
+        db_rollback(h); /* it only read */
+    }
     if (vs != AUDIT_VERIFY_OK) {
         snprintf(err, errcap, "the audit chain of %s does not verify (record %lld: %s)", what, bad,
                  msg);

@@ -1,17 +1,15 @@
 /*
  * test_hub_units.c: unit tests of hubcore's modules on real SQLite files in a temp dir:
- * base64, request parsing, tokens, the test clock, the audit chain (tamper, truncation,
- * wrong key), the writer's group commit under concurrent submitters, the
- * authorization gate, and the missed check-in pass.
+ * base64, request parsing, tokens, the test clock, the writer's group commit under
+ * concurrent submitters, the authorization gate, and the missed check-in pass. (The audit
+ * chain's verification is tests/pg/test_pg_audit_verify.c, on both backends.)
  */
-#include "audit.h"
 #include "auth.h"
 #include "b64.h"
 #include "escalate.h"
 #include "gate.h"
 #include "hubclock.h"
 #include "hubdb.h"
-#include "hubkey.h"
 #include "hubreq.h"
 #include "hubtoken.h"
 #include "scope.h"
@@ -243,84 +241,6 @@ static void t_clock_file(void)
     CHECK(hubclock_now() > 1700000000);
 }
 
-static void append_n(sqlite3 *db, int n, long long subject)
-{
-    hubdb_exec(db, "BEGIN IMMEDIATE");
-    for (int i = 0; i < n; i++) {
-        struct audit_rec r = {.at = 1795392720 + i,
-                              .actor = "family:2",
-                              .action = "checkins.read",
-                              .outcome = "ok",
-                              .subject = subject,
-                              .data_kinds = "safety",
-                              .purpose = "watch_over",
-                              .basis = "consent:1",
-                              .source = "hub",
-                              .destination = "family:2",
-                              .request_id = "r"};
-        CHECK_INT_EQ(audit_append(db, &r, NULL), SQLITE_OK);
-    }
-    hubdb_exec(db, "COMMIT");
-}
-
-static void t_audit_chain(void)
-{
-    sqlite3 *db = fresh_db("audit.db");
-    REQUIRE(db != NULL);
-    char keypath[128], err[256], msg[512];
-    snprintf(keypath, sizeof keypath, "%s/audit.key", dir);
-    REQUIRE(hubkey_generate(keypath, err, sizeof err) == 0);
-    CHECK(hubkey_generate(keypath, err, sizeof err) != 0); /* never overwrite a key */
-    EVP_PKEY *key = hubkey_load(keypath, err, sizeof err);
-    REQUIRE(key != NULL);
-    append_n(db, 10, 1);
-    hubdb_exec(db, "BEGIN IMMEDIATE");
-    CHECK_INT_EQ(audit_checkpoint(db, key, 1795392800), SQLITE_OK);
-    hubdb_exec(db, "COMMIT");
-    append_n(db, 5, 0);
-    long long bad = -1, n = 0;
-    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
-    CHECK_INT_EQ(n, 15);
-
-    /* The table refuses edits; an attacker with the file drops the guard first. */
-    CHECK(hubdb_exec(db, "UPDATE audit SET actor = 'x' WHERE id = 4") != SQLITE_OK);
-    REQUIRE(hubdb_exec(db, "DROP TRIGGER audit_append_only_u") == SQLITE_OK);
-    REQUIRE(hubdb_exec(db, "DROP TRIGGER audit_append_only_d") == SQLITE_OK);
-    REQUIRE(hubdb_exec(db, "UPDATE audit SET purpose = 'marketing' WHERE id = 7") == SQLITE_OK);
-    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_BROKEN);
-    CHECK_INT_EQ(bad, 7);
-    CHECK(strstr(msg, "record 7") != NULL);
-    REQUIRE(hubdb_exec(db, "UPDATE audit SET purpose = 'watch_over' WHERE id = 7") == SQLITE_OK);
-    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
-
-    /* Removing a record in the middle. */
-    REQUIRE(hubdb_exec(db, "CREATE TABLE saved AS SELECT * FROM audit") == SQLITE_OK);
-    REQUIRE(hubdb_exec(db, "DELETE FROM audit WHERE id = 12") == SQLITE_OK);
-    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_BROKEN);
-    CHECK_INT_EQ(bad, 12);
-    REQUIRE(hubdb_exec(db, "INSERT INTO audit SELECT * FROM saved WHERE id = 12") == SQLITE_OK);
-
-    /* Removing the newest records: the chain alone cannot see it ... */
-    REQUIRE(hubdb_exec(db, "DELETE FROM audit WHERE id > 8") == SQLITE_OK);
-    CHECK_INT_EQ(audit_verify(db, NULL, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
-    /* ... the signed tree head over record 10 does. */
-    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_TRUNCATED);
-    CHECK_INT_EQ(bad, 10);
-    CHECK(strstr(msg, "removed") != NULL);
-
-    /* A head signed with another key is refused. */
-    REQUIRE(hubdb_exec(db, "INSERT INTO audit SELECT * FROM saved WHERE id > 8") == SQLITE_OK);
-    char other[128];
-    snprintf(other, sizeof other, "%s/other.key", dir);
-    REQUIRE(hubkey_generate(other, err, sizeof err) == 0);
-    EVP_PKEY *k2 = hubkey_load(other, err, sizeof err);
-    CHECK_INT_EQ(audit_verify(db, k2, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_BAD_HEAD);
-    EVP_PKEY_free(k2);
-    CHECK_INT_EQ(audit_verify(db, key, &bad, &n, msg, sizeof msg), AUDIT_VERIFY_OK);
-    EVP_PKEY_free(key);
-    hubdb_close(db);
-}
-
 /* ---- writer: group commit with concurrent submitters ---------------------------------- */
 
 static int insert_job(struct db *db, void *arg)
@@ -539,7 +459,6 @@ int main(void)
     TEST_RUN(t_hubreq_login_and_consent);
     TEST_RUN(t_token);
     TEST_RUN(t_clock_file);
-    TEST_RUN(t_audit_chain);
     TEST_RUN(t_writer_group_commit);
     TEST_RUN(t_gate);
     TEST_RUN(t_escalate);
