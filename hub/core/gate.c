@@ -233,13 +233,19 @@ const struct scope *gate_town(struct db *db, const struct auth_principal *who, l
     return link_town(db, who->id, resident, town) == 1 ? scope_of(strtoll(town, NULL, 10)) : NULL;
 }
 
-int gate_towns(struct db *db, const struct auth_principal *who, const struct scope **out, int cap)
+int gate_towns(struct db *db, const struct auth_principal *who, const struct scope ***out)
 {
-    int n = 0;
-    if (cap > 0 && who->town)
-        out[n++] = who->town;
-    if (who->role != AUTH_FAMILY && who->role != AUTH_OPERATOR)
+    int n = 0, cap = 8;
+    const struct scope **v = malloc(sizeof *v * (size_t)cap);
+    *out = NULL;
+    if (!v)
+        return -1;
+    if (who->town)
+        v[n++] = who->town;
+    if (who->role != AUTH_FAMILY && who->role != AUTH_OPERATOR) {
+        *out = v;
         return n;
+    }
     struct db_stmt *st = who->role == AUTH_FAMILY
                              ? db_stmt(db, "SELECT DISTINCT municipality_id FROM family_links"
                                            " WHERE family_id = ? ORDER BY municipality_id")
@@ -249,9 +255,24 @@ int gate_towns(struct db *db, const struct auth_principal *who, const struct sco
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
         const struct scope *t = s == DB_ROW ? scope_of(db_col_int64(st, 0)) : NULL;
-        if (t && t != who->town && n < cap)
-            out[n++] = t;
+        if (!t || t == who->town)
+            continue;
+        if (n == cap) { /* every town there is fits: scope_of() has at most SCOPE_MAX */
+            const struct scope **w = n < SCOPE_MAX ? realloc(v, sizeof *v * (size_t)cap * 2) : NULL;
+            if (!w) {
+                s = DB_ERR;
+                break;
+            }
+            v = w;
+            cap *= 2;
+        }
+        v[n++] = t;
     }
     db_stmt_done(st);
-    return s == DB_DONE ? n : -1;
+    if (s != DB_DONE) {
+        free(v);
+        return -1;
+    }
+    *out = v;
+    return n;
 }

@@ -66,8 +66,9 @@ const struct scope *gate_town(struct db *db, const struct auth_principal *who, l
 
 /* The towns `who` may act in for a record named by its own id (an alert, a family request,
  * an order, a delivery): its own first, then for a family member the towns of its links and
- * for an operator the towns it has a contract with, at most cap into out. How many, or -1
- * on error. */
-int gate_towns(struct db *db, const struct auth_principal *who, const struct scope **out, int cap);
+ * for an operator the towns it has a contract with, however many (a city cloud may host
+ * dozens). *out gets an array of them, owned by the caller (free(); set also when there
+ * are none, NULL on error). How many, or -1 on error. */
+int gate_towns(struct db *db, const struct auth_principal *who, const struct scope ***out);
 
 #endif

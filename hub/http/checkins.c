@@ -206,8 +206,8 @@ static int checkin_job(struct db *db, void *arg)
         goto out;
     long long alert = 0;
     if (strcmp(j->answer, "genkinai") == 0 &&
-        escalate_unwell(db, r->who.resident_id, id, j->now, r->who.actor, r->request_id, &alert) !=
-            0)
+        escalate_unwell(db, r->who.town, r->who.resident_id, id, j->now, r->who.actor,
+                        r->request_id, &alert) != 0)
         goto out;
     if (hutil_audit(db, r,
                     (struct audit_rec){.at = j->now,

@@ -524,13 +524,13 @@ out:
 static int pull_job(struct db *db, void *arg)
 {
     struct pull_job *j = arg;
-    const struct scope *towns[16];
+    const struct scope **towns = NULL;
     struct oqueue_item *out = calloc((size_t)j->max, sizeof *out);
     size_t kept = 0;
     int rc = -1;
     /* Each town the caller serves (an operator under its contracts, a family member through
      * its links), in turn, until max. */
-    int n = db && out ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    int n = db && out ? gate_towns(db, &j->r->who, &towns) : -1;
     for (int t = 0; t < n && (long)kept < j->max; t++)
         if (pull_town(db, towns[t], j, out, &kept) != 0)
             goto out;
@@ -539,6 +539,7 @@ static int pull_job(struct db *db, void *arg)
     j->out = oqueue_items_json(out, kept);
     rc = j->out ? 0 : -1;
 out:
+    free(towns);
     oqueue_items_free(out, kept);
     return rc;
 }
@@ -568,11 +569,12 @@ struct ack_job {
 static int ack_job(struct db *db, void *arg)
 {
     struct ack_job *j = arg;
-    const struct scope *towns[16];
-    int n = db ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    const struct scope **towns = NULL;
+    int n = db ? gate_towns(db, &j->r->who, &towns) : -1;
     j->rc = n < 0 ? ORDERS_DB : ORDERS_NOT_FOUND;
     for (int t = 0; t < n && j->rc == ORDERS_NOT_FOUND; t++)
         j->rc = deliveries_ack(db, towns[t], j->r->who.actor, j->r->path_id, j->now);
+    free(towns);
     return j->rc == ORDERS_OK || j->rc == ORDERS_NOT_FOUND ? 0 : -1;
 }
 
@@ -609,12 +611,13 @@ static int status_job(struct db *db, void *arg)
 {
     struct status_job *j = arg;
     /* The order is looked for in the towns the operator serves under a contract. */
-    const struct scope *towns[16];
-    int n = db ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    const struct scope **towns = NULL;
+    int n = db ? gate_towns(db, &j->r->who, &towns) : -1;
     j->rc = n < 0 ? ORDERS_DB : ORDERS_NOT_FOUND;
     for (int t = 0; t < n && j->rc == ORDERS_NOT_FOUND; t++)
         j->rc = ordstore_set_status(db, towns[t], j->r->path_id, j->r->who.id, &j->u, j->now,
                                     &j->changed, j->err, sizeof j->err);
+    free(towns);
     if (j->rc == ORDERS_NOT_FOUND || j->rc == ORDERS_CONFLICT || j->rc == ORDERS_INVALID)
         return 1;
     return j->rc == ORDERS_OK ? 0 : -1;
@@ -772,11 +775,12 @@ static int answer_job(struct db *db, void *arg)
     struct answer_job *j = arg;
     struct famreq q;
     char basis[GATE_BASIS_MAX];
-    const struct scope *towns[16], *town = NULL;
-    int n = db ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    const struct scope **towns = NULL, *town = NULL;
+    int n = db ? gate_towns(db, &j->r->who, &towns) : -1;
     j->rc = n < 0 ? ORDERS_DB : ORDERS_NOT_FOUND;
     for (int t = 0; t < n && j->rc == ORDERS_NOT_FOUND; t++)
         j->rc = famreqs_get(db, town = towns[t], j->r->path_id, &q);
+    free(towns); /* the scopes themselves live for the process (scope.h) */
     if (j->rc == ORDERS_OK && q.family_id != j->r->who.id)
         j->rc = ORDERS_NOT_FOUND; /* someone else's request: not confirmed */
     if (j->rc == ORDERS_NOT_FOUND)

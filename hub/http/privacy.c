@@ -535,7 +535,8 @@ static int help_job(struct db *db, void *arg)
     struct hreq *r = j->r;
     long long ids[2];
     char at[21];
-    if (escalate_help(db, r->who.resident_id, j->now, r->who.actor, r->request_id, ids) != 0)
+    if (escalate_help(db, r->who.town, r->who.resident_id, j->now, r->who.actor, r->request_id,
+                      ids) != 0)
         return -1;
     hubclock_rfc3339(j->now, at);
     cJSON *o = cJSON_CreateObject();
@@ -940,15 +941,16 @@ static int ack_job(struct db *db, void *arg)
     struct alert_owner w = {0};
     /* The alert is looked for only in the towns the caller acts in: its own, and for a
      * family member those of its links. */
-    const struct scope *towns[16], *town = NULL;
-    int n = gate_towns(db, &r->who, towns, 16);
-    if (n < 0)
-        return -1;
-    for (int i = 0; i < n && w.resident == 0; i++) {
-        if (alerts_get(db, towns[i], r->path_id, read_owner, &w) != DB_OK)
-            return -1;
+    const struct scope **towns = NULL, *town = NULL;
+    int n = gate_towns(db, &r->who, &towns);
+    enum db_status s = n < 0 ? DB_ERR : DB_OK;
+    for (int i = 0; i < n && w.resident == 0 && s == DB_OK; i++) {
+        s = alerts_get(db, towns[i], r->path_id, read_owner, &w);
         town = towns[i];
     }
+    free(towns); /* the scopes themselves live for the process (scope.h) */
+    if (s != DB_OK)
+        return -1;
     char basis[GATE_BASIS_MAX];
     enum gate_decision d =
         w.resident > 0 ? gate_check(db, &r->who, 0, w.resident, "safety", "watch_over", basis)

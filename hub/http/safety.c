@@ -538,12 +538,13 @@ static int family_job(struct db *db, void *arg)
     j->db = db;
     j->checks = cJSON_AddArrayToObject(o, "checks");
     /* The checks of each town the family member has a link in. */
-    const struct scope *towns[16];
-    int n = db ? gate_towns(db, &j->r->who, towns, 16) : -1;
+    const struct scope **towns = NULL;
+    int n = db ? gate_towns(db, &j->r->who, &towns) : -1;
     enum db_status s = n < 0 ? DB_ERR : DB_OK;
     for (int t = 0; t < n && s == DB_OK; t++)
         s = safety_for_family(db, towns[t], j->r->who.id, j->now - FAMILY_DAYS * 86400, add_family,
                               j);
+    free(towns);
     if (s != DB_OK) {
         cJSON_Delete(o);
         return -1;

@@ -72,6 +72,29 @@ static enum orders_rc change(struct db *db, struct db_stmt *st, int n, const int
     return s == DB_DONE ? ORDERS_OK : ORDERS_DB;
 }
 
+/* Whether the delivery's subject (the order of "order.created", the family request of
+ * "family.request") is about a resident of the scope's town: ORDERS_OK, ORDERS_NOT_FOUND
+ * (another town's, or none), ORDERS_INVALID for another event, ORDERS_DB. */
+static enum orders_rc subject_here(struct db *db, const struct scope *sc, const char *event,
+                                   long long subject_id)
+{
+    char one[4];
+    enum db_status s;
+    if (strcmp(event, "order.created") == 0)
+        s = rows_text_in_town(db,
+                              "SELECT 'y' FROM ord_orders o JOIN residents r"
+                              " ON r.id = o.resident_id WHERE o.id = ? AND r.municipality_id = ?",
+                              sc, subject_id, one, sizeof one);
+    else if (strcmp(event, "family.request") == 0)
+        s = rows_text_in_town(db,
+                              "SELECT 'y' FROM ord_famreq q JOIN residents r"
+                              " ON r.id = q.resident_id WHERE q.id = ? AND r.municipality_id = ?",
+                              sc, subject_id, one, sizeof one);
+    else
+        return ORDERS_INVALID;
+    return s == DB_ROW ? ORDERS_OK : s == DB_DONE ? ORDERS_NOT_FOUND : ORDERS_DB;
+}
+
 enum orders_rc deliveries_enqueue(struct db *db, const struct scope *sc, const char *recipient,
                                   const char *event, long long subject_id, const char *body,
                                   size_t body_len, long long now, long long *id, char *msg_id_out)
@@ -81,6 +104,11 @@ enum orders_rc deliveries_enqueue(struct db *db, const struct scope *sc, const c
     if (!oqueue_recipient_valid(recipient) || !event_valid(event) || !body ||
         body_len > OQUEUE_MAX_BODY)
         return ORDERS_INVALID;
+    if (!sc)
+        return ORDERS_DB;
+    enum orders_rc here = subject_here(db, sc, event, subject_id);
+    if (here != ORDERS_OK)
+        return here;
     if (whsig_msg_id_generate(msg_id, sizeof msg_id) != WHSIG_OK)
         return ORDERS_CRYPTO;
     /* Due for push at once when the recipient has an endpoint (the subquery is NULL when

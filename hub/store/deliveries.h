@@ -34,9 +34,12 @@
 
 /*
  * Enqueues body (body_len bytes, at most OQUEUE_MAX_BODY) as event for recipient, due for
- * push at once if the recipient has a webhook endpoint. Sets *id and msg_id_out (each may
- * be NULL; msg_id_out has WHSIG_MSG_ID_MAX + 1 bytes). ORDERS_OK, ORDERS_INVALID,
- * ORDERS_CRYPTO or ORDERS_DB.
+ * push at once if the recipient has a webhook endpoint. event is "order.created" (subject:
+ * an order) or "family.request" (subject: a family request), and the subject must be about
+ * a resident of the scope's town: another town's order or request, whatever id is sent, is
+ * ORDERS_NOT_FOUND and nothing is queued. Sets *id and msg_id_out (each may be NULL;
+ * msg_id_out has WHSIG_MSG_ID_MAX + 1 bytes). ORDERS_OK, ORDERS_INVALID (also another
+ * event), ORDERS_NOT_FOUND, ORDERS_CRYPTO or ORDERS_DB.
  */
 enum orders_rc deliveries_enqueue(struct db *db, const struct scope *sc, const char *recipient,
                                   const char *event, long long subject_id, const char *body,

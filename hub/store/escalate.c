@@ -3,6 +3,7 @@
  */
 #include "escalate.h"
 #include "audit.h"
+#include "rows.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,11 +240,14 @@ int escalate_run(struct db *db, time_t now, long window_min, const char *actor, 
     return 0;
 }
 
-int escalate_help(struct db *db, long long resident, time_t now, const char *actor,
-                  const char *request_id, long long ids[2])
+int escalate_help(struct db *db, const struct scope *sc, long long resident, time_t now,
+                  const char *actor, const char *request_id, long long ids[2])
 {
     static const char *const levels[2] = {"family", "city"};
     char day[64];
+    ids[0] = ids[1] = 0;
+    if (rows_resident_here(db, sc, resident) != DB_OK)
+        return -1; /* another town's resident, none, or an error */
     /* Every help press is its own alert: the request id makes the "day" key unique. */
     snprintf(day, sizeof day, "help:%s", request_id);
     for (int i = 0; i < 2; i++) {
@@ -255,17 +259,18 @@ int escalate_help(struct db *db, long long resident, time_t now, const char *act
     return 0;
 }
 
-int escalate_unwell(struct db *db, long long resident, long long checkin_id, time_t now,
-                    const char *actor, const char *request_id, long long *id)
+int escalate_unwell(struct db *db, const struct scope *sc, long long resident, long long checkin_id,
+                    time_t now, const char *actor, const char *request_id, long long *id)
 {
-    char day[48];
-    int64_t on = 0;
+    char day[48], on[4];
     *id = 0;
-    enum db_status s =
-        db_get_int64(db, "SELECT unwell_alert FROM residents WHERE id = ?", resident, &on);
+    enum db_status s = rows_text_in_town(db,
+                                         "SELECT CASE WHEN unwell_alert <> 0 THEN 'y' ELSE 'n' END"
+                                         " FROM residents WHERE id = ? AND municipality_id = ?",
+                                         sc, resident, on, sizeof on);
     if (s != DB_ROW)
-        return -1; /* no such resident, or an error */
-    if (!on)
+        return -1; /* another town's resident, none, or an error */
+    if (on[0] != 'y')
         return 0; /* turned off */
     /* The check-in's id makes the key unique: every 元気がない is its own alert. */
     snprintf(day, sizeof day, "checkin:%lld", checkin_id);

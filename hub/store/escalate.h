@@ -13,11 +13,17 @@
  *
  * Every function runs inside the caller's write transaction on the caller's handle and
  * audits what it raises (an alert is stored, not released).
+ *
+ * The missed check-in pass (escalate_step, escalate_run) is the hub's own worker for every
+ * town and takes no scope. The alerts a caller raises (help, 元気がない) take the scope of
+ * the caller's town (scope.h): a resident of another town, whatever id is sent, gets no
+ * alert (the function answers -1 and writes nothing).
  */
 #ifndef HUB_ESCALATE_H
 #define HUB_ESCALATE_H
 
 #include "db.h"
+#include "scope.h"
 
 #include <time.h>
 
@@ -47,17 +53,19 @@ int escalate_step(struct db *db, time_t now, long window_min, const char *actor,
                   int *raised, int *more);
 int escalate_run(struct db *db, time_t now, long window_min, const char *actor, int *raised);
 
-/* Help button: raises a "help" alert at both levels at once. ids[0] (family) and ids[1]
- * (city) get the new alert ids. Returns 0 or -1. */
-int escalate_help(struct db *db, long long resident, time_t now, const char *actor,
-                  const char *request_id, long long ids[2]);
+/* Help button: raises a "help" alert at both levels at once for resident of the scope's
+ * town. ids[0] (family) and ids[1] (city) get the new alert ids. Returns 0, or -1 (an
+ * error, a NULL scope or a resident not of the town: nothing raised). */
+int escalate_help(struct db *db, const struct scope *sc, long long resident, time_t now,
+                  const char *actor, const char *request_id, long long ids[2]);
 
 /* 元気がない: a check-in answered "genkinai" raises an "unwell" alert at level "family" at
  * once, unless the resident's enrolment turned it off (residents.unwell_alert = 0, set with
  * `hubctl resident-set --unwell-alert off`). One alert per check-in (its id is the key).
- * *id gets the new alert id, or 0 when the resident has it turned off. Returns 0 or -1. */
-int escalate_unwell(struct db *db, long long resident, long long checkin_id, time_t now,
-                    const char *actor, const char *request_id, long long *id);
+ * *id gets the new alert id, or 0 when the resident has it turned off. Returns 0, or -1
+ * (an error, a NULL scope or a resident not of the scope's town: nothing raised). */
+int escalate_unwell(struct db *db, const struct scope *sc, long long resident, long long checkin_id,
+                    time_t now, const char *actor, const char *request_id, long long *id);
 
 /* Unix time of the start of now's day in Japan time. */
 time_t escalate_day_start(time_t now);

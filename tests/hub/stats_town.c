@@ -232,7 +232,7 @@ static int add_watch_and_orders(struct db *db, const struct stats_town *c, const
                     long long alert = 0;
                     if (checkins_add(db, town, p[i].id, p[i].device, unwell ? "genkinai" : "genki",
                                      at, &id) != DB_OK ||
-                        (unwell && escalate_unwell(db, p[i].id, id, (time_t)at, "device:0",
+                        (unwell && escalate_unwell(db, town, p[i].id, id, (time_t)at, "device:0",
                                                    "statstown", &alert) != 0))
                         return fail(db, "check-in");
                 }
@@ -241,7 +241,7 @@ static int add_watch_and_orders(struct db *db, const struct stats_town *c, const
                     char rid[48]; /* a press's request id keys its alert */
                     int64_t at = jst_time(y, mo, 1 + (int)(rnd() % 28), 14, 0);
                     snprintf(rid, sizeof rid, "statstown-%d-%d", i, m);
-                    if (escalate_help(db, p[i].id, (time_t)at, "device:0", rid, ids) != 0)
+                    if (escalate_help(db, town, p[i].id, (time_t)at, "device:0", rid, ids) != 0)
                         return fail(db, "help");
                 }
             }

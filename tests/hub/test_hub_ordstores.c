@@ -441,7 +441,7 @@ static void t_deliveries_pull_lease_redelivery(void)
     oqueue_items_free(it, n);
     CHECK(deliveries_count_pending(db, scope_of(1), NULL, &pending) == ORDERS_OK && pending >= 1);
     /* max caps a pull; bad arguments are refused. */
-    for (int i = 0; i < 5; i++)
+    for (int i = 1; i <= 5; i++)
         CHECK(deliveries_enqueue(db, scope_of(1), "operator:35", "order.created", i, "{}", 2, now,
                                  NULL, NULL) == ORDERS_OK);
     REQUIRE(deliveries_pull(db, scope_of(1), "operator:35", now, 60, 2, &it, &n) == ORDERS_OK);
@@ -453,6 +453,11 @@ static void t_deliveries_pull_lease_redelivery(void)
     CHECK(deliveries_enqueue(db, scope_of(1), "operator:", "order.created", 1, "{}", 2, now, NULL,
                              NULL) == ORDERS_INVALID);
     CHECK(deliveries_enqueue(db, scope_of(1), "operator:1", "Order Created", 1, "{}", 2, now, NULL,
+                             NULL) == ORDERS_INVALID);
+    /* only about an order (or family request) that exists, and only those two events */
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:1", "order.created", 999999, "{}", 2, now,
+                             NULL, NULL) == ORDERS_NOT_FOUND);
+    CHECK(deliveries_enqueue(db, scope_of(1), "operator:1", "order.paid", 1, "{}", 2, now, NULL,
                              NULL) == ORDERS_INVALID);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     db_close(db);
@@ -491,7 +496,7 @@ static void t_deliveries_two_pullers(void)
     struct oqueue_item *it = NULL;
     size_t n = 0;
     REQUIRE(db_begin(a) == DB_OK);
-    for (int i = 0; i < 4; i++)
+    for (int i = 1; i <= 4; i++)
         CHECK(deliveries_enqueue(a, scope_of(1), "operator:36", "order.created", i, "{}", 2,
                                  NOW - 10, NULL, NULL) == ORDERS_OK);
     CHECK_INT_EQ(db_commit(a), DB_OK);
@@ -822,7 +827,13 @@ int main(int argc, char **argv)
     if (!db || hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK ||
         db_exec(db, "INSERT INTO residents(display_name, district, deadline_min, created_unix)"
                     " SELECT 'fixture', '中央町', 600, 0 FROM (WITH RECURSIVE s(g) AS (SELECT 1"
-                    " UNION ALL SELECT g + 1 FROM s WHERE g < 100) SELECT g FROM s) t") != DB_OK) {
+                    " UNION ALL SELECT g + 1 FROM s WHERE g < 100) SELECT g FROM s) t") != DB_OK ||
+        /* The orders the queue tests deliver (ids 1..8, resident 1, operator 99): a
+         * delivery is queued only about an order of its town. */
+        db_exec(db, "INSERT INTO ord_orders(resident_id, operator_id, district, slot, payment,"
+                    " total_yen, created_unix, updated_unix) SELECT 1, 99, '中央町', 's', 'cash',"
+                    " 0, 0, 0 FROM (WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1"
+                    " FROM s WHERE g < 8) SELECT g FROM s) t") != DB_OK) {
         fprintf(stderr, "cannot prepare %s: %s\n", db ? "the database" : "a handle", err);
         return 2;
     }

@@ -22,6 +22,7 @@
 #include "db.h"
 #include "deliveries.h"
 #include "devices.h"
+#include "escalate.h"
 #include "family.h"
 #include "famreqs.h"
 #include "hubdb.h"
@@ -361,15 +362,20 @@ static int p_famreqs_list_resident(const struct scope *sc)
     return famreqs_list_resident(db, sc, r_a, 4, rows, &n) == ORDERS_OK ? (int)n : -1;
 }
 static char fam_rcpt[32], op_rcpt[32];
+/* A delivery about town A's family request and one about its order: queued in any town
+ * they count (another town's scope must not queue them under its own town either). */
 static int p_deliveries_enqueue(const struct scope *sc)
 {
-    int64_t before = count("SELECT COUNT(*) FROM ord_deliveries WHERE municipality_id = ?", 1);
+    int64_t before = count("SELECT COUNT(*) + 0 * ? FROM ord_deliveries", 0);
     long long id = 0;
-    if (deliveries_enqueue(db, sc, fam_rcpt, "family.request", freq_a, "{}", 2, T0 + 60, &id,
-                           NULL) != ORDERS_OK)
+    enum orders_rc rc =
+        deliveries_enqueue(db, sc, fam_rcpt, "family.request", freq_a, "{}", 2, T0 + 60, &id, NULL);
+    if (rc == ORDERS_OK)
+        rc = deliveries_enqueue(db, sc, op_rcpt, "order.created", order_a, "{}", 2, T0 + 60, &id,
+                                NULL);
+    if (rc != ORDERS_OK && rc != ORDERS_NOT_FOUND)
         return -1;
-    return (int)(count("SELECT COUNT(*) FROM ord_deliveries WHERE municipality_id = ?", 1) -
-                 before);
+    return (int)(count("SELECT COUNT(*) + 0 * ? FROM ord_deliveries", 0) - before);
 }
 static int p_deliveries_pull(const struct scope *sc)
 {
@@ -515,6 +521,17 @@ static int p_safety_raise(const struct scope *sc)
                : -1;
 }
 
+static int p_escalate_help(const struct scope *sc)
+{
+    long long ids[2] = {0, 0};
+    return escalate_help(db, sc, r_a, T0 + 60, "device:1", "rq-help", ids) == 0 && ids[0] > 0;
+}
+static int p_escalate_unwell(const struct scope *sc)
+{
+    long long id = 0;
+    return escalate_unwell(db, sc, r_a, 999, T0 + 60, "device:1", "rq-unwell", &id) == 0 && id > 0;
+}
+
 #define HASH "a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e"
 static char dev_principal[32];
 static struct idempotency_claim open_claim; /* town A's key "k-open", claimed, not answered */
@@ -648,6 +665,8 @@ static const struct {
     {"safety_answer", p_safety_answer},
     {"safety_started", p_safety_started},
     {"safety_raise", p_safety_raise},
+    {"escalate_help", p_escalate_help},
+    {"escalate_unwell", p_escalate_unwell},
     {"idempotency_claim", p_idempotency_claim},
     {"idempotency_finish", p_idempotency_finish},
     {"idempotency_abandon", p_idempotency_abandon},
@@ -673,6 +692,8 @@ static const struct {
     {"notices_jma_refused", "the JMA telegram log (no town data)"},
     {"notices_jma_apply", "one telegram, applied for every town following its areas"},
     {"safety_escalate", "the due pass, for every town"},
+    {"escalate_step", "the missed check-in pass, for every town (due residents in order)"},
+    {"escalate_run", "the missed check-in pass, for every town (steps until none is due)"},
     {"idempotency_release_dead", "housekeeping at a hubd's start, for every town"},
     {"idempotency_prune", "housekeeping, for every town"},
     {"notifyq_incidents", "the notifier, for every town"},
@@ -694,9 +715,9 @@ static const struct {
 
 /* The headers whose every database function must be in ROWS or HUB_WIDE. */
 static const char *const HEADERS[] = {
-    "checkins.h", "activity.h",    "challenges.h", "consents.h",  "accesslog.h",  "alerts.h",
-    "ckstore.h",  "ckshow.h",      "ordstore.h",   "famreqs.h",   "deliveries.h", "notices.h",
-    "safety.h",   "idempotency.h", "notifyq.h",    "notifyrcpt.h"};
+    "checkins.h", "activity.h",    "challenges.h", "consents.h",   "accesslog.h",  "alerts.h",
+    "ckstore.h",  "ckshow.h",      "ordstore.h",   "famreqs.h",    "deliveries.h", "notices.h",
+    "safety.h",   "idempotency.h", "notifyq.h",    "notifyrcpt.h", "escalate.h"};
 
 static int listed(const char *name)
 {

@@ -584,19 +584,19 @@ static void t_escalate(void)
     REQUIRE(residents_add(db, TOWN, &d, T0, &r4) == DB_OK);
     REQUIRE(devices_add(db, TOWN, "home", r3, NULL, "hash-home-c", T0, &dev3) == DB_OK);
 
-    CHECK_INT_EQ(escalate_help(db, r3, day, "device:9", "req1", ids), 0);
+    CHECK_INT_EQ(escalate_help(db, TOWN, r3, day, "device:9", "req1", ids), 0);
     CHECK(ids[0] > 0 && ids[1] > ids[0]);
     CHECK_INT_EQ(count("SELECT COUNT(*) FROM alerts WHERE resident_id = ? AND kind = 'help'"
                        " AND day = 'help:req1'",
                        r3),
                  2);
-    CHECK_INT_EQ(escalate_unwell(db, r3, 77, day, "device:9", "req2", &unwell), 0);
+    CHECK_INT_EQ(escalate_unwell(db, TOWN, r3, 77, day, "device:9", "req2", &unwell), 0);
     CHECK(unwell > ids[1]);
     int changed = 0;
     REQUIRE(residents_set_unwell_alert(db, TOWN, r4, 0, &changed) == DB_OK);
-    CHECK_INT_EQ(escalate_unwell(db, r4, 78, day, "device:9", "req3", &unwell), 0);
+    CHECK_INT_EQ(escalate_unwell(db, TOWN, r4, 78, day, "device:9", "req3", &unwell), 0);
     CHECK_INT_EQ(unwell, 0);
-    CHECK_INT_EQ(escalate_unwell(db, r4 + 100, 79, day, "device:9", "req4", &unwell), -1);
+    CHECK_INT_EQ(escalate_unwell(db, TOWN, r4 + 100, 79, day, "device:9", "req4", &unwell), -1);
     /* Every raised alert has its audit record. */
     CHECK_INT_EQ(count("SELECT COUNT(*) FROM audit WHERE subject_resident_id = ?"
                        " AND basis = 'none:stored_not_released'",

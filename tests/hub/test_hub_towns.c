@@ -15,6 +15,7 @@
  */
 #include "hubtest.h"
 #include "test.h"
+#include "towncode.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -744,6 +745,59 @@ static void t_export_and_remove(void)
     CHECK_STR_EQ(out, "OK");
 }
 
+/* A city cloud hosts dozens of towns: an operator of town A under a contract with 40 more
+ * towns finds, pulls and updates an order of the last of them (a record named by its own
+ * id is looked for in every town the caller serves, not in the first few only). */
+#define MANY_TOWNS 40
+static void t_operator_of_many_towns(void)
+{
+    char args[512], code[8] = "", last[8] = "", home[128] = "", path[96];
+    const struct town *a = &towns[0];
+    int ok = 1;
+    for (int i = 0; i < MANY_TOWNS && ok; i++) {
+        snprintf(code, sizeof code, "40%03d", 101 + i); /* 福岡県 40101.. */
+        snprintf(code + 5, sizeof code - 5, "%d", towncode_check_digit(code));
+        snprintf(args, sizeof args, "municipality-add --code %s --name Town%d", code, i);
+        ok = ok && ht_ctl(&T, NULL, NULL, 0, args) == 0;
+        snprintf(args, sizeof args, "operator-contract --municipality %s --operator %lld", code,
+                 a->operator_id);
+        ok = ok && ht_ctl(&T, NULL, NULL, 0, args) == 0;
+        snprintf(last, sizeof last, "%s", code);
+    }
+    REQUIRE(ok);
+    snprintf(args, sizeof args,
+             "resident-add --municipality %s --name Saburo --district Kita --deadline 10:00", last);
+    long long resident = ctl_id("resident_id", args);
+    REQUIRE(resident > 0);
+    snprintf(args, sizeof args, "device-add --municipality %s --kind home --resident %lld", last,
+             resident);
+    REQUIRE(ht_ctl(&T, "token", home, sizeof home, args) == 0);
+    char *text = NULL;
+    snprintf(path, sizeof path, "/v1/operators/%lld/orders", a->operator_id);
+    CHECK_INT_EQ(ht_req(&T, "POST", path, home, NULL, "many-1", ORDER, strlen(ORDER), &text), 201);
+    free(text);
+    long long order = ht_sql_int(&T, "SELECT MAX(id) FROM ord_orders");
+    /* The operator's pull reaches the last town's delivery... */
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_json(&T, "GET", "/v1/operator/deliveries?max=100", a->op, NULL, NULL, &j), 200);
+    text = j ? cJSON_PrintUnformatted(j) : NULL;
+    char want[48];
+    snprintf(want, sizeof want, "\"order_id\":%lld", order);
+    CHECK(text && strstr(text, want) != NULL);
+    free(text);
+    cJSON_Delete(j);
+    /* ...and the order by its id. */
+    snprintf(path, sizeof path, "/v1/operator/orders/%lld/status", order);
+    CHECK_INT_EQ(ht_json(&T, "POST", path, a->op, NULL, "{\"status\":\"accepted\"}", &j), 200);
+    cJSON_Delete(j);
+    CHECK_INT_EQ(
+        sqlf("SELECT COUNT(*) FROM ord_orders WHERE id = %lld AND status = 'accepted'", order), 1);
+    /* Town C's operator, with no contract there, still cannot. */
+    CHECK_INT_EQ(ht_json(&T, "POST", path, towns[2].op, NULL, "{\"status\":\"delivered\"}", &j),
+                 404);
+    cJSON_Delete(j);
+}
+
 int main(void)
 {
     char args[512];
@@ -773,6 +827,7 @@ int main(void)
     TEST_RUN(t_audit_logs_per_town);
     TEST_RUN(t_export_and_remove);
     TEST_RUN(t_tampered_town_log);
+    TEST_RUN(t_operator_of_many_towns); /* last: the other tests count three towns */
     ht_cleanup(&T);
     return test_summary();
 }
