@@ -129,6 +129,10 @@ static void usage(FILE *f)
         "               [--secret whsec_...]]\n"
         "                               register a shopping operator; prints its API key\n"
         "                               (and a generated webhook secret) once\n"
+        "  operator-webhook --operator ID [--webhook URL] [--secret whsec_...]\n"
+        "                               a new webhook signing secret (generated and printed\n"
+        "                               once unless given) and optionally URL; the old secret\n"
+        "                               stops verifying at once\n"
         "  operator-contract --operator ID   the operator (of another town) serves this town\n"
         "                               too (its orders, catalogue and residents' addresses)\n"
         "  catalogue-import --operator ID --file catalogue.json\n"
@@ -1192,6 +1196,43 @@ static int cmd_operator_add(struct db *db, const struct args *a)
     return 0;
 }
 
+/* A new webhook signing secret (and optionally URL) for an operator of this town, e.g.
+ * when the old secret leaked or its staff changed: generated unless --secret is given,
+ * printed once, sealed at rest, audited (without the secret). */
+static int cmd_operator_webhook(struct db *db, const struct args *a)
+{
+    const char *url = opt(a, "--webhook"), *secret = opt(a, "--secret");
+    char gen[WHSIG_SECRET_MAX], err[256];
+    long long op;
+    if (parse_ll(opt(a, "--operator"), 1, ID_MAX, &op) != 0) {
+        fprintf(stderr, "hubctl: operator-webhook needs --operator ID\n");
+        return 2;
+    }
+    if (!secret) {
+        if (whsig_secret_generate(gen, sizeof gen) != WHSIG_OK)
+            return 1;
+        secret = gen;
+    }
+    if (begin(db) != 0)
+        return 1;
+    enum orders_rc rc = webhooks_operator_set(db, a->town, op, url, secret, err, sizeof err);
+    if (rc != ORDERS_OK) {
+        fprintf(stderr, "hubctl: operator-webhook: %s\n", err);
+        db_rollback(db);
+        return rc == ORDERS_DB ? 1 : 2;
+    }
+    char outcome[64]; /* which operator's secret changed; never the secret */
+    snprintf(outcome, sizeof outcome, "ok: operator:%lld%s", op, url ? ", new URL" : "");
+    if (hubctl_audit(db, "operator.webhook_secret", outcome, 0, "operator") != 0)
+        return fail(db, "cannot write the audit record");
+    if (commit(db) != 0)
+        return 1;
+    printf("operator_id=%lld\n", op);
+    if (secret == gen)
+        printf("webhook_secret=%s\n", gen);
+    return 0;
+}
+
 /* "image/png" or "image/jpeg" from the first bytes (the catalogue checked them). */
 static const char *picture_mime(const char *data, size_t len)
 {
@@ -1666,6 +1707,7 @@ static const struct command {
     {"consent-grant", cmd_consent_grant},
     {"operator-add", cmd_operator_add},
     {"operator-contract", cmd_operator_contract},
+    {"operator-webhook", cmd_operator_webhook},
     {"catalogue-import", cmd_catalogue_import},
     {"backup", cmd_backup},
     {"restore", cmd_restore},

@@ -3,6 +3,7 @@
  */
 #include "webhooks.h"
 #include "oqueue.h"
+#include "rows.h"
 #include "secrets.h"
 #include "whsig.h"
 #include "whurl.h"
@@ -59,6 +60,37 @@ enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *ur
         return ORDERS_DB;
     }
     return ORDERS_OK;
+}
+
+enum orders_rc webhooks_operator_set(struct db *db, const struct scope *sc, long long operator_id,
+                                     const char *url, const char *secret, char *err, size_t errlen)
+{
+    char recipient[48], one[4], stored[OQUEUE_URL_MAX];
+    enum db_status s = rows_text_in_town(db,
+                                         "SELECT 'y' FROM operators WHERE id = ?"
+                                         " AND municipality_id = ?",
+                                         sc, operator_id, one, sizeof one);
+    if (s != DB_ROW) {
+        snprintf(err, errlen, "there is no operator %lld registered in this municipality",
+                 operator_id);
+        return s == DB_DONE ? ORDERS_NOT_FOUND : ORDERS_DB;
+    }
+    snprintf(recipient, sizeof recipient, "operator:%lld", operator_id);
+    if (!url) {
+        struct db_stmt *st = db_stmt(db, "SELECT url FROM ord_webhooks WHERE recipient = ?");
+        s = st ? db_bind_text(st, 1, recipient, -1) : DB_ERR;
+        if (s == DB_OK)
+            s = db_step(st);
+        if (s == DB_ROW)
+            snprintf(stored, sizeof stored, "%s", db_col_text(st, 0) ? db_col_text(st, 0) : "");
+        db_stmt_done(st);
+        if (s != DB_ROW) {
+            snprintf(err, errlen, "operator %lld has no webhook yet: give its URL", operator_id);
+            return s == DB_DONE ? ORDERS_NOT_FOUND : ORDERS_DB;
+        }
+        url = stored;
+    }
+    return webhooks_set(db, recipient, url, secret, err, errlen);
 }
 
 enum orders_rc webhooks_delete(struct db *db, const char *recipient)

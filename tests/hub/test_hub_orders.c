@@ -43,13 +43,15 @@ static void advance(long s)
     ht_set_clock(&T, NOW);
 }
 
-/* Starts opreceiver (port 0 = ephemeral); returns its pid and the port it listens on. */
-static pid_t start_receiver(unsigned want, int fail_first, const char *log, unsigned *port)
+/* Starts opreceiver verifying with secret (port 0 = ephemeral); returns its pid and the
+ * port it listens on. */
+static pid_t start_receiver_with(const char *secret, unsigned want, int fail_first, const char *log,
+                                 unsigned *port)
 {
     char cmd[768], line[256];
     snprintf(cmd, sizeof cmd,
              "exec %s --secret %s --port %u --fail-first %d --tolerance 100000000 --log %s",
-             OPRECEIVER_PATH, SECRET, want, fail_first, log);
+             OPRECEIVER_PATH, secret, want, fail_first, log);
     pid_t pid = ht_spawn(cmd, line, sizeof line);
     if (pid > 0 && sscanf(line, "listening 127.0.0.1:%u", port) != 1) {
         kill(pid, SIGTERM);
@@ -57,6 +59,11 @@ static pid_t start_receiver(unsigned want, int fail_first, const char *log, unsi
         return -1;
     }
     return pid;
+}
+
+static pid_t start_receiver(unsigned want, int fail_first, const char *log, unsigned *port)
+{
+    return start_receiver_with(SECRET, want, fail_first, log, port);
 }
 
 static void stop_receiver(pid_t *pid)
@@ -413,6 +420,67 @@ static void t_webhook_down_receiver_gets_it_later(void)
                  1);
 }
 
+/* The operator's webhook secret changed with hubctl (a leak, a new receiver): the old
+ * secret stops verifying at once, the new one verifies; the new secret is printed once,
+ * stored sealed, and the change is audited without it. */
+static void t_webhook_secret_rotated(void)
+{
+    char fresh[128] = "", sql[512], log2[200];
+    cJSON *j = NULL;
+    CHECK_INT_EQ(ht_ctl(&T, "webhook_secret", fresh, sizeof fresh, "operator-webhook"), 2);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "operator-webhook --operator 99"), 2);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "operator-webhook --operator 2"), 2); /* has none */
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "operator-webhook --operator 1 --secret whsec_short"),
+                 2);
+    REQUIRE(ht_ctl(&T, "webhook_secret", fresh, sizeof fresh, "operator-webhook --operator 1") ==
+            0);
+    CHECK(strncmp(fresh, "whsec_", 6) == 0 && strcmp(fresh, SECRET) != 0);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM ord_webhooks WHERE recipient = 'operator:1' AND url LIKE"
+             " 'http://127.0.0.1:%u/%%' AND secret NOT LIKE '%%%s%%' AND secret NOT LIKE '%%%s%%'",
+             port_a, fresh + 6, &SECRET[6]);
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 1); /* sealed, same URL */
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE action ="
+                                " 'operator.webhook_secret' AND outcome = 'ok: operator:1'"),
+                 1);
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM audit WHERE outcome LIKE '%%%s%%'", fresh + 6);
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 0);
+    /* The receiver still holding the old secret refuses the next push... */
+    int rejected = ht_file_lines(log_a, "rejected"),
+        delivered = ht_file_lines(log_a, "delivery id=");
+    CHECK_INT_EQ(place(1, home1, NULL, "order-rotated", ORDER2, &j), 201);
+    long long oid = order_id(j);
+    cJSON_Delete(j);
+    CHECK(wait_lines(log_a, "rejected", rejected + 1, 5000));
+    CHECK_INT_EQ(ht_file_lines(log_a, "delivery id="), delivered);
+    /* ...and once it holds the new one, the retry is delivered and verified. */
+    stop_receiver(&recv_a);
+    snprintf(log2, sizeof log2, "%s/recv-a2.log", T.dir);
+    unsigned p = 0;
+    recv_a = start_receiver_with(fresh, port_a, 0, log2, &p);
+    REQUIRE(recv_a > 0 && p == port_a);
+    int got = 0;
+    for (int i = 0; i < 12 && !got; i++) {
+        advance(60);
+        got = wait_lines(log2, "delivery id=", 1, 1000);
+    }
+    CHECK(got);
+    CHECK_INT_EQ(ht_file_lines(log2, "rejected"), 0);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM ord_deliveries WHERE subject_id = %lld AND recipient ="
+             " 'operator:1' AND acked_via = 'push'",
+             oid);
+    CHECK_INT_EQ(ht_wait_sql(&T, sql, 1, 3000), 1);
+    /* A new URL and a given secret at once. */
+    snprintf(sql, sizeof sql,
+             "operator-webhook --operator 1 --webhook http://127.0.0.1:%u/orders2 --secret %s",
+             port_a, SECRET);
+    CHECK_INT_EQ(ht_ctl(&T, "webhook_secret", fresh, sizeof fresh, sql), 0);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM ord_webhooks WHERE recipient ="
+                                " 'operator:1' AND url LIKE '%/orders2'"),
+                 1);
+}
+
 static const char *status_of(const cJSON *orders, long long id, const char *field)
 {
     const cJSON *o;
@@ -618,6 +686,7 @@ int main(void)
     TEST_RUN(t_status_flows_back);
     TEST_RUN(t_revoked_address_leaves_pending_bodies);
     TEST_RUN(t_family_request_round_trip);
+    TEST_RUN(t_webhook_secret_rotated); /* last: receiver A holds another secret after it */
     ht_cleanup(&T);
     stop_receiver(&recv_a);
     stop_receiver(&recv_c);

@@ -792,6 +792,20 @@ static void t_operator_of_many_towns(void)
     cJSON_Delete(j);
     CHECK_INT_EQ(
         sqlf("SELECT COUNT(*) FROM ord_orders WHERE id = %lld AND status = 'accepted'", order), 1);
+    /* A town with only a contract does not change the operator's webhook secret; its own
+     * town does (the operator has no webhook here: refused for that, in words, too). */
+    snprintf(args, sizeof args, "operator-webhook --municipality %s --operator %lld", last,
+             a->operator_id);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 2);
+    snprintf(args, sizeof args,
+             "operator-webhook --municipality %s --operator %lld --webhook http://127.0.0.1:9/h",
+             a->code, a->operator_id);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    snprintf(args, sizeof args,
+             "operator-webhook --municipality %s --operator %lld --webhook http://127.0.0.1:9/x",
+             last, a->operator_id);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 2);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM ord_webhooks WHERE url LIKE '%/x'"), 0);
     /* Town C's operator, with no contract there, still cannot. */
     CHECK_INT_EQ(ht_json(&T, "POST", path, towns[2].op, NULL, "{\"status\":\"delivered\"}", &j),
                  404);
