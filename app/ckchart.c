@@ -65,22 +65,26 @@ void ck_axis_date(const char *date, char *buf, size_t size)
         snprintf(buf, size, "%s", date);
 }
 
-void ck_chart(struct app *a, struct ui_rect r, const struct ck_trend *tr)
-{
-    struct ui *ui = a->ui;
+/* Everything a chart of a trend is drawn from, with the buffers its words live in. */
+struct parts {
     double values[CK_POINTS_MAX], xs[CK_POINTS_MAX], ticks[CK_TICKS_MAX];
-    char xl[CK_POINTS_MAX][24], tl[CK_TICKS_MAX][24], ml[4][128], num[64], unit[64];
+    char xl[CK_POINTS_MAX][24], tl[CK_TICKS_MAX][24], ml[4][128], unit[64];
     const char *xlabels[CK_POINTS_MAX], *tick_labels[CK_TICKS_MAX];
     struct wg_chart_mark marks[4];
+    struct wg_chart ch;
+};
+
+/* Fills p for tr (n > 0) but the axis numbers, which depend on the plot's height. */
+static void build(struct app *a, const struct ck_trend *tr, struct parts *p)
+{
+    char num[64];
     int nm = 0, n = tr->n < CK_POINTS_MAX ? tr->n : CK_POINTS_MAX;
-    if (n <= 0)
-        return;
     /* the vertical extent: every value, and the lines that are drawn */
     double lo = tr->points[0].value, hi = lo;
     for (int i = 0; i < n; i++) {
-        values[i] = tr->points[i].value;
-        lo = fmin(lo, values[i]);
-        hi = fmax(hi, values[i]);
+        p->values[i] = tr->points[i].value;
+        lo = fmin(lo, p->values[i]);
+        hi = fmax(hi, p->values[i]);
     }
     bool range = !tr->has_threshold && (tr->has_low || tr->has_high);
     if (tr->has_threshold) {
@@ -106,88 +110,124 @@ void ck_chart(struct app *a, struct ui_rect r, const struct ck_trend *tr)
     hi += pad;
     if (nonneg && lo < 0)
         lo = 0;
-    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
-    int want = r.h / (2 * lh);
-    want = want < 3 ? 3 : want > 6 ? 6 : want;
-    double step;
-    int nt = ck_axis_ticks(lo, hi, want, ticks, CK_TICKS_MAX, &step);
-    for (int i = 0; i < nt; i++) {
-        ck_tick_text(ticks[i], step, tl[i], sizeof tl[i]);
-        tick_labels[i] = tl[i];
-    }
-    double min = ticks[0], max = ticks[nt - 1];
+    /* the extent until the axis is chosen (ticks() widens it to round numbers) */
+    p->ch.min = lo;
+    p->ch.max = hi;
     /* dates: spaced by time (checkups are not always a year apart) */
     int64_t t0 = ck_day_unix(tr->points[0].date), t1 = ck_day_unix(tr->points[n - 1].date);
     for (int i = 0; i < n; i++) {
         int64_t ti = ck_day_unix(tr->points[i].date);
-        xs[i] = t1 > t0 && ti ? (double)(ti - t0) / (double)(t1 - t0)
-                : n > 1       ? (double)i / (n - 1)
-                              : 0.5;
-        xs[i] = xs[i] < 0 ? 0 : xs[i] > 1 ? 1 : xs[i];
-        ck_axis_date(tr->points[i].date, xl[i], sizeof xl[i]);
-        xlabels[i] = xl[i];
+        p->xs[i] = t1 > t0 && ti ? (double)(ti - t0) / (double)(t1 - t0)
+                   : n > 1       ? (double)i / (n - 1)
+                                 : 0.5;
+        p->xs[i] = p->xs[i] < 0 ? 0 : p->xs[i] > 1 ? 1 : p->xs[i];
+        ck_axis_date(tr->points[i].date, p->xl[i], sizeof p->xl[i]);
+        p->xlabels[i] = p->xl[i];
     }
-    double band_lo = min, band_hi = min;
     const char *band_label = NULL;
     if (tr->has_threshold) {
-        band_lo = tr->higher_is_worse ? min : tr->t_guidance;
-        band_hi = tr->higher_is_worse ? tr->t_guidance : max;
         band_label = app_s(a, "ck_trend_band");
         ck_num_unit(tr->t_guidance, tr->unit_display, num, sizeof num);
-        i18n_format(ml[nm], sizeof ml[nm], app_s(a, "ck_chart_guidance"), num, NULL, NULL, NULL);
-        marks[nm] = (struct wg_chart_mark){tr->t_guidance, ml[nm], false};
+        i18n_format(p->ml[nm], sizeof p->ml[nm], app_s(a, "ck_chart_guidance"), num, NULL, NULL,
+                    NULL);
+        p->marks[nm] = (struct wg_chart_mark){tr->t_guidance, p->ml[nm], false};
         nm++;
         if (tr->has_see_doctor) {
             ck_num_unit(tr->t_see_doctor, tr->unit_display, num, sizeof num);
-            i18n_format(ml[nm], sizeof ml[nm], app_s(a, "ck_chart_doctor"), num, NULL, NULL, NULL);
-            marks[nm] = (struct wg_chart_mark){tr->t_see_doctor, ml[nm], true};
+            i18n_format(p->ml[nm], sizeof p->ml[nm], app_s(a, "ck_chart_doctor"), num, NULL, NULL,
+                        NULL);
+            p->marks[nm] = (struct wg_chart_mark){tr->t_see_doctor, p->ml[nm], true};
             nm++;
         }
     } else if (range) {
-        band_lo = tr->has_low ? tr->low : min;
-        band_hi = tr->has_high ? tr->high : max;
         band_label = app_s(a, "ck_trend_band");
         if (tr->has_high) {
             ck_num_unit(tr->high, tr->unit_display, num, sizeof num);
-            i18n_format(ml[nm], sizeof ml[nm], app_s(a, "ck_chart_high"), num, NULL, NULL, NULL);
-            marks[nm] = (struct wg_chart_mark){tr->high, ml[nm], false};
+            i18n_format(p->ml[nm], sizeof p->ml[nm], app_s(a, "ck_chart_high"), num, NULL, NULL,
+                        NULL);
+            p->marks[nm] = (struct wg_chart_mark){tr->high, p->ml[nm], false};
             nm++;
         }
         if (tr->has_low) {
             ck_num_unit(tr->low, tr->unit_display, num, sizeof num);
-            i18n_format(ml[nm], sizeof ml[nm], app_s(a, "ck_chart_low"), num, NULL, NULL, NULL);
-            marks[nm] = (struct wg_chart_mark){tr->low, ml[nm], false};
+            i18n_format(p->ml[nm], sizeof p->ml[nm], app_s(a, "ck_chart_low"), num, NULL, NULL,
+                        NULL);
+            p->marks[nm] = (struct wg_chart_mark){tr->low, p->ml[nm], false};
             nm++;
         }
     }
     /* marks from the top down, so their labels are pushed apart in order */
     for (int i = 0; i < nm; i++)
         for (int j = i + 1; j < nm; j++)
-            if (marks[j].v > marks[i].v) {
-                struct wg_chart_mark m = marks[i];
-                marks[i] = marks[j];
-                marks[j] = m;
+            if (p->marks[j].v > p->marks[i].v) {
+                struct wg_chart_mark m = p->marks[i];
+                p->marks[i] = p->marks[j];
+                p->marks[j] = m;
             }
-    unit[0] = '\0';
+    p->unit[0] = '\0';
     if (tr->unit_display[0])
-        i18n_format(unit, sizeof unit, app_s(a, "ck_chart_unit"), tr->unit_display, NULL, NULL,
-                    NULL);
-    struct wg_chart ch = {.values = values,
-                          .n = n,
-                          .min = min,
-                          .max = max,
-                          .band_lo = band_lo,
-                          .band_hi = band_hi,
-                          .band_label = band_label,
-                          .xs = xs,
-                          .xlabels = xlabels,
-                          .nticks = nt,
-                          .ticks = ticks,
-                          .tick_labels = tick_labels,
-                          .unit_label = unit[0] ? unit : NULL,
-                          .nmarks = nm,
-                          .marks = marks};
-    wg_chart(ui, r, &ch);
+        i18n_format(p->unit, sizeof p->unit, app_s(a, "ck_chart_unit"), tr->unit_display, NULL,
+                    NULL, NULL);
+    p->ch.values = p->values;
+    p->ch.n = n;
+    p->ch.band_label = band_label;
+    p->ch.xs = p->xs;
+    p->ch.xlabels = p->xlabels;
+    p->ch.unit_label = p->unit[0] ? p->unit : NULL;
+    p->ch.nmarks = nm;
+    p->ch.marks = p->marks;
+}
+
+/* The axis numbers for a plot plot_h tall, and the band between them. */
+static void ticks(struct app *a, const struct ck_trend *tr, int plot_h, struct parts *p)
+{
+    struct ui *ui = a->ui;
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
+    int want = plot_h / (2 * lh);
+    want = want < 3 ? 3 : want > 6 ? 6 : want;
+    double step;
+    int nt = ck_axis_ticks(p->ch.min, p->ch.max, want, p->ticks, CK_TICKS_MAX, &step);
+    for (int i = 0; i < nt; i++) {
+        ck_tick_text(p->ticks[i], step, p->tl[i], sizeof p->tl[i]);
+        p->tick_labels[i] = p->tl[i];
+    }
+    double min = p->ticks[0], max = p->ticks[nt - 1];
+    p->ch.min = min;
+    p->ch.max = max;
+    p->ch.band_lo = p->ch.band_hi = min;
+    if (tr->has_threshold) {
+        p->ch.band_lo = tr->higher_is_worse ? min : tr->t_guidance;
+        p->ch.band_hi = tr->higher_is_worse ? tr->t_guidance : max;
+    } else if (p->ch.band_label) {
+        p->ch.band_lo = tr->has_low ? tr->low : min;
+        p->ch.band_hi = tr->has_high ? tr->high : max;
+    }
+    p->ch.nticks = nt;
+    p->ch.ticks = p->ticks;
+    p->ch.tick_labels = p->tick_labels;
+}
+
+static struct parts chart_parts; /* UI thread only (too big for the stack of a frame) */
+
+int ck_chart_least_height(struct app *a, int w, const struct ck_trend *tr)
+{
+    struct ui *ui = a->ui;
+    if (tr->n <= 0)
+        return 0;
+    memset(&chart_parts, 0, sizeof chart_parts);
+    build(a, tr, &chart_parts);
+    return wg_chart_text_height(ui, w, &chart_parts.ch) + ui_mm(ui, CK_PLOT_LEAST_MM);
+}
+
+void ck_chart(struct app *a, struct ui_rect r, const struct ck_trend *tr)
+{
+    struct parts *p = &chart_parts;
+    if (tr->n <= 0)
+        return;
+    memset(p, 0, sizeof *p);
+    build(a, tr, p);
+    ticks(a, tr, r.h - wg_chart_text_height(a->ui, r.w, &p->ch), p);
+    wg_chart(a->ui, r, &p->ch);
 }
 
 void ck_chart_sentence(const struct app *a, const struct ck_trend *tr, char *buf, size_t size)

@@ -24,6 +24,11 @@ int ck_axis_ticks(double lo, double hi, int want, double *ticks, int cap, double
 void ck_tick_text(double v, double step, char *buf, size_t size);
 /* "2025-06-12" → "2025/6/12" (as given when malformed). */
 void ck_axis_date(const char *date, char *buf, size_t size);
+/* The least height a plot is given (the chart's words come on top of it). */
+#define CK_PLOT_LEAST_MM 25
+/* The height of the chart of tr at width w with a plot of CK_PLOT_LEAST_MM: its words (the
+ * unit, the key, the dates) and the plot. */
+int ck_chart_least_height(struct app *a, int w, const struct ck_trend *tr);
 /* Draws the chart of tr into r (no targets). */
 void ck_chart(struct app *a, struct ui_rect r, const struct ck_trend *tr);
 /* "これまでの 結果: 2025/6/12 5.9 %（保健指導）、…", oldest first. */

@@ -160,16 +160,20 @@ static void frame(struct app *a, struct ui_rect c)
     if (has_trend(it)) {
         const char *m = priv_load_words(a, &p->tr_ld, words, sizeof words);
         if (trend_ready(a, it)) {
-            /* a page with the pager, less the first lines of the sentence below it; never
-             * below 35 mm */
+            /* a page with the pager, less the first lines of the sentence below it; when
+             * that leaves the plot less than its least height (large text), the whole page
+             * (the sentence follows on the next) */
             const char *w[3] = {app_s(a, "ck_item_chart"), app_s(a, "ck_item_more"),
                                 app_s(a, "ck_item_back")};
             ck_chart_sentence(a, &p->trend, points, sizeof points);
             int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
             int sl = wg_text_lines(ui, UI_FONT_REGULAR, WG_BODY_MM, points, c.w);
-            int h = ckpage_room(a, c, w, 3) - (sl < 3 ? sl : 3) * lh - 2 * app_gap(a);
+            int room = ckpage_room(a, c, w, 3);
+            int h = room - (sl < 3 ? sl : 3) * lh - 2 * app_gap(a);
+            if (h < ck_chart_least_height(a, c.w, &p->trend))
+                h = room;
             chart_block = pg.n;
-            ckpage_box(&pg, h > ui_mm(ui, 35) ? h : ui_mm(ui, 35), BOX_CHART);
+            ckpage_box(&pg, h, BOX_CHART);
             ckpage_para(&pg, points, UI_FONT_REGULAR, ICON_NONE, false);
         } else {
             ckpage_para(&pg, m ? m : app_s(a, "ck_trend_empty"), UI_FONT_REGULAR, ICON_NONE, false);

@@ -356,6 +356,51 @@ static void chart_text(struct ui *ui, int x, int y, int px, struct ui_color bg, 
     ui_text(ui, x, y, UI_FONT_REGULAR, px, t->text, bg, box, s, strlen(s));
 }
 
+/* The chart's key, above the plot: a swatch of the band's colour, then the band's words
+ * (基準内). Beside the unit when both fit on one line, else on lines of its own below it;
+ * always drawn (inside the band it was left out whenever the band was thin, which a short
+ * chart's band mostly is). Offsets from the chart's corner. */
+struct chart_key {
+    int x, y, sw;   /* where the swatch starts, its side */
+    int words_w, h; /* the words' width and the key's height */
+};
+
+/* Height of the rows above the plot (the unit, the key); fills *k. */
+static int chart_top(struct ui *ui, int w, const struct wg_chart *c, struct chart_key *k)
+{
+    int px = ui_text_px(ui, WG_BODY_MM);
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, px);
+    int gap = ui_mm(ui, 2);
+    int unit_h = c->unit_label ? lh : 0;
+    *k = (struct chart_key){0, 0, 0, 0, 0};
+    if (!c->band_label)
+        return unit_h;
+    k->sw = lh * 3 / 4;
+    int words = ui_measure(ui, UI_FONT_REGULAR, px, c->band_label, strlen(c->band_label));
+    int unit_w = c->unit_label
+                     ? ui_measure(ui, UI_FONT_REGULAR, px, c->unit_label, strlen(c->unit_label))
+                     : 0;
+    int key_w = k->sw + gap + words;
+    if (key_w + (c->unit_label ? unit_w + 3 * gap : 0) <= w) {
+        k->x = c->unit_label ? w - key_w : 0;
+        k->words_w = words;
+        k->h = lh;
+        return lh;
+    }
+    k->y = unit_h;
+    k->words_w = w - k->sw - gap;
+    k->h = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, c->band_label, k->words_w);
+    return unit_h + k->h;
+}
+
+int wg_chart_text_height(struct ui *ui, int w, const struct wg_chart *c)
+{
+    struct chart_key k;
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
+    int below = c->xlabels ? lh + ui_mm(ui, 2) : lh - lh / 2;
+    return chart_top(ui, w, c, &k) + lh / 2 + below;
+}
+
 void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
 {
     const struct theme *t = ui_theme(ui);
@@ -380,9 +425,9 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
     for (int i = 0; i < c->nmarks; i++)
         mark_w = max_i(mark_w, ui_measure(ui, UI_FONT_REGULAR, px, c->marks[i].label,
                                           strlen(c->marks[i].label)));
-    int top = r.y + lh / 2, bottom = r.y + r.h - (lh - lh / 2);
-    if (c->unit_label)
-        top = r.y + lh + lh / 2;
+    struct chart_key key;
+    int top_h = chart_top(ui, r.w, c, &key);
+    int top = r.y + top_h + lh / 2, bottom = r.y + r.h - (lh - lh / 2);
     if (c->xlabels)
         bottom = r.y + r.h - lh - gap;
     struct ui_rect plot = {r.x + label_w + gap, top,
@@ -395,20 +440,19 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
     struct ui_rect band = {plot.x, b_top, plot.w, b_bot - b_top};
     ui_rect(ui, band, t->band);
     if (c->band_label) {
-        /* the label wraps inside the band; a band too thin for it goes without (the marks
-         * and the words beside the chart say the same) */
-        int bw = band.w - 2 * gap;
-        int bh = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, c->band_label, bw);
-        if (band.h >= bh)
-            wg_paragraph(ui, (struct ui_rect){band.x + gap, band.y + (band.h - bh) / 2, bw, bh},
-                         UI_FONT_REGULAR, WG_BODY_MM, t->text, t->band, c->band_label, WG_LEFT);
+        /* the key: the swatch framed (so it shows on any page colour), the words beside it */
+        struct ui_rect sw = {r.x + key.x, r.y + key.y + (lh - key.sw) / 2, key.sw, key.sw};
+        ui_rect(ui, sw, t->band);
+        ui_frame(ui, sw, t->text, 2);
+        wg_paragraph(ui, (struct ui_rect){sw.x + sw.w + gap, r.y + key.y, key.words_w, key.h},
+                     UI_FONT_REGULAR, WG_BODY_MM, t->text, t->bg, c->band_label, WG_LEFT);
     }
     int thick = ui_mm(ui, 0.6);
     if (c->has_line && c->line >= c->min && c->line <= c->max)
         ui_line(ui, plot.x, YOF(c->line), plot.x + plot.w, YOF(c->line), thick, t->text);
     /* marked lines, their labels in the right column, pushed apart so none overlap */
     int last_y = r.y - lh;
-    struct ui_rect right = {plot.x + plot.w + gap, r.y, mark_w, r.h};
+    struct ui_rect right = {plot.x + plot.w + gap, r.y + top_h, mark_w, r.h - top_h};
     for (int i = 0; i < c->nmarks; i++) {
         const struct wg_chart_mark *m = &c->marks[i];
         if (m->v < c->min || m->v > c->max)
@@ -426,11 +470,17 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
     ui_line(ui, plot.x, plot.y + plot.h, plot.x + plot.w, plot.y + plot.h, thick, t->text);
     struct ui_rect left = {r.x, r.y, label_w, r.h};
     if (c->nticks > 0) {
+        /* from the bottom up; a number that would touch the one below it is left out (its
+         * tick stays), so a short plot never piles them up */
+        int last_ty = plot.y + plot.h + 2 * lh;
         for (int i = 0; i < c->nticks; i++) {
             if (c->ticks[i] < c->min - span * 1e-9 || c->ticks[i] > c->max + span * 1e-9)
                 continue;
             int y = YOF(c->ticks[i]);
             ui_line(ui, plot.x - gap / 2, y, plot.x, y, thick, t->text);
+            if (y - lh / 2 + lh > last_ty)
+                continue;
+            last_ty = y - lh / 2;
             int w =
                 ui_measure(ui, UI_FONT_REGULAR, px, c->tick_labels[i], strlen(c->tick_labels[i]));
             chart_text(ui, r.x + label_w - w, y - lh / 2, px, t->bg, left, c->tick_labels[i]);
@@ -460,9 +510,10 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
         ui_circle(ui, xs[i], y, dot, 0, t->accent);
     }
     if (c->xlabels && n > 0) {
-        /* under the axis: the last (newest) first, then from the oldest those that leave a
-         * gap to their neighbours */
-        struct ui_rect under = {plot.x - label_w, plot.y + plot.h + gap, plot.w + label_w,
+        /* under the plot (not under the axis numbers, whose lowest one sits on the bottom
+         * edge): the last (newest) first, then from the oldest those that leave a gap to
+         * their neighbours */
+        struct ui_rect under = {plot.x, plot.y + plot.h + gap, plot.w,
                                 r.y + r.h - (plot.y + plot.h + gap)};
         int w_last =
             ui_measure(ui, UI_FONT_REGULAR, px, c->xlabels[n - 1], strlen(c->xlabels[n - 1]));

@@ -88,6 +88,8 @@ struct wg_chart {
     const double *values;
     int n;
     double min, max, band_lo, band_hi;
+    /* band_label: the band's words, drawn as the chart's key above the plot (a swatch of
+     * the band's colour beside them), never inside the band */
     const char *top_label, *bottom_label, *band_label;
     bool has_line;
     double line;
@@ -105,6 +107,9 @@ struct wg_chart {
     const struct wg_chart_mark *marks;
 };
 void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c);
+/* Height of everything of c but its plot at width w (the unit and the key above it, the
+ * dates below), so a caller can size the chart for a plot of a given height. */
+int wg_chart_text_height(struct ui *ui, int w, const struct wg_chart *c);
 
 /* A modal question over the whole screen. Returns 1 (yes), 0 (no) or -1. Ids "confirm_yes",
  * "confirm_no". */

@@ -396,6 +396,26 @@ static void t_axis_ticks_round(void)
     CHECK_STR_EQ(buf, "0.0");
 }
 
+/* A systolic pressure trend of n results (guidance 130, see a doctor 140 mmHg) for the
+ * item the ck_item sample shows. */
+static struct ck_trend *pressure_trend(struct apptest *t, int n, const double *v,
+                                       const char *const *dates)
+{
+    struct ck_trend *tr = &t->app->pv.trend;
+    memset(tr, 0, sizeof *tr);
+    snprintf(tr->identity, sizeof tr->identity, "3D046");
+    snprintf(tr->unit_display, sizeof tr->unit_display, "mmHg");
+    tr->has_threshold = tr->has_see_doctor = tr->higher_is_worse = true;
+    tr->t_guidance = 130;
+    tr->t_see_doctor = 140;
+    tr->n = n;
+    for (int i = 0; i < n; i++) {
+        snprintf(tr->points[i].date, sizeof tr->points[i].date, "%s", dates[i]);
+        tr->points[i].value = v[i];
+    }
+    return tr;
+}
+
 /* The numbers drawn left of the chart's plot: each a round number. */
 static void t_chart_labels(void)
 {
@@ -405,20 +425,9 @@ static void t_chart_labels(void)
         app_set_lang(t.app, langs[l]);
         CHECK(app_catalogue_show(t.app, "ck_item"));
         /* a systolic pressure trend whose values would make "151.85" on a naive axis */
-        struct ck_trend *tr = &t.app->pv.trend;
-        memset(tr, 0, sizeof *tr);
-        snprintf(tr->identity, sizeof tr->identity, "3D046");
-        snprintf(tr->unit_display, sizeof tr->unit_display, "mmHg");
-        tr->has_threshold = tr->has_see_doctor = tr->higher_is_worse = true;
-        tr->t_guidance = 130;
-        tr->t_see_doctor = 140;
         static const double v[4] = {128.3, 135.5, 142.25, 151.85};
         static const char *dates[4] = {"2023-06-08", "2024-06-05", "2025-06-12", "2026-06-10"};
-        tr->n = 4;
-        for (int i = 0; i < 4; i++) {
-            snprintf(tr->points[i].date, sizeof tr->points[i].date, "%s", dates[i]);
-            tr->points[i].value = v[i];
-        }
+        struct ck_trend *tr = pressure_trend(&t, 4, v, dates);
         t.app->pv.item_page = 1;
         app_frame(t.app);
         all_text[0] = '\0';
@@ -457,6 +466,78 @@ static void t_chart_labels(void)
     }
 }
 
+/* The text command exactly s on the current frame, or NULL. */
+static const struct ui_cmd *text_cmd(struct apptest *t, const char *s)
+{
+    size_t n;
+    const struct ui_cmd *c = ui_cmds(app_ui(t->app), &n);
+    for (size_t i = 0; i < n; i++)
+        if (c[i].kind == UI_CMD_TEXT && strcmp(ui_cmd_text(app_ui(t->app), &c[i]), s) == 0)
+            return &c[i];
+    return NULL;
+}
+
+/* A short chart (two results, both far above the thresholds, so the 基準内 band is a thin
+ * strip at the bottom) keeps its key at every text size and in both languages: the band's
+ * words are drawn on the chart's page (they were left out whenever the band was thinner
+ * than a line), and the axis numbers do not pile up on a short plot. */
+static void t_short_chart_keeps_key(void)
+{
+    for (int l = 0; l < 2; l++)
+        for (int s = 0; s < 3; s++) {
+            struct apptest t;
+            REQUIRE(at_open(&t, APP_PROFILE_PUBLIC));
+            app_set_lang(t.app, langs[l]);
+            app_set_text_scale(t.app, scales[s]);
+            CHECK(app_catalogue_show(t.app, "ck_item"));
+            static const double v[2] = {162, 171};
+            static const char *dates[2] = {"2025-06-12", "2026-06-10"};
+            struct ck_trend *tr = pressure_trend(&t, 2, v, dates);
+            tr->points[0].judgement = tr->points[1].judgement = CK_J_SEE_DOCTOR;
+            t.app->pv.item_page = 0;
+            app_frame(t.app);
+            const char *unit = l ? "Unit: mmHg" : "単位: mmHg";
+            for (int p = 0; p < 10 && !text_cmd(&t, unit); p++)
+                if (!at_tap(&t, "page_next"))
+                    break;
+            REQUIRE(text_cmd(&t, unit) != NULL);
+            const char *key = app_s(t.app, "ck_trend_band");
+            if (!text_cmd(&t, key))
+                fprintf(stderr, "%s %d %%: the chart's key (%s) is not drawn\n", langs[l],
+                        scales[s], key);
+            CHECK(text_cmd(&t, key) != NULL);
+            /* the axis numbers: none drawn over another */
+            size_t n;
+            const struct ui_cmd *c = ui_cmds(app_ui(t.app), &n);
+            int numbers = 0;
+            for (size_t i = 0; i < n; i++) {
+                if (c[i].kind != UI_CMD_TEXT)
+                    continue;
+                const char *x = ui_cmd_text(app_ui(t.app), &c[i]);
+                char *e;
+                strtod(x, &e);
+                if (e == x || *e != '\0')
+                    continue;
+                numbers++;
+                for (size_t k = i + 1; k < n; k++) {
+                    if (c[k].kind != UI_CMD_TEXT)
+                        continue;
+                    const char *y = ui_cmd_text(app_ui(t.app), &c[k]);
+                    strtod(y, &e);
+                    if (e == y || *e != '\0')
+                        continue;
+                    bool apart = c[i].r.y + c[i].r.h <= c[k].r.y || c[k].r.y + c[k].r.h <= c[i].r.y;
+                    if (!apart)
+                        fprintf(stderr, "%s %d %%: axis numbers %s and %s overlap\n", langs[l],
+                                scales[s], x, y);
+                    CHECK(apart);
+                }
+            }
+            CHECK(numbers >= 2);
+            at_close(&t);
+        }
+}
+
 int main(void)
 {
     make_comment();
@@ -468,5 +549,6 @@ int main(void)
     TEST_RUN(t_detail_whole_at_150);
     TEST_RUN(t_axis_ticks_round);
     TEST_RUN(t_chart_labels);
+    TEST_RUN(t_short_chart_keeps_key);
     return test_summary();
 }
