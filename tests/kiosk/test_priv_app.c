@@ -375,6 +375,35 @@ static void t_consent_revoke(void)
     at_close(&t);
 }
 
+/* 私の情報's opening words name every choice the screen holds (the statistics choice was
+ * added without them), in both languages. */
+static void t_menu_opening_words(void)
+{
+    static const char *langs[2] = {"ja", "en"};
+    /* per language: what each of priv_log, priv_consent and stats_optout is about */
+    static const char *about[2][3] = {{"見たか", "見せるか", "町の 統計に 入るか"},
+                                      {"who saw", "who may see", "statistics"}};
+    for (int l = 0; l < 2; l++) {
+        struct apptest t;
+        CHECK(open_priv(&t, APP_PROFILE_PUBLIC));
+        app_set_lang(t.app, langs[l]);
+        to_session(&t);
+        CHECK(at_tap(&t, "priv_menu"));
+        CHECK_STR_EQ(app_screen_name(t.app), "priv_menu");
+        const char *body = app_s(t.app, "priv_menu_body");
+        CHECK(app_screen_has_text(t.app, body));
+        static const char *const choice[3] = {"priv_log", "priv_consent", "stats_optout"};
+        for (int i = 0; i < 3; i++) {
+            CHECK(ui_find_target(app_ui(t.app), choice[i]) != NULL);
+            if (!strstr(body, about[l][i]))
+                fprintf(stderr, "%s: the opening words do not name %s (%s)\n", langs[l], choice[i],
+                        about[l][i]);
+            CHECK(strstr(body, about[l][i]) != NULL);
+        }
+        at_close(&t);
+    }
+}
+
 static void t_consent_failure_in_words(void)
 {
     struct apptest t;
@@ -598,6 +627,7 @@ static void t_home_needs_card(void)
 int main(void)
 {
     TEST_RUN(t_session_help_press_once);
+    TEST_RUN(t_menu_opening_words);
     TEST_RUN(t_consent_revoked_grantable);
     TEST_RUN(t_log_line_counts);
     TEST_RUN(t_sentence_ja);
