@@ -165,10 +165,6 @@ static void frame(struct app *a, struct ui_rect c)
         int h = row_need(a, idx[k], c.w);
         need = h > need ? h : need;
     }
-    int pages = shop_pages(n, per);
-    if (s->item_page >= pages)
-        s->item_page = pages - 1;
-    int first = shop_page_first(n, per, s->item_page);
 
     /* bottom row: ◀ [かごを 見る] ▶ in thirds (the page number goes into the cart's words) */
     char total[64], cnt[16], label[200];
@@ -190,15 +186,17 @@ static void frame(struct app *a, struct ui_rect c)
     bh = h2 > bh ? h2 : bh;
     int by = c.y + c.h - bh;
 
-    /* rows share the room above the bottom row (the page number is in the title) */
+    /* rows share the room above the bottom row (the page number is in the title). The
+     * items a page are settled before the page is checked against the pages: checked
+     * against two a page first, the page the resident turned to was taken back whenever
+     * one a page was what fitted, and the items past it were on no page. */
     int room = by - gap - c.y;
-    if (per == 2 && 2 * need + gap > room) {
+    if (per == 2 && 2 * need + gap > room)
         per = 1;
-        pages = shop_pages(n, per);
-        if (s->item_page >= pages)
-            s->item_page = pages - 1;
-        first = shop_page_first(n, per, s->item_page);
-    }
+    int pages = shop_pages(n, per);
+    if (s->item_page >= pages)
+        s->item_page = pages - 1;
+    int first = shop_page_first(n, per, s->item_page);
     if (s->item_pages != pages) {
         /* the title says the pages: build this frame again with the right title (the
          * screen replaces itself, which app_frame applies at once, once) */

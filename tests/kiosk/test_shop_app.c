@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "appstate.h"
 #include "apptest.h"
 #include "shop.h"
 #include "shopstate.h"
@@ -614,6 +615,69 @@ static void t_items_paging_and_six_choices(void)
     at_close(&t);
 }
 
+/* Every item of every category is on some page at every text size, in both languages: a
+ * walk with ▶ over the pages of each category finds each item's buttons and its name. With
+ * one item a page (large text), the page turned to was taken back to the second, and the
+ * items after it were on no page. The sample's categories (3, 3 and 2 items) and one of 7
+ * (one a page at any size). */
+static void t_items_every_item_on_some_page(void)
+{
+    static const char *langs[2] = {"ja", "en"};
+    static const int scales[3] = {100, 125, 150};
+    for (int l = 0; l < 2; l++)
+        for (int sc = 0; sc < 3; sc++) {
+            struct apptest t;
+            REQUIRE(open_app(&t, APP_PROFILE_HOME));
+            app_set_lang(t.app, langs[l]);
+            app_set_text_scale(t.app, scales[sc]);
+            REQUIRE(app_catalogue_show(t.app, "shop_items"));
+            struct shop_catalogue *cat = &t.app->shop->cat;
+            /* a fourth category of seven items */
+            int c4 = cat->ncat++;
+            snprintf(cat->cats[c4].id, sizeof cat->cats[c4].id, "more");
+            snprintf(cat->cats[c4].name, sizeof cat->cats[c4].name, "more");
+            for (int k = 0; k < 7 && cat->nitems < SHOP_MAX_ITEMS; k++) {
+                struct shop_item *it = &cat->items[cat->nitems++];
+                *it = cat->items[k % 3];
+                snprintf(it->name, sizeof it->name, "item%d", k);
+                it->cat = c4;
+            }
+            for (int c = 0; c < cat->ncat; c++) {
+                int idx[SHOP_MAX_ITEMS];
+                int n = shop_items_of(cat, c, idx, SHOP_MAX_ITEMS);
+                bool seen[SHOP_MAX_ITEMS] = {false};
+                t.app->shop->cat_idx = c;
+                t.app->shop->item_page = 0;
+                app_frame(t.app);
+                int pages = 1;
+                for (;;) {
+                    for (int k = 0; k < n; k++) {
+                        char p[32], m[32];
+                        snprintf(p, sizeof p, "shop_plus_%d", idx[k]);
+                        snprintf(m, sizeof m, "shop_minus_%d", idx[k]);
+                        if ((ui_find_target(app_ui(t.app), p) ||
+                             ui_find_target(app_ui(t.app), m)) &&
+                            app_screen_has_text(t.app, cat->items[idx[k]].name))
+                            seen[k] = true;
+                    }
+                    if (!ui_find_target(app_ui(t.app), "page_next") || pages > 2 * n)
+                        break;
+                    REQUIRE(at_tap(&t, "page_next"));
+                    pages++;
+                }
+                int count = 0;
+                for (int k = 0; k < n; k++)
+                    count += seen[k];
+                if (count != n)
+                    fprintf(stderr, "%s %d %%: category %d: %d of %d items on the pages\n",
+                            langs[l], scales[sc], c, count, n);
+                CHECK_INT_EQ(count, n);
+                CHECK(pages <= n);
+            }
+            at_close(&t);
+        }
+}
+
 static void t_family_request_sent_and_answered(void)
 {
     struct apptest t;
@@ -770,6 +834,7 @@ int main(void)
     TEST_RUN(t_order_list_status_words);
     TEST_RUN(t_status_words);
     TEST_RUN(t_items_paging_and_six_choices);
+    TEST_RUN(t_items_every_item_on_some_page);
     TEST_RUN(t_family_request_sent_and_answered);
     TEST_RUN(t_family_request_refused);
     TEST_RUN(t_family_inbox_opens_and_answers);
