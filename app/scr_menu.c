@@ -7,6 +7,8 @@
  * 買い物・たのむ (orders, family requests) and 私の情報 (the resident's own data, behind the
  * card). The shops and the last order are asked for when the screen opens.
  */
+#include <string.h>
+
 #include "appstate.h"
 
 #define TILES 5
@@ -24,27 +26,38 @@ static void frame(struct app *a, struct ui_rect c)
         {"priv_own", app_s(a, "tile_my_data"), ICON_CARD, WG_SECONDARY, true, 0}};
     /* the two shopping tiles first (the second only when there is an order to repeat), then
      * the rest: the first of these arrangements that fits, icons above the words, then
-     * beside them, then none. With the largest text five tiles cannot fit: 同じものを
-     * もう一度 then leads the categories of 買い物を する instead (one tap more). */
+     * beside them, then none. Then the short words paired (買い物を する with 安否, 同じものを
+     * もう一度 with 買い物・たのむ) and 私の情報 across the whole width: at 150 % in English
+     * "The same again" and "My information (card)" need more lines at half width than
+     * the others, and only this way do all five fit (PRODUCT.md: every function ≤ 3
+     * taps). When even that does not fit (a notice band at 150 %): 同じものを もう一度 leads
+     * the categories of 買い物を する instead (one tap more) — paging くらし would instead
+     * put 買い物・たのむ or 私の情報 on a second page and what is behind it at 4 taps. */
     static const int layouts[3][3] = {{2, 3, 0}, {2, 2, 1}, {2, 2, 0}};
     const int *rows = layouts[2];
     int rh[3] = {0, 0, 0}, rw[3] = {0, 0, 0}, nrows = 3;
     bool hide_again = false;
     int vis[TILES] = {0, 1, 2, 3, 4}; /* the tiles in order of drawing */
-    for (int l = 0; l < 7; l++) {
+    for (int l = 0; l < 8; l++) {
         int used = 0, k = 0, n = 0;
-        hide_again = l == 6;
-        rows = layouts[hide_again ? 2 : l % 2];
-        if (hide_again) /* 0, 2, 3, 4 */
+        bool paired = l == 6; /* short words paired, the lone tile across the width */
+        hide_again = l == 7;
+        rows = layouts[hide_again ? 2 : paired ? 1 : l % 2];
+        if (paired) {
+            static const int order[TILES] = {0, 2, 1, 3, 4};
+            memcpy(vis, order, sizeof vis);
+        } else if (hide_again) { /* 0, 2, 3, 4 */
             for (int i = 1; i < TILES - 1; i++)
                 vis[i] = i + 1;
+        }
         for (int i = 0; i < TILES; i++) {
             b[i].icon_above = l < 2;
             if (l >= 4)
                 b[i].icon = ICON_NONE; /* the words need the room */
         }
         while (k < 3 && rows[k]) {
-            int per = rows[k] == 3 ? 3 : 2; /* a lone tile keeps the half width */
+            /* a lone tile keeps the half width, but where the words are paired */
+            int per = rows[k] == 3 ? 3 : rows[k] == 1 && paired ? 1 : 2;
             rw[k] = (c.w - (per - 1) * gap) / per;
             rh[k] = 0;
             for (int i = n; i < n + rows[k]; i++) {

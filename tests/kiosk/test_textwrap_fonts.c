@@ -5,11 +5,11 @@
  * body, title and button-label sizes): no line breaks inside a word that would fit the line, and no
  * text is dropped. Placeholders are filled with a number, as the screens fill most of them.
  */
-#include <SDL_ttf.h>
 #include <string.h>
 
 #include "fonts.h"
 #include "i18n.h"
+#include "realfonts.h"
 #include "test.h"
 #include "textwrap.h"
 #include "wrapcheck.h"
@@ -74,16 +74,11 @@ static void check_lang(struct fonts *f, const char *lang)
 
 static void t_every_string(void)
 {
-    char err[256];
-    REQUIRE(TTF_Init() == 0);
-    struct fonts *f = fonts_create(KIOSK_FONT_DIR, err, sizeof err);
-    if (!f)
-        fprintf(stderr, "fonts: %s\n", err);
+    struct fonts *f = realfonts_open();
     REQUIRE(f != NULL);
     check_lang(f, "ja");
     check_lang(f, "en");
-    fonts_destroy(f);
-    TTF_Quit();
+    realfonts_close(f);
 }
 
 int main(void)
