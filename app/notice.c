@@ -16,13 +16,14 @@ static const struct {
 } kinds[] = {
     {"evacuation_order", NOTICE_EVACUATION_ORDER, 0},
     {"emergency_warning", NOTICE_EMERGENCY_WARNING, 1},
-    {"evacuation_prepare", NOTICE_EVACUATION_PREPARE, 2},
-    {"warning", NOTICE_WARNING, 3},
-    {"shelter_open", NOTICE_SHELTER_OPEN, 4},
-    {"advisory", NOTICE_ADVISORY, 5},
-    {"maintenance", NOTICE_MAINTENANCE, 6},
-    {"service_hours", NOTICE_SERVICE_HOURS, 7},
-    {"info", NOTICE_INFO, 8},
+    {"danger_warning", NOTICE_DANGER_WARNING, 2},
+    {"evacuation_prepare", NOTICE_EVACUATION_PREPARE, 3},
+    {"warning", NOTICE_WARNING, 4},
+    {"shelter_open", NOTICE_SHELTER_OPEN, 5},
+    {"advisory", NOTICE_ADVISORY, 6},
+    {"maintenance", NOTICE_MAINTENANCE, 7},
+    {"service_hours", NOTICE_SERVICE_HOURS, 8},
+    {"info", NOTICE_INFO, 9},
 };
 
 enum notice_kind notice_kind_parse(const char *s)
@@ -179,7 +180,8 @@ static void sample_one(struct notice *n, long long id, enum notice_kind k, int l
     n->id = id;
     n->kind = k;
     n->level = level;
-    n->from_jma = k == NOTICE_WARNING || k == NOTICE_ADVISORY || k == NOTICE_EMERGENCY_WARNING;
+    n->from_jma = k == NOTICE_WARNING || k == NOTICE_ADVISORY || k == NOTICE_EMERGENCY_WARNING ||
+                  k == NOTICE_DANGER_WARNING;
     snprintf(n->title_ja, sizeof n->title_ja, "%s", tja);
     snprintf(n->title_en, sizeof n->title_en, "%s", ten);
     snprintf(n->area_ja, sizeof n->area_ja, "%s", area);

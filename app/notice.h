@@ -3,7 +3,8 @@
  * Japan Meteorological Agency's warnings and advisories and the town's own notices
  * (避難指示, 避難所の開設, service hours, maintenance), as the hub sends them for this
  * device's area (GET /v1/notices, docs/api.md). This file holds the parsed list, the order
- * in which they are shown (避難指示 above all, then the higher level: 特別警報 > 警報 > 注意報),
+ * in which they are shown (避難指示 above all, then the higher level: 特別警報 > 警戒レベル4
+ * 相当 (土砂災害警戒情報) > 警報 > 注意報),
  * which of them are in force now, and their plain words. The feature that polls and draws
  * them is feature_notice.c; the whole notices are on scr_notice.c.
  *
@@ -29,9 +30,10 @@ enum notice_kind {
     NOTICE_EVACUATION_ORDER,   /* 避難指示: above everything */
     NOTICE_EMERGENCY_WARNING,  /* 特別警報 */
     NOTICE_EVACUATION_PREPARE, /* 高齢者等避難 */
-    NOTICE_WARNING,            /* 警報 */
-    NOTICE_SHELTER_OPEN,       /* 避難所の開設 */
-    NOTICE_ADVISORY,           /* 注意報 */
+    NOTICE_DANGER_WARNING, /* 警戒レベル4 相当: 土砂災害警戒情報, レベル４…危険警報 */
+    NOTICE_WARNING,      /* 警報 */
+    NOTICE_SHELTER_OPEN, /* 避難所の開設 */
+    NOTICE_ADVISORY,     /* 注意報 */
     NOTICE_SERVICE_HOURS,
     NOTICE_MAINTENANCE,
 };

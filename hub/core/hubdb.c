@@ -465,6 +465,18 @@ static const char *const migrations[] = {
     " caller TEXT NOT NULL, address TEXT NOT NULL, route TEXT NOT NULL,"
     " municipality_id INTEGER, count INTEGER NOT NULL, first_unix INTEGER NOT NULL,"
     " last_unix INTEGER NOT NULL, UNIQUE(minute_unix, caller, address, route));",
+    /* 25: JMA telegram series (docs/disaster.md): a 土砂災害警戒情報 (VXWW50) keeps its own
+     * newest telegram per area and its own notices, apart from the 気象警報・注意報 (VPWW54)
+     * of the same area code; everything before is VPWW54. */
+    "CREATE TABLE jma_area_state_series(code TEXT NOT NULL, report_unix INTEGER NOT NULL,"
+    " office TEXT NOT NULL, telegram TEXT NOT NULL, series TEXT NOT NULL,"
+    " PRIMARY KEY(series, code));"
+    "INSERT INTO jma_area_state_series SELECT code, report_unix, office, telegram, 'VPWW54'"
+    " FROM jma_area_state;"
+    "DROP TABLE jma_area_state;"
+    "ALTER TABLE jma_area_state_series RENAME TO jma_area_state;"
+    "ALTER TABLE notices ADD COLUMN jma_series TEXT;"
+    "UPDATE notices SET jma_series = 'VPWW54' WHERE source = 'jma';",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

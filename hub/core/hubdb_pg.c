@@ -446,6 +446,13 @@ static const char *const steps[] = {
     " route TEXT NOT NULL, municipality_id BIGINT, count BIGINT NOT NULL,"
     " first_unix BIGINT NOT NULL, last_unix BIGINT NOT NULL,"
     " UNIQUE(minute_unix, caller, address, route));",
+    /* 25: JMA telegram series (see hubdb.c) */
+    "ALTER TABLE jma_area_state ADD COLUMN series TEXT NOT NULL DEFAULT 'VPWW54';"
+    "ALTER TABLE jma_area_state ALTER COLUMN series DROP DEFAULT;"
+    "ALTER TABLE jma_area_state DROP CONSTRAINT jma_area_state_pkey;"
+    "ALTER TABLE jma_area_state ADD PRIMARY KEY(series, code);"
+    "ALTER TABLE notices ADD COLUMN jma_series TEXT;"
+    "UPDATE notices SET jma_series = 'VPWW54' WHERE source = 'jma';",
 };
 
 const char *const *hubdb_pg_steps(int *n)

@@ -116,6 +116,32 @@ static const struct jma_kind_words TABLE[] = {
              "Snow may stick to power lines.", LINES_EN),
 };
 
+/* 土砂災害警戒情報: 警戒レベル4 相当 (JMA's telegram: 【警戒レベル４相当情報［土砂災害］】), the
+ * moment the town's 避難指示 is due; as JMA's own text says, residents near slopes leave
+ * now and heed the town's notice. The same words under both of JMA's names. */
+#define LANDSLIDE_WHAT_JA                                                                                             \
+    "大雨で がけくずれなどの 土砂災害が いつ おきても おかしく ない とても 危険な " \
+    "状態です。警戒レベル4 です。"
+#define LANDSLIDE_TODO_JA                                                                                            \
+    "がけの 近くや 谷の 出口に 住んで いる 人は、 すぐに 安全な ところへ 避難して " \
+    "ください。" WATCH_TOWN_JA
+#define LANDSLIDE_WHAT_EN                                                                          \
+    "Heavy rain: a deadly landslide could happen at any moment. Alert level 4."
+#define LANDSLIDE_TODO_EN                                                                          \
+    "If you live near a slope or at the mouth of a valley, go to a safe place now. " WATCH_TOWN_EN
+
+static const struct jma_kind_words LANDSLIDE[] = {
+    {"3", "danger_warning", "レベル４土砂災害危険警報", "Level 4 landslide danger warning",
+     LANDSLIDE_WHAT_JA, LANDSLIDE_TODO_JA, LANDSLIDE_WHAT_EN, LANDSLIDE_TODO_EN},
+    {"3", "danger_warning", "土砂災害警戒情報", "Landslide alert (level 4)", LANDSLIDE_WHAT_JA,
+     LANDSLIDE_TODO_JA, LANDSLIDE_WHAT_EN, LANDSLIDE_TODO_EN},
+};
+
+const struct jma_kind_words *jma_landslide_words(const char *title)
+{
+    return title && strcmp(title, LANDSLIDE[0].name_ja) == 0 ? &LANDSLIDE[0] : &LANDSLIDE[1];
+}
+
 /* Words for a kind the table does not know, by its class. */
 static const struct jma_kind_words GENERAL[] = {
     {"", "emergency_warning", "特別警報", "Emergency warning", "とても 危険な 天気です。",

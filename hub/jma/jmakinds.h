@@ -9,7 +9,7 @@
 
 struct jma_kind_words {
     const char *code;    /* "03" */
-    const char *kind;    /* "emergency_warning" | "warning" | "advisory" */
+    const char *kind;    /* "emergency_warning" | "danger_warning" | "warning" | "advisory" */
     const char *name_ja; /* 大雨警報 */
     const char *name_en;
     const char *what_ja, *todo_ja, *what_en, *todo_en;
@@ -21,5 +21,13 @@ struct jma_kind_words {
  * still reaches the screens; NULL when neither says what it is.
  */
 const struct jma_kind_words *jma_kind_words(const char *code, const char *jma_name);
+
+/*
+ * The words for a 土砂災害警戒情報 in force (VXWW50, kind code 3), class "danger_warning":
+ * 警戒レベル4 相当, as JMA's telegram says. title is the name the parser gave it (土砂災害警戒情報
+ * or, since JMA's 2026 change, レベル４土砂災害危険警報): the row of that name, so name_ja is
+ * what the screens show. Never NULL.
+ */
+const struct jma_kind_words *jma_landslide_words(const char *title);
 
 #endif

@@ -1,9 +1,9 @@
 /*
  * jmapoll.h: hubd's JMA feed thread. Every poll interval it fetches the configured Atom
  * feed with a conditional request (If-None-Match / If-Modified-Since from the last answer,
- * so an unchanged feed costs a 304), and for each 気象警報・注意報（Ｈ２７） entry not seen
- * before (oldest first; only links on the feed's own origin; only the configured offices
- * when any are given) fetches the telegram, parses it (jmaxml.h) outside the writer, and
+ * so an unchanged feed costs a 304), and for each 気象警報・注意報（Ｈ２７） or 土砂災害警戒情報
+ * entry not seen before (oldest first; only links on the feed's own origin; only the configured
+ * offices when any are given) fetches the telegram, parses it (jmaxml.h) outside the writer, and
  * applies it in one writer job (notices_jma_apply, every change audited with actor "jma").
  * A refused telegram is recorded with its reason and logged (URL and reason only). A fetch
  * that fails is tried again at the next poll.

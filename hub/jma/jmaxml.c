@@ -1,5 +1,5 @@
 /*
- * jmaxml.c: the VPWW54 telegram and the Atom feed (see jmaxml.h).
+ * jmaxml.c: the VPWW54 and VXWW50 telegrams and the Atom feed (see jmaxml.h).
  */
 #include "jmaxml.h"
 #include "hubclock.h"
@@ -19,6 +19,11 @@
 #define NS_ATOM   "http://www.w3.org/2005/Atom"
 
 #define MUNICIPAL_WARNING "気象警報・注意報（市町村等）"
+#define LANDSLIDE_WARNING "土砂災害警戒情報"
+/* What the screens call a 土砂災害警戒情報: JMA's name since its 2026 change when the
+ * telegram's Head/Title uses it, else the name it had before. */
+#define LANDSLIDE_NAME_2026 "レベル４土砂災害危険警報"
+#define LANDSLIDE_NAME      "土砂災害警戒情報"
 
 /* The statuses a kind may have in a municipality item (docs/disaster.md). The first two
  * leave nothing in force. */
@@ -34,6 +39,21 @@ static const char *const STATUSES[] = {
     "注意報から警報",
     "注意報から特別警報",
 };
+
+/* The kinds of a 土砂災害警戒情報 Item: each code with the statuses it may have. */
+static const struct {
+    const char *code, *status[2];
+    int in_force;
+} LANDSLIDE_KINDS[] = {
+    {"3", {"発表", "継続"}, 1}, /* 警戒 */
+    {"1", {"解除", "解除"}, 0},
+    {"0", {"なし", "なし"}, 0},
+};
+
+const char *jma_series_name(enum jma_series s)
+{
+    return s == JMA_SERIES_LANDSLIDE ? "VXWW50" : "VPWW54";
+}
 
 __attribute__((format(printf, 3, 4))) static void say(char *buf, size_t cap, const char *fmt, ...)
 {
@@ -146,24 +166,34 @@ static int parse_kind(const xmlNode *k, int item, struct jma_kind *out, char *re
     return 0;
 }
 
-/* One Item of the municipality Warning. 0, or -1 with reason. */
-static int parse_item(const xmlNode *it, int item, struct jma_area *a, char *reason, size_t cap)
+/* The Area of item number item (what: "municipality" / "landslide") into a's code and
+ * name. 0, or -1 with reason. */
+static int read_area(const xmlNode *area, const char *what, int item, struct jma_area *a,
+                     char *reason, size_t cap)
 {
-    memset(a, 0, sizeof *a);
-    const xmlNode *area = child(it, NS_BODY, "Area");
     if (!area) {
-        say(reason, cap, "municipality item %d has no Area", item);
+        say(reason, cap, "%s item %d has no Area", what, item);
         return -1;
     }
     if (text_of(child(area, NS_BODY, "Code"), a->code, sizeof a->code) != 0 ||
         !all_digits(a->code, 7)) {
-        say(reason, cap, "Area/Code of municipality item %d is not a 7-digit code", item);
+        say(reason, cap, "Area/Code of %s item %d is not a 7-digit code", what, item);
         return -1;
     }
     if (text_of(child(area, NS_BODY, "Name"), a->name, sizeof a->name) != 0 || a->name[0] == '\0') {
-        say(reason, cap, "Area/Name of municipality item %d is missing or too long", item);
+        say(reason, cap, "Area/Name of %s item %d is missing or too long", what, item);
         return -1;
     }
+    return 0;
+}
+
+/* One Item of the municipality Warning. 0, or -1 with reason. */
+static int parse_item(const xmlNode *it, int item, const struct jma_telegram *t, struct jma_area *a,
+                      char *reason, size_t cap)
+{
+    (void)t;
+    if (read_area(child(it, NS_BODY, "Area"), "municipality", item, a, reason, cap) != 0)
+        return -1;
     for (const xmlNode *k = it->children; k; k = k->next) {
         if (!is_el(k, NS_BODY, "Kind"))
             continue;
@@ -182,23 +212,28 @@ static int parse_item(const xmlNode *it, int item, struct jma_area *a, char *rea
     return 0;
 }
 
-/* The Body's municipality Warning into t. 0, or -1 with reason. */
-static int parse_body(const xmlNode *body, struct jma_telegram *t, char *reason, size_t cap)
+typedef int (*item_fn)(const xmlNode *it, int item, const struct jma_telegram *t,
+                       struct jma_area *a, char *reason, size_t cap);
+
+/* The Body's Warning of type into t, one area per Item read by fn (what names the items in
+ * reasons). 0, or -1 with reason. */
+static int parse_warning(const xmlNode *body, const char *type, const char *what, item_fn fn,
+                         struct jma_telegram *t, char *reason, size_t cap)
 {
     const xmlNode *w = NULL;
     for (const xmlNode *c = body ? body->children : NULL; c && !w; c = c->next) {
         if (!is_el(c, NS_BODY, "Warning"))
             continue;
-        xmlChar *type = xmlGetProp(c, (const xmlChar *)"type");
-        if (type && strcmp((const char *)type, MUNICIPAL_WARNING) == 0)
+        xmlChar *ty = xmlGetProp(c, (const xmlChar *)"type");
+        if (ty && strcmp((const char *)ty, type) == 0)
             w = c;
-        xmlFree(type);
+        xmlFree(ty);
     }
     if (!w) {
         /* A 取消 may come without a body: it names no areas then. */
         if (t->info_type == JMA_CANCEL)
             return 0;
-        say(reason, cap, "no Body/Warning of type " MUNICIPAL_WARNING);
+        say(reason, cap, "no Body/Warning of type %s", type);
         return -1;
     }
     int item = 0;
@@ -207,23 +242,103 @@ static int parse_body(const xmlNode *body, struct jma_telegram *t, char *reason,
             continue;
         item++;
         if (t->n_areas == JMA_AREAS_MAX) {
-            say(reason, cap, "more than %d municipality items", JMA_AREAS_MAX);
+            say(reason, cap, "more than %d %s items", JMA_AREAS_MAX, what);
             return -1;
         }
-        if (parse_item(it, item, &t->areas[t->n_areas], reason, cap) != 0)
+        struct jma_area *a = &t->areas[t->n_areas];
+        memset(a, 0, sizeof *a);
+        if (fn(it, item, t, a, reason, cap) != 0)
             return -1;
         for (int i = 0; i < t->n_areas; i++)
-            if (strcmp(t->areas[i].code, t->areas[t->n_areas].code) == 0) {
-                say(reason, cap, "area %s appears twice in the municipality items",
-                    t->areas[i].code);
+            if (strcmp(t->areas[i].code, a->code) == 0) {
+                say(reason, cap, "area %s appears twice in the %s items", a->code, what);
                 return -1;
             }
         t->n_areas++;
     }
     if (t->n_areas == 0 && t->info_type != JMA_CANCEL) {
-        say(reason, cap, "the municipality Warning has no Item");
+        say(reason, cap, "the %s Warning has no Item", what);
         return -1;
     }
+    return 0;
+}
+
+/* The only child element of landslide item it named name into *out (NULL: none). 0, or -1
+ * with reason when it has several. */
+static int only_child(const xmlNode *it, int item, const char *name, const xmlNode **out,
+                      char *reason, size_t cap)
+{
+    *out = NULL;
+    for (const xmlNode *c = it->children; c; c = c->next) {
+        if (!is_el(c, NS_BODY, name))
+            continue;
+        if (*out) {
+            say(reason, cap, "landslide item %d has more than one %s", item, name);
+            return -1;
+        }
+        *out = c;
+    }
+    return 0;
+}
+
+/* The one Kind of a 土砂災害警戒情報 Item into k (named name for the screens). 0, or -1 with
+ * reason. */
+static int landslide_kind(const xmlNode *it, int item, const char *name, struct jma_kind *k,
+                          char *reason, size_t cap)
+{
+    const xmlNode *kind = NULL;
+    if (only_child(it, item, "Kind", &kind, reason, cap) != 0)
+        return -1;
+    if (!kind) {
+        say(reason, cap, "landslide item %d has no Kind", item);
+        return -1;
+    }
+    /* nothing in force may come as the Status alone (the schema makes Name and Code
+     * optional, as for 気象警報・注意報's 発表警報・注意報はなし) */
+    if (!child(kind, NS_BODY, "Code") && !child(kind, NS_BODY, "Name") &&
+        text_of(child(kind, NS_BODY, "Status"), k->status, sizeof k->status) == 0 &&
+        strcmp(k->status, "なし") == 0) {
+        memcpy(k->code, "0", 2);
+        return 0;
+    }
+    if (text_of(child(kind, NS_BODY, "Code"), k->code, sizeof k->code) != 0 ||
+        !all_digits(k->code, 1)) {
+        say(reason, cap, "Kind/Code of landslide item %d is not one digit", item);
+        return -1;
+    }
+    if (text_of(child(kind, NS_BODY, "Status"), k->status, sizeof k->status) != 0) {
+        say(reason, cap, "Kind without a Status in landslide item %d", item);
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof LANDSLIDE_KINDS / sizeof LANDSLIDE_KINDS[0]; i++) {
+        if (strcmp(LANDSLIDE_KINDS[i].code, k->code) != 0)
+            continue;
+        if (strcmp(LANDSLIDE_KINDS[i].status[0], k->status) != 0 &&
+            strcmp(LANDSLIDE_KINDS[i].status[1], k->status) != 0) {
+            say(reason, cap, "Kind/Status of landslide item %d does not go with its code %s", item,
+                k->code);
+            return -1;
+        }
+        k->in_force = LANDSLIDE_KINDS[i].in_force;
+        snprintf(k->name, sizeof k->name, "%s", name);
+        return 0;
+    }
+    say(reason, cap, "unknown Kind/Code %s in landslide item %d", k->code, item);
+    return -1;
+}
+
+/* One Item of the 土砂災害警戒情報 Warning: one Area and one Kind, named as t's Head/Title
+ * names the information. 0, or -1 with reason. */
+static int landslide_item(const xmlNode *it, int item, const struct jma_telegram *t,
+                          struct jma_area *a, char *reason, size_t cap)
+{
+    const xmlNode *area = NULL;
+    const char *name = strstr(t->title, LANDSLIDE_NAME_2026) ? LANDSLIDE_NAME_2026 : LANDSLIDE_NAME;
+    if (only_child(it, item, "Area", &area, reason, cap) != 0 ||
+        read_area(area, "landslide", item, a, reason, cap) != 0 ||
+        landslide_kind(it, item, name, &a->kinds[0], reason, cap) != 0)
+        return -1;
+    a->n_kinds = 1;
     return 0;
 }
 
@@ -255,9 +370,11 @@ enum jma_result jma_parse_telegram(const char *xml, size_t len, struct jma_teleg
         say(reason, cap, "the Report lacks its Control or Head part");
         goto out;
     }
-    if (text_of(child(control, NS_REPORT, "Title"), buf, sizeof buf) != 0 ||
-        strcmp(buf, JMA_VPWW54_TITLE) != 0) {
-        say(reason, cap, "Control/Title is not " JMA_VPWW54_TITLE);
+    int titled = text_of(child(control, NS_REPORT, "Title"), buf, sizeof buf) == 0;
+    if (titled && strcmp(buf, JMA_VXWW50_TITLE) == 0) {
+        t->series = JMA_SERIES_LANDSLIDE;
+    } else if (!titled || strcmp(buf, JMA_VPWW54_TITLE) != 0) {
+        say(reason, cap, "Control/Title is not " JMA_VPWW54_TITLE " or " JMA_VXWW50_TITLE);
         goto out;
     }
     if (text_of(child(control, NS_REPORT, "Status"), buf, sizeof buf) != 0 ||
@@ -298,7 +415,10 @@ enum jma_result jma_parse_telegram(const char *xml, size_t len, struct jma_teleg
         say(reason, cap, "the Report has no Body");
         goto out;
     }
-    if (parse_body(body, t, reason, cap) != 0)
+    int landslide = t->series == JMA_SERIES_LANDSLIDE;
+    if (parse_warning(body, landslide ? LANDSLIDE_WARNING : MUNICIPAL_WARNING,
+                      landslide ? "landslide" : "municipality",
+                      landslide ? landslide_item : parse_item, t, reason, cap) != 0)
         goto out;
     r = JMA_OK;
 out:
@@ -369,7 +489,7 @@ enum jma_result jma_parse_feed(const char *xml, size_t len, struct jma_feed_entr
         if (!is_el(e, NS_ATOM, "entry"))
             continue;
         if (text_of(child(e, NS_ATOM, "title"), title, sizeof title) != 0 ||
-            strcmp(title, JMA_VPWW54_TITLE) != 0)
+            (strcmp(title, JMA_VPWW54_TITLE) != 0 && strcmp(title, JMA_VXWW50_TITLE) != 0))
             continue;
         if (count == JMA_FEED_ENTRIES_MAX) {
             say(reason, cap, "the feed lists more than %d warning telegrams", JMA_FEED_ENTRIES_MAX);

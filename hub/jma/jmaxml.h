@@ -1,9 +1,9 @@
 /*
  * jmaxml.h: the JMA 防災情報XML parts the hub reads: the 気象警報・注意報（Ｈ２７） telegram
- * (VPWW54) and the Atom feed that lists telegrams. Parsing only (libxml2, no network, no
- * entity loading, hard caps on everything); what a telegram means for the town's notices
- * is decided by the notices store (hub/store/notices.c). docs/disaster.md has the format
- * mapping.
+ * (VPWW54), the 土砂災害警戒情報 telegram (VXWW50) and the Atom feed that lists telegrams. Parsing
+ * only (libxml2, no network, no entity loading, hard caps on everything); what a telegram means for
+ * the town's notices is decided by the notices store (hub/store/notices.c). docs/disaster.md has
+ * the format mapping.
  *
  * A telegram is accepted only when it is whole: a well-formed Report in the JMA namespace,
  * Control/Title 気象警報・注意報（Ｈ２７）, Control/Status 通常 (訓練 and 試験 are refused as
@@ -13,6 +13,14 @@
  * Status (a Kind with the Status 発表警報・注意報はなし alone, as JMA writes an area with
  * nothing in force, is code 00). Anything else is refused with one sentence saying why;
  * nothing of it is used.
+ *
+ * A 土砂災害警戒情報 (Control/Title 土砂災害警戒情報) is read into the same structure, with
+ * the same checks on Control and Head: its Body's Warning of type 土砂災害警戒情報 has one
+ * Item per municipality (or part of one) with one Kind: code 3 (警戒, Status 発表 / 継続: in
+ * force), 1 (解除) or 0 (なし); a Status that does not go with its code is refused. The
+ * area gets that one kind, named for the screens as JMA names the information in the
+ * telegram's Head/Title (レベル４土砂災害危険警報 since JMA's 2026 change, else
+ * 土砂災害警戒情報); JMA's Kind/Name (警戒) is not shown.
  */
 #ifndef HUB_JMA_JMAXML_H
 #define HUB_JMA_JMAXML_H
@@ -27,6 +35,18 @@
 
 /* The title every VPWW54 telegram (and its feed entry) carries. */
 #define JMA_VPWW54_TITLE "気象警報・注意報（Ｈ２７）"
+/* The title every VXWW50 telegram (and its feed entry) carries, also after 2026. */
+#define JMA_VXWW50_TITLE "土砂災害警戒情報"
+
+/* Which telegram a parsed one is. Each series keeps its own state per area: a 土砂災害警戒情報
+ * neither ends nor is ended by the warnings of a 気象警報・注意報. 0 is VPWW54. */
+enum jma_series {
+    JMA_SERIES_WARNINGS = 0,  /* 気象警報・注意報（Ｈ２７）, VPWW54 */
+    JMA_SERIES_LANDSLIDE = 1, /* 土砂災害警戒情報, VXWW50 */
+};
+
+/* "VPWW54" or "VXWW50": the series as stored. */
+const char *jma_series_name(enum jma_series s);
 
 enum jma_info_type {
     JMA_ISSUE = 1,   /* 発表 */
@@ -35,10 +55,10 @@ enum jma_info_type {
 };
 
 struct jma_kind {
-    char code[3];              /* "03"; "00" = no warning or advisory for the area */
-    char name[JMA_TEXT_MAX];   /* 大雨警報 */
-    char status[JMA_TEXT_MAX]; /* 発表, 継続, 解除, 警報から注意報, ... */
-    int in_force;              /* 1 unless the status is 解除 or the code 00 */
+    char code[3];            /* "03"; "00" = no warning or advisory for the area; VXWW50: "3" */
+    char name[JMA_TEXT_MAX]; /* 大雨警報; VXWW50: 土砂災害警戒情報 (see above) */
+    char status[JMA_TEXT_MAX]; /* 発表, 継続, 解除, 警報から注意報, ...; VXWW50: なし too */
+    int in_force;              /* 1 unless the status is 解除 or the code 00 (VXWW50: 1 or 0) */
 };
 
 struct jma_area {
@@ -49,10 +69,11 @@ struct jma_area {
 };
 
 struct jma_telegram {
+    enum jma_series series;
     enum jma_info_type info_type;
     long long report_unix;     /* Head/ReportDateTime */
     char office[JMA_TEXT_MAX]; /* Control/PublishingOffice */
-    char title[JMA_TEXT_MAX];  /* Head/Title: 東京都気象警報・注意報 */
+    char title[JMA_TEXT_MAX]; /* Head/Title: 東京都気象警報・注意報, 神奈川県土砂災害警戒情報 */
     int n_areas;
     struct jma_area areas[JMA_AREAS_MAX];
 };
@@ -82,9 +103,9 @@ struct jma_feed_entry {
 };
 
 /*
- * Parses an Atom feed and keeps the entries titled 気象警報・注意報（Ｈ２７） (others are
- * skipped), oldest first. *out is owned (free()), *n its length. JMA_REFUSED with reason
- * for a document that is not an Atom feed.
+ * Parses an Atom feed and keeps the entries titled 気象警報・注意報（Ｈ２７） or
+ * 土砂災害警戒情報 (others are skipped), oldest first. *out is owned (free()), *n its length.
+ * JMA_REFUSED with reason for a document that is not an Atom feed.
  */
 enum jma_result jma_parse_feed(const char *xml, size_t len, struct jma_feed_entry **out, int *n,
                                char *reason, size_t reasoncap);

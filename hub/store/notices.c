@@ -18,9 +18,13 @@ static const struct {
     int level;
     int town;
 } KINDS[] = {
-    {"evacuation_order", 100, 1}, {"emergency_warning", 90, 0}, {"evacuation_prepare", 80, 1},
-    {"warning", 60, 0},           {"shelter_open", 50, 1},      {"advisory", 40, 0},
-    {"maintenance", 20, 1},       {"service_hours", 15, 1},     {"info", 10, 1},
+    /* danger_warning: JMA's 警戒レベル4 相当 (土砂災害警戒情報, レベル４…危険警報), above the
+     * town's レベル3 (高齢者等避難) and below レベル5 相当 (特別警報) and the town's 避難指示 */
+    {"evacuation_order", 100, 1}, {"emergency_warning", 90, 0},
+    {"danger_warning", 85, 0},    {"evacuation_prepare", 80, 1},
+    {"warning", 60, 0},           {"shelter_open", 50, 1},
+    {"advisory", 40, 0},          {"maintenance", 20, 1},
+    {"service_hours", 15, 1},     {"info", 10, 1},
 };
 
 int notices_level(const char *kind)
@@ -103,16 +107,21 @@ static enum db_status add_districts(struct db *db, int64_t id, const char *const
     return s;
 }
 
-/* Inserts one notice row (town or JMA) of town sc and its districts. */
-static enum db_status insert(struct db *db, const struct scope *sc, const char *source,
-                             const struct notices_new *n, const char *jma_area,
-                             const char *jma_code, int64_t now, int64_t *id)
+/* Where a JMA notice comes from: the telegram series, its area code and kind code. */
+struct jma_origin {
+    const char *series, *area, *code;
+};
+
+/* Inserts one notice row (town: jma NULL, or JMA) of town sc and its districts. */
+static enum db_status insert(struct db *db, const struct scope *sc, const struct notices_new *n,
+                             const struct jma_origin *jma, int64_t now, int64_t *id)
 {
     struct db_stmt *st = db_stmt(
         db, "INSERT INTO notices(source, kind, level, title_ja, title_en, area_ja, what_ja,"
             " todo_ja, what_en, todo_en, whole_town, jma_area, jma_code, starts_unix, ends_unix,"
-            " created_by, created_unix, updated_unix, municipality_id) VALUES(?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+            " created_by, created_unix, updated_unix, municipality_id, jma_series) VALUES(?, ?,"
+            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+    const char *source = jma ? "jma" : "town";
     if (rows_bind_town(st, 19, sc) != DB_OK)
         return DB_ERR;
     const char *texts[] = {source,     n->kind,    NULL,       n->title_ja, n->title_en,
@@ -124,9 +133,11 @@ static enum db_status insert(struct db *db, const struct scope *sc, const char *
     if (s == DB_OK)
         s = db_bind_int64(st, 11, n->n_districts == 0);
     if (s == DB_OK)
-        s = db_bind_text(st, 12, jma_area, -1);
+        s = jma ? db_bind_text(st, 12, jma->area, -1) : db_bind_null(st, 12);
     if (s == DB_OK)
-        s = db_bind_text(st, 13, jma_code, -1);
+        s = jma ? db_bind_text(st, 13, jma->code, -1) : db_bind_null(st, 13);
+    if (s == DB_OK)
+        s = jma ? db_bind_text(st, 20, jma->series, -1) : db_bind_null(st, 20);
     if (s == DB_OK)
         s = db_bind_int64(st, 14, n->starts);
     if (s == DB_OK)
@@ -148,7 +159,7 @@ enum db_status notices_add(struct db *db, const struct scope *sc, const struct n
 {
     if (!notices_town_kind(n->kind))
         return DB_ERR;
-    return insert(db, sc, "town", n, NULL, NULL, now, id);
+    return insert(db, sc, n, NULL, now, id);
 }
 
 /* Sets ends_unix = now on notice id if it has not ended by now. */
@@ -360,8 +371,8 @@ enum db_status notices_jma_areas(struct db *db, const struct scope *sc,
                                  int (*fn)(void *ctx, const struct notices_jma_area *a), void *ctx)
 {
     struct db_stmt *st = db_stmt(db, "SELECT a.code, a.name, a.districts,"
-                                     " COALESCE(s.report_unix, 0) FROM jma_areas a"
-                                     " LEFT JOIN jma_area_state s ON s.code = a.code"
+                                     " COALESCE((SELECT MAX(s.report_unix) FROM jma_area_state s"
+                                     " WHERE s.code = a.code), 0) FROM jma_areas a"
                                      " WHERE a.municipality_id = ? ORDER BY a.code");
     struct walk_areas w = {fn, ctx};
     return rows_walk(st, rows_bind_town(st, 1, sc), each_area, &w);
@@ -432,6 +443,29 @@ enum db_status notices_jma_refused(struct db *db, const char *url, const char *o
     return record_telegram(db, url, office ? office : "", report_unix, "", outcome, now);
 }
 
+/*
+ * Which of a town's areas a telegram's item reaches. A 気象警報・注意報 item reaches the
+ * area of its own code. A 土砂災害警戒情報 item uses the same code list (気象・地震・火山情報
+ * ／市町村等: the municipality's 5-digit code and 2 digits for a part of it, 00 = all of it)
+ * but JMA divides some municipalities differently for it (横浜市 is one warning area,
+ * 1410000, but two landslide areas, 横浜市北部 1410011 and 南部 1410012): so it reaches the
+ * area of its own code, and else the town's areas of the same municipality when either
+ * side is the whole municipality (docs/disaster.md).
+ */
+#define MATCH_CODE "code = ?"
+#define MATCH_LANDSLIDE                                                                            \
+    "(code = ? OR (substr(code, 1, 5) = substr(?, 1, 5) AND (substr(code, 6, 2) = '00' OR"         \
+    " substr(?, 6, 2) = '00')))"
+
+/* Binds code to the match's placeholders from idx (one, or three for a landslide item). */
+static enum db_status bind_match(struct db_stmt *st, int idx, int landslide, const char *code)
+{
+    enum db_status s = st ? DB_OK : DB_ERR;
+    for (int i = 0; i < (landslide ? 3 : 1) && s == DB_OK; i++)
+        s = db_bind_text(st, idx + i, code, -1);
+    return s;
+}
+
 /* What the apply needs of one configured area. */
 struct area_conf {
     char districts[AREA_DISTRICTS_MAX];
@@ -439,24 +473,53 @@ struct area_conf {
     int n;
 };
 
-/* Town's setting for JMA area code: DB_ROW with *c filled, DB_DONE when the town did not
- * configure it. */
-static enum db_status area_conf(struct db *db, int64_t town, const char *code, struct area_conf *c)
+/* Adds one registration's districts ("" = the whole town) to c; *whole 1 once any is the
+ * whole town, or when the districts do not fit (more screens rather than fewer). */
+static void conf_add(struct area_conf *c, const char *districts, int *whole)
+{
+    size_t len = strlen(c->districts);
+    if (!districts[0] || (size_t)snprintf(c->districts + len, sizeof c->districts - len, "%s%s",
+                                          len ? "\n" : "", districts) >= sizeof c->districts - len)
+        *whole = 1;
+}
+
+/* Town's setting for the areas item code reaches (see MATCH_LANDSLIDE): DB_ROW with *c
+ * filled, DB_DONE when the town follows none of them. Its own code's setting when the
+ * town has one, else all matching settings together. */
+static enum db_status area_conf(struct db *db, int64_t town, int landslide, const char *code,
+                                struct area_conf *c)
 {
     struct db_stmt *st =
-        db_stmt(db, "SELECT districts FROM jma_areas WHERE code = ? AND municipality_id = ?");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, code, -1);
+        db_stmt(db, landslide ? "SELECT code, districts FROM jma_areas WHERE"
+                                " municipality_id = ? AND " MATCH_LANDSLIDE " ORDER BY code"
+                              : "SELECT code, districts FROM jma_areas WHERE"
+                                " municipality_id = ? AND " MATCH_CODE);
+    enum db_status s = st ? db_bind_int64(st, 1, town) : DB_ERR;
+    int found = 0, whole = 0;
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, town);
-    if (s == DB_OK)
+        s = bind_match(st, 2, landslide, code);
+    c->districts[0] = '\0';
+    while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
-    if (s == DB_ROW)
-        snprintf(c->districts, sizeof c->districts, "%s", db_col_text(st, 0));
+        if (s != DB_ROW)
+            break;
+        found = 1;
+        if (strcmp(db_col_text(st, 0), code) == 0) {
+            c->districts[0] = '\0';
+            whole = 0;
+            conf_add(c, db_col_text(st, 1), &whole);
+            s = DB_DONE;
+            break;
+        }
+        conf_add(c, db_col_text(st, 1), &whole);
+    }
     db_stmt_done(st);
+    if (s != DB_DONE)
+        return s;
+    if (whole)
+        c->districts[0] = '\0';
     c->n = 0;
-    for (char *p = c->districts; s == DB_ROW && *p && c->n < NOTICES_DISTRICTS_MAX;) {
+    for (char *p = c->districts; *p && c->n < NOTICES_DISTRICTS_MAX;) {
         c->list[c->n++] = p;
         char *nl = strchr(p, '\n');
         if (!nl)
@@ -464,44 +527,47 @@ static enum db_status area_conf(struct db *db, int64_t town, const char *code, s
         *nl = '\0';
         p = nl + 1;
     }
-    return s;
+    return found ? DB_ROW : DB_DONE;
 }
 
-/* The newest telegram time applied to area code: DB_ROW with *report, DB_DONE none. */
-static enum db_status area_state(struct db *db, const char *code, int64_t *report, char *office,
-                                 size_t cap)
+/* The newest telegram of series applied to area code: DB_ROW with *report, DB_DONE none. */
+static enum db_status area_state(struct db *db, const char *series, const char *code,
+                                 int64_t *report)
 {
-    struct db_stmt *st =
-        db_stmt(db, "SELECT report_unix, office FROM jma_area_state WHERE code = ?");
+    struct db_stmt *st = db_stmt(db, "SELECT report_unix FROM jma_area_state WHERE series = ?"
+                                     " AND code = ?");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, code, -1);
+    enum db_status s = db_bind_text(st, 1, series, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, code, -1);
     if (s == DB_OK)
         s = db_step(st);
-    if (s == DB_ROW) {
+    if (s == DB_ROW)
         *report = db_col_int64(st, 0);
-        snprintf(office, cap, "%s", db_col_text(st, 1));
-    }
     db_stmt_done(st);
     return s;
 }
 
-static enum db_status set_area_state(struct db *db, const char *code, int64_t report,
-                                     const char *office, const char *url)
+static enum db_status set_area_state(struct db *db, const char *series, const char *code,
+                                     int64_t report, const char *office, const char *url)
 {
-    struct db_stmt *st = db_stmt(db, "INSERT INTO jma_area_state(code, report_unix, office,"
-                                     " telegram) VALUES(?, ?, ?, ?) ON CONFLICT(code) DO UPDATE"
+    struct db_stmt *st = db_stmt(db, "INSERT INTO jma_area_state(series, code, report_unix,"
+                                     " office, telegram) VALUES(?, ?, ?, ?, ?)"
+                                     " ON CONFLICT(series, code) DO UPDATE"
                                      " SET report_unix = excluded.report_unix,"
                                      " office = excluded.office, telegram = excluded.telegram");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, code, -1);
+    enum db_status s = db_bind_text(st, 1, series, -1);
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, report);
+        s = db_bind_text(st, 2, code, -1);
     if (s == DB_OK)
-        s = db_bind_text(st, 3, office, -1);
+        s = db_bind_int64(st, 3, report);
     if (s == DB_OK)
-        s = db_bind_text(st, 4, url, -1);
+        s = db_bind_text(st, 4, office, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 5, url, -1);
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -517,17 +583,19 @@ struct open_notice {
     char area_ja[JMA_TEXT_MAX];
 };
 
-/* Town sc's JMA notices of area code that have not ended (at most OPEN_MAX). */
-static enum db_status open_notices(struct db *db, const struct scope *sc, const char *code,
-                                   struct open_notice *out, int *n)
+/* Town sc's JMA notices of series for area code that have not ended (at most OPEN_MAX). */
+static enum db_status open_notices(struct db *db, const struct scope *sc, const char *series,
+                                   const char *code, struct open_notice *out, int *n)
 {
     struct db_stmt *st = db_stmt(db, "SELECT id, jma_code, title_ja, area_ja FROM notices WHERE"
                                      " jma_area = ? AND ends_unix IS NULL AND municipality_id = ?"
-                                     " ORDER BY id");
+                                     " AND jma_series = ? ORDER BY id");
     *n = 0;
     if (rows_bind_town(st, 2, sc) != DB_OK)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, code, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 3, series, -1);
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
         if (s != DB_ROW)
@@ -569,6 +637,8 @@ static enum db_status touch(struct db *db, int64_t id, const char *title_ja, con
 struct apply {
     struct db *db;
     const struct jma_telegram *t;
+    const char *series; /* jma_series_name of the telegram's */
+    int landslide; /* a 土砂災害警戒情報 (matched by municipality, see MATCH_LANDSLIDE) */
     int64_t now;
     int (*changed)(void *ctx, const char *action, int64_t id);
     void *ctx;
@@ -583,13 +653,14 @@ static const struct jma_kind *kind_in_force(const struct jma_area *a, const char
     return NULL;
 }
 
-/* Makes town sc's open JMA notices of area code exactly the kinds a has in force. */
+/* Makes town sc's open JMA notices of the telegram's series for area code exactly the
+ * kinds a has in force. */
 static enum db_status apply_area(struct apply *ap, const struct scope *sc, const char *code,
                                  const struct jma_area *a, const struct area_conf *conf)
 {
     struct open_notice open[OPEN_MAX];
     int n_open = 0, changed = 0;
-    enum db_status s = open_notices(ap->db, sc, code, open, &n_open);
+    enum db_status s = open_notices(ap->db, sc, ap->series, code, open, &n_open);
     for (int i = 0; i < n_open && s == DB_OK; i++) {
         const struct jma_kind *k = kind_in_force(a, open[i].code);
         if (!k) {
@@ -610,7 +681,8 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
             have |= strcmp(open[i].code, kd->code) == 0;
         if (!kd->in_force || have)
             continue;
-        const struct jma_kind_words *w = jma_kind_words(kd->code, kd->name);
+        const struct jma_kind_words *w =
+            ap->landslide ? jma_landslide_words(kd->name) : jma_kind_words(kd->code, kd->name);
         if (!w)
             continue; /* the parser refused such telegrams; kept as a guard */
         struct notices_new nn = {
@@ -628,7 +700,8 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
             .by = "jma",
         };
         int64_t id = 0;
-        s = insert(ap->db, sc, "jma", &nn, code, kd->code, ap->now, &id);
+        struct jma_origin o = {.series = ap->series, .area = code, .code = kd->code};
+        s = insert(ap->db, sc, &nn, &o, ap->now, &id);
         if (s == DB_OK && ap->changed(ap->ctx, "notice.jma_issue", id) != 0)
             s = DB_ERR;
     }
@@ -637,12 +710,17 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
 
 #define AREA_TOWNS_MAX 256 /* towns following one JMA area */
 
-/* The towns following area code, by id, into towns (at most AREA_TOWNS_MAX); *n how many. */
-static enum db_status area_towns(struct db *db, const char *code, int64_t *towns, int *n)
+/* The towns following an area item code reaches, by id, into towns (at most
+ * AREA_TOWNS_MAX); *n how many. */
+static enum db_status area_towns(struct db *db, int landslide, const char *code, int64_t *towns,
+                                 int *n)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT municipality_id FROM jma_areas WHERE code = ?"
-                                     " ORDER BY municipality_id");
-    enum db_status s = st ? db_bind_text(st, 1, code, -1) : DB_ERR;
+    struct db_stmt *st =
+        db_stmt(db, landslide ? "SELECT DISTINCT municipality_id FROM jma_areas"
+                                " WHERE " MATCH_LANDSLIDE " ORDER BY municipality_id"
+                              : "SELECT municipality_id FROM jma_areas WHERE " MATCH_CODE
+                                " ORDER BY municipality_id");
+    enum db_status s = bind_match(st, 1, landslide, code);
     *n = 0;
     while ((s == DB_OK || s == DB_ROW) && *n < AREA_TOWNS_MAX) {
         s = db_step(st);
@@ -661,20 +739,19 @@ static enum db_status one_area(struct apply *ap, const char *code, const struct 
 {
     struct area_conf conf;
     int64_t report = 0, towns[AREA_TOWNS_MAX];
-    char office[JMA_TEXT_MAX] = "";
     int n = 0;
     *applied = 0;
-    enum db_status s = area_towns(ap->db, code, towns, &n);
+    enum db_status s = area_towns(ap->db, ap->landslide, code, towns, &n);
     if (s != DB_OK || n == 0)
         return s;
-    s = area_state(ap->db, code, &report, office, sizeof office);
+    s = area_state(ap->db, ap->series, code, &report);
     if (s == DB_ROW && report > ap->t->report_unix)
         return DB_OK; /* an older telegram arriving late changes nothing */
     if (s != DB_ROW && s != DB_DONE)
         return s;
     s = DB_OK;
     for (int i = 0; i < n && s == DB_OK; i++) {
-        s = area_conf(ap->db, towns[i], code, &conf);
+        s = area_conf(ap->db, towns[i], ap->landslide, code, &conf);
         if (s == DB_ROW)
             s = apply_area(ap, scope_of(towns[i]), code, ap->t->info_type == JMA_CANCEL ? NULL : a,
                            &conf);
@@ -683,20 +760,23 @@ static enum db_status one_area(struct apply *ap, const char *code, const struct 
         *applied += s == DB_OK;
     }
     if (s == DB_OK)
-        s = set_area_state(ap->db, code, ap->t->report_unix, ap->t->office, url);
+        s = set_area_state(ap->db, ap->series, code, ap->t->report_unix, ap->t->office, url);
     return s;
 }
 
-/* A 取消 without areas of its own: every configured area the office's telegrams set. */
+/* A 取消 without areas of its own: every configured area the office's telegrams of the
+ * same series set. */
 static enum db_status cancel_office(struct apply *ap, const char *url, int *areas)
 {
     char codes[JMA_AREAS_MAX][8];
     int n = 0;
     struct db_stmt *st = db_stmt(ap->db, "SELECT code FROM jma_area_state WHERE office = ?"
-                                         " ORDER BY code");
+                                         " AND series = ? ORDER BY code");
     if (!st)
         return DB_ERR;
     enum db_status s = db_bind_text(st, 1, ap->t->office, -1);
+    if (s == DB_OK)
+        s = db_bind_text(st, 2, ap->series, -1);
     while ((s == DB_OK || s == DB_ROW) && n < JMA_AREAS_MAX) {
         s = db_step(st);
         if (s == DB_ROW)
@@ -719,7 +799,13 @@ enum db_status notices_jma_apply(struct db *db, const struct jma_telegram *t, co
                                  int (*changed)(void *ctx, const char *action, int64_t id),
                                  void *ctx, int *areas)
 {
-    struct apply ap = {.db = db, .t = t, .now = now, .changed = changed, .ctx = ctx};
+    struct apply ap = {.db = db,
+                       .t = t,
+                       .series = jma_series_name(t->series),
+                       .landslide = t->series == JMA_SERIES_LANDSLIDE,
+                       .now = now,
+                       .changed = changed,
+                       .ctx = ctx};
     static const char *const types[] = {"", "発表", "訂正", "取消"};
     enum db_status s = DB_OK;
     char outcome[64];
@@ -731,7 +817,7 @@ enum db_status notices_jma_apply(struct db *db, const struct jma_telegram *t, co
         s = one_area(&ap, t->areas[i].code, &t->areas[i], url, &applied);
         *areas += applied;
     }
-    snprintf(outcome, sizeof outcome, "applied: %d area(s) of the towns", *areas);
+    snprintf(outcome, sizeof outcome, "applied (%s): %d area(s) of the towns", ap.series, *areas);
     if (s == DB_OK)
         s = record_telegram(db, url, t->office, t->report_unix, types[t->info_type], outcome, now);
     return s;

@@ -1,8 +1,9 @@
 /*
  * fuzz_jmaxml.c: libFuzzer target for the JMA parsers (hub/jma/jmaxml.h): every input is
- * tried as a 気象警報・注意報 telegram and as an Atom feed; what the parser accepts must
- * keep its invariants (codes of the right length, kinds within their cap). Seeds: the
- * test telegrams of tests/hub/jma.
+ * tried as a telegram (気象警報・注意報 or 土砂災害警戒情報) and as an Atom feed; what the
+ * parser accepts must keep its invariants (codes of the right length, kinds within their
+ * cap, one kind per landslide area, words for every kind in force). Seeds: the test
+ * telegrams of tests/hub/jma.
  */
 #include "jmakinds.h"
 #include "jmaxml.h"
@@ -23,6 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < t.n_areas; i++) {
             if (strlen(t.areas[i].code) != 7 || t.areas[i].n_kinds < 1 ||
                 t.areas[i].n_kinds > JMA_KINDS_MAX)
+                abort();
+            if (t.series == JMA_SERIES_LANDSLIDE &&
+                (t.areas[i].n_kinds != 1 || strlen(t.areas[i].kinds[0].code) != 1 ||
+                 (t.areas[i].kinds[0].in_force && !jma_landslide_words(t.areas[i].kinds[0].name))))
                 abort();
             for (int k = 0; k < t.areas[i].n_kinds; k++)
                 (void)jma_kind_words(t.areas[i].kinds[k].code, t.areas[i].kinds[k].name);

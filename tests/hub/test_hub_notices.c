@@ -5,7 +5,9 @@
  * older telegram, release (解除), withdrawal (取消), several areas, and malformed ones. The
  * right devices get the right notices in the right order; a release clears; malformed and
  * training telegrams are refused with a reason and show nothing; the feed is fetched with
- * conditional requests and the device list answers 304 to its ETag. Then the town's own
+ * conditional requests and the device list answers 304 to its ETag. 土砂災害警戒情報 (VXWW50,
+ * written from the published format the same way) is issued, continued, released and
+ * withdrawn beside the warnings of the same areas. Then the town's own
  * notices (start, schedule, end, levels above warnings), hubctl's notice commands, and who
  * may do what.
  */
@@ -27,7 +29,7 @@ static char staff[128], family[128];
 
 /* ---- the feed server ------------------------------------------------------------------ */
 
-#define FEED_ENTRIES_MAX 16
+#define FEED_ENTRIES_MAX 32
 
 static struct {
     pthread_mutex_t mu;
@@ -127,6 +129,11 @@ static enum MHD_Result serve(void *cls, struct MHD_Connection *c, const char *ur
 
 static void feed_add(const char *name, const char *updated, const char *title)
 {
+    if (F.n == FEED_ENTRIES_MAX) {
+        fprintf(stderr, "feed_add: more than %d entries; raise FEED_ENTRIES_MAX\n",
+                FEED_ENTRIES_MAX);
+        abort();
+    }
     pthread_mutex_lock(&F.mu);
     snprintf(F.names[F.n], sizeof F.names[0], "%s", name);
     snprintf(F.updated[F.n], sizeof F.updated[0], "%s", updated);
@@ -209,6 +216,17 @@ static int wait_telegrams(long long n)
     return 0;
 }
 
+/* 1 when the telegram whose URL contains url_part was recorded with an outcome LIKE
+ * outcome (a reason or "applied (series): …"), else 0. */
+static int outcome_is(const char *url_part, const char *outcome)
+{
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM jma_telegrams WHERE url LIKE '%%%s%%' AND outcome LIKE '%s'",
+             url_part, outcome);
+    return ht_sql_int(&T, sql) == 1;
+}
+
 struct got {
     long status;
     char etag[64];
@@ -277,6 +295,25 @@ static long long notice_id(const char *token, const char *title, const char *are
 
 /* ---- JMA ------------------------------------------------------------------------------ */
 
+/* The first notice token sees is JMA's, of kind and level, titled title_en, its words
+ * saying what and todo (Japanese), in force from starts until JMA ends it. */
+static void check_first_jma(const char *token, const char *kind, int level, const char *title_en,
+                            const char *what, const char *todo, long long starts)
+{
+    cJSON *arr = notices(token);
+    cJSON *first = cJSON_GetArrayItem(arr, 0);
+    REQUIRE(first);
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "source")->valuestring, "jma");
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "kind")->valuestring, kind);
+    CHECK_INT_EQ(cJSON_GetObjectItem(first, "level")->valuedouble, level);
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "title_en")->valuestring, title_en);
+    CHECK(strstr(cJSON_GetObjectItem(first, "what_ja")->valuestring, what) != NULL);
+    CHECK(strstr(cJSON_GetObjectItem(first, "todo_ja")->valuestring, todo) != NULL);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(first, "ends_at")));
+    CHECK_INT_EQ(cJSON_GetObjectItem(first, "starts_at_unix")->valuedouble, starts);
+    cJSON_Delete(arr);
+}
+
 static long long rain_id, thunder_id;
 
 static void t_issue_reaches_the_right_devices(void)
@@ -301,19 +338,8 @@ static void t_issue_reaches_the_right_devices(void)
     rain_id = notice_id(home_north, "大雨警報", "千代田区");
     thunder_id = notice_id(home_north, "雷注意報", "千代田区");
     CHECK(rain_id > 0 && thunder_id > 0);
-    /* The notice's words and level. */
-    cJSON *arr = notices(home_north);
-    cJSON *first = cJSON_GetArrayItem(arr, 0);
-    REQUIRE(first);
-    CHECK_STR_EQ(cJSON_GetObjectItem(first, "source")->valuestring, "jma");
-    CHECK_STR_EQ(cJSON_GetObjectItem(first, "kind")->valuestring, "warning");
-    CHECK_INT_EQ(cJSON_GetObjectItem(first, "level")->valuedouble, 60);
-    CHECK_STR_EQ(cJSON_GetObjectItem(first, "title_en")->valuestring, "Heavy rain warning");
-    CHECK(strstr(cJSON_GetObjectItem(first, "todo_ja")->valuestring, "がけ") != NULL);
-    CHECK(cJSON_IsNull(cJSON_GetObjectItem(first, "ends_at")));
-    /* starts_at is the telegram's report time. */
-    CHECK_INT_EQ(cJSON_GetObjectItem(first, "starts_at_unix")->valuedouble, 1796515800);
-    cJSON_Delete(arr);
+    /* The notice's words and level; starts_at is the telegram's report time. */
+    check_first_jma(home_north, "warning", 60, "Heavy rain warning", "大雨で", "がけ", 1796515800);
 }
 
 static void t_malformed_refused_with_reason(void)
@@ -321,15 +347,9 @@ static void t_malformed_refused_with_reason(void)
     REQUIRE(wait_telegrams(5));
     CHECK_INT_EQ(
         ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE outcome LIKE 'refused: %'"), 4);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE url LIKE '%bad-training%'"
-                                " AND outcome LIKE '%通常%'"),
-                 1);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE url LIKE '%bad-status%'"
-                                " AND outcome LIKE '%Kind/Status%'"),
-                 1);
-    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams WHERE url LIKE '%truncated%'"
-                                " AND outcome LIKE '%well-formed%'"),
-                 1);
+    CHECK(outcome_is("bad-training", "%通常%"));
+    CHECK(outcome_is("bad-status", "%Kind/Status%"));
+    CHECK(outcome_is("truncated", "%well-formed%"));
     /* Nothing of them is shown: each would have put a 暴風警報 on every screen. */
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notices WHERE title_ja = '暴風警報'"), 0);
     /* The entry of another kind of telegram is never fetched. */
@@ -592,6 +612,87 @@ static void t_published_telegram_applied(void)
     CHECK(strstr(got, "横須賀市") == NULL);
 }
 
+/* ---- 土砂災害警戒情報 (VXWW50) ----------------------------------------------------------- */
+
+#define LANDSLIDE "土砂災害警戒情報" /* the feed entry's title */
+#define DANGER    "レベル４土砂災害危険警報"
+
+static long long landslide_north_id, landslide_yokosuka_id;
+
+/* Issued through the feed: each town area gets it by its own code (横須賀市) or, where JMA
+ * divides the municipality for landslides (横浜市北部 1410011), by the town's code for the
+ * whole municipality (横浜市 1410000, as the warnings name it); it comes first (警戒レベル4
+ * 相当, above 警報) and leaves the same area's 気象警報・注意報 alone. */
+static void t_landslide_issued(void)
+{
+    char got[2048];
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0,
+                   "jma-area-add --code 1410000 --name 横浜市 --district 北町") == 0);
+    titles(home_south, got, sizeof got);
+    REQUIRE(strcmp(got, "波浪警報@横須賀市, 強風注意報@横須賀市") == 0);
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams");
+    feed_add("vxww50-1-issue.xml", "2026-12-06T06:10:15Z", LANDSLIDE);
+    REQUIRE(wait_titles(home_south, DANGER "@横須賀市, 波浪警報@横須賀市, 強風注意報@横須賀市"));
+    REQUIRE(wait_titles(home_north, DANGER "@横浜市北部"));
+    titles(kiosk_none, got, sizeof got); /* both areas are the town's for districts only */
+    CHECK_STR_EQ(got, "");
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams"), before + 1);
+    /* from 2026-12-06T15:10+09:00, the telegram's time */
+    check_first_jma(home_south, "danger_warning", 85, "Level 4 landslide danger warning",
+                    "警戒レベル4", "がけの 近く", 1796537400);
+    landslide_north_id = notice_id(home_north, DANGER, "横浜市北部");
+    landslide_yokosuka_id = notice_id(home_south, DANGER, "横須賀市");
+    CHECK(landslide_north_id > 0 && landslide_yokosuka_id > 0);
+    CHECK(outcome_is("vxww50-1", "applied (VXWW50): 3 %"));
+}
+
+/* Continued: the same notices (ids) stay; a second part of the municipality (横浜市南部)
+ * gets its own; a late older telegram and malformed ones change nothing, each refusal with
+ * its reason. */
+static void t_landslide_continued_late_and_malformed(void)
+{
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams");
+    feed_add("vxww50-2-continue.xml", "2026-12-06T06:40:15Z", LANDSLIDE);
+    REQUIRE(wait_titles(home_north, DANGER "@横浜市北部, " DANGER "@横浜市南部"));
+    feed_add("vxww50-0-late.xml", "2026-12-06T06:45:15Z", LANDSLIDE);
+    feed_add("bad-vxww50-status.xml", "2026-12-06T06:50:15Z", LANDSLIDE);
+    feed_add("bad-vxww50-two-kinds.xml", "2026-12-06T06:55:15Z", LANDSLIDE);
+    REQUIRE(wait_telegrams(before + 4));
+    CHECK_INT_EQ(notice_id(home_north, DANGER, "横浜市北部"), landslide_north_id);
+    CHECK_INT_EQ(notice_id(home_south, DANGER, "横須賀市"), landslide_yokosuka_id);
+    char got[2048];
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, DANGER "@横須賀市, 波浪警報@横須賀市, 強風注意報@横須賀市");
+    titles(home_north, got, sizeof got);
+    CHECK_STR_EQ(got, DANGER "@横浜市北部, " DANGER "@横浜市南部");
+    CHECK(outcome_is("bad-vxww50-status", "refused: %does not go with its code%"));
+    CHECK(outcome_is("two-kinds", "refused: %more than one Kind%"));
+    CHECK(outcome_is("vxww50-0", "applied (VXWW50): 0 %")); /* late: nothing applied */
+}
+
+/* 解除 ends the notice of that area only (the 気象警報・注意報 stay); the office's 取消
+ * withdraws what its 土砂災害警戒情報 still had in force, and nothing of the warnings. */
+static void t_landslide_released_and_withdrawn(void)
+{
+    feed_add("vxww50-3-release.xml", "2026-12-06T07:20:15Z", LANDSLIDE);
+    REQUIRE(wait_titles(home_north, DANGER "@横浜市南部"));
+    REQUIRE(wait_titles(home_south, "波浪警報@横須賀市, 強風注意報@横須賀市"));
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM notices WHERE id IN (%lld, %lld) AND ended_by = 'jma'",
+             landslide_north_id, landslide_yokosuka_id);
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 2);
+    feed_add("vxww50-4-withdraw.xml", "2026-12-06T07:30:15Z", LANDSLIDE);
+    REQUIRE(wait_titles(home_north, ""));
+    char got[2048];
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "波浪警報@横須賀市, 強風注意報@横須賀市");
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notices WHERE jma_series = 'VXWW50'"), 3);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notices WHERE jma_series = 'VXWW50' AND"
+                                " ends_unix IS NULL"),
+                 0);
+}
+
 /* Telegrams in the structure of JMA's published samples (tests/hub/jma/README.md): every
  * Warning part, Kinds with LastKind / Addition, a time series, and areas with nothing in force
  * written as a Kind with its Status alone (発表警報・注意報はなし, no Name or Code), which
@@ -650,6 +751,9 @@ int main(void)
     TEST_RUN(t_who_may_do_what);
     TEST_RUN(t_hubctl_notices);
     TEST_RUN(t_published_telegram_applied);
+    TEST_RUN(t_landslide_issued);
+    TEST_RUN(t_landslide_continued_late_and_malformed);
+    TEST_RUN(t_landslide_released_and_withdrawn);
     TEST_RUN(t_jma_sample_structure_applied);
     ht_stop(&T);
     MHD_stop_daemon(F.d);

@@ -208,6 +208,48 @@ static void t_banner_order_and_end(void)
     at_close(&t);
 }
 
+/* JMA's 警戒レベル4 相当 information (土砂災害警戒情報, kind danger_warning, level 85 from the
+ * hub): known to the kiosk, drawn as urgent, shown after a 特別警報 and before the town's
+ * 高齢者等避難 and a 警報; the band leads with it. */
+static const char landslide[] =
+    "{\"notices\":["
+    "{\"id\":11,\"source\":\"jma\",\"kind\":\"warning\",\"level\":60,\"title_ja\":"
+    "\"大雨警報\",\"area_ja\":\"横浜市\",\"what_ja\":\"大雨です。\",\"starts_at\":"
+    "\"2026-11-23T00:00:00Z\"},"
+    "{\"id\":12,\"source\":\"town\",\"kind\":\"evacuation_prepare\",\"level\":80,"
+    "\"title_ja\":\"高齢者等避難\",\"area_ja\":\"北町\",\"what_ja\":\"避難を はじめて "
+    "ください。\",\"starts_at\":\"2026-11-23T00:00:00Z\"},"
+    "{\"id\":13,\"source\":\"jma\",\"kind\":\"danger_warning\",\"level\":85,\"title_ja\":"
+    "\"レベル４土砂災害危険警報\",\"area_ja\":\"横浜市北部\",\"what_ja\":\"土砂災害の 危険が "
+    "あります。\",\"todo_ja\":\"すぐに 避難して ください。\",\"starts_at\":"
+    "\"2026-11-23T00:00:00Z\"}"
+    "]}";
+
+static void t_landslide_danger_warning(void)
+{
+    struct app_event ev = {.kind = APP_EV_NOTICES, .req = 1};
+    hubport_parse(&ev, HUBC_OK, 200, landslide);
+    REQUIRE(ev.disaster);
+    struct notice_list *l = ev.disaster;
+    REQUIRE(l->n == 3);
+    notice_sort(l);
+    CHECK(l->items[0].kind == NOTICE_DANGER_WARNING && l->items[0].from_jma);
+    CHECK(l->items[1].kind == NOTICE_EVACUATION_PREPARE && l->items[2].kind == NOTICE_WARNING);
+    CHECK(notice_kind_urgent(NOTICE_DANGER_WARNING));
+    CHECK(strcmp(notice_kind_wire(NOTICE_DANGER_WARNING), "danger_warning") == 0);
+    free(ev.disaster);
+
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME, "ja"));
+    at_pass(&t, 10);
+    answer_notices(&t, HUBC_OK, 200, landslide);
+    const struct ui_target *b = ui_find_target(app_ui(t.app), "notice_banner");
+    REQUIRE(b);
+    CHECK(strstr(b->label, "レベル４土砂災害危険警報") == b->label);
+    CHECK(strstr(b->label, "横浜市北部") != NULL);
+    at_close(&t);
+}
+
 /* Settings under a band at 150 % text on the home tablet (five tiles with 声): the tiles
  * that do not fit are paged (◀ ▶), every one of them reachable. */
 static void t_settings_paged_under_band(void)
@@ -372,6 +414,7 @@ int main(void)
 {
     TEST_RUN(t_parse);
     TEST_RUN(t_banner_order_and_end);
+    TEST_RUN(t_landslide_danger_warning);
     TEST_RUN(t_settings_paged_under_band);
     TEST_RUN(t_offline_said);
     TEST_RUN(t_safety);
