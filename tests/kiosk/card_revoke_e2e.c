@@ -31,11 +31,7 @@ static char url[64], token[128], workdir[300], dbpath[400], crl[400], clockf[400
 
 static void set_clock(time_t t)
 {
-    FILE *f = fopen(clockf, "w");
-    if (f) {
-        fprintf(f, "%lld\n", (long long)t);
-        fclose(f);
-    }
+    kiosktest_set_clock(clockf, t);
 }
 
 /* The test CA publishes a CRL into crl: next update in hours, revoking names ("" = none). */
@@ -62,46 +58,14 @@ static int start_hub(void)
     return kiosktest_hubd_start_with(hubd, dbpath, ca, extra, &hub_pid, url, sizeof url);
 }
 
-/* Runs the kiosk (public profile, language lang) with a script that enters the right
- * PIN, waits for the text `want` on screen (or the screen "@name") and dumps the layout;
- * returns the layout text (owned) or NULL. */
 static char *login_and_dump(const char *name, const char *lang, const char *want)
 {
-    char script[1024], layout[400], log[400], set_url[128], set_tok[160], set_lang[32];
-    snprintf(layout, sizeof layout, "%s/%s.json", workdir, name);
-    snprintf(log, sizeof log, "%s/kiosk-%s.log", workdir, name);
-    snprintf(script, sizeof script,
-             "wait:card_pin;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;tap:pin_ok;%s:%s;layout:%s",
-             want[0] == '@' ? "wait" : "waittext", want[0] == '@' ? want + 1 : want, layout);
-    snprintf(set_url, sizeof set_url, "hub_url=%s", url);
-    snprintf(set_tok, sizeof set_tok, "token=%s", token);
-    snprintf(set_lang, sizeof set_lang, "language=%s", lang);
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *l = freopen(log, "w", stderr);
-        (void)l;
-        execl(kiosk, kiosk, "--offscreen", "--set", "profile=public", "--set", set_url, "--set",
-              set_tok, "--set", set_lang, "--set", "sound=no", "--script-timeout", "15000",
-              "--script", script, (char *)NULL);
-        _exit(127);
-    }
-    if (kiosktest_kiosk_wait(pid, name, log) != 0)
-        return NULL;
-    return kiosktest_slurp_text(layout);
+    return kiosktest_pin_login(kiosk, url, token, workdir, name, lang, want);
 }
 
-/* How many audit records of card logins have outcome (hubctl audit). */
 static int audited(const char *outcome)
 {
-    char out[65536], dbarg[420];
-    snprintf(dbarg, sizeof dbarg, "%s", dbpath);
-    char *const argv[] = {(char *)hubctl, "--db", dbarg, "audit", "--limit", "100", NULL};
-    if (kiosktest_run(argv, out, sizeof out) != 0)
-        return -1;
-    int n = 0;
-    for (const char *p = out; (p = strstr(p, outcome)) != NULL; p++)
-        n++;
-    return n;
+    return kiosktest_audited(hubctl, dbpath, outcome);
 }
 
 static void t_revoked_card_words(void)

@@ -142,3 +142,51 @@ int kiosktest_kiosk_wait(pid_t pid, const char *name, const char *log)
     }
     return rc;
 }
+
+char *kiosktest_pin_login(const char *kiosk, const char *url, const char *token, const char *dir,
+                          const char *name, const char *lang, const char *want)
+{
+    char script[1024], layout[400], log[400], set_url[128], set_tok[160], set_lang[32];
+    snprintf(layout, sizeof layout, "%s/%s.json", dir, name);
+    snprintf(log, sizeof log, "%s/kiosk-%s.log", dir, name);
+    snprintf(script, sizeof script,
+             "wait:card_pin;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;tap:pin_ok;%s:%s;layout:%s",
+             want[0] == '@' ? "wait" : "waittext", want[0] == '@' ? want + 1 : want, layout);
+    snprintf(set_url, sizeof set_url, "hub_url=%s", url);
+    snprintf(set_tok, sizeof set_tok, "token=%s", token);
+    snprintf(set_lang, sizeof set_lang, "language=%s", lang);
+    pid_t pid = fork();
+    if (pid == 0) {
+        FILE *l = freopen(log, "w", stderr);
+        (void)l;
+        execl(kiosk, kiosk, "--offscreen", "--set", "profile=public", "--set", set_url, "--set",
+              set_tok, "--set", set_lang, "--set", "sound=no", "--script-timeout", "15000",
+              "--script", script, (char *)NULL);
+        _exit(127);
+    }
+    if (kiosktest_kiosk_wait(pid, name, log) != 0)
+        return NULL;
+    return kiosktest_slurp_text(layout);
+}
+
+int kiosktest_audited(const char *hubctl, const char *db, const char *outcome)
+{
+    char out[65536], dbarg[420];
+    snprintf(dbarg, sizeof dbarg, "%s", db);
+    char *const argv[] = {(char *)hubctl, "--db", dbarg, "audit", "--limit", "100", NULL};
+    if (kiosktest_run(argv, out, sizeof out) != 0)
+        return -1;
+    int n = 0;
+    for (const char *p = out; (p = strstr(p, outcome)) != NULL; p++)
+        n++;
+    return n;
+}
+
+void kiosktest_set_clock(const char *path, time_t t)
+{
+    FILE *f = fopen(path, "w");
+    if (f) {
+        fprintf(f, "%lld\n", (long long)t);
+        fclose(f);
+    }
+}

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "cardenv.h"
 
@@ -56,5 +57,19 @@ char *kiosktest_slurp_text(const char *path);
  * stderr as "kiosk exited RC:" (or "kiosk NAME exited RC:" when name is not NULL).
  * Returns its exit status, or -1. */
 int kiosktest_kiosk_wait(pid_t pid, const char *name, const char *log);
+
+/* Runs the kiosk (public profile, language lang, hub url, device token) headless with a
+ * script that enters the virtual card's PIN, waits for the text want on screen (or, for
+ * "@name", the screen name) and dumps the layout into DIR/NAME.json (its log: DIR/kiosk-
+ * NAME.log, shown when it fails). Returns the layout text (owned, free) or NULL. */
+char *kiosktest_pin_login(const char *kiosk, const char *url, const char *token, const char *dir,
+                          const char *name, const char *lang, const char *want);
+
+/* How many times outcome stands in the town's audit listing (hubctl --db DB audit --limit
+ * 100), or -1 when hubctl failed. */
+int kiosktest_audited(const char *hubctl, const char *db, const char *outcome);
+
+/* Sets the hub clock file at path to t (hubd --clock-file). */
+void kiosktest_set_clock(const char *path, time_t t);
 
 #endif
