@@ -14,6 +14,7 @@
 #include "audit.h"
 #include "auditkey.h"
 #include "auditlog.h"
+#include "dbarray.h"
 #include "hubdb.h"
 #include "hubkey.h"
 #include "hubtoken.h"
@@ -275,6 +276,73 @@ enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long lo
     /* SQLite: the log first, its newest record's hash is chained to */
     enum db_status rc = auditlog_route(db, r->town, r->subject, r->actor, &log);
     return rc == DB_OK ? append_chained(db, log, r, id_out) : rc;
+}
+
+#define APPEND_MANY_SQL                                                                            \
+    "INSERT INTO audit(at_unix, actor, action, outcome, subject_resident_id, data_kinds,"          \
+    " purpose, basis, source, destination, request_id, prev_hash, hash, log_id)"                   \
+    " SELECT u.at, u.actor, u.action, u.outcome, u.subject, u.kinds, u.purpose, u.basis,"          \
+    " u.source, u.dest, u.req, '', '', " AUDITLOG_ROUTE_OF(                                        \
+        "u.rsubject", "u.rtown",                                                                   \
+        "u.rlog") " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], "       \
+                  "?::text[],"                                                                     \
+                  " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], "          \
+                  "?::bigint[],"                                                                   \
+                  " ?::bigint[]) WITH ORDINALITY AS u(at, actor, action, outcome, subject, "       \
+                  "kinds, purpose,"                                                                \
+                  " basis, source, dest, req, rsubject, rtown, rlog, ord) ORDER BY u.ord"
+
+/* PostgreSQL: the records as arrays, one INSERT. The columns are those of
+ * append_unchained(), the route's three values per record included; ORDER BY ord gives the
+ * records ids in the order of r[] (the sequencer chains by id). */
+static enum db_status append_many_unchained(struct db *db, const struct audit_rec *r, size_t n)
+{
+    enum { COLS = 14 };
+    struct dbarray a[COLS];
+    enum db_status rc = DB_OK;
+    for (int i = 0; i < COLS; i++)
+        dbarray_init(&a[i]);
+    for (size_t k = 0; k < n && rc == DB_OK; k++) {
+        const char *f[9];
+        char unused[65];
+        long long route[3];
+        long long subject = seal(&r[k], 0, "", f, unused);
+        rc = auditlog_route_values(db, r[k].town, r[k].subject, r[k].actor, route);
+        dbarray_int64(&a[0], (long long)r[k].at);
+        for (int i = 0; i < 3; i++)
+            dbarray_text(&a[1 + i], f[i]);
+        dbarray_id(&a[4], subject);
+        for (int i = 3; i < 9; i++)
+            dbarray_text(&a[2 + i], f[i]);
+        for (int i = 0; i < 3; i++)
+            dbarray_id(&a[11 + i], route[i]);
+    }
+    struct db_stmt *st = rc == DB_OK ? db_stmt(db, APPEND_MANY_SQL) : NULL;
+    if (rc == DB_OK && !st)
+        rc = DB_ERR;
+    for (int i = 0; i < COLS && rc == DB_OK; i++)
+        rc = dbarray_bind(st, i + 1, &a[i]);
+    if (rc == DB_OK)
+        rc = db_step(st);
+    if (st)
+        db_stmt_done(st);
+    for (int i = 0; i < COLS; i++)
+        dbarray_free(&a[i]);
+    if (rc == DB_DONE)
+        rc = db_changes(db) == (int64_t)n ? DB_OK : DB_ERR;
+    return rc;
+}
+
+enum db_status audit_append_many_db(struct db *db, const struct audit_rec *r, size_t n)
+{
+    if (n < 1 || n > AUDIT_APPEND_MANY_MAX)
+        return DB_ERR;
+    if (db_dialect(db) == DB_POSTGRES)
+        return append_many_unchained(db, r, n);
+    enum db_status rc = DB_OK;
+    for (size_t k = 0; k < n && rc == DB_OK; k++)
+        rc = audit_append_db(db, &r[k], NULL);
+    return rc;
 }
 
 /* PostgreSQL array literals ({a,b,...}) of the chained rows, filled as they are read. */

@@ -70,6 +70,14 @@ const char *audit_verify_status_str(enum audit_verify_status s);
  * DB_OK or the failure (the caller rolls back). */
 enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long long *id_out);
 
+/* Appends the n records of r[] as audit_append_db() appends each, in that order. On
+ * PostgreSQL ONE statement stores them all (unchained, each routed to its log as one
+ * append would be): a writer batch's records cost one round trip, and the sequencer
+ * (audit_chain_db()) chains them like any others. On SQLite they are chained one by one.
+ * DB_OK or the failure (the caller rolls back). */
+#define AUDIT_APPEND_MANY_MAX 512
+enum db_status audit_append_many_db(struct db *db, const struct audit_rec *r, size_t n);
+
 /* A chained record's hash (following prev) and its transparency-log leaf, at place seq of
  * its log, from its fields alone: what an export's reader recomputes. r->town is not
  * covered: a record's log shows in its place in that log's chain and heads. */

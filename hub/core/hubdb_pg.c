@@ -453,6 +453,26 @@ static const char *const steps[] = {
     "ALTER TABLE jma_area_state ADD PRIMARY KEY(series, code);"
     "ALTER TABLE notices ADD COLUMN jma_series TEXT;"
     "UPDATE notices SET jma_series = 'VPWW54' WHERE source = 'jma';",
+    /* 26: next_due kept per statement: one UPDATE over the statement's new rows (a
+     * transition table) instead of a plpgsql call per row, so a batch of check-ins stored
+     * by one INSERT moves its residents on in one go. The same rule as 16: each resident
+     * to the day after their newest new sign of life, only forward, and a resident row
+     * another transaction holds is skipped (SKIP LOCKED, in id order: no waits, no
+     * deadlocks). */
+    "CREATE FUNCTION residents_alive_rows() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$ BEGIN UPDATE residents SET next_due = l.due FROM"
+    " (SELECT r.id, u.t - (u.t + 32400) % 86400 + 86400 + r.deadline_min * 60 AS due"
+    " FROM (SELECT resident_id, MAX(at_unix) AS t FROM alive_rows GROUP BY resident_id) u"
+    " JOIN residents r ON r.id = u.resident_id"
+    " WHERE r.next_due < u.t - (u.t + 32400) % 86400 + 86400 + r.deadline_min * 60"
+    " ORDER BY r.id FOR NO KEY UPDATE OF r SKIP LOCKED) l"
+    " WHERE residents.id = l.id; RETURN NULL; END $$;"
+    "DROP TRIGGER checkins_alive ON checkins;"
+    "CREATE TRIGGER checkins_alive AFTER INSERT ON checkins REFERENCING NEW TABLE AS alive_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION residents_alive_rows();"
+    "DROP TRIGGER activity_alive ON activity;"
+    "CREATE TRIGGER activity_alive AFTER INSERT ON activity REFERENCING NEW TABLE AS alive_rows"
+    " FOR EACH STATEMENT EXECUTE FUNCTION residents_alive_rows();",
 };
 
 const char *const *hubdb_pg_steps(int *n)

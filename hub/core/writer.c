@@ -27,7 +27,9 @@
 
 struct job {
     writer_fn fn;
+    const struct writer_kind *kind; /* NULL: runs alone */
     void *arg;
+    int ran; /* run_batch(): already run (with its kind's group) */
     enum writer_status status;
     int done;
     struct job *next;
@@ -199,6 +201,56 @@ static int head_due(struct writer *w)
                       (w->since_cp > 0 && hubclock_now() - w->last_cp_hub >= w->cp_seconds));
 }
 
+/* Runs job j alone in its own savepoint; 1 when it is kept. */
+static int run_one(struct writer *w, struct job *j)
+{
+    enum db_status st = db_savepoint(w->db, "job");
+    if (st != DB_OK) {
+        j->status = WRITER_COMMIT_FAILED;
+    } else if (j->fn(w->db, j->arg) != 0) {
+        j->status = WRITER_JOB_FAILED;
+        db_rollback_to(w->db, "job"); /* also releases it */
+    } else if (db_release(w->db, "job") != DB_OK) {
+        j->status = WRITER_COMMIT_FAILED;
+    } else {
+        j->status = WRITER_OK;
+    }
+    j->ran = 1;
+    return j->status == WRITER_OK;
+}
+
+/* Runs j and the later jobs of its kind in the batch with one many() call (see
+ * writer_kind); when that fails, or j is the only one, each alone. Jobs of a batch are
+ * concurrent requests, so running them in another order than queued is one of the orders
+ * they could have come in. How many were kept. */
+static long run_group(struct writer *w, struct job *j)
+{
+    void *args[BATCH_MAX];
+    struct job *jobs[BATCH_MAX];
+    int n = 0;
+    for (struct job *k = j; k && j->kind && j->kind->many; k = k->next)
+        if (!k->ran && k->kind == j->kind) {
+            args[n] = k->arg;
+            jobs[n++] = k;
+        }
+    long kept = 0;
+    if (n >= 2 && db_savepoint(w->db, "grp") == DB_OK) {
+        if (j->kind->many(w->db, args, n) == 0 && db_release(w->db, "grp") == DB_OK) {
+            for (int i = 0; i < n; i++) {
+                jobs[i]->status = WRITER_OK;
+                jobs[i]->ran = 1;
+            }
+            return n;
+        }
+        db_rollback_to(w->db, "grp");
+    }
+    if (n < 2)
+        return run_one(w, j);
+    for (int i = 0; i < n; i++)
+        kept += run_one(w, jobs[i]);
+    return kept;
+}
+
 /* Runs one batch; called without the lock. 1 when it committed. */
 static int run_batch(struct writer *w, struct job *batch)
 {
@@ -208,24 +260,10 @@ static int run_batch(struct writer *w, struct job *batch)
         fprintf(stderr, "hub: cannot begin a write transaction: %s\n", db_errmsg(w->db));
     long n_ok = 0;
     for (struct job *j = batch; j; j = j->next) {
-        if (!ok) {
+        if (!ok)
             j->status = WRITER_COMMIT_FAILED;
-            continue;
-        }
-        st = db_savepoint(w->db, "job");
-        if (st != DB_OK) {
-            j->status = WRITER_COMMIT_FAILED;
-            continue;
-        }
-        if (j->fn(w->db, j->arg) != 0) {
-            j->status = WRITER_JOB_FAILED;
-            db_rollback_to(w->db, "job"); /* also releases it */
-        } else if ((st = db_release(w->db, "job")) != DB_OK) {
-            j->status = WRITER_COMMIT_FAILED;
-        } else {
-            j->status = WRITER_OK;
-            n_ok++;
-        }
+        else if (!j->ran)
+            n_ok += j->kind ? run_group(w, j) : run_one(w, j);
     }
     if (ok && (st = db_commit(w->db)) != DB_OK) {
         fprintf(stderr, "hub: commit failed: %s\n", db_errmsg(w->db));
@@ -383,7 +421,14 @@ struct writer *writer_create(struct db *db, EVP_PKEY *key, long checkpoint_every
 
 enum writer_status writer_run(struct writer *w, writer_fn fn, void *arg)
 {
-    struct job j = {.fn = fn, .arg = arg, .status = WRITER_STOPPED};
+    struct writer_kind alone = {.one = fn};
+    return writer_run_kind(w, &alone, arg);
+}
+
+enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k, void *arg)
+{
+    /* A kind without many() runs alone (writer_run's is on the caller's stack). */
+    struct job j = {.fn = k->one, .kind = k->many ? k : NULL, .arg = arg, .status = WRITER_STOPPED};
     pthread_mutex_lock(&w->mu);
     if (w->stop) {
         pthread_mutex_unlock(&w->mu);

@@ -44,6 +44,21 @@ typedef int (*writer_fn)(struct db *db, void *arg);
 struct writer;
 
 /*
+ * A kind of job whose jobs may run together. When a batch holds several jobs of one kind,
+ * the writer runs them with ONE call many(db, args, n) (args in the order they were
+ * queued) inside one savepoint: one statement per kind of change for all of them instead
+ * of one per job, which on PostgreSQL is one round trip instead of n. many() is all or
+ * nothing: a non-zero return rolls all of their changes back and the writer then runs each
+ * job alone through one(), with its own savepoint, so a job that fails fails alone, as it
+ * would without grouping. many() must therefore leave each arg as one() expects to find it
+ * when it fails. A kind is static data; jobs are grouped by its address.
+ */
+struct writer_kind {
+    writer_fn one;
+    int (*many)(struct db *db, void *const *args, int n);
+};
+
+/*
  * Starts the writer thread on db, a handle of hubdb_open_db() (ownership passes to the
  * writer, which closes it with hubdb_db_close).
  * key (borrowed, may be NULL) signs a tree head of the audit log over every record not yet
@@ -57,6 +72,9 @@ struct writer *writer_create(struct db *db, EVP_PKEY *key, long checkpoint_every
 /* Runs fn(db, arg) in the next batch and returns once the batch is durable (or failed).
  * Thread-safe. */
 enum writer_status writer_run(struct writer *w, writer_fn fn, void *arg);
+
+/* writer_run() for a job of kind k: run with the other jobs of k in its batch. */
+enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k, void *arg);
 
 /* Statistics for the log and the benchmark: batches committed, jobs committed. */
 void writer_stats(struct writer *w, unsigned long long *batches, unsigned long long *jobs);

@@ -195,41 +195,85 @@ static char *checkin_answer(long long id, long long resident, const char *answer
     return out;
 }
 
-static int checkin_job(struct db *db, void *arg)
+/* The check-in's audit record. */
+static struct audit_rec checkin_audit(const struct checkin_job *j)
 {
-    struct checkin_job *j = arg;
+    const struct hreq *r = j->r;
+    return hutil_audit_rec(r, (struct audit_rec){.at = j->now,
+                                                 .action = "checkin.create",
+                                                 .subject = r->who.resident_id,
+                                                 .data_kinds = "safety",
+                                                 .purpose = "watch_over",
+                                                 .basis = "self:home_device",
+                                                 .source = r->who.actor,
+                                                 .destination = "hub"});
+}
+
+/* After the check-in with id is stored: a 元気がない alert, and with an Idempotency-Key the
+ * answer stored for replays (built here only then; otherwise the request thread builds it,
+ * off the writer's critical path). 0, or -1 to roll back. */
+static int checkin_follow(struct db *db, struct checkin_job *j, int64_t id)
+{
     struct hreq *r = j->r;
-    int rc = -1;
-    int64_t id = 0;
-    if (checkins_add(db, r->who.town, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now,
-                     &id) != DB_OK)
-        goto out;
     long long alert = 0;
     if (strcmp(j->answer, "genkinai") == 0 &&
         escalate_unwell(db, r->who.town, r->who.resident_id, id, j->now, r->who.actor,
                         r->request_id, &alert) != 0)
-        goto out;
-    if (hutil_audit(db, r,
-                    (struct audit_rec){.at = j->now,
-                                       .action = "checkin.create",
-                                       .subject = r->who.resident_id,
-                                       .data_kinds = "safety",
-                                       .purpose = "watch_over",
-                                       .basis = "self:home_device",
-                                       .source = r->who.actor,
-                                       .destination = "hub"}) != 0)
-        goto out;
+        return -1;
     j->id = id;
-    /* The answer is built here only when it must be stored for Idempotency-Key replays;
-     * otherwise the request thread builds it, off the writer's critical path. */
     if (j->idem->key && !(j->resp = checkin_answer(id, r->who.resident_id, j->answer, j->now)))
-        goto out;
-    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
-        goto out;
-    rc = 0;
-out:
+        return -1;
+    return j->idem->key ? hutil_idem_store(db, j->idem, 201, j->resp, j->now) : 0;
+}
+
+static int checkin_job(struct db *db, void *arg)
+{
+    struct checkin_job *j = arg;
+    struct hreq *r = j->r;
+    int64_t id = 0;
+    if (checkins_add(db, r->who.town, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now,
+                     &id) != DB_OK)
+        return -1;
+    struct audit_rec rec = checkin_audit(j);
+    if (checkin_follow(db, j, id) != 0 || audit_append_db(db, &rec, NULL) != DB_OK)
+        return -1;
+    return 0;
+}
+
+/* The check-ins of a writer batch together (writer_kind): one statement stores them all,
+ * each one's alert and stored answer follow, then one statement appends all their audit
+ * records. On a failure every job is left as checkin_job() expects it (no answer built,
+ * no key finished): the writer runs each alone. */
+static int checkin_many(struct db *db, void *const *args, int n)
+{
+    struct checkins_new c[CHECKINS_MANY_MAX];
+    struct audit_rec recs[CHECKINS_MANY_MAX];
+    int rc = n <= CHECKINS_MANY_MAX && n <= AUDIT_APPEND_MANY_MAX ? 0 : -1;
+    for (int i = 0; i < n && rc == 0; i++) {
+        const struct checkin_job *j = args[i];
+        c[i] = (struct checkins_new){.sc = j->r->who.town,
+                                     .resident = j->r->who.resident_id,
+                                     .device = j->r->who.id,
+                                     .answer = j->answer,
+                                     .at = (int64_t)j->now};
+        recs[i] = checkin_audit(j);
+    }
+    if (rc == 0 && checkins_add_many(db, c, (size_t)n) != DB_OK)
+        rc = -1;
+    for (int i = 0; i < n && rc == 0; i++)
+        rc = checkin_follow(db, args[i], c[i].id);
+    if (rc == 0 && audit_append_many_db(db, recs, (size_t)n) != DB_OK)
+        rc = -1;
+    for (int i = 0; i < n && rc != 0; i++) {
+        struct checkin_job *j = args[i];
+        free(j->resp);
+        j->resp = NULL;
+        j->idem->finished = 0;
+    }
     return rc;
 }
+
+static const struct writer_kind checkin_kind = {checkin_job, checkin_many};
 
 void h_checkin_post(struct hreq *r)
 {
@@ -249,7 +293,7 @@ void h_checkin_post(struct hreq *r)
     if (hutil_idem_begin(r, &idem))
         return; /* answered: replay, 409 or 422 */
     struct checkin_job j = {.r = r, .answer = answer, .now = hubclock_now(), .idem = &idem};
-    enum writer_status ws = writer_run(r->hub->writer, checkin_job, &j);
+    enum writer_status ws = writer_run_kind(r->hub->writer, &checkin_kind, &j);
     if (ws == WRITER_OK && !j.resp)
         j.resp = checkin_answer(j.id, r->who.resident_id, j.answer, j.now);
     if (ws == WRITER_OK && j.resp) {

@@ -17,6 +17,12 @@
 
 int hutil_audit(struct db *db, const struct hreq *r, struct audit_rec rec)
 {
+    rec = hutil_audit_rec(r, rec);
+    return audit_append_db(db, &rec, NULL) == DB_OK ? 0 : -1;
+}
+
+struct audit_rec hutil_audit_rec(const struct hreq *r, struct audit_rec rec)
+{
     rec.actor = r->who.actor;
     rec.request_id = r->request_id;
     if (!rec.town) /* a record naming no resident goes to the log of the caller's town */
@@ -27,7 +33,7 @@ int hutil_audit(struct db *db, const struct hreq *r, struct audit_rec rec)
         rec.source = "hub";
     if (!rec.destination)
         rec.destination = r->who.actor;
-    return audit_append_db(db, &rec, NULL) == DB_OK ? 0 : -1;
+    return rec;
 }
 
 void hutil_write_failed(struct hreq *r, enum writer_status ws)

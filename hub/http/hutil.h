@@ -20,6 +20,8 @@
  * released without its record.
  */
 int hutil_audit(struct db *db, const struct hreq *r, struct audit_rec rec);
+/* rec as hutil_audit() would append it for r (for a batch: audit_append_many_db()). */
+struct audit_rec hutil_audit_rec(const struct hreq *r, struct audit_rec rec);
 
 /* 500/503 answer for a failed writer job (nothing was kept). */
 void hutil_write_failed(struct hreq *r, enum writer_status ws);

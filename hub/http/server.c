@@ -1049,6 +1049,11 @@ void server_stop(struct server *s)
     jmapoll_stop(s->jma);
     purger_stop(s->purger); /* writes the refusal summaries still counted */
     refusalsum_free(s->hub.refusals);
+    if (s->hub.writer) {
+        unsigned long long batches = 0, jobs = 0;
+        writer_stats(s->hub.writer, &batches, &jobs);
+        fprintf(stderr, "hub: the writer committed %llu jobs in %llu batches\n", jobs, batches);
+    }
     writer_destroy(s->hub.writer);
     hubdb_pool_destroy(s->hub.pool);
     cardtrust_destroy(s->hub.trust);

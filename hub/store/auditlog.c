@@ -72,18 +72,26 @@ static enum db_status fallback_log(struct db *db, long long town, const char *ac
     return found_log(rc, v, log);
 }
 
+enum db_status auditlog_route_values(struct db *db, long long town, long long subject,
+                                     const char *actor, long long v[3])
+{
+    v[2] = TREEHEAD_DEFAULT_LOG;
+    enum db_status rc = town < 0 ? DB_OK : fallback_log(db, town, actor, &v[2]);
+    /* town < 0: the hub log, whatever the record names */
+    v[0] = town >= 0 && subject > 0 ? subject : 0;
+    v[1] = town > 0 ? town : 0;
+    return rc;
+}
+
 enum db_status auditlog_route_bind(struct db *db, struct db_stmt *st, int idx, long long town,
                                    long long subject, const char *actor)
 {
-    long long fallback = TREEHEAD_DEFAULT_LOG;
-    enum db_status rc = town < 0 ? DB_OK : fallback_log(db, town, actor, &fallback);
-    /* town < 0: the hub log, whatever the record names */
+    long long v[3];
+    enum db_status rc = auditlog_route_values(db, town, subject, actor, v);
+    for (int i = 0; i < 2 && rc == DB_OK; i++)
+        rc = v[i] > 0 ? db_bind_int64(st, idx + i, v[i]) : db_bind_null(st, idx + i);
     if (rc == DB_OK)
-        rc = town >= 0 && subject > 0 ? db_bind_int64(st, idx, subject) : db_bind_null(st, idx);
-    if (rc == DB_OK)
-        rc = town > 0 ? db_bind_int64(st, idx + 1, town) : db_bind_null(st, idx + 1);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, idx + 2, fallback);
+        rc = db_bind_int64(st, idx + 2, v[2]);
     return rc;
 }
 

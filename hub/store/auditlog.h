@@ -46,14 +46,20 @@ enum db_status auditlog_route(struct db *db, long long town, long long subject, 
 
 /* The same rule as an SQL expression (for an INSERT that routes its record itself, with no
  * round trip of its own) over three parameters that auditlog_route_bind() binds. */
-#define AUDITLOG_ROUTE_SQL                                                                         \
+#define AUDITLOG_ROUTE_SQL AUDITLOG_ROUTE_OF("?", "?", "?")
+/* The same over three SQL expressions (columns of a batch's rows, auditlog_route_values()). */
+#define AUDITLOG_ROUTE_OF(subject, town, fallback)                                                 \
     "COALESCE((SELECT l.id FROM residents r JOIN audit_logs l"                                     \
-    " ON l.municipality_id = r.municipality_id WHERE r.id = ?),"                                   \
-    " (SELECT l.id FROM audit_logs l WHERE l.municipality_id = ?), ?)"
+    " ON l.municipality_id = r.municipality_id WHERE r.id = " subject "),"                         \
+    " (SELECT l.id FROM audit_logs l WHERE l.municipality_id = " town "), " fallback ")"
 /* Binds AUDITLOG_ROUTE_SQL's parameters from idx on: the subject, the town and the log to
  * fall back on (the actor's town's, read here only for a record that names no town). */
 enum db_status auditlog_route_bind(struct db *db, struct db_stmt *st, int idx, long long town,
                                    long long subject, const char *actor);
+/* The three values auditlog_route_bind() binds, into v[0..2] (0 in v[0] and v[1] stands
+ * for NULL). */
+enum db_status auditlog_route_values(struct db *db, long long town, long long subject,
+                                     const char *actor, long long v[3]);
 
 /* The log of town into *log: DB_ROW, or DB_DONE when the town has none (no such town). */
 enum db_status auditlog_of_town(struct db *db, long long town, long long *log);

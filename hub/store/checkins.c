@@ -6,6 +6,7 @@
  * the town (the hot path pays two index probes, docs/benchmarks.md); reads join residents.
  */
 #include "checkins.h"
+#include "dbarray.h"
 #include "rows.h"
 
 enum db_status checkins_add(struct db *db, const struct scope *sc, int64_t resident, int64_t device,
@@ -17,6 +18,66 @@ enum db_status checkins_add(struct db *db, const struct scope *sc, int64_t resid
                             " AND d.municipality_id = r.municipality_id"
                             " WHERE r.id = ? AND r.municipality_id = ? RETURNING id",
                             sc, resident, device, answer, at, id);
+}
+
+/* PostgreSQL: the batch as arrays in one statement. Each item's id is drawn from the
+ * table's sequence in `u` before the INSERT, and the answer pairs every item (by its
+ * place, ord) with its own id and whether it was stored: no reliance on the order in
+ * which rows are inserted or returned. */
+static enum db_status add_many_pg(struct db *db, struct checkins_new *c, size_t n)
+{
+    struct dbarray a[5];
+    for (int i = 0; i < 5; i++)
+        dbarray_init(&a[i]);
+    for (size_t i = 0; i < n; i++) {
+        dbarray_int64(&a[0], c[i].resident);
+        dbarray_int64(&a[1], c[i].device);
+        dbarray_int64(&a[2], scope_town(c[i].sc));
+        dbarray_text(&a[3], c[i].answer);
+        dbarray_int64(&a[4], c[i].at);
+    }
+    struct db_stmt *st =
+        db_stmt(db, "WITH u AS (SELECT v.*, nextval(pg_get_serial_sequence('checkins', 'id')) AS id"
+                    " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[])"
+                    " WITH ORDINALITY AS v(resident, device, town, answer, at, ord)),"
+                    " ins AS (INSERT INTO checkins(id, resident_id, device_id, answer, at_unix)"
+                    " SELECT u.id, r.id, d.id, u.answer, u.at FROM u"
+                    " JOIN residents r ON r.id = u.resident AND r.municipality_id = u.town"
+                    " JOIN devices d ON d.id = u.device AND d.municipality_id = r.municipality_id"
+                    " ORDER BY u.ord RETURNING id)"
+                    " SELECT u.ord, u.id, ins.id IS NOT NULL FROM u LEFT JOIN ins ON ins.id = u.id"
+                    " ORDER BY u.ord");
+    enum db_status s = st ? DB_OK : DB_ERR;
+    for (int i = 0; i < 5 && s == DB_OK; i++)
+        s = dbarray_bind(st, i + 1, &a[i]);
+    size_t seen = 0;
+    while (s == DB_OK && (s = db_step(st)) == DB_ROW) {
+        int64_t ord = db_col_int64(st, 0);
+        s = ord == (int64_t)seen + 1 && seen < n ? DB_OK : DB_ERR;
+        if (s == DB_OK && !db_col_int64(st, 2))
+            s = DB_ERR_CONSTRAINT; /* not of its town: refused as checkins_add() refuses */
+        if (s == DB_OK)
+            c[seen++].id = db_col_int64(st, 1);
+    }
+    if (s == DB_DONE)
+        s = seen == n ? DB_OK : DB_ERR;
+    if (st)
+        db_stmt_done(st);
+    for (int i = 0; i < 5; i++)
+        dbarray_free(&a[i]);
+    return s;
+}
+
+enum db_status checkins_add_many(struct db *db, struct checkins_new *c, size_t n)
+{
+    enum db_status s = n >= 1 && n <= CHECKINS_MANY_MAX ? DB_OK : DB_ERR;
+    for (size_t i = 0; i < n && s == DB_OK; i++)
+        s = c[i].sc ? DB_OK : DB_ERR;
+    if (s == DB_OK && db_dialect(db) == DB_POSTGRES)
+        return add_many_pg(db, c, n);
+    for (size_t i = 0; i < n && s == DB_OK; i++)
+        s = checkins_add(db, c[i].sc, c[i].resident, c[i].device, c[i].answer, c[i].at, &c[i].id);
+    return s;
 }
 
 struct walk {

@@ -19,6 +19,26 @@ __attribute__((warn_unused_result)) enum db_status
 checkins_add(struct db *db, const struct scope *sc, int64_t resident, int64_t device,
              const char *answer, int64_t at, int64_t *id);
 
+/* One check-in of a batch: its town's scope (each item may be of another town), resident,
+ * device, answer and time; id is written by checkins_add_many(). */
+struct checkins_new {
+    const struct scope *sc;
+    int64_t resident, device;
+    const char *answer;
+    int64_t at;
+    int64_t id; /* out */
+};
+
+/* Stores the n (1..CHECKINS_MANY_MAX) check-ins of a writer batch, each as checkins_add()
+ * would, and writes each one's id into its own item. On PostgreSQL ONE statement stores
+ * them all (one round trip, and one next_due update for the batch); on SQLite they are
+ * stored one by one. DB_ERR_CONSTRAINT when any item's resident or device is not of its
+ * scope's town (or a scope is NULL: DB_ERR): then the caller rolls back whatever of the
+ * batch was stored and may store the items one by one to find which. */
+#define CHECKINS_MANY_MAX 512
+__attribute__((warn_unused_result)) enum db_status
+checkins_add_many(struct db *db, struct checkins_new *c, size_t n);
+
 /* One check-in as read; answer is borrowed until the callback returns. */
 struct checkins_row {
     int64_t id;

@@ -158,6 +158,12 @@ static int p_checkins_add(const struct scope *sc)
     int64_t id = 0;
     return checkins_add(db, sc, r_a, d_a, "genki", T0 + 60, &id) == DB_OK;
 }
+static int p_checkins_add_many(const struct scope *sc)
+{
+    struct checkins_new c[2] = {{sc, r_a, d_a, "genki", T0 + 61, 0},
+                                {sc, r_a, d_a, "genkinai", T0 + 62, 0}};
+    return checkins_add_many(db, c, 2) == DB_OK && c[0].id > 0 && c[1].id > c[0].id ? 2 : 0;
+}
 static int p_checkins_newest(const struct scope *sc)
 {
     return WALK(checkins_newest(db, sc, r_a, 10, c_checkin, NULL));
@@ -604,6 +610,7 @@ static const struct {
     int (*probe)(const struct scope *sc);
 } ROWS[] = {
     {"checkins_add", p_checkins_add},
+    {"checkins_add_many", p_checkins_add_many},
     {"checkins_newest", p_checkins_newest},
     {"checkins_list", p_checkins_list},
     {"activity_add", p_activity_add},
