@@ -7,6 +7,7 @@
  */
 #include "writer.h"
 #include "audit.h"
+#include "chainer.h"
 #include "hubclock.h"
 #include "hubdb.h"
 #include "sdnotify.h"
@@ -46,13 +47,14 @@ struct writer {
     struct job *head, *tail;
     int stop;
     unsigned long long batches, jobs;
-    long since_cp;        /* jobs committed since the last checkpoint (writer thread only) */
-    time_t last_cp;       /* system time of the last tree head (writer thread only) */
-    time_t last_cp_hub;   /* the hub clock's time of it (hubclock.h; writer thread only) */
-    int chain_soon;       /* PostgreSQL: records may wait for a pass (writer thread only) */
-    long long chain_last; /* monotonic ms of the last pass (writer thread only) */
-    long wd_ms;           /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
-    long long wd_last;    /* monotonic ms of the last feed (writer thread only) */
+    long since_cp;           /* jobs committed since the last checkpoint (writer thread only) */
+    time_t last_cp;          /* system time of the last tree head (writer thread only) */
+    time_t last_cp_hub;      /* the hub clock's time of it (hubclock.h; writer thread only) */
+    struct chainer *chainer; /* PostgreSQL: the sequencer's own thread, or NULL (under mu) */
+    int chain_soon;          /* PostgreSQL: records may wait for a pass (writer thread only) */
+    long long chain_last;    /* monotonic ms of the last pass (writer thread only) */
+    long wd_ms;              /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
+    long long wd_last;       /* monotonic ms of the last feed (writer thread only) */
     /* Writer thread only: the connection is lost; when to try again and the next wait. */
     int lost;
     long long retry_at_ms;
@@ -120,12 +122,23 @@ static int usable(struct writer *w)
     return 0;
 }
 
+/* With a chainer: kicks it (under mu, so writer_destroy never stops it under a kick) and
+ * returns 1; 0 when the writer chains itself. */
+static int kick_chainer(struct writer *w)
+{
+    pthread_mutex_lock(&w->mu);
+    struct chainer *c = w->chainer;
+    chainer_kick(c);
+    pthread_mutex_unlock(&w->mu);
+    return c != NULL;
+}
+
 /* PostgreSQL: one sequencer pass (audit.h), after a commit, at start and on the tick.
  * Another process chaining at that moment (BUSY) is normal; it may have missed this
  * process's newest records, so the next pass comes soon. */
 static void chain(struct writer *w)
 {
-    if (db_dialect(w->db) != DB_POSTGRES || w->lost)
+    if (db_dialect(w->db) != DB_POSTGRES || w->lost || kick_chainer(w))
         return;
     w->chain_last = now_ms();
     long n = 0;
@@ -140,7 +153,9 @@ static void chain(struct writer *w)
  * records of many batches (and of other processes) at once. */
 static void chain_after_batch(struct writer *w)
 {
-    if (db_dialect(w->db) == DB_POSTGRES && now_ms() - w->chain_last < CHAIN_EVERY_MS)
+    if (db_dialect(w->db) != DB_POSTGRES || kick_chainer(w))
+        return;
+    if (now_ms() - w->chain_last < CHAIN_EVERY_MS)
         w->chain_soon = 1;
     else
         chain(w);
@@ -454,10 +469,27 @@ void writer_stats(struct writer *w, unsigned long long *batches, unsigned long l
     pthread_mutex_unlock(&w->mu);
 }
 
+int writer_chain_with(struct writer *w, struct db *db)
+{
+    struct chainer *c = chainer_start(db);
+    if (!c)
+        return -1;
+    pthread_mutex_lock(&w->mu);
+    w->chainer = c;
+    pthread_mutex_unlock(&w->mu);
+    return 0;
+}
+
 void writer_destroy(struct writer *w)
 {
     if (!w)
         return;
+    /* The chainer first: the writer's last checkpoint then chains what is left itself. */
+    pthread_mutex_lock(&w->mu);
+    struct chainer *c = w->chainer;
+    w->chainer = NULL;
+    pthread_mutex_unlock(&w->mu);
+    chainer_stop(c);
     pthread_mutex_lock(&w->mu);
     w->stop = 1;
     pthread_cond_signal(&w->work);

@@ -12,7 +12,9 @@
  * and writes its answer into its own argument. After the batch commits the writer may
  * also sign a tree head of the audit transparency log (auditlog.h). On PostgreSQL it also runs the
  * audit chain's sequencer (audit_chain_db()) after each batch's answers, at start and about once a
- * second when idle, so records this or any other process stored are chained.
+ * second when idle, so records this or any other process stored are chained; or, given a
+ * handle of its own (writer_chain_with()), the sequencer runs on its own thread and the
+ * writer only kicks it.
  *
  * Losing the database (PostgreSQL restarted, failed over, network cut: DB_ERR_LOST) fails
  * the whole batch with WRITER_UNAVAILABLE, including a COMMIT whose answer was lost (it is
@@ -72,6 +74,13 @@ struct writer *writer_create(struct db *db, EVP_PKEY *key, long checkpoint_every
 /* Runs fn(db, arg) in the next batch and returns once the batch is durable (or failed).
  * Thread-safe. */
 enum writer_status writer_run(struct writer *w, writer_fn fn, void *arg);
+
+/* PostgreSQL: runs the audit sequencer on db (a second handle of hubdb_open_db() on the same
+ * database; owned from here, also on failure) on a thread of its own (chainer.h) instead of
+ * on the writer's thread between batches; the writer kicks it after every batch. 0, or -1
+ * when it could not start (the writer then chains as before). Call once, after
+ * writer_create. */
+int writer_chain_with(struct writer *w, struct db *db);
 
 /* writer_run() for a job of kind k: run with the other jobs of k in its batch. */
 enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k, void *arg);

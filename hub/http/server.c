@@ -902,6 +902,15 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         snprintf(err, errcap, "cannot start the writer thread");
         goto fail;
     }
+    /* PostgreSQL: the audit sequencer on a connection of its own, off the writer's thread. */
+    struct db *cdb = NULL;
+    if (db_target_is_postgres(cfg->db_path) &&
+        hubdb_open_db(cfg->db_path, 0, &cdb, err, errcap) != HUBDB_OK)
+        goto fail;
+    if (cdb && writer_chain_with(s->hub.writer, cdb) != 0) {
+        snprintf(err, errcap, "cannot start the audit sequencer's thread");
+        goto fail;
+    }
     /* Bursts: 10 logins, 30 refusals, or half a minute's allowance when that is more. */
     double login_rate = cfg->login_per_minute > 0 ? (double)cfg->login_per_minute : 20;
     double fail_rate = cfg->refusals_per_minute > 0 ? (double)cfg->refusals_per_minute : 60;
