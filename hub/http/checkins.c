@@ -210,9 +210,10 @@ static struct audit_rec checkin_audit(const struct checkin_job *j)
 }
 
 /* After the check-in with id is stored: a 元気がない alert, and with an Idempotency-Key the
- * answer stored for replays (built here only then; otherwise the request thread builds it,
- * off the writer's critical path). 0, or -1 to roll back. */
-static int checkin_follow(struct db *db, struct checkin_job *j, int64_t id)
+ * answer for replays (built here only then; otherwise the request thread builds it, off the
+ * writer's critical path), stored when store is 1 (else by the caller, for a batch). 0, or
+ * -1 to roll back. */
+static int checkin_follow(struct db *db, struct checkin_job *j, int64_t id, int store)
 {
     struct hreq *r = j->r;
     long long alert = 0;
@@ -223,7 +224,7 @@ static int checkin_follow(struct db *db, struct checkin_job *j, int64_t id)
     j->id = id;
     if (j->idem->key && !(j->resp = checkin_answer(id, r->who.resident_id, j->answer, j->now)))
         return -1;
-    return j->idem->key ? hutil_idem_store(db, j->idem, 201, j->resp, j->now) : 0;
+    return j->idem->key && store ? hutil_idem_store(db, j->idem, 201, j->resp, j->now) : 0;
 }
 
 static int checkin_job(struct db *db, void *arg)
@@ -235,19 +236,22 @@ static int checkin_job(struct db *db, void *arg)
                      &id) != DB_OK)
         return -1;
     struct audit_rec rec = checkin_audit(j);
-    if (checkin_follow(db, j, id) != 0 || audit_append_db(db, &rec, NULL) != DB_OK)
+    if (checkin_follow(db, j, id, 1) != 0 || audit_append_db(db, &rec, NULL) != DB_OK)
         return -1;
     return 0;
 }
 
 /* The check-ins of a writer batch together (writer_kind): one statement stores them all,
- * each one's alert and stored answer follow, then one statement appends all their audit
- * records. On a failure every job is left as checkin_job() expects it (no answer built,
- * no key finished): the writer runs each alone. */
+ * each one's alert follows, then one statement stores the answers of those with an
+ * Idempotency-Key and one appends all their audit records. On a failure every job is left as
+ * checkin_job() expects it (no answer built, no key finished): the writer runs each alone. */
 static int checkin_many(struct db *db, void *const *args, int n)
 {
     struct checkins_new c[CHECKINS_MANY_MAX];
     struct audit_rec recs[CHECKINS_MANY_MAX];
+    struct hutil_idem *idems[CHECKINS_MANY_MAX];
+    const char *answers[CHECKINS_MANY_MAX];
+    long long nows[CHECKINS_MANY_MAX];
     int rc = n <= CHECKINS_MANY_MAX && n <= AUDIT_APPEND_MANY_MAX ? 0 : -1;
     for (int i = 0; i < n && rc == 0; i++) {
         const struct checkin_job *j = args[i];
@@ -260,8 +264,15 @@ static int checkin_many(struct db *db, void *const *args, int n)
     }
     if (rc == 0 && checkins_add_many(db, c, (size_t)n) != DB_OK)
         rc = -1;
-    for (int i = 0; i < n && rc == 0; i++)
-        rc = checkin_follow(db, args[i], c[i].id);
+    for (int i = 0; i < n && rc == 0; i++) {
+        struct checkin_job *j = args[i];
+        rc = checkin_follow(db, j, c[i].id, 0);
+        idems[i] = j->idem;
+        answers[i] = j->resp;
+        nows[i] = (long long)j->now;
+    }
+    if (rc == 0 && hutil_idem_store_many(db, idems, answers, nows, n) != 0)
+        rc = -1;
     if (rc == 0 && audit_append_many_db(db, recs, (size_t)n) != DB_OK)
         rc = -1;
     for (int i = 0; i < n && rc != 0; i++) {

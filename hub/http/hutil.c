@@ -121,6 +121,57 @@ static int claim_job(struct db *db, void *arg)
                : -1;
 }
 
+/* The claims of a writer batch together (writer_kind): one statement claims every new
+ * key. On a failure nothing is left in the jobs: each then claims alone. */
+static int claim_many(struct db *db, void *const *args, int n)
+{
+    struct idempotency_ask a[IDEMPOTENCY_MANY_MAX];
+    if (n > IDEMPOTENCY_MANY_MAX)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        const struct claim_job *j = args[i];
+        a[i] = (struct idempotency_ask){.sc = j->idem->town,
+                                        .principal = j->principal,
+                                        .key = j->idem->key,
+                                        .body_hash = j->idem->body_hash,
+                                        .now = j->now};
+    }
+    if (idempotency_claim_many(db, a, (size_t)n) != DB_OK)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        struct claim_job *j = args[i];
+        j->res = a[i].res;
+        j->idem->claim = a[i].claim;
+        j->status = a[i].status;
+        j->answer = a[i].answer;
+    }
+    return 0;
+}
+
+static const struct writer_kind claim_kind = {claim_job, claim_many};
+
+int hutil_idem_store_many(struct db *db, struct hutil_idem *const *idems,
+                          const char *const *answers, const long long *nows, int n)
+{
+    struct idempotency_done d[IDEMPOTENCY_MANY_MAX];
+    int m = 0, rc = n <= IDEMPOTENCY_MANY_MAX ? 0 : -1;
+    for (int i = 0; i < n && rc == 0; i++)
+        if (idems[i] && idems[i]->claimed)
+            d[m++] = (struct idempotency_done){.sc = idems[i]->town,
+                                               .claim = &idems[i]->claim,
+                                               .status = 201,
+                                               .answer = answers[i],
+                                               .now = nows[i]};
+    if (rc == 0 && m > 0 && idempotency_finish_many(db, d, (size_t)m) != DB_OK)
+        rc = -1;
+    for (int i = 0; i < m && rc == 0; i++)
+        rc = d[i].lost ? -1 : 0;
+    for (int i = 0; i < n && rc == 0; i++)
+        if (idems[i] && idems[i]->claimed)
+            idems[i]->finished = 1;
+    return rc;
+}
+
 static int abandon_job(struct db *db, void *arg)
 {
     const struct hutil_idem *idem = arg;
@@ -142,7 +193,7 @@ int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem)
     idem->town = r->who.town;
     hubtoken_hash(r->body, r->body_len, idem->body_hash);
     struct claim_job j = {.idem = idem, .principal = r->who.actor, .now = hubclock_now()};
-    enum writer_status ws = writer_run(r->hub->writer, claim_job, &j);
+    enum writer_status ws = writer_run_kind(r->hub->writer, &claim_kind, &j);
     if (ws != WRITER_OK) {
         /* The claim's transaction did not commit: a stored answer it read is not ours to
          * send (the retry reads it again). */

@@ -86,6 +86,13 @@ int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem);
  * after its lease, or the database failed). */
 int hutil_idem_store(struct db *db, struct hutil_idem *idem, int status, const char *answer,
                      long long now);
+/* hutil_idem_store() for n requests of one writer batch at once (one statement on
+ * PostgreSQL), each with its status 201, answers[i] at nows[i]; idems without a claim are
+ * skipped.
+ * 0, or -1 when the batch must roll back (one claim was taken over, or the database
+ * failed): then no idem is marked finished. */
+int hutil_idem_store_many(struct db *db, struct hutil_idem *const *idems,
+                          const char *const *answers, const long long *nows, int n);
 /* After answering: gives the claim up unless the answer was stored. */
 void hutil_idem_end(struct hreq *r, struct hutil_idem *idem);
 

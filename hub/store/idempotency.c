@@ -17,6 +17,7 @@
  * every claim when it starts.
  */
 #include "idempotency.h"
+#include "dbarray.h"
 #include "rows.h"
 
 #include <stdlib.h>
@@ -283,4 +284,149 @@ enum db_status idempotency_purge(struct db *db, int64_t before, int64_t limit, i
                            " principal, key FROM idempotency_keys WHERE created_unix < ?"
                            " ORDER BY created_unix LIMIT ? FOR UPDATE SKIP LOCKED)",
                            before, limit, deleted);
+}
+
+/* Indexes of the asks whose (principal, key) an earlier ask of the batch has: at most one
+ * ask per key is claimed by the batch's INSERT, the rest go one by one (and find it held). */
+static int repeated(const struct idempotency_ask *a, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(a[k].principal, a[i].principal) == 0 && strcmp(a[k].key, a[i].key) == 0)
+            return 1;
+    return 0;
+}
+
+/* PostgreSQL: inserts the claims of every ask that is not a repeat in one statement; the
+ * keys it inserted come back, and those asks are claimed (got[i] = 1). */
+static enum db_status insert_claims(struct db *db, struct idempotency_ask *a, size_t n, int *got)
+{
+    struct dbarray v[6];
+    size_t m = 0;
+    for (int i = 0; i < 6; i++)
+        dbarray_init(&v[i]);
+    for (size_t i = 0; i < n; i++) {
+        got[i] = 0;
+        if (repeated(a, i))
+            continue;
+        dbarray_text(&v[0], a[i].principal);
+        dbarray_text(&v[1], a[i].key);
+        dbarray_text(&v[2], a[i].body_hash);
+        dbarray_int64(&v[3], a[i].now + IDEMPOTENCY_LEASE_S);
+        dbarray_int64(&v[4], a[i].now);
+        dbarray_int64(&v[5], scope_town(a[i].sc));
+        m++;
+    }
+    struct db_stmt *st =
+        m ? db_stmt(db, "INSERT INTO idempotency_keys(principal, key, body_hash, status, answer,"
+                        " attempt, lease_until, created_unix, holder, municipality_id)"
+                        " SELECT u.principal, u.key, u.hash, 0, '', 1, u.lease, u.at, " PG_SELF
+                        ", u.town FROM unnest(?::text[], ?::text[], ?::text[], ?::bigint[],"
+                        " ?::bigint[], ?::bigint[]) WITH ORDINALITY"
+                        " AS u(principal, key, hash, lease, at, town, ord) ORDER BY u.ord"
+                        " ON CONFLICT(principal, key) DO NOTHING RETURNING principal, key")
+          : NULL;
+    enum db_status s = m && !st ? DB_ERR : DB_OK;
+    for (int i = 0; i < 6 && st && s == DB_OK; i++)
+        s = dbarray_bind(st, i + 1, &v[i]);
+    while (st && s == DB_OK && (s = db_step(st)) == DB_ROW) {
+        const char *p = db_col_text(st, 0), *k = db_col_text(st, 1);
+        s = DB_OK;
+        for (size_t i = 0; i < n && p && k; i++)
+            if (!got[i] && !repeated(a, i) && strcmp(a[i].principal, p) == 0 &&
+                strcmp(a[i].key, k) == 0) {
+                got[i] = 1;
+                break;
+            }
+    }
+    if (st)
+        db_stmt_done(st);
+    for (int i = 0; i < 6; i++)
+        dbarray_free(&v[i]);
+    return s == DB_DONE || (s == DB_OK && !st) ? DB_OK : s;
+}
+
+enum db_status idempotency_claim_many(struct db *db, struct idempotency_ask *a, size_t n)
+{
+    int got[IDEMPOTENCY_MANY_MAX];
+    enum db_status s = n >= 1 && n <= IDEMPOTENCY_MANY_MAX ? DB_OK : DB_ERR;
+    for (size_t i = 0; i < n && s == DB_OK; i++) {
+        a[i].answer = NULL;
+        a[i].res = IDEMPOTENCY_IN_FLIGHT;
+        got[i] = 0;
+        if (!a[i].sc || !a[i].principal || !a[i].key || !a[i].body_hash ||
+            strlen(a[i].principal) > IDEMPOTENCY_PRINCIPAL_MAX ||
+            strlen(a[i].key) > IDEMPOTENCY_KEY_MAX ||
+            strlen(a[i].body_hash) != IDEMPOTENCY_HASH_LEN)
+            s = DB_ERR;
+    }
+    if (s == DB_OK && db_dialect(db) == DB_POSTGRES)
+        s = insert_claims(db, a, n, got);
+    for (size_t i = 0; i < n && s == DB_OK; i++) {
+        if (!got[i]) {
+            s = idempotency_claim(db, a[i].sc, a[i].principal, a[i].key, a[i].body_hash, a[i].now,
+                                  &a[i].res, &a[i].claim, &a[i].status, &a[i].answer);
+            continue;
+        }
+        a[i].res = IDEMPOTENCY_PROCEED;
+        memset(&a[i].claim, 0, sizeof a[i].claim);
+        memcpy(a[i].claim.principal, a[i].principal, strlen(a[i].principal) + 1);
+        memcpy(a[i].claim.key, a[i].key, strlen(a[i].key) + 1);
+        a[i].claim.attempt = 1;
+    }
+    for (size_t i = 0; i < n && s != DB_OK; i++) {
+        free(a[i].answer);
+        a[i].answer = NULL;
+    }
+    return s;
+}
+
+enum db_status idempotency_finish_many(struct db *db, struct idempotency_done *d, size_t n)
+{
+    enum db_status s = n >= 1 && n <= IDEMPOTENCY_MANY_MAX ? DB_OK : DB_ERR;
+    for (size_t i = 0; i < n && s == DB_OK; i++)
+        s = d[i].sc && d[i].claim ? DB_OK : DB_ERR;
+    if (s != DB_OK || db_dialect(db) != DB_POSTGRES) {
+        for (size_t i = 0; i < n && s == DB_OK; i++)
+            s = idempotency_finish(db, d[i].sc, d[i].claim, d[i].status, d[i].answer, d[i].now,
+                                   &d[i].lost);
+        return s;
+    }
+    struct dbarray v[7];
+    for (int i = 0; i < 7; i++)
+        dbarray_init(&v[i]);
+    for (size_t i = 0; i < n; i++) {
+        /* 0 marks a claim: an answer's status is an HTTP status, never 0. */
+        dbarray_int64(&v[0], d[i].status > 0 ? d[i].status : 500);
+        dbarray_text(&v[1], d[i].answer ? d[i].answer : "");
+        dbarray_int64(&v[2], d[i].now);
+        dbarray_text(&v[3], d[i].claim->principal);
+        dbarray_text(&v[4], d[i].claim->key);
+        dbarray_int64(&v[5], d[i].claim->attempt);
+        dbarray_int64(&v[6], scope_town(d[i].sc));
+        d[i].lost = 1;
+    }
+    struct db_stmt *st =
+        db_stmt(db, "UPDATE idempotency_keys k SET status = u.status, answer = u.answer,"
+                    " done_unix = u.at FROM unnest(?::bigint[], ?::text[], ?::bigint[], ?::text[],"
+                    " ?::text[], ?::bigint[], ?::bigint[])"
+                    " AS u(status, answer, at, principal, key, attempt, town)"
+                    " WHERE k.principal = u.principal AND k.key = u.key AND k.attempt = u.attempt"
+                    " AND k.status = 0 AND k.municipality_id = u.town"
+                    " RETURNING k.principal, k.key");
+    s = st ? DB_OK : DB_ERR;
+    for (int i = 0; i < 7 && s == DB_OK; i++)
+        s = dbarray_bind(st, i + 1, &v[i]);
+    while (s == DB_OK && (s = db_step(st)) == DB_ROW) {
+        const char *p = db_col_text(st, 0), *k = db_col_text(st, 1);
+        s = DB_OK;
+        for (size_t i = 0; i < n && p && k; i++)
+            if (d[i].lost && strcmp(d[i].claim->principal, p) == 0 &&
+                strcmp(d[i].claim->key, k) == 0)
+                d[i].lost = 0;
+    }
+    if (st)
+        db_stmt_done(st);
+    for (int i = 0; i < 7; i++)
+        dbarray_free(&v[i]);
+    return s == DB_DONE ? DB_OK : s;
 }

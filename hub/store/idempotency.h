@@ -84,6 +84,40 @@ __attribute__((warn_unused_result)) enum db_status
 idempotency_finish(struct db *db, const struct scope *sc, const struct idempotency_claim *claim,
                    int status, const char *answer, int64_t now, int *lost);
 
+/* One claim of a writer batch: idempotency_claim()'s arguments and results. */
+struct idempotency_ask {
+    const struct scope *sc;
+    const char *principal, *key, *body_hash;
+    int64_t now;
+    enum idempotency_result res;    /* out */
+    struct idempotency_claim claim; /* out, on IDEMPOTENCY_PROCEED */
+    int status;                     /* out, on IDEMPOTENCY_REPLAY */
+    char *answer;                   /* out, owned, on IDEMPOTENCY_REPLAY */
+};
+#define IDEMPOTENCY_MANY_MAX 512
+
+/* idempotency_claim() for each of a[0..n) (1..IDEMPOTENCY_MANY_MAX), as if one after the
+ * other in that order. On PostgreSQL ONE statement claims every new key (the usual case);
+ * only keys already there (replays, requests in flight, takeovers) take statements of
+ * their own. DB_OK or the first failure (roll back; every *answer is then freed). */
+__attribute__((warn_unused_result)) enum db_status
+idempotency_claim_many(struct db *db, struct idempotency_ask *a, size_t n);
+
+/* One answer of a writer batch: idempotency_finish()'s arguments; lost is written. */
+struct idempotency_done {
+    const struct scope *sc;
+    const struct idempotency_claim *claim;
+    int status;
+    const char *answer;
+    int64_t now;
+    int lost; /* out */
+};
+
+/* idempotency_finish() for each of d[0..n) (1..IDEMPOTENCY_MANY_MAX), in ONE statement on
+ * PostgreSQL. A lost one (taken over) means the caller must roll back as for one. */
+__attribute__((warn_unused_result)) enum db_status
+idempotency_finish_many(struct db *db, struct idempotency_done *d, size_t n);
+
 /* Gives a claim up (after a refusal or failure) unless it was taken over meanwhile. */
 __attribute__((warn_unused_result)) enum db_status
 idempotency_abandon(struct db *db, const struct scope *sc, const struct idempotency_claim *claim);
