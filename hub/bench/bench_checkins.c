@@ -2,7 +2,7 @@
  * bench_checkins.c: check-in throughput and latency of a real hubd on loopback.
  *
  *   bench_checkins HUBD HUBCTL [seconds=5] [clients=16] [db=new SQLite file] [procs=1]
- *                  [stored=0] [towns=1] [residents=0]
+ *                  [stored=0] [towns=1] [residents=0] [keys=0] [workers=hubd's default]
  *   (PostgreSQL: build/tests/pg/pgrun build/hub/bench_checkins HUBD HUBCTL 5 16 @PGURL@ 4)
  *
  * Creates a fresh database (a SQLite file in a temp directory, or the empty database
@@ -10,7 +10,8 @@
  * the towns, `residents` more residents spread over them and moves the clients' residents
  * and devices to town 1 + i % towns (SQL), stores `stored` check-ins first, starts `procs` hubd
  * processes on it on ephemeral ports, runs `clients` threads (client i talks to process i mod
- * procs) that each POST /v1/checkins over one keep-alive connection (libcurl) for `seconds`, and
+ * procs) that each POST /v1/checkins over one keep-alive connection (libcurl) for `seconds`
+ * (with keys=1 each with an Idempotency-Key of its own, as the kiosk's outbox sends them), and
  * prints durable check-ins per second with the p50 / p99 / max latency. Every 201 counted was
  * committed (SQLite synchronous=FULL, PostgreSQL synchronous_commit=on) before the hub answered.
  * Stops the hubd processes with SIGTERM and checks that the database holds every acknowledged
@@ -31,6 +32,7 @@
 
 struct client {
     pthread_t th;
+    int keys; /* send an Idempotency-Key with each */
     char token[128];
     unsigned port;
     double seconds;
@@ -62,7 +64,18 @@ static void *run_client(void *arg)
     while (benchutil_now() < end && c->n_lat < MAX_SAMPLES) {
         double t0 = benchutil_now();
         long code = 0;
+        struct curl_slist *all = hdr;
+        char key[96];
+        if (c->keys) {
+            snprintf(key, sizeof key, "Idempotency-Key: bench-%p-%ld", (void *)c,
+                     c->ok + c->failed);
+            all = curl_slist_append(curl_slist_append(NULL, auth), key);
+            all = curl_slist_append(all, "Content-Type: application/json");
+            curl_easy_setopt(h, CURLOPT_HTTPHEADER, all);
+        }
         CURLcode rc = curl_easy_perform(h);
+        if (all != hdr)
+            curl_slist_free_all(all);
         curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
         double t1 = benchutil_now();
         if (rc == CURLE_OK && code == 201) {
@@ -158,7 +171,7 @@ int main(int argc, char **argv)
 {
     if (argc < 3) {
         fprintf(stderr, "usage: bench_checkins HUBD HUBCTL [seconds=5] [clients=16] [db] [procs=1]"
-                        " [stored=0] [towns=1] [residents=0]\n");
+                        " [stored=0] [towns=1] [residents=0] [keys=0] [workers]\n");
         return 2;
     }
     const char *hubd = argv[1], *hubctl = argv[2];
@@ -169,6 +182,9 @@ int main(int argc, char **argv)
     long stored = argc > 7 ? strtol(argv[7], NULL, 10) : 0;
     long towns = argc > 8 ? strtol(argv[8], NULL, 10) : 1;
     long residents = argc > 9 ? strtol(argv[9], NULL, 10) : 0;
+    int keys = argc > 10 && strcmp(argv[10], "1") == 0;
+    const char *workers = argc > 11 ? argv[11] : NULL; /* hubd --workers */
+    const char *const extra[] = {"--workers", workers, NULL};
     if (seconds <= 0 || seconds > 120 || nc < 1 || nc > MAX_CLIENTS || procs < 1 ||
         procs > MAX_PROCS || stored < 0 || stored > 100000000 || towns < 1 || towns > 1000 ||
         residents < 0 || residents > 10000000) {
@@ -209,7 +225,7 @@ int main(int argc, char **argv)
     pid_t pids[MAX_PROCS];
     FILE *outs[MAX_PROCS];
     for (long k = 0; k < procs; k++) {
-        pids[k] = benchutil_start_hubd(hubd, db, NULL, &ports[k], &outs[k]);
+        pids[k] = benchutil_start_hubd(hubd, db, workers ? extra : NULL, &ports[k], &outs[k]);
         if (pids[k] < 0)
             return 1;
     }
@@ -218,6 +234,7 @@ int main(int argc, char **argv)
     for (long i = 0; i < nc; i++) {
         cl[i].port = ports[i % procs];
         cl[i].seconds = seconds;
+        cl[i].keys = keys;
         cl[i].lat = malloc(sizeof(double) * MAX_SAMPLES);
         if (!cl[i].lat)
             return 1;
@@ -240,7 +257,8 @@ int main(int argc, char **argv)
     int stopped = 0;
     for (long k = 0; k < procs; k++)
         stopped |= benchutil_stop_hubd(pids[k], outs[k]);
-    printf("procs=%ld clients=%ld seconds=%.1f\n", procs, nc, elapsed);
+    printf("procs=%ld clients=%ld seconds=%.1f keys=%d workers=%s\n", procs, nc, elapsed, keys,
+           workers ? workers : "default");
     printf("checkins_ok=%ld failed=%ld\n", ok, failed);
     printf("checkins_per_s=%.0f\n", (double)ok / elapsed);
     if (n > 0)
