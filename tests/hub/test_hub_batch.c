@@ -7,8 +7,9 @@
  * resident and answer, its id must be a row of exactly that resident, device and answer,
  * a 元気がない must have raised its alert on its own check-in, each request must have one
  * audit record about its own resident in its own town's log, a replay must give the first
- * id, and the audit chains must verify. The hub's own count must show batches of more than
- * one job (else nothing here was grouped and the test proves nothing).
+ * id, one key sent eight times at once must store one check-in, and the audit chains must
+ * verify. The hub's own count must show batches of more than one job (else nothing here was
+ * grouped and the test proves nothing).
  */
 #include "hubtest.h"
 #include "test.h"
@@ -210,6 +211,45 @@ static void t_replays_give_the_first_answer(void)
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), DEVICES * POSTS);
 }
 
+/* One key sent eight times at once (a tablet retrying over several connections): the
+ * claims may share a batch, and still one check-in is stored; every 201 names it, the
+ * others are 409 (in flight). */
+#define SAME 8
+static struct sent same_sent[SAME];
+
+static void *post_same(void *arg)
+{
+    CURL *h = curl_easy_init();
+    if (h)
+        post(h, dev[0].token, "genki", "batch-same-key", arg);
+    curl_easy_cleanup(h);
+    return NULL;
+}
+
+static void t_one_key_at_once_stores_one(void)
+{
+    pthread_t th[SAME];
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM checkins");
+    for (int i = 0; i < SAME; i++)
+        REQUIRE(pthread_create(&th[i], NULL, post_same, &same_sent[i]) == 0);
+    for (int i = 0; i < SAME; i++)
+        pthread_join(th[i], NULL);
+    long long id = 0;
+    int created = 0, busy = 0, same = 0;
+    for (int i = 0; i < SAME; i++) {
+        if (same_sent[i].status == 201) {
+            created++;
+            id = id ? id : same_sent[i].id;
+            same += same_sent[i].id == id;
+        }
+        busy += same_sent[i].status == 409;
+    }
+    CHECK(created >= 1);
+    CHECK_INT_EQ(same, created);
+    CHECK_INT_EQ(created + busy, SAME);
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM checkins"), before + 1);
+}
+
 /* The hub grouped jobs (more jobs than batches), and every town's chain verifies. */
 static void t_grouped_and_chains_verify(void)
 {
@@ -269,6 +309,7 @@ int main(void)
     curl_global_init(CURL_GLOBAL_DEFAULT);
     TEST_RUN(t_each_answer_is_its_own);
     TEST_RUN(t_replays_give_the_first_answer);
+    TEST_RUN(t_one_key_at_once_stores_one);
     TEST_RUN(t_grouped_and_chains_verify);
     curl_global_cleanup();
     ht_cleanup(&T);

@@ -553,6 +553,25 @@ static int p_idempotency_claim(const struct scope *sc)
     free(answer);
     return s == DB_OK && res == IDEMPOTENCY_REPLAY;
 }
+static int p_idempotency_claim_many(const struct scope *sc)
+{
+    struct idempotency_ask a[2] = {
+        {.sc = sc, .principal = dev_principal, .key = "k-done", .body_hash = HASH, .now = T0 + 1},
+        {.sc = sc, .principal = dev_principal, .key = "k-done", .body_hash = HASH, .now = T0 + 1}};
+    int replays = 0;
+    if (idempotency_claim_many(db, a, 2) == DB_OK)
+        for (int i = 0; i < 2; i++)
+            replays += a[i].res == IDEMPOTENCY_REPLAY;
+    for (int i = 0; i < 2; i++)
+        free(a[i].answer);
+    return replays;
+}
+static int p_idempotency_finish_many(const struct scope *sc)
+{
+    struct idempotency_done d = {
+        .sc = sc, .claim = &open_claim, .status = 201, .answer = "{}", .now = T0 + 1};
+    return idempotency_finish_many(db, &d, 1) == DB_OK && !d.lost;
+}
 static int p_idempotency_finish(const struct scope *sc)
 {
     int lost = 1;
@@ -676,6 +695,8 @@ static const struct {
     {"escalate_unwell", p_escalate_unwell},
     {"idempotency_claim", p_idempotency_claim},
     {"idempotency_finish", p_idempotency_finish},
+    {"idempotency_claim_many", p_idempotency_claim_many},
+    {"idempotency_finish_many", p_idempotency_finish_many},
     {"idempotency_abandon", p_idempotency_abandon},
     {"notifyrcpt_set", p_notifyrcpt_set},
     {"notifyrcpt_set_mode", p_notifyrcpt_set_mode},
