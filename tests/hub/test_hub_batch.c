@@ -117,9 +117,10 @@ static void post(CURL *h, const char *token, const char *answer, const char *key
     cJSON *j = b.p ? cJSON_Parse(b.p) : NULL;
     const cJSON *c = cJSON_GetObjectItem(j, "checkin");
     const cJSON *ans = cJSON_GetObjectItem(c, "answer");
-    s->id = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(c, "id"));
-    s->resident = (long long)cJSON_GetNumberValue(cJSON_GetObjectItem(c, "resident_id"));
-    if (!cJSON_IsString(ans) || strcmp(ans->valuestring, answer) != 0)
+    const cJSON *id = cJSON_GetObjectItem(c, "id"), *res = cJSON_GetObjectItem(c, "resident_id");
+    s->id = cJSON_IsNumber(id) ? (long long)id->valuedouble : 0;
+    s->resident = cJSON_IsNumber(res) ? (long long)res->valuedouble : 0;
+    if (s->status == 201 && (!cJSON_IsString(ans) || strcmp(ans->valuestring, answer) != 0))
         s->resident = -1; /* the answer names another answer: counted as a mismatch */
     cJSON_Delete(j);
     free(b.p);
