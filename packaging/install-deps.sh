@@ -10,6 +10,7 @@ PKGS="
   libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libespeak-ng-dev espeak-ng-data
   libcurl4-openssl-dev libcjson-dev libssl-dev openssl
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libunibreak-dev
+  libglpk-dev
   libpcsclite-dev pcscd pcsc-tools vsmartcard-vpcd
   xvfb xauth x11-apps curl python3 python3-aiosmtpd procps util-linux iproute2
   lintian systemd cage xwayland grim

@@ -5,12 +5,15 @@
  */
 #include "stats_attack.h"
 
+#include <glpk.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAXT 64
-#define EPS  1e-7
+/* attack_want: pairs of spreading solves before the unknowns' own programmes */
+#define SPREAD_PASSES 4
 
 struct tab {
     int k, n[5], ht[5], e[5];
@@ -32,8 +35,10 @@ struct attack {
     int nvars;
     struct eq *eqs;
     int neq, capeq;
-    int solved;
+    int solved;  /* 1 solved, -1 failed */
+    double want; /* attack_want: 0 for exact intervals */
     double *lo, *hi;
+    struct attack_info info;
 };
 
 struct attack *attack_create(void)
@@ -168,96 +173,173 @@ void attack_link(struct attack *a, int base, int item, int dim)
     }
 }
 
-/* ---- dense two-phase simplex: A x = b, x >= 0 ---- */
+/* ---- one component's programme, solved by GLPK ---- */
 
-struct lp {
-    int m, n;   /* rows, columns (without rhs) */
-    double *T;  /* (m + 1) x (n + 1); row m is the objective (reduced costs), col n rhs */
-    int *basis; /* basic column of each row */
-    int nprice; /* columns that may enter (the artificials never do after phase I) */
-};
-
-#define AT(lp, r, c) ((lp)->T[(size_t)(r) * (size_t)((lp)->n + 1) + (size_t)(c)])
-
-static void pivot(struct lp *lp, int r, int c)
+/* The simplex of every solve: primal (the objective changes, the basis stays feasible, so
+ * each solve starts where the last one ended), no presolver (it would throw that basis
+ * away), quiet. */
+static void lp_parm(glp_smcp *parm)
 {
-    double p = AT(lp, r, c);
-    for (int j = 0; j <= lp->n; j++)
-        AT(lp, r, j) /= p;
-    for (int i = 0; i <= lp->m; i++) {
-        if (i == r)
-            continue;
-        double f = AT(lp, i, c);
-        if (fabs(f) < 1e-15)
-            continue;
-        for (int j = 0; j <= lp->n; j++)
-            AT(lp, i, j) -= f * AT(lp, r, j);
-    }
-    lp->basis[r] = c;
+    glp_init_smcp(parm);
+    parm->msg_lev = GLP_MSG_OFF;
+    parm->meth = GLP_PRIMAL;
+    parm->presolve = GLP_OFF;
 }
 
-/* Minimises the objective row over columns < ncols (Bland's rule). 0 optimal, 1
- * unbounded. */
-static int simplex(struct lp *lp)
+/* min or max of column c; ATTACK_UNBOUNDED when the maximum has no bound. 0, or -1 if
+ * GLPK failed (the caller's table set is then not solved). */
+static int lp_extreme(struct attack *a, glp_prob *P, const glp_smcp *parm, int c, int dir,
+                      double *out)
 {
-    int ncols = lp->nprice;
-    for (int iter = 0; iter < 100000; iter++) {
-        int c = -1;
-        for (int j = 0; j < ncols; j++)
-            if (AT(lp, lp->m, j) < -EPS) {
-                c = j;
-                break;
-            }
-        if (c < 0)
-            return 0;
-        int r = -1;
-        double best = 0;
-        for (int i = 0; i < lp->m; i++) {
-            double a = AT(lp, i, c);
-            if (a > EPS) {
-                double q = AT(lp, i, lp->n) / a;
-                if (r < 0 || q < best - 1e-12 ||
-                    (fabs(q - best) <= 1e-12 && lp->basis[i] < lp->basis[r])) {
-                    r = i;
-                    best = q;
-                }
-            }
-        }
-        if (r < 0)
-            return 1;
-        pivot(lp, r, c);
+    a->info.solves++;
+    glp_set_obj_dir(P, dir);
+    if (glp_simplex(P, parm) != 0) {
+        /* a numerical failure of the warm basis: start again from a fresh one */
+        glp_adv_basis(P, 0);
+        if (glp_simplex(P, parm) != 0)
+            return -1;
     }
+    int st = glp_get_status(P);
+    if (st == GLP_UNBND) {
+        *out = dir == GLP_MAX ? (double)ATTACK_UNBOUNDED : 0;
+        return 0;
+    }
+    if (st != GLP_OPT)
+        return -1;
+    *out = glp_get_col_prim(P, c);
     return 0;
 }
 
-/* Optimises x[target] (maximise if sign > 0) over the component's equations; returns
- * the optimum (or +-ATTACK_UNBOUNDED). feas: a feasible tableau of the component. */
-static double optimise(const struct lp *feas, int target, int sign)
+/* Widens each unknown's seen range [lo, hi] by the point the last solve found, if it
+ * was an optimum (an unbounded ray's last point is not kept). */
+static void seen(glp_prob *P, const int *vars, int nc, double *lo, double *hi)
 {
-    struct lp lp = *feas;
-    size_t sz = (size_t)(lp.m + 1) * (size_t)(lp.n + 1);
-    lp.T = malloc(sizeof(double) * sz);
-    lp.basis = malloc(sizeof(int) * (size_t)lp.m);
-    memcpy(lp.T, feas->T, sizeof(double) * sz);
-    memcpy(lp.basis, feas->basis, sizeof(int) * (size_t)lp.m);
-    /* objective: minimise -sign * x[target], expressed in non-basic columns */
-    for (int j = 0; j <= lp.n; j++)
-        AT(&lp, lp.m, j) = 0;
-    AT(&lp, lp.m, target) = -(double)sign;
-    for (int i = 0; i < lp.m; i++) {
-        double f = AT(&lp, lp.m, lp.basis[i]);
-        if (f != 0)
-            for (int j = 0; j <= lp.n; j++)
-                AT(&lp, lp.m, j) -= f * AT(&lp, i, j);
+    if (glp_get_status(P) != GLP_OPT)
+        return;
+    for (int c = 0; c < nc; c++) {
+        double x = glp_get_col_prim(P, c + 1);
+        if (x < lo[vars[c]])
+            lo[vars[c]] = x;
+        if (x > hi[vars[c]] && hi[vars[c]] < (double)ATTACK_UNBOUNDED)
+            hi[vars[c]] = x;
     }
-    double out;
-    if (simplex(&lp))
-        out = sign > 0 ? (double)ATTACK_UNBOUNDED : 0;
-    else
-        out = sign * AT(&lp, lp.m, lp.n); /* objective row rhs = -(min value) */
-    free(lp.T);
-    free(lp.basis);
-    return out;
+}
+
+/* Points far apart first: each pass maximises the sum of a fixed pseudo-random half of
+ * the unknowns minus the other half, then the opposite, so most unknowns are pushed up in
+ * one solution and down in another. Deterministic (a fixed generator). */
+static int spread(struct attack *a, glp_prob *P, const glp_smcp *parm, const int *vars, int nc)
+{
+    uint64_t r = 0x9e3779b97f4a7c15ULL;
+    glp_set_obj_dir(P, GLP_MAX);
+    for (int pass = 0; pass < SPREAD_PASSES; pass++) {
+        for (int c = 0; c < nc; c++) {
+            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
+            glp_set_obj_coef(P, c + 1, (r >> 40) & 1 ? 1.0 : -1.0);
+        }
+        for (int flip = 0; flip < 2; flip++) {
+            if (flip)
+                for (int c = 0; c < nc; c++)
+                    glp_set_obj_coef(P, c + 1, -glp_get_obj_coef(P, c + 1));
+            a->info.solves++;
+            if (glp_simplex(P, parm) != 0)
+                return -1;
+            seen(P, vars, nc, a->lo, a->hi);
+        }
+    }
+    for (int c = 0; c < nc; c++)
+        glp_set_obj_coef(P, c + 1, 0);
+    return 0;
+}
+
+/* Solves one component: rows rows[0..m) of a->eqs, columns vars[0..nc) (col[] maps a
+ * variable to its column, 0-based). 0, or -1. */
+static int solve_component(struct attack *a, const int *rows, int m, const int *vars, int nc,
+                           const int *col)
+{
+    a->info.components++;
+    if (nc > a->info.largest_unknowns) {
+        a->info.largest_unknowns = nc;
+        a->info.largest_equations = m;
+    }
+    if (m == 0) {
+        /* in no equation: anything from 0 up */
+        for (int c = 0; c < nc; c++) {
+            a->lo[vars[c]] = 0;
+            a->hi[vars[c]] = (double)ATTACK_UNBOUNDED;
+        }
+        return 0;
+    }
+    int rc = -1;
+    size_t nz = 0;
+    for (int r = 0; r < m; r++)
+        nz += (size_t)a->eqs[rows[r]].nt;
+    glp_prob *P = glp_create_prob();
+    int *ia = malloc(sizeof(int) * (nz + 1)), *ja = malloc(sizeof(int) * (nz + 1));
+    double *ar = malloc(sizeof(double) * (nz + 1));
+    if (!ia || !ja || !ar)
+        goto out;
+    glp_add_rows(P, m);
+    glp_add_cols(P, nc);
+    size_t k = 1;
+    for (int r = 0; r < m; r++) {
+        const struct eq *e = &a->eqs[rows[r]];
+        glp_set_row_bnds(P, r + 1, GLP_FX, e->rhs, e->rhs);
+        for (int i = 0; i < e->nt; i++, k++) {
+            ia[k] = r + 1;
+            ja[k] = col[e->var[i]] + 1;
+            ar[k] = e->coef[i];
+        }
+    }
+    for (int c = 0; c < nc; c++)
+        glp_set_col_bnds(P, c + 1, GLP_LO, 0, 0);
+    glp_load_matrix(P, (int)nz, ia, ja, ar);
+    glp_smcp parm;
+    lp_parm(&parm);
+    glp_adv_basis(P, 0);
+    /* a feasible point first (objective 0): the published tables are consistent */
+    if (glp_simplex(P, &parm) != 0 || glp_get_status(P) != GLP_OPT)
+        goto out;
+    /* then each unknown's largest and smallest value, in table order (neighbours share
+     * most of their basis). With a wanted width, every solution is also a point the tables
+     * allow: an unknown already seen that far apart in two of them needs no programme. */
+    double *lo = a->lo, *hi = a->hi;
+    int want = a->want > 0;
+    if (want) {
+        for (int c = 0; c < nc; c++) {
+            lo[vars[c]] = glp_get_col_prim(P, c + 1);
+            hi[vars[c]] = lo[vars[c]];
+        }
+        if (spread(a, P, &parm, vars, nc) != 0)
+            goto out;
+    }
+    for (int c = 0; c < nc; c++) {
+        int v = vars[c];
+        if (want && hi[v] - lo[v] >= a->want - 1e-6)
+            continue;
+        glp_set_obj_coef(P, c + 1, 1);
+        double x;
+        if (lp_extreme(a, P, &parm, c + 1, GLP_MAX, &x) != 0)
+            goto out;
+        if (want)
+            seen(P, vars, nc, lo, hi);
+        hi[v] = x;
+        if (!want || hi[v] - lo[v] < a->want - 1e-6) {
+            if (lp_extreme(a, P, &parm, c + 1, GLP_MIN, &x) != 0)
+                goto out;
+            if (want)
+                seen(P, vars, nc, lo, hi);
+            lo[v] = x;
+        }
+        glp_set_obj_coef(P, c + 1, 0);
+    }
+    rc = 0;
+out:
+    free(ia);
+    free(ja);
+    free(ar);
+    glp_delete_prob(P);
+    return rc;
 }
 
 /* union-find over variables */
@@ -268,83 +350,72 @@ static int root(int *p, int x)
     return x;
 }
 
-static void solve(struct attack *a)
+/* Splits the unknowns into components (unknowns joined by an equation) and solves each on
+ * its own: an equation of another component cannot bound them. */
+static int solve(struct attack *a)
 {
-    int nv = a->nvars;
-    int *par = malloc(sizeof(int) * (size_t)(nv ? nv : 1));
-    a->lo = calloc((size_t)(nv ? nv : 1), sizeof(double));
-    a->hi = calloc((size_t)(nv ? nv : 1), sizeof(double));
+    int nv = a->nvars, rc = 0;
+    size_t cap = (size_t)(nv ? nv : 1);
+    int *par = malloc(sizeof(int) * cap), *col = malloc(sizeof(int) * cap),
+        *vars = malloc(sizeof(int) * cap), *start = calloc(cap + 1, sizeof(int)),
+        *rows = malloc(sizeof(int) * (size_t)(a->neq ? a->neq : 1));
+    a->lo = calloc(cap, sizeof(double));
+    a->hi = calloc(cap, sizeof(double));
+    if (!par || !col || !vars || !start || !rows || !a->lo || !a->hi) {
+        rc = -1;
+        goto out;
+    }
+    glp_term_out(GLP_OFF);
+    a->info.unknowns = nv;
+    a->info.equations = a->neq;
     for (int i = 0; i < nv; i++)
         par[i] = i;
     for (int q = 0; q < a->neq; q++)
         for (int i = 1; i < a->eqs[q].nt; i++)
             par[root(par, a->eqs[q].var[i])] = root(par, a->eqs[q].var[0]);
-    int *col = malloc(sizeof(int) * (size_t)(nv ? nv : 1));
-    int *vars = malloc(sizeof(int) * (size_t)(nv ? nv : 1));
-    for (int rt = 0; rt < nv; rt++) {
-        if (root(par, rt) != rt)
-            continue;
-        int nc = 0, m = 0;
-        for (int i = 0; i < nv; i++)
-            if (root(par, i) == rt) {
-                col[i] = nc;
-                vars[nc++] = i;
-            }
+    for (int i = 0; i < nv; i++)
+        start[root(par, i) + 1]++;
+    for (int i = 0; i < nv; i++)
+        start[i + 1] += start[i];
+    {
+        /* the members of each root in variable order, and the rows of each root in
+         * equation order (counting sorts) */
+        int *fill = calloc(cap, sizeof(int)), *rstart = calloc(cap + 1, sizeof(int));
+        if (!fill || !rstart) {
+            free(fill);
+            free(rstart);
+            rc = -1;
+            goto out;
+        }
+        for (int i = 0; i < nv; i++) {
+            int r = root(par, i);
+            col[i] = fill[r];
+            vars[start[r] + fill[r]++] = i;
+        }
         for (int q = 0; q < a->neq; q++)
-            m += root(par, a->eqs[q].var[0]) == rt;
-        /* columns: nc variables + m artificials */
-        struct lp lp = {.m = m, .n = nc + m, .nprice = nc + m};
-        lp.T = calloc((size_t)(m + 1) * (size_t)(lp.n + 1), sizeof(double));
-        lp.basis = malloc(sizeof(int) * (size_t)(m ? m : 1));
-        int r = 0;
+            rstart[root(par, a->eqs[q].var[0]) + 1]++;
+        for (int i = 0; i < nv; i++)
+            rstart[i + 1] += rstart[i];
+        memset(fill, 0, sizeof(int) * cap);
         for (int q = 0; q < a->neq; q++) {
-            struct eq *e = &a->eqs[q];
-            if (root(par, e->var[0]) != rt)
-                continue;
-            double s = e->rhs < 0 ? -1 : 1;
-            for (int i = 0; i < e->nt; i++)
-                AT(&lp, r, col[e->var[i]]) += s * e->coef[i];
-            AT(&lp, r, lp.n) = s * e->rhs;
-            AT(&lp, r, nc + r) = 1;
-            lp.basis[r] = nc + r;
-            r++;
+            int r = root(par, a->eqs[q].var[0]);
+            rows[rstart[r] + fill[r]++] = q;
         }
-        /* phase I: minimise the artificials */
-        for (int i = 0; i < m; i++)
-            for (int j = 0; j <= lp.n; j++)
-                if (j < nc || j == lp.n)
-                    AT(&lp, m, j) -= AT(&lp, i, j);
-        simplex(&lp);
-        /* drive artificials out of the basis; a row that cannot is redundant */
-        for (int i = 0; i < lp.m; i++) {
-            if (lp.basis[i] < nc)
-                continue;
-            int c = -1;
-            for (int j = 0; j < nc; j++)
-                if (fabs(AT(&lp, i, j)) > 1e-9) {
-                    c = j;
-                    break;
-                }
-            if (c >= 0) {
-                pivot(&lp, i, c);
-            } else {
-                for (int j = 0; j <= lp.n; j++)
-                    AT(&lp, i, j) = 0;
-                AT(&lp, i, lp.basis[i]) = 1;
-            }
-        }
-        lp.nprice = nc; /* the artificials never enter again */
-        for (int c = 0; c < nc; c++) {
-            a->hi[vars[c]] = optimise(&lp, c, +1);
-            a->lo[vars[c]] = optimise(&lp, c, -1);
-        }
-        free(lp.T);
-        free(lp.basis);
+        for (int rt = 0; rt < nv && rc == 0; rt++)
+            if (start[rt + 1] > start[rt])
+                rc = solve_component(a, rows + rstart[rt], rstart[rt + 1] - rstart[rt],
+                                     vars + start[rt], start[rt + 1] - start[rt], col);
+        free(fill);
+        free(rstart);
     }
+out:
+    free(par);
     free(col);
     free(vars);
-    free(par);
-    a->solved = 1;
+    free(start);
+    free(rows);
+    a->solved = rc == 0 ? 1 : -1;
+    return rc;
 }
 
 int attack_bounds(struct attack *a, int tab, long long *lo, long long *hi, int cap)
@@ -353,6 +424,8 @@ int attack_bounds(struct attack *a, int tab, long long *lo, long long *hi, int c
         return -1;
     if (!a->solved)
         solve(a);
+    if (a->solved < 0)
+        return -1;
     struct tab *t = &a->t[tab];
     int n = 0;
     for (size_t f = 0; f < t->count; f++) {
@@ -367,4 +440,14 @@ int attack_bounds(struct attack *a, int tab, long long *lo, long long *hi, int c
         n++;
     }
     return n;
+}
+
+void attack_info(const struct attack *a, struct attack_info *out)
+{
+    *out = a->info;
+}
+
+void attack_want(struct attack *a, long long width)
+{
+    a->want = width > 0 ? (double)width : 0;
 }

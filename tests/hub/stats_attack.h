@@ -3,8 +3,9 @@
  * published (a suppressed entry is unknown), it writes down all that they say: each line
  * of a table sums to its total, a linked table's total equals the base's entry, every
  * count is >= 0; and solves, for each unknown, the smallest and largest value it can take
- * (a linear programme per unknown, by a small dense two-phase simplex on the connected
- * group of equations the unknown is in). It knows nothing of the hub's suppression engine.
+ * (a linear programme per unknown, by GLPK's simplex on the connected group of equations
+ * the unknown is in, each solve starting from the last one's basis). It knows nothing of
+ * the hub's suppression engine.
  */
 #ifndef STATS_ATTACK_H
 #define STATS_ATTACK_H
@@ -26,9 +27,25 @@ int attack_add_table(struct attack *a, int ndims, const int *sizes, const int *h
 /* item's total over dimension dim equals base, entry by entry. */
 void attack_link(struct attack *a, int base, int item, int dim);
 
+/* Before attack_bounds: proves only as much as a width of `width` (0, the default: exact
+ * intervals). An unknown that two solutions of the programme (each a set of tables
+ * agreeing with everything published) show at least `width` apart needs no programme of
+ * its own; attack_bounds then gives those two values, inside the attacker's interval. Every
+ * other unknown gets its exact interval. Much faster on large sets. */
+void attack_want(struct attack *a, long long width);
+
 /* Solves. For each unknown entry of table tab (in flat order), lo/hi are the bounds an
  * attacker proves (hi ATTACK_UNBOUNDED if none). Returns the number of unknowns of the
  * table written, or -1. lo/hi have room for cap. */
 int attack_bounds(struct attack *a, int tab, long long *lo, long long *hi, int cap);
+
+/* What the last solve was (after attack_bounds): the figures a benchmark prints. */
+struct attack_info {
+    int unknowns, equations;
+    int components;                          /* groups of unknowns joined by equations */
+    int largest_unknowns, largest_equations; /* of the largest group */
+    long solves;                             /* linear programmes solved */
+};
+void attack_info(const struct attack *a, struct attack_info *out);
 
 #endif
