@@ -141,9 +141,9 @@ int main(int argc, char **argv)
     printf("linked set: participation + %ld items, %zu entries, %zu suppressed\n", nitems, entries,
            hidden);
     printf("attacker: %d unknowns, %d equations, %d components (largest %d unknowns, %d "
-           "equations), %ld LP solves in %.2f s cpu\n",
+           "equations), %ld LP solves (%ld over a whole group) in %.2f s cpu\n",
            info.unknowns, info.equations, info.components, info.largest_unknowns,
-           info.largest_equations, info.solves, solve);
+           info.largest_equations, info.solves, info.whole_solves, solve);
     if (bad) {
         printf("attacker: GLPK failed\n");
         return 1;

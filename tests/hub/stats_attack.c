@@ -7,19 +7,17 @@
 
 #include <glpk.h>
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAXT 64
-/* attack_want: pairs of spreading solves before the unknowns' own programmes */
-#define SPREAD_PASSES 4
 
 struct tab {
     int k, n[5], ht[5], e[5];
     size_t count, stride[5];
     long long *v;
-    int *var; /* variable number of each entry, -1 if published */
+    int *var;              /* variable number of each entry, -1 if published */
+    unsigned char *shared; /* 1: in a link equation (attack_link) */
 };
 
 struct eq {
@@ -37,6 +35,8 @@ struct attack {
     int neq, capeq;
     int solved;  /* 1 solved, -1 failed */
     double want; /* attack_want: 0 for exact intervals */
+    int *same;   /* pairs of unknowns a link makes equal: one variable */
+    int nsame, capsame;
     double *lo, *hi;
     struct attack_info info;
 };
@@ -53,12 +53,14 @@ void attack_destroy(struct attack *a)
     for (int i = 0; i < a->nt; i++) {
         free(a->t[i].v);
         free(a->t[i].var);
+        free(a->t[i].shared);
     }
     for (int i = 0; i < a->neq; i++) {
         free(a->eqs[i].var);
         free(a->eqs[i].coef);
     }
     free(a->eqs);
+    free(a->same);
     free(a->lo);
     free(a->hi);
     free(a);
@@ -127,6 +129,7 @@ int attack_add_table(struct attack *a, int ndims, const int *sizes, const int *h
     t->count = s;
     t->v = malloc(sizeof(long long) * s);
     t->var = malloc(sizeof(int) * s);
+    t->shared = calloc(s, 1);
     memcpy(t->v, values, sizeof(long long) * s);
     for (size_t f = 0; f < s; f++)
         t->var[f] = values[f] == ATTACK_UNKNOWN ? a->nvars++ : -1;
@@ -157,7 +160,7 @@ int attack_add_table(struct attack *a, int ndims, const int *sizes, const int *h
 
 void attack_link(struct attack *a, int base, int item, int dim)
 {
-    const struct tab *b = &a->t[base], *it = &a->t[item];
+    struct tab *b = &a->t[base], *it = &a->t[item];
     int idx[5], bi[5];
     for (size_t f = 0; f < it->count; f++) {
         unflat(it, f, idx);
@@ -169,6 +172,17 @@ void attack_link(struct attack *a, int base, int item, int dim)
         const struct tab *tp[2] = {it, b};
         size_t ents[2] = {f, flat(b, bi)};
         double coef[2] = {1.0, -1.0};
+        it->shared[f] = b->shared[ents[1]] = 1;
+        if (it->var[f] >= 0 && b->var[ents[1]] >= 0) {
+            /* two unknowns that are equal: one variable (fewer rows and columns) */
+            if (a->nsame == a->capsame) {
+                a->capsame = a->capsame ? a->capsame * 2 : 256;
+                a->same = realloc(a->same, sizeof(int) * 2 * (size_t)a->capsame);
+            }
+            a->same[2 * a->nsame] = it->var[f];
+            a->same[2 * a->nsame++ + 1] = b->var[ents[1]];
+            continue;
+        }
         add_eq(a, tp, ents, coef, 2);
     }
 }
@@ -210,52 +224,124 @@ static int lp_extreme(struct attack *a, glp_prob *P, const glp_smcp *parm, int c
     return 0;
 }
 
-/* Widens each unknown's seen range [lo, hi] by the point the last solve found, if it
- * was an optimum (an unbounded ray's last point is not kept). */
-static void seen(glp_prob *P, const int *vars, int nc, double *lo, double *hi)
+/* The programme over some of a component's unknowns: pos[c] >= 0 gives column c (of the
+ * component) its place in it; every other column is held at x0[c]. Its rows are the rows
+ * of rows[0..m) with an unknown of it, the held ones moved to the right-hand side. NULL
+ * when out of memory. */
+static glp_prob *lp_build(const struct attack *a, const int *rows, int m, const int *col,
+                          const int *pos, int npos, const double *x0)
+{
+    size_t nz = 0;
+    for (int r = 0; r < m; r++)
+        nz += (size_t)a->eqs[rows[r]].nt;
+    glp_prob *P = glp_create_prob();
+    int *ia = malloc(sizeof(int) * (nz + 1)), *ja = malloc(sizeof(int) * (nz + 1));
+    double *ar = malloc(sizeof(double) * (nz + 1));
+    if (!ia || !ja || !ar) {
+        glp_delete_prob(P);
+        P = NULL;
+        goto out;
+    }
+    glp_add_cols(P, npos);
+    for (int c = 0; c < npos; c++)
+        glp_set_col_bnds(P, c + 1, GLP_LO, 0, 0);
+    size_t k = 1;
+    int nrows = 0;
+    for (int r = 0; r < m; r++) {
+        const struct eq *e = &a->eqs[rows[r]];
+        double rhs = e->rhs;
+        size_t k0 = k;
+        for (int i = 0; i < e->nt; i++) {
+            int c = col[e->var[i]];
+            if (pos[c] < 0) {
+                rhs -= e->coef[i] * x0[c];
+                continue;
+            }
+            ia[k] = nrows + 1;
+            ja[k] = pos[c] + 1;
+            ar[k++] = e->coef[i];
+        }
+        if (k == k0)
+            continue;
+        glp_add_rows(P, 1);
+        nrows++;
+        glp_set_row_bnds(P, nrows, GLP_FX, rhs, rhs);
+    }
+    glp_load_matrix(P, (int)(k - 1), ia, ja, ar);
+out:
+    free(ia);
+    free(ja);
+    free(ar);
+    return P;
+}
+
+/* Widens the seen range [lo, hi] of the programme's unknowns (column j is var[j]) by the
+ * point the last solve found, if it was an optimum (an unbounded ray's last point is not
+ * kept). */
+static void seen(glp_prob *P, const int *var, int n, double *lo, double *hi)
 {
     if (glp_get_status(P) != GLP_OPT)
         return;
-    for (int c = 0; c < nc; c++) {
-        double x = glp_get_col_prim(P, c + 1);
-        if (x < lo[vars[c]])
-            lo[vars[c]] = x;
-        if (x > hi[vars[c]] && hi[vars[c]] < (double)ATTACK_UNBOUNDED)
-            hi[vars[c]] = x;
+    for (int j = 0; j < n; j++) {
+        double x = glp_get_col_prim(P, j + 1);
+        if (x < lo[var[j]])
+            lo[var[j]] = x;
+        if (x > hi[var[j]] && hi[var[j]] < (double)ATTACK_UNBOUNDED)
+            hi[var[j]] = x;
     }
 }
 
-/* Points far apart first: each pass maximises the sum of a fixed pseudo-random half of
- * the unknowns minus the other half, then the opposite, so most unknowns are pushed up in
- * one solution and down in another. Deterministic (a fixed generator). */
-static int spread(struct attack *a, glp_prob *P, const glp_smcp *parm, const int *vars, int nc)
+/* Each unknown's largest and smallest value in programme P (column j is var[j]), in column
+ * order (neighbours share most of their basis). exact: P is the whole component, the
+ * optima are the attacker's bounds; else P holds some unknowns fixed and its points only
+ * widen the seen ranges. With a wanted width every solution is also a point the tables
+ * allow: an unknown already seen that far apart needs no programme. 0, or -1. */
+static int extremes(struct attack *a, glp_prob *P, const int *var, int n, int exact)
 {
-    uint64_t r = 0x9e3779b97f4a7c15ULL;
-    glp_set_obj_dir(P, GLP_MAX);
-    for (int pass = 0; pass < SPREAD_PASSES; pass++) {
-        for (int c = 0; c < nc; c++) {
-            r = r * 6364136223846793005ULL + 1442695040888963407ULL;
-            glp_set_obj_coef(P, c + 1, (r >> 40) & 1 ? 1.0 : -1.0);
-        }
-        for (int flip = 0; flip < 2; flip++) {
-            if (flip)
-                for (int c = 0; c < nc; c++)
-                    glp_set_obj_coef(P, c + 1, -glp_get_obj_coef(P, c + 1));
-            a->info.solves++;
-            if (glp_simplex(P, parm) != 0)
+    long before = a->info.solves;
+    glp_smcp parm;
+    lp_parm(&parm);
+    double *lo = a->lo, *hi = a->hi, want = a->want - 1e-6;
+    int track = a->want > 0;
+    glp_adv_basis(P, 0);
+    /* a feasible point first (objective 0) */
+    if (glp_simplex(P, &parm) != 0 || glp_get_status(P) != GLP_OPT)
+        return -1;
+    if (track)
+        seen(P, var, n, lo, hi);
+    for (int j = 0; j < n; j++) {
+        int v = var[j];
+        if (track && hi[v] - lo[v] >= want)
+            continue;
+        double x;
+        glp_set_obj_coef(P, j + 1, 1);
+        for (int dir = GLP_MAX;; dir = GLP_MIN) {
+            if (lp_extreme(a, P, &parm, j + 1, dir, &x) != 0)
                 return -1;
-            seen(P, vars, nc, a->lo, a->hi);
+            if (track)
+                seen(P, var, n, lo, hi);
+            if (exact)
+                *(dir == GLP_MAX ? &hi[v] : &lo[v]) = x;
+            if (dir == GLP_MIN || (track && hi[v] - lo[v] >= want))
+                break;
         }
+        glp_set_obj_coef(P, j + 1, 0);
     }
-    for (int c = 0; c < nc; c++)
-        glp_set_obj_coef(P, c + 1, 0);
+    if (exact)
+        a->info.whole_solves += a->info.solves - before;
     return 0;
 }
 
 /* Solves one component: rows rows[0..m) of a->eqs, columns vars[0..nc) (col[] maps a
- * variable to its column, 0-based). 0, or -1. */
+ * variable to its column, 0-based; block[] its table when it is in no link equation, else
+ * -1). 0, or -1.
+ *
+ * With a wanted width, cheap points come first: each table's own unknowns (those in no
+ * link) move in a programme of their own with every other unknown held at one solution of
+ * the whole; its points are points of the whole, so they prove widths, never too much. Only
+ * the unknowns still short of the width get programmes over the whole component. */
 static int solve_component(struct attack *a, const int *rows, int m, const int *vars, int nc,
-                           const int *col)
+                           const int *col, const int *block)
 {
     a->info.components++;
     if (nc > a->info.largest_unknowns) {
@@ -271,74 +357,50 @@ static int solve_component(struct attack *a, const int *rows, int m, const int *
         return 0;
     }
     int rc = -1;
-    size_t nz = 0;
-    for (int r = 0; r < m; r++)
-        nz += (size_t)a->eqs[rows[r]].nt;
-    glp_prob *P = glp_create_prob();
-    int *ia = malloc(sizeof(int) * (nz + 1)), *ja = malloc(sizeof(int) * (nz + 1));
-    double *ar = malloc(sizeof(double) * (nz + 1));
-    if (!ia || !ja || !ar)
+    int *pos = malloc(sizeof(int) * (size_t)nc), *sub = malloc(sizeof(int) * (size_t)nc);
+    double *x0 = malloc(sizeof(double) * (size_t)nc);
+    glp_prob *P = NULL, *Q = NULL;
+    if (!pos || !sub || !x0)
         goto out;
-    glp_add_rows(P, m);
-    glp_add_cols(P, nc);
-    size_t k = 1;
-    for (int r = 0; r < m; r++) {
-        const struct eq *e = &a->eqs[rows[r]];
-        glp_set_row_bnds(P, r + 1, GLP_FX, e->rhs, e->rhs);
-        for (int i = 0; i < e->nt; i++, k++) {
-            ia[k] = r + 1;
-            ja[k] = col[e->var[i]] + 1;
-            ar[k] = e->coef[i];
-        }
-    }
-    for (int c = 0; c < nc; c++)
-        glp_set_col_bnds(P, c + 1, GLP_LO, 0, 0);
-    glp_load_matrix(P, (int)nz, ia, ja, ar);
-    glp_smcp parm;
-    lp_parm(&parm);
-    glp_adv_basis(P, 0);
-    /* a feasible point first (objective 0): the published tables are consistent */
-    if (glp_simplex(P, &parm) != 0 || glp_get_status(P) != GLP_OPT)
-        goto out;
-    /* then each unknown's largest and smallest value, in table order (neighbours share
-     * most of their basis). With a wanted width, every solution is also a point the tables
-     * allow: an unknown already seen that far apart in two of them needs no programme. */
-    double *lo = a->lo, *hi = a->hi;
-    int want = a->want > 0;
-    if (want) {
-        for (int c = 0; c < nc; c++) {
-            lo[vars[c]] = glp_get_col_prim(P, c + 1);
-            hi[vars[c]] = lo[vars[c]];
-        }
-        if (spread(a, P, &parm, vars, nc) != 0)
-            goto out;
-    }
     for (int c = 0; c < nc; c++) {
-        int v = vars[c];
-        if (want && hi[v] - lo[v] >= a->want - 1e-6)
-            continue;
-        glp_set_obj_coef(P, c + 1, 1);
-        double x;
-        if (lp_extreme(a, P, &parm, c + 1, GLP_MAX, &x) != 0)
-            goto out;
-        if (want)
-            seen(P, vars, nc, lo, hi);
-        hi[v] = x;
-        if (!want || hi[v] - lo[v] < a->want - 1e-6) {
-            if (lp_extreme(a, P, &parm, c + 1, GLP_MIN, &x) != 0)
-                goto out;
-            if (want)
-                seen(P, vars, nc, lo, hi);
-            lo[v] = x;
-        }
-        glp_set_obj_coef(P, c + 1, 0);
+        pos[c] = c;
+        a->lo[vars[c]] = INFINITY;
+        a->hi[vars[c]] = -INFINITY;
     }
-    rc = 0;
+    if (!(P = lp_build(a, rows, m, col, pos, nc, NULL)))
+        goto out;
+    if (a->want > 0) {
+        glp_smcp parm;
+        lp_parm(&parm);
+        glp_adv_basis(P, 0);
+        if (glp_simplex(P, &parm) != 0 || glp_get_status(P) != GLP_OPT)
+            goto out;
+        for (int c = 0; c < nc; c++)
+            x0[c] = a->lo[vars[c]] = a->hi[vars[c]] = glp_get_col_prim(P, c + 1);
+        for (int t = 0; t < a->nt; t++) {
+            int n = 0;
+            for (int c = 0; c < nc; c++) {
+                pos[c] = block[vars[c]] == t ? n : -1;
+                if (pos[c] >= 0)
+                    sub[n++] = vars[c];
+            }
+            if (n == 0 || n == nc)
+                continue;
+            if (!(Q = lp_build(a, rows, m, col, pos, n, x0)) || extremes(a, Q, sub, n, 0) != 0)
+                goto out;
+            glp_delete_prob(Q);
+            Q = NULL;
+        }
+    }
+    rc = extremes(a, P, vars, nc, 1);
 out:
-    free(ia);
-    free(ja);
-    free(ar);
-    glp_delete_prob(P);
+    if (Q)
+        glp_delete_prob(Q);
+    if (P)
+        glp_delete_prob(P);
+    free(pos);
+    free(sub);
+    free(x0);
     return rc;
 }
 
@@ -358,23 +420,55 @@ static int solve(struct attack *a)
     size_t cap = (size_t)(nv ? nv : 1);
     int *par = malloc(sizeof(int) * cap), *col = malloc(sizeof(int) * cap),
         *vars = malloc(sizeof(int) * cap), *start = calloc(cap + 1, sizeof(int)),
-        *rows = malloc(sizeof(int) * (size_t)(a->neq ? a->neq : 1));
+        *rows = malloc(sizeof(int) * (size_t)(a->neq ? a->neq : 1)),
+        *block = malloc(sizeof(int) * cap), *alias = malloc(sizeof(int) * cap);
     a->lo = calloc(cap, sizeof(double));
     a->hi = calloc(cap, sizeof(double));
-    if (!par || !col || !vars || !start || !rows || !a->lo || !a->hi) {
+    if (!par || !col || !vars || !start || !rows || !block || !alias || !a->lo || !a->hi) {
         rc = -1;
         goto out;
     }
+    for (int t = 0; t < a->nt; t++)
+        for (size_t f = 0; f < a->t[t].count; f++)
+            if (a->t[t].var[f] >= 0)
+                block[a->t[t].var[f]] = a->t[t].shared[f] ? -1 : t;
     glp_term_out(GLP_OFF);
     a->info.unknowns = nv;
-    a->info.equations = a->neq;
+    a->info.equations = a->neq + a->nsame;
+    /* unknowns a link makes equal become one (its root); the equations name roots only */
+    for (int i = 0; i < nv; i++)
+        alias[i] = i;
+    for (int k = 0; k < a->nsame; k++)
+        alias[root(alias, a->same[2 * k])] = root(alias, a->same[2 * k + 1]);
+    for (int q = 0; q < a->neq; q++) {
+        struct eq *e = &a->eqs[q];
+        int n = 0;
+        for (int i = 0; i < e->nt; i++) {
+            int v = root(alias, e->var[i]), j = 0;
+            while (j < n && e->var[j] != v)
+                j++;
+            if (j == n) {
+                e->var[n] = v;
+                e->coef[n++] = e->coef[i];
+            } else {
+                e->coef[j] += e->coef[i];
+            }
+        }
+        e->nt = 0;
+        for (int j = 0; j < n; j++)
+            if (e->coef[j] != 0) {
+                e->var[e->nt] = e->var[j];
+                e->coef[e->nt++] = e->coef[j];
+            }
+    }
     for (int i = 0; i < nv; i++)
         par[i] = i;
     for (int q = 0; q < a->neq; q++)
         for (int i = 1; i < a->eqs[q].nt; i++)
             par[root(par, a->eqs[q].var[i])] = root(par, a->eqs[q].var[0]);
     for (int i = 0; i < nv; i++)
-        start[root(par, i) + 1]++;
+        if (alias[i] == i)
+            start[root(par, i) + 1]++;
     for (int i = 0; i < nv; i++)
         start[i + 1] += start[i];
     {
@@ -388,25 +482,34 @@ static int solve(struct attack *a)
             goto out;
         }
         for (int i = 0; i < nv; i++) {
+            if (alias[i] != i)
+                continue;
             int r = root(par, i);
             col[i] = fill[r];
             vars[start[r] + fill[r]++] = i;
         }
         for (int q = 0; q < a->neq; q++)
-            rstart[root(par, a->eqs[q].var[0]) + 1]++;
+            if (a->eqs[q].nt > 0)
+                rstart[root(par, a->eqs[q].var[0]) + 1]++;
         for (int i = 0; i < nv; i++)
             rstart[i + 1] += rstart[i];
         memset(fill, 0, sizeof(int) * cap);
         for (int q = 0; q < a->neq; q++) {
+            if (a->eqs[q].nt == 0)
+                continue;
             int r = root(par, a->eqs[q].var[0]);
             rows[rstart[r] + fill[r]++] = q;
         }
         for (int rt = 0; rt < nv && rc == 0; rt++)
             if (start[rt + 1] > start[rt])
                 rc = solve_component(a, rows + rstart[rt], rstart[rt + 1] - rstart[rt],
-                                     vars + start[rt], start[rt + 1] - start[rt], col);
+                                     vars + start[rt], start[rt + 1] - start[rt], col, block);
         free(fill);
         free(rstart);
+    }
+    for (int i = 0; i < nv; i++) {
+        a->lo[i] = a->lo[root(alias, i)];
+        a->hi[i] = a->hi[root(alias, i)];
     }
 out:
     free(par);
@@ -414,6 +517,8 @@ out:
     free(vars);
     free(start);
     free(rows);
+    free(block);
+    free(alias);
     a->solved = rc == 0 ? 1 : -1;
     return rc;
 }

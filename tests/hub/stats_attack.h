@@ -45,6 +45,7 @@ struct attack_info {
     int components;                          /* groups of unknowns joined by equations */
     int largest_unknowns, largest_equations; /* of the largest group */
     long solves;                             /* linear programmes solved */
+    long whole_solves;                       /* of them over a whole group */
 };
 void attack_info(const struct attack *a, struct attack_info *out);
 
