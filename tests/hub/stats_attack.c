@@ -33,9 +33,10 @@ struct attack {
     int nvars;
     struct eq *eqs;
     int neq, capeq;
-    int solved;  /* 1 solved, -1 failed */
-    double want; /* attack_want: 0 for exact intervals */
-    int *same;   /* pairs of unknowns a link makes equal: one variable */
+    int solved;    /* 1 solved, -1 failed */
+    double want;   /* attack_want: 0 for exact intervals */
+    double *wants; /* attack_want_at: per unknown, else want */
+    int *same;     /* pairs of unknowns a link makes equal: one variable */
     int nsame, capsame;
     double *lo, *hi;
     struct attack_info info;
@@ -61,6 +62,7 @@ void attack_destroy(struct attack *a)
     }
     free(a->eqs);
     free(a->same);
+    free(a->wants);
     free(a->lo);
     free(a->hi);
     free(a);
@@ -275,6 +277,13 @@ out:
     return P;
 }
 
+/* The unknown v (a root) seen at least as far apart as wanted. */
+static int wide(const struct attack *a, int v)
+{
+    double w = a->wants ? a->wants[v] : a->want;
+    return a->hi[v] - a->lo[v] >= w - 1e-6;
+}
+
 /* Widens the seen range [lo, hi] of the programme's unknowns (column j is var[j]) by the
  * point the last solve found, if it was an optimum (an unbounded ray's last point is not
  * kept). */
@@ -301,7 +310,7 @@ static int extremes(struct attack *a, glp_prob *P, const int *var, int n, int ex
     long before = a->info.solves;
     glp_smcp parm;
     lp_parm(&parm);
-    double *lo = a->lo, *hi = a->hi, want = a->want - 1e-6;
+    double *lo = a->lo, *hi = a->hi;
     int track = a->want > 0;
     glp_adv_basis(P, 0);
     /* a feasible point first (objective 0) */
@@ -311,7 +320,7 @@ static int extremes(struct attack *a, glp_prob *P, const int *var, int n, int ex
         seen(P, var, n, lo, hi);
     for (int j = 0; j < n; j++) {
         int v = var[j];
-        if (track && hi[v] - lo[v] >= want)
+        if (track && wide(a, v))
             continue;
         double x;
         glp_set_obj_coef(P, j + 1, 1);
@@ -322,7 +331,7 @@ static int extremes(struct attack *a, glp_prob *P, const int *var, int n, int ex
                 seen(P, var, n, lo, hi);
             if (exact)
                 *(dir == GLP_MAX ? &hi[v] : &lo[v]) = x;
-            if (dir == GLP_MIN || (track && hi[v] - lo[v] >= want))
+            if (dir == GLP_MIN || (track && wide(a, v)))
                 break;
         }
         glp_set_obj_coef(P, j + 1, 0);
@@ -330,6 +339,46 @@ static int extremes(struct attack *a, glp_prob *P, const int *var, int n, int ex
     if (exact)
         a->info.whole_solves += a->info.solves - before;
     return 0;
+}
+
+/* Unknowns still short of the width, BATCH at a time in column order: the sum of them
+ * maximised, then minimised, with every unknown held below CAP meanwhile (an unknown
+ * without an upper bound would make the sum unbounded; a point below the cap is a point
+ * of the whole all the same). Most of a batch moves together, so most of it needs no
+ * programme of its own. */
+#define BATCH 128
+#define CAP   1e6
+static int batches(struct attack *a, glp_prob *P, const int *vars, int nc)
+{
+    glp_smcp parm;
+    lp_parm(&parm);
+    int idx[BATCH], n = 0, rc = 0;
+    for (int c = 0; c < nc; c++)
+        glp_set_col_bnds(P, c + 1, GLP_DB, 0, CAP);
+    for (int c = 0; c <= nc && rc == 0; c++) {
+        if (c < nc && !wide(a, vars[c]))
+            idx[n++] = c;
+        if ((n < BATCH && c < nc) || n == 0)
+            continue;
+        for (int i = 0; i < n; i++)
+            glp_set_obj_coef(P, idx[i] + 1, 1);
+        for (int dir = GLP_MAX; rc == 0; dir = GLP_MIN) {
+            glp_set_obj_dir(P, dir);
+            a->info.solves++;
+            a->info.whole_solves++;
+            if (glp_simplex(P, &parm) != 0)
+                rc = -1;
+            seen(P, vars, nc, a->lo, a->hi);
+            if (dir == GLP_MIN)
+                break;
+        }
+        for (int i = 0; i < n; i++)
+            glp_set_obj_coef(P, idx[i] + 1, 0);
+        n = 0;
+    }
+    for (int c = 0; c < nc; c++)
+        glp_set_col_bnds(P, c + 1, GLP_LO, 0, 0);
+    return rc;
 }
 
 /* Solves one component: rows rows[0..m) of a->eqs, columns vars[0..nc) (col[] maps a
@@ -392,6 +441,8 @@ static int solve_component(struct attack *a, const int *rows, int m, const int *
             Q = NULL;
         }
     }
+    if (a->want > 0 && batches(a, P, vars, nc) != 0)
+        goto out;
     rc = extremes(a, P, vars, nc, 1);
 out:
     if (Q)
@@ -440,6 +491,9 @@ static int solve(struct attack *a)
         alias[i] = i;
     for (int k = 0; k < a->nsame; k++)
         alias[root(alias, a->same[2 * k])] = root(alias, a->same[2 * k + 1]);
+    for (int i = 0; i < nv && a->wants; i++)
+        if (a->wants[i] > a->wants[root(alias, i)])
+            a->wants[root(alias, i)] = a->wants[i];
     for (int q = 0; q < a->neq; q++) {
         struct eq *e = &a->eqs[q];
         int n = 0;
@@ -555,4 +609,22 @@ void attack_info(const struct attack *a, struct attack_info *out)
 void attack_want(struct attack *a, long long width)
 {
     a->want = width > 0 ? (double)width : 0;
+}
+
+int attack_want_at(struct attack *a, int tab, const long long *width)
+{
+    if (tab < 0 || tab >= a->nt || a->want <= 0)
+        return -1;
+    if (!a->wants) {
+        a->wants = malloc(sizeof(double) * (size_t)(a->nvars ? a->nvars : 1));
+        if (!a->wants)
+            return -1;
+        for (int v = 0; v < a->nvars; v++)
+            a->wants[v] = a->want;
+    }
+    const struct tab *t = &a->t[tab];
+    for (size_t f = 0; f < t->count; f++)
+        if (t->var[f] >= 0)
+            a->wants[t->var[f]] = (double)width[f];
+    return 0;
 }

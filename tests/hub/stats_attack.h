@@ -33,6 +33,10 @@ void attack_link(struct attack *a, int base, int item, int dim);
  * its own; attack_bounds then gives those two values, inside the attacker's interval. Every
  * other unknown gets its exact interval. Much faster on large sets. */
 void attack_want(struct attack *a, long long width);
+/* After attack_want and every table (before attack_bounds): the width wanted per entry of
+ * table tab (flat order; published entries ignored), e.g. 1 where any two values are
+ * enough. Unknowns a link makes equal take the largest asked of them. 0, or -1. */
+int attack_want_at(struct attack *a, int tab, const long long *width);
 
 /* Solves. For each unknown entry of table tab (in flat order), lo/hi are the bounds an
  * attacker proves (hi ATTACK_UNBOUNDED if none). Returns the number of unknowns of the
