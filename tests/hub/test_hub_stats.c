@@ -181,7 +181,7 @@ static void no_lone_unknown(const struct got *g, const long long *base)
 /* The LP attacker on the linked checkup tables as hubd published them: participation and
  * the first ATTACKED_ITEMS item tables, every line sum of each, each item's judgement
  * totals equal to participation, every count >= 0. The whole request (13 items) takes the
- * attacker about half an hour of CPU, so it runs in the benchmark program
+ * attacker far longer than the suite allows, so it runs in the benchmark program
  * bench_stats_attack (docs/stats.md); fewer tables give the attacker fewer equations, so
  * this is weaker than the whole request and does not replace it. The true values are
  * computed here in-process (the same request, the same pattern as hubd's answer) to know
