@@ -167,14 +167,26 @@ int app_pager(struct app *a, struct ui_rect r, int page, int pages)
 void app_title_page(const struct app *a, const char *key, int page, int pages, char *buf,
                     size_t size)
 {
-    char p1[16], p2[16];
+    app_title_words_page(a, app_s(a, key), page, pages, buf, size);
+}
+
+void app_title_words_page(const struct app *a, const char *words, int page, int pages, char *buf,
+                          size_t size)
+{
+    char p1[16], p2[16], w[256];
+    snprintf(w, sizeof w, "%s", words); /* words may be buf itself */
     if (pages <= 1) {
-        snprintf(buf, size, "%s", app_s(a, key));
+        snprintf(buf, size, "%s", w);
         return;
     }
     snprintf(p1, sizeof p1, "%d", (page < pages ? page : pages - 1) + 1);
     snprintf(p2, sizeof p2, "%d", pages);
-    i18n_format(buf, size, app_s(a, "ck_title_page"), app_s(a, key), p1, p2, NULL);
+    i18n_format(buf, size, app_s(a, "ck_title_page"), w, p1, p2, NULL);
+}
+
+void app_first_screen_short(struct app *a)
+{
+    a->lead_short = true;
 }
 
 int app_gap(const struct app *a)
@@ -1295,8 +1307,11 @@ static void build_frame(struct app *a)
         if (app_features[i]->banner_height && app_features[i]->banner &&
             (th = app_features[i]->banner_height(a, tw)) > 0)
             lead = app_features[i];
-    if (!lead)
-        th = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, title, tw);
+    /* with the band in its place the title still says where the resident is (today's
+     * check-in, the card to place): right below the band; the screen pages what is left */
+    int lead_h = th, title_h = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, title, tw);
+    bool title_off = lead && a->lead_title_off;
+    th = title_off ? lead_h : lead ? lead_h + gap + title_h : title_h;
     int bar_h = th > nh ? th : nh;
     if (a->depth > 1) {
         if (wg_button(ui, &back, (struct ui_rect){margin, margin, nw, nh}))
@@ -1304,9 +1319,12 @@ static void build_frame(struct app *a)
         if (wg_button(ui, &home, (struct ui_rect){W - margin - nw, margin, nw, nh}))
             app_nav_home(a);
     }
-    if (lead)
-        lead->banner(a, (struct ui_rect){tx, margin, tw, th});
-    else
+    if (lead) {
+        lead->banner(a, (struct ui_rect){tx, margin, tw, lead_h});
+        if (!title_off)
+            wg_paragraph(ui, (struct ui_rect){tx, margin + lead_h + gap, tw, title_h}, UI_FONT_BOLD,
+                         WG_TITLE_MM, t->text, t->bg, title, WG_CENTER);
+    } else
         wg_paragraph(ui, (struct ui_rect){tx, margin + (bar_h - th) / 2, tw, th}, UI_FONT_BOLD,
                      WG_TITLE_MM, t->text, t->bg, title, WG_CENTER);
 
@@ -1338,13 +1356,18 @@ static void build_frame(struct app *a)
     }
     struct ui_rect content = {margin, cy, W - 2 * margin, H - sh - gap - cy};
     FEATURES_EACH(frame_begin, a);
+    a->lead_short = false;
     s->frame(a, content);
+    if (lead && a->lead_short && !a->lead_title_off) {
+        a->lead_title_off = true; /* no room for the title too: built again without it */
+        a->retitle = true;
+    }
     /* a title that says where the resident is (健診の結果 2/6) is known only once the
      * screen has laid out its pages: a changed one is drawn again at once (app_frame) */
     if (s->title) {
         char after[256];
         s->title(a, after, sizeof after);
-        a->retitle = strcmp(after, dyn) != 0;
+        a->retitle = a->retitle || strcmp(after, dyn) != 0;
     }
 
     if (a->idle_warning) {
@@ -1363,6 +1386,7 @@ static void build_frame(struct app *a)
 void app_frame(struct app *a)
 {
     /* a frame may ask to change screens; the new screen is built at once (bounded) */
+    a->lead_title_off = false;
     for (int i = 0; i < 4; i++) {
         a->dirty = false;
         a->pending_op = NAV_NONE;
@@ -1572,6 +1596,11 @@ bool app_catalogue_show(struct app *a, const char *name)
     a->ports = saved;
     a->dirty = true;
     return true;
+}
+
+void app_catalogue_band(struct app *a, int variant)
+{
+    a->catalogue_band = variant < 0 ? 0 : variant + 1;
 }
 
 int app_layout_json(const struct app *a, char *buf, size_t size)

@@ -109,6 +109,9 @@ const char *app_catalogue_name(size_t i);
 /* Shows catalogue entry `name` with its sample state (no ports called). Returns false for
  * an unknown name. */
 bool app_catalogue_show(struct app *a, const char *name);
+/* Catalogue: from now on puts notice sample `variant` (notice_sample) over every entry
+ * that shows no notices of its own, so the band can be checked on every screen; -1: none. */
+void app_catalogue_band(struct app *a, int variant);
 /* Goes to a screen as navigation would; false when unknown. */
 bool app_goto_name(struct app *a, const char *name);
 

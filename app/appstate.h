@@ -46,6 +46,9 @@ struct app {
     bool dirty;
     bool in_frame;
     bool retitle; /* the frame changed the screen's title: build it once more */
+    /* a first screen under a notice band: its title below the band is left out (the screen
+     * found no room for a page of its controls with it: app_first_screen_short) */
+    bool lead_title_off, lead_short;
 
     const struct screen *stack[APP_NAV_DEPTH];
     int depth;
@@ -117,6 +120,10 @@ struct app {
 
     int status_page, status_pages;     /* 安否's page when its words need two */
     int settings_page, settings_pages; /* 設定's page when its tiles need two */
+    int home_page, home_pages;         /* home's page under a long notice band at large text */
+    int idle_page, idle_pages;         /* the waiting screen's page, likewise */
+    int session_page, session_pages;   /* a card session's first screen, likewise */
+    int menu_page, menu_pages;         /* くらし's, when not even four tiles fit */
 
     char notice[256]; /* what the last settings change did, in words */
 
@@ -156,7 +163,8 @@ struct app {
      * feature_safety.c), speech (feature_speech.c) */
     struct notice_state notices;
     struct safety_state safety;
-    char said[1024]; /* what was spoken last (the repeat button says it again) */
+    char said[1024];    /* what was spoken last (the repeat button says it again) */
+    int catalogue_band; /* app_catalogue_band: notice sample + 1 over every entry, 0 none */
 
     /* the resident's refusal of statistical use (statsopt.h, feature_stats.c); wiped with
      * the session */
@@ -216,6 +224,10 @@ void app_fmt_time(const struct app *a, int64_t t, char *buf, size_t size);
 const char *app_answer_words(const struct app *a, enum app_answer ans);
 /* Standard vertical stacking helper: returns y after placing h + gap. */
 int app_gap(const struct app *a);
+/* A first screen (home, waiting) under a notice band says that not even one page of its
+ * controls fits below the band and its title: the frame is built again at once without the
+ * title (the band's words, what to do included, come first). */
+void app_first_screen_short(struct app *a);
 /* A short pager for words that need more than one page: ◀ 前へ | 次へ ▶ at half width each
  * (absent at the ends). app_pager returns -1 / +1 when one was pressed (and marks the app
  * dirty), else 0. The page goes into the screen's title: app_title_page gives "title 2/3"
@@ -228,6 +240,9 @@ int app_pager_words(struct app *a, struct ui_rect r, int page, int pages, const 
 int app_pager(struct app *a, struct ui_rect r, int page, int pages);
 void app_title_page(const struct app *a, const char *key, int page, int pages, char *buf,
                     size_t size);
+/* ... with the title's own words (which may be buf itself) */
+void app_title_words_page(const struct app *a, const char *words, int page, int pages, char *buf,
+                          size_t size);
 
 /* --- shopping and family requests, in shopapp.c --- */
 /* Allocates a->shop; false when out of memory. */

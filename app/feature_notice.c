@@ -113,45 +113,63 @@ static bool full(const struct app *a)
     return top == &scr_home || top == &scr_card_idle;
 }
 
-/* The banner's words, as much as fits: the home and waiting screens give it a quarter of
- * the screen (the notice in full: what, where, what to do), the others a fifth (what and
- * where); at large text the words step down to the title alone so the screen's own
- * controls keep their room. The whole notice is one tap away in every case. */
+/* The banner's words, all of them (never fewer at larger text: the band wraps onto more lines
+ * and the screen's own controls lay out, page, in what is left): the most urgent notice's
+ * title, its area and "ほか N 件"; on the home and waiting screens also what to do. The band
+ * keeps the label size of 100 % text (24 pt and more, as the rules ask) at every text size.
+ * Only words past 40 % of the screen's height (half on the home and waiting screens: a
+ * notice far longer than any JMA or the town writes) end in "…": the whole notice is one tap
+ * away. */
+#define NOTICE_BAND_MAX (NOTICE_TITLE_MAX + NOTICE_AREA_MAX + NOTICE_TEXT_MAX + 512)
+
 static int banner_words(struct app *a, int w, char *label, size_t size, struct wg_button *b)
 {
     const struct notice *n = notice_nth(a, 0);
-    int budget = a->cfg.height * (full(a) ? 25 : 20) / 100, h = 0;
-    *b = (struct wg_button){"notice_banner", label, ICON_HELP,
-                            n && notice_kind_urgent(n->kind) ? WG_DANGER : WG_SECONDARY, false,
-                            /* the band keeps the label size of 100 % text (24 pt and more, as
-                             * the rules ask): at 150 % it would take the screen's own room */
-                            WG_LABEL_MM};
-    /* larger text: fewer words in the band (the screen's own words grew too) */
-    int top = full(a) ? 2 : a->cfg.text_scale >= 150 ? 0 : 1;
-    for (int level = top; level >= 0; level--) {
-        notice_banner_words(a, level, label, size);
+    int budget = a->cfg.height * (full(a) ? 50 : 40) / 100;
+    *b = (struct wg_button){
+        "notice_banner", label,
+        ICON_HELP,       n && notice_kind_urgent(n->kind) ? WG_DANGER : WG_SECONDARY,
+        false,           WG_LABEL_MM};
+    notice_banner_words(a, full(a) ? 2 : 1, label, size);
+    int h = wg_button_height(a->ui, b, w);
+    if (full(a) && h > budget && a->notices.stale) {
+        /* offline: the time of the information in short, "(9:10 の 情報)", before any "…" */
+        notice_banner_words(a, 3, label, size);
         h = wg_button_height(a->ui, b, w);
-        if (h <= budget)
+    }
+    while (h > budget) {
+        /* the last phrase goes (with the "…" put there before), and "…" says so */
+        size_t len = strlen(label);
+        if (len >= strlen(" …") && strcmp(label + len - strlen(" …"), " …") == 0)
+            label[len - strlen(" …")] = '\0';
+        char *sp = strrchr(label, ' '), *nl = strrchr(label, '\n');
+        char *cut = !nl || (sp && sp > nl) ? sp : nl;
+        if (!cut || cut == label)
             break;
+        snprintf(cut, size - (size_t)(cut - label), " …");
+        h = wg_button_height(a->ui, b, w);
     }
     return h;
 }
 
 static int banner_height(struct app *a, int w)
 {
-    char label[1024];
+    char label[NOTICE_BAND_MAX];
     struct wg_button b;
     const struct screen *top = a->stack[a->depth - 1];
     /* not on the notices themselves, and not over the PIN pad, whose keys have fixed sizes
-     * (the login takes seconds; the notice is back on the next screen) */
-    if (top == &scr_notice || top == &scr_card_pin || !notice_nth(a, 0))
+     * (the login takes seconds; the notice is back on the next screen), nor over the town's
+     * safety question: its two big answers are what the town needs now, and at large text
+     * a band leaves them no room (the notice is back with the answer's screen) */
+    if (top == &scr_notice || top == &scr_card_pin || !notice_nth(a, 0) ||
+        (top == &scr_safety && a->safety.send == SAFETY_IDLE))
         return 0;
     return banner_words(a, w, label, sizeof label, &b);
 }
 
 static void banner(struct app *a, struct ui_rect r)
 {
-    char label[1024];
+    char label[NOTICE_BAND_MAX];
     struct wg_button b;
     banner_words(a, r.w, label, sizeof label, &b);
     if (wg_button(a->ui, &b, r)) {
@@ -175,6 +193,10 @@ static void sample(struct app *a, const char *name)
     for (size_t i = 0; i < sizeof over / sizeof over[0]; i++)
         if (strcmp(over[i].name, name) == 0)
             notice_sample(a, over[i].variant);
+    /* the catalogue's band pass: the same notices over every other entry but the family
+     * tablet's list (family tablets do not ask for notices: they never have a band) */
+    if (a->catalogue_band > 0 && !a->notices.known && a->stack[a->depth - 1] != &scr_family)
+        notice_sample(a, a->catalogue_band - 1);
 }
 
 static const struct screen *const screens[] = {&scr_notice, NULL};

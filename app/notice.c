@@ -147,7 +147,7 @@ void notice_banner_words(const struct app *a, int detail, char *buf, size_t size
         i18n_format(more, sizeof more, app_s(a, "notice_more"), count, NULL, NULL, NULL);
     }
     stale[0] = '\0';
-    if (detail >= 2) {
+    if (detail == 2) {
         notice_stale_words(a, stale, sizeof stale);
     } else if (a->notices.stale) {
         char tm[16];
@@ -156,7 +156,7 @@ void notice_banner_words(const struct app *a, int detail, char *buf, size_t size
     }
     const char *todo = detail >= 2 ? notice_todo(a, n) : "";
     snprintf(buf, size, "%s%s%s%s%s%s", head, more[0] ? " " : "", more, todo[0] ? "\n" : "", todo,
-             stale[0] ? (detail >= 2 ? "\n" : " ") : "");
+             stale[0] ? (detail == 2 ? "\n" : " ") : "");
     size_t used = strlen(buf);
     if (stale[0] && used < size)
         snprintf(buf + used, size - used, "%s", stale);
@@ -198,7 +198,18 @@ void notice_sample(struct app *a, int variant)
     struct notice_state *s = &a->notices;
     memset(s, 0, sizeof *s);
     int64_t t = a->wall_s - 1800;
-    if (variant == 1) {
+    if (variant == 5) {
+        /* the longest a band says in practice: a long area and what to do */
+        sample_one(&s->list.items[0], 4, NOTICE_EMERGENCY_WARNING, 90, "大雨特別警報",
+                   "Heavy rain emergency warning",
+                   "中央地区 川ぞいの 地域と 北町 一丁目から 三丁目の 山ぞいの 地域",
+                   "これまでに ない ような 大雨です。",
+                   "いのちを まもる ことを すぐに して ください。 町の 避難の 知らせに "
+                   "したがって ください。",
+                   "Rain like never before.",
+                   "Act now to save your life. Follow the town's evacuation notice.", t);
+        s->list.n = 1;
+    } else if (variant == 1) {
         sample_one(&s->list.items[0], 3, NOTICE_ADVISORY, 20, "雷注意報", "Thunderstorm advisory",
                    "中央地区", "かみなりが 鳴る おそれが あります。",
                    "外に いる ときは 建物の 中に 入ってください。", "Thunderstorms may occur.",

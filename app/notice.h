@@ -97,7 +97,8 @@ const char *notice_todo(const struct app *a, const struct notice *n);
 
 /* The banner's words: the most urgent notice's title, with detail ≥ 1 its area, with
  * detail 2 what to do; "ほか N 件" when there are more; when the last poll failed, the time
- * of the information, said honestly. */
+ * of the information, said honestly (in a sentence at detail 2, in short at the others;
+ * detail 3 is detail 2 with the short form). */
 void notice_banner_words(const struct app *a, int detail, char *buf, size_t size);
 /* "9:10 に 受け取った 情報です。いま 新しい 情報を 受け取れません。" or "" when fresh. */
 void notice_stale_words(const struct app *a, char *buf, size_t size);
@@ -105,7 +106,8 @@ void notice_stale_words(const struct app *a, char *buf, size_t size);
 void notice_spoken_words(const struct app *a, const struct notice *n, char *buf, size_t size);
 
 /* Catalogue samples: an evacuation order and a heavy-rain warning (variant 0), a single
- * advisory (1), the same as 0 but the hub unreachable since 9:00 (2). */
+ * advisory (1), the same as 0 but the hub unreachable since 9:00 (2), one emergency warning
+ * with a long area and what to do (5). */
 void notice_sample(struct app *a, int variant);
 
 #endif

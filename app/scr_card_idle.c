@@ -56,33 +56,70 @@ static void frame(struct app *a, struct ui_rect c)
     } else {
         snprintf(words_hours, sizeof words_hours, "%s", hours);
     }
-    int words = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, head, c.w) +
-                wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, note, c.w);
-    if (words_hours[0])
-        words += wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, words_hours, c.w) + gap;
-    int icon = c.h - words - bh - 3 * gap;
+    /* the words as paragraphs: what to do with the card, the note, the hours and contact */
+    const char *para[3] = {head, note, words_hours};
+    int font[3] = {UI_FONT_BOLD, UI_FONT_REGULAR, UI_FONT_REGULAR};
+    double mm[3] = {WG_TITLE_MM, WG_BODY_MM, WG_BODY_MM};
+    int ph_[3], words = 0, np = words_hours[0] ? 3 : 2;
+    for (int i = 0; i < np; i++) {
+        ph_[i] = wg_text_height(ui, font[i], mm[i], para[i], c.w);
+        words += ph_[i] + gap;
+    }
+    int icon = c.h - words - bh - 2 * gap;
     /* a town's hours and contact at 150 %: no picture, and the paragraphs closer together,
      * so the language button stays on the screen */
-    if (icon < 0 && a->town.contact[0])
+    if (icon < 0 && a->town.contact[0]) {
         gap /= 3;
+        words = 0;
+        for (int i = 0; i < np; i++)
+            words += ph_[i] + gap;
+        icon = c.h - words - bh - 2 * gap;
+    }
     if (icon > ui_mm(ui, 30))
         icon = ui_mm(ui, 30);
+    /* still short of room (a notice band above at large text): the paragraphs go on pages
+     * (never split), the page in the title, and one row below them: ◀ and ▶ where the pager
+     * has them, the language in the half the pager leaves free (first and last page) */
+    int first = 0, last = np, pages = 1, cur = 0, row = 0;
+    if (words + bh > c.h) {
+        row = app_pager_height(a, c.w);
+        row = bh > row ? bh : row;
+        int room = c.h - row - gap, start[3] = {0, 0, 0}, used = 0;
+        for (int i = 0; i < np; i++) {
+            if (ph_[i] > room)
+                app_first_screen_short(a); /* not even this paragraph: no title above */
+            if (used > 0 && used + ph_[i] > room) {
+                start[pages++] = i;
+                used = 0;
+            }
+            used += ph_[i] + gap;
+        }
+        cur = a->idle_page < pages ? a->idle_page : pages - 1;
+        first = start[cur];
+        last = cur + 1 < pages ? start[cur + 1] : np;
+        icon = 0;
+    }
+    a->idle_pages = pages;
     int y = c.y;
     if (icon > ui_mm(ui, 8)) {
         icon_draw(ui, ICON_CARD, (struct ui_rect){c.x + (c.w - icon) / 2, c.y, icon, icon}, t->text,
                   t->bg);
         y += icon + gap;
     }
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_TITLE_MM,
-                      remind ? t->warn_text : t->text, t->bg, head, WG_CENTER) +
-         gap;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                      t->bg, note, WG_CENTER) +
-         gap;
-    if (words_hours[0])
-        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
-                          t->text, t->bg, words_hours, WG_CENTER) +
+    for (int i = first; i < last; i++)
+        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, font[i], mm[i],
+                          i == 0 && remind ? t->warn_text : t->text, t->bg, para[i], WG_CENTER) +
              gap;
+    if (pages > 1) {
+        int ry = c.y + c.h - row, half = (c.w - app_gap(a)) / 2;
+        int d = app_pager(a, (struct ui_rect){c.x, ry, c.w, row}, cur, pages);
+        if (d)
+            a->idle_page = cur + d;
+        if ((cur == 0 || cur + 1 == pages) &&
+            wg_button(ui, &b, (struct ui_rect){cur == 0 ? c.x : c.x + c.w - half, ry, half, row}))
+            app_set_lang(a, ja ? "en" : "ja");
+        return;
+    }
     int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
     if (wg_button(ui, &b, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh}))
         app_set_lang(a, ja ? "en" : "ja");
@@ -95,12 +132,15 @@ static void title(const struct app *a, char *buf, size_t size)
         i18n_format(buf, size, app_s(a, "card_title_town"), a->town.name, NULL, NULL, NULL);
     else
         snprintf(buf, size, "%s", app_s(a, "title_card"));
+    /* paged under a notice band: where the resident is, as the other screens say it */
+    app_title_words_page(a, buf, a->idle_page, a->idle_pages, buf, size);
 }
 
 /* The hub names the kiosk's town, its hours and contact: asked once, when the kiosk first
  * waits for a card. */
 static void enter(struct app *a)
 {
+    a->idle_page = 0;
     if (!a->me_known && !a->me_pending && a->ports.fetch_me) {
         a->me_req = a->ports.fetch_me(a->ports.ctx);
         a->me_pending = a->me_req != 0;
@@ -109,6 +149,8 @@ static void enter(struct app *a)
 
 static void sample(struct app *a, int variant)
 {
+    a->idle_page = 0;
+    a->idle_pages = 1;
     a->card.reader_ok = true;
     a->card.present = variant == 1;
     a->card.remind_remove = variant == 1;

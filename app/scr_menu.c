@@ -13,6 +13,80 @@
 
 #define TILES 5
 
+/* What a tap on tile i does. */
+static void tapped(struct app *a, int i)
+{
+    switch (i) {
+    case 0:
+        shopapp_start(a);
+        break;
+    case 1:
+        shopapp_order_again(a);
+        break;
+    case 2:
+        app_nav_push(a, &scr_status);
+        break;
+    case 3:
+        app_nav_push(a, &scr_shop_menu);
+        break;
+    default:
+        app_nav_push(a, &scr_priv_own);
+        break;
+    }
+}
+
+/* The tiles on pages of whole rows (see frame); a pair whose words do not fit a page at half
+ * width (the long band at 150 %) goes on two rows across the width. */
+static void paged(struct app *a, struct ui_rect c, struct wg_button *b, bool again)
+{
+    static const int pairs[3][2] = {{0, 2}, {1, 3}, {4, -1}};
+    int gap = app_gap(a), ph = app_pager_height(a, c.w), room = c.h - ph - gap;
+    int row[TILES][2], rh[TILES], nrows = 0, start[TILES + 1] = {0}, pages = 1;
+    for (int k = 0; k < 3; k++) {
+        int half = (c.w - gap) / 2, h = 0;
+        for (int j = 0; j < 2 && pairs[k][j] >= 0; j++) {
+            b[pairs[k][j]].icon = ICON_NONE; /* the words need the room */
+            int t = wg_button_height(a->ui, &b[pairs[k][j]], pairs[k][1] < 0 ? c.w : half);
+            h = t > h ? t : h;
+        }
+        if (pairs[k][1] < 0 || h <= room) {
+            row[nrows][0] = pairs[k][0];
+            row[nrows][1] = pairs[k][1];
+            rh[nrows++] = h;
+            continue;
+        }
+        for (int j = 0; j < 2; j++) {
+            row[nrows][0] = pairs[k][j];
+            row[nrows][1] = -1;
+            rh[nrows++] = wg_button_height(a->ui, &b[pairs[k][j]], c.w);
+        }
+    }
+    for (int k = 0, used = 0; k < nrows; k++) {
+        if (used > 0 && used + rh[k] > room) {
+            start[pages++] = k;
+            used = 0;
+        }
+        used += rh[k] + gap;
+    }
+    int cur = a->menu_page < pages ? a->menu_page : pages - 1;
+    int end = cur + 1 < pages ? start[cur + 1] : nrows;
+    int d = app_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, pages);
+    if (d)
+        a->menu_page = cur + d;
+    a->menu_pages = pages;
+    a->shop->again_elsewhere = false;
+    for (int k = start[cur], y = c.y; k < end; y += rh[k] + gap, k++) {
+        int per = row[k][1] < 0 ? 1 : 2, w = (c.w - (per - 1) * gap) / per;
+        for (int j = 0; j < per; j++) {
+            int i = row[k][j];
+            if (i == 1 && !again)
+                continue;
+            if (wg_button(a->ui, &b[i], (struct ui_rect){c.x + j * (w + gap), y, w, rh[k]}))
+                tapped(a, i);
+        }
+    }
+}
+
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
@@ -32,7 +106,9 @@ static void frame(struct app *a, struct ui_rect c)
      * the others, and only this way do all five fit (PRODUCT.md: every function ≤ 3
      * taps). When even that does not fit (a notice band at 150 %): 同じものを もう一度 leads
      * the categories of 買い物を する instead (one tap more) — paging くらし would instead
-     * put 買い物・たのむ or 私の情報 on a second page and what is behind it at 4 taps. */
+     * put 買い物・たのむ or 私の情報 on a second page and what is behind it at 4 taps; only
+     * when not even four tiles fit (a band with all its words, 150 % in English) does it
+     * page (paged()). */
     static const int layouts[3][3] = {{2, 3, 0}, {2, 2, 1}, {2, 2, 0}};
     const int *rows = layouts[2];
     int rh[3] = {0, 0, 0}, rw[3] = {0, 0, 0}, nrows = 3;
@@ -72,10 +148,19 @@ static void frame(struct app *a, struct ui_rect c)
             break;
     }
     a->shop->again_elsewhere = hide_again && last;
-    /* big targets: the rows share the room left, up to 45 mm each */
     int total = (nrows - 1) * gap;
     for (int k = 0; k < nrows; k++)
         total += rh[k];
+    /* not even that fits (a notice band that says all its words at 150 %): all five on
+     * pages, the words without icons in rows of the short ones paired (買い物を する with
+     * 安否, 同じものを もう一度 with 買い物・たのむ) and 私の情報 across the width, ◀ ▶ below
+     * and the page in the title, as the other screens page */
+    if (total > c.h) {
+        paged(a, c, b, last != NULL);
+        return;
+    }
+    a->menu_pages = 1;
+    /* big targets: the rows share the room left, up to 45 mm each */
     int spare = (c.h - total) / nrows;
     for (int k = 0; k < nrows; k++) {
         int grow = spare < ui_mm(ui, 45) - rh[k] ? spare : ui_mm(ui, 45) - rh[k];
@@ -88,32 +173,21 @@ static void frame(struct app *a, struct ui_rect c)
             int i = vis[v];
             if (i == 1 && !last)
                 continue;
-            if (!wg_button(ui, &b[i], r))
-                continue;
-            switch (i) {
-            case 0:
-                shopapp_start(a);
-                break;
-            case 1:
-                shopapp_order_again(a);
-                break;
-            case 2:
-                app_nav_push(a, &scr_status);
-                break;
-            case 3:
-                app_nav_push(a, &scr_shop_menu);
-                break;
-            default:
-                app_nav_push(a, &scr_priv_own);
-                break;
-            }
+            if (wg_button(ui, &b[i], r))
+                tapped(a, i);
         }
         y += rh[k] + gap;
     }
 }
 
+static void title(const struct app *a, char *buf, size_t size)
+{
+    app_title_page(a, "title_menu", a->menu_page, a->menu_pages, buf, size);
+}
+
 static void enter(struct app *a)
 {
+    a->menu_page = 0;
     if (!a->shop->ops_load.loaded)
         shopapp_load_operators(a);
     shopapp_load_orders(a); /* the last order may have changed since */
@@ -122,8 +196,14 @@ static void enter(struct app *a)
 static void sample(struct app *a, int variant)
 {
     (void)variant;
+    a->menu_page = 0;
+    a->menu_pages = 1;
     shopapp_sample(a);
 }
 
-const struct screen scr_menu = {
-    .name = "menu", .title_key = "title_menu", .enter = enter, .frame = frame, .sample = sample};
+const struct screen scr_menu = {.name = "menu",
+                                .title_key = "title_menu",
+                                .enter = enter,
+                                .frame = frame,
+                                .sample = sample,
+                                .title = title};

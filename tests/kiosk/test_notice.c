@@ -260,6 +260,28 @@ static void t_settings_paged_under_band(void)
     app_set_text_scale(t.app, 150);
     at_pass(&t, 10);
     answer_notices(&t, HUBC_OK, 200, two);
+    /* home itself pages under the band: the check-in answers first, every choice reachable
+     * with ▶, the title still saying today's check-in, nothing below the status bar */
+    static const char *const six[] = {"checkin_genki", "checkin_itsumo", "checkin_genkinai",
+                                      "help",          "menu",           "settings"};
+    bool on_home[6] = {false, false, false, false, false, false};
+    REQUIRE(ui_find_target(app_ui(t.app), "checkin_genki") != NULL);
+    for (int page = 0; page < 3; page++) {
+        const struct ui_target *say = ui_find_target(app_ui(t.app), "nav_say");
+        REQUIRE(say);
+        for (int i = 0; i < 6; i++) {
+            const struct ui_target *c = ui_find_target(app_ui(t.app), six[i]);
+            on_home[i] |= c != NULL;
+            CHECK(!c || c->r.y + c->r.h <= say->r.y);
+        }
+        if (ui_find_target(app_ui(t.app), "settings") ||
+            !ui_find_target(app_ui(t.app), "page_next"))
+            break;
+        at_pass(&t, 1000);
+        REQUIRE(at_tap(&t, "page_next"));
+    }
+    for (int i = 0; i < 6; i++)
+        CHECK(on_home[i]);
     REQUIRE(at_tap(&t, "settings"));
     REQUIRE(ui_find_target(app_ui(t.app), "notice_banner") != NULL);
     static const char *const tiles[] = {"set_text", "set_theme", "set_lang", "set_sound",
