@@ -7,7 +7,7 @@ set -eu
 PKGS="
   build-essential dpkg-dev cmake pkg-config git ca-certificates
   clang libclang-rt-14-dev clang-format
-  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libespeak-ng-dev espeak-ng-data
+  libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev libpng-dev libespeak-ng-dev espeak-ng-data
   libcurl4-openssl-dev libcjson-dev libssl-dev openssl
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libunibreak-dev
   libglpk-dev

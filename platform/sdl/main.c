@@ -7,12 +7,16 @@
  *
  * Test and tool modes: --script (scripted touches), --screenshot/--layout (PNG and layout
  * JSON of the final screen), --screen (open a catalogue screen with sample data),
- * --catalogue DIR (every screen × language × text size × theme), --bench-render,
+ * --catalogue DIR (every screen × language × text size × theme, then with a notice band;
+ * --catalogue-band DIR: only the band pass; --catalogue-lang ja|en: one language, so two
+ * processes share the work; --band several|long: the band's notices over --screen),
+ * --bench-render,
  * --bench-idle, --first-frame-exit (figures for the benchmark program).
  *
- *   kiosk [--config FILE] [--set key=value]... [--offscreen] [--screen NAME]
+ *   kiosk [--config FILE] [--set key=value]... [--offscreen] [--screen NAME [--band B]]
  *         [--script STEPS | --script-file FILE] [--script-timeout MS]
- *         [--screenshot OUT.png] [--layout OUT.json] [--catalogue DIR]
+ *         [--screenshot OUT.png] [--layout OUT.json]
+ *         [--catalogue DIR | --catalogue-band DIR] [--catalogue-lang ja|en]
  *         [--bench-render N] [--bench-idle SECONDS] [--first-frame-exit]
  */
 #include <SDL.h>
@@ -23,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +39,7 @@
 #include "fonts.h"
 #include "hubport.h"
 #include "kconfig.h"
+#include "pngsave.h"
 #include "render.h"
 #include "shoppics.h" /* shopping and family requests */
 #include "script.h"
@@ -56,6 +62,10 @@ struct opts {
     long script_timeout_ms;
     const char *screenshot, *layout;
     const char *catalogue;
+    const char *band;           /* --band several|long: the catalogue's notice band over --screen */
+    bool catalogue_band_only;   /* --catalogue-band: DIR holds the catalogue, add DIR/band */
+    const char *catalogue_lang; /* --catalogue-lang ja|en: that language only (a process
+                                   each, so the catalogue runs on two cores) */
     int bench_render;
     int bench_idle_s;
     bool first_frame_exit;
@@ -89,9 +99,11 @@ struct kiosk {
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: kiosk [--config FILE] [--set key=value]... [--offscreen] [--screen NAME]\n"
+            "usage: kiosk [--config FILE] [--set key=value]... [--offscreen]\n"
+            "             [--screen NAME [--band several|long]]\n"
             "             [--script STEPS | --script-file FILE] [--script-timeout MS]\n"
-            "             [--screenshot OUT.png] [--layout OUT.json] [--catalogue DIR]\n"
+            "             [--screenshot OUT.png] [--layout OUT.json]\n"
+            "             [--catalogue DIR | --catalogue-band DIR] [--catalogue-lang ja|en]\n"
             "             [--bench-render N] [--bench-idle SECONDS] [--first-frame-exit]\n");
 }
 
@@ -137,6 +149,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--screen")) {
             NEED_VALUE;
             o->screen = v;
+        } else if (!strcmp(a, "--band")) {
+            NEED_VALUE;
+            if (strcmp(v, "several") && strcmp(v, "long")) {
+                fprintf(stderr, "kiosk: --band is several or long, not \"%s\"\n", v);
+                return -1;
+            }
+            o->band = v;
         } else if (!strcmp(a, "--script")) {
             NEED_VALUE;
             o->script_text = v;
@@ -155,10 +174,18 @@ static int parse_args(int argc, char **argv, struct opts *o)
         } else if (!strcmp(a, "--layout")) {
             NEED_VALUE;
             o->layout = v;
-        } else if (!strcmp(a, "--catalogue")) {
+        } else if (!strcmp(a, "--catalogue") || !strcmp(a, "--catalogue-band")) {
             NEED_VALUE;
             o->catalogue = v;
+            o->catalogue_band_only = !strcmp(a, "--catalogue-band");
             o->offscreen = true;
+        } else if (!strcmp(a, "--catalogue-lang")) {
+            NEED_VALUE;
+            if (strcmp(v, "ja") && strcmp(v, "en")) {
+                fprintf(stderr, "kiosk: --catalogue-lang is ja or en, not \"%s\"\n", v);
+                return -1;
+            }
+            o->catalogue_lang = v;
         } else if (!strcmp(a, "--bench-render")) {
             NEED_VALUE;
             if (!parse_long(v, 1, 100000, &n)) {
@@ -287,7 +314,7 @@ static int draw(struct kiosk *k, const char *png)
             }
             s = tmp;
         }
-        if (!s || IMG_SavePNG(s, png) != 0) {
+        if (!s || pngsave(s, png) != 0) {
             fprintf(stderr, "kiosk: cannot write %s: %s\n", png, SDL_GetError());
             rc = -1;
         }
@@ -310,6 +337,113 @@ static void now_clock(struct kiosk *k, int64_t fixed_wall)
 
 /* --- catalogue and benchmarks (offscreen) --- */
 
+/* Lays out the current screen from its first page on and every page after it (tapping ◀,
+ * then ▶, as a resident would) into STEM-pN.json (and STEM-p1.png when big); stops at the
+ * last page, after CATALOGUE_PAGES, or when ▶ leaves the screen. */
+#define CATALOGUE_PAGES 12
+
+/* Taps target id of the last frame as a resident would (a second after the last tap, so it
+ * is not taken for a double tap) and draws the frame it leads to; false when there is none. */
+static bool catalogue_tap(struct kiosk *k, const char *id, uint64_t *ms)
+{
+    const struct ui_target *t = ui_find_target(app_ui(k->app), id);
+    if (!t)
+        return false;
+    int x = t->r.x + t->r.w / 2, y = t->r.y + t->r.h / 2;
+    *ms += 1000;
+    app_set_clock(k->app, *ms, CATALOGUE_WALL);
+    app_pointer(k->app, APP_POINTER_DOWN, x, y);
+    app_frame(k->app);
+    *ms += 200;
+    app_set_clock(k->app, *ms, CATALOGUE_WALL);
+    app_pointer(k->app, APP_POINTER_UP, x, y);
+    app_frame(k->app);
+    app_frame(k->app);
+    return true;
+}
+static int catalogue_pages(struct kiosk *k, const char *stem, uint64_t *ms, bool big)
+{
+    char png[1280], json[1280];
+    const char *screen = app_screen_name(k->app);
+    int rc = 0;
+    /* a sample that opens on a later page: back to the first, so every page is written */
+    app_frame(k->app);
+    for (int p = 1; p < CATALOGUE_PAGES && catalogue_tap(k, "page_prev", ms); p++)
+        ;
+    for (int p = 1; p <= CATALOGUE_PAGES && rc == 0; p++) {
+        snprintf(png, sizeof png, "%s-p%d.png", stem, p);
+        snprintf(json, sizeof json, "%s-p%d.json", stem, p);
+        /* the layouts (what the check reads; the frame alone makes them, no rendering); a
+         * picture of the first page at the largest text */
+        if ((p == 1 && big ? draw(k, png) : (app_frame(k->app), 0)) != 0 ||
+            save_layout(k, json) != 0) {
+            rc = 1;
+            break;
+        }
+        if (!catalogue_tap(k, "page_next", ms) || strcmp(app_screen_name(k->app), screen) != 0)
+            break;
+    }
+    return rc;
+}
+
+/* --catalogue-lang: is lang one this process writes? */
+static bool catalogue_lang_on(const struct kiosk *k, const char *lang)
+{
+    return !k->o.catalogue_lang || strcmp(k->o.catalogue_lang, lang) == 0;
+}
+
+/* The catalogue's notice bands: several notices (an evacuation order and a warning) and one
+ * long notice (notice_sample variants). */
+static const struct {
+    const char *name;
+    int variant;
+} bands[2] = {{"several", 0}, {"long", 5}};
+
+static int band_variant(const char *name)
+{
+    return strcmp(name, bands[0].name) == 0 ? bands[0].variant : bands[1].variant;
+}
+
+/* The notice band over every entry: a long notice and several notices, ja/en, at every
+ * text size, every page, into DIR/band/NAME-LANG-SCALE-BAND-pN (the normal theme: the band's
+ * room does not depend on the colours). catalogue.sh checks the band's words are all on
+ * each screen and the screen's own words are still on its pages. */
+static int run_catalogue_band(struct kiosk *k)
+{
+    static const char *langs[2] = {"ja", "en"};
+    static const int scales[3] = {100, 125, 150};
+    char dir[1024], stem[1200];
+    int rc = 0, count = 0;
+    uint64_t ms = SDL_GetTicks64();
+    snprintf(dir, sizeof dir, "%s/band", k->o.catalogue);
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "kiosk: cannot create %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    app_set_theme(k->app, THEME_NORMAL);
+    for (int b = 0; b < 2; b++) {
+        app_catalogue_band(k->app, bands[b].variant);
+        for (int l = 0; l < 2; l++)
+            for (int s = 0; s < 3 && catalogue_lang_on(k, langs[l]); s++) {
+                app_set_lang(k->app, langs[l]);
+                app_set_text_scale(k->app, scales[s]);
+                for (size_t i = 0; i < app_catalogue_count() && rc == 0; i++) {
+                    const char *name = app_catalogue_name(i);
+                    snprintf(stem, sizeof stem, "%s/%s-%s-%d-%s", dir, name, langs[l], scales[s],
+                             bands[b].name);
+                    ms += 1000;
+                    app_set_clock(k->app, ms, CATALOGUE_WALL);
+                    app_catalogue_show(k->app, name);
+                    rc = catalogue_pages(k, stem, &ms, scales[s] == 150);
+                    count++;
+                }
+            }
+    }
+    app_catalogue_band(k->app, -1);
+    printf("catalogue: %d screens with a notice band written to %s\n", count, dir);
+    return rc;
+}
+
 static int run_catalogue(struct kiosk *k)
 {
     static const char *langs[2] = {"ja", "en"};
@@ -317,8 +451,10 @@ static int run_catalogue(struct kiosk *k)
     static const enum theme_kind themes[2] = {THEME_NORMAL, THEME_HIGH_CONTRAST};
     char png[1024], json[1024];
     int rc = 0, count = 0;
+    if (k->o.catalogue_band_only)
+        return run_catalogue_band(k);
     for (int l = 0; l < 2; l++)
-        for (int s = 0; s < 3; s++)
+        for (int s = 0; s < 3 && catalogue_lang_on(k, langs[l]); s++)
             for (int t = 0; t < 2; t++) {
                 app_set_lang(k->app, langs[l]);
                 app_set_text_scale(k->app, scales[s]);
@@ -337,7 +473,7 @@ static int run_catalogue(struct kiosk *k)
                 }
             }
     printf("catalogue: %d screens written to %s\n", count, k->o.catalogue);
-    return rc;
+    return rc == 0 ? run_catalogue_band(k) : rc;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -876,6 +1012,8 @@ int main(int argc, char **argv)
         rc = run_bench_render(&k);
         goto out;
     }
+    if (k.o.screen && k.o.band)
+        app_catalogue_band(k.app, band_variant(k.o.band));
     if (k.o.screen && !app_catalogue_show(k.app, k.o.screen)) {
         fprintf(stderr, "kiosk: unknown screen \"%s\"; screens:", k.o.screen);
         for (size_t i = 0; i < app_catalogue_count(); i++)
