@@ -7,6 +7,7 @@
  * open socket of its own connection.
  */
 #include "conntrack.h"
+#include "ticker.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -31,9 +32,7 @@ struct conntrack_conn {
 
 struct conntrack {
     pthread_mutex_t mu;
-    pthread_cond_t cv;
-    pthread_t thread;
-    int stopping;
+    struct ticker *sweeper; /* every SWEEP_MS */
     long header_s, body_s;
     long shut;
     struct conntrack_conn *head;
@@ -61,38 +60,28 @@ static void sweep(struct conntrack *ct)
     }
 }
 
-static void *sweep_main(void *arg)
+static void sweep_tick(struct ticker *t, void *arg)
 {
     struct conntrack *ct = arg;
+    (void)t;
     pthread_mutex_lock(&ct->mu);
-    while (!ct->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += SWEEP_MS * 1000L * 1000L;
-        if (until.tv_nsec >= 1000000000L) {
-            until.tv_sec++;
-            until.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&ct->cv, &ct->mu, &until);
-        if (!ct->stopping)
-            sweep(ct);
-    }
+    sweep(ct);
     pthread_mutex_unlock(&ct->mu);
-    return NULL;
 }
 
 struct conntrack *conntrack_start(long header_s, long body_s)
 {
+    char err[64];
     struct conntrack *ct = calloc(1, sizeof *ct);
     if (!ct)
         return NULL;
     pthread_mutex_init(&ct->mu, NULL);
-    pthread_cond_init(&ct->cv, NULL);
     ct->header_s = header_s;
     ct->body_s = body_s;
-    if (pthread_create(&ct->thread, NULL, sweep_main, ct) != 0) {
+    ct->sweeper = ticker_start("the deadline thread", SWEEP_MS, TICKER_WAIT_FIRST, sweep_tick, ct,
+                               err, sizeof err);
+    if (!ct->sweeper) {
         pthread_mutex_destroy(&ct->mu);
-        pthread_cond_destroy(&ct->cv);
         free(ct);
         return NULL;
     }
@@ -103,18 +92,13 @@ void conntrack_stop(struct conntrack *ct)
 {
     if (!ct)
         return;
-    pthread_mutex_lock(&ct->mu);
-    ct->stopping = 1;
-    pthread_cond_signal(&ct->cv);
-    pthread_mutex_unlock(&ct->mu);
-    pthread_join(ct->thread, NULL);
+    ticker_stop(ct->sweeper);
     while (ct->head) {
         struct conntrack_conn *e = ct->head;
         ct->head = e->next;
         free(e);
     }
     pthread_mutex_destroy(&ct->mu);
-    pthread_cond_destroy(&ct->cv);
     free(ct);
 }
 

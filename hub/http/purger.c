@@ -5,8 +5,8 @@
 #include "audit.h"
 #include "hubclock.h"
 #include "retention.h"
+#include "ticker.h"
 
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +19,8 @@ struct purger {
     struct writer *writer;
     struct refusalsum *sums;
     long every_s;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int stopping;
+    struct timespec last; /* the last purge's end (monotonic) */
+    struct ticker *ticker;
     struct refusals_row rows[FLUSH_MAX]; /* summaries being written */
 };
 
@@ -40,22 +38,14 @@ static int purge_job(struct db *db, void *arg)
                : -1;
 }
 
-static int stopping(struct purger *p)
-{
-    pthread_mutex_lock(&p->mu);
-    int s = p->stopping;
-    pthread_mutex_unlock(&p->mu);
-    return s;
-}
-
 /* One purge: steps until nothing is left past its period, or a step fails, or hubd stops. */
-static void purge(struct purger *p)
+static void purge(struct purger *p, struct ticker *t)
 {
     struct purge_job j = {.more = 1};
     struct timespec pause = {.tv_nsec = RETENTION_STEP_PAUSE_MS * 1000000L};
     enum writer_status ws = WRITER_OK;
     int first = 1;
-    while (j.more && ws == WRITER_OK && !stopping(p)) {
+    while (j.more && ws == WRITER_OK && !ticker_stopping(t)) {
         if (!first)
             nanosleep(&pause, NULL);
         first = 0;
@@ -128,31 +118,18 @@ static void flush(struct purger *p, int64_t before)
     } while (j.n == FLUSH_MAX);
 }
 
-static void *purger_main(void *arg)
+/* Each second: the summaries of the minutes that are over; every every_s: a purge. */
+static void purger_tick(struct ticker *t, void *arg)
 {
     struct purger *p = arg;
-    struct timespec last;
-    clock_gettime(CLOCK_MONOTONIC, &last);
-    pthread_mutex_lock(&p->mu);
-    while (!p->stopping) {
-        struct timespec until, now;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += 1;
-        pthread_cond_timedwait(&p->cv, &p->mu, &until);
-        if (p->stopping)
-            break;
-        pthread_mutex_unlock(&p->mu);
-        int64_t t = (int64_t)hubclock_now();
-        flush(p, t - t % 60);
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (p->every_s > 0 && now.tv_sec - last.tv_sec >= p->every_s) {
-            purge(p);
-            clock_gettime(CLOCK_MONOTONIC, &last);
-        }
-        pthread_mutex_lock(&p->mu);
+    struct timespec now;
+    int64_t clock = (int64_t)hubclock_now();
+    flush(p, clock - clock % 60);
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (p->every_s > 0 && now.tv_sec - p->last.tv_sec >= p->every_s) {
+        purge(p, t);
+        clock_gettime(CLOCK_MONOTONIC, &p->last);
     }
-    pthread_mutex_unlock(&p->mu);
-    return NULL;
 }
 
 struct purger *purger_start(struct writer *w, struct refusalsum *sums, long every_s, char *err,
@@ -166,12 +143,10 @@ struct purger *purger_start(struct writer *w, struct refusalsum *sums, long ever
     p->writer = w;
     p->sums = sums;
     p->every_s = every_s;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv, NULL);
-    if (pthread_create(&p->thread, NULL, purger_main, p) != 0) {
-        snprintf(err, errcap, "cannot start the housekeeping thread");
-        pthread_mutex_destroy(&p->mu);
-        pthread_cond_destroy(&p->cv);
+    clock_gettime(CLOCK_MONOTONIC, &p->last);
+    p->ticker = ticker_start("the housekeeping thread", 1000, TICKER_WAIT_FIRST, purger_tick, p,
+                             err, errcap);
+    if (!p->ticker) {
         free(p);
         return NULL;
     }
@@ -182,13 +157,7 @@ void purger_stop(struct purger *p)
 {
     if (!p)
         return;
-    pthread_mutex_lock(&p->mu);
-    p->stopping = 1;
-    pthread_cond_signal(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    pthread_join(p->thread, NULL);
+    ticker_stop(p->ticker);
     flush(p, INT64_MAX);
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->cv);
     free(p);
 }

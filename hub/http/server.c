@@ -41,6 +41,7 @@
 #include "refusalsum.h"
 #include "notifier.h"
 #include "jmapoll.h"
+#include "ticker.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -62,13 +63,8 @@
 
 struct server {
     struct hub hub;
-    /* the escalation ticker */
-    pthread_t ticker;
-    int ticker_running;
+    struct ticker *ticker; /* the escalation pass, every tick_seconds */
     long tick_seconds;
-    pthread_mutex_t tick_mu;
-    pthread_cond_t tick_cv;
-    int stopping;
     /* requests between their first byte and their answer being sent (for shutdown) */
     pthread_mutex_t flight_mu;
     int in_flight;
@@ -745,40 +741,28 @@ static int tick_job(struct db *db, void *arg)
     return 0;
 }
 
-/* Runs the missed check-in pass every tick_seconds (real time) until server_stop: one
- * bounded step per writer job until nothing is due, with a pause between steps, so
- * check-ins are committed between the steps (escalate.h). */
-static void *ticker_main(void *arg)
+/* The missed check-in pass, every tick_seconds (real time) until server_stop: one bounded
+ * step per writer job until nothing is due, with a pause between steps, so check-ins are
+ * committed between the steps (escalate.h). */
+static void escalation_tick(struct ticker *tk, void *arg)
 {
     struct server *s = arg;
-    pthread_mutex_lock(&s->tick_mu);
-    while (!s->stopping) {
-        struct timespec until;
-        clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_sec += s->tick_seconds;
-        pthread_cond_timedwait(&s->tick_cv, &s->tick_mu, &until);
-        if (s->stopping)
-            break;
-        pthread_mutex_unlock(&s->tick_mu);
-        struct tick_job t = {.window_min = s->hub.escalation_window_min, .first = 1, .more = 1};
-        int raised = 0;
-        enum writer_status ws = WRITER_OK;
-        struct timespec pause = {.tv_nsec = ESCALATE_TICK_PAUSE_MS * 1000000L};
-        while (t.more && ws == WRITER_OK) {
-            if (!t.first)
-                nanosleep(&pause, NULL);
-            ws = writer_run(s->hub.writer, tick_job, &t);
-            raised += ws == WRITER_OK ? t.raised : 0;
-            t.first = 0;
-        }
-        if (ws != WRITER_OK)
-            fprintf(stderr, "hub: escalation pass failed: %s\n", writer_status_str(ws));
-        else if (raised > 0)
-            fprintf(stderr, "hub: escalation pass raised %d alert(s)\n", raised);
-        pthread_mutex_lock(&s->tick_mu);
+    struct tick_job t = {.window_min = s->hub.escalation_window_min, .first = 1, .more = 1};
+    int raised = 0;
+    enum writer_status ws = WRITER_OK;
+    struct timespec pause = {.tv_nsec = ESCALATE_TICK_PAUSE_MS * 1000000L};
+    (void)tk;
+    while (t.more && ws == WRITER_OK) {
+        if (!t.first)
+            nanosleep(&pause, NULL);
+        ws = writer_run(s->hub.writer, tick_job, &t);
+        raised += ws == WRITER_OK ? t.raised : 0;
+        t.first = 0;
     }
-    pthread_mutex_unlock(&s->tick_mu);
-    return NULL;
+    if (ws != WRITER_OK)
+        fprintf(stderr, "hub: escalation pass failed: %s\n", writer_status_str(ws));
+    else if (raised > 0)
+        fprintf(stderr, "hub: escalation pass raised %d alert(s)\n", raised);
 }
 
 unsigned server_port(const struct server *s)
@@ -819,9 +803,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         snprintf(err, errcap, "out of memory");
         return NULL;
     }
-    pthread_mutex_init(&s->tick_mu, NULL);
     pthread_mutex_init(&s->flight_mu, NULL);
-    pthread_cond_init(&s->tick_cv, NULL);
     s->tick_seconds = cfg->tick_seconds;
     s->observe = cfg->observe;
     s->observe_arg = cfg->observe_arg;
@@ -998,13 +980,10 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     if (!(s->purger =
               purger_start(s->hub.writer, s->hub.refusals, cfg->purge_every_s, err, errcap)))
         goto fail;
-    if (s->tick_seconds > 0) {
-        if (pthread_create(&s->ticker, NULL, ticker_main, s) != 0) {
-            snprintf(err, errcap, "cannot start the escalation thread");
-            goto fail;
-        }
-        s->ticker_running = 1;
-    }
+    if (s->tick_seconds > 0 &&
+        !(s->ticker = ticker_start("the escalation thread", s->tick_seconds * 1000,
+                                   TICKER_WAIT_FIRST, escalation_tick, s, err, errcap)))
+        goto fail;
     return s;
 fail:
     hubdb_db_close(wdb);
@@ -1016,13 +995,7 @@ void server_stop(struct server *s)
 {
     if (!s)
         return;
-    if (s->ticker_running) {
-        pthread_mutex_lock(&s->tick_mu);
-        s->stopping = 1;
-        pthread_cond_signal(&s->tick_cv);
-        pthread_mutex_unlock(&s->tick_mu);
-        pthread_join(s->ticker, NULL);
-    }
+    ticker_stop(s->ticker);
     if (s->mhd) {
         /* Stop accepting first; MHD_stop_daemon then joins the connection threads, so
          * every request in flight finishes (and its write commits) before the writer
@@ -1073,8 +1046,6 @@ void server_stop(struct server *s)
     secretbox_free(s->secrets);
     free(s->tls_cert_pem);
     free(s->tls_key_pem);
-    pthread_mutex_destroy(&s->tick_mu);
     pthread_mutex_destroy(&s->flight_mu);
-    pthread_cond_destroy(&s->tick_cv);
     free(s);
 }

@@ -6,10 +6,10 @@
 #include "hubdb.h"
 #include "jmaxml.h"
 #include "notices.h"
+#include "ticker.h"
 #include "writer.h"
 
 #include <curl/curl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,10 +21,8 @@
 struct jmapoll {
     struct jmapoll_config cfg;
     struct writer *writer;
-    pthread_t thread;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    int stopping;
+    struct ticker *ticker;
+    struct jma_telegram *telegram;     /* the one being read (large: not on the stack) */
     char etag[VALIDATOR_MAX];          /* of the last feed answer */
     char last_modified[VALIDATOR_MAX]; /* of the last feed answer */
 };
@@ -248,7 +246,7 @@ static int one_telegram(struct jmapoll *p, const char *url, struct jma_telegram 
     return 0;
 }
 
-static void poll_once(struct jmapoll *p, struct jma_telegram *t)
+static void poll_once(struct jmapoll *p, struct ticker *tk, struct jma_telegram *t)
 {
     char *xml = NULL, reason[256];
     size_t len = 0;
@@ -277,10 +275,7 @@ static void poll_once(struct jmapoll *p, struct jma_telegram *t)
         goto out;
     }
     for (int i = 0; i < n; i++) {
-        pthread_mutex_lock(&p->mu);
-        int stopping = p->stopping;
-        pthread_mutex_unlock(&p->mu);
-        if (stopping)
+        if (ticker_stopping(tk))
             break;
         if (sj.seen[i] || !office_wanted(p, entries[i].author))
             continue;
@@ -300,25 +295,10 @@ out:
     free(entries);
 }
 
-static void *jmapoll_main(void *arg)
+static void jmapoll_tick(struct ticker *t, void *arg)
 {
     struct jmapoll *p = arg;
-    struct jma_telegram *t = malloc(sizeof *t);
-    pthread_mutex_lock(&p->mu);
-    while (!p->stopping && t) {
-        pthread_mutex_unlock(&p->mu);
-        poll_once(p, t);
-        pthread_mutex_lock(&p->mu);
-        if (p->stopping)
-            break;
-        struct timespec until = hubclock_deadline_ms(p->cfg.poll_seconds * 1000);
-        pthread_cond_timedwait(&p->cv, &p->mu, &until);
-    }
-    pthread_mutex_unlock(&p->mu);
-    if (!t)
-        fprintf(stderr, "hub: jma: out of memory; the JMA feed is not followed\n");
-    free(t);
-    return NULL;
+    poll_once(p, t, p->telegram);
 }
 
 struct jmapoll *jmapoll_start(const struct jmapoll_config *cfg, struct writer *w, char *err,
@@ -338,12 +318,14 @@ struct jmapoll *jmapoll_start(const struct jmapoll_config *cfg, struct writer *w
     if (p->cfg.poll_seconds < 1)
         p->cfg.poll_seconds = 60;
     p->writer = w;
-    pthread_mutex_init(&p->mu, NULL);
-    pthread_cond_init(&p->cv, NULL);
-    if (pthread_create(&p->thread, NULL, jmapoll_main, p) != 0) {
-        snprintf(err, errcap, "cannot start the JMA feed thread");
-        pthread_mutex_destroy(&p->mu);
-        pthread_cond_destroy(&p->cv);
+    p->telegram = malloc(sizeof *p->telegram);
+    if (p->telegram)
+        p->ticker = ticker_start("the JMA feed thread", p->cfg.poll_seconds * 1000,
+                                 TICKER_RUN_FIRST, jmapoll_tick, p, err, errcap);
+    else
+        snprintf(err, errcap, "out of memory");
+    if (!p->ticker) {
+        free(p->telegram);
         free(p);
         return NULL;
     }
@@ -354,12 +336,7 @@ void jmapoll_stop(struct jmapoll *p)
 {
     if (!p)
         return;
-    pthread_mutex_lock(&p->mu);
-    p->stopping = 1;
-    pthread_cond_signal(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-    pthread_join(p->thread, NULL);
-    pthread_mutex_destroy(&p->mu);
-    pthread_cond_destroy(&p->cv);
+    ticker_stop(p->ticker);
+    free(p->telegram);
     free(p);
 }

@@ -1,8 +1,9 @@
 /*
  * test_hub_units.c: unit tests of hubcore's modules on real SQLite files in a temp dir:
- * base64, request parsing, tokens, the test clock, the writer's group commit under
- * concurrent submitters, the authorization gate, and the missed check-in pass. (The audit
- * chain's verification is tests/pg/test_pg_audit_verify.c, on both backends.)
+ * base64, request parsing, tokens, the test clock, the periodic threads' ticker, the
+ * writer's group commit under concurrent submitters, the authorization gate, and the
+ * missed check-in pass. (The audit chain's verification is tests/pg/test_pg_audit_verify.c,
+ * on both backends.)
  */
 #include "auth.h"
 #include "b64.h"
@@ -13,6 +14,7 @@
 #include "hubreq.h"
 #include "hubtoken.h"
 #include "scope.h"
+#include "ticker.h"
 #include "towncode.h"
 #include "writer.h"
 #include "test.h"
@@ -22,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 static char dir[64];
@@ -239,6 +242,91 @@ static void t_clock_file(void)
     CHECK_STR_EQ(s, "2026-11-23T00:12:00Z");
     hubclock_use_file(NULL);
     CHECK(hubclock_now() > 1700000000);
+}
+
+/* ---- ticker: periodic runs, kicks, and a stop that does not wait for the period ------- */
+
+struct runs {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int n;
+    int long_run; /* the run lasts until the ticker stops */
+};
+
+static void count_run(struct ticker *t, void *arg)
+{
+    struct runs *r = arg;
+    pthread_mutex_lock(&r->mu);
+    r->n++;
+    pthread_cond_broadcast(&r->cv);
+    pthread_mutex_unlock(&r->mu);
+    struct timespec ms = {0, 1000000L};
+    while (r->long_run && !ticker_stopping(t))
+        nanosleep(&ms, NULL);
+}
+
+/* Waits (at most 20 s) until r has seen at least n runs; their count. */
+static int runs_reach(struct runs *r, int n)
+{
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 20;
+    pthread_mutex_lock(&r->mu);
+    while (r->n < n && pthread_cond_timedwait(&r->cv, &r->mu, &until) == 0)
+        ;
+    int got = r->n;
+    pthread_mutex_unlock(&r->mu);
+    return got;
+}
+
+static double mono_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void t_ticker(void)
+{
+    char err[128];
+    const long HOUR_MS = 3600L * 1000;
+    struct runs r = {.mu = PTHREAD_MUTEX_INITIALIZER, .cv = PTHREAD_COND_INITIALIZER};
+    /* At once, then again only when kicked within the hour; the stop wakes the sleeper
+     * (without that it would wait out the hour and the test its time limit). */
+    struct ticker *t =
+        ticker_start("a test", HOUR_MS, TICKER_RUN_FIRST, count_run, &r, err, sizeof err);
+    REQUIRE(t != NULL);
+    CHECK_INT_EQ(runs_reach(&r, 1), 1);
+    ticker_kick(t);
+    CHECK_INT_EQ(runs_reach(&r, 2), 2);
+    double t0 = mono_s();
+    ticker_stop(t);
+    CHECK(mono_s() - t0 < 60);
+    CHECK_INT_EQ(r.n, 2);
+
+    /* Waiting first: no run before the period, none at the stop. */
+    r.n = 0;
+    t = ticker_start("a test", HOUR_MS, TICKER_WAIT_FIRST, count_run, &r, err, sizeof err);
+    REQUIRE(t != NULL);
+    struct timespec ms200 = {0, 200000000L};
+    nanosleep(&ms200, NULL);
+    ticker_stop(t);
+    CHECK_INT_EQ(r.n, 0);
+
+    /* A short period runs again and again. */
+    t = ticker_start("a test", 10, TICKER_WAIT_FIRST, count_run, &r, err, sizeof err);
+    REQUIRE(t != NULL);
+    CHECK(runs_reach(&r, 3) >= 3);
+    ticker_stop(t);
+
+    /* A long run sees the stop and ends early. */
+    r.n = 0;
+    r.long_run = 1;
+    t = ticker_start("a test", HOUR_MS, TICKER_RUN_FIRST, count_run, &r, err, sizeof err);
+    REQUIRE(t != NULL);
+    CHECK_INT_EQ(runs_reach(&r, 1), 1);
+    ticker_stop(t);
+    CHECK_INT_EQ(r.n, 1);
 }
 
 /* ---- writer: group commit with concurrent submitters ---------------------------------- */
@@ -459,6 +547,7 @@ int main(void)
     TEST_RUN(t_hubreq_login_and_consent);
     TEST_RUN(t_token);
     TEST_RUN(t_clock_file);
+    TEST_RUN(t_ticker);
     TEST_RUN(t_writer_group_commit);
     TEST_RUN(t_gate);
     TEST_RUN(t_escalate);

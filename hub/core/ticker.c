@@ -1,0 +1,105 @@
+/*
+ * ticker.c: see ticker.h. The thread sleeps on a condition variable with a deadline, so
+ * ticker_stop() and ticker_kick() wake it at once; a wake-up before the deadline with
+ * neither (a spurious one) sleeps again until the deadline.
+ */
+#include "ticker.h"
+#include "hubclock.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct ticker {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    long period_ms;
+    enum ticker_first first;
+    ticker_fn fn;
+    void *arg;
+    int stopping, kicked;
+};
+
+/* Under mu: sleeps until the period is over, a kick or the stop. */
+static void sleep_period(struct ticker *t)
+{
+    struct timespec until = hubclock_deadline_ms(t->period_ms);
+    while (!t->stopping && !t->kicked)
+        if (pthread_cond_timedwait(&t->cv, &t->mu, &until) == ETIMEDOUT)
+            break;
+}
+
+static void *ticker_main(void *arg)
+{
+    struct ticker *t = arg;
+    pthread_mutex_lock(&t->mu);
+    if (t->first == TICKER_WAIT_FIRST)
+        sleep_period(t);
+    while (!t->stopping) {
+        t->kicked = 0;
+        pthread_mutex_unlock(&t->mu);
+        t->fn(t, t->arg);
+        pthread_mutex_lock(&t->mu);
+        sleep_period(t);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+struct ticker *ticker_start(const char *what, long period_ms, enum ticker_first first, ticker_fn fn,
+                            void *arg, char *err, size_t errcap)
+{
+    struct ticker *t = calloc(1, sizeof *t);
+    if (!t) {
+        snprintf(err, errcap, "out of memory");
+        return NULL;
+    }
+    t->period_ms = period_ms > 0 ? period_ms : 1;
+    t->first = first;
+    t->fn = fn;
+    t->arg = arg;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->cv, NULL);
+    if (pthread_create(&t->thread, NULL, ticker_main, t) != 0) {
+        snprintf(err, errcap, "cannot start %s", what);
+        pthread_mutex_destroy(&t->mu);
+        pthread_cond_destroy(&t->cv);
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void ticker_kick(struct ticker *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->kicked = 1;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+}
+
+int ticker_stopping(struct ticker *t)
+{
+    pthread_mutex_lock(&t->mu);
+    int s = t->stopping;
+    pthread_mutex_unlock(&t->mu);
+    return s;
+}
+
+void ticker_stop(struct ticker *t)
+{
+    if (!t)
+        return;
+    pthread_mutex_lock(&t->mu);
+    t->stopping = 1;
+    pthread_cond_signal(&t->cv);
+    pthread_mutex_unlock(&t->mu);
+    pthread_join(t->thread, NULL);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->cv);
+    free(t);
+}
