@@ -601,6 +601,30 @@ long ht_card_attempt(struct hubtest *t, const char *ca_dir, int n, const char *d
     return st;
 }
 
+int ht_card_enrol(struct hubtest *t, const char *ca_dir, int n, char *kiosk, size_t cap)
+{
+    char args[768];
+    int ok = 1;
+    for (int i = 1; i <= n && ok; i++) {
+        snprintf(
+            args, sizeof args,
+            "resident-add --name R%d --district Kita --deadline 10:00 --cert %s/resident-%d.pem", i,
+            ca_dir, i);
+        ok = ht_ctl(t, NULL, NULL, 0, args) == 0;
+    }
+    ok = ok && ht_ctl(t, "token", kiosk, cap, "device-add --kind public") == 0;
+    return ok ? 0 : -1;
+}
+
+long long ht_card_audited(struct hubtest *t, const char *outcome)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE action = 'auth.card_login' AND outcome = '%s'",
+             outcome);
+    return ht_sql_int(t, sql);
+}
+
 int ht_sql_claim(struct hubtest *t, const char *principal, const char *key, const char *body,
                  long long lease_until, long long now)
 {

@@ -111,6 +111,13 @@ int ht_card_login(struct hubtest *t, const char *ca_dir, int n, const char *devi
 long ht_card_attempt(struct hubtest *t, const char *ca_dir, int n, const char *device_token,
                      char *code, size_t cap);
 
+/* Enrols residents R1..Rn (district Kita), each with its test-CA certificate
+ * ca_dir/resident-i.pem, and a public kiosk whose token goes into kiosk. 0, or -1. */
+int ht_card_enrol(struct hubtest *t, const char *ca_dir, int n, char *kiosk, size_t cap);
+
+/* How many card logins the audit log holds with outcome ("ok", "refused: <code>"). */
+long long ht_card_audited(struct hubtest *t, const char *outcome);
+
 /*
  * Sends one request that must be refused (who names the caller in the message): checks
  * that it is answered 401 or 403 (or 404 when allow404) with an error code, that the answer

@@ -49,15 +49,6 @@ static long login(const char *device, const char *chal_b64, const char *cert, co
     return ht_card_answer(&T, device, chal_b64, cpath, kpath, json);
 }
 
-static long long audited(const char *outcome)
-{
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT COUNT(*) FROM audit WHERE action = 'auth.card_login' AND outcome = '%s'",
-             outcome);
-    return ht_sql_int(&T, sql);
-}
-
 static char session1[128];
 
 static void t_login_works(void)
@@ -83,7 +74,7 @@ static void t_login_works(void)
     CHECK_INT_EQ(ht_json(&T, "GET", "/v1/session", kioskA, session1, NULL, &j), 200);
     CHECK_INT_EQ(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "resident"), "id")->valueint, 1);
     cJSON_Delete(j);
-    CHECK_INT_EQ(audited("ok"), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, "ok"), 1);
     /* Only the hash is stored. */
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM sessions WHERE token_hash = '%s'", session1);
@@ -101,7 +92,7 @@ static void t_replayed_challenge(void)
     CHECK_INT_EQ(login(kioskA, ch, "resident-2.pem", "resident-2.key", &j), 401);
     CHECK_STR_EQ(ht_error_code(j), "challenge_used");
     cJSON_Delete(j);
-    CHECK_INT_EQ(audited("refused: challenge_used"), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, "refused: challenge_used"), 1);
 }
 
 static void t_expired_challenge(void)
@@ -114,7 +105,7 @@ static void t_expired_challenge(void)
     CHECK_INT_EQ(login(kioskA, ch, "resident-1.pem", "resident-1.key", &j), 401);
     CHECK_STR_EQ(ht_error_code(j), "challenge_expired");
     cJSON_Delete(j);
-    CHECK_INT_EQ(audited("refused: challenge_expired"), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, "refused: challenge_expired"), 1);
     /* At 60 s it still works. */
     REQUIRE(challenge(kioskA, ch, sizeof ch) == 201);
     now0 += 60;
@@ -134,7 +125,7 @@ static void t_challenge_of_other_device(void)
     /* The refusal did not spend it for its own device. */
     CHECK_INT_EQ(login(kioskA, ch, "resident-1.pem", "resident-1.key", &j), 201);
     cJSON_Delete(j);
-    CHECK_INT_EQ(audited("refused: challenge_other_device"), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, "refused: challenge_other_device"), 1);
 }
 
 static void t_unknown_challenge(void)
@@ -159,7 +150,7 @@ static void refused_with(const char *cert, const char *key, const char *code)
     CHECK(cJSON_GetObjectItem(j, "session") == NULL);
     cJSON_Delete(j);
     snprintf(outcome, sizeof outcome, "refused: %s", code);
-    CHECK_INT_EQ(audited(outcome), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, outcome), 1);
     /* A refused login spends its challenge too. */
     CHECK_INT_EQ(login(kioskA, ch, "resident-1.pem", "resident-1.key", &j), 401);
     CHECK_STR_EQ(ht_error_code(j), "challenge_used");
@@ -196,7 +187,7 @@ static void t_home_tablet_only_its_resident(void)
     CHECK_STR_EQ(ht_error_code(j), "card_not_for_this_device");
     CHECK(cJSON_GetObjectItem(j, "session") == NULL);
     cJSON_Delete(j);
-    CHECK_INT_EQ(audited("refused: card_not_for_this_device"), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, "refused: card_not_for_this_device"), 1);
     REQUIRE(challenge(homeTablet, ch, sizeof ch) == 201);
     CHECK_INT_EQ(login(homeTablet, ch, "resident-1.pem", "resident-1.key", &j), 201);
     CHECK(cJSON_IsString(cJSON_GetObjectItem(j, "session")));

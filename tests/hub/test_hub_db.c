@@ -8,6 +8,7 @@
  * helpers.
  */
 #include "db.h"
+#include "storetarget.h"
 #include "test.h"
 
 #include <stdio.h>
@@ -15,8 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static char target[512];
-static char dir[64];
+static struct storetarget ST;
 
 static const struct db_migration steps[] = {
     {.sqlite = "CREATE TABLE t_people(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,"
@@ -26,19 +26,10 @@ static const struct db_migration steps[] = {
     {.sql = "CREATE TABLE t_counts(name TEXT PRIMARY KEY, n BIGINT NOT NULL)"},
 };
 
-static struct db *open_target(void)
-{
-    char err[256];
-    struct db *db = NULL;
-    if (db_open(target, DB_OPEN_CREATE, &db, err, sizeof err) != DB_OK)
-        fprintf(stderr, "open: %s\n", err);
-    return db;
-}
-
 static void t_migrate(void)
 {
     char err[256];
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     CHECK_INT_EQ(db_schema_version(db), 0);
     CHECK_INT_EQ(db_migrate(db, steps, 1, err, sizeof err), DB_OK);
@@ -55,7 +46,7 @@ static void t_migrate(void)
 
 static void t_rows(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     struct db_stmt *ins = db_stmt(
         db, "INSERT INTO t_people(name, age, score, photo) VALUES(?, ?, ?, ?) RETURNING id");
@@ -169,7 +160,7 @@ static enum db_status add_person(struct db *db, const char *name)
 
 static void t_transactions(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     int64_t before = count_people(db);
     REQUIRE(before >= 0);
@@ -194,7 +185,7 @@ static void t_transactions(void)
     CHECK_INT_EQ(db_savepoint(db, "bad name;"), DB_ERR);
 
     /* what one handle committed, another sees */
-    struct db *other = open_target();
+    struct db *other = storetarget_open(&ST);
     REQUIRE(other);
     CHECK_INT_EQ(count_people(other), before + 2);
     db_close(other);
@@ -219,28 +210,12 @@ static void t_targets(void)
 
 int main(int argc, char **argv)
 {
-    if (argc > 1) {
-        snprintf(target, sizeof target, "%s", argv[1]);
-    } else {
-        snprintf(dir, sizeof dir, "/tmp/hubdbtest.XXXXXX");
-        if (!mkdtemp(dir)) {
-            perror("mkdtemp");
-            return 1;
-        }
-        snprintf(target, sizeof target, "%s/db.sqlite", dir);
-    }
+    if (storetarget_init(&ST, argc, argv, "db.sqlite") != 0)
+        return 1;
     TEST_RUN(t_targets);
     TEST_RUN(t_migrate);
     TEST_RUN(t_rows);
     TEST_RUN(t_transactions);
-    if (dir[0]) {
-        char path[128];
-        static const char *const files[] = {"db.sqlite", "db.sqlite-wal", "db.sqlite-shm"};
-        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-            snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-            unlink(path);
-        }
-        rmdir(dir);
-    }
+    storetarget_cleanup(&ST);
     return test_summary();
 }

@@ -61,15 +61,6 @@ static long login(int n, char *code, size_t cap)
     return ht_card_attempt(&T, ca, n, kiosk, code, cap);
 }
 
-static long long audited(const char *outcome)
-{
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT COUNT(*) FROM audit WHERE action = 'auth.card_login' AND outcome = '%s'",
-             outcome);
-    return ht_sql_int(&T, sql);
-}
-
 static int start_hub(void)
 {
     char args[512];
@@ -85,7 +76,7 @@ static void t_revoked_by_responder(void)
     CHECK_INT_EQ(login(1, code, sizeof code), 201);
     CHECK_INT_EQ(login(2, code, sizeof code), 401);
     CHECK_STR_EQ(code, "certificate_revoked");
-    CHECK_INT_EQ(audited("refused: certificate_revoked"), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, "refused: certificate_revoked"), 1);
     CHECK_INT_EQ(login(3, code, sizeof code), 201);
 }
 
@@ -100,7 +91,7 @@ static void t_answers_kept_until_next_update(void)
     ht_set_clock(&T, NOW + 3660);
     CHECK_INT_EQ(login(1, code, sizeof code), 401);
     CHECK_STR_EQ(code, "revocation_unavailable");
-    CHECK_INT_EQ(audited("refused: revocation_unavailable"), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, "refused: revocation_unavailable"), 1);
 }
 
 static void t_delegated_responder(void)
@@ -137,7 +128,6 @@ static void t_bad_options_refused(void)
 
 int main(void)
 {
-    char args[768];
     NOW = time(NULL);
     if (ht_init(&T, NOW) != 0)
         return 1;
@@ -145,14 +135,7 @@ int main(void)
     /* the CA's certificates start "now": keep the hub clock after that */
     NOW = time(NULL) + 60;
     ht_set_clock(&T, NOW);
-    for (int i = 1; i <= 3 && ok; i++) {
-        snprintf(
-            args, sizeof args,
-            "resident-add --name R%d --district Kita --deadline 10:00 --cert %s/resident-%d.pem", i,
-            ca, i);
-        ok = ht_ctl(&T, NULL, NULL, 0, args) == 0;
-    }
-    ok = ok && ht_ctl(&T, "token", kiosk, sizeof kiosk, "device-add --kind public") == 0;
+    ok = ok && ht_card_enrol(&T, ca, 3, kiosk, sizeof kiosk) == 0;
     if (!ok) {
         fprintf(stderr, "cannot enrol the test hub\n");
         ht_cleanup(&T);

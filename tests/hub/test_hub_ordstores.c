@@ -19,7 +19,7 @@
 #include "scope.h"
 #include "ordstore.h"
 #include "pseudokeys.h"
-#include "secrets.h"
+#include "storetarget.h"
 #include "test.h"
 #include "webhooks.h"
 
@@ -31,23 +31,13 @@
 #include <string.h>
 #include <unistd.h>
 
-static char target[512];
-static char dir[64];
+static struct storetarget ST;
 static struct catalog *cat;
 
 #define NOW 1795392720LL
 
 static const char HASH_A[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 static const char HASH_B[] = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-
-static struct db *open_target(void)
-{
-    char err[256];
-    struct db *db = NULL;
-    if (db_open(target, DB_OPEN_CREATE, &db, err, sizeof err) != DB_OK)
-        fprintf(stderr, "open: %s\n", err);
-    return db;
-}
 
 /* One claim in its own transaction, as the hub's claim job commits it. */
 static enum idempotency_result claim(struct db *db, const char *who, const char *key,
@@ -77,7 +67,7 @@ static void finish(struct db *db, const struct idempotency_claim *c, int status,
 
 static void t_idempotency_replay_mismatch_in_flight(void)
 {
-    struct db *a = open_target(), *b = open_target();
+    struct db *a = storetarget_open(&ST), *b = storetarget_open(&ST);
     REQUIRE(a && b);
     struct idempotency_claim ca, cb;
     int status = 0, lost = 0;
@@ -113,7 +103,7 @@ static void t_idempotency_replay_mismatch_in_flight(void)
  * only slow, its finish finds the claim lost and nothing of it is stored. */
 static void t_idempotency_takeover(void)
 {
-    struct db *a = open_target(), *b = open_target();
+    struct db *a = storetarget_open(&ST), *b = storetarget_open(&ST);
     REQUIRE(a && b);
     struct idempotency_claim ca, cb, cc;
     int status = 0, lost = 0;
@@ -147,7 +137,7 @@ static void t_idempotency_takeover(void)
 
 static void t_idempotency_abandon_and_prune(void)
 {
-    struct db *a = open_target();
+    struct db *a = storetarget_open(&ST);
     REQUIRE(a);
     struct idempotency_claim c;
     int status = 0, lost = 0;
@@ -197,8 +187,8 @@ static void *race_claim(void *arg)
 
 static void t_idempotency_concurrent_claims(void)
 {
-    struct db *a = open_target();
-    struct racer b = {.db = open_target()};
+    struct db *a = storetarget_open(&ST);
+    struct racer b = {.db = storetarget_open(&ST)};
     REQUIRE(a && b.db);
     struct idempotency_claim c;
     int status = 0;
@@ -306,7 +296,7 @@ fail:
 
 static void t_orders_idempotent_create(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     long long now = NOW;
     char *a1 = NULL, *a2 = NULL, *a3 = NULL;
@@ -351,7 +341,7 @@ static void t_orders_idempotent_create(void)
  * gone), once the claim's lease has run out on SQLite. */
 static void t_orders_crash_mid_create(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     char hash[HUBTOKEN_HASH_HEX], *a = NULL;
     struct idempotency_claim c;
@@ -369,7 +359,7 @@ static void t_orders_crash_mid_create(void)
     REQUIRE(db_begin(db) == DB_OK);
     CHECK(ordstore_place(db, scope_of(1), &o, 0, NULL, NOW, NULL) == ORDERS_OK);
     db_close(db); /* closing with the transaction open rolls it back, like a crash */
-    db = open_target();
+    db = storetarget_open(&ST);
     REQUIRE(db);
     CHECK_INT_EQ(count(db, "SELECT count(*) FROM ord_orders WHERE operator_id = ?", 2), 0);
     if (db_dialect(db) == DB_POSTGRES) {
@@ -393,7 +383,7 @@ static void t_orders_crash_mid_create(void)
 
 static void t_deliveries_pull_lease_redelivery(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     long long now = NOW, id1 = 0, id2 = 0, idx = 0, pending = -1;
     char m1[WHSIG_MSG_ID_MAX + 1];
@@ -490,8 +480,8 @@ static void *pull_in_thread(void *arg)
 
 static void t_deliveries_two_pullers(void)
 {
-    struct db *a = open_target();
-    struct puller b = {.db = open_target()};
+    struct db *a = storetarget_open(&ST);
+    struct puller b = {.db = storetarget_open(&ST)};
     REQUIRE(a && b.db);
     struct oqueue_item *it = NULL;
     size_t n = 0;
@@ -522,7 +512,7 @@ static void t_deliveries_two_pullers(void)
  * not take; outcomes are recorded; a removed endpoint stops the push. */
 static void t_deliveries_push(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     char err[160];
     long long id = 0, nopush = 0, when = -1;
@@ -598,7 +588,7 @@ static void t_deliveries_push(void)
 
 static void t_orders_minimal_view_and_rebody(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     struct orders_order o, o2;
     fill_order(&o, 70, 43);
@@ -653,7 +643,7 @@ static void t_orders_minimal_view_and_rebody(void)
 
 static void t_orders_status_flow(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     struct orders_order o, got;
     char err[160];
@@ -717,7 +707,7 @@ static void t_orders_status_flow(void)
 
 static void t_family_requests(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     long long id = 0;
     int64_t fam = 0, res = 0;
@@ -770,7 +760,7 @@ static int count_picture(void *arg, const char *path, const char *mime, const vo
 
 static void t_operators_and_catalogue(void)
 {
-    struct db *db = open_target();
+    struct db *db = storetarget_open(&ST);
     REQUIRE(db);
     int64_t id = 0;
     char name[OPERATORS_NAME_MAX], districts[OPERATORS_DISTRICTS_MAX];
@@ -813,18 +803,13 @@ static void t_operators_and_catalogue(void)
 int main(int argc, char **argv)
 {
     char err[256];
-    if (argc > 1) {
-        snprintf(target, sizeof target, "%s", argv[1]);
-    } else {
-        snprintf(dir, sizeof dir, "/tmp/hubstoresXXXXXX");
-        if (!mkdtemp(dir))
-            return 2;
-        snprintf(target, sizeof target, "%s/hub.db", dir);
-    }
-    struct db *db = open_target();
+    if (storetarget_init(&ST, argc, argv, "hub.db") != 0)
+        return 2;
+    struct db *db = storetarget_open_hub(&ST);
     /* The residents the orders are placed for (ids 1..100, town 1): an order is stored only
-     * for a resident of its town. */
-    if (!db || hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK ||
+     * for a resident of its town. The pseudonym keys and webhook secrets are sealed under a
+     * key file. */
+    if (!db ||
         db_exec(db, "INSERT INTO residents(display_name, district, deadline_min, created_unix)"
                     " SELECT 'fixture', '中央町', 600, 0 FROM (WITH RECURSIVE s(g) AS (SELECT 1"
                     " UNION ALL SELECT g + 1 FROM s WHERE g < 100) SELECT g FROM s) t") != DB_OK ||
@@ -833,21 +818,9 @@ int main(int argc, char **argv)
         db_exec(db, "INSERT INTO ord_orders(resident_id, operator_id, district, slot, payment,"
                     " total_yen, created_unix, updated_unix) SELECT 1, 99, '中央町', 's', 'cash',"
                     " 0, 0, 0 FROM (WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1"
-                    " FROM s WHERE g < 8) SELECT g FROM s) t") != DB_OK) {
-        fprintf(stderr, "cannot prepare %s: %s\n", db ? "the database" : "a handle", err);
-        return 2;
-    }
-    /* The pseudonym keys and webhook secrets are sealed under a key file. */
-    char keyfile[160];
-    struct secretbox *box = NULL;
-    if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/hubstoresXXXXXX");
-        if (!mkdtemp(dir))
-            return 2;
-    }
-    snprintf(keyfile, sizeof keyfile, "%s/secrets.key", dir);
-    if (secrets_start(db, keyfile, &box, err, sizeof err) != 0) {
-        fprintf(stderr, "cannot prepare the secrets key file: %s\n", err);
+                    " FROM s WHERE g < 8) SELECT g FROM s) t") != DB_OK ||
+        storetarget_secrets(&ST, db) != 0) {
+        fprintf(stderr, "cannot prepare the database: %s\n", db ? db_errmsg(db) : "no handle");
         return 2;
     }
     db_close(db);
@@ -869,14 +842,6 @@ int main(int argc, char **argv)
     TEST_RUN(t_family_requests);
     TEST_RUN(t_operators_and_catalogue);
     catalog_free(cat);
-    if (dir[0]) {
-        char path[128];
-        static const char *const files[] = {"hub.db", "hub.db-wal", "hub.db-shm", "secrets.key"};
-        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-            snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-            unlink(path);
-        }
-        rmdir(dir);
-    }
+    storetarget_cleanup(&ST);
     return test_summary();
 }

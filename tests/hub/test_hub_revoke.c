@@ -41,22 +41,13 @@ static long login(int n, char *code, size_t cap)
     return st;
 }
 
-static long long audited(const char *outcome)
-{
-    char sql[256];
-    snprintf(sql, sizeof sql,
-             "SELECT COUNT(*) FROM audit WHERE action = 'auth.card_login' AND outcome = '%s'",
-             outcome);
-    return ht_sql_int(&T, sql);
-}
-
 static void t_revoked_card_refused(void)
 {
     char code[64];
     CHECK_INT_EQ(login(1, code, sizeof code), 201);
     CHECK_INT_EQ(login(2, code, sizeof code), 401);
     CHECK_STR_EQ(code, "certificate_revoked");
-    CHECK_INT_EQ(audited("refused: certificate_revoked"), 1);
+    CHECK_INT_EQ(ht_card_audited(&T, "refused: certificate_revoked"), 1);
     CHECK_INT_EQ(login(3, code, sizeof code), 201);
 }
 
@@ -68,7 +59,7 @@ static void t_stale_crl_refuses_all(void)
         CHECK_INT_EQ(login(n, code, sizeof code), 401);
         CHECK_STR_EQ(code, "revocation_unavailable");
     }
-    CHECK_INT_EQ(audited("refused: revocation_unavailable"), 3);
+    CHECK_INT_EQ(ht_card_audited(&T, "refused: revocation_unavailable"), 3);
 }
 
 static void t_fresh_crl_picked_up(void)
@@ -122,14 +113,7 @@ int main(void)
     /* the CA's certificates and CRL start "now": keep the hub clock after that */
     NOW = time(NULL) + 60;
     ht_set_clock(&T, NOW);
-    for (int i = 1; i <= 3 && ok; i++) {
-        snprintf(
-            args, sizeof args,
-            "resident-add --name R%d --district Kita --deadline 10:00 --cert %s/resident-%d.pem", i,
-            ca, i);
-        ok = ht_ctl(&T, NULL, NULL, 0, args) == 0;
-    }
-    ok = ok && ht_ctl(&T, "token", kiosk, sizeof kiosk, "device-add --kind public") == 0;
+    ok = ok && ht_card_enrol(&T, ca, 3, kiosk, sizeof kiosk) == 0;
     snprintf(args, sizeof args, "--trust-ca %s/ca.pem --crl %s --crl-refresh 0", ca, crl);
     if (!ok || ht_start(&T, args) != 0) {
         fprintf(stderr, "cannot enrol or start the test hub\n");

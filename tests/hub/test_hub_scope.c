@@ -36,8 +36,7 @@
 #include "residents.h"
 #include "safety.h"
 #include "scope.h"
-#include "secretbox.h"
-#include "secrets.h"
+#include "storetarget.h"
 #include "test.h"
 #include "towns.h"
 
@@ -49,8 +48,7 @@
 #define T0   1764979200LL /* 2025-12-06 09:00 in Japan */
 #define CODE "1310100"    /* a JMA area both towns follow */
 
-static char target[512];
-static char dir[64];
+static struct storetarget ST;
 static struct db *db;
 static const struct scope *A, *B;
 
@@ -1014,49 +1012,17 @@ static void t_notices_per_town(void)
 
 int main(int argc, char **argv)
 {
-    char err[256];
-    if (argc > 1) {
-        snprintf(target, sizeof target, "%s", argv[1]);
-    } else {
-        snprintf(dir, sizeof dir, "/tmp/hubscopeXXXXXX");
-        if (!mkdtemp(dir))
-            return 2;
-        snprintf(target, sizeof target, "%s/hub.db", dir);
-    }
-    if (db_open(target, DB_OPEN_CREATE, &db, err, sizeof err) != DB_OK ||
-        hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
-        fprintf(stderr, "cannot prepare %s: %s\n", target, err);
+    if (storetarget_init(&ST, argc, argv, "hub.db") != 0 || !(db = storetarget_open_hub(&ST)))
         return 2;
-    }
     /* The pseudonym keys an order makes are sealed under a key file (secrets.h); on
      * PostgreSQL the database is elsewhere, so the file gets a folder of its own. */
-    char keyfile[160];
-    struct secretbox *box = NULL;
-    if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/hubscopeXXXXXX");
-        if (!mkdtemp(dir))
-            return 2;
-    }
-    snprintf(keyfile, sizeof keyfile, "%s/secrets.key", dir);
-    if (secrets_start(db, keyfile, &box, err, sizeof err) != 0) {
-        fprintf(stderr, "cannot prepare the secrets key file: %s\n", err);
+    if (storetarget_secrets(&ST, db) != 0)
         return 2;
-    }
     TEST_RUN(t_every_function_has_a_row);
     TEST_RUN(setup);
     TEST_RUN(t_other_town_finds_nothing);
     TEST_RUN(t_notices_per_town);
     db_close(db);
-    secretbox_install(NULL);
-    secretbox_free(box);
-    if (dir[0]) {
-        char path[128];
-        static const char *const files[] = {"hub.db", "hub.db-wal", "hub.db-shm", "secrets.key"};
-        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-            snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-            unlink(path);
-        }
-        rmdir(dir);
-    }
+    storetarget_cleanup(&ST);
     return test_summary();
 }

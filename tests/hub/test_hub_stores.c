@@ -25,6 +25,7 @@
 #include "residents.h"
 #include "scope.h"
 #include "sessions.h"
+#include "storetarget.h"
 #include "towns.h"
 #include "test.h"
 
@@ -37,8 +38,7 @@
 #define TOWN scope_of(1)
 #define T0   1764979200LL /* 2025-12-06 00:00:00 UTC = 09:00 in Japan */
 
-static char target[512];
-static char dir[64];
+static struct storetarget ST;
 static struct db *db;
 
 /* Ids made by the first tests and used by the later ones. */
@@ -829,25 +829,8 @@ static void t_towns(void)
 
 int main(int argc, char **argv)
 {
-    char err[256];
-    if (argc > 1) {
-        snprintf(target, sizeof target, "%s", argv[1]);
-    } else {
-        snprintf(dir, sizeof dir, "/tmp/hubstores.XXXXXX");
-        if (!mkdtemp(dir)) {
-            perror("mkdtemp");
-            return 1;
-        }
-        snprintf(target, sizeof target, "%s/hub.db", dir);
-    }
-    if (db_open(target, DB_OPEN_CREATE, &db, err, sizeof err) != DB_OK) {
-        fprintf(stderr, "open: %s\n", err);
+    if (storetarget_init(&ST, argc, argv, "hub.db") != 0 || !(db = storetarget_open_hub(&ST)))
         return 1;
-    }
-    if (hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
-        fprintf(stderr, "migrate: %s\n", err);
-        return 1;
-    }
     TEST_RUN(t_residents);
     TEST_RUN(t_devices);
     TEST_RUN(t_actors_and_family);
@@ -862,14 +845,6 @@ int main(int argc, char **argv)
     TEST_RUN(t_escalate_due);
     TEST_RUN(t_towns);
     db_close(db);
-    if (dir[0]) {
-        char path[128];
-        static const char *const files[] = {"hub.db", "hub.db-wal", "hub.db-shm"};
-        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-            snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-            unlink(path);
-        }
-        rmdir(dir);
-    }
+    storetarget_cleanup(&ST);
     return test_summary();
 }

@@ -13,26 +13,10 @@
 # HUBV18_BUILD=DIR: a build folder of that commit made earlier (saves the build).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../.." && pwd)
 out=${1:-$here}
-commit=22749a5
-work=$(mktemp -d /tmp/hubv18.XXXXXX)
-hubpid=
-cleanup() {
-    [ -n "$hubpid" ] && kill "$hubpid" 2>/dev/null || true
-    git -C "$top" worktree remove --force "$work/src" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin=${HUBV18_BUILD:-}
-if [ -z "$bin" ]; then
-    git -C "$top" worktree add --detach "$work/src" "$commit" >/dev/null
-    cmake -S "$work/src" -B "$work/b" -DBUILD_KIOSK=OFF -DBUILD_CARD=OFF \
-          -DPROJECT_SHARED_DIR="$top/../shared" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$work/b" -j2 --target hubd hubctl >/dev/null
-    bin=$work/b
-fi
+. "$here/oldhub.sh"
+oldhub_init hubv18
+oldhub_build 22749a5 "${HUBV18_BUILD:-}" hubd hubctl
 
 SECRET_OP=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
 SECRET_NOTIFY=whsec_c2VhbGVkLW5vdGlmeS1zZWNyZXQtMDEyMzQ1Njc=
@@ -41,8 +25,6 @@ clock=$work/clock
 # A fixed day: 2026-11-24 09:00 JST.
 now=1763942400
 echo $now >"$clock"
-ctl() { "$bin/hub/hubctl" --db "$db" --clock-file "$clock" "$@"; }
-val() { sed -n "s/^$1=//p"; }
 
 ctl init --key "$work/hub.key" >/dev/null
 ctl municipality-set --municipality 1 --code 142018 --name 横須賀市 >/dev/null
@@ -62,24 +44,11 @@ staff=$(ctl staff-add --municipality 142018 --name "見守り係" | val token)
 ctl notify-set --municipality 142018 --staff 1 --webhook http://127.0.0.1:9/notify \
     --secret "$SECRET_NOTIFY" >/dev/null
 
-"$bin/hub/hubd" --db "$db" --port 0 --key "$work/hub.key" --clock-file "$clock" \
-    --push-poll-ms 100 >"$work/hubd.out" 2>"$work/hubd.err" &
-hubpid=$!
-i=0
-until grep -q listening "$work/hubd.out" 2>/dev/null; do
-    i=$((i + 1)); [ $i -lt 100 ] || { cat "$work/hubd.err"; exit 1; }; sleep 0.1
-done
-base=http://$(sed -n 's/^listening on //p' "$work/hubd.out")
-post() { # token key path body
-    curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $1" -H "Idempotency-Key: $2" \
-         -H 'Content-Type: application/json' --data "$4" "$base$3"
-}
+oldhub_start --push-poll-ms 100
 order='{"items":[{"id":"cabbage","qty":2}],"slot":"2026-11-25T15:00/17:00","payment_method":"cash_on_delivery"}'
 post "$home1" order-1 /v1/operators/1/orders "$order"
 post "$home2" order-2 /v1/operators/1/orders "$order"
-kill -TERM $hubpid
-wait $hubpid || true
-hubpid=
+oldhub_stop
 
 mkdir -p "$out"
 cp "$db" "$out/hub-v18.db"

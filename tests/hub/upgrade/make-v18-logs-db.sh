@@ -13,26 +13,11 @@
 # hub-v18-logs.key, the fixture hub's signing key, which signs nothing but this fixture.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../.." && pwd)
 out=${1:-$here}
-commit=22749a5
-work=$(mktemp -d /tmp/hubv18logs.XXXXXX)
-cleanup() {
-    git -C "$top" worktree remove --force "$work/src" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-bin=${HUBV18_BUILD:-}
-if [ -z "$bin" ]; then
-    git -C "$top" worktree add --detach "$work/src" "$commit" >/dev/null
-    cmake -S "$work/src" -B "$work/b" -DBUILD_KIOSK=OFF -DBUILD_CARD=OFF \
-          -DPROJECT_SHARED_DIR="$top/../shared" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$work/b" -j2 --target hubctl >/dev/null
-    bin=$work/b
-fi
+. "$here/oldhub.sh"
+oldhub_init hubv18logs
+oldhub_build 22749a5 "${HUBV18_BUILD:-}" hubctl
 db=$work/hub.db
-ctl() { "$bin/hub/hubctl" --db "$db" "$@"; }
 ctl init --key "$work/hub.key" >/dev/null
 ctl municipality-set --municipality 1 --code 142018 --name 横須賀市 >/dev/null
 ctl municipality-add --code 131016 --name 千代田区 >/dev/null

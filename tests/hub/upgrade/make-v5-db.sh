@@ -14,35 +14,17 @@
 # this fixture) and hub-v5.env (the tokens the test uses again).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/../../.." && pwd)
 out=${1:-$here}
-commit=67f3f1f
-work=$(mktemp -d /tmp/hubv5.XXXXXX)
-hubpid=
-cleanup() {
-    [ -n "$hubpid" ] && kill "$hubpid" 2>/dev/null || true
-    git -C "$top" worktree remove --force "$work/src" 2>/dev/null || true
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
+. "$here/oldhub.sh"
+oldhub_init hubv5
 # HUBV5_BUILD=DIR: a build folder of that commit made earlier (saves the build).
-bin=${HUBV5_BUILD:-}
-if [ -z "$bin" ]; then
-    git -C "$top" worktree add --detach "$work/src" "$commit" >/dev/null
-    cmake -S "$work/src" -B "$work/b" -DBUILD_KIOSK=OFF -DBUILD_CARD=OFF \
-          -DPROJECT_SHARED_DIR="$top/../shared" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-    cmake --build "$work/b" -j2 --target hubd hubctl >/dev/null
-    bin=$work/b
-fi
+oldhub_build 67f3f1f "${HUBV5_BUILD:-}" hubd hubctl
 
 db=$work/hub.db
 clock=$work/clock
 # A fixed day so the fixture is the same every time it is made: 2026-11-24 09:00 JST.
 now=1763942400
 echo $now >"$clock"
-ctl() { "$bin/hub/hubctl" --db "$db" --clock-file "$clock" "$@"; }
-val() { sed -n "s/^$1=//p"; }
 
 ctl init --key "$work/hub.key" >/dev/null
 ctl resident-add --name "山田 花子" --district Kita --deadline 10:00 --address "北町3-1-2" \
@@ -62,18 +44,7 @@ op1=$(ctl operator-add --name "まちかど買い物代行" --district Kita \
 ctl catalogue-import --operator 1 --file "$top/tools/opreceiver/demo-catalogue/catalogue.json" \
     >/dev/null
 
-"$bin/hub/hubd" --db "$db" --port 0 --key "$work/hub.key" --clock-file "$clock" \
-    --push-poll-ms 100 >"$work/hubd.out" 2>"$work/hubd.err" &
-hubpid=$!
-i=0
-until grep -q listening "$work/hubd.out" 2>/dev/null; do
-    i=$((i + 1)); [ $i -lt 100 ] || { cat "$work/hubd.err"; exit 1; }; sleep 0.1
-done
-base=http://$(sed -n 's/^listening on //p' "$work/hubd.out")
-post() { # token key path body
-    curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $1" -H "Idempotency-Key: $2" \
-         -H 'Content-Type: application/json' --data "$4" "$base$3"
-}
+oldhub_start --push-poll-ms 100
 post "$home1" ci-1 /v1/checkins '{"answer":"genki"}'
 post "$home2" ci-2 /v1/checkins '{"answer":"itsumo"}'
 post "$home1" act-1 /v1/activity '{"kind":"touch"}'
@@ -88,9 +59,7 @@ msg=$(curl -fsS -H "Authorization: Bearer $op1" "$base/v1/operator/deliveries" |
 [ -n "$msg" ] && curl -fsS -o /dev/null -X POST -H "Authorization: Bearer $op1" \
     "$base/v1/operator/deliveries/$msg/ack"
 sleep 0.5 # one push attempt to the closed port
-kill -TERM $hubpid
-wait $hubpid || true
-hubpid=
+oldhub_stop
 # The next day at 12:00 JST nobody has checked in: the pass raises missed alerts.
 echo $((now + 86400 + 3 * 3600)) >"$clock"
 ctl escalate >/dev/null
