@@ -24,11 +24,7 @@ enum db_status actors_add(struct db *db, const struct scope *sc, enum actors_kin
     if (!st)
         return DB_ERR;
     if (s == DB_OK)
-        s = db_bind_text(st, 1, display_name, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, token_hash, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
+        s = ROWS_BIND(st, 1, ROWS_TEXT(display_name), ROWS_TEXT(token_hash), ROWS_INT(now));
     return db_insert_id(st, s, id);
 }
 
@@ -63,9 +59,7 @@ enum db_status actors_is_recipient(struct db *db, int64_t resident, const char *
             db_stmt(db, "SELECT 1 FROM family_links WHERE family_id = ? AND resident_id = ?");
         if (!st)
             return DB_ERR;
-        s = db_bind_int64(st, 1, id);
-        if (s == DB_OK)
-            s = db_bind_int64(st, 2, resident);
+        s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_INT(resident));
         if (s == DB_OK)
             s = db_step(st);
         db_stmt_done(st);

@@ -48,11 +48,8 @@ enum db_status alerts_of_resident(struct db *db, const struct scope *sc, int64_t
         return DB_ERR;
     enum db_status s = rows_bind_town(st, 4, sc);
     if (s == DB_OK)
-        s = db_bind_int64(st, 1, resident);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, level != NULL);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, level ? level : "", -1);
+        s = ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_INT(level != NULL),
+                      ROWS_TEXT(level ? level : ""));
     if (s == DB_OK)
         s = db_bind_int64(st, 5, limit);
     return walk(st, s, row, ctx);
@@ -109,11 +106,7 @@ enum db_status alerts_ack(struct db *db, const struct scope *sc, int64_t id, con
                                      " AND ack_by IS NULL AND" IN_TOWN);
     enum db_status s = rows_bind_town(st, 4, sc);
     if (s == DB_OK)
-        s = db_bind_text(st, 1, actor, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, id);
+        s = ROWS_BIND(st, 1, ROWS_TEXT(actor), ROWS_INT(now), ROWS_INT(id));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

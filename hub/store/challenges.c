@@ -14,9 +14,7 @@ enum db_status challenges_add(struct db *db, const struct scope *sc, int64_t dev
                             : NULL;
     enum db_status s = st ? db_bind_text(st, 1, hex, -1) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, expires);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, device);
+        s = ROWS_BIND(st, 2, ROWS_INT(expires), ROWS_INT(device));
     if (s == DB_OK)
         s = rows_bind_town(st, 4, sc);
     return rows_insert_here(st, s, id);
@@ -58,13 +56,8 @@ enum db_status challenges_use(struct db *db, const struct scope *sc, const char 
            : NULL;
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, now);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, hex, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, device);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, device);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_INT(now), ROWS_TEXT(hex), ROWS_INT(device), ROWS_INT(device));
     if (s == DB_OK)
         s = rows_bind_town(st, 5, sc);
     if (s == DB_OK)

@@ -143,13 +143,8 @@ static enum db_status supersede(struct db *db, int64_t resident, const struct ch
                                      " AND bundle_id = ? AND id <> ? AND superseded_by IS NULL");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, id);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, resident);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, c->bundle_id, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, id);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_INT(id), ROWS_INT(resident), ROWS_TEXT(c->bundle_id), ROWS_INT(id));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -173,29 +168,19 @@ static enum db_status store_result(struct db *db, int64_t id, const struct check
     if (!st)
         return DB_ERR;
     int number = r->kind == CHECKUP_V_NUMBER;
-    enum db_status s = db_bind_int64(st, 1, id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, r->code, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, r->identity, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, (int64_t)r->kind);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TEXT(r->code), ROWS_TEXT(r->identity),
+                                 ROWS_INT((int64_t)r->kind));
     if (s == DB_OK)
         s = bind_opt_double(st, 5, number, r->value);
     if (s == DB_OK)
-        s = db_bind_text(st, 6, number ? "" : r->text, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 7, r->unit, -1);
+        s = ROWS_BIND(st, 6, ROWS_TEXT(number ? "" : r->text), ROWS_TEXT(r->unit));
     if (s == DB_OK)
         s = bind_opt_double(st, 8, r->has_low, r->ref_low);
     if (s == DB_OK)
         s = bind_opt_double(st, 9, r->has_high, r->ref_high);
     if (s == DB_OK)
-        s = db_bind_text(st, 10, r->sender_flag, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 11, r->system, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 12, r->display, -1);
+        s = ROWS_BIND(st, 10, ROWS_TEXT(r->sender_flag), ROWS_TEXT(r->system),
+                      ROWS_TEXT(r->display));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -223,11 +208,7 @@ static enum db_status insert_checkup(struct db *db, int64_t source, enum ckstore
                                      " ON CONFLICT(content_hash) DO NOTHING RETURNING id");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, out->resident);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, source);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(out->resident), ROWS_INT(source), ROWS_INT(now));
     for (size_t i = 0; s == DB_OK && i < sizeof texts / sizeof texts[0]; i++)
         s = db_bind_text(st, 4 + (int)i, v[i], -1);
     if (s == DB_OK)
@@ -405,15 +386,8 @@ enum db_status ckstore_heads(struct db *db, const struct scope *sc, int64_t resi
     if (!st)
         return DB_ERR;
     struct walker w = {.fn.head = row, .ctx = ctx};
-    enum db_status s = db_bind_int64(st, 1, resident);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, before);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, before);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, year);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, year);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_INT(before), ROWS_INT(before),
+                                 ROWS_INT(year), ROWS_INT(year));
     return walk(st, s, each_head, &w);
 }
 
@@ -428,9 +402,7 @@ enum db_status ckstore_head(struct db *db, const struct scope *sc, int64_t id, i
     if (!st)
         return DB_ERR;
     struct walker w = {.fn.head = row, .ctx = ctx};
-    enum db_status s = db_bind_int64(st, 1, id);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, resident);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_INT(resident));
     s = walk(st, s, each_head, &w);
     return s != DB_OK ? s : w.rows ? DB_ROW : DB_DONE;
 }
@@ -527,11 +499,8 @@ enum db_status ckstore_trend_unit(struct db *db, const struct scope *sc, int64_t
                     " AND c.superseded_by IS NULL ORDER BY c.date DESC, c.id DESC LIMIT 1");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, resident);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, identity, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, CHECKUP_V_NUMBER);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_TEXT(identity), ROWS_INT(CHECKUP_V_NUMBER));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)
@@ -569,11 +538,7 @@ enum db_status ckstore_trend(struct db *db, const struct scope *sc, int64_t resi
               : NULL;
     enum db_status s = st ? db_bind_int64(st, 1, resident) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_text(st, 2, identity, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, unit, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, CHECKUP_V_NUMBER);
+        s = ROWS_BIND(st, 2, ROWS_TEXT(identity), ROWS_TEXT(unit), ROWS_INT(CHECKUP_V_NUMBER));
     if (st)
         s = walk(st, s, each_point, &w);
     free(w.res);

@@ -58,9 +58,7 @@ enum db_status consents_grant(struct db *db, const struct scope *sc, const struc
         return DB_ERR;
     enum db_status s = bind_key(st, 1, k);
     if (s == DB_OK)
-        s = db_bind_int64(st, 6, now);
-    if (s == DB_OK)
-        s = db_bind_text(st, 7, via, -1);
+        s = ROWS_BIND(st, 6, ROWS_INT(now), ROWS_TEXT(via));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)

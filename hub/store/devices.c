@@ -30,10 +30,6 @@ enum db_status devices_add(struct db *db, const struct scope *sc, const char *ki
     if (s == DB_OK)
         s = resident > 0 ? db_bind_int64(st, 2, resident) : db_bind_null(st, 2);
     if (s == DB_OK)
-        s = db_bind_text(st, 3, label ? label : "", -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, token_hash, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, now);
+        s = ROWS_BIND(st, 3, ROWS_TEXT(label ? label : ""), ROWS_TEXT(token_hash), ROWS_INT(now));
     return db_insert_id(st, s, id);
 }

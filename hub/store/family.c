@@ -20,11 +20,8 @@ enum db_status family_link(struct db *db, const struct scope *sc, int64_t family
     if (!st)
         return DB_ERR;
     if (s == DB_OK)
-        s = db_bind_int64(st, 1, family);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, resident);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, relation ? relation : "", -1);
+        s = ROWS_BIND(st, 1, ROWS_INT(family), ROWS_INT(resident),
+                      ROWS_TEXT(relation ? relation : ""));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

@@ -21,13 +21,8 @@ enum orders_rc famreqs_insert(struct db *db, const struct scope *sc, long long r
                             : NULL;
     if (!st)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 1, family_id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, famreq_code_str(code), -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, resident_id);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(family_id), ROWS_TEXT(famreq_code_str(code)),
+                                 ROWS_INT(now), ROWS_INT(resident_id));
     if (s == DB_OK)
         s = rows_bind_town(st, 5, sc);
     s = rows_insert_here(st, s, &new_id);
@@ -86,13 +81,8 @@ enum orders_rc famreqs_set_answer(struct db *db, const struct scope *sc, long lo
     enum db_status s = rows_bind_town(st, 5, sc);
     if (s != DB_OK)
         return ORDERS_DB;
-    s = db_bind_text(st, 1, famreq_answer_str(a), -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, id);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, family_id);
+    s = ROWS_BIND(st, 1, ROWS_TEXT(famreq_answer_str(a)), ROWS_INT(now), ROWS_INT(id),
+                  ROWS_INT(family_id));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

@@ -49,9 +49,7 @@ static enum db_status find(struct db *db, const struct scope *sc, const char *pr
                           " AND municipality_id = ?");
     if (rows_bind_town(st, 3, sc) != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, principal, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, key, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(principal), ROWS_TEXT(key));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {
@@ -89,15 +87,8 @@ static enum db_status insert_claim(struct db *db, const struct scope *sc, const 
                           " ON CONFLICT(principal, key) DO NOTHING");
     if (rows_bind_town(st, 6, sc) != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, principal, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, key, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, body_hash, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, now + IDEMPOTENCY_LEASE_S);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, now);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(principal), ROWS_TEXT(key), ROWS_TEXT(body_hash),
+                                 ROWS_INT(now + IDEMPOTENCY_LEASE_S), ROWS_INT(now));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -121,15 +112,8 @@ static enum db_status take_over(struct db *db, const struct scope *sc, const cha
                           " AND status = 0 AND municipality_id = ?");
     if (rows_bind_town(st, 6, sc) != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, now + IDEMPOTENCY_LEASE_S);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, now);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, principal, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, key, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, seen);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(now + IDEMPOTENCY_LEASE_S), ROWS_INT(now),
+                                 ROWS_TEXT(principal), ROWS_TEXT(key), ROWS_INT(seen));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -201,17 +185,9 @@ enum db_status idempotency_finish(struct db *db, const struct scope *sc,
     if (rows_bind_town(st, 7, sc) != DB_OK)
         return DB_ERR;
     /* 0 marks a claim: an answer's status is an HTTP status, never 0. */
-    enum db_status s = db_bind_int64(st, 1, status > 0 ? status : 500);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, answer ? answer : "", -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, claim->principal, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 5, claim->key, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 6, claim->attempt);
+    enum db_status s = ROWS_BIND(
+        st, 1, ROWS_INT(status > 0 ? status : 500), ROWS_TEXT(answer ? answer : ""), ROWS_INT(now),
+        ROWS_TEXT(claim->principal), ROWS_TEXT(claim->key), ROWS_INT(claim->attempt));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -228,11 +204,8 @@ enum db_status idempotency_abandon(struct db *db, const struct scope *sc,
                                      " AND municipality_id = ?");
     if (rows_bind_town(st, 4, sc) != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, claim->principal, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, claim->key, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, claim->attempt);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(claim->principal), ROWS_TEXT(claim->key),
+                                 ROWS_INT(claim->attempt));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

@@ -72,9 +72,7 @@ enum db_status notifyq_add(struct db *db, int64_t alert, int64_t recipient, cons
                     " ON CONFLICT(alert_id, recipient_id, channel) DO NOTHING");
     enum db_status s = st ? db_bind_int64(st, 1, alert) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, recipient);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, channel, -1);
+        s = ROWS_BIND(st, 2, ROWS_INT(recipient), ROWS_TEXT(channel));
     for (int i = 0; i < 4 && s == DB_OK; i++)
         s = db_bind_int64(st, 4 + i, (const int64_t[]){resident, step, due, now}[i]);
     if (s == DB_OK)
@@ -199,9 +197,7 @@ enum db_status notifyq_failed(struct db *db, int64_t id, int64_t next, const cha
                                      " AND state = 'pending'");
     enum db_status s = rows_bind_int64s(st, 3, (const int64_t[]){next, next, next});
     if (s == DB_OK)
-        s = db_bind_text(st, 4, error, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, id);
+        s = ROWS_BIND(st, 4, ROWS_TEXT(error), ROWS_INT(id));
     return update(st, s);
 }
 
@@ -258,9 +254,7 @@ enum db_status notifyq_of_group(struct db *db, const struct scope *sc, int64_t r
                                      " ORDER BY m.id");
     enum db_status s = rows_bind_town(st, 3, sc);
     if (s == DB_OK)
-        s = db_bind_int64(st, 1, resident);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, group, -1);
+        s = ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_TEXT(group));
     return rows_walk(st, s, each, &w);
 }
 

@@ -137,11 +137,7 @@ enum db_status notifyrcpt_set(struct db *db, const struct scope *sc, const char 
                                      " updated_unix = excluded.updated_unix RETURNING id");
     s = st ? db_bind_text(st, 1, actor_kind, -1) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, actor_id);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, now);
+        s = ROWS_BIND(st, 2, ROWS_INT(actor_id), ROWS_INT(now), ROWS_INT(now));
     s = db_insert_id(st, s, id);
     if (s == DB_OK && ch->mail)
         s = set_text(db_stmt(db, "UPDATE notify_recipients SET mail = ? WHERE id = ?"), ch->mail,
@@ -202,9 +198,7 @@ enum db_status notifyrcpt_set_mode(struct db *db, const struct scope *sc, int64_
                                      " DO UPDATE SET mode = excluded.mode");
     enum db_status s = st ? db_bind_int64(st, 1, id) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_text(st, 2, kind, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, mode, -1);
+        s = ROWS_BIND(st, 2, ROWS_TEXT(kind), ROWS_TEXT(mode));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -280,11 +274,7 @@ enum db_status notifyrcpt_get(struct db *db, const char *actor_kind, int64_t id,
                                      " OR (n.actor_kind = ? AND n.actor_id = ?)");
     enum db_status s = st ? db_bind_text(st, 1, actor_kind ? actor_kind : "", -1) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, actor_kind ? actor_kind : "", -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, id);
+        s = ROWS_BIND(st, 2, ROWS_INT(id), ROWS_TEXT(actor_kind ? actor_kind : ""), ROWS_INT(id));
     return rows_walk(st, s, each, &w);
 }
 

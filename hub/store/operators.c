@@ -25,13 +25,8 @@ enum db_status operators_add(struct db *db, const struct scope *sc, const char *
     if (!st)
         return DB_ERR;
     if (s == DB_OK)
-        s = db_bind_text(st, 1, name, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, districts, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, token_hash, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, now);
+        s = ROWS_BIND(st, 1, ROWS_TEXT(name), ROWS_TEXT(districts), ROWS_TEXT(token_hash),
+                      ROWS_INT(now));
     s = db_insert_id(st, s, id);
     /* The town that registers an operator is its first contract. */
     return s == DB_OK ? operators_contract(db, sc, *id, now) : s;
@@ -123,11 +118,7 @@ enum db_status operators_catalogue_put(struct db *db, int64_t id, const char *js
                     " excluded.json, imported_unix = excluded.imported_unix");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, json, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TEXT(json), ROWS_INT(now));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -182,11 +173,7 @@ enum db_status operators_picture_put(struct db *db, int64_t id, const char *path
                     " mime = excluded.mime, data = excluded.data");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, path, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, mime, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TEXT(path), ROWS_TEXT(mime));
     if (s == DB_OK)
         s = db_bind_blob(st, 4, data, len);
     if (s == DB_OK)

@@ -27,17 +27,9 @@ static enum orders_rc insert_items(struct db *db, const struct orders_order *o)
                         " unit_price_yen) VALUES(?, ?, ?, ?, ?, ?)");
         if (!it)
             return ORDERS_DB;
-        enum db_status s = db_bind_int64(it, 1, o->id);
-        if (s == DB_OK)
-            s = db_bind_int64(it, 2, i);
-        if (s == DB_OK)
-            s = db_bind_text(it, 3, o->items[i].id, -1);
-        if (s == DB_OK)
-            s = db_bind_text(it, 4, o->items[i].name, -1);
-        if (s == DB_OK)
-            s = db_bind_int64(it, 5, o->items[i].qty);
-        if (s == DB_OK)
-            s = db_bind_int64(it, 6, o->items[i].unit_price_yen);
+        enum db_status s = ROWS_BIND(it, 1, ROWS_INT(o->id), ROWS_INT(i), ROWS_TEXT(o->items[i].id),
+                                     ROWS_TEXT(o->items[i].name), ROWS_INT(o->items[i].qty),
+                                     ROWS_INT(o->items[i].unit_price_yen));
         if (s == DB_OK)
             s = db_step(it);
         db_stmt_done(it);
@@ -65,19 +57,8 @@ enum orders_rc ordstore_insert(struct db *db, const struct scope *sc, struct ord
     if (s == DB_OK)
         s = rows_bind_town(st, 9, sc);
     if (s == DB_OK)
-        s = db_bind_int64(st, 1, o->operator_id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, o->district, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, o->slot, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, o->payment, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, o->total_yen);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 6, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 7, now);
+        s = ROWS_BIND(st, 1, ROWS_INT(o->operator_id), ROWS_TEXT(o->district), ROWS_TEXT(o->slot),
+                      ROWS_TEXT(o->payment), ROWS_INT(o->total_yen), ROWS_INT(now), ROWS_INT(now));
     s = rows_insert_here(st, s, &id);
     if (s != DB_OK)
         return s == DB_ERR_CONSTRAINT ? ORDERS_NOT_FOUND : ORDERS_DB;
@@ -131,9 +112,7 @@ static enum orders_rc read_items(struct db *db, struct orders_order *out)
                                      " ord_order_items WHERE order_id = ? ORDER BY line LIMIT ?");
     if (!it)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(it, 1, out->id);
-    if (s == DB_OK)
-        s = db_bind_int64(it, 2, ORDERS_MAX_ITEMS);
+    enum db_status s = ROWS_BIND(it, 1, ROWS_INT(out->id), ROWS_INT(ORDERS_MAX_ITEMS));
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(it);
         if (s != DB_ROW)
@@ -215,17 +194,11 @@ enum orders_rc ordstore_set_status(struct db *db, const struct scope *sc, long l
                                      " AND status = ?");
     if (!st)
         return ORDERS_DB;
-    enum db_status s = db_bind_text(st, 1, ostatus_str(u->to), -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, u->to == OSTATUS_OUT_FOR_DELIVERY ? u->eta_unix : o.eta_unix);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, u->to == OSTATUS_CANCELLED ? u->reason : "", -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 6, ostatus_str(o.status), -1);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_TEXT(ostatus_str(u->to)),
+                  ROWS_INT(u->to == OSTATUS_OUT_FOR_DELIVERY ? u->eta_unix : o.eta_unix),
+                  ROWS_TEXT(u->to == OSTATUS_CANCELLED ? u->reason : ""), ROWS_INT(now),
+                  ROWS_INT(id), ROWS_TEXT(ostatus_str(o.status)));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

@@ -2,6 +2,7 @@
  * pseudokeys.c: the pseudonym keys store (see pseudokeys.h).
  */
 #include "pseudokeys.h"
+#include "rows.h"
 #include "secrets.h"
 
 #include <stdio.h>
@@ -20,9 +21,7 @@ static enum db_status stored(struct db *db, int64_t town, const char *row, const
                                      " WHERE municipality_id = ? AND recipient = ?");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, town);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, recipient, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(town), ROWS_TEXT(recipient));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {
@@ -63,9 +62,7 @@ enum orders_rc pseudokeys_load(struct db *db, const struct scope *sc, const char
                     " VALUES(?, ?, ?) ON CONFLICT(municipality_id, recipient) DO NOTHING");
     s = st ? db_bind_text(st, 1, recipient, -1) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, town);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, sealed, -1);
+        s = ROWS_BIND(st, 2, ROWS_INT(town), ROWS_TEXT(sealed));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

@@ -21,21 +21,12 @@ enum db_status refusals_add(struct db *db, const struct refusals_row *row, int64
             " THEN excluded.last_unix ELSE auth_refusals.last_unix END RETURNING id");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, row->minute);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, row->caller, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, row->address, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, row->route, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(row->minute), ROWS_TEXT(row->caller),
+                                 ROWS_TEXT(row->address), ROWS_TEXT(row->route));
     if (s == DB_OK)
         s = row->town > 0 ? db_bind_int64(st, 5, row->town) : db_bind_null(st, 5);
     if (s == DB_OK)
-        s = db_bind_int64(st, 6, row->count);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 7, row->first);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 8, row->last);
+        s = ROWS_BIND(st, 6, ROWS_INT(row->count), ROWS_INT(row->first), ROWS_INT(row->last));
     return db_insert_id(st, s, id);
 }
 

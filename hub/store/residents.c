@@ -13,19 +13,9 @@ enum db_status residents_add(struct db *db, const struct scope *sc, const struct
                                      " RETURNING id");
     enum db_status s = rows_bind_town(st, 8, sc);
     if (s == DB_OK)
-        s = db_bind_text(st, 1, r->display_name, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, r->district, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, r->deadline_min);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, r->cert_fp, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, now);
-    if (s == DB_OK)
-        s = db_bind_text(st, 6, r->member_key, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 7, r->address ? r->address : "", -1);
+        s = ROWS_BIND(st, 1, ROWS_TEXT(r->display_name), ROWS_TEXT(r->district),
+                      ROWS_INT(r->deadline_min), ROWS_TEXT(r->cert_fp), ROWS_INT(now),
+                      ROWS_TEXT(r->member_key), ROWS_TEXT(r->address ? r->address : ""));
     if (!st)
         return DB_ERR;
     return db_insert_id(st, s, id);
@@ -124,13 +114,8 @@ enum db_status residents_set_person(struct db *db, const struct scope *sc, int64
                             : NULL;
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, birth_date, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, sex, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, id);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, scope_town(sc));
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(birth_date), ROWS_TEXT(sex), ROWS_INT(id),
+                                 ROWS_INT(scope_town(sc)));
     if (s == DB_OK)
         s = db_step(st);
     *changed = s == DB_ROW;

@@ -28,6 +28,16 @@ enum db_status rows_bind_int64s(struct db_stmt *st, int n, const int64_t *v)
     return s;
 }
 
+enum db_status rows_bind(struct db_stmt *st, int first, int n, const struct rows_val *v)
+{
+    enum db_status s = st ? DB_OK : DB_ERR;
+    for (int i = 0; i < n && s == DB_OK; i++)
+        s = v[i].kind == ROWS_V_INT    ? db_bind_int64(st, first + i, v[i].i)
+            : v[i].kind == ROWS_V_TEXT ? db_bind_text(st, first + i, v[i].t, -1)
+                                       : db_bind_null(st, first + i);
+    return s;
+}
+
 enum db_status rows_bind_town(struct db_stmt *st, int idx, const struct scope *sc)
 {
     return st && sc ? db_bind_int64(st, idx, scope_town(sc)) : DB_ERR;

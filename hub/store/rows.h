@@ -26,6 +26,24 @@ enum db_status rows_walk(struct db_stmt *st, enum db_status bound,
  * first failure. */
 enum db_status rows_bind_int64s(struct db_stmt *st, int n, const int64_t *v);
 
+/* One value to bind: an integer, a text (NULL binds SQL NULL) or SQL NULL. */
+struct rows_val {
+    enum { ROWS_V_INT, ROWS_V_TEXT, ROWS_V_NULL } kind;
+    int64_t i;
+    const char *t;
+};
+#define ROWS_INT(v)  ((struct rows_val){.kind = ROWS_V_INT, .i = (v)})
+#define ROWS_TEXT(v) ((struct rows_val){.kind = ROWS_V_TEXT, .t = (v)})
+#define ROWS_NULL    ((struct rows_val){.kind = ROWS_V_NULL})
+/* Binds v[0..n-1] to the parameters first..first+n-1 of st. DB_OK, or DB_ERR when st is
+ * NULL, or the first failure. */
+enum db_status rows_bind(struct db_stmt *st, int first, int n, const struct rows_val *v);
+/* rows_bind() of the values listed: ROWS_BIND(st, 1, ROWS_TEXT(name), ROWS_INT(now)). */
+#define ROWS_BIND(st, first, ...)                                                                  \
+    rows_bind((st), (first),                                                                       \
+              (int)(sizeof((struct rows_val[]){__VA_ARGS__}) / sizeof(struct rows_val)),           \
+              (struct rows_val[]){__VA_ARGS__})
+
 /* One text of the row with this id in the scope's town: sql is a literal with two
  * parameters, the id then the town. DB_ROW with the text copied into out (cap bytes, cut to
  * fit), DB_DONE when there is no such row in that town (NULL scope: DB_ERR), or an error. */

@@ -68,19 +68,9 @@ enum db_status safety_start(struct db *db, const struct scope *sc, const struct 
     if (!st)
         return DB_ERR;
     if (s == DB_OK)
-        s = db_bind_text(st, 1, n->title_ja, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, n->area_ja, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, n->n_districts ? joined : NULL, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, n->answer_within_min);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 6, now + n->answer_within_min * 60);
-    if (s == DB_OK)
-        s = db_bind_text(st, 7, n->by, -1);
+        s = ROWS_BIND(st, 1, ROWS_TEXT(n->title_ja), ROWS_TEXT(n->area_ja),
+                      ROWS_TEXT(n->n_districts ? joined : NULL), ROWS_INT(n->answer_within_min),
+                      ROWS_INT(now), ROWS_INT(now + n->answer_within_min * 60), ROWS_TEXT(n->by));
     s = db_insert_id(st, s, id);
     for (int i = 0; s == DB_OK && i < (n->n_districts ? n->n_districts : 1); i++) {
         /* Only the town's own residents are asked. */
@@ -173,9 +163,7 @@ enum db_status safety_close(struct db *db, const struct scope *sc, int64_t id, i
                                      " AND closed_unix IS NULL");
     if (!st)
         return DB_ERR;
-    s = db_bind_int64(st, 1, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, id);
+    s = ROWS_BIND(st, 1, ROWS_INT(now), ROWS_INT(id));
     s = step_done(st, s);
     if (s == DB_OK)
         *changed = db_changes(db) > 0;
@@ -273,9 +261,7 @@ safety_for_family(struct db *db, const struct scope *sc, int64_t family, int64_t
     enum db_status s = rows_bind_town(st, 3, sc);
     if (s != DB_OK)
         return DB_ERR;
-    s = db_bind_int64(st, 1, family);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, since);
+    s = ROWS_BIND(st, 1, ROWS_INT(family), ROWS_INT(since));
     return walk_pairs(st, s, fn, ctx);
 }
 
@@ -290,9 +276,7 @@ enum db_status safety_answer(struct db *db, const struct scope *sc, int64_t chec
     enum db_status s = rows_bind_town(st, 3, sc);
     if (s != DB_OK)
         return DB_ERR;
-    s = db_bind_int64(st, 1, check);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, resident);
+    s = ROWS_BIND(st, 1, ROWS_INT(check), ROWS_INT(resident));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -303,17 +287,8 @@ enum db_status safety_answer(struct db *db, const struct scope *sc, int64_t chec
                      " at_unix, received_unix) VALUES(?, ?, ?, ?, ?, ?) RETURNING id");
     if (!st)
         return DB_ERR;
-    s = db_bind_int64(st, 1, check);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, resident);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, device);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, answer, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, at);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 6, now);
+    s = ROWS_BIND(st, 1, ROWS_INT(check), ROWS_INT(resident), ROWS_INT(device), ROWS_TEXT(answer),
+                  ROWS_INT(at), ROWS_INT(now));
     return db_insert_id(st, s, id);
 }
 
@@ -380,15 +355,8 @@ static enum db_status raise(struct db *db, int64_t resident, int64_t check, cons
                                          " ON CONFLICT DO NOTHING RETURNING id");
         if (!st)
             return DB_ERR;
-        s = db_bind_int64(st, 1, resident);
-        if (s == DB_OK)
-            s = db_bind_text(st, 2, kind, -1);
-        if (s == DB_OK)
-            s = db_bind_text(st, 3, levels[i], -1);
-        if (s == DB_OK)
-            s = db_bind_text(st, 4, day, -1);
-        if (s == DB_OK)
-            s = db_bind_int64(st, 5, now);
+        s = ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_TEXT(kind), ROWS_TEXT(levels[i]),
+                      ROWS_TEXT(day), ROWS_INT(now));
         if (s == DB_OK)
             s = db_step(st);
         enum db_status raised = s;

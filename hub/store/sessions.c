@@ -16,15 +16,8 @@ enum db_status sessions_add(struct db *db, const struct scope *sc, const char *t
     if (!st)
         return DB_ERR;
     if (s == DB_OK)
-        s = db_bind_text(st, 1, token_hash, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, device);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, resident);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, now);
+        s = ROWS_BIND(st, 1, ROWS_TEXT(token_hash), ROWS_INT(device), ROWS_INT(resident),
+                      ROWS_INT(now), ROWS_INT(now));
     return db_insert_id(st, s, id);
 }
 
@@ -92,9 +85,7 @@ enum db_status sessions_touch(struct db *db, const struct scope *sc, int64_t id,
     if (!st)
         return DB_ERR;
     if (s == DB_OK)
-        s = db_bind_int64(st, 1, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, id);
+        s = ROWS_BIND(st, 1, ROWS_INT(now), ROWS_INT(id));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -111,11 +102,7 @@ enum db_status sessions_end(struct db *db, const struct scope *sc, const char *t
     if (!st)
         return DB_ERR;
     if (s == DB_OK)
-        s = db_bind_int64(st, 1, now);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, token_hash, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, device);
+        s = ROWS_BIND(st, 1, ROWS_INT(now), ROWS_TEXT(token_hash), ROWS_INT(device));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)

@@ -49,9 +49,7 @@ enum orders_rc webhooks_set(struct db *db, const char *recipient, const char *ur
                                      " url = excluded.url, secret = excluded.secret");
     enum db_status s = st ? db_bind_text(st, 1, recipient, -1) : DB_ERR;
     if (s == DB_OK)
-        s = db_bind_text(st, 2, url, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, sealed, -1);
+        s = ROWS_BIND(st, 2, ROWS_TEXT(url), ROWS_TEXT(sealed));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
