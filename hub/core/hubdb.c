@@ -506,20 +506,10 @@ int hubdb_schema_version(void)
     return N_MIGRATIONS;
 }
 
-int hubdb_exec(sqlite3 *db, const char *sql)
+/* One statement with no result rows: SQLITE_OK or the error. */
+static int hubdb_exec(sqlite3 *db, const char *sql)
 {
     return sqlite3_exec(db, sql, NULL, NULL, NULL);
-}
-
-int hubdb_user_version(sqlite3 *db)
-{
-    sqlite3_stmt *st = NULL;
-    int v = -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
-        sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return v;
 }
 
 enum hubdb_status hubdb_open(const char *path, int create, sqlite3 **out, char *err, size_t errcap)
@@ -575,83 +565,6 @@ enum hubdb_status hubdb_migrate_db(struct db *d, char *err, size_t errcap)
     return st == DB_OK ? HUBDB_OK : HUBDB_ERR_MIGRATE;
 }
 
-enum hubdb_status hubdb_migrate(sqlite3 *db, char *err, size_t errcap)
-{
-    struct db *d = db_sqlite_wrap(db);
-    if (!d) {
-        snprintf(err, errcap, "out of memory");
-        return HUBDB_ERR_OPEN;
-    }
-    enum hubdb_status st = hubdb_migrate_db(d, err, errcap);
-    db_close(d);
-    return st;
-}
-
-#define STMT_CACHE 4096 /* power of two */
-
-static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
-static struct {
-    sqlite3 *db;
-    const char *sql;
-    sqlite3_stmt *st;
-} cache[STMT_CACHE];
-
-static size_t cache_slot(sqlite3 *db, const char *sql)
-{
-    uintptr_t h = (uintptr_t)db * 31u ^ (uintptr_t)sql;
-    h ^= h >> 17;
-    h *= 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 20) & (STMT_CACHE - 1);
-}
-
-sqlite3_stmt *hubdb_stmt(sqlite3 *db, const char *sql)
-{
-    sqlite3_stmt *st = NULL;
-    size_t i = cache_slot(db, sql);
-    pthread_mutex_lock(&cache_mu);
-    for (size_t k = 0; k < STMT_CACHE; k++, i = (i + 1) & (STMT_CACHE - 1)) {
-        if (!cache[i].db)
-            break;
-        if (cache[i].db == db && cache[i].sql == sql) {
-            st = cache[i].st;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&cache_mu);
-    if (st) {
-        sqlite3_reset(st);
-        sqlite3_clear_bindings(st);
-        return st;
-    }
-    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
-        return NULL;
-    int stored = 0;
-    i = cache_slot(db, sql);
-    pthread_mutex_lock(&cache_mu);
-    for (size_t k = 0; k < STMT_CACHE; k++, i = (i + 1) & (STMT_CACHE - 1)) {
-        if (!cache[i].db) {
-            cache[i].db = db;
-            cache[i].sql = sql;
-            cache[i].st = st;
-            stored = 1;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&cache_mu);
-    if (!stored) { /* full: a programming error (too many connections x statements) */
-        fprintf(stderr, "hub: statement cache full\n");
-        sqlite3_finalize(st);
-        return NULL;
-    }
-    return st;
-}
-
-void hubdb_stmt_done(sqlite3_stmt *st)
-{
-    if (st)
-        sqlite3_reset(st);
-}
-
 /* Handles made by hubdb_handle(), by connection; a handful of connections at a time. */
 #define HANDLES_MAX 1024
 static pthread_mutex_t handles_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -700,31 +613,6 @@ void hubdb_close(sqlite3 *db)
     if (!db)
         return;
     handle_drop(db);
-    /* Rebuild the table without db's entries (open addressing cannot just clear slots). */
-    pthread_mutex_lock(&cache_mu);
-    size_t n = 0;
-    for (size_t i = 0; i < STMT_CACHE; i++)
-        if (cache[i].db == db) {
-            cache[i].db = NULL;
-            n++;
-        }
-    if (n) {
-        for (size_t i = 0; i < STMT_CACHE; i++) {
-            if (!cache[i].db)
-                continue;
-            sqlite3 *d = cache[i].db;
-            const char *q = cache[i].sql;
-            sqlite3_stmt *s = cache[i].st;
-            cache[i].db = NULL;
-            size_t j = cache_slot(d, q);
-            while (cache[j].db)
-                j = (j + 1) & (STMT_CACHE - 1);
-            cache[j].db = d;
-            cache[j].sql = q;
-            cache[j].st = s;
-        }
-    }
-    pthread_mutex_unlock(&cache_mu);
     sqlite3_stmt *st;
     while ((st = sqlite3_next_stmt(db, NULL)) != NULL)
         sqlite3_finalize(st);

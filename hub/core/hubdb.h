@@ -1,11 +1,15 @@
 /*
- * hubdb.h: the hub's SQLite file. Opening sets the durability rules every acknowledged
- * write relies on (WAL, synchronous=FULL, foreign keys, a busy timeout so hubd and hubctl
- * can share the file), and hubdb_migrate() brings the schema to the version this build
- * knows, one migration per transaction, recorded in PRAGMA user_version.
+ * hubdb.h: the hub's database handles and its migrations. hubdb_open_db() opens the
+ * target (a SQLite file with the durability rules every acknowledged write relies on: WAL,
+ * synchronous=FULL, foreign keys, a busy timeout so hubd and hubctl can share the file; or
+ * a postgresql:// URL), and hubdb_migrate_db() brings the schema to the version this build
+ * knows, one migration per transaction, in either dialect.
  *
- * A small pool hands out read-only connections to request threads; all writes of the
- * daemon go through the single writer thread (writer.h), which owns its own connection.
+ * A small pool hands out read-only handles to request threads; all writes of the daemon
+ * go through the single writer thread (writer.h), which owns its own handle.
+ *
+ * The bare sqlite3 connection (hubdb_open(), hubdb_handle(), hubdb_close()) is for what
+ * only a SQLite file has: the backup's page copy and integrity check (hubbackup.c).
  */
 #ifndef HUB_DB_H
 #define HUB_DB_H
@@ -23,7 +27,7 @@ enum hubdb_status {
 };
 const char *hubdb_status_str(enum hubdb_status s);
 
-/* The schema version this build writes (PRAGMA user_version after hubdb_migrate). */
+/* The schema version this build writes (after hubdb_migrate_db). */
 int hubdb_schema_version(void);
 
 /*
@@ -33,30 +37,10 @@ int hubdb_schema_version(void);
 __attribute__((warn_unused_result)) enum hubdb_status
 hubdb_open(const char *path, int create, sqlite3 **out, char *err, size_t errcap);
 
-/* Applies every migration newer than the file's user_version, each in one transaction. */
-__attribute__((warn_unused_result)) enum hubdb_status hubdb_migrate(sqlite3 *db, char *err,
-                                                                    size_t errcap);
-
-/* The same on a handle of either backend (the PostgreSQL texts are hubdb_pg.c's). */
-struct db;
+/* Applies every migration newer than the database's version, each in one transaction, on
+ * a handle of either backend (the PostgreSQL texts are hubdb_pg.c's). */
 __attribute__((warn_unused_result)) enum hubdb_status hubdb_migrate_db(struct db *db, char *err,
                                                                        size_t errcap);
-
-/* The file's current user_version, or -1. */
-int hubdb_user_version(sqlite3 *db);
-
-/* Runs one SQL statement with no result rows. Returns SQLITE_OK or the error code. */
-int hubdb_exec(sqlite3 *db, const char *sql);
-
-/*
- * Statement cache for hot paths. sql must be a string literal (the cache is keyed by the
- * pointer). Returns a borrowed statement, reset and with bindings cleared, or NULL. The
- * caller must call hubdb_stmt_done() when finished with it (a SELECT left unreset keeps
- * its read snapshot open) and must never finalize it. A connection that used the cache
- * must be closed with hubdb_close().
- */
-sqlite3_stmt *hubdb_stmt(sqlite3 *db, const char *sql);
-void hubdb_stmt_done(sqlite3_stmt *st);
 
 /* The database-interface handle (db.h) over conn, for calling the stores from code that
  * holds a bare connection: made at the first call, kept (with its statement cache) until
@@ -64,7 +48,8 @@ void hubdb_stmt_done(sqlite3_stmt *st);
  * by one thread at a time. */
 struct db *hubdb_handle(sqlite3 *conn);
 
-/* Finalizes every statement of db (cached or not) and closes it. Accepts NULL. */
+/* Finalizes every statement of db, frees its handle (hubdb_handle) and closes it. Accepts
+ * NULL. */
 void hubdb_close(sqlite3 *db);
 
 /*
@@ -74,8 +59,8 @@ void hubdb_close(sqlite3 *db);
  */
 __attribute__((warn_unused_result)) enum hubdb_status
 hubdb_open_db(const char *target, int create, struct db **out, char *err, size_t errcap);
-/* Closes a handle of hubdb_open_db() or of the pool, with the statements that code still
- * speaking sqlite3 cached on its connection (hubdb_stmt). Accepts NULL. */
+/* Closes a handle of hubdb_open_db() or of the pool (on SQLite with its connection).
+ * Accepts NULL. */
 void hubdb_db_close(struct db *db);
 
 /* Read-handle pool. Thread-safe. */

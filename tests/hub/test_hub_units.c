@@ -29,14 +29,16 @@
 
 static char dir[64];
 
-static sqlite3 *fresh_db(const char *name)
+/* A new hub database file in dir, migrated: owned (hubdb_db_close), or NULL. */
+static struct db *fresh_db(const char *name)
 {
     char path[128], err[256];
-    sqlite3 *db = NULL;
+    struct db *db = NULL;
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (hubdb_open(path, 1, &db, err, sizeof err) != HUBDB_OK ||
-        hubdb_migrate(db, err, sizeof err) != HUBDB_OK) {
+    if (hubdb_open_db(path, 1, &db, err, sizeof err) != HUBDB_OK ||
+        hubdb_migrate_db(db, err, sizeof err) != HUBDB_OK) {
         fprintf(stderr, "fresh_db: %s\n", err);
+        hubdb_db_close(db);
         return NULL;
     }
     return db;
@@ -359,9 +361,9 @@ static void *submitter(void *arg)
 
 static void t_writer_group_commit(void)
 {
-    sqlite3 *db = fresh_db("writer.db");
+    struct db *db = fresh_db("writer.db");
     REQUIRE(db != NULL);
-    W = writer_create(hubdb_handle(db), NULL, 0, 0);
+    W = writer_create(db, NULL, 0, 0); /* the writer owns db */
     REQUIRE(W != NULL);
     pthread_t th[8];
     int ids[8];
@@ -383,31 +385,26 @@ static void t_writer_group_commit(void)
     writer_destroy(W);
     char path[128], err[256];
     snprintf(path, sizeof path, "%s/writer.db", dir);
-    sqlite3 *rd = NULL;
-    REQUIRE(hubdb_open(path, 0, &rd, err, sizeof err) == HUBDB_OK);
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(rd, "SELECT COUNT(*) FROM meta", -1, &st, NULL);
-    CHECK(sqlite3_step(st) == SQLITE_ROW);
-    CHECK_INT_EQ(sqlite3_column_int(st, 0), 1600);
-    sqlite3_finalize(st);
-    sqlite3_close_v2(rd);
+    struct db *rd = NULL;
+    int64_t n = -1;
+    REQUIRE(hubdb_open_db(path, 0, &rd, err, sizeof err) == HUBDB_OK);
+    CHECK_INT_EQ(db_get_int64(rd, "SELECT COUNT(*) FROM meta WHERE ? = 0", 0, &n), DB_ROW);
+    CHECK_INT_EQ(n, 1600);
+    hubdb_db_close(rd);
 }
 
 static void t_gate(void)
 {
-    sqlite3 *db = fresh_db("gate.db");
-    REQUIRE(db != NULL);
-    struct db *h = hubdb_handle(db);
+    struct db *db = fresh_db("gate.db"), *h = db;
     REQUIRE(h != NULL);
-    REQUIRE(hubdb_exec(db,
-                       "INSERT INTO residents(id, display_name, district, deadline_min, cert_fp, "
-                       "created_unix) VALUES(1,'A','d',600,NULL,0),(2,'B','d',600,NULL,0);"
-                       "INSERT INTO family VALUES(1,'F','h1',0,1),(2,'G','h2',0,1);"
-                       "INSERT INTO family_links VALUES(1,1,'',1),(2,2,'',1);"
-                       "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
-                       "data_kind,purpose,granted_unix,granted_via) VALUES"
-                       "(7,1,'family',1,'safety','watch_over',0,'t');"
-                       "INSERT INTO staff VALUES(1,'S','h3',0,1);") == SQLITE_OK);
+    REQUIRE(db_exec(db, "INSERT INTO residents(id, display_name, district, deadline_min, cert_fp, "
+                        "created_unix) VALUES(1,'A','d',600,NULL,0),(2,'B','d',600,NULL,0);"
+                        "INSERT INTO family VALUES(1,'F','h1',0,1),(2,'G','h2',0,1);"
+                        "INSERT INTO family_links VALUES(1,1,'',1),(2,2,'',1);"
+                        "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
+                        "data_kind,purpose,granted_unix,granted_via) VALUES"
+                        "(7,1,'family',1,'safety','watch_over',0,'t');"
+                        "INSERT INTO staff VALUES(1,'S','h3',0,1);") == DB_OK);
     char basis[GATE_BASIS_MAX];
     struct auth_principal fam = {.role = AUTH_FAMILY, .id = 1};
     struct auth_principal fam2 = {.role = AUTH_FAMILY, .id = 2};
@@ -437,46 +434,45 @@ static void t_gate(void)
     CHECK_STR_EQ(basis, "self:card_session");
     CHECK_INT_EQ(gate_check(h, &home, 2, 1, "safety", "own_view", basis), GATE_DENY);
     /* Checkups per source: a consent for one source covers only it; "checkups" covers all. */
-    REQUIRE(hubdb_exec(db, "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
-                           "data_kind,purpose,granted_unix,granted_via) VALUES"
-                           "(8,1,'family',1,'checkups:12','health',0,'t')") == SQLITE_OK);
+    REQUIRE(db_exec(db, "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
+                        "data_kind,purpose,granted_unix,granted_via) VALUES"
+                        "(8,1,'family',1,'checkups:12','health',0,'t')") == DB_OK);
     CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups:12", "health", basis), GATE_ALLOW);
     CHECK_STR_EQ(basis, "consent:8");
     CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups:13", "health", basis), GATE_DENY);
     CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups", "health", basis), GATE_DENY);
-    REQUIRE(hubdb_exec(db, "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
-                           "data_kind,purpose,granted_unix,granted_via) VALUES"
-                           "(9,1,'family',1,'checkups','health',0,'t')") == SQLITE_OK);
+    REQUIRE(db_exec(db, "INSERT INTO consents(id,resident_id,recipient_kind,recipient_id,"
+                        "data_kind,purpose,granted_unix,granted_via) VALUES"
+                        "(9,1,'family',1,'checkups','health',0,'t')") == DB_OK);
     CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "checkups:13", "health", basis), GATE_ALLOW);
     CHECK_STR_EQ(basis, "consent:9");
     /* Revocation takes effect at once. */
-    REQUIRE(hubdb_exec(db, "UPDATE consents SET revoked_unix = 1 WHERE id = 7") == SQLITE_OK);
+    REQUIRE(db_exec(db, "UPDATE consents SET revoked_unix = 1 WHERE id = 7") == DB_OK);
     CHECK_INT_EQ(gate_check(h, &fam, 0, 1, "safety", "watch_over", basis), GATE_DENY);
-    hubdb_close(db);
+    hubdb_db_close(db);
 }
 
 static void t_escalate(void)
 {
-    sqlite3 *db = fresh_db("esc.db");
+    struct db *db = fresh_db("esc.db");
     REQUIRE(db != NULL);
     /* Resident 1 deadline 10:00 JST, resident 2 deadline 09:00 JST. */
-    REQUIRE(hubdb_exec(db,
-                       "INSERT INTO residents(id, display_name, district, deadline_min, "
-                       "cert_fp, created_unix) VALUES(1,'A','d',600,NULL,0),"
-                       "(2,'B','d',540,NULL,0);"
-                       "INSERT INTO devices(id, kind, resident_id, label, token_hash, created_unix)"
-                       " VALUES(1,'home',1,'','h',0);") == SQLITE_OK);
+    REQUIRE(db_exec(db,
+                    "INSERT INTO residents(id, display_name, district, deadline_min, "
+                    "cert_fp, created_unix) VALUES(1,'A','d',600,NULL,0),"
+                    "(2,'B','d',540,NULL,0);"
+                    "INSERT INTO devices(id, kind, resident_id, label, token_hash, created_unix)"
+                    " VALUES(1,'home',1,'','h',0);") == DB_OK);
     time_t day = 1795359600; /* 2026-11-23 00:00 JST */
     CHECK_INT_EQ(escalate_day_start(day + 3600), day);
     CHECK_INT_EQ(escalate_day_start(day - 1), day - 86400);
     int raised = -1;
-    struct db *h = hubdb_handle(db);
-    REQUIRE(h != NULL);
-    hubdb_exec(db, "BEGIN");
+    struct db *h = db;
+    REQUIRE(db_begin(db) == DB_OK);
     CHECK_INT_EQ(escalate_run(h, day + 8 * 3600, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 0); /* 08:00: before both deadlines */
     /* Resident 1 checks in at 08:30. */
-    hubdb_exec(db, "INSERT INTO checkins VALUES(1,1,1,'genki',1795390200)");
+    CHECK_INT_EQ(db_exec(db, "INSERT INTO checkins VALUES(1,1,1,'genki',1795390200)"), DB_OK);
     CHECK_INT_EQ(escalate_run(h, day + 9 * 3600 + 60, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 1); /* resident 2 missed 09:00 */
     CHECK_INT_EQ(escalate_run(h, day + 10 * 3600, 120, "t", &raised), 0);
@@ -484,24 +480,22 @@ static void t_escalate(void)
     CHECK_INT_EQ(escalate_run(h, day + 11 * 3600, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 1); /* 11:00 = 09:00 + 120 min: city */
     /* Day 2: an activity report (touch) of resident 2 and nothing from resident 1. */
-    hubdb_exec(db, "INSERT INTO devices(id, kind, resident_id, label, token_hash, created_unix)"
-                   " VALUES(2,'home',2,'','h2',0);"
-                   "INSERT INTO activity VALUES(1,2,2,'touch',1795449600)"); /* day 2 08:00 */
+    CHECK_INT_EQ(db_exec(db, "INSERT INTO devices(id, kind, resident_id, label, token_hash,"
+                             " created_unix) VALUES(2,'home',2,'','h2',0);"
+                             "INSERT INTO activity VALUES(1,2,2,'touch',1795449600)"),
+                 DB_OK); /* day 2 08:00 */
     CHECK_INT_EQ(escalate_run(h, day + 86400 + 9 * 3600 + 60, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 0); /* 09:01: resident 2 was active, resident 1's deadline is 10:00 */
     CHECK_INT_EQ(escalate_run(h, day + 86400 + 10 * 3600 + 60, 120, "t", &raised), 0);
     CHECK_INT_EQ(raised, 1); /* resident 1 */
-    hubdb_exec(db, "COMMIT");
-    sqlite3_stmt *st = NULL;
-    sqlite3_prepare_v2(
-        db,
-        "SELECT group_concat(x, ',') FROM (SELECT resident_id || level AS x FROM alerts"
-        " ORDER BY id)",
-        -1, &st, NULL);
-    CHECK(sqlite3_step(st) == SQLITE_ROW);
-    CHECK_STR_EQ((const char *)sqlite3_column_text(st, 0), "2family,2city,1family");
-    sqlite3_finalize(st);
-    hubdb_close(db);
+    REQUIRE(db_commit(db) == DB_OK);
+    struct db_stmt *st = db_stmt(db, "SELECT group_concat(x, ',') FROM (SELECT resident_id ||"
+                                     " level AS x FROM alerts ORDER BY id)");
+    REQUIRE(st != NULL);
+    CHECK_INT_EQ(db_step(st), DB_ROW);
+    CHECK_STR_EQ(db_col_text(st, 0), "2family,2city,1family");
+    db_stmt_done(st);
+    hubdb_db_close(db);
 }
 
 /* The 全国地方公共団体コード check digit (総務省, modulus 11) on real codes, and the

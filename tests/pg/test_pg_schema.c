@@ -84,10 +84,10 @@ static void t_same_schema_as_sqlite(void)
     CHECK_INT_EQ(n, hubdb_schema_version());
 
     char err[256];
-    sqlite3 *sq = NULL;
-    REQUIRE(hubdb_open(sq_path, 1, &sq, err, sizeof err) == HUBDB_OK);
-    CHECK(hubdb_migrate(sq, err, sizeof err) == HUBDB_OK);
-    hubdb_close(sq);
+    struct db *sq = NULL;
+    REQUIRE(hubdb_open_db(sq_path, 1, &sq, err, sizeof err) == HUBDB_OK);
+    CHECK(hubdb_migrate_db(sq, err, sizeof err) == HUBDB_OK);
+    hubdb_db_close(sq);
     struct db *lite = NULL;
     REQUIRE(db_open(sq_path, 0, &lite, err, sizeof err) == DB_OK);
     struct db *pg = open_pg_migrated();
