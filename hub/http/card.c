@@ -63,7 +63,7 @@ static int challenge_job(struct db *db, void *arg)
                : 0;
 }
 
-void h_auth_challenge(struct hreq *r)
+static void h_auth_challenge(struct hreq *r)
 {
     struct challenge_job j = {.r = r, .now = hubclock_now()};
     if (hubtoken_random(j.bytes, sizeof j.bytes) != 0) {
@@ -269,7 +269,7 @@ static int login_job(struct db *db, void *arg)
                : 0;
 }
 
-void h_auth_card_login(struct hreq *r)
+static void h_auth_card_login(struct hreq *r)
 {
     char msg[512];
     struct hubreq_card_login *in = malloc(sizeof *in);
@@ -384,7 +384,7 @@ static int session_job(struct db *db, void *arg)
                : 0;
 }
 
-void h_auth_logout(struct hreq *r)
+static void h_auth_logout(struct hreq *r)
 {
     struct session_job j = {
         .r = r, .token = hreq_header(r, "X-Card-Session"), .now = hubclock_now(), .logout = 1};
@@ -405,7 +405,7 @@ void h_auth_logout(struct hreq *r)
     hreq_json(r, 200, o);
 }
 
-void h_session_get(struct hreq *r)
+static void h_session_get(struct hreq *r)
 {
     struct session_job j = {
         .r = r, .token = hreq_header(r, "X-Card-Session"), .now = hubclock_now()};

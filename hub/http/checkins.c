@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void h_health(struct hreq *r)
+static void h_health(struct hreq *r)
 {
     struct db *db = hubdb_pool_get(r->hub->pool);
     int v = db ? db_schema_version(db) : -1;
@@ -162,7 +162,7 @@ out:
     return rc;
 }
 
-void h_me(struct hreq *r)
+static void h_me(struct hreq *r)
 {
     struct me_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, me_job, &j);
@@ -286,7 +286,7 @@ static int checkin_many(struct db *db, void *const *args, int n)
 
 static const struct writer_kind checkin_kind = {checkin_job, checkin_many};
 
-void h_checkin_post(struct hreq *r)
+static void h_checkin_post(struct hreq *r)
 {
     char msg[512];
     const char *answer = NULL;
@@ -368,7 +368,7 @@ out:
     return rc;
 }
 
-void h_checkins_get(struct hreq *r)
+static void h_checkins_get(struct hreq *r)
 {
     struct list_job j = {.r = r, .now = hubclock_now()};
     if (hutil_limit(r, &j.limit) != 0)

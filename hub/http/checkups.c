@@ -111,7 +111,7 @@ out:
     return rc;
 }
 
-void h_checkups_import(struct hreq *r)
+static void h_checkups_import(struct hreq *r)
 {
     struct hutil_idem idem;
     struct checkup_list *list = NULL;
@@ -559,7 +559,7 @@ static void run_ck(struct hreq *r, struct ck_job *j)
     hutil_answer(r, ws, j->ss, j->denied, 200, j->out);
 }
 
-void h_session_checkups(struct hreq *r)
+static void h_session_checkups(struct hreq *r)
 {
     struct ck_job j = {.view = CK_LIST};
     if (hutil_limit(r, &j.limit) != 0)
@@ -574,13 +574,13 @@ void h_session_checkups(struct hreq *r)
     run_ck(r, &j);
 }
 
-void h_session_checkup(struct hreq *r)
+static void h_session_checkup(struct hreq *r)
 {
     struct ck_job j = {.view = CK_ONE};
     run_ck(r, &j);
 }
 
-void h_session_checkup_trend(struct hreq *r)
+static void h_session_checkup_trend(struct hreq *r)
 {
     struct ck_job j = {.view = CK_TREND};
     const char *id = hreq_query(r, "identity"), *unit = hreq_query(r, "unit");

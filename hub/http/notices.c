@@ -113,7 +113,7 @@ static void answer_etag(struct hreq *r, cJSON *o)
     hreq_raw(r, 200, text);
 }
 
-void h_notices_get(struct hreq *r)
+static void h_notices_get(struct hreq *r)
 {
     const char *all = hreq_query(r, "all");
     int staff_all = r->who.role == AUTH_STAFF && all && strcmp(all, "1") == 0;
@@ -228,7 +228,7 @@ static int post_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_notice_post(struct hreq *r)
+static void h_notice_post(struct hreq *r)
 {
     char msg[512];
     static struct hubreq_notice zero;
@@ -303,7 +303,7 @@ static int end_job(struct db *db, void *arg)
     return j->resp ? 0 : -1;
 }
 
-void h_notice_end(struct hreq *r)
+static void h_notice_end(struct hreq *r)
 {
     struct end_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, end_job, &j);

@@ -126,14 +126,14 @@ static int settings_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_notify_settings_get(struct hreq *r)
+static void h_notify_settings_get(struct hreq *r)
 {
     struct settings_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, settings_job, &j);
     hutil_answer(r, ws, AUTH_SESSION_OK, 0, 200, j.out);
 }
 
-void h_notify_settings_put(struct hreq *r)
+static void h_notify_settings_put(struct hreq *r)
 {
     struct hubreq_notify_settings in;
     char msg[256];
@@ -217,7 +217,7 @@ static int ack_allowed(struct hreq *r)
     return 0;
 }
 
-void h_notify_ack(struct hreq *r)
+static void h_notify_ack(struct hreq *r)
 {
     char code[HUBREQ_ACK_CODE_MAX], msg[256];
     if (!ack_allowed(r))

@@ -48,7 +48,7 @@
 
 #define OPERATORS_LISTED 256 /* operators one town has is a handful; the list is capped */
 
-void h_operators_get(struct hreq *r)
+static void h_operators_get(struct hreq *r)
 {
     struct db *conn = hubdb_pool_get(r->hub->pool);
     struct db *h = conn;
@@ -112,7 +112,7 @@ static int add_picture(void *arg, const char *path, const char *mime, const void
     return 0;
 }
 
-void h_catalogue_get(struct hreq *r)
+static void h_catalogue_get(struct hreq *r)
 {
     struct db *conn = hubdb_pool_get(r->hub->pool);
     struct db *h = conn;
@@ -252,7 +252,7 @@ out:
     return rc;
 }
 
-void h_order_post(struct hreq *r)
+static void h_order_post(struct hreq *r)
 {
     struct catalog *cat = NULL;
     struct hutil_idem idem;
@@ -438,12 +438,12 @@ static void run_mine(struct hreq *r, int famreq)
     hreq_raw(r, 200, j.out);
 }
 
-void h_orders_get(struct hreq *r)
+static void h_orders_get(struct hreq *r)
 {
     run_mine(r, 0);
 }
 
-void h_family_requests_get(struct hreq *r)
+static void h_family_requests_get(struct hreq *r)
 {
     run_mine(r, 1);
 }
@@ -544,7 +544,7 @@ out:
     return rc;
 }
 
-void h_deliveries_pull(struct hreq *r)
+static void h_deliveries_pull(struct hreq *r)
 {
     struct pull_job j = {.r = r, .now = hubclock_now()};
     if (hutil_query_long(r, "max", 1, OQUEUE_MAX_PULL, 20, &j.max) != 0 ||
@@ -578,7 +578,7 @@ static int ack_job(struct db *db, void *arg)
     return j->rc == ORDERS_OK || j->rc == ORDERS_NOT_FOUND ? 0 : -1;
 }
 
-void h_delivery_ack(struct hreq *r)
+static void h_delivery_ack(struct hreq *r)
 {
     struct ack_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, ack_job, &j);
@@ -623,7 +623,7 @@ static int status_job(struct db *db, void *arg)
     return j->rc == ORDERS_OK ? 0 : -1;
 }
 
-void h_order_status(struct hreq *r)
+static void h_order_status(struct hreq *r)
 {
     struct status_job j = {.r = r, .now = hubclock_now()};
     if (ostatus_parse(r->body, r->body_len, &j.u, j.err, sizeof j.err) != 0) {
@@ -728,7 +728,7 @@ out:
     return rc;
 }
 
-void h_family_request_post(struct hreq *r)
+static void h_family_request_post(struct hreq *r)
 {
     char err[256];
     struct hutil_idem idem;
@@ -814,7 +814,7 @@ static int answer_job(struct db *db, void *arg)
                                           .destination = dest});
 }
 
-void h_family_request_answer(struct hreq *r)
+static void h_family_request_answer(struct hreq *r)
 {
     char err[256];
     struct answer_job j = {.r = r, .now = hubclock_now()};

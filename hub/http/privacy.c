@@ -388,22 +388,22 @@ static void run_view(struct hreq *r, enum view v)
     hutil_answer(r, ws, j.ss, 0, 200, j.out);
 }
 
-void h_session_access_log(struct hreq *r)
+static void h_session_access_log(struct hreq *r)
 {
     run_view(r, VIEW_ACCESS_LOG);
 }
 
-void h_session_access_summary(struct hreq *r)
+static void h_session_access_summary(struct hreq *r)
 {
     run_view(r, VIEW_ACCESS_SUMMARY);
 }
 
-void h_session_consents_get(struct hreq *r)
+static void h_session_consents_get(struct hreq *r)
 {
     run_view(r, VIEW_CONSENTS);
 }
 
-void h_session_alerts(struct hreq *r)
+static void h_session_alerts(struct hreq *r)
 {
     run_view(r, VIEW_ALERTS);
 }
@@ -493,7 +493,7 @@ out:
     return rc;
 }
 
-void h_session_consents_post(struct hreq *r)
+static void h_session_consents_post(struct hreq *r)
 {
     char msg[512];
     struct consent_job j = {
@@ -556,7 +556,7 @@ static int help_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_help_post(struct hreq *r)
+static void h_help_post(struct hreq *r)
 {
     struct hutil_idem idem;
     char msg[512];
@@ -710,7 +710,7 @@ out:
     return rc;
 }
 
-void h_help_get(struct hreq *r)
+static void h_help_get(struct hreq *r)
 {
     if (strcmp(r->who.device_kind, "home") != 0 || r->who.resident_id <= 0) {
         hreq_error(r, 403, "forbidden",
@@ -771,7 +771,7 @@ static int activity_job(struct db *db, void *arg)
                                           .destination = "hub"});
 }
 
-void h_activity_post(struct hreq *r)
+static void h_activity_post(struct hreq *r)
 {
     char msg[512], kind[HUBREQ_NAME_MAX];
     if (strcmp(r->who.device_kind, "home") != 0 || r->who.resident_id <= 0) {
@@ -848,7 +848,7 @@ static int resident_alerts_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_resident_alerts_get(struct hreq *r)
+static void h_resident_alerts_get(struct hreq *r)
 {
     struct alerts_job j = {.r = r, .now = hubclock_now()};
     if (hutil_limit(r, &j.limit) != 0)
@@ -904,7 +904,7 @@ static int open_alerts_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_alerts_get(struct hreq *r)
+static void h_alerts_get(struct hreq *r)
 {
     struct alerts_job j = {.r = r, .now = hubclock_now()};
     if (hutil_limit(r, &j.limit) != 0)
@@ -986,7 +986,7 @@ static int ack_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_alert_ack(struct hreq *r)
+static void h_alert_ack(struct hreq *r)
 {
     struct alerts_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, ack_job, &j);

@@ -135,7 +135,7 @@ fail:
     return -1;
 }
 
-void h_safety_check_post(struct hreq *r)
+static void h_safety_check_post(struct hreq *r)
 {
     char msg[512];
     struct hubreq_safety_check *in = calloc(1, sizeof *in);
@@ -175,7 +175,7 @@ static int add_check(void *ctx, const struct safety_check *c)
 }
 
 /* Counts only (no resident is named): read from a pooled connection, not audited. */
-void h_safety_checks_get(struct hreq *r)
+static void h_safety_checks_get(struct hreq *r)
 {
     long limit;
     if (hutil_limit(r, &limit) != 0)
@@ -256,7 +256,7 @@ static int people_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_safety_check_get(struct hreq *r)
+static void h_safety_check_get(struct hreq *r)
 {
     struct people_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, people_job, &j);
@@ -301,7 +301,7 @@ static int close_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_safety_check_close(struct hreq *r)
+static void h_safety_check_close(struct hreq *r)
 {
     struct close_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, close_job, &j);
@@ -368,7 +368,7 @@ static int home_device(struct hreq *r)
     return 0;
 }
 
-void h_safety_get(struct hreq *r)
+static void h_safety_get(struct hreq *r)
 {
     if (!home_device(r))
         return;
@@ -449,7 +449,7 @@ static int answer_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_safety_answer(struct hreq *r)
+static void h_safety_answer(struct hreq *r)
 {
     char msg[512];
     struct hubreq_safety_answer in;
@@ -553,7 +553,7 @@ static int family_job(struct db *db, void *arg)
     return 0;
 }
 
-void h_family_safety_get(struct hreq *r)
+static void h_family_safety_get(struct hreq *r)
 {
     struct family_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, family_job, &j);
