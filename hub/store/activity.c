@@ -17,9 +17,7 @@ enum db_status activity_latest(struct db *db, const struct scope *sc, int64_t de
            : NULL;
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, device);
-    if (s == DB_OK)
-        s = rows_bind_town(st, 2, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(device), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {

@@ -84,9 +84,7 @@ enum db_status alerts_list(struct db *db, const struct scope *sc, int open_only,
 {
     struct db_stmt *st = db_stmt(db, "SELECT " ALERT_COLS " FROM alerts WHERE (? = 0"
                                      " OR ack_by IS NULL) AND" IN_TOWN " ORDER BY id DESC LIMIT ?");
-    enum db_status s = rows_bind_town(st, 2, sc);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 1, open_only ? 1 : 0);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(open_only ? 1 : 0), ROWS_TOWN(sc));
     return walk(st, s == DB_OK ? db_bind_int64(st, 3, limit) : s, row, ctx);
 }
 

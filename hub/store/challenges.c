@@ -30,9 +30,7 @@ static enum db_status why_not(struct db *db, const struct scope *sc, const char 
                                      " WHERE c.challenge = ? AND d.municipality_id = ?");
     if (!st)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, hex, -1);
-    if (s == DB_OK)
-        s = rows_bind_town(st, 2, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(hex), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_DONE)

@@ -107,11 +107,9 @@ static enum db_status find_member(struct db *db, const struct scope *sc,
         return DB_DONE;
     struct db_stmt *st =
         db_stmt(db, "SELECT id FROM residents WHERE member_key = ? AND municipality_id = ?");
-    enum db_status s = rows_bind_town(st, 2, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(key), ROWS_TOWN(sc));
     if (!st)
         return DB_ERR;
-    if (s == DB_OK)
-        s = db_bind_text(st, 1, key, -1);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)

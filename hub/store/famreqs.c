@@ -57,9 +57,7 @@ enum orders_rc famreqs_get(struct db *db, const struct scope *sc, long long id, 
                                      " AND" ROWS_RESIDENT_IN_TOWN);
     if (!st)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 1, id);
-    if (s == DB_OK)
-        s = rows_bind_town(st, 2, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)
@@ -114,11 +112,7 @@ enum orders_rc famreqs_list_resident(struct db *db, const struct scope *sc, long
             " WHERE municipality_id = ?) ORDER BY q.id DESC LIMIT ?");
     if (!st)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 1, resident_id);
-    if (s == DB_OK)
-        s = rows_bind_town(st, 2, sc);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, limit);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(resident_id), ROWS_TOWN(sc), ROWS_INT(limit));
     while (rc == ORDERS_OK && (s == DB_OK || s == DB_ROW) && *n < (size_t)limit) {
         s = db_step(st);
         if (s != DB_ROW)

@@ -235,11 +235,8 @@ enum db_status notifyq_list(struct db *db, const struct scope *sc, int undeliver
                                      " 'failed')) AND m.resident_id IN (SELECT id FROM residents"
                                      " WHERE municipality_id = ?)"
                                      " ORDER BY m.id DESC LIMIT ?");
-    enum db_status s = rows_bind_town(st, 2, sc);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 1, undelivered_only != 0);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, limit);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_INT(undelivered_only != 0), ROWS_TOWN(sc), ROWS_INT(limit));
     return rows_walk(st, s, each, &w);
 }
 

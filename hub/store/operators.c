@@ -37,13 +37,9 @@ enum db_status operators_contract(struct db *db, const struct scope *sc, int64_t
     struct db_stmt *st = db_stmt(db, "INSERT INTO operator_contracts(operator_id,"
                                      " municipality_id, created_unix) VALUES(?, ?, ?)"
                                      " ON CONFLICT(operator_id, municipality_id) DO NOTHING");
-    enum db_status s = rows_bind_town(st, 2, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TOWN(sc), ROWS_INT(now));
     if (!st)
         return DB_ERR;
-    if (s == DB_OK)
-        s = db_bind_int64(st, 1, id);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -56,11 +52,9 @@ enum db_status operators_get(struct db *db, const struct scope *sc, int64_t id,
     struct db_stmt *st = db_stmt(db, "SELECT o.display_name, o.districts FROM operators o"
                                      " JOIN operator_contracts k ON k.operator_id = o.id"
                                      " AND k.municipality_id = ? WHERE o.id = ?");
-    enum db_status s = rows_bind_town(st, 1, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TOWN(sc), ROWS_INT(id));
     if (!st)
         return DB_ERR;
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, id);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW && name)
@@ -133,11 +127,9 @@ enum db_status operators_catalogue_get(struct db *db, const struct scope *sc, in
         db_stmt(db, "SELECT c.json, o.display_name FROM operator_catalogues c JOIN operators o"
                     " ON o.id = c.operator_id JOIN operator_contracts k ON k.operator_id = o.id"
                     " AND k.municipality_id = ? WHERE c.operator_id = ?");
-    enum db_status s = rows_bind_town(st, 1, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TOWN(sc), ROWS_INT(id));
     if (!st)
         return DB_ERR;
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, id);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {

@@ -53,9 +53,7 @@ enum orders_rc ordstore_insert(struct db *db, const struct scope *sc, struct ord
            : NULL;
     if (!st)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 8, o->resident_id);
-    if (s == DB_OK)
-        s = rows_bind_town(st, 9, sc);
+    enum db_status s = ROWS_BIND(st, 8, ROWS_INT(o->resident_id), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = ROWS_BIND(st, 1, ROWS_INT(o->operator_id), ROWS_TEXT(o->district), ROWS_TEXT(o->slot),
                       ROWS_TEXT(o->payment), ROWS_INT(o->total_yen), ROWS_INT(now), ROWS_INT(now));
@@ -138,9 +136,7 @@ enum orders_rc ordstore_get(struct db *db, const struct scope *sc, long long id,
                     " FROM ord_orders WHERE id = ? AND" ROWS_RESIDENT_IN_TOWN);
     if (!st)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 1, id);
-    if (s == DB_OK)
-        s = rows_bind_town(st, 2, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_DONE)
@@ -221,11 +217,7 @@ static enum orders_rc newest_ids(struct db *db, const struct scope *sc, long lon
     *n = 0;
     if (!st)
         return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 1, resident_id);
-    if (s == DB_OK)
-        s = rows_bind_town(st, 2, sc);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, limit);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(resident_id), ROWS_TOWN(sc), ROWS_INT(limit));
     while ((s == DB_OK || s == DB_ROW) && *n < limit) {
         s = db_step(st);
         if (s == DB_ROW)

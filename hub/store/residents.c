@@ -29,9 +29,7 @@ static enum db_status update_one(struct db *db, struct db_stmt *st, enum db_stat
     enum db_status s = bound;
     *changed = 0;
     if (s == DB_OK)
-        s = db_bind_int64(st, 2, id);
-    if (s == DB_OK)
-        s = rows_bind_town(st, 3, sc);
+        s = ROWS_BIND(st, 2, ROWS_INT(id), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

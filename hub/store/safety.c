@@ -83,9 +83,7 @@ enum db_status safety_start(struct db *db, const struct scope *sc, const struct 
                                           " municipality_id = ?");
         if (!st)
             return DB_ERR;
-        s = db_bind_int64(st, 1, *id);
-        if (s == DB_OK)
-            s = rows_bind_town(st, 2, sc);
+        s = ROWS_BIND(st, 1, ROWS_INT(*id), ROWS_TOWN(sc));
         if (s == DB_OK && n->n_districts)
             s = db_bind_text(st, 3, n->districts[i], -1);
         s = step_done(st, s);
@@ -120,11 +118,9 @@ enum db_status safety_get(struct db *db, const struct scope *sc, int64_t id, saf
 {
     struct db_stmt *st = db_stmt(db, "SELECT " CHECK_COLS " FROM safety_checks c WHERE c.id = ?"
                                      " AND c.municipality_id = ?");
-    enum db_status s = rows_bind_town(st, 2, sc);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TOWN(sc));
     if (!st)
         return DB_ERR;
-    if (s == DB_OK)
-        s = db_bind_int64(st, 1, id);
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {
