@@ -4,6 +4,7 @@
 #include "jmakinds.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #define EMERGENCY_TODO_JA "いのちを まもる ことを すぐに して ください。"
@@ -27,7 +28,22 @@
 #define EMERGENCY(code, ...) {code, "emergency_warning", __VA_ARGS__}
 #define WARNING(code, ...)   {code, "warning", __VA_ARGS__}
 #define ADVISORY(code, ...)  {code, "advisory", __VA_ARGS__}
+#define DANGER(code, ...)    {code, "danger_warning", __VA_ARGS__}
 /* clang-format on */
+
+/* 土砂災害警戒情報: 警戒レベル4 相当 (JMA's telegram: 【警戒レベル４相当情報［土砂災害］】), the
+ * moment the town's 避難指示 is due; as JMA's own text says, residents near slopes leave
+ * now and heed the town's notice. The same words under both of JMA's names. */
+#define LANDSLIDE_WHAT_JA                                                                                             \
+    "大雨で がけくずれなどの 土砂災害が いつ おきても おかしく ない とても 危険な " \
+    "状態です。警戒レベル4 です。"
+#define LANDSLIDE_TODO_JA                                                                                            \
+    "がけの 近くや 谷の 出口に 住んで いる 人は、 すぐに 安全な ところへ 避難して " \
+    "ください。" WATCH_TOWN_JA
+#define LANDSLIDE_WHAT_EN                                                                          \
+    "Heavy rain: a deadly landslide could happen at any moment. Alert level 4."
+#define LANDSLIDE_TODO_EN                                                                          \
+    "If you live near a slope or at the mouth of a valley, go to a safe place now. " WATCH_TOWN_EN
 
 static const struct jma_kind_words TABLE[] = {
     /* 特別警報 */
@@ -54,7 +70,27 @@ static const struct jma_kind_words TABLE[] = {
               EMERGENCY_TODO_JA " 海から はなれた 高い ところへ 逃げて ください。",
               "A storm surge like never before. The sea is very likely to flood the land.",
               EMERGENCY_TODO_EN " Go to high ground away from the sea."),
+    /* レベル４ 危険警報 (JMA's 2026 R06 telegrams): 警戒レベル4, the moment to evacuate */
+    DANGER("43", "レベル４大雨危険警報", "Level 4 heavy rain danger warning",
+           "大雨で 水が あふれる 危険が とても 高い 状態です。警戒レベル4 です。",
+           "低い ところや 川の 近くに いる 人は、 すぐに 安全な ところへ 避難して "
+           "ください。" WATCH_TOWN_JA,
+           "Heavy rain: flooding is very likely. Alert level 4.",
+           "If you are in low ground or near a river, go to a safe place now. " WATCH_TOWN_EN),
+    DANGER("49", "レベル４土砂災害危険警報", "Level 4 landslide danger warning", LANDSLIDE_WHAT_JA,
+           LANDSLIDE_TODO_JA, LANDSLIDE_WHAT_EN, LANDSLIDE_TODO_EN),
+    DANGER("48", "レベル４高潮危険警報", "Level 4 storm surge danger warning",
+           "高潮で 海の 水が あふれる 危険が とても 高い 状態です。警戒レベル4 です。",
+           "海の 近くや 低い ところに いる 人は、 すぐに 海から はなれた 高い ところへ 避難して "
+           "ください。",
+           "Storm surge: the sea is very likely to flood the land. Alert level 4.",
+           "If you are near the sea or in low ground, go to high ground away from the sea now."),
     /* 警報 */
+    WARNING("09", "レベル３土砂災害警報", "Level 3 landslide warning",
+            "大雨で がけくずれなどの 土砂災害の おそれが あります。",
+            "がけの 近くに いる お年寄りなどは 避難を はじめて ください。" WATCH_TOWN_JA,
+            "Heavy rain may cause landslides.",
+            "Older people near slopes: start to evacuate. " WATCH_TOWN_EN),
     WARNING("03", "大雨警報", "Heavy rain warning",
             "大雨で がけくずれや 水が あふれる おそれが あります。", SLOPES_JA WATCH_TOWN_JA,
             "Heavy rain may cause landslides and floods.", SLOPES_EN " " WATCH_TOWN_EN),
@@ -76,6 +112,9 @@ static const struct jma_kind_words TABLE[] = {
     /* 注意報 */
     ADVISORY("10", "大雨注意報", "Heavy rain advisory", "大雨に 気を つける ときです。", SLOPES_JA,
              "Heavy rain is possible.", SLOPES_EN),
+    ADVISORY("29", "レベル２土砂災害注意報", "Level 2 landslide advisory",
+             "大雨で がけくずれに 気を つける ときです。", SLOPES_JA, "Landslides are possible.",
+             SLOPES_EN),
     ADVISORY("18", "洪水注意報", "Flood advisory", "川の 水が ふえる おそれが あります。",
              "川に 近づかないで ください。", "Rivers may rise.", "Keep away from rivers."),
     ADVISORY("15", "強風注意報", "Strong wind advisory", "強い 風が ふきます。",
@@ -116,20 +155,6 @@ static const struct jma_kind_words TABLE[] = {
              "Snow may stick to power lines.", LINES_EN),
 };
 
-/* 土砂災害警戒情報: 警戒レベル4 相当 (JMA's telegram: 【警戒レベル４相当情報［土砂災害］】), the
- * moment the town's 避難指示 is due; as JMA's own text says, residents near slopes leave
- * now and heed the town's notice. The same words under both of JMA's names. */
-#define LANDSLIDE_WHAT_JA                                                                                             \
-    "大雨で がけくずれなどの 土砂災害が いつ おきても おかしく ない とても 危険な " \
-    "状態です。警戒レベル4 です。"
-#define LANDSLIDE_TODO_JA                                                                                            \
-    "がけの 近くや 谷の 出口に 住んで いる 人は、 すぐに 安全な ところへ 避難して " \
-    "ください。" WATCH_TOWN_JA
-#define LANDSLIDE_WHAT_EN                                                                          \
-    "Heavy rain: a deadly landslide could happen at any moment. Alert level 4."
-#define LANDSLIDE_TODO_EN                                                                          \
-    "If you live near a slope or at the mouth of a valley, go to a safe place now. " WATCH_TOWN_EN
-
 static const struct jma_kind_words LANDSLIDE[] = {
     {"3", "danger_warning", "レベル４土砂災害危険警報", "Level 4 landslide danger warning",
      LANDSLIDE_WHAT_JA, LANDSLIDE_TODO_JA, LANDSLIDE_WHAT_EN, LANDSLIDE_TODO_EN},
@@ -146,6 +171,11 @@ const struct jma_kind_words *jma_landslide_words(const char *title)
 static const struct jma_kind_words GENERAL[] = {
     {"", "emergency_warning", "特別警報", "Emergency warning", "とても 危険な 天気です。",
      EMERGENCY_TODO_JA, "Extremely dangerous weather.", EMERGENCY_TODO_EN},
+    {"", "danger_warning", "危険警報", "Danger warning (level 4)",
+     "災害が おきる 危険が とても 高い 状態です。警戒レベル4 です。",
+     "危ない ところに いる 人は、 すぐに 安全な ところへ 避難して ください。" WATCH_TOWN_JA,
+     "A disaster is very likely. Alert level 4.",
+     "If you are in a dangerous place, go to a safe place now. " WATCH_TOWN_EN},
     {"", "warning", "警報", "Weather warning", "危険な 天気です。",
      "町の 知らせに 気を つけて ください。", "Dangerous weather.", "Watch for the town's notices."},
     {"", "advisory", "注意報", "Weather advisory", "天気に 気を つける ときです。",
@@ -167,9 +197,37 @@ const struct jma_kind_words *jma_kind_words(const char *code, const char *jma_na
         return NULL;
     if (ends_with(jma_name, "特別警報"))
         return &GENERAL[0];
-    if (ends_with(jma_name, "警報"))
+    if (ends_with(jma_name, "危険警報"))
         return &GENERAL[1];
-    if (ends_with(jma_name, "注意報"))
+    if (ends_with(jma_name, "警報"))
         return &GENERAL[2];
+    if (ends_with(jma_name, "注意報"))
+        return &GENERAL[3];
+    return NULL;
+}
+
+/* The VPWW54 kinds each R06 telegram carries again (docs/disaster.md, "one hazard once"):
+ * 大雨 (特別警報, 警報, 注意報) in VPWW55, 高潮 in VPWW57, 暴風 and 強風 in VPWW58, 波浪 in
+ * VPWW59, 大雪 in VPWW60, the other advisories in VPWW61. 洪水 (04, 18) and 暴風雪 / 風雪
+ * (02, 13, 32) are in none of JMA's R06 samples: they stay shown from VPWW54 (a warning shown
+ * twice is better than one missed). The 土砂災害警戒情報 (VXWW50) is VPWW56's レベル４. */
+static const struct {
+    const char *series, *codes;
+} COVERED[] = {
+    {"VPWW55", " 03 10 33 "}, {"VPWW57", " 08 19 38 "}, {"VPWW58", " 05 15 35 "},
+    {"VPWW59", " 07 16 37 "}, {"VPWW60", " 06 12 36 "}, {"VPWW61", " 14 17 20 21 22 23 24 25 26 "},
+};
+
+const char *jma_r06_covering(const char *series, const char *code)
+{
+    char key[8];
+    if (strcmp(series, "VXWW50") == 0)
+        return "VPWW56";
+    if (strcmp(series, "VPWW54") != 0 || strlen(code) != 2)
+        return NULL;
+    snprintf(key, sizeof key, " %s ", code);
+    for (size_t i = 0; i < sizeof COVERED / sizeof COVERED[0]; i++)
+        if (strstr(COVERED[i].codes, key))
+            return COVERED[i].series;
     return NULL;
 }

@@ -30,4 +30,12 @@ const struct jma_kind_words *jma_kind_words(const char *code, const char *jma_na
  */
 const struct jma_kind_words *jma_landslide_words(const char *title);
 
+/*
+ * The R06 series ("VPWW55" … "VPWW61") that carries again the kind code of a telegram of
+ * series ("VPWW54", or "VXWW50" whose one kind VPWW56 carries as レベル４土砂災害危険警報), or
+ * NULL when none does. Once an area has received that R06 telegram, the older kind is not
+ * shown for the area (docs/disaster.md).
+ */
+const char *jma_r06_covering(const char *series, const char *code);
+
 #endif

@@ -1,5 +1,5 @@
 /*
- * jmaxml.c: the VPWW54 and VXWW50 telegrams and the Atom feed (see jmaxml.h).
+ * jmaxml.c: the VPWW54, VXWW50 and R06 (VPWW55–61) telegrams and the Atom feed (see jmaxml.h).
  */
 #include "jmaxml.h"
 #include "hubclock.h"
@@ -38,6 +38,13 @@ static const char *const STATUSES[] = {
     "警報から特別警報",
     "注意報から警報",
     "注意報から特別警報",
+    /* the R06 telegrams' レベル４ 危険警報 (JMA's 2026 change) moves the same ways */
+    "危険警報から特別警報",
+    "危険警報から警報",
+    "危険警報から注意報",
+    "特別警報から危険警報",
+    "警報から危険警報",
+    "注意報から危険警報",
 };
 
 /* The kinds of a 土砂災害警戒情報 Item: each code with the statuses it may have. */
@@ -50,9 +57,37 @@ static const struct {
     {"0", {"なし", "なし"}, 0},
 };
 
+/* Each series: its stored name and the Control/Titles (and feed entry titles) it comes
+ * under. JMA's first R06 samples (2024-12) title the landslide telegram （土砂災害）, the
+ * later ones （土砂）: both are read. */
+static const struct {
+    const char *name, *title[2];
+} SERIES[JMA_SERIES_COUNT] = {
+    [JMA_SERIES_WARNINGS] = {"VPWW54", {JMA_VPWW54_TITLE, NULL}},
+    [JMA_SERIES_LANDSLIDE] = {"VXWW50", {JMA_VXWW50_TITLE, NULL}},
+    [JMA_SERIES_R06_RAIN] = {"VPWW55", {"気象警報・注意報（Ｒ０６）（大雨）", NULL}},
+    [JMA_SERIES_R06_LANDSLIDE] = {"VPWW56",
+                                  {"気象警報・注意報（Ｒ０６）（土砂）",
+                                   "気象警報・注意報（Ｒ０６）（土砂災害）"}},
+    [JMA_SERIES_R06_SURGE] = {"VPWW57", {"気象警報・注意報（Ｒ０６）（高潮）", NULL}},
+    [JMA_SERIES_R06_STORM] = {"VPWW58", {"気象警報・注意報（Ｒ０６）（暴風）", NULL}},
+    [JMA_SERIES_R06_WAVES] = {"VPWW59", {"気象警報・注意報（Ｒ０６）（波浪）", NULL}},
+    [JMA_SERIES_R06_SNOW] = {"VPWW60", {"気象警報・注意報（Ｒ０６）（大雪）", NULL}},
+    [JMA_SERIES_R06_OTHER] = {"VPWW61", {"気象警報・注意報（Ｒ０６）（その他注意報）", NULL}},
+};
+
 const char *jma_series_name(enum jma_series s)
 {
-    return s == JMA_SERIES_LANDSLIDE ? "VXWW50" : "VPWW54";
+    return s >= 0 && s < JMA_SERIES_COUNT ? SERIES[s].name : SERIES[0].name;
+}
+
+int jma_series_of_title(const char *title)
+{
+    for (int s = 0; s < JMA_SERIES_COUNT; s++)
+        for (int i = 0; i < 2; i++)
+            if (SERIES[s].title[i] && strcmp(SERIES[s].title[i], title) == 0)
+                return s;
+    return -1;
 }
 
 __attribute__((format(printf, 3, 4))) static void say(char *buf, size_t cap, const char *fmt, ...)
@@ -370,13 +405,16 @@ enum jma_result jma_parse_telegram(const char *xml, size_t len, struct jma_teleg
         say(reason, cap, "the Report lacks its Control or Head part");
         goto out;
     }
-    int titled = text_of(child(control, NS_REPORT, "Title"), buf, sizeof buf) == 0;
-    if (titled && strcmp(buf, JMA_VXWW50_TITLE) == 0) {
-        t->series = JMA_SERIES_LANDSLIDE;
-    } else if (!titled || strcmp(buf, JMA_VPWW54_TITLE) != 0) {
-        say(reason, cap, "Control/Title is not " JMA_VPWW54_TITLE " or " JMA_VXWW50_TITLE);
+    int series = text_of(child(control, NS_REPORT, "Title"), buf, sizeof buf) == 0
+                     ? jma_series_of_title(buf)
+                     : -1;
+    if (series < 0) {
+        say(reason, cap,
+            "Control/Title is not " JMA_VPWW54_TITLE ", " JMA_VXWW50_TITLE
+            " or one of the R06 気象警報・注意報");
         goto out;
     }
+    t->series = (enum jma_series)series;
     if (text_of(child(control, NS_REPORT, "Status"), buf, sizeof buf) != 0 ||
         strcmp(buf, "通常") != 0) {
         say(reason, cap, "Control/Status is not 通常 (a training or test telegram is not shown)");
@@ -489,7 +527,7 @@ enum jma_result jma_parse_feed(const char *xml, size_t len, struct jma_feed_entr
         if (!is_el(e, NS_ATOM, "entry"))
             continue;
         if (text_of(child(e, NS_ATOM, "title"), title, sizeof title) != 0 ||
-            (strcmp(title, JMA_VPWW54_TITLE) != 0 && strcmp(title, JMA_VXWW50_TITLE) != 0))
+            jma_series_of_title(title) < 0)
             continue;
         if (count == JMA_FEED_ENTRIES_MAX) {
             say(reason, cap, "the feed lists more than %d warning telegrams", JMA_FEED_ENTRIES_MAX);

@@ -21,6 +21,10 @@
  * area gets that one kind, named for the screens as JMA names the information in the
  * telegram's Head/Title (レベル４土砂災害危険警報 since JMA's 2026 change, else
  * 土砂災害警戒情報); JMA's Kind/Name (警戒) is not shown.
+ *
+ * JMA's 2026 telegrams 気象警報・注意報（Ｒ０６）（大雨） … （その他注意報） (VPWW55–61) have
+ * the Body of VPWW54 and are read by the same rules, each its own series; their kinds carry
+ * the level in the name (レベル３大雨警報, code 03; レベル４大雨危険警報, 43).
  */
 #ifndef HUB_JMA_JMAXML_H
 #define HUB_JMA_JMAXML_H
@@ -43,10 +47,24 @@
 enum jma_series {
     JMA_SERIES_WARNINGS = 0,  /* 気象警報・注意報（Ｈ２７）, VPWW54 */
     JMA_SERIES_LANDSLIDE = 1, /* 土砂災害警戒情報, VXWW50 */
+    /* JMA's 2026 (R06) 気象警報・注意報, one telegram per hazard, read like VPWW54 (the same
+     * municipality Warning, with the レベル kinds): 気象警報・注意報（Ｒ０６）（大雨） … */
+    JMA_SERIES_R06_RAIN = 2,      /* （大雨）, VPWW55 */
+    JMA_SERIES_R06_LANDSLIDE = 3, /* （土砂）, VPWW56 */
+    JMA_SERIES_R06_SURGE = 4,     /* （高潮）, VPWW57 */
+    JMA_SERIES_R06_STORM = 5,     /* （暴風）, VPWW58 */
+    JMA_SERIES_R06_WAVES = 6,     /* （波浪）, VPWW59 */
+    JMA_SERIES_R06_SNOW = 7,      /* （大雪）, VPWW60 */
+    JMA_SERIES_R06_OTHER = 8,     /* （その他注意報）, VPWW61 */
+    JMA_SERIES_COUNT
 };
 
-/* "VPWW54" or "VXWW50": the series as stored. */
+/* "VPWW54", "VXWW50", "VPWW55" … "VPWW61": the series as stored. */
 const char *jma_series_name(enum jma_series s);
+
+/* The series of a telegram (or feed entry) titled title (Control/Title), or -1 when the hub
+ * does not read it. */
+int jma_series_of_title(const char *title);
 
 enum jma_info_type {
     JMA_ISSUE = 1,   /* 発表 */
@@ -103,9 +121,9 @@ struct jma_feed_entry {
 };
 
 /*
- * Parses an Atom feed and keeps the entries titled 気象警報・注意報（Ｈ２７） or
- * 土砂災害警戒情報 (others are skipped), oldest first. *out is owned (free()), *n its length.
- * JMA_REFUSED with reason for a document that is not an Atom feed.
+ * Parses an Atom feed and keeps the entries titled 気象警報・注意報（Ｈ２７）,
+ * 土砂災害警戒情報 or one of the R06 titles (others are skipped), oldest first. *out is owned
+ * (free()), *n its length. JMA_REFUSED with reason for a document that is not an Atom feed.
  */
 enum jma_result jma_parse_feed(const char *xml, size_t len, struct jma_feed_entry **out, int *n,
                                char *reason, size_t reasoncap);

@@ -639,6 +639,7 @@ struct apply {
     const struct jma_telegram *t;
     const char *series; /* jma_series_name of the telegram's */
     int landslide; /* a 土砂災害警戒情報 (matched by municipality, see MATCH_LANDSLIDE) */
+    int r06;       /* one of JMA's 2026 telegrams VPWW55–61 */
     int64_t now;
     int (*changed)(void *ctx, const char *action, int64_t id);
     void *ctx;
@@ -653,8 +654,22 @@ static const struct jma_kind *kind_in_force(const struct jma_area *a, const char
     return NULL;
 }
 
+/* *yes = 1 when the kind kind of the telegram's series is carried again by an R06 telegram
+ * that already set area code (docs/disaster.md, "one hazard once"): then it is not shown. */
+static enum db_status covered(const struct apply *ap, const char *code, const char *kind, int *yes)
+{
+    const char *r06 = jma_r06_covering(ap->series, kind);
+    int64_t report = 0;
+    *yes = 0;
+    if (!r06)
+        return DB_OK;
+    enum db_status s = area_state(ap->db, r06, code, &report);
+    *yes = s == DB_ROW;
+    return s == DB_ROW || s == DB_DONE ? DB_OK : s;
+}
+
 /* Makes town sc's open JMA notices of the telegram's series for area code exactly the
- * kinds a has in force. */
+ * kinds a has in force (less those an R06 telegram carries for the area). */
 static enum db_status apply_area(struct apply *ap, const struct scope *sc, const char *code,
                                  const struct jma_area *a, const struct area_conf *conf)
 {
@@ -663,7 +678,12 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
     enum db_status s = open_notices(ap->db, sc, ap->series, code, open, &n_open);
     for (int i = 0; i < n_open && s == DB_OK; i++) {
         const struct jma_kind *k = kind_in_force(a, open[i].code);
-        if (!k) {
+        int hidden = 0;
+        if (k)
+            s = covered(ap, code, open[i].code, &hidden);
+        if (s != DB_OK)
+            break;
+        if (!k || hidden) {
             s = end_now(ap->db, open[i].id, ap->now, "jma", &changed);
             if (s == DB_OK && ap->changed(ap->ctx, "notice.jma_end", open[i].id) != 0)
                 s = DB_ERR;
@@ -679,7 +699,8 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
         int have = 0;
         for (int i = 0; i < n_open; i++)
             have |= strcmp(open[i].code, kd->code) == 0;
-        if (!kd->in_force || have)
+        int hidden = 0;
+        if (!kd->in_force || have || (s = covered(ap, code, kd->code, &hidden)) != DB_OK || hidden)
             continue;
         const struct jma_kind_words *w =
             ap->landslide ? jma_landslide_words(kd->name) : jma_kind_words(kd->code, kd->name);
@@ -704,6 +725,28 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
         s = insert(ap->db, sc, &nn, &o, ap->now, &id);
         if (s == DB_OK && ap->changed(ap->ctx, "notice.jma_issue", id) != 0)
             s = DB_ERR;
+    }
+    return s;
+}
+
+/* An R06 telegram set area code for town sc: the town's notices of VPWW54 and VXWW50 for the
+ * area whose kind this telegram carries again end (docs/disaster.md, "one hazard once"). */
+static enum db_status end_covered(struct apply *ap, const struct scope *sc, const char *code)
+{
+    static const char *const older[] = {"VPWW54", "VXWW50"};
+    struct open_notice open[OPEN_MAX];
+    enum db_status s = DB_OK;
+    for (size_t j = 0; j < sizeof older / sizeof older[0] && s == DB_OK; j++) {
+        int n_open = 0, changed = 0;
+        s = open_notices(ap->db, sc, older[j], code, open, &n_open);
+        for (int i = 0; i < n_open && s == DB_OK; i++) {
+            const char *r06 = jma_r06_covering(older[j], open[i].code);
+            if (!r06 || strcmp(r06, ap->series) != 0)
+                continue;
+            s = end_now(ap->db, open[i].id, ap->now, "jma", &changed);
+            if (s == DB_OK && ap->changed(ap->ctx, "notice.jma_end", open[i].id) != 0)
+                s = DB_ERR;
+        }
     }
     return s;
 }
@@ -752,10 +795,12 @@ static enum db_status one_area(struct apply *ap, const char *code, const struct 
     s = DB_OK;
     for (int i = 0; i < n && s == DB_OK; i++) {
         s = area_conf(ap->db, towns[i], ap->landslide, code, &conf);
-        if (s == DB_ROW)
+        if (s == DB_ROW) {
             s = apply_area(ap, scope_of(towns[i]), code, ap->t->info_type == JMA_CANCEL ? NULL : a,
                            &conf);
-        else if (s == DB_DONE)
+            if (s == DB_OK && ap->r06)
+                s = end_covered(ap, scope_of(towns[i]), code);
+        } else if (s == DB_DONE)
             s = DB_OK; /* removed meanwhile */
         *applied += s == DB_OK;
     }
@@ -803,6 +848,7 @@ enum db_status notices_jma_apply(struct db *db, const struct jma_telegram *t, co
                        .t = t,
                        .series = jma_series_name(t->series),
                        .landslide = t->series == JMA_SERIES_LANDSLIDE,
+                       .r06 = t->series >= JMA_SERIES_R06_RAIN,
                        .now = now,
                        .changed = changed,
                        .ctx = ctx};

@@ -717,6 +717,104 @@ static void t_jma_sample_structure_applied(void)
     CHECK(strstr(got, "横須賀市") == NULL);
 }
 
+/* ---- JMA's 2026 (R06) telegrams: VPWW55 大雨, VPWW56 土砂 ------------------------------ */
+
+#define R06_RAIN      "気象警報・注意報（Ｒ０６）（大雨）"
+#define R06_LANDSLIDE "気象警報・注意報（Ｒ０６）（土砂）"
+
+/* 1 when the comma-separated list got has the entry want (title@area) whole. */
+static int has_entry(const char *got, const char *want)
+{
+    size_t n = strlen(want);
+    for (const char *p = got; (p = strstr(p, want)) != NULL; p += n)
+        if ((p == got || (p >= got + 2 && p[-2] == ',' && p[-1] == ' ')) &&
+            (p[n] == '\0' || p[n] == ','))
+            return 1;
+    return 0;
+}
+
+static long long r06_thunder_id;
+
+/* The R06 telegrams through the feed, each its own series and matched by area code; the
+ * VPWW54 大雨警報 of the same area ends once VPWW55 set the area, and the 雷注意報 (no R06
+ * telegram of it yet) stays: a resident never sees 大雨 twice. */
+static void t_r06_issued_and_vpww54_hazard_shown_once(void)
+{
+    char got[2048];
+    feed_add("r06-0-vpww54.xml", "2026-12-06T08:00:05Z", NULL);
+    REQUIRE(wait_titles(home_south, "大雨警報@横須賀市, 雷注意報@横須賀市"));
+    r06_thunder_id = notice_id(home_south, "雷注意報", "横須賀市");
+    long long rain54 = notice_id(home_south, "大雨警報", "横須賀市");
+    feed_add("r06-rain-1-issue.xml", "2026-12-06T08:10:05Z", R06_RAIN);
+    feed_add("r06-landslide-1-issue.xml", "2026-12-06T08:10:06Z", R06_LANDSLIDE);
+    REQUIRE(wait_titles(home_north, "レベル２土砂災害注意報@横浜市"));
+    for (int i = 0; i < 200; i++) {
+        titles(home_south, got, sizeof got);
+        if (has_entry(got, "レベル４大雨危険警報@横須賀市") &&
+            has_entry(got, "レベル４土砂災害危険警報@横須賀市"))
+            break;
+        usleep(50 * 1000);
+    }
+    CHECK(has_entry(got, "レベル４大雨危険警報@横須賀市"));
+    CHECK(has_entry(got, "レベル４土砂災害危険警報@横須賀市"));
+    CHECK(has_entry(got, "雷注意報@横須賀市"));
+    CHECK(!has_entry(got, "大雨警報@横須賀市"));
+    /* both レベル４ come first, above the 注意報 */
+    CHECK(strncmp(got, "レベル４", strlen("レベル４")) == 0);
+    CHECK(strstr(got, "雷注意報") > strstr(got, "レベル４大雨危険警報"));
+    cJSON *arr = notices(home_south), *first = cJSON_GetArrayItem(arr, 0);
+    REQUIRE(first);
+    CHECK_STR_EQ(cJSON_GetObjectItem(first, "kind")->valuestring, "danger_warning");
+    CHECK_INT_EQ(cJSON_GetObjectItem(first, "level")->valuedouble, 85);
+    CHECK(strstr(cJSON_GetObjectItem(first, "what_ja")->valuestring, "警戒レベル4") != NULL);
+    CHECK(strstr(cJSON_GetObjectItem(first, "todo_ja")->valuestring, "避難して") != NULL);
+    CHECK(strstr(cJSON_GetObjectItem(first, "title_en")->valuestring, "Level 4") != NULL);
+    cJSON_Delete(arr);
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM notices WHERE id = %lld AND ended_by = 'jma'",
+             rain54);
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 1);
+    CHECK_INT_EQ(notice_id(home_south, "雷注意報", "横須賀市"), r06_thunder_id);
+    CHECK(outcome_is("r06-rain-1", "applied (VPWW55): 1 %"));
+    CHECK(outcome_is("r06-landslide-1", "applied (VPWW56): 2 %"));
+}
+
+/* A downgrade in VPWW55 (危険警報から警報) replaces the レベル４ with the レベル３; a later VPWW54
+ * that still lists 大雨警報 does not bring it back; malformed R06 telegrams are refused with
+ * their reason and change nothing. */
+static void t_r06_update_later_vpww54_and_malformed(void)
+{
+    char got[2048];
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams");
+    feed_add("r06-rain-2-update.xml", "2026-12-06T08:40:05Z", R06_RAIN);
+    feed_add("r06-3-vpww54.xml", "2026-12-06T08:45:05Z", NULL);
+    feed_add("bad-r06-rain-status.xml", "2026-12-06T08:50:05Z", R06_RAIN);
+    feed_add("bad-r06-landslide-code.xml", "2026-12-06T08:50:06Z", R06_LANDSLIDE);
+    REQUIRE(wait_telegrams(before + 4));
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got,
+                 "レベル４土砂災害危険警報@横須賀市, レベル３大雨警報@横須賀市, 雷注意報@横須賀市");
+    CHECK_INT_EQ(notice_id(home_south, "雷注意報", "横須賀市"), r06_thunder_id);
+    CHECK(outcome_is("bad-r06-rain-status", "refused: %unknown Kind/Status%"));
+    CHECK(outcome_is("bad-r06-landslide-code", "refused: %not two digits%"));
+    CHECK(outcome_is("r06-3-vpww54", "applied (VPWW54): 1 %"));
+}
+
+/* The 土砂 office's 取消 withdraws its レベル４ (and leaves 大雨 alone); VPWW55's 解除 ends the
+ * レベル３; the VPWW54 大雨警報 stays hidden (the area has R06 大雨 telegrams now), the 雷注意報
+ * stays. */
+static void t_r06_withdrawn_and_released(void)
+{
+    feed_add("r06-landslide-2-withdraw.xml", "2026-12-06T09:00:05Z", R06_LANDSLIDE);
+    REQUIRE(wait_titles(home_south, "レベル３大雨警報@横須賀市, 雷注意報@横須賀市"));
+    REQUIRE(wait_titles(home_north, ""));
+    feed_add("r06-rain-3-release.xml", "2026-12-06T09:30:05Z", R06_RAIN);
+    REQUIRE(wait_titles(home_south, "雷注意報@横須賀市"));
+    CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM notices WHERE jma_series IN"
+                                " ('VPWW55', 'VPWW56') AND ends_unix IS NULL"),
+                 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -755,6 +853,9 @@ int main(void)
     TEST_RUN(t_landslide_continued_late_and_malformed);
     TEST_RUN(t_landslide_released_and_withdrawn);
     TEST_RUN(t_jma_sample_structure_applied);
+    TEST_RUN(t_r06_issued_and_vpww54_hazard_shown_once);
+    TEST_RUN(t_r06_update_later_vpww54_and_malformed);
+    TEST_RUN(t_r06_withdrawn_and_released);
     ht_stop(&T);
     MHD_stop_daemon(F.d);
     ht_cleanup(&T);
