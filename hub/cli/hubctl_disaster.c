@@ -372,6 +372,7 @@ void hubctl_disaster_usage(FILE *f)
             "                               follow JMA's warnings for 市町村等 area C (7 digits)\n"
             "                               for the whole town or these districts\n"
             "  jma-areas                    the JMA areas followed\n"
-            "  jma-apply --file F [--url ID]  apply a 気象警報・注意報（Ｈ２７） telegram file\n"
+            "  jma-apply --file F [--url ID]  apply a JMA telegram file: 気象警報・注意報\n"
+            "                               （Ｈ２７） or （Ｒ０６）, or 土砂災害警戒情報\n"
             "  device-set --device ID --district D   a public kiosk's district (notices)\n");
 }

@@ -1,9 +1,9 @@
 /*
- * jmaxml.h: the JMA 防災情報XML parts the hub reads: the 気象警報・注意報（Ｈ２７） telegram
- * (VPWW54), the 土砂災害警戒情報 telegram (VXWW50) and the Atom feed that lists telegrams. Parsing
- * only (libxml2, no network, no entity loading, hard caps on everything); what a telegram means for
- * the town's notices is decided by the notices store (hub/store/notices.c). docs/disaster.md has
- * the format mapping.
+ * jmaxml.h: the JMA 防災情報XML parts the hub reads: the 気象警報・注意報 telegrams
+ * (（Ｈ２７） VPWW54 and the 2026 （Ｒ０６） VPWW55–61), the 土砂災害警戒情報 telegram (VXWW50) and
+ * the Atom feed that lists telegrams. Parsing only (libxml2, no network, no entity loading, hard
+ * caps on everything); what a telegram means for the town's notices is decided by the notices store
+ * (hub/store/notices.c). docs/disaster.md has the format mapping.
  *
  * A telegram is accepted only when it is whole: a well-formed Report in the JMA namespace,
  * Control/Title 気象警報・注意報（Ｈ２７）, Control/Status 通常 (訓練 and 試験 are refused as
