@@ -29,21 +29,7 @@
 #define MAX_RUNS   101
 #define LINE_MAX_B 512
 
-static const char *kiosk, *hubd, *hubctl;
-static struct cardenv env;
-static pid_t hub_pid = -1;
-static char url[64], token[128], dbpath[400];
-
-static int start_hub(void)
-{
-    char cert[400], ca[400];
-    snprintf(dbpath, sizeof dbpath, "%s/hub.db", env.dir);
-    snprintf(cert, sizeof cert, "%s/resident-1.pem", env.testca);
-    snprintf(ca, sizeof ca, "%s/ca.pem", env.testca);
-    if (kiosktest_hub_enrol(hubctl, dbpath, cert, token, sizeof token) != 0)
-        return -1;
-    return kiosktest_hubd_start(hubd, dbpath, ca, &hub_pid, url, sizeof url);
-}
+static struct kiosktest kt;
 
 /* The kiosk's stderr, line by line with a timeout. */
 struct lines {
@@ -157,8 +143,8 @@ static int batch(int count)
         len += (size_t)snprintf(script + len, sizeof script - len,
                                 "wait:card_pin;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;"
                                 "tap:pin_ok;wait:session;wait:card_idle;");
-    snprintf(set_url, sizeof set_url, "hub_url=%s", url);
-    snprintf(set_tok, sizeof set_tok, "token=%s", token);
+    snprintf(set_url, sizeof set_url, "hub_url=%s", kt.url);
+    snprintf(set_tok, sizeof set_tok, "token=%s", kt.token);
     int fd[2];
     if (pipe(fd) != 0)
         return -1;
@@ -168,8 +154,8 @@ static int batch(int count)
         close(fd[0]);
         close(fd[1]);
         setenv("KIOSK_SCREEN_LOG", "1", 1);
-        execl(kiosk, kiosk, "--offscreen", "--set", "profile=public", "--set", set_url, "--set",
-              set_tok, "--script-timeout", "20000", "--script", script, (char *)NULL);
+        execl(kt.kiosk, kt.kiosk, "--offscreen", "--set", "profile=public", "--set", set_url,
+              "--set", set_tok, "--script-timeout", "20000", "--script", script, (char *)NULL);
         _exit(127);
     }
     close(fd[1]);
@@ -182,7 +168,7 @@ static int batch(int count)
         /* a random moment within pcscd's 0.4 s presence poll, as a resident would */
         usleep((useconds_t)(rand() % 400) * 1000);
         double placed = cardenv_now_ms();
-        cardenv_vcard_insert(&env);
+        cardenv_vcard_insert(&kt.env);
         static const char *const keys[] = {"screen card_reading", "screen card_pin", "tap pin_ok",
                                            "screen card_signing", "screen session"};
         double t[5];
@@ -195,7 +181,7 @@ static int batch(int count)
             goto out;
         }
         double lifted = cardenv_now_ms();
-        cardenv_vcard_remove(&env);
+        cardenv_vcard_remove(&kt.env);
         double idle = wait_for(&l, "screen", "card_idle", 5000);
         if (idle < 0)
             goto out;
@@ -219,28 +205,17 @@ out:
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: bench_card_kiosk KIOSK HUBD HUBCTL [N]\n");
-        return 2;
-    }
-    kiosk = argv[1];
-    hubd = argv[2];
-    hubctl = argv[3];
     long n = argc > 4 ? strtol(argv[4], NULL, 10) : 21;
     if (n < 1 || n > MAX_RUNS) {
         fprintf(stderr, "bench_card_kiosk: N must be 1 to %d\n", MAX_RUNS);
         return 2;
     }
-    signal(SIGPIPE, SIG_IGN);
     srand(42);
-    int rc = 1;
     static const char *const removed[] = {"--removed", NULL};
-    if (kiosktest_card_start(&env, "bench_card_kiosk", removed) != 0)
+    int rc = kiosktest_begin(&kt, "bench_card_kiosk", argc, argv, removed, NULL);
+    if (rc != 0)
         goto out;
-    if (start_hub() != 0) {
-        fprintf(stderr, "bench_card_kiosk: cannot start the hub\n");
-        goto out;
-    }
+    rc = 1;
     for (long done = 0; done < n;) {
         int c = n - done > BATCH ? BATCH : (int)(n - done);
         if (batch(c) != 0)
@@ -256,10 +231,5 @@ int main(int argc, char **argv)
     report("card lifted -> waiting screen", lifted_idle, nruns);
     rc = 0;
 out:
-    if (hub_pid > 0) {
-        kill(hub_pid, SIGTERM);
-        waitpid(hub_pid, NULL, 0);
-    }
-    cardenv_release(&env);
-    return rc;
+    return kiosktest_end(&kt, rc);
 }

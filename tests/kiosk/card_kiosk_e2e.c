@@ -20,81 +20,54 @@
 #include "kiosktest.h"
 #include "test.h"
 
-static const char *kiosk, *hubd, *hubctl;
-static struct cardenv env;
-static pid_t hub_pid;
-static char url[64], token[128], workdir[300], dbpath[400];
-
-static int start_hub(void)
-{
-    char cert[400], ca[400];
-    snprintf(dbpath, sizeof dbpath, "%s/hub.db", workdir);
-    snprintf(cert, sizeof cert, "%s/resident-1.pem", env.testca);
-    snprintf(ca, sizeof ca, "%s/ca.pem", env.testca);
-    if (kiosktest_hub_enrol(hubctl, dbpath, cert, token, sizeof token) != 0)
-        return -1;
-    return kiosktest_hubd_start(hubd, dbpath, ca, &hub_pid, url, sizeof url);
-}
+static struct kiosktest kt;
 
 /* one more key=value for the next kiosk start (or NULL) */
 static const char *set2;
 
 /* Starts the kiosk (profile=public or profile=home, with that device's token) with a
- * script; `set` (and `set2`) are more key=value settings (or NULL). */
-static pid_t kiosk_start_as(const char *script, const char *log, const char *profile,
+ * script, its log kiosk-NAME.log; `set` (and `set2`) are more key=value settings (or NULL). */
+static pid_t kiosk_start_as(const char *script, const char *name, const char *profile,
                             const char *tok, const char *set)
 {
-    char set_url[128], set_tok[160];
-    snprintf(set_url, sizeof set_url, "hub_url=%s", url);
-    snprintf(set_tok, sizeof set_tok, "token=%s", tok);
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *l = freopen(log, "w", stderr);
-        (void)l;
-        execl(kiosk, kiosk, "--offscreen", "--set", profile, "--set", set_url, "--set", set_tok,
-              "--set", set ? set : "language=ja", "--set", set2 ? set2 : "sound=no",
-              "--script-timeout", "15000", "--script", script, (char *)NULL);
-        _exit(127);
-    }
-    return pid;
+    const char *const sets[] = {set ? set : "language=ja", set2 ? set2 : "sound=no", NULL};
+    return kiosktest_kiosk_start(&kt, name, profile, tok, sets, script);
 }
 
-static pid_t kiosk_start_set(const char *script, const char *log, const char *set)
+static pid_t kiosk_start_set(const char *script, const char *name, const char *set)
 {
-    return kiosk_start_as(script, log, "profile=public", token, set);
+    return kiosk_start_as(script, name, "profile=public", kt.token, set);
 }
 
-static pid_t kiosk_start(const char *script, const char *log)
+static pid_t kiosk_start(const char *script, const char *name)
 {
-    return kiosk_start_set(script, log, NULL);
+    return kiosk_start_set(script, name, NULL);
 }
 
 static int hub_session_ended(int want);
 
 static void t_wrong_pin_then_login_then_pull(void)
 {
-    char script[1024], p1[400], p2[400], p3[400], log[400];
-    snprintf(p1, sizeof p1, "%s/wrong.json", workdir);
-    snprintf(log, sizeof log, "%s/kiosk-wrong.log", workdir);
+    char script[1024], p1[400], p2[400], p3[400];
+    snprintf(p1, sizeof p1, "%s/wrong.json", kt.workdir);
     snprintf(script, sizeof script,
              "wait:card_pin;waittext:あと 3 回;tap:pin_9;tap:pin_8;tap:pin_9;tap:pin_8;"
              "tap:pin_ok;waittext:ちがいます;layout:%s",
              p1);
-    REQUIRE(kiosktest_kiosk_wait(kiosk_start(script, log), NULL, log) == 0);
+    REQUIRE(kiosktest_kiosk_wait(&kt, kiosk_start(script, "wrong"), "wrong") == 0);
     char *j = kiosktest_slurp_text(p1);
     REQUIRE(j);
     CHECK(strstr(j, "あと 2 回") != NULL);
     CHECK(strstr(j, "9898") == NULL); /* the digits are never on screen */
     free(j);
 
-    snprintf(p2, sizeof p2, "%s/session.json", workdir);
-    snprintf(p3, sizeof p3, "%s/after.json", workdir);
-    snprintf(log, sizeof log, "%s/kiosk-login.log", workdir);
+    snprintf(p2, sizeof p2, "%s/session.json", kt.workdir);
+    snprintf(p3, sizeof p3, "%s/after.json", kt.workdir);
     snprintf(script, sizeof script,
              "wait:card_pin;waittext:あと 2 回;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;"
              "tap:pin_ok;wait:session;layout:%s;wait:card_idle;layout:%s",
              p2, p3);
-    pid_t pid = kiosk_start(script, log);
+    pid_t pid = kiosk_start(script, "login");
     /* wait for the session screen, then take the card out */
     struct stat sb;
     double t0 = cardenv_now_ms();
@@ -106,13 +79,13 @@ static void t_wrong_pin_then_login_then_pull(void)
     CHECK(strstr(j, "山田 花子さん、ようこそ") != NULL);
     free(j);
     double pulled = cardenv_now_ms();
-    cardenv_vcard_remove(&env);
+    cardenv_vcard_remove(&kt.env);
     while (stat(p3, &sb) != 0 && cardenv_now_ms() - pulled < 5000)
         usleep(5000);
     double took = cardenv_now_ms() - pulled;
     printf("card removed -> waiting screen with the session wiped: %.0f ms\n", took);
     CHECK(took <= 500); /* the rule: card out → logout within 500 ms */
-    REQUIRE(kiosktest_kiosk_wait(pid, NULL, log) == 0);
+    REQUIRE(kiosktest_kiosk_wait(&kt, pid, "login") == 0);
     j = kiosktest_slurp_text(p3);
     REQUIRE(j);
     CHECK(strstr(j, "山田") == NULL);
@@ -139,24 +112,11 @@ static int wait_file(const char *path, double timeout_ms)
     return 0;
 }
 
-/* How many times `needle` occurs in the hub's audit (hubctl audit, newest 500). */
-static int audit_count(const char *needle)
-{
-    static char out[256 * 1024];
-    char *argv[] = {(char *)hubctl, "--db", dbpath, "audit", "--limit", "500", NULL};
-    if (kiosktest_run(argv, out, sizeof out) != 0)
-        return -1;
-    int n = 0;
-    for (const char *p = out; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-        n++;
-    return n;
-}
-
 /* Card sessions the hub still holds open (sqlite3 on the hub's file, read only). */
 static long open_sessions(void)
 {
     char out[256];
-    char *argv[] = {"/usr/bin/sqlite3", "-readonly", dbpath,
+    char *argv[] = {"/usr/bin/sqlite3", "-readonly", kt.dbpath,
                     "SELECT count(*) FROM sessions WHERE ended_unix IS NULL;", NULL};
     if (kiosktest_run(argv, out, sizeof out) != 0)
         return -1;
@@ -168,28 +128,28 @@ static int hub_session_ended(int want)
 {
     double t0 = cardenv_now_ms();
     while (cardenv_now_ms() - t0 < 3000) {
-        if (audit_count("auth.logout") >= want && open_sessions() == 0)
+        if (kiosktest_audited(&kt, "auth.logout") >= want && open_sessions() == 0)
             return 0;
         usleep(50000);
     }
     fprintf(stderr, "hub: %d logouts audited (want %d), %ld sessions open\n",
-            audit_count("auth.logout"), want, open_sessions());
+            kiosktest_audited(&kt, "auth.logout"), want, open_sessions());
     return -1;
 }
 
 /* Restarts the virtual card with a fresh state file (so --tries applies) and extra args. */
 static int vcard_fresh(const char *const *extra)
 {
-    cardenv_vcard_stop(&env);
-    unlink(env.state);
+    cardenv_vcard_stop(&kt.env);
+    unlink(kt.env.state);
     cardenv_wait_reader(READER, 0, 3000); /* pcscd must see the reader empty first */
-    return cardenv_vcard_start(&env, "resident-1", extra);
+    return cardenv_vcard_start(&kt.env, "resident-1", extra);
 }
 
 /* The tries the virtual card keeps in its state file, or -1. */
 static int vcard_tries(void)
 {
-    char *t = kiosktest_slurp_text(env.state);
+    char *t = kiosktest_slurp_text(kt.env.state);
     const char *p = t ? strstr(t, "tries=") : NULL;
     int n = p ? (int)strtol(p + 6, NULL, 10) : -1;
     free(t);
@@ -200,11 +160,10 @@ static int vcard_tries(void)
  * (owned), or NULL when the run failed. */
 static char *kiosk_layout(const char *name, const char *steps, const char *set)
 {
-    char script[1536], out[400], log[400];
-    snprintf(out, sizeof out, "%s/%s.json", workdir, name);
-    snprintf(log, sizeof log, "%s/kiosk-%s.log", workdir, name);
+    char script[1536], out[400];
+    snprintf(out, sizeof out, "%s/%s.json", kt.workdir, name);
     snprintf(script, sizeof script, "%slayout:%s", steps, out);
-    if (kiosktest_kiosk_wait(kiosk_start_set(script, log, set), NULL, log) != 0)
+    if (kiosktest_kiosk_wait(&kt, kiosk_start_set(script, name, set), name) != 0)
         return NULL;
     return kiosktest_slurp_text(out);
 }
@@ -214,7 +173,7 @@ static char *kiosk_layout(const char *name, const char *steps, const char *set)
 static void t_end_with_card_left(void)
 {
     REQUIRE(vcard_fresh(NULL) == 0);
-    int before = audit_count("auth.logout");
+    int before = kiosktest_audited(&kt, "auth.logout");
     char *j = kiosk_layout("leftcard",
                            "wait:card_pin;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;tap:pin_ok;"
                            "wait:session;waittext:ようこそ;tap:session_end;wait:card_idle;"
@@ -272,16 +231,14 @@ static void t_blocked(void)
  * reader), places the card; returns the kiosk's exit status. */
 static int kiosk_then_place(const char *name, const char *script, const char *ready)
 {
-    char log[400];
-    snprintf(log, sizeof log, "%s/kiosk-%s.log", workdir, name);
-    pid_t pid = kiosk_start(script, log);
+    pid_t pid = kiosk_start(script, name);
     if (wait_file(ready, 15000) != 0) {
         kill(pid, SIGTERM);
-        kiosktest_kiosk_wait(pid, NULL, log);
+        kiosktest_kiosk_wait(&kt, pid, name);
         return -1;
     }
-    cardenv_vcard_insert(&env);
-    return kiosktest_kiosk_wait(pid, NULL, log);
+    cardenv_vcard_insert(&kt.env);
+    return kiosktest_kiosk_wait(&kt, pid, name);
 }
 
 /* Another card (SELECT answers 6A 82): its own plain message. */
@@ -290,8 +247,8 @@ static void t_not_mynumber(void)
     static const char *const other[] = {"--not-mynumber", "--removed", NULL};
     char ready[400], out[400], script[1600];
     REQUIRE(vcard_fresh(other) == 0);
-    snprintf(ready, sizeof ready, "%s/nmn-ready.json", workdir);
-    snprintf(out, sizeof out, "%s/nmn.json", workdir);
+    snprintf(ready, sizeof ready, "%s/nmn-ready.json", kt.workdir);
+    snprintf(out, sizeof out, "%s/nmn.json", kt.workdir);
     snprintf(script, sizeof script,
              "wait:card_idle;waittext:読み取りが 終わるまで;layout:%s;"
              "waittext:マイナンバーカードでは ありません;layout:%s",
@@ -310,10 +267,10 @@ static void t_slow_then_timeout(void)
     static const char *const slow[] = {"--apdu-delay-ms", "1500", "--removed", NULL};
     char ready[400], early[400], prog[400], out[400], script[2400];
     REQUIRE(vcard_fresh(slow) == 0);
-    snprintf(ready, sizeof ready, "%s/slow-ready.json", workdir);
-    snprintf(early, sizeof early, "%s/slow-early.json", workdir);
-    snprintf(prog, sizeof prog, "%s/slow-progress.json", workdir);
-    snprintf(out, sizeof out, "%s/slow-timeout.json", workdir);
+    snprintf(ready, sizeof ready, "%s/slow-ready.json", kt.workdir);
+    snprintf(early, sizeof early, "%s/slow-early.json", kt.workdir);
+    snprintf(prog, sizeof prog, "%s/slow-progress.json", kt.workdir);
+    snprintf(out, sizeof out, "%s/slow-timeout.json", kt.workdir);
     snprintf(script, sizeof script,
              "wait:card_idle;waittext:読み取りが 終わるまで;layout:%s;wait:card_reading;"
              "layout:%s;waittext:読んでいます… 1 秒;layout:%s;waittext:10 秒 たちました;"
@@ -338,35 +295,34 @@ static void t_slow_then_timeout(void)
     CHECK(strstr(j, "読めませんでした") == NULL);
     CHECK(strstr(j, "\"pin_1\"") == NULL);
     free(j);
-    cardenv_vcard_stop(&env);
+    cardenv_vcard_stop(&kt.env);
 }
 
 /* Home tablet: a screen with the resident's own data asks for the card first (step-up,
  * min_tries 1), then opens; Back closes it and the hub session ends. */
 static void t_home_step_up(void)
 {
-    char out[4096], home_tok[128], ready[400], in[400], after[400], script[1600], log[400];
-    char *dev[] = {(char *)hubctl, "--db",       dbpath, "device-add", "--kind",
-                   "home",         "--resident", "1",    NULL};
+    char out[4096], home_tok[128], ready[400], in[400], after[400], script[1600];
+    char *dev[] = {(char *)kt.hubctl, "--db", kt.dbpath, "device-add", "--kind", "home",
+                   "--resident",      "1",    NULL};
     REQUIRE(kiosktest_run(dev, out, sizeof out) == 0);
     REQUIRE(kiosktest_value_of(out, "token=", home_tok, sizeof home_tok) == 0);
     static const char *const removed[] = {"--removed", NULL};
     REQUIRE(vcard_fresh(removed) == 0);
-    int before = audit_count("auth.logout");
-    snprintf(ready, sizeof ready, "%s/stepup-ready.json", workdir);
-    snprintf(in, sizeof in, "%s/stepup-in.json", workdir);
-    snprintf(after, sizeof after, "%s/stepup-after.json", workdir);
-    snprintf(log, sizeof log, "%s/kiosk-stepup.log", workdir);
+    int before = kiosktest_audited(&kt, "auth.logout");
+    snprintf(ready, sizeof ready, "%s/stepup-ready.json", kt.workdir);
+    snprintf(in, sizeof in, "%s/stepup-in.json", kt.workdir);
+    snprintf(after, sizeof after, "%s/stepup-after.json", kt.workdir);
     snprintf(script, sizeof script,
              "wait:home;goto:priv_menu;wait:card_stepup;waittext:確認のため;sleep:1500;"
              "layout:%s;wait:card_pin;waittext:あと 3 回;tap:pin_1;tap:pin_2;tap:pin_3;"
              "tap:pin_4;tap:pin_ok;wait:priv_menu;layout:%s;tap:nav_back;wait:home;layout:%s",
              ready, in, after);
-    pid_t pid = kiosk_start_as(script, log, "profile=home", home_tok, "card_reader=yes");
+    pid_t pid = kiosk_start_as(script, "stepup", "profile=home", home_tok, "card_reader=yes");
     int got = wait_file(ready, 15000);
     if (got == 0)
-        cardenv_vcard_insert(&env);
-    REQUIRE(kiosktest_kiosk_wait(pid, NULL, log) == 0);
+        cardenv_vcard_insert(&kt.env);
+    REQUIRE(kiosktest_kiosk_wait(&kt, pid, "stepup") == 0);
     REQUIRE(got == 0);
     char *j = kiosktest_slurp_text(ready);
     REQUIRE(j);
@@ -384,27 +340,26 @@ static void t_home_step_up(void)
  * last (it restarts pcscd). */
 static void t_no_reader(void)
 {
-    char nosvc[400], late[400], back[400], script[2000], log[400];
-    cardenv_vcard_stop(&env);
-    cardenv_pcscd_stop(&env);
-    snprintf(nosvc, sizeof nosvc, "%s/noreader-1.json", workdir);
-    snprintf(late, sizeof late, "%s/noreader-2.json", workdir);
-    snprintf(back, sizeof back, "%s/noreader-back.json", workdir);
-    snprintf(log, sizeof log, "%s/kiosk-noreader.log", workdir);
+    char nosvc[400], late[400], back[400], script[2000];
+    cardenv_vcard_stop(&kt.env);
+    cardenv_pcscd_stop(&kt.env);
+    snprintf(nosvc, sizeof nosvc, "%s/noreader-1.json", kt.workdir);
+    snprintf(late, sizeof late, "%s/noreader-2.json", kt.workdir);
+    snprintf(back, sizeof back, "%s/noreader-back.json", kt.workdir);
     snprintf(script, sizeof script,
              "wait:card_idle;waittext:カードリーダーが 使えません;sleep:1500;layout:%s;"
              "sleep:3000;waittext:カードリーダーが 使えません;layout:%s;"
              "waittext:読み取りが 終わるまで;layout:%s",
              nosvc, late, back);
-    pid_t pid = kiosk_start(script, log);
+    pid_t pid = kiosk_start(script, "noreader");
     int got = wait_file(nosvc, 15000);
     /* pcscd comes, but without any reader */
-    CHECK(cardenv_pcscd_start(&env, 0) == 0);
+    CHECK(cardenv_pcscd_start(&kt.env, 0) == 0);
     got |= wait_file(late, 15000);
     /* the reader returns: pcscd restarted with the vpcd reader */
-    cardenv_pcscd_stop(&env);
-    CHECK(cardenv_pcscd_start(&env, 1) == 0);
-    REQUIRE(kiosktest_kiosk_wait(pid, NULL, log) == 0);
+    cardenv_pcscd_stop(&kt.env);
+    CHECK(cardenv_pcscd_start(&kt.env, 1) == 0);
+    REQUIRE(kiosktest_kiosk_wait(&kt, pid, "noreader") == 0);
     REQUIRE(got == 0);
     char *j = kiosktest_slurp_text(nosvc);
     REQUIRE(j);
@@ -425,37 +380,18 @@ static void t_no_reader(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: card_kiosk_e2e KIOSK HUBD HUBCTL\n");
-        return 2;
+    int rc = kiosktest_begin(&kt, "card_kiosk_e2e", argc, argv, NULL, NULL);
+    if (rc == 0) {
+        TEST_RUN(t_wrong_pin_then_login_then_pull);
+        /* --- card --- */
+        TEST_RUN(t_end_with_card_left);
+        TEST_RUN(t_last_try_refused);
+        TEST_RUN(t_blocked);
+        TEST_RUN(t_not_mynumber);
+        TEST_RUN(t_slow_then_timeout);
+        TEST_RUN(t_home_step_up);
+        TEST_RUN(t_no_reader);
+        rc = test_summary();
     }
-    kiosk = argv[1];
-    hubd = argv[2];
-    hubctl = argv[3];
-    signal(SIGPIPE, SIG_IGN);
-    if (kiosktest_card_start(&env, "card_kiosk_e2e", NULL) != 0) {
-        cardenv_release(&env);
-        return 1;
-    }
-    snprintf(workdir, sizeof workdir, "%s", env.dir);
-    if (start_hub() != 0) {
-        fprintf(stderr, "card_kiosk_e2e: cannot start the hub\n");
-        if (hub_pid > 0)
-            kill(hub_pid, SIGTERM);
-        cardenv_release(&env);
-        return 1;
-    }
-    TEST_RUN(t_wrong_pin_then_login_then_pull);
-    /* --- card --- */
-    TEST_RUN(t_end_with_card_left);
-    TEST_RUN(t_last_try_refused);
-    TEST_RUN(t_blocked);
-    TEST_RUN(t_not_mynumber);
-    TEST_RUN(t_slow_then_timeout);
-    TEST_RUN(t_home_step_up);
-    TEST_RUN(t_no_reader);
-    kill(hub_pid, SIGTERM);
-    waitpid(hub_pid, NULL, 0);
-    cardenv_release(&env);
-    return test_summary();
+    return kiosktest_end(&kt, rc);
 }

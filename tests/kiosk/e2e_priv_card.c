@@ -26,10 +26,8 @@
 #include "kiosktest.h"
 #include "test.h"
 
-static const char *kiosk, *hubd, *hubctl;
-static struct cardenv env;
-static pid_t hub_pid;
-static char url[64], token[128], fam_token[128], home_token[128], workdir[300], dbpath[400];
+static struct kiosktest kt;
+static char fam_token[128], home_token[128];
 
 static int write_file(const char *path, const char *text)
 {
@@ -43,44 +41,26 @@ static int write_file(const char *path, const char *text)
 /* The hub: one resident with the test card and insurance identifiers, a public kiosk, a
  * home tablet, a family member (consent from the paper form), two checkup sources of
  * which only the first is consented, and their checkups imported from CSV. */
-static int start_hub(void)
+static int start_hub(struct kiosktest *k)
 {
-    char *db = dbpath, cert[400], ca[400], csv1[400], csv2[400], out[4096], src[128];
-    snprintf(dbpath, sizeof dbpath, "%s/hub.db", workdir);
-    snprintf(cert, sizeof cert, "%s/resident-1.pem", env.testca);
-    snprintf(ca, sizeof ca, "%s/ca.pem", env.testca);
-    snprintf(csv1, sizeof csv1, "%s/city.csv", workdir);
-    snprintf(csv2, sizeof csv2, "%s/other.csv", workdir);
-    char *init[] = {(char *)hubctl, "--db", db, "init", NULL};
-    char *res[] = {
-        (char *)hubctl, "--db",     db,           "resident-add", "--name",    "山田 花子",
-        "--district",   "中央",     "--deadline", "10:00",        "--cert",    cert,
-        "--insurer",    "00012345", "--symbol",   "あいう",       "--insured", "1872",
-        "--branch",     "00",       NULL};
-    char *dev[] = {(char *)hubctl, "--db", db, "device-add", "--kind", "public", NULL};
-    char *home[] = {(char *)hubctl, "--db",       db,  "device-add", "--kind",
-                    "home",         "--resident", "1", NULL};
-    char *fam[] = {(char *)hubctl, "--db", db,           "family-add", "--name", "山田 一郎",
-                   "--resident",   "1",    "--relation", "長男",       NULL};
-    char *s1[] = {(char *)hubctl, "--db", db, "source-add", "--name", "さくら市 健康課", NULL};
-    char *s2[] = {(char *)hubctl, "--db", db, "source-add", "--name", "ほかの 健保", NULL};
-    char *grant[] = {(char *)hubctl,
-                     "--db",
-                     db,
-                     "consent-grant",
-                     "--resident",
-                     "1",
-                     "--recipient",
-                     "source:1",
-                     "--data-kind",
-                     "checkups:1",
-                     "--purpose",
-                     "linkage",
-                     NULL};
-    char *imp1[] = {(char *)hubctl, "--db", db,  "checkup-import", "--source", "1", "--file", csv1,
-                    "--format",     "csv",  NULL};
-    char *imp2[] = {(char *)hubctl, "--db", db,  "checkup-import", "--source", "2", "--file", csv2,
-                    "--format",     "csv",  NULL};
+    static const char *const insured[] = {
+        "--insurer", "00012345", "--symbol", "あいう", "--insured", "1872", "--branch", "00", NULL};
+    char *hubctl = (char *)k->hubctl, *db = k->dbpath;
+    char csv1[400], csv2[400], out[4096], src[128];
+    snprintf(csv1, sizeof csv1, "%s/city.csv", k->workdir);
+    snprintf(csv2, sizeof csv2, "%s/other.csv", k->workdir);
+    char *home[] = {hubctl, "--db", db, "device-add", "--kind", "home", "--resident", "1", NULL};
+    char *fam[] = {hubctl,       "--db", db,           "family-add", "--name", "山田 一郎",
+                   "--resident", "1",    "--relation", "長男",       NULL};
+    char *s1[] = {hubctl, "--db", db, "source-add", "--name", "さくら市 健康課", NULL};
+    char *s2[] = {hubctl, "--db", db, "source-add", "--name", "ほかの 健保", NULL};
+    char *grant[] = {hubctl,      "--db",        db,         "consent-grant", "--resident",
+                     "1",         "--recipient", "source:1", "--data-kind",   "checkups:1",
+                     "--purpose", "linkage",     NULL};
+    char *imp1[] = {hubctl,     "--db", db,  "checkup-import", "--source", "1", "--file", csv1,
+                    "--format", "csv",  NULL};
+    char *imp2[] = {hubctl,     "--db", db,  "checkup-import", "--source", "2", "--file", csv2,
+                    "--format", "csv",  NULL};
     const char *head = "insurer_number,insured_symbol,insured_number,insured_branch,sex,"
                        "source_org_id,source_org_name,date,item_code,value,unit\n";
     char text[2048];
@@ -100,10 +80,7 @@ static int start_hub(void)
              head);
     if (write_file(csv2, text) != 0)
         return -1;
-    if (kiosktest_run(init, out, sizeof out) != 0 || kiosktest_run(res, out, sizeof out) != 0)
-        return -1;
-    if (kiosktest_run(dev, out, sizeof out) != 0 ||
-        kiosktest_value_of(out, "token=", token, sizeof token) != 0)
+    if (kiosktest_hub_enrol(k, insured) != 0)
         return -1;
     if (kiosktest_run(home, out, sizeof out) != 0 ||
         kiosktest_value_of(out, "token=", home_token, sizeof home_token) != 0)
@@ -119,14 +96,14 @@ static int start_hub(void)
         fprintf(stderr, "checkup-import failed: %s\n", out);
         return -1;
     }
-    return kiosktest_hubd_start(hubd, db, ca, &hub_pid, url, sizeof url);
+    return kiosktest_hubd_start(k, NULL);
 }
 
 /* curl: the HTTP status of METHOD path with the token (and body), or -1. */
 static long http(const char *method, const char *path, const char *tok, const char *body)
 {
     char full[256], auth[200], out[64];
-    snprintf(full, sizeof full, "%s%s", url, path);
+    snprintf(full, sizeof full, "%s%s", kt.url, path);
     snprintf(auth, sizeof auth, "Authorization: Bearer %s", tok);
     char *argv[24];
     int k = 0;
@@ -156,20 +133,9 @@ static long http(const char *method, const char *path, const char *tok, const ch
  * when it failed). A tall window, so a page of the access log holds many lines. */
 static int kiosk_run(const char *name, const char *profile, const char *tok, const char *script)
 {
-    char set_url[128], set_tok[160], log[400];
-    snprintf(set_url, sizeof set_url, "hub_url=%s", url);
-    snprintf(set_tok, sizeof set_tok, "token=%s", tok);
-    snprintf(log, sizeof log, "%s/kiosk-%s.log", workdir, name);
-    pid_t pid = fork();
-    if (pid == 0) {
-        FILE *l = freopen(log, "w", stderr);
-        (void)l;
-        execl(kiosk, kiosk, "--offscreen", "--set", profile, "--set", set_url, "--set", set_tok,
-              "--set", "language=ja", "--set", "height=1600", "--script-timeout", "15000",
-              "--script", script, (char *)NULL);
-        _exit(127);
-    }
-    return kiosktest_kiosk_wait(pid, name, log);
+    static const char *const sets[] = {"language=ja", "height=1600", NULL};
+    return kiosktest_kiosk_wait(&kt, kiosktest_kiosk_start(&kt, name, profile, tok, sets, script),
+                                name);
 }
 
 #define LOGIN "wait:card_pin;tap:pin_1;tap:pin_2;tap:pin_3;tap:pin_4;tap:pin_ok;wait:session;"
@@ -180,12 +146,12 @@ static void t_revoke_then_family_refused_and_logged(void)
     /* a check-in from the home tablet, then the family reads it (a release) */
     CHECK(http("POST", "/v1/checkins", home_token, "{\"answer\":\"genki\"}") == 201);
     CHECK(http("GET", "/v1/residents/1/checkins", fam_token, NULL) == 200);
-    snprintf(p, sizeof p, "%s/family-before.json", workdir);
+    snprintf(p, sizeof p, "%s/family-before.json", kt.workdir);
     snprintf(script, sizeof script, "wait:family;waittext:元気です;settle;layout:%s", p);
     REQUIRE(kiosk_run("family-before", "profile=family", fam_token, script) == 0);
 
     /* the resident revokes on the kiosk: asked once more, then the result in words */
-    snprintf(p, sizeof p, "%s/revoked.json", workdir);
+    snprintf(p, sizeof p, "%s/revoked.json", kt.workdir);
     snprintf(script, sizeof script,
              LOGIN "tap:priv_menu;wait:priv_menu;tap:priv_consent;wait:priv_consent;settle;"
                    "waittext:長男 山田 一郎さんに 安否の記録を 見せる;tap:consent_0_no;"
@@ -196,11 +162,11 @@ static void t_revoke_then_family_refused_and_logged(void)
                    "waittext:山田 一郎さんが 安否の記録を 見ました（見守りのため・あなたの同意）;"
                    "waittext:あなたが 安否の記録を 見せる 同意を 取り消しました;",
              p);
-    REQUIRE(kiosk_run("revoke", "profile=public", token, script) == 0);
+    REQUIRE(kiosk_run("revoke", "profile=public", kt.token, script) == 0);
 
     /* the very next request of the family is refused, on the hub and on their kiosk */
     CHECK(http("GET", "/v1/residents/1/checkins", fam_token, NULL) == 403);
-    snprintf(p, sizeof p, "%s/family-after.json", workdir);
+    snprintf(p, sizeof p, "%s/family-after.json", kt.workdir);
     snprintf(script, sizeof script,
              "wait:family;waittext:見る 許可が 取り消されたか;settle;layout:%s", p);
     CHECK(kiosk_run("family-after", "profile=family", fam_token, script) == 0);
@@ -213,9 +179,9 @@ static void t_revoke_then_family_refused_and_logged(void)
 static void t_checkups_of_consented_source(void)
 {
     char script[2048], list[400], one[400], trend[400];
-    snprintf(list, sizeof list, "%s/ck-list.json", workdir);
-    snprintf(one, sizeof one, "%s/ck-one.json", workdir);
-    snprintf(trend, sizeof trend, "%s/ck-trend.json", workdir);
+    snprintf(list, sizeof list, "%s/ck-list.json", kt.workdir);
+    snprintf(one, sizeof one, "%s/ck-one.json", kt.workdir);
+    snprintf(trend, sizeof trend, "%s/ck-trend.json", kt.workdir);
     snprintf(script, sizeof script,
              LOGIN "tap:ck_list;wait:ck_list;settle;waittext:令和7年6月12日;layout:%s;"
                    "tap:ck_0;wait:ck_one;settle;waittext:128 mmHg;waittext:基準内;layout:%s;"
@@ -223,7 +189,7 @@ static void t_checkups_of_consented_source(void)
                    "waittext:2024/6/12 141 mmHg（受診をおすすめ）;"
                    "waittext:2025/6/12 128 mmHg（基準内）;waittext:受診 140 mmHg;layout:%s;",
              list, one, trend);
-    REQUIRE(kiosk_run("checkups", "profile=public", token, script) == 0);
+    REQUIRE(kiosk_run("checkups", "profile=public", kt.token, script) == 0);
     char *j = kiosktest_slurp_text(list);
     REQUIRE(j);
     CHECK(strstr(j, "令和6年6月12日") != NULL); /* the older one of the same source */
@@ -238,30 +204,11 @@ static void t_checkups_of_consented_source(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 4) {
-        fprintf(stderr, "usage: e2e_priv_card KIOSK HUBD HUBCTL\n");
-        return 2;
+    int rc = kiosktest_begin(&kt, "e2e_priv_card", argc, argv, NULL, start_hub);
+    if (rc == 0) {
+        TEST_RUN(t_revoke_then_family_refused_and_logged);
+        TEST_RUN(t_checkups_of_consented_source);
+        rc = test_summary();
     }
-    kiosk = argv[1];
-    hubd = argv[2];
-    hubctl = argv[3];
-    signal(SIGPIPE, SIG_IGN);
-    if (kiosktest_card_start(&env, "e2e_priv_card", NULL) != 0) {
-        cardenv_release(&env);
-        return 1;
-    }
-    snprintf(workdir, sizeof workdir, "%s", env.dir);
-    if (start_hub() != 0) {
-        fprintf(stderr, "e2e_priv_card: cannot start the hub\n");
-        if (hub_pid > 0)
-            kill(hub_pid, SIGTERM);
-        cardenv_release(&env);
-        return 1;
-    }
-    TEST_RUN(t_revoke_then_family_refused_and_logged);
-    TEST_RUN(t_checkups_of_consented_source);
-    kill(hub_pid, SIGTERM);
-    waitpid(hub_pid, NULL, 0);
-    cardenv_release(&env);
-    return test_summary();
+    return kiosktest_end(&kt, rc);
 }
