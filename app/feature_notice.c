@@ -160,8 +160,9 @@ static int banner_height(struct app *a, int w)
     /* not on the notices themselves, and not over the PIN pad, whose keys have fixed sizes
      * (the login takes seconds; the notice is back on the next screen), nor over the town's
      * safety question: its two big answers are what the town needs now, and at large text
-     * a band leaves them no room (the notice is back with the answer's screen) */
-    if (top == &scr_notice || top == &scr_card_pin || !notice_nth(a, 0) ||
+     * a band leaves them no room (the notice is back with the answer's screen); nor over
+     * the widget samples' keypad, the PIN pad's keys at their fixed sizes */
+    if (top == &scr_notice || top == &scr_card_pin || top == &scr_gallery || !notice_nth(a, 0) ||
         (top == &scr_safety && a->safety.send == SAFETY_IDLE))
         return 0;
     return banner_words(a, w, label, sizeof label, &b);

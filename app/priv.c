@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "appstate.h"
+#include "pageflow.h"
 
 /* --- judgement --- */
 
@@ -828,24 +829,87 @@ bool priv_result_frame(struct app *a, struct ui_rect c, const struct priv_load *
 {
     const struct theme *t = ui_theme(a->ui);
     char msg[PRIV_SENTENCE];
+    int gap = app_gap(a);
     if (ld->loading) {
         priv_para(a, c, c.y, true, app_s(a, "priv_set_sending"));
         return false;
     }
     const char *head = ld->failed ? app_s(a, "priv_set_failed") : done;
-    int y = c.y +
-            wg_paragraph(a->ui, (struct ui_rect){c.x, c.y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
-                         ld->failed ? t->warn_text : t->ok_text, t->bg, head, WG_LEFT) +
-            app_gap(a);
-    if (ld->failed) {
-        const char *m = priv_load_words(a, ld, msg, sizeof msg);
-        y += priv_para(a, c, y, false, m ? m : "");
-    }
+    const char *m = ld->failed ? priv_load_words(a, ld, msg, sizeof msg) : NULL;
     struct wg_button ok = {
         "priv_done_ok", app_s(a, "priv_done_ok"), ICON_CHECK, WG_PRIMARY, false, 0};
-    int bw = c.w * 2 / 3, bh = wg_button_height(a->ui, &ok, bw);
-    int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
-    return wg_button(a->ui, &ok, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh});
+    /* the words, then OK at the foot; when both do not fit above each other (a notice band
+     * at large text), OK goes to the right of the words at the bottom, a third of the
+     * width, and the words take the rest */
+    int tw = c.w, bw = c.w * 2 / 3, bh = wg_button_height(a->ui, &ok, bw);
+    int words = wg_text_height(a->ui, UI_FONT_BOLD, WG_BODY_MM, head, tw) + gap +
+                (m ? wg_text_height(a->ui, UI_FONT_REGULAR, WG_BODY_MM, m, tw) + gap : 0);
+    if (words + bh > c.h) {
+        bw = c.w / 3;
+        bh = wg_button_height(a->ui, &ok, bw);
+        tw = c.w - bw - gap;
+    }
+    struct ui_rect in = {c.x, c.y, tw, c.h};
+    int y = c.y +
+            wg_paragraph(a->ui, (struct ui_rect){c.x, c.y, tw, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                         ld->failed ? t->warn_text : t->ok_text, t->bg, head, WG_LEFT) +
+            gap;
+    if (m)
+        y += priv_para(a, in, y, false, m);
+    int bx = tw < c.w ? c.x + c.w - bw : c.x + (c.w - bw) / 2;
+    int by = tw < c.w || c.y + c.h - bh > y ? c.y + c.h - bh : y;
+    return wg_button(a->ui, &ok, (struct ui_rect){bx, by, bw, bh});
+}
+
+#define CHOICES_WITH_PAGER 4
+
+int priv_choices_paged(struct app *a, struct ui_rect c, const char *body, const struct wg_button *b,
+                       int n, int *page, int *pages)
+{
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    struct pageflow_block m[1 + PRIV_CHOICES_MAX];
+    struct pageflow_cut starts[1 + PRIV_CHOICES_MAX];
+    int gap = app_gap(a), tapped = -1;
+    n = n < PRIV_CHOICES_MAX ? n : PRIV_CHOICES_MAX;
+    memset(m, 0, sizeof m);
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
+    m[0].lines = wg_text_lines(ui, UI_FONT_REGULAR, WG_BODY_MM, body, c.w);
+    m[0].line_h = lh;
+    m[0].h = m[0].lines * lh + gap;
+    m[0].gap = gap;
+    m[0].flow = true; /* what the choices are for comes first */
+    for (int i = 0; i < n; i++)
+        m[i + 1] = (struct pageflow_block){
+            .h = wg_button_height(ui, &b[i], c.w) + gap, .targets = 1, .gap = gap};
+    int ph = app_pager_height(a, c.w), room = c.h - ph - gap;
+    int np = pageflow_plan(m, n + 1, room, room, CHOICES_WITH_PAGER, starts, 1 + PRIV_CHOICES_MAX);
+    int cur = *page >= np ? np - 1 : *page < 0 ? 0 : *page;
+    struct pageflow_cut from = starts[cur];
+    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){n + 1, 0};
+    int y = c.y;
+    for (int i = from.block; i <= to.block && i <= n; i++) {
+        int first, count;
+        if (!pageflow_part(m, n + 1, from, to, i, &first, &count))
+            continue;
+        if (i == 0) {
+            y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR,
+                                   WG_BODY_MM, t->text, t->bg, body, first, count) +
+                 gap;
+            continue;
+        }
+        int h = m[i].h - gap;
+        if (wg_button(ui, &b[i - 1], (struct ui_rect){c.x, y, c.w, h}))
+            tapped = i - 1;
+        y += h + gap;
+    }
+    *pages = np;
+    if (np > 1) {
+        int d = app_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, np);
+        if (d)
+            *page = cur + d;
+    }
+    return tapped;
 }
 
 int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text)

@@ -286,6 +286,10 @@ struct priv_state {
     int item_pages;
     struct priv_load tr_ld;
     struct ck_trend trend;
+
+    /* pages of the choice screens when their buttons do not fit one (a band, large text) */
+    int menu_page, menu_pages; /* 私の情報 */
+    int own_page, own_pages;   /* カードで 見る */
 };
 
 /* --- state changes (app.c calls priv_handle and priv_wipe) --- */
@@ -334,6 +338,16 @@ int priv_pager_seq_height(struct app *a, int w);
 int priv_pager_seq(struct app *a, struct ui_rect r, int page, int pages);
 /* A body paragraph at y (full width of c); returns the height used plus a gap. */
 int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text);
+
+/* A paragraph and choice buttons, one a row across the width, paged with 前へ / 次へ below
+ * when they do not fit c (at most four buttons a page: with the pager, six choices); the
+ * paragraph continues over pages between its lines; the buttons keep their ids. Returns the
+ * index of the button tapped, or -1; *page is the page shown (kept while it exists), *pages
+ * gets the count (for the title). */
+#define PRIV_CHOICES_MAX 6
+struct wg_button;
+int priv_choices_paged(struct app *a, struct ui_rect c, const char *body, const struct wg_button *b,
+                       int n, int *page, int *pages);
 
 /* A change's result screen for the change ld sends: sending…, then `done` (in the success
  * colour) or that it failed and why (the warning colour), and an OK button at the foot;
