@@ -452,12 +452,15 @@ enum db_status notices_jma_refused(struct db *db, const char *url, const char *o
  * area of its own code, and else the town's areas of the same municipality when either
  * side is the whole municipality (docs/disaster.md).
  */
-#define MATCH_CODE "code = ?"
-#define MATCH_LANDSLIDE                                                                            \
-    "(code = ? OR (substr(code, 1, 5) = substr(?, 1, 5) AND (substr(code, 6, 2) = '00' OR"         \
-    " substr(?, 6, 2) = '00')))"
+#define MATCH_CODE_OF(col) col " = ?"
+#define MATCH_MUNICIPALITY_OF(col)                                                                 \
+    "(" col " = ? OR (substr(" col ", 1, 5) = substr(?, 1, 5) AND (substr(" col ", 6, 2) = '00'"   \
+    " OR substr(?, 6, 2) = '00')))"
+#define MATCH_CODE      MATCH_CODE_OF("code")
+#define MATCH_LANDSLIDE MATCH_MUNICIPALITY_OF("code")
 
-/* Binds code to the match's placeholders from idx (one, or three for a landslide item). */
+/* Binds code to the match's placeholders from idx (one, or three for a landslide item or
+ * any other MATCH_MUNICIPALITY_OF). */
 static enum db_status bind_match(struct db_stmt *st, int idx, int landslide, const char *code)
 {
     enum db_status s = st ? DB_OK : DB_ERR;
@@ -583,19 +586,25 @@ struct open_notice {
     char area_ja[JMA_TEXT_MAX];
 };
 
-/* Town sc's JMA notices of series for area code that have not ended (at most OPEN_MAX). */
+/* Town sc's JMA notices of series for area code that have not ended (at most OPEN_MAX);
+ * municipality: also those of the areas code reaches as a landslide item does
+ * (MATCH_LANDSLIDE: another part of the municipality when either is the whole of it). */
 static enum db_status open_notices(struct db *db, const struct scope *sc, const char *series,
-                                   const char *code, struct open_notice *out, int *n)
+                                   const char *code, int municipality, struct open_notice *out,
+                                   int *n)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT id, jma_code, title_ja, area_ja FROM notices WHERE"
-                                     " jma_area = ? AND ends_unix IS NULL AND municipality_id = ?"
-                                     " AND jma_series = ? ORDER BY id");
+#define OPEN_SQL(match)                                                                            \
+    "SELECT id, jma_code, title_ja, area_ja FROM notices WHERE municipality_id = ? AND"            \
+    " jma_series = ? AND ends_unix IS NULL AND " match " ORDER BY id"
+    struct db_stmt *st = db_stmt(db, municipality ? OPEN_SQL(MATCH_MUNICIPALITY_OF("jma_area"))
+                                                  : OPEN_SQL(MATCH_CODE_OF("jma_area")));
+#undef OPEN_SQL
     *n = 0;
-    if (rows_bind_town(st, 2, sc) != DB_OK)
+    if (rows_bind_town(st, 1, sc) != DB_OK)
         return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, code, -1);
+    enum db_status s = db_bind_text(st, 2, series, -1);
     if (s == DB_OK)
-        s = db_bind_text(st, 3, series, -1);
+        s = bind_match(st, 3, municipality, code);
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
         if (s != DB_ROW)
@@ -655,15 +664,31 @@ static const struct jma_kind *kind_in_force(const struct jma_area *a, const char
 }
 
 /* *yes = 1 when the kind kind of the telegram's series is carried again by an R06 telegram
- * that already set area code (docs/disaster.md, "one hazard once"): then it is not shown. */
-static enum db_status covered(const struct apply *ap, const char *code, const char *kind, int *yes)
+ * that already set, for town sc, area code (docs/disaster.md, "one hazard once"): then it is
+ * not shown. R06 items reach a town by their own code, so the R06 telegram set one of the
+ * town's own codes: code itself, or for a 土砂災害警戒情報 item any code of the same
+ * municipality it reaches (VPWW56 横浜市 1410000 covers VXWW50 横浜市北部 1410011). */
+static enum db_status covered(const struct apply *ap, const struct scope *sc, const char *code,
+                              const char *kind, int *yes)
 {
     const char *r06 = jma_r06_covering(ap->series, kind);
-    int64_t report = 0;
     *yes = 0;
     if (!r06)
         return DB_OK;
-    enum db_status s = area_state(ap->db, r06, code, &report);
+#define SET_SQL(match)                                                                             \
+    "SELECT 1 FROM jma_area_state s WHERE s.series = ? AND EXISTS(SELECT 1 FROM jma_areas a"       \
+    " WHERE a.code = s.code AND a.municipality_id = ?) AND " match " LIMIT 1"
+    struct db_stmt *st = db_stmt(ap->db, ap->landslide ? SET_SQL(MATCH_MUNICIPALITY_OF("s.code"))
+                                                       : SET_SQL(MATCH_CODE_OF("s.code")));
+#undef SET_SQL
+    if (rows_bind_town(st, 2, sc) != DB_OK)
+        return DB_ERR;
+    enum db_status s = db_bind_text(st, 1, r06, -1);
+    if (s == DB_OK)
+        s = bind_match(st, 3, ap->landslide, code);
+    if (s == DB_OK)
+        s = db_step(st);
+    db_stmt_done(st);
     *yes = s == DB_ROW;
     return s == DB_ROW || s == DB_DONE ? DB_OK : s;
 }
@@ -675,12 +700,12 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
 {
     struct open_notice open[OPEN_MAX];
     int n_open = 0, changed = 0;
-    enum db_status s = open_notices(ap->db, sc, ap->series, code, open, &n_open);
+    enum db_status s = open_notices(ap->db, sc, ap->series, code, 0, open, &n_open);
     for (int i = 0; i < n_open && s == DB_OK; i++) {
         const struct jma_kind *k = kind_in_force(a, open[i].code);
         int hidden = 0;
         if (k)
-            s = covered(ap, code, open[i].code, &hidden);
+            s = covered(ap, sc, code, open[i].code, &hidden);
         if (s != DB_OK)
             break;
         if (!k || hidden) {
@@ -700,7 +725,8 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
         for (int i = 0; i < n_open; i++)
             have |= strcmp(open[i].code, kd->code) == 0;
         int hidden = 0;
-        if (!kd->in_force || have || (s = covered(ap, code, kd->code, &hidden)) != DB_OK || hidden)
+        if (!kd->in_force || have || (s = covered(ap, sc, code, kd->code, &hidden)) != DB_OK ||
+            hidden)
             continue;
         const struct jma_kind_words *w =
             ap->landslide ? jma_landslide_words(kd->name) : jma_kind_words(kd->code, kd->name);
@@ -730,7 +756,10 @@ static enum db_status apply_area(struct apply *ap, const struct scope *sc, const
 }
 
 /* An R06 telegram set area code for town sc: the town's notices of VPWW54 and VXWW50 for the
- * area whose kind this telegram carries again end (docs/disaster.md, "one hazard once"). */
+ * area whose kind this telegram carries again end (docs/disaster.md, "one hazard once"); of
+ * VXWW50 also those of the other codes of the municipality a landslide item reaches, as JMA
+ * names the 土砂災害警戒情報's areas by their own parts (横浜市北部 1410011 under 横浜市 1410000).
+ */
 static enum db_status end_covered(struct apply *ap, const struct scope *sc, const char *code)
 {
     static const char *const older[] = {"VPWW54", "VXWW50"};
@@ -738,7 +767,8 @@ static enum db_status end_covered(struct apply *ap, const struct scope *sc, cons
     enum db_status s = DB_OK;
     for (size_t j = 0; j < sizeof older / sizeof older[0] && s == DB_OK; j++) {
         int n_open = 0, changed = 0;
-        s = open_notices(ap->db, sc, older[j], code, open, &n_open);
+        s = open_notices(ap->db, sc, older[j], code, strcmp(older[j], "VXWW50") == 0, open,
+                         &n_open);
         for (int i = 0; i < n_open && s == DB_OK; i++) {
             const char *r06 = jma_r06_covering(older[j], open[i].code);
             if (!r06 || strcmp(r06, ap->series) != 0)

@@ -29,7 +29,7 @@ static char staff[128], family[128];
 
 /* ---- the feed server ------------------------------------------------------------------ */
 
-#define FEED_ENTRIES_MAX 32
+#define FEED_ENTRIES_MAX 64
 
 static struct {
     pthread_mutex_t mu;
@@ -815,6 +815,219 @@ static void t_r06_withdrawn_and_released(void)
                  0);
 }
 
+/* ---- the other R06 hazards: VPWW57 高潮, VPWW58 暴風, VPWW59 波浪, VPWW60 大雪, VPWW61 その他 --
+ */
+
+#define R06_SURGE "気象警報・注意報（Ｒ０６）（高潮）"
+#define R06_STORM "気象警報・注意報（Ｒ０６）（暴風）"
+#define R06_WAVES "気象警報・注意報（Ｒ０６）（波浪）"
+#define R06_SNOW  "気象警報・注意報（Ｒ０６）（大雪）"
+#define R06_OTHER "気象警報・注意報（Ｒ０６）（その他注意報）"
+
+/* What a resident must be shown for one JMA kind: its class and level, its English name and
+ * words that say what is happening and what to do. */
+struct shown {
+    const char *title_ja, *kind;
+    int level;
+    const char *title_en, *what, *todo;
+};
+
+static const struct shown HAZARDS[] = {
+    {"レベル５高潮特別警報", "emergency_warning", 90, "Storm surge emergency warning", "高潮です",
+     "海から はなれた 高い ところへ"},
+    {"レベル４高潮危険警報", "danger_warning", 85, "Level 4 storm surge danger warning",
+     "警戒レベル4", "高い ところへ 避難して"},
+    {"レベル３高潮警報", "warning", 60, "Storm surge warning", "海の 水が あふれる おそれ",
+     "海に 近づかないで"},
+    {"レベル２高潮注意報", "advisory", 40, "Storm surge advisory", "海の 水が 高く",
+     "海に 近づかないで"},
+    {"暴風特別警報", "emergency_warning", 90, "Storm emergency warning", "強い 風です",
+     "外に 出ないで"},
+    {"暴風警報", "warning", 60, "Storm warning", "とても 強い 風", "窓から はなれて"},
+    {"強風注意報", "advisory", 40, "Strong wind advisory", "強い 風が", "飛んで くる もの"},
+    {"波浪特別警報", "emergency_warning", 90, "High waves emergency warning", "高い 波です",
+     "海に 近づかないで"},
+    {"波浪警報", "warning", 60, "High waves warning", "波が とても 高く", "海に 近づかないで"},
+    {"波浪注意報", "advisory", 40, "High waves advisory", "波が 高く なります",
+     "海に 近づかないで"},
+    {"大雪特別警報", "emergency_warning", 90, "Heavy snow emergency warning", "大雪です",
+     "外に 出ないで"},
+    {"大雪警報", "warning", 60, "Heavy snow warning", "雪が たくさん ふります", "雪かき"},
+    {"大雪注意報", "advisory", 40, "Heavy snow advisory", "ふる おそれ", "足もと"},
+    {"雷注意報", "advisory", 40, "Thunderstorm advisory", "かみなり", "たてものの 中"},
+    {"濃霧注意報", "advisory", 40, "Dense fog advisory", "きり", "道を わたる"},
+    {"乾燥注意報", "advisory", 40, "Dry air advisory", "かわいて", "火の しまつ"},
+    {"洪水警報", "warning", 60, "Flood warning", "川の 水が あふれる", "川に 近づかないで"},
+};
+
+/* Every notice token sees is JMA's and shown as HAZARDS says for its title. */
+static void check_hazards_shown(const char *token)
+{
+    cJSON *arr = notices(token), *n;
+    REQUIRE(arr);
+    cJSON_ArrayForEach(n, arr)
+    {
+        const char *title = cJSON_GetObjectItem(n, "title_ja")->valuestring;
+        const struct shown *w = NULL;
+        for (size_t i = 0; i < sizeof HAZARDS / sizeof HAZARDS[0]; i++)
+            if (strcmp(HAZARDS[i].title_ja, title) == 0)
+                w = &HAZARDS[i];
+        if (!w) {
+            fprintf(stderr, "no expectation for %s\n", title);
+            CHECK(w != NULL);
+            continue;
+        }
+        CHECK_STR_EQ(cJSON_GetObjectItem(n, "source")->valuestring, "jma");
+        CHECK_STR_EQ(cJSON_GetObjectItem(n, "kind")->valuestring, w->kind);
+        CHECK_INT_EQ(cJSON_GetObjectItem(n, "level")->valuedouble, w->level);
+        CHECK_STR_EQ(cJSON_GetObjectItem(n, "title_en")->valuestring, w->title_en);
+        CHECK(strstr(cJSON_GetObjectItem(n, "what_ja")->valuestring, w->what) != NULL);
+        CHECK(strstr(cJSON_GetObjectItem(n, "todo_ja")->valuestring, w->todo) != NULL);
+        CHECK(cJSON_IsNull(cJSON_GetObjectItem(n, "ends_at")));
+    }
+    cJSON_Delete(arr);
+}
+
+/* Open notices of one telegram series (all towns). */
+static long long open_of_series(const char *series)
+{
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM notices WHERE jma_series = '%s' AND ends_unix IS NULL", series);
+    return ht_sql_int(&T, sql);
+}
+
+static long long r06_thunder_chuo_id;
+
+/* VPWW54 warnings of each hazard first; then each R06 telegram issues its highest levels in
+ * two areas (特別警報 / 危険警報 in one, 警報 in the other): each town shows every kind with
+ * its level, class and words, highest first, and the VPWW54 kind of the same hazard ends in
+ * that area (洪水警報, which no R06 telegram carries, stays). */
+static void t_r06_hazards_issued(void)
+{
+    feed_add("r06-hazards-0-vpww54-kanagawa.xml", "2026-12-06T10:00:05Z", NULL);
+    feed_add("r06-hazards-0-vpww54-tokyo.xml", "2026-12-06T10:00:06Z", NULL);
+    REQUIRE(wait_titles(home_south, "高潮警報@横須賀市, 波浪警報@横須賀市, 洪水警報@横須賀市, "
+                                    "暴風警報@中央区, 雷注意報@中央区"));
+    REQUIRE(wait_titles(home_north, "暴風警報@中央区, 大雪警報@千代田区, 雷注意報@中央区"));
+    feed_add("r06-surge-1-issue.xml", "2026-12-06T10:10:05Z", R06_SURGE);
+    feed_add("r06-storm-1-issue.xml", "2026-12-06T10:11:05Z", R06_STORM);
+    feed_add("r06-waves-1-issue.xml", "2026-12-06T10:12:05Z", R06_WAVES);
+    feed_add("r06-snow-1-issue.xml", "2026-12-06T10:13:05Z", R06_SNOW);
+    feed_add("r06-other-1-issue.xml", "2026-12-06T10:14:05Z", R06_OTHER);
+    REQUIRE(wait_titles(kiosk_none, "暴風特別警報@中央区, 大雪警報@中央区, 雷注意報@中央区, "
+                                    "濃霧注意報@中央区"));
+    REQUIRE(wait_titles(home_south, "レベル５高潮特別警報@横須賀市, 暴風特別警報@中央区, "
+                                    "波浪特別警報@横須賀市, 洪水警報@横須賀市, 大雪警報@中央区, "
+                                    "雷注意報@中央区, 濃霧注意報@中央区"));
+    REQUIRE(wait_titles(home_north, "暴風特別警報@中央区, 大雪特別警報@千代田区, "
+                                    "レベル４高潮危険警報@横浜市, 暴風警報@千代田区, "
+                                    "波浪警報@横浜市, 大雪警報@中央区, 雷注意報@中央区, "
+                                    "濃霧注意報@中央区"));
+    check_hazards_shown(home_south);
+    check_hazards_shown(home_north);
+    /* Of VPWW54 only the 洪水警報 is left; the five R06 series hold the rest. */
+    CHECK_INT_EQ(open_of_series("VPWW54"), 1);
+    CHECK_INT_EQ(open_of_series("VPWW57"), 2);
+    CHECK_INT_EQ(open_of_series("VPWW58"), 2);
+    CHECK_INT_EQ(open_of_series("VPWW59"), 2);
+    CHECK_INT_EQ(open_of_series("VPWW60"), 2);
+    CHECK_INT_EQ(open_of_series("VPWW61"), 2);
+    CHECK(outcome_is("r06-surge-1", "applied (VPWW57): 2 %"));
+    CHECK(outcome_is("r06-other-1", "applied (VPWW61): 1 %"));
+    r06_thunder_chuo_id = notice_id(kiosk_none, "雷注意報", "中央区");
+}
+
+/* Downgrades (特別警報から警報, 危険警報から注意報, 警報から注意報) replace each notice with the
+ * lower one, its class, level and words; a continuing advisory keeps its notice, an advisory
+ * released beside it ends, a new one starts. */
+static void t_r06_hazards_downgraded(void)
+{
+    feed_add("r06-surge-2-downgrade.xml", "2026-12-06T10:40:05Z", R06_SURGE);
+    feed_add("r06-storm-2-downgrade.xml", "2026-12-06T10:41:05Z", R06_STORM);
+    feed_add("r06-waves-2-downgrade.xml", "2026-12-06T10:42:05Z", R06_WAVES);
+    feed_add("r06-snow-2-downgrade.xml", "2026-12-06T10:43:05Z", R06_SNOW);
+    feed_add("r06-other-2-update.xml", "2026-12-06T10:44:05Z", R06_OTHER);
+    REQUIRE(wait_titles(home_north, "暴風警報@中央区, 大雪警報@千代田区, 雷注意報@中央区, "
+                                    "レベル２高潮注意報@横浜市, 強風注意報@千代田区, "
+                                    "波浪注意報@横浜市, 大雪注意報@中央区, 乾燥注意報@千代田区"));
+    REQUIRE(wait_titles(home_south, "洪水警報@横須賀市, レベル３高潮警報@横須賀市, "
+                                    "暴風警報@中央区, 波浪警報@横須賀市, 雷注意報@中央区, "
+                                    "大雪注意報@中央区"));
+    REQUIRE(wait_titles(kiosk_none, "暴風警報@中央区, 雷注意報@中央区, 大雪注意報@中央区"));
+    check_hazards_shown(home_south);
+    check_hazards_shown(home_north);
+    CHECK_INT_EQ(notice_id(kiosk_none, "雷注意報", "中央区"), r06_thunder_chuo_id);
+}
+
+/* 解除 of every kind: nothing of the R06 telegrams is left; a later VPWW54 that still lists
+ * each hazard brings none of them back (one hazard once), only its 洪水警報 stays. */
+static void t_r06_hazards_released(void)
+{
+    feed_add("r06-surge-3-release.xml", "2026-12-06T11:30:05Z", R06_SURGE);
+    feed_add("r06-storm-3-release.xml", "2026-12-06T11:31:05Z", R06_STORM);
+    feed_add("r06-waves-3-release.xml", "2026-12-06T11:32:05Z", R06_WAVES);
+    feed_add("r06-snow-3-release.xml", "2026-12-06T11:33:05Z", R06_SNOW);
+    feed_add("r06-other-3-release.xml", "2026-12-06T11:34:05Z", R06_OTHER);
+    REQUIRE(wait_titles(home_north, ""));
+    REQUIRE(wait_titles(home_south, "洪水警報@横須賀市"));
+    REQUIRE(wait_titles(kiosk_none, ""));
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams");
+    feed_add("r06-hazards-4-vpww54-kanagawa.xml", "2026-12-06T11:40:05Z", NULL);
+    feed_add("r06-hazards-4-vpww54-tokyo.xml", "2026-12-06T11:40:06Z", NULL);
+    REQUIRE(wait_telegrams(before + 2));
+    CHECK(outcome_is("r06-hazards-4-vpww54-tokyo", "applied (VPWW54): 2 %"));
+    char got[1024];
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "洪水警報@横須賀市");
+    titles(home_north, got, sizeof got);
+    CHECK_STR_EQ(got, "");
+    for (int i = 57; i <= 61; i++) {
+        char series[8];
+        snprintf(series, sizeof series, "VPWW%d", i);
+        CHECK_INT_EQ(open_of_series(series), 0);
+    }
+}
+
+/* One hazard once across one municipality's codes: JMA names the 土砂災害警戒情報's areas by
+ * parts (横浜市北部 1410011, 相模原市西部 1415011) while VPWW56 names the municipality (横浜市
+ * 1410000, 相模原市 1415000). A VPWW56 that set the town's 横浜市 hides a later VXWW50 for
+ * 横浜市北部; a VPWW56 for 相模原市 ends the VXWW50 of 相模原市西部 already shown, and a
+ * later one for 相模原市東部 does not show; 小田原市 (no VPWW56 yet) keeps its VXWW50 until
+ * its 解除. */
+static void t_landslide_hidden_across_municipality_codes(void)
+{
+    char got[1024];
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0,
+                   "jma-area-add --code 1415000 --name 相模原市 --district 北町") == 0);
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0,
+                   "jma-area-add --code 1420600 --name 小田原市 --district 北町") == 0);
+    feed_add("vxww50-5-parts.xml", "2026-12-06T12:00:15Z", LANDSLIDE);
+    REQUIRE(wait_titles(home_north, LANDSLIDE "@相模原市西部, " LANDSLIDE "@小田原市"));
+    CHECK(outcome_is("vxww50-5", "applied (VXWW50): 5 %")); /* 南部, 東部: なし */
+    long long odawara = notice_id(home_north, LANDSLIDE, "小田原市");
+    long long west = notice_id(home_north, LANDSLIDE, "相模原市西部");
+    feed_add("r06-landslide-3-sagamihara.xml", "2026-12-06T12:10:05Z", R06_LANDSLIDE);
+    REQUIRE(wait_titles(home_north, LANDSLIDE "@小田原市, " DANGER "@相模原市"));
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM notices WHERE id = %lld AND ended_by = 'jma'",
+             west);
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 1);
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams");
+    feed_add("vxww50-6-parts.xml", "2026-12-06T12:40:15Z", LANDSLIDE);
+    REQUIRE(wait_telegrams(before + 1));
+    CHECK(outcome_is("vxww50-6", "applied (VXWW50): 5 %"));
+    titles(home_north, got, sizeof got);
+    CHECK_STR_EQ(got, LANDSLIDE "@小田原市, " DANGER "@相模原市");
+    CHECK_INT_EQ(notice_id(home_north, LANDSLIDE, "小田原市"), odawara);
+    titles(home_south, got, sizeof got);
+    CHECK_STR_EQ(got, "洪水警報@横須賀市");
+    /* 解除: 小田原市's notice ends; VPWW56's own stays */
+    feed_add("vxww50-7-release.xml", "2026-12-06T13:20:15Z", LANDSLIDE);
+    REQUIRE(wait_titles(home_north, DANGER "@相模原市"));
+    CHECK_INT_EQ(open_of_series("VXWW50"), 0);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -856,6 +1069,10 @@ int main(void)
     TEST_RUN(t_r06_issued_and_vpww54_hazard_shown_once);
     TEST_RUN(t_r06_update_later_vpww54_and_malformed);
     TEST_RUN(t_r06_withdrawn_and_released);
+    TEST_RUN(t_r06_hazards_issued);
+    TEST_RUN(t_r06_hazards_downgraded);
+    TEST_RUN(t_r06_hazards_released);
+    TEST_RUN(t_landslide_hidden_across_municipality_codes);
     ht_stop(&T);
     MHD_stop_daemon(F.d);
     ht_cleanup(&T);
