@@ -50,6 +50,23 @@ static uint32_t next_cp(const char *s, size_t *len)
     return u[0];
 }
 
+/* Full-width digits (０–９, U+FF10–FF19: what JMA and city staff write, "レベル４", "４日")
+ * become ASCII in place: espeak-ng's Japanese voice says nothing at all for them. The
+ * string only shrinks (three bytes become one). */
+static void ascii_digits(char *s)
+{
+    char *w = s;
+    for (const unsigned char *r = (const unsigned char *)s; *r;) {
+        if (r[0] == 0xEF && r[1] == 0xBC && r[2] >= 0x90 && r[2] <= 0x99) {
+            *w++ = (char)('0' + (r[2] - 0x90));
+            r += 3;
+        } else {
+            *w++ = (char)*r++;
+        }
+    }
+    *w = '\0';
+}
+
 static bool is_kanji(uint32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || cp == 0x3005 ||
@@ -90,6 +107,7 @@ struct yomi *yomi_load(const char *path, char *err, size_t errsize)
             goto fail;
         }
         *eq = '\0';
+        ascii_digits(p); /* "レベル４" matches the text's "レベル４" once both are ASCII */
         if (y->n == cap) {
             if (cap >= YOMI_WORDS_MAX) {
                 snprintf(err, errsize, "%s: more than %d words", path, YOMI_WORDS_MAX);
@@ -134,14 +152,38 @@ static void put(char *buf, size_t size, size_t *used, const char *s, size_t n)
     buf[*used] = '\0';
 }
 
+/* The longest dictionary word at p, or NULL. */
+static const struct word *lookup(const struct yomi *y, const char *p)
+{
+    for (size_t i = 0; y && i < y->n; i++)
+        if (!strncmp(p, y->words[i].kanji, y->words[i].klen))
+            return &y->words[i];
+    return NULL;
+}
+
+#define DAY "日"
+
 int yomi_read(const struct yomi *y, const char *text, char *buf, size_t size)
 {
     size_t used = 0;
     int unknown = 0;
     buf[0] = '\0';
-    for (const char *p = text; *p;) {
+    char *ascii = malloc(strlen(text) + 1);
+    if (ascii) {
+        memcpy(ascii, text, strlen(text) + 1);
+        ascii_digits(ascii);
+    }
+    for (const char *p = ascii ? ascii : text; *p;) {
         size_t len;
         uint32_t cp = next_cp(p, &len);
+        /* dictionary words first, also those written with kana and digits ("レベル4" =
+         * れべるよん, "4日" = よっか) */
+        const struct word *hit = lookup(y, p);
+        if (hit) {
+            put(buf, size, &used, hit->kana, strlen(hit->kana));
+            p += hit->klen;
+            continue;
+        }
         /* "9:12" → "9じ 12ふん": espeak-ng reads the numbers in Japanese */
         if (cp >= '0' && cp <= '9') {
             const char *q = p;
@@ -164,25 +206,20 @@ int yomi_read(const struct yomi *y, const char *text, char *buf, size_t size)
                 continue;
             }
             put(buf, size, &used, p, (size_t)(q - p));
+            /* "11日" → "11にち" (the days read otherwise, 4日 よっか, are dictionary words) */
+            if (!strncmp(q, DAY, strlen(DAY))) {
+                put(buf, size, &used, "にち", strlen("にち"));
+                q += strlen(DAY);
+            }
             p = q;
             continue;
         }
-        if (!is_kanji(cp)) {
+        if (!is_kanji(cp))
             put(buf, size, &used, p, len);
-            p += len;
-            continue;
-        }
-        const struct word *hit = NULL;
-        for (size_t i = 0; y && i < y->n && !hit; i++)
-            if (!strncmp(p, y->words[i].kanji, y->words[i].klen))
-                hit = &y->words[i];
-        if (hit) {
-            put(buf, size, &used, hit->kana, strlen(hit->kana));
-            p += hit->klen;
-        } else {
+        else
             unknown++; /* left out: better unsaid than "Chinese letter" */
-            p += len;
-        }
+        p += len;
     }
+    free(ascii);
     return unknown;
 }

@@ -5,7 +5,9 @@
  * that holds the words of the kiosk's own prompts and of disaster notices; a kanji the
  * dictionary does not know is left out of the reading (never spelled out as "Chinese
  * letter") and counted, so tests can prove the kiosk's own prompts are read whole. Times
- * "9:12" become "9じ 12ふん", the emergency number 119 "いちいちきゅう".
+ * "9:12" become "9じ 12ふん", the emergency number 119 "いちいちきゅう", a day "11日"
+ * "11にち". Full-width digits (レベル４, ４日) are read as ASCII ones (espeak-ng says nothing
+ * for them), and dictionary words may start with kana or digits (レベル4 = れべるよん).
  */
 #ifndef YOMI_H
 #define YOMI_H

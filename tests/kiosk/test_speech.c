@@ -78,6 +78,16 @@ static void t_readings(void)
     CHECK(strcmp(buf, "10じ 5ふん から") == 0);
     /* an unknown kanji is left out, never spelled out */
     CHECK(yomi_read(dict, "鬱です", buf, sizeof buf) == 1 && strcmp(buf, "です") == 0);
+    /* full-width digits, as JMA and city staff write them, are read as digits: espeak-ng
+     * says nothing at all for ４ (U+FF14) */
+    CHECK(yomi_read(dict, "レベル４大雨危険警報", buf, sizeof buf) == 0);
+    CHECK_STR_EQ(buf, "れべるよんおおあめきけんけいほう");
+    CHECK(yomi_read(dict, "レベル３土砂災害警報", buf, sizeof buf) == 0);
+    CHECK_STR_EQ(buf, "れべるさんどしゃさいがいけいほう");
+    yomi_read(dict, "４日 ９:３０ から １１日 まで、１１９ に", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "よっか 9じ 30ふん から 11にち まで、いちいちきゅう に");
+    yomi_read(dict, "１２３ ０", buf, sizeof buf);
+    CHECK_STR_EQ(buf, "123 0");
     yomi_destroy(dict);
     dict = NULL;
 }
@@ -128,6 +138,20 @@ static void t_prompt_sound(void)
     speech_pcm_release(&soft);
     speech_pcm_release(&loud);
     speech_pcm_release(&en);
+    /* full-width digits are spoken: "レベル４" is longer than "レベル" (espeak-ng alone makes
+     * the same sound for both), "１２３" is not silence */
+    struct speech_pcm level = {0}, level4 = {0}, digits = {0};
+    REQUIRE(speech_synth(s, "レベル", "ja", 100, 100, &level, err, sizeof err));
+    REQUIRE(speech_synth(s, "レベル４", "ja", 100, 100, &level4, err, sizeof err));
+    REQUIRE(speech_synth(s, "１２３", "ja", 100, 100, &digits, err, sizeof err));
+    printf("レベル: %.2f s, レベル４: %.2f s, １２３: %.2f s RMS %.0f\n",
+           speech_pcm_seconds(&level), speech_pcm_seconds(&level4), speech_pcm_seconds(&digits),
+           speech_pcm_rms(&digits));
+    CHECK(speech_pcm_seconds(&level4) > speech_pcm_seconds(&level) + 0.1);
+    CHECK(speech_pcm_seconds(&digits) > 0.5 && speech_pcm_rms(&digits) > 800);
+    speech_pcm_release(&level);
+    speech_pcm_release(&level4);
+    speech_pcm_release(&digits);
     /* an engine this build does not have is refused in words */
     CHECK(speech_create("open_jtalk", KIOSK_ASSETS_DIR, err, sizeof err) == NULL);
     CHECK(strstr(err, "open_jtalk") != NULL);
