@@ -10,6 +10,10 @@
 #  2. the town's 避難指示 (hubctl notice-add) ranks above the warning on the running
 #     kiosks (their own 30 s poll);
 #  3. the town ends it and JMA's release (vpww54-3-release.xml) clears the band;
+#  3b. a 土砂災害警戒情報 (VXWW50, tests/hub/jma/vxww50-5-parts.xml: 小田原市, the town's
+#     second JMA area) appears in the feed: home's band names it with its place and says
+#     what to do (leave slopes for a safe place now), drawn as urgent; the whole notice says
+#     警戒レベル4; its 解除 (vxww50-7-release.xml) clears the band, in ja and en;
 #  4. staff start a safety confirmation (POST /v1/safety-checks): each tablet asks
 #     ぶじですか, one answers ぶじです, the other 助けが いる, both through the outbox; the staff
 #     view counts 1 / 1 / 1 and names the right residents; a help alert is raised at once,
@@ -63,11 +67,13 @@ feed_pid=$!
 entries=
 fversion=0
 fbase=$(date +%s)
-# publish FILE UPDATED: copies the fixture into the feed and lists it (an atomic rename; the
-# file's time moves on a second each time, so the hub's If-Modified-Since always sees it)
+# publish FILE UPDATED [TITLE]: copies the fixture into the feed and lists it under the
+# entry title TITLE (default the warnings'; the hub fetches the titles it reads only) (an
+# atomic rename; the file's time moves on a second each time, so the hub's
+# If-Modified-Since always sees it)
 publish() {
     cp "$fixtures/$1" "$dir/feed/data/$1"
-    entries="$entries<entry><title>気象警報・注意報（Ｈ２７）</title><id>http://127.0.0.1:$fport/data/$1</id><updated>$2</updated><author><name>気象庁</name></author><link type=\"application/xml\" href=\"http://127.0.0.1:$fport/data/$1\"/><content type=\"text\">【東京都気象警報・注意報】</content></entry>
+    entries="$entries<entry><title>${3:-気象警報・注意報（Ｈ２７）}</title><id>http://127.0.0.1:$fport/data/$1</id><updated>$2</updated><author><name>気象庁</name></author><link type=\"application/xml\" href=\"http://127.0.0.1:$fport/data/$1\"/><content type=\"text\">【東京都気象警報・注意報】</content></entry>
 "
     fversion=$((fversion + 1))
     printf '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" lang="ja">\n<title>高頻度（随時）</title>\n<id>http://127.0.0.1:%s/feed.xml</id>\n<updated>%s</updated>\n%s</feed>\n' \
@@ -96,7 +102,8 @@ rid3=$(val resident_id "$dir/res3.out")
 dev1=$(val token "$dir/dev1.out") dev2=$(val token "$dir/dev2.out")
 "$hubctl" --db "$db" staff-add --name 防災係 >"$dir/staff.out" 2>&1
 staff=$(val token "$dir/staff.out")
-"$hubctl" --db "$db" jma-area-add --code 1310100 --name 千代田区 >"$dir/area.out" 2>&1 &&
+"$hubctl" --db "$db" jma-area-add --code 1420600 --name 小田原市 >"$dir/area2.out" 2>&1 &&
+    "$hubctl" --db "$db" jma-area-add --code 1310100 --name 千代田区 >"$dir/area.out" 2>&1 &&
     [ -n "$rid3" ] && [ -n "$dev1" ] && [ -n "$dev2" ] && [ -n "$staff" ] ||
     { echo "enrolment failed"; cat "$dir"/*.out; exit 1; }
 "$hubd" --db "$db" --listen 127.0.0.1 --port 0 --jma-feed "http://127.0.0.1:$fport/feed.xml" \
@@ -254,6 +261,56 @@ for lang in ja en; do
         no "$lang: the first whole notice is not the town's evacuation order"
     hasnt "$d/2-notice.json" "$w_warn" || no "$lang: the warning on the evacuation order's page"
     ! target "$d/3-home.json" notice_banner || no "$lang: a notice band left after the release"
+done
+
+# --- 3b. a 土砂災害警戒情報 for the town's other area, then its 解除 ---
+for lang in ja en; do
+    d=$dir/$lang
+    if [ $lang = ja ]; then
+        w_land="土砂災害警戒情報（小田原市）"; w_todo="すぐに 安全な ところへ 避難して"
+        tok=$dev1 speech=yes
+    else
+        w_land="Landslide alert (level 4)"; w_todo="go to a safe place now"; tok=$dev2 speech=no
+    fi
+    script="wait:home;settle;waittext:$w_land;waittext:$w_todo;layout:$d/5-home.json;shot:$d/5-home.png"
+    script="$script;tap:notice_banner;wait:notice;settle;layout:$d/5-notice.json;shot:$d/5-notice.png"
+    script="$script;goto:home;wait:home;waitgone:$w_land;settle;layout:$d/5-gone.json;shot:$d/5-gone.png"
+    tablet landslide 45000
+done
+publish vxww50-5-parts.xml 2026-12-06T12:00:15Z 土砂災害警戒情報
+hub_lists 土砂災害警戒情報 || no "the hub did not take the 土砂災害警戒情報 from the feed"
+wait_file "$dir/ja/5-notice.json" 450 && wait_file "$dir/en/5-notice.json" 450 ||
+    no "the 土砂災害警戒情報 did not reach both tablets"
+publish vxww50-7-release.xml 2026-12-06T13:20:15Z 土砂災害警戒情報
+hub_lists '!土砂災害警戒情報' || no "the hub did not take the 土砂災害警戒情報's 解除 from the feed"
+for lang in ja en; do
+    eval "p=\$${lang}_pid"
+    wait "$p" || no "$lang landslide: $(tail -n 3 "$dir/$lang/landslide.out")"
+    eval "${lang}_pid="
+    d=$dir/$lang
+    if [ $lang = ja ]; then
+        w_land="土砂災害警戒情報"; w_where="小田原市"; w_what="警戒レベル4"
+        w_todo="がけの 近くや 谷の 出口に 住んで いる 人は、 すぐに 安全な ところへ 避難して"
+    else
+        w_land="Landslide alert (level 4)"; w_where="小田原市"; w_what="Alert level 4"
+        w_todo="If you live near a slope or at the mouth of a valley, go to a safe place now."
+    fi
+    target "$d/5-home.json" notice_banner || no "$lang: no notice band for the 土砂災害警戒情報"
+    before "$d/5-home.json" "$w_land" "$w_todo" ||
+        no "$lang: home's band does not name the 土砂災害警戒情報 and then what to do"
+    has "$d/5-home.json" "$w_where" || no "$lang: home's band does not say where"
+    has "$d/5-notice.json" "$w_what" && has "$d/5-notice.json" "$w_todo" ||
+        no "$lang: the whole notice does not say 警戒レベル4 and what to do"
+    python3 - "$d/5-home.json" <<'PY' || no "$lang: the 土砂災害警戒情報 band is not drawn as urgent"
+import json, sys
+j = json.load(open(sys.argv[1]))
+# the band's colour is the danger style's (the home screen's help button has it)
+b = [t["bg"] for t in j["targets"] if t["id"] == "notice_banner"]
+d = [t["bg"] for t in j["targets"] if t["kind"] == "danger"]
+sys.exit(0 if b and d and b[0] == d[0] else 1)
+PY
+    ! target "$d/5-gone.json" notice_banner || no "$lang: a notice band left after the 解除"
+    hasnt "$d/5-gone.json" "$w_land" || no "$lang: the 土砂災害警戒情報 left after its 解除"
 done
 
 # --- 4. the safety confirmation ---
