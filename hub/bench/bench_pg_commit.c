@@ -6,14 +6,14 @@
  *   (on a private server: build/tests/pg/pgrun build/hub/bench_pg_commit @PGURL@ 4)
  *
  * Migrates a fresh database, stores `stored` check-ins first, then forks `procs`
- * processes. Each runs hubd's own writer (writer.h: group commit, a savepoint per job,
- * the audit sequencer after the answers) with `clients` threads handing it check-in jobs
- * shaped like an Idempotency-Key check-in: the check-in (checkins_add), its key claimed
- * and answered (idempotency_claim + idempotency_finish) and its audit record
- * (audit_append_db). A check-in counts once writer_run() said it is committed. Prints
- * check-ins/s and p50/p99/max latency, then chains what the last passes left and checks
- * that every counted check-in is stored and that the audit chain verifies with exactly
- * that many records.
+ * processes. Each runs hubd's own writer (writer.h: group commit, a savepoint per job)
+ * and, as hubd does, the audit sequencer on its own thread and connection (chainer.h),
+ * with `clients` threads handing the writer check-in jobs shaped like an Idempotency-Key check-in:
+ * the check-in (checkins_add), its key claimed and answered (idempotency_claim +
+ * idempotency_finish) and its audit record (audit_append_db). A check-in counts once writer_run()
+ * said it is committed. Prints check-ins/s and p50/p99/max latency, then chains what the last
+ * passes left and checks that every counted check-in is stored and that the audit chain verifies
+ * with exactly that many records.
  */
 #include "audit.h"
 #include "checkins.h"
@@ -130,7 +130,7 @@ static void *client_main(void *arg)
 static int run_proc(const char *url, int index, int clients, double seconds, int fd)
 {
     char err[256];
-    struct db *db = NULL;
+    struct db *db = NULL, *cdb = NULL;
     struct proc p = {.index = index};
     pthread_t cl[CLIENTS_MAX];
     struct client cs[CLIENTS_MAX];
@@ -142,6 +142,12 @@ static int run_proc(const char *url, int index, int clients, double seconds, int
     p.w = writer_create(db, NULL, 0, 0);
     if (!p.lat || !p.w)
         return 1;
+    /* As hubd: the audit sequencer on a thread and connection of its own. */
+    if (hubdb_open_db(url, 0, &cdb, err, sizeof err) != HUBDB_OK ||
+        writer_chain_with(p.w, cdb) != 0) {
+        fprintf(stderr, "bench: the audit sequencer: %s\n", err);
+        return 1;
+    }
     pthread_mutex_init(&p.mu, NULL);
     p.until = now_s() + seconds;
     for (int i = 0; i < clients; i++) {

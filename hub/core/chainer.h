@@ -1,11 +1,11 @@
 /*
  * chainer.h: the audit chain's sequencer on a thread and a database connection of its own
- * (PostgreSQL). Records are stored unchained with the transactions that make them
- * (audit.h); a pass of audit_chain_db() gives them their place in their log's chain. Run
- * on the writer's own thread, each pass (five round trips) held up the next batch of
- * requests; here the writer only kicks the chainer after a batch that committed, and the
- * chainer runs a pass at most every CHAINER_EVERY_MS, so one pass chains the records of
- * many batches (and of the other processes) while the writer goes on committing.
+ * (PostgreSQL), a ticker (ticker.h) like hubd's other periodic threads. Records are stored
+ * unchained with the transactions that make them (audit.h); a pass of audit_chain_db() gives them
+ * their place in their log's chain. Run on the writer's own thread, each pass (five round trips)
+ * held up the next batch of requests; here the writer only kicks the chainer after a batch that
+ * committed, and the chainer runs a pass at most every CHAINER_EVERY_MS, so one pass chains the
+ * records of many batches (and of the other processes) while the writer goes on committing.
  *
  * Nothing acknowledged waits for it: a record is durable when its transaction commits, and
  * chaining only orders what is committed. A chainer that loses its connection connects

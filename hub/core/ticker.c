@@ -16,18 +16,36 @@ struct ticker {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     long period_ms;
+    long next_ms;         /* the wait after the run under way, set by ticker_next_in; -1 none */
+    long gap_ms;          /* ticker_set_gap */
+    struct timespec last; /* start of the last run (hubclock_deadline_ms(0) then) */
     enum ticker_first first;
     ticker_fn fn;
     void *arg;
     int stopping, kicked;
 };
 
-/* Under mu: sleeps until the period is over, a kick or the stop. */
+/* Under mu: sleeps until the period (or the wait ticker_next_in asked for) is over, a kick
+ * or the stop; then, kicked or not, until the gap since the last run's start is over. */
 static void sleep_period(struct ticker *t)
 {
-    struct timespec until = hubclock_deadline_ms(t->period_ms);
+    long ms = t->next_ms >= 0 ? t->next_ms : t->period_ms;
+    t->next_ms = -1;
+    struct timespec until = hubclock_deadline_ms(ms);
     while (!t->stopping && !t->kicked)
         if (pthread_cond_timedwait(&t->cv, &t->mu, &until) == ETIMEDOUT)
+            break;
+    if (t->gap_ms <= 0)
+        return;
+    struct timespec gap = t->last;
+    gap.tv_sec += t->gap_ms / 1000;
+    gap.tv_nsec += (t->gap_ms % 1000) * 1000000L;
+    if (gap.tv_nsec >= 1000000000L) {
+        gap.tv_sec++;
+        gap.tv_nsec -= 1000000000L;
+    }
+    while (!t->stopping)
+        if (pthread_cond_timedwait(&t->cv, &t->mu, &gap) == ETIMEDOUT)
             break;
 }
 
@@ -38,7 +56,8 @@ static void *ticker_main(void *arg)
     if (t->first == TICKER_WAIT_FIRST)
         sleep_period(t);
     while (!t->stopping) {
-        t->kicked = 0;
+        t->kicked = 0; /* a kick from here on asks for the next run */
+        t->last = hubclock_deadline_ms(0);
         pthread_mutex_unlock(&t->mu);
         t->fn(t, t->arg);
         pthread_mutex_lock(&t->mu);
@@ -57,6 +76,7 @@ struct ticker *ticker_start(const char *what, long period_ms, enum ticker_first 
         return NULL;
     }
     t->period_ms = period_ms > 0 ? period_ms : 1;
+    t->next_ms = -1;
     t->first = first;
     t->fn = fn;
     t->arg = arg;
@@ -70,6 +90,20 @@ struct ticker *ticker_start(const char *what, long period_ms, enum ticker_first 
         return NULL;
     }
     return t;
+}
+
+void ticker_next_in(struct ticker *t, long ms)
+{
+    pthread_mutex_lock(&t->mu);
+    t->next_ms = ms > 0 ? ms : 0;
+    pthread_mutex_unlock(&t->mu);
+}
+
+void ticker_set_gap(struct ticker *t, long gap_ms)
+{
+    pthread_mutex_lock(&t->mu);
+    t->gap_ms = gap_ms > 0 ? gap_ms : 0;
+    pthread_mutex_unlock(&t->mu);
 }
 
 void ticker_kick(struct ticker *t)

@@ -29,6 +29,16 @@ enum ticker_first {
 struct ticker *ticker_start(const char *what, long period_ms, enum ticker_first first, ticker_fn fn,
                             void *arg, char *err, size_t errcap);
 
+/* Called by fn during a run: the next run comes after ms (>= 0) instead of one period,
+ * this once (a kick still brings it sooner). For a run that wants to be retried soon or
+ * backed off. */
+void ticker_next_in(struct ticker *t, long ms);
+
+/* The shortest time between the starts of two runs, kicks or not (0, the default: none).
+ * A kick during that time asks for the run at its end, so a burst of kicks costs one run
+ * per gap. */
+void ticker_set_gap(struct ticker *t, long gap_ms);
+
 /* Asks for a run as soon as the one under way (if any) ends. Accepts NULL. */
 void ticker_kick(struct ticker *t);
 

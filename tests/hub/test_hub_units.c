@@ -253,6 +253,7 @@ struct runs {
     pthread_cond_t cv;
     int n;
     int long_run; /* the run lasts until the ticker stops */
+    long next_ms; /* > 0: each run asks for the next after this (ticker_next_in) */
 };
 
 static void count_run(struct ticker *t, void *arg)
@@ -262,6 +263,8 @@ static void count_run(struct ticker *t, void *arg)
     r->n++;
     pthread_cond_broadcast(&r->cv);
     pthread_mutex_unlock(&r->mu);
+    if (r->next_ms > 0)
+        ticker_next_in(t, r->next_ms);
     struct timespec ms = {0, 1000000L};
     while (r->long_run && !ticker_stopping(t))
         nanosleep(&ms, NULL);
@@ -329,6 +332,39 @@ static void t_ticker(void)
     CHECK_INT_EQ(runs_reach(&r, 1), 1);
     ticker_stop(t);
     CHECK_INT_EQ(r.n, 1);
+
+    /* A run that asks for the next one soon gets it within the hour's period. */
+    r.n = 0;
+    r.long_run = 0;
+    r.next_ms = 10;
+    t = ticker_start("a test", HOUR_MS, TICKER_RUN_FIRST, count_run, &r, err, sizeof err);
+    REQUIRE(t != NULL);
+    CHECK(runs_reach(&r, 3) >= 3);
+    ticker_stop(t);
+
+    /* With a gap, a burst of kicks costs one run per gap: 300 ms of kicks every 1 ms with a
+     * 100 ms gap are at most 5 runs (the first, then one per gap), and the stop does not
+     * wait out a gap (an hour's). */
+    r.n = 0;
+    r.next_ms = 0;
+    t = ticker_start("a test", HOUR_MS, TICKER_RUN_FIRST, count_run, &r, err, sizeof err);
+    REQUIRE(t != NULL);
+    ticker_set_gap(t, 100);
+    CHECK_INT_EQ(runs_reach(&r, 1), 1);
+    double k0 = mono_s();
+    struct timespec ms1 = {0, 1000000L};
+    while (mono_s() - k0 < 0.3) {
+        ticker_kick(t);
+        nanosleep(&ms1, NULL);
+    }
+    int burst = runs_reach(&r, 2);
+    CHECK(burst >= 2);
+    CHECK(burst <= 5);
+    ticker_set_gap(t, HOUR_MS);
+    ticker_kick(t);
+    t0 = mono_s();
+    ticker_stop(t);
+    CHECK(mono_s() - t0 < 60);
 }
 
 /* ---- writer: group commit with concurrent submitters ---------------------------------- */
