@@ -41,6 +41,17 @@ const char *auth_status_str(enum auth_status s);
 /* Resolves the Authorization header value (may be NULL) into *p. */
 enum auth_status auth_bearer(struct db *db, const char *authorization, struct auth_principal *p);
 
+/*
+ * Looks up n device tokens at once by their hashes (hubtoken_hash() hex): as[i] is AUTH_OK
+ * with p[i] filled (a device of the bound resident's or its own town) or AUTH_UNKNOWN. The
+ * same check as auth_bearer() on a "dev_" token, made inside the caller's transaction: a
+ * writer batch checks the tokens of all its check-ins in one statement (PostgreSQL; one
+ * lookup each on SQLite) instead of one round trip per request. DB_OK, or the database's
+ * failure (then nothing in as is to be trusted).
+ */
+enum db_status auth_devices_many(struct db *db, const char *const *hashes, size_t n,
+                                 struct auth_principal *p, enum auth_status *as);
+
 /* Card session lifetimes: idle and absolute, in seconds. */
 #define AUTH_SESSION_IDLE     (15 * 60)
 #define AUTH_SESSION_ABSOLUTE (60 * 60)

@@ -176,9 +176,53 @@ struct checkin_job {
     const char *answer;
     time_t now;
     struct hutil_idem *idem; /* its key is NULL without an Idempotency-Key */
+    /* The token's hash when the job checks it (handlers.h, HROUTE_DEVICE_IN_JOB), else empty: the
+     * job fills r->who and auth, and stores nothing unless the token is a home device's
+     * bound to a resident (not_home: a device that is not). */
+    char token_hash[HUBTOKEN_HASH_HEX];
+    enum auth_status auth;
+    int not_home;
     long long id;
     char *resp; /* owned JSON */
 };
+
+/* 1 when j's device may post check-ins: a home device bound to a resident. */
+static int home_bound(const struct auth_principal *who)
+{
+    return strcmp(who->device_kind, "home") == 0 && who->resident_id > 0;
+}
+
+/* The tokens of the n jobs that check theirs (token_hash set) in one lookup: each such
+ * job's r->who, auth and not_home are set. 0, or -1 on a database failure. */
+static int checkin_tokens(struct db *db, struct checkin_job *const *js, int n)
+{
+    const char *hashes[CHECKINS_MANY_MAX];
+    struct auth_principal who[CHECKINS_MANY_MAX];
+    enum auth_status as[CHECKINS_MANY_MAX];
+    int idx[CHECKINS_MANY_MAX], m = 0;
+    for (int i = 0; i < n && m < CHECKINS_MANY_MAX; i++)
+        if (js[i]->token_hash[0]) {
+            hashes[m] = js[i]->token_hash;
+            idx[m++] = i;
+        }
+    if (m == 0)
+        return 0;
+    if (auth_devices_many(db, hashes, (size_t)m, who, as) != DB_OK)
+        return -1;
+    for (int k = 0; k < m; k++) {
+        struct checkin_job *j = js[idx[k]];
+        j->auth = as[k];
+        j->r->who = who[k];
+        j->not_home = as[k] == AUTH_OK && !home_bound(&who[k]);
+    }
+    return 0;
+}
+
+/* 1 when j is to store its check-in (its token, if the job checks it, allows it). */
+static int checkin_allowed(const struct checkin_job *j)
+{
+    return j->auth == AUTH_OK && !j->not_home;
+}
 
 /* The 201 body. answer is one of our own constants, so printing it needs no escaping.
  * Returns owned text or NULL. */
@@ -232,6 +276,10 @@ static int checkin_job(struct db *db, void *arg)
     struct checkin_job *j = arg;
     struct hreq *r = j->r;
     int64_t id = 0;
+    if (checkin_tokens(db, &j, 1) != 0)
+        return -1;
+    if (!checkin_allowed(j))
+        return 0; /* refused: the request thread answers */
     if (checkins_add(db, r->who.town, r->who.resident_id, r->who.id, j->answer, (int64_t)j->now,
                      &id) != DB_OK)
         return -1;
@@ -241,42 +289,52 @@ static int checkin_job(struct db *db, void *arg)
     return 0;
 }
 
-/* The check-ins of a writer batch together (writer_kind): one statement stores them all,
- * each one's alert follows, then one statement stores the answers of those with an
- * Idempotency-Key and one appends all their audit records. On a failure every job is left as
- * checkin_job() expects it (no answer built, no key finished): the writer runs each alone. */
+/* The check-ins of a writer batch together (writer_kind): one statement checks the tokens
+ * of those that check theirs in the job, one stores every allowed check-in, each one's
+ * alert follows, then one statement stores the answers of those with an Idempotency-Key
+ * and one appends all their audit records. On a failure every job is left as checkin_job()
+ * expects it (no answer built, no key finished): the writer runs each alone. */
 static int checkin_many(struct db *db, void *const *args, int n)
 {
     struct checkins_new c[CHECKINS_MANY_MAX];
     struct audit_rec recs[CHECKINS_MANY_MAX];
     struct hutil_idem *idems[CHECKINS_MANY_MAX];
+    struct checkin_job *js[CHECKINS_MANY_MAX] = {NULL}, *ok[CHECKINS_MANY_MAX];
     const char *answers[CHECKINS_MANY_MAX];
     long long nows[CHECKINS_MANY_MAX];
+    int m = 0;
     int rc = n <= CHECKINS_MANY_MAX && n <= AUDIT_APPEND_MANY_MAX ? 0 : -1;
+    for (int i = 0; i < n && rc == 0; i++)
+        js[i] = args[i];
+    if (rc == 0)
+        rc = checkin_tokens(db, js, n);
     for (int i = 0; i < n && rc == 0; i++) {
-        const struct checkin_job *j = args[i];
-        c[i] = (struct checkins_new){.sc = j->r->who.town,
+        struct checkin_job *j = js[i];
+        if (!checkin_allowed(j))
+            continue; /* refused: nothing of it is stored */
+        c[m] = (struct checkins_new){.sc = j->r->who.town,
                                      .resident = j->r->who.resident_id,
                                      .device = j->r->who.id,
                                      .answer = j->answer,
                                      .at = (int64_t)j->now};
-        recs[i] = checkin_audit(j);
+        recs[m] = checkin_audit(j);
+        ok[m++] = j;
     }
-    if (rc == 0 && checkins_add_many(db, c, (size_t)n) != DB_OK)
+    if (rc == 0 && m > 0 && checkins_add_many(db, c, (size_t)m) != DB_OK)
         rc = -1;
-    for (int i = 0; i < n && rc == 0; i++) {
-        struct checkin_job *j = args[i];
+    for (int i = 0; i < m && rc == 0; i++) {
+        struct checkin_job *j = ok[i];
         rc = checkin_follow(db, j, c[i].id, 0);
         idems[i] = j->idem;
         answers[i] = j->resp;
         nows[i] = (long long)j->now;
     }
-    if (rc == 0 && hutil_idem_store_many(db, idems, answers, nows, n) != 0)
+    if (rc == 0 && m > 0 && hutil_idem_store_many(db, idems, answers, nows, m) != 0)
         rc = -1;
-    if (rc == 0 && audit_append_many_db(db, recs, (size_t)n) != DB_OK)
+    if (rc == 0 && m > 0 && audit_append_many_db(db, recs, (size_t)m) != DB_OK)
         rc = -1;
-    for (int i = 0; i < n && rc != 0; i++) {
-        struct checkin_job *j = args[i];
+    for (int i = 0; i < m && rc != 0; i++) {
+        struct checkin_job *j = ok[i];
         free(j->resp);
         j->resp = NULL;
         j->idem->finished = 0;
@@ -286,25 +344,46 @@ static int checkin_many(struct db *db, void *const *args, int n)
 
 static const struct writer_kind checkin_kind = {checkin_job, checkin_many};
 
+static const char not_bound[] = "Only a home device bound to a resident can post check-ins; "
+                                "this device is not bound to anyone.";
+
 static void h_checkin_post(struct hreq *r)
 {
     char msg[512];
     const char *answer = NULL;
     struct hutil_idem idem;
-    if (strcmp(r->who.device_kind, "home") != 0 || r->who.resident_id <= 0) {
-        hreq_error(r, 403, "forbidden",
-                   "Only a home device bound to a resident can post check-ins; this device is "
-                   "not bound to anyone.");
+    /* Empty: the token is checked in the job, with the others of its batch (handlers.h). */
+    int in_job = r->who.role == AUTH_NONE;
+    if (!in_job && !home_bound(&r->who)) {
+        hreq_error(r, 403, "forbidden", "%s", not_bound);
         return;
     }
     if (hubreq_parse_checkin(r->body, r->body_len, &answer, msg, sizeof msg) != HUBREQ_OK) {
-        hreq_error(r, 400, "bad_request", "%s", msg);
+        /* Who may send a check-in comes first, as on every route. */
+        if (!hreq_authorize_now(r))
+            return;
+        if (!home_bound(&r->who))
+            hreq_error(r, 403, "forbidden", "%s", not_bound);
+        else
+            hreq_error(r, 400, "bad_request", "%s", msg);
         return;
     }
     if (hutil_idem_begin(r, &idem))
-        return; /* answered: replay, 409 or 422 */
+        return; /* answered: replay, 409 or 422 (never in_job: it has no key) */
     struct checkin_job j = {.r = r, .answer = answer, .now = hubclock_now(), .idem = &idem};
+    if (in_job) {
+        const char *tok = hreq_header(r, "Authorization") + 7;
+        while (*tok == ' ')
+            tok++;
+        hubtoken_hash(tok, strlen(tok), j.token_hash);
+    }
     enum writer_status ws = writer_run_kind(r->hub->writer, &checkin_kind, &j);
+    if (ws == WRITER_OK && in_job && !hreq_authorized(r, j.auth))
+        goto out; /* 401, or 429 past the address's refusals */
+    if (ws == WRITER_OK && j.not_home) {
+        hreq_error(r, 403, "forbidden", "%s", not_bound);
+        goto out;
+    }
     if (ws == WRITER_OK && !j.resp)
         j.resp = checkin_answer(j.id, r->who.resident_id, j.answer, j.now);
     if (ws == WRITER_OK && j.resp) {
@@ -318,6 +397,7 @@ static void h_checkin_post(struct hreq *r)
     } else {
         hutil_write_failed(r, ws);
     }
+out:
     free(j.resp);
     hutil_idem_end(r, &idem);
 }
@@ -381,7 +461,7 @@ static void h_checkins_get(struct hreq *r)
 const struct hroute checkins_routes[] = {
     {"GET", "/v1/health", 0, h_health},
     {"GET", "/v1/me", AUTH_DEVICE | AUTH_FAMILY | AUTH_STAFF, h_me},
-    {"POST", "/v1/checkins", AUTH_DEVICE, h_checkin_post},
+    {"POST", "/v1/checkins", AUTH_DEVICE | HROUTE_DEVICE_IN_JOB, h_checkin_post},
     {"GET", "/v1/residents/{id}/checkins", AUTH_FAMILY | AUTH_STAFF, h_checkins_get},
     {NULL, NULL, 0, NULL},
 };

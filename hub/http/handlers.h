@@ -12,7 +12,13 @@
 
 /* One route: method, literal path with at most one "{id}" segment, the roles allowed
  * (bitmask of enum auth_role; 0 = anyone), the handler. Each face ends its table with a
- * row of NULLs. */
+ * row of NULLs. With HROUTE_DEVICE_IN_JOB among the roles, a device token ("Bearer dev_...",
+ * no Idempotency-Key, a body of the right media type) is not looked up before the handler:
+ * r->who is left empty and the handler checks the token inside its writer job
+ * (auth_devices_many(), with the others of its batch), then answers what the lookup before
+ * it would have answered through hreq_authorized(); every other request is authorized
+ * first as usual. */
+#define HROUTE_DEVICE_IN_JOB 0x10000
 struct hroute {
     const char *method;
     const char *pattern;

@@ -13,6 +13,7 @@
 #include "auth.h"
 
 struct hub;
+struct hroute;
 
 struct hreq {
     struct hub *hub;
@@ -21,8 +22,9 @@ struct hreq {
     const char *path;
     const char *body;
     size_t body_len;
-    long long path_id; /* the {id} of the route's pattern, else 0 */
-    struct auth_principal who;
+    long long path_id;         /* the {id} of the route's pattern, else 0 */
+    struct auth_principal who; /* empty until hreq_authorized() on a HROUTE_DEVICE_IN_JOB route */
+    const struct hroute *route;
     char request_id[33];
     int status;
     char *resp;               /* owned JSON text; NULL with status 304 (Not Modified) */
@@ -30,6 +32,17 @@ struct hreq {
     long retry_after;         /* seconds, sent as Retry-After when > 0 (429) */
     const char *content_type; /* static text; NULL: application/json */
 };
+
+/* For a route whose device tokens are checked in its writer job (handlers.h,
+ * HROUTE_DEVICE_IN_JOB): as is what that check found for the request's token (r->who filled when
+ * AUTH_OK). Answers 401, 403 (the route's roles) or 503 in r exactly as the lookup before
+ * the handler does, refusals counted against the client's address (429 past its
+ * allowance); 1 when the request may go on. */
+int hreq_authorized(struct hreq *r, enum auth_status as);
+
+/* The same for a request of such a route that ends before its job (a body that does not
+ * parse): looks the token up now (a round trip) and answers as above; 1 to go on. */
+int hreq_authorize_now(struct hreq *r);
 
 /* A request header or query argument, or NULL. Borrowed for the request's lifetime. */
 const char *hreq_header(struct hreq *r, const char *name);

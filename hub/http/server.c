@@ -53,6 +53,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <strings.h>
 #include <sys/statvfs.h>
 #include <time.h>
 
@@ -298,13 +299,10 @@ static void refused(struct hreq *r)
     }
 }
 
-/* Checks the bearer token and the route's roles. 1 to go on; 0 when r holds the answer. */
-static int authorize(struct hreq *r, const struct hroute *route)
+/* The answer to what the token lookup found (as, r->who filled when AUTH_OK) for route:
+ * 1 to go on; 0 when r holds the answer. */
+static int verdict(struct hreq *r, const struct hroute *route, enum auth_status as)
 {
-    struct db *db = hubdb_pool_get(r->hub->pool);
-    enum auth_status as =
-        db ? auth_bearer(db, hreq_header(r, "Authorization"), &r->who) : AUTH_ERROR;
-    hubdb_pool_put(r->hub->pool, db);
     if (as == AUTH_MISSING) {
         hreq_error(r, 401, "unauthorized",
                    "This endpoint needs a token: send the header \"Authorization: Bearer "
@@ -331,6 +329,41 @@ static int authorize(struct hreq *r, const struct hroute *route)
         return 0;
     }
     return 1;
+}
+
+/* Checks the bearer token and the route's roles. 1 to go on; 0 when r holds the answer. */
+static int authorize(struct hreq *r, const struct hroute *route)
+{
+    struct db *db = hubdb_pool_get(r->hub->pool);
+    enum auth_status as =
+        db ? auth_bearer(db, hreq_header(r, "Authorization"), &r->who) : AUTH_ERROR;
+    hubdb_pool_put(r->hub->pool, db);
+    return verdict(r, route, as);
+}
+
+int hreq_authorized(struct hreq *r, enum auth_status as)
+{
+    return verdict(r, r->route, as);
+}
+
+int hreq_authorize_now(struct hreq *r)
+{
+    return r->who.role != AUTH_NONE || authorize(r, r->route);
+}
+
+/* 1 when route checks r's token in its writer job (handlers.h, HROUTE_DEVICE_IN_JOB): a device
+ * token, no Idempotency-Key (its claim needs the caller first) and a body of the right
+ * media type (a 415 comes after the 401 of a bad token, as on every route). */
+static int token_in_job(struct hreq *r, const struct hroute *route)
+{
+    const char *auth = hreq_header(r, "Authorization");
+    if (!(route->roles & HROUTE_DEVICE_IN_JOB) || !auth || strncasecmp(auth, "Bearer ", 7) != 0)
+        return 0;
+    const char *tok = auth + 7;
+    while (*tok == ' ')
+        tok++;
+    return strncmp(tok, "dev_", 4) == 0 && strlen(tok) <= HUBTOKEN_MAX &&
+           !hreq_header(r, "Idempotency-Key") && (r->body_len == 0 || media_type_ok(r));
 }
 
 static int is_login(const struct hroute *route)
@@ -436,7 +469,8 @@ static const struct hroute *dispatch(struct hreq *r)
         hreq_error(r, 404, "not_found", "The id in the path must be a positive whole number.");
         return route;
     }
-    if (route->roles && !authorize(r, route))
+    r->route = route;
+    if (route->roles && !token_in_job(r, route) && !authorize(r, route))
         return route;
     if (is_login(route) && !login_allowed(r))
         return route;
