@@ -118,24 +118,10 @@ enum orders_rc deliveries_enqueue(struct db *db, const struct scope *sc, const c
                     " created_unix, next_push_unix, municipality_id) VALUES(?, ?, ?, ?, ?, ?,"
                     " (SELECT CAST(? AS BIGINT) FROM ord_webhooks WHERE recipient = ?), ?)"
                     " RETURNING id");
-    enum db_status s = rows_bind_town(st, 9, sc);
-    if (s != DB_OK)
-        return ORDERS_DB;
-    s = db_bind_text(st, 1, recipient, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, event, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, subject_id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, msg_id, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 5, body, (long)body_len);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 6, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 7, now);
-    if (s == DB_OK)
-        s = db_bind_text(st, 8, recipient, -1);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_TEXT(recipient), ROWS_TEXT(event), ROWS_INT(subject_id),
+                  ROWS_TEXT(msg_id), ROWS_TEXTN(body, body_len), ROWS_INT(now), ROWS_INT(now),
+                  ROWS_TEXT(recipient), ROWS_TOWN(sc));
     if (db_insert_id(st, s, &new_id) != DB_OK)
         return ORDERS_DB;
     if (id)
@@ -217,13 +203,8 @@ enum orders_rc deliveries_pull(struct db *db, const struct scope *sc, const char
     rc = ORDERS_DB;
     if (!sel)
         goto out;
-    enum db_status s = db_bind_text(sel, 1, recipient, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(sel, 2, now);
-    if (s == DB_OK)
-        s = rows_bind_town(sel, 3, sc);
-    if (s == DB_OK)
-        s = db_bind_int64(sel, 4, max);
+    enum db_status s =
+        ROWS_BIND(sel, 1, ROWS_TEXT(recipient), ROWS_INT(now), ROWS_TOWN(sc), ROWS_INT(max));
     rc = read_items(sel, s, arr, max, &count);
     db_stmt_done(sel);
     for (size_t i = 0; rc == ORDERS_OK && i < count; i++) {
@@ -249,14 +230,8 @@ enum orders_rc deliveries_ack(struct db *db, const struct scope *sc, const char 
                                      " ?), acked_via = COALESCE(acked_via, 'pull'),"
                                      " next_push_unix = NULL WHERE id = ? AND recipient = ?"
                                      " AND municipality_id = ?");
-    enum db_status s = rows_bind_town(st, 4, sc);
-    if (s != DB_OK)
-        return ORDERS_DB;
-    s = db_bind_int64(st, 1, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, id);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, recipient, -1);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_INT(now), ROWS_INT(id), ROWS_TEXT(recipient), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -274,14 +249,8 @@ enum orders_rc deliveries_rebody(struct db *db, const struct scope *sc, const ch
     struct db_stmt *st = db_stmt(db, "UPDATE ord_deliveries SET body = ? WHERE recipient = ? AND"
                                      " subject_id = ? AND acked_unix IS NULL"
                                      " AND municipality_id = ?");
-    enum db_status s = rows_bind_town(st, 4, sc);
-    if (s != DB_OK)
-        return ORDERS_DB;
-    s = db_bind_text(st, 1, body, (long)body_len);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, recipient, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, subject_id);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXTN(body, body_len), ROWS_TEXT(recipient),
+                                 ROWS_INT(subject_id), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -303,14 +272,8 @@ enum orders_rc deliveries_pending_orders(struct db *db, const struct scope *sc,
                     " ON o.id = d.subject_id WHERE d.recipient = ? AND d.event = 'order.created'"
                     " AND d.acked_unix IS NULL AND o.resident_id = ? AND d.subject_id > ?"
                     " AND d.municipality_id = ? ORDER BY d.subject_id LIMIT 64");
-    enum db_status s = rows_bind_town(st, 4, sc);
-    if (s != DB_OK)
-        return ORDERS_DB;
-    s = db_bind_text(st, 1, recipient, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, resident_id);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, after_id);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(recipient), ROWS_INT(resident_id),
+                                 ROWS_INT(after_id), ROWS_TOWN(sc));
     while ((s == DB_OK || s == DB_ROW) && *n < DELIVERIES_PAGE) {
         s = db_step(st);
         if (s == DB_ROW) {
@@ -328,11 +291,8 @@ enum orders_rc deliveries_count_pending(struct db *db, const struct scope *sc,
 {
     struct db_stmt *st = db_stmt(db, "SELECT count(*) FROM ord_deliveries WHERE acked_unix IS NULL"
                                      " AND municipality_id = ? AND (? = 0 OR recipient = ?)");
-    enum db_status s = rows_bind_town(st, 1, sc);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, recipient != NULL);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, recipient ? recipient : "", -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TOWN(sc), ROWS_INT(recipient != NULL),
+                                 ROWS_TEXT(recipient ? recipient : ""));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)
@@ -391,9 +351,7 @@ enum orders_rc deliveries_push_due(struct db *db, long long now, long long claim
     rc = ORDERS_DB;
     if (!sel)
         goto out;
-    enum db_status s = db_bind_int64(sel, 1, now);
-    if (s == DB_OK)
-        s = db_bind_int64(sel, 2, max);
+    enum db_status s = ROWS_BIND(sel, 1, ROWS_INT(now), ROWS_INT(max));
     rc = ORDERS_OK;
     while (rc == ORDERS_OK && (s == DB_OK || s == DB_ROW) && nrows < (size_t)max) {
         s = db_step(sel);
@@ -464,17 +422,8 @@ enum orders_rc deliveries_push_failed(struct db *db, long long id, long long nex
             " CASE WHEN CAST(? AS BIGINT) > 0 AND acked_unix IS NULL THEN CAST(? AS BIGINT) END,"
             " push_gave_up = CASE WHEN CAST(? AS BIGINT) = 0 THEN 1 ELSE 0 END,"
             " last_error = substr(?, 1, 200) WHERE id = ?");
-    if (!st)
-        return ORDERS_DB;
-    enum db_status s = db_bind_int64(st, 1, next_unix);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, next_unix);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, next_unix);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, error ? error : "", -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, id);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(next_unix), ROWS_INT(next_unix),
+                                 ROWS_INT(next_unix), ROWS_TEXT(error ? error : ""), ROWS_INT(id));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);

@@ -26,15 +26,8 @@ static long long raise_alert(struct db *db, long long resident, const char *kind
     if (!st)
         return -1;
     long long id = -1;
-    enum db_status s = db_bind_int64(st, 1, resident);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, kind, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, level, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, day, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, (int64_t)now);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_TEXT(kind), ROWS_TEXT(level),
+                                 ROWS_TEXT(day), ROWS_INT(now));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)
@@ -76,9 +69,7 @@ static enum db_status update(struct db *db, const char *sql, int n, const int64_
     struct db_stmt *st = db_stmt(db, sql);
     if (!st)
         return DB_ERR;
-    enum db_status s = DB_OK;
-    for (int i = 0; i < n && s == DB_OK; i++)
-        s = db_bind_int64(st, i + 1, v[i]);
+    enum db_status s = rows_bind_int64s(st, n, v);
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -145,13 +136,8 @@ static long read_due(struct db *db, time_t now, time_t day_start, long limit, st
     if (!st)
         return -1;
     long n = 0;
-    enum db_status s = DB_OK;
-    for (int i = 1; i <= 3 && s == DB_OK; i++)
-        s = db_bind_int64(st, i, (int64_t)day_start);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, (int64_t)now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, limit);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(day_start), ROWS_INT(day_start),
+                                 ROWS_INT(day_start), ROWS_INT(now), ROWS_INT(limit));
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
         if (s != DB_ROW)

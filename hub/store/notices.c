@@ -95,9 +95,7 @@ static enum db_status add_districts(struct db *db, int64_t id, const char *const
                                          " VALUES(?, ?) ON CONFLICT DO NOTHING");
         if (!st)
             return DB_ERR;
-        s = db_bind_int64(st, 1, id);
-        if (s == DB_OK)
-            s = db_bind_text(st, 2, districts[i], -1);
+        s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TEXT(districts[i]));
         if (s == DB_OK)
             s = db_step(st);
         db_stmt_done(st);
@@ -121,33 +119,16 @@ static enum db_status insert(struct db *db, const struct scope *sc, const struct
             " todo_ja, what_en, todo_en, whole_town, jma_area, jma_code, starts_unix, ends_unix,"
             " created_by, created_unix, updated_unix, municipality_id, jma_series) VALUES(?, ?,"
             " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
-    const char *source = jma ? "jma" : "town";
-    if (rows_bind_town(st, 19, sc) != DB_OK)
-        return DB_ERR;
-    const char *texts[] = {source,     n->kind,    NULL,       n->title_ja, n->title_en,
-                           n->area_ja, n->what_ja, n->todo_ja, n->what_en,  n->todo_en};
-    enum db_status s = DB_OK;
-    for (int i = 0; i < 10 && s == DB_OK; i++)
-        s = i == 2 ? db_bind_int64(st, 3, notices_level(n->kind))
-                   : db_bind_text(st, i + 1, texts[i] ? texts[i] : "", -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 11, n->n_districts == 0);
-    if (s == DB_OK)
-        s = jma ? db_bind_text(st, 12, jma->area, -1) : db_bind_null(st, 12);
-    if (s == DB_OK)
-        s = jma ? db_bind_text(st, 13, jma->code, -1) : db_bind_null(st, 13);
-    if (s == DB_OK)
-        s = jma ? db_bind_text(st, 20, jma->series, -1) : db_bind_null(st, 20);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 14, n->starts);
-    if (s == DB_OK)
-        s = n->ends > 0 ? db_bind_int64(st, 15, n->ends) : db_bind_null(st, 15);
-    if (s == DB_OK)
-        s = db_bind_text(st, 16, n->by, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 17, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 18, now);
+#define OR_EMPTY(t) ROWS_TEXT((t) ? (t) : "")
+    enum db_status s = ROWS_BIND(
+        st, 1, ROWS_TEXT(jma ? "jma" : "town"), OR_EMPTY(n->kind), ROWS_INT(notices_level(n->kind)),
+        OR_EMPTY(n->title_ja), OR_EMPTY(n->title_en), OR_EMPTY(n->area_ja), OR_EMPTY(n->what_ja),
+        OR_EMPTY(n->todo_ja), OR_EMPTY(n->what_en), OR_EMPTY(n->todo_en),
+        ROWS_INT(n->n_districts == 0), ROWS_TEXT(jma ? jma->area : NULL),
+        ROWS_TEXT(jma ? jma->code : NULL), ROWS_INT(n->starts),
+        n->ends > 0 ? ROWS_INT(n->ends) : ROWS_NULL, ROWS_TEXT(n->by), ROWS_INT(now), ROWS_INT(now),
+        ROWS_TOWN(sc), ROWS_TEXT(jma ? jma->series : NULL));
+#undef OR_EMPTY
     s = db_insert_id(st, s, id);
     if (s == DB_OK)
         s = add_districts(db, *id, n->districts, n->n_districts);
@@ -168,17 +149,8 @@ static enum db_status end_now(struct db *db, int64_t id, int64_t now, const char
     struct db_stmt *st = db_stmt(db, "UPDATE notices SET ends_unix = ?, ended_by = ?,"
                                      " updated_unix = ? WHERE id = ? AND (ends_unix IS NULL OR"
                                      " ends_unix > ?)");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_int64(st, 1, now);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, by, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, id);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, now);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_INT(now), ROWS_TEXT(by), ROWS_INT(now), ROWS_INT(id), ROWS_INT(now));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -219,12 +191,7 @@ enum db_status notices_in_force(struct db *db, const struct scope *sc, int64_t n
                          " AND (n.whole_town = 1 OR EXISTS(SELECT 1 FROM notice_districts d"
                          " WHERE d.notice_id = n.id AND d.district = ?))"
                          " ORDER BY n.level DESC, n.updated_unix DESC, n.id");
-    enum db_status s = rows_bind_town(st, 3, sc);
-    if (s != DB_OK)
-        return DB_ERR;
-    s = db_bind_int64(st, 1, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, now);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(now), ROWS_INT(now), ROWS_TOWN(sc));
     /* "" matches no district row: whole-town notices only. */
     if (s == DB_OK && district)
         s = db_bind_text(st, 4, district, -1);
@@ -236,12 +203,8 @@ enum db_status notices_all(struct db *db, const struct scope *sc, int64_t before
 {
     struct db_stmt *st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.id < ?"
                                      " AND n.municipality_id = ? ORDER BY n.id DESC LIMIT ?");
-    enum db_status s = rows_bind_town(st, 2, sc);
-    if (s != DB_OK)
-        return DB_ERR;
-    s = db_bind_int64(st, 1, before > 0 ? before : INT64_MAX);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, limit);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_INT(before > 0 ? before : INT64_MAX), ROWS_TOWN(sc), ROWS_INT(limit));
     return walk(st, s, row, ctx);
 }
 
@@ -250,10 +213,7 @@ enum db_status notices_get(struct db *db, const struct scope *sc, int64_t id, no
 {
     struct db_stmt *st = db_stmt(db, "SELECT " NOTICE_COLS " FROM notices n WHERE n.id = ?"
                                      " AND n.municipality_id = ?");
-    enum db_status s = rows_bind_town(st, 2, sc);
-    if (s != DB_OK)
-        return DB_ERR;
-    s = db_bind_int64(st, 1, id);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW) {
@@ -272,10 +232,7 @@ enum db_status notices_districts(struct db *db, const struct scope *sc, int64_t 
     struct db_stmt *st = db_stmt(db, "SELECT d.district FROM notice_districts d"
                                      " JOIN notices n ON n.id = d.notice_id WHERE d.notice_id = ?"
                                      " AND n.municipality_id = ? ORDER BY d.district");
-    enum db_status s = rows_bind_town(st, 2, sc);
-    if (s != DB_OK)
-        return DB_ERR;
-    s = db_bind_int64(st, 1, id);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(id), ROWS_TOWN(sc));
     while (s == DB_OK || s == DB_ROW) {
         s = db_step(st);
         if (s == DB_ROW && fn(ctx, db_col_text(st, 0)) != 0)
@@ -337,15 +294,8 @@ enum db_status notices_jma_area_set(struct db *db, const struct scope *sc, const
                                      " municipality_id) VALUES(?, ?, ?, ?, ?)"
                                      " ON CONFLICT(municipality_id, code) DO UPDATE SET"
                                      " name = excluded.name, districts = excluded.districts");
-    if (rows_bind_town(st, 5, sc) != DB_OK)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, code, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, name, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, joined, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, now);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(code), ROWS_TEXT(name), ROWS_TEXT(joined),
+                                 ROWS_INT(now), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -384,11 +334,8 @@ enum db_status notices_set_device_district(struct db *db, const struct scope *sc
     *changed = 0;
     struct db_stmt *st = db_stmt(db, "UPDATE devices SET district = ? WHERE id = ?"
                                      " AND municipality_id = ?");
-    enum db_status s = rows_bind_town(st, 3, sc);
-    if (s == DB_OK)
-        s = district && *district ? db_bind_text(st, 1, district, -1) : db_bind_null(st, 1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 2, device);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(district && *district ? district : NULL),
+                                 ROWS_INT(device), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -416,19 +363,8 @@ static enum db_status record_telegram(struct db *db, const char *url, const char
     struct db_stmt *st = db_stmt(db, "INSERT INTO jma_telegrams(url, office, report_unix,"
                                      " info_type, outcome, received_unix) VALUES(?, ?, ?, ?, ?, ?)"
                                      " ON CONFLICT(url) DO NOTHING");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, url, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, office, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, report);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, info_type, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 5, outcome, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 6, now);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(url), ROWS_TEXT(office), ROWS_INT(report),
+                                 ROWS_TEXT(info_type), ROWS_TEXT(outcome), ROWS_INT(now));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -497,7 +433,7 @@ static enum db_status area_conf(struct db *db, int64_t town, int landslide, cons
                                 " municipality_id = ? AND " MATCH_LANDSLIDE " ORDER BY code"
                               : "SELECT code, districts FROM jma_areas WHERE"
                                 " municipality_id = ? AND " MATCH_CODE);
-    enum db_status s = st ? db_bind_int64(st, 1, town) : DB_ERR;
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(town));
     int found = 0, whole = 0;
     if (s == DB_OK)
         s = bind_match(st, 2, landslide, code);
@@ -539,11 +475,7 @@ static enum db_status area_state(struct db *db, const char *series, const char *
 {
     struct db_stmt *st = db_stmt(db, "SELECT report_unix FROM jma_area_state WHERE series = ?"
                                      " AND code = ?");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, series, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, code, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(series), ROWS_TEXT(code));
     if (s == DB_OK)
         s = db_step(st);
     if (s == DB_ROW)
@@ -560,17 +492,8 @@ static enum db_status set_area_state(struct db *db, const char *series, const ch
                                      " ON CONFLICT(series, code) DO UPDATE"
                                      " SET report_unix = excluded.report_unix,"
                                      " office = excluded.office, telegram = excluded.telegram");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, series, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, code, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, report);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, office, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 5, url, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(series), ROWS_TEXT(code), ROWS_INT(report),
+                                 ROWS_TEXT(office), ROWS_TEXT(url));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -600,9 +523,7 @@ static enum db_status open_notices(struct db *db, const struct scope *sc, const 
                                                   : OPEN_SQL(MATCH_CODE_OF("jma_area")));
 #undef OPEN_SQL
     *n = 0;
-    if (rows_bind_town(st, 1, sc) != DB_OK)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 2, series, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TOWN(sc), ROWS_TEXT(series));
     if (s == DB_OK)
         s = bind_match(st, 3, municipality, code);
     while (s == DB_OK || s == DB_ROW) {
@@ -628,15 +549,8 @@ static enum db_status touch(struct db *db, int64_t id, const char *title_ja, con
 {
     struct db_stmt *st = db_stmt(db, "UPDATE notices SET title_ja = ?, area_ja = ?,"
                                      " updated_unix = ? WHERE id = ?");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, title_ja, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, area_ja, -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 3, now);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 4, id);
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_TEXT(title_ja), ROWS_TEXT(area_ja), ROWS_INT(now), ROWS_INT(id));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
@@ -681,9 +595,7 @@ static enum db_status covered(const struct apply *ap, const struct scope *sc, co
     struct db_stmt *st = db_stmt(ap->db, ap->landslide ? SET_SQL(MATCH_MUNICIPALITY_OF("s.code"))
                                                        : SET_SQL(MATCH_CODE_OF("s.code")));
 #undef SET_SQL
-    if (rows_bind_town(st, 2, sc) != DB_OK)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, r06, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(r06), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = bind_match(st, 3, ap->landslide, code);
     if (s == DB_OK)
@@ -847,11 +759,7 @@ static enum db_status cancel_office(struct apply *ap, const char *url, int *area
     int n = 0;
     struct db_stmt *st = db_stmt(ap->db, "SELECT code FROM jma_area_state WHERE office = ?"
                                          " AND series = ? ORDER BY code");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, ap->t->office, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, ap->series, -1);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(ap->t->office), ROWS_TEXT(ap->series));
     while ((s == DB_OK || s == DB_ROW) && n < JMA_AREAS_MAX) {
         s = db_step(st);
         if (s == DB_ROW)

@@ -32,10 +32,11 @@ enum db_status rows_bind(struct db_stmt *st, int first, int n, const struct rows
 {
     enum db_status s = st ? DB_OK : DB_ERR;
     for (int i = 0; i < n && s == DB_OK; i++)
-        s = v[i].kind == ROWS_V_INT    ? db_bind_int64(st, first + i, v[i].i)
-            : v[i].kind == ROWS_V_TEXT ? db_bind_text(st, first + i, v[i].t, -1)
-            : v[i].kind == ROWS_V_TOWN ? rows_bind_town(st, first + i, v[i].sc)
-                                       : db_bind_null(st, first + i);
+        s = v[i].kind == ROWS_V_INT     ? db_bind_int64(st, first + i, v[i].i)
+            : v[i].kind == ROWS_V_TEXT  ? db_bind_text(st, first + i, v[i].t, -1)
+            : v[i].kind == ROWS_V_TEXTN ? db_bind_text(st, first + i, v[i].t, (long)v[i].i)
+            : v[i].kind == ROWS_V_TOWN  ? rows_bind_town(st, first + i, v[i].sc)
+                                        : db_bind_null(st, first + i);
     return s;
 }
 

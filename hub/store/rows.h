@@ -26,18 +26,20 @@ enum db_status rows_walk(struct db_stmt *st, enum db_status bound,
  * first failure. */
 enum db_status rows_bind_int64s(struct db_stmt *st, int n, const int64_t *v);
 
-/* One value to bind: an integer, a text (NULL binds SQL NULL), SQL NULL, or the town of a
- * scope (rows_bind_town(): DB_ERR for a NULL scope). */
+/* One value to bind: an integer, a text (NULL binds SQL NULL; ROWS_TEXTN: its first len
+ * bytes, NUL or not), SQL NULL, or the town of a scope (rows_bind_town(): DB_ERR for a
+ * NULL scope). */
 struct rows_val {
-    enum { ROWS_V_INT, ROWS_V_TEXT, ROWS_V_NULL, ROWS_V_TOWN } kind;
+    enum { ROWS_V_INT, ROWS_V_TEXT, ROWS_V_TEXTN, ROWS_V_NULL, ROWS_V_TOWN } kind;
     int64_t i;
     const char *t;
     const struct scope *sc;
 };
-#define ROWS_INT(v)      ((struct rows_val){.kind = ROWS_V_INT, .i = (v)})
-#define ROWS_TEXT(v)     ((struct rows_val){.kind = ROWS_V_TEXT, .t = (v)})
-#define ROWS_NULL        ((struct rows_val){.kind = ROWS_V_NULL})
-#define ROWS_TOWN(scope) ((struct rows_val){.kind = ROWS_V_TOWN, .sc = (scope)})
+#define ROWS_INT(v)        ((struct rows_val){.kind = ROWS_V_INT, .i = (v)})
+#define ROWS_TEXT(v)       ((struct rows_val){.kind = ROWS_V_TEXT, .t = (v)})
+#define ROWS_TEXTN(v, len) ((struct rows_val){.kind = ROWS_V_TEXTN, .t = (v), .i = (int64_t)(len)})
+#define ROWS_NULL          ((struct rows_val){.kind = ROWS_V_NULL})
+#define ROWS_TOWN(scope)   ((struct rows_val){.kind = ROWS_V_TOWN, .sc = (scope)})
 /* Binds v[0..n-1] to the parameters first..first+n-1 of st. DB_OK, or DB_ERR when st is
  * NULL, or the first failure. */
 enum db_status rows_bind(struct db_stmt *st, int first, int n, const struct rows_val *v);

@@ -75,13 +75,8 @@ enum db_status statsdata_checkups(struct db *db, const struct scope *sc, const c
                             " AND n.imported_unix >= ?)) AND" COUNTED(
                                 "c.resident_id") " ORDER BY c.resident_id, c.date, c.id")
               : NULL;
-    enum db_status s = st && sc ? db_bind_int64(st, 1, scope_town(sc)) : DB_ERR;
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, from, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, to, -1);
-    for (int i = 4; i <= 6 && s == DB_OK; i++)
-        s = db_bind_int64(st, i, cutoff);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TOWN(sc), ROWS_TEXT(from), ROWS_TEXT(to),
+                                 ROWS_INT(cutoff), ROWS_INT(cutoff), ROWS_INT(cutoff));
     s = rows_walk(st, s, each_checkup, &w);
     free(w.res);
     return s;

@@ -37,11 +37,7 @@ enum db_status statsoptout_set(struct db *db, const struct scope *sc, int64_t re
                          " VALUES(?, ?, ?)");
         if (!st)
             return DB_ERR;
-        s = db_bind_int64(st, 1, resident);
-        if (s == DB_OK)
-            s = db_bind_int64(st, 2, now);
-        if (s == DB_OK)
-            s = db_bind_text(st, 3, via, -1);
+        s = ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_INT(now), ROWS_TEXT(via));
     } else {
         st = db_stmt(db, "DELETE FROM stats_optouts WHERE resident_id = ?");
         if (!st)

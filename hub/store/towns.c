@@ -13,17 +13,9 @@ enum db_status towns_add(struct db *db, const struct towns_new *t, int64_t now, 
 {
     struct db_stmt *st = db_stmt(db, "INSERT INTO municipalities(code, name, service_hours,"
                                      " contact, created_unix) VALUES(?, ?, ?, ?, ?) RETURNING id");
-    if (!st)
-        return DB_ERR;
-    enum db_status s = db_bind_text(st, 1, t->code, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 2, t->name, -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 3, t->service_hours ? t->service_hours : "", -1);
-    if (s == DB_OK)
-        s = db_bind_text(st, 4, t->contact ? t->contact : "", -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, now);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(t->code), ROWS_TEXT(t->name),
+                                 ROWS_TEXT(t->service_hours ? t->service_hours : ""),
+                                 ROWS_TEXT(t->contact ? t->contact : ""), ROWS_INT(now));
     return db_insert_id(st, s, id);
 }
 
@@ -37,14 +29,8 @@ enum db_status towns_set(struct db *db, const struct scope *sc, const struct tow
                                      " name = COALESCE(?, name),"
                                      " service_hours = COALESCE(?, service_hours),"
                                      " contact = COALESCE(?, contact) WHERE id = ?");
-    if (!st)
-        return DB_ERR;
-    const char *v[] = {t->code, t->name, t->service_hours, t->contact};
-    enum db_status s = DB_OK;
-    for (int i = 0; i < 4 && s == DB_OK; i++)
-        s = db_bind_text(st, i + 1, v[i], -1);
-    if (s == DB_OK)
-        s = db_bind_int64(st, 5, scope_town(sc));
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(t->code), ROWS_TEXT(t->name),
+                                 ROWS_TEXT(t->service_hours), ROWS_TEXT(t->contact), ROWS_TOWN(sc));
     if (s == DB_OK)
         s = db_step(st);
     db_stmt_done(st);
