@@ -3,6 +3,7 @@
  * must stay readable enough to audit by eye.
  */
 #include "gate.h"
+#include "reach.h"
 #include "residents.h"
 
 #include <stdio.h>
@@ -39,27 +40,18 @@ static int first_row(struct db_stmt *st, enum db_status bound, char *out, size_t
     return r;
 }
 
-/* 1 with the town (its id as text into town) when family member `family` is linked to
- * resident by a link recorded in the resident's own town (the only way across towns), 0
- * when not, -1 on error. */
-static int link_town(struct db *db, long long family, long long resident, char town[24])
+/* A lookup's answer as 1 (a row), 0 (none) or -1 (an error). */
+static int found(enum db_status s)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT l.municipality_id FROM family_links l"
-                                     " JOIN residents r ON r.id = l.resident_id"
-                                     " AND r.municipality_id = l.municipality_id"
-                                     " WHERE l.family_id = ? AND l.resident_id = ?");
-    if (!st)
-        return -1;
-    enum db_status b = db_bind_int64(st, 1, family);
-    if (b == DB_OK)
-        b = db_bind_int64(st, 2, resident);
-    return first_row(st, b, town, 24);
+    return s == DB_ROW ? 1 : s == DB_DONE ? 0 : -1;
 }
 
+/* 1 when family member `family` is linked to resident by a link recorded in the resident's
+ * own town (the only way across towns), 0 when not, -1 on error. */
 static int linked(struct db *db, long long family, long long resident)
 {
-    char town[24];
-    return link_town(db, family, resident, town);
+    int64_t town = 0;
+    return found(reach_link_town(db, family, resident, &town));
 }
 
 static enum gate_decision consent(struct db *db, const char *kind, long long id, long long resident,
@@ -103,21 +95,6 @@ static int own_town(struct db *db, const struct auth_principal *who, long long r
     if (!who->town)
         return 0;
     return residents_in_town(db, who->town, resident, &yes) == DB_OK ? yes : -1;
-}
-
-/* 1 when operator `id` has a contract with the town of resident, 0 when not, -1 on error. */
-static int contracted(struct db *db, long long id, long long resident)
-{
-    char dummy[8];
-    struct db_stmt *st = db_stmt(db, "SELECT 1 FROM operator_contracts c JOIN residents r"
-                                     " ON r.municipality_id = c.municipality_id"
-                                     " WHERE c.operator_id = ? AND r.id = ?");
-    if (!st)
-        return -1;
-    enum db_status b = db_bind_int64(st, 1, id);
-    if (b == DB_OK)
-        b = db_bind_int64(st, 2, resident);
-    return first_row(st, b, dummy, sizeof dummy);
 }
 
 /* The legal basis letting staff receive data_kind for purpose: 1 with its name, 0 none,
@@ -217,7 +194,7 @@ enum gate_decision gate_recipient(struct db *db, const char *kind, long long id,
     }
     if (strcmp(kind, "operator") == 0) {
         /* An operator serves a town only under a contract recorded for it. */
-        int c = contracted(db, id, resident);
+        int c = found(reach_contracted(db, id, resident));
         if (c <= 0)
             return c < 0 ? GATE_ERROR : GATE_DENY;
         return consent(db, "operator", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
@@ -227,52 +204,54 @@ enum gate_decision gate_recipient(struct db *db, const char *kind, long long id,
 
 const struct scope *gate_town(struct db *db, const struct auth_principal *who, long long resident)
 {
-    char town[24];
+    int64_t town = 0;
     if (who->role != AUTH_FAMILY)
         return who->town;
-    return link_town(db, who->id, resident, town) == 1 ? scope_of(strtoll(town, NULL, 10)) : NULL;
+    return reach_link_town(db, who->id, resident, &town) == DB_ROW ? scope_of(town) : NULL;
+}
+
+/* The towns gate_towns() collects: each once, the caller's own first. */
+struct towns {
+    const struct scope **v;
+    int n, cap;
+    const struct scope *own;
+};
+
+static int add_town(void *ctx, int64_t town)
+{
+    struct towns *a = ctx;
+    const struct scope *t = scope_of(town);
+    if (!t || t == a->own)
+        return 0;
+    if (a->n == a->cap) { /* every town there is fits: scope_of() has at most SCOPE_MAX */
+        const struct scope **w =
+            a->n < SCOPE_MAX ? realloc(a->v, sizeof *w * (size_t)a->cap * 2) : NULL;
+        if (!w)
+            return -1;
+        a->v = w;
+        a->cap *= 2;
+    }
+    a->v[a->n++] = t;
+    return 0;
 }
 
 int gate_towns(struct db *db, const struct auth_principal *who, const struct scope ***out)
 {
-    int n = 0, cap = 8;
-    const struct scope **v = malloc(sizeof *v * (size_t)cap);
+    struct towns a = {.v = malloc(sizeof *a.v * 8), .cap = 8, .own = who->town};
     *out = NULL;
-    if (!v)
+    if (!a.v)
         return -1;
     if (who->town)
-        v[n++] = who->town;
-    if (who->role != AUTH_FAMILY && who->role != AUTH_OPERATOR) {
-        *out = v;
-        return n;
-    }
-    struct db_stmt *st = who->role == AUTH_FAMILY
-                             ? db_stmt(db, "SELECT DISTINCT municipality_id FROM family_links"
-                                           " WHERE family_id = ? ORDER BY municipality_id")
-                             : db_stmt(db, "SELECT municipality_id FROM operator_contracts"
-                                           " WHERE operator_id = ? ORDER BY municipality_id");
-    enum db_status s = st ? db_bind_int64(st, 1, who->id) : DB_ERR;
-    while (s == DB_OK || s == DB_ROW) {
-        s = db_step(st);
-        const struct scope *t = s == DB_ROW ? scope_of(db_col_int64(st, 0)) : NULL;
-        if (!t || t == who->town)
-            continue;
-        if (n == cap) { /* every town there is fits: scope_of() has at most SCOPE_MAX */
-            const struct scope **w = n < SCOPE_MAX ? realloc(v, sizeof *v * (size_t)cap * 2) : NULL;
-            if (!w) {
-                s = DB_ERR;
-                break;
-            }
-            v = w;
-            cap *= 2;
-        }
-        v[n++] = t;
-    }
-    db_stmt_done(st);
-    if (s != DB_DONE) {
-        free(v);
+        a.v[a.n++] = who->town;
+    enum db_status s = DB_OK;
+    if (who->role == AUTH_FAMILY)
+        s = reach_link_towns(db, who->id, add_town, &a);
+    else if (who->role == AUTH_OPERATOR)
+        s = reach_contract_towns(db, who->id, add_town, &a);
+    if (s != DB_OK) {
+        free(a.v);
         return -1;
     }
-    *out = v;
-    return n;
+    *out = a.v;
+    return a.n;
 }

@@ -737,13 +737,17 @@ static const struct {
     {"notifyrcpt_get", "keyed by the caller's own principal or a claimed message's recipient"},
     {"notifyrcpt_mode", "keyed by a recipient the caller read as its own or claimed"},
     {"notifyrcpt_chain", "the notifier's escalation order of a resident, for every town"},
+    {"reach_link_town", "the gate: a family member's link decides the town it acts in"},
+    {"reach_contracted", "the gate: an operator's contract decides the towns it is sent data of"},
+    {"reach_link_towns", "the gate: the towns a family member may act in (gate_towns)"},
+    {"reach_contract_towns", "the gate: the towns an operator may act in (gate_towns)"},
 };
 
 /* The headers whose every database function must be in ROWS or HUB_WIDE. */
 static const char *const HEADERS[] = {
     "checkins.h", "activity.h",    "challenges.h", "consents.h",   "accesslog.h",  "alerts.h",
     "ckstore.h",  "ckshow.h",      "ordstore.h",   "famreqs.h",    "deliveries.h", "notices.h",
-    "safety.h",   "idempotency.h", "notifyq.h",    "notifyrcpt.h", "escalate.h"};
+    "safety.h",   "idempotency.h", "notifyq.h",    "notifyrcpt.h", "escalate.h",   "reach.h"};
 
 static int listed(const char *name)
 {
