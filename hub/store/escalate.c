@@ -15,46 +15,47 @@ time_t escalate_day_start(time_t now)
     return (time_t)(day - ESCALATE_UTC_OFFSET);
 }
 
-/* Inserts one alert unless it exists. Returns the new id, 0 if it existed, -1 on error. */
-static long long raise_alert(struct db *db, long long resident, const char *kind, const char *level,
-                             const char *day, time_t now)
+enum db_status escalate_raise(struct db *db, const struct escalate_alert *a, long long *id)
 {
     struct db_stmt *st =
         db_stmt(db, "INSERT INTO alerts(resident_id, kind, level, day, raised_unix)"
                     " VALUES(?, ?, ?, ?, ?)"
                     " ON CONFLICT(resident_id, kind, level, day) DO NOTHING RETURNING id");
-    if (!st)
-        return -1;
-    long long id = -1;
-    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_TEXT(kind), ROWS_TEXT(level),
-                                 ROWS_TEXT(day), ROWS_INT(now));
+    enum db_status s = ROWS_BIND(st, 1, ROWS_INT(a->resident), ROWS_TEXT(a->kind),
+                                 ROWS_TEXT(a->level), ROWS_TEXT(a->day), ROWS_INT(a->now));
     if (s == DB_OK)
         s = db_step(st);
-    if (s == DB_ROW)
-        id = db_col_int64(st, 0);
-    else if (s == DB_DONE)
-        id = 0;
+    *id = s == DB_ROW ? db_col_int64(st, 0) : 0;
     db_stmt_done(st);
-    return id;
-}
-
-static int audit_raise(struct db *db, long long resident, const char *action, const char *level,
-                       time_t now, const char *actor, const char *request_id)
-{
+    if (s == DB_DONE)
+        return DB_OK; /* raised before */
+    if (s != DB_ROW)
+        return s;
     char dest[48];
-    snprintf(dest, sizeof dest, "alerts:%s", level);
-    struct audit_rec a = {.at = now,
-                          .actor = actor,
-                          .action = action,
+    snprintf(dest, sizeof dest, "alerts:%s", a->level);
+    struct audit_rec r = {.at = a->now,
+                          .actor = a->actor,
+                          .action = a->action,
                           .outcome = "ok",
-                          .subject = resident,
+                          .subject = a->resident,
                           .data_kinds = "safety",
                           .purpose = "watch_over",
                           .basis = "none:stored_not_released",
                           .source = "hub",
                           .destination = dest,
-                          .request_id = request_id};
-    return audit_append_db(db, &a, NULL) == DB_OK ? 0 : -1;
+                          .request_id = a->request_id};
+    return audit_append_db(db, &r, NULL);
+}
+
+/* escalate_raise for this file's callers: the new alert's id, 0 when it existed, -1 on an
+ * error. */
+static long long raise_one(struct db *db, long long resident, const char *kind, const char *level,
+                           const char *day, time_t now, const char *action, const char *actor,
+                           const char *request_id)
+{
+    struct escalate_alert a = {resident, kind, level, day, action, actor, request_id, now};
+    long long id = 0;
+    return escalate_raise(db, &a, &id) == DB_OK ? id : -1;
 }
 
 /* The clock moved back by more than this (between passes) makes every resident due
@@ -159,9 +160,9 @@ static long read_due(struct db *db, time_t now, time_t day_start, long limit, st
 static int raise_missed(struct db *db, long long res, const char *level, const char *day,
                         time_t now, const char *actor, int *raised)
 {
-    long long id = raise_alert(db, res, "missed", level, day, now);
-    if (id < 0 ||
-        (id > 0 && audit_raise(db, res, "alert.missed_checkin", level, now, actor, "escalation")))
+    long long id =
+        raise_one(db, res, "missed", level, day, now, "alert.missed_checkin", actor, "escalation");
+    if (id < 0)
         return -1;
     *raised += id > 0;
     return 0;
@@ -237,9 +238,9 @@ int escalate_help(struct db *db, const struct scope *sc, long long resident, tim
     /* Every help press is its own alert: the request id makes the "day" key unique. */
     snprintf(day, sizeof day, "help:%s", request_id);
     for (int i = 0; i < 2; i++) {
-        ids[i] = raise_alert(db, resident, "help", levels[i], day, now);
-        if (ids[i] <= 0 ||
-            audit_raise(db, resident, "alert.help", levels[i], now, actor, request_id) != 0)
+        ids[i] =
+            raise_one(db, resident, "help", levels[i], day, now, "alert.help", actor, request_id);
+        if (ids[i] <= 0)
             return -1;
     }
     return 0;
@@ -260,9 +261,8 @@ int escalate_unwell(struct db *db, const struct scope *sc, long long resident, l
         return 0; /* turned off */
     /* The check-in's id makes the key unique: every 元気がない is its own alert. */
     snprintf(day, sizeof day, "checkin:%lld", checkin_id);
-    *id = raise_alert(db, resident, "unwell", "family", day, now);
-    if (*id <= 0 ||
-        audit_raise(db, resident, "alert.unwell", "family", now, actor, request_id) != 0)
+    *id = raise_one(db, resident, "unwell", "family", day, now, "alert.unwell", actor, request_id);
+    if (*id <= 0)
         return -1;
     return 0;
 }

@@ -67,6 +67,25 @@ int escalate_help(struct db *db, const struct scope *sc, long long resident, tim
 int escalate_unwell(struct db *db, const struct scope *sc, long long resident, long long checkin_id,
                     time_t now, const char *actor, const char *request_id, long long *id);
 
+/* One alert to raise and audit (escalate_raise). */
+struct escalate_alert {
+    long long resident;
+    const char *kind;       /* "missed" | "help" | "unwell" | a safety check's kind */
+    const char *level;      /* "family" | "city" */
+    const char *day;        /* the key of its group: a date, "help:<request>", ... */
+    const char *action;     /* its audit record's action ("alert.help") */
+    const char *actor;      /* who raised it ("hub", "device:3") */
+    const char *request_id; /* the audit record's request id */
+    time_t now;
+};
+
+/* Raises alert a unless one of the same resident, kind, level and day exists, and audits
+ * it when new (stored, not released: basis none:stored_not_released, destination
+ * "alerts:LEVEL"). *id gets the new alert's id, or 0 when it existed. DB_OK or an error.
+ * The one way every alert is raised: by the passes (for every town) and by the raises of
+ * this header and of safety.h, each after its own check that the resident is of its town. */
+enum db_status escalate_raise(struct db *db, const struct escalate_alert *a, long long *id);
+
 /* Unix time of the start of now's day in Japan time. */
 time_t escalate_day_start(time_t now);
 

@@ -2,8 +2,8 @@
  * safety.c: the safety confirmation store (see safety.h).
  */
 #include "safety.h"
+#include "escalate.h"
 #include "rows.h"
-#include "audit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -301,28 +301,6 @@ enum db_status safety_started(struct db *db, const struct scope *sc, int64_t che
     return s;
 }
 
-/* The audit record of an alert raised for resident (stored, not released). */
-static enum db_status audit_raised(struct db *db, int64_t resident, const char *kind,
-                                   const char *level, int64_t now, const char *actor,
-                                   const char *request_id)
-{
-    char action[48], dest[32];
-    snprintf(action, sizeof action, "alert.%s", kind);
-    snprintf(dest, sizeof dest, "alerts:%s", level);
-    struct audit_rec a = {.at = (time_t)now,
-                          .actor = actor,
-                          .action = action,
-                          .outcome = "ok",
-                          .subject = resident,
-                          .data_kinds = "safety",
-                          .purpose = "watch_over",
-                          .basis = "none:stored_not_released",
-                          .source = "hub",
-                          .destination = dest,
-                          .request_id = request_id};
-    return audit_append_db(db, &a, NULL);
-}
-
 /* safety_raise for a resident the caller knows is of the check's town (the due pass). */
 static enum db_status raise(struct db *db, int64_t resident, int64_t check, const char *kind,
                             int64_t now, const char *actor, const char *request_id, int *n);
@@ -344,26 +322,17 @@ static enum db_status raise(struct db *db, int64_t resident, int64_t check, cons
     char day[48];
     /* The alert's "day" key groups the alerts of one check (docs/api.md, alert groups). */
     snprintf(day, sizeof day, "safety:%lld", (long long)check);
+    char action[48];
+    snprintf(action, sizeof action, "alert.%s", kind);
     enum db_status s = DB_OK;
+    /* raised once per check, kind and level: again is no new alert */
     for (int i = 0; i < 2 && s == DB_OK; i++) {
-        struct db_stmt *st = db_stmt(db, "INSERT INTO alerts(resident_id, kind, level, day,"
-                                         " raised_unix) VALUES(?, ?, ?, ?, ?)"
-                                         " ON CONFLICT DO NOTHING RETURNING id");
-        if (!st)
-            return DB_ERR;
-        s = ROWS_BIND(st, 1, ROWS_INT(resident), ROWS_TEXT(kind), ROWS_TEXT(levels[i]),
-                      ROWS_TEXT(day), ROWS_INT(now));
-        if (s == DB_OK)
-            s = db_step(st);
-        enum db_status raised = s;
-        db_stmt_done(st);
-        if (raised == DB_ROW) {
-            s = audit_raised(db, resident, kind, levels[i], now, actor, request_id);
-            if (n && s == DB_OK)
-                (*n)++;
-        } else if (raised == DB_DONE) {
-            s = DB_OK; /* raised before: once per check, kind and level */
-        }
+        struct escalate_alert a = {resident, kind,  levels[i],  day,
+                                   action,   actor, request_id, (time_t)now};
+        long long id = 0;
+        s = escalate_raise(db, &a, &id);
+        if (n && s == DB_OK && id > 0)
+            (*n)++;
     }
     return s;
 }

@@ -720,6 +720,7 @@ static const struct {
     {"safety_escalate", "the due pass, for every town"},
     {"escalate_step", "the missed check-in pass, for every town (due residents in order)"},
     {"escalate_run", "the missed check-in pass, for every town (steps until none is due)"},
+    {"escalate_raise", "the passes for every town, and the scoped raises after their own check"},
     {"idempotency_release_dead", "housekeeping at a hubd's start, for every town"},
     {"idempotency_prune", "housekeeping, for every town"},
     {"notifyq_incidents", "the notifier, for every town"},
