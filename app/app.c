@@ -225,6 +225,8 @@ void app_fmt_time(const struct app *a, int64_t t, char *buf, size_t size)
 static void enter_top(struct app *a)
 {
     const struct screen *s = a->stack[a->depth - 1];
+    a->msg_page = 0; /* a message screen opens on its first page */
+    a->msg_pages = 1;
     if (s->enter)
         s->enter(a);
     for (size_t i = 0; app_features[i]; i++)
@@ -1575,6 +1577,8 @@ bool app_catalogue_show(struct app *a, const char *name)
     a->fam_nres = 0;
     a->waiting = 0;
     a->notice[0] = '\0';
+    a->msg_page = 0;
+    a->msg_pages = 1;
     FEATURES_EACH(wipe, a, FEATURE_WIPE_SAMPLE);
     a->net = NET_OK; /* samples of failures set it down */
     bool is_root =

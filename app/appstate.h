@@ -10,6 +10,7 @@
 #include "app.h"
 #include "i18n.h"
 #include "idle.h"
+#include "msgpage.h"
 #include "notice.h" /* notices and safety confirmation */
 #include "priv.h"   /* privacy + checkups */
 #include "safety.h" /* safety confirmation */
@@ -118,12 +119,12 @@ struct app {
         enum app_net fail;
     } help;
 
-    int status_page, status_pages;     /* 安否's page when its words need two */
     int settings_page, settings_pages; /* 設定's page when its tiles need two */
     int home_page, home_pages;         /* home's page under a long notice band at large text */
     int idle_page, idle_pages;         /* the waiting screen's page, likewise */
     int session_page, session_pages;   /* a card session's first screen, likewise */
     int menu_page, menu_pages;         /* くらし's, when not even four tiles fit */
+    int msg_page, msg_pages; /* a message screen's page of words (msgpage.h); 0 on entering */
 
     char notice[256]; /* what the last settings change did, in words */
 

@@ -41,17 +41,16 @@ static void frame(struct app *a, struct ui_rect c)
     default:
         break;
     }
-    int y = c.y;
-    y += wg_paragraph(a->ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_TITLE_MM,
-                      t->warn_text, t->bg, app_s(a, head), WG_LEFT) +
-         app_gap(a);
     char words[512];
     /* the kiosk's own town, by name, once the hub said it */
     i18n_format(words, sizeof words, app_s(a, body),
                 a->town.name[0] ? a->town.name : app_s(a, "card_other_town_here"), NULL, NULL,
                 NULL);
-    wg_paragraph(a->ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                 t->bg, words, WG_LEFT);
+    /* paged when they do not fit (large text under a notice band): msgpage.h */
+    struct msgpage m = {0};
+    msgpage_para(&m, app_s(a, head), UI_FONT_BOLD, WG_TITLE_MM, t->warn_text);
+    msgpage_para(&m, words, UI_FONT_REGULAR, WG_BODY_MM, t->text);
+    msgpage_frame(a, c, &m);
 }
 
 static void sample(struct app *a, int variant)
@@ -63,5 +62,13 @@ static void sample(struct app *a, int variant)
                  a->lang[0] == 'j' ? "横須賀市" : "Yokosuka");
 }
 
-const struct screen scr_card_message = {
-    .name = "card_message", .title_key = "title_card", .frame = frame, .sample = sample};
+static void title(const struct app *a, char *buf, size_t size)
+{
+    msgpage_title(a, "title_card", buf, size);
+}
+
+const struct screen scr_card_message = {.name = "card_message",
+                                        .title_key = "title_card",
+                                        .frame = frame,
+                                        .sample = sample,
+                                        .title = title};

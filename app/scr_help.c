@@ -27,9 +27,7 @@ const struct screen scr_help_confirm = {
 
 static void sent_frame(struct app *a, struct ui_rect c)
 {
-    struct ui *ui = a->ui;
-    const struct theme *t = ui_theme(ui);
-    int gap = app_gap(a);
+    const struct theme *t = ui_theme(a->ui);
     char head[256], body[512], tm[16];
     const char *who = a->help.who[0] ? a->help.who : app_s(a, "help_who_default");
     struct ui_color hc = t->text;
@@ -67,22 +65,16 @@ static void sent_frame(struct app *a, struct ui_rect c)
         retry = true;
         break;
     }
-    int y = c.y;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_TITLE_MM, hc, t->bg,
-                      head, WG_LEFT) +
-         gap;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                      t->bg, body, WG_LEFT) +
-         gap;
-    if (retry) {
-        struct wg_button b = {
-            "help_retry", app_s(a, "help_retry"), ICON_REFRESH, WG_DANGER, false, 0};
-        int bw = c.w * 2 / 3;
-        int bh = wg_button_height(ui, &b, bw);
-        int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
-        if (wg_button(ui, &b, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh}))
-            app_send_help(a, true);
-    }
+    /* the retry at the bottom; with large text and a notice band it goes beside the words,
+     * or the words are paged (msgpage.h) */
+    struct msgpage m = {.narrow = true};
+    msgpage_para(&m, head, UI_FONT_BOLD, WG_TITLE_MM, hc);
+    msgpage_para(&m, body, UI_FONT_REGULAR, WG_BODY_MM, t->text);
+    if (retry)
+        msgpage_button(&m, (struct wg_button){"help_retry", app_s(a, "help_retry"), ICON_REFRESH,
+                                              WG_DANGER, false, 0});
+    if (msgpage_frame(a, c, &m) == 0)
+        app_send_help(a, true);
 }
 
 static void sent_sample(struct app *a, int variant)
@@ -98,5 +90,13 @@ static void sent_sample(struct app *a, int variant)
     a->net = variant == 2 ? NET_DOWN : NET_OK;
 }
 
-const struct screen scr_help_sent = {
-    .name = "help_sent", .title_key = "title_help", .frame = sent_frame, .sample = sent_sample};
+static void sent_title(const struct app *a, char *buf, size_t size)
+{
+    msgpage_title(a, "title_help", buf, size);
+}
+
+const struct screen scr_help_sent = {.name = "help_sent",
+                                     .title_key = "title_help",
+                                     .frame = sent_frame,
+                                     .sample = sent_sample,
+                                     .title = sent_title};

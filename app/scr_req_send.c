@@ -84,9 +84,7 @@ static void sample(struct app *a, int variant)
 static void sent_frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
-    struct ui *ui = a->ui;
-    const struct theme *t = ui_theme(ui);
-    int gap = app_gap(a);
+    const struct theme *t = ui_theme(a->ui);
     char head[256], body[512], n[16];
     bool bad = false;
     body[0] = '\0';
@@ -118,18 +116,15 @@ static void sent_frame(struct app *a, struct ui_rect c)
                     n, NULL, NULL, NULL);
         break;
     }
-    int y = c.y;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_TITLE_MM,
-                      bad ? t->warn_text : t->text, t->bg, head, WG_LEFT) +
-         gap;
-    if (body[0])
-        wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                     t->bg, body, WG_LEFT);
-    if (s->rsend.state == SHOP_SEND_SENDING || s->rsend.state == SHOP_SEND_NONE)
-        return;
-    struct wg_button list = {"req_list", app_s(a, "req_list"), ICON_CHECK, WG_PRIMARY, false, 0};
-    int bh = wg_button_height(ui, &list, c.w);
-    if (wg_button(ui, &list, (struct ui_rect){c.x, c.y + c.h - bh, c.w, bh})) {
+    /* the list at the bottom; with large text and a notice band it goes beside the words,
+     * or the words are paged (msgpage.h) */
+    struct msgpage m = {0};
+    msgpage_para(&m, head, UI_FONT_BOLD, WG_TITLE_MM, bad ? t->warn_text : t->text);
+    msgpage_para(&m, body, UI_FONT_REGULAR, WG_BODY_MM, t->text);
+    if (s->rsend.state != SHOP_SEND_SENDING && s->rsend.state != SHOP_SEND_NONE)
+        msgpage_button(&m, (struct wg_button){"req_list", app_s(a, "req_list"), ICON_CHECK,
+                                              WG_PRIMARY, false, 0});
+    if (msgpage_frame(a, c, &m) == 0) {
         s->reqs_page = 0;
         app_nav_replace(a, &scr_req_list);
     }
@@ -158,5 +153,14 @@ const struct screen scr_req_send = {.name = "req_send",
                                     .enter = enter,
                                     .frame = frame,
                                     .sample = sample};
-const struct screen scr_req_sent = {
-    .name = "req_sent", .title_key = "title_req_sent", .frame = sent_frame, .sample = sent_sample};
+
+static void sent_title(const struct app *a, char *buf, size_t size)
+{
+    msgpage_title(a, "title_req_sent", buf, size);
+}
+
+const struct screen scr_req_sent = {.name = "req_sent",
+                                    .title_key = "title_req_sent",
+                                    .frame = sent_frame,
+                                    .sample = sent_sample,
+                                    .title = sent_title};

@@ -11,7 +11,6 @@ static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
     const struct theme *t = ui_theme(ui);
-    int gap = app_gap(a);
     char head[256], body[512], tm[16], date[64], code[16];
     struct ui_color head_color = t->text;
     struct wg_button btn = {NULL, NULL, ICON_NONE, WG_PRIMARY, false, 0};
@@ -58,35 +57,19 @@ static void frame(struct app *a, struct ui_rect c)
                                  0};
         break;
     }
-    /* the words, then the button at the bottom where the thumb is; when both do not fit
-     * above each other (large text with a notice band above), the button goes to the
-     * right of the words, at the bottom, and the words take the rest of the width */
-    int bw = c.w * 2 / 3, bh = btn.id ? wg_button_height(ui, &btn, bw) : 0, tw = c.w;
-    int words = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, head, tw) + gap +
-                wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, body, tw) + gap;
-    if (btn.id && words + bh > c.h) {
-        /* a third of the width, without the icon: the words say it, and the label
-         * breaks between its phrases rather than inside one */
-        btn.icon = ICON_NONE;
-        bw = c.w / 3;
-        bh = wg_button_height(ui, &btn, bw);
-        tw = c.w - bw - gap;
-    }
-    int y = c.y +
-            wg_paragraph(ui, (struct ui_rect){c.x, c.y, tw, 0}, UI_FONT_BOLD, WG_TITLE_MM,
-                         head_color, t->bg, head, WG_LEFT) +
-            gap;
-    wg_paragraph(ui, (struct ui_rect){c.x, y, tw, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text, t->bg,
-                 body, WG_LEFT);
-    if (btn.id) {
-        int bx = tw < c.w ? c.x + c.w - bw : c.x + (c.w - bw) / 2;
-        int by = c.y + c.h - bh;
-        if (wg_button(ui, &btn, (struct ui_rect){bx, by, bw, bh})) {
-            if (a->ci.state == SEND_FAILED || a->ci.state == SEND_KEPT)
-                app_send_checkin(a, a->ci.answer, true);
-            else
-                app_nav_home(a);
-        }
+    /* the words, then the button at the bottom where the thumb is; with large text and a
+     * notice band above the button goes beside the words, or the words are paged
+     * (msgpage.h) */
+    struct msgpage m = {.narrow = true};
+    msgpage_para(&m, head, UI_FONT_BOLD, WG_TITLE_MM, head_color);
+    msgpage_para(&m, body, UI_FONT_REGULAR, WG_BODY_MM, t->text);
+    if (btn.id)
+        msgpage_button(&m, btn);
+    if (msgpage_frame(a, c, &m) == 0) {
+        if (a->ci.state == SEND_FAILED || a->ci.state == SEND_KEPT)
+            app_send_checkin(a, a->ci.answer, true);
+        else
+            app_nav_home(a);
     }
 }
 
@@ -101,9 +84,13 @@ static void sample(struct app *a, int variant)
     a->ci.fail = APP_NET_UNREACHABLE;
 }
 
-const struct screen scr_result = {
-    .name = "result",
-    .title_key = "title_result",
-    .frame = frame,
-    .sample = sample,
-};
+static void title(const struct app *a, char *buf, size_t size)
+{
+    msgpage_title(a, "title_result", buf, size);
+}
+
+const struct screen scr_result = {.name = "result",
+                                  .title_key = "title_result",
+                                  .frame = frame,
+                                  .sample = sample,
+                                  .title = title};

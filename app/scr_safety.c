@@ -16,6 +16,8 @@ static void frame(struct app *a, struct ui_rect c)
     char words[768];
 
     if (s->send == SAFETY_IDLE) {
+        a->msg_page = 0; /* the question is never paged (its two answers come first) */
+        a->msg_pages = 1;
         if (s->title[0])
             y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
                               t->text, t->bg, s->title, WG_LEFT) +
@@ -53,26 +55,21 @@ static void frame(struct app *a, struct ui_rect c)
     struct ui_color fg = s->send == SAFETY_DONE      ? t->ok_text
                          : s->send == SAFETY_SENDING ? t->text
                                                      : t->warn_text;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM, fg, t->bg,
-                      words, WG_LEFT) +
-         gap;
-    if (s->send == SAFETY_SENDING)
-        return;
+    /* the buttons at the bottom; with large text and a notice band they go beside the
+     * words, or the words are paged (msgpage.h) */
     bool retry = s->send == SAFETY_KEPT || s->send == SAFETY_FAILED;
-    struct wg_button ok = {"safety_ok", app_s(a, "result_ok"), ICON_HOME, WG_PRIMARY, false, 0};
-    struct wg_button again = {"retry", app_s(a, "result_retry"), ICON_REFRESH, WG_SECONDARY, false,
-                              0};
-    int bw = retry ? (c.w - gap) / 2 : c.w * 2 / 3;
-    int bh = wg_button_height(ui, &ok, bw);
-    if (retry) {
-        int h = wg_button_height(ui, &again, bw);
-        bh = h > bh ? h : bh;
-    }
-    int by = c.y + c.h - bh > y ? c.y + c.h - bh : y;
-    int bx = retry ? c.x : c.x + (c.w - bw) / 2;
-    if (wg_button(ui, &ok, (struct ui_rect){bx, by, bw, bh}))
+    struct msgpage m = {.narrow = true};
+    msgpage_para(&m, words, UI_FONT_BOLD, WG_BODY_MM, fg);
+    if (s->send != SAFETY_SENDING)
+        msgpage_button(&m, (struct wg_button){"safety_ok", app_s(a, "result_ok"), ICON_HOME,
+                                              WG_PRIMARY, false, 0});
+    if (retry)
+        msgpage_button(&m, (struct wg_button){"retry", app_s(a, "result_retry"), ICON_REFRESH,
+                                              WG_SECONDARY, false, 0});
+    int tapped = msgpage_frame(a, c, &m);
+    if (tapped == 0)
         app_nav_home(a);
-    if (retry && wg_button(ui, &again, (struct ui_rect){c.x + bw + gap, by, bw, bh})) {
+    if (tapped == 1) {
         if (s->send == SAFETY_KEPT && a->ports.retry_pending) {
             a->ports.retry_pending(a->ports.ctx); /* the kept answer, never a second one */
         } else {
@@ -87,5 +84,13 @@ static void sample(struct app *a, int variant)
     safety_sample(a, variant);
 }
 
-const struct screen scr_safety = {
-    .name = "safety", .title_key = "title_safety", .frame = frame, .sample = sample};
+static void title(const struct app *a, char *buf, size_t size)
+{
+    msgpage_title(a, "title_safety", buf, size);
+}
+
+const struct screen scr_safety = {.name = "safety",
+                                  .title_key = "title_safety",
+                                  .frame = frame,
+                                  .sample = sample,
+                                  .title = title};
