@@ -164,6 +164,34 @@ int ht_enrol_home(struct hubtest *t, char *token, size_t cap)
     return ht_ctl(t, "token", token, cap, args) == 0 ? 0 : -1;
 }
 
+int ht_enrol_two(struct hubtest *t, const char *ca, char *home1, char *home2, char *kiosk,
+                 size_t cap)
+{
+    char args[512];
+    snprintf(args, sizeof args,
+             "resident-add --name Hanako --district Kita --deadline 10:00 --cert %s/resident-1.pem",
+             ca);
+    int ok = ht_ctl(t, NULL, NULL, 0, args) == 0;
+    snprintf(args, sizeof args,
+             "resident-add --name Ichiro --district Minami --deadline 09:00 --cert "
+             "%s/resident-2.pem",
+             ca);
+    ok = ok && ht_ctl(t, NULL, NULL, 0, args) == 0;
+    ok = ok && ht_ctl(t, "token", home1, cap, "device-add --kind home --resident 1") == 0;
+    ok = ok && ht_ctl(t, "token", home2, cap, "device-add --kind home --resident 2") == 0;
+    ok = ok && ht_ctl(t, "token", kiosk, cap, "device-add --kind public") == 0;
+    return ok ? 0 : -1;
+}
+
+int ht_start_enrolled(struct hubtest *t, int enrolled, const char *extra)
+{
+    if (enrolled && ht_start(t, extra) == 0)
+        return 0;
+    fprintf(stderr, "cannot enrol or start the test hub\n");
+    ht_cleanup(t);
+    return -1;
+}
+
 int ht_start(struct hubtest *t, const char *extra)
 {
     char cmd[2048], line[256];

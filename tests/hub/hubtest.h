@@ -65,8 +65,19 @@ int ht_make_ca(struct hubtest *t, int residents, char *ca, size_t cap);
  * the device's token into token. Returns 0, or -1. */
 int ht_enrol_home(struct hubtest *t, char *token, size_t cap);
 
+/* Enrols resident 1 Hanako (district Kita, deadline 10:00) and resident 2 Ichiro (Minami,
+ * 09:00) with the certificates resident-1.pem and resident-2.pem of the test CA in ca, a
+ * home device bound to each (tokens into home1, home2) and a public kiosk (token into
+ * kiosk); each token buffer holds cap bytes. Returns 0, or -1. */
+int ht_enrol_two(struct hubtest *t, const char *ca, char *home1, char *home2, char *kiosk,
+                 size_t cap);
+
 /* Starts hubd with extra arguments (may be ""). Returns 0 once it prints its port. */
 int ht_start(struct hubtest *t, const char *extra);
+/* The end of a test program's setup: when enrolled (the setup before went well) starts hubd
+ * as ht_start; otherwise, or when hubd did not start, says "cannot enrol or start the test
+ * hub" and cleans up (ht_cleanup). Returns 0, or -1: the program then exits 1. */
+int ht_start_enrolled(struct hubtest *t, int enrolled, const char *extra);
 /* Sends SIGTERM and waits. Returns hubd's exit status (0 = clean stop). */
 int ht_stop(struct hubtest *t);
 

@@ -500,11 +500,8 @@ int main(void)
     ok = ok && ht_ctl(&T, "token", fam1, sizeof fam1, args) == 0;
     snprintf(args, sizeof args, "family-add --name Jiro --resident %s", res2);
     ok = ok && ht_ctl(&T, "token", fam2, sizeof fam2, args) == 0;
-    if (!ok || ht_start(&T, "") != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, "") != 0)
         return 1;
-    }
     TEST_RUN(t_health);
     TEST_RUN(t_checkin_stored_and_audited);
     TEST_RUN(t_missing_or_wrong_token);

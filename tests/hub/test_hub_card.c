@@ -318,11 +318,8 @@ int main(void)
     path_of(p, sizeof p, "ca.pem");
     /* many logins from one kiosk on purpose: the login limit is test_hub_limits' */
     snprintf(args, sizeof args, "--trust-ca %s --login-rate 100000", p);
-    if (!ok || ht_start(&T, args) != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
-    }
     TEST_RUN(t_login_works);
     TEST_RUN(t_replayed_challenge);
     TEST_RUN(t_expired_challenge);

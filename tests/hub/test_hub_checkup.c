@@ -453,11 +453,8 @@ int main(void)
     ok = ok && ht_ctl(&T, "token", src2, sizeof src2, "source-add --name 'Insurer'") == 0;
     ok = ok && ht_ctl(&T, "token", kiosk, sizeof kiosk, "device-add --kind public") == 0;
     snprintf(args, sizeof args, "--trust-ca %s/ca.pem", ca);
-    if (!ok || ht_start(&T, args) != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
-    }
     TEST_RUN(t_import_over_api);
     TEST_RUN(t_reimport_changes_nothing);
     TEST_RUN(t_rejections_name_entry_and_reason);

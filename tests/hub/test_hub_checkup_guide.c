@@ -301,11 +301,8 @@ int main(void)
     ok = ok && ht_ctl(&T, "token", src, sizeof src, "source-add --name 'Guide clinic'") == 0;
     ok = ok && ht_ctl(&T, "token", kiosk, sizeof kiosk, "device-add --kind public") == 0;
     snprintf(args, sizeof args, "--trust-ca %s/ca.pem", ca);
-    if (!ok || ht_start(&T, args) != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
-    }
     TEST_RUN(t_every_structure_imports);
     TEST_RUN(t_coverage_numbers_when_patient_unknown);
     TEST_RUN(t_refused_documents_leave_nothing);

@@ -116,11 +116,8 @@ int main(void)
          ht_ctl(&T, "token", op, sizeof op, "operator-add --name 'Shop A' --district Kita") == 0;
     snprintf(args, sizeof args, "catalogue-import --operator 1 --file %s", DEMO_CATALOGUE);
     ok = ok && ht_ctl(&T, NULL, NULL, 0, args) == 0;
-    if (!ok || ht_start(&T, "") != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, "") != 0)
         return 1;
-    }
     TEST_RUN(t_retry_after_crash_answered_at_once);
     ht_cleanup(&T);
     return test_summary();

@@ -239,11 +239,8 @@ int main(void)
     int ok = ht_enrol_home(&T, home1, sizeof home1) == 0;
     snprintf(args, sizeof args, "--max-per-address %d --header-deadline %d --body-deadline %d",
              PER_ADDRESS, HEADER_S, BODY_S);
-    if (!ok || ht_start(&T, args) != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
-    }
     TEST_RUN(t_slow_flood_does_not_deny_service);
     CHECK_INT_EQ(ht_stop(&T), 0);
     ht_cleanup(&T);

@@ -167,11 +167,8 @@ int main(void)
     }
     int ok = ht_enrol_home(&T, home1, sizeof home1) == 0;
     ok = ok && ht_ctl(&T, "token", public1, sizeof public1, "device-add --kind public") == 0;
-    if (!ok || ht_start(&T, "--login-rate 6") != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, "--login-rate 6") != 0)
         return 1;
-    }
     TEST_RUN(t_challenges_limited_per_device);
     TEST_RUN(t_refusals_limited_per_address);
     TEST_RUN(t_ack_codes_limited_per_address);

@@ -416,19 +416,8 @@ int main(void)
     DAY0 = real - real % 86400 + 86400 - 9 * 3600;
     if (ht_init(&T, DAY0 + 7 * 3600) != 0)
         return 1;
-    int ok = ht_make_ca(&T, 2, ca, sizeof ca) == 0;
-    snprintf(args, sizeof args,
-             "resident-add --name Hanako --district Kita --deadline 10:00 --cert %s/resident-1.pem",
-             ca);
-    ok = ok && ht_ctl(&T, NULL, NULL, 0, args) == 0;
-    snprintf(args, sizeof args,
-             "resident-add --name Ichiro --district Minami --deadline 09:00 --cert "
-             "%s/resident-2.pem",
-             ca);
-    ok = ok && ht_ctl(&T, NULL, NULL, 0, args) == 0;
-    ok = ok && ht_ctl(&T, "token", home1, sizeof home1, "device-add --kind home --resident 1") == 0;
-    ok = ok && ht_ctl(&T, "token", home2, sizeof home2, "device-add --kind home --resident 2") == 0;
-    ok = ok && ht_ctl(&T, "token", kiosk, sizeof kiosk, "device-add --kind public") == 0;
+    int ok = ht_make_ca(&T, 2, ca, sizeof ca) == 0 &&
+             ht_enrol_two(&T, ca, home1, home2, kiosk, sizeof kiosk) == 0;
     ok = ok && ht_ctl(&T, "token", fam1, sizeof fam1, "family-add --name Taro --resident 1") == 0;
     ok = ok && ht_ctl(&T, "token", fam2, sizeof fam2, "family-add --name Jiro --resident 2") == 0;
     ok = ok && ht_ctl(&T, "token", staff, sizeof staff, "staff-add --name 'Watch Staff'") == 0;
@@ -437,11 +426,8 @@ int main(void)
     ok = ok && ht_ctl(&T, "token", source1, sizeof source1, "source-add --name City") == 0;
     /* hundreds of refusals from one address on purpose: that limit is test_hub_limits' */
     snprintf(args, sizeof args, "--trust-ca %s/ca.pem --refusal-rate 1000000", ca);
-    if (!ok || ht_start(&T, args) != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
-    }
     TEST_RUN(t_checkin_before_deadline_no_alert);
     TEST_RUN(t_escalation_family_then_city);
     TEST_RUN(t_activity_and_card_login_are_signs_of_life);

@@ -201,11 +201,8 @@ int main(void)
     ok = ok && ht_ctl(&T, "token", staff, sizeof staff, "staff-add --name Mimamori") == 0;
     ok = ok &&
          ht_ctl(&T, "token", family, sizeof family, "family-add --name Taro --resident 1") == 0;
-    if (!ok || ht_start(&T, "--tick 0") != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, "--tick 0") != 0)
         return 1;
-    }
     TEST_RUN(t_burst_summarised);
     TEST_RUN(t_visible_to_staff_only);
     TEST_RUN(t_written_at_stop);

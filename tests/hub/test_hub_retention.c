@@ -207,11 +207,8 @@ int main(void)
     ok = ok && ht_ctl(&T, "token", home, sizeof home, "device-add --kind home --resident 1") == 0;
     ok = ok && ht_ctl(&T, "token", kiosk, sizeof kiosk, "device-add --kind public") == 0;
     snprintf(args, sizeof args, "--trust-ca %s/ca.pem --purge-every 1 --tick 0", ca);
-    if (!ok || ht_start(&T, args) != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
-    }
     TEST_RUN(t_challenges_purged_fresh_login_works);
     TEST_RUN(t_sessions_purged_live_session_works);
     TEST_RUN(t_idempotency_purged_after_30_days);

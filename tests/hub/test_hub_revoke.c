@@ -115,11 +115,8 @@ int main(void)
     ht_set_clock(&T, NOW);
     ok = ok && ht_card_enrol(&T, ca, 3, kiosk, sizeof kiosk) == 0;
     snprintf(args, sizeof args, "--trust-ca %s/ca.pem --crl %s --crl-refresh 0", ca, crl);
-    if (!ok || ht_start(&T, args) != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
-    }
     TEST_RUN(t_revoked_card_refused);
     TEST_RUN(t_stale_crl_refuses_all);
     TEST_RUN(t_fresh_crl_picked_up);

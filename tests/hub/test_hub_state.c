@@ -343,19 +343,8 @@ int main(void)
     DAY0 = real - real % 86400 + 86400 - 9 * 3600;
     if (ht_init(&T, DAY0 + 7 * 3600) != 0)
         return 1;
-    int ok = ht_make_ca(&T, 2, ca, sizeof ca) == 0;
-    snprintf(args, sizeof args,
-             "resident-add --name Hanako --district Kita --deadline 10:00 --cert %s/resident-1.pem",
-             ca);
-    ok = ok && ht_ctl(&T, NULL, NULL, 0, args) == 0;
-    snprintf(args, sizeof args,
-             "resident-add --name Ichiro --district Minami --deadline 09:00 --cert "
-             "%s/resident-2.pem",
-             ca);
-    ok = ok && ht_ctl(&T, NULL, NULL, 0, args) == 0;
-    ok = ok && ht_ctl(&T, "token", home1, sizeof home1, "device-add --kind home --resident 1") == 0;
-    ok = ok && ht_ctl(&T, "token", home2, sizeof home2, "device-add --kind home --resident 2") == 0;
-    ok = ok && ht_ctl(&T, "token", kiosk, sizeof kiosk, "device-add --kind public") == 0;
+    int ok = ht_make_ca(&T, 2, ca, sizeof ca) == 0 &&
+             ht_enrol_two(&T, ca, home1, home2, kiosk, sizeof kiosk) == 0;
     ok = ok && ht_ctl(&T, "token", taro, sizeof taro,
                       "family-add --name Taro --resident 1 --resident 2") == 0;
     ok = ok && ht_ctl(&T, "token", ichiro, sizeof ichiro,
@@ -363,11 +352,8 @@ int main(void)
     ok = ok && ht_ctl(&T, NULL, NULL, 0, "operator-add --name Shop --district Kita") == 0;
     ok = ok && ht_ctl(&T, NULL, NULL, 0, "operator-add --name 'Far Shop' --district Higashi") == 0;
     snprintf(args, sizeof args, "--trust-ca %s/ca.pem", ca);
-    if (!ok || ht_start(&T, args) != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
-    }
     TEST_RUN(t_me_tells_the_last_checkin);
     TEST_RUN(t_unwell_alerts_the_family_at_once);
     TEST_RUN(t_family_of_two_residents_sees_both);

@@ -142,11 +142,8 @@ int main(void)
         return 1;
     }
     int ok = ht_enrol_home(&T, home1, sizeof home1) == 0;
-    if (!ok || ht_start(&T, "") != 0) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
-        ht_cleanup(&T);
+    if (ht_start_enrolled(&T, ok, "") != 0)
         return 1;
-    }
     TEST_RUN(t_content_type_exact);
     TEST_RUN(t_nul_and_utf8);
     TEST_RUN(t_duplicate_and_unknown_keys);

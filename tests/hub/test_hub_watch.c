@@ -155,11 +155,8 @@ int main(void)
     ok = ok &&
          ht_ctl(&T, "token", fam, sizeof fam, "family-add --name '山田 太郎' --resident 1") == 0;
     ok = ok && ht_ctl(&T, "token", staff, sizeof staff, "staff-add --name 見守り係") == 0;
-    ok = ok && ht_start(&T, "") == 0;
-    if (!ok) {
-        fprintf(stderr, "cannot enrol or start the test hub\n");
+    if (ht_start_enrolled(&T, ok, "") != 0)
         return 1;
-    }
     TEST_RUN(t_unwell_and_activity);
     TEST_RUN(t_help_and_acknowledgement);
     TEST_RUN(t_missed_checkin_pass);
