@@ -140,6 +140,15 @@ static int pager_height(struct app *a, int w, const char *prev, const char *next
     return app_pager_words_height(a, w, prev, next);
 }
 
+/* The words of a pager button: what it pages to, or 前へ / 次へ when those words do not fit
+ * one line beside the arrow at half the width (large text: the arrow would go above them
+ * and the pager take twice the height, which a page below a notice band cannot spare). */
+static const char *pager_word(struct app *a, int w, const char *words, bool next)
+{
+    const char *plain = app_s(a, next ? "shop_page_next" : "shop_page_prev");
+    return pager_height(a, w, words, words) > pager_height(a, w, plain, plain) ? plain : words;
+}
+
 void ckpage_title(const struct app *a, const char *key, int page, int pages, char *buf, size_t size)
 {
     app_title_page(a, key, page, pages, buf, size);
@@ -149,7 +158,8 @@ int ckpage_room(struct app *a, struct ui_rect c, const char *const *words, int n
 {
     int ph = 0;
     for (int i = 0; i < n; i++) {
-        int h = pager_height(a, c.w, words[i], words[i]);
+        const char *w = pager_word(a, c.w, words[i], true);
+        int h = pager_height(a, c.w, w, w);
         ph = h > ph ? h : ph;
     }
     return c.h - ph - app_gap(a);
@@ -172,7 +182,7 @@ int ckpage_frame(struct app *a, struct ui_rect c, const struct ckpage *pg, int *
         const char *seen[2] = {NULL, NULL};
         for (int i = 0; i < pg->n; i++)
             for (int k = 0; k < 2; k++) {
-                const char *w1 = ops->words(a, pg, i, k == 1);
+                const char *w1 = pager_word(a, c.w, ops->words(a, pg, i, k == 1), k == 1);
                 if (w1 == seen[k])
                     continue;
                 seen[k] = w1;
@@ -221,8 +231,12 @@ int ckpage_frame(struct app *a, struct ui_rect c, const struct ckpage *pg, int *
         }
     }
     if (np > 1) {
-        const char *prev = cur > 0 ? ops->words(a, pg, starts[cur - 1].block, false) : "";
-        const char *next = cur + 1 < np ? ops->words(a, pg, starts[cur + 1].block, true) : "";
+        const char *prev =
+            cur > 0 ? pager_word(a, c.w, ops->words(a, pg, starts[cur - 1].block, false), false)
+                    : "";
+        const char *next =
+            cur + 1 < np ? pager_word(a, c.w, ops->words(a, pg, starts[cur + 1].block, true), true)
+                         : "";
         int d =
             app_pager_words(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, np, prev, next);
         if (d)
