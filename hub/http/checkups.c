@@ -99,10 +99,9 @@ static int import_job(struct db *db, void *arg)
     cJSON_AddNumberToObject(o, "created", created);
     cJSON_AddNumberToObject(o, "unchanged", (double)j->list->n - created);
     j->status = created ? 201 : 200;
-    j->resp = cJSON_PrintUnformatted(o);
-    if (!j->resp)
-        goto out;
-    if (j->idem->key && hutil_idem_store(db, j->idem, j->status, j->resp, j->now) != 0)
+    int kept = hutil_idem_answer(db, j->idem, j->status, o, j->now, &j->resp);
+    o = NULL; /* consumed */
+    if (kept != 0)
         goto out;
     rc = 0;
 out:

@@ -235,6 +235,16 @@ int hutil_idem_store(struct db *db, struct hutil_idem *idem, int status, const c
     return 0;
 }
 
+int hutil_idem_answer(struct db *db, struct hutil_idem *idem, int status, cJSON *o, long long now,
+                      char **answer)
+{
+    *answer = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (!*answer)
+        return -1;
+    return hutil_idem_store(db, idem, status, *answer, now);
+}
+
 void hutil_idem_end(struct hreq *r, struct hutil_idem *idem)
 {
     /* Not answered for the key (refused, failed): give the claim up so a retry may go on

@@ -86,6 +86,11 @@ int hutil_idem_begin(struct hreq *r, struct hutil_idem *idem);
  * after its lease, or the database failed). */
 int hutil_idem_store(struct db *db, struct hutil_idem *idem, int status, const char *answer,
                      long long now);
+/* The answer of a job that creates something: prints o (consumed, also on failure) into
+ * *answer (owned, free(); NULL when it could not be printed) and stores it for the key with
+ * status as hutil_idem_store(). 0, or -1 when the job must roll back. */
+int hutil_idem_answer(struct db *db, struct hutil_idem *idem, int status, cJSON *o, long long now,
+                      char **answer);
 /* hutil_idem_store() for n requests of one writer batch at once (one statement on
  * PostgreSQL), each with its status 201, answers[i] at nows[i]; idems without a claim are
  * skipped.

@@ -716,11 +716,7 @@ static int freq_job(struct db *db, void *arg)
     cJSON_AddStringToObject(q, "phrase", famreq_phrase_ja(j->code));
     cJSON_AddNumberToObject(q, "at_unix", (double)j->now);
     cJSON_AddNullToObject(q, "answer");
-    j->resp = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!j->resp)
-        goto out;
-    if (hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
+    if (hutil_idem_answer(db, j->idem, 201, o, j->now, &j->resp) != 0)
         goto out;
     rc = 0;
 out:

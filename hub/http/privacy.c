@@ -547,13 +547,7 @@ static int help_job(struct db *db, void *arg)
     cJSON_AddItemToArray(arr, cJSON_CreateNumber((double)ids[1]));
     cJSON_AddStringToObject(h, "at", at);
     cJSON_AddNumberToObject(h, "at_unix", (double)j->now);
-    j->resp = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!j->resp)
-        return -1;
-    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
-        return -1;
-    return 0;
+    return hutil_idem_answer(db, j->idem, 201, o, j->now, &j->resp);
 }
 
 static void h_help_post(struct hreq *r)

@@ -123,11 +123,7 @@ static int start_job(struct db *db, void *arg)
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObject(o, "safety_check", c);
     c = NULL;
-    j->resp = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!j->resp)
-        goto fail;
-    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
+    if (hutil_idem_answer(db, j->idem, 201, o, j->now, &j->resp) != 0)
         goto fail;
     return 0;
 fail:
@@ -440,13 +436,7 @@ static int answer_job(struct db *db, void *arg)
     cJSON_AddStringToObject(a, "at", at_s);
     cJSON_AddNumberToObject(a, "at_unix", (double)at);
     cJSON_AddNumberToObject(a, "received_at_unix", (double)j->now);
-    j->resp = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!j->resp)
-        return -1;
-    if (j->idem->key && hutil_idem_store(db, j->idem, 201, j->resp, j->now) != 0)
-        return -1;
-    return 0;
+    return hutil_idem_answer(db, j->idem, 201, o, j->now, &j->resp);
 }
 
 static void h_safety_answer(struct hreq *r)
