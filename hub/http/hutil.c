@@ -90,17 +90,6 @@ int hutil_limit(struct hreq *r, long *limit)
     return 0;
 }
 
-int hutil_text1(struct db *db, const char *sql, long long id, char *out, size_t cap)
-{
-    enum db_status st = db_get_text(db, sql, id, out, cap);
-    return st == DB_ROW ? 1 : st == DB_DONE ? 0 : -1;
-}
-
-int hutil_resident_name(struct db *db, long long id, char *out, size_t cap)
-{
-    return hutil_text1(db, "SELECT display_name FROM residents WHERE id = ?", id, out, cap);
-}
-
 /* The claim in a writer job of its own, so it is committed (and seen by every process)
  * before the work starts. */
 struct claim_job {

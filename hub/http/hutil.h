@@ -42,11 +42,6 @@ void hutil_not_permitted(struct hreq *r);
 /* Parses ?limit= (1..100, default 20). Returns 0, or -1 after answering 400. */
 int hutil_limit(struct hreq *r, long *limit);
 
-/* First column of the first row of sql (a string literal: db.h caches it; one int64
- * parameter) as text. 1 row, 0 none, -1 error. */
-int hutil_text1(struct db *db, const char *sql, long long id, char *out, size_t cap);
-int hutil_resident_name(struct db *db, long long id, char *out, size_t cap);
-
 /* The 401 for a card session that auth_session_use() refused. */
 void hutil_session_refused(struct hreq *r, enum auth_session_status ss);
 
