@@ -127,6 +127,7 @@ struct app {
     int msg_page, msg_pages; /* a message screen's page of words (msgpage.h); 0 on entering */
 
     char notice[256]; /* what the last settings change did, in words */
+    int notice_row;   /* 声's row of buttons the change came from (shown after it when paged) */
 
     /* the card (public kiosk). The PIN lives here only while typed, and is wiped when
      * handed to the port, when the card leaves and when the screen is left. */

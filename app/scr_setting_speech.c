@@ -2,11 +2,15 @@
  * scr_setting_speech: 設定 → 声: reading aloud on or off, its volume and its speed, each
  * changed by one step a tap (小さく / 大きく, ゆっくり / 速く) with the step in words, and a
  * line saying what was changed. The new setting is heard at once: the change is said in
- * words at the new volume and speed. Six choices.
+ * words at the new volume and speed. Six choices. When they do not fit (large text under a
+ * notice band) they are paged with ◀ ▶ (pageflow: whole rows, at most four buttons a page),
+ * the page in the title, the words of a change right after the row it came from.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "appstate.h"
+#include "pageflow.h"
 
 static const char *level_words(const struct app *a, bool rate)
 {
@@ -17,68 +21,153 @@ static const char *level_words(const struct app *a, bool rate)
     return app_s(a, (rate ? spd : vol)[app_speech_level(a, rate)]);
 }
 
-/* Says what changed, on screen and aloud (so the new volume or speed is heard). */
-static void done(struct app *a, const char *key, const char *arg)
+/* Says what changed, on screen (after the row of buttons it came from) and aloud (so the
+ * new volume or speed is heard). */
+static void done(struct app *a, int row, const char *key, const char *arg)
 {
     i18n_format(a->notice, sizeof a->notice, app_s(a, key), arg, NULL, NULL, NULL);
+    a->notice_row = row;
     if (a->cfg.speech && a->ports.speak)
         a->ports.speak(a->ports.ctx, a->notice, a->lang, a->cfg.speech_volume, a->cfg.speech_rate);
+}
+
+/* The screen's blocks, top to bottom: はい / いいえ, where volume and speed are, a row of
+ * buttons for each, and what the last change did. */
+enum { ROW_ONOFF, LEVELS, ROW_VOLUME, ROW_RATE, NOTICE, BLOCKS };
+
+struct row2 {
+    struct wg_button b[2];
+    int h;
+};
+
+static void make_row(struct app *a, struct row2 *r, int w, struct wg_button b0, struct wg_button b1)
+{
+    r->b[0] = b0;
+    r->b[1] = b1;
+    int h0 = wg_button_height(a->ui, &b0, w), h1 = wg_button_height(a->ui, &b1, w);
+    r->h = h0 > h1 ? h0 : h1;
+}
+
+/* Draws a row of two at y; acts on a tap. */
+static void row_frame(struct app *a, int which, const struct row2 *r, struct ui_rect c, int y)
+{
+    int gap = app_gap(a), bw = (c.w - gap) / 2;
+    for (int i = 0; i < 2; i++) {
+        if (!wg_button(a->ui, &r->b[i], (struct ui_rect){c.x + i * (bw + gap), y, bw, r->h}))
+            continue;
+        if (which == ROW_ONOFF) {
+            app_set_speech(a, i == 0, a->cfg.speech_volume, a->cfg.speech_rate);
+            done(a, which, i == 0 ? "done_speech_on" : "done_speech_off", NULL);
+            continue;
+        }
+        bool is_rate = which == ROW_RATE;
+        int v = app_speech_step(a, is_rate, i ? 1 : -1);
+        app_set_speech(a, a->cfg.speech, is_rate ? a->cfg.speech_volume : v,
+                       is_rate ? v : a->cfg.speech_rate);
+        done(a, which, is_rate ? "done_speech_rate" : "done_speech_volume",
+             level_words(a, is_rate));
+    }
 }
 
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
     const struct theme *t = ui_theme(ui);
-    int gap = app_gap(a), y = c.y;
+    int gap = app_gap(a), bw = (c.w - gap) / 2;
     /* the title (声で 読む) is the question: はい / いいえ, the current one marked */
-    struct wg_button yn[2] = {
-        {"speech_yes", app_s(a, "yes"), a->cfg.speech ? ICON_CHECK : ICON_NONE,
-         a->cfg.speech ? WG_SELECTED : WG_SECONDARY, false, 0},
-        {"speech_no", app_s(a, "no"), !a->cfg.speech ? ICON_CHECK : ICON_NONE,
-         !a->cfg.speech ? WG_SELECTED : WG_SECONDARY, false, 0},
-    };
-    int hw = (c.w - gap) / 2, yh = wg_button_height(ui, &yn[0], hw);
-    int nh2 = wg_button_height(ui, &yn[1], hw);
-    yh = nh2 > yh ? nh2 : yh;
-    for (int i = 0; i < 2; i++)
-        if (wg_button(ui, &yn[i], (struct ui_rect){c.x + i * (hw + gap), y, hw, yh})) {
-            app_set_speech(a, i == 0, a->cfg.speech_volume, a->cfg.speech_rate);
-            done(a, i == 0 ? "done_speech_on" : "done_speech_off", NULL);
-        }
-    y += yh + gap;
-    /* where volume and speed are now, then a row of buttons for each */
+    struct row2 rows[BLOCKS];
+    make_row(
+        a, &rows[ROW_ONOFF], bw,
+        (struct wg_button){"speech_yes", app_s(a, "yes"), a->cfg.speech ? ICON_CHECK : ICON_NONE,
+                           a->cfg.speech ? WG_SELECTED : WG_SECONDARY, false, 0},
+        (struct wg_button){"speech_no", app_s(a, "no"), !a->cfg.speech ? ICON_CHECK : ICON_NONE,
+                           !a->cfg.speech ? WG_SELECTED : WG_SECONDARY, false, 0});
+    static const char *ids[4] = {"speech_softer", "speech_louder", "speech_slower",
+                                 "speech_faster"};
+    for (int r = 0; r < 2; r++)
+        make_row(
+            a, &rows[r ? ROW_RATE : ROW_VOLUME], bw,
+            (struct wg_button){ids[r * 2], app_s(a, ids[r * 2]), ICON_PREV, WG_SECONDARY, false, 0},
+            (struct wg_button){ids[r * 2 + 1], app_s(a, ids[r * 2 + 1]), ICON_NEXT, WG_SECONDARY,
+                               false, 0});
     char vol[160], rate[160], both[330];
     i18n_format(vol, sizeof vol, app_s(a, "speech_volume"), level_words(a, false), NULL, NULL,
                 NULL);
     i18n_format(rate, sizeof rate, app_s(a, "speech_rate"), level_words(a, true), NULL, NULL, NULL);
     snprintf(both, sizeof both, "%s ・ %s", vol, rate);
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                      t->bg, both, WG_LEFT) +
-         gap;
-    static const char *ids[4] = {"speech_softer", "speech_louder", "speech_slower",
-                                 "speech_faster"};
-    int bw = (c.w - gap) / 2;
-    for (int row = 0; row < 2; row++) {
-        struct wg_button b[2] = {
-            {ids[row * 2], app_s(a, ids[row * 2]), ICON_PREV, WG_SECONDARY, false, 0},
-            {ids[row * 2 + 1], app_s(a, ids[row * 2 + 1]), ICON_NEXT, WG_SECONDARY, false, 0},
-        };
-        int bh = wg_button_height(ui, &b[0], bw), h1 = wg_button_height(ui, &b[1], bw);
-        bh = h1 > bh ? h1 : bh;
-        for (int i = 0; i < 2; i++) {
-            if (!wg_button(ui, &b[i], (struct ui_rect){c.x + i * (bw + gap), y, bw, bh}))
-                continue;
-            bool is_rate = row == 1;
-            int v = app_speech_step(a, is_rate, i ? 1 : -1);
-            app_set_speech(a, a->cfg.speech, is_rate ? a->cfg.speech_volume : v,
-                           is_rate ? v : a->cfg.speech_rate);
-            done(a, is_rate ? "done_speech_rate" : "done_speech_volume", level_words(a, is_rate));
-        }
-        y += bh + gap;
+    const char *text[BLOCKS] = {NULL, both, NULL, NULL, a->notice[0] ? a->notice : NULL};
+    enum ui_font font[BLOCKS] = {0, UI_FONT_REGULAR, 0, 0, UI_FONT_BOLD};
+    /* the blocks as pageflow sees them; the notice right after the row it came from when
+     * the screen is paged (so a tap's words are on its page, or the next) */
+    int order[BLOCKS], n = 0, total = -gap;
+    struct pageflow_block m[BLOCKS];
+    for (int k = 0; k < NOTICE; k++) {
+        order[n++] = k;
+        if (text[NOTICE] && k == a->notice_row)
+            order[n++] = NOTICE;
     }
-    if (a->notice[0])
-        wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM, t->ok_text,
-                     t->bg, a->notice, WG_LEFT);
+    if (text[NOTICE] && n < BLOCKS)
+        order[n++] = NOTICE;
+    for (int i = 0; i < n; i++) {
+        int k = order[i];
+        memset(&m[i], 0, sizeof m[i]);
+        m[i].gap = gap;
+        if (text[k]) {
+            m[i].line_h = ui_line_height(ui, font[k], ui_text_px(ui, WG_BODY_MM));
+            m[i].lines = wg_text_lines(ui, font[k], WG_BODY_MM, text[k], c.w);
+            m[i].h = m[i].lines * m[i].line_h + gap;
+        } else {
+            m[i].h = rows[k].h + gap;
+            m[i].targets = 2;
+        }
+        total += m[i].h;
+    }
+    /* everything on one page (the notice last), else pages with ◀ ▶ below and the page in
+     * the title: four buttons a page at most, so six choices with the pager's two */
+    struct pageflow_cut starts[BLOCKS * 8];
+    int ph = 0, np = 1;
+    if (total > c.h) {
+        ph = app_pager_height(a, c.w);
+        np = pageflow_plan(m, n, c.h - ph - gap, c.h - ph - gap, 4, starts, BLOCKS * 8);
+    } else {
+        n = 0;
+        for (int k = 0; k < BLOCKS; k++)
+            if (k != NOTICE || text[NOTICE])
+                order[n++] = k;
+        starts[0] = (struct pageflow_cut){0, 0};
+    }
+    int cur = a->msg_page >= np ? np - 1 : a->msg_page;
+    a->msg_pages = np;
+    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){n, 0};
+    int y = c.y;
+    for (int i = starts[cur].block; i <= to.block && i < n; i++) {
+        int first = 0, count = 0, k = order[i];
+        if (np > 1 && !pageflow_part(m, n, starts[cur], to, i, &first, &count))
+            continue;
+        if (!text[k]) {
+            row_frame(a, k, &rows[k], c, y);
+            y += rows[k].h + gap;
+        } else if (np > 1) {
+            y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, font[k], WG_BODY_MM,
+                                   k == NOTICE ? t->ok_text : t->text, t->bg, text[k], first,
+                                   count) +
+                 gap;
+        } else {
+            y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, font[k], WG_BODY_MM,
+                              k == NOTICE ? t->ok_text : t->text, t->bg, text[k], WG_LEFT) +
+                 gap;
+        }
+    }
+    if (np > 1) {
+        int d = app_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, np);
+        if (d)
+            a->msg_page = cur + d;
+    }
+}
+
+static void title(const struct app *a, char *buf, size_t size)
+{
+    msgpage_title(a, "title_setting_speech", buf, size);
 }
 
 static void enter(struct app *a)
@@ -86,5 +175,8 @@ static void enter(struct app *a)
     a->notice[0] = '\0';
 }
 
-const struct screen scr_setting_speech = {
-    .name = "setting_speech", .title_key = "title_setting_speech", .enter = enter, .frame = frame};
+const struct screen scr_setting_speech = {.name = "setting_speech",
+                                          .title_key = "title_setting_speech",
+                                          .enter = enter,
+                                          .frame = frame,
+                                          .title = title};

@@ -26,6 +26,17 @@ static int rows_height(struct ui *ui, const struct wg_button *b, int n, int cols
     return total - gap;
 }
 
+/* a row of the pages: one or two tiles from `first`, its height */
+struct tile_row {
+    int first, n, h;
+};
+
+static void open_tile(struct app *a, const struct screen *to)
+{
+    a->notice[0] = '\0';
+    app_nav_push(a, to);
+}
+
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
@@ -47,37 +58,63 @@ static void frame(struct app *a, struct ui_rect c)
         if (rows_height(ui, b, n, cols, bw, gap, rh) <= c.h || cols == 3)
             break;
     }
-    int first = 0, count = n, pages = 1, cur = 0, top = c.y;
-    if (rows_height(ui, b, n, cols, bw, gap, rh) > c.h) {
-        /* pages of whole rows of two wide tiles above the pager (the page in the title) */
-        cols = 2;
-        bw = (c.w - gap) / 2;
-        rows_height(ui, b, n, cols, bw, gap, rh);
-        int ph = app_pager_height(a, c.w), room = c.h - ph - gap, per = 0, used = 0;
-        for (int r = 0; r * cols < n && (per == 0 || used + gap + rh[r] <= room); r++) {
-            used += (per ? gap : 0) + rh[r];
-            per++;
+    if (rows_height(ui, b, n, cols, bw, gap, rh) <= c.h) {
+        a->settings_pages = 1;
+        for (int i = 0; i < n; i++) {
+            int y = c.y;
+            for (int r = 0; r < i / cols; r++)
+                y += rh[r] + gap;
+            if (wg_button(ui, &b[i],
+                          (struct ui_rect){c.x + (i % cols) * (bw + gap), y, bw, rh[i / cols]}))
+                open_tile(a, to[i]);
         }
-        int per_page = per * cols;
-        pages = (n + per_page - 1) / per_page;
-        cur = a->settings_page < pages ? a->settings_page : pages - 1;
-        first = cur * per_page;
-        count = n - first < per_page ? n - first : per_page;
-        int d = app_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, pages);
-        if (d)
-            a->settings_page = cur + d;
+        return;
+    }
+    /* pages of whole rows of two wide tiles above the pager (the page in the title); a tile
+     * that does not fit a page at half width beside the next one (its icon above the words)
+     * takes a row of its own across the width */
+    int ph = app_pager_height(a, c.w), room = c.h - ph - gap;
+    struct tile_row rows[TILES];
+    int nr = 0;
+    bw = (c.w - gap) / 2;
+    for (int i = 0; i < n;) {
+        int h = wg_button_height(ui, &b[i], bw);
+        int h2 = i + 1 < n ? wg_button_height(ui, &b[i + 1], bw) : 0;
+        h = h2 > h ? h2 : h;
+        if (i + 1 < n && h <= room) {
+            rows[nr++] = (struct tile_row){i, 2, h};
+            i += 2;
+        } else { /* alone across the width; the next tile pairs with the one after it */
+            rows[nr++] = (struct tile_row){i, 1, wg_button_height(ui, &b[i], c.w)};
+            i++;
+        }
+    }
+    /* each page: as many rows as fit, at least one */
+    int page_of[TILES], pages = 1, used = 0;
+    for (int r = 0; r < nr; r++) {
+        if (used > 0 && used + gap + rows[r].h > room) {
+            pages++;
+            used = 0;
+        }
+        used += (used ? gap : 0) + rows[r].h;
+        page_of[r] = pages - 1;
     }
     a->settings_pages = pages;
-    for (int k = 0; k < count; k++) {
-        int i = first + k, y = top;
-        for (int r = first / cols; r < i / cols; r++)
-            y += rh[r] + gap;
-        struct ui_rect r = {c.x + (k % cols) * (bw + gap), y, bw, rh[i / cols]};
-        if (wg_button(ui, &b[i], r)) {
-            a->notice[0] = '\0';
-            app_nav_push(a, to[i]);
+    int cur = a->settings_page < pages ? a->settings_page : pages - 1, y = c.y;
+    for (int r = 0; r < nr; r++) {
+        if (page_of[r] != cur)
+            continue;
+        int w = rows[r].n == 2 ? bw : c.w;
+        for (int k = 0; k < rows[r].n; k++) {
+            int i = rows[r].first + k;
+            if (wg_button(ui, &b[i], (struct ui_rect){c.x + k * (bw + gap), y, w, rows[r].h}))
+                open_tile(a, to[i]);
         }
+        y += rows[r].h + gap;
     }
+    int d = app_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, pages);
+    if (d)
+        a->settings_page = cur + d;
 }
 
 static void title(const struct app *a, char *buf, size_t size)

@@ -57,7 +57,6 @@ OPEN = {
     # a short chart leaves out axis numbers that would touch (app/scr_ck_*: by design)
     "ck_item_trend", "ck_item_range_trend",
     "shop_items_page2", "shop_items_staples",  # to look at: items not seen over the walk
-    "settings_speech",  # to look at: en 150 % long band, the walk stops on page 2 of 3
     # the failed load says what happened and the explanation only as far as it fits (not
     # paged; the privacy screens are being reworked separately)
     "stats_optout_failed",
