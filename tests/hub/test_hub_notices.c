@@ -994,17 +994,26 @@ static void t_r06_hazards_released(void)
  * 1410000, 相模原市 1415000). A VPWW56 that set the town's 横浜市 hides a later VXWW50 for
  * 横浜市北部; a VPWW56 for 相模原市 ends the VXWW50 of 相模原市西部 already shown, and a
  * later one for 相模原市東部 does not show; 小田原市 (no VPWW56 yet) keeps its VXWW50 until
- * its 解除. */
+ * its 解除. Only where the VPWW56 reached: a second town on the hub that follows 横浜市北部
+ * alone (no VPWW56 names that code) is shown its VXWW50. */
 static void t_landslide_hidden_across_municipality_codes(void)
 {
-    char got[1024];
+    char got[1024], north_kiosk[128];
     REQUIRE(ht_ctl(&T, NULL, NULL, 0,
                    "jma-area-add --code 1415000 --name 相模原市 --district 北町") == 0);
     REQUIRE(ht_ctl(&T, NULL, NULL, 0,
                    "jma-area-add --code 1420600 --name 小田原市 --district 北町") == 0);
+    /* the second town last: hubctl needs --municipality once there are two */
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0, "municipality-add --code 141003 --name 横浜市") == 0);
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0,
+                   "jma-area-add --municipality 141003 --code 1410011 --name 横浜市北部") == 0);
+    REQUIRE(ht_ctl(&T, "token", north_kiosk, sizeof north_kiosk,
+                   "device-add --municipality 141003 --kind public") == 0);
     feed_add("vxww50-5-parts.xml", "2026-12-06T12:00:15Z", LANDSLIDE);
     REQUIRE(wait_titles(home_north, LANDSLIDE "@相模原市西部, " LANDSLIDE "@小田原市"));
-    CHECK(outcome_is("vxww50-5", "applied (VXWW50): 5 %")); /* 南部, 東部: なし */
+    REQUIRE(wait_titles(north_kiosk, LANDSLIDE "@横浜市北部"));
+    /* 2 towns for 北部; 南部, 東部: なし */
+    CHECK(outcome_is("vxww50-5", "applied (VXWW50): 6 %"));
     long long odawara = notice_id(home_north, LANDSLIDE, "小田原市");
     long long west = notice_id(home_north, LANDSLIDE, "相模原市西部");
     feed_add("r06-landslide-3-sagamihara.xml", "2026-12-06T12:10:05Z", R06_LANDSLIDE);
@@ -1016,7 +1025,7 @@ static void t_landslide_hidden_across_municipality_codes(void)
     long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams");
     feed_add("vxww50-6-parts.xml", "2026-12-06T12:40:15Z", LANDSLIDE);
     REQUIRE(wait_telegrams(before + 1));
-    CHECK(outcome_is("vxww50-6", "applied (VXWW50): 5 %"));
+    CHECK(outcome_is("vxww50-6", "applied (VXWW50): 6 %"));
     titles(home_north, got, sizeof got);
     CHECK_STR_EQ(got, LANDSLIDE "@小田原市, " DANGER "@相模原市");
     CHECK_INT_EQ(notice_id(home_north, LANDSLIDE, "小田原市"), odawara);
@@ -1025,6 +1034,7 @@ static void t_landslide_hidden_across_municipality_codes(void)
     /* 解除: 小田原市's notice ends; VPWW56's own stays */
     feed_add("vxww50-7-release.xml", "2026-12-06T13:20:15Z", LANDSLIDE);
     REQUIRE(wait_titles(home_north, DANGER "@相模原市"));
+    REQUIRE(wait_titles(north_kiosk, ""));
     CHECK_INT_EQ(open_of_series("VXWW50"), 0);
 }
 
