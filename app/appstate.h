@@ -288,5 +288,39 @@ const char *shopapp_phrase(const struct app *a, int code);
 /* Pages of a paged screen: draws ◀ n/m ▶ at r and moves *page; returns the height used. */
 int shopapp_pager(struct app *a, struct ui_rect r, int *page, int pages);
 int shopapp_pager_height(struct app *a, int w);
+/* One paragraph of words a screen pages (shopapp_words_paged): its font, size, the warning
+ * colour, and the space after it. */
+struct shopapp_words {
+    const char *text;
+    enum ui_font font;
+    double mm;
+    bool warn;
+    int after;
+};
+/* Draws the paragraphs in r, by the room r has: all of them; else pages with ◀ ▶ below the
+ * words; else (not even the longest paragraph above that row: a notice band at large text)
+ * ◀ and ▶ at the left and right of the words. A paragraph is split only when it is longer
+ * than a page. Shows page (the last when past the end); *pages gets the count. Returns the
+ * page to show next (page, or the one ◀ ▶ turned to). */
+int shopapp_words_paged(struct app *a, struct ui_rect r, const struct shopapp_words *words, int n,
+                        int page, int *pages);
+/* The pager's ◀ and ▶ at the left and right ends of r, aw wide (each only when there is a
+ * page that way); -1 / +1 when one was pressed, else 0. shopapp_arrow_width: the width their
+ * words need on one line (at most maxw); shopapp_arrow_height: their height at width w.
+ * compact: labels at the 24 pt of 100 % text (the rules' minimum, as the PIN pad's keys),
+ * for the rooms a notice band leaves at large text. */
+int shopapp_side_arrows(struct app *a, bool compact, struct ui_rect r, int aw, int page, int pages);
+int shopapp_arrow_width(struct app *a, bool compact, int maxw);
+int shopapp_arrow_height(struct app *a, bool compact, int w);
+/* A bottom row: ◀ at the left, mid (a button of the screen, or NULL) between, ▶ at the right
+ * (each only when there is a page that way, its place kept). shopapp_bar_height: its height at
+ * width w; shopapp_bar draws it in r: *hit when mid was pressed; returns -1 / +1 when ◀ / ▶
+ * was. */
+int shopapp_bar_height(struct app *a, int w, const struct wg_button *mid, bool compact);
+/* Whether that row takes the 24 pt labels: when mid's words would not stay on one line, or
+ * the larger row would leave less than two lines of words in a room of that height. */
+bool shopapp_bar_compact(struct app *a, int w, const struct wg_button *mid, int room);
+int shopapp_bar(struct app *a, struct ui_rect r, const struct wg_button *mid, bool compact,
+                int page, int pages, bool *hit);
 
 #endif

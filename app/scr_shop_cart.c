@@ -7,6 +7,7 @@
  * to it.
  */
 #include "appstate.h"
+#include "pageflow.h"
 #include "wareki.h"
 
 /* True when the screen under the current one is the confirm screen. */
@@ -44,6 +45,87 @@ static void cart_row_text(const struct app *a, int i, char *line, size_t size)
     i18n_format(line, size, app_s(a, "shop_cart_row"), it->name, qty, price, sum);
 }
 
+/* How the cart's lines are laid out (cart_frame): words | − + side by side, the same with − +
+ * at the 24 pt of 100 % text (more room for the words), or words above − +. */
+enum cart_row { CART_SIDE, CART_SIDE_COMPACT, CART_STACKED };
+
+struct cart_geo {
+    enum cart_row row;
+    int pw, bh; /* − + width and height */
+    int tw;     /* the words' width */
+    int h;      /* a line's height */
+};
+
+/* − and + width: from 36 mm up (2 mm at a time) to where their words fit on one line, at
+ * most 60 mm. */
+static int pm_width(struct app *a, double mm)
+{
+    struct ui *ui = a->ui;
+    struct wg_button m = {"m", app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, mm};
+    struct wg_button p = {"p", app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false, mm};
+    int one = wg_button_height(ui, &m, ui_mm(ui, 200)), w = ui_mm(ui, 36);
+    while (w < ui_mm(ui, 60) &&
+           (wg_button_height(ui, &m, w) > one || wg_button_height(ui, &p, w) > one))
+        w += ui_mm(ui, 2);
+    return w;
+}
+
+static void cart_geo(struct app *a, enum cart_row row, int w, const int *idx, int n,
+                     struct cart_geo *g)
+{
+    struct ui *ui = a->ui;
+    int gap = app_gap(a);
+    char line[320];
+    double mm = row == CART_SIDE_COMPACT ? WG_LABEL_MM : 0;
+    struct wg_button m = {"m", app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, mm};
+    g->row = row;
+    g->pw = row == CART_STACKED ? (w - gap) / 2 : pm_width(a, mm);
+    g->bh = wg_button_height(ui, &m, g->pw);
+    g->tw = row == CART_STACKED ? w : w - 2 * g->pw - 2 * gap;
+    g->h = 0;
+    for (int k = 0; k < n; k++) {
+        cart_row_text(a, idx[k], line, sizeof line);
+        int th = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, line, g->tw);
+        int h = row == CART_STACKED ? th + gap + g->bh : th > g->bh ? th : g->bh;
+        g->h = h > g->h ? h : g->h;
+    }
+}
+
+/* One line of the cart at y: its words, − and + (+ only below the caps). */
+static void cart_line(struct app *a, int i, int x, int y, const struct cart_geo *g)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a);
+    char line[320], id_m[UI_ID_MAX], id_p[UI_ID_MAX];
+    double mm = g->row == CART_SIDE_COMPACT ? WG_LABEL_MM : 0;
+    cart_row_text(a, i, line, sizeof line);
+    snprintf(id_m, sizeof id_m, "shop_minus_%d", i);
+    snprintf(id_p, sizeof id_p, "shop_plus_%d", i);
+    struct wg_button minus = {id_m, app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, mm};
+    struct wg_button plus = {id_p, app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false, mm};
+    int th = wg_paragraph(ui, (struct ui_rect){x, y, g->tw, 0}, UI_FONT_REGULAR, WG_BODY_MM,
+                          t->text, t->bg, line, WG_LEFT);
+    struct ui_rect rm, rp;
+    if (g->row == CART_STACKED) {
+        rm = (struct ui_rect){x, y + th + gap, g->pw, g->bh};
+        rp = (struct ui_rect){x + g->pw + gap, y + th + gap, g->pw, g->bh};
+    } else {
+        rm = (struct ui_rect){x + g->tw + gap, y, g->pw, g->h};
+        rp = (struct ui_rect){x + g->tw + g->pw + 2 * gap, y, g->pw, g->h};
+    }
+    if (wg_button(ui, &minus, rm) && shop_cart_add(&s->cart, &s->cat, i, -1))
+        app_mark_dirty(a);
+    if (shop_cart_can_add(&s->cart, &s->cat, i) && wg_button(ui, &plus, rp) &&
+        shop_cart_add(&s->cart, &s->cat, i, +1))
+        app_mark_dirty(a);
+}
+
+/* The total first, then the lines, pages by the room above ◀ [届ける 日を 選ぶ] ▶ (the page
+ * in the title): two lines a page where they fit and make at most two pages (six choices),
+ * else one; where not even the total and one line fit (a notice band at large text), the
+ * total has the first page of its own. */
 static void cart_frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
@@ -51,9 +133,10 @@ static void cart_frame(struct app *a, struct ui_rect c)
     const struct theme *t = ui_theme(ui);
     int gap = app_gap(a), idx[SHOP_MAX_ITEMS];
     int n = cart_lines(s, idx);
-    char words[256], line[320], page[64], head[400];
+    char words[256];
     total_words(a, words, sizeof words);
     if (n == 0) {
+        s->cart_pages = 1;
         int y = c.y +
                 wg_paragraph(ui, (struct ui_rect){c.x, c.y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
                              t->text, t->bg, words, WG_LEFT) +
@@ -62,11 +145,6 @@ static void cart_frame(struct app *a, struct ui_rect c)
                      t->bg, app_s(a, "shop_cart_none"), WG_LEFT);
         return;
     }
-    /* the total (and the page) first; its height with the longest page words */
-    i18n_format(page, sizeof page, app_s(a, "page_of"), "9", "9", NULL, NULL);
-    snprintf(head, sizeof head, "%s ・ %s", words, page);
-    int y = c.y + wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, head, c.w) + gap;
-    /* bottom row: ◀ [届ける 日を 選ぶ] ▶ in thirds; the page is said in the title line */
     bool back = from_confirm(a);
     struct wg_button go = {back ? "shop_back_confirm" : "shop_to_slot",
                            app_s(a, back ? "shop_back_confirm" : "shop_to_slot"),
@@ -74,88 +152,57 @@ static void cart_frame(struct app *a, struct ui_rect c)
                            WG_PRIMARY,
                            false,
                            0};
-    struct wg_button prev = {
-        "page_prev", app_s(a, "shop_page_prev"), ICON_PREV, WG_SECONDARY, false, 0};
-    struct wg_button next = {
-        "page_next", app_s(a, "shop_page_next"), ICON_NEXT, WG_SECONDARY, false, 0};
-    int bw = (c.w - 2 * gap) / 3;
-    int bh = wg_button_height(ui, &go, bw);
-    int h2 = s->cart_page > 0 ? wg_button_height(ui, &prev, bw) : 0; /* only when drawn */
-    bh = h2 > bh ? h2 : bh;
-    h2 = wg_button_height(ui, &next, bw);
-    bh = h2 > bh ? h2 : bh;
-    int by = c.y + c.h - bh;
-    int room = by - gap - y;
-    /* each line: words | − + side by side, or (large text) words above − + */
-    struct wg_button mprobe = {"m", app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, 0};
-    struct wg_button pprobe = {"p", app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false, 0};
-    int pw = ui_mm(ui, 36);
-    int one = wg_button_height(ui, &mprobe, ui_mm(ui, 200));
-    while (pw < ui_mm(ui, 60) &&
-           (wg_button_height(ui, &mprobe, pw) > one || wg_button_height(ui, &pprobe, pw) > one))
-        pw += ui_mm(ui, 4);
-    int tw = c.w - 2 * pw - 2 * gap;
-    int need_side = one, need_full = 0;
-    for (int k = 0; k < n; k++) {
-        cart_row_text(a, idx[k], line, sizeof line);
-        int th = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, line, tw);
-        need_side = th > need_side ? th : need_side;
-        th = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, line, c.w);
-        need_full = th > need_full ? th : need_full;
+    int head = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, words, c.w);
+    bool compact = shopapp_bar_compact(a, c.w, &go, c.h - head - gap);
+    int bh = shopapp_bar_height(a, c.w, &go, compact);
+    int room = c.h - bh - gap;
+    /* the lines' layout: the first whose tallest line fits below the total, else beside
+     * nothing (the total then on a page of its own) */
+    struct cart_geo g;
+    enum cart_row rows[3] = {CART_SIDE, CART_SIDE_COMPACT, CART_STACKED};
+    int pick = -1;
+    for (int k = 0; k < 3 && pick < 0; k++) {
+        cart_geo(a, rows[k], c.w, idx, n, &g);
+        if (head + gap + g.h <= room)
+            pick = k;
     }
-    int stacked_need = need_full + gap + one;
-    /* two lines a page when they fit and make at most two pages (six choices), else one */
-    int per = n <= 4 && 2 * need_side + gap <= room ? 2 : 1;
-    bool stacked = per == 1 && need_side > room / 2 && stacked_need <= room;
-    int need = stacked ? stacked_need : need_side;
-    int pages = shop_pages(n, per);
+    for (int k = 0; k < 3 && pick < 0; k++) {
+        cart_geo(a, rows[k], c.w, idx, n, &g);
+        if (g.h <= room)
+            pick = k;
+    }
+    cart_geo(a, rows[pick < 0 ? 1 : pick], c.w, idx, n, &g);
+    /* the pages: the total (kept with the first line where both fit), then the lines */
+    struct pageflow_block b[SHOP_MAX_ITEMS + 1];
+    struct pageflow_cut starts[SHOP_MAX_ITEMS + 2];
+    b[0] = (struct pageflow_block){.h = head + gap, .gap = gap, .keep = true};
+    for (int k = 0; k < n; k++)
+        b[k + 1] = (struct pageflow_block){.h = g.h + gap, .gap = gap, .targets = 1};
+    int pages = pageflow_plan(b, n + 1, room, room, 2, starts, SHOP_MAX_ITEMS + 2);
+    if (pages > 2 || n > 4)
+        pages = pageflow_plan(b, n + 1, room, room, 1, starts, SHOP_MAX_ITEMS + 2);
+    s->cart_pages = pages;
     if (s->cart_page >= pages)
         s->cart_page = pages - 1;
-    int first = shop_page_first(n, per, s->cart_page);
-    if (pages > 1) {
-        char p1[16], p2[16];
-        snprintf(p1, sizeof p1, "%d", s->cart_page + 1);
-        snprintf(p2, sizeof p2, "%d", pages);
-        i18n_format(page, sizeof page, app_s(a, "page_of"), p1, p2, NULL, NULL);
-        snprintf(head, sizeof head, "%s ・ %s", words, page);
-    } else {
-        snprintf(head, sizeof head, "%s", words);
+    struct pageflow_cut to =
+        s->cart_page + 1 < pages ? starts[s->cart_page + 1] : (struct pageflow_cut){n + 1, 0};
+    int y = c.y, first, count;
+    for (int k = 0; k < n + 1; k++) {
+        if (!pageflow_part(b, n + 1, starts[s->cart_page], to, k, &first, &count))
+            continue;
+        if (k == 0)
+            wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text,
+                         t->bg, words, WG_LEFT);
+        else
+            cart_line(a, idx[k - 1], c.x, y, &g);
+        y += b[k].h;
     }
-    wg_paragraph(ui, (struct ui_rect){c.x, c.y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg,
-                 head, WG_LEFT);
-    for (int k = 0; k < per && first + k < n; k++) {
-        int i = idx[first + k];
-        char id_m[UI_ID_MAX], id_p[UI_ID_MAX];
-        cart_row_text(a, i, line, sizeof line);
-        snprintf(id_m, sizeof id_m, "shop_minus_%d", i);
-        snprintf(id_p, sizeof id_p, "shop_plus_%d", i);
-        struct wg_button minus = {id_m, app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, 0};
-        struct wg_button plus = {id_p, app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false, 0};
-        struct ui_rect rm, rp;
-        if (stacked) {
-            int hw = (c.w - gap) / 2;
-            wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                         t->bg, line, WG_LEFT);
-            rm = (struct ui_rect){c.x, y + need_full + gap, hw, one};
-            rp = (struct ui_rect){c.x + hw + gap, y + need_full + gap, hw, one};
-        } else {
-            wg_paragraph(ui, (struct ui_rect){c.x, y, tw, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                         t->bg, line, WG_LEFT);
-            rm = (struct ui_rect){c.x + tw + gap, y, pw, need_side};
-            rp = (struct ui_rect){c.x + tw + pw + 2 * gap, y, pw, need_side};
-        }
-        if (wg_button(ui, &minus, rm) && shop_cart_add(&s->cart, &s->cat, i, -1))
-            app_mark_dirty(a);
-        if (shop_cart_can_add(&s->cart, &s->cat, i) && wg_button(ui, &plus, rp) &&
-            shop_cart_add(&s->cart, &s->cat, i, +1))
-            app_mark_dirty(a);
-        y += need + gap;
-    }
-    if (s->cart_page > 0 && wg_button(ui, &prev, (struct ui_rect){c.x, by, bw, bh})) {
-        s->cart_page--;
-        app_mark_dirty(a);
-    }
-    if (wg_button(ui, &go, (struct ui_rect){c.x + bw + gap, by, bw, bh})) {
+    bool hit;
+    int d = shopapp_bar(a, (struct ui_rect){c.x, c.y + c.h - bh, c.w, bh}, &go, compact,
+                        s->cart_page, pages, &hit);
+    if (d)
+        s->cart_page += d;
+    if (hit) {
         if (back) {
             app_nav_back(a);
         } else {
@@ -164,11 +211,11 @@ static void cart_frame(struct app *a, struct ui_rect c)
             app_nav_push(a, &scr_shop_slot);
         }
     }
-    if (s->cart_page + 1 < pages &&
-        wg_button(ui, &next, (struct ui_rect){c.x + 2 * (bw + gap), by, bw, bh})) {
-        s->cart_page++;
-        app_mark_dirty(a);
-    }
+}
+
+static void cart_title(const struct app *a, char *buf, size_t size)
+{
+    app_title_page(a, "title_shop_cart", a->shop->cart_page, a->shop->cart_pages, buf, size);
 }
 
 static void cart_sample(struct app *a, int variant)
@@ -178,46 +225,105 @@ static void cart_sample(struct app *a, int variant)
         shop_cart_clear(&a->shop->cart);
 }
 
-/* Two days side by side, each with its date in words above its two windows. */
+/* One delivery window of day d (0, 1): its button; true when it was chosen. */
+static bool slot_button(struct app *a, int d, int k, struct ui_rect r, int *h)
+{
+    struct app_shop *s = a->shop;
+    const struct shop_slot *sl = &s->slots[2 * d + k];
+    char h1[16], h2[16], words[80], id[UI_ID_MAX];
+    wareki_time(h1, sizeof h1, sl->start_h, 0);
+    wareki_time(h2, sizeof h2, sl->end_h, 0);
+    i18n_format(words, sizeof words, app_s(a, "shop_slot_time"), h1, h2, NULL, NULL);
+    snprintf(id, sizeof id, "shop_slot_%d", 2 * d + k);
+    struct wg_button b = {
+        id, words, ICON_NONE, 2 * d + k == s->slot ? WG_SELECTED : WG_SECONDARY, false, 0};
+    *h = wg_button_height(a->ui, &b, r.w);
+    if (r.h == 0)
+        return false; /* measured only */
+    if (!wg_button(a->ui, &b, r))
+        return false;
+    s->slot = 2 * d + k;
+    if (from_confirm(a))
+        app_nav_back(a);
+    else
+        app_nav_push(a, &scr_shop_confirm);
+    return true;
+}
+
+/* Two days side by side, each with its date in words above its two windows; where a notice
+ * band leaves no room for that, one day a page: its date beside ◀ or ▶ (two days: only one
+ * of them on each page), its two windows side by side below. */
 static void slot_frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
     struct ui *ui = a->ui;
     const struct theme *t = ui_theme(ui);
-    int gap = app_gap(a);
-    int cw = (c.w - gap) / 2;
-    for (int d = 0; d < SHOP_SLOTS / 2; d++) {
+    int gap = app_gap(a), days = SHOP_SLOTS / 2;
+    int cw = (c.w - gap) / 2, need = 0, bh;
+    char date[SHOP_SLOTS / 2][96];
+    for (int d = 0; d < days; d++) {
         const struct shop_slot *day = &s->slots[2 * d];
-        int x = c.x + d * (cw + gap), y = c.y;
-        char date[96];
-        shopapp_day_words(a, day->year, day->month, day->day, date, sizeof date);
-        y += wg_paragraph(ui, (struct ui_rect){x, y, cw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text,
-                          t->bg, date, WG_LEFT) +
-             gap;
+        shopapp_day_words(a, day->year, day->month, day->day, date[d], sizeof date[d]);
+        int h = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, date[d], cw) + gap;
         for (int k = 0; k < 2; k++) {
-            const struct shop_slot *sl = &s->slots[2 * d + k];
-            char h1[16], h2[16], words[80], id[UI_ID_MAX];
-            wareki_time(h1, sizeof h1, sl->start_h, 0);
-            wareki_time(h2, sizeof h2, sl->end_h, 0);
-            i18n_format(words, sizeof words, app_s(a, "shop_slot_time"), h1, h2, NULL, NULL);
-            snprintf(id, sizeof id, "shop_slot_%d", 2 * d + k);
-            struct wg_button b = {
-                id, words, ICON_NONE, 2 * d + k == s->slot ? WG_SELECTED : WG_SECONDARY, false, 0};
-            int h = wg_button_height(ui, &b, cw);
-            if (wg_button(ui, &b, (struct ui_rect){x, y, cw, h})) {
-                s->slot = 2 * d + k;
-                if (from_confirm(a))
-                    app_nav_back(a);
-                else
-                    app_nav_push(a, &scr_shop_confirm);
-            }
-            y += h + gap;
+            slot_button(a, d, k, (struct ui_rect){0, 0, cw, 0}, &bh);
+            h += bh + gap;
         }
+        need = h - gap > need ? h - gap : need;
     }
+    if (need <= c.h) {
+        s->slot_pages = 1;
+        for (int d = 0; d < days; d++) {
+            int x = c.x + d * (cw + gap), y = c.y;
+            y += wg_paragraph(ui, (struct ui_rect){x, y, cw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text,
+                              t->bg, date[d], WG_LEFT) +
+                 gap;
+            for (int k = 0; k < 2; k++) {
+                slot_button(a, d, k, (struct ui_rect){x, y, cw, 0}, &bh);
+                if (slot_button(a, d, k, (struct ui_rect){x, y, cw, bh}, &bh))
+                    return;
+                y += bh + gap;
+            }
+        }
+        return;
+    }
+    s->slot_pages = days;
+    int d = s->slot_page < days ? s->slot_page : days - 1, h0, h1;
+    slot_button(a, d, 0, (struct ui_rect){0, 0, cw, 0}, &h0);
+    slot_button(a, d, 1, (struct ui_rect){0, 0, cw, 0}, &h1);
+    int row = h0 > h1 ? h0 : h1, aw = 0, ww = 0, top = 0;
+    bool compact = false;
+    for (int pass = 0; pass < 2; pass++) {
+        compact = pass == 1; /* the 24 pt labels only when the larger do not fit */
+        aw = shopapp_arrow_width(a, compact, c.w / 3);
+        ww = c.w - aw - gap;
+        int rh = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, date[d], ww);
+        int ah = shopapp_arrow_height(a, compact, aw);
+        top = rh > ah ? rh : ah;
+        if (top + gap + row <= c.h)
+            break;
+    }
+    wg_paragraph(ui, (struct ui_rect){d > 0 ? c.x + aw + gap : c.x, c.y, ww, 0}, UI_FONT_BOLD,
+                 WG_BODY_MM, t->text, t->bg, date[d], WG_LEFT);
+    int turn = shopapp_side_arrows(a, compact, (struct ui_rect){c.x, c.y, c.w, top}, aw, d, days);
+    if (turn)
+        s->slot_page = d + turn;
+    for (int k = 0; k < 2; k++)
+        if (slot_button(a, d, k, (struct ui_rect){c.x + k * (cw + gap), c.y + top + gap, cw, row},
+                        &bh))
+            return;
+}
+
+static void slot_title(const struct app *a, char *buf, size_t size)
+{
+    app_title_page(a, "title_shop_slot", a->shop->slot_page, a->shop->slot_pages, buf, size);
 }
 
 static void slot_enter(struct app *a)
 {
+    /* the page of the chosen day (the earliest: the first) */
+    a->shop->slot_page = a->shop->slot >= 2 ? 1 : 0;
+    a->shop->slot_pages = 1;
     if (!a->shop->slots[0].year)
         shop_slots(a->wall_s, a->shop->slots);
 }
@@ -282,58 +388,48 @@ static void confirm_frame(struct app *a, struct ui_rect c)
                      WG_LEFT);
         return;
     }
-    /* the words above one row of buttons: [日を かえる] [かごを なおす] [注文する] */
-    struct wg_button go = {"shop_order", app_s(a, "shop_order"), ICON_CHECK, WG_PRIMARY, false, 0};
-    struct wg_button day = {
-        "shop_change_slot", app_s(a, "shop_change_slot"), ICON_NONE, WG_SECONDARY, false, 0};
-    struct wg_button cart = {
-        "shop_edit_cart", app_s(a, "shop_edit_cart"), ICON_NONE, WG_SECONDARY, false, 0};
-    int bw = (c.w - 2 * gap) / 3;
-    int bh = wg_button_height(ui, &go, bw), h2 = wg_button_height(ui, &day, bw);
-    bh = h2 > bh ? h2 : bh;
-    h2 = wg_button_height(ui, &cart, bw);
-    bh = h2 > bh ? h2 : bh;
+    /* the words above one row of buttons: [日を かえる] [かごを なおす] [注文する]; their labels
+     * at 24 pt where they would take two lines and the words have not the room for that (a
+     * notice band at large text) */
+    struct wg_button bt[3] = {
+        {"shop_change_slot", app_s(a, "shop_change_slot"), ICON_NONE, WG_SECONDARY, false, 0},
+        {"shop_edit_cart", app_s(a, "shop_edit_cart"), ICON_NONE, WG_SECONDARY, false, 0},
+        {"shop_order", app_s(a, "shop_order"), ICON_CHECK, WG_PRIMARY, false, 0}};
+    const char *para[CONFIRM_PARAS];
+    int n = confirm_paras(a, para), tallest = 0;
+    struct shopapp_words w[CONFIRM_PARAS];
+    for (int i = 0; i < n; i++) {
+        w[i] = (struct shopapp_words){para[i], UI_FONT_REGULAR, WG_BODY_MM, false, 0};
+        int h = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, para[i], c.w);
+        tallest = h > tallest ? h : tallest;
+    }
+    /* the room the longest paragraph needs with ◀ ▶ below it */
+    int need = tallest + gap + app_pager_height(a, c.w);
+    int bw = (c.w - 2 * gap) / 3, bh = 0;
+    bool wraps = false;
+    for (int k = 0; k < 3; k++) {
+        struct wg_button one = bt[k];
+        one.style = WG_SECONDARY; /* one line of its words (a primary is taller anyway) */
+        wraps = wraps || wg_button_height(ui, &one, bw) > wg_button_height(ui, &one, c.w);
+    }
+    for (int k = 0; k < 3; k++) {
+        if (wraps && need > c.h - wg_button_height(ui, &bt[k], bw) - gap)
+            bt[k].fixed_mm = WG_LABEL_MM;
+        int h = wg_button_height(ui, &bt[k], bw);
+        bh = h > bh ? h : bh;
+    }
     int by = c.y + c.h - bh;
     /* every item is shown: when the words do not fit above the buttons (large text, a long
-     * order) they are paged with ◀ ▶ above the buttons, a paragraph never split */
-    const char *para[CONFIRM_PARAS];
-    int n = confirm_paras(a, para), ph[CONFIRM_PARAS], need = 0;
-    for (int i = 0; i < n; i++)
-        need += ph[i] = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, para[i], c.w);
-    int room = by - gap - c.y, pagerh = 0, pages = 1, first[CONFIRM_PARAS + 1];
-    first[0] = 0;
-    if (need > room) {
-        pagerh = app_pager_height(a, c.w);
-        room -= pagerh + gap;
-        int filled = 0;
-        for (int i = 0; i < n; i++) {
-            if (filled > 0 && filled + ph[i] > room) {
-                first[pages++] = i;
-                filled = 0;
-            }
-            filled += ph[i];
-        }
-    }
-    first[pages] = n;
-    s->confirm_pages = pages;
-    /* past the end shows the last page, the page asked for kept (see ckpage_frame) */
-    int cur = s->confirm_page < pages ? s->confirm_page : pages - 1;
-    int y = c.y;
-    for (int i = first[cur]; i < first[cur + 1]; i++)
-        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
-                          t->text, t->bg, para[i], WG_LEFT);
-    int d = pages > 1
-                ? app_pager(a, (struct ui_rect){c.x, by - gap - pagerh, c.w, pagerh}, cur, pages)
-                : 0;
-    if (d)
-        s->confirm_page = cur + d;
-    if (wg_button(ui, &day, (struct ui_rect){c.x, by, bw, bh}))
+     * order) they are paged, a paragraph never split where it fits a page */
+    s->confirm_page = shopapp_words_paged(a, (struct ui_rect){c.x, c.y, c.w, by - gap - c.y}, w, n,
+                                          s->confirm_page, &s->confirm_pages);
+    if (wg_button(ui, &bt[0], (struct ui_rect){c.x, by, bw, bh}))
         app_nav_push(a, &scr_shop_slot);
-    if (wg_button(ui, &cart, (struct ui_rect){c.x + bw + gap, by, bw, bh})) {
+    if (wg_button(ui, &bt[1], (struct ui_rect){c.x + bw + gap, by, bw, bh})) {
         s->cart_page = 0;
         app_nav_push(a, &scr_shop_cart);
     }
-    if (wg_button(ui, &go, (struct ui_rect){c.x + 2 * (bw + gap), by, bw, bh})) {
+    if (wg_button(ui, &bt[2], (struct ui_rect){c.x + 2 * (bw + gap), by, bw, bh})) {
         shopapp_send_order(a);
         app_nav_replace(a, &scr_shop_sent);
     }
@@ -360,12 +456,14 @@ static void confirm_sample(struct app *a, int variant)
 const struct screen scr_shop_cart = {.name = "shop_cart",
                                      .title_key = "title_shop_cart",
                                      .frame = cart_frame,
-                                     .sample = cart_sample};
+                                     .sample = cart_sample,
+                                     .title = cart_title};
 const struct screen scr_shop_slot = {.name = "shop_slot",
                                      .title_key = "title_shop_slot",
                                      .enter = slot_enter,
                                      .frame = slot_frame,
-                                     .sample = slot_sample};
+                                     .sample = slot_sample,
+                                     .title = slot_title};
 const struct screen scr_shop_confirm = {.name = "shop_confirm",
                                         .title_key = "title_shop_confirm",
                                         .enter = confirm_enter,

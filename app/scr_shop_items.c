@@ -3,7 +3,8 @@
  * in yen, and big − / + buttons with the quantity in the cart in words (かごに 2 こ); then
  * 注文へ すすむ, straight to the confirm screen (which lists the items).
  * Two items a page (one when the category needs more than two pages, so that − + for each
- * item, ◀ ▶ and かごを 見る stay within six choices); paged with ◀ ▶, never scrolled.
+ * item, ◀ ▶ and かごを 見る stay within six choices, or when the room is short); paged with
+ * ◀ ▶, never scrolled. The layout is chosen by the room the page has (enum items_layout).
  */
 #include "appstate.h"
 
@@ -151,6 +152,118 @@ static void item_row(struct app *a, int i, struct ui_rect r, bool stacked)
                  words, WG_LEFT);
 }
 
+/* Width at which b's label stays on one line (from 16 mm up, at most maxw). Measured as a
+ * secondary button: a primary one is taller than two lines of a small label anyway. */
+static int one_line_width(struct ui *ui, const struct wg_button *b, int maxw)
+{
+    struct wg_button m = *b;
+    m.style = WG_SECONDARY;
+    int one = wg_button_height(ui, &m, ui_mm(ui, 200)), w = ui_mm(ui, 16);
+    while (w < maxw && wg_button_height(ui, &m, w) > one)
+        w += ui_mm(ui, 2);
+    return w < maxw ? w : maxw;
+}
+
+/* The words of item i in one column of width w: name, unit and price, the cart. */
+static int words_height(struct app *a, int i, int w)
+{
+    struct ui *ui = a->ui;
+    char line[200], words[200];
+    item_words(a, i, line, sizeof line, words, sizeof words);
+    return wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, a->shop->cat.items[i].name, w) +
+           wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, line, w) +
+           wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, words, w);
+}
+
+static void draw_words(struct app *a, int i, int x, int y, int w)
+{
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    char line[200], words[200];
+    item_words(a, i, line, sizeof line, words, sizeof words);
+    y += wg_paragraph(ui, (struct ui_rect){x, y, w, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg,
+                      a->shop->cat.items[i].name, WG_LEFT);
+    y += wg_paragraph(ui, (struct ui_rect){x, y, w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text, t->bg,
+                      line, WG_LEFT);
+    wg_paragraph(ui, (struct ui_rect){x, y, w, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg, words,
+                 WG_LEFT);
+}
+
+/* − and + of item i (− only with something in the cart, + only below the caps). */
+static void plus_minus(struct app *a, int i, struct ui_rect rm, struct ui_rect rp, bool compact)
+{
+    struct app_shop *s = a->shop;
+    char id_m[UI_ID_MAX], id_p[UI_ID_MAX];
+    double mm = compact ? WG_LABEL_MM : 0;
+    snprintf(id_m, sizeof id_m, "shop_minus_%d", i);
+    snprintf(id_p, sizeof id_p, "shop_plus_%d", i);
+    struct wg_button minus = {id_m, app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, mm};
+    struct wg_button plus = {id_p, app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false, mm};
+    if (s->cart.qty[i] > 0 && wg_button(a->ui, &minus, rm))
+        if (shop_cart_add(&s->cart, &s->cat, i, -1))
+            app_mark_dirty(a);
+    if (shop_cart_can_add(&s->cart, &s->cat, i) && wg_button(a->ui, &plus, rp))
+        if (shop_cart_add(&s->cart, &s->cat, i, +1))
+            app_mark_dirty(a);
+}
+
+/* How an items page is laid out, by the room it gets: two items a page (side by side rows),
+ * one with − + below its words, one with − + beside its words (with its picture, then
+ * without), and, where a notice band leaves not even that room above the bottom row (150 %
+ * in English under a long notice), one item whose words stand beside a grid of − + / ◀ ▶
+ * and 注文へ, the grid's labels at the 24 pt of 100 % text. */
+enum items_layout { ITEMS_TWO, ITEMS_STACKED, ITEMS_SIDE, ITEMS_SIDE_BARE, ITEMS_GRID };
+
+static void pages_known(struct app *a, int pages)
+{
+    struct app_shop *s = a->shop;
+    if (s->item_pages != pages) {
+        /* the title says the pages: build this frame again with the right title (the screen
+         * replaces itself, which app_frame applies at once, once) */
+        s->item_pages = pages;
+        app_nav_replace(a, &scr_shop_items);
+    }
+}
+
+/* The grid layout (see enum items_layout): the whole content is one row. */
+static void grid_frame(struct app *a, struct ui_rect c, const int *idx, int n, const char *label,
+                       int count)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    int gap = app_gap(a);
+    struct wg_button minus = {"m",        app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false,
+                              WG_LABEL_MM};
+    struct wg_button plus = {"p",        app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false,
+                             WG_LABEL_MM};
+    struct wg_button go = {"shop_next", label, ICON_NONE, WG_PRIMARY, false, WG_LABEL_MM};
+    int aw = shopapp_arrow_width(a, true, c.w / 4);
+    int w1 = one_line_width(ui, &minus, c.w / 4), w2 = one_line_width(ui, &plus, c.w / 4);
+    w1 = w1 > aw ? w1 : aw;
+    w2 = w2 > aw ? w2 : aw;
+    int w3 = one_line_width(ui, &go, c.w / 4);
+    int bh = wg_button_height(ui, &minus, w1), h2 = shopapp_arrow_height(a, true, w1);
+    bh = h2 > bh ? h2 : bh;
+    int gx = c.x + c.w - (w1 + w2 + w3 + 2 * gap), tw = gx - gap - c.x;
+    int pages = n, cur = s->item_page < pages ? s->item_page : pages - 1;
+    if (cur < 0)
+        cur = 0;
+    s->item_page = cur;
+    pages_known(a, pages);
+    int i = idx[cur];
+    draw_words(a, i, c.x, c.y, tw);
+    plus_minus(a, i, (struct ui_rect){gx, c.y, w1, bh},
+               (struct ui_rect){gx + w1 + gap, c.y, w2, bh}, true);
+    /* ◀ under −, ▶ under + */
+    int d = shopapp_side_arrows(a, true, (struct ui_rect){gx, c.y + bh + gap, w1 + w2 + gap, bh},
+                                w1 < w2 ? w1 : w2, cur, pages);
+    if (d)
+        s->item_page = cur + d;
+    if (count > 0 &&
+        wg_button(ui, &go, (struct ui_rect){gx + w1 + w2 + 2 * gap, c.y, w3, 2 * bh + gap}))
+        shopapp_to_confirm(a);
+}
+
 static void frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
@@ -159,12 +272,6 @@ static void frame(struct app *a, struct ui_rect c)
     int idx[SHOP_MAX_ITEMS];
     int n = shop_items_of(&s->cat, s->cat_idx, idx, SHOP_MAX_ITEMS);
     int per = per_page(n);
-    /* two a page only when two of the tallest fit (large text: one) */
-    int need = 0;
-    for (int k = 0; k < n; k++) {
-        int h = row_need(a, idx[k], c.w);
-        need = h > need ? h : need;
-    }
 
     /* bottom row: ◀ [かごを 見る] ▶ in thirds (the page number goes into the cart's words) */
     char total[64], cnt[16], label[200];
@@ -186,29 +293,59 @@ static void frame(struct app *a, struct ui_rect c)
     bh = h2 > bh ? h2 : bh;
     int by = c.y + c.h - bh;
 
-    /* rows share the room above the bottom row (the page number is in the title). The
-     * items a page are settled before the page is checked against the pages: checked
-     * against two a page first, the page the resident turned to was taken back whenever
-     * one a page was what fitted, and the items past it were on no page. */
-    int room = by - gap - c.y;
-    if (per == 2 && 2 * need + gap > room)
+    /* the layout by the room above the bottom row (the tallest item decides, so that every
+     * page of the category is laid out alike). The items a page are settled before the
+     * page is checked against the pages: checked against two a page first, the page the
+     * resident turned to was taken back whenever one a page was what fitted, and the items
+     * past it were on no page. */
+    int room = by - gap - c.y, pw = pm_width(a), pic = ui_mm(ui, 22);
+    struct wg_button mprobe = {"m", app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, 0};
+    int pmh = wg_button_height(ui, &mprobe, pw), half = (c.w - gap) / 2;
+    int hh = wg_button_height(ui, &mprobe, half);
+    int need_row = 0, need_stack = 0, need_bare = 0;
+    for (int k = 0; k < n; k++) {
+        int h = row_need(a, idx[k], c.w);
+        need_row = h > need_row ? h : need_row;
+        int top = words_height(a, idx[k], c.w - pic - gap);
+        top = top > pic ? top : pic;
+        h = top + gap + hh;
+        need_stack = h > need_stack ? h : need_stack;
+        h = words_height(a, idx[k], c.w - 2 * pw - 2 * gap);
+        h = h > pmh ? h : pmh;
+        need_bare = h > need_bare ? h : need_bare;
+    }
+    enum items_layout lay = per == 2 && 2 * need_row + gap <= room ? ITEMS_TWO
+                            : need_stack <= room                   ? ITEMS_STACKED
+                            : need_row <= room                     ? ITEMS_SIDE
+                            : need_bare <= room                    ? ITEMS_SIDE_BARE
+                                                                   : ITEMS_GRID;
+    if (lay == ITEMS_GRID) {
+        grid_frame(a, c, idx, n, label, count);
+        return;
+    }
+    if (lay != ITEMS_TWO)
         per = 1;
     int pages = shop_pages(n, per);
     if (s->item_page >= pages)
         s->item_page = pages - 1;
     int first = shop_page_first(n, per, s->item_page);
-    if (s->item_pages != pages) {
-        /* the title says the pages: build this frame again with the right title (the
-         * screen replaces itself, which app_frame applies at once, once) */
-        s->item_pages = pages;
-        app_nav_replace(a, &scr_shop_items);
-    }
+    pages_known(a, pages);
     int rowh = (room - (per - 1) * gap) / per;
     if (per == 2 && rowh > ui_mm(ui, 45))
         rowh = ui_mm(ui, 45);
-    for (int k = 0; k < per && first + k < n; k++)
-        item_row(a, idx[first + k], (struct ui_rect){c.x, c.y + k * (rowh + gap), c.w, rowh},
-                 per == 1);
+    for (int k = 0; k < per && first + k < n; k++) {
+        struct ui_rect r = {c.x, c.y + k * (rowh + gap), c.w, rowh};
+        if (lay == ITEMS_SIDE_BARE) {
+            int i = idx[first + k], bx = r.x + r.w - 2 * pw - gap;
+            draw_words(a, i, r.x, r.y, bx - gap - r.x);
+            plus_minus(a, i, (struct ui_rect){bx, r.y, pw, need_bare},
+                       (struct ui_rect){bx + pw + gap, r.y, pw, need_bare}, false);
+        } else {
+            if (lay == ITEMS_SIDE)
+                r.h = need_row;
+            item_row(a, idx[first + k], r, lay == ITEMS_STACKED);
+        }
+    }
     if (s->item_page > 0 && wg_button(ui, &prev, (struct ui_rect){c.x, by, bw, bh})) {
         s->item_page--;
         app_mark_dirty(a);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "appstate.h"
+#include "pageflow.h"
 
 #define ROWS_MAX (SHOP_MAX_ORDERS + SHOP_KEPT_MAX)
 
@@ -61,44 +62,56 @@ static void frame(struct app *a, struct ui_rect c)
         shopapp_load_orders(a);
     y += used;
     int n = merged(a, rows);
-    struct wg_button refresh = {
-        "refresh", app_s(a, "family_refresh"), ICON_REFRESH, WG_SECONDARY, false, 0};
-    int bh = wg_button_height(ui, &refresh, c.w / 2);
-    int ph = shopapp_pager_height(a, c.w);
-    int list_h = c.y + c.h - y - ph - bh - 2 * gap;
-    if (n == 0 && s->orders_load.loaded) {
+    if (n == 0 && s->orders_load.loaded)
         wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
                      t->bg, app_s(a, "shop_orders_empty"), WG_LEFT);
-    }
-    /* pages: as many rows as fit */
-    int starts[ROWS_MAX + 1], pages = 0, h = 0;
-    starts[0] = 0;
+    /* ◀ [更新する] ▶ at the bottom (the page is in the title); the orders above, as many a
+     * page as the room holds (a notice band at large text leaves little: a long one is
+     * continued on the next page) */
+    struct wg_button refresh = {
+        "refresh", app_s(a, "family_refresh"), ICON_REFRESH, WG_SECONDARY, false, 0};
+    bool compact = shopapp_bar_compact(a, c.w, &refresh, c.y + c.h - y);
+    int bh = shopapp_bar_height(a, c.w, &refresh, compact);
+    int room = c.y + c.h - bh - gap - y;
+    struct pageflow_block b[ROWS_MAX];
+    struct pageflow_cut starts[ROWS_MAX + 1];
     for (int i = 0; i < n; i++) {
         row_text(a, &rows[i], text, sizeof text);
-        int rh = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, text, c.w) + gap;
-        if (i == starts[pages] || h + rh <= list_h) {
-            h += rh;
-            continue;
-        }
-        starts[++pages] = i;
-        h = rh;
+        int px = ui_text_px(ui, WG_BODY_MM);
+        b[i] = (struct pageflow_block){0};
+        b[i].line_h = ui_line_height(ui, UI_FONT_REGULAR, px);
+        b[i].lines = wg_text_lines(ui, UI_FONT_REGULAR, WG_BODY_MM, text, c.w);
+        b[i].gap = gap;
+        b[i].h = b[i].lines * b[i].line_h + gap;
     }
-    pages = n ? pages + 1 : 1;
+    int pages = n ? pageflow_plan(b, n, room, room, 0, starts, ROWS_MAX + 1) : 1;
+    s->orders_pages = pages;
     if (s->orders_page >= pages)
         s->orders_page = pages - 1;
-    int end = s->orders_page + 1 < pages ? starts[s->orders_page + 1] : n;
-    int ry = y;
-    for (int i = n ? starts[s->orders_page] : 0; i < end; i++) {
+    struct pageflow_cut to =
+        s->orders_page + 1 < pages ? starts[s->orders_page + 1] : (struct pageflow_cut){n, 0};
+    for (int i = 0; i < n; i++) {
+        int first, count;
+        if (!pageflow_part(b, n, starts[s->orders_page], to, i, &first, &count))
+            continue;
         row_text(a, &rows[i], text, sizeof text);
-        ry += wg_paragraph(ui, (struct ui_rect){c.x, ry, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
-                           t->text, t->bg, text, WG_LEFT) +
-              gap;
+        y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
+                               t->text, t->bg, text, first, count);
+        if (first + count >= b[i].lines)
+            y += gap;
     }
-    int py = c.y + c.h - bh - gap - ph;
-    if (pages > 1)
-        shopapp_pager(a, (struct ui_rect){c.x, py, c.w, ph}, &s->orders_page, pages);
-    if (wg_button(ui, &refresh, (struct ui_rect){c.x, c.y + c.h - bh, c.w / 2, bh}))
+    bool hit;
+    int d = shopapp_bar(a, (struct ui_rect){c.x, c.y + c.h - bh, c.w, bh}, &refresh, compact,
+                        s->orders_page, pages, &hit);
+    if (d)
+        s->orders_page += d;
+    if (hit)
         shopapp_load_orders(a);
+}
+
+static void title(const struct app *a, char *buf, size_t size)
+{
+    app_title_page(a, "title_shop_orders", a->shop->orders_page, a->shop->orders_pages, buf, size);
 }
 
 static void enter(struct app *a)
@@ -119,4 +132,5 @@ const struct screen scr_shop_orders = {.name = "shop_orders",
                                        .title_key = "title_shop_orders",
                                        .enter = enter,
                                        .frame = frame,
-                                       .sample = sample};
+                                       .sample = sample,
+                                       .title = title};

@@ -88,6 +88,21 @@ static void cats_title(const struct app *a, char *buf, size_t size)
                     NULL, NULL);
     else
         i18n_format(buf, size, app_s(a, "title_shop_categories"), NULL, NULL, NULL, NULL);
+    if (!s->cat_tight)
+        app_title_words_page(a, buf, s->cat_page, s->cat_pages, buf, size);
+}
+
+/* The tallest category button at width w (every page is planned alike). */
+static int cats_height(struct app *a, int w)
+{
+    const struct app_shop *s = a->shop;
+    int most = 0;
+    for (int i = 0; i < s->cat.ncat; i++) {
+        struct wg_button b = {"c", s->cat.cats[i].name, ICON_NEXT, WG_SECONDARY, false, 0};
+        int h = wg_button_height(a->ui, &b, w);
+        most = h > most ? h : most;
+    }
+    return most;
 }
 
 static void cats_frame(struct app *a, struct ui_rect c)
@@ -110,15 +125,13 @@ static void cats_frame(struct app *a, struct ui_rect c)
             shopapp_order_again(a);
         y += h + gap;
     }
-    /* the cart in words (and the page), then the categories, then ◀ [かご] ▶ */
-    char total[64], cnt[16], cart_line[160], line[260], p1[16], p2[16], page[64];
+    /* the cart in words, then the categories, then ◀ [かご] ▶ (the page is in the title) */
+    char total[64], cnt[16], line[160];
     int count = shop_cart_count(&s->cart, &s->cat);
     shopapp_yen(a, shop_cart_total(&s->cart, &s->cat), total, sizeof total);
     snprintf(cnt, sizeof cnt, "%d", count);
-    i18n_format(cart_line, sizeof cart_line, app_s(a, count ? "shop_cart_line" : "shop_cart_empty"),
-                cnt, total, NULL, NULL);
-    i18n_format(page, sizeof page, app_s(a, "page_of"), "9", "9", NULL, NULL);
-    snprintf(line, sizeof line, "%s ・ %s", cart_line, page);
+    i18n_format(line, sizeof line, app_s(a, count ? "shop_cart_line" : "shop_cart_empty"), cnt,
+                total, NULL, NULL);
     int lh = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, line, c.w) + gap;
     struct wg_button cart = {
         "shop_cart", app_s(a, "shop_to_cart"), ICON_NONE, WG_PRIMARY, false, 0};
@@ -133,50 +146,78 @@ static void cats_frame(struct app *a, struct ui_rect c)
     bh = h2 > bh ? h2 : bh;
     h2 = wg_button_height(ui, &next, bw);
     bh = h2 > bh ? h2 : bh;
-    /* as many categories a page as fit (at most 3) */
-    struct wg_button probe = {"p", "あ", ICON_NEXT, WG_SECONDARY, false, 0};
-    int rowh = wg_button_height(ui, &probe, c.w) + gap;
+    /* as many categories a page as fit (at most 3; 2 beside 同じものを もう一度: six choices) */
+    int rowh = cats_height(a, c.w) + gap;
+    int most = y > c.y + used ? CATS_PER_PAGE - 1 : CATS_PER_PAGE;
     int room = c.y + c.h - y - lh - bh - gap;
+    /* not even one category between the cart's words and that row (a notice band at large
+     * text): the words go into the bottom row, ◀ [かごを 見る ・ the words] ▶ (the button's
+     * label at 24 pt), and the title leaves out the page (a second line of it was the room of
+     * a category) */
+    bool tight = room < rowh, compact = false;
+    char label[260];
+    snprintf(label, sizeof label, "%s ・ %s", app_s(a, "shop_to_cart"), line);
+    struct wg_button mid = {"shop_cart", label, ICON_NONE, WG_PRIMARY, false, 0};
+    int aw = 0, tw = 0;
+    if (tight) {
+        compact = true;
+        bh = shopapp_bar_height(a, c.w, count > 0 ? &mid : NULL, compact);
+        aw = shopapp_arrow_width(a, compact, c.w / 3);
+        tw = c.w - 2 * (aw + gap);
+        if (count == 0) { /* the words alone between ◀ ▶ */
+            h2 = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, line, tw);
+            bh = h2 > bh ? h2 : bh;
+        }
+        room = c.y + c.h - y - bh - gap;
+    }
+    s->cat_tight = tight;
     int per = room / rowh;
-    per = per < 1 ? 1 : per > CATS_PER_PAGE ? CATS_PER_PAGE : per;
+    per = per < 1 ? 1 : per > most ? most : per;
     int pages = shop_pages(s->cat.ncat, per);
+    s->cat_pages = pages;
     if (s->cat_page >= pages)
         s->cat_page = pages - 1;
     int first = shop_page_first(s->cat.ncat, per, s->cat_page);
-    if (pages > 1) {
-        snprintf(p1, sizeof p1, "%d", s->cat_page + 1);
-        snprintf(p2, sizeof p2, "%d", pages);
-        i18n_format(page, sizeof page, app_s(a, "page_of"), p1, p2, NULL, NULL);
-        snprintf(line, sizeof line, "%s ・ %s", cart_line, page);
-    } else {
-        snprintf(line, sizeof line, "%s", cart_line);
-    }
-    wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg,
-                 line, WG_LEFT);
-    y += lh;
     const char *labels[CATS_PER_PAGE];
     int n = 0;
     for (int i = first; i < s->cat.ncat && n < per; i++)
         labels[n++] = s->cat.cats[i].name;
+    int by = c.y + c.h - bh;
+    if (!tight) {
+        wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg,
+                     line, WG_LEFT);
+        y += lh;
+    }
     int hit = column(a, c, y, "shop_cat", labels, n, &used);
     if (hit >= 0) {
         s->cat_idx = first + hit;
         s->item_page = 0;
         app_nav_push(a, &scr_shop_items);
     }
-    int by = c.y + c.h - bh;
-    if (s->cat_page > 0 && wg_button(ui, &prev, (struct ui_rect){c.x, by, bw, bh})) {
-        s->cat_page--;
-        app_mark_dirty(a);
+    bool to_cart = false;
+    if (tight) {
+        if (count == 0)
+            wg_paragraph(ui, (struct ui_rect){c.x + aw + gap, by, tw, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                         t->text, t->bg, line, WG_LEFT);
+        int d = shopapp_bar(a, (struct ui_rect){c.x, by, c.w, bh}, count > 0 ? &mid : NULL, compact,
+                            s->cat_page, pages, &to_cart);
+        if (d)
+            s->cat_page += d;
+    } else {
+        if (s->cat_page > 0 && wg_button(ui, &prev, (struct ui_rect){c.x, by, bw, bh})) {
+            s->cat_page--;
+            app_mark_dirty(a);
+        }
+        to_cart = count > 0 && wg_button(ui, &cart, (struct ui_rect){c.x + bw + gap, by, mw, bh});
+        if (s->cat_page + 1 < pages &&
+            wg_button(ui, &next, (struct ui_rect){c.x + bw + mw + 2 * gap, by, bw, bh})) {
+            s->cat_page++;
+            app_mark_dirty(a);
+        }
     }
-    if (count > 0 && wg_button(ui, &cart, (struct ui_rect){c.x + bw + gap, by, mw, bh})) {
+    if (to_cart) {
         s->cart_page = 0;
         app_nav_push(a, &scr_shop_cart);
-    }
-    if (s->cat_page + 1 < pages &&
-        wg_button(ui, &next, (struct ui_rect){c.x + bw + mw + 2 * gap, by, bw, bh})) {
-        s->cat_page++;
-        app_mark_dirty(a);
     }
 }
 

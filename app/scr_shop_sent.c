@@ -12,7 +12,6 @@ static void frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
     struct ui *ui = a->ui;
-    const struct theme *t = ui_theme(ui);
     int gap = app_gap(a);
     char head[256], body[512], total[64], n[16], slot[200];
     struct shop_slot sl;
@@ -59,24 +58,24 @@ static void frame(struct app *a, struct ui_rect c)
         }
         break;
     }
-    int y = c.y;
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_TITLE_MM,
-                      bad ? t->warn_text : t->text, t->bg, head, WG_LEFT) +
-         gap;
-    if (body[0])
-        wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                     t->bg, body, WG_LEFT);
-    if (s->send.state == SHOP_SEND_SENDING || s->send.state == SHOP_SEND_NONE)
-        return;
     struct wg_button list = {
         "shop_orders", app_s(a, "shop_orders"), ICON_STATUS, WG_PRIMARY, false, 0};
     struct wg_button again = {
         "retry", app_s(a, "shop_retry_send"), ICON_REFRESH, WG_SECONDARY, false, 0};
+    bool done = s->send.state != SHOP_SEND_SENDING && s->send.state != SHOP_SEND_NONE;
     int bw = retry ? (c.w - gap) / 2 : c.w;
-    int bh = wg_button_height(ui, &list, bw);
+    int bh = done ? wg_button_height(ui, &list, bw) : 0;
     int h2 = retry ? wg_button_height(ui, &again, bw) : 0;
     bh = h2 > bh ? h2 : bh;
     int by = c.y + c.h - bh;
+    /* the words above the buttons, paged by the room they get (a notice band at large text) */
+    const struct shopapp_words words[2] = {{head, UI_FONT_BOLD, WG_TITLE_MM, bad, gap},
+                                           {body, UI_FONT_REGULAR, WG_BODY_MM, false, 0}};
+    s->sent_page =
+        shopapp_words_paged(a, (struct ui_rect){c.x, c.y, c.w, (done ? by - gap : by) - c.y}, words,
+                            body[0] ? 2 : 1, s->sent_page, &s->sent_pages);
+    if (!done)
+        return;
     if (retry && wg_button(ui, &again, (struct ui_rect){c.x + bw + gap, by, bw, bh})) {
         /* the order is kept on the tablet: send that one again now, never a second one */
         if (a->ports.retry_pending)
@@ -88,6 +87,17 @@ static void frame(struct app *a, struct ui_rect c)
         s->orders_page = 0;
         app_nav_replace(a, &scr_shop_orders);
     }
+}
+
+static void enter(struct app *a)
+{
+    a->shop->sent_page = 0;
+    a->shop->sent_pages = 1;
+}
+
+static void title(const struct app *a, char *buf, size_t size)
+{
+    app_title_page(a, "title_shop_sent", a->shop->sent_page, a->shop->sent_pages, buf, size);
 }
 
 static void sample(struct app *a, int variant)
@@ -109,5 +119,9 @@ static void sample(struct app *a, int variant)
     }
 }
 
-const struct screen scr_shop_sent = {
-    .name = "shop_sent", .title_key = "title_shop_sent", .frame = frame, .sample = sample};
+const struct screen scr_shop_sent = {.name = "shop_sent",
+                                     .title_key = "title_shop_sent",
+                                     .enter = enter,
+                                     .frame = frame,
+                                     .sample = sample,
+                                     .title = title};

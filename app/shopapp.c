@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "appstate.h"
+#include "pageflow.h"
 #include "wareki.h"
 
 /* the family member's inbox is asked this often (and on 更新) */
@@ -610,6 +611,180 @@ int shopapp_pager(struct app *a, struct ui_rect r, int *page, int pages)
         app_mark_dirty(a);
     }
     return ph;
+}
+
+/* --- words that page by the room they get --- */
+
+/* The pager's ◀ and ▶; compact: their labels at the 24 pt of 100 % text (the screen rules'
+ * minimum, as the PIN pad's keys) where a notice band leaves no room for larger ones. */
+static void arrows(struct app *a, bool compact, struct wg_button *p, struct wg_button *n)
+{
+    double mm = compact ? WG_LABEL_MM : 0;
+    *p = (struct wg_button){"page_prev", app_s(a, "shop_page_prev"), ICON_PREV, WG_SECONDARY, false,
+                            mm};
+    *n = (struct wg_button){"page_next", app_s(a, "shop_page_next"), ICON_NEXT, WG_SECONDARY, false,
+                            mm};
+}
+
+int shopapp_arrow_width(struct app *a, bool compact, int maxw)
+{
+    struct ui *ui = a->ui;
+    struct wg_button p, n;
+    arrows(a, compact, &p, &n);
+    int one = wg_button_height(ui, &p, ui_mm(ui, 200));
+    int h2 = wg_button_height(ui, &n, ui_mm(ui, 200));
+    one = h2 > one ? h2 : one;
+    int w = ui_mm(ui, 24);
+    while (w < maxw && (wg_button_height(ui, &p, w) > one || wg_button_height(ui, &n, w) > one))
+        w += ui_mm(ui, 2);
+    return w < maxw ? w : maxw;
+}
+
+int shopapp_arrow_height(struct app *a, bool compact, int w)
+{
+    struct wg_button p, n;
+    arrows(a, compact, &p, &n);
+    int hp = wg_button_height(a->ui, &p, w), hn = wg_button_height(a->ui, &n, w);
+    return hp > hn ? hp : hn;
+}
+
+int shopapp_side_arrows(struct app *a, bool compact, struct ui_rect r, int aw, int page, int pages)
+{
+    struct wg_button p, n;
+    arrows(a, compact, &p, &n);
+    int d = 0;
+    if (page > 0 && wg_button(a->ui, &p, (struct ui_rect){r.x, r.y, aw, r.h}))
+        d = -1;
+    if (page + 1 < pages && wg_button(a->ui, &n, (struct ui_rect){r.x + r.w - aw, r.y, aw, r.h}))
+        d = 1;
+    if (d)
+        app_mark_dirty(a);
+    return d;
+}
+
+/* The bottom row: ◀ at the left, the screen's button between, ▶ at the right (each arrow
+ * only when there is a page that way, its place kept). */
+static void bar_geo(struct app *a, int w, const struct wg_button *mid, bool compact, int *aw,
+                    int *mw)
+{
+    int gap = app_gap(a);
+    *aw = shopapp_arrow_width(a, compact, w / 3);
+    *mw = mid ? w - 2 * (*aw + gap) : 0;
+}
+
+/* mid with its label at 24 pt when compact */
+static struct wg_button bar_mid(const struct wg_button *mid, bool compact)
+{
+    struct wg_button m = *mid;
+    if (compact)
+        m.fixed_mm = WG_LABEL_MM;
+    return m;
+}
+
+int shopapp_bar_height(struct app *a, int w, const struct wg_button *mid, bool compact)
+{
+    int aw, mw;
+    bar_geo(a, w, mid, compact, &aw, &mw);
+    int h = shopapp_arrow_height(a, compact, aw);
+    struct wg_button m = mid ? bar_mid(mid, compact) : (struct wg_button){0};
+    int hm = mid ? wg_button_height(a->ui, &m, mw) : 0;
+    return hm > h ? hm : h;
+}
+
+bool shopapp_bar_compact(struct app *a, int w, const struct wg_button *mid, int room)
+{
+    struct ui *ui = a->ui;
+    int aw, mw;
+    bar_geo(a, w, mid, false, &aw, &mw);
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
+    bool wraps = false;
+    if (mid) {
+        struct wg_button one = *mid;
+        one.style = WG_SECONDARY; /* a primary is taller than one line anyway */
+        wraps = wg_button_height(ui, &one, mw) > wg_button_height(ui, &one, ui_mm(ui, 400));
+    }
+    return wraps || room - shopapp_bar_height(a, w, mid, false) - app_gap(a) < 2 * lh;
+}
+
+int shopapp_bar(struct app *a, struct ui_rect r, const struct wg_button *mid, bool compact,
+                int page, int pages, bool *hit)
+{
+    int aw, mw, gap = app_gap(a);
+    bar_geo(a, r.w, mid, compact, &aw, &mw);
+    struct wg_button m = mid ? bar_mid(mid, compact) : (struct wg_button){0};
+    *hit = mid && wg_button(a->ui, &m, (struct ui_rect){r.x + aw + gap, r.y, mw, r.h});
+    return pages > 1 ? shopapp_side_arrows(a, compact, r, aw, page, pages) : 0;
+}
+
+#define WORDS_MAX 48
+#define PAGES_MAX 64
+
+int shopapp_words_paged(struct app *a, struct ui_rect r, const struct shopapp_words *words, int n,
+                        int page, int *pages)
+{
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    struct pageflow_block b[WORDS_MAX];
+    struct pageflow_cut starts[PAGES_MAX];
+    int gap = app_gap(a), need = 0, tallest = 0, d = 0;
+    n = n < WORDS_MAX ? n : WORDS_MAX;
+    for (int i = 0; i < n; i++) {
+        int h = wg_text_height(ui, words[i].font, words[i].mm, words[i].text, r.w);
+        need += h + words[i].after;
+        tallest = h > tallest ? h : tallest;
+    }
+    /* all of it at the full width; else pages with ◀ ▶ below the words; else, when not even
+     * the longest paragraph has room above that row (a notice band at large text), ◀ and ▶
+     * at the sides of the words, which then share the height with nothing */
+    int x = r.x, w = r.w, avail = r.h, ph = 0, aw = 0;
+    bool paged = need > r.h, side = false, compact = false;
+    if (paged) {
+        ph = app_pager_height(a, r.w);
+        if (tallest <= r.h - ph - gap) {
+            avail = r.h - ph - gap;
+        } else {
+            side = true;
+            aw = shopapp_arrow_width(a, false, r.w / 3);
+            compact = aw > r.w / 4 || shopapp_arrow_height(a, false, aw) > r.h;
+            if (compact)
+                aw = shopapp_arrow_width(a, true, r.w / 3);
+            x = r.x + aw + gap;
+            w = r.w - 2 * (aw + gap);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        int px = ui_text_px(ui, words[i].mm);
+        b[i] = (struct pageflow_block){0};
+        b[i].line_h = ui_line_height(ui, words[i].font, px);
+        b[i].lines = wg_text_lines(ui, words[i].font, words[i].mm, words[i].text, w);
+        b[i].gap = words[i].after;
+        b[i].h = b[i].lines * b[i].line_h + b[i].gap;
+    }
+    int np = paged ? pageflow_plan(b, n, avail, avail, 0, starts, PAGES_MAX) : 1;
+    if (!paged)
+        starts[0] = (struct pageflow_cut){0, 0};
+    int cur = page < np ? (page < 0 ? 0 : page) : np - 1;
+    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){n, 0};
+    int y = r.y;
+    for (int i = 0; i < n; i++) {
+        int first, count;
+        if (!pageflow_part(b, n, starts[cur], to, i, &first, &count))
+            continue;
+        y += wg_paragraph_part(ui, (struct ui_rect){x, y, w, 0}, words[i].font, words[i].mm,
+                               words[i].warn ? t->warn_text : t->text, t->bg, words[i].text, first,
+                               count);
+        if (first + count >= b[i].lines)
+            y += b[i].gap;
+    }
+    if (side) {
+        int ah = shopapp_arrow_height(a, compact, aw);
+        ah = r.h > ah ? (r.h < ui_mm(ui, 40) ? r.h : ui_mm(ui, 40)) : ah;
+        d = shopapp_side_arrows(a, compact, (struct ui_rect){r.x, r.y, r.w, ah}, aw, cur, np);
+    } else if (paged) {
+        d = app_pager(a, (struct ui_rect){r.x, r.y + r.h - ph, r.w, ph}, cur, np);
+    }
+    *pages = np;
+    return d ? cur + d : page;
 }
 
 /* --- pictures --- */

@@ -58,12 +58,16 @@ struct app_shop {
     struct shop_load cat_load;
     long cat_want; /* the operator whose catalogue is being loaded */
     struct shop_catalogue cat;
-    int cat_idx;    /* chosen category */
-    int cat_page;   /* category list page */
-    int item_page;  /* items page */
-    int item_pages; /* pages of the last frame (the title says them) */
-    int cart_page;
+    int cat_idx;             /* chosen category */
+    int cat_page, cat_pages; /* category list page (the title says it) */
+    bool cat_tight;          /* ... but not under a notice band at large text */
+    int item_page;           /* items page */
+    int item_pages;          /* pages of the last frame (the title says them) */
+    int cart_page, cart_pages;
     int confirm_page, confirm_pages; /* the confirm screen's words, when they need pages */
+    int menu_page, menu_pages;       /* one row of くらしの 用事 a page under a notice band */
+    int slot_page, slot_pages;       /* one day a page under a notice band */
+    int sent_page, sent_pages;       /* the order's outcome in words, under a notice band */
     struct shop_cart cart;
     struct shop_slot slots[SHOP_SLOTS];
     int slot; /* -1: none chosen */
@@ -90,7 +94,7 @@ struct app_shop {
     /* the resident's orders */
     struct shop_load orders_load;
     struct shop_orders orders;
-    int orders_page;
+    int orders_page, orders_pages;
 
     /* family requests, the resident's side */
     int nfamily;

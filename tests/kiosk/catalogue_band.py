@@ -56,7 +56,6 @@ OPEN = {
     "ck_item", "ck_item_range", "gallery_chart",  # a short chart drops its legend line
     # a short chart leaves out axis numbers that would touch (app/scr_ck_*: by design)
     "ck_item_trend", "ck_item_range_trend",
-    "shop_items_page2", "shop_items_staples",  # to look at: items not seen over the walk
     # the failed load says what happened and the explanation only as far as it fits (not
     # paged; the privacy screens are being reworked separately)
     "stats_optout_failed",
@@ -96,6 +95,21 @@ def split(layout):
     band = [t["text"] for t in layout["texts"] if in_rect(t, r)]
     own = [t["text"] for t in layout["texts"] if not in_rect(t, r)]
     return band, own
+
+
+def words_of(layout):
+    """(the screen's own words below the band outside its buttons, the rest: labels, title,
+    status bar), each in draw order."""
+    r = banner(layout)
+    boxes = [t["rect"] for t in layout["targets"]]
+    low = max((b["y"] + b["h"] for b in boxes), default=0)
+    own = [t for t in layout["texts"] if not in_rect(t, r)]
+
+    def body(t):
+        b = t.get("box") or t["rect"]
+        return (r is not None and b not in boxes and b["y"] >= r["y"] + r["h"]
+                and b["y"] < low)
+    return ([t["text"] for t in own if body(t)], [t["text"] for t in own if not body(t)])
 
 
 def main():
@@ -153,7 +167,10 @@ def main():
             title_words = {w for t in base["texts"] if t["rect"]["y"] + t["rect"]["h"] <= top
                            for w in t["text"].split()}
         before = [w for t in own for w in t.split() if not PAGE_NO.match(w)]
-        after = flat("".join("".join(split(p)[1]) for p in pages))
+        # a paragraph continued on the next page: its lines are read in a row, the labels of
+        # the buttons between them (drawn after the words of each page) after them
+        after = flat("".join("".join(words_of(p)[0]) for p in pages) +
+                     "".join("".join(words_of(p)[1]) for p in pages))
         need = {}
         for w in before:
             need[w] = need.get(w, 0) + 1

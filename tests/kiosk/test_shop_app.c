@@ -227,6 +227,26 @@ static uint32_t f_answer(void *ctx, long id, long delivery)
  * layout depends on the real widths. */
 static const struct ui_text_ops *text_ops = &fake_text_ops;
 
+/* The kiosk's own fonts for the apps opened until fonts_fake(). */
+static struct fonts *real_fonts;
+static struct ui_text_ops real_ops;
+static bool fonts_real(void)
+{
+    real_fonts = realfonts_open();
+    if (!real_fonts)
+        return false;
+    real_ops = fonts_text_ops(real_fonts);
+    text_ops = &real_ops;
+    return true;
+}
+
+static void fonts_fake(void)
+{
+    text_ops = &fake_text_ops;
+    realfonts_close(real_fonts);
+    real_fonts = NULL;
+}
+
 static bool open_app(struct apptest *t, enum app_profile profile)
 {
     memset(&sp, 0, sizeof sp);
@@ -266,6 +286,9 @@ static bool open_app(struct apptest *t, enum app_profile profile)
 }
 
 static const char *langs[2] = {"ja", "en"};
+/* The catalogue's notice bands the walks run under: none, several notices, one long notice
+ * (app_catalogue_band, notice_sample). */
+static const int bands[3] = {-1, 0, 5};
 static const int scales[3] = {100, 125, 150};
 
 /* A home tablet in langs[l] at scales[sc] % text. */
@@ -357,6 +380,53 @@ static bool tap(struct apptest *t, const char *id)
     return at_tap(t, id);
 }
 
+/* A new order from home (or from くらし) in t, tapped as a resident would (the first
+ * category, its first item); *n gets the taps (99 when it did not get there). */
+static void new_order(struct apptest *t, bool from_home, int *n)
+{
+    *n = 99;
+    taps = 0;
+    if (from_home)
+        REQUIRE(tap(t, "menu"));
+    else
+        REQUIRE(app_goto_name(t->app, "menu"));
+    ops_answer(t, 1); /* the くらし menu asks which shops deliver here */
+    REQUIRE(tap(t, "shop_buy"));
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_categories");
+    cat_answer(t);
+    REQUIRE(tap(t, "shop_cat_0"));
+    REQUIRE(tap(t, "shop_plus_0"));
+    REQUIRE(tap(t, "shop_next"));
+    REQUIRE(tap(t, "shop_order"));
+    CHECK_STR_EQ(app_screen_name(t->app), "shop_sent");
+    *n = taps;
+}
+
+/* Under a notice band at every text size, ja and en, with the kiosk's own fonts: from くらし
+ * still 5 taps (注文へ on every items page, 注文する on every page of the confirm screen,
+ * whatever the room below the band); home itself pages its tiles under a long band at large
+ * text, which may put くらし a tap further. */
+static void t_new_order_under_a_band(void)
+{
+    REQUIRE(fonts_real());
+    for (int b = 1; b < 3; b++)
+        for (int l = 0; l < 2; l++)
+            for (int sc = 0; sc < 3; sc++) {
+                struct apptest t;
+                REQUIRE(open_sized(&t, l, sc));
+                notice_sample(t.app, bands[b]);
+                app_frame(t.app);
+                int n;
+                new_order(&t, false, &n);
+                if (n > 5)
+                    fprintf(stderr, "%s %d %% band %d: a new order in %d taps from くらし\n",
+                            langs[l], scales[sc], bands[b], n);
+                CHECK(n <= 5);
+                at_close(&t);
+            }
+    fonts_fake();
+}
+
 static void t_new_order_in_six_taps(void)
 {
     struct apptest t;
@@ -436,10 +506,7 @@ static void t_same_again_in_three_taps(void)
  * the kiosk's own fonts (BIZ UDPGothic): whether the tiles fit depends on the real widths. */
 static void t_same_again_three_taps_every_size(void)
 {
-    struct fonts *f = realfonts_open();
-    REQUIRE(f != NULL);
-    struct ui_text_ops real = fonts_text_ops(f);
-    text_ops = &real;
+    REQUIRE(fonts_real());
     static const char *const tiles[] = {"shop_buy", "shop_again", "status", "shop_menu",
                                         "priv_own"};
     for (int l = 0; l < 2; l++)
@@ -468,8 +535,7 @@ static void t_same_again_three_taps_every_size(void)
             CHECK(taps <= 3);
             at_close(&t);
         }
-    text_ops = &fake_text_ops;
-    realfonts_close(f);
+    fonts_fake();
 }
 
 static void t_shop_journey_sent_only_after_hub(void)
@@ -686,12 +752,31 @@ static void t_items_paging_and_six_choices(void)
  * one item a page (large text), the page turned to was taken back to the second, and the
  * items after it were on no page. The sample's categories (3, 3 and 2 items) and one of 7
  * (one a page at any size). */
-static void t_items_every_item_on_some_page(void)
+/* No two targets of the frame overlap (a page planned for more room than it gets puts its
+ * last row over the bottom row or the status bar); the ones found are said on stderr. */
+static bool targets_apart(struct apptest *t, const char *where)
+{
+    size_t n;
+    const struct ui_target *tg = ui_targets(app_ui(t->app), &n);
+    bool ok = true;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = i + 1; k < n; k++) {
+            struct ui_rect a = tg[i].r, b = tg[k].r;
+            if (a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h) {
+                fprintf(stderr, "%s: %s over %s\n", where, tg[i].id, tg[k].id);
+                ok = false;
+            }
+        }
+    return ok;
+}
+
+static void items_walk(int band)
 {
     for (int l = 0; l < 2; l++)
         for (int sc = 0; sc < 3; sc++) {
             struct apptest t;
             REQUIRE(open_sized(&t, l, sc));
+            app_catalogue_band(t.app, band);
             REQUIRE(app_catalogue_show(t.app, "shop_items"));
             struct shop_catalogue *cat = &t.app->shop->cat;
             /* a fourth category of seven items */
@@ -713,6 +798,10 @@ static void t_items_every_item_on_some_page(void)
                 app_frame(t.app);
                 int pages = 1;
                 for (;;) {
+                    char where[64];
+                    snprintf(where, sizeof where, "%s %d %% band %d category %d page %d", langs[l],
+                             scales[sc], band, c, pages);
+                    CHECK(targets_apart(&t, where));
                     for (int k = 0; k < n; k++) {
                         char p[32], m[32];
                         snprintf(p, sizeof p, "shop_plus_%d", idx[k]);
@@ -731,13 +820,28 @@ static void t_items_every_item_on_some_page(void)
                 for (int k = 0; k < n; k++)
                     count += seen[k];
                 if (count != n)
-                    fprintf(stderr, "%s %d %%: category %d: %d of %d items on the pages\n",
-                            langs[l], scales[sc], c, count, n);
+                    fprintf(stderr, "%s %d %%, band %d: category %d: %d of %d items on the pages\n",
+                            langs[l], scales[sc], band, c, count, n);
                 CHECK_INT_EQ(count, n);
                 CHECK(pages <= n);
             }
             at_close(&t);
         }
+}
+
+static void t_items_every_item_on_some_page(void)
+{
+    items_walk(-1);
+}
+
+/* The same walk under a notice band (the pages are made by the room below it), with the
+ * kiosk's own fonts: the catalogue's band pass lays out with them. */
+static void t_items_every_item_under_a_band(void)
+{
+    REQUIRE(fonts_real());
+    for (int b = 0; b < 3; b++)
+        items_walk(bands[b]);
+    fonts_fake();
 }
 
 static void t_family_request_sent_and_answered(void)
@@ -890,6 +994,7 @@ int main(void)
     TEST_RUN(t_codes);
     TEST_RUN(t_shop_journey_sent_only_after_hub);
     TEST_RUN(t_new_order_in_six_taps);
+    TEST_RUN(t_new_order_under_a_band);
     TEST_RUN(t_same_again_in_three_taps);
     TEST_RUN(t_same_again_three_taps_every_size);
     TEST_RUN(t_shop_kept_then_delivered);
@@ -898,6 +1003,7 @@ int main(void)
     TEST_RUN(t_status_words);
     TEST_RUN(t_items_paging_and_six_choices);
     TEST_RUN(t_items_every_item_on_some_page);
+    TEST_RUN(t_items_every_item_under_a_band);
     TEST_RUN(t_family_request_sent_and_answered);
     TEST_RUN(t_family_request_refused);
     TEST_RUN(t_family_inbox_opens_and_answers);
