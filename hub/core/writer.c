@@ -45,7 +45,9 @@ struct writer {
     pthread_cond_t work; /* signalled when a job is queued or stop is set */
     pthread_cond_t done; /* broadcast after every batch */
     struct job *head, *tail;
+    int queued; /* jobs in the list (under mu) */
     int stop;
+    long gather_us; /* writer_set_gather (under mu) */
     unsigned long long batches, jobs;
     long since_cp;           /* jobs committed since the last checkpoint (writer thread only) */
     time_t last_cp;          /* system time of the last tree head (writer thread only) */
@@ -347,6 +349,27 @@ static int wait_work(struct writer *w)
     return pthread_cond_timedwait(&w->work, &w->mu, &until) == ETIMEDOUT;
 }
 
+/* Under mu, with jobs queued: waits while more keep coming (writer_set_gather). */
+static void gather(struct writer *w)
+{
+    long max = w->gather_us, step = max / 10 > 50 ? max / 10 : 50, waited = 0;
+    while (max > 0 && waited < max && w->queued < BATCH_MAX && !w->stop) {
+        int before = w->queued;
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += step * 1000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        while (!w->stop && pthread_cond_timedwait(&w->work, &w->mu, &until) != ETIMEDOUT) {
+        }
+        waited += step;
+        if (w->queued == before)
+            break; /* nothing came during a step: the batch is what it is */
+    }
+}
+
 static void *writer_main(void *arg)
 {
     struct writer *w = arg;
@@ -370,6 +393,7 @@ static void *writer_main(void *arg)
         }
         if (!w->head && w->stop)
             break;
+        gather(w);
         /* Take up to BATCH_MAX jobs; the rest wait for the next round. */
         struct job *batch = w->head, *last = w->head;
         int n = 1;
@@ -381,6 +405,7 @@ static void *writer_main(void *arg)
         if (!w->head)
             w->tail = NULL;
         last->next = NULL;
+        w->queued -= n;
         pthread_mutex_unlock(&w->mu);
 
         if (run_batch(w, batch))
@@ -454,11 +479,19 @@ enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k
     else
         w->head = &j;
     w->tail = &j;
+    w->queued++;
     pthread_cond_signal(&w->work);
     while (!j.done)
         pthread_cond_wait(&w->done, &w->mu);
     pthread_mutex_unlock(&w->mu);
     return j.status;
+}
+
+void writer_set_gather(struct writer *w, long max_us)
+{
+    pthread_mutex_lock(&w->mu);
+    w->gather_us = max_us > 0 ? max_us : 0;
+    pthread_mutex_unlock(&w->mu);
 }
 
 void writer_stats(struct writer *w, unsigned long long *batches, unsigned long long *jobs)

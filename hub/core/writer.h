@@ -85,6 +85,16 @@ int writer_chain_with(struct writer *w, struct db *db);
 /* writer_run() for a job of kind k: run with the other jobs of k in its batch. */
 enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k, void *arg);
 
+/*
+ * Lets a batch gather: when the writer finds jobs queued it waits while more keep coming,
+ * in steps of a tenth of max_us (at least 50 µs), as long as the last step brought at least
+ * one, and at most max_us in all; then it takes them all as one batch. A hub whose
+ * requests come one at a time pays one step; one under load turns small batches into
+ * larger ones (on PostgreSQL the work and round trips of a batch hardly depend on its
+ * size). 0 (the default): a batch takes what is queued at once. Call after writer_create.
+ */
+void writer_set_gather(struct writer *w, long max_us);
+
 /* Statistics for the log and the benchmark: batches committed, jobs committed. */
 void writer_stats(struct writer *w, unsigned long long *batches, unsigned long long *jobs);
 

@@ -26,8 +26,8 @@ static void usage(FILE *f)
             "            [--purge-every SECONDS]\n"
             "            [--jma-feed URL [--jma-poll SECONDS] [--jma-office NAME ...]]\n"
             "            [--max-connections N] [--max-per-address N] [--header-deadline S]\n"
-            "            [--body-deadline S] [--workers N] [--login-rate N] [--refusal-rate N]\n"
-            "            [--min-free-mb N] [--free-space-path DIR]\n"
+            "            [--body-deadline S] [--workers N] [--batch-wait-us N] [--login-rate N]\n"
+            "            [--refusal-rate N] [--min-free-mb N] [--free-space-path DIR]\n"
             "            [--audit-head-records N] [--audit-head-seconds T]\n"
             "  --listen ADDR      IPv4/IPv6 address to listen on (default 127.0.0.1); plain HTTP\n"
             "                     only on loopback\n"
@@ -74,8 +74,10 @@ static void usage(FILE *f)
             "  --header-deadline S  seconds a client has to send a request's headers (default\n"
             "                     10); trickling bytes does not extend it\n"
             "  --body-deadline S  seconds from the same start to send the whole request (60)\n"
-            "  --workers N        request handler threads (default 8; a quarter are kept for help\n"
-            "                     calls, check-ins and health)\n"
+            "  --workers N        request handler threads (default 8, on PostgreSQL 32; a quarter\n"
+            "                     are kept for help calls, check-ins and health)\n"
+            "  --batch-wait-us N  a writer batch gathers while requests keep coming, at most N\n"
+            "                     microseconds (default 1000 on PostgreSQL, 0 on SQLite)\n"
             "  --login-rate N     card login challenges and logins per device a minute (20,\n"
             "                     bursts of 10); more get 429 with Retry-After\n"
             "  --refusal-rate N   refused authorizations (401/403) per client address a minute\n"
@@ -121,7 +123,8 @@ int main(int argc, char **argv)
                                 .audit_head_records = 1000,
                                 .audit_head_seconds = 10,
                                 .notify_escalate_min = 10,
-                                .min_free_mb = -1};
+                                .min_free_mb = -1,
+                                .batch_wait_us = -1};
     long v;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -253,6 +256,11 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--workers") == 0) {
             if (parse_long(val, 2, 256, &cfg.workers) != 0) {
                 fprintf(stderr, "hubd: --workers must be 2..256\n");
+                return 2;
+            }
+        } else if (strcmp(a, "--batch-wait-us") == 0) {
+            if (parse_long(val, 0, 100000, &cfg.batch_wait_us) != 0) {
+                fprintf(stderr, "hubd: --batch-wait-us must be 0..100000 microseconds\n");
                 return 2;
             }
         } else if (strcmp(a, "--login-rate") == 0) {

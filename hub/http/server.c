@@ -955,7 +955,11 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
     s->hub.min_free_bytes = (cfg->min_free_mb >= 0 ? cfg->min_free_mb : 100) * 1024LL * 1024LL;
     s->conns = conntrack_start(cfg->header_deadline_s > 0 ? cfg->header_deadline_s : 10,
                                cfg->body_deadline_s > 0 ? cfg->body_deadline_s : 60);
-    int workers = cfg->workers > 0 ? cfg->workers : 8;
+    /* PostgreSQL: a batch costs about the same whatever its size, so more requests may wait
+     * for the writer at once (docs/benchmarks.md). */
+    int pg = db_target_is_postgres(cfg->db_path);
+    int workers = cfg->workers > 0 ? cfg->workers : pg ? 32 : 8;
+    writer_set_gather(s->hub.writer, cfg->batch_wait_us >= 0 ? cfg->batch_wait_us : pg ? 1000 : 0);
     s->work = workq_start(workers, workers / 4 > 1 ? workers / 4 : 1, 4096);
     if (!s->conns || !s->work) {
         snprintf(err, errcap, "cannot start the connection and handler threads");

@@ -49,7 +49,10 @@ struct server_config {
     long max_per_address;        /* connections at once from one address (64) */
     long header_deadline_s;      /* a request's headers must be in within this (10 s) */
     long body_deadline_s;        /* and its body within this, from the same start (60 s) */
-    long workers;                /* handler threads (8; a quarter kept for urgent requests) */
+    long workers;                /* handler threads (8, PostgreSQL 32; a quarter kept for urgent
+                                    requests) */
+    long batch_wait_us;          /* writer_set_gather(): at most this long a batch gathers
+                                    (-1 = the default: PostgreSQL 1000, SQLite 0; 0 = never) */
     long login_per_minute;       /* card login challenges and logins per device a minute (20) */
     long refusals_per_minute;    /* refused authorizations per client address a minute (60) */
     long acks_per_minute;        /* POST /v1/notify/ack (no token) per client address (10) */

@@ -395,27 +395,34 @@ static void *submitter(void *arg)
     return NULL;
 }
 
+/* Runs 8 threads of fn on W (thread i gets i + first), then reads W's counts. How many
+ * threads failed. */
+static int run_submitters(void *(*fn)(void *), int first, unsigned long long *batches,
+                          unsigned long long *jobs)
+{
+    pthread_t th[8];
+    int ids[8], failures = 0;
+    for (int i = 0; i < 8; i++) {
+        ids[i] = i + first;
+        pthread_create(&th[i], NULL, fn, &ids[i]);
+    }
+    for (int i = 0; i < 8; i++) {
+        void *r = NULL;
+        pthread_join(th[i], &r);
+        failures += r != NULL;
+    }
+    writer_stats(W, batches, jobs);
+    return failures;
+}
+
 static void t_writer_group_commit(void)
 {
     struct db *db = fresh_db("writer.db");
     REQUIRE(db != NULL);
     W = writer_create(db, NULL, 0, 0); /* the writer owns db */
     REQUIRE(W != NULL);
-    pthread_t th[8];
-    int ids[8];
-    for (int i = 0; i < 8; i++) {
-        ids[i] = i + 1;
-        pthread_create(&th[i], NULL, submitter, &ids[i]);
-    }
-    int failures = 0;
-    for (int i = 0; i < 8; i++) {
-        void *r = NULL;
-        pthread_join(th[i], &r);
-        failures += r != NULL;
-    }
-    CHECK_INT_EQ(failures, 0);
     unsigned long long batches = 0, jobs = 0;
-    writer_stats(W, &batches, &jobs);
+    CHECK_INT_EQ(run_submitters(submitter, 1, &batches, &jobs), 0);
     CHECK_INT_EQ(jobs, 1600);
     CHECK(batches <= jobs);
     writer_destroy(W);
@@ -427,6 +434,35 @@ static void t_writer_group_commit(void)
     CHECK_INT_EQ(db_get_int64(rd, "SELECT COUNT(*) FROM meta WHERE ? = 0", 0, &n), DB_ROW);
     CHECK_INT_EQ(n, 1600);
     hubdb_db_close(rd);
+}
+
+/* A gathering batch: jobs that arrive 2 ms apart while the writer waits in steps of 20 ms
+ * all go into one batch (or two, when a submitter thread started late); a lone job still
+ * commits within the wait. */
+static void *late_submitter(void *arg)
+{
+    int v = *(int *)arg;
+    struct timespec ms = {0, 2000000L * v};
+    nanosleep(&ms, NULL);
+    return writer_run(W, insert_job, &v) == WRITER_OK ? NULL : (void *)1;
+}
+
+static void t_writer_gathers(void)
+{
+    struct db *db = fresh_db("gather.db");
+    REQUIRE(db != NULL);
+    W = writer_create(db, NULL, 0, 0);
+    REQUIRE(W != NULL);
+    writer_set_gather(W, 200000); /* 200 ms, steps of 20 ms */
+    unsigned long long batches = 0, jobs = 0;
+    CHECK_INT_EQ(run_submitters(late_submitter, 0, &batches, &jobs), 0);
+    CHECK_INT_EQ(jobs, 8);
+    CHECK(batches <= 2);
+    int v = 100;
+    double t0 = mono_s();
+    CHECK_INT_EQ(writer_run(W, insert_job, &v), WRITER_OK);
+    CHECK(mono_s() - t0 < 20);
+    writer_destroy(W);
 }
 
 static void t_gate(void)
@@ -579,6 +615,7 @@ int main(void)
     TEST_RUN(t_clock_file);
     TEST_RUN(t_ticker);
     TEST_RUN(t_writer_group_commit);
+    TEST_RUN(t_writer_gathers);
     TEST_RUN(t_gate);
     TEST_RUN(t_escalate);
     char cmd[128];
