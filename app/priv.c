@@ -912,6 +912,65 @@ int priv_choices_paged(struct app *a, struct ui_rect c, const char *body, const 
     return tapped;
 }
 
+/* An item's button: half the width, the whole when its words need more lines there. */
+static int item_button_width(struct ui *ui, const struct wg_button *b, int w)
+{
+    return wg_button_height(ui, b, w / 2) > wg_button_height(ui, b, w) ? w : w / 2;
+}
+
+int priv_items_frame(struct app *a, struct ui_rect c, int room_less, const struct priv_item *it,
+                     int n, int max_btn, int *page, int *tapped)
+{
+    static struct pageflow_block m[2 * PRIV_ITEMS_MAX]; /* UI thread only */
+    static struct pageflow_cut starts[2 * PRIV_ITEMS_MAX];
+    static int owner[2 * PRIV_ITEMS_MAX];
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a), nb = 0;
+    n = n < PRIV_ITEMS_MAX ? n : PRIV_ITEMS_MAX;
+    *tapped = -1;
+    for (int i = 0; i < n; i++) {
+        enum ui_font f = it[i].bold ? UI_FONT_BOLD : UI_FONT_REGULAR;
+        int lh = ui_line_height(ui, f, ui_text_px(ui, WG_BODY_MM));
+        int lines = wg_text_lines(ui, f, WG_BODY_MM, it[i].text, c.w);
+        owner[nb] = i;
+        m[nb++] = (struct pageflow_block){
+            .h = lines * lh + gap, .lines = lines, .line_h = lh, .gap = gap};
+        if (it[i].btn) {
+            owner[nb] = i;
+            m[nb++] = (struct pageflow_block){
+                .h = wg_button_height(ui, it[i].btn, item_button_width(ui, it[i].btn, c.w)) + gap,
+                .targets = 1,
+                .gap = gap};
+        }
+    }
+    int room = c.h - room_less;
+    int np = pageflow_plan(m, nb, room, room, max_btn, starts, 2 * PRIV_ITEMS_MAX);
+    int cur = *page >= np ? np - 1 : *page < 0 ? 0 : *page;
+    *page = cur;
+    struct pageflow_cut from = starts[cur];
+    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){nb, 0};
+    int y = c.y;
+    for (int k = from.block; k <= to.block && k < nb; k++) {
+        int first, count;
+        if (!pageflow_part(m, nb, from, to, k, &first, &count))
+            continue;
+        const struct priv_item *x = &it[owner[k]];
+        if (m[k].targets == 0) {
+            y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0},
+                                   x->bold ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM, t->text,
+                                   t->bg, x->text, first, count) +
+                 gap;
+            continue;
+        }
+        int bw = item_button_width(ui, x->btn, c.w), bh = m[k].h - gap;
+        if (wg_button(ui, x->btn, (struct ui_rect){c.x, y, bw, bh}))
+            *tapped = owner[k];
+        y += bh + gap;
+    }
+    return np;
+}
+
 int priv_para(struct app *a, struct ui_rect c, int y, bool bold, const char *text)
 {
     const struct theme *t = ui_theme(a->ui);

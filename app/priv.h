@@ -349,6 +349,22 @@ struct wg_button;
 int priv_choices_paged(struct app *a, struct ui_rect c, const char *body, const struct wg_button *b,
                        int n, int *page, int *pages);
 
+/* One item of a paged list: its words (bold or not) and, when btn is set, a button right
+ * below them (half the width, the whole width when its words need more lines there). */
+struct priv_item {
+    const char *text;
+    bool bold;
+    const struct wg_button *btn;
+};
+/* The items of a list in c.h - room_less of c, paged by pageflow: an item's words continue
+ * on the next page between their lines when they do not fit (a notice band at large text),
+ * nothing is cut; at most max_btn buttons a page (0: no limit). Draws page *page (clamped
+ * and written back) and returns the number of pages; *tapped gets the index of the item
+ * whose button was tapped, or -1. The caller draws its pager in the room it kept. */
+#define PRIV_ITEMS_MAX PRIV_LOG_MAX
+int priv_items_frame(struct app *a, struct ui_rect c, int room_less, const struct priv_item *it,
+                     int n, int max_btn, int *page, int *tapped);
+
 /* A change's result screen for the change ld sends: sending…, then `done` (in the success
  * colour) or that it failed and why (the warning colour), and an OK button at the foot;
  * true when OK is tapped. */

@@ -10,63 +10,38 @@
 
 #include "appstate.h"
 
-#define PAGES_MAX PRIV_ALERTS_MAX
-
-/* Lists the alerts paged; with `ack`, an open alert gets a button (two alerts a page at
- * most, so a page never offers more than six choices). */
+/* Lists the alerts paged; with `ack`, an open alert gets a button below its words (two
+ * a page at most, so a page never offers more than six choices). A sentence longer than a
+ * page's room (a notice band at large text) continues on the next page. */
 static void list(struct app *a, struct ui_rect c, const struct priv_load *ld,
                  const struct priv_alert *al, int n, int *page, bool ack)
 {
-    struct ui *ui = a->ui;
-    char msg[PRIV_SENTENCE], line[PRIV_SENTENCE * 2];
+    static char lines[PRIV_ALERTS_MAX][PRIV_SENTENCE * 2]; /* UI thread only */
+    static char ids[PRIV_ALERTS_MAX][32];
+    static struct wg_button btn[PRIV_ALERTS_MAX];
+    static struct priv_item items[PRIV_ALERTS_MAX];
+    char msg[PRIV_SENTENCE];
     int gap = app_gap(a);
-    int y = c.y;
     const char *m = priv_load_words(a, ld, msg, sizeof msg);
     if (m && n == 0) {
-        priv_para(a, c, y, true, m);
+        priv_para(a, c, c.y, true, m);
         return;
     }
     if (n == 0) {
-        priv_para(a, c, y, false, app_s(a, "priv_alerts_none"));
+        priv_para(a, c, c.y, false, app_s(a, "priv_alerts_none"));
         return;
     }
-    struct wg_button b = {"ack", app_s(a, "priv_ack"), ICON_CHECK, WG_PRIMARY, false, 0};
-    int bw = c.w / 2, bh = wg_button_height(ui, &b, bw);
-    int ph = priv_pager_height(a, c.w);
-    int heights[PRIV_ALERTS_MAX], starts[PAGES_MAX];
+    n = n < PRIV_ALERTS_MAX ? n : PRIV_ALERTS_MAX;
     for (int i = 0; i < n; i++) {
-        priv_alert_sentence(a, &al[i], line, sizeof line);
-        heights[i] = wg_text_height(ui, al[i].acked ? UI_FONT_REGULAR : UI_FONT_BOLD, WG_BODY_MM,
-                                    line, c.w) +
-                     gap + (ack && !al[i].acked ? bh + gap : 0);
+        priv_alert_sentence(a, &al[i], lines[i], sizeof lines[i]);
+        snprintf(ids[i], sizeof ids[i], "ack_%d", i);
+        btn[i] = (struct wg_button){ids[i], app_s(a, "priv_ack"), ICON_CHECK, WG_PRIMARY, false, 0};
+        items[i] = (struct priv_item){lines[i], !al[i].acked, ack && !al[i].acked ? &btn[i] : NULL};
     }
-    int pages = 1, cnt = 0, used = 0;
-    starts[0] = 0;
-    for (int i = 0; i < n; i++) {
-        /* at most two per page with buttons; otherwise what fits */
-        if (cnt > 0 && ((ack && cnt >= 2) || used + heights[i] > c.h - ph - gap)) {
-            starts[pages++] = i;
-            cnt = 0;
-            used = 0;
-        }
-        cnt++;
-        used += heights[i];
-    }
-    if (*page >= pages)
-        *page = pages - 1;
-    int end = *page + 1 < pages ? starts[*page + 1] : n;
-    for (int i = starts[*page]; i < end; i++) {
-        priv_alert_sentence(a, &al[i], line, sizeof line);
-        y += priv_para(a, c, y, !al[i].acked, line);
-        if (ack && !al[i].acked) {
-            char id[32];
-            snprintf(id, sizeof id, "ack_%d", i - starts[*page]);
-            b.id = id;
-            if (wg_button(ui, &b, (struct ui_rect){c.x, y, bw, bh}) && !a->pv.ack_ld.loading)
-                priv_ack(a, al[i].id);
-            y += bh + gap;
-        }
-    }
+    int ph = priv_pager_height(a, c.w), tapped;
+    int pages = priv_items_frame(a, c, ph + gap, items, n, ack ? 2 : 0, page, &tapped);
+    if (tapped >= 0 && !a->pv.ack_ld.loading)
+        priv_ack(a, al[tapped].id);
     if (pages > 1) {
         int d = priv_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, *page, pages);
         if (d) {

@@ -8,40 +8,31 @@
 
 #include "appstate.h"
 
-#define PAGES_MAX PRIV_LOG_MAX
-
 static void frame(struct app *a, struct ui_rect c)
 {
+    static char lines[PRIV_LOG_MAX][PRIV_SENTENCE]; /* UI thread only */
+    static struct priv_item items[PRIV_LOG_MAX];
     struct priv_state *p = &a->pv;
-    struct ui *ui = a->ui;
-    char msg[PRIV_SENTENCE], line[PRIV_SENTENCE];
+    char msg[PRIV_SENTENCE];
     int gap = app_gap(a);
-    int y = c.y;
     const char *m = priv_load_words(a, &p->log_ld, msg, sizeof msg);
     if (m && p->log_n == 0) {
-        priv_para(a, c, y, true, m);
+        priv_para(a, c, c.y, true, m);
         return;
     }
     if (p->log_n == 0) {
-        priv_para(a, c, y, false, app_s(a, "priv_log_empty"));
+        priv_para(a, c, c.y, false, app_s(a, "priv_log_empty"));
         return;
     }
-    int ph = priv_pager_height(a, c.w);
-    int avail = c.h - ph - gap;
-    int heights[PRIV_LOG_MAX], starts[PAGES_MAX];
+    /* one sentence an entry; a sentence longer than a page's room (a notice band at large
+     * text) continues on the next page */
     for (int i = 0; i < p->log_n; i++) {
-        priv_log_sentence(a, &p->log[i], line, sizeof line);
-        heights[i] = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, line, c.w) + gap;
+        priv_log_sentence(a, &p->log[i], lines[i], sizeof lines[i]);
+        items[i] = (struct priv_item){lines[i], false, NULL};
     }
-    int pages = priv_paginate(heights, p->log_n, avail, starts, PAGES_MAX);
+    int ph = priv_pager_height(a, c.w), tapped;
+    int pages = priv_items_frame(a, c, ph + gap, items, p->log_n, 0, &p->log_page, &tapped);
     bool more = p->log_next != 0 && p->log_n < PRIV_LOG_MAX;
-    if (p->log_page >= pages)
-        p->log_page = pages - 1;
-    int end = p->log_page + 1 < pages ? starts[p->log_page + 1] : p->log_n;
-    for (int i = starts[p->log_page]; i < end; i++) {
-        priv_log_sentence(a, &p->log[i], line, sizeof line);
-        y += priv_para(a, c, y, false, line);
-    }
     int d = priv_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, p->log_page,
                        pages + (more ? 1 : 0));
     if (d > 0 && p->log_page + 1 >= pages)

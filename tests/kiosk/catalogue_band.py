@@ -65,6 +65,8 @@ OPEN = {
 # long band, English), the title is left out (app_first_screen_short): reported as open.
 LEAD = {"home", "card_idle", "session"}
 PAGE_NO = re.compile(r"^[(（]?\d+\s*/\s*\d+[)）]?$|\d+:\d\d")
+# a pager's page words ("page 2 of 13", "2 / 13 ページ"): the count follows the room
+PAGE_TEXT = re.compile(r"^(page\s+\d+\s+of\s+\d+|\d+\s*/\s*\d+\s*ページ)$")
 
 
 def flat(s):
@@ -166,7 +168,8 @@ def main():
             top = min(t["rect"]["y"] for t in base["targets"])
             title_words = {w for t in base["texts"] if t["rect"]["y"] + t["rect"]["h"] <= top
                            for w in t["text"].split()}
-        before = [w for t in own for w in t.split() if not PAGE_NO.match(w)]
+        before = [w for t in own if not PAGE_TEXT.match(t.strip()) for w in t.split()
+                  if not PAGE_NO.match(w)]
         # a paragraph continued on the next page: its lines are read in a row, the labels of
         # the buttons between them (drawn after the words of each page) after them
         after = flat("".join("".join(words_of(p)[0]) for p in pages) +
