@@ -1,12 +1,17 @@
 /*
- * test_hub_flood.c: one client cannot deny service. The real hubd on 127.0.0.1 is flooded
- * from 127.0.0.2 by 600 slow connections (bounded: 12 s, each reopened at most twice a
- * second): half send half a request header and then one byte every 2 s, half send whole
- * headers and then one body byte every 2 s. Meanwhile a home device on 127.0.0.1 checks in
- * every 100 ms, calls help and reads health: every answer must come within 1 s. The flood
- * itself must be held to the per-address cap (16 here) and each of its connections closed
- * by the hub at the header (3 s) or body (6 s) deadline from its start, however it trickles.
- * Prints the check-in rate and latency during the flood (docs/benchmarks.md).
+ * test_hub_flood.c: one client cannot deny service. The real hubd on 127.0.0.1, its
+ * connections capped at 64 in all, is flooded from 127.0.0.2 by 600 slow connections (each
+ * reopened at most twice a second): half send half a request header and then one byte
+ * every 2 s, half send whole headers and then one body byte every 2 s. Meanwhile a home
+ * device on 127.0.0.1 checks in every 100 ms, calls help and reads health: every one must
+ * be answered (201 / 200), none slower than 10 s, and at least 50 check-ins are answered
+ * while the flood goes on (it lasts 12 s, longer on a slow machine until those 50 are in,
+ * at most 60 s). Without the per-address cap the flood would take all 64 connections and
+ * the device's calls would be refused: that, not a speed, is what this asserts, so a loaded
+ * machine makes it slower but not red (the speed is a figure it prints: docs/benchmarks.md).
+ * The flood itself must be held to the per-address cap (16 here) and each of its
+ * connections closed by the hub at the header (3 s) or body (6 s) deadline from its start,
+ * however it trickles.
  */
 #include "hubtest.h"
 #include "test.h"
@@ -26,10 +31,14 @@
 
 #define FLOOD_CONNS   600
 #define FLOOD_SECONDS 12.0
+#define FLOOD_MAX_S   60.0 /* the flood waits for MIN_CHECKINS at most this long */
+#define MIN_CHECKINS  50
+#define CALL_BOUND_S  10.0 /* starved, not slow: far above any loaded machine's answer */
+#define MAX_CONNS     64   /* the hub's cap in all: 4 floods' worth, 32 per HTTP thread */
 #define PER_ADDRESS   16
 #define HEADER_S      3
 #define BODY_S        6
-#define MAX_CALLS     400
+#define MAX_CALLS     1000
 
 static struct hubtest T;
 static char home1[128];
@@ -87,7 +96,9 @@ static void slot_closed(struct slot *s, struct flood_result *fr, double t)
     s->closed_at = t;
 }
 
-static void flood(unsigned port, struct flood_result *fr)
+/* Floods until FLOOD_SECONDS have passed and *answered has reached MIN_CHECKINS (or
+ * FLOOD_MAX_S: the test then fails on the count). */
+static void flood(unsigned port, struct flood_result *fr, const volatile int *answered)
 {
     static struct slot slots[FLOOD_CONNS];
     static const char half[] = "POST /v1/checkins HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ";
@@ -100,7 +111,8 @@ static void flood(unsigned port, struct flood_result *fr)
         slots[i].body = i % 2;
         slots[i].closed_at = 0;
     }
-    while (now_s() - start < FLOOD_SECONDS) {
+    while (now_s() - start < FLOOD_SECONDS ||
+           (*answered < MIN_CHECKINS && now_s() - start < FLOOD_MAX_S)) {
         double t = now_s();
         long held = 0;
         for (int i = 0; i < FLOOD_CONNS; i++) {
@@ -153,6 +165,7 @@ static void flood(unsigned port, struct flood_result *fr)
 
 struct calls {
     double lat[MAX_CALLS];
+    volatile int answered; /* check-ins answered 201 */
     int n, failed, help_failed, health_failed;
     double slowest_help, slowest_health;
     volatile int stop;
@@ -175,21 +188,23 @@ static void *resident_main(void *arg)
                          18, NULL);
         double lat = now_s() - t0;
         c->lat[c->n++] = lat;
-        if (st != 201 || lat > 1.0) {
+        if (st != 201 || lat > CALL_BOUND_S) {
             fprintf(stderr, "check-in %d: status %ld after %.3f s\n", c->n, st, lat);
             c->failed++;
+        } else {
+            c->answered++;
         }
         if (++i % 20 == 0) {
             t0 = now_s();
             st = ht_req(&T, "POST", "/v1/help", home1, NULL, NULL, "{}", 2, NULL);
             lat = now_s() - t0;
             c->slowest_help = lat > c->slowest_help ? lat : c->slowest_help;
-            c->help_failed += st != 201 || lat > 1.0;
+            c->help_failed += st != 201 || lat > CALL_BOUND_S;
             t0 = now_s();
             st = ht_req(&T, "GET", "/v1/health", NULL, NULL, NULL, NULL, 0, NULL);
             lat = now_s() - t0;
             c->slowest_health = lat > c->slowest_health ? lat : c->slowest_health;
-            c->health_failed += st != 200 || lat > 1.0;
+            c->health_failed += st != 200 || lat > CALL_BOUND_S;
         }
         struct timespec pause = {0, 100 * 1000 * 1000};
         nanosleep(&pause, NULL);
@@ -204,7 +219,7 @@ static void t_slow_flood_does_not_deny_service(void)
     pthread_t th;
     REQUIRE(pthread_create(&th, NULL, resident_main, &c) == 0);
     double start = now_s();
-    flood(T.port, &fr);
+    flood(T.port, &fr, &c.answered);
     double took = now_s() - start;
     c.stop = 1;
     pthread_join(th, NULL);
@@ -217,7 +232,7 @@ static void t_slow_flood_does_not_deny_service(void)
            "slowest help %.1f ms, health %.1f ms\n",
            c.n, c.n / took, p50 * 1e3, p99 * 1e3, c.n ? c.lat[c.n - 1] * 1e3 : 0,
            c.slowest_help * 1e3, c.slowest_health * 1e3);
-    CHECK(c.n >= 50);
+    CHECK(c.answered >= MIN_CHECKINS);
     CHECK_INT_EQ(c.failed, 0);
     CHECK_INT_EQ(c.help_failed, 0);
     CHECK_INT_EQ(c.health_failed, 0);
@@ -237,8 +252,9 @@ int main(void)
     }
     char args[128];
     int ok = ht_enrol_home(&T, home1, sizeof home1) == 0;
-    snprintf(args, sizeof args, "--max-per-address %d --header-deadline %d --body-deadline %d",
-             PER_ADDRESS, HEADER_S, BODY_S);
+    snprintf(args, sizeof args,
+             "--max-connections %d --max-per-address %d --header-deadline %d --body-deadline %d",
+             MAX_CONNS, PER_ADDRESS, HEADER_S, BODY_S);
     if (ht_start_enrolled(&T, ok, args) != 0)
         return 1;
     TEST_RUN(t_slow_flood_does_not_deny_service);
