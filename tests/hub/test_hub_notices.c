@@ -1038,6 +1038,27 @@ static void t_landslide_hidden_across_municipality_codes(void)
     CHECK_INT_EQ(open_of_series("VXWW50"), 0);
 }
 
+/* Two parts of one municipality do not hide each other: the "either side is the whole
+ * municipality" condition of the landslide match, not any code of the same municipality.
+ * A VPWW56 that names 横浜市北部 1410011 itself hides a later VXWW50 for 北部 in the town
+ * that follows both parts, and not its VXWW50 for 横浜市南部 1410012. */
+static void t_landslide_parts_do_not_hide_each_other(void)
+{
+    char got[1024], north_kiosk[128];
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0,
+                   "jma-area-add --municipality 141003 --code 1410012 --name 横浜市南部") == 0);
+    REQUIRE(ht_ctl(&T, "token", north_kiosk, sizeof north_kiosk,
+                   "device-add --municipality 141003 --kind public") == 0);
+    feed_add("r06-landslide-4-yokohama-north.xml", "2026-12-06T13:30:05Z", R06_LANDSLIDE);
+    REQUIRE(wait_titles(north_kiosk, DANGER "@横浜市北部"));
+    long long before = ht_sql_int(&T, "SELECT COUNT(*) FROM jma_telegrams");
+    feed_add("vxww50-8-parts.xml", "2026-12-06T13:40:15Z", LANDSLIDE);
+    REQUIRE(wait_telegrams(before + 1));
+    REQUIRE(wait_titles(north_kiosk, DANGER "@横浜市北部, " LANDSLIDE "@横浜市南部"));
+    titles(north_kiosk, got, sizeof got);
+    CHECK_STR_EQ(got, DANGER "@横浜市北部, " LANDSLIDE "@横浜市南部");
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -1083,6 +1104,7 @@ int main(void)
     TEST_RUN(t_r06_hazards_downgraded);
     TEST_RUN(t_r06_hazards_released);
     TEST_RUN(t_landslide_hidden_across_municipality_codes);
+    TEST_RUN(t_landslide_parts_do_not_hide_each_other);
     ht_stop(&T);
     MHD_stop_daemon(F.d);
     ht_cleanup(&T);
