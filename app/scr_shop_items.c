@@ -207,11 +207,11 @@ static void plus_minus(struct app *a, int i, struct ui_rect rm, struct ui_rect r
             app_mark_dirty(a);
 }
 
-/* How an items page is laid out, by the room it gets: two items a page (side by side rows),
+/* How an items page is laid out, by the room it has: two items a page (side by side rows),
  * one with − + below its words, one with − + beside its words (with its picture, then
  * without), and, where a notice band leaves not even that room above the bottom row (150 %
- * in English under a long notice), one item whose words stand beside a grid of − + / ◀ ▶
- * and 注文へ, the grid's labels at the 24 pt of 100 % text. */
+ * under a band), one item whose words stand beside a grid of − + / ◀ ▶ and 注文へ, the
+ * grid's labels at the 24 pt of 100 % text. */
 enum items_layout { ITEMS_TWO, ITEMS_STACKED, ITEMS_SIDE, ITEMS_SIDE_BARE, ITEMS_GRID };
 
 static void pages_known(struct app *a, int pages)
