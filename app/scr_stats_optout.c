@@ -10,6 +10,7 @@
  * 前へ / 次へ, the explanation first, the state with its button last: nothing is dropped.
  */
 #include "appstate.h"
+#include "msgpage.h"
 #include "statsopt.h"
 
 static void sample_state(struct app *a, bool refused)
@@ -23,31 +24,10 @@ static void sample_state(struct app *a, bool refused)
     a->so.effective_unix = 1795446000;           /* 2026-11-24 00:00 JST */
 }
 
-/* The explanation's paragraphs, then the state with its button: the blocks of the screen. */
-#define N_PARAS  3
-#define N_BLOCKS (N_PARAS + 1)
+/* The explanation's paragraphs, then the state with its button. */
+#define N_PARAS 3
 static const char *const para_keys[N_PARAS] = {"stats_body", "stats_body_nobody",
                                                "stats_body_refuse"};
-
-/* The state and its button from y (the button at the foot of c); returns the height. */
-static int state_block(struct app *a, struct ui_rect c, int y, bool draw, struct wg_button *b)
-{
-    struct statsopt_state *s = &a->so;
-    char msg[PRIV_SENTENCE];
-    statsopt_state_words(a, s->refused, s->since_unix, msg, sizeof msg);
-    int h = wg_text_height(a->ui, UI_FONT_BOLD, WG_BODY_MM, msg, c.w) + app_gap(a);
-    /* the whole width: its words beside the icon, so it is as low as it can be */
-    int bw = c.w, bh = wg_button_height(a->ui, b, bw);
-    if (!draw)
-        return h + bh;
-    priv_para(a, c, y, true, msg);
-    int by = c.y + c.h - bh > y + h ? c.y + c.h - bh : y + h;
-    if (wg_button(a->ui, b, (struct ui_rect){c.x + (c.w - bw) / 2, by, bw, bh})) {
-        s->ask = s->refused ? STATSOPT_ASK_ALLOW : STATSOPT_ASK_REFUSE;
-        app_mark_dirty(a);
-    }
-    return h + bh;
-}
 
 static void confirm(struct app *a)
 {
@@ -70,7 +50,7 @@ static void frame(struct app *a, struct ui_rect c)
     struct statsopt_state *s = &a->so;
     struct ui *ui = a->ui;
     char msg[PRIV_SENTENCE];
-    int y = c.y, gap = app_gap(a);
+    int y = c.y;
     const char *m = priv_load_words(a, &s->ld, msg, sizeof msg);
     if (m) {
         /* what the load is doing first; the explanation below as far as it fits */
@@ -83,40 +63,21 @@ static void frame(struct app *a, struct ui_rect c)
         }
         return;
     }
-    struct wg_button b = {"stats_change",
-                          app_s(a, s->refused ? "stats_allow" : "stats_refuse"),
-                          s->refused ? ICON_CHECK : ICON_CROSS,
-                          WG_PRIMARY,
-                          false,
-                          0};
-    int heights[N_BLOCKS], starts[N_BLOCKS], total = 0;
+    /* the explanation, the state and its button laid out by the room the screen gets
+     * (msgpage): at large text below a notice band the words are paged with 前へ / 次へ, the
+     * explanation first, and the button comes on the last page after the state */
+    const struct theme *t = ui_theme(ui);
+    struct msgpage mp = {.narrow = false};
     for (int i = 0; i < N_PARAS; i++)
-        heights[i] =
-            wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, app_s(a, para_keys[i]), c.w) + gap;
-    heights[N_PARAS] = state_block(a, c, y, false, &b);
-    for (int i = 0; i < N_BLOCKS; i++)
-        total += heights[i];
-    /* large text: the blocks over pages with 前へ / 次へ, the explanation first */
-    int ph = total <= c.h ? 0 : priv_pager_seq_height(a, c.w);
-    struct ui_rect in = {c.x, c.y, c.w, ph ? c.h - ph - gap : c.h};
-    int pages = ph ? priv_paginate(heights, N_BLOCKS, in.h, starts, N_BLOCKS) : 1;
-    if (!ph)
-        starts[0] = 0;
-    if (s->page >= pages)
-        s->page = pages - 1;
-    int end = s->page + 1 < pages ? starts[s->page + 1] : N_BLOCKS;
-    for (int i = starts[s->page]; i < end; i++) {
-        if (i < N_PARAS)
-            y += priv_para(a, in, y, false, app_s(a, para_keys[i]));
-        else
-            y += state_block(a, in, y, true, &b);
-    }
-    if (ph) {
-        int d = priv_pager_seq(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, s->page, pages);
-        if (d) {
-            s->page += d;
-            app_mark_dirty(a);
-        }
+        msgpage_para(&mp, app_s(a, para_keys[i]), UI_FONT_REGULAR, WG_BODY_MM, t->text);
+    statsopt_state_words(a, s->refused, s->since_unix, msg, sizeof msg);
+    msgpage_para(&mp, msg, UI_FONT_BOLD, WG_BODY_MM, t->text);
+    msgpage_button(&mp, (struct wg_button){
+                            "stats_change", app_s(a, s->refused ? "stats_allow" : "stats_refuse"),
+                            s->refused ? ICON_CHECK : ICON_CROSS, WG_PRIMARY, false, 0});
+    if (msgpage_frame(a, c, &mp) == 0) {
+        s->ask = s->refused ? STATSOPT_ASK_ALLOW : STATSOPT_ASK_REFUSE;
+        app_mark_dirty(a);
     }
     if (s->ask != STATSOPT_ASK_NONE)
         confirm(a);
@@ -125,7 +86,6 @@ static void frame(struct app *a, struct ui_rect c)
 static void enter(struct app *a)
 {
     a->so.ask = STATSOPT_ASK_NONE;
-    a->so.page = 0;
     statsopt_load(a);
 }
 
@@ -143,7 +103,13 @@ static void sample(struct app *a, int variant)
     }
 }
 
+static void title(const struct app *a, char *buf, size_t size)
+{
+    msgpage_title(a, "title_stats", buf, size);
+}
+
 const struct screen scr_stats_optout = {.name = "stats_optout",
+                                        .title = title,
                                         .title_key = "title_stats",
                                         .enter = enter,
                                         .frame = frame,

@@ -30,7 +30,6 @@ struct statsopt_state {
     int64_t effective_unix;  /* the hub counts the state from this day's tables */
     enum statsopt_ask ask;   /* the confirm dialog is open for this change */
     bool set_refuse;         /* the change being sent */
-    int page;                /* large text: the page shown (0 first) */
 };
 
 /* Asks the hub for the state (a no-op while asking). */
