@@ -195,8 +195,10 @@ static void sample(struct app *a, const char *name)
         if (strcmp(over[i].name, name) == 0)
             notice_sample(a, over[i].variant);
     /* the catalogue's band pass: the same notices over every other entry but the family
-     * tablet's list (family tablets do not ask for notices: they never have a band) */
-    if (a->catalogue_band > 0 && !a->notices.known && a->stack[a->depth - 1] != &scr_family)
+     * tablet's list and its requests' inbox (family tablets do not ask for notices: they
+     * never have a band) */
+    const struct screen *top = a->stack[a->depth - 1];
+    if (a->catalogue_band > 0 && !a->notices.known && top != &scr_family && top != &scr_req_inbox)
         notice_sample(a, a->catalogue_band - 1);
 }
 

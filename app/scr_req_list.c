@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "appstate.h"
+#include "pageflow.h"
 
 static void req_row(const struct app *a, const struct shop_request *r, bool inbox, char *buf,
                     size_t size)
@@ -32,6 +33,51 @@ static void req_row(const struct app *a, const struct shop_request *r, bool inbo
         i18n_format(buf + len, size - len, " ・ {1}", ans, NULL, NULL, NULL);
 }
 
+/* The home tablet's list when not even one request fits above the pager and 更新する:
+ * the requests' words flow over pages (pageflow: a request continues on the next page
+ * between two of its lines), ◀ n/m ▶ below, and 更新する in the pager's left third on the
+ * first page, where ◀ is absent (the newest requests are there). */
+static void list_compact(struct app *a, struct ui_rect c, const struct wg_button *refresh)
+{
+    static struct pageflow_block m[SHOP_MAX_REQS];
+    static struct pageflow_cut starts[SHOP_MAX_REQS * 8];
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a), n = s->reqs.n, bw = (c.w - 2 * gap) / 3;
+    struct wg_button rb = *refresh;
+    rb.icon = ICON_NONE; /* a third: its icon would go above the words and double its height */
+    char text[600];
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
+    for (int i = 0; i < n; i++) {
+        req_row(a, &s->reqs.r[i], false, text, sizeof text);
+        int lines = wg_text_lines(ui, UI_FONT_REGULAR, WG_BODY_MM, text, c.w);
+        m[i] = (struct pageflow_block){lines * lh + gap, lines, lh, 0, gap, false, false};
+    }
+    int ph = shopapp_pager_height(a, c.w), bh = wg_button_height(ui, &rb, bw);
+    int row = ph > bh ? ph : bh, room = c.h - row - gap;
+    int np = pageflow_plan(m, n, room, room, 0, starts, SHOP_MAX_REQS * 8);
+    int cur = s->reqs_page >= np ? np - 1 : s->reqs_page < 0 ? 0 : s->reqs_page;
+    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){n, 0};
+    int y = c.y;
+    for (int i = starts[cur].block; i <= to.block && i < n; i++) {
+        int first, count;
+        if (!pageflow_part(m, n, starts[cur], to, i, &first, &count))
+            continue;
+        req_row(a, &s->reqs.r[i], false, text, sizeof text);
+        y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
+                               t->text, t->bg, text, first, count) +
+             gap;
+    }
+    int by = c.y + c.h - row;
+    if (np > 1) {
+        s->reqs_page = cur;
+        shopapp_pager(a, (struct ui_rect){c.x, by, c.w, row}, &s->reqs_page, np);
+    }
+    if (cur == 0 && wg_button(ui, &rb, (struct ui_rect){c.x, by, bw, row}))
+        shopapp_load_requests(a);
+}
+
 static void list_frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
@@ -48,9 +94,32 @@ static void list_frame(struct app *a, struct ui_rect c)
     int bh = wg_button_height(ui, &refresh, c.w / 2);
     int ph = shopapp_pager_height(a, c.w);
     int list_h = c.y + c.h - y - ph - bh - 2 * gap;
-    if (s->reqs.n == 0 && s->reqs_load.loaded)
+    if (s->reqs.n == 0 && s->reqs_load.loaded) {
+        const char *none = app_s(a, "req_list_empty");
+        if (wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, none, c.w) + gap + bh > c.y + c.h - y) {
+            /* no room for the words above 更新する: beside it, or paged (msgpage.h) */
+            struct msgpage m = {0};
+            msgpage_para(&m, none, UI_FONT_REGULAR, WG_BODY_MM, t->text);
+            msgpage_button(&m, refresh);
+            if (msgpage_frame(a, (struct ui_rect){c.x, y, c.w, c.y + c.h - y}, &m) == 0)
+                shopapp_load_requests(a);
+            return;
+        }
         wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                     t->bg, app_s(a, "req_list_empty"), WG_LEFT);
+                     t->bg, none, WG_LEFT);
+    }
+    /* a request taller than the room above the pager and 更新する (large text under a notice
+     * band): the requests' words are paged line by line, 更新する in the pager's row */
+    int tallest = 0;
+    for (int i = 0; i < s->reqs.n; i++) {
+        req_row(a, &s->reqs.r[i], false, text, sizeof text);
+        int rh = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, text, c.w) + gap;
+        tallest = rh > tallest ? rh : tallest;
+    }
+    if (tallest > list_h) {
+        list_compact(a, (struct ui_rect){c.x, y, c.w, c.y + c.h - y}, &refresh);
+        return;
+    }
     int starts[SHOP_MAX_REQS + 1], pages = 0, h = 0;
     starts[0] = 0;
     for (int i = 0; i < s->reqs.n; i++) {

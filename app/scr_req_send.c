@@ -13,12 +13,22 @@ static void send_to(struct app *a, int fi)
     app_nav_replace(a, &scr_req_sent);
 }
 
+/* The question, then one button a choice; when they do not fit (large text under a notice
+ * band) they are paged with ◀ ▶ (priv_choices_paged: the question continues over pages,
+ * whole buttons, at most four a page), the page in the title. Returns the choice tapped or
+ * -1. */
+static int choose(struct app *a, struct ui_rect c, const char *ask, const struct wg_button *b,
+                  int n)
+{
+    return priv_choices_paged(a, c, ask, b, n, &a->msg_page, &a->msg_pages);
+}
+
 static void frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
     struct ui *ui = a->ui;
     const struct theme *t = ui_theme(ui);
-    int gap = app_gap(a), used, y = c.y;
+    int used, y = c.y;
     if (shopapp_load_note(a, &s->reqs_load, c, &used))
         shopapp_load_requests(a);
     y += used;
@@ -29,23 +39,24 @@ static void frame(struct app *a, struct ui_rect c)
                      t->bg, app_s(a, "req_no_family"), WG_LEFT);
         return;
     }
-    char id[UI_ID_MAX];
+    c.h -= y - c.y;
+    c.y = y;
+    static char ids[SHOP_MAX_FAMILY][UI_ID_MAX]; /* UI thread only */
+    struct wg_button b[SHOP_MAX_FAMILY];
     if (s->req_code < 0) {
         /* step 1: the phrase */
-        y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
-                          t->text, t->bg, app_s(a, "req_ask_phrase"), WG_LEFT) +
-             gap;
         for (int i = 0; i < SHOP_REQ_CODES; i++) {
-            snprintf(id, sizeof id, "req_code_%d", i);
-            struct wg_button b = {id, shopapp_phrase(a, i), ICON_NEXT, WG_SECONDARY, false, 0};
-            int h = wg_button_height(ui, &b, c.w);
-            if (wg_button(ui, &b, (struct ui_rect){c.x, y, c.w, h})) {
-                s->req_code = i;
-                if (s->nfamily == 1)
-                    send_to(a, 0);
-                app_mark_dirty(a);
-            }
-            y += h + gap;
+            snprintf(ids[i], sizeof ids[i], "req_code_%d", i);
+            b[i] =
+                (struct wg_button){ids[i], shopapp_phrase(a, i), ICON_NEXT, WG_SECONDARY, false, 0};
+        }
+        int i = choose(a, c, app_s(a, "req_ask_phrase"), b, SHOP_REQ_CODES);
+        if (i >= 0) {
+            s->req_code = i;
+            a->msg_page = 0; /* whom: from its first page */
+            if (s->nfamily == 1)
+                send_to(a, 0);
+            app_mark_dirty(a);
         }
         return;
     }
@@ -53,18 +64,19 @@ static void frame(struct app *a, struct ui_rect c)
     char ask[256];
     i18n_format(ask, sizeof ask, app_s(a, "req_ask_whom"), shopapp_phrase(a, s->req_code), NULL,
                 NULL, NULL);
-    y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                      t->bg, ask, WG_LEFT) +
-         gap;
     int n = s->nfamily > 4 ? 4 : s->nfamily;
     for (int i = 0; i < n; i++) {
-        snprintf(id, sizeof id, "req_to_%d", i);
-        struct wg_button b = {id, s->family[i].name, ICON_NEXT, WG_SECONDARY, false, 0};
-        int h = wg_button_height(ui, &b, c.w);
-        if (wg_button(ui, &b, (struct ui_rect){c.x, y, c.w, h}))
-            send_to(a, i);
-        y += h + gap;
+        snprintf(ids[i], sizeof ids[i], "req_to_%d", i);
+        b[i] = (struct wg_button){ids[i], s->family[i].name, ICON_NEXT, WG_SECONDARY, false, 0};
     }
+    int i = choose(a, c, ask, b, n);
+    if (i >= 0)
+        send_to(a, i);
+}
+
+static void title(const struct app *a, char *buf, size_t size)
+{
+    msgpage_title(a, "title_req_send", buf, size);
 }
 
 static void enter(struct app *a)
@@ -152,7 +164,8 @@ const struct screen scr_req_send = {.name = "req_send",
                                     .title_key = "title_req_send",
                                     .enter = enter,
                                     .frame = frame,
-                                    .sample = sample};
+                                    .sample = sample,
+                                    .title = title};
 
 static void sent_title(const struct app *a, char *buf, size_t size)
 {

@@ -20,8 +20,9 @@ import re
 import sys
 
 # the notices themselves; the PIN pad's fixed keys and the widget samples' keypad (the same
-# keys); the family tablet's list (family tablets do not ask for notices)
-NO_BAND = {"notice", "card_pin", "gallery", "family"}
+# keys); the family tablet's list and its requests' inbox (family tablets do not ask for
+# notices)
+NO_BAND = {"notice", "card_pin", "gallery", "family", "req_inbox"}
 # entries shown without a band: the town's safety question (its two answers come first)
 NO_BAND_ENTRIES = {"safety_ask", "safety_ask_speech"}
 FIRST = {"home", "card_idle"}  # the band takes the title's place and says what to do
