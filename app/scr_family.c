@@ -5,6 +5,7 @@
  * the last list it had, with the time it was loaded.
  */
 #include "appstate.h"
+#include "pageflow.h"
 
 #define ROWS_MAX APP_MAX_CHECKINS
 
@@ -115,20 +116,19 @@ static void frame(struct app *a, struct ui_rect c)
     int hh = head[0] ? wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, head, c.w) + gap : 0;
     int ph = wg_pager_height(ui, c.w, "99 / 99", app_s(a, "page_prev"), app_s(a, "page_next"));
     int list_h = c.h - hh - ph - bh - 2 * gap;
-    int starts[ROWS_MAX + 1], pages = 0, used = 0;
-    starts[0] = 0;
+    /* a check-in taller than what is left of a page (large text: 元気がない with its
+     * ようすを 確かめてください。) continues on the next page between two of its lines
+     * (pageflow), never below the pager */
+    static struct pageflow_block m[ROWS_MAX];
+    static struct pageflow_cut starts[ROWS_MAX * 4];
     for (int i = 0; i < a->fam_n; i++) {
+        enum ui_font f = unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR;
+        int lh = ui_line_height(ui, f, ui_text_px(ui, WG_BODY_MM));
         row_text(a, i, row, sizeof row);
-        int rh =
-            wg_text_height(ui, unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM, row, c.w);
-        if (i == starts[pages] || used + rh <= list_h) {
-            used += rh;
-            continue;
-        }
-        starts[++pages] = i;
-        used = rh;
+        int lines = wg_text_lines(ui, f, WG_BODY_MM, row, c.w);
+        m[i] = (struct pageflow_block){lines * lh, lines, lh, 0, 0, false, false};
     }
-    pages = a->fam_n ? pages + 1 : 1;
+    int pages = pageflow_plan(m, a->fam_n, list_h, list_h, 0, starts, ROWS_MAX * 4);
     if (a->fam_page >= pages)
         a->fam_page = pages - 1;
     int y = c.y;
@@ -140,13 +140,19 @@ static void frame(struct app *a, struct ui_rect c)
         wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
                      t->bg, app_s(a, "family_empty"), WG_LEFT);
     } else if (a->fam_n > 0) {
-        int end = a->fam_page + 1 < pages ? starts[a->fam_page + 1] : a->fam_n;
+        struct pageflow_cut from = starts[a->fam_page];
+        struct pageflow_cut to =
+            a->fam_page + 1 < pages ? starts[a->fam_page + 1] : (struct pageflow_cut){a->fam_n, 0};
         int ry = y;
-        for (int i = starts[a->fam_page]; i < end; i++) {
+        for (int i = from.block; i <= to.block && i < a->fam_n; i++) {
+            int first, count;
+            if (!pageflow_part(m, a->fam_n, from, to, i, &first, &count))
+                continue;
             row_text(a, i, row, sizeof row);
-            ry += wg_paragraph(ui, (struct ui_rect){c.x, ry, c.w, 0},
-                               unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM,
-                               unwell(a, i) ? t->warn_text : t->text, t->bg, row, WG_LEFT);
+            ry +=
+                wg_paragraph_part(ui, (struct ui_rect){c.x, ry, c.w, 0},
+                                  unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM,
+                                  unwell(a, i) ? t->warn_text : t->text, t->bg, row, first, count);
         }
     }
     y += list_h + gap;
