@@ -16,7 +16,14 @@
  * committed (SQLite synchronous=FULL, PostgreSQL synchronous_commit=on) before the hub answered.
  * Stops the hubd processes with SIGTERM and checks that the database holds every acknowledged
  * check-in.
+ *
+ * It also prints what the processes under test spent per check-in during the measured
+ * window, figures that do not depend on what else the machine runs (benchproc.h): CPU ms and
+ * context switches of the hubd processes (every thread), of the PostgreSQL server (the
+ * postmaster and every process it started; the server must run on this machine) and of the
+ * clients (this process), with the load average at the start and the end.
  */
+#include "benchproc.h"
 #include "benchutil.h"
 #include "db.h"
 
@@ -158,6 +165,63 @@ static int spread(const char *target, long towns, long residents, long nc)
     return st == DB_OK ? 0 : -1;
 }
 
+/* The PostgreSQL server's postmaster: the parent of a backend of ours. -1 on SQLite or when
+ * the server is not on this machine. */
+static pid_t postmaster(const char *target)
+{
+    char err[256];
+    struct db *db = NULL;
+    int64_t backend = -1;
+    pid_t pm = -1;
+    if (db_open(target, 0, &db, err, sizeof err) == DB_OK && db_dialect(db) == DB_POSTGRES &&
+        db_get_int64(db, "SELECT pg_backend_pid() + 0 * ?", 0, &backend) == DB_ROW)
+        pm = benchproc_parent((pid_t)backend);
+    db_close(db);
+    return pm;
+}
+
+/* What the processes under test and the machine had spent by one moment. */
+struct usage {
+    struct benchproc_sample hubd, pg, client;
+    double busy_ms, load1, t;
+    long long csw;
+};
+
+static void sample(struct usage *u, const pid_t *pids, long procs, pid_t pm)
+{
+    memset(u, 0, sizeof *u);
+    for (long k = 0; k < procs; k++)
+        (void)benchproc_add(pids[k], 0, &u->hubd);
+    if (pm > 0 && benchproc_add(pm, 1, &u->pg) == 0)
+        benchproc_add_children(pm, &u->pg);
+    benchproc_self(&u->client);
+    benchproc_machine(&u->busy_ms, &u->csw, &u->load1);
+    u->t = benchutil_now();
+}
+
+/* Per check-in between a and b: CPU ms and context switches of each group ("-" for the
+ * server when it was not found). */
+static void print_usage(const struct usage *a, const struct usage *b, long ok, int pg)
+{
+    double n = ok > 0 ? (double)ok : 1, secs = b->t - a->t;
+    double h = b->hubd.cpu_ms - a->hubd.cpu_ms, p = b->pg.cpu_ms - a->pg.cpu_ms,
+           c = b->client.cpu_ms - a->client.cpu_ms, m = b->busy_ms - a->busy_ms;
+    char pcpu[32] = "-", pcsw[32] = "-", pcores[32] = "-";
+    if (pg) {
+        snprintf(pcpu, sizeof pcpu, "%.3f", p / n);
+        snprintf(pcsw, sizeof pcsw, "%.1f", (double)(b->pg.csw - a->pg.csw) / n);
+        snprintf(pcores, sizeof pcores, "%.2f", p / 1000 / secs);
+    }
+    printf("load_1min start=%.2f end=%.2f\n", a->load1, b->load1);
+    printf("cpu_ms_per_checkin hubd=%.3f postgres=%s client=%.3f sum=%.3f machine=%.3f\n", h / n,
+           pcpu, c / n, (h + (pg ? p : 0) + c) / n, m / n);
+    printf("csw_per_checkin hubd=%.1f postgres=%s client=%.1f machine=%.1f\n",
+           (double)(b->hubd.csw - a->hubd.csw) / n, pcsw,
+           (double)(b->client.csw - a->client.csw) / n, (double)(b->csw - a->csw) / n);
+    printf("cores_busy hubd=%.2f postgres=%s client=%.2f machine=%.2f\n", h / 1000 / secs, pcores,
+           c / 1000 / secs, m / 1000 / secs);
+}
+
 /* The newest check-in's id, read from the database (every town's). */
 static long long last_checkin(const char *target)
 {
@@ -234,7 +298,10 @@ int main(int argc, char **argv)
             return 1;
     }
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    double t0 = benchutil_now();
+    pid_t pm = postmaster(db);
+    struct usage u0, u1;
+    sample(&u0, pids, procs, pm);
+    double t0 = u0.t;
     for (long i = 0; i < nc; i++) {
         cl[i].port = ports[i % procs];
         cl[i].seconds = seconds;
@@ -250,7 +317,8 @@ int main(int argc, char **argv)
         ok += cl[i].ok;
         failed += cl[i].failed;
     }
-    double elapsed = benchutil_now() - t0;
+    sample(&u1, pids, procs, pm);
+    double elapsed = u1.t - t0;
     double *all = malloc(sizeof(double) * (size_t)(ok ? ok : 1));
     for (long i = 0; i < nc; i++) {
         memcpy(all + n, cl[i].lat, sizeof(double) * (size_t)cl[i].n_lat);
@@ -268,6 +336,7 @@ int main(int argc, char **argv)
     if (n > 0)
         printf("p50_ms=%.2f p99_ms=%.2f max_ms=%.2f\n", benchutil_pct(all, (size_t)n, 50),
                benchutil_pct(all, (size_t)n, 99), benchutil_pct(all, (size_t)n, 100));
+    print_usage(&u0, &u1, ok, pm > 0);
     printf("stored_last_id=%lld (want %ld)\n", last_checkin(db), stored + ok);
     free(all);
     if (dir[0])
