@@ -112,19 +112,16 @@ static int paged(struct app *a, struct ui_rect c, const struct msgpage *m)
     int np = pageflow_plan(b, nb, room, room, 0, starts, PAGES_MAX);
     /* past the end shows the last page; the page asked for is kept, because the frame may
      * be laid out again at once with other room (the title grew a line) */
-    int cur = a->msg_page >= np ? np - 1 : a->msg_page < 0 ? 0 : a->msg_page;
+    struct pageflow_page pg = pageflow_page(starts, np, nb, a->msg_page);
+    struct pageflow_part part;
+    int cur = pg.page;
     a->msg_pages = np;
-    struct pageflow_cut from = starts[cur];
-    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){nb, 0};
     int y = c.y;
-    for (int i = from.block; i <= to.block && i < n; i++) {
-        int first, count;
-        if (!pageflow_part(b, nb, from, to, i, &first, &count))
-            continue;
-        const struct msgpage_para *p = &m->para[i];
+    while (pageflow_page_next(b, n, &pg, &part)) {
+        const struct msgpage_para *p = &m->para[part.block];
         int in = indent(a, p);
         y += wg_paragraph_part(a->ui, (struct ui_rect){c.x + in, y, c.w - in, 0}, p->font, p->mm,
-                               p->fg, t->bg, p->text, first, count) +
+                               p->fg, t->bg, p->text, part.first_line, part.lines) +
              after(a, p);
     }
     bool last = cur + 1 >= np;

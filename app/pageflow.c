@@ -90,3 +90,26 @@ bool pageflow_part(const struct pageflow_block *b, int n, struct pageflow_cut fr
     *nlines = b[i].lines > 0 ? end.line - start.line : 0;
     return true;
 }
+
+struct pageflow_page pageflow_page(const struct pageflow_cut *starts, int pages, int n, int page)
+{
+    pages = pages < 1 ? 1 : pages;
+    int cur = page >= pages ? pages - 1 : page < 0 ? 0 : page;
+    struct pageflow_page pg = {cur, starts[cur], {n, 0}, starts[cur].block};
+    if (cur + 1 < pages)
+        pg.to = starts[cur + 1];
+    return pg;
+}
+
+bool pageflow_page_next(const struct pageflow_block *b, int n, struct pageflow_page *pg,
+                        struct pageflow_part *part)
+{
+    while (pg->next <= pg->to.block && pg->next < n) {
+        int i = pg->next++;
+        if (pageflow_part(b, n, pg->from, pg->to, i, &part->first_line, &part->lines)) {
+            part->block = i;
+            return true;
+        }
+    }
+    return false;
+}

@@ -43,4 +43,26 @@ int pageflow_plan(const struct pageflow_block *b, int n, int first_avail, int av
 bool pageflow_part(const struct pageflow_block *b, int n, struct pageflow_cut from,
                    struct pageflow_cut to, int i, int *first_line, int *nlines);
 
+/* One page of a plan: the page asked for, clamped to the plan, and where it starts and
+ * ends (pageflow_page); then its parts, one by one, in order (pageflow_page_next). */
+struct pageflow_page {
+    int page;                     /* the page shown: 0 ≤ page < pages */
+    struct pageflow_cut from, to; /* the page holds [from, to) */
+    int next;                     /* the block pageflow_page_next looks at next */
+};
+
+/* A part of a block to draw: block, and for a paragraph its lines [first_line,
+ * first_line + lines) (both 0 for an unsplit block). */
+struct pageflow_part {
+    int block, first_line, lines;
+};
+
+/* Page `page` (clamped to [0, pages); pages < 1 counts as 1) of a plan of n blocks whose
+ * starts pageflow_plan wrote. The page asked for is the caller's to keep or clamp. */
+struct pageflow_page pageflow_page(const struct pageflow_cut *starts, int pages, int n, int page);
+
+/* The next part on the page, or false when the page has no more. */
+bool pageflow_page_next(const struct pageflow_block *b, int n, struct pageflow_page *pg,
+                        struct pageflow_part *part);
+
 #endif

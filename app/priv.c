@@ -884,17 +884,15 @@ int priv_choices_paged(struct app *a, struct ui_rect c, const char *body, const 
             .h = wg_button_height(ui, &b[i], c.w) + gap, .targets = 1, .gap = gap};
     int ph = app_pager_height(a, c.w), room = c.h - ph - gap;
     int np = pageflow_plan(m, n + 1, room, room, CHOICES_WITH_PAGER, starts, 1 + PRIV_CHOICES_MAX);
-    int cur = *page >= np ? np - 1 : *page < 0 ? 0 : *page;
-    struct pageflow_cut from = starts[cur];
-    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){n + 1, 0};
+    struct pageflow_page pg = pageflow_page(starts, np, n + 1, *page);
+    struct pageflow_part part;
+    int cur = pg.page;
     int y = c.y;
-    for (int i = from.block; i <= to.block && i <= n; i++) {
-        int first, count;
-        if (!pageflow_part(m, n + 1, from, to, i, &first, &count))
-            continue;
+    while (pageflow_page_next(m, n + 1, &pg, &part)) {
+        int i = part.block;
         if (i == 0) {
             y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR,
-                                   WG_BODY_MM, t->text, t->bg, body, first, count) +
+                                   WG_BODY_MM, t->text, t->bg, body, part.first_line, part.lines) +
                  gap;
             continue;
         }
@@ -946,20 +944,17 @@ int priv_items_frame(struct app *a, struct ui_rect c, int room_less, const struc
     }
     int room = c.h - room_less;
     int np = pageflow_plan(m, nb, room, room, max_btn, starts, 2 * PRIV_ITEMS_MAX);
-    int cur = *page >= np ? np - 1 : *page < 0 ? 0 : *page;
-    *page = cur;
-    struct pageflow_cut from = starts[cur];
-    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){nb, 0};
+    struct pageflow_page pg = pageflow_page(starts, np, nb, *page);
+    struct pageflow_part part;
+    *page = pg.page;
     int y = c.y;
-    for (int k = from.block; k <= to.block && k < nb; k++) {
-        int first, count;
-        if (!pageflow_part(m, nb, from, to, k, &first, &count))
-            continue;
+    while (pageflow_page_next(m, nb, &pg, &part)) {
+        int k = part.block;
         const struct priv_item *x = &it[owner[k]];
         if (m[k].targets == 0) {
             y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0},
                                    x->bold ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                                   t->bg, x->text, first, count) +
+                                   t->bg, x->text, part.first_line, part.lines) +
                  gap;
             continue;
         }

@@ -140,19 +140,16 @@ static void frame(struct app *a, struct ui_rect c)
         wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
                      t->bg, app_s(a, "family_empty"), WG_LEFT);
     } else if (a->fam_n > 0) {
-        struct pageflow_cut from = starts[a->fam_page];
-        struct pageflow_cut to =
-            a->fam_page + 1 < pages ? starts[a->fam_page + 1] : (struct pageflow_cut){a->fam_n, 0};
+        struct pageflow_page pg = pageflow_page(starts, pages, a->fam_n, a->fam_page);
+        struct pageflow_part part;
         int ry = y;
-        for (int i = from.block; i <= to.block && i < a->fam_n; i++) {
-            int first, count;
-            if (!pageflow_part(m, a->fam_n, from, to, i, &first, &count))
-                continue;
+        while (pageflow_page_next(m, a->fam_n, &pg, &part)) {
+            int i = part.block;
             row_text(a, i, row, sizeof row);
-            ry +=
-                wg_paragraph_part(ui, (struct ui_rect){c.x, ry, c.w, 0},
-                                  unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM,
-                                  unwell(a, i) ? t->warn_text : t->text, t->bg, row, first, count);
+            ry += wg_paragraph_part(ui, (struct ui_rect){c.x, ry, c.w, 0},
+                                    unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM,
+                                    unwell(a, i) ? t->warn_text : t->text, t->bg, row,
+                                    part.first_line, part.lines);
         }
     }
     y += list_h + gap;

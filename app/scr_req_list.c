@@ -57,16 +57,14 @@ static void list_compact(struct app *a, struct ui_rect c, const struct wg_button
     int ph = shopapp_pager_height(a, c.w), bh = wg_button_height(ui, &rb, bw);
     int row = ph > bh ? ph : bh, room = c.h - row - gap;
     int np = pageflow_plan(m, n, room, room, 0, starts, SHOP_MAX_REQS * 8);
-    int cur = s->reqs_page >= np ? np - 1 : s->reqs_page < 0 ? 0 : s->reqs_page;
-    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){n, 0};
+    struct pageflow_page pg = pageflow_page(starts, np, n, s->reqs_page);
+    struct pageflow_part part;
+    int cur = pg.page;
     int y = c.y;
-    for (int i = starts[cur].block; i <= to.block && i < n; i++) {
-        int first, count;
-        if (!pageflow_part(m, n, starts[cur], to, i, &first, &count))
-            continue;
-        req_row(a, &s->reqs.r[i], false, text, sizeof text);
+    while (pageflow_page_next(m, n, &pg, &part)) {
+        req_row(a, &s->reqs.r[part.block], false, text, sizeof text);
         y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM,
-                               t->text, t->bg, text, first, count) +
+                               t->text, t->bg, text, part.first_line, part.lines) +
              gap;
     }
     int by = c.y + c.h - row;

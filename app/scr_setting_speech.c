@@ -97,64 +97,59 @@ static void frame(struct app *a, struct ui_rect c)
     snprintf(both, sizeof both, "%s ・ %s", vol, rate);
     const char *text[BLOCKS] = {NULL, both, NULL, NULL, a->notice[0] ? a->notice : NULL};
     enum ui_font font[BLOCKS] = {0, UI_FONT_REGULAR, 0, 0, UI_FONT_BOLD};
-    /* the blocks as pageflow sees them; the notice right after the row it came from when
-     * the screen is paged (so a tap's words are on its page, or the next) */
-    int order[BLOCKS], n = 0, total = -gap;
-    struct pageflow_block m[BLOCKS];
+    /* each block as pageflow sees it */
+    struct pageflow_block mk[BLOCKS];
+    int total = -gap;
+    for (int k = 0; k < BLOCKS; k++) {
+        memset(&mk[k], 0, sizeof mk[k]);
+        mk[k].gap = gap;
+        if (text[k]) {
+            mk[k].line_h = ui_line_height(ui, font[k], ui_text_px(ui, WG_BODY_MM));
+            mk[k].lines = wg_text_lines(ui, font[k], WG_BODY_MM, text[k], c.w);
+            mk[k].h = mk[k].lines * mk[k].line_h + gap;
+        } else if (k != NOTICE) {
+            mk[k].h = rows[k].h + gap;
+            mk[k].targets = 2;
+        }
+        total += k == NOTICE && !text[k] ? 0 : mk[k].h;
+    }
+    /* everything on one page (the notice last), else pages with ◀ ▶ below and the page in
+     * the title: four buttons a page at most, so six choices with the pager's two; paged,
+     * the notice goes right after the row it came from (so a tap's words are on its page,
+     * or the next) */
+    bool paged = total > c.h;
+    int order[BLOCKS], n = 0;
     for (int k = 0; k < NOTICE; k++) {
         order[n++] = k;
-        if (text[NOTICE] && k == a->notice_row)
+        if (paged && text[NOTICE] && k == a->notice_row)
             order[n++] = NOTICE;
     }
     if (text[NOTICE] && n < BLOCKS)
         order[n++] = NOTICE;
-    for (int i = 0; i < n; i++) {
-        int k = order[i];
-        memset(&m[i], 0, sizeof m[i]);
-        m[i].gap = gap;
-        if (text[k]) {
-            m[i].line_h = ui_line_height(ui, font[k], ui_text_px(ui, WG_BODY_MM));
-            m[i].lines = wg_text_lines(ui, font[k], WG_BODY_MM, text[k], c.w);
-            m[i].h = m[i].lines * m[i].line_h + gap;
-        } else {
-            m[i].h = rows[k].h + gap;
-            m[i].targets = 2;
-        }
-        total += m[i].h;
-    }
-    /* everything on one page (the notice last), else pages with ◀ ▶ below and the page in
-     * the title: four buttons a page at most, so six choices with the pager's two */
+    struct pageflow_block m[BLOCKS];
+    for (int i = 0; i < n; i++)
+        m[i] = mk[order[i]];
     struct pageflow_cut starts[BLOCKS * 8];
     int ph = 0, np = 1;
-    if (total > c.h) {
+    starts[0] = (struct pageflow_cut){0, 0};
+    if (paged) {
         ph = app_pager_height(a, c.w);
         np = pageflow_plan(m, n, c.h - ph - gap, c.h - ph - gap, 4, starts, BLOCKS * 8);
-    } else {
-        n = 0;
-        for (int k = 0; k < BLOCKS; k++)
-            if (k != NOTICE || text[NOTICE])
-                order[n++] = k;
-        starts[0] = (struct pageflow_cut){0, 0};
     }
-    int cur = a->msg_page >= np ? np - 1 : a->msg_page;
+    struct pageflow_page pg = pageflow_page(starts, np, n, a->msg_page);
+    struct pageflow_part part;
+    int cur = pg.page;
     a->msg_pages = np;
-    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){n, 0};
     int y = c.y;
-    for (int i = starts[cur].block; i <= to.block && i < n; i++) {
-        int first = 0, count = 0, k = order[i];
-        if (np > 1 && !pageflow_part(m, n, starts[cur], to, i, &first, &count))
-            continue;
+    while (pageflow_page_next(m, n, &pg, &part)) {
+        int k = order[part.block];
         if (!text[k]) {
             row_frame(a, k, &rows[k], c, y);
             y += rows[k].h + gap;
-        } else if (np > 1) {
-            y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, font[k], WG_BODY_MM,
-                                   k == NOTICE ? t->ok_text : t->text, t->bg, text[k], first,
-                                   count) +
-                 gap;
         } else {
-            y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, font[k], WG_BODY_MM,
-                              k == NOTICE ? t->ok_text : t->text, t->bg, text[k], WG_LEFT) +
+            y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, font[k], WG_BODY_MM,
+                                   k == NOTICE ? t->ok_text : t->text, t->bg, text[k],
+                                   part.first_line, part.lines) +
                  gap;
         }
     }

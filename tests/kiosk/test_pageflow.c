@@ -1,0 +1,126 @@
+/* test_pageflow: the page arithmetic every paged screen draws by: a page's start and end
+ * from pageflow_plan's starts, the page asked for clamped, and the parts of each page
+ * (a paragraph split between two of its lines) covering every block once, in order. */
+#include "pageflow.h"
+#include "test.h"
+
+/* a paragraph of `lines` lines of 10 px with a gap of 4 after it */
+static struct pageflow_block para(int lines)
+{
+    return (struct pageflow_block){lines * 10 + 4, lines, 10, 0, 4, false, false};
+}
+
+static struct pageflow_block button(int h)
+{
+    return (struct pageflow_block){h + 4, 0, 0, 1, 4, false, false};
+}
+
+/* Walks every page: each line of each paragraph and each other block comes exactly once,
+ * in order, and each page's parts fit its room (but a block taller than a page). */
+static void check_cover(const struct pageflow_block *b, int n, int room, int max_targets)
+{
+    struct pageflow_cut starts[64];
+    int np = pageflow_plan(b, n, room, room, max_targets, starts, 64);
+    CHECK(np >= 1);
+    int block = 0, line = 0;
+    for (int p = 0; p < np; p++) {
+        struct pageflow_page pg = pageflow_page(starts, np, n, p);
+        struct pageflow_part part;
+        int used = 0, parts = 0, targets = 0;
+        CHECK_INT_EQ(pg.page, p);
+        while (pageflow_page_next(b, n, &pg, &part)) {
+            CHECK_INT_EQ(part.block, block);
+            CHECK_INT_EQ(part.first_line, b[block].lines > 0 ? line : 0);
+            if (b[block].lines > 0) {
+                CHECK(part.lines >= 1);
+                used += part.lines * b[block].line_h + b[block].gap;
+                line += part.lines;
+                if (line >= b[block].lines) {
+                    block++;
+                    line = 0;
+                }
+            } else {
+                CHECK_INT_EQ(part.lines, 0);
+                used += b[block].h;
+                targets += b[block].targets;
+                block++;
+            }
+            parts++;
+        }
+        CHECK(parts >= 1); /* no empty page */
+        CHECK(used - 4 <= room || parts == 1);
+        CHECK(max_targets == 0 || targets <= max_targets);
+    }
+    CHECK_INT_EQ(block, n);
+}
+
+static void t_cover(void)
+{
+    struct pageflow_block b[] = {para(3), para(12),   button(30), button(30),
+                                 para(1), button(30), para(7),    button(30)};
+    int n = (int)(sizeof b / sizeof b[0]);
+    for (int room = 40; room <= 200; room += 7) {
+        check_cover(b, n, room, 0);
+        check_cover(b, n, room, 2);
+    }
+}
+
+static void t_split_parts(void)
+{
+    /* a paragraph of 8 lines, longer than a page of 60 px: 3 lines after the first
+     * paragraph (24 px), the other 5 on the next page */
+    struct pageflow_block b[] = {para(2), para(8)};
+    struct pageflow_cut starts[8];
+    int np = pageflow_plan(b, 2, 60, 60, 0, starts, 8);
+    CHECK_INT_EQ(np, 2);
+    struct pageflow_page pg = pageflow_page(starts, np, 2, 0);
+    struct pageflow_part part;
+    CHECK(pageflow_page_next(b, 2, &pg, &part));
+    CHECK_INT_EQ(part.block, 0);
+    CHECK_INT_EQ(part.first_line, 0);
+    CHECK_INT_EQ(part.lines, 2);
+    CHECK(pageflow_page_next(b, 2, &pg, &part));
+    CHECK_INT_EQ(part.block, 1);
+    CHECK_INT_EQ(part.first_line, 0);
+    CHECK_INT_EQ(part.lines, 3);
+    CHECK(!pageflow_page_next(b, 2, &pg, &part));
+    pg = pageflow_page(starts, np, 2, 1);
+    CHECK_INT_EQ(pg.from.block, 1);
+    CHECK_INT_EQ(pg.from.line, 3);
+    CHECK_INT_EQ(pg.to.block, 2);
+    CHECK(pageflow_page_next(b, 2, &pg, &part));
+    CHECK_INT_EQ(part.block, 1);
+    CHECK_INT_EQ(part.first_line, 3);
+    CHECK_INT_EQ(part.lines, 5);
+    CHECK(!pageflow_page_next(b, 2, &pg, &part));
+}
+
+static void t_clamp(void)
+{
+    struct pageflow_block b[] = {button(50), button(50), button(50)};
+    struct pageflow_cut starts[8];
+    int np = pageflow_plan(b, 3, 60, 60, 0, starts, 8);
+    CHECK_INT_EQ(np, 3);
+    /* past the end: the last page; before the start: the first */
+    struct pageflow_page pg = pageflow_page(starts, np, 3, 7);
+    CHECK_INT_EQ(pg.page, 2);
+    CHECK_INT_EQ(pg.from.block, 2);
+    CHECK_INT_EQ(pg.to.block, 3);
+    pg = pageflow_page(starts, np, 3, -1);
+    CHECK_INT_EQ(pg.page, 0);
+    CHECK_INT_EQ(pg.to.block, 1);
+    /* no blocks: one empty page */
+    np = pageflow_plan(b, 0, 60, 60, 0, starts, 8);
+    CHECK_INT_EQ(np, 1);
+    pg = pageflow_page(starts, np, 0, 0);
+    struct pageflow_part part;
+    CHECK(!pageflow_page_next(b, 0, &pg, &part));
+}
+
+int main(void)
+{
+    TEST_RUN(t_cover);
+    TEST_RUN(t_split_parts);
+    TEST_RUN(t_clamp);
+    return test_summary();
+}
