@@ -141,16 +141,21 @@ tablet() {
 }
 
 # --- feed to screen, measured (FEED_TO_SCREEN_ROUNDS=N: a benchmark instead of the
-# journeys): one kiosk runs through N rounds; each round a new telegram issuing the warning
-# is published in the feed at a random moment of the kiosk's 30 s poll, then one releasing
-# it; the time from the feed file's rename until the kiosk has the band on its screen (its
+# journeys): one kiosk runs through N rounds; each round a new telegram issuing a warning
+# (a 大雨警報 in odd rounds, a 土砂災害警戒情報 in even ones) is published in the feed at a
+# random moment of the kiosk's 30 s poll, then one releasing it; the time from the feed file's rename until the kiosk has the band on its screen (its
 # layout dump written after waittext) and until the band is gone ---
 if [ -n "${FEED_TO_SCREEN_ROUNDS:-}" ]; then
     rounds=$FEED_TO_SCREEN_ROUNDS d=$dir/ja lang=ja tok=$dev1 speech=no
     mkdir -p "$d/speech"
+    # round_kind R: odd rounds a 大雨警報 (VPWW54), even rounds a 土砂災害警戒情報 (VXWW50, the
+    # town's other JMA area), each issued and then released
+    round_kind() { [ $(($1 % 2)) = 1 ] && echo rain || echo landslide; }
+    round_words() { [ "$(round_kind "$1")" = rain ] && echo 大雨警報 || echo 土砂災害警戒情報; }
     script="wait:home;settle"
     for r in $(seq 1 "$rounds"); do
-        script="$script;waittext:大雨警報;layout:$d/seen-$r.json;waitgone:大雨警報;layout:$d/gone-$r.json"
+        w=$(round_words "$r")
+        script="$script;waittext:$w;layout:$d/seen-$r.json;waitgone:$w;layout:$d/gone-$r.json"
     done
     tablet bench 120000 # a step spans the random wait before a publish and the poll
     sleep 2
@@ -168,19 +173,24 @@ if [ -n "${FEED_TO_SCREEN_ROUNDS:-}" ]; then
     for r in $(seq 1 "$rounds"); do
         for step in seen gone; do
             sleep "$(python3 -c 'import random; print(round(random.uniform(1, 30), 2))')"
+            kind=$(round_kind "$r") title=
             if [ $step = seen ]; then
                 m=$(printf '%02d' $((r * 2))) f=vpww54-1-issue.xml
             else
                 m=$(printf '%02d' $((r * 2 + 1))) f=vpww54-3-release.xml
             fi
+            if [ "$kind" = landslide ]; then
+                title=土砂災害警戒情報
+                [ $step = seen ] && f=vxww50-5-parts.xml || f=vxww50-7-release.xml
+            fi
             telegram "$f" "t$r-$step.xml" "$m"
             fixtures_save=$fixtures
             fixtures=$fixtures_out
             t0=$(now_ms)
-            publish "t$r-$step.xml" "2026-12-06T01:$m:05Z"
+            publish "t$r-$step.xml" "2026-12-06T01:$m:05Z" $title
             fixtures=$fixtures_save
-            wait_file "$d/$step-$r.json" 600 || { no "round $r: the kiosk did not show it ($step)"; break 2; }
-            echo "$step $(($(mtime_ms "$d/$step-$r.json") - t0))" | tee -a "$dir/latency.txt"
+            wait_file "$d/$step-$r.json" 600 || { no "round $r: the kiosk did not show it ($step, $kind)"; break 2; }
+            echo "$step $kind $(($(mtime_ms "$d/$step-$r.json") - t0))" | tee -a "$dir/latency.txt"
         done
     done
     wait "$ja_pid" || no "bench kiosk: $(tail -n 3 "$d/bench.out")"
@@ -188,10 +198,11 @@ if [ -n "${FEED_TO_SCREEN_ROUNDS:-}" ]; then
     python3 - "$dir/latency.txt" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1])]
-for kind, words in (("seen", "warning in the feed -> band on the kiosk"), ("gone", "release in the feed -> band gone")):
-    v = sorted(int(ms) for k, ms in rows if k == kind)
-    if v:
-        print(f"feed_to_screen {words}: n={len(v)} min={v[0]} ms p50={v[len(v)//2]} ms max={v[-1]} ms")
+for tele in ("rain", "landslide", None):
+    for step, words in (("seen", "in the feed -> band on the kiosk"), ("gone", "release in the feed -> band gone")):
+        v = sorted(int(ms) for s, k, ms in rows if s == step and (tele is None or k == tele))
+        if v:
+            print(f"feed_to_screen {tele or 'all'} {words}: n={len(v)} min={v[0]} ms p50={v[len(v)//2]} ms max={v[-1]} ms")
 PY
     exit $fail
 fi
