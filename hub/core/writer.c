@@ -1,9 +1,15 @@
 /*
  * writer.c: one thread, one connection, group commit (see writer.h).
  *
- * The queue is a singly linked list of jobs that live on their submitters' stacks; the
- * submitter sleeps on the shared condition variable until its job's done flag is set.
- * A broadcast after each batch is cheap next to an fsync and keeps the code simple.
+ * The queue is a singly linked list of jobs that live on their submitters' stacks. Wake-ups
+ * are counted out, because on PostgreSQL (dozens of request threads waiting, small batches
+ * every millisecond) they were most of hubd's CPU time (docs/benchmarks.md):
+ * - each submitter sleeps on its own job's semaphore, posted once when its batch is over,
+ *   so a batch wakes its own jobs' threads and no other (a broadcast on one condition
+ *   variable woke every waiting thread after every batch, each to take the mutex and go
+ *   back to sleep);
+ * - a submitter signals the writer only when the writer sleeps waiting for work (idle); while
+ *   it runs a batch or gathers one, the new job is found without a wake-up.
  */
 #include "writer.h"
 #include "audit.h"
@@ -14,6 +20,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -32,7 +39,7 @@ struct job {
     void *arg;
     int ran; /* run_batch(): already run (with its kind's group) */
     enum writer_status status;
-    int done;
+    sem_t done; /* posted once, when status is final; the job may be gone right after */
     struct job *next;
 };
 
@@ -42,10 +49,10 @@ struct writer {
     long cp_every, cp_seconds;
     pthread_t thread;
     pthread_mutex_t mu;
-    pthread_cond_t work; /* signalled when a job is queued or stop is set */
-    pthread_cond_t done; /* broadcast after every batch */
+    pthread_cond_t work; /* signalled when a job is queued to an idle writer, or stop is set */
     struct job *head, *tail;
     int queued; /* jobs in the list (under mu) */
+    int idle;   /* the writer sleeps on work until a job comes (under mu) */
     int stop;
     long gather_us; /* writer_set_gather (under mu) */
     unsigned long long batches, jobs;
@@ -341,15 +348,20 @@ static int wait_work(struct writer *w)
         long tick = w->chain_soon ? CHAIN_SOON_MS : CHAIN_TICK_MS;
         ms = ms > 0 && ms < tick ? ms : tick;
     }
+    int timed_out = 0;
+    w->idle = 1;
     if (ms <= 0) {
         pthread_cond_wait(&w->work, &w->mu);
-        return 0;
+    } else {
+        struct timespec until = hubclock_deadline_ms(ms);
+        timed_out = pthread_cond_timedwait(&w->work, &w->mu, &until) == ETIMEDOUT;
     }
-    struct timespec until = hubclock_deadline_ms(ms);
-    return pthread_cond_timedwait(&w->work, &w->mu, &until) == ETIMEDOUT;
+    w->idle = 0;
+    return timed_out;
 }
 
-/* Under mu, with jobs queued: waits while more keep coming (writer_set_gather). */
+/* Under mu, with jobs queued: waits while more keep coming (writer_set_gather). The writer
+ * is not idle meanwhile, so submitters do not wake it: each step is one timed sleep. */
 static void gather(struct writer *w)
 {
     long max = w->gather_us, step = max / 10 > 50 ? max / 10 : 50, waited = 0;
@@ -411,11 +423,12 @@ static void *writer_main(void *arg)
         if (run_batch(w, batch))
             feed_watchdog(w);
 
-        pthread_mutex_lock(&w->mu);
-        for (struct job *j = batch; j; j = j->next)
-            j->done = 1;
-        pthread_cond_broadcast(&w->done);
-        pthread_mutex_unlock(&w->mu);
+        /* Each job's own thread, and only it; next is read first: once posted, the job
+         * (on its submitter's stack) may be gone. */
+        for (struct job *j = batch, *next; j; j = next) {
+            next = j->next;
+            sem_post(&j->done);
+        }
         chain_after_batch(w); /* after the answers: they never wait for the chain */
         pthread_mutex_lock(&w->mu);
         if (head_due(w)) {
@@ -447,11 +460,9 @@ struct writer *writer_create(struct db *db, EVP_PKEY *key, long checkpoint_every
     w->wd_ms = sdnotify_watchdog_interval_ms();
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->work, NULL);
-    pthread_cond_init(&w->done, NULL);
     if (pthread_create(&w->thread, NULL, writer_main, w) != 0) {
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->work);
-        pthread_cond_destroy(&w->done);
         hubdb_db_close(db);
         free(w);
         return NULL;
@@ -469,21 +480,26 @@ enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k
 {
     /* A kind without many() runs alone (writer_run's is on the caller's stack). */
     struct job j = {.fn = k->one, .kind = k->many ? k : NULL, .arg = arg, .status = WRITER_STOPPED};
-    pthread_mutex_lock(&w->mu);
-    if (w->stop) {
-        pthread_mutex_unlock(&w->mu);
+    if (sem_init(&j.done, 0, 0) != 0)
         return WRITER_STOPPED;
+    pthread_mutex_lock(&w->mu);
+    int queued = !w->stop, wake = queued && w->idle;
+    if (queued) {
+        if (w->tail)
+            w->tail->next = &j;
+        else
+            w->head = &j;
+        w->tail = &j;
+        w->queued++;
+        w->idle = 0; /* one signal wakes it: the submitters after this one need not */
     }
-    if (w->tail)
-        w->tail->next = &j;
-    else
-        w->head = &j;
-    w->tail = &j;
-    w->queued++;
-    pthread_cond_signal(&w->work);
-    while (!j.done)
-        pthread_cond_wait(&w->done, &w->mu);
+    if (wake)
+        pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->mu);
+    while (queued && sem_wait(&j.done) != 0) {
+        /* EINTR: a signal handler ran; the job is still the writer's */
+    }
+    sem_destroy(&j.done);
     return j.status;
 }
 
@@ -531,6 +547,5 @@ void writer_destroy(struct writer *w)
     hubdb_db_close(w->db);
     pthread_mutex_destroy(&w->mu);
     pthread_cond_destroy(&w->work);
-    pthread_cond_destroy(&w->done);
     free(w);
 }

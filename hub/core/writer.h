@@ -5,8 +5,8 @@
  * against the writer's connection) to writer_run() and block. The writer thread takes
  * every job queued so far, runs them in ONE transaction (each inside its own SAVEPOINT,
  * so one failing job does not undo the others), commits once with synchronous=FULL, and
- * wakes all their threads. One fsync thus acknowledges a whole batch: that is how the
- * hub reaches thousands of durable check-ins per second on one disk.
+ * wakes each of their threads (and no other thread). One fsync thus acknowledges a whole batch:
+ * that is how the hub reaches thousands of durable check-ins per second on one disk.
  *
  * A job must only touch the database through the handle it is given, must not block,
  * and writes its answer into its own argument. After the batch commits the writer may

@@ -148,8 +148,11 @@ int workq_submit(struct workq *q, enum workq_prio prio, void (*fn)(void *), void
         q->queued++;
         j = NULL;
         rc = 0;
-        /* broadcast: a thread that may not take bulk work must not swallow the wakeup */
-        pthread_cond_broadcast(&q->cv);
+        /* One thread: every thread may take any job it finds, and one that finds only bulk
+         * work while the bulk slots are taken sleeps again; the thread that frees a slot
+         * wakes them all then (worker_main). A broadcast here woke every idle thread (32
+         * on PostgreSQL) for each request, to find one job. */
+        pthread_cond_signal(&q->cv);
     }
     pthread_mutex_unlock(&q->mu);
     free(j);

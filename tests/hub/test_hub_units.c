@@ -1,9 +1,9 @@
 /*
  * test_hub_units.c: unit tests of hubcore's modules on real SQLite files in a temp dir:
  * base64, request parsing, tokens, the test clock, the periodic threads' ticker, the
- * writer's group commit under concurrent submitters, the authorization gate, and the
- * missed check-in pass. (The audit chain's verification is tests/pg/test_pg_audit_verify.c,
- * on both backends.)
+ * writer's group commit under concurrent submitters and whom its batches wake, the authorization
+ * gate, and the missed check-in pass. (The audit chain's verification is
+ * tests/pg/test_pg_audit_verify.c, on both backends.)
  */
 #include "auth.h"
 #include "b64.h"
@@ -21,6 +21,7 @@
 
 #include <cjson/cJSON.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -465,6 +466,105 @@ static void t_writer_gathers(void)
     writer_destroy(W);
 }
 
+/* A batch wakes its own jobs' threads and no other: while job A's batch runs, job B waits
+ * for the next one; A's batch ending must not wake B's thread (a broadcast to every waiting
+ * thread did, each to go back to sleep: on PostgreSQL, with 32 request threads and small
+ * batches, most of hubd's CPU). Counted by B's thread's voluntary context switches
+ * (/proc), not timed: B's thread sleeps before A's batch ends and after B's starts. */
+struct hold {
+    sem_t running, release;
+};
+
+static int held_job(struct db *db, void *arg)
+{
+    struct hold *h = arg;
+    sem_post(&h->running);
+    while (sem_wait(&h->release) != 0) {
+    }
+    return db_exec(db, "INSERT INTO meta(key, value) VALUES('held' || random(), 'v')") == DB_OK
+               ? 0
+               : -1;
+}
+
+struct held_submitter {
+    struct hold *h;
+    pid_t tid;
+    sem_t started;
+    enum writer_status st;
+};
+
+static void *submit_held(void *arg)
+{
+    struct held_submitter *s = arg;
+    s->tid = gettid();
+    sem_post(&s->started);
+    s->st = writer_run(W, held_job, s->h);
+    return NULL;
+}
+
+/* Waits until thread tid sleeps (State S), then its voluntary context switches; -1 when it
+ * never did within a minute. */
+static long long asleep_switches(pid_t tid)
+{
+    char path[64], line[128];
+    snprintf(path, sizeof path, "/proc/self/task/%d/status", (int)tid);
+    for (int tries = 0; tries < 60000; tries++) {
+        FILE *f = fopen(path, "r");
+        int sleeping = 0;
+        long long v = -1;
+        while (f && fgets(line, sizeof line, f)) {
+            char st = 0;
+            if (sscanf(line, "State: %c", &st) == 1)
+                sleeping = st == 'S';
+            (void)sscanf(line, "voluntary_ctxt_switches: %lld", &v);
+        }
+        if (f)
+            fclose(f);
+        if (sleeping && v >= 0)
+            return v;
+        struct timespec ms = {0, 1000000L};
+        nanosleep(&ms, NULL);
+    }
+    return -1;
+}
+
+static void t_writer_wakes_its_own(void)
+{
+    struct db *db = fresh_db("wakes.db");
+    REQUIRE(db != NULL);
+    W = writer_create(db, NULL, 0, 0);
+    REQUIRE(W != NULL);
+    struct hold a, b;
+    struct held_submitter sa = {.h = &a}, sb = {.h = &b};
+    sem_init(&a.running, 0, 0);
+    sem_init(&a.release, 0, 0);
+    sem_init(&b.running, 0, 0);
+    sem_init(&b.release, 0, 0);
+    sem_init(&sa.started, 0, 0);
+    sem_init(&sb.started, 0, 0);
+    pthread_t ta, tb;
+    pthread_create(&ta, NULL, submit_held, &sa);
+    sem_wait(&a.running); /* A's batch is running, and holds the writer */
+    pthread_create(&tb, NULL, submit_held, &sb);
+    sem_wait(&sb.started);
+    long long before = asleep_switches(sb.tid); /* B queued, its thread waiting */
+    CHECK(before >= 0);
+    sem_post(&a.release);
+    sem_wait(&b.running); /* A's batch committed and woke its threads; B's batch runs */
+    pthread_join(ta, NULL);
+    long long after = asleep_switches(sb.tid);
+    CHECK_INT_EQ(after - before, 0);
+    sem_post(&b.release);
+    pthread_join(tb, NULL);
+    CHECK_INT_EQ(sa.st, WRITER_OK);
+    CHECK_INT_EQ(sb.st, WRITER_OK);
+    unsigned long long batches = 0, jobs = 0;
+    writer_stats(W, &batches, &jobs);
+    CHECK_INT_EQ(jobs, 2);
+    CHECK_INT_EQ(batches, 2);
+    writer_destroy(W);
+}
+
 static void t_gate(void)
 {
     struct db *db = fresh_db("gate.db"), *h = db;
@@ -616,6 +716,7 @@ int main(void)
     TEST_RUN(t_ticker);
     TEST_RUN(t_writer_group_commit);
     TEST_RUN(t_writer_gathers);
+    TEST_RUN(t_writer_wakes_its_own);
     TEST_RUN(t_gate);
     TEST_RUN(t_escalate);
     char cmd[128];
