@@ -23,6 +23,7 @@ void ckpage_begin(struct ckpage *pg)
 {
     pg->n = 0;
     pg->store_len = 0;
+    pg->more = false;
 }
 
 /* Where to end a piece of at most max bytes of s: after the last 。 or line break, else
@@ -108,28 +109,102 @@ static struct wg_button row_button(const struct ckpage_block *b, const char *id)
     return w;
 }
 
-static void measure(struct app *a, const struct ckpage *pg, int w, struct pageflow_block *m)
+/* A row in words: the words as body text beside its icon, a short 見る button to their
+ * right (when a row as a button is taller than what a page keeps above the pager). */
+static struct wg_button view_button(struct app *a, const char *id)
+{
+    struct wg_button w = {id, app_s(a, "ck_row_view"), ICON_NEXT, WG_SECONDARY, false, 0};
+    return w;
+}
+
+/* The width of the 見る button: the narrowest of a fifth, a quarter, a third of the width
+ * that keeps its word on one line beside the arrow. */
+static int view_width(struct app *a, int w)
+{
+    struct wg_button b = view_button(a, "view");
+    int one = wg_button_height(a->ui, &b, w);
+    for (int d = 5; d > 3; d--)
+        if (wg_button_height(a->ui, &b, w / d) <= one)
+            return w / d;
+    return w / 3;
+}
+
+/* What a measured piece of the page is: a block, or part of a row in words (lines [first,
+ * first + lines) of its words; `lead`: the lines before those beside its button, which
+ * continue over pages like a paragraph). */
+struct piece {
+    int block, first, lines;
+    bool words, lead;
+};
+
+#define PIECES (2 * CKPAGE_BLOCKS)
+
+struct measured {
+    int n;
+    struct pageflow_block m[PIECES];
+    struct piece p[PIECES];
+    int view_w, text_w_less; /* the 見る button's width; what a row's words give up to it */
+};
+
+static void put(struct measured *ms, struct pageflow_block m, struct piece p)
+{
+    if (ms->n < PIECES) {
+        ms->m[ms->n] = m;
+        ms->p[ms->n++] = p;
+    }
+}
+
+/* Measures the blocks at width w; rows as buttons, or (words) as words beside 見る, a row
+ * taller than `room` flowing: its first lines as a paragraph, the last beside the button. */
+static void measure(struct app *a, const struct ckpage *pg, int w, bool words, int room,
+                    struct measured *ms)
 {
     struct ui *ui = a->ui;
     int gap = app_gap(a);
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
+    ms->n = 0;
+    ms->view_w = view_width(a, w);
+    ms->text_w_less = ms->view_w + gap;
+    struct wg_button vb = view_button(a, "view");
+    int bh = wg_button_height(ui, &vb, ms->view_w);
     for (int i = 0; i < pg->n; i++) {
         const struct ckpage_block *b = &pg->b[i];
-        memset(&m[i], 0, sizeof m[i]);
-        m[i].gap = gap;
+        struct pageflow_block m = {.gap = gap};
+        struct piece p = {i, 0, 0, false, false};
         if (b->kind == CKP_PARA) {
-            int lh = ui_line_height(ui, b->font, ui_text_px(ui, WG_BODY_MM));
-            m[i].lines = wg_text_lines(ui, b->font, WG_BODY_MM, b->text, w - indent(a, b));
-            m[i].line_h = lh;
-            m[i].h = m[i].lines * lh + gap;
-            m[i].keep = b->keep;
-            m[i].flow = b->flow;
-        } else if (b->kind == CKP_ROW) {
+            int plh = ui_line_height(ui, b->font, ui_text_px(ui, WG_BODY_MM));
+            m.lines = wg_text_lines(ui, b->font, WG_BODY_MM, b->text, w - indent(a, b));
+            m.line_h = plh;
+            /* a heading sits right above what it heads (the first line kept with it) */
+            m.gap = b->keep ? 0 : gap;
+            m.h = m.lines * plh + m.gap;
+            m.keep = b->keep;
+            m.flow = b->flow;
+        } else if (b->kind == CKP_ROW && !words) {
             struct wg_button bt = row_button(b, "row");
-            m[i].h = wg_button_height(ui, &bt, w) + gap;
-            m[i].targets = 1;
+            m.h = wg_button_height(ui, &bt, w) + gap;
+            m.targets = 1;
+        } else if (b->kind == CKP_ROW) {
+            int tw = w - indent(a, b) - ms->text_w_less;
+            int lines = wg_text_lines(ui, UI_FONT_REGULAR, WG_BODY_MM, b->text, tw);
+            int tail = (bh + lh - 1) / lh; /* the lines beside the button */
+            while (tail > 1 && tail * lh > room)
+                tail--;
+            if (lines * lh > room && lines > tail) {
+                struct pageflow_block lead = {
+                    (lines - tail) * lh, lines - tail, lh, 0, 0, false, true};
+                put(ms, lead, (struct piece){i, 0, lines - tail, true, true});
+                p.first = lines - tail;
+                lines = tail;
+            }
+            p.lines = lines;
+            p.words = true;
+            m.h = (lines * lh > bh ? lines * lh : bh) + gap;
+            m.targets = 1;
         } else {
-            m[i].h = b->h + gap;
+            m.h = b->h + gap;
         }
+        put(ms, m, p);
     }
 }
 
@@ -165,80 +240,120 @@ int ckpage_room(struct app *a, struct ui_rect c, const char *const *words, int n
     return c.h - ph - app_gap(a);
 }
 
+/* The pager's height for the longest words any page may give its buttons. */
+static int pager_for(struct app *a, int w, const struct ckpage *pg, const struct ckpage_ops *ops)
+{
+    const char *seen[2] = {NULL, NULL};
+    int ph = 0;
+    for (int i = 0; i < pg->n; i++)
+        for (int k = 0; k < 2; k++) {
+            const char *w1 = pager_word(a, w, ops->words(a, pg, i, k == 1), k == 1);
+            if (w1 == seen[k])
+                continue;
+            seen[k] = w1;
+            int h = pager_height(a, w, w1, w1);
+            ph = h > ph ? h : ph;
+        }
+    return ph;
+}
+
+/* Draws piece i of ms, lines [first, first + count) of it, at y; returns the height used. */
+static int draw_piece(struct app *a, struct ui_rect c, const struct ckpage *pg,
+                      const struct measured *ms, int i, int first, int count, int y, int bottom,
+                      const struct ckpage_ops *ops, int *k, int *tapped)
+{
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    const struct piece *p = &ms->p[i];
+    const struct ckpage_block *b = &pg->b[p->block];
+    int gap = app_gap(a), in = indent(a, b), is = ui_mm(ui, 7);
+    char id[UI_ID_MAX];
+    if (b->kind == CKP_PARA || p->lead) {
+        int tw = c.w - in - (p->lead ? ms->text_w_less : 0);
+        enum ui_font f = p->lead ? UI_FONT_REGULAR : b->font;
+        if (b->icon != ICON_NONE && p->first + first == 0)
+            icon_draw(ui, b->icon, (struct ui_rect){c.x, y, is, is}, t->text, t->bg);
+        return wg_paragraph_part(ui, (struct ui_rect){c.x + in, y, tw, 0}, f, WG_BODY_MM,
+                                 b->warn ? t->warn_text : t->text, t->bg, b->text, p->first + first,
+                                 count) +
+               ms->m[i].gap;
+    }
+    int h = ms->m[i].h - gap;
+    if (b->kind == CKP_ROW) {
+        snprintf(id, sizeof id, "%s_%d", ops->row_prefix, (*k)++);
+        if (!p->words) {
+            struct wg_button bt = row_button(b, id);
+            if (wg_row(ui, &bt, (struct ui_rect){c.x, y, c.w, h}))
+                *tapped = b->tag;
+        } else {
+            if (b->icon != ICON_NONE && p->first == 0)
+                icon_draw(ui, b->icon, (struct ui_rect){c.x, y, is, is}, t->text, t->bg);
+            wg_paragraph_part(ui, (struct ui_rect){c.x + in, y, c.w - in - ms->text_w_less, 0},
+                              UI_FONT_REGULAR, WG_BODY_MM, t->text, t->bg, b->text, p->first,
+                              p->lines);
+            struct wg_button vb = view_button(a, id);
+            if (wg_button(ui, &vb, (struct ui_rect){c.x + c.w - ms->view_w, y, ms->view_w, h}))
+                *tapped = b->tag;
+        }
+        return h + gap;
+    }
+    if (y + h > bottom)
+        h = bottom - y;
+    if (ops->draw_box)
+        ops->draw_box(a, b, (struct ui_rect){c.x, y, c.w, h});
+    return h + gap;
+}
+
 int ckpage_frame(struct app *a, struct ui_rect c, const struct ckpage *pg, int *page, int *pages,
                  const struct ckpage_ops *ops)
 {
-    static struct pageflow_block m[CKPAGE_BLOCKS]; /* UI thread only */
+    static struct measured ms; /* UI thread only */
     static struct pageflow_cut starts[PAGES_MAX];
-    struct ui *ui = a->ui;
-    const struct theme *t = ui_theme(ui);
     int gap = app_gap(a), tapped = -1;
-    measure(a, pg, c.w, m);
+    measure(a, pg, c.w, false, c.h, &ms);
     /* one page without a pager, or pages with one (its height with its longest words) */
-    int np = pageflow_plan(m, pg->n, c.h, c.h, ROWS_ALONE, starts, PAGES_MAX);
+    int np = pageflow_plan(ms.m, ms.n, c.h, c.h, ROWS_ALONE, starts, PAGES_MAX);
     int ph = 0;
-    if (np > 1) {
-        /* tall enough for the longest words any page may give its buttons */
-        const char *seen[2] = {NULL, NULL};
-        for (int i = 0; i < pg->n; i++)
-            for (int k = 0; k < 2; k++) {
-                const char *w1 = pager_word(a, c.w, ops->words(a, pg, i, k == 1), k == 1);
-                if (w1 == seen[k])
-                    continue;
-                seen[k] = w1;
-                int h = pager_height(a, c.w, w1, w1);
-                ph = h > ph ? h : ph;
-            }
-        np = pageflow_plan(m, pg->n, c.h - ph - gap, c.h - ph - gap, ROWS_WITH_PAGER, starts,
-                           PAGES_MAX);
+    if (np > 1 || pg->more) {
+        ph = pager_for(a, c.w, pg, ops);
+        int room = c.h - ph - gap;
+        /* a row taller than a page's room (large text below a notice band): every row in
+         * words beside a short 見る button, a long one flowing over pages */
+        bool words = false;
+        for (int i = 0; i < ms.n; i++)
+            words |= pg->b[ms.p[i].block].kind == CKP_ROW && ms.m[i].h - gap > room;
+        if (words)
+            measure(a, pg, c.w, true, room, &ms);
+        np = pageflow_plan(ms.m, ms.n, room, room, ROWS_WITH_PAGER, starts, PAGES_MAX);
     }
     /* a page past the end shows the last; the page asked for is kept, because a frame may
      * be laid out again at once with other room (the title grew a line) */
     int cur = *page >= np ? np - 1 : *page < 0 ? 0 : *page;
     *pages = np;
     struct pageflow_cut from = starts[cur];
-    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){pg->n, 0};
-    int y = c.y, k = 0;
-    for (int i = from.block; i <= to.block && i < pg->n; i++) {
+    struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){ms.n, 0};
+    int y = c.y, k = 0, bottom = c.y + c.h - (ph ? ph + gap : 0);
+    for (int i = from.block; i <= to.block && i < ms.n; i++) {
         int first, count;
-        if (!pageflow_part(m, pg->n, from, to, i, &first, &count))
-            continue;
-        const struct ckpage_block *b = &pg->b[i];
-        if (b->kind == CKP_PARA) {
-            int in = indent(a, b);
-            if (b->icon != ICON_NONE && first == 0) {
-                int is = ui_mm(ui, 7);
-                icon_draw(ui, b->icon, (struct ui_rect){c.x, y, is, is}, t->text, t->bg);
-            }
-            y += wg_paragraph_part(ui, (struct ui_rect){c.x + in, y, c.w - in, 0}, b->font,
-                                   WG_BODY_MM, b->warn ? t->warn_text : t->text, t->bg, b->text,
-                                   first, count) +
-                 gap;
-        } else if (b->kind == CKP_ROW) {
-            char id[UI_ID_MAX];
-            snprintf(id, sizeof id, "%s_%d", ops->row_prefix, k++);
-            struct wg_button bt = row_button(b, id);
-            int h = m[i].h - gap;
-            if (wg_row(ui, &bt, (struct ui_rect){c.x, y, c.w, h}))
-                tapped = b->tag;
-            y += h + gap;
-        } else {
-            int h = b->h;
-            if (y + h > c.y + c.h - (ph ? ph + gap : 0))
-                h = c.y + c.h - (ph ? ph + gap : 0) - y;
-            ops->draw_box(a, b, (struct ui_rect){c.x, y, c.w, h});
-            y += h + gap;
-        }
+        if (pageflow_part(ms.m, ms.n, from, to, i, &first, &count))
+            y += draw_piece(a, c, pg, &ms, i, first, count, y, bottom, ops, &k, &tapped);
     }
-    if (np > 1) {
+    if (ph) {
+        int shown = np + (pg->more ? 1 : 0); /* past the last: what is still to fetch */
         const char *prev =
-            cur > 0 ? pager_word(a, c.w, ops->words(a, pg, starts[cur - 1].block, false), false)
+            cur > 0 ? pager_word(a, c.w,
+                                 ops->words(a, pg, ms.p[starts[cur - 1].block].block, false), false)
                     : "";
         const char *next =
-            cur + 1 < np ? pager_word(a, c.w, ops->words(a, pg, starts[cur + 1].block, true), true)
-                         : "";
-        int d =
-            app_pager_words(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, np, prev, next);
+            cur + 1 < shown
+                ? pager_word(a, c.w,
+                             ops->words(a, pg,
+                                        cur + 1 < np ? ms.p[starts[cur + 1].block].block : pg->n,
+                                        true),
+                             true)
+                : "";
+        int d = app_pager_words(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, cur, shown, prev,
+                                next);
         if (d)
             *page = cur + d;
     }

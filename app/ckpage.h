@@ -42,13 +42,15 @@ struct ckpage_block {
 
 struct ckpage {
     int n;
+    bool more; /* more to fetch past the last page: its ▶ sets *page to the page count */
     struct ckpage_block b[CKPAGE_BLOCKS];
     size_t store_len;
     char store[CKPAGE_STORE]; /* the pieces of split paragraphs */
 };
 
-/* What the screen supplies: boxes are drawn by draw_box; the pager's words come from
- * words(): for the page starting with block `first` (the neighbour the button goes to). */
+/* What the screen supplies: boxes are drawn by draw_box (NULL: a screen without boxes); the
+ * pager's words come from words(): for the page starting with block `first` (the neighbour
+ * the button goes to; pg->n for what is still to fetch). */
 struct ckpage_ops {
     void (*draw_box)(struct app *a, const struct ckpage_block *b, struct ui_rect r);
     const char *(*words)(struct app *a, const struct ckpage *pg, int first, bool next);

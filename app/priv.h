@@ -277,6 +277,7 @@ struct priv_state {
     int cks_n;
     long long cks_next;
     int cks_page;
+    int cks_pages; /* pages of the list as last drawn (for the title) */
     struct priv_load ck_ld;
     struct ck_detail ck;
     int ck_page;

@@ -1,16 +1,16 @@
 /*
  * scr_ck_list: 健診の結果, the resident's checkups newest first, one button each with the
  * year (令和 and Western), the date, where it was done and how many results ask for a
- * doctor or for guidance; three a page with ◀ ▶ (six choices at most). Only checkups of
- * sources the resident consented to link are sent by the hub; when none are visible the
+ * doctor or for guidance; as many a page as fit (four at most with ◀ ▶: six choices), and
+ * below a notice band at large text each in words beside a short 見る button (ckpage). Only
+ * checkups of sources the resident consented to link are sent by the hub; when none are visible the
  * screen says how to give that consent.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "appstate.h"
-
-#define PER_PAGE 3
+#include "ckpage.h"
 
 /* "2025-06-10" → Unix noon of that day (JST), for the date words; 0 when malformed. */
 int64_t ck_day_unix(const char *d)
@@ -52,57 +52,46 @@ static void label(struct app *a, const struct ck_summary *s, char *buf, size_t s
     i18n_format(buf, size, app_s(a, "ck_list_row"), date, s->org[0] ? s->org : s->source, n1, n2);
 }
 
+static const char *pager_words(struct app *a, const struct ckpage *pg, int first, bool next)
+{
+    (void)pg;
+    (void)first;
+    return app_s(a, next ? "page_next" : "page_prev");
+}
+
 static void frame(struct app *a, struct ui_rect c)
 {
+    static char text[CK_LIST_MAX][PRIV_SENTENCE];
+    static struct ckpage pg;
     struct priv_state *p = &a->pv;
-    struct ui *ui = a->ui;
-    char msg[PRIV_SENTENCE], text[PER_PAGE][PRIV_SENTENCE];
-    int gap = app_gap(a);
-    int y = c.y;
+    char msg[PRIV_SENTENCE];
     const char *m = priv_load_words(a, &p->ckl_ld, msg, sizeof msg);
     if (m && p->cks_n == 0) {
-        priv_para(a, c, y, true, m);
+        priv_para(a, c, c.y, true, m);
         return;
     }
     if (p->cks_n == 0) {
-        priv_para(a, c, y, false, app_s(a, "ck_none"));
+        priv_para(a, c, c.y, false, app_s(a, "ck_none"));
         return;
     }
-    bool more = p->cks_next != 0 && p->cks_n < CK_LIST_MAX;
-    int ph = priv_pager_height(a, c.w);
-    int heights[CK_LIST_MAX], starts[CK_LIST_MAX];
+    /* one row a checkup (as words beside 見る when a row does not fit a page: ckpage), and
+     * past the last page the hub's older ones */
+    ckpage_begin(&pg);
     for (int i = 0; i < p->cks_n; i++) {
-        label(a, &p->cks[i], text[0], sizeof text[0]);
-        struct wg_button b = {"ck_x", text[0], ICON_STATUS, WG_SECONDARY, false, 0};
-        heights[i] = wg_button_height(ui, &b, c.w) + gap;
+        label(a, &p->cks[i], text[i], sizeof text[i]);
+        ckpage_row(&pg, text[i], ICON_STATUS, i);
     }
-    int pages = priv_paginate_max(heights, p->cks_n, c.h - ph - gap, PER_PAGE, starts, CK_LIST_MAX);
-    if (p->cks_page >= pages)
-        p->cks_page = pages - 1;
-    int first = starts[p->cks_page];
-    int last = p->cks_page + 1 < pages ? starts[p->cks_page + 1] : p->cks_n;
-    int k = 0;
-    for (int i = first; i < last; i++, k++) {
-        char id[24];
-        snprintf(id, sizeof id, "ck_%d", k);
-        label(a, &p->cks[i], text[k], sizeof text[k]);
-        struct wg_button b = {id, text[k], ICON_STATUS, WG_SECONDARY, false, 0};
-        int bh = heights[i] - gap;
-        if (wg_button(ui, &b, (struct ui_rect){c.x, y, c.w, bh})) {
-            priv_load_checkup(a, p->cks[i].id);
-            app_nav_push(a, &scr_ck_one);
-        }
-        y += bh + gap;
+    pg.more = p->cks_next != 0 && p->cks_n < CK_LIST_MAX;
+    static const struct ckpage_ops ops = {NULL, pager_words, "ck"};
+    int tapped = ckpage_frame(a, c, &pg, &p->cks_page, &p->cks_pages, &ops);
+    if (p->cks_page >= p->cks_pages) {
+        p->cks_page = p->cks_pages - 1; /* until they come (the event turns the page) */
+        priv_load_checkups(a, true);
+        app_mark_dirty(a);
     }
-    if (pages > 1 || more) {
-        int d = priv_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, p->cks_page,
-                           pages + (more ? 1 : 0));
-        if (d > 0 && p->cks_page + 1 >= pages)
-            priv_load_checkups(a, true);
-        else if (d)
-            p->cks_page += d;
-        if (d)
-            app_mark_dirty(a);
+    if (tapped >= 0) {
+        priv_load_checkup(a, p->cks[tapped].id);
+        app_nav_push(a, &scr_ck_one);
     }
 }
 
@@ -146,9 +135,15 @@ static void sample(struct app *a, int variant)
         priv_sample_checkups(a);
 }
 
+static void title(const struct app *a, char *buf, size_t size)
+{
+    ckpage_title(a, "title_ck_list", a->pv.cks_page, a->pv.cks_pages, buf, size);
+}
+
 const struct screen scr_ck_list = {.name = "ck_list",
                                    .title_key = "title_ck_list",
                                    .enter = enter,
                                    .event = event,
                                    .frame = frame,
-                                   .sample = sample};
+                                   .sample = sample,
+                                   .title = title};

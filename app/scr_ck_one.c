@@ -121,13 +121,6 @@ static const char *pager_words(struct app *a, const struct ckpage *pg, int first
     return app_s(a, next ? "ck_page_next" : "ck_page_prev");
 }
 
-static void no_box(struct app *a, const struct ckpage_block *b, struct ui_rect r)
-{
-    (void)a;
-    (void)b;
-    (void)r;
-}
-
 static void frame(struct app *a, struct ui_rect c)
 {
     static char head[SUM_TEXT], sum[4][SUM_TEXT], rows[CK_ITEMS_MAX][ROW_TEXT];
@@ -181,7 +174,7 @@ static void frame(struct app *a, struct ui_rect c)
         ck_row_text(a, d, it, rows[k], sizeof rows[k]);
         ckpage_row(&pg, rows[k], ck_judgement_icon(it->judgement), order[k]);
     }
-    static const struct ckpage_ops ops = {no_box, pager_words, "item"};
+    static const struct ckpage_ops ops = {NULL, pager_words, "item"};
     int tapped = ckpage_frame(a, c, &pg, &p->ck_page, &p->ck_pages, &ops);
     if (tapped >= 0) {
         p->ck_sel = tapped;

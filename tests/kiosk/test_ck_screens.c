@@ -40,7 +40,11 @@ static void add_texts(struct apptest *t, bool everything)
     for (size_t i = 0; i < n; i++) {
         if (c[i].kind != UI_CMD_TEXT)
             continue;
+        /* full-width paragraphs, and a row's words beside its 見る button (rows in words:
+         * below the title, narrower than the content) */
         bool keep = c[i].box.x >= cx && c[i].box.x + c[i].box.w == cx + cw;
+        keep |= back && c[i].box.y >= back->r.y + back->r.h && c[i].box.x >= cx &&
+                c[i].box.x + c[i].box.w <= cx + cw;
         for (size_t k = 0; k < nt; k++)
             if (inside(c[i].r, tg[k].r))
                 keep = strncmp(tg[k].id, "item_", 5) == 0;
@@ -538,6 +542,71 @@ static void t_short_chart_keeps_key(void)
         }
 }
 
+/* Below a notice band at large text a row as a button is taller than what a page keeps
+ * above the pager: every row is then words beside a short 見る button (a long row flows over
+ * pages, its last lines beside the button), no row reaches the pager, every row's words are
+ * on some page, and 見る opens the item. */
+static void t_rows_in_words_below_band(void)
+{
+    for (int l = 0; l < 2; l++)
+        for (int band = 0; band < 2; band++) {
+            struct apptest t;
+            REQUIRE(at_open(&t, APP_PROFILE_PUBLIC));
+            app_set_lang(t.app, langs[l]);
+            app_set_text_scale(t.app, 150);
+            app_catalogue_band(t.app, band);
+            REQUIRE(app_catalogue_show(t.app, "ck_one"));
+            fill_checkup(&t.app->pv.ck);
+            t.app->pv.ck_page = 0;
+            app_frame(t.app);
+            const struct ck_detail *d = &t.app->pv.ck;
+            int pages = 1, views = 0;
+            all_text[0] = '\0';
+            for (;;) {
+                size_t n;
+                const struct ui *ui = app_ui(t.app);
+                const struct ui_target *tg = ui_targets(ui, &n);
+                const struct ui_target *pager = ui_find_target(ui, "page_next");
+                if (!pager)
+                    pager = ui_find_target(ui, "page_prev");
+                REQUIRE(pager != NULL);
+                for (size_t i = 0; i < n; i++)
+                    if (strncmp(tg[i].id, "item_", 5) == 0) {
+                        views++;
+                        CHECK(tg[i].r.w < pager->r.w); /* the short 見る, not the row */
+                        CHECK(tg[i].r.y + tg[i].r.h < pager->r.y);
+                    }
+                add_frame_text(&t);
+                if (!ui_find_target(ui, "page_next") || pages >= 200)
+                    break;
+                at_tap(&t, "page_next");
+                pages++;
+            }
+            int order[CK_ITEMS_MAX];
+            int nr = ck_rows_order(d, order, CK_ITEMS_MAX);
+            CHECK(views == nr);
+            for (int k = 0; k < nr; k++) {
+                char row[1024];
+                ck_row_text(t.app, d, &d->items[order[k]], row, sizeof row);
+                if (!seen(row))
+                    fprintf(stderr, "%s band %d: row not shown: %s\n", langs[l], band, row);
+                CHECK(seen(row));
+            }
+            /* 見る on the last page opens its item */
+            size_t n;
+            const struct ui_target *tg = ui_targets(app_ui(t.app), &n);
+            for (size_t i = 0; i < n; i++)
+                if (strncmp(tg[i].id, "item_", 5) == 0) {
+                    char id[UI_ID_MAX];
+                    snprintf(id, sizeof id, "%s", tg[i].id);
+                    at_tap(&t, id);
+                    CHECK_STR_EQ(app_screen_name(t.app), "ck_item");
+                    break;
+                }
+            at_close(&t);
+        }
+}
+
 int main(void)
 {
     make_comment();
@@ -550,5 +619,6 @@ int main(void)
     TEST_RUN(t_axis_ticks_round);
     TEST_RUN(t_chart_labels);
     TEST_RUN(t_short_chart_keeps_key);
+    TEST_RUN(t_rows_in_words_below_band);
     return test_summary();
 }
