@@ -1,12 +1,15 @@
 /*
- * auth.c: bearer-token and card-session lookups (see auth.h).
+ * auth.c: bearer-token and card-session checks (see auth.h); the lookups are the stores'
+ * (devices, actors, sessions).
  */
 #include "auth.h"
-#include "dbarray.h"
+#include "actors.h"
+#include "devices.h"
 #include "hubtoken.h"
 #include "sessions.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -44,36 +47,31 @@ const char *auth_session_status_str(enum auth_session_status s)
     return "unknown";
 }
 
-#define DEVICE_BY_HASH                                                                             \
-    "SELECT id, kind, COALESCE(resident_id, 0), municipality_id FROM devices WHERE token_hash = ?"
-
-/* p from a row (id, kind, resident, town) of a lookup of role (names[k] its actor's kind);
- * 0, or -1 when the row's town is not one (a database error). */
-static int principal(struct auth_principal *p, enum auth_role role, const char *name,
-                     struct db_stmt *st, int col)
+/* p as a principal of role (name its actor's kind) with id, device kind, resident and
+ * town; 0, or -1 when town is not one (a database error). */
+static int principal(struct auth_principal *p, enum auth_role role, const char *name, int64_t id,
+                     const char *kind, int64_t resident, int64_t town)
 {
     memset(p, 0, sizeof *p);
-    p->town = scope_of(db_col_int64(st, col + 3));
+    p->town = scope_of(town);
     if (!p->town)
         return -1;
-    const char *kind = db_col_text(st, col + 1);
     p->role = role;
-    p->id = db_col_int64(st, col);
-    snprintf(p->device_kind, sizeof p->device_kind, "%s", kind ? kind : "");
-    p->resident_id = db_col_int64(st, col + 2);
+    p->id = id;
+    snprintf(p->device_kind, sizeof p->device_kind, "%s", kind);
+    p->resident_id = resident;
     snprintf(p->actor, sizeof p->actor, "%s:%lld", name, p->id);
     return 0;
 }
 
+/* p from the device holding a token. */
+static int device_principal(struct auth_principal *p, const struct devices_holder *d)
+{
+    return principal(p, AUTH_DEVICE, "device", d->id, d->kind, d->resident, d->town);
+}
+
 enum auth_status auth_bearer(struct db *db, const char *authorization, struct auth_principal *p)
 {
-    static const char *const sql[] = {
-        DEVICE_BY_HASH,
-        "SELECT id, '', 0, municipality_id FROM family WHERE token_hash = ?",
-        "SELECT id, '', 0, municipality_id FROM staff WHERE token_hash = ?",
-        "SELECT id, '', 0, municipality_id FROM sources WHERE token_hash = ?",
-        "SELECT id, '', 0, municipality_id FROM operators WHERE token_hash = ?",
-    };
     static const char *const prefix[] = {"dev_", "fam_", "stf_", "src_", "opk_"};
     static const enum auth_role roles[] = {AUTH_DEVICE, AUTH_FAMILY, AUTH_STAFF, AUTH_SOURCE,
                                            AUTH_OPERATOR};
@@ -97,50 +95,22 @@ enum auth_status auth_bearer(struct db *db, const char *authorization, struct au
         return AUTH_UNKNOWN;
     char hash[HUBTOKEN_HASH_HEX];
     hubtoken_hash(tok, n, hash);
-    enum auth_status as = AUTH_ERROR;
-    struct db_stmt *st = db_stmt(db, sql[k]);
-    if (!st)
-        goto out;
-    enum db_status rc = db_bind_text(st, 1, hash, -1);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    if (rc == DB_DONE) {
-        as = AUTH_UNKNOWN;
-        goto out;
+    enum db_status rc;
+    int ok = -1;
+    if (roles[k] == AUTH_DEVICE) {
+        struct devices_holder d;
+        rc = devices_by_token(db, hash, &d);
+        if (rc == DB_ROW)
+            ok = device_principal(p, &d);
+    } else {
+        int64_t id = 0, town = 0;
+        rc = actors_by_token(db, names[k], hash, &id, &town);
+        if (rc == DB_ROW)
+            ok = principal(p, roles[k], names[k], id, "", 0, town);
     }
-    if (rc == DB_ROW && principal(p, roles[k], names[k], st, 0) == 0)
-        as = AUTH_OK;
-out:
-    db_stmt_done(st);
-    return as;
-}
-
-/* PostgreSQL: every hash in one statement; a row per hash found, by its place (ord). */
-static enum db_status devices_many_pg(struct db *db, const char *const *hashes, size_t n,
-                                      struct auth_principal *p, enum auth_status *as)
-{
-    struct dbarray a;
-    dbarray_init(&a);
-    for (size_t i = 0; i < n; i++)
-        dbarray_text(&a, hashes[i]);
-    struct db_stmt *st =
-        db_stmt(db, "SELECT u.ord, d.id, d.kind, COALESCE(d.resident_id, 0), d.municipality_id"
-                    " FROM unnest(?::text[]) WITH ORDINALITY AS u(h, ord)"
-                    " JOIN devices d ON d.token_hash = u.h");
-    enum db_status s = st ? dbarray_bind(st, 1, &a) : DB_ERR;
-    while (s == DB_OK && (s = db_step(st)) == DB_ROW) {
-        int64_t ord = db_col_int64(st, 0);
-        s = ord >= 1 && ord <= (int64_t)n &&
-                    principal(&p[ord - 1], AUTH_DEVICE, "device", st, 1) == 0
-                ? DB_OK
-                : DB_ERR;
-        if (s == DB_OK)
-            as[ord - 1] = AUTH_OK;
-    }
-    if (st)
-        db_stmt_done(st);
-    dbarray_free(&a);
-    return s == DB_DONE ? DB_OK : s;
+    if (rc == DB_DONE)
+        return AUTH_UNKNOWN;
+    return rc == DB_ROW && ok == 0 ? AUTH_OK : AUTH_ERROR;
 }
 
 enum db_status auth_devices_many(struct db *db, const char *const *hashes, size_t n,
@@ -152,23 +122,16 @@ enum db_status auth_devices_many(struct db *db, const char *const *hashes, size_
     }
     if (n == 0)
         return DB_OK;
-    if (db_dialect(db) == DB_POSTGRES)
-        return devices_many_pg(db, hashes, n, p, as);
-    enum db_status s = DB_OK;
+    struct devices_holder *d = calloc(n, sizeof *d);
+    enum db_status s = d ? devices_by_tokens(db, hashes, n, d) : DB_ERR;
     for (size_t i = 0; i < n && s == DB_OK; i++) {
-        struct db_stmt *st = db_stmt(db, DEVICE_BY_HASH);
-        s = st ? db_bind_text(st, 1, hashes[i], -1) : DB_ERR;
-        if (s == DB_OK)
-            s = db_step(st);
-        if (s == DB_ROW)
-            s = principal(&p[i], AUTH_DEVICE, "device", st, 0) == 0 ? DB_OK : DB_ERR;
+        if (d[i].id == 0)
+            continue;
+        s = device_principal(&p[i], &d[i]) == 0 ? DB_OK : DB_ERR;
         if (s == DB_OK)
             as[i] = AUTH_OK;
-        else if (s == DB_DONE)
-            s = DB_OK;
-        if (st)
-            db_stmt_done(st);
     }
+    free(d);
     return s;
 }
 

@@ -1,8 +1,11 @@
 /*
- * gate.c: the authorization gate (see gate.h). Queries are simple on purpose: the rules
- * must stay readable enough to audit by eye.
+ * gate.c: the authorization gate (see gate.h). The rules read their records through the
+ * stores (reach, residents, consents, legalbases) and stay simple on purpose: readable
+ * enough to audit by eye.
  */
 #include "gate.h"
+#include "consents.h"
+#include "legalbases.h"
 #include "reach.h"
 #include "residents.h"
 
@@ -23,23 +26,6 @@ const char *gate_decision_str(enum gate_decision d)
     return "unknown";
 }
 
-/* Steps a cached statement whose binds gave `bound`: 1 with column 0 as text in out when
- * it yields a row, 0 when not, -1 on error. Gives the statement back. */
-static int first_row(struct db_stmt *st, enum db_status bound, char *out, size_t outcap)
-{
-    int r = -1;
-    enum db_status rc = bound == DB_OK ? db_step(st) : bound;
-    if (rc == DB_ROW) {
-        const char *t = db_col_text(st, 0);
-        snprintf(out, outcap, "%s", t ? t : "");
-        r = 1;
-    } else if (rc == DB_DONE) {
-        r = 0;
-    }
-    db_stmt_done(st);
-    return r;
-}
-
 /* A lookup's answer as 1 (a row), 0 (none) or -1 (an error). */
 static int found(enum db_status s)
 {
@@ -47,43 +33,33 @@ static int found(enum db_status s)
 }
 
 /* 1 when family member `family` is linked to resident by a link recorded in the resident's
- * own town (the only way across towns), 0 when not, -1 on error. */
-static int linked(struct db *db, long long family, long long resident)
+ * own town (the only way across towns), with that town in *town; 0 when not, -1 on error. */
+static int linked(struct db *db, long long family, long long resident, const struct scope **town)
 {
-    int64_t town = 0;
-    return found(reach_link_town(db, family, resident, &town));
+    int64_t t = 0;
+    int r = found(reach_link_town(db, family, resident, &t));
+    *town = r == 1 ? scope_of(t) : NULL;
+    return r == 1 && !*town ? -1 : r;
 }
 
-static enum gate_decision consent(struct db *db, const char *kind, long long id, long long resident,
-                                  const char *data_kind, const char *purpose, char *basis,
-                                  size_t cap)
+/* The consent in force letting kind:id receive data_kind of resident (of town sc) for
+ * purpose: basis gets "consent:<id>". */
+static enum gate_decision consent(struct db *db, const struct scope *sc, const char *kind,
+                                  long long id, long long resident, const char *data_kind,
+                                  const char *purpose, char *basis, size_t cap)
 {
-    char cid[32];
-    /* "checkups:<source>" is also covered by a consent for all checkups ("checkups"). */
-    struct db_stmt *st =
-        db_stmt(db, "SELECT id FROM consents WHERE recipient_kind = ? AND recipient_id = ?"
-                    " AND (data_kind = ? OR (? LIKE 'checkups:%' AND data_kind = 'checkups'))"
-                    " AND purpose = ? AND resident_id = ?"
-                    " AND revoked_unix IS NULL ORDER BY id DESC LIMIT 1");
-    if (!st)
-        return GATE_ERROR;
-    enum db_status b = db_bind_text(st, 1, kind, -1);
-    if (b == DB_OK)
-        b = db_bind_int64(st, 2, id);
-    if (b == DB_OK)
-        b = db_bind_text(st, 3, data_kind, -1);
-    if (b == DB_OK)
-        b = db_bind_text(st, 4, data_kind, -1);
-    if (b == DB_OK)
-        b = db_bind_text(st, 5, purpose, -1);
-    if (b == DB_OK)
-        b = db_bind_int64(st, 6, resident);
-    int r = first_row(st, b, cid, sizeof cid);
+    struct consents_key k = {.resident = resident,
+                             .recipient_kind = kind,
+                             .recipient_id = id,
+                             .data_kind = data_kind,
+                             .purpose = purpose};
+    int64_t cid = 0;
+    int r = found(consents_in_force(db, sc, &k, &cid));
     if (r < 0)
         return GATE_ERROR;
     if (r == 0)
         return GATE_DENY;
-    snprintf(basis, cap, "consent:%s", cid);
+    snprintf(basis, cap, "consent:%lld", (long long)cid);
     return GATE_ALLOW;
 }
 
@@ -102,14 +78,7 @@ static int own_town(struct db *db, const struct auth_principal *who, long long r
 static int staff_basis(struct db *db, const char *data_kind, const char *purpose, char *name,
                        size_t cap)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT name FROM legal_bases WHERE recipient_kind = 'staff'"
-                                     " AND data_kind = ? AND purpose = ? ORDER BY name LIMIT 1");
-    if (!st)
-        return -1;
-    enum db_status b = db_bind_text(st, 1, data_kind, -1);
-    if (b == DB_OK)
-        b = db_bind_text(st, 2, purpose, -1);
-    return first_row(st, b, name, cap);
+    return found(legalbases_find(db, "staff", data_kind, purpose, name, cap));
 }
 
 enum gate_decision gate_check(struct db *db, const struct auth_principal *who,
@@ -132,8 +101,8 @@ enum gate_decision gate_check(struct db *db, const struct auth_principal *who,
             /* Linkage of a source's checkups needs the resident's consent for that source. */
             char cbasis[GATE_BASIS_MAX - 20];
             long long source = strtoll(data_kind + 9, NULL, 10);
-            enum gate_decision d = consent(db, "source", source, resident, data_kind, "linkage",
-                                           cbasis, sizeof cbasis);
+            enum gate_decision d = consent(db, who->town, "source", source, resident, data_kind,
+                                           "linkage", cbasis, sizeof cbasis);
             if (d != GATE_ALLOW)
                 return d;
             snprintf(basis, GATE_BASIS_MAX, "self:card_session+%s", cbasis);
@@ -151,12 +120,14 @@ enum gate_decision gate_check(struct db *db, const struct auth_principal *who,
         }
         return GATE_DENY;
     case AUTH_FAMILY: {
-        int l = linked(db, who->id, resident);
+        const struct scope *town = NULL;
+        int l = linked(db, who->id, resident, &town);
         if (l < 0)
             return GATE_ERROR;
         if (!l)
             return GATE_DENY;
-        return consent(db, "family", who->id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
+        return consent(db, town, "family", who->id, resident, data_kind, purpose, basis,
+                       GATE_BASIS_MAX);
     }
     case AUTH_STAFF: {
         char name[48];
@@ -167,7 +138,8 @@ enum gate_decision gate_check(struct db *db, const struct auth_principal *who,
             snprintf(basis, GATE_BASIS_MAX, "legal:%s", name);
             return GATE_ALLOW;
         }
-        return consent(db, "staff", who->id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
+        return consent(db, who->town, "staff", who->id, resident, data_kind, purpose, basis,
+                       GATE_BASIS_MAX);
     }
     case AUTH_SOURCE:
     case AUTH_OPERATOR:
@@ -185,19 +157,22 @@ enum gate_decision gate_recipient(struct db *db, const char *kind, long long id,
     if (resident <= 0 || id <= 0)
         return GATE_DENY;
     if (strcmp(kind, "family") == 0) {
-        int l = linked(db, id, resident);
+        const struct scope *town = NULL;
+        int l = linked(db, id, resident, &town);
         if (l < 0)
             return GATE_ERROR;
         if (!l)
             return GATE_DENY;
-        return consent(db, "family", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
+        return consent(db, town, "family", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
     }
     if (strcmp(kind, "operator") == 0) {
         /* An operator serves a town only under a contract recorded for it. */
-        int c = found(reach_contracted(db, id, resident));
+        int64_t town = 0;
+        int c = found(reach_contracted(db, id, resident, &town));
         if (c <= 0)
             return c < 0 ? GATE_ERROR : GATE_DENY;
-        return consent(db, "operator", id, resident, data_kind, purpose, basis, GATE_BASIS_MAX);
+        return consent(db, scope_of(town), "operator", id, resident, data_kind, purpose, basis,
+                       GATE_BASIS_MAX);
     }
     return GATE_DENY;
 }

@@ -73,3 +73,33 @@ enum db_status actors_is_recipient(struct db *db, int64_t resident, const char *
     *known = s == DB_ROW;
     return s == DB_ROW || s == DB_DONE ? DB_OK : s;
 }
+
+enum db_status actors_by_token(struct db *db, const char *kind, const char *token_hash, int64_t *id,
+                               int64_t *town)
+{
+    static const char *const kinds[] = {"family", "staff", "source", "operator"};
+    static const char *const sql[] = {
+        "SELECT id, municipality_id FROM family WHERE token_hash = ?",
+        "SELECT id, municipality_id FROM staff WHERE token_hash = ?",
+        "SELECT id, municipality_id FROM sources WHERE token_hash = ?",
+        "SELECT id, municipality_id FROM operators WHERE token_hash = ?",
+    };
+    *id = *town = 0;
+    int k = -1;
+    for (int i = 0; i < (int)(sizeof kinds / sizeof kinds[0]); i++)
+        if (strcmp(kind, kinds[i]) == 0)
+            k = i;
+    if (k < 0)
+        return DB_DONE;
+    struct db_stmt *st = db_stmt(db, sql[k]);
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(token_hash));
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW) {
+        *id = db_col_int64(st, 0);
+        *town = db_col_int64(st, 1);
+    }
+    if (st)
+        db_stmt_done(st);
+    return s;
+}

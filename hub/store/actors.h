@@ -41,4 +41,14 @@ __attribute__((warn_unused_result)) enum db_status actors_name(struct db *db, co
 __attribute__((warn_unused_result)) enum db_status
 actors_is_recipient(struct db *db, int64_t resident, const char *kind, int64_t id, int *known);
 
+/*
+ * The actor of kind "family", "staff", "source" or "operator" whose token has this SHA-256
+ * (hex): DB_ROW with its *id and *town, DB_DONE when none holds it (or kind is none of
+ * these). A token names its own town, so this takes no scope: the caller makes the scope
+ * from *town (auth.c).
+ */
+__attribute__((warn_unused_result)) enum db_status actors_by_token(struct db *db, const char *kind,
+                                                                   const char *token_hash,
+                                                                   int64_t *id, int64_t *town);
+
 #endif

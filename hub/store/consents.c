@@ -97,6 +97,27 @@ enum db_status consents_revoke(struct db *db, const struct scope *sc, const stru
     return s == DB_DONE ? DB_OK : s;
 }
 
+enum db_status consents_in_force(struct db *db, const struct scope *sc,
+                                 const struct consents_key *k, int64_t *id)
+{
+    *id = 0;
+    struct db_stmt *st =
+        db_stmt(db, "SELECT id FROM consents WHERE recipient_kind = ? AND recipient_id = ?"
+                    " AND (data_kind = ? OR (? LIKE 'checkups:%' AND data_kind = 'checkups'))"
+                    " AND purpose = ? AND resident_id = ? AND revoked_unix IS NULL"
+                    " AND" ROWS_RESIDENT_IN_TOWN " ORDER BY id DESC LIMIT 1");
+    enum db_status s = ROWS_BIND(st, 1, ROWS_TEXT(k->recipient_kind), ROWS_INT(k->recipient_id),
+                                 ROWS_TEXT(k->data_kind), ROWS_TEXT(k->data_kind),
+                                 ROWS_TEXT(k->purpose), ROWS_INT(k->resident), ROWS_TOWN(sc));
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW)
+        *id = db_col_int64(st, 0);
+    if (st)
+        db_stmt_done(st);
+    return s;
+}
+
 struct walk_rows {
     int (*row)(void *ctx, const struct consents_row *c);
     void *ctx;

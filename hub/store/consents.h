@@ -41,6 +41,14 @@ __attribute__((warn_unused_result)) enum db_status consents_revoke(struct db *db
                                                                    const struct consents_key *k,
                                                                    int64_t now, int64_t *revoked);
 
+/*
+ * The newest consent in force for k, as the gate asks before a release: DB_ROW with its *id,
+ * DB_DONE when there is none (also for a resident of another town). A data kind
+ * "checkups:<source>" is also covered by a consent for all checkups ("checkups").
+ */
+__attribute__((warn_unused_result)) enum db_status
+consents_in_force(struct db *db, const struct scope *sc, const struct consents_key *k, int64_t *id);
+
 /* One consent as read; the texts are borrowed until the callback returns. */
 struct consents_row {
     int64_t id;

@@ -4,6 +4,8 @@
 #include "legalbases.h"
 #include "rows.h"
 
+#include <stdio.h>
+
 enum db_status legalbases_add(struct db *db, const struct legalbases_row *b)
 {
     struct db_stmt *st = db_stmt(db, "INSERT INTO legal_bases(name, recipient_kind, data_kind,"
@@ -43,4 +45,22 @@ enum db_status legalbases_list(struct db *db, int (*row)(void *ctx, const struct
     return rows_walk(db_stmt(db, "SELECT name, recipient_kind, data_kind, purpose,"
                                  " description FROM legal_bases ORDER BY name"),
                      DB_OK, each, &w);
+}
+
+enum db_status legalbases_find(struct db *db, const char *recipient_kind, const char *data_kind,
+                               const char *purpose, char *name, size_t cap)
+{
+    struct db_stmt *st = db_stmt(db, "SELECT name FROM legal_bases WHERE recipient_kind = ?"
+                                     " AND data_kind = ? AND purpose = ? ORDER BY name LIMIT 1");
+    enum db_status s =
+        ROWS_BIND(st, 1, ROWS_TEXT(recipient_kind), ROWS_TEXT(data_kind), ROWS_TEXT(purpose));
+    if (s == DB_OK)
+        s = db_step(st);
+    if (s == DB_ROW) {
+        const char *t = db_col_text(st, 0);
+        snprintf(name, cap, "%s", t ? t : "");
+    }
+    if (st)
+        db_stmt_done(st);
+    return s;
 }

@@ -9,6 +9,8 @@
 
 #include "db.h"
 
+#include <stddef.h>
+
 /* A legal basis; the texts are borrowed (for the call, or until the callback returns). */
 struct legalbases_row {
     const char *name;
@@ -26,5 +28,12 @@ __attribute__((warn_unused_result)) enum db_status legalbases_add(struct db *db,
  * DB_ERR. DB_OK or the database's error. */
 __attribute__((warn_unused_result)) enum db_status
 legalbases_list(struct db *db, int (*row)(void *ctx, const struct legalbases_row *b), void *ctx);
+
+/* The legal basis letting recipient_kind receive data_kind for purpose (the first by name
+ * when several do): DB_ROW with its name copied into name (cap bytes, cut to fit), DB_DONE
+ * when there is none. */
+__attribute__((warn_unused_result)) enum db_status
+legalbases_find(struct db *db, const char *recipient_kind, const char *data_kind,
+                const char *purpose, char *name, size_t cap);
 
 #endif

@@ -28,13 +28,13 @@ enum db_status reach_link_town(struct db *db, int64_t family, int64_t resident, 
                     family, resident, town);
 }
 
-enum db_status reach_contracted(struct db *db, int64_t operator, int64_t resident)
+enum db_status reach_contracted(struct db *db, int64_t operator, int64_t resident, int64_t *town)
 {
     return first_of(db,
-                    "SELECT 1 FROM operator_contracts c JOIN residents r"
+                    "SELECT c.municipality_id FROM operator_contracts c JOIN residents r"
                     " ON r.municipality_id = c.municipality_id"
                     " WHERE c.operator_id = ? AND r.id = ?",
-                    operator, resident, NULL);
+                    operator, resident, town);
 }
 
 struct each_town {

@@ -19,10 +19,10 @@
 __attribute__((warn_unused_result)) enum db_status reach_link_town(struct db *db, int64_t family,
                                                                    int64_t resident, int64_t *town);
 
-/* Whether operator has a contract with the town of resident: DB_ROW when it has, DB_DONE
- * when not (or no such resident), or an error. */
-__attribute__((warn_unused_result)) enum db_status reach_contracted(struct db *db, int64_t operator,
-                                                                    int64_t resident);
+/* Whether operator has a contract with the town of resident: DB_ROW with that *town when
+ * it has, DB_DONE when not (or no such resident), or an error. */
+__attribute__((warn_unused_result)) enum db_status
+reach_contracted(struct db *db, int64_t operator, int64_t resident, int64_t *town);
 
 /* Calls fn(ctx, town) for each town family member family has a link recorded in, by town
  * id, once each; a non-zero return stops the walk with DB_ERR. DB_OK or the first error. */

@@ -27,6 +27,7 @@
 #include "famreqs.h"
 #include "hubdb.h"
 #include "idempotency.h"
+#include "legalbases.h"
 #include "jmaxml.h"
 #include "notifyq.h"
 #include "notifyrcpt.h"
@@ -207,6 +208,17 @@ static int p_consents_grant(const struct scope *sc)
     int64_t id = 0;
     int created = 0;
     return consents_grant(db, sc, &k, T0 + 60, "test", &id, &created) == DB_OK && created;
+}
+static int p_consents_in_force(const struct scope *sc)
+{
+    struct consents_key k = family_safety(r_a, fam);
+    int64_t id = 0;
+    return consents_in_force(db, sc, &k, &id) == DB_ROW && id > 0;
+}
+static int p_devices_add(const struct scope *sc)
+{
+    int64_t id = 0;
+    return devices_add(db, sc, "home", r_a, NULL, "h-home-a2", T0 + 60, &id) == DB_OK && id > 0;
 }
 static int p_consents_revoke(const struct scope *sc)
 {
@@ -635,7 +647,9 @@ static const struct {
     {"challenges_add", p_challenges_add},
     {"challenges_use", p_challenges_use},
     {"consents_grant", p_consents_grant},
+    {"consents_in_force", p_consents_in_force},
     {"consents_revoke", p_consents_revoke},
+    {"devices_add", p_devices_add},
     {"consents_list", p_consents_list},
     {"consents_choices", p_consents_choices},
     {"accesslog_records", p_accesslog_records},
@@ -742,13 +756,23 @@ static const struct {
     {"reach_contracted", "the gate: an operator's contract decides the towns it is sent data of"},
     {"reach_link_towns", "the gate: the towns a family member may act in (gate_towns)"},
     {"reach_contract_towns", "the gate: the towns an operator may act in (gate_towns)"},
+    {"devices_by_token", "a bearer token names its device's town (auth_bearer makes the scope)"},
+    {"devices_by_tokens", "the same for a check-in batch's tokens (auth_devices_many)"},
+    {"actors_by_token", "a bearer token names its holder's town (auth_bearer makes the scope)"},
+    {"actors_add", "scoped: enrols in the scope's own town, finds nothing of another"},
+    {"actors_name", "a display name for an id a scoped row or audit record already named"},
+    {"actors_is_recipient", "a consent's recipient, after the caller checked the resident's town"},
+    {"legalbases_add", "legal bases are law: the same for every town"},
+    {"legalbases_list", "legal bases are law: the same for every town"},
+    {"legalbases_find", "the gate: the law letting staff of any town receive a kind of data"},
 };
 
 /* The headers whose every database function must be in ROWS or HUB_WIDE. */
 static const char *const HEADERS[] = {
     "checkins.h", "activity.h",    "challenges.h", "consents.h",   "accesslog.h",  "alerts.h",
     "ckstore.h",  "ckshow.h",      "ordstore.h",   "famreqs.h",    "deliveries.h", "notices.h",
-    "safety.h",   "idempotency.h", "notifyq.h",    "notifyrcpt.h", "escalate.h",   "reach.h"};
+    "safety.h",   "idempotency.h", "notifyq.h",    "notifyrcpt.h", "escalate.h",   "reach.h",
+    "devices.h",  "actors.h",      "legalbases.h"};
 
 static int listed(const char *name)
 {

@@ -131,6 +131,21 @@ static void t_devices(void)
     CHECK_STR_EQ(name, "home device (居間)");
     CHECK_INT_EQ(actors_name(db, "device", dev_public, name, sizeof name), DB_ROW);
     CHECK_STR_EQ(name, "public kiosk");
+    /* found by token hash: one at a time, and a batch's (one statement on PostgreSQL) */
+    struct devices_holder h, many[4];
+    CHECK_INT_EQ(devices_by_token(db, "hash-home", &h), DB_ROW);
+    CHECK(h.id == dev_home && strcmp(h.kind, "home") == 0 && h.resident == res_a &&
+          h.town == scope_town(TOWN));
+    CHECK_INT_EQ(devices_by_token(db, "hash-none", &h), DB_DONE);
+    CHECK_INT_EQ(h.id, 0);
+    const char *hashes[4] = {"hash-public", "hash-none", "hash-home", "hash-public"};
+    CHECK_INT_EQ(devices_by_tokens(db, hashes, 4, many), DB_OK);
+    CHECK(many[0].id == dev_public && strcmp(many[0].kind, "public") == 0 &&
+          many[0].resident == 0 && many[0].town == scope_town(TOWN));
+    CHECK_INT_EQ(many[1].id, 0);
+    CHECK(many[2].id == dev_home && many[2].resident == res_a);
+    CHECK_INT_EQ(many[3].id, dev_public);
+    CHECK_INT_EQ(devices_by_tokens(db, hashes, 0, many), DB_OK);
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }
 
@@ -169,6 +184,20 @@ static void t_actors_and_family(void)
     CHECK_STR_EQ(name, "まちかど買い物代行");
     CHECK_INT_EQ(actors_name(db, "staff", staff + 100, name, sizeof name), DB_DONE);
     CHECK_INT_EQ(actors_name(db, "hub", 1, name, sizeof name), DB_DONE);
+
+    /* found by token hash, each kind in its own table */
+    int64_t tid = 0, town = 0;
+    CHECK_INT_EQ(actors_by_token(db, "family", "hash-fam", &tid, &town), DB_ROW);
+    CHECK(tid == fam && town == scope_town(TOWN));
+    CHECK_INT_EQ(actors_by_token(db, "staff", "hash-staff", &tid, &town), DB_ROW);
+    CHECK_INT_EQ(tid, staff);
+    CHECK_INT_EQ(actors_by_token(db, "source", "hash-src", &tid, &town), DB_ROW);
+    CHECK_INT_EQ(tid, source);
+    CHECK_INT_EQ(actors_by_token(db, "operator", "hash-op", &tid, &town), DB_ROW);
+    CHECK(tid == op && town > 0);
+    CHECK_INT_EQ(actors_by_token(db, "staff", "hash-fam", &tid, &town), DB_DONE);
+    CHECK_INT_EQ(tid, 0);
+    CHECK_INT_EQ(actors_by_token(db, "device", "hash-home", &tid, &town), DB_DONE);
 
     CHECK_INT_EQ(family_link(db, TOWN, fam, res_a, "長男"), DB_OK);
     CHECK_INT_EQ(family_link(db, TOWN, fam, res_b, NULL), DB_OK);
@@ -233,6 +262,13 @@ static void t_legalbases(void)
                       "watch_over_city:staff:safety:watch_over;");
     CHECK_INT_EQ(legalbases_list(db, stop_at_first, &calls), DB_ERR);
     CHECK_INT_EQ(calls, 1);
+    char name[48];
+    CHECK_INT_EQ(legalbases_find(db, "staff", "safety", "watch_over", name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "watch_over_city");
+    CHECK_INT_EQ(legalbases_find(db, "operator", "address", "delivery", name, sizeof name), DB_ROW);
+    CHECK_STR_EQ(name, "a_delivery");
+    CHECK_INT_EQ(legalbases_find(db, "staff", "address", "delivery", name, sizeof name), DB_DONE);
+    CHECK_INT_EQ(legalbases_find(db, "staff", "safety", "delivery", name, sizeof name), DB_DONE);
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }
 
@@ -418,10 +454,14 @@ static void t_consents(void)
              " 'x')",
              (long long)res_a, (long long)staff);
     CHECK_REFUSED(db_exec(db, dup));
+    int64_t in = 0;
+    CHECK_INT_EQ(consents_in_force(db, TOWN, &k, &in), DB_ROW);
+    CHECK_INT_EQ(in, first);
     CHECK_INT_EQ(consents_revoke(db, TOWN, &k, T0 + 3, &n), DB_OK);
     CHECK_INT_EQ(n, 1);
     CHECK_INT_EQ(consents_revoke(db, TOWN, &k, T0 + 4, &n), DB_OK);
     CHECK_INT_EQ(n, 0);
+    CHECK_INT_EQ(consents_in_force(db, TOWN, &k, &in), DB_DONE); /* revoked */
     struct consents_key f = {.resident = res_a,
                              .recipient_kind = "family",
                              .recipient_id = fam,
@@ -463,6 +503,28 @@ static void t_consents(void)
     CHECK_INT_EQ(consents_choices(db, TOWN, res_b, add_choice, got), DB_OK);
     snprintf(want, sizeof want, "family:%lld/safety/watch_over/on/-1,", (long long)fam);
     CHECK_STR_EQ(got, want);
+    /* One source's checkups are covered by a consent for all checkups, not the reverse
+     * (rolled back: the listings above are the other stores' tests). */
+    REQUIRE(db_savepoint(db, "checkups") == DB_OK);
+    struct consents_key all = {.resident = res_a,
+                               .recipient_kind = "staff",
+                               .recipient_id = staff,
+                               .data_kind = "checkups",
+                               .purpose = "watch_over"};
+    CHECK_INT_EQ(consents_grant(db, TOWN, &all, T0 + 7, "paper form (hubctl)", &in, &created),
+                 DB_OK);
+    int64_t all_id = in;
+    struct consents_key one = all;
+    one.data_kind = "checkups:7";
+    CHECK_INT_EQ(consents_in_force(db, TOWN, &one, &in), DB_ROW);
+    CHECK_INT_EQ(in, all_id);
+    one.data_kind = "checkups";
+    all.data_kind = "checkups:7";
+    CHECK_INT_EQ(consents_grant(db, TOWN, &all, T0 + 7, "paper form (hubctl)", &in, &created),
+                 DB_OK);
+    CHECK_INT_EQ(consents_revoke(db, TOWN, &one, T0 + 8, &n), DB_OK);
+    CHECK_INT_EQ(consents_in_force(db, TOWN, &one, &in), DB_DONE); /* only checkups:7 is */
+    db_rollback_to(db, "checkups");
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }
 
