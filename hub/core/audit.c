@@ -243,27 +243,38 @@ static enum db_status append_chained(struct db *db, long long log, const struct 
     return rc;
 }
 
+#define APPEND_UNCHAINED_SQL                                                                       \
+    "INSERT INTO audit(at_unix, actor, action, outcome,"                                           \
+    " subject_resident_id, data_kinds, purpose, basis, source,"                                    \
+    " destination, request_id, prev_hash, hash, log_id)"                                           \
+    " VALUES(?,?,?,?,?,?,?,?,?,?,?,'','', " AUDITLOG_ROUTE_SQL ")"
+
 /* PostgreSQL: the record is stored unchained in its log (seq NULL, empty hashes), its id
  * from the table's identity; audit_chain_db() chains it after commit. No lock is taken,
- * and the statement finds the record's log itself (no round trip of its own). */
+ * and the statement finds the record's log itself. Without id_out nothing is waited for:
+ * inside a transaction the INSERT travels with the next statement or the COMMIT
+ * (db_send()). */
 static enum db_status append_unchained(struct db *db, const struct audit_rec *r, long long *id_out)
 {
     const char *f[9];
     char unused[65];
     long long subject = seal(r, 0, "", f, unused);
-    struct db_stmt *st =
-        db_stmt(db, "INSERT INTO audit(at_unix, actor, action, outcome,"
-                    " subject_resident_id, data_kinds, purpose, basis, source,"
-                    " destination, request_id, prev_hash, hash, log_id)"
-                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,'',''," AUDITLOG_ROUTE_SQL ") RETURNING id");
+    struct db_stmt *st = id_out ? db_stmt(db, APPEND_UNCHAINED_SQL " RETURNING id")
+                                : db_stmt(db, APPEND_UNCHAINED_SQL);
     if (!st)
         return DB_ERR;
     int64_t id = 0;
     enum db_status rc = bind_record(st, 1, r, f, subject);
     if (rc == DB_OK)
         rc = auditlog_route_bind(db, st, 12, r->town, r->subject, r->actor);
+    if (!id_out) {
+        if (rc == DB_OK)
+            rc = db_send(st);
+        db_stmt_done(st);
+        return rc;
+    }
     rc = db_insert_id(st, rc, &id);
-    if (rc == DB_OK && id_out)
+    if (rc == DB_OK)
         *id_out = id;
     return rc;
 }
@@ -294,7 +305,8 @@ enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long lo
 
 /* PostgreSQL: the records as arrays, one INSERT. The columns are those of
  * append_unchained(), the route's three values per record included; ORDER BY ord gives the
- * records ids in the order of r[] (the sequencer chains by id). */
+ * records ids in the order of r[] (the sequencer chains by id). It inserts one row per
+ * record or fails, so nothing needs its answer: it is sent with what follows (db_send()). */
 static enum db_status append_many_unchained(struct db *db, const struct audit_rec *r, size_t n)
 {
     enum { COLS = 14 };
@@ -323,13 +335,11 @@ static enum db_status append_many_unchained(struct db *db, const struct audit_re
     for (int i = 0; i < COLS && rc == DB_OK; i++)
         rc = dbarray_bind(st, i + 1, &a[i]);
     if (rc == DB_OK)
-        rc = db_step(st);
+        rc = db_send(st); /* with the RELEASE and COMMIT after it: no answer is needed */
     if (st)
         db_stmt_done(st);
     for (int i = 0; i < COLS; i++)
         dbarray_free(&a[i]);
-    if (rc == DB_DONE)
-        rc = db_changes(db) == (int64_t)n ? DB_OK : DB_ERR;
     return rc;
 }
 

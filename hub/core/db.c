@@ -227,6 +227,16 @@ enum db_status db_step(struct db_stmt *st)
     return st->db->ops->step(st);
 }
 
+enum db_status db_send(struct db_stmt *st)
+{
+    if (st->db->ops->send)
+        return st->db->ops->send(st);
+    enum db_status s = db_step(st);
+    if (s == DB_ROW)
+        s = db_set_err(st->db, DB_ERR, "a change sent without waiting returned rows");
+    return s == DB_DONE ? DB_OK : s;
+}
+
 enum db_status db_insert_id(struct db_stmt *st, enum db_status bound, int64_t *id)
 {
     enum db_status s = bound == DB_OK ? db_step(st) : bound;

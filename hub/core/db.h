@@ -48,6 +48,7 @@
  * db_rollback_to() do not wait for the server: they travel with the next call that waits
  * for an answer (a step, exec, commit), so DB_OK from them means "queued". Should one
  * fail, that next call answers its failure and does not run; a commit then keeps nothing.
+ * db_send() queues a change the same way.
  */
 #ifndef HUB_CORE_DB_H
 #define HUB_CORE_DB_H
@@ -135,6 +136,19 @@ enum db_status db_bind_null(struct db_stmt *st, int idx);
  * statement is used again.
  */
 __attribute__((warn_unused_result)) enum db_status db_step(struct db_stmt *st);
+
+/*
+ * Runs a change (INSERT/UPDATE/DELETE without RETURNING) whose answer the caller does not
+ * wait for: inside a transaction on PostgreSQL it is queued like the transaction commands
+ * and travels with the next call that waits (often the COMMIT: no round trip of its own);
+ * elsewhere it runs at once. DB_OK means queued or done; the statement may be reset, bound
+ * again or given back at once (its values were sent). Should a queued change fail, the
+ * call that carried it answers that failure, and the transaction cannot be saved: no
+ * rollback to a savepoint undoes it, its commit fails and keeps nothing (so a change that
+ * may fail for a client's reason, a constraint, must be stepped instead). db_changes()
+ * does not count queued changes.
+ */
+__attribute__((warn_unused_result)) enum db_status db_send(struct db_stmt *st);
 
 /*
  * The end of an `INSERT ... RETURNING id` on a cached statement: when bound is DB_OK

@@ -40,6 +40,8 @@ struct db_ops {
     enum db_status (*bind_blob)(struct db_stmt *st, int idx, const void *data, size_t len);
     enum db_status (*bind_null)(struct db_stmt *st, int idx);
     enum db_status (*step)(struct db_stmt *st);
+    /* db_send(); NULL: step to the end. */
+    enum db_status (*send)(struct db_stmt *st);
     int (*col_count)(struct db_stmt *st);
     int (*col_is_null)(struct db_stmt *st, int col);
     int64_t (*col_int64)(struct db_stmt *st, int col);

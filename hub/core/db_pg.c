@@ -26,6 +26,13 @@
  * check-in (and of every short job) on a busy hub. A queued command that fails makes the
  * server skip what follows it up to the pipeline's end; the statement that carried it then
  * answers the queued command's failure, so nothing is reported done that was not.
+ *
+ * Changes whose answer the caller does not need (db_send(): the audit records of a batch)
+ * are queued the same way inside a transaction, so they travel with the RELEASE and
+ * COMMIT. A queued change that failed (or was skipped after another queued command
+ * failed) poisons the transaction: a rollback to a savepoint cannot bring it back, since
+ * the job that sent it may already have been released as done, so its COMMIT rolls back
+ * and fails.
  */
 #include "db_backend.h"
 
@@ -47,8 +54,13 @@ struct pg_db {
     unsigned long long gen; /* bumped by every (re)connect */
     unsigned long long seq; /* statement names on this handle */
     int64_t changes;
-    int broken;  /* a call answered DB_ERR_LOST; cleared by the next connect that works */
-    int pending; /* commands queued in pipeline mode whose answers are not read yet */
+    int broken;      /* a call answered DB_ERR_LOST; cleared by the next connect that works */
+    int pending;     /* commands queued in pipeline mode whose answers are not read yet */
+    int pending_dml; /* of them, changes queued by db_send() */
+    int in_txn;      /* db_begin() was called and no commit or rollback since */
+    /* A change queued by db_send() failed in this transaction: its commit fails (db.h). */
+    int poisoned;
+    char poison_msg[sizeof(((struct db *)0)->errmsg)];
 };
 
 struct pg_stmt {
@@ -191,14 +203,19 @@ static enum db_status settle(struct db *db, int main, PGresult **res)
         *res = NULL;
     if (PQpipelineStatus(d->conn) == PQ_PIPELINE_OFF)
         return DB_OK;
-    int n = d->pending;
+    int n = d->pending, dml = d->pending_dml;
     d->pending = 0;
+    d->pending_dml = 0;
     if (PQpipelineSync(d->conn) != 1) {
         st = fail(db, NULL);
         goto out;
     }
     for (int i = 0; i < n; i++)
         st = read_one(db, st, NULL);
+    if (st != DB_OK && dml > 0 && !d->poisoned) {
+        d->poisoned = 1;
+        snprintf(d->poison_msg, sizeof d->poison_msg, "%s", db->errmsg);
+    }
     if (main)
         st = read_one(db, st, st == DB_OK ? res : NULL);
     PGresult *r = PQgetResult(d->conn);
@@ -262,6 +279,9 @@ static enum db_status connect_now(struct pg_db *d, char *err, size_t errcap)
     d->conn = PQconnectdbParams(keys, vals, 1);
     d->gen++;
     d->pending = 0; /* what was queued died with the old connection */
+    d->pending_dml = 0;
+    d->in_txn = 0;
+    d->poisoned = 0;
     if (!d->conn || PQstatus(d->conn) != CONNECTION_OK) {
         const char *m = d->conn ? PQerrorMessage(d->conn) : "out of memory";
         size_t n = strlen(m);
@@ -562,6 +582,37 @@ static enum db_status pg_step(struct db_stmt *st)
     return s->nrows > 0 ? DB_ROW : DB_DONE;
 }
 
+/* db_send() where nothing is queued: the change runs now. */
+static enum db_status send_now(struct db_stmt *st)
+{
+    enum db_status rc = pg_step(st);
+    if (rc == DB_ROW)
+        rc = db_set_err(st->db, DB_ERR, "a change sent without waiting returned rows");
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+static enum db_status pg_send(struct db_stmt *st)
+{
+    struct pg_stmt *s = pgs(st);
+    struct pg_db *d = pg(st->db);
+    if (!d->in_txn || s->res || !conn_ok(st->db))
+        return send_now(st); /* outside a transaction nothing would carry it */
+    enum db_status rc = ensure_prepared(s);
+    if (rc != DB_OK)
+        return rc;
+    if (PQpipelineStatus(d->conn) == PQ_PIPELINE_OFF && PQenterPipelineMode(d->conn) != 1)
+        return send_now(st);
+    if (PQsendQueryPrepared(d->conn, s->name, s->nparams, (const char *const *)s->values,
+                            s->lengths, s->formats, 0) != 1) {
+        rc = fail(st->db, NULL);
+        (void)settle(st->db, 0, NULL);
+        return rc;
+    }
+    d->pending++;
+    d->pending_dml++;
+    return DB_OK;
+}
+
 static int has_cell(struct pg_stmt *s, int col)
 {
     return s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < PQnfields(s->res);
@@ -636,7 +687,11 @@ static int64_t pg_changes(struct db *db)
 
 static enum db_status pg_begin(struct db *db)
 {
-    return defer(db, "BEGIN");
+    struct pg_db *d = pg(db);
+    enum db_status st = defer(db, "BEGIN");
+    d->in_txn = st == DB_OK;
+    d->poisoned = 0;
+    return st;
 }
 
 /* Transaction commands of the savepoint calls: queued (see the top of this file). */
@@ -648,10 +703,17 @@ static enum db_status pg_control(struct db *db, const char *sql)
 static enum db_status pg_commit(struct db *db)
 {
     struct pg_db *d = pg(db);
+    d->in_txn = 0;
     if (!conn_ok(db))
         return lost(db);
     PGresult *r = NULL;
     enum db_status st = DB_OK;
+    if (d->poisoned) {
+        d->poisoned = 0;
+        (void)flush_queued(db);
+        PQclear(PQexec(d->conn, "ROLLBACK"));
+        return db_set_err(db, DB_ERR, "a change of the transaction failed: %.400s", d->poison_msg);
+    }
     if (PQpipelineStatus(d->conn) != PQ_PIPELINE_OFF) {
         /* What is queued (the last RELEASE, often) and the COMMIT in one round trip. */
         if (PQsendQueryParams(d->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) != 1) {
@@ -660,6 +722,7 @@ static enum db_status pg_commit(struct db *db)
         } else {
             st = settle(db, 1, &r);
         }
+        d->poisoned = 0; /* a queued change that failed fails the COMMIT it travelled with */
         if (st != DB_OK) {
             if (conn_ok(db))
                 PQclear(PQexec(d->conn, "ROLLBACK"));
@@ -687,6 +750,8 @@ static void pg_rollback(struct db *db)
         (void)flush_queued(db); /* a failure there is undone by this rollback */
     if (conn_ok(db) && PQtransactionStatus(pg(db)->conn) != PQTRANS_IDLE)
         PQclear(PQexec(pg(db)->conn, "ROLLBACK"));
+    pg(db)->in_txn = 0;
+    pg(db)->poisoned = 0;
 }
 
 static int pg_version_get(struct db *db)
@@ -752,6 +817,7 @@ static const struct db_ops pg_ops = {
     .bind_blob = pg_bind_blob,
     .bind_null = pg_bind_null,
     .step = pg_step,
+    .send = pg_send,
     .col_count = pg_col_count,
     .col_is_null = pg_col_is_null,
     .col_int64 = pg_col_int64,

@@ -136,6 +136,61 @@ static void t_commit_of_failed_transaction_is_an_error(void)
     db_close(db);
 }
 
+static enum db_status send_item(struct db *db, const char *name)
+{
+    struct db_stmt *st = db_stmt(db, "INSERT INTO t_items(name) VALUES(?)");
+    enum db_status s = st ? db_bind_text(st, 1, name, -1) : DB_ERR;
+    if (s == DB_OK)
+        s = db_send(st);
+    db_stmt_done(st);
+    return s;
+}
+
+/* A change sent without waiting travels with the COMMIT and is kept by it; one that fails
+ * fails the COMMIT, even when the failure was answered to a later statement whose caller
+ * rolled back to a savepoint taken after the change was sent (the writer's next job). */
+static void t_sent_changes_commit_or_fail_the_transaction(void)
+{
+    char url[512];
+    REQUIRE(fresh_db(url, sizeof url) == 0);
+    struct db *db = open_migrated(url);
+    REQUIRE(db);
+    CHECK_INT_EQ(send_item(db, "alone"), DB_OK); /* no transaction: runs at once */
+    CHECK_INT_EQ(count_items(db), 1);
+    CHECK_INT_EQ(db_begin(db), DB_OK);
+    CHECK_INT_EQ(send_item(db, "a"), DB_OK);
+    CHECK_INT_EQ(send_item(db, "b"), DB_OK);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+    CHECK_INT_EQ(count_items(db), 3);
+
+    /* Failing at the COMMIT it travels with: nothing of the transaction is kept. */
+    CHECK_INT_EQ(db_begin(db), DB_OK);
+    CHECK_INT_EQ(add_item(db, "c"), DB_OK);
+    CHECK_INT_EQ(send_item(db, "a"), DB_OK); /* queued: its failure is not known yet */
+    CHECK(db_commit(db) != DB_OK);
+    CHECK_INT_EQ(count_items(db), 3);
+
+    /* Failing at the next statement, whose caller rolls back to its own savepoint. */
+    CHECK_INT_EQ(db_begin(db), DB_OK);
+    CHECK_INT_EQ(db_savepoint(db, "job"), DB_OK);
+    CHECK_INT_EQ(send_item(db, "b"), DB_OK);
+    CHECK_INT_EQ(db_release(db, "job"), DB_OK);
+    CHECK_INT_EQ(db_savepoint(db, "job"), DB_OK);
+    CHECK(add_item(db, "d") != DB_OK);
+    db_rollback_to(db, "job");
+    CHECK_INT_EQ(add_item(db, "e"), DB_OK);
+    CHECK(db_commit(db) != DB_OK);
+    CHECK(strstr(db_errmsg(db), "t_items_name_key") != NULL);
+    CHECK_INT_EQ(count_items(db), 3);
+
+    /* The handle goes on as before. */
+    CHECK_INT_EQ(db_begin(db), DB_OK);
+    CHECK_INT_EQ(send_item(db, "f"), DB_OK);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+    CHECK_INT_EQ(count_items(db), 4);
+    db_close(db);
+}
+
 static void t_concurrent_migrations_apply_once(void)
 {
     char url[512];
@@ -206,6 +261,7 @@ int main(void)
     TEST_RUN(t_session_is_durable);
     TEST_RUN(t_crash_mid_transaction_then_reconnect);
     TEST_RUN(t_commit_of_failed_transaction_is_an_error);
+    TEST_RUN(t_sent_changes_commit_or_fail_the_transaction);
     TEST_RUN(t_concurrent_migrations_apply_once);
     TEST_RUN(t_errors_never_show_the_password);
     TEST_RUN(t_sqlite_only_callers_refuse_a_url);
