@@ -1256,10 +1256,14 @@ static void status_text(const struct app *a, char *buf, size_t size)
         snprintf(buf, size, "%s ・ %s", t, app_s(a, nk));
 }
 
+/* Back, Home and 聞く keep the label size of 100 % text (8.5 mm, 24 pt, as the band) at every
+ * text size: they are the frame's, in the same place on every screen and known by their icon
+ * and place; the resident's text size goes to the screen's own words. At 150 % they took a
+ * third of the width each, and the title between them broke onto three lines. */
 static int nav_width(struct app *a)
 {
     int pad = ui_mm(a->ui, WG_PAD_MM);
-    int px = ui_text_px(a->ui, WG_LABEL_MM);
+    int px = ui_mm(a->ui, WG_LABEL_MM);
     int lh = ui_line_height(a->ui, UI_FONT_BOLD, px);
     const char *labels[2] = {app_s(a, "nav_back"), app_s(a, "nav_home")};
     int w = 0;
@@ -1272,6 +1276,25 @@ static int nav_width(struct app *a)
     int min = ui_mm(a->ui, WG_TARGET_MIN_MM);
     int max = a->cfg.width / 3;
     return w < min ? min : w > max ? max : w;
+}
+
+/* The title's size: the resident's text size where the title fits one line between Back
+ * and Home; else the next smaller of the sizes 125 and 100 % text give (7 mm at 100 %, still
+ * above the body's 16 pt) at which it fits one line; else two lines at the resident's size;
+ * else the size of 100 % text. A title of three lines (at 150 % in English: 安否 2/3,
+ * "What happened 1/5") took the room of the screen's own words. */
+static double title_mm(struct app *a, const char *title, int w)
+{
+    static const int scales[] = {150, 125, 100};
+    int own = a->cfg.text_scale;
+    for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+        double mm = WG_TITLE_MM * scales[i] / own;
+        if (scales[i] <= own && wg_text_lines(a->ui, UI_FONT_BOLD, mm, title, w) <= 1)
+            return mm;
+    }
+    if (wg_text_lines(a->ui, UI_FONT_BOLD, WG_TITLE_MM, title, w) <= 2)
+        return WG_TITLE_MM;
+    return WG_TITLE_MM * 100.0 / own;
 }
 
 static void build_frame(struct app *a)
@@ -1288,8 +1311,10 @@ static void build_frame(struct app *a)
 
     /* title bar: Back | title | Home, with Back/Home at fixed rectangles */
     int nw = nav_width(a);
-    struct wg_button back = {"nav_back", app_s(a, "nav_back"), ICON_BACK, WG_NAV, false, 0};
-    struct wg_button home = {"nav_home", app_s(a, "nav_home"), ICON_HOME, WG_NAV, false, 0};
+    struct wg_button back = {"nav_back", app_s(a, "nav_back"), ICON_BACK, WG_NAV,
+                             false,      WG_LABEL_MM};
+    struct wg_button home = {"nav_home", app_s(a, "nav_home"), ICON_HOME, WG_NAV,
+                             false,      WG_LABEL_MM};
     int nh = wg_button_height(ui, &back, nw);
     int hh = wg_button_height(ui, &home, nw);
     if (hh > nh)
@@ -1311,7 +1336,8 @@ static void build_frame(struct app *a)
             lead = app_features[i];
     /* with the band in its place the title still says where the resident is (today's
      * check-in, the card to place): right below the band; the screen pages what is left */
-    int lead_h = th, title_h = wg_text_height(ui, UI_FONT_BOLD, WG_TITLE_MM, title, tw);
+    double tmm = title_mm(a, title, tw);
+    int lead_h = th, title_h = wg_text_height(ui, UI_FONT_BOLD, tmm, title, tw);
     bool title_off = lead && a->lead_title_off;
     th = title_off ? lead_h : lead ? lead_h + gap + title_h : title_h;
     int bar_h = th > nh ? th : nh;
@@ -1325,16 +1351,17 @@ static void build_frame(struct app *a)
         lead->banner(a, (struct ui_rect){tx, margin, tw, lead_h});
         if (!title_off)
             wg_paragraph(ui, (struct ui_rect){tx, margin + lead_h + gap, tw, title_h}, UI_FONT_BOLD,
-                         WG_TITLE_MM, t->text, t->bg, title, WG_CENTER);
+                         tmm, t->text, t->bg, title, WG_CENTER);
     } else
-        wg_paragraph(ui, (struct ui_rect){tx, margin + (bar_h - th) / 2, tw, th}, UI_FONT_BOLD,
-                     WG_TITLE_MM, t->text, t->bg, title, WG_CENTER);
+        wg_paragraph(ui, (struct ui_rect){tx, margin + (bar_h - th) / 2, tw, th}, UI_FONT_BOLD, tmm,
+                     t->text, t->bg, title, WG_CENTER);
 
     status_text(a, status, sizeof status);
     int sh = wg_statusbar_height(ui, W, status);
     if (app_speech_on(a)) {
         /* speech on: 聞く at the right end of the status bar, one place on every screen */
-        struct wg_button again = {"nav_say", app_s(a, "nav_say"), ICON_SOUND, WG_NAV, false, 0};
+        struct wg_button again = {"nav_say", app_s(a, "nav_say"), ICON_SOUND, WG_NAV,
+                                  false,     WG_LABEL_MM};
         int bh = wg_button_height(ui, &again, nw), sw = W - nw - 2 * margin;
         sh = wg_statusbar_height(ui, sw, status);
         sh = bh > sh ? bh : sh;

@@ -122,6 +122,43 @@ static bool full(const struct app *a)
  * away. */
 #define NOTICE_BAND_MAX (NOTICE_TITLE_MAX + NOTICE_AREA_MAX + NOTICE_TEXT_MAX + 512)
 
+/* The band's words at detail 1 with the area cut, between two of its phrases, until the band
+ * is at most cap high (or only the area's first phrase is left); returns the height. */
+static int fit(struct app *a, int w, char *label, size_t size, struct wg_button *b, bool offline,
+               int cap)
+{
+    const char *area = notice_nth(a, 0)->area_ja;
+    size_t len = strlen(area);
+    for (;;) {
+        notice_band_words(a, 1, len, offline, label, size);
+        int h = wg_button_height(a->ui, b, w);
+        const char *sp = NULL;
+        for (const char *p = area; p < area + len; p++)
+            if (*p == ' ')
+                sp = p;
+        if (h <= cap || !sp)
+            return h;
+        len = (size_t)(sp - area);
+    }
+}
+
+/* On every other screen the band takes at most two lines: the notice's title, its area as
+ * far as it fits (cut between two of its phrases, "…" saying there is more), "ほか N 件" and,
+ * offline, the time of the information. Its height is planned for the words it says
+ * offline too (the area cut further to keep the height where it can), so a hub that cannot
+ * be reached does not grow the band under the resident's finger and re-page the screen.
+ * Returns the band's height; label holds the words to say now. */
+static int short_band(struct app *a, int w, char *label, size_t size, struct wg_button *b)
+{
+    struct wg_button two = *b;
+    two.label = "|\n|";
+    int online = fit(a, w, label, size, b, false, wg_button_height(a->ui, &two, w));
+    int offline = fit(a, w, label, size, b, true, online);
+    int planned = online > offline ? online : offline;
+    fit(a, w, label, size, b, a->notices.stale, planned);
+    return planned;
+}
+
 static int banner_words(struct app *a, int w, char *label, size_t size, struct wg_button *b)
 {
     const struct notice *n = notice_nth(a, 0);
@@ -130,6 +167,8 @@ static int banner_words(struct app *a, int w, char *label, size_t size, struct w
         "notice_banner", label,
         ICON_HELP,       n && notice_kind_urgent(n->kind) ? WG_DANGER : WG_SECONDARY,
         false,           WG_LABEL_MM};
+    if (n && !full(a))
+        return short_band(a, w, label, size, b);
     notice_banner_words(a, full(a) ? 2 : 1, label, size);
     int h = wg_button_height(a->ui, b, w);
     if (full(a) && h > budget && a->notices.stale) {

@@ -131,14 +131,25 @@ void notice_stale_words(const struct app *a, char *buf, size_t size)
 
 void notice_banner_words(const struct app *a, int detail, char *buf, size_t size)
 {
+    notice_band_words(a, detail, SIZE_MAX, a->notices.stale, buf, size);
+}
+
+void notice_band_words(const struct app *a, int detail, size_t area_len, bool offline, char *buf,
+                       size_t size)
+{
     const struct notice *n = notice_nth(a, 0);
     char head[NOTICE_TITLE_MAX + NOTICE_AREA_MAX + 32], more[64] = "", count[16], stale[256];
+    char area[NOTICE_AREA_MAX + 8];
     buf[0] = '\0';
     if (!n)
         return;
+    if (area_len < strlen(n->area_ja))
+        snprintf(area, sizeof area, "%.*s …", (int)area_len, n->area_ja);
+    else
+        snprintf(area, sizeof area, "%s", n->area_ja);
     if (n->area_ja[0] && detail >= 1)
-        i18n_format(head, sizeof head, app_s(a, "notice_head"), notice_title(a, n), n->area_ja,
-                    NULL, NULL);
+        i18n_format(head, sizeof head, app_s(a, "notice_head"), notice_title(a, n), area, NULL,
+                    NULL);
     else
         snprintf(head, sizeof head, "%s", notice_title(a, n));
     int others = notice_count_now(a) - 1;
@@ -149,7 +160,7 @@ void notice_banner_words(const struct app *a, int detail, char *buf, size_t size
     stale[0] = '\0';
     if (detail == 2) {
         notice_stale_words(a, stale, sizeof stale);
-    } else if (a->notices.stale) {
+    } else if (offline) {
         char tm[16];
         app_fmt_time(a, a->notices.fetched_at, tm, sizeof tm);
         i18n_format(stale, sizeof stale, app_s(a, "notice_stale_short"), tm, NULL, NULL, NULL);

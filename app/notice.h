@@ -100,6 +100,12 @@ const char *notice_todo(const struct app *a, const struct notice *n);
  * of the information, said honestly (in a sentence at detail 2, in short at the others;
  * detail 3 is detail 2 with the short form). */
 void notice_banner_words(const struct app *a, int detail, char *buf, size_t size);
+/* The same with the area cut to its first area_len bytes followed by " …" (SIZE_MAX: whole),
+ * and at detail 1 the short time of the information when offline is true (the band plans
+ * its height with the words it would say offline, so that it does not grow when the hub
+ * cannot be reached). */
+void notice_band_words(const struct app *a, int detail, size_t area_len, bool offline, char *buf,
+                       size_t size);
 /* "9:10 に 受け取った 情報です。いま 新しい 情報を 受け取れません。" or "" when fresh. */
 void notice_stale_words(const struct app *a, char *buf, size_t size);
 /* The words a reader hears for notice n (title, area, what, what to do). */

@@ -371,6 +371,75 @@ static int confirm_paras(struct app *a, const char **out)
     return k;
 }
 
+#define CONFIRM_PAGES 64
+
+/* The confirm screen when its words do not fit above its row of buttons (large text, a long
+ * order, a notice band): the words paged above ◀ [注文する] ▶, the shop's bottom row on its
+ * other screens (◀ [注文へ] ▶ on the items), so 注文する is on every page at the same place;
+ * 日を かえる and かごを なおす follow the words on the last page, after the day and the total
+ * they change. Three buttons and ◀ ▶ in two rows took 300 px of the 390 a page has below
+ * the long band at 150 % in English, and a page held one line (15 pages). */
+static void confirm_paged(struct app *a, struct ui_rect c, const struct shopapp_words *w, int n,
+                          const struct wg_button *bt)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    struct pageflow_block b[CONFIRM_PARAS + 1];
+    struct pageflow_cut starts[CONFIRM_PAGES];
+    int gap = app_gap(a), hw = (c.w - gap) / 2, rh = 0;
+    bool compact = shopapp_bar_compact(a, c.w, &bt[2], c.h);
+    int barh = shopapp_bar_height(a, c.w, &bt[2], compact), room = c.h - barh - gap;
+    struct wg_button two[2] = {bt[0], bt[1]};
+    for (int k = 0; k < 2; k++) {
+        two[k].fixed_mm = compact ? WG_LABEL_MM : 0;
+        int h = wg_button_height(ui, &two[k], hw);
+        rh = h > rh ? h : rh;
+    }
+    for (int i = 0; i < n; i++) {
+        b[i] = (struct pageflow_block){0};
+        b[i].line_h = ui_line_height(ui, w[i].font, ui_text_px(ui, w[i].mm));
+        b[i].lines = wg_text_lines(ui, w[i].font, w[i].mm, w[i].text, c.w);
+        b[i].gap = w[i].after;
+        b[i].h = b[i].lines * b[i].line_h + b[i].gap;
+    }
+    b[n] = (struct pageflow_block){.h = rh + gap, .gap = gap, .targets = 2};
+    int np = pageflow_plan(b, n + 1, room, room, 0, starts, CONFIRM_PAGES);
+    /* past the end shows the last page; the page asked for is kept (the frame may be laid
+     * out again at once with other room) */
+    struct pageflow_page pg = pageflow_page(starts, np, n + 1, s->confirm_page);
+    struct pageflow_part part;
+    int cur = pg.page, y = c.y;
+    while (pageflow_page_next(b, n + 1, &pg, &part)) {
+        if (part.block == n) {
+            /* the last page: 日を かえる and かごを なおす right above the bottom row */
+            int ry = c.y + room - rh;
+            if (wg_button(ui, &two[0], (struct ui_rect){c.x, ry, hw, rh}))
+                app_nav_push(a, &scr_shop_slot);
+            if (wg_button(ui, &two[1], (struct ui_rect){c.x + c.w - hw, ry, hw, rh})) {
+                s->cart_page = 0;
+                app_nav_push(a, &scr_shop_cart);
+            }
+            continue;
+        }
+        const struct shopapp_words *p = &w[part.block];
+        y += wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, p->font, p->mm, t->text, t->bg,
+                               p->text, part.first_line, part.lines);
+        if (part.first_line + part.lines >= b[part.block].lines)
+            y += b[part.block].gap;
+    }
+    bool hit;
+    int d = shopapp_bar(a, (struct ui_rect){c.x, c.y + c.h - barh, c.w, barh}, &bt[2], compact, cur,
+                        np, &hit);
+    s->confirm_pages = np;
+    if (d)
+        s->confirm_page = cur + d;
+    if (hit) {
+        shopapp_send_order(a);
+        app_nav_replace(a, &scr_shop_sent);
+    }
+}
+
 static void confirm_frame(struct app *a, struct ui_rect c)
 {
     struct app_shop *s = a->shop;
@@ -388,41 +457,34 @@ static void confirm_frame(struct app *a, struct ui_rect c)
                      WG_LEFT);
         return;
     }
-    /* the words above one row of buttons: [日を かえる] [かごを なおす] [注文する]; their labels
-     * at 24 pt where they would take two lines and the words have not the room for that (a
-     * notice band at large text) */
+    /* the words above one row of buttons: [日を かえる] [かごを なおす] [注文する] where they
+     * fit; else confirm_paged */
     struct wg_button bt[3] = {
         {"shop_change_slot", app_s(a, "shop_change_slot"), ICON_NONE, WG_SECONDARY, false, 0},
         {"shop_edit_cart", app_s(a, "shop_edit_cart"), ICON_NONE, WG_SECONDARY, false, 0},
         {"shop_order", app_s(a, "shop_order"), ICON_CHECK, WG_PRIMARY, false, 0}};
     const char *para[CONFIRM_PARAS];
-    int n = confirm_paras(a, para), tallest = 0;
+    int n = confirm_paras(a, para), need = 0;
     struct shopapp_words w[CONFIRM_PARAS];
     for (int i = 0; i < n; i++) {
         w[i] = (struct shopapp_words){para[i], UI_FONT_REGULAR, WG_BODY_MM, false, 0};
-        int h = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, para[i], c.w);
-        tallest = h > tallest ? h : tallest;
+        need += wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, para[i], c.w);
     }
-    /* the room the longest paragraph needs with ◀ ▶ below it */
-    int need = tallest + gap + app_pager_height(a, c.w);
     int bw = (c.w - 2 * gap) / 3, bh = 0;
-    bool wraps = false;
     for (int k = 0; k < 3; k++) {
-        struct wg_button one = bt[k];
-        one.style = WG_SECONDARY; /* one line of its words (a primary is taller anyway) */
-        wraps = wraps || wg_button_height(ui, &one, bw) > wg_button_height(ui, &one, c.w);
-    }
-    for (int k = 0; k < 3; k++) {
-        if (wraps && need > c.h - wg_button_height(ui, &bt[k], bw) - gap)
-            bt[k].fixed_mm = WG_LABEL_MM;
         int h = wg_button_height(ui, &bt[k], bw);
         bh = h > bh ? h : bh;
     }
-    int by = c.y + c.h - bh;
     /* every item is shown: when the words do not fit above the buttons (large text, a long
-     * order) they are paged, a paragraph never split where it fits a page */
-    s->confirm_page = shopapp_words_paged(a, (struct ui_rect){c.x, c.y, c.w, by - gap - c.y}, w, n,
-                                          s->confirm_page, &s->confirm_pages);
+     * order, a notice band) they are paged */
+    if (need > c.h - bh - gap) {
+        confirm_paged(a, c, w, n, bt);
+        return;
+    }
+    int by = c.y + c.h - bh;
+    s->confirm_pages = 1;
+    shopapp_words_paged(a, (struct ui_rect){c.x, c.y, c.w, by - gap - c.y}, w, n, 0,
+                        &s->confirm_pages);
     if (wg_button(ui, &bt[0], (struct ui_rect){c.x, by, bw, bh}))
         app_nav_push(a, &scr_shop_slot);
     if (wg_button(ui, &bt[1], (struct ui_rect){c.x + bw + gap, by, bw, bh})) {

@@ -6,6 +6,8 @@
  * item, ◀ ▶ and かごを 見る stay within six choices, or when the room is short); paged with
  * ◀ ▶, never scrolled. The layout is chosen by the room the page has (enum items_layout).
  */
+#include <string.h>
+
 #include "appstate.h"
 
 /* Items a page for a category of n items (see the file comment). */
@@ -189,6 +191,58 @@ static void draw_words(struct app *a, int i, int x, int y, int w)
                  WG_LEFT);
 }
 
+/* The words of item i in two lines where they can: the name (bold) with its unit and price
+ * after it on the first line when both fit w, the cart on the second; else as words_height.
+ * Two items a page need this under a notice band: the three lines took a row taller than half
+ * the room, and a page held one item with 130 px empty above 注文へ. */
+static bool joined(struct app *a, int i, int w)
+{
+    struct ui *ui = a->ui;
+    char line[200], words[200];
+    int px = ui_text_px(ui, WG_BODY_MM);
+    const char *name = a->shop->cat.items[i].name;
+    item_words(a, i, line, sizeof line, words, sizeof words);
+    return ui_measure(ui, UI_FONT_BOLD, px, name, strlen(name)) +
+               ui_measure(ui, UI_FONT_REGULAR, px, " ", 1) +
+               ui_measure(ui, UI_FONT_REGULAR, px, line, strlen(line)) <=
+           w;
+}
+
+static int tight_height(struct app *a, int i, int w)
+{
+    struct ui *ui = a->ui;
+    char line[200], words[200];
+    if (!joined(a, i, w))
+        return words_height(a, i, w);
+    item_words(a, i, line, sizeof line, words, sizeof words);
+    int px = ui_text_px(ui, WG_BODY_MM);
+    int lb = ui_line_height(ui, UI_FONT_BOLD, px), lr = ui_line_height(ui, UI_FONT_REGULAR, px);
+    return (lb > lr ? lb : lr) + wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, words, w);
+}
+
+static void draw_tight(struct app *a, int i, int x, int y, int w)
+{
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    char line[200], words[200];
+    if (!joined(a, i, w)) {
+        draw_words(a, i, x, y, w);
+        return;
+    }
+    item_words(a, i, line, sizeof line, words, sizeof words);
+    const char *name = a->shop->cat.items[i].name;
+    int px = ui_text_px(ui, WG_BODY_MM);
+    int lb = ui_line_height(ui, UI_FONT_BOLD, px), lr = ui_line_height(ui, UI_FONT_REGULAR, px);
+    int nw = ui_measure(ui, UI_FONT_BOLD, px, name, strlen(name)) +
+             ui_measure(ui, UI_FONT_REGULAR, px, " ", 1);
+    wg_paragraph(ui, (struct ui_rect){x, y, nw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg, name,
+                 WG_LEFT);
+    wg_paragraph(ui, (struct ui_rect){x + nw, y, w - nw, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
+                 t->bg, line, WG_LEFT);
+    wg_paragraph(ui, (struct ui_rect){x, y + (lb > lr ? lb : lr), w, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                 t->text, t->bg, words, WG_LEFT);
+}
+
 /* − and + of item i (− only with something in the cart, + only below the caps). */
 static void plus_minus(struct app *a, int i, struct ui_rect rm, struct ui_rect rp, bool compact)
 {
@@ -207,12 +261,20 @@ static void plus_minus(struct app *a, int i, struct ui_rect rm, struct ui_rect r
             app_mark_dirty(a);
 }
 
-/* How an items page is laid out, by the room it has: two items a page (side by side rows),
+/* How an items page is laid out, by the room it has: two items a page (side by side rows;
+ * then tight rows: a smaller picture, 16 to 22 mm, and the name with its price on one line),
  * one with − + below its words, one with − + beside its words (with its picture, then
  * without), and, where a notice band leaves not even that room above the bottom row (150 %
  * under a band), one item whose words stand beside a grid of − + / ◀ ▶ and 注文へ, the
  * grid's labels at the 24 pt of 100 % text. */
-enum items_layout { ITEMS_TWO, ITEMS_STACKED, ITEMS_SIDE, ITEMS_SIDE_BARE, ITEMS_GRID };
+enum items_layout {
+    ITEMS_TWO,
+    ITEMS_TWO_TIGHT,
+    ITEMS_STACKED,
+    ITEMS_SIDE,
+    ITEMS_SIDE_BARE,
+    ITEMS_GRID
+};
 
 static void pages_known(struct app *a, int pages)
 {
@@ -302,10 +364,14 @@ static void frame(struct app *a, struct ui_rect c)
     struct wg_button mprobe = {"m", app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false, 0};
     int pmh = wg_button_height(ui, &mprobe, pw), half = (c.w - gap) / 2;
     int hh = wg_button_height(ui, &mprobe, half);
-    int need_row = 0, need_stack = 0, need_bare = 0;
+    int need_row = 0, need_stack = 0, need_bare = 0, need_tight = 0, small = ui_mm(ui, 16);
     for (int k = 0; k < n; k++) {
         int h = row_need(a, idx[k], c.w);
         need_row = h > need_row ? h : need_row;
+        h = tight_height(a, idx[k], c.w - small - 2 * pw - 3 * gap);
+        h = h > pmh ? h : pmh;
+        h = h > small ? h : small;
+        need_tight = h > need_tight ? h : need_tight;
         int top = words_height(a, idx[k], c.w - pic - gap);
         top = top > pic ? top : pic;
         h = top + gap + hh;
@@ -314,16 +380,17 @@ static void frame(struct app *a, struct ui_rect c)
         h = h > pmh ? h : pmh;
         need_bare = h > need_bare ? h : need_bare;
     }
-    enum items_layout lay = per == 2 && 2 * need_row + gap <= room ? ITEMS_TWO
-                            : need_stack <= room                   ? ITEMS_STACKED
-                            : need_row <= room                     ? ITEMS_SIDE
-                            : need_bare <= room                    ? ITEMS_SIDE_BARE
-                                                                   : ITEMS_GRID;
+    enum items_layout lay = per == 2 && 2 * need_row + gap <= room     ? ITEMS_TWO
+                            : per == 2 && 2 * need_tight + gap <= room ? ITEMS_TWO_TIGHT
+                            : need_stack <= room                       ? ITEMS_STACKED
+                            : need_row <= room                         ? ITEMS_SIDE
+                            : need_bare <= room                        ? ITEMS_SIDE_BARE
+                                                                       : ITEMS_GRID;
     if (lay == ITEMS_GRID) {
         grid_frame(a, c, idx, n, label, count);
         return;
     }
-    if (lay != ITEMS_TWO)
+    if (lay != ITEMS_TWO && lay != ITEMS_TWO_TIGHT)
         per = 1;
     int pages = shop_pages(n, per);
     if (s->item_page >= pages)
@@ -333,9 +400,25 @@ static void frame(struct app *a, struct ui_rect c)
     int rowh = (room - (per - 1) * gap) / per;
     if (per == 2 && rowh > ui_mm(ui, 45))
         rowh = ui_mm(ui, 45);
+    if (lay == ITEMS_TWO_TIGHT)
+        rowh = need_tight;
     for (int k = 0; k < per && first + k < n; k++) {
         struct ui_rect r = {c.x, c.y + k * (rowh + gap), c.w, rowh};
-        if (lay == ITEMS_SIDE_BARE) {
+        if (lay == ITEMS_TWO_TIGHT) {
+            /* the picture as tall as the row (16 to 22 mm), the words beside it, − + */
+            int i = idx[first + k], bx = r.x + r.w - 2 * pw - gap;
+            int side = need_tight < pic ? need_tight : pic; /* pic: 22 mm */
+            if (tight_height(a, i, bx - 2 * gap - r.x - side) > need_tight)
+                side = small; /* the words keep the width they were measured at */
+            struct ui_rect pr = {r.x, r.y, side, side};
+            ui_rect(ui, pr, ui_theme(ui)->bg);
+            ui_frame(ui, pr, ui_theme(ui)->text, 2);
+            shopapp_add_picture(a, (struct ui_rect){pr.x + 2, pr.y + 2, pr.w - 4, pr.h - 4},
+                                s->cat.items[i].picture);
+            draw_tight(a, i, r.x + side + gap, r.y, bx - gap - (r.x + side + gap));
+            plus_minus(a, i, (struct ui_rect){bx, r.y, pw, need_tight},
+                       (struct ui_rect){bx + pw + gap, r.y, pw, need_tight}, false);
+        } else if (lay == ITEMS_SIDE_BARE) {
             int i = idx[first + k], bx = r.x + r.w - 2 * pw - gap;
             draw_words(a, i, r.x, r.y, bx - gap - r.x);
             plus_minus(a, i, (struct ui_rect){bx, r.y, pw, need_bare},

@@ -337,6 +337,45 @@ static void t_offline_said(void)
     at_close(&t);
 }
 
+/* A hub that cannot be reached does not grow the band on a screen the resident is using:
+ * the band keeps its height (the time of the information said within it) and the screen's
+ * own controls stay where they were, so its pages do not change under the finger (a result
+ * planned as 1/3 became 2/5 after a tap). Every other screen's band keeps to two lines. */
+static void t_offline_keeps_the_room(void)
+{
+    static const char *const langs[2] = {"ja", "en"};
+    static const int scales[2] = {100, 150};
+    for (int l = 0; l < 2; l++) {
+        for (int k = 0; k < 2; k++) {
+            struct apptest t;
+            REQUIRE(open_app(&t, APP_PROFILE_HOME, langs[l]));
+            app_set_text_scale(t.app, scales[k]);
+            at_pass(&t, 10);
+            answer_notices(&t, HUBC_OK, 200, two);
+            REQUIRE(app_goto_name(t.app, "status"));
+            app_frame(t.app);
+            const struct ui_target *b = ui_find_target(app_ui(t.app), "notice_banner");
+            const struct ui_target *next = ui_find_target(app_ui(t.app), "page_next");
+            REQUIRE(b);
+            struct ui_rect band = b->r, pager = next ? next->r : (struct ui_rect){0};
+            at_pass(&t, 30000);
+            answer_notices(&t, HUBC_E_CONNECT, 0, "");
+            app_frame(t.app);
+            b = ui_find_target(app_ui(t.app), "notice_banner");
+            REQUIRE(b);
+            CHECK(strstr(b->label, "9:12") != NULL); /* said offline, within the band */
+            if (b->r.h != band.h)
+                fprintf(stderr, "%s %d %%: the band grew offline from %d to %d px\n", langs[l],
+                        scales[k], band.h, b->r.h);
+            CHECK_INT_EQ(b->r.h, band.h);
+            next = ui_find_target(app_ui(t.app), "page_next");
+            CHECK((next != NULL) == (pager.h > 0));
+            CHECK(!next || next->r.y == pager.y);
+            at_close(&t);
+        }
+    }
+}
+
 static void answer_safety_list(struct apptest *t, const char *body)
 {
     struct app_event ev = {.kind = APP_EV_SAFETY_LIST, .req = rec.last_safety};
@@ -439,6 +478,7 @@ int main(void)
     TEST_RUN(t_landslide_danger_warning);
     TEST_RUN(t_settings_paged_under_band);
     TEST_RUN(t_offline_said);
+    TEST_RUN(t_offline_keeps_the_room);
     TEST_RUN(t_safety);
     TEST_RUN(t_safe_answer_words_en);
     return test_summary();
