@@ -122,22 +122,40 @@ static bool full(const struct app *a)
  * away. */
 #define NOTICE_BAND_MAX (NOTICE_TITLE_MAX + NOTICE_AREA_MAX + NOTICE_TEXT_MAX + 512)
 
-/* The band's words at detail 1 with the area cut, between two of its phrases, until the band
- * is at most cap high (or only the area's first phrase is left); returns the height. */
+/* The band's words at detail 1 with the area cut, between two of its phrases (the first
+ * phrase stays whole; an area of one long word is cut within it), until the band is at most
+ * cap high; returns the height. */
 static int fit(struct app *a, int w, char *label, size_t size, struct wg_button *b, bool offline,
                int cap)
 {
     const char *area = notice_nth(a, 0)->area_ja;
     size_t len = strlen(area);
+    bool cut = false; /* cut between phrases: the first phrase stays whole */
     for (;;) {
         notice_band_words(a, 1, len, offline, label, size);
         int h = wg_button_height(a->ui, b, w);
+        /* the last phrase boundary before len: a space, an ideographic space or 、 (an area
+         * the town wrote without spaces, "中央地区、北町、南町") */
         const char *sp = NULL;
         for (const char *p = area; p < area + len; p++)
-            if (*p == ' ')
+            if (p > area && (*p == ' ' || strncmp(p, "\xe3\x80\x80", 3) == 0 ||
+                             strncmp(p, "\xe3\x80\x81", 3) == 0))
                 sp = p;
-        if (h <= cap || !sp)
+        if (h <= cap)
             return h;
+        if (!sp && !cut) {
+            /* an area of one long word: a character at a time, at least one kept */
+            sp = area + len;
+            do
+                sp--;
+            while (sp > area && ((unsigned char)*sp & 0xC0) == 0x80);
+            if (sp == area)
+                return h;
+        } else if (!sp) {
+            return h; /* its first phrase is left */
+        } else {
+            cut = true;
+        }
         len = (size_t)(sp - area);
     }
 }

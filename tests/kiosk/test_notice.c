@@ -15,6 +15,7 @@
 #include "hubport.h"
 #include "notice.h"
 #include "safety.h"
+#include "widgets.h"
 
 struct rec {
     int notices, safeties, answers;
@@ -376,6 +377,35 @@ static void t_offline_keeps_the_room(void)
     }
 }
 
+/* An area the town wrote without spaces between its parts ("中央地区、北町、…") is cut at its
+ * 、 like at a space: the band on another screen stays within two lines, its title and
+ * "ほか N 件" said, the area's first part with "…". */
+static void t_long_area_without_spaces(void)
+{
+    static const char body[] =
+        "{\"notices\":[{\"id\":21,\"source\":\"town\",\"kind\":\"evacuation_order\","
+        "\"level\":10,\"title_ja\":\"避難指示\",\"area_ja\":\"中央地区、北町一丁目、北町二丁目、"
+        "北町三丁目、南町一丁目、南町二丁目、南町三丁目、東町、西町、川ぞいの地域、山ぞいの地域\","
+        "\"todo_ja\":\"すぐに 避難してください。\",\"starts_at\":\"2026-11-23T00:00:00Z\"},"
+        "{\"id\":22,\"source\":\"jma\",\"kind\":\"warning\",\"level\":60,\"title_ja\":"
+        "\"大雨警報\",\"area_ja\":\"中央地区\",\"starts_at\":\"2026-11-23T00:00:00Z\"}]}";
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME, "ja"));
+    app_set_text_scale(t.app, 150);
+    at_pass(&t, 10);
+    answer_notices(&t, HUBC_OK, 200, body);
+    REQUIRE(app_goto_name(t.app, "status"));
+    app_frame(t.app);
+    const struct ui_target *b = ui_find_target(app_ui(t.app), "notice_banner");
+    REQUIRE(b);
+    struct wg_button lines2 = {"notice_banner", "|\n|", ICON_HELP, WG_DANGER, false, WG_LABEL_MM};
+    CHECK(b->r.h <= wg_button_height(app_ui_mut(t.app), &lines2, b->r.w));
+    CHECK(strstr(b->label, "避難指示（中央地区") == b->label);
+    CHECK(strstr(b->label, " …）") != NULL && strstr(b->label, "山ぞいの地域") == NULL);
+    CHECK(strstr(b->label, "ほか 1 件") != NULL);
+    at_close(&t);
+}
+
 static void answer_safety_list(struct apptest *t, const char *body)
 {
     struct app_event ev = {.kind = APP_EV_SAFETY_LIST, .req = rec.last_safety};
@@ -479,6 +509,7 @@ int main(void)
     TEST_RUN(t_settings_paged_under_band);
     TEST_RUN(t_offline_said);
     TEST_RUN(t_offline_keeps_the_room);
+    TEST_RUN(t_long_area_without_spaces);
     TEST_RUN(t_safety);
     TEST_RUN(t_safe_answer_words_en);
     return test_summary();
