@@ -18,11 +18,13 @@
 
 #include "db.h"
 
-#define CHAINER_EVERY_MS 10   /* the shortest time between two passes */
+/* The shortest time between two passes. Any process's pass chains every process's records,
+ * so with 4 processes this is about one pass per 6 ms in all under load (at 10 ms each, the
+ * passes were a quarter of the statements the server ran, docs/benchmarks.md). */
+#define CHAINER_EVERY_MS 25
 #define CHAINER_TICK_MS  1000 /* a pass this often when not kicked */
-#define CHAINER_SOON_MS                                                                            \
-    20 /* the next pass after one that found more left or another                                  \
-        * process chaining */
+/* The next pass after one that found more left or another process chaining. */
+#define CHAINER_SOON_MS 25
 
 struct chainer;
 

@@ -225,19 +225,41 @@ static int head_due(struct writer *w)
                       (w->since_cp > 0 && hubclock_now() - w->last_cp_hub >= w->cp_seconds));
 }
 
-/* Runs job j alone in its own savepoint; 1 when it is kept. */
-static int run_one(struct writer *w, struct job *j)
+/* The batch's transaction (run_batch): nothing kept in it yet (fresh), or it could not be
+ * begun again after its first work was undone (broken: nothing more runs in it). The first
+ * work of a transaction needs no savepoint: undoing it is rolling the transaction back and
+ * beginning again, and a batch of one kind (the common one: check-ins) saves a SAVEPOINT
+ * and a RELEASE, two statements the server runs (docs/benchmarks.md). */
+struct txn {
+    int fresh, broken;
+};
+
+/* Undoes what ran since the savepoint name (or, fresh, since BEGIN). */
+static void undo(struct writer *w, struct txn *t, const char *name)
 {
-    enum db_status st = db_savepoint(w->db, "job");
-    if (st != DB_OK) {
+    if (!t->fresh) {
+        db_rollback_to(w->db, name); /* also releases it */
+        return;
+    }
+    db_rollback(w->db);
+    if (db_begin(w->db) != DB_OK)
+        t->broken = 1;
+}
+
+/* Runs job j alone in its own savepoint (none when t is fresh); 1 when it is kept. */
+static int run_one(struct writer *w, struct job *j, struct txn *t)
+{
+    enum db_status st = t->fresh ? DB_OK : db_savepoint(w->db, "job");
+    if (t->broken || st != DB_OK) {
         j->status = WRITER_COMMIT_FAILED;
     } else if (j->fn(w->db, j->arg) != 0) {
         j->status = WRITER_JOB_FAILED;
-        db_rollback_to(w->db, "job"); /* also releases it */
-    } else if (db_release(w->db, "job") != DB_OK) {
+        undo(w, t, "job");
+    } else if (!t->fresh && db_release(w->db, "job") != DB_OK) {
         j->status = WRITER_COMMIT_FAILED;
     } else {
         j->status = WRITER_OK;
+        t->fresh = 0;
     }
     j->ran = 1;
     return j->status == WRITER_OK;
@@ -247,7 +269,7 @@ static int run_one(struct writer *w, struct job *j)
  * writer_kind); when that fails, or j is the only one, each alone. Jobs of a batch are
  * concurrent requests, so running them in another order than queued is one of the orders
  * they could have come in. How many were kept. */
-static long run_group(struct writer *w, struct job *j)
+static long run_group(struct writer *w, struct job *j, struct txn *t)
 {
     void *args[BATCH_MAX];
     struct job *jobs[BATCH_MAX];
@@ -258,20 +280,21 @@ static long run_group(struct writer *w, struct job *j)
             jobs[n++] = k;
         }
     long kept = 0;
-    if (n >= 2 && db_savepoint(w->db, "grp") == DB_OK) {
-        if (j->kind->many(w->db, args, n) == 0 && db_release(w->db, "grp") == DB_OK) {
+    if (n >= 2 && (t->fresh || db_savepoint(w->db, "grp") == DB_OK)) {
+        if (j->kind->many(w->db, args, n) == 0 && (t->fresh || db_release(w->db, "grp") == DB_OK)) {
             for (int i = 0; i < n; i++) {
                 jobs[i]->status = WRITER_OK;
                 jobs[i]->ran = 1;
             }
+            t->fresh = 0;
             return n;
         }
-        db_rollback_to(w->db, "grp");
+        undo(w, t, "grp");
     }
     if (n < 2)
-        return run_one(w, j);
+        return run_one(w, j, t);
     for (int i = 0; i < n; i++)
-        kept += run_one(w, jobs[i]);
+        kept += run_one(w, jobs[i], t);
     return kept;
 }
 
@@ -283,11 +306,18 @@ static int run_batch(struct writer *w, struct job *batch)
     if (!ok && !w->lost)
         fprintf(stderr, "hub: cannot begin a write transaction: %s\n", db_errmsg(w->db));
     long n_ok = 0;
+    struct txn t = {.fresh = 1};
     for (struct job *j = batch; j; j = j->next) {
         if (!ok)
             j->status = WRITER_COMMIT_FAILED;
         else if (!j->ran)
-            n_ok += j->kind ? run_group(w, j) : run_one(w, j);
+            n_ok += j->kind ? run_group(w, j, &t) : run_one(w, j, &t);
+    }
+    if (ok && t.broken) {
+        /* Its first work was undone and BEGIN failed: nothing of the batch ran since. */
+        fprintf(stderr, "hub: cannot begin a write transaction: %s\n", db_errmsg(w->db));
+        ok = 0;
+        st = db_connected(w->db) ? DB_ERR : DB_ERR_LOST;
     }
     if (ok && (st = db_commit(w->db)) != DB_OK) {
         fprintf(stderr, "hub: commit failed: %s\n", db_errmsg(w->db));
