@@ -192,7 +192,7 @@ static void measure(struct app *a, const struct ckpage *pg, int w, bool words, i
                 tail--;
             if (lines * lh > room && lines > tail) {
                 struct pageflow_block lead = {
-                    (lines - tail) * lh, lines - tail, lh, 0, 0, false, true};
+                    .h = (lines - tail) * lh, .lines = lines - tail, .line_h = lh, .flow = true};
                 put(ms, lead, (struct piece){i, 0, lines - tail, true, true});
                 p.first = lines - tail;
                 lines = tail;

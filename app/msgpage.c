@@ -76,6 +76,35 @@ static void words(struct app *a, struct ui_rect c, const struct msgpage *m)
     }
 }
 
+/* The last page's row: ◀ 前へ in a cell of width pw, then the buttons in cells of bw. */
+struct last_row {
+    int pw, bw, h;
+};
+
+/* The cells that make the row lowest: equal cells (halves for one button), or ◀ 前へ only
+ * as wide as keeps it at its lowest and the buttons the rest: a long label (統計に 入らない
+ * in English at 150 %) then stays on one line, where two lines made the row taller than the
+ * room under a band. */
+static struct last_row last_row(struct app *a, int w, const struct wg_button *btn, int n)
+{
+    int gap = app_gap(a), eq = (w - n * gap) / (n + 1);
+    /* the narrowest ◀ 前へ as low as in its equal cell */
+    struct wg_button pb = {
+        "page_prev", app_s(a, "shop_page_prev"), ICON_PREV, WG_SECONDARY, false, 0};
+    int hi = wg_button_narrowest(a->ui, &pb, eq);
+    /* (a gap's width more than the narrowest, so its words do not touch its edges) */
+    int tries[2] = {eq, hi + gap < eq ? hi + gap : eq};
+    struct last_row best = {0, 0, 0};
+    for (int k = 0; k < 2; k++) {
+        int pw = tries[k], bw = (w - pw - n * gap) / n;
+        int prev = app_pager_height(a, 2 * pw + gap), bh = row_height(a, btn, n, bw);
+        int h = prev > bh ? prev : bh;
+        if (k == 0 || h < best.h)
+            best = (struct last_row){pw, bw, h};
+    }
+    return best;
+}
+
 /* 3: the words paged, the buttons on the last page in 次へ's place. */
 static int paged(struct app *a, struct ui_rect c, const struct msgpage *m)
 {
@@ -84,30 +113,31 @@ static int paged(struct app *a, struct ui_rect c, const struct msgpage *m)
     struct wg_button btn[MSGPAGE_BUTTONS];
     const struct theme *t = ui_theme(a->ui);
     int gap = app_gap(a), tapped = -1, n = m->npara;
-    /* the last row: ◀ 前へ and the buttons in cells of equal width (halves for one) */
-    int cells = m->nbtn + 1, cw = (c.w - (cells - 1) * gap) / cells;
     for (int i = 0; i < m->nbtn; i++) {
         btn[i] = m->btn[i];
         btn[i].icon = ICON_NONE; /* beside ◀ 前へ: its words on one line where they can */
     }
-    int ph = app_pager_height(a, c.w), last_h = ph;
-    if (m->nbtn > 0) {
-        int prev = app_pager_height(a, 2 * cw + gap), bh = row_height(a, btn, m->nbtn, cw);
-        last_h = prev > bh ? prev : bh;
-    }
+    int ph = app_pager_height(a, c.w);
+    struct last_row lr = {c.w, 0, ph};
+    if (m->nbtn > 0)
+        lr = last_row(a, c.w, btn, m->nbtn);
+    int last_h = lr.h;
     for (int i = 0; i < n; i++) {
         const struct msgpage_para *p = &m->para[i];
         int line = ui_line_height(a->ui, p->font, ui_text_px(a->ui, p->mm));
         int lines = wg_text_lines(a->ui, p->font, p->mm, p->text, c.w - indent(a, p));
-        b[i] = (struct pageflow_block){
-            lines * line + after(a, p), lines, line, 0, after(a, p), p->keep, false};
+        b[i] = (struct pageflow_block){.h = lines * line + after(a, p),
+                                       .lines = lines,
+                                       .line_h = line,
+                                       .gap = after(a, p),
+                                       .keep = p->keep};
     }
     /* the last page's row may be taller than the pager (a primary button): what it takes
      * beyond the pager is a block of its own after the words, so the last page holds less
      * (or only the buttons) */
     int nb = n;
     if (last_h > ph)
-        b[nb++] = (struct pageflow_block){last_h - ph, 0, 0, 0, 0, false, false};
+        b[nb++] = (struct pageflow_block){.h = last_h - ph};
     int room = c.h - ph - gap;
     int np = pageflow_plan(b, nb, room, room, 0, starts, PAGES_MAX);
     /* past the end shows the last page; the page asked for is kept, because the frame may
@@ -127,12 +157,12 @@ static int paged(struct app *a, struct ui_rect c, const struct msgpage *m)
     bool last = cur + 1 >= np;
     int rh = last ? last_h : ph, py = c.y + c.h - rh;
     /* on the last page ◀ 前へ and the buttons: what the words were leading to */
-    int d =
-        app_pager(a, (struct ui_rect){c.x, py, last && m->nbtn ? 2 * cw + gap : c.w, rh}, cur, np);
+    int d = app_pager(a, (struct ui_rect){c.x, py, last && m->nbtn ? 2 * lr.pw + gap : c.w, rh},
+                      cur, np);
     if (d)
         a->msg_page = cur + d;
     if (last)
-        tapped = row(a, btn, m->nbtn, c.x + cw + gap, py, cw, rh);
+        tapped = row(a, btn, m->nbtn, c.x + lr.pw + gap, py, lr.bw, rh);
     return tapped;
 }
 

@@ -25,6 +25,12 @@ int pageflow_plan(const struct pageflow_block *b, int n, int first_avail, int av
             int rest_h = b[i].lines > 0 ? b[i].h - line * b[i].line_h : b[i].h;
             bool over_targets = max_targets > 0 && targets + b[i].targets > max_targets;
             int need = rest_h - b[i].gap;
+            /* a paragraph's end with the next block: room for both, else it continues */
+            bool tail = b[i].with_next && b[i].lines > 0 && b[i].line_h > 0 && i + 1 < n;
+            int tail_h = tail ? b[i + 1].h - b[i + 1].gap : 0;
+            bool tail_over = tail && max_targets > 0 && targets + b[i + 1].targets > max_targets;
+            if (tail)
+                need = rest_h + tail_h;
             /* a heading goes with the first line of what follows it */
             if (b[i].keep && i + 1 < n) {
                 /* (the next block, if a paragraph, splits only when it would not fit a
@@ -32,18 +38,27 @@ int pageflow_plan(const struct pageflow_block *b, int n, int first_avail, int av
                 int whole = b[i + 1].h - b[i + 1].gap;
                 need += b[i + 1].lines > 0 && whole > avail ? b[i + 1].line_h : whole;
             }
-            bool fits = used + need <= room && !over_targets;
-            if (fits || (fresh && (b[i].lines <= 0 || b[i].keep))) {
+            bool fits = used + need <= room && !over_targets && !tail_over;
+            /* (a last line that does not fit a page with the next block: placed all the same) */
+            bool last_line = tail && b[i].lines - line == 1;
+            if (fits || (fresh && (b[i].lines <= 0 || b[i].keep || last_line))) {
                 used += rest_h;
                 targets += b[i].targets;
                 break;
             }
             if (b[i].lines > 0 && b[i].line_h > 0 && !over_targets && !b[i].keep) {
                 /* whole on a fresh page: move it there rather than split it */
-                bool whole_fits_fresh = rest_h - b[i].gap <= avail && line == 0 && !b[i].flow;
+                bool whole_fits_fresh = need <= avail && line == 0 && !b[i].flow;
                 int fit = (room - used) / b[i].line_h;
-                if (fit > b[i].lines - line)
-                    fit = b[i].lines - line;
+                /* (with_next: at least its last line goes on with the next block) */
+                int most = b[i].lines - line - (tail ? 1 : 0);
+                if (fit > most)
+                    fit = most;
+                /* (and as many lines as fit a page with the next block go on with it: its
+                 * page then says more than the end of a sentence) */
+                int with = tail ? (avail - b[i].gap - tail_h) / b[i].line_h : 0;
+                if (with >= 1 && b[i].lines - line - with >= 1 && b[i].lines - line - with < fit)
+                    fit = b[i].lines - line - with;
                 if (fresh && fit < 1)
                     fit = 1; /* a line taller than a page: still progress */
                 if (!(whole_fits_fresh && !fresh) && fit >= 1) {

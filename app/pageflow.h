@@ -23,6 +23,9 @@ struct pageflow_block {
     bool keep;   /* keep on the page of the next block (a heading before its paragraph) */
     bool flow;   /* a paragraph never moved whole to the next page: it starts where it is
                     and continues over (what must be on the first page, e.g. a summary) */
+    /* a paragraph whose end stays on the page of the next block (a request before its
+     * わかりました): rather than leave that block alone on a page, it continues there */
+    bool with_next;
 };
 
 /* Where a page starts: a block, and for a split paragraph the first line on this page. */

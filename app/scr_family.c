@@ -126,7 +126,7 @@ static void frame(struct app *a, struct ui_rect c)
         int lh = ui_line_height(ui, f, ui_text_px(ui, WG_BODY_MM));
         row_text(a, i, row, sizeof row);
         int lines = wg_text_lines(ui, f, WG_BODY_MM, row, c.w);
-        m[i] = (struct pageflow_block){lines * lh, lines, lh, 0, 0, false, false};
+        m[i] = (struct pageflow_block){.h = lines * lh, .lines = lines, .line_h = lh};
     }
     int pages = pageflow_plan(m, a->fam_n, list_h, list_h, 0, starts, ROWS_MAX * 4);
     if (a->fam_page >= pages)

@@ -52,7 +52,8 @@ static void list_compact(struct app *a, struct ui_rect c, const struct wg_button
     for (int i = 0; i < n; i++) {
         req_row(a, &s->reqs.r[i], false, text, sizeof text);
         int lines = wg_text_lines(ui, UI_FONT_REGULAR, WG_BODY_MM, text, c.w);
-        m[i] = (struct pageflow_block){lines * lh + gap, lines, lh, 0, gap, false, false};
+        m[i] = (struct pageflow_block){
+            .h = lines * lh + gap, .lines = lines, .line_h = lh, .gap = gap};
     }
     int ph = shopapp_pager_height(a, c.w), bh = wg_button_height(ui, &rb, bw);
     int row = ph > bh ? ph : bh, room = c.h - row - gap;
@@ -159,12 +160,71 @@ static void list_sample(struct app *a, int variant)
         a->shop->reqs.n = 0;
 }
 
-/* --- the family member's inbox: two requests a page, each with わかりました --- */
+/* --- the family member's inbox: each request with わかりました, at most two a page --- */
 
 #define INBOX_PER_PAGE 2
 
+/* わかりました below a request's words: half the width, the whole where its icon would go
+ * above its words at half (English at 150 %) and double its height. */
+static int below_w(struct app *a, int w)
+{
+    struct wg_button ok = {"o", app_s(a, "req_understood"), ICON_CHECK, WG_SECONDARY, false, 0};
+    int half = (w - app_gap(a)) / 2;
+    return wg_button_height(a->ui, &ok, half) > wg_button_height(a->ui, &ok, w) ? w : half;
+}
+
+/* The inbox's blocks as pageflow sees them: each request's words beside its わかりました (a
+ * third of the width) where every request fits a page so and the button keeps its words
+ * whole; else (large text: "Under/stood" broke at a third) the words across the width,
+ * continuing on the next page between two of their lines, and わかりました below them at
+ * half the width, on the page of the words' end. Returns the number of blocks. */
+static int inbox_blocks(struct app *a, int w, int room, bool *beside, struct pageflow_block *m,
+                        int *owner)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    int gap = app_gap(a), bw = w / 3, tw = w - bw - gap, n = 0;
+    struct wg_button ok = {"o", app_s(a, "req_understood"), ICON_CHECK, WG_SECONDARY, false, 0};
+    int oh_third = wg_button_height(ui, &ok, bw),
+        oh_below = wg_button_height(ui, &ok, below_w(a, w));
+    int lh = ui_line_height(ui, UI_FONT_BOLD, ui_text_px(ui, WG_BODY_MM));
+    char text[600];
+    *beside = oh_third <= wg_button_height(ui, &ok, w);
+    for (int i = 0; i < s->inbox.n && *beside; i++) {
+        const struct shop_request *r = &s->inbox.r[i];
+        req_row(a, r, true, text, sizeof text);
+        int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, text, r->answered ? w : tw);
+        *beside = (th > oh_third || r->answered ? th : oh_third) <= room;
+    }
+    for (int i = 0; i < s->inbox.n; i++) {
+        const struct shop_request *r = &s->inbox.r[i];
+        req_row(a, r, true, text, sizeof text);
+        owner[n] = i;
+        if (*beside) {
+            int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, text, r->answered ? w : tw);
+            int h = th > oh_third || r->answered ? th : oh_third;
+            m[n++] = (struct pageflow_block){.h = h + gap, .targets = 1, .gap = gap};
+            continue;
+        }
+        int lines = wg_text_lines(ui, UI_FONT_BOLD, WG_BODY_MM, text, w);
+        m[n++] = (struct pageflow_block){.h = lines * lh + gap,
+                                         .lines = lines,
+                                         .line_h = lh,
+                                         .gap = gap,
+                                         .with_next = !r->answered};
+        if (!r->answered) {
+            owner[n] = i;
+            m[n++] = (struct pageflow_block){.h = oh_below + gap, .targets = 1, .gap = gap};
+        }
+    }
+    return n;
+}
+
 static void inbox_frame(struct app *a, struct ui_rect c)
 {
+    static struct pageflow_block m[2 * SHOP_MAX_REQS]; /* UI thread only */
+    static int owner[2 * SHOP_MAX_REQS];
+    static struct pageflow_cut starts[2 * SHOP_MAX_REQS * 8];
     struct app_shop *s = a->shop;
     struct ui *ui = a->ui;
     const struct theme *t = ui_theme(ui);
@@ -190,41 +250,36 @@ static void inbox_frame(struct app *a, struct ui_rect c)
                      t->bg, app_s(a, "req_inbox_empty"), WG_LEFT);
     }
     /* no 更新 button here: the inbox is asked every 30 s and whenever it opens */
-    int bh = 0;
     int ph = shopapp_pager_height(a, c.w);
-    /* two a page when two of the tallest fit above the pager, else one */
-    int need = 0;
-    for (int i = 0; i < s->inbox.n; i++) {
-        struct wg_button ok = {"o", app_s(a, "req_understood"), ICON_CHECK, WG_SECONDARY, false, 0};
-        req_row(a, &s->inbox.r[i], true, text, sizeof text);
-        int bw = c.w / 3;
-        int tw = s->inbox.r[i].answered ? c.w : c.w - bw - gap;
-        int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, text, tw);
-        int oh = s->inbox.r[i].answered ? 0 : wg_button_height(ui, &ok, bw);
-        int h = th > oh ? th : oh;
-        need = h > need ? h : need;
-    }
-    int room = c.y + c.h - y - bh - ph - gap;
-    int per = 2 * need + 2 * gap <= room ? INBOX_PER_PAGE : 1;
-    int pages = shop_pages(s->inbox.n, per);
-    if (s->inbox_page >= pages)
-        s->inbox_page = pages - 1;
-    int first = shop_page_first(s->inbox.n, per, s->inbox_page);
-    for (int i = first; i < s->inbox.n && i < first + per; i++) {
-        const struct shop_request *r = &s->inbox.r[i];
+    int room = c.y + c.h - y - ph - gap;
+    bool beside;
+    int n = inbox_blocks(a, c.w, room, &beside, m, owner);
+    int pages = pageflow_plan(m, n, room, room, INBOX_PER_PAGE, starts, 2 * SHOP_MAX_REQS * 8);
+    struct pageflow_page pg = pageflow_page(starts, pages, n, s->inbox_page);
+    struct pageflow_part part;
+    s->inbox_page = pg.page;
+    int first = pg.from.block < n ? owner[pg.from.block] : 0;
+    int bw = beside ? c.w / 3 : below_w(a, c.w);
+    while (pageflow_page_next(m, n, &pg, &part)) {
+        int k = part.block, h = m[k].h - gap;
+        const struct shop_request *r = &s->inbox.r[owner[k]];
+        struct wg_button ok = {id, app_s(a, "req_understood"), ICON_CHECK, WG_SECONDARY, false, 0};
+        snprintf(id, sizeof id, "req_ok_%d", owner[k] - first);
         req_row(a, r, true, text, sizeof text);
-        struct wg_button ok = {"", app_s(a, "req_understood"), ICON_CHECK, WG_SECONDARY, false, 0};
-        snprintf(id, sizeof id, "req_ok_%d", i - first);
-        ok.id = id;
-        int bw = c.w / 3;
-        int tw = r->answered ? c.w : c.w - bw - gap;
-        int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, text, tw);
-        int oh = r->answered ? 0 : wg_button_height(ui, &ok, bw);
-        wg_paragraph(ui, (struct ui_rect){c.x, y, tw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg,
-                     text, WG_LEFT);
-        if (!r->answered && wg_button(ui, &ok, (struct ui_rect){c.x + c.w - bw, y, bw, oh}))
+        if (beside) {
+            int tw = r->answered ? c.w : c.w - bw - gap;
+            wg_paragraph(ui, (struct ui_rect){c.x, y, tw, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text,
+                         t->bg, text, WG_LEFT);
+            struct ui_rect br = {c.x + c.w - bw, y, bw, wg_button_height(ui, &ok, bw)};
+            if (!r->answered && wg_button(ui, &ok, br))
+                shopapp_answer(a, r->id);
+        } else if (m[k].targets == 0) {
+            h = wg_paragraph_part(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                                  t->text, t->bg, text, part.first_line, part.lines);
+        } else if (wg_button(ui, &ok, (struct ui_rect){c.x, y, bw, h})) {
             shopapp_answer(a, r->id);
-        y += (th > oh ? th : oh) + gap;
+        }
+        y += h + gap;
     }
     if (pages > 1)
         shopapp_pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, &s->inbox_page, pages);

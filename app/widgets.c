@@ -94,6 +94,20 @@ int wg_button_height(struct ui *ui, const struct wg_button *b, int w)
     return g.need_h;
 }
 
+int wg_button_narrowest(struct ui *ui, const struct wg_button *b, int w)
+{
+    /* its height only falls as it widens */
+    int low = wg_button_height(ui, b, w), lo = ui_mm(ui, WG_TARGET_MIN_MM), hi = w;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (wg_button_height(ui, b, mid) <= low)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return hi;
+}
+
 static enum ui_target_kind target_kind(enum wg_style s, const char *id)
 {
     if (strcmp(id, "nav_back") == 0)

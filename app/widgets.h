@@ -37,6 +37,9 @@ struct wg_button {
 
 /* Height the button needs at width w (never below the target minimum for its style). */
 int wg_button_height(struct ui *ui, const struct wg_button *b, int w);
+/* The narrowest width up to w at which the button is as low as at w (its words on as few
+ * lines, its icon beside them): for a button beside others that need the room. */
+int wg_button_narrowest(struct ui *ui, const struct wg_button *b, int w);
 /* Draws the button in r; true once when it was activated. */
 bool wg_button(struct ui *ui, const struct wg_button *b, struct ui_rect r);
 

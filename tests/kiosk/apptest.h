@@ -19,9 +19,11 @@ struct apptest {
     int64_t wall;
 };
 
-/* Opens the app with the given ports (t->fp bound by the caller) in lang, speech on or off. */
-static inline bool at_open_ports(struct apptest *t, enum app_profile profile,
-                                 const struct app_ports *given, const char *lang, bool speech)
+/* Opens the app with the given ports (t->fp bound by the caller) and text measuring (the
+ * fake metrics, or the kiosk's own fonts: realfonts.h) in lang, speech on or off. */
+static inline bool at_open_text(struct apptest *t, enum app_profile profile,
+                                const struct app_ports *given, const struct ui_text_ops *text,
+                                const char *lang, bool speech)
 {
     struct app_ports ports = *given;
     struct app_config cfg = {
@@ -45,12 +47,19 @@ static inline bool at_open_ports(struct apptest *t, enum app_profile profile,
     enum app_status st;
     t->now = 1000000;
     t->wall = T_WALL;
-    t->app = app_create(&cfg, &fake_text_ops, &ports, t->now, t->wall, &st, err, sizeof err);
+    t->app = app_create(&cfg, text, &ports, t->now, t->wall, &st, err, sizeof err);
     if (!t->app)
         fprintf(stderr, "app_create: %s\n", err);
     else
         app_frame(t->app);
     return t->app != NULL;
+}
+
+/* Opens the app with the given ports (t->fp bound by the caller) in lang, speech on or off. */
+static inline bool at_open_ports(struct apptest *t, enum app_profile profile,
+                                 const struct app_ports *given, const char *lang, bool speech)
+{
+    return at_open_text(t, profile, given, &fake_text_ops, lang, speech);
 }
 
 static inline bool at_open(struct apptest *t, enum app_profile profile)

@@ -1,18 +1,28 @@
 /* test_pageflow: the page arithmetic every paged screen draws by: a page's start and end
  * from pageflow_plan's starts, the page asked for clamped, and the parts of each page
  * (a paragraph split between two of its lines) covering every block once, in order. */
+#include <stdio.h>
+
 #include "pageflow.h"
 #include "test.h"
 
 /* a paragraph of `lines` lines of 10 px with a gap of 4 after it */
 static struct pageflow_block para(int lines)
 {
-    return (struct pageflow_block){lines * 10 + 4, lines, 10, 0, 4, false, false};
+    return (struct pageflow_block){.h = lines * 10 + 4, .lines = lines, .line_h = 10, .gap = 4};
+}
+
+/* a question whose end stays with its answers (the next block) */
+static struct pageflow_block question(int lines)
+{
+    struct pageflow_block b = para(lines);
+    b.with_next = true;
+    return b;
 }
 
 static struct pageflow_block button(int h)
 {
-    return (struct pageflow_block){h + 4, 0, 0, 1, 4, false, false};
+    return (struct pageflow_block){.h = h + 4, .targets = 1, .gap = 4};
 }
 
 /* Walks every page: each line of each paragraph and each other block comes exactly once,
@@ -22,7 +32,7 @@ static void check_cover(const struct pageflow_block *b, int n, int room, int max
     struct pageflow_cut starts[64];
     int np = pageflow_plan(b, n, room, room, max_targets, starts, 64);
     CHECK(np >= 1);
-    int block = 0, line = 0;
+    int block = 0, line = 0, end_page[64], start_page[64];
     for (int p = 0; p < np; p++) {
         struct pageflow_page pg = pageflow_page(starts, np, n, p);
         struct pageflow_part part;
@@ -30,6 +40,9 @@ static void check_cover(const struct pageflow_block *b, int n, int room, int max
         CHECK_INT_EQ(pg.page, p);
         while (pageflow_page_next(b, n, &pg, &part)) {
             CHECK_INT_EQ(part.block, block);
+            if (part.first_line == 0)
+                start_page[block] = p;
+            end_page[block] = p;
             CHECK_INT_EQ(part.first_line, b[block].lines > 0 ? line : 0);
             if (b[block].lines > 0) {
                 CHECK(part.lines >= 1);
@@ -52,6 +65,14 @@ static void check_cover(const struct pageflow_block *b, int n, int room, int max
         CHECK(max_targets == 0 || targets <= max_targets);
     }
     CHECK_INT_EQ(block, n);
+    /* a question's last line is on its answers' page, unless that line and the answers
+     * are more than a page */
+    for (int i = 0; i + 1 < n; i++)
+        if (b[i].with_next && b[i].line_h + b[i].gap + b[i + 1].h - b[i + 1].gap <= room) {
+            if (end_page[i] != start_page[i + 1])
+                fprintf(stderr, "room %d, block %d\n", room, i);
+            CHECK_INT_EQ(end_page[i], start_page[i + 1]);
+        }
 }
 
 static void t_cover(void)
@@ -59,10 +80,32 @@ static void t_cover(void)
     struct pageflow_block b[] = {para(3), para(12),   button(30), button(30),
                                  para(1), button(30), para(7),    button(30)};
     int n = (int)(sizeof b / sizeof b[0]);
+    struct pageflow_block q[] = {para(4),     question(2), button(30), question(9), button(30),
+                                 question(1), button(30),  button(30), question(5), button(60)};
+    int nq = (int)(sizeof q / sizeof q[0]);
     for (int room = 40; room <= 200; room += 7) {
         check_cover(b, n, room, 0);
         check_cover(b, n, room, 2);
+        check_cover(q, nq, room, 0);
+        check_cover(q, nq, room, 2);
     }
+}
+
+static void t_with_next(void)
+{
+    /* 5 lines and a 30 px button in pages of 60 px: without with_next the 5 lines fill
+     * the first page and the button stands alone on the second; with it, the words
+     * continue on the second page and end there with the button */
+    struct pageflow_block b[] = {question(5), button(30)};
+    struct pageflow_cut starts[8];
+    int np = pageflow_plan(b, 2, 60, 60, 0, starts, 8);
+    CHECK_INT_EQ(np, 2);
+    CHECK_INT_EQ(starts[1].block, 0);
+    CHECK(starts[1].line >= 1 && starts[1].line <= 4);
+    b[0].with_next = false;
+    np = pageflow_plan(b, 2, 60, 60, 0, starts, 8);
+    CHECK_INT_EQ(np, 2);
+    CHECK_INT_EQ(starts[1].block, 1); /* the button alone */
 }
 
 static void t_split_parts(void)
@@ -121,6 +164,7 @@ int main(void)
 {
     TEST_RUN(t_cover);
     TEST_RUN(t_split_parts);
+    TEST_RUN(t_with_next);
     TEST_RUN(t_clamp);
     return test_summary();
 }

@@ -1014,6 +1014,65 @@ static void t_family_inbox_opens_and_answers(void)
     at_close(&t);
 }
 
+/* The family member's inbox at every text size, ja and en, with the kiosk's own fonts, over
+ * all its pages: no words across a button or the pager (at 150 % in English a request's
+ * words beside わかりました ran into the pager), わかりました whole on one line in its button
+ * (it broke as "Under/stood" at a third of the width), and each open request's button on
+ * some page with the end of its words. */
+static void t_family_inbox_every_size(void)
+{
+    REQUIRE(fonts_real());
+    for (int l = 0; l < 2; l++)
+        for (int sc = 0; sc < 3; sc++) {
+            struct apptest t;
+            REQUIRE(open_app(&t, APP_PROFILE_FAMILY));
+            app_set_lang(t.app, langs[l]);
+            app_set_text_scale(t.app, scales[sc]);
+            REQUIRE(app_catalogue_show(t.app, "req_inbox"));
+            app_frame(t.app);
+            CHECK_STR_EQ(app_screen_name(t.app), "req_inbox");
+            const struct ui *ui = app_ui(t.app);
+            const char *ok = app_s(t.app, "req_understood");
+            int open = 0, buttons = 0;
+            for (int i = 0; i < t.app->shop->inbox.n; i++)
+                open += !t.app->shop->inbox.r[i].answered;
+            for (int page = 1; page <= 12; page++) {
+                char where[64];
+                snprintf(where, sizeof where, "inbox %s %d %% page %d", langs[l], scales[sc], page);
+                CHECK(targets_apart(&t, where));
+                size_t nt, nc;
+                const struct ui_target *tg = ui_targets(ui, &nt);
+                const struct ui_cmd *cmd = ui_cmds(ui, &nc);
+                for (size_t i = 0; i < nc; i++) {
+                    if (cmd[i].kind != UI_CMD_TEXT)
+                        continue;
+                    struct ui_rect r = cmd[i].r;
+                    for (size_t k = 0; k < nt; k++) {
+                        struct ui_rect b = tg[k].r;
+                        bool in = r.x >= b.x && r.y >= b.y && r.x + r.w <= b.x + b.w &&
+                                  r.y + r.h <= b.y + b.h;
+                        bool across = !in && r.x < b.x + b.w && b.x < r.x + r.w &&
+                                      r.y < b.y + b.h && b.y < r.y + r.h;
+                        if (across)
+                            fprintf(stderr, "%s: \"%s\" across %s\n", where,
+                                    ui_cmd_text(ui, &cmd[i]), tg[k].id);
+                        CHECK(!across);
+                        if (in && strncmp(tg[k].id, "req_ok_", 7) == 0)
+                            CHECK_STR_EQ(ui_cmd_text(ui, &cmd[i]), ok);
+                    }
+                }
+                for (size_t k = 0; k < nt; k++)
+                    buttons += strncmp(tg[k].id, "req_ok_", 7) == 0;
+                if (!ui_find_target(ui, "page_next"))
+                    break;
+                REQUIRE(at_tap(&t, "page_next"));
+            }
+            CHECK_INT_EQ(buttons, open);
+            at_close(&t);
+        }
+    fonts_fake();
+}
+
 /* From home: くらし → 買い物・たのむ → 買い物を する / 注文を 見る: three taps each. */
 static void t_three_taps_from_home(void)
 {
@@ -1058,5 +1117,6 @@ int main(void)
     TEST_RUN(t_family_request_sent_and_answered);
     TEST_RUN(t_family_request_refused);
     TEST_RUN(t_family_inbox_opens_and_answers);
+    TEST_RUN(t_family_inbox_every_size);
     return test_summary();
 }

@@ -1,0 +1,137 @@
+/* test_msgpage: a message screen (app/msgpage.c) laid out by the room it is given, with the
+ * kiosk's own fonts at 150 % in English, the room shrinking as a notice band and a long
+ * title would make it: on every page every button is inside the room and apart from the
+ * words and the other buttons, each word of the words is drawn once over the pages, and
+ * the last page's row (◀ 前へ and a long primary label, 統計に 入らない) is never taller
+ * than the room. */
+#include <string.h>
+
+#include "appstate.h"
+#include "apptest.h"
+#include "msgpage.h"
+#include "realfonts.h"
+
+static struct fonts *fonts;
+static struct ui_text_ops ops;
+
+/* A home tablet in English at 150 % text, measured with the kiosk's own fonts. */
+static bool open_en150(struct apptest *t)
+{
+    struct app_ports ports = fake_ports_bind(&t->fp);
+    if (!at_open_text(t, APP_PROFILE_HOME, &ports, &ops, "en", false))
+        return false;
+    app_set_text_scale(t->app, 150);
+    return true;
+}
+
+static bool inside(struct ui_rect r, struct ui_rect c)
+{
+    return r.x >= c.x && r.y >= c.y && r.x + r.w <= c.x + c.w && r.y + r.h <= c.y + c.h;
+}
+
+static bool apart(struct ui_rect a, struct ui_rect b, int gap)
+{
+    return a.x + a.w + gap <= b.x || b.x + b.w + gap <= a.x || a.y + a.h + gap <= b.y ||
+           b.y + b.h + gap <= a.y;
+}
+
+/* Draws every page of m in c; checks each and returns the words drawn over all pages. */
+static void walk(struct app *a, struct ui_rect c, const struct msgpage *m, char *said, size_t size)
+{
+    struct ui *ui = a->ui;
+    int apart_px = ui_mm(ui, 3) - 1;
+    said[0] = '\0';
+    a->msg_page = 0;
+    for (int page = 0; page < 64; page++) {
+        ui_begin(ui);
+        msgpage_frame(a, c, m);
+        ui_end(ui);
+        size_t nt, nc;
+        const struct ui_target *t = ui_targets(ui, &nt);
+        const struct ui_cmd *cmd = ui_cmds(ui, &nc);
+        bool last = a->msg_page + 1 >= a->msg_pages;
+        for (size_t i = 0; i < nt; i++) {
+            if (!inside(t[i].r, c))
+                fprintf(stderr, "h %d page %d: %s at y %d..%d outside %d..%d\n", c.h, page, t[i].id,
+                        t[i].r.y, t[i].r.y + t[i].r.h, c.y, c.y + c.h);
+            CHECK(inside(t[i].r, c));
+            for (size_t k = i + 1; k < nt; k++)
+                CHECK(apart(t[i].r, t[k].r, apart_px));
+        }
+        if (last)
+            CHECK(ui_find_target(ui, "stats_change") != NULL);
+        for (size_t i = 0; i < nc; i++) {
+            if (cmd[i].kind != UI_CMD_TEXT)
+                continue;
+            bool label = false;
+            for (size_t k = 0; k < nt; k++)
+                label = label || inside(cmd[i].r, t[k].r);
+            if (label)
+                continue;
+            CHECK(inside(cmd[i].r, c));
+            for (size_t k = 0; k < nt; k++)
+                CHECK(apart(cmd[i].r, t[k].r, 1));
+            size_t len = strlen(said);
+            snprintf(said + len, size - len, "%s ", ui_cmd_text(ui, &cmd[i]));
+        }
+        if (last)
+            return;
+        CHECK(ui_find_target(ui, "page_next") != NULL);
+        a->msg_page++;
+    }
+    CHECK(!"more than 64 pages");
+}
+
+/* The words as one line, spaces folded (the pages' lines joined). */
+static void fold(const char *s, char *out, size_t size)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < size; s++)
+        if (*s != ' ')
+            out[n++] = *s;
+    out[n] = '\0';
+}
+
+static void t_last_row_fits(void)
+{
+    struct apptest t;
+    REQUIRE(open_en150(&t));
+    struct app *a = t.app;
+    const struct theme *th = ui_theme(a->ui);
+    static const char *keys[] = {"stats_body", "stats_body_nobody", "stats_body_refuse"};
+    struct msgpage m = {0};
+    for (int i = 0; i < 3; i++)
+        msgpage_para(&m, app_s(a, keys[i]), UI_FONT_REGULAR, WG_BODY_MM, th->text);
+    msgpage_para(&m, "Now: you are counted in the statistics.", UI_FONT_BOLD, WG_BODY_MM, th->text);
+    msgpage_button(&m, (struct wg_button){"stats_change", app_s(a, "stats_refuse"), ICON_CROSS,
+                                          WG_PRIMARY, false, 0});
+    static char said[8192], want[8192], got[8192], all[8192];
+    all[0] = '\0';
+    for (int i = 0; i < m.npara; i++) {
+        size_t len = strlen(all);
+        snprintf(all + len, sizeof all - len, "%s", m.para[i].text);
+    }
+    fold(all, want, sizeof want);
+    /* from the room under the long band with a title of three lines (203 px at 1280×800)
+     * up to a screen without a band */
+    for (int h = 190; h <= 620; h += 9) {
+        walk(a, (struct ui_rect){21, 700 - h, 1238, h}, &m, said, sizeof said);
+        fold(said, got, sizeof got);
+        if (strcmp(got, want) != 0)
+            fprintf(stderr, "h %d: said \"%s\"\n", h, said);
+        CHECK_STR_EQ(got, want);
+    }
+    at_close(&t);
+}
+
+int main(void)
+{
+    fonts = realfonts_open();
+    CHECK(fonts != NULL);
+    if (!fonts)
+        return test_summary();
+    ops = fonts_text_ops(fonts);
+    TEST_RUN(t_last_row_fits);
+    realfonts_close(fonts);
+    return test_summary();
+}
