@@ -40,6 +40,9 @@ struct job {
     int ran; /* run_batch(): already run (with its kind's group) */
     enum writer_status status;
     sem_t done; /* posted once, when status is final; the job may be gone right after */
+    /* writer_submit_kind: called with the status instead of a post; the job is the
+     * writer's then (malloc) and freed after. */
+    void (*then)(void *arg, enum writer_status st);
     struct job *next;
 };
 
@@ -457,7 +460,12 @@ static void *writer_main(void *arg)
          * (on its submitter's stack) may be gone. */
         for (struct job *j = batch, *next; j; j = next) {
             next = j->next;
-            sem_post(&j->done);
+            if (j->then) {
+                j->then(j->arg, j->status);
+                free(j);
+            } else {
+                sem_post(&j->done);
+            }
         }
         chain_after_batch(w); /* after the answers: they never wait for the chain */
         pthread_mutex_lock(&w->mu);
@@ -506,31 +514,54 @@ enum writer_status writer_run(struct writer *w, writer_fn fn, void *arg)
     return writer_run_kind(w, &alone, arg);
 }
 
-enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k, void *arg)
+/* Queues j; 1 when the writer will run it, 0 when it is stopping (j untouched). */
+static int enqueue(struct writer *w, struct job *j)
 {
-    /* A kind without many() runs alone (writer_run's is on the caller's stack). */
-    struct job j = {.fn = k->one, .kind = k->many ? k : NULL, .arg = arg, .status = WRITER_STOPPED};
-    if (sem_init(&j.done, 0, 0) != 0)
-        return WRITER_STOPPED;
     pthread_mutex_lock(&w->mu);
     int queued = !w->stop, wake = queued && w->idle;
     if (queued) {
         if (w->tail)
-            w->tail->next = &j;
+            w->tail->next = j;
         else
-            w->head = &j;
-        w->tail = &j;
+            w->head = j;
+        w->tail = j;
         w->queued++;
         w->idle = 0; /* one signal wakes it: the submitters after this one need not */
     }
     if (wake)
         pthread_cond_signal(&w->work);
     pthread_mutex_unlock(&w->mu);
+    return queued;
+}
+
+enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k, void *arg)
+{
+    /* A kind without many() runs alone (writer_run's is on the caller's stack). */
+    struct job j = {.fn = k->one, .kind = k->many ? k : NULL, .arg = arg, .status = WRITER_STOPPED};
+    if (sem_init(&j.done, 0, 0) != 0)
+        return WRITER_STOPPED;
+    int queued = enqueue(w, &j);
     while (queued && sem_wait(&j.done) != 0) {
         /* EINTR: a signal handler ran; the job is still the writer's */
     }
     sem_destroy(&j.done);
     return j.status;
+}
+
+void writer_submit_kind(struct writer *w, const struct writer_kind *k, void *arg,
+                        void (*then)(void *arg, enum writer_status st))
+{
+    struct job *j = calloc(1, sizeof *j);
+    if (j) {
+        j->fn = k->one;
+        j->kind = k->many ? k : NULL;
+        j->arg = arg;
+        j->then = then;
+    }
+    if (!j || !enqueue(w, j)) {
+        free(j);
+        then(arg, WRITER_STOPPED);
+    }
 }
 
 void writer_set_gather(struct writer *w, long max_us)

@@ -86,6 +86,18 @@ int writer_chain_with(struct writer *w, struct db *db);
 enum writer_status writer_run_kind(struct writer *w, const struct writer_kind *k, void *arg);
 
 /*
+ * writer_run_kind() without waiting: queues arg's job and returns at once; then(arg, status)
+ * is called exactly once, on the writer's thread after the job's batch committed or failed
+ * (with the same statuses writer_run_kind returns), or at once on the calling thread with
+ * WRITER_STOPPED when the writer is stopping or memory ran out. arg must stay valid until
+ * then is called. then runs between the writer's batches: it must be short and must not
+ * wait for the writer (no writer_run from it). This frees the request thread while its
+ * job waits for its batch (the request is answered from then).
+ */
+void writer_submit_kind(struct writer *w, const struct writer_kind *k, void *arg,
+                        void (*then)(void *arg, enum writer_status st));
+
+/*
  * Lets a batch gather: when the writer finds jobs queued it waits while more keep coming,
  * in steps of a tenth of max_us (at least 50 µs), as long as the last step brought at least
  * one, and at most max_us in all; then it takes them all as one batch. A hub whose

@@ -347,6 +347,51 @@ static const struct writer_kind checkin_kind = {checkin_job, checkin_many};
 static const char not_bound[] = "Only a home device bound to a resident can post check-ins; "
                                 "this device is not bound to anyone.";
 
+/* The answer to check-in job j, whose writer job ended with ws (r->who filled by then). */
+static void checkin_reply(struct hreq *r, struct checkin_job *j, enum writer_status ws)
+{
+    if (ws == WRITER_OK && j->token_hash[0] && !hreq_authorized(r, j->auth))
+        return; /* 401, or 429 past the address's refusals */
+    if (ws == WRITER_OK && j->not_home) {
+        hreq_error(r, 403, "forbidden", "%s", not_bound);
+        return;
+    }
+    if (ws == WRITER_OK && !j->resp)
+        j->resp = checkin_answer(j->id, r->who.resident_id, j->answer, j->now);
+    if (ws == WRITER_OK && j->resp) {
+        /* A 元気がない alert's notifications go now; other check-ins raise nothing the push
+         * thread sends (waking it for each was most of the statements the database ran
+         * under load, docs/benchmarks.md). */
+        if (strcmp(j->answer, "genkinai") == 0)
+            pusher_kick(r->hub->pusher);
+        hreq_raw(r, 201, j->resp);
+        j->resp = NULL;
+    } else if (ws == WRITER_OK) {
+        hreq_error(r, 500, "internal",
+                   "The check-in was stored but the hub ran out of memory answering; retry "
+                   "with the same Idempotency-Key to see it.");
+    } else {
+        hutil_write_failed(r, ws);
+    }
+}
+
+/* A check-in without an Idempotency-Key, answered when its batch is over (on the writer's
+ * thread): no request thread waits for the writer meanwhile. */
+struct checkin_later {
+    struct checkin_job j;
+    struct hutil_idem idem; /* no key: nothing to claim or give up */
+};
+
+static void checkin_then(void *arg, enum writer_status ws)
+{
+    struct checkin_later *l = arg;
+    struct hreq *r = l->j.r;
+    checkin_reply(r, &l->j, ws);
+    free(l->j.resp);
+    free(l);
+    hreq_finish(r);
+}
+
 static void h_checkin_post(struct hreq *r)
 {
     char msg[512];
@@ -359,6 +404,8 @@ static void h_checkin_post(struct hreq *r)
         return;
     }
     if (hubreq_parse_checkin(r->body, r->body_len, &answer, msg, sizeof msg) != HUBREQ_OK) {
+        if (r->fast)
+            return; /* on a handler thread, where the token may be looked up first */
         /* Who may send a check-in comes first, as on every route. */
         if (!hreq_authorize_now(r))
             return;
@@ -370,39 +417,25 @@ static void h_checkin_post(struct hreq *r)
     }
     if (hutil_idem_begin(r, &idem))
         return; /* answered: replay, 409 or 422 (never in_job: it has no key) */
-    struct checkin_job j = {.r = r, .answer = answer, .now = hubclock_now(), .idem = &idem};
+    struct checkin_later *l = idem.key ? NULL : calloc(1, sizeof *l);
+    if (!l && r->fast)
+        return; /* out of memory: on a handler thread, which may wait */
+    struct checkin_job *j = l ? &l->j : &(struct checkin_job){.r = r};
+    *j = (struct checkin_job){
+        .r = r, .answer = answer, .now = hubclock_now(), .idem = l ? &l->idem : &idem};
     if (in_job) {
         const char *tok = hreq_header(r, "Authorization") + 7;
         while (*tok == ' ')
             tok++;
-        hubtoken_hash(tok, strlen(tok), j.token_hash);
+        hubtoken_hash(tok, strlen(tok), j->token_hash);
     }
-    enum writer_status ws = writer_run_kind(r->hub->writer, &checkin_kind, &j);
-    if (ws == WRITER_OK && in_job && !hreq_authorized(r, j.auth))
-        goto out; /* 401, or 429 past the address's refusals */
-    if (ws == WRITER_OK && j.not_home) {
-        hreq_error(r, 403, "forbidden", "%s", not_bound);
-        goto out;
+    if (l) {
+        hreq_defer(r);
+        writer_submit_kind(r->hub->writer, &checkin_kind, l, checkin_then);
+        return; /* r is checkin_then's from here on */
     }
-    if (ws == WRITER_OK && !j.resp)
-        j.resp = checkin_answer(j.id, r->who.resident_id, j.answer, j.now);
-    if (ws == WRITER_OK && j.resp) {
-        /* A 元気がない alert's notifications go now; other check-ins raise nothing the push
-         * thread sends (waking it for each was most of the statements the database ran
-         * under load, docs/benchmarks.md). */
-        if (strcmp(j.answer, "genkinai") == 0)
-            pusher_kick(r->hub->pusher);
-        hreq_raw(r, 201, j.resp);
-        j.resp = NULL;
-    } else if (ws == WRITER_OK) {
-        hreq_error(r, 500, "internal",
-                   "The check-in was stored but the hub ran out of memory answering; retry "
-                   "with the same Idempotency-Key to see it.");
-    } else {
-        hutil_write_failed(r, ws);
-    }
-out:
-    free(j.resp);
+    checkin_reply(r, j, writer_run_kind(r->hub->writer, &checkin_kind, j));
+    free(j->resp);
     hutil_idem_end(r, &idem);
 }
 
@@ -465,7 +498,7 @@ static void h_checkins_get(struct hreq *r)
 const struct hroute checkins_routes[] = {
     {"GET", "/v1/health", 0, h_health},
     {"GET", "/v1/me", AUTH_DEVICE | AUTH_FAMILY | AUTH_STAFF, h_me},
-    {"POST", "/v1/checkins", AUTH_DEVICE | HROUTE_DEVICE_IN_JOB, h_checkin_post},
+    {"POST", "/v1/checkins", AUTH_DEVICE | HROUTE_DEVICE_IN_JOB | HROUTE_FAST, h_checkin_post},
     {"GET", "/v1/residents/{id}/checkins", AUTH_FAMILY | AUTH_STAFF, h_checkins_get},
     {NULL, NULL, 0, NULL},
 };

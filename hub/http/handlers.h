@@ -19,6 +19,13 @@
  * it would have answered through hreq_authorized(); every other request is authorized
  * first as usual. */
 #define HROUTE_DEVICE_IN_JOB 0x10000
+/* With HROUTE_FAST too, a request whose token is checked in the job is first handed to the
+ * handler on the HTTP thread that read it, with r->fast set, instead of queueing it for a
+ * handler thread (one hop and one wake-up less; the busiest request, a check-in, then
+ * never waits for a handler thread). There the handler must not block: it either takes the
+ * request to answer later (hreq_defer, writer_submit_kind) or returns leaving r as it was,
+ * and is then called again on a handler thread as usual. */
+#define HROUTE_FAST 0x20000
 struct hroute {
     const char *method;
     const char *pattern;

@@ -31,7 +31,19 @@ struct hreq {
     char etag[40];            /* sent as ETag when set (a quoted hash) */
     long retry_after;         /* seconds, sent as Retry-After when > 0 (429) */
     const char *content_type; /* static text; NULL: application/json */
+    int *later;               /* server.c's: set by hreq_defer() */
+    int fast;                 /* on an HTTP thread (handlers.h, HROUTE_FAST): must not block */
 };
+
+/*
+ * Answering later: a handler whose answer comes from another thread (a writer job's
+ * completion, writer_submit_kind) calls hreq_defer(r) BEFORE handing r to that thread and
+ * returns without an answer; that thread puts the answer in r and calls hreq_finish(r),
+ * exactly once, after which r is gone. The handler must not touch r after handing it on
+ * (hreq_finish may already have run). Meanwhile no handler thread waits for it.
+ */
+void hreq_defer(struct hreq *r);
+void hreq_finish(struct hreq *r);
 
 /* For a route whose device tokens are checked in its writer job (handlers.h,
  * HROUTE_DEVICE_IN_JOB): as is what that check found for the request's token (r->who filled when

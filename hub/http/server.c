@@ -49,6 +49,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +70,9 @@ struct server {
     /* requests between their first byte and their answer being sent (for shutdown) */
     pthread_mutex_t flight_mu;
     int in_flight;
-    int draining; /* set at shutdown: new requests get 503 */
+    int later;              /* requests answered later (hreq_defer), not yet finished */
+    pthread_cond_t all_out; /* signalled when later drops to 0 */
+    int draining;           /* set at shutdown: new requests get 503 */
     struct MHD_Daemon *mhd;
     struct conntrack *conns; /* header and body deadlines */
     struct workq *work;      /* the handler pool */
@@ -437,25 +440,30 @@ static int disk_has_room(struct hreq *r)
     return 0;
 }
 
-/* Routes and handles r; the route it matched, or NULL. */
-static const struct hroute *dispatch(struct hreq *r)
+/* The route of r's method and path (r->path_id set), or NULL; *path_known is 1 when the
+ * path has routes (for other methods). */
+static const struct hroute *route_of(struct hreq *r, int *path_known)
 {
-    const struct hroute *route = NULL;
-    int path_known = 0;
-    size_t f = 0;
-    for (; f < sizeof faces / sizeof faces[0] && !route; f++) {
+    for (size_t f = 0; f < sizeof faces / sizeof faces[0]; f++) {
         for (const struct hroute *row = faces[f]; row->method; row++) {
             long long id = 0;
             if (!match(row->pattern, r->path, &id))
                 continue;
-            path_known = 1;
+            *path_known = 1;
             if (strcmp(row->method, r->method) == 0) {
-                route = row;
                 r->path_id = id;
-                break;
+                return row;
             }
         }
     }
+    return NULL;
+}
+
+/* Routes and handles r; the route it matched, or NULL. */
+static const struct hroute *dispatch(struct hreq *r)
+{
+    int path_known = 0;
+    const struct hroute *route = route_of(r, &path_known);
     if (!route) {
         if (path_known)
             hreq_error(r, 405, "method_not_allowed",
@@ -540,19 +548,82 @@ static enum MHD_Result answer_now(struct server *s, struct MHD_Connection *c, st
     return ret;
 }
 
-/* A handler pool job: handles the complete request, then wakes its connection, whose next
- * call of on_request sends the answer. */
-static void handle_job(void *arg)
+/* The answer in ctx->req is final: counts a refusal, then wakes the connection, whose next
+ * call of on_request sends the answer. ctx may be gone once this returns. */
+static void finish(struct conn_ctx *ctx, const struct hroute *route)
 {
-    struct conn_ctx *ctx = arg;
-    struct hreq *r = &ctx->req;
+    note_refusal(&ctx->req, route);
+    ctx->state = CTX_DONE;
+    MHD_resume_connection(ctx->conn);
+}
+
+static struct server *server_of(struct hub *h)
+{
+    return (struct server *)(void *)((char *)h - offsetof(struct server, hub));
+}
+
+void hreq_defer(struct hreq *r)
+{
+    struct server *s = server_of(r->hub);
+    *r->later = 1;
+    pthread_mutex_lock(&s->flight_mu);
+    s->later++;
+    pthread_mutex_unlock(&s->flight_mu);
+}
+
+void hreq_finish(struct hreq *r)
+{
+    struct server *s = server_of(r->hub);
+    struct conn_ctx *ctx = (struct conn_ctx *)(void *)((char *)r - offsetof(struct conn_ctx, req));
+    finish(ctx, r->route);
+    pthread_mutex_lock(&s->flight_mu);
+    if (--s->later == 0)
+        pthread_cond_broadcast(&s->all_out);
+    pthread_mutex_unlock(&s->flight_mu);
+}
+
+static void new_request_id(struct hreq *r)
+{
     unsigned char rid[16];
     if (hubtoken_random(rid, sizeof rid) != 0)
         memset(rid, 0, sizeof rid);
     hubtoken_hex(rid, sizeof rid, r->request_id);
-    note_refusal(r, dispatch(r));
-    ctx->state = CTX_DONE;
-    MHD_resume_connection(ctx->conn);
+}
+
+/* A handler pool job: handles the complete request and finishes it, unless its handler
+ * answers later (hreq_defer: then ctx may be gone already, and is not touched here). */
+static void handle_job(void *arg)
+{
+    struct conn_ctx *ctx = arg;
+    struct hreq *r = &ctx->req;
+    int later = 0;
+    new_request_id(r);
+    r->later = &later;
+    const struct hroute *route = dispatch(r);
+    if (!later)
+        finish(ctx, route);
+}
+
+/* On the HTTP thread, ctx's connection suspended: hands the request to its route's handler
+ * here when the route allows it (handlers.h, HROUTE_FAST) and nothing before the handler
+ * reads the database (its token is checked in its writer job). 1 when the handler took it
+ * (it answers later); 0: it goes to a handler thread as usual. */
+static int handled_fast(struct conn_ctx *ctx)
+{
+    struct hreq *r = &ctx->req;
+    int path_known = 0, later = 0;
+    const struct hroute *route = route_of(r, &path_known);
+    if (!route || !(route->roles & HROUTE_FAST) || r->path_id < 0 || is_login(route) ||
+        is_low_priority(r->method, route->pattern) || !token_in_job(r, route))
+        return 0;
+    r->route = route;
+    new_request_id(r);
+    r->later = &later;
+    r->fast = 1;
+    route->fn(r);
+    if (!later)
+        r->fast = 0; /* r is still ours: it goes to a handler thread */
+    return later;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -651,6 +722,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     ctx->state = CTX_QUEUED;
     observe(s, &ctx->req, 0);
     MHD_suspend_connection(c);
+    if (handled_fast(ctx))
+        return MHD_YES; /* its writer job's completion resumes the connection */
     if (workq_submit(s->work, request_prio(method, url), handle_job, ctx) != 0) {
         MHD_resume_connection(c);
         ctx->req.request_id[0] = '-';
@@ -838,6 +911,7 @@ struct server *server_start(const struct server_config *cfg, char *err, size_t e
         return NULL;
     }
     pthread_mutex_init(&s->flight_mu, NULL);
+    pthread_cond_init(&s->all_out, NULL);
     s->tick_seconds = cfg->tick_seconds;
     s->observe = cfg->observe;
     s->observe_arg = cfg->observe_arg;
@@ -1055,9 +1129,14 @@ void server_stop(struct server *s)
             nanosleep(&ts, NULL);
         }
         /* Every queued request is handled and its connection resumed: MHD may not stop
-         * with a connection suspended. */
+         * with a connection suspended. Requests answered later wait for their writer
+         * batch, which the writer runs (or fails) whatever the database does. */
         workq_stop(s->work);
         s->work = NULL;
+        pthread_mutex_lock(&s->flight_mu);
+        while (s->later > 0)
+            pthread_cond_wait(&s->all_out, &s->flight_mu);
+        pthread_mutex_unlock(&s->flight_mu);
         MHD_stop_daemon(s->mhd);
     }
     workq_stop(s->work);
@@ -1085,5 +1164,6 @@ void server_stop(struct server *s)
     free(s->tls_cert_pem);
     free(s->tls_key_pem);
     pthread_mutex_destroy(&s->flight_mu);
+    pthread_cond_destroy(&s->all_out);
     free(s);
 }

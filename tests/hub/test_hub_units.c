@@ -567,6 +567,67 @@ static void t_writer_wakes_its_own(void)
     writer_destroy(W);
 }
 
+/* writer_submit_kind: the submitter does not wait; each job's completion is called once,
+ * on the writer's thread, after its batch committed (its row is there) or with the job's
+ * failure. */
+struct later {
+    int v;
+    enum writer_status st;
+    int calls;
+    pthread_t on;
+};
+
+static sem_t later_done;
+
+static void later_then(void *arg, enum writer_status st)
+{
+    struct later *l = arg;
+    l->st = st;
+    l->calls++;
+    l->on = pthread_self();
+    sem_post(&later_done);
+}
+
+static int later_job(struct db *db, void *arg)
+{
+    return insert_job(db, &((struct later *)arg)->v);
+}
+
+static void t_writer_submit(void)
+{
+    static const struct writer_kind kind = {later_job, NULL};
+    struct db *db = fresh_db("later.db");
+    REQUIRE(db != NULL);
+    W = writer_create(db, NULL, 0, 0);
+    REQUIRE(W != NULL);
+    sem_init(&later_done, 0, 0);
+    struct later l[9];
+    for (int i = 0; i < 9; i++) {
+        l[i] = (struct later){.v = i < 8 ? 500 + i : -1}; /* the last one fails */
+        writer_submit_kind(W, &kind, &l[i], later_then);
+    }
+    for (int i = 0; i < 9; i++)
+        while (sem_wait(&later_done) != 0) {
+        }
+    for (int i = 0; i < 9; i++) {
+        CHECK_INT_EQ(l[i].calls, 1);
+        CHECK_INT_EQ(l[i].st, i < 8 ? WRITER_OK : WRITER_JOB_FAILED);
+        CHECK(!pthread_equal(l[i].on, pthread_self()));
+    }
+    writer_destroy(W);
+    char path[128], err[256];
+    snprintf(path, sizeof path, "%s/later.db", dir);
+    struct db *rd = NULL;
+    int64_t n = -1;
+    REQUIRE(hubdb_open_db(path, 0, &rd, err, sizeof err) == HUBDB_OK);
+    CHECK_INT_EQ(
+        db_get_int64(rd, "SELECT COUNT(*) FROM meta WHERE key LIKE 'k5__' AND ? = 0", 0, &n),
+        DB_ROW);
+    CHECK_INT_EQ(n, 8);
+    hubdb_db_close(rd);
+    sem_destroy(&later_done);
+}
+
 static void t_gate(void)
 {
     struct db *db = fresh_db("gate.db"), *h = db;
@@ -719,6 +780,7 @@ int main(void)
     TEST_RUN(t_writer_group_commit);
     TEST_RUN(t_writer_gathers);
     TEST_RUN(t_writer_wakes_its_own);
+    TEST_RUN(t_writer_submit);
     TEST_RUN(t_gate);
     TEST_RUN(t_escalate);
     char cmd[128];
