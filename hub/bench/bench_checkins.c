@@ -220,6 +220,20 @@ static void print_usage(const struct usage *a, const struct usage *b, long ok, i
            (double)(b->client.csw - a->client.csw) / n, (double)(b->csw - a->csw) / n);
     printf("cores_busy hubd=%.2f postgres=%s client=%.2f machine=%.2f\n", h / 1000 / secs, pcores,
            c / 1000 / secs, m / 1000 / secs);
+    /* hubd by thread name (the names of the end; a name new since the start counts from 0) */
+    printf("hubd_threads");
+    for (int i = 0; i < b->hubd.n_names; i++) {
+        double cpu0 = 0;
+        long long csw0 = 0;
+        for (int k = 0; k < a->hubd.n_names; k++)
+            if (strcmp(a->hubd.name[k], b->hubd.name[i]) == 0) {
+                cpu0 = a->hubd.name_cpu_ms[k];
+                csw0 = a->hubd.name_csw[k];
+            }
+        printf(" %s=%.3fms/%.1fcsw", b->hubd.name[i], (b->hubd.name_cpu_ms[i] - cpu0) / n,
+               (double)(b->hubd.name_csw[i] - csw0) / n);
+    }
+    printf(" (per check-in)\n");
 }
 
 /* The newest check-in's id, read from the database (every town's). */

@@ -38,23 +38,62 @@ static int read_stat(pid_t pid, long long f[18])
     return i == 18 ? 0 : -1;
 }
 
-/* The context switches of one thread (/proc/PID/task/TID/status). */
-static long long task_switches(pid_t pid, const char *tid)
+/* The context switches of one thread (/proc/PID/task/TID/status); its name into name. */
+static long long task_switches(pid_t pid, const char *tid, char name[16])
 {
     char path[384], line[256];
     long long n = 0;
     snprintf(path, sizeof path, "/proc/%d/task/%s/status", (int)pid, tid);
     FILE *fp = fopen(path, "r");
+    snprintf(name, 16, "other");
     if (!fp)
         return 0;
     while (fgets(line, sizeof line, fp)) {
         long long v;
+        if (sscanf(line, "Name: %15s", name) == 1)
+            continue;
         if (sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1 ||
             sscanf(line, "nonvoluntary_ctxt_switches: %lld", &v) == 1)
             n += v;
     }
     fclose(fp);
     return n;
+}
+
+/* The CPU ms of one thread (/proc/PID/task/TID/stat). */
+static double task_cpu_ms(pid_t pid, const char *tid)
+{
+    char path[384], buf[1024];
+    snprintf(path, sizeof path, "/proc/%d/task/%s/stat", (int)pid, tid);
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    char *p = strrchr(buf, ')');
+    long long ut = 0, st = 0;
+    /* after the name: state, then fields 4..13, then utime (14) and stime (15) */
+    if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lld %lld", &ut, &st) != 2)
+        return 0;
+    return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* Adds one thread's figures under its name. */
+static void add_named(struct benchproc_sample *s, const char *name, double cpu_ms, long long csw)
+{
+    int i = 0;
+    while (i < s->n_names && strcmp(s->name[i], name) != 0)
+        i++;
+    if (i == s->n_names && s->n_names < BENCHPROC_NAMES) {
+        snprintf(s->name[i], sizeof s->name[i], "%s",
+                 s->n_names == BENCHPROC_NAMES - 1 ? "other" : name);
+        s->n_names++;
+    } else if (i == s->n_names) {
+        i = BENCHPROC_NAMES - 1;
+    }
+    s->name_cpu_ms[i] += cpu_ms;
+    s->name_csw[i] += csw;
 }
 
 int benchproc_add(pid_t pid, int children, struct benchproc_sample *s)
@@ -69,9 +108,14 @@ int benchproc_add(pid_t pid, int children, struct benchproc_sample *s)
     DIR *d = opendir(path);
     if (d) {
         struct dirent *e;
-        while ((e = readdir(d)))
-            if (e->d_name[0] != '.')
-                s->csw += task_switches(pid, e->d_name);
+        while ((e = readdir(d))) {
+            if (e->d_name[0] == '.')
+                continue;
+            char name[16];
+            long long n = task_switches(pid, e->d_name, name);
+            s->csw += n;
+            add_named(s, name, task_cpu_ms(pid, e->d_name), n);
+        }
         closedir(d);
     }
     s->processes++;

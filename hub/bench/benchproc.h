@@ -12,11 +12,19 @@
 
 #include <sys/types.h>
 
+#define BENCHPROC_NAMES 8
+
 /* What a group of processes had spent by one moment. */
 struct benchproc_sample {
     double cpu_ms; /* user + system CPU time, ms */
     long long csw; /* context switches, voluntary and involuntary, of every thread */
     int processes; /* how many were found */
+    /* The same by thread name (comm: "MHD-worker", "hub-writer", ...), live threads only;
+     * names past BENCHPROC_NAMES are counted as "other". */
+    int n_names;
+    char name[BENCHPROC_NAMES][16];
+    double name_cpu_ms[BENCHPROC_NAMES];
+    long long name_csw[BENCHPROC_NAMES];
 };
 
 /* Adds what process pid (and each of its threads) has spent so far to *s; with children

@@ -23,6 +23,7 @@ struct ticker {
     ticker_fn fn;
     void *arg;
     int stopping, kicked;
+    int waiting; /* sleeping until the period or a kick (not in the gap): a kick wakes it */
 };
 
 /* Under mu: sleeps until the period (or the wait ticker_next_in asked for) is over, a kick
@@ -32,9 +33,11 @@ static void sleep_period(struct ticker *t)
     long ms = t->next_ms >= 0 ? t->next_ms : t->period_ms;
     t->next_ms = -1;
     struct timespec until = hubclock_deadline_ms(ms);
+    t->waiting = 1;
     while (!t->stopping && !t->kicked)
         if (pthread_cond_timedwait(&t->cv, &t->mu, &until) == ETIMEDOUT)
             break;
+    t->waiting = 0;
     if (t->gap_ms <= 0)
         return;
     struct timespec gap = t->last;
@@ -112,7 +115,11 @@ void ticker_kick(struct ticker *t)
         return;
     pthread_mutex_lock(&t->mu);
     t->kicked = 1;
-    pthread_cond_signal(&t->cv);
+    /* Only a thread waiting for a kick: one running, or sleeping out its gap, finds kicked
+     * when it looks (the writer kicks the audit sequencer after every batch, hundreds of
+     * times a second, and each used to wake it in its gap to sleep again). */
+    if (t->waiting)
+        pthread_cond_signal(&t->cv);
     pthread_mutex_unlock(&t->mu);
 }
 

@@ -102,9 +102,11 @@ struct workq *workq_start(int threads, int reserved, int queue_max)
     q->n_threads = threads;
     q->bulk_max = threads - reserved;
     q->queue_max = queue_max;
-    for (; q->started < threads; q->started++)
+    for (; q->started < threads; q->started++) {
         if (pthread_create(&q->threads[q->started], NULL, worker_main, q) != 0)
             break;
+        pthread_setname_np(q->threads[q->started], "hub-handler");
+    }
     if (q->started < threads) {
         workq_stop(q);
         return NULL;
