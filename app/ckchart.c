@@ -74,8 +74,19 @@ struct parts {
     struct wg_chart ch;
 };
 
+/* A marked line's label: "保健指導 5.6 %", or without the key (a short page: the words
+ * before the chart name the thresholds and the range) the number alone, "5.6 %". */
+static void mark_label(const struct app *a, const char *key_name, const char *num, bool key,
+                       char *buf, size_t size)
+{
+    if (key)
+        i18n_format(buf, size, app_s(a, key_name), num, NULL, NULL, NULL);
+    else
+        snprintf(buf, size, "%s", num);
+}
+
 /* Fills p for tr (n > 0) but the axis numbers, which depend on the plot's height. */
-static void build(struct app *a, const struct ck_trend *tr, struct parts *p)
+static void build(struct app *a, const struct ck_trend *tr, struct parts *p, bool key)
 {
     char num[64];
     int nm = 0, n = tr->n < CK_POINTS_MAX ? tr->n : CK_POINTS_MAX;
@@ -128,14 +139,12 @@ static void build(struct app *a, const struct ck_trend *tr, struct parts *p)
     if (tr->has_threshold) {
         band_label = app_s(a, "ck_trend_band");
         ck_num_unit(tr->t_guidance, tr->unit_display, num, sizeof num);
-        i18n_format(p->ml[nm], sizeof p->ml[nm], app_s(a, "ck_chart_guidance"), num, NULL, NULL,
-                    NULL);
+        mark_label(a, "ck_chart_guidance", num, key, p->ml[nm], sizeof p->ml[nm]);
         p->marks[nm] = (struct wg_chart_mark){tr->t_guidance, p->ml[nm], false};
         nm++;
         if (tr->has_see_doctor) {
             ck_num_unit(tr->t_see_doctor, tr->unit_display, num, sizeof num);
-            i18n_format(p->ml[nm], sizeof p->ml[nm], app_s(a, "ck_chart_doctor"), num, NULL, NULL,
-                        NULL);
+            mark_label(a, "ck_chart_doctor", num, key, p->ml[nm], sizeof p->ml[nm]);
             p->marks[nm] = (struct wg_chart_mark){tr->t_see_doctor, p->ml[nm], true};
             nm++;
         }
@@ -143,15 +152,13 @@ static void build(struct app *a, const struct ck_trend *tr, struct parts *p)
         band_label = app_s(a, "ck_trend_band");
         if (tr->has_high) {
             ck_num_unit(tr->high, tr->unit_display, num, sizeof num);
-            i18n_format(p->ml[nm], sizeof p->ml[nm], app_s(a, "ck_chart_high"), num, NULL, NULL,
-                        NULL);
+            mark_label(a, "ck_chart_high", num, key, p->ml[nm], sizeof p->ml[nm]);
             p->marks[nm] = (struct wg_chart_mark){tr->high, p->ml[nm], false};
             nm++;
         }
         if (tr->has_low) {
             ck_num_unit(tr->low, tr->unit_display, num, sizeof num);
-            i18n_format(p->ml[nm], sizeof p->ml[nm], app_s(a, "ck_chart_low"), num, NULL, NULL,
-                        NULL);
+            mark_label(a, "ck_chart_low", num, key, p->ml[nm], sizeof p->ml[nm]);
             p->marks[nm] = (struct wg_chart_mark){tr->low, p->ml[nm], false};
             nm++;
         }
@@ -209,25 +216,61 @@ static void ticks(struct app *a, const struct ck_trend *tr, int plot_h, struct p
 
 static struct parts chart_parts; /* UI thread only (too big for the stack of a frame) */
 
-int ck_chart_least_height(struct app *a, int w, const struct ck_trend *tr)
+/* The chart's words above the plot left out (said before it in words). */
+static void without_key(struct parts *p)
+{
+    p->ch.unit_label = NULL;
+    p->ch.band_label = NULL;
+}
+
+int ck_chart_least_height(struct app *a, int w, const struct ck_trend *tr, bool key)
 {
     struct ui *ui = a->ui;
     if (tr->n <= 0)
         return 0;
     memset(&chart_parts, 0, sizeof chart_parts);
-    build(a, tr, &chart_parts);
+    build(a, tr, &chart_parts, key);
+    if (!key)
+        without_key(&chart_parts);
     return wg_chart_text_height(ui, w, &chart_parts.ch) + ui_mm(ui, CK_PLOT_LEAST_MM);
 }
 
-void ck_chart(struct app *a, struct ui_rect r, const struct ck_trend *tr)
+void ck_chart(struct app *a, struct ui_rect r, const struct ck_trend *tr, bool key)
 {
     struct parts *p = &chart_parts;
     if (tr->n <= 0)
         return;
     memset(p, 0, sizeof *p);
-    build(a, tr, p);
-    ticks(a, tr, r.h - wg_chart_text_height(a->ui, r.w, &p->ch), p);
+    /* without the key the lines keep their names while the plot keeps its least width,
+     * else they are labelled with their numbers alone (named in the words before) */
+    for (int named = key ? 1 : 2; named > 0; named--) {
+        memset(p, 0, sizeof *p);
+        build(a, tr, p, named == 2 || key);
+        struct wg_chart bare = p->ch;
+        if (!key)
+            bare.unit_label = bare.band_label = NULL;
+        /* ticks() reads the key's words for the band's ends: they go after it */
+        ticks(a, tr, r.h - wg_chart_text_height(a->ui, r.w, &bare), p);
+        if (!key)
+            without_key(p);
+        if (named == 1 || wg_chart_plot(a->ui, r, &p->ch).w >= ui_mm(a->ui, CK_PLOT_LEAST_W_MM))
+            break;
+    }
     wg_chart(a->ui, r, &p->ch);
+}
+
+void ck_chart_key_words(const struct app *a, const struct ck_trend *tr, char *buf, size_t size)
+{
+    char unit[64] = "";
+    bool band = tr->has_threshold || tr->has_low || tr->has_high;
+    if (tr->unit_display[0])
+        i18n_format(unit, sizeof unit, app_s(a, "ck_chart_unit"), tr->unit_display, NULL, NULL,
+                    NULL);
+    if (band)
+        i18n_format(buf, size, app_s(a, unit[0] ? "ck_chart_key_unit" : "ck_chart_key"), unit,
+                    app_s(a, "ck_trend_band"), NULL, NULL);
+    else
+        snprintf(buf, size, "%s", unit);
 }
 
 void ck_chart_sentence(const struct app *a, const struct ck_trend *tr, char *buf, size_t size)

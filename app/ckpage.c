@@ -97,6 +97,48 @@ void ckpage_box(struct ckpage *pg, int h, int tag)
     add(pg, (struct ckpage_block){.kind = CKP_BOX, .h = h, .tag = tag});
 }
 
+void ckpage_box_side(struct ckpage *pg, int tag)
+{
+    add(pg, (struct ckpage_block){.kind = CKP_BOX, .side = true, .tag = tag});
+}
+
+/* The stacked pager's buttons: 前へ / 次へ (short words: the column is narrow). */
+static struct wg_button side_button(struct app *a, bool next)
+{
+    struct wg_button b = {next ? "page_next" : "page_prev",
+                          app_s(a, next ? "shop_page_next" : "shop_page_prev"),
+                          next ? ICON_NEXT : ICON_PREV,
+                          WG_SECONDARY,
+                          false,
+                          0};
+    return b;
+}
+
+/* The stacked pager's width: the narrowest twentieth of the width from a fifth to a half that
+ * keeps both words on one line beside their arrows; 0 when two do not fit above each other. */
+static int side_width(struct app *a, struct ui_rect c)
+{
+    int gap = app_gap(a);
+    for (int k = 4; k <= 10; k++) {
+        int h = 0, one = 0, w = c.w * k / 20;
+        for (int i = 0; i < 2; i++) {
+            struct wg_button b = side_button(a, i == 1);
+            int hk = wg_button_height(a->ui, &b, w), ok = wg_button_height(a->ui, &b, c.w);
+            h = hk > h ? hk : h;
+            one = ok > one ? ok : one;
+        }
+        if (h <= one && 2 * h + gap <= c.h)
+            return w;
+    }
+    return 0;
+}
+
+struct ui_rect ckpage_side_rect(struct app *a, struct ui_rect c)
+{
+    int sw = side_width(a, c);
+    return (struct ui_rect){c.x, c.y, sw ? c.w - sw - app_gap(a) : 0, c.h};
+}
+
 static int indent(struct app *a, const struct ckpage_block *b)
 {
     return b->icon != ICON_NONE || b->indent ? ui_mm(a->ui, 9) : 0;
@@ -176,7 +218,7 @@ static void measure(struct app *a, const struct ckpage *pg, int w, bool words, i
             m.lines = wg_text_lines(ui, b->font, WG_BODY_MM, b->text, w - indent(a, b));
             m.line_h = plh;
             /* a heading sits right above what it heads (the first line kept with it) */
-            m.gap = b->keep ? 0 : gap;
+            m.gap = b->keep || b->tight ? 0 : gap;
             m.h = m.lines * plh + m.gap;
             m.keep = b->keep;
             m.flow = b->flow;
@@ -202,7 +244,8 @@ static void measure(struct app *a, const struct ckpage *pg, int w, bool words, i
             m.h = (lines * lh > bh ? lines * lh : bh) + gap;
             m.targets = 1;
         } else {
-            m.h = b->h + gap;
+            /* a side box fills a page of its own (the pager beside it, not below) */
+            m.h = (b->side ? room : b->h) + gap;
         }
         put(ms, m, p);
     }
@@ -333,6 +376,26 @@ int ckpage_frame(struct app *a, struct ui_rect c, const struct ckpage *pg, int *
     struct pageflow_cut from = starts[cur];
     struct pageflow_cut to = cur + 1 < np ? starts[cur + 1] : (struct pageflow_cut){ms.n, 0};
     int y = c.y, k = 0, bottom = c.y + c.h - (ph ? ph + gap : 0);
+    const struct ckpage_block *first_b = from.block < ms.n ? &pg->b[ms.p[from.block].block] : NULL;
+    struct ui_rect side = ckpage_side_rect(a, c);
+    if (ph && first_b && first_b->kind == CKP_BOX && first_b->side && side.w > 0) {
+        /* the box's page: ◀ above ▶ beside it, each half the height */
+        int bh = (c.h - gap) / 2, sx = side.x + side.w + gap, sw = c.x + c.w - sx;
+        if (ops->draw_box)
+            ops->draw_box(a, first_b, side);
+        struct wg_button pb = side_button(a, false), nb = side_button(a, true);
+        int d = 0;
+        if (cur > 0 && wg_button(a->ui, &pb, (struct ui_rect){sx, c.y, sw, bh}))
+            d = -1;
+        if (cur + 1 < np + (pg->more ? 1 : 0) &&
+            wg_button(a->ui, &nb, (struct ui_rect){sx, c.y + c.h - bh, sw, bh}))
+            d = 1;
+        if (d) {
+            *page = cur + d;
+            app_mark_dirty(a);
+        }
+        return tapped;
+    }
     for (int i = from.block; i <= to.block && i < ms.n; i++) {
         int first, count;
         if (pageflow_part(ms.m, ms.n, from, to, i, &first, &count))

@@ -28,7 +28,9 @@ struct ckpage_block {
     bool indent;       /* PARA: indented like one with an icon (a list of such lines) */
     bool keep;         /* PARA: a heading, kept on the page of what follows it */
     bool flow;         /* PARA: starts where it is, continued over pages, never moved */
+    bool tight;        /* PARA: no space after it (a short page: the lines follow on) */
     int h;             /* BOX: height (the gap after it is added) */
+    bool side;         /* BOX: a page of its own, the pager beside it (ckpage_box_side) */
     int tag;           /* the screen's own number (an item's index) */
 };
 
@@ -67,6 +69,12 @@ void ckpage_indent(struct ckpage *pg);
 void ckpage_flow(struct ckpage *pg);
 void ckpage_row(struct ckpage *pg, const char *text, enum icon_id icon, int tag);
 void ckpage_box(struct ckpage *pg, int h, int tag);
+/* A box that takes a page of its own with ◀ ▶ stacked beside it rather than below (a chart
+ * that below a notice band at large text would have no height left above the pager): it is
+ * drawn into ckpage_side_rect(). */
+void ckpage_box_side(struct ckpage *pg, int tag);
+/* Where a side box is drawn in c; w == 0 when ◀ ▶ do not fit stacked beside it. */
+struct ui_rect ckpage_side_rect(struct app *a, struct ui_rect c);
 
 /* The screen's title with where the resident is: "健診の結果 2/13" (the title of `key`
  * alone when there is one page). */

@@ -126,6 +126,15 @@ int layout_json(const struct ui *ui, const struct layout_meta *m, char *buf, siz
         put_color(&o, "bg", c[i].bg);
         put(&o, "}");
     }
+    put(&o, "],\"figures\":[");
+    const struct ui_figure *f = ui_figures(ui, &n);
+    for (size_t i = 0; i < n; i++) {
+        put(&o, "%s{\"kind\":", i ? "," : "");
+        put_str(&o, f[i].kind);
+        put(&o, ",\"rect\":");
+        put_rect(&o, f[i].r);
+        put(&o, "}");
+    }
     put(&o, "]}\n");
     return o.overflow ? -1 : (int)o.len;
 }

@@ -2,7 +2,8 @@
  * layout: the layout dump of a frame as JSON, the input of the screen-rule checks
  * (tests/kiosk/catalogue_check.c). For every hittable target: id, label, kind, rectangle
  * in px and mm, foreground and background colour; for every text: the words, the
- * measured extent, the box it must stay in, size and colours.
+ * measured extent, the box it must stay in, size and colours; for every figure (a chart's
+ * plot): its kind and rectangle.
  */
 #ifndef LAYOUT_H
 #define LAYOUT_H

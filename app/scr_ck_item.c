@@ -14,7 +14,7 @@
 #include "ckchart.h"
 #include "ckpage.h"
 
-enum { BOX_BAR = 1, BOX_CHART = 2 };
+enum { BOX_BAR = 1, BOX_CHART = 2, BOX_CHART_SIDE = 3 };
 
 static int chart_block = -1; /* the chart's block this frame (pager words), UI thread only */
 
@@ -102,13 +102,14 @@ static void draw_box(struct app *a, const struct ckpage_block *b, struct ui_rect
     if (b->tag == BOX_BAR)
         bar(a, it, r);
     else if (b->tag == BOX_CHART)
-        ck_chart(a, r, &a->pv.trend);
+        ck_chart(a, r, &a->pv.trend, true);
+    else if (b->tag == BOX_CHART_SIDE)
+        ck_chart(a, r, &a->pv.trend, false);
 }
 
 static const char *pager_words(struct app *a, const struct ckpage *pg, int first, bool next)
 {
-    bool chart = first >= 0 && first < pg->n && pg->b[first].kind == CKP_BOX &&
-                 pg->b[first].tag == BOX_CHART;
+    bool chart = first >= 0 && first < pg->n && first == chart_block;
     if (next)
         return app_s(a, chart ? "ck_item_chart" : "ck_item_more");
     return app_s(a, chart_block >= 0 && first >= chart_block ? "ck_item_chart" : "ck_item_back");
@@ -123,7 +124,7 @@ static bool trend_ready(const struct app *a, const struct ck_item *it)
 static void frame(struct app *a, struct ui_rect c)
 {
     static char value[CK_CODE_MAX + 128], thr[PRIV_SENTENCE], rng[PRIV_SENTENCE],
-        points[PRIV_SENTENCE * 8], words[PRIV_SENTENCE];
+        points[PRIV_SENTENCE * 8], words[PRIV_SENTENCE], key[PRIV_SENTENCE];
     static struct ckpage pg;
     struct priv_state *p = &a->pv;
     const struct ck_item *it = selected(a);
@@ -170,15 +171,37 @@ static void frame(struct app *a, struct ui_rect c)
             int sl = wg_text_lines(ui, UI_FONT_REGULAR, WG_BODY_MM, points, c.w);
             int room = ckpage_room(a, c, w, 3);
             int h = room - (sl < 3 ? sl : 3) * lh - 2 * app_gap(a);
-            if (h < ck_chart_least_height(a, c.w, &p->trend))
-                h = room;
+            struct ui_rect side = ckpage_side_rect(a, c);
             chart_block = pg.n;
-            ckpage_box(&pg, h, BOX_CHART);
+            if (room >= ck_chart_least_height(a, c.w, &p->trend, true) || side.w == 0) {
+                if (h < ck_chart_least_height(a, c.w, &p->trend, true))
+                    h = room;
+                ckpage_box(&pg, h, BOX_CHART);
+            } else {
+                /* below a notice band at large text the pager below would leave the plot
+                 * no height: the unit and the key in words first, then the chart on a page
+                 * of its own with ◀ ▶ stacked beside it */
+                ck_chart_key_words(a, &p->trend, key, sizeof key);
+                ckpage_para(&pg, key, UI_FONT_REGULAR, ICON_NONE, false);
+                ckpage_box_side(&pg, BOX_CHART_SIDE);
+            }
             ckpage_para(&pg, points, UI_FONT_REGULAR, ICON_NONE, false);
         } else {
             ckpage_para(&pg, m ? m : app_s(a, "ck_trend_empty"), UI_FONT_REGULAR, ICON_NONE, false);
         }
     }
+    /* a page of fewer than four lines (large text below a notice band): the words follow
+     * on without space between them and start where they are, continued over pages (a
+     * page held only the name and the value, and the item ran to 7 pages) */
+    const char *w[3] = {app_s(a, "ck_item_chart"), app_s(a, "ck_item_more"),
+                        app_s(a, "ck_item_back")};
+    if (ckpage_room(a, c, w, 3) <
+        4 * ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM)))
+        for (int i = 0; i < pg.n; i++)
+            if (pg.b[i].kind == CKP_PARA) {
+                pg.b[i].tight = true;
+                pg.b[i].flow = true;
+            }
     static const struct ckpage_ops ops = {draw_box, pager_words, "row"};
     ckpage_frame(a, c, &pg, &p->item_page, &p->item_pages, &ops);
 }

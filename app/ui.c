@@ -6,6 +6,7 @@
 #include "ui.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ struct ui {
     char arena[UI_TEXT_ARENA];
     size_t arena_used;
     unsigned dropped;
+    struct ui_figure figures[UI_MAX_FIGURES];
+    size_t nfigures;
 
     /* targets being built this frame, and the ones of the last frame (hit-tested) */
     struct ui_target cur[UI_MAX_TARGETS];
@@ -184,6 +187,7 @@ void ui_begin(struct ui *ui)
 {
     ui->ncmds = 0;
     ui->arena_used = 0;
+    ui->nfigures = 0;
     ui->ncur = 0;
     ui->modal_from = 0;
     ui->modal_cmd = 0;
@@ -221,6 +225,21 @@ const struct ui_cmd *ui_cmds(const struct ui *ui, size_t *n)
 const char *ui_cmd_text(const struct ui *ui, const struct ui_cmd *c)
 {
     return ui->arena + c->text_off;
+}
+
+void ui_figure(struct ui *ui, const char *kind, struct ui_rect r)
+{
+    if (ui->nfigures >= UI_MAX_FIGURES)
+        return;
+    struct ui_figure *f = &ui->figures[ui->nfigures++];
+    snprintf(f->kind, sizeof f->kind, "%s", kind);
+    f->r = r;
+}
+
+const struct ui_figure *ui_figures(const struct ui *ui, size_t *n)
+{
+    *n = ui->nfigures;
+    return ui->figures;
 }
 
 const struct ui_target *ui_targets(const struct ui *ui, size_t *n)

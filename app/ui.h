@@ -88,6 +88,14 @@ struct ui_target {
     struct ui_color fg, bg;
 };
 
+/* A figure's area the layout dump reports (a chart's plot: "plot"), so checks can measure
+ * what a picture without words gets. Not drawn. */
+#define UI_MAX_FIGURES 8
+struct ui_figure {
+    char kind[16];
+    struct ui_rect r;
+};
+
 struct ui_metrics {
     double px_per_mm;  /* display density */
     int text_scale;    /* percent: 100, 125 or 150 */
@@ -137,6 +145,8 @@ size_t ui_modal_cmd(const struct ui *ui);
 /* Draw list of the last frame (borrowed until the next ui_begin). */
 const struct ui_cmd *ui_cmds(const struct ui *ui, size_t *n);
 const char *ui_cmd_text(const struct ui *ui, const struct ui_cmd *c);
+/* Figures of the frame (borrowed until the next ui_begin). */
+const struct ui_figure *ui_figures(const struct ui *ui, size_t *n);
 /* Hittable targets of the last frame (borrowed until the next ui_end). */
 const struct ui_target *ui_targets(const struct ui *ui, size_t *n);
 /* Finds a hittable target of the last frame by id; NULL when absent. */
@@ -158,6 +168,9 @@ int ui_line_height(const struct ui *ui, enum ui_font font, int px);
  * when it was activated; *pressed tells whether it is to be drawn pressed. */
 bool ui_target(struct ui *ui, const char *id, const char *label, enum ui_target_kind kind,
                struct ui_rect r, struct ui_color fg, struct ui_color bg, bool *pressed);
+
+/* Records a figure of this frame (beyond UI_MAX_FIGURES: ignored). */
+void ui_figure(struct ui *ui, const char *kind, struct ui_rect r);
 
 bool ui_rect_contains(struct ui_rect r, int x, int y);
 

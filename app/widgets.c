@@ -415,37 +415,53 @@ int wg_chart_text_height(struct ui *ui, int w, const struct wg_chart *c)
     return chart_top(ui, w, c, &k) + lh / 2 + below;
 }
 
+/* The widths of the axis numbers (or top/bottom labels) and of the lines' labels. */
+static void chart_columns(struct ui *ui, const struct wg_chart *c, int *label_w, int *mark_w)
+{
+    int px = ui_text_px(ui, WG_BODY_MM);
+    const char *labels[2] = {c->top_label, c->bottom_label};
+    *label_w = *mark_w = 0;
+    if (c->nticks > 0) {
+        for (int i = 0; i < c->nticks; i++)
+            *label_w = max_i(*label_w, ui_measure(ui, UI_FONT_REGULAR, px, c->tick_labels[i],
+                                                  strlen(c->tick_labels[i])));
+    } else {
+        for (int i = 0; i < 2; i++)
+            if (labels[i])
+                *label_w = max_i(*label_w,
+                                 ui_measure(ui, UI_FONT_REGULAR, px, labels[i], strlen(labels[i])));
+    }
+    for (int i = 0; i < c->nmarks; i++)
+        *mark_w = max_i(*mark_w, ui_measure(ui, UI_FONT_REGULAR, px, c->marks[i].label,
+                                            strlen(c->marks[i].label)));
+}
+
+struct ui_rect wg_chart_plot(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
+{
+    struct chart_key key;
+    int lh = ui_line_height(ui, UI_FONT_REGULAR, ui_text_px(ui, WG_BODY_MM));
+    int gap = ui_mm(ui, 2), label_w, mark_w;
+    chart_columns(ui, c, &label_w, &mark_w);
+    int top = r.y + chart_top(ui, r.w, c, &key) + lh / 2, bottom = r.y + r.h - (lh - lh / 2);
+    if (c->xlabels)
+        bottom = r.y + r.h - lh - gap;
+    return (struct ui_rect){r.x + label_w + gap, top,
+                            r.w - label_w - gap - (mark_w ? mark_w + gap : 0), bottom - top};
+}
+
 void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
 {
     const struct theme *t = ui_theme(ui);
     int px = ui_text_px(ui, WG_BODY_MM);
     int lh = ui_line_height(ui, UI_FONT_REGULAR, px);
-    int gap = ui_mm(ui, 2);
-    /* left column: the axis numbers (or the top/bottom labels) */
-    int label_w = 0;
-    const char *labels[2] = {c->top_label, c->bottom_label};
-    if (c->nticks > 0) {
-        for (int i = 0; i < c->nticks; i++)
-            label_w = max_i(label_w, ui_measure(ui, UI_FONT_REGULAR, px, c->tick_labels[i],
-                                                strlen(c->tick_labels[i])));
-    } else {
-        for (int i = 0; i < 2; i++)
-            if (labels[i])
-                label_w = max_i(label_w,
-                                ui_measure(ui, UI_FONT_REGULAR, px, labels[i], strlen(labels[i])));
-    }
-    /* right column: the labels of the marked lines */
-    int mark_w = 0;
-    for (int i = 0; i < c->nmarks; i++)
-        mark_w = max_i(mark_w, ui_measure(ui, UI_FONT_REGULAR, px, c->marks[i].label,
-                                          strlen(c->marks[i].label)));
+    int gap = ui_mm(ui, 2), label_w, mark_w;
+    chart_columns(ui, c, &label_w, &mark_w);
     struct chart_key key;
     int top_h = chart_top(ui, r.w, c, &key);
-    int top = r.y + top_h + lh / 2, bottom = r.y + r.h - (lh - lh / 2);
-    if (c->xlabels)
-        bottom = r.y + r.h - lh - gap;
-    struct ui_rect plot = {r.x + label_w + gap, top,
-                           r.w - label_w - gap - (mark_w ? mark_w + gap : 0), bottom - top};
+    struct ui_rect plot = wg_chart_plot(ui, r, c);
+    /* the checks measure what the lines get, and read the chart's words for overlaps */
+    ui_figure(ui, "chart", r);
+    ui_figure(ui, "plot", plot);
     double span = c->max - c->min > 0 ? c->max - c->min : 1;
 #define YOF(v) (plot.y + plot.h - (int)(((v)-c->min) / span * plot.h))
     double lo = c->band_lo < c->min ? c->min : c->band_lo;
@@ -527,13 +543,15 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c)
         /* under the plot (not under the axis numbers, whose lowest one sits on the bottom
          * edge): the last (newest) first, then from the oldest those that leave a gap to
          * their neighbours */
-        struct ui_rect under = {plot.x, plot.y + plot.h + gap, plot.w,
+        /* (to the chart's right edge: the newest date may be wider than a narrow plot) */
+        struct ui_rect under = {plot.x, plot.y + plot.h + gap, r.x + r.w - plot.x,
                                 r.y + r.h - (plot.y + plot.h + gap)};
         int w_last =
             ui_measure(ui, UI_FONT_REGULAR, px, c->xlabels[n - 1], strlen(c->xlabels[n - 1]));
         int x_last = xs[n - 1] - w_last / 2;
-        if (x_last + w_last > under.x + under.w)
-            x_last = under.x + under.w - w_last;
+        int edge = w_last <= plot.w ? plot.x + plot.w : under.x + under.w;
+        if (x_last + w_last > edge)
+            x_last = edge - w_last;
         chart_text(ui, x_last, under.y, px, t->bg, under, c->xlabels[n - 1]);
         int right_edge = under.x - gap;
         for (int i = 0; i + 1 < n; i++) {

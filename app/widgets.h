@@ -113,6 +113,8 @@ void wg_chart(struct ui *ui, struct ui_rect r, const struct wg_chart *c);
 /* Height of everything of c but its plot at width w (the unit and the key above it, the
  * dates below), so a caller can size the chart for a plot of a given height. */
 int wg_chart_text_height(struct ui *ui, int w, const struct wg_chart *c);
+/* Where the plot of c goes when the chart is drawn into r (what its words leave of r). */
+struct ui_rect wg_chart_plot(struct ui *ui, struct ui_rect r, const struct wg_chart *c);
 
 /* A modal question over the whole screen. Returns 1 (yes), 0 (no) or -1. Ids "confirm_yes",
  * "confirm_no". */

@@ -9,7 +9,10 @@
  *   - no text outside its box or the screen; a text touching a target lies inside it;
  *   - body text ≥ 16 pt and labels inside targets ≥ 24 pt at the display density;
  *   - Back and Home at the same rectangle on every screen of a variant (language × text
- *     size × theme).
+ *     size × theme);
+ *   - no two texts of a chart overlap (a figure of the dump), its plot is at least
+ *     PLOT_MIN_MM tall and PLOT_MIN_W_MM wide with no text on it (a chart squeezed below its
+ *     words had no plot left and its labels piled up).
  *   catalogue_check DIR [expected_count]
  *   catalogue_check --some-png [--open FILE] DIR
  *     (the band pass: a PNG only beside some layouts, those there are checked; the entries
@@ -30,6 +33,9 @@
 
 #define MAX_FILE (1024 * 1024)
 #define PT_MM    (25.4 / 72.0)
+/* The least plot a chart may have (ckchart.h: CK_PLOT_LEAST_MM). */
+#define PLOT_MIN_MM   25.0
+#define PLOT_MIN_W_MM 40.0
 
 struct rect {
     double x, y, w, h;
@@ -163,6 +169,49 @@ static void check_png(const char *png)
     SDL_FreeSurface(c);
 }
 
+/* A chart's plot too small to read, texts on it, and its words on each other. */
+static void check_overlaps(const char *path, const cJSON *texts, const cJSON *figures, double ppm)
+{
+    int nt = cJSON_GetArraySize(texts), nf = figures ? cJSON_GetArraySize(figures) : 0;
+    for (int f = 0; f < nf; f++) {
+        const cJSON *fg = cJSON_GetArrayItem(figures, f);
+        if (strcmp(cJSON_GetObjectItem(fg, "kind")->valuestring, "plot"))
+            continue;
+        struct rect p = get_rect(cJSON_GetObjectItem(fg, "rect"));
+        if (p.h / ppm < PLOT_MIN_MM - 1e-9 || p.w / ppm < PLOT_MIN_W_MM - 1e-9)
+            FAIL(path, "a chart's plot is %.1f x %.1f mm (rule: at least %.0f x %.0f)", p.w / ppm,
+                 p.h / ppm, PLOT_MIN_W_MM, PLOT_MIN_MM);
+        for (int i = 0; i < nt; i++) {
+            const cJSON *t = cJSON_GetArrayItem(texts, i);
+            if (!cJSON_IsTrue(cJSON_GetObjectItem(t, "dimmed")) &&
+                intersects(get_rect(cJSON_GetObjectItem(t, "rect")), p))
+                FAIL(path, "text \"%s\" lies on a chart's plot",
+                     cJSON_GetObjectItem(t, "text")->valuestring);
+        }
+    }
+    /* a chart's words (axis numbers, dates, the lines' labels, the unit, the key) */
+    for (int f = 0; f < nf; f++) {
+        const cJSON *fg = cJSON_GetArrayItem(figures, f);
+        if (strcmp(cJSON_GetObjectItem(fg, "kind")->valuestring, "chart"))
+            continue;
+        struct rect ch = get_rect(cJSON_GetObjectItem(fg, "rect"));
+        for (int i = 0; i < nt; i++) {
+            const cJSON *a = cJSON_GetArrayItem(texts, i);
+            struct rect ra = get_rect(cJSON_GetObjectItem(a, "rect"));
+            if (cJSON_IsTrue(cJSON_GetObjectItem(a, "dimmed")) || !intersects(ra, ch))
+                continue;
+            for (int j = i + 1; j < nt; j++) {
+                const cJSON *b = cJSON_GetArrayItem(texts, j);
+                if (!cJSON_IsTrue(cJSON_GetObjectItem(b, "dimmed")) &&
+                    intersects(ra, get_rect(cJSON_GetObjectItem(b, "rect"))))
+                    FAIL(path, "texts \"%s\" and \"%s\" of a chart overlap",
+                         cJSON_GetObjectItem(a, "text")->valuestring,
+                         cJSON_GetObjectItem(b, "text")->valuestring);
+            }
+        }
+    }
+}
+
 static void check_file(const char *dir, const char *name)
 {
     char path[1024], png[1024];
@@ -285,6 +334,7 @@ static void check_file(const char *dir, const char *name)
                      label_mm);
         }
     }
+    check_overlaps(path, texts, cJSON_GetObjectItem(root, "figures"), ppm);
     cJSON_Delete(root);
     snprintf(png, sizeof png, "%.*s.png", (int)(strlen(path) - 5), path);
     struct stat st;
