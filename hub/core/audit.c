@@ -14,7 +14,7 @@
 #include "audit.h"
 #include "auditkey.h"
 #include "auditlog.h"
-#include "dbarray.h"
+#include "auditrecs.h"
 #include "hubdb.h"
 #include "hubkey.h"
 #include "hubtoken.h"
@@ -126,85 +126,78 @@ void audit_leaf_hash(const struct audit_rec *r, long long seq, merkle_hash out)
     leaf_hash(seq, (long long)r->at, f, subject, out);
 }
 
+/* The store's row of r (fields in hash order, subject 0 for none) at place seq after prev,
+ * with its hash: what is stored of it. */
+static struct auditrecs_row row_of(const struct audit_rec *r, long long seq, const char *prev,
+                                   char hash[65])
+{
+    struct auditrecs_row row = {.seq = seq, .at = (int64_t)r->at, .town = r->town};
+    row.subject = seal(r, seq, prev, row.f, hash);
+    row.prev_hash = prev;
+    row.hash = hash;
+    return row;
+}
+
+/* A stored row as the record it holds. */
+static struct audit_rec rec_of(const struct auditrecs_row *row)
+{
+    return (struct audit_rec){.at = (time_t)row->at,
+                              .actor = row->f[0],
+                              .action = row->f[1],
+                              .outcome = row->f[2],
+                              .subject = row->subject,
+                              .data_kinds = row->f[3],
+                              .purpose = row->f[4],
+                              .basis = row->f[5],
+                              .source = row->f[6],
+                              .destination = row->f[7],
+                              .request_id = row->f[8]};
+}
+
+struct leaves {
+    long long from, want;
+    merkle_hash *out;
+    int missing;
+};
+
+/* One record of audit_leaves_db(): its leaf, or 1 (stop) when its place is not the next. */
+static int leaf_of(void *arg, const struct auditrecs_row *r)
+{
+    struct leaves *l = arg;
+    if (r->seq != l->want) {
+        l->missing = 1;
+        return 1;
+    }
+    leaf_hash(r->seq, r->at, r->f, r->subject, l->out[r->seq - l->from - 1]);
+    l->want++;
+    return 0;
+}
+
 enum db_status audit_leaves_db(struct db *db, long long log, long long from, long long to,
                                merkle_hash *out)
 {
-    struct db_stmt *st = db_stmt(db, "SELECT seq, at_unix, actor, action, outcome,"
-                                     " subject_resident_id, data_kinds, purpose, basis, source,"
-                                     " destination, request_id FROM audit"
-                                     " WHERE log_id = ? AND seq > ? AND seq <= ? ORDER BY seq");
-    if (!st)
-        return DB_ERR;
-    long long want = from + 1;
-    enum db_status rc = db_bind_int64(st, 1, log);
+    struct leaves l = {from, from + 1, out, 0};
+    enum db_status rc = auditrecs_range(db, log, from, to, leaf_of, &l);
+    if (l.missing)
+        return DB_ERR_CONSTRAINT;
     if (rc == DB_OK)
-        rc = db_bind_int64(st, 2, from);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, 3, to);
-    while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
-        const char *f[9];
-        for (int i = 0; i < 3; i++)
-            f[i] = db_col_text(st, 2 + i) ? db_col_text(st, 2 + i) : "";
-        for (int i = 3; i < 9; i++)
-            f[i] = db_col_text(st, 3 + i) ? db_col_text(st, 3 + i) : "";
-        long long seq = db_col_int64(st, 0);
-        if (seq != want) {
-            rc = DB_ERR_CONSTRAINT; /* a record is missing */
-            break;
-        }
-        leaf_hash(seq, db_col_int64(st, 1), f, db_col_int64(st, 5), out[seq - from - 1]);
-        want++;
-        rc = DB_OK;
-    }
-    db_stmt_done(st);
-    if (rc == DB_DONE)
-        rc = want == to + 1 ? DB_OK : DB_ERR_CONSTRAINT;
+        rc = l.want == to + 1 ? DB_OK : DB_ERR_CONSTRAINT;
     return rc;
 }
 
-/* The newest chained record of log through db.h. SQLite: the log's newest record, under the
- * write lock the caller's transaction holds. PostgreSQL: the log's audit_head row; with
- * `lock` it is taken FOR UPDATE SKIP LOCKED, which makes the caller the log's one sequencer
- * until its transaction ends (and sets that transaction's commit asynchronous,
- * audit_chain_db() says why), or answers DB_DONE at once when another transaction holds it.
- * DB_OK when read. */
+/* The newest chained record of log (auditrecs_head()), the zero hash at 0 when there is
+ * none. SQLite: DB_OK also for an empty log. PostgreSQL: DB_DONE when another transaction
+ * holds the head (lock). DB_OK when read. */
 static enum db_status head_db(struct db *db, long long log, int lock, long long *id, char hash[65])
 {
-    *id = 0;
+    int64_t seq = 0;
     snprintf(hash, 65, "%s", ZERO_HASH);
-    struct db_stmt *st = db_stmt(
-        db, db_dialect(db) == DB_SQLITE
-                ? "SELECT seq, hash FROM audit WHERE log_id = ? AND seq IS NOT NULL"
-                  " ORDER BY seq DESC LIMIT 1"
-            : lock ? "SELECT last_id, last_hash, set_config('synchronous_commit', 'off', true)"
-                     " FROM audit_head WHERE id = ? FOR UPDATE SKIP LOCKED"
-                   : "SELECT last_id, last_hash FROM audit_head WHERE id = ?");
-    if (!st)
-        return DB_ERR;
-    enum db_status rc = db_bind_int64(st, 1, log);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    if (rc == DB_ROW) {
-        *id = db_col_int64(st, 0);
-        snprintf(hash, 65, "%s", db_col_text(st, 1) ? db_col_text(st, 1) : "");
+    enum db_status rc = auditrecs_head(db, log, lock, &seq, hash);
+    *id = seq;
+    if (rc == DB_ROW)
         rc = DB_OK;
-    } else if (rc == DB_DONE && db_dialect(db) == DB_SQLITE) {
+    else if (rc == DB_DONE && db_dialect(db) == DB_SQLITE)
         rc = DB_OK; /* an empty log */
-    }
-    db_stmt_done(st);
-    return rc;
-}
-
-/* Binds a record's time, fields f (hash order) and subject from parameter `at` on:
- * at_unix, actor, action, outcome, subject, then the other six fields. */
-static enum db_status bind_record(struct db_stmt *st, int at, const struct audit_rec *r,
-                                  const char *const f[9], long long subject)
-{
-    enum db_status rc = db_bind_int64(st, at, (long long)r->at);
-    for (int i = 0; i < 9 && rc == DB_OK; i++)
-        rc = db_bind_text(st, i < 3 ? at + 1 + i : at + 2 + i, f[i], -1);
-    if (rc == DB_OK)
-        rc = subject > 0 ? db_bind_int64(st, at + 4, subject) : db_bind_null(st, at + 4);
     return rc;
 }
 
@@ -218,63 +211,25 @@ static enum db_status append_chained(struct db *db, long long log, const struct 
     enum db_status rc = head_db(db, log, 0, &prev_seq, prev);
     if (rc != DB_OK)
         return rc;
-    long long seq = prev_seq + 1;
-    const char *f[9];
-    long long subject = seal(r, seq, prev, f, hash);
-    struct db_stmt *st = db_stmt(db, "INSERT INTO audit(at_unix, actor, action, outcome,"
-                                     " subject_resident_id, data_kinds, purpose, basis, source,"
-                                     " destination, request_id, prev_hash, hash, seq, log_id)"
-                                     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
-    if (!st)
-        return DB_ERR;
-    rc = bind_record(st, 1, r, f, subject);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 12, prev, -1);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 13, hash, -1);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, 14, seq);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, 15, log);
+    struct auditrecs_row row = row_of(r, prev_seq + 1, prev, hash);
     int64_t id = 0;
-    rc = db_insert_id(st, rc, &id);
+    rc = auditrecs_add_chained(db, log, &row, &id);
     if (rc == DB_OK && id_out)
         *id_out = id;
     return rc;
 }
 
-#define APPEND_UNCHAINED_SQL                                                                       \
-    "INSERT INTO audit(at_unix, actor, action, outcome,"                                           \
-    " subject_resident_id, data_kinds, purpose, basis, source,"                                    \
-    " destination, request_id, prev_hash, hash, log_id)"                                           \
-    " VALUES(?,?,?,?,?,?,?,?,?,?,?,'','', " AUDITLOG_ROUTE_SQL ")"
-
 /* PostgreSQL: the record is stored unchained in its log (seq NULL, empty hashes), its id
  * from the table's identity; audit_chain_db() chains it after commit. No lock is taken,
  * and the statement finds the record's log itself. Without id_out nothing is waited for:
- * inside a transaction the INSERT travels with the next statement or the COMMIT
- * (db_send()). */
+ * inside a transaction the INSERT travels with the next statement or the COMMIT. */
 static enum db_status append_unchained(struct db *db, const struct audit_rec *r, long long *id_out)
 {
-    const char *f[9];
     char unused[65];
-    long long subject = seal(r, 0, "", f, unused);
-    struct db_stmt *st = id_out ? db_stmt(db, APPEND_UNCHAINED_SQL " RETURNING id")
-                                : db_stmt(db, APPEND_UNCHAINED_SQL);
-    if (!st)
-        return DB_ERR;
+    struct auditrecs_row row = row_of(r, 0, "", unused);
     int64_t id = 0;
-    enum db_status rc = bind_record(st, 1, r, f, subject);
-    if (rc == DB_OK)
-        rc = auditlog_route_bind(db, st, 12, r->town, r->subject, r->actor);
-    if (!id_out) {
-        if (rc == DB_OK)
-            rc = db_send(st);
-        db_stmt_done(st);
-        return rc;
-    }
-    rc = db_insert_id(st, rc, &id);
-    if (rc == DB_OK)
+    enum db_status rc = auditrecs_add_unchained(db, &row, id_out ? &id : NULL);
+    if (rc == DB_OK && id_out)
         *id_out = id;
     return rc;
 }
@@ -289,57 +244,17 @@ enum db_status audit_append_db(struct db *db, const struct audit_rec *r, long lo
     return rc == DB_OK ? append_chained(db, log, r, id_out) : rc;
 }
 
-#define APPEND_MANY_SQL                                                                            \
-    "INSERT INTO audit(at_unix, actor, action, outcome, subject_resident_id, data_kinds,"          \
-    " purpose, basis, source, destination, request_id, prev_hash, hash, log_id)"                   \
-    " SELECT u.at, u.actor, u.action, u.outcome, u.subject, u.kinds, u.purpose, u.basis,"          \
-    " u.source, u.dest, u.req, '', '', " AUDITLOG_ROUTE_OF(                                        \
-        "u.rsubject", "u.rtown",                                                                   \
-        "u.rlog") " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::bigint[], "       \
-                  "?::text[],"                                                                     \
-                  " ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], "          \
-                  "?::bigint[],"                                                                   \
-                  " ?::bigint[]) WITH ORDINALITY AS u(at, actor, action, outcome, subject, "       \
-                  "kinds, purpose,"                                                                \
-                  " basis, source, dest, req, rsubject, rtown, rlog, ord) ORDER BY u.ord"
-
-/* PostgreSQL: the records as arrays, one INSERT. The columns are those of
- * append_unchained(), the route's three values per record included; ORDER BY ord gives the
- * records ids in the order of r[] (the sequencer chains by id). It inserts one row per
- * record or fails, so nothing needs its answer: it is sent with what follows (db_send()). */
+/* PostgreSQL: every record unchained in one INSERT (auditrecs_add_unchained_many()). */
 static enum db_status append_many_unchained(struct db *db, const struct audit_rec *r, size_t n)
 {
-    enum { COLS = 14 };
-    struct dbarray a[COLS];
-    enum db_status rc = DB_OK;
-    for (int i = 0; i < COLS; i++)
-        dbarray_init(&a[i]);
-    for (size_t k = 0; k < n && rc == DB_OK; k++) {
-        const char *f[9];
-        char unused[65];
-        long long route[3];
-        long long subject = seal(&r[k], 0, "", f, unused);
-        rc = auditlog_route_values(db, r[k].town, r[k].subject, r[k].actor, route);
-        dbarray_int64(&a[0], (long long)r[k].at);
-        for (int i = 0; i < 3; i++)
-            dbarray_text(&a[1 + i], f[i]);
-        dbarray_id(&a[4], subject);
-        for (int i = 3; i < 9; i++)
-            dbarray_text(&a[2 + i], f[i]);
-        for (int i = 0; i < 3; i++)
-            dbarray_id(&a[11 + i], route[i]);
-    }
-    struct db_stmt *st = rc == DB_OK ? db_stmt(db, APPEND_MANY_SQL) : NULL;
-    if (rc == DB_OK && !st)
-        rc = DB_ERR;
-    for (int i = 0; i < COLS && rc == DB_OK; i++)
-        rc = dbarray_bind(st, i + 1, &a[i]);
+    struct auditrecs_row *rows = calloc(n, sizeof *rows);
+    char unused[65];
+    enum db_status rc = rows ? DB_OK : DB_ERR;
+    for (size_t k = 0; k < n && rows; k++)
+        rows[k] = row_of(&r[k], 0, "", unused);
     if (rc == DB_OK)
-        rc = db_send(st); /* with the RELEASE and COMMIT after it: no answer is needed */
-    if (st)
-        db_stmt_done(st);
-    for (int i = 0; i < COLS; i++)
-        dbarray_free(&a[i]);
+        rc = auditrecs_add_unchained_many(db, rows, n);
+    free(rows);
     return rc;
 }
 
@@ -398,59 +313,47 @@ static void close_array(char *buf, size_t *o, size_t cap)
     snprintf(buf + *o, cap - *o, "}");
 }
 
+struct chaining {
+    struct chain_arrays *a;
+    long *n;
+    long long *last;
+    char *prev; /* 65 */
+};
+
+/* One unchained record: its place, previous hash and hash after the last one chained. */
+static int chain_one(void *arg, const struct auditrecs_row *row)
+{
+    struct chaining *c = arg;
+    struct audit_rec r = rec_of(row);
+    const char *f[9];
+    char hash[65], num[24];
+    long long seq = *c->last + 1;
+    seal(&r, seq, c->prev, f, hash);
+    snprintf(num, sizeof num, "%lld", (long long)row->id);
+    put(c->a->ids, &c->a->o_ids, c->a->cap_int, num);
+    snprintf(num, sizeof num, "%lld", seq);
+    put(c->a->seqs, &c->a->o_seqs, c->a->cap_int, num);
+    put(c->a->prevs, &c->a->o_prevs, c->a->cap_hash, c->prev);
+    put(c->a->hashes, &c->a->o_hashes, c->a->cap_hash, hash);
+    memcpy(c->prev, hash, 65);
+    *c->last = seq;
+    (*c->n)++;
+    return 0;
+}
+
 /* Reads up to max unchained records in id order and chains them after (last, prev):
  * their new seq, prev_hash and hash go into a. *n gets how many, *last / prev the new
  * head. */
 static enum db_status chain_read(struct db *db, long long log, int max, struct chain_arrays *a,
                                  long *n, long long *last, char prev[65])
 {
-    struct db_stmt *st = db_stmt(db, "SELECT id, at_unix, actor, action, outcome,"
-                                     " subject_resident_id, data_kinds, purpose, basis, source,"
-                                     " destination, request_id FROM audit"
-                                     " WHERE log_id = ? AND seq IS NULL ORDER BY id LIMIT ?");
-    if (!st)
-        return DB_ERR;
-    enum db_status rc = db_bind_int64(st, 1, log);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, 2, max);
-    while (rc == DB_OK && (rc = db_step(st)) == DB_ROW) {
-        const char *v[9];
-        for (int i = 0; i < 3; i++)
-            v[i] = db_col_text(st, 2 + i);
-        for (int i = 3; i < 9; i++)
-            v[i] = db_col_text(st, 3 + i);
-        struct audit_rec r = {.at = (time_t)db_col_int64(st, 1),
-                              .actor = v[0],
-                              .action = v[1],
-                              .outcome = v[2],
-                              .subject = db_col_int64(st, 5),
-                              .data_kinds = v[3],
-                              .purpose = v[4],
-                              .basis = v[5],
-                              .source = v[6],
-                              .destination = v[7],
-                              .request_id = v[8]};
-        const char *f[9];
-        char hash[65], num[24];
-        long long seq = *last + 1;
-        seal(&r, seq, prev, f, hash);
-        snprintf(num, sizeof num, "%lld", (long long)db_col_int64(st, 0));
-        put(a->ids, &a->o_ids, a->cap_int, num);
-        snprintf(num, sizeof num, "%lld", seq);
-        put(a->seqs, &a->o_seqs, a->cap_int, num);
-        put(a->prevs, &a->o_prevs, a->cap_hash, prev);
-        put(a->hashes, &a->o_hashes, a->cap_hash, hash);
-        memcpy(prev, hash, 65);
-        *last = seq;
-        (*n)++;
-        rc = DB_OK;
-    }
-    db_stmt_done(st);
+    struct chaining c = {a, n, last, prev};
+    enum db_status rc = auditrecs_unchained(db, log, max, chain_one, &c);
     close_array(a->ids, &a->o_ids, a->cap_int);
     close_array(a->seqs, &a->o_seqs, a->cap_int);
     close_array(a->prevs, &a->o_prevs, a->cap_hash);
     close_array(a->hashes, &a->o_hashes, a->cap_hash);
-    return rc == DB_DONE ? DB_OK : rc;
+    return rc;
 }
 
 /* Writes the chain fields of a's rows (each still unchained: a row chained meanwhile
@@ -458,34 +361,7 @@ static enum db_status chain_read(struct db *db, long long log, int max, struct c
 static enum db_status chain_write(struct db *db, long long log, const struct chain_arrays *a,
                                   long n, long long last, const char *head)
 {
-    struct db_stmt *st = db_stmt(db, "WITH c AS (SELECT * FROM unnest(?::bigint[], ?::bigint[],"
-                                     " ?::text[], ?::text[]) AS c(id, seq, prev, hash)),"
-                                     " h AS (UPDATE audit_head SET last_id = ?, last_hash = ?"
-                                     " WHERE id = ?)"
-                                     " UPDATE audit SET seq = c.seq, prev_hash = c.prev,"
-                                     " hash = c.hash FROM c"
-                                     " WHERE audit.id = c.id AND audit.seq IS NULL");
-    if (!st)
-        return DB_ERR;
-    enum db_status rc = db_bind_text(st, 1, a->ids, -1);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 2, a->seqs, -1);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 3, a->prevs, -1);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 4, a->hashes, -1);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, 5, last);
-    if (rc == DB_OK)
-        rc = db_bind_text(st, 6, head, -1);
-    if (rc == DB_OK)
-        rc = db_bind_int64(st, 7, log);
-    if (rc == DB_OK)
-        rc = db_step(st);
-    db_stmt_done(st);
-    if (rc != DB_DONE)
-        return rc;
-    return db_changes(db) == n ? DB_OK : DB_ERR;
+    return auditrecs_chain(db, log, a->ids, a->seqs, a->prevs, a->hashes, n, last, head);
 }
 
 /* One pass over one log (see audit_chain_db()). */
@@ -527,20 +403,6 @@ out:
     return rc;
 }
 
-/* The logs that hold unchained records (at most cap) into logs; *n how many. */
-static enum db_status unchained_logs(struct db *db, long long *logs, size_t cap, size_t *n)
-{
-    *n = 0;
-    struct db_stmt *st = db_stmt(db, "SELECT DISTINCT log_id FROM audit WHERE seq IS NULL");
-    if (!st)
-        return DB_ERR;
-    enum db_status rc;
-    while ((rc = db_step(st)) == DB_ROW && *n < cap)
-        logs[(*n)++] = db_col_int64(st, 0);
-    db_stmt_done(st);
-    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
-}
-
 enum db_status audit_chain_db(struct db *db, int max, long *chained)
 {
     long long logs[AUDITLOG_MAX];
@@ -553,7 +415,7 @@ enum db_status audit_chain_db(struct db *db, int max, long *chained)
         max = AUDIT_CHAIN_MAX;
     /* One pass per log: each log has its own head row, so the sequencers of different
      * logs (in one process or several) never wait for each other. */
-    enum db_status rc = unchained_logs(db, logs, AUDITLOG_MAX, &n_logs);
+    enum db_status rc = auditrecs_unchained_logs(db, logs, AUDITLOG_MAX, &n_logs);
     for (size_t i = 0; rc == DB_OK && i < n_logs; i++) {
         long n = 0;
         rc = chain_log(db, logs[i], max, &n);
@@ -581,9 +443,7 @@ enum db_status audit_chain_all_db(struct db *db, long long *chained)
 
 enum db_status audit_unchained_db(struct db *db, int64_t *n)
 {
-    *n = 0;
-    enum db_status rc = db_get_int64(db, "SELECT COUNT(*) FROM audit WHERE seq IS NULL", 0, n);
-    return rc == DB_ROW ? DB_OK : rc;
+    return auditrecs_unchained_count(db, -1, n);
 }
 
 static int checkpoint_message(long long audit_id, const char *hash, long long at, char *out,
@@ -644,71 +504,120 @@ const char *audit_verify_status_str(enum audit_verify_status s)
     return "unknown";
 }
 
-static const char *col(struct db_stmt *st, int i)
+/* What a walk of verification found: vs set (not OK) stops it, msg and *bad_id say why. */
+struct verifying {
+    EVP_PKEY *key;
+    const char *pub;
+    long long last_id, expect_id, n;
+    long long *bad_id;
+    char *msg;
+    size_t msgcap;
+    char prev[65];
+    struct auditlog_check *heads;
+    struct db *db;
+    enum audit_verify_status vs;
+};
+
+/* One signed checkpoint of a hub before the transparency log. */
+static int check_checkpoint(void *arg, const struct auditrecs_checkpoint *c)
 {
-    const char *t = db_col_text(st, i);
-    return t ? t : "";
+    struct verifying *v = arg;
+    char m[256], h[65];
+    int n = checkpoint_message(c->audit_id, c->audit_hash, c->at, m, sizeof m);
+    *v->bad_id = c->audit_id;
+    if (strcmp(c->pubkey, v->pub) != 0 ||
+        !hubkey_verify_hex(v->key, (const unsigned char *)m, (size_t)n, c->signature)) {
+        snprintf(v->msg, v->msgcap,
+                 "checkpoint %lld (over record %lld) is not signed by this hub key",
+                 (long long)c->id, (long long)c->audit_id);
+        v->vs = AUDIT_VERIFY_BAD_CHECKPOINT;
+        return 1;
+    }
+    if (c->audit_id > v->last_id) {
+        snprintf(v->msg, v->msgcap,
+                 "the log ends at record %lld but signed checkpoint %lld covers record "
+                 "%lld: records %lld..%lld were removed",
+                 v->last_id, (long long)c->id, (long long)c->audit_id, v->last_id + 1,
+                 (long long)c->audit_id);
+        v->vs = AUDIT_VERIFY_TRUNCATED;
+        return 1;
+    }
+    if (auditrecs_hash_at(v->db, c->audit_id, h) != DB_ROW || strcmp(h, c->audit_hash) != 0) {
+        snprintf(v->msg, v->msgcap, "record %lld does not match signed checkpoint %lld",
+                 (long long)c->audit_id, (long long)c->id);
+        v->vs = AUDIT_VERIFY_TRUNCATED;
+        return 1;
+    }
+    return 0;
 }
 
 static enum audit_verify_status verify_checkpoints(struct db *db, EVP_PKEY *key, long long last_id,
                                                    long long *bad_id, char *msg, size_t msgcap)
 {
-    enum audit_verify_status vs = AUDIT_VERIFY_ERROR;
-    struct db_stmt *st = NULL, *rec = NULL;
     char pub[65];
+    struct verifying v = {.key = key,
+                          .pub = pub,
+                          .last_id = last_id,
+                          .bad_id = bad_id,
+                          .msg = msg,
+                          .msgcap = msgcap,
+                          .db = db,
+                          .vs = AUDIT_VERIFY_OK};
     if (hubkey_public_hex(key, pub) != 0) {
         snprintf(msg, msgcap, "the hub key has no usable public key");
-        goto out;
+        return AUDIT_VERIFY_ERROR;
     }
-    if (db_prepare(db,
-                   "SELECT id, audit_id, audit_hash, at_unix, pubkey, signature"
-                   " FROM audit_checkpoints ORDER BY id",
-                   &st) != DB_OK ||
-        db_prepare(db, "SELECT hash FROM audit WHERE seq = ?", &rec) != DB_OK) {
+    enum db_status rc = auditrecs_checkpoints(db, check_checkpoint, &v);
+    if (v.vs != AUDIT_VERIFY_OK)
+        return v.vs;
+    if (rc != DB_OK) {
         snprintf(msg, msgcap, "cannot read the checkpoints: %s", db_errmsg(db));
-        goto out;
+        return AUDIT_VERIFY_ERROR;
     }
-    enum db_status rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        long long cp = db_col_int64(st, 0);
-        long long aid = db_col_int64(st, 1);
-        const char *ahash = col(st, 2);
-        long long at = db_col_int64(st, 3);
-        char m[256];
-        int n = checkpoint_message(aid, ahash, at, m, sizeof m);
-        *bad_id = aid;
-        if (strcmp(col(st, 4), pub) != 0 ||
-            !hubkey_verify_hex(key, (const unsigned char *)m, (size_t)n, col(st, 5))) {
-            snprintf(msg, msgcap,
-                     "checkpoint %lld (over record %lld) is not signed by this hub key", cp, aid);
-            vs = AUDIT_VERIFY_BAD_CHECKPOINT;
-            goto out;
-        }
-        if (aid > last_id) {
-            snprintf(msg, msgcap,
-                     "the log ends at record %lld but signed checkpoint %lld covers record "
-                     "%lld: records %lld..%lld were removed",
-                     last_id, cp, aid, last_id + 1, aid);
-            vs = AUDIT_VERIFY_TRUNCATED;
-            goto out;
-        }
-        db_reset(rec);
-        if (db_bind_int64(rec, 1, aid) != DB_OK || db_step(rec) != DB_ROW ||
-            strcmp(col(rec, 0), ahash) != 0) {
-            snprintf(msg, msgcap, "record %lld does not match signed checkpoint %lld", aid, cp);
-            vs = AUDIT_VERIFY_TRUNCATED;
-            goto out;
+    return AUDIT_VERIFY_OK;
+}
+
+/* One chained record of the walk: in its place, following the one before, its hash its
+ * own, and (with heads) its leaf where the signed heads say. */
+static int check_record(void *arg, const struct auditrecs_row *r)
+{
+    struct verifying *v = arg;
+    long long id = r->seq;
+    char h[65];
+    *v->bad_id = id;
+    if (id != v->expect_id) {
+        snprintf(v->msg, v->msgcap, "record %lld is missing (the next record is %lld)",
+                 v->expect_id, id);
+        *v->bad_id = v->expect_id;
+        v->vs = AUDIT_VERIFY_BROKEN;
+        return 1;
+    }
+    if (strcmp(r->prev_hash, v->prev) != 0) {
+        snprintf(v->msg, v->msgcap,
+                 "record %lld does not follow record %lld (its previous-hash differs)", id, id - 1);
+        v->vs = AUDIT_VERIFY_BROKEN;
+        return 1;
+    }
+    record_hash(id, r->at, r->f, r->subject, v->prev, h);
+    if (strcmp(h, r->hash) != 0) {
+        snprintf(v->msg, v->msgcap, "record %lld was altered (its content does not match its hash)",
+                 id);
+        v->vs = AUDIT_VERIFY_BROKEN;
+        return 1;
+    }
+    if (v->heads) {
+        merkle_hash leaf;
+        leaf_hash(id, r->at, r->f, r->subject, leaf);
+        int hv = auditlog_check_leaf(v->heads, id, r->at, leaf, v->bad_id, v->msg, v->msgcap);
+        if (hv != AUDIT_VERIFY_OK) {
+            v->vs = (enum audit_verify_status)hv;
+            return 1;
         }
     }
-    if (rc != DB_DONE) {
-        snprintf(msg, msgcap, "cannot read the checkpoints: %s", db_errmsg(db));
-        goto out;
-    }
-    vs = AUDIT_VERIFY_OK;
-out:
-    db_finalize(st);
-    db_finalize(rec);
-    return vs;
+    memcpy(v->prev, h, sizeof v->prev);
+    v->expect_id = id + 1;
+    v->n++;
+    return 0;
 }
 
 enum audit_verify_status audit_verify_one_db(struct db *db, long long log, EVP_PKEY *hub,
@@ -716,83 +625,37 @@ enum audit_verify_status audit_verify_one_db(struct db *db, long long log, EVP_P
                                              long long *n_records, char *msg, size_t msgcap)
 {
     enum audit_verify_status vs = AUDIT_VERIFY_ERROR;
-    struct db_stmt *st = NULL;
-    struct auditlog_check *heads = NULL;
     EVP_PKEY *key = hub ? auditkey_for_log(hub, log) : NULL;
-    char prev[65] = ZERO_HASH;
-    long long expect_id = 1, n = 0;
+    struct verifying v = {.expect_id = 1,
+                          .bad_id = bad_id,
+                          .msg = msg,
+                          .msgcap = msgcap,
+                          .prev = ZERO_HASH,
+                          .db = db,
+                          .vs = AUDIT_VERIFY_OK};
     *bad_id = 0;
     msg[0] = '\0';
     if (hub && !key) {
         snprintf(msg, msgcap, "cannot make the key of log %lld from the hub key", log);
         goto out;
     }
-    if (key && auditlog_check_begin(db, log, key, &heads) != DB_OK) {
+    if (key && auditlog_check_begin(db, log, key, &v.heads) != DB_OK) {
         snprintf(msg, msgcap, "cannot read the signed tree heads: %s", db_errmsg(db));
         goto out;
     }
-    if (db_prepare(db,
-                   "SELECT seq, at_unix, actor, action, outcome, subject_resident_id,"
-                   " data_kinds, purpose, basis, source, destination, request_id,"
-                   " prev_hash, hash FROM audit WHERE log_id = ? AND seq IS NOT NULL"
-                   " ORDER BY seq",
-                   &st) != DB_OK ||
-        db_bind_int64(st, 1, log) != DB_OK) {
+    enum db_status rc = auditrecs_chained(db, log, check_record, &v);
+    if (v.vs != AUDIT_VERIFY_OK) {
+        vs = v.vs;
+        goto out;
+    }
+    if (rc != DB_OK) {
         snprintf(msg, msgcap, "cannot read the audit log: %s", db_errmsg(db));
         goto out;
     }
-    enum db_status rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        long long id = db_col_int64(st, 0);
-        const char *f[9];
-        for (int i = 0; i < 3; i++)
-            f[i] = col(st, 2 + i);
-        for (int i = 3; i < 9; i++)
-            f[i] = col(st, 3 + i);
-        char h[65];
-        *bad_id = id;
-        if (id != expect_id) {
-            snprintf(msg, msgcap, "record %lld is missing (the next record is %lld)", expect_id,
-                     id);
-            *bad_id = expect_id;
-            vs = AUDIT_VERIFY_BROKEN;
-            goto out;
-        }
-        if (strcmp(col(st, 12), prev) != 0) {
-            snprintf(msg, msgcap,
-                     "record %lld does not follow record %lld (its previous-hash differs)", id,
-                     id - 1);
-            vs = AUDIT_VERIFY_BROKEN;
-            goto out;
-        }
-        record_hash(id, db_col_int64(st, 1), f, db_col_int64(st, 5), prev, h);
-        if (strcmp(h, col(st, 13)) != 0) {
-            snprintf(msg, msgcap, "record %lld was altered (its content does not match its hash)",
-                     id);
-            vs = AUDIT_VERIFY_BROKEN;
-            goto out;
-        }
-        if (heads) {
-            merkle_hash leaf;
-            leaf_hash(id, db_col_int64(st, 1), f, db_col_int64(st, 5), leaf);
-            int hv = auditlog_check_leaf(heads, id, db_col_int64(st, 1), leaf, bad_id, msg, msgcap);
-            if (hv != AUDIT_VERIFY_OK) {
-                vs = (enum audit_verify_status)hv;
-                goto out;
-            }
-        }
-        memcpy(prev, h, sizeof prev);
-        expect_id = id + 1;
-        n++;
-    }
-    if (rc != DB_DONE) {
-        snprintf(msg, msgcap, "cannot read the audit log: %s", db_errmsg(db));
-        goto out;
-    }
-    *n_records = n;
+    *n_records = v.n;
     *bad_id = 0;
-    if (heads) {
-        int hv = auditlog_check_end(heads, n, now, bound, bad_id, msg, msgcap);
+    if (v.heads) {
+        int hv = auditlog_check_end(v.heads, v.n, now, bound, bad_id, msg, msgcap);
         if (hv != AUDIT_VERIFY_OK) {
             vs = (enum audit_verify_status)hv;
             goto out;
@@ -800,25 +663,24 @@ enum audit_verify_status audit_verify_one_db(struct db *db, long long log, EVP_P
     }
     if (key && log == TREEHEAD_DEFAULT_LOG) {
         /* The checkpoints of hubs before the transparency log: over the hub log. */
-        vs = verify_checkpoints(db, key, expect_id - 1, bad_id, msg, msgcap);
+        vs = verify_checkpoints(db, key, v.expect_id - 1, bad_id, msg, msgcap);
         if (vs != AUDIT_VERIFY_OK)
             goto out;
     }
     int64_t waiting = 0;
-    if (db_get_int64(db, "SELECT COUNT(*) FROM audit WHERE log_id = ? AND seq IS NULL", log,
-                     &waiting) != DB_ROW) {
+    if (auditrecs_unchained_count(db, log, &waiting) != DB_OK) {
         snprintf(msg, msgcap, "cannot count the records awaiting chaining: %s", db_errmsg(db));
+        vs = AUDIT_VERIFY_ERROR;
         goto out;
     }
     if (waiting > 0)
         snprintf(msg, msgcap, "%lld records stored after record %lld await chaining",
-                 (long long)waiting, expect_id - 1);
+                 (long long)waiting, v.expect_id - 1);
     vs = AUDIT_VERIFY_OK;
 out:
     if (n_records)
-        *n_records = n;
-    db_finalize(st);
-    auditlog_check_free(heads);
+        *n_records = v.n;
+    auditlog_check_free(v.heads);
     EVP_PKEY_free(key);
     return vs;
 }

@@ -765,6 +765,18 @@ static const struct {
     {"legalbases_add", "legal bases are law: the same for every town"},
     {"legalbases_list", "legal bases are law: the same for every town"},
     {"legalbases_find", "the gate: the law letting staff of any town receive a kind of data"},
+    {"auditrecs_add_chained", "an audit record: routed to its town's log (auditlog_route)"},
+    {"auditrecs_add_unchained", "an audit record: routed to its town's log by the statement"},
+    {"auditrecs_add_unchained_many", "a batch's audit records, each routed to its town's log"},
+    {"auditrecs_head", "a log's chain head: one chain per log, each town's log its own"},
+    {"auditrecs_unchained", "the sequencer: a log's records awaiting chaining"},
+    {"auditrecs_chain", "the sequencer: chains a log's records and moves its head"},
+    {"auditrecs_unchained_logs", "the sequencer: the logs with records awaiting chaining"},
+    {"auditrecs_unchained_count", "verification: how many records of a log await chaining"},
+    {"auditrecs_range", "a log's records by place: the transparency log's leaves"},
+    {"auditrecs_chained", "verification walks a log's whole chain"},
+    {"auditrecs_checkpoints", "verification: the hub log's signed checkpoints of older hubs"},
+    {"auditrecs_hash_at", "verification: the record a checkpoint of an older hub covers"},
 };
 
 /* The headers whose every database function must be in ROWS or HUB_WIDE. */
@@ -772,7 +784,7 @@ static const char *const HEADERS[] = {
     "checkins.h", "activity.h",    "challenges.h", "consents.h",   "accesslog.h",  "alerts.h",
     "ckstore.h",  "ckshow.h",      "ordstore.h",   "famreqs.h",    "deliveries.h", "notices.h",
     "safety.h",   "idempotency.h", "notifyq.h",    "notifyrcpt.h", "escalate.h",   "reach.h",
-    "devices.h",  "actors.h",      "legalbases.h"};
+    "devices.h",  "actors.h",      "legalbases.h", "auditrecs.h"};
 
 static int listed(const char *name)
 {
