@@ -17,7 +17,11 @@
  *      after a one-second warm-up, and again after 5.;
  *   5. the same while the pass at 10:30 raises the 1 %'s family alerts, in steps per writer
  *      job with pauses as hubd's ticker does (escalate.h): check-in p50/p99 during the pass, the
- * pass's length, and that it raised exactly one alert per resident who did not check in.
+ * pass's length, and that it raised exactly one alert per resident who did not check in;
+ *   6. the next day no one but the clients shows a sign of life: `hubctl escalate` at 12:00
+ *      (escalate_run in one transaction, as the monthly pass of test_hub_stats) raises both
+ *      levels for everyone else: its length, the commit, and on PostgreSQL the chaining of
+ *      its audit records after it; and that it raised exactly two alerts per such resident.
  */
 #include "audit.h"
 #include "benchutil.h"
@@ -257,6 +261,51 @@ static int idle_ticks(struct db *db)
     return 0;
 }
 
+/* 6.: the pass of the next day at 12:00 in one transaction, no one but the clients (who
+ * check in at the wall clock's time, after that day) having shown a sign of life. */
+static int missed_by_all(struct db *db, long residents, int clients)
+{
+    int raised = 0;
+    long long chained = 0;
+    int64_t got = -1, want = 2 * (int64_t)(residents - clients);
+    double t0 = benchutil_now();
+    if (db_begin(db) != DB_OK ||
+        escalate_run(db, DAY + 86400 + 12 * 3600, 120, "bench", &raised) != 0) {
+        fprintf(stderr, "bench: the pass of the next day: %s\n", db_errmsg(db));
+        return -1;
+    }
+    double t1 = benchutil_now();
+    if (db_commit(db) != DB_OK) {
+        fprintf(stderr, "bench: the pass of the next day: %s\n", db_errmsg(db));
+        return -1;
+    }
+    double t2 = benchutil_now();
+    enum db_status s = audit_chain_all_db(db, &chained);
+    double t3 = benchutil_now();
+    if (s != DB_OK) {
+        fprintf(stderr, "bench: chaining: %s\n", db_errmsg(db));
+        return -1;
+    }
+    struct db_stmt *st =
+        db_stmt(db, "SELECT COUNT(*) FROM alerts WHERE kind = 'missed' AND day = '2026-11-24'");
+    if (st && db_step(st) == DB_ROW)
+        got = db_col_int64(st, 0);
+    if (st)
+        db_stmt_done(st);
+    printf("the next day, no one checked in (hubctl escalate, one transaction): %d alerts in"
+           " %.2f s, commit %.2f s, chaining %lld audit records %.2f s\n",
+           raised, t1 - t0, t2 - t1, chained, t3 - t2);
+    if (got != want || raised != want) {
+        fprintf(stderr, "bench: %lld alerts stored that day, %d raised, want %lld\n",
+                (long long)got, raised, (long long)want);
+        return -1;
+    }
+    printf("check: exactly %lld alerts that day, both levels for each resident without a sign"
+           " of life\n",
+           (long long)want);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -322,6 +371,8 @@ int main(int argc, char **argv)
     if (rc == 0)
         printf("check: exactly %lld family alerts, one per resident who did not check in\n",
                (long long)want);
+    if (rc == 0)
+        rc = missed_by_all(db, residents, clients);
     hubdb_db_close(db);
     free(run.lat);
     return rc == 0 ? 0 : 1;

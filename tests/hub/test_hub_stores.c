@@ -786,6 +786,128 @@ static void t_escalate_due(void)
     CHECK_INT_EQ(db_commit(db), DB_OK);
 }
 
+/* The missed alerts of one resident at level on day, and their audit records. */
+static int64_t missed_on(int64_t resident, const char *level, const char *day)
+{
+    int64_t n = -1;
+    struct db_stmt *st = db_stmt(db, "SELECT COUNT(*) FROM alerts WHERE resident_id = ?"
+                                     " AND kind = 'missed' AND level = ? AND day = ?");
+    if (st && db_bind_int64(st, 1, resident) == DB_OK && db_bind_text(st, 2, level, -1) == DB_OK &&
+        db_bind_text(st, 3, day, -1) == DB_OK && db_step(st) == DB_ROW)
+        n = db_col_int64(st, 0);
+    db_stmt_done(st);
+    return n;
+}
+static int64_t audited(int64_t resident, const char *level)
+{
+    return count(strcmp(level, "city") == 0
+                     ? "SELECT COUNT(*) FROM audit WHERE subject_resident_id = ?"
+                       " AND action = 'alert.missed_checkin' AND destination = 'alerts:city'"
+                     : "SELECT COUNT(*) FROM audit WHERE subject_resident_id = ?"
+                       " AND action = 'alert.missed_checkin' AND destination = 'alerts:family'",
+                 resident);
+}
+
+#define BATCH_N (2 * ESCALATE_STEP_MAX + 37) /* three steps of the pass, the last short */
+
+/* Every resident of the batch has exactly the alerts and audit records it should after a
+ * pass of day (yyyy-mm-dd): none when it showed a sign of life (alive[i]), else one at
+ * each level; where pre[i] the family one was raised before the pass, without a record,
+ * and stays the one. */
+static void check_batch(const int64_t *r, const int *alive, const int *pre, const char *day,
+                        int64_t records)
+{
+    int bad = 0;
+    for (int i = 0; i < BATCH_N; i++) {
+        int64_t want = alive[i] ? 0 : 1;
+        int64_t f = missed_on(r[i], "family", day), c = missed_on(r[i], "city", day);
+        int64_t af = audited(r[i], "family"), ac = audited(r[i], "city");
+        int64_t want_af = records * want - (pre[i] && !alive[i]);
+        if (f != (want || pre[i]) || c != want || af != want_af || ac != records * want) {
+            if (bad++ < 5)
+                fprintf(stderr, "resident %d: family %lld city %lld, records %lld %lld\n", i,
+                        (long long)f, (long long)c, (long long)af, (long long)ac);
+        }
+    }
+    CHECK_INT_EQ(bad, 0);
+}
+
+/* The pass writes its decisions as a batch per step: over three steps (the last short),
+ * with residents alive or not and family alerts that exist before the pass (raised by
+ * another process's pass) among them, each alert is raised once and audited once; a step
+ * rolled back (a crash) leaves nothing and the next pass raises it all, once; hubd's small
+ * steps raise the same as one pass. */
+static void t_escalate_batch(void)
+{
+    time_t day = 1795359600 + 60 * 86400; /* 2027-01-22 00:00 JST, this test's own */
+    static int64_t r[BATCH_N];
+    static int alive[BATCH_N], pre[BATCH_N];
+    int64_t dev = 0, id = 0, alerts0 = 0, records0 = 0;
+    int raised = -1, more = 0, steps = 0, total = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    struct residents_new n = {.display_name = "F", .district = "d", .deadline_min = 600};
+    for (int i = 0; i < BATCH_N; i++)
+        REQUIRE(residents_add(db, TOWN, &n, T0, &r[i]) == DB_OK);
+    REQUIRE(devices_add(db, TOWN, "home", r[0], NULL, "hash-home-batch", T0, &dev) == DB_OK);
+    /* Everyone looked at before the deadline: due again at 10:00. */
+    REQUIRE(escalate_run(db, day + 9 * 3600, 120, "t", &raised) == 0);
+    for (int i = 0; i < BATCH_N; i++) {
+        alive[i] = i % 3 == 0;
+        pre[i] = i % 5 == 1;
+        if (alive[i])
+            REQUIRE(checkins_add(db, TOWN, r[i], dev, "genki", day + 9 * 3600 + i, &id) == DB_OK);
+        if (pre[i]) {
+            char sql[160];
+            snprintf(sql, sizeof sql,
+                     "INSERT INTO alerts(resident_id, kind, level, day, raised_unix)"
+                     " VALUES(%lld, 'missed', 'family', '2027-01-22', 0)",
+                     (long long)r[i]);
+            exec(sql);
+        }
+    }
+    REQUIRE(db_get_int64(db, "SELECT COUNT(*) + 0 * ? FROM alerts", 0, &alerts0) == DB_ROW);
+    REQUIRE(db_get_int64(db, "SELECT COUNT(*) + 0 * ? FROM audit", 0, &records0) == DB_ROW);
+    /* A step at 12:00 that does not commit (the process dies): nothing of it stays. */
+    REQUIRE(db_savepoint(db, "crash") == DB_OK);
+    REQUIRE(escalate_step(db, day + 12 * 3600, 120, "t", ESCALATE_STEP_MAX, &raised, &more) == 0);
+    CHECK(raised > 0 && more);
+    db_rollback_to(db, "crash");
+    CHECK_INT_EQ(count("SELECT COUNT(*) + 0 * ? FROM alerts", 0), alerts0);
+    CHECK_INT_EQ(count("SELECT COUNT(*) + 0 * ? FROM audit", 0), records0);
+    /* The pass at 12:00 (10:00 + 120 min): both levels for everyone without a sign of life,
+     * the family alerts raised before left as they are. */
+    REQUIRE(escalate_run(db, day + 12 * 3600, 120, "t", &raised) == 0);
+    CHECK_INT_EQ(count("SELECT COUNT(*) + 0 * ? FROM alerts", 0) - alerts0, raised);
+    CHECK_INT_EQ(count("SELECT COUNT(*) + 0 * ? FROM audit", 0) - records0, raised);
+    check_batch(r, alive, pre, "2027-01-22", 1);
+    /* Again: nothing new. */
+    REQUIRE(escalate_run(db, day + 12 * 3600 + 60, 120, "t", &raised) == 0);
+    CHECK_INT_EQ(raised, 0);
+    CHECK_INT_EQ(count("SELECT COUNT(*) + 0 * ? FROM audit", 0) - records0,
+                 count("SELECT COUNT(*) + 0 * ? FROM alerts", 0) - alerts0);
+    /* The next day in hubd's small steps: no one shows a sign of life, so everyone gets
+     * both levels once, and a second record each. */
+    REQUIRE(db_get_int64(db, "SELECT COUNT(*) + 0 * ? FROM alerts", 0, &alerts0) == DB_ROW);
+    REQUIRE(db_get_int64(db, "SELECT COUNT(*) + 0 * ? FROM audit", 0, &records0) == DB_ROW);
+    do {
+        REQUIRE(escalate_step(db, day + 86400 + 12 * 3600, 120, "t", ESCALATE_TICK_STEP, &raised,
+                              &more) == 0);
+        CHECK(raised <= 2 * ESCALATE_TICK_STEP);
+        total += raised;
+    } while (more && ++steps < 1000);
+    CHECK(steps >= BATCH_N / ESCALATE_TICK_STEP);
+    CHECK_INT_EQ(count("SELECT COUNT(*) + 0 * ? FROM alerts", 0) - alerts0, total);
+    CHECK_INT_EQ(count("SELECT COUNT(*) + 0 * ? FROM audit", 0) - records0, total);
+    int bad = 0;
+    for (int i = 0; i < BATCH_N; i++)
+        bad += missed_on(r[i], "family", "2027-01-23") != 1 ||
+               missed_on(r[i], "city", "2027-01-23") != 1 ||
+               audited(r[i], "family") != 2 - (pre[i] && !alive[i]) - alive[i] ||
+               audited(r[i], "city") != 2 - alive[i];
+    CHECK_INT_EQ(bad, 0);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
 static int count_town(void *ctx, const struct towns_row *t)
 {
     (void)t;
@@ -905,6 +1027,7 @@ int main(int argc, char **argv)
     TEST_RUN(t_accesslog_kinds);
     TEST_RUN(t_escalate);
     TEST_RUN(t_escalate_due);
+    TEST_RUN(t_escalate_batch);
     TEST_RUN(t_towns);
     db_close(db);
     storetarget_cleanup(&ST);
