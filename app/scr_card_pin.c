@@ -10,6 +10,10 @@
 
 #include "appstate.h"
 
+/* The least share of the width (%) the keys keep: three keys a row stay well above the
+ * 15 mm a target needs, with 1文字 消す's label inside at 150 %. */
+#define PIN_KEYS_LEAST 45
+
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
@@ -30,27 +34,43 @@ static void frame(struct app *a, struct ui_rect c)
         i18n_format(line, sizeof line, app_s(a, keys[a->card.wrong_pin][a->card.tries <= 1]), tries,
                     NULL, NULL, NULL);
     }
+    char n[8], rest[128];
+    snprintf(n, sizeof n, "%u", (unsigned)(4 - a->card.pin_len));
+    i18n_format(rest, sizeof rest, app_s(a, "pin_more"), n, NULL, NULL, NULL);
+    struct wg_button ok = {"pin_ok", app_s(a, "pin_ok"), ICON_CHECK, WG_PRIMARY, false, 0};
+    int dot = ui_mm(ui, 4.5);
+    /* At large text the words can be taller than the screen's room: the left column widens
+     * (the keys keep at least PIN_KEYS_LEAST of the width) until they fit. The words below
+     * the dots and 決定 share one place, so the column is planned for the taller: nothing
+     * moves while the resident types. */
+    for (int share = 45; share <= 100 - PIN_KEYS_LEAST; share++) {
+        lw = (c.w - gap) * share / 100;
+        int below = wg_text_height(ui, UI_FONT_REGULAR, WG_BODY_MM, rest, lw);
+        int oh = wg_button_height(ui, &ok, lw);
+        int need = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, line, lw) + gap + 2 * dot + gap +
+                   (below > oh ? below : oh);
+        if (need <= c.h)
+            break;
+    }
+    kx = c.x + lw + gap;
+    kw = c.w - lw - gap;
     int y = c.y;
     y += wg_paragraph(ui, (struct ui_rect){c.x, y, lw, 0}, UI_FONT_BOLD, WG_BODY_MM,
                       a->card.wrong_pin ? t->warn_text : t->text, t->bg, line, WG_LEFT) +
          gap;
-    int dot = ui_mm(ui, 4.5), step = (lw - 2 * dot) / 3;
+    int step = (lw - 2 * dot) / 3;
     for (int i = 0; i < 4; i++) {
         int cx = c.x + dot + i * step, cy = y + dot;
         /* entered digits as filled dots, the rest as rings: never the digits themselves */
         ui_circle(ui, cx, cy, dot, (size_t)i < a->card.pin_len ? 0 : ui_mm(ui, 0.8), t->text);
     }
     y += 2 * dot + gap;
-    struct wg_button ok = {"pin_ok", app_s(a, "pin_ok"), ICON_CHECK, WG_PRIMARY, false, 0};
     int oh = wg_button_height(ui, &ok, lw);
     int oy = c.y + c.h - oh > y ? c.y + c.h - oh : y;
     if (a->card.pin_len == 4) {
         if (wg_button(ui, &ok, (struct ui_rect){c.x, oy, lw, oh}))
             app_card_submit(a);
     } else {
-        char n[8], rest[128];
-        snprintf(n, sizeof n, "%u", (unsigned)(4 - a->card.pin_len));
-        i18n_format(rest, sizeof rest, app_s(a, "pin_more"), n, NULL, NULL, NULL);
         wg_paragraph(ui, (struct ui_rect){c.x, y, lw, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
                      t->bg, rest, WG_LEFT);
     }

@@ -10,6 +10,8 @@
  *   - body text ≥ 16 pt and labels inside targets ≥ 24 pt at the display density;
  *   - Back and Home at the same rectangle on every screen of a variant (language × text
  *     size × theme);
+ *   - nothing of the screen runs into the status bar at the bottom (its words' box sits
+ *     one pad from the screen's left and bottom edges, the bar a pad above them);
  *   - no two texts of a chart overlap (a figure of the dump), its plot is at least
  *     PLOT_MIN_MM tall and PLOT_MIN_W_MM wide with no text on it (a chart squeezed below its
  *     words had no plot left and its labels piled up).
@@ -212,6 +214,20 @@ static void check_overlaps(const char *path, const cJSON *texts, const cJSON *fi
     }
 }
 
+/* The top of the status bar, or -1 when the screen has none: its words are the text whose
+ * box lies a pad (the box's own x) from the screen's left and bottom edges. */
+static double status_top(const cJSON *texts, double H)
+{
+    double top = -1;
+    int nt = cJSON_GetArraySize(texts);
+    for (int i = 0; i < nt; i++) {
+        struct rect box = get_rect(cJSON_GetObjectItem(cJSON_GetArrayItem(texts, i), "box"));
+        if (box.x > 0 && fabs(box.y + box.h + box.x - H) <= 1 && (top < 0 || box.y - box.x < top))
+            top = box.y - box.x;
+    }
+    return top;
+}
+
 static void check_file(const char *dir, const char *name)
 {
     char path[1024], png[1024];
@@ -245,6 +261,7 @@ static void check_file(const char *dir, const char *name)
     const cJSON *texts = cJSON_GetObjectItem(root, "texts");
     int n = cJSON_GetArraySize(targets);
     int choices = 0, primaries = 0;
+    double bar = status_top(texts, H);
     struct rect tr[64];
     const char *ids[64];
     for (int i = 0; i < n && i < 64; i++) {
@@ -264,6 +281,8 @@ static void check_file(const char *dir, const char *name)
         }
         if (!inside(r, screen))
             FAIL(path, "target %s is not inside the screen", id);
+        if (bar >= 0 && r.y < bar && r.y + r.h > bar + 0.5)
+            FAIL(path, "target %s runs into the status bar", id);
         double cr = theme_contrast(get_color(t, "fg"), get_color(t, "bg"));
         if (cr < 7.0)
             FAIL(path, "target %s has contrast %.2f:1 (rule: 7:1)", id, cr);
@@ -318,6 +337,8 @@ static void check_file(const char *dir, const char *name)
                  s, r.x, r.y, r.w, r.h, box.x, box.y, box.w, box.h);
         if (!inside(r, screen))
             FAIL(path, "text \"%s\" is outside the screen", s);
+        if (bar >= 0 && r.y < bar && r.y + r.h > bar + 0.5)
+            FAIL(path, "text \"%s\" runs into the status bar", s);
         double cr = theme_contrast(get_color(t, "fg"), get_color(t, "bg"));
         if (cr < 7.0)
             FAIL(path, "text \"%s\" has contrast %.2f:1 (rule: 7:1)", s, cr);
