@@ -58,8 +58,15 @@
 #include <sys/statvfs.h>
 #include <time.h>
 
-#define BODY_MAX     (64 * 1024)
-#define IMPORT_MAX   (2 * 1024 * 1024) /* POST /v1/checkups only: one Bundle or CSV file */
+#define BODY_MAX   (64 * 1024)
+#define IMPORT_MAX (2 * 1024 * 1024) /* POST /v1/checkups only: one Bundle or CSV file */
+/* A body over its cap is still read, and thrown away, up to this many bytes before the 413
+ * goes out. Answering before it is read and closing leaves unread bytes in the socket, and
+ * the kernel then sends a reset that can reach the client before the answer does: the
+ * client saw a broken connection instead of the words saying what was too large (curl
+ * without Expect: 100-continue, on a loaded machine). A client that sends Expect:
+ * 100-continue, or declares more than this, is answered at once. */
+#define DISCARD_MAX  (8 * 1024 * 1024)
 #define TLS_FILE_MAX (256 * 1024)
 #define HTTP_THREADS 2 /* event loops; they never block, so the cores are enough */
 
@@ -97,7 +104,8 @@ enum ctx_state {
 struct conn_ctx {
     char *body;
     size_t len, cap;
-    size_t max; /* body cap of this request (body_cap) */
+    size_t max;     /* body cap of this request (body_cap) */
+    size_t dropped; /* bytes read and thrown away after the body went over max */
     int too_big;
     int answered; /* an answer was queued (413, 503 when draining, or the handler's) */
     enum ctx_state state;
@@ -626,6 +634,14 @@ static int handled_fast(struct conn_ctx *ctx)
     return later;
 }
 
+/* Whether the client waits for 100 Continue before it sends the body (RFC 9110 10.1.1):
+ * then a refusal sent at once means the body is never sent at all. */
+static int expects_continue(struct MHD_Connection *c)
+{
+    const char *e = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Expect");
+    return e && strcasecmp(e, "100-continue") == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -655,14 +671,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                               "The hub is shutting down; try again in a minute.");
         ctx->max = body_cap(method, url);
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        int discard = 0; /* over the cap, but read and thrown away before the answer */
         if (cl) {
             errno = 0;
             char *end = NULL;
             unsigned long long n = strtoull(cl, &end, 10);
             if (errno || end == cl || n > ctx->max)
                 ctx->too_big = 1;
+            discard =
+                ctx->too_big && !errno && end != cl && n <= DISCARD_MAX && !expects_continue(c);
         }
-        if (!ctx->too_big)
+        if (!ctx->too_big || discard)
             return MHD_YES;
         /* Answer at once: the body is never read. */
         char msg[128];
@@ -673,13 +692,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (*upload_data_size) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (ctx->too_big || ctx->answered)
+        if (ctx->answered)
             return MHD_YES;
-        if (ctx->len + n > ctx->max) {
+        if (!ctx->too_big && ctx->len + n > ctx->max) {
             ctx->too_big = 1;
             free(ctx->body);
             ctx->body = NULL;
-            return MHD_YES;
+            ctx->dropped = ctx->len;
+        }
+        if (ctx->too_big) {
+            ctx->dropped += n;
+            return ctx->dropped <= DISCARD_MAX ? MHD_YES : MHD_NO; /* NO closes it */
         }
         if (ctx->len + n + 1 > ctx->cap) {
             size_t cap = ctx->cap ? ctx->cap : 1024;

@@ -5,13 +5,16 @@
  * while a valid token from the same address still works); acknowledgement codes (no token)
  * per client address (10, then 429, another address served); and with less free disk space
  * than --min-free-mb, new low-priority work refused with 507 in words while help calls and
- * check-ins are still taken.
+ * check-ins are still taken. A body over its cap: read and thrown away before the 413 (so the
+ * words reach the client, not a reset), refused at once when the client waits for 100
+ * Continue or declares more than the hub reads.
  */
 #include "hubtest.h"
 #include "test.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +132,96 @@ static void t_ack_codes_limited_per_address(void)
     CHECK_INT_EQ(ht_audit_count(&T), audit);
 }
 
+/* A connection from 127.0.0.5 that has sent a POST's head (extra holds more header lines);
+ * -1 when it cannot be made. */
+static int raw_head(const char *path, size_t length, const char *extra)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)T.port)};
+    struct sockaddr_in src = {.sin_family = AF_INET};
+    inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+    inet_pton(AF_INET, "127.0.0.5", &src.sin_addr);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    struct timeval tv = {10, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    char req[768];
+    int n = snprintf(req, sizeof req,
+                     "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                     "Content-Type: application/json\r\nContent-Length: %zu\r\n%s\r\n",
+                     path, home1, length, extra);
+    if (bind(fd, (struct sockaddr *)&src, sizeof src) != 0 ||
+        connect(fd, (struct sockaddr *)&a, sizeof a) != 0 || send(fd, req, (size_t)n, 0) != n) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Whether fd has something to read (an answer, or the end) within ms. */
+static int answered_within(int fd, int ms)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, ms) == 1;
+}
+
+/* The answer on fd up to the end of the connection, into out. */
+static void read_answer(int fd, char *out, size_t cap)
+{
+    size_t got = 0;
+    ssize_t k;
+    while (got + 1 < cap && (k = recv(fd, out + got, cap - 1 - got, 0)) > 0)
+        got += (size_t)k;
+    out[got] = '\0';
+}
+
+static void t_oversized_body_read_before_the_refusal(void)
+{
+    enum { LEN = 200 * 1024 }; /* over the 64 KiB cap of a check-in */
+    char ans[4096];
+    int fd = raw_head("/v1/checkins", LEN, "Connection: close\r\n");
+    REQUIRE(fd >= 0);
+    /* Nothing is answered while the body is still to come: an answer now, then a close
+     * with the body unread, would reach a client as a reset instead. */
+    CHECK(!answered_within(fd, 300));
+    static char body[LEN];
+    memset(body, ' ', sizeof body);
+    size_t sent = 0;
+    ssize_t k;
+    while (sent < sizeof body && (k = send(fd, body + sent, sizeof body - sent, 0)) > 0)
+        sent += (size_t)k;
+    CHECK_INT_EQ((long long)sent, LEN);
+    read_answer(fd, ans, sizeof ans);
+    close(fd);
+    CHECK(strncmp(ans, "HTTP/1.1 413", 12) == 0);
+    CHECK(strstr(ans, "body_too_large") != NULL);
+    CHECK(strstr(ans, "larger than 65536 bytes") != NULL);
+}
+
+static void t_oversized_body_refused_at_once_when_it_would_waste(void)
+{
+    char ans[4096];
+    /* The client waits for 100 Continue: the refusal comes instead, and the body is never
+     * sent. */
+    int fd = raw_head("/v1/checkins", 200 * 1024, "Expect: 100-continue\r\n");
+    REQUIRE(fd >= 0);
+    CHECK(answered_within(fd, 10000));
+    read_answer(fd, ans, sizeof ans);
+    close(fd);
+    CHECK(strncmp(ans, "HTTP/1.1 413", 12) == 0);
+    CHECK(strstr(ans, "100 Continue") == NULL);
+    CHECK(strstr(ans, "body_too_large") != NULL);
+    /* More than the hub would read to throw away: answered at once, not read. */
+    fd = raw_head("/v1/checkins", 1024u * 1024 * 1024, "");
+    REQUIRE(fd >= 0);
+    CHECK(answered_within(fd, 10000));
+    read_answer(fd, ans, sizeof ans);
+    close(fd);
+    CHECK(strncmp(ans, "HTTP/1.1 413", 12) == 0);
+    CHECK(strstr(ans, "body_too_large") != NULL);
+}
+
 static void t_low_disk_refuses_low_priority_only(void)
 {
     REQUIRE(ht_stop(&T) == 0);
@@ -172,6 +265,8 @@ int main(void)
     TEST_RUN(t_challenges_limited_per_device);
     TEST_RUN(t_refusals_limited_per_address);
     TEST_RUN(t_ack_codes_limited_per_address);
+    TEST_RUN(t_oversized_body_read_before_the_refusal);
+    TEST_RUN(t_oversized_body_refused_at_once_when_it_would_waste);
     TEST_RUN(t_low_disk_refuses_low_priority_only);
     CHECK_INT_EQ(ht_stop(&T), 0);
     ht_cleanup(&T);
