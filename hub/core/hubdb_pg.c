@@ -473,6 +473,30 @@ static const char *const steps[] = {
     "DROP TRIGGER activity_alive ON activity;"
     "CREATE TRIGGER activity_alive AFTER INSERT ON activity REFERENCING NEW TABLE AS alive_rows"
     " FOR EACH STATEMENT EXECUTE FUNCTION residents_alive_rows();",
+    /* 27: what chaining a record costs. The append-only rule for UPDATE becomes the
+     * trigger's WHEN condition (the same rule as 21), so the sequencer's UPDATE, which it
+     * lets through, no longer calls a plpgsql function per record; DELETE has a trigger of
+     * its own (a WHEN cannot name NEW there), and both triggers now have SQLite's names.
+     * audit_seq holds chained records only: an unchained record (seq NULL) is not looked
+     * up by its place, so its INSERT no longer adds an entry there (every read by seq
+     * compares seq, which implies IS NOT NULL). */
+    "DROP TRIGGER audit_append_only_ud ON audit;"
+    "CREATE OR REPLACE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS"
+    " $$BEGIN RAISE EXCEPTION 'the audit log is append-only'; END$$;"
+    "CREATE TRIGGER audit_append_only_u BEFORE UPDATE ON audit FOR EACH ROW"
+    " WHEN ((OLD.seq IS NULL AND NEW.seq IS NOT NULL AND OLD.prev_hash = '' AND OLD.hash = ''"
+    " AND (NEW.id, NEW.at_unix, NEW.actor, NEW.action, NEW.outcome, NEW.subject_resident_id,"
+    " NEW.data_kinds, NEW.purpose, NEW.basis, NEW.source, NEW.destination, NEW.request_id,"
+    " NEW.log_id)"
+    " IS NOT DISTINCT FROM (OLD.id, OLD.at_unix, OLD.actor, OLD.action, OLD.outcome,"
+    " OLD.subject_resident_id, OLD.data_kinds, OLD.purpose, OLD.basis, OLD.source,"
+    " OLD.destination, OLD.request_id, OLD.log_id)) IS NOT TRUE)"
+    " EXECUTE FUNCTION audit_append_only();"
+    "CREATE TRIGGER audit_append_only_d BEFORE DELETE ON audit"
+    " FOR EACH ROW EXECUTE FUNCTION audit_append_only();"
+    "CREATE UNIQUE INDEX audit_seq_chained ON audit(log_id, seq) WHERE seq IS NOT NULL;"
+    "DROP INDEX audit_seq;"
+    "ALTER INDEX audit_seq_chained RENAME TO audit_seq;",
 };
 
 const char *const *hubdb_pg_steps(int *n)

@@ -389,7 +389,8 @@ static void t_audit_verify_tamper_and_truncation(void)
     /* Whoever holds the database can drop the append-only triggers (each dialect's own). */
     REQUIRE(ht_sql_exec(
                 &T, ht_on_postgres(&T)
-                        ? "DROP TRIGGER audit_append_only_ud ON audit;"
+                        ? "DROP TRIGGER audit_append_only_u ON audit;"
+                          "DROP TRIGGER audit_append_only_d ON audit;"
                           "DROP TRIGGER audit_append_only_t ON audit;"
                         : "DROP TRIGGER audit_append_only_u; DROP TRIGGER audit_append_only_d;") ==
             0);

@@ -301,7 +301,8 @@ int main(void)
     /* every record is the town's: its log is the one tampered with, the hub log is empty */
     ok = ok && LOG > 1 && ht_sql_int(&T, "SELECT COUNT(*) FROM audit WHERE log_id = 1") == 0;
     /* Whoever holds the database can drop the append-only triggers (each dialect's own). */
-    ok = ok && ht_sql_exec(&T, ht_on_postgres(&T) ? "DROP TRIGGER audit_append_only_ud ON audit;"
+    ok = ok && ht_sql_exec(&T, ht_on_postgres(&T) ? "DROP TRIGGER audit_append_only_u ON audit;"
+                                                    "DROP TRIGGER audit_append_only_d ON audit;"
                                                     "DROP TRIGGER audit_append_only_t ON audit;"
                                                   : "DROP TRIGGER audit_append_only_u;"
                                                     " DROP TRIGGER audit_append_only_d;") == 0;

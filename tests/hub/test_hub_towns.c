@@ -559,7 +559,8 @@ static void t_tampered_town_log(void)
     long long log_c = log_of(2), log_a = log_of(0);
     REQUIRE(ht_sql_exec(
                 &T, ht_on_postgres(&T)
-                        ? "DROP TRIGGER audit_append_only_ud ON audit;"
+                        ? "DROP TRIGGER audit_append_only_u ON audit;"
+                          "DROP TRIGGER audit_append_only_d ON audit;"
                           "DROP TRIGGER audit_append_only_t ON audit;"
                         : "DROP TRIGGER audit_append_only_u; DROP TRIGGER audit_append_only_d;") ==
             0);

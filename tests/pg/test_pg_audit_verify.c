@@ -112,10 +112,10 @@ static void t_chain_of_a_town_and_the_hub(void)
     /* The table refuses edits; whoever holds the database drops the guard first. */
     CHECK(db_exec(st_db, "UPDATE audit SET actor = 'x' WHERE seq = 4") != DB_OK);
     REQUIRE(db_exec(st_db, db_dialect(st_db) == DB_POSTGRES
-                               ? "DROP TRIGGER audit_append_only_ud ON audit"
-                               : "DROP TRIGGER audit_append_only_u") == DB_OK);
-    if (db_dialect(st_db) == DB_SQLITE)
-        REQUIRE(db_exec(st_db, "DROP TRIGGER audit_append_only_d") == DB_OK);
+                               ? "DROP TRIGGER audit_append_only_u ON audit;"
+                                 " DROP TRIGGER audit_append_only_d ON audit"
+                               : "DROP TRIGGER audit_append_only_u;"
+                                 " DROP TRIGGER audit_append_only_d") == DB_OK);
     REQUIRE(db_exec(st_db, "CREATE TABLE saved AS SELECT * FROM audit") == DB_OK);
     const char *restore = "DELETE FROM audit; INSERT INTO audit SELECT * FROM saved";
 

@@ -4,8 +4,11 @@
  * every column in the same order with the matching type and NOT NULL, so an INSERT
  * without a column list means the same on both), declare no 32-bit integer (Unix times
  * and ids are bound as text and typed by their column), and keep the audit log
- * append-only (UPDATE, DELETE and TRUNCATE refused).
+ * append-only (UPDATE, DELETE and TRUNCATE refused); a database of schema 26 (the audit
+ * rule's plpgsql trigger, audit_seq over every record) with chained and unchained records
+ * migrates and keeps its chain, its rule and its sequencer working.
  */
+#include "audit.h"
 #include "db.h"
 #include "hubdb.h"
 #include "hubdb_pg.h"
@@ -150,6 +153,81 @@ static void t_audit_is_append_only(void)
     db_close(db);
 }
 
+/* n records of the hub log appended (unchained) and committed, then chained if `chain`. */
+static void append(struct db *db, int from, int n, int chain)
+{
+    REQUIRE(db_begin(db) == DB_OK);
+    for (int i = from; i < from + n; i++) {
+        char rid[32];
+        snprintf(rid, sizeof rid, "before-%d", i);
+        struct audit_rec r = {.at = 1700000000 + i,
+                              .actor = "hubctl",
+                              .action = "test.append",
+                              .outcome = "ok",
+                              .data_kinds = "safety",
+                              .purpose = "test",
+                              .basis = "none",
+                              .source = "hub",
+                              .destination = "hubctl",
+                              .request_id = rid,
+                              .town = -1};
+        REQUIRE(audit_append_db(db, &r, NULL) == DB_OK);
+    }
+    REQUIRE(db_commit(db) == DB_OK);
+    long long chained = 0;
+    if (chain) {
+        CHECK_INT_EQ(audit_chain_all_db(db, &chained), DB_OK);
+        CHECK_INT_EQ(chained, n);
+    }
+}
+
+static void t_upgrade_from_26(void)
+{
+    char url[512], err[256], msg[256], def[256] = "";
+    struct db *db = NULL;
+    REQUIRE(pgserver_create_db(server, "hub26", url, sizeof url) == 0);
+    REQUIRE(db_open(url, 0, &db, err, sizeof err) == DB_OK);
+    int n = 0;
+    const char *const *pg = hubdb_pg_steps(&n);
+    REQUIRE(n >= 27);
+    struct db_migration steps[26];
+    for (int i = 0; i < 26; i++)
+        steps[i] = (struct db_migration){.postgres = pg[i]};
+    REQUIRE(db_migrate(db, steps, 26, err, sizeof err) == DB_OK);
+    append(db, 1, 3, 1);
+    append(db, 4, 2, 0);
+
+    REQUIRE(hubdb_migrate_db(db, err, sizeof err) == HUBDB_OK);
+    CHECK_INT_EQ(db_schema_version(db), hubdb_schema_version());
+    CHECK_INT_EQ(db_get_text(db, "SELECT indexdef FROM pg_indexes WHERE indexname = 'audit_seq'", 0,
+                             def, sizeof def),
+                 DB_ROW);
+    CHECK(strstr(def, "UNIQUE") != NULL && strstr(def, "WHERE (seq IS NOT NULL)") != NULL);
+    /* The records stored unchained before the upgrade are chained after it. */
+    long long chained = 0, bad = 0, records = 0;
+    CHECK_INT_EQ(audit_chain_all_db(db, &chained), DB_OK);
+    CHECK_INT_EQ(chained, 2);
+    append(db, 6, 2, 1);
+    CHECK_INT_EQ(audit_verify_db(db, NULL, &bad, &records, msg, sizeof msg), AUDIT_VERIFY_OK);
+    CHECK_INT_EQ(records, 7);
+    CHECK_STR_EQ(msg, "");
+    /* The rule holds as before: a record is neither changed, moved, unchained nor
+     * deleted; one place is never given twice. */
+    CHECK(db_exec(db, "UPDATE audit SET actor = 'someone else' WHERE seq = 2") != DB_OK);
+    CHECK(strstr(db_errmsg(db), "append-only") != NULL);
+    CHECK(db_exec(db, "UPDATE audit SET seq = 100 WHERE seq = 2") != DB_OK);
+    CHECK(db_exec(db, "UPDATE audit SET seq = NULL, prev_hash = '', hash = ''"
+                      " WHERE seq = 7") != DB_OK);
+    CHECK(db_exec(db, "DELETE FROM audit WHERE seq = 1") != DB_OK);
+    CHECK(strstr(db_errmsg(db), "append-only") != NULL);
+    CHECK(db_exec(db, "ALTER TABLE audit DISABLE TRIGGER audit_append_only_u;"
+                      "UPDATE audit SET seq = 3 WHERE seq = 2") != DB_OK);
+    CHECK(strstr(db_errmsg(db), "audit_seq") != NULL);
+    CHECK_INT_EQ(audit_verify_db(db, NULL, &bad, &records, msg, sizeof msg), AUDIT_VERIFY_OK);
+    CHECK_INT_EQ(records, 7);
+    db_close(db);
+}
+
 int main(void)
 {
     char err[256];
@@ -167,6 +245,7 @@ int main(void)
     snprintf(sq_path, sizeof sq_path, "%s/hub.db", sq_dir);
     TEST_RUN(t_same_schema_as_sqlite);
     TEST_RUN(t_audit_is_append_only);
+    TEST_RUN(t_upgrade_from_26);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf %s", sq_dir);
     if (system(cmd) != 0)
