@@ -524,6 +524,24 @@ long long ht_sql_int(struct hubtest *t, const char *sql)
     return v;
 }
 
+int ht_sql_ints(struct hubtest *t, const char *sql, long long *out, int cap)
+{
+    struct db *db = open_db(t);
+    struct db_stmt *st = NULL;
+    int n = -1;
+    enum db_status s = DB_ERR;
+    if (db && db_prepare(db, sql, &st) == DB_OK) {
+        n = 0;
+        while (n < cap && (s = db_step(st)) == DB_ROW)
+            out[n++] = db_col_int64(st, 0);
+        if (s != DB_ROW && s != DB_DONE)
+            n = -1;
+    }
+    db_finalize(st);
+    db_close(db);
+    return n;
+}
+
 int ht_sql_exec(struct hubtest *t, const char *sql)
 {
     struct db *db = open_db(t);

@@ -150,6 +150,9 @@ int ht_on_postgres(const struct hubtest *t);
 /* Result of one SQL query's first column as a number (-1 on error), on the test's DB
  * (SQL both backends understand). */
 long long ht_sql_int(struct hubtest *t, const char *sql);
+/* The first column of up to cap rows of one query, as numbers, into out: the number of
+ * rows read, or -1 on error. */
+int ht_sql_ints(struct hubtest *t, const char *sql, long long *out, int cap);
 /* Runs SQL on the test's DB (changes under the hub's feet, e.g. tampering). 0 = ok. */
 int ht_sql_exec(struct hubtest *t, const char *sql);
 /* Number of lines of file starting with prefix (0 when it cannot be read). */

@@ -215,7 +215,28 @@ static int add_checkups(struct db *db, const struct stats_town *c, const struct 
     return 0;
 }
 
-static int add_watch_and_orders(struct db *db, const struct stats_town *c, const struct person *p)
+/* Check-ins waiting to be stored in one statement (checkins_add_many: one round trip on
+ * PostgreSQL for the batch, where one per check-in made this most of the town's build). */
+struct pending {
+    struct checkins_new c[CHECKINS_MANY_MAX];
+    size_t n;
+};
+
+/* Stores the pending check-ins; their ids stay in q->c[] until the next one is queued. */
+static int store_checkins(struct db *db, struct pending *q)
+{
+    size_t n = q->n;
+    q->n = 0;
+    if (n > 0 && checkins_add_many(db, q->c, n) != DB_OK)
+        return fail(db, "check-ins");
+    return 0;
+}
+
+/* The pending check-ins are stored before any other write but an order's (orders share no
+ * table with them): every row and id comes out as one write per check-in made them (a
+ * 元気がない alert names its check-in's id; the missed check-in pass reads them). */
+static int add_watch_and_orders(struct db *db, const struct stats_town *c, const struct person *p,
+                                struct pending *q)
 {
     int fy = c->last_fy;
     for (int m = 0; m < 12; m++) {
@@ -228,20 +249,26 @@ static int add_watch_and_orders(struct db *db, const struct stats_town *c, const
                 for (int d = 0; d < days; d++) {
                     int64_t at = jst_time(y, mo, 1 + (int)(rnd() % 28), 8, (int)(rnd() % 60));
                     int unwell = rnd() % 25 == 0;
-                    int64_t id = 0;
                     long long alert = 0;
-                    if (checkins_add(db, town, p[i].id, p[i].device, unwell ? "genkinai" : "genki",
-                                     at, &id) != DB_OK ||
-                        (unwell && escalate_unwell(db, town, p[i].id, id, (time_t)at, "device:0",
-                                                   "statstown", &alert) != 0))
-                        return fail(db, "check-in");
+                    size_t at_q = q->n;
+                    q->c[q->n++] = (struct checkins_new){.sc = town,
+                                                         .resident = p[i].id,
+                                                         .device = p[i].device,
+                                                         .answer = unwell ? "genkinai" : "genki",
+                                                         .at = at};
+                    if ((unwell || q->n == CHECKINS_MANY_MAX) && store_checkins(db, q) != 0)
+                        return -1;
+                    if (unwell && escalate_unwell(db, town, p[i].id, q->c[at_q].id, (time_t)at,
+                                                  "device:0", "statstown", &alert) != 0)
+                        return fail(db, "unwell alert");
                 }
                 if (rnd() % 60 == 0) {
                     long long ids[2];
                     char rid[48]; /* a press's request id keys its alert */
                     int64_t at = jst_time(y, mo, 1 + (int)(rnd() % 28), 14, 0);
                     snprintf(rid, sizeof rid, "statstown-%d-%d", i, m);
-                    if (escalate_help(db, town, p[i].id, (time_t)at, "device:0", rid, ids) != 0)
+                    if (store_checkins(db, q) != 0 ||
+                        escalate_help(db, town, p[i].id, (time_t)at, "device:0", rid, ids) != 0)
                         return fail(db, "help");
                 }
             }
@@ -266,6 +293,8 @@ static int add_watch_and_orders(struct db *db, const struct stats_town *c, const
         /* the missed check-in pass of one afternoon a month: everyone without a sign of
          * life that day */
         int raised = 0;
+        if (store_checkins(db, q) != 0)
+            return -1;
         if (escalate_run(db, (time_t)jst_time(y, mo, 15, 13, 0), 120, "hubctl", &raised) != 0)
             return fail(db, "escalation");
         if (db_commit(db) != DB_OK)
@@ -280,10 +309,11 @@ int stats_town_build(struct db *db, const struct stats_town *c)
     town = scope_of(c->municipality > 0 ? c->municipality : 1);
     int64_t now = jst_time(c->first_fy, 4, 1, 9, 0);
     struct person *p = calloc((size_t)c->residents, sizeof *p);
+    struct pending *q = calloc(1, sizeof *q);
     int64_t source = 0;
     int rc = -1;
-    if (!p)
-        return -1;
+    if (!p || !q)
+        goto out;
     if (add_residents(db, c, p, now) != 0)
         goto out;
     if (db_begin(db) != DB_OK ||
@@ -297,7 +327,7 @@ int stats_town_build(struct db *db, const struct stats_town *c)
     if (add_checkups(db, c, p, source, now) != 0)
         goto out;
     fprintf(stderr, "stats_town: checkups of fiscal years %d-%d\n", c->first_fy, c->last_fy);
-    if (add_watch_and_orders(db, c, p) != 0)
+    if (add_watch_and_orders(db, c, p, q) != 0)
         goto out;
     fprintf(stderr, "stats_town: check-ins, alerts and orders of fiscal year %d\n", c->last_fy);
     /* A bulk load leaves the planner's statistics behind (PostgreSQL's autovacuum would
@@ -308,6 +338,7 @@ int stats_town_build(struct db *db, const struct stats_town *c)
     }
     rc = 0;
 out:
+    free(q);
     free(p);
     return rc;
 }
