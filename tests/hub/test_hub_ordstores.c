@@ -336,6 +336,22 @@ static void t_orders_idempotent_create(void)
     db_close(db);
 }
 
+/* Waits (up to 30 s) until the server has ended the session of backend pid, whose client
+ * has gone: closing a connection only tells the server, which ends the session (rolls
+ * back, leaves pg_stat_activity) in its own time, later on a loaded machine. 0 once gone. */
+static int wait_session_gone(struct db *db, long long pid)
+{
+    for (int i = 0; i < 3000; i++) {
+        long long n = count(db, "SELECT count(*) FROM pg_stat_activity WHERE pid = ?", pid);
+        if (n == 0)
+            return 0;
+        if (n < 0)
+            return -1;
+        usleep(10 * 1000);
+    }
+    return -1;
+}
+
 /* A hub that dies between placing an order and COMMIT: nothing of it exists, and the
  * kiosk's retry creates exactly one order: at once on PostgreSQL (the claim's session is
  * gone), once the claim's lease has run out on SQLite. */
@@ -354,6 +370,7 @@ static void t_orders_crash_mid_create(void)
         DB_OK);
     CHECK_INT_EQ(db_commit(db), DB_OK);
     REQUIRE(res == IDEMPOTENCY_PROCEED);
+    long long pid = db_dialect(db) == DB_POSTGRES ? count(db, "SELECT pg_backend_pid() + ?", 0) : 0;
     struct orders_order o;
     fill_order(&o, 20, 2);
     REQUIRE(db_begin(db) == DB_OK);
@@ -364,6 +381,7 @@ static void t_orders_crash_mid_create(void)
     CHECK_INT_EQ(count(db, "SELECT count(*) FROM ord_orders WHERE operator_id = ?", 2), 0);
     if (db_dialect(db) == DB_POSTGRES) {
         /* The claim's database session is gone: the retry takes it over at once. */
+        REQUIRE(pid > 0 && wait_session_gone(db, pid) == 0);
         CHECK_INT_EQ(create_order(db, 2, "crash", FIX_ORDER, NOW + 1, &a), 201);
         free(a);
     } else {
