@@ -7,7 +7,8 @@
  *
  * Creates a fresh database (a SQLite file in a temp directory, or the empty database
  * given) with one resident and one home device per client (hubctl), with towns > 1 adds
- * the towns, `residents` more residents spread over them and moves the clients' residents
+ * the towns, `residents` more residents spread over them (each with a home device; with
+ * towns = 1 all in town 1: a real town's size) and moves the clients' residents
  * and devices to town 1 + i % towns (SQL), stores `stored` check-ins first, starts `procs` hubd
  * processes on it on ephemeral ports, runs `clients` clients (client i talks to process i mod
  * procs) that each POST /v1/checkins over one keep-alive connection for `seconds`, one request
@@ -69,9 +70,12 @@ static int preload(const char *target, long n, long nc)
     return st == DB_OK ? 0 : -1;
 }
 
-/* Towns 2..towns, `residents` residents spread over the towns, and client i's resident and
- * device (ids i + 1, from hubctl) moved to town 1 + (i + 1) % towns. The stored residents
- * are not due for the missed check-in pass (next_due in 2100): a hub in its steady state
+/* Towns 2..towns, `residents` residents spread over the towns, each with a home device of
+ * its own as in a real town, and client i's resident and device (ids i + 1, from hubctl)
+ * moved to town 1 + (i + 1) % towns. The stored residents and devices have ids below the
+ * clients' (-1, -2, ...): in a real town most residents came before the one checking in,
+ * so a lookup that walks the town's residents in id order reaches the clients' last. The stored
+ * residents are not due for the missed check-in pass (next_due in 2100): a hub in its steady state
  * has looked at them already (bench_escalate measures the pass itself). */
 static int spread(const char *target, long towns, long residents, long nc)
 {
@@ -86,15 +90,18 @@ static int spread(const char *target, long towns, long residents, long nc)
                           : "(WITH RECURSIVE s(g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s"
                             " WHERE g < ",
                *to = pg ? ") g" : ") SELECT g FROM s)";
-    snprintf(sql, sizeof sql,
-             "INSERT INTO municipalities(id, name, created_unix) SELECT g, 'town ' || g, 0"
-             " FROM %s%ld%s WHERE g >= 2;"
-             "INSERT INTO residents(display_name, district, deadline_min, created_unix,"
-             " municipality_id, next_due) SELECT 'r' || g, 'bench', 600, 0, 1 + g %% %ld,"
-             " 4102444800 FROM %s%ld%s;"
-             "UPDATE residents SET municipality_id = 1 + id %% %ld WHERE id <= %ld;"
-             "UPDATE devices SET municipality_id = 1 + resident_id %% %ld WHERE id <= %ld",
-             from, towns, to, towns, from, residents, to, towns, nc, towns, nc);
+    snprintf(
+        sql, sizeof sql,
+        "INSERT INTO municipalities(id, name, created_unix) SELECT g, 'town ' || g, 0"
+        " FROM %s%ld%s WHERE g >= 2;"
+        "INSERT INTO residents(id, display_name, district, deadline_min, created_unix,"
+        " municipality_id, next_due) SELECT -g, 'r' || g, 'bench', 600, 0, 1 + g %% %ld,"
+        " 4102444800 FROM %s%ld%s;"
+        "INSERT INTO devices(id, kind, resident_id, token_hash, created_unix, municipality_id)"
+        " SELECT id, 'home', id, 'bench' || id, 0, municipality_id FROM residents WHERE id < 0;"
+        "UPDATE residents SET municipality_id = 1 + id %% %ld WHERE id <= %ld;"
+        "UPDATE devices SET municipality_id = 1 + resident_id %% %ld WHERE id <= %ld",
+        from, towns, to, towns, from, residents, to, towns, nc, towns, nc);
     double t0 = benchutil_now();
     enum db_status st = db_exec(db, sql);
     if (st != DB_OK)
@@ -241,7 +248,7 @@ int main(int argc, char **argv)
         if (benchutil_capture(cmd, "token", tokens[i], sizeof tokens[i]) != 0)
             return 1;
     }
-    if (towns > 1 && spread(db, towns, residents, nc) != 0)
+    if ((towns > 1 || residents > 0) && spread(db, towns, residents, nc) != 0)
         return 1;
     if (stored > 0 && preload(db, stored, nc) != 0)
         return 1;

@@ -23,7 +23,11 @@ enum db_status checkins_add(struct db *db, const struct scope *sc, int64_t resid
 /* PostgreSQL: the batch as arrays in one statement. Each item's id is drawn from the
  * table's sequence in `u` before the INSERT, and the answer pairs every item (by its
  * place, ord) with its own id and whether it was stored: no reliance on the order in
- * which rows are inserted or returned. */
+ * which rows are inserted or returned. Each item's resident and device are looked up by
+ * primary key in scalar subqueries, which the planner cannot turn into joins: joined, a
+ * generic plan found the resident through residents_town by town alone (a walk through
+ * the town's residents for every check-in) and read every device by a sequential scan
+ * (docs/benchmarks.md). */
 static enum db_status add_many_pg(struct db *db, struct checkins_new *c, size_t n)
 {
     struct dbarray a[5];
@@ -41,9 +45,10 @@ static enum db_status add_many_pg(struct db *db, struct checkins_new *c, size_t 
                     " FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[])"
                     " WITH ORDINALITY AS v(resident, device, town, answer, at, ord)),"
                     " ins AS (INSERT INTO checkins(id, resident_id, device_id, answer, at_unix)"
-                    " SELECT u.id, r.id, d.id, u.answer, u.at FROM u"
-                    " JOIN residents r ON r.id = u.resident AND r.municipality_id = u.town"
-                    " JOIN devices d ON d.id = u.device AND d.municipality_id = r.municipality_id"
+                    " SELECT u.id, u.resident, u.device, u.answer, u.at FROM u"
+                    " WHERE (SELECT r.municipality_id FROM residents r WHERE r.id = u.resident)"
+                    " = u.town"
+                    " AND (SELECT d.municipality_id FROM devices d WHERE d.id = u.device) = u.town"
                     " ORDER BY u.ord RETURNING id)"
                     " SELECT u.ord, u.id, ins.id IS NOT NULL FROM u LEFT JOIN ins ON ins.id = u.id"
                     " ORDER BY u.ord");

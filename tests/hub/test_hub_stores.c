@@ -1011,6 +1011,49 @@ static void t_towns(void)
     REQUIRE(db_commit(db) == DB_OK);
 }
 
+/* A check-in's resident and device are both of its scope's town: a check-in pairing either
+ * with one of another town is refused, alone (checkins_add) or in a batch among good ones
+ * (checkins_add_many, one statement on PostgreSQL), and is not stored; a batch of good
+ * check-ins of two towns stores each with its own resident and device. */
+static void t_checkins_towns(void)
+{
+    struct towns_new t = {.code = "011002", .name = "札幌市", .service_hours = "", .contact = ""};
+    struct residents_new r = {.display_name = "札幌 一郎", .district = "中央", .deadline_min = 600};
+    int64_t town = 0, res = 0, dev = 0, id = 0;
+    REQUIRE(db_begin(db) == DB_OK);
+    REQUIRE(towns_add(db, &t, T0, &town) == DB_OK);
+    const struct scope *far = scope_of(town);
+    REQUIRE(far && residents_add(db, far, &r, T0, &res) == DB_OK);
+    REQUIRE(devices_add(db, far, "home", res, NULL, "hash-home-far", T0, &dev) == DB_OK);
+    const struct {
+        const struct scope *sc;
+        int64_t resident, device;
+    } bad[] = {{TOWN, res_a, dev},   {TOWN, res, dev_home}, {TOWN, res, dev},
+               {far, res, dev_home}, {far, res_a, dev},     {far, res_a, dev_home}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t at = T0 + 1000 + (int64_t)i;
+        CHECK_REFUSED(
+            checkins_add(db, bad[i].sc, bad[i].resident, bad[i].device, "genki", at, &id));
+        CHECK_INT_EQ(count("SELECT COUNT(*) FROM checkins WHERE at_unix = ?", at), 0);
+        struct checkins_new c[3] = {{TOWN, res_a, dev_home, "genki", T0 + 900, 0},
+                                    {bad[i].sc, bad[i].resident, bad[i].device, "genki", at, 0},
+                                    {far, res, dev, "genkinai", T0 + 901, 0}};
+        REQUIRE(db_savepoint(db, "batch") == DB_OK);
+        CHECK_INT_EQ(checkins_add_many(db, c, 3), DB_ERR_CONSTRAINT);
+        CHECK_INT_EQ(count("SELECT COUNT(*) FROM checkins WHERE at_unix = ?", at), 0);
+        db_rollback_to(db, "batch");
+    }
+    struct checkins_new c[2] = {{far, res, dev, "genkinai", T0 + 902, 0},
+                                {TOWN, res_a, dev_home, "genki", T0 + 903, 0}};
+    CHECK_INT_EQ(checkins_add_many(db, c, 2), DB_OK);
+    CHECK(c[0].id > 0 && c[1].id > 0 && c[0].id != c[1].id);
+    CHECK_INT_EQ(count("SELECT resident_id * 1000 + device_id FROM checkins WHERE id = ?", c[0].id),
+                 res * 1000 + dev);
+    CHECK_INT_EQ(count("SELECT resident_id * 1000 + device_id FROM checkins WHERE id = ?", c[1].id),
+                 res_a * 1000 + dev_home);
+    CHECK_INT_EQ(db_commit(db), DB_OK);
+}
+
 int main(int argc, char **argv)
 {
     if (storetarget_init(&ST, argc, argv, "hub.db") != 0 || !(db = storetarget_open_hub(&ST)))
@@ -1029,6 +1072,7 @@ int main(int argc, char **argv)
     TEST_RUN(t_escalate_due);
     TEST_RUN(t_escalate_batch);
     TEST_RUN(t_towns);
+    TEST_RUN(t_checkins_towns);
     db_close(db);
     storetarget_cleanup(&ST);
     return test_summary();
