@@ -275,6 +275,12 @@ for lang in ja en; do
 done
 
 # --- 3b. a 土砂災害警戒情報 for the town's other area, then its 解除 ---
+# In the feed and taken by the hub before the tablets start, as in 1: tablets started
+# first mostly asked before the hub had it and then waited out their whole 30 s poll (a
+# running tablet's poll bringing a new notice is 2's check; the 解除 below still comes
+# by the running tablets' poll).
+publish vxww50-5-parts.xml 2026-12-06T12:00:15Z 土砂災害警戒情報
+hub_lists 土砂災害警戒情報 || no "the hub did not take the 土砂災害警戒情報 from the feed"
 for lang in ja en; do
     d=$dir/$lang
     if [ $lang = ja ]; then
@@ -288,8 +294,6 @@ for lang in ja en; do
     script="$script;goto:home;wait:home;waitgone:$w_land;settle;layout:$d/5-gone.json;shot:$d/5-gone.png"
     tablet landslide 45000
 done
-publish vxww50-5-parts.xml 2026-12-06T12:00:15Z 土砂災害警戒情報
-hub_lists 土砂災害警戒情報 || no "the hub did not take the 土砂災害警戒情報 from the feed"
 wait_file "$dir/ja/5-notice.json" 450 && wait_file "$dir/en/5-notice.json" 450 ||
     no "the 土砂災害警戒情報 did not reach both tablets"
 publish vxww50-7-release.xml 2026-12-06T13:20:15Z 土砂災害警戒情報
