@@ -344,11 +344,11 @@ static int chain_one(void *arg, const struct auditrecs_row *row)
 /* Reads up to max unchained records in id order and chains them after (last, prev):
  * their new seq, prev_hash and hash go into a. *n gets how many, *last / prev the new
  * head. */
-static enum db_status chain_read(struct db *db, long long log, int max, struct chain_arrays *a,
-                                 long *n, long long *last, char prev[65])
+static enum db_status chain_read(struct db *db, long long log, long long after, int max,
+                                 struct chain_arrays *a, long *n, long long *last, char prev[65])
 {
     struct chaining c = {a, n, last, prev};
-    enum db_status rc = auditrecs_unchained(db, log, max, chain_one, &c);
+    enum db_status rc = auditrecs_unchained(db, log, after, max, chain_one, &c);
     close_array(a->ids, &a->o_ids, a->cap_int);
     close_array(a->seqs, &a->o_seqs, a->cap_int);
     close_array(a->prevs, &a->o_prevs, a->cap_hash);
@@ -364,8 +364,9 @@ static enum db_status chain_write(struct db *db, long long log, const struct cha
     return auditrecs_chain(db, log, a->ids, a->seqs, a->prevs, a->hashes, n, last, head);
 }
 
-/* One pass over one log (see audit_chain_db()). */
-static enum db_status chain_log(struct db *db, long long log, int max, long *chained)
+/* One pass over one log's records above after (see audit_chain_db()). */
+static enum db_status chain_log(struct db *db, long long log, long long after, int max,
+                                long *chained)
 {
     struct chain_arrays a;
     long n = 0;
@@ -389,7 +390,7 @@ static enum db_status chain_log(struct db *db, long long log, int max, long *cha
     if (rc == DB_DONE)
         rc = DB_ERR_BUSY; /* another process is chaining this log now */
     if (rc == DB_OK)
-        rc = chain_read(db, log, max, &a, &n, &last, head);
+        rc = chain_read(db, log, after, max, &a, &n, &last, head);
     if (rc == DB_OK && n > 0)
         rc = chain_write(db, log, &a, n, last, head);
     if (rc == DB_OK && n > 0)
@@ -403,29 +404,51 @@ out:
     return rc;
 }
 
-enum db_status audit_chain_db(struct db *db, int max, long *chained)
+/* The lower of two lows, 0 standing for none. */
+static long long lower(long long a, long long b)
 {
-    long long logs[AUDITLOG_MAX];
+    return a == 0 || (b != 0 && b < a) ? b : a;
+}
+
+enum db_status audit_chain_pass_db(struct db *db, int max, struct audit_chain_pass *p,
+                                   long *chained)
+{
+    struct auditrecs_pending *logs = NULL;
     size_t n_logs = 0;
     int busy = 0;
+    int64_t top = 0;
     *chained = 0;
+    p->top = p->low = 0;
     if (db_dialect(db) != DB_POSTGRES)
         return DB_OK;
     if (max < 1 || max > AUDIT_CHAIN_MAX)
         max = AUDIT_CHAIN_MAX;
+    logs = calloc(AUDITLOG_MAX, sizeof *logs);
     /* One pass per log: each log has its own head row, so the sequencers of different
      * logs (in one process or several) never wait for each other. */
-    enum db_status rc = auditrecs_unchained_logs(db, logs, AUDITLOG_MAX, &n_logs);
+    enum db_status rc = logs ? auditrecs_unchained_logs(db, p->after, AUDIT_CHAIN_MAX, logs,
+                                                        AUDITLOG_MAX, &n_logs, &top)
+                             : DB_ERR;
+    p->top = top;
     for (size_t i = 0; rc == DB_OK && i < n_logs; i++) {
         long n = 0;
-        rc = chain_log(db, logs[i], max, &n);
+        rc = chain_log(db, logs[i].log, p->after, max, &n);
         if (rc == DB_ERR_BUSY) {
             busy = 1;
             rc = DB_OK;
         }
+        if (rc == DB_OK && (n == 0 || n == max))
+            p->low = lower(p->low, logs[i].low);
         *chained += n;
     }
+    free(logs);
     return rc == DB_OK && busy ? DB_ERR_BUSY : rc;
+}
+
+enum db_status audit_chain_db(struct db *db, int max, long *chained)
+{
+    struct audit_chain_pass p = {0};
+    return audit_chain_pass_db(db, max, &p, chained);
 }
 
 enum db_status audit_chain_all_db(struct db *db, long long *chained)

@@ -97,6 +97,23 @@ void audit_leaf_hash(const struct audit_rec *r, long long seq, merkle_hash out);
  * that appended records, at start and periodically, so nothing stays unchained.
  */
 enum db_status audit_chain_db(struct db *db, int max, long *chained);
+/* What one pass of audit_chain_pass_db() reads from and what it saw. */
+struct audit_chain_pass {
+    /* in: chain only records with a row id above this (0: every record). A record whose
+     * id is at or below it and that commits later waits for a pass from lower down. */
+    long long after;
+    /* out: the highest record id stored when the pass looked (committed, chained or not) */
+    long long top;
+    /* out: the lowest id of the records the pass saw unchained and left so (a log another
+     * process was chaining, or one with more than max), 0 for none */
+    long long low;
+};
+/* audit_chain_db() over the records with an id above p->after only, so a sequencer that
+ * knows where the unchained records begin reads no index entry below it (the chaining
+ * UPDATE leaves a dead entry in audit_unchained for every record until vacuum); sets
+ * p->top and p->low. */
+enum db_status audit_chain_pass_db(struct db *db, int max, struct audit_chain_pass *p,
+                                   long *chained);
 /* Passes of audit_chain_db() until no committed record is left unchained (or another
  * process is chaining: DB_ERR_BUSY). *chained gets the total. */
 enum db_status audit_chain_all_db(struct db *db, long long *chained);

@@ -497,6 +497,13 @@ static const char *const steps[] = {
     "CREATE UNIQUE INDEX audit_seq_chained ON audit(log_id, seq) WHERE seq IS NOT NULL;"
     "DROP INDEX audit_seq;"
     "ALTER INDEX audit_seq_chained RENAME TO audit_seq;",
+    /* 28: the sequencer reads the unchained records from a row id on (the newest it saw a
+     * second before, audit.h): audit_unchained by id first, so that both of its reads (the
+     * logs, then a log's records) start there and walk none of the dead entries the
+     * chaining UPDATEs left below it. */
+    "CREATE INDEX audit_unchained_by_id ON audit(id, log_id) WHERE seq IS NULL;"
+    "DROP INDEX audit_unchained;"
+    "ALTER INDEX audit_unchained_by_id RENAME TO audit_unchained;",
 };
 
 const char *const *hubdb_pg_steps(int *n)

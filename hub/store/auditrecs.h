@@ -59,10 +59,11 @@ auditrecs_add_unchained_many(struct db *db, const struct auditrecs_row *r, size_
 __attribute__((warn_unused_result)) enum db_status
 auditrecs_head(struct db *db, int64_t log, int lock, int64_t *seq, char hash[65]);
 
-/* PostgreSQL: calls row(ctx, r) for up to max committed unchained records of log, oldest
- * (lowest id) first, with id, at, subject and f. A non-zero return stops with DB_ERR. */
+/* PostgreSQL: calls row(ctx, r) for up to max committed unchained records of log with an id
+ * above after (0: all), oldest (lowest id) first, with id, at, subject and f. A non-zero
+ * return stops with DB_ERR. */
 __attribute__((warn_unused_result)) enum db_status
-auditrecs_unchained(struct db *db, int64_t log, int max,
+auditrecs_unchained(struct db *db, int64_t log, int64_t after, int max,
                     int (*row)(void *ctx, const struct auditrecs_row *r), void *ctx);
 
 /* PostgreSQL: gives n unchained records their chain fields, from four array literals
@@ -72,9 +73,18 @@ __attribute__((warn_unused_result)) enum db_status
 auditrecs_chain(struct db *db, int64_t log, const char *ids, const char *seqs, const char *prevs,
                 const char *hashes, int64_t n, int64_t last, const char *head);
 
-/* The logs that hold unchained records (at most cap) into logs; *n how many. */
+/* A log with records awaiting chaining, and the lowest id among them. */
+struct auditrecs_pending {
+    int64_t log, low;
+};
+
+/* PostgreSQL: the logs holding committed unchained records among the max lowest-id ones
+ * with an id above after (0: all), at most cap, each with the lowest such id, into logs; *n
+ * how many; *top the highest record id stored (committed, chained or not; 0 for none), read
+ * in the same snapshot. */
 __attribute__((warn_unused_result)) enum db_status
-auditrecs_unchained_logs(struct db *db, long long *logs, size_t cap, size_t *n);
+auditrecs_unchained_logs(struct db *db, int64_t after, int max, struct auditrecs_pending *logs,
+                         size_t cap, size_t *n, int64_t *top);
 
 /* How many records of log (every log when log < 0) await chaining. */
 __attribute__((warn_unused_result)) enum db_status

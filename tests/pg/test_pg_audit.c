@@ -12,7 +12,9 @@
  *     records as awaiting chaining; then it is killed with SIGKILL, and its record is gone;
  *   - a process that committed records is killed before it chains them: a later pass of
  *     another process (as at start) chains them;
- * and afterwards a chained record can be neither changed nor re-chained.
+ * and afterwards a chained record can be neither changed nor re-chained, and a pass from a
+ * row id on (as hubd's sequencer runs them) chains only what is above it, while a record
+ * committed after a pass went past its id is chained by a pass from the start.
  */
 #include "audit.h"
 #include "db.h"
@@ -247,6 +249,76 @@ static void held_and_killed(const char *target, struct db *db, long long *added)
     *added = round1 + 3;
 }
 
+/* One record of actor "from" in its own transaction on db, committed unless `open`. */
+static int append_one(struct db *db, const char *rid, int open)
+{
+    struct audit_rec r = {
+        .at = 3, .actor = "from", .action = "test.append", .outcome = "ok", .request_id = rid};
+    if (db_begin(db) != DB_OK || audit_append_db(db, &r, NULL) != DB_OK)
+        return -1;
+    return open || db_commit(db) == DB_OK ? 0 : -1;
+}
+
+/* PostgreSQL: a pass from a row id on chains only the records above it and says the newest
+ * id stored and the lowest it left unchained; a record committed after a pass went past its
+ * id is chained by a pass from the start. */
+static void passes_from_an_id(const char *target, struct db *db, long long records)
+{
+    char msg[256];
+    long n = -1;
+    struct audit_chain_pass p = {0};
+    CHECK_INT_EQ(audit_chain_pass_db(db, AUDIT_CHAIN_MAX, &p, &n), DB_OK);
+    CHECK_INT_EQ(n, 0);
+    CHECK_INT_EQ(p.top, count(db, "SELECT MAX(id) FROM audit"));
+    CHECK_INT_EQ(p.low, 0);
+    long long top = p.top;
+
+    /* one record in a transaction still open, then two committed after it */
+    struct db *slow = open_db(target);
+    REQUIRE(slow);
+    REQUIRE(append_one(slow, "from-slow", 1) == 0);
+    long long slow_id = count(slow, "SELECT id FROM audit WHERE request_id = 'from-slow'");
+    REQUIRE(append_one(db, "from-1", 0) == 0);
+    REQUIRE(append_one(db, "from-2", 0) == 0);
+    long long id2 = count(db, "SELECT id FROM audit WHERE request_id = 'from-2'");
+    CHECK(top < slow_id && slow_id < id2);
+    p = (struct audit_chain_pass){.after = top};
+    CHECK_INT_EQ(audit_chain_pass_db(db, AUDIT_CHAIN_MAX, &p, &n), DB_OK);
+    CHECK_INT_EQ(n, 2);
+    CHECK_INT_EQ(p.top, id2);
+    CHECK_INT_EQ(p.low, 0);
+    REQUIRE(db_commit(slow) == DB_OK);
+    p = (struct audit_chain_pass){.after = id2};
+    CHECK_INT_EQ(audit_chain_pass_db(db, AUDIT_CHAIN_MAX, &p, &n), DB_OK);
+    CHECK_INT_EQ(n, 0);
+    CHECK_INT_EQ(count(db, "SELECT COUNT(*) FROM audit WHERE seq IS NULL"), 1);
+    p = (struct audit_chain_pass){.after = 0};
+    CHECK_INT_EQ(audit_chain_pass_db(db, AUDIT_CHAIN_MAX, &p, &n), DB_OK);
+    CHECK_INT_EQ(n, 1);
+    CHECK_INT_EQ(count(db, "SELECT seq FROM audit WHERE request_id = 'from-slow'"), records + 3);
+
+    /* a log another process is chaining: its lowest unchained id is the pass's low */
+    int64_t last = -1;
+    REQUIRE(db_begin(slow) == DB_OK);
+    REQUIRE(db_get_int64(slow, "SELECT last_id FROM audit_head WHERE id = 1 FOR UPDATE", 0,
+                         &last) == DB_ROW);
+    REQUIRE(append_one(db, "from-3", 0) == 0);
+    REQUIRE(append_one(db, "from-4", 0) == 0);
+    long long id3 = count(db, "SELECT id FROM audit WHERE request_id = 'from-3'");
+    p = (struct audit_chain_pass){.after = id2};
+    CHECK_INT_EQ(audit_chain_pass_db(db, AUDIT_CHAIN_MAX, &p, &n), DB_ERR_BUSY);
+    CHECK_INT_EQ(n, 0);
+    CHECK_INT_EQ(p.low, id3);
+    CHECK_INT_EQ(p.top, count(db, "SELECT id FROM audit WHERE request_id = 'from-4'"));
+    db_rollback(slow);
+    db_close(slow);
+    p = (struct audit_chain_pass){.after = id3 - 1};
+    CHECK_INT_EQ(audit_chain_pass_db(db, AUDIT_CHAIN_MAX, &p, &n), DB_OK);
+    CHECK_INT_EQ(n, 2);
+    CHECK_INT_EQ(verify(db, msg, sizeof msg), records + 5);
+    CHECK_STR_EQ(msg, "");
+}
+
 static void run_on(const char *target, int postgres)
 {
     REQUIRE(migrate(target) == 0);
@@ -285,6 +357,7 @@ static void run_on(const char *target, int postgres)
                           " WHERE seq = 5") != DB_OK);
         CHECK(strstr(db_errmsg(db), "append-only") != NULL);
         CHECK_INT_EQ(verify(db, msg, sizeof msg), want);
+        passes_from_an_id(target, db, want);
     }
     db_close(db);
 }
