@@ -270,8 +270,10 @@ enum db_status audit_append_many_db(struct db *db, const struct audit_rec *r, si
     return rc;
 }
 
-/* PostgreSQL array literals ({a,b,...}) of the chained rows, filled as they are read. */
+/* PostgreSQL array literals ({a,b,...}) of the chained rows, filled as they are read, and
+ * the first (lowest) id. */
 struct chain_arrays {
+    long long first;
     char *ids, *seqs, *prevs, *hashes;
     size_t o_ids, o_seqs, o_prevs, o_hashes, cap_int, cap_hash;
 };
@@ -330,6 +332,8 @@ static int chain_one(void *arg, const struct auditrecs_row *row)
     long long seq = *c->last + 1;
     seal(&r, seq, c->prev, f, hash);
     snprintf(num, sizeof num, "%lld", (long long)row->id);
+    if (*c->n == 0)
+        c->a->first = (long long)row->id;
     put(c->a->ids, &c->a->o_ids, c->a->cap_int, num);
     snprintf(num, sizeof num, "%lld", seq);
     put(c->a->seqs, &c->a->o_seqs, c->a->cap_int, num);
@@ -361,7 +365,7 @@ static enum db_status chain_read(struct db *db, long long log, long long after, 
 static enum db_status chain_write(struct db *db, long long log, const struct chain_arrays *a,
                                   long n, long long last, const char *head)
 {
-    return auditrecs_chain(db, log, a->ids, a->seqs, a->prevs, a->hashes, n, last, head);
+    return auditrecs_chain(db, log, a->first, a->ids, a->seqs, a->prevs, a->hashes, n, last, head);
 }
 
 /* One pass over one log's records above after (see audit_chain_db()). */

@@ -191,9 +191,12 @@ enum db_status auditrecs_unchained(struct db *db, int64_t log, int64_t after, in
     return rows_walk(st, rows_bind_int64s(st, 3, v), each, &w);
 }
 
-enum db_status auditrecs_chain(struct db *db, int64_t log, const char *ids, const char *seqs,
-                               const char *prevs, const char *hashes, int64_t n, int64_t last,
-                               const char *head)
+/* audit.id >= first bounds the read of the rows to update: by the unchained records' index
+ * without it, the plan PostgreSQL picks read that whole index, every dead entry the UPDATEs
+ * left since the last vacuum included (24,000 buffers a pass after 170,000 records). */
+enum db_status auditrecs_chain(struct db *db, int64_t log, int64_t first, const char *ids,
+                               const char *seqs, const char *prevs, const char *hashes, int64_t n,
+                               int64_t last, const char *head)
 {
     struct db_stmt *st = db_stmt(db, "WITH c AS (SELECT * FROM unnest(?::bigint[], ?::bigint[],"
                                      " ?::text[], ?::text[]) AS c(id, seq, prev, hash)),"
@@ -201,7 +204,8 @@ enum db_status auditrecs_chain(struct db *db, int64_t log, const char *ids, cons
                                      " WHERE id = ?)"
                                      " UPDATE audit SET seq = c.seq, prev_hash = c.prev,"
                                      " hash = c.hash FROM c"
-                                     " WHERE audit.id = c.id AND audit.seq IS NULL");
+                                     " WHERE audit.id = c.id AND audit.seq IS NULL"
+                                     " AND audit.id >= ?");
     if (!st)
         return DB_ERR;
     enum db_status rc = db_bind_text(st, 1, ids, -1);
@@ -217,6 +221,8 @@ enum db_status auditrecs_chain(struct db *db, int64_t log, const char *ids, cons
         rc = db_bind_text(st, 6, head, -1);
     if (rc == DB_OK)
         rc = db_bind_int64(st, 7, log);
+    if (rc == DB_OK)
+        rc = db_bind_int64(st, 8, first);
     if (rc == DB_OK)
         rc = db_step(st);
     db_stmt_done(st);

@@ -67,11 +67,12 @@ auditrecs_unchained(struct db *db, int64_t log, int64_t after, int max,
                     int (*row)(void *ctx, const struct auditrecs_row *r), void *ctx);
 
 /* PostgreSQL: gives n unchained records their chain fields, from four array literals
- * ("{...}") of their ids, seqs, previous hashes and hashes, and moves log's head to (last,
- * head), in one statement. DB_ERR unless exactly n records were still unchained. */
+ * ("{...}") of their ids (ascending, the first `first`), seqs, previous hashes and hashes,
+ * and moves log's head to (last, head), in one statement. DB_ERR unless exactly n records
+ * were still unchained. */
 __attribute__((warn_unused_result)) enum db_status
-auditrecs_chain(struct db *db, int64_t log, const char *ids, const char *seqs, const char *prevs,
-                const char *hashes, int64_t n, int64_t last, const char *head);
+auditrecs_chain(struct db *db, int64_t log, int64_t first, const char *ids, const char *seqs,
+                const char *prevs, const char *hashes, int64_t n, int64_t last, const char *head);
 
 /* A log with records awaiting chaining, and the lowest id among them. */
 struct auditrecs_pending {
