@@ -65,8 +65,12 @@ struct writer {
     struct chainer *chainer; /* PostgreSQL: the sequencer's own thread, or NULL (under mu) */
     int chain_soon;          /* PostgreSQL: records may wait for a pass (writer thread only) */
     long long chain_last;    /* monotonic ms of the last pass (writer thread only) */
-    long wd_ms;              /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
-    long long wd_last;       /* monotonic ms of the last feed (writer thread only) */
+    /* PostgreSQL, writer thread only: a tree head put off while the chain was busy (see
+     * put_off_head): when it was first put off and when to try again (0 = none). */
+    long long cp_busy_since, cp_retry_ms;
+    int last_head;     /* the head signed at shutdown: never put off (writer thread only) */
+    long wd_ms;        /* systemd watchdog feeding interval, 0 = none (sdnotify.h) */
+    long long wd_last; /* monotonic ms of the last feed (writer thread only) */
     /* Writer thread only: the connection is lost; when to try again and the next wait. */
     int lost;
     long long retry_at_ms;
@@ -175,6 +179,23 @@ static void chain_after_batch(struct writer *w)
 
 /* Signs a tree head of the audit log over every chained record not yet covered (none
  * when nothing is new: one short transaction that writes nothing). */
+/* The chain was busy when a head was due: another pass holds it (this process's chainer,
+ * kicked just before, or another process) and the records it has not committed yet would
+ * be left out of the head, with the next head a whole period away; an audit-verify in
+ * between found records under no head. Puts the head off by CHAIN_SOON_MS instead (each try
+ * is one statement that skips a locked chain), for at most a period, then signs what is
+ * chained as before. 1 when put off. */
+static int put_off_head(struct writer *w)
+{
+    long long now = now_ms();
+    if (!w->cp_busy_since)
+        w->cp_busy_since = now;
+    if (w->last_head || now - w->cp_busy_since >= w->cp_seconds * 1000L)
+        return 0;
+    w->cp_retry_ms = now + CHAIN_SOON_MS;
+    return 1;
+}
+
 static void checkpoint(struct writer *w)
 {
     if (!usable(w))
@@ -182,8 +203,11 @@ static void checkpoint(struct writer *w)
     long long chained = 0;
     /* A head covers the chained records: chain what is stored first (also at shutdown
      * when nothing is left to sign: a pass put off by CHAIN_EVERY_MS). */
-    if (db_dialect(w->db) == DB_POSTGRES)
-        (void)audit_chain_all_db(w->db, &chained);
+    if (db_dialect(w->db) == DB_POSTGRES && audit_chain_all_db(w->db, &chained) == DB_ERR_BUSY &&
+        w->key && put_off_head(w))
+        return;
+    w->cp_busy_since = 0;
+    w->cp_retry_ms = 0;
     if (!w->key)
         return;
     enum db_status st = db_begin(w->db);
@@ -224,6 +248,8 @@ fail:
  * on (a test's clock file may jump hours in a second). */
 static int head_due(struct writer *w)
 {
+    if (w->cp_retry_ms)
+        return now_ms() >= w->cp_retry_ms; /* put off while the chain was busy */
     return w->key && (w->since_cp >= w->cp_every || time(NULL) - w->last_cp >= w->cp_seconds ||
                       (w->since_cp > 0 && hubclock_now() - w->last_cp_hub >= w->cp_seconds));
 }
@@ -378,7 +404,7 @@ static int wait_work(struct writer *w)
     if (w->key && (ms <= 0 || ms > w->cp_seconds * 1000))
         ms = w->cp_seconds * 1000; /* heads over what others wrote while this hub is idle */
     if (db_dialect(w->db) == DB_POSTGRES) {
-        long tick = w->chain_soon ? CHAIN_SOON_MS : CHAIN_TICK_MS;
+        long tick = w->chain_soon || w->cp_retry_ms ? CHAIN_SOON_MS : CHAIN_TICK_MS;
         ms = ms > 0 && ms < tick ? ms : tick;
     }
     int timed_out = 0;
@@ -477,6 +503,7 @@ static void *writer_main(void *arg)
     }
     pthread_mutex_unlock(&w->mu);
     w->retry_at_ms = 0; /* a lost connection gets one more try now, not after the back-off */
+    w->last_head = 1;
     checkpoint(w);
     return NULL;
 }

@@ -11,6 +11,7 @@
  *     connected again, then the same request with its Idempotency-Key is stored once;
  *   - the server is stopped (crash) while hubd runs: 503 meanwhile, hubd stays up, and
  *     after the server is back the retry is stored once;
+ *   - a tree head due while the chain is busy is signed once it is free, not a period later;
  *   - hubctl escalate, checkins and audit-verify (with the signed checkpoints hubd wrote)
  *     work on PostgreSQL; hubctl backup refuses in words, naming PostgreSQL's tools.
  * The residents and devices are enrolled with SQL here, so this test does not depend on
@@ -182,6 +183,39 @@ static void t_server_restart(void)
     CHECK_INT_EQ(ht_sql_int(&T, "SELECT COUNT(*) FROM idempotency_keys WHERE status <> 0"), 6);
 }
 
+/* Records not under the newest signed head of their log (or not chained yet). */
+static long long uncovered(void)
+{
+    return ht_sql_int(&T, "SELECT COUNT(*) FROM audit a WHERE a.seq IS NULL OR a.seq >"
+                          " (SELECT COALESCE(MAX(h.tree_size), 0) FROM audit_heads h"
+                          " WHERE h.log_id = a.log_id)");
+}
+
+/* A tree head falls due while the chain is busy (its head rows held, as another process's
+ * pass or this hub's own chaining thread holds them mid-pass): it is signed once the chain
+ * is free, over the records that waited, not a whole period (10 s) later. */
+static void t_head_waits_for_a_busy_chain(void)
+{
+    char err[256];
+    struct db *lock = NULL;
+    REQUIRE(db_open(T.db, 0, &lock, err, sizeof err) == DB_OK);
+    REQUIRE(db_exec(lock, "BEGIN; SELECT 1 FROM audit_head FOR UPDATE") == DB_OK);
+    /* The hub's clock a period on: a head is due after the next batch. */
+    ht_set_clock(&T, START + 600);
+    CHECK_INT_EQ(checkin(NULL, CHECKIN), 201);
+    usleep(500 * 1000); /* the head fell due and met the busy chain */
+    CHECK(uncovered() > 0);
+    db_rollback(lock);
+    db_close(lock);
+    long long left = -1;
+    for (int i = 0; i < 50 && left != 0; i++) {
+        left = uncovered();
+        if (left)
+            usleep(100 * 1000);
+    }
+    CHECK_INT_EQ(left, 0);
+}
+
 static void t_hubctl_on_postgres(void)
 {
     char out[64] = "", args[256];
@@ -229,6 +263,7 @@ int main(void)
     TEST_RUN(t_lost_mid_transaction);
     TEST_RUN(t_connections_cut);
     TEST_RUN(t_server_restart);
+    TEST_RUN(t_head_waits_for_a_busy_chain);
     TEST_RUN(t_hubctl_on_postgres);
     ht_cleanup(&T);
     pgserver_destroy(S);
