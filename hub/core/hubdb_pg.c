@@ -504,6 +504,11 @@ static const char *const steps[] = {
     "CREATE INDEX audit_unchained_by_id ON audit(id, log_id) WHERE seq IS NULL;"
     "DROP INDEX audit_unchained;"
     "ALTER INDEX audit_unchained_by_id RENAME TO audit_unchained;",
+    /* 29: no foreign keys on checkins (see hubdb.c): each was a trigger per stored row
+     * running its own locking query (docs/benchmarks.md). */
+    "ALTER TABLE checkins"
+    " DROP CONSTRAINT checkins_resident_id_fkey,"
+    " DROP CONSTRAINT checkins_device_id_fkey;",
 };
 
 const char *const *hubdb_pg_steps(int *n)

@@ -2,16 +2,28 @@
  * checkins.c: the check-ins store (see checkins.h).
  *
  * checkins has no town column: the town is the resident's. A check-in is stored by one
- * INSERT ... SELECT from the resident and the device, both looked up by primary key with
- * the town (the hot path pays two index probes, docs/benchmarks.md); reads join residents.
+ * INSERT ... SELECT that finds the resident and the device by primary key and compares
+ * their town (the hot path pays two index probes, docs/benchmarks.md); reads join
+ * residents. On PostgreSQL checkins has no foreign keys (docs/decisions.md): the INSERT
+ * itself locks the resident and the device (FOR KEY SHARE) as the foreign keys' checks
+ * did, so a check-in is stored only for rows that exist until its commit, and whoever
+ * deletes them waits for it (and deletes its check-ins: store/townleave.c).
  */
 #include "checkins.h"
 #include "dbarray.h"
 #include "rows.h"
 
+static enum db_status add_many_pg(struct db *db, struct checkins_new *c, size_t n);
+
 enum db_status checkins_add(struct db *db, const struct scope *sc, int64_t resident, int64_t device,
                             const char *answer, int64_t at, int64_t *id)
 {
+    if (db_dialect(db) == DB_POSTGRES) { /* the one statement that locks what it reads */
+        struct checkins_new c = {sc, resident, device, answer, at, 0};
+        enum db_status s = sc ? add_many_pg(db, &c, 1) : DB_ERR;
+        *id = c.id;
+        return s;
+    }
     return rows_insert_sign(db,
                             "INSERT INTO checkins(resident_id, device_id, answer, at_unix)"
                             " SELECT r.id, d.id, ?, ? FROM residents r JOIN devices d ON d.id = ?"
@@ -27,7 +39,8 @@ enum db_status checkins_add(struct db *db, const struct scope *sc, int64_t resid
  * primary key in scalar subqueries, which the planner cannot turn into joins: joined, a
  * generic plan found the resident through residents_town by town alone (a walk through
  * the town's residents for every check-in) and read every device by a sequential scan
- * (docs/benchmarks.md). */
+ * (docs/benchmarks.md). Each lookup locks its row FOR KEY SHARE: a row deleted by a
+ * transaction that committed while this one waited is not found (the item is refused). */
 static enum db_status add_many_pg(struct db *db, struct checkins_new *c, size_t n)
 {
     struct dbarray a[5];
@@ -46,9 +59,10 @@ static enum db_status add_many_pg(struct db *db, struct checkins_new *c, size_t 
                     " WITH ORDINALITY AS v(resident, device, town, answer, at, ord)),"
                     " ins AS (INSERT INTO checkins(id, resident_id, device_id, answer, at_unix)"
                     " SELECT u.id, u.resident, u.device, u.answer, u.at FROM u"
-                    " WHERE (SELECT r.municipality_id FROM residents r WHERE r.id = u.resident)"
-                    " = u.town"
-                    " AND (SELECT d.municipality_id FROM devices d WHERE d.id = u.device) = u.town"
+                    " WHERE (SELECT r.municipality_id FROM residents r WHERE r.id = u.resident"
+                    " FOR KEY SHARE) = u.town"
+                    " AND (SELECT d.municipality_id FROM devices d WHERE d.id = u.device"
+                    " FOR KEY SHARE) = u.town"
                     " ORDER BY u.ord RETURNING id)"
                     " SELECT u.ord, u.id, ins.id IS NOT NULL FROM u LEFT JOIN ins ON ins.id = u.id"
                     " ORDER BY u.ord");
