@@ -73,7 +73,7 @@
  * answer's head; bodies are handed over in pieces). libmicrohttpd 0.9.75 zeroes all of it
  * for every request on a kept-alive connection: its default of 32 KiB made that memset a
  * twentieth of the HTTP threads' time per check-in. 16 KiB still takes request heads of
- * about 8 KiB (the hub's are a few hundred bytes). */
+ * about 15 KiB (a 16 KiB one gets 431; the hub's are a few hundred bytes). */
 #define CONN_MEMORY (16 * 1024)
 
 struct server {
