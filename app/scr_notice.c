@@ -1,7 +1,11 @@
 /*
  * scr_notice: the whole notices, one a page, most urgent first (the banner on every screen
  * opens it): what, where, what to do, since when and until when, who says so; and, when
- * the hub cannot be reached, the time the information was received. ◀ ▶ between notices.
+ * the hub cannot be reached, the time the information was received. ◀ ▶ between pages: a
+ * notice too long for a page goes on on the next, headed by its title and （つづき）, and the
+ * buttons say whether they turn to the rest of this notice (つづき / 前へ) or to another
+ * notice (次の お知らせ / 前の お知らせ): a resident who reads "next notice" under the first
+ * lines of a 避難指示 would think its words had ended before what to do came.
  */
 #include <stdio.h>
 #include <string.h>
@@ -76,25 +80,37 @@ static int blocks_of(const struct app *a, const struct notice *n, struct block *
     return k;
 }
 
+/* The head of a page that goes on with notice n: its title and （つづき）, so the page
+ * says whose words these are. */
+static void cont_head(const struct app *a, const struct notice *n, struct block *out)
+{
+    *out = (struct block){UI_FONT_BOLD, WG_BODY_MM, notice_kind_urgent(n->kind), ""};
+    i18n_format(out->text, sizeof out->text, app_s(a, "notice_cont"), notice_title(a, n), NULL,
+                NULL, NULL);
+}
+
 /* Pages over every notice in force: a notice starts a page; its blocks fill pages greedily
- * (a block is never split; one taller than a page gets a page of its own). */
+ * (a block is never split; one taller than a page gets a page of its own), a page that goes
+ * on with a notice under its head (cont_head). */
 struct page {
     int notice, first, end;
 };
 
 static int plan(struct app *a, int w, int h, struct page *pages)
 {
-    struct block b[BLOCKS];
+    struct block b[BLOCKS], head;
     int np = 0, gap = app_gap(a);
     for (int i = 0; notice_nth(a, i) && np < PAGES; i++) {
-        int nb = blocks_of(a, notice_nth(a, i), b), used = 0;
+        int nb = blocks_of(a, notice_nth(a, i), b), used = 0, start = 0;
+        cont_head(a, notice_nth(a, i), &head);
+        int hh = wg_text_height(a->ui, head.font, head.mm, head.text, w) + gap;
         pages[np] = (struct page){i, 0, 0};
         for (int k = 0; k < nb; k++) {
             int bh = wg_text_height(a->ui, b[k].font, b[k].mm, b[k].text, w) + gap;
-            if (used > 0 && used + bh > h && np + 1 < PAGES) {
+            if (used > start && used + bh > h && np + 1 < PAGES) {
                 pages[np].end = k;
                 pages[++np] = (struct page){i, k, 0};
-                used = 0;
+                used = start = hh;
             }
             used += bh;
         }
@@ -118,18 +134,32 @@ static void frame(struct app *a, struct ui_rect c)
         para(a, c, y, UI_FONT_BOLD, WG_BODY_MM, t->warn_text, stale);
         return;
     }
-    const char *prev = app_s(a, "notice_prev"), *next = app_s(a, "notice_next");
-    int ph = wg_pager_height(ui, c.w, "99 / 99", prev, next);
+    /* the pager is as tall for either pair of words, so the pages never move under a tap */
+    int ph = wg_pager_height(ui, c.w, "99 / 99", app_s(a, "notice_prev"), app_s(a, "notice_next"));
+    int ph2 =
+        wg_pager_height(ui, c.w, "99 / 99", app_s(a, "page_before"), app_s(a, "notice_read_on"));
+    ph = ph > ph2 ? ph : ph2;
     int np = plan(a, c.w, c.h, pages);
     if (np > 1)
         np = plan(a, c.w, c.h - ph - gap, pages);
     if (a->notices.page >= np)
         a->notices.page = np - 1;
     const struct page *pg = &pages[a->notices.page];
-    blocks_of(a, notice_nth(a, pg->notice), b);
+    const struct notice *n = notice_nth(a, pg->notice);
+    blocks_of(a, n, b);
+    if (pg->first > 0) {
+        struct block head;
+        cont_head(a, n, &head);
+        y += para(a, c, y, head.font, head.mm, head.warn ? t->warn_text : t->text, head.text);
+    }
     for (int k = pg->first; k < pg->end; k++)
         y += para(a, c, y, b[k].font, b[k].mm, b[k].warn ? t->warn_text : t->text, b[k].text);
     if (np > 1) {
+        int p = a->notices.page;
+        const char *prev =
+            app_s(a, p > 0 && pages[p - 1].notice == pg->notice ? "page_before" : "notice_prev");
+        const char *next = app_s(
+            a, p + 1 < np && pages[p + 1].notice == pg->notice ? "notice_read_on" : "notice_next");
         char p1[16], p2[16], text[64];
         snprintf(p1, sizeof p1, "%d", a->notices.page + 1);
         snprintf(p2, sizeof p2, "%d", np);

@@ -251,6 +251,60 @@ static void t_landslide_danger_warning(void)
     at_close(&t);
 }
 
+/* The whole notices at 150 % text: a notice longer than a page goes on under its title and
+ * （つづき）, and the pager says where a tap leads — the rest of this notice (つづき, 前へ) or
+ * another notice (次の お知らせ, 前の お知らせ) — so no one reads "next notice" under the first
+ * lines of a 避難指示 and stops before what to do. */
+static const char *pager_label(struct apptest *t, const char *id)
+{
+    const struct ui_target *b = ui_find_target(app_ui(t->app), id);
+    return b ? b->label : "";
+}
+
+static void t_notice_pages_say_where_they_lead(void)
+{
+    struct apptest t;
+    REQUIRE(open_app(&t, APP_PROFILE_HOME, "ja"));
+    app_set_text_scale(t.app, 150);
+    at_pass(&t, 10);
+    answer_notices(&t, HUBC_OK, 200, two);
+    REQUIRE(at_tap(&t, "notice_banner"));
+    REQUIRE(strcmp(app_screen_name(t.app), "notice") == 0);
+    /* page 1: the 避難指示 starts; its words go on on the next page */
+    CHECK(app_screen_has_text(t.app, "避難指示"));
+    CHECK(!app_screen_has_text(t.app, "町からの お知らせです。"));
+    CHECK(ui_find_target(app_ui(t.app), "page_prev") == NULL);
+    CHECK(strcmp(pager_label(&t, "page_next"), "つづき") == 0);
+    int pages = 1;
+    while (!app_screen_has_text(t.app, "町からの お知らせです。") && pages < 8) {
+        REQUIRE(at_tap(&t, "page_next"));
+        pages++;
+        CHECK(app_screen_has_text(t.app, "避難指示（つづき）"));
+        CHECK(strcmp(pager_label(&t, "page_prev"), "前へ") == 0);
+    }
+    REQUIRE(app_screen_has_text(t.app, "町からの お知らせです。"));
+    CHECK(pages > 1);
+    /* the 避難指示's last page: ▶ leads to another notice and says so */
+    CHECK(strcmp(pager_label(&t, "page_next"), "次の お知らせ") == 0);
+    REQUIRE(at_tap(&t, "page_next"));
+    CHECK(app_screen_has_text(t.app, "大雨警報"));
+    CHECK(!app_screen_has_text(t.app, "（つづき）"));
+    CHECK(strcmp(pager_label(&t, "page_prev"), "前の お知らせ") == 0);
+    at_close(&t);
+
+    /* English: the same, in its words */
+    REQUIRE(open_app(&t, APP_PROFILE_HOME, "en"));
+    app_set_text_scale(t.app, 150);
+    at_pass(&t, 10);
+    answer_notices(&t, HUBC_OK, 200, two);
+    REQUIRE(at_tap(&t, "notice_banner"));
+    CHECK(strcmp(pager_label(&t, "page_next"), "Read on") == 0);
+    REQUIRE(at_tap(&t, "page_next"));
+    CHECK(app_screen_has_text(t.app, "(continued)"));
+    CHECK(strcmp(pager_label(&t, "page_prev"), "Previous") == 0);
+    at_close(&t);
+}
+
 /* Settings under a band at 150 % text on the home tablet (five tiles with 声): the tiles
  * that do not fit are paged (◀ ▶), every one of them reachable. */
 static void t_settings_paged_under_band(void)
@@ -506,6 +560,7 @@ int main(void)
     TEST_RUN(t_parse);
     TEST_RUN(t_banner_order_and_end);
     TEST_RUN(t_landslide_danger_warning);
+    TEST_RUN(t_notice_pages_say_where_they_lead);
     TEST_RUN(t_settings_paged_under_band);
     TEST_RUN(t_offline_said);
     TEST_RUN(t_offline_keeps_the_room);
