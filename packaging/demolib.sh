@@ -55,3 +55,25 @@ demo_notify_start() {
 demo_help_command() {
     echo "curl -s -X POST -H 'Authorization: Bearer $2' -H 'Content-Type: application/json' -d '{}' $1/v1/help"
 }
+
+# The commands the demo prints for the disaster notices and the safety confirmation
+# (docs/disaster.md "Demo"); tests/packaging/demo_disaster_test.sh runs each of them.
+# HUBCTL is hubctl with its --db, TOWN the town's code, TOP the source tree, URL the hub's,
+# STAFF a staff token. The API takes JSON bodies only with their Content-Type (415 without).
+demo_warning_command() {
+    echo "$1 jma-apply --municipality $2 --file $3/tests/hub/jma/vpww54-1-issue.xml"
+}
+demo_evacuation_command() {
+    echo "$1 notice-add --municipality $2 --kind evacuation_order --title-ja 避難指示 --what-ja '川の 水が あふれる おそれが あります。' --todo-ja '中央小学校に 避難して ください。'"
+}
+# demo_clear_command HUBCTL TOWN TOP NOTICE: JMA's release, and the town ends its notice
+# (NOTICE: the notice_id notice-add printed; the demo prints N).
+demo_clear_command() {
+    echo "$1 jma-apply --municipality $2 --file $3/tests/hub/jma/vpww54-3-release.xml ; $1 notice-end --municipality $2 --notice $4"
+}
+demo_safety_command() {
+    echo "curl -s -H 'Authorization: Bearer $2' -H 'Content-Type: application/json' -d '{\"title_ja\":\"地震の あとの 安否確認\",\"whole_town\":true,\"answer_within_min\":30}' $1/v1/safety-checks"
+}
+demo_safety_view_command() {
+    echo "curl -s -H 'Authorization: Bearer $2' $1/v1/safety-checks/1"
+}

@@ -12,17 +12,9 @@ top=$1
 build=$2
 hubd=$3
 hubctl=$4
-tmp=$(mktemp -d /tmp/demonotify.XXXXXX)
-pids=""
-cleanup() {
-    for p in $pids; do kill "$p" 2>/dev/null || true; done
-    for p in $pids; do wait "$p" 2>/dev/null || true; done
-    rm -rf "$tmp"
-}
-trap cleanup EXIT INT TERM
-fail() { echo "FAIL: $*"; exit 1; }
 # shellcheck source=testlib.sh
 . "$(dirname "$0")/testlib.sh"
+test_begin demonotify
 # shellcheck source=../../packaging/demolib.sh
 . "$top/packaging/demolib.sh"
 ctl="$hubctl --db $tmp/hub.db"
