@@ -12,7 +12,7 @@ PKGS="
   libsqlite3-dev sqlite3 libpq-dev postgresql-15 libmicrohttpd-dev libunibreak-dev
   libglpk-dev
   libpcsclite-dev pcscd pcsc-tools vsmartcard-vpcd
-  xvfb xauth x11-apps curl python3 python3-aiosmtpd procps util-linux iproute2
+  xvfb xauth x11-apps curl python3 python3-aiosmtpd procps util-linux iproute2 sox
   lintian systemd cage xwayland grim
 "
 
