@@ -427,6 +427,33 @@ static void t_release_and_withdrawal_clear(void)
                          " action = 'notice.jma_end'") >= 5);
 }
 
+/* 訂正 and 取消 as JMA sends them: with the ReportDateTime of the telegram they correct or
+ * withdraw (only Control/DateTime, the sending time, is later; JMA's published 訂正 and 取消
+ * samples all do so). 港区, whole town: the issue gives 大雨警報 + 雷注意報; the 訂正 (same
+ * report time) makes it 大雨警報 + 洪水警報 — the 大雨警報 keeps its notice, the 雷注意報
+ * ends, the 洪水警報 starts; the 取消 (same report time, an empty Body) withdraws them all. */
+static void t_correction_and_withdrawal_at_the_same_report_time(void)
+{
+    REQUIRE(ht_ctl(&T, NULL, NULL, 0, "jma-area-add --code 1310300 --name 港区") == 0);
+    feed_add("vpww54-5-minato-issue.xml", "2026-12-06T05:40:05Z", NULL);
+    REQUIRE(wait_titles(kiosk_none, "大雨警報@港区, 雷注意報@港区"));
+    long long rain = notice_id(kiosk_none, "大雨警報", "港区");
+    long long thunder = notice_id(kiosk_none, "雷注意報", "港区");
+    feed_add("vpww54-6-minato-correct.xml", "2026-12-06T05:45:05Z", NULL);
+    REQUIRE(wait_titles(kiosk_none, "大雨警報@港区, 洪水警報@港区"));
+    CHECK_INT_EQ(notice_id(kiosk_none, "大雨警報", "港区"), rain);
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM notices WHERE id = %lld AND ended_by = 'jma'",
+             thunder);
+    CHECK_INT_EQ(ht_sql_int(&T, sql), 1);
+    CHECK(outcome_is("vpww54-6-minato-correct", "applied (VPWW54): 1 area(s)%"));
+    feed_add("vpww54-7-minato-withdraw.xml", "2026-12-06T05:50:05Z", NULL);
+    REQUIRE(wait_titles(kiosk_none, ""));
+    char got[1024];
+    titles(home_north, got, sizeof got);
+    CHECK_STR_EQ(got, "");
+}
+
 /* ---- the town's notices --------------------------------------------------------------- */
 
 static long long post_notice(const char *body, long want)
@@ -1087,6 +1114,7 @@ int main(void)
     TEST_RUN(t_feed_polled_conditionally_and_list_etag);
     TEST_RUN(t_update_downgrade_and_late_telegram);
     TEST_RUN(t_release_and_withdrawal_clear);
+    TEST_RUN(t_correction_and_withdrawal_at_the_same_report_time);
     TEST_RUN(t_town_notices_start_and_end);
     TEST_RUN(t_town_notice_schedule_and_end_time);
     TEST_RUN(t_bad_notices_refused);
