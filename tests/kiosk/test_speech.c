@@ -3,14 +3,16 @@
  * Japanese voice) makes the home screen's prompt as sound — its length and level are
  * measured on the samples, so silence fails — and the settings' volume and speed change
  * the sound measurably; every word the kiosk speaks of its own has a reading (espeak-ng
- * reads kana only, so a kanji without one would be left out); the app says each screen's
- * prompt, the notice first, the safety question, again on the repeat button, at the
+ * reads kana only, so a kanji without one would be left out), and so has every word the hub
+ * writes for a JMA warning (hub/jma/jmakinds.c: the notices the tablet reads out); the app says
+ * each screen's prompt, the notice first, the safety question, again on the repeat button, at the
  * volume and speed set in 設定 → 声, and nothing where speech is off (a public kiosk).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "apptest.h"
+#include "jmakinds.h"
 #include "notice.h"
 #include "safety.h"
 #include "speech.h"
@@ -88,6 +90,45 @@ static void t_readings(void)
     CHECK_STR_EQ(buf, "よっか 9じ 30ふん から 11にち まで、いちいちきゅう に");
     yomi_read(dict, "１２３ ０", buf, sizeof buf);
     CHECK_STR_EQ(buf, "123 0");
+    yomi_destroy(dict);
+    dict = NULL;
+}
+
+/* The hub's own words for every JMA warning kind (name, what, what to do), which the tablet
+ * reads out with each notice: every kanji has a reading. Without them 外に 出ないで
+ * ください was said "そとに ないで ください" and 海の 波が 高く なります "うみの が く なります".
+ */
+static void t_hub_warning_words_read(void)
+{
+    static const char *const endings[] = {"特別警報", "危険警報", "警報", "注意報"};
+    char err[256];
+    dict = yomi_load(KIOSK_ASSETS_DIR "/speech/yomi-ja.txt", err, sizeof err);
+    REQUIRE(dict);
+    unread = 0;
+    int rows = 0;
+    for (int c = 0; c < 100; c++)
+        for (size_t e = 0; e < sizeof endings / sizeof endings[0]; e++) {
+            char code[3], name[32];
+            snprintf(code, sizeof code, "%02d", c);
+            snprintf(name, sizeof name, "未知の%s", endings[e]);
+            const struct jma_kind_words *w = jma_kind_words(code, name);
+            if (!w)
+                continue;
+            rows++;
+            if (strcmp(w->name_ja, name) != 0)
+                check_read(code, w->name_ja);
+            check_read(code, w->what_ja);
+            check_read(code, w->todo_ja);
+        }
+    static const char *const landslide[] = {"土砂災害警戒情報", "レベル４土砂災害危険警報"};
+    for (size_t i = 0; i < sizeof landslide / sizeof landslide[0]; i++) {
+        const struct jma_kind_words *w = jma_landslide_words(landslide[i]);
+        check_read("landslide", w->name_ja);
+        check_read("landslide", w->what_ja);
+        check_read("landslide", w->todo_ja);
+    }
+    CHECK(rows > 100);
+    CHECK(unread == 0);
     yomi_destroy(dict);
     dict = NULL;
 }
@@ -292,6 +333,7 @@ static void t_off_on_public(void)
 int main(void)
 {
     TEST_RUN(t_readings);
+    TEST_RUN(t_hub_warning_words_read);
     TEST_RUN(t_prompt_sound);
     TEST_RUN(t_app_says);
     TEST_RUN(t_notice_and_safety_said);
