@@ -35,6 +35,7 @@ struct app_config {
     uint64_t idle_logout_ms;     /* public: log out (90 s) */
     uint64_t sensitive_close_ms; /* home/family: close a non-home screen (3 min) */
     uint64_t family_refresh_ms;  /* family: refresh the list (60 s) */
+    uint64_t notice_poll_ms;     /* home/public: ask for the notices (0: NOTICE_POLL_MS) */
     const char *key_seed;        /* random text making idempotency keys unique per run */
     /* card: public kiosk's service hours, minutes after midnight (Japan time);
      * both 0 = not configured (not shown) */

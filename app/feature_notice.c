@@ -26,7 +26,7 @@ static bool polls(const struct app *a)
 static void ask(struct app *a)
 {
     struct notice_state *s = &a->notices;
-    s->next_poll_ms = a->now_ms + NOTICE_POLL_MS;
+    s->next_poll_ms = a->now_ms + (a->cfg.notice_poll_ms ? a->cfg.notice_poll_ms : NOTICE_POLL_MS);
     if (s->loading || !polls(a))
         return;
     s->req = a->ports.fetch_notices(a->ports.ctx);

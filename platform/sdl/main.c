@@ -983,6 +983,7 @@ int main(int argc, char **argv)
         .idle_logout_ms = (uint64_t)k.cfg.idle_logout_s * 1000,
         .sensitive_close_ms = (uint64_t)k.cfg.sensitive_close_s * 1000,
         .family_refresh_ms = (uint64_t)k.cfg.family_refresh_s * 1000,
+        .notice_poll_ms = (uint64_t)k.cfg.notice_poll_s * 1000,
         .key_seed = seed,
         /* card: not configured = -1 in kconfig, 0/0 here */
         .service_open_min = k.cfg.service_open_min < 0 ? 0 : k.cfg.service_open_min,

@@ -49,6 +49,7 @@ void kconfig_defaults(struct kconfig *cfg, const char *font_dir, const char *ass
     cfg->idle_logout_s = 90;
     cfg->sensitive_close_s = 180;
     cfg->family_refresh_s = 60;
+    cfg->notice_poll_s = 30;
     cfg->service_open_min = cfg->service_close_min = -1;
     snprintf(cfg->font_dir, sizeof cfg->font_dir, "%s", font_dir ? font_dir : "");
     snprintf(cfg->assets_dir, sizeof cfg->assets_dir, "%s", assets_dir ? assets_dir : "");
@@ -217,6 +218,11 @@ static enum kconfig_status apply(struct kconfig *c, const char *k, const char *v
     } else if (!strcmp(k, "family_refresh_s")) {
         ok = parse_int(v, 5, 86400, &c->family_refresh_s);
         want = "5 to 86400 seconds";
+    } else if (!strcmp(k, "notice_poll_s")) {
+        /* a notice reaches the screen within this; under 2 s a fleet of kiosks would ask
+         * the hub more often than JMA's feed changes for nothing */
+        ok = parse_int(v, 2, 600, &c->notice_poll_s);
+        want = "2 to 600 seconds";
     } else if (!strcmp(k, "font_dir")) {
         ok = set_str(c->font_dir, sizeof c->font_dir, v);
         want = "a path of at most 511 characters";

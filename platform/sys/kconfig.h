@@ -12,6 +12,7 @@
  *   renderer [software] (software|accelerated)
  *   text_scale [100] (100|125|150)   theme [normal] (normal|high_contrast)   sound [yes]
  *   idle_warn_s [60]  idle_logout_s [90]  sensitive_close_s [180]  family_refresh_s [60]
+ *   notice_poll_s [30] (2..600: home and public ask the hub for its notices this often)
  *   font_dir [build-time fonts/]  assets_dir [build-time assets/]
  *   outbox_path [] (home: SQLite file keeping check-ins until delivered; empty = none)
  *   card_reader [yes on public, no on home] (use the PC/SC card reader for card login;
@@ -54,6 +55,7 @@ struct kconfig {
     char theme[16];
     bool sound;
     int idle_warn_s, idle_logout_s, sensitive_close_s, family_refresh_s;
+    int notice_poll_s;
     char font_dir[KCONFIG_MAX_VALUE];
     char assets_dir[KCONFIG_MAX_VALUE];
     char outbox_path[KCONFIG_MAX_VALUE];

@@ -19,6 +19,9 @@ struct apptest {
     int64_t wall;
 };
 
+/* The notice poll of the next app opened here; 0: the app's own default, 30 s. */
+static uint64_t at_notice_poll_ms;
+
 /* Opens the app with the given ports (t->fp bound by the caller) and text measuring (the
  * fake metrics, or the kiosk's own fonts: realfonts.h) in lang, speech on or off. */
 static inline bool at_open_text(struct apptest *t, enum app_profile profile,
@@ -41,6 +44,7 @@ static inline bool at_open_text(struct apptest *t, enum app_profile profile,
         .idle_logout_ms = 90000,
         .sensitive_close_ms = 180000,
         .family_refresh_ms = 60000,
+        .notice_poll_ms = at_notice_poll_ms,
         .key_seed = "test",
     };
     char err[256];

@@ -22,6 +22,7 @@ static void t_defaults_and_keys(void)
     CHECK_INT_EQ(c.idle_warn_s, 60);
     CHECK_INT_EQ(c.idle_logout_s, 90);
     CHECK_INT_EQ(c.sensitive_close_s, 180);
+    CHECK_INT_EQ(c.notice_poll_s, 30);
     const char *text = "# kiosk\n"
                        "hub_url = https://hub.example:8443\n"
                        "token=abc123\n"
@@ -33,6 +34,7 @@ static void t_defaults_and_keys(void)
                        "text_scale = 125\ntheme = high_contrast\nsound = no\n"
                        "idle_warn_s = 30\nidle_logout_s = 45\nsensitive_close_s = 120\n"
                        "family_refresh_s = 15\nfont_dir = /usr/share/kiosk/fonts\n"
+                       "notice_poll_s = 5\n"
                        "assets_dir = /usr/share/kiosk/assets\n";
     REQUIRE(parse(&c, text, err, sizeof err) == KCONFIG_OK);
     CHECK_STR_EQ(c.hub_url, "https://hub.example:8443");
@@ -48,6 +50,7 @@ static void t_defaults_and_keys(void)
     CHECK(!c.sound);
     CHECK_INT_EQ(c.idle_warn_s, 30);
     CHECK_INT_EQ(c.family_refresh_s, 15);
+    CHECK_INT_EQ(c.notice_poll_s, 5);
     CHECK_STR_EQ(c.font_dir, "/usr/share/kiosk/fonts");
 }
 
@@ -70,6 +73,12 @@ static void t_errors_in_words(void)
     CHECK_INT_EQ(parse(&c, "token = a\ntoken = b\n", err, sizeof err), KCONFIG_E_KEY);
     CHECK(strstr(err, "twice") != NULL);
     CHECK_INT_EQ(parse(&c, "sound = maybe\n", err, sizeof err), KCONFIG_E_VALUE);
+    /* the notice poll: 2 s to 10 min */
+    CHECK_INT_EQ(parse(&c, "notice_poll_s = 1\n", err, sizeof err), KCONFIG_E_VALUE);
+    CHECK(strstr(err, "2 to 600 seconds") != NULL);
+    CHECK_INT_EQ(parse(&c, "notice_poll_s = 601\n", err, sizeof err), KCONFIG_E_VALUE);
+    CHECK_INT_EQ(parse(&c, "notice_poll_s = 2\n", err, sizeof err), KCONFIG_OK);
+    CHECK_INT_EQ(c.notice_poll_s, 2);
     /* speech: on/off told apart from the profile's default, volume and speed in range, an
      * engine this build has */
     CHECK_INT_EQ(parse(&c, "speech = no\nspeech_volume = 150\nspeech_rate = 80\n", err, sizeof err),

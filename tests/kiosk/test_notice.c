@@ -4,8 +4,8 @@
  * (platform/hubapi/noticeport.c), the order shown (避難指示 above all, then the level), the
  * band above the screen's controls and the whole notice behind it, a notice gone when it
  * ends, the last notices kept with their time when the hub cannot be reached, polling every
- * 30 s; "ぶじですか" shown first, one answer sent once, what was sent said in words, kept
- * while offline, and an earlier run's answer not asked again.
+ * 30 s (or notice_poll_s); "ぶじですか" shown first, one answer sent once, what was sent said in
+ * words, kept while offline, and an earlier run's answer not asked again.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +207,31 @@ static void t_banner_order_and_end(void)
     CHECK(ui_find_target(app_ui(t.app), "notice_banner") == NULL);
     CHECK(app_screen_has_text(t.app, "きょうの 元気"));
     at_close(&t);
+}
+
+/* The poll: every 30 s by default, not a moment sooner; as often as notice_poll_s says when
+ * it is set (the kiosk's e2e tests set a short one). */
+static void t_poll_interval(void)
+{
+    struct apptest t;
+    const uint64_t polls[] = {0, 5000};
+    for (int i = 0; i < 2; i++) {
+        uint64_t every = polls[i] ? polls[i] : 30000;
+        at_notice_poll_ms = polls[i];
+        REQUIRE(open_app(&t, APP_PROFILE_HOME, "ja"));
+        at_notice_poll_ms = 0;
+        at_pass(&t, 10);
+        CHECK_INT_EQ(rec.notices, 1);
+        answer_notices(&t, HUBC_OK, 200, two);
+        at_pass(&t, every - 110);
+        CHECK_INT_EQ(rec.notices, 1);
+        at_pass(&t, 200);
+        CHECK_INT_EQ(rec.notices, 2);
+        answer_notices(&t, HUBC_OK, 304, "");
+        at_pass(&t, every);
+        CHECK_INT_EQ(rec.notices, 3);
+        at_close(&t);
+    }
 }
 
 /* JMA's 警戒レベル4 相当 information (土砂災害警戒情報, kind danger_warning, level 85 from the
@@ -559,6 +584,7 @@ int main(void)
 {
     TEST_RUN(t_parse);
     TEST_RUN(t_banner_order_and_end);
+    TEST_RUN(t_poll_interval);
     TEST_RUN(t_landslide_danger_warning);
     TEST_RUN(t_notice_pages_say_where_they_lead);
     TEST_RUN(t_settings_paged_under_band);
