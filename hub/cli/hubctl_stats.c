@@ -151,14 +151,14 @@ static int cmd_stats(struct db *db, const struct opts *o)
     return rc;
 }
 
-static int cmd_stats_optout(struct db *db, const struct opts *o)
+/* Paper forms at most one run takes (each id on the command line). */
+#define OPTOUT_BATCH_MAX 1000
+
+/* One resident's paper form: the refusal or its withdrawal in its own transaction, with
+ * its own audit record. 0 or exit status 1. */
+static int optout_one(struct db *db, const struct opts *o, long long id, int refuse)
 {
-    long long id;
-    if (number(get(o, "--resident"), 1, 1LL << 40, &id) != 0) {
-        fprintf(stderr, "hubctl: stats-optout needs --resident ID [--withdraw]\n");
-        return 2;
-    }
-    int refuse = !has_flag(o, "--withdraw"), changed = 0;
+    int changed = 0;
     if (begin(db) != 0)
         return 1;
     int ok = statsoptout_set(db, o->town, id, refuse, (int64_t)hubclock_now(), "hubctl",
@@ -170,6 +170,35 @@ static int cmd_stats_optout(struct db *db, const struct opts *o)
         return 1;
     printf("resident_id=%lld\nstats_optout=%s\nchanged=%s\n", id, refuse ? "yes" : "no",
            changed ? "yes" : "no");
+    return 0;
+}
+
+/* --resident once per paper form (a day's forms in one run): every id is read before
+ * anything changes; then each form as a run of its own would do it, in order, stopping at
+ * the first that fails (those before it are done and printed). */
+static int cmd_stats_optout(struct db *db, const struct opts *o)
+{
+    long long ids[OPTOUT_BATCH_MAX];
+    int n = 0, bad = 0;
+    for (int i = 0; i < o->argc && !bad; i++) {
+        if (strcmp(o->argv[i], "--resident") != 0)
+            continue;
+        bad = n == OPTOUT_BATCH_MAX || i + 1 >= o->argc ||
+              number(o->argv[i + 1], 1, 1LL << 40, &ids[n]) != 0;
+        n++;
+        i++;
+    }
+    if (bad || n == 0) {
+        fprintf(stderr,
+                "hubctl: stats-optout needs --resident ID (once per form, at most %d)"
+                " [--withdraw]\n",
+                OPTOUT_BATCH_MAX);
+        return 2;
+    }
+    int refuse = !has_flag(o, "--withdraw");
+    for (int i = 0; i < n; i++)
+        if (optout_one(db, o, ids[i], refuse) != 0)
+            return 1;
     return 0;
 }
 
@@ -223,9 +252,11 @@ void hubctl_stats_usage(FILE *f)
             "                               orders; YEAR: the fiscal year from April), with\n"
             "                               every count under 10 suppressed (X); CSV by\n"
             "                               default, --svg its chart; audited\n"
-            "  stats-optout --resident ID [--withdraw]\n"
+            "  stats-optout --resident ID [--resident ID ...] [--withdraw]\n"
             "                               the resident refuses statistical use (paper form)\n"
-            "                               from the next day's tables on, or withdraws that\n"
+            "                               from the next day's tables on, or withdraws that;\n"
+            "                               a day's forms in one run (at most 1000), each\n"
+            "                               audited, stopping at the first that fails\n"
             "  resident-person --resident ID --birth YYYY-MM-DD --sex male|female\n"
             "                               birth date and sex for the statistics' age and sex\n");
 }

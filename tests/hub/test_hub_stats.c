@@ -424,6 +424,37 @@ static void compare_after_optout(cJSON *before, cJSON *after, int district_col)
     CHECK(fell > 0);
 }
 
+/* `hubctl stats-optout` (or with --withdraw) for the residents ids[0..n), OPTOUT_RUN paper
+ * forms a run (a run a form made this test hundreds of processes): every run succeeds, and
+ * each form is audited with its resident as subject. */
+#define OPTOUT_RUN 40
+static void optout_runs(const long long *ids, int n, int withdraw)
+{
+    const char *action = withdraw ? "stats.optin" : "stats.optout";
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM audit WHERE action = '%s' AND subject_resident_id IS NOT NULL",
+             action);
+    long long audited = ht_sql_int(&T, sql);
+    for (int i = 0; i < n; i += OPTOUT_RUN) {
+        char args[1024];
+        size_t len =
+            (size_t)snprintf(args, sizeof args, "stats-optout%s", withdraw ? " --withdraw" : "");
+        for (int k = i; k < n && k < i + OPTOUT_RUN; k++)
+            len += (size_t)snprintf(args + len, sizeof args - len, " --resident %lld", ids[k]);
+        REQUIRE(len < sizeof args);
+        CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
+    }
+    CHECK_INT_EQ(ht_sql_int(&T, sql), audited + n);
+}
+
+static long long opted_out(long long id)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM stats_optouts WHERE resident_id = %lld", id);
+    return ht_sql_int(&T, sql);
+}
+
 /* Older residents of 北町 with a checkup refuse: from the next day on they are counted
  * nowhere; withdrawing counts them again. */
 static void t_opt_out(void)
@@ -443,11 +474,7 @@ static void t_opt_out(void)
                         ids, 300);
     fprintf(stderr, "opting out %d residents\n", n);
     REQUIRE(n > 20);
-    for (int i = 0; i < n; i++) {
-        char args[64];
-        snprintf(args, sizeof args, "stats-optout --resident %lld", ids[i]);
-        CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
-    }
+    optout_runs(ids, n, 0);
     /* the same day: today's tables stand (no differencing within a day) */
     char *a = cJSON_PrintUnformatted(p0), *b = NULL;
     cJSON *p1 = get_table("checkup-participation", 2025);
@@ -465,11 +492,7 @@ static void t_opt_out(void)
     compare_after_optout(o0, o2, 0);
     compare_after_optout(w0, w2, 1);
     /* withdrawn: counted again from the next day */
-    for (int i = 0; i < n; i++) {
-        char args[64];
-        snprintf(args, sizeof args, "stats-optout --resident %lld --withdraw", ids[i]);
-        CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 0);
-    }
+    optout_runs(ids, n, 1);
     ht_set_clock(&T, START + 2 * 86400);
     CHECK_INT_EQ(exact_total(STATTAB_PARTICIPATION, START + 2 * 86400), exact0);
     cJSON *p3 = get_table("checkup-participation", 2025);
@@ -478,6 +501,19 @@ static void t_opt_out(void)
     CHECK(a && b && strcmp(a, b) == 0);
     free(a);
     free(b);
+    /* a run of several forms: a wrong id changes nothing; an unknown resident stops the run
+     * there, the forms before it done, those after it not */
+    char args[160];
+    snprintf(args, sizeof args, "stats-optout --resident %lld --resident 12x", ids[0]);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 2);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, "stats-optout --withdraw"), 2);
+    CHECK_INT_EQ(opted_out(ids[0]), 0);
+    snprintf(args, sizeof args, "stats-optout --resident %lld --resident 99999 --resident %lld",
+             ids[0], ids[1]);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, args), 1);
+    CHECK_INT_EQ(opted_out(ids[0]), 1);
+    CHECK_INT_EQ(opted_out(ids[1]), 0);
+    optout_runs(ids, 1, 1);
     cJSON_Delete(p0);
     cJSON_Delete(o0);
     cJSON_Delete(w0);
