@@ -7,7 +7,10 @@
  *   - sessions go a week after their absolute limit, while a live session still works;
  *   - Idempotency-Keys go 30 days after first use; inside that, a retry still gets the
  *     stored answer (and stores nothing new);
- *   - check-ins are answered while a purge of many rows runs (it goes in bounded steps);
+ *   - check-ins are answered while a purge of many rows runs: it goes in bounded steps, so
+ *     a check-in is answered while part of the rows is gone and part is left (one
+ *     transaction would show all or none); how long a step holds the writer is a figure
+ *     of bench_purge, not a bound here;
  *   - what is left is exactly what is inside its period (the counts are bounded);
  *   - `hubctl purge` does the same at once and says how many rows it deleted.
  */
@@ -87,23 +90,29 @@ static void t_challenges_purged_fresh_login_works(void)
     ht_set_clock(&T, T0 + 60 + 3540);
     sleep(3);
     CHECK_INT_EQ(count("challenges", "old"), ROWS);
-    /* past the hour: gone, while check-ins go on being answered */
+    /* past the hour: gone, while check-ins go on being answered (hubd purges every second,
+     * ROWS / RETENTION_STEP_ROWS steps with a pause between: a second and more) */
     ht_set_clock(&T, T0 + 2 * 3600);
-    double worst = 0;
+    double worst = 0, until = now_ms() + 120 * 1000.0;
     long long left = ROWS;
-    for (int i = 0; i < 400 && left > 0; i++) {
+    int during = 0, answered = 0;
+    while (left > 0 && now_ms() < until) {
         double t = now_ms();
-        CHECK_INT_EQ(
-            ht_req(&T, "POST", "/v1/checkins", home, NULL, NULL, CHECKIN, strlen(CHECKIN), NULL),
-            201);
+        long st =
+            ht_req(&T, "POST", "/v1/checkins", home, NULL, NULL, CHECKIN, strlen(CHECKIN), NULL);
+        CHECK_INT_EQ(st, 201);
         double took = now_ms() - t;
         worst = took > worst ? took : worst;
         left = count("challenges", "old");
-        usleep(50 * 1000);
+        answered++;
+        during += st == 201 && left > 0 && left < ROWS;
+        usleep(20 * 1000);
     }
-    printf("check-ins during the purge: slowest %.1f ms\n", worst);
+    printf("check-ins during the purge: %d answered, %d of them with the purge part done;"
+           " slowest %.1f ms\n",
+           answered, during, worst);
     CHECK_INT_EQ(left, 0);
-    CHECK(worst < 1000);
+    CHECK(during > 0);
     /* the other kinds are inside their periods */
     CHECK_INT_EQ(count("sessions", "old"), ROWS);
     CHECK_INT_EQ(count("idempotency_keys", "old"), ROWS);
