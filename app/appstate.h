@@ -310,6 +310,8 @@ int shopapp_words_paged(struct app *a, struct ui_rect r, const struct shopapp_wo
  * compact: labels at the 24 pt of 100 % text (the rules' minimum, as the PIN pad's keys),
  * for the rooms a notice band leaves at large text. */
 int shopapp_side_arrows(struct app *a, bool compact, struct ui_rect r, int aw, int page, int pages);
+/* The same, stacked: ◀ in r, ▶ one gap below it, each r's size. */
+int shopapp_stacked_arrows(struct app *a, bool compact, struct ui_rect r, int page, int pages);
 int shopapp_arrow_width(struct app *a, bool compact, int maxw);
 int shopapp_arrow_height(struct app *a, bool compact, int w);
 /* A bottom row: ◀ at the left, mid (a button of the screen, or NULL) between, ▶ at the right

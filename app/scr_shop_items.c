@@ -55,9 +55,9 @@ static void item_words(struct app *a, int i, char *line, size_t lsize, char *wor
     shopapp_yen(a, it->price_yen, price, sizeof price);
     i18n_format(line, lsize, app_s(a, "shop_unit_price"), it->unit, price, NULL, NULL);
     snprintf(qty, sizeof qty, "%d", s->cart.qty[i]);
-    if (s->cart.qty[i] == 0)
-        i18n_format(words, wsize, app_s(a, "shop_qty_none"), NULL, NULL, NULL, NULL);
-    else if (!shop_cart_can_add(&s->cart, &s->cat, i))
+    /* the same words at every quantity (かごに 0 こ too), short enough for the step form's
+     * one line between − and + (step_geo), so no layout says the count otherwise */
+    if (!shop_cart_can_add(&s->cart, &s->cat, i))
         i18n_format(words, wsize, app_s(a, "shop_qty_max"), qty, NULL, NULL, NULL);
     else
         i18n_format(words, wsize, app_s(a, "shop_qty"), qty, NULL, NULL, NULL);
@@ -220,15 +220,13 @@ static int tight_height(struct app *a, int i, int w)
     return (lb > lr ? lb : lr) + wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, words, w);
 }
 
-static void draw_tight(struct app *a, int i, int x, int y, int w)
+/* The name (bold) with its unit and price after it on one line (joined() said it fits w);
+ * returns the line's height. */
+static int draw_joined(struct app *a, int i, int x, int y, int w)
 {
     struct ui *ui = a->ui;
     const struct theme *t = ui_theme(ui);
     char line[200], words[200];
-    if (!joined(a, i, w)) {
-        draw_words(a, i, x, y, w);
-        return;
-    }
     item_words(a, i, line, sizeof line, words, sizeof words);
     const char *name = a->shop->cat.items[i].name;
     int px = ui_text_px(ui, WG_BODY_MM);
@@ -239,8 +237,22 @@ static void draw_tight(struct app *a, int i, int x, int y, int w)
                  WG_LEFT);
     wg_paragraph(ui, (struct ui_rect){x + nw, y, w - nw, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
                  t->bg, line, WG_LEFT);
-    wg_paragraph(ui, (struct ui_rect){x, y + (lb > lr ? lb : lr), w, 0}, UI_FONT_BOLD, WG_BODY_MM,
-                 t->text, t->bg, words, WG_LEFT);
+    return lb > lr ? lb : lr;
+}
+
+static void draw_tight(struct app *a, int i, int x, int y, int w)
+{
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    char line[200], words[200];
+    if (!joined(a, i, w)) {
+        draw_words(a, i, x, y, w);
+        return;
+    }
+    item_words(a, i, line, sizeof line, words, sizeof words);
+    y += draw_joined(a, i, x, y, w);
+    wg_paragraph(ui, (struct ui_rect){x, y, w, 0}, UI_FONT_BOLD, WG_BODY_MM, t->text, t->bg, words,
+                 WG_LEFT);
 }
 
 /* − and + of item i (− only with something in the cart, + only below the caps). */
@@ -261,15 +273,99 @@ static void plus_minus(struct app *a, int i, struct ui_rect rm, struct ui_rect r
             app_mark_dirty(a);
 }
 
+/* --- the step form: an item's name and price on one line, − count + below them --- */
+
+struct step {
+    int bw, bh; /* − and +: 24 pt labels on one line */
+    int cell;   /* the count between them */
+    int pic;    /* the picture's side, beside both lines, or 0 */
+    int h;      /* an item's height */
+};
+
+/* Whether items idx[0..n) all take the step form in width w (the name with its price on one
+ * line, − count + on one line below); fills *st. The count's cell is as wide as its words
+ * at the most one item may have, and the words at a cap fit the cell with the + place (+ is
+ * gone then): − and + never move while the resident taps them. The picture (16 to 22 mm)
+ * where the words still fit beside it. */
+static bool step_geo(struct app *a, const int *idx, int n, int w, struct step *st)
+{
+    struct ui *ui = a->ui;
+    int gap = app_gap(a), px = ui_text_px(ui, WG_BODY_MM);
+    struct wg_button minus = {"m",        app_s(a, "shop_minus"), ICON_NONE, WG_SECONDARY, false,
+                              WG_LABEL_MM};
+    struct wg_button plus = {"p",        app_s(a, "shop_plus"), ICON_NONE, WG_SECONDARY, false,
+                             WG_LABEL_MM};
+    int w1 = one_line_width(ui, &minus, w / 3), w2 = one_line_width(ui, &plus, w / 3);
+    st->bw = w1 > w2 ? w1 : w2;
+    st->bh = wg_button_height(ui, &minus, st->bw);
+    int h2 = wg_button_height(ui, &plus, st->bw);
+    st->bh = h2 > st->bh ? h2 : st->bh;
+    char most[16], words[200];
+    snprintf(most, sizeof most, "%d", SHOP_QTY_MAX);
+    i18n_format(words, sizeof words, app_s(a, "shop_qty"), most, NULL, NULL, NULL);
+    st->cell = ui_measure(ui, UI_FONT_BOLD, px, words, strlen(words));
+    i18n_format(words, sizeof words, app_s(a, "shop_qty_max"), most, NULL, NULL, NULL);
+    int cap = ui_measure(ui, UI_FONT_BOLD, px, words, strlen(words)) - gap - st->bw;
+    st->cell = cap > st->cell ? cap : st->cell;
+    int lb = ui_line_height(ui, UI_FONT_BOLD, px), lr = ui_line_height(ui, UI_FONT_REGULAR, px);
+    int lh = lb > lr ? lb : lr;
+    st->h = lh + gap + st->bh;
+    int row = 2 * st->bw + 2 * gap + st->cell;
+    int sides[2] = {st->h < ui_mm(ui, 22) ? st->h : ui_mm(ui, 22), 0};
+    for (int p = 0; p < 2; p++) {
+        int tw = w - (sides[p] > 0 ? sides[p] + gap : 0);
+        bool fits = row <= tw;
+        for (int k = 0; fits && k < n; k++)
+            fits = joined(a, idx[k], tw);
+        if (fits) {
+            st->pic = sides[p];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Item i in the step form at (x, y), w wide. */
+static void step_item(struct app *a, int i, const struct step *st, int x, int y, int w)
+{
+    struct app_shop *s = a->shop;
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a);
+    if (st->pic > 0) {
+        struct ui_rect pr = {x, y, st->pic, st->pic};
+        ui_rect(ui, pr, t->bg);
+        ui_frame(ui, pr, t->text, 2);
+        shopapp_add_picture(a, (struct ui_rect){pr.x + 2, pr.y + 2, pr.w - 4, pr.h - 4},
+                            s->cat.items[i].picture);
+        x += st->pic + gap;
+        w -= st->pic + gap;
+    }
+    int ry = y + draw_joined(a, i, x, y, w) + gap;
+    char line[200], count[200];
+    item_words(a, i, line, sizeof line, count, sizeof count);
+    int cx = x + st->bw + gap;
+    int cw = shop_cart_can_add(&s->cart, &s->cat, i) ? st->cell : st->cell + gap + st->bw;
+    int ch = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, count, cw);
+    wg_paragraph(ui, (struct ui_rect){cx, ry + (st->bh - ch) / 2, cw, 0}, UI_FONT_BOLD, WG_BODY_MM,
+                 t->text, t->bg, count, WG_CENTER);
+    plus_minus(a, i, (struct ui_rect){x, ry, st->bw, st->bh},
+               (struct ui_rect){cx + st->cell + gap, ry, st->bw, st->bh}, true);
+}
+
 /* How an items page is laid out, by the room it has: two items a page (side by side rows;
- * then tight rows: a smaller picture, 16 to 22 mm, and the name with its price on one line),
- * one with − + below its words, one with − + beside its words (with its picture, then
+ * then tight rows: a smaller picture, 16 to 22 mm, and the name with its price on one line;
+ * then in steps: the name with its price on one line, − count + below it, labels at 24 pt,
+ * above the bottom row, else beside a column of 注文へ, ◀ and ▶), one with − + below its
+ * words, one with − + beside its words (with its picture, then
  * without), and, where a notice band leaves not even that room above the bottom row (150 %
  * under a band), one item whose words stand beside a grid of − + / ◀ ▶ and 注文へ, the
  * grid's labels at the 24 pt of 100 % text. */
 enum items_layout {
     ITEMS_TWO,
     ITEMS_TWO_TIGHT,
+    ITEMS_TWO_STEP,
+    ITEMS_TWO_STEP_COL,
     ITEMS_STACKED,
     ITEMS_SIDE,
     ITEMS_SIDE_BARE,
@@ -380,8 +476,19 @@ static void frame(struct app *a, struct ui_rect c)
         h = h > pmh ? h : pmh;
         need_bare = h > need_bare ? h : need_bare;
     }
+    /* the step form above the bottom row, else beside the column 注文へ / ◀ / ▶ (24 pt) */
+    struct step st = {0}, st_col = {0};
+    struct wg_button go = {"shop_next", label, ICON_NONE, WG_PRIMARY, false, WG_LABEL_MM};
+    int colw = one_line_width(ui, &go, c.w / 4), aw = shopapp_arrow_width(a, true, c.w / 4);
+    colw = aw > colw ? aw : colw;
+    int goh = wg_button_height(ui, &go, colw), ah = shopapp_arrow_height(a, true, colw);
+    bool step = per == 2 && step_geo(a, idx, n, c.w, &st) && 2 * st.h + gap <= room;
+    bool step_col = per == 2 && goh + 2 * (gap + ah) <= c.h &&
+                    step_geo(a, idx, n, c.w - colw - gap, &st_col) && 2 * st_col.h + gap <= c.h;
     enum items_layout lay = per == 2 && 2 * need_row + gap <= room     ? ITEMS_TWO
                             : per == 2 && 2 * need_tight + gap <= room ? ITEMS_TWO_TIGHT
+                            : step                                     ? ITEMS_TWO_STEP
+                            : step_col                                 ? ITEMS_TWO_STEP_COL
                             : need_stack <= room                       ? ITEMS_STACKED
                             : need_row <= room                         ? ITEMS_SIDE
                             : need_bare <= room                        ? ITEMS_SIDE_BARE
@@ -390,7 +497,9 @@ static void frame(struct app *a, struct ui_rect c)
         grid_frame(a, c, idx, n, label, count);
         return;
     }
-    if (lay != ITEMS_TWO && lay != ITEMS_TWO_TIGHT)
+    if (lay == ITEMS_TWO_STEP_COL)
+        st = st_col;
+    if (lay > ITEMS_TWO_STEP_COL)
         per = 1;
     int pages = shop_pages(n, per);
     if (s->item_page >= pages)
@@ -404,7 +513,10 @@ static void frame(struct app *a, struct ui_rect c)
         rowh = need_tight;
     for (int k = 0; k < per && first + k < n; k++) {
         struct ui_rect r = {c.x, c.y + k * (rowh + gap), c.w, rowh};
-        if (lay == ITEMS_TWO_TIGHT) {
+        if (lay == ITEMS_TWO_STEP || lay == ITEMS_TWO_STEP_COL) {
+            int w = lay == ITEMS_TWO_STEP ? c.w : c.w - colw - gap;
+            step_item(a, idx[first + k], &st, c.x, c.y + k * (st.h + gap), w);
+        } else if (lay == ITEMS_TWO_TIGHT) {
             /* the picture as tall as the row (16 to 22 mm), the words beside it, − + */
             int i = idx[first + k], bx = r.x + r.w - 2 * pw - gap;
             int side = need_tight < pic ? need_tight : pic; /* pic: 22 mm */
@@ -428,6 +540,17 @@ static void frame(struct app *a, struct ui_rect c)
                 r.h = need_row;
             item_row(a, idx[first + k], r, lay == ITEMS_STACKED);
         }
+    }
+    if (lay == ITEMS_TWO_STEP_COL) {
+        /* 注文へ at the top of the column, ◀ above ▶ below it (each place kept) */
+        int cx = c.x + c.w - colw;
+        if (count > 0 && wg_button(ui, &go, (struct ui_rect){cx, c.y, colw, goh}))
+            shopapp_to_confirm(a);
+        int d = shopapp_stacked_arrows(a, true, (struct ui_rect){cx, c.y + goh + gap, colw, ah},
+                                       s->item_page, pages);
+        if (d)
+            s->item_page += d;
+        return;
     }
     if (s->item_page > 0 && wg_button(ui, &prev, (struct ui_rect){c.x, by, bw, bh})) {
         s->item_page--;

@@ -662,6 +662,21 @@ int shopapp_side_arrows(struct app *a, bool compact, struct ui_rect r, int aw, i
     return d;
 }
 
+int shopapp_stacked_arrows(struct app *a, bool compact, struct ui_rect r, int page, int pages)
+{
+    struct wg_button p, n;
+    arrows(a, compact, &p, &n);
+    int d = 0;
+    if (page > 0 && wg_button(a->ui, &p, r))
+        d = -1;
+    r.y += r.h + app_gap(a);
+    if (page + 1 < pages && wg_button(a->ui, &n, r))
+        d = 1;
+    if (d)
+        app_mark_dirty(a);
+    return d;
+}
+
 /* The bottom row: ◀ at the left, the screen's button between, ▶ at the right (each arrow
  * only when there is a page that way, its place kept). */
 static void bar_geo(struct app *a, int w, const struct wg_button *mid, bool compact, int *aw,

@@ -342,7 +342,7 @@ static void shop_to_confirm(struct apptest *t)
     cat_answer(t);
     REQUIRE(at_tap(t, "shop_cat_0"));
     CHECK_STR_EQ(app_screen_name(t->app), "shop_items");
-    CHECK(app_screen_has_text(t->app, "かごに 入っていません"));
+    CHECK(app_screen_has_text(t->app, "かごに 0 こ"));
     CHECK(ui_find_target(app_ui(t->app), "shop_minus_0") == NULL); /* nothing to take away */
     REQUIRE(at_tap(t, "shop_plus_0"));
     REQUIRE(at_tap(t, "shop_plus_0"));
@@ -863,18 +863,21 @@ static int pages_of(struct apptest *t, const char *name)
 /* Under a notice band a screen keeps room for its own words: the frame (Back, Home, the
  * title, the band) took 432 of 800 px at 150 % in English under the long band, and the
  * screens below paged their words one line a page (the check-in kept offline over 5 pages,
- * the shop's confirm over 15; the items one a page at 100 % with 130 px empty). With the
- * kiosk's own fonts, the long band (catalogue variant 5). */
+ * the shop's confirm over 15; the items one a page at 100 % with 130 px empty). The shop's
+ * items two a page at every size with and without a band (野菜: 3 items, 2 pages; お米・パン:
+ * 2 items, 1 page): at 150 % they were one a page under either band and without one, at
+ * 125 % under a band too (the words took three lines beside − +). With the kiosk's own
+ * fonts; band: the catalogue's variant (-1 none, 0 several notices, 5 the long one). */
 static void t_pages_under_a_band(void)
 {
     static const struct {
         const char *name, *lang;
-        int scale, most;
+        int scale, band, most;
     } want[] = {
-        {"result_kept", "en", 150, 2},  {"result_kept", "ja", 150, 2},
-        {"shop_confirm", "en", 150, 5}, {"shop_confirm", "ja", 150, 5},
-        {"shop_confirm", "ja", 100, 2}, {"shop_confirm", "en", 100, 2},
-        {"shop_items", "ja", 100, 2},   {"shop_items", "en", 100, 2},
+        {"result_kept", "en", 150, 5, 2},  {"result_kept", "ja", 150, 5, 2},
+        {"shop_confirm", "en", 150, 5, 5}, {"shop_confirm", "ja", 150, 5, 5},
+        {"shop_confirm", "ja", 100, 5, 2}, {"shop_confirm", "en", 100, 5, 2},
+        {"shop_items", "ja", 100, 5, 2},   {"shop_items", "en", 100, 5, 2},
     };
     REQUIRE(fonts_real());
     for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
@@ -882,15 +885,32 @@ static void t_pages_under_a_band(void)
         REQUIRE(open_app(&t, APP_PROFILE_HOME));
         app_set_lang(t.app, want[i].lang);
         app_set_text_scale(t.app, want[i].scale);
-        app_catalogue_band(t.app, 5);
+        app_catalogue_band(t.app, want[i].band);
         int pages = pages_of(&t, want[i].name);
         CHECK(pages > 0);
         if (pages > want[i].most)
-            fprintf(stderr, "%s %s %d %% under the long band: %d pages (at most %d)\n",
-                    want[i].name, want[i].lang, want[i].scale, pages, want[i].most);
+            fprintf(stderr, "%s %s %d %% band %d: %d pages (at most %d)\n", want[i].name,
+                    want[i].lang, want[i].scale, want[i].band, pages, want[i].most);
         CHECK(pages <= want[i].most);
         at_close(&t);
     }
+    /* the shop's items: two a page at every size, ja and en, under each band and none */
+    for (int l = 0; l < 2; l++)
+        for (int sc = 0; sc < 3; sc++)
+            for (int b = 0; b < 3; b++)
+                for (int e = 0; e < 2; e++) {
+                    const char *name = e ? "shop_items_staples" : "shop_items";
+                    int most = e ? 1 : 2;
+                    struct apptest t;
+                    REQUIRE(open_sized(&t, l, sc));
+                    app_catalogue_band(t.app, bands[b]);
+                    int pages = pages_of(&t, name);
+                    if (pages > most)
+                        fprintf(stderr, "%s %s %d %% band %d: %d pages (at most %d)\n", name,
+                                langs[l], scales[sc], bands[b], pages, most);
+                    CHECK(pages > 0 && pages <= most);
+                    at_close(&t);
+                }
     fonts_fake();
 }
 
