@@ -1297,6 +1297,108 @@ static double title_mm(struct app *a, const char *title, int w)
     return WG_TITLE_MM * 100.0 / own;
 }
 
+/* The length of a title's words before its page ("健診の結果 2/6", "What happened 1/2": the
+ * page as ck_title_page and title_shop_items_paged put it, after a space), or 0 when the
+ * title does not end in a page. */
+static size_t title_words_len(const char *title)
+{
+    size_t i = strlen(title), digits = 0;
+    while (i > 0 && title[i - 1] >= '0' && title[i - 1] <= '9')
+        i--, digits++;
+    if (digits == 0 || i == 0 || title[--i] != '/')
+        return 0;
+    for (digits = 0; i > 0 && title[i - 1] >= '0' && title[i - 1] <= '9'; digits++)
+        i--;
+    return digits > 0 && i > 1 && title[i - 1] == ' ' ? i - 1 : 0;
+}
+
+/* How the frame draws a title: whole at mm; or its words (the first wlen bytes) at mm, the
+ * resident's size, and its page at page_mm after them on their line, or centred on a line of
+ * its own below them (below); h: the height. */
+struct title_plan {
+    double mm, page_mm;
+    size_t wlen;
+    bool below;
+    int h;
+};
+
+/* Decision: a title with its page that does not fit one line at the resident's size keeps its
+ * words at that size (they say where the resident is) and gives way with the page alone: after
+ * the words at the next smaller of 125 and 100 % where it fits there, else below them at 100 %
+ * (7 mm, above the body's size at 100 %). The page stays where every paged screen says it, at
+ * the title. Shrinking the whole title gave a resident at 150 % a 125 % or 100 % title on
+ * exactly the screens that page; the page below costs the bar less than a second line of the
+ * resident's size would. A title whose words alone do not fit one line: title_mm. */
+static struct title_plan plan_title(struct app *a, const char *title, int w)
+{
+    static const int scales[] = {125, 100};
+    struct ui *ui = a->ui;
+    int own = a->cfg.text_scale;
+    struct title_plan p = {.mm = title_mm(a, title, w)};
+    size_t wlen = title_words_len(title);
+    char words[256];
+    p.h = wg_text_height(ui, UI_FONT_BOLD, p.mm, title, w);
+    if (p.mm >= WG_TITLE_MM || wlen == 0 || wlen >= sizeof words)
+        return p;
+    memcpy(words, title, wlen);
+    words[wlen] = '\0';
+    if (wg_text_lines(ui, UI_FONT_BOLD, WG_TITLE_MM, words, w) > 1)
+        return p;
+    const char *page = title + wlen + 1;
+    int px = ui_text_px(ui, WG_TITLE_MM);
+    int ww =
+        ui_measure(ui, UI_FONT_BOLD, px, words, wlen) + ui_measure(ui, UI_FONT_BOLD, px, " ", 1);
+    p = (struct title_plan){WG_TITLE_MM, WG_TITLE_MM * 100.0 / own, wlen, true, 0};
+    for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+        double mm = WG_TITLE_MM * scales[i] / own;
+        if (scales[i] < own &&
+            ww + ui_measure(ui, UI_FONT_BOLD, ui_text_px(ui, mm), page, strlen(page)) <= w) {
+            p.page_mm = mm;
+            p.below = false;
+            break;
+        }
+    }
+    p.h = ui_line_height(ui, UI_FONT_BOLD, px);
+    if (p.below)
+        p.h += ui_line_height(ui, UI_FONT_BOLD, ui_text_px(ui, p.page_mm));
+    return p;
+}
+
+/* The title in r (centred) as p plans it. */
+static void draw_title(struct app *a, struct ui_rect r, const char *title,
+                       const struct title_plan *p)
+{
+    struct ui *ui = a->ui;
+    const struct theme *t = ui_theme(ui);
+    if (p->wlen == 0) {
+        wg_paragraph(ui, r, UI_FONT_BOLD, p->mm, t->text, t->bg, title, WG_CENTER);
+        return;
+    }
+    char words[256];
+    memcpy(words, title, p->wlen);
+    words[p->wlen] = '\0';
+    const char *page = title + p->wlen + 1;
+    int px = ui_text_px(ui, p->mm), ppx = ui_text_px(ui, p->page_mm);
+    int lh = ui_line_height(ui, UI_FONT_BOLD, px), plh = ui_line_height(ui, UI_FONT_BOLD, ppx);
+    int y = r.y + (r.h - p->h) / 2;
+    if (p->below) {
+        wg_paragraph(ui, (struct ui_rect){r.x, y, r.w, lh}, UI_FONT_BOLD, p->mm, t->text, t->bg,
+                     words, WG_CENTER);
+        wg_paragraph(ui, (struct ui_rect){r.x, y + lh, r.w, plh}, UI_FONT_BOLD, p->page_mm, t->text,
+                     t->bg, page, WG_CENTER);
+        return;
+    }
+    int ww =
+        ui_measure(ui, UI_FONT_BOLD, px, words, p->wlen) + ui_measure(ui, UI_FONT_BOLD, px, " ", 1);
+    int pw = ui_measure(ui, UI_FONT_BOLD, ppx, page, strlen(page));
+    int x = r.x + (r.w - ww - pw) / 2;
+    wg_paragraph(ui, (struct ui_rect){x, y, ww, lh}, UI_FONT_BOLD, p->mm, t->text, t->bg, words,
+                 WG_LEFT);
+    /* on the words' baseline: about four fifths of a line down in both sizes */
+    wg_paragraph(ui, (struct ui_rect){x + ww, y + (lh - plh) * 4 / 5, pw, plh}, UI_FONT_BOLD,
+                 p->page_mm, t->text, t->bg, page, WG_LEFT);
+}
+
 static void build_frame(struct app *a)
 {
     struct ui *ui = a->ui;
@@ -1336,8 +1438,8 @@ static void build_frame(struct app *a)
             lead = app_features[i];
     /* with the band in its place the title still says where the resident is (today's
      * check-in, the card to place): right below the band; the screen pages what is left */
-    double tmm = title_mm(a, title, tw);
-    int lead_h = th, title_h = wg_text_height(ui, UI_FONT_BOLD, tmm, title, tw);
+    struct title_plan tp = plan_title(a, title, tw);
+    int lead_h = th, title_h = tp.h;
     bool title_off = lead && a->lead_title_off;
     th = title_off ? lead_h : lead ? lead_h + gap + title_h : title_h;
     int bar_h = th > nh ? th : nh;
@@ -1350,11 +1452,9 @@ static void build_frame(struct app *a)
     if (lead) {
         lead->banner(a, (struct ui_rect){tx, margin, tw, lead_h});
         if (!title_off)
-            wg_paragraph(ui, (struct ui_rect){tx, margin + lead_h + gap, tw, title_h}, UI_FONT_BOLD,
-                         tmm, t->text, t->bg, title, WG_CENTER);
+            draw_title(a, (struct ui_rect){tx, margin + lead_h + gap, tw, title_h}, title, &tp);
     } else
-        wg_paragraph(ui, (struct ui_rect){tx, margin + (bar_h - th) / 2, tw, th}, UI_FONT_BOLD, tmm,
-                     t->text, t->bg, title, WG_CENTER);
+        draw_title(a, (struct ui_rect){tx, margin + (bar_h - th) / 2, tw, th}, title, &tp);
 
     status_text(a, status, sizeof status);
     int sh = wg_statusbar_height(ui, W, status);
