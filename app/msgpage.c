@@ -130,7 +130,8 @@ static int paged(struct app *a, struct ui_rect c, const struct msgpage *m)
                                        .lines = lines,
                                        .line_h = line,
                                        .gap = after(a, p),
-                                       .keep = p->keep};
+                                       .keep = p->keep,
+                                       .split = true};
     }
     /* the last page's row may be taller than the pager (a primary button): what it takes
      * beyond the pager is a block of its own after the words, so the last page holds less

@@ -7,8 +7,9 @@
  *     thirds centred for one when `narrow`);
  *  2. else one button goes to the right of the words at the bottom (a third of the width,
  *     without its icon, so its label breaks between phrases) and the words take the rest;
- *  3. else the words are paged (pageflow: a paragraph continues on the next page between
- *     two of its lines) with ◀ 前へ | 次へ ▶ at the bottom and the page in the title
+ *  3. else the words are paged (pageflow `split`: a paragraph continues on the next page
+ *     between two of its lines wherever two fit what is left of a page and two stay for
+ *     the next) with ◀ 前へ | 次へ ▶ at the bottom and the page in the title
  *     (msgpage_title: "結果 1/2", as every paged screen); on the last page ◀ 前へ and the
  *     buttons share the row (after the words they act on). (◀ 2 / 5 ページ ▶ in thirds
  *     would keep the title's lines, but at large text its buttons put their icons above

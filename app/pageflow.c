@@ -2,13 +2,26 @@
  * pageflow: greedy page filling (see pageflow.h). A paragraph that fits whole on a fresh
  * page is not split (it moves to the next page instead), so a short comment never breaks
  * across a page; only a paragraph longer than what is left of a page and longer than a
- * page's room is continued line by line.
+ * page's room is continued line by line. A `split` paragraph that fits a page of its own
+ * continues on the next page too, where two of its lines fit and two stay for the next.
  */
 #include "pageflow.h"
 
 static int page_room(int page, int first_avail, int avail)
 {
     return page == 0 ? first_avail : avail;
+}
+
+/* Of a split paragraph that fits a fresh page but not what is left of this one (`fit`
+ * lines of its `rest`): how many go here. Two or more where two stay for the next page
+ * (no line alone at a page's end or start); right after its heading as many as fit (the
+ * heading is never last on a page); else none: it starts the next page whole. */
+static int split_lines(int rest, int fit, bool after_heading)
+{
+    int k = fit < rest - 2 ? fit : rest - 2;
+    if (k >= 2)
+        return k;
+    return after_heading ? fit : 0;
 }
 
 int pageflow_plan(const struct pageflow_block *b, int n, int first_avail, int avail,
@@ -36,7 +49,12 @@ int pageflow_plan(const struct pageflow_block *b, int n, int first_avail, int av
                 /* (the next block, if a paragraph, splits only when it would not fit a
                  * page of its own: then its first line is enough) */
                 int whole = b[i + 1].h - b[i + 1].gap;
-                need += b[i + 1].lines > 0 && whole > avail ? b[i + 1].line_h : whole;
+                if (b[i + 1].lines > 0 && whole > avail)
+                    need += b[i + 1].line_h;
+                else if (b[i + 1].split && b[i + 1].lines >= 4)
+                    need += 2 * b[i + 1].line_h; /* (it continues over, two lines here) */
+                else
+                    need += whole;
             }
             bool fits = used + need <= room && !over_targets && !tail_over;
             /* (a last line that does not fit a page with the next block: placed all the same) */
@@ -61,6 +79,11 @@ int pageflow_plan(const struct pageflow_block *b, int n, int first_avail, int av
                     fit = b[i].lines - line - with;
                 if (fresh && fit < 1)
                     fit = 1; /* a line taller than a page: still progress */
+                if (whole_fits_fresh && !fresh && b[i].split && !tail) {
+                    /* (only a heading is before it on this page when it is right after one) */
+                    fit = split_lines(b[i].lines - line, fit, i > 0 && b[i - 1].keep);
+                    whole_fits_fresh = fit < 1;
+                }
                 if (!(whole_fits_fresh && !fresh) && fit >= 1) {
                     line += fit;
                     if (line >= b[i].lines) { /* only the gap after it did not fit */

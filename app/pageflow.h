@@ -26,6 +26,12 @@ struct pageflow_block {
     /* a paragraph whose end stays on the page of the next block (a request before its
      * わかりました): rather than leave that block alone on a page, it continues there */
     bool with_next;
+    /* a paragraph that continues on the next page between two of its lines wherever two of
+     * its lines fit what is left of a page and two stay for the next (no line alone at a
+     * page's end or start), rather than move whole to a fresh page and leave the end of
+     * this one empty; a heading (keep) before it then needs only its first two lines. The
+     * first line after a heading stays with it even where that leaves a line alone. */
+    bool split;
 };
 
 /* Where a page starts: a block, and for a split paragraph the first line on this page. */

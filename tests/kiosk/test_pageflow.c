@@ -20,6 +20,20 @@ static struct pageflow_block question(int lines)
     return b;
 }
 
+/* a paragraph that continues on the next page where two of its lines fit (msgpage) */
+static struct pageflow_block split(int lines)
+{
+    struct pageflow_block b = para(lines);
+    b.split = true;
+    return b;
+}
+
+/* a heading kept with the paragraph after it (no gap after it) */
+static struct pageflow_block heading(void)
+{
+    return (struct pageflow_block){.h = 10, .lines = 1, .line_h = 10, .keep = true};
+}
+
 static struct pageflow_block button(int h)
 {
     return (struct pageflow_block){.h = h + 4, .targets = 1, .gap = 4};
@@ -65,6 +79,22 @@ static void check_cover(const struct pageflow_block *b, int n, int room, int max
         CHECK(max_targets == 0 || targets <= max_targets);
     }
     CHECK_INT_EQ(block, n);
+    /* a split paragraph that fits a page of its own is cut only with two lines or more on
+     * each side (but right after its heading); a heading is never last on a page */
+    for (int p = 0; p + 1 < np; p++) {
+        struct pageflow_cut at = starts[p + 1];
+        int i = at.block;
+        if (i < n && b[i].split && at.line > 0 && b[i].h - b[i].gap <= room) {
+            int here = at.line - (starts[p].block == i ? starts[p].line : 0);
+            bool after_heading = i > 0 && b[i - 1].keep && starts[p].block == i - 1;
+            if (here < 2 && !after_heading)
+                fprintf(stderr, "room %d: block %d split after %d line(s)\n", room, i, here);
+            CHECK(here >= 2 || after_heading);
+            int next_to = p + 2 < np && starts[p + 2].block == i ? starts[p + 2].line : b[i].lines;
+            CHECK(next_to - at.line >= 2 || after_heading);
+        }
+        CHECK(!(i < n && at.line == 0 && i > 0 && b[i - 1].keep));
+    }
     /* a question's last line is on its answers' page, unless that line and the answers
      * are more than a page */
     for (int i = 0; i + 1 < n; i++)
@@ -83,7 +113,11 @@ static void t_cover(void)
     struct pageflow_block q[] = {para(4),     question(2), button(30), question(9), button(30),
                                  question(1), button(30),  button(30), question(5), button(60)};
     int nq = (int)(sizeof q / sizeof q[0]);
+    struct pageflow_block s[] = {split(1),  split(6), heading(), split(5), split(3),
+                                 heading(), split(2), split(9),  split(4), button(30)};
+    int ns = (int)(sizeof s / sizeof s[0]);
     for (int room = 40; room <= 200; room += 7) {
+        check_cover(s, ns, room, 0);
         check_cover(b, n, room, 0);
         check_cover(b, n, room, 2);
         check_cover(q, nq, room, 0);
@@ -138,6 +172,47 @@ static void t_split_parts(void)
     CHECK(!pageflow_page_next(b, 2, &pg, &part));
 }
 
+/* Plans b in pages of `room` px and checks the plan has two pages, the second starting at
+ * line `line` of block `block`. */
+static void second_page_at(const struct pageflow_block *b, int n, int room, int block, int line)
+{
+    struct pageflow_cut starts[8];
+    int np = pageflow_plan(b, n, room, room, 0, starts, 8);
+    CHECK_INT_EQ(np, 2);
+    CHECK_INT_EQ(starts[1].block, block);
+    CHECK_INT_EQ(starts[1].line, line);
+}
+
+/* A split paragraph that fits a page of its own continues on the next page where two of
+ * its lines fit what is left and two stay, rather than move whole and leave the end of the
+ * page empty; with fewer, it moves whole; after a heading, two lines are enough to keep
+ * the heading on the page. */
+static void t_split_fills_the_page(void)
+{
+    /* 1 line (14 px) then 6 lines in pages of 60 px: 4 lines fit what is left, 2 stay */
+    struct pageflow_block b[] = {split(1), split(6)};
+    second_page_at(b, 2, 60, 1, 4);
+    /* 1 line then 5: 4 fit, but one would stay alone: 3 here, 2 there */
+    b[1] = split(5);
+    second_page_at(b, 2, 60, 1, 3);
+    /* 3 lines (34 px) then 5: only 2 fit, 3 would stay: 2 here, 3 there */
+    b[0] = split(3);
+    second_page_at(b, 2, 60, 1, 2);
+    /* 3 lines then 3: one line would stay alone on one page or the other: it moves whole */
+    b[1] = split(3);
+    second_page_at(b, 2, 60, 1, 0);
+    /* without split: the paragraph that fits a page moves whole (other screens) */
+    struct pageflow_block w[] = {para(1), para(6)};
+    second_page_at(w, 2, 60, 1, 0);
+    /* a heading after 2 lines (24 px): heading and 2 of 5 lines fit (54 px), 3 stay */
+    struct pageflow_block h[] = {split(2), heading(), split(5)};
+    second_page_at(h, 3, 60, 2, 2);
+    /* a heading and 3 lines taller than a page of 35 px: the heading keeps the lines that
+     * fit below it rather than stand alone at the end of a page */
+    struct pageflow_block g[] = {heading(), split(3)};
+    second_page_at(g, 2, 35, 1, 2);
+}
+
 static void t_clamp(void)
 {
     struct pageflow_block b[] = {button(50), button(50), button(50)};
@@ -165,6 +240,7 @@ int main(void)
     TEST_RUN(t_cover);
     TEST_RUN(t_split_parts);
     TEST_RUN(t_with_next);
+    TEST_RUN(t_split_fills_the_page);
     TEST_RUN(t_clamp);
     return test_summary();
 }
