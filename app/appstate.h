@@ -122,6 +122,7 @@ struct app {
     int settings_page, settings_pages; /* 設定's page when its tiles need two */
     int home_page, home_pages;         /* home's page under a long notice band at large text */
     int idle_page, idle_pages;         /* the waiting screen's page, likewise */
+    int idle_first;                    /* the paragraph that page starts with (kept) */
     int session_page, session_pages;   /* a card session's first screen, likewise */
     int menu_page, menu_pages;         /* くらし's, when not even four tiles fit */
     int msg_page, msg_pages; /* a message screen's page of words (msgpage.h); 0 on entering */

@@ -80,25 +80,30 @@ static void frame(struct app *a, struct ui_rect c)
     /* still short of room (a notice band above at large text): the paragraphs go on pages
      * (never split), the page in the title, and one row below them: ◀ and ▶ where the pager
      * has them, the language in the half the pager leaves free (first and last page) */
-    int first = 0, last = np, pages = 1, cur = 0, row = 0;
+    int first = 0, last = np, pages = 1, cur = 0, row = 0, start[3] = {0, 0, 0};
     if (words + bh > c.h) {
         row = app_pager_height(a, c.w);
         row = bh > row ? bh : row;
-        int room = c.h - row - gap, start[3] = {0, 0, 0}, used = 0;
+        int room = c.h - row - gap, used = 0;
+        /* the page the resident turned to starts with the same paragraph whatever the
+         * room: when the band grows (offline, it says the information is not new) the
+         * pages are planned again, and the words they were reading stay in view */
         for (int i = 0; i < np; i++) {
             if (ph_[i] > room)
                 app_first_screen_short(a); /* not even this paragraph: no title above */
-            if (used > 0 && used + ph_[i] > room) {
+            if (used > 0 && (used + ph_[i] > room || i == a->idle_first)) {
                 start[pages++] = i;
                 used = 0;
             }
             used += ph_[i] + gap;
         }
-        cur = a->idle_page < pages ? a->idle_page : pages - 1;
+        for (cur = pages - 1; cur > 0 && start[cur] > a->idle_first;)
+            cur--;
         first = start[cur];
         last = cur + 1 < pages ? start[cur + 1] : np;
         icon = 0;
     }
+    a->idle_page = cur;
     a->idle_pages = pages;
     int y = c.y;
     if (icon > ui_mm(ui, 8)) {
@@ -114,7 +119,7 @@ static void frame(struct app *a, struct ui_rect c)
         int ry = c.y + c.h - row, half = (c.w - app_gap(a)) / 2;
         int d = app_pager(a, (struct ui_rect){c.x, ry, c.w, row}, cur, pages);
         if (d)
-            a->idle_page = cur + d;
+            a->idle_first = start[cur + d];
         if ((cur == 0 || cur + 1 == pages) &&
             wg_button(ui, &b, (struct ui_rect){cur == 0 ? c.x : c.x + c.w - half, ry, half, row}))
             app_set_lang(a, ja ? "en" : "ja");
@@ -140,7 +145,7 @@ static void title(const struct app *a, char *buf, size_t size)
  * waits for a card. */
 static void enter(struct app *a)
 {
-    a->idle_page = 0;
+    a->idle_page = a->idle_first = 0;
     if (!a->me_known && !a->me_pending && a->ports.fetch_me) {
         a->me_req = a->ports.fetch_me(a->ports.ctx);
         a->me_pending = a->me_req != 0;
@@ -149,7 +154,7 @@ static void enter(struct app *a)
 
 static void sample(struct app *a, int variant)
 {
-    a->idle_page = 0;
+    a->idle_page = a->idle_first = 0;
     a->idle_pages = 1;
     a->card.reader_ok = true;
     a->card.present = variant == 1;

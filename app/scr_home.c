@@ -112,6 +112,8 @@ static void frame(struct app *a, struct ui_rect c)
     }
     /* still short (a long notice band above at large text): pages, ◀ ▶ and the page in the
      * title as the other screens page; the answers always on the first page */
+    /* (pages are groups, so a page keeps its first choice when the room changes: offline
+     * the band grows, and page 2 still starts with 助けて) */
     int pages = ah + th + gap > c.h ? 2 : 1;
     int cur = a->home_page < pages ? a->home_page : pages - 1;
     a->home_pages = pages;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "fonts.h"
+#include "test.h"
 
 /* SDL_ttf started and the fonts loaded, or NULL (the reason on stderr). Close with
  * realfonts_close. */
@@ -32,6 +33,21 @@ static inline void realfonts_close(struct fonts *f)
 {
     fonts_destroy(f);
     TTF_Quit();
+}
+
+/* The main of a test program whose tests measure with the kiosk's fonts: opens them, runs
+ * `run` (the program's TEST_RUNs) with their measuring in *ops, closes them; returns
+ * test_summary(). */
+static inline int realfonts_main(struct ui_text_ops *ops, void (*run)(void))
+{
+    struct fonts *f = realfonts_open();
+    CHECK(f != NULL);
+    if (f) {
+        *ops = fonts_text_ops(f);
+        run();
+        realfonts_close(f);
+    }
+    return test_summary();
 }
 
 #endif

@@ -8,10 +8,10 @@
 
 #include "appstate.h"
 #include "apptest.h"
+#include "drawn.h"
 #include "msgpage.h"
 #include "realfonts.h"
 
-static struct fonts *fonts;
 static struct ui_text_ops ops;
 
 /* A home tablet in English at 150 % text, measured with the kiosk's own fonts. */
@@ -22,11 +22,6 @@ static bool open_en150(struct apptest *t)
         return false;
     app_set_text_scale(t->app, 150);
     return true;
-}
-
-static bool inside(struct ui_rect r, struct ui_rect c)
-{
-    return r.x >= c.x && r.y >= c.y && r.x + r.w <= c.x + c.w && r.y + r.h <= c.y + c.h;
 }
 
 static bool apart(struct ui_rect a, struct ui_rect b, int gap)
@@ -101,16 +96,6 @@ static int walk(struct app *a, struct ui_rect c, const struct msgpage *m, char *
     }
     CHECK(!"more than 64 pages");
     return 64;
-}
-
-/* The words as one line, spaces folded (the pages' lines joined). */
-static void fold(const char *s, char *out, size_t size)
-{
-    size_t n = 0;
-    for (; *s && n + 1 < size; s++)
-        if (*s != ' ')
-            out[n++] = *s;
-    out[n] = '\0';
 }
 
 /* All the words of m as one line, spaces folded. */
@@ -215,15 +200,13 @@ static void t_paragraph_fills_the_page(void)
     at_close(&t);
 }
 
-int main(void)
+static void run(void)
 {
-    fonts = realfonts_open();
-    CHECK(fonts != NULL);
-    if (!fonts)
-        return test_summary();
-    ops = fonts_text_ops(fonts);
     TEST_RUN(t_last_row_fits);
     TEST_RUN(t_paragraph_fills_the_page);
-    realfonts_close(fonts);
-    return test_summary();
+}
+
+int main(void)
+{
+    return realfonts_main(&ops, run);
 }
