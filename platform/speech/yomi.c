@@ -163,9 +163,48 @@ static const struct word *lookup(const struct yomi *y, const char *p)
 
 #define DAY "日"
 
+/* Said in place of the first sentence that cannot be read whole. */
+#define ON_SCREEN "がめんで たしかめてください。"
+
+/* The end of a sentence: 。！？ or a line's end. */
+static bool sentence_end(uint32_t cp)
+{
+    return cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F || cp == '\n';
+}
+
+/* A reading being made: buf, what is used of it, and the sentence being read. */
+struct reading {
+    char *buf;
+    size_t size, used;
+    size_t sentence; /* where the sentence being read starts in buf */
+    size_t topic;    /* where its topic "…は" read whole ends, 0 if none */
+    int unknown;     /* kanji of the sentence without a reading */
+    bool on_screen_said;
+};
+
+/* The sentence ends: a sentence with a word left out is not said as fragments ("ばしょは
+ * し です" for 場所は 横須賀市 です) but as its topic if read whole, then ON_SCREEN (once
+ * a text; a later such sentence is left out whole). */
+static void end_sentence(struct reading *r)
+{
+    if (r->unknown) {
+        r->used = r->topic && !r->on_screen_said ? r->topic : r->sentence;
+        r->buf[r->used] = '\0';
+        if (!r->on_screen_said) {
+            if (r->topic)
+                put(r->buf, r->size, &r->used, " ", 1);
+            put(r->buf, r->size, &r->used, ON_SCREEN, strlen(ON_SCREEN));
+            r->on_screen_said = true;
+        }
+    }
+    r->sentence = r->used;
+    r->topic = 0;
+    r->unknown = 0;
+}
+
 int yomi_read(const struct yomi *y, const char *text, char *buf, size_t size)
 {
-    size_t used = 0;
+    struct reading r = {.buf = buf, .size = size};
     int unknown = 0;
     buf[0] = '\0';
     char *ascii = malloc(strlen(text) + 1);
@@ -180,7 +219,7 @@ int yomi_read(const struct yomi *y, const char *text, char *buf, size_t size)
          * れべるよん, "4日" = よっか) */
         const struct word *hit = lookup(y, p);
         if (hit) {
-            put(buf, size, &used, hit->kana, strlen(hit->kana));
+            put(buf, size, &r.used, hit->kana, strlen(hit->kana));
             p += hit->klen;
             continue;
         }
@@ -190,36 +229,43 @@ int yomi_read(const struct yomi *y, const char *text, char *buf, size_t size)
             while (*q >= '0' && *q <= '9')
                 q++;
             if (q - p == 3 && !strncmp(p, "119", 3) && !(*q >= '0' && *q <= '9')) {
-                put(buf, size, &used, "いちいちきゅう", strlen("いちいちきゅう"));
+                put(buf, size, &r.used, "いちいちきゅう", strlen("いちいちきゅう"));
                 p = q;
                 continue;
             }
             if (*q == ':' && q[1] >= '0' && q[1] <= '9' && q[2] >= '0' && q[2] <= '9') {
-                put(buf, size, &used, p, (size_t)(q - p));
-                put(buf, size, &used, "じ ", strlen("じ "));
+                put(buf, size, &r.used, p, (size_t)(q - p));
+                put(buf, size, &r.used, "じ ", strlen("じ "));
                 bool zero = q[1] == '0' && q[2] == '0';
                 if (!zero) {
-                    put(buf, size, &used, q[1] == '0' ? q + 2 : q + 1, q[1] == '0' ? 1 : 2);
-                    put(buf, size, &used, "ふん", strlen("ふん"));
+                    put(buf, size, &r.used, q[1] == '0' ? q + 2 : q + 1, q[1] == '0' ? 1 : 2);
+                    put(buf, size, &r.used, "ふん", strlen("ふん"));
                 }
                 p = q + 3;
                 continue;
             }
-            put(buf, size, &used, p, (size_t)(q - p));
+            put(buf, size, &r.used, p, (size_t)(q - p));
             /* "11日" → "11にち" (the days read otherwise, 4日 よっか, are dictionary words) */
             if (!strncmp(q, DAY, strlen(DAY))) {
-                put(buf, size, &used, "にち", strlen("にち"));
+                put(buf, size, &r.used, "にち", strlen("にち"));
                 q += strlen(DAY);
             }
             p = q;
             continue;
         }
-        if (!is_kanji(cp))
-            put(buf, size, &used, p, len);
-        else
-            unknown++; /* left out: better unsaid than "Chinese letter" */
         p += len;
+        if (is_kanji(cp)) {
+            unknown++; /* never spelled out as "Chinese letter" */
+            r.unknown++;
+            continue;
+        }
+        put(buf, size, &r.used, p - len, len);
+        if (cp == 0x306F && *p == ' ' && !r.unknown && !r.topic)
+            r.topic = r.used; /* "場所は" read whole: "ばしょは がめんで …" */
+        if (sentence_end(cp))
+            end_sentence(&r);
     }
+    end_sentence(&r);
     free(ascii);
     return unknown;
 }

@@ -78,8 +78,9 @@ static void t_readings(void)
     CHECK(strcmp(buf, "9じ 12ふん に おくりました。いちいちきゅう に でんわしてください。") == 0);
     yomi_read(dict, "10:05 から", buf, sizeof buf);
     CHECK(strcmp(buf, "10じ 5ふん から") == 0);
-    /* an unknown kanji is left out, never spelled out */
-    CHECK(yomi_read(dict, "鬱です", buf, sizeof buf) == 1 && strcmp(buf, "です") == 0);
+    /* an unknown kanji is never spelled out, nor its sentence said as fragments */
+    CHECK(yomi_read(dict, "鬱です", buf, sizeof buf) == 1);
+    CHECK_STR_EQ(buf, "がめんで たしかめてください。");
     /* full-width digits, as JMA and city staff write them, are read as digits: espeak-ng
      * says nothing at all for ４ (U+FF14) */
     CHECK(yomi_read(dict, "レベル４大雨危険警報", buf, sizeof buf) == 0);
@@ -320,6 +321,72 @@ static void t_notice_and_safety_said(void)
     at_close(&t);
 }
 
+/* What the tablet gives espeak-ng for the most urgent notice n: the app's words, read
+ * with the kiosk's dictionary as speech_engine_text does (one espeak-ng per process, and
+ * t_prompt_sound has had it). */
+static void notice_heard(const struct notice *n, char *reading, size_t size)
+{
+    struct apptest t;
+    char err[256];
+    struct yomi *y = yomi_load(KIOSK_ASSETS_DIR "/speech/yomi-ja.txt", err, sizeof err);
+    REQUIRE(y);
+    struct app_ports ports = fake_ports_bind(&t.fp);
+    ports.speak = r_speak;
+    ports.fetch_notices = r_notices;
+    REQUIRE(at_open_ports(&t, APP_PROFILE_HOME, &ports, "ja", true));
+    at_pass(&t, 10);
+    struct notice_list *l = calloc(1, sizeof *l);
+    REQUIRE(l);
+    l->n = 1;
+    l->items[0] = *n;
+    struct app_event ev = {.kind = APP_EV_NOTICES, .req = 42, .net = APP_NET_OK, .disaster = l};
+    at_event(&t, &ev);
+    yomi_read(y, last_text, reading, size);
+    printf("said \"%s\"\nheard \"%s\"\n", last_text, reading);
+    free(l);
+    at_close(&t);
+    yomi_destroy(y);
+}
+
+static struct notice warning(const char *title, const char *area, const char *what,
+                             const char *todo)
+{
+    struct notice n = {.id = 7, .kind = NOTICE_WARNING, .level = 30, .from_jma = true};
+    snprintf(n.title_ja, sizeof n.title_ja, "%s", title);
+    snprintf(n.area_ja, sizeof n.area_ja, "%s", area);
+    snprintf(n.what_ja, sizeof n.what_ja, "%s", what);
+    snprintf(n.todo_ja, sizeof n.todo_ja, "%s", todo);
+    n.starts_at = n.updated_at = T_WALL - 60;
+    return n;
+}
+
+/* A place the tablet cannot read whole is never said as a fragment: JMA's 横須賀市 was heard
+ * "ばしょは し です", a wrong place in a warning. The sentence says to look at the screen;
+ * so does a sentence of the town's words with a word the tablet cannot read. */
+static void t_unreadable_not_fragments(void)
+{
+    char heard[2048];
+    struct notice n = warning("大雨警報", "横須賀市", "大雨で 川の 水が ふえて います。",
+                              "川や がけに 近づかないでください。");
+    notice_heard(&n, heard, sizeof heard);
+    CHECK(strstr(heard, "ばしょは し") == NULL);
+    CHECK(strstr(heard, "おおあめけいほう。ばしょは がめんで たしかめてください。おおあめで") ==
+          heard);
+    CHECK(strstr(heard, "かわや がけに ちかづかないでください。") != NULL);
+    /* a readable place is said */
+    n = warning("大雨警報", "北町", "", "");
+    notice_heard(&n, heard, sizeof heard);
+    CHECK(strstr(heard, "ばしょは きたまち です。") != NULL);
+    /* the town's words: the sentence with 鬱 is not said in pieces, the others are; the
+     * screen is named once */
+    n = warning("避難指示", "北町", "鬱川の 水が ふえて います。山が 崩れそうです。",
+                "すぐに 北町の 集会所に 逃げて ください。");
+    notice_heard(&n, heard, sizeof heard);
+    CHECK(strstr(heard, "ばしょは きたまち です。がめんで たしかめてください。") != NULL);
+    CHECK(strstr(heard, "みずが") == NULL && strstr(heard, "くずれ") == NULL);
+    CHECK(strstr(strstr(heard, "がめんで") + 1, "がめんで") == NULL); /* once */
+}
+
 static void t_off_on_public(void)
 {
     struct apptest t;
@@ -337,6 +404,7 @@ int main(void)
     TEST_RUN(t_prompt_sound);
     TEST_RUN(t_app_says);
     TEST_RUN(t_notice_and_safety_said);
+    TEST_RUN(t_unreadable_not_fragments);
     TEST_RUN(t_off_on_public);
     return test_summary();
 }
