@@ -119,6 +119,63 @@ static int plan(struct app *a, int w, int h, struct page *pages)
     return np;
 }
 
+/* The pager below the notices. In thirds (◀ page ▶) as on other screens while its words fit
+ * a line there; when they do not (次の お知らせ at large text: its arrow above two lines of
+ * words made the thirds 325 px tall at 150 %, more than half of the room, so a 避難指示 took
+ * four pages), the page number goes on a line of its own and ◀ ▶ share the row in halves,
+ * each label on one line: whichever is lower. The same for every pair of words, so the
+ * pages never move under a tap. */
+struct npager {
+    bool halves;
+    int h;  /* the whole pager */
+    int th; /* halves: the page number's line */
+};
+
+static struct npager pager_plan(struct app *a, int w)
+{
+    struct ui *ui = a->ui;
+    static const char *const keys[4] = {"notice_prev", "page_before", "notice_next",
+                                        "notice_read_on"};
+    int gap = app_gap(a), thirds = 0, bh = 0, bw = (w - gap) / 2;
+    for (int k = 0; k < 4; k += 2) {
+        int h = wg_pager_height(ui, w, "99 / 99", app_s(a, keys[k]), app_s(a, keys[k + 1]));
+        thirds = h > thirds ? h : thirds;
+    }
+    for (int k = 0; k < 4; k++) {
+        struct wg_button b = {
+            "p", app_s(a, keys[k]), k < 2 ? ICON_PREV : ICON_NEXT, WG_SECONDARY, false, 0};
+        int h = wg_button_height(ui, &b, bw);
+        bh = h > bh ? h : bh;
+    }
+    char text[64];
+    i18n_format(text, sizeof text, app_s(a, "page_of"), "99", "99", NULL, NULL);
+    int th = wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, text, w);
+    if (th + gap + bh < thirds)
+        return (struct npager){true, th + gap + bh, th};
+    return (struct npager){false, thirds, 0};
+}
+
+static int pager(struct app *a, struct ui_rect r, struct npager pl, int page, int pages,
+                 const char *text, const char *prev, const char *next)
+{
+    struct ui *ui = a->ui;
+    if (!pl.halves)
+        return wg_pager(ui, r, page, pages, text, prev, next);
+    const struct theme *t = ui_theme(ui);
+    int gap = app_gap(a), bw = (r.w - gap) / 2, by = r.y + pl.th + gap, out = 0;
+    wg_paragraph(ui, (struct ui_rect){r.x, r.y, r.w, pl.th}, UI_FONT_BOLD, WG_BODY_MM, t->text,
+                 t->bg, text, WG_CENTER);
+    struct wg_button p = {"page_prev", prev, ICON_PREV, WG_SECONDARY, false, 0};
+    struct wg_button n = {"page_next", next, ICON_NEXT, WG_SECONDARY, false, 0};
+    /* at the ends the button is absent, as in wg_pager */
+    if (page > 0 && wg_button(ui, &p, (struct ui_rect){r.x, by, bw, r.y + r.h - by}))
+        out = -1;
+    if (page + 1 < pages &&
+        wg_button(ui, &n, (struct ui_rect){r.x + r.w - bw, by, bw, r.y + r.h - by}))
+        out = 1;
+    return out;
+}
+
 static void frame(struct app *a, struct ui_rect c)
 {
     struct ui *ui = a->ui;
@@ -134,11 +191,8 @@ static void frame(struct app *a, struct ui_rect c)
         para(a, c, y, UI_FONT_BOLD, WG_BODY_MM, t->warn_text, stale);
         return;
     }
-    /* the pager is as tall for either pair of words, so the pages never move under a tap */
-    int ph = wg_pager_height(ui, c.w, "99 / 99", app_s(a, "notice_prev"), app_s(a, "notice_next"));
-    int ph2 =
-        wg_pager_height(ui, c.w, "99 / 99", app_s(a, "page_before"), app_s(a, "notice_read_on"));
-    ph = ph > ph2 ? ph : ph2;
+    struct npager pl = pager_plan(a, c.w);
+    int ph = pl.h;
     int np = plan(a, c.w, c.h, pages);
     if (np > 1)
         np = plan(a, c.w, c.h - ph - gap, pages);
@@ -164,8 +218,8 @@ static void frame(struct app *a, struct ui_rect c)
         snprintf(p1, sizeof p1, "%d", a->notices.page + 1);
         snprintf(p2, sizeof p2, "%d", np);
         i18n_format(text, sizeof text, app_s(a, "page_of"), p1, p2, NULL, NULL);
-        int d = wg_pager(ui, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, a->notices.page, np,
-                         text, prev, next);
+        int d = pager(a, (struct ui_rect){c.x, c.y + c.h - ph, c.w, ph}, pl, a->notices.page, np,
+                      text, prev, next);
         if (d) {
             a->notices.page += d;
             app_mark_dirty(a);
