@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "famsafety.h" /* the family's view of the safety confirmation */
 #include "i18n.h"
 #include "idle.h"
 #include "msgpage.h"
@@ -166,6 +167,10 @@ struct app {
      * feature_safety.c), speech (feature_speech.c) */
     struct notice_state notices;
     struct safety_state safety;
+
+    /* the family's view of the safety confirmation (famsafety.h, feature_famsafety.c) */
+    struct famsafety famsafety;
+
     char said[1024];    /* what was spoken last (the repeat button says it again) */
     int catalogue_band; /* app_catalogue_band: notice sample + 1 over every entry, 0 none */
 

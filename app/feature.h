@@ -79,6 +79,7 @@ extern const struct app_feature *const app_features[];
 bool feature_priv_owns(int kind);
 bool feature_shop_owns(int kind);
 bool feature_notice_owns(int kind);
+bool feature_famsafety_owns(int kind);
 bool feature_stats_owns(int kind);
 
 /* The top screen's event hook, for features whose screens react to their answers. */

@@ -9,10 +9,12 @@ extern const struct app_feature feature_shop;
 extern const struct app_feature feature_watch;
 extern const struct app_feature feature_notice;
 extern const struct app_feature feature_safety;
+extern const struct app_feature feature_famsafety;
 extern const struct app_feature feature_speech;
 extern const struct app_feature feature_stats;
 
 const struct app_feature *const app_features[] = {
-    &feature_priv,   &feature_shop,   &feature_watch, &feature_notice,
-    &feature_safety, &feature_speech, &feature_stats, NULL,
+    &feature_priv,   &feature_shop,   &feature_watch,
+    &feature_notice, &feature_safety, &feature_famsafety,
+    &feature_speech, &feature_stats,  NULL,
 };

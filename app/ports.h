@@ -83,6 +83,7 @@ enum app_event_kind {
     APP_EV_NOTICES,     /* fetch_notices: struct notice_list (unchanged on 304) */
     APP_EV_SAFETY_LIST, /* fetch_safety: struct safety_list */
     APP_EV_SAFETY_SENT, /* send_safety: net, status, kept; struct safety_sent */
+    APP_EV_FAM_SAFETY,  /* fetch_family_safety: struct famsafety_list (unchanged on 304) */
     /* --- statistics: the resident's refusal (app/statsopt.h); payload in `optout` --- */
     APP_EV_STATS_OPTOUT, /* stats_optout: net, status, optout */
 };
@@ -191,7 +192,8 @@ struct app_event {
     } residents[APP_RESIDENTS_MAX];
     struct app_help_press help[APP_HELP_MAX]; /* HELP_LIST (count of them) */
     struct app_town town;                     /* ME: the device's municipality (name "" = none) */
-    void *disaster; /* NOTICES / SAFETY_*: the parsed answer (see kind); owned by the event */
+    void *disaster; /* NOTICES / SAFETY_* / FAM_SAFETY: the parsed answer (see kind); owned by the
+                       event */
     struct app_optout optout; /* STATS_OPTOUT */
 };
 
@@ -247,6 +249,9 @@ struct app_ports {
      * "safe" or "need_help", at the Unix time of the tap */
     uint32_t (*send_safety)(void *ctx, long long check_id, const char *answer, int64_t at,
                             const char *key);
+    /* GET /v1/family/safety (family token; the port keeps the ETag and asks with
+     * If-None-Match): the checks of the last 7 days that asked a linked resident */
+    uint32_t (*fetch_family_safety)(void *ctx);
     /* Speaks text (UTF-8, in lang "ja"/"en") at volume / rate in per cent of normal,
      * replacing what is being spoken; NULL text stops. Returns at once. */
     void (*speak)(void *ctx, const char *text, const char *lang, int volume_pct, int rate_pct);

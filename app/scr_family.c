@@ -5,6 +5,7 @@
  * the last list it had, with the time it was loaded.
  */
 #include "appstate.h"
+#include "famsafety.h"
 #include "pageflow.h"
 
 #define ROWS_MAX APP_MAX_CHECKINS
@@ -43,18 +44,38 @@ static void frame(struct app *a, struct ui_rect c)
     int gap = app_gap(a);
     char head[256], tm[16], page_text[64], p1[16], p2[16], row[256];
 
+    /* Banners head the first page, each a tap from its screen: the town's safety
+     * confirmation (the answer, or that there is none yet), then the open alerts. They are
+     * the first blocks of the list's pages, so at large text the check-ins that do not fit
+     * below them go on the next pages instead of under the pager. */
+    struct {
+        struct wg_button b;
+        int h;
+        const struct screen *to;
+    } bn[2];
+    int nbn = 0;
+    char sw_words[SAFETY_TITLE_MAX + 256], al_words[128];
+    const struct famsafety_entry *fs = famsafety_newest(&a->famsafety.list, a->resident_id);
+    if (fs) {
+        static const enum wg_style style[] = {[FAMSAFETY_NO_ANSWER] = WG_PRIMARY,
+                                              [FAMSAFETY_SAFE] = WG_SECONDARY,
+                                              [FAMSAFETY_HELP] = WG_DANGER};
+        static const enum icon_id icon[] = {[FAMSAFETY_NO_ANSWER] = ICON_STATUS,
+                                            [FAMSAFETY_SAFE] = ICON_SMILE,
+                                            [FAMSAFETY_HELP] = ICON_HELP};
+        enum famsafety_state st = famsafety_state_of(fs);
+        famsafety_banner_words(a, fs, true, sw_words, sizeof sw_words);
+        bn[nbn].b = (struct wg_button){"fam_safety", sw_words, icon[st], style[st], false, 0};
+        bn[nbn++].to = &scr_fam_safety;
+    }
     /* --- privacy + checkups: open alerts first, prominently --- */
     int open = priv_open_alerts(a->pv.fam, a->pv.fam_n);
     if (open > 0) {
-        char n[16], words[128];
+        char n[16];
         snprintf(n, sizeof n, "%d", open);
-        i18n_format(words, sizeof words, app_s(a, "priv_fam_banner"), n, NULL, NULL, NULL);
-        struct wg_button al = {"fam_alerts", words, ICON_HELP, WG_DANGER, false, 0};
-        int ah = wg_button_height(ui, &al, c.w);
-        if (wg_button(ui, &al, (struct ui_rect){c.x, c.y, c.w, ah}))
-            app_nav_push(a, &scr_priv_fam_alerts);
-        c.y += ah + gap;
-        c.h -= ah + gap;
+        i18n_format(al_words, sizeof al_words, app_s(a, "priv_fam_banner"), n, NULL, NULL, NULL);
+        bn[nbn].b = (struct wg_button){"fam_alerts", al_words, ICON_HELP, WG_DANGER, false, 0};
+        bn[nbn++].to = &scr_priv_fam_alerts;
     }
     /* --- end privacy + checkups --- */
 
@@ -116,19 +137,35 @@ static void frame(struct app *a, struct ui_rect c)
     int hh = head[0] ? wg_text_height(ui, UI_FONT_BOLD, WG_BODY_MM, head, c.w) + gap : 0;
     int ph = wg_pager_height(ui, c.w, "99 / 99", app_s(a, "page_prev"), app_s(a, "page_next"));
     int list_h = c.h - hh - ph - bh - 2 * gap;
+    for (int i = 0; i < nbn; i++)
+        bn[i].h = wg_button_height(ui, &bn[i].b, c.w);
+    /* large text: a banner taller than a page loses its icon, then the check's own title
+     * (its page still says it) for 安否確認 */
+    if (fs && bn[0].h + gap > list_h) {
+        bn[0].b.icon = ICON_NONE;
+        bn[0].h = wg_button_height(ui, &bn[0].b, c.w);
+        if (bn[0].h + gap > list_h) {
+            famsafety_banner_words(a, fs, false, sw_words, sizeof sw_words);
+            bn[0].h = wg_button_height(ui, &bn[0].b, c.w);
+        }
+    }
     /* a check-in taller than what is left of a page (large text: 元気がない with its
      * ようすを 確かめてください。) continues on the next page between two of its lines
      * (pageflow), never below the pager */
-    static struct pageflow_block m[ROWS_MAX];
+    static struct pageflow_block m[ROWS_MAX + 2];
     static struct pageflow_cut starts[ROWS_MAX * 4];
+    int off = nbn; /* the first blocks: the banners, one each (at large text both may not
+                      fit above the pager: the second then heads the next page) */
+    for (int k = 0; k < nbn; k++)
+        m[k] = (struct pageflow_block){.h = bn[k].h + gap, .gap = gap, .targets = 1};
     for (int i = 0; i < a->fam_n; i++) {
         enum ui_font f = unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR;
         int lh = ui_line_height(ui, f, ui_text_px(ui, WG_BODY_MM));
         row_text(a, i, row, sizeof row);
         int lines = wg_text_lines(ui, f, WG_BODY_MM, row, c.w);
-        m[i] = (struct pageflow_block){.h = lines * lh, .lines = lines, .line_h = lh};
+        m[off + i] = (struct pageflow_block){.h = lines * lh, .lines = lines, .line_h = lh};
     }
-    int pages = pageflow_plan(m, a->fam_n, list_h, list_h, 0, starts, ROWS_MAX * 4);
+    int pages = pageflow_plan(m, off + a->fam_n, list_h, list_h, 0, starts, ROWS_MAX * 4);
     if (a->fam_page >= pages)
         a->fam_page = pages - 1;
     int y = c.y;
@@ -136,15 +173,19 @@ static void frame(struct app *a, struct ui_rect c)
         y += wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_BOLD, WG_BODY_MM,
                           a->fam_failed ? t->warn_text : t->text, t->bg, head, WG_LEFT) +
              gap;
-    if (a->fam_n == 0 && a->fam_loaded) {
-        wg_paragraph(ui, (struct ui_rect){c.x, y, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
-                     t->bg, app_s(a, "family_empty"), WG_LEFT);
-    } else if (a->fam_n > 0) {
-        struct pageflow_page pg = pageflow_page(starts, pages, a->fam_n, a->fam_page);
+    int ry = y;
+    if (a->fam_n > 0 || off) {
+        struct pageflow_page pg = pageflow_page(starts, pages, off + a->fam_n, a->fam_page);
         struct pageflow_part part;
-        int ry = y;
-        while (pageflow_page_next(m, a->fam_n, &pg, &part)) {
-            int i = part.block;
+        while (pageflow_page_next(m, off + a->fam_n, &pg, &part)) {
+            int i = part.block - off;
+            if (i < 0) {
+                int k = part.block;
+                if (wg_button(ui, &bn[k].b, (struct ui_rect){c.x, ry, c.w, bn[k].h}))
+                    app_nav_push(a, bn[k].to);
+                ry += bn[k].h + gap;
+                continue;
+            }
             row_text(a, i, row, sizeof row);
             ry += wg_paragraph_part(ui, (struct ui_rect){c.x, ry, c.w, 0},
                                     unwell(a, i) ? UI_FONT_BOLD : UI_FONT_REGULAR, WG_BODY_MM,
@@ -152,6 +193,9 @@ static void frame(struct app *a, struct ui_rect c)
                                     part.first_line, part.lines);
         }
     }
+    if (a->fam_n == 0 && a->fam_loaded)
+        wg_paragraph(ui, (struct ui_rect){c.x, ry, c.w, 0}, UI_FONT_REGULAR, WG_BODY_MM, t->text,
+                     t->bg, app_s(a, "family_empty"), WG_LEFT);
     y += list_h + gap;
     snprintf(p1, sizeof p1, "%d", a->fam_page + 1);
     snprintf(p2, sizeof p2, "%d", pages);

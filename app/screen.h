@@ -48,6 +48,7 @@ extern const struct screen scr_setting_theme;
 extern const struct screen scr_setting_lang;
 extern const struct screen scr_setting_sound;
 extern const struct screen scr_family;
+extern const struct screen scr_fam_safety; /* the family's view of a safety check */
 extern const struct screen scr_card_idle;
 extern const struct screen scr_gallery;
 extern const struct screen scr_gallery_chart;

@@ -66,6 +66,26 @@ void hutil_answer(struct hreq *r, enum writer_status ws, enum auth_session_statu
     cJSON_Delete(out);
 }
 
+void hutil_answer_etag(struct hreq *r, cJSON *o)
+{
+    char *text = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!text) {
+        hreq_error(r, 500, "internal", "The hub ran out of memory; try again.");
+        return;
+    }
+    char hash[HUBTOKEN_HASH_HEX];
+    hubtoken_hash(text, strlen(text), hash);
+    snprintf(r->etag, sizeof r->etag, "\"%.32s\"", hash);
+    const char *inm = hreq_header(r, "If-None-Match");
+    if (inm && strcmp(inm, r->etag) == 0) {
+        free(text);
+        hreq_raw(r, 304, NULL);
+        return;
+    }
+    hreq_raw(r, 200, text);
+}
+
 void hutil_not_permitted(struct hreq *r)
 {
     hreq_error(r, 403, "not_permitted",

@@ -35,6 +35,10 @@ void hutil_write_failed(struct hreq *r, enum writer_status ws);
 void hutil_answer(struct hreq *r, enum writer_status ws, enum auth_session_status ss, int denied,
                   int status, cJSON *out);
 
+/* Answers 200 with o and its ETag (a hash of the body), or 304 when the request's
+ * If-None-Match is that ETag: a list polled unchanged costs no body. Takes o. */
+void hutil_answer_etag(struct hreq *r, cJSON *o);
+
 /* The 403 for a subject the caller may not see; deliberately the same whether the
  * resident exists or not. */
 void hutil_not_permitted(struct hreq *r);

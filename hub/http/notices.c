@@ -8,7 +8,6 @@
 #include "hubctx.h"
 #include "hubdb.h"
 #include "hubreq_disaster.h"
-#include "hubtoken.h"
 #include "hutil.h"
 #include "notices.h"
 #include "writer.h"
@@ -92,27 +91,6 @@ static int add_notice(void *ctx, const struct notices_row *n)
 
 /* ---- GET /v1/notices ---------------------------------------------------------------- */
 
-/* Answers 200 with the body and its ETag, or 304 when the caller has that ETag already. */
-static void answer_etag(struct hreq *r, cJSON *o)
-{
-    char *text = cJSON_PrintUnformatted(o);
-    cJSON_Delete(o);
-    if (!text) {
-        hreq_error(r, 500, "internal", "The hub ran out of memory; try again.");
-        return;
-    }
-    char hash[HUBTOKEN_HASH_HEX];
-    hubtoken_hash(text, strlen(text), hash);
-    snprintf(r->etag, sizeof r->etag, "\"%.32s\"", hash);
-    const char *inm = hreq_header(r, "If-None-Match");
-    if (inm && strcmp(inm, r->etag) == 0) {
-        free(text);
-        hreq_raw(r, 304, NULL);
-        return;
-    }
-    hreq_raw(r, 200, text);
-}
-
 static void h_notices_get(struct hreq *r)
 {
     const char *all = hreq_query(r, "all");
@@ -146,7 +124,7 @@ static void h_notices_get(struct hreq *r)
         return;
     }
     if (!staff_all) {
-        answer_etag(r, o);
+        hutil_answer_etag(r, o);
         return;
     }
     if (c.count == limit)

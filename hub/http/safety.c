@@ -547,7 +547,10 @@ static void h_family_safety_get(struct hreq *r)
 {
     struct family_job j = {.r = r, .now = hubclock_now()};
     enum writer_status ws = writer_run(r->hub->writer, family_job, &j);
-    hutil_answer(r, ws, AUTH_SESSION_OK, 0, 200, j.out);
+    if (ws == WRITER_OK)
+        hutil_answer_etag(r, j.out); /* polled by family tablets: 304 while unchanged */
+    else
+        hutil_answer(r, ws, AUTH_SESSION_OK, 0, 200, j.out);
 }
 
 const struct hroute safety_routes[] = {

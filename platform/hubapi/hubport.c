@@ -68,6 +68,8 @@ static const char *kind_name(enum app_event_kind k)
     case APP_EV_SAFETY_LIST:
     case APP_EV_SAFETY_SENT:
         return "safety";
+    case APP_EV_FAM_SAFETY:
+        return "family safety";
     default:
         return "card";
     }
@@ -166,7 +168,7 @@ void hubport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     cJSON *root = NULL;
     ev->net_tls = err == HUBC_E_TLS;
-    if (feature_notice_owns(ev->kind)) {
+    if (feature_notice_owns(ev->kind) || feature_famsafety_owns(ev->kind)) {
         noticeport_parse(ev, err, status, body);
         return;
     }
@@ -363,8 +365,9 @@ static void on_done(void *ctx, struct hubc_result *res)
     else
         hubport_parse(ev, res->err, res->status, res->body);
     free(cached);
-    if (ev->kind == APP_EV_NOTICES && res->status == 200 && ev->net == APP_NET_OK)
-        noticeport_keep_etag(res->etag); /* the next poll asks whether this list changed */
+    if ((ev->kind == APP_EV_NOTICES || ev->kind == APP_EV_FAM_SAFETY) && res->status == 200 &&
+        ev->net == APP_NET_OK)
+        noticeport_keep_etag(ev->kind, res->etag); /* the next poll asks if it changed */
     /* --- end shopping and family requests --- */
     if (res->err != HUBC_OK)
         fprintf(stderr, "kiosk: %s request failed: %s (%s)\n", kind_name(ev->kind),

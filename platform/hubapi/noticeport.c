@@ -11,18 +11,23 @@
 #include <string.h>
 
 #include "hubclient.h"
+#include "famsafety.h"
 #include "hubport.h"
 #include "notice.h"
 #include "safety.h"
 #include "wareki.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static char etag[HUBC_ETAG_MAX]; /* of the last notices answer that parsed */
+static char etag[HUBC_ETAG_MAX];     /* of the last notices answer that parsed */
+static char fam_etag[HUBC_ETAG_MAX]; /* of the last family safety answer that parsed */
 
-void noticeport_keep_etag(const char *e)
+void noticeport_keep_etag(int kind, const char *e)
 {
     pthread_mutex_lock(&mu);
-    snprintf(etag, sizeof etag, "%s", e ? e : "");
+    if (kind == APP_EV_NOTICES)
+        snprintf(etag, sizeof etag, "%s", e ? e : "");
+    else if (kind == APP_EV_FAM_SAFETY)
+        snprintf(fam_etag, sizeof fam_etag, "%s", e ? e : "");
     pthread_mutex_unlock(&mu);
 }
 
@@ -139,6 +144,50 @@ static void *parse_checks(const cJSON *root)
     return l;
 }
 
+/* GET /v1/family/safety: one row per (check, resident), the checks' order kept. */
+static void *parse_family(const cJSON *root)
+{
+    const cJSON *it, *r, *list = get(root, "checks");
+    if (!cJSON_IsArray(list))
+        return NULL;
+    struct famsafety_list *l = calloc(1, sizeof *l);
+    if (!l)
+        return NULL;
+    cJSON_ArrayForEach(it, list)
+    {
+        const cJSON *res = get(it, "residents");
+        long long id = id_of(it);
+        int64_t started = when(it, "started_at");
+        if (id <= 0 || started <= 0 || !cJSON_IsArray(res))
+            continue;
+        cJSON_ArrayForEach(r, res)
+        {
+            if (l->n >= FAMSAFETY_MAX)
+                return l;
+            struct famsafety_entry *e = &l->items[l->n];
+            const cJSON *ans = get(r, "answer");
+            int a = cJSON_IsString(ans) ? safety_answer_parse(ans->valuestring) : SAFETY_NONE;
+            const cJSON *rid = get(r, "resident_id");
+            memset(e, 0, sizeof *e);
+            e->check_id = id;
+            e->started_at = started;
+            e->closed_at = when(it, "closed_at");
+            str(it, "title_ja", e->title_ja, sizeof e->title_ja);
+            e->resident_id =
+                cJSON_IsNumber(rid) && rid->valuedouble >= 1 && rid->valuedouble < 2147483647.0
+                    ? (long)rid->valuedouble
+                    : 0;
+            e->answered_at = when(r, "answered_at");
+            /* an answer the kiosk does not know is not shown as any of the three */
+            if (e->resident_id <= 0 || a < 0 || (a != SAFETY_NONE && e->answered_at <= 0))
+                continue;
+            e->answer = (enum safety_answer)a;
+            l->n++;
+        }
+    }
+    return l;
+}
+
 void noticeport_parse(struct app_event *ev, int err, long status, const char *body)
 {
     ev->status = status;
@@ -148,13 +197,20 @@ void noticeport_parse(struct app_event *ev, int err, long status, const char *bo
         ev->net = APP_NET_UNREACHABLE;
         return;
     }
-    if (ev->kind == APP_EV_NOTICES && status == 304) {
+    if (status == 304 && (ev->kind == APP_EV_NOTICES || ev->kind == APP_EV_FAM_SAFETY)) {
         /* the list the kiosk has is still the hub's */
-        struct notice_list *l = calloc(1, sizeof *l);
-        if (l)
-            l->unchanged = true;
-        ev->disaster = l;
-        ev->net = l ? APP_NET_OK : APP_NET_BAD_ANSWER;
+        if (ev->kind == APP_EV_NOTICES) {
+            struct notice_list *l = calloc(1, sizeof *l);
+            if (l)
+                l->unchanged = true;
+            ev->disaster = l;
+        } else {
+            struct famsafety_list *l = calloc(1, sizeof *l);
+            if (l)
+                l->unchanged = true;
+            ev->disaster = l;
+        }
+        ev->net = ev->disaster ? APP_NET_OK : APP_NET_BAD_ANSWER;
         return;
     }
     if (status < 200 || status > 299) {
@@ -165,7 +221,9 @@ void noticeport_parse(struct app_event *ev, int err, long status, const char *bo
     if (ev->kind == APP_EV_SAFETY_SENT)
         return; /* a 2xx means the hub has the answer; the app knows which one */
     cJSON *root = cJSON_Parse(body ? body : "");
-    ev->disaster = ev->kind == APP_EV_NOTICES ? parse_notices(root) : parse_checks(root);
+    ev->disaster = ev->kind == APP_EV_NOTICES      ? parse_notices(root)
+                   : ev->kind == APP_EV_FAM_SAFETY ? parse_family(root)
+                                                   : parse_checks(root);
     if (!ev->disaster)
         ev->net = APP_NET_BAD_ANSWER;
     cJSON_Delete(root);
@@ -195,13 +253,24 @@ bool noticeport_safety_item(const char *path, const char *body, int64_t created,
     return true;
 }
 
-static uint32_t fetch_notices(void *ctx)
+/* GET path with If-None-Match: the kept ETag of the last answer that parsed */
+static uint32_t fetch_if_changed(void *ctx, const char *kept, const char *path, int kind)
 {
     char e[HUBC_ETAG_MAX];
     pthread_mutex_lock(&mu);
-    snprintf(e, sizeof e, "%s", etag);
+    snprintf(e, sizeof e, "%s", kept);
     pthread_mutex_unlock(&mu);
-    return hubc_get_if_changed(hubport_client(ctx), "/v1/notices", e, APP_EV_NOTICES);
+    return hubc_get_if_changed(hubport_client(ctx), path, e, (uint32_t)kind);
+}
+
+static uint32_t fetch_notices(void *ctx)
+{
+    return fetch_if_changed(ctx, etag, "/v1/notices", APP_EV_NOTICES);
+}
+
+static uint32_t fetch_family_safety(void *ctx)
+{
+    return fetch_if_changed(ctx, fam_etag, "/v1/family/safety", APP_EV_FAM_SAFETY);
 }
 
 static uint32_t fetch_safety(void *ctx)
@@ -230,5 +299,6 @@ void noticeport_bind(struct app_ports *p)
 {
     p->fetch_notices = fetch_notices;
     p->fetch_safety = fetch_safety;
+    p->fetch_family_safety = fetch_family_safety;
     p->send_safety = send_safety;
 }
