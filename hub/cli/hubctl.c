@@ -30,6 +30,7 @@
 #include "escalate.h"
 #include "hubbackup.h"
 #include "hubctl_disaster.h"
+#include "hubctl_safety.h"
 #include "hubctl_witness.h"
 #include "hubctl_towns.h"
 #include "hubctl_secrets.h"
@@ -152,6 +153,7 @@ static void usage(FILE *f)
         "  notify-test --family ID|--staff ID [--smtp-url URL --smtp-from ADDR [--smtp-ca PEM]]\n"
         "                               send a test notification now on every channel\n");
     hubctl_disaster_usage(f);
+    hubctl_safety_usage(f);
     hubctl_witness_usage(f);
     hubctl_towns_usage(f);
     hubctl_stats_usage(f);
@@ -1772,6 +1774,8 @@ int main(int argc, char **argv)
         /* export or removal of a town (hubctl_towns.c) */
     } else if ((rc = hubctl_disaster(db, a.town, cmd, a.argc, a.argv)) >= 0) {
         /* a disaster command (hubctl_disaster.c) */
+    } else if ((rc = hubctl_safety(db, a.town, cmd, a.argc, a.argv)) >= 0) {
+        /* the staff view of a safety confirmation (hubctl_safety.c) */
     } else if ((rc = hubctl_stats(db, a.town, cmd, a.argc, a.argv)) >= 0) {
         /* a statistics command (hubctl_stats.c) */
     } else if ((rc = hubctl_secrets(db, cmd, a.argc, a.argv)) >= 0) {

@@ -22,9 +22,15 @@ rid=$(val resident_id "$dir/res.out")
 dev=$(val token "$dir/dev.out")
 "$hubctl" --db "$db" family-add --name "山田 太郎" --resident "$rid" >"$dir/fam.out" 2>&1
 fam=$(val token "$dir/fam.out")
+# two neighbours asked by the same check: one answers through the API, one never does
+"$hubctl" --db "$db" resident-add --name "住民 二" --district 中央 --deadline 23:59 >"$dir/res2.out" 2>&1
+"$hubctl" --db "$db" resident-add --name "住民 三" --district 東 --deadline 23:59 >"$dir/res3.out" 2>&1
+rid2=$(val resident_id "$dir/res2.out") rid3=$(val resident_id "$dir/res3.out")
+"$hubctl" --db "$db" device-add --kind home --resident "$rid2" >"$dir/dev2.out" 2>&1
+dev2=$(val token "$dir/dev2.out")
 "$hubctl" --db "$db" staff-add --name 防災係 >"$dir/staff.out" 2>&1
 staff=$(val token "$dir/staff.out")
-[ -n "$rid" ] && [ -n "$dev" ] && [ -n "$fam" ] && [ -n "$staff" ] ||
+[ -n "$rid" ] && [ -n "$dev" ] && [ -n "$fam" ] && [ -n "$staff" ] && [ -n "$dev2" ] && [ -n "$rid3" ] ||
     { echo "enrolment failed"; cat "$dir"/*.out; exit 1; }
 
 hub_pid= fam_pid=
@@ -87,4 +93,33 @@ has "$dir/3-help.json" "すぐに 電話を かけてください" || no "need h
 has "$dir/4-page.json" "119 に 電話してください" || no "the check's page lacks 119: $(texts "$dir/4-page.json")"
 has "$dir/4-page.json" "山田 花子さんは" || no "the check's page does not name the resident"
 grep -q '"id": *"fam_safety"' "$dir/2-safe.json" || no "the check is not a tap away"
+# 5. staff: hubctl safety-show counts exactly and names the right residents, need help
+# first; --watch shows a later answer in its next round and ends on Ctrl-C (SIGINT)
+# lastblock FILE: the last round of a safety-show output
+lastblock() { awk 'BEGIN{RS=""} {b=$0} END{print b}' "$1"; }
+"$hubctl" --db "$db" safety-show --check "$check" >"$dir/show1.out" 2>&1 || no "safety-show: $(cat "$dir/show1.out")"
+got=$(grep -E '^(asked|safe|need_help|no_answer)=' "$dir/show1.out" | tr '\n' ' ')
+[ "$got" = "asked=3 safe=0 need_help=1 no_answer=2 " ] || no "safety-show counts: $got"
+grep -q "^need_help	$rid	山田 花子	中央	" "$dir/show1.out" || no "safety-show does not list 山田 花子 as needing help"
+[ "$(grep -c '^no_answer	' "$dir/show1.out")" = 2 ] || no "safety-show lists $(grep -c '^no_answer	' "$dir/show1.out") without an answer, not 2"
+[ "$(grep -E '^(safe|need_help|no_answer)	' "$dir/show1.out" | head -n1 | cut -f1)" = need_help ] || no "safety-show does not list who needs help first"
+"$hubctl" --db "$db" safety-show --check "$check" --watch 1 >"$dir/watch.out" 2>&1 &
+watch_pid=$!
+sleep 1.5
+code=$(curl -s -o "$dir/answer2.json" -w '%{http_code}' -H "Authorization: Bearer $dev2" \
+    -H 'Content-Type: application/json' -H "Idempotency-Key: e2e-famsafety-safe2" \
+    -d '{"answer":"safe"}' "$url/v1/safety/$check/answer")
+[ "$code" = 201 ] || no "the neighbour's answer was not taken ($code)"
+for _ in $(seq 1 50); do
+    lastblock "$dir/watch.out" | grep -q '^safe=1$' && break
+    sleep 0.1
+done
+sleep 0.3
+kill -INT "$watch_pid"
+wait "$watch_pid" || no "safety-show --watch did not end cleanly on Ctrl-C: $(tail -n 3 "$dir/watch.out")"
+[ "$(grep -c '^asked=' "$dir/watch.out")" -ge 2 ] || no "safety-show --watch showed one round"
+got=$(lastblock "$dir/watch.out" | grep -E '^(asked|safe|need_help|no_answer)=' | tr '\n' ' ')
+[ "$got" = "asked=3 safe=1 need_help=1 no_answer=1 " ] || no "safety-show --watch counts after the answer: $got"
+lastblock "$dir/watch.out" | grep -q "^no_answer	$rid3	住民 三	東	" || no "safety-show --watch does not name the silent resident"
+lastblock "$dir/watch.out" | grep -q "^safe	$rid2	住民 二	中央	20" || no "safety-show --watch does not name the neighbour as safe with the time"
 exit $fail
