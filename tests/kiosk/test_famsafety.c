@@ -238,6 +238,28 @@ static void t_state_of(void)
     CHECK(famsafety_newest(&l, 9) == NULL);
 }
 
+/* A check the town closed is still shown for its 7 days, said to be ended; a resident the
+ * list no longer names leaves the banner, and the page says there is no check. */
+static void t_closed_and_gone(void)
+{
+    struct apptest t;
+    REQUIRE(open_family(&t, "ja"));
+    answer(&t, HUBC_OK, 200,
+           "{\"checks\":[{\"id\":4,\"title_ja\":\"大雨の あとの 安否確認\","
+           "\"started_at_unix\":1795392000,\"closed_at_unix\":1795392500,\"residents\":"
+           "[{\"resident_id\":7,\"answer\":\"safe\",\"answered_at_unix\":1795392300}]}]}");
+    CHECK_STR_EQ(banner(&t), "大雨の あとの 安否確認：「ぶじです」と 答えました（9:05）");
+    REQUIRE(at_tap(&t, "fam_safety"));
+    CHECK(app_screen_has_text(t.app, "この 安否確認は 町が 終わりに しました。"));
+    /* the next poll: nothing for this resident (consent withdrawn, or 7 days passed) */
+    at_pass(&t, 60000);
+    answer(&t, HUBC_OK, 200, "{\"checks\":[]}");
+    CHECK(app_screen_has_text(t.app, "今 町の 安否確認は ありません。"));
+    REQUIRE(at_tap(&t, "famsafety_ok"));
+    CHECK_STR_EQ(banner(&t), "");
+    at_close(&t);
+}
+
 /* A home tablet does not ask (the endpoint takes a family token). */
 static void t_home_does_not_ask(void)
 {
@@ -257,6 +279,7 @@ int main(void)
     TEST_RUN(t_state_of);
     TEST_RUN(t_words_ja);
     TEST_RUN(t_words_en_and_days);
+    TEST_RUN(t_closed_and_gone);
     TEST_RUN(t_home_does_not_ask);
     return test_summary();
 }
