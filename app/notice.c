@@ -176,9 +176,10 @@ void notice_band_words(const struct app *a, int detail, size_t area_len, bool of
 void notice_spoken_words(const struct app *a, const struct notice *n, char *buf, size_t size)
 {
     char where[NOTICE_AREA_MAX + 32] = "";
-    if (n->area_ja[0])
-        i18n_format(where, sizeof where, app_s(a, "notice_say_where"), n->area_ja, NULL, NULL,
-                    NULL);
+    /* the place's reading where the hub sent one: the voice reads kana only */
+    const char *area = n->area_kana[0] && strcmp(a->lang, "en") != 0 ? n->area_kana : n->area_ja;
+    if (area[0])
+        i18n_format(where, sizeof where, app_s(a, "notice_say_where"), area, NULL, NULL, NULL);
     snprintf(buf, size, "%s。%s%s%s%s", notice_title(a, n), where, notice_what(a, n),
              notice_what(a, n)[0] ? " " : "", notice_todo(a, n));
 }

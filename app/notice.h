@@ -50,6 +50,7 @@ struct notice {
     int level; /* higher = more urgent (the hub's number) */
     char title_ja[NOTICE_TITLE_MAX], title_en[NOTICE_TITLE_MAX];
     char area_ja[NOTICE_AREA_MAX];
+    char area_kana[NOTICE_AREA_MAX]; /* its reading, said in its place; "" when none */
     char what_ja[NOTICE_TEXT_MAX], todo_ja[NOTICE_TEXT_MAX];
     char what_en[NOTICE_TEXT_MAX], todo_en[NOTICE_TEXT_MAX];
     int64_t starts_at, ends_at, updated_at; /* Unix s; ends_at 0 = until cancelled */

@@ -87,12 +87,13 @@ static int cmd_notice_add(struct db *db, const struct opts *o)
     int n = all_of(o, "--district", districts, NOTICES_DISTRICTS_MAX);
     if (!notices_town_kind(kind) || !get(o, "--title-ja") || !get(o, "--what-ja") ||
         !get(o, "--todo-ja") || n < 0 || (starts && hubclock_parse_rfc3339(starts, &s_at)) ||
+        (get(o, "--area-kana") && !hubreq_kana_only(get(o, "--area-kana"))) ||
         (ends && (hubclock_parse_rfc3339(ends, &e_at) || e_at <= s_at))) {
         fprintf(stderr,
                 "hubctl: notice-add needs --kind (evacuation_order, evacuation_prepare, "
                 "shelter_open, service_hours, maintenance or info), --title-ja, --what-ja and "
                 "--todo-ja; --starts / --ends are RFC 3339 times, ends after starts; at most %d "
-                "--district\n",
+                "--district; --area-kana is the place's reading in kana\n",
                 NOTICES_DISTRICTS_MAX);
         return 2;
     }
@@ -105,6 +106,7 @@ static int cmd_notice_add(struct db *db, const struct opts *o)
                              .title_ja = get(o, "--title-ja"),
                              .title_en = get(o, "--title-en"),
                              .area_ja = words,
+                             .area_kana = get(o, "--area-kana"),
                              .what_ja = get(o, "--what-ja"),
                              .todo_ja = get(o, "--todo-ja"),
                              .what_en = get(o, "--what-en"),
@@ -363,7 +365,8 @@ void hubctl_disaster_usage(FILE *f)
     fprintf(f,
             "  notice-add --kind K --title-ja T --what-ja W --todo-ja D [--title-en T]\n"
             "             [--what-en W] [--todo-en D] [--district D ...] [--starts TIME]\n"
-            "             [--ends TIME]      a town notice (K: evacuation_order,\n"
+            "             [--ends TIME] [--area-kana KANA]\n"
+            "                               a town notice (K: evacuation_order,\n"
             "                               evacuation_prepare, shelter_open, service_hours,\n"
             "                               maintenance, info); no --district = whole town\n"
             "  notice-end --notice ID       end a town notice now\n"

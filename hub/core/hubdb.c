@@ -495,6 +495,9 @@ static const char *const migrations[] = {
      * (store/townleave.c; docs/decisions.md). SQLite keeps them: there a check is a call
      * inside the hub's own process, and dropping one means copying the whole table. */
     "SELECT 1;",
+    /* 30: a notice's place in kana as staff give it (JMA's areas take theirs from the code
+     * table, hub/jma/jmakana.h): the home tablet's voice reads kana only */
+    "ALTER TABLE notices ADD COLUMN area_kana TEXT;",
 };
 
 #define N_MIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

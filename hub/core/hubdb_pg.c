@@ -509,6 +509,8 @@ static const char *const steps[] = {
     "ALTER TABLE checkins"
     " DROP CONSTRAINT checkins_resident_id_fkey,"
     " DROP CONSTRAINT checkins_device_id_fkey;",
+    /* 30: a notice's place in kana as staff give it (hubdb.c) */
+    "ALTER TABLE notices ADD COLUMN area_kana TEXT;",
 };
 
 const char *const *hubdb_pg_steps(int *n)

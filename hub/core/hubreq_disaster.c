@@ -121,6 +121,27 @@ static int time_field(const cJSON *root, const char *name, int *has, long long *
     return 0;
 }
 
+int hubreq_kana_only(const char *s)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int chars = 0;
+    while (*u) {
+        if (*u == ' ') {
+            u++;
+        } else if (u[0] == 0xE3 && u[1] >= 0x81 && u[1] <= 0x83 && u[2] >= 0x80 && u[2] <= 0xBF) {
+            /* U+3040..U+30FF: hiragana, katakana, ・ and ー */
+            unsigned cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu);
+            if (cp < 0x3041 || (cp > 0x3096 && cp < 0x30A1))
+                return 0;
+            u += 3;
+        } else {
+            return 0;
+        }
+        chars++;
+    }
+    return chars <= HUBREQ_TITLE_CHARS;
+}
+
 enum hubreq_status hubreq_parse_notice(const char *body, size_t len, struct hubreq_notice *n,
                                        char *msg, size_t msgcap)
 {
@@ -129,9 +150,9 @@ enum hubreq_status hubreq_parse_notice(const char *body, size_t len, struct hubr
         "\"todo_ja\":\"…\",\"districts\":[\"北町\"]}";
     enum hubreq_status st = HUBREQ_BAD_FIELD;
     memset(n, 0, sizeof *n);
-    static const char *const keys[] = {"kind",      "title_ja",  "title_en", "what_ja",
-                                       "todo_ja",   "what_en",   "todo_en",  "whole_town",
-                                       "districts", "starts_at", "ends_at",  NULL};
+    static const char *const keys[] = {
+        "kind",       "title_ja",  "title_en",  "what_ja", "todo_ja",   "what_en", "todo_en",
+        "whole_town", "districts", "starts_at", "ends_at", "area_kana", NULL};
     cJSON *root = NULL;
     if (!hubreq_json_object(body, len, HUBREQ_BODY_MAX, NULL, example, &root, msg, msgcap))
         return HUBREQ_BAD_JSON;
@@ -151,6 +172,17 @@ enum hubreq_status hubreq_parse_notice(const char *body, size_t len, struct hubr
         time_field(root, "starts_at", &n->has_starts, &n->starts_at, msg, msgcap) != 0 ||
         time_field(root, "ends_at", &n->has_ends, &n->ends_at, msg, msgcap) != 0)
         goto out;
+    const cJSON *kana = cJSON_GetObjectItemCaseSensitive(root, "area_kana");
+    if (kana && !cJSON_IsNull(kana)) {
+        if (!cJSON_IsString(kana) || !hubreq_kana_only(kana->valuestring)) {
+            snprintf(msg, msgcap,
+                     "\"area_kana\" must be the place's reading in kana (hiragana, katakana, ー, "
+                     "・, spaces; at most %d characters), e.g. \"きたまち\", or null.",
+                     HUBREQ_TITLE_CHARS);
+            goto out;
+        }
+        snprintf(n->area_kana, sizeof n->area_kana, "%s", kana->valuestring);
+    }
     if (strspn(n->kind, "abcdefghijklmnopqrstuvwxyz_") != strlen(n->kind)) {
         snprintf(msg, msgcap,
                  "\"kind\" must be one of the town's kinds, e.g. \"evacuation_order\".");

@@ -32,9 +32,14 @@ struct hubreq_notice {
     char what_ja[HUBREQ_TEXT_BYTES + 1], todo_ja[HUBREQ_TEXT_BYTES + 1];
     char what_en[HUBREQ_TEXT_BYTES + 1], todo_en[HUBREQ_TEXT_BYTES + 1];
     struct hubreq_area area;
+    char area_kana[HUBREQ_TITLE_CHARS * 3 + 1]; /* the place's reading; "" = none */
     int has_starts, has_ends;
     long long starts_at, ends_at; /* Unix seconds */
 };
+
+/* 1 when s is a reading the home tablet's voice can say: hiragana, katakana, ー, ・ and
+ * spaces, at most HUBREQ_TITLE_CHARS characters. */
+int hubreq_kana_only(const char *s);
 
 /* POST /v1/notices. */
 enum hubreq_status hubreq_parse_notice(const char *body, size_t len, struct hubreq_notice *out,

@@ -9,6 +9,7 @@
 #include "hubdb.h"
 #include "hubreq_disaster.h"
 #include "hutil.h"
+#include "jmakana.h"
 #include "notices.h"
 #include "writer.h"
 
@@ -43,6 +44,11 @@ static cJSON *notice_json(struct list_ctx *c, const struct notices_row *n)
     cJSON_AddStringToObject(o, "title_ja", n->title_ja);
     cJSON_AddStringToObject(o, "title_en", n->title_en);
     cJSON_AddStringToObject(o, "area_ja", n->area_ja);
+    /* the place in kana, which the home tablet's voice reads (it says 横須賀市 as "し"); only
+     * where the hub knows it (docs/api.md) */
+    const char *kana = n->area_kana ? n->area_kana : jma_area_kana(n->jma_area, n->area_ja);
+    if (kana)
+        cJSON_AddStringToObject(o, "area_kana", kana);
     cJSON_AddStringToObject(o, "what_ja", n->what_ja);
     cJSON_AddStringToObject(o, "todo_ja", n->todo_ja);
     cJSON_AddStringToObject(o, "what_en", n->what_en);
@@ -176,6 +182,7 @@ static int post_job(struct db *db, void *arg)
                             .title_ja = in->title_ja,
                             .title_en = in->title_en,
                             .area_ja = j->area_ja,
+                            .area_kana = in->area_kana,
                             .what_ja = in->what_ja,
                             .todo_ja = in->todo_ja,
                             .what_en = in->what_en,

@@ -46,7 +46,7 @@ int notices_town_kind(const char *kind)
 #define NOTICE_COLS                                                                                \
     "n.id, n.source, n.kind, n.level, n.title_ja, n.title_en, n.area_ja, n.what_ja,"               \
     " n.todo_ja, n.what_en, n.todo_en, n.whole_town, n.jma_area, n.starts_unix,"                   \
-    " n.ends_unix, n.ended_by, n.created_unix, n.updated_unix, n.created_by"
+    " n.ends_unix, n.ended_by, n.created_unix, n.updated_unix, n.created_by, n.area_kana"
 
 static void read_row(struct db_stmt *st, struct notices_row *n)
 {
@@ -69,6 +69,7 @@ static void read_row(struct db_stmt *st, struct notices_row *n)
     n->created = db_col_int64(st, 16);
     n->updated = db_col_int64(st, 17);
     n->created_by = db_col_text(st, 18);
+    n->area_kana = db_col_text(st, 19);
 }
 
 /* Steps st (bound) to the end, calling row for each; gives st back. */
@@ -117,8 +118,8 @@ static enum db_status insert(struct db *db, const struct scope *sc, const struct
     struct db_stmt *st = db_stmt(
         db, "INSERT INTO notices(source, kind, level, title_ja, title_en, area_ja, what_ja,"
             " todo_ja, what_en, todo_en, whole_town, jma_area, jma_code, starts_unix, ends_unix,"
-            " created_by, created_unix, updated_unix, municipality_id, jma_series) VALUES(?, ?,"
-            " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
+            " created_by, created_unix, updated_unix, municipality_id, jma_series, area_kana)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id");
 #define OR_EMPTY(t) ROWS_TEXT((t) ? (t) : "")
     enum db_status s = ROWS_BIND(
         st, 1, ROWS_TEXT(jma ? "jma" : "town"), OR_EMPTY(n->kind), ROWS_INT(notices_level(n->kind)),
@@ -127,7 +128,8 @@ static enum db_status insert(struct db *db, const struct scope *sc, const struct
         ROWS_INT(n->n_districts == 0), ROWS_TEXT(jma ? jma->area : NULL),
         ROWS_TEXT(jma ? jma->code : NULL), ROWS_INT(n->starts),
         n->ends > 0 ? ROWS_INT(n->ends) : ROWS_NULL, ROWS_TEXT(n->by), ROWS_INT(now), ROWS_INT(now),
-        ROWS_TOWN(sc), ROWS_TEXT(jma ? jma->series : NULL));
+        ROWS_TOWN(sc), ROWS_TEXT(jma ? jma->series : NULL),
+        ROWS_TEXT(n->area_kana && n->area_kana[0] ? n->area_kana : NULL));
 #undef OR_EMPTY
     s = db_insert_id(st, s, id);
     if (s == DB_OK)

@@ -32,6 +32,7 @@ int notices_town_kind(const char *kind);
 struct notices_new {
     const char *kind;
     const char *title_ja, *title_en, *area_ja;
+    const char *area_kana; /* the place's reading from staff; NULL or "" = none */
     const char *what_ja, *todo_ja, *what_en, *todo_en;
     const char *const *districts; /* n_districts names; none = the whole town */
     int n_districts;
@@ -63,9 +64,10 @@ struct notices_row {
     int64_t level;
     const char *title_ja, *title_en, *area_ja, *what_ja, *todo_ja, *what_en, *todo_en;
     int whole_town;
-    const char *jma_area; /* NULL for town notices */
-    int64_t starts, ends; /* ends 0 = none */
-    const char *ended_by; /* NULL while not ended */
+    const char *jma_area;  /* NULL for town notices */
+    const char *area_kana; /* staff's reading of the place; NULL = none */
+    int64_t starts, ends;  /* ends 0 = none */
+    const char *ended_by;  /* NULL while not ended */
     int64_t created, updated;
     const char *created_by;
 };

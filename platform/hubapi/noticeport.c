@@ -85,6 +85,10 @@ static bool parse_notice(const cJSON *it, struct notice *n)
     str(it, "title_ja", n->title_ja, sizeof n->title_ja);
     str(it, "title_en", n->title_en, sizeof n->title_en);
     str(it, "area_ja", n->area_ja, sizeof n->area_ja);
+    /* a reading cut short would name another place: one too long is not taken */
+    const cJSON *kana = get(it, "area_kana");
+    if (cJSON_IsString(kana) && strlen(kana->valuestring) < sizeof n->area_kana)
+        str(it, "area_kana", n->area_kana, sizeof n->area_kana);
     str(it, "what_ja", n->what_ja, sizeof n->what_ja);
     str(it, "todo_ja", n->todo_ja, sizeof n->todo_ja);
     str(it, "what_en", n->what_en, sizeof n->what_en);

@@ -621,6 +621,33 @@ static void t_hubctl_notices(void)
                  2);
 }
 
+/* A town notice carries the place's reading staff give (hubctl notice-add --area-kana);
+ * kanji are refused there, as the tablet's voice reads kana only. */
+static void t_town_notice_reading(void)
+{
+    char id[16] = "", line[64];
+    REQUIRE(ht_ctl(&T, "notice_id", id, sizeof id,
+                   "notice-add --kind shelter_open --title-ja '避難所を 開きました' --what-ja "
+                   "'北小学校' --todo-ja 'どうぞ' --district 北町 --area-kana きたまち") == 0);
+    cJSON *arr = notices(home_north), *n;
+    int seen = 0;
+    REQUIRE(arr);
+    cJSON_ArrayForEach(n, arr)
+    {
+        const cJSON *kana = cJSON_GetObjectItem(n, "area_kana");
+        seen += cJSON_IsString(kana) && !strcmp(kana->valuestring, "きたまち") &&
+                !strcmp(cJSON_GetObjectItem(n, "area_ja")->valuestring, "北町");
+    }
+    cJSON_Delete(arr);
+    CHECK_INT_EQ(seen, 1);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0,
+                        "notice-add --kind info --title-ja x --what-ja x --todo-ja x "
+                        "--area-kana 北町 2>/dev/null"),
+                 2);
+    snprintf(line, sizeof line, "notice-end --notice %s", id);
+    CHECK_INT_EQ(ht_ctl(&T, NULL, NULL, 0, line), 0);
+}
+
 /* A telegram JMA itself published (tests/hub/jma/published-yokohama-2016.xml): applied with
  * hubctl jma-apply, its 横須賀市 warnings reach the district that follows 横須賀市 and its
  * 平塚市 item (not the town's) reaches no one. */
@@ -637,6 +664,21 @@ static void t_published_telegram_applied(void)
     CHECK(strstr(got, "平塚市") == NULL);
     titles(home_north, got, sizeof got);
     CHECK(strstr(got, "横須賀市") == NULL);
+    /* each carries the place's reading from JMA's code table, which the home tablet says
+     * (its voice reads kana only: 横須賀市 alone was "し") */
+    cJSON *arr = notices(home_south), *n;
+    int read = 0;
+    REQUIRE(arr);
+    cJSON_ArrayForEach(n, arr)
+    {
+        const cJSON *kana = cJSON_GetObjectItem(n, "area_kana");
+        if (strcmp(cJSON_GetObjectItem(n, "area_ja")->valuestring, "横須賀市") != 0)
+            continue;
+        CHECK(cJSON_IsString(kana) && !strcmp(kana->valuestring, "よこすかし"));
+        read++;
+    }
+    cJSON_Delete(arr);
+    CHECK(read >= 2);
 }
 
 /* ---- 土砂災害警戒情報 (VXWW50) ----------------------------------------------------------- */
@@ -1120,6 +1162,7 @@ int main(void)
     TEST_RUN(t_bad_notices_refused);
     TEST_RUN(t_who_may_do_what);
     TEST_RUN(t_hubctl_notices);
+    TEST_RUN(t_town_notice_reading);
     TEST_RUN(t_published_telegram_applied);
     TEST_RUN(t_landslide_issued);
     TEST_RUN(t_landslide_continued_late_and_malformed);

@@ -72,7 +72,8 @@ static void answer_notices(struct apptest *t, int err, long status, const char *
 static const char two[] =
     "{\"notices\":["
     "{\"id\":5,\"source\":\"jma\",\"kind\":\"warning\",\"level\":30,\"title_ja\":\"大雨警報\","
-    "\"title_en\":\"Heavy rain warning\",\"area_ja\":\"中央地区\",\"what_ja\":\"大雨です。\","
+    "\"title_en\":\"Heavy rain warning\",\"area_ja\":\"中央地区\",\"area_kana\":"
+    "\"ちゅうおうちく\",\"what_ja\":\"大雨です。\","
     "\"todo_ja\":\"川に 近づかないでください。\",\"what_en\":\"Heavy rain.\",\"todo_en\":"
     "\"Keep away from rivers.\",\"starts_at\":\"2026-11-23T00:00:00Z\",\"ends_at\":null,"
     "\"updated_at\":\"2026-11-23T00:00:00Z\"},"
@@ -98,6 +99,9 @@ static void t_parse(void)
     CHECK(l->items[0].from_jma && l->items[0].kind == NOTICE_WARNING && l->items[0].level == 30);
     CHECK(l->items[0].starts_at == 1795392000 && l->items[0].ends_at == 0);
     CHECK(l->items[1].ends_at == 1795393200 && !l->items[1].from_jma);
+    /* the place's reading where the hub has one (docs/api.md area_kana) */
+    CHECK_STR_EQ(l->items[0].area_kana, "ちゅうおうちく");
+    CHECK_STR_EQ(l->items[1].area_kana, "");
     free(ev.disaster);
 
     struct app_event nm = {.kind = APP_EV_NOTICES, .req = 2};

@@ -387,6 +387,17 @@ static void t_unreadable_not_fragments(void)
     CHECK(strstr(strstr(heard, "がめんで") + 1, "がめんで") == NULL); /* once */
 }
 
+/* The place is said from the reading the hub sends with it (area_kana, from JMA's code
+ * table): a resident hears よこすかし where the kanji alone gave nothing true. */
+static void t_place_from_kana(void)
+{
+    char heard[2048];
+    struct notice n = warning("大雨警報", "横須賀市", "", "");
+    snprintf(n.area_kana, sizeof n.area_kana, "よこすかし");
+    notice_heard(&n, heard, sizeof heard);
+    CHECK_STR_EQ(heard, "おおあめけいほう。ばしょは よこすかし です。");
+}
+
 static void t_off_on_public(void)
 {
     struct apptest t;
@@ -405,6 +416,7 @@ int main(void)
     TEST_RUN(t_app_says);
     TEST_RUN(t_notice_and_safety_said);
     TEST_RUN(t_unreadable_not_fragments);
+    TEST_RUN(t_place_from_kana);
     TEST_RUN(t_off_on_public);
     return test_summary();
 }
