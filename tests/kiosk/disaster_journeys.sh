@@ -27,20 +27,13 @@ set -u
 kiosk=$1 hubd=$2 hubctl=$3 dir=$4
 rm -rf "$dir"
 mkdir -p "$dir/ja" "$dir/en" "$dir/feed/data"
-fail=0
-no() { echo "FAIL: $*"; fail=1; }
-val() { sed -n "s/^$1=//p" "$2" | head -n1; }
+. "$(dirname "$0")/e2elib.sh" # no, val, texts, has, wait_file
 src=$(cd "$(dirname "$0")/../.." && pwd)
 fixtures=$src/tests/hub/jma
 
 hub_pid= feed_pid= ja_pid= en_pid=
 trap 'for p in $ja_pid $en_pid $hub_pid $feed_pid; do kill $p 2>/dev/null; done; wait 2>/dev/null' EXIT INT TERM
 
-texts() {
-    [ -s "$1" ] || { echo "(no layout $1)"; return; }
-    python3 -c 'import json,sys; print("".join(t["text"] for t in json.load(open(sys.argv[1]))["texts"]).replace(" ","").replace("\u3000",""))' "$1"
-}
-has() { texts "$1" | grep -qF -- "$(printf '%s' "$2" | tr -d ' ')"; }
 hasnt() { ! has "$1" "$2"; }
 # before LAYOUT A B: A and B are on the screen, A first
 before() {
@@ -53,13 +46,6 @@ PY
 }
 # target LAYOUT ID: the layout has a target with that id
 target() { grep -q "\"id\": *\"$2\"" "$1"; }
-wait_file() {
-    for _ in $(seq 1 "${2:-300}"); do
-        [ -s "$1" ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 # --- the JMA feed on 127.0.0.1: feed.xml lists the telegrams in data/, newest last ---
 fport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
